@@ -1,0 +1,49 @@
+// The close codes and error codes of CONTRACT.md, one table per lifecycle stage.
+
+/** Close codes used while a socket is being authenticated. */
+export const LoginClose = {
+  /** The Login token is missing, forged or expired. */
+  BadToken: 4401,
+  /** No Login frame arrived within the login timeout. */
+  LoginTimeout: 4408,
+} as const;
+
+/** Close codes used on an established session. */
+export const SessionClose = {
+  /** A frame could not be decoded, had no body, or is not allowed from a client. */
+  Malformed: 4400,
+  /** The socket sent nothing (not even Ping) for the idle timeout. */
+  IdleTimeout: 4408,
+  /** The same user logged in again elsewhere (login policy `replace`). */
+  Replaced: 4409,
+  /** The client sent faster than its rate limit, or read too slowly. */
+  RateLimited: 4429,
+  /** A frame was larger than the gateway's maximum payload (ws enforces it). */
+  TooLarge: 1009,
+  /** The gateway is shutting down; reconnect through route. */
+  GoingAway: 1001,
+} as const;
+
+/** Close codes after which a client must not reconnect on its own. */
+export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([LoginClose.BadToken, SessionClose.Replaced]);
+
+/** Error codes carried by `Error` frames and by HTTP error bodies. */
+export const ErrorCode = {
+  BadRequest: "bad_request",
+  Unauthorized: "unauthorized",
+  Forbidden: "forbidden",
+  NotFound: "not_found",
+  NameTaken: "name_taken",
+  AlreadyOnline: "already_online",
+  NoGateway: "no_gateway",
+  UnknownRecipient: "unknown_recipient",
+  PayloadTooLarge: "payload_too_large",
+  RateLimited: "rate_limited",
+  Unavailable: "unavailable",
+  Internal: "internal",
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Longest message text, in UTF-16 code units, accepted by gateways and route. */
+export const MAX_TEXT_LENGTH = 4000;

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { decodeFrame, encodeFrame, FrameDecodeError, type Frame } from "./index.js";
+
+describe("frames", () => {
+  it("round-trips every kind with defaults filled in", () => {
+    const frames: Frame[] = [
+      { kind: "login", body: { token: "t.o.k" } },
+      { kind: "send", body: { clientMsgId: "c1", to: "", text: "héllo <b>" } },
+      { kind: "message", body: { msgId: "42", from: "7", fromName: "ann", to: "9", text: "hi", ts: 1732400000123 } },
+      { kind: "presence", body: { userId: "7", userName: "ann", online: false } },
+      { kind: "ping", body: { ts: 0 } },
+    ];
+    for (const frame of frames) expect(decodeFrame(encodeFrame(frame))).toEqual(frame);
+  });
+
+  it("keeps 64-bit timestamps as numbers", () => {
+    const decoded = decodeFrame(encodeFrame({ kind: "sendAck", body: { clientMsgId: "a", msgId: "1", ts: Date.UTC(2030, 0, 1) } }));
+    expect(decoded).toEqual({ kind: "sendAck", body: { clientMsgId: "a", msgId: "1", ts: Date.UTC(2030, 0, 1) } });
+  });
+
+  it("rejects an empty frame and random bytes", () => {
+    expect(() => decodeFrame(new Uint8Array())).toThrow(FrameDecodeError);
+    expect(() => decodeFrame(Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0x0f]))).toThrow(FrameDecodeError);
+  });
+
+  it("rejects a frame whose only field is unknown", () => {
+    // field 99, varint 1: valid protobuf, but no body we know
+    expect(() => decodeFrame(Uint8Array.from([0x98, 0x06, 0x01]))).toThrow(/no body/);
+  });
+});

@@ -1,0 +1,77 @@
+// Typed encode/decode of cim.Frame: plain objects in, plain objects out, for Node and browsers.
+import type { IConversionOptions } from "protobufjs";
+import { cim } from "./generated/cim.js";
+
+export interface Login { token: string }
+export interface LoginAck { userId: string; userName: string; gatewayId: string; serverTime: number; heartbeatMs: number }
+export interface ErrorBody { code: string; message: string; clientMsgId: string }
+export interface Ping { ts: number }
+export interface Pong { ts: number }
+export interface Send { clientMsgId: string; to: string; text: string }
+export interface SendAck { clientMsgId: string; msgId: string; ts: number }
+export interface ChatMessage { msgId: string; from: string; fromName: string; to: string; text: string; ts: number }
+export interface Delivered { msgId: string; by: string }
+export interface Presence { userId: string; userName: string; online: boolean }
+
+/** The body of each frame kind, by the name of its `oneof` field. */
+export interface FrameBodies {
+  login: Login;
+  loginAck: LoginAck;
+  error: ErrorBody;
+  ping: Ping;
+  pong: Pong;
+  send: Send;
+  sendAck: SendAck;
+  message: ChatMessage;
+  delivered: Delivered;
+  presence: Presence;
+}
+
+export type FrameKind = keyof FrameBodies;
+
+/** One frame: its kind and a body with every field present (proto3 defaults filled in). */
+export type Frame = { [K in FrameKind]: { kind: K; body: FrameBodies[K] } }[FrameKind];
+
+/** Frame kinds a client may send; anything else from a client is malformed. */
+export const CLIENT_FRAME_KINDS: ReadonlySet<FrameKind> = new Set(["login", "ping", "send", "delivered"]);
+
+/** Thrown by decodeFrame for bytes that are not a valid frame with a body. */
+export class FrameDecodeError extends Error {
+  override readonly name = "FrameDecodeError";
+}
+
+const TO_OBJECT: IConversionOptions = { defaults: true, longs: Number };
+
+/** Encodes one frame to protobuf bytes. */
+export function encodeFrame(frame: Frame): Uint8Array {
+  return cim.Frame.encode({ [frame.kind]: frame.body }).finish();
+}
+
+/** Decodes protobuf bytes to a frame; throws FrameDecodeError when malformed or empty. */
+export function decodeFrame(bytes: Uint8Array): Frame {
+  let decoded: cim.Frame;
+  try {
+    decoded = cim.Frame.decode(bytes);
+  } catch (error) {
+    throw new FrameDecodeError(`undecodable frame: ${(error as Error).message}`);
+  }
+  const kind = decoded.body;
+  if (!kind) throw new FrameDecodeError("frame has no body");
+  const inner = decoded[kind];
+  const Type = BODY_TYPES[kind];
+  const body = Type.toObject(inner as never, TO_OBJECT);
+  return { kind, body } as Frame;
+}
+
+const BODY_TYPES = {
+  login: cim.Login,
+  loginAck: cim.LoginAck,
+  error: cim.Error,
+  ping: cim.Ping,
+  pong: cim.Pong,
+  send: cim.Send,
+  sendAck: cim.SendAck,
+  message: cim.Message,
+  delivered: cim.Delivered,
+  presence: cim.Presence,
+} satisfies Record<FrameKind, unknown>;

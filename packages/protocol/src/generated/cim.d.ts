@@ -1,0 +1,235 @@
+import * as $protobuf from "protobufjs";
+import Long = require("long");
+export namespace cim {
+
+    interface IFrame {
+        login?: (cim.ILogin|null);
+        loginAck?: (cim.ILoginAck|null);
+        error?: (cim.IError|null);
+        ping?: (cim.IPing|null);
+        pong?: (cim.IPong|null);
+        send?: (cim.ISend|null);
+        sendAck?: (cim.ISendAck|null);
+        message?: (cim.IMessage|null);
+        delivered?: (cim.IDelivered|null);
+        presence?: (cim.IPresence|null);
+    }
+
+    class Frame implements IFrame {
+        constructor(properties?: cim.IFrame);
+        public login?: (cim.ILogin|null);
+        public loginAck?: (cim.ILoginAck|null);
+        public error?: (cim.IError|null);
+        public ping?: (cim.IPing|null);
+        public pong?: (cim.IPong|null);
+        public send?: (cim.ISend|null);
+        public sendAck?: (cim.ISendAck|null);
+        public message?: (cim.IMessage|null);
+        public delivered?: (cim.IDelivered|null);
+        public presence?: (cim.IPresence|null);
+        public body?: ("login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence");
+        public static create(properties?: cim.IFrame): cim.Frame;
+        public static encode(message: cim.IFrame, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Frame;
+        public static fromObject(object: { [k: string]: any }): cim.Frame;
+        public static toObject(message: cim.Frame, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface ILogin {
+        token?: (string|null);
+    }
+
+    class Login implements ILogin {
+        constructor(properties?: cim.ILogin);
+        public token: string;
+        public static create(properties?: cim.ILogin): cim.Login;
+        public static encode(message: cim.ILogin, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Login;
+        public static fromObject(object: { [k: string]: any }): cim.Login;
+        public static toObject(message: cim.Login, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface ILoginAck {
+        userId?: (string|null);
+        userName?: (string|null);
+        gatewayId?: (string|null);
+        serverTime?: (number|null);
+        heartbeatMs?: (number|null);
+    }
+
+    class LoginAck implements ILoginAck {
+        constructor(properties?: cim.ILoginAck);
+        public userId: string;
+        public userName: string;
+        public gatewayId: string;
+        public serverTime: number;
+        public heartbeatMs: number;
+        public static create(properties?: cim.ILoginAck): cim.LoginAck;
+        public static encode(message: cim.ILoginAck, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.LoginAck;
+        public static fromObject(object: { [k: string]: any }): cim.LoginAck;
+        public static toObject(message: cim.LoginAck, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface IError {
+        code?: (string|null);
+        message?: (string|null);
+        clientMsgId?: (string|null);
+    }
+
+    class Error implements IError {
+        constructor(properties?: cim.IError);
+        public code: string;
+        public message: string;
+        public clientMsgId: string;
+        public static create(properties?: cim.IError): cim.Error;
+        public static encode(message: cim.IError, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Error;
+        public static fromObject(object: { [k: string]: any }): cim.Error;
+        public static toObject(message: cim.Error, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface IPing {
+        ts?: (number|null);
+    }
+
+    class Ping implements IPing {
+        constructor(properties?: cim.IPing);
+        public ts: number;
+        public static create(properties?: cim.IPing): cim.Ping;
+        public static encode(message: cim.IPing, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Ping;
+        public static fromObject(object: { [k: string]: any }): cim.Ping;
+        public static toObject(message: cim.Ping, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface IPong {
+        ts?: (number|null);
+    }
+
+    class Pong implements IPong {
+        constructor(properties?: cim.IPong);
+        public ts: number;
+        public static create(properties?: cim.IPong): cim.Pong;
+        public static encode(message: cim.IPong, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Pong;
+        public static fromObject(object: { [k: string]: any }): cim.Pong;
+        public static toObject(message: cim.Pong, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface ISend {
+        clientMsgId?: (string|null);
+        to?: (string|null);
+        text?: (string|null);
+    }
+
+    class Send implements ISend {
+        constructor(properties?: cim.ISend);
+        public clientMsgId: string;
+        public to: string;
+        public text: string;
+        public static create(properties?: cim.ISend): cim.Send;
+        public static encode(message: cim.ISend, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Send;
+        public static fromObject(object: { [k: string]: any }): cim.Send;
+        public static toObject(message: cim.Send, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface ISendAck {
+        clientMsgId?: (string|null);
+        msgId?: (string|null);
+        ts?: (number|null);
+    }
+
+    class SendAck implements ISendAck {
+        constructor(properties?: cim.ISendAck);
+        public clientMsgId: string;
+        public msgId: string;
+        public ts: number;
+        public static create(properties?: cim.ISendAck): cim.SendAck;
+        public static encode(message: cim.ISendAck, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.SendAck;
+        public static fromObject(object: { [k: string]: any }): cim.SendAck;
+        public static toObject(message: cim.SendAck, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface IMessage {
+        msgId?: (string|null);
+        from?: (string|null);
+        fromName?: (string|null);
+        to?: (string|null);
+        text?: (string|null);
+        ts?: (number|null);
+    }
+
+    class Message implements IMessage {
+        constructor(properties?: cim.IMessage);
+        public msgId: string;
+        public from: string;
+        public fromName: string;
+        public to: string;
+        public text: string;
+        public ts: number;
+        public static create(properties?: cim.IMessage): cim.Message;
+        public static encode(message: cim.IMessage, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Message;
+        public static fromObject(object: { [k: string]: any }): cim.Message;
+        public static toObject(message: cim.Message, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface IDelivered {
+        msgId?: (string|null);
+        by?: (string|null);
+    }
+
+    class Delivered implements IDelivered {
+        constructor(properties?: cim.IDelivered);
+        public msgId: string;
+        public by: string;
+        public static create(properties?: cim.IDelivered): cim.Delivered;
+        public static encode(message: cim.IDelivered, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Delivered;
+        public static fromObject(object: { [k: string]: any }): cim.Delivered;
+        public static toObject(message: cim.Delivered, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface IPresence {
+        userId?: (string|null);
+        userName?: (string|null);
+        online?: (boolean|null);
+    }
+
+    class Presence implements IPresence {
+        constructor(properties?: cim.IPresence);
+        public userId: string;
+        public userName: string;
+        public online: boolean;
+        public static create(properties?: cim.IPresence): cim.Presence;
+        public static encode(message: cim.IPresence, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Presence;
+        public static fromObject(object: { [k: string]: any }): cim.Presence;
+        public static toObject(message: cim.Presence, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+}

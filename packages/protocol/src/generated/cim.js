@@ -1,0 +1,2824 @@
+/*eslint-disable block-scoped-var, id-length, no-control-regex, no-magic-numbers, no-prototype-builtins, no-redeclare, no-shadow, no-var, sort-vars*/
+import $protobuf from "protobufjs/minimal.js";
+
+// Common aliases
+const $Reader = $protobuf.Reader, $Writer = $protobuf.Writer, $util = $protobuf.util;
+
+// Exported root namespace
+const $root = $protobuf.roots["default"] || ($protobuf.roots["default"] = {});
+
+export const cim = $root.cim = (() => {
+
+    /**
+     * Namespace cim.
+     * @exports cim
+     * @namespace
+     */
+    const cim = {};
+
+    cim.Frame = (function() {
+
+        /**
+         * Properties of a Frame.
+         * @memberof cim
+         * @interface IFrame
+         * @property {cim.ILogin|null} [login] Frame login
+         * @property {cim.ILoginAck|null} [loginAck] Frame loginAck
+         * @property {cim.IError|null} [error] Frame error
+         * @property {cim.IPing|null} [ping] Frame ping
+         * @property {cim.IPong|null} [pong] Frame pong
+         * @property {cim.ISend|null} [send] Frame send
+         * @property {cim.ISendAck|null} [sendAck] Frame sendAck
+         * @property {cim.IMessage|null} [message] Frame message
+         * @property {cim.IDelivered|null} [delivered] Frame delivered
+         * @property {cim.IPresence|null} [presence] Frame presence
+         */
+
+        /**
+         * Constructs a new Frame.
+         * @memberof cim
+         * @classdesc Represents a Frame.
+         * @implements IFrame
+         * @constructor
+         * @param {cim.IFrame=} [properties] Properties to set
+         */
+        function Frame(properties) {
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * Frame login.
+         * @member {cim.ILogin|null|undefined} login
+         * @memberof cim.Frame
+         * @instance
+         */
+        Frame.prototype.login = null;
+
+        /**
+         * Frame loginAck.
+         * @member {cim.ILoginAck|null|undefined} loginAck
+         * @memberof cim.Frame
+         * @instance
+         */
+        Frame.prototype.loginAck = null;
+
+        /**
+         * Frame error.
+         * @member {cim.IError|null|undefined} error
+         * @memberof cim.Frame
+         * @instance
+         */
+        Frame.prototype.error = null;
+
+        /**
+         * Frame ping.
+         * @member {cim.IPing|null|undefined} ping
+         * @memberof cim.Frame
+         * @instance
+         */
+        Frame.prototype.ping = null;
+
+        /**
+         * Frame pong.
+         * @member {cim.IPong|null|undefined} pong
+         * @memberof cim.Frame
+         * @instance
+         */
+        Frame.prototype.pong = null;
+
+        /**
+         * Frame send.
+         * @member {cim.ISend|null|undefined} send
+         * @memberof cim.Frame
+         * @instance
+         */
+        Frame.prototype.send = null;
+
+        /**
+         * Frame sendAck.
+         * @member {cim.ISendAck|null|undefined} sendAck
+         * @memberof cim.Frame
+         * @instance
+         */
+        Frame.prototype.sendAck = null;
+
+        /**
+         * Frame message.
+         * @member {cim.IMessage|null|undefined} message
+         * @memberof cim.Frame
+         * @instance
+         */
+        Frame.prototype.message = null;
+
+        /**
+         * Frame delivered.
+         * @member {cim.IDelivered|null|undefined} delivered
+         * @memberof cim.Frame
+         * @instance
+         */
+        Frame.prototype.delivered = null;
+
+        /**
+         * Frame presence.
+         * @member {cim.IPresence|null|undefined} presence
+         * @memberof cim.Frame
+         * @instance
+         */
+        Frame.prototype.presence = null;
+
+        // OneOf field names bound to virtual getters and setters
+        let $oneOfFields;
+
+        /**
+         * Frame body.
+         * @member {"login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|undefined} body
+         * @memberof cim.Frame
+         * @instance
+         */
+        Object.defineProperty(Frame.prototype, "body", {
+            get: $util.oneOfGetter($oneOfFields = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        /**
+         * Creates a new Frame instance using the specified properties.
+         * @function create
+         * @memberof cim.Frame
+         * @static
+         * @param {cim.IFrame=} [properties] Properties to set
+         * @returns {cim.Frame} Frame instance
+         */
+        Frame.create = function create(properties) {
+            return new Frame(properties);
+        };
+
+        /**
+         * Encodes the specified Frame message. Does not implicitly {@link cim.Frame.verify|verify} messages.
+         * @function encode
+         * @memberof cim.Frame
+         * @static
+         * @param {cim.IFrame} message Frame message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Frame.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.login != null && Object.hasOwnProperty.call(message, "login"))
+                $root.cim.Login.encode(message.login, writer.uint32(/* id 1, wireType 2 =*/10).fork(), q + 1).ldelim();
+            if (message.loginAck != null && Object.hasOwnProperty.call(message, "loginAck"))
+                $root.cim.LoginAck.encode(message.loginAck, writer.uint32(/* id 2, wireType 2 =*/18).fork(), q + 1).ldelim();
+            if (message.error != null && Object.hasOwnProperty.call(message, "error"))
+                $root.cim.Error.encode(message.error, writer.uint32(/* id 3, wireType 2 =*/26).fork(), q + 1).ldelim();
+            if (message.ping != null && Object.hasOwnProperty.call(message, "ping"))
+                $root.cim.Ping.encode(message.ping, writer.uint32(/* id 4, wireType 2 =*/34).fork(), q + 1).ldelim();
+            if (message.pong != null && Object.hasOwnProperty.call(message, "pong"))
+                $root.cim.Pong.encode(message.pong, writer.uint32(/* id 5, wireType 2 =*/42).fork(), q + 1).ldelim();
+            if (message.send != null && Object.hasOwnProperty.call(message, "send"))
+                $root.cim.Send.encode(message.send, writer.uint32(/* id 6, wireType 2 =*/50).fork(), q + 1).ldelim();
+            if (message.sendAck != null && Object.hasOwnProperty.call(message, "sendAck"))
+                $root.cim.SendAck.encode(message.sendAck, writer.uint32(/* id 7, wireType 2 =*/58).fork(), q + 1).ldelim();
+            if (message.message != null && Object.hasOwnProperty.call(message, "message"))
+                $root.cim.Message.encode(message.message, writer.uint32(/* id 8, wireType 2 =*/66).fork(), q + 1).ldelim();
+            if (message.delivered != null && Object.hasOwnProperty.call(message, "delivered"))
+                $root.cim.Delivered.encode(message.delivered, writer.uint32(/* id 9, wireType 2 =*/74).fork(), q + 1).ldelim();
+            if (message.presence != null && Object.hasOwnProperty.call(message, "presence"))
+                $root.cim.Presence.encode(message.presence, writer.uint32(/* id 10, wireType 2 =*/82).fork(), q + 1).ldelim();
+            return writer;
+        };
+
+        /**
+         * Decodes a Frame message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.Frame
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.Frame} Frame
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Frame.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.Frame();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.login = $root.cim.Login.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 2: {
+                        message.loginAck = $root.cim.LoginAck.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 3: {
+                        message.error = $root.cim.Error.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 4: {
+                        message.ping = $root.cim.Ping.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 5: {
+                        message.pong = $root.cim.Pong.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 6: {
+                        message.send = $root.cim.Send.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 7: {
+                        message.sendAck = $root.cim.SendAck.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 8: {
+                        message.message = $root.cim.Message.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 9: {
+                        message.delivered = $root.cim.Delivered.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 10: {
+                        message.presence = $root.cim.Presence.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a Frame message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.Frame
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.Frame} Frame
+         */
+        Frame.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.Frame)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.Frame: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.Frame();
+            if (object.login != null) {
+                if (!$util.isObject(object.login))
+                    throw TypeError(".cim.Frame.login: object expected");
+                message.login = $root.cim.Login.fromObject(object.login, long + 1);
+            }
+            if (object.loginAck != null) {
+                if (!$util.isObject(object.loginAck))
+                    throw TypeError(".cim.Frame.loginAck: object expected");
+                message.loginAck = $root.cim.LoginAck.fromObject(object.loginAck, long + 1);
+            }
+            if (object.error != null) {
+                if (!$util.isObject(object.error))
+                    throw TypeError(".cim.Frame.error: object expected");
+                message.error = $root.cim.Error.fromObject(object.error, long + 1);
+            }
+            if (object.ping != null) {
+                if (!$util.isObject(object.ping))
+                    throw TypeError(".cim.Frame.ping: object expected");
+                message.ping = $root.cim.Ping.fromObject(object.ping, long + 1);
+            }
+            if (object.pong != null) {
+                if (!$util.isObject(object.pong))
+                    throw TypeError(".cim.Frame.pong: object expected");
+                message.pong = $root.cim.Pong.fromObject(object.pong, long + 1);
+            }
+            if (object.send != null) {
+                if (!$util.isObject(object.send))
+                    throw TypeError(".cim.Frame.send: object expected");
+                message.send = $root.cim.Send.fromObject(object.send, long + 1);
+            }
+            if (object.sendAck != null) {
+                if (!$util.isObject(object.sendAck))
+                    throw TypeError(".cim.Frame.sendAck: object expected");
+                message.sendAck = $root.cim.SendAck.fromObject(object.sendAck, long + 1);
+            }
+            if (object.message != null) {
+                if (!$util.isObject(object.message))
+                    throw TypeError(".cim.Frame.message: object expected");
+                message.message = $root.cim.Message.fromObject(object.message, long + 1);
+            }
+            if (object.delivered != null) {
+                if (!$util.isObject(object.delivered))
+                    throw TypeError(".cim.Frame.delivered: object expected");
+                message.delivered = $root.cim.Delivered.fromObject(object.delivered, long + 1);
+            }
+            if (object.presence != null) {
+                if (!$util.isObject(object.presence))
+                    throw TypeError(".cim.Frame.presence: object expected");
+                message.presence = $root.cim.Presence.fromObject(object.presence, long + 1);
+            }
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a Frame message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.Frame
+         * @static
+         * @param {cim.Frame} message Frame
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        Frame.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (message.login != null && Object.hasOwnProperty.call(message, "login")) {
+                object.login = $root.cim.Login.toObject(message.login, options, q + 1);
+                if (options.oneofs)
+                    object.body = "login";
+            }
+            if (message.loginAck != null && Object.hasOwnProperty.call(message, "loginAck")) {
+                object.loginAck = $root.cim.LoginAck.toObject(message.loginAck, options, q + 1);
+                if (options.oneofs)
+                    object.body = "loginAck";
+            }
+            if (message.error != null && Object.hasOwnProperty.call(message, "error")) {
+                object.error = $root.cim.Error.toObject(message.error, options, q + 1);
+                if (options.oneofs)
+                    object.body = "error";
+            }
+            if (message.ping != null && Object.hasOwnProperty.call(message, "ping")) {
+                object.ping = $root.cim.Ping.toObject(message.ping, options, q + 1);
+                if (options.oneofs)
+                    object.body = "ping";
+            }
+            if (message.pong != null && Object.hasOwnProperty.call(message, "pong")) {
+                object.pong = $root.cim.Pong.toObject(message.pong, options, q + 1);
+                if (options.oneofs)
+                    object.body = "pong";
+            }
+            if (message.send != null && Object.hasOwnProperty.call(message, "send")) {
+                object.send = $root.cim.Send.toObject(message.send, options, q + 1);
+                if (options.oneofs)
+                    object.body = "send";
+            }
+            if (message.sendAck != null && Object.hasOwnProperty.call(message, "sendAck")) {
+                object.sendAck = $root.cim.SendAck.toObject(message.sendAck, options, q + 1);
+                if (options.oneofs)
+                    object.body = "sendAck";
+            }
+            if (message.message != null && Object.hasOwnProperty.call(message, "message")) {
+                object.message = $root.cim.Message.toObject(message.message, options, q + 1);
+                if (options.oneofs)
+                    object.body = "message";
+            }
+            if (message.delivered != null && Object.hasOwnProperty.call(message, "delivered")) {
+                object.delivered = $root.cim.Delivered.toObject(message.delivered, options, q + 1);
+                if (options.oneofs)
+                    object.body = "delivered";
+            }
+            if (message.presence != null && Object.hasOwnProperty.call(message, "presence")) {
+                object.presence = $root.cim.Presence.toObject(message.presence, options, q + 1);
+                if (options.oneofs)
+                    object.body = "presence";
+            }
+            return object;
+        };
+
+        /**
+         * Converts this Frame to JSON.
+         * @function toJSON
+         * @memberof cim.Frame
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        Frame.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for Frame
+         * @function getTypeUrl
+         * @memberof cim.Frame
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        Frame.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.Frame";
+        };
+
+        return Frame;
+    })();
+
+    cim.Login = (function() {
+
+        /**
+         * Properties of a Login.
+         * @memberof cim
+         * @interface ILogin
+         * @property {string|null} [token] Login token
+         */
+
+        /**
+         * Constructs a new Login.
+         * @memberof cim
+         * @classdesc Represents a Login.
+         * @implements ILogin
+         * @constructor
+         * @param {cim.ILogin=} [properties] Properties to set
+         */
+        function Login(properties) {
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * Login token.
+         * @member {string} token
+         * @memberof cim.Login
+         * @instance
+         */
+        Login.prototype.token = "";
+
+        /**
+         * Creates a new Login instance using the specified properties.
+         * @function create
+         * @memberof cim.Login
+         * @static
+         * @param {cim.ILogin=} [properties] Properties to set
+         * @returns {cim.Login} Login instance
+         */
+        Login.create = function create(properties) {
+            return new Login(properties);
+        };
+
+        /**
+         * Encodes the specified Login message. Does not implicitly {@link cim.Login.verify|verify} messages.
+         * @function encode
+         * @memberof cim.Login
+         * @static
+         * @param {cim.ILogin} message Login message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Login.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.token != null && Object.hasOwnProperty.call(message, "token"))
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.token);
+            return writer;
+        };
+
+        /**
+         * Decodes a Login message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.Login
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.Login} Login
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Login.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.Login();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.token = reader.string();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a Login message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.Login
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.Login} Login
+         */
+        Login.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.Login)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.Login: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.Login();
+            if (object.token != null)
+                message.token = String(object.token);
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a Login message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.Login
+         * @static
+         * @param {cim.Login} message Login
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        Login.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.defaults)
+                object.token = "";
+            if (message.token != null && Object.hasOwnProperty.call(message, "token"))
+                object.token = message.token;
+            return object;
+        };
+
+        /**
+         * Converts this Login to JSON.
+         * @function toJSON
+         * @memberof cim.Login
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        Login.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for Login
+         * @function getTypeUrl
+         * @memberof cim.Login
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        Login.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.Login";
+        };
+
+        return Login;
+    })();
+
+    cim.LoginAck = (function() {
+
+        /**
+         * Properties of a LoginAck.
+         * @memberof cim
+         * @interface ILoginAck
+         * @property {string|null} [userId] LoginAck userId
+         * @property {string|null} [userName] LoginAck userName
+         * @property {string|null} [gatewayId] LoginAck gatewayId
+         * @property {number|null} [serverTime] LoginAck serverTime
+         * @property {number|null} [heartbeatMs] LoginAck heartbeatMs
+         */
+
+        /**
+         * Constructs a new LoginAck.
+         * @memberof cim
+         * @classdesc Represents a LoginAck.
+         * @implements ILoginAck
+         * @constructor
+         * @param {cim.ILoginAck=} [properties] Properties to set
+         */
+        function LoginAck(properties) {
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * LoginAck userId.
+         * @member {string} userId
+         * @memberof cim.LoginAck
+         * @instance
+         */
+        LoginAck.prototype.userId = "";
+
+        /**
+         * LoginAck userName.
+         * @member {string} userName
+         * @memberof cim.LoginAck
+         * @instance
+         */
+        LoginAck.prototype.userName = "";
+
+        /**
+         * LoginAck gatewayId.
+         * @member {string} gatewayId
+         * @memberof cim.LoginAck
+         * @instance
+         */
+        LoginAck.prototype.gatewayId = "";
+
+        /**
+         * LoginAck serverTime.
+         * @member {number} serverTime
+         * @memberof cim.LoginAck
+         * @instance
+         */
+        LoginAck.prototype.serverTime = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+        /**
+         * LoginAck heartbeatMs.
+         * @member {number} heartbeatMs
+         * @memberof cim.LoginAck
+         * @instance
+         */
+        LoginAck.prototype.heartbeatMs = 0;
+
+        /**
+         * Creates a new LoginAck instance using the specified properties.
+         * @function create
+         * @memberof cim.LoginAck
+         * @static
+         * @param {cim.ILoginAck=} [properties] Properties to set
+         * @returns {cim.LoginAck} LoginAck instance
+         */
+        LoginAck.create = function create(properties) {
+            return new LoginAck(properties);
+        };
+
+        /**
+         * Encodes the specified LoginAck message. Does not implicitly {@link cim.LoginAck.verify|verify} messages.
+         * @function encode
+         * @memberof cim.LoginAck
+         * @static
+         * @param {cim.ILoginAck} message LoginAck message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        LoginAck.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.userId != null && Object.hasOwnProperty.call(message, "userId"))
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.userId);
+            if (message.userName != null && Object.hasOwnProperty.call(message, "userName"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.userName);
+            if (message.gatewayId != null && Object.hasOwnProperty.call(message, "gatewayId"))
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.gatewayId);
+            if (message.serverTime != null && Object.hasOwnProperty.call(message, "serverTime"))
+                writer.uint32(/* id 4, wireType 0 =*/32).int64(message.serverTime);
+            if (message.heartbeatMs != null && Object.hasOwnProperty.call(message, "heartbeatMs"))
+                writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.heartbeatMs);
+            return writer;
+        };
+
+        /**
+         * Decodes a LoginAck message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.LoginAck
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.LoginAck} LoginAck
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        LoginAck.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.LoginAck();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.userId = reader.string();
+                        break;
+                    }
+                case 2: {
+                        message.userName = reader.string();
+                        break;
+                    }
+                case 3: {
+                        message.gatewayId = reader.string();
+                        break;
+                    }
+                case 4: {
+                        message.serverTime = reader.int64();
+                        break;
+                    }
+                case 5: {
+                        message.heartbeatMs = reader.uint32();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a LoginAck message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.LoginAck
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.LoginAck} LoginAck
+         */
+        LoginAck.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.LoginAck)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.LoginAck: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.LoginAck();
+            if (object.userId != null)
+                message.userId = String(object.userId);
+            if (object.userName != null)
+                message.userName = String(object.userName);
+            if (object.gatewayId != null)
+                message.gatewayId = String(object.gatewayId);
+            if (object.serverTime != null)
+                if ($util.Long)
+                    message.serverTime = $util.Long.fromValue(object.serverTime, false);
+                else if (typeof object.serverTime === "string")
+                    message.serverTime = parseInt(object.serverTime, 10);
+                else if (typeof object.serverTime === "number")
+                    message.serverTime = object.serverTime;
+                else if (typeof object.serverTime === "object")
+                    message.serverTime = new $util.LongBits(object.serverTime.low >>> 0, object.serverTime.high >>> 0).toNumber();
+            if (object.heartbeatMs != null)
+                message.heartbeatMs = object.heartbeatMs >>> 0;
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a LoginAck message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.LoginAck
+         * @static
+         * @param {cim.LoginAck} message LoginAck
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        LoginAck.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.defaults) {
+                object.userId = "";
+                object.userName = "";
+                object.gatewayId = "";
+                if ($util.Long) {
+                    let long = new $util.Long(0, 0, false);
+                    object.serverTime = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
+                } else
+                    object.serverTime = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+                object.heartbeatMs = 0;
+            }
+            if (message.userId != null && Object.hasOwnProperty.call(message, "userId"))
+                object.userId = message.userId;
+            if (message.userName != null && Object.hasOwnProperty.call(message, "userName"))
+                object.userName = message.userName;
+            if (message.gatewayId != null && Object.hasOwnProperty.call(message, "gatewayId"))
+                object.gatewayId = message.gatewayId;
+            if (message.serverTime != null && Object.hasOwnProperty.call(message, "serverTime"))
+                if (typeof BigInt !== "undefined" && options.longs === BigInt)
+                    object.serverTime = typeof message.serverTime === "number" ? BigInt(message.serverTime) : $util.Long.fromBits(message.serverTime.low >>> 0, message.serverTime.high >>> 0, false).toBigInt();
+                else if (typeof message.serverTime === "number")
+                    object.serverTime = options.longs === String ? String(message.serverTime) : message.serverTime;
+                else
+                    object.serverTime = options.longs === String ? $util.Long.prototype.toString.call(message.serverTime) : options.longs === Number ? new $util.LongBits(message.serverTime.low >>> 0, message.serverTime.high >>> 0).toNumber() : message.serverTime;
+            if (message.heartbeatMs != null && Object.hasOwnProperty.call(message, "heartbeatMs"))
+                object.heartbeatMs = message.heartbeatMs;
+            return object;
+        };
+
+        /**
+         * Converts this LoginAck to JSON.
+         * @function toJSON
+         * @memberof cim.LoginAck
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        LoginAck.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for LoginAck
+         * @function getTypeUrl
+         * @memberof cim.LoginAck
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        LoginAck.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.LoginAck";
+        };
+
+        return LoginAck;
+    })();
+
+    cim.Error = (function() {
+
+        /**
+         * Properties of an Error.
+         * @memberof cim
+         * @interface IError
+         * @property {string|null} [code] Error code
+         * @property {string|null} [message] Error message
+         * @property {string|null} [clientMsgId] Error clientMsgId
+         */
+
+        /**
+         * Constructs a new Error.
+         * @memberof cim
+         * @classdesc Represents an Error.
+         * @implements IError
+         * @constructor
+         * @param {cim.IError=} [properties] Properties to set
+         */
+        function Error(properties) {
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * Error code.
+         * @member {string} code
+         * @memberof cim.Error
+         * @instance
+         */
+        Error.prototype.code = "";
+
+        /**
+         * Error message.
+         * @member {string} message
+         * @memberof cim.Error
+         * @instance
+         */
+        Error.prototype.message = "";
+
+        /**
+         * Error clientMsgId.
+         * @member {string} clientMsgId
+         * @memberof cim.Error
+         * @instance
+         */
+        Error.prototype.clientMsgId = "";
+
+        /**
+         * Creates a new Error instance using the specified properties.
+         * @function create
+         * @memberof cim.Error
+         * @static
+         * @param {cim.IError=} [properties] Properties to set
+         * @returns {cim.Error} Error instance
+         */
+        Error.create = function create(properties) {
+            return new Error(properties);
+        };
+
+        /**
+         * Encodes the specified Error message. Does not implicitly {@link cim.Error.verify|verify} messages.
+         * @function encode
+         * @memberof cim.Error
+         * @static
+         * @param {cim.IError} message Error message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Error.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.code != null && Object.hasOwnProperty.call(message, "code"))
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.code);
+            if (message.message != null && Object.hasOwnProperty.call(message, "message"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.message);
+            if (message.clientMsgId != null && Object.hasOwnProperty.call(message, "clientMsgId"))
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.clientMsgId);
+            return writer;
+        };
+
+        /**
+         * Decodes an Error message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.Error
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.Error} Error
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Error.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.Error();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.code = reader.string();
+                        break;
+                    }
+                case 2: {
+                        message.message = reader.string();
+                        break;
+                    }
+                case 3: {
+                        message.clientMsgId = reader.string();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates an Error message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.Error
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.Error} Error
+         */
+        Error.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.Error)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.Error: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.Error();
+            if (object.code != null)
+                message.code = String(object.code);
+            if (object.message != null)
+                message.message = String(object.message);
+            if (object.clientMsgId != null)
+                message.clientMsgId = String(object.clientMsgId);
+            return message;
+        };
+
+        /**
+         * Creates a plain object from an Error message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.Error
+         * @static
+         * @param {cim.Error} message Error
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        Error.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.defaults) {
+                object.code = "";
+                object.message = "";
+                object.clientMsgId = "";
+            }
+            if (message.code != null && Object.hasOwnProperty.call(message, "code"))
+                object.code = message.code;
+            if (message.message != null && Object.hasOwnProperty.call(message, "message"))
+                object.message = message.message;
+            if (message.clientMsgId != null && Object.hasOwnProperty.call(message, "clientMsgId"))
+                object.clientMsgId = message.clientMsgId;
+            return object;
+        };
+
+        /**
+         * Converts this Error to JSON.
+         * @function toJSON
+         * @memberof cim.Error
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        Error.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for Error
+         * @function getTypeUrl
+         * @memberof cim.Error
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        Error.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.Error";
+        };
+
+        return Error;
+    })();
+
+    cim.Ping = (function() {
+
+        /**
+         * Properties of a Ping.
+         * @memberof cim
+         * @interface IPing
+         * @property {number|null} [ts] Ping ts
+         */
+
+        /**
+         * Constructs a new Ping.
+         * @memberof cim
+         * @classdesc Represents a Ping.
+         * @implements IPing
+         * @constructor
+         * @param {cim.IPing=} [properties] Properties to set
+         */
+        function Ping(properties) {
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * Ping ts.
+         * @member {number} ts
+         * @memberof cim.Ping
+         * @instance
+         */
+        Ping.prototype.ts = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+        /**
+         * Creates a new Ping instance using the specified properties.
+         * @function create
+         * @memberof cim.Ping
+         * @static
+         * @param {cim.IPing=} [properties] Properties to set
+         * @returns {cim.Ping} Ping instance
+         */
+        Ping.create = function create(properties) {
+            return new Ping(properties);
+        };
+
+        /**
+         * Encodes the specified Ping message. Does not implicitly {@link cim.Ping.verify|verify} messages.
+         * @function encode
+         * @memberof cim.Ping
+         * @static
+         * @param {cim.IPing} message Ping message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Ping.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.ts != null && Object.hasOwnProperty.call(message, "ts"))
+                writer.uint32(/* id 1, wireType 0 =*/8).int64(message.ts);
+            return writer;
+        };
+
+        /**
+         * Decodes a Ping message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.Ping
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.Ping} Ping
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Ping.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.Ping();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.ts = reader.int64();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a Ping message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.Ping
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.Ping} Ping
+         */
+        Ping.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.Ping)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.Ping: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.Ping();
+            if (object.ts != null)
+                if ($util.Long)
+                    message.ts = $util.Long.fromValue(object.ts, false);
+                else if (typeof object.ts === "string")
+                    message.ts = parseInt(object.ts, 10);
+                else if (typeof object.ts === "number")
+                    message.ts = object.ts;
+                else if (typeof object.ts === "object")
+                    message.ts = new $util.LongBits(object.ts.low >>> 0, object.ts.high >>> 0).toNumber();
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a Ping message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.Ping
+         * @static
+         * @param {cim.Ping} message Ping
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        Ping.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.defaults)
+                if ($util.Long) {
+                    let long = new $util.Long(0, 0, false);
+                    object.ts = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
+                } else
+                    object.ts = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+            if (message.ts != null && Object.hasOwnProperty.call(message, "ts"))
+                if (typeof BigInt !== "undefined" && options.longs === BigInt)
+                    object.ts = typeof message.ts === "number" ? BigInt(message.ts) : $util.Long.fromBits(message.ts.low >>> 0, message.ts.high >>> 0, false).toBigInt();
+                else if (typeof message.ts === "number")
+                    object.ts = options.longs === String ? String(message.ts) : message.ts;
+                else
+                    object.ts = options.longs === String ? $util.Long.prototype.toString.call(message.ts) : options.longs === Number ? new $util.LongBits(message.ts.low >>> 0, message.ts.high >>> 0).toNumber() : message.ts;
+            return object;
+        };
+
+        /**
+         * Converts this Ping to JSON.
+         * @function toJSON
+         * @memberof cim.Ping
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        Ping.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for Ping
+         * @function getTypeUrl
+         * @memberof cim.Ping
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        Ping.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.Ping";
+        };
+
+        return Ping;
+    })();
+
+    cim.Pong = (function() {
+
+        /**
+         * Properties of a Pong.
+         * @memberof cim
+         * @interface IPong
+         * @property {number|null} [ts] Pong ts
+         */
+
+        /**
+         * Constructs a new Pong.
+         * @memberof cim
+         * @classdesc Represents a Pong.
+         * @implements IPong
+         * @constructor
+         * @param {cim.IPong=} [properties] Properties to set
+         */
+        function Pong(properties) {
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * Pong ts.
+         * @member {number} ts
+         * @memberof cim.Pong
+         * @instance
+         */
+        Pong.prototype.ts = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+        /**
+         * Creates a new Pong instance using the specified properties.
+         * @function create
+         * @memberof cim.Pong
+         * @static
+         * @param {cim.IPong=} [properties] Properties to set
+         * @returns {cim.Pong} Pong instance
+         */
+        Pong.create = function create(properties) {
+            return new Pong(properties);
+        };
+
+        /**
+         * Encodes the specified Pong message. Does not implicitly {@link cim.Pong.verify|verify} messages.
+         * @function encode
+         * @memberof cim.Pong
+         * @static
+         * @param {cim.IPong} message Pong message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Pong.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.ts != null && Object.hasOwnProperty.call(message, "ts"))
+                writer.uint32(/* id 1, wireType 0 =*/8).int64(message.ts);
+            return writer;
+        };
+
+        /**
+         * Decodes a Pong message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.Pong
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.Pong} Pong
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Pong.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.Pong();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.ts = reader.int64();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a Pong message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.Pong
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.Pong} Pong
+         */
+        Pong.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.Pong)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.Pong: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.Pong();
+            if (object.ts != null)
+                if ($util.Long)
+                    message.ts = $util.Long.fromValue(object.ts, false);
+                else if (typeof object.ts === "string")
+                    message.ts = parseInt(object.ts, 10);
+                else if (typeof object.ts === "number")
+                    message.ts = object.ts;
+                else if (typeof object.ts === "object")
+                    message.ts = new $util.LongBits(object.ts.low >>> 0, object.ts.high >>> 0).toNumber();
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a Pong message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.Pong
+         * @static
+         * @param {cim.Pong} message Pong
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        Pong.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.defaults)
+                if ($util.Long) {
+                    let long = new $util.Long(0, 0, false);
+                    object.ts = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
+                } else
+                    object.ts = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+            if (message.ts != null && Object.hasOwnProperty.call(message, "ts"))
+                if (typeof BigInt !== "undefined" && options.longs === BigInt)
+                    object.ts = typeof message.ts === "number" ? BigInt(message.ts) : $util.Long.fromBits(message.ts.low >>> 0, message.ts.high >>> 0, false).toBigInt();
+                else if (typeof message.ts === "number")
+                    object.ts = options.longs === String ? String(message.ts) : message.ts;
+                else
+                    object.ts = options.longs === String ? $util.Long.prototype.toString.call(message.ts) : options.longs === Number ? new $util.LongBits(message.ts.low >>> 0, message.ts.high >>> 0).toNumber() : message.ts;
+            return object;
+        };
+
+        /**
+         * Converts this Pong to JSON.
+         * @function toJSON
+         * @memberof cim.Pong
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        Pong.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for Pong
+         * @function getTypeUrl
+         * @memberof cim.Pong
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        Pong.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.Pong";
+        };
+
+        return Pong;
+    })();
+
+    cim.Send = (function() {
+
+        /**
+         * Properties of a Send.
+         * @memberof cim
+         * @interface ISend
+         * @property {string|null} [clientMsgId] Send clientMsgId
+         * @property {string|null} [to] Send to
+         * @property {string|null} [text] Send text
+         */
+
+        /**
+         * Constructs a new Send.
+         * @memberof cim
+         * @classdesc Represents a Send.
+         * @implements ISend
+         * @constructor
+         * @param {cim.ISend=} [properties] Properties to set
+         */
+        function Send(properties) {
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * Send clientMsgId.
+         * @member {string} clientMsgId
+         * @memberof cim.Send
+         * @instance
+         */
+        Send.prototype.clientMsgId = "";
+
+        /**
+         * Send to.
+         * @member {string} to
+         * @memberof cim.Send
+         * @instance
+         */
+        Send.prototype.to = "";
+
+        /**
+         * Send text.
+         * @member {string} text
+         * @memberof cim.Send
+         * @instance
+         */
+        Send.prototype.text = "";
+
+        /**
+         * Creates a new Send instance using the specified properties.
+         * @function create
+         * @memberof cim.Send
+         * @static
+         * @param {cim.ISend=} [properties] Properties to set
+         * @returns {cim.Send} Send instance
+         */
+        Send.create = function create(properties) {
+            return new Send(properties);
+        };
+
+        /**
+         * Encodes the specified Send message. Does not implicitly {@link cim.Send.verify|verify} messages.
+         * @function encode
+         * @memberof cim.Send
+         * @static
+         * @param {cim.ISend} message Send message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Send.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.clientMsgId != null && Object.hasOwnProperty.call(message, "clientMsgId"))
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.clientMsgId);
+            if (message.to != null && Object.hasOwnProperty.call(message, "to"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.to);
+            if (message.text != null && Object.hasOwnProperty.call(message, "text"))
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.text);
+            return writer;
+        };
+
+        /**
+         * Decodes a Send message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.Send
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.Send} Send
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Send.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.Send();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.clientMsgId = reader.string();
+                        break;
+                    }
+                case 2: {
+                        message.to = reader.string();
+                        break;
+                    }
+                case 3: {
+                        message.text = reader.string();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a Send message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.Send
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.Send} Send
+         */
+        Send.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.Send)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.Send: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.Send();
+            if (object.clientMsgId != null)
+                message.clientMsgId = String(object.clientMsgId);
+            if (object.to != null)
+                message.to = String(object.to);
+            if (object.text != null)
+                message.text = String(object.text);
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a Send message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.Send
+         * @static
+         * @param {cim.Send} message Send
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        Send.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.defaults) {
+                object.clientMsgId = "";
+                object.to = "";
+                object.text = "";
+            }
+            if (message.clientMsgId != null && Object.hasOwnProperty.call(message, "clientMsgId"))
+                object.clientMsgId = message.clientMsgId;
+            if (message.to != null && Object.hasOwnProperty.call(message, "to"))
+                object.to = message.to;
+            if (message.text != null && Object.hasOwnProperty.call(message, "text"))
+                object.text = message.text;
+            return object;
+        };
+
+        /**
+         * Converts this Send to JSON.
+         * @function toJSON
+         * @memberof cim.Send
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        Send.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for Send
+         * @function getTypeUrl
+         * @memberof cim.Send
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        Send.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.Send";
+        };
+
+        return Send;
+    })();
+
+    cim.SendAck = (function() {
+
+        /**
+         * Properties of a SendAck.
+         * @memberof cim
+         * @interface ISendAck
+         * @property {string|null} [clientMsgId] SendAck clientMsgId
+         * @property {string|null} [msgId] SendAck msgId
+         * @property {number|null} [ts] SendAck ts
+         */
+
+        /**
+         * Constructs a new SendAck.
+         * @memberof cim
+         * @classdesc Represents a SendAck.
+         * @implements ISendAck
+         * @constructor
+         * @param {cim.ISendAck=} [properties] Properties to set
+         */
+        function SendAck(properties) {
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * SendAck clientMsgId.
+         * @member {string} clientMsgId
+         * @memberof cim.SendAck
+         * @instance
+         */
+        SendAck.prototype.clientMsgId = "";
+
+        /**
+         * SendAck msgId.
+         * @member {string} msgId
+         * @memberof cim.SendAck
+         * @instance
+         */
+        SendAck.prototype.msgId = "";
+
+        /**
+         * SendAck ts.
+         * @member {number} ts
+         * @memberof cim.SendAck
+         * @instance
+         */
+        SendAck.prototype.ts = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+        /**
+         * Creates a new SendAck instance using the specified properties.
+         * @function create
+         * @memberof cim.SendAck
+         * @static
+         * @param {cim.ISendAck=} [properties] Properties to set
+         * @returns {cim.SendAck} SendAck instance
+         */
+        SendAck.create = function create(properties) {
+            return new SendAck(properties);
+        };
+
+        /**
+         * Encodes the specified SendAck message. Does not implicitly {@link cim.SendAck.verify|verify} messages.
+         * @function encode
+         * @memberof cim.SendAck
+         * @static
+         * @param {cim.ISendAck} message SendAck message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        SendAck.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.clientMsgId != null && Object.hasOwnProperty.call(message, "clientMsgId"))
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.clientMsgId);
+            if (message.msgId != null && Object.hasOwnProperty.call(message, "msgId"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.msgId);
+            if (message.ts != null && Object.hasOwnProperty.call(message, "ts"))
+                writer.uint32(/* id 3, wireType 0 =*/24).int64(message.ts);
+            return writer;
+        };
+
+        /**
+         * Decodes a SendAck message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.SendAck
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.SendAck} SendAck
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        SendAck.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.SendAck();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.clientMsgId = reader.string();
+                        break;
+                    }
+                case 2: {
+                        message.msgId = reader.string();
+                        break;
+                    }
+                case 3: {
+                        message.ts = reader.int64();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a SendAck message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.SendAck
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.SendAck} SendAck
+         */
+        SendAck.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.SendAck)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.SendAck: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.SendAck();
+            if (object.clientMsgId != null)
+                message.clientMsgId = String(object.clientMsgId);
+            if (object.msgId != null)
+                message.msgId = String(object.msgId);
+            if (object.ts != null)
+                if ($util.Long)
+                    message.ts = $util.Long.fromValue(object.ts, false);
+                else if (typeof object.ts === "string")
+                    message.ts = parseInt(object.ts, 10);
+                else if (typeof object.ts === "number")
+                    message.ts = object.ts;
+                else if (typeof object.ts === "object")
+                    message.ts = new $util.LongBits(object.ts.low >>> 0, object.ts.high >>> 0).toNumber();
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a SendAck message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.SendAck
+         * @static
+         * @param {cim.SendAck} message SendAck
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        SendAck.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.defaults) {
+                object.clientMsgId = "";
+                object.msgId = "";
+                if ($util.Long) {
+                    let long = new $util.Long(0, 0, false);
+                    object.ts = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
+                } else
+                    object.ts = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+            }
+            if (message.clientMsgId != null && Object.hasOwnProperty.call(message, "clientMsgId"))
+                object.clientMsgId = message.clientMsgId;
+            if (message.msgId != null && Object.hasOwnProperty.call(message, "msgId"))
+                object.msgId = message.msgId;
+            if (message.ts != null && Object.hasOwnProperty.call(message, "ts"))
+                if (typeof BigInt !== "undefined" && options.longs === BigInt)
+                    object.ts = typeof message.ts === "number" ? BigInt(message.ts) : $util.Long.fromBits(message.ts.low >>> 0, message.ts.high >>> 0, false).toBigInt();
+                else if (typeof message.ts === "number")
+                    object.ts = options.longs === String ? String(message.ts) : message.ts;
+                else
+                    object.ts = options.longs === String ? $util.Long.prototype.toString.call(message.ts) : options.longs === Number ? new $util.LongBits(message.ts.low >>> 0, message.ts.high >>> 0).toNumber() : message.ts;
+            return object;
+        };
+
+        /**
+         * Converts this SendAck to JSON.
+         * @function toJSON
+         * @memberof cim.SendAck
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        SendAck.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for SendAck
+         * @function getTypeUrl
+         * @memberof cim.SendAck
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        SendAck.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.SendAck";
+        };
+
+        return SendAck;
+    })();
+
+    cim.Message = (function() {
+
+        /**
+         * Properties of a Message.
+         * @memberof cim
+         * @interface IMessage
+         * @property {string|null} [msgId] Message msgId
+         * @property {string|null} [from] Message from
+         * @property {string|null} [fromName] Message fromName
+         * @property {string|null} [to] Message to
+         * @property {string|null} [text] Message text
+         * @property {number|null} [ts] Message ts
+         */
+
+        /**
+         * Constructs a new Message.
+         * @memberof cim
+         * @classdesc Represents a Message.
+         * @implements IMessage
+         * @constructor
+         * @param {cim.IMessage=} [properties] Properties to set
+         */
+        function Message(properties) {
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * Message msgId.
+         * @member {string} msgId
+         * @memberof cim.Message
+         * @instance
+         */
+        Message.prototype.msgId = "";
+
+        /**
+         * Message from.
+         * @member {string} from
+         * @memberof cim.Message
+         * @instance
+         */
+        Message.prototype.from = "";
+
+        /**
+         * Message fromName.
+         * @member {string} fromName
+         * @memberof cim.Message
+         * @instance
+         */
+        Message.prototype.fromName = "";
+
+        /**
+         * Message to.
+         * @member {string} to
+         * @memberof cim.Message
+         * @instance
+         */
+        Message.prototype.to = "";
+
+        /**
+         * Message text.
+         * @member {string} text
+         * @memberof cim.Message
+         * @instance
+         */
+        Message.prototype.text = "";
+
+        /**
+         * Message ts.
+         * @member {number} ts
+         * @memberof cim.Message
+         * @instance
+         */
+        Message.prototype.ts = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+        /**
+         * Creates a new Message instance using the specified properties.
+         * @function create
+         * @memberof cim.Message
+         * @static
+         * @param {cim.IMessage=} [properties] Properties to set
+         * @returns {cim.Message} Message instance
+         */
+        Message.create = function create(properties) {
+            return new Message(properties);
+        };
+
+        /**
+         * Encodes the specified Message message. Does not implicitly {@link cim.Message.verify|verify} messages.
+         * @function encode
+         * @memberof cim.Message
+         * @static
+         * @param {cim.IMessage} message Message message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Message.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.msgId != null && Object.hasOwnProperty.call(message, "msgId"))
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.msgId);
+            if (message.from != null && Object.hasOwnProperty.call(message, "from"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.from);
+            if (message.fromName != null && Object.hasOwnProperty.call(message, "fromName"))
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.fromName);
+            if (message.to != null && Object.hasOwnProperty.call(message, "to"))
+                writer.uint32(/* id 4, wireType 2 =*/34).string(message.to);
+            if (message.text != null && Object.hasOwnProperty.call(message, "text"))
+                writer.uint32(/* id 5, wireType 2 =*/42).string(message.text);
+            if (message.ts != null && Object.hasOwnProperty.call(message, "ts"))
+                writer.uint32(/* id 6, wireType 0 =*/48).int64(message.ts);
+            return writer;
+        };
+
+        /**
+         * Decodes a Message message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.Message
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.Message} Message
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Message.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.Message();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.msgId = reader.string();
+                        break;
+                    }
+                case 2: {
+                        message.from = reader.string();
+                        break;
+                    }
+                case 3: {
+                        message.fromName = reader.string();
+                        break;
+                    }
+                case 4: {
+                        message.to = reader.string();
+                        break;
+                    }
+                case 5: {
+                        message.text = reader.string();
+                        break;
+                    }
+                case 6: {
+                        message.ts = reader.int64();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a Message message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.Message
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.Message} Message
+         */
+        Message.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.Message)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.Message: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.Message();
+            if (object.msgId != null)
+                message.msgId = String(object.msgId);
+            if (object.from != null)
+                message.from = String(object.from);
+            if (object.fromName != null)
+                message.fromName = String(object.fromName);
+            if (object.to != null)
+                message.to = String(object.to);
+            if (object.text != null)
+                message.text = String(object.text);
+            if (object.ts != null)
+                if ($util.Long)
+                    message.ts = $util.Long.fromValue(object.ts, false);
+                else if (typeof object.ts === "string")
+                    message.ts = parseInt(object.ts, 10);
+                else if (typeof object.ts === "number")
+                    message.ts = object.ts;
+                else if (typeof object.ts === "object")
+                    message.ts = new $util.LongBits(object.ts.low >>> 0, object.ts.high >>> 0).toNumber();
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a Message message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.Message
+         * @static
+         * @param {cim.Message} message Message
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        Message.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.defaults) {
+                object.msgId = "";
+                object.from = "";
+                object.fromName = "";
+                object.to = "";
+                object.text = "";
+                if ($util.Long) {
+                    let long = new $util.Long(0, 0, false);
+                    object.ts = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
+                } else
+                    object.ts = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+            }
+            if (message.msgId != null && Object.hasOwnProperty.call(message, "msgId"))
+                object.msgId = message.msgId;
+            if (message.from != null && Object.hasOwnProperty.call(message, "from"))
+                object.from = message.from;
+            if (message.fromName != null && Object.hasOwnProperty.call(message, "fromName"))
+                object.fromName = message.fromName;
+            if (message.to != null && Object.hasOwnProperty.call(message, "to"))
+                object.to = message.to;
+            if (message.text != null && Object.hasOwnProperty.call(message, "text"))
+                object.text = message.text;
+            if (message.ts != null && Object.hasOwnProperty.call(message, "ts"))
+                if (typeof BigInt !== "undefined" && options.longs === BigInt)
+                    object.ts = typeof message.ts === "number" ? BigInt(message.ts) : $util.Long.fromBits(message.ts.low >>> 0, message.ts.high >>> 0, false).toBigInt();
+                else if (typeof message.ts === "number")
+                    object.ts = options.longs === String ? String(message.ts) : message.ts;
+                else
+                    object.ts = options.longs === String ? $util.Long.prototype.toString.call(message.ts) : options.longs === Number ? new $util.LongBits(message.ts.low >>> 0, message.ts.high >>> 0).toNumber() : message.ts;
+            return object;
+        };
+
+        /**
+         * Converts this Message to JSON.
+         * @function toJSON
+         * @memberof cim.Message
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        Message.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for Message
+         * @function getTypeUrl
+         * @memberof cim.Message
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        Message.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.Message";
+        };
+
+        return Message;
+    })();
+
+    cim.Delivered = (function() {
+
+        /**
+         * Properties of a Delivered.
+         * @memberof cim
+         * @interface IDelivered
+         * @property {string|null} [msgId] Delivered msgId
+         * @property {string|null} [by] Delivered by
+         */
+
+        /**
+         * Constructs a new Delivered.
+         * @memberof cim
+         * @classdesc Represents a Delivered.
+         * @implements IDelivered
+         * @constructor
+         * @param {cim.IDelivered=} [properties] Properties to set
+         */
+        function Delivered(properties) {
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * Delivered msgId.
+         * @member {string} msgId
+         * @memberof cim.Delivered
+         * @instance
+         */
+        Delivered.prototype.msgId = "";
+
+        /**
+         * Delivered by.
+         * @member {string} by
+         * @memberof cim.Delivered
+         * @instance
+         */
+        Delivered.prototype.by = "";
+
+        /**
+         * Creates a new Delivered instance using the specified properties.
+         * @function create
+         * @memberof cim.Delivered
+         * @static
+         * @param {cim.IDelivered=} [properties] Properties to set
+         * @returns {cim.Delivered} Delivered instance
+         */
+        Delivered.create = function create(properties) {
+            return new Delivered(properties);
+        };
+
+        /**
+         * Encodes the specified Delivered message. Does not implicitly {@link cim.Delivered.verify|verify} messages.
+         * @function encode
+         * @memberof cim.Delivered
+         * @static
+         * @param {cim.IDelivered} message Delivered message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Delivered.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.msgId != null && Object.hasOwnProperty.call(message, "msgId"))
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.msgId);
+            if (message.by != null && Object.hasOwnProperty.call(message, "by"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.by);
+            return writer;
+        };
+
+        /**
+         * Decodes a Delivered message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.Delivered
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.Delivered} Delivered
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Delivered.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.Delivered();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.msgId = reader.string();
+                        break;
+                    }
+                case 2: {
+                        message.by = reader.string();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a Delivered message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.Delivered
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.Delivered} Delivered
+         */
+        Delivered.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.Delivered)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.Delivered: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.Delivered();
+            if (object.msgId != null)
+                message.msgId = String(object.msgId);
+            if (object.by != null)
+                message.by = String(object.by);
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a Delivered message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.Delivered
+         * @static
+         * @param {cim.Delivered} message Delivered
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        Delivered.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.defaults) {
+                object.msgId = "";
+                object.by = "";
+            }
+            if (message.msgId != null && Object.hasOwnProperty.call(message, "msgId"))
+                object.msgId = message.msgId;
+            if (message.by != null && Object.hasOwnProperty.call(message, "by"))
+                object.by = message.by;
+            return object;
+        };
+
+        /**
+         * Converts this Delivered to JSON.
+         * @function toJSON
+         * @memberof cim.Delivered
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        Delivered.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for Delivered
+         * @function getTypeUrl
+         * @memberof cim.Delivered
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        Delivered.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.Delivered";
+        };
+
+        return Delivered;
+    })();
+
+    cim.Presence = (function() {
+
+        /**
+         * Properties of a Presence.
+         * @memberof cim
+         * @interface IPresence
+         * @property {string|null} [userId] Presence userId
+         * @property {string|null} [userName] Presence userName
+         * @property {boolean|null} [online] Presence online
+         */
+
+        /**
+         * Constructs a new Presence.
+         * @memberof cim
+         * @classdesc Represents a Presence.
+         * @implements IPresence
+         * @constructor
+         * @param {cim.IPresence=} [properties] Properties to set
+         */
+        function Presence(properties) {
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * Presence userId.
+         * @member {string} userId
+         * @memberof cim.Presence
+         * @instance
+         */
+        Presence.prototype.userId = "";
+
+        /**
+         * Presence userName.
+         * @member {string} userName
+         * @memberof cim.Presence
+         * @instance
+         */
+        Presence.prototype.userName = "";
+
+        /**
+         * Presence online.
+         * @member {boolean} online
+         * @memberof cim.Presence
+         * @instance
+         */
+        Presence.prototype.online = false;
+
+        /**
+         * Creates a new Presence instance using the specified properties.
+         * @function create
+         * @memberof cim.Presence
+         * @static
+         * @param {cim.IPresence=} [properties] Properties to set
+         * @returns {cim.Presence} Presence instance
+         */
+        Presence.create = function create(properties) {
+            return new Presence(properties);
+        };
+
+        /**
+         * Encodes the specified Presence message. Does not implicitly {@link cim.Presence.verify|verify} messages.
+         * @function encode
+         * @memberof cim.Presence
+         * @static
+         * @param {cim.IPresence} message Presence message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Presence.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.userId != null && Object.hasOwnProperty.call(message, "userId"))
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.userId);
+            if (message.userName != null && Object.hasOwnProperty.call(message, "userName"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.userName);
+            if (message.online != null && Object.hasOwnProperty.call(message, "online"))
+                writer.uint32(/* id 3, wireType 0 =*/24).bool(message.online);
+            return writer;
+        };
+
+        /**
+         * Decodes a Presence message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.Presence
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.Presence} Presence
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Presence.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.Presence();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.userId = reader.string();
+                        break;
+                    }
+                case 2: {
+                        message.userName = reader.string();
+                        break;
+                    }
+                case 3: {
+                        message.online = reader.bool();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a Presence message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.Presence
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.Presence} Presence
+         */
+        Presence.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.Presence)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.Presence: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.Presence();
+            if (object.userId != null)
+                message.userId = String(object.userId);
+            if (object.userName != null)
+                message.userName = String(object.userName);
+            if (object.online != null)
+                message.online = Boolean(object.online);
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a Presence message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.Presence
+         * @static
+         * @param {cim.Presence} message Presence
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        Presence.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.defaults) {
+                object.userId = "";
+                object.userName = "";
+                object.online = false;
+            }
+            if (message.userId != null && Object.hasOwnProperty.call(message, "userId"))
+                object.userId = message.userId;
+            if (message.userName != null && Object.hasOwnProperty.call(message, "userName"))
+                object.userName = message.userName;
+            if (message.online != null && Object.hasOwnProperty.call(message, "online"))
+                object.online = message.online;
+            return object;
+        };
+
+        /**
+         * Converts this Presence to JSON.
+         * @function toJSON
+         * @memberof cim.Presence
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        Presence.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for Presence
+         * @function getTypeUrl
+         * @memberof cim.Presence
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        Presence.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.Presence";
+        };
+
+        return Presence;
+    })();
+
+    return cim;
+})();
+
+export { $root as default };

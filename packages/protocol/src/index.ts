@@ -1,0 +1,3 @@
+// The CIM wire protocol shared by gateways, route, browsers and tools (protobufjs/minimal only).
+export * from "./codes.js";
+export * from "./frames.js";
