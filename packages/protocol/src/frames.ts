@@ -10,7 +10,7 @@ export interface Pong { ts: number }
 export interface Send { clientMsgId: string; to: string; text: string }
 export interface SendAck { clientMsgId: string; msgId: string; ts: number }
 export interface ChatMessage { msgId: string; from: string; fromName: string; to: string; text: string; ts: number }
-export interface Delivered { msgId: string; by: string }
+export interface Delivered { msgId: string; by: string; from: string }
 export interface Presence { userId: string; userName: string; online: boolean }
 
 /** The body of each frame kind, by the name of its `oneof` field. */

@@ -198,12 +198,14 @@ export namespace cim {
     interface IDelivered {
         msgId?: (string|null);
         by?: (string|null);
+        from?: (string|null);
     }
 
     class Delivered implements IDelivered {
         constructor(properties?: cim.IDelivered);
         public msgId: string;
         public by: string;
+        public from: string;
         public static create(properties?: cim.IDelivered): cim.Delivered;
         public static encode(message: cim.IDelivered, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Delivered;

@@ -2380,6 +2380,7 @@ export const cim = $root.cim = (() => {
          * @interface IDelivered
          * @property {string|null} [msgId] Delivered msgId
          * @property {string|null} [by] Delivered by
+         * @property {string|null} [from] Delivered from
          */
 
         /**
@@ -2414,6 +2415,14 @@ export const cim = $root.cim = (() => {
         Delivered.prototype.by = "";
 
         /**
+         * Delivered from.
+         * @member {string} from
+         * @memberof cim.Delivered
+         * @instance
+         */
+        Delivered.prototype.from = "";
+
+        /**
          * Creates a new Delivered instance using the specified properties.
          * @function create
          * @memberof cim.Delivered
@@ -2445,6 +2454,8 @@ export const cim = $root.cim = (() => {
                 writer.uint32(/* id 1, wireType 2 =*/10).string(message.msgId);
             if (message.by != null && Object.hasOwnProperty.call(message, "by"))
                 writer.uint32(/* id 2, wireType 2 =*/18).string(message.by);
+            if (message.from != null && Object.hasOwnProperty.call(message, "from"))
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.from);
             return writer;
         };
 
@@ -2490,6 +2501,10 @@ export const cim = $root.cim = (() => {
                         message.by = reader.string();
                         break;
                     }
+                case 3: {
+                        message.from = reader.string();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -2525,6 +2540,8 @@ export const cim = $root.cim = (() => {
                 message.msgId = String(object.msgId);
             if (object.by != null)
                 message.by = String(object.by);
+            if (object.from != null)
+                message.from = String(object.from);
             return message;
         };
 
@@ -2548,11 +2565,14 @@ export const cim = $root.cim = (() => {
             if (options.defaults) {
                 object.msgId = "";
                 object.by = "";
+                object.from = "";
             }
             if (message.msgId != null && Object.hasOwnProperty.call(message, "msgId"))
                 object.msgId = message.msgId;
             if (message.by != null && Object.hasOwnProperty.call(message, "by"))
                 object.by = message.by;
+            if (message.from != null && Object.hasOwnProperty.call(message, "from"))
+                object.from = message.from;
             return object;
         };
 

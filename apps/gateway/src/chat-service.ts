@@ -1,0 +1,98 @@
+// What a session may do once its frames are decoded: log in, send, acknowledge, leave.
+import type { Logger } from "pino";
+import { ErrorCode, LoginClose, MAX_TEXT_LENGTH, SessionClose, type Delivered, type Send, type SendAck } from "@cim/protocol";
+import type { AccountStore, BusPublisher, MessageStore, SessionStore } from "@cim/state";
+import { TokenError, type TokenSigner } from "@cim/token";
+import { GatewayError } from "./errors.js";
+import type { GatewayMetrics } from "./metrics.js";
+import type { Session } from "./session.js";
+import type { SessionTable } from "./session-table.js";
+
+export interface ChatServiceDeps {
+  gatewayId: string;
+  heartbeatMs: number;
+  tokens: TokenSigner;
+  accounts: AccountStore;
+  sessions: SessionStore;
+  messages: MessageStore;
+  bus: BusPublisher;
+  table: SessionTable;
+  metrics: GatewayMetrics;
+  log: Logger;
+}
+
+const CLIENT_MSG_ID = /^[A-Za-z0-9_:.-]{1,64}$/;
+const USER_ID = /^[0-9]{1,20}$/;
+
+export class ChatService {
+  constructor(private readonly deps: ChatServiceDeps) {}
+
+  /** Authenticates a socket and makes it the user's session here, replacing any older one. */
+  async login(session: Session, token: string): Promise<void> {
+    const { tokens, table, sessions, bus, gatewayId } = this.deps;
+    const claims = await tokens.verify(token).catch((error: unknown) => {
+      const reason = error instanceof TokenError ? error.message : "token check failed";
+      throw new GatewayError(ErrorCode.Unauthorized, reason, LoginClose.BadToken, { cause: error });
+    });
+    session.user = { userId: claims.userId, userName: claims.userName, sessionId: claims.sessionId };
+    const replaced = table.bind(claims.userId, session);
+    if (replaced) {
+      replaced.superseded = true;
+      replaced.close(SessionClose.Replaced, "replaced by a newer login");
+    }
+    const { previousGateway, cameOnline } = await sessions.claim(claims.userId, gatewayId);
+    if (previousGateway && previousGateway !== gatewayId) {
+      await bus.toGateway(previousGateway, { type: "kick", userId: claims.userId, keepSessionId: claims.sessionId });
+    }
+    if (cameOnline) await bus.toAll({ type: "presence", userId: claims.userId, userName: claims.userName, online: true });
+    this.deps.metrics.sessions.set(table.userCount);
+    session.send({
+      kind: "loginAck",
+      body: { userId: claims.userId, userName: claims.userName, gatewayId, serverTime: Date.now(), heartbeatMs: this.deps.heartbeatMs },
+    });
+  }
+
+  /** Stores and routes one message; the answer is the SendAck, or a GatewayError for an Error frame. */
+  async send(session: Session, frame: Send): Promise<SendAck> {
+    const user = session.user!;
+    if (!CLIENT_MSG_ID.test(frame.clientMsgId)) throw new GatewayError(ErrorCode.BadRequest, "clientMsgId must be 1-64 characters of [A-Za-z0-9_:.-]");
+    if (!frame.text.trim()) throw new GatewayError(ErrorCode.BadRequest, "text is empty");
+    if (frame.text.length > MAX_TEXT_LENGTH) throw new GatewayError(ErrorCode.PayloadTooLarge, `text is longer than ${MAX_TEXT_LENGTH} characters`);
+    if (frame.to) {
+      if (!USER_ID.test(frame.to)) throw new GatewayError(ErrorCode.BadRequest, "to must be a userId");
+      if (frame.to === user.userId) throw new GatewayError(ErrorCode.BadRequest, "cannot send a private message to yourself");
+      if (!(await this.deps.accounts.exists(frame.to))) throw new GatewayError(ErrorCode.UnknownRecipient, `no user ${frame.to}`);
+    }
+    const { message, duplicate } = await this.deps.messages.store({
+      clientMsgId: frame.clientMsgId, from: user.userId, fromName: user.userName, to: frame.to, text: frame.text,
+    });
+    // A resent clientMsgId was routed the first time: only the ack is repeated.
+    if (!duplicate) {
+      this.deps.metrics.messagesIn.inc({ kind: message.to ? "private" : "group" });
+      const local = message.to ? this.deps.table.user(message.to) : undefined;
+      if (local) local.send({ kind: "message", body: message });
+      else await this.deps.bus.routeMessage(message);
+    }
+    return { clientMsgId: frame.clientMsgId, msgId: message.msgId, ts: message.ts };
+  }
+
+  /** Relays a private message's receipt to its sender. */
+  async delivered(session: Session, frame: Delivered): Promise<void> {
+    if (!USER_ID.test(frame.from) || !frame.msgId) return;
+    const receipt = { msgId: frame.msgId, by: session.user!.userId, from: frame.from };
+    const local = this.deps.table.user(frame.from);
+    if (local) local.send({ kind: "delivered", body: receipt });
+    else await this.deps.bus.toUser(frame.from, { type: "delivered", to: frame.from, msgId: frame.msgId, by: receipt.by });
+  }
+
+  /** Cleans up after a closed socket: the route and presence, unless a newer login took over. */
+  async disconnect(session: Session): Promise<void> {
+    const wasCurrent = this.deps.table.remove(session);
+    this.deps.metrics.sessions.set(this.deps.table.userCount);
+    const user = session.user;
+    if (!user || !wasCurrent || session.superseded) return;
+    if (await this.deps.sessions.release(user.userId, this.deps.gatewayId)) {
+      await this.deps.bus.toAll({ type: "presence", userId: user.userId, userName: user.userName, online: false });
+    }
+  }
+}

@@ -1,0 +1,39 @@
+// Gateway configuration: parsed once from the environment with zod; a bad value stops the start.
+import { hostname } from "node:os";
+import { z } from "zod";
+
+const csv = z.string().transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean));
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8091),
+  HOST: z.string().default("127.0.0.1"),
+  GATEWAY_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits, _ . - (1-64)").optional(),
+  GATEWAY_WS_URL: z.string().url().refine((u) => /^wss?:\/\//.test(u), "must be a ws:// or wss:// URL").optional(),
+  REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
+  ZK_CONNECT: z.string().default("127.0.0.1:2181"),
+  ZK_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
+  CIM_TOKEN_SECRET: z.string().min(16).default("cim-dev-secret-change-me"),
+  CIM_ALLOWED_ORIGINS: csv.default(["http://127.0.0.1:8080", "http://localhost:8080", "http://127.0.0.1:5173", "http://localhost:5173"]),
+  CIM_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  CIM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(45_000),
+  CIM_LOGIN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  CIM_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).default(64 * 1024),
+  CIM_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  CIM_RATE_PER_SEC: z.coerce.number().min(1).default(50),
+  CIM_RATE_BURST: z.coerce.number().min(1).default(200),
+  CIM_STREAM_MAXLEN: z.coerce.number().int().min(100).default(10_000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type GatewayConfig = Readonly<z.infer<typeof schema> & { GATEWAY_ID: string }>;
+
+/** Parses the environment; throws an error naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new Error(`invalid gateway configuration: ${problems}`);
+  }
+  const id = parsed.data.GATEWAY_ID ?? `gw-${hostname()}-${parsed.data.PORT}`;
+  return Object.freeze({ ...parsed.data, GATEWAY_ID: id });
+}

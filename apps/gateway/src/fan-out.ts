@@ -1,0 +1,46 @@
+// Delivers bus messages to this gateway's sessions; each frame is encoded once for all its readers.
+import type { Logger } from "pino";
+import { encodeFrame, SessionClose } from "@cim/protocol";
+import type { ClusterMessage } from "@cim/state";
+import type { GatewayMetrics } from "./metrics.js";
+import type { SessionTable } from "./session-table.js";
+
+export class FanOut {
+  constructor(private readonly table: SessionTable, private readonly metrics: GatewayMetrics, private readonly log: Logger) {}
+
+  handle(message: ClusterMessage): void {
+    switch (message.type) {
+      case "message": {
+        const { message: chat } = message;
+        if (chat.to) this.table.user(chat.to)?.send({ kind: "message", body: chat });
+        else this.broadcast(encodeFrame({ kind: "message", body: chat }), chat.from, "message");
+        return;
+      }
+      case "presence":
+        this.broadcast(encodeFrame({ kind: "presence", body: { userId: message.userId, userName: message.userName, online: message.online } }), message.userId, "presence");
+        return;
+      case "delivered":
+        this.table.user(message.to)?.send({ kind: "delivered", body: { msgId: message.msgId, by: message.by, from: message.to } });
+        return;
+      case "kick": {
+        const session = this.table.user(message.userId);
+        if (session && session.user?.sessionId !== message.keepSessionId) {
+          session.superseded = true;
+          session.close(SessionClose.Replaced, "replaced by a newer login");
+        }
+        return;
+      }
+      default:
+        this.metrics.busErrors.inc();
+        this.log.warn({ message }, "unknown bus message type");
+    }
+  }
+
+  private broadcast(bytes: Uint8Array, exceptUserId: string, kind: string): void {
+    let sent = 0;
+    for (const session of this.table.users()) {
+      if (session.user?.userId !== exceptUserId && session.sendBytes(bytes)) sent++;
+    }
+    this.metrics.framesOut.inc({ kind }, sent);
+  }
+}

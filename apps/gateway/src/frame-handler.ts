@@ -1,0 +1,77 @@
+// Decodes each client frame and dispatches it by session state; protocol violations close only that socket.
+import type { Logger } from "pino";
+import { CLIENT_FRAME_KINDS, decodeFrame, ErrorCode, FrameDecodeError, LoginClose, SessionClose, type Frame } from "@cim/protocol";
+import type { ChatService } from "./chat-service.js";
+import { GatewayError } from "./errors.js";
+import type { GatewayMetrics } from "./metrics.js";
+import type { Session } from "./session.js";
+
+/** WebSocket's own code for "the server failed": the client retries. */
+const INTERNAL_ERROR_CLOSE = 1011;
+
+export class FrameHandler {
+  constructor(private readonly chat: ChatService, private readonly metrics: GatewayMetrics, private readonly log: Logger) {}
+
+  /** Handles one binary message; frames of a session are processed in arrival order. */
+  receive(session: Session, data: Buffer, isBinary: boolean): void {
+    session.lastSeen = Date.now();
+    session.queue = session.queue
+      .then(() => this.dispatch(session, data, isBinary))
+      .catch((error: unknown) => this.fail(session, error));
+  }
+
+  private async dispatch(session: Session, data: Buffer, isBinary: boolean): Promise<void> {
+    if (!session.isOpen) return;
+    if (!isBinary) throw new GatewayError(ErrorCode.BadRequest, "text frames are not allowed", SessionClose.Malformed);
+    let frame: Frame;
+    try {
+      frame = decodeFrame(data);
+    } catch (error) {
+      if (error instanceof FrameDecodeError) throw new GatewayError(ErrorCode.BadRequest, error.message, SessionClose.Malformed);
+      throw error;
+    }
+    if (!CLIENT_FRAME_KINDS.has(frame.kind)) throw new GatewayError(ErrorCode.BadRequest, `${frame.kind} is not a client frame`, SessionClose.Malformed);
+    if (!session.user) {
+      if (frame.kind !== "login") throw new GatewayError(ErrorCode.Unauthorized, "the first frame must be Login", LoginClose.BadToken);
+      return this.chat.login(session, frame.body.token).catch((error: unknown) => {
+        if (error instanceof GatewayError) throw error;
+        throw new GatewayError(ErrorCode.Unavailable, "login failed, retry", INTERNAL_ERROR_CLOSE, { cause: error });
+      });
+    }
+    if (frame.kind !== "ping" && !session.limiter.take()) {
+      throw new GatewayError(ErrorCode.RateLimited, "rate limit exceeded", SessionClose.RateLimited);
+    }
+    switch (frame.kind) {
+      case "ping":
+        return session.send({ kind: "pong", body: { ts: frame.body.ts } });
+      case "send": {
+        const { clientMsgId } = frame.body;
+        const ack = await this.chat.send(session, frame.body).catch((error: unknown) => {
+          throw GatewayError.forSend(error, clientMsgId);
+        });
+        return session.send({ kind: "sendAck", body: ack });
+      }
+      case "delivered":
+        return this.chat.delivered(session, frame.body);
+      case "login":
+        throw new GatewayError(ErrorCode.BadRequest, "already logged in", SessionClose.Malformed);
+    }
+  }
+
+  private fail(session: Session, error: unknown): void {
+    const who = { remote: session.remote, userId: session.user?.userId };
+    if (error instanceof GatewayError) {
+      if (error.internal) this.log.error({ ...who, err: error.cause }, `request failed: ${error.message}`);
+      else this.log.info({ ...who, code: error.code, closeCode: error.closeCode }, `rejected frame: ${error.message}`);
+      session.send({ kind: "error", body: { code: error.code, message: error.message, clientMsgId: error.clientMsgId } });
+      if (error.closeCode) {
+        this.metrics.closes.inc({ code: String(error.closeCode) });
+        session.close(error.closeCode, error.message.slice(0, 120));
+      }
+      return;
+    }
+    // Redis down or a bug: tell the client the request failed, keep the socket.
+    this.log.error({ ...who, err: error }, "frame handling failed");
+    session.send({ kind: "error", body: { code: ErrorCode.Unavailable, message: "temporarily unavailable, retry", clientMsgId: "" } });
+  }
+}

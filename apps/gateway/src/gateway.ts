@@ -1,0 +1,158 @@
+// The gateway: a WebSocket server for sessions, the bus subscription, and its ZooKeeper registration.
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import { WebSocketServer, type WebSocket } from "ws";
+import { LoginClose, SessionClose } from "@cim/protocol";
+import { GatewayRegistration, type ZkSession } from "@cim/discovery";
+import { AccountStore, BusPublisher, channels, MessageStore, parseClusterMessage, SessionStore, type Redis } from "@cim/state";
+import { TokenSigner } from "@cim/token";
+import { ChatService } from "./chat-service.js";
+import type { GatewayConfig } from "./config.js";
+import { FanOut } from "./fan-out.js";
+import { FrameHandler } from "./frame-handler.js";
+import { createHttpHandler } from "./http-endpoints.js";
+import { createMetrics } from "./metrics.js";
+import { Session } from "./session.js";
+import { SessionTable } from "./session-table.js";
+
+export interface GatewayDeps {
+  config: GatewayConfig;
+  log: Logger;
+  /** Commands and publishing. */
+  redis: Redis;
+  /** A second connection, in subscriber mode. */
+  subscriber: Redis;
+  zk: ZkSession;
+}
+
+export interface Gateway {
+  server: Server;
+  /** Subscribes, listens, registers; resolves with the bound port. */
+  start: () => Promise<number>;
+  /** Deregisters, closes every socket with 1001, clears their routes. */
+  stop: () => Promise<void>;
+}
+
+const TOKEN_TTL_UNUSED_S = 1;
+
+export function createGateway(deps: GatewayDeps): Gateway {
+  const { config, log, redis, subscriber, zk } = deps;
+  const gatewayId = config.GATEWAY_ID;
+  const metrics = createMetrics();
+  const table = new SessionTable();
+  const sessions = new SessionStore(redis);
+  const bus = new BusPublisher(redis, sessions);
+  const chat = new ChatService({
+    gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, tokens: new TokenSigner(config.CIM_TOKEN_SECRET, TOKEN_TTL_UNUSED_S),
+    accounts: new AccountStore(redis), sessions, messages: new MessageStore(redis, { maxLenPerStream: config.CIM_STREAM_MAXLEN }),
+    bus, table, metrics, log,
+  });
+  const frames = new FrameHandler(chat, metrics, log);
+  const fanOut = new FanOut(table, metrics, log);
+  const instance = randomUUID();
+  let registration: GatewayRegistration | null = null;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let stopping = false;
+
+  const server = createServer(createHttpHandler(metrics, {
+    healthy: () => redis.status === "ready" && subscriber.status === "ready" && zk.state === "connected" && !stopping,
+    health: () => ({ gatewayId, redis: redis.status, subscriber: subscriber.status, zookeeper: zk.state, node: registration?.nodePath ?? "", connections: table.socketCount, sessions: table.userCount }),
+  }));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.CIM_MAX_PAYLOAD_BYTES, perMessageDeflate: false });
+  const allowedOrigins = new Set(config.CIM_ALLOWED_ORIGINS);
+
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? "").split("?")[0];
+    const origin = req.headers.origin;
+    const refuse = (status: number, why: string) => {
+      log.info({ remote: req.socket.remoteAddress, origin, path }, `upgrade refused: ${why}`);
+      socket.end(`HTTP/1.1 ${status} ${why}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (path !== "/ws") return refuse(404, "Not Found");
+    if (stopping) return refuse(503, "Service Unavailable");
+    // Browsers always send Origin: only listed pages may open sessions (cross-site WebSocket hijacking).
+    if (origin !== undefined && allowedOrigins.size > 0 && !allowedOrigins.has(origin)) return refuse(403, "Forbidden");
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
+  });
+
+  function onConnection(ws: WebSocket, req: IncomingMessage): void {
+    const session = new Session(ws, { maxBufferedBytes: config.CIM_MAX_BUFFERED_BYTES, ratePerSec: config.CIM_RATE_PER_SEC, rateBurst: config.CIM_RATE_BURST }, `${req.socket.remoteAddress}:${req.socket.remotePort}`);
+    table.add(session);
+    metrics.connections.set(table.socketCount);
+    const loginTimer = setTimeout(() => {
+      if (session.user) return;
+      log.info({ remote: session.remote }, "closing socket: no Login in time");
+      metrics.closes.inc({ code: String(LoginClose.LoginTimeout) });
+      session.close(LoginClose.LoginTimeout, "no login in time");
+    }, config.CIM_LOGIN_TIMEOUT_MS);
+    ws.on("message", (data, isBinary) => frames.receive(session, data as Buffer, isBinary));
+    ws.on("error", (error) => log.info({ remote: session.remote, userId: session.user?.userId, err: error.message }, "socket error"));
+    ws.on("close", (code) => {
+      clearTimeout(loginTimer);
+      metrics.connections.set(table.socketCount - 1);
+      log.debug({ remote: session.remote, userId: session.user?.userId, code }, "socket closed");
+      // Wait for frames still in flight (a Login being claimed) before cleaning up.
+      void session.queue.then(() => chat.disconnect(session)).catch((error: unknown) => log.error({ err: error, userId: session.user?.userId }, "cleanup after close failed"));
+    });
+  }
+
+  function sweep(): void {
+    const deadline = Date.now() - config.CIM_IDLE_TIMEOUT_MS;
+    for (const session of table.all()) {
+      if (session.lastSeen < deadline && session.isOpen) {
+        log.info({ remote: session.remote, userId: session.user?.userId }, "closing idle socket");
+        metrics.closes.inc({ code: String(SessionClose.IdleTimeout) });
+        session.close(SessionClose.IdleTimeout, "idle timeout");
+      }
+    }
+  }
+
+  async function start(): Promise<number> {
+    subscriber.on("message", (channel: string, payload: string) => {
+      const message = parseClusterMessage(payload);
+      if (!message) {
+        metrics.busErrors.inc();
+        log.warn({ channel }, "dropped a malformed bus message");
+        return;
+      }
+      try {
+        fanOut.handle(message);
+      } catch (error) {
+        metrics.busErrors.inc();
+        log.error({ err: error, channel, type: message.type }, "bus message handling failed");
+      }
+    });
+    await subscriber.subscribe(channels.gateway(gatewayId), channels.all);
+    // A previous incarnation killed without cleanup may have left routes pointing here.
+    for (const userId of await sessions.releaseGateway(gatewayId)) {
+      await bus.toAll({ type: "presence", userId, userName: "", online: false });
+    }
+    await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : config.PORT;
+    const wsUrl = config.GATEWAY_WS_URL ?? `ws://${config.HOST === "0.0.0.0" || config.HOST === "::" ? "127.0.0.1" : config.HOST}:${port}/ws`;
+    if (!config.GATEWAY_WS_URL) log.warn({ wsUrl }, "GATEWAY_WS_URL not set: advertising a loopback URL that only this host can reach");
+    registration = new GatewayRegistration(zk, { id: gatewayId, wsUrl, startedAt: Date.now(), instance }, {
+      onRegistered: (node) => log.info({ node, wsUrl }, "registered in ZooKeeper"),
+      onError: (error) => log.warn({ err: error.message }, "ZooKeeper registration failed, retrying"),
+    });
+    await registration.start();
+    const sweepMs = Math.max(50, Math.min(5_000, Math.floor(config.CIM_IDLE_TIMEOUT_MS / 3)));
+    sweepTimer = setInterval(sweep, sweepMs);
+    return port;
+  }
+
+  async function stop(): Promise<void> {
+    stopping = true;
+    clearInterval(sweepTimer);
+    await registration?.stop();
+    const open = [...table.all()];
+    for (const session of open) session.close(SessionClose.GoingAway, "gateway shutting down");
+    await Promise.all(open.map((session) => session.queue.then(() => chat.disconnect(session)).catch((error: unknown) => log.error({ err: error }, "cleanup on shutdown failed"))));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  return { server, start, stop };
+}

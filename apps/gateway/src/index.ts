@@ -1,0 +1,62 @@
+// Gateway process: reads config, builds Redis and ZooKeeper clients, listens, handles SIGTERM.
+import { pino } from "pino";
+import { ZkSession } from "@cim/discovery";
+import { createRedis } from "@cim/state";
+import { loadConfig } from "./config.js";
+import { createGateway } from "./gateway.js";
+
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+})();
+const log = pino({ level: config.LOG_LEVEL, base: { app: "gateway", gatewayId: config.GATEWAY_ID } });
+
+const redis = createRedis(config.REDIS_URL, `cim-gateway-${config.GATEWAY_ID}`);
+const subscriber = createRedis(config.REDIS_URL, `cim-gateway-${config.GATEWAY_ID}-sub`);
+for (const [name, client] of [["redis", redis], ["redis-subscriber", subscriber]] as const) {
+  client.on("error", (error: Error) => log.warn({ part: name, err: error.message }, "Redis error"));
+  client.on("reconnecting", () => log.warn({ part: name }, "Redis reconnecting"));
+  client.on("ready", () => log.info({ part: name }, "Redis ready"));
+}
+const zk = new ZkSession(config.ZK_CONNECT, {
+  sessionTimeoutMs: config.ZK_SESSION_TIMEOUT_MS,
+  onState: (state, { sessionId }) => log[state === "connected" ? "info" : "warn"]({ state, sessionId }, `ZooKeeper ${state}`),
+});
+
+const gateway = createGateway({ config, log, redis, subscriber, zk });
+
+async function main(): Promise<void> {
+  await zk.start();
+  const port = await gateway.start();
+  log.info({ port }, "listening");
+}
+
+let shuttingDown = false;
+async function shutdown(signal: string): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log.info({ signal }, "shutting down");
+  const force = setTimeout(() => process.exit(1), 10_000).unref();
+  try {
+    await gateway.stop();
+  } catch (error) {
+    log.error({ err: error }, "shutdown failed");
+  }
+  zk.close();
+  await Promise.allSettled([redis.quit(), subscriber.quit()]);
+  clearTimeout(force);
+  process.exit(0);
+}
+
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled rejection"));
+
+main().catch((error: unknown) => {
+  log.fatal({ err: error }, "gateway failed to start");
+  process.exit(1);
+});

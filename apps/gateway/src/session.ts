@@ -1,0 +1,60 @@
+// One client socket: its login state, liveness, rate limit and a bounded outgoing buffer.
+import type { WebSocket } from "ws";
+import { encodeFrame, SessionClose, type Frame } from "@cim/protocol";
+import { RateLimiter } from "./rate-limiter.js";
+
+export interface SessionUser {
+  userId: string;
+  userName: string;
+  sessionId: string;
+}
+
+export interface SessionLimits {
+  maxBufferedBytes: number;
+  ratePerSec: number;
+  rateBurst: number;
+}
+
+const TERMINATE_AFTER_CLOSE_MS = 2_000;
+
+export class Session {
+  user: SessionUser | null = null;
+  lastSeen = Date.now();
+  /** Set when a newer login took over: closing this one must not touch the user's route. */
+  superseded = false;
+  readonly limiter: RateLimiter;
+  /** Frames of one session are handled one after another, so its messages keep their order. */
+  queue: Promise<void> = Promise.resolve();
+  private closing = false;
+
+  constructor(readonly socket: WebSocket, private readonly limits: SessionLimits, readonly remote: string) {
+    this.limiter = new RateLimiter(limits.ratePerSec, limits.rateBurst);
+  }
+
+  get isOpen(): boolean {
+    return !this.closing && this.socket.readyState === this.socket.OPEN;
+  }
+
+  send(frame: Frame): void {
+    this.sendBytes(encodeFrame(frame));
+  }
+
+  /** Sends pre-encoded bytes; a reader too slow to drain its buffer is cut off (4429). */
+  sendBytes(bytes: Uint8Array): boolean {
+    if (!this.isOpen) return false;
+    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.close(SessionClose.RateLimited, "slow consumer");
+      return false;
+    }
+    this.socket.send(bytes);
+    return true;
+  }
+
+  /** Closes with a code; a peer that does not complete the close handshake is terminated. */
+  close(code: number, reason: string): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.socket.close(code, reason);
+    setTimeout(() => this.socket.terminate(), TERMINATE_AFTER_CLOSE_MS).unref();
+  }
+}

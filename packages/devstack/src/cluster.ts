@@ -1,0 +1,61 @@
+// A whole system on free ports: Redis, ZooKeeper, route and N gateways, torn down together.
+import { startApp, type AppProcess } from "./apps.js";
+import { startRedis, startZookeeper, type Service } from "./services.js";
+
+export const TEST_TOKEN_SECRET = "cim-devstack-secret-0123456789";
+export const TEST_ADMIN_TOKEN = "cim-devstack-admin-token";
+
+export interface ClusterOptions {
+  gateways?: number;
+  /** Extra env for every app process. */
+  env?: Record<string, string>;
+  routeEnv?: Record<string, string>;
+  gatewayEnv?: Record<string, string>;
+}
+
+export interface Cluster {
+  redis: Service;
+  zookeeper: Service;
+  route: AppProcess;
+  gateways: AppProcess[];
+  /** The env every app of this cluster runs with. */
+  env: Record<string, string>;
+  /** Starts one more gateway (or restarts one under the same id). */
+  startGateway: (id: string, env?: Record<string, string>) => Promise<AppProcess>;
+  stop: () => Promise<void>;
+}
+
+/** Starts everything; on a failure part-way, stops what it started and rethrows. */
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const started: Array<{ stop: () => Promise<void> }> = [];
+  try {
+    const [redis, zookeeper] = await Promise.all([startRedis(), startZookeeper()]);
+    started.push({ stop: redis.dispose }, { stop: zookeeper.dispose });
+    const env = {
+      REDIS_URL: redis.address,
+      ZK_CONNECT: zookeeper.address,
+      CIM_TOKEN_SECRET: TEST_TOKEN_SECRET,
+      CIM_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      ZK_SESSION_TIMEOUT_MS: "4000",
+      ...options.env,
+    };
+    const gateways: AppProcess[] = [];
+    const startGateway = async (id: string, extra: Record<string, string> = {}) => {
+      const gateway = await startApp("gateway", { ...env, ...options.gatewayEnv, GATEWAY_ID: id, ...extra }, id);
+      started.push({ stop: () => gateway.stop("SIGKILL") });
+      return gateway;
+    };
+    const count = options.gateways ?? 2;
+    const route = await startApp("route", { ...env, ...options.routeEnv });
+    started.push({ stop: () => route.stop("SIGKILL") });
+    for (let i = 0; i < count; i++) gateways.push(await startGateway(`gw-${String.fromCharCode(97 + i)}`));
+    return { redis, zookeeper, route, gateways, env, startGateway, stop: () => stopAll(started) };
+  } catch (error) {
+    await stopAll(started);
+    throw error;
+  }
+}
+
+async function stopAll(started: Array<{ stop: () => Promise<void> }>): Promise<void> {
+  for (const item of started.reverse()) await item.stop().catch(() => undefined);
+}

@@ -1,0 +1,5 @@
+// Starts real Redis, ZooKeeper, route and gateways on loopback: the harness of tests, benchmarks and `npm start`.
+export * from "./processes.js";
+export * from "./services.js";
+export * from "./apps.js";
+export * from "./cluster.js";

@@ -1,0 +1,78 @@
+// Child processes that die with their parent, with their output kept for diagnosis.
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+
+const live = new Set<ChildProcess>();
+let hooked = false;
+
+function hookExit(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on("exit", () => {
+    for (const child of live) child.kill("SIGKILL");
+  });
+}
+
+export interface Spawned {
+  child: ChildProcess;
+  /** Everything the process wrote so far (stdout and stderr, interleaved). */
+  output: () => string;
+  /** Resolves with the first stdout/stderr line matching, rejects on exit or timeout. */
+  waitFor: (pattern: RegExp, timeoutMs: number) => Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+}
+
+/** Spawns a child that is SIGKILLed if this process exits first. */
+export function spawnTracked(command: string, args: string[], options: SpawnOptions, label: string): Spawned {
+  hookExit();
+  const child = spawn(command, args, { ...options, stdio: ["pipe", "pipe", "pipe"] });
+  live.add(child);
+  let output = "";
+  const listeners = new Set<() => void>();
+  const append = (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+    if (output.length > 2_000_000) output = output.slice(-1_000_000);
+    for (const listener of listeners) listener();
+  };
+  child.stdout?.on("data", append);
+  child.stderr?.on("data", append);
+  if (process.env.CIM_DEVSTACK_ECHO) {
+    child.stdout?.on("data", (c: Buffer) => process.stdout.write(`[${label}] ${c}`));
+    child.stderr?.on("data", (c: Buffer) => process.stderr.write(`[${label}] ${c}`));
+  }
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", (code, signal) => {
+      live.delete(child);
+      for (const listener of listeners) listener();
+      resolve(code ?? (signal ? -1 : null));
+    }),
+  );
+  const waitFor = (pattern: RegExp, timeoutMs: number) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const match = output.match(pattern);
+        if (match) return finish(() => resolve(match));
+        if (child.exitCode !== null || child.signalCode !== null) {
+          finish(() => reject(new Error(`${label} exited before printing ${pattern}:\n${output.slice(-4000)}`)));
+        }
+      };
+      const timer = setTimeout(() => finish(() => reject(new Error(`${label} did not print ${pattern} within ${timeoutMs} ms:\n${output.slice(-4000)}`))), timeoutMs);
+      const finish = (settle: () => void) => {
+        clearTimeout(timer);
+        listeners.delete(check);
+        settle();
+      };
+      listeners.add(check);
+      check();
+    });
+  return { child, output: () => output, waitFor, exited };
+}
+
+/** Sends a signal and waits for the exit; SIGKILL after `graceMs`. */
+export async function stopProcess(spawned: Spawned, signal: NodeJS.Signals = "SIGTERM", graceMs = 5_000): Promise<void> {
+  const { child } = spawned;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  await spawned.exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,101 @@
+// Real redis-server and ZooKeeper on free loopback ports, in temporary folders: for tests, bench and `npm start`.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import getPort from "get-port";
+import { spawnTracked, stopProcess, type Spawned } from "./processes.js";
+
+export interface Service {
+  /** The address clients use: a redis:// URL, or host:port for ZooKeeper. */
+  address: string;
+  port: number;
+  /** Stops it (SIGTERM, or SIGKILL with `kill`), keeping its data folder. */
+  stop: (signal?: NodeJS.Signals) => Promise<void>;
+  /** Starts it again on the same port and data. */
+  restart: () => Promise<void>;
+  /** Stops it and removes its data folder. */
+  dispose: () => Promise<void>;
+  process: () => Spawned;
+}
+
+const ZK_JARS = [
+  "zookeeper.jar", "zookeeper-jute.jar", "slf4j-api.jar", "slf4j-nop.jar", "netty-handler.jar", "netty-common.jar",
+  "netty-buffer.jar", "netty-transport.jar", "netty-resolver.jar", "netty-codec.jar", "netty-transport-native-epoll.jar",
+  "netty-transport-native-unix-common.jar", "metrics-core.jar", "commons-cli.jar", "snappy-java.jar",
+];
+const JAVA_DIR = "/usr/share/java";
+
+/** Starts redis-server with append-only persistence (appendfsync everysec). */
+export async function startRedis(options: { port?: number; dir?: string } = {}): Promise<Service> {
+  const port = options.port ?? (await getPort({ host: "127.0.0.1" }));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "cim-redis-"));
+  mkdirSync(dir, { recursive: true });
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes",
+    "--appendfsync", "everysec", "--daemonize", "no", "--protected-mode", "yes", "--loglevel", "warning"];
+  let spawned: Spawned;
+  const boot = async () => {
+    spawned = spawnTracked("redis-server", args, {}, `redis:${port}`);
+    await waitUntil(() => ping(port, "PING\r\n", "+PONG"), 10_000, `redis-server on port ${port}`);
+  };
+  await boot();
+  const stop = (signal: NodeJS.Signals = "SIGTERM") => stopProcess(spawned, signal);
+  return {
+    address: `redis://127.0.0.1:${port}`, port, stop, restart: boot, process: () => spawned,
+    dispose: async () => { await stop("SIGKILL"); if (!options.dir) rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+/** Starts a standalone ZooKeeper 3.8 from Debian's jars, AdminServer off, data in a temporary folder. */
+export async function startZookeeper(options: { port?: number; dir?: string; tickMs?: number } = {}): Promise<Service> {
+  const missing = ZK_JARS.filter((jar) => !existsSync(join(JAVA_DIR, jar)));
+  if (missing.length) throw new Error(`ZooKeeper jars missing in ${JAVA_DIR}: ${missing.join(", ")} (apt-get install zookeeper)`);
+  const port = options.port ?? (await getPort({ host: "127.0.0.1" }));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "cim-zk-"));
+  mkdirSync(join(dir, "data"), { recursive: true });
+  const tick = options.tickMs ?? 500;
+  const config = join(dir, "zoo.cfg");
+  writeFileSync(config, [
+    `tickTime=${tick}`, `dataDir=${join(dir, "data")}`, `clientPort=${port}`, "clientPortAddress=127.0.0.1",
+    "admin.enableServer=false", "4lw.commands.whitelist=ruok,srvr,mntr", `minSessionTimeout=${tick * 2}`,
+    `maxSessionTimeout=${tick * 120}`, "autopurge.purgeInterval=1", "",
+  ].join("\n"));
+  const classpath = ZK_JARS.map((jar) => join(JAVA_DIR, jar)).join(":");
+  let spawned: Spawned;
+  const boot = async () => {
+    spawned = spawnTracked("java", ["-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dzookeeper.admin.enableServer=false",
+      "-cp", classpath, "org.apache.zookeeper.server.ZooKeeperServerMain", config], {}, `zookeeper:${port}`);
+    await waitUntil(() => ping(port, "ruok", "imok"), 30_000, `ZooKeeper on port ${port}`);
+  };
+  await boot();
+  const stop = (signal: NodeJS.Signals = "SIGTERM") => stopProcess(spawned, signal);
+  return {
+    address: `127.0.0.1:${port}`, port, stop, restart: boot, process: () => spawned,
+    dispose: async () => { await stop("SIGKILL"); if (!options.dir) rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+async function ping(port: number, request: string, expected: string): Promise<boolean> {
+  const { connect } = await import("node:net");
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    let reply = "";
+    socket.setTimeout(1_000, () => { socket.destroy(); resolve(false); });
+    socket.on("connect", () => socket.write(request));
+    socket.on("data", (chunk) => {
+      reply += chunk.toString();
+      if (reply.includes(expected)) { socket.destroy(); resolve(true); }
+    });
+    socket.on("error", () => resolve(false));
+    socket.on("close", () => resolve(reply.includes(expected)));
+  });
+}
+
+/** Polls `check` until it is true; the error names what never became ready. */
+export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}

@@ -1,0 +1,105 @@
+// A ZooKeeper connection that outlives session expiry: on EXPIRED it builds a new client (PITFALLS).
+import zookeeper, { type Client, type Stat } from "node-zookeeper-client";
+
+export type ZkState = "connecting" | "connected" | "disconnected" | "expired" | "closed";
+
+export interface ZkSessionOptions {
+  /** Requested session timeout; the server clamps it to its own bounds. */
+  sessionTimeoutMs: number;
+  /** Called on every state change, for logs and /healthz. */
+  onState?: (state: ZkState, detail: { sessionId: string }) => void;
+}
+
+/** Holds the current client; `onSession` handlers run on every new session (first connect and after expiry). */
+export class ZkSession {
+  private client: Client | null = null;
+  private readonly sessionHandlers: Array<(client: Client) => void> = [];
+  private currentState: ZkState = "connecting";
+
+  constructor(private readonly connectString: string, private readonly options: ZkSessionOptions) {}
+
+  get state(): ZkState {
+    return this.currentState;
+  }
+
+  /** Registers work to (re)do on each new session: creating ephemeral nodes, setting watches. */
+  onSession(handler: (client: Client) => void): void {
+    this.sessionHandlers.push(handler);
+    if (this.client && this.currentState === "connected") handler(this.client);
+  }
+
+  /** Connects; resolves on the first session, rejects after `timeoutMs` without one. */
+  start(timeoutMs = 15_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`ZooKeeper at ${this.connectString}: no session within ${timeoutMs} ms`)), timeoutMs);
+      this.onSession(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.connect();
+    });
+  }
+
+  close(): void {
+    this.setState("closed");
+    this.client?.close();
+    this.client = null;
+  }
+
+  /** The session id in hex, as ZooKeeper's ephemeralOwner shows it. */
+  sessionId(): string {
+    return this.client ? this.client.getSessionId().toString("hex") : "";
+  }
+
+  private connect(): void {
+    const client = zookeeper.createClient(this.connectString, { sessionTimeout: this.options.sessionTimeoutMs, spinDelay: 500, retries: 1 });
+    this.client = client;
+    let sessionSeen = "";
+    client.on("state", (state) => {
+      if (this.client !== client) return;
+      if (state === zookeeper.State.SYNC_CONNECTED) {
+        const id = this.sessionId();
+        this.setState("connected");
+        if (id !== sessionSeen) {
+          sessionSeen = id;
+          for (const handler of this.sessionHandlers) handler(client);
+        }
+      } else if (state === zookeeper.State.DISCONNECTED) {
+        this.setState("disconnected");
+      } else if (state === zookeeper.State.EXPIRED) {
+        this.setState("expired");
+        client.close();
+        if (this.client === client) this.connect();
+      }
+    });
+    client.connect();
+  }
+
+  private setState(state: ZkState): void {
+    if (this.currentState === "closed") return;
+    this.currentState = state;
+    this.options.onState?.(state, { sessionId: this.sessionId() });
+  }
+}
+
+/** Promise wrappers over the callback API, for the calls we use. */
+export const zk = {
+  mkdirp: (client: Client, path: string) =>
+    new Promise<void>((resolve, reject) => client.mkdirp(path, (error) => (error ? reject(error) : resolve()))),
+  create: (client: Client, path: string, data: Buffer, mode: number) =>
+    new Promise<string>((resolve, reject) => client.create(path, data, mode, (error, created) => (error ? reject(error) : resolve(created)))),
+  remove: (client: Client, path: string) =>
+    new Promise<void>((resolve, reject) => client.remove(path, -1, (error) => (error ? reject(error) : resolve()))),
+  exists: (client: Client, path: string) =>
+    new Promise<Stat | null>((resolve, reject) => client.exists(path, (error, stat) => (error ? reject(error) : resolve(stat ?? null)))),
+  getData: (client: Client, path: string) =>
+    new Promise<{ data: Buffer; stat: Stat }>((resolve, reject) => client.getData(path, (error, data, stat) => (error ? reject(error) : resolve({ data, stat })))),
+  getChildren: (client: Client, path: string, watcher?: () => void) =>
+    new Promise<string[]>((resolve, reject) => {
+      const done = (error: unknown, children: string[]) => (error ? reject(error) : resolve(children));
+      if (watcher) client.getChildren(path, watcher, done);
+      else client.getChildren(path, done);
+    }),
+};
+
+export const { CreateMode, Exception } = zookeeper;

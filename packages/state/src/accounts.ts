@@ -1,0 +1,48 @@
+// Accounts: a hash per user plus the unique name -> id index (the seed's KV + VK).
+import type { Redis } from "ioredis";
+import { keys } from "./keys.js";
+
+export interface Account {
+  userId: string;
+  userName: string;
+  passwordHash: string;
+  createdAt: number;
+}
+
+export class AccountStore {
+  constructor(private readonly redis: Redis) {}
+
+  /** Creates an account; returns null when the name is taken. */
+  async create(userName: string, passwordHash: string): Promise<Account | null> {
+    const userId = String(await this.redis.incr(keys.accountSeq));
+    const claimed = await this.redis.set(keys.accountName(userName), userId, "NX");
+    if (claimed !== "OK") return null;
+    const createdAt = Date.now();
+    await this.redis.hset(keys.account(userId), { userName, passwordHash, createdAt: String(createdAt) });
+    return { userId, userName, passwordHash, createdAt };
+  }
+
+  async byName(userName: string): Promise<Account | null> {
+    const userId = await this.redis.get(keys.accountName(userName));
+    return userId ? this.byId(userId) : null;
+  }
+
+  async byId(userId: string): Promise<Account | null> {
+    const fields = await this.redis.hgetall(keys.account(userId));
+    if (!fields.userName || !fields.passwordHash) return null;
+    return { userId, userName: fields.userName, passwordHash: fields.passwordHash, createdAt: Number(fields.createdAt) };
+  }
+
+  async exists(userId: string): Promise<boolean> {
+    return (await this.redis.exists(keys.account(userId))) === 1;
+  }
+
+  /** Names of many users at once, in the order given; "" for an unknown id. */
+  async names(userIds: readonly string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of userIds) pipeline.hget(keys.account(id), "userName");
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([, value]) => (typeof value === "string" ? value : ""));
+  }
+}

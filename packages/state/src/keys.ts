@@ -1,0 +1,32 @@
+// Redis key and channel names of CONTRACT.md (prefix `cim-`), in one place.
+
+export const keys = {
+  account: (userId: string) => `cim-account:${userId}`,
+  accountName: (userName: string) => `cim-account-name:${userName}`,
+  accountSeq: "cim-account-seq",
+  route: (userId: string) => `cim-route:${userId}`,
+  online: "cim-online",
+  /** Set of userIds whose route points at one gateway: cleaned up when that gateway dies. */
+  gatewayUsers: (gatewayId: string) => `cim-gw-users:${gatewayId}`,
+  /** Global message sequence: every msgId is one value of it, so it orders each conversation. */
+  messageSeq: "cim-msg-seq",
+  groupStream: "cim-msg:group",
+  /** One stream per pair of users, the lower id first so both sides name the same stream. */
+  privateStream: (a: string, b: string) => (compareIds(a, b) <= 0 ? `cim-msg:p:${a}:${b}` : `cim-msg:p:${b}:${a}`),
+  /** Dedupe record of one client message: `<msgId>:<ts>`. */
+  dedupe: (userId: string, clientMsgId: string) => `cim-dedupe:${userId}:${clientMsgId}`,
+  /** Count of messages accepted, for the admin rate. */
+  messageCount: "cim-stats:messages",
+} as const;
+
+export const channels = {
+  /** Messages for one gateway's sessions. */
+  gateway: (gatewayId: string) => `cim-bus:gw:${gatewayId}`,
+  /** Messages for every gateway: group messages and presence. */
+  all: "cim-bus:all",
+} as const;
+
+/** Orders decimal id strings numerically (shorter is smaller), falling back to text order. */
+export function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
