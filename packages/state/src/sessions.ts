@@ -70,6 +70,19 @@ export class SessionStore {
     return (await this.call("cimReleaseGateway", keys.gatewayUsers(gatewayId), keys.online, gatewayId, keys.route(""))) as string[];
   }
 
+  /** Ids of gateways that still hold users in Redis, found with SCAN (never KEYS). */
+  async gatewaysWithUsers(): Promise<string[]> {
+    const prefix = keys.gatewayUsers("");
+    const ids: string[] = [];
+    let cursor = "0";
+    do {
+      const [next, batch] = await this.redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+      ids.push(...batch.map((key) => key.slice(prefix.length)));
+      cursor = next;
+    } while (cursor !== "0");
+    return ids;
+  }
+
   async routeOf(userId: string): Promise<string | null> {
     return this.redis.get(keys.route(userId));
   }

@@ -1,0 +1,72 @@
+// The route HTTP app: API, health, metrics and the built web app; errors as {"error":{code,message}}.
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { routePath } from "hono/route";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { ErrorCode } from "@cim/protocol";
+import type { AppEnv, Services } from "./context.js";
+import { ApiError } from "./errors.js";
+import { adminRoutes } from "./routes/admin-routes.js";
+import { authRoutes } from "./routes/auth-routes.js";
+import { chatRoutes } from "./routes/chat-routes.js";
+
+export interface HealthProbe {
+  healthy: () => boolean;
+  health: () => Record<string, string | number>;
+}
+
+export function createApp(s: Services, probe: HealthProbe) {
+  const app = new Hono<AppEnv>();
+
+  app.use("/api/*", async (c, next) => {
+    const end = s.metrics.duration.startTimer();
+    await next();
+    const route = routePath(c);
+    end({ route });
+    s.metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) });
+  });
+  app.use("/api/*", bodyLimit({
+    maxSize: s.config.CIM_MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, ErrorCode.PayloadTooLarge, `body is larger than ${s.config.CIM_MAX_BODY_BYTES} bytes`);
+    },
+  }));
+
+  app.route("/api", authRoutes(s));
+  app.route("/api/admin", adminRoutes(s));
+  app.route("/api", chatRoutes(s));
+  app.all("/api/*", (c) => {
+    throw new ApiError(404, ErrorCode.NotFound, `no route ${c.req.method} ${c.req.path}`);
+  });
+
+  app.get("/healthz", (c) => {
+    const healthy = probe.healthy();
+    return c.json({ status: healthy ? "ok" : "degraded", ...probe.health() }, healthy ? 200 : 503);
+  });
+  app.get("/metrics", async (c) => c.text(await s.metrics.registry.metrics(), 200, { "content-type": s.metrics.registry.contentType }));
+
+  mountWebApp(app, s.config.CIM_WEB_DIR, s.log);
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return c.json({ error: { code: error.code, message: error.message } }, error.status);
+    if (error instanceof HTTPException) return c.json({ error: { code: ErrorCode.BadRequest, message: error.message } }, error.status);
+    s.log.error({ err: error, method: c.req.method, path: c.req.path }, "request failed");
+    return c.json({ error: { code: ErrorCode.Internal, message: "internal error" } }, 500);
+  });
+  app.notFound((c) => c.json({ error: { code: ErrorCode.NotFound, message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  return app;
+}
+
+/** Serves the built single-page app; unknown paths fall back to index.html (client-side routes like /admin). */
+function mountWebApp(app: Hono<AppEnv>, dir: string, log: Services["log"]): void {
+  if (!existsSync(join(dir, "index.html"))) {
+    log.warn({ dir }, "web app not built: / answers 404 (npm run build)");
+    return;
+  }
+  const root = relative(process.cwd(), dir) || ".";
+  app.use("/*", serveStatic({ root }));
+  app.get("/*", serveStatic({ root, path: "index.html" }));
+}

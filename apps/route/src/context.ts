@@ -1,0 +1,31 @@
+// What route handlers share: the services built once in createApp, and the Hono env with the caller.
+import type { Logger } from "pino";
+import type { GatewayInfo } from "@cim/discovery";
+import type { AccountStore, BusPublisher, MessageStore, SessionStore } from "@cim/state";
+import type { TokenClaims, TokenSigner } from "@cim/token";
+import type { RouteConfig } from "./config.js";
+import type { GatewayPicker } from "./gateway-picker.js";
+import type { RouteMetrics } from "./metrics.js";
+import type { MessageRate } from "./message-rate.js";
+
+/** The live gateways, as the ZooKeeper watch sees them. */
+export interface GatewayList {
+  list(): readonly GatewayInfo[];
+  has(gatewayId: string): boolean;
+}
+
+export interface Services {
+  config: RouteConfig;
+  log: Logger;
+  gateways: GatewayList;
+  picker: GatewayPicker;
+  tokens: TokenSigner;
+  accounts: AccountStore;
+  sessions: SessionStore;
+  messages: MessageStore;
+  bus: BusPublisher;
+  metrics: RouteMetrics;
+  rate: MessageRate;
+}
+
+export type AppEnv = { Variables: { user: TokenClaims } };

@@ -1,0 +1,93 @@
+// Route process: reads config, builds Redis and ZooKeeper clients, watches gateways, serves HTTP, handles SIGTERM.
+import { serve } from "@hono/node-server";
+import { pino } from "pino";
+import { GatewayDirectory, ZkSession } from "@cim/discovery";
+import { AccountStore, BusPublisher, createRedis, MessageStore, SessionStore } from "@cim/state";
+import { TokenSigner } from "@cim/token";
+import { createApp } from "./app.js";
+import { loadConfig } from "./config.js";
+import { createPicker } from "./gateway-picker.js";
+import { MessageRate } from "./message-rate.js";
+import { createMetrics } from "./metrics.js";
+
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+})();
+const log = pino({ level: config.LOG_LEVEL, base: { app: "route" } });
+
+const redis = createRedis(config.REDIS_URL, "cim-route");
+redis.on("error", (error: Error) => log.warn({ err: error.message }, "Redis error"));
+redis.on("reconnecting", () => log.warn("Redis reconnecting"));
+redis.on("ready", () => log.info("Redis ready"));
+
+const zk = new ZkSession(config.ZK_CONNECT, {
+  sessionTimeoutMs: config.ZK_SESSION_TIMEOUT_MS,
+  onState: (state, { sessionId }) => log[state === "connected" ? "info" : "warn"]({ state, sessionId }, `ZooKeeper ${state}`),
+});
+const sessions = new SessionStore(redis);
+const bus = new BusPublisher(redis, sessions);
+const messages = new MessageStore(redis, { maxLenPerStream: config.CIM_STREAM_MAXLEN });
+
+// A gateway that vanished from ZooKeeper (crash, kill -9, partition) leaves routes behind: release them.
+async function releaseGoneGateway(gatewayId: string): Promise<void> {
+  const released = await sessions.releaseGateway(gatewayId);
+  if (released.length) log.info({ gatewayId, users: released.length }, "released the users of a gone gateway");
+  const names = await new AccountStore(redis).names(released);
+  for (const [i, userId] of released.entries()) await bus.toAll({ type: "presence", userId, userName: names[i] ?? "", online: false });
+}
+
+const directory = new GatewayDirectory(zk, {
+  onChange: ({ added, removed, gateways }) => {
+    log.info({ added, removed, live: gateways.map((g) => g.id) }, "gateways changed");
+    for (const id of removed) releaseGoneGateway(id).catch((error: unknown) => log.error({ err: error, gatewayId: id }, "releasing a gone gateway failed"));
+  },
+  onError: (error) => log.warn({ err: error.message }, "ZooKeeper watch failed, retrying"),
+});
+
+const metrics = createMetrics();
+const rate = new MessageRate(() => messages.count());
+const app = createApp(
+  {
+    config, log, gateways: directory, metrics, rate, sessions, messages, bus,
+    picker: createPicker(config.CIM_ROUTE_STRATEGY, (ids) => sessions.connections(ids)),
+    tokens: new TokenSigner(config.CIM_TOKEN_SECRET, config.CIM_TOKEN_TTL_SECONDS),
+    accounts: new AccountStore(redis),
+  },
+  {
+    healthy: () => redis.status === "ready" && zk.state === "connected",
+    health: () => ({ redis: redis.status, zookeeper: zk.state, gateways: directory.list().length }),
+  },
+);
+
+async function main(): Promise<void> {
+  await zk.start();
+  await directory.start();
+  for (const gatewayId of await sessions.gatewaysWithUsers()) {
+    if (!directory.has(gatewayId)) await releaseGoneGateway(gatewayId);
+  }
+  rate.start((error) => log.debug({ err: error }, "message rate sample failed"));
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    log.info({ port: info.port, strategy: config.CIM_ROUTE_STRATEGY, policy: config.CIM_LOGIN_POLICY }, "listening");
+  });
+  const shutdown = (signal: string) => {
+    log.info({ signal }, "shutting down");
+    rate.stop();
+    server.close();
+    zk.close();
+    void redis.quit().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 3_000).unref();
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled rejection"));
+main().catch((error: unknown) => {
+  log.fatal({ err: error }, "route failed to start");
+  process.exit(1);
+});

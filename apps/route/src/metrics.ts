@@ -1,0 +1,15 @@
+// Prometheus metrics of route.
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    requests: new Counter({ name: "cim_route_requests_total", help: "HTTP requests by route and status", labelNames: ["method", "route", "status"], registers: [registry] }),
+    duration: new Histogram({ name: "cim_route_request_seconds", help: "HTTP request duration", labelNames: ["route"], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
+    logins: new Counter({ name: "cim_route_logins_total", help: "Logins by outcome", labelNames: ["outcome"], registers: [registry] }),
+  };
+}
+
+export type RouteMetrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,29 @@
+// Admin statistics: online count, gateways with their connections, message totals and rate.
+import { Hono } from "hono";
+import { requireAdmin } from "../auth.js";
+import type { Services } from "../context.js";
+
+export function adminRoutes(s: Services) {
+  const app = new Hono();
+  app.use(requireAdmin(s.config.CIM_ADMIN_TOKEN));
+
+  app.get("/stats", async (c) => {
+    const gateways = s.gateways.list();
+    const [online, connections, messagesTotal] = await Promise.all([
+      s.sessions.onlineCount(),
+      s.sessions.connections(gateways.map((g) => g.id)),
+      s.messages.count(),
+    ]);
+    return c.json({
+      online,
+      gateways: gateways.map((g, i) => ({ id: g.id, wsUrl: g.wsUrl, startedAt: g.startedAt, connections: connections[i] ?? 0 })),
+      messagesTotal,
+      messagesPerSecond: Math.round(s.rate.perSecond() * 10) / 10,
+      strategy: s.config.CIM_ROUTE_STRATEGY,
+      loginPolicy: s.config.CIM_LOGIN_POLICY,
+      at: Date.now(),
+    });
+  });
+
+  return app;
+}
