@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import { LoginClose, SessionClose } from "@cim/protocol";
@@ -124,6 +125,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
         log.error({ err: error, channel, type: message.type }, "bus message handling failed");
       }
     });
+    // Subscribing before the connection is ready races with its setup commands (CLIENT SETNAME, INFO).
+    if (subscriber.status !== "ready") await once(subscriber, "ready");
     await subscriber.subscribe(channels.gateway(gatewayId), channels.all);
     // A previous incarnation killed without cleanup may have left routes pointing here.
     for (const userId of await sessions.releaseGateway(gatewayId)) {

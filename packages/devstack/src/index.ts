@@ -3,3 +3,4 @@ export * from "./processes.js";
 export * from "./services.js";
 export * from "./apps.js";
 export * from "./cluster.js";
+export * from "./clients.js";

@@ -1,0 +1,42 @@
+// SDK clients for Node (the `ws` package as the socket) and a recorder of what each one received.
+import WebSocket from "ws";
+import { CimClient, type ChatMessage, type CimClientOptions, type Presence, type SocketLike } from "@cim/client";
+import { waitUntil } from "./services.js";
+
+/** Opens sockets with the `ws` package; `origin` is sent like a browser would. */
+export function nodeSocketFactory(origin?: string) {
+  return (url: string) => new WebSocket(url, origin ? { origin } : {}) as unknown as SocketLike;
+}
+
+/** A client that records every message, presence change and state it sees. */
+export class RecordingClient extends CimClient {
+  readonly messages: ChatMessage[] = [];
+  readonly presence: Presence[] = [];
+  readonly states: string[] = [];
+
+  constructor(routeUrl: string, options: Partial<CimClientOptions> = {}) {
+    super({ routeUrl, createSocket: nodeSocketFactory(), backoff: { baseMs: 100, maxMs: 1_000 }, ...options });
+    this.onMessage((m) => this.messages.push(m));
+    this.onPresence((p) => this.presence.push(p));
+    this.onState((s) => this.states.push(s));
+  }
+
+  /** Texts received, in order. */
+  texts(): string[] {
+    return this.messages.map((m) => m.text);
+  }
+
+  async waitForText(text: string, timeoutMs = 10_000): Promise<ChatMessage> {
+    await waitUntil(() => this.messages.some((m) => m.text === text), timeoutMs, `${this.session?.userName ?? "client"} to receive "${text}"`);
+    return this.messages.find((m) => m.text === text)!;
+  }
+}
+
+/** Registers and logs in a fresh user; names get a random suffix so tests never collide. */
+export async function newUser(routeUrl: string, name: string, options: Partial<CimClientOptions> = {}): Promise<RecordingClient> {
+  const client = new RecordingClient(routeUrl, options);
+  const userName = `${name}-${Math.random().toString(36).slice(2, 8)}`;
+  await client.register(userName, "password1");
+  await client.logIn(userName, "password1");
+  return client;
+}
