@@ -40,14 +40,16 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       ...options.env,
     };
     const gateways: AppProcess[] = [];
+    const route = await startApp("route", { ...env, ...options.routeEnv });
+    started.push({ stop: () => route.stop("SIGKILL") });
+    // Pages served by this route may open sessions on the gateways.
+    const origins = [route.url, `http://localhost:${route.port}`].join(",");
     const startGateway = async (id: string, extra: Record<string, string> = {}) => {
-      const gateway = await startApp("gateway", { ...env, ...options.gatewayEnv, GATEWAY_ID: id, ...extra }, id);
+      const gateway = await startApp("gateway", { ...env, CIM_ALLOWED_ORIGINS: origins, ...options.gatewayEnv, GATEWAY_ID: id, ...extra }, id);
       started.push({ stop: () => gateway.stop("SIGKILL") });
       return gateway;
     };
     const count = options.gateways ?? 2;
-    const route = await startApp("route", { ...env, ...options.routeEnv });
-    started.push({ stop: () => route.stop("SIGKILL") });
     for (let i = 0; i < count; i++) gateways.push(await startGateway(`gw-${String.fromCharCode(97 + i)}`));
     return { redis, zookeeper, route, gateways, env, startGateway, stop: () => stopAll(started) };
   } catch (error) {
