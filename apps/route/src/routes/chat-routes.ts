@@ -22,11 +22,11 @@ const HistoryQuery = z.object({
 
 export function chatRoutes(s: Services) {
   const app = new Hono<AppEnv>();
-  app.use(requireUser(s.tokens));
+  const user = requireUser(s.tokens);
 
-  app.get("/online", async (c) => c.json({ users: await s.sessions.onlineUsers() }));
+  app.get("/online", user, async (c) => c.json({ users: await s.sessions.onlineUsers() }));
 
-  app.post("/messages", async (c) => {
+  app.post("/messages", user, async (c) => {
     const body = await parseJson(c, SendBody);
     const user = c.get("user");
     const to = body.to ?? "";
@@ -39,7 +39,7 @@ export function chatRoutes(s: Services) {
     return c.json({ msgId: message.msgId }, 202);
   });
 
-  app.get("/history", async (c) => {
+  app.get("/history", user, async (c) => {
     const query = parseQuery(c, HistoryQuery);
     const user = c.get("user");
     const messages = await s.messages.history({ userId: user.userId, peer: query.with, before: query.before, limit: query.limit });

@@ -1,0 +1,193 @@
+// Bad input closes only the offending socket with the contract's code; the gateway keeps serving others.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { decodeFrame, encodeFrame, type Frame } from "@cim/protocol";
+import { TokenSigner } from "@cim/token";
+import { newUser, startCluster, TEST_TOKEN_SECRET, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
+
+let cluster: Cluster;
+let ann: RecordingClient;
+let bob: RecordingClient;
+let wsUrl: string;
+
+beforeAll(async () => {
+  cluster = await startCluster({
+    gateways: 1,
+    gatewayEnv: { CIM_LOGIN_TIMEOUT_MS: "800", CIM_MAX_PAYLOAD_BYTES: "4096", CIM_RATE_PER_SEC: "5", CIM_RATE_BURST: "10", CIM_IDLE_TIMEOUT_MS: "1500", CIM_HEARTBEAT_MS: "300" },
+  });
+  ann = await newUser(cluster.route.url, "ann");
+  bob = await newUser(cluster.route.url, "bob");
+  wsUrl = ann.gateway!.wsUrl;
+});
+afterAll(async () => {
+  ann?.close();
+  bob?.close();
+  await cluster?.stop();
+});
+
+interface RawSocket {
+  ws: WebSocket;
+  frames: Frame[];
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+async function raw(headers: Record<string, string> = {}): Promise<RawSocket> {
+  const ws = new WebSocket(wsUrl, { headers });
+  const frames: Frame[] = [];
+  ws.on("message", (data) => frames.push(decodeFrame(data as Buffer)));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  await new Promise<void>((resolve, reject) => {
+    ws.once("open", () => resolve());
+    ws.once("error", reject);
+  });
+  return { ws, frames, closed };
+}
+
+/** A raw socket logged in as a fresh user (logging in as ann or bob would replace their sessions). */
+async function loggedIn(): Promise<RawSocket & { userId: string }> {
+  const userName = `raw-${Math.random().toString(36).slice(2, 8)}`;
+  await ann.api.register(userName, "password1");
+  const { token, userId } = await ann.api.login(userName, "password1");
+  const socket = await raw();
+  socket.ws.send(encodeFrame({ kind: "login", body: { token } }));
+  await waitUntil(() => socket.frames.some((f) => f.kind === "loginAck"), 5_000, "LoginAck");
+  return { ...socket, userId };
+}
+
+/** After each abuse, the well-behaved users still chat. */
+async function othersStillServed(tag: string): Promise<void> {
+  await ann.send({ to: bob.session!.userId, text: `still here ${tag}` });
+  await bob.waitForText(`still here ${tag}`);
+}
+
+describe("bad input on the gateway", () => {
+  it("random bytes close with 4400", async () => {
+    const socket = await raw();
+    socket.ws.send(Buffer.from([0xff, 0x13, 0x37, 0x00, 0xfe, 0xba, 0xbe]));
+    expect((await socket.closed).code).toBe(4400);
+    await othersStillServed("random");
+  });
+
+  it("a frame with no known body closes with 4400", async () => {
+    const socket = await raw();
+    socket.ws.send(Buffer.from([0x98, 0x06, 0x01])); // field 99 only
+    expect((await socket.closed).code).toBe(4400);
+    await othersStillServed("unknown");
+  });
+
+  it("a text frame closes with 4400", async () => {
+    const socket = await raw();
+    socket.ws.send("hello");
+    expect((await socket.closed).code).toBe(4400);
+  });
+
+  it("a frame over the size limit closes with 1009", async () => {
+    const socket = await raw();
+    socket.ws.send(Buffer.alloc(8192, 1));
+    expect((await socket.closed).code).toBe(1009);
+    await othersStillServed("large");
+  });
+
+  it("no Login in time closes with 4408", async () => {
+    const socket = await raw();
+    expect((await socket.closed).code).toBe(4408);
+  });
+
+  it("a forged token is refused with an Error and 4401", async () => {
+    const { token } = await new TokenSigner("someone-elses-secret-123", 60).sign({ userId: ann.session!.userId, userName: "ann" });
+    const socket = await raw();
+    socket.ws.send(encodeFrame({ kind: "login", body: { token } }));
+    expect((await socket.closed).code).toBe(4401);
+    expect(socket.frames).toContainEqual(expect.objectContaining({ kind: "error", body: expect.objectContaining({ code: "unauthorized" }) }));
+    await othersStillServed("forged");
+  });
+
+  it("an expired token is refused with 4401", async () => {
+    const { token } = await new TokenSigner(TEST_TOKEN_SECRET, -5).sign({ userId: ann.session!.userId, userName: "ann" });
+    const socket = await raw();
+    socket.ws.send(encodeFrame({ kind: "login", body: { token } }));
+    const closed = await socket.closed;
+    expect(closed.code).toBe(4401);
+    expect(closed.reason).toMatch(/expired/);
+  });
+
+  it("a frame before Login closes with 4401", async () => {
+    const socket = await raw();
+    socket.ws.send(encodeFrame({ kind: "send", body: { clientMsgId: "x", to: "", text: "sneaky" } }));
+    expect((await socket.closed).code).toBe(4401);
+  });
+
+  it("a server frame claiming another sender closes with 4400 and delivers nothing", async () => {
+    const socket = await loggedIn();
+    const forged: Frame = { kind: "message", body: { msgId: "1", from: ann.session!.userId, fromName: "ann", to: bob.session!.userId, text: "forged", ts: 1 } };
+    socket.ws.send(encodeFrame(forged));
+    expect((await socket.closed).code).toBe(4400);
+    await othersStillServed("forged-sender");
+    expect(bob.texts()).not.toContain("forged");
+  });
+
+  it("the sender of a Send is the session's user, whatever the client says", async () => {
+    const socket = await loggedIn();
+    socket.ws.send(encodeFrame({ kind: "send", body: { clientMsgId: "s1", to: bob.session!.userId, text: "who am i" } }));
+    const got = await bob.waitForText("who am i");
+    expect(got.from).toBe(socket.userId);
+    socket.ws.close();
+  });
+
+  it("a Send to an unknown user or with empty text gets an Error frame, not a close", async () => {
+    const socket = await loggedIn();
+    socket.ws.send(encodeFrame({ kind: "send", body: { clientMsgId: "u1", to: "999999", text: "anyone?" } }));
+    socket.ws.send(encodeFrame({ kind: "send", body: { clientMsgId: "u2", to: "", text: "   " } }));
+    await waitUntil(() => socket.frames.filter((f) => f.kind === "error").length === 2, 5_000, "two Error frames");
+    const errors = socket.frames.filter((f) => f.kind === "error").map((f) => f.body);
+    expect(errors).toEqual([
+      expect.objectContaining({ code: "unknown_recipient", clientMsgId: "u1" }),
+      expect.objectContaining({ code: "bad_request", clientMsgId: "u2" }),
+    ]);
+    expect(socket.ws.readyState).toBe(WebSocket.OPEN);
+    socket.ws.close();
+  });
+
+  it("sending faster than the rate limit closes with 4429", async () => {
+    const socket = await loggedIn();
+    for (let i = 0; i < 40; i++) socket.ws.send(encodeFrame({ kind: "send", body: { clientMsgId: `r${i}`, to: bob.session!.userId, text: `flood ${i}` } }));
+    expect((await socket.closed).code).toBe(4429);
+    await othersStillServed("rate");
+  });
+
+  it("a logged-in socket that goes silent is closed with 4408", async () => {
+    const socket = await loggedIn();
+    expect((await socket.closed).code).toBe(4408);
+    expect(bob.state).toBe("online"); // the SDK client pings and stays
+  });
+
+  it("an upgrade from a page of another origin is refused", async () => {
+    await expect(raw({ origin: "http://evil.example" })).rejects.toThrow(/403/);
+  });
+});
+
+describe("bad input on route", () => {
+  const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${cluster.route.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+
+  it("answers malformed JSON, missing fields and huge bodies with 4xx JSON errors", async () => {
+    const cases: Array<[Response, number]> = [
+      [await post("/api/register", "{not json"), 400],
+      [await post("/api/register", JSON.stringify({ userName: "x" })), 400],
+      [await post("/api/login", JSON.stringify({ password: "y" })), 400],
+      [await post("/api/register", JSON.stringify({ userName: "big", password: "p".repeat(100_000) })), 413],
+      [await post("/api/messages", JSON.stringify({ text: "hi" })), 401],
+      [await post("/api/messages", JSON.stringify({ text: "hi" }), { authorization: "Bearer forged.token.here" }), 401],
+      [await post("/api/nope", "{}"), 404],
+    ];
+    for (const [response, status] of cases) {
+      expect(response.status).toBe(status);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toMatch(/^[a-z_]+$/);
+      expect(body.error.message.length).toBeGreaterThan(0);
+    }
+    const admin = await fetch(`${cluster.route.url}/api/admin/stats`, { headers: { authorization: `Bearer ${ann.session!.token}` } });
+    expect(admin.status).toBe(401);
+    await othersStillServed("route");
+  });
+});
