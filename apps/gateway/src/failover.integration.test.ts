@@ -1,0 +1,85 @@
+// kill -9 of a gateway: ZooKeeper drops it, route stops sending logins there, its users' state is cleaned
+// up, and SDK clients reconnect to the survivor and keep chatting.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { Redis } from "ioredis";
+import { RouteApi } from "@cim/client";
+import { encodeFrame } from "@cim/protocol";
+import { newUser, startCluster, TEST_ADMIN_TOKEN, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
+
+let cluster: Cluster;
+let redis: Redis;
+let api: RouteApi;
+const clients: RecordingClient[] = [];
+
+beforeAll(async () => {
+  cluster = await startCluster({ gateways: 2 });
+  redis = new Redis(cluster.redis.address);
+  api = new RouteApi(cluster.route.url);
+});
+afterAll(async () => {
+  for (const client of clients) client.close();
+  redis?.disconnect();
+  await cluster?.stop();
+});
+
+async function user(name: string): Promise<RecordingClient> {
+  const client = await newUser(cluster.route.url, name);
+  clients.push(client);
+  return client;
+}
+
+const liveGateways = async () => (await api.adminStats(TEST_ADMIN_TOKEN)).gateways.map((g) => g.id);
+
+describe("a gateway killed with SIGKILL", () => {
+  it("is dropped, its users move to the survivor and keep chatting, its state is cleaned up", async () => {
+    const users = [await user("ann"), await user("bob"), await user("cat"), await user("dan")];
+    const onA = users.filter((u) => u.gateway!.id === "gw-a");
+    const onB = users.filter((u) => u.gateway!.id === "gw-b");
+    expect(onA.length).toBeGreaterThan(0);
+    expect(onB.length).toBeGreaterThan(0);
+    const [moved, stayer] = [onA[0]!, onB[0]!];
+
+    // A session that will not reconnect: its route and online entry must be cleaned up by the system.
+    const ghostName = `ghost-${Date.now()}`;
+    const { userId: ghostId } = await api.register(ghostName, "password1");
+    let ghostLogin = await api.login(ghostName, "password1");
+    while (ghostLogin.gateway.id !== "gw-a") ghostLogin = await api.login(ghostName, "password1");
+    const ghost = new WebSocket(ghostLogin.gateway.wsUrl);
+    await new Promise((resolve) => ghost.once("open", resolve));
+    ghost.send(encodeFrame({ kind: "login", body: { token: ghostLogin.token } }));
+    await waitUntil(async () => (await redis.get(`cim-route:${ghostId}`)) === "gw-a", 5_000, "the ghost's route");
+    ghost.on("error", () => undefined);
+
+    const killedAt = Date.now();
+    await cluster.gateways[0]!.stop("SIGKILL");
+
+    await waitUntil(() => onA.every((u) => u.state === "online" && u.gateway!.id === "gw-b"), 20_000, "gw-a's users to reconnect to gw-b");
+    expect(moved.states).toContain("reconnecting");
+
+    await moved.send({ to: stayer.session!.userId, text: "after failover" });
+    await stayer.waitForText("after failover");
+    await stayer.send({ text: "group after failover" });
+    for (const u of users.filter((x) => x !== stayer)) await u.waitForText("group after failover");
+
+    await waitUntil(async () => !(await liveGateways()).includes("gw-a"), 30_000, "ZooKeeper to drop gw-a");
+    for (let i = 0; i < 4; i++) expect((await api.login(users[i]!.session!.userName, "password1")).gateway.id).toBe("gw-b");
+
+    await waitUntil(async () => (await redis.get(`cim-route:${ghostId}`)) === null, 30_000, "the ghost's route to be removed");
+    const online = (await stayer.online()).map((u) => u.userId);
+    expect(online).not.toContain(ghostId);
+    expect(Date.now() - killedAt).toBeLessThan(30_000);
+    await waitUntil(() => stayer.presence.some((p) => p.userId === ghostId && !p.online), 5_000, "ghost offline presence");
+    for (const u of users) expect(online).toContain(u.session!.userId);
+  });
+
+  it("comes back under the same id and gets logins again", async () => {
+    cluster.gateways[0] = await cluster.startGateway("gw-a");
+    await waitUntil(async () => (await liveGateways()).includes("gw-a"), 10_000, "gw-a to re-register");
+    const ids = new Set<string>();
+    const name = `eve-${Date.now()}`;
+    await api.register(name, "password1");
+    for (let i = 0; i < 4; i++) ids.add((await api.login(name, "password1")).gateway.id);
+    expect(ids).toEqual(new Set(["gw-a", "gw-b"]));
+  });
+});
