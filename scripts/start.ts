@@ -1,0 +1,73 @@
+// `npm start`: Redis, ZooKeeper, route and two gateways on loopback, data kept in .run/; Ctrl-C stops them all.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import getPort, { portNumbers } from "get-port";
+import { REPO_ROOT, startApp, startRedis, startZookeeper, type AppProcess, type Service } from "@cim/devstack";
+
+process.env.CIM_DEVSTACK_ECHO = "1";
+const runDir = join(REPO_ROOT, ".run");
+mkdirSync(runDir, { recursive: true });
+const stops: Array<() => Promise<void>> = [];
+
+const port = (preferred: number) => getPort({ host: "127.0.0.1", port: portNumbers(preferred, preferred + 50) });
+
+async function main(): Promise<void> {
+  let redisUrl = process.env.REDIS_URL;
+  let zkConnect = process.env.ZK_CONNECT;
+  if (!redisUrl) {
+    const redis: Service = await startRedis({ port: await port(6379), dir: join(runDir, "redis") });
+    stops.push(() => redis.stop());
+    redisUrl = redis.address;
+  }
+  if (!zkConnect) {
+    const zookeeper: Service = await startZookeeper({ port: await port(2181), dir: join(runDir, "zookeeper"), tickMs: 2000 });
+    stops.push(() => zookeeper.stop());
+    zkConnect = zookeeper.address;
+  }
+  const env = {
+    REDIS_URL: redisUrl,
+    ZK_CONNECT: zkConnect,
+    CIM_TOKEN_SECRET: process.env.CIM_TOKEN_SECRET ?? "cim-local-secret-change-me-in-production",
+    CIM_ADMIN_TOKEN: process.env.CIM_ADMIN_TOKEN ?? "admin-local-token",
+  };
+  const routePort = await port(Number(process.env.PORT ?? 8080));
+  const route: AppProcess = await startApp("route", { ...env, PORT: String(routePort) });
+  stops.unshift(() => route.stop());
+  const origins = [`http://127.0.0.1:${routePort}`, `http://localhost:${routePort}`, "http://127.0.0.1:5173", "http://localhost:5173"].join(",");
+  const gateways: AppProcess[] = [];
+  for (const [i, id] of ["gw-a", "gw-b"].entries()) {
+    const gatewayPort = await port(8091 + i);
+    const gateway = await startApp("gateway", {
+      ...env, PORT: String(gatewayPort), GATEWAY_ID: id, GATEWAY_WS_URL: `ws://127.0.0.1:${gatewayPort}/ws`, CIM_ALLOWED_ORIGINS: origins,
+    }, id);
+    stops.unshift(() => gateway.stop());
+    gateways.push(gateway);
+  }
+  console.log(`
+CIM is running:
+  web app        http://127.0.0.1:${routePort}/        (admin dashboard: /admin, token: ${env.CIM_ADMIN_TOKEN})
+  route API      http://127.0.0.1:${routePort}/api
+  gateways       ${gateways.map((g) => `ws://127.0.0.1:${g.port}/ws`).join("  ")}
+  Redis          ${redisUrl}
+  ZooKeeper      ${zkConnect}
+  console client npm run cli -- --route http://127.0.0.1:${routePort} --user NAME --password PASSWORD --register
+Press Ctrl-C to stop everything.
+`);
+}
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log("\nstopping...");
+  for (const s of stops) await s().catch((error: unknown) => console.error(String(error)));
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());
+
+main().catch(async (error: unknown) => {
+  console.error(`start failed: ${(error as Error).message}`);
+  await stop();
+  process.exit(1);
+});

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, checks generated code and types, runs unit and integration tests
+# (real redis-server and ZooKeeper on free ports), then the Playwright e2e tests in Debian's Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-system.sh redis zookeeper chromium
+bash scripts/ensure-npm.sh
+echo "== generated protocol code is up to date"
+npm run proto:check -w @cim/protocol
+echo "== typecheck"
+npx tsc -b
+echo "== unit and integration tests"
+mkdir -p .run
+rm -f .run/vitest.json .run/playwright.json
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile=.run/vitest.json || status=$?
+if ls e2e/tests/*.spec.ts >/dev/null 2>&1; then
+  echo "== end-to-end tests (Playwright, Chromium)"
+  npm test -w @cim/e2e || status=$?
+fi
+node scripts/summary.mjs
+exit $status
