@@ -24,7 +24,8 @@ export interface Spawned {
 /** Spawns a child that is SIGKILLed if this process exits first. */
 export function spawnTracked(command: string, args: string[], options: SpawnOptions, label: string): Spawned {
   hookExit();
-  const child = spawn(command, args, { ...options, stdio: ["pipe", "pipe", "pipe"] });
+  // Own process group: a terminal's Ctrl-C reaches only the parent, which stops children in order.
+  const child = spawn(command, args, { ...options, stdio: ["pipe", "pipe", "pipe"], detached: true });
   live.add(child);
   let output = "";
   const listeners = new Set<() => void>();
