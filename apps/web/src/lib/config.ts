@@ -1,0 +1,19 @@
+// The web app's configuration: the only module that reads import.meta.env.
+const env = import.meta.env;
+
+export const config = Object.freeze({
+  /** Route's base URL; "" is the page's own origin (route serves this app). */
+  routeUrl: env.VITE_CIM_ROUTE_URL ?? "",
+  /** Messages asked for per history page. */
+  historyPageSize: 30,
+  /** Messages shown from IndexedDB at start, over all conversations. */
+  cachedMessagesLimit: 500,
+  /** Delay between resume attempts of a stored login when route or gateways are unreachable. */
+  resumeRetryMs: 2_000,
+  /** How often the admin dashboard asks route for statistics. */
+  adminPollMs: 1_000,
+  /** Samples kept for the online chart (at adminPollMs each: two minutes). */
+  adminChartSamples: 120,
+  /** Scroll distance from the top of a message list that loads older history. */
+  loadOlderThresholdPx: 48,
+});

@@ -1,0 +1,63 @@
+// IndexedDB cache of messages, one database per user, so a reload shows the conversations at once.
+import { openDB, type DBSchema, type IDBPDatabase } from "idb";
+import type { ChatMessage } from "@cim/client";
+import type { MessageHandler } from "./message-hook.js";
+
+const DB_VERSION = 1;
+const STORE = "messages";
+
+export interface CachedMessage extends ChatMessage {
+  /** msgId padded to a fixed width, so IndexedDB's text order is msgId order. */
+  seq: string;
+  peerName: string;
+}
+
+interface CimDb extends DBSchema {
+  messages: { key: string; value: CachedMessage };
+}
+
+export function databaseName(userId: string): string {
+  return `cim-messages-${userId}`;
+}
+
+function seqOf(msgId: string): string {
+  return msgId.padStart(24, "0");
+}
+
+const opened = new Map<string, Promise<IDBPDatabase<CimDb>>>();
+
+function open(userId: string): Promise<IDBPDatabase<CimDb>> {
+  let db = opened.get(userId);
+  if (!db) {
+    db = openDB<CimDb>(databaseName(userId), DB_VERSION, {
+      upgrade(database) {
+        database.createObjectStore(STORE, { keyPath: "seq" });
+      },
+    });
+    opened.set(userId, db);
+  }
+  return db;
+}
+
+/** Stores one message (idempotent: keyed by msgId). */
+export async function saveMessage(userId: string, message: ChatMessage, peerName: string): Promise<void> {
+  if (!message.msgId) return;
+  const db = await open(userId);
+  const record: CachedMessage = { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, seq: seqOf(message.msgId), peerName };
+  await db.put(STORE, record);
+}
+
+/** The newest `limit` messages of user `userId` over all conversations, oldest first. */
+export async function recentMessages(userId: string, limit: number): Promise<CachedMessage[]> {
+  const db = await open(userId);
+  const found: CachedMessage[] = [];
+  let cursor = await db.transaction(STORE).store.openCursor(null, "prev");
+  while (cursor && found.length < limit) {
+    found.push(cursor.value);
+    cursor = await cursor.continue();
+  }
+  return found.reverse();
+}
+
+/** The default message hook: every message with a msgId goes into the user's IndexedDB cache. */
+export const persistMessage: MessageHandler = (message, { me, peerName }) => saveMessage(me.userId, message, peerName);

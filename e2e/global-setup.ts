@@ -1,0 +1,25 @@
+// Builds the web app before the tests when apps/web/dist is missing or older than its sources.
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const WEB = join(ROOT, "apps/web");
+/** Sources whose change makes the build stale: the app and the workspace packages it bundles. */
+const SOURCES = [join(WEB, "src"), join(WEB, "index.html"), join(WEB, "vite.config.ts"), join(ROOT, "packages/client/src"), join(ROOT, "packages/protocol/src")];
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), stat.mtimeMs);
+}
+
+export default function globalSetup(): void {
+  const built = join(WEB, "dist/index.html");
+  const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
+  if (builtAt >= Math.max(...SOURCES.map(newestMtime))) return;
+  console.log("[e2e] building the web app (apps/web/dist is missing or stale)");
+  execFileSync("npm", ["run", "build", "-w", "@cim/web"], { cwd: ROOT, stdio: "inherit" });
+}

@@ -1,0 +1,142 @@
+// Fixtures: one cluster per worker (two gateways), users registered in their own browser contexts, dialog traps.
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { test as base, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { startCluster, TEST_ADMIN_TOKEN, type AppProcess, type Cluster } from "@cim/devstack";
+
+export { expect };
+export const PASSWORD = "password1";
+export const SCREENSHOTS = fileURLToPath(new URL("../screenshots/", import.meta.url));
+mkdirSync(SCREENSHOTS, { recursive: true });
+
+export interface Stack {
+  cluster: Cluster;
+  url: string;
+  adminToken: string;
+  /** The live gateway process by id (gw-a, gw-b). */
+  gateway: (id: string) => AppProcess;
+  /** SIGKILLs gateway `id`. */
+  kill: (id: string) => Promise<void>;
+  /** Starts gateway `id` again if it is not running. */
+  revive: (id: string) => Promise<void>;
+}
+
+export interface UserPage {
+  page: Page;
+  context: BrowserContext;
+  userName: string;
+  /** Texts of alert/confirm/prompt dialogs the page opened (must stay empty). */
+  dialogs: string[];
+}
+
+interface Fixtures {
+  /** Opens a new browser context and registers (and logs in) a fresh user in it. */
+  newUser: (name: string) => Promise<UserPage>;
+  /** Two users in two browser contexts, signed in on different gateways. */
+  pair: { alice: UserPage; bob: UserPage };
+}
+
+export const test = base.extend<Fixtures, { stack: Stack }>({
+  stack: [
+    async ({}, use) => {
+      // least-connections puts two consecutive users on different gateways.
+      const cluster = await startCluster({ gateways: 2, routeEnv: { CIM_ROUTE_STRATEGY: "least-connections" } });
+      const live = new Map(cluster.gateways.map((g, i) => [`gw-${String.fromCharCode(97 + i)}`, g]));
+      const stack: Stack = {
+        cluster,
+        url: cluster.route.url,
+        adminToken: TEST_ADMIN_TOKEN,
+        gateway: (id) => live.get(id) ?? fail(`no gateway ${id}`),
+        kill: async (id) => {
+          await stack.gateway(id).stop("SIGKILL");
+          live.delete(id);
+        },
+        revive: async (id) => {
+          if (!live.has(id)) live.set(id, await cluster.startGateway(id));
+        },
+      };
+      try {
+        await use(stack);
+      } finally {
+        await cluster.stop();
+      }
+    },
+    { scope: "worker", timeout: 120_000 },
+  ],
+
+  baseURL: async ({ stack }, use) => use(stack.url),
+
+  newUser: async ({ browser, stack }, use) => {
+    const opened: BrowserContext[] = [];
+    await use(async (name) => {
+      const user = await openUser(browser, stack.url, name);
+      opened.push(user.context);
+      return user;
+    });
+    for (const context of opened) await context.close().catch(() => undefined);
+  },
+
+  pair: async ({ newUser }, use) => {
+    const alice = await newUser("alice");
+    const bob = await newUser("bob");
+    await use({ alice, bob });
+  },
+});
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+/** A fresh context whose page registers `name-xxxxxx` and waits until it is online. */
+export async function openUser(browser: Browser, baseURL: string, name: string): Promise<UserPage> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  const dialogs: string[] = [];
+  page.on("dialog", (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  const userName = `${name}-${Math.random().toString(36).slice(2, 8)}`;
+  await page.goto("/");
+  await register(page, userName);
+  return { page, context, userName, dialogs };
+}
+
+export async function register(page: Page, userName: string, password = PASSWORD): Promise<void> {
+  await page.getByTestId("login-mode-register").click();
+  await page.getByTestId("login-username").fill(userName);
+  await page.getByTestId("login-password").fill(password);
+  await page.getByTestId("login-submit").click();
+  await expectOnline(page);
+}
+
+export async function expectOnline(page: Page): Promise<void> {
+  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "online", { timeout: 20_000 });
+}
+
+/** Types `text` in the open conversation and presses Enter. */
+export async function say(page: Page, text: string): Promise<void> {
+  await page.getByTestId("composer-input").fill(text);
+  await page.getByTestId("composer-input").press("Enter");
+}
+
+export function message(page: Page, text: string) {
+  return page.getByTestId("message").filter({ has: page.getByTestId("message-text").getByText(text, { exact: true }) });
+}
+
+export function conversation(page: Page, title: string) {
+  return page.locator(`[data-testid="conversation-item"][data-title="${title}"]`);
+}
+
+export function groupConversation(page: Page) {
+  return page.locator('[data-testid="conversation-item"][data-key="group"]');
+}
+
+export function onlineUser(page: Page, userName: string) {
+  return page.locator(`[data-testid="online-user"][data-user-name="${userName}"]`);
+}
+
+export async function gatewayOf(page: Page): Promise<string> {
+  await expectOnline(page);
+  return (await page.getByTestId("gateway-id").innerText()).replace(/^[·\s]+/, "").trim();
+}
