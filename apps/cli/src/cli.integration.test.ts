@@ -1,0 +1,175 @@
+// Two console clients and one SDK user on two gateways, driven only through the consoles' stdin.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newUser, REPO_ROOT, spawnTracked, startCluster, stopProcess, TEST_ADMIN_TOKEN, waitUntil, type Cluster, type RecordingClient, type Spawned } from "@cim/devstack";
+
+const ENTRY = "apps/cli/src/index.ts";
+
+/** A console process: `type` a line, then `expect` output printed since that line. */
+interface Console {
+  spawned: Spawned;
+  type: (line: string) => void;
+  expect: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
+  exitCode: () => Promise<number | null>;
+}
+
+function startConsole(args: string[], label: string): Console {
+  const env = { ...process.env };
+  for (const name of ["CIM_ROUTE_URL", "CIM_USER", "CIM_PASSWORD"]) delete env[name];
+  const spawned = spawnTracked(process.execPath, ["--import", "tsx", ENTRY, ...args], { cwd: REPO_ROOT, env }, label);
+  let mark = 0;
+  return {
+    spawned,
+    type: (line) => {
+      mark = spawned.output().length;
+      spawned.child.stdin!.write(`${line}\n`);
+    },
+    expect: async (pattern, timeoutMs = 10_000) => {
+      let match: RegExpMatchArray | null = null;
+      const since = mark;
+      await waitUntil(() => (match = spawned.output().slice(since).match(pattern)) !== null, timeoutMs, label).catch(() => {
+        throw new Error(`${label} did not print ${pattern}; since the last line typed it printed:\n${spawned.output().slice(since)}`);
+      });
+      return match!;
+    },
+    exitCode: () => spawned.exited,
+  };
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const count = (haystack: string, needle: string) => haystack.split(needle).length - 1;
+
+let cluster: Cluster;
+const consoles: Console[] = [];
+let cat: RecordingClient | undefined;
+
+beforeAll(async () => {
+  cluster = await startCluster({ gateways: 2 });
+  // Both gateways in route's list, so two logins in a row land on different ones (round robin).
+  await waitUntil(async () => (await fetchStats()).gateways.length === 2, 20_000, "route to list both gateways");
+});
+afterAll(async () => {
+  for (const c of consoles) await stopProcess(c.spawned, "SIGKILL");
+  cat?.close();
+  await cluster?.stop();
+});
+
+async function fetchStats(): Promise<{ gateways: unknown[] }> {
+  const response = await fetch(`${cluster.route.url}/api/admin/stats`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+  return (await response.json()) as { gateways: unknown[] };
+}
+
+function consoleFor(name: string, extra: string[] = []): Console {
+  const c = startConsole(["--route", cluster.route.url, "--user", name, "--password", "secret1", ...extra], name);
+  consoles.push(c);
+  return c;
+}
+
+describe("two consoles and an SDK user on two gateways", () => {
+  const suffix = Math.random().toString(36).slice(2, 8);
+  const annName = `ann-${suffix}`;
+  const bobName = `bob-${suffix}`;
+  let ann: Console, bob: Console;
+  const me = { ann: { id: "", gw: "" }, bob: { id: "", gw: "" } };
+  const annTag = () => `${annName}(${me.ann.id})`;
+
+  beforeAll(async () => {
+    ann = consoleFor(annName, ["--register"]);
+    bob = consoleFor(bobName, ["--register"]);
+    const loggedIn = (name: string) => new RegExp(`logged in as ${escape(name)}\\((\\d+)\\) on (gw-\\w+)`);
+    const [a, b] = await Promise.all([ann.expect(loggedIn(annName), 30_000), bob.expect(loggedIn(bobName), 30_000)]);
+    me.ann = { id: a[1]!, gw: a[2]! };
+    me.bob = { id: b[1]!, gw: b[2]! };
+    cat = await newUser(cluster.route.url, "cat");
+    await ann.expect(new RegExp(`\\* ${escape(cat.session!.userName)}\\(\\d+\\) is online`));
+  }, 45_000);
+
+  it("a group message reaches the other console and the SDK user exactly once", async () => {
+    ann.type("hello group");
+    await bob.expect(new RegExp(`\\[group\\] ${escape(annTag())}: hello group\\n`));
+    await cat!.waitForText("hello group");
+    ann.type("marker one");
+    await bob.expect(/marker one/);
+    await cat!.waitForText("marker one");
+    expect(count(bob.spawned.output(), "hello group")).toBe(1);
+    expect(cat!.texts().filter((t) => t === "hello group")).toHaveLength(1);
+    expect(ann.spawned.output()).not.toContain(`[group] ${annTag()}: hello group`);
+  });
+
+  it("userId;;text is a private message that crosses gateways", async () => {
+    expect(me.ann.gw).not.toBe(me.bob.gw);
+    ann.type(`${me.bob.id};;psst across`);
+    await bob.expect(new RegExp(`\\[private\\] ${escape(annTag())}: psst across\\n`));
+    await cat!.send({ to: me.ann.id, text: "from the sdk" });
+    await ann.expect(new RegExp(`\\[private\\] ${escape(cat!.session!.userName)}\\(${cat!.session!.userId}\\): from the sdk\\n`));
+    expect(cat!.texts()).not.toContain("psst across");
+  });
+
+  it(":olu lists the online users and :pu filters them by prefix", async () => {
+    ann.type(":olu");
+    const list = await ann.expect(/(\d+) users online:\n((?: {2}.*\n)+)/);
+    for (const name of [annName, bobName, cat!.session!.userName]) expect(list[2]).toContain(name);
+    ann.type(`:pu BOB-${suffix}`);
+    await ann.expect(new RegExp(`1 user online with a name starting with "BOB-${suffix}":\\n {2}${escape(bobName)}\\(${me.bob.id}\\)\\n`));
+    ann.type(":pu nobody-");
+    await ann.expect(/0 users online with a name starting with "nobody-"\n/);
+  });
+
+  it(":info shows the user, its gateway and the connection state", async () => {
+    bob.type(":info");
+    const info = await bob.expect(new RegExp(`user: ${escape(bobName)}\\(${me.bob.id}\\)\\ngateway: ${me.bob.gw} ws://127\\.0\\.0\\.1:(\\d+)/ws\\nstate: online\\n`));
+    expect(cluster.gateways.map((g) => g.port)).toContain(Number(info[1]));
+  });
+
+  it(":delay sends to the group after the delay", async () => {
+    const typedAt = Date.now();
+    ann.type(":delay 1 later on");
+    await ann.expect(/will send "later on" to the group in 1 s/);
+    await bob.expect(new RegExp(`\\[group\\] ${escape(annTag())}: later on\\n`));
+    await cat!.waitForText("later on");
+    expect(Date.now() - typedAt).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it(":q <word> finds sent and received messages in group and private history", async () => {
+    ann.type("Needle in the group");
+    ann.type(`${me.bob.id};;a private NEEDLE`);
+    ann.type(":q needle");
+    const found = await ann.expect(/(\d+) messages? containing "needle" \(searched \d+ conversations?\):\n((?: {2}.*\n)+)/);
+    expect(found[1]).toBe("2");
+    expect(found[2]).toMatch(new RegExp(`\\[group\\] ${escape(annTag())}: Needle in the group\\n`));
+    expect(found[2]).toMatch(new RegExp(`\\[private\\] ${escape(annTag())} -> ${escape(bobName)}\\(${me.bob.id}\\): a private NEEDLE\\n`));
+    ann.type(":q from the SDK");
+    await ann.expect(/1 message containing "from the SDK" .*:\n {2}.*\[private\] cat-\w+\(\d+\) -> ann-\w+\(\d+\): from the sdk\n/);
+  });
+
+  it("an unknown command prints the command list", async () => {
+    bob.type(":foo");
+    await bob.expect(/unknown command :foo; the commands are:\n(?:.*\n)*? {2}:olu +list the online users\n/);
+  });
+
+  it(":q logs out and exits 0, and the end of input quits too", async () => {
+    ann.type(":q");
+    expect(await ann.exitCode()).toBe(0);
+    expect(ann.spawned.output()).toMatch(/\* bye\n$/);
+    await bob.expect(new RegExp(`\\* ${escape(annTag())} is offline`));
+    bob.spawned.child.stdin!.end();
+    expect(await bob.exitCode()).toBe(0);
+    await waitUntil(async () => !(await cat!.online()).some((u) => u.userName === bobName), 10_000, "bob to be logged out");
+  });
+});
+
+describe("start-up failures", () => {
+  it("exits 2 on a bad argument and 1 with the server's message when login or register fails", async () => {
+    const name = `dup-${Math.random().toString(36).slice(2, 8)}`;
+    await cat!.register(name, "secret1");
+    const badArg = startConsole(["--route", "not a url", "--user", "x", "--password", "y"], "bad-arg");
+    const wrongPassword = startConsole(["--route", cluster.route.url, "--user", name, "--password", "wrong-one"], "wrong-password");
+    const taken = startConsole(["--route", cluster.route.url, "--user", name, "--password", "secret1", "--register"], "name-taken");
+    consoles.push(badArg, wrongPassword, taken);
+    expect(await badArg.exitCode()).toBe(2);
+    expect(badArg.spawned.output()).toContain("cim: route must be an http(s) URL");
+    expect(await wrongPassword.exitCode()).toBe(1);
+    expect(wrongPassword.spawned.output()).toContain("! login failed: wrong user name or password (unauthorized)");
+    expect(await taken.exitCode()).toBe(1);
+    expect(taken.spawned.output()).toContain(`! register failed: the name ${name} is taken (name_taken)`);
+  });
+});

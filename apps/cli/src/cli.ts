@@ -1,0 +1,126 @@
+// The console loop: log in (asking for missing credentials), print what arrives, run typed commands until quit.
+import type { Readable, Writable } from "node:stream";
+import { CimApiError } from "@cim/client";
+import { ChatSession, type ChatClient, type Print } from "./chat-session.js";
+import { parseCommand } from "./commands.js";
+import { formatError, formatMessage, formatPresence, formatState, who } from "./format.js";
+import { createLineReader, type LineReader } from "./line-reader.js";
+
+export type { ChatClient } from "./chat-session.js";
+
+export interface CliOptions {
+  client: ChatClient;
+  /** Credentials from args or env; missing ones are asked on `input`. */
+  userName?: string;
+  password?: string;
+  register?: boolean;
+  input: Readable & { isTTY?: boolean };
+  output: Writable;
+  /** Aborting ends the loop like the end of input (SIGINT, SIGTERM). */
+  signal?: AbortSignal;
+}
+
+/** Exit codes: 0 quit, 1 login failed or session lost, 2 bad input (no credentials). */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Runs the console until `:q`, end of input or a lost session; resolves with the exit code. */
+export async function runCli(options: CliOptions): Promise<number> {
+  const { client, output } = options;
+  const print: Print = (lines) => {
+    for (const line of Array.isArray(lines) ? lines : [lines]) output.write(`${line}\n`);
+  };
+  const reader = createLineReader(options.input, output);
+  if (options.signal?.aborted) reader.end();
+  options.signal?.addEventListener("abort", () => reader.end(), { once: true });
+
+  const credentials = await askCredentials(options, reader, print);
+  if (!credentials) return EXIT.usage;
+  if (!(await logIn(client, credentials, options.register ?? false, print))) return EXIT.failed;
+
+  const session = new ChatSession(client, print);
+  let lost = false;
+  const events = printEvents(client, session, print, () => {
+    // A terminal close (replaced by a newer login, token refused): nothing left to type into.
+    lost = true;
+    reader.end();
+  });
+
+  const me = client.session!;
+  print([`* logged in as ${who(me.userName, me.userId)} on ${client.gateway?.id} (${client.gateway?.wsUrl}); :all lists the commands`]);
+  for (let line = await reader.next(); line !== null; line = await reader.next()) {
+    const command = parseCommand(line);
+    if (command.kind === "quit") break;
+    await session.run(command);
+  }
+  reader.end();
+  events.stop();
+  if (lost) return EXIT.failed;
+  await session.finish();
+  try {
+    await client.logout();
+  } catch (error) {
+    print(formatError("logout failed", error));
+  }
+  print("* bye");
+  return EXIT.ok;
+}
+
+/** Prints what arrives until `stop()`; `onLost` is called when the session closes on its own. */
+function printEvents(client: ChatClient, session: ChatSession, print: Print, onLost: () => void): { stop: () => void } {
+  let stopped = false;
+  client.onMessage((message) => {
+    session.saw(message.from, message.fromName, Boolean(message.to));
+    print(formatMessage(message));
+  });
+  client.onPresence((presence) => {
+    if (presence.userId === client.session?.userId) return;
+    session.saw(presence.userId, presence.userName);
+    print(formatPresence(presence));
+  });
+  client.onError((error) => print(formatError("error", error)));
+  client.onState((state) => {
+    if (stopped) return;
+    print(formatState(state, client.gateway));
+    if (state === "closed") onLost();
+  });
+  return { stop: () => (stopped = true) };
+}
+
+async function askCredentials(options: CliOptions, reader: LineReader, print: Print): Promise<{ userName: string; password: string } | null> {
+  const userName = (options.userName ?? (await reader.ask("user: ")) ?? "").trim();
+  if (!userName) {
+    print("! no user name given");
+    return null;
+  }
+  const password = options.password ?? (await reader.ask("password: ", { secret: true })) ?? "";
+  if (!password) {
+    print("! no password given");
+    return null;
+  }
+  return { userName, password };
+}
+
+async function logIn(client: ChatClient, credentials: { userName: string; password: string }, register: boolean, print: Print): Promise<boolean> {
+  if (register) {
+    try {
+      const account = await client.register(credentials.userName, credentials.password);
+      print(`* registered ${who(account.userName, account.userId)}`);
+    } catch (error) {
+      print(formatError("register failed", describe(error)));
+      return false;
+    }
+  }
+  try {
+    await client.logIn(credentials.userName, credentials.password);
+    return true;
+  } catch (error) {
+    print(formatError("login failed", describe(error)));
+    return false;
+  }
+}
+
+// The server's own message, with its code when route answered: "wrong user name or password (unauthorized)".
+function describe(error: unknown): string {
+  if (error instanceof CimApiError && error.status !== 0) return `${error.message} (${error.code})`;
+  return error instanceof Error ? error.message : String(error);
+}

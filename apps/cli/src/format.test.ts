@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { filterByPrefix, formatError, formatHelp, formatInfo, formatMessage, formatPresence, formatSearch, formatState, formatUsers } from "./format.js";
+
+describe("format", () => {
+  it("prints group and private messages with the sender", () => {
+    expect(formatMessage({ from: "1", fromName: "ann", to: "", text: "hello" })).toBe("[group] ann(1): hello");
+    expect(formatMessage({ from: "1", fromName: "ann", to: "2", text: "hi" })).toBe("[private] ann(1): hi");
+  });
+
+  it("prints presence and connection state", () => {
+    expect(formatPresence({ userId: "1", userName: "ann", online: true })).toBe("* ann(1) is online");
+    expect(formatPresence({ userId: "1", userName: "ann", online: false })).toBe("* ann(1) is offline");
+    expect(formatState("reconnecting", null)).toBe("* connection: lost, reconnecting...");
+    expect(formatState("online", { id: "gw-b", wsUrl: "ws://h/ws" })).toBe("* connection: online on gw-b (ws://h/ws)");
+  });
+
+  it("lists users by name with a count", () => {
+    const users = [{ userId: "2", userName: "bob" }, { userId: "1", userName: "ann" }, { userId: "3", userName: "Anna" }];
+    expect(formatUsers(users)).toEqual(["3 users online:", "  ann(1)", "  Anna(3)", "  bob(2)"]);
+    expect(formatUsers(filterByPrefix(users, "AN"), "AN")).toEqual(['2 users online with a name starting with "AN":', "  ann(1)", "  Anna(3)"]);
+    expect(formatUsers([], "z")).toEqual(['0 users online with a name starting with "z"']);
+  });
+
+  it("shows user, gateway and state for :info", () => {
+    expect(formatInfo({ userId: "1", userName: "ann", token: "t" }, { id: "gw-a", wsUrl: "ws://h:1/ws" }, "online")).toEqual([
+      "user: ann(1)",
+      "gateway: gw-a ws://h:1/ws",
+      "state: online",
+    ]);
+  });
+
+  it("prints search hits with time and conversation", () => {
+    const ts = Date.UTC(2025, 0, 2, 3, 4, 5);
+    const hits = [
+      { msgId: "5", from: "1", fromName: "ann", to: "", text: "Hello", ts },
+      { msgId: "6", from: "1", fromName: "ann", to: "2", text: "hello bob", ts },
+    ];
+    expect(formatSearch("hello", hits, new Map([["2", "bob"]]), 3)).toEqual([
+      '2 messages containing "hello" (searched 3 conversations):',
+      "  2025-01-02 03:04:05 [group] ann(1): Hello",
+      "  2025-01-02 03:04:05 [private] ann(1) -> bob(2): hello bob",
+    ]);
+    expect(formatSearch("x", [], new Map(), 1)).toEqual(['0 messages containing "x" (searched 1 conversation)']);
+  });
+
+  it("prints the commands, naming an unknown one first", () => {
+    const help = formatHelp(":foo");
+    expect(help[0]).toBe("unknown command :foo; the commands are:");
+    expect(help.join("\n")).toMatch(/:olu +list the online users/);
+    expect(formatHelp()[0]).toBe("commands:");
+  });
+
+  it("puts an error on one line", () => {
+    expect(formatError("send failed", new Error("no user 9"))).toBe("! send failed: no user 9");
+  });
+});

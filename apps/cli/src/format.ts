@@ -1,0 +1,69 @@
+// Formats what the console prints: messages, presence, connection state, user lists, search hits, help.
+import type { ChatMessage, ConnectionState, GatewayAddress, HistoryMessage, OnlineUser, Presence, StoredLogin } from "@cim/client";
+import { COMMAND_HELP } from "./commands.js";
+
+/** `ann(1)`: how a user is named everywhere in the console. */
+export function who(userName: string, userId: string): string {
+  return `${userName}(${userId})`;
+}
+
+/** A received message: `[group] ann(1): hello` or `[private] ann(1): hi`. */
+export function formatMessage(message: Pick<ChatMessage, "from" | "fromName" | "to" | "text">): string {
+  return `[${message.to ? "private" : "group"}] ${who(message.fromName, message.from)}: ${message.text}`;
+}
+
+export function formatPresence(presence: Presence): string {
+  return `* ${who(presence.userName, presence.userId)} is ${presence.online ? "online" : "offline"}`;
+}
+
+export function formatState(state: ConnectionState, gateway: GatewayAddress | null): string {
+  if (state === "online") return `* connection: online${gateway ? ` on ${gateway.id} (${gateway.wsUrl})` : ""}`;
+  if (state === "reconnecting") return "* connection: lost, reconnecting...";
+  return `* connection: ${state}`;
+}
+
+/** The answer to `:olu` and `:pu`: a count line, then one user a line. */
+export function formatUsers(users: OnlineUser[], prefix?: string): string[] {
+  const what = prefix === undefined ? "online" : `online with a name starting with "${prefix}"`;
+  const sorted = [...users].sort((a, b) => a.userName.localeCompare(b.userName));
+  return [`${sorted.length} user${sorted.length === 1 ? "" : "s"} ${what}${sorted.length ? ":" : ""}`, ...sorted.map((u) => `  ${who(u.userName, u.userId)}`)];
+}
+
+/** Case-insensitive prefix filter of `:pu`. */
+export function filterByPrefix(users: OnlineUser[], prefix: string): OnlineUser[] {
+  const lower = prefix.toLowerCase();
+  return users.filter((u) => u.userName.toLowerCase().startsWith(lower));
+}
+
+export function formatInfo(login: StoredLogin | null, gateway: GatewayAddress | null, state: ConnectionState): string[] {
+  return [
+    `user: ${login ? who(login.userName, login.userId) : "(not logged in)"}`,
+    `gateway: ${gateway ? `${gateway.id} ${gateway.wsUrl}` : "(none)"}`,
+    `state: ${state}`,
+  ];
+}
+
+/** One search hit: time, conversation, sender and text; `names` resolves the other side of a private message. */
+export function formatHit(message: HistoryMessage, names: ReadonlyMap<string, string>): string {
+  const time = new Date(message.ts).toISOString().replace("T", " ").slice(0, 19);
+  const to = message.to ? ` -> ${who(names.get(message.to) ?? "?", message.to)}` : "";
+  return `${time} [${message.to ? "private" : "group"}] ${who(message.fromName, message.from)}${to}: ${message.text}`;
+}
+
+export function formatSearch(word: string, hits: HistoryMessage[], names: ReadonlyMap<string, string>, conversations: number): string[] {
+  const head = `${hits.length} message${hits.length === 1 ? "" : "s"} containing "${word}" (searched ${conversations} conversation${conversations === 1 ? "" : "s"})${hits.length ? ":" : ""}`;
+  return [head, ...hits.map((m) => `  ${formatHit(m, names)}`)];
+}
+
+/** The `:all` text; `unknown` prefixes it with the command that was not understood. */
+export function formatHelp(unknown?: string): string[] {
+  const width = Math.max(...COMMAND_HELP.map(([usage]) => usage.length));
+  const lines = COMMAND_HELP.map(([usage, what]) => `  ${usage.padEnd(width)}  ${what}`);
+  return [unknown ? `unknown command ${unknown}; the commands are:` : "commands:", ...lines];
+}
+
+/** An error as one line, e.g. `send failed: no user 99`. */
+export function formatError(what: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `! ${what}: ${message}`;
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import type { HistoryMessage } from "@cim/client";
+import { searchHistory, SEARCH_LIMIT } from "./search.js";
+
+const message = (msgId: string, to: string, text: string, ts: number): HistoryMessage => ({ msgId, from: "1", fromName: "ann", to, text, ts });
+
+describe("searchHistory", () => {
+  it("searches the group and each user once, case-insensitively, oldest first, without duplicates", async () => {
+    const asked: Array<string | undefined> = [];
+    const result = await searchHistory(
+      async ({ withUser, limit }) => {
+        expect(limit).toBe(SEARCH_LIMIT);
+        asked.push(withUser);
+        if (!withUser) return [message("10", "", "Coffee?", 10), message("11", "", "tea", 11)];
+        return [message("3", withUser, "more COFFEE", 3), message("12", "2", "coffee again", 12)];
+      },
+      "coffee",
+      ["2", "3", "2"],
+    );
+    expect(asked.sort()).toEqual(["2", "3", undefined]);
+    expect(result.conversations).toBe(3);
+    expect(result.hits.map((m) => m.msgId)).toEqual(["3", "10", "12"]);
+  });
+
+  it("reports a conversation it could not fetch and keeps the others", async () => {
+    const result = await searchHistory(async ({ withUser }) => {
+      if (withUser === "9") throw new Error("route is unreachable");
+      return [message("1", "", "hello", 1)];
+    }, "HELLO", ["9"]);
+    expect(result.hits).toHaveLength(1);
+    expect(result.failures).toEqual([{ withUser: "9", error: new Error("route is unreachable") }]);
+  });
+});

@@ -1,0 +1,45 @@
+// `:q <word>`: the group history and the private history with every known user, filtered by a word.
+import type { HistoryMessage } from "@cim/client";
+
+/** The history call of the SDK (CimClient#history). */
+export type HistoryFetch = (query: { withUser?: string; limit?: number }) => Promise<HistoryMessage[]>;
+
+/** Messages fetched per conversation: the newest this many are searched. */
+export const SEARCH_LIMIT = 200;
+/** History requests in flight at once, so a long user list does not flood route. */
+const PARALLEL_REQUESTS = 8;
+
+export interface SearchResult {
+  hits: HistoryMessage[];
+  conversations: number;
+  /** Conversations whose history could not be fetched, with the reason. */
+  failures: Array<{ withUser?: string; error: unknown }>;
+}
+
+/** Messages containing `word` (case-insensitive) in the group and in private talks with `userIds`, oldest first. */
+export async function searchHistory(history: HistoryFetch, word: string, userIds: Iterable<string>): Promise<SearchResult> {
+  const queries: Array<{ withUser?: string; limit: number }> = [{ limit: SEARCH_LIMIT }];
+  for (const withUser of new Set(userIds)) queries.push({ withUser, limit: SEARCH_LIMIT });
+  const needle = word.toLowerCase();
+  const found = new Map<string, HistoryMessage>();
+  const failures: SearchResult["failures"] = [];
+  let index = 0;
+  const worker = async () => {
+    while (index < queries.length) {
+      const query = queries[index++]!;
+      try {
+        for (const message of await history(query)) if (message.text.toLowerCase().includes(needle)) found.set(message.msgId, message);
+      } catch (error) {
+        failures.push({ withUser: query.withUser, error });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_REQUESTS, queries.length) }, worker));
+  const hits = [...found.values()].sort((a, b) => a.ts - b.ts || compareIds(a.msgId, b.msgId));
+  return { hits, conversations: queries.length, failures };
+}
+
+// Message ids are decimal strings: compare by length, then digits.
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
