@@ -1,0 +1,105 @@
+// CIM under test: real Redis, ZooKeeper, route and two gateways from @cim/devstack; raw ws clients with pre-minted tokens.
+import { Redis } from "ioredis";
+import type { WebSocket } from "ws";
+import { startCluster, TEST_TOKEN_SECRET, type Cluster } from "@cim/devstack";
+import { decodeFrame, encodeFrame } from "@cim/protocol";
+import { TokenSigner } from "@cim/token";
+import type { BenchSystem, Codec } from "./types.js";
+
+export interface CimOptions {
+  /** When false, users are marked online in Redis first so their logins broadcast no presence (see docs/BENCHMARKS.md). */
+  presence: boolean;
+}
+
+/** The bench lifts the per-session rate limit: the offered load is set by the workload, not by the limiter. */
+const GATEWAY_ENV = { CIM_RATE_PER_SEC: "1000000", CIM_RATE_BURST: "1000000", CIM_IDLE_TIMEOUT_MS: "120000" };
+const TOKEN_TTL_S = 3600;
+const PING = Buffer.from(encodeFrame({ kind: "ping", body: { ts: 0 } }));
+
+export function cimSystem(options: CimOptions): BenchSystem {
+  let cluster: Cluster | null = null;
+  let redis: Redis | null = null;
+  const signer = new TokenSigner(TEST_TOKEN_SECRET, TOKEN_TTL_S);
+  const tokens = new Map<number, Buffer>();
+  let clientMsgSeq = 0;
+
+  const codec: Codec = {
+    url: (_userId, server) => `ws://127.0.0.1:${cluster!.gateways[server]!.port}/ws`,
+    onOpen: (ws, userId) => {
+      ws.send(tokens.get(userId)!);
+      return false;
+    },
+    onHandshake: (_ws, _userId, data) => {
+      const frame = decodeFrame(data);
+      if (frame.kind === "loginAck") return "ready";
+      if (frame.kind === "error") return `${frame.body.code}: ${frame.body.message}`;
+      return "wait";
+    },
+    privateFrame: (to, text) => Buffer.from(encodeFrame({ kind: "send", body: { clientMsgId: `b${++clientMsgSeq}`, to: String(to), text } })),
+    groupFrame: (text) => Buffer.from(encodeFrame({ kind: "send", body: { clientMsgId: `b${++clientMsgSeq}`, to: "", text } })),
+    chatText: (_ws, data) => messageText(data),
+    keepAlive: (ws: WebSocket) => ws.send(PING),
+  };
+
+  return {
+    name: "cim",
+    label: "CIM",
+    codec,
+    get routeUrl() {
+      return cluster?.route.url;
+    },
+    async start() {
+      cluster = await startCluster({ gateways: 2, gatewayEnv: GATEWAY_ENV });
+      redis = new Redis(cluster.redis.address);
+    },
+    async stop() {
+      redis?.disconnect();
+      await cluster?.stop();
+      cluster = null;
+      tokens.clear();
+    },
+    serverPids: () => cluster!.gateways.map((g) => g.process.child.pid!),
+    async prepareUsers(ids) {
+      for (let i = 0; i < ids.length; i += 1000) {
+        const batch = ids.slice(i, i + 1000);
+        const pipeline = redis!.pipeline();
+        for (const id of batch) pipeline.hset(`cim-account:${id}`, "userName", `u${id}`, "passwordHash", "-", "createdAt", "0");
+        if (!options.presence) pipeline.sadd("cim-online", ...batch.map(String));
+        await pipeline.exec();
+        const signed = await Promise.all(batch.map((id) => signer.sign({ userId: String(id), userName: `u${id}` })));
+        signed.forEach(({ token }, j) => tokens.set(batch[j]!, Buffer.from(encodeFrame({ kind: "login", body: { token } }))));
+      }
+    },
+  };
+}
+
+/** The text of a Message frame (Frame field 8, Message field 5), read without building objects; null for other frames. */
+export function messageText(buf: Buffer): string | null {
+  let pos = 0;
+  const varint = () => {
+    let value = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = buf[pos++]!;
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+      shift += 7;
+    }
+  };
+  const tag = varint();
+  if (tag !== ((8 << 3) | 2)) return null;
+  const end = pos + varint();
+  while (pos < end) {
+    const inner = varint();
+    const wire = inner & 7;
+    if (wire === 0) varint();
+    else if (wire === 2) {
+      const len = varint();
+      if (inner >>> 3 === 5) return buf.toString("utf8", pos, pos + len);
+      pos += len;
+    } else if (wire === 1) pos += 8;
+    else if (wire === 5) pos += 4;
+    else return null;
+  }
+  return null;
+}

@@ -1,0 +1,35 @@
+// The small interface every system under test offers the workloads: servers to start and stop, and a client codec.
+import type { WebSocket } from "ws";
+
+export type SystemName = "cim" | "socketio" | "ws";
+
+/** How a load client speaks to one system: URLs, handshake, chat frames, heartbeats. */
+export interface Codec {
+  url(userId: number, server: number): string;
+  /** Called when the socket opens; true when the session is ready without a handshake. */
+  onOpen(ws: WebSocket, userId: number): boolean;
+  /** Frames before the session is ready: "ready", "wait", or an error text. */
+  onHandshake(ws: WebSocket, userId: number, data: Buffer, isBinary: boolean): string;
+  privateFrame(to: number, text: string): Buffer | string;
+  groupFrame(text: string): Buffer | string;
+  /** The text of a chat delivery, or null for anything else (heartbeats are answered here). */
+  chatText(ws: WebSocket, data: Buffer, isBinary: boolean): string | null;
+  /** Called every KEEPALIVE_MS on each open socket. */
+  keepAlive(ws: WebSocket): void;
+}
+
+export interface BenchSystem {
+  name: SystemName;
+  label: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The two message servers (gateways), whose RSS is measured. */
+  serverPids(): number[];
+  /** Makes users usable: accounts and tokens for CIM; nothing for the others. */
+  prepareUsers(ids: number[]): Promise<void>;
+  codec: Codec;
+  /** Route's base URL, for the login workload (CIM only). */
+  routeUrl?: string;
+}
+
+export const SERVERS = 2;
