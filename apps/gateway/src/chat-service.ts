@@ -1,8 +1,9 @@
 // What a session may do once its frames are decoded: log in, send, acknowledge, leave.
 import type { Logger } from "pino";
-import { ErrorCode, LoginClose, MAX_TEXT_LENGTH, SessionClose, type Delivered, type Send, type SendAck } from "@cim/protocol";
+import { ErrorCode, LoginClose, MAX_TEXT_LENGTH, SessionClose, type Delivered, type Login, type Send, type SendAck } from "@cim/protocol";
 import type { AccountStore, BusPublisher, MessageStore, SessionStore } from "@cim/state";
 import { TokenError, type TokenSigner } from "@cim/token";
+import type { Delivery } from "./delivery.js";
 import { GatewayError } from "./errors.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { Session } from "./session.js";
@@ -17,6 +18,7 @@ export interface ChatServiceDeps {
   messages: MessageStore;
   bus: BusPublisher;
   table: SessionTable;
+  delivery: Delivery;
   metrics: GatewayMetrics;
   log: Logger;
 }
@@ -27,8 +29,9 @@ const USER_ID = /^[0-9]{1,20}$/;
 export class ChatService {
   constructor(private readonly deps: ChatServiceDeps) {}
 
-  /** Authenticates a socket and makes it the user's session here, replacing any older one. */
-  async login(session: Session, token: string): Promise<void> {
+  /** Authenticates a socket and makes it the user's session here, replacing any older one; then recovers. */
+  async login(session: Session, frame: Login): Promise<void> {
+    const { token } = frame;
     const { tokens, table, sessions, bus, gatewayId } = this.deps;
     const claims = await tokens.verify(token).catch((error: unknown) => {
       const reason = error instanceof TokenError ? error.message : "token check failed";
@@ -50,6 +53,7 @@ export class ChatService {
       kind: "loginAck",
       body: { userId: claims.userId, userName: claims.userName, gatewayId, serverTime: Date.now(), heartbeatMs: this.deps.heartbeatMs },
     });
+    await this.deps.delivery.recover(session, frame);
   }
 
   /** Stores and routes one message; the answer is the SendAck, or a GatewayError for an Error frame. */
@@ -70,15 +74,16 @@ export class ChatService {
     if (!duplicate) {
       this.deps.metrics.messagesIn.inc({ kind: message.to ? "private" : "group" });
       const local = message.to ? this.deps.table.user(message.to) : undefined;
-      if (local) local.send({ kind: "message", body: message });
+      if (local) this.deps.delivery.wakeInbox(local);
       else await this.deps.bus.routeMessage(message);
     }
     return { clientMsgId: frame.clientMsgId, msgId: message.msgId, ts: message.ts };
   }
 
-  /** Relays a private message's receipt to its sender. */
+  /** Records a private message's receipt (offline delivery resumes after it) and relays it to the sender. */
   async delivered(session: Session, frame: Delivered): Promise<void> {
-    if (!USER_ID.test(frame.from) || !frame.msgId) return;
+    if (!USER_ID.test(frame.from) || !/^[0-9]{1,20}$/.test(frame.msgId)) return;
+    await this.deps.messages.acknowledge(session.user!.userId, frame.msgId);
     const receipt = { msgId: frame.msgId, by: session.user!.userId, from: frame.from };
     const local = this.deps.table.user(frame.from);
     if (local) local.send({ kind: "delivered", body: receipt });

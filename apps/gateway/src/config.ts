@@ -22,6 +22,7 @@ const schema = z.object({
   CIM_RATE_PER_SEC: z.coerce.number().min(1).default(50),
   CIM_RATE_BURST: z.coerce.number().min(1).default(200),
   CIM_STREAM_MAXLEN: z.coerce.number().int().min(100).default(10_000),
+  CIM_STREAM_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(0),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -1,21 +1,24 @@
-// Delivers bus messages to this gateway's sessions; each frame is encoded once for all its readers.
+// Acts on bus messages: wakes stream readers, pushes presence (encoded once for all) and receipts, kicks.
 import type { Logger } from "pino";
 import { encodeFrame, SessionClose } from "@cim/protocol";
 import type { ClusterMessage } from "@cim/state";
+import type { Delivery } from "./delivery.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { SessionTable } from "./session-table.js";
 
 export class FanOut {
-  constructor(private readonly table: SessionTable, private readonly metrics: GatewayMetrics, private readonly log: Logger) {}
+  constructor(private readonly table: SessionTable, private readonly delivery: Delivery, private readonly metrics: GatewayMetrics, private readonly log: Logger) {}
 
   handle(message: ClusterMessage): void {
     switch (message.type) {
-      case "message": {
-        const { message: chat } = message;
-        if (chat.to) this.table.user(chat.to)?.send({ kind: "message", body: chat });
-        else this.broadcast(encodeFrame({ kind: "message", body: chat }), chat.from, "message");
+      case "inbox": {
+        const session = this.table.user(message.userId);
+        if (session) this.delivery.wakeInbox(session);
         return;
       }
+      case "group":
+        this.delivery.wakeGroup();
+        return;
       case "presence":
         this.broadcast(encodeFrame({ kind: "presence", body: { userId: message.userId, userName: message.userName, online: message.online } }), message.userId, "presence");
         return;

@@ -33,7 +33,7 @@ export class FrameHandler {
     if (!CLIENT_FRAME_KINDS.has(frame.kind)) throw new GatewayError(ErrorCode.BadRequest, `${frame.kind} is not a client frame`, SessionClose.Malformed);
     if (!session.user) {
       if (frame.kind !== "login") throw new GatewayError(ErrorCode.Unauthorized, "the first frame must be Login", LoginClose.BadToken);
-      return this.chat.login(session, frame.body.token).catch((error: unknown) => {
+      return this.chat.login(session, frame.body).catch((error: unknown) => {
         if (error instanceof GatewayError) throw error;
         throw new GatewayError(ErrorCode.Unavailable, "login failed, retry", INTERNAL_ERROR_CLOSE, { cause: error });
       });

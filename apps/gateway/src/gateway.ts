@@ -11,6 +11,7 @@ import { AccountStore, BusPublisher, channels, MessageStore, parseClusterMessage
 import { TokenSigner } from "@cim/token";
 import { ChatService } from "./chat-service.js";
 import type { GatewayConfig } from "./config.js";
+import { Delivery } from "./delivery.js";
 import { FanOut } from "./fan-out.js";
 import { FrameHandler } from "./frame-handler.js";
 import { createHttpHandler } from "./http-endpoints.js";
@@ -36,7 +37,9 @@ export interface Gateway {
   stop: () => Promise<void>;
 }
 
+/** Gateways only verify tokens; the signer's lifetime is unused here. */
 const TOKEN_TTL_UNUSED_S = 1;
+const GROUP_POLL_MS = 2_000;
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const { config, log, redis, subscriber, zk } = deps;
@@ -45,16 +48,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const table = new SessionTable();
   const sessions = new SessionStore(redis);
   const bus = new BusPublisher(redis, sessions);
+  const messages = new MessageStore(redis, { maxLenPerStream: config.CIM_STREAM_MAXLEN, maxAgeSeconds: config.CIM_STREAM_MAX_AGE_SECONDS });
+  const delivery = new Delivery(messages, table, metrics, log);
   const chat = new ChatService({
     gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, tokens: new TokenSigner(config.CIM_TOKEN_SECRET, TOKEN_TTL_UNUSED_S),
-    accounts: new AccountStore(redis), sessions, messages: new MessageStore(redis, { maxLenPerStream: config.CIM_STREAM_MAXLEN }),
-    bus, table, metrics, log,
+    accounts: new AccountStore(redis), sessions, messages, bus, table, delivery, metrics, log,
   });
   const frames = new FrameHandler(chat, metrics, log);
-  const fanOut = new FanOut(table, metrics, log);
+  const fanOut = new FanOut(table, delivery, metrics, log);
   const instance = randomUUID();
   let registration: GatewayRegistration | null = null;
   let sweepTimer: NodeJS.Timeout | undefined;
+  let groupTimer: NodeJS.Timeout | undefined;
   let stopping = false;
 
   const server = createServer(createHttpHandler(metrics, {
@@ -128,6 +133,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
     // Subscribing before the connection is ready races with its setup commands (CLIENT SETNAME, INFO).
     if (subscriber.status !== "ready") await once(subscriber, "ready");
     await subscriber.subscribe(channels.gateway(gatewayId), channels.all);
+    await delivery.start();
+    // Wake-ups published while the bus was down are lost: after a reconnect every reader catches up.
+    subscriber.on("ready", () => {
+      log.info("bus resubscribed: catching up from the streams");
+      delivery.wakeAll();
+    });
     // A previous incarnation killed without cleanup may have left routes pointing here.
     for (const userId of await sessions.releaseGateway(gatewayId)) {
       await bus.toAll({ type: "presence", userId, userName: "", online: false });
@@ -144,12 +155,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
     await registration.start();
     const sweepMs = Math.max(50, Math.min(5_000, Math.floor(config.CIM_IDLE_TIMEOUT_MS / 3)));
     sweepTimer = setInterval(sweep, sweepMs);
+    // A safety net for a lost group wake-up (one cheap XRANGE per gateway).
+    groupTimer = setInterval(() => delivery.wakeGroup(), GROUP_POLL_MS);
     return port;
   }
 
   async function stop(): Promise<void> {
     stopping = true;
     clearInterval(sweepTimer);
+    clearInterval(groupTimer);
     await registration?.stop();
     const open = [...table.all()];
     for (const session of open) session.close(SessionClose.GoingAway, "gateway shutting down");

@@ -22,6 +22,12 @@ export class Session {
   lastSeen = Date.now();
   /** Set when a newer login took over: closing this one must not touch the user's route. */
   superseded = false;
+  /** The last group msgId sent to this session; the group pump skips it while `recovering`. */
+  groupCursor = "0";
+  recovering = true;
+  /** The last private msgId sent to this session; its inbox is read only once `inboxReady`. */
+  inboxCursor = "0";
+  inboxReady = false;
   readonly limiter: RateLimiter;
   /** Frames of one session are handled one after another, so its messages keep their order. */
   queue: Promise<void> = Promise.resolve();

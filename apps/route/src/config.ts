@@ -18,6 +18,7 @@ const schema = z.object({
   CIM_LOGIN_POLICY: z.enum(["replace", "reject"]).default("replace"),
   CIM_WEB_DIR: z.string().default(fileURLToPath(new URL("../../web/dist", import.meta.url))),
   CIM_STREAM_MAXLEN: z.coerce.number().int().min(100).default(10_000),
+  CIM_STREAM_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(0),
   CIM_MAX_BODY_BYTES: z.coerce.number().int().min(256).default(16 * 1024),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

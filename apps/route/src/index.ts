@@ -31,7 +31,7 @@ const zk = new ZkSession(config.ZK_CONNECT, {
 });
 const sessions = new SessionStore(redis);
 const bus = new BusPublisher(redis, sessions);
-const messages = new MessageStore(redis, { maxLenPerStream: config.CIM_STREAM_MAXLEN });
+const messages = new MessageStore(redis, { maxLenPerStream: config.CIM_STREAM_MAXLEN, maxAgeSeconds: config.CIM_STREAM_MAX_AGE_SECONDS });
 
 // A gateway that vanished from ZooKeeper (crash, kill -9, partition) leaves routes behind: release them.
 async function releaseGoneGateway(gatewayId: string): Promise<void> {

@@ -1,5 +1,5 @@
 // CimClient: login through route, one gateway session at a time, heartbeat, reconnect, acknowledged sends.
-import { decodeFrame, encodeFrame, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type Frame, type Presence, type SendAck } from "@cim/protocol";
+import { decodeFrame, encodeFrame, ErrorCode, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type Frame, type FrameInput, type Presence, type SendAck } from "@cim/protocol";
 import { backoffDelay, type BackoffOptions } from "./backoff.js";
 import { Listeners } from "./emitter.js";
 import { CimApiError, RouteApi, type GatewayAddress, type HistoryMessage, type LoginAnswer, type OnlineUser } from "./route-api.js";
@@ -18,6 +18,12 @@ export interface CimClientOptions {
   backoff?: BackoffOptions;
   /** Answer private messages with Delivered automatically. */
   autoDelivered?: boolean;
+}
+
+/** The newest msgId this client has seen in the group and among its private messages ("" = none). */
+export interface Cursors {
+  group: string;
+  inbox: string;
 }
 
 /** What a tab or process needs to resume its login without the password. */
@@ -71,6 +77,8 @@ export class CimClient {
   private readonly deliveredListeners = new Listeners<Delivered>();
   private readonly stateListeners = new Listeners<ConnectionState>();
   private readonly errorListeners = new Listeners<Error>();
+  private readonly gapListeners = new Listeners<{ message: string }>();
+  private seen: Cursors = { group: "", inbox: "" };
 
   constructor(options: CimClientOptions) {
     this.options = { resendAfterMs: 5_000, backoff: { baseMs: 300, maxMs: 10_000 }, autoDelivered: true, ...options };
@@ -111,6 +119,21 @@ export class CimClient {
 
   onState(handler: (state: ConnectionState) => void): () => void {
     return this.stateListeners.add(handler);
+  }
+
+  /** The gateway could not replay everything missed (the streams were trimmed): load history instead. */
+  onGap(handler: (gap: { message: string }) => void): () => void {
+    return this.gapListeners.add(handler);
+  }
+
+  /** What this client has seen; sent at every (re)login so the gateway replays exactly what came after. */
+  get cursors(): Cursors {
+    return { ...this.seen };
+  }
+
+  /** Restores cursors kept elsewhere (a reloaded page's stored messages), before `resume`. */
+  set cursors(cursors: Cursors) {
+    this.seen = { ...cursors };
   }
 
   /** Errors not tied to a Send: rejected login, replaced session, route unreachable. */
@@ -218,7 +241,7 @@ export class CimClient {
         if (error) reject(error);
         else resolve();
       };
-      socket.onopen = () => this.write({ kind: "login", body: { token: answer.token } });
+      socket.onopen = () => this.write({ kind: "login", body: { token: answer.token, groupAfter: this.seen.group, inboxAfter: this.seen.inbox } });
       socket.onmessage = (event) => {
         if (this.socket !== socket) return;
         this.lastReceived = Date.now();
@@ -266,6 +289,10 @@ export class CimClient {
         return;
       }
       case "error": {
+        if (frame.body.code === ErrorCode.HistoryTrimmed) {
+          this.gapListeners.emit({ message: frame.body.message });
+          return;
+        }
         const pending = this.pending.get(frame.body.clientMsgId);
         if (pending && !RETRYABLE_SEND_CODES.has(frame.body.code)) {
           this.pending.delete(frame.body.clientMsgId);
@@ -275,10 +302,15 @@ export class CimClient {
         }
         return;
       }
-      case "message":
+      case "message": {
+        // Each stream arrives in msgId order: anything not newer was seen before a reconnect.
+        const key = frame.body.to ? "inbox" : "group";
+        if (this.seen[key] && compareIds(frame.body.msgId, this.seen[key]) <= 0) return;
+        this.seen[key] = frame.body.msgId;
         this.messageListeners.emit(frame.body);
         if (this.options.autoDelivered) this.markDelivered(frame.body);
         return;
+      }
       case "presence":
         this.presenceListeners.emit(frame.body);
         return;
@@ -330,7 +362,7 @@ export class CimClient {
     this.write(pending.frame);
   }
 
-  private write(frame: Frame): void {
+  private write(frame: FrameInput): void {
     if (!this.socket || this.socket.readyState !== 1) return;
     this.socket.send(encodeFrame(frame));
     this.lastSent = Date.now();
@@ -369,6 +401,11 @@ export class CloseError extends Error {
   constructor(readonly code: number, readonly reason: string) {
     super(`connection closed (${code}${reason ? `: ${reason}` : ""})`);
   }
+}
+
+/** Orders decimal msgIds (shorter is smaller). */
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 function newClientMsgId(): string {

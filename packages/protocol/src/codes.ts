@@ -37,6 +37,8 @@ export const ErrorCode = {
   AlreadyOnline: "already_online",
   NoGateway: "no_gateway",
   UnknownRecipient: "unknown_recipient",
+  /** Recovery could not start where the client asked: the stream was trimmed; load history instead. */
+  HistoryTrimmed: "history_trimmed",
   PayloadTooLarge: "payload_too_large",
   RateLimited: "rate_limited",
   Unavailable: "unavailable",

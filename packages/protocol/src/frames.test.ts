@@ -4,7 +4,7 @@ import { decodeFrame, encodeFrame, FrameDecodeError, type Frame } from "./index.
 describe("frames", () => {
   it("round-trips every kind with defaults filled in", () => {
     const frames: Frame[] = [
-      { kind: "login", body: { token: "t.o.k" } },
+      { kind: "login", body: { token: "t.o.k", groupAfter: "", inboxAfter: "17" } },
       { kind: "send", body: { clientMsgId: "c1", to: "", text: "héllo <b>" } },
       { kind: "message", body: { msgId: "42", from: "7", fromName: "ann", to: "9", text: "hi", ts: 1732400000123 } },
       { kind: "presence", body: { userId: "7", userName: "ann", online: false } },
@@ -16,6 +16,10 @@ describe("frames", () => {
   it("keeps 64-bit timestamps as numbers", () => {
     const decoded = decodeFrame(encodeFrame({ kind: "sendAck", body: { clientMsgId: "a", msgId: "1", ts: Date.UTC(2030, 0, 1) } }));
     expect(decoded).toEqual({ kind: "sendAck", body: { clientMsgId: "a", msgId: "1", ts: Date.UTC(2030, 0, 1) } });
+  });
+
+  it("encodes partial bodies with defaults", () => {
+    expect(decodeFrame(encodeFrame({ kind: "login", body: { token: "x" } }))).toEqual({ kind: "login", body: { token: "x", groupAfter: "", inboxAfter: "" } });
   });
 
   it("rejects an empty frame and random bytes", () => {

@@ -2,7 +2,7 @@
 import type { IConversionOptions } from "protobufjs";
 import { cim } from "./generated/cim.js";
 
-export interface Login { token: string }
+export interface Login { token: string; groupAfter: string; inboxAfter: string }
 export interface LoginAck { userId: string; userName: string; gatewayId: string; serverTime: number; heartbeatMs: number }
 export interface ErrorBody { code: string; message: string; clientMsgId: string }
 export interface Ping { ts: number }
@@ -32,6 +32,9 @@ export type FrameKind = keyof FrameBodies;
 /** One frame: its kind and a body with every field present (proto3 defaults filled in). */
 export type Frame = { [K in FrameKind]: { kind: K; body: FrameBodies[K] } }[FrameKind];
 
+/** A frame to encode: fields left out take their proto3 defaults ("" / 0 / false). */
+export type FrameInput = { [K in FrameKind]: { kind: K; body: Partial<FrameBodies[K]> } }[FrameKind];
+
 /** Frame kinds a client may send; anything else from a client is malformed. */
 export const CLIENT_FRAME_KINDS: ReadonlySet<FrameKind> = new Set(["login", "ping", "send", "delivered"]);
 
@@ -43,7 +46,7 @@ export class FrameDecodeError extends Error {
 const TO_OBJECT: IConversionOptions = { defaults: true, longs: Number };
 
 /** Encodes one frame to protobuf bytes. */
-export function encodeFrame(frame: Frame): Uint8Array {
+export function encodeFrame(frame: FrameInput): Uint8Array {
   return cim.Frame.encode({ [frame.kind]: frame.body }).finish();
 }
 

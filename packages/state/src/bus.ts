@@ -4,9 +4,13 @@ import { channels } from "./keys.js";
 import type { StoredMessage } from "./messages.js";
 import type { SessionStore } from "./sessions.js";
 
-/** Everything one node tells gateways. Pub/sub is at-most-once: the streams stay the truth. */
+/**
+ * Everything one node tells gateways. Pub/sub is at-most-once, so messages travel as wake-ups:
+ * the gateway reads the streams (the truth) from where each reader is.
+ */
 export type ClusterMessage =
-  | { type: "message"; message: StoredMessage }
+  | { type: "inbox"; userId: string }
+  | { type: "group" }
   | { type: "presence"; userId: string; userName: string; online: boolean }
   | { type: "delivered"; to: string; msgId: string; by: string }
   | { type: "kick"; userId: string; keepSessionId: string };
@@ -31,10 +35,10 @@ export class BusPublisher {
     await this.redis.publish(channels.all, JSON.stringify(message));
   }
 
-  /** Routes a stored message: private to the recipient's gateway, group to every gateway. */
+  /** Wakes the readers of a stored message: the recipient's gateway, or every gateway for the group. */
   async routeMessage(message: StoredMessage): Promise<void> {
-    if (message.to) await this.toUser(message.to, { type: "message", message });
-    else await this.toAll({ type: "message", message });
+    if (message.to) await this.toUser(message.to, { type: "inbox", userId: message.to });
+    else await this.toAll({ type: "group" });
   }
 }
 

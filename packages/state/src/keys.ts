@@ -8,8 +8,12 @@ export const keys = {
   online: "cim-online",
   /** Set of userIds whose route points at one gateway: cleaned up when that gateway dies. */
   gatewayUsers: (gatewayId: string) => `cim-gw-users:${gatewayId}`,
-  /** Global message sequence: every msgId is one value of it, so it orders each conversation. */
+  /** The last msgId handed out: msgIds are microseconds since the epoch, strictly increasing. */
   messageSeq: "cim-msg-seq",
+  /** Every private message to a user, in msgId order: delivery and offline messages read from it. */
+  inbox: (userId: string) => `cim-msg:inbox:${userId}`,
+  /** The last private msgId the user's client acknowledged with Delivered. */
+  inboxCursor: (userId: string) => `cim-inbox-cursor:${userId}`,
   groupStream: "cim-msg:group",
   /** One stream per pair of users, the lower id first so both sides name the same stream. */
   privateStream: (a: string, b: string) => (compareIds(a, b) <= 0 ? `cim-msg:p:${a}:${b}` : `cim-msg:p:${b}:${a}`),

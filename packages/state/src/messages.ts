@@ -1,6 +1,7 @@
-// Message streams: idempotent storing (dedupe on clientMsgId) with a global, ordered msgId, and history.
+// Message streams: idempotent storing (dedupe on clientMsgId) with a global, ordered msgId; reads for
+// delivery, recovery and history.
 import type { Redis } from "ioredis";
-import { keys } from "./keys.js";
+import { compareIds, keys } from "./keys.js";
 
 /** A stored message as every layer sees it; `to` is "" for the group. */
 export interface StoredMessage {
@@ -12,71 +13,134 @@ export interface StoredMessage {
   ts: number;
 }
 
-// KEYS: dedupe, seq, stream, counter. ARGV: from, fromName, to, text, maxLen, dedupeTtlSeconds.
+// KEYS: dedupe, seq, conversation stream, counter, recipient inbox ("" for group).
+// ARGV: from, fromName, to, text, maxLen, dedupeTtlSeconds, maxAgeMicros (0 = no age limit).
 // One script, so a retried call (ioredis resends after reconnect) finds the dedupe record, never stores twice.
+// msgId = microseconds since the epoch, bumped past the last one: unique, increasing, and age-trimmable.
 const STORE = `
 local existing = redis.call('GET', KEYS[1])
 if existing then return {existing, 1} end
-local seq = redis.call('INCR', KEYS[2])
 local now = redis.call('TIME')
-local ts = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], seq .. '-0',
-  'from', ARGV[1], 'fromName', ARGV[2], 'to', ARGV[3], 'text', ARGV[4], 'ts', ts)
+local us = tonumber(now[1]) * 1000000 + tonumber(now[2])
+local last = tonumber(redis.call('GET', KEYS[2]) or '0')
+if us <= last then us = last + 1 end
+local id = string.format('%.0f', us)
+redis.call('SET', KEYS[2], id)
+local ts = string.format('%.0f', math.floor(us / 1000))
+local fields = {'from', ARGV[1], 'fromName', ARGV[2], 'to', ARGV[3], 'text', ARGV[4], 'ts', ts}
+local maxAge = tonumber(ARGV[7])
+local function append(stream)
+  redis.call('XADD', stream, 'MAXLEN', '~', ARGV[5], id .. '-0', unpack(fields))
+  if maxAge > 0 then redis.call('XTRIM', stream, 'MINID', '~', string.format('%.0f', us - maxAge)) end
+end
+append(KEYS[3])
+if ARGV[3] ~= '' then append(KEYS[5]) end
 redis.call('INCR', KEYS[4])
-local record = seq .. ':' .. ts
+local record = id .. ':' .. ts
 redis.call('SET', KEYS[1], record, 'EX', ARGV[6])
 return {record, 0}
 `;
 
+// KEYS: cursor. ARGV: msgId. Moves the cursor forward only.
+const ADVANCE = `
+local current = redis.call('GET', KEYS[1])
+if not current or tonumber(ARGV[1]) > tonumber(current) then redis.call('SET', KEYS[1], ARGV[1]) end
+return 1
+`;
+
 export interface MessageStoreOptions {
-  /** Approximate number of messages kept per conversation stream. */
+  /** Approximate number of messages kept per stream. */
   maxLenPerStream: number;
+  /** Messages older than this are trimmed (0 keeps them until maxLen applies). */
+  maxAgeSeconds: number;
   /** How long a clientMsgId is remembered for dedupe. */
   dedupeTtlSeconds: number;
 }
 
-const DEFAULTS: MessageStoreOptions = { maxLenPerStream: 10_000, dedupeTtlSeconds: 86_400 };
+const DEFAULTS: MessageStoreOptions = { maxLenPerStream: 10_000, maxAgeSeconds: 0, dedupeTtlSeconds: 86_400 };
+
+type Run = (...args: string[]) => Promise<unknown>;
 
 export class MessageStore {
   private readonly options: MessageStoreOptions;
 
   constructor(private readonly redis: Redis, options: Partial<MessageStoreOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
-    redis.defineCommand("cimStoreMessage", { numberOfKeys: 4, lua: STORE });
+    redis.defineCommand("cimStoreMessage", { numberOfKeys: 5, lua: STORE });
+    redis.defineCommand("cimAdvanceCursor", { numberOfKeys: 1, lua: ADVANCE });
   }
 
   /** Stores a message once per (from, clientMsgId); `duplicate` is true when it was stored before. */
   async store(input: { clientMsgId: string; from: string; fromName: string; to: string; text: string }): Promise<{ message: StoredMessage; duplicate: boolean }> {
-    const stream = streamOf(input.from, input.to);
-    const run = (this.redis as unknown as { cimStoreMessage: (...args: string[]) => Promise<[string, number]> }).cimStoreMessage;
-    const [record, duplicate] = await run.call(
-      this.redis,
-      keys.dedupe(input.from, input.clientMsgId),
-      keys.messageSeq,
-      stream,
-      keys.messageCount,
-      input.from,
-      input.fromName,
-      input.to,
-      input.text,
-      String(this.options.maxLenPerStream),
-      String(this.options.dedupeTtlSeconds),
-    );
+    const [record, duplicate] = (await this.run("cimStoreMessage",
+      keys.dedupe(input.from, input.clientMsgId), keys.messageSeq, streamOf(input.from, input.to), keys.messageCount,
+      input.to ? keys.inbox(input.to) : "",
+      input.from, input.fromName, input.to, input.text,
+      String(this.options.maxLenPerStream), String(this.options.dedupeTtlSeconds), String(this.options.maxAgeSeconds * 1_000_000),
+    )) as [string, number];
     const [msgId = "", ts = "0"] = record.split(":");
     return { message: { msgId, from: input.from, fromName: input.fromName, to: input.to, text: input.text, ts: Number(ts) }, duplicate: duplicate === 1 };
   }
 
   /** The `limit` messages before `before` (or the newest), oldest first. */
   async history(query: { userId: string; peer?: string; before?: string; limit: number }): Promise<StoredMessage[]> {
-    const stream = streamOf(query.userId, query.peer ?? "");
     const end = query.before ? `(${query.before}-0` : "+";
-    const entries = await this.redis.xrevrange(stream, end, "-", "COUNT", query.limit);
+    const entries = await this.redis.xrevrange(streamOf(query.userId, query.peer ?? ""), end, "-", "COUNT", query.limit);
     return entries.reverse().map(([id, fields]) => toMessage(id, fields));
+  }
+
+  /** Group messages after `afterId` ("" or "0": from the start), oldest first. */
+  readGroup(afterId: string, count: number): Promise<StoredMessage[]> {
+    return this.readAfter(keys.groupStream, afterId, count);
+  }
+
+  /** Private messages to `userId` after `afterId`, oldest first. */
+  readInbox(userId: string, afterId: string, count: number): Promise<StoredMessage[]> {
+    return this.readAfter(keys.inbox(userId), afterId, count);
+  }
+
+  /** The newest group msgId, or "0" when there is none. */
+  async lastGroupId(): Promise<string> {
+    const [entry] = await this.redis.xrevrange(keys.groupStream, "+", "-", "COUNT", 1);
+    return entry ? entry[0].split("-")[0]! : "0";
+  }
+
+  /** The last private msgId the user acknowledged, "0" when none. */
+  async inboxCursor(userId: string): Promise<string> {
+    return (await this.redis.get(keys.inboxCursor(userId))) ?? "0";
+  }
+
+  /** Records that the user's client received private messages up to `msgId`. */
+  async acknowledge(userId: string, msgId: string): Promise<void> {
+    await this.run("cimAdvanceCursor", keys.inboxCursor(userId), msgId);
+  }
+
+  /** True when messages after `afterId` were trimmed away, so reading from it would skip some. */
+  async trimmedAfter(stream: "group" | { inboxOf: string }, afterId: string): Promise<boolean> {
+    const key = stream === "group" ? keys.groupStream : keys.inbox(stream.inboxOf);
+    try {
+      const info = (await this.redis.xinfo("STREAM", key)) as unknown[];
+      const index = info.indexOf("max-deleted-entry-id");
+      const maxDeleted = index >= 0 ? String(info[index + 1]).split("-")[0]! : "0";
+      return compareIds(maxDeleted, afterId || "0") > 0;
+    } catch {
+      return false; // no such stream: nothing was trimmed
+    }
   }
 
   /** Total messages accepted since the store began. */
   async count(): Promise<number> {
     return Number((await this.redis.get(keys.messageCount)) ?? 0);
+  }
+
+  private async readAfter(stream: string, afterId: string, count: number): Promise<StoredMessage[]> {
+    const start = afterId && afterId !== "0" ? `(${afterId}-0` : "-";
+    const entries = await this.redis.xrange(stream, start, "+", "COUNT", count);
+    return entries.map(([id, fields]) => toMessage(id, fields));
+  }
+
+  private run(command: string, ...args: string[]): Promise<unknown> {
+    return ((this.redis as unknown as Record<string, Run>)[command] as Run).apply(this.redis, args);
   }
 }
 

@@ -39,11 +39,15 @@ export namespace cim {
 
     interface ILogin {
         token?: (string|null);
+        groupAfter?: (string|null);
+        inboxAfter?: (string|null);
     }
 
     class Login implements ILogin {
         constructor(properties?: cim.ILogin);
         public token: string;
+        public groupAfter: string;
+        public inboxAfter: string;
         public static create(properties?: cim.ILogin): cim.Login;
         public static encode(message: cim.ILogin, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Login;

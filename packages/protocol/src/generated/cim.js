@@ -458,6 +458,8 @@ export const cim = $root.cim = (() => {
          * @memberof cim
          * @interface ILogin
          * @property {string|null} [token] Login token
+         * @property {string|null} [groupAfter] Login groupAfter
+         * @property {string|null} [inboxAfter] Login inboxAfter
          */
 
         /**
@@ -482,6 +484,22 @@ export const cim = $root.cim = (() => {
          * @instance
          */
         Login.prototype.token = "";
+
+        /**
+         * Login groupAfter.
+         * @member {string} groupAfter
+         * @memberof cim.Login
+         * @instance
+         */
+        Login.prototype.groupAfter = "";
+
+        /**
+         * Login inboxAfter.
+         * @member {string} inboxAfter
+         * @memberof cim.Login
+         * @instance
+         */
+        Login.prototype.inboxAfter = "";
 
         /**
          * Creates a new Login instance using the specified properties.
@@ -513,6 +531,10 @@ export const cim = $root.cim = (() => {
                 throw Error("max depth exceeded");
             if (message.token != null && Object.hasOwnProperty.call(message, "token"))
                 writer.uint32(/* id 1, wireType 2 =*/10).string(message.token);
+            if (message.groupAfter != null && Object.hasOwnProperty.call(message, "groupAfter"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.groupAfter);
+            if (message.inboxAfter != null && Object.hasOwnProperty.call(message, "inboxAfter"))
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.inboxAfter);
             return writer;
         };
 
@@ -554,6 +576,14 @@ export const cim = $root.cim = (() => {
                         message.token = reader.string();
                         break;
                     }
+                case 2: {
+                        message.groupAfter = reader.string();
+                        break;
+                    }
+                case 3: {
+                        message.inboxAfter = reader.string();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -587,6 +617,10 @@ export const cim = $root.cim = (() => {
             let message = new $root.cim.Login();
             if (object.token != null)
                 message.token = String(object.token);
+            if (object.groupAfter != null)
+                message.groupAfter = String(object.groupAfter);
+            if (object.inboxAfter != null)
+                message.inboxAfter = String(object.inboxAfter);
             return message;
         };
 
@@ -607,10 +641,17 @@ export const cim = $root.cim = (() => {
             if (q > $util.recursionLimit)
                 throw Error("max depth exceeded");
             let object = {};
-            if (options.defaults)
+            if (options.defaults) {
                 object.token = "";
+                object.groupAfter = "";
+                object.inboxAfter = "";
+            }
             if (message.token != null && Object.hasOwnProperty.call(message, "token"))
                 object.token = message.token;
+            if (message.groupAfter != null && Object.hasOwnProperty.call(message, "groupAfter"))
+                object.groupAfter = message.groupAfter;
+            if (message.inboxAfter != null && Object.hasOwnProperty.call(message, "inboxAfter"))
+                object.inboxAfter = message.inboxAfter;
             return object;
         };
 
