@@ -84,7 +84,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
 
   function onConnection(ws: WebSocket, req: IncomingMessage): void {
-    const session = new Session(ws, { maxBufferedBytes: config.CIM_MAX_BUFFERED_BYTES, ratePerSec: config.CIM_RATE_PER_SEC, rateBurst: config.CIM_RATE_BURST }, `${req.socket.remoteAddress}:${req.socket.remotePort}`);
+    const session = new Session(ws, {
+      maxBufferedBytes: config.CIM_MAX_BUFFERED_BYTES, ratePerSec: config.CIM_RATE_PER_SEC, rateBurst: config.CIM_RATE_BURST,
+      onSlowConsumer: (slow) => {
+        metrics.closes.inc({ code: String(SessionClose.RateLimited) });
+        log.warn({ remote: slow.remote, userId: slow.user?.userId, buffered: slow.socket.bufferedAmount }, "closing slow consumer: send buffer over the bound");
+      },
+    }, `${req.socket.remoteAddress}:${req.socket.remotePort}`);
     table.add(session);
     metrics.connections.set(table.socketCount);
     const loginTimer = setTimeout(() => {
@@ -113,6 +119,19 @@ export function createGateway(deps: GatewayDeps): Gateway {
         session.close(SessionClose.IdleTimeout, "idle timeout");
       }
     }
+  }
+
+  async function reclaimRoutes(): Promise<void> {
+    let reclaimed = 0;
+    for (const session of table.users()) {
+      const user = session.user!;
+      const { cameOnline } = await sessions.claim(user.userId, gatewayId);
+      if (cameOnline) {
+        reclaimed++;
+        await bus.toAll({ type: "presence", userId: user.userId, userName: user.userName, online: true });
+      }
+    }
+    log.info({ sessions: table.userCount, reclaimed }, "routes re-claimed after re-registration");
   }
 
   async function start(): Promise<number> {
@@ -148,8 +167,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const port = typeof address === "object" && address ? address.port : config.PORT;
     const wsUrl = config.GATEWAY_WS_URL ?? `ws://${config.HOST === "0.0.0.0" || config.HOST === "::" ? "127.0.0.1" : config.HOST}:${port}/ws`;
     if (!config.GATEWAY_WS_URL) log.warn({ wsUrl }, "GATEWAY_WS_URL not set: advertising a loopback URL that only this host can reach");
+    let registrations = 0;
     registration = new GatewayRegistration(zk, { id: gatewayId, wsUrl, startedAt: Date.now(), instance }, {
-      onRegistered: (node) => log.info({ node, wsUrl }, "registered in ZooKeeper"),
+      onRegistered: (node) => {
+        log.info({ node, wsUrl }, "registered in ZooKeeper");
+        // Re-registered after a session expiry: route may have released our users meanwhile.
+        if (registrations++ > 0) reclaimRoutes().catch((error: unknown) => log.error({ err: error }, "re-claiming routes failed"));
+      },
       onError: (error) => log.warn({ err: error.message }, "ZooKeeper registration failed, retrying"),
     });
     await registration.start();

@@ -13,6 +13,8 @@ export interface SessionLimits {
   maxBufferedBytes: number;
   ratePerSec: number;
   rateBurst: number;
+  /** Called once when the session is cut off for reading too slowly. */
+  onSlowConsumer?: (session: Session) => void;
 }
 
 const TERMINATE_AFTER_CLOSE_MS = 2_000;
@@ -49,6 +51,7 @@ export class Session {
   sendBytes(bytes: Uint8Array): boolean {
     if (!this.isOpen) return false;
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.limits.onSlowConsumer?.(this);
       this.close(SessionClose.RateLimited, "slow consumer");
       return false;
     }

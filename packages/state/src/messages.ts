@@ -115,17 +115,20 @@ export class MessageStore {
     await this.run("cimAdvanceCursor", keys.inboxCursor(userId), msgId);
   }
 
-  /** True when messages after `afterId` were trimmed away, so reading from it would skip some. */
+  /** True when messages after `afterId` may have been trimmed away, so reading from it would skip some. */
   async trimmedAfter(stream: "group" | { inboxOf: string }, afterId: string): Promise<boolean> {
     const key = stream === "group" ? keys.groupStream : keys.inbox(stream.inboxOf);
+    let info: unknown[];
     try {
-      const info = (await this.redis.xinfo("STREAM", key)) as unknown[];
-      const index = info.indexOf("max-deleted-entry-id");
-      const maxDeleted = index >= 0 ? String(info[index + 1]).split("-")[0]! : "0";
-      return compareIds(maxDeleted, afterId || "0") > 0;
+      info = (await this.redis.xinfo("STREAM", key)) as unknown[];
     } catch {
       return false; // no such stream: nothing was trimmed
     }
+    const field = (name: string) => info[info.indexOf(name) + 1];
+    const trimmed = Number(field("entries-added") ?? 0) > Number(field("length") ?? 0);
+    const first = field("first-entry") as [string, string[]] | null;
+    // Trimming removes the oldest entries: anything deleted is older than the first one left.
+    return trimmed && !!first && compareIds(first[0].split("-")[0]!, afterId || "0") > 0;
   }
 
   /** Total messages accepted since the store began. */
