@@ -1,6 +1,9 @@
 // Playwright for the web app against a real cluster (Redis, ZooKeeper, route, two gateways) in Debian's Chromium.
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "@playwright/test";
 
+/** Read by scripts/summary.mjs for the closing "N passed, N failed" line of npm test. */
+const JSON_REPORT = fileURLToPath(new URL("../.run/playwright.json", import.meta.url));
 /** Debian's Chromium; Playwright's own browser downloads are never used. */
 const CHROMIUM = process.env.CIM_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -15,7 +18,7 @@ export default defineConfig({
   timeout: 120_000,
   globalTimeout: 15 * 60_000,
   expect: { timeout: 15_000 },
-  reporter: process.env.CI ? [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]] : [["list"]],
+  reporter: [["list"], ["json", { outputFile: JSON_REPORT }]],
   use: {
     browserName: "chromium",
     headless: true,

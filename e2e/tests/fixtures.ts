@@ -39,8 +39,8 @@ interface Fixtures {
 export const test = base.extend<Fixtures, { stack: Stack }>({
   stack: [
     async ({}, use) => {
-      // least-connections puts two consecutive users on different gateways.
-      const cluster = await startCluster({ gateways: 2, routeEnv: { CIM_ROUTE_STRATEGY: "least-connections" } });
+      // Round-robin (route's default) puts two consecutive logins on different gateways.
+      const cluster = await startCluster({ gateways: 2, routeEnv: { CIM_ROUTE_STRATEGY: "round-robin" } });
       const live = new Map(cluster.gateways.map((g, i) => [`gw-${String.fromCharCode(97 + i)}`, g]));
       const stack: Stack = {
         cluster,
@@ -79,6 +79,11 @@ export const test = base.extend<Fixtures, { stack: Stack }>({
   pair: async ({ newUser }, use) => {
     const alice = await newUser("alice");
     const bob = await newUser("bob");
+    // Another page's reconnect may have taken a turn in between: a reload asks route for a gateway again.
+    for (let attempt = 0; attempt < 4 && (await gatewayOf(bob.page)) === (await gatewayOf(alice.page)); attempt++) {
+      await bob.page.reload();
+    }
+    expect(await gatewayOf(bob.page)).not.toBe(await gatewayOf(alice.page));
     await use({ alice, bob });
   },
 });
