@@ -70,13 +70,11 @@ export class ChatService {
     const { message, duplicate } = await this.deps.messages.store({
       clientMsgId: frame.clientMsgId, from: user.userId, fromName: user.userName, to: frame.to, text: frame.text,
     });
-    // A resent clientMsgId was routed the first time: only the ack is repeated.
-    if (!duplicate) {
-      this.deps.metrics.messagesIn.inc({ kind: message.to ? "private" : "group" });
-      const local = message.to ? this.deps.table.user(message.to) : undefined;
-      if (local) this.deps.delivery.wakeInbox(local);
-      else await this.deps.bus.routeMessage(message);
-    }
+    if (!duplicate) this.deps.metrics.messagesIn.inc({ kind: message.to ? "private" : "group" });
+    // Wake the readers even for a resent clientMsgId: the first attempt may have failed after storing.
+    const local = message.to ? this.deps.table.user(message.to) : undefined;
+    if (local) this.deps.delivery.wakeInbox(local);
+    else await this.deps.bus.routeMessage(message);
     return { clientMsgId: frame.clientMsgId, msgId: message.msgId, ts: message.ts };
   }
 

@@ -32,10 +32,11 @@ export function chatRoutes(s: Services) {
     const to = body.to ?? "";
     if (to === user.userId) throw new ApiError(400, ErrorCode.BadRequest, "cannot send a private message to yourself");
     if (to && !(await s.accounts.exists(to))) throw new ApiError(404, ErrorCode.UnknownRecipient, `no user ${to}`);
-    const { message, duplicate } = await s.messages.store({
+    const { message } = await s.messages.store({
       clientMsgId: body.clientMsgId ?? `http-${randomUUID()}`, from: user.userId, fromName: user.userName, to, text: body.text,
     });
-    if (!duplicate) await s.bus.routeMessage(message);
+    // Wake the readers even for a resent clientMsgId: the first attempt may have failed after storing.
+    await s.bus.routeMessage(message);
     return c.json({ msgId: message.msgId }, 202);
   });
 
