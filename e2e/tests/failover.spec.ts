@@ -42,3 +42,23 @@ test("after a gateway is killed the page reconnects to the other one and chattin
     await stack.revive(dead);
   }
 });
+
+test("login explains that no gateway is available", async ({ page, stack, newUser }) => {
+  const { userName } = await newUser("dave");
+  await page.goto("/");
+  try {
+    await Promise.all([stack.kill("gw-a"), stack.kill("gw-b")]);
+    await page.getByTestId("login-username").fill(userName);
+    await page.getByTestId("login-password").fill("password1");
+    // Route drops the gateways once their ZooKeeper sessions expire (a few seconds).
+    await expect(async () => {
+      await page.getByTestId("login-submit").click();
+      await expect(page.getByTestId("login-error")).toContainText("No chat server", { timeout: 2_000 });
+    }).toPass({ timeout: 30_000 });
+    await page.screenshot({ path: `${SCREENSHOTS}login-no-gateway.png` });
+  } finally {
+    await Promise.all([stack.revive("gw-a"), stack.revive("gw-b")]);
+  }
+  await page.getByTestId("login-submit").click();
+  await expectOnline(page);
+});

@@ -35,9 +35,10 @@ test("a reload shows the conversation at once from IndexedDB", async ({ pair: { 
 
   // A hook added through the public API sees the next message.
   await bob.page.evaluate(() => {
-    const seen: string[] = [];
-    (window as unknown as { seen: string[] }).seen = seen;
-    window.cim.onMessage((m, context) => void seen.push(`${context.source}:${m.text}`));
+    type Hook = (message: { text: string }, context: { source: string }) => void;
+    const page = window as unknown as { seen: string[]; cim: { onMessage: (handler: Hook) => () => void } };
+    page.seen = [];
+    page.cim.onMessage((m, context) => void page.seen.push(`${context.source}:${m.text}`));
   });
   await say(alice.page, "through the hook");
   await expect.poll(() => bob.page.evaluate(() => (window as unknown as { seen: string[] }).seen)).toContain("received:through the hook");

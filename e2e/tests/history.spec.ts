@@ -1,0 +1,31 @@
+// History: a conversation opens on its newest page and loads older pages when scrolled up.
+import { RouteApi, type StoredLogin } from "@cim/client";
+import type { Page } from "@playwright/test";
+import { conversation, expect, message, test } from "./fixtures.js";
+
+const COUNT = 45;
+
+function storedLogin(page: Page): Promise<StoredLogin> {
+  return page.evaluate(() => JSON.parse(sessionStorage.getItem("cim.login") ?? "null") as StoredLogin);
+}
+
+test("older private messages load when scrolling up", async ({ pair: { alice, bob }, stack }) => {
+  const [a, b] = [await storedLogin(alice.page), await storedLogin(bob.page)];
+  // Written through route's HTTP API (no page involved), in order.
+  const api = new RouteApi(stack.url);
+  for (let i = 0; i < COUNT; i++) await api.sendMessage(a.token, { to: b.userId, text: `old ${String(i).padStart(2, "0")}` });
+
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText(String(COUNT));
+  await conversation(bob.page, alice.userName).click();
+  await expect(message(bob.page, `old ${COUNT - 1}`)).toBeVisible();
+  const list = bob.page.getByTestId("message-list");
+
+  await expect(async () => {
+    await list.evaluate((el) => el.scrollTo({ top: 0 }));
+    await expect(message(bob.page, "old 00")).toBeAttached({ timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(list.getByTestId("message")).toHaveCount(COUNT);
+  const texts = await list.getByTestId("message-text").allInnerTexts();
+  expect(texts).toEqual(Array.from({ length: COUNT }, (_, i) => `old ${String(i).padStart(2, "0")}`));
+  await expect(list.getByTestId("load-older")).toHaveCount(0);
+});
