@@ -7,8 +7,9 @@ bash scripts/ensure-system.sh redis zookeeper chromium
 bash scripts/ensure-npm.sh
 echo "== generated protocol code is up to date"
 npm run proto:check -w @cim/protocol
-echo "== typecheck"
+echo "== typecheck and lint"
 npx tsc -b
+npx eslint .
 echo "== unit and integration tests"
 mkdir -p .run
 rm -f .run/vitest.json .run/playwright.json

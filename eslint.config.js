@@ -1,0 +1,27 @@
+// ESLint flat config: TypeScript rules plus the import boundaries of STYLE.md (apps never import apps;
+// packages/protocol needs only protobufjs; packages/client only the protocol).
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+const noApps = { group: ["**/apps/**", "@cim/route", "@cim/gateway", "@cim/cli", "@cim/web"], message: "apps import packages, never each other" };
+
+export default tseslint.config(
+  { ignores: ["**/node_modules/**", "**/dist/**", "**/.tsbuild/**", "**/generated/**", "apps/web/**", "e2e/**", "bench/**", ".run/**", "**/*.mjs", "**/*.js"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-restricted-imports": ["error", { patterns: [noApps] }],
+    },
+  },
+  {
+    files: ["packages/protocol/src/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [noApps, { group: ["node:*", "ioredis", "ws", "pino", "@cim/*"], message: "protocol depends only on protobufjs/minimal" }] }] },
+  },
+  {
+    files: ["packages/client/src/**"],
+    ignores: ["packages/client/src/**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [noApps, { group: ["node:*", "ioredis", "ws", "pino", "@cim/state", "@cim/discovery", "@cim/token", "@cim/devstack"], message: "the client SDK imports only @cim/protocol" }] }] },
+  },
+);
