@@ -82,4 +82,29 @@ describe("a gateway killed with SIGKILL", () => {
     for (let i = 0; i < 4; i++) ids.add((await api.login(name, "password1")).gateway.id);
     expect(ids).toEqual(new Set(["gw-a", "gw-b"]));
   });
+
+  it("SIGTERM: the gateway deregisters at once, closes its sockets with 1001, and its users move", async () => {
+    const mover = await user("mover");
+    const other = await user("other");
+    const leavingId = mover.gateway!.id;
+    const leaving = cluster.gateways[leavingId === "gw-a" ? 0 : 1]!;
+
+    const rawName = `raw-${Date.now()}`;
+    const { userId: rawId } = await api.register(rawName, "password1");
+    let rawLogin = await api.login(rawName, "password1");
+    while (rawLogin.gateway.id !== leavingId) rawLogin = await api.login(rawName, "password1");
+    const raw = new WebSocket(rawLogin.gateway.wsUrl);
+    const closed = new Promise<number>((resolve) => raw.on("close", (code) => resolve(code)));
+    await new Promise((resolve) => raw.once("open", resolve));
+    raw.send(encodeFrame({ kind: "login", body: { token: rawLogin.token } }));
+    await waitUntil(async () => (await redis.get(`cim-route:${rawId}`)) === leavingId, 5_000, "the raw session's route");
+
+    await leaving.stop("SIGTERM");
+    expect(await closed).toBe(1001);
+    expect(await liveGateways()).not.toContain(leavingId);
+    expect(await redis.get(`cim-route:${rawId}`)).toBeNull();
+    await waitUntil(() => mover.state === "online" && mover.gateway!.id !== leavingId, 15_000, "the SDK user to move");
+    await other.send({ to: mover.session!.userId, text: "after graceful stop" });
+    await mover.waitForText("after graceful stop");
+  });
 });
