@@ -1,5 +1,6 @@
 // Killing a gateway: the page shows reconnecting, lands on the other gateway, nothing typed is lost.
-import { expect, expectOnline, gatewayOf, message, say, SCREENSHOTS, test } from "./fixtures.js";
+import { RouteApi } from "@cim/client";
+import { expect, expectOnline, gatewayOf, message, onlineUser, say, SCREENSHOTS, test } from "./fixtures.js";
 
 test("after a gateway is killed the page reconnects to the other one and chatting goes on", async ({ pair: { alice, bob }, stack }) => {
   const dead = await gatewayOf(alice.page);
@@ -37,6 +38,13 @@ test("after a gateway is killed the page reconnects to the other one and chattin
     await say(alice.page, "and so am I");
     await expect(message(bob.page, "and so am I")).toBeVisible();
     await alice.page.screenshot({ path: `${SCREENSHOTS}chat-after-failover.png` });
+
+    // Once route has dropped the dead gateway and released its users, Alice (who moved) stays online.
+    const api = new RouteApi(stack.url);
+    await expect.poll(async () => (await api.adminStats(stack.adminToken)).gateways.map((g) => g.id), { timeout: 30_000 }).toEqual([survivor]);
+    await expect(onlineUser(bob.page, alice.userName)).toBeVisible();
+    await expect(onlineUser(alice.page, bob.userName)).toBeVisible();
+    expect((await api.adminStats(stack.adminToken)).online).toBeGreaterThanOrEqual(2);
   } finally {
     release();
     await stack.revive(dead);
