@@ -37,6 +37,7 @@ export class ChatService {
       const reason = error instanceof TokenError ? error.message : "token check failed";
       throw new GatewayError(ErrorCode.Unauthorized, reason, LoginClose.BadToken, { cause: error });
     });
+    if (await sessions.isRevoked(claims.sessionId)) throw new GatewayError(ErrorCode.Unauthorized, "logged out: log in again", LoginClose.BadToken);
     session.user = { userId: claims.userId, userName: claims.userName, sessionId: claims.sessionId };
     const replaced = table.bind(claims.userId, session);
     if (replaced) {
@@ -45,7 +46,7 @@ export class ChatService {
     }
     const { previousGateway, cameOnline } = await sessions.claim(claims.userId, gatewayId);
     if (previousGateway && previousGateway !== gatewayId) {
-      await bus.toGateway(previousGateway, { type: "kick", userId: claims.userId, keepSessionId: claims.sessionId });
+      await bus.toGateway(previousGateway, { type: "kick", userId: claims.userId, keepConnection: session.connectionId });
     }
     if (cameOnline) await bus.toAll({ type: "presence", userId: claims.userId, userName: claims.userName, online: true });
     this.deps.metrics.sessions.set(table.userCount);

@@ -148,4 +148,16 @@ describe("login policies", () => {
       await rejectRoute?.stop();
     }
   });
+
+  it("logout ends the login everywhere: offline for others, and its token neither reconnects nor logs in to a gateway", async () => {
+    const gus = await user("gus");
+    const watcher = await user("hal");
+    const { token, userId } = gus.session!;
+    await gus.logout();
+    await waitUntil(() => watcher.presence.some((p) => p.userId === userId && !p.online), 10_000, "gus offline presence");
+    expect((await watcher.online()).map((u) => u.userId)).not.toContain(userId);
+    await expect(watcher.api.reconnect(token)).rejects.toMatchObject({ status: 401 });
+    const stale = new (gus.constructor as typeof RecordingClient)(cluster.route.url);
+    await expect(stale.resume({ userId, userName: "gus", token })).rejects.toMatchObject({ status: 401 });
+  });
 });

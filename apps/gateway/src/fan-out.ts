@@ -27,7 +27,7 @@ export class FanOut {
         return;
       case "kick": {
         const session = this.table.user(message.userId);
-        if (session && session.user?.sessionId !== message.keepSessionId) {
+        if (session && session.connectionId !== message.keepConnection) {
           session.superseded = true;
           session.close(SessionClose.Replaced, "replaced by a newer login");
         }

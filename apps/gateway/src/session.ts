@@ -1,4 +1,5 @@
 // One client socket: its login state, liveness, rate limit and a bounded outgoing buffer.
+import { randomUUID } from "node:crypto";
 import type { WebSocket } from "ws";
 import { encodeFrame, SessionClose, type Frame } from "@cim/protocol";
 import { RateLimiter } from "./rate-limiter.js";
@@ -20,6 +21,8 @@ export interface SessionLimits {
 const TERMINATE_AFTER_CLOSE_MS = 2_000;
 
 export class Session {
+  /** Unique per socket, across gateways: a kick names the one connection to keep. */
+  readonly connectionId = randomUUID();
   user: SessionUser | null = null;
   lastSeen = Date.now();
   /** Set when a newer login took over: closing this one must not touch the user's route. */

@@ -2,7 +2,8 @@
 import { timingSafeEqual } from "node:crypto";
 import { createMiddleware } from "hono/factory";
 import { ErrorCode } from "@cim/protocol";
-import { TokenError, type TokenSigner } from "@cim/token";
+import type { SessionStore } from "@cim/state";
+import { TokenError, type TokenClaims, type TokenSigner } from "@cim/token";
 import type { AppEnv } from "./context.js";
 import { ApiError } from "./errors.js";
 
@@ -12,15 +13,18 @@ function bearer(header: string | undefined): string {
   return match[1]!;
 }
 
-/** Requires a valid user token; the caller's claims are `c.get("user")`. */
-export function requireUser(tokens: TokenSigner) {
+/** Requires a valid user token that was not logged out; the caller's claims are `c.get("user")`. */
+export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "isRevoked">) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = bearer(c.req.header("authorization"));
+    let claims: TokenClaims;
     try {
-      c.set("user", await tokens.verify(token));
+      claims = await tokens.verify(token);
     } catch (error) {
       throw new ApiError(401, ErrorCode.Unauthorized, error instanceof TokenError ? error.message : "bad token", { cause: error });
     }
+    if (await sessions.isRevoked(claims.sessionId)) throw new ApiError(401, ErrorCode.Unauthorized, "logged out: log in again");
+    c.set("user", claims);
     await next();
   });
 }

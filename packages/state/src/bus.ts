@@ -13,7 +13,8 @@ export type ClusterMessage =
   | { type: "group" }
   | { type: "presence"; userId: string; userName: string; online: boolean }
   | { type: "delivered"; to: string; msgId: string; by: string }
-  | { type: "kick"; userId: string; keepSessionId: string };
+  /** Close the user's session there unless it is connection `keepConnection` ("" closes it whatever it is). */
+  | { type: "kick"; userId: string; keepConnection: string };
 
 /** Publishes cluster messages to the gateway that holds a user, or to all gateways. */
 export class BusPublisher {

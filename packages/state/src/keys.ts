@@ -19,6 +19,8 @@ export const keys = {
   privateStream: (a: string, b: string) => (compareIds(a, b) <= 0 ? `cim-msg:p:${a}:${b}` : `cim-msg:p:${b}:${a}`),
   /** Dedupe record of one client message: `<msgId>:<ts>`. */
   dedupe: (userId: string, clientMsgId: string) => `cim-dedupe:${userId}:${clientMsgId}`,
+  /** A logged-out token's session id, kept until the token would have expired. */
+  revoked: (sessionId: string) => `cim-revoked:${sessionId}`,
   /** Count of messages accepted, for the admin rate. */
   messageCount: "cim-stats:messages",
 } as const;

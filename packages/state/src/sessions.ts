@@ -83,6 +83,16 @@ export class SessionStore {
     return ids;
   }
 
+  /** Marks a login (token session id) as logged out until `expiresAt` (seconds since the epoch). */
+  async revoke(sessionId: string, expiresAt: number): Promise<void> {
+    const ttl = Math.max(1, expiresAt - Math.floor(Date.now() / 1000));
+    await this.redis.set(keys.revoked(sessionId), "1", "EX", ttl);
+  }
+
+  async isRevoked(sessionId: string): Promise<boolean> {
+    return (await this.redis.exists(keys.revoked(sessionId))) === 1;
+  }
+
   async routeOf(userId: string): Promise<string | null> {
     return this.redis.get(keys.route(userId));
   }

@@ -30,9 +30,8 @@ export class TokenSigner {
     this.key = new TextEncoder().encode(secret);
   }
 
-  /** Issues a token for one login of a user. */
-  async sign(user: { userId: string; userName: string }): Promise<{ token: string; claims: TokenClaims }> {
-    const sessionId = crypto.randomUUID();
+  /** Issues a token for one login of a user; a refreshed token keeps its login's `sessionId`. */
+  async sign(user: { userId: string; userName: string }, sessionId: string = crypto.randomUUID()): Promise<{ token: string; claims: TokenClaims }> {
     const exp = Math.floor(Date.now() / 1000) + this.ttlSeconds;
     const token = await new SignJWT({ name: user.userName, sid: sessionId })
       .setProtectedHeader({ alg: ALG })

@@ -19,10 +19,10 @@ const Reconnect = z.object({ avoid: z.string().max(64).optional() }).default({})
 export function authRoutes(s: Services) {
   const app = new Hono<AppEnv>();
 
-  async function issue(user: { userId: string; userName: string }, avoid?: string) {
+  async function issue(user: { userId: string; userName: string; sessionId?: string }, avoid?: string) {
     const gateway = await s.picker.pick(s.gateways.list(), { userId: user.userId, avoid });
     if (!gateway) throw new ApiError(503, ErrorCode.NoGateway, "no gateway is available, try again shortly");
-    const { token } = await s.tokens.sign(user);
+    const { token } = await s.tokens.sign(user, user.sessionId);
     return { userId: user.userId, userName: user.userName, token, gateway: { id: gateway.id, wsUrl: gateway.wsUrl } };
   }
 
@@ -54,17 +54,18 @@ export function authRoutes(s: Services) {
     return c.json(answer, 200);
   });
 
-  app.post("/reconnect", requireUser(s.tokens), async (c) => {
+  app.post("/reconnect", requireUser(s.tokens, s.sessions), async (c) => {
     const { avoid } = await parseJson(c, Reconnect).catch(() => ({ avoid: undefined }));
     const user = c.get("user");
     return c.json(await issue(user, avoid), 200);
   });
 
-  app.post("/logout", requireUser(s.tokens), async (c) => {
+  app.post("/logout", requireUser(s.tokens, s.sessions), async (c) => {
     const user = c.get("user");
+    await s.sessions.revoke(user.sessionId, user.exp);
     const gatewayId = await s.sessions.routeOf(user.userId);
     if (gatewayId) {
-      await s.bus.toGateway(gatewayId, { type: "kick", userId: user.userId, keepSessionId: "" });
+      await s.bus.toGateway(gatewayId, { type: "kick", userId: user.userId, keepConnection: "" });
       if (await s.sessions.release(user.userId, gatewayId)) {
         await s.bus.toAll({ type: "presence", userId: user.userId, userName: user.userName, online: false });
       }

@@ -22,7 +22,7 @@ const HistoryQuery = z.object({
 
 export function chatRoutes(s: Services) {
   const app = new Hono<AppEnv>();
-  const user = requireUser(s.tokens);
+  const user = requireUser(s.tokens, s.sessions);
 
   app.get("/online", user, async (c) => c.json({ users: await s.sessions.onlineUsers() }));
 
