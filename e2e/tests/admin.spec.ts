@@ -1,8 +1,14 @@
 // The admin dashboard at /admin: online count, both gateways, a live chart of the online count.
-import { expect, SCREENSHOTS, test } from "./fixtures.js";
+import { expect, expectOnline, register, SCREENSHOTS, test } from "./fixtures.js";
 
-test("a third user shows up on the dashboard: online 3 on both gateways", async ({ pair, newUser, page, stack }) => {
-  await newUser("carol");
+test("a third user in a third tab shows up on the dashboard: online 3 on both gateways", async ({ pair, page, stack }) => {
+  // A third tab of Alice's browser logs in as Carol: each tab keeps its own login (sessionStorage).
+  const carol = await pair.alice.context.newPage();
+  await carol.goto("/");
+  await register(carol, `carol-${Math.random().toString(36).slice(2, 8)}`);
+  await pair.alice.page.reload();
+  await expectOnline(pair.alice.page);
+  await expect(pair.alice.page.getByTestId("me-name")).toHaveText(pair.alice.userName);
   await page.goto("/admin");
   await page.getByTestId("admin-token").fill("not-the-token");
   await page.getByTestId("admin-submit").click();
