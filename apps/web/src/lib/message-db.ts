@@ -5,6 +5,11 @@ import type { MessageHandler } from "./message-hook.js";
 
 const DB_VERSION = 1;
 const STORE = "messages";
+/** The cache keeps this many newest messages per user; older ones are still in history. */
+const MAX_CACHED_MESSAGES = 5_000;
+/** Trim the cache after this many saves (counting on every save would slow bursts down). */
+const TRIM_EVERY_SAVES = 250;
+let savesSinceTrim = 0;
 
 export interface CachedMessage extends ChatMessage {
   /** msgId padded to a fixed width, so IndexedDB's text order is msgId order. */
@@ -45,6 +50,22 @@ export async function saveMessage(userId: string, message: ChatMessage, peerName
   const db = await open(userId);
   const record: CachedMessage = { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, seq: seqOf(message.msgId), peerName };
   await db.put(STORE, record);
+  if (++savesSinceTrim >= TRIM_EVERY_SAVES) {
+    savesSinceTrim = 0;
+    await trim(db);
+  }
+}
+
+/** Deletes the oldest messages beyond MAX_CACHED_MESSAGES. */
+async function trim(db: IDBPDatabase<CimDb>): Promise<void> {
+  const tx = db.transaction(STORE, "readwrite");
+  let excess = (await tx.store.count()) - MAX_CACHED_MESSAGES;
+  let cursor = excess > 0 ? await tx.store.openCursor() : null;
+  while (cursor && excess-- > 0) {
+    await cursor.delete();
+    cursor = await cursor.continue();
+  }
+  await tx.done;
 }
 
 /** The newest `limit` messages of user `userId` over all conversations, oldest first. */
