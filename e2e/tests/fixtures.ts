@@ -38,6 +38,8 @@ interface Fixtures {
 
 export const test = base.extend<Fixtures, { stack: Stack }>({
   stack: [
+    // Playwright reads a fixture's dependencies from its first parameter's pattern: none here.
+    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       // Round-robin (route's default) puts two consecutive logins on different gateways.
       const cluster = await startCluster({ gateways: 2, routeEnv: { CIM_ROUTE_STRATEGY: "round-robin" } });
