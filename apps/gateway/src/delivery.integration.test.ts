@@ -101,11 +101,54 @@ describe("recovery", () => {
   });
 });
 
+describe("ZooKeeper faults", () => {
+  const api = () => new RouteApi(cluster.route.url);
+  const live = async () => (await api().adminStats(TEST_ADMIN_TOKEN)).gateways.map((g) => g.id).sort();
+
+  it("survives a ZooKeeper restart and a gateway's session expiry: the gateway re-registers and gets logins", async () => {
+    const stayer = await user("zk-stayer");
+    await cluster.zookeeper.stop("SIGTERM");
+    await cluster.zookeeper.restart();
+    await waitUntil(async () => (await live()).join() === "gw-a,gw-b", 30_000, "both gateways listed after the restart");
+
+    // Expire gw-a's session: freeze it longer than the session timeout (4 s), then let it go on.
+    const gwA = cluster.gateways[0]!;
+    gwA.process.child.kill("SIGSTOP");
+    await waitUntil(async () => (await live()).join() === "gw-b", 30_000, "gw-a's node to expire").catch((error: Error) => {
+      throw new Error(`${error.message}; live: ${cluster.route.process.output().split("\n").filter((l) => /ZooKeeper|gateways changed/.test(l)).slice(-8).join("\n")}`);
+    });
+    gwA.process.child.kill("SIGCONT");
+    await waitUntil(async () => (await live()).join() === "gw-a,gw-b", 30_000, "gw-a to re-register");
+    expect(gwA.process.output()).toMatch(/ZooKeeper expired/);
+
+    const name = `zk-${Date.now()}`;
+    await api().register(name, "password1");
+    const gateways = new Set<string>();
+    for (let i = 0; i < 4; i++) gateways.add((await api().login(name, "password1")).gateway.id);
+    expect(gateways).toEqual(new Set(["gw-a", "gw-b"]));
+
+    // Sessions that lived through the expiry are routed again.
+    const probe = await user("zk-probe");
+    await probe.send({ to: stayer.session!.userId, text: "after expiry" });
+    await stayer.waitForText("after expiry", 15_000);
+  });
+});
+
 describe("backpressure", () => {
+  // Its own cluster with the default retention: a reader cut off under load must recover everything.
+  let bp: Cluster;
+  beforeAll(async () => {
+    bp = await startCluster({ gateways: 1, gatewayEnv: { CIM_MAX_BUFFERED_BYTES: "65536", CIM_RATE_PER_SEC: "2000", CIM_RATE_BURST: "2000" } });
+  });
+  afterAll(async () => {
+    await bp?.stop();
+  });
+
   it("a client that stops reading is cut off at the bound while the others keep receiving", async () => {
-    const flooder = await user("flooder");
-    const reader = await user("reader");
-    const api = new RouteApi(cluster.route.url);
+    const flooder = await newUser(bp.route.url, "flooder");
+    const reader = await newUser(bp.route.url, "reader");
+    clients.push(flooder, reader);
+    const api = new RouteApi(bp.route.url);
     const slowName = `slow-${Date.now()}`;
     await api.register(slowName, "password1");
     const login = await api.login(slowName, "password1");
@@ -122,40 +165,9 @@ describe("backpressure", () => {
     await Promise.all(sends);
     await reader.waitForText(`1499 ${text}`, 30_000);
     expect(reader.messages.filter((m) => m.from === flooder.session!.userId)).toHaveLength(1_500);
-    await waitUntil(() => cluster.gateways.some((g) => g.process.output().includes("closing slow consumer")), 10_000, "the slow consumer to be cut off");
+    await waitUntil(() => bp.gateways[0]!.process.output().includes("closing slow consumer"), 10_000, "the slow consumer to be cut off");
     slow.resume();
     // The close frame (4429) is queued behind the unread data; a peer that never drains it is terminated (1006).
     expect([4429, 1006]).toContain(await closed);
-  });
-});
-
-describe("ZooKeeper faults", () => {
-  const api = () => new RouteApi(cluster.route.url);
-  const live = async () => (await api().adminStats(TEST_ADMIN_TOKEN)).gateways.map((g) => g.id).sort();
-
-  it("survives a ZooKeeper restart and a gateway's session expiry: the gateway re-registers and gets logins", async () => {
-    const stayer = await user("zk-stayer");
-    await cluster.zookeeper.stop("SIGTERM");
-    await cluster.zookeeper.restart();
-    await waitUntil(async () => (await live()).join() === "gw-a,gw-b", 30_000, "both gateways listed after the restart");
-
-    // Expire gw-a's session: freeze it longer than the session timeout (4 s), then let it go on.
-    const gwA = cluster.gateways[0]!;
-    gwA.process.child.kill("SIGSTOP");
-    await waitUntil(async () => (await live()).join() === "gw-b", 30_000, "gw-a's node to expire");
-    gwA.process.child.kill("SIGCONT");
-    await waitUntil(async () => (await live()).join() === "gw-a,gw-b", 30_000, "gw-a to re-register");
-    expect(gwA.process.output()).toMatch(/ZooKeeper expired/);
-
-    const name = `zk-${Date.now()}`;
-    await api().register(name, "password1");
-    const gateways = new Set<string>();
-    for (let i = 0; i < 4; i++) gateways.add((await api().login(name, "password1")).gateway.id);
-    expect(gateways).toEqual(new Set(["gw-a", "gw-b"]));
-
-    // Sessions that lived through the expiry are routed again.
-    const probe = await user("zk-probe");
-    await probe.send({ to: stayer.session!.userId, text: "after expiry" });
-    await stayer.waitForText("after expiry", 15_000);
   });
 });

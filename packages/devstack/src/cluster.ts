@@ -36,7 +36,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       ZK_CONNECT: zookeeper.address,
       CIM_TOKEN_SECRET: TEST_TOKEN_SECRET,
       CIM_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      ZK_SESSION_TIMEOUT_MS: "4000",
+      ZK_SESSION_TIMEOUT_MS: "6000",
       ...options.env,
     };
     const gateways: AppProcess[] = [];
