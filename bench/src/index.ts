@@ -1,6 +1,7 @@
 // `npm run bench`: runs every workload against CIM, the Socket.IO peer and the bare ws ceiling, one system at a time.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, release, totalmem } from "node:os";
+import { execFileSync } from "node:child_process";
+import { cpus, loadavg, release, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { markdownReport, markdownTable, svgChart, type BenchResults, type SystemResults } from "./report.js";
@@ -20,15 +21,16 @@ const { values: flags } = parseArgs({
     connections: { type: "string", default: "10000" },
     concurrency: { type: "string", default: "200" },
     pairs: { type: "string", default: "100" },
-    rate: { type: "string", default: "2000" },
+    rate: { type: "string", default: "1000" },
     duration: { type: "string", default: "10" },
-    "group-users": { type: "string", default: "5000" },
+    "group-users": { type: "string", default: "2000" },
     "group-messages": { type: "string", default: "50" },
     "group-repeats": { type: "string", default: "5" },
     "login-users": { type: "string", default: "50" },
     "login-concurrency": { type: "string", default: "8" },
     "login-duration": { type: "string", default: "5" },
     presence: { type: "boolean", default: false },
+    profile: { type: "string" },
     out: { type: "string", default: fileURLToPath(new URL("../results/", import.meta.url)) },
   },
 });
@@ -42,7 +44,7 @@ const num = (name: keyof typeof flags) => {
 const systemNames = flags.systems!.split(",") as SystemName[];
 const workloads = new Set(flags.workloads!.split(","));
 const makers: Record<SystemName, () => BenchSystem> = {
-  cim: () => cimSystem({ presence: flags.presence! }),
+  cim: () => cimSystem({ presence: flags.presence!, profileDir: flags.profile }),
   socketio: socketIoSystem,
   ws: wsCeilingSystem,
 };
@@ -51,7 +53,7 @@ function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-async function attempt<T>(what: string, run: () => Promise<T>): Promise<T | { error: string }> {
+async function attempt<T>(what: string, run: () => Promise<T>, system?: BenchSystem): Promise<T | { error: string }> {
   log(`${what}...`);
   try {
     const result = await run();
@@ -59,35 +61,42 @@ async function attempt<T>(what: string, run: () => Promise<T>): Promise<T | { er
     return result;
   } catch (error) {
     log(`${what} failed: ${(error as Error).stack ?? String(error)}`);
+    const diagnostics = system?.diagnostics?.();
+    if (diagnostics) log(`server logs:\n${diagnostics}`);
     return { error: (error as Error).message };
   }
 }
 
+/** Every workload gets fresh servers: what one leaves behind (sessions closing, garbage) never skews the next. */
 async function runSystem(system: BenchSystem): Promise<SystemResults> {
   const results: SystemResults = {};
   const concurrency = num("concurrency");
-  log(`starting ${system.label}`);
-  await system.start();
-  try {
-    if (workloads.has("idle")) results.idle = await attempt(`${system.label} idle`, () => idleWorkload(system, { connections: num("connections"), concurrency }));
-    if (workloads.has("private")) {
-      results.private = await attempt(`${system.label} private`, () =>
-        privateWorkload(system, { pairs: num("pairs"), ratePerSec: num("rate"), durationS: num("duration"), concurrency }));
+  const run = async <T>(workload: keyof SystemResults, body: () => Promise<T>) => {
+    if (!workloads.has(workload)) return;
+    log(`starting ${system.label} for ${workload}`);
+    await system.start();
+    try {
+      (results as Record<string, unknown>)[workload] = await attempt(`${system.label} ${workload}`, body, system);
+    } finally {
+      await system.stop();
     }
-    if (workloads.has("group")) {
-      results.group = await attempt(`${system.label} group`, () =>
-        groupWorkload(system, { users: num("group-users"), messages: num("group-messages"), repeats: num("group-repeats"), concurrency }));
-    }
-    if (workloads.has("login") && system.routeUrl) {
-      const routeUrl = system.routeUrl;
-      results.login = await attempt(`${system.label} login`, () =>
-        loginWorkload(routeUrl, { users: num("login-users"), concurrency: num("login-concurrency"), durationS: num("login-duration") }));
-    }
-  } finally {
-    log(`stopping ${system.label}`);
-    await system.stop();
+  };
+  await run("idle", () => idleWorkload(system, { connections: num("connections"), concurrency }));
+  await run("private", () => privateWorkload(system, { pairs: num("pairs"), ratePerSec: num("rate"), durationS: num("duration"), concurrency }));
+  await run("group", () => groupWorkload(system, { users: num("group-users"), messages: num("group-messages"), repeats: num("group-repeats"), concurrency }));
+  if (system.name === "cim") {
+    await run("login", () => loginWorkload(system.routeUrl!, { users: num("login-users"), concurrency: num("login-concurrency"), durationS: num("login-duration") }));
   }
   return results;
+}
+
+function commitOf(): string {
+  try {
+    const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8" }).trim();
+    return `${git("rev-parse", "--short", "HEAD")}${git("status", "--porcelain", "--", "apps", "packages") ? "+dirty" : ""}`;
+  } catch {
+    return "unknown";
+  }
 }
 
 async function main(): Promise<void> {
@@ -96,7 +105,7 @@ async function main(): Promise<void> {
     meta: {
       date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
       cpu: cpus()[0]?.model.trim() ?? "unknown", cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version, kernel: release(), totalSeconds: 0,
+      node: process.version, kernel: release(), totalSeconds: 0, commit: commitOf(), loadAvg: { start: loadavg()[0]!, end: 0 },
     },
     options: Object.fromEntries(Object.entries(flags).filter(([k]) => k !== "out")),
     systems: {},
@@ -106,6 +115,7 @@ async function main(): Promise<void> {
     results.systems[name] = await runSystem(makers[name]());
   }
   results.meta.totalSeconds = Math.round((Date.now() - started) / 1000);
+  results.meta.loadAvg.end = loadavg()[0]!;
   mkdirSync(flags.out!, { recursive: true });
   writeFileSync(`${flags.out}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(`${flags.out}/latest.md`, markdownReport(results));

@@ -15,7 +15,13 @@ export interface SystemResults {
 }
 
 export interface BenchResults {
-  meta: { date: string; cpu: string; cores: number; memGiB: number; node: string; kernel: string; totalSeconds: number };
+  meta: {
+    date: string; cpu: string; cores: number; memGiB: number; node: string; kernel: string; totalSeconds: number;
+    /** The commit measured, with "+dirty" when the work tree had uncommitted changes. */
+    commit: string;
+    /** 1-minute load average at the start and the end: other work on the machine skews every figure. */
+    loadAvg: { start: number; end: number };
+  };
   options: Record<string, unknown>;
   systems: Partial<Record<SystemName, SystemResults>>;
 }
@@ -123,7 +129,8 @@ export function markdownReport(results: BenchResults): string {
   return [
     `# CIM benchmark: ${m.date}`,
     "",
-    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB RAM, Linux ${m.kernel}, Node ${m.node}. Whole run: ${m.totalSeconds} s.`,
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB RAM, Linux ${m.kernel}, Node ${m.node}. Commit ${m.commit}.`,
+    `Whole run: ${m.totalSeconds} s; 1-minute load average ${m.loadAvg.start.toFixed(2)} at the start, ${m.loadAvg.end.toFixed(2)} at the end.`,
     "",
     `Options: ${options}`,
     "",

@@ -20,6 +20,12 @@ export function rssBytes(pid: number): number {
   return Number(match[1]) * 1024;
 }
 
+/** Asks each server (through server-hook.mjs) for a full garbage collection, then gives it time to finish. */
+export async function collectGarbage(pids: number[], settleMs = 1_000): Promise<void> {
+  for (const pid of pids) process.kill(pid, "SIGUSR2");
+  await sleep(settleMs);
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` is true or the time is up; returns whether it became true. */

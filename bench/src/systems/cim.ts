@@ -1,18 +1,27 @@
 // CIM under test: real Redis, ZooKeeper, route and two gateways from @cim/devstack; raw ws clients with pre-minted tokens.
+import { mkdirSync } from "node:fs";
 import { Redis } from "ioredis";
 import type { WebSocket } from "ws";
 import { startCluster, TEST_TOKEN_SECRET, type Cluster } from "@cim/devstack";
 import { decodeFrame, encodeFrame } from "@cim/protocol";
 import { TokenSigner } from "@cim/token";
+import { serverHookEnv } from "./server-hook.js";
 import type { BenchSystem, Codec } from "./types.js";
 
 export interface CimOptions {
   /** When false, users are marked online in Redis first so their logins broadcast no presence (see docs/BENCHMARKS.md). */
   presence: boolean;
+  /** When set, gateways and route write V8 CPU profiles (.cpuprofile) into this folder on exit. */
+  profileDir?: string;
 }
 
 /** The bench lifts the per-session rate limit: the offered load is set by the workload, not by the limiter. */
 const GATEWAY_ENV = { CIM_RATE_PER_SEC: "1000000", CIM_RATE_BURST: "1000000", CIM_IDLE_TIMEOUT_MS: "120000" };
+/**
+ * devstack's 4 s ZooKeeper session suits failover tests; on a loaded 2-core machine a stall that long happens,
+ * and route then releases the routes of a live gateway. The bench measures throughput, not failover.
+ */
+const CLUSTER_ENV = { ZK_SESSION_TIMEOUT_MS: "20000" };
 const TOKEN_TTL_S = 3600;
 const PING = Buffer.from(encodeFrame({ kind: "ping", body: { ts: 0 } }));
 
@@ -49,15 +58,19 @@ export function cimSystem(options: CimOptions): BenchSystem {
       return cluster?.route.url;
     },
     async start() {
-      cluster = await startCluster({ gateways: 2, gatewayEnv: GATEWAY_ENV });
+      if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
+      cluster = await startCluster({ gateways: 2, env: { ...serverHookEnv(options.profileDir), ...CLUSTER_ENV }, gatewayEnv: GATEWAY_ENV });
       redis = new Redis(cluster.redis.address);
     },
     async stop() {
       redis?.disconnect();
+      // Profiles are written at exit, so stop gracefully first; otherwise the cluster's own stop (SIGKILL) is enough.
+      if (options.profileDir) await Promise.all([...(cluster?.gateways ?? []), ...(cluster ? [cluster.route] : [])].map((app) => app.stop("SIGTERM")));
       await cluster?.stop();
       cluster = null;
       tokens.clear();
     },
+    diagnostics: () => cluster ? [cluster.route, ...cluster.gateways].map((app) => app.process.output().slice(-3000)).join("\n---\n") : "",
     serverPids: () => cluster!.gateways.map((g) => g.process.child.pid!),
     async prepareUsers(ids) {
       for (let i = 0; i < ids.length; i += 1000) {

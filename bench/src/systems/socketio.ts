@@ -2,6 +2,7 @@
 import { fileURLToPath } from "node:url";
 import type { WebSocket } from "ws";
 import { REPO_ROOT, spawnTracked, startRedis, stopProcess, type Service, type Spawned } from "@cim/devstack";
+import { serverHookEnv } from "./server-hook.js";
 import { SERVERS, type BenchSystem, type Codec } from "./types.js";
 
 const LISTENING = /"msg":"listening","port":(\d+)/;
@@ -9,7 +10,7 @@ const LISTENING = /"msg":"listening","port":(\d+)/;
 /** Starts a bench server script (src/servers/NAME.ts) as its own node process; resolves with its port. */
 export async function startServerProcess(name: string, env: Record<string, string>, label: string): Promise<{ spawned: Spawned; port: number }> {
   const entry = fileURLToPath(new URL(`../servers/${name}.ts`, import.meta.url));
-  const spawned = spawnTracked(process.execPath, ["--import", "tsx", entry], { cwd: REPO_ROOT, env: { ...process.env, PORT: "0", ...env } }, label);
+  const spawned = spawnTracked(process.execPath, ["--import", "tsx", entry], { cwd: REPO_ROOT, env: { ...process.env, PORT: "0", ...serverHookEnv(), ...env } }, label);
   const match = await spawned.waitFor(LISTENING, 30_000);
   return { spawned, port: Number(match[1]) };
 }

@@ -1,6 +1,6 @@
 // Idle connections: open N sessions over the two servers; connect rate and server RSS per connection.
 import { ClientPool, usersFrom } from "../load/pool.js";
-import { rssBytes, sleep } from "../load/stats.js";
+import { collectGarbage, rssBytes, sleep } from "../load/stats.js";
 import type { BenchSystem } from "../systems/types.js";
 
 export interface IdleOptions {
@@ -32,13 +32,17 @@ export async function idleWorkload(system: BenchSystem, options: IdleOptions): P
   await warm.open(warmup, options.concurrency);
   await warm.close();
   await sleep(SETTLE_MS);
-  const rssOf = () => system.serverPids().reduce((sum, pid) => sum + rssBytes(pid), 0);
-  const rssBeforeBytes = rssOf();
+  // RSS after a full GC on both sides, so garbage of the connect phase is not counted as per-connection memory.
+  const rssOf = async () => {
+    await collectGarbage(system.serverPids());
+    return system.serverPids().reduce((sum, pid) => sum + rssBytes(pid), 0);
+  };
+  const rssBeforeBytes = await rssOf();
   const pool = new ClientPool(system.codec);
   try {
     const opened = await pool.open(users, options.concurrency);
     await sleep(SETTLE_MS);
-    const rssAfterBytes = rssOf();
+    const rssAfterBytes = await rssOf();
     return {
       connections: opened.opened,
       failed: opened.failed,

@@ -1,0 +1,27 @@
+// Loaded into every server process of the bench with NODE_OPTIONS=--import, so no server code changes:
+// SIGUSR2 runs a full garbage collection (RSS is read after one), and CIM_BENCH_PROFILE_DIR turns on a CPU profile
+// written at exit or on SIGHUP, which then starts a new one (Node 20 refuses --cpu-prof in NODE_OPTIONS).
+import { Session } from "node:inspector";
+import { writeFileSync } from "node:fs";
+import { basename, dirname } from "node:path";
+
+const session = new Session();
+session.connect();
+process.on("SIGUSR2", () => session.post("HeapProfiler.collectGarbage", () => undefined));
+
+const dir = process.env.CIM_BENCH_PROFILE_DIR;
+if (dir) {
+  const name = basename(dirname(dirname(process.argv[1] ?? "node")));
+  let part = 0;
+  const write = () =>
+    session.post("Profiler.stop", (error, result) => {
+      if (!error) writeFileSync(`${dir}/${name}-${process.pid}-${part++}.cpuprofile`, JSON.stringify(result.profile));
+    });
+  session.post("Profiler.enable");
+  session.post("Profiler.start");
+  process.on("exit", write);
+  process.on("SIGHUP", () => {
+    write();
+    session.post("Profiler.start");
+  });
+}
