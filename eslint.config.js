@@ -6,7 +6,7 @@ import tseslint from "typescript-eslint";
 const noApps = { group: ["**/apps/**", "@cim/route", "@cim/gateway", "@cim/cli", "@cim/web"], message: "apps import packages, never each other" };
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "**/.tsbuild/**", "**/generated/**", "apps/web/**", "e2e/**", "bench/**", ".run/**", "**/*.mjs", "**/*.js"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "**/.tsbuild/**", "**/generated/**", "bench/**", ".run/**", "e2e/test-results/**", "**/*.mjs", "**/*.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,6 +9,8 @@ echo "== generated protocol code is up to date"
 npm run proto:check -w @cim/protocol
 echo "== typecheck and lint"
 npx tsc -b
+npm run check -w @cim/web
+npx tsc -p e2e/tsconfig.json --noEmit
 npx eslint .
 echo "== unit and integration tests"
 mkdir -p .run
