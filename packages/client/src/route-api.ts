@@ -1,4 +1,5 @@
 // The route HTTP API as typed calls; failures throw CimApiError with the server's code and message.
+import type { ChatMessage } from "@cim/protocol";
 
 export interface GatewayAddress {
   id: string;
@@ -17,14 +18,8 @@ export interface OnlineUser {
   userName: string;
 }
 
-export interface HistoryMessage {
-  msgId: string;
-  from: string;
-  fromName: string;
-  to: string;
-  text: string;
-  ts: number;
-}
+/** A stored message as history returns it: the same fields as a pushed Message frame. */
+export type HistoryMessage = ChatMessage;
 
 export interface AdminStats {
   online: number;
