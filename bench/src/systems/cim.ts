@@ -70,6 +70,12 @@ export function cimSystem(options: CimOptions): BenchSystem {
       cluster = null;
       tokens.clear();
     },
+    async checkpoint() {
+      if (!options.profileDir || !cluster) return;
+      // Before the clients close: a mass disconnect can keep a gateway too busy to handle a signal for long.
+      for (const app of [cluster.route, ...cluster.gateways]) app.process.child.kill("SIGHUP");
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    },
     diagnostics: () => cluster ? [cluster.route, ...cluster.gateways].map((app) => app.process.output().slice(-3000)).join("\n---\n") : "",
     serverPids: () => cluster!.gateways.map((g) => g.process.child.pid!),
     async prepareUsers(ids) {

@@ -28,6 +28,8 @@ export interface BenchSystem {
   /** Makes users usable: accounts and tokens for CIM; nothing for the others. */
   prepareUsers(ids: number[]): Promise<void>;
   codec: Codec;
+  /** Called by each workload before it closes its clients: with --profile, CIM's servers write their profiles now. */
+  checkpoint?(): Promise<void>;
   /** The tail of the servers' own logs, printed when a workload fails. */
   diagnostics?(): string;
   /** Route's base URL, for the login workload (CIM only). */

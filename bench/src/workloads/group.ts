@@ -64,6 +64,7 @@ export async function groupWorkload(system: BenchSystem, options: GroupOptions):
       deliveriesPerSec: (count / (lastAt - start)) * 1000, unexpectedCloses: pool.unexpectedCloses,
     };
   } finally {
+    await system.checkpoint?.();
     await pool.close();
     await sleep(1_000);
   }

@@ -54,6 +54,7 @@ export async function idleWorkload(system: BenchSystem, options: IdleOptions): P
       firstError: opened.firstError,
     };
   } finally {
+    await system.checkpoint?.();
     await pool.close();
     await sleep(SETTLE_MS);
   }

@@ -70,6 +70,7 @@ export async function privateWorkload(system: BenchSystem, options: PrivateOptio
       achievedPerSec: (latencies.length / elapsed) * 1000, p50Ms: p50, p99Ms: p99, maxMs: max, unexpectedCloses: pool.unexpectedCloses,
     };
   } finally {
+    await system.checkpoint?.();
     await pool.close();
     await sleep(1_000);
   }
