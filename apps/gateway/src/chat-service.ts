@@ -1,7 +1,7 @@
 // What a session may do once its frames are decoded: log in, send, acknowledge, leave.
 import type { Logger } from "pino";
 import { ErrorCode, LoginClose, MAX_TEXT_LENGTH, SessionClose, type Delivered, type Login, type Send, type SendAck } from "@cim/protocol";
-import type { AccountStore, BusPublisher, MessageStore, SessionStore } from "@cim/state";
+import type { BusPublisher, MessageStore, SessionStore } from "@cim/state";
 import { TokenError, type TokenSigner } from "@cim/token";
 import type { Delivery } from "./delivery.js";
 import { GatewayError } from "./errors.js";
@@ -13,7 +13,6 @@ export interface ChatServiceDeps {
   gatewayId: string;
   heartbeatMs: number;
   tokens: TokenSigner;
-  accounts: AccountStore;
   sessions: SessionStore;
   messages: MessageStore;
   bus: BusPublisher;
@@ -66,16 +65,14 @@ export class ChatService {
     if (frame.to) {
       if (!USER_ID.test(frame.to)) throw new GatewayError(ErrorCode.BadRequest, "to must be a userId");
       if (frame.to === user.userId) throw new GatewayError(ErrorCode.BadRequest, "cannot send a private message to yourself");
-      if (!(await this.deps.accounts.exists(frame.to))) throw new GatewayError(ErrorCode.UnknownRecipient, `no user ${frame.to}`);
     }
-    const { message, duplicate } = await this.deps.messages.store({
+    // Stores and wakes the readers (the recipient's gateway, or every gateway) in one round trip.
+    const stored = await this.deps.messages.store({
       clientMsgId: frame.clientMsgId, from: user.userId, fromName: user.userName, to: frame.to, text: frame.text,
     });
+    if (!stored) throw new GatewayError(ErrorCode.UnknownRecipient, `no user ${frame.to}`);
+    const { message, duplicate } = stored;
     if (!duplicate) this.deps.metrics.messagesIn.inc({ kind: message.to ? "private" : "group" });
-    // Wake the readers even for a resent clientMsgId: the first attempt may have failed after storing.
-    const local = message.to ? this.deps.table.user(message.to) : undefined;
-    if (local) this.deps.delivery.wakeInbox(local);
-    else await this.deps.bus.routeMessage(message);
     return { clientMsgId: frame.clientMsgId, msgId: message.msgId, ts: message.ts };
   }
 

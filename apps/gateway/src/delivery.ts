@@ -34,14 +34,31 @@ export class Delivery {
     this.groupPump.wake();
   }
 
+  /** A new group message from the bus: fanned out at once when it follows our cursor, else read from the stream. */
+  offerGroup(message: StoredMessage | undefined, prev: string | undefined): void {
+    if (message && prev === this.groupCursor && !this.groupPump.busy) this.fanOutGroup(message, encodeFrame({ kind: "message", body: message }));
+    else this.wakeGroup();
+  }
+
   wakeInbox(session: Session): void {
+    if (session.inboxReady) this.inboxPump(session).wake();
+  }
+
+  /** A new private message from the bus: sent at once when it follows the session's cursor, else read. */
+  offerInbox(session: Session, message: StoredMessage | undefined, prev: string | undefined): void {
     if (!session.inboxReady) return;
+    const pump = this.inboxPump(session);
+    if (message && prev === session.inboxCursor && !pump.busy) this.sendInbox(session, message);
+    else pump.wake();
+  }
+
+  private inboxPump(session: Session): Pump {
     let pump = this.inboxPumps.get(session);
     if (!pump) {
       pump = new Pump(() => this.drainInbox(session), (error) => this.log.error({ err: error, userId: session.user?.userId }, "inbox delivery failed; retried on the next wake-up"));
       this.inboxPumps.set(session, pump);
     }
-    pump.wake();
+    return pump;
   }
 
   /** Wakes every reader: after the bus reconnects, wake-ups may have been lost. */
@@ -73,7 +90,7 @@ export class Delivery {
     let replayed = 0;
     for (;;) {
       const batch = await this.messages.readGroup(session.groupCursor, BATCH);
-      for (const message of batch) this.deliverGroup(session, message, encodeFrame({ kind: "message", body: message }));
+      for (const message of batch) if (this.deliverGroup(session, message, encodeFrame({ kind: "message", body: message }))) this.metrics.framesOut.inc({ kind: "group" });
       replayed += batch.length;
       // Caught up with what the gateway has fanned out: from here the group pump serves this session.
       if ((batch.length < BATCH && !after(this.groupCursor, session.groupCursor)) || replayed >= MAX_GROUP_REPLAY) return;
@@ -83,31 +100,38 @@ export class Delivery {
   private async drainGroup(): Promise<void> {
     for (;;) {
       const batch = await this.messages.readGroup(this.groupCursor, BATCH);
-      for (const message of batch) {
-        const bytes = encodeFrame({ kind: "message", body: message });
-        for (const session of this.table.users()) if (!session.recovering) this.deliverGroup(session, message, bytes);
-        this.groupCursor = message.msgId;
-      }
+      for (const message of batch) this.fanOutGroup(message, encodeFrame({ kind: "message", body: message }));
       if (batch.length < BATCH) return;
     }
   }
 
-  private deliverGroup(session: Session, message: StoredMessage, bytes: Uint8Array): void {
-    if (!after(message.msgId, session.groupCursor)) return;
+  private fanOutGroup(message: StoredMessage, bytes: Uint8Array): void {
+    let sent = 0;
+    for (const session of this.table.users()) if (!session.recovering && this.deliverGroup(session, message, bytes)) sent++;
+    this.groupCursor = message.msgId;
+    this.metrics.framesOut.inc({ kind: "group" }, sent);
+  }
+
+  /** Sends a group message to one session unless it had it; true when sent. */
+  private deliverGroup(session: Session, message: StoredMessage, bytes: Uint8Array): boolean {
+    if (!after(message.msgId, session.groupCursor)) return false;
     session.groupCursor = message.msgId;
-    if (message.from !== session.user?.userId && session.sendBytes(bytes)) this.metrics.framesOut.inc({ kind: "group" });
+    return message.from !== session.user?.userId && session.sendBytes(bytes);
   }
 
   private async drainInbox(session: Session): Promise<void> {
     const userId = session.user?.userId;
     while (userId && session.isOpen) {
       const batch = await this.messages.readInbox(userId, session.inboxCursor, BATCH);
-      for (const message of batch) {
-        if (!session.sendBytes(encodeFrame({ kind: "message", body: message }))) return;
-        session.inboxCursor = message.msgId;
-        this.metrics.framesOut.inc({ kind: "private" });
-      }
+      for (const message of batch) if (!this.sendInbox(session, message)) return;
       if (batch.length < BATCH) return;
     }
+  }
+
+  private sendInbox(session: Session, message: StoredMessage): boolean {
+    if (!session.sendBytes(encodeFrame({ kind: "message", body: message }))) return false;
+    session.inboxCursor = message.msgId;
+    this.metrics.framesOut.inc({ kind: "private" });
+    return true;
   }
 }

@@ -13,11 +13,11 @@ export class FanOut {
     switch (message.type) {
       case "inbox": {
         const session = this.table.user(message.userId);
-        if (session) this.delivery.wakeInbox(session);
+        if (session) this.delivery.offerInbox(session, message.message, message.prev);
         return;
       }
       case "group":
-        this.delivery.wakeGroup();
+        this.delivery.offerGroup(message.message, message.prev);
         return;
       case "presence":
         this.broadcast(encodeFrame({ kind: "presence", body: { userId: message.userId, userName: message.userName, online: message.online } }), message.userId, "presence");

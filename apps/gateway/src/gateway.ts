@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import { LoginClose, SessionClose } from "@cim/protocol";
 import { GatewayRegistration, type ZkSession } from "@cim/discovery";
-import { AccountStore, BusPublisher, channels, MessageStore, parseClusterMessage, SessionStore, type Redis } from "@cim/state";
+import { BusPublisher, channels, MessageStore, parseClusterMessage, SessionStore, type Redis } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { ChatService } from "./chat-service.js";
 import type { GatewayConfig } from "./config.js";
@@ -52,7 +52,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const delivery = new Delivery(messages, table, metrics, log);
   const chat = new ChatService({
     gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, tokens: new TokenSigner(config.CIM_TOKEN_SECRET, TOKEN_TTL_UNUSED_S),
-    accounts: new AccountStore(redis), sessions, messages, bus, table, delivery, metrics, log,
+    sessions, messages, bus, table, delivery, metrics, log,
   });
   const frames = new FrameHandler(chat, metrics, log);
   const fanOut = new FanOut(table, delivery, metrics, log);

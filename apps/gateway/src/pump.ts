@@ -5,6 +5,11 @@ export class Pump {
 
   constructor(private readonly drain: () => Promise<void>, private readonly onError: (error: unknown) => void) {}
 
+  /** True while a drain runs: a reader must not bypass it then. */
+  get busy(): boolean {
+    return this.running;
+  }
+
   wake(): void {
     if (this.running) {
       this.again = true;

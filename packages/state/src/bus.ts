@@ -9,8 +9,10 @@ import type { SessionStore } from "./sessions.js";
  * the gateway reads the streams (the truth) from where each reader is.
  */
 export type ClusterMessage =
-  | { type: "inbox"; userId: string }
-  | { type: "group" }
+  /** New private messages for `userId`; `message` is the newest, `prev` the inbox entry before it. */
+  | { type: "inbox"; userId: string; message?: StoredMessage; prev?: string }
+  /** New group messages; `message` is the newest, `prev` the group entry before it. */
+  | { type: "group"; message?: StoredMessage; prev?: string }
   | { type: "presence"; userId: string; userName: string; online: boolean }
   | { type: "delivered"; to: string; msgId: string; by: string }
   /** Close the user's session there unless it is connection `keepConnection` ("" closes it whatever it is). */
@@ -34,12 +36,6 @@ export class BusPublisher {
 
   async toAll(message: ClusterMessage): Promise<void> {
     await this.redis.publish(channels.all, JSON.stringify(message));
-  }
-
-  /** Wakes the readers of a stored message: the recipient's gateway, or every gateway for the group. */
-  async routeMessage(message: StoredMessage): Promise<void> {
-    if (message.to) await this.toUser(message.to, { type: "inbox", userId: message.to });
-    else await this.toAll({ type: "group" });
   }
 }
 

@@ -1,7 +1,7 @@
 // Message streams: idempotent storing (dedupe on clientMsgId) with a global, ordered msgId; reads for
 // delivery, recovery and history.
 import type { Redis } from "ioredis";
-import { compareIds, keys } from "./keys.js";
+import { channels, compareIds, keys } from "./keys.js";
 
 /** A stored message as every layer sees it; `to` is "" for the group. */
 export interface StoredMessage {
@@ -13,31 +13,54 @@ export interface StoredMessage {
   ts: number;
 }
 
-// KEYS: dedupe, seq, conversation stream, counter, recipient inbox ("" for group).
-// ARGV: from, fromName, to, text, maxLen, dedupeTtlSeconds, maxAgeMicros (0 = no age limit).
-// One script, so a retried call (ioredis resends after reconnect) finds the dedupe record, never stores twice.
+// KEYS: dedupe, seq, conversation stream, counter, recipient inbox, recipient route, recipient account
+//   (the last three "" for the group).
+// ARGV: from, fromName, to, text, maxLen, dedupeTtlSeconds, maxAgeMicros (0 = no age limit),
+//   gateway channel prefix, all-gateways channel.
+// One script, one round trip: check the recipient, dedupe, store, and wake the readers with the message and
+// the id before it in the reader's stream, so a gateway whose cursor is there delivers it without a read.
+// A retried call (ioredis resends after reconnect) finds the dedupe record: stored once, readers woken again.
 // msgId = microseconds since the epoch, bumped past the last one: unique, increasing, and age-trimmable.
 const STORE = `
+local private = ARGV[3] ~= ''
+local function wake(payload)
+  if private then
+    local gateway = redis.call('GET', KEYS[6])
+    if gateway then redis.call('PUBLISH', ARGV[8] .. gateway, cjson.encode(payload)) end
+  else
+    redis.call('PUBLISH', ARGV[9], cjson.encode(payload))
+  end
+end
+local kind = private and 'inbox' or 'group'
 local existing = redis.call('GET', KEYS[1])
-if existing then return {existing, 1} end
+if existing then
+  wake({type = kind, userId = ARGV[3]})
+  return {existing, 1}
+end
+if private and redis.call('EXISTS', KEYS[7]) == 0 then return {'', -1} end
 local now = redis.call('TIME')
 local us = tonumber(now[1]) * 1000000 + tonumber(now[2])
 local last = tonumber(redis.call('GET', KEYS[2]) or '0')
 if us <= last then us = last + 1 end
 local id = string.format('%.0f', us)
 redis.call('SET', KEYS[2], id)
-local ts = string.format('%.0f', math.floor(us / 1000))
-local fields = {'from', ARGV[1], 'fromName', ARGV[2], 'to', ARGV[3], 'text', ARGV[4], 'ts', ts}
+local ts = math.floor(us / 1000)
+local reader = private and KEYS[5] or KEYS[3]
+local newest = redis.call('XREVRANGE', reader, '+', '-', 'COUNT', 1)
+local prev = newest[1] and string.match(newest[1][1], '^(%d+)') or '0'
+local fields = {'from', ARGV[1], 'fromName', ARGV[2], 'to', ARGV[3], 'text', ARGV[4], 'ts', string.format('%.0f', ts)}
 local maxAge = tonumber(ARGV[7])
 local function append(stream)
   redis.call('XADD', stream, 'MAXLEN', '~', ARGV[5], id .. '-0', unpack(fields))
   if maxAge > 0 then redis.call('XTRIM', stream, 'MINID', '~', string.format('%.0f', us - maxAge)) end
 end
 append(KEYS[3])
-if ARGV[3] ~= '' then append(KEYS[5]) end
+if private then append(KEYS[5]) end
 redis.call('INCR', KEYS[4])
-local record = id .. ':' .. ts
+local record = id .. ':' .. string.format('%.0f', ts)
 redis.call('SET', KEYS[1], record, 'EX', ARGV[6])
+local message = {msgId = id, from = ARGV[1], fromName = ARGV[2], to = ARGV[3], text = ARGV[4], ts = ts}
+wake({type = kind, userId = ARGV[3], message = message, prev = prev})
 return {record, 0}
 `;
 
@@ -66,20 +89,27 @@ export class MessageStore {
 
   constructor(private readonly redis: Redis, options: Partial<MessageStoreOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
-    redis.defineCommand("cimStoreMessage", { numberOfKeys: 5, lua: STORE });
+    redis.defineCommand("cimStoreMessage", { numberOfKeys: 7, lua: STORE });
     redis.defineCommand("cimAdvanceCursor", { numberOfKeys: 1, lua: ADVANCE });
   }
 
-  /** Stores a message once per (from, clientMsgId); `duplicate` is true when it was stored before. */
-  async store(input: { clientMsgId: string; from: string; fromName: string; to: string; text: string }): Promise<{ message: StoredMessage; duplicate: boolean }> {
-    const [record, duplicate] = (await this.run("cimStoreMessage",
-      keys.dedupe(input.from, input.clientMsgId), keys.messageSeq, streamOf(input.from, input.to), keys.messageCount,
-      input.to ? keys.inbox(input.to) : "",
-      input.from, input.fromName, input.to, input.text,
+  /**
+   * Stores a message once per (from, clientMsgId) and wakes its readers (the recipient's gateway, or all
+   * gateways for the group). `duplicate` is true when it was stored before; null when `to` is no user.
+   */
+  async store(input: { clientMsgId: string; from: string; fromName: string; to: string; text: string }): Promise<{ message: StoredMessage; duplicate: boolean } | null> {
+    const to = input.to;
+    const [record, status] = (await this.run("cimStoreMessage",
+      keys.dedupe(input.from, input.clientMsgId), keys.messageSeq, streamOf(input.from, to), keys.messageCount,
+      to ? keys.inbox(to) : "", to ? keys.route(to) : "", to ? keys.account(to) : "",
+      input.from, input.fromName, to, input.text,
       String(this.options.maxLenPerStream), String(this.options.dedupeTtlSeconds), String(this.options.maxAgeSeconds * 1_000_000),
+      channels.gateway(""), channels.all,
     )) as [string, number];
+    if (status === -1) return null;
+    const duplicate = status === 1;
     const [msgId = "", ts = "0"] = record.split(":");
-    return { message: { msgId, from: input.from, fromName: input.fromName, to: input.to, text: input.text, ts: Number(ts) }, duplicate: duplicate === 1 };
+    return { message: { msgId, from: input.from, fromName: input.fromName, to: input.to, text: input.text, ts: Number(ts) }, duplicate };
   }
 
   /** The `limit` messages before `before` (or the newest), oldest first. */

@@ -31,13 +31,11 @@ export function chatRoutes(s: Services) {
     const user = c.get("user");
     const to = body.to ?? "";
     if (to === user.userId) throw new ApiError(400, ErrorCode.BadRequest, "cannot send a private message to yourself");
-    if (to && !(await s.accounts.exists(to))) throw new ApiError(404, ErrorCode.UnknownRecipient, `no user ${to}`);
-    const { message } = await s.messages.store({
+    const stored = await s.messages.store({
       clientMsgId: body.clientMsgId ?? `http-${randomUUID()}`, from: user.userId, fromName: user.userName, to, text: body.text,
     });
-    // Wake the readers even for a resent clientMsgId: the first attempt may have failed after storing.
-    await s.bus.routeMessage(message);
-    return c.json({ msgId: message.msgId }, 202);
+    if (!stored) throw new ApiError(404, ErrorCode.UnknownRecipient, `no user ${to}`);
+    return c.json({ msgId: stored.message.msgId }, 202);
   });
 
   app.get("/history", user, async (c) => {
