@@ -82,10 +82,20 @@ async function runSystem(system: BenchSystem): Promise<SystemResults> {
     }
   };
   await run("idle", () => idleWorkload(system, { connections: num("connections"), concurrency }));
-  await run("private", () => privateWorkload(system, { pairs: num("pairs"), ratePerSec: num("rate"), durationS: num("duration"), concurrency }));
-  await run("group", () => groupWorkload(system, { users: num("group-users"), messages: num("group-messages"), repeats: num("group-repeats"), concurrency }));
+  await run("private", () =>
+    privateWorkload(system, { pairs: num("pairs"), ratePerSec: num("rate"), durationS: num("duration"), concurrency }),
+  );
+  await run("group", () =>
+    groupWorkload(system, { users: num("group-users"), messages: num("group-messages"), repeats: num("group-repeats"), concurrency }),
+  );
   if (system.name === "cim") {
-    await run("login", () => loginWorkload(system.routeUrl!, { users: num("login-users"), concurrency: num("login-concurrency"), durationS: num("login-duration") }));
+    await run("login", () =>
+      loginWorkload(system.routeUrl!, {
+        users: num("login-users"),
+        concurrency: num("login-concurrency"),
+        durationS: num("login-duration"),
+      }),
+    );
   }
   return results;
 }
@@ -104,8 +114,14 @@ async function main(): Promise<void> {
   const results: BenchResults = {
     meta: {
       date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
-      cpu: cpus()[0]?.model.trim() ?? "unknown", cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version, kernel: release(), totalSeconds: 0, commit: commitOf(), loadAvg: { start: loadavg()[0]!, end: 0 },
+      cpu: cpus()[0]?.model.trim() ?? "unknown",
+      cores: cpus().length,
+      memGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      kernel: release(),
+      totalSeconds: 0,
+      commit: commitOf(),
+      loadAvg: { start: loadavg()[0]!, end: 0 },
     },
     options: Object.fromEntries(Object.entries(flags).filter(([k]) => k !== "out")),
     systems: {},

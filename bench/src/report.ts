@@ -16,7 +16,13 @@ export interface SystemResults {
 
 export interface BenchResults {
   meta: {
-    date: string; cpu: string; cores: number; memGiB: number; node: string; kernel: string; totalSeconds: number;
+    date: string;
+    cpu: string;
+    cores: number;
+    memGiB: number;
+    node: string;
+    kernel: string;
+    totalSeconds: number;
     /** The commit measured, with "+dirty" when the work tree had uncommitted changes. */
     commit: string;
     /** 1-minute load average at the start and the end: other work on the machine skews every figure. */
@@ -49,16 +55,42 @@ function ok<T extends object>(outcome: Outcome<T> | undefined): T | undefined {
 
 export const FIGURES: Figure[] = [
   { label: "Idle: connect rate", unit: "conn/s", better: "higher", value: (r) => ok(r.idle)?.connectPerSec },
-  { label: "Idle: server RSS per connection", unit: "KiB", better: "lower", value: (r) => { const v = ok(r.idle)?.rssPerConnBytes; return v === undefined ? v : v / 1024; },
-    targets: [{ vs: "socketio", factor: 1, strict: true, text: "< Socket.IO" }] },
+  {
+    label: "Idle: server RSS per connection",
+    unit: "KiB",
+    better: "lower",
+    value: (r) => {
+      const v = ok(r.idle)?.rssPerConnBytes;
+      return v === undefined ? v : v / 1024;
+    },
+    targets: [{ vs: "socketio", factor: 1, strict: true, text: "< Socket.IO" }],
+  },
   { label: "Private: latency p50", unit: "ms", better: "lower", value: (r) => ok(r.private)?.p50Ms },
-  { label: "Private: latency p99", unit: "ms", better: "lower", value: (r) => ok(r.private)?.p99Ms,
-    targets: [{ vs: "socketio", factor: 1, text: "≤ Socket.IO" }] },
+  {
+    label: "Private: latency p99",
+    unit: "ms",
+    better: "lower",
+    value: (r) => ok(r.private)?.p99Ms,
+    targets: [{ vs: "socketio", factor: 1, text: "≤ Socket.IO" }],
+  },
   { label: "Private: latency max", unit: "ms", better: "lower", value: (r) => ok(r.private)?.maxMs },
-  { label: "Private: achieved rate", unit: "msg/s", better: "higher", value: (r) => ok(r.private)?.achievedPerSec,
-    targets: [{ vs: "socketio", factor: 0.99, text: "≥ Socket.IO (1% tolerance)" }] },
-  { label: "Group: deliveries per second", unit: "msg/s", better: "higher", value: (r) => ok(r.group)?.deliveriesPerSec,
-    targets: [{ vs: "socketio", factor: 2, text: "≥ 2× Socket.IO" }, { vs: "ws", factor: 0.5, text: "≥ 0.5× ceiling" }] },
+  {
+    label: "Private: achieved rate",
+    unit: "msg/s",
+    better: "higher",
+    value: (r) => ok(r.private)?.achievedPerSec,
+    targets: [{ vs: "socketio", factor: 0.99, text: "≥ Socket.IO (1% tolerance)" }],
+  },
+  {
+    label: "Group: deliveries per second",
+    unit: "msg/s",
+    better: "higher",
+    value: (r) => ok(r.group)?.deliveriesPerSec,
+    targets: [
+      { vs: "socketio", factor: 2, text: "≥ 2× Socket.IO" },
+      { vs: "ws", factor: 0.5, text: "≥ 0.5× ceiling" },
+    ],
+  },
   { label: "Group: one message to all", unit: "ms", better: "lower", value: (r) => ok(r.group)?.reachAllMs },
   { label: "Login through route: rate", unit: "logins/s", better: "higher", value: (r) => ok(r.login)?.loginsPerSec },
   { label: "Login through route: p99", unit: "ms", better: "lower", value: (r) => ok(r.login)?.p99Ms },
@@ -77,15 +109,21 @@ export function fmt(value: number | undefined): string {
 }
 
 function ratio(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined || b === undefined || b === 0 ? undefined : a / b;
+  // Every figure is positive; a zero or negative one (RSS that shrank over a small run) has no meaningful ratio.
+  return a === undefined || b === undefined || a <= 0 || b <= 0 ? undefined : a / b;
 }
 
 function verdict(figure: Figure, target: Target, ours: number | undefined, ref: number | undefined): string {
   const r = ratio(ours, ref);
   if (r === undefined) return "n/a";
-  const pass = figure.better === "higher"
-    ? (target.strict ? r > target.factor : r >= target.factor)
-    : (target.strict ? r < target.factor : r <= target.factor);
+  const pass =
+    figure.better === "higher"
+      ? target.strict
+        ? r > target.factor
+        : r >= target.factor
+      : target.strict
+        ? r < target.factor
+        : r <= target.factor;
   return pass ? "PASS" : "MISS";
 }
 
@@ -113,10 +151,16 @@ function problems(results: BenchResults): string[] {
     for (const [workload, outcome] of Object.entries(r) as Array<[string, Record<string, unknown>]>) {
       if (!outcome) continue;
       if ("error" in outcome) lines.push(`- ${label} ${workload}: failed: ${String(outcome.error)}`);
-      if (typeof outcome.failed === "number" && outcome.failed > 0) lines.push(`- ${label} ${workload}: ${outcome.failed} failed (${String(outcome.firstError ?? "")})`);
-      if (typeof outcome.unexpectedCloses === "number" && outcome.unexpectedCloses > 0) lines.push(`- ${label} ${workload}: ${outcome.unexpectedCloses} sockets closed by the server`);
-      if (typeof outcome.sent === "number" && outcome.received !== outcome.sent) lines.push(`- ${label} ${workload}: received ${String(outcome.received)} of ${outcome.sent}`);
-      if (typeof outcome.expectedDeliveries === "number" && outcome.deliveries !== outcome.expectedDeliveries) lines.push(`- ${label} ${workload}: ${String(outcome.deliveries)} of ${outcome.expectedDeliveries} deliveries`);
+      if (typeof outcome.rssPerConnBytes === "number" && outcome.rssPerConnBytes <= 0)
+        lines.push(`- ${label} ${workload}: RSS did not grow (GC noise outweighs the connections): use more connections`);
+      if (typeof outcome.failed === "number" && outcome.failed > 0)
+        lines.push(`- ${label} ${workload}: ${outcome.failed} failed (${String(outcome.firstError ?? "")})`);
+      if (typeof outcome.unexpectedCloses === "number" && outcome.unexpectedCloses > 0)
+        lines.push(`- ${label} ${workload}: ${outcome.unexpectedCloses} sockets closed by the server`);
+      if (typeof outcome.sent === "number" && outcome.received !== outcome.sent)
+        lines.push(`- ${label} ${workload}: received ${String(outcome.received)} of ${outcome.sent}`);
+      if (typeof outcome.expectedDeliveries === "number" && outcome.deliveries !== outcome.expectedDeliveries)
+        lines.push(`- ${label} ${workload}: ${String(outcome.deliveries)} of ${outcome.expectedDeliveries} deliveries`);
     }
   }
   return lines;
@@ -124,7 +168,9 @@ function problems(results: BenchResults): string[] {
 
 export function markdownReport(results: BenchResults): string {
   const m = results.meta;
-  const options = Object.entries(results.options).map(([k, v]) => `\`--${k} ${String(v)}\``).join(" ");
+  const options = Object.entries(results.options)
+    .map(([k, v]) => `\`--${k} ${String(v)}\``)
+    .join(" ");
   const issues = problems(results);
   return [
     `# CIM benchmark: ${m.date}`,
@@ -158,19 +204,26 @@ export function svgChart(results: BenchResults): string {
     `<text x="10" y="20" font-size="15" font-weight="bold">CIM vs Socket.IO vs bare ws (${esc(results.meta.date)})</text>`,
   ];
   SYSTEMS.forEach((s, i) => {
-    parts.push(`<rect x="${10 + i * 130}" y="32" width="12" height="12" fill="${s.color}"/>`, `<text x="${26 + i * 130}" y="42">${s.label}</text>`);
+    parts.push(
+      `<rect x="${10 + i * 130}" y="32" width="12" height="12" fill="${s.color}"/>`,
+      `<text x="${26 + i * 130}" y="42">${s.label}</text>`,
+    );
   });
   FIGURES.forEach((f, fi) => {
     const y0 = top + fi * panel;
     const values = SYSTEMS.map(({ name }) => (results.systems[name] ? f.value(results.systems[name]!) : undefined));
     const max = Math.max(...values.map((v) => (v !== undefined && Number.isFinite(v) ? Math.abs(v) : 0)), 1e-9);
-    parts.push(`<text x="10" y="${y0 + 14}" font-weight="bold">${esc(f.label)}</text>`,
-      `<text x="10" y="${y0 + 30}" fill="#555">${esc(f.unit)}, ${f.better} is better</text>`);
+    parts.push(
+      `<text x="10" y="${y0 + 14}" font-weight="bold">${esc(f.label)}</text>`,
+      `<text x="10" y="${y0 + 30}" fill="#555">${esc(f.unit)}, ${f.better} is better</text>`,
+    );
     values.forEach((v, i) => {
       const y = y0 + 4 + i * (bar + 4);
       const w = v !== undefined && Number.isFinite(v) ? Math.max(1, (Math.abs(v) / max) * barMax) : 0;
-      parts.push(`<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${SYSTEMS[i]!.color}"/>`,
-        `<text x="${labelW + w + 6}" y="${y + bar - 3}">${esc(fmt(v))}</text>`);
+      parts.push(
+        `<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${SYSTEMS[i]!.color}"/>`,
+        `<text x="${labelW + w + 6}" y="${y + bar - 3}">${esc(fmt(v))}</text>`,
+      );
     });
   });
   parts.push("</svg>");

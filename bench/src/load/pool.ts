@@ -71,8 +71,12 @@ export class ClientPool {
         clearTimeout(timer);
         resolve(client);
       };
-      ws.on("open", () => { if (codec.onOpen(ws, userId)) becomeReady(); });
-      ws.on("error", (error) => { if (!ready) fail(error); });
+      ws.on("open", () => {
+        if (codec.onOpen(ws, userId)) becomeReady();
+      });
+      ws.on("error", (error) => {
+        if (!ready) fail(error);
+      });
       ws.on("close", (code) => {
         if (!ready) return fail(new Error(`user ${userId}: closed ${code} before the session was ready`));
         if (!this.closing) this.unexpectedCloses++;
@@ -94,7 +98,9 @@ export class ClientPool {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.keepAliveTimer);
-    const closed = this.clients.map(({ ws }) => (ws.readyState === WebSocket.CLOSED ? Promise.resolve() : new Promise<void>((resolve) => ws.once("close", () => resolve()))));
+    const closed = this.clients.map(({ ws }) =>
+      ws.readyState === WebSocket.CLOSED ? Promise.resolve() : new Promise<void>((resolve) => ws.once("close", () => resolve())),
+    );
     for (const { ws } of this.clients) ws.terminate();
     await Promise.all(closed);
   }

@@ -26,7 +26,9 @@ function deliverLocal(data: Buffer, except: WebSocket | null): void {
 function attachPeer(ws: WebSocket): void {
   peer = ws;
   ws.on("message", (data: RawData) => deliverLocal(data as Buffer, null));
-  ws.on("close", () => { if (peer === ws) peer = null; });
+  ws.on("close", () => {
+    if (peer === ws) peer = null;
+  });
 }
 
 wss.on("connection", (ws, req) => {
@@ -45,7 +47,9 @@ wss.on("connection", (ws, req) => {
       peer?.send(data);
     }
   });
-  ws.on("close", () => { if (clients.get(id) === ws) clients.delete(id); });
+  ws.on("close", () => {
+    if (clients.get(id) === ws) clients.delete(id);
+  });
 });
 
 httpServer.listen(port, "127.0.0.1", () => {
@@ -57,7 +61,10 @@ httpServer.listen(port, "127.0.0.1", () => {
     attachPeer(link);
     console.log(JSON.stringify({ msg: "listening", port: bound }));
   });
-  link.on("error", (error) => { console.error(`peer link failed: ${error.message}`); process.exit(1); });
+  link.on("error", (error) => {
+    console.error(`peer link failed: ${error.message}`);
+    process.exit(1);
+  });
 });
 
 process.on("SIGTERM", () => {

@@ -44,7 +44,8 @@ export function cimSystem(options: CimOptions): BenchSystem {
       if (frame.kind === "error") return `${frame.body.code}: ${frame.body.message}`;
       return "wait";
     },
-    privateFrame: (to, text) => Buffer.from(encodeFrame({ kind: "send", body: { clientMsgId: `b${++clientMsgSeq}`, to: String(to), text } })),
+    privateFrame: (to, text) =>
+      Buffer.from(encodeFrame({ kind: "send", body: { clientMsgId: `b${++clientMsgSeq}`, to: String(to), text } })),
     groupFrame: (text) => Buffer.from(encodeFrame({ kind: "send", body: { clientMsgId: `b${++clientMsgSeq}`, to: "", text } })),
     chatText: (_ws, data) => messageText(data),
     keepAlive: (ws: WebSocket) => ws.send(PING),
@@ -65,7 +66,8 @@ export function cimSystem(options: CimOptions): BenchSystem {
     async stop() {
       redis?.disconnect();
       // Profiles are written at exit, so stop gracefully first; otherwise the cluster's own stop (SIGKILL) is enough.
-      if (options.profileDir) await Promise.all([...(cluster?.gateways ?? []), ...(cluster ? [cluster.route] : [])].map((app) => app.stop("SIGTERM")));
+      if (options.profileDir)
+        await Promise.all([...(cluster?.gateways ?? []), ...(cluster ? [cluster.route] : [])].map((app) => app.stop("SIGTERM")));
       await cluster?.stop();
       cluster = null;
       tokens.clear();
@@ -76,7 +78,8 @@ export function cimSystem(options: CimOptions): BenchSystem {
       for (const app of [cluster.route, ...cluster.gateways]) app.process.child.kill("SIGHUP");
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     },
-    diagnostics: () => cluster ? [cluster.route, ...cluster.gateways].map((app) => app.process.output().slice(-3000)).join("\n---\n") : "",
+    diagnostics: () =>
+      cluster ? [cluster.route, ...cluster.gateways].map((app) => app.process.output().slice(-3000)).join("\n---\n") : "",
     serverPids: () => cluster!.gateways.map((g) => g.process.child.pid!),
     async prepareUsers(ids) {
       for (let i = 0; i < ids.length; i += 1000) {

@@ -8,9 +8,18 @@ import { SERVERS, type BenchSystem, type Codec } from "./types.js";
 const LISTENING = /"msg":"listening","port":(\d+)/;
 
 /** Starts a bench server script (src/servers/NAME.ts) as its own node process; resolves with its port. */
-export async function startServerProcess(name: string, env: Record<string, string>, label: string): Promise<{ spawned: Spawned; port: number }> {
+export async function startServerProcess(
+  name: string,
+  env: Record<string, string>,
+  label: string,
+): Promise<{ spawned: Spawned; port: number }> {
   const entry = fileURLToPath(new URL(`../servers/${name}.ts`, import.meta.url));
-  const spawned = spawnTracked(process.execPath, ["--import", "tsx", entry], { cwd: REPO_ROOT, env: { ...process.env, PORT: "0", ...serverHookEnv(), ...env } }, label);
+  const spawned = spawnTracked(
+    process.execPath,
+    ["--import", "tsx", entry],
+    { cwd: REPO_ROOT, env: { ...process.env, PORT: "0", ...serverHookEnv(), ...env } },
+    label,
+  );
   const match = await spawned.waitFor(LISTENING, 30_000);
   return { spawned, port: Number(match[1]) };
 }
@@ -51,7 +60,8 @@ export function socketIoSystem(): BenchSystem {
     codec,
     async start() {
       redis = await startRedis();
-      for (let i = 0; i < SERVERS; i++) servers.push(await startServerProcess("socketio-server", { REDIS_URL: redis.address }, `socketio-${i}`));
+      for (let i = 0; i < SERVERS; i++)
+        servers.push(await startServerProcess("socketio-server", { REDIS_URL: redis.address }, `socketio-${i}`));
     },
     async stop() {
       for (const server of servers) await stopProcess(server.spawned, "SIGTERM", 3_000);

@@ -59,9 +59,14 @@ export async function groupWorkload(system: BenchSystem, options: GroupOptions):
     await waitFor(() => count >= expected, BURST_TIMEOUT_MS, 5);
     reach.sort((a, b) => a - b);
     return {
-      receivers, reachAllMs: reach[Math.floor(reach.length / 2)]!, reachAllMaxMs: reach[reach.length - 1]!,
-      burstMessages: options.messages, deliveries: count, expectedDeliveries: expected,
-      deliveriesPerSec: (count / (lastAt - start)) * 1000, unexpectedCloses: pool.unexpectedCloses,
+      receivers,
+      reachAllMs: reach[Math.floor(reach.length / 2)]!,
+      reachAllMaxMs: reach[reach.length - 1]!,
+      burstMessages: options.messages,
+      deliveries: count,
+      expectedDeliveries: expected,
+      deliveriesPerSec: (count / (lastAt - start)) * 1000,
+      unexpectedCloses: pool.unexpectedCloses,
     };
   } finally {
     await system.checkpoint?.();

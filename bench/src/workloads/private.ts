@@ -66,8 +66,14 @@ export async function privateWorkload(system: BenchSystem, options: PrivateOptio
     const elapsed = Math.max(lastReceivedAt, measured.end) - measured.start;
     const { p50, p99, max } = latencySummary(latencies);
     return {
-      offeredPerSec: options.ratePerSec, sent: measured.sent, received: latencies.length,
-      achievedPerSec: (latencies.length / elapsed) * 1000, p50Ms: p50, p99Ms: p99, maxMs: max, unexpectedCloses: pool.unexpectedCloses,
+      offeredPerSec: options.ratePerSec,
+      sent: measured.sent,
+      received: latencies.length,
+      achievedPerSec: (latencies.length / elapsed) * 1000,
+      p50Ms: p50,
+      p99Ms: p99,
+      maxMs: max,
+      unexpectedCloses: pool.unexpectedCloses,
     };
   } finally {
     await system.checkpoint?.();
