@@ -5,6 +5,10 @@ import { createRedis } from "@cim/state";
 import { loadConfig } from "./config.js";
 import { createGateway } from "./gateway.js";
 
+// tsx turns source maps on; an Error's stack then costs a source-map lookup, which a burst of failed
+// writes to closing sockets turns into seconds of CPU. Logs keep the compiled positions.
+process.setSourceMapsEnabled(false);
+
 const config = (() => {
   try {
     return loadConfig();

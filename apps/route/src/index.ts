@@ -10,6 +10,10 @@ import { createPicker } from "./gateway-picker.js";
 import { MessageRate } from "./message-rate.js";
 import { createMetrics } from "./metrics.js";
 
+// tsx turns source maps on; an Error's stack then costs a source-map lookup, which a burst of failed
+// writes to closing sockets turns into seconds of CPU. Logs keep the compiled positions.
+process.setSourceMapsEnabled(false);
+
 const config = (() => {
   try {
     return loadConfig();

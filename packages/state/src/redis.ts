@@ -11,6 +11,8 @@ export function createRedis(url: string, name: string, options: RedisOptions = {
     maxRetriesPerRequest: 3,
     retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
     lazyConnect: false,
+    // Commands issued in the same tick go out as one write: many sessions share one connection.
+    enableAutoPipelining: true,
     ...options,
   });
 }
