@@ -84,7 +84,8 @@ export class ClientPool {
       ws.on("message", (data: Buffer, isBinary: boolean) => {
         if (ready) {
           const text = codec.chatText(ws, data, isBinary);
-          if (text !== null) this.onChat(client, text);
+          if (typeof text === "string") this.onChat(client, text);
+          else if (text) for (const one of text) this.onChat(client, one);
           return;
         }
         const state = codec.onHandshake(ws, userId, data, isBinary);

@@ -47,7 +47,7 @@ export function cimSystem(options: CimOptions): BenchSystem {
     privateFrame: (to, text) =>
       Buffer.from(encodeFrame({ kind: "send", body: { clientMsgId: `b${++clientMsgSeq}`, to: String(to), text } })),
     groupFrame: (text) => Buffer.from(encodeFrame({ kind: "send", body: { clientMsgId: `b${++clientMsgSeq}`, to: "", text } })),
-    chatText: (_ws, data) => messageText(data),
+    chatText: (_ws, data) => messageText(data) ?? batchTexts(data),
     keepAlive: (ws: WebSocket) => ws.send(PING),
   };
 
@@ -124,4 +124,11 @@ export function messageText(buf: Buffer): string | null {
     else return null;
   }
   return null;
+}
+
+/** The texts of a MessageBatch frame (Frame field 11); null for other frames. */
+export function batchTexts(buf: Buffer): string[] | null {
+  if (buf[0] !== ((11 << 3) | 2)) return null;
+  const frame = decodeFrame(buf);
+  return frame.kind === "messageBatch" ? frame.body.messages.map((m) => m.text) : null;
 }

@@ -12,8 +12,8 @@ export interface Codec {
   onHandshake(ws: WebSocket, userId: number, data: Buffer, isBinary: boolean): string;
   privateFrame(to: number, text: string): Buffer | string;
   groupFrame(text: string): Buffer | string;
-  /** The text of a chat delivery, or null for anything else (heartbeats are answered here). */
-  chatText(ws: WebSocket, data: Buffer, isBinary: boolean): string | null;
+  /** The text of a chat delivery (several for a batch frame), or null for anything else (heartbeats are answered here). */
+  chatText(ws: WebSocket, data: Buffer, isBinary: boolean): string | string[] | null;
   /** Called every KEEPALIVE_MS on each open socket. */
   keepAlive(ws: WebSocket): void;
 }

@@ -302,15 +302,12 @@ export class CimClient {
         }
         return;
       }
-      case "message": {
-        // Each stream arrives in msgId order: anything not newer was seen before a reconnect.
-        const key = frame.body.to ? "inbox" : "group";
-        if (this.seen[key] && compareIds(frame.body.msgId, this.seen[key]) <= 0) return;
-        this.seen[key] = frame.body.msgId;
-        this.messageListeners.emit(frame.body);
-        if (this.options.autoDelivered) this.markDelivered(frame.body);
+      case "message":
+        this.receive(frame.body);
         return;
-      }
+      case "messageBatch":
+        for (const message of frame.body.messages) this.receive(message);
+        return;
       case "presence":
         this.presenceListeners.emit(frame.body);
         return;
@@ -320,6 +317,15 @@ export class CimClient {
       default:
         return;
     }
+  }
+
+  private receive(message: ChatMessage): void {
+    // Each stream arrives in msgId order: anything not newer was seen before a reconnect.
+    const key = message.to ? "inbox" : "group";
+    if (this.seen[key] && compareIds(message.msgId, this.seen[key]) <= 0) return;
+    this.seen[key] = message.msgId;
+    this.messageListeners.emit(message);
+    if (this.options.autoDelivered) this.markDelivered(message);
   }
 
   private onSocketLost(code: number, reason: string): void {

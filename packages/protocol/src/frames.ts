@@ -12,6 +12,7 @@ export interface SendAck { clientMsgId: string; msgId: string; ts: number }
 export interface ChatMessage { msgId: string; from: string; fromName: string; to: string; text: string; ts: number }
 export interface Delivered { msgId: string; by: string; from: string }
 export interface Presence { userId: string; userName: string; online: boolean }
+export interface MessageBatch { messages: ChatMessage[] }
 
 /** The body of each frame kind, by the name of its `oneof` field. */
 export interface FrameBodies {
@@ -25,6 +26,7 @@ export interface FrameBodies {
   message: ChatMessage;
   delivered: Delivered;
   presence: Presence;
+  messageBatch: MessageBatch;
 }
 
 export type FrameKind = keyof FrameBodies;
@@ -77,4 +79,5 @@ const BODY_TYPES = {
   message: cim.Message,
   delivered: cim.Delivered,
   presence: cim.Presence,
+  messageBatch: cim.MessageBatch,
 } satisfies Record<FrameKind, unknown>;

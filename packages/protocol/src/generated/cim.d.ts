@@ -13,6 +13,7 @@ export namespace cim {
         message?: (cim.IMessage|null);
         delivered?: (cim.IDelivered|null);
         presence?: (cim.IPresence|null);
+        messageBatch?: (cim.IMessageBatch|null);
     }
 
     class Frame implements IFrame {
@@ -27,7 +28,8 @@ export namespace cim {
         public message?: (cim.IMessage|null);
         public delivered?: (cim.IDelivered|null);
         public presence?: (cim.IPresence|null);
-        public body?: ("login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence");
+        public messageBatch?: (cim.IMessageBatch|null);
+        public body?: ("login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch");
         public static create(properties?: cim.IFrame): cim.Frame;
         public static encode(message: cim.IFrame, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Frame;
@@ -235,6 +237,22 @@ export namespace cim {
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Presence;
         public static fromObject(object: { [k: string]: any }): cim.Presence;
         public static toObject(message: cim.Presence, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface IMessageBatch {
+        messages?: (cim.IMessage[]|null);
+    }
+
+    class MessageBatch implements IMessageBatch {
+        constructor(properties?: cim.IMessageBatch);
+        public messages: cim.IMessage[];
+        public static create(properties?: cim.IMessageBatch): cim.MessageBatch;
+        public static encode(message: cim.IMessageBatch, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.MessageBatch;
+        public static fromObject(object: { [k: string]: any }): cim.MessageBatch;
+        public static toObject(message: cim.MessageBatch, options?: $protobuf.IConversionOptions): { [k: string]: any };
         public toJSON(): { [k: string]: any };
         public static getTypeUrl(typeUrlPrefix?: string): string;
     }

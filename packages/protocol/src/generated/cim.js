@@ -32,6 +32,7 @@ export const cim = $root.cim = (() => {
          * @property {cim.IMessage|null} [message] Frame message
          * @property {cim.IDelivered|null} [delivered] Frame delivered
          * @property {cim.IPresence|null} [presence] Frame presence
+         * @property {cim.IMessageBatch|null} [messageBatch] Frame messageBatch
          */
 
         /**
@@ -129,17 +130,25 @@ export const cim = $root.cim = (() => {
          */
         Frame.prototype.presence = null;
 
+        /**
+         * Frame messageBatch.
+         * @member {cim.IMessageBatch|null|undefined} messageBatch
+         * @memberof cim.Frame
+         * @instance
+         */
+        Frame.prototype.messageBatch = null;
+
         // OneOf field names bound to virtual getters and setters
         let $oneOfFields;
 
         /**
          * Frame body.
-         * @member {"login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|undefined} body
+         * @member {"login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|undefined} body
          * @memberof cim.Frame
          * @instance
          */
         Object.defineProperty(Frame.prototype, "body", {
-            get: $util.oneOfGetter($oneOfFields = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence"]),
+            get: $util.oneOfGetter($oneOfFields = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence", "messageBatch"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -191,6 +200,8 @@ export const cim = $root.cim = (() => {
                 $root.cim.Delivered.encode(message.delivered, writer.uint32(/* id 9, wireType 2 =*/74).fork(), q + 1).ldelim();
             if (message.presence != null && Object.hasOwnProperty.call(message, "presence"))
                 $root.cim.Presence.encode(message.presence, writer.uint32(/* id 10, wireType 2 =*/82).fork(), q + 1).ldelim();
+            if (message.messageBatch != null && Object.hasOwnProperty.call(message, "messageBatch"))
+                $root.cim.MessageBatch.encode(message.messageBatch, writer.uint32(/* id 11, wireType 2 =*/90).fork(), q + 1).ldelim();
             return writer;
         };
 
@@ -266,6 +277,10 @@ export const cim = $root.cim = (() => {
                     }
                 case 10: {
                         message.presence = $root.cim.Presence.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 11: {
+                        message.messageBatch = $root.cim.MessageBatch.decode(reader, reader.uint32(), undefined, long + 1);
                         break;
                     }
                 default:
@@ -349,6 +364,11 @@ export const cim = $root.cim = (() => {
                     throw TypeError(".cim.Frame.presence: object expected");
                 message.presence = $root.cim.Presence.fromObject(object.presence, long + 1);
             }
+            if (object.messageBatch != null) {
+                if (!$util.isObject(object.messageBatch))
+                    throw TypeError(".cim.Frame.messageBatch: object expected");
+                message.messageBatch = $root.cim.MessageBatch.fromObject(object.messageBatch, long + 1);
+            }
             return message;
         };
 
@@ -418,6 +438,11 @@ export const cim = $root.cim = (() => {
                 object.presence = $root.cim.Presence.toObject(message.presence, options, q + 1);
                 if (options.oneofs)
                     object.body = "presence";
+            }
+            if (message.messageBatch != null && Object.hasOwnProperty.call(message, "messageBatch")) {
+                object.messageBatch = $root.cim.MessageBatch.toObject(message.messageBatch, options, q + 1);
+                if (options.oneofs)
+                    object.body = "messageBatch";
             }
             return object;
         };
@@ -2877,6 +2902,213 @@ export const cim = $root.cim = (() => {
         };
 
         return Presence;
+    })();
+
+    cim.MessageBatch = (function() {
+
+        /**
+         * Properties of a MessageBatch.
+         * @memberof cim
+         * @interface IMessageBatch
+         * @property {Array.<cim.IMessage>|null} [messages] MessageBatch messages
+         */
+
+        /**
+         * Constructs a new MessageBatch.
+         * @memberof cim
+         * @classdesc Represents a MessageBatch.
+         * @implements IMessageBatch
+         * @constructor
+         * @param {cim.IMessageBatch=} [properties] Properties to set
+         */
+        function MessageBatch(properties) {
+            this.messages = [];
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * MessageBatch messages.
+         * @member {Array.<cim.IMessage>} messages
+         * @memberof cim.MessageBatch
+         * @instance
+         */
+        MessageBatch.prototype.messages = $util.emptyArray;
+
+        /**
+         * Creates a new MessageBatch instance using the specified properties.
+         * @function create
+         * @memberof cim.MessageBatch
+         * @static
+         * @param {cim.IMessageBatch=} [properties] Properties to set
+         * @returns {cim.MessageBatch} MessageBatch instance
+         */
+        MessageBatch.create = function create(properties) {
+            return new MessageBatch(properties);
+        };
+
+        /**
+         * Encodes the specified MessageBatch message. Does not implicitly {@link cim.MessageBatch.verify|verify} messages.
+         * @function encode
+         * @memberof cim.MessageBatch
+         * @static
+         * @param {cim.IMessageBatch} message MessageBatch message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        MessageBatch.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.messages != null && message.messages.length)
+                for (let i = 0; i < message.messages.length; ++i)
+                    $root.cim.Message.encode(message.messages[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), q + 1).ldelim();
+            return writer;
+        };
+
+        /**
+         * Decodes a MessageBatch message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.MessageBatch
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.MessageBatch} MessageBatch
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        MessageBatch.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.MessageBatch();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        if (!(message.messages && message.messages.length))
+                            message.messages = [];
+                        message.messages.push($root.cim.Message.decode(reader, reader.uint32(), undefined, long + 1));
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a MessageBatch message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.MessageBatch
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.MessageBatch} MessageBatch
+         */
+        MessageBatch.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.MessageBatch)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.MessageBatch: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.MessageBatch();
+            if (object.messages) {
+                if (!Array.isArray(object.messages))
+                    throw TypeError(".cim.MessageBatch.messages: array expected");
+                message.messages = [];
+                for (let i = 0; i < object.messages.length; ++i) {
+                    if (!$util.isObject(object.messages[i]))
+                        throw TypeError(".cim.MessageBatch.messages: object expected");
+                    message.messages[i] = $root.cim.Message.fromObject(object.messages[i], long + 1);
+                }
+            }
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a MessageBatch message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.MessageBatch
+         * @static
+         * @param {cim.MessageBatch} message MessageBatch
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        MessageBatch.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.arrays || options.defaults)
+                object.messages = [];
+            if (message.messages && message.messages.length) {
+                object.messages = [];
+                for (let j = 0; j < message.messages.length; ++j)
+                    object.messages[j] = $root.cim.Message.toObject(message.messages[j], options, q + 1);
+            }
+            return object;
+        };
+
+        /**
+         * Converts this MessageBatch to JSON.
+         * @function toJSON
+         * @memberof cim.MessageBatch
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        MessageBatch.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for MessageBatch
+         * @function getTypeUrl
+         * @memberof cim.MessageBatch
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        MessageBatch.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.MessageBatch";
+        };
+
+        return MessageBatch;
     })();
 
     return cim;
