@@ -53,6 +53,7 @@ export class ChatService {
       kind: "loginAck",
       body: { userId: claims.userId, userName: claims.userName, gatewayId, serverTime: Date.now(), heartbeatMs: this.deps.heartbeatMs },
     });
+    session.loggedIn = true;
     await this.deps.delivery.recover(session, frame);
   }
 

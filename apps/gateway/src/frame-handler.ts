@@ -12,16 +12,31 @@ const INTERNAL_ERROR_CLOSE = 1011;
 export class FrameHandler {
   constructor(private readonly chat: ChatService, private readonly metrics: GatewayMetrics, private readonly log: Logger) {}
 
-  /** Handles one binary message; frames of a session are processed in arrival order. */
+  /**
+   * Handles one binary message. Before login, frames wait for each other. Once logged in, each frame is
+   * decoded and started at once, so the stores of a burst are pipelined to Redis in arrival order (Redis
+   * runs them in that order); their outcomes (acks, errors) are still sent in arrival order.
+   */
   receive(session: Session, data: Buffer, isBinary: boolean): void {
     session.lastSeen = Date.now();
-    session.queue = session.queue
-      .then(() => this.dispatch(session, data, isBinary))
-      .catch((error: unknown) => this.fail(session, error));
+    if (!session.loggedIn) {
+      session.queue = session.queue
+        .then(() => this.beforeLogin(session, data, isBinary))
+        .catch((error: unknown) => this.fail(session, error));
+      return;
+    }
+    let work: Promise<void>;
+    try {
+      work = this.afterLogin(session, this.decode(data, isBinary));
+    } catch (error) {
+      this.fail(session, error); // a malformed frame closes the socket now, before later frames run
+      return;
+    }
+    work.catch(() => undefined); // handled in order, below
+    session.queue = session.queue.then(() => work).catch((error: unknown) => this.fail(session, error));
   }
 
-  private async dispatch(session: Session, data: Buffer, isBinary: boolean): Promise<void> {
-    if (!session.isOpen) return;
+  private decode(data: Buffer, isBinary: boolean): Frame {
     if (!isBinary) throw new GatewayError(ErrorCode.BadRequest, "text frames are not allowed", SessionClose.Malformed);
     let frame: Frame;
     try {
@@ -31,13 +46,22 @@ export class FrameHandler {
       throw error;
     }
     if (!CLIENT_FRAME_KINDS.has(frame.kind)) throw new GatewayError(ErrorCode.BadRequest, `${frame.kind} is not a client frame`, SessionClose.Malformed);
-    if (!session.user) {
-      if (frame.kind !== "login") throw new GatewayError(ErrorCode.Unauthorized, "the first frame must be Login", LoginClose.BadToken);
-      return this.chat.login(session, frame.body).catch((error: unknown) => {
-        if (error instanceof GatewayError) throw error;
-        throw new GatewayError(ErrorCode.Unavailable, "login failed, retry", INTERNAL_ERROR_CLOSE, { cause: error });
-      });
-    }
+    return frame;
+  }
+
+  private async beforeLogin(session: Session, data: Buffer, isBinary: boolean): Promise<void> {
+    if (!session.isOpen) return;
+    const frame = this.decode(data, isBinary);
+    if (session.loggedIn) return this.afterLogin(session, frame);
+    if (frame.kind !== "login") throw new GatewayError(ErrorCode.Unauthorized, "the first frame must be Login", LoginClose.BadToken);
+    return this.chat.login(session, frame.body).catch((error: unknown) => {
+      if (error instanceof GatewayError) throw error;
+      throw new GatewayError(ErrorCode.Unavailable, "login failed, retry", INTERNAL_ERROR_CLOSE, { cause: error });
+    });
+  }
+
+  private async afterLogin(session: Session, frame: Frame): Promise<void> {
+    if (!session.isOpen) return;
     if (frame.kind !== "ping" && !session.limiter.take()) {
       throw new GatewayError(ErrorCode.RateLimited, "rate limit exceeded", SessionClose.RateLimited);
     }
@@ -59,6 +83,7 @@ export class FrameHandler {
   }
 
   private fail(session: Session, error: unknown): void {
+    if (!session.isOpen) return; // already closing: the first failure was logged and answered
     const who = { remote: session.remote, userId: session.user?.userId };
     if (error instanceof GatewayError) {
       if (error.internal) this.log.error({ ...who, err: error.cause }, `request failed: ${error.message}`);

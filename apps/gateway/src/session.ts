@@ -24,6 +24,8 @@ export class Session {
   /** Unique per socket, across gateways: a kick names the one connection to keep. */
   readonly connectionId = randomUUID();
   user: SessionUser | null = null;
+  /** Set once LoginAck is sent: from then on frames are started as they arrive (FrameHandler). */
+  loggedIn = false;
   lastSeen = Date.now();
   /** Set when a newer login took over: closing this one must not touch the user's route. */
   superseded = false;
