@@ -26,7 +26,7 @@ export class RecordingClient extends CimClient {
     return this.messages.map((m) => m.text);
   }
 
-  async waitForText(text: string, timeoutMs = 10_000): Promise<ChatMessage> {
+  async waitForText(text: string, timeoutMs = 20_000): Promise<ChatMessage> {
     await waitUntil(() => this.messages.some((m) => m.text === text), timeoutMs, `${this.session?.userName ?? "client"} to receive "${text}"`);
     return this.messages.find((m) => m.text === text)!;
   }
