@@ -1,13 +1,18 @@
-// Acts on bus messages: wakes stream readers, pushes presence (encoded once for all) and receipts, kicks.
+// Acts on bus messages: wakes stream readers, pushes presence (batched) and receipts, kicks.
 import type { Logger } from "pino";
-import { encodeFrame, SessionClose } from "@cim/protocol";
+import { SessionClose } from "@cim/protocol";
 import type { ClusterMessage } from "@cim/state";
 import type { Delivery } from "./delivery.js";
 import type { GatewayMetrics } from "./metrics.js";
+import { PresenceFanOut } from "./presence-fan-out.js";
 import type { SessionTable } from "./session-table.js";
 
 export class FanOut {
-  constructor(private readonly table: SessionTable, private readonly delivery: Delivery, private readonly metrics: GatewayMetrics, private readonly log: Logger) {}
+  private readonly presence: PresenceFanOut;
+
+  constructor(private readonly table: SessionTable, private readonly delivery: Delivery, private readonly metrics: GatewayMetrics, private readonly log: Logger) {
+    this.presence = new PresenceFanOut(table, metrics);
+  }
 
   handle(message: ClusterMessage): void {
     switch (message.type) {
@@ -20,7 +25,7 @@ export class FanOut {
         this.delivery.offerGroup(message.message, message.prev);
         return;
       case "presence":
-        this.broadcast(encodeFrame({ kind: "presence", body: { userId: message.userId, userName: message.userName, online: message.online } }), message.userId, "presence");
+        this.presence.offer({ userId: message.userId, userName: message.userName, online: message.online });
         return;
       case "delivered":
         this.table.user(message.to)?.send({ kind: "delivered", body: { msgId: message.msgId, by: message.by, from: message.to } });
@@ -37,13 +42,5 @@ export class FanOut {
         this.metrics.busErrors.inc();
         this.log.warn({ message }, "unknown bus message type");
     }
-  }
-
-  private broadcast(bytes: Uint8Array, exceptUserId: string, kind: string): void {
-    let sent = 0;
-    for (const session of this.table.users()) {
-      if (session.user?.userId !== exceptUserId && session.sendBytes(bytes)) sent++;
-    }
-    this.metrics.framesOut.inc({ kind }, sent);
   }
 }

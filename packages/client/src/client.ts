@@ -311,6 +311,9 @@ export class CimClient {
       case "presence":
         this.presenceListeners.emit(frame.body);
         return;
+      case "presenceBatch":
+        for (const presence of frame.body.presences) this.presenceListeners.emit(presence);
+        return;
       case "delivered":
         this.deliveredListeners.emit(frame.body);
         return;

@@ -9,6 +9,7 @@ describe("frames", () => {
       { kind: "message", body: { msgId: "42", from: "7", fromName: "ann", to: "9", text: "hi", ts: 1732400000123 } },
       { kind: "presence", body: { userId: "7", userName: "ann", online: false } },
       { kind: "ping", body: { ts: 0 } },
+      { kind: "presenceBatch", body: { presences: [{ userId: "7", userName: "ann", online: true }, { userId: "8", userName: "bob", online: false }] } },
       { kind: "messageBatch", body: { messages: [
         { msgId: "1", from: "7", fromName: "ann", to: "", text: "a", ts: 1 },
         { msgId: "2", from: "8", fromName: "bob", to: "", text: "b", ts: 2 },

@@ -13,6 +13,7 @@ export interface ChatMessage { msgId: string; from: string; fromName: string; to
 export interface Delivered { msgId: string; by: string; from: string }
 export interface Presence { userId: string; userName: string; online: boolean }
 export interface MessageBatch { messages: ChatMessage[] }
+export interface PresenceBatch { presences: Presence[] }
 
 /** The body of each frame kind, by the name of its `oneof` field. */
 export interface FrameBodies {
@@ -27,6 +28,7 @@ export interface FrameBodies {
   delivered: Delivered;
   presence: Presence;
   messageBatch: MessageBatch;
+  presenceBatch: PresenceBatch;
 }
 
 export type FrameKind = keyof FrameBodies;
@@ -80,4 +82,5 @@ const BODY_TYPES = {
   delivered: cim.Delivered,
   presence: cim.Presence,
   messageBatch: cim.MessageBatch,
+  presenceBatch: cim.PresenceBatch,
 } satisfies Record<FrameKind, unknown>;

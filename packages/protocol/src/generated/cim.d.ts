@@ -14,6 +14,7 @@ export namespace cim {
         delivered?: (cim.IDelivered|null);
         presence?: (cim.IPresence|null);
         messageBatch?: (cim.IMessageBatch|null);
+        presenceBatch?: (cim.IPresenceBatch|null);
     }
 
     class Frame implements IFrame {
@@ -29,7 +30,8 @@ export namespace cim {
         public delivered?: (cim.IDelivered|null);
         public presence?: (cim.IPresence|null);
         public messageBatch?: (cim.IMessageBatch|null);
-        public body?: ("login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch");
+        public presenceBatch?: (cim.IPresenceBatch|null);
+        public body?: ("login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|"presenceBatch");
         public static create(properties?: cim.IFrame): cim.Frame;
         public static encode(message: cim.IFrame, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Frame;
@@ -253,6 +255,22 @@ export namespace cim {
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.MessageBatch;
         public static fromObject(object: { [k: string]: any }): cim.MessageBatch;
         public static toObject(message: cim.MessageBatch, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface IPresenceBatch {
+        presences?: (cim.IPresence[]|null);
+    }
+
+    class PresenceBatch implements IPresenceBatch {
+        constructor(properties?: cim.IPresenceBatch);
+        public presences: cim.IPresence[];
+        public static create(properties?: cim.IPresenceBatch): cim.PresenceBatch;
+        public static encode(message: cim.IPresenceBatch, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.PresenceBatch;
+        public static fromObject(object: { [k: string]: any }): cim.PresenceBatch;
+        public static toObject(message: cim.PresenceBatch, options?: $protobuf.IConversionOptions): { [k: string]: any };
         public toJSON(): { [k: string]: any };
         public static getTypeUrl(typeUrlPrefix?: string): string;
     }

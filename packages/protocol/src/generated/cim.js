@@ -33,6 +33,7 @@ export const cim = $root.cim = (() => {
          * @property {cim.IDelivered|null} [delivered] Frame delivered
          * @property {cim.IPresence|null} [presence] Frame presence
          * @property {cim.IMessageBatch|null} [messageBatch] Frame messageBatch
+         * @property {cim.IPresenceBatch|null} [presenceBatch] Frame presenceBatch
          */
 
         /**
@@ -138,17 +139,25 @@ export const cim = $root.cim = (() => {
          */
         Frame.prototype.messageBatch = null;
 
+        /**
+         * Frame presenceBatch.
+         * @member {cim.IPresenceBatch|null|undefined} presenceBatch
+         * @memberof cim.Frame
+         * @instance
+         */
+        Frame.prototype.presenceBatch = null;
+
         // OneOf field names bound to virtual getters and setters
         let $oneOfFields;
 
         /**
          * Frame body.
-         * @member {"login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|undefined} body
+         * @member {"login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|"presenceBatch"|undefined} body
          * @memberof cim.Frame
          * @instance
          */
         Object.defineProperty(Frame.prototype, "body", {
-            get: $util.oneOfGetter($oneOfFields = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence", "messageBatch"]),
+            get: $util.oneOfGetter($oneOfFields = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence", "messageBatch", "presenceBatch"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -202,6 +211,8 @@ export const cim = $root.cim = (() => {
                 $root.cim.Presence.encode(message.presence, writer.uint32(/* id 10, wireType 2 =*/82).fork(), q + 1).ldelim();
             if (message.messageBatch != null && Object.hasOwnProperty.call(message, "messageBatch"))
                 $root.cim.MessageBatch.encode(message.messageBatch, writer.uint32(/* id 11, wireType 2 =*/90).fork(), q + 1).ldelim();
+            if (message.presenceBatch != null && Object.hasOwnProperty.call(message, "presenceBatch"))
+                $root.cim.PresenceBatch.encode(message.presenceBatch, writer.uint32(/* id 12, wireType 2 =*/98).fork(), q + 1).ldelim();
             return writer;
         };
 
@@ -281,6 +292,10 @@ export const cim = $root.cim = (() => {
                     }
                 case 11: {
                         message.messageBatch = $root.cim.MessageBatch.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 12: {
+                        message.presenceBatch = $root.cim.PresenceBatch.decode(reader, reader.uint32(), undefined, long + 1);
                         break;
                     }
                 default:
@@ -369,6 +384,11 @@ export const cim = $root.cim = (() => {
                     throw TypeError(".cim.Frame.messageBatch: object expected");
                 message.messageBatch = $root.cim.MessageBatch.fromObject(object.messageBatch, long + 1);
             }
+            if (object.presenceBatch != null) {
+                if (!$util.isObject(object.presenceBatch))
+                    throw TypeError(".cim.Frame.presenceBatch: object expected");
+                message.presenceBatch = $root.cim.PresenceBatch.fromObject(object.presenceBatch, long + 1);
+            }
             return message;
         };
 
@@ -443,6 +463,11 @@ export const cim = $root.cim = (() => {
                 object.messageBatch = $root.cim.MessageBatch.toObject(message.messageBatch, options, q + 1);
                 if (options.oneofs)
                     object.body = "messageBatch";
+            }
+            if (message.presenceBatch != null && Object.hasOwnProperty.call(message, "presenceBatch")) {
+                object.presenceBatch = $root.cim.PresenceBatch.toObject(message.presenceBatch, options, q + 1);
+                if (options.oneofs)
+                    object.body = "presenceBatch";
             }
             return object;
         };
@@ -3109,6 +3134,213 @@ export const cim = $root.cim = (() => {
         };
 
         return MessageBatch;
+    })();
+
+    cim.PresenceBatch = (function() {
+
+        /**
+         * Properties of a PresenceBatch.
+         * @memberof cim
+         * @interface IPresenceBatch
+         * @property {Array.<cim.IPresence>|null} [presences] PresenceBatch presences
+         */
+
+        /**
+         * Constructs a new PresenceBatch.
+         * @memberof cim
+         * @classdesc Represents a PresenceBatch.
+         * @implements IPresenceBatch
+         * @constructor
+         * @param {cim.IPresenceBatch=} [properties] Properties to set
+         */
+        function PresenceBatch(properties) {
+            this.presences = [];
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * PresenceBatch presences.
+         * @member {Array.<cim.IPresence>} presences
+         * @memberof cim.PresenceBatch
+         * @instance
+         */
+        PresenceBatch.prototype.presences = $util.emptyArray;
+
+        /**
+         * Creates a new PresenceBatch instance using the specified properties.
+         * @function create
+         * @memberof cim.PresenceBatch
+         * @static
+         * @param {cim.IPresenceBatch=} [properties] Properties to set
+         * @returns {cim.PresenceBatch} PresenceBatch instance
+         */
+        PresenceBatch.create = function create(properties) {
+            return new PresenceBatch(properties);
+        };
+
+        /**
+         * Encodes the specified PresenceBatch message. Does not implicitly {@link cim.PresenceBatch.verify|verify} messages.
+         * @function encode
+         * @memberof cim.PresenceBatch
+         * @static
+         * @param {cim.IPresenceBatch} message PresenceBatch message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        PresenceBatch.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.presences != null && message.presences.length)
+                for (let i = 0; i < message.presences.length; ++i)
+                    $root.cim.Presence.encode(message.presences[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), q + 1).ldelim();
+            return writer;
+        };
+
+        /**
+         * Decodes a PresenceBatch message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.PresenceBatch
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.PresenceBatch} PresenceBatch
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        PresenceBatch.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.PresenceBatch();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        if (!(message.presences && message.presences.length))
+                            message.presences = [];
+                        message.presences.push($root.cim.Presence.decode(reader, reader.uint32(), undefined, long + 1));
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a PresenceBatch message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.PresenceBatch
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.PresenceBatch} PresenceBatch
+         */
+        PresenceBatch.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.PresenceBatch)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.PresenceBatch: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.PresenceBatch();
+            if (object.presences) {
+                if (!Array.isArray(object.presences))
+                    throw TypeError(".cim.PresenceBatch.presences: array expected");
+                message.presences = [];
+                for (let i = 0; i < object.presences.length; ++i) {
+                    if (!$util.isObject(object.presences[i]))
+                        throw TypeError(".cim.PresenceBatch.presences: object expected");
+                    message.presences[i] = $root.cim.Presence.fromObject(object.presences[i], long + 1);
+                }
+            }
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a PresenceBatch message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.PresenceBatch
+         * @static
+         * @param {cim.PresenceBatch} message PresenceBatch
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        PresenceBatch.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.arrays || options.defaults)
+                object.presences = [];
+            if (message.presences && message.presences.length) {
+                object.presences = [];
+                for (let j = 0; j < message.presences.length; ++j)
+                    object.presences[j] = $root.cim.Presence.toObject(message.presences[j], options, q + 1);
+            }
+            return object;
+        };
+
+        /**
+         * Converts this PresenceBatch to JSON.
+         * @function toJSON
+         * @memberof cim.PresenceBatch
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        PresenceBatch.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for PresenceBatch
+         * @function getTypeUrl
+         * @memberof cim.PresenceBatch
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        PresenceBatch.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.PresenceBatch";
+        };
+
+        return PresenceBatch;
     })();
 
     return cim;
