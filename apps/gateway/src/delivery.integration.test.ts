@@ -171,3 +171,22 @@ describe("backpressure", () => {
     expect([4429, 1006]).toContain(await closed);
   });
 });
+
+describe("Redis restart", () => {
+  it("route and gateways report it in /healthz and their logs, reconnect, and keep delivering", async () => {
+    const ann = await user("redis-ann");
+    const bob = await user("redis-bob");
+    const health = async (url: string) => (await fetch(`${url}/healthz`)).status;
+    await cluster.redis.stop("SIGTERM");
+    await waitUntil(async () => (await health(cluster.gateways[0]!.url)) === 503 && (await health(cluster.route.url)) === 503, 15_000, "/healthz to report Redis down");
+    const degraded = (await (await fetch(`${cluster.gateways[0]!.url}/healthz`)).json()) as { redis: string };
+    expect(degraded.redis).not.toBe("ready");
+    await cluster.redis.restart();
+    await waitUntil(async () => (await health(cluster.gateways[0]!.url)) === 200 && (await health(cluster.route.url)) === 200, 20_000, "/healthz to recover");
+    expect(cluster.gateways[0]!.process.output()).toMatch(/Redis reconnecting/);
+    expect(cluster.gateways[0]!.process.output()).toMatch(/bus resubscribed/);
+    expect(cluster.route.process.output()).toMatch(/Redis reconnecting/);
+    await ann.send({ to: bob.session!.userId, text: "after the Redis restart" });
+    await bob.waitForText("after the Redis restart");
+  });
+});
