@@ -1,4 +1,5 @@
 // `:q <word>`: the group history and the private history with every known user, filtered by a word.
+import { compareIds } from "@cim/protocol";
 import type { HistoryMessage } from "@cim/client";
 
 /** The history call of the SDK (CimClient#history). */
@@ -37,9 +38,4 @@ export async function searchHistory(history: HistoryFetch, word: string, userIds
   await Promise.all(Array.from({ length: Math.min(PARALLEL_REQUESTS, queries.length) }, worker));
   const hits = [...found.values()].sort((a, b) => a.ts - b.ts || compareIds(a.msgId, b.msgId));
   return { hits, conversations: queries.length, failures };
-}
-
-// Message ids are decimal strings: compare by length, then digits.
-function compareIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }

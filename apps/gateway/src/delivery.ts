@@ -2,8 +2,8 @@
 // group stream once for all its sessions (GroupDelivery). Pub/sub only wakes these readers, so nothing is
 // skipped, repeated or reordered when a wake-up is lost or a client reconnects.
 import type { Logger } from "pino";
-import { encodeFrame, ErrorCode } from "@cim/protocol";
-import { compareIds, type MessageStore, type StoredMessage } from "@cim/state";
+import { compareIds, encodeFrame, ErrorCode } from "@cim/protocol";
+import type { MessageStore, StoredMessage } from "@cim/state";
 import { GroupDelivery } from "./group-delivery.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { Pump } from "./pump.js";

@@ -1,8 +1,8 @@
 // The group stream, read once per gateway for all its sessions. Messages that arrive together go out
 // together: one MessageBatch frame (one write) per session instead of one frame per message.
 import type { Logger } from "pino";
-import { encodeFrame, ErrorCode } from "@cim/protocol";
-import { compareIds, type MessageStore, type StoredMessage } from "@cim/state";
+import { compareIds, encodeFrame, ErrorCode } from "@cim/protocol";
+import type { MessageStore, StoredMessage } from "@cim/state";
 import type { GatewayMetrics } from "./metrics.js";
 import { Pump } from "./pump.js";
 import type { Session } from "./session.js";

@@ -1,61 +1,12 @@
 // CimClient: login through route, one gateway session at a time, heartbeat, reconnect, acknowledged sends.
-import { decodeFrame, encodeFrame, ErrorCode, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type Frame, type FrameInput, type Presence, type SendAck } from "@cim/protocol";
-import { backoffDelay, type BackoffOptions } from "./backoff.js";
+import { compareIds, decodeFrame, encodeFrame, ErrorCode, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type Frame, type FrameInput, type Presence, type SendAck } from "@cim/protocol";
+import { backoffDelay } from "./backoff.js";
 import { Listeners } from "./emitter.js";
+import { CloseError, SendError } from "./errors.js";
+import { Outbox } from "./outbox.js";
 import { CimApiError, RouteApi, type GatewayAddress, type HistoryMessage, type LoginAnswer, type OnlineUser } from "./route-api.js";
-import type { SocketFactory, SocketLike } from "./socket.js";
-
-export type ConnectionState = "idle" | "connecting" | "online" | "reconnecting" | "closed";
-
-export interface CimClientOptions {
-  /** Route's base URL, e.g. http://127.0.0.1:8080 ("" for the page's own origin). */
-  routeUrl: string;
-  /** Opens a WebSocket; defaults to the global WebSocket (browsers, Node 22+). */
-  createSocket?: SocketFactory;
-  fetch?: typeof fetch;
-  /** Resend an unacknowledged Send after this long. */
-  resendAfterMs?: number;
-  backoff?: BackoffOptions;
-  /** Answer private messages with Delivered automatically. */
-  autoDelivered?: boolean;
-}
-
-/** The newest msgId this client has seen in the group and among its private messages ("" = none). */
-export interface Cursors {
-  group: string;
-  inbox: string;
-}
-
-/** What a tab or process needs to resume its login without the password. */
-export interface StoredLogin {
-  userId: string;
-  userName: string;
-  token: string;
-}
-
-export interface SendInput {
-  to?: string;
-  text: string;
-  /** Reuse to make a retry idempotent; generated when absent. */
-  clientMsgId?: string;
-}
-
-interface PendingSend {
-  frame: Frame & { kind: "send" };
-  resolve: (ack: SendAck) => void;
-  reject: (error: Error) => void;
-  sentAt: number;
-}
-
-/** An Error frame from the gateway that answered one Send. */
-export class SendError extends Error {
-  override readonly name = "SendError";
-  constructor(readonly code: string, message: string, readonly clientMsgId: string) {
-    super(message);
-  }
-}
-
-const RETRYABLE_SEND_CODES = new Set(["unavailable"]);
+import type { SocketLike } from "./socket.js";
+import type { CimClientOptions, ConnectionState, Cursors, SendInput, StoredLogin } from "./types.js";
 
 export class CimClient {
   readonly api: RouteApi;
@@ -63,7 +14,7 @@ export class CimClient {
   private login: StoredLogin | null = null;
   private currentGateway: GatewayAddress | null = null;
   private currentState: ConnectionState = "idle";
-  private readonly pending = new Map<string, PendingSend>();
+  private readonly outbox = new Outbox();
   private heartbeatMs = 15_000;
   private lastSent = 0;
   private lastReceived = 0;
@@ -100,7 +51,7 @@ export class CimClient {
 
   /** Messages this client sent that the gateway has not acknowledged yet. */
   get unacknowledged(): number {
-    return this.pending.size;
+    return this.outbox.size;
   }
 
   /** Called for every message received (the seed's message callback); returns an unsubscribe function. */
@@ -165,18 +116,11 @@ export class CimClient {
 
   /** Sends to the group (no `to`) or to one user; resolves on SendAck, resent until acknowledged. */
   send(input: SendInput): Promise<SendAck> {
+    if (this.currentState === "closed" || this.currentState === "idle") return Promise.reject(new Error("not logged in"));
     const clientMsgId = input.clientMsgId ?? newClientMsgId();
-    const existing = this.pending.get(clientMsgId);
-    if (existing) return new Promise((resolve, reject) => this.pending.set(clientMsgId, { ...existing, resolve, reject }));
-    return new Promise((resolve, reject) => {
-      if (this.currentState === "closed" || this.currentState === "idle") {
-        reject(new Error("not logged in"));
-        return;
-      }
-      const frame = { kind: "send", body: { clientMsgId, to: input.to ?? "", text: input.text } } as const;
-      this.pending.set(clientMsgId, { frame, resolve, reject, sentAt: 0 });
-      if (this.currentState === "online") this.transmit(clientMsgId);
-    });
+    const acked = this.outbox.add({ kind: "send", body: { clientMsgId, to: input.to ?? "", text: input.text } });
+    this.flushOutbox(this.options.resendAfterMs);
+    return acked;
   }
 
   /** Tells the sender of a private message that it arrived (done automatically unless autoDelivered is off). */
@@ -207,8 +151,7 @@ export class CimClient {
     const socket = this.socket;
     this.socket = null;
     socket?.close(1000, "client closed");
-    for (const [, pending] of this.pending) pending.reject(new Error("client closed"));
-    this.pending.clear();
+    this.outbox.rejectAll(new Error("client closed"));
   }
 
   private requireToken(): string {
@@ -257,7 +200,7 @@ export class CimClient {
           this.attempt = 0;
           this.setState("online");
           this.startTimers();
-          for (const id of this.pending.keys()) this.transmit(id);
+          this.flushOutbox(0);
           settle();
         } else if (frame.kind === "error" && !settled && !frame.body.clientMsgId) {
           settle(new CimApiError(401, frame.body.code, frame.body.message));
@@ -281,25 +224,15 @@ export class CimClient {
 
   private handle(frame: Frame): void {
     switch (frame.kind) {
-      case "sendAck": {
-        const pending = this.pending.get(frame.body.clientMsgId);
-        if (!pending) return;
-        this.pending.delete(frame.body.clientMsgId);
-        pending.resolve(frame.body);
+      case "sendAck":
+        this.outbox.acknowledge(frame.body);
         return;
-      }
       case "error": {
         if (frame.body.code === ErrorCode.HistoryTrimmed) {
           this.gapListeners.emit({ message: frame.body.message });
           return;
         }
-        const pending = this.pending.get(frame.body.clientMsgId);
-        if (pending && !RETRYABLE_SEND_CODES.has(frame.body.code)) {
-          this.pending.delete(frame.body.clientMsgId);
-          pending.reject(new SendError(frame.body.code, frame.body.message, frame.body.clientMsgId));
-        } else if (!pending) {
-          this.errorListeners.emit(new SendError(frame.body.code, frame.body.message, frame.body.clientMsgId));
-        }
+        if (!this.outbox.fail(frame.body)) this.errorListeners.emit(new SendError(frame.body.code, frame.body.message, frame.body.clientMsgId));
         return;
       }
       case "message":
@@ -364,11 +297,10 @@ export class CimClient {
     }
   }
 
-  private transmit(clientMsgId: string): void {
-    const pending = this.pending.get(clientMsgId);
-    if (!pending) return;
-    pending.sentAt = Date.now();
-    this.write(pending.frame);
+  /** Sends what the outbox says is due; only while online (a reconnect sends everything after LoginAck). */
+  private flushOutbox(resendAfterMs: number): void {
+    if (this.currentState !== "online") return;
+    for (const frame of this.outbox.due(Date.now(), resendAfterMs)) this.write(frame);
   }
 
   private write(frame: FrameInput): void {
@@ -384,7 +316,7 @@ export class CimClient {
     this.timer = setInterval(() => {
       const now = Date.now();
       if (now - this.lastSent >= this.heartbeatMs) this.write({ kind: "ping", body: { ts: now } });
-      for (const [id, pending] of this.pending) if (now - pending.sentAt >= this.options.resendAfterMs) this.transmit(id);
+      this.flushOutbox(this.options.resendAfterMs);
       // No Pong or anything else for three heartbeats: the link is dead even if TCP has not noticed.
       if (now - this.lastReceived > this.heartbeatMs * 3) this.socket?.close(4000, "heartbeat lost");
     }, tick);
@@ -404,21 +336,9 @@ export class CimClient {
   }
 }
 
-/** The socket closed; `code` is the WebSocket close code (see @cim/protocol codes). */
-export class CloseError extends Error {
-  override readonly name = "CloseError";
-  constructor(readonly code: number, readonly reason: string) {
-    super(`connection closed (${code}${reason ? `: ${reason}` : ""})`);
-  }
-}
-
-/** Orders decimal msgIds (shorter is smaller). */
-function compareIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
-
 function newClientMsgId(): string {
   return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
 export type { ChatMessage, Delivered, ErrorBody, Presence, SendAck, HistoryMessage, OnlineUser };
+export type { CimClientOptions, ConnectionState, Cursors, SendInput, StoredLogin };

@@ -1,3 +1,4 @@
 // The CIM wire protocol shared by gateways, route, browsers and tools (protobufjs/minimal only).
 export * from "./codes.js";
 export * from "./frames.js";
+export * from "./ids.js";

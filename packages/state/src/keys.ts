@@ -1,4 +1,5 @@
 // Redis key and channel names of CONTRACT.md (prefix `cim-`), in one place.
+import { compareIds } from "@cim/protocol";
 
 export const keys = {
   account: (userId: string) => `cim-account:${userId}`,
@@ -16,7 +17,7 @@ export const keys = {
   inboxCursor: (userId: string) => `cim-inbox-cursor:${userId}`,
   groupStream: "cim-msg:group",
   /** One stream per pair of users, the lower id first so both sides name the same stream. */
-  privateStream: (a: string, b: string) => (compareIds(a, b) <= 0 ? `cim-msg:p:${a}:${b}` : `cim-msg:p:${b}:${a}`),
+  privateStream: (a: string, b: string): string => (compareIds(a, b) <= 0 ? `cim-msg:p:${a}:${b}` : `cim-msg:p:${b}:${a}`),
   /** Dedupe record of one client message: `<msgId>:<ts>`. */
   dedupe: (userId: string, clientMsgId: string) => `cim-dedupe:${userId}:${clientMsgId}`,
   /** A logged-out token's session id, kept until the token would have expired. */
@@ -31,8 +32,3 @@ export const channels = {
   /** Messages for every gateway: group messages and presence. */
   all: "cim-bus:all",
 } as const;
-
-/** Orders decimal id strings numerically (shorter is smaller), falling back to text order. */
-export function compareIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}

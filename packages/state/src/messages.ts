@@ -1,7 +1,8 @@
 // Message streams: idempotent storing (dedupe on clientMsgId) with a global, ordered msgId; reads for
 // delivery, recovery and history.
 import type { Redis } from "ioredis";
-import { channels, compareIds, keys } from "./keys.js";
+import { compareIds } from "@cim/protocol";
+import { channels, keys } from "./keys.js";
 
 /** A stored message as every layer sees it; `to` is "" for the group. */
 export interface StoredMessage {

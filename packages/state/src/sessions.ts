@@ -1,7 +1,8 @@
 // Routes and online state: which gateway holds each user, kept true by atomic scripts.
 import type { Redis } from "ioredis";
 import { AccountStore } from "./accounts.js";
-import { compareIds, keys } from "./keys.js";
+import { compareIds } from "@cim/protocol";
+import { keys } from "./keys.js";
 
 // KEYS: route, online, gatewayUsers(new). ARGV: gatewayId, userId, key prefix of gatewayUsers.
 const CLAIM = `

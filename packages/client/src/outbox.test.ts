@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { Outbox, type SendFrame } from "./outbox.js";
+
+const frame = (clientMsgId: string): SendFrame => ({ kind: "send", body: { clientMsgId, to: "", text: clientMsgId } });
+
+describe("Outbox", () => {
+  it("keeps a Send through retryable errors and resolves it on its ack", async () => {
+    const outbox = new Outbox();
+    const sent = outbox.add(frame("a"));
+    expect(outbox.fail({ code: "unavailable", message: "retry", clientMsgId: "a" })).toBe(true);
+    expect(outbox.size).toBe(1);
+    outbox.acknowledge({ clientMsgId: "a", msgId: "42", ts: 1 });
+    await expect(sent).resolves.toEqual({ clientMsgId: "a", msgId: "42", ts: 1 });
+    expect(outbox.size).toBe(0);
+  });
+
+  it("fails a Send on a final error, and ignores errors of unknown ones", async () => {
+    const outbox = new Outbox();
+    const sent = outbox.add(frame("b"));
+    expect(outbox.fail({ code: "other", message: "x", clientMsgId: "zzz" })).toBe(false);
+    outbox.fail({ code: "unknown_recipient", message: "no user 9", clientMsgId: "b" });
+    await expect(sent).rejects.toMatchObject({ name: "SendError", code: "unknown_recipient" });
+  });
+
+  it("says what to resend: everything at once, then only what waited long enough", () => {
+    const outbox = new Outbox();
+    void outbox.add(frame("c"));
+    void outbox.add(frame("d"));
+    expect(outbox.due(1_000, 0).map((f) => f.body.clientMsgId)).toEqual(["c", "d"]);
+    expect(outbox.due(1_500, 1_000)).toEqual([]);
+    expect(outbox.due(2_000, 1_000).map((f) => f.body.clientMsgId)).toEqual(["c", "d"]);
+  });
+});

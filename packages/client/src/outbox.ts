@@ -1,0 +1,69 @@
+// Sends not yet acknowledged: kept across reconnects and resent with the same clientMsgId until a SendAck.
+import { ErrorCode, type ErrorBody, type SendAck } from "@cim/protocol";
+import { SendError } from "./errors.js";
+
+export interface SendFrame {
+  kind: "send";
+  body: { clientMsgId: string; to: string; text: string };
+}
+
+interface PendingSend {
+  frame: SendFrame;
+  resolve: (ack: SendAck) => void;
+  reject: (error: Error) => void;
+  sentAt: number;
+}
+
+/** Error codes after which a Send is tried again rather than failed. */
+const RETRYABLE = new Set<string>([ErrorCode.Unavailable]);
+
+export class Outbox {
+  private readonly pending = new Map<string, PendingSend>();
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Adds a Send; a second one with the same clientMsgId takes over the first's outcome. */
+  add(frame: SendFrame): Promise<SendAck> {
+    const existing = this.pending.get(frame.body.clientMsgId);
+    return new Promise((resolve, reject) => {
+      this.pending.set(frame.body.clientMsgId, { frame, resolve, reject, sentAt: existing?.sentAt ?? 0 });
+    });
+  }
+
+  acknowledge(ack: SendAck): void {
+    const pending = this.pending.get(ack.clientMsgId);
+    if (!pending) return;
+    this.pending.delete(ack.clientMsgId);
+    pending.resolve(ack);
+  }
+
+  /** Applies an Error frame: fails its Send, or keeps it for a retry; false when it answers no Send of ours. */
+  fail(error: ErrorBody): boolean {
+    const pending = this.pending.get(error.clientMsgId);
+    if (!pending) return false;
+    if (!RETRYABLE.has(error.code)) {
+      this.pending.delete(error.clientMsgId);
+      pending.reject(new SendError(error.code, error.message, error.clientMsgId));
+    }
+    return true;
+  }
+
+  /** The Sends to (re)transmit now: all of them (`resendAfterMs` 0) or those unanswered for that long. */
+  due(now: number, resendAfterMs: number): SendFrame[] {
+    const frames: SendFrame[] = [];
+    for (const pending of this.pending.values()) {
+      if (now - pending.sentAt >= resendAfterMs) {
+        pending.sentAt = now;
+        frames.push(pending.frame);
+      }
+    }
+    return frames;
+  }
+
+  rejectAll(error: Error): void {
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
+}
