@@ -179,6 +179,8 @@ export class ChatStore {
       client.onMessage((message) => this.receive(message)),
       client.onPresence((presence) => this.presence(presence)),
       client.onDelivered((receipt) => this.conversations.delivered(receipt.msgId)),
+      // The gateway could not replay all that was missed (retention trimmed it): fill in from history.
+      client.onGap(() => void this.catchUp()),
       client.onError((error) => {
         if (error instanceof CloseError && error.code === SessionClose.Replaced) this.signOut("You logged in somewhere else, so this window was signed out.");
         else if (isAuthFailure(error)) this.signOut("Your session has expired. Please log in again.");
