@@ -90,8 +90,6 @@ export const zk = {
     new Promise<string>((resolve, reject) => client.create(path, data, mode, (error, created) => (error ? reject(error) : resolve(created)))),
   remove: (client: Client, path: string) =>
     new Promise<void>((resolve, reject) => client.remove(path, -1, (error) => (error ? reject(error) : resolve()))),
-  exists: (client: Client, path: string) =>
-    new Promise<Stat | null>((resolve, reject) => client.exists(path, (error, stat) => (error ? reject(error) : resolve(stat ?? null)))),
   getData: (client: Client, path: string) =>
     new Promise<{ data: Buffer; stat: Stat }>((resolve, reject) => client.getData(path, (error, data, stat) => (error ? reject(error) : resolve({ data, stat })))),
   getChildren: (client: Client, path: string, watcher?: () => void) =>

@@ -33,10 +33,6 @@ export class AccountStore {
     return { userId, userName: fields.userName, passwordHash: fields.passwordHash, createdAt: Number(fields.createdAt) };
   }
 
-  async exists(userId: string): Promise<boolean> {
-    return (await this.redis.exists(keys.account(userId))) === 1;
-  }
-
   /** Names of many users at once, in the order given; "" for an unknown id. */
   async names(userIds: readonly string[]): Promise<string[]> {
     if (userIds.length === 0) return [];
