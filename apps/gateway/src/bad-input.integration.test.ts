@@ -190,4 +190,14 @@ describe("bad input on route", () => {
     expect(admin.status).toBe(401);
     await othersStillServed("route");
   });
+
+  it("locks a name after 10 failed logins with 429, and only that name", async () => {
+    const name = `guess-${Date.now()}`;
+    await ann.api.register(name, "password1");
+    for (let i = 0; i < 10; i++) await expect(ann.api.login(name, `wrong${i}`)).rejects.toMatchObject({ status: 401 });
+    await expect(ann.api.login(name, "password1")).rejects.toMatchObject({ status: 429, code: "rate_limited", message: expect.stringMatching(/try again in \d+ s/) });
+    const other = `other-${Date.now()}`;
+    await ann.api.register(other, "password1");
+    await expect(ann.api.login(other, "password1")).resolves.toMatchObject({ userName: other });
+  });
 });

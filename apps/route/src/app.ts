@@ -30,9 +30,9 @@ export function createApp(s: Services, probe: HealthProbe) {
   });
   app.use("/api/*", bodyLimit({
     maxSize: s.config.CIM_MAX_BODY_BYTES,
-    onError: () => {
-      throw new ApiError(413, ErrorCode.PayloadTooLarge, `body is larger than ${s.config.CIM_MAX_BODY_BYTES} bytes`);
-    },
+    // The rest of the body is never read: close the connection so no client reuses a half-read socket.
+    onError: (c) =>
+      c.json({ error: { code: ErrorCode.PayloadTooLarge, message: `body is larger than ${s.config.CIM_MAX_BODY_BYTES} bytes` } }, 413, { Connection: "close" }),
   }));
 
   app.route("/api", authRoutes(s));

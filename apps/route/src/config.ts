@@ -16,6 +16,9 @@ const schema = z.object({
   CIM_ADMIN_TOKEN: z.string().min(8).optional(),
   CIM_ROUTE_STRATEGY: z.enum(STRATEGIES).default("round-robin"),
   CIM_LOGIN_POLICY: z.enum(["replace", "reject"]).default("replace"),
+  /** Failed logins of one name within CIM_LOGIN_LOCK_SECONDS after which its logins get 429 until the window ends. */
+  CIM_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
+  CIM_LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(300),
   CIM_WEB_DIR: z.string().default(fileURLToPath(new URL("../../web/dist", import.meta.url))),
   CIM_STREAM_MAXLEN: z.coerce.number().int().min(100).default(10_000),
   CIM_STREAM_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(0),

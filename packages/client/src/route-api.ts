@@ -86,7 +86,8 @@ export class RouteApi {
     try {
       response = await this.fetchImpl(`${this.baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
     } catch (error) {
-      throw new CimApiError(0, "unreachable", `route is unreachable: ${(error as Error).message}`);
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new CimApiError(0, "unreachable", `route is unreachable: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ""}`);
     }
     if (response.status === 204) return undefined as T;
     const text = await response.text();

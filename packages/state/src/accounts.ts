@@ -33,6 +33,19 @@ export class AccountStore {
     return { userId, userName: fields.userName, passwordHash: fields.passwordHash, createdAt: Number(fields.createdAt) };
   }
 
+  /** Seconds a name is still locked after `maxFailures` failed logins in the window; 0 when it is not. */
+  async lockedFor(userName: string, maxFailures: number): Promise<number> {
+    const key = keys.loginFailures(userName);
+    const [failures, ttl] = await Promise.all([this.redis.get(key), this.redis.ttl(key)]);
+    return Number(failures ?? 0) >= maxFailures ? Math.max(1, ttl) : 0;
+  }
+
+  /** Counts a failed login; the window starts at the first failure. */
+  async recordFailure(userName: string, windowSeconds: number): Promise<void> {
+    const key = keys.loginFailures(userName);
+    await this.redis.multi().incr(key).expire(key, windowSeconds, "NX").exec();
+  }
+
   /** Names of many users at once, in the order given; "" for an unknown id. */
   async names(userIds: readonly string[]): Promise<string[]> {
     if (userIds.length === 0) return [];

@@ -22,6 +22,8 @@ export const keys = {
   dedupe: (userId: string, clientMsgId: string) => `cim-dedupe:${userId}:${clientMsgId}`,
   /** A logged-out token's session id, kept until the token would have expired. */
   revoked: (sessionId: string) => `cim-revoked:${sessionId}`,
+  /** Failed logins of one user name in the current window. */
+  loginFailures: (userName: string) => `cim-login-failures:${userName}`,
   /** Count of messages accepted, for the admin rate. */
   messageCount: "cim-stats:messages",
 } as const;

@@ -36,8 +36,15 @@ export function authRoutes(s: Services) {
 
   app.post("/login", async (c) => {
     const { userName, password } = await parseJson(c, LoginBody);
+    // Guessing passwords is slowed per name, before the (deliberately costly) hash is computed.
+    const locked = await s.accounts.lockedFor(userName, s.config.CIM_LOGIN_MAX_FAILURES);
+    if (locked > 0) {
+      s.metrics.logins.inc({ outcome: "locked" });
+      throw new ApiError(429, ErrorCode.RateLimited, `too many failed logins for ${userName}: try again in ${locked} s`);
+    }
     const account = await s.accounts.byName(userName);
     if (!account || !(await verifyPassword(password, account.passwordHash))) {
+      await s.accounts.recordFailure(userName, s.config.CIM_LOGIN_LOCK_SECONDS);
       s.metrics.logins.inc({ outcome: "bad_credentials" });
       throw new ApiError(401, ErrorCode.Unauthorized, "wrong user name or password");
     }
