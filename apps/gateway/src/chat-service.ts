@@ -1,6 +1,6 @@
 // What a session may do once its frames are decoded: log in, send, acknowledge, leave.
 import type { Logger } from "pino";
-import { ErrorCode, LoginClose, MAX_TEXT_LENGTH, SessionClose, type Delivered, type Login, type Send, type SendAck } from "@cim/protocol";
+import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, LoginClose, MAX_TEXT_LENGTH, SessionClose, type Delivered, type Login, type Send, type SendAck } from "@cim/protocol";
 import type { BusPublisher, MessageStore, SessionStore } from "@cim/state";
 import { TokenError, type TokenSigner } from "@cim/token";
 import type { Delivery } from "./delivery.js";
@@ -22,8 +22,6 @@ export interface ChatServiceDeps {
   log: Logger;
 }
 
-const CLIENT_MSG_ID = /^[A-Za-z0-9_:.-]{1,64}$/;
-const USER_ID = /^[0-9]{1,20}$/;
 
 export class ChatService {
   constructor(private readonly deps: ChatServiceDeps) {}
@@ -64,7 +62,7 @@ export class ChatService {
     if (!frame.text.trim()) throw new GatewayError(ErrorCode.BadRequest, "text is empty");
     if (frame.text.length > MAX_TEXT_LENGTH) throw new GatewayError(ErrorCode.PayloadTooLarge, `text is longer than ${MAX_TEXT_LENGTH} characters`);
     if (frame.to) {
-      if (!USER_ID.test(frame.to)) throw new GatewayError(ErrorCode.BadRequest, "to must be a userId");
+      if (!DECIMAL_ID.test(frame.to)) throw new GatewayError(ErrorCode.BadRequest, "to must be a userId");
       if (frame.to === user.userId) throw new GatewayError(ErrorCode.BadRequest, "cannot send a private message to yourself");
     }
     // Stores and wakes the readers (the recipient's gateway, or every gateway) in one round trip.
@@ -79,7 +77,7 @@ export class ChatService {
 
   /** Records a private message's receipt (offline delivery resumes after it) and relays it to the sender. */
   async delivered(session: Session, frame: Delivered): Promise<void> {
-    if (!USER_ID.test(frame.from) || !/^[0-9]{1,20}$/.test(frame.msgId)) return;
+    if (!DECIMAL_ID.test(frame.from) || !DECIMAL_ID.test(frame.msgId)) return;
     await this.deps.messages.acknowledge(session.user!.userId, frame.msgId);
     const receipt = { msgId: frame.msgId, by: session.user!.userId, from: frame.from };
     const local = this.deps.table.user(frame.from);

@@ -1,5 +1,11 @@
 // msgIds and userIds are decimal strings: compared by length, then text, with no number parsing.
 
+/** A userId or msgId as it appears on the wire. */
+export const DECIMAL_ID = /^[0-9]{1,20}$/;
+
+/** A client's clientMsgId: what gateways and route accept for dedupe. */
+export const CLIENT_MSG_ID = /^[A-Za-z0-9_:.-]{1,64}$/;
+
 /** Orders decimal id strings numerically: negative when a < b, 0 when equal, positive when a > b. */
 export function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);

@@ -2,21 +2,20 @@
 import { Hono } from "hono";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { ErrorCode, MAX_TEXT_LENGTH } from "@cim/protocol";
+import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, MAX_TEXT_LENGTH } from "@cim/protocol";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError } from "../errors.js";
 import { parseJson, parseQuery } from "../validation.js";
 
-const USER_ID = /^[0-9]{1,20}$/;
 const SendBody = z.object({
-  to: z.string().regex(USER_ID, "to must be a userId").optional(),
+  to: z.string().regex(DECIMAL_ID, "to must be a userId").optional(),
   text: z.string().refine((t) => t.trim().length > 0, "text is empty").pipe(z.string().max(MAX_TEXT_LENGTH, `text is at most ${MAX_TEXT_LENGTH} characters`)),
-  clientMsgId: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, "clientMsgId must be 1-64 characters of [A-Za-z0-9_:.-]").optional(),
+  clientMsgId: z.string().regex(CLIENT_MSG_ID, "clientMsgId must be 1-64 characters of [A-Za-z0-9_:.-]").optional(),
 });
 const HistoryQuery = z.object({
-  with: z.string().regex(USER_ID, "with must be a userId").optional(),
-  before: z.string().regex(/^[0-9]{1,20}$/, "before must be a msgId").optional(),
+  with: z.string().regex(DECIMAL_ID, "with must be a userId").optional(),
+  before: z.string().regex(DECIMAL_ID, "before must be a msgId").optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
