@@ -55,8 +55,16 @@ export class ZkSession {
     const client = zookeeper.createClient(this.connectString, { sessionTimeout: this.options.sessionTimeoutMs, spinDelay: 500, retries: 1 });
     this.client = client;
     let sessionSeen = "";
+    let watchdog: NodeJS.Timeout | undefined;
+    const renew = (why: ZkState) => {
+      clearTimeout(watchdog);
+      this.setState(why);
+      client.close();
+      if (this.client === client) this.connect();
+    };
     client.on("state", (state) => {
       if (this.client !== client) return;
+      if (state !== zookeeper.State.DISCONNECTED) clearTimeout(watchdog);
       if (state === zookeeper.State.SYNC_CONNECTED) {
         const id = this.sessionId();
         this.setState("connected");
@@ -66,10 +74,15 @@ export class ZkSession {
         }
       } else if (state === zookeeper.State.DISCONNECTED) {
         this.setState("disconnected");
+        // Disconnected longer than the session timeout: the server has expired the session, but the client
+        // may not learn it for long (it can stall reconnecting after a server restart). Start a new session.
+        clearTimeout(watchdog);
+        watchdog = setTimeout(() => {
+          if (this.client === client && this.currentState === "disconnected") renew("expired");
+        }, this.options.sessionTimeoutMs);
+        watchdog.unref();
       } else if (state === zookeeper.State.EXPIRED) {
-        this.setState("expired");
-        client.close();
-        if (this.client === client) this.connect();
+        renew("expired");
       }
     });
     client.connect();
