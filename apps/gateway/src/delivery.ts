@@ -62,6 +62,12 @@ export class Delivery {
 
   /** Sets a new session's cursors from what its client has seen, then sends what came after. */
   async recover(session: Session, seen: { groupAfter: string; inboxAfter: string }): Promise<void> {
+    // Without a point to resume from, the session takes group messages from now on. This must happen
+    // before the first await: a group message fanned out meanwhile would skip a still-recovering session.
+    if (!seen.groupAfter) {
+      session.groupCursor = this.group.newest;
+      session.recovering = false;
+    }
     const userId = session.user!.userId;
     const inboxAfter = seen.inboxAfter || (await this.messages.inboxCursor(userId));
     if (compareIds(inboxAfter, "0") > 0 && (await this.messages.trimmedAfter({ inboxOf: userId }, inboxAfter))) {
@@ -70,9 +76,10 @@ export class Delivery {
     session.inboxCursor = inboxAfter;
     session.inboxReady = true;
     this.wakeInbox(session);
-    if (seen.groupAfter) await this.group.replay(session, seen.groupAfter);
-    else session.groupCursor = this.group.newest;
-    session.recovering = false;
+    if (seen.groupAfter) {
+      await this.group.replay(session, seen.groupAfter);
+      session.recovering = false;
+    }
   }
 
   private async drainInbox(session: Session): Promise<void> {
