@@ -52,7 +52,7 @@ test("login screen explains a taken name and a wrong password", async ({ page, n
   await page.goto("/");
   await page.getByTestId("login-mode-register").click();
   await page.getByTestId("login-username").fill(userName);
-  await page.getByTestId("login-password").fill("password1");
+  await page.getByTestId("login-password").fill("cim-test-pass-1");
   await page.getByTestId("login-submit").click();
   await expect(page.getByTestId("login-error")).toContainText("already taken");
 

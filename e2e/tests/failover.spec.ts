@@ -57,7 +57,7 @@ test("login explains that no gateway is available", async ({ page, stack, newUse
   try {
     await Promise.all([stack.kill("gw-a"), stack.kill("gw-b")]);
     await page.getByTestId("login-username").fill(userName);
-    await page.getByTestId("login-password").fill("password1");
+    await page.getByTestId("login-password").fill("cim-test-pass-1");
     // Route drops the gateways once their ZooKeeper sessions expire (a few seconds).
     await expect(async () => {
       await page.getByTestId("login-submit").click();

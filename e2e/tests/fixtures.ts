@@ -5,7 +5,7 @@ import { test as base, expect, type Browser, type BrowserContext, type Page } fr
 import { startCluster, TEST_ADMIN_TOKEN, type AppProcess, type Cluster } from "@cim/devstack";
 
 export { expect };
-export const PASSWORD = "password1";
+export const PASSWORD = "cim-test-pass-1";
 export const SCREENSHOTS = fileURLToPath(new URL("../screenshots/", import.meta.url));
 mkdirSync(SCREENSHOTS, { recursive: true });
 

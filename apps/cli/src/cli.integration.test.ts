@@ -59,7 +59,7 @@ async function fetchStats(): Promise<{ gateways: unknown[] }> {
 }
 
 function consoleFor(name: string, extra: string[] = []): Console {
-  const c = startConsole(["--route", cluster.route.url, "--user", name, "--password", "secret1", ...extra], name);
+  const c = startConsole(["--route", cluster.route.url, "--user", name, "--password", "cim-test-pass-1", ...extra], name);
   consoles.push(c);
   return c;
 }
@@ -160,10 +160,10 @@ describe("two consoles and an SDK user on two gateways", () => {
 describe("start-up failures", () => {
   it("exits 2 on a bad argument and 1 with the server's message when login or register fails", async () => {
     const name = `dup-${Math.random().toString(36).slice(2, 8)}`;
-    await cat!.register(name, "secret1");
+    await cat!.register(name, "cim-test-pass-1");
     const badArg = startConsole(["--route", "not a url", "--user", "x", "--password", "y"], "bad-arg");
     const wrongPassword = startConsole(["--route", cluster.route.url, "--user", name, "--password", "wrong-one"], "wrong-password");
-    const taken = startConsole(["--route", cluster.route.url, "--user", name, "--password", "secret1", "--register"], "name-taken");
+    const taken = startConsole(["--route", cluster.route.url, "--user", name, "--password", "cim-test-pass-1", "--register"], "name-taken");
     consoles.push(badArg, wrongPassword, taken);
     expect(await badArg.exitCode()).toBe(2);
     expect(badArg.spawned.output()).toContain("cim: route must be an http(s) URL");

@@ -79,9 +79,9 @@ describe("runCli", () => {
     const client = new FakeClient();
     const cli = start(client, { register: true });
     cli.type("ann");
-    cli.type("secret1");
+    cli.type("cim-test-pass-1");
     await cli.waitFor(/registered ann\(1\)/);
-    expect(client.register).toHaveBeenCalledWith("ann", "secret1");
+    expect(client.register).toHaveBeenCalledWith("ann", "cim-test-pass-1");
     cli.end();
     expect(await cli.exit).toBe(0);
     expect(cli.output()).toMatch(/^user: \npassword: \n\* registered/);

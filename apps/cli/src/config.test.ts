@@ -3,9 +3,9 @@ import { parseConfig } from "./config.js";
 
 describe("parseConfig", () => {
   it("reads the options", () => {
-    expect(parseConfig(["--route", "http://h:81/", "--user", "ann", "--password", "secret1", "--register"], {})).toEqual({
+    expect(parseConfig(["--route", "http://h:81/", "--user", "ann", "--password", "cim-test-pass-1", "--register"], {})).toEqual({
       ok: true,
-      config: { routeUrl: "http://h:81", userName: "ann", password: "secret1", register: true },
+      config: { routeUrl: "http://h:81", userName: "ann", password: "cim-test-pass-1", register: true },
     });
   });
 

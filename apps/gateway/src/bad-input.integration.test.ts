@@ -46,8 +46,8 @@ async function raw(headers: Record<string, string> = {}): Promise<RawSocket> {
 /** A raw socket logged in as a fresh user (logging in as ann or bob would replace their sessions). */
 async function loggedIn(): Promise<RawSocket & { userId: string }> {
   const userName = `raw-${Math.random().toString(36).slice(2, 8)}`;
-  await ann.api.register(userName, "password1");
-  const { token, userId } = await ann.api.login(userName, "password1");
+  await ann.api.register(userName, "cim-test-pass-1");
+  const { token, userId } = await ann.api.login(userName, "cim-test-pass-1");
   const socket = await raw();
   socket.ws.send(encodeFrame({ kind: "login", body: { token } }));
   await waitUntil(() => socket.frames.some((f) => f.kind === "loginAck"), 5_000, "LoginAck");
@@ -94,7 +94,7 @@ describe("bad input on the gateway", () => {
   });
 
   it("a forged token is refused with an Error and 4401", async () => {
-    const { token } = await new TokenSigner("someone-elses-secret-123", 60).sign({ userId: ann.session!.userId, userName: "ann" });
+    const { token } = await new TokenSigner("someone-elses-secret-0123456789abcdef", 60).sign({ userId: ann.session!.userId, userName: "ann" });
     const socket = await raw();
     socket.ws.send(encodeFrame({ kind: "login", body: { token } }));
     expect((await socket.closed).code).toBe(4401);
@@ -193,11 +193,11 @@ describe("bad input on route", () => {
 
   it("locks a name after 10 failed logins with 429, and only that name", async () => {
     const name = `guess-${Date.now()}`;
-    await ann.api.register(name, "password1");
+    await ann.api.register(name, "cim-test-pass-1");
     for (let i = 0; i < 10; i++) await expect(ann.api.login(name, `wrong${i}`)).rejects.toMatchObject({ status: 401 });
-    await expect(ann.api.login(name, "password1")).rejects.toMatchObject({ status: 429, code: "rate_limited", message: expect.stringMatching(/try again in \d+ s/) });
+    await expect(ann.api.login(name, "cim-test-pass-1")).rejects.toMatchObject({ status: 429, code: "rate_limited", message: expect.stringMatching(/try again in \d+ s/) });
     const other = `other-${Date.now()}`;
-    await ann.api.register(other, "password1");
-    await expect(ann.api.login(other, "password1")).resolves.toMatchObject({ userName: other });
+    await ann.api.register(other, "cim-test-pass-1");
+    await expect(ann.api.login(other, "cim-test-pass-1")).resolves.toMatchObject({ userName: other });
   });
 });

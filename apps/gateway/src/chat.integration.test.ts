@@ -128,7 +128,7 @@ describe("login policies", () => {
     second.close();
     const again = new (first.constructor as typeof RecordingClient)(cluster.route.url);
     clients.push(again);
-    await again.logIn(name, "password1");
+    await again.logIn(name, "cim-test-pass-1");
     await waitUntil(() => first.state === "closed", 10_000, "the first session to close");
     expect(errors.some((e) => e.code === 4409)).toBe(true);
     expect((await again.online()).filter((u) => u.userName === name)).toHaveLength(1);
@@ -140,10 +140,10 @@ describe("login policies", () => {
       rejectRoute = await startApp("route", { ...cluster.env, CIM_LOGIN_POLICY: "reject" }, "route-reject");
       const first = await user("fay", rejectRoute.url);
       const second = new (first.constructor as typeof RecordingClient)(rejectRoute.url);
-      await expect(second.logIn(first.session!.userName, "password1")).rejects.toMatchObject({ status: 409, code: "already_online" });
+      await expect(second.logIn(first.session!.userName, "cim-test-pass-1")).rejects.toMatchObject({ status: 409, code: "already_online" });
       expect(first.state).toBe("online");
       first.close();
-      await waitUntil(async () => !(await second.api.login(first.session!.userName, "password1").then(() => false, () => true)), 10_000, "login to succeed after logout");
+      await waitUntil(async () => !(await second.api.login(first.session!.userName, "cim-test-pass-1").then(() => false, () => true)), 10_000, "login to succeed after logout");
     } finally {
       await rejectRoute?.stop();
     }

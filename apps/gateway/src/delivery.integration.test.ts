@@ -43,7 +43,7 @@ describe("offline messages", () => {
 
     const back = new RecordingClient(cluster.route.url);
     clients.push(back);
-    await back.logIn(userName, "password1");
+    await back.logIn(userName, "cim-test-pass-1");
     await waitUntil(() => back.messages.length >= 100, 10_000, "100 offline messages");
     expect(back.texts()).toEqual(acks.map((_, i) => `offline ${i}`));
     expect(back.messages.map((m) => m.msgId)).toEqual(acks.map((a) => a.msgId));
@@ -53,7 +53,7 @@ describe("offline messages", () => {
     back.close();
     const again = new RecordingClient(cluster.route.url);
     clients.push(again);
-    await again.logIn(userName, "password1");
+    await again.logIn(userName, "cim-test-pass-1");
     await sender.send({ to: awayId, text: "fresh one" });
     await again.waitForText("fresh one");
     expect(again.texts()).toEqual(["fresh one"]);
@@ -73,7 +73,7 @@ describe("recovery", () => {
     const resumed = new RecordingClient(cluster.route.url);
     clients.push(resumed);
     resumed.cursors = cursors;
-    await resumed.logIn(name, "password1");
+    await resumed.logIn(name, "cim-test-pass-1");
     await talker.send({ text: "live after" });
     await resumed.waitForText("live after").catch((error: Error) => {
       // Says what the client did see, for a failure that only shows under load.
@@ -96,7 +96,7 @@ describe("recovery", () => {
     const gaps: string[] = [];
     resumed.onGap((g) => gaps.push(g.message));
     resumed.cursors = cursors;
-    await resumed.logIn(name, "password1");
+    await resumed.logIn(name, "cim-test-pass-1");
     await waitUntil(() => gaps.length > 0, 10_000, "a history_trimmed notice");
     expect(gaps[0]).toMatch(/trimmed/);
     const page = await resumed.history({ limit: 5 });
@@ -125,9 +125,9 @@ describe("ZooKeeper faults", () => {
     expect(gwA.process.output()).toMatch(/ZooKeeper expired/);
 
     const name = `zk-${Date.now()}`;
-    await api().register(name, "password1");
+    await api().register(name, "cim-test-pass-1");
     const gateways = new Set<string>();
-    for (let i = 0; i < 4; i++) gateways.add((await api().login(name, "password1")).gateway.id);
+    for (let i = 0; i < 4; i++) gateways.add((await api().login(name, "cim-test-pass-1")).gateway.id);
     expect(gateways).toEqual(new Set(["gw-a", "gw-b"]));
 
     // Sessions that lived through the expiry are routed again.
@@ -153,8 +153,8 @@ describe("backpressure", () => {
     clients.push(flooder, reader);
     const api = new RouteApi(bp.route.url);
     const slowName = `slow-${Date.now()}`;
-    await api.register(slowName, "password1");
-    const login = await api.login(slowName, "password1");
+    await api.register(slowName, "cim-test-pass-1");
+    const login = await api.login(slowName, "cim-test-pass-1");
     const slow = new WebSocket(login.gateway.wsUrl);
     await new Promise((resolve) => slow.once("open", resolve));
     slow.send(encodeFrame({ kind: "login", body: { token: login.token } }));

@@ -42,9 +42,9 @@ describe("a gateway killed with SIGKILL", () => {
 
     // A session that will not reconnect: its route and online entry must be cleaned up by the system.
     const ghostName = `ghost-${Date.now()}`;
-    const { userId: ghostId } = await api.register(ghostName, "password1");
-    let ghostLogin = await api.login(ghostName, "password1");
-    while (ghostLogin.gateway.id !== "gw-a") ghostLogin = await api.login(ghostName, "password1");
+    const { userId: ghostId } = await api.register(ghostName, "cim-test-pass-1");
+    let ghostLogin = await api.login(ghostName, "cim-test-pass-1");
+    while (ghostLogin.gateway.id !== "gw-a") ghostLogin = await api.login(ghostName, "cim-test-pass-1");
     const ghost = new WebSocket(ghostLogin.gateway.wsUrl);
     await new Promise((resolve) => ghost.once("open", resolve));
     ghost.send(encodeFrame({ kind: "login", body: { token: ghostLogin.token } }));
@@ -63,7 +63,7 @@ describe("a gateway killed with SIGKILL", () => {
     for (const u of users.filter((x) => x !== stayer)) await u.waitForText("group after failover");
 
     await waitUntil(async () => !(await liveGateways()).includes("gw-a"), 30_000, "ZooKeeper to drop gw-a");
-    for (let i = 0; i < 4; i++) expect((await api.login(users[i]!.session!.userName, "password1")).gateway.id).toBe("gw-b");
+    for (let i = 0; i < 4; i++) expect((await api.login(users[i]!.session!.userName, "cim-test-pass-1")).gateway.id).toBe("gw-b");
 
     await waitUntil(async () => (await redis.get(`cim-route:${ghostId}`)) === null, 30_000, "the ghost's route to be removed");
     const online = (await stayer.online()).map((u) => u.userId);
@@ -78,8 +78,8 @@ describe("a gateway killed with SIGKILL", () => {
     await waitUntil(async () => (await liveGateways()).includes("gw-a"), 10_000, "gw-a to re-register");
     const ids = new Set<string>();
     const name = `eve-${Date.now()}`;
-    await api.register(name, "password1");
-    for (let i = 0; i < 4; i++) ids.add((await api.login(name, "password1")).gateway.id);
+    await api.register(name, "cim-test-pass-1");
+    for (let i = 0; i < 4; i++) ids.add((await api.login(name, "cim-test-pass-1")).gateway.id);
     expect(ids).toEqual(new Set(["gw-a", "gw-b"]));
   });
 
@@ -90,9 +90,9 @@ describe("a gateway killed with SIGKILL", () => {
     const leaving = cluster.gateways[leavingId === "gw-a" ? 0 : 1]!;
 
     const rawName = `raw-${Date.now()}`;
-    const { userId: rawId } = await api.register(rawName, "password1");
-    let rawLogin = await api.login(rawName, "password1");
-    while (rawLogin.gateway.id !== leavingId) rawLogin = await api.login(rawName, "password1");
+    const { userId: rawId } = await api.register(rawName, "cim-test-pass-1");
+    let rawLogin = await api.login(rawName, "cim-test-pass-1");
+    while (rawLogin.gateway.id !== leavingId) rawLogin = await api.login(rawName, "cim-test-pass-1");
     const raw = new WebSocket(rawLogin.gateway.wsUrl);
     const closed = new Promise<number>((resolve) => raw.on("close", (code) => resolve(code)));
     await new Promise((resolve) => raw.once("open", resolve));

@@ -34,9 +34,9 @@ function mutate(bytes: Uint8Array): Uint8Array {
 beforeAll(async () => {
   cluster = await startCluster({ gateways: 1, gatewayEnv: { CIM_RATE_PER_SEC: "100000", CIM_RATE_BURST: "100000", CIM_LOGIN_TIMEOUT_MS: "2000" } });
   api = new RouteApi(cluster.route.url);
-  await api.register("fuzzer", "password1");
-  await api.register("peer", "password1");
-  ({ token, gateway: { wsUrl } } = await api.login("fuzzer", "password1"));
+  await api.register("fuzzer", "cim-test-pass-1");
+  await api.register("peer", "cim-test-pass-1");
+  ({ token, gateway: { wsUrl } } = await api.login("fuzzer", "cim-test-pass-1"));
 });
 afterAll(async () => {
   await cluster?.stop();
@@ -102,7 +102,7 @@ describe("gateway fuzz", () => {
 describe("route fuzz", () => {
   it("answers 2,000 random and mutated requests with 2xx/4xx JSON, never 5xx", async () => {
     const validBodies = [
-      { userName: "ann", password: "secret12" },
+      { userName: "ann", password: "cim-test-pass-12" },
       { to: "2", text: "hi" },
       { text: "group" },
       { avoid: "gw-a" },

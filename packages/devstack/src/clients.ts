@@ -36,7 +36,7 @@ export class RecordingClient extends CimClient {
 export async function newUser(routeUrl: string, name: string, options: Partial<CimClientOptions> = {}): Promise<RecordingClient> {
   const client = new RecordingClient(routeUrl, options);
   const userName = `${name}-${Math.random().toString(36).slice(2, 8)}`;
-  await client.register(userName, "password1");
-  await client.logIn(userName, "password1");
+  await client.register(userName, "cim-test-pass-1");
+  await client.logIn(userName, "cim-test-pass-1");
   return client;
 }

@@ -2,7 +2,7 @@
 import { startApp, type AppProcess } from "./apps.js";
 import { startRedis, startZookeeper, type Service } from "./services.js";
 
-export const TEST_TOKEN_SECRET = "cim-devstack-secret-0123456789";
+export const TEST_TOKEN_SECRET = "cim-devstack-secret-0123456789abcdef-test";
 export const TEST_ADMIN_TOKEN = "cim-devstack-admin-token";
 
 export interface ClusterOptions {

@@ -22,6 +22,10 @@ export const SessionClose = {
   TooLarge: 1009,
   /** The gateway is shutting down; reconnect through route. */
   GoingAway: 1001,
+  /** The session's token expired while connected: refresh it through route (`/api/reconnect`) and log in again. */
+  TokenExpired: 4440,
+  /** The login was revoked (logout elsewhere): do not reconnect. */
+  Revoked: 4401,
 } as const;
 
 /** Close codes after which a client must not reconnect on its own. */
@@ -41,6 +45,10 @@ export const ErrorCode = {
   HistoryTrimmed: "history_trimmed",
   PayloadTooLarge: "payload_too_large",
   RateLimited: "rate_limited",
+  /** A JSON endpoint got a body that is not `application/json`. */
+  UnsupportedMediaType: "unsupported_media_type",
+  /** A password too short or too common. */
+  WeakPassword: "weak_password",
   Unavailable: "unavailable",
   Internal: "internal",
 } as const;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { TokenError, TokenSigner } from "./index.js";
+import { MIN_SECRET_BYTES, TokenError, TokenSigner } from "./index.js";
 
-const SECRET = "0123456789abcdef-test";
+const SECRET = "0123456789abcdef-0123456789abcdef-test";
 
 describe("TokenSigner", () => {
   it("verifies what it signed", async () => {
@@ -10,14 +10,29 @@ describe("TokenSigner", () => {
     await expect(signer.verify(token)).resolves.toEqual(claims);
   });
 
+  it("refuses a secret shorter than 32 bytes", () => {
+    expect(() => new TokenSigner("x".repeat(MIN_SECRET_BYTES - 1), 60)).toThrow(/at least 32 bytes/);
+    expect(() => new TokenSigner("x".repeat(MIN_SECRET_BYTES), 60)).not.toThrow();
+  });
+
   it("rejects a token signed with another secret", async () => {
-    const { token } = await new TokenSigner("another-secret-123456", 60).sign({ userId: "1", userName: "x" });
+    const { token } = await new TokenSigner("another-secret-0123456789abcdef-xyz", 60).sign({ userId: "1", userName: "x" });
     await expect(new TokenSigner(SECRET, 60).verify(token)).rejects.toMatchObject({ reason: "invalid" });
   });
 
   it("rejects an expired token as expired", async () => {
     const { token } = await new TokenSigner(SECRET, -10).sign({ userId: "1", userName: "x" });
     await expect(new TokenSigner(SECRET, 60).verify(token)).rejects.toEqual(new TokenError("expired"));
+  });
+
+  it("a refreshed token never outlives its login's absolute end", async () => {
+    const signer = new TokenSigner(SECRET, { ttlSeconds: 3600, sessionLifetimeSeconds: 7200 });
+    const first = await signer.sign({ userId: "1", userName: "x" });
+    expect(first.claims.sessionEnd - first.claims.exp).toBeGreaterThanOrEqual(3599);
+    const end = Math.floor(Date.now() / 1000) + 30;
+    const refreshed = await signer.sign({ userId: "1", userName: "x" }, { sessionId: first.claims.sessionId, sessionEnd: end });
+    expect(refreshed.claims).toMatchObject({ sessionId: first.claims.sessionId, exp: end, sessionEnd: end });
+    await expect(signer.verify(refreshed.token)).resolves.toMatchObject({ exp: end, sessionEnd: end });
   });
 
   it("rejects garbage", async () => {

@@ -19,10 +19,10 @@ const Reconnect = z.object({ avoid: z.string().max(64).optional() }).default({})
 export function authRoutes(s: Services) {
   const app = new Hono<AppEnv>();
 
-  async function issue(user: { userId: string; userName: string; sessionId?: string }, avoid?: string) {
+  async function issue(user: { userId: string; userName: string; sessionId?: string; sessionEnd?: number }, avoid?: string) {
     const gateway = await s.picker.pick(s.gateways.list(), { userId: user.userId, avoid });
     if (!gateway) throw new ApiError(503, ErrorCode.NoGateway, "no gateway is available, try again shortly");
-    const { token } = await s.tokens.sign(user, user.sessionId);
+    const { token } = await s.tokens.sign(user, { sessionId: user.sessionId, sessionEnd: user.sessionEnd });
     return { userId: user.userId, userName: user.userName, token, gateway: { id: gateway.id, wsUrl: gateway.wsUrl } };
   }
 
