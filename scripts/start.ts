@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import getPort, { portNumbers } from "get-port";
-import { REPO_ROOT, startApp, startRedis, startZookeeper, type AppProcess, type Service } from "@cim/devstack";
+import { localSecrets, REPO_ROOT, startApp, startRedis, startZookeeper, type AppProcess, type Service } from "@cim/devstack";
 
 process.env.CIM_DEVSTACK_ECHO = "1";
 const runDir = join(REPO_ROOT, ".run");
@@ -24,11 +24,13 @@ async function main(): Promise<void> {
     stops.push(() => zookeeper.stop());
     zkConnect = zookeeper.address;
   }
+  // Random per checkout, kept in .run/secrets.json (0600): a gateway restarted by hand can use the same file.
+  const secrets = localSecrets(join(runDir, "secrets.json"));
   const env = {
     REDIS_URL: redisUrl,
     ZK_CONNECT: zkConnect,
-    CIM_TOKEN_SECRET: process.env.CIM_TOKEN_SECRET ?? "cim-local-secret-change-me-in-production",
-    CIM_ADMIN_TOKEN: process.env.CIM_ADMIN_TOKEN ?? "admin-local-token",
+    CIM_TOKEN_SECRET: process.env.CIM_TOKEN_SECRET ?? secrets.CIM_TOKEN_SECRET,
+    CIM_ADMIN_TOKEN: process.env.CIM_ADMIN_TOKEN ?? secrets.CIM_ADMIN_TOKEN,
   };
   const routePort = await port(Number(process.env.PORT ?? 8080));
   const route: AppProcess = await startApp("route", { ...env, PORT: String(routePort) });
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
   console.log(`
 CIM is running:
   web app        http://127.0.0.1:${routePort}/        (admin dashboard: /admin, token: ${env.CIM_ADMIN_TOKEN})
+  secrets        .run/secrets.json (generated once for this checkout, mode 0600)
   route API      http://127.0.0.1:${routePort}/api
   gateways       ${gateways.map((g) => `ws://127.0.0.1:${g.port}/ws`).join("  ")}
   Redis          ${redisUrl}

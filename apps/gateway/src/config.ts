@@ -1,6 +1,7 @@
 // Gateway configuration: parsed once from the environment with zod; a bad value stops the start.
 import { hostname } from "node:os";
 import { z } from "zod";
+import { adminTokenFrom, tokenSecretFrom } from "@cim/token";
 
 const csv = z.string().transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean));
 
@@ -12,7 +13,6 @@ const schema = z.object({
   REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
   ZK_CONNECT: z.string().default("127.0.0.1:2181"),
   ZK_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
-  CIM_TOKEN_SECRET: z.string().min(16).default("cim-dev-secret-change-me"),
   CIM_ALLOWED_ORIGINS: csv.default(["http://127.0.0.1:8080", "http://localhost:8080", "http://127.0.0.1:5173", "http://localhost:5173"]),
   CIM_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   CIM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(45_000),
@@ -23,10 +23,12 @@ const schema = z.object({
   CIM_RATE_BURST: z.coerce.number().min(1).default(200),
   CIM_STREAM_MAXLEN: z.coerce.number().int().min(100).default(10_000),
   CIM_STREAM_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(0),
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  CIM_METRICS_TOKEN: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-export type GatewayConfig = Readonly<z.infer<typeof schema> & { GATEWAY_ID: string }>;
+export type GatewayConfig = Readonly<z.infer<typeof schema> & { GATEWAY_ID: string; CIM_TOKEN_SECRET: string }>;
 
 /** Parses the environment; throws an error naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -36,5 +38,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     throw new Error(`invalid gateway configuration: ${problems}`);
   }
   const id = parsed.data.GATEWAY_ID ?? `gw-${hostname()}-${parsed.data.PORT}`;
-  return Object.freeze({ ...parsed.data, GATEWAY_ID: id });
+  let secret: string;
+  try {
+    secret = tokenSecretFrom(env);
+  } catch (error) {
+    throw new Error(`invalid gateway configuration: ${(error as Error).message}`);
+  }
+  return Object.freeze({ ...parsed.data, GATEWAY_ID: id, CIM_TOKEN_SECRET: secret });
 }

@@ -35,4 +35,11 @@ describe("docker-compose.yml", () => {
       expect(env.CIM_TOKEN_SECRET).toBeTruthy();
     }
   });
+
+  it("has no default secrets: the token secret and admin token must be given", () => {
+    for (const name of ["route", "gateway-a", "gateway-b"]) {
+      expect(compose.services[name]!.environment!.CIM_TOKEN_SECRET).toMatch(/^\$\{CIM_TOKEN_SECRET:\?.+\}$/);
+    }
+    expect(compose.services.route!.environment!.CIM_ADMIN_TOKEN).toMatch(/^\$\{CIM_ADMIN_TOKEN:\?.+\}$/);
+  });
 });

@@ -4,3 +4,4 @@ export * from "./services.js";
 export * from "./apps.js";
 export * from "./cluster.js";
 export * from "./clients.js";
+export * from "./secrets.js";

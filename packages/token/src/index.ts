@@ -1,5 +1,8 @@
 // Signed, expiring session tokens (HS256 JWT via jose), issued by route and verified by gateways.
 import { jwtVerify, SignJWT, errors } from "jose";
+import { MIN_SECRET_BYTES } from "./secrets.js";
+
+export * from "./secrets.js";
 
 export interface TokenClaims {
   userId: string;
@@ -20,8 +23,6 @@ export class TokenError extends Error {
   }
 }
 
-/** Shortest accepted secret, in bytes (HS256 wants a key as long as its hash). */
-export const MIN_SECRET_BYTES = 32;
 
 const ALG = "HS256";
 const ISSUER = "cim-route";
