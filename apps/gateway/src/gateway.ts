@@ -65,7 +65,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const server = createServer(createHttpHandler(metrics, {
     healthy: () => redis.status === "ready" && subscriber.status === "ready" && zk.state === "connected" && !stopping,
     health: () => ({ gatewayId, redis: redis.status, subscriber: subscriber.status, zookeeper: zk.state, node: registration?.nodePath ?? "", connections: table.socketCount, sessions: table.userCount }),
-  }));
+  }, { metricsToken: config.CIM_METRICS_TOKEN, log }));
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.CIM_MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const allowedOrigins = new Set(config.CIM_ALLOWED_ORIGINS);
 

@@ -1,5 +1,8 @@
 // The gateway's plain HTTP: /healthz and /metrics on the WebSocket port.
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "pino";
+import { ErrorCode } from "@cim/protocol";
 import type { GatewayMetrics } from "./metrics.js";
 
 export interface HealthSource {
@@ -8,7 +11,27 @@ export interface HealthSource {
   healthy: () => boolean;
 }
 
-export function createHttpHandler(metrics: GatewayMetrics, source: HealthSource) {
+export interface HttpOptions {
+  /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
+  log?: Logger;
+}
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+/** True when the request carries the bearer token; compared in constant time (over digests, so lengths leak nothing). */
+function hasBearer(req: IncomingMessage, expected: Buffer): boolean {
+  const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? "");
+  return !!match && timingSafeEqual(digest(match[1]!), expected);
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify({ error: { code, message } }));
+}
+
+export function createHttpHandler(metrics: GatewayMetrics, source: HealthSource, options: HttpOptions = {}) {
+  const metricsDigest = options.metricsToken ? digest(options.metricsToken) : null;
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method === "GET" && path === "/healthz") {
@@ -18,6 +41,11 @@ export function createHttpHandler(metrics: GatewayMetrics, source: HealthSource)
       return;
     }
     if (req.method === "GET" && path === "/metrics") {
+      if (metricsDigest && !hasBearer(req, metricsDigest)) {
+        options.log?.info({ remote: req.socket.remoteAddress }, "/metrics refused: missing or wrong bearer token");
+        sendError(res, 401, ErrorCode.Unauthorized, "GET /metrics needs Authorization: Bearer <CIM_METRICS_TOKEN>", { "www-authenticate": "Bearer" });
+        return;
+      }
       metrics.registry
         .metrics()
         .then((text) => {
@@ -29,7 +57,6 @@ export function createHttpHandler(metrics: GatewayMetrics, source: HealthSource)
         });
       return;
     }
-    res.writeHead(404, { "content-type": "application/json" });
-    res.end(JSON.stringify({ error: { code: "not_found", message: `no route ${req.method} ${path}` } }));
+    sendError(res, 404, ErrorCode.NotFound, `no route ${req.method} ${path}`);
   };
 }
