@@ -1,7 +1,7 @@
 // Bad input closes only the offending socket with the contract's code; the gateway keeps serving others.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { decodeFrame, encodeFrame, type Frame } from "@cim/protocol";
+import { decodeFrame, encodeFrame, SessionClose, type Frame } from "@cim/protocol";
 import { TokenSigner } from "@cim/token";
 import { newUser, startCluster, TEST_TOKEN_SECRET, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
 
@@ -153,6 +153,15 @@ describe("bad input on the gateway", () => {
     for (let i = 0; i < 40; i++) socket.ws.send(encodeFrame({ kind: "send", body: { clientMsgId: `r${i}`, to: bob.session!.userId, text: `flood ${i}` } }));
     expect((await socket.closed).code).toBe(4429);
     await othersStillServed("rate");
+  });
+
+  it("a Ping flood counts in the rate limit: closed with 4429 instead of 20,000 Pongs", async () => {
+    const socket = await loggedIn();
+    const ping = encodeFrame({ kind: "ping", body: { ts: 1 } });
+    for (let i = 0; i < 20_000; i++) socket.ws.send(ping);
+    expect((await socket.closed).code).toBe(SessionClose.RateLimited);
+    expect(socket.frames.filter((f) => f.kind === "pong").length).toBeLessThan(50);
+    await othersStillServed("ping-flood");
   });
 
   it("a logged-in socket that goes silent is closed with 4408", async () => {

@@ -62,7 +62,7 @@ export class FrameHandler {
 
   private async afterLogin(session: Session, frame: Frame): Promise<void> {
     if (!session.isOpen) return;
-    if (frame.kind !== "ping" && !session.limiter.take()) {
+    if (!session.limiter.admit(frame.kind === "ping" ? "ping" : "other")) {
       throw new GatewayError(ErrorCode.RateLimited, "rate limit exceeded", SessionClose.RateLimited);
     }
     switch (frame.kind) {

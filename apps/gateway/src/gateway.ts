@@ -85,7 +85,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   function onConnection(ws: WebSocket, req: IncomingMessage): void {
     const session = new Session(ws, {
-      maxBufferedBytes: config.CIM_MAX_BUFFERED_BYTES, ratePerSec: config.CIM_RATE_PER_SEC, rateBurst: config.CIM_RATE_BURST,
+      maxBufferedBytes: config.CIM_MAX_BUFFERED_BYTES, ratePerSec: config.CIM_RATE_PER_SEC, rateBurst: config.CIM_RATE_BURST, heartbeatMs: config.CIM_HEARTBEAT_MS,
       onSlowConsumer: (slow) => {
         metrics.closes.inc({ code: String(SessionClose.RateLimited) });
         log.warn({ remote: slow.remote, userId: slow.user?.userId, buffered: slow.socket.bufferedAmount }, "closing slow consumer: send buffer over the bound");

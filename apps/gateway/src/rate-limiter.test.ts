@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RateLimiter } from "./rate-limiter.js";
+import { FrameLimiter, RateLimiter } from "./rate-limiter.js";
 
 describe("RateLimiter", () => {
   it("allows the burst, refuses the next, refills at the rate", () => {
@@ -8,5 +8,45 @@ describe("RateLimiter", () => {
     expect([limiter.take(), limiter.take(), limiter.take(), limiter.take()]).toEqual([true, true, true, false]);
     now += 100; // 0.1 s at 10/s: one token
     expect([limiter.take(), limiter.take()]).toEqual([true, false]);
+  });
+});
+
+describe("FrameLimiter", () => {
+  const HEARTBEAT_MS = 15_000;
+
+  it("counts Pings: a flood of them is refused after the burst", () => {
+    let now = 0;
+    const limiter = new FrameLimiter(new RateLimiter(50, 200, () => now), HEARTBEAT_MS / 2, () => now);
+    let admitted = 0;
+    for (let i = 0; i < 20_000; i++) {
+      now += 0.015; // 20,000 in 0.3 s
+      if (limiter.admit("ping")) admitted++;
+    }
+    expect(admitted).toBeLessThan(220); // the burst and what 0.3 s refills at 50/s
+    expect(limiter.admit("ping")).toBe(false);
+  });
+
+  it("never refuses a heartbeat, even when the client spent its whole budget on messages", () => {
+    let now = 0;
+    const limiter = new FrameLimiter(new RateLimiter(1, 1, () => now), HEARTBEAT_MS / 2, () => now);
+    for (let beat = 0; beat < 100; beat++) {
+      while (limiter.admit("other")); // the bucket is empty
+      expect(limiter.admit("ping")).toBe(true);
+      expect(limiter.admit("other")).toBe(false);
+      now += HEARTBEAT_MS;
+    }
+  });
+
+  it("admits a Ping from an empty bucket only at heartbeat pace", () => {
+    let now = 1_000_000;
+    const limiter = new FrameLimiter(new RateLimiter(1, 1, () => now), 7_500, () => now);
+    expect(limiter.admit("other")).toBe(true); // the one token
+    expect(limiter.admit("ping")).toBe(true); // no Ping before: heartbeat pace
+    now += 100; // a tenth of a token
+    expect(limiter.admit("ping")).toBe(false);
+    now += 7_400; // 7.5 s since the last admitted Ping: it takes the refilled token, as any frame does
+    expect(limiter.admit("ping")).toBe(true);
+    expect(limiter.admit("other")).toBe(false);
+    expect(limiter.admit("ping")).toBe(false);
   });
 });

@@ -18,3 +18,21 @@ export class RateLimiter {
     return true;
   }
 }
+
+/**
+ * A session's frame budget: every frame takes a token, Pings included, so a Ping flood is cut off like any
+ * other. A Ping at heartbeat pace (at least `minPingGapMs` after the last admitted one) is admitted even
+ * from an empty bucket, so a client that spent its burst never loses its session to its own heartbeat.
+ */
+export class FrameLimiter {
+  private lastPing = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly bucket: RateLimiter, private readonly minPingGapMs: number, private readonly now: () => number = Date.now) {}
+
+  /** Takes one frame's token; false when the session is over its rate. */
+  admit(kind: "ping" | "other"): boolean {
+    const allowed = this.bucket.take() || (kind === "ping" && this.now() - this.lastPing >= this.minPingGapMs);
+    if (allowed && kind === "ping") this.lastPing = this.now();
+    return allowed;
+  }
+}

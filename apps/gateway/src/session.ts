@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { WebSocket } from "ws";
 import { encodeFrame, SessionClose, type Frame } from "@cim/protocol";
-import { RateLimiter } from "./rate-limiter.js";
+import { FrameLimiter, RateLimiter } from "./rate-limiter.js";
 
 export interface SessionUser {
   userId: string;
@@ -14,6 +14,8 @@ export interface SessionLimits {
   maxBufferedBytes: number;
   ratePerSec: number;
   rateBurst: number;
+  /** The client's heartbeat interval: a Ping at half this pace or slower is never refused. */
+  heartbeatMs: number;
   /** Called once when the session is cut off for reading too slowly. */
   onSlowConsumer?: (session: Session) => void;
 }
@@ -35,13 +37,14 @@ export class Session {
   /** The last private msgId sent to this session; its inbox is read only once `inboxReady`. */
   inboxCursor = "0";
   inboxReady = false;
-  readonly limiter: RateLimiter;
+  /** Every frame after login takes a token from it, Pings included. */
+  readonly limiter: FrameLimiter;
   /** Frames of one session are handled one after another, so its messages keep their order. */
   queue: Promise<void> = Promise.resolve();
   private closing = false;
 
   constructor(readonly socket: WebSocket, private readonly limits: SessionLimits, readonly remote: string) {
-    this.limiter = new RateLimiter(limits.ratePerSec, limits.rateBurst);
+    this.limiter = new FrameLimiter(new RateLimiter(limits.ratePerSec, limits.rateBurst), limits.heartbeatMs / 2);
   }
 
   get isOpen(): boolean {
