@@ -8,7 +8,9 @@ import { routePath } from "hono/route";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { ErrorCode } from "@cim/protocol";
 import type { AppEnv, Services } from "./context.js";
+import { requireMetricsToken } from "./auth.js";
 import { ApiError } from "./errors.js";
+import { securityHeaders } from "./security-headers.js";
 import { adminRoutes } from "./routes/admin-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { chatRoutes } from "./routes/chat-routes.js";
@@ -21,6 +23,7 @@ export interface HealthProbe {
 export function createApp(s: Services, probe: HealthProbe) {
   const app = new Hono<AppEnv>();
 
+  app.use("*", securityHeaders(s.gateways));
   app.use("/api/*", async (c, next) => {
     const end = s.metrics.duration.startTimer();
     await next();
@@ -46,12 +49,12 @@ export function createApp(s: Services, probe: HealthProbe) {
     const healthy = probe.healthy();
     return c.json({ status: healthy ? "ok" : "degraded", ...probe.health() }, healthy ? 200 : 503);
   });
-  app.get("/metrics", async (c) => c.text(await s.metrics.registry.metrics(), 200, { "content-type": s.metrics.registry.contentType }));
+  app.get("/metrics", requireMetricsToken(s.config.CIM_METRICS_TOKEN), async (c) => c.text(await s.metrics.registry.metrics(), 200, { "content-type": s.metrics.registry.contentType }));
 
   mountWebApp(app, s.config.CIM_WEB_DIR, s.log);
 
   app.onError((error, c) => {
-    if (error instanceof ApiError) return c.json({ error: { code: error.code, message: error.message } }, error.status);
+    if (error instanceof ApiError) return c.json({ error: { code: error.code, message: error.message } }, error.status, error.headers);
     if (error instanceof HTTPException) return c.json({ error: { code: ErrorCode.BadRequest, message: error.message } }, error.status);
     s.log.error({ err: error, method: c.req.method, path: c.req.path }, "request failed");
     return c.json({ error: { code: ErrorCode.Internal, message: "internal error" } }, 500);
@@ -67,6 +70,11 @@ function mountWebApp(app: Hono<AppEnv>, dir: string, log: Services["log"]): void
     return;
   }
   const root = relative(process.cwd(), dir) || ".";
+  // Source maps are for developers' machines, never served.
+  app.use("/*", async (c, next) => {
+    if (c.req.path.endsWith(".map")) return c.json({ error: { code: ErrorCode.NotFound, message: "not found" } }, 404);
+    await next();
+  });
   app.use("/*", serveStatic({ root }));
   app.get("/*", serveStatic({ root, path: "index.html" }));
 }

@@ -1,9 +1,11 @@
 // Bearer-token middleware: user tokens for the API, the admin token for /api/admin.
-import { timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import { createMiddleware } from "hono/factory";
 import { ErrorCode } from "@cim/protocol";
 import type { SessionStore } from "@cim/state";
 import { TokenError, type TokenClaims, type TokenSigner } from "@cim/token";
+import type { AbuseGuard } from "./abuse-guard.js";
+import { clientAddress } from "./client-address.js";
 import type { AppEnv } from "./context.js";
 import { ApiError } from "./errors.js";
 
@@ -29,14 +31,37 @@ export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "i
   });
 }
 
-/** Requires the admin token (CIM_ADMIN_TOKEN); without one configured, admin is closed. */
-export function requireAdmin(adminToken: string | undefined) {
+/** Compares two secrets in constant time (lengths may differ). */
+export function sameSecret(given: string, expected: string): boolean {
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/**
+ * Requires the admin token (CIM_ADMIN_TOKEN); without one configured, admin is closed. Wrong tokens are counted
+ * per address by `guard`, which answers 429 past its limit.
+ */
+export function requireAdmin(adminToken: string | undefined, guard: Pick<AbuseGuard, "checkAdmin" | "adminFailed">, trustProxy: boolean) {
   return createMiddleware(async (c, next) => {
-    const token = bearer(c.req.header("authorization"));
     if (!adminToken) throw new ApiError(403, ErrorCode.Forbidden, "admin API disabled: CIM_ADMIN_TOKEN is not set");
-    const given = Buffer.from(token);
-    const expected = Buffer.from(adminToken);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new ApiError(401, ErrorCode.Unauthorized, "bad admin token");
+    const from = clientAddress(c, trustProxy);
+    await guard.checkAdmin(from);
+    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    if (!token || !sameSecret(token, adminToken)) {
+      await guard.adminFailed(from);
+      throw new ApiError(401, ErrorCode.Unauthorized, token ? "bad admin token" : "missing bearer token");
+    }
+    await next();
+  });
+}
+
+/** Requires `Authorization: Bearer <token>` when a metrics token is configured; open otherwise. */
+export function requireMetricsToken(metricsToken: string | undefined) {
+  return createMiddleware(async (c, next) => {
+    if (metricsToken && !sameSecret(bearer(c.req.header("authorization")), metricsToken)) {
+      throw new ApiError(401, ErrorCode.Unauthorized, "bad metrics token");
+    }
     await next();
   });
 }

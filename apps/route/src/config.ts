@@ -2,6 +2,7 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { adminTokenFrom, tokenSecretFrom } from "@cim/token";
+import type { AbuseLimits } from "./abuse-guard.js";
 
 export const STRATEGIES = ["round-robin", "random", "consistent-hash", "least-connections"] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -12,12 +13,29 @@ const schema = z.object({
   REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
   ZK_CONNECT: z.string().default("127.0.0.1:2181"),
   ZK_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
-  CIM_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
+  /** Lifetime of one token; clients refresh it through /api/reconnect before it ends. */
+  CIM_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
+  /** Absolute lifetime of a login: refreshed tokens never go past it; then the user logs in again. */
+  CIM_SESSION_MAX_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
   CIM_ROUTE_STRATEGY: z.enum(STRATEGIES).default("round-robin"),
   CIM_LOGIN_POLICY: z.enum(["replace", "reject"]).default("replace"),
-  /** Failed logins of one name within CIM_LOGIN_LOCK_SECONDS after which its logins get 429 until the window ends. */
+  /** Failed logins of one name from one address before growing delays (5 s, doubling) start. */
   CIM_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
+  /** The longest of those delays. */
   CIM_LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** Failed logins from one address (any names) per window before that address waits for the window's end. */
+  CIM_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
+  CIM_LOGIN_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** Accounts one address may create per window (429 with Retry-After beyond). */
+  CIM_REGISTER_PER_IP: z.coerce.number().int().min(1).default(50),
+  CIM_REGISTER_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** Accounts all addresses together may create per minute. */
+  CIM_REGISTER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Wrong admin tokens from one address per window before 429. */
+  CIM_ADMIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(10),
+  CIM_ADMIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Behind a reverse proxy: take the client address from the last X-Forwarded-For entry. */
+  CIM_TRUST_PROXY: z.enum(["0", "1", "false", "true"]).default("0").transform((v) => v === "1" || v === "true"),
   CIM_WEB_DIR: z.string().default(fileURLToPath(new URL("../../web/dist", import.meta.url))),
   CIM_STREAM_MAXLEN: z.coerce.number().int().min(100).default(10_000),
   CIM_STREAM_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(0),
@@ -45,4 +63,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RouteConfig {
   } catch (error) {
     throw new Error(`invalid route configuration: ${(error as Error).message}`);
   }
+}
+
+/** The abuse limits of a configuration, for AbuseGuard. */
+export function abuseLimits(config: RouteConfig): AbuseLimits {
+  return {
+    loginFreeFailures: config.CIM_LOGIN_MAX_FAILURES,
+    loginMaxDelaySeconds: config.CIM_LOGIN_LOCK_SECONDS,
+    loginFailuresPerAddress: config.CIM_LOGIN_MAX_FAILURES_PER_IP,
+    loginAddressWindowSeconds: config.CIM_LOGIN_IP_WINDOW_SECONDS,
+    registrationsPerAddress: config.CIM_REGISTER_PER_IP,
+    registrationAddressWindowSeconds: config.CIM_REGISTER_IP_WINDOW_SECONDS,
+    registrationsPerMinute: config.CIM_REGISTER_PER_MINUTE,
+    adminFailuresPerAddress: config.CIM_ADMIN_MAX_FAILURES_PER_IP,
+    adminWindowSeconds: config.CIM_ADMIN_WINDOW_SECONDS,
+  };
 }

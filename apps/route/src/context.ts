@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { GatewayInfo } from "@cim/discovery";
 import type { AccountStore, BusPublisher, MessageStore, SessionStore } from "@cim/state";
 import type { TokenClaims, TokenSigner } from "@cim/token";
+import type { AbuseGuard } from "./abuse-guard.js";
 import type { RouteConfig } from "./config.js";
 import type { GatewayPicker } from "./gateway-picker.js";
 import type { RouteMetrics } from "./metrics.js";
@@ -26,6 +27,7 @@ export interface Services {
   bus: BusPublisher;
   metrics: RouteMetrics;
   rate: MessageRate;
+  guard: AbuseGuard;
 }
 
 export type AppEnv = { Variables: { user: TokenClaims } };

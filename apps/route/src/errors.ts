@@ -3,7 +3,10 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 export class ApiError extends Error {
   override readonly name = "ApiError";
-  constructor(readonly status: ContentfulStatusCode, readonly code: string, message: string, options?: { cause?: unknown }) {
+  /** Extra response headers, such as Retry-After of a 429. */
+  readonly headers: Record<string, string>;
+  constructor(readonly status: ContentfulStatusCode, readonly code: string, message: string, options?: { cause?: unknown; headers?: Record<string, string> }) {
     super(message, options);
+    this.headers = options?.headers ?? {};
   }
 }

@@ -2,13 +2,10 @@
 import { serve } from "@hono/node-server";
 import { pino } from "pino";
 import { GatewayDirectory, ZkSession } from "@cim/discovery";
-import { AccountStore, BusPublisher, createRedis, MessageStore, SessionStore } from "@cim/state";
-import { TokenSigner } from "@cim/token";
+import { createRedis } from "@cim/state";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
-import { createPicker } from "./gateway-picker.js";
-import { MessageRate } from "./message-rate.js";
-import { createMetrics } from "./metrics.js";
+import { createServices } from "./services.js";
 
 // tsx turns source maps on; an Error's stack then costs a source-map lookup, which a burst of failed
 // writes to closing sockets turns into seconds of CPU. Logs keep the compiled positions.
@@ -33,15 +30,11 @@ const zk = new ZkSession(config.ZK_CONNECT, {
   sessionTimeoutMs: config.ZK_SESSION_TIMEOUT_MS,
   onState: (state, { sessionId }) => log[state === "connected" ? "info" : "warn"]({ state, sessionId }, `ZooKeeper ${state}`),
 });
-const sessions = new SessionStore(redis);
-const bus = new BusPublisher(redis, sessions);
-const messages = new MessageStore(redis, { maxLenPerStream: config.CIM_STREAM_MAXLEN, maxAgeSeconds: config.CIM_STREAM_MAX_AGE_SECONDS });
-
 // A gateway that vanished from ZooKeeper (crash, kill -9, partition) leaves routes behind: release them.
 async function releaseGoneGateway(gatewayId: string): Promise<void> {
   const released = await sessions.releaseGateway(gatewayId);
   if (released.length) log.info({ gatewayId, users: released.length }, "released the users of a gone gateway");
-  const names = await new AccountStore(redis).names(released);
+  const names = await services.accounts.names(released);
   for (const [i, userId] of released.entries()) await bus.toAll({ type: "presence", userId, userName: names[i] ?? "", online: false });
 }
 
@@ -53,20 +46,12 @@ const directory = new GatewayDirectory(zk, {
   onError: (error) => log.warn({ err: error.message }, "ZooKeeper watch failed, retrying"),
 });
 
-const metrics = createMetrics();
-const rate = new MessageRate(() => messages.count());
-const app = createApp(
-  {
-    config, log, gateways: directory, metrics, rate, sessions, messages, bus,
-    picker: createPicker(config.CIM_ROUTE_STRATEGY, (ids) => sessions.connections(ids)),
-    tokens: new TokenSigner(config.CIM_TOKEN_SECRET, config.CIM_TOKEN_TTL_SECONDS),
-    accounts: new AccountStore(redis),
-  },
-  {
-    healthy: () => redis.status === "ready" && zk.state === "connected",
-    health: () => ({ redis: redis.status, zookeeper: zk.state, gateways: directory.list().length }),
-  },
-);
+const services = createServices({ config, log, redis, gateways: directory });
+const { sessions, bus, rate } = services;
+const app = createApp(services, {
+  healthy: () => redis.status === "ready" && zk.state === "connected",
+  health: () => ({ redis: redis.status, zookeeper: zk.state, gateways: directory.list().length }),
+});
 
 async function main(): Promise<void> {
   await zk.start();

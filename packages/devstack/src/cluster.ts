@@ -37,6 +37,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       CIM_TOKEN_SECRET: TEST_TOKEN_SECRET,
       CIM_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
       ZK_SESSION_TIMEOUT_MS: "6000",
+      // Every test and bench user registers from loopback: one address stands for thousands of people here.
+      CIM_REGISTER_PER_IP: "100000",
+      CIM_REGISTER_PER_MINUTE: "100000",
       ...options.env,
     };
     const gateways: AppProcess[] = [];

@@ -1,9 +1,10 @@
-// Accounts: a hash per user plus the unique name -> id index (the seed's KV + VK).
+// Accounts: a hash per user plus the unique name -> id index (the seed's KV + VK), keyed by a canonical name.
 import type { Redis } from "ioredis";
 import { keys } from "./keys.js";
 
 export interface Account {
   userId: string;
+  /** The name as the user typed it at registration, for display. */
   userName: string;
   passwordHash: string;
   createdAt: number;
@@ -12,18 +13,23 @@ export interface Account {
 export class AccountStore {
   constructor(private readonly redis: Redis) {}
 
-  /** Creates an account; returns null when the name is taken. */
-  async create(userName: string, passwordHash: string): Promise<Account | null> {
+  /**
+   * Creates an account; returns null when the name is taken. `nameKey` is the canonical form of the name that
+   * makes names unique (look-alikes share one), `userName` what is displayed.
+   */
+  async create(userName: string, nameKey: string, passwordHash: string): Promise<Account | null> {
+    if (await this.redis.exists(keys.accountName(userName))) return null; // taken before canonical keys existed
     const userId = String(await this.redis.incr(keys.accountSeq));
-    const claimed = await this.redis.set(keys.accountName(userName), userId, "NX");
+    const claimed = await this.redis.set(keys.accountName(nameKey), userId, "NX");
     if (claimed !== "OK") return null;
     const createdAt = Date.now();
     await this.redis.hset(keys.account(userId), { userName, passwordHash, createdAt: String(createdAt) });
     return { userId, userName, passwordHash, createdAt };
   }
 
-  async byName(userName: string): Promise<Account | null> {
-    const userId = await this.redis.get(keys.accountName(userName));
+  /** The account of a canonical name; `typed` also finds accounts registered before names were canonical. */
+  async byName(nameKey: string, typed: string = nameKey): Promise<Account | null> {
+    const userId = (await this.redis.get(keys.accountName(nameKey))) ?? (typed !== nameKey ? await this.redis.get(keys.accountName(typed)) : null);
     return userId ? this.byId(userId) : null;
   }
 
@@ -33,17 +39,9 @@ export class AccountStore {
     return { userId, userName: fields.userName, passwordHash: fields.passwordHash, createdAt: Number(fields.createdAt) };
   }
 
-  /** Seconds a name is still locked after `maxFailures` failed logins in the window; 0 when it is not. */
-  async lockedFor(userName: string, maxFailures: number): Promise<number> {
-    const key = keys.loginFailures(userName);
-    const [failures, ttl] = await Promise.all([this.redis.get(key), this.redis.ttl(key)]);
-    return Number(failures ?? 0) >= maxFailures ? Math.max(1, ttl) : 0;
-  }
-
-  /** Counts a failed login; the window starts at the first failure. */
-  async recordFailure(userName: string, windowSeconds: number): Promise<void> {
-    const key = keys.loginFailures(userName);
-    await this.redis.multi().incr(key).expire(key, windowSeconds, "NX").exec();
+  /** Replaces a password hash (re-hashing with stronger parameters after a good login). */
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.redis.hset(keys.account(userId), "passwordHash", passwordHash);
   }
 
   /** Names of many users at once, in the order given; "" for an unknown id. */

@@ -3,7 +3,8 @@ import { compareIds } from "@cim/protocol";
 
 export const keys = {
   account: (userId: string) => `cim-account:${userId}`,
-  accountName: (userName: string) => `cim-account-name:${userName}`,
+  /** A canonical user name (NFKC, case-folded, look-alikes mapped) -> userId. */
+  accountName: (nameKey: string) => `cim-account-name:${nameKey}`,
   accountSeq: "cim-account-seq",
   route: (userId: string) => `cim-route:${userId}`,
   online: "cim-online",
@@ -22,8 +23,8 @@ export const keys = {
   dedupe: (userId: string, clientMsgId: string) => `cim-dedupe:${userId}:${clientMsgId}`,
   /** A logged-out token's session id, kept until the token would have expired. */
   revoked: (sessionId: string) => `cim-revoked:${sessionId}`,
-  /** Failed logins of one user name in the current window. */
-  loginFailures: (userName: string) => `cim-login-failures:${userName}`,
+  /** Prefix of route's rate limiters (rate-limiter-flexible keys, each with its own expiry). */
+  rateLimitPrefix: "cim-rl",
   /** Count of messages accepted, for the admin rate. */
   messageCount: "cim-stats:messages",
 } as const;

@@ -5,7 +5,7 @@ import type { Services } from "../context.js";
 
 export function adminRoutes(s: Services) {
   const app = new Hono();
-  app.use(requireAdmin(s.config.CIM_ADMIN_TOKEN));
+  app.use(requireAdmin(s.config.CIM_ADMIN_TOKEN, s.guard, s.config.CIM_TRUST_PROXY));
 
   app.get("/stats", async (c) => {
     const gateways = s.gateways.list();

@@ -3,21 +3,26 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { ErrorCode } from "@cim/protocol";
 import { requireUser } from "../auth.js";
+import { clientAddress } from "../client-address.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError } from "../errors.js";
-import { hashPassword, verifyPassword } from "../password.js";
+import { checkNewPassword, MAX_PASSWORD_LENGTH } from "../password-policy.js";
+import { hashPassword, needsRehash, verifyNothing, verifyPassword } from "../password.js";
+import { nameKey } from "../user-names.js";
 import { parseJson } from "../validation.js";
 
-const Credentials = z.object({
+const Registration = z.object({
   userName: z.string().trim().min(1, "userName is required").max(32, "userName is at most 32 characters")
     .regex(/^[\p{L}\p{N}_.-]+$/u, "userName may hold letters, digits, _ . - only"),
-  password: z.string().min(6, "password must be at least 6 characters").max(128, "password is at most 128 characters"),
+  // Length and commonness are checked by the password policy, with the weak_password code.
+  password: z.string().max(4 * MAX_PASSWORD_LENGTH, `password is at most ${MAX_PASSWORD_LENGTH} characters`),
 });
-const LoginBody = z.object({ userName: z.string().min(1, "userName is required").max(64), password: z.string().min(1, "password is required").max(128) });
-const Reconnect = z.object({ avoid: z.string().max(64).optional() }).default({});
+const LoginBody = z.object({ userName: z.string().min(1, "userName is required").max(64), password: z.string().min(1, "password is required").max(MAX_PASSWORD_LENGTH) });
+const Reconnect = z.object({ avoid: z.string().max(64).optional() });
 
 export function authRoutes(s: Services) {
   const app = new Hono<AppEnv>();
+  const address = (c: Parameters<typeof clientAddress>[0]) => clientAddress(c, s.config.CIM_TRUST_PROXY);
 
   async function issue(user: { userId: string; userName: string; sessionId?: string; sessionEnd?: number }, avoid?: string) {
     const gateway = await s.picker.pick(s.gateways.list(), { userId: user.userId, avoid });
@@ -27,8 +32,10 @@ export function authRoutes(s: Services) {
   }
 
   app.post("/register", async (c) => {
-    const { userName, password } = await parseJson(c, Credentials);
-    const account = await s.accounts.create(userName, await hashPassword(password));
+    const { userName, password } = await parseJson(c, Registration);
+    checkNewPassword(password, userName);
+    await s.guard.register(address(c));
+    const account = await s.accounts.create(userName, nameKey(userName), await hashPassword(password));
     if (!account) throw new ApiError(409, ErrorCode.NameTaken, `the name ${userName} is taken`);
     s.log.info({ userId: account.userId, userName }, "registered");
     return c.json({ userId: account.userId, userName: account.userName }, 201);
@@ -36,24 +43,32 @@ export function authRoutes(s: Services) {
 
   app.post("/login", async (c) => {
     const { userName, password } = await parseJson(c, LoginBody);
-    // Guessing passwords is slowed per name, before the (deliberately costly) hash is computed.
-    const locked = await s.accounts.lockedFor(userName, s.config.CIM_LOGIN_MAX_FAILURES);
-    if (locked > 0) {
+    const key = nameKey(userName.trim());
+    const from = address(c);
+    // Guessing is slowed per (name, address) and per address, before the (deliberately costly) hash.
+    await s.guard.checkLogin(key, from).catch((error: unknown) => {
       s.metrics.logins.inc({ outcome: "locked" });
-      throw new ApiError(429, ErrorCode.RateLimited, `too many failed logins for ${userName}: try again in ${locked} s`);
-    }
-    const account = await s.accounts.byName(userName);
-    if (!account || !(await verifyPassword(password, account.passwordHash))) {
-      await s.accounts.recordFailure(userName, s.config.CIM_LOGIN_LOCK_SECONDS);
+      throw error;
+    });
+    const account = await s.accounts.byName(key, userName);
+    // An unknown name costs one verification too, so timing does not tell which names exist.
+    const good = account ? await verifyPassword(password, account.passwordHash) : (await verifyNothing(password), false);
+    if (!account || !good) {
+      await s.guard.loginFailed(key, from);
       s.metrics.logins.inc({ outcome: "bad_credentials" });
       throw new ApiError(401, ErrorCode.Unauthorized, "wrong user name or password");
+    }
+    await s.guard.loginSucceeded(key, from);
+    if (needsRehash(account.passwordHash)) {
+      await s.accounts.setPasswordHash(account.userId, await hashPassword(password));
+      s.log.info({ userId: account.userId }, "password re-hashed with Argon2id");
     }
     if (s.config.CIM_LOGIN_POLICY === "reject") {
       const route = await s.sessions.routeOf(account.userId);
       // A route to a gateway that is gone is stale (it is being cleaned up), not a login.
       if (route && s.gateways.has(route)) {
         s.metrics.logins.inc({ outcome: "already_online" });
-        throw new ApiError(409, ErrorCode.AlreadyOnline, `${userName} is already online`);
+        throw new ApiError(409, ErrorCode.AlreadyOnline, `${account.userName} is already online`);
       }
     }
     const answer = await issue(account);
@@ -61,15 +76,16 @@ export function authRoutes(s: Services) {
     return c.json(answer, 200);
   });
 
+  // A fresh token of the same login (never past its absolute end) and a live gateway.
   app.post("/reconnect", requireUser(s.tokens, s.sessions), async (c) => {
-    const { avoid } = await parseJson(c, Reconnect).catch(() => ({ avoid: undefined }));
-    const user = c.get("user");
-    return c.json(await issue(user, avoid), 200);
+    const { avoid } = await parseJson(c, Reconnect, { optional: true });
+    return c.json(await issue(c.get("user"), avoid), 200);
   });
 
   app.post("/logout", requireUser(s.tokens, s.sessions), async (c) => {
     const user = c.get("user");
-    await s.sessions.revoke(user.sessionId, user.exp);
+    // Until the login's absolute end: no token refreshed from it may work again.
+    await s.sessions.revoke(user.sessionId, user.sessionEnd);
     const gatewayId = await s.sessions.routeOf(user.userId);
     if (gatewayId) {
       await s.bus.toGateway(gatewayId, { type: "kick", userId: user.userId, keepConnection: "" });

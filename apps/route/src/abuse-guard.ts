@@ -1,0 +1,119 @@
+// Throttles guessing and floods on Redis (rate-limiter-flexible): logins by (name, address) with growing
+// delays and by address, registrations by address and overall, wrong admin tokens by address.
+import type { Redis } from "ioredis";
+import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { ErrorCode } from "@cim/protocol";
+import { keys } from "@cim/state";
+import { ApiError } from "./errors.js";
+
+export interface AbuseLimits {
+  /** Failed logins of one name from one address before delays start. */
+  loginFreeFailures: number;
+  /** The longest delay between two login attempts of one name from one address, seconds. */
+  loginMaxDelaySeconds: number;
+  /** Failed logins from one address (any names) per window before the address waits for the window's end. */
+  loginFailuresPerAddress: number;
+  loginAddressWindowSeconds: number;
+  /** Accounts one address may create per window, and all addresses together per minute. */
+  registrationsPerAddress: number;
+  registrationAddressWindowSeconds: number;
+  registrationsPerMinute: number;
+  /** Wrong admin tokens from one address per window before it gets 429. */
+  adminFailuresPerAddress: number;
+  adminWindowSeconds: number;
+}
+
+/** The first delay after the free failures; each further failure doubles it, up to loginMaxDelaySeconds. */
+const FIRST_DELAY_S = 5;
+/** How long a run of failures of one name from one address is remembered. */
+const FAILURE_MEMORY_S = 24 * 3600;
+
+/** A 429 with the seconds to wait, carried to the Retry-After header. */
+export function rateLimited(message: string, retryAfterSeconds: number): ApiError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new ApiError(429, ErrorCode.RateLimited, `${message}: try again in ${seconds} s`, { headers: { "Retry-After": String(seconds) } });
+}
+
+export class AbuseGuard {
+  private readonly failuresByNameAddress: RateLimiterRedis;
+  private readonly delayByNameAddress: RateLimiterRedis;
+  private readonly failuresByAddress: RateLimiterRedis;
+  private readonly registrationsByAddress: RateLimiterRedis;
+  private readonly registrationsOverall: RateLimiterRedis;
+  private readonly adminFailuresByAddress: RateLimiterRedis;
+
+  constructor(redis: Redis, private readonly limits: AbuseLimits) {
+    const limiter = (name: string, points: number, duration: number, blockDuration = 0) =>
+      new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keys.rateLimitPrefix}:${name}`, points, duration, blockDuration });
+    // A counter, never exhausted: its count says how long the next delay is.
+    this.failuresByNameAddress = limiter("login-fail", Number.MAX_SAFE_INTEGER, FAILURE_MEMORY_S);
+    // Only ever blocked (for the current delay) and read.
+    this.delayByNameAddress = limiter("login-delay", 1, 1);
+    this.failuresByAddress = limiter("login-addr", limits.loginFailuresPerAddress, limits.loginAddressWindowSeconds, limits.loginAddressWindowSeconds);
+    this.registrationsByAddress = limiter("register-addr", limits.registrationsPerAddress, limits.registrationAddressWindowSeconds);
+    this.registrationsOverall = limiter("register-all", limits.registrationsPerMinute, 60);
+    this.adminFailuresByAddress = limiter("admin-addr", limits.adminFailuresPerAddress, limits.adminWindowSeconds, limits.adminWindowSeconds);
+  }
+
+  /** Throws 429 while this name may not be tried from this address, or this address may not log in. */
+  async checkLogin(nameKey: string, address: string): Promise<void> {
+    const [delay, byAddress] = await Promise.all([this.delayByNameAddress.get(pair(nameKey, address)), this.failuresByAddress.get(address)]);
+    if (byAddress && byAddress.consumedPoints >= this.limits.loginFailuresPerAddress) {
+      throw rateLimited("too many failed logins from your address", byAddress.msBeforeNext / 1000);
+    }
+    if (delay && delay.consumedPoints > 1) throw rateLimited("too many failed logins for this name", delay.msBeforeNext / 1000);
+  }
+
+  /** Counts a failed login; past the free failures, the pair waits a delay that doubles each time. */
+  async loginFailed(nameKey: string, address: string): Promise<void> {
+    const key = pair(nameKey, address);
+    const [failures] = await Promise.all([this.failuresByNameAddress.penalty(key, 1), swallowLimit(this.failuresByAddress.consume(address))]);
+    const over = failures.consumedPoints - this.limits.loginFreeFailures;
+    if (over >= 0) await this.delayByNameAddress.block(key, Math.min(this.limits.loginMaxDelaySeconds, FIRST_DELAY_S * 2 ** Math.min(over, 20)));
+  }
+
+  /** A good login forgets the failures of this name from this address. */
+  async loginSucceeded(nameKey: string, address: string): Promise<void> {
+    const key = pair(nameKey, address);
+    await Promise.all([this.failuresByNameAddress.delete(key), this.delayByNameAddress.delete(key)]);
+  }
+
+  /** Counts one registration; throws 429 when the address or everyone together is over the limit. */
+  async register(address: string): Promise<void> {
+    try {
+      await this.registrationsByAddress.consume(address);
+    } catch (error) {
+      throw limitError(error, "too many accounts created from your address");
+    }
+    try {
+      await this.registrationsOverall.consume("all");
+    } catch (error) {
+      throw limitError(error, "too many accounts are being created right now");
+    }
+  }
+
+  /** Throws 429 while an address that sent too many wrong admin tokens waits. */
+  async checkAdmin(address: string): Promise<void> {
+    const res = await this.adminFailuresByAddress.get(address);
+    if (res && res.consumedPoints >= this.limits.adminFailuresPerAddress) throw rateLimited("too many wrong admin tokens", res.msBeforeNext / 1000);
+  }
+
+  async adminFailed(address: string): Promise<void> {
+    await swallowLimit(this.adminFailuresByAddress.consume(address));
+  }
+}
+
+function pair(nameKey: string, address: string): string {
+  return `${address}|${nameKey}`;
+}
+
+/** consume() rejects with a RateLimiterRes when over the limit: that is the count we wanted, not a failure. */
+async function swallowLimit(consumed: Promise<RateLimiterRes>): Promise<void> {
+  await consumed.catch((error: unknown) => {
+    if (!(error instanceof RateLimiterRes)) throw error;
+  });
+}
+
+function limitError(error: unknown, message: string): unknown {
+  return error instanceof RateLimiterRes ? rateLimited(message, error.msBeforeNext / 1000) : error;
+}

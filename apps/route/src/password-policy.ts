@@ -1,0 +1,25 @@
+// What a new password must be (OWASP ASVS 2.1): 8 to 128 characters, not a common password, not the name.
+import { dictionary } from "@zxcvbn-ts/language-common";
+import { ErrorCode } from "@cim/protocol";
+import { ApiError } from "./errors.js";
+
+export const MIN_PASSWORD_LENGTH = 8;
+export const MAX_PASSWORD_LENGTH = 128;
+
+// zxcvbn-ts's list of the most common passwords (about 49,000), kept with the package.
+const common = new Set((dictionary as Record<string, string[]>)["passwords-common"] ?? []);
+if (common.size === 0) throw new Error("the common-password list of @zxcvbn-ts/language-common is missing");
+
+/** Throws a 400 `weak_password` that says why, or returns. Length counts code points. */
+export function checkNewPassword(password: string, userName: string): void {
+  const length = [...password].length;
+  if (length < MIN_PASSWORD_LENGTH) throw weak(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (length > MAX_PASSWORD_LENGTH) throw weak(`password is at most ${MAX_PASSWORD_LENGTH} characters`);
+  const lower = password.toLowerCase();
+  if (common.has(lower)) throw weak("this password is one of the most common ones: choose another");
+  if (lower === userName.toLowerCase()) throw weak("password must not be the user name");
+}
+
+function weak(message: string): ApiError {
+  return new ApiError(400, ErrorCode.WeakPassword, message);
+}

@@ -1,0 +1,182 @@
+// Route's defences, through app.request() on real Redis and ZooKeeper: each test is an attack that used to work.
+import { randomBytes, scryptSync } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { keys } from "@cim/state";
+import { nameKey } from "./user-names.js";
+import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
+
+const PASSWORD = "cim-test-pass-1";
+let h: RouteHarness;
+let seq = 0;
+const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${seq++}`;
+
+beforeAll(async () => {
+  h = await startRouteHarness({
+    CIM_TOKEN_TTL_SECONDS: "120", CIM_SESSION_MAX_SECONDS: "7200", CIM_METRICS_TOKEN: "metrics-token-0123456789",
+    CIM_REGISTER_PER_IP: "4", CIM_LOGIN_MAX_FAILURES_PER_IP: "30", CIM_ADMIN_MAX_FAILURES_PER_IP: "5",
+  });
+});
+afterAll(async () => h?.stop());
+
+async function json(res: Response): Promise<{ error: { code: string; message: string } } & Record<string, unknown>> {
+  return (await res.json()) as { error: { code: string; message: string } } & Record<string, unknown>;
+}
+
+async function register(userName: string, from: string, password = PASSWORD): Promise<Response> {
+  return h.call("POST", "/api/register", { body: { userName, password }, from });
+}
+
+async function login(userName: string, password: string, from: string): Promise<Response> {
+  return h.call("POST", "/api/login", { body: { userName, password }, from });
+}
+
+describe("passwords", () => {
+  it("refuses short and common passwords with weak_password", async () => {
+    for (const password of ["abc1234", "password1", "12345678", "qwertyuiop"]) {
+      const res = await register(unique("weak"), "10.1.0.1", password);
+      expect(res.status).toBe(400);
+      expect((await json(res)).error.code).toBe("weak_password");
+    }
+  });
+
+  it("re-hashes a seed-era scrypt hash with Argon2id at the next good login", async () => {
+    const salt = randomBytes(16);
+    const legacy = `scrypt$16384$8$1$${salt.toString("base64")}$${scryptSync(PASSWORD, salt, 32, { N: 16_384, r: 8, p: 1 }).toString("base64")}`;
+    await h.redis.set(keys.accountName("oldtimer"), "900001");
+    await h.redis.hset(keys.account("900001"), { userName: "oldtimer", passwordHash: legacy, createdAt: "1" });
+    expect((await login("oldtimer", PASSWORD, "10.1.0.2")).status).toBe(200);
+    expect(await h.redis.hget(keys.account("900001"), "passwordHash")).toMatch(/^\$argon2id\$/);
+    expect((await login("oldtimer", PASSWORD, "10.1.0.2")).status).toBe(200);
+  });
+});
+
+describe("user names", () => {
+  it("treats case, fullwidth and Cyrillic look-alikes as one name, shown as typed", async () => {
+    const base = unique("lice");
+    expect((await register(`A${base}`, "10.2.0.1")).status).toBe(201);
+    for (const lookAlike of [`a${base}`, `\u0430${base}`, `\uff41${base}`]) {
+      const res = await register(lookAlike, "10.2.0.2");
+      expect(res.status).toBe(409);
+      expect((await json(res)).error.code).toBe("name_taken");
+    }
+    const res = await login(`a${base}`, PASSWORD, "10.2.0.3");
+    expect(res.status).toBe(200);
+    expect((await json(res)).userName).toBe(`A${base}`);
+  });
+});
+
+describe("login guessing", () => {
+  it("slows guesses of a name from one address, never the owner logging in from elsewhere", async () => {
+    const name = unique("victim");
+    await register(name, "10.3.0.1");
+    for (let i = 0; i < 10; i++) expect((await login(name, `wrong-guess-${i}`, "10.3.6.6")).status).toBe(401);
+    const locked = await login(name, PASSWORD, "10.3.6.6");
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await json(locked)).error.code).toBe("rate_limited");
+    expect((await login(name, PASSWORD, "10.3.0.2")).status).toBe(200);
+  });
+
+  it("a delay grows with every further failure", async () => {
+    const name = unique("growing");
+    await register(name, "10.4.0.1");
+    for (let i = 0; i < 10; i++) await login(name, `wrong-${i}`, "10.4.6.6");
+    const first = Number((await login(name, PASSWORD, "10.4.6.6")).headers.get("retry-after"));
+    // An attacker waiting out the delay gets a longer one after the next miss.
+    await h.redis.del(`${keys.rateLimitPrefix}:login-delay:10.4.6.6|${nameKey(name)}`);
+    await login(name, "wrong-again", "10.4.6.6");
+    const second = Number((await login(name, PASSWORD, "10.4.6.6")).headers.get("retry-after"));
+    expect(second).toBeGreaterThan(first);
+  });
+
+  it("an address that fails on many names is stopped for all of them", async () => {
+    const names = Array.from({ length: 30 }, () => unique("spray"));
+    await register(names[0]!, "10.5.0.1");
+    for (const name of names) await login(name, "spray-password-1", "10.5.6.6");
+    expect((await login(names[0]!, PASSWORD, "10.5.6.6")).status).toBe(429);
+    expect((await login(names[0]!, PASSWORD, "10.5.0.2")).status).toBe(200);
+  });
+});
+
+describe("cross-site requests", () => {
+  it("answers 415 to bodies that are not application/json, before reading them", async () => {
+    const name = unique("csrf");
+    await register(name, "10.6.0.1");
+    const body = JSON.stringify({ userName: name, password: PASSWORD });
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
+      for (const path of ["/api/login", "/api/register"]) {
+        const res = await h.call("POST", path, { body, headers: { "content-type": type }, from: "10.6.0.2" });
+        expect(res.status).toBe(415);
+        expect((await json(res)).error.code).toBe("unsupported_media_type");
+      }
+    }
+    expect((await h.call("POST", "/api/login", { body, headers: { "content-type": "application/json; charset=utf-8" }, from: "10.6.0.2" })).status).toBe(200);
+  });
+});
+
+describe("registration flood", () => {
+  it("limits accounts per address with 429 and Retry-After; other addresses go on", async () => {
+    for (let i = 0; i < 4; i++) expect((await register(unique("flood"), "10.7.6.6")).status).toBe(201);
+    const res = await register(unique("flood"), "10.7.6.6");
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await register(unique("calm"), "10.7.0.1")).status).toBe(201);
+  });
+});
+
+describe("sessions", () => {
+  it("a refreshed token keeps the login's absolute end, and logout outlives every token of it", async () => {
+    const name = unique("stolen");
+    await register(name, "10.8.0.1");
+    const first = (await json(await login(name, PASSWORD, "10.8.0.1"))) as unknown as { token: string };
+    const refreshed = (await json(await h.call("POST", "/api/reconnect", { token: first.token }))) as unknown as { token: string };
+    const a = await h.services.tokens.verify(first.token);
+    const b = await h.services.tokens.verify(refreshed.token);
+    expect(b.sessionId).toBe(a.sessionId);
+    expect(b.sessionEnd).toBe(a.sessionEnd);
+    expect(b.exp).toBeLessThanOrEqual(b.sessionEnd);
+    expect((await h.call("POST", "/api/logout", { token: first.token })).status).toBe(204);
+    expect((await h.call("POST", "/api/reconnect", { token: refreshed.token })).status).toBe(401);
+    // Revoked until the login's end (2 h), not just until this token's expiry (2 min).
+    expect(await h.redis.ttl(keys.revoked(a.sessionId))).toBeGreaterThan(3600);
+  });
+
+  it("reconnect without a body still works (old clients)", async () => {
+    const name = unique("oldclient");
+    await register(name, "10.8.0.2");
+    const { token } = (await json(await login(name, PASSWORD, "10.8.0.2"))) as unknown as { token: string };
+    const res = await h.call("POST", "/api/reconnect", { token });
+    expect(res.status).toBe(200);
+    expect(((await json(res)) as unknown as { gateway: { id: string } }).gateway.id).toBe(HARNESS_GATEWAY.id);
+  });
+});
+
+describe("headers and endpoints", () => {
+  it("serves the web app with a strict CSP naming the live gateways, and no source maps", async () => {
+    const res = await h.app.request("/");
+    expect(res.status).toBe(200);
+    const csp = res.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(/connect-src 'self' ws:\/\/127\.0\.0\.1:39999/);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    expect((await h.app.request("/assets/app.js")).status).toBe(200);
+    expect((await h.app.request("/assets/app.js.map")).status).toBe(404);
+    expect((await h.app.request("/api/online")).headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("slows wrong admin tokens per address with 429", async () => {
+    for (let i = 0; i < 5; i++) expect((await h.call("GET", "/api/admin/stats", { token: `wrong-admin-token-${i}`, from: "10.9.6.6" })).status).toBe(401);
+    expect((await h.call("GET", "/api/admin/stats", { token: "wrong-admin-token-x", from: "10.9.6.6" })).status).toBe(429);
+    expect((await h.call("GET", "/api/admin/stats", { token: "cim-devstack-admin-token", from: "10.9.0.1" })).status).toBe(200);
+  });
+
+  it("restricts /metrics to the metrics token when one is set", async () => {
+    expect((await h.app.request("/metrics")).status).toBe(401);
+    expect((await h.call("GET", "/metrics", { token: "wrong-metrics-token-000" })).status).toBe(401);
+    const res = await h.call("GET", "/metrics", { token: "metrics-token-0123456789" });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("cim_route_requests_total");
+  });
+});

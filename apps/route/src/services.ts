@@ -1,0 +1,26 @@
+// Builds route's services from its config and clients: used by index.ts and by tests through app.request().
+import type { Logger } from "pino";
+import { AccountStore, BusPublisher, MessageStore, SessionStore, type Redis } from "@cim/state";
+import { TokenSigner } from "@cim/token";
+import { AbuseGuard } from "./abuse-guard.js";
+import { abuseLimits, type RouteConfig } from "./config.js";
+import type { GatewayList, Services } from "./context.js";
+import { createPicker } from "./gateway-picker.js";
+import { MessageRate } from "./message-rate.js";
+import { createMetrics } from "./metrics.js";
+
+export function createServices(deps: { config: RouteConfig; log: Logger; redis: Redis; gateways: GatewayList }): Services {
+  const { config, log, redis, gateways } = deps;
+  const sessions = new SessionStore(redis);
+  const messages = new MessageStore(redis, { maxLenPerStream: config.CIM_STREAM_MAXLEN, maxAgeSeconds: config.CIM_STREAM_MAX_AGE_SECONDS });
+  return {
+    config, log, gateways, sessions, messages,
+    metrics: createMetrics(),
+    rate: new MessageRate(() => messages.count()),
+    bus: new BusPublisher(redis, sessions),
+    picker: createPicker(config.CIM_ROUTE_STRATEGY, (ids) => sessions.connections(ids)),
+    tokens: new TokenSigner(config.CIM_TOKEN_SECRET, { ttlSeconds: config.CIM_TOKEN_TTL_SECONDS, sessionLifetimeSeconds: config.CIM_SESSION_MAX_SECONDS }),
+    accounts: new AccountStore(redis),
+    guard: new AbuseGuard(redis, abuseLimits(config)),
+  };
+}

@@ -1,0 +1,67 @@
+// Route's app on real Redis and ZooKeeper, without a process: tests call it through app.request() (Hono's way).
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { GatewayDirectory, GatewayRegistration, ZkSession } from "@cim/discovery";
+import { startRedis, startZookeeper, TEST_ADMIN_TOKEN, TEST_TOKEN_SECRET, waitUntil } from "@cim/devstack";
+import { createRedis, type Redis } from "@cim/state";
+import { createApp } from "../app.js";
+import { loadConfig } from "../config.js";
+import type { Services } from "../context.js";
+import { createServices } from "../services.js";
+
+export const HARNESS_GATEWAY = { id: "gw-harness", wsUrl: "ws://127.0.0.1:39999/ws" } as const;
+
+export interface RouteHarness {
+  app: ReturnType<typeof createApp>;
+  services: Services;
+  redis: Redis;
+  /** JSON request helper; `from` sets X-Forwarded-For (the harness trusts it) to act as another client address. */
+  call: (method: string, path: string, options?: { body?: unknown; token?: string; from?: string; headers?: Record<string, string> }) => Promise<Response>;
+  stop: () => Promise<void>;
+}
+
+/** Starts Redis and ZooKeeper, registers one gateway node for real, and builds route's app over them. */
+export async function startRouteHarness(env: Record<string, string> = {}): Promise<RouteHarness> {
+  const [redisServer, zookeeper] = await Promise.all([startRedis(), startZookeeper()]);
+  const webDir = mkdtempSync(join(tmpdir(), "cim-web-"));
+  mkdirSync(join(webDir, "assets"));
+  writeFileSync(join(webDir, "index.html"), "<!doctype html><title>cim</title><script type=module src=/assets/app.js></script>");
+  writeFileSync(join(webDir, "assets", "app.js"), "console.log('cim')");
+  writeFileSync(join(webDir, "assets", "app.js.map"), "{\"version\":3}");
+  const config = loadConfig({
+    REDIS_URL: redisServer.address, ZK_CONNECT: zookeeper.address, CIM_TOKEN_SECRET: TEST_TOKEN_SECRET, CIM_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    CIM_TRUST_PROXY: "1", CIM_WEB_DIR: webDir, LOG_LEVEL: "silent", ZK_SESSION_TIMEOUT_MS: "6000", ...env,
+  });
+  const log = pino({ level: "silent" });
+  const redis = createRedis(config.REDIS_URL, "route-harness");
+  const zk = new ZkSession(config.ZK_CONNECT, { sessionTimeoutMs: config.ZK_SESSION_TIMEOUT_MS });
+  const gatewayZk = new ZkSession(config.ZK_CONNECT, { sessionTimeoutMs: config.ZK_SESSION_TIMEOUT_MS });
+  await Promise.all([zk.start(), gatewayZk.start()]);
+  const registration = new GatewayRegistration(gatewayZk, { ...HARNESS_GATEWAY, startedAt: Date.now(), instance: randomUUID() });
+  await registration.start();
+  const directory = new GatewayDirectory(zk);
+  await directory.start();
+  await waitUntil(() => directory.has(HARNESS_GATEWAY.id), 10_000, "the harness gateway in the directory");
+  const services = createServices({ config, log, redis, gateways: directory });
+  const app = createApp(services, { healthy: () => redis.status === "ready", health: () => ({ redis: redis.status }) });
+  const call: RouteHarness["call"] = (method, path, options = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.body !== undefined) headers["content-type"] ??= "application/json";
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.from) headers["x-forwarded-for"] = options.from;
+    const body = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+    return Promise.resolve(app.request(path, { method, headers, body }));
+  };
+  const stop = async () => {
+    await registration.stop().catch(() => undefined);
+    zk.close();
+    gatewayZk.close();
+    redis.disconnect();
+    await Promise.all([redisServer.dispose(), zookeeper.dispose()]);
+    rmSync(webDir, { recursive: true, force: true });
+  };
+  return { app, services, redis, call, stop };
+}

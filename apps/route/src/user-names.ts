@@ -1,0 +1,10 @@
+// User names: shown as typed, unique by a canonical key so "Alice", "аlice" (Cyrillic) and "ａlice" are one name.
+import unhomoglyph from "unhomoglyph";
+
+/**
+ * The key that makes names unique: NFKC (fullwidth and compatibility forms), case-folded, then Unicode's
+ * confusable skeleton (UTS #39, via unhomoglyph) so look-alike letters of other scripts map to one name.
+ */
+export function nameKey(userName: string): string {
+  return unhomoglyph(userName.normalize("NFKC").toLowerCase()).normalize("NFKC").toLowerCase();
+}
