@@ -1,0 +1,43 @@
+// BusPublisher against a real redis-server: messages reach the gateway that holds a user, or every gateway.
+import { describe, expect, it } from "vitest";
+import { waitUntil } from "@cim/devstack";
+import { BusPublisher, parseClusterMessage, type ClusterMessage } from "./bus.js";
+import { channels } from "./keys.js";
+import { SessionStore } from "./sessions.js";
+import { useRedis } from "./test-harness.js";
+
+const h = useRedis();
+
+describe("BusPublisher", () => {
+  it("sends to the gateway routed for a user, to all gateways, and reports an offline user", async () => {
+    const sessions = new SessionStore(h.redis);
+    const bus = new BusPublisher(h.redis, sessions);
+    const heard: Array<{ channel: string; message: ClusterMessage | null }> = [];
+    const sub = h.connect("subscriber");
+    sub.on("message", (channel: string, payload: string) => heard.push({ channel, message: parseClusterMessage(payload) }));
+    await sub.subscribe(channels.gateway("gw-a"), channels.gateway("gw-b"), channels.all);
+
+    await sessions.claim("5", "gw-b");
+    const kick: ClusterMessage = { type: "kick", userId: "5", keepConnection: "c-1" };
+    expect(await bus.toUser("5", kick)).toBe(true);
+    expect(await bus.toUser("6", kick)).toBe(false);
+    const presence: ClusterMessage = { type: "presence", userId: "5", userName: "five", online: true };
+    await bus.toAll(presence);
+    await bus.toGateway("gw-a", { type: "group" });
+
+    await waitUntil(() => heard.length >= 3, 5_000, "three bus messages");
+    expect(heard).toEqual([
+      { channel: channels.gateway("gw-b"), message: kick },
+      { channel: channels.all, message: presence },
+      { channel: channels.gateway("gw-a"), message: { type: "group" } },
+    ]);
+  });
+});
+
+describe("parseClusterMessage", () => {
+  it("accepts tagged objects and refuses anything else", () => {
+    expect(parseClusterMessage('{"type":"group"}')).toEqual({ type: "group" });
+    for (const bad of ["", "not json", "null", "42", '"group"', "[]", '{"kind":"group"}', '{"type":7}'])
+      expect(parseClusterMessage(bad)).toBeNull();
+  });
+});
