@@ -29,12 +29,24 @@ export interface AdminStats {
   at: number;
 }
 
-/** An error answer of route: `status` is the HTTP status (0 when route could not be reached). */
+/**
+ * An error answer of route: `status` is the HTTP status (0 when route could not be reached); for a 429,
+ * `retryAfterSeconds` is route's Retry-After (undefined when it sent none).
+ */
 export class CimApiError extends Error {
   override readonly name = "CimApiError";
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly retryAfterSeconds?: number) {
     super(message);
   }
+}
+
+/** Retry-After as seconds: either delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 export class RouteApi {
@@ -99,7 +111,8 @@ export class RouteApi {
     }
     if (!response.ok) {
       const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new CimApiError(response.status, error?.code ?? "http_error", error?.message ?? `HTTP ${response.status}`);
+      const retryAfter = response.status === 429 ? parseRetryAfter(response.headers.get("retry-after")) : undefined;
+      throw new CimApiError(response.status, error?.code ?? "http_error", error?.message ?? `HTTP ${response.status}`, retryAfter);
     }
     return json as T;
   }
