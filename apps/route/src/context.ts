@@ -5,6 +5,7 @@ import type { AccountStore, BusPublisher, MessageStore, SessionStore } from "@ci
 import type { TokenClaims, TokenSigner } from "@cim/token";
 import type { AbuseGuard } from "./abuse-guard.js";
 import type { RouteConfig } from "./config.js";
+import type { GatewayHealth } from "./gateway-health.js";
 import type { GatewayPicker } from "./gateway-picker.js";
 import type { RouteMetrics } from "./metrics.js";
 import type { MessageRate } from "./message-rate.js";
@@ -18,7 +19,9 @@ export interface GatewayList {
 export interface Services {
   config: RouteConfig;
   log: Logger;
+  /** Live gateways that answer their health checks: what logins are given. */
   gateways: GatewayList;
+  health: Pick<GatewayHealth, "all" | "report" | "unreachable" | "start" | "stop">;
   picker: GatewayPicker;
   tokens: TokenSigner;
   accounts: AccountStore;

@@ -46,11 +46,11 @@ const directory = new GatewayDirectory(zk, {
   onError: (error) => log.warn({ err: error.message }, "ZooKeeper watch failed, retrying"),
 });
 
-const services = createServices({ config, log, redis, gateways: directory });
+const services = createServices({ config, log, redis, directory });
 const { sessions, bus, rate } = services;
 const app = createApp(services, {
   healthy: () => redis.status === "ready" && zk.state === "connected",
-  health: () => ({ redis: redis.status, zookeeper: zk.state, gateways: directory.list().length }),
+  health: () => ({ redis: redis.status, zookeeper: zk.state, gateways: directory.list().length, gatewaysUnreachable: services.health.unreachable().join(",") }),
 });
 
 async function main(): Promise<void> {
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
   for (const gatewayId of await sessions.gatewaysWithUsers()) {
     if (!directory.has(gatewayId)) await releaseGoneGateway(gatewayId);
   }
+  services.health.start();
   rate.start((error) => log.debug({ err: error }, "message rate sample failed"));
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     log.info({ port: info.port, strategy: config.CIM_ROUTE_STRATEGY, policy: config.CIM_LOGIN_POLICY }, "listening");
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     log.info({ signal }, "shutting down");
     rate.stop();
+    services.health.stop();
     server.close();
     zk.close();
     void redis.quit().finally(() => process.exit(0));

@@ -5,16 +5,19 @@ import { TokenSigner } from "@cim/token";
 import { AbuseGuard } from "./abuse-guard.js";
 import { abuseLimits, type RouteConfig } from "./config.js";
 import type { GatewayList, Services } from "./context.js";
+import { GatewayHealth, httpProbe, type Probe } from "./gateway-health.js";
 import { createPicker } from "./gateway-picker.js";
 import { MessageRate } from "./message-rate.js";
 import { createMetrics } from "./metrics.js";
 
-export function createServices(deps: { config: RouteConfig; log: Logger; redis: Redis; gateways: GatewayList }): Services {
-  const { config, log, redis, gateways } = deps;
+/** `directory` is ZooKeeper's view; handed-out gateways also pass `probe` (their /healthz by default). */
+export function createServices(deps: { config: RouteConfig; log: Logger; redis: Redis; directory: GatewayList; probe?: Probe }): Services {
+  const { config, log, redis, directory } = deps;
+  const gateways = new GatewayHealth(directory, deps.probe ?? httpProbe, log);
   const sessions = new SessionStore(redis);
   const messages = new MessageStore(redis, { maxLenPerStream: config.CIM_STREAM_MAXLEN, maxAgeSeconds: config.CIM_STREAM_MAX_AGE_SECONDS });
   return {
-    config, log, gateways, sessions, messages,
+    config, log, gateways, health: gateways, sessions, messages,
     metrics: createMetrics(),
     rate: new MessageRate(() => messages.count()),
     bus: new BusPublisher(redis, sessions),

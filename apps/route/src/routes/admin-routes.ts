@@ -8,7 +8,7 @@ export function adminRoutes(s: Services) {
   app.use(requireAdmin(s.config.CIM_ADMIN_TOKEN, s.guard, s.config.CIM_TRUST_PROXY));
 
   app.get("/stats", async (c) => {
-    const gateways = s.gateways.list();
+    const gateways = s.health.all();
     const [online, connections, messagesTotal] = await Promise.all([
       s.sessions.onlineCount(),
       s.sessions.connections(gateways.map((g) => g.id)),
@@ -17,6 +17,7 @@ export function adminRoutes(s: Services) {
     return c.json({
       online,
       gateways: gateways.map((g, i) => ({ id: g.id, wsUrl: g.wsUrl, startedAt: g.startedAt, connections: connections[i] ?? 0 })),
+      unreachable: s.health.unreachable(),
       messagesTotal,
       messagesPerSecond: Math.round(s.rate.perSecond() * 10) / 10,
       strategy: s.config.CIM_ROUTE_STRATEGY,

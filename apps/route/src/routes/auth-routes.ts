@@ -79,6 +79,8 @@ export function authRoutes(s: Services) {
   // A fresh token of the same login (never past its absolute end) and a live gateway.
   app.post("/reconnect", requireUser(s.tokens, s.sessions), async (c) => {
     const { avoid } = await parseJson(c, Reconnect, { optional: true });
+    // The client could not reach `avoid`: check it now, so it is not handed to others while it is down.
+    if (avoid) await s.health.report(avoid);
     return c.json(await issue(c.get("user"), avoid), 200);
   });
 

@@ -15,6 +15,8 @@ import { createServices } from "../services.js";
 export const HARNESS_GATEWAY = { id: "gw-harness", wsUrl: "ws://127.0.0.1:39999/ws" } as const;
 
 export interface RouteHarness {
+  /** Registers one more gateway node for real (on the harness's ZooKeeper); resolves once route lists it. */
+  addGateway: (id: string, wsUrl: string) => Promise<void>;
   app: ReturnType<typeof createApp>;
   services: Services;
   redis: Redis;
@@ -45,7 +47,7 @@ export async function startRouteHarness(env: Record<string, string> = {}): Promi
   const directory = new GatewayDirectory(zk);
   await directory.start();
   await waitUntil(() => directory.has(HARNESS_GATEWAY.id), 10_000, "the harness gateway in the directory");
-  const services = createServices({ config, log, redis, gateways: directory });
+  const services = createServices({ config, log, redis, directory });
   const app = createApp(services, { healthy: () => redis.status === "ready", health: () => ({ redis: redis.status }) });
   const call: RouteHarness["call"] = (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
@@ -55,13 +57,20 @@ export async function startRouteHarness(env: Record<string, string> = {}): Promi
     const body = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
     return Promise.resolve(app.request(path, { method, headers, body }));
   };
+  const extra: GatewayRegistration[] = [];
+  const addGateway = async (id: string, wsUrl: string) => {
+    const added = new GatewayRegistration(gatewayZk, { id, wsUrl, startedAt: Date.now(), instance: randomUUID() });
+    extra.push(added);
+    await added.start();
+    await waitUntil(() => directory.has(id), 10_000, `gateway ${id} in the directory`);
+  };
   const stop = async () => {
-    await registration.stop().catch(() => undefined);
+    for (const r of [registration, ...extra]) await r.stop().catch(() => undefined);
     zk.close();
     gatewayZk.close();
     redis.disconnect();
     await Promise.all([redisServer.dispose(), zookeeper.dispose()]);
     rmSync(webDir, { recursive: true, force: true });
   };
-  return { app, services, redis, call, stop };
+  return { app, services, redis, call, addGateway, stop };
 }

@@ -1,0 +1,38 @@
+// A killed gateway stays in ZooKeeper until its session expires; route must stop handing it out before that.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
+
+let h: RouteHarness;
+let live: Server;
+
+beforeAll(async () => {
+  h = await startRouteHarness();
+  // A gateway that answers its health check; the harness's own gateway (port 39999) is dead.
+  live = createServer((req, res) => res.writeHead(req.url === "/healthz" ? 200 : 404).end("{}"));
+  await new Promise<void>((resolve) => live.listen(0, "127.0.0.1", resolve));
+  await h.addGateway("gw-live", `ws://127.0.0.1:${(live.address() as AddressInfo).port}/ws`);
+});
+afterAll(async () => {
+  live?.close();
+  await h?.stop();
+});
+
+describe("dead gateways", () => {
+  it("a gateway a client reports unreachable, and that fails its health check, is no longer handed out", async () => {
+    await h.call("POST", "/api/register", { body: { userName: "hopper", password: "cim-test-pass-1" } });
+    const first = (await (await h.call("POST", "/api/login", { body: { userName: "hopper", password: "cim-test-pass-1" } })).json()) as { token: string };
+    // The client failed on the dead gateway and asks for another.
+    const res = await h.call("POST", "/api/reconnect", { token: first.token, body: { avoid: HARNESS_GATEWAY.id } });
+    expect(((await res.json()) as { gateway: { id: string } }).gateway.id).toBe("gw-live");
+    // Every later login and reconnect, even one that names the live gateway as failed, gets the live one.
+    for (let i = 0; i < 6; i++) {
+      const login = (await (await h.call("POST", "/api/login", { body: { userName: "hopper", password: "cim-test-pass-1" } })).json()) as { gateway: { id: string } };
+      expect(login.gateway.id).toBe("gw-live");
+    }
+    const stats = (await (await h.call("GET", "/api/admin/stats", { token: "cim-devstack-admin-token" })).json()) as { unreachable: string[]; gateways: Array<{ id: string }> };
+    expect(stats.unreachable).toEqual([HARNESS_GATEWAY.id]);
+    expect(stats.gateways.map((g) => g.id).sort()).toEqual(["gw-harness", "gw-live"]);
+  });
+});

@@ -1,0 +1,35 @@
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import type { GatewayInfo } from "@cim/discovery";
+import { GatewayHealth } from "./gateway-health.js";
+
+const gw = (id: string): GatewayInfo => ({ id, wsUrl: `ws://127.0.0.1:1/${id}`, startedAt: 0 });
+const directory = (list: GatewayInfo[]) => ({ list: () => list, has: (id: string) => list.some((g) => g.id === id) });
+
+describe("GatewayHealth", () => {
+  it("leaves out a gateway that fails its probe while others answer, and takes it back when it answers", async () => {
+    const up = new Set(["gw-a", "gw-b"]);
+    const health = new GatewayHealth(directory([gw("gw-a"), gw("gw-b")]), async (g) => up.has(g.id), pino({ level: "silent" }));
+    up.delete("gw-a");
+    await health.report("gw-a");
+    expect(health.list().map((g) => g.id)).toEqual(["gw-b"]);
+    expect(health.unreachable()).toEqual(["gw-a"]);
+    expect(health.has("gw-a")).toBe(true);
+    up.add("gw-a");
+    await health.probeAll();
+    expect(health.list().map((g) => g.id)).toEqual(["gw-a", "gw-b"]);
+  });
+
+  it("a report about a healthy gateway changes nothing", async () => {
+    const health = new GatewayHealth(directory([gw("gw-a"), gw("gw-b")]), async () => true, pino({ level: "silent" }));
+    await health.report("gw-a");
+    expect(health.list()).toHaveLength(2);
+  });
+
+  it("when no probe succeeds, every gateway stays listed (route may not reach their advertised URLs)", async () => {
+    const health = new GatewayHealth(directory([gw("gw-a"), gw("gw-b")]), async () => false, pino({ level: "silent" }));
+    await health.probeAll();
+    expect(health.list()).toHaveLength(2);
+    expect(health.unreachable()).toEqual(["gw-a", "gw-b"]);
+  });
+});

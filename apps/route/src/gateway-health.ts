@@ -1,0 +1,91 @@
+// Which live gateways answer: ZooKeeper keeps a killed gateway's node until its session expires, so route
+// probes each gateway's /healthz and stops handing out one that fails while others answer.
+import type { Logger } from "pino";
+import type { GatewayInfo } from "@cim/discovery";
+import type { GatewayList } from "./context.js";
+
+export const HEALTH_PROBE_INTERVAL_MS = 3_000;
+export const HEALTH_PROBE_TIMEOUT_MS = 1_000;
+
+export type Probe = (gateway: GatewayInfo) => Promise<boolean>;
+
+/** GET <gateway>/healthz, derived from its advertised WebSocket URL; true on any 2xx. */
+export const httpProbe: Probe = async (gateway) => {
+  const url = new URL(gateway.wsUrl);
+  url.protocol = url.protocol === "wss:" ? "https:" : "http:";
+  url.pathname = "/healthz";
+  url.search = "";
+  const res = await fetch(url, { signal: AbortSignal.timeout(HEALTH_PROBE_TIMEOUT_MS) }).catch(() => null);
+  await res?.body?.cancel().catch(() => undefined);
+  return res !== null && res.ok;
+};
+
+/**
+ * The directory's gateways less those whose last probe failed. When every probe fails (route cannot reach the
+ * gateways' advertised URLs, as behind NAT) nothing is left out: the probes say nothing then.
+ */
+export class GatewayHealth implements GatewayList {
+  private readonly down = new Set<string>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly directory: GatewayList, private readonly probe: Probe, private readonly log: Logger, private readonly intervalMs = HEALTH_PROBE_INTERVAL_MS) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.probeAll(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  list(): readonly GatewayInfo[] {
+    const all = this.directory.list();
+    const up = all.filter((g) => !this.down.has(g.id));
+    return up.length > 0 ? up : all;
+  }
+
+  /** Every gateway in ZooKeeper, reachable or not. */
+  all(): readonly GatewayInfo[] {
+    return this.directory.list();
+  }
+
+  has(gatewayId: string): boolean {
+    return this.directory.has(gatewayId);
+  }
+
+  /** Gateways in ZooKeeper whose last probe failed. */
+  unreachable(): string[] {
+    return this.directory.list().filter((g) => this.down.has(g.id)).map((g) => g.id);
+  }
+
+  /** A client could not reach `gatewayId`: probe it now (a report alone never marks a gateway down). */
+  report(gatewayId: string): Promise<void> {
+    const gateway = this.directory.list().find((g) => g.id === gatewayId);
+    return gateway ? this.check(gateway) : Promise.resolve();
+  }
+
+  /** Probes every gateway once. */
+  async probeAll(): Promise<void> {
+    await Promise.all(this.directory.list().map((g) => this.check(g)));
+    for (const id of this.down) if (!this.directory.has(id)) this.down.delete(id);
+  }
+
+  private check(gateway: GatewayInfo): Promise<void> {
+    const running = this.inFlight.get(gateway.id);
+    if (running) return running;
+    const done = this.probe(gateway)
+      .catch(() => false)
+      .then((ok) => {
+        if (ok && this.down.delete(gateway.id)) this.log.info({ gatewayId: gateway.id }, "gateway answers its health check again");
+        if (!ok && !this.down.has(gateway.id)) {
+          this.down.add(gateway.id);
+          this.log.warn({ gatewayId: gateway.id, wsUrl: gateway.wsUrl }, "gateway fails its health check: not handed out");
+        }
+      })
+      .finally(() => this.inFlight.delete(gateway.id));
+    this.inFlight.set(gateway.id, done);
+    return done;
+  }
+}
