@@ -1,39 +1,49 @@
 // CimClient: login through route, one gateway session at a time, heartbeat, reconnect, acknowledged sends.
-import { compareIds, decodeFrame, encodeFrame, ErrorCode, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type Frame, type FrameInput, type Presence, type SendAck } from "@cim/protocol";
+import { decodeFrame, encodeFrame, SessionClose, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type Frame, type FrameInput, type Presence, type SendAck } from "@cim/protocol";
 import { backoffDelay } from "./backoff.js";
-import { Listeners } from "./emitter.js";
-import { CloseError, SendError } from "./errors.js";
+import { CloseError, isFinal, LoginError } from "./errors.js";
+import { ClientEvents } from "./events.js";
+import { Inbound } from "./inbound.js";
 import { Outbox } from "./outbox.js";
 import { CimApiError, RouteApi, type GatewayAddress, type HistoryMessage, type LoginAnswer, type OnlineUser } from "./route-api.js";
 import type { SocketLike } from "./socket.js";
-import type { CimClientOptions, ConnectionState, Cursors, SendInput, StoredLogin } from "./types.js";
+import { TokenRefresh } from "./token-refresh.js";
+import type { CimClientOptions, ClientLogger, ClientStats, ConnectionState, Cursors, SendInput, StoredLogin } from "./types.js";
 
-export class CimClient {
+export class CimClient extends ClientEvents {
   readonly api: RouteApi;
   private socket: SocketLike | null = null;
   private login: StoredLogin | null = null;
   private currentGateway: GatewayAddress | null = null;
   private currentState: ConnectionState = "idle";
-  private readonly outbox = new Outbox();
+  private readonly outbox: Outbox;
+  private readonly refresh: TokenRefresh;
   private heartbeatMs = 15_000;
   private lastSent = 0;
   private lastReceived = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private attempt = 0;
+  /** The gateway the next reconnect asks route to avoid (none after a token expiry: that gateway is fine). */
+  private avoidGateway: string | undefined;
   private readonly options: Required<Omit<CimClientOptions, "fetch" | "createSocket">> & Pick<CimClientOptions, "createSocket">;
-
-  private readonly messageListeners = new Listeners<ChatMessage>();
-  private readonly presenceListeners = new Listeners<Presence>();
-  private readonly deliveredListeners = new Listeners<Delivered>();
-  private readonly stateListeners = new Listeners<ConnectionState>();
-  private readonly errorListeners = new Listeners<Error>();
-  private readonly gapListeners = new Listeners<{ message: string }>();
-  private seen: Cursors = { group: "", inbox: "" };
+  private readonly inbound: Inbound;
 
   constructor(options: CimClientOptions) {
-    this.options = { resendAfterMs: 5_000, backoff: { baseMs: 300, maxMs: 10_000 }, autoDelivered: true, ...options };
+    super();
+    const logger: ClientLogger = console;
+    this.options = { resendAfterMs: 5_000, backoff: { baseMs: 300, maxMs: 10_000 }, autoDelivered: true, maxUnacknowledged: 1_000, refreshBeforeExpiryMs: 60_000, logger, ...options };
     this.api = new RouteApi(options.routeUrl, options.fetch);
+    this.outbox = new Outbox(this.options.maxUnacknowledged);
+    const markDelivered = this.options.autoDelivered ? (message: ChatMessage) => this.markDelivered(message) : () => undefined;
+    this.inbound = new Inbound({ outbox: this.outbox, events: this.events, logger: this.options.logger, markDelivered });
+    this.refresh = new TokenRefresh({
+      renew: () => this.api.reconnect(this.requireToken()).then((answer) => answer.token),
+      renewed: (token) => this.renewed(token),
+      refused: (error) => this.end(error),
+      beforeMs: this.options.refreshBeforeExpiryMs,
+      backoff: this.options.backoff,
+    });
   }
 
   get state(): ConnectionState {
@@ -49,47 +59,24 @@ export class CimClient {
     return this.currentGateway;
   }
 
+  /** Counters of anomalies (dropped duplicates), for the app to show or check. */
+  get stats(): Readonly<ClientStats> {
+    return { ...this.inbound.stats };
+  }
+
   /** Messages this client sent that the gateway has not acknowledged yet. */
   get unacknowledged(): number {
     return this.outbox.size;
   }
 
-  /** Called for every message received (the seed's message callback); returns an unsubscribe function. */
-  onMessage(handler: (message: ChatMessage) => void): () => void {
-    return this.messageListeners.add(handler);
-  }
-
-  onPresence(handler: (presence: Presence) => void): () => void {
-    return this.presenceListeners.add(handler);
-  }
-
-  /** A receipt: user `by` received your private message `msgId`. */
-  onDelivered(handler: (receipt: Delivered) => void): () => void {
-    return this.deliveredListeners.add(handler);
-  }
-
-  onState(handler: (state: ConnectionState) => void): () => void {
-    return this.stateListeners.add(handler);
-  }
-
-  /** The gateway could not replay everything missed (the streams were trimmed): load history instead. */
-  onGap(handler: (gap: { message: string }) => void): () => void {
-    return this.gapListeners.add(handler);
-  }
-
   /** What this client has seen; sent at every (re)login so the gateway replays exactly what came after. */
   get cursors(): Cursors {
-    return { ...this.seen };
+    return { ...this.inbound.cursors };
   }
 
   /** Restores cursors kept elsewhere (a reloaded page's stored messages), before `resume`. */
   set cursors(cursors: Cursors) {
-    this.seen = { ...cursors };
-  }
-
-  /** Errors not tied to a Send: rejected login, replaced session, route unreachable. */
-  onError(handler: (error: Error) => void): () => void {
-    return this.errorListeners.add(handler);
+    this.inbound.cursors = { ...cursors };
   }
 
   register(userName: string, password: string): Promise<{ userId: string; userName: string }> {
@@ -114,7 +101,10 @@ export class CimClient {
     return this.login!;
   }
 
-  /** Sends to the group (no `to`) or to one user; resolves on SendAck, resent until acknowledged. */
+  /**
+   * Sends to the group (no `to`) or to one user; resolves on SendAck, resent until acknowledged. Rejects
+   * with OutboxFullError when `maxUnacknowledged` messages are already waiting.
+   */
   send(input: SendInput): Promise<SendAck> {
     if (this.currentState === "closed" || this.currentState === "idle") return Promise.reject(new Error("not logged in"));
     const clientMsgId = input.clientMsgId ?? newClientMsgId();
@@ -181,10 +171,12 @@ export class CimClient {
       const settle = (error?: Error) => {
         if (settled) return;
         settled = true;
-        if (error) reject(error);
-        else resolve();
+        if (!error) return resolve();
+        // The caller (logIn, resume, reconnect) decides what comes next; this socket is done.
+        this.detach(socket);
+        reject(error);
       };
-      socket.onopen = () => this.write({ kind: "login", body: { token: answer.token, groupAfter: this.seen.group, inboxAfter: this.seen.inbox } });
+      socket.onopen = () => this.write({ kind: "login", body: { token: answer.token, groupAfter: this.inbound.cursors.group, inboxAfter: this.inbound.cursors.inbox } });
       socket.onmessage = (event) => {
         if (this.socket !== socket) return;
         this.lastReceived = Date.now();
@@ -192,7 +184,7 @@ export class CimClient {
         try {
           frame = decodeFrame(new Uint8Array(event.data as ArrayBuffer));
         } catch (error) {
-          this.errorListeners.emit(error as Error);
+          this.events.error.emit(error as Error);
           return;
         }
         if (frame.kind === "loginAck") {
@@ -200,19 +192,21 @@ export class CimClient {
           this.attempt = 0;
           this.setState("online");
           this.startTimers();
+          this.refresh.plan(answer.token);
+          this.events.session.emit({ ...this.login! });
           this.flushOutbox(0);
           settle();
         } else if (frame.kind === "error" && !settled && !frame.body.clientMsgId) {
-          settle(new CimApiError(401, frame.body.code, frame.body.message));
+          // Mapped by its code: only `unauthorized` ends the login (isFinal); `unavailable` and the like are retried.
+          settle(new LoginError(frame.body.code, frame.body.message));
         } else {
-          this.handle(frame);
+          this.inbound.handle(frame);
         }
       };
       socket.onclose = (event) => {
         if (this.socket !== socket) return;
         this.socket = null;
         this.stopTimers();
-        // Before LoginAck the caller (logIn, resume, reconnect) decides what a close means.
         if (!settled) settle(new CloseError(event.code, event.reason));
         else this.onSocketLost(event.code, event.reason);
       };
@@ -222,79 +216,58 @@ export class CimClient {
     });
   }
 
-  private handle(frame: Frame): void {
-    switch (frame.kind) {
-      case "sendAck":
-        this.outbox.acknowledge(frame.body);
-        return;
-      case "error": {
-        if (frame.body.code === ErrorCode.HistoryTrimmed) {
-          this.gapListeners.emit({ message: frame.body.message });
-          return;
-        }
-        if (!this.outbox.fail(frame.body)) this.errorListeners.emit(new SendError(frame.body.code, frame.body.message, frame.body.clientMsgId));
-        return;
-      }
-      case "message":
-        this.receive(frame.body);
-        return;
-      case "messageBatch":
-        for (const message of frame.body.messages) this.receive(message);
-        return;
-      case "presence":
-        this.presenceListeners.emit(frame.body);
-        return;
-      case "presenceBatch":
-        for (const presence of frame.body.presences) this.presenceListeners.emit(presence);
-        return;
-      case "delivered":
-        this.deliveredListeners.emit(frame.body);
-        return;
-      default:
-        return;
-    }
-  }
-
-  private receive(message: ChatMessage): void {
-    // Each stream arrives in msgId order: anything not newer was seen before a reconnect.
-    const key = message.to ? "inbox" : "group";
-    if (this.seen[key] && compareIds(message.msgId, this.seen[key]) <= 0) return;
-    this.seen[key] = message.msgId;
-    this.messageListeners.emit(message);
-    if (this.options.autoDelivered) this.markDelivered(message);
-  }
-
   private onSocketLost(code: number, reason: string): void {
     if (this.currentState === "closed") return;
-    if (TERMINAL_CLOSE_CODES.has(code)) {
-      this.errorListeners.emit(new CloseError(code, reason));
-      this.close();
+    if (TERMINAL_CLOSE_CODES.has(code)) return this.end(new CloseError(code, reason));
+    this.setState("reconnecting");
+    if (code === SessionClose.TokenExpired) {
+      // Renew through route and log in again at once, on any gateway; a 401 there ends the login.
+      this.avoidGateway = undefined;
+      this.reconnectTimer = setTimeout(() => void this.reconnect(), 0);
       return;
     }
-    this.setState("reconnecting");
+    this.avoidGateway = this.currentGateway?.id;
     this.scheduleReconnect();
   }
 
-  private scheduleReconnect(): void {
-    const delay = backoffDelay(this.attempt++, this.options.backoff);
+  /** The next attempt after full-jitter backoff, or after route's Retry-After when that is longer. */
+  private scheduleReconnect(retryAfterSeconds = 0): void {
+    const delay = Math.max(backoffDelay(this.attempt++, this.options.backoff), retryAfterSeconds * 1000);
     this.reconnectTimer = setTimeout(() => void this.reconnect(), delay);
   }
 
   private async reconnect(): Promise<void> {
+    this.reconnectTimer = null;
     if (this.currentState !== "reconnecting" || !this.login) return;
     try {
-      const answer = await this.api.reconnect(this.login.token, this.currentGateway?.id);
+      const answer = await this.api.reconnect(this.login.token, this.avoidGateway);
       await this.open(answer);
     } catch (error) {
       if (this.currentState !== "reconnecting") return;
-      const terminal = (error instanceof CimApiError && error.status === 401) || (error instanceof CloseError && TERMINAL_CLOSE_CODES.has(error.code));
-      if (terminal) {
-        this.errorListeners.emit(error);
-        this.close();
-        return;
-      }
-      this.scheduleReconnect();
+      if (isFinal(error)) return this.end(error as Error);
+      this.scheduleReconnect(error instanceof CimApiError ? (error.retryAfterSeconds ?? 0) : 0);
     }
+  }
+
+  /** A fresh token from the planned refresh: the live session keeps going, the next login uses it. */
+  private renewed(token: string): void {
+    if (!this.login || this.currentState === "closed") return;
+    this.login = { ...this.login, token };
+    this.events.session.emit({ ...this.login });
+  }
+
+  /** The login is over (refused token, replaced session): report why and close. */
+  private end(error: Error): void {
+    this.events.error.emit(error);
+    this.close();
+  }
+
+  /** Stops listening to a socket that failed before LoginAck, and closes it. */
+  private detach(socket: SocketLike): void {
+    if (this.socket !== socket) return;
+    this.socket = null;
+    this.stopTimers();
+    socket.close(1000, "login failed");
   }
 
   /** Sends what the outbox says is due; only while online (a reconnect sends everything after LoginAck). */
@@ -327,12 +300,13 @@ export class CimClient {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.timer = null;
     this.reconnectTimer = null;
+    this.refresh.stop();
   }
 
   private setState(state: ConnectionState): void {
     if (this.currentState === state) return;
     this.currentState = state;
-    this.stateListeners.emit(state);
+    this.events.state.emit(state);
   }
 }
 
@@ -341,4 +315,4 @@ function newClientMsgId(): string {
 }
 
 export type { ChatMessage, Delivered, ErrorBody, Presence, SendAck, HistoryMessage, OnlineUser };
-export type { CimClientOptions, ConnectionState, Cursors, SendInput, StoredLogin };
+export type { CimClientOptions, ClientLogger, ClientStats, ConnectionState, Cursors, SendInput, StoredLogin };

@@ -31,3 +31,19 @@ describe("Outbox", () => {
     expect(outbox.due(2_000, 1_000).map((f) => f.body.clientMsgId)).toEqual(["c", "d"]);
   });
 });
+
+describe("Outbox bound", () => {
+  it("rejects a Send beyond the limit with a clear error, and takes one again once an ack frees a place", async () => {
+    const outbox = new Outbox(2);
+    const first = outbox.add(frame("e"));
+    void outbox.add(frame("f"));
+    await expect(outbox.add(frame("g"))).rejects.toMatchObject({ name: "OutboxFullError", limit: 2, message: expect.stringContaining("2 messages") });
+    // A resend of a waiting clientMsgId is not a new message.
+    void outbox.add(frame("f"));
+    expect(outbox.size).toBe(2);
+    outbox.acknowledge({ clientMsgId: "e", msgId: "1", ts: 1 });
+    await first;
+    void outbox.add(frame("g"));
+    expect(outbox.size).toBe(2);
+  });
+});

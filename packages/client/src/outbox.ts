@@ -1,6 +1,6 @@
 // Sends not yet acknowledged: kept across reconnects and resent with the same clientMsgId until a SendAck.
 import { ErrorCode, type ErrorBody, type SendAck } from "@cim/protocol";
-import { SendError } from "./errors.js";
+import { OutboxFullError, SendError } from "./errors.js";
 
 export interface SendFrame {
   kind: "send";
@@ -20,13 +20,20 @@ const RETRYABLE = new Set<string>([ErrorCode.Unavailable]);
 export class Outbox {
   private readonly pending = new Map<string, PendingSend>();
 
+  /** `limit`: the most Sends that may wait for their SendAck at once. */
+  constructor(private readonly limit: number = Number.POSITIVE_INFINITY) {}
+
   get size(): number {
     return this.pending.size;
   }
 
-  /** Adds a Send; a second one with the same clientMsgId takes over the first's outcome. */
+  /**
+   * Adds a Send; a second one with the same clientMsgId takes over the first's outcome. Rejects with
+   * OutboxFullError when `limit` Sends are already waiting.
+   */
   add(frame: SendFrame): Promise<SendAck> {
     const existing = this.pending.get(frame.body.clientMsgId);
+    if (!existing && this.pending.size >= this.limit) return Promise.reject(new OutboxFullError(this.limit));
     return new Promise((resolve, reject) => {
       this.pending.set(frame.body.clientMsgId, { frame, resolve, reject, sentAt: existing?.sentAt ?? 0 });
     });

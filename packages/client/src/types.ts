@@ -1,4 +1,4 @@
-// The client's public shapes: options, connection states, stored logins, cursors, sends.
+// The client's public shapes: options, connection states, stored logins, cursors, sends, statistics.
 import type { BackoffOptions } from "./backoff.js";
 import type { SocketFactory } from "./socket.js";
 
@@ -15,6 +15,22 @@ export interface CimClientOptions {
   backoff?: BackoffOptions;
   /** Answer private messages with Delivered automatically. */
   autoDelivered?: boolean;
+  /** The most messages that may wait for their SendAck; `send` rejects with OutboxFullError beyond it. */
+  maxUnacknowledged?: number;
+  /** Renew the session's token through route this long before it expires (at most half its lifetime). */
+  refreshBeforeExpiryMs?: number;
+  /** Where the client reports anomalies (dropped duplicates); defaults to the console. */
+  logger?: ClientLogger;
+}
+
+export interface ClientLogger {
+  warn(message: string): void;
+}
+
+/** Counters an app can show or check; they only grow during the client's life. */
+export interface ClientStats {
+  /** Messages dropped because their msgId was not newer than the last one seen in their stream. */
+  duplicatesDropped: number;
 }
 
 /** The newest msgId this client has seen in the group and among its private messages ("" = none). */

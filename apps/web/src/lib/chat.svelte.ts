@@ -176,6 +176,10 @@ export class ChatStore {
     this.client = client;
     this.stops = [
       client.onState((state) => this.onState(client, state)),
+      // A new session or a renewed token: keep the newest for a reload.
+      client.onSession((login) => {
+        if (this.client === client && this.phase === "signedIn") saveLogin(login);
+      }),
       client.onMessage((message) => this.receive(message)),
       client.onPresence((presence) => this.presence(presence)),
       client.onDelivered((receipt) => this.conversations.delivered(receipt.msgId)),
@@ -201,8 +205,6 @@ export class ChatStore {
     this.connection = state;
     this.gatewayId = client.gateway?.id ?? "";
     if (state !== "online" || this.phase !== "signedIn") return;
-    // The token is renewed on every (re)connect: keep the newest for a reload.
-    if (client.session) saveLogin(client.session);
     if (wasReconnecting) void this.catchUp();
   }
 

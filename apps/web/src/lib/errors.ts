@@ -1,34 +1,51 @@
 // Turns SDK and route errors into sentences for the login screen and the dashboard.
-import { CimApiError, CloseError } from "@cim/client";
+import { CimApiError, CloseError, isAuthFailure, LoginError, OutboxFullError } from "@cim/client";
 import { ErrorCode } from "@cim/protocol";
+
+/** True when a stored login can no longer be used (a bad, expired or revoked token): the SDK's one definition. */
+export { isAuthFailure };
 
 /** A short, human explanation of why a register, login or resume failed. */
 export function describeError(error: unknown): string {
-  if (error instanceof CimApiError) {
-    switch (error.code) {
-      case ErrorCode.NameTaken:
-        return "That user name is already taken. Choose another one.";
-      case ErrorCode.Unauthorized:
-        return "Wrong user name or password.";
-      case ErrorCode.NoGateway:
-        return "No chat server (gateway) is available right now. Try again in a moment.";
-      case ErrorCode.AlreadyOnline:
-        return "This user is already online in another window.";
-      case ErrorCode.RateLimited:
-        return "Too many attempts. Wait a moment and try again.";
-      case "unreachable":
-        return "The server cannot be reached. Check your connection.";
-      case ErrorCode.BadRequest:
-        return error.message;
-      default:
-        return error.message || `Request failed (${error.status}).`;
-    }
+  if (error instanceof CimApiError) return describeApiError(error);
+  if (error instanceof LoginError) {
+    if (error.code === ErrorCode.Unauthorized) return "Your session has expired. Please log in again.";
+    if (error.code === ErrorCode.RateLimited) return "Too many attempts. Wait a moment and try again.";
+    return "The chat server is briefly unavailable. Trying again…";
   }
   if (error instanceof CloseError) return `Could not open a session on the chat server (${error.code}). Try again.`;
+  if (error instanceof OutboxFullError) return error.message;
   return error instanceof Error ? error.message : String(error);
 }
 
-/** True when a stored login can no longer be used (expired or forged token). */
-export function isAuthFailure(error: unknown): boolean {
-  return (error instanceof CimApiError && error.status === 401) || (error instanceof CloseError && error.code === 4401);
+function describeApiError(error: CimApiError): string {
+  switch (error.code) {
+    case ErrorCode.NameTaken:
+      return "That user name is already taken. Choose another one.";
+    case ErrorCode.Unauthorized:
+      return "Wrong user name or password.";
+    case ErrorCode.NoGateway:
+      return "No chat server (gateway) is available right now. Try again in a moment.";
+    case ErrorCode.AlreadyOnline:
+      return "This user is already online in another window.";
+    case ErrorCode.RateLimited:
+      return error.retryAfterSeconds !== undefined
+        ? `Too many attempts. Try again in ${formatWait(error.retryAfterSeconds)}.`
+        : "Too many attempts. Wait a moment and try again.";
+    case ErrorCode.WeakPassword:
+      // The server says what is wrong (too short, too common): its words are the advice.
+      return `Choose another password: ${error.message}.`.replace(/\.\.$/, ".");
+    case "unreachable":
+      return "The server cannot be reached. Check your connection.";
+    case ErrorCode.BadRequest:
+      return error.message;
+    default:
+      return error.message || `Request failed (${error.status}).`;
+  }
+}
+
+function formatWait(seconds: number): string {
+  if (seconds < 90) return `${Math.max(1, seconds)} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minutes`;
 }

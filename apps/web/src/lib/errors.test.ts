@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { CimApiError, CloseError, LoginError } from "@cim/client";
+import { describeError, isAuthFailure } from "./errors.js";
+
+describe("describeError", () => {
+  it("says how long to wait after a 429 with Retry-After", () => {
+    expect(describeError(new CimApiError(429, "rate_limited", "too many failed logins for ann: try again in 30 s", 30))).toBe("Too many attempts. Try again in 30 seconds.");
+    expect(describeError(new CimApiError(429, "rate_limited", "slow down", 600))).toBe("Too many attempts. Try again in 10 minutes.");
+    expect(describeError(new CimApiError(429, "rate_limited", "slow down"))).toMatch(/Wait a moment/);
+  });
+
+  it("shows the server's reason for a weak password", () => {
+    expect(describeError(new CimApiError(400, "weak_password", "that password is on a list of common passwords"))).toBe("Choose another password: that password is on a list of common passwords.");
+  });
+
+  it("a gateway that is briefly unavailable is not a failed login", () => {
+    const error = new LoginError("unavailable", "login failed, retry");
+    expect(describeError(error)).toMatch(/briefly unavailable/);
+    expect(isAuthFailure(error)).toBe(false);
+    expect(isAuthFailure(new CloseError(1011, "login failed, retry"))).toBe(false);
+    expect(isAuthFailure(new CloseError(4401, "logged out"))).toBe(true);
+  });
+});

@@ -1,0 +1,222 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ErrorCode, LoginClose, SessionClose } from "@cim/protocol";
+import { CimClient } from "./client.js";
+import { isAuthFailure } from "./errors.js";
+import { fakeRoute, FakeSocket, fakeToken } from "./testing.js";
+
+const HOUR_S = 3600;
+const nowS = () => Math.floor(Date.now() / 1000);
+const UNAUTHORIZED = { status: 401, body: { error: { code: "unauthorized", message: "token expired" } } };
+
+/** A client against a fake route and scripted gateway sockets; `route.refuse` makes /api/reconnect answer 401. */
+function setup(options: { tokenLifetimeS?: number; sessionEndS?: number } = {}) {
+  const sockets: FakeSocket[] = [];
+  const control = { refuse: false, unreachable: false };
+  const issue = () => {
+    const exp = Math.min(nowS() + (options.tokenLifetimeS ?? HOUR_S), options.sessionEndS ?? Number.MAX_SAFE_INTEGER);
+    return { status: 200, body: { userId: "7", userName: "ann", token: fakeToken({ iat: nowS(), exp, n: Math.random() }), gateway: { id: "gw-a", wsUrl: "ws://gw-a/ws" } } };
+  };
+  const route = fakeRoute((call) => {
+    if (call.path === "/api/login") return issue();
+    if (call.path === "/api/reconnect") return control.refuse ? UNAUTHORIZED : control.unreachable ? { status: 503, body: { error: { code: "no_gateway", message: "none" } } } : issue();
+    return { status: 204 };
+  });
+  const warnings: string[] = [];
+  const client = new CimClient({
+    routeUrl: "http://route.test",
+    fetch: route.fetch,
+    createSocket: (url) => {
+      const socket = new FakeSocket(url);
+      sockets.push(socket);
+      return socket;
+    },
+    backoff: { baseMs: 100, maxMs: 100 },
+    logger: { warn: (message) => void warnings.push(message) },
+  });
+  const errors: Error[] = [];
+  client.onError((error) => void errors.push(error));
+  const reconnects = () => route.calls.filter((c) => c.path === "/api/reconnect");
+  const socketCount = async (n: number) => vi.waitFor(() => expect(sockets).toHaveLength(n));
+  const logIn = async () => {
+    const done = client.logIn("ann", "cim-test-pass-1");
+    await socketCount(1);
+    sockets[0]!.accept();
+    await done;
+  };
+  return { client, sockets, route, control, warnings, errors, reconnects, socketCount, logIn };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("CimClient: transient failures are retried, only a refused token ends the login", () => {
+  it("an `unavailable` Error and a 1011 close while logging in again lead to another attempt, not a logout", async () => {
+    const t = setup();
+    await t.logIn();
+    t.sockets[0]!.serverClose(1006);
+    expect(t.client.state).toBe("reconnecting");
+    await t.socketCount(2);
+    t.sockets[1]!.open();
+    t.sockets[1]!.push({ kind: "error", body: { code: ErrorCode.Unavailable, message: "login failed, retry" } });
+    t.sockets[1]!.serverClose(1011, "login failed, retry");
+    expect(t.client.state).toBe("reconnecting");
+    await t.socketCount(3);
+    t.sockets[2]!.open();
+    t.sockets[2]!.serverClose(1011);
+    await t.socketCount(4);
+    t.sockets[3]!.accept();
+    await vi.waitFor(() => expect(t.client.state).toBe("online"));
+    expect(t.errors).toEqual([]);
+  });
+
+  it("`rate_limited` before LoginAck on resume rejects with an error that is not an auth failure", async () => {
+    const t = setup();
+    const resumed = t.client.resume({ userId: "7", userName: "ann", token: fakeToken({ exp: nowS() + HOUR_S }) });
+    await t.socketCount(1);
+    t.sockets[0]!.open();
+    t.sockets[0]!.push({ kind: "error", body: { code: ErrorCode.RateLimited, message: "slow down" } });
+    const error = await resumed.catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "LoginError", code: ErrorCode.RateLimited });
+    expect(isAuthFailure(error)).toBe(false);
+  });
+
+  it("an `unauthorized` Error with close 4401 while logging in again ends the login", async () => {
+    const t = setup();
+    await t.logIn();
+    t.sockets[0]!.serverClose(1006);
+    await t.socketCount(2);
+    t.sockets[1]!.open();
+    t.sockets[1]!.push({ kind: "error", body: { code: ErrorCode.Unauthorized, message: "logged out: log in again" } });
+    t.sockets[1]!.serverClose(LoginClose.BadToken);
+    await vi.waitFor(() => expect(t.client.state).toBe("closed"));
+    expect(t.errors).toHaveLength(1);
+    expect(isAuthFailure(t.errors[0])).toBe(true);
+  });
+
+  it("a live session closed with 4401 (revoked) is over: no reconnect", async () => {
+    const t = setup();
+    await t.logIn();
+    t.sockets[0]!.serverClose(SessionClose.Revoked, "logged out");
+    expect(t.client.state).toBe("closed");
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(t.reconnects()).toEqual([]);
+    expect(isAuthFailure(t.errors[0])).toBe(true);
+  });
+});
+
+describe("CimClient: token expiry", () => {
+  it("a 4440 close renews the token through route at once and logs in again with it, on the same gateway", async () => {
+    const t = setup();
+    await t.logIn();
+    const states: string[] = [];
+    t.client.onState((s) => void states.push(s));
+    const sessions: string[] = [];
+    t.client.onSession((login) => void sessions.push(login.token));
+    const oldToken = t.client.session!.token;
+    t.sockets[0]!.serverClose(SessionClose.TokenExpired, "token expired");
+    await t.socketCount(2);
+    expect(t.reconnects()).toHaveLength(1);
+    expect(t.reconnects()[0]).toMatchObject({ token: oldToken, body: {} });
+    t.sockets[1]!.accept();
+    await vi.waitFor(() => expect(t.client.state).toBe("online"));
+    expect(t.sockets[1]!.loginToken).not.toBe(oldToken);
+    expect(sessions).toEqual([t.sockets[1]!.loginToken]);
+    expect(states).toEqual(["reconnecting", "online"]);
+    expect(t.errors).toEqual([]);
+  });
+
+  it("a 4440 close after which route refuses the token (401) ends the login", async () => {
+    const t = setup();
+    await t.logIn();
+    t.control.refuse = true;
+    t.sockets[0]!.serverClose(SessionClose.TokenExpired, "token expired");
+    await vi.waitFor(() => expect(t.client.state).toBe("closed"));
+    expect(t.reconnects()).toHaveLength(1);
+    expect(t.errors[0]).toMatchObject({ name: "CimApiError", status: 401 });
+  });
+
+  it("renews the token shortly before it expires, keeping the live session, and again for each new token", async () => {
+    const t = setup({ tokenLifetimeS: 10 * 60 });
+    await t.logIn();
+    const sessions: string[] = [];
+    t.client.onSession((login) => void sessions.push(login.token));
+    await vi.advanceTimersByTimeAsync(8 * 60_000);
+    expect(t.reconnects()).toEqual([]);
+    await vi.advanceTimersByTimeAsync(60_000 + 1_000);
+    expect(t.reconnects()).toHaveLength(1);
+    expect(sessions).toHaveLength(1);
+    expect(t.client.session!.token).toBe(sessions[0]);
+    expect(t.sockets).toHaveLength(1);
+    expect(t.client.state).toBe("online");
+    // The next Login (after any close) uses the renewed token; and the renewed one is renewed in turn.
+    await vi.advanceTimersByTimeAsync(9 * 60_000 + 1_000);
+    expect(t.reconnects()).toHaveLength(2);
+    expect(t.reconnects()[1]!.token).toBe(sessions[0]);
+  });
+
+  it("stops renewing when route cannot extend the login (its absolute end), and ends on a 401", async () => {
+    const t = setup({ tokenLifetimeS: 10 * 60, sessionEndS: nowS() + 15 * 60 });
+    await t.logIn();
+    await vi.advanceTimersByTimeAsync(9 * 60_000 + 1_000);
+    expect(t.reconnects()).toHaveLength(1);
+    // That token expires at the login's end (6 min from now): renewing it gains nothing, so no loop.
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    expect(t.reconnects()).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(t.reconnects()).toHaveLength(2);
+    t.control.refuse = true;
+    t.sockets[0]!.serverClose(SessionClose.TokenExpired);
+    await vi.waitFor(() => expect(t.client.state).toBe("closed"));
+  });
+
+  it("a renewal refused with 401 (revoked) ends the login; an unreachable route is tried again", async () => {
+    const t = setup({ tokenLifetimeS: 10 * 60 });
+    await t.logIn();
+    t.control.unreachable = true;
+    await vi.advanceTimersByTimeAsync(9 * 60_000 + 1_000);
+    expect(t.reconnects().length).toBeGreaterThanOrEqual(2);
+    expect(t.client.state).toBe("online");
+    t.control.unreachable = false;
+    t.control.refuse = true;
+    await vi.waitFor(() => expect(t.client.state).toBe("closed"));
+    expect(t.errors[0]).toMatchObject({ status: 401 });
+  });
+});
+
+describe("CimClient: duplicates and the outbox bound", () => {
+  it("counts, logs and reports a message not newer than the last one of its stream instead of hiding it", async () => {
+    const t = setup();
+    await t.logIn();
+    const received: string[] = [];
+    const duplicates: string[] = [];
+    t.client.onMessage((m) => void received.push(m.msgId));
+    t.client.onDuplicate((m) => void duplicates.push(m.msgId));
+    const message = (msgId: string, to = "") => ({ msgId, from: "9", fromName: "bob", to, text: msgId, ts: 1 });
+    t.sockets[0]!.push({ kind: "message", body: message("100") });
+    t.sockets[0]!.push({ kind: "messageBatch", body: { messages: [message("100"), message("99"), message("101")] } });
+    t.sockets[0]!.push({ kind: "message", body: message("50", "7") });
+    expect(received).toEqual(["100", "101", "50"]);
+    expect(duplicates).toEqual(["100", "99"]);
+    expect(t.client.stats.duplicatesDropped).toBe(2);
+    expect(t.warnings).toHaveLength(2);
+    expect(t.warnings[1]).toMatch(/dropped message 99.*group.*2 dropped/);
+  });
+
+  it("rejects a send beyond maxUnacknowledged with a clear error", async () => {
+    const t = setup();
+    const client = new CimClient({ routeUrl: "http://route.test", fetch: t.route.fetch, createSocket: (url) => (t.sockets.push(new FakeSocket(url)), t.sockets.at(-1)!), maxUnacknowledged: 2 });
+    const done = client.logIn("ann", "cim-test-pass-1");
+    await t.socketCount(1);
+    t.sockets[0]!.accept();
+    await done;
+    const pending = [client.send({ text: "one" }), client.send({ text: "two" })].map((p) => p.catch((e: Error) => e.message));
+    await expect(client.send({ text: "three" })).rejects.toMatchObject({ name: "OutboxFullError", limit: 2 });
+    expect(client.unacknowledged).toBe(2);
+    client.close();
+    expect(await Promise.all(pending)).toEqual(["client closed", "client closed"]);
+  });
+});
