@@ -1,5 +1,7 @@
 // The conversations of the signed-in user as reactive state: messages in msgId order, unread counts, receipts.
 import type { ChatMessage } from "@cim/client";
+import { BoundedSet } from "./bounded-set.js";
+import { config } from "./config.js";
 import { acknowledge, conversationKeyOf, GROUP_KEY, insertMessage, newConversation, privateKey, toUiMessage, type Conversation, type UiMessage } from "./conversations.js";
 
 export const GROUP_TITLE = "Everyone";
@@ -13,8 +15,8 @@ export class ConversationList {
   sorted = $derived([...this.items].sort((a, b) => rank(b) - rank(a)));
   totalUnread = $derived(this.items.reduce((sum, c) => sum + c.unread, 0));
 
-  /** Receipts that arrived before the SendAck of their message. */
-  private readonly earlyReceipts = new Set<string>();
+  /** Receipts that arrived before the SendAck of their message (or for messages not loaded): the newest only. */
+  private readonly earlyReceipts = new BoundedSet<string>(config.earlyReceiptsKept);
 
   private readonly me: () => string;
 
