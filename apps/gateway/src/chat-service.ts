@@ -75,11 +75,18 @@ export class ChatService {
     return { clientMsgId: frame.clientMsgId, msgId: message.msgId, ts: message.ts };
   }
 
-  /** Records a private message's receipt (offline delivery resumes after it) and relays it to the sender. */
+  /**
+   * Records a private message's receipt (offline delivery resumes after it) and relays it to the sender. Only
+   * a message stored in this user's inbox from `from` counts: anything else is dropped (logged, not answered).
+   */
   async delivered(session: Session, frame: Delivered): Promise<void> {
-    if (!DECIMAL_ID.test(frame.from) || !DECIMAL_ID.test(frame.msgId)) return;
-    await this.deps.messages.acknowledge(session.user!.userId, frame.msgId);
-    const receipt = { msgId: frame.msgId, by: session.user!.userId, from: frame.from };
+    const userId = session.user!.userId;
+    const valid = DECIMAL_ID.test(frame.from) && DECIMAL_ID.test(frame.msgId);
+    if (!valid || !(await this.deps.messages.acknowledge(userId, frame.msgId, frame.from))) {
+      this.deps.log.info({ remote: session.remote, userId, msgId: frame.msgId.slice(0, 24), from: frame.from.slice(0, 24) }, "receipt dropped: no such message to this user from that sender");
+      return;
+    }
+    const receipt = { msgId: frame.msgId, by: userId, from: frame.from };
     const local = this.deps.table.user(frame.from);
     if (local) local.send({ kind: "delivered", body: receipt });
     else await this.deps.bus.toUser(frame.from, { type: "delivered", to: frame.from, msgId: frame.msgId, by: receipt.by });

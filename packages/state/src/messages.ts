@@ -1,6 +1,6 @@
 // Message streams: idempotent storing (dedupe on clientMsgId) with a global, ordered msgId; reads for
 // delivery, recovery and history.
-import type { Redis } from "ioredis";
+import type { ClientContext, Redis, Result } from "ioredis";
 import { compareIds } from "@cim/protocol";
 import { channels, keys } from "./keys.js";
 
@@ -65,12 +65,38 @@ wake({type = kind, userId = ARGV[3], message = message, prev = prev})
 return {record, 0}
 `;
 
-// KEYS: cursor. ARGV: msgId. Moves the cursor forward only.
-const ADVANCE = `
-local current = redis.call('GET', KEYS[1])
-if not current or tonumber(ARGV[1]) > tonumber(current) then redis.call('SET', KEYS[1], ARGV[1]) end
+// KEYS: the reader's inbox stream, the reader's inbox cursor. ARGV: msgId, from (the claimed sender; "" for any).
+// A receipt counts only for a message stored in the reader's inbox and sent by `from`: then the cursor moves
+// forward to that entry's id (never backwards, never to an id the inbox does not hold). A cursor found past
+// the newest inbox entry (forged before receipts were checked) is replaced. Returns 1 when accepted, else 0.
+const ACKNOWLEDGE = `
+local function newer(a, b)
+  if #a ~= #b then return #a > #b end
+  return a > b
+end
+local entries = redis.pcall('XRANGE', KEYS[1], ARGV[1] .. '-0', ARGV[1] .. '-0')
+if type(entries) ~= 'table' or entries.err or not entries[1] then return 0 end
+local id, fields = string.match(entries[1][1], '^(%d+)'), entries[1][2]
+local sender
+for i = 1, #fields, 2 do
+  if fields[i] == 'from' then sender = fields[i + 1] end
+end
+if ARGV[2] ~= '' and sender ~= ARGV[2] then return 0 end
+local current = redis.call('GET', KEYS[2])
+if current then
+  local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
+  if newer(current, string.match(newest[1], '^(%d+)')) then current = nil end
+end
+if not current or newer(id, current) then redis.call('SET', KEYS[2], id) end
 return 1
 `;
+
+declare module "ioredis" {
+  interface RedisCommander<Context extends ClientContext = { type: "default" }> {
+    /** See ACKNOWLEDGE. */
+    cimAcknowledge(inbox: string, cursor: string, msgId: string, from: string): Result<number, Context>;
+  }
+}
 
 export interface MessageStoreOptions {
   /** Approximate number of messages kept per stream. */
@@ -91,7 +117,7 @@ export class MessageStore {
   constructor(private readonly redis: Redis, options: Partial<MessageStoreOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
     redis.defineCommand("cimStoreMessage", { numberOfKeys: 7, lua: STORE });
-    redis.defineCommand("cimAdvanceCursor", { numberOfKeys: 1, lua: ADVANCE });
+    redis.defineCommand("cimAcknowledge", { numberOfKeys: 2, lua: ACKNOWLEDGE });
   }
 
   /**
@@ -136,14 +162,26 @@ export class MessageStore {
     return entry ? entry[0].split("-")[0]! : "0";
   }
 
-  /** The last private msgId the user acknowledged, "0" when none. */
+  /**
+   * The last private msgId the user acknowledged, "0" when none. A cursor past the newest inbox entry cannot
+   * come from a receipt of ours (it was forged before receipts were checked): the newest entry is used instead.
+   */
   async inboxCursor(userId: string): Promise<string> {
-    return (await this.redis.get(keys.inboxCursor(userId))) ?? "0";
+    const [cursor, [newest]] = await Promise.all([
+      this.redis.get(keys.inboxCursor(userId)),
+      this.redis.xrevrange(keys.inbox(userId), "+", "-", "COUNT", 1),
+    ]);
+    const last = newest ? newest[0].split("-")[0]! : "0";
+    return cursor && compareIds(cursor, last) > 0 ? last : (cursor ?? "0");
   }
 
-  /** Records that the user's client received private messages up to `msgId`. */
-  async acknowledge(userId: string, msgId: string): Promise<void> {
-    await this.run("cimAdvanceCursor", keys.inboxCursor(userId), msgId);
+  /**
+   * Records that `userId`'s client received private message `msgId`, and everything before it: only when the
+   * user's inbox holds that message and, when `from` is given (a client's receipt always names it), it was sent
+   * by `from`. False (nothing changed) otherwise: a forged receipt, or one for a message trimmed away since.
+   */
+  async acknowledge(userId: string, msgId: string, from = ""): Promise<boolean> {
+    return (await this.redis.cimAcknowledge(keys.inbox(userId), keys.inboxCursor(userId), msgId, from)) === 1;
   }
 
   /** True when messages after `afterId` may have been trimmed away, so reading from it would skip some. */

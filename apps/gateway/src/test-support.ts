@@ -1,0 +1,57 @@
+// Gateway test support: raw protocol clients that send exactly the frames a test says (no SDK behaviour).
+import WebSocket, { type ClientOptions } from "ws";
+import { RouteApi } from "@cim/client";
+import { waitUntil } from "@cim/devstack";
+import { decodeFrame, encodeFrame, type Frame, type FrameBodies, type FrameInput, type FrameKind } from "@cim/protocol";
+
+export const TEST_PASSWORD = "cim-test-pass-1";
+
+export interface RawSocket {
+  ws: WebSocket;
+  frames: Frame[];
+  closed: Promise<{ code: number; reason: string }>;
+  send: (frame: FrameInput) => void;
+  /** Resolves with the first received frame of `kind` that matches, waiting for it if needed. */
+  waitFor: <K extends FrameKind>(kind: K, match?: (body: FrameBodies[K]) => boolean) => Promise<FrameBodies[K]>;
+}
+
+/** Opens a socket; rejects with the HTTP status when the upgrade is refused (`Unexpected server response: 429`). */
+export async function openRaw(url: string, options: ClientOptions = {}): Promise<RawSocket> {
+  const ws = new WebSocket(url, options);
+  const frames: Frame[] = [];
+  ws.on("message", (data) => frames.push(decodeFrame(data as Buffer)));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  await new Promise<void>((resolve, reject) => {
+    ws.once("open", () => resolve());
+    ws.once("error", reject);
+  });
+  async function waitFor<K extends FrameKind>(kind: K, match: (body: FrameBodies[K]) => boolean = () => true): Promise<FrameBodies[K]> {
+    const find = () => frames.find((f) => f.kind === kind && match(f.body as FrameBodies[K]));
+    await waitUntil(() => !!find(), 20_000, `a ${kind} frame`);
+    return find()!.body as FrameBodies[K];
+  }
+  return { ws, frames, closed, send: (frame) => ws.send(encodeFrame(frame)), waitFor };
+}
+
+export interface RawUser extends RawSocket {
+  userId: string;
+  userName: string;
+  token: string;
+}
+
+/** Registers a fresh user (random name) and logs it in through route; returns its token and gateway. */
+export async function registerUser(routeUrl: string, name: string) {
+  const api = new RouteApi(routeUrl);
+  const userName = `${name}-${Math.random().toString(36).slice(2, 8)}`;
+  await api.register(userName, TEST_PASSWORD);
+  return api.login(userName, TEST_PASSWORD);
+}
+
+/** A fresh user logged in on a raw socket (LoginAck received). */
+export async function rawUser(routeUrl: string, name: string, options: ClientOptions = {}): Promise<RawUser> {
+  const login = await registerUser(routeUrl, name);
+  const socket = await openRaw(login.gateway.wsUrl, options);
+  socket.send({ kind: "login", body: { token: login.token } });
+  await socket.waitFor("loginAck");
+  return { ...socket, userId: login.userId, userName: login.userName, token: login.token };
+}
