@@ -2,7 +2,7 @@
 // they move the author's inbox cursor only to messages its inbox holds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { keys, MessageStore } from "@cim/state";
+import { keys } from "@cim/state";
 import { newUser, RecordingClient, startCluster, waitUntil, type Cluster } from "@cim/devstack";
 import type { Delivered } from "@cim/protocol";
 import { rawUser, TEST_PASSWORD, type RawUser } from "./test-support.js";
@@ -72,32 +72,5 @@ describe("delivery receipts", () => {
     clients.push(back);
     await back.logIn(bob.userName, TEST_PASSWORD);
     await back.waitForText("while you were away");
-  });
-});
-
-describe("MessageStore.acknowledge", () => {
-  it("moves the cursor forward only, to messages of the user's inbox from the named sender; repairs a forged cursor", async () => {
-    const store = new MessageStore(redis);
-    const [from, to, other] = await Promise.all(["sender", "reader", "other"].map((n) => rawUser(cluster.route.url, n)));
-    for (const user of [from!, to!, other!]) user.ws.close();
-    const sent = async (text: string) => (await store.store({ clientMsgId: text, from: from!.userId, fromName: "sender", to: to!.userId, text }))!.message.msgId;
-    const a = await sent("a");
-    const b = await sent("b");
-    const cursor = () => redis.get(keys.inboxCursor(to!.userId));
-
-    expect(await store.acknowledge(to!.userId, a, other!.userId)).toBe(false); // wrong sender
-    expect(await store.acknowledge(other!.userId, a, from!.userId)).toBe(false); // not in that inbox
-    expect(await cursor()).toBeNull();
-    expect(await store.acknowledge(to!.userId, b, from!.userId)).toBe(true);
-    expect(await store.acknowledge(to!.userId, a, from!.userId)).toBe(true); // true, but never backwards
-    expect(await cursor()).toBe(b);
-    expect(await store.acknowledge(to!.userId, `000${b}`, from!.userId)).toBe(true); // the entry's own id is stored
-    expect(await cursor()).toBe(b);
-
-    // A cursor forged before receipts were checked: reads resume from the newest message, the next receipt replaces it.
-    await redis.set(keys.inboxCursor(to!.userId), "99999999999999999999");
-    expect(await store.inboxCursor(to!.userId)).toBe(b);
-    expect(await store.acknowledge(to!.userId, a, from!.userId)).toBe(true);
-    expect(await cursor()).toBe(a);
   });
 });
