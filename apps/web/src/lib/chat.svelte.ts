@@ -5,9 +5,9 @@ import { config } from "./config.js";
 import { ConversationList } from "./conversation-list.svelte.js";
 import { GROUP_KEY, oldestMsgId, type Conversation, type UiMessage } from "./conversations.js";
 import { describeError, isAuthFailure } from "./errors.js";
-import { persistMessage, recentMessages } from "./message-db.js";
+import { deleteMessages, persistMessage, recentMessages } from "./message-db.js";
 import { MessageHooks, type MessageHandler, type MessageSource } from "./message-hook.js";
-import { clearLogin, loadLogin, saveLogin } from "./session.js";
+import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
 
 /** signedOut: login screen; restoring: a stored login is being resumed (cached messages shown); signedIn. */
 export type Phase = "signedOut" | "restoring" | "signedIn";
@@ -56,21 +56,30 @@ export class ChatStore {
     void this.resume(stored);
   }
 
-  async register(userName: string, password: string): Promise<void> {
-    await this.authenticate(async (client) => {
+  /** Registers and logs in; `keepMessages`: the user's choice to keep their messages on this device after logout. */
+  async register(userName: string, password: string, keepMessages = false): Promise<void> {
+    await this.authenticate(keepMessages, async (client) => {
       await client.register(userName, password);
       return client.logIn(userName, password);
     });
   }
 
-  async logIn(userName: string, password: string): Promise<void> {
-    await this.authenticate((client) => client.logIn(userName, password));
+  async logIn(userName: string, password: string, keepMessages = false): Promise<void> {
+    await this.authenticate(keepMessages, (client) => client.logIn(userName, password));
   }
 
+  /** Whether `userName` chose last time to keep messages on this device (the login screen's default). */
+  keepsMessages(userName: string): boolean {
+    return loadKeepMessages(userName);
+  }
+
+  /** Logs out; this device's message cache of the user is deleted unless they chose to keep it. */
   async logout(): Promise<void> {
     const client = this.client;
+    const me = this.me;
     this.signOut("");
     await client?.logout().catch(() => undefined);
+    if (me && !loadKeepMessages(me.userName)) await deleteMessages(me.userId).catch((error: unknown) => console.warn("could not delete the message cache", error));
   }
 
   openConversation(key: string): void {
@@ -110,12 +119,13 @@ export class ChatStore {
     }
   }
 
-  private async authenticate(attempt: (client: CimClient) => Promise<StoredLogin>): Promise<void> {
+  private async authenticate(keepMessages: boolean, attempt: (client: CimClient) => Promise<StoredLogin>): Promise<void> {
     this.busy = true;
     this.error = "";
     const client = this.connect();
     try {
       const login = await attempt(client);
+      saveKeepMessages(login.userName, keepMessages);
       await this.signedIn(client, login);
     } catch (error) {
       this.disconnect(client);

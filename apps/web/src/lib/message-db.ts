@@ -1,5 +1,5 @@
 // IndexedDB cache of messages, one database per user, so a reload shows the conversations at once.
-import { openDB, type DBSchema, type IDBPDatabase } from "idb";
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from "idb";
 import type { ChatMessage } from "@cim/client";
 import type { MessageHandler } from "./message-hook.js";
 
@@ -38,10 +38,25 @@ function open(userId: string): Promise<IDBPDatabase<CimDb>> {
       upgrade(database) {
         database.createObjectStore(STORE, { keyPath: "seq" });
       },
+      // Another tab deletes (logout) or upgrades this database: let go of it rather than block that.
+      blocking: () => void forget(userId),
     });
     opened.set(userId, db);
   }
   return db;
+}
+
+/** Closes this tab's connection to the user's database; the next use opens it again. */
+async function forget(userId: string): Promise<void> {
+  const db = opened.get(userId);
+  opened.delete(userId);
+  (await db?.catch(() => undefined))?.close();
+}
+
+/** Deletes the user's whole message cache on this device (logout without "keep messages on this device"). */
+export async function deleteMessages(userId: string): Promise<void> {
+  await forget(userId);
+  await deleteDB(databaseName(userId));
 }
 
 /** Stores one message (idempotent: keyed by msgId). */

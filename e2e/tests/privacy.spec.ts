@@ -1,0 +1,51 @@
+// Logging out deletes this device's message cache unless the user ticked "keep my messages on this device".
+import { expect, expectOnline, message, PASSWORD, say, test } from "./fixtures.js";
+import type { Page } from "@playwright/test";
+
+/** Names of this origin's IndexedDB message caches. */
+function caches(page: Page): Promise<string[]> {
+  return page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? "").filter((n) => n.startsWith("cim-messages-")));
+}
+
+async function logIn(page: Page, userName: string, keep: boolean): Promise<void> {
+  await page.getByTestId("login-mode-login").click();
+  await page.getByTestId("login-username").fill(userName);
+  await page.getByTestId("login-password").fill(PASSWORD);
+  await page.getByTestId("login-keep-messages").setChecked(keep);
+  await page.getByTestId("login-submit").click();
+  await expectOnline(page);
+}
+
+test("logout deletes the message cache on this device unless the user chose to keep it, a choice remembered per user", async ({ newUser }) => {
+  const { page, userName } = await newUser("dora");
+  await say(page, "cached, then deleted at logout");
+  await expect(message(page, "cached, then deleted at logout")).toHaveAttribute("data-status", "sent");
+  await expect.poll(() => caches(page)).toHaveLength(1);
+
+  // Registered with the box unticked (the default): logout deletes the cache.
+  await page.getByTestId("logout").click();
+  await expect(page.getByTestId("login-screen")).toBeVisible();
+  await expect.poll(() => caches(page)).toEqual([]);
+
+  // Ticked at this login: the cache stays after logout, and the choice is the default next time.
+  await page.getByTestId("login-username").fill(userName);
+  await expect(page.getByTestId("login-keep-messages")).not.toBeChecked();
+  await logIn(page, userName, true);
+  await say(page, "kept on this device");
+  await expect(message(page, "kept on this device")).toHaveAttribute("data-status", "sent");
+  await expect.poll(() => caches(page)).toHaveLength(1);
+  const loggedOut = page.waitForResponse("**/api/logout");
+  await page.getByTestId("logout").click();
+  await loggedOut;
+  await page.reload();
+  await page.getByTestId("login-username").fill(userName);
+  await expect(page.getByTestId("login-keep-messages")).toBeChecked();
+  expect(await caches(page)).toHaveLength(1);
+  await page.getByTestId("login-username").fill(`${userName}-someone-else`);
+  await expect(page.getByTestId("login-keep-messages")).not.toBeChecked();
+
+  // Unticked again: this logout deletes what was kept.
+  await logIn(page, userName, false);
+  await page.getByTestId("logout").click();
+  await expect.poll(() => caches(page)).toEqual([]);
+});
