@@ -63,3 +63,36 @@ test("login screen explains a taken name and a wrong password", async ({ page, n
   await expect(page.getByTestId("login-error")).toContainText("Wrong user name or password");
   await page.screenshot({ path: `${SCREENSHOTS}login-error.png` });
 });
+
+test("registration asks for 8 characters and the login screen shows the server's reasons: weak password, lockout", async ({ page }) => {
+  await page.goto("/");
+  await page.getByTestId("login-mode-register").click();
+  await expect(page.getByTestId("login-password")).toHaveAttribute("minlength", "8");
+  await expect(page.getByTestId("password-hint")).toContainText("at least 8 characters");
+  // The browser itself refuses a short password before asking the server.
+  let registers = 0;
+  await page.route("**/api/register", (route) => {
+    registers++;
+    return route.fulfill({ status: 400, json: { error: { code: "weak_password", message: "that password is on a list of common passwords" } } });
+  });
+  await page.getByTestId("login-username").fill(`erin-${Math.random().toString(36).slice(2, 8)}`);
+  await page.getByTestId("login-password").pressSequentially("short1");
+  await page.getByTestId("login-submit").click();
+  expect(await page.getByTestId("login-password").evaluate((input: HTMLInputElement) => input.validity.tooShort)).toBe(true);
+  expect(registers).toBe(0);
+  // A long but common password: route's weak_password answer is shown in its own words.
+  await page.getByTestId("login-password").fill("password123");
+  await page.getByTestId("login-submit").click();
+  await expect(page.getByTestId("login-error")).toContainText("that password is on a list of common passwords");
+
+  // Logging in is not held to the new rule (older accounts), and a lockout says how long to wait.
+  await page.getByTestId("login-mode-login").click();
+  await expect(page.getByTestId("login-password")).not.toHaveAttribute("minlength", /.*/);
+  await page.route("**/api/login", (route) =>
+    route.fulfill({ status: 429, headers: { "retry-after": "42" }, json: { error: { code: "rate_limited", message: "too many failed logins: try again in 42 s" } } }),
+  );
+  await page.getByTestId("login-password").fill("cim-test-pass-1");
+  await page.getByTestId("login-submit").click();
+  await expect(page.getByTestId("login-error")).toContainText("Try again in 42 seconds");
+  await page.screenshot({ path: `${SCREENSHOTS}login-rate-limited.png` });
+});
