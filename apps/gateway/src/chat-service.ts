@@ -41,6 +41,8 @@ export class ChatService {
       replaced.superseded = true;
       replaced.close(SessionClose.Replaced, "replaced by a newer login");
     }
+    // The token is checked once, here: the session ends when it expires, and the client logs in with a fresh one.
+    session.expireAt(Math.min(claims.exp, claims.sessionEnd) * 1000, () => this.expire(session));
     const { previousGateway, cameOnline } = await sessions.claim(claims.userId, gatewayId);
     if (previousGateway && previousGateway !== gatewayId) {
       await bus.toGateway(previousGateway, { type: "kick", userId: claims.userId, keepConnection: session.connectionId });
@@ -90,6 +92,13 @@ export class ChatService {
     const local = this.deps.table.user(frame.from);
     if (local) local.send({ kind: "delivered", body: receipt });
     else await this.deps.bus.toUser(frame.from, { type: "delivered", to: frame.from, msgId: frame.msgId, by: receipt.by });
+  }
+
+  private expire(session: Session): void {
+    if (!session.isOpen) return;
+    this.deps.log.info({ remote: session.remote, userId: session.user?.userId }, "closing session: token expired");
+    this.deps.metrics.closes.inc({ code: String(SessionClose.TokenExpired) });
+    session.close(SessionClose.TokenExpired, "token expired: refresh it and log in again");
   }
 
   /** Cleans up after a closed socket: the route and presence, unless a newer login took over. */

@@ -55,7 +55,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     sessions, messages, bus, table, delivery, metrics, log,
   });
   const frames = new FrameHandler(chat, metrics, log);
-  const fanOut = new FanOut(table, delivery, metrics, log);
+  const fanOut = new FanOut({ table, delivery, metrics, log, isRevoked: (sessionId) => sessions.isRevoked(sessionId) });
   const instance = randomUUID();
   let registration: GatewayRegistration | null = null;
   let sweepTimer: NodeJS.Timeout | undefined;

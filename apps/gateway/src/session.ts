@@ -21,6 +21,8 @@ export interface SessionLimits {
 }
 
 const TERMINATE_AFTER_CLOSE_MS = 2_000;
+/** setTimeout's longest delay (about 24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class Session {
   /** Unique per socket, across gateways: a kick names the one connection to keep. */
@@ -42,9 +44,23 @@ export class Session {
   /** Frames of one session are handled one after another, so its messages keep their order. */
   queue: Promise<void> = Promise.resolve();
   private closing = false;
+  private expiryTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly socket: WebSocket, private readonly limits: SessionLimits, readonly remote: string) {
     this.limiter = new FrameLimiter(new RateLimiter(limits.ratePerSec, limits.rateBurst), limits.heartbeatMs / 2);
+    socket.once("close", () => clearTimeout(this.expiryTimer));
+  }
+
+  /** Calls `onExpiry` at `atMs` (milliseconds since the epoch) unless the socket closed before. */
+  expireAt(atMs: number, onExpiry: () => void): void {
+    clearTimeout(this.expiryTimer);
+    const arm = () => {
+      const left = atMs - Date.now();
+      if (left <= 0) return onExpiry();
+      this.expiryTimer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+      this.expiryTimer.unref();
+    };
+    arm();
   }
 
   get isOpen(): boolean {
@@ -71,6 +87,7 @@ export class Session {
   close(code: number, reason: string): void {
     if (this.closing) return;
     this.closing = true;
+    clearTimeout(this.expiryTimer);
     this.socket.close(code, reason);
     setTimeout(() => this.socket.terminate(), TERMINATE_AFTER_CLOSE_MS).unref();
   }

@@ -15,8 +15,12 @@ export type ClusterMessage =
   | { type: "group"; message?: StoredMessage; prev?: string }
   | { type: "presence"; userId: string; userName: string; online: boolean }
   | { type: "delivered"; to: string; msgId: string; by: string }
-  /** Close the user's session there unless it is connection `keepConnection` ("" closes it whatever it is). */
-  | { type: "kick"; userId: string; keepConnection: string };
+  /**
+   * With `sessionId`: that login was revoked (logout); close its sockets. Without: close the user's session
+   * there unless it is connection `keepConnection`; "" (a logout naming no login) closes only logins that
+   * are revoked in Redis.
+   */
+  | { type: "kick"; userId: string; keepConnection: string; sessionId?: string };
 
 /** Publishes cluster messages to the gateway that holds a user, or to all gateways. */
 export class BusPublisher {

@@ -1,0 +1,96 @@
+// A logged-in session lasts as long as its token and its login: it is closed when the token expires (4440)
+// and when its login is revoked by a logout (4401), and a logout closes only the sockets of that login.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { RouteApi } from "@cim/client";
+import { startCluster, TEST_TOKEN_SECRET, waitUntil, type Cluster } from "@cim/devstack";
+import { SessionClose } from "@cim/protocol";
+import { channels, type ClusterMessage } from "@cim/state";
+import { TokenSigner } from "@cim/token";
+import { openRaw, registerUser, TEST_PASSWORD, type RawSocket } from "./test-support.js";
+
+let cluster: Cluster;
+let redis: Redis;
+const sockets: RawSocket[] = [];
+
+beforeAll(async () => {
+  cluster = await startCluster({ gateways: 1 });
+  redis = new Redis(cluster.redis.address);
+});
+afterAll(async () => {
+  for (const socket of sockets) socket.ws.close();
+  redis?.disconnect();
+  await cluster?.stop();
+});
+
+const output = () => cluster.gateways[0]!.process.output();
+const publish = (message: ClusterMessage) => redis.publish(channels.gateway("gw-a"), JSON.stringify(message));
+
+/** Opens a socket on the cluster's gateway and logs in with `token`. */
+async function loggedIn(token: string): Promise<RawSocket> {
+  const socket = await openRaw(cluster.gateways[0]!.url.replace(/^http/, "ws") + "/ws");
+  sockets.push(socket);
+  socket.send({ kind: "login", body: { token } });
+  await socket.waitFor("loginAck");
+  return socket;
+}
+
+/** The close of `socket`, or an error saying it stayed open. */
+async function closeOf(socket: RawSocket, timeoutMs: number, what: string): Promise<{ code: number; reason: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the socket stayed open: expected ${what}`)), timeoutMs);
+  });
+  return Promise.race([socket.closed, timeout]).finally(() => clearTimeout(timer));
+}
+
+describe("token expiry", () => {
+  it("a session is closed with 4440 when its token expires; a fresh token logs in again", async () => {
+    const login = await registerUser(cluster.route.url, "expiring");
+    const { token } = await new TokenSigner(TEST_TOKEN_SECRET, 2).sign({ userId: login.userId, userName: login.userName });
+    const socket = await loggedIn(token);
+    const closed = await closeOf(socket, 10_000, "a close at the token's expiry");
+    expect(closed.code).toBe(SessionClose.TokenExpired);
+    expect(output()).toMatch(/closing session: token expired/);
+    await loggedIn(login.token);
+  });
+});
+
+describe("revoked logins", () => {
+  const api = () => new RouteApi(cluster.route.url);
+
+  it("POST /api/logout closes that login's socket with 4401", async () => {
+    const login = await registerUser(cluster.route.url, "leaving");
+    const socket = await loggedIn(login.token);
+    await api().logout(login.token);
+    const closed = await closeOf(socket, 10_000, "a close after the logout");
+    expect(closed.code).toBe(SessionClose.Revoked);
+  });
+
+  it("a logout of one login leaves another login of the same user connected", async () => {
+    const first = await registerUser(cluster.route.url, "two-logins");
+    const second = await api().login(first.userName, TEST_PASSWORD);
+    const socket = await loggedIn(second.token);
+    const handled = () => output().split("\n").filter((line) => line.includes("logout kick: none of the user's logins here is revoked")).length;
+    const before = handled();
+    await api().logout(first.token);
+    await waitUntil(() => handled() > before || socket.ws.readyState !== socket.ws.OPEN, 10_000, "the logout kick to be handled");
+    expect(socket.ws.readyState).toBe(socket.ws.OPEN);
+    socket.send({ kind: "ping", body: { ts: 7 } });
+    await socket.waitFor("pong", (p) => p.ts === 7);
+  });
+
+  it("a kick naming a login closes exactly the sockets of that login", async () => {
+    const login = await registerUser(cluster.route.url, "named");
+    const { sessionId } = await new TokenSigner(TEST_TOKEN_SECRET, 60).verify(login.token);
+    const socket = await loggedIn(login.token);
+    await publish({ type: "kick", userId: login.userId, keepConnection: "", sessionId: "another-login" });
+    // Bus messages are handled in order: once this receipt arrives, the kick above was handled.
+    await publish({ type: "delivered", to: login.userId, msgId: "42", by: "1" });
+    await socket.waitFor("delivered", (d) => d.msgId === "42");
+    expect(socket.ws.readyState).toBe(socket.ws.OPEN);
+
+    await publish({ type: "kick", userId: login.userId, keepConnection: "", sessionId });
+    expect((await closeOf(socket, 10_000, "a close for the revoked login")).code).toBe(SessionClose.Revoked);
+  });
+});
