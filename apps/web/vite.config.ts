@@ -1,15 +1,20 @@
 // Vite build of the web app (served by route from dist/); the dev server proxies /api to a local route.
+// A production build has no source maps (route serves dist/ publicly) and nothing inline: index.html loads one
+// module script and one stylesheet, so it runs under route's Content-Security-Policy (script-src 'self').
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 import { svelte } from "@sveltejs/vite-plugin-svelte";
 
 const ROUTE_DEV_TARGET = process.env.CIM_ROUTE_DEV_TARGET ?? "http://127.0.0.1:8080";
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   plugins: [svelte()],
+  // long.js would compile WebAssembly at load (a CSP violation); see src/lib/no-long.ts.
+  resolve: { alias: [{ find: /^long$/, replacement: fileURLToPath(new URL("./src/lib/no-long.ts", import.meta.url)) }] },
   server: {
     host: "127.0.0.1",
     port: 5173,
     proxy: { "/api": { target: ROUTE_DEV_TARGET, changeOrigin: false } },
   },
-  build: { outDir: "dist", emptyOutDir: true, sourcemap: true, target: "es2022" },
-});
+  build: { outDir: "dist", emptyOutDir: true, sourcemap: mode !== "production", target: "es2022" },
+}));
