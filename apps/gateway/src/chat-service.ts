@@ -12,6 +12,10 @@ import type { SessionTable } from "./session-table.js";
 export interface ChatServiceDeps {
   gatewayId: string;
   heartbeatMs: number;
+  /** Logged-in sockets of one user on this gateway, replaced ones included until they close. */
+  maxSessionsPerUser: number;
+  /** Called once a socket has logged in (it no longer counts as unauthenticated). */
+  onLoggedIn: (session: Session) => void;
   tokens: TokenSigner;
   sessions: SessionStore;
   messages: MessageStore;
@@ -35,6 +39,9 @@ export class ChatService {
       throw new GatewayError(ErrorCode.Unauthorized, reason, LoginClose.BadToken, { cause: error });
     });
     if (await sessions.isRevoked(claims.sessionId)) throw new GatewayError(ErrorCode.Unauthorized, "logged out: log in again", LoginClose.BadToken);
+    if (table.loginsOf(claims.userId).size >= this.deps.maxSessionsPerUser) {
+      throw new GatewayError(ErrorCode.RateLimited, `this user has ${this.deps.maxSessionsPerUser} sessions on this gateway already`, SessionClose.RateLimited);
+    }
     session.user = { userId: claims.userId, userName: claims.userName, sessionId: claims.sessionId };
     const replaced = table.bind(claims.userId, session);
     if (replaced) {
@@ -54,6 +61,7 @@ export class ChatService {
       body: { userId: claims.userId, userName: claims.userName, gatewayId, serverTime: Date.now(), heartbeatMs: this.deps.heartbeatMs },
     });
     session.loggedIn = true;
+    this.deps.onLoggedIn(session);
     await this.deps.delivery.recover(session, frame);
   }
 

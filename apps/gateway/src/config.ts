@@ -2,6 +2,7 @@
 import { hostname } from "node:os";
 import { z } from "zod";
 import { adminTokenFrom, tokenSecretFrom } from "@cim/token";
+import { isAddressOrRange } from "./admission.js";
 
 const csv = z.string().transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean));
 
@@ -23,6 +24,22 @@ const schema = z.object({
   CIM_RATE_BURST: z.coerce.number().min(1).default(200),
   CIM_STREAM_MAXLEN: z.coerce.number().int().min(100).default(10_000),
   CIM_STREAM_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(0),
+  /** Sockets of one client address that have not logged in yet; more upgrades are refused with 429. */
+  CIM_MAX_PENDING_PER_IP: z.coerce.number().int().min(1).default(20),
+  /** Upgrades of one client address per second (sustained) and at once; more are refused with 429. */
+  CIM_CONNECT_RATE_PER_IP: z.coerce.number().positive().default(20),
+  CIM_CONNECT_BURST_PER_IP: z.coerce.number().int().min(1).default(100),
+  /**
+   * Addresses and CIDR ranges the per-address limits skip. Loopback by default: on a host, those peers are a
+   * local reverse proxy (limit at the proxy, or set CIM_TRUST_PROXY), tests and benchmarks. "" exempts none.
+   */
+  CIM_CONNECT_LIMIT_EXEMPT: csv
+    .default(["127.0.0.0/8", "::1"])
+    .refine((entries) => entries.every(isAddressOrRange), "a comma-separated list of IP addresses or CIDR ranges"),
+  /** Behind a reverse proxy: take the client address from the last X-Forwarded-For entry. */
+  CIM_TRUST_PROXY: z.enum(["0", "1", "false", "true"]).default("0").transform((v) => v === "1" || v === "true"),
+  /** Logged-in sockets of one user on this gateway (replaced ones count until closed); more logins get 4429. */
+  CIM_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).default(10),
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   CIM_METRICS_TOKEN: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

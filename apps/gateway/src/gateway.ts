@@ -9,6 +9,7 @@ import { LoginClose, SessionClose } from "@cim/protocol";
 import { GatewayRegistration, type ZkSession } from "@cim/discovery";
 import { BusPublisher, channels, MessageStore, parseClusterMessage, SessionStore, type Redis } from "@cim/state";
 import { TokenSigner } from "@cim/token";
+import { Admission, clientAddress } from "./admission.js";
 import { ChatService } from "./chat-service.js";
 import type { GatewayConfig } from "./config.js";
 import { Delivery } from "./delivery.js";
@@ -50,8 +51,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const bus = new BusPublisher(redis, sessions);
   const messages = new MessageStore(redis, { maxLenPerStream: config.CIM_STREAM_MAXLEN, maxAgeSeconds: config.CIM_STREAM_MAX_AGE_SECONDS });
   const delivery = new Delivery(messages, table, metrics, log);
+  const admission = new Admission({
+    maxPendingPerClient: config.CIM_MAX_PENDING_PER_IP, connectRatePerSec: config.CIM_CONNECT_RATE_PER_IP,
+    connectBurst: config.CIM_CONNECT_BURST_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT,
+  });
   const chat = new ChatService({
-    gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, tokens: new TokenSigner(config.CIM_TOKEN_SECRET, TOKEN_TTL_UNUSED_S),
+    gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, maxSessionsPerUser: config.CIM_MAX_SESSIONS_PER_USER,
+    onLoggedIn: (session) => admission.settled(session), tokens: new TokenSigner(config.CIM_TOKEN_SECRET, TOKEN_TTL_UNUSED_S),
     sessions, messages, bus, table, delivery, metrics, log,
   });
   const frames = new FrameHandler(chat, metrics, log);
@@ -72,26 +78,34 @@ export function createGateway(deps: GatewayDeps): Gateway {
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? "").split("?")[0];
     const origin = req.headers.origin;
-    const refuse = (status: number, why: string) => {
-      log.info({ remote: req.socket.remoteAddress, origin, path }, `upgrade refused: ${why}`);
+    const remote = clientAddress(req, config.CIM_TRUST_PROXY);
+    const refuse = (status: number, why: string, detail = why) => {
+      log.info({ remote, origin, path }, `upgrade refused: ${detail}`);
       socket.end(`HTTP/1.1 ${status} ${why}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (path !== "/ws") return refuse(404, "Not Found");
     if (stopping) return refuse(503, "Service Unavailable");
     // Browsers always send Origin: only listed pages may open sessions (cross-site WebSocket hijacking).
     if (origin !== undefined && allowedOrigins.size > 0 && !allowedOrigins.has(origin)) return refuse(403, "Forbidden");
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
+    const refusal = admission.check(remote);
+    if (refusal) {
+      metrics.upgradesRefused.inc({ reason: refusal });
+      const detail = refusal === "pending" ? `${config.CIM_MAX_PENDING_PER_IP} sockets of this address are not logged in yet` : "this address connects faster than its rate";
+      return refuse(429, "Too Many Requests", detail);
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, remote));
   });
 
-  function onConnection(ws: WebSocket, req: IncomingMessage): void {
+  function onConnection(ws: WebSocket, req: IncomingMessage, address: string): void {
     const session = new Session(ws, {
       maxBufferedBytes: config.CIM_MAX_BUFFERED_BYTES, ratePerSec: config.CIM_RATE_PER_SEC, rateBurst: config.CIM_RATE_BURST, heartbeatMs: config.CIM_HEARTBEAT_MS,
       onSlowConsumer: (slow) => {
         metrics.closes.inc({ code: String(SessionClose.RateLimited) });
         log.warn({ remote: slow.remote, userId: slow.user?.userId, buffered: slow.socket.bufferedAmount }, "closing slow consumer: send buffer over the bound");
       },
-    }, `${req.socket.remoteAddress}:${req.socket.remotePort}`);
+    }, config.CIM_TRUST_PROXY ? `${address} via ${req.socket.remoteAddress}:${req.socket.remotePort}` : `${req.socket.remoteAddress}:${req.socket.remotePort}`);
     table.add(session);
+    admission.opened(session, address);
     metrics.connections.set(table.socketCount);
     const loginTimer = setTimeout(() => {
       if (session.user) return;
@@ -103,6 +117,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     ws.on("error", (error) => log.info({ remote: session.remote, userId: session.user?.userId, err: error.message }, "socket error"));
     ws.on("close", (code) => {
       clearTimeout(loginTimer);
+      admission.settled(session);
       metrics.connections.set(table.socketCount - 1);
       log.debug({ remote: session.remote, userId: session.user?.userId, code }, "socket closed");
       // Wait for frames still in flight (a Login being claimed) before cleaning up.
@@ -111,6 +126,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   }
 
   function sweep(): void {
+    admission.sweep();
     const deadline = Date.now() - config.CIM_IDLE_TIMEOUT_MS;
     for (const session of table.all()) {
       if (session.lastSeen < deadline && session.isOpen) {

@@ -11,6 +11,7 @@ export function createMetrics() {
     messagesIn: new Counter({ name: "cim_gateway_messages_in_total", help: "Messages accepted from clients", labelNames: ["kind"], registers: [registry] }),
     framesOut: new Counter({ name: "cim_gateway_frames_out_total", help: "Frames pushed to clients", labelNames: ["kind"], registers: [registry] }),
     closes: new Counter({ name: "cim_gateway_closes_total", help: "Sockets closed by the gateway, by close code", labelNames: ["code"], registers: [registry] }),
+    upgradesRefused: new Counter({ name: "cim_gateway_upgrades_refused_total", help: "WebSocket upgrades refused, by reason", labelNames: ["reason"], registers: [registry] }),
     busErrors: new Counter({ name: "cim_gateway_bus_errors_total", help: "Bus messages that could not be handled", registers: [registry] }),
   };
 }

@@ -51,7 +51,7 @@ describe("token expiry", () => {
     const socket = await loggedIn(token);
     const closed = await closeOf(socket, 10_000, "a close at the token's expiry");
     expect(closed.code).toBe(SessionClose.TokenExpired);
-    expect(output()).toMatch(/closing session: token expired/);
+    await waitUntil(() => output().includes("closing session: token expired"), 10_000, "the expiry to be logged");
     await loggedIn(login.token);
   });
 });

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./config.js";
+
+const SECRET = { CIM_TOKEN_SECRET: "gateway-config-test-secret-0123456789" };
+
+describe("gateway configuration: connection limits", () => {
+  it("has defaults that leave loopback (local proxy, tests, benchmarks) out of the per-address limits", () => {
+    const config = loadConfig(SECRET);
+    expect(config).toMatchObject({
+      CIM_MAX_PENDING_PER_IP: 20, CIM_CONNECT_RATE_PER_IP: 20, CIM_CONNECT_BURST_PER_IP: 100,
+      CIM_CONNECT_LIMIT_EXEMPT: ["127.0.0.0/8", "::1"], CIM_TRUST_PROXY: false, CIM_MAX_SESSIONS_PER_USER: 10,
+    });
+  });
+
+  it("reads the limits, an empty exemption list, and refuses a bad entry by name", () => {
+    const config = loadConfig({ ...SECRET, CIM_MAX_PENDING_PER_IP: "5", CIM_CONNECT_RATE_PER_IP: "0.5", CIM_CONNECT_LIMIT_EXEMPT: "", CIM_TRUST_PROXY: "1" });
+    expect(config).toMatchObject({ CIM_MAX_PENDING_PER_IP: 5, CIM_CONNECT_RATE_PER_IP: 0.5, CIM_CONNECT_LIMIT_EXEMPT: [], CIM_TRUST_PROXY: true });
+    expect(() => loadConfig({ ...SECRET, CIM_CONNECT_LIMIT_EXEMPT: "10.0.0.0/8,localhost" })).toThrow(/CIM_CONNECT_LIMIT_EXEMPT/);
+    expect(() => loadConfig({ ...SECRET, CIM_MAX_SESSIONS_PER_USER: "0" })).toThrow(/CIM_MAX_SESSIONS_PER_USER/);
+  });
+});

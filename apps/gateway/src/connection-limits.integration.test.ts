@@ -1,0 +1,95 @@
+// One client cannot hold or churn unbounded sockets: per address, sockets not logged in yet are capped and
+// upgrades are rate limited (429 before the upgrade); per user, logged-in sockets on a gateway are capped.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newUser, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
+import { ErrorCode, SessionClose } from "@cim/protocol";
+import { openRaw, registerUser, type RawSocket } from "./test-support.js";
+
+let cluster: Cluster;
+let wsUrl: string;
+const sockets: RawSocket[] = [];
+const clients: RecordingClient[] = [];
+
+beforeAll(async () => {
+  cluster = await startCluster({
+    gateways: 1,
+    // 127.0.0.1 (the SDK clients) stays exempt; the limits are tried from 127.0.0.2 and 127.0.0.3.
+    gatewayEnv: {
+      CIM_CONNECT_LIMIT_EXEMPT: "127.0.0.1", CIM_MAX_PENDING_PER_IP: "5", CIM_CONNECT_RATE_PER_IP: "0.1",
+      CIM_CONNECT_BURST_PER_IP: "12", CIM_MAX_SESSIONS_PER_USER: "2",
+    },
+  });
+  wsUrl = `${cluster.gateways[0]!.url.replace(/^http/, "ws")}/ws`;
+});
+afterAll(async () => {
+  for (const socket of sockets) socket.ws.terminate();
+  for (const client of clients) client.close();
+  await cluster?.stop();
+});
+
+async function open(localAddress: string): Promise<RawSocket> {
+  const socket = await openRaw(wsUrl, { localAddress });
+  sockets.push(socket);
+  return socket;
+}
+
+const output = () => cluster.gateways[0]!.process.output();
+const connections = async () => ((await (await fetch(`${cluster.gateways[0]!.url}/healthz`)).json()) as { connections: number }).connections;
+
+describe("per client address", () => {
+  it("refuses an upgrade with 429 while the address holds its cap of sockets not logged in; a login frees a place", async () => {
+    const pending = [];
+    for (let i = 0; i < 5; i++) pending.push(await open("127.0.0.2"));
+    await expect(open("127.0.0.2")).rejects.toThrow(/429/);
+    await waitUntil(() => output().includes("upgrade refused: 5 sockets of this address are not logged in yet"), 10_000, "the refusal to be logged");
+
+    // Other addresses are not affected.
+    const other = await open("127.0.0.3");
+    other.ws.close();
+    const sdk = await newUser(cluster.route.url, "exempt");
+    clients.push(sdk);
+
+    const login = await registerUser(cluster.route.url, "pending");
+    pending[0]!.send({ kind: "login", body: { token: login.token } });
+    await pending[0]!.waitFor("loginAck");
+    pending.push(await open("127.0.0.2"));
+    for (const socket of pending) socket.ws.close();
+    await Promise.all(pending.map((socket) => socket.closed));
+  });
+
+  it("refuses upgrades with 429 beyond the address's connect rate, even when each socket is closed at once", async () => {
+    const baseline = await connections();
+    let opened = 1; // the socket of the test before
+    while (opened < 12) {
+      const batch = [];
+      for (let i = 0; i < 4 && opened < 12; i++, opened++) batch.push(await open("127.0.0.3"));
+      for (const socket of batch) socket.ws.close();
+      await waitUntil(async () => (await connections()) <= baseline, 10_000, "the closed sockets to be gone");
+    }
+    await expect(open("127.0.0.3")).rejects.toThrow(/429/);
+    await waitUntil(() => output().includes("upgrade refused: this address connects faster than its rate"), 10_000, "the refusal to be logged");
+  });
+});
+
+describe("per user", () => {
+  it("refuses a login with 4429 while the user has its cap of sockets on the gateway, replaced ones still closing included", async () => {
+    const login = await registerUser(cluster.route.url, "many");
+    const logIn = async () => {
+      const socket = await openRaw(wsUrl);
+      sockets.push(socket);
+      socket.send({ kind: "login", body: { token: login.token } });
+      return socket;
+    };
+    const first = await logIn();
+    await first.waitFor("loginAck");
+    first.ws.pause(); // reads nothing more: its close (when replaced) waits for the gateway to terminate it
+    const second = await logIn();
+    await second.waitFor("loginAck");
+    second.ws.pause();
+    const third = await logIn();
+    const error = await third.waitFor("error");
+    expect(error.code).toBe(ErrorCode.RateLimited);
+    expect((await third.closed).code).toBe(SessionClose.RateLimited);
+    expect(third.frames.some((f) => f.kind === "loginAck")).toBe(false);
+  });
+});
