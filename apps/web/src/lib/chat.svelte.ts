@@ -24,6 +24,8 @@ export class ChatStore {
   connection = $state<ConnectionState>("idle");
   me = $state<StoredLogin | null>(null);
   gatewayId = $state("");
+  /** Messages the SDK dropped as not newer than the last of their stream, over this tab's life (should stay 0). */
+  duplicatesDropped = $state(0);
   /** Users online now, this user included. */
   online = $state<OnlineUser[]>([]);
   /** Why the last register, login or resume failed; shown on the login screen. */
@@ -195,6 +197,7 @@ export class ChatStore {
       client.onDelivered((receipt) => this.conversations.delivered(receipt.msgId)),
       // The gateway could not replay all that was missed (retention trimmed it): fill in from history.
       client.onGap(() => void this.catchUp()),
+      client.onDuplicate(() => void this.duplicatesDropped++),
       client.onError((error) => {
         if (error instanceof CloseError && error.code === SessionClose.Replaced) this.signOut("You logged in somewhere else, so this window was signed out.");
         else if (isAuthFailure(error)) this.signOut("Your session has expired. Please log in again.");

@@ -1,0 +1,54 @@
+// A gateway that cannot complete logins for a moment (Redis blip: Error `unavailable`, close 1011) must not
+// sign the user out: the page retries and comes back online by itself.
+import type { WebSocketRoute } from "@playwright/test";
+import { encodeFrame, ErrorCode } from "@cim/protocol";
+import { expect, expectOnline, message, register, say, test } from "./fixtures.js";
+
+/** What a gateway answers a Login it could not complete (apps/gateway frame-handler). */
+const LOGIN_UNAVAILABLE = Buffer.from(encodeFrame({ kind: "error", body: { code: ErrorCode.Unavailable, message: "login failed, retry" } }));
+const SERVER_FAILURE = 1011;
+
+test("a gateway failing logins for a moment (unavailable, 1011) does not sign the user out", async ({ browser, stack }) => {
+  const context = await browser.newContext({ baseURL: stack.url });
+  try {
+    const page = await context.newPage();
+    let refuse = 0;
+    const passed: WebSocketRoute[] = [];
+    // Every gateway connection goes through here: the next `refuse` ones are answered like a Redis blip.
+    await page.routeWebSocket(/\/ws$/, (ws) => {
+      if (refuse > 0) {
+        refuse--;
+        ws.onMessage(() => {
+          ws.send(LOGIN_UNAVAILABLE);
+          ws.close({ code: SERVER_FAILURE, reason: "login failed, retry" });
+        });
+        return;
+      }
+      ws.connectToServer();
+      passed.push(ws);
+    });
+    await page.goto("/");
+    await register(page, `flo-${Math.random().toString(36).slice(2, 8)}`);
+
+    // A reload resumes the stored login; its first two Logins fail on the gateway's side.
+    refuse = 2;
+    await page.reload();
+    await expectOnline(page);
+    expect(refuse).toBe(0);
+    await expect(page.getByTestId("login-screen")).toHaveCount(0);
+
+    // A live session closed with 1011, whose next Login fails too: the SDK reconnects with its backoff.
+    refuse = 1;
+    passed.at(-1)!.close({ code: SERVER_FAILURE, reason: "server failure" });
+    await expect.poll(() => refuse).toBe(0);
+    await expectOnline(page);
+    await say(page, "still signed in");
+    await expect(message(page, "still signed in")).toHaveAttribute("data-status", "sent");
+    await expect(page.getByTestId("login-screen")).toHaveCount(0);
+    // Reconnecting replayed nothing twice.
+    const stats = await page.evaluate(() => (window as unknown as { cim: { stats: () => { duplicatesDropped: number } } }).cim.stats());
+    expect(stats).toEqual({ duplicatesDropped: 0 });
+  } finally {
+    await context.close();
+  }
+});
