@@ -1,7 +1,7 @@
 // Gateway configuration: parsed once from the environment with zod; a bad value stops the start.
 import { hostname } from "node:os";
 import { z } from "zod";
-import { adminTokenFrom, tokenSecretFrom } from "@cim/token";
+import { tokenSecretFrom } from "@cim/token";
 import { isAddressOrRange } from "./admission.js";
 
 const csv = z.string().transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean));
@@ -30,11 +30,11 @@ const schema = z.object({
   CIM_CONNECT_RATE_PER_IP: z.coerce.number().positive().default(20),
   CIM_CONNECT_BURST_PER_IP: z.coerce.number().int().min(1).default(100),
   /**
-   * Addresses and CIDR ranges the per-address limits skip. Loopback by default: on a host, those peers are a
-   * local reverse proxy (limit at the proxy, or set CIM_TRUST_PROXY), tests and benchmarks. "" exempts none.
+   * Addresses and CIDR ranges the per-address limits skip; none by default (a local reverse proxy should set
+   * CIM_TRUST_PROXY instead). The test and benchmark harness exempts loopback, where all its clients live.
    */
   CIM_CONNECT_LIMIT_EXEMPT: csv
-    .default(["127.0.0.0/8", "::1"])
+    .default([])
     .refine((entries) => entries.every(isAddressOrRange), "a comma-separated list of IP addresses or CIDR ranges"),
   /** Behind a reverse proxy: take the client address from the last X-Forwarded-For entry. */
   CIM_TRUST_PROXY: z.enum(["0", "1", "false", "true"]).default("0").transform((v) => v === "1" || v === "true"),

@@ -20,6 +20,15 @@ describe("GatewayHealth", () => {
     expect(health.list().map((g) => g.id)).toEqual(["gw-a", "gw-b"]);
   });
 
+  it("a gateway restarted under the same id (a new node) is handed out again at once", async () => {
+    const list = [gw("gw-a"), gw("gw-b")];
+    const health = new GatewayHealth(directory(list), async (g) => g.id !== "gw-a", pino({ level: "silent" }));
+    await health.report("gw-a");
+    expect(health.list().map((g) => g.id)).toEqual(["gw-b"]);
+    list[0] = { ...gw("gw-a"), startedAt: 1, instance: "second" };
+    expect(health.list().map((g) => g.id)).toEqual(["gw-a", "gw-b"]);
+  });
+
   it("a report about a healthy gateway changes nothing", async () => {
     const health = new GatewayHealth(directory([gw("gw-a"), gw("gw-b")]), async () => true, pino({ level: "silent" }));
     await health.report("gw-a");

@@ -25,7 +25,8 @@ export const httpProbe: Probe = async (gateway) => {
  * gateways' advertised URLs, as behind NAT) nothing is left out: the probes say nothing then.
  */
 export class GatewayHealth implements GatewayList {
-  private readonly down = new Set<string>();
+  /** Gateway id -> the incarnation that failed: a restarted gateway (new node) is given a fresh chance. */
+  private readonly down = new Map<string, string>();
   private readonly inFlight = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
 
@@ -42,7 +43,7 @@ export class GatewayHealth implements GatewayList {
 
   list(): readonly GatewayInfo[] {
     const all = this.directory.list();
-    const up = all.filter((g) => !this.down.has(g.id));
+    const up = all.filter((g) => !this.isDown(g));
     return up.length > 0 ? up : all;
   }
 
@@ -57,7 +58,7 @@ export class GatewayHealth implements GatewayList {
 
   /** Gateways in ZooKeeper whose last probe failed. */
   unreachable(): string[] {
-    return this.directory.list().filter((g) => this.down.has(g.id)).map((g) => g.id);
+    return this.directory.list().filter((g) => this.isDown(g)).map((g) => g.id);
   }
 
   /** A client could not reach `gatewayId`: probe it now (a report alone never marks a gateway down). */
@@ -69,7 +70,11 @@ export class GatewayHealth implements GatewayList {
   /** Probes every gateway once. */
   async probeAll(): Promise<void> {
     await Promise.all(this.directory.list().map((g) => this.check(g)));
-    for (const id of this.down) if (!this.directory.has(id)) this.down.delete(id);
+    for (const id of this.down.keys()) if (!this.directory.has(id)) this.down.delete(id);
+  }
+
+  private isDown(gateway: GatewayInfo): boolean {
+    return this.down.get(gateway.id) === incarnation(gateway);
   }
 
   private check(gateway: GatewayInfo): Promise<void> {
@@ -79,8 +84,8 @@ export class GatewayHealth implements GatewayList {
       .catch(() => false)
       .then((ok) => {
         if (ok && this.down.delete(gateway.id)) this.log.info({ gatewayId: gateway.id }, "gateway answers its health check again");
-        if (!ok && !this.down.has(gateway.id)) {
-          this.down.add(gateway.id);
+        if (!ok && !this.isDown(gateway)) {
+          this.down.set(gateway.id, incarnation(gateway));
           this.log.warn({ gatewayId: gateway.id, wsUrl: gateway.wsUrl }, "gateway fails its health check: not handed out");
         }
       })
@@ -88,4 +93,8 @@ export class GatewayHealth implements GatewayList {
     this.inFlight.set(gateway.id, done);
     return done;
   }
+}
+
+function incarnation(gateway: GatewayInfo): string {
+  return `${gateway.instance ?? ""}@${gateway.startedAt}`;
 }

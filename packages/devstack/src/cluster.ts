@@ -40,6 +40,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       // Every test and bench user registers from loopback: one address stands for thousands of people here.
       CIM_REGISTER_PER_IP: "100000",
       CIM_REGISTER_PER_MINUTE: "100000",
+      CIM_CONNECT_LIMIT_EXEMPT: "127.0.0.0/8,::1",
       ...options.env,
     };
     const gateways: AppProcess[] = [];

@@ -90,7 +90,7 @@ export function authRoutes(s: Services) {
     await s.sessions.revoke(user.sessionId, user.sessionEnd);
     const gatewayId = await s.sessions.routeOf(user.userId);
     if (gatewayId) {
-      await s.bus.toGateway(gatewayId, { type: "kick", userId: user.userId, keepConnection: "" });
+      await s.bus.toGateway(gatewayId, { type: "kick", userId: user.userId, keepConnection: "", sessionId: user.sessionId });
       if (await s.sessions.release(user.userId, gatewayId)) {
         await s.bus.toAll({ type: "presence", userId: user.userId, userName: user.userName, online: false });
       }
