@@ -108,6 +108,34 @@ describe("CimClient: transient failures are retried, only a refused token ends t
   });
 });
 
+describe("CimClient: connections that never get going", () => {
+  it("a socket the browser refuses (an error, no close event) fails the login instead of hanging", async () => {
+    const t = setup();
+    const login = t.client.logIn("ann", "cim-test-pass-1").catch((e: unknown) => e);
+    await t.socketCount(1);
+    t.sockets[0]!.refuse();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await login).toMatchObject({ name: "CloseError", code: 1006 });
+    expect(t.client.state).toBe("closed");
+  });
+
+  it("a reconnect whose socket is refused, or whose Login is never answered, is tried again", async () => {
+    const t = setup();
+    await t.logIn();
+    t.sockets[0]!.serverClose(1006);
+    await t.socketCount(2);
+    t.sockets[1]!.refuse();
+    await t.socketCount(3);
+    t.sockets[2]!.open();
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(t.sockets[2]!.closedWith).not.toBeNull();
+    await t.socketCount(4);
+    t.sockets[3]!.accept();
+    await vi.waitFor(() => expect(t.client.state).toBe("online"));
+    expect(t.errors).toEqual([]);
+  });
+});
+
 describe("CimClient: token expiry", () => {
   it("a 4440 close renews the token through route at once and logs in again with it, on the same gateway", async () => {
     const t = setup();

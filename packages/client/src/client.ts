@@ -10,6 +10,12 @@ import type { SocketLike } from "./socket.js";
 import { TokenRefresh } from "./token-refresh.js";
 import type { CimClientOptions, ClientLogger, ClientStats, ConnectionState, Cursors, SendInput, StoredLogin } from "./types.js";
 
+/** WebSocket's own code for a connection lost without a close frame (also used for one that never opened). */
+const ABNORMAL_CLOSURE = 1006;
+/** WebSocket readyState values. */
+const SOCKET_OPEN = 1;
+const SOCKET_CLOSED = 3;
+
 export class CimClient extends ClientEvents {
   readonly api: RouteApi;
   private socket: SocketLike | null = null;
@@ -32,7 +38,7 @@ export class CimClient extends ClientEvents {
   constructor(options: CimClientOptions) {
     super();
     const logger: ClientLogger = console;
-    this.options = { resendAfterMs: 5_000, backoff: { baseMs: 300, maxMs: 10_000 }, autoDelivered: true, maxUnacknowledged: 1_000, refreshBeforeExpiryMs: 60_000, logger, ...options };
+    this.options = { resendAfterMs: 5_000, backoff: { baseMs: 300, maxMs: 10_000 }, autoDelivered: true, loginTimeoutMs: 20_000, maxUnacknowledged: 1_000, refreshBeforeExpiryMs: 60_000, logger, ...options };
     this.api = new RouteApi(options.routeUrl, options.fetch);
     this.outbox = new Outbox(this.options.maxUnacknowledged);
     const markDelivered = this.options.autoDelivered ? (message: ChatMessage) => this.markDelivered(message) : () => undefined;
@@ -158,6 +164,7 @@ export class CimClient extends ClientEvents {
     }
   }
 
+  /** Opens a socket to the answer's gateway and logs in; settles on LoginAck, or on the first failure before it. */
   private open(answer: LoginAnswer): Promise<void> {
     this.login = { userId: answer.userId, userName: answer.userName, token: answer.token };
     this.currentGateway = answer.gateway;
@@ -171,32 +178,23 @@ export class CimClient extends ClientEvents {
       const settle = (error?: Error) => {
         if (settled) return;
         settled = true;
+        clearTimeout(loginTimer);
         if (!error) return resolve();
         // The caller (logIn, resume, reconnect) decides what comes next; this socket is done.
         this.detach(socket);
         reject(error);
       };
+      // Nothing may wait forever: a connection that never opens, or a gateway that never answers the Login.
+      const loginTimer = setTimeout(() => settle(new CloseError(ABNORMAL_CLOSURE, `no LoginAck within ${this.options.loginTimeoutMs} ms`)), this.options.loginTimeoutMs);
       socket.onopen = () => this.write({ kind: "login", body: { token: answer.token, groupAfter: this.inbound.cursors.group, inboxAfter: this.inbound.cursors.inbox } });
       socket.onmessage = (event) => {
-        if (this.socket !== socket) return;
-        this.lastReceived = Date.now();
-        let frame: Frame;
-        try {
-          frame = decodeFrame(new Uint8Array(event.data as ArrayBuffer));
-        } catch (error) {
-          this.events.error.emit(error as Error);
-          return;
-        }
+        const frame = this.socket === socket ? this.decode(event.data) : null;
+        if (!frame) return;
+        if (settled) return this.inbound.handle(frame);
         if (frame.kind === "loginAck") {
-          this.heartbeatMs = frame.body.heartbeatMs || this.heartbeatMs;
-          this.attempt = 0;
-          this.setState("online");
-          this.startTimers();
-          this.refresh.plan(answer.token);
-          this.events.session.emit({ ...this.login! });
-          this.flushOutbox(0);
+          this.loggedIn(answer.token, frame.body.heartbeatMs);
           settle();
-        } else if (frame.kind === "error" && !settled && !frame.body.clientMsgId) {
+        } else if (frame.kind === "error" && !frame.body.clientMsgId) {
           // Mapped by its code: only `unauthorized` ends the login (isFinal); `unavailable` and the like are retried.
           settle(new LoginError(frame.body.code, frame.body.message));
         } else {
@@ -211,9 +209,31 @@ export class CimClient extends ClientEvents {
         else this.onSocketLost(event.code, event.reason);
       };
       socket.onerror = () => {
-        // onclose follows with the code; nothing to do here.
+        // Normally onclose follows with the code. A browser that refuses the URL itself (CSP connect-src) reports
+        // an error on a socket that is already CLOSED and never sends a close event.
+        if (socket.readyState === SOCKET_CLOSED) setTimeout(() => socket.onclose?.({ code: ABNORMAL_CLOSURE, reason: "refused by the browser" }), 0);
       };
     });
+  }
+
+  private decode(data: unknown): Frame | null {
+    this.lastReceived = Date.now();
+    try {
+      return decodeFrame(new Uint8Array(data as ArrayBuffer));
+    } catch (error) {
+      this.events.error.emit(error as Error);
+      return null;
+    }
+  }
+
+  private loggedIn(token: string, heartbeatMs: number): void {
+    this.heartbeatMs = heartbeatMs || this.heartbeatMs;
+    this.attempt = 0;
+    this.setState("online");
+    this.startTimers();
+    this.refresh.plan(token);
+    this.events.session.emit({ ...this.login! });
+    this.flushOutbox(0);
   }
 
   private onSocketLost(code: number, reason: string): void {
@@ -277,7 +297,7 @@ export class CimClient extends ClientEvents {
   }
 
   private write(frame: FrameInput): void {
-    if (!this.socket || this.socket.readyState !== 1) return;
+    if (!this.socket || this.socket.readyState !== SOCKET_OPEN) return;
     this.socket.send(encodeFrame(frame));
     this.lastSent = Date.now();
   }

@@ -44,6 +44,12 @@ export class FakeSocket implements SocketLike {
     this.push({ kind: "loginAck", body: { userId: "7", userName: "ann", gatewayId: "gw-a", heartbeatMs } });
   }
 
+  /** What a browser does with a URL it refuses itself (CSP connect-src): closed at once, an error, no close event. */
+  refuse(): void {
+    this.readyState = 3;
+    this.onerror?.({});
+  }
+
   serverClose(code: number, reason = ""): void {
     this.readyState = 3;
     this.onclose?.({ code, reason });

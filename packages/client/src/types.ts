@@ -15,6 +15,8 @@ export interface CimClientOptions {
   backoff?: BackoffOptions;
   /** Answer private messages with Delivered automatically. */
   autoDelivered?: boolean;
+  /** A connection that has not reached LoginAck this long after it was opened is given up (and retried). */
+  loginTimeoutMs?: number;
   /** The most messages that may wait for their SendAck; `send` rejects with OutboxFullError beyond it. */
   maxUnacknowledged?: number;
   /** Renew the session's token through route this long before it expires (at most half its lifetime). */
