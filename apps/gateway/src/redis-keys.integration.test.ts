@@ -1,0 +1,75 @@
+// Growth: after a workload of every kind, each Redis key either expires or is one docs/SECURITY.md lists with
+// what bounds it. A new key pattern that nobody bounded fails here.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newUser, REPO_ROOT, startCluster, TEST_ADMIN_TOKEN, type Cluster, type RecordingClient } from "@cim/devstack";
+
+let cluster: Cluster;
+let redis: Redis;
+const clients: RecordingClient[] = [];
+
+beforeAll(async () => {
+  cluster = await startCluster({ gateways: 2 });
+  redis = new Redis(cluster.redis.address);
+});
+afterAll(async () => {
+  for (const client of clients) client.close();
+  redis?.disconnect();
+  await cluster?.stop();
+});
+
+/** The key patterns of docs/SECURITY.md's "Redis keys and what bounds them" table, as regular expressions. */
+function documentedPatterns(): RegExp[] {
+  const doc = readFileSync(join(REPO_ROOT, "docs/SECURITY.md"), "utf8");
+  const section = doc.split("## Redis keys and what bounds them")[1]!.split("\n## ")[0]!;
+  const patterns: RegExp[] = [];
+  for (const line of section.split("\n")) {
+    const cell = /^\| ([^|]+) \|/.exec(line)?.[1];
+    if (!cell || cell.startsWith("key") || cell.startsWith("---")) continue;
+    for (const [, key] of cell.matchAll(/`([^`]+)`/g)) {
+      const source = key!.replace(/[.+?^${}()[\]\\]/g, "\\$&").replace(/<[^>]+>/g, "[^:]+").replace(/\*/g, ".*");
+      patterns.push(new RegExp(`^${source}$`));
+    }
+  }
+  return patterns;
+}
+
+async function allKeys(): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, batch] = await redis.scan(cursor, "COUNT", 500);
+    found.push(...batch);
+    cursor = next;
+  } while (cursor !== "0");
+  return found;
+}
+
+describe("Redis keys", () => {
+  it("every key expires or is documented with its bound", async () => {
+    const [ann, bob] = [await newUser(cluster.route.url, "ann"), await newUser(cluster.route.url, "bob")];
+    clients.push(ann, bob);
+    await ann.send({ text: "to the group" });
+    await ann.send({ to: bob.session!.userId, text: "to bob" });
+    await bob.waitForText("to bob");
+    await bob.waitForText("to the group");
+    const post = (path: string, body: unknown, token?: string) =>
+      fetch(`${cluster.route.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    await post("/api/login", { userName: ann.session!.userName, password: "wrong-password-1" });
+    await post("/api/messages", { text: "by http" }, bob.session!.token);
+    await fetch(`${cluster.route.url}/api/admin/stats`, { headers: { authorization: "Bearer wrong-admin-token-000000" } });
+    await fetch(`${cluster.route.url}/api/admin/stats`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    await bob.logout();
+
+    const patterns = documentedPatterns();
+    expect(patterns.length).toBeGreaterThan(10);
+    const unbounded: string[] = [];
+    for (const key of await allKeys()) {
+      if ((await redis.ttl(key)) > 0) continue;
+      if (!patterns.some((p) => p.test(key))) unbounded.push(key);
+    }
+    expect(unbounded).toEqual([]);
+  });
+});
