@@ -67,6 +67,28 @@ test("login explains that no gateway is available", async ({ page, stack, newUse
   } finally {
     await Promise.all([stack.revive("gw-a"), stack.revive("gw-b")]);
   }
+  // The gateways are back on new addresses, which the policy route sent with this page (connect-src names the
+  // gateways live at load) does not allow: the page says to reload instead of hanging.
+  await expect(async () => {
+    await page.getByTestId("login-submit").click();
+    await expect(page.getByTestId("login-error")).toContainText("Reload the page", { timeout: 5_000 });
+  }).toPass({ timeout: 30_000 });
+  await page.reload();
+  await page.getByTestId("login-username").fill(userName);
+  await page.getByTestId("login-password").fill("cim-test-pass-1");
   await page.getByTestId("login-submit").click();
   await expectOnline(page);
+});
+
+test("a signed-in page whose gateways all moved to new addresses reloads itself and resumes its login", async ({ newUser, stack }) => {
+  const { page, userName } = await newUser("gail");
+  try {
+    await Promise.all([stack.kill("gw-a"), stack.kill("gw-b")]);
+    await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "reconnecting");
+  } finally {
+    await Promise.all([stack.revive("gw-a"), stack.revive("gw-b")]);
+  }
+  // Route hands out the new gateways, the page's policy refuses them, the page reloads for a fresh policy.
+  await expectOnline(page);
+  await expect(page.getByTestId("me-name")).toHaveText(userName);
 });

@@ -7,10 +7,13 @@ import { GROUP_KEY, oldestMsgId, type Conversation, type UiMessage } from "./con
 import { describeError, isAuthFailure } from "./errors.js";
 import { deleteMessages, persistMessage, recentMessages } from "./message-db.js";
 import { MessageHooks, type MessageHandler, type MessageSource } from "./message-hook.js";
+import { onBlockedGateway, reloadForFreshPolicy } from "./policy-watch.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
 
 /** signedOut: login screen; restoring: a stored login is being resumed (cached messages shown); signedIn. */
 export type Phase = "signedOut" | "restoring" | "signedIn";
+
+const OUTDATED_PAGE = "The chat servers changed since this page was loaded. Reload the page, then log in again.";
 
 interface Outgoing {
   conversationKey: string;
@@ -38,6 +41,8 @@ export class ChatStore {
   private stops: Array<() => void> = [];
   /** Sends typed before a client was online (a reloaded tab still resuming). */
   private outbox: Outgoing[] = [];
+  /** The page's policy refused a gateway: only a reload (a fresh policy) can reach it. */
+  private gatewaysOutdated = false;
 
   constructor(options: { persist?: boolean } = {}) {
     if (options.persist !== false) this.hooks.onMessage(persistMessage);
@@ -50,6 +55,7 @@ export class ChatStore {
 
   /** Resumes this tab's stored login, if any (a reload): cached messages first, then the live session. */
   start(): void {
+    onBlockedGateway(() => this.gatewayBlocked());
     const stored = loadLogin();
     if (!stored) return;
     this.me = stored;
@@ -131,10 +137,17 @@ export class ChatStore {
       await this.signedIn(client, login);
     } catch (error) {
       this.disconnect(client);
-      this.error = describeError(error);
+      this.error = this.gatewaysOutdated ? OUTDATED_PAGE : describeError(error);
     } finally {
       this.busy = false;
     }
+  }
+
+  /** A signed-in tab reloads itself (its login resumes from sessionStorage); the login screen says to reload. */
+  private gatewayBlocked(): void {
+    this.gatewaysOutdated = true;
+    if (this.phase !== "signedOut" && reloadForFreshPolicy()) return;
+    if (this.phase === "signedOut" && !this.busy) this.error = OUTDATED_PAGE;
   }
 
   private async resume(stored: StoredLogin): Promise<void> {
