@@ -1,0 +1,104 @@
+// GatewayDirectory against a real ZooKeeper: additions and removals by id, incarnations, expiry and churn.
+import { describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { waitUntil } from "@cim/devstack";
+import { GatewayDirectory } from "./gateway-directory.js";
+import { GATEWAYS_PATH, GATEWAY_NODE_PREFIX, type GatewayInfo } from "./gateway-info.js";
+import { GatewayRegistration } from "./gateway-registration.js";
+import { useZookeeper } from "./test-harness.js";
+import { CreateMode, zk, type ZkSession } from "./zk-session.js";
+
+const h = useZookeeper();
+
+type Change = { added: string[]; removed: string[] };
+
+const info = (id: string, startedAt = Date.now()): Required<GatewayInfo> => ({
+  id,
+  wsUrl: `ws://127.0.0.1:9/${id}`,
+  startedAt,
+  instance: randomUUID(),
+});
+
+async function directoryOn(session: ZkSession): Promise<{ directory: GatewayDirectory; changes: Change[]; errors: Error[] }> {
+  const changes: Change[] = [];
+  const errors: Error[] = [];
+  const directory = new GatewayDirectory(session, {
+    onChange: ({ added, removed }) => changes.push({ added, removed }),
+    onError: (e) => errors.push(e),
+  });
+  await directory.start();
+  return { directory, changes, errors };
+}
+
+const ids = (directory: GatewayDirectory) =>
+  directory
+    .list()
+    .map((g) => g.id)
+    .join(",");
+
+async function listed(
+  directory: GatewayDirectory,
+  expected: string[],
+  what = `the directory to list ${expected.join(",")}`,
+): Promise<void> {
+  await waitUntil(() => ids(directory) === expected.join(","), 20_000, what).catch((error: Error) => {
+    throw new Error(`${error.message}; it lists ${ids(directory) || "nothing"}`);
+  });
+}
+
+describe("GatewayDirectory", () => {
+  it("lists live gateways by id, in order, and reports which appeared and disappeared", async () => {
+    const { directory, changes } = await directoryOn(await h.session());
+    expect(directory.list()).toEqual([]);
+    const gateways = await h.session();
+    const b = new GatewayRegistration(gateways, info("gw-b"));
+    const a = new GatewayRegistration(gateways, info("gw-a"));
+    await b.start();
+    await a.start();
+    await listed(directory, ["gw-a", "gw-b"]);
+    expect(directory.has("gw-a")).toBe(true);
+    expect(directory.list()[0]).toMatchObject({ id: "gw-a", wsUrl: "ws://127.0.0.1:9/gw-a" });
+    await b.stop();
+    await listed(directory, ["gw-a"]);
+    expect(directory.has("gw-b")).toBe(false);
+    expect(changes.flatMap((c) => c.added).sort()).toEqual(["gw-a", "gw-b"]);
+    expect(changes.flatMap((c) => c.removed)).toEqual(["gw-b"]);
+  });
+
+  it("lists two incarnations of one id once (the newest) and keeps the id while one is left", async () => {
+    const { directory, changes } = await directoryOn(await h.session());
+    const old = new GatewayRegistration(await h.session(), info("gw-a", 1_000));
+    const fresh = new GatewayRegistration(await h.session(), { ...info("gw-a", 2_000), wsUrl: "ws://127.0.0.1:9/new" });
+    await old.start();
+    await fresh.start();
+    await waitUntil(async () => (await h.gatewayNodes()).length === 2, 10_000, "two nodes");
+    await listed(directory, ["gw-a"]);
+    await waitUntil(() => directory.list()[0]?.wsUrl === "ws://127.0.0.1:9/new", 10_000, "the newest incarnation");
+    await old.stop();
+    await waitUntil(async () => (await h.gatewayNodes()).length === 1, 10_000, "the old node to go");
+    await listed(directory, ["gw-a"]);
+    expect(changes).toEqual([{ added: ["gw-a"], removed: [] }]);
+  });
+
+  it("skips nodes whose data is not a gateway record", async () => {
+    const { directory } = await directoryOn(await h.session());
+    const client = await h.client();
+    for (const data of ["not json", '{"id":7}', ""])
+      await zk.create(client, `${GATEWAYS_PATH}/${GATEWAY_NODE_PREFIX}`, Buffer.from(data), CreateMode.EPHEMERAL_SEQUENTIAL);
+    await new GatewayRegistration(await h.session(), info("gw-ok")).start();
+    await listed(directory, ["gw-ok"]);
+  });
+
+  it("lists again after its own session expired, including what changed meanwhile", async () => {
+    const session = await h.session();
+    const { directory } = await directoryOn(session);
+    const gateways = await h.session();
+    const a = new GatewayRegistration(gateways, info("gw-a"));
+    await a.start();
+    await listed(directory, ["gw-a"]);
+    await h.expire(session);
+    await new GatewayRegistration(gateways, info("gw-b")).start();
+    await a.stop();
+    await listed(directory, ["gw-b"]);
+  });
+});
