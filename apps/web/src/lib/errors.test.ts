@@ -10,7 +10,10 @@ describe("describeError", () => {
   });
 
   it("shows the server's reason for a weak password", () => {
-    expect(describeError(new CimApiError(400, "weak_password", "that password is on a list of common passwords"))).toBe("Choose another password: that password is on a list of common passwords.");
+    expect(describeError(new CimApiError(400, "weak_password", "this password is one of the most common ones: choose another"))).toBe(
+      "This password is one of the most common ones: choose another.",
+    );
+    expect(describeError(new CimApiError(400, "weak_password", "password must be at least 8 characters."))).toBe("Password must be at least 8 characters.");
   });
 
   it("a gateway that is briefly unavailable is not a failed login", () => {

@@ -33,8 +33,8 @@ function describeApiError(error: CimApiError): string {
         ? `Too many attempts. Try again in ${formatWait(error.retryAfterSeconds)}.`
         : "Too many attempts. Wait a moment and try again.";
     case ErrorCode.WeakPassword:
-      // The server says what is wrong (too short, too common): its words are the advice.
-      return `Choose another password: ${error.message}.`.replace(/\.\.$/, ".");
+      // The server says what is wrong (too short, too common, the name): its words are the advice.
+      return sentence(error.message || "Choose a stronger password");
     case "unreachable":
       return "The server cannot be reached. Check your connection.";
     case ErrorCode.BadRequest:
@@ -42,6 +42,12 @@ function describeApiError(error: CimApiError): string {
     default:
       return error.message || `Request failed (${error.status}).`;
   }
+}
+
+/** "too short" → "Too short." */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return `${trimmed.charAt(0).toUpperCase()}${trimmed.slice(1)}${/[.!?]$/.test(trimmed) ? "" : "."}`;
 }
 
 function formatWait(seconds: number): string {
