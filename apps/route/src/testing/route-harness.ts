@@ -17,12 +17,29 @@ export const HARNESS_GATEWAY = { id: "gw-harness", wsUrl: "ws://127.0.0.1:39999/
 export interface RouteHarness {
   /** Registers one more gateway node for real (on the harness's ZooKeeper); resolves once route lists it. */
   addGateway: (id: string, wsUrl: string) => Promise<void>;
+  /** Ends a gateway's registration (the harness's own or an added one); resolves once route no longer lists it. */
+  removeGateway: (id: string) => Promise<void>;
   app: ReturnType<typeof createApp>;
   services: Services;
   redis: Redis;
   /** JSON request helper; `from` sets X-Forwarded-For (the harness trusts it) to act as another client address. */
-  call: (method: string, path: string, options?: { body?: unknown; token?: string; from?: string; headers?: Record<string, string> }) => Promise<Response>;
+  call: Call;
+  /** Another route instance over the same Redis and ZooKeeper, configured with `env` over the harness's own. */
+  variant: (env: Record<string, string>) => { app: ReturnType<typeof createApp>; call: Call };
   stop: () => Promise<void>;
+}
+
+export type Call = (method: string, path: string, options?: { body?: unknown; token?: string; from?: string; headers?: Record<string, string> }) => Promise<Response>;
+
+function caller(app: ReturnType<typeof createApp>): Call {
+  return (method, path, options = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.body !== undefined) headers["content-type"] ??= "application/json";
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.from) headers["x-forwarded-for"] = options.from;
+    const body = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+    return Promise.resolve(app.request(path, { method, headers, body }));
+  };
 }
 
 /** Starts Redis and ZooKeeper, registers one gateway node for real, and builds route's app over them. */
@@ -33,10 +50,11 @@ export async function startRouteHarness(env: Record<string, string> = {}): Promi
   writeFileSync(join(webDir, "index.html"), "<!doctype html><title>cim</title><script type=module src=/assets/app.js></script>");
   writeFileSync(join(webDir, "assets", "app.js"), "console.log('cim')");
   writeFileSync(join(webDir, "assets", "app.js.map"), "{\"version\":3}");
-  const config = loadConfig({
+  const baseEnv = {
     REDIS_URL: redisServer.address, ZK_CONNECT: zookeeper.address, CIM_TOKEN_SECRET: TEST_TOKEN_SECRET, CIM_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     CIM_TRUST_PROXY: "1", CIM_WEB_DIR: webDir, LOG_LEVEL: "silent", ZK_SESSION_TIMEOUT_MS: "6000", ...env,
-  });
+  };
+  const config = loadConfig(baseEnv);
   const log = pino({ level: "silent" });
   const redis = createRedis(config.REDIS_URL, "route-harness");
   const zk = new ZkSession(config.ZK_CONNECT, { sessionTimeoutMs: config.ZK_SESSION_TIMEOUT_MS });
@@ -47,30 +65,32 @@ export async function startRouteHarness(env: Record<string, string> = {}): Promi
   const directory = new GatewayDirectory(zk);
   await directory.start();
   await waitUntil(() => directory.has(HARNESS_GATEWAY.id), 10_000, "the harness gateway in the directory");
+  const probe = { healthy: () => redis.status === "ready", health: () => ({ redis: redis.status }) };
   const services = createServices({ config, log, redis, directory });
-  const app = createApp(services, { healthy: () => redis.status === "ready", health: () => ({ redis: redis.status }) });
-  const call: RouteHarness["call"] = (method, path, options = {}) => {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.body !== undefined) headers["content-type"] ??= "application/json";
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (options.from) headers["x-forwarded-for"] = options.from;
-    const body = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-    return Promise.resolve(app.request(path, { method, headers, body }));
+  const app = createApp(services, probe);
+  const variant: RouteHarness["variant"] = (overrides) => {
+    const other = createApp(createServices({ config: loadConfig({ ...baseEnv, ...overrides }), log, redis, directory }), probe);
+    return { app: other, call: caller(other) };
   };
-  const extra: GatewayRegistration[] = [];
+  const registrations = new Map<string, GatewayRegistration>([[HARNESS_GATEWAY.id, registration]]);
   const addGateway = async (id: string, wsUrl: string) => {
     const added = new GatewayRegistration(gatewayZk, { id, wsUrl, startedAt: Date.now(), instance: randomUUID() });
-    extra.push(added);
+    registrations.set(id, added);
     await added.start();
     await waitUntil(() => directory.has(id), 10_000, `gateway ${id} in the directory`);
   };
+  const removeGateway = async (id: string) => {
+    await registrations.get(id)?.stop();
+    registrations.delete(id);
+    await waitUntil(() => !directory.has(id), 10_000, `gateway ${id} gone from the directory`);
+  };
   const stop = async () => {
-    for (const r of [registration, ...extra]) await r.stop().catch(() => undefined);
+    for (const r of registrations.values()) await r.stop().catch(() => undefined);
     zk.close();
     gatewayZk.close();
     redis.disconnect();
     await Promise.all([redisServer.dispose(), zookeeper.dispose()]);
     rmSync(webDir, { recursive: true, force: true });
   };
-  return { app, services, redis, call, addGateway, stop };
+  return { app, services, redis, call: caller(app), variant, addGateway, removeGateway, stop };
 }

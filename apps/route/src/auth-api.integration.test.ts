@@ -1,0 +1,196 @@
+// CONTRACT.md's register, login, logout and reconnect, as a client sees them, through app.request() on real Redis and ZooKeeper.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DECIMAL_ID } from "@cim/protocol";
+import { expectError, loginUser, newUser, PASSWORD, registerUser, uniqueName, type LoginAnswer } from "./testing/api-client.js";
+import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
+
+let h: RouteHarness;
+
+beforeAll(async () => {
+  h = await startRouteHarness();
+});
+afterAll(async () => h?.stop());
+
+const register = (body: unknown) => h.call("POST", "/api/register", { body });
+const login = (userName: string, password = PASSWORD) => h.call("POST", "/api/login", { body: { userName, password } });
+
+describe("POST /api/register", () => {
+  it("answers 201 with a decimal userId and the name as typed; each account gets its own id", async () => {
+    const userName = uniqueName("Reg.ist_er-");
+    const res = await register({ userName, password: PASSWORD });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { userId: string; userName: string };
+    expect(body).toEqual({ userId: expect.stringMatching(DECIMAL_ID), userName });
+    const other = await registerUser(h, "other");
+    expect(other.userId).not.toBe(body.userId);
+    expect((await loginUser(h, userName)).userId).toBe(body.userId);
+  });
+
+  it("answers 409 name_taken for a name that exists", async () => {
+    const { userName } = await registerUser(h, "taken");
+    await expectError(await register({ userName, password: "another-pass-2" }), 409, "name_taken");
+  });
+
+  it("answers 400 bad_request for a missing, empty, too long or ill-formed name, a missing password, or a body that is not an object", async () => {
+    const bodies: unknown[] = [
+      { password: PASSWORD },
+      { userName: "", password: PASSWORD },
+      { userName: "   ", password: PASSWORD },
+      { userName: "x".repeat(33), password: PASSWORD },
+      { userName: "two words", password: PASSWORD },
+      { userName: "<script>", password: PASSWORD },
+      { userName: 42, password: PASSWORD },
+      { userName: uniqueName("nopass") },
+      [],
+      "null",
+      "{not json",
+    ];
+    for (const body of bodies) await expectError(await register(body), 400, "bad_request");
+  });
+
+  it("answers 400 weak_password for a password equal to the user name", async () => {
+    const userName = uniqueName("samename");
+    await expectError(await register({ userName, password: userName.toUpperCase() }), 400, "weak_password");
+    // Nothing was created: the name is still free.
+    expect((await register({ userName, password: PASSWORD })).status).toBe(201);
+  });
+
+  it("answers 413 payload_too_large, closing the connection, for a body over the limit", async () => {
+    const res = await register({ userName: uniqueName("big"), password: PASSWORD, padding: "x".repeat(20_000) });
+    expect(res.headers.get("connection")).toBe("close");
+    await expectError(res, 413, "payload_too_large");
+  });
+
+  it("answers 415 unsupported_media_type for a JSON body sent without a Content-Type", async () => {
+    const body = new TextEncoder().encode(JSON.stringify({ userName: uniqueName("notype"), password: PASSWORD }));
+    await expectError(await h.app.request("/api/register", { method: "POST", body }), 415, "unsupported_media_type");
+  });
+});
+
+describe("POST /api/login", () => {
+  it("answers 200 with the user, a working token and a live gateway {id, wsUrl}", async () => {
+    const account = await registerUser(h, "login");
+    const res = await login(account.userName);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as LoginAnswer;
+    expect(body).toEqual({ ...account, token: expect.any(String), gateway: { id: HARNESS_GATEWAY.id, wsUrl: HARNESS_GATEWAY.wsUrl } });
+    expect((await h.call("GET", "/api/online", { token: body.token })).status).toBe(200);
+  });
+
+  it("answers 401 unauthorized alike for a wrong password and an unknown name", async () => {
+    const { userName } = await registerUser(h, "wrongpass");
+    const wrong = await expectError(await login(userName, "not-the-password"), 401, "unauthorized");
+    const unknown = await expectError(await login(uniqueName("nobody")), 401, "unauthorized");
+    // The answer does not tell which names exist.
+    expect(unknown.error.message).toBe(wrong.error.message);
+  });
+
+  it("answers 400 bad_request without a password", async () => {
+    await expectError(await h.call("POST", "/api/login", { body: { userName: uniqueName("nopass") } }), 400, "bad_request");
+  });
+
+  it("lets a user who is online log in again under the default policy (replace)", async () => {
+    const user = await newUser(h, "replace");
+    await h.services.sessions.claim(user.userId, HARNESS_GATEWAY.id);
+    expect((await login(user.userName)).status).toBe(200);
+  });
+
+  it("answers 409 already_online under CIM_LOGIN_POLICY=reject while the user's gateway is live, 200 once it is gone", async () => {
+    const reject = h.variant({ CIM_LOGIN_POLICY: "reject" });
+    const { userId, userName } = await registerUser(h, "reject");
+    expect((await reject.call("POST", "/api/login", { body: { userName, password: PASSWORD } })).status).toBe(200);
+    await h.services.sessions.claim(userId, HARNESS_GATEWAY.id);
+    await expectError(await reject.call("POST", "/api/login", { body: { userName, password: PASSWORD } }), 409, "already_online");
+    // A route to a gateway that is not in ZooKeeper is stale, not a login.
+    await h.services.sessions.claim(userId, "gw-gone");
+    expect((await reject.call("POST", "/api/login", { body: { userName, password: PASSWORD } })).status).toBe(200);
+  });
+});
+
+describe("POST /api/logout", () => {
+  it("answers 204 without a body; the token then gets 401 everywhere", async () => {
+    const { token } = await newUser(h, "logout");
+    const res = await h.call("POST", "/api/logout", { token });
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe("");
+    await expectError(await h.call("GET", "/api/online", { token }), 401, "unauthorized");
+    await expectError(await h.call("POST", "/api/messages", { token, body: { text: "still here?" } }), 401, "unauthorized");
+    await expectError(await h.call("POST", "/api/reconnect", { token }), 401, "unauthorized");
+    await expectError(await h.call("POST", "/api/logout", { token }), 401, "unauthorized");
+  });
+
+  it("clears the user's route and online state", async () => {
+    const user = await newUser(h, "leaving");
+    const watcher = await newUser(h, "watcher");
+    await h.services.sessions.claim(user.userId, HARNESS_GATEWAY.id);
+    const online = async () => ((await (await h.call("GET", "/api/online", { token: watcher.token })).json()) as { users: Array<{ userId: string }> }).users;
+    expect(await online()).toContainEqual({ userId: user.userId, userName: user.userName });
+    expect((await h.call("POST", "/api/logout", { token: user.token })).status).toBe(204);
+    expect((await online()).map((u) => u.userId)).not.toContain(user.userId);
+    // Under the reject policy the user is no longer "already online".
+    const reject = h.variant({ CIM_LOGIN_POLICY: "reject" });
+    expect((await reject.call("POST", "/api/login", { body: { userName: user.userName, password: PASSWORD } })).status).toBe(200);
+  });
+
+  it("answers 401 to a missing, garbage, tampered or non-Bearer token", async () => {
+    const { token } = await newUser(h, "tamper");
+    const last = token.at(-2) === "A" ? "B" : "A";
+    const tampered = `${token.slice(0, -2)}${last}${token.at(-1)}`;
+    await expectError(await h.call("POST", "/api/logout"), 401, "unauthorized");
+    for (const authorization of ["Bearer", "Bearer garbage", `Bearer ${tampered}`, `Basic ${token}`]) {
+      await expectError(await h.call("POST", "/api/logout", { headers: { authorization } }), 401, "unauthorized");
+    }
+    expect((await h.call("POST", "/api/logout", { token })).status).toBe(204);
+  });
+});
+
+describe("POST /api/reconnect", () => {
+  it("answers 200 with the same user, a fresh working token and a live gateway", async () => {
+    const first = await newUser(h, "reconnect");
+    const res = await h.call("POST", "/api/reconnect", { token: first.token, body: {} });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as LoginAnswer;
+    expect(body).toEqual({ userId: first.userId, userName: first.userName, token: expect.any(String), gateway: HARNESS_GATEWAY });
+    expect((await h.call("GET", "/api/online", { token: body.token })).status).toBe(200);
+  });
+
+  it("skips the gateway to avoid while another is live, and gives it when it is the only one", async () => {
+    const { token } = await newUser(h, "avoid");
+    await h.addGateway("gw-second", "ws://127.0.0.1:39998/ws");
+    try {
+      for (let i = 0; i < 4; i++) {
+        const res = await h.call("POST", "/api/reconnect", { token, body: { avoid: HARNESS_GATEWAY.id } });
+        expect(((await res.json()) as LoginAnswer).gateway).toEqual({ id: "gw-second", wsUrl: "ws://127.0.0.1:39998/ws" });
+      }
+    } finally {
+      await h.removeGateway("gw-second");
+    }
+    const res = await h.call("POST", "/api/reconnect", { token, body: { avoid: HARNESS_GATEWAY.id } });
+    expect(((await res.json()) as LoginAnswer).gateway.id).toBe(HARNESS_GATEWAY.id);
+  });
+
+  it("answers 401 to a bad or missing token", async () => {
+    await expectError(await h.call("POST", "/api/reconnect", { token: "not-a-token" }), 401, "unauthorized");
+    await expectError(await h.call("POST", "/api/reconnect", {}), 401, "unauthorized");
+  });
+
+  it("answers 400 to an avoid that is not a gateway id, 415 to a body that is not JSON", async () => {
+    const { token } = await newUser(h, "badavoid");
+    await expectError(await h.call("POST", "/api/reconnect", { token, body: { avoid: 7 } }), 400, "bad_request");
+    await expectError(await h.call("POST", "/api/reconnect", { token, body: "avoid=gw-1", headers: { "content-type": "text/plain" } }), 415, "unsupported_media_type");
+  });
+});
+
+describe("no live gateway", () => {
+  it("login and reconnect answer 503 no_gateway; they work again once a gateway registers", async () => {
+    const user = await newUser(h, "nogateway");
+    await h.removeGateway(HARNESS_GATEWAY.id);
+    try {
+      await expectError(await login(user.userName), 503, "no_gateway");
+      await expectError(await h.call("POST", "/api/reconnect", { token: user.token }), 503, "no_gateway");
+    } finally {
+      await h.addGateway(HARNESS_GATEWAY.id, HARNESS_GATEWAY.wsUrl);
+    }
+    expect((await loginUser(h, user.userName)).gateway).toEqual(HARNESS_GATEWAY);
+  });
+});

@@ -1,0 +1,149 @@
+// CONTRACT.md's online list, send-by-HTTP and history, as a client sees them, through app.request() on real Redis and ZooKeeper.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compareIds, DECIMAL_ID, MAX_TEXT_LENGTH } from "@cim/protocol";
+import { expectError, newUser, type LoginAnswer } from "./testing/api-client.js";
+import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
+
+interface Message {
+  msgId: string;
+  from: string;
+  fromName: string;
+  to: string;
+  text: string;
+  ts: number;
+}
+
+let h: RouteHarness;
+let alice: LoginAnswer;
+let bob: LoginAnswer;
+
+beforeAll(async () => {
+  h = await startRouteHarness();
+  [alice, bob] = await Promise.all([newUser(h, "alice"), newUser(h, "bob")]);
+});
+afterAll(async () => h?.stop());
+
+async function send(from: LoginAnswer, text: string, to?: string): Promise<string> {
+  const res = await h.call("POST", "/api/messages", { token: from.token, body: to === undefined ? { text } : { to, text } });
+  expect(res.status).toBe(202);
+  const body = (await res.json()) as { msgId: string };
+  expect(body).toEqual({ msgId: expect.stringMatching(DECIMAL_ID) });
+  return body.msgId;
+}
+
+async function history(as: LoginAnswer, query = ""): Promise<Message[]> {
+  const res = await h.call("GET", `/api/history${query}`, { token: as.token });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { messages: Message[] }).messages;
+}
+
+describe("GET /api/online", () => {
+  it("answers 200 {users:[{userId, userName}]} with the users routed to a gateway, and no one else", async () => {
+    const carol = await newUser(h, "carol");
+    await h.services.sessions.claim(carol.userId, HARNESS_GATEWAY.id);
+    const res = await h.call("GET", "/api/online", { token: alice.token });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { users: Array<{ userId: string; userName: string }> };
+    expect(Object.keys(body)).toEqual(["users"]);
+    expect(body.users).toContainEqual({ userId: carol.userId, userName: carol.userName });
+    // Logged in over HTTP but never connected to a gateway: not online.
+    expect(body.users.map((u) => u.userId)).not.toContain(bob.userId);
+  });
+
+  it("answers 401 without a token", async () => {
+    await expectError(await h.call("GET", "/api/online"), 401, "unauthorized");
+  });
+});
+
+describe("POST /api/messages", () => {
+  it("answers 202 {msgId} for a group message; it is stored with the sender from the token, whatever the body says", async () => {
+    const msgId = await send(alice, "hello group");
+    const forged = await h.call("POST", "/api/messages", { token: alice.token, body: { text: "forged", from: bob.userId, fromName: bob.userName } });
+    expect(forged.status).toBe(202);
+    const messages = await history(bob, "?limit=2");
+    expect(messages).toEqual([
+      { msgId, from: alice.userId, fromName: alice.userName, to: "", text: "hello group", ts: expect.any(Number) },
+      expect.objectContaining({ from: alice.userId, fromName: alice.userName, text: "forged" }),
+    ]);
+  });
+
+  it("answers 202 {msgId} for a private message; ids increase over all conversations", async () => {
+    const group = await send(alice, "to all");
+    const direct = await send(alice, "just for bob", bob.userId);
+    expect(compareIds(direct, group)).toBeGreaterThan(0);
+    expect(await history(bob, `?with=${alice.userId}&limit=1`)).toEqual([
+      { msgId: direct, from: alice.userId, fromName: alice.userName, to: bob.userId, text: "just for bob", ts: expect.any(Number) },
+    ]);
+  });
+
+  it("answers 404 unknown_recipient for a userId that is no user", async () => {
+    await expectError(await h.call("POST", "/api/messages", { token: alice.token, body: { to: "987654321987", text: "anyone?" } }), 404, "unknown_recipient");
+  });
+
+  it("answers 400 bad_request for a private message to yourself", async () => {
+    await expectError(await h.call("POST", "/api/messages", { token: alice.token, body: { to: alice.userId, text: "me" } }), 400, "bad_request");
+  });
+
+  it("answers 400 bad_request for an empty, blank, missing or too long text, and a `to` that is not a userId", async () => {
+    const bodies: unknown[] = [
+      { text: "" },
+      { text: " \n\t " },
+      {},
+      { text: 42 },
+      { text: "x".repeat(MAX_TEXT_LENGTH + 1) },
+      { to: bob.userName, text: "by name" },
+    ];
+    for (const body of bodies) await expectError(await h.call("POST", "/api/messages", { token: alice.token, body }), 400, "bad_request");
+    // The longest allowed text goes through.
+    await send(alice, "y".repeat(MAX_TEXT_LENGTH));
+  });
+
+  it("answers 401 without a token and 415 for a body that is not JSON", async () => {
+    await expectError(await h.call("POST", "/api/messages", { body: { text: "anonymous" } }), 401, "unauthorized");
+    await expectError(await h.call("POST", "/api/messages", { token: alice.token, body: "text=hi", headers: { "content-type": "application/x-www-form-urlencoded" } }), 415, "unsupported_media_type");
+  });
+});
+
+describe("GET /api/history", () => {
+  it("pages the group conversation oldest first with before and limit", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await send(i % 2 ? bob : alice, `group page ${i}`));
+    const newest = await history(bob, "?limit=3");
+    expect(newest.map((m) => m.msgId)).toEqual(ids.slice(2));
+    expect(newest.map((m) => m.text)).toEqual(["group page 2", "group page 3", "group page 4"]);
+    const older = await history(alice, `?before=${ids[2]}&limit=2`);
+    expect(older.map((m) => m.msgId)).toEqual(ids.slice(0, 2));
+    expect(older.every((m) => m.to === "")).toBe(true);
+  });
+
+  it("pages a private conversation, the same from both sides, and only to its two users", async () => {
+    const [dave, erin, frank] = await Promise.all([newUser(h, "dave"), newUser(h, "erin"), newUser(h, "frank")]);
+    expect(await history(dave, `?with=${erin.userId}`)).toEqual([]);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push(i % 2 ? await send(erin, `p${i}`, dave.userId) : await send(dave, `p${i}`, erin.userId));
+    const fromDave = await history(dave, `?with=${erin.userId}`);
+    expect(fromDave.map((m) => m.msgId)).toEqual(ids);
+    expect(fromDave.map((m) => [m.from, m.to])).toEqual([
+      [dave.userId, erin.userId], [erin.userId, dave.userId], [dave.userId, erin.userId], [erin.userId, dave.userId],
+    ]);
+    expect(await history(erin, `?with=${dave.userId}`)).toEqual(fromDave);
+    expect((await history(erin, `?with=${dave.userId}&before=${ids[3]}&limit=2`)).map((m) => m.msgId)).toEqual(ids.slice(1, 3));
+    expect((await history(erin, `?with=${dave.userId}&before=${ids[0]}`))).toEqual([]);
+    // A third user asking about either of them sees their own (empty) conversation, never this one.
+    expect(await history(frank, `?with=${dave.userId}`)).toEqual([]);
+    expect(await history(frank, `?with=${erin.userId}`)).toEqual([]);
+    // Private messages are not in the group conversation.
+    expect((await history(dave, "?limit=200")).map((m) => m.msgId)).not.toContain(ids[0]);
+  });
+
+  it("answers 400 bad_request for a limit outside 1..200 or not an integer, and a before or with that is not an id", async () => {
+    for (const query of ["?limit=0", "?limit=201", "?limit=ten", "?limit=1.5", "?before=yesterday", "?before=-1", `?with=${alice.userName}`]) {
+      await expectError(await h.call("GET", `/api/history${query}`, { token: alice.token }), 400, "bad_request");
+    }
+  });
+
+  it("answers 401 without a token or with a bad one", async () => {
+    await expectError(await h.call("GET", "/api/history"), 401, "unauthorized");
+    await expectError(await h.call("GET", `/api/history?with=${bob.userId}`, { token: "x.y.z" }), 401, "unauthorized");
+  });
+});
