@@ -147,6 +147,8 @@ describe("sessions", () => {
     const { token } = (await json(await login(name, PASSWORD, "10.8.0.2"))) as unknown as { token: string };
     const res = await h.call("POST", "/api/reconnect", { token });
     expect(res.status).toBe(200);
+    const typedButEmpty = await h.call("POST", "/api/reconnect", { token, headers: { "content-type": "application/json" } });
+    expect(typedButEmpty.status).toBe(200);
     expect(((await json(res)) as unknown as { gateway: { id: string } }).gateway.id).toBe(HARNESS_GATEWAY.id);
   });
 });

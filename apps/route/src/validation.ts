@@ -14,7 +14,7 @@ function isJson(contentType: string | undefined): boolean {
 
 /**
  * Parses a JSON body against `schema`. Only `application/json` is read (a cross-site form or `text/plain` post
- * gets 415 before its body is touched); `optional` lets an empty body without a type stand for `{}`.
+ * gets 415 before its body is touched); `optional` lets an empty body (with or without the JSON type) stand for `{}`.
  */
 export async function parseJson<T extends z.ZodType>(c: Context, schema: T, options: { optional?: boolean } = {}): Promise<z.infer<T>> {
   const contentType = c.req.header("content-type");
@@ -23,10 +23,13 @@ export async function parseJson<T extends z.ZodType>(c: Context, schema: T, opti
     const empty = contentType === undefined && (c.req.header("content-length") ?? "0") === "0" && c.req.header("transfer-encoding") === undefined;
     if (!(options.optional && empty)) throw new ApiError(415, ErrorCode.UnsupportedMediaType, "the body must be JSON (Content-Type: application/json)");
   } else {
-    try {
-      body = await c.req.json();
-    } catch (error) {
-      throw new ApiError(400, ErrorCode.BadRequest, "body must be valid JSON", { cause: error });
+    const text = await c.req.text();
+    if (!(options.optional && text.trim() === "")) {
+      try {
+        body = JSON.parse(text) as unknown;
+      } catch (error) {
+        throw new ApiError(400, ErrorCode.BadRequest, "body must be valid JSON", { cause: error });
+      }
     }
   }
   const parsed = schema.safeParse(body);
