@@ -101,4 +101,35 @@ describe("GatewayDirectory", () => {
     await a.stop();
     await listed(directory, ["gw-b"]);
   });
+  it("under churn (registrations stopped at once or later, a session expiry) ends with the true set", async () => {
+    const { directory } = await directoryOn(await h.session());
+    const processes = await Promise.all([h.session(), h.session(), h.session(), h.session()]);
+    const live = new Map<string, GatewayRegistration>();
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 6; round++) {
+      // An id can come up twice in a round: then it is stopped while its registration is still in flight.
+      const ops: Promise<unknown>[] = [];
+      for (let i = 0; i < 25; i++) {
+        const id = `gw-${String(random(30)).padStart(2, "0")}`;
+        const running = live.get(id);
+        if (running) {
+          live.delete(id);
+          ops.push(running.stop());
+        } else {
+          const registration = new GatewayRegistration(processes[random(processes.length)]!, info(id));
+          live.set(id, registration);
+          ops.push(registration.start());
+        }
+      }
+      if (round === 3) ops.push(h.expire(processes[0]!));
+      await Promise.all(ops);
+    }
+    const expected = [...live.keys()].sort();
+    await listed(directory, expected, "the directory to list exactly the registered gateways");
+    expect((await h.gatewayNodes()).map((n) => JSON.parse(n.data).id).sort()).toEqual(expected);
+  });
 });

@@ -78,4 +78,46 @@ describe("GatewayRegistration", () => {
     await mine.start();
     expect((await h.gatewayNodes()).map((n) => JSON.parse(n.data).id).sort()).toEqual(["gw-a", "gw-b"]);
   });
+
+  it("deletes a node of its own left by an older session (ephemeralOwner differs) and creates one under the current session", async () => {
+    const gateway = info("gw-a");
+    // The older session: the node of this instance that it made is still there (its expiry not yet applied).
+    const older = await h.client();
+    await zk.mkdirp(older, GATEWAYS_PATH);
+    const stale = await zk.create(
+      older,
+      `${GATEWAYS_PATH}/${GATEWAY_NODE_PREFIX}`,
+      Buffer.from(JSON.stringify(gateway)),
+      CreateMode.EPHEMERAL_SEQUENTIAL,
+    );
+    const session = await h.session();
+    const registration = new GatewayRegistration(session, gateway);
+    const path = await registration.start();
+    expect(path).not.toBe(stale);
+    const nodes = await h.gatewayNodes();
+    expect(nodes.map((n) => `${GATEWAYS_PATH}/${n.name}`)).toEqual([path]);
+    expect(nodes[0]!.owner).toBe(session.sessionId());
+  });
+
+  it("stopped while registering: start settles with null and no node is left behind", async () => {
+    const session = await h.session();
+    for (let i = 0; i < 5; i++) {
+      const registration = new GatewayRegistration(session, info(`gw-${i}`));
+      const started = registration.start();
+      await registration.stop();
+      expect(await started).toBeNull();
+      expect(registration.nodePath).toBeNull();
+    }
+    expect(await h.gatewayNodes()).toEqual([]);
+  });
+
+  it("stop returns while ZooKeeper is unreachable (the node goes with the session)", async () => {
+    const session = await h.session({ callTimeoutMs: 2_000 });
+    const registration = new GatewayRegistration(session, info("gw-a"));
+    await registration.start();
+    h.partition(session);
+    const before = Date.now();
+    await registration.stop();
+    expect(Date.now() - before).toBeLessThan(10_000);
+  });
 });

@@ -26,6 +26,8 @@ export interface ZkHarness {
    * session runs again under a new id.
    */
   expire(session: ZkSession): Promise<void>;
+  /** Drops all traffic of `session` (until the test ends, or `expire` heals it). */
+  partition(session: ZkSession): void;
   /** The children of /cim/gateways with their data and owners (session id in hex). */
   gatewayNodes(): Promise<Array<{ name: string; data: string; owner: string }>>;
 }
@@ -79,6 +81,11 @@ export function useZookeeper(): ZkHarness {
         30_000,
         `a new session after ${before} expired`,
       );
+    },
+    partition(session) {
+      const proxy = proxies.get(session);
+      if (!proxy) throw new Error("partition: the session was not made by this harness");
+      proxy.partition();
     },
     async gatewayNodes() {
       const { observer } = started();

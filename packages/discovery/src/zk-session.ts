@@ -8,7 +8,15 @@ export interface ZkSessionOptions {
   sessionTimeoutMs: number;
   /** Called on every state change, for logs and /healthz. */
   onState?: (state: ZkState, detail: { sessionId: string }) => void;
+  /** How long one request may wait for its answer (default ZK_CALL_TIMEOUT_MS). */
+  callTimeoutMs?: number;
 }
+
+/**
+ * A request unanswered this long fails. The client never answers some: those queued while it is disconnected
+ * are dropped without a callback when it then learns that its session expired or is closed.
+ */
+export const ZK_CALL_TIMEOUT_MS = 10_000;
 
 /** Holds the current client; `onSession` handlers run on every new session (first connect and after expiry). */
 export class ZkSession {
@@ -20,6 +28,11 @@ export class ZkSession {
 
   get state(): ZkState {
     return this.currentState;
+  }
+
+  /** The bound of one request, for the `zk` calls made on this session's clients. */
+  get callTimeoutMs(): number {
+    return this.options.callTimeoutMs ?? ZK_CALL_TIMEOUT_MS;
   }
 
   /** Registers work to (re)do on each new session: creating ephemeral nodes, setting watches. */
@@ -95,19 +108,32 @@ export class ZkSession {
   }
 }
 
-/** Promise wrappers over the callback API, for the calls we use. */
+/** Settles with the callback's outcome, or fails after `timeoutMs` naming the request. */
+function call<T>(what: string, timeoutMs: number, start: (done: (error: unknown, value: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`ZooKeeper ${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
+    start((error, value) => {
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve(value);
+    });
+  });
+}
+
+/** Promise wrappers over the callback API, for the calls we use; each fails after `timeoutMs`. */
 export const zk = {
-  mkdirp: (client: Client, path: string) =>
-    new Promise<void>((resolve, reject) => client.mkdirp(path, (error) => (error ? reject(error) : resolve()))),
-  create: (client: Client, path: string, data: Buffer, mode: number) =>
-    new Promise<string>((resolve, reject) => client.create(path, data, mode, (error, created) => (error ? reject(error) : resolve(created)))),
-  remove: (client: Client, path: string) =>
-    new Promise<void>((resolve, reject) => client.remove(path, -1, (error) => (error ? reject(error) : resolve()))),
-  getData: (client: Client, path: string) =>
-    new Promise<{ data: Buffer; stat: Stat }>((resolve, reject) => client.getData(path, (error, data, stat) => (error ? reject(error) : resolve({ data, stat })))),
-  getChildren: (client: Client, path: string, watcher?: () => void) =>
-    new Promise<string[]>((resolve, reject) => {
-      const done = (error: unknown, children: string[]) => (error ? reject(error) : resolve(children));
+  mkdirp: (client: Client, path: string, timeoutMs = ZK_CALL_TIMEOUT_MS) =>
+    call<void>(`mkdirp ${path}`, timeoutMs, (done) => client.mkdirp(path, (error) => done(error, undefined))),
+  create: (client: Client, path: string, data: Buffer, mode: number, timeoutMs = ZK_CALL_TIMEOUT_MS) =>
+    call<string>(`create ${path}`, timeoutMs, (done) => client.create(path, data, mode, done)),
+  remove: (client: Client, path: string, timeoutMs = ZK_CALL_TIMEOUT_MS) =>
+    call<void>(`remove ${path}`, timeoutMs, (done) => client.remove(path, -1, (error) => done(error, undefined))),
+  getData: (client: Client, path: string, timeoutMs = ZK_CALL_TIMEOUT_MS) =>
+    call<{ data: Buffer; stat: Stat }>(`getData ${path}`, timeoutMs, (done) =>
+      client.getData(path, (error, data, stat) => done(error, { data, stat })),
+    ),
+  getChildren: (client: Client, path: string, watcher?: () => void, timeoutMs = ZK_CALL_TIMEOUT_MS) =>
+    call<string[]>(`getChildren ${path}`, timeoutMs, (done) => {
       if (watcher) client.getChildren(path, watcher, done);
       else client.getChildren(path, done);
     }),
