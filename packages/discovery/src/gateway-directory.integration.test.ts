@@ -1,12 +1,13 @@
 // GatewayDirectory against a real ZooKeeper: additions and removals by id, incarnations, expiry and churn.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { randomUUID } from "node:crypto";
 import { waitUntil } from "@cim/devstack";
 import { GatewayDirectory } from "./gateway-directory.js";
 import { GATEWAYS_PATH, GATEWAY_NODE_PREFIX, type GatewayInfo } from "./gateway-info.js";
 import { GatewayRegistration } from "./gateway-registration.js";
 import { useZookeeper } from "./test-harness.js";
-import { CreateMode, zk, type ZkSession } from "./zk-session.js";
+import type { Client } from "node-zookeeper-client";
+import { CreateMode, zk, ZkSession } from "./zk-session.js";
 
 const h = useZookeeper();
 
@@ -26,8 +27,63 @@ async function directoryOn(session: ZkSession): Promise<{ directory: GatewayDire
     onChange: ({ added, removed }) => changes.push({ added, removed }),
     onError: (e) => errors.push(e),
   });
+  onTestFinished(() => directory.stop());
   await directory.start();
   return { directory, changes, errors };
+}
+
+/** A session whose clients count the requests in flight and the child watches fired, and can hold one getData answer. */
+class GatedSession extends ZkSession {
+  inFlight = 0;
+  watchEvents = 0;
+  private holdNext = false;
+  private readonly held: Array<() => void> = [];
+
+  /** Holds the answer to the next getData until `release`. */
+  holdNextRead(): void {
+    this.holdNext = true;
+  }
+
+  get heldReads(): number {
+    return this.held.length;
+  }
+
+  release(): void {
+    for (const answer of this.held.splice(0)) answer();
+  }
+
+  override onSession(handler: (client: Client) => void): void {
+    super.onSession((client) => handler(this.wrap(client)));
+  }
+
+  private wrap(client: Client): Client {
+    const counted = new Set(["mkdirp", "getChildren", "getData", "exists", "create", "remove"]);
+    return new Proxy(client, {
+      get: (target, prop) => {
+        const value = Reflect.get(target, prop, target) as unknown;
+        if (typeof value !== "function") return value;
+        if (!counted.has(String(prop))) return value.bind(target);
+        return (...args: unknown[]) => {
+          const callback = args.pop() as (...result: unknown[]) => void;
+          const watcher = args[1];
+          if (prop === "getChildren" && typeof watcher === "function") {
+            args[1] = (...event: unknown[]) => {
+              this.watchEvents++;
+              watcher(...event);
+            };
+          }
+          const hold = prop === "getData" && this.holdNext;
+          if (hold) this.holdNext = false;
+          this.inFlight++;
+          return value.call(target, ...args, (...result: unknown[]) => {
+            this.inFlight--;
+            if (hold) this.held.push(() => callback(...result));
+            else callback(...result);
+          });
+        };
+      },
+    });
+  }
 }
 
 const ids = (directory: GatewayDirectory) =>
@@ -131,5 +187,27 @@ describe("GatewayDirectory", () => {
     const expected = [...live.keys()].sort();
     await listed(directory, expected, "the directory to list exactly the registered gateways");
     expect((await h.gatewayNodes()).map((n) => JSON.parse(n.data).id).sort()).toEqual(expected);
+  });
+
+  it("an older listing never overwrites a newer one: one refresh at a time, and one more after a change during it", async () => {
+    const session = await h.session({}, (address, options) => new GatedSession(address, options));
+    const { directory, changes } = await directoryOn(session);
+    const gateways = await h.session();
+    await new GatewayRegistration(gateways, info("gw-a")).start();
+    await listed(directory, ["gw-a"]);
+
+    // The listing that sees gw-b is held while it reads gw-b's data...
+    session.holdNextRead();
+    await new GatewayRegistration(gateways, info("gw-b")).start();
+    await waitUntil(() => session.heldReads === 1, 10_000, "the directory to read gw-b's node");
+    // ...and gw-c registers meanwhile. Once its watch has fired and the directory has nothing else in flight
+    // (an overlapping refresh, if it ran one, has listed gw-c), the held listing goes on.
+    const events = session.watchEvents;
+    await new GatewayRegistration(gateways, info("gw-c")).start();
+    await waitUntil(() => session.watchEvents > events && session.inFlight === 0, 10_000, "gw-c's watch event, then no request in flight");
+    session.release();
+
+    await listed(directory, ["gw-a", "gw-b", "gw-c"]);
+    expect(changes.flatMap((c) => c.removed)).toEqual([]);
   });
 });

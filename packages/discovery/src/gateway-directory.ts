@@ -17,6 +17,13 @@ export class GatewayDirectory {
   private client: Client | null = null;
   private firstList: Promise<void>;
   private resolveFirst!: () => void;
+  /** The client a refresh runs on, if one runs; `again` asks it for one more run when it ends. */
+  private refreshing: Client | null = null;
+  private again = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  /** One watcher for all listings: the client keeps each distinct watcher function until it fires. */
+  private readonly onChildrenChanged = () => this.requestRefresh();
 
   constructor(private readonly session: ZkSession, private readonly events: DirectoryEvents = {}) {
     this.firstList = new Promise((resolve) => (this.resolveFirst = resolve));
@@ -26,9 +33,15 @@ export class GatewayDirectory {
   start(): Promise<void> {
     this.session.onSession((client) => {
       this.client = client;
-      void this.refresh(client);
+      this.requestRefresh();
     });
     return this.firstList;
+  }
+
+  /** Stops listing (the session's close ends the watch). */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
   }
 
   /** Live gateways, one per id (the newest incarnation), ordered by id. */
@@ -40,30 +53,65 @@ export class GatewayDirectory {
     return this.gateways.some((g) => g.id === gatewayId);
   }
 
-  private async refresh(client: Client): Promise<void> {
-    if (this.client !== client) return;
-    try {
-      await zk.mkdirp(client, GATEWAYS_PATH);
-      const children = await zk.getChildren(client, GATEWAYS_PATH, () => void this.refresh(client));
-      const next = new Map<string, GatewayInfo>();
-      for (const child of children) {
-        const known = this.nodes.get(child);
-        const info = known ?? (await this.read(client, `${GATEWAYS_PATH}/${child}`));
-        if (info) next.set(child, info);
-      }
-      if (this.client !== client) return;
-      this.nodes = next;
-      this.publish();
-      this.resolveFirst();
-    } catch (error) {
-      this.events.onError?.(error as Error);
-      setTimeout(() => void this.refresh(client), RETRY_MS).unref();
+  /**
+   * Lists again. Listings run one at a time, so an older one can never overwrite a newer one; a request while
+   * one runs makes exactly one more run after it, which sees every change up to its own start.
+   */
+  private requestRefresh(): void {
+    const client = this.client;
+    if (!client || this.stopped) return;
+    if (this.refreshing === client) {
+      this.again = true;
+      return;
     }
+    // None runs, or one on the client of an older session: that one's listing is dropped when it ends.
+    this.refreshing = client;
+    void this.refreshLoop(client);
   }
 
-  private async read(client: Client, path: string): Promise<GatewayInfo | null> {
+  private async refreshLoop(client: Client): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.refresh(client);
+      } catch (error) {
+        if (this.client === client && !this.stopped) {
+          this.events.onError?.(error as Error);
+          this.retryLater();
+        }
+      }
+    } while (this.again && this.refreshing === client && this.client === client && !this.stopped);
+    if (this.refreshing === client) this.refreshing = null;
+  }
+
+  private retryLater(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.requestRefresh();
+    }, RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  private async refresh(client: Client): Promise<void> {
+    const timeout = this.session.callTimeoutMs;
+    await zk.mkdirp(client, GATEWAYS_PATH, timeout);
+    const children = await zk.getChildren(client, GATEWAYS_PATH, this.onChildrenChanged, timeout);
+    const next = new Map<string, GatewayInfo>();
+    for (const child of children) {
+      const known = this.nodes.get(child);
+      const info = known ?? (await this.read(client, `${GATEWAYS_PATH}/${child}`, timeout));
+      if (info) next.set(child, info);
+    }
+    if (this.client !== client || this.stopped) return;
+    this.nodes = next;
+    this.publish();
+    this.resolveFirst();
+  }
+
+  private async read(client: Client, path: string, timeout: number): Promise<GatewayInfo | null> {
     try {
-      return parseGatewayInfo((await zk.getData(client, path)).data);
+      return parseGatewayInfo((await zk.getData(client, path, timeout)).data);
     } catch (error) {
       if ((error as { code?: number }).code === Exception.NO_NODE) return null;
       throw error;
