@@ -106,8 +106,8 @@ describe("runCli", () => {
     const client = new FakeClient();
     const cli = start(client);
     await cli.waitFor(/logged in/);
-    client.push({ msgId: "9", from: "2", fromName: "bob", to: "", text: "yo", ts: 0 });
-    client.push({ msgId: "10", from: "2", fromName: "bob", to: "1", text: "psst", ts: 0 });
+    client.push({ msgId: "9", from: "2", fromName: "bob", to: "", text: "yo", ts: 0, room: "" });
+    client.push({ msgId: "10", from: "2", fromName: "bob", to: "1", text: "psst", ts: 0, room: "" });
     client.setState("reconnecting");
     client.setState("online");
     await cli.waitFor(/\[group\] bob\(2\): yo\n\[private\] bob\(2\): psst\n\* connection: lost, reconnecting...\n\* connection: online on gw-a/);
@@ -132,13 +132,13 @@ describe("runCli", () => {
   it("searches group and private history of known users, case-insensitively", async () => {
     const client = new FakeClient();
     client.stored = [
-      { msgId: "1", from: "1", fromName: "ann", to: "", text: "Lunch at noon?", ts: 1 },
-      { msgId: "2", from: "2", fromName: "bob", to: "", text: "no", ts: 2 },
-      { msgId: "3", from: "7", fromName: "zed", to: "1", text: "lunch later", ts: 3 },
+      { msgId: "1", from: "1", fromName: "ann", to: "", text: "Lunch at noon?", ts: 1, room: "" },
+      { msgId: "2", from: "2", fromName: "bob", to: "", text: "no", ts: 2, room: "" },
+      { msgId: "3", from: "7", fromName: "zed", to: "1", text: "lunch later", ts: 3, room: "" },
     ];
     const cli = start(client);
     await cli.waitFor(/logged in/);
-    client.push({ msgId: "3", from: "7", fromName: "zed", to: "1", text: "lunch later", ts: 3 });
+    client.push({ msgId: "3", from: "7", fromName: "zed", to: "1", text: "lunch later", ts: 3, room: "" });
     cli.type(":q LUNCH");
     await cli.waitFor(/2 messages containing "LUNCH" \(searched 4 conversations\):\n.*\[group\] ann\(1\): Lunch at noon\?\n.*\[private\] zed\(7\) -> ann\(1\): lunch later\n/);
     const partners = client.history.mock.calls.map(([q]) => (q as { withUser?: string }).withUser).sort();

@@ -32,8 +32,8 @@ describe("format", () => {
   it("prints search hits with time and conversation", () => {
     const ts = Date.UTC(2025, 0, 2, 3, 4, 5);
     const hits = [
-      { msgId: "5", from: "1", fromName: "ann", to: "", text: "Hello", ts },
-      { msgId: "6", from: "1", fromName: "ann", to: "2", text: "hello bob", ts },
+      { msgId: "5", from: "1", fromName: "ann", to: "", text: "Hello", ts, room: "" },
+      { msgId: "6", from: "1", fromName: "ann", to: "2", text: "hello bob", ts, room: "" },
     ];
     expect(formatSearch("hello", hits, new Map([["2", "bob"]]), 3)).toEqual([
       '2 messages containing "hello" (searched 3 conversations):',

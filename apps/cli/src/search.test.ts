@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { HistoryMessage } from "@cim/client";
 import { searchHistory, SEARCH_LIMIT } from "./search.js";
 
-const message = (msgId: string, to: string, text: string, ts: number): HistoryMessage => ({ msgId, from: "1", fromName: "ann", to, text, ts });
+const message = (msgId: string, to: string, text: string, ts: number): HistoryMessage => ({ msgId, from: "1", fromName: "ann", to, text, ts, room: "" });
 
 describe("searchHistory", () => {
   it("searches the group and each user once, case-insensitively, oldest first, without duplicates", async () => {

@@ -119,7 +119,7 @@ describe("bad input on the gateway", () => {
 
   it("a server frame claiming another sender closes with 4400 and delivers nothing", async () => {
     const socket = await loggedIn();
-    const forged: Frame = { kind: "message", body: { msgId: "1", from: ann.session!.userId, fromName: "ann", to: bob.session!.userId, text: "forged", ts: 1 } };
+    const forged: Frame = { kind: "message", body: { msgId: "1", from: ann.session!.userId, fromName: "ann", to: bob.session!.userId, text: "forged", ts: 1, room: "" } };
     socket.ws.send(encodeFrame(forged));
     expect((await socket.closed).code).toBe(4400);
     await othersStillServed("forged-sender");

@@ -58,7 +58,7 @@ export class ChatService {
     this.deps.metrics.sessions.set(table.userCount);
     session.send({
       kind: "loginAck",
-      body: { userId: claims.userId, userName: claims.userName, gatewayId, serverTime: Date.now(), heartbeatMs: this.deps.heartbeatMs },
+      body: { userId: claims.userId, userName: claims.userName, gatewayId, serverTime: Date.now(), heartbeatMs: this.deps.heartbeatMs, groupPosition: "", inboxPosition: "", rooms: [] },
     });
     session.loggedIn = true;
     this.deps.onLoggedIn(session);

@@ -223,7 +223,7 @@ describe("CimClient: duplicates and the outbox bound", () => {
     const duplicates: string[] = [];
     t.client.onMessage((m) => void received.push(m.msgId));
     t.client.onDuplicate((m) => void duplicates.push(m.msgId));
-    const message = (msgId: string, to = "") => ({ msgId, from: "9", fromName: "bob", to, text: msgId, ts: 1 });
+    const message = (msgId: string, to = "") => ({ msgId, from: "9", fromName: "bob", to, text: msgId, ts: 1, room: "" });
     t.sockets[0]!.push({ kind: "message", body: message("100") });
     t.sockets[0]!.push({ kind: "messageBatch", body: { messages: [message("100"), message("99"), message("101")] } });
     t.sockets[0]!.push({ kind: "message", body: message("50", "7") });

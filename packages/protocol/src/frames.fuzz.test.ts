@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeFrame, encodeFrame, FrameDecodeError, type Frame, type FrameKind } from "./index.js";
 
-const KINDS: FrameKind[] = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence", "messageBatch", "presenceBatch"];
+const KINDS: FrameKind[] = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence", "messageBatch", "presenceBatch", "read", "roomEvent"];
 
 function seeded(seed: number) {
   return () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
@@ -27,6 +27,8 @@ describe("decodeFrame fuzz", () => {
     encodeFrame({ kind: "send", body: { clientMsgId: "c-1", to: "42", text: "hello 🌍" } }),
     encodeFrame({ kind: "delivered", body: { msgId: "1732400000000000", from: "7" } }),
     encodeFrame({ kind: "ping", body: { ts: Date.now() } }),
+    encodeFrame({ kind: "send", body: { clientMsgId: "c-2", room: "r12", text: "to the room" } }),
+    encodeFrame({ kind: "read", body: { conversation: "r12", msgId: "1732400000000001" } }),
   ];
 
   it("survives 10,000 random buffers", () => {

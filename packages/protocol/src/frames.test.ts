@@ -4,15 +4,18 @@ import { decodeFrame, encodeFrame, FrameDecodeError, type Frame } from "./index.
 describe("frames", () => {
   it("round-trips every kind with defaults filled in", () => {
     const frames: Frame[] = [
-      { kind: "login", body: { token: "t.o.k", groupAfter: "", inboxAfter: "17" } },
-      { kind: "send", body: { clientMsgId: "c1", to: "", text: "héllo <b>" } },
-      { kind: "message", body: { msgId: "42", from: "7", fromName: "ann", to: "9", text: "hi", ts: 1732400000123 } },
+      { kind: "login", body: { token: "t.o.k", groupAfter: "", inboxAfter: "17", rooms: [{ room: "r3", after: "12" }] } },
+      { kind: "loginAck", body: { userId: "7", userName: "ann", gatewayId: "gw-a", serverTime: 5, heartbeatMs: 15_000, groupPosition: "4", inboxPosition: "0", rooms: [{ room: "r3", after: "12" }] } },
+      { kind: "send", body: { clientMsgId: "c1", to: "", text: "héllo <b>", room: "r3" } },
+      { kind: "message", body: { msgId: "42", from: "7", fromName: "ann", to: "9", text: "hi", ts: 1732400000123, room: "" } },
+      { kind: "read", body: { conversation: "r3", msgId: "42", by: "7" } },
+      { kind: "roomEvent", body: { room: "r3", name: "team", userId: "8", userName: "bob", kind: "joined" } },
       { kind: "presence", body: { userId: "7", userName: "ann", online: false } },
       { kind: "ping", body: { ts: 0 } },
       { kind: "presenceBatch", body: { presences: [{ userId: "7", userName: "ann", online: true }, { userId: "8", userName: "bob", online: false }] } },
       { kind: "messageBatch", body: { messages: [
-        { msgId: "1", from: "7", fromName: "ann", to: "", text: "a", ts: 1 },
-        { msgId: "2", from: "8", fromName: "bob", to: "", text: "b", ts: 2 },
+        { msgId: "1", from: "7", fromName: "ann", to: "", text: "a", ts: 1, room: "" },
+        { msgId: "2", from: "8", fromName: "bob", to: "", text: "b", ts: 2, room: "r3" },
       ] } },
     ];
     for (const frame of frames) expect(decodeFrame(encodeFrame(frame))).toEqual(frame);
@@ -24,7 +27,7 @@ describe("frames", () => {
   });
 
   it("encodes partial bodies with defaults", () => {
-    expect(decodeFrame(encodeFrame({ kind: "login", body: { token: "x" } }))).toEqual({ kind: "login", body: { token: "x", groupAfter: "", inboxAfter: "" } });
+    expect(decodeFrame(encodeFrame({ kind: "login", body: { token: "x" } }))).toEqual({ kind: "login", body: { token: "x", groupAfter: "", inboxAfter: "", rooms: [] } });
   });
 
   it("rejects an empty frame and random bytes", () => {

@@ -2,18 +2,25 @@
 import type { IConversionOptions } from "protobufjs";
 import { cim } from "./generated/cim.js";
 
-export interface Login { token: string; groupAfter: string; inboxAfter: string }
-export interface LoginAck { userId: string; userName: string; gatewayId: string; serverTime: number; heartbeatMs: number }
+export interface RoomCursor { room: string; after: string }
+export interface Login { token: string; groupAfter: string; inboxAfter: string; rooms: RoomCursor[] }
+export interface LoginAck {
+  userId: string; userName: string; gatewayId: string; serverTime: number; heartbeatMs: number;
+  groupPosition: string; inboxPosition: string; rooms: RoomCursor[];
+}
 export interface ErrorBody { code: string; message: string; clientMsgId: string }
 export interface Ping { ts: number }
 export interface Pong { ts: number }
-export interface Send { clientMsgId: string; to: string; text: string }
+export interface Send { clientMsgId: string; to: string; text: string; room: string }
 export interface SendAck { clientMsgId: string; msgId: string; ts: number }
-export interface ChatMessage { msgId: string; from: string; fromName: string; to: string; text: string; ts: number }
+export interface ChatMessage { msgId: string; from: string; fromName: string; to: string; text: string; ts: number; room: string }
 export interface Delivered { msgId: string; by: string; from: string }
 export interface Presence { userId: string; userName: string; online: boolean }
 export interface MessageBatch { messages: ChatMessage[] }
 export interface PresenceBatch { presences: Presence[] }
+export interface Read { conversation: string; msgId: string; by: string }
+export type RoomEventKind = "joined" | "left" | "invited";
+export interface RoomEvent { room: string; name: string; userId: string; userName: string; kind: string }
 
 /** The body of each frame kind, by the name of its `oneof` field. */
 export interface FrameBodies {
@@ -29,6 +36,8 @@ export interface FrameBodies {
   presence: Presence;
   messageBatch: MessageBatch;
   presenceBatch: PresenceBatch;
+  read: Read;
+  roomEvent: RoomEvent;
 }
 
 export type FrameKind = keyof FrameBodies;
@@ -40,7 +49,7 @@ export type Frame = { [K in FrameKind]: { kind: K; body: FrameBodies[K] } }[Fram
 export type FrameInput = { [K in FrameKind]: { kind: K; body: Partial<FrameBodies[K]> } }[FrameKind];
 
 /** Frame kinds a client may send; anything else from a client is malformed. */
-export const CLIENT_FRAME_KINDS: ReadonlySet<FrameKind> = new Set(["login", "ping", "send", "delivered"]);
+export const CLIENT_FRAME_KINDS: ReadonlySet<FrameKind> = new Set(["login", "ping", "send", "delivered", "read"]);
 
 /** Thrown by decodeFrame for bytes that are not a valid frame with a body. */
 export class FrameDecodeError extends Error {
@@ -83,4 +92,6 @@ const BODY_TYPES = {
   presence: cim.Presence,
   messageBatch: cim.MessageBatch,
   presenceBatch: cim.PresenceBatch,
+  read: cim.Read,
+  roomEvent: cim.RoomEvent,
 } satisfies Record<FrameKind, unknown>;

@@ -10,3 +10,12 @@ export const CLIENT_MSG_ID = /^[A-Za-z0-9_:.-]{1,64}$/;
 export function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
+
+/** The room every user is in and nobody can leave: CIM's group. */
+export const EVERYONE_ROOM = "everyone";
+
+/** A roomId: "everyone", or "r" and a decimal number. */
+export const ROOM_ID = /^(everyone|r[0-9]{1,20})$/;
+
+/** A conversation as a client names it: a roomId, or the peer's userId for a private chat. */
+export const CONVERSATION_ID = /^(everyone|r[0-9]{1,20}|[0-9]{1,20})$/;

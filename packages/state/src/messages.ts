@@ -4,7 +4,7 @@ import type { ClientContext, Redis, Result } from "ioredis";
 import { compareIds } from "@cim/protocol";
 import { channels, keys } from "./keys.js";
 
-/** A stored message as every layer sees it; `to` is "" for the group. */
+/** A stored message as every layer sees it; `to` is "" for the group and rooms, `room` "" but in rooms. */
 export interface StoredMessage {
   msgId: string;
   from: string;
@@ -12,6 +12,7 @@ export interface StoredMessage {
   to: string;
   text: string;
   ts: number;
+  room: string;
 }
 
 // KEYS: dedupe, seq, conversation stream, counter, recipient inbox, recipient route, recipient account
@@ -60,7 +61,7 @@ if private then append(KEYS[5]) end
 redis.call('INCR', KEYS[4])
 local record = id .. ':' .. string.format('%.0f', ts)
 redis.call('SET', KEYS[1], record, 'EX', ARGV[6])
-local message = {msgId = id, from = ARGV[1], fromName = ARGV[2], to = ARGV[3], text = ARGV[4], ts = ts}
+local message = {msgId = id, from = ARGV[1], fromName = ARGV[2], to = ARGV[3], text = ARGV[4], ts = ts, room = ''}
 wake({type = kind, userId = ARGV[3], message = message, prev = prev})
 return {record, 0}
 `;
@@ -136,7 +137,7 @@ export class MessageStore {
     if (status === -1) return null;
     const duplicate = status === 1;
     const [msgId = "", ts = "0"] = record.split(":");
-    return { message: { msgId, from: input.from, fromName: input.fromName, to: input.to, text: input.text, ts: Number(ts) }, duplicate };
+    return { message: { msgId, from: input.from, fromName: input.fromName, to: input.to, text: input.text, ts: Number(ts), room: "" }, duplicate };
   }
 
   /** The `limit` messages before `before` (or the newest), oldest first. */
@@ -230,5 +231,6 @@ function toMessage(id: string, fields: string[]): StoredMessage {
     to: map.get("to") ?? "",
     text: map.get("text") ?? "",
     ts: Number(map.get("ts") ?? 0),
+    room: map.get("room") ?? "",
   };
 }

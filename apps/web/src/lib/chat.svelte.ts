@@ -316,7 +316,7 @@ export class ChatStore {
   private emit(message: UiMessage, source: MessageSource): void {
     const me = this.me!;
     const conversation = this.conversations.get(message.to ? `u:${message.to}` : GROUP_KEY);
-    this.hooks.emit({ msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts }, { me, source, peerName: conversation?.peerId ? conversation.title : "" });
+    this.hooks.emit({ msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, room: "" }, { me, source, peerName: conversation?.peerId ? conversation.title : "" });
   }
 
   private nameOf(userId: string): string {

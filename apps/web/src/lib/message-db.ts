@@ -63,7 +63,7 @@ export async function deleteMessages(userId: string): Promise<void> {
 export async function saveMessage(userId: string, message: ChatMessage, peerName: string): Promise<void> {
   if (!message.msgId) return;
   const db = await open(userId);
-  const record: CachedMessage = { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, seq: seqOf(message.msgId), peerName };
+  const record: CachedMessage = { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, room: message.room ?? "", seq: seqOf(message.msgId), peerName };
   await db.put(STORE, record);
   if (++savesSinceTrim >= TRIM_EVERY_SAVES) {
     savesSinceTrim = 0;

@@ -15,6 +15,8 @@ export namespace cim {
         presence?: (cim.IPresence|null);
         messageBatch?: (cim.IMessageBatch|null);
         presenceBatch?: (cim.IPresenceBatch|null);
+        read?: (cim.IRead|null);
+        roomEvent?: (cim.IRoomEvent|null);
     }
 
     class Frame implements IFrame {
@@ -31,7 +33,9 @@ export namespace cim {
         public presence?: (cim.IPresence|null);
         public messageBatch?: (cim.IMessageBatch|null);
         public presenceBatch?: (cim.IPresenceBatch|null);
-        public body?: ("login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|"presenceBatch");
+        public read?: (cim.IRead|null);
+        public roomEvent?: (cim.IRoomEvent|null);
+        public body?: ("login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|"presenceBatch"|"read"|"roomEvent");
         public static create(properties?: cim.IFrame): cim.Frame;
         public static encode(message: cim.IFrame, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Frame;
@@ -45,6 +49,7 @@ export namespace cim {
         token?: (string|null);
         groupAfter?: (string|null);
         inboxAfter?: (string|null);
+        rooms?: (cim.IRoomCursor[]|null);
     }
 
     class Login implements ILogin {
@@ -52,11 +57,30 @@ export namespace cim {
         public token: string;
         public groupAfter: string;
         public inboxAfter: string;
+        public rooms: cim.IRoomCursor[];
         public static create(properties?: cim.ILogin): cim.Login;
         public static encode(message: cim.ILogin, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Login;
         public static fromObject(object: { [k: string]: any }): cim.Login;
         public static toObject(message: cim.Login, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface IRoomCursor {
+        room?: (string|null);
+        after?: (string|null);
+    }
+
+    class RoomCursor implements IRoomCursor {
+        constructor(properties?: cim.IRoomCursor);
+        public room: string;
+        public after: string;
+        public static create(properties?: cim.IRoomCursor): cim.RoomCursor;
+        public static encode(message: cim.IRoomCursor, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.RoomCursor;
+        public static fromObject(object: { [k: string]: any }): cim.RoomCursor;
+        public static toObject(message: cim.RoomCursor, options?: $protobuf.IConversionOptions): { [k: string]: any };
         public toJSON(): { [k: string]: any };
         public static getTypeUrl(typeUrlPrefix?: string): string;
     }
@@ -67,6 +91,9 @@ export namespace cim {
         gatewayId?: (string|null);
         serverTime?: (number|null);
         heartbeatMs?: (number|null);
+        groupPosition?: (string|null);
+        inboxPosition?: (string|null);
+        rooms?: (cim.IRoomCursor[]|null);
     }
 
     class LoginAck implements ILoginAck {
@@ -76,6 +103,9 @@ export namespace cim {
         public gatewayId: string;
         public serverTime: number;
         public heartbeatMs: number;
+        public groupPosition: string;
+        public inboxPosition: string;
+        public rooms: cim.IRoomCursor[];
         public static create(properties?: cim.ILoginAck): cim.LoginAck;
         public static encode(message: cim.ILoginAck, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.LoginAck;
@@ -141,6 +171,7 @@ export namespace cim {
         clientMsgId?: (string|null);
         to?: (string|null);
         text?: (string|null);
+        room?: (string|null);
     }
 
     class Send implements ISend {
@@ -148,6 +179,7 @@ export namespace cim {
         public clientMsgId: string;
         public to: string;
         public text: string;
+        public room: string;
         public static create(properties?: cim.ISend): cim.Send;
         public static encode(message: cim.ISend, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Send;
@@ -184,6 +216,7 @@ export namespace cim {
         to?: (string|null);
         text?: (string|null);
         ts?: (number|null);
+        room?: (string|null);
     }
 
     class Message implements IMessage {
@@ -194,6 +227,7 @@ export namespace cim {
         public to: string;
         public text: string;
         public ts: number;
+        public room: string;
         public static create(properties?: cim.IMessage): cim.Message;
         public static encode(message: cim.IMessage, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Message;
@@ -271,6 +305,50 @@ export namespace cim {
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.PresenceBatch;
         public static fromObject(object: { [k: string]: any }): cim.PresenceBatch;
         public static toObject(message: cim.PresenceBatch, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface IRead {
+        conversation?: (string|null);
+        msgId?: (string|null);
+        by?: (string|null);
+    }
+
+    class Read implements IRead {
+        constructor(properties?: cim.IRead);
+        public conversation: string;
+        public msgId: string;
+        public by: string;
+        public static create(properties?: cim.IRead): cim.Read;
+        public static encode(message: cim.IRead, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Read;
+        public static fromObject(object: { [k: string]: any }): cim.Read;
+        public static toObject(message: cim.Read, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface IRoomEvent {
+        room?: (string|null);
+        name?: (string|null);
+        userId?: (string|null);
+        userName?: (string|null);
+        kind?: (string|null);
+    }
+
+    class RoomEvent implements IRoomEvent {
+        constructor(properties?: cim.IRoomEvent);
+        public room: string;
+        public name: string;
+        public userId: string;
+        public userName: string;
+        public kind: string;
+        public static create(properties?: cim.IRoomEvent): cim.RoomEvent;
+        public static encode(message: cim.IRoomEvent, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.RoomEvent;
+        public static fromObject(object: { [k: string]: any }): cim.RoomEvent;
+        public static toObject(message: cim.RoomEvent, options?: $protobuf.IConversionOptions): { [k: string]: any };
         public toJSON(): { [k: string]: any };
         public static getTypeUrl(typeUrlPrefix?: string): string;
     }

@@ -34,6 +34,8 @@ export const cim = $root.cim = (() => {
          * @property {cim.IPresence|null} [presence] Frame presence
          * @property {cim.IMessageBatch|null} [messageBatch] Frame messageBatch
          * @property {cim.IPresenceBatch|null} [presenceBatch] Frame presenceBatch
+         * @property {cim.IRead|null} [read] Frame read
+         * @property {cim.IRoomEvent|null} [roomEvent] Frame roomEvent
          */
 
         /**
@@ -147,17 +149,33 @@ export const cim = $root.cim = (() => {
          */
         Frame.prototype.presenceBatch = null;
 
+        /**
+         * Frame read.
+         * @member {cim.IRead|null|undefined} read
+         * @memberof cim.Frame
+         * @instance
+         */
+        Frame.prototype.read = null;
+
+        /**
+         * Frame roomEvent.
+         * @member {cim.IRoomEvent|null|undefined} roomEvent
+         * @memberof cim.Frame
+         * @instance
+         */
+        Frame.prototype.roomEvent = null;
+
         // OneOf field names bound to virtual getters and setters
         let $oneOfFields;
 
         /**
          * Frame body.
-         * @member {"login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|"presenceBatch"|undefined} body
+         * @member {"login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|"presenceBatch"|"read"|"roomEvent"|undefined} body
          * @memberof cim.Frame
          * @instance
          */
         Object.defineProperty(Frame.prototype, "body", {
-            get: $util.oneOfGetter($oneOfFields = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence", "messageBatch", "presenceBatch"]),
+            get: $util.oneOfGetter($oneOfFields = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence", "messageBatch", "presenceBatch", "read", "roomEvent"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -213,6 +231,10 @@ export const cim = $root.cim = (() => {
                 $root.cim.MessageBatch.encode(message.messageBatch, writer.uint32(/* id 11, wireType 2 =*/90).fork(), q + 1).ldelim();
             if (message.presenceBatch != null && Object.hasOwnProperty.call(message, "presenceBatch"))
                 $root.cim.PresenceBatch.encode(message.presenceBatch, writer.uint32(/* id 12, wireType 2 =*/98).fork(), q + 1).ldelim();
+            if (message.read != null && Object.hasOwnProperty.call(message, "read"))
+                $root.cim.Read.encode(message.read, writer.uint32(/* id 13, wireType 2 =*/106).fork(), q + 1).ldelim();
+            if (message.roomEvent != null && Object.hasOwnProperty.call(message, "roomEvent"))
+                $root.cim.RoomEvent.encode(message.roomEvent, writer.uint32(/* id 14, wireType 2 =*/114).fork(), q + 1).ldelim();
             return writer;
         };
 
@@ -296,6 +318,14 @@ export const cim = $root.cim = (() => {
                     }
                 case 12: {
                         message.presenceBatch = $root.cim.PresenceBatch.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 13: {
+                        message.read = $root.cim.Read.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 14: {
+                        message.roomEvent = $root.cim.RoomEvent.decode(reader, reader.uint32(), undefined, long + 1);
                         break;
                     }
                 default:
@@ -389,6 +419,16 @@ export const cim = $root.cim = (() => {
                     throw TypeError(".cim.Frame.presenceBatch: object expected");
                 message.presenceBatch = $root.cim.PresenceBatch.fromObject(object.presenceBatch, long + 1);
             }
+            if (object.read != null) {
+                if (!$util.isObject(object.read))
+                    throw TypeError(".cim.Frame.read: object expected");
+                message.read = $root.cim.Read.fromObject(object.read, long + 1);
+            }
+            if (object.roomEvent != null) {
+                if (!$util.isObject(object.roomEvent))
+                    throw TypeError(".cim.Frame.roomEvent: object expected");
+                message.roomEvent = $root.cim.RoomEvent.fromObject(object.roomEvent, long + 1);
+            }
             return message;
         };
 
@@ -469,6 +509,16 @@ export const cim = $root.cim = (() => {
                 if (options.oneofs)
                     object.body = "presenceBatch";
             }
+            if (message.read != null && Object.hasOwnProperty.call(message, "read")) {
+                object.read = $root.cim.Read.toObject(message.read, options, q + 1);
+                if (options.oneofs)
+                    object.body = "read";
+            }
+            if (message.roomEvent != null && Object.hasOwnProperty.call(message, "roomEvent")) {
+                object.roomEvent = $root.cim.RoomEvent.toObject(message.roomEvent, options, q + 1);
+                if (options.oneofs)
+                    object.body = "roomEvent";
+            }
             return object;
         };
 
@@ -510,6 +560,7 @@ export const cim = $root.cim = (() => {
          * @property {string|null} [token] Login token
          * @property {string|null} [groupAfter] Login groupAfter
          * @property {string|null} [inboxAfter] Login inboxAfter
+         * @property {Array.<cim.IRoomCursor>|null} [rooms] Login rooms
          */
 
         /**
@@ -521,6 +572,7 @@ export const cim = $root.cim = (() => {
          * @param {cim.ILogin=} [properties] Properties to set
          */
         function Login(properties) {
+            this.rooms = [];
             if (properties)
                 for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -550,6 +602,14 @@ export const cim = $root.cim = (() => {
          * @instance
          */
         Login.prototype.inboxAfter = "";
+
+        /**
+         * Login rooms.
+         * @member {Array.<cim.IRoomCursor>} rooms
+         * @memberof cim.Login
+         * @instance
+         */
+        Login.prototype.rooms = $util.emptyArray;
 
         /**
          * Creates a new Login instance using the specified properties.
@@ -585,6 +645,9 @@ export const cim = $root.cim = (() => {
                 writer.uint32(/* id 2, wireType 2 =*/18).string(message.groupAfter);
             if (message.inboxAfter != null && Object.hasOwnProperty.call(message, "inboxAfter"))
                 writer.uint32(/* id 3, wireType 2 =*/26).string(message.inboxAfter);
+            if (message.rooms != null && message.rooms.length)
+                for (let i = 0; i < message.rooms.length; ++i)
+                    $root.cim.RoomCursor.encode(message.rooms[i], writer.uint32(/* id 4, wireType 2 =*/34).fork(), q + 1).ldelim();
             return writer;
         };
 
@@ -634,6 +697,12 @@ export const cim = $root.cim = (() => {
                         message.inboxAfter = reader.string();
                         break;
                     }
+                case 4: {
+                        if (!(message.rooms && message.rooms.length))
+                            message.rooms = [];
+                        message.rooms.push($root.cim.RoomCursor.decode(reader, reader.uint32(), undefined, long + 1));
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -671,6 +740,16 @@ export const cim = $root.cim = (() => {
                 message.groupAfter = String(object.groupAfter);
             if (object.inboxAfter != null)
                 message.inboxAfter = String(object.inboxAfter);
+            if (object.rooms) {
+                if (!Array.isArray(object.rooms))
+                    throw TypeError(".cim.Login.rooms: array expected");
+                message.rooms = [];
+                for (let i = 0; i < object.rooms.length; ++i) {
+                    if (!$util.isObject(object.rooms[i]))
+                        throw TypeError(".cim.Login.rooms: object expected");
+                    message.rooms[i] = $root.cim.RoomCursor.fromObject(object.rooms[i], long + 1);
+                }
+            }
             return message;
         };
 
@@ -691,6 +770,8 @@ export const cim = $root.cim = (() => {
             if (q > $util.recursionLimit)
                 throw Error("max depth exceeded");
             let object = {};
+            if (options.arrays || options.defaults)
+                object.rooms = [];
             if (options.defaults) {
                 object.token = "";
                 object.groupAfter = "";
@@ -702,6 +783,11 @@ export const cim = $root.cim = (() => {
                 object.groupAfter = message.groupAfter;
             if (message.inboxAfter != null && Object.hasOwnProperty.call(message, "inboxAfter"))
                 object.inboxAfter = message.inboxAfter;
+            if (message.rooms && message.rooms.length) {
+                object.rooms = [];
+                for (let j = 0; j < message.rooms.length; ++j)
+                    object.rooms[j] = $root.cim.RoomCursor.toObject(message.rooms[j], options, q + 1);
+            }
             return object;
         };
 
@@ -734,6 +820,219 @@ export const cim = $root.cim = (() => {
         return Login;
     })();
 
+    cim.RoomCursor = (function() {
+
+        /**
+         * Properties of a RoomCursor.
+         * @memberof cim
+         * @interface IRoomCursor
+         * @property {string|null} [room] RoomCursor room
+         * @property {string|null} [after] RoomCursor after
+         */
+
+        /**
+         * Constructs a new RoomCursor.
+         * @memberof cim
+         * @classdesc Represents a RoomCursor.
+         * @implements IRoomCursor
+         * @constructor
+         * @param {cim.IRoomCursor=} [properties] Properties to set
+         */
+        function RoomCursor(properties) {
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * RoomCursor room.
+         * @member {string} room
+         * @memberof cim.RoomCursor
+         * @instance
+         */
+        RoomCursor.prototype.room = "";
+
+        /**
+         * RoomCursor after.
+         * @member {string} after
+         * @memberof cim.RoomCursor
+         * @instance
+         */
+        RoomCursor.prototype.after = "";
+
+        /**
+         * Creates a new RoomCursor instance using the specified properties.
+         * @function create
+         * @memberof cim.RoomCursor
+         * @static
+         * @param {cim.IRoomCursor=} [properties] Properties to set
+         * @returns {cim.RoomCursor} RoomCursor instance
+         */
+        RoomCursor.create = function create(properties) {
+            return new RoomCursor(properties);
+        };
+
+        /**
+         * Encodes the specified RoomCursor message. Does not implicitly {@link cim.RoomCursor.verify|verify} messages.
+         * @function encode
+         * @memberof cim.RoomCursor
+         * @static
+         * @param {cim.IRoomCursor} message RoomCursor message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        RoomCursor.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.room != null && Object.hasOwnProperty.call(message, "room"))
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.room);
+            if (message.after != null && Object.hasOwnProperty.call(message, "after"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.after);
+            return writer;
+        };
+
+        /**
+         * Decodes a RoomCursor message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.RoomCursor
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.RoomCursor} RoomCursor
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        RoomCursor.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.RoomCursor();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.room = reader.string();
+                        break;
+                    }
+                case 2: {
+                        message.after = reader.string();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a RoomCursor message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.RoomCursor
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.RoomCursor} RoomCursor
+         */
+        RoomCursor.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.RoomCursor)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.RoomCursor: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.RoomCursor();
+            if (object.room != null)
+                message.room = String(object.room);
+            if (object.after != null)
+                message.after = String(object.after);
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a RoomCursor message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.RoomCursor
+         * @static
+         * @param {cim.RoomCursor} message RoomCursor
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        RoomCursor.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.defaults) {
+                object.room = "";
+                object.after = "";
+            }
+            if (message.room != null && Object.hasOwnProperty.call(message, "room"))
+                object.room = message.room;
+            if (message.after != null && Object.hasOwnProperty.call(message, "after"))
+                object.after = message.after;
+            return object;
+        };
+
+        /**
+         * Converts this RoomCursor to JSON.
+         * @function toJSON
+         * @memberof cim.RoomCursor
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        RoomCursor.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for RoomCursor
+         * @function getTypeUrl
+         * @memberof cim.RoomCursor
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        RoomCursor.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.RoomCursor";
+        };
+
+        return RoomCursor;
+    })();
+
     cim.LoginAck = (function() {
 
         /**
@@ -745,6 +1044,9 @@ export const cim = $root.cim = (() => {
          * @property {string|null} [gatewayId] LoginAck gatewayId
          * @property {number|null} [serverTime] LoginAck serverTime
          * @property {number|null} [heartbeatMs] LoginAck heartbeatMs
+         * @property {string|null} [groupPosition] LoginAck groupPosition
+         * @property {string|null} [inboxPosition] LoginAck inboxPosition
+         * @property {Array.<cim.IRoomCursor>|null} [rooms] LoginAck rooms
          */
 
         /**
@@ -756,6 +1058,7 @@ export const cim = $root.cim = (() => {
          * @param {cim.ILoginAck=} [properties] Properties to set
          */
         function LoginAck(properties) {
+            this.rooms = [];
             if (properties)
                 for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -803,6 +1106,30 @@ export const cim = $root.cim = (() => {
         LoginAck.prototype.heartbeatMs = 0;
 
         /**
+         * LoginAck groupPosition.
+         * @member {string} groupPosition
+         * @memberof cim.LoginAck
+         * @instance
+         */
+        LoginAck.prototype.groupPosition = "";
+
+        /**
+         * LoginAck inboxPosition.
+         * @member {string} inboxPosition
+         * @memberof cim.LoginAck
+         * @instance
+         */
+        LoginAck.prototype.inboxPosition = "";
+
+        /**
+         * LoginAck rooms.
+         * @member {Array.<cim.IRoomCursor>} rooms
+         * @memberof cim.LoginAck
+         * @instance
+         */
+        LoginAck.prototype.rooms = $util.emptyArray;
+
+        /**
          * Creates a new LoginAck instance using the specified properties.
          * @function create
          * @memberof cim.LoginAck
@@ -840,6 +1167,13 @@ export const cim = $root.cim = (() => {
                 writer.uint32(/* id 4, wireType 0 =*/32).int64(message.serverTime);
             if (message.heartbeatMs != null && Object.hasOwnProperty.call(message, "heartbeatMs"))
                 writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.heartbeatMs);
+            if (message.groupPosition != null && Object.hasOwnProperty.call(message, "groupPosition"))
+                writer.uint32(/* id 6, wireType 2 =*/50).string(message.groupPosition);
+            if (message.inboxPosition != null && Object.hasOwnProperty.call(message, "inboxPosition"))
+                writer.uint32(/* id 7, wireType 2 =*/58).string(message.inboxPosition);
+            if (message.rooms != null && message.rooms.length)
+                for (let i = 0; i < message.rooms.length; ++i)
+                    $root.cim.RoomCursor.encode(message.rooms[i], writer.uint32(/* id 8, wireType 2 =*/66).fork(), q + 1).ldelim();
             return writer;
         };
 
@@ -897,6 +1231,20 @@ export const cim = $root.cim = (() => {
                         message.heartbeatMs = reader.uint32();
                         break;
                     }
+                case 6: {
+                        message.groupPosition = reader.string();
+                        break;
+                    }
+                case 7: {
+                        message.inboxPosition = reader.string();
+                        break;
+                    }
+                case 8: {
+                        if (!(message.rooms && message.rooms.length))
+                            message.rooms = [];
+                        message.rooms.push($root.cim.RoomCursor.decode(reader, reader.uint32(), undefined, long + 1));
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -945,6 +1293,20 @@ export const cim = $root.cim = (() => {
                     message.serverTime = new $util.LongBits(object.serverTime.low >>> 0, object.serverTime.high >>> 0).toNumber();
             if (object.heartbeatMs != null)
                 message.heartbeatMs = object.heartbeatMs >>> 0;
+            if (object.groupPosition != null)
+                message.groupPosition = String(object.groupPosition);
+            if (object.inboxPosition != null)
+                message.inboxPosition = String(object.inboxPosition);
+            if (object.rooms) {
+                if (!Array.isArray(object.rooms))
+                    throw TypeError(".cim.LoginAck.rooms: array expected");
+                message.rooms = [];
+                for (let i = 0; i < object.rooms.length; ++i) {
+                    if (!$util.isObject(object.rooms[i]))
+                        throw TypeError(".cim.LoginAck.rooms: object expected");
+                    message.rooms[i] = $root.cim.RoomCursor.fromObject(object.rooms[i], long + 1);
+                }
+            }
             return message;
         };
 
@@ -965,6 +1327,8 @@ export const cim = $root.cim = (() => {
             if (q > $util.recursionLimit)
                 throw Error("max depth exceeded");
             let object = {};
+            if (options.arrays || options.defaults)
+                object.rooms = [];
             if (options.defaults) {
                 object.userId = "";
                 object.userName = "";
@@ -975,6 +1339,8 @@ export const cim = $root.cim = (() => {
                 } else
                     object.serverTime = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
                 object.heartbeatMs = 0;
+                object.groupPosition = "";
+                object.inboxPosition = "";
             }
             if (message.userId != null && Object.hasOwnProperty.call(message, "userId"))
                 object.userId = message.userId;
@@ -991,6 +1357,15 @@ export const cim = $root.cim = (() => {
                     object.serverTime = options.longs === String ? $util.Long.prototype.toString.call(message.serverTime) : options.longs === Number ? new $util.LongBits(message.serverTime.low >>> 0, message.serverTime.high >>> 0).toNumber() : message.serverTime;
             if (message.heartbeatMs != null && Object.hasOwnProperty.call(message, "heartbeatMs"))
                 object.heartbeatMs = message.heartbeatMs;
+            if (message.groupPosition != null && Object.hasOwnProperty.call(message, "groupPosition"))
+                object.groupPosition = message.groupPosition;
+            if (message.inboxPosition != null && Object.hasOwnProperty.call(message, "inboxPosition"))
+                object.inboxPosition = message.inboxPosition;
+            if (message.rooms && message.rooms.length) {
+                object.rooms = [];
+                for (let j = 0; j < message.rooms.length; ++j)
+                    object.rooms[j] = $root.cim.RoomCursor.toObject(message.rooms[j], options, q + 1);
+            }
             return object;
         };
 
@@ -1681,6 +2056,7 @@ export const cim = $root.cim = (() => {
          * @property {string|null} [clientMsgId] Send clientMsgId
          * @property {string|null} [to] Send to
          * @property {string|null} [text] Send text
+         * @property {string|null} [room] Send room
          */
 
         /**
@@ -1723,6 +2099,14 @@ export const cim = $root.cim = (() => {
         Send.prototype.text = "";
 
         /**
+         * Send room.
+         * @member {string} room
+         * @memberof cim.Send
+         * @instance
+         */
+        Send.prototype.room = "";
+
+        /**
          * Creates a new Send instance using the specified properties.
          * @function create
          * @memberof cim.Send
@@ -1756,6 +2140,8 @@ export const cim = $root.cim = (() => {
                 writer.uint32(/* id 2, wireType 2 =*/18).string(message.to);
             if (message.text != null && Object.hasOwnProperty.call(message, "text"))
                 writer.uint32(/* id 3, wireType 2 =*/26).string(message.text);
+            if (message.room != null && Object.hasOwnProperty.call(message, "room"))
+                writer.uint32(/* id 4, wireType 2 =*/34).string(message.room);
             return writer;
         };
 
@@ -1805,6 +2191,10 @@ export const cim = $root.cim = (() => {
                         message.text = reader.string();
                         break;
                     }
+                case 4: {
+                        message.room = reader.string();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -1842,6 +2232,8 @@ export const cim = $root.cim = (() => {
                 message.to = String(object.to);
             if (object.text != null)
                 message.text = String(object.text);
+            if (object.room != null)
+                message.room = String(object.room);
             return message;
         };
 
@@ -1866,6 +2258,7 @@ export const cim = $root.cim = (() => {
                 object.clientMsgId = "";
                 object.to = "";
                 object.text = "";
+                object.room = "";
             }
             if (message.clientMsgId != null && Object.hasOwnProperty.call(message, "clientMsgId"))
                 object.clientMsgId = message.clientMsgId;
@@ -1873,6 +2266,8 @@ export const cim = $root.cim = (() => {
                 object.to = message.to;
             if (message.text != null && Object.hasOwnProperty.call(message, "text"))
                 object.text = message.text;
+            if (message.room != null && Object.hasOwnProperty.call(message, "room"))
+                object.room = message.room;
             return object;
         };
 
@@ -2166,6 +2561,7 @@ export const cim = $root.cim = (() => {
          * @property {string|null} [to] Message to
          * @property {string|null} [text] Message text
          * @property {number|null} [ts] Message ts
+         * @property {string|null} [room] Message room
          */
 
         /**
@@ -2232,6 +2628,14 @@ export const cim = $root.cim = (() => {
         Message.prototype.ts = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
 
         /**
+         * Message room.
+         * @member {string} room
+         * @memberof cim.Message
+         * @instance
+         */
+        Message.prototype.room = "";
+
+        /**
          * Creates a new Message instance using the specified properties.
          * @function create
          * @memberof cim.Message
@@ -2271,6 +2675,8 @@ export const cim = $root.cim = (() => {
                 writer.uint32(/* id 5, wireType 2 =*/42).string(message.text);
             if (message.ts != null && Object.hasOwnProperty.call(message, "ts"))
                 writer.uint32(/* id 6, wireType 0 =*/48).int64(message.ts);
+            if (message.room != null && Object.hasOwnProperty.call(message, "room"))
+                writer.uint32(/* id 7, wireType 2 =*/58).string(message.room);
             return writer;
         };
 
@@ -2332,6 +2738,10 @@ export const cim = $root.cim = (() => {
                         message.ts = reader.int64();
                         break;
                     }
+                case 7: {
+                        message.room = reader.string();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -2382,6 +2792,8 @@ export const cim = $root.cim = (() => {
                     message.ts = object.ts;
                 else if (typeof object.ts === "object")
                     message.ts = new $util.LongBits(object.ts.low >>> 0, object.ts.high >>> 0).toNumber();
+            if (object.room != null)
+                message.room = String(object.room);
             return message;
         };
 
@@ -2413,6 +2825,7 @@ export const cim = $root.cim = (() => {
                     object.ts = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
                 } else
                     object.ts = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+                object.room = "";
             }
             if (message.msgId != null && Object.hasOwnProperty.call(message, "msgId"))
                 object.msgId = message.msgId;
@@ -2431,6 +2844,8 @@ export const cim = $root.cim = (() => {
                     object.ts = options.longs === String ? String(message.ts) : message.ts;
                 else
                     object.ts = options.longs === String ? $util.Long.prototype.toString.call(message.ts) : options.longs === Number ? new $util.LongBits(message.ts.low >>> 0, message.ts.high >>> 0).toNumber() : message.ts;
+            if (message.room != null && Object.hasOwnProperty.call(message, "room"))
+                object.room = message.room;
             return object;
         };
 
@@ -3341,6 +3756,512 @@ export const cim = $root.cim = (() => {
         };
 
         return PresenceBatch;
+    })();
+
+    cim.Read = (function() {
+
+        /**
+         * Properties of a Read.
+         * @memberof cim
+         * @interface IRead
+         * @property {string|null} [conversation] Read conversation
+         * @property {string|null} [msgId] Read msgId
+         * @property {string|null} [by] Read by
+         */
+
+        /**
+         * Constructs a new Read.
+         * @memberof cim
+         * @classdesc Represents a Read.
+         * @implements IRead
+         * @constructor
+         * @param {cim.IRead=} [properties] Properties to set
+         */
+        function Read(properties) {
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * Read conversation.
+         * @member {string} conversation
+         * @memberof cim.Read
+         * @instance
+         */
+        Read.prototype.conversation = "";
+
+        /**
+         * Read msgId.
+         * @member {string} msgId
+         * @memberof cim.Read
+         * @instance
+         */
+        Read.prototype.msgId = "";
+
+        /**
+         * Read by.
+         * @member {string} by
+         * @memberof cim.Read
+         * @instance
+         */
+        Read.prototype.by = "";
+
+        /**
+         * Creates a new Read instance using the specified properties.
+         * @function create
+         * @memberof cim.Read
+         * @static
+         * @param {cim.IRead=} [properties] Properties to set
+         * @returns {cim.Read} Read instance
+         */
+        Read.create = function create(properties) {
+            return new Read(properties);
+        };
+
+        /**
+         * Encodes the specified Read message. Does not implicitly {@link cim.Read.verify|verify} messages.
+         * @function encode
+         * @memberof cim.Read
+         * @static
+         * @param {cim.IRead} message Read message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Read.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.conversation != null && Object.hasOwnProperty.call(message, "conversation"))
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.conversation);
+            if (message.msgId != null && Object.hasOwnProperty.call(message, "msgId"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.msgId);
+            if (message.by != null && Object.hasOwnProperty.call(message, "by"))
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.by);
+            return writer;
+        };
+
+        /**
+         * Decodes a Read message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.Read
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.Read} Read
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Read.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.Read();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.conversation = reader.string();
+                        break;
+                    }
+                case 2: {
+                        message.msgId = reader.string();
+                        break;
+                    }
+                case 3: {
+                        message.by = reader.string();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a Read message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.Read
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.Read} Read
+         */
+        Read.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.Read)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.Read: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.Read();
+            if (object.conversation != null)
+                message.conversation = String(object.conversation);
+            if (object.msgId != null)
+                message.msgId = String(object.msgId);
+            if (object.by != null)
+                message.by = String(object.by);
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a Read message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.Read
+         * @static
+         * @param {cim.Read} message Read
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        Read.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.defaults) {
+                object.conversation = "";
+                object.msgId = "";
+                object.by = "";
+            }
+            if (message.conversation != null && Object.hasOwnProperty.call(message, "conversation"))
+                object.conversation = message.conversation;
+            if (message.msgId != null && Object.hasOwnProperty.call(message, "msgId"))
+                object.msgId = message.msgId;
+            if (message.by != null && Object.hasOwnProperty.call(message, "by"))
+                object.by = message.by;
+            return object;
+        };
+
+        /**
+         * Converts this Read to JSON.
+         * @function toJSON
+         * @memberof cim.Read
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        Read.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for Read
+         * @function getTypeUrl
+         * @memberof cim.Read
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        Read.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.Read";
+        };
+
+        return Read;
+    })();
+
+    cim.RoomEvent = (function() {
+
+        /**
+         * Properties of a RoomEvent.
+         * @memberof cim
+         * @interface IRoomEvent
+         * @property {string|null} [room] RoomEvent room
+         * @property {string|null} [name] RoomEvent name
+         * @property {string|null} [userId] RoomEvent userId
+         * @property {string|null} [userName] RoomEvent userName
+         * @property {string|null} [kind] RoomEvent kind
+         */
+
+        /**
+         * Constructs a new RoomEvent.
+         * @memberof cim
+         * @classdesc Represents a RoomEvent.
+         * @implements IRoomEvent
+         * @constructor
+         * @param {cim.IRoomEvent=} [properties] Properties to set
+         */
+        function RoomEvent(properties) {
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * RoomEvent room.
+         * @member {string} room
+         * @memberof cim.RoomEvent
+         * @instance
+         */
+        RoomEvent.prototype.room = "";
+
+        /**
+         * RoomEvent name.
+         * @member {string} name
+         * @memberof cim.RoomEvent
+         * @instance
+         */
+        RoomEvent.prototype.name = "";
+
+        /**
+         * RoomEvent userId.
+         * @member {string} userId
+         * @memberof cim.RoomEvent
+         * @instance
+         */
+        RoomEvent.prototype.userId = "";
+
+        /**
+         * RoomEvent userName.
+         * @member {string} userName
+         * @memberof cim.RoomEvent
+         * @instance
+         */
+        RoomEvent.prototype.userName = "";
+
+        /**
+         * RoomEvent kind.
+         * @member {string} kind
+         * @memberof cim.RoomEvent
+         * @instance
+         */
+        RoomEvent.prototype.kind = "";
+
+        /**
+         * Creates a new RoomEvent instance using the specified properties.
+         * @function create
+         * @memberof cim.RoomEvent
+         * @static
+         * @param {cim.IRoomEvent=} [properties] Properties to set
+         * @returns {cim.RoomEvent} RoomEvent instance
+         */
+        RoomEvent.create = function create(properties) {
+            return new RoomEvent(properties);
+        };
+
+        /**
+         * Encodes the specified RoomEvent message. Does not implicitly {@link cim.RoomEvent.verify|verify} messages.
+         * @function encode
+         * @memberof cim.RoomEvent
+         * @static
+         * @param {cim.IRoomEvent} message RoomEvent message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        RoomEvent.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.room != null && Object.hasOwnProperty.call(message, "room"))
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.room);
+            if (message.name != null && Object.hasOwnProperty.call(message, "name"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.name);
+            if (message.userId != null && Object.hasOwnProperty.call(message, "userId"))
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.userId);
+            if (message.userName != null && Object.hasOwnProperty.call(message, "userName"))
+                writer.uint32(/* id 4, wireType 2 =*/34).string(message.userName);
+            if (message.kind != null && Object.hasOwnProperty.call(message, "kind"))
+                writer.uint32(/* id 5, wireType 2 =*/42).string(message.kind);
+            return writer;
+        };
+
+        /**
+         * Decodes a RoomEvent message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.RoomEvent
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.RoomEvent} RoomEvent
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        RoomEvent.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.RoomEvent();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.room = reader.string();
+                        break;
+                    }
+                case 2: {
+                        message.name = reader.string();
+                        break;
+                    }
+                case 3: {
+                        message.userId = reader.string();
+                        break;
+                    }
+                case 4: {
+                        message.userName = reader.string();
+                        break;
+                    }
+                case 5: {
+                        message.kind = reader.string();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a RoomEvent message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.RoomEvent
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.RoomEvent} RoomEvent
+         */
+        RoomEvent.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.RoomEvent)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.RoomEvent: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.RoomEvent();
+            if (object.room != null)
+                message.room = String(object.room);
+            if (object.name != null)
+                message.name = String(object.name);
+            if (object.userId != null)
+                message.userId = String(object.userId);
+            if (object.userName != null)
+                message.userName = String(object.userName);
+            if (object.kind != null)
+                message.kind = String(object.kind);
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a RoomEvent message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.RoomEvent
+         * @static
+         * @param {cim.RoomEvent} message RoomEvent
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        RoomEvent.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.defaults) {
+                object.room = "";
+                object.name = "";
+                object.userId = "";
+                object.userName = "";
+                object.kind = "";
+            }
+            if (message.room != null && Object.hasOwnProperty.call(message, "room"))
+                object.room = message.room;
+            if (message.name != null && Object.hasOwnProperty.call(message, "name"))
+                object.name = message.name;
+            if (message.userId != null && Object.hasOwnProperty.call(message, "userId"))
+                object.userId = message.userId;
+            if (message.userName != null && Object.hasOwnProperty.call(message, "userName"))
+                object.userName = message.userName;
+            if (message.kind != null && Object.hasOwnProperty.call(message, "kind"))
+                object.kind = message.kind;
+            return object;
+        };
+
+        /**
+         * Converts this RoomEvent to JSON.
+         * @function toJSON
+         * @memberof cim.RoomEvent
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        RoomEvent.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for RoomEvent
+         * @function getTypeUrl
+         * @memberof cim.RoomEvent
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        RoomEvent.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.RoomEvent";
+        };
+
+        return RoomEvent;
     })();
 
     return cim;
