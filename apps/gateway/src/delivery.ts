@@ -64,10 +64,7 @@ export class Delivery {
   async recover(session: Session, seen: { groupAfter: string; inboxAfter: string }): Promise<void> {
     // Without a point to resume from, the session takes group messages from now on. This must happen
     // before the first await: a group message fanned out meanwhile would skip a still-recovering session.
-    if (!seen.groupAfter) {
-      session.groupCursor = this.group.newest;
-      session.recovering = false;
-    }
+    if (!seen.groupAfter) this.group.join(session);
     const userId = session.user!.userId;
     const inboxAfter = seen.inboxAfter || (await this.messages.inboxCursor(userId));
     if (compareIds(inboxAfter, "0") > 0 && (await this.messages.trimmedAfter({ inboxOf: userId }, inboxAfter))) {
@@ -76,10 +73,8 @@ export class Delivery {
     session.inboxCursor = inboxAfter;
     session.inboxReady = true;
     this.wakeInbox(session);
-    if (seen.groupAfter) {
-      await this.group.replay(session, seen.groupAfter);
-      session.recovering = false;
-    }
+    // The replay hands the session over to the live fan-out itself, in the step that finds it caught up.
+    if (seen.groupAfter) await this.group.replay(session, seen.groupAfter);
   }
 
   private async drainInbox(session: Session): Promise<void> {

@@ -1,5 +1,6 @@
 // The group stream, read once per gateway for all its sessions. Messages that arrive together go out
-// together: one MessageBatch frame (one write) per session instead of one frame per message.
+// together: one MessageBatch frame (one write) per session instead of one frame per message. It alone moves a
+// session's `groupCursor` and ends its `recovering` (join, replay).
 import type { Logger } from "pino";
 import { compareIds, encodeFrame, ErrorCode } from "@cim/protocol";
 import type { MessageStore, StoredMessage } from "@cim/state";
@@ -81,6 +82,12 @@ export class GroupDelivery {
     this.pump.wake();
   }
 
+  /** Serves a session that asked for nothing older from now on: set before any await, so no fan-out skips it. */
+  join(session: Session): void {
+    session.groupCursor = this.cursor;
+    session.recovering = false;
+  }
+
   /** Sends a reconnecting session what it missed after `groupAfter`, until it has caught up with the gateway. */
   async replay(session: Session, groupAfter: string): Promise<void> {
     if (await this.messages.trimmedAfter("group", groupAfter)) {
@@ -92,8 +99,13 @@ export class GroupDelivery {
       const batch = await this.messages.readGroup(session.groupCursor, READ_BATCH);
       for (const chunk of chunks(batch)) this.sendTo(session, chunk);
       replayed += batch.length;
-      // Caught up with what the gateway has fanned out: from here the fan-out serves this session.
-      if ((batch.length < READ_BATCH && !after(this.cursor, session.groupCursor)) || replayed >= MAX_REPLAY) return;
+      // Caught up with what the gateway has fanned out. The check and the hand-over are one step (no await
+      // between): a fan-out that ran during our read skipped this session but moved the gateway's cursor, so we
+      // read again; one that runs after it serves the session.
+      if ((batch.length < READ_BATCH && !after(this.cursor, session.groupCursor)) || replayed >= MAX_REPLAY) {
+        session.recovering = false;
+        return;
+      }
     }
   }
 

@@ -1,0 +1,163 @@
+// Group recovery on a real redis-server, without sockets or processes: Delivery over sessions whose socket is
+// a recorder. Covers long replays (all messages, in pages that wait for a slow reader) and the hand-over from
+// replay to live fan-out when a group read lands in between.
+import { EventEmitter } from "node:events";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { WebSocket } from "ws";
+import pino from "pino";
+import { startRedis, waitUntil, type Service } from "@cim/devstack";
+import { decodeFrame, ErrorCode, type ChatMessage, type Frame } from "@cim/protocol";
+import { createRedis, MessageStore, type Redis, type StoredMessage } from "@cim/state";
+import { Delivery } from "./delivery.js";
+import { createMetrics } from "./metrics.js";
+import { Session } from "./session.js";
+import { SessionTable } from "./session-table.js";
+
+let service: Service | undefined;
+let redis: Redis;
+
+beforeAll(async () => {
+  service = await startRedis();
+  redis = createRedis(service.address, "group-delivery-test");
+});
+beforeEach(async () => {
+  await redis.flushall();
+});
+afterAll(async () => {
+  redis?.disconnect();
+  await service?.dispose();
+});
+
+/** Stands in for a ws socket: decodes what is sent; `bufferedAmount` grows with each send and drains by `drain`. */
+class RecordingSocket extends EventEmitter {
+  readonly OPEN = 1;
+  readyState = 1;
+  bufferedAmount = 0;
+  maxBuffered = 0;
+  readonly frames: Frame[] = [];
+  closedWith: number | null = null;
+
+  constructor(private readonly buffers = false) {
+    super();
+  }
+
+  send(bytes: Uint8Array): void {
+    this.frames.push(decodeFrame(bytes));
+    if (this.buffers) this.bufferedAmount += bytes.length;
+    this.maxBuffered = Math.max(this.maxBuffered, this.bufferedAmount);
+  }
+
+  drain(bytes: number): void {
+    this.bufferedAmount = Math.max(0, this.bufferedAmount - bytes);
+  }
+
+  close(code: number): void {
+    this.closedWith = code;
+    this.readyState = 3;
+  }
+
+  terminate(): void {}
+
+  messages(): ChatMessage[] {
+    return this.frames.flatMap((f) => (f.kind === "message" ? [f.body] : f.kind === "messageBatch" ? f.body.messages : []));
+  }
+
+  errors(): string[] {
+    return this.frames.flatMap((f) => (f.kind === "error" ? [f.body.code] : []));
+  }
+}
+
+function setUp(messages: MessageStore): {
+  delivery: Delivery;
+  connect: (userId: string, socket?: RecordingSocket) => { session: Session; socket: RecordingSocket };
+} {
+  const table = new SessionTable();
+  const delivery = new Delivery(messages, table, createMetrics(), pino({ level: "silent" }));
+  const connect = (userId: string, socket = new RecordingSocket()) => {
+    const session = new Session(
+      socket as unknown as WebSocket,
+      { maxBufferedBytes: 1024 * 1024, ratePerSec: 1_000, rateBurst: 1_000, heartbeatMs: 15_000 },
+      "test",
+    );
+    session.user = { userId, userName: `user${userId}`, sessionId: `s-${userId}` };
+    table.add(session);
+    table.bind(userId, session);
+    return { session, socket };
+  };
+  return { delivery, connect };
+}
+
+async function storeGroup(messages: MessageStore, count: number, text = (i: number) => `m${i}`): Promise<StoredMessage[]> {
+  const writes = Array.from({ length: count }, (_, i) =>
+    messages.store({ clientMsgId: `c${i}-${Math.random()}`, from: "100", fromName: "talker", to: "", text: text(i) }),
+  );
+  return (await Promise.all(writes)).map((r) => r!.message);
+}
+
+describe("group replay", () => {
+  it("tells the client to load history when the stream was trimmed past its point, and replays what is left", async () => {
+    await redis.config("SET", "stream-node-max-entries", "10");
+    const messages = new MessageStore(redis, { maxLenPerStream: 100 });
+    const stored = await storeGroup(messages, 300);
+    const { delivery, connect } = setUp(messages);
+    await delivery.start();
+    const { session, socket } = connect("1");
+    await delivery.recover(session, { groupAfter: stored[0]!.msgId, inboxAfter: "" });
+    expect(socket.errors()).toEqual([ErrorCode.HistoryTrimmed]);
+    const got = socket.messages().map((m) => m.msgId);
+    expect(got.length).toBeGreaterThanOrEqual(100);
+    expect(got).toEqual(stored.slice(-got.length).map((m) => m.msgId));
+  });
+});
+
+/** A store whose group reads, once `gate` is set, hold their answers until it is released. */
+class GatedStore extends MessageStore {
+  parked = 0;
+  private gate: Promise<void> | null = null;
+  private open: () => void = () => undefined;
+
+  close(): void {
+    this.gate = new Promise((resolve) => (this.open = resolve));
+  }
+
+  /** Lets every held read go on, in the order they were answered by Redis. */
+  release(): void {
+    this.gate = null;
+    this.open();
+  }
+
+  override async readGroup(afterId: string, count: number): Promise<StoredMessage[]> {
+    const answer = await super.readGroup(afterId, count);
+    if (this.gate) {
+      this.parked++;
+      await this.gate;
+    }
+    return answer;
+  }
+}
+
+describe("the hand-over from replay to live delivery", () => {
+  it("a group read that lands right after the replay's last one does not skip the session", async () => {
+    const messages = new GatedStore(redis);
+    const [m1, m2, m3] = await storeGroup(messages, 3, (i) => `m${i + 1}`);
+    const { delivery, connect } = setUp(messages);
+    await delivery.start(); // the gateway has fanned out up to m3
+    const { session, socket } = connect("1");
+
+    messages.close();
+    const recovering = delivery.recover(session, { groupAfter: m1!.msgId, inboxAfter: "" });
+    await waitUntil(() => messages.parked === 1, 10_000, "the replay's read (m2, m3) to be answered");
+    const [m4] = await storeGroup(messages, 1, () => "m4");
+    delivery.wakeGroup(); // the gateway's own read of the group stream (a wake-up that came out of order)
+    await waitUntil(() => messages.parked === 2, 10_000, "the gateway's read (m4) to be answered");
+    // Both answers go on in one turn: the replay finds itself caught up, then the gateway fans m4 out.
+    messages.release();
+    await recovering;
+
+    const [m5] = await storeGroup(messages, 1, () => "m5");
+    delivery.wakeGroup();
+    await waitUntil(() => socket.messages().some((m) => m.msgId === m5!.msgId), 10_000, "m5 to reach the session");
+    expect(socket.messages().map((m) => m.text)).toEqual(["m2", "m3", "m4", "m5"]);
+    expect(socket.messages().map((m) => m.msgId)).toEqual([m2, m3, m4, m5].map((m) => m!.msgId));
+  });
+});
