@@ -148,7 +148,8 @@ describe("backpressure", () => {
   });
 
   it("a client that stops reading is cut off at the bound while the others keep receiving", async () => {
-    const flooder = await newUser(bp.route.url, "flooder");
+    // 1,500 sends in flight at once: more than the SDK's default bound of unacknowledged messages.
+    const flooder = await newUser(bp.route.url, "flooder", { maxUnacknowledged: 2_000 });
     const reader = await newUser(bp.route.url, "reader");
     clients.push(flooder, reader);
     const api = new RouteApi(bp.route.url);
