@@ -95,6 +95,36 @@ async function storeGroup(messages: MessageStore, count: number, text = (i: numb
 }
 
 describe("group replay", () => {
+  it("a client that missed 7,000 group messages gets every one, in order, without a history_trimmed notice", async () => {
+    const messages = new MessageStore(redis);
+    const stored = await storeGroup(messages, 7_001);
+    const { delivery, connect } = setUp(messages);
+    await delivery.start();
+    const { session, socket } = connect("1");
+    await delivery.recover(session, { groupAfter: stored[0]!.msgId, inboxAfter: "" });
+    const got = socket.messages().map((m) => m.msgId);
+    expect(got.length).toBe(7_000);
+    expect(got).toEqual(stored.slice(1).map((m) => m.msgId));
+    expect(socket.errors()).toEqual([]);
+  });
+
+  it("a slow reader gets a long replay without being cut off: the replay waits for its socket to drain", async () => {
+    const messages = new MessageStore(redis);
+    const stored = await storeGroup(messages, 4_001, (i) => `${i} `.padEnd(1_000, "x")); // ~4 MB to replay
+    const { delivery, connect } = setUp(messages);
+    await delivery.start();
+    const { session, socket } = connect("1", new RecordingSocket(true));
+    const reader = setInterval(() => socket.drain(128 * 1024), 2);
+    try {
+      await delivery.recover(session, { groupAfter: stored[0]!.msgId, inboxAfter: "" });
+    } finally {
+      clearInterval(reader);
+    }
+    expect(socket.closedWith).toBeNull();
+    expect(socket.messages().length).toBe(4_000);
+    expect(socket.maxBuffered).toBeLessThanOrEqual(1024 * 1024);
+  });
+
   it("tells the client to load history when the stream was trimmed past its point, and replays what is left", async () => {
     await redis.config("SET", "stream-node-max-entries", "10");
     const messages = new MessageStore(redis, { maxLenPerStream: 100 });

@@ -13,10 +13,15 @@ const READ_BATCH = 500;
 /** One frame carries at most this many messages or about this many bytes of text. */
 const FRAME_MESSAGES = 64;
 const FRAME_TEXT_BYTES = 48 * 1024;
-/** At most this many group messages are replayed to one reconnecting client; older ones come from history. */
-const MAX_REPLAY = 5_000;
+/** A replay sends its next frame only while the session's socket holds less than this (and half its bound). */
+const REPLAY_BUFFER_BYTES = 256 * 1024;
+const REPLAY_DRAIN_POLL_MS = 10;
+/** A reader that drains nothing for this long is left to the slow-consumer bound of `Session.sendBytes`. */
+const REPLAY_DRAIN_TIMEOUT_MS = 30_000;
 
 const after = (a: string, b: string) => compareIds(a, b) > 0;
+/** Below the slow-consumer bound, so a replay never trips it with its own frames. */
+const replayMark = (session: Session) => Math.min(REPLAY_BUFFER_BYTES, session.maxBufferedBytes / 2);
 
 /** One frame for one or more messages. */
 function encodeMessages(messages: StoredMessage[]): Uint8Array {
@@ -88,24 +93,36 @@ export class GroupDelivery {
     session.recovering = false;
   }
 
-  /** Sends a reconnecting session what it missed after `groupAfter`, until it has caught up with the gateway. */
+  /**
+   * Sends a reconnecting session everything after `groupAfter`, read in pages and sent in frames that wait for a
+   * slow reader's socket to drain, until it has caught up with the gateway; then the fan-out serves it.
+   */
   async replay(session: Session, groupAfter: string): Promise<void> {
     if (await this.messages.trimmedAfter("group", groupAfter)) {
       session.send({ kind: "error", body: { code: ErrorCode.HistoryTrimmed, message: "group messages were trimmed past your last one: load history", clientMsgId: "" } });
     }
     session.groupCursor = groupAfter;
-    let replayed = 0;
-    for (;;) {
+    while (session.isOpen) {
       const batch = await this.messages.readGroup(session.groupCursor, READ_BATCH);
-      for (const chunk of chunks(batch)) this.sendTo(session, chunk);
-      replayed += batch.length;
+      for (const chunk of chunks(batch)) {
+        if (session.socket.bufferedAmount > replayMark(session)) await this.drained(session);
+        this.sendTo(session, chunk);
+      }
       // Caught up with what the gateway has fanned out. The check and the hand-over are one step (no await
       // between): a fan-out that ran during our read skipped this session but moved the gateway's cursor, so we
       // read again; one that runs after it serves the session.
-      if ((batch.length < READ_BATCH && !after(this.cursor, session.groupCursor)) || replayed >= MAX_REPLAY) {
+      if (batch.length < READ_BATCH && !after(this.cursor, session.groupCursor)) {
         session.recovering = false;
         return;
       }
+    }
+  }
+
+  /** Waits until the session's socket holds at most its replay mark, it closes, or the reader stalls. */
+  private async drained(session: Session): Promise<void> {
+    const deadline = Date.now() + REPLAY_DRAIN_TIMEOUT_MS;
+    while (session.isOpen && session.socket.bufferedAmount > replayMark(session) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, REPLAY_DRAIN_POLL_MS));
     }
   }
 

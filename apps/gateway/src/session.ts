@@ -63,6 +63,11 @@ export class Session {
     arm();
   }
 
+  /** Bytes the socket may hold before its reader counts as too slow (see sendBytes). */
+  get maxBufferedBytes(): number {
+    return this.limits.maxBufferedBytes;
+  }
+
   get isOpen(): boolean {
     return !this.closing && this.socket.readyState === this.socket.OPEN;
   }
