@@ -29,9 +29,42 @@ export const keys = {
   messageCount: "cim-stats:messages",
 } as const;
 
+/**
+ * Conversation keys (docs/CONVERSATIONS.md): every key of one conversation shares the hash tag {c:<conv>}, every
+ * key of one user {u:<userId>}, so each script touches one Redis Cluster slot.
+ */
+export const conv = {
+  /** The Redis-internal key of a conversation: a roomId, or `p<lo>-<hi>` for a private chat. */
+  ofRoom: (roomId: string) => roomId,
+  ofPair: (a: string, b: string): string => (compareIds(a, b) <= 0 ? `p${a}-${b}` : `p${b}-${a}`),
+  messages: (convKey: string) => `cim-c:{c:${convKey}}:msgs`,
+  dedupe: (convKey: string, userId: string, clientMsgId: string) => `cim-c:{c:${convKey}}:dedupe:${userId}:${clientMsgId}`,
+  roomMeta: (roomId: string) => `cim-c:{c:${roomId}}:meta`,
+  roomMembers: (roomId: string) => `cim-c:{c:${roomId}}:members`,
+} as const;
+
+export const user = {
+  inbox: (userId: string) => `cim-u:{u:${userId}}:inbox`,
+  acked: (userId: string) => `cim-u:{u:${userId}}:acked`,
+  rooms: (userId: string) => `cim-u:{u:${userId}}:rooms`,
+  read: (userId: string) => `cim-u:{u:${userId}}:read`,
+  peers: (userId: string) => `cim-u:{u:${userId}}:peers`,
+  gateways: (userId: string) => `cim-u:{u:${userId}}:gateways`,
+} as const;
+
+export const directory = {
+  /** `<lowercase name>\0<roomId>`, score 0: public rooms by name prefix. */
+  publicRooms: "cim-rooms:public",
+  /** `<canonical name key>\0<userId>`, score 0: users by name prefix. */
+  userNames: "cim-users:names",
+  roomSeq: "cim-room-seq",
+} as const;
+
 export const channels = {
   /** Messages for one gateway's sessions. */
   gateway: (gatewayId: string) => `cim-bus:gw:${gatewayId}`,
-  /** Messages for every gateway: group messages and presence. */
+  /** Messages for every gateway: group messages, presence, membership events. */
   all: "cim-bus:all",
+  /** Wake-ups of one room, for the gateways with a session in it. */
+  room: (roomId: string) => `cim-bus:room:${roomId}`,
 } as const;
