@@ -39,8 +39,12 @@ export const ErrorCode = {
   NotFound: "not_found",
   NameTaken: "name_taken",
   AlreadyOnline: "already_online",
+  /** Login policy `multi`: the user already has CIM_MAX_DEVICES live sessions. */
+  TooManyDevices: "too_many_devices",
   NoGateway: "no_gateway",
   UnknownRecipient: "unknown_recipient",
+  /** A send to, or history of, a room the user is not a member of. */
+  NotMember: "not_member",
   /** Recovery could not start where the client asked: the stream was trimmed; load history instead. */
   HistoryTrimmed: "history_trimmed",
   PayloadTooLarge: "payload_too_large",
