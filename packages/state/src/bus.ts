@@ -15,6 +15,8 @@ export type ClusterMessage =
   | { type: "group"; message?: StoredMessage; prev?: string }
   | { type: "presence"; userId: string; userName: string; online: boolean }
   | { type: "delivered"; to: string; msgId: string; by: string }
+  /** Route changed a room's membership (in the room's and the user's keys): `userId` joined, left or was invited. */
+  | { type: "room"; room: string; name: string; userId: string; userName: string; kind: "joined" | "left" | "invited" }
   /**
    * With `sessionId`: that login was revoked (logout); close its sockets. Without: close the user's session
    * there unless it is connection `keepConnection`; "" (a logout naming no login) closes only logins that
