@@ -1,4 +1,5 @@
-// Route and gateway processes (real `node` processes running the TypeScript sources through tsx).
+// Route and gateway processes: real `node` processes running the TypeScript sources through tsx, or the
+// production bundles of `npm run build` (apps/<app>/dist/index.js) with plain node.
 import { fileURLToPath } from "node:url";
 import { spawnTracked, stopProcess, type Spawned } from "./processes.js";
 
@@ -15,10 +16,22 @@ export interface AppProcess {
 
 const LISTENING = /"port":(\d+),[^\n]*"msg":"listening"/;
 
+export interface StartAppOptions {
+  /** Run the build output with plain node instead of the sources through tsx (default: CIM_DEVSTACK_BUILT=1). */
+  built?: boolean;
+}
+
+/** The command line that runs an app: its bundle with plain node, or its sources through tsx. */
+export function appCommand(app: "route" | "gateway", built: boolean): string[] {
+  return built
+    ? [fileURLToPath(new URL(`../../../apps/${app}/dist/index.js`, import.meta.url))]
+    : ["--import", "tsx", fileURLToPath(new URL(`../../../apps/${app}/src/index.ts`, import.meta.url))];
+}
+
 /** Starts one app (`route` or `gateway`) with `env` over the parent's environment; port 0 picks a free one. */
-export async function startApp(app: "route" | "gateway", env: Record<string, string>, label: string = app): Promise<AppProcess> {
-  const entry = fileURLToPath(new URL(`../../../apps/${app}/src/index.ts`, import.meta.url));
-  const spawned = spawnTracked(process.execPath, ["--import", "tsx", entry], {
+export async function startApp(app: "route" | "gateway", env: Record<string, string>, label: string = app, options: StartAppOptions = {}): Promise<AppProcess> {
+  const built = options.built ?? process.env.CIM_DEVSTACK_BUILT === "1";
+  const spawned = spawnTracked(process.execPath, appCommand(app, built), {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: "0", LOG_LEVEL: "info", ...env },
   }, label);

@@ -11,6 +11,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   routeEnv?: Record<string, string>;
   gatewayEnv?: Record<string, string>;
+  /** Run route and gateways from the build output (`npm run build`) with plain node. */
+  built?: boolean;
 }
 
 export interface Cluster {
@@ -44,12 +46,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       ...options.env,
     };
     const gateways: AppProcess[] = [];
-    const route = await startApp("route", { ...env, ...options.routeEnv });
+    const route = await startApp("route", { ...env, ...options.routeEnv }, "route", { built: options.built });
     started.push({ stop: () => route.stop("SIGKILL") });
     // Pages served by this route may open sessions on the gateways.
     const origins = [route.url, `http://localhost:${route.port}`].join(",");
     const startGateway = async (id: string, extra: Record<string, string> = {}) => {
-      const gateway = await startApp("gateway", { ...env, CIM_ALLOWED_ORIGINS: origins, ...options.gatewayEnv, GATEWAY_ID: id, ...extra }, id);
+      const gateway = await startApp("gateway", { ...env, CIM_ALLOWED_ORIGINS: origins, ...options.gatewayEnv, GATEWAY_ID: id, ...extra }, id, { built: options.built });
       started.push({ stop: () => gateway.stop("SIGKILL") });
       return gateway;
     };

@@ -43,3 +43,42 @@ describe("docker-compose.yml", () => {
     expect(compose.services.route!.environment!.CIM_ADMIN_TOKEN).toMatch(/^\$\{CIM_ADMIN_TOKEN:\?.+\}$/);
   });
 });
+
+describe("Dockerfile", () => {
+  const dockerfile = readFileSync(join(REPO_ROOT, "Dockerfile"), "utf8");
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+
+  it("builds in one stage and runs the build output in another, on a current Node LTS", () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of stages) expect(Number(/^node:(\d+)/.exec(stage)?.[1])).toBeGreaterThanOrEqual(22);
+    expect(stages[0]).toMatch(/npm run build/);
+    const runtime = stages.at(-1)!;
+    expect(runtime).toMatch(/npm ci --omit=dev/);
+    expect(runtime).toMatch(/^CMD .*node apps\/\$\{APP:-route\}\/dist\/index\.js/m);
+    expect(runtime).not.toMatch(/tsx/);
+  });
+
+  it("runs as a non-root user with a health check, and hides no failure", () => {
+    const runtime = stages.at(-1)!;
+    expect(runtime).toMatch(/^USER (?!root)\w+/m);
+    expect(runtime).toMatch(/^HEALTHCHECK .*\/healthz/ms);
+    expect(dockerfile).not.toMatch(/\|\| *true/);
+  });
+
+  it(".dockerignore keeps local state, secrets and dependencies out of the build context", () => {
+    const ignored = readFileSync(join(REPO_ROOT, ".dockerignore"), "utf8").split("\n").map((l) => l.trim());
+    for (const entry of [".git", "**/node_modules", ".run", ".env"]) expect(ignored).toContain(entry);
+  });
+});
+
+describe(".env.example", () => {
+  it("lists every variable route and gateways read", () => {
+    const listed = new Set([...readFileSync(join(REPO_ROOT, ".env.example"), "utf8").matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    const read = new Set(["CIM_TOKEN_SECRET", "CIM_ADMIN_TOKEN", "CIM_DEV_MODE"]);
+    for (const app of ["route", "gateway"]) {
+      const source = readFileSync(join(REPO_ROOT, "apps", app, "src", "config.ts"), "utf8");
+      for (const [, name] of source.matchAll(/^\s+([A-Z][A-Z0-9_]+): (?:z|csv)\b/gm)) read.add(name!);
+    }
+    expect([...read].filter((name) => !listed.has(name))).toEqual([]);
+  });
+});
