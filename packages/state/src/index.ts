@@ -5,3 +5,5 @@ export * from "./accounts.js";
 export * from "./sessions.js";
 export * from "./messages.js";
 export * from "./bus.js";
+export * from "./rooms.js";
+export * from "./users.js";

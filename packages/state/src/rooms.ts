@@ -1,0 +1,124 @@
+// Rooms: named conversations with members (docs/CONVERSATIONS.md); "everyone" is built in and holds every user.
+import type { ClientContext, Redis, Result } from "ioredis";
+import { compareIds, EVERYONE_ROOM } from "@cim/protocol";
+import { conv, directory, user } from "./keys.js";
+import { entryId, lexEntry, lexRange } from "./lex-index.js";
+
+export type RoomVisibility = "public" | "private";
+
+export interface Room {
+  roomId: string;
+  name: string;
+  visibility: RoomVisibility;
+  /** userId of the creator; "" for "everyone". */
+  owner: string;
+  /** Milliseconds since the epoch; 0 for "everyone". */
+  createdAt: number;
+}
+
+/** CIM's group: every user is a member, nobody can leave; it has no keys of its own but its stream. */
+export const EVERYONE: Readonly<Room> = Object.freeze({ roomId: EVERYONE_ROOM, name: "Everyone", visibility: "public", owner: "", createdAt: 0 });
+
+// KEYS: the room's meta, the room's members (one tag, {c:<roomId>}). ARGV: userId.
+// Adds a member only to a room that exists, so no members set is ever made for a room that is not.
+// Returns -1 for no such room, else what SADD answered (1 added, 0 already a member).
+const ADD_MEMBER = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+return redis.call('SADD', KEYS[2], ARGV[1])
+`;
+
+declare module "ioredis" {
+  interface RedisCommander<Context extends ClientContext = { type: "default" }> {
+    /** See ADD_MEMBER. */
+    cimAddRoomMember(meta: string, members: string, userId: string): Result<number, Context>;
+  }
+}
+
+/** The directory's sort key of a room name: compatibility forms folded, lowercase. */
+export function roomNameKey(name: string): string {
+  return name.normalize("NFKC").toLowerCase();
+}
+
+/**
+ * Rooms and their membership. The members set of `{c:<roomId>}` is the truth (the message script checks it);
+ * the user's `{u:<userId>}` rooms set is an index written after it and removed after it, so repeating a join or
+ * a leave heals a crash between the two writes. Each call touches keys of one slot at a time.
+ */
+export class RoomStore {
+  constructor(private readonly redis: Redis) {
+    redis.defineCommand("cimAddRoomMember", { numberOfKeys: 2, lua: ADD_MEMBER });
+  }
+
+  /** Creates a room `r<n>` with its owner as the only member; a public one enters the directory. */
+  async create(input: { name: string; visibility: RoomVisibility; owner: string }): Promise<Room> {
+    const roomId = `r${await this.redis.incr(directory.roomSeq)}`;
+    const room: Room = { roomId, name: input.name, visibility: input.visibility, owner: input.owner, createdAt: Date.now() };
+    await this.redis.multi()
+      .hset(conv.roomMeta(roomId), { name: room.name, visibility: room.visibility, owner: room.owner, createdAt: String(room.createdAt) })
+      .sadd(conv.roomMembers(roomId), room.owner)
+      .exec();
+    await this.redis.sadd(user.rooms(room.owner), roomId);
+    if (room.visibility === "public") await this.redis.zadd(directory.publicRooms, 0, lexEntry(roomNameKey(room.name), roomId));
+    return room;
+  }
+
+  /** The room, `EVERYONE` for "everyone", null when there is no such room. */
+  async get(roomId: string): Promise<Room | null> {
+    if (roomId === EVERYONE_ROOM) return { ...EVERYONE };
+    const meta = await this.redis.hgetall(conv.roomMeta(roomId));
+    if (!meta.name) return null;
+    return { roomId, name: meta.name, visibility: meta.visibility === "private" ? "private" : "public", owner: meta.owner ?? "", createdAt: Number(meta.createdAt ?? 0) };
+  }
+
+  /** Always true for "everyone". */
+  async isMember(roomId: string, userId: string): Promise<boolean> {
+    if (roomId === EVERYONE_ROOM) return true;
+    return (await this.redis.sismember(conv.roomMembers(roomId), userId)) === 1;
+  }
+
+  /** Makes `userId` a member (the caller checked the room may be joined); true when it was not one before. */
+  async join(roomId: string, userId: string): Promise<boolean> {
+    if (roomId === EVERYONE_ROOM) return false;
+    const added = await this.redis.cimAddRoomMember(conv.roomMeta(roomId), conv.roomMembers(roomId), userId);
+    if (added < 0) return false;
+    await this.redis.sadd(user.rooms(userId), roomId);
+    return added === 1;
+  }
+
+  /** An invitation: the same change as `join` (the caller checked the inviter is a member). */
+  add(roomId: string, userId: string): Promise<boolean> {
+    return this.join(roomId, userId);
+  }
+
+  /** Ends a membership; true when `userId` was a member. "everyone" cannot be left (false). */
+  async leave(roomId: string, userId: string): Promise<boolean> {
+    if (roomId === EVERYONE_ROOM) return false;
+    const removed = await this.redis.srem(conv.roomMembers(roomId), userId);
+    await this.redis.srem(user.rooms(userId), roomId);
+    return removed === 1;
+  }
+
+  /** The members' userIds in numeric order; [] for "everyone" (every user; not kept as a set). */
+  async members(roomId: string): Promise<string[]> {
+    if (roomId === EVERYONE_ROOM) return [];
+    return (await this.redis.smembers(conv.roomMembers(roomId))).sort(compareIds);
+  }
+
+  /** The roomIds of the user's rooms in creation order, without "everyone". */
+  async roomsOf(userId: string): Promise<string[]> {
+    return (await this.redis.smembers(user.rooms(userId))).sort((a, b) => compareIds(a.slice(1), b.slice(1)));
+  }
+
+  /** Public rooms whose name starts with `prefix` (case-insensitive), by name, with their member counts. */
+  async directory(query: { prefix: string; limit: number }): Promise<Array<Room & { members: number }>> {
+    const [min, max] = lexRange(roomNameKey(query.prefix));
+    const entries = await this.redis.zrangebylex(directory.publicRooms, min, max, "LIMIT", 0, query.limit);
+    // One command per room (each its own slot), sent together by auto-pipelining.
+    const rooms = await Promise.all(entries.map(async (entry) => {
+      const roomId = entryId(entry);
+      const [room, members] = await Promise.all([this.get(roomId), this.redis.scard(conv.roomMembers(roomId))]);
+      return room && room.visibility === "public" ? { ...room, members } : null;
+    }));
+    return rooms.filter((room) => room !== null);
+  }
+}

@@ -1,0 +1,46 @@
+// The user directory: every account by its canonical name key, for prefix search (online or not).
+import type { Redis } from "ioredis";
+import { directory, keys } from "./keys.js";
+import { entryId, lexEntry, lexRange } from "./lex-index.js";
+
+/** Accounts read per SCAN step of a backfill. */
+export const BACKFILL_BATCH = 500;
+
+/**
+ * `cim-users:names` holds `<name key>\0<userId>` (score 0), so ZRANGEBYLEX finds names by prefix. The key is
+ * route's canonical name (NFKC, case-folded, look-alikes mapped), passed in: this package does not define it.
+ */
+export class UserDirectory {
+  constructor(private readonly redis: Redis) {}
+
+  /** Adds a user (idempotent). */
+  async index(userId: string, nameKey: string): Promise<void> {
+    await this.redis.zadd(directory.userNames, 0, lexEntry(nameKey, userId));
+  }
+
+  /** userIds whose name key starts with `prefix` (already canonical), in name order; "" lists from the start. */
+  async search(query: { prefix: string; limit: number }): Promise<string[]> {
+    const [min, max] = lexRange(query.prefix);
+    return (await this.redis.zrangebylex(directory.userNames, min, max, "LIMIT", 0, query.limit)).map(entryId);
+  }
+
+  /**
+   * Indexes accounts missing from the directory (created before it existed, or whose `index` after
+   * registration failed): SCAN over `cim-account:*` in batches of `batch`, never KEYS. Returns how many it added.
+   * `nameKeyOf` maps a stored user name to its canonical key.
+   */
+  async backfill(nameKeyOf: (userName: string) => string, batch = BACKFILL_BATCH): Promise<number> {
+    const prefix = keys.account("");
+    let added = 0;
+    let cursor = "0";
+    do {
+      const [next, found] = await this.redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", batch);
+      cursor = next;
+      const ids = found.map((key) => key.slice(prefix.length)).filter((id) => /^[0-9]+$/.test(id));
+      const names = await Promise.all(ids.map((id) => this.redis.hget(keys.account(id), "userName")));
+      const entries = ids.flatMap((id, i) => (names[i] ? [0, lexEntry(nameKeyOf(names[i]), id)] : []));
+      if (entries.length) added += await this.redis.zadd(directory.userNames, "NX", ...entries);
+    } while (cursor !== "0");
+    return added;
+  }
+}
