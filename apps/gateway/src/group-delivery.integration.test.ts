@@ -17,8 +17,16 @@ let service: Service | undefined;
 let redis: Redis;
 
 beforeAll(async () => {
-  service = await startRedis();
-  redis = createRedis(service.address, "group-delivery-test");
+  // The PING that said "ready" may have come from another suite's server that took the port first: ours must answer.
+  for (let attempt = 1; ; attempt++) {
+    service = await startRedis();
+    redis = createRedis(service.address, "group-delivery-test");
+    const info = await redis.info("server");
+    if (info.match(/process_id:(\d+)/)?.[1] === String(service.process().child.pid)) return;
+    redis.disconnect();
+    await service.dispose();
+    if (attempt === 3) throw new Error(`redis-server on port ${service.port} is not the one we started`);
+  }
 });
 beforeEach(async () => {
   await redis.flushall();

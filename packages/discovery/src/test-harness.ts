@@ -1,6 +1,7 @@
 // The shared harness of this package's integration tests: one real ZooKeeper per test file; the sessions and
 // clients a test opens are closed after it and /cim/gateways is left empty, also when the test failed.
 import { afterAll, afterEach, beforeAll } from "vitest";
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { createServer, connect as tcpConnect, type AddressInfo, type Server, type Socket } from "node:net";
 import zookeeper, { type Client } from "node-zookeeper-client";
 import { startZookeeper, waitUntil, type Service } from "@cim/devstack";
@@ -106,8 +107,22 @@ export function useZookeeper(): ZkHarness {
     proxies.clear();
   };
   beforeAll(async () => {
-    service = await startZookeeper();
-    observer = await connect(service.address);
+    // A free port can be taken between its pick and the server's bind (other suites run on this machine too):
+    // then our server is gone, so start another.
+    for (let attempt = 1; ; attempt++) {
+      service = await startZookeeper();
+      try {
+        // Its ruok may have been answered by another suite's server on the same port: wait until ours listens.
+        await waitUntil(() => listensOn(service!.process().child.pid, service!.port), 30_000, `our ZooKeeper to listen on ${service.port}`);
+        observer = await connect(service.address, 15_000);
+        return;
+      } catch (error) {
+        observer?.close();
+        await service.dispose();
+        service = undefined;
+        if (attempt === 3) throw error;
+      }
+    }
   });
   afterEach(async () => {
     await closeAll();
@@ -139,6 +154,41 @@ async function connect(address: string, timeoutMs = 30_000): Promise<Client> {
     client.connect();
   });
   return client;
+}
+
+/**
+ * True when process `pid` holds the listening socket of `port` (Linux /proc); true where /proc is missing, and
+ * false once the process is gone.
+ */
+function listensOn(pid: number | undefined, port: number): boolean {
+  if (!existsSync("/proc/net/tcp")) return true;
+  if (pid === undefined || !existsSync(`/proc/${pid}`)) return false;
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  const inodes = new Set<string>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    if (!existsSync(table)) continue;
+    for (const line of readFileSync(table, "utf8").split("\n").slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address is HEXIP:HEXPORT, st 0A is LISTEN, the inode is the tenth field.
+      if (fields[1]?.endsWith(`:${hexPort}`) && fields[3] === "0A" && fields[9]) inodes.add(fields[9]);
+    }
+  }
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      const link = readlinkSafe(`/proc/${pid}/fd/${fd}`);
+      return link.startsWith("socket:[") && inodes.has(link.slice(8, -1));
+    });
+  } catch {
+    return false;
+  }
+}
+
+function readlinkSafe(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return "";
+  }
 }
 
 /** A TCP proxy in front of ZooKeeper that can drop everything, like a network partition. */

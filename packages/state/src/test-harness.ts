@@ -32,9 +32,17 @@ export function useRedis(): RedisHarness {
     },
   };
   beforeAll(async () => {
-    service = await startRedis();
-    harness.connect("cim-state-test");
-    await harness.redis.ping();
+    // A free port can be taken between its pick and the server's bind (other suites run on this machine too):
+    // the PING that said "ready" may then have come from their server. Ours must answer, or we start another.
+    for (let attempt = 1; ; attempt++) {
+      service = await startRedis();
+      const client = harness.connect("cim-state-test");
+      const info = await client.info("server");
+      if (info.match(/process_id:(\d+)/)?.[1] === String(service.process().child.pid)) return;
+      clients.pop()?.disconnect();
+      await service.dispose();
+      if (attempt === 3) throw new Error(`redis-server on port ${service.port} is not the one we started`);
+    }
   });
   beforeEach(async () => {
     await harness.redis.flushall();
