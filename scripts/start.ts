@@ -1,15 +1,24 @@
-// `npm start`: Redis, ZooKeeper, route and two gateways on loopback, data kept in .run/; Ctrl-C stops them all.
-import { mkdirSync } from "node:fs";
+// `npm start`: Redis, ZooKeeper, route and two gateways on loopback, data kept in .run/; route and gateways are
+// supervised (a process that exits is reported and started again); Ctrl-C stops them all.
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import getPort, { portNumbers } from "get-port";
-import { localSecrets, REPO_ROOT, startApp, startRedis, startZookeeper, type AppProcess, type Service } from "@cim/devstack";
+import { localSecrets, REPO_ROOT, startApp, startRedis, startZookeeper, Supervisor, type Service } from "@cim/devstack";
 
 process.env.CIM_DEVSTACK_ECHO = "1";
 const runDir = join(REPO_ROOT, ".run");
 mkdirSync(runDir, { recursive: true });
 const stops: Array<() => Promise<void>> = [];
+const supervisor = new Supervisor({ report: (line) => console.log(`[supervisor] ${line}`) });
 
 const port = (preferred: number) => getPort({ host: "127.0.0.1", port: portNumbers(preferred, preferred + 50) });
+
+/** What `npm run gateway` needs to join this system: written once everything is up. */
+export interface StackFile {
+  env: Record<string, string>;
+  routeUrl: string;
+  gateways: Array<{ id: string; port: number }>;
+}
 
 async function main(): Promise<void> {
   let redisUrl = process.env.REDIS_URL;
@@ -24,36 +33,38 @@ async function main(): Promise<void> {
     stops.push(() => zookeeper.stop());
     zkConnect = zookeeper.address;
   }
-  // Random per checkout, kept in .run/secrets.json (0600): a gateway restarted by hand can use the same file.
+  // Random per checkout, kept in .run/secrets.json (0600): a gateway started later uses the same file.
   const secrets = localSecrets(join(runDir, "secrets.json"));
+  const routePort = await port(Number(process.env.PORT ?? 8080));
+  const origins = [`http://127.0.0.1:${routePort}`, `http://localhost:${routePort}`, "http://127.0.0.1:5173", "http://localhost:5173"].join(",");
   const env = {
     REDIS_URL: redisUrl,
     ZK_CONNECT: zkConnect,
     CIM_TOKEN_SECRET: process.env.CIM_TOKEN_SECRET ?? secrets.CIM_TOKEN_SECRET,
     CIM_ADMIN_TOKEN: process.env.CIM_ADMIN_TOKEN ?? secrets.CIM_ADMIN_TOKEN,
+    CIM_ALLOWED_ORIGINS: origins,
   };
-  const routePort = await port(Number(process.env.PORT ?? 8080));
-  const route: AppProcess = await startApp("route", { ...env, PORT: String(routePort) });
-  stops.unshift(() => route.stop());
-  const origins = [`http://127.0.0.1:${routePort}`, `http://localhost:${routePort}`, "http://127.0.0.1:5173", "http://localhost:5173"].join(",");
-  const gateways: AppProcess[] = [];
+  stops.unshift(() => supervisor.stop());
+  // A restarted app keeps its port, so clients and the web page find it where it was.
+  await supervisor.add("route", () => startApp("route", { ...env, PORT: String(routePort) }));
+  const gateways: StackFile["gateways"] = [];
   for (const [i, id] of ["gw-a", "gw-b"].entries()) {
     const gatewayPort = await port(8091 + i);
-    const gateway = await startApp("gateway", {
-      ...env, PORT: String(gatewayPort), GATEWAY_ID: id, GATEWAY_WS_URL: `ws://127.0.0.1:${gatewayPort}/ws`, CIM_ALLOWED_ORIGINS: origins,
-    }, id);
-    stops.unshift(() => gateway.stop());
-    gateways.push(gateway);
+    await supervisor.add(id, () => startApp("gateway", { ...env, PORT: String(gatewayPort), GATEWAY_ID: id, GATEWAY_WS_URL: `ws://127.0.0.1:${gatewayPort}/ws` }, id));
+    gateways.push({ id, port: gatewayPort });
   }
+  const stack: StackFile = { env, routeUrl: `http://127.0.0.1:${routePort}`, gateways };
+  writeFileSync(join(runDir, "stack.json"), `${JSON.stringify(stack, null, 2)}\n`, { mode: 0o600 });
   console.log(`
 CIM is running:
   web app        http://127.0.0.1:${routePort}/        (admin dashboard: /admin, token: ${env.CIM_ADMIN_TOKEN})
   secrets        .run/secrets.json (generated once for this checkout, mode 0600)
   route API      http://127.0.0.1:${routePort}/api
-  gateways       ${gateways.map((g) => `ws://127.0.0.1:${g.port}/ws`).join("  ")}
+  gateways       ${gateways.map((g) => `ws://127.0.0.1:${g.port}/ws`).join("  ")}   (supervised: restarted if they exit)
   Redis          ${redisUrl}
   ZooKeeper      ${zkConnect}
   console client npm run cli -- --route http://127.0.0.1:${routePort} --user NAME --password PASSWORD --register
+  one more gateway  npm run gateway -- --id gw-c --port 8093
 Press Ctrl-C to stop everything.
 `);
 }

@@ -5,3 +5,4 @@ export * from "./apps.js";
 export * from "./cluster.js";
 export * from "./clients.js";
 export * from "./secrets.js";
+export * from "./supervisor.js";
