@@ -1,10 +1,11 @@
 // CimClient: login through route, one gateway session at a time, heartbeat, reconnect, acknowledged sends.
-import { decodeFrame, encodeFrame, SessionClose, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type Frame, type FrameInput, type Presence, type SendAck } from "@cim/protocol";
+import { decodeFrame, encodeFrame, SessionClose, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type Frame, type FrameInput, type LoginAck, type Presence, type Read, type RoomEvent, type RoomEventKind, type SendAck } from "@cim/protocol";
 import { backoffDelay } from "./backoff.js";
 import { CloseError, isFinal, LoginError } from "./errors.js";
-import { ClientEvents } from "./events.js";
 import { Inbound } from "./inbound.js";
 import { Outbox } from "./outbox.js";
+import { ReadMarks } from "./read-marks.js";
+import { ClientRequests, type HistoryInput, type HttpSendInput } from "./requests.js";
 import { CimApiError, RouteApi, type GatewayAddress, type HistoryMessage, type LoginAnswer, type OnlineUser } from "./route-api.js";
 import type { SocketLike } from "./socket.js";
 import { TokenRefresh } from "./token-refresh.js";
@@ -16,7 +17,7 @@ const ABNORMAL_CLOSURE = 1006;
 const SOCKET_OPEN = 1;
 const SOCKET_CLOSED = 3;
 
-export class CimClient extends ClientEvents {
+export class CimClient extends ClientRequests {
   readonly api: RouteApi;
   private socket: SocketLike | null = null;
   private login: StoredLogin | null = null;
@@ -34,15 +35,27 @@ export class CimClient extends ClientEvents {
   private avoidGateway: string | undefined;
   private readonly options: Required<Omit<CimClientOptions, "fetch" | "createSocket">> & Pick<CimClientOptions, "createSocket">;
   private readonly inbound: Inbound;
+  private readonly reads: ReadMarks;
 
   constructor(options: CimClientOptions) {
     super();
     const logger: ClientLogger = console;
-    this.options = { resendAfterMs: 5_000, backoff: { baseMs: 300, maxMs: 10_000 }, autoDelivered: true, loginTimeoutMs: 20_000, maxUnacknowledged: 1_000, refreshBeforeExpiryMs: 60_000, logger, ...options };
+    this.options = { resendAfterMs: 5_000, backoff: { baseMs: 300, maxMs: 10_000 }, autoDelivered: true, loginTimeoutMs: 20_000, maxUnacknowledged: 1_000, refreshBeforeExpiryMs: 60_000, readTimeoutMs: 3_000, logger, ...options };
     this.api = new RouteApi(options.routeUrl, options.fetch);
     this.outbox = new Outbox(this.options.maxUnacknowledged);
     const markDelivered = this.options.autoDelivered ? (message: ChatMessage) => this.markDelivered(message) : () => undefined;
-    this.inbound = new Inbound({ outbox: this.outbox, events: this.events, logger: this.options.logger, markDelivered });
+    this.reads = new ReadMarks({
+      write: (read) => this.currentState === "online" && this.write({ kind: "read", body: read }),
+      timeoutMs: this.options.readTimeoutMs,
+    });
+    this.inbound = new Inbound({
+      outbox: this.outbox,
+      events: this.events,
+      logger: this.options.logger,
+      me: () => this.login?.userId ?? "",
+      markDelivered,
+      ownRead: (read) => this.reads.confirmed(read, Date.now()),
+    });
     this.refresh = new TokenRefresh({
       renew: () => this.api.reconnect(this.requireToken()).then((answer) => answer.token),
       renewed: (token) => this.renewed(token),
@@ -65,7 +78,7 @@ export class CimClient extends ClientEvents {
     return this.currentGateway;
   }
 
-  /** Counters of anomalies (dropped duplicates), for the app to show or check. */
+  /** Counters of anomalies (dropped duplicates) and of own sends come back, for the app to show or check. */
   get stats(): Readonly<ClientStats> {
     return { ...this.inbound.stats };
   }
@@ -75,14 +88,17 @@ export class CimClient extends ClientEvents {
     return this.outbox.size;
   }
 
-  /** What this client has seen; sent at every (re)login so the gateway replays exactly what came after. */
+  /**
+   * What this client has seen, per stream; sent at every (re)login so the gateway replays exactly what came
+   * after. After the first LoginAck every stream has one (the gateway says where it started those without).
+   */
   get cursors(): Cursors {
-    return { ...this.inbound.cursors };
+    return this.inbound.cursors.value;
   }
 
-  /** Restores cursors kept elsewhere (a reloaded page's stored messages), before `resume`. */
-  set cursors(cursors: Cursors) {
-    this.inbound.cursors = { ...cursors };
+  /** Restores cursors kept elsewhere (a reloaded page's stored messages), before `resume`; `rooms` may be left out. */
+  set cursors(cursors: Omit<Cursors, "rooms"> & { rooms?: Cursors["rooms"] }) {
+    this.inbound.cursors.value = cursors;
   }
 
   register(userName: string, password: string): Promise<{ userId: string; userName: string }> {
@@ -108,29 +124,33 @@ export class CimClient extends ClientEvents {
   }
 
   /**
-   * Sends to the group (no `to`) or to one user; resolves on SendAck, resent until acknowledged. Rejects
-   * with OutboxFullError when `maxUnacknowledged` messages are already waiting.
+   * Sends to the group (neither `to` nor `room`), to one user (`to`) or to a room (`room`); resolves on SendAck,
+   * resent until acknowledged. Rejects with OutboxFullError when `maxUnacknowledged` messages are already
+   * waiting, with SendError `not_member` for a room the user is not in. The message does not come back to this
+   * client (the user's other devices get it).
    */
   send(input: SendInput): Promise<SendAck> {
     if (this.currentState === "closed" || this.currentState === "idle") return Promise.reject(new Error("not logged in"));
+    if (input.to && input.room) return Promise.reject(new TypeError("send: `to` and `room` are exclusive"));
     const clientMsgId = input.clientMsgId ?? newClientMsgId();
-    const acked = this.outbox.add({ kind: "send", body: { clientMsgId, to: input.to ?? "", text: input.text } });
+    const body = { clientMsgId, to: input.to ?? "", text: input.text, ...(input.room ? { room: input.room } : {}) };
+    const acked = this.outbox.add({ kind: "send", body });
     this.flushOutbox(this.options.resendAfterMs);
     return acked;
   }
 
   /** Tells the sender of a private message that it arrived (done automatically unless autoDelivered is off). */
   markDelivered(message: ChatMessage): void {
-    if (message.to && this.currentState === "online") this.write({ kind: "delivered", body: { msgId: message.msgId, by: "", from: message.from } });
+    if (message.to && message.from !== this.login?.userId && this.currentState === "online") this.write({ kind: "delivered", body: { msgId: message.msgId, by: "", from: message.from } });
   }
 
-  online(): Promise<OnlineUser[]> {
-    return this.api.online(this.requireToken()).then((r) => r.users);
-  }
-
-  /** One page of a conversation, oldest first: the group, or the private one `withUser`. */
-  history(query: { withUser?: string; before?: string; limit?: number } = {}): Promise<HistoryMessage[]> {
-    return this.api.history(this.requireToken(), { with: query.withUser, before: query.before, limit: query.limit }).then((r) => r.messages);
+  /**
+   * The user has read `conversation` (a roomId, `everyone`, or the peer's userId) up to `msgId`. Sent as a
+   * Read frame, at most one per conversation in flight (the newest mark wins), kept across reconnects; the
+   * user's devices get it back through `onRead`, and in a private chat the peer sees it as "seen".
+   */
+  markRead(conversation: string, msgId: string): void {
+    this.reads.mark(conversation, msgId, Date.now());
   }
 
   /** Logs out at route (clears route and online state) and closes the session. */
@@ -150,7 +170,7 @@ export class CimClient extends ClientEvents {
     this.outbox.rejectAll(new Error("client closed"));
   }
 
-  private requireToken(): string {
+  protected requireToken(): string {
     if (!this.login) throw new Error("not logged in");
     return this.login.token;
   }
@@ -186,13 +206,13 @@ export class CimClient extends ClientEvents {
       };
       // Nothing may wait forever: a connection that never opens, or a gateway that never answers the Login.
       const loginTimer = setTimeout(() => settle(new CloseError(ABNORMAL_CLOSURE, `no LoginAck within ${this.options.loginTimeoutMs} ms`)), this.options.loginTimeoutMs);
-      socket.onopen = () => this.write({ kind: "login", body: { token: answer.token, groupAfter: this.inbound.cursors.group, inboxAfter: this.inbound.cursors.inbox } });
+      socket.onopen = () => this.write({ kind: "login", body: { token: answer.token, ...this.inbound.cursors.forLogin() } });
       socket.onmessage = (event) => {
         const frame = this.socket === socket ? this.decode(event.data) : null;
         if (!frame) return;
         if (settled) return this.inbound.handle(frame);
         if (frame.kind === "loginAck") {
-          this.loggedIn(answer.token, frame.body.heartbeatMs);
+          this.loggedIn(answer.token, frame.body);
           settle();
         } else if (frame.kind === "error" && !frame.body.clientMsgId) {
           // Mapped by its code: only `unauthorized` ends the login (isFinal); `unavailable` and the like are retried.
@@ -226,14 +246,16 @@ export class CimClient extends ClientEvents {
     }
   }
 
-  private loggedIn(token: string, heartbeatMs: number): void {
-    this.heartbeatMs = heartbeatMs || this.heartbeatMs;
+  private loggedIn(token: string, ack: LoginAck): void {
+    this.heartbeatMs = ack.heartbeatMs || this.heartbeatMs;
     this.attempt = 0;
+    this.inbound.loggedIn(ack);
     this.setState("online");
     this.startTimers();
     this.refresh.plan(token);
     this.events.session.emit({ ...this.login! });
     this.flushOutbox(0);
+    this.reads.resend(Date.now());
   }
 
   private onSocketLost(code: number, reason: string): void {
@@ -296,10 +318,12 @@ export class CimClient extends ClientEvents {
     for (const frame of this.outbox.due(Date.now(), resendAfterMs)) this.write(frame);
   }
 
-  private write(frame: FrameInput): void {
-    if (!this.socket || this.socket.readyState !== SOCKET_OPEN) return;
+  /** Writes a frame to the live socket; false when there is none. */
+  private write(frame: FrameInput): boolean {
+    if (!this.socket || this.socket.readyState !== SOCKET_OPEN) return false;
     this.socket.send(encodeFrame(frame));
     this.lastSent = Date.now();
+    return true;
   }
 
   private startTimers(): void {
@@ -310,6 +334,7 @@ export class CimClient extends ClientEvents {
       const now = Date.now();
       if (now - this.lastSent >= this.heartbeatMs) this.write({ kind: "ping", body: { ts: now } });
       this.flushOutbox(this.options.resendAfterMs);
+      this.reads.tick(now);
       // No Pong or anything else for three heartbeats: the link is dead even if TCP has not noticed.
       if (now - this.lastReceived > this.heartbeatMs * 3) this.socket?.close(4000, "heartbeat lost");
     }, tick);
@@ -334,5 +359,5 @@ function newClientMsgId(): string {
   return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
-export type { ChatMessage, Delivered, ErrorBody, Presence, SendAck, HistoryMessage, OnlineUser };
-export type { CimClientOptions, ClientLogger, ClientStats, ConnectionState, Cursors, SendInput, StoredLogin };
+export type { ChatMessage, Delivered, ErrorBody, Presence, Read, RoomEvent, RoomEventKind, SendAck, HistoryMessage, OnlineUser };
+export type { CimClientOptions, ClientLogger, ClientStats, ConnectionState, Cursors, HistoryInput, HttpSendInput, SendInput, StoredLogin };

@@ -1,5 +1,5 @@
 // The events a CimClient emits, and the methods through which apps subscribe to them.
-import type { ChatMessage, Delivered, Presence } from "@cim/protocol";
+import type { ChatMessage, Delivered, Presence, Read, RoomEvent } from "@cim/protocol";
 import { Listeners } from "./emitter.js";
 import type { ConnectionState, StoredLogin } from "./types.js";
 
@@ -14,6 +14,8 @@ export function createEmitters() {
     gap: new Listeners<{ message: string }>(),
     session: new Listeners<StoredLogin>(),
     duplicate: new Listeners<ChatMessage>(),
+    read: new Listeners<Read>(),
+    roomEvent: new Listeners<RoomEvent>(),
   };
 }
 
@@ -23,7 +25,11 @@ export type ClientEmitters = ReturnType<typeof createEmitters>;
 export class ClientEvents {
   protected readonly events: ClientEmitters = createEmitters();
 
-  /** Called for every message received (the seed's message callback). */
+  /**
+   * Called for every message received (the seed's message callback), in every conversation: `room` names a
+   * room message ("" for the group and private ones). A message with `from` equal to this user was sent from
+   * another device of the user: show it like one typed here. What this client sent itself never comes back.
+   */
   onMessage(handler: (message: ChatMessage) => void): () => void {
     return this.events.message.add(handler);
   }
@@ -35,6 +41,19 @@ export class ClientEvents {
   /** A receipt: user `by` received your private message `msgId`. */
   onDelivered(handler: (receipt: Delivered) => void): () => void {
     return this.events.delivered.add(handler);
+  }
+
+  /**
+   * A read position: `by` is this user (its position in `conversation`, set from this or another device: unread
+   * counts sync) or the peer of a private chat, `conversation` then being the peer's userId ("seen" up to msgId).
+   */
+  onRead(handler: (read: Read) => void): () => void {
+    return this.events.read.add(handler);
+  }
+
+  /** A membership change of a room the user is in, joined, left or was invited to (kind `joined|left|invited`). */
+  onRoomEvent(handler: (event: RoomEvent) => void): () => void {
+    return this.events.roomEvent.add(handler);
   }
 
   onState(handler: (state: ConnectionState) => void): () => void {

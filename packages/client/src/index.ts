@@ -3,4 +3,5 @@ export * from "./client.js";
 export * from "./errors.js";
 export * from "./route-api.js";
 export * from "./backoff.js";
+export { conversationOf, conversationOfSend } from "./conversation.js";
 export type { SocketFactory, SocketLike } from "./socket.js";

@@ -4,7 +4,8 @@ import { OutboxFullError, SendError } from "./errors.js";
 
 export interface SendFrame {
   kind: "send";
-  body: { clientMsgId: string; to: string; text: string };
+  /** `room` (a roomId) is exclusive with `to`; both empty: the group. */
+  body: { clientMsgId: string; to: string; text: string; room?: string };
 }
 
 interface PendingSend {
@@ -39,11 +40,13 @@ export class Outbox {
     });
   }
 
-  acknowledge(ack: SendAck): void {
+  /** Resolves the Send `ack` answers; returns it (undefined when no Send of ours waits for that ack). */
+  acknowledge(ack: SendAck): SendFrame | undefined {
     const pending = this.pending.get(ack.clientMsgId);
-    if (!pending) return;
+    if (!pending) return undefined;
     this.pending.delete(ack.clientMsgId);
     pending.resolve(ack);
+    return pending.frame;
   }
 
   /** Applies an Error frame: fails its Send, or keeps it for a retry; false when it answers no Send of ours. */

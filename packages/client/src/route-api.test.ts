@@ -23,3 +23,69 @@ describe("RouteApi errors", () => {
     expect(parseRetryAfter(null, now)).toBeUndefined();
   });
 });
+
+describe("RouteApi: rooms, users, conversations", () => {
+  const ROOM = { roomId: "r1", name: "lunch", visibility: "public", owner: "7" };
+  function setup() {
+    const route = fakeRoute((call) => {
+      const answers: Record<string, { status: number; body?: unknown }> = {
+        "POST /api/rooms": { status: 201, body: ROOM },
+        "GET /api/rooms": { status: 200, body: { rooms: [{ ...ROOM, unread: 3, lastMsgId: "99" }] } },
+        "GET /api/rooms/public": { status: 200, body: { rooms: [{ roomId: "r1", name: "lunch", members: 4 }] } },
+        "POST /api/rooms/r1/join": { status: 200, body: {} },
+        "POST /api/rooms/r1/leave": { status: 204 },
+        "POST /api/rooms/r1/members": { status: 201, body: {} },
+        "GET /api/rooms/r1/members": { status: 200, body: { members: [{ userId: "7", userName: "ann", online: true }] } },
+        "GET /api/users": { status: 200, body: { users: [{ userId: "9", userName: "bob", online: false }] } },
+        "GET /api/conversations": { status: 200, body: { conversations: [{ conversation: "9", name: "bob", unread: 1, lastMsgId: "5" }] } },
+        "GET /api/history": { status: 200, body: { messages: [] } },
+        "POST /api/messages": { status: 202, body: { msgId: "77" } },
+      };
+      return answers[`${call.method} ${call.path}`] ?? { status: 404, body: { error: { code: "not_found", message: call.path } } };
+    });
+    return { route, api: new RouteApi("http://route.test", route.fetch) };
+  }
+
+  it("calls each endpoint with the token and returns the typed answer", async () => {
+    const { route, api } = setup();
+    expect(await api.createRoom("tk", { name: "lunch", visibility: "public" })).toEqual(ROOM);
+    expect((await api.rooms("tk")).rooms[0]).toMatchObject({ roomId: "r1", unread: 3, lastMsgId: "99" });
+    expect((await api.publicRooms("tk", { prefix: "lu", limit: 5 })).rooms).toEqual([{ roomId: "r1", name: "lunch", members: 4 }]);
+    await expect(api.joinRoom("tk", "r1")).resolves.toBeUndefined();
+    await expect(api.leaveRoom("tk", "r1")).resolves.toBeUndefined();
+    await expect(api.invite("tk", "r1", "9")).resolves.toBeUndefined();
+    expect((await api.members("tk", "r1")).members).toEqual([{ userId: "7", userName: "ann", online: true }]);
+    expect((await api.users("tk", { prefix: "b" })).users).toEqual([{ userId: "9", userName: "bob", online: false }]);
+    expect((await api.conversations("tk")).conversations).toHaveLength(1);
+    await api.history("tk", { room: "r1", before: "50", limit: 20 });
+    expect(await api.sendMessage("tk", { room: "r1", text: "hi" })).toEqual({ msgId: "77" });
+    expect(route.calls.every((c) => c.token === "tk")).toBe(true);
+    expect(route.calls.map((c) => c.body).filter(Boolean)).toEqual([{ name: "lunch", visibility: "public" }, { userId: "9" }, { room: "r1", text: "hi" }]);
+  });
+
+  it("puts only the parameters given in the query", async () => {
+    const urls: string[] = [];
+    const api = new RouteApi("http://route.test", async (input) => (urls.push(String(input)), new Response(JSON.stringify({ rooms: [], users: [], messages: [] }), { status: 200 })));
+    await api.publicRooms("tk", { prefix: "lu", limit: 5 });
+    await api.publicRooms("tk");
+    await api.users("tk", { prefix: "an d" });
+    await api.history("tk", { room: "r1", before: "50", limit: 20 });
+    await api.history("tk", { with: "9" });
+    await api.history("tk");
+    expect(urls.map((u) => u.replace("http://route.test", ""))).toEqual([
+      "/api/rooms/public?prefix=lu&limit=5",
+      "/api/rooms/public",
+      "/api/users?prefix=an+d",
+      "/api/history?room=r1&before=50&limit=20",
+      "/api/history?with=9",
+      "/api/history",
+    ]);
+  });
+
+  it("a 403 for a room the user is not in keeps route's code", async () => {
+    const route = fakeRoute(() => ({ status: 403, body: { error: { code: "not_member", message: "not a member of r2" } } }));
+    const api = new RouteApi("http://route.test", route.fetch);
+    await expect(api.history("tk", { room: "r2" })).rejects.toMatchObject({ status: 403, code: "not_member" });
+    await expect(api.joinRoom("tk", "r2")).rejects.toMatchObject({ status: 403 });
+  });
+});

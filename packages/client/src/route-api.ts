@@ -21,6 +21,60 @@ export interface OnlineUser {
 /** A stored message as history returns it: the same fields as a pushed Message frame. */
 export type HistoryMessage = ChatMessage;
 
+export type RoomVisibility = "public" | "private";
+
+/** A room as its creation answers it. */
+export interface Room {
+  roomId: string;
+  name: string;
+  visibility: RoomVisibility;
+  /** The userId of its creator. */
+  owner: string;
+}
+
+/** One of the caller's rooms: messages from others after the user's read position (counted up to 1,000), newest msgId. */
+export interface MyRoom {
+  roomId: string;
+  name: string;
+  visibility: RoomVisibility;
+  unread: number;
+  /** "" when the room has no message yet. */
+  lastMsgId: string;
+}
+
+/** A room of the public directory. */
+export interface PublicRoom {
+  roomId: string;
+  name: string;
+  members: number;
+}
+
+/** A user as the user search and member lists show one. */
+export interface UserEntry {
+  userId: string;
+  userName: string;
+  online: boolean;
+}
+
+/**
+ * One conversation of the caller with its unread count: `conversation` is a roomId (`everyone` too) or the
+ * peer's userId (CONVERSATION_ID); `name` the room's or the peer's name.
+ */
+export interface ConversationSummary {
+  conversation: string;
+  name: string;
+  unread: number;
+  lastMsgId: string;
+}
+
+/** Which conversation a history page or an HTTP send is for: a user (`with` / `to`), a room, or the group (neither). */
+export interface HistoryQuery {
+  with?: string;
+  room?: string;
+  before?: string;
+  limit?: number;
+}
+
 export interface AdminStats {
   online: number;
   gateways: Array<{ id: string; wsUrl: string; connections: number; startedAt: number }>;
@@ -49,6 +103,14 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
+/** `?a=1&b=x` of the parameters that are set ("" when none is). */
+function queryString(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== "" && value !== 0) search.set(name, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
 export class RouteApi {
   constructor(private readonly baseUrl: string, private readonly fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args)) {}
 
@@ -73,17 +135,59 @@ export class RouteApi {
     return this.call("GET", "/api/online", { token });
   }
 
-  history(token: string, query: { with?: string; before?: string; limit?: number } = {}): Promise<{ messages: HistoryMessage[] }> {
-    const params = new URLSearchParams();
-    if (query.with) params.set("with", query.with);
-    if (query.before) params.set("before", query.before);
-    if (query.limit) params.set("limit", String(query.limit));
-    const qs = params.toString();
-    return this.call("GET", `/api/history${qs ? `?${qs}` : ""}`, { token });
+  /** One page of a conversation, oldest first; `403 not_member` for a room the user is not in. */
+  history(token: string, query: HistoryQuery = {}): Promise<{ messages: HistoryMessage[] }> {
+    return this.call("GET", `/api/history${queryString({ with: query.with, room: query.room, before: query.before, limit: query.limit })}`, { token });
   }
 
-  sendMessage(token: string, message: { to?: string; text: string; clientMsgId?: string }): Promise<{ msgId: string }> {
+  /** A message through route (`202`): to a user (`to`), a room (`room`, `403` when not a member) or the group. */
+  sendMessage(token: string, message: { to?: string; room?: string; text: string; clientMsgId?: string }): Promise<{ msgId: string }> {
     return this.call("POST", "/api/messages", { token, body: message });
+  }
+
+  /** Creates a room owned by the caller, who is its first member. */
+  createRoom(token: string, room: { name: string; visibility: RoomVisibility }): Promise<Room> {
+    return this.call("POST", "/api/rooms", { token, body: room });
+  }
+
+  /** The caller's rooms with their unread counts. */
+  rooms(token: string): Promise<{ rooms: MyRoom[] }> {
+    return this.call("GET", "/api/rooms", { token });
+  }
+
+  /** The public rooms whose name starts with `prefix` (case-insensitive). */
+  publicRooms(token: string, query: { prefix?: string; limit?: number } = {}): Promise<{ rooms: PublicRoom[] }> {
+    return this.call("GET", `/api/rooms/public${queryString({ prefix: query.prefix, limit: query.limit })}`, { token });
+  }
+
+  /** Joins a public room (`403` for a private one: only an invitation lets one in). */
+  async joinRoom(token: string, roomId: string): Promise<void> {
+    await this.call("POST", `/api/rooms/${encodeURIComponent(roomId)}/join`, { token });
+  }
+
+  /** Leaves a room (`everyone` cannot be left). */
+  async leaveRoom(token: string, roomId: string): Promise<void> {
+    await this.call("POST", `/api/rooms/${encodeURIComponent(roomId)}/leave`, { token });
+  }
+
+  /** Adds user `userId` to a room the caller is a member of (`403` otherwise, `404` for an unknown user). */
+  async invite(token: string, roomId: string, userId: string): Promise<void> {
+    await this.call("POST", `/api/rooms/${encodeURIComponent(roomId)}/members`, { token, body: { userId } });
+  }
+
+  /** A room's members (`403` for outsiders of a private room). */
+  members(token: string, roomId: string): Promise<{ members: UserEntry[] }> {
+    return this.call("GET", `/api/rooms/${encodeURIComponent(roomId)}/members`, { token });
+  }
+
+  /** Users whose name starts with `prefix`, online or not: anyone can be written to. */
+  users(token: string, query: { prefix?: string; limit?: number } = {}): Promise<{ users: UserEntry[] }> {
+    return this.call("GET", `/api/users${queryString({ prefix: query.prefix, limit: query.limit })}`, { token });
+  }
+
+  /** The caller's conversations (rooms and private chats) with their unread counts. */
+  conversations(token: string): Promise<{ conversations: ConversationSummary[] }> {
+    return this.call("GET", "/api/conversations", { token });
   }
 
   adminStats(adminToken: string): Promise<AdminStats> {

@@ -1,5 +1,5 @@
 // Test doubles for the SDK's unit tests: a scripted socket, a fake route (fetch), and unsigned JWT-shaped tokens.
-import { decodeFrame, encodeFrame, type Frame, type FrameInput } from "@cim/protocol";
+import { decodeFrame, encodeFrame, type Frame, type FrameBodies, type FrameInput, type FrameKind, type LoginAck } from "@cim/protocol";
 import type { SocketLike } from "./socket.js";
 
 /** A socket the test plays the gateway of: `open`, `push` frames, `serverClose`; it answers Ping with Pong. */
@@ -38,10 +38,10 @@ export class FakeSocket implements SocketLike {
     this.onmessage?.({ data: encodeFrame(frame) });
   }
 
-  /** Opens and answers the Login with LoginAck. */
-  accept(heartbeatMs = 15_000): void {
+  /** Opens and answers the Login with LoginAck (user 7, ann) and the positions given. */
+  accept(heartbeatMs = 15_000, ack: Partial<LoginAck> = {}): void {
     this.open();
-    this.push({ kind: "loginAck", body: { userId: "7", userName: "ann", gatewayId: "gw-a", heartbeatMs } });
+    this.push({ kind: "loginAck", body: { userId: "7", userName: "ann", gatewayId: "gw-a", heartbeatMs, ...ack } });
   }
 
   /** What a browser does with a URL it refuses itself (CSP connect-src): closed at once, an error, no close event. */
@@ -53,6 +53,11 @@ export class FakeSocket implements SocketLike {
   serverClose(code: number, reason = ""): void {
     this.readyState = 3;
     this.onclose?.({ code, reason });
+  }
+
+  /** The frames of one kind the client sent, their bodies in order. */
+  sentOf<K extends FrameKind>(kind: K): Array<FrameBodies[K]> {
+    return this.sent.filter((f) => f.kind === kind).map((f) => f.body as FrameBodies[K]);
   }
 
   /** The token of the Login frame this socket carried. */

@@ -23,6 +23,11 @@ export interface CimClientOptions {
   refreshBeforeExpiryMs?: number;
   /** Where the client reports anomalies (dropped duplicates); defaults to the console. */
   logger?: ClientLogger;
+  /**
+   * A Read sent by `markRead` counts as in flight until the gateway echoes the new position back (as the
+   * user's own Read) or this long has passed; meanwhile newer marks of that conversation wait, the newest wins.
+   */
+  readTimeoutMs?: number;
 }
 
 export interface ClientLogger {
@@ -33,12 +38,18 @@ export interface ClientLogger {
 export interface ClientStats {
   /** Messages dropped because their msgId was not newer than the last one seen in their stream. */
   duplicatesDropped: number;
+  /** Messages this client sent itself (their msgId came in its SendAck) that came back: dropped without a warning. */
+  ownEchoesDropped: number;
 }
 
-/** The newest msgId this client has seen in the group and among its private messages ("" = none). */
+/**
+ * Where this client is in each stream it receives ("" = nowhere yet): the last msgId seen in the group, among
+ * its private messages (the inbox: every private message to or from the user), and in each room by roomId.
+ */
 export interface Cursors {
   group: string;
   inbox: string;
+  rooms: Record<string, string>;
 }
 
 /** What a tab or process needs to resume its login without the password. */
@@ -48,8 +59,11 @@ export interface StoredLogin {
   token: string;
 }
 
+/** A message to the group (neither `to` nor `room`), to one user (`to`: userId) or to a room (`room`: roomId). */
 export interface SendInput {
   to?: string;
+  /** A roomId the user is a member of (`everyone` is the group); exclusive with `to`. */
+  room?: string;
   text: string;
   /** Reuse to make a retry idempotent; generated when absent. */
   clientMsgId?: string;

@@ -1,0 +1,86 @@
+// markRead: the user's read position per conversation, sent as Read frames, at most one in flight per conversation.
+import { compareIds, CONVERSATION_ID, DECIMAL_ID, type Read } from "@cim/protocol";
+
+export interface ReadMarksOptions {
+  /** Writes a Read frame; false when there is no live session (the mark waits for the next LoginAck). */
+  write: (read: { conversation: string; msgId: string }) => boolean;
+  /** How long a Read counts as in flight without its echo. */
+  timeoutMs: number;
+}
+
+interface Mark {
+  /** The position the gateway confirmed (a Read by this user, from this or another device). */
+  confirmed: string;
+  /** The Read sent and not yet confirmed, and when. */
+  inFlight: string;
+  sentAt: number;
+  /** The newest mark waiting for the one in flight. */
+  waiting: string;
+}
+
+/**
+ * Coalesces marks: scrolling through a conversation marks many messages, but only one Read per conversation is
+ * in flight; marks made meanwhile wait and only the newest is sent. The gateway confirms a Read by sending it
+ * back as the user's own (to every device); a Read it ignores (not newer, unknown msgId) is given up after
+ * `timeoutMs`.
+ */
+export class ReadMarks {
+  private readonly marks = new Map<string, Mark>();
+
+  constructor(private readonly options: ReadMarksOptions) {}
+
+  /** The user has read `conversation` up to `msgId`; a mark not newer than one already made is ignored. */
+  mark(conversation: string, msgId: string, now: number): void {
+    if (!CONVERSATION_ID.test(conversation)) throw new TypeError(`markRead: "${conversation}" is not a roomId or userId`);
+    if (!DECIMAL_ID.test(msgId)) throw new TypeError(`markRead: "${msgId}" is not a msgId`);
+    const mark = this.marks.get(conversation) ?? { confirmed: "", inFlight: "", sentAt: 0, waiting: "" };
+    this.marks.set(conversation, mark);
+    if (!newer(msgId, mark.confirmed) || !newer(msgId, mark.inFlight) || !newer(msgId, mark.waiting)) return;
+    mark.waiting = msgId;
+    if (!mark.inFlight) this.flush(conversation, mark, now);
+  }
+
+  /** A Read by the user itself arrived (the echo of ours, or another device's): a confirmed position. */
+  confirmed(read: Read, now: number): void {
+    const mark = this.marks.get(read.conversation);
+    if (!mark) {
+      // Another device's position: a later mark here of an older message is then not sent.
+      this.marks.set(read.conversation, { confirmed: read.msgId, inFlight: "", sentAt: 0, waiting: "" });
+      return;
+    }
+    if (newer(read.msgId, mark.confirmed)) mark.confirmed = read.msgId;
+    if (mark.inFlight && !newer(mark.inFlight, mark.confirmed)) mark.inFlight = "";
+    if (mark.waiting && !newer(mark.waiting, mark.confirmed)) mark.waiting = "";
+    if (!mark.inFlight) this.flush(read.conversation, mark, now);
+  }
+
+  /** Gives up Reads unconfirmed for `timeoutMs`, sending what waited behind them. */
+  tick(now: number): void {
+    for (const [conversation, mark] of this.marks) {
+      if (!mark.inFlight || now - mark.sentAt < this.options.timeoutMs) continue;
+      mark.inFlight = "";
+      this.flush(conversation, mark, now);
+    }
+  }
+
+  /** A new session: what was in flight on the old one may be lost, so it is sent again with what waited. */
+  resend(now: number): void {
+    for (const [conversation, mark] of this.marks) {
+      if (mark.inFlight && newer(mark.inFlight, mark.waiting)) mark.waiting = mark.inFlight;
+      mark.inFlight = "";
+      this.flush(conversation, mark, now);
+    }
+  }
+
+  private flush(conversation: string, mark: Mark, now: number): void {
+    if (!mark.waiting || !this.options.write({ conversation, msgId: mark.waiting })) return;
+    mark.inFlight = mark.waiting;
+    mark.sentAt = now;
+    mark.waiting = "";
+  }
+}
+
+/** True when `a` is a later msgId than `b` ("" = none: anything is later). */
+function newer(a: string, b: string): boolean {
+  return !b || compareIds(a, b) > 0;
+}

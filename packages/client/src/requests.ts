@@ -1,0 +1,93 @@
+// The route calls of a logged-in client, made with its session's token: users, rooms, conversations, history.
+import { ClientEvents } from "./events.js";
+import type { ConversationSummary, HistoryMessage, MyRoom, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, UserEntry } from "./route-api.js";
+
+/** Which conversation a history page is of: one user (`withUser`), one room (`room`), or the group (neither). */
+export interface HistoryInput {
+  withUser?: string;
+  room?: string;
+  before?: string;
+  limit?: number;
+}
+
+/** A message sent through route instead of the socket: to a user (`to`), a room (`room`) or the group (neither). */
+export interface HttpSendInput {
+  to?: string;
+  room?: string;
+  text: string;
+  clientMsgId?: string;
+}
+
+/** The base of CimClient that talks to route; failures reject with CimApiError (status, code, message). */
+export abstract class ClientRequests extends ClientEvents {
+  abstract readonly api: RouteApi;
+  /** The session's token; throws when not logged in. */
+  protected abstract requireToken(): string;
+
+  online(): Promise<OnlineUser[]> {
+    return this.call((token) => this.api.online(token)).then((r) => r.users);
+  }
+
+  /** One page of a conversation, oldest first: the group, the private one `withUser`, or `room`. */
+  history(query: HistoryInput = {}): Promise<HistoryMessage[]> {
+    if (query.withUser && query.room) return Promise.reject(new TypeError("history: `withUser` and `room` are exclusive"));
+    return this.call((token) => this.api.history(token, { with: query.withUser, room: query.room, before: query.before, limit: query.limit })).then((r) => r.messages);
+  }
+
+  /** Sends through route (`POST /api/messages`) rather than the socket; resolves with the msgId. */
+  sendHttp(input: HttpSendInput): Promise<{ msgId: string }> {
+    if (input.to && input.room) return Promise.reject(new TypeError("sendHttp: `to` and `room` are exclusive"));
+    return this.call((token) => this.api.sendMessage(token, input));
+  }
+
+  /** Creates a room; the caller is its owner and first member. */
+  createRoom(name: string, visibility: RoomVisibility = "public"): Promise<Room> {
+    return this.call((token) => this.api.createRoom(token, { name, visibility }));
+  }
+
+  /** The user's rooms, with unread counts and newest msgIds. */
+  rooms(): Promise<MyRoom[]> {
+    return this.call((token) => this.api.rooms(token)).then((r) => r.rooms);
+  }
+
+  /** The public directory: rooms whose name starts with `prefix` (all when empty). */
+  publicRooms(prefix = "", limit?: number): Promise<PublicRoom[]> {
+    return this.call((token) => this.api.publicRooms(token, { prefix, limit })).then((r) => r.rooms);
+  }
+
+  joinRoom(roomId: string): Promise<void> {
+    return this.call((token) => this.api.joinRoom(token, roomId));
+  }
+
+  leaveRoom(roomId: string): Promise<void> {
+    return this.call((token) => this.api.leaveRoom(token, roomId));
+  }
+
+  /** Adds `userId` to a room the user is a member of. */
+  invite(roomId: string, userId: string): Promise<void> {
+    return this.call((token) => this.api.invite(token, roomId, userId));
+  }
+
+  members(roomId: string): Promise<UserEntry[]> {
+    return this.call((token) => this.api.members(token, roomId)).then((r) => r.members);
+  }
+
+  /** Users whose name starts with `prefix`, online or not (any of them can be written to). */
+  users(prefix = "", limit?: number): Promise<UserEntry[]> {
+    return this.call((token) => this.api.users(token, { prefix, limit })).then((r) => r.users);
+  }
+
+  /** The user's conversations (rooms and private chats) with unread counts. */
+  conversations(): Promise<ConversationSummary[]> {
+    return this.call((token) => this.api.conversations(token)).then((r) => r.conversations);
+  }
+
+  /** Runs a call with the token; "not logged in" rejects rather than throws. */
+  private call<T>(request: (token: string) => Promise<T>): Promise<T> {
+    try {
+      return request(this.requireToken());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+}
