@@ -89,10 +89,12 @@ describe("POST /api/login", () => {
     await expectError(await h.call("POST", "/api/login", { body: { userName: uniqueName("nopass") } }), 400, "bad_request");
   });
 
-  it("lets a user who is online log in again under the default policy (replace)", async () => {
+  it("lets a user who is online log in again under the default policy (multi) and under replace", async () => {
     const user = await newUser(h, "replace");
     await h.services.sessions.claim(user.userId, HARNESS_GATEWAY.id);
     expect((await login(user.userName)).status).toBe(200);
+    const replace = h.variant({ CIM_LOGIN_POLICY: "replace" });
+    expect((await replace.call("POST", "/api/login", { body: { userName: user.userName, password: PASSWORD } })).status).toBe(200);
   });
 
   it("answers 409 already_online under CIM_LOGIN_POLICY=reject while the user's gateway is live, 200 once it is gone", async () => {

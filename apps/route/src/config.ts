@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { adminTokenFrom, tokenSecretFrom } from "@cim/token";
 import type { AbuseLimits } from "./abuse-guard.js";
+import { LOGIN_POLICIES } from "./login-policy.js";
 
 export const STRATEGIES = ["round-robin", "random", "consistent-hash", "least-connections"] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -18,7 +19,10 @@ const schema = z.object({
   /** Absolute lifetime of a login: refreshed tokens never go past it; then the user logs in again. */
   CIM_SESSION_MAX_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
   CIM_ROUTE_STRATEGY: z.enum(STRATEGIES).default("round-robin"),
-  CIM_LOGIN_POLICY: z.enum(["replace", "reject"]).default("replace"),
+  /** `multi`: several devices per user; `replace`: a new login closes the others; `reject`: 409 while one is live. */
+  CIM_LOGIN_POLICY: z.enum(LOGIN_POLICIES).default("multi"),
+  /** Policy `multi`: live sessions of one user across gateways before a login answers 409 too_many_devices. */
+  CIM_MAX_DEVICES: z.coerce.number().int().min(1).default(10),
   /** Failed logins of one name from one address before growing delays (5 s, doubling) start. */
   CIM_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
   /** The longest of those delays. */

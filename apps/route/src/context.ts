@@ -1,7 +1,7 @@
 // What route handlers share: the services built once in createApp, and the Hono env with the caller.
 import type { Logger } from "pino";
 import type { GatewayInfo } from "@cim/discovery";
-import type { AccountStore, BusPublisher, MessageStore, SessionStore } from "@cim/state";
+import type { AccountStore, BusPublisher, MessageStore, RoomStore, SessionStore, UserDirectory } from "@cim/state";
 import type { TokenClaims, TokenSigner } from "@cim/token";
 import type { AbuseGuard } from "./abuse-guard.js";
 import type { RouteConfig } from "./config.js";
@@ -9,6 +9,7 @@ import type { GatewayHealth } from "./gateway-health.js";
 import type { GatewayPicker } from "./gateway-picker.js";
 import type { RouteMetrics } from "./metrics.js";
 import type { MessageRate } from "./message-rate.js";
+import type { Presence } from "./presence.js";
 
 /** The live gateways, as the ZooKeeper watch sees them. */
 export interface GatewayList {
@@ -27,6 +28,9 @@ export interface Services {
   accounts: AccountStore;
   sessions: SessionStore;
   messages: MessageStore;
+  rooms: RoomStore;
+  users: UserDirectory;
+  presence: Presence;
   bus: BusPublisher;
   metrics: RouteMetrics;
   rate: MessageRate;

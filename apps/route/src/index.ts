@@ -6,6 +6,7 @@ import { createRedis } from "@cim/state";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { createServices } from "./services.js";
+import { nameKey } from "./user-names.js";
 
 // tsx turns source maps on; an Error's stack then costs a source-map lookup, which a burst of failed
 // writes to closing sockets turns into seconds of CPU. Logs keep the compiled positions.
@@ -60,6 +61,10 @@ async function main(): Promise<void> {
     if (!directory.has(gatewayId)) await releaseGoneGateway(gatewayId);
   }
   services.health.start();
+  // Accounts older than the user directory (or whose indexing failed) become searchable; in the background.
+  services.users.backfill(nameKey)
+    .then((added) => log.info({ added }, "user directory checked against the accounts"))
+    .catch((error: unknown) => log.warn({ err: error }, "indexing accounts for user search failed"));
   rate.start((error) => log.debug({ err: error }, "message rate sample failed"));
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     log.info({ port: info.port, strategy: config.CIM_ROUTE_STRATEGY, policy: config.CIM_LOGIN_POLICY }, "listening");

@@ -6,6 +6,7 @@ import { requireUser } from "../auth.js";
 import { clientAddress } from "../client-address.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError } from "../errors.js";
+import { loginRefusal } from "../login-policy.js";
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from "../password-policy.js";
 import { hashPassword, needsRehash, verifyNothing, verifyPassword } from "../password.js";
 import { nameKey } from "../user-names.js";
@@ -37,6 +38,8 @@ export function authRoutes(s: Services) {
     await s.guard.register(address(c));
     const account = await s.accounts.create(userName, nameKey(userName), await hashPassword(password));
     if (!account) throw new ApiError(409, ErrorCode.NameTaken, `the name ${userName} is taken`);
+    // Not fatal: the account exists, and route's start indexes accounts missing from the directory.
+    await s.users.index(account.userId, nameKey(userName)).catch((error: unknown) => s.log.warn({ err: error, userId: account.userId }, "indexing a new user's name failed"));
     s.log.info({ userId: account.userId, userName }, "registered");
     return c.json({ userId: account.userId, userName: account.userName }, 201);
   });
@@ -63,12 +66,13 @@ export function authRoutes(s: Services) {
       await s.accounts.setPasswordHash(account.userId, await hashPassword(password));
       s.log.info({ userId: account.userId }, "password re-hashed with Argon2id");
     }
-    if (s.config.CIM_LOGIN_POLICY === "reject") {
-      const route = await s.sessions.routeOf(account.userId);
-      // A route to a gateway that is gone is stale (it is being cleaned up), not a login.
-      if (route && s.gateways.has(route)) {
-        s.metrics.logins.inc({ outcome: "already_online" });
-        throw new ApiError(409, ErrorCode.AlreadyOnline, `${account.userName} is already online`);
+    if (s.config.CIM_LOGIN_POLICY !== "replace") {
+      // Sessions on a gateway that is gone are stale (being cleaned up), not logins.
+      const live = await s.presence.liveSessions(account.userId, (gatewayId) => s.gateways.has(gatewayId));
+      const refusal = loginRefusal(s.config.CIM_LOGIN_POLICY, live, s.config.CIM_MAX_DEVICES, account.userName);
+      if (refusal) {
+        s.metrics.logins.inc({ outcome: refusal.code });
+        throw refusal;
       }
     }
     const answer = await issue(account);

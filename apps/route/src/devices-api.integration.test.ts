@@ -1,0 +1,66 @@
+// Login policies against the user's live sessions (cim-u:{u:<id>}:gateways): multi's device limit, reject, replace.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { user } from "@cim/state";
+import { expectError, PASSWORD, registerUser } from "./testing/api-client.js";
+import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
+
+const SECOND = { id: "gw-devices-2", wsUrl: "ws://127.0.0.1:39997/ws" };
+let h: RouteHarness;
+
+beforeAll(async () => {
+  h = await startRouteHarness();
+  await h.addGateway(SECOND.id, SECOND.wsUrl);
+});
+afterAll(async () => h?.stop());
+
+const login = (call: RouteHarness["call"], userName: string) => call("POST", "/api/login", { body: { userName, password: PASSWORD } });
+const sessions = (userId: string, counts: Record<string, number>) => h.redis.hset(user.gateways(userId), counts);
+
+describe("policy multi (the default)", () => {
+  it("admits logins while the user has fewer than CIM_MAX_DEVICES (10) live sessions across gateways, then answers 409 too_many_devices", async () => {
+    const { userId, userName } = await registerUser(h, "devices");
+    await sessions(userId, { [HARNESS_GATEWAY.id]: 5, [SECOND.id]: 4 });
+    expect((await login(h.call, userName)).status).toBe(200);
+    await sessions(userId, { [SECOND.id]: 5 });
+    await expectError(await login(h.call, userName), 409, "too_many_devices");
+  });
+
+  it("counts only sessions on gateways that are live", async () => {
+    const { userId, userName } = await registerUser(h, "stale");
+    await sessions(userId, { "gw-gone": 50, [HARNESS_GATEWAY.id]: 1 });
+    expect((await login(h.call, userName)).status).toBe(200);
+  });
+
+  it("takes its limit from CIM_MAX_DEVICES", async () => {
+    const two = h.variant({ CIM_MAX_DEVICES: "2" });
+    const { userId, userName } = await registerUser(h, "twodevices");
+    expect((await login(two.call, userName)).status).toBe(200);
+    await sessions(userId, { [HARNESS_GATEWAY.id]: 1 });
+    expect((await login(two.call, userName)).status).toBe(200);
+    await sessions(userId, { [SECOND.id]: 1 });
+    await expectError(await login(two.call, userName), 409, "too_many_devices");
+    // One device logs out (its gateway drops the count): a login fits again.
+    await h.redis.hdel(user.gateways(userId), SECOND.id);
+    expect((await login(two.call, userName)).status).toBe(200);
+  });
+});
+
+describe("policy reject", () => {
+  it("answers 409 already_online while any session is live, 200 when the only ones are on gone gateways", async () => {
+    const reject = h.variant({ CIM_LOGIN_POLICY: "reject" });
+    const { userId, userName } = await registerUser(h, "rejected");
+    await sessions(userId, { "gw-gone": 1 });
+    expect((await login(reject.call, userName)).status).toBe(200);
+    await sessions(userId, { [SECOND.id]: 1 });
+    await expectError(await login(reject.call, userName), 409, "already_online");
+  });
+});
+
+describe("policy replace", () => {
+  it("admits every login, however many sessions are live", async () => {
+    const replace = h.variant({ CIM_LOGIN_POLICY: "replace" });
+    const { userId, userName } = await registerUser(h, "replaced");
+    await sessions(userId, { [HARNESS_GATEWAY.id]: 30 });
+    expect((await login(replace.call, userName)).status).toBe(200);
+  });
+});

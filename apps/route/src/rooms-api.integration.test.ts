@@ -1,0 +1,240 @@
+// Rooms over HTTP (create, directory, join, invite, leave, members) as a client sees them, through app.request()
+// on real Redis and ZooKeeper; membership changes are announced on cim-bus:all.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ClusterMessage } from "@cim/state";
+import { expectError, newUser, uniqueName, type LoginAnswer } from "./testing/api-client.js";
+import { recordBus, type BusRecorder } from "./testing/bus-recorder.js";
+import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
+
+interface RoomAnswer {
+  roomId: string;
+  name: string;
+  visibility: "public" | "private";
+  owner: string;
+}
+interface Member {
+  userId: string;
+  userName: string;
+  online: boolean;
+}
+
+let h: RouteHarness;
+let bus: BusRecorder;
+let alice: LoginAnswer;
+let bob: LoginAnswer;
+let carol: LoginAnswer;
+
+beforeAll(async () => {
+  h = await startRouteHarness();
+  bus = await recordBus(h.redis);
+  [alice, bob, carol] = await Promise.all([newUser(h, "alice"), newUser(h, "bob"), newUser(h, "carol")]);
+});
+afterAll(async () => {
+  bus?.stop();
+  await h?.stop();
+});
+
+async function create(owner: LoginAnswer, name: string, visibility: "public" | "private"): Promise<RoomAnswer> {
+  const res = await h.call("POST", "/api/rooms", { token: owner.token, body: { name, visibility } });
+  expect(res.status).toBe(201);
+  return (await res.json()) as RoomAnswer;
+}
+
+async function members(as: LoginAnswer, roomId: string): Promise<Member[]> {
+  const res = await h.call("GET", `/api/rooms/${roomId}/members`, { token: as.token });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { members: Member[] }).members;
+}
+
+const memberIds = async (as: LoginAnswer, roomId: string) => (await members(as, roomId)).map((m) => m.userId);
+const event = (roomId: string, userId: string, kind: string) => (m: ClusterMessage) =>
+  m.type === "room" && m.room === roomId && m.userId === userId && m.kind === kind;
+const events = (roomId: string) => bus.messages.filter((m) => m.type === "room" && m.room === roomId);
+
+describe("POST /api/rooms", () => {
+  it("answers 201 {roomId, name, visibility, owner} with the name trimmed; the creator is its member, announced as joined", async () => {
+    const name = uniqueName("Book club ");
+    const res = await h.call("POST", "/api/rooms", { token: alice.token, body: { name: `  ${name}\t`, visibility: "public" } });
+    expect(res.status).toBe(201);
+    const room = (await res.json()) as RoomAnswer;
+    expect(room).toEqual({ roomId: expect.stringMatching(/^r[0-9]+$/), name, visibility: "public", owner: alice.userId });
+    expect(await members(alice, room.roomId)).toEqual([{ userId: alice.userId, userName: alice.userName, online: false }]);
+    expect(await bus.waitFor(event(room.roomId, alice.userId, "joined"))).toEqual({
+      type: "room", room: room.roomId, name, userId: alice.userId, userName: alice.userName, kind: "joined",
+    });
+    const other = await create(alice, name, "private");
+    expect(other.roomId).not.toBe(room.roomId);
+  });
+
+  it("answers 400 bad_request for a missing, blank, too long or control-character name, and a missing or unknown visibility", async () => {
+    const bodies: unknown[] = [
+      { visibility: "public" },
+      { name: "", visibility: "public" },
+      { name: "   ", visibility: "public" },
+      { name: "x".repeat(65), visibility: "public" },
+      { name: "bell\u0007", visibility: "public" },
+      { name: "nul\u0000", visibility: "public" },
+      { name: 42, visibility: "public" },
+      { name: "no visibility" },
+      { name: "secretive", visibility: "hidden" },
+      [],
+    ];
+    for (const body of bodies) await expectError(await h.call("POST", "/api/rooms", { token: alice.token, body }), 400, "bad_request");
+    expect((await create(alice, "y".repeat(64), "public")).name).toBe("y".repeat(64));
+  });
+
+  it("answers 401 without a token and 415 for a body that is not JSON", async () => {
+    await expectError(await h.call("POST", "/api/rooms", { body: { name: "anon", visibility: "public" } }), 401, "unauthorized");
+    await expectError(await h.call("POST", "/api/rooms", { token: alice.token, body: "name=x", headers: { "content-type": "text/plain" } }), 415, "unsupported_media_type");
+  });
+});
+
+describe("GET /api/rooms/public", () => {
+  it("lists public rooms by case-insensitive name prefix with their member counts, never private ones", async () => {
+    const stem = uniqueName("dir");
+    const one = await create(alice, `${stem} One`, "public");
+    const two = await create(bob, `${stem.toUpperCase()} Two`, "public");
+    await create(carol, `${stem} Hidden`, "private");
+    expect((await h.call("POST", `/api/rooms/${one.roomId}/join`, { token: carol.token })).status).toBe(200);
+    const res = await h.call("GET", `/api/rooms/public?prefix=${stem}`, { token: carol.token });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ rooms: [
+      { roomId: one.roomId, name: `${stem} One`, members: 2 },
+      { roomId: two.roomId, name: `${stem.toUpperCase()} Two`, members: 1 },
+    ] });
+    const limited = (await (await h.call("GET", `/api/rooms/public?prefix=${stem}&limit=1`, { token: carol.token })).json()) as { rooms: unknown[] };
+    expect(limited.rooms).toHaveLength(1);
+    const none = await h.call("GET", `/api/rooms/public?prefix=${encodeURIComponent(`${stem} Hid`)}`, { token: carol.token });
+    expect(await none.json()).toEqual({ rooms: [] });
+  });
+
+  it("answers 400 bad_request for a limit outside 1..50, and 401 without a token", async () => {
+    for (const query of ["?limit=0", "?limit=51", "?limit=many", `?prefix=${"p".repeat(65)}`]) {
+      await expectError(await h.call("GET", `/api/rooms/public${query}`, { token: alice.token }), 400, "bad_request");
+    }
+    await expectError(await h.call("GET", "/api/rooms/public"), 401, "unauthorized");
+  });
+});
+
+describe("POST /api/rooms/{roomId}/join", () => {
+  it("answers 200 {roomId, name, visibility, owner} for a public room and makes the caller a member, announced once", async () => {
+    const room = await create(alice, uniqueName("Open "), "public");
+    const res = await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: bob.token });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(room);
+    expect(await memberIds(alice, room.roomId)).toEqual([alice.userId, bob.userId]);
+    await bus.waitFor(event(room.roomId, bob.userId, "joined"));
+    // Joining again changes nothing and announces nothing.
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: bob.token })).status).toBe(200);
+    await h.call("POST", `/api/rooms/${room.roomId}/leave`, { token: alice.token });
+    await bus.waitFor(event(room.roomId, alice.userId, "left"));
+    expect(events(room.roomId).filter((m) => m.type === "room" && m.userId === bob.userId)).toHaveLength(1);
+  });
+
+  it("answers 403 forbidden for a private room the caller is not in, 200 for one the caller is in", async () => {
+    const room = await create(alice, uniqueName("Closed "), "private");
+    await expectError(await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: bob.token }), 403, "forbidden");
+    expect(await memberIds(alice, room.roomId)).toEqual([alice.userId]);
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: alice.token })).status).toBe(200);
+  });
+
+  it("answers 404 not_found for a room that does not exist or an id that is no roomId, and 200 for everyone", async () => {
+    for (const roomId of ["r987654321", "nonsense", "r", "r1x"]) {
+      await expectError(await h.call("POST", `/api/rooms/${roomId}/join`, { token: bob.token }), 404, "not_found");
+    }
+    const res = await h.call("POST", "/api/rooms/everyone/join", { token: bob.token });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ roomId: "everyone", name: "Everyone", visibility: "public", owner: "" });
+  });
+});
+
+describe("POST /api/rooms/{roomId}/leave", () => {
+  it("answers 204 and ends the membership, announced as left; a second leave answers 404", async () => {
+    const room = await create(alice, uniqueName("Leaving "), "public");
+    await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: bob.token });
+    const res = await h.call("POST", `/api/rooms/${room.roomId}/leave`, { token: bob.token });
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe("");
+    expect(await memberIds(alice, room.roomId)).toEqual([alice.userId]);
+    expect(await bus.waitFor(event(room.roomId, bob.userId, "left"))).toMatchObject({ name: room.name, userName: bob.userName });
+    await expectError(await h.call("POST", `/api/rooms/${room.roomId}/leave`, { token: bob.token }), 404, "not_found");
+  });
+
+  it("answers 403 forbidden for everyone, 404 not_found for an unknown room or one the caller is not in", async () => {
+    await expectError(await h.call("POST", "/api/rooms/everyone/leave", { token: bob.token }), 403, "forbidden");
+    await expectError(await h.call("POST", "/api/rooms/r987654321/leave", { token: bob.token }), 404, "not_found");
+    const room = await create(alice, uniqueName("Not yours "), "public");
+    await expectError(await h.call("POST", `/api/rooms/${room.roomId}/leave`, { token: carol.token }), 404, "not_found");
+  });
+
+  it("the owner may leave too; the room lives on for the others", async () => {
+    const room = await create(alice, uniqueName("Owner leaves "), "private");
+    await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: alice.token, body: { userId: bob.userId } });
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/leave`, { token: alice.token })).status).toBe(204);
+    expect(await memberIds(bob, room.roomId)).toEqual([bob.userId]);
+    await expectError(await h.call("GET", `/api/rooms/${room.roomId}/members`, { token: alice.token }), 403, "forbidden");
+  });
+});
+
+describe("POST /api/rooms/{roomId}/members", () => {
+  it("a member invites anyone into a private room: 201 {roomId, userId, userName}, announced as invited", async () => {
+    const room = await create(alice, uniqueName("Invite only "), "private");
+    const res = await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: alice.token, body: { userId: bob.userId } });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ roomId: room.roomId, userId: bob.userId, userName: bob.userName });
+    expect(await bus.waitFor(event(room.roomId, bob.userId, "invited"))).toEqual({
+      type: "room", room: room.roomId, name: room.name, userId: bob.userId, userName: bob.userName, kind: "invited",
+    });
+    // The invited member may invite in turn, and now sees the members.
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: bob.token, body: { userId: carol.userId } })).status).toBe(201);
+    expect(await memberIds(bob, room.roomId)).toEqual([alice.userId, bob.userId, carol.userId]);
+    // Inviting a member again is answered the same, and announces nothing.
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: alice.token, body: { userId: bob.userId } })).status).toBe(201);
+    await h.call("POST", `/api/rooms/${room.roomId}/leave`, { token: carol.token });
+    await bus.waitFor(event(room.roomId, carol.userId, "left"));
+    expect(events(room.roomId).filter((m) => m.type === "room" && m.kind === "invited" && m.userId === bob.userId)).toHaveLength(1);
+  });
+
+  it("answers 403 forbidden to a caller who is not a member, public room or not", async () => {
+    for (const visibility of ["public", "private"] as const) {
+      const room = await create(alice, uniqueName("Members invite "), visibility);
+      await expectError(await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: bob.token, body: { userId: carol.userId } }), 403, "forbidden");
+      expect(await memberIds(alice, room.roomId)).toEqual([alice.userId]);
+    }
+  });
+
+  it("answers 404 not_found for an unknown user or room, 400 bad_request for a userId that is no id", async () => {
+    const room = await create(alice, uniqueName("Unknown "), "private");
+    await expectError(await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: alice.token, body: { userId: "987654321987" } }), 404, "not_found");
+    await expectError(await h.call("POST", "/api/rooms/r987654321/members", { token: alice.token, body: { userId: bob.userId } }), 404, "not_found");
+    for (const body of [{ userId: bob.userName }, {}, { userId: 7 }]) {
+      await expectError(await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: alice.token, body }), 400, "bad_request");
+    }
+  });
+});
+
+describe("GET /api/rooms/{roomId}/members", () => {
+  it("answers {members:[{userId, userName, online}]} to anyone for a public room, with who is online", async () => {
+    const room = await create(alice, uniqueName("Lobby "), "public");
+    await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: bob.token });
+    await h.services.sessions.claim(bob.userId, HARNESS_GATEWAY.id);
+    expect(await members(carol, room.roomId)).toEqual([
+      { userId: alice.userId, userName: alice.userName, online: false },
+      { userId: bob.userId, userName: bob.userName, online: true },
+    ]);
+  });
+
+  it("answers 403 forbidden to outsiders of a private room, 404 not_found for an unknown room", async () => {
+    const room = await create(alice, uniqueName("Private "), "private");
+    await expectError(await h.call("GET", `/api/rooms/${room.roomId}/members`, { token: carol.token }), 403, "forbidden");
+    await expectError(await h.call("GET", "/api/rooms/r987654321/members", { token: carol.token }), 404, "not_found");
+    await expectError(await h.call("GET", `/api/rooms/${room.roomId}/members`), 401, "unauthorized");
+  });
+
+  it("lists the online users as everyone's members", async () => {
+    await h.services.sessions.claim(carol.userId, HARNESS_GATEWAY.id);
+    const list = await members(alice, "everyone");
+    expect(list).toContainEqual({ userId: carol.userId, userName: carol.userName, online: true });
+    expect(list.every((m) => m.online)).toBe(true);
+  });
+});

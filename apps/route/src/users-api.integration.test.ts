@@ -1,0 +1,87 @@
+// User search over HTTP: any account by name prefix, online or not, through app.request() on real Redis and ZooKeeper.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nameKey } from "./user-names.js";
+import { expectError, newUser, PASSWORD, uniqueName, type LoginAnswer } from "./testing/api-client.js";
+import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
+
+interface UserAnswer {
+  userId: string;
+  userName: string;
+  online: boolean;
+}
+
+let h: RouteHarness;
+let me: LoginAnswer;
+
+beforeAll(async () => {
+  h = await startRouteHarness();
+  me = await newUser(h, "searcher");
+});
+afterAll(async () => h?.stop());
+
+async function register(userName: string): Promise<string> {
+  const res = await h.call("POST", "/api/register", { body: { userName, password: PASSWORD } });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { userId: string }).userId;
+}
+
+async function search(query: string): Promise<UserAnswer[]> {
+  const res = await h.call("GET", `/api/users${query}`, { token: me.token });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { users: UserAnswer[] };
+  expect(Object.keys(body)).toEqual(["users"]);
+  return body.users;
+}
+
+describe("GET /api/users", () => {
+  it("finds users by name prefix, offline ones included, in name order, with who is online", async () => {
+    const stem = uniqueName("find");
+    const ann = await register(`${stem}Ann`);
+    const abe = await register(`${stem}abe`);
+    const zed = await register(`${stem}Zed`);
+    await h.services.sessions.claim(abe, HARNESS_GATEWAY.id);
+    expect(await search(`?prefix=${stem}a`)).toEqual([
+      { userId: abe, userName: `${stem}abe`, online: true },
+      { userId: ann, userName: `${stem}Ann`, online: false },
+    ]);
+    expect((await search(`?prefix=${stem}`)).map((u) => u.userId)).toEqual([abe, ann, zed]);
+    expect(await search(`?prefix=${stem}q`)).toEqual([]);
+  });
+
+  it("matches any spelling of the canonical name: case, fullwidth and look-alike letters", async () => {
+    const stem = uniqueName("spell");
+    const id = await register(`${stem}Olga`);
+    for (const prefix of [`${stem.toUpperCase()}OL`, `${stem}ｏｌ`, `${stem}оl` /* Cyrillic о */]) {
+      expect((await search(`?prefix=${encodeURIComponent(prefix)}`)).map((u) => u.userId)).toEqual([id]);
+    }
+  });
+
+  it("includes the caller", async () => {
+    expect((await search(`?prefix=${me.userName}`)).map((u) => u.userId)).toEqual([me.userId]);
+  });
+
+  it("answers at most limit users: 20 by default, 1 to 50", async () => {
+    const stem = uniqueName("many");
+    for (let i = 0; i < 22; i++) await register(`${stem}${String(i).padStart(2, "0")}`);
+    const all = await search(`?prefix=${stem}&limit=50`);
+    expect(all).toHaveLength(22);
+    // In the order of canonical names (where 0 and o, 1 and l are one letter), the same for every limit.
+    expect(await search(`?prefix=${stem}`)).toEqual(all.slice(0, 20));
+    expect(await search(`?prefix=${stem}&limit=3`)).toEqual(all.slice(0, 3));
+  });
+
+  it("answers 400 bad_request for a limit outside 1..50 or a prefix over 64 characters, 401 without a token", async () => {
+    for (const query of ["?limit=0", "?limit=51", "?limit=1.5", "?limit=x", `?prefix=${"p".repeat(65)}`]) {
+      await expectError(await h.call("GET", `/api/users${query}`, { token: me.token }), 400, "bad_request");
+    }
+    await expectError(await h.call("GET", "/api/users"), 401, "unauthorized");
+  });
+
+  it("finds accounts created before the directory once route's start indexes them", async () => {
+    const userName = uniqueName("Older");
+    const account = await h.services.accounts.create(userName, nameKey(userName), "not-a-real-hash");
+    expect(await search(`?prefix=${userName}`)).toEqual([]);
+    expect(await h.services.users.backfill(nameKey)).toBeGreaterThanOrEqual(1);
+    expect(await search(`?prefix=${userName}`)).toEqual([{ userId: account!.userId, userName, online: false }]);
+  });
+});
