@@ -9,7 +9,11 @@ export const HEALTH_PROBE_TIMEOUT_MS = 1_000;
 
 export type Probe = (gateway: GatewayInfo) => Promise<boolean>;
 
-/** GET <gateway>/healthz, derived from its advertised WebSocket URL; true on any 2xx. */
+/**
+ * GET <gateway>/healthz, derived from its advertised WebSocket URL; true when the gateway answers at all. A
+ * degraded gateway (503 while its ZooKeeper or Redis reconnects) still serves its sessions: only one that does
+ * not answer (killed, hung, unreachable) is left out.
+ */
 export const httpProbe: Probe = async (gateway) => {
   const url = new URL(gateway.wsUrl);
   url.protocol = url.protocol === "wss:" ? "https:" : "http:";
@@ -17,7 +21,7 @@ export const httpProbe: Probe = async (gateway) => {
   url.search = "";
   const res = await fetch(url, { signal: AbortSignal.timeout(HEALTH_PROBE_TIMEOUT_MS) }).catch(() => null);
   await res?.body?.cancel().catch(() => undefined);
-  return res !== null && res.ok;
+  return res !== null;
 };
 
 /**
