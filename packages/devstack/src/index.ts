@@ -6,3 +6,5 @@ export * from "./cluster.js";
 export * from "./clients.js";
 export * from "./secrets.js";
 export * from "./supervisor.js";
+export * from "./zookeeper-ensemble.js";
+export * from "./redis-cluster.js";

@@ -35,7 +35,11 @@ export async function startRedis(options: { port?: number; dir?: string } = {}):
   let spawned: Spawned;
   const boot = async () => {
     spawned = spawnTracked("redis-server", args, {}, `redis:${port}`);
-    await waitUntil(() => ping(port, "PING\r\n", "+PONG"), 10_000, `redis-server on port ${port}`);
+    // A port found free can be taken before we bind it (another suite): only our own process counts as ready.
+    await waitUntil(async () => {
+      if (spawned.child.exitCode !== null) throw new Error(`redis-server on port ${port} exited:\n${spawned.output().slice(-2000)}`);
+      return ping(port, "INFO server\r\n", `process_id:${spawned.child.pid}\r\n`);
+    }, 10_000, `redis-server on port ${port}`);
   };
   await boot();
   const stop = (signal: NodeJS.Signals = "SIGTERM") => stopProcess(spawned, signal);
@@ -45,10 +49,16 @@ export async function startRedis(options: { port?: number; dir?: string } = {}):
   };
 }
 
-/** Starts a standalone ZooKeeper 3.8 from Debian's jars, AdminServer off, data in a temporary folder. */
-export async function startZookeeper(options: { port?: number; dir?: string; tickMs?: number } = {}): Promise<Service> {
+/** The Java classpath of Debian's ZooKeeper 3.8; throws naming the missing jars. */
+export function zookeeperClasspath(): string {
   const missing = ZK_JARS.filter((jar) => !existsSync(join(JAVA_DIR, jar)));
   if (missing.length) throw new Error(`ZooKeeper jars missing in ${JAVA_DIR}: ${missing.join(", ")} (apt-get install zookeeper)`);
+  return ZK_JARS.map((jar) => join(JAVA_DIR, jar)).join(":");
+}
+
+/** Starts a standalone ZooKeeper 3.8 from Debian's jars, AdminServer off, data in a temporary folder. */
+export async function startZookeeper(options: { port?: number; dir?: string; tickMs?: number } = {}): Promise<Service> {
+  zookeeperClasspath();
   const port = options.port ?? (await getPort({ host: "127.0.0.1" }));
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "cim-zk-"));
   mkdirSync(join(dir, "data"), { recursive: true });
@@ -59,7 +69,7 @@ export async function startZookeeper(options: { port?: number; dir?: string; tic
     "admin.enableServer=false", "4lw.commands.whitelist=ruok,srvr,mntr", `minSessionTimeout=${tick * 2}`,
     `maxSessionTimeout=${tick * 120}`, "autopurge.purgeInterval=1", "",
   ].join("\n"));
-  const classpath = ZK_JARS.map((jar) => join(JAVA_DIR, jar)).join(":");
+  const classpath = zookeeperClasspath();
   let spawned: Spawned;
   const boot = async () => {
     spawned = spawnTracked("java", ["-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dzookeeper.admin.enableServer=false",
@@ -74,7 +84,8 @@ export async function startZookeeper(options: { port?: number; dir?: string; tic
   };
 }
 
-async function ping(port: number, request: string, expected: string): Promise<boolean> {
+/** Sends `request` to a loopback port and says whether the reply holds `expected` (redis PING, ZooKeeper 4lw). */
+export async function ping(port: number, request: string, expected: string): Promise<boolean> {
   const { connect } = await import("node:net");
   return new Promise((resolve) => {
     const socket = connect({ host: "127.0.0.1", port });

@@ -1,0 +1,90 @@
+// A Redis Cluster on loopback: masters with one replica each (append-only, short node timeout), created with
+// `redis-cli --cluster create`; for tests of sharded keys and failover.
+import { execFile } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import getPort from "get-port";
+import { spawnTracked, stopProcess, type Spawned } from "./processes.js";
+import { ping, waitUntil } from "./services.js";
+
+const run = promisify(execFile);
+
+export interface ClusterNode {
+  port: number;
+  /** "master" or "slave" as the node reports itself; "down" when it does not answer. */
+  role: () => Promise<string>;
+  stop: (signal?: NodeJS.Signals) => Promise<void>;
+  restart: () => Promise<void>;
+}
+
+export interface RedisCluster {
+  /** host:port of every node, for ioredis' Cluster. */
+  nodes: Array<{ host: string; port: number }>;
+  /** The same as a comma-separated `redis://` list (REDIS_URL of a cluster deployment). */
+  address: string;
+  members: ClusterNode[];
+  /** Resolves once every live node reports cluster_state:ok. */
+  ready: (timeoutMs?: number) => Promise<void>;
+  dispose: () => Promise<void>;
+}
+
+async function cli(port: number, ...args: string[]): Promise<string> {
+  const { stdout } = await run("redis-cli", ["-p", String(port), ...args], { timeout: 5_000 });
+  return stdout;
+}
+
+/** Starts masters × (1 + replicas) nodes and creates the cluster (3 masters, 1 replica each by default). */
+export async function startRedisCluster(options: { masters?: number; replicas?: number; nodeTimeoutMs?: number } = {}): Promise<RedisCluster> {
+  const masters = options.masters ?? 3;
+  const replicas = options.replicas ?? 1;
+  const root = mkdtempSync(join(tmpdir(), "cim-redis-cluster-"));
+  const count = masters * (1 + replicas);
+  const ports = await Promise.all(Array.from({ length: count }, () => getPort({ host: "127.0.0.1" })));
+  const processes: Spawned[] = [];
+  const members: ClusterNode[] = [];
+  for (const [i, port] of ports.entries()) {
+    const dir = join(root, String(port));
+    mkdirSync(dir, { recursive: true });
+    const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--cluster-enabled", "yes",
+      "--cluster-config-file", `nodes-${port}.conf`, "--cluster-node-timeout", String(options.nodeTimeoutMs ?? 2_000),
+      "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--daemonize", "no", "--loglevel", "warning"];
+    const boot = async () => {
+      processes[i] = spawnTracked("redis-server", args, {}, `redis-cluster:${port}`);
+      await waitUntil(() => ping(port, "PING\r\n", "+PONG"), 10_000, `redis-server on port ${port}`);
+    };
+    await boot();
+    members.push({
+      port,
+      role: async () => /role:(\w+)/.exec(await cli(port, "INFO", "replication").catch(() => ""))?.[1] ?? "down",
+      stop: (signal = "SIGTERM") => stopProcess(processes[i]!, signal),
+      restart: boot,
+    });
+  }
+  const dispose = async () => {
+    await Promise.all(processes.map((spawned) => stopProcess(spawned, "SIGKILL")));
+    rmSync(root, { recursive: true, force: true });
+  };
+  const ready = async (timeoutMs = 30_000) => {
+    await waitUntil(async () => {
+      const states = await Promise.all(members.map(async (m) => ((await m.role()) === "down" ? "down" : cli(m.port, "CLUSTER", "INFO").catch(() => ""))));
+      return states.every((info) => info === "down" || info.includes("cluster_state:ok"));
+    }, timeoutMs, "cluster_state:ok on every live node");
+  };
+  // A replica that never synced with its master refuses to take over from it: wait for every link.
+  const synced = async () => {
+    const infos = await Promise.all(members.map((m) => cli(m.port, "INFO", "replication").catch(() => "")));
+    return infos.every((info) => !info.includes("role:slave") || info.includes("master_link_status:up"));
+  };
+  try {
+    await run("redis-cli", ["--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", String(replicas), "--cluster-yes"], { timeout: 60_000 });
+    await ready(60_000);
+    await waitUntil(synced, 60_000, "every replica in sync with its master");
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+  const nodes = ports.map((port) => ({ host: "127.0.0.1", port }));
+  return { nodes, address: ports.map((p) => `redis://127.0.0.1:${p}`).join(","), members, ready, dispose };
+}
