@@ -1,65 +1,6 @@
-import { PassThrough } from "node:stream";
 import { describe, expect, it, vi } from "vitest";
-import { CimApiError, type ChatMessage, type ConnectionState, type HistoryMessage, type Presence, type SendAck, type StoredLogin } from "@cim/client";
-import { runCli, type ChatClient } from "./cli.js";
-
-// An SDK stand-in: records calls, lets the test push messages, presence and states.
-class FakeClient implements ChatClient {
-  state: ConnectionState = "idle";
-  session: StoredLogin | null = null;
-  gateway = { id: "gw-a", wsUrl: "ws://127.0.0.1:1/ws" };
-  sent: Array<{ to?: string; text: string }> = [];
-  history = vi.fn(async (query: { withUser?: string }): Promise<HistoryMessage[]> => this.stored.filter((m) => (query.withUser ? m.to !== "" : m.to === "")));
-  stored: HistoryMessage[] = [];
-  loggedOut = false;
-  failLogin: Error | null = null;
-  sendFails = false;
-  private handlers: { message: Array<(m: ChatMessage) => void>; presence: Array<(p: Presence) => void>; state: Array<(s: ConnectionState) => void>; error: Array<(e: Error) => void> } = { message: [], presence: [], state: [], error: [] };
-
-  register = vi.fn(async (userName: string) => ({ userId: "1", userName }));
-  async logIn(userName: string): Promise<StoredLogin> {
-    if (this.failLogin) throw this.failLogin;
-    this.session = { userId: "1", userName, token: "t" };
-    this.state = "online";
-    return this.session;
-  }
-  async send(input: { to?: string; text: string }): Promise<SendAck> {
-    if (this.sendFails) throw new Error("no user 99");
-    this.sent.push(input);
-    return { clientMsgId: "c", msgId: String(this.sent.length), ts: 0 };
-  }
-  onMessage = (h: (m: ChatMessage) => void) => (this.handlers.message.push(h), () => true);
-  onPresence = (h: (p: Presence) => void) => (this.handlers.presence.push(h), () => true);
-  onState = (h: (s: ConnectionState) => void) => (this.handlers.state.push(h), () => true);
-  onError = (h: (e: Error) => void) => (this.handlers.error.push(h), () => true);
-  async online() {
-    return [{ userId: "1", userName: "ann" }, { userId: "2", userName: "bob" }, { userId: "3", userName: "anna" }];
-  }
-  async logout() {
-    this.loggedOut = true;
-    this.close();
-  }
-  close() {
-    this.setState("closed");
-  }
-  push(message: ChatMessage) {
-    for (const h of this.handlers.message) h(message);
-  }
-  setState(state: ConnectionState) {
-    this.state = state;
-    for (const h of this.handlers.state) h(state);
-  }
-}
-
-function start(client: FakeClient, options: { userName?: string; password?: string; register?: boolean } = { userName: "ann", password: "pw" }) {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let text = "";
-  output.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  const exit = runCli({ client, input, output, ...options });
-  const waitFor = (pattern: RegExp) => vi.waitFor(() => expect(text).toMatch(pattern), { timeout: 2_000, interval: 5 });
-  return { type: (line: string) => input.write(`${line}\n`), end: () => input.end(), exit, output: () => text, waitFor };
-}
+import { CimApiError } from "@cim/client";
+import { FakeClient, startCli as start } from "./fake-client.js";
 
 describe("runCli", () => {
   it("logs in, sends group and private lines, quits with :q after logging out", async () => {

@@ -1,6 +1,6 @@
 // The console loop: log in (asking for missing credentials), print what arrives, run typed commands until quit.
 import type { Readable, Writable } from "node:stream";
-import { CimApiError } from "@cim/client";
+import { CimApiError, conversationOf } from "@cim/client";
 import { ChatSession, type ChatClient, type Print } from "./chat-session.js";
 import { parseCommand } from "./commands.js";
 import { formatError, formatMessage, formatPresence, formatState, who } from "./format.js";
@@ -47,6 +47,7 @@ export async function runCli(options: CliOptions): Promise<number> {
 
   const me = client.session!;
   print([`* logged in as ${who(me.userName, me.userId)} on ${client.gateway?.id} (${client.gateway?.wsUrl}); :all lists the commands`]);
+  await session.rooms.load();
   for (let line = await reader.next(); line !== null; line = await reader.next()) {
     const command = parseCommand(line);
     if (command.kind === "quit") break;
@@ -69,9 +70,14 @@ export async function runCli(options: CliOptions): Promise<number> {
 function printEvents(client: ChatClient, session: ChatSession, print: Print, onLost: () => void): { stop: () => void } {
   let stopped = false;
   client.onMessage((message) => {
-    session.saw(message.from, message.fromName, Boolean(message.to));
-    print(formatMessage(message));
+    const me = client.session?.userId ?? "";
+    session.saw(message.from, message.fromName, Boolean(message.to) && message.from !== me);
+    if (message.to && message.from === me) session.directory.partners.add(message.to);
+    print(formatMessage(message, session.directory));
+    // Printed is read: the user's other devices and the sender of a private message learn it.
+    client.markRead(conversationOf(message, me), message.msgId);
   });
+  client.onRoomEvent((event) => session.rooms.onRoomEvent(event));
   client.onPresence((presence) => {
     if (presence.userId === client.session?.userId) return;
     session.saw(presence.userId, presence.userName);

@@ -1,11 +1,28 @@
-// Parses one input line into a command: chat lines, `userId;;text` private lines and the `:` commands.
+// Parses one input line into a command: chat lines, `<user>;;text` private lines, `#<roomId> text` and the `:` commands.
+import { DECIMAL_ID, EVERYONE_ROOM, ROOM_ID } from "@cim/protocol";
+
+export type Visibility = "public" | "private";
 
 export type Command =
   | { kind: "none" }
-  | { kind: "group"; text: string }
+  /** A plain line: to the current target (the group unless `:to` chose a room). */
+  | { kind: "say"; text: string }
   | { kind: "private"; to: string; text: string }
+  /** `name;;text`: to the user of that name, once resolved. */
+  | { kind: "privateByName"; name: string; text: string }
+  | { kind: "room"; room: string; text: string }
+  /** `:to <roomId>`: where plain lines go (`everyone` = the group); `room` undefined: show it. */
+  | { kind: "target"; room?: string }
   | { kind: "online" }
   | { kind: "prefix"; prefix: string }
+  | { kind: "users"; prefix: string }
+  | { kind: "rooms" }
+  | { kind: "publicRooms"; prefix: string }
+  | { kind: "createRoom"; name: string; visibility: Visibility }
+  | { kind: "join"; room: string }
+  | { kind: "leave"; room: string }
+  | { kind: "invite"; room: string; user: string }
+  | { kind: "members"; room: string }
   | { kind: "info" }
   | { kind: "delay"; seconds: number; text: string }
   | { kind: "search"; word: string }
@@ -16,13 +33,23 @@ export type Command =
 
 /** The commands, in the order `:all` prints them: usage and what it does. */
 export const COMMAND_HELP: ReadonlyArray<readonly [string, string]> = [
-  ["<text>", "send <text> to the group"],
-  ["<userId>;;<text>", "send <text> privately to user <userId>"],
+  ["<text>", "send <text> to the current target: the group, or the room chosen with :to"],
+  ["<user>;;<text>", "send <text> privately to <user>: a userId, or a user name (exact)"],
+  ["#<roomId> <text>", "send <text> to room <roomId> (e.g. #r12 hi; #everyone is the group)"],
+  [":to <roomId>", "send plain lines to room <roomId> from now on (:to everyone: the group; :to alone shows it)"],
+  [":rooms", "list your rooms with their unread counts"],
+  [":public [<prefix>]", "list the public rooms (whose name starts with <prefix>)"],
+  [":mkroom <name> [public|private]", "create a room (public unless said otherwise)"],
+  [":join <roomId>", "join a public room"],
+  [":leave <roomId>", "leave a room"],
+  [":invite <roomId> <user>", "add <user> (a user name) to a room you are in"],
+  [":members <roomId>", "list the members of a room"],
   [":olu", "list the online users"],
   [":pu <prefix>", "list the online users whose name starts with <prefix>"],
+  [":users <prefix>", "find users, online or not, whose name starts with <prefix>"],
   [":info", "show this user, its gateway and the connection state"],
-  [":delay <seconds> <text>", "send <text> to the group after <seconds>"],
-  [":q <word>", "search your group and private history for <word>"],
+  [":delay <seconds> <text>", "send <text> to the current target after <seconds>"],
+  [":q <word>", "search your group, room and private history for <word>"],
   [":all", "show these commands"],
   [":q, :q!", "log out and quit (Ctrl-D too)"],
 ];
@@ -30,20 +57,31 @@ export const COMMAND_HELP: ReadonlyArray<readonly [string, string]> = [
 /** The longest delay `:delay` accepts. */
 export const MAX_DELAY_SECONDS = 24 * 60 * 60;
 
-const PRIVATE_LINE = /^\s*(\d+);;([\s\S]*)$/;
+/** `<user>;;<text>`: whatever stands before the first `;;` (one word, possibly empty) names the recipient. */
+const PRIVATE_LINE = /^\s*([^\s;]*)\s*;;([\s\S]*)$/;
+/** `#r12 text` or `#everyone text`. */
+const ROOM_LINE = /^\s*#(everyone|r[0-9]{1,20})(?:\s+([\s\S]*))?$/;
 
 /** Parses one line typed by the user; never throws. */
 export function parseCommand(line: string): Command {
   const trimmed = line.trim();
   if (trimmed === "") return { kind: "none" };
   if (trimmed.startsWith(":")) return parseColonCommand(trimmed);
-  const match = PRIVATE_LINE.exec(line);
-  if (match) {
-    const text = match[2]!.trim();
-    if (text === "") return { kind: "invalid", message: "nothing to send: write the text after `;;`" };
-    return { kind: "private", to: match[1]!, text };
+  const room = ROOM_LINE.exec(line);
+  if (room) {
+    const text = (room[2] ?? "").trim();
+    return text ? { kind: "room", room: room[1]!, text } : { kind: "invalid", message: `nothing to send: write the text after #${room[1]}` };
   }
-  return { kind: "group", text: trimmed };
+  const match = PRIVATE_LINE.exec(line);
+  if (match) return parsePrivate(match[1]!, match[2]!.trim());
+  return { kind: "say", text: trimmed };
+}
+
+// A `;;` line is never a group message: it reaches the user it names, or it is refused.
+function parsePrivate(user: string, text: string): Command {
+  if (user === "") return { kind: "invalid", message: "write who to send to before `;;`: a userId or a user name (nothing sent)" };
+  if (text === "") return { kind: "invalid", message: "nothing to send: write the text after `;;`" };
+  return DECIMAL_ID.test(user) ? { kind: "private", to: user, text } : { kind: "privateByName", name: user, text };
 }
 
 function parseColonCommand(trimmed: string): Command {
@@ -55,6 +93,8 @@ function parseColonCommand(trimmed: string): Command {
       return { kind: "online" };
     case ":pu":
       return rest ? { kind: "prefix", prefix: rest } : { kind: "invalid", message: "usage: :pu <prefix>" };
+    case ":users":
+      return rest ? { kind: "users", prefix: rest } : { kind: "invalid", message: "usage: :users <prefix>" };
     case ":info":
       return { kind: "info" };
     case ":delay":
@@ -66,8 +106,54 @@ function parseColonCommand(trimmed: string): Command {
     case ":all":
       return { kind: "help" };
     default:
-      return { kind: "unknown", name };
+      return parseRoomCommand(name, rest) ?? { kind: "unknown", name };
   }
+}
+
+/** The room commands; null when `name` is none of them. */
+function parseRoomCommand(name: string, rest: string): Command | null {
+  switch (name) {
+    case ":rooms":
+      return { kind: "rooms" };
+    case ":public":
+      return { kind: "publicRooms", prefix: rest };
+    case ":mkroom":
+      return parseCreateRoom(rest);
+    case ":to":
+      if (!rest) return { kind: "target" };
+      return roomArgument(rest, ":to <roomId>", (room) => ({ kind: "target", room }), ["group"]);
+    case ":join":
+      return roomArgument(rest, ":join <roomId>", (room) => ({ kind: "join", room }));
+    case ":leave":
+      return roomArgument(rest, ":leave <roomId>", (room) => ({ kind: "leave", room }));
+    case ":members":
+      return roomArgument(rest, ":members <roomId>", (room) => ({ kind: "members", room }));
+    case ":invite": {
+      const [room = "", user = "", ...extra] = rest.split(/\s+/);
+      if (!user || extra.length) return { kind: "invalid", message: "usage: :invite <roomId> <user>" };
+      return roomArgument(room, ":invite <roomId> <user>", (roomId) => ({ kind: "invite", room: roomId, user }));
+    }
+    default:
+      return null;
+  }
+}
+
+/** A roomId argument (`#r12` is taken too); `group` in `aliases` means `everyone`. */
+function roomArgument(rest: string, usage: string, make: (room: string) => Command, aliases: string[] = []): Command {
+  const room = rest.replace(/^#/, "");
+  if (aliases.includes(room)) return make(EVERYONE_ROOM);
+  if (!ROOM_ID.test(room)) return { kind: "invalid", message: `usage: ${usage} (a roomId such as r12; :rooms and :public list them)` };
+  return make(room);
+}
+
+function parseCreateRoom(rest: string): Command {
+  const words = rest.split(/\s+/).filter(Boolean);
+  const last = words.at(-1)?.toLowerCase();
+  const visibility: Visibility = last === "private" ? "private" : "public";
+  if (last === "public" || last === "private") words.pop();
+  const name = words.join(" ");
+  if (!name) return { kind: "invalid", message: "usage: :mkroom <name> [public|private]" };
+  return { kind: "createRoom", name, visibility };
 }
 
 function parseDelay(rest: string): Command {

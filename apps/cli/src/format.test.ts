@@ -7,6 +7,15 @@ describe("format", () => {
     expect(formatMessage({ from: "1", fromName: "ann", to: "2", text: "hi" })).toBe("[private] ann(1): hi");
   });
 
+  it("prints room messages with the room's id and name, and own messages from another device with the recipient", () => {
+    const names = { me: "1", users: new Map([["2", "bob"]]), rooms: new Map([["r3", "lunch"]]) };
+    expect(formatMessage({ from: "2", fromName: "bob", to: "", text: "soup?", room: "r3" }, names)).toBe("[#r3 lunch] bob(2): soup?");
+    expect(formatMessage({ from: "2", fromName: "bob", to: "", text: "hm", room: "r4" }, names)).toBe("[#r4] bob(2): hm");
+    expect(formatMessage({ from: "2", fromName: "bob", to: "", text: "all", room: "everyone" }, names)).toBe("[group] bob(2): all");
+    expect(formatMessage({ from: "1", fromName: "ann", to: "2", text: "from my phone", room: "" }, names)).toBe("[private] ann(1) -> bob(2): from my phone");
+    expect(formatMessage({ from: "2", fromName: "bob", to: "1", text: "hi", room: "" }, names)).toBe("[private] bob(2): hi");
+  });
+
   it("prints presence and connection state", () => {
     expect(formatPresence({ userId: "1", userName: "ann", online: true })).toBe("* ann(1) is online");
     expect(formatPresence({ userId: "1", userName: "ann", online: false })).toBe("* ann(1) is offline");
@@ -35,12 +44,12 @@ describe("format", () => {
       { msgId: "5", from: "1", fromName: "ann", to: "", text: "Hello", ts, room: "" },
       { msgId: "6", from: "1", fromName: "ann", to: "2", text: "hello bob", ts, room: "" },
     ];
-    expect(formatSearch("hello", hits, new Map([["2", "bob"]]), 3)).toEqual([
+    expect(formatSearch("hello", hits, { me: "1", users: new Map([["2", "bob"]]), rooms: new Map() }, 3)).toEqual([
       '2 messages containing "hello" (searched 3 conversations):',
       "  2025-01-02 03:04:05 [group] ann(1): Hello",
       "  2025-01-02 03:04:05 [private] ann(1) -> bob(2): hello bob",
     ]);
-    expect(formatSearch("x", [], new Map(), 1)).toEqual(['0 messages containing "x" (searched 1 conversation)']);
+    expect(formatSearch("x", [], { me: "1", users: new Map(), rooms: new Map() }, 1)).toEqual(['0 messages containing "x" (searched 1 conversation)']);
   });
 
   it("prints the commands, naming an unknown one first", () => {

@@ -1,15 +1,47 @@
-// Formats what the console prints: messages, presence, connection state, user lists, search hits, help.
+// Formats what the console prints: messages, presence, connection state, user and room lists, search hits, help.
 import type { ChatMessage, ConnectionState, GatewayAddress, HistoryMessage, OnlineUser, Presence, StoredLogin } from "@cim/client";
+import { EVERYONE_ROOM } from "@cim/protocol";
 import { COMMAND_HELP } from "./commands.js";
+
+/** What the console knows to name things: this user, user names and room names by id. */
+export interface Names {
+  me: string;
+  users: ReadonlyMap<string, string>;
+  rooms: ReadonlyMap<string, string>;
+}
+
+const NO_NAMES: Names = { me: "", users: new Map(), rooms: new Map() };
 
 /** `ann(1)`: how a user is named everywhere in the console. */
 export function who(userName: string, userId: string): string {
   return `${userName}(${userId})`;
 }
 
-/** A received message: `[group] ann(1): hello` or `[private] ann(1): hi`. */
-export function formatMessage(message: Pick<ChatMessage, "from" | "fromName" | "to" | "text">): string {
-  return `[${message.to ? "private" : "group"}] ${who(message.fromName, message.from)}: ${message.text}`;
+/** `#r3 lunch` (`#r3` while its name is unknown): how a room is named everywhere in the console. */
+export function roomLabel(roomId: string, names: Pick<Names, "rooms"> = NO_NAMES): string {
+  const name = names.rooms.get(roomId);
+  return name ? `#${roomId} ${name}` : `#${roomId}`;
+}
+
+/** Where plain lines go: `the group` or a room's label. */
+export function targetLabel(roomId: string, names: Pick<Names, "rooms"> = NO_NAMES): string {
+  return roomId === EVERYONE_ROOM ? "the group" : roomLabel(roomId, names);
+}
+
+type Shown = Pick<ChatMessage, "from" | "fromName" | "to" | "text"> & { room?: string };
+
+/**
+ * A received message: `[group] ann(1): hello`, `[#r3 lunch] ann(1): hi`, `[private] ann(1): hi`, or what
+ * this user sent from another device to bob: `[private] ann(1) -> bob(2): hi`.
+ */
+export function formatMessage(message: Shown, names: Names = NO_NAMES): string {
+  const to = message.to && message.from === names.me ? ` -> ${who(names.users.get(message.to) ?? "?", message.to)}` : "";
+  return `[${conversationLabel(message, names)}] ${who(message.fromName, message.from)}${to}: ${message.text}`;
+}
+
+function conversationLabel(message: Shown, names: Pick<Names, "rooms">): string {
+  if (message.room && message.room !== EVERYONE_ROOM) return roomLabel(message.room, names);
+  return message.to ? "private" : "group";
 }
 
 export function formatPresence(presence: Presence): string {
@@ -44,13 +76,13 @@ export function formatInfo(login: StoredLogin | null, gateway: GatewayAddress | 
 }
 
 /** One search hit: time, conversation, sender and text; `names` resolves the other side of a private message. */
-export function formatHit(message: HistoryMessage, names: ReadonlyMap<string, string>): string {
+export function formatHit(message: HistoryMessage, names: Names): string {
   const time = new Date(message.ts).toISOString().replace("T", " ").slice(0, 19);
-  const to = message.to ? ` -> ${who(names.get(message.to) ?? "?", message.to)}` : "";
-  return `${time} [${message.to ? "private" : "group"}] ${who(message.fromName, message.from)}${to}: ${message.text}`;
+  const to = message.to ? ` -> ${who(names.users.get(message.to) ?? "?", message.to)}` : "";
+  return `${time} [${conversationLabel(message, names)}] ${who(message.fromName, message.from)}${to}: ${message.text}`;
 }
 
-export function formatSearch(word: string, hits: HistoryMessage[], names: ReadonlyMap<string, string>, conversations: number): string[] {
+export function formatSearch(word: string, hits: HistoryMessage[], names: Names, conversations: number): string[] {
   const head = `${hits.length} message${hits.length === 1 ? "" : "s"} containing "${word}" (searched ${conversations} conversation${conversations === 1 ? "" : "s"})${hits.length ? ":" : ""}`;
   return [head, ...hits.map((m) => `  ${formatHit(m, names)}`)];
 }

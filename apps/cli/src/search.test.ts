@@ -12,7 +12,7 @@ describe("searchHistory", () => {
         expect(limit).toBe(SEARCH_LIMIT);
         asked.push(withUser);
         if (!withUser) return [message("10", "", "Coffee?", 10), message("11", "", "tea", 11)];
-        return [message("3", withUser, "more COFFEE", 3), message("12", "2", "coffee again", 12)];
+        return [message("3", "3", "more COFFEE", 3), message("12", "2", "coffee again", 12)];
       },
       "coffee",
       ["2", "3", "2"],

@@ -1,9 +1,9 @@
-// `:q <word>`: the group history and the private history with every known user, filtered by a word.
-import { compareIds } from "@cim/protocol";
+// `:q <word>`: the group history, the user's rooms and the private history with every known user, filtered by a word.
+import { compareIds, EVERYONE_ROOM } from "@cim/protocol";
 import type { HistoryMessage } from "@cim/client";
 
 /** The history call of the SDK (CimClient#history). */
-export type HistoryFetch = (query: { withUser?: string; limit?: number }) => Promise<HistoryMessage[]>;
+export type HistoryFetch = (query: { withUser?: string; room?: string; limit?: number }) => Promise<HistoryMessage[]>;
 
 /** Messages fetched per conversation: the newest this many are searched. */
 export const SEARCH_LIMIT = 200;
@@ -14,14 +14,19 @@ export interface SearchResult {
   hits: HistoryMessage[];
   conversations: number;
   /** Conversations whose history could not be fetched, with the reason. */
-  failures: Array<{ withUser?: string; error: unknown }>;
+  failures: Array<{ withUser?: string; room?: string; error: unknown }>;
 }
 
-/** Messages containing `word` (case-insensitive) in the group and in private talks with `userIds`, oldest first. */
-export async function searchHistory(history: HistoryFetch, word: string, userIds: Iterable<string>): Promise<SearchResult> {
-  const queries: Array<{ withUser?: string; limit: number }> = [{ limit: SEARCH_LIMIT }];
+/**
+ * Messages containing `word` (case-insensitive) in the group, in private talks with `userIds` and in the rooms
+ * `roomIds`, oldest first.
+ */
+export async function searchHistory(history: HistoryFetch, word: string, userIds: Iterable<string>, roomIds: Iterable<string> = []): Promise<SearchResult> {
+  const queries: Array<{ withUser?: string; room?: string; limit: number }> = [{ limit: SEARCH_LIMIT }];
   for (const withUser of new Set(userIds)) queries.push({ withUser, limit: SEARCH_LIMIT });
+  for (const room of new Set(roomIds)) if (room !== EVERYONE_ROOM) queries.push({ room, limit: SEARCH_LIMIT });
   const needle = word.toLowerCase();
+  // msgIds are unique within a conversation only.
   const found = new Map<string, HistoryMessage>();
   const failures: SearchResult["failures"] = [];
   let index = 0;
@@ -29,9 +34,9 @@ export async function searchHistory(history: HistoryFetch, word: string, userIds
     while (index < queries.length) {
       const query = queries[index++]!;
       try {
-        for (const message of await history(query)) if (message.text.toLowerCase().includes(needle)) found.set(message.msgId, message);
+        for (const message of await history(query)) if (message.text.toLowerCase().includes(needle)) found.set(`${message.room}/${message.to ? [message.from, message.to].sort().join("-") : ""}/${message.msgId}`, message);
       } catch (error) {
-        failures.push({ withUser: query.withUser, error });
+        failures.push(query.room ? { room: query.room, error } : { withUser: query.withUser, error });
       }
     }
   };

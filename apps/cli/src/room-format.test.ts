@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { formatFoundUsers, formatMembers, formatPublicRooms, formatRoomEvent, formatRooms, formatTarget } from "./room-format.js";
+
+const names = { me: "1", users: new Map([["2", "bob"]]), rooms: new Map([["r3", "lunch"]]) };
+
+describe("room lines", () => {
+  it("lists the user's rooms by name with visibility and unread count", () => {
+    expect(formatRooms([
+      { roomId: "r3", name: "lunch", visibility: "private", unread: 2, lastMsgId: "9" },
+      { roomId: "everyone", name: "Everyone", visibility: "public", unread: 1000, lastMsgId: "8" },
+      { roomId: "r5", name: "tea", visibility: "public", unread: 0, lastMsgId: "" },
+    ])).toEqual(["you are in 3 rooms:", "  #everyone Everyone (public, 1000+ unread)", "  #r3 lunch (private, 2 unread)", "  #r5 tea (public)"]);
+    expect(formatRooms([])).toEqual(["you are in 0 rooms"]);
+  });
+
+  it("lists the directory, members and users found", () => {
+    expect(formatPublicRooms([{ roomId: "r3", name: "lunch", members: 1 }], "lu")).toEqual(['1 public room with a name starting with "lu":', "  #r3 lunch (1 member)"]);
+    expect(formatPublicRooms([], "")).toEqual(["0 public rooms"]);
+    expect(formatMembers("r3", [{ userId: "2", userName: "bob", online: false }, { userId: "1", userName: "ann", online: true }], names)).toEqual([
+      "2 members of #r3 lunch:",
+      "  ann(1) (online)",
+      "  bob(2)",
+    ]);
+    expect(formatFoundUsers([{ userId: "4", userName: "alice", online: false }], "al")).toEqual(['1 user with a name starting with "al":', "  alice(4)"]);
+  });
+
+  it("prints membership changes, naming this user `you`", () => {
+    const event = { room: "r3", name: "lunch", userId: "2", userName: "bob", kind: "joined" };
+    expect(formatRoomEvent(event, names)).toBe("* bob(2) joined #r3 lunch");
+    expect(formatRoomEvent({ ...event, kind: "left" }, names)).toBe("* bob(2) left #r3 lunch");
+    expect(formatRoomEvent({ ...event, kind: "invited" }, names)).toBe("* bob(2) was added to #r3 lunch");
+    expect(formatRoomEvent({ ...event, userId: "1", userName: "ann", kind: "invited", room: "r7", name: "" }, names)).toBe("* you were added to #r7");
+  });
+
+  it("says where plain lines go", () => {
+    expect(formatTarget("everyone", names)).toBe("* plain lines go to the group");
+    expect(formatTarget("r3", names)).toBe("* plain lines go to #r3 lunch");
+  });
+});

@@ -1,0 +1,46 @@
+// Formats the room lines of the console: room lists, the directory, members, users found, membership changes.
+import type { MyRoom, PublicRoom, RoomEvent, UserEntry } from "@cim/client";
+import { roomLabel, targetLabel, who, type Names } from "./format.js";
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const startingWith = (prefix: string) => (prefix ? ` with a name starting with "${prefix}"` : "");
+const online = (user: UserEntry) => `  ${who(user.userName, user.userId)}${user.online ? " (online)" : ""}`;
+
+/** `:rooms`: `#r3 lunch (private, 2 unread)`, sorted by name. */
+export function formatRooms(rooms: MyRoom[]): string[] {
+  const sorted = [...rooms].sort((a, b) => a.name.localeCompare(b.name));
+  const line = (r: MyRoom) => `  #${r.roomId} ${r.name} (${r.visibility}${r.unread ? `, ${r.unread}${r.unread >= 1000 ? "+" : ""} unread` : ""})`;
+  return [`you are in ${plural(sorted.length, "room")}${sorted.length ? ":" : ""}`, ...sorted.map(line)];
+}
+
+/** `:public [prefix]`: `#r3 lunch (4 members)`. */
+export function formatPublicRooms(rooms: PublicRoom[], prefix: string): string[] {
+  const head = `${plural(rooms.length, "public room")}${startingWith(prefix)}${rooms.length ? ":" : ""}`;
+  return [head, ...rooms.map((r) => `  #${r.roomId} ${r.name} (${plural(r.members, "member")})`)];
+}
+
+/** `:members <roomId>`. */
+export function formatMembers(roomId: string, members: UserEntry[], names: Names): string[] {
+  const sorted = [...members].sort((a, b) => a.userName.localeCompare(b.userName));
+  return [`${plural(sorted.length, "member")} of ${roomLabel(roomId, names)}${sorted.length ? ":" : ""}`, ...sorted.map(online)];
+}
+
+/** `:users <prefix>`: any user, online or not. */
+export function formatFoundUsers(users: UserEntry[], prefix: string): string[] {
+  return [`${plural(users.length, "user")}${startingWith(prefix)}${users.length ? ":" : ""}`, ...users.map(online)];
+}
+
+/** A membership change: `* bob(2) joined #r3 lunch`, `* you were added to #r3 lunch`. */
+export function formatRoomEvent(event: RoomEvent, names: Names): string {
+  const room = roomLabel(event.room, { rooms: new Map([[event.room, event.name || names.rooms.get(event.room) || ""]]) });
+  const me = event.userId === names.me;
+  const subject = me ? "you" : who(event.userName, event.userId);
+  if (event.kind === "invited") return `* ${subject} ${me ? "were" : "was"} added to ${room}`;
+  if (event.kind === "joined" || event.kind === "left") return `* ${subject} ${event.kind} ${room}`;
+  return `* ${subject}: ${event.kind} in ${room}`;
+}
+
+/** After `:to`: where plain lines go now. */
+export function formatTarget(roomId: string, names: Names): string {
+  return `* plain lines go to ${targetLabel(roomId, names)}`;
+}
