@@ -1,7 +1,8 @@
-// CimClient: login through route, one gateway session at a time, heartbeat, reconnect, acknowledged sends.
-import { decodeFrame, encodeFrame, SessionClose, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type Frame, type FrameInput, type LoginAck, type Presence, type Read, type RoomEvent, type RoomEventKind, type SendAck } from "@cim/protocol";
+// CimClient: login through route, one gateway session at a time (a GatewayLink), reconnect, acknowledged sends, reads.
+import { SessionClose, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type FrameInput, type LoginAck, type Presence, type Read, type RoomEvent, type RoomEventKind, type SendAck } from "@cim/protocol";
 import { backoffDelay } from "./backoff.js";
-import { CloseError, isFinal, LoginError } from "./errors.js";
+import { CloseError, isFinal } from "./errors.js";
+import { GatewayLink } from "./gateway-link.js";
 import { Inbound } from "./inbound.js";
 import { Outbox } from "./outbox.js";
 import { ReadMarks } from "./read-marks.js";
@@ -11,24 +12,14 @@ import type { SocketLike } from "./socket.js";
 import { TokenRefresh } from "./token-refresh.js";
 import type { CimClientOptions, ClientLogger, ClientStats, ConnectionState, Cursors, SendInput, StoredLogin } from "./types.js";
 
-/** WebSocket's own code for a connection lost without a close frame (also used for one that never opened). */
-const ABNORMAL_CLOSURE = 1006;
-/** WebSocket readyState values. */
-const SOCKET_OPEN = 1;
-const SOCKET_CLOSED = 3;
-
 export class CimClient extends ClientRequests {
   readonly api: RouteApi;
-  private socket: SocketLike | null = null;
+  private link: GatewayLink | null = null;
   private login: StoredLogin | null = null;
   private currentGateway: GatewayAddress | null = null;
   private currentState: ConnectionState = "idle";
   private readonly outbox: Outbox;
   private readonly refresh: TokenRefresh;
-  private heartbeatMs = 15_000;
-  private lastSent = 0;
-  private lastReceived = 0;
-  private timer: ReturnType<typeof setInterval> | null = null;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private attempt = 0;
   /** The gateway the next reconnect asks route to avoid (none after a token expiry: that gateway is fine). */
@@ -164,9 +155,9 @@ export class CimClient extends ClientRequests {
   close(): void {
     this.setState("closed");
     this.stopTimers();
-    const socket = this.socket;
-    this.socket = null;
-    socket?.close(1000, "client closed");
+    const link = this.link;
+    this.link = null;
+    link?.close(1000, "client closed");
     this.outbox.rejectAll(new Error("client closed"));
   }
 
@@ -189,73 +180,46 @@ export class CimClient extends ClientRequests {
     this.login = { userId: answer.userId, userName: answer.userName, token: answer.token };
     this.currentGateway = answer.gateway;
     this.setState(this.currentState === "reconnecting" ? "reconnecting" : "connecting");
-    return new Promise((resolve, reject) => {
-      const factory = this.options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
-      const socket = factory(answer.gateway.wsUrl);
-      socket.binaryType = "arraybuffer";
-      this.socket = socket;
-      let settled = false;
-      const settle = (error?: Error) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(loginTimer);
-        if (!error) return resolve();
-        // The caller (logIn, resume, reconnect) decides what comes next; this socket is done.
-        this.detach(socket);
-        reject(error);
-      };
-      // Nothing may wait forever: a connection that never opens, or a gateway that never answers the Login.
-      const loginTimer = setTimeout(() => settle(new CloseError(ABNORMAL_CLOSURE, `no LoginAck within ${this.options.loginTimeoutMs} ms`)), this.options.loginTimeoutMs);
-      socket.onopen = () => this.write({ kind: "login", body: { token: answer.token, ...this.inbound.cursors.forLogin() } });
-      socket.onmessage = (event) => {
-        const frame = this.socket === socket ? this.decode(event.data) : null;
-        if (!frame) return;
-        if (settled) return this.inbound.handle(frame);
-        if (frame.kind === "loginAck") {
-          this.loggedIn(answer.token, frame.body);
-          settle();
-        } else if (frame.kind === "error" && !frame.body.clientMsgId) {
-          // Mapped by its code: only `unauthorized` ends the login (isFinal); `unavailable` and the like are retried.
-          settle(new LoginError(frame.body.code, frame.body.message));
-        } else {
-          this.inbound.handle(frame);
-        }
-      };
-      socket.onclose = (event) => {
-        if (this.socket !== socket) return;
-        this.socket = null;
+    const link: GatewayLink = new GatewayLink({
+      url: answer.gateway.wsUrl,
+      createSocket: this.options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike),
+      loginTimeoutMs: this.options.loginTimeoutMs,
+      login: () => ({ kind: "login", body: { token: answer.token, ...this.inbound.cursors.forLogin() } }),
+      established: (ack) => this.loggedIn(answer.token, ack),
+      frame: (frame) => this.inbound.handle(frame),
+      undecodable: (error) => this.events.error.emit(error),
+      lost: (code, reason) => this.linkLost(link, code, reason),
+      tick: (now) => {
+        this.flushOutbox(this.options.resendAfterMs);
+        this.reads.tick(now);
+      },
+    });
+    this.link = link;
+    return link.ready.catch((error: unknown) => {
+      if (this.link === link) {
+        this.link = null;
         this.stopTimers();
-        if (!settled) settle(new CloseError(event.code, event.reason));
-        else this.onSocketLost(event.code, event.reason);
-      };
-      socket.onerror = () => {
-        // Normally onclose follows with the code. A browser that refuses the URL itself (CSP connect-src) reports
-        // an error on a socket that is already CLOSED and never sends a close event.
-        if (socket.readyState === SOCKET_CLOSED) setTimeout(() => socket.onclose?.({ code: ABNORMAL_CLOSURE, reason: "refused by the browser" }), 0);
-      };
+      }
+      throw error;
     });
   }
 
-  private decode(data: unknown): Frame | null {
-    this.lastReceived = Date.now();
-    try {
-      return decodeFrame(new Uint8Array(data as ArrayBuffer));
-    } catch (error) {
-      this.events.error.emit(error as Error);
-      return null;
-    }
-  }
-
   private loggedIn(token: string, ack: LoginAck): void {
-    this.heartbeatMs = ack.heartbeatMs || this.heartbeatMs;
     this.attempt = 0;
     this.inbound.loggedIn(ack);
     this.setState("online");
-    this.startTimers();
+    this.stopTimers();
     this.refresh.plan(token);
     this.events.session.emit({ ...this.login! });
     this.flushOutbox(0);
     this.reads.resend(Date.now());
+  }
+
+  private linkLost(link: GatewayLink, code: number, reason: string): void {
+    if (this.link !== link) return;
+    this.link = null;
+    this.stopTimers();
+    this.onSocketLost(code, reason);
   }
 
   private onSocketLost(code: number, reason: string): void {
@@ -304,14 +268,6 @@ export class CimClient extends ClientRequests {
     this.close();
   }
 
-  /** Stops listening to a socket that failed before LoginAck, and closes it. */
-  private detach(socket: SocketLike): void {
-    if (this.socket !== socket) return;
-    this.socket = null;
-    this.stopTimers();
-    socket.close(1000, "login failed");
-  }
-
   /** Sends what the outbox says is due; only while online (a reconnect sends everything after LoginAck). */
   private flushOutbox(resendAfterMs: number): void {
     if (this.currentState !== "online") return;
@@ -320,30 +276,11 @@ export class CimClient extends ClientRequests {
 
   /** Writes a frame to the live socket; false when there is none. */
   private write(frame: FrameInput): boolean {
-    if (!this.socket || this.socket.readyState !== SOCKET_OPEN) return false;
-    this.socket.send(encodeFrame(frame));
-    this.lastSent = Date.now();
-    return true;
-  }
-
-  private startTimers(): void {
-    this.stopTimers();
-    this.lastReceived = Date.now();
-    const tick = Math.max(50, Math.min(1_000, Math.floor(this.heartbeatMs / 3)));
-    this.timer = setInterval(() => {
-      const now = Date.now();
-      if (now - this.lastSent >= this.heartbeatMs) this.write({ kind: "ping", body: { ts: now } });
-      this.flushOutbox(this.options.resendAfterMs);
-      this.reads.tick(now);
-      // No Pong or anything else for three heartbeats: the link is dead even if TCP has not noticed.
-      if (now - this.lastReceived > this.heartbeatMs * 3) this.socket?.close(4000, "heartbeat lost");
-    }, tick);
+    return this.link?.write(frame) ?? false;
   }
 
   private stopTimers(): void {
-    if (this.timer) clearInterval(this.timer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.timer = null;
     this.reconnectTimer = null;
     this.refresh.stop();
   }
