@@ -104,6 +104,20 @@ describe("two consoles and an SDK user on two gateways", () => {
     expect(cat!.texts()).not.toContain("psst across");
   });
 
+  it("name;;text reaches the user of that name; an unknown name or ;;text is refused and reaches nobody", async () => {
+    ann.type(`${bobName.toUpperCase()};;by name`);
+    await bob.expect(new RegExp(`\\[private\\] ${escape(annTag())}: by name\\n`));
+    ann.type(`nobody-${suffix};;lost words`);
+    await ann.expect(new RegExp(`! no user is named nobody-${suffix}: nothing sent \\("lost words"\\)\\n`));
+    ann.type(";;to no one");
+    await ann.expect(/! write who to send to before `;;`/);
+    ann.type("marker two");
+    await bob.expect(/marker two/);
+    await cat!.waitForText("marker two");
+    expect(bob.spawned.output()).not.toMatch(/lost words|to no one/);
+    expect(cat!.texts().filter((t) => t.includes("lost words") || t.includes("to no one"))).toEqual([]);
+  });
+
   it(":olu lists the online users and :pu filters them by prefix", async () => {
     ann.type(":olu");
     const list = await ann.expect(/(\d+) users online:\n((?: {2}.*\n)+)/);
