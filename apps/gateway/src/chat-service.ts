@@ -1,68 +1,62 @@
-// What a session may do once its frames are decoded: log in, send, acknowledge, leave.
+// What a session may do once its frames are decoded: log in, send, leave. (Receipts: ReceiptService.)
 import type { Logger } from "pino";
-import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, LoginClose, MAX_TEXT_LENGTH, SessionClose, type Delivered, type Login, type Send, type SendAck } from "@cim/protocol";
-import type { BusPublisher, MessageStore, SessionStore } from "@cim/state";
+import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, LoginClose, MAX_TEXT_LENGTH, ROOM_ID, SessionClose, type Login, type Send, type SendAck } from "@cim/protocol";
+import type { MessageStore, SessionStore } from "@cim/state";
 import { TokenError, type TokenSigner } from "@cim/token";
 import type { Delivery } from "./delivery.js";
 import { GatewayError } from "./errors.js";
+import type { Membership } from "./membership.js";
 import type { GatewayMetrics } from "./metrics.js";
+import type { PresenceKeeper } from "./presence-keeper.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
 
 export interface ChatServiceDeps {
   gatewayId: string;
   heartbeatMs: number;
-  /** Logged-in sockets of one user on this gateway, replaced ones included until they close. */
+  /** Logged-in sockets of one user on this gateway, closing ones included until they close. */
   maxSessionsPerUser: number;
   /** Called once a socket has logged in (it no longer counts as unauthenticated). */
   onLoggedIn: (session: Session) => void;
   tokens: TokenSigner;
-  sessions: SessionStore;
-  messages: MessageStore;
-  bus: BusPublisher;
+  sessions: Pick<SessionStore, "isRevoked">;
+  messages: Pick<MessageStore, "store">;
+  presence: PresenceKeeper;
+  membership: Membership;
   table: SessionTable;
   delivery: Delivery;
   metrics: GatewayMetrics;
   log: Logger;
 }
 
-
 export class ChatService {
   constructor(private readonly deps: ChatServiceDeps) {}
 
-  /** Authenticates a socket and makes it the user's session here, replacing any older one; then recovers. */
+  /**
+   * Authenticates a socket and adds it to its user's sessions (devices) here; the user's other sessions stay
+   * (policy `replace` is route's: it kicks them). Then delivery starts and LoginAck reports where.
+   */
   async login(session: Session, frame: Login): Promise<void> {
-    const { token } = frame;
-    const { tokens, table, sessions, bus, gatewayId } = this.deps;
-    const claims = await tokens.verify(token).catch((error: unknown) => {
+    const { tokens, table, sessions, gatewayId } = this.deps;
+    const claims = await tokens.verify(frame.token).catch((error: unknown) => {
       const reason = error instanceof TokenError ? error.message : "token check failed";
       throw new GatewayError(ErrorCode.Unauthorized, reason, LoginClose.BadToken, { cause: error });
     });
     if (await sessions.isRevoked(claims.sessionId)) throw new GatewayError(ErrorCode.Unauthorized, "logged out: log in again", LoginClose.BadToken);
-    if (table.loginsOf(claims.userId).size >= this.deps.maxSessionsPerUser) {
+    if (table.sessionsOf(claims.userId).size >= this.deps.maxSessionsPerUser) {
       throw new GatewayError(ErrorCode.RateLimited, `this user has ${this.deps.maxSessionsPerUser} sessions on this gateway already`, SessionClose.RateLimited);
     }
     session.user = { userId: claims.userId, userName: claims.userName, sessionId: claims.sessionId };
-    const replaced = table.bind(claims.userId, session);
-    if (replaced) {
-      replaced.superseded = true;
-      replaced.close(SessionClose.Replaced, "replaced by a newer login");
-    }
+    table.bind(claims.userId, session);
     // The token is checked once, here: the session ends when it expires, and the client logs in with a fresh one.
     session.expireAt(Math.min(claims.exp, claims.sessionEnd) * 1000, () => this.expire(session));
-    const { previousGateway, cameOnline } = await sessions.claim(claims.userId, gatewayId);
-    if (previousGateway && previousGateway !== gatewayId) {
-      await bus.toGateway(previousGateway, { type: "kick", userId: claims.userId, keepConnection: session.connectionId });
-    }
-    if (cameOnline) await bus.toAll({ type: "presence", userId: claims.userId, userName: claims.userName, online: true });
-    this.deps.metrics.sessions.set(table.userCount);
-    session.send({
-      kind: "loginAck",
-      body: { userId: claims.userId, userName: claims.userName, gatewayId, serverTime: Date.now(), heartbeatMs: this.deps.heartbeatMs, groupPosition: "", inboxPosition: "", rooms: [] },
+    await this.deps.presence.update(claims.userId, claims.userName);
+    this.deps.metrics.sessions.set(table.sessionCount);
+    await this.deps.delivery.login(session, frame, (positions) => {
+      session.send({ kind: "loginAck", body: { userId: claims.userId, userName: claims.userName, gatewayId, serverTime: Date.now(), heartbeatMs: this.deps.heartbeatMs, ...positions } });
+      session.loggedIn = true;
+      this.deps.onLoggedIn(session);
     });
-    session.loggedIn = true;
-    this.deps.onLoggedIn(session);
-    await this.deps.delivery.recover(session, frame);
   }
 
   /** Stores and routes one message; the answer is the SendAck, or a GatewayError for an Error frame. */
@@ -71,35 +65,22 @@ export class ChatService {
     if (!CLIENT_MSG_ID.test(frame.clientMsgId)) throw new GatewayError(ErrorCode.BadRequest, "clientMsgId must be 1-64 characters of [A-Za-z0-9_:.-]");
     if (!frame.text.trim()) throw new GatewayError(ErrorCode.BadRequest, "text is empty");
     if (frame.text.length > MAX_TEXT_LENGTH) throw new GatewayError(ErrorCode.PayloadTooLarge, `text is longer than ${MAX_TEXT_LENGTH} characters`);
+    if (frame.to && frame.room) throw new GatewayError(ErrorCode.BadRequest, "a message goes to a user (to) or to a room (room), not both");
     if (frame.to) {
       if (!DECIMAL_ID.test(frame.to)) throw new GatewayError(ErrorCode.BadRequest, "to must be a userId");
       if (frame.to === user.userId) throw new GatewayError(ErrorCode.BadRequest, "cannot send a private message to yourself");
     }
-    // Stores and wakes the readers (the recipient's gateway, or every gateway) in one round trip.
-    const stored = await this.deps.messages.store({
-      clientMsgId: frame.clientMsgId, from: user.userId, fromName: user.userName, to: frame.to, text: frame.text,
-    });
-    if (!stored) throw new GatewayError(ErrorCode.UnknownRecipient, `no user ${frame.to}`);
-    const { message, duplicate } = stored;
-    if (!duplicate) this.deps.metrics.messagesIn.inc({ kind: message.to ? "private" : "group" });
-    return { clientMsgId: frame.clientMsgId, msgId: message.msgId, ts: message.ts };
-  }
-
-  /**
-   * Records a private message's receipt (offline delivery resumes after it) and relays it to the sender. Only
-   * a message stored in this user's inbox from `from` counts: anything else is dropped (logged, not answered).
-   */
-  async delivered(session: Session, frame: Delivered): Promise<void> {
-    const userId = session.user!.userId;
-    const valid = DECIMAL_ID.test(frame.from) && DECIMAL_ID.test(frame.msgId);
-    if (!valid || !(await this.deps.messages.acknowledge(userId, frame.msgId, frame.from))) {
-      this.deps.log.info({ remote: session.remote, userId, msgId: frame.msgId.slice(0, 24), from: frame.from.slice(0, 24) }, "receipt dropped: no such message to this user from that sender");
-      return;
+    if (frame.room && !ROOM_ID.test(frame.room)) throw new GatewayError(ErrorCode.BadRequest, "room must be a roomId");
+    // Stores and wakes the readers (the room's gateways, or the inboxes' gateways).
+    const target = frame.to ? { to: frame.to } : { room: frame.room };
+    const stored = await this.deps.messages.store({ clientMsgId: frame.clientMsgId, from: user.userId, fromName: user.userName, fromDevice: user.sessionId, text: frame.text, ...target });
+    if ("error" in stored) {
+      if (stored.error === "unknown_recipient") throw new GatewayError(ErrorCode.UnknownRecipient, `no user ${frame.to}`);
+      throw new GatewayError(ErrorCode.NotMember, `you are not a member of room ${frame.room}`);
     }
-    const receipt = { msgId: frame.msgId, by: userId, from: frame.from };
-    const local = this.deps.table.user(frame.from);
-    if (local) local.send({ kind: "delivered", body: receipt });
-    else await this.deps.bus.toUser(frame.from, { type: "delivered", to: frame.from, msgId: frame.msgId, by: receipt.by });
+    const { message, duplicate } = stored;
+    if (!duplicate) this.deps.metrics.messagesIn.inc({ kind: message.to ? "private" : message.room ? "room" : "group" });
+    return { clientMsgId: frame.clientMsgId, msgId: message.msgId, ts: message.ts };
   }
 
   private expire(session: Session): void {
@@ -109,14 +90,15 @@ export class ChatService {
     session.close(SessionClose.TokenExpired, "token expired: refresh it and log in again");
   }
 
-  /** Cleans up after a closed socket: the route and presence, unless a newer login took over. */
+  /** Cleans up after a closed socket: its delivery, and the user's sessions count here (presence). */
   async disconnect(session: Session): Promise<void> {
-    const wasCurrent = this.deps.table.remove(session);
-    this.deps.metrics.sessions.set(this.deps.table.userCount);
+    const { table, delivery, membership, presence, metrics } = this.deps;
+    const wasLoggedIn = table.remove(session);
+    delivery.leave(session);
+    metrics.sessions.set(table.sessionCount);
     const user = session.user;
-    if (!user || !wasCurrent || session.superseded) return;
-    if (await this.deps.sessions.release(user.userId, this.deps.gatewayId)) {
-      await this.deps.bus.toAll({ type: "presence", userId: user.userId, userName: user.userName, online: false });
-    }
+    if (!user || !wasLoggedIn) return;
+    if (table.sessionsOf(user.userId).size === 0) membership.forget(user.userId);
+    await presence.update(user.userId, user.userName);
   }
 }

@@ -119,19 +119,17 @@ describe("three users on two gateways", () => {
 });
 
 describe("login policies", () => {
-  it("replace: a second login closes the first session with 4409", async () => {
+  it("multi (the default): a second login of the same user leaves the first online, and both devices get messages", async () => {
     const first = await user("eve");
-    const name = first.session!.userName;
-    const errors: Array<{ code?: number }> = [];
-    first.onError((e) => errors.push(e as { code?: number }));
-    const second = await user("tmp"); // a separate client object
-    second.close();
     const again = new (first.constructor as typeof RecordingClient)(cluster.route.url);
     clients.push(again);
-    await again.logIn(name, "cim-test-pass-1");
-    await waitUntil(() => first.state === "closed", 10_000, "the first session to close");
-    expect(errors.some((e) => e.code === 4409)).toBe(true);
-    expect((await again.online()).filter((u) => u.userName === name)).toHaveLength(1);
+    await again.logIn(first.session!.userName, "cim-test-pass-1");
+    const other = await user("eve-friend");
+    await other.send({ to: first.session!.userId, text: "to both devices" });
+    await first.waitForText("to both devices");
+    await again.waitForText("to both devices");
+    expect(first.state).toBe("online");
+    expect((await again.online()).filter((u) => u.userId === first.session!.userId)).toHaveLength(1);
   });
 
   it("reject: a second login is refused with 409 while the first is online", async () => {

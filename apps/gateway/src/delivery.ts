@@ -1,95 +1,137 @@
-// Delivery from the streams: each session reads its inbox from its own cursor, and the gateway reads the
-// group stream once for all its sessions (GroupDelivery). Pub/sub only wakes these readers, so nothing is
-// skipped, repeated or reordered when a wake-up is lost or a client reconnects.
+// Delivery from the streams: the gateway reads each room once for its sessions in it (RoomDelivery), and each
+// session reads its inbox from its own position (InboxDelivery). Pub/sub only wakes these readers, so nothing
+// is skipped, repeated or reordered when a wake-up is lost or a client reconnects. Here: a login's starting
+// points, reported in LoginAck, and the receipts a device may have missed.
 import type { Logger } from "pino";
-import { compareIds, encodeFrame, ErrorCode } from "@cim/protocol";
-import type { MessageStore, StoredMessage } from "@cim/state";
-import { GroupDelivery } from "./group-delivery.js";
+import { DECIMAL_ID, ErrorCode, EVERYONE_ROOM, type Login, type LoginAck, type RoomCursor } from "@cim/protocol";
+import type { InboxStore, MessageStore, PeerReceipts, ReadStore, ReceiptStore } from "@cim/state";
+import { InboxDelivery } from "./inbox-delivery.js";
+import type { Membership } from "./membership.js";
 import type { GatewayMetrics } from "./metrics.js";
-import { Pump } from "./pump.js";
+import { RoomDelivery, type Subscriptions } from "./room-delivery.js";
+import type { RoomReader } from "./room-reader.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
 
-const BATCH = 500;
+export interface DeliveryDeps {
+  messages: MessageStore;
+  inboxes: InboxStore;
+  receipts: Pick<ReceiptStore, "recent">;
+  reads: Pick<ReadStore, "positions">;
+  table: SessionTable;
+  membership: Membership;
+  subscriptions: Subscriptions;
+  metrics: GatewayMetrics;
+  log: Logger;
+}
+
+/** Where a session's delivery starts in each stream, as LoginAck reports it. */
+export type Positions = Pick<LoginAck, "groupPosition" | "inboxPosition" | "rooms">;
+
+/** A cursor a client sent, or "" when it is none (a malformed one counts as none). */
+const cursor = (value: string) => (DECIMAL_ID.test(value) ? value : "");
 
 export class Delivery {
-  private readonly group: GroupDelivery;
-  private readonly inboxPumps = new WeakMap<Session, Pump>();
+  readonly rooms: RoomDelivery;
+  readonly inbox: InboxDelivery;
 
-  constructor(private readonly messages: MessageStore, private readonly table: SessionTable, private readonly metrics: GatewayMetrics, private readonly log: Logger) {
-    this.group = new GroupDelivery(messages, table, metrics, log);
+  constructor(private readonly deps: DeliveryDeps) {
+    this.rooms = new RoomDelivery({ messages: deps.messages, subscriptions: deps.subscriptions, metrics: deps.metrics, log: deps.log });
+    this.inbox = new InboxDelivery(deps.inboxes, deps.table, deps.metrics, deps.log);
   }
 
   async start(): Promise<void> {
-    await this.group.start();
+    await this.rooms.start();
   }
 
-  wakeGroup(): void {
-    this.group.wake();
-  }
-
-  /** A new group message from the bus (see GroupDelivery.offer). */
-  offerGroup(message: StoredMessage | undefined, prev: string | undefined): void {
-    this.group.offer(message, prev);
-  }
-
-  wakeInbox(session: Session): void {
-    if (session.inboxReady) this.inboxPump(session).wake();
-  }
-
-  /** A new private message from the bus: sent at once when it follows the session's cursor, else read. */
-  offerInbox(session: Session, message: StoredMessage | undefined, prev: string | undefined): void {
-    if (!session.inboxReady) return;
-    const pump = this.inboxPump(session);
-    if (message && prev === session.inboxCursor && !pump.busy) this.sendInbox(session, message);
-    else pump.wake();
-  }
-
-  private inboxPump(session: Session): Pump {
-    let pump = this.inboxPumps.get(session);
-    if (!pump) {
-      pump = new Pump(() => this.drainInbox(session), (error) => this.log.error({ err: error, userId: session.user?.userId }, "inbox delivery failed; retried on the next wake-up"));
-      this.inboxPumps.set(session, pump);
-    }
-    return pump;
-  }
-
-  /** Wakes every reader: after the bus reconnects, wake-ups may have been lost. */
+  /** Wakes every reader: after the bus reconnects, wake-ups may have been lost. Closes unneeded room readers. */
   wakeAll(): void {
-    this.wakeGroup();
-    for (const session of this.table.users()) this.wakeInbox(session);
+    this.rooms.wakeAll();
+    this.inbox.wakeAll();
   }
 
-  /** Sets a new session's cursors from what its client has seen, then sends what came after. */
-  async recover(session: Session, seen: { groupAfter: string; inboxAfter: string }): Promise<void> {
-    // Without a point to resume from, the session takes group messages from now on. This must happen
-    // before the first await: a group message fanned out meanwhile would skip a still-recovering session.
-    if (!seen.groupAfter) this.group.join(session);
+  /**
+   * Starts a logged-in session's delivery: in each room (`everyone` = the group) and its inbox, after what its
+   * client has seen, or from now (rooms) / from what the user acknowledged (inbox) where it names nothing.
+   * `acknowledge` sends LoginAck with those positions, in the same step that fixes them; then come notices,
+   * the receipts of the user's peers, and the replay of what the client missed.
+   */
+  async login(session: Session, seen: Login, acknowledge: (positions: Positions) => void): Promise<void> {
+    const { membership, receipts, reads, log } = this.deps;
     const userId = session.user!.userId;
-    const inboxAfter = seen.inboxAfter || (await this.messages.inboxCursor(userId));
-    if (compareIds(inboxAfter, "0") > 0 && (await this.messages.trimmedAfter({ inboxOf: userId }, inboxAfter))) {
-      session.send({ kind: "error", body: { code: ErrorCode.HistoryTrimmed, message: "private messages were trimmed past your last one: load history", clientMsgId: "" } });
+    const named = new Map(seen.rooms.map((c) => [c.room, cursor(c.after)]));
+    named.set(EVERYONE_ROOM, cursor(seen.groupAfter));
+    const rooms = await membership.load(userId);
+    const [, inbox, peers, ownReads] = await Promise.all([
+      Promise.all([EVERYONE_ROOM, ...rooms].map((room) => this.rooms.reader(room))),
+      this.inboxStart(userId, cursor(seen.inboxAfter)),
+      receipts.recent(userId),
+      reads.positions(userId),
+    ]);
+    if (!session.isOpen) return;
+
+    // One synchronous step: each room's position is fixed together with the session's start there.
+    let groupPosition = "";
+    const positions: RoomCursor[] = [];
+    const replays: RoomReader[] = [];
+    const late: string[] = [];
+    for (const room of [EVERYONE_ROOM, ...membership.roomsOf(userId)]) {
+      const reader = this.rooms.started(room);
+      if (!reader) {
+        late.push(room); // joined during the login: served from now, once its reader runs
+        continue;
+      }
+      const after = named.get(room);
+      if (after) {
+        reader.attach(session, after);
+        replays.push(reader);
+      }
+      const position = after || reader.join(session);
+      this.rooms.note(session, room);
+      if (room === EVERYONE_ROOM) groupPosition = position;
+      else positions.push({ room, after: position });
     }
-    session.inboxCursor = inboxAfter;
-    session.inboxReady = true;
-    this.wakeInbox(session);
-    // The replay hands the session over to the live fan-out itself, in the step that finds it caught up.
-    if (seen.groupAfter) await this.group.replay(session, seen.groupAfter);
+    acknowledge({ groupPosition, inboxPosition: inbox.reported, rooms: positions });
+
+    if (inbox.trimmed) session.send({ kind: "error", body: { code: ErrorCode.HistoryTrimmed, message: "private messages were trimmed past your last one: load history", clientMsgId: "" } });
+    this.sendReceipts(session, peers, ownReads);
+    this.inbox.start(session, inbox.position);
+    for (const room of late) {
+      this.rooms.joinLive(session, room, () => membership.isMember(userId, room)).catch((error: unknown) => log.error({ err: error, userId, room }, "starting a room's delivery failed"));
+    }
+    await Promise.all(replays.map((reader) => reader.replay(session)));
   }
 
-  private async drainInbox(session: Session): Promise<void> {
-    const userId = session.user?.userId;
-    while (userId && session.isOpen) {
-      const batch = await this.messages.readInbox(userId, session.inboxCursor, BATCH);
-      for (const message of batch) if (!this.sendInbox(session, message)) return;
-      if (batch.length < BATCH) return;
-    }
+  /** The session closed. */
+  leave(session: Session): void {
+    this.rooms.leaveAll(session);
+    this.inbox.stop(session);
   }
 
-  private sendInbox(session: Session, message: StoredMessage): boolean {
-    if (!session.sendBytes(encodeFrame({ kind: "message", body: message }))) return false;
-    session.inboxCursor = message.msgId;
-    this.metrics.framesOut.inc({ kind: "private" });
-    return true;
+  /**
+   * Where the inbox starts: after the entry holding the client's last private msgId, or after what the user's
+   * devices acknowledged. `reported` is that point as a msgId, for LoginAck.
+   */
+  private async inboxStart(userId: string, inboxAfter: string): Promise<{ position: string; reported: string; trimmed: boolean }> {
+    const { inboxes } = this.deps;
+    const position = inboxAfter ? await inboxes.positionOf(userId, inboxAfter) : await inboxes.acknowledged(userId);
+    const [reported, trimmed] = await Promise.all([
+      inboxAfter || inboxes.msgIdAt(userId, position),
+      position !== "0" && inboxes.trimmedAfter(userId, position),
+    ]);
+    return { position, reported, trimmed };
+  }
+
+  /**
+   * What the user's private peers confirmed (Delivered, Read "seen") and the user's own read positions: a receipt
+   * lost on the way (a gateway killed, a socket cut) is not lost, the next login tells it again.
+   */
+  private sendReceipts(session: Session, peers: PeerReceipts[], ownReads: Record<string, string>): void {
+    const me = session.user!.userId;
+    for (const { peer, delivered, read } of peers) {
+      if (delivered) session.send({ kind: "delivered", body: { msgId: delivered, by: peer, from: me } });
+      if (read) session.send({ kind: "read", body: { conversation: peer, msgId: read, by: peer } });
+    }
+    for (const [conversation, msgId] of Object.entries(ownReads)) session.send({ kind: "read", body: { conversation, msgId, by: me } });
   }
 }

@@ -5,6 +5,7 @@ import WebSocket from "ws";
 import { Redis } from "ioredis";
 import { RouteApi } from "@cim/client";
 import { encodeFrame } from "@cim/protocol";
+import { user as userKeys } from "@cim/state";
 import { newUser, startCluster, TEST_ADMIN_TOKEN, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
 
 let cluster: Cluster;
@@ -48,7 +49,8 @@ describe("a gateway killed with SIGKILL", () => {
     const ghost = new WebSocket(ghostLogin.gateway.wsUrl);
     await new Promise((resolve) => ghost.once("open", resolve));
     ghost.send(encodeFrame({ kind: "login", body: { token: ghostLogin.token } }));
-    await waitUntil(async () => (await redis.get(`cim-route:${ghostId}`)) === "gw-a", 5_000, "the ghost's route");
+    const gatewaysOf = async (userId: string) => Object.keys(await redis.hgetall(userKeys.gateways(userId)));
+    await waitUntil(async () => (await gatewaysOf(ghostId)).join() === "gw-a", 5_000, "the ghost's session to be counted");
     ghost.on("error", () => undefined);
 
     const killedAt = Date.now();
@@ -65,7 +67,7 @@ describe("a gateway killed with SIGKILL", () => {
     await waitUntil(async () => !(await liveGateways()).includes("gw-a"), 30_000, "ZooKeeper to drop gw-a");
     for (let i = 0; i < 4; i++) expect((await api.login(users[i]!.session!.userName, "cim-test-pass-1")).gateway.id).toBe("gw-b");
 
-    await waitUntil(async () => (await redis.get(`cim-route:${ghostId}`)) === null, 30_000, "the ghost's route to be removed");
+    await waitUntil(async () => (await gatewaysOf(ghostId)).length === 0, 30_000, "the ghost's session to be released");
     const online = (await stayer.online()).map((u) => u.userId);
     expect(online).not.toContain(ghostId);
     expect(Date.now() - killedAt).toBeLessThan(30_000);
@@ -97,12 +99,13 @@ describe("a gateway killed with SIGKILL", () => {
     const closed = new Promise<number>((resolve) => raw.on("close", (code) => resolve(code)));
     await new Promise((resolve) => raw.once("open", resolve));
     raw.send(encodeFrame({ kind: "login", body: { token: rawLogin.token } }));
-    await waitUntil(async () => (await redis.get(`cim-route:${rawId}`)) === leavingId, 5_000, "the raw session's route");
+    const gatewaysOf = async (userId: string) => Object.keys(await redis.hgetall(userKeys.gateways(userId)));
+    await waitUntil(async () => (await gatewaysOf(rawId)).join() === leavingId, 5_000, "the raw session to be counted");
 
     await leaving.stop("SIGTERM");
     expect(await closed).toBe(1001);
     expect(await liveGateways()).not.toContain(leavingId);
-    expect(await redis.get(`cim-route:${rawId}`)).toBeNull();
+    expect(await gatewaysOf(rawId)).toEqual([]);
     await waitUntil(() => mover.state === "online" && mover.gateway!.id !== leavingId, 15_000, "the SDK user to move");
     await other.send({ to: mover.session!.userId, text: "after graceful stop" });
     await mover.waitForText("after graceful stop");

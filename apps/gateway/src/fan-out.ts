@@ -1,10 +1,11 @@
-// Acts on bus messages: wakes stream readers, pushes presence (batched) and receipts, kicks.
+// Acts on bus messages: wakes stream readers, pushes presence (batched), receipts and membership events, kicks.
 import type { Logger } from "pino";
 import { SessionClose } from "@cim/protocol";
 import type { ClusterMessage } from "@cim/state";
 import type { Delivery } from "./delivery.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { PresenceFanOut } from "./presence-fan-out.js";
+import type { RoomEvents } from "./room-events.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
 
@@ -13,6 +14,7 @@ type Kick = Extract<ClusterMessage, { type: "kick" }>;
 export interface FanOutDeps {
   table: SessionTable;
   delivery: Delivery;
+  roomEvents: RoomEvents;
   metrics: GatewayMetrics;
   log: Logger;
   /** True when a login (token session id) was logged out. */
@@ -27,21 +29,26 @@ export class FanOut {
   }
 
   handle(message: ClusterMessage): void {
-    const { table, delivery } = this.deps;
+    const { delivery } = this.deps;
     switch (message.type) {
-      case "inbox": {
-        const session = table.user(message.userId);
-        if (session) delivery.offerInbox(session, message.message, message.prev);
+      case "inbox":
+        delivery.inbox.offer(message.userId, message);
         return;
-      }
-      case "group":
-        delivery.offerGroup(message.message, message.prev);
+      case "roomMessage":
+        delivery.rooms.offer(message.room, message.message, message.prev, message.dev);
         return;
       case "presence":
         this.presence.offer({ userId: message.userId, userName: message.userName, online: message.online });
         return;
       case "delivered":
-        table.user(message.to)?.send({ kind: "delivered", body: { msgId: message.msgId, by: message.by, from: message.to } });
+        // A session still logging in is told at the end of its login (Delivery.login), from Redis.
+        for (const session of this.loggedIn(message.to)) session.send({ kind: "delivered", body: { msgId: message.msgId, by: message.by, from: message.to } });
+        return;
+      case "read":
+        for (const session of this.loggedIn(message.to)) session.send({ kind: "read", body: { conversation: message.conversation, msgId: message.msgId, by: message.by } });
+        return;
+      case "room":
+        this.deps.roomEvents.handle(message);
         return;
       case "kick":
         this.kick(message);
@@ -52,20 +59,21 @@ export class FanOut {
     }
   }
 
+  private loggedIn(userId: string): Session[] {
+    return [...this.deps.table.sessionsOf(userId)].filter((session) => session.loggedIn);
+  }
+
   private kick(message: Kick): void {
-    const logins = [...this.deps.table.loginsOf(message.userId)];
+    const logins = [...this.deps.table.sessionsOf(message.userId)];
     if (message.sessionId) {
       const closed = logins.filter((session) => session.user?.sessionId === message.sessionId && this.revoke(session));
       if (closed.length === 0) this.deps.log.info({ userId: message.userId }, "logout kick: no socket of that login here");
       return;
     }
-    if (message.keepConnection) {
-      // A newer login of the user on another gateway.
-      const session = this.deps.table.user(message.userId);
-      if (session && session.connectionId !== message.keepConnection) {
-        session.superseded = true;
-        session.close(SessionClose.Replaced, "replaced by a newer login");
-      }
+    if (message.keepSession || message.keepConnection) {
+      // A newer login of the user took over (policy replace): every other login's sockets close.
+      const others = logins.filter((session) => message.keepSession ? session.user?.sessionId !== message.keepSession : session.connectionId !== message.keepConnection);
+      for (const session of others) session.close(SessionClose.Replaced, "replaced by a newer login");
       return;
     }
     // A logout that names no login: only the user's revoked logins end, not a newer one of the same user.

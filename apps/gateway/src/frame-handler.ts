@@ -4,13 +4,14 @@ import { CLIENT_FRAME_KINDS, decodeFrame, ErrorCode, FrameDecodeError, LoginClos
 import type { ChatService } from "./chat-service.js";
 import { GatewayError } from "./errors.js";
 import type { GatewayMetrics } from "./metrics.js";
+import type { ReceiptService } from "./receipt-service.js";
 import type { Session } from "./session.js";
 
 /** WebSocket's own code for "the server failed": the client retries. */
 const INTERNAL_ERROR_CLOSE = 1011;
 
 export class FrameHandler {
-  constructor(private readonly chat: ChatService, private readonly metrics: GatewayMetrics, private readonly log: Logger) {}
+  constructor(private readonly chat: ChatService, private readonly receipts: ReceiptService, private readonly metrics: GatewayMetrics, private readonly log: Logger) {}
 
   /**
    * Handles one binary message. Before login, frames wait for each other. Once logged in, each frame is
@@ -76,7 +77,9 @@ export class FrameHandler {
         return session.send({ kind: "sendAck", body: ack });
       }
       case "delivered":
-        return this.chat.delivered(session, frame.body);
+        return this.receipts.delivered(session, frame.body);
+      case "read":
+        return this.receipts.read(session, frame.body);
       case "login":
         throw new GatewayError(ErrorCode.BadRequest, "already logged in", SessionClose.Malformed);
     }

@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import { LoginClose, SessionClose } from "@cim/protocol";
 import { GatewayRegistration, type ZkSession } from "@cim/discovery";
-import { BusPublisher, channels, MessageStore, parseClusterMessage, SessionStore, type Redis } from "@cim/state";
+import { BusPublisher, channels, InboxStore, MessageStore, parseClusterMessage, ReadStore, ReceiptStore, RoomStore, SessionStore, type Redis } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { Admission, clientAddress } from "./admission.js";
 import { ChatService } from "./chat-service.js";
@@ -16,7 +16,11 @@ import { Delivery } from "./delivery.js";
 import { FanOut } from "./fan-out.js";
 import { FrameHandler } from "./frame-handler.js";
 import { createHttpHandler } from "./http-endpoints.js";
+import { Membership } from "./membership.js";
 import { createMetrics } from "./metrics.js";
+import { PresenceKeeper } from "./presence-keeper.js";
+import { ReceiptService } from "./receipt-service.js";
+import { RoomEvents } from "./room-events.js";
 import { Session } from "./session.js";
 import { SessionTable } from "./session-table.js";
 
@@ -34,13 +38,14 @@ export interface Gateway {
   server: Server;
   /** Subscribes, listens, registers; resolves with the bound port. */
   start: () => Promise<number>;
-  /** Deregisters, closes every socket with 1001, clears their routes. */
+  /** Deregisters, closes every socket with 1001, clears their sessions in Redis. */
   stop: () => Promise<void>;
 }
 
 /** Gateways only verify tokens; the signer's lifetime is unused here. */
 const TOKEN_TTL_UNUSED_S = 1;
-const GROUP_POLL_MS = 2_000;
+/** A safety net for a lost room wake-up (one cheap XRANGE per room read here), and when empty readers close. */
+const ROOM_POLL_MS = 2_000;
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const { config, log, redis, subscriber, zk } = deps;
@@ -49,8 +54,17 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const table = new SessionTable();
   const sessions = new SessionStore(redis);
   const bus = new BusPublisher(redis, sessions);
-  const messages = new MessageStore(redis, { maxLenPerStream: config.CIM_STREAM_MAXLEN, maxAgeSeconds: config.CIM_STREAM_MAX_AGE_SECONDS });
-  const delivery = new Delivery(messages, table, metrics, log);
+  const retention = { maxLenPerStream: config.CIM_STREAM_MAXLEN, maxAgeSeconds: config.CIM_STREAM_MAX_AGE_SECONDS };
+  const messages = new MessageStore(redis, retention);
+  const inboxes = new InboxStore(redis, retention);
+  const reads = new ReadStore(redis);
+  const receipts = new ReceiptStore(redis);
+  const rooms = new RoomStore(redis);
+  const membership = new Membership((userId) => rooms.roomsOf(userId));
+  const subscriptions = { subscribe: (channel: string) => subscriber.subscribe(channel), unsubscribe: (channel: string) => subscriber.unsubscribe(channel) };
+  const delivery = new Delivery({ messages, inboxes, receipts, reads, table, membership, subscriptions, metrics, log });
+  const presence = new PresenceKeeper({ gatewayId, sessions, bus, table, log });
+  const roomEvents = new RoomEvents({ table, membership, delivery, metrics, log });
   const admission = new Admission({
     maxPendingPerClient: config.CIM_MAX_PENDING_PER_IP, connectRatePerSec: config.CIM_CONNECT_RATE_PER_IP,
     connectBurst: config.CIM_CONNECT_BURST_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT,
@@ -58,19 +72,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const chat = new ChatService({
     gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, maxSessionsPerUser: config.CIM_MAX_SESSIONS_PER_USER,
     onLoggedIn: (session) => admission.settled(session), tokens: new TokenSigner(config.CIM_TOKEN_SECRET, TOKEN_TTL_UNUSED_S),
-    sessions, messages, bus, table, delivery, metrics, log,
+    sessions, messages, presence, membership, table, delivery, metrics, log,
   });
-  const frames = new FrameHandler(chat, metrics, log);
-  const fanOut = new FanOut({ table, delivery, metrics, log, isRevoked: (sessionId) => sessions.isRevoked(sessionId) });
+  const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, bus, log });
+  const frames = new FrameHandler(chat, receiptService, metrics, log);
+  const fanOut = new FanOut({ table, delivery, roomEvents, metrics, log, isRevoked: (sessionId) => sessions.isRevoked(sessionId) });
   const instance = randomUUID();
   let registration: GatewayRegistration | null = null;
   let sweepTimer: NodeJS.Timeout | undefined;
-  let groupTimer: NodeJS.Timeout | undefined;
+  let roomTimer: NodeJS.Timeout | undefined;
   let stopping = false;
 
   const server = createServer(createHttpHandler(metrics, {
     healthy: () => redis.status === "ready" && subscriber.status === "ready" && zk.state === "connected" && !stopping,
-    health: () => ({ gatewayId, redis: redis.status, subscriber: subscriber.status, zookeeper: zk.state, node: registration?.nodePath ?? "", connections: table.socketCount, sessions: table.userCount }),
+    health: () => ({ gatewayId, redis: redis.status, subscriber: subscriber.status, zookeeper: zk.state, node: registration?.nodePath ?? "", connections: table.socketCount, sessions: table.sessionCount, users: table.userCount }),
   }, { metricsToken: config.CIM_METRICS_TOKEN, log }));
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.CIM_MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const allowedOrigins = new Set(config.CIM_ALLOWED_ORIGINS);
@@ -137,19 +152,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
   }
 
-  async function reclaimRoutes(): Promise<void> {
-    let reclaimed = 0;
-    for (const session of table.users()) {
-      const user = session.user!;
-      const { cameOnline } = await sessions.claim(user.userId, gatewayId);
-      if (cameOnline) {
-        reclaimed++;
-        await bus.toAll({ type: "presence", userId: user.userId, userName: user.userName, online: true });
-      }
-    }
-    log.info({ sessions: table.userCount, reclaimed }, "routes re-claimed after re-registration");
-  }
-
   async function start(): Promise<number> {
     subscriber.on("message", (channel: string, payload: string) => {
       const message = parseClusterMessage(payload);
@@ -173,8 +175,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     subscriber.on("ready", () => {
       log.info("bus resubscribed: catching up from the streams");
       delivery.wakeAll();
+      roomEvents.refreshAll().catch((error: unknown) => log.error({ err: error }, "re-reading memberships after the bus came back failed"));
     });
-    // A previous incarnation killed without cleanup may have left routes pointing here.
+    // A previous incarnation killed without cleanup may have left sessions counted here.
     for (const userId of await sessions.releaseGateway(gatewayId)) {
       await bus.toAll({ type: "presence", userId, userName: "", online: false });
     }
@@ -188,22 +191,21 @@ export function createGateway(deps: GatewayDeps): Gateway {
       onRegistered: (node) => {
         log.info({ node, wsUrl }, "registered in ZooKeeper");
         // Re-registered after a session expiry: route may have released our users meanwhile.
-        if (registrations++ > 0) reclaimRoutes().catch((error: unknown) => log.error({ err: error }, "re-claiming routes failed"));
+        if (registrations++ > 0) presence.reclaimAll().catch((error: unknown) => log.error({ err: error }, "re-claiming sessions failed"));
       },
       onError: (error) => log.warn({ err: error.message }, "ZooKeeper registration failed, retrying"),
     });
     await registration.start();
     const sweepMs = Math.max(50, Math.min(5_000, Math.floor(config.CIM_IDLE_TIMEOUT_MS / 3)));
     sweepTimer = setInterval(sweep, sweepMs);
-    // A safety net for a lost group wake-up (one cheap XRANGE per gateway).
-    groupTimer = setInterval(() => delivery.wakeGroup(), GROUP_POLL_MS);
+    roomTimer = setInterval(() => delivery.rooms.wakeAll(), ROOM_POLL_MS);
     return port;
   }
 
   async function stop(): Promise<void> {
     stopping = true;
     clearInterval(sweepTimer);
-    clearInterval(groupTimer);
+    clearInterval(roomTimer);
     await registration?.stop();
     const open = [...table.all()];
     for (const session of open) session.close(SessionClose.GoingAway, "gateway shutting down");

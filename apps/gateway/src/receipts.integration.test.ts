@@ -2,7 +2,7 @@
 // they move the author's inbox cursor only to messages its inbox holds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { keys } from "@cim/state";
+import { user } from "@cim/state";
 import { newUser, RecordingClient, startCluster, waitUntil, type Cluster } from "@cim/devstack";
 import type { Delivered } from "@cim/protocol";
 import { rawUser, TEST_PASSWORD, type RawUser } from "./test-support.js";
@@ -63,7 +63,7 @@ describe("delivery receipts", () => {
     const before = dropped();
     for (const msgId of ["99999999999999999", "99999999999999999999", "1"]) bob.send({ kind: "delivered", body: { msgId, from: ann.session!.userId } });
     await waitUntil(() => dropped() === before + 3, 20_000, "three forged receipts to be dropped");
-    expect(await redis.get(keys.inboxCursor(bob.userId))).toBeNull();
+    expect(await redis.get(user.acked(bob.userId))).toBeNull();
 
     bob.ws.close();
     await waitUntil(async () => !(await ann.online()).some((u) => u.userId === bob.userId), 20_000, "bob to be offline");

@@ -59,6 +59,10 @@ describe("Redis keys", () => {
       fetch(`${cluster.route.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
     await post("/api/login", { userName: ann.session!.userName, password: "wrong-password-1" });
     await post("/api/messages", { text: "by http" }, bob.session!.token);
+    const room = await ann.api.createRoom(ann.session!.token, { name: "keys", visibility: "public" });
+    await ann.api.invite(ann.session!.token, room.roomId, bob.session!.userId);
+    await ann.api.sendMessage(ann.session!.token, { room: room.roomId, text: "to the room" });
+    await bob.waitForText("to the room");
     await fetch(`${cluster.route.url}/api/admin/stats`, { headers: { authorization: "Bearer wrong-admin-token-000000" } });
     await fetch(`${cluster.route.url}/api/admin/stats`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
     await bob.logout();

@@ -1,5 +1,6 @@
-// A logged-in session lasts as long as its token and its login: it is closed when the token expires (4440)
-// and when its login is revoked by a logout (4401), and a logout closes only the sockets of that login.
+// A logged-in session lasts as long as its token and its login: it is closed when the token expires (4440),
+// when its login is revoked by a logout (4401) and when a newer login replaces it (4409, policy replace); each
+// closes only the sockets of that login.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { RouteApi } from "@cim/client";
@@ -92,5 +93,21 @@ describe("revoked logins", () => {
 
     await publish({ type: "kick", userId: login.userId, keepConnection: "", sessionId });
     expect((await closeOf(socket, 10_000, "a close for the revoked login")).code).toBe(SessionClose.Revoked);
+  });
+});
+
+describe("replaced logins", () => {
+  it("a kick keeping one login (policy replace) closes the user's other logins with 4409 and leaves that one's sockets", async () => {
+    const first = await registerUser(cluster.route.url, "replaced");
+    const newer = await new RouteApi(cluster.route.url).login(first.userName, TEST_PASSWORD);
+    const old = await loggedIn(first.token);
+    const kept = [await loggedIn(newer.token), await loggedIn(newer.token)];
+    const { sessionId } = await new TokenSigner(TEST_TOKEN_SECRET, 60).verify(newer.token);
+    await publish({ type: "kick", userId: first.userId, keepConnection: "", keepSession: sessionId });
+    expect((await closeOf(old, 10_000, "a close for the replaced login")).code).toBe(SessionClose.Replaced);
+    for (const [i, socket] of kept.entries()) {
+      socket.send({ kind: "ping", body: { ts: i } });
+      await socket.waitFor("pong", (p) => p.ts === i);
+    }
   });
 });

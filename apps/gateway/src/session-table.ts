@@ -1,54 +1,49 @@
-// The sessions of this gateway: every socket, the current login of each user, and all its logged-in sockets.
+// The sessions of this gateway: every socket, and each user's logged-in sockets (its devices here).
 import type { Session } from "./session.js";
 
 const NONE: ReadonlySet<Session> = new Set();
 
 export class SessionTable {
   private readonly sockets = new Set<Session>();
-  private readonly byUser = new Map<string, Session>();
-  /** Every logged-in socket of a user: the current one and replaced ones until they are closed. */
-  private readonly logins = new Map<string, Set<Session>>();
+  private readonly byUser = new Map<string, Set<Session>>();
+  private loggedIn = 0;
 
   add(session: Session): void {
     this.sockets.add(session);
   }
 
-  /** Makes `session` the user's current one; returns the one it replaces, if any. */
-  bind(userId: string, session: Session): Session | undefined {
-    let logins = this.logins.get(userId);
-    if (!logins) this.logins.set(userId, (logins = new Set()));
-    logins.add(session);
-    const previous = this.byUser.get(userId);
-    this.byUser.set(userId, session);
-    return previous === session ? undefined : previous;
+  /** Adds a logged-in session to its user's sessions. */
+  bind(userId: string, session: Session): void {
+    let sessions = this.byUser.get(userId);
+    if (!sessions) this.byUser.set(userId, (sessions = new Set()));
+    if (!sessions.has(session)) this.loggedIn++;
+    sessions.add(session);
   }
 
-  /** Forgets a closed session; true when it was its user's current one. */
+  /** Forgets a closed session; true when it was logged in. */
   remove(session: Session): boolean {
     this.sockets.delete(session);
     const userId = session.user?.userId;
-    if (!userId) return false;
-    const logins = this.logins.get(userId);
-    if (logins?.delete(session) && logins.size === 0) this.logins.delete(userId);
-    if (this.byUser.get(userId) === session) {
-      this.byUser.delete(userId);
-      return true;
-    }
-    return false;
+    const sessions = userId === undefined ? undefined : this.byUser.get(userId);
+    if (!sessions?.delete(session)) return false;
+    this.loggedIn--;
+    if (sessions.size === 0) this.byUser.delete(userId!);
+    return true;
   }
 
-  user(userId: string): Session | undefined {
-    return this.byUser.get(userId);
+  /** The user's logged-in sockets here (its devices, and sockets closing but not closed yet). */
+  sessionsOf(userId: string): ReadonlySet<Session> {
+    return this.byUser.get(userId) ?? NONE;
   }
 
-  /** The user's logged-in sockets here, replaced ones included until they are closed. */
-  loginsOf(userId: string): ReadonlySet<Session> {
-    return this.logins.get(userId) ?? NONE;
+  /** Every logged-in session. */
+  *users(): IterableIterator<Session> {
+    for (const sessions of this.byUser.values()) yield* sessions;
   }
 
-  /** Logged-in sessions. */
-  users(): IterableIterator<Session> {
-    return this.byUser.values();
+  /** The ids of the users with a logged-in session here. */
+  userIds(): IterableIterator<string> {
+    return this.byUser.keys();
   }
 
   all(): IterableIterator<Session> {
@@ -59,6 +54,12 @@ export class SessionTable {
     return this.sockets.size;
   }
 
+  /** Logged-in sessions. */
+  get sessionCount(): number {
+    return this.loggedIn;
+  }
+
+  /** Users with at least one logged-in session. */
   get userCount(): number {
     return this.byUser.size;
   }

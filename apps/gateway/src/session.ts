@@ -1,4 +1,5 @@
-// One client socket: its login state, liveness, rate limit and a bounded outgoing buffer.
+// One client socket: its login state, liveness, rate limit and a bounded outgoing buffer. Delivery keeps its
+// cursors in its own structures (RoomReader, InboxDelivery), not here.
 import { randomUUID } from "node:crypto";
 import type { WebSocket } from "ws";
 import { encodeFrame, SessionClose, type Frame } from "@cim/protocol";
@@ -31,14 +32,6 @@ export class Session {
   /** Set once LoginAck is sent: from then on frames are started as they arrive (FrameHandler). */
   loggedIn = false;
   lastSeen = Date.now();
-  /** Set when a newer login took over: closing this one must not touch the user's route. */
-  superseded = false;
-  /** The last group msgId sent to this session; the group pump skips it while `recovering`. */
-  groupCursor = "0";
-  recovering = true;
-  /** The last private msgId sent to this session; its inbox is read only once `inboxReady`. */
-  inboxCursor = "0";
-  inboxReady = false;
   /** Every frame after login takes a token from it, Pings included. */
   readonly limiter: FrameLimiter;
   /** Frames of one session are handled one after another, so its messages keep their order. */

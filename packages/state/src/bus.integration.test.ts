@@ -9,34 +9,38 @@ import { useRedis } from "./test-harness.js";
 const h = useRedis();
 
 describe("BusPublisher", () => {
-  it("sends to the gateway routed for a user, to all gateways, and reports an offline user", async () => {
+  it("sends to every gateway holding a session of a user, to all gateways, and reports an offline user", async () => {
     const sessions = new SessionStore(h.redis);
     const bus = new BusPublisher(h.redis, sessions);
     const heard: Array<{ channel: string; message: ClusterMessage | null }> = [];
     const sub = h.connect("subscriber");
     sub.on("message", (channel: string, payload: string) => heard.push({ channel, message: parseClusterMessage(payload) }));
-    await sub.subscribe(channels.gateway("gw-a"), channels.gateway("gw-b"), channels.all);
+    await sub.subscribe(channels.gateway("gw-a"), channels.gateway("gw-b"), channels.gateway("gw-c"), channels.all);
 
     await sessions.claim("5", "gw-b");
+    await sessions.claim("5", "gw-c", 2);
     const kick: ClusterMessage = { type: "kick", userId: "5", keepConnection: "c-1" };
     expect(await bus.toUser("5", kick)).toBe(true);
     expect(await bus.toUser("6", kick)).toBe(false);
     const presence: ClusterMessage = { type: "presence", userId: "5", userName: "five", online: true };
     await bus.toAll(presence);
-    await bus.toGateway("gw-a", { type: "group" });
+    await bus.toGateway("gw-a", { type: "roomMessage", room: "everyone" });
 
-    await waitUntil(() => heard.length >= 3, 5_000, "three bus messages");
-    expect(heard).toEqual([
+    await waitUntil(() => heard.length >= 4, 5_000, "four bus messages");
+    expect(heard.slice(0, 2).sort((a, b) => a.channel.localeCompare(b.channel))).toEqual([
       { channel: channels.gateway("gw-b"), message: kick },
+      { channel: channels.gateway("gw-c"), message: kick },
+    ]);
+    expect(heard.slice(2)).toEqual([
       { channel: channels.all, message: presence },
-      { channel: channels.gateway("gw-a"), message: { type: "group" } },
+      { channel: channels.gateway("gw-a"), message: { type: "roomMessage", room: "everyone" } },
     ]);
   });
 });
 
 describe("parseClusterMessage", () => {
   it("accepts tagged objects and refuses anything else", () => {
-    expect(parseClusterMessage('{"type":"group"}')).toEqual({ type: "group" });
+    expect(parseClusterMessage('{"type":"presence"}')).toEqual({ type: "presence" });
     for (const bad of ["", "not json", "null", "42", '"group"', "[]", '{"kind":"group"}', '{"type":7}'])
       expect(parseClusterMessage(bad)).toBeNull();
   });

@@ -1,7 +1,7 @@
 // The gateway bus over Redis pub/sub: messages between gateways (and from route), as a tagged union.
 import type { Redis } from "ioredis";
 import { channels } from "./keys.js";
-import type { StoredMessage } from "./messages.js";
+import type { StoredMessage } from "./records.js";
 import type { SessionStore } from "./sessions.js";
 
 /**
@@ -9,31 +9,43 @@ import type { SessionStore } from "./sessions.js";
  * the gateway reads the streams (the truth) from where each reader is.
  */
 export type ClusterMessage =
-  /** New private messages for `userId`; `message` is the newest, `prev` the inbox entry before it. */
-  | { type: "inbox"; userId: string; message?: StoredMessage; prev?: string }
-  /** New group messages; `message` is the newest, `prev` the group entry before it. */
-  | { type: "group"; message?: StoredMessage; prev?: string }
+  /**
+   * New private messages in `userId`'s inbox: `message` is the newest, at inbox position `entry`, sent from
+   * device `dev`; `prev` is the inbox position before it ("" when unknown: read the inbox).
+   */
+  | { type: "inbox"; userId: string; message?: StoredMessage; entry?: string; prev?: string; dev?: string }
+  /**
+   * New messages of a room (`everyone` on cim-bus:all, others on cim-bus:room:<roomId>): `message` is the newest,
+   * sent from device `dev`; `prev` is the msgId before it in the room ("" when unknown: read the stream).
+   */
+  | { type: "roomMessage"; room: string; message?: StoredMessage; prev?: string; dev?: string }
   | { type: "presence"; userId: string; userName: string; online: boolean }
+  /** For the devices of `to`: user `by` received `to`'s private message `msgId` (and those before it). */
   | { type: "delivered"; to: string; msgId: string; by: string }
+  /**
+   * For the devices of `to`: user `by` read `conversation` (named as `to` sees it) up to `msgId`; `by` is `to`
+   * itself when another of its devices moved its own read position.
+   */
+  | { type: "read"; to: string; conversation: string; msgId: string; by: string }
   /** Route changed a room's membership (in the room's and the user's keys): `userId` joined, left or was invited. */
   | { type: "room"; room: string; name: string; userId: string; userName: string; kind: "joined" | "left" | "invited" }
   /**
-   * With `sessionId`: that login was revoked (logout); close its sockets. Without: close the user's session
-   * there unless it is connection `keepConnection`; "" (a logout naming no login) closes only logins that
-   * are revoked in Redis.
+   * With `sessionId`: that login was revoked (logout); close its sockets. With `keepSession` (policy replace): a
+   * newer login took over; close the user's sockets of every other login. With `keepConnection`: close the
+   * user's sockets there but that connection. With none ("" `keepConnection`): close only the user's logins
+   * that are revoked in Redis.
    */
-  | { type: "kick"; userId: string; keepConnection: string; sessionId?: string };
+  | { type: "kick"; userId: string; keepConnection: string; sessionId?: string; keepSession?: string };
 
-/** Publishes cluster messages to the gateway that holds a user, or to all gateways. */
+/** Publishes cluster messages to the gateways that hold a user, or to all gateways. */
 export class BusPublisher {
   constructor(private readonly redis: Redis, private readonly sessions: SessionStore) {}
 
-  /** Sends to the gateway holding `userId`; false when the user is offline. */
+  /** Sends to every gateway holding a session of `userId`; false when the user is offline. */
   async toUser(userId: string, message: ClusterMessage): Promise<boolean> {
-    const gatewayId = await this.sessions.routeOf(userId);
-    if (!gatewayId) return false;
-    await this.toGateway(gatewayId, message);
-    return true;
+    const gatewayIds = await this.sessions.gatewaysOf(userId);
+    await Promise.all(gatewayIds.map((id) => this.toGateway(id, message)));
+    return gatewayIds.length > 0;
   }
 
   async toGateway(gatewayId: string, message: ClusterMessage): Promise<void> {

@@ -6,21 +6,14 @@ export const keys = {
   /** A canonical user name (NFKC, case-folded, look-alikes mapped) -> userId. */
   accountName: (nameKey: string) => `cim-account-name:${nameKey}`,
   accountSeq: "cim-account-seq",
+  /**
+   * Legacy: the one gateway of a user before several devices; no longer written (presence is `user.gateways`).
+   * Kept only while route still reads it as a fallback.
+   */
   route: (userId: string) => `cim-route:${userId}`,
   online: "cim-online",
-  /** Set of userIds whose route points at one gateway: cleaned up when that gateway dies. */
+  /** Set of userIds with a session on one gateway: released when that gateway dies. */
   gatewayUsers: (gatewayId: string) => `cim-gw-users:${gatewayId}`,
-  /** The last msgId handed out: msgIds are microseconds since the epoch, strictly increasing. */
-  messageSeq: "cim-msg-seq",
-  /** Every private message to a user, in msgId order: delivery and offline messages read from it. */
-  inbox: (userId: string) => `cim-msg:inbox:${userId}`,
-  /** The last private msgId the user's client acknowledged with Delivered. */
-  inboxCursor: (userId: string) => `cim-inbox-cursor:${userId}`,
-  groupStream: "cim-msg:group",
-  /** One stream per pair of users, the lower id first so both sides name the same stream. */
-  privateStream: (a: string, b: string): string => (compareIds(a, b) <= 0 ? `cim-msg:p:${a}:${b}` : `cim-msg:p:${b}:${a}`),
-  /** Dedupe record of one client message: `<msgId>:<ts>`. */
-  dedupe: (userId: string, clientMsgId: string) => `cim-dedupe:${userId}:${clientMsgId}`,
   /** A logged-out token's session id, kept until the token would have expired. */
   revoked: (sessionId: string) => `cim-revoked:${sessionId}`,
   /** Prefix of route's rate limiters (rate-limiter-flexible keys, each with its own expiry). */
@@ -44,12 +37,17 @@ export const conv = {
 } as const;
 
 export const user = {
+  /** Every private message to or from the user: the feed of all its devices. */
   inbox: (userId: string) => `cim-u:{u:${userId}}:inbox`,
+  /** The inbox position (an entry id) the user's devices acknowledged with Delivered. */
   acked: (userId: string) => `cim-u:{u:${userId}}:acked`,
   rooms: (userId: string) => `cim-u:{u:${userId}}:rooms`,
   read: (userId: string) => `cim-u:{u:${userId}}:read`,
   peers: (userId: string) => `cim-u:{u:${userId}}:peers`,
+  /** gatewayId -> the number of the user's sessions there, written by that gateway: online while non-empty. */
   gateways: (userId: string) => `cim-u:{u:${userId}}:gateways`,
+  /** What the user's private peers confirmed: `d:<peer>` delivered up to msgId, `r:<peer>` read up to msgId. */
+  receipts: (userId: string) => `cim-u:{u:${userId}}:receipts`,
 } as const;
 
 export const directory = {

@@ -1,6 +1,6 @@
-// SessionStore and its route scripts against a real redis-server: claims, releases, gone gateways, online set.
+// SessionStore against a real redis-server: sessions per gateway, presence, gone gateways, the online set.
 import { describe, expect, it } from "vitest";
-import { keys } from "./keys.js";
+import { keys, user } from "./keys.js";
 import { SessionStore } from "./sessions.js";
 import { useRedis } from "./test-harness.js";
 
@@ -8,48 +8,59 @@ const h = useRedis();
 
 const members = async (key: string) => (await h.redis.smembers(key)).sort();
 
-describe("claiming a route", () => {
-  it("the first claim brings a user online; a claim on another gateway moves the route and the gateway's user set", async () => {
+describe("sessions per gateway", () => {
+  it("a user is online while any gateway holds a session of it; each gateway writes its own count", async () => {
     const sessions = new SessionStore(h.redis);
-    expect(await sessions.claim("7", "gw-a")).toEqual({ previousGateway: null, cameOnline: true });
-    expect(await sessions.routeOf("7")).toBe("gw-a");
+    expect(await sessions.setSessions("7", "gw-a", 1)).toEqual({ cameOnline: true, wentOffline: false });
+    expect(await sessions.setSessions("7", "gw-a", 2)).toEqual({ cameOnline: false, wentOffline: false });
+    expect(await sessions.setSessions("7", "gw-b", 1)).toEqual({ cameOnline: false, wentOffline: false });
+    expect(await h.redis.hgetall(user.gateways("7"))).toEqual({ "gw-a": "2", "gw-b": "1" });
+    expect((await sessions.gatewaysOf("7")).sort()).toEqual(["gw-a", "gw-b"]);
+    expect(await sessions.sessionCount("7")).toBe(3);
     expect(await members(keys.gatewayUsers("gw-a"))).toEqual(["7"]);
-
-    expect(await sessions.claim("7", "gw-a")).toEqual({ previousGateway: "gw-a", cameOnline: false });
-    expect(await sessions.claim("7", "gw-b")).toEqual({ previousGateway: "gw-a", cameOnline: false });
-    expect(await sessions.routeOf("7")).toBe("gw-b");
-    expect(await members(keys.gatewayUsers("gw-a"))).toEqual([]);
     expect(await members(keys.gatewayUsers("gw-b"))).toEqual(["7"]);
+
+    expect(await sessions.setSessions("7", "gw-a", 0)).toEqual({ cameOnline: false, wentOffline: false });
+    expect(await members(keys.gatewayUsers("gw-a"))).toEqual([]);
+    expect(await sessions.onlineCount()).toBe(1);
+    // A count re-sent after a reconnect changes nothing.
+    expect(await sessions.setSessions("7", "gw-a", 0)).toEqual({ cameOnline: false, wentOffline: false });
+    expect(await sessions.setSessions("7", "gw-b", 0)).toEqual({ cameOnline: false, wentOffline: true });
+    expect(await sessions.onlineCount()).toBe(0);
+    expect(await h.redis.exists(user.gateways("7"))).toBe(0);
+    expect(await sessions.routeOf("7")).toBeNull();
+    expect(await sessions.setSessions("7", "gw-b", 0)).toEqual({ cameOnline: false, wentOffline: false });
+  });
+
+  it("claim and release count one session per gateway by default", async () => {
+    const sessions = new SessionStore(h.redis);
+    expect(await sessions.claim("8", "gw-a")).toEqual({ cameOnline: true });
+    expect(await sessions.routeOf("8")).toBe("gw-a");
+    expect(await sessions.release("8", "gw-a")).toBe(true);
+    expect(await sessions.release("8", "gw-a")).toBe(false);
+  });
+
+  it("a user whose last session leaves one gateway while another gateway claims it stays online", async () => {
+    const sessions = new SessionStore(h.redis);
+    await sessions.setSessions("9", "gw-a", 1);
+    // gw-b's claim lands between gw-a's count and its removal from the online set: the user must stay in it.
+    const leaving = sessions.setSessions("9", "gw-a", 0);
+    const arriving = sessions.setSessions("9", "gw-b", 1);
+    const [left] = await Promise.all([leaving, arriving]);
+    expect(left.wentOffline).toBe(false);
     expect(await sessions.onlineCount()).toBe(1);
   });
 });
 
-describe("releasing a route", () => {
-  it("a gateway releases only a route that still points at it", async () => {
+describe("releasing a gone gateway", () => {
+  it("takes its users offline, but not users with sessions on other gateways", async () => {
     const sessions = new SessionStore(h.redis);
-    await sessions.claim("7", "gw-a");
-    await sessions.claim("7", "gw-b");
-    // gw-a's late disconnect of the replaced session must not take the user offline.
-    expect(await sessions.release("7", "gw-a")).toBe(false);
-    expect(await sessions.routeOf("7")).toBe("gw-b");
-    expect(await sessions.onlineCount()).toBe(1);
-
-    expect(await sessions.release("7", "gw-b")).toBe(true);
-    expect(await sessions.routeOf("7")).toBeNull();
-    expect(await sessions.onlineCount()).toBe(0);
-    expect(await members(keys.gatewayUsers("gw-b"))).toEqual([]);
-    expect(await sessions.release("7", "gw-b")).toBe(false);
-  });
-
-  it("releasing a gone gateway takes its users offline, but not users whose route moved elsewhere", async () => {
-    const sessions = new SessionStore(h.redis);
-    for (const id of ["1", "2", "3"]) await sessions.claim(id, "gw-dead");
-    await sessions.claim("4", "gw-live");
-    // A stale member: user 3's route points elsewhere although gw-dead's set still names it.
-    await h.redis.set(keys.route("3"), "gw-live");
+    for (const id of ["1", "2", "3"]) await sessions.setSessions(id, "gw-dead", 2);
+    await sessions.setSessions("3", "gw-live", 1);
+    await sessions.setSessions("4", "gw-live", 1);
     expect((await sessions.releaseGateway("gw-dead")).sort()).toEqual(["1", "2"]);
-    expect(await sessions.routeOf("1")).toBeNull();
-    expect(await sessions.routeOf("3")).toBe("gw-live");
+    expect(await sessions.gatewaysOf("1")).toEqual([]);
+    expect(await sessions.gatewaysOf("3")).toEqual(["gw-live"]);
     expect(await h.redis.exists(keys.gatewayUsers("gw-dead"))).toBe(0);
     expect((await h.redis.smembers(keys.online)).sort()).toEqual(["3", "4"]);
     expect(await sessions.releaseGateway("gw-dead")).toEqual([]);

@@ -1,44 +1,26 @@
-// Routes and online state: which gateway holds each user, kept true by atomic scripts.
-import type { Redis } from "ioredis";
+// Presence of users with several devices: each gateway writes how many sessions a user has there in the user's
+// `gateways` hash; `cim-online` and `cim-gw-users:<gw>` follow it in commands of their own (each a slot of its own).
+import type { ClientContext, Redis, Result } from "ioredis";
 import { AccountStore } from "./accounts.js";
 import { compareIds } from "@cim/protocol";
-import { keys } from "./keys.js";
+import { keys, user } from "./keys.js";
 
-// KEYS: route, online, gatewayUsers(new). ARGV: gatewayId, userId, key prefix of gatewayUsers.
-const CLAIM = `
-local old = redis.call('GET', KEYS[1])
-redis.call('SET', KEYS[1], ARGV[1])
-redis.call('SADD', KEYS[3], ARGV[2])
-local added = redis.call('SADD', KEYS[2], ARGV[2])
-if old and old ~= ARGV[1] then redis.call('SREM', ARGV[3] .. old, ARGV[2]) end
-return {old or '', added}
+// KEYS: gateways (the user's hash gatewayId -> sessions). ARGV: gatewayId, sessions (a count, 0 removes it).
+// Writes a count (not an increment), so a command re-sent after a reconnect changes nothing. Returns how many
+// gateways hold sessions of the user afterwards (online while > 0).
+const SET_SESSIONS = `
+local gateways = KEYS[1]
+local gatewayId, sessions = ARGV[1], tonumber(ARGV[2])
+if sessions > 0 then redis.call('HSET', gateways, gatewayId, sessions) else redis.call('HDEL', gateways, gatewayId) end
+return redis.call('HLEN', gateways)
 `;
 
-// KEYS: route, online, gatewayUsers. ARGV: gatewayId, userId. Removes the route only if it is still ours.
-const RELEASE = `
-redis.call('SREM', KEYS[3], ARGV[2])
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('DEL', KEYS[1])
-  redis.call('SREM', KEYS[2], ARGV[2])
-  return 1
-end
-return 0
-`;
-
-// KEYS: gatewayUsers, online. ARGV: gatewayId, route key prefix. Releases every user still routed to it.
-const RELEASE_GATEWAY = `
-local released = {}
-for _, userId in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local routeKey = ARGV[2] .. userId
-  if redis.call('GET', routeKey) == ARGV[1] then
-    redis.call('DEL', routeKey)
-    redis.call('SREM', KEYS[2], userId)
-    table.insert(released, userId)
-  end
-end
-redis.call('DEL', KEYS[1])
-return released
-`;
+declare module "ioredis" {
+  interface RedisCommander<Context extends ClientContext = { type: "default" }> {
+    /** See SET_SESSIONS. */
+    cimSetSessions(gateways: string, gatewayId: string, sessions: string): Result<number, Context>;
+  }
+}
 
 export interface OnlineUser {
   userId: string;
@@ -50,25 +32,68 @@ export class SessionStore {
 
   constructor(private readonly redis: Redis) {
     this.accounts = new AccountStore(redis);
-    redis.defineCommand("cimClaimRoute", { numberOfKeys: 3, lua: CLAIM });
-    redis.defineCommand("cimReleaseRoute", { numberOfKeys: 3, lua: RELEASE });
-    redis.defineCommand("cimReleaseGateway", { numberOfKeys: 2, lua: RELEASE_GATEWAY });
+    redis.defineCommand("cimSetSessions", { numberOfKeys: 1, lua: SET_SESSIONS });
   }
 
-  /** Routes a user to a gateway; says which gateway held it before and whether it just came online. */
-  async claim(userId: string, gatewayId: string): Promise<{ previousGateway: string | null; cameOnline: boolean }> {
-    const [old, added] = (await this.call("cimClaimRoute", keys.route(userId), keys.online, keys.gatewayUsers(gatewayId), gatewayId, userId, keys.gatewayUsers(""))) as [string, number];
-    return { previousGateway: old || null, cameOnline: added === 1 };
+  /**
+   * Records that `userId` has `sessions` sessions on `gatewayId` (the gateway's own count, 0 when none is left)
+   * and keeps the online set and the gateway's user set in step. Says whether the user came online or went
+   * offline with it. Calls for one user on one gateway must not overlap (the gateway serialises them).
+   */
+  async setSessions(userId: string, gatewayId: string, sessions: number): Promise<{ cameOnline: boolean; wentOffline: boolean }> {
+    const gateways = await this.redis.cimSetSessions(user.gateways(userId), gatewayId, String(Math.max(0, sessions)));
+    if (sessions > 0) {
+      await this.redis.sadd(keys.gatewayUsers(gatewayId), userId);
+      return { cameOnline: (await this.redis.sadd(keys.online, userId)) === 1, wentOffline: false };
+    }
+    await this.redis.srem(keys.gatewayUsers(gatewayId), userId);
+    return { cameOnline: false, wentOffline: gateways === 0 && (await this.leaveOnline(userId)) };
   }
 
-  /** Drops the user's route if it still points at this gateway; true when the user went offline. */
-  async release(userId: string, gatewayId: string): Promise<boolean> {
-    return (await this.call("cimReleaseRoute", keys.route(userId), keys.online, keys.gatewayUsers(gatewayId), gatewayId, userId)) === 1;
+  /** One more session of the user here (tests, and older callers that count one per gateway). */
+  async claim(userId: string, gatewayId: string, sessions = 1): Promise<{ cameOnline: boolean }> {
+    return { cameOnline: (await this.setSessions(userId, gatewayId, sessions)).cameOnline };
   }
 
-  /** Releases every user still routed to a gateway that is gone; returns their ids. */
+  /** The user has `sessions` (by default none) left on `gatewayId`; true when it went offline. */
+  async release(userId: string, gatewayId: string, sessions = 0): Promise<boolean> {
+    return (await this.setSessions(userId, gatewayId, sessions)).wentOffline;
+  }
+
+  /** Releases every user still holding sessions on a gateway that is gone; returns those that went offline. */
   async releaseGateway(gatewayId: string): Promise<string[]> {
-    return (await this.call("cimReleaseGateway", keys.gatewayUsers(gatewayId), keys.online, gatewayId, keys.route(""))) as string[];
+    const released: string[] = [];
+    for (const userId of await this.redis.smembers(keys.gatewayUsers(gatewayId))) {
+      if (await this.release(userId, gatewayId)) released.push(userId);
+    }
+    return released;
+  }
+
+  /** The gateways holding sessions of the user. */
+  gatewaysOf(userId: string): Promise<string[]> {
+    return this.redis.hkeys(user.gateways(userId));
+  }
+
+  /** The user's sessions on every gateway (a gateway that died counts until it is released). */
+  async sessionCount(userId: string): Promise<number> {
+    const counts = await this.redis.hvals(user.gateways(userId));
+    return counts.reduce((sum, count) => sum + Math.max(0, Number(count) || 0), 0);
+  }
+
+  /** One gateway holding a session of the user, or null. Prefer `gatewaysOf`: a user may be on several. */
+  async routeOf(userId: string): Promise<string | null> {
+    return (await this.gatewaysOf(userId))[0] ?? null;
+  }
+
+  /**
+   * Takes the user out of the online set, unless a session appeared on some gateway meanwhile (its claim may
+   * have run between our count and this): then it is put back and the user stays online.
+   */
+  private async leaveOnline(userId: string): Promise<boolean> {
+    const removed = (await this.redis.srem(keys.online, userId)) === 1;
+    if ((await this.redis.hlen(user.gateways(userId))) === 0) return removed;
+    await this.redis.sadd(keys.online, userId);
+    return false;
   }
 
   /** Ids of gateways that still hold users in Redis, found with SCAN (never KEYS). */
@@ -92,10 +117,6 @@ export class SessionStore {
 
   async isRevoked(sessionId: string): Promise<boolean> {
     return (await this.redis.exists(keys.revoked(sessionId))) === 1;
-  }
-
-  async routeOf(userId: string): Promise<string | null> {
-    return this.redis.get(keys.route(userId));
   }
 
   async onlineCount(): Promise<number> {
@@ -122,9 +143,5 @@ export class SessionStore {
     ids.sort(compareIds);
     const names = await this.accounts.names(ids);
     return ids.map((userId, i) => ({ userId, userName: names[i] ?? "" }));
-  }
-
-  private call(command: string, ...args: string[]): Promise<unknown> {
-    return (this.redis as unknown as Record<string, (...a: string[]) => Promise<unknown>>)[command]!(...args);
   }
 }

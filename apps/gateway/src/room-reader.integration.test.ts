@@ -1,17 +1,16 @@
-// Group recovery on a real redis-server, without sockets or processes: Delivery over sessions whose socket is
-// a recorder. Covers long replays (all messages, in pages that wait for a slow reader) and the hand-over from
-// replay to live fan-out when a group read lands in between.
+// Room delivery on a real redis-server, without sockets or processes: RoomReader over sessions whose socket is a
+// recorder. Covers long replays (all messages, in pages that wait for a slow reader), the hand-over from replay
+// to live fan-out when a read lands in between, and devices: a message never returns to the one that sent it.
 import { EventEmitter } from "node:events";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { WebSocket } from "ws";
 import pino from "pino";
 import { startRedis, waitUntil, type Service } from "@cim/devstack";
 import { decodeFrame, ErrorCode, type ChatMessage, type Frame } from "@cim/protocol";
-import { createRedis, MessageStore, type Redis, type StoredMessage } from "@cim/state";
-import { Delivery } from "./delivery.js";
+import { conv, createRedis, MessageStore, type Redis, type StoredMessage, type StreamEntry } from "@cim/state";
 import { createMetrics } from "./metrics.js";
+import { RoomReader } from "./room-reader.js";
 import { Session } from "./session.js";
-import { SessionTable } from "./session-table.js";
 
 let service: Service | undefined;
 let redis: Redis;
@@ -75,41 +74,49 @@ class RecordingSocket extends EventEmitter {
   }
 }
 
-function setUp(messages: MessageStore): {
-  delivery: Delivery;
-  connect: (userId: string, socket?: RecordingSocket) => { session: Session; socket: RecordingSocket };
+function setUp(messages: MessageStore, room = "everyone"): {
+  reader: RoomReader;
+  connect: (userId: string, socket?: RecordingSocket, device?: string) => { session: Session; socket: RecordingSocket };
 } {
-  const table = new SessionTable();
-  const delivery = new Delivery(messages, table, createMetrics(), pino({ level: "silent" }));
-  const connect = (userId: string, socket = new RecordingSocket()) => {
+  const reader = new RoomReader(room, messages, createMetrics(), pino({ level: "silent" }));
+  const connect = (userId: string, socket = new RecordingSocket(), device = `s-${userId}`) => {
     const session = new Session(
       socket as unknown as WebSocket,
       { maxBufferedBytes: 1024 * 1024, ratePerSec: 1_000, rateBurst: 1_000, heartbeatMs: 15_000 },
       "test",
     );
-    session.user = { userId, userName: `user${userId}`, sessionId: `s-${userId}` };
-    table.add(session);
-    table.bind(userId, session);
+    session.user = { userId, userName: `user${userId}`, sessionId: device };
     return { session, socket };
   };
-  return { delivery, connect };
+  return { reader, connect };
 }
 
-async function storeGroup(messages: MessageStore, count: number, text = (i: number) => `m${i}`): Promise<StoredMessage[]> {
+async function storeIn(messages: MessageStore, room: string, count: number, text = (i: number) => `m${i}`, from = "100", device = "talker-phone"): Promise<StoredMessage[]> {
   const writes = Array.from({ length: count }, (_, i) =>
-    messages.store({ clientMsgId: `c${i}-${Math.random()}`, from: "100", fromName: "talker", to: "", text: text(i) }),
+    messages.store({ clientMsgId: `c${i}-${Math.random()}`, from, fromName: "talker", fromDevice: device, room, text: text(i) }),
   );
-  return (await Promise.all(writes)).map((r) => r!.message);
+  return (await Promise.all(writes)).map((r) => {
+    if ("error" in r) throw new Error(r.error);
+    return r.message;
+  });
+}
+
+const storeGroup = (messages: MessageStore, count: number, text?: (i: number) => string) => storeIn(messages, "everyone", count, text);
+
+/** Attaches a session that has seen up to `seen` and replays what came after. */
+async function recover(reader: RoomReader, session: Session, seen: string): Promise<void> {
+  reader.attach(session, seen);
+  await reader.replay(session);
 }
 
 describe("group replay", () => {
   it("a client that missed 7,000 group messages gets every one, in order, without a history_trimmed notice", async () => {
     const messages = new MessageStore(redis);
     const stored = await storeGroup(messages, 7_001);
-    const { delivery, connect } = setUp(messages);
-    await delivery.start();
+    const { reader, connect } = setUp(messages);
+    await reader.start();
     const { session, socket } = connect("1");
-    await delivery.recover(session, { groupAfter: stored[0]!.msgId, inboxAfter: "" });
+    await recover(reader, session, stored[0]!.msgId);
     const got = socket.messages().map((m) => m.msgId);
     expect(got.length).toBe(7_000);
     expect(got).toEqual(stored.slice(1).map((m) => m.msgId));
@@ -119,14 +126,14 @@ describe("group replay", () => {
   it("a slow reader gets a long replay without being cut off: the replay waits for its socket to drain", async () => {
     const messages = new MessageStore(redis);
     const stored = await storeGroup(messages, 4_001, (i) => `${i} `.padEnd(1_000, "x")); // ~4 MB to replay
-    const { delivery, connect } = setUp(messages);
-    await delivery.start();
+    const { reader, connect } = setUp(messages);
+    await reader.start();
     const { session, socket } = connect("1", new RecordingSocket(true));
-    const reader = setInterval(() => socket.drain(128 * 1024), 2);
+    const draining = setInterval(() => socket.drain(128 * 1024), 2);
     try {
-      await delivery.recover(session, { groupAfter: stored[0]!.msgId, inboxAfter: "" });
+      await recover(reader, session, stored[0]!.msgId);
     } finally {
-      clearInterval(reader);
+      clearInterval(draining);
     }
     expect(socket.closedWith).toBeNull();
     expect(socket.messages().length).toBe(4_000);
@@ -137,10 +144,10 @@ describe("group replay", () => {
     await redis.config("SET", "stream-node-max-entries", "10");
     const messages = new MessageStore(redis, { maxLenPerStream: 100 });
     const stored = await storeGroup(messages, 300);
-    const { delivery, connect } = setUp(messages);
-    await delivery.start();
+    const { reader, connect } = setUp(messages);
+    await reader.start();
     const { session, socket } = connect("1");
-    await delivery.recover(session, { groupAfter: stored[0]!.msgId, inboxAfter: "" });
+    await recover(reader, session, stored[0]!.msgId);
     expect(socket.errors()).toEqual([ErrorCode.HistoryTrimmed]);
     const got = socket.messages().map((m) => m.msgId);
     expect(got.length).toBeGreaterThanOrEqual(100);
@@ -148,7 +155,7 @@ describe("group replay", () => {
   });
 });
 
-/** A store whose group reads, once `gate` is set, hold their answers until it is released. */
+/** A store whose room reads, once `gate` is set, hold their answers until it is released. */
 class GatedStore extends MessageStore {
   parked = 0;
   private gate: Promise<void> | null = null;
@@ -164,8 +171,8 @@ class GatedStore extends MessageStore {
     this.open();
   }
 
-  override async readGroup(afterId: string, count: number): Promise<StoredMessage[]> {
-    const answer = await super.readGroup(afterId, count);
+  override async readRoom(room: string, afterId: string, count: number): Promise<StreamEntry[]> {
+    const answer = await super.readRoom(room, afterId, count);
     if (this.gate) {
       this.parked++;
       await this.gate;
@@ -175,27 +182,61 @@ class GatedStore extends MessageStore {
 }
 
 describe("the hand-over from replay to live delivery", () => {
-  it("a group read that lands right after the replay's last one does not skip the session", async () => {
+  it("a read that lands right after the replay's last one does not skip the session", async () => {
     const messages = new GatedStore(redis);
     const [m1, m2, m3] = await storeGroup(messages, 3, (i) => `m${i + 1}`);
-    const { delivery, connect } = setUp(messages);
-    await delivery.start(); // the gateway has fanned out up to m3
+    const { reader, connect } = setUp(messages);
+    await reader.start(); // the gateway has fanned out up to m3
     const { session, socket } = connect("1");
 
     messages.close();
-    const recovering = delivery.recover(session, { groupAfter: m1!.msgId, inboxAfter: "" });
+    const recovering = recover(reader, session, m1!.msgId);
     await waitUntil(() => messages.parked === 1, 10_000, "the replay's read (m2, m3) to be answered");
     const [m4] = await storeGroup(messages, 1, () => "m4");
-    delivery.wakeGroup(); // the gateway's own read of the group stream (a wake-up that came out of order)
+    reader.wake(); // the gateway's own read of the stream (a wake-up that came out of order)
     await waitUntil(() => messages.parked === 2, 10_000, "the gateway's read (m4) to be answered");
     // Both answers go on in one turn: the replay finds itself caught up, then the gateway fans m4 out.
     messages.release();
     await recovering;
 
     const [m5] = await storeGroup(messages, 1, () => "m5");
-    delivery.wakeGroup();
+    reader.wake();
     await waitUntil(() => socket.messages().some((m) => m.msgId === m5!.msgId), 10_000, "m5 to reach the session");
     expect(socket.messages().map((m) => m.text)).toEqual(["m2", "m3", "m4", "m5"]);
     expect(socket.messages().map((m) => m.msgId)).toEqual([m2, m3, m4, m5].map((m) => m!.msgId));
+  });
+});
+
+describe("rooms and devices", () => {
+  it("a room's messages reach the sessions reading it, each device of the sender but the one that sent them", async () => {
+    const messages = new MessageStore(redis);
+    await redis.sadd(conv.roomMembers("r1"), "100", "1");
+    const { reader, connect } = setUp(messages, "r1");
+    await reader.start();
+    const phone = connect("100", new RecordingSocket(), "talker-phone");
+    const laptop = connect("100", new RecordingSocket(), "talker-laptop");
+    const member = connect("1");
+    const outsider = connect("2");
+    for (const { session } of [phone, laptop, member]) reader.join(session);
+    const stored = await storeIn(messages, "r1", 3);
+    await storeGroup(messages, 1); // another room: not this reader's
+    reader.wake();
+    await waitUntil(() => member.socket.messages().length === 3 && laptop.socket.messages().length === 3, 10_000, "the room's messages");
+    expect(member.socket.messages()).toEqual(stored);
+    expect(laptop.socket.messages()).toEqual(stored);
+    expect(phone.socket.messages()).toEqual([]);
+    expect(outsider.socket.messages()).toEqual([]);
+    expect(stored.every((m) => m.room === "r1")).toBe(true);
+
+    // A replay skips the device's own messages too, but moves past them.
+    const { session, socket } = connect("100", new RecordingSocket(), "talker-phone");
+    await recover(reader, session, "0");
+    expect(socket.messages()).toEqual([]);
+    reader.leave(member.session);
+    const [later] = await storeIn(messages, "r1", 1, () => "later", "1", "s-1");
+    reader.wake();
+    await waitUntil(() => socket.messages().length === 1, 10_000, "the replayed session to be served live");
+    expect(socket.messages()).toEqual([later]);
+    expect(member.socket.messages().length).toBe(3);
   });
 });

@@ -1,0 +1,47 @@
+// Writes how many sessions each user has on this gateway (its devices here) to Redis, one write at a time per
+// user, and tells every gateway when that brought the user online or took it offline.
+import type { Logger } from "pino";
+import type { BusPublisher, SessionStore } from "@cim/state";
+import type { SessionTable } from "./session-table.js";
+
+export interface PresenceKeeperDeps {
+  gatewayId: string;
+  sessions: Pick<SessionStore, "setSessions">;
+  bus: Pick<BusPublisher, "toAll">;
+  table: SessionTable;
+  log: Logger;
+}
+
+export class PresenceKeeper {
+  /** The last write queued per user: writes of one user never overlap, so counts land in order. */
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(private readonly deps: PresenceKeeperDeps) {}
+
+  /**
+   * Writes the user's current number of sessions here (counted when the write runs, so the last write has the
+   * last count) and publishes presence when the user came online or went offline. Resolves once written.
+   */
+  update(userId: string, userName: string): Promise<void> {
+    const previous = this.queues.get(userId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.write(userId, userName));
+    this.queues.set(userId, next);
+    void next.finally(() => {
+      if (this.queues.get(userId) === next) this.queues.delete(userId);
+    }).catch(() => undefined);
+    return next;
+  }
+
+  /** Writes the count of every user here again (after re-registering, route may have released them). */
+  async reclaimAll(): Promise<void> {
+    const users = [...this.deps.table.userIds()].map((userId) => ({ userId, userName: [...this.deps.table.sessionsOf(userId)][0]?.user?.userName ?? "" }));
+    for (const { userId, userName } of users) await this.update(userId, userName);
+    this.deps.log.info({ users: users.length }, "sessions re-claimed after re-registration");
+  }
+
+  private async write(userId: string, userName: string): Promise<void> {
+    const { sessions, bus, table, gatewayId } = this.deps;
+    const { cameOnline, wentOffline } = await sessions.setSessions(userId, gatewayId, table.sessionsOf(userId).size);
+    if (cameOnline || wentOffline) await bus.toAll({ type: "presence", userId, userName, online: cameOnline });
+  }
+}

@@ -1,0 +1,64 @@
+// Receipts from clients: Delivered (a private message reached this user) and Read (this user read a conversation
+// up to a message). Each is checked against Redis, kept there so a device that misses the relay learns it at its
+// next login, and relayed to every device concerned. Anything unverifiable is dropped (logged, not answered).
+import type { Logger } from "pino";
+import { CONVERSATION_ID, DECIMAL_ID, ROOM_ID, type Delivered, type Read } from "@cim/protocol";
+import type { BusPublisher, InboxStore, MessageStore, ReadStore, ReceiptStore } from "@cim/state";
+import type { Membership } from "./membership.js";
+import type { Session } from "./session.js";
+
+export interface ReceiptServiceDeps {
+  messages: Pick<MessageStore, "holds">;
+  inboxes: Pick<InboxStore, "acknowledge">;
+  reads: Pick<ReadStore, "setRead">;
+  receipts: Pick<ReceiptStore, "delivered" | "read">;
+  membership: Pick<Membership, "isMember">;
+  bus: Pick<BusPublisher, "toUser">;
+  log: Logger;
+}
+
+export class ReceiptService {
+  constructor(private readonly deps: ReceiptServiceDeps) {}
+
+  /**
+   * Records a private message's receipt (offline delivery resumes after it) and relays it to every device of the
+   * sender. Only a message of this user's inbox sent by `from` counts.
+   */
+  async delivered(session: Session, frame: Delivered): Promise<void> {
+    const { inboxes, receipts, bus } = this.deps;
+    const userId = session.user!.userId;
+    const valid = DECIMAL_ID.test(frame.from) && DECIMAL_ID.test(frame.msgId);
+    if (!valid || !(await inboxes.acknowledge(userId, frame.msgId, frame.from))) {
+      return this.drop(session, "receipt dropped: no such message to this user from that sender", frame.msgId, frame.from);
+    }
+    if (frame.from === userId) return; // its own message, from another device: nobody to tell
+    await receipts.delivered(frame.from, userId, frame.msgId);
+    await bus.toUser(frame.from, { type: "delivered", to: frame.from, msgId: frame.msgId, by: userId });
+  }
+
+  /**
+   * Moves this user's read position in a conversation forward to a message it holds; every device of the user
+   * learns it, and in a private chat the peer's devices see it as "seen".
+   */
+  async read(session: Session, frame: Read): Promise<void> {
+    const { messages, reads, receipts, membership, bus } = this.deps;
+    const userId = session.user!.userId;
+    const { conversation, msgId } = frame;
+    const valid = CONVERSATION_ID.test(conversation) && DECIMAL_ID.test(msgId) && conversation !== userId;
+    const room = ROOM_ID.test(conversation);
+    if (!valid || (room && !membership.isMember(userId, conversation)) || !(await messages.holds({ userId, conversation, msgId }))) {
+      return this.drop(session, "read position dropped: no such message in a conversation of this user", msgId, conversation);
+    }
+    if (!(await reads.setRead(userId, conversation, msgId))) return; // not newer: nothing changed
+    const relays = [bus.toUser(userId, { type: "read", to: userId, conversation, msgId, by: userId })];
+    if (!room) {
+      await receipts.read(conversation, userId, msgId);
+      relays.push(bus.toUser(conversation, { type: "read", to: conversation, conversation: userId, msgId, by: userId }));
+    }
+    await Promise.all(relays);
+  }
+
+  private drop(session: Session, why: string, msgId: string, other: string): void {
+    this.deps.log.info({ remote: session.remote, userId: session.user?.userId, msgId: msgId.slice(0, 24), other: other.slice(0, 24) }, why);
+  }
+}

@@ -1,0 +1,112 @@
+// The room readers of this gateway: one per room with a local session in it (`everyone` always), each subscribed
+// to its room's wake-up channel while it lives; and which rooms each session reads.
+import type { Logger } from "pino";
+import { EVERYONE_ROOM } from "@cim/protocol";
+import { channels, type StoredMessage } from "@cim/state";
+import type { GatewayMetrics } from "./metrics.js";
+import { RoomReader, type RoomStream } from "./room-reader.js";
+import type { Session } from "./session.js";
+
+/** What room delivery needs of the bus connection (an ioredis client in subscriber mode). */
+export interface Subscriptions {
+  subscribe(channel: string): Promise<unknown>;
+  unsubscribe(channel: string): Promise<unknown>;
+}
+
+export interface RoomDeliveryDeps {
+  messages: RoomStream;
+  /** Room channels are subscribed here; `everyone` wakes on cim-bus:all, which the gateway subscribes itself. */
+  subscriptions: Subscriptions;
+  metrics: GatewayMetrics;
+  log: Logger;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+export class RoomDelivery {
+  private readonly readers = new Map<string, RoomReader>();
+  private readonly starting = new Map<string, Promise<RoomReader>>();
+  private readonly roomsOfSession = new Map<Session, Set<string>>();
+
+  constructor(private readonly deps: RoomDeliveryDeps) {}
+
+  /** Starts the `everyone` reader. */
+  async start(): Promise<void> {
+    await this.reader(EVERYONE_ROOM);
+  }
+
+  /** The started reader of a room, if any (synchronous: a login fixes its positions in one step). */
+  started(room: string): RoomReader | undefined {
+    return this.readers.get(room);
+  }
+
+  /** The room's reader, subscribed and started (once for concurrent callers). */
+  reader(room: string): Promise<RoomReader> {
+    const ready = this.readers.get(room);
+    if (ready) return Promise.resolve(ready);
+    let starting = this.starting.get(room);
+    if (!starting) {
+      starting = this.open(room).finally(() => this.starting.delete(room));
+      this.starting.set(room, starting);
+    }
+    return starting;
+  }
+
+  /** A session's reading of `room` from now on (a membership that began while it is connected). */
+  async joinLive(session: Session, room: string, stillMember: () => boolean): Promise<void> {
+    const reader = await this.reader(room);
+    if (!session.isOpen || !stillMember() || this.roomsOf(session).has(room)) return;
+    reader.join(session);
+    this.note(session, room);
+  }
+
+  /** Records that `session` reads `room` (after `join` or `attach` on its reader). */
+  note(session: Session, room: string): void {
+    let rooms = this.roomsOfSession.get(session);
+    if (!rooms) this.roomsOfSession.set(session, (rooms = new Set()));
+    rooms.add(room);
+  }
+
+  roomsOf(session: Session): ReadonlySet<string> {
+    return this.roomsOfSession.get(session) ?? NONE;
+  }
+
+  /** The session stops reading `room` (it left it). */
+  leave(session: Session, room: string): void {
+    this.readers.get(room)?.leave(session);
+    this.roomsOfSession.get(session)?.delete(room);
+  }
+
+  /** The session closed: it stops reading every room. */
+  leaveAll(session: Session): void {
+    for (const room of this.roomsOf(session)) this.readers.get(room)?.leave(session);
+    this.roomsOfSession.delete(session);
+  }
+
+  /** A wake-up from the bus; a room without a reader here has no session to serve. */
+  offer(room: string, message: StoredMessage | undefined, prev: string | undefined, dev: string | undefined): void {
+    this.readers.get(room)?.offer(message, prev, dev);
+  }
+
+  /** Wakes every reader (wake-ups may have been lost) and closes readers no session needs any more. */
+  wakeAll(): void {
+    for (const [room, reader] of this.readers) {
+      if (room !== EVERYONE_ROOM && reader.size === 0 && !reader.busy) this.close(room);
+      else reader.wake();
+    }
+  }
+
+  private async open(room: string): Promise<RoomReader> {
+    const reader = new RoomReader(room, this.deps.messages, this.deps.metrics, this.deps.log);
+    // Subscribed before the newest message is read: whatever is stored after that read wakes us.
+    if (room !== EVERYONE_ROOM) await this.deps.subscriptions.subscribe(channels.room(room));
+    await reader.start();
+    this.readers.set(room, reader);
+    return reader;
+  }
+
+  private close(room: string): void {
+    this.readers.delete(room);
+    this.deps.subscriptions.unsubscribe(channels.room(room)).catch((error: unknown) => this.deps.log.warn({ err: error, room }, "unsubscribing a room's channel failed"));
+  }
+}

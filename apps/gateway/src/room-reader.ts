@@ -1,0 +1,204 @@
+// One room's stream (`everyone` included), read once per gateway for all its sessions in the room, each with
+// its own cursor. Messages that arrive together go out together: one MessageBatch frame (one write) per session.
+// It alone moves a session's cursor in the room and makes it live (join, attach + replay).
+import type { Logger } from "pino";
+import { compareIds, encodeFrame, ErrorCode, EVERYONE_ROOM } from "@cim/protocol";
+import type { MessageStore, StoredMessage, StreamEntry } from "@cim/state";
+import type { GatewayMetrics } from "./metrics.js";
+import { Pump } from "./pump.js";
+import type { Session } from "./session.js";
+
+const READ_BATCH = 500;
+/** One frame carries at most this many messages or about this many bytes of text. */
+const FRAME_MESSAGES = 64;
+const FRAME_TEXT_BYTES = 48 * 1024;
+/** A replay sends its next frame only while the session's socket holds less than this (and half its bound). */
+const REPLAY_BUFFER_BYTES = 256 * 1024;
+const REPLAY_DRAIN_POLL_MS = 10;
+/** A reader that drains nothing for this long is left to the slow-consumer bound of `Session.sendBytes`. */
+const REPLAY_DRAIN_TIMEOUT_MS = 30_000;
+
+/** What a reader needs of the message store. */
+export type RoomStream = Pick<MessageStore, "readRoom" | "trimmedAfter" | "newest">;
+
+/** A session's place in the room: the last msgId sent to it; `live` once the fan-out serves it. */
+interface Reading {
+  cursor: string;
+  live: boolean;
+}
+
+const after = (a: string, b: string) => compareIds(a, b) > 0;
+/** Below the slow-consumer bound, so a replay never trips it with its own frames. */
+const replayMark = (session: Session) => Math.min(REPLAY_BUFFER_BYTES, session.maxBufferedBytes / 2);
+
+function encodeMessages(messages: StoredMessage[]): Uint8Array {
+  return messages.length === 1 ? encodeFrame({ kind: "message", body: messages[0]! }) : encodeFrame({ kind: "messageBatch", body: { messages } });
+}
+
+/** Splits a run of entries into frame-sized chunks. */
+function chunks(entries: StreamEntry[]): StreamEntry[][] {
+  const out: StreamEntry[][] = [];
+  let current: StreamEntry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = entry.message.text.length * 3;
+    if (current.length >= FRAME_MESSAGES || (current.length > 0 && bytes + size > FRAME_TEXT_BYTES)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+export class RoomReader {
+  /** The newest message of the room this gateway has fanned out. */
+  private cursor = "0";
+  /** Messages from the bus that follow the cursor, sent together at the end of this tick. */
+  private pending: StreamEntry[] = [];
+  private flushScheduled = false;
+  private readonly pump: Pump;
+  private readonly readings = new Map<Session, Reading>();
+  private readonly kind: "group" | "room";
+
+  constructor(readonly room: string, private readonly messages: RoomStream, private readonly metrics: GatewayMetrics, log: Logger) {
+    this.kind = room === EVERYONE_ROOM ? "group" : "room";
+    this.pump = new Pump(() => this.drain(), (error) => log.error({ err: error, room }, "room delivery failed; retried on the next wake-up"));
+  }
+
+  /** Starts after the room's newest message: sessions get what is sent from now on, or what they ask for. */
+  async start(): Promise<void> {
+    this.cursor = await this.messages.newest({ userId: "", conversation: this.room });
+  }
+
+  /** Sessions reading the room here. */
+  get size(): number {
+    return this.readings.size;
+  }
+
+  get busy(): boolean {
+    return this.pump.busy || this.flushScheduled;
+  }
+
+  /** A message from the bus: queued when it follows what we have, else the stream is read. */
+  offer(message: StoredMessage | undefined, prev: string | undefined, dev: string | undefined): void {
+    const tail = this.pending.at(-1)?.position ?? this.cursor;
+    if (message && prev === tail && !this.pump.busy) {
+      this.pending.push({ position: message.msgId, message, dev: dev ?? "" });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+      return;
+    }
+    this.wake();
+  }
+
+  /** Reads the stream from the cursor (a lost or out-of-order wake-up). */
+  wake(): void {
+    this.flush();
+    this.pump.wake();
+  }
+
+  /**
+   * Serves a session from now on; returns its position. Synchronous, so no fan-out can pass between the
+   * position and the session's start.
+   */
+  join(session: Session): string {
+    this.readings.set(session, { cursor: this.cursor, live: true });
+    return this.cursor;
+  }
+
+  /** Adds a session that has seen up to `seen`: not served until `replay` catches it up. */
+  attach(session: Session, seen: string): void {
+    this.readings.set(session, { cursor: seen, live: false });
+  }
+
+  leave(session: Session): void {
+    this.readings.delete(session);
+  }
+
+  /**
+   * Sends an attached session everything after its cursor, read in pages and sent in frames that wait for a slow
+   * reader's socket to drain, until it has caught up with the gateway; then the fan-out serves it.
+   */
+  async replay(session: Session): Promise<void> {
+    const reading = this.readings.get(session);
+    if (!reading || reading.live) return;
+    if (await this.messages.trimmedAfter(this.room, reading.cursor)) {
+      const what = this.room === EVERYONE_ROOM ? "group messages" : `messages of room ${this.room}`;
+      session.send({ kind: "error", body: { code: ErrorCode.HistoryTrimmed, message: `${what} were trimmed past your last one: load history`, clientMsgId: "" } });
+    }
+    while (session.isOpen && this.readings.get(session) === reading) {
+      const batch = await this.messages.readRoom(this.room, reading.cursor, READ_BATCH);
+      for (const chunk of chunks(batch)) {
+        if (session.socket.bufferedAmount > replayMark(session)) await this.drained(session);
+        this.sendTo(session, reading, chunk);
+      }
+      // Caught up with what the gateway has fanned out. The check and the hand-over are one step (no await
+      // between): a fan-out that ran during our read skipped this session but moved the gateway's cursor, so we
+      // read again; one that runs after it serves the session.
+      if (batch.length < READ_BATCH && !after(this.cursor, reading.cursor)) {
+        reading.live = true;
+        return;
+      }
+    }
+  }
+
+  /** Waits until the session's socket holds at most its replay mark, it closes, or the reader stalls. */
+  private async drained(session: Session): Promise<void> {
+    const deadline = Date.now() + REPLAY_DRAIN_TIMEOUT_MS;
+    while (session.isOpen && session.socket.bufferedAmount > replayMark(session) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, REPLAY_DRAIN_POLL_MS));
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.fanOut(batch);
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const batch = await this.messages.readRoom(this.room, this.cursor, READ_BATCH);
+      this.fanOut(batch);
+      if (batch.length < READ_BATCH) return;
+    }
+  }
+
+  private fanOut(batch: StreamEntry[]): void {
+    for (const chunk of chunks(batch)) {
+      const last = chunk.at(-1)!.position;
+      const devices = new Set(chunk.map((entry) => entry.dev));
+      const shared = encodeMessages(chunk.map((entry) => entry.message));
+      let sent = 0;
+      for (const [session, reading] of this.readings) {
+        if (!reading.live) continue;
+        // The common case: a device that has none of these and sent none of them gets the shared bytes.
+        if (!devices.has(session.user!.sessionId) && after(chunk[0]!.position, reading.cursor)) {
+          reading.cursor = last;
+          if (session.sendBytes(shared)) sent += chunk.length;
+        } else {
+          sent += this.sendTo(session, reading, chunk);
+        }
+      }
+      if (after(last, this.cursor)) this.cursor = last;
+      this.metrics.framesOut.inc({ kind: this.kind }, sent);
+    }
+  }
+
+  /** Sends the entries of `chunk` this session has not had and whose device it is not; returns how many. */
+  private sendTo(session: Session, reading: Reading, chunk: StreamEntry[]): number {
+    const device = session.user!.sessionId;
+    const fresh = chunk.filter((entry) => after(entry.position, reading.cursor) && entry.dev !== device).map((entry) => entry.message);
+    const last = chunk.at(-1)!.position;
+    if (after(last, reading.cursor)) reading.cursor = last;
+    return fresh.length > 0 && session.sendBytes(encodeMessages(fresh)) ? fresh.length : 0;
+  }
+}

@@ -1,0 +1,90 @@
+// A user's inbox: every private message to or from the user, the feed its devices read from their own
+// positions (entry ids), and the position they acknowledged with Delivered.
+import type { Redis } from "ioredis";
+import { compareIds } from "@cim/protocol";
+import { channels, user } from "./keys.js";
+import { defineMessageScripts } from "./message-scripts.js";
+import { entryNumber, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
+import { newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
+import { inboxWakeTemplate } from "./wake-ups.js";
+
+/** Inbox entries after a msgId searched for the one holding it (see INBOX_LOOKAHEAD in message-scripts.ts). */
+const LOOKAHEAD = 100;
+
+export interface Retention {
+  /** Approximate number of entries kept per stream. */
+  maxLenPerStream: number;
+  /** Entries older than this are trimmed (0 keeps them until maxLen applies). */
+  maxAgeSeconds: number;
+}
+
+export class InboxStore {
+  constructor(private readonly redis: Redis, private readonly retention: Retention) {
+    defineMessageScripts(redis);
+  }
+
+  /**
+   * Notes a stored private message in `userId`'s inbox (`peer` is the other user of the chat) unless it holds it
+   * already, and wakes the user's gateways. Returns the inbox position of the message.
+   */
+  append(userId: string, peer: string, message: StoredMessage, dev: string): Promise<string> {
+    const { maxLenPerStream, maxAgeSeconds } = this.retention;
+    return this.redis.cimAppendInbox(
+      user.inbox(userId), user.peers(userId), user.gateways(userId),
+      message.msgId, peer, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000), channels.gateway(""),
+      inboxWakeTemplate(userId, message, dev), ...recordFields(message, dev),
+    );
+  }
+
+  /** Entries after inbox position `after` ("0": from the start), oldest first. */
+  read(userId: string, after: string, count: number): Promise<StreamEntry[]> {
+    return readAfter(this.redis, user.inbox(userId), after, count);
+  }
+
+  /** The newest inbox position, "0" when the inbox is empty. */
+  newest(userId: string): Promise<string> {
+    return newestPosition(this.redis, user.inbox(userId));
+  }
+
+  /** True when entries after `after` may have been trimmed away. */
+  trimmedAfter(userId: string, after: string): Promise<boolean> {
+    return trimmedAfter(this.redis, user.inbox(userId), after);
+  }
+
+  /**
+   * The inbox position of the entry holding `msgId` (a client's last private msgId): the msgId itself, or a
+   * little past it when the inbox had a newer entry. `msgId` itself when no entry holds it (trimmed, unknown).
+   */
+  async positionOf(userId: string, msgId: string): Promise<string> {
+    if (msgId === "0") return "0";
+    const entries = await this.redis.xrange(user.inbox(userId), `${msgId}-0`, "+", "COUNT", LOOKAHEAD).catch(() => []);
+    const found = entries.find(([id, fields]) => toEntry(id, fields).message.msgId === msgId);
+    return found ? entryNumber(found[0]) : msgId;
+  }
+
+  /** The msgId of the entry at inbox position `position`; the position itself when there is none. */
+  async msgIdAt(userId: string, position: string): Promise<string> {
+    if (position === "0") return "0";
+    const [entry] = await this.redis.xrange(user.inbox(userId), `${position}-0`, `${position}-0`);
+    return entry ? toEntry(entry[0], entry[1]).message.msgId : position;
+  }
+
+  /**
+   * The inbox position the user's devices acknowledged, "0" when none. A position past the newest entry cannot
+   * come from a receipt of ours (it was forged before receipts were checked): the newest entry is used instead.
+   */
+  async acknowledged(userId: string): Promise<string> {
+    const [acked, newest] = await Promise.all([this.redis.get(user.acked(userId)), this.newest(userId)]);
+    if (!acked) return "0";
+    return compareIds(acked, newest) > 0 ? newest : acked;
+  }
+
+  /**
+   * Records that `userId`'s devices received private message `msgId`, and everything before it in the inbox:
+   * only when the inbox holds it and, when `from` is given (a client's receipt always names it), it was sent by
+   * `from`. False (nothing changed) otherwise: a forged receipt, or one for a message trimmed away since.
+   */
+  async acknowledge(userId: string, msgId: string, from = ""): Promise<boolean> {
+    return (await this.redis.cimAcknowledge(user.inbox(userId), user.acked(userId), msgId, from)) === 1;
+  }
+}

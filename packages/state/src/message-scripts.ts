@@ -1,0 +1,178 @@
+// The Lua scripts that store messages and receipts. Each touches the keys of one hash tag only (one Redis
+// Cluster slot): a conversation's `{c:<conv>}` or a user's `{u:<userId>}`. Every write is idempotent, so ioredis
+// re-sending a script after a reconnect, or a sender re-sending a message, never stores anything twice.
+import type { ClientContext, Redis, Result } from "ioredis";
+
+/** Inbox entries after a msgId searched for the entry holding it (its id is the msgId or a little past it). */
+const INBOX_LOOKAHEAD = 100;
+
+// Helpers shared by the scripts. Ids are decimal strings, compared by length, then text.
+const PRELUDE = `
+local function newer(a, b)
+  if #a ~= #b then return #a > #b end
+  return a > b
+end
+local function fmt(n) return string.format('%.0f', n) end
+-- The number of a stream's newest entry id, '0' when it is empty.
+local function newest_id(stream)
+  local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
+  return last and string.match(last[1], '^(%d+)') or '0'
+end
+-- XADD under <id>-0, trimmed to about maxLen entries and, with maxAgeMicros > 0, none older than that before id.
+local function append(stream, id, fields, maxLen, maxAgeMicros)
+  redis.call('XADD', stream, 'MAXLEN', '~', maxLen, id .. '-0', unpack(fields))
+  if tonumber(maxAgeMicros) > 0 then
+    redis.call('XTRIM', stream, 'MINID', '~', fmt(tonumber(id) - tonumber(maxAgeMicros)))
+  end
+end
+-- A wake-up template (parts joined by NUL, see wake-ups.ts) with its holes filled by values, in order.
+local function fill(template, values)
+  local out, n, start = {}, 0, 1
+  while true do
+    local stop = string.find(template, '\\0', start, true)
+    if not stop then
+      out[#out + 1] = string.sub(template, start)
+      return table.concat(out)
+    end
+    n = n + 1
+    out[#out + 1] = string.sub(template, start, stop - 1)
+    out[#out + 1] = values[n]
+    start = stop + 1
+  end
+end
+-- The inbox entry whose msgId field is msgId, or nil (an id Redis refuses, like one past 2^64, is none).
+local function find_entry(inbox, msgId)
+  local entries = redis.pcall('XRANGE', inbox, msgId .. '-0', '+', 'COUNT', ${INBOX_LOOKAHEAD})
+  if type(entries) ~= 'table' or entries.err then return nil end
+  for _, entry in ipairs(entries) do
+    local fields = entry[2]
+    for i = 1, #fields, 2 do
+      if fields[i] == 'msgId' then
+        if fields[i + 1] == msgId then return entry end
+        break
+      end
+    end
+  end
+  return nil
+end
+local function field(entry, name)
+  local fields = entry[2]
+  for i = 1, #fields, 2 do
+    if fields[i] == name then return fields[i + 1] end
+  end
+  return nil
+end
+-- A conversation message: the dedupe record of (sender, clientMsgId) if it was stored before; else a new msgId,
+-- max(now in microseconds, the stream's newest + 1), the XADD with ts appended to fields, and the record.
+-- Returns record '<msgId>:<ts>', 1 when it is a duplicate, and the id before it in the stream.
+local function store(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, fields)
+  local existing = redis.call('GET', dedupe)
+  if existing then return existing, 1, '' end
+  local now = redis.call('TIME')
+  local us = tonumber(now[1]) * 1000000 + tonumber(now[2])
+  local prev = newest_id(stream)
+  if us <= tonumber(prev) then us = tonumber(prev) + 1 end
+  local id, ts = fmt(us), fmt(math.floor(us / 1000))
+  fields[#fields + 1] = 'ts'
+  fields[#fields + 1] = ts
+  append(stream, id, fields, maxLen, maxAgeMicros)
+  local record = id .. ':' .. ts
+  redis.call('SET', dedupe, record, 'EX', dedupeTtl)
+  return record, 0, prev
+end
+`;
+
+// A message to a room (`everyone` included), on its tag {c:<room>}.
+// KEYS: stream (the room's messages), dedupe (the sender's record of this clientMsgId), members (the room's set).
+// ARGV: sender, membersOnly ('1': the sender must be in members; '0' for everyone), maxLen, maxAgeMicros,
+//   dedupeTtlSeconds, channel (the room's wake-up channel), wake (template: holes prev, msgId, ts),
+//   then the message's fields (name, value, ...) without ts.
+// Returns {record, 1 duplicate | 0 stored}, or {'', -1} when the sender is not a member (nothing stored).
+// A duplicate wakes the readers again (prev '': read the stream); a reader that missed the first wake-up catches up.
+const STORE_ROOM = `${PRELUDE}
+local stream, dedupe, members = KEYS[1], KEYS[2], KEYS[3]
+local sender, membersOnly, maxLen, maxAgeMicros, dedupeTtl, channel, wake = unpack(ARGV, 1, 7)
+if membersOnly == '1' and redis.call('SISMEMBER', members, sender) == 0 then return {'', -1} end
+local record, duplicate, prev = store(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, 8)})
+local id, ts = string.match(record, '^(%d+):(%d+)$')
+redis.call('PUBLISH', channel, fill(wake, {prev, id, ts}))
+return {record, duplicate}
+`;
+
+// A private message in its conversation stream, on its tag {c:p<lo>-<hi>}. No wake-up: the inboxes wake readers.
+// KEYS: stream (the pair's messages), dedupe (the sender's record of this clientMsgId).
+// ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, then the message's fields (name, value, ...) without ts.
+// Returns {record, 1 duplicate | 0 stored}.
+const STORE_PRIVATE = `${PRELUDE}
+local stream, dedupe = KEYS[1], KEYS[2]
+local maxLen, maxAgeMicros, dedupeTtl = unpack(ARGV, 1, 3)
+local record, duplicate = store(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, 4)})
+return {record, duplicate}
+`;
+
+// A private message noted in one user's inbox (the recipient's, or the sender's for its other devices), on {u:<id>}.
+// KEYS: inbox (stream), peers (sorted set), gateways (hash gatewayId -> sessions).
+// ARGV: msgId, peer (the other user of the chat), maxLen, maxAgeMicros, channelPrefix (+ gatewayId = a gateway's
+//   channel), wake (template: holes prev, entry), then the message's fields (msgId and ts included).
+// The entry id is the msgId, or one past the newest entry when that is not older. Idempotent: an inbox that
+// holds the msgId already keeps it (its entry is returned). Wakes every gateway holding a session of the user.
+// Returns the entry's id number.
+const APPEND_INBOX = `${PRELUDE}
+local inbox, peers, gateways = KEYS[1], KEYS[2], KEYS[3]
+local msgId, peer, maxLen, maxAgeMicros, channelPrefix, wake = unpack(ARGV, 1, 6)
+local entry, prev
+local found = find_entry(inbox, msgId)
+if found then
+  entry, prev = string.match(found[1], '^(%d+)'), ''
+else
+  prev = newest_id(inbox)
+  entry = msgId
+  if not newer(entry, prev) then entry = fmt(tonumber(prev) + 1) end
+  append(inbox, entry, {unpack(ARGV, 7)}, maxLen, maxAgeMicros)
+  redis.call('ZADD', peers, 'GT', msgId, peer)
+end
+local payload = fill(wake, {prev, entry})
+for _, gateway in ipairs(redis.call('HKEYS', gateways)) do
+  redis.call('PUBLISH', channelPrefix .. gateway, payload)
+end
+return entry
+`;
+
+// A receipt (Delivered) on the reader's tag {u:<id>}. KEYS: inbox, acked (the acknowledged inbox position).
+// ARGV: msgId, from (the claimed sender; '' for any).
+// Counts only for a message of the reader's inbox sent by \`from\`: then the acknowledged position moves forward
+// to that entry (never back, never to an entry the inbox does not hold). A position past the newest entry
+// (forged before receipts were checked) is replaced. Returns 1 when accepted, else 0.
+const ACKNOWLEDGE = `${PRELUDE}
+local inbox, acked = KEYS[1], KEYS[2]
+local msgId, from = ARGV[1], ARGV[2]
+local entry = find_entry(inbox, msgId)
+if not entry then return 0 end
+if from ~= '' and field(entry, 'from') ~= from then return 0 end
+local id = string.match(entry[1], '^(%d+)')
+local current = redis.call('GET', acked)
+if current and newer(current, newest_id(inbox)) then current = nil end
+if not current or newer(id, current) then redis.call('SET', acked, id) end
+return 1
+`;
+
+declare module "ioredis" {
+  interface RedisCommander<Context extends ClientContext = { type: "default" }> {
+    /** See STORE_ROOM; `fields` are name/value pairs. */
+    cimStoreRoom(stream: string, dedupe: string, members: string, sender: string, membersOnly: "1" | "0", maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, channel: string, wake: string, ...fields: string[]): Result<[string, number], Context>;
+    /** See STORE_PRIVATE. */
+    cimStorePrivate(stream: string, dedupe: string, maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, ...fields: string[]): Result<[string, number], Context>;
+    /** See APPEND_INBOX. */
+    cimAppendInbox(inbox: string, peers: string, gateways: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, channelPrefix: string, wake: string, ...fields: string[]): Result<string, Context>;
+    /** See ACKNOWLEDGE. */
+    cimAcknowledge(inbox: string, acked: string, msgId: string, from: string): Result<number, Context>;
+  }
+}
+
+/** Defines the message scripts as commands of `redis` (idempotent: stores sharing a client may each call it). */
+export function defineMessageScripts(redis: Redis): void {
+  redis.defineCommand("cimStoreRoom", { numberOfKeys: 3, lua: STORE_ROOM });
+  redis.defineCommand("cimStorePrivate", { numberOfKeys: 2, lua: STORE_PRIVATE });
+  redis.defineCommand("cimAppendInbox", { numberOfKeys: 3, lua: APPEND_INBOX });
+  redis.defineCommand("cimAcknowledge", { numberOfKeys: 2, lua: ACKNOWLEDGE });
+}

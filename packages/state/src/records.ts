@@ -1,0 +1,68 @@
+// The shape of a message in the streams: the fields written (built here only) and the entries read back.
+import { EVERYONE_ROOM, ROOM_ID } from "@cim/protocol";
+import { conv } from "./keys.js";
+
+/** A stored message as every layer sees it; `to` is "" for the group and rooms, `room` "" but in rooms. */
+export interface StoredMessage {
+  msgId: string;
+  from: string;
+  fromName: string;
+  to: string;
+  text: string;
+  ts: number;
+  room: string;
+}
+
+/** A message as a stream holds it: its position there, and the device (token sessionId) that sent it. */
+export interface StreamEntry {
+  /** The entry id's number: the msgId in a conversation stream, the inbox position in an inbox. */
+  position: string;
+  message: StoredMessage;
+  /** "" when sent over HTTP. Internal: never sent to clients. */
+  dev: string;
+}
+
+/**
+ * The stream fields of a message, as name/value pairs for XADD: `from fromName to room text dev`, plus `ts`
+ * and `msgId` when known (the conversation script adds `ts`; the entry id is the msgId there).
+ */
+export function recordFields(message: Omit<StoredMessage, "msgId" | "ts"> & { msgId?: string; ts?: number }, dev: string): string[] {
+  const fields = ["from", message.from, "fromName", message.fromName, "to", message.to, "room", message.room, "text", message.text, "dev", dev];
+  if (message.ts !== undefined) fields.push("ts", String(message.ts));
+  if (message.msgId !== undefined) fields.push("msgId", message.msgId);
+  return fields;
+}
+
+/** Decimal number of a stream entry id (`<n>-0`). */
+export function entryNumber(id: string): string {
+  return id.split("-")[0]!;
+}
+
+/** Reads a stream entry back; the msgId is its `msgId` field (inbox) or the entry id (conversation). */
+export function toEntry(id: string, fields: string[]): StreamEntry {
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!, fields[i + 1]!);
+  const position = entryNumber(id);
+  return {
+    position,
+    dev: map.get("dev") ?? "",
+    message: {
+      msgId: map.get("msgId") ?? position,
+      from: map.get("from") ?? "",
+      fromName: map.get("fromName") ?? "",
+      to: map.get("to") ?? "",
+      text: map.get("text") ?? "",
+      ts: Number(map.get("ts") ?? 0),
+      room: map.get("room") ?? "",
+    },
+  };
+}
+
+/**
+ * The conversation key (inside Redis) of a conversation as a client names it: a roomId, or the peer's userId
+ * for `userId`'s private chat with it. "" and "everyone" are the group.
+ */
+export function conversationKey(userId: string, conversation: string): string {
+  if (!conversation || conversation === EVERYONE_ROOM) return conv.ofRoom(EVERYONE_ROOM);
+  return ROOM_ID.test(conversation) ? conv.ofRoom(conversation) : conv.ofPair(userId, conversation);
+}

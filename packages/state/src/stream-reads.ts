@@ -1,0 +1,32 @@
+// Reads shared by the conversation streams and the inboxes: entries after a position, the newest one, trimming.
+import type { Redis } from "ioredis";
+import { compareIds } from "@cim/protocol";
+import { entryNumber, toEntry, type StreamEntry } from "./records.js";
+
+/** Entries after position `after` ("" or "0": from the start), oldest first. */
+export async function readAfter(redis: Redis, key: string, after: string, count: number): Promise<StreamEntry[]> {
+  const start = after && after !== "0" ? `(${after}-0` : "-";
+  const entries = await redis.xrange(key, start, "+", "COUNT", count);
+  return entries.map(([id, fields]) => toEntry(id, fields));
+}
+
+/** The newest entry's position, "0" when the stream is empty or missing. */
+export async function newestPosition(redis: Redis, key: string): Promise<string> {
+  const [entry] = await redis.xrevrange(key, "+", "-", "COUNT", 1);
+  return entry ? entryNumber(entry[0]) : "0";
+}
+
+/** True when entries after `after` may have been trimmed away, so reading on from it would skip some. */
+export async function trimmedAfter(redis: Redis, key: string, after: string): Promise<boolean> {
+  let info: unknown[];
+  try {
+    info = (await redis.xinfo("STREAM", key)) as unknown[];
+  } catch {
+    return false; // no such stream: nothing was trimmed
+  }
+  const field = (name: string) => info[info.indexOf(name) + 1];
+  const trimmed = Number(field("entries-added") ?? 0) > Number(field("length") ?? 0);
+  const first = field("first-entry") as [string, string[]] | null;
+  // Trimming removes the oldest entries: anything deleted is older than the first one left.
+  return trimmed && !!first && compareIds(entryNumber(first[0]), after || "0") > 0;
+}

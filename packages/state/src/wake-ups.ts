@@ -1,0 +1,63 @@
+// The wake-ups the store scripts publish, built here as JSON with holes that only the script can fill (the
+// msgId, the id before it): the script splices values in and never builds or parses JSON itself.
+import type { ClusterMessage } from "./bus.js";
+import type { StoredMessage } from "./records.js";
+
+/** Joins the parts of a template: JSON never holds a raw NUL (JSON.stringify escapes it), so it cannot clash. */
+export const HOLE_SEPARATOR = "\0";
+
+/** A place in a template for a value the script computes: a string (kept in quotes) or a number. */
+export interface Hole {
+  placeholder: string;
+  kind: "string" | "number";
+}
+
+/**
+ * JSON of `value` cut at its holes, the parts joined by NUL: the script puts the i-th value between part i and
+ * i+1. Each hole is the string value `placeholder` in `value`; holes must come, in key order, before any text a
+ * user wrote, so the first match of each is the hole itself.
+ */
+export function template(value: ClusterMessage, holes: readonly Hole[]): string {
+  let json = JSON.stringify(value);
+  const parts: string[] = [];
+  for (const hole of holes) {
+    const quoted = JSON.stringify(hole.placeholder);
+    const at = json.indexOf(quoted);
+    if (at < 0) throw new Error(`template: no hole ${hole.placeholder}`);
+    const keep = hole.kind === "string" ? 1 : 0; // a string keeps its quotes around the value
+    parts.push(json.slice(0, at + keep));
+    json = json.slice(at + quoted.length - keep);
+  }
+  parts.push(json);
+  return parts.join(HOLE_SEPARATOR);
+}
+
+/** Fills a template the way the scripts do (for tests). */
+export function fill(templateText: string, values: readonly string[]): string {
+  const parts = templateText.split(HOLE_SEPARATOR);
+  return parts.map((part, i) => (i < values.length ? part + values[i] : part)).join("");
+}
+
+const PREV: Hole = { placeholder: "\u0000prev", kind: "string" };
+const MSG_ID: Hole = { placeholder: "\u0000msgId", kind: "string" };
+const TS: Hole = { placeholder: "\u0000ts", kind: "number" };
+const ENTRY: Hole = { placeholder: "\u0000entry", kind: "string" };
+
+/** The wake-up of a room's readers. Holes: prev, msgId, ts. */
+export function roomWakeTemplate(room: string, message: Omit<StoredMessage, "msgId" | "ts">, dev: string): string {
+  const { from, fromName, to, text } = message;
+  const value: ClusterMessage = {
+    type: "roomMessage",
+    room,
+    prev: PREV.placeholder,
+    message: { msgId: MSG_ID.placeholder, ts: TS.placeholder as unknown as number, room: message.room, from, fromName, to, text },
+    dev,
+  };
+  return template(value, [PREV, MSG_ID, TS]);
+}
+
+/** The wake-up of a user's inbox readers. Holes: prev, entry. */
+export function inboxWakeTemplate(userId: string, message: StoredMessage, dev: string): string {
+  const value: ClusterMessage = { type: "inbox", userId, prev: PREV.placeholder, entry: ENTRY.placeholder, message, dev };
+  return template(value, [PREV, ENTRY]);
+}
