@@ -73,7 +73,9 @@ export class ChatService {
     if (frame.room && !ROOM_ID.test(frame.room)) throw new GatewayError(ErrorCode.BadRequest, "room must be a roomId");
     // Stores and wakes the readers (the room's gateways, or the inboxes' gateways).
     const target = frame.to ? { to: frame.to } : { room: frame.room };
+    const storing = this.deps.metrics.storeSeconds.startTimer();
     const stored = await this.deps.messages.store({ clientMsgId: frame.clientMsgId, from: user.userId, fromName: user.userName, fromDevice: user.sessionId, text: frame.text, ...target });
+    storing();
     if ("error" in stored) {
       if (stored.error === "unknown_recipient") throw new GatewayError(ErrorCode.UnknownRecipient, `no user ${frame.to}`);
       throw new GatewayError(ErrorCode.NotMember, `you are not a member of room ${frame.room}`);

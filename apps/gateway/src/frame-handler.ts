@@ -71,10 +71,13 @@ export class FrameHandler {
         return session.send({ kind: "pong", body: { ts: frame.body.ts } });
       case "send": {
         const { clientMsgId } = frame.body;
+        const timer = this.metrics.sendSeconds.startTimer();
         const ack = await this.chat.send(session, frame.body).catch((error: unknown) => {
           throw GatewayError.forSend(error, clientMsgId);
         });
-        return session.send({ kind: "sendAck", body: ack });
+        session.send({ kind: "sendAck", body: ack });
+        timer();
+        return;
       }
       case "delivered":
         return this.receipts.delivered(session, frame.body);

@@ -50,7 +50,10 @@ const ROOM_POLL_MS = 2_000;
 export function createGateway(deps: GatewayDeps): Gateway {
   const { config, log, redis, subscriber, zk } = deps;
   const gatewayId = config.GATEWAY_ID;
-  const metrics = createMetrics();
+  const metrics = createMetrics({
+    redisUp: () => redis.status === "ready" && subscriber.status === "ready",
+    zookeeperUp: () => zk.state === "connected",
+  });
   const table = new SessionTable();
   const sessions = new SessionStore(redis);
   const bus = new BusPublisher(redis, sessions);

@@ -1,7 +1,15 @@
 // Prometheus metrics of one gateway.
-import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
-export function createMetrics() {
+/** Latency buckets of a Send, seconds: a local Redis answers in well under a millisecond. */
+const LATENCY_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+export interface MetricSources {
+  redisUp?: () => boolean;
+  zookeeperUp?: () => boolean;
+}
+
+export function createMetrics(sources: MetricSources = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   return {
@@ -13,6 +21,16 @@ export function createMetrics() {
     closes: new Counter({ name: "cim_gateway_closes_total", help: "Sockets closed by the gateway, by close code", labelNames: ["code"], registers: [registry] }),
     upgradesRefused: new Counter({ name: "cim_gateway_upgrades_refused_total", help: "WebSocket upgrades refused, by reason", labelNames: ["reason"], registers: [registry] }),
     busErrors: new Counter({ name: "cim_gateway_bus_errors_total", help: "Bus messages that could not be handled", registers: [registry] }),
+    sendSeconds: new Histogram({ name: "cim_gateway_send_seconds", help: "From a Send frame's arrival to its SendAck", buckets: LATENCY_BUCKETS_S, registers: [registry] }),
+    storeSeconds: new Histogram({ name: "cim_gateway_store_seconds", help: "Storing one message in Redis (every step of its write)", buckets: LATENCY_BUCKETS_S, registers: [registry] }),
+    redisUp: new Gauge({
+      name: "cim_gateway_redis_up", help: "1 while both Redis connections are ready", registers: [registry],
+      collect() { this.set(sources.redisUp?.() ? 1 : 0); },
+    }),
+    zookeeperUp: new Gauge({
+      name: "cim_gateway_zookeeper_up", help: "1 while the ZooKeeper session is connected", registers: [registry],
+      collect() { this.set(sources.zookeeperUp?.() ? 1 : 0); },
+    }),
   };
 }
 

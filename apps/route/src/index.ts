@@ -27,9 +27,15 @@ redis.on("error", (error: Error) => log.warn({ err: error.message }, "Redis erro
 redis.on("reconnecting", () => log.warn("Redis reconnecting"));
 redis.on("ready", () => log.info("Redis ready"));
 
+let zookeeperUp = 0;
 const zk = new ZkSession(config.ZK_CONNECT, {
   sessionTimeoutMs: config.ZK_SESSION_TIMEOUT_MS,
-  onState: (state, { sessionId }) => log[state === "connected" ? "info" : "warn"]({ state, sessionId }, `ZooKeeper ${state}`),
+  onState: (state, { sessionId }) => {
+    log[state === "connected" ? "info" : "warn"]({ state, sessionId }, `ZooKeeper ${state}`);
+    zookeeperUp = state === "connected" ? 1 : 0;
+    // Called only once zk.start() runs in main(), after `services` exists.
+    services.metrics.zookeeperUp.set(zookeeperUp);
+  },
 });
 // A gateway that vanished from ZooKeeper (crash, kill -9, partition) leaves routes behind: release them.
 async function releaseGoneGateway(gatewayId: string): Promise<void> {
@@ -48,6 +54,11 @@ const directory = new GatewayDirectory(zk, {
 });
 
 const services = createServices({ config, log, redis, directory });
+// Reachability of the parts, for alerts (cim_route_redis_up, cim_route_zookeeper_up).
+services.metrics.zookeeperUp.set(zookeeperUp);
+services.metrics.redisUp.set(redis.status === "ready" ? 1 : 0);
+redis.on("ready", () => services.metrics.redisUp.set(1));
+redis.on("close", () => services.metrics.redisUp.set(0));
 const { sessions, bus, rate } = services;
 const app = createApp(services, {
   healthy: () => redis.status === "ready" && zk.state === "connected",

@@ -40,4 +40,15 @@ describe("production build", () => {
     await ann.waitForText("built private");
     expect(bob.texts().filter((t) => t === "built hello")).toHaveLength(1);
   });
+
+  it("exports send and store latency, and whether Redis and ZooKeeper are reachable", async () => {
+    const text = async (url: string) => (await fetch(`${url}/metrics`)).text();
+    const value = (metrics: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(metrics)?.[1]);
+    const gateways = await Promise.all(cluster.gateways.map((g) => text(g.url)));
+    expect(gateways.map((m) => value(m, "cim_gateway_send_seconds_count")).reduce((a, b) => a + b)).toBeGreaterThanOrEqual(2);
+    expect(gateways.map((m) => value(m, "cim_gateway_store_seconds_count")).reduce((a, b) => a + b)).toBeGreaterThanOrEqual(2);
+    for (const m of gateways) expect([value(m, "cim_gateway_redis_up"), value(m, "cim_gateway_zookeeper_up")]).toEqual([1, 1]);
+    const route = await text(cluster.route.url);
+    expect([value(route, "cim_route_redis_up"), value(route, "cim_route_zookeeper_up")]).toEqual([1, 1]);
+  });
 });
