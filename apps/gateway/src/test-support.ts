@@ -2,7 +2,7 @@
 import WebSocket, { type ClientOptions } from "ws";
 import { RouteApi } from "@cim/client";
 import { waitUntil } from "@cim/devstack";
-import { decodeFrame, encodeFrame, type Frame, type FrameBodies, type FrameInput, type FrameKind } from "@cim/protocol";
+import { decodeFrame, encodeFrame, type ChatMessage, type Frame, type FrameBodies, type FrameInput, type FrameKind, type Login, type LoginAck } from "@cim/protocol";
 
 export const TEST_PASSWORD = "cim-test-pass-1";
 
@@ -54,4 +54,32 @@ export async function rawUser(routeUrl: string, name: string, options: ClientOpt
   socket.send({ kind: "login", body: { token: login.token } });
   await socket.waitFor("loginAck");
   return { ...socket, userId: login.userId, userName: login.userName, token: login.token };
+}
+
+/** A raw socket logged in on a chosen gateway, with the LoginAck it got and helpers for what it received. */
+export interface RawDevice extends RawSocket {
+  ack: LoginAck;
+  /** Every message received, batches flattened, in order. */
+  messages: () => ChatMessage[];
+  /** Sends a message and resolves with its SendAck's msgId (rejects with the Error frame's code). */
+  say: (body: { text: string; to?: string; room?: string; clientMsgId?: string }) => Promise<string>;
+}
+
+let said = 0;
+
+/** Logs in with `token` on the gateway at `wsUrl`, naming the cursors given (an old client names none of rooms). */
+export async function rawDevice(wsUrl: string, token: string, cursors: Partial<Omit<Login, "token">> = {}): Promise<RawDevice> {
+  const socket = await openRaw(wsUrl);
+  socket.send({ kind: "login", body: { token, ...cursors } });
+  const ack = await socket.waitFor("loginAck");
+  const messages = () => socket.frames.flatMap((f) => (f.kind === "message" ? [f.body] : f.kind === "messageBatch" ? f.body.messages : []));
+  const say = async (body: { text: string; to?: string; room?: string; clientMsgId?: string }) => {
+    const clientMsgId = body.clientMsgId ?? `say-${++said}`;
+    socket.send({ kind: "send", body: { ...body, clientMsgId } });
+    await waitUntil(() => socket.frames.some((f) => (f.kind === "sendAck" || f.kind === "error") && f.body.clientMsgId === clientMsgId), 20_000, `an answer to ${clientMsgId}`);
+    const answer = socket.frames.find((f) => (f.kind === "sendAck" || f.kind === "error") && f.body.clientMsgId === clientMsgId)!;
+    if (answer.kind === "error") throw new Error(answer.body.code);
+    return (answer.body as { msgId: string }).msgId;
+  };
+  return { ...socket, ack, messages, say };
 }

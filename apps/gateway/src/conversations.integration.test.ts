@@ -1,0 +1,150 @@
+// Conversations on real Redis and ZooKeeper across two gateways, with raw protocol clients: several devices of
+// one user, rooms with membership, LoginAck positions and an old-style client.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RouteApi, type LoginAnswer } from "@cim/client";
+import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
+import { ErrorCode, type ChatMessage } from "@cim/protocol";
+import { rawDevice, registerUser, TEST_PASSWORD, type RawDevice } from "./test-support.js";
+
+let cluster: Cluster;
+let api: RouteApi;
+const devices: RawDevice[] = [];
+
+beforeAll(async () => {
+  cluster = await startCluster({ gateways: 2 });
+  api = new RouteApi(cluster.route.url);
+});
+afterAll(async () => {
+  for (const device of devices) device.ws.close();
+  await cluster?.stop();
+});
+
+const wsUrl = (gateway: number) => `${cluster.gateways[gateway]!.url.replace(/^http/, "ws")}/ws`;
+
+/** A device (a login of its own) of `user` on gateway 0 or 1. */
+async function device(user: LoginAnswer, gateway: number, cursors: Parameters<typeof rawDevice>[2] = {}, token?: string): Promise<RawDevice> {
+  const login = token ?? (await api.login(user.userName, TEST_PASSWORD)).token;
+  const opened = await rawDevice(wsUrl(gateway), login, cursors);
+  devices.push(opened);
+  return opened;
+}
+
+const texts = (messages: ChatMessage[]) => messages.map((m) => m.text);
+/** Waits until `device` received a message with each of `wanted`, then says what it received. */
+async function received(device: RawDevice, ...wanted: string[]): Promise<string[]> {
+  await waitUntil(() => wanted.every((text) => texts(device.messages()).includes(text)), 20_000, `messages ${wanted.join(", ")}`);
+  return texts(device.messages());
+}
+
+/** The cursors a client keeps: the last msgId it saw in the group, its inbox and each room. */
+function cursorsOf(device: RawDevice) {
+  const last = (pick: (m: ChatMessage) => boolean, from: string) => device.messages().filter(pick).at(-1)?.msgId ?? from;
+  const rooms = device.ack.rooms.map(({ room, after }) => ({ room, after: last((m) => m.room === room, after) }));
+  return {
+    groupAfter: last((m) => !m.to && !m.room, device.ack.groupPosition),
+    inboxAfter: last((m) => !!m.to, device.ack.inboxPosition),
+    rooms,
+  };
+}
+
+describe("two devices of one user", () => {
+  it("each device gets every message of the user's conversations and the other device's sends, exactly once, also after a reconnect", async () => {
+    const ann = await registerUser(cluster.route.url, "ann");
+    const bob = await registerUser(cluster.route.url, "bob");
+    const room = await api.createRoom(bob.token, { name: "devices", visibility: "private" });
+    await api.invite(bob.token, room.roomId, ann.userId);
+    const a2Token = (await api.login(ann.userName, TEST_PASSWORD)).token;
+    const [a1, a2, b1] = [await device(ann, 0), await device(ann, 1, {}, a2Token), await device(bob, 0, {}, bob.token)];
+    expect(a2.ack.rooms).toEqual([{ room: room.roomId, after: "0" }]);
+
+    await b1.say({ to: ann.userId, text: "bob to ann" });
+    await a1.say({ to: bob.userId, text: "a1 to bob" });
+    await a2.say({ text: "a2 to the group" });
+    await b1.say({ room: room.roomId, text: "bob in the room" });
+    await a1.say({ room: room.roomId, text: "a1 in the room" });
+    await api.sendMessage(ann.token, { room: room.roomId, text: "ann over http" });
+    const all = ["bob to ann", "a1 to bob", "a2 to the group", "bob in the room", "a1 in the room", "ann over http"];
+    await b1.say({ text: "barrier" });
+    expect((await received(a1, "barrier")).sort()).toEqual(["bob to ann", "a2 to the group", "bob in the room", "ann over http", "barrier"].sort());
+    expect((await received(a2, "barrier")).sort()).toEqual(["bob to ann", "a1 to bob", "bob in the room", "a1 in the room", "ann over http", "barrier"].sort());
+    const toBob = all.filter((t) => t !== "bob in the room" && t !== "bob to ann");
+    expect((await received(b1, ...toBob)).sort()).toEqual(toBob.sort());
+    const fromA1 = a2.messages().find((m) => m.text === "a1 to bob")!;
+    expect(fromA1).toMatchObject({ from: ann.userId, to: bob.userId, room: "" });
+
+    // a2 goes away; what it misses comes when it logs in again (same login, its cursors), once.
+    const cursors = cursorsOf(a2);
+    a2.ws.close();
+    await b1.say({ to: ann.userId, text: "missed private" });
+    await a1.say({ to: bob.userId, text: "missed own private" });
+    await a1.say({ room: room.roomId, text: "missed own room" });
+    await b1.say({ text: "missed group" });
+    const back = await device(ann, 0, cursors, a2Token);
+    await b1.say({ room: room.roomId, text: "live again" });
+    await back.say({ room: room.roomId, text: "back in the room" });
+    await received(a1, "back in the room");
+    const again = await received(back, "missed private", "missed own private", "missed own room", "missed group", "live again");
+    expect(again.sort()).toEqual(["missed private", "missed own private", "missed own room", "missed group", "live again"].sort());
+    expect(texts(a1.messages()).filter((t) => t.startsWith("missed own"))).toEqual([]);
+    expect(back.ack).toMatchObject({ groupPosition: cursors.groupAfter, inboxPosition: cursors.inboxAfter, rooms: cursors.rooms });
+    expect(new Set(a1.messages().map((m) => m.msgId)).size).toBe(a1.messages().length);
+  });
+});
+
+describe("rooms", () => {
+  it("reach their members only; a non-member's send is refused with not_member and stored nowhere; membership changes arrive as RoomEvents", async () => {
+    const [owner, member, outsider] = [await registerUser(cluster.route.url, "owner"), await registerUser(cluster.route.url, "member"), await registerUser(cluster.route.url, "outsider")];
+    const room = await api.createRoom(owner.token, { name: "club", visibility: "public" });
+    await api.joinRoom(member.token, room.roomId);
+    const [o, m, x] = [await device(owner, 0, {}, owner.token), await device(member, 1, {}, member.token), await device(outsider, 1, {}, outsider.token)];
+    await o.say({ room: room.roomId, text: "members only" });
+    await expect(x.say({ room: room.roomId, text: "let me in", clientMsgId: "outsider-1" })).rejects.toThrow(ErrorCode.NotMember);
+    await expect(x.say({ room: room.roomId, to: owner.userId, text: "both" })).rejects.toThrow(ErrorCode.BadRequest);
+    expect(await received(m, "members only")).toEqual(["members only"]);
+    expect((await api.history(owner.token, { room: room.roomId })).messages.map((msg) => msg.text)).toEqual(["members only"]);
+
+    // The outsider joins: every session in the room and the outsider hear of it, and it reads the room from now.
+    await api.joinRoom(outsider.token, room.roomId);
+    for (const session of [o, m, x]) await session.waitFor("roomEvent", (e) => e.userId === outsider.userId && e.kind === "joined" && e.room === room.roomId && e.name === "club");
+    await m.say({ room: room.roomId, text: "welcome" });
+    expect(await received(x, "welcome")).toEqual(["welcome"]);
+
+    await api.leaveRoom(outsider.token, room.roomId);
+    await x.waitFor("roomEvent", (e) => e.kind === "left" && e.userId === outsider.userId);
+    await o.waitFor("roomEvent", (e) => e.kind === "left" && e.userId === outsider.userId);
+    await m.say({ room: room.roomId, text: "after it left" });
+    await received(o, "after it left");
+    await x.say({ to: owner.userId, text: "barrier" });
+    await received(o, "barrier");
+    expect(texts(x.messages())).toEqual(["welcome"]);
+    await expect(x.say({ room: room.roomId, text: "still here?" })).rejects.toThrow(ErrorCode.NotMember);
+  });
+});
+
+describe("LoginAck", () => {
+  it("reports where delivery starts in each stream, and echoes the cursors a client names; an old-style Login works unchanged", async () => {
+    const ann = await registerUser(cluster.route.url, "pos-ann");
+    const bob = await registerUser(cluster.route.url, "pos-bob");
+    const room = await api.createRoom(ann.token, { name: "positions", visibility: "private" });
+    const talker = await device(bob, 0, {}, bob.token);
+    const group = await talker.say({ text: "positions group" });
+    const inRoom = await (await device(ann, 1)).say({ room: room.roomId, text: "positions room" });
+    const privateId = await talker.say({ to: ann.userId, text: "positions private" });
+
+    const fresh = await device(ann, 0);
+    expect(fresh.ack.groupPosition).toBe(group);
+    expect(fresh.ack.rooms).toEqual([{ room: room.roomId, after: inRoom }]);
+    expect(fresh.ack.inboxPosition).toBe("0"); // nothing acknowledged: the inbox starts at its beginning
+    expect(await received(fresh, "positions private")).toEqual(["positions private"]);
+    fresh.send({ kind: "delivered", body: { msgId: privateId, from: bob.userId } });
+    await talker.waitFor("delivered", (d) => d.msgId === privateId && d.by === ann.userId);
+    expect((await device(ann, 1)).ack.inboxPosition).toBe(privateId);
+
+    // An old client: no rooms, msgIds of the group and the inbox only.
+    const old = await device(ann, 1, { groupAfter: "0", inboxAfter: "0" });
+    expect(old.ack).toMatchObject({ groupPosition: "0", inboxPosition: "0", rooms: [{ room: room.roomId, after: inRoom }] });
+    await waitUntil(() => texts(old.messages()).includes("positions private"), 20_000, "the old client's replay");
+    expect(texts(old.messages())).toContain("positions group");
+    expect(texts(old.messages())).not.toContain("positions room"); // the room starts at its newest: nothing named
+  });
+});
