@@ -14,6 +14,7 @@ import { securityHeaders } from "./security-headers.js";
 import { adminRoutes } from "./routes/admin-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { chatRoutes } from "./routes/chat-routes.js";
+import { conversationRoutes } from "./routes/conversation-routes.js";
 import { roomRoutes } from "./routes/room-routes.js";
 import { userRoutes } from "./routes/user-routes.js";
 
@@ -45,6 +46,7 @@ export function createApp(s: Services, probe: HealthProbe) {
   app.route("/api", chatRoutes(s));
   app.route("/api/rooms", roomRoutes(s));
   app.route("/api/users", userRoutes(s));
+  app.route("/api/conversations", conversationRoutes(s));
   app.all("/api/*", (c) => {
     throw new ApiError(404, ErrorCode.NotFound, `no route ${c.req.method} ${c.req.path}`);
   });

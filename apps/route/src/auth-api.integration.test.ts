@@ -1,7 +1,9 @@
 // CONTRACT.md's register, login, logout and reconnect, as a client sees them, through app.request() on real Redis and ZooKeeper.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DECIMAL_ID } from "@cim/protocol";
+import { channels } from "@cim/state";
 import { expectError, loginUser, newUser, PASSWORD, registerUser, uniqueName, type LoginAnswer } from "./testing/api-client.js";
+import { recordBus } from "./testing/bus-recorder.js";
 import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
 
 let h: RouteHarness;
@@ -103,7 +105,8 @@ describe("POST /api/login", () => {
     expect((await reject.call("POST", "/api/login", { body: { userName, password: PASSWORD } })).status).toBe(200);
     await h.services.sessions.claim(userId, HARNESS_GATEWAY.id);
     await expectError(await reject.call("POST", "/api/login", { body: { userName, password: PASSWORD } }), 409, "already_online");
-    // A route to a gateway that is not in ZooKeeper is stale, not a login.
+    // Sessions on a gateway that is not in ZooKeeper are stale, not logins.
+    await h.services.sessions.release(userId, HARNESS_GATEWAY.id);
     await h.services.sessions.claim(userId, "gw-gone");
     expect((await reject.call("POST", "/api/login", { body: { userName, password: PASSWORD } })).status).toBe(200);
   });
@@ -121,17 +124,28 @@ describe("POST /api/logout", () => {
     await expectError(await h.call("POST", "/api/logout", { token }), 401, "unauthorized");
   });
 
-  it("clears the user's route and online state", async () => {
+  it("tells every gateway holding the user to close that login's sockets (kick naming the login); other logins stay valid", async () => {
     const user = await newUser(h, "leaving");
-    const watcher = await newUser(h, "watcher");
-    await h.services.sessions.claim(user.userId, HARNESS_GATEWAY.id);
-    const online = async () => ((await (await h.call("GET", "/api/online", { token: watcher.token })).json()) as { users: Array<{ userId: string }> }).users;
-    expect(await online()).toContainEqual({ userId: user.userId, userName: user.userName });
-    expect((await h.call("POST", "/api/logout", { token: user.token })).status).toBe(204);
-    expect((await online()).map((u) => u.userId)).not.toContain(user.userId);
-    // Under the reject policy the user is no longer "already online".
-    const reject = h.variant({ CIM_LOGIN_POLICY: "reject" });
-    expect((await reject.call("POST", "/api/login", { body: { userName: user.userName, password: PASSWORD } })).status).toBe(200);
+    const other = await loginUser(h, user.userName);
+    await h.services.sessions.setSessions(user.userId, HARNESS_GATEWAY.id, 2);
+    await h.services.sessions.setSessions(user.userId, "gw-second-device", 1);
+    const bus = await recordBus(h.redis, [channels.gateway(HARNESS_GATEWAY.id), channels.gateway("gw-second-device")]);
+    try {
+      expect((await h.call("POST", "/api/logout", { token: user.token })).status).toBe(204);
+      const { sessionId } = await h.services.tokens.verify(user.token);
+      const kick = { type: "kick", userId: user.userId, keepConnection: "", sessionId };
+      await bus.waitFor((m) => m.channel === channels.gateway("gw-second-device"));
+      await bus.waitFor((m) => m.channel === channels.gateway(HARNESS_GATEWAY.id));
+      expect(bus.messages).toEqual(expect.arrayContaining([
+        { ...kick, channel: channels.gateway(HARNESS_GATEWAY.id) }, { ...kick, channel: channels.gateway("gw-second-device") },
+      ]));
+      expect(bus.messages).toHaveLength(2);
+    } finally {
+      bus.stop();
+    }
+    // The gateways rewrite their counts as the sockets close; route leaves presence to them.
+    expect(await h.services.sessions.sessionCount(user.userId)).toBe(3);
+    expect((await h.call("GET", "/api/online", { token: other.token })).status).toBe(200);
   });
 
   it("answers 401 to a missing, garbage, tampered or non-Bearer token", async () => {

@@ -1,6 +1,6 @@
 // CONTRACT.md's online list, send-by-HTTP and history, as a client sees them, through app.request() on real Redis and ZooKeeper.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compareIds, DECIMAL_ID, MAX_TEXT_LENGTH } from "@cim/protocol";
+import { DECIMAL_ID, MAX_TEXT_LENGTH } from "@cim/protocol";
 import { expectError, newUser, type LoginAnswer } from "./testing/api-client.js";
 import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
 
@@ -9,6 +9,7 @@ interface Message {
   from: string;
   fromName: string;
   to: string;
+  room: string;
   text: string;
   ts: number;
 }
@@ -62,18 +63,17 @@ describe("POST /api/messages", () => {
     expect(forged.status).toBe(202);
     const messages = await history(bob, "?limit=2");
     expect(messages).toEqual([
-      { msgId, from: alice.userId, fromName: alice.userName, to: "", text: "hello group", ts: expect.any(Number) },
+      { msgId, from: alice.userId, fromName: alice.userName, to: "", room: "", text: "hello group", ts: expect.any(Number) },
       expect.objectContaining({ from: alice.userId, fromName: alice.userName, text: "forged" }),
     ]);
   });
 
-  it("answers 202 {msgId} for a private message; ids increase over all conversations", async () => {
-    const group = await send(alice, "to all");
+  it("answers 202 {msgId} for a private message; it is in that chat only", async () => {
     const direct = await send(alice, "just for bob", bob.userId);
-    expect(compareIds(direct, group)).toBeGreaterThan(0);
     expect(await history(bob, `?with=${alice.userId}&limit=1`)).toEqual([
-      { msgId: direct, from: alice.userId, fromName: alice.userName, to: bob.userId, text: "just for bob", ts: expect.any(Number) },
+      { msgId: direct, from: alice.userId, fromName: alice.userName, to: bob.userId, room: "", text: "just for bob", ts: expect.any(Number) },
     ]);
+    expect((await history(bob, "?limit=5")).map((m) => m.msgId)).not.toContain(direct);
   });
 
   it("answers 404 unknown_recipient for a userId that is no user", async () => {
@@ -145,5 +145,57 @@ describe("GET /api/history", () => {
   it("answers 401 without a token or with a bad one", async () => {
     await expectError(await h.call("GET", "/api/history"), 401, "unauthorized");
     await expectError(await h.call("GET", `/api/history?with=${bob.userId}`, { token: "x.y.z" }), 401, "unauthorized");
+  });
+});
+
+describe("rooms in POST /api/messages and GET /api/history", () => {
+  async function createRoom(owner: LoginAnswer, visibility: "public" | "private"): Promise<string> {
+    const res = await h.call("POST", "/api/rooms", { token: owner.token, body: { name: `chat ${visibility}`, visibility } });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { roomId: string }).roomId;
+  }
+
+  it("a member sends to a room (202 {msgId}) and every member pages its history; the message names the room", async () => {
+    const room = await createRoom(alice, "private");
+    await h.call("POST", `/api/rooms/${room}/members`, { token: alice.token, body: { userId: bob.userId } });
+    const res = await h.call("POST", "/api/messages", { token: bob.token, body: { room, text: "in the room" } });
+    expect(res.status).toBe(202);
+    const { msgId } = (await res.json()) as { msgId: string };
+    const page = await history(alice, `?room=${room}`);
+    expect(page).toEqual([{ msgId, from: bob.userId, fromName: bob.userName, to: "", room, text: "in the room", ts: expect.any(Number) }]);
+    expect(await history(bob, `?room=${room}`)).toEqual(page);
+    // Neither the group nor a private chat holds it.
+    expect((await history(alice, "?limit=200")).map((m) => m.msgId)).not.toContain(msgId);
+  });
+
+  it("answers 403 not_member to a send or a history request of a room the caller is not in, public or private; nothing is stored", async () => {
+    const carol = await newUser(h, "carol");
+    for (const visibility of ["public", "private"] as const) {
+      const room = await createRoom(alice, visibility);
+      await expectError(await h.call("POST", "/api/messages", { token: carol.token, body: { room, text: "let me in" } }), 403, "not_member");
+      await expectError(await h.call("GET", `/api/history?room=${room}`, { token: carol.token }), 403, "not_member");
+      expect(await history(alice, `?room=${room}`)).toEqual([]);
+    }
+  });
+
+  it("answers 404 not_found for a room that does not exist", async () => {
+    await expectError(await h.call("POST", "/api/messages", { token: alice.token, body: { room: "r987654321", text: "anyone?" } }), 404, "not_found");
+    await expectError(await h.call("GET", "/api/history?room=r987654321", { token: alice.token }), 404, "not_found");
+  });
+
+  it("treats room everyone as the group", async () => {
+    const res = await h.call("POST", "/api/messages", { token: bob.token, body: { room: "everyone", text: "all of you" } });
+    expect(res.status).toBe(202);
+    const { msgId } = (await res.json()) as { msgId: string };
+    expect((await history(alice, "?limit=1")).map((m) => m.msgId)).toEqual([msgId]);
+    expect((await history(alice, "?room=everyone&limit=1")).map((m) => m.msgId)).toEqual([msgId]);
+  });
+
+  it("answers 400 bad_request for to and room together, with and room together, or a room that is no roomId", async () => {
+    const room = await createRoom(alice, "public");
+    await expectError(await h.call("POST", "/api/messages", { token: alice.token, body: { to: bob.userId, room, text: "both" } }), 400, "bad_request");
+    await expectError(await h.call("POST", "/api/messages", { token: alice.token, body: { room: "lobby", text: "named" } }), 400, "bad_request");
+    await expectError(await h.call("GET", `/api/history?with=${bob.userId}&room=${room}`, { token: alice.token }), 400, "bad_request");
+    await expectError(await h.call("GET", "/api/history?room=r1x", { token: alice.token }), 400, "bad_request");
   });
 });

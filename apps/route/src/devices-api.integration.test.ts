@@ -1,7 +1,8 @@
 // Login policies against the user's live sessions (cim-u:{u:<id>}:gateways): multi's device limit, reject, replace.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { user } from "@cim/state";
+import { channels, user } from "@cim/state";
 import { expectError, PASSWORD, registerUser } from "./testing/api-client.js";
+import { recordBus } from "./testing/bus-recorder.js";
 import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
 
 const SECOND = { id: "gw-devices-2", wsUrl: "ws://127.0.0.1:39997/ws" };
@@ -57,10 +58,38 @@ describe("policy reject", () => {
 });
 
 describe("policy replace", () => {
-  it("admits every login, however many sessions are live", async () => {
+  it("admits every login, however many sessions are live, and tells each gateway of the user to close every other login", async () => {
     const replace = h.variant({ CIM_LOGIN_POLICY: "replace" });
     const { userId, userName } = await registerUser(h, "replaced");
-    await sessions(userId, { [HARNESS_GATEWAY.id]: 30 });
-    expect((await login(replace.call, userName)).status).toBe(200);
+    await sessions(userId, { [HARNESS_GATEWAY.id]: 30, [SECOND.id]: 1 });
+    const bus = await recordBus(h.redis, [channels.gateway(HARNESS_GATEWAY.id), channels.gateway(SECOND.id)]);
+    try {
+      const res = await login(replace.call, userName);
+      expect(res.status).toBe(200);
+      const { sessionId } = await h.services.tokens.verify(((await res.json()) as { token: string }).token);
+      const kick = { type: "kick", userId, keepConnection: "", keepSession: sessionId };
+      await bus.waitFor((m) => m.channel === channels.gateway(HARNESS_GATEWAY.id));
+      await bus.waitFor((m) => m.channel === channels.gateway(SECOND.id));
+      expect(bus.messages).toEqual(expect.arrayContaining([
+        { ...kick, channel: channels.gateway(HARNESS_GATEWAY.id) }, { ...kick, channel: channels.gateway(SECOND.id) },
+      ]));
+    } finally {
+      bus.stop();
+    }
+  });
+
+  it("kicks nobody under multi", async () => {
+    const { userId, userName } = await registerUser(h, "multikick");
+    await sessions(userId, { [HARNESS_GATEWAY.id]: 1 });
+    const bus = await recordBus(h.redis, [channels.gateway(HARNESS_GATEWAY.id)]);
+    try {
+      expect((await login(h.call, userName)).status).toBe(200);
+      // A message published after the login arrives after anything the login published.
+      await h.redis.publish(channels.gateway(HARNESS_GATEWAY.id), JSON.stringify({ type: "presence", userId, userName, online: true }));
+      await bus.waitFor((m) => m.type === "presence");
+      expect(bus.messages.map((m) => m.type)).toEqual(["presence"]);
+    } finally {
+      bus.stop();
+    }
   });
 });

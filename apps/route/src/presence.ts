@@ -12,13 +12,12 @@ export class Presence {
 
   /**
    * The user's sessions on gateways that `isLive` accepts: the sum of the counts in `cim-u:{u:<id>}:gateways`
-   * (a gateway that died leaves its count behind until it is cleaned up; it does not count). A user whose only
-   * trace is a `cim-route` to a live gateway (a gateway that does not write the hash) has one session.
+   * (a gateway that died leaves its count behind until it is released; it does not count).
    */
   async liveSessions(userId: string, isLive: (gatewayId: string) => boolean): Promise<number> {
-    const [counts, route] = await Promise.all([this.redis.hgetall(user.gateways(userId)), this.redis.get(keys.route(userId))]);
+    const counts = await this.redis.hgetall(user.gateways(userId));
     let sessions = 0;
     for (const [gatewayId, count] of Object.entries(counts)) if (isLive(gatewayId)) sessions += Math.max(0, Number(count) || 0);
-    return sessions === 0 && route && isLive(route) ? 1 : sessions;
+    return sessions;
   }
 }

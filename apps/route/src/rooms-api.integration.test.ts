@@ -27,7 +27,10 @@ let carol: LoginAnswer;
 beforeAll(async () => {
   h = await startRouteHarness();
   bus = await recordBus(h.redis);
-  [alice, bob, carol] = await Promise.all([newUser(h, "alice"), newUser(h, "bob"), newUser(h, "carol")]);
+  // One after the other: their ids increase, as member lists are ordered.
+  alice = await newUser(h, "alice");
+  bob = await newUser(h, "bob");
+  carol = await newUser(h, "carol");
 });
 afterAll(async () => {
   bus?.stop();
@@ -60,7 +63,7 @@ describe("POST /api/rooms", () => {
     expect(room).toEqual({ roomId: expect.stringMatching(/^r[0-9]+$/), name, visibility: "public", owner: alice.userId });
     expect(await members(alice, room.roomId)).toEqual([{ userId: alice.userId, userName: alice.userName, online: false }]);
     expect(await bus.waitFor(event(room.roomId, alice.userId, "joined"))).toEqual({
-      type: "room", room: room.roomId, name, userId: alice.userId, userName: alice.userName, kind: "joined",
+      type: "room", room: room.roomId, name, userId: alice.userId, userName: alice.userName, kind: "joined", channel: "cim-bus:all",
     });
     const other = await create(alice, name, "private");
     expect(other.roomId).not.toBe(room.roomId);
@@ -183,7 +186,7 @@ describe("POST /api/rooms/{roomId}/members", () => {
     expect(res.status).toBe(201);
     expect(await res.json()).toEqual({ roomId: room.roomId, userId: bob.userId, userName: bob.userName });
     expect(await bus.waitFor(event(room.roomId, bob.userId, "invited"))).toEqual({
-      type: "room", room: room.roomId, name: room.name, userId: bob.userId, userName: bob.userName, kind: "invited",
+      type: "room", room: room.roomId, name: room.name, userId: bob.userId, userName: bob.userName, kind: "invited", channel: "cim-bus:all",
     });
     // The invited member may invite in turn, and now sees the members.
     expect((await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: bob.token, body: { userId: carol.userId } })).status).toBe(201);

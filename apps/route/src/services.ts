@@ -1,6 +1,6 @@
 // Builds route's services from its config and clients: used by index.ts and by tests through app.request().
 import type { Logger } from "pino";
-import { AccountStore, BusPublisher, MessageStore, RoomStore, SessionStore, UserDirectory, type Redis } from "@cim/state";
+import { AccountStore, BusPublisher, MessageStore, ReadStore, RoomStore, SessionStore, UserDirectory, type Redis } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { AbuseGuard } from "./abuse-guard.js";
 import { abuseLimits, type RouteConfig } from "./config.js";
@@ -25,6 +25,7 @@ export function createServices(deps: { config: RouteConfig; log: Logger; redis: 
     picker: createPicker(config.CIM_ROUTE_STRATEGY, (ids) => sessions.connections(ids)),
     tokens: new TokenSigner(config.CIM_TOKEN_SECRET, { ttlSeconds: config.CIM_TOKEN_TTL_SECONDS, sessionLifetimeSeconds: config.CIM_SESSION_MAX_SECONDS }),
     accounts: new AccountStore(redis),
+    reads: new ReadStore(redis),
     rooms: new RoomStore(redis),
     users: new UserDirectory(redis),
     presence: new Presence(redis),

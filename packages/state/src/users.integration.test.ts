@@ -1,7 +1,7 @@
 // UserDirectory against a real redis-server: prefix search over name keys, and the backfill of older accounts.
 import { describe, expect, it } from "vitest";
 import { AccountStore } from "./accounts.js";
-import { directory } from "./keys.js";
+import { directory, user } from "./keys.js";
 import { useRedis } from "./test-harness.js";
 import { UserDirectory } from "./users.js";
 
@@ -60,5 +60,15 @@ describe("backfilling the directory", () => {
     await h.redis.set("cim-account-name:bob", "6");
     expect(await users.backfill(lower)).toBe(0);
     expect(await h.redis.zcard(directory.userNames)).toBe(0);
+  });
+});
+
+describe("private peers", () => {
+  it("lists a user's peers, the newest conversation first, up to the limit", async () => {
+    const users = new UserDirectory(h.redis);
+    expect(await users.peersOf("1", 10)).toEqual([]);
+    await h.redis.zadd(user.peers("1"), 1732400000000002, "7", 1732400000000009, "3", 1732400000000005, "12");
+    expect(await users.peersOf("1", 10)).toEqual(["3", "12", "7"]);
+    expect(await users.peersOf("1", 2)).toEqual(["3", "12"]);
   });
 });

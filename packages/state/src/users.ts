@@ -1,6 +1,6 @@
-// The user directory: every account by its canonical name key, for prefix search (online or not).
+// The user directory: every account by its canonical name key, for prefix search (online or not); private peers.
 import type { Redis } from "ioredis";
-import { directory, keys } from "./keys.js";
+import { directory, keys, user } from "./keys.js";
 import { entryId, lexEntry, lexRange } from "./lex-index.js";
 
 /** Accounts read per SCAN step of a backfill. */
@@ -22,6 +22,11 @@ export class UserDirectory {
   async search(query: { prefix: string; limit: number }): Promise<string[]> {
     const [min, max] = lexRange(query.prefix);
     return (await this.redis.zrangebylex(directory.userNames, min, max, "LIMIT", 0, query.limit)).map(entryId);
+  }
+
+  /** The user's private peers, newest conversation first (`cim-u:{u:<id>}:peers`, scored by the newest msgId). */
+  async peersOf(userId: string, limit: number): Promise<string[]> {
+    return this.redis.zrevrange(user.peers(userId), 0, limit - 1);
   }
 
   /**

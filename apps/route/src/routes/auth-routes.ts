@@ -25,11 +25,12 @@ export function authRoutes(s: Services) {
   const app = new Hono<AppEnv>();
   const address = (c: Parameters<typeof clientAddress>[0]) => clientAddress(c, s.config.CIM_TRUST_PROXY);
 
+  /** A token (of a new login, or of `user.sessionId`'s) and a gateway; `sessionId` is the token's login. */
   async function issue(user: { userId: string; userName: string; sessionId?: string; sessionEnd?: number }, avoid?: string) {
     const gateway = await s.picker.pick(s.gateways.list(), { userId: user.userId, avoid });
     if (!gateway) throw new ApiError(503, ErrorCode.NoGateway, "no gateway is available, try again shortly");
-    const { token } = await s.tokens.sign(user, { sessionId: user.sessionId, sessionEnd: user.sessionEnd });
-    return { userId: user.userId, userName: user.userName, token, gateway: { id: gateway.id, wsUrl: gateway.wsUrl } };
+    const { token, claims } = await s.tokens.sign(user, { sessionId: user.sessionId, sessionEnd: user.sessionEnd });
+    return { answer: { userId: user.userId, userName: user.userName, token, gateway: { id: gateway.id, wsUrl: gateway.wsUrl } }, sessionId: claims.sessionId };
   }
 
   app.post("/register", async (c) => {
@@ -75,7 +76,11 @@ export function authRoutes(s: Services) {
         throw refusal;
       }
     }
-    const answer = await issue(account);
+    const { answer, sessionId } = await issue(account);
+    if (s.config.CIM_LOGIN_POLICY === "replace") {
+      // The new login takes over: every gateway holding the user closes the sockets of its other logins (4409).
+      await s.bus.toUser(account.userId, { type: "kick", userId: account.userId, keepConnection: "", keepSession: sessionId });
+    }
     s.metrics.logins.inc({ outcome: "ok" });
     return c.json(answer, 200);
   });
@@ -85,20 +90,16 @@ export function authRoutes(s: Services) {
     const { avoid } = await parseJson(c, Reconnect, { optional: true });
     // The client could not reach `avoid`: check it now, so it is not handed to others while it is down.
     if (avoid) await s.health.report(avoid);
-    return c.json(await issue(c.get("user"), avoid), 200);
+    return c.json((await issue(c.get("user"), avoid)).answer, 200);
   });
 
   app.post("/logout", requireUser(s.tokens, s.sessions), async (c) => {
     const user = c.get("user");
     // Until the login's absolute end: no token refreshed from it may work again.
     await s.sessions.revoke(user.sessionId, user.sessionEnd);
-    const gatewayId = await s.sessions.routeOf(user.userId);
-    if (gatewayId) {
-      await s.bus.toGateway(gatewayId, { type: "kick", userId: user.userId, keepConnection: "", sessionId: user.sessionId });
-      if (await s.sessions.release(user.userId, gatewayId)) {
-        await s.bus.toAll({ type: "presence", userId: user.userId, userName: user.userName, online: false });
-      }
-    }
+    // Each gateway holding the user closes this login's sockets and writes its new count (presence follows);
+    // the user's other devices stay.
+    await s.bus.toUser(user.userId, { type: "kick", userId: user.userId, keepConnection: "", sessionId: user.sessionId });
     return c.body(null, 204);
   });
 

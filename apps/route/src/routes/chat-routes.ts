@@ -1,46 +1,62 @@
-// Online list, send-by-HTTP for integrations, history and search.
+// Online list, send-by-HTTP for integrations (group, room or private), and history with membership checks.
 import { Hono } from "hono";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, MAX_TEXT_LENGTH } from "@cim/protocol";
+import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, MAX_TEXT_LENGTH, ROOM_ID } from "@cim/protocol";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError } from "../errors.js";
 import { parseJson, parseQuery } from "../validation.js";
 
+const oneTarget = (v: { to?: string; room?: string; with?: string }) => !((v.to ?? v.with) !== undefined && v.room !== undefined);
+
 const SendBody = z.object({
   to: z.string().regex(DECIMAL_ID, "to must be a userId").optional(),
+  room: z.string().regex(ROOM_ID, "room must be a roomId").optional(),
   text: z.string().refine((t) => t.trim().length > 0, "text is empty").pipe(z.string().max(MAX_TEXT_LENGTH, `text is at most ${MAX_TEXT_LENGTH} characters`)),
   clientMsgId: z.string().regex(CLIENT_MSG_ID, "clientMsgId must be 1-64 characters of [A-Za-z0-9_:.-]").optional(),
-});
+}).refine(oneTarget, "to and room are exclusive");
 const HistoryQuery = z.object({
   with: z.string().regex(DECIMAL_ID, "with must be a userId").optional(),
+  room: z.string().regex(ROOM_ID, "room must be a roomId").optional(),
   before: z.string().regex(DECIMAL_ID, "before must be a msgId").optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+}).refine(oneTarget, "with and room are exclusive");
 
 export function chatRoutes(s: Services) {
   const app = new Hono<AppEnv>();
   const user = requireUser(s.tokens, s.sessions);
+
+  /** 404 for a room that does not exist, 403 not_member for one the user is not in. */
+  async function checkMember(roomId: string, userId: string): Promise<void> {
+    if (await s.rooms.isMember(roomId, userId)) return;
+    if (!(await s.rooms.get(roomId))) throw new ApiError(404, ErrorCode.NotFound, `no room ${roomId}`);
+    throw new ApiError(403, ErrorCode.NotMember, `you are not a member of ${roomId}`);
+  }
 
   app.get("/online", user, async (c) => c.json({ users: await s.sessions.onlineUsers() }));
 
   app.post("/messages", user, async (c) => {
     const body = await parseJson(c, SendBody);
     const user = c.get("user");
-    const to = body.to ?? "";
-    if (to === user.userId) throw new ApiError(400, ErrorCode.BadRequest, "cannot send a private message to yourself");
+    if (body.to === user.userId) throw new ApiError(400, ErrorCode.BadRequest, "cannot send a private message to yourself");
+    const target = body.to !== undefined ? { to: body.to } : body.room !== undefined ? { room: body.room } : {};
     const stored = await s.messages.store({
-      clientMsgId: body.clientMsgId ?? `http-${randomUUID()}`, from: user.userId, fromName: user.userName, to, text: body.text,
+      clientMsgId: body.clientMsgId ?? `http-${randomUUID()}`, from: user.userId, fromName: user.userName, fromDevice: "", text: body.text, ...target,
     });
-    if (!stored) throw new ApiError(404, ErrorCode.UnknownRecipient, `no user ${to}`);
+    if ("error" in stored) {
+      if (stored.error === "unknown_recipient") throw new ApiError(404, ErrorCode.UnknownRecipient, `no user ${body.to ?? ""}`);
+      await checkMember(body.room ?? "", user.userId);
+      throw new ApiError(403, ErrorCode.NotMember, `you are not a member of ${body.room ?? ""}`);
+    }
     return c.json({ msgId: stored.message.msgId }, 202);
   });
 
   app.get("/history", user, async (c) => {
     const query = parseQuery(c, HistoryQuery);
     const user = c.get("user");
-    const messages = await s.messages.history({ userId: user.userId, peer: query.with, before: query.before, limit: query.limit });
+    if (query.room !== undefined) await checkMember(query.room, user.userId);
+    const messages = await s.messages.history({ userId: user.userId, peer: query.with, room: query.room, before: query.before, limit: query.limit });
     return c.json({ messages });
   });
 

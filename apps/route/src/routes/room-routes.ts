@@ -5,6 +5,7 @@ import { DECIMAL_ID, EVERYONE_ROOM, ErrorCode, ROOM_ID } from "@cim/protocol";
 import type { ClusterMessage, Room } from "@cim/state";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
+import { roomsOf, summarize } from "../conversation-summaries.js";
 import { ApiError } from "../errors.js";
 import { userCards } from "../user-cards.js";
 import { parseJson, parseQuery } from "../validation.js";
@@ -47,6 +48,15 @@ export function roomRoutes(s: Services) {
     const room = await s.rooms.create({ name: body.name, visibility: body.visibility, owner: me.userId });
     await announce(room, me, "joined");
     return c.json(summary(room), 201);
+  });
+
+  app.get("/", async (c) => {
+    const me = c.get("user");
+    const rooms = await roomsOf(s, me.userId);
+    const summaries = await summarize(s, me.userId, rooms.map((room) => ({ conversation: room.roomId, kind: "room" as const, name: room.name })));
+    return c.json({
+      rooms: rooms.map((room, i) => ({ roomId: room.roomId, name: room.name, visibility: room.visibility, unread: summaries[i]!.unread, lastMsgId: summaries[i]!.lastMsgId })),
+    });
   });
 
   app.get("/public", async (c) => {

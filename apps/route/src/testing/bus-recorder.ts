@@ -1,23 +1,26 @@
-// Records what is published on cim-bus:all, for tests of the events route announces.
+// Records what is published on bus channels (cim-bus:all by default), for tests of what route announces.
 import { waitUntil } from "@cim/devstack";
 import { channels, parseClusterMessage, type ClusterMessage, type Redis } from "@cim/state";
 
+/** A recorded message with the channel it came on. */
+export type Recorded = ClusterMessage & { channel: string };
+
 export interface BusRecorder {
-  readonly messages: readonly ClusterMessage[];
+  readonly messages: readonly Recorded[];
   /** Resolves with the first recorded message `match` accepts, waiting up to 5 s for it. */
-  waitFor: (match: (message: ClusterMessage) => boolean) => Promise<ClusterMessage>;
+  waitFor: (match: (message: Recorded) => boolean) => Promise<Recorded>;
   stop: () => void;
 }
 
-/** Subscribes a connection of its own (a duplicate of `redis`) to cim-bus:all. */
-export async function recordBus(redis: Redis): Promise<BusRecorder> {
+/** Subscribes a connection of its own (a duplicate of `redis`) to `names`. */
+export async function recordBus(redis: Redis, names: readonly string[] = [channels.all]): Promise<BusRecorder> {
   const subscriber = redis.duplicate();
-  const messages: ClusterMessage[] = [];
-  subscriber.on("message", (_channel: string, payload: string) => {
+  const messages: Recorded[] = [];
+  subscriber.on("message", (channel: string, payload: string) => {
     const message = parseClusterMessage(payload);
-    if (message) messages.push(message);
+    if (message) messages.push({ ...message, channel });
   });
-  await subscriber.subscribe(channels.all);
+  await subscriber.subscribe(...names);
   return {
     messages,
     waitFor: async (match) => {

@@ -1,0 +1,55 @@
+// A user's conversations with their newest msgId, read position and unread count (messages from others after it).
+import { compareIds, EVERYONE_ROOM } from "@cim/protocol";
+import type { Room } from "@cim/state";
+import type { Services } from "./context.js";
+
+/** Unread counts stop at this many (the doc's bound: a badge says "1000+"). */
+export const UNREAD_CAP = 1_000;
+/** Most private peers listed, newest first. */
+export const MAX_PEERS = 200;
+
+export interface ConversationSummary {
+  /** As the client names it: a roomId, or the peer's userId. */
+  conversation: string;
+  kind: "room" | "private";
+  name: string;
+  unread: number;
+  /** "" when the conversation has no message. */
+  lastMsgId: string;
+  /** "" when the user has read nothing there. */
+  readUpTo: string;
+}
+
+type Deps = Pick<Services, "messages" | "reads" | "rooms" | "users" | "accounts">;
+
+/** Adds the newest msgId, read position and unread count to each conversation, in the order given. */
+export async function summarize(s: Deps, userId: string, items: ReadonlyArray<Pick<ConversationSummary, "conversation" | "kind" | "name">>): Promise<ConversationSummary[]> {
+  const read = await s.reads.positions(userId);
+  return Promise.all(items.map(async (item) => {
+    const readUpTo = read[item.conversation] ?? "";
+    const newest = await s.messages.newest({ userId, conversation: item.conversation });
+    const lastMsgId = newest === "0" ? "" : newest;
+    // Nothing after the read position: no need to count.
+    const unread = compareIds(lastMsgId, readUpTo) > 0 ? await s.messages.countUnread({ userId, conversation: item.conversation, after: readUpTo || "0", cap: UNREAD_CAP }) : 0;
+    return { ...item, unread, lastMsgId, readUpTo };
+  }));
+}
+
+/** The user's rooms: "everyone" first, then the others by name (case-insensitive), then roomId. */
+export async function roomsOf(s: Pick<Services, "rooms">, userId: string): Promise<Room[]> {
+  const ids = await s.rooms.roomsOf(userId);
+  const rooms = (await Promise.all(ids.map((id) => s.rooms.get(id)))).filter((room): room is Room => room !== null);
+  const byName = (a: Room, b: Room) => a.name.localeCompare(b.name, undefined, { sensitivity: "base" }) || compareIds(a.roomId.slice(1), b.roomId.slice(1));
+  return [(await s.rooms.get(EVERYONE_ROOM))!, ...rooms.sort(byName)];
+}
+
+/** Every conversation of the user (rooms and private peers), the newest message first. */
+export async function conversationsOf(s: Deps, userId: string): Promise<ConversationSummary[]> {
+  const [rooms, peers] = await Promise.all([roomsOf(s, userId), s.users.peersOf(userId, MAX_PEERS)]);
+  const names = await s.accounts.names(peers);
+  const items = [
+    ...rooms.map((room) => ({ conversation: room.roomId, kind: "room" as const, name: room.name })),
+    ...peers.flatMap((peer, i) => (names[i] ? [{ conversation: peer, kind: "private" as const, name: names[i] }] : [])),
+  ];
+  return (await summarize(s, userId, items)).sort((a, b) => compareIds(b.lastMsgId, a.lastMsgId));
+}
