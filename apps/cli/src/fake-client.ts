@@ -1,7 +1,7 @@
 // An SDK stand-in for the console's unit tests: records calls, lets the test push messages, presence, states and room events.
 import { PassThrough } from "node:stream";
 import { expect, vi } from "vitest";
-import { CimApiError, type ChatMessage, type ConnectionState, type HistoryMessage, type MyRoom, type Presence, type PublicRoom, type Room, type RoomEvent, type SendAck, type StoredLogin, type UserEntry } from "@cim/client";
+import { CimApiError, type ChatMessage, type ConnectionState, type HistoryMessage, type Invitation, type MyRoom, type Presence, type PublicRoom, type Room, type RoomEvent, type SendAck, type StoredLogin, type UserEntry } from "@cim/client";
 import type { ChatClient } from "./chat-session.js";
 import { runCli } from "./cli.js";
 
@@ -78,19 +78,21 @@ export class FakeClient implements ChatClient {
     this.myRooms.push({ ...room, unread: 0, lastMsgId: "" });
     return room;
   }
-  async joinRoom(roomId: string): Promise<void> {
+  async joinRoom(roomId: string): Promise<Room> {
     const room = this.directory.find((r) => r.roomId === roomId);
     if (!room) throw new CimApiError(404, "not_found", `no room ${roomId}`);
     this.myRooms.push({ roomId, name: room.name, visibility: "public", unread: 0, lastMsgId: "" });
+    return { roomId, name: room.name, visibility: "public", owner: "9" };
   }
   async leaveRoom(roomId: string): Promise<void> {
     const before = this.myRooms.length;
     this.myRooms = this.myRooms.filter((r) => r.roomId !== roomId);
     if (this.myRooms.length === before) throw new CimApiError(404, "not_found", `you are not a member of ${roomId}`);
   }
-  async invite(roomId: string, userId: string): Promise<void> {
+  async invite(roomId: string, userId: string): Promise<Invitation> {
     if (!this.myRooms.some((r) => r.roomId === roomId)) throw new CimApiError(403, "forbidden", `only members of ${roomId} can invite`);
     this.invited.push([roomId, userId]);
+    return { roomId, userId, userName: this.accounts.find((u) => u.userId === userId)?.userName ?? "" };
   }
   async members(roomId: string): Promise<UserEntry[]> {
     if (!this.myRooms.some((r) => r.roomId === roomId)) throw new CimApiError(403, "forbidden", `room ${roomId} is private`);

@@ -47,7 +47,10 @@ export class RoomCommands {
       case "createRoom":
         return this.create(command.name, command.visibility);
       case "join":
-        return this.change(command.room, "joined", () => this.client.joinRoom(command.room));
+        return this.change(command.room, "joined", async () => {
+          const room = await this.client.joinRoom(command.room);
+          this.directory.sawRoom(room.roomId, room.name);
+        });
       case "leave":
         return this.change(command.room, "left", () => this.client.leaveRoom(command.room));
       case "invite":
@@ -102,7 +105,6 @@ export class RoomCommands {
       return;
     }
     this.directory.sawRoom(room, undefined, kind === "joined");
-    if (kind === "joined" && !this.directory.rooms.has(room)) await this.load();
     this.print(`* you ${kind} ${roomLabel(room, this.directory)}`);
     if (kind === "left" && this.current === room) this.retargetGroup();
   }

@@ -1,6 +1,6 @@
 // The route calls of a logged-in client, made with its session's token: users, rooms, conversations, history.
 import { ClientEvents } from "./events.js";
-import type { ConversationSummary, HistoryMessage, MyRoom, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, UserEntry } from "./route-api.js";
+import type { ConversationSummary, HistoryMessage, Invitation, MyRoom, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, UserEntry } from "./route-api.js";
 
 /** Which conversation a history page is of: one user (`withUser`), one room (`room`), or the group (neither). */
 export interface HistoryInput {
@@ -55,7 +55,8 @@ export abstract class ClientRequests extends ClientEvents {
     return this.call((token) => this.api.publicRooms(token, { prefix, limit })).then((r) => r.rooms);
   }
 
-  joinRoom(roomId: string): Promise<void> {
+  /** Joins a public room; answers the room. */
+  joinRoom(roomId: string): Promise<Room> {
     return this.call((token) => this.api.joinRoom(token, roomId));
   }
 
@@ -64,7 +65,7 @@ export abstract class ClientRequests extends ClientEvents {
   }
 
   /** Adds `userId` to a room the user is a member of. */
-  invite(roomId: string, userId: string): Promise<void> {
+  invite(roomId: string, userId: string): Promise<Invitation> {
     return this.call((token) => this.api.invite(token, roomId, userId));
   }
 

@@ -32,12 +32,12 @@ describe("RouteApi: rooms, users, conversations", () => {
         "POST /api/rooms": { status: 201, body: ROOM },
         "GET /api/rooms": { status: 200, body: { rooms: [{ ...ROOM, unread: 3, lastMsgId: "99" }] } },
         "GET /api/rooms/public": { status: 200, body: { rooms: [{ roomId: "r1", name: "lunch", members: 4 }] } },
-        "POST /api/rooms/r1/join": { status: 200, body: {} },
+        "POST /api/rooms/r1/join": { status: 200, body: ROOM },
         "POST /api/rooms/r1/leave": { status: 204 },
-        "POST /api/rooms/r1/members": { status: 201, body: {} },
+        "POST /api/rooms/r1/members": { status: 201, body: { roomId: "r1", userId: "9", userName: "bob" } },
         "GET /api/rooms/r1/members": { status: 200, body: { members: [{ userId: "7", userName: "ann", online: true }] } },
         "GET /api/users": { status: 200, body: { users: [{ userId: "9", userName: "bob", online: false }] } },
-        "GET /api/conversations": { status: 200, body: { conversations: [{ conversation: "9", name: "bob", unread: 1, lastMsgId: "5" }] } },
+        "GET /api/conversations": { status: 200, body: { conversations: [{ conversation: "9", kind: "private", name: "bob", unread: 1, lastMsgId: "5", readUpTo: "4" }] } },
         "GET /api/history": { status: 200, body: { messages: [] } },
         "POST /api/messages": { status: 202, body: { msgId: "77" } },
       };
@@ -51,9 +51,9 @@ describe("RouteApi: rooms, users, conversations", () => {
     expect(await api.createRoom("tk", { name: "lunch", visibility: "public" })).toEqual(ROOM);
     expect((await api.rooms("tk")).rooms[0]).toMatchObject({ roomId: "r1", unread: 3, lastMsgId: "99" });
     expect((await api.publicRooms("tk", { prefix: "lu", limit: 5 })).rooms).toEqual([{ roomId: "r1", name: "lunch", members: 4 }]);
-    await expect(api.joinRoom("tk", "r1")).resolves.toBeUndefined();
+    expect(await api.joinRoom("tk", "r1")).toEqual(ROOM);
     await expect(api.leaveRoom("tk", "r1")).resolves.toBeUndefined();
-    await expect(api.invite("tk", "r1", "9")).resolves.toBeUndefined();
+    expect(await api.invite("tk", "r1", "9")).toEqual({ roomId: "r1", userId: "9", userName: "bob" });
     expect((await api.members("tk", "r1")).members).toEqual([{ userId: "7", userName: "ann", online: true }]);
     expect((await api.users("tk", { prefix: "b" })).users).toEqual([{ userId: "9", userName: "bob", online: false }]);
     expect((await api.conversations("tk")).conversations).toHaveLength(1);

@@ -57,14 +57,24 @@ export interface UserEntry {
 }
 
 /**
- * One conversation of the caller with its unread count: `conversation` is a roomId (`everyone` too) or the
- * peer's userId (CONVERSATION_ID); `name` the room's or the peer's name.
+ * One conversation of the caller: `conversation` is a roomId (`everyone` too, `kind` "room") or the peer's
+ * userId (`kind` "private"); `name` the room's or the peer's name; `unread` counts messages from others after
+ * `readUpTo`, the user's read position (up to 1,000). `lastMsgId` and `readUpTo` are "" when there is none.
  */
 export interface ConversationSummary {
   conversation: string;
+  kind: "room" | "private";
   name: string;
   unread: number;
   lastMsgId: string;
+  readUpTo: string;
+}
+
+/** The answer to an invitation. */
+export interface Invitation {
+  roomId: string;
+  userId: string;
+  userName: string;
 }
 
 /** Which conversation a history page or an HTTP send is for: a user (`with` / `to`), a room, or the group (neither). */
@@ -160,19 +170,19 @@ export class RouteApi {
     return this.call("GET", `/api/rooms/public${queryString({ prefix: query.prefix, limit: query.limit })}`, { token });
   }
 
-  /** Joins a public room (`403` for a private one: only an invitation lets one in). */
-  async joinRoom(token: string, roomId: string): Promise<void> {
-    await this.call("POST", `/api/rooms/${encodeURIComponent(roomId)}/join`, { token });
+  /** Joins a public room (`403` for a private one: only an invitation lets one in); answers the room. */
+  joinRoom(token: string, roomId: string): Promise<Room> {
+    return this.call("POST", `/api/rooms/${encodeURIComponent(roomId)}/join`, { token });
   }
 
-  /** Leaves a room (`everyone` cannot be left). */
+  /** Leaves a room (`403` for `everyone`, which nobody can leave; `404` when not in it). */
   async leaveRoom(token: string, roomId: string): Promise<void> {
     await this.call("POST", `/api/rooms/${encodeURIComponent(roomId)}/leave`, { token });
   }
 
   /** Adds user `userId` to a room the caller is a member of (`403` otherwise, `404` for an unknown user). */
-  async invite(token: string, roomId: string, userId: string): Promise<void> {
-    await this.call("POST", `/api/rooms/${encodeURIComponent(roomId)}/members`, { token, body: { userId } });
+  invite(token: string, roomId: string, userId: string): Promise<Invitation> {
+    return this.call("POST", `/api/rooms/${encodeURIComponent(roomId)}/members`, { token, body: { userId } });
   }
 
   /** A room's members (`403` for outsiders of a private room). */
@@ -185,7 +195,7 @@ export class RouteApi {
     return this.call("GET", `/api/users${queryString({ prefix: query.prefix, limit: query.limit })}`, { token });
   }
 
-  /** The caller's conversations (rooms and private chats) with their unread counts. */
+  /** The caller's conversations (rooms, and the 200 most recent private chats), newest first, with unread counts. */
   conversations(token: string): Promise<{ conversations: ConversationSummary[] }> {
     return this.call("GET", "/api/conversations", { token });
   }
