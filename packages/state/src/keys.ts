@@ -6,11 +6,6 @@ export const keys = {
   /** A canonical user name (NFKC, case-folded, look-alikes mapped) -> userId. */
   accountName: (nameKey: string) => `cim-account-name:${nameKey}`,
   accountSeq: "cim-account-seq",
-  /**
-   * Legacy: the one gateway of a user before several devices; no longer written (presence is `user.gateways`).
-   * Kept only while route still reads it as a fallback.
-   */
-  route: (userId: string) => `cim-route:${userId}`,
   online: "cim-online",
   /** Set of userIds with a session on one gateway: released when that gateway dies. */
   gatewayUsers: (gatewayId: string) => `cim-gw-users:${gatewayId}`,

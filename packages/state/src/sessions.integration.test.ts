@@ -28,14 +28,14 @@ describe("sessions per gateway", () => {
     expect(await sessions.setSessions("7", "gw-b", 0)).toEqual({ cameOnline: false, wentOffline: true });
     expect(await sessions.onlineCount()).toBe(0);
     expect(await h.redis.exists(user.gateways("7"))).toBe(0);
-    expect(await sessions.routeOf("7")).toBeNull();
+    expect(await sessions.gatewaysOf("7")).toEqual([]);
     expect(await sessions.setSessions("7", "gw-b", 0)).toEqual({ cameOnline: false, wentOffline: false });
   });
 
   it("claim and release count one session per gateway by default", async () => {
     const sessions = new SessionStore(h.redis);
     expect(await sessions.claim("8", "gw-a")).toEqual({ cameOnline: true });
-    expect(await sessions.routeOf("8")).toBe("gw-a");
+    expect(await sessions.gatewaysOf("8")).toEqual(["gw-a"]);
     expect(await sessions.release("8", "gw-a")).toBe(true);
     expect(await sessions.release("8", "gw-a")).toBe(false);
   });

@@ -80,11 +80,6 @@ export class SessionStore {
     return counts.reduce((sum, count) => sum + Math.max(0, Number(count) || 0), 0);
   }
 
-  /** One gateway holding a session of the user, or null. Prefer `gatewaysOf`: a user may be on several. */
-  async routeOf(userId: string): Promise<string | null> {
-    return (await this.gatewaysOf(userId))[0] ?? null;
-  }
-
   /**
    * Takes the user out of the online set, unless a session appeared on some gateway meanwhile (its claim may
    * have run between our count and this): then it is put back and the user stays online.
