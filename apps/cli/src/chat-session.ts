@@ -4,6 +4,7 @@ import { EVERYONE_ROOM } from "@cim/protocol";
 import type { Command } from "./commands.js";
 import { Directory } from "./directory.js";
 import { filterByPrefix, formatError, formatHelp, formatInfo, formatSearch, formatUsers, targetLabel } from "./format.js";
+import { MessagePrinter } from "./message-printer.js";
 import { RoomCommands } from "./room-commands.js";
 import { formatFoundUsers } from "./room-format.js";
 import { searchHistory } from "./search.js";
@@ -13,7 +14,7 @@ import { lookUpUser, LOOKUP_LIMIT } from "./user-lookup.js";
 export type ChatClient = Pick<
   CimClient,
   | "register" | "logIn" | "send" | "onMessage" | "onPresence" | "onState" | "onError" | "onRoomEvent" | "markRead" | "online" | "history" | "logout" | "close"
-  | "session" | "gateway" | "state" | "users" | "rooms" | "publicRooms" | "createRoom" | "joinRoom" | "leaveRoom" | "invite" | "members"
+  | "session" | "gateway" | "state" | "users" | "rooms" | "publicRooms" | "createRoom" | "joinRoom" | "leaveRoom" | "invite" | "members" | "conversations"
 >;
 
 export type Print = (lines: string | string[]) => void;
@@ -27,12 +28,14 @@ type Destination = { room: string } | { to: string };
 export class ChatSession {
   readonly directory: Directory;
   readonly rooms: RoomCommands;
+  readonly messages: MessagePrinter;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly delays = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(private readonly client: ChatClient, private readonly print: Print) {
     this.directory = new Directory(() => client.session?.userId ?? "");
     this.rooms = new RoomCommands(client, this.directory, print);
+    this.messages = new MessagePrinter(client, this.directory, print);
   }
 
   /** Remembers a user's name, and a private partner when `partner` is set. */

@@ -121,6 +121,12 @@ describe("runCli: rooms", () => {
     client.push({ msgId: "50", from: "2", fromName: "bob", to: "1", text: "hi ann", ts: 0, room: "" });
     client.push({ msgId: "51", from: "1", fromName: "ann", to: "2", text: "hi bob, from my phone", ts: 0, room: "" });
     await cli.waitFor(/\[private\] bob\(2\): hi ann\n\[private\] ann\(1\) -> bob\(2\): hi bob, from my phone\n/);
+    // A recipient this console has not seen yet is named from route's conversation list, and order is kept.
+    client.peers = [{ userId: "8", userName: "zed" }];
+    client.push({ msgId: "52", from: "1", fromName: "ann", to: "8", text: "hi zed", ts: 0, room: "" });
+    client.push({ msgId: "9", from: "2", fromName: "bob", to: "", text: "right after", ts: 0, room: "" });
+    await cli.waitFor(/\[private\] ann\(1\) -> zed\(8\): hi zed\n\[group\] bob\(2\): right after\n/);
+    expect(client.reads).toEqual(["2:50", "2:51", "8:52", "everyone:9"]);
     cli.end();
     await cli.exit;
   });

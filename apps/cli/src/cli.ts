@@ -1,9 +1,9 @@
 // The console loop: log in (asking for missing credentials), print what arrives, run typed commands until quit.
 import type { Readable, Writable } from "node:stream";
-import { CimApiError, conversationOf } from "@cim/client";
+import { CimApiError } from "@cim/client";
 import { ChatSession, type ChatClient, type Print } from "./chat-session.js";
 import { parseCommand } from "./commands.js";
-import { formatError, formatMessage, formatPresence, formatState, who } from "./format.js";
+import { formatError, formatPresence, formatState, who } from "./format.js";
 import { createLineReader, type LineReader } from "./line-reader.js";
 
 export type { ChatClient } from "./chat-session.js";
@@ -47,7 +47,7 @@ export async function runCli(options: CliOptions): Promise<number> {
 
   const me = client.session!;
   print([`* logged in as ${who(me.userName, me.userId)} on ${client.gateway?.id} (${client.gateway?.wsUrl}); :all lists the commands`]);
-  await session.rooms.load();
+  await Promise.all([session.rooms.load(), session.messages.learnPeers()]);
   for (let line = await reader.next(); line !== null; line = await reader.next()) {
     const command = parseCommand(line);
     if (command.kind === "quit") break;
@@ -56,6 +56,7 @@ export async function runCli(options: CliOptions): Promise<number> {
   reader.end();
   events.stop();
   if (lost) return EXIT.failed;
+  await session.messages.settled();
   await session.finish();
   try {
     await client.logout();
@@ -69,14 +70,7 @@ export async function runCli(options: CliOptions): Promise<number> {
 /** Prints what arrives until `stop()`; `onLost` is called when the session closes on its own. */
 function printEvents(client: ChatClient, session: ChatSession, print: Print, onLost: () => void): { stop: () => void } {
   let stopped = false;
-  client.onMessage((message) => {
-    const me = client.session?.userId ?? "";
-    session.saw(message.from, message.fromName, Boolean(message.to) && message.from !== me);
-    if (message.to && message.from === me) session.directory.partners.add(message.to);
-    print(formatMessage(message, session.directory));
-    // Printed is read: the user's other devices and the sender of a private message learn it.
-    client.markRead(conversationOf(message, me), message.msgId);
-  });
+  client.onMessage((message) => session.messages.show(message));
   client.onRoomEvent((event) => session.rooms.onRoomEvent(event));
   client.onPresence((presence) => {
     if (presence.userId === client.session?.userId) return;

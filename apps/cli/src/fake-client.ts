@@ -1,7 +1,7 @@
 // An SDK stand-in for the console's unit tests: records calls, lets the test push messages, presence, states and room events.
 import { PassThrough } from "node:stream";
 import { expect, vi } from "vitest";
-import { CimApiError, type ChatMessage, type ConnectionState, type HistoryMessage, type Invitation, type MyRoom, type Presence, type PublicRoom, type Room, type RoomEvent, type SendAck, type StoredLogin, type UserEntry } from "@cim/client";
+import { CimApiError, type ChatMessage, type ConnectionState, type ConversationSummary, type HistoryMessage, type Invitation, type MyRoom, type Presence, type PublicRoom, type Room, type RoomEvent, type SendAck, type StoredLogin, type UserEntry } from "@cim/client";
 import type { ChatClient } from "./chat-session.js";
 import { runCli } from "./cli.js";
 
@@ -93,6 +93,11 @@ export class FakeClient implements ChatClient {
     if (!this.myRooms.some((r) => r.roomId === roomId)) throw new CimApiError(403, "forbidden", `only members of ${roomId} can invite`);
     this.invited.push([roomId, userId]);
     return { roomId, userId, userName: this.accounts.find((u) => u.userId === userId)?.userName ?? "" };
+  }
+  /** Private peers route lists in `conversations()`. */
+  peers: Array<{ userId: string; userName: string }> = [];
+  async conversations(): Promise<ConversationSummary[]> {
+    return this.peers.map((p) => ({ conversation: p.userId, kind: "private" as const, name: p.userName, unread: 0, lastMsgId: "", readUpTo: "" }));
   }
   async members(roomId: string): Promise<UserEntry[]> {
     if (!this.myRooms.some((r) => r.roomId === roomId)) throw new CimApiError(403, "forbidden", `room ${roomId} is private`);
