@@ -23,6 +23,8 @@ export interface MessageStoreOptions {
 const DEFAULTS: MessageStoreOptions = { maxLenPerStream: 10_000, maxAgeSeconds: 0, dedupeTtlSeconds: 86_400 };
 /** Entries read per step while counting unread messages. */
 const COUNT_PAGE = 500;
+/** Recipients known to have an account (accounts are never deleted): their check costs no round trip. */
+const KNOWN_ACCOUNTS = 100_000;
 
 /** Where a message goes: a user, or a room ("everyone" is the group); neither is the group. */
 export type Target = { to: string } | { room: string };
@@ -41,6 +43,7 @@ export type StoreResult = { message: StoredMessage; duplicate: boolean } | { err
 export class MessageStore {
   private readonly options: MessageStoreOptions;
   private readonly inboxes: InboxStore;
+  private readonly knownAccounts = new Set<string>();
 
   constructor(private readonly redis: Redis, options: Partial<MessageStoreOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
@@ -126,7 +129,7 @@ export class MessageStore {
 
   private async storePrivate(input: StoreInput, to: string): Promise<StoreResult> {
     const { clientMsgId, from, fromName, fromDevice, text } = input;
-    if ((await this.redis.exists(keys.account(to))) === 0) return { error: "unknown_recipient" };
+    if (!(await this.hasAccount(to))) return { error: "unknown_recipient" };
     const record = { from, fromName, to, room: "", text };
     const key = conv.ofPair(from, to);
     const { maxLenPerStream, maxAgeSeconds, dedupeTtlSeconds } = this.options;
@@ -136,9 +139,20 @@ export class MessageStore {
     );
     const message: StoredMessage = { ...record, ...parseRecord(stored) };
     // The recipient's devices, and the sender's other devices. Each step is idempotent: a resend redoes them.
-    await Promise.all([this.inboxes.append(to, from, message, fromDevice), this.inboxes.append(from, to, message, fromDevice)]);
-    if (status === 0) await this.redis.incr(keys.messageCount);
+    await Promise.all([
+      this.inboxes.append(to, from, message, fromDevice),
+      this.inboxes.append(from, to, message, fromDevice),
+      status === 0 && this.redis.incr(keys.messageCount),
+    ]);
     return { message, duplicate: status === 1 };
+  }
+
+  private async hasAccount(userId: string): Promise<boolean> {
+    if (this.knownAccounts.has(userId)) return true;
+    if ((await this.redis.exists(keys.account(userId))) === 0) return false;
+    if (this.knownAccounts.size >= KNOWN_ACCOUNTS) this.knownAccounts.clear();
+    this.knownAccounts.add(userId);
+    return true;
   }
 }
 
