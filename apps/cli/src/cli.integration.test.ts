@@ -1,5 +1,6 @@
-// Two console clients and one SDK user on two gateways, driven only through the consoles' stdin.
+// Console clients and SDK users on two gateways, driven only through the consoles' stdin: chat, rooms, devices.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Read, RoomEvent } from "@cim/client";
 import { newUser, REPO_ROOT, spawnTracked, startCluster, stopProcess, TEST_ADMIN_TOKEN, waitUntil, type Cluster, type RecordingClient, type Spawned } from "@cim/devstack";
 
 const ENTRY = "apps/cli/src/index.ts";
@@ -168,6 +169,92 @@ describe("two consoles and an SDK user on two gateways", () => {
     bob.spawned.child.stdin!.end();
     expect(await bob.exitCode()).toBe(0);
     await waitUntil(async () => !(await cat!.online()).some((u) => u.userName === bobName), 10_000, "bob to be logged out");
+  });
+});
+
+describe("rooms, two devices of one user and read marks, on two gateways", () => {
+  const suffix = Math.random().toString(36).slice(2, 8);
+  const [danName, eveName, roomName] = [`dan-${suffix}`, `eve-${suffix}`, `lunch-${suffix}`];
+  let dan: Console, eve: Console;
+  let fay: RecordingClient;
+  const fayEvents: RoomEvent[] = [];
+  const fayReads: Read[] = [];
+  const id = { dan: "", eve: "", room: "" };
+  const tag = (name: string, userId: string) => `${escape(name)}\\(${userId}\\)`;
+  const inRoom = () => `\\[#${id.room} ${escape(roomName)}\\]`;
+
+  beforeAll(async () => {
+    dan = consoleFor(danName, ["--register"]);
+    eve = consoleFor(eveName, ["--register"]);
+    const loggedIn = (name: string) => new RegExp(`logged in as ${escape(name)}\\((\\d+)\\)`);
+    const [d, e] = await Promise.all([dan.expect(loggedIn(danName), 30_000), eve.expect(loggedIn(eveName), 30_000)]);
+    [id.dan, id.eve] = [d[1]!, e[1]!];
+    fay = await newUser(cluster.route.url, "fay");
+    fay.onRoomEvent((event) => void fayEvents.push(event));
+    fay.onRead((read) => void fayReads.push(read));
+  }, 45_000);
+
+  it("a room is created, found, joined and chatted in; a non-member gets none of it and is refused", async () => {
+    dan.type(`:mkroom ${roomName}`);
+    id.room = (await dan.expect(new RegExp(`\\* created #(r\\d+) ${escape(roomName)} \\(public\\)`)))[1]!;
+    eve.type(`:public ${roomName.toUpperCase()}`);
+    await eve.expect(new RegExp(`1 public room with a name starting with "${escape(roomName.toUpperCase())}":\\n {2}#${id.room} ${escape(roomName)} \\(1 member\\)\\n`));
+    eve.type(`:join ${id.room}`);
+    await eve.expect(new RegExp(`\\* you joined #${id.room} ${escape(roomName)}\\n`));
+    await dan.expect(new RegExp(`\\* ${tag(eveName, id.eve)} joined #${id.room} ${escape(roomName)}\\n`));
+    dan.type(`#${id.room} soup?`);
+    await eve.expect(new RegExp(`${inRoom()} ${tag(danName, id.dan)}: soup\\?\\n`));
+    eve.type(`:to ${id.room}`);
+    await eve.expect(new RegExp(`\\* plain lines go to #${id.room} ${escape(roomName)}\\n`));
+    eve.type("noodles");
+    await dan.expect(new RegExp(`${inRoom()} ${tag(eveName, id.eve)}: noodles\\n`));
+    await expect(fay.send({ room: id.room, text: "let me in" })).rejects.toMatchObject({ code: "not_member" });
+    dan.type("group marker one");
+    await fay.waitForText("group marker one");
+    expect(fay.texts().filter((t) => ["soup?", "noodles", "let me in"].includes(t))).toEqual([]);
+    expect(count(dan.spawned.output(), "let me in")).toBe(0);
+  });
+
+  it("an invitation by name lets a user in at once; after leaving, a member gets nothing more", async () => {
+    dan.type(`:invite ${id.room} ${fay.session!.userName}`);
+    await dan.expect(new RegExp(`\\* added ${tag(fay.session!.userName, fay.session!.userId)} to #${id.room} ${escape(roomName)}\\n`));
+    await waitUntil(() => fayEvents.some((e) => e.room === id.room && e.kind === "invited" && e.userId === fay.session!.userId), 10_000, "fay to hear of her invitation");
+    await eve.expect(new RegExp(`\\* ${tag(fay.session!.userName, fay.session!.userId)} was added to #${id.room}`));
+    dan.type(`#${id.room} welcome fay`);
+    expect((await fay.waitForText("welcome fay")).room).toBe(id.room);
+    eve.type(`:leave ${id.room}`);
+    await eve.expect(new RegExp(`\\* you left #${id.room} ${escape(roomName)}\\n\\* plain lines go to the group\\n`));
+    await dan.expect(new RegExp(`\\* ${tag(eveName, id.eve)} left #${id.room}`));
+    dan.type(`#${id.room} after eve left`);
+    await fay.waitForText("after eve left");
+    dan.type("group marker two");
+    await eve.expect(/group marker two/);
+    expect(eve.spawned.output()).not.toContain("after eve left");
+  });
+
+  it("a second device of a user shows what the first one sent, once; the first never shows its own", async () => {
+    const eve2 = consoleFor(eveName);
+    await eve2.expect(new RegExp(`logged in as ${escape(eveName)}`), 30_000);
+    eve.type(`${id.dan};;from eve's first device`);
+    await dan.expect(/\[private\] .*: from eve's first device\n/);
+    await eve2.expect(new RegExp(`\\[private\\] ${tag(eveName, id.eve)} -> ${tag(danName, id.dan)}: from eve's first device\\n`));
+    eve.type("group from eve");
+    await eve2.expect(new RegExp(`\\[group\\] ${tag(eveName, id.eve)}: group from eve\\n`));
+    dan.type("group marker three");
+    await eve.expect(/group marker three/);
+    await eve2.expect(/group marker three/);
+    for (const text of ["from eve's first device", "group from eve"]) expect(count(eve2.spawned.output(), text)).toBe(1);
+    expect(eve.spawned.output()).not.toMatch(/\] eve-\w+\(\d+\)( -> .*)?: (from eve's first device|group from eve)/);
+    eve2.type(":q");
+    expect(await eve2.exitCode()).toBe(0);
+  });
+
+  it("what a console prints counts as read: the sender sees it seen, and the room has nothing unread", async () => {
+    const sent = await fay.send({ to: id.dan, text: "read me" });
+    await dan.expect(/: read me\n/);
+    await waitUntil(() => fayReads.some((r) => r.conversation === id.dan && r.by === id.dan && r.msgId === sent.msgId), 10_000, "fay to see dan's read mark");
+    dan.type(":rooms");
+    await dan.expect(new RegExp(`\\n {2}#${id.room} ${escape(roomName)} \\(public\\)\\n`));
   });
 });
 
