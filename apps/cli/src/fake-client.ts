@@ -84,7 +84,10 @@ export class FakeClient implements ChatClient {
     this.myRooms.push({ roomId, name: room.name, visibility: "public", unread: 0, lastMsgId: "" });
     return { roomId, name: room.name, visibility: "public", owner: "9" };
   }
+  /** Runs inside leaveRoom before it answers (a gateway event that overtakes route's answer). */
+  beforeAnswer: () => void = () => undefined;
   async leaveRoom(roomId: string): Promise<void> {
+    this.beforeAnswer();
     const before = this.myRooms.length;
     this.myRooms = this.myRooms.filter((r) => r.roomId !== roomId);
     if (this.myRooms.length === before) throw new CimApiError(404, "not_found", `you are not a member of ${roomId}`);

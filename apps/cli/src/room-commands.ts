@@ -71,9 +71,10 @@ export class RoomCommands {
     const mine = event.userId === this.directory.me;
     this.directory.sawRoom(event.room, event.name, mine ? event.kind !== "left" : undefined);
     if (!mine) this.directory.saw(event.userId, event.userName);
-    if (mine && event.kind === "left" && this.current === event.room) this.retargetGroup();
+    // A change this console made is printed by its command (the event may come before or after route's answer).
     if (this.expected.delete(`${event.room}:${event.kind}:${event.userId}`)) return;
     this.print(formatRoomEvent(event, this.directory));
+    if (mine && event.kind === "left" && this.current === event.room) this.retargetGroup();
   }
 
   private async list(): Promise<void> {
