@@ -135,8 +135,9 @@ export function conversation(page: Page, title: string) {
   return page.locator(`[data-testid="conversation-item"][data-title="${title}"]`);
 }
 
+/** Everyone: the room of all users (CIM's group). */
 export function groupConversation(page: Page) {
-  return page.locator('[data-testid="conversation-item"][data-key="group"]');
+  return page.locator('[data-testid="conversation-item"][data-key="everyone"]');
 }
 
 export function onlineUser(page: Page, userName: string) {
@@ -146,4 +147,50 @@ export function onlineUser(page: Page, userName: string) {
 export async function gatewayOf(page: Page): Promise<string> {
   await expectOnline(page);
   return (await page.getByTestId("gateway-id").innerText()).replace(/^[·\s]+/, "").trim();
+}
+
+/** Logs in as an existing user on the login screen. */
+export async function logIn(page: Page, userName: string, password = PASSWORD): Promise<void> {
+  await page.getByTestId("login-mode-login").click();
+  await page.getByTestId("login-username").fill(userName);
+  await page.getByTestId("login-password").fill(password);
+  await page.getByTestId("login-submit").click();
+  await expectOnline(page);
+}
+
+/** The conversation list entry of a room, Everyone or private chat, by its key (roomId, `everyone`, peer userId). */
+export function conversationKey(page: Page, key: string) {
+  return page.locator(`[data-testid="conversation-item"][data-key="${key}"]`);
+}
+
+/** Creates a room through the "New room" dialog; returns its roomId once it is the open conversation. */
+export async function createRoom(page: Page, name: string, visibility: "public" | "private"): Promise<string> {
+  await page.getByTestId("nav-new-room").click();
+  const dialog = page.getByTestId("create-room-dialog");
+  await dialog.getByTestId("create-room-name").fill(name);
+  await dialog.getByTestId(`create-room-${visibility}`).check();
+  await dialog.getByTestId("create-room-submit").click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId("conversation-title")).toHaveText(name);
+  const roomId = await page.getByTestId("message-list").getAttribute("data-key");
+  expect(roomId).toMatch(/^r\d+$/);
+  return roomId!;
+}
+
+/** The row of `userName` in the open user search (new chat, invite), once a search for `prefix` found it. */
+export async function findUser(page: Page, userName: string, prefix = userName) {
+  await page.getByTestId("user-search-input").fill(prefix);
+  const row = page.locator(`[data-testid="user-search-result"][data-user-name="${userName}"]`);
+  await expect(row).toBeVisible();
+  return row;
+}
+
+/** The userId of the user signed in on `page` (from its sessionStorage login). */
+export function userIdOf(page: Page): Promise<string> {
+  return page.evaluate(() => (JSON.parse(sessionStorage.getItem("cim.login") ?? "{}") as { userId?: string }).userId ?? "");
+}
+
+/** Messages the SDK dropped as repeats in this tab (must stay 0). */
+export function duplicatesDropped(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { cim: { stats: () => { duplicatesDropped: number } } }).cim.stats().duplicatesDropped);
 }

@@ -1,13 +1,17 @@
 // ChatStore: owns this tab's CimClient and the reactive state of the chat; components only call its methods.
-import { CimClient, CloseError, SendError, type ChatMessage, type ConnectionState, type OnlineUser, type Presence, type StoredLogin } from "@cim/client";
-import { SessionClose } from "@cim/protocol";
+import { CimClient, CloseError, conversationOf, SendError, type ChatMessage, type ConnectionState, type OnlineUser, type Presence, type RoomEvent, type StoredLogin } from "@cim/client";
+import { ErrorCode, SessionClose } from "@cim/protocol";
 import { config } from "./config.js";
 import { ConversationList } from "./conversation-list.svelte.js";
-import { GROUP_KEY, oldestMsgId, type Conversation, type UiMessage } from "./conversations.js";
+import { kindOf, type Conversation, type UiMessage } from "./conversations.js";
+import { HistoryLoader } from "./history-loader.js";
 import { describeError, isAuthFailure } from "./errors.js";
-import { deleteMessages, persistMessage, recentMessages } from "./message-db.js";
+import { deleteMessages, persistMessage } from "./message-db.js";
 import { MessageHooks, type MessageHandler, type MessageSource } from "./message-hook.js";
 import { onBlockedGateway, reloadForFreshPolicy } from "./policy-watch.js";
+import { RoomActions } from "./room-actions.js";
+import { RoomMembers } from "./room-members.svelte.js";
+import { ReadSync } from "./read-sync.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
 
 /** signedOut: login screen; restoring: a stored login is being resumed (cached messages shown); signedIn. */
@@ -19,6 +23,7 @@ interface Outgoing {
   conversationKey: string;
   clientMsgId: string;
   to: string;
+  room: string;
   text: string;
 }
 
@@ -36,6 +41,13 @@ export class ChatStore {
   busy = $state(false);
   readonly conversations = new ConversationList(() => this.me?.userId ?? "");
   readonly hooks = new MessageHooks();
+  /** Rooms and users: create, browse, join, leave, invite, search (route calls with this tab's session). */
+  readonly rooms = new RoomActions({ client: () => this.client, conversations: this.conversations, open: (key) => this.openConversation(key), refresh: () => this.refreshConversations() });
+  readonly members = new RoomMembers((roomId) => this.rooms.members(roomId), describeError);
+  /** History pages and the IndexedDB cache; a loaded page of the open conversation is marked read. */
+  private readonly history = new HistoryLoader({ client: () => this.client, me: () => this.me, conversations: this.conversations, hooks: this.hooks, loaded: () => this.sync.markActiveRead() });
+  /** Unread counts and read marks: route's list, markRead of the open conversation, Read frames. */
+  private readonly sync = new ReadSync({ client: () => this.client, me: () => (this.phase === "signedIn" ? (this.me?.userId ?? "") : ""), conversations: this.conversations });
 
   private client: CimClient | null = null;
   private stops: Array<() => void> = [];
@@ -56,11 +68,18 @@ export class ChatStore {
   /** Resumes this tab's stored login, if any (a reload): cached messages first, then the live session. */
   start(): void {
     onBlockedGateway(() => this.gatewayBlocked());
+    // What arrives in the open conversation is read only while the tab is visible.
+    const watch = () => {
+      this.conversations.watching = document.visibilityState === "visible";
+      this.sync.markActiveRead();
+    };
+    document.addEventListener("visibilitychange", watch);
+    watch();
     const stored = loadLogin();
     if (!stored) return;
     this.me = stored;
     this.phase = "restoring";
-    void this.showCached(stored.userId);
+    void this.history.cached(stored.userId);
     void this.resume(stored);
   }
 
@@ -90,16 +109,23 @@ export class ChatStore {
     if (me && !loadKeepMessages(me.userName)) await deleteMessages(me.userId).catch((error: unknown) => console.warn("could not delete the message cache", error));
   }
 
+  /** Shows conversation `key`: its newest history page is loaded once, and it is marked read. */
   openConversation(key: string): void {
     const conversation = this.conversations.open(key);
-    if (!conversation.historyLoaded) void this.loadLatest(conversation);
+    if (this.members.roomId && this.members.roomId !== conversation.key) this.members.hide();
+    this.sync.markActiveRead();
+    if (!conversation.historyLoaded) void this.history.latest(conversation);
   }
 
-  /** Opens (creating it if needed) the private conversation with an online user. */
-  openPrivate(user: OnlineUser): void {
+  /** Opens (creating it if needed) the private conversation with any user, online or not. */
+  openPrivate(user: { userId: string; userName: string }): void {
     if (user.userId === this.me?.userId) return;
-    this.conversations.ensurePrivate(user.userId, user.userName);
-    this.openConversation(`u:${user.userId}`);
+    this.conversations.ensure(user.userId, user.userName);
+    this.openConversation(user.userId);
+  }
+
+  isOnline(userId: string): boolean {
+    return this.online.some((u) => u.userId === userId);
   }
 
   /** Sends `text` to the visible conversation; it shows at once as "sending". */
@@ -109,22 +135,20 @@ export class ChatStore {
     if (!me || !body) return;
     const conversation = this.conversations.active;
     const clientMsgId = crypto.randomUUID();
-    const message: UiMessage = { id: clientMsgId, msgId: "", clientMsgId, from: me.userId, fromName: me.userName, to: conversation.peerId, text: body, ts: Date.now(), own: true, status: "sending" };
+    const room = conversation.kind === "room" ? conversation.key : "";
+    const message: UiMessage = { id: clientMsgId, msgId: "", clientMsgId, from: me.userId, fromName: me.userName, to: conversation.peerId, room, text: body, ts: Date.now(), own: true, status: "sending" };
     this.conversations.addOwn(conversation, message);
-    this.dispatch({ conversationKey: conversation.key, clientMsgId, to: conversation.peerId, text: body });
+    this.dispatch({ conversationKey: conversation.key, clientMsgId, to: conversation.peerId, room, text: body });
   }
 
   /** Loads the page of history before the oldest message shown; false when there is nothing older. */
-  async loadOlder(conversation: Conversation): Promise<boolean> {
-    if (!conversation.hasOlder || conversation.loadingOlder || !this.client || this.phase !== "signedIn") return false;
-    const before = oldestMsgId(conversation.messages);
-    if (!before) return false;
-    conversation.loadingOlder = true;
-    try {
-      return (await this.loadPage(conversation, before)) > 0;
-    } finally {
-      conversation.loadingOlder = false;
-    }
+  loadOlder(conversation: Conversation): Promise<boolean> {
+    return this.phase === "signedIn" ? this.history.older(conversation) : Promise.resolve(false);
+  }
+
+  /** Asks route for the user's conversations with their unread counts. */
+  refreshConversations(): Promise<void> {
+    return this.sync.refresh();
   }
 
   private async authenticate(keepMessages: boolean, attempt: (client: CimClient) => Promise<StoredLogin>): Promise<void> {
@@ -174,8 +198,8 @@ export class ChatStore {
     this.me = login;
     this.phase = "signedIn";
     this.error = "";
-    const cached = this.showCached(login.userId);
-    await this.refreshOnline();
+    const cached = this.history.cached(login.userId);
+    await Promise.all([this.refreshOnline(), this.refreshConversations()]);
     await cached;
     this.openConversation(this.conversations.activeKey);
     for (const outgoing of this.outbox.splice(0)) this.dispatch(outgoing);
@@ -192,6 +216,7 @@ export class ChatStore {
     this.online = [];
     this.gatewayId = "";
     this.conversations.reset();
+    this.members.hide();
     this.error = reason;
   }
 
@@ -207,7 +232,9 @@ export class ChatStore {
       }),
       client.onMessage((message) => this.receive(message)),
       client.onPresence((presence) => this.presence(presence)),
-      client.onDelivered((receipt) => this.conversations.delivered(receipt.msgId)),
+      client.onDelivered((receipt) => this.conversations.delivered(receipt)),
+      client.onRead((read) => this.sync.read(read)),
+      client.onRoomEvent((event) => this.roomEvent(event)),
       // The gateway could not replay all that was missed (retention trimmed it): fill in from history.
       client.onGap(() => void this.catchUp()),
       client.onDuplicate(() => void this.duplicatesDropped++),
@@ -234,10 +261,10 @@ export class ChatStore {
     if (wasReconnecting) void this.catchUp();
   }
 
-  /** After a reconnect: the online list and the newest page of each loaded conversation may have changed. */
+  /** After a reconnect: the online list, the unread counts and the newest page of each loaded conversation. */
   private async catchUp(): Promise<void> {
-    await this.refreshOnline();
-    for (const conversation of this.conversations.items) if (conversation.historyLoaded) void this.loadPage(conversation).catch(() => undefined);
+    await Promise.all([this.refreshOnline(), this.refreshConversations()]);
+    for (const conversation of this.conversations.items) if (conversation.historyLoaded) void this.history.page(conversation).catch(() => undefined);
   }
 
   private dispatch(outgoing: Outgoing): void {
@@ -246,27 +273,50 @@ export class ChatStore {
       this.outbox.push(outgoing);
       return;
     }
-    client.send({ clientMsgId: outgoing.clientMsgId, to: outgoing.to || undefined, text: outgoing.text }).then(
+    client.send({ clientMsgId: outgoing.clientMsgId, to: outgoing.to || undefined, room: outgoing.room || undefined, text: outgoing.text }).then(
       (ack) => {
         const acked = this.conversations.acknowledged(outgoing.conversationKey, ack.clientMsgId, ack.msgId, ack.ts);
         if (acked && this.me) this.emit(acked, "sent");
       },
       (error: unknown) => {
         if (error instanceof SendError || this.client === client) this.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId);
+        // No longer a member (left on another device, removed): the list from route says so.
+        if (error instanceof SendError && error.code === ErrorCode.NotMember) void this.refreshConversations();
       },
     );
   }
 
   private receive(message: ChatMessage): void {
-    const peerName = message.to ? (message.from === this.me?.userId ? this.nameOf(message.to) : message.fromName) : "";
+    const me = this.me;
+    if (!me) return;
+    const key = conversationOf(message, me.userId);
+    const known = this.conversations.get(key);
+    const peerName = kindOf(key) !== "private" ? "" : message.from === me.userId ? this.nameOf(message.to) : message.fromName;
     this.conversations.add(message, peerName, true);
-    if (this.me) this.hooks.emit(message, { me: this.me, source: "received", peerName });
+    // A room or a peer this tab did not know yet: route's list has its name and unread count.
+    if (!known && (kindOf(key) === "room" || !peerName)) void this.refreshConversations();
+    if (key === this.conversations.activeKey) this.sync.markActiveRead();
+    this.hooks.emit(message, { me, source: "received", peerName });
+  }
+
+  private roomEvent(event: RoomEvent): void {
+    if (event.userId === this.me?.userId) {
+      if (event.kind === "left") {
+        this.conversations.left(event.room);
+        if (this.members.roomId === event.room) this.members.hide();
+        return;
+      }
+      this.conversations.joined(event.room, event.name);
+      void this.refreshConversations();
+    }
+    this.members.changed(event.room);
   }
 
   private presence(presence: Presence): void {
     const others = this.online.filter((u) => u.userId !== presence.userId);
     this.online = presence.online ? [...others, { userId: presence.userId, userName: presence.userName }] : presence.userId === this.me?.userId ? this.online : others;
     this.conversations.rename(presence.userId, presence.userName);
+    this.members.presence(presence);
   }
 
   private async refreshOnline(): Promise<void> {
@@ -280,46 +330,16 @@ export class ChatStore {
     }
   }
 
-  private async loadLatest(conversation: Conversation): Promise<void> {
-    try {
-      await this.loadPage(conversation);
-      conversation.historyLoaded = true;
-    } catch {
-      // Not online yet: the next open or reconnect loads it.
-    }
-  }
-
-  /** Merges one page of history (the newest, or the one before `before`); returns how many messages came. */
-  private async loadPage(conversation: Conversation, before?: string): Promise<number> {
-    const client = this.client;
-    if (!client || !this.me) return 0;
-    const page = await client.history({ withUser: conversation.peerId || undefined, before, limit: config.historyPageSize });
-    if (this.client !== client) return 0;
-    for (const message of page) {
-      this.conversations.add(message, conversation.title, false);
-      this.hooks.emit(message, { me: this.me, source: "history", peerName: conversation.peerId ? conversation.title : "" });
-    }
-    if (page.length < config.historyPageSize && (before || !conversation.historyLoaded)) conversation.hasOlder = false;
-    return page.length;
-  }
-
-  private async showCached(userId: string): Promise<void> {
-    try {
-      const cached = await recentMessages(userId, config.cachedMessagesLimit);
-      if (this.me?.userId !== userId) return;
-      for (const message of cached) this.conversations.add(message, message.peerName, false);
-    } catch (error) {
-      console.warn("message cache unavailable", error);
-    }
-  }
-
   private emit(message: UiMessage, source: MessageSource): void {
     const me = this.me!;
-    const conversation = this.conversations.get(message.to ? `u:${message.to}` : GROUP_KEY);
-    this.hooks.emit({ msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, room: "" }, { me, source, peerName: conversation?.peerId ? conversation.title : "" });
+    const chat: ChatMessage = { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, room: message.room };
+    const conversation = this.conversations.get(conversationOf(chat, me.userId));
+    this.hooks.emit(chat, { me, source, peerName: conversation?.kind === "private" ? conversation.title : "" });
   }
 
+  /** A user's name from the online list or a private conversation's title; "" when unknown here. */
   private nameOf(userId: string): string {
-    return this.online.find((u) => u.userId === userId)?.userName ?? this.conversations.get(`u:${userId}`)?.title ?? userId;
+    const conversation = this.conversations.get(userId);
+    return this.online.find((u) => u.userId === userId)?.userName ?? (conversation && conversation.title !== userId ? conversation.title : "");
   }
 }

@@ -14,8 +14,8 @@ export const config = Object.freeze({
   adminPollMs: 1_000,
   /** Samples kept for the online chart (at adminPollMs each: two minutes). */
   adminChartSamples: 120,
-  /** Receipts kept for own messages not acknowledged or not loaded yet (the newest; older ones are dropped). */
-  earlyReceiptsKept: 1_000,
+  /** Pause after the last keystroke of a user or room search before route is asked. */
+  searchDelayMs: 200,
   /** Scroll distance from the top of a message list that loads older history. */
   loadOlderThresholdPx: 48,
 });

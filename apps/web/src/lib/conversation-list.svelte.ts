@@ -1,23 +1,27 @@
-// The conversations of the signed-in user as reactive state: messages in msgId order, unread counts, receipts.
-import type { ChatMessage } from "@cim/client";
-import { BoundedSet } from "./bounded-set.js";
-import { config } from "./config.js";
-import { acknowledge, conversationKeyOf, GROUP_KEY, insertMessage, newConversation, privateKey, toUiMessage, type Conversation, type UiMessage } from "./conversations.js";
-
-export const GROUP_TITLE = "Everyone";
+// The conversations of the signed-in user as reactive state: rooms and private chats, messages, unread, receipts.
+import { conversationOf, type ChatMessage, type Delivered, type MyRoom } from "@cim/client";
+import {
+  acknowledge, applyRead, applyReceipt, applySummary, EVERYONE_ROOM, insertMessage, isNewer, kindOf, lastActivity, mergeMessage, newConversation,
+  receiptStatus, toUiMessage, upgradeStatus, type Conversation, type Receipts, type Summary, type UiMessage,
+} from "./conversations.js";
 
 export class ConversationList {
-  /** The group first, then private conversations in the order they were opened or reached. */
-  items = $state<Conversation[]>([newConversation(GROUP_KEY, GROUP_TITLE, "")]);
-  activeKey = $state(GROUP_KEY);
+  /** Everyone first, then the other rooms and private chats in the order they became known. */
+  items = $state<Conversation[]>([newConversation(EVERYONE_ROOM)]);
+  activeKey = $state(EVERYONE_ROOM);
+  /** Whether the user sees the open conversation (the tab is visible): what arrives there is read at once. */
+  watching = $state(true);
   active = $derived(this.items.find((c) => c.key === this.activeKey) ?? this.items[0]!);
-  /** Group first, then private conversations by their newest message. */
-  sorted = $derived([...this.items].sort((a, b) => rank(b) - rank(a)));
+  /** Everyone first, then the user's rooms by name. */
+  rooms = $derived(this.items.filter((c) => c.kind !== "private").sort((a, b) => roomOrder(a) - roomOrder(b) || a.title.localeCompare(b.title, undefined, { sensitivity: "base" })));
+  /** Private chats, the most recently active first. */
+  chats = $derived(this.items.filter((c) => c.kind === "private").sort((a, b) => lastActivity(b) - lastActivity(a)));
   totalUnread = $derived(this.items.reduce((sum, c) => sum + c.unread, 0));
 
-  /** Receipts that arrived before the SendAck of their message (or for messages not loaded): the newest only. */
-  private readonly earlyReceipts = new BoundedSet<string>(config.earlyReceiptsKept);
-
+  /** Peers' receipt positions (told at every login, before route lists the chats), for chats not here yet. */
+  private receipts: Record<string, Receipts> = {};
+  /** Counts joins and leaves, so a list from route asked for before one of them does not undo it. */
+  private membershipChanges = 0;
   private readonly me: () => string;
 
   constructor(me: () => string) {
@@ -28,38 +32,34 @@ export class ConversationList {
     return this.items.find((c) => c.key === key);
   }
 
-  /** The conversation with `key`, created when missing; a private one's title follows the newest known name. */
-  ensure(key: string, title: string, peerId: string): Conversation {
+  /** The conversation `key`, created when missing; `title` (a room's or peer's current name) replaces the old one. */
+  ensure(key: string, title = ""): Conversation {
     const found = this.get(key);
     if (found) {
-      if (title && found.title !== title && peerId) found.title = title;
+      if (title && found.kind !== "everyone" && found.title !== title) found.title = title;
       return found;
     }
-    this.items.push(newConversation(key, title || peerId, peerId));
+    const created = newConversation(key, title);
+    if (created.kind === "private") {
+      created.deliveredUpTo = this.receipts[key]?.delivered ?? "";
+      created.seenUpTo = this.receipts[key]?.seen ?? "";
+    }
+    this.items.push(created);
     return this.get(key)!;
   }
 
-  ensurePrivate(peerId: string, peerName: string): Conversation {
-    return this.ensure(privateKey(peerId), peerName, peerId);
-  }
-
-  /** Makes `key` the visible conversation and clears its unread count. */
+  /** Makes `key` the visible conversation (Everyone when it is not in the list). */
   open(key: string): Conversation {
     const conversation = this.get(key) ?? this.items[0]!;
     this.activeKey = conversation.key;
-    conversation.unread = 0;
     return conversation;
   }
 
-  /** A message from the server (live, history or cache); counts as unread when `countUnread` and not visible. */
-  add(message: ChatMessage, peerName: string, countUnread: boolean): Conversation {
-    const me = this.me();
-    const key = conversationKeyOf(message, me);
-    const peerId = key === GROUP_KEY ? "" : message.from === me ? message.to : message.from;
-    const conversation = this.ensure(key, key === GROUP_KEY ? GROUP_TITLE : peerName, peerId);
-    const inserted = insertMessage(conversation.messages, toUiMessage(message, me));
-    if (inserted && countUnread && message.from !== me && key !== this.activeKey) conversation.unread++;
-    return conversation;
+  /** A message from the server (live, history or cache); true when it is new and counts as unread. */
+  add(message: ChatMessage, peerName: string, live: boolean): boolean {
+    const key = conversationOf(message, this.me());
+    const conversation = this.ensure(key, kindOf(key) === "private" ? peerName : "");
+    return mergeMessage(conversation, toUiMessage(message, this.me(), { delivered: conversation.deliveredUpTo, seen: conversation.seenUpTo }), live);
   }
 
   /** An own message before its SendAck. */
@@ -71,7 +71,12 @@ export class ConversationList {
     const conversation = this.get(conversationKey);
     if (!conversation) return null;
     const acked = acknowledge(conversation.messages, clientMsgId, msgId, ts);
-    if (acked && this.earlyReceipts.delete(msgId)) this.setStatus(msgId, "delivered");
+    if (!acked) return null;
+    conversation.lastMsgId = isNewer(msgId, conversation.lastMsgId) ? msgId : conversation.lastMsgId;
+    // A receipt may have come before the SendAck (the peer is quick, or told at login).
+    const shown = conversation.messages.find((m) => m.msgId === msgId);
+    const status = receiptStatus(msgId, { delivered: conversation.deliveredUpTo, seen: conversation.seenUpTo });
+    if (shown && status !== "sent") upgradeStatus(shown, status);
     return acked;
   }
 
@@ -80,37 +85,82 @@ export class ConversationList {
     if (message && message.status === "sending") message.status = "failed";
   }
 
-  /** A receipt: the recipient got own message `msgId`. */
-  delivered(msgId: string): void {
-    if (!this.setStatus(msgId, "delivered")) this.earlyReceipts.add(msgId);
+  /** A receipt: user `by` received own private messages up to `msgId` (a frame without `by`: that message). */
+  delivered(receipt: Delivered): void {
+    if (receipt.by) return this.receipt(receipt.by, "delivered", receipt.msgId);
+    for (const conversation of this.items) {
+      const message = conversation.kind === "private" ? conversation.messages.find((m) => m.msgId === receipt.msgId && m.own) : undefined;
+      if (message) return upgradeStatus(message, "delivered");
+    }
+  }
+
+  /** This user's read position moved (here or on another device); true when route should count unread again. */
+  read(key: string, msgId: string): boolean {
+    const conversation = this.get(key);
+    return conversation ? applyRead(conversation, msgId) : false;
+  }
+
+  /** The peer `peerId` received (`delivered`) or read (`seen`) the private chat up to `msgId`. */
+  receipt(peerId: string, kind: "delivered" | "seen", msgId: string): void {
+    const kept = (this.receipts[peerId] ??= { delivered: "", seen: "" });
+    if (isNewer(msgId, kept[kind])) kept[kind] = msgId;
+    const conversation = this.get(peerId);
+    if (conversation?.kind === "private") applyReceipt(conversation, kind, msgId);
+  }
+
+  /** A marker for `applySummaries`: take it before asking route. */
+  get membershipMark(): number {
+    return this.membershipChanges;
+  }
+
+  /**
+   * Route's list of the user's conversations (and rooms, for their visibility). Rooms it no longer lists are
+   * left, unless a join or leave happened since `mark` (the list may predate it).
+   */
+  applySummaries(summaries: Summary[], rooms: MyRoom[] | null, mark: number): void {
+    for (const summary of summaries) applySummary(this.ensure(summary.conversation, summary.name), summary);
+    for (const room of rooms ?? []) {
+      const conversation = this.get(room.roomId);
+      if (conversation) conversation.visibility = room.visibility;
+    }
+    if (mark !== this.membershipChanges) return;
+    const listed = new Set(summaries.map((s) => s.conversation));
+    for (const conversation of this.items.filter((c) => c.kind === "room" && !listed.has(c.key))) this.remove(conversation.key);
+  }
+
+  /** The user is now in room `roomId` (created, joined, invited). */
+  joined(roomId: string, name: string, visibility?: "public" | "private"): Conversation {
+    this.membershipChanges++;
+    const conversation = this.ensure(roomId, name);
+    if (visibility) conversation.visibility = visibility;
+    return conversation;
+  }
+
+  /** The user left room `roomId` (here or on another device): it goes away; Everyone opens if it was open. */
+  left(roomId: string): void {
+    this.membershipChanges++;
+    this.remove(roomId);
   }
 
   /** Renames the private conversation with `peerId` (presence carries the current name). */
   rename(peerId: string, name: string): void {
-    const conversation = this.get(privateKey(peerId));
-    if (conversation && name) conversation.title = name;
+    const conversation = this.get(peerId);
+    if (conversation?.kind === "private" && name) conversation.title = name;
   }
 
   reset(): void {
-    this.items = [newConversation(GROUP_KEY, GROUP_TITLE, "")];
-    this.activeKey = GROUP_KEY;
-    this.earlyReceipts.clear();
+    this.items = [newConversation(EVERYONE_ROOM)];
+    this.activeKey = EVERYONE_ROOM;
+    this.receipts = {};
   }
 
-  private setStatus(msgId: string, status: "delivered"): boolean {
-    for (const conversation of this.items) {
-      if (!conversation.peerId) continue;
-      const message = conversation.messages.find((m) => m.msgId === msgId && m.own);
-      if (message) {
-        message.status = status;
-        return true;
-      }
-    }
-    return false;
+  private remove(key: string): void {
+    if (kindOf(key) !== "room") return;
+    this.items = this.items.filter((c) => c.key !== key);
+    if (this.activeKey === key) this.activeKey = EVERYONE_ROOM;
   }
 }
 
-function rank(conversation: Conversation): number {
-  if (conversation.key === GROUP_KEY) return Number.MAX_SAFE_INTEGER;
-  return conversation.messages.at(-1)?.ts ?? 0;
+function roomOrder(conversation: Conversation): number {
+  return conversation.kind === "everyone" ? 0 : 1;
 }

@@ -1,8 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { acknowledge, compareMsgIds, conversationKeyOf, GROUP_KEY, insertMessage, oldestMsgId, type UiMessage } from "./conversations.js";
+import {
+  acknowledge, applyRead, applyReceipt, applySummary, compareMsgIds, countFromOthersAfter, formatUnread, insertMessage, kindOf, lastActivity, mergeMessage,
+  newConversation, newestMsgId, oldestMsgId, toUiMessage, upgradeStatus, type UiMessage,
+} from "./conversations.js";
+
+const ME = "1";
+const PEER = "2";
 
 function msg(msgId: string, extra: Partial<UiMessage> = {}): UiMessage {
-  return { id: msgId || extra.clientMsgId || "", msgId, clientMsgId: "", from: "1", fromName: "a", to: "", text: msgId, ts: 1, own: false, status: null, ...extra };
+  return { id: msgId || extra.clientMsgId || "", msgId, clientMsgId: "", from: PEER, fromName: "bob", to: "", room: "", text: msgId, ts: 1, own: false, status: null, ...extra };
+}
+
+function own(msgId: string, status: UiMessage["status"] = "sent"): UiMessage {
+  return msg(msgId, { from: ME, fromName: "me", own: true, status });
 }
 
 describe("conversations", () => {
@@ -10,10 +20,13 @@ describe("conversations", () => {
     expect(["10", "9", "100", "11"].sort(compareMsgIds)).toEqual(["9", "10", "11", "100"]);
   });
 
-  it("keys private conversations by the other user and the group by one key", () => {
-    expect(conversationKeyOf({ from: "1", to: "" }, "1")).toBe(GROUP_KEY);
-    expect(conversationKeyOf({ from: "1", to: "2" }, "1")).toBe("u:2");
-    expect(conversationKeyOf({ from: "2", to: "1" }, "1")).toBe("u:2");
+  it("tells Everyone, rooms and private chats apart by their key", () => {
+    expect(kindOf("everyone")).toBe("everyone");
+    expect(kindOf("r12")).toBe("room");
+    expect(kindOf("42")).toBe("private");
+    expect(newConversation("everyone")).toMatchObject({ title: "Everyone", peerId: "", visibility: "public" });
+    expect(newConversation("r3", "Ops")).toMatchObject({ kind: "room", title: "Ops", peerId: "", visibility: "" });
+    expect(newConversation("42", "carol")).toMatchObject({ kind: "private", title: "carol", peerId: "42" });
   });
 
   it("merges history, live and cached messages once each, in msgId order, before unacknowledged ones", () => {
@@ -33,5 +46,111 @@ describe("conversations", () => {
     expect(acked).toMatchObject({ msgId: "11", status: "sent", ts: 42, clientMsgId: "c1" });
     expect(list.map((m) => [m.msgId, m.clientMsgId])).toEqual([["5", ""], ["11", "c1"]]);
     expect(acknowledge(list, "nope", "12", 1)).toBeNull();
+  });
+
+  it("shows what this user sent from another device as own, marked as far as the peer's receipts go", () => {
+    const message = { msgId: "20", from: ME, fromName: "me", to: PEER, text: "hi", ts: 5, room: "" };
+    expect(toUiMessage(message, ME)).toMatchObject({ own: true, status: "sent" });
+    expect(toUiMessage(message, ME, { delivered: "25", seen: "20" })).toMatchObject({ own: true, status: "seen" });
+    expect(toUiMessage(message, ME, { delivered: "25", seen: "19" })).toMatchObject({ status: "delivered" });
+    expect(toUiMessage(message, ME, { delivered: "19", seen: "" })).toMatchObject({ status: "sent" });
+    expect(toUiMessage(message, PEER)).toMatchObject({ own: false, status: null });
+  });
+
+  it("moves receipts forward only: sent, delivered, seen", () => {
+    const message = own("5");
+    upgradeStatus(message, "seen");
+    upgradeStatus(message, "delivered");
+    expect(message.status).toBe("seen");
+    const pending = own("", "sending");
+    upgradeStatus(pending, "delivered");
+    expect(pending.status).toBe("sending");
+    const failed = own("6", "failed");
+    upgradeStatus(failed, "seen");
+    expect(failed.status).toBe("failed");
+  });
+});
+
+describe("unread counts", () => {
+  it("counts live messages from others that are newer than everything known, never own, history or repeats", () => {
+    const c = newConversation(PEER, "bob");
+    expect(mergeMessage(c, msg("10"), true)).toBe(true);
+    expect(mergeMessage(c, msg("10"), true)).toBe(false);
+    expect(mergeMessage(c, own("11"), true)).toBe(false);
+    expect(mergeMessage(c, msg("8"), false)).toBe(false);
+    expect(mergeMessage(c, msg("12"), true)).toBe(true);
+    expect(c.unread).toBe(2);
+    expect(c.lastMsgId).toBe("12");
+  });
+
+  it("takes route's count and adds what arrived after route counted", () => {
+    const c = newConversation("r1", "ops");
+    mergeMessage(c, msg("30"), true);
+    mergeMessage(c, msg("31"), true);
+    applySummary(c, { conversation: "r1", name: "ops", unread: 5, lastMsgId: "30", readUpTo: "20" });
+    expect(c.unread).toBe(6);
+    expect(c.readUpTo).toBe("20");
+    expect(c.lastMsgId).toBe("31");
+    // A live message route's list already counted is not counted twice.
+    applySummary(c, { conversation: "r1", name: "ops", unread: 7, lastMsgId: "33", readUpTo: "20" });
+    mergeMessage(c, msg("33"), true);
+    expect(c.unread).toBe(7);
+  });
+
+  it("keeps a read mark route has not applied yet", () => {
+    const c = newConversation("r1", "ops");
+    for (const id of ["30", "31", "32"]) mergeMessage(c, msg(id), true);
+    applyRead(c, "31");
+    applySummary(c, { conversation: "r1", name: "ops", unread: 3, lastMsgId: "32", readUpTo: "20" });
+    expect(c.unread).toBe(1);
+    // Without readUpTo in route's answer: a local mark at its newest message means nothing unread.
+    applyRead(c, "32");
+    applySummary(c, { conversation: "r1", name: "ops", unread: 3, lastMsgId: "32" });
+    expect(c.unread).toBe(0);
+  });
+
+  it("follows this user's reads from other devices, asking route when older messages are not loaded", () => {
+    const c = newConversation("r1", "ops");
+    applySummary(c, { conversation: "r1", name: "ops", unread: 40, lastMsgId: "100" });
+    for (const id of ["98", "99", "100"]) mergeMessage(c, msg(id), false);
+    expect(applyRead(c, "50")).toBe(true);
+    expect(c.unread).toBe(40);
+    expect(applyRead(c, "99")).toBe(false);
+    expect(c.unread).toBe(1);
+    expect(applyRead(c, "98")).toBe(false);
+    expect(c.readUpTo).toBe("99");
+    expect(applyRead(c, "100")).toBe(false);
+    expect(c.unread).toBe(0);
+  });
+
+  it("counts only messages from others after a position, and caps the badge's text", () => {
+    expect(countFromOthersAfter([msg("1"), own("2"), msg("3"), msg("4")], "2")).toBe(2);
+    expect(formatUnread(7)).toBe("7");
+    expect(formatUnread(1000)).toBe("1000+");
+  });
+});
+
+describe("read and seen positions", () => {
+  it("marks own messages delivered and seen up to the peer's positions, later ones when they move", () => {
+    const c = newConversation(PEER, "bob");
+    for (const m of [own("5", "delivered"), msg("6"), own("7"), own("8"), own("", "sending")]) insertMessage(c.messages, m);
+    applyReceipt(c, "seen", "6");
+    applyReceipt(c, "delivered", "7");
+    expect(c.messages.map((m) => m.status)).toEqual(["seen", null, "delivered", "sent", "sending"]);
+    applyReceipt(c, "seen", "5");
+    applyReceipt(c, "delivered", "5");
+    expect([c.seenUpTo, c.deliveredUpTo]).toEqual(["6", "7"]);
+    applyReceipt(c, "seen", "8");
+    expect(c.messages.map((m) => m.status)).toEqual(["seen", null, "seen", "seen", "sending"]);
+  });
+
+  it("knows the newest msgId and the latest activity from messages or route's list", () => {
+    const c = newConversation(PEER, "bob");
+    expect(newestMsgId(c)).toBe("");
+    applySummary(c, { conversation: PEER, name: "bob", unread: 0, lastMsgId: "1700000000000000" });
+    expect(lastActivity(c)).toBe(1_700_000_000_000);
+    mergeMessage(c, msg("1700000000000100", { ts: 1_700_000_000_500 }), true);
+    expect(newestMsgId(c)).toBe("1700000000000100");
+    expect(lastActivity(c)).toBe(1_700_000_000_500);
   });
 });

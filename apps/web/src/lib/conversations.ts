@@ -1,10 +1,15 @@
-// Pure helpers for conversation lists: keys, msgId order, and merging live, sent, cached and history messages.
-import type { ChatMessage } from "@cim/client";
+// Pure helpers for conversations: kinds, msgId order, merging messages, unread counts, read and seen positions.
+import type { ChatMessage, ConversationSummary, RoomVisibility } from "@cim/client";
+import { compareIds, EVERYONE_ROOM, ROOM_ID } from "@cim/protocol";
 
-export const GROUP_KEY = "group";
+export { EVERYONE_ROOM };
+export const EVERYONE_TITLE = "Everyone";
 
-/** Lifecycle of a message this user typed: sending (no SendAck yet), sent, delivered, failed. */
-export type DeliveryStatus = "sending" | "sent" | "delivered" | "failed";
+/** `everyone` (every user, nobody leaves), a room `r<n>`, or a private chat keyed by the peer's userId. */
+export type ConversationKind = "everyone" | "room" | "private";
+
+/** Lifecycle of a message this user typed: sending (no SendAck yet), sent, delivered, seen (private chats), failed. */
+export type DeliveryStatus = "sending" | "sent" | "delivered" | "seen" | "failed";
 
 export interface UiMessage {
   /** Stable key for rendering: the clientMsgId of own messages, else the msgId. */
@@ -15,6 +20,8 @@ export interface UiMessage {
   from: string;
   fromName: string;
   to: string;
+  /** The roomId of a room message; "" for the group and private messages. */
+  room: string;
   text: string;
   ts: number;
   own: boolean;
@@ -22,12 +29,24 @@ export interface UiMessage {
 }
 
 export interface Conversation {
+  /** As the server names it (CONVERSATION_ID): `everyone`, a roomId, or the peer's userId. */
   key: string;
+  kind: ConversationKind;
   title: string;
-  /** The other user of a private conversation; "" for the group. */
+  /** The other user of a private conversation; "" for rooms. */
   peerId: string;
+  /** A room's visibility once route listed it; "" when not known (and for private chats). */
+  visibility: RoomVisibility | "";
   messages: UiMessage[];
+  /** Messages from others after `readUpTo` (route's count, kept current by what arrives and by Read frames). */
   unread: number;
+  /** The newest msgId known in this conversation ("" when none): from route's list or any message merged. */
+  lastMsgId: string;
+  /** This user's read position ("" when nothing was read). */
+  readUpTo: string;
+  /** Private chats: how far the peer received own messages (Delivered) and read them (Read), for the marks. */
+  deliveredUpTo: string;
+  seenUpTo: string;
   /** False once history said there is nothing older. */
   hasOlder: boolean;
   loadingOlder: boolean;
@@ -35,30 +54,61 @@ export interface Conversation {
   historyLoaded: boolean;
 }
 
-export function privateKey(peerId: string): string {
-  return `u:${peerId}`;
+/** What route says of one conversation (`GET /api/conversations`); `readUpTo` unknown when absent. */
+export type Summary = Pick<ConversationSummary, "conversation" | "name" | "unread" | "lastMsgId"> & { readUpTo?: string };
+
+/** Private chats: the peer's positions, "" when none is known. */
+export interface Receipts {
+  delivered: string;
+  seen: string;
 }
 
-/** The conversation a message belongs to, seen by user `me`. */
-export function conversationKeyOf(message: { from: string; to: string }, me: string): string {
-  if (!message.to) return GROUP_KEY;
-  return privateKey(message.from === me ? message.to : message.from);
+export function kindOf(key: string): ConversationKind {
+  if (key === EVERYONE_ROOM) return "everyone";
+  return ROOM_ID.test(key) ? "room" : "private";
 }
 
 /** Orders decimal msgIds numerically: a shorter id is smaller. */
-export function compareMsgIds(a: string, b: string): number {
-  if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
+export const compareMsgIds = compareIds;
+
+/** True when msgId `a` comes after `b` ("" is before everything). */
+export function isNewer(a: string, b: string): boolean {
+  return !!a && (!b || compareIds(a, b) > 0);
 }
 
-export function newConversation(key: string, title: string, peerId: string): Conversation {
-  return { key, title, peerId, messages: [], unread: 0, hasOlder: true, loadingOlder: false, historyLoaded: false };
+export function newerId(a: string, b: string): string {
+  return isNewer(a, b) ? a : b;
 }
 
-/** A stored or received message as shown to user `me`. */
-export function toUiMessage(message: ChatMessage, me: string): UiMessage {
+/** msgIds are microseconds since the epoch (roughly, across conversations): milliseconds for ordering the list. */
+export function msgIdToMs(msgId: string): number {
+  return msgId.length > 3 ? Number(msgId.slice(0, -3)) : 0;
+}
+
+export function newConversation(key: string, title = ""): Conversation {
+  const kind = kindOf(key);
+  return {
+    key, kind, title: title || (kind === "everyone" ? EVERYONE_TITLE : key), peerId: kind === "private" ? key : "", visibility: kind === "everyone" ? "public" : "",
+    messages: [], unread: 0, lastMsgId: "", readUpTo: "", deliveredUpTo: "", seenUpTo: "", hasOlder: true, loadingOlder: false, historyLoaded: false,
+  };
+}
+
+/** When the conversation last saw activity, for ordering the list (ms). */
+export function lastActivity(conversation: Conversation): number {
+  return Math.max(conversation.messages.at(-1)?.ts ?? 0, msgIdToMs(conversation.lastMsgId));
+}
+
+/** The mark of an acknowledged own message given the peer's positions: seen, delivered or sent. */
+export function receiptStatus(msgId: string, receipts: Receipts): "sent" | "delivered" | "seen" {
+  if (receipts.seen && !isNewer(msgId, receipts.seen)) return "seen";
+  return receipts.delivered && !isNewer(msgId, receipts.delivered) ? "delivered" : "sent";
+}
+
+/** A stored or received message as shown to user `me`; an own one is marked as far as the peer's receipts say. */
+export function toUiMessage(message: ChatMessage, me: string, receipts: Receipts = { delivered: "", seen: "" }): UiMessage {
   const own = message.from === me;
-  return { id: message.msgId, msgId: message.msgId, clientMsgId: "", from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, own, status: own ? "sent" : null };
+  const status: DeliveryStatus | null = own ? receiptStatus(message.msgId, receipts) : null;
+  return { id: message.msgId, msgId: message.msgId, clientMsgId: "", from: message.from, fromName: message.fromName, to: message.to, room: message.room ?? "", text: message.text, ts: message.ts, own, status };
 }
 
 /** Inserts in msgId order (unacknowledged messages stay last); returns false when it was already there. */
@@ -69,7 +119,7 @@ export function insertMessage(list: UiMessage[], message: UiMessage): boolean {
   if (message.msgId) {
     while (at > 0) {
       const before = list[at - 1]!;
-      if (before.msgId && compareMsgIds(before.msgId, message.msgId) < 0) break;
+      if (before.msgId && compareIds(before.msgId, message.msgId) < 0) break;
       at--;
     }
   }
@@ -84,7 +134,8 @@ export function acknowledge(list: UiMessage[], clientMsgId: string, msgId: strin
   const [message] = list.splice(index, 1);
   const copy = list.findIndex((m) => m.msgId === msgId);
   if (copy >= 0) list.splice(copy, 1);
-  const acked: UiMessage = { ...message!, msgId, ts: ts || message!.ts, status: message!.status === "delivered" ? "delivered" : "sent" };
+  const status = message!.status === "sending" || message!.status === "failed" ? "sent" : message!.status;
+  const acked: UiMessage = { ...message!, msgId, ts: ts || message!.ts, status };
   insertMessage(list, acked);
   return acked;
 }
@@ -92,4 +143,86 @@ export function acknowledge(list: UiMessage[], clientMsgId: string, msgId: strin
 /** The oldest msgId of a conversation, for the next history page. */
 export function oldestMsgId(list: UiMessage[]): string | undefined {
   return list.find((m) => m.msgId)?.msgId;
+}
+
+/** The newest msgId known in a conversation: its newest merged message, or route's newer `lastMsgId`. */
+export function newestMsgId(conversation: Conversation): string {
+  const loaded = conversation.messages.findLast((m) => m.msgId)?.msgId ?? "";
+  return newerId(loaded, conversation.lastMsgId);
+}
+
+const STATUS_RANK: Record<DeliveryStatus, number> = { failed: -1, sending: 0, sent: 1, delivered: 2, seen: 3 };
+
+/** Moves an acknowledged own message forward to `status` (sent → delivered → seen), never back. */
+export function upgradeStatus(message: UiMessage, status: "delivered" | "seen"): void {
+  if (message.own && message.msgId && message.status && STATUS_RANK[message.status] >= STATUS_RANK.sent && STATUS_RANK[status] > STATUS_RANK[message.status]) {
+    message.status = status;
+  }
+}
+
+/** Loaded messages from others after msgId `after`. */
+export function countFromOthersAfter(list: UiMessage[], after: string): number {
+  return list.reduce((n, m) => n + (!m.own && isNewer(m.msgId, after) ? 1 : 0), 0);
+}
+
+/**
+ * Merges a message from the server into its conversation; true when it is new and counts as unread: from someone
+ * else, live (not history or cache), newer than everything known there (route's count already holds older ones)
+ * and after the read position.
+ */
+export function mergeMessage(conversation: Conversation, message: UiMessage, live: boolean): boolean {
+  if (!insertMessage(conversation.messages, message)) return false;
+  const unread = live && !message.own && isNewer(message.msgId, conversation.lastMsgId) && isNewer(message.msgId, conversation.readUpTo);
+  conversation.lastMsgId = newerId(message.msgId, conversation.lastMsgId);
+  if (unread) conversation.unread++;
+  return unread;
+}
+
+/**
+ * Route's view of a conversation. Its count misses what arrived after it counted (loaded messages newer than its
+ * `lastMsgId`) and is too high when a read mark of ours has not reached it yet (our `readUpTo` is ahead).
+ */
+export function applySummary(conversation: Conversation, summary: Summary): void {
+  const serverRead = summary.readUpTo ?? "";
+  const localAhead = isNewer(conversation.readUpTo, serverRead) && (summary.readUpTo !== undefined || !isNewer(summary.lastMsgId, conversation.readUpTo));
+  conversation.unread = localAhead
+    ? countFromOthersAfter(conversation.messages, conversation.readUpTo)
+    : summary.unread + countFromOthersAfter(conversation.messages, newerId(summary.lastMsgId, serverRead));
+  conversation.readUpTo = newerId(serverRead, conversation.readUpTo);
+  conversation.lastMsgId = newerId(summary.lastMsgId, conversation.lastMsgId);
+}
+
+/**
+ * This user read the conversation up to `msgId` (here or on another device). Returns true when the unread count
+ * cannot be worked out from what is loaded (older messages missing): ask route again.
+ */
+export function applyRead(conversation: Conversation, msgId: string): boolean {
+  if (!isNewer(msgId, conversation.readUpTo)) return false;
+  conversation.readUpTo = msgId;
+  if (!isNewer(newestMsgId(conversation), msgId)) {
+    conversation.unread = 0;
+    return false;
+  }
+  const oldest = oldestMsgId(conversation.messages);
+  if (!conversation.hasOlder || (oldest && !isNewer(oldest, msgId))) {
+    conversation.unread = countFromOthersAfter(conversation.messages, msgId);
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The peer of a private chat received (Delivered) or read (Read) own messages up to `msgId`: those are marked so.
+ * Receipts are positions: the gateway tells the newest again at every login.
+ */
+export function applyReceipt(conversation: Conversation, kind: "delivered" | "seen", msgId: string): void {
+  const field = kind === "seen" ? "seenUpTo" : "deliveredUpTo";
+  if (!isNewer(msgId, conversation[field])) return;
+  conversation[field] = msgId;
+  for (const message of conversation.messages) if (message.msgId && !isNewer(message.msgId, msgId)) upgradeStatus(message, kind);
+}
+
+/** "1000+" once route's count reaches its cap. */
+export function formatUnread(unread: number): string {
+  return unread >= 1_000 ? "1000+" : String(unread);
 }

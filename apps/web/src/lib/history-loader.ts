@@ -1,0 +1,73 @@
+// History for the conversations: the newest page when one is opened, older pages on scroll, the IndexedDB cache at start.
+import type { CimClient, StoredLogin } from "@cim/client";
+import { config } from "./config.js";
+import type { ConversationList } from "./conversation-list.svelte.js";
+import { oldestMsgId, type Conversation } from "./conversations.js";
+import { recentMessages } from "./message-db.js";
+import type { MessageHooks } from "./message-hook.js";
+
+export interface HistoryLoaderDeps {
+  /** The store's client (null while signed out); this class never keeps it. */
+  client: () => CimClient | null;
+  me: () => StoredLogin | null;
+  conversations: ConversationList;
+  hooks: MessageHooks;
+  /** The newest page of a conversation was merged (the store marks the open one read). */
+  loaded: (conversation: Conversation) => void;
+}
+
+export class HistoryLoader {
+  constructor(private readonly deps: HistoryLoaderDeps) {}
+
+  /** The newest page, once; a failure (not online yet) leaves it for the next open or reconnect. */
+  async latest(conversation: Conversation): Promise<void> {
+    try {
+      await this.page(conversation);
+      conversation.historyLoaded = true;
+      this.deps.loaded(conversation);
+    } catch {
+      // Not online yet: the next open or reconnect loads it.
+    }
+  }
+
+  /** The page before the oldest message shown; false when there is nothing older. */
+  async older(conversation: Conversation): Promise<boolean> {
+    if (!conversation.hasOlder || conversation.loadingOlder || !this.deps.client()) return false;
+    const before = oldestMsgId(conversation.messages);
+    if (!before) return false;
+    conversation.loadingOlder = true;
+    try {
+      return (await this.page(conversation, before)) > 0;
+    } finally {
+      conversation.loadingOlder = false;
+    }
+  }
+
+  /** Merges one page of history (the newest, or the one before `before`); returns how many messages came. */
+  async page(conversation: Conversation, before?: string): Promise<number> {
+    const client = this.deps.client();
+    const me = this.deps.me();
+    if (!client || !me) return 0;
+    const target = conversation.kind === "private" ? { withUser: conversation.peerId } : conversation.kind === "room" ? { room: conversation.key } : {};
+    const page = await client.history({ ...target, before, limit: config.historyPageSize });
+    if (this.deps.client() !== client) return 0;
+    const peerName = conversation.kind === "private" ? conversation.title : "";
+    for (const message of page) {
+      this.deps.conversations.add(message, peerName, false);
+      this.deps.hooks.emit(message, { me, source: "history", peerName });
+    }
+    if (page.length < config.historyPageSize && (before || !conversation.historyLoaded)) conversation.hasOlder = false;
+    return page.length;
+  }
+
+  /** The newest messages kept in this device's IndexedDB, shown before the session is live. */
+  async cached(userId: string): Promise<void> {
+    try {
+      const cached = await recentMessages(userId, config.cachedMessagesLimit);
+      if (this.deps.me()?.userId !== userId) return;
+      for (const message of cached) this.deps.conversations.add(message, message.peerName, false);
+    } catch (error) {
+      console.warn("message cache unavailable", error);
+    }
+  }
+}
