@@ -1,0 +1,57 @@
+// Several devices of one user: two tabs as the same user (each its own login), on different gateways, both see
+// every conversation, including what the other tab sent, exactly once; reading in one clears the other's count.
+import type { Page } from "@playwright/test";
+import { conversation, duplicatesDropped, expect, gatewayOf, groupConversation, logIn, message, onlineUser, say, SCREENSHOTS, test } from "./fixtures.js";
+
+/** A second tab of `page`'s browser (same storage, its own sessionStorage), logged in as `userName`. */
+async function secondTab(page: Page, userName: string): Promise<Page> {
+  const tab = await page.context().newPage();
+  await tab.goto("/");
+  await logIn(tab, userName);
+  // Round-robin puts consecutive logins on different gateways; another page's reconnect may have taken a turn.
+  for (let attempt = 0; attempt < 4 && (await gatewayOf(tab)) === (await gatewayOf(page)); attempt++) await tab.reload();
+  expect(await gatewayOf(tab)).not.toBe(await gatewayOf(page));
+  return tab;
+}
+
+test("two tabs as the same user on different gateways both see the conversation, each message once", async ({ pair: { alice, bob } }) => {
+  const tab = await secondTab(alice.page, alice.userName);
+  await expect(tab.getByTestId("me-name")).toHaveText(alice.userName);
+
+  // Bob writes to Alice privately: both of her tabs count it.
+  await onlineUser(bob.page, alice.userName).click();
+  await say(bob.page, "to both of your tabs");
+  for (const page of [alice.page, tab]) await expect(conversation(page, bob.userName).getByTestId("unread-badge")).toHaveText("1");
+
+  // Reading it in one tab clears the count in the other (a Read of her own, from the server).
+  await conversation(alice.page, bob.userName).click();
+  await expect(message(alice.page, "to both of your tabs")).toBeVisible();
+  await expect(conversation(tab, bob.userName).getByTestId("unread-badge")).toHaveCount(0);
+  await expect(message(bob.page, "to both of your tabs")).toHaveAttribute("data-status", "seen");
+
+  // What one tab sends shows in the other as her own, once; Bob gets it once.
+  await say(alice.page, "sent from the first tab");
+  await conversation(tab, bob.userName).click();
+  await expect(message(tab, "sent from the first tab")).toHaveAttribute("data-own", "true");
+  await expect(message(bob.page, "sent from the first tab")).toHaveCount(1);
+  await say(tab, "and this from the second");
+  await expect(message(alice.page, "and this from the second")).toHaveAttribute("data-own", "true");
+  await expect(message(bob.page, "and this from the second")).toBeVisible();
+
+  // In Everyone too.
+  await groupConversation(tab).click();
+  await groupConversation(bob.page).click();
+  await say(tab, "group message from tab two");
+  await groupConversation(alice.page).click();
+  await expect(message(alice.page, "group message from tab two")).toHaveAttribute("data-own", "true");
+  await expect(message(bob.page, "group message from tab two")).toHaveCount(1);
+
+  // Each tab and Bob hold the private conversation once: three messages, no repeat dropped anywhere.
+  for (const page of [alice.page, tab, bob.page]) {
+    await conversation(page, page === bob.page ? alice.userName : bob.userName).click();
+    await expect(page.getByTestId("message")).toHaveCount(3);
+    expect(await duplicatesDropped(page)).toBe(0);
+  }
+  await alice.page.screenshot({ path: `${SCREENSHOTS}devices-tab-one.png` });
+  await tab.screenshot({ path: `${SCREENSHOTS}devices-tab-two.png` });
+});

@@ -1,0 +1,75 @@
+// Read state kept by the server: unread counts survive a reload and a new login; "delivered" and "seen" marks stay
+// after a reload and show on another device.
+import type { Page } from "@playwright/test";
+import { conversation, conversationKey, createRoom, expect, findUser, logIn, message, onlineUser, say, SCREENSHOTS, test } from "./fixtures.js";
+
+async function reloadOnline(page: Page): Promise<void> {
+  await page.reload();
+  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "online", { timeout: 20_000 });
+}
+
+test("unread counts survive a reload and a new login; delivered and seen marks survive a reload and reach a new device", async ({ pair: { alice, bob }, browser, baseURL }) => {
+  // Alice writes privately and in a room Bob is in, while Bob stays in Everyone.
+  await onlineUser(alice.page, bob.userName).click();
+  for (const text of ["unread one", "unread two", "unread three"]) await say(alice.page, text);
+  await expect(message(alice.page, "unread three")).toHaveAttribute("data-status", "delivered");
+  const roomId = await createRoom(alice.page, `Reads ${Math.random().toString(36).slice(2, 7)}`, "public");
+  await alice.page.getByTestId("room-invite-button").click();
+  await (await findUser(alice.page, bob.userName)).getByTestId("user-search-pick").click();
+  await alice.page.keyboard.press("Escape");
+  await expect(conversationKey(bob.page, roomId)).toBeVisible();
+  await say(alice.page, "room one");
+  await say(alice.page, "room two");
+  await expect(conversationKey(bob.page, roomId).getByTestId("unread-badge")).toHaveText("2");
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("3");
+
+  // The counts come from the server: the same after a reload...
+  await reloadOnline(bob.page);
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("3");
+  await expect(conversationKey(bob.page, roomId).getByTestId("unread-badge")).toHaveText("2");
+  await expect(bob.page).toHaveTitle(/^\(5\) CIM/);
+  await bob.page.screenshot({ path: `${SCREENSHOTS}read-state-unread-after-reload.png` });
+
+  // ...and after logging out and in again (the message cache deleted at logout).
+  await bob.page.getByTestId("logout").click();
+  await expect(bob.page.getByTestId("login-screen")).toBeVisible();
+  await logIn(bob.page, bob.userName);
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("3");
+  await expect(conversationKey(bob.page, roomId).getByTestId("unread-badge")).toHaveText("2");
+
+  // Not read yet: after a reload Alice's messages are still marked delivered (receipts are told again at login).
+  await reloadOnline(alice.page);
+  await conversation(alice.page, bob.userName).click();
+  for (const text of ["unread one", "unread two", "unread three"]) await expect(message(alice.page, text)).toHaveAttribute("data-status", "delivered");
+
+  // Bob reads the private chat: Alice's messages are seen, and stay seen after her reload and on a new device.
+  await conversation(bob.page, alice.userName).click();
+  await expect(message(bob.page, "unread three")).toBeVisible();
+  await conversation(alice.page, bob.userName).click();
+  await expect(message(alice.page, "unread three")).toHaveAttribute("data-status", "seen");
+  await expect(message(alice.page, "unread one")).toHaveAttribute("data-status", "seen");
+  await reloadOnline(alice.page);
+  await conversation(alice.page, bob.userName).click();
+  for (const text of ["unread one", "unread two", "unread three"]) await expect(message(alice.page, text)).toHaveAttribute("data-status", "seen");
+  await alice.page.screenshot({ path: `${SCREENSHOTS}read-state-seen-after-reload.png` });
+  const laptop = await browser.newContext({ baseURL });
+  try {
+    const page = await laptop.newPage();
+    await page.goto("/");
+    await logIn(page, alice.userName);
+    await conversation(page, bob.userName).click();
+    for (const text of ["unread one", "unread two", "unread three"]) await expect(message(page, text)).toHaveAttribute("data-status", "seen");
+  } finally {
+    await laptop.close();
+  }
+
+  // What Bob read stays read: after a reload only the room is unread.
+  await reloadOnline(bob.page);
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveCount(0);
+  await expect(conversationKey(bob.page, roomId).getByTestId("unread-badge")).toHaveText("2");
+  await conversationKey(bob.page, roomId).click();
+  await expect(message(bob.page, "room two")).toBeVisible();
+  await expect(conversationKey(bob.page, roomId).getByTestId("unread-badge")).toHaveCount(0);
+  await reloadOnline(bob.page);
+  await expect(bob.page.getByTestId("chat-screen").getByTestId("unread-badge")).toHaveCount(0);
+});

@@ -1,0 +1,110 @@
+// Rooms: a private room with an invited member, chatting across gateways while an outsider sees nothing; a public
+// room found in the directory and joined; members with their online state; leaving.
+import { CimApiError, RouteApi, type StoredLogin } from "@cim/client";
+import type { Page } from "@playwright/test";
+import { conversation, conversationKey, createRoom, expect, findUser, gatewayOf, groupConversation, message, say, SCREENSHOTS, test } from "./fixtures.js";
+
+function storedLogin(page: Page): Promise<StoredLogin> {
+  return page.evaluate(() => JSON.parse(sessionStorage.getItem("cim.login") ?? "null") as StoredLogin);
+}
+
+function member(page: Page, userName: string) {
+  return page.locator(`[data-testid="member-item"][data-user-name="${userName}"]`);
+}
+
+test("a private room: the owner invites a user by name, both chat across gateways, an outsider sees nothing", async ({ pair: { alice, bob }, newUser, stack }) => {
+  const carol = await newUser("carol");
+  expect(await gatewayOf(alice.page)).not.toBe(await gatewayOf(bob.page));
+  const name = `Ops ${Math.random().toString(36).slice(2, 7)}`;
+  const roomId = await createRoom(alice.page, name, "private");
+  await expect(conversationKey(alice.page, roomId)).toHaveAttribute("data-kind", "room");
+  await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private room");
+
+  // Invite Bob, found by his name.
+  await alice.page.getByTestId("room-invite-button").click();
+  const invite = alice.page.getByTestId("invite-dialog");
+  await expect(invite.getByTestId("user-search-input")).toBeFocused();
+  const row = await findUser(alice.page, bob.userName);
+  await expect(row).toHaveAttribute("data-online", "true");
+  await row.getByTestId("user-search-pick").click();
+  await expect(row.getByTestId("user-search-done")).toHaveText("Invited");
+  await alice.page.screenshot({ path: `${SCREENSHOTS}rooms-invite.png` });
+  await alice.page.keyboard.press("Escape");
+  await expect(invite).toBeHidden();
+
+  // The room appears in Bob's list at once (membership event), and they chat in it from two gateways.
+  await expect(conversationKey(bob.page, roomId)).toBeVisible();
+  await say(alice.page, "welcome to the ops room");
+  await expect(conversationKey(bob.page, roomId).getByTestId("unread-badge")).toHaveText("1");
+  await conversationKey(bob.page, roomId).click();
+  await expect(message(bob.page, "welcome to the ops room")).toBeVisible();
+  await expect(message(bob.page, "welcome to the ops room").getByTestId("message-sender")).toHaveText(alice.userName);
+  await say(bob.page, "glad to be here");
+  await expect(message(alice.page, "glad to be here")).toBeVisible();
+  await expect(message(bob.page, "glad to be here")).toHaveAttribute("data-status", "sent");
+
+  // Members, with their online state.
+  await alice.page.getByTestId("room-members-button").click();
+  const members = alice.page.getByTestId("members-dialog");
+  await expect(members.getByTestId("member-item")).toHaveCount(2);
+  await expect(member(alice.page, bob.userName)).toHaveAttribute("data-online", "true");
+  await expect(member(alice.page, carol.userName)).toHaveCount(0);
+  await alice.page.screenshot({ path: `${SCREENSHOTS}rooms-members.png` });
+
+  // Carol, not a member: no room in her list, nothing of it anywhere, not in the directory, refused by route.
+  await expect(conversation(carol.page, name)).toHaveCount(0);
+  await expect(conversationKey(carol.page, roomId)).toHaveCount(0);
+  await expect(carol.page.getByTestId("message-list")).not.toContainText("welcome to the ops room");
+  await carol.page.getByTestId("nav-browse-rooms").click();
+  await carol.page.getByTestId("room-directory-search").fill(name);
+  await expect(carol.page.getByTestId("room-directory-empty")).toBeVisible();
+  await carol.page.keyboard.press("Escape");
+  const api = new RouteApi(stack.url);
+  const refused = await api.history((await storedLogin(carol.page)).token, { room: roomId }).catch((error: unknown) => error);
+  expect(refused).toBeInstanceOf(CimApiError);
+  expect((refused as CimApiError).status).toBe(403);
+  await groupConversation(carol.page).click();
+  await expect(message(carol.page, "welcome to the ops room")).toHaveCount(0);
+  await expect(message(carol.page, "glad to be here")).toHaveCount(0);
+
+  await bob.page.screenshot({ path: `${SCREENSHOTS}rooms-private-bob.png` });
+
+  // Bob leaves: the room goes from his list, and Alice's open member list loses him.
+  await bob.page.getByTestId("room-leave-button").click();
+  await expect(bob.page.getByTestId("leave-room-dialog")).toContainText("only a member can invite you back");
+  await bob.page.getByTestId("leave-confirm").click();
+  await expect(conversationKey(bob.page, roomId)).toHaveCount(0);
+  await expect(bob.page.getByTestId("conversation-title")).toHaveText("Everyone");
+  await expect(members.getByTestId("member-item")).toHaveCount(1);
+  await alice.page.keyboard.press("Escape");
+  await say(alice.page, "after bob left");
+  await expect(message(alice.page, "after bob left")).toHaveAttribute("data-status", "sent");
+  await expect(bob.page.getByTestId("message-list")).not.toContainText("after bob left");
+  expect([alice.dialogs, bob.dialogs, carol.dialogs]).toEqual([[], [], []]);
+});
+
+test("a public room is found in the directory by the start of its name and joined", async ({ pair: { alice, bob } }) => {
+  const name = `Lobby ${Math.random().toString(36).slice(2, 7)}`;
+  const roomId = await createRoom(alice.page, name, "public");
+  await say(alice.page, "first in the lobby");
+  await expect(message(alice.page, "first in the lobby")).toHaveAttribute("data-status", "sent");
+
+  await bob.page.getByTestId("nav-browse-rooms").click();
+  const directory = bob.page.getByTestId("room-directory-dialog");
+  await bob.page.getByTestId("room-directory-search").fill(name.slice(0, 8).toLowerCase());
+  const entry = directory.locator(`[data-testid="room-directory-item"][data-room-id="${roomId}"]`);
+  await expect(entry).toContainText("1 member");
+  await bob.page.screenshot({ path: `${SCREENSHOTS}rooms-directory.png` });
+  await entry.getByTestId("room-join").click();
+  await expect(directory).toBeHidden();
+
+  // Joined: the room is open with its history, and live messages flow both ways.
+  await expect(bob.page.getByTestId("conversation-title")).toHaveText(name);
+  await expect(message(bob.page, "first in the lobby")).toBeVisible();
+  await say(bob.page, "joined from the directory");
+  await expect(message(alice.page, "joined from the directory")).toBeVisible();
+  await alice.page.getByTestId("room-members-button").click();
+  await expect(alice.page.locator(`[data-testid="member-item"][data-user-name="${bob.userName}"]`)).toHaveAttribute("data-online", "true");
+  await alice.page.keyboard.press("Escape");
+  await expect(alice.page.getByTestId("members-dialog")).toBeHidden();
+});
