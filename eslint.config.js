@@ -3,7 +3,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const noApps = { group: ["**/apps/**", "@cim/route", "@cim/gateway", "@cim/cli", "@cim/web"], message: "apps import packages, never each other" };
+const noApps = { group: ["../**/apps/**", "./**/apps/**", "@cim/route", "@cim/gateway", "@cim/cli", "@cim/web"], message: "apps import packages, never each other" };
 
 export default tseslint.config(
   { ignores: ["**/node_modules/**", "**/dist/**", "**/.tsbuild/**", "**/generated/**", "bench/**", ".run/**", "e2e/test-results/**", "**/*.mjs", "**/*.js"] },
