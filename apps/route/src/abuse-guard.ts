@@ -18,6 +18,9 @@ export interface AbuseLimits {
   registrationsPerAddress: number;
   registrationAddressWindowSeconds: number;
   registrationsPerMinute: number;
+  /** Rooms one user may create per window (429 beyond). */
+  roomsPerUser: number;
+  roomWindowSeconds: number;
   /** Wrong admin tokens from one address per window before it gets 429. */
   adminFailuresPerAddress: number;
   adminWindowSeconds: number;
@@ -41,6 +44,7 @@ export class AbuseGuard {
   private readonly registrationsByAddress: RateLimiterRedis;
   private readonly registrationsOverall: RateLimiterRedis;
   private readonly adminFailuresByAddress: RateLimiterRedis;
+  private readonly roomsByUser: RateLimiterRedis;
 
   constructor(redis: Redis, private readonly limits: AbuseLimits) {
     const limiter = (name: string, points: number, duration: number, blockDuration = 0) =>
@@ -52,6 +56,7 @@ export class AbuseGuard {
     this.failuresByAddress = limiter("login-addr", limits.loginFailuresPerAddress, limits.loginAddressWindowSeconds, limits.loginAddressWindowSeconds);
     this.registrationsByAddress = limiter("register-addr", limits.registrationsPerAddress, limits.registrationAddressWindowSeconds);
     this.registrationsOverall = limiter("register-all", limits.registrationsPerMinute, 60);
+    this.roomsByUser = limiter("rooms-user", limits.roomsPerUser, limits.roomWindowSeconds);
     this.adminFailuresByAddress = limiter("admin-addr", limits.adminFailuresPerAddress, limits.adminWindowSeconds, limits.adminWindowSeconds);
   }
 
@@ -89,6 +94,15 @@ export class AbuseGuard {
       await this.registrationsOverall.consume("all");
     } catch (error) {
       throw limitError(error, "too many accounts are being created right now");
+    }
+  }
+
+  /** Counts one room created by `userId`; throws 429 past the per-user limit. */
+  async createRoom(userId: string): Promise<void> {
+    try {
+      await this.roomsByUser.consume(userId);
+    } catch (error) {
+      throw limitError(error, "you created too many rooms");
     }
   }
 

@@ -35,6 +35,9 @@ const schema = z.object({
   CIM_REGISTER_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
   /** Accounts all addresses together may create per minute. */
   CIM_REGISTER_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Rooms one user may create per window (429 with Retry-After beyond). */
+  CIM_ROOMS_PER_USER: z.coerce.number().int().min(1).default(20),
+  CIM_ROOMS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
   /** Wrong admin tokens from one address per window before 429. */
   CIM_ADMIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(10),
   CIM_ADMIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
@@ -79,6 +82,8 @@ export function abuseLimits(config: RouteConfig): AbuseLimits {
     registrationsPerAddress: config.CIM_REGISTER_PER_IP,
     registrationAddressWindowSeconds: config.CIM_REGISTER_IP_WINDOW_SECONDS,
     registrationsPerMinute: config.CIM_REGISTER_PER_MINUTE,
+    roomsPerUser: config.CIM_ROOMS_PER_USER,
+    roomWindowSeconds: config.CIM_ROOMS_WINDOW_SECONDS,
     adminFailuresPerAddress: config.CIM_ADMIN_MAX_FAILURES_PER_IP,
     adminWindowSeconds: config.CIM_ADMIN_WINDOW_SECONDS,
   };

@@ -13,7 +13,7 @@ const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${seq++}`
 beforeAll(async () => {
   h = await startRouteHarness({
     CIM_TOKEN_TTL_SECONDS: "120", CIM_SESSION_MAX_SECONDS: "7200", CIM_METRICS_TOKEN: "metrics-token-0123456789",
-    CIM_REGISTER_PER_IP: "4", CIM_LOGIN_MAX_FAILURES_PER_IP: "30", CIM_ADMIN_MAX_FAILURES_PER_IP: "5",
+    CIM_REGISTER_PER_IP: "4", CIM_LOGIN_MAX_FAILURES_PER_IP: "30", CIM_ADMIN_MAX_FAILURES_PER_IP: "5", CIM_ROOMS_PER_USER: "3",
   });
 });
 afterAll(async () => h?.stop());
@@ -121,6 +121,22 @@ describe("registration flood", () => {
     expect(res.status).toBe(429);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await register(unique("calm"), "10.7.0.1")).status).toBe(201);
+  });
+});
+
+describe("room flood", () => {
+  it("limits the rooms one user creates with 429 and Retry-After; other users go on", async () => {
+    const token = async (name: string) => {
+      await register(name, "10.10.0.1");
+      return ((await json(await login(name, PASSWORD, "10.10.0.1"))) as unknown as { token: string }).token;
+    };
+    const [builder, other] = [await token(unique("builder")), await token(unique("other"))];
+    const create = (t: string) => h.call("POST", "/api/rooms", { token: t, body: { name: unique("room"), visibility: "public" } });
+    for (let i = 0; i < 3; i++) expect((await create(builder)).status).toBe(201);
+    const refused = await create(builder);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await create(other)).status).toBe(201);
   });
 });
 

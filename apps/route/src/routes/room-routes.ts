@@ -45,6 +45,7 @@ export function roomRoutes(s: Services) {
   app.post("/", async (c) => {
     const body = await parseJson(c, CreateRoom);
     const me = c.get("user");
+    await s.guard.createRoom(me.userId);
     const room = await s.rooms.create({ name: body.name, visibility: body.visibility, owner: me.userId });
     await announce(room, me, "joined");
     return c.json(summary(room), 201);
