@@ -1,31 +1,24 @@
 // ChatStore: owns this tab's CimClient and the reactive state of the chat; components only call its methods.
-import { CimClient, CloseError, conversationOf, SendError, type ChatMessage, type ConnectionState, type OnlineUser, type Presence, type RoomEvent, type StoredLogin } from "@cim/client";
-import { ErrorCode, SessionClose } from "@cim/protocol";
+import { CimClient, CloseError, conversationOf, type ChatMessage, type ConnectionState, type OnlineUser, type Presence, type RoomEvent, type StoredLogin } from "@cim/client";
+import { SessionClose } from "@cim/protocol";
 import { config } from "./config.js";
 import { ConversationList } from "./conversation-list.svelte.js";
-import { kindOf, type Conversation, type UiMessage } from "./conversations.js";
-import { HistoryLoader } from "./history-loader.js";
+import { kindOf, type Conversation } from "./conversations.js";
 import { describeError, isAuthFailure } from "./errors.js";
+import { HistoryLoader } from "./history-loader.js";
 import { deleteMessages, persistMessage } from "./message-db.js";
-import { MessageHooks, type MessageHandler, type MessageSource } from "./message-hook.js";
+import { MessageHooks, type MessageHandler } from "./message-hook.js";
 import { onBlockedGateway, reloadForFreshPolicy } from "./policy-watch.js";
+import { ReadSync } from "./read-sync.js";
 import { RoomActions } from "./room-actions.js";
 import { RoomMembers } from "./room-members.svelte.js";
-import { ReadSync } from "./read-sync.js";
+import { Sender } from "./sender.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
 
 /** signedOut: login screen; restoring: a stored login is being resumed (cached messages shown); signedIn. */
 export type Phase = "signedOut" | "restoring" | "signedIn";
 
 const OUTDATED_PAGE = "The chat servers changed since this page was loaded. Reload the page, then log in again.";
-
-interface Outgoing {
-  conversationKey: string;
-  clientMsgId: string;
-  to: string;
-  room: string;
-  text: string;
-}
 
 export class ChatStore {
   phase = $state<Phase>("signedOut");
@@ -46,13 +39,13 @@ export class ChatStore {
   readonly members = new RoomMembers((roomId) => this.rooms.members(roomId), describeError);
   /** History pages and the IndexedDB cache; a loaded page of the open conversation is marked read. */
   private readonly history = new HistoryLoader({ client: () => this.client, me: () => this.me, conversations: this.conversations, hooks: this.hooks, loaded: () => this.sync.markActiveRead() });
+  /** Own messages: shown at once, sent (or kept until signed in), marked on SendAck; not a member: ask route again. */
+  private readonly sender = new Sender({ client: () => this.client, ready: () => this.phase === "signedIn", me: () => this.me, conversations: this.conversations, hooks: this.hooks, notMember: () => void this.refreshConversations() });
   /** Unread counts and read marks: route's list, markRead of the open conversation, Read frames. */
   private readonly sync = new ReadSync({ client: () => this.client, me: () => (this.phase === "signedIn" ? (this.me?.userId ?? "") : ""), conversations: this.conversations });
 
   private client: CimClient | null = null;
   private stops: Array<() => void> = [];
-  /** Sends typed before a client was online (a reloaded tab still resuming). */
-  private outbox: Outgoing[] = [];
   /** The page's policy refused a gateway: only a reload (a fresh policy) can reach it. */
   private gatewaysOutdated = false;
 
@@ -130,15 +123,7 @@ export class ChatStore {
 
   /** Sends `text` to the visible conversation; it shows at once as "sending". */
   send(text: string): void {
-    const me = this.me;
-    const body = text.trim();
-    if (!me || !body) return;
-    const conversation = this.conversations.active;
-    const clientMsgId = crypto.randomUUID();
-    const room = conversation.kind === "room" ? conversation.key : "";
-    const message: UiMessage = { id: clientMsgId, msgId: "", clientMsgId, from: me.userId, fromName: me.userName, to: conversation.peerId, room, text: body, ts: Date.now(), own: true, status: "sending" };
-    this.conversations.addOwn(conversation, message);
-    this.dispatch({ conversationKey: conversation.key, clientMsgId, to: conversation.peerId, room, text: body });
+    this.sender.send(text);
   }
 
   /** Loads the page of history before the oldest message shown; false when there is nothing older. */
@@ -202,14 +187,14 @@ export class ChatStore {
     await Promise.all([this.refreshOnline(), this.refreshConversations()]);
     await cached;
     this.openConversation(this.conversations.activeKey);
-    for (const outgoing of this.outbox.splice(0)) this.dispatch(outgoing);
+    this.sender.flush();
   }
 
   private signOut(reason: string): void {
     const client = this.client;
     if (client) this.disconnect(client);
     clearLogin();
-    for (const outgoing of this.outbox.splice(0)) this.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId);
+    this.sender.failWaiting();
     this.phase = "signedOut";
     this.connection = "idle";
     this.me = null;
@@ -267,25 +252,6 @@ export class ChatStore {
     for (const conversation of this.conversations.items) if (conversation.historyLoaded) void this.history.page(conversation).catch(() => undefined);
   }
 
-  private dispatch(outgoing: Outgoing): void {
-    const client = this.client;
-    if (!client || this.phase !== "signedIn") {
-      this.outbox.push(outgoing);
-      return;
-    }
-    client.send({ clientMsgId: outgoing.clientMsgId, to: outgoing.to || undefined, room: outgoing.room || undefined, text: outgoing.text }).then(
-      (ack) => {
-        const acked = this.conversations.acknowledged(outgoing.conversationKey, ack.clientMsgId, ack.msgId, ack.ts);
-        if (acked && this.me) this.emit(acked, "sent");
-      },
-      (error: unknown) => {
-        if (error instanceof SendError || this.client === client) this.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId);
-        // No longer a member (left on another device, removed): the list from route says so.
-        if (error instanceof SendError && error.code === ErrorCode.NotMember) void this.refreshConversations();
-      },
-    );
-  }
-
   private receive(message: ChatMessage): void {
     const me = this.me;
     if (!me) return;
@@ -328,13 +294,6 @@ export class ChatStore {
     } catch {
       // Presence frames keep the list going; the next reconnect asks again.
     }
-  }
-
-  private emit(message: UiMessage, source: MessageSource): void {
-    const me = this.me!;
-    const chat: ChatMessage = { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, room: message.room };
-    const conversation = this.conversations.get(conversationOf(chat, me.userId));
-    this.hooks.emit(chat, { me, source, peerName: conversation?.kind === "private" ? conversation.title : "" });
   }
 
   /** A user's name from the online list or a private conversation's title; "" when unknown here. */

@@ -1,0 +1,84 @@
+// Own messages: shown at once as "sending", sent through the client (or kept until the tab is signed in), then
+// marked sent on SendAck (and passed to the message hook) or failed.
+import { conversationOf, SendError, type ChatMessage, type CimClient, type StoredLogin } from "@cim/client";
+import { ErrorCode } from "@cim/protocol";
+import type { ConversationList } from "./conversation-list.svelte.js";
+import type { UiMessage } from "./conversations.js";
+import type { MessageHooks } from "./message-hook.js";
+
+interface Outgoing {
+  conversationKey: string;
+  clientMsgId: string;
+  to: string;
+  room: string;
+  text: string;
+}
+
+export interface SenderDeps {
+  /** The store's client (null while signed out); this class never keeps it. */
+  client: () => CimClient | null;
+  /** Signed in (not still resuming): sends go out now, else they wait. */
+  ready: () => boolean;
+  me: () => StoredLogin | null;
+  conversations: ConversationList;
+  hooks: MessageHooks;
+  /** The user is not in the room any more (left on another device): route's list says so. */
+  notMember: () => void;
+}
+
+export class Sender {
+  /** Sends typed before a client was online (a reloaded tab still resuming). */
+  private outbox: Outgoing[] = [];
+
+  constructor(private readonly deps: SenderDeps) {}
+
+  /** Sends `text` to the visible conversation. */
+  send(text: string): void {
+    const me = this.deps.me();
+    const body = text.trim();
+    if (!me || !body) return;
+    const conversation = this.deps.conversations.active;
+    const clientMsgId = crypto.randomUUID();
+    const room = conversation.kind === "room" ? conversation.key : "";
+    const message: UiMessage = { id: clientMsgId, msgId: "", clientMsgId, from: me.userId, fromName: me.userName, to: conversation.peerId, room, text: body, ts: Date.now(), own: true, status: "sending" };
+    this.deps.conversations.addOwn(conversation, message);
+    this.dispatch({ conversationKey: conversation.key, clientMsgId, to: conversation.peerId, room, text: body });
+  }
+
+  /** Signed in: what waited goes out. */
+  flush(): void {
+    for (const outgoing of this.outbox.splice(0)) this.dispatch(outgoing);
+  }
+
+  /** Signed out: what waited is marked not sent. */
+  failWaiting(): void {
+    for (const outgoing of this.outbox.splice(0)) this.deps.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId);
+  }
+
+  private dispatch(outgoing: Outgoing): void {
+    const client = this.deps.client();
+    if (!client || !this.deps.ready()) {
+      this.outbox.push(outgoing);
+      return;
+    }
+    client.send({ clientMsgId: outgoing.clientMsgId, to: outgoing.to || undefined, room: outgoing.room || undefined, text: outgoing.text }).then(
+      (ack) => {
+        const acked = this.deps.conversations.acknowledged(outgoing.conversationKey, ack.clientMsgId, ack.msgId, ack.ts);
+        if (acked) this.sent(acked);
+      },
+      (error: unknown) => {
+        if (error instanceof SendError || this.deps.client() === client) this.deps.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId);
+        if (error instanceof SendError && error.code === ErrorCode.NotMember) this.deps.notMember();
+      },
+    );
+  }
+
+  /** The message hook sees an own message once it has its msgId. */
+  private sent(message: UiMessage): void {
+    const me = this.deps.me();
+    if (!me) return;
+    const chat: ChatMessage = { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, room: message.room };
+    const conversation = this.deps.conversations.get(conversationOf(chat, me.userId));
+    this.deps.hooks.emit(chat, { me, source: "sent", peerName: conversation?.kind === "private" ? conversation.title : "" });
+  }
+}
