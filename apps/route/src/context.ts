@@ -22,7 +22,7 @@ export interface Services {
   log: Logger;
   /** Live gateways that answer their health checks: what logins are given. */
   gateways: GatewayList;
-  health: Pick<GatewayHealth, "all" | "report" | "unreachable" | "start" | "stop">;
+  health: Pick<GatewayHealth, "all" | "report" | "unreachable" | "missing" | "start" | "stop">;
   picker: GatewayPicker;
   tokens: TokenSigner;
   accounts: AccountStore;

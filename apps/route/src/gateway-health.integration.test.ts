@@ -35,4 +35,12 @@ describe("dead gateways", () => {
     expect(stats.unreachable).toEqual([HARNESS_GATEWAY.id]);
     expect(stats.gateways.map((g) => g.id).sort()).toEqual(["gw-harness", "gw-live"]);
   });
+
+  it("a gateway that left ZooKeeper shows as missing in the admin stats", async () => {
+    await h.addGateway("gw-leaving", "ws://127.0.0.1:39998/ws");
+    const stats = async () => (await (await h.call("GET", "/api/admin/stats", { token: "cim-devstack-admin-token" })).json()) as { missing: string[] };
+    expect((await stats()).missing).toEqual([]);
+    await h.removeGateway("gw-leaving");
+    expect((await stats()).missing).toEqual(["gw-leaving"]);
+  });
 });

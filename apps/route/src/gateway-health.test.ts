@@ -29,6 +29,19 @@ describe("GatewayHealth", () => {
     expect(health.list().map((g) => g.id)).toEqual(["gw-a", "gw-b"]);
   });
 
+  it("a gateway that left ZooKeeper is reported missing until it is back, or for ten minutes", () => {
+    const list = [gw("gw-a"), gw("gw-b")];
+    const health = new GatewayHealth(directory(list), async () => true, pino({ level: "silent" }));
+    expect(health.missing(1_000)).toEqual([]);
+    list.splice(0, 1);
+    expect(health.missing(2_000)).toEqual(["gw-a"]);
+    list.unshift(gw("gw-a"));
+    expect(health.missing(3_000)).toEqual([]);
+    list.splice(0, 1);
+    expect(health.missing(4_000)).toEqual(["gw-a"]);
+    expect(health.missing(3_000 + 10 * 60_000 + 1)).toEqual([]);
+  });
+
   it("a report about a healthy gateway changes nothing", async () => {
     const health = new GatewayHealth(directory([gw("gw-a"), gw("gw-b")]), async () => true, pino({ level: "silent" }));
     await health.report("gw-a");

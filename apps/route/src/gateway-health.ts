@@ -6,6 +6,8 @@ import type { GatewayList } from "./context.js";
 
 export const HEALTH_PROBE_INTERVAL_MS = 3_000;
 export const HEALTH_PROBE_TIMEOUT_MS = 1_000;
+/** A gateway gone from ZooKeeper is reported missing this long (then it counts as removed on purpose). */
+export const MISSING_FOR_MS = 10 * 60_000;
 
 export type Probe = (gateway: GatewayInfo) => Promise<boolean>;
 
@@ -32,6 +34,8 @@ export class GatewayHealth implements GatewayList {
   /** Gateway id -> the incarnation that failed: a restarted gateway (new node) is given a fresh chance. */
   private readonly down = new Map<string, string>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Gateway id -> when route last saw it in ZooKeeper. */
+  private readonly lastSeen = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly directory: GatewayList, private readonly probe: Probe, private readonly log: Logger, private readonly intervalMs = HEALTH_PROBE_INTERVAL_MS) {}
@@ -60,6 +64,20 @@ export class GatewayHealth implements GatewayList {
     return this.directory.has(gatewayId);
   }
 
+  /**
+   * Gateways seen in ZooKeeper within MISSING_FOR_MS that are not there now: crashed and not back (or stopped on
+   * purpose, which looks the same from here). Shown by /healthz and the admin dashboard.
+   */
+  missing(now = Date.now()): string[] {
+    this.noteLive(now);
+    const missing: string[] = [];
+    for (const [id, at] of this.lastSeen) {
+      if (now - at > MISSING_FOR_MS) this.lastSeen.delete(id);
+      else if (!this.directory.has(id)) missing.push(id);
+    }
+    return missing.sort();
+  }
+
   /** Gateways in ZooKeeper whose last probe failed. */
   unreachable(): string[] {
     return this.directory.list().filter((g) => this.isDown(g)).map((g) => g.id);
@@ -73,8 +91,13 @@ export class GatewayHealth implements GatewayList {
 
   /** Probes every gateway once. */
   async probeAll(): Promise<void> {
+    this.noteLive(Date.now());
     await Promise.all(this.directory.list().map((g) => this.check(g)));
     for (const id of this.down.keys()) if (!this.directory.has(id)) this.down.delete(id);
+  }
+
+  private noteLive(now: number): void {
+    for (const gateway of this.directory.list()) this.lastSeen.set(gateway.id, now);
   }
 
   private isDown(gateway: GatewayInfo): boolean {

@@ -62,7 +62,7 @@ redis.on("close", () => services.metrics.redisUp.set(0));
 const { sessions, bus, rate } = services;
 const app = createApp(services, {
   healthy: () => redis.status === "ready" && zk.state === "connected",
-  health: () => ({ redis: redis.status, zookeeper: zk.state, gateways: directory.list().length, gatewaysUnreachable: services.health.unreachable().join(",") }),
+  health: () => ({ redis: redis.status, zookeeper: zk.state, gateways: directory.list().length, gatewaysUnreachable: services.health.unreachable().join(","), gatewaysMissing: services.health.missing().join(",") }),
 });
 
 async function main(): Promise<void> {

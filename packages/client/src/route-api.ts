@@ -91,6 +91,10 @@ export interface AdminStats {
   messagesTotal: number;
   messagesPerSecond: number;
   at: number;
+  /** Gateways in ZooKeeper that fail route's health check (not handed out); absent from older routes. */
+  unreachable?: string[];
+  /** Gateways that left ZooKeeper in the last ten minutes and are not back; absent from older routes. */
+  missing?: string[];
 }
 
 /**

@@ -18,6 +18,7 @@ export function adminRoutes(s: Services) {
       online,
       gateways: gateways.map((g, i) => ({ id: g.id, wsUrl: g.wsUrl, startedAt: g.startedAt, connections: connections[i] ?? 0 })),
       unreachable: s.health.unreachable(),
+      missing: s.health.missing(),
       messagesTotal,
       messagesPerSecond: Math.round(s.rate.perSecond() * 10) / 10,
       strategy: s.config.CIM_ROUTE_STRATEGY,
