@@ -15,6 +15,7 @@ import { adminRoutes } from "./routes/admin-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { chatRoutes } from "./routes/chat-routes.js";
 import { conversationRoutes } from "./routes/conversation-routes.js";
+import { docsRoutes } from "./routes/docs-routes.js";
 import { roomRoutes } from "./routes/room-routes.js";
 import { userRoutes } from "./routes/user-routes.js";
 
@@ -41,6 +42,7 @@ export function createApp(s: Services, probe: HealthProbe) {
       c.json({ error: { code: ErrorCode.PayloadTooLarge, message: `body is larger than ${s.config.CIM_MAX_BODY_BYTES} bytes` } }, 413, { Connection: "close" }),
   }));
 
+  app.route("/api", docsRoutes());
   app.route("/api", authRoutes(s));
   app.route("/api/admin", adminRoutes(s));
   app.route("/api", chatRoutes(s));

@@ -1,5 +1,6 @@
 // Register, login (picks a gateway), reconnect (a new gateway for a token holder), logout.
 import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { ErrorCode } from "@cim/protocol";
 import { requireUser } from "../auth.js";
@@ -10,16 +11,42 @@ import { loginRefusal } from "../login-policy.js";
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from "../password-policy.js";
 import { hashPassword, needsRehash, verifyNothing, verifyPassword } from "../password.js";
 import { nameKey } from "../user-names.js";
-import { parseJson } from "../validation.js";
+import { bearer, errorAnswer, jsonAnswer, jsonBody } from "../api-route.js";
+import { bodyOf } from "../validation.js";
 
+const USER_NAME = /^[\p{L}\p{N}_.-]+$/u;
 const Registration = z.object({
   userName: z.string().trim().min(1, "userName is required").max(32, "userName is at most 32 characters")
-    .regex(/^[\p{L}\p{N}_.-]+$/u, "userName may hold letters, digits, _ . - only"),
+    // The document shows the pattern without its flag (JSON Schema patterns are Unicode-aware).
+    .regex(USER_NAME, "userName may hold letters, digits, _ . - only").meta({ pattern: USER_NAME.source }),
   // Length and commonness are checked by the password policy, with the weak_password code.
   password: z.string().max(4 * MAX_PASSWORD_LENGTH, `password is at most ${MAX_PASSWORD_LENGTH} characters`),
 });
 const LoginBody = z.object({ userName: z.string().min(1, "userName is required").max(64), password: z.string().min(1, "password is required").max(MAX_PASSWORD_LENGTH) });
 const Reconnect = z.object({ avoid: z.string().max(64).optional() });
+
+const loginAnswer = jsonAnswer("{userId, userName, token, gateway:{id, wsUrl}}");
+export const authApi = {
+  register: createRoute({
+    method: "post", path: "/api/register", summary: "Create an account", request: { body: jsonBody(Registration) },
+    responses: { 201: jsonAnswer("{userId, userName}"), 400: errorAnswer("invalid or weak_password"), 409: errorAnswer("name_taken"), 415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited") },
+  }),
+  login: createRoute({
+    method: "post", path: "/api/login", summary: "Log in: a token and a gateway", request: { body: jsonBody(LoginBody) },
+    responses: {
+      200: loginAnswer, 400: errorAnswer("invalid"), 401: errorAnswer("wrong user name or password"), 409: errorAnswer("already_online or too_many_devices"),
+      415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited"), 503: errorAnswer("no_gateway"),
+    },
+  }),
+  reconnect: createRoute({
+    method: "post", path: "/api/reconnect", summary: "A fresh token and a live gateway", security: bearer, request: { body: jsonBody(Reconnect, { required: false }) },
+    responses: { 200: loginAnswer, 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 415: errorAnswer("not JSON"), 503: errorAnswer("no_gateway") },
+  }),
+  logout: createRoute({
+    method: "post", path: "/api/logout", summary: "End this login", security: bearer,
+    responses: { 204: { description: "logged out" }, 401: errorAnswer("bad token") },
+  }),
+};
 
 export function authRoutes(s: Services) {
   const app = new Hono<AppEnv>();
@@ -34,7 +61,7 @@ export function authRoutes(s: Services) {
   }
 
   app.post("/register", async (c) => {
-    const { userName, password } = await parseJson(c, Registration);
+    const { userName, password } = await bodyOf(c, authApi.register);
     checkNewPassword(password, userName);
     await s.guard.register(address(c));
     const account = await s.accounts.create(userName, nameKey(userName), await hashPassword(password));
@@ -46,7 +73,7 @@ export function authRoutes(s: Services) {
   });
 
   app.post("/login", async (c) => {
-    const { userName, password } = await parseJson(c, LoginBody);
+    const { userName, password } = await bodyOf(c, authApi.login);
     const key = nameKey(userName.trim());
     const from = address(c);
     // Guessing is slowed per (name, address) and per address, before the (deliberately costly) hash.
@@ -87,7 +114,7 @@ export function authRoutes(s: Services) {
 
   // A fresh token of the same login (never past its absolute end) and a live gateway.
   app.post("/reconnect", requireUser(s.tokens, s.sessions), async (c) => {
-    const { avoid } = await parseJson(c, Reconnect, { optional: true });
+    const { avoid } = await bodyOf(c, authApi.reconnect);
     // The client could not reach `avoid`: check it now, so it is not handed to others while it is down.
     if (avoid) await s.health.report(avoid);
     return c.json((await issue(c.get("user"), avoid)).answer, 200);

@@ -1,12 +1,14 @@
 // Online list, send-by-HTTP for integrations (group, room or private), and history with membership checks.
 import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, MAX_TEXT_LENGTH, ROOM_ID } from "@cim/protocol";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError } from "../errors.js";
-import { parseJson, parseQuery } from "../validation.js";
+import { bearer, errorAnswer, jsonAnswer, jsonBody } from "../api-route.js";
+import { bodyOf, queryOf } from "../validation.js";
 
 const oneTarget = (v: { to?: string; room?: string; with?: string }) => !((v.to ?? v.with) !== undefined && v.room !== undefined);
 
@@ -23,6 +25,24 @@ const HistoryQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 }).refine(oneTarget, "with and room are exclusive");
 
+export const chatApi = {
+  online: createRoute({
+    method: "get", path: "/api/online", summary: "Users online", security: bearer,
+    responses: { 200: jsonAnswer("{users:[{userId, userName}]}"), 401: errorAnswer("bad token") },
+  }),
+  send: createRoute({
+    method: "post", path: "/api/messages", summary: "Send to a user (to), a room (room) or the group (neither)", security: bearer, request: { body: jsonBody(SendBody) },
+    responses: {
+      202: jsonAnswer("{msgId}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member"),
+      404: errorAnswer("unknown_recipient or not_found"), 415: errorAnswer("not JSON"),
+    },
+  }),
+  history: createRoute({
+    method: "get", path: "/api/history", summary: "One page of a conversation, oldest first", security: bearer, request: { query: HistoryQuery },
+    responses: { 200: jsonAnswer("{messages:[...]}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member"), 404: errorAnswer("not_found") },
+  }),
+};
+
 export function chatRoutes(s: Services) {
   const app = new Hono<AppEnv>();
   const user = requireUser(s.tokens, s.sessions);
@@ -37,7 +57,7 @@ export function chatRoutes(s: Services) {
   app.get("/online", user, async (c) => c.json({ users: await s.sessions.onlineUsers() }));
 
   app.post("/messages", user, async (c) => {
-    const body = await parseJson(c, SendBody);
+    const body = await bodyOf(c, chatApi.send);
     const user = c.get("user");
     if (body.to === user.userId) throw new ApiError(400, ErrorCode.BadRequest, "cannot send a private message to yourself");
     const target = body.to !== undefined ? { to: body.to } : body.room !== undefined ? { room: body.room } : {};
@@ -53,7 +73,7 @@ export function chatRoutes(s: Services) {
   });
 
   app.get("/history", user, async (c) => {
-    const query = parseQuery(c, HistoryQuery);
+    const query = queryOf(c, chatApi.history);
     const user = c.get("user");
     if (query.room !== undefined) await checkMember(query.room, user.userId);
     const messages = await s.messages.history({ userId: user.userId, peer: query.with, room: query.room, before: query.before, limit: query.limit });

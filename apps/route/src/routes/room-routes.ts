@@ -1,5 +1,6 @@
 // Rooms: create, the public directory, join, leave, invite, members. Membership changes are announced on the bus.
 import { Hono, type Context } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { DECIMAL_ID, EVERYONE_ROOM, ErrorCode, ROOM_ID } from "@cim/protocol";
 import type { ClusterMessage, Room } from "@cim/state";
@@ -8,14 +9,16 @@ import type { AppEnv, Services } from "../context.js";
 import { roomsOf, summarize } from "../conversation-summaries.js";
 import { ApiError } from "../errors.js";
 import { userCards } from "../user-cards.js";
-import { parseJson, parseQuery } from "../validation.js";
+import { bearer, errorAnswer, jsonAnswer, jsonBody, RoomPath } from "../api-route.js";
+import { bodyOf, queryOf } from "../validation.js";
 
 /** Longest room name, in UTF-16 code units after trimming. */
 export const MAX_ROOM_NAME_LENGTH = 64;
 
+const NO_CONTROLS = /^[^\p{Cc}]*$/u;
 const CreateRoom = z.object({
   name: z.string().trim().min(1, "name is required").max(MAX_ROOM_NAME_LENGTH, `name is at most ${MAX_ROOM_NAME_LENGTH} characters`)
-    .regex(/^[^\p{Cc}]*$/u, "name may not hold control characters"),
+    .regex(NO_CONTROLS, "name may not hold control characters").meta({ pattern: NO_CONTROLS.source }),
   visibility: z.enum(["public", "private"], "visibility is public or private"),
 });
 const DirectoryQuery = z.object({
@@ -23,6 +26,41 @@ const DirectoryQuery = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 const Invite = z.object({ userId: z.string().regex(DECIMAL_ID, "userId must be a userId") });
+
+const roomAnswer = jsonAnswer("{roomId, name, visibility, owner}");
+export const roomApi = {
+  create: createRoute({
+    method: "post", path: "/api/rooms", summary: "Create a room; the creator is its only member", security: bearer, request: { body: jsonBody(CreateRoom) },
+    responses: { 201: roomAnswer, 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited") },
+  }),
+  mine: createRoute({
+    method: "get", path: "/api/rooms", summary: "The caller's rooms, everyone first, then by name", security: bearer,
+    responses: { 200: jsonAnswer("{rooms:[{roomId, name, visibility, unread, lastMsgId}]}"), 401: errorAnswer("bad token") },
+  }),
+  directory: createRoute({
+    method: "get", path: "/api/rooms/public", summary: "Public rooms whose name starts with prefix", security: bearer, request: { query: DirectoryQuery },
+    responses: { 200: jsonAnswer("{rooms:[{roomId, name, members}]}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token") },
+  }),
+  join: createRoute({
+    method: "post", path: "/api/rooms/{roomId}/join", summary: "Join a public room", security: bearer, request: { params: RoomPath },
+    responses: { 200: roomAnswer, 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: a private room"), 404: errorAnswer("not_found") },
+  }),
+  leave: createRoute({
+    method: "post", path: "/api/rooms/{roomId}/leave", summary: "Leave a room", security: bearer, request: { params: RoomPath },
+    responses: { 204: { description: "left" }, 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: everyone"), 404: errorAnswer("not_found") },
+  }),
+  invite: createRoute({
+    method: "post", path: "/api/rooms/{roomId}/members", summary: "Add a user to a room the caller is in", security: bearer, request: { params: RoomPath, body: jsonBody(Invite) },
+    responses: {
+      201: jsonAnswer("{roomId, userId, userName}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: not a member"),
+      404: errorAnswer("not_found"), 415: errorAnswer("not JSON"),
+    },
+  }),
+  members: createRoute({
+    method: "get", path: "/api/rooms/{roomId}/members", summary: "A room's members (everyone: those online)", security: bearer, request: { params: RoomPath },
+    responses: { 200: jsonAnswer("{members:[{userId, userName, online}]}"), 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: private"), 404: errorAnswer("not_found") },
+  }),
+};
 
 type RoomEvent = Extract<ClusterMessage, { type: "room" }>;
 const summary = (room: Room) => ({ roomId: room.roomId, name: room.name, visibility: room.visibility, owner: room.owner });
@@ -43,7 +81,7 @@ export function roomRoutes(s: Services) {
     s.bus.toAll({ type: "room", room: room.roomId, name: room.name, userId: who.userId, userName: who.userName, kind });
 
   app.post("/", async (c) => {
-    const body = await parseJson(c, CreateRoom);
+    const body = await bodyOf(c, roomApi.create);
     const me = c.get("user");
     await s.guard.createRoom(me.userId);
     const room = await s.rooms.create({ name: body.name, visibility: body.visibility, owner: me.userId });
@@ -61,7 +99,7 @@ export function roomRoutes(s: Services) {
   });
 
   app.get("/public", async (c) => {
-    const query = parseQuery(c, DirectoryQuery);
+    const query = queryOf(c, roomApi.directory);
     const rooms = await s.rooms.directory({ prefix: query.prefix.trim(), limit: query.limit });
     return c.json({ rooms: rooms.map((r) => ({ roomId: r.roomId, name: r.name, members: r.members })) });
   });
@@ -87,7 +125,7 @@ export function roomRoutes(s: Services) {
 
   app.post("/:roomId/members", async (c) => {
     const room = await roomOf(c);
-    const { userId } = await parseJson(c, Invite);
+    const { userId } = await bodyOf(c, roomApi.invite);
     const me = c.get("user");
     if (!(await s.rooms.isMember(room.roomId, me.userId))) throw new ApiError(403, ErrorCode.Forbidden, `only members of ${room.roomId} can invite`);
     const [userName = ""] = await s.accounts.names([userId]);

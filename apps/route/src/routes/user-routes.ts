@@ -1,23 +1,32 @@
 // User search: any account by name prefix, online or not, so a private chat can start with anyone.
 import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { nameKey } from "../user-names.js";
 import { userCards } from "../user-cards.js";
-import { parseQuery } from "../validation.js";
+import { bearer, errorAnswer, jsonAnswer } from "../api-route.js";
+import { queryOf } from "../validation.js";
 
 const SearchQuery = z.object({
   prefix: z.string().max(64, "prefix is at most 64 characters").default(""),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 
+export const userApi = {
+  search: createRoute({
+    method: "get", path: "/api/users", summary: "Users whose canonical name starts with prefix", security: bearer, request: { query: SearchQuery },
+    responses: { 200: jsonAnswer("{users:[{userId, userName, online}]}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token") },
+  }),
+};
+
 export function userRoutes(s: Services) {
   const app = new Hono<AppEnv>();
   app.use(requireUser(s.tokens, s.sessions));
 
   app.get("/", async (c) => {
-    const query = parseQuery(c, SearchQuery);
+    const query = queryOf(c, userApi.search);
     // Names are found by their canonical key, so "ALI", "аli" (Cyrillic) and "ａli" find "alice".
     const ids = await s.users.search({ prefix: nameKey(query.prefix.trim()), limit: query.limit });
     return c.json({ users: await userCards(s, ids) });

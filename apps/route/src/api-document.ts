@@ -1,0 +1,42 @@
+// The OpenAPI 3.1 document of route's API, generated from the route definitions whose schemas validate requests.
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { bearer, errorAnswer, jsonAnswer } from "./api-route.js";
+import { authApi } from "./routes/auth-routes.js";
+import { chatApi } from "./routes/chat-routes.js";
+import { conversationApi } from "./routes/conversation-routes.js";
+import { roomApi } from "./routes/room-routes.js";
+import { userApi } from "./routes/user-routes.js";
+
+export const docsApi = {
+  document: createRoute({
+    method: "get", path: "/api/openapi.json", summary: "This document (OpenAPI 3.1)",
+    responses: { 200: jsonAnswer("the OpenAPI document") },
+  }),
+  page: createRoute({
+    method: "get", path: "/api/docs", summary: "A reference page of this document",
+    responses: { 200: { description: "HTML", content: { "text/html": { schema: { type: "string" } } } } },
+  }),
+};
+
+const adminApi = {
+  stats: createRoute({
+    method: "get", path: "/api/admin/stats", summary: "Online count, gateways with their connections, message totals (admin token)", security: bearer,
+    responses: { 200: jsonAnswer("{online, gateways:[{id, wsUrl, connections, startedAt}], unreachable, messagesTotal, messagesPerSecond, ...}"), 401: errorAnswer("bad admin token"), 403: errorAnswer("admin API disabled"), 429: errorAnswer("rate_limited") },
+  }),
+};
+
+/** Every operation of the API, in the order the document lists them. */
+export const apiRoutes = [authApi, chatApi, roomApi, userApi, conversationApi, adminApi, docsApi].flatMap((group) => Object.values(group));
+
+export type OpenApiDocument = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
+
+/** The OpenAPI 3.1 document of every route in `apiRoutes`. */
+export function openApiDocument(): OpenApiDocument {
+  const doc = new OpenAPIHono();
+  doc.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "a user token from /api/login, or CIM_ADMIN_TOKEN for /api/admin" });
+  for (const route of apiRoutes) doc.openAPIRegistry.registerPath(route);
+  return doc.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: { title: "CIM route", version: "1", description: "The HTTP API of route; errors are {\"error\":{\"code\",\"message\"}} (docs/CONTRACT.md)." },
+  });
+}

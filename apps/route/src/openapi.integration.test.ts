@@ -1,0 +1,144 @@
+// The OpenAPI document at /api/openapi.json: valid OpenAPI 3.1, complete (every /api route of the app), the
+// reference page at /api/docs, and the SDK's RouteApi calling only what the document describes.
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RouteApi } from "@cim/client";
+import { startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
+
+interface Operation {
+  parameters?: Array<{ name: string; in: string; required?: boolean }>;
+  requestBody?: { required?: boolean; content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> };
+  responses: Record<string, unknown>;
+}
+interface Document {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+}
+
+let h: RouteHarness;
+let doc: Document;
+
+beforeAll(async () => {
+  h = await startRouteHarness();
+  const res = await h.call("GET", "/api/openapi.json");
+  expect(res.status).toBe(200);
+  doc = (await res.json()) as Document;
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+/** "METHOD /api/path/{param}" of every handler the app has under /api (middleware and the 404 catch-all are ALL). */
+function appOperations(): Set<string> {
+  const operations = new Set<string>();
+  for (const route of h.app.routes) {
+    if (route.method === "ALL" || !route.path.startsWith("/api/")) continue;
+    operations.add(`${route.method} ${route.path.replace(/:(\w+)/g, "{$1}")}`);
+  }
+  return operations;
+}
+
+function documentOperations(): Set<string> {
+  return new Set(Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`)));
+}
+
+/** The document's path template matching `pathname` and its operation for `method`, if any. */
+function operationFor(method: string, pathname: string): { path: string; operation: Operation } | undefined {
+  for (const [path, item] of Object.entries(doc.paths)) {
+    const pattern = new RegExp(`^${path.replace(/\{\w+\}/g, "[^/]+")}$`);
+    const operation = item[method.toLowerCase()];
+    if (pattern.test(pathname) && operation) return { path, operation };
+  }
+  return undefined;
+}
+
+describe("GET /api/openapi.json", () => {
+  it("is a valid OpenAPI 3.1 document, served without a token", async () => {
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    const result = await new Validator().validate(doc as unknown as Record<string, unknown>);
+    expect(result.errors).toBeUndefined();
+    expect(result.valid).toBe(true);
+  });
+
+  it("describes every /api route of the app, and nothing the app does not route", () => {
+    const app = appOperations();
+    expect(app.size).toBeGreaterThan(15);
+    expect([...app].filter((op) => !documentOperations().has(op))).toEqual([]);
+    expect([...documentOperations()].filter((op) => !app.has(op))).toEqual([]);
+  });
+
+  it("shows the schemas that validate requests: a limit the document states is the one enforced", async () => {
+    const userName = doc.paths["/api/register"]!.post!.requestBody!.content["application/json"]!.schema.properties!.userName as { maxLength: number };
+    const res = await h.call("POST", "/api/register", { body: { userName: "a".repeat(userName.maxLength + 1), password: "long enough pass 1" } });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^userName: /);
+  });
+});
+
+describe("GET /api/docs", () => {
+  it("renders every operation as HTML without scripts, under the strict CSP", async () => {
+    const res = await h.call("GET", "/api/docs");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const html = await res.text();
+    expect(html).not.toMatch(/<script/i);
+    for (const op of documentOperations()) expect(html).toContain(op);
+  });
+});
+
+describe("the SDK's RouteApi", () => {
+  it("calls only operations of the document, with declared query parameters and body fields", async () => {
+    const seen: string[] = [];
+    const problems: string[] = [];
+    const fakeFetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      const url = new URL(String(input));
+      const method = init?.method ?? "GET";
+      const found = operationFor(method, url.pathname);
+      if (!found) {
+        problems.push(`${method} ${url.pathname} is not in the document`);
+        return new Response("{}", { status: 200 });
+      }
+      seen.push(`${method} ${found.path}`);
+      const declared = new Set((found.operation.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name));
+      for (const name of url.searchParams.keys()) if (!declared.has(name)) problems.push(`${method} ${found.path}: query ${name} is not declared`);
+      const schema = found.operation.requestBody?.content["application/json"]?.schema;
+      if (init?.body !== undefined && init.body !== null) {
+        if (!schema) problems.push(`${method} ${found.path}: sends a body the document does not take`);
+        const body = JSON.parse(String(init.body)) as Record<string, unknown>;
+        for (const key of Object.keys(body)) if (!schema?.properties?.[key]) problems.push(`${method} ${found.path}: body field ${key} is not declared`);
+      } else if (found.operation.requestBody?.required) {
+        problems.push(`${method} ${found.path}: sends no body but the document requires one`);
+      }
+      return "204" in found.operation.responses ? new Response(null, { status: 204 }) : new Response("{}", { status: 200, headers: { "content-type": "application/json" } });
+    }) as typeof fetch;
+
+    const api = new RouteApi("http://route.test", fakeFetch);
+    const calls: Record<string, () => Promise<unknown>> = {
+      register: () => api.register("alice", "pass-word-1"),
+      login: () => api.login("alice", "pass-word-1"),
+      reconnect: () => Promise.all([api.reconnect("t"), api.reconnect("t", "gw-1")]),
+      logout: () => api.logout("t"),
+      online: () => api.online("t"),
+      history: () => Promise.all([api.history("t"), api.history("t", { with: "1", before: "2", limit: 10 }), api.history("t", { room: "r1" })]),
+      sendMessage: () => Promise.all([api.sendMessage("t", { text: "hi" }), api.sendMessage("t", { to: "1", text: "hi", clientMsgId: "c1" }), api.sendMessage("t", { room: "r1", text: "hi" })]),
+      createRoom: () => api.createRoom("t", { name: "x", visibility: "public" }),
+      rooms: () => api.rooms("t"),
+      publicRooms: () => api.publicRooms("t", { prefix: "a", limit: 5 }),
+      joinRoom: () => api.joinRoom("t", "r1"),
+      leaveRoom: () => api.leaveRoom("t", "r1"),
+      invite: () => api.invite("t", "r1", "2"),
+      members: () => api.members("t", "everyone"),
+      users: () => api.users("t", { prefix: "a", limit: 5 }),
+      conversations: () => api.conversations("t"),
+      adminStats: () => api.adminStats("admin"),
+    };
+    // Every public method of RouteApi is exercised here, so a new SDK call cannot skip this check.
+    const methods = Object.getOwnPropertyNames(RouteApi.prototype).filter((name) => name !== "constructor" && name !== "call");
+    expect(Object.keys(calls).sort()).toEqual(methods.sort());
+    for (const call of Object.values(calls)) await call();
+
+    expect(problems).toEqual([]);
+    expect(new Set(seen).size).toBe(17);
+  });
+});
