@@ -9,7 +9,7 @@ import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const APPS = ["route", "gateway"];
-const WORKSPACE_PACKAGES = ["protocol", "state", "discovery", "token"];
+const WORKSPACE_PACKAGES = ["config", "protocol", "state", "discovery", "token"];
 
 /** Every third-party dependency of the apps and the packages they bundle: left as imports. */
 function externals() {

@@ -1,19 +1,17 @@
 // Gateway configuration: parsed once from the environment with zod; a bad value stops the start.
 import { hostname } from "node:os";
 import { z } from "zod";
+import { parseSettings, sharedSettings } from "@cim/config";
 import { tokenSecretFrom } from "@cim/token";
 import { isAddressOrRange } from "./admission.js";
 
 const csv = z.string().transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean));
 
 const schema = z.object({
+  ...sharedSettings,
   PORT: z.coerce.number().int().min(0).max(65535).default(8091),
-  HOST: z.string().default("127.0.0.1"),
   GATEWAY_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits, _ . - (1-64)").optional(),
   GATEWAY_WS_URL: z.string().url().refine((u) => /^wss?:\/\//.test(u), "must be a ws:// or wss:// URL").optional(),
-  REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
-  ZK_CONNECT: z.string().default("127.0.0.1:2181"),
-  ZK_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
   CIM_ALLOWED_ORIGINS: csv.default(["http://127.0.0.1:8080", "http://localhost:8080", "http://127.0.0.1:5173", "http://localhost:5173"]),
   CIM_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   CIM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(45_000),
@@ -22,8 +20,6 @@ const schema = z.object({
   CIM_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   CIM_RATE_PER_SEC: z.coerce.number().min(1).default(50),
   CIM_RATE_BURST: z.coerce.number().min(1).default(200),
-  CIM_STREAM_MAXLEN: z.coerce.number().int().min(100).default(10_000),
-  CIM_STREAM_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(0),
   /** Sockets of one client address that have not logged in yet; more upgrades are refused with 429. */
   CIM_MAX_PENDING_PER_IP: z.coerce.number().int().min(1).default(20),
   /** Upgrades of one client address per second (sustained) and at once; more are refused with 429. */
@@ -36,30 +32,21 @@ const schema = z.object({
   CIM_CONNECT_LIMIT_EXEMPT: csv
     .default([])
     .refine((entries) => entries.every(isAddressOrRange), "a comma-separated list of IP addresses or CIDR ranges"),
-  /** Behind a reverse proxy: take the client address from the last X-Forwarded-For entry. */
-  CIM_TRUST_PROXY: z.enum(["0", "1", "false", "true"]).default("0").transform((v) => v === "1" || v === "true"),
   /** Logged-in sockets of one user on this gateway (replaced ones count until closed); more logins get 4429. */
   CIM_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).default(10),
-  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
-  CIM_METRICS_TOKEN: z.string().min(16).optional(),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 export type GatewayConfig = Readonly<z.infer<typeof schema> & { GATEWAY_ID: string; CIM_TOKEN_SECRET: string }>;
 
 /** Parses the environment; throws an error naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
-    throw new Error(`invalid gateway configuration: ${problems}`);
-  }
-  const id = parsed.data.GATEWAY_ID ?? `gw-${hostname()}-${parsed.data.PORT}`;
+  const settings = parseSettings("gateway", schema, env);
+  const id = settings.GATEWAY_ID ?? `gw-${hostname()}-${settings.PORT}`;
   let secret: string;
   try {
     secret = tokenSecretFrom(env);
   } catch (error) {
     throw new Error(`invalid gateway configuration: ${(error as Error).message}`);
   }
-  return Object.freeze({ ...parsed.data, GATEWAY_ID: id, CIM_TOKEN_SECRET: secret });
+  return Object.freeze({ ...settings, GATEWAY_ID: id, CIM_TOKEN_SECRET: secret });
 }

@@ -1,6 +1,7 @@
 // Route configuration: parsed once from the environment with zod; a bad value stops the start.
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { parseSettings, sharedSettings } from "@cim/config";
 import { adminTokenFrom, tokenSecretFrom } from "@cim/token";
 import type { AbuseLimits } from "./abuse-guard.js";
 import { LOGIN_POLICIES } from "./login-policy.js";
@@ -9,11 +10,8 @@ export const STRATEGIES = ["round-robin", "random", "consistent-hash", "least-co
 export type Strategy = (typeof STRATEGIES)[number];
 
 const schema = z.object({
+  ...sharedSettings,
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().default("127.0.0.1"),
-  REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
-  ZK_CONNECT: z.string().default("127.0.0.1:2181"),
-  ZK_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
   /** Lifetime of one token; clients refresh it through /api/reconnect before it ends. */
   CIM_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
   /** Absolute lifetime of a login: refreshed tokens never go past it; then the user logs in again. */
@@ -41,15 +39,8 @@ const schema = z.object({
   /** Wrong admin tokens from one address per window before 429. */
   CIM_ADMIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(10),
   CIM_ADMIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
-  /** Behind a reverse proxy: take the client address from the last X-Forwarded-For entry. */
-  CIM_TRUST_PROXY: z.enum(["0", "1", "false", "true"]).default("0").transform((v) => v === "1" || v === "true"),
   CIM_WEB_DIR: z.string().default(fileURLToPath(new URL("../../web/dist", import.meta.url))),
-  CIM_STREAM_MAXLEN: z.coerce.number().int().min(100).default(10_000),
-  CIM_STREAM_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(0),
   CIM_MAX_BODY_BYTES: z.coerce.number().int().min(256).default(16 * 1024),
-  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
-  CIM_METRICS_TOKEN: z.string().min(16).optional(),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 export type RouteConfig = Readonly<z.infer<typeof schema> & {
@@ -60,13 +51,9 @@ export type RouteConfig = Readonly<z.infer<typeof schema> & {
 
 /** Parses the environment; throws an error naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RouteConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
-    throw new Error(`invalid route configuration: ${problems}`);
-  }
+  const settings = parseSettings("route", schema, env);
   try {
-    return Object.freeze({ ...parsed.data, CIM_TOKEN_SECRET: tokenSecretFrom(env), CIM_ADMIN_TOKEN: adminTokenFrom(env) });
+    return Object.freeze({ ...settings, CIM_TOKEN_SECRET: tokenSecretFrom(env), CIM_ADMIN_TOKEN: adminTokenFrom(env) });
   } catch (error) {
     throw new Error(`invalid route configuration: ${(error as Error).message}`);
   }

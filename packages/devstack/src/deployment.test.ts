@@ -75,8 +75,8 @@ describe(".env.example", () => {
   it("lists every variable route and gateways read", () => {
     const listed = new Set([...readFileSync(join(REPO_ROOT, ".env.example"), "utf8").matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
     const read = new Set(["CIM_TOKEN_SECRET", "CIM_ADMIN_TOKEN", "CIM_DEV_MODE"]);
-    for (const app of ["route", "gateway"]) {
-      const source = readFileSync(join(REPO_ROOT, "apps", app, "src", "config.ts"), "utf8");
+    for (const file of ["apps/route/src/config.ts", "apps/gateway/src/config.ts", "packages/config/src/index.ts"]) {
+      const source = readFileSync(join(REPO_ROOT, file), "utf8");
       for (const [, name] of source.matchAll(/^\s+([A-Z][A-Z0-9_]+): (?:z|csv)\b/gm)) read.add(name!);
     }
     expect([...read].filter((name) => !listed.has(name))).toEqual([]);

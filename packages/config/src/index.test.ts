@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { parseSettings, sharedSettings } from "./index.js";
+
+const schema = z.object({ ...sharedSettings, PORT: z.coerce.number().int().default(1) });
+
+describe("shared settings", () => {
+  it("fill in the defaults both apps start with", () => {
+    expect(parseSettings("test", schema, {})).toMatchObject({
+      REDIS_URL: "redis://127.0.0.1:6379", ZK_CONNECT: "127.0.0.1:2181", ZK_SESSION_TIMEOUT_MS: 10_000, CIM_STREAM_MAXLEN: 10_000,
+      CIM_STREAM_MAX_AGE_SECONDS: 0, CIM_TRUST_PROXY: false, LOG_LEVEL: "info", PORT: 1,
+    });
+  });
+
+  it("name every bad variable and the app", () => {
+    expect(() => parseSettings("gateway", schema, { ZK_SESSION_TIMEOUT_MS: "5", LOG_LEVEL: "loud" })).toThrow(/^invalid gateway configuration: ZK_SESSION_TIMEOUT_MS: .*; LOG_LEVEL: /);
+  });
+});

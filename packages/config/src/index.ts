@@ -1,0 +1,32 @@
+// The settings route and gateways share, defined once, and the one way both read them from the environment.
+import { z } from "zod";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** Fields of both apps' schemas: spread into each app's `z.object({...})`. */
+export const sharedSettings = {
+  HOST: z.string().default("127.0.0.1"),
+  REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
+  ZK_CONNECT: z.string().default("127.0.0.1:2181"),
+  /** How fast a dead gateway is dropped from ZooKeeper. */
+  ZK_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
+  /** Approximate number of messages kept per stream. */
+  CIM_STREAM_MAXLEN: z.coerce.number().int().min(100).default(10_000),
+  /** Messages older than this are trimmed; 0 keeps them until CIM_STREAM_MAXLEN applies. */
+  CIM_STREAM_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(0),
+  /** Behind a reverse proxy: take the client address from the last X-Forwarded-For entry. */
+  CIM_TRUST_PROXY: z.enum(["0", "1", "false", "true"]).default("0").transform((v) => v === "1" || v === "true"),
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  CIM_METRICS_TOKEN: z.string().min(16).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+};
+
+/** Parses `env` with `schema`; throws one error naming every bad variable, prefixed with the app. */
+export function parseSettings<T extends z.ZodType>(app: string, schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new Error(`invalid ${app} configuration: ${problems}`);
+  }
+  return parsed.data;
+}
