@@ -214,3 +214,36 @@ describe("reads", () => {
     expect(await store.newest({ userId: "2", conversation: "1" })).toBe(p.msgId);
   });
 });
+
+describe("pipelined private sends", () => {
+  it("reach the conversation in the order they were made, even when a recipient check is still in flight", async () => {
+    await account("41", "42");
+    const store = new MessageStore(h.redis);
+    // Hold each EXISTS reply until released, to make the race of the account check deterministic.
+    const held: Array<() => void> = [];
+    const realExists = h.redis.exists.bind(h.redis);
+    h.redis.exists = ((...args: Parameters<typeof realExists>) =>
+      new Promise((resolve, reject) => held.push(() => void realExists(...args).then(resolve, reject)))) as typeof h.redis.exists;
+    try {
+      const texts: string[] = [];
+      const sends: Array<Promise<unknown>> = [];
+      const sendNext = () => {
+        const text = `m${texts.length}`;
+        texts.push(text);
+        sends.push(store.store({ clientMsgId: `pipe-${text}`, from: "41", fromName: "a", fromDevice: "d", to: "42", text }));
+      };
+      sendNext(); // a check goes out
+      sendNext(); // and another (or the same one) while the first is in flight
+      await new Promise((r) => setTimeout(r, 20));
+      held.shift()!(); // the first check answers; the second is still in flight
+      await new Promise((r) => setTimeout(r, 20));
+      sendNext(); // a later send finds the recipient known
+      for (const release of held.splice(0)) release();
+      await Promise.all(sends);
+      const history = await store.history({ userId: "41", peer: "42", limit: 10 });
+      expect(history.map((m) => m.text)).toEqual(texts);
+    } finally {
+      h.redis.exists = realExists as typeof h.redis.exists;
+    }
+  });
+});

@@ -43,7 +43,12 @@ export type StoreResult = { message: StoredMessage; duplicate: boolean } | { err
 export class MessageStore {
   private readonly options: MessageStoreOptions;
   private readonly inboxes: InboxStore;
-  private readonly knownAccounts = new Set<string>();
+  /**
+   * Recipients' account checks, known or in flight. Every store of a private message awaits one of these promises
+   * (never sometimes a Redis reply and sometimes nothing), so a sender's pipelined sends reach their conversation
+   * script in arrival order: a cache hit racing ahead of misses still in flight would reorder them.
+   */
+  private readonly knownAccounts = new Map<string, Promise<boolean>>();
 
   constructor(private readonly redis: Redis, options: Partial<MessageStoreOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
@@ -147,12 +152,18 @@ export class MessageStore {
     return { message, duplicate: status === 1 };
   }
 
-  private async hasAccount(userId: string): Promise<boolean> {
-    if (this.knownAccounts.has(userId)) return true;
-    if ((await this.redis.exists(keys.account(userId))) === 0) return false;
+  private hasAccount(userId: string): Promise<boolean> {
+    const known = this.knownAccounts.get(userId);
+    if (known) return known;
     if (this.knownAccounts.size >= KNOWN_ACCOUNTS) this.knownAccounts.clear();
-    this.knownAccounts.add(userId);
-    return true;
+    const check = this.redis.exists(keys.account(userId)).then((n) => {
+      // Only existing accounts are remembered (accounts are never deleted); an unknown id is asked again.
+      if (n === 0) this.knownAccounts.delete(userId);
+      return n === 1;
+    });
+    check.catch(() => this.knownAccounts.delete(userId));
+    this.knownAccounts.set(userId, check);
+    return check;
   }
 }
 
