@@ -2,7 +2,9 @@
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Hono } from "hono";
+import type { Context, Next } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { compress } from "hono/compress";
 import { HTTPException } from "hono/http-exception";
 import { routePath } from "hono/route";
 import { serveStatic } from "@hono/node-server/serve-static";
@@ -83,6 +85,13 @@ function mountWebApp(app: Hono<AppEnv>, dir: string, log: Services["log"]): void
     if (c.req.path.endsWith(".map")) return c.json({ error: { code: ErrorCode.NotFound, message: "not found" } }, 404);
     await next();
   });
-  app.use("/*", serveStatic({ root }));
-  app.get("/*", serveStatic({ root, path: "index.html" }));
+  // Vite names built assets by their content hash: they never change, so browsers keep them for a year; the
+  // page itself is revalidated so a new build is picked up at once.
+  const webApp = async (c: Context, next: Next) => {
+    await next();
+    if (c.res.status === 200) c.res.headers.set("Cache-Control", c.req.path.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
+  };
+  app.use("/*", compress());
+  app.use("/*", webApp, serveStatic({ root }));
+  app.get("/*", webApp, serveStatic({ root, path: "index.html" }));
 }

@@ -180,8 +180,20 @@ describe("headers and endpoints", () => {
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("referrer-policy")).toBe("no-referrer");
     expect((await h.app.request("/assets/app.js")).status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-cache");
     expect((await h.app.request("/assets/app.js.map")).status).toBe(404);
     expect((await h.app.request("/api/online")).headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("serves the web app compressed, hashed assets cached for a year", async () => {
+    const asset = await h.app.request("/assets/app.js", { headers: { "accept-encoding": "gzip" } });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("content-encoding")).toBe("gzip");
+    expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    const text = await new Response(asset.body!.pipeThrough(new DecompressionStream("gzip"))).text();
+    expect(text).toContain("cim cim");
+    const page = await h.app.request("/admin", { headers: { "accept-encoding": "gzip" } });
+    expect(page.headers.get("cache-control")).toBe("no-cache");
   });
 
   it("slows wrong admin tokens per address with 429", async () => {

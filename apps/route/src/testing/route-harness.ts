@@ -48,7 +48,7 @@ export async function startRouteHarness(env: Record<string, string> = {}): Promi
   const webDir = mkdtempSync(join(tmpdir(), "cim-web-"));
   mkdirSync(join(webDir, "assets"));
   writeFileSync(join(webDir, "index.html"), "<!doctype html><title>cim</title><script type=module src=/assets/app.js></script>");
-  writeFileSync(join(webDir, "assets", "app.js"), "console.log('cim')");
+  writeFileSync(join(webDir, "assets", "app.js"), `console.log(${JSON.stringify("cim ".repeat(2_000))});`);
   writeFileSync(join(webDir, "assets", "app.js.map"), "{\"version\":3}");
   const baseEnv = {
     REDIS_URL: redisServer.address, ZK_CONNECT: zookeeper.address, CIM_TOKEN_SECRET: TEST_TOKEN_SECRET, CIM_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
