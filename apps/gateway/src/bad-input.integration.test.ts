@@ -1,9 +1,10 @@
 // Bad input closes only the offending socket with the contract's code; the gateway keeps serving others.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { decodeFrame, encodeFrame, SessionClose, type Frame } from "@cim/protocol";
+import { encodeFrame, SessionClose, type Frame } from "@cim/protocol";
 import { TokenSigner } from "@cim/token";
 import { newUser, startCluster, TEST_TOKEN_SECRET, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
+import { openRaw, type RawSocket } from "./test-support.js";
 
 let cluster: Cluster;
 let ann: RecordingClient;
@@ -25,23 +26,8 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-interface RawSocket {
-  ws: WebSocket;
-  frames: Frame[];
-  closed: Promise<{ code: number; reason: string }>;
-}
-
-async function raw(headers: Record<string, string> = {}): Promise<RawSocket> {
-  const ws = new WebSocket(wsUrl, { headers });
-  const frames: Frame[] = [];
-  ws.on("message", (data) => frames.push(decodeFrame(data as Buffer)));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
-  await new Promise<void>((resolve, reject) => {
-    ws.once("open", () => resolve());
-    ws.once("error", reject);
-  });
-  return { ws, frames, closed };
-}
+/** A raw socket to the first gateway; `headers` as a browser would send them (Origin). */
+const raw = (headers: Record<string, string> = {}): Promise<RawSocket> => openRaw(wsUrl, { headers });
 
 /** A raw socket logged in as a fresh user (logging in as ann or bob would replace their sessions). */
 async function loggedIn(): Promise<RawSocket & { userId: string }> {
