@@ -1,8 +1,8 @@
 // The gateway's plain HTTP: /healthz and /metrics on the WebSocket port.
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { ErrorCode } from "@cim/protocol";
+import { sameSecret } from "@cim/token";
 import type { GatewayMetrics } from "./metrics.js";
 
 export interface HealthSource {
@@ -17,12 +17,10 @@ export interface HttpOptions {
   log?: Logger;
 }
 
-const digest = (value: string) => createHash("sha256").update(value).digest();
-
-/** True when the request carries the bearer token; compared in constant time (over digests, so lengths leak nothing). */
-function hasBearer(req: IncomingMessage, expected: Buffer): boolean {
+/** True when the request carries the bearer token, compared in constant time. */
+function hasBearer(req: IncomingMessage, expected: string): boolean {
   const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? "");
-  return !!match && timingSafeEqual(digest(match[1]!), expected);
+  return !!match && sameSecret(match[1]!, expected);
 }
 
 function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
@@ -31,7 +29,6 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
 }
 
 export function createHttpHandler(metrics: GatewayMetrics, source: HealthSource, options: HttpOptions = {}) {
-  const metricsDigest = options.metricsToken ? digest(options.metricsToken) : null;
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method === "GET" && path === "/healthz") {
@@ -41,7 +38,7 @@ export function createHttpHandler(metrics: GatewayMetrics, source: HealthSource,
       return;
     }
     if (req.method === "GET" && path === "/metrics") {
-      if (metricsDigest && !hasBearer(req, metricsDigest)) {
+      if (options.metricsToken && !hasBearer(req, options.metricsToken)) {
         options.log?.info({ remote: req.socket.remoteAddress }, "/metrics refused: missing or wrong bearer token");
         sendError(res, 401, ErrorCode.Unauthorized, "GET /metrics needs Authorization: Bearer <CIM_METRICS_TOKEN>", { "www-authenticate": "Bearer" });
         return;

@@ -1,18 +1,22 @@
 // Bearer-token middleware: user tokens for the API, the admin token for /api/admin.
-import { createHash, timingSafeEqual } from "node:crypto";
 import { createMiddleware } from "hono/factory";
 import { ErrorCode } from "@cim/protocol";
 import type { SessionStore } from "@cim/state";
-import { TokenError, type TokenClaims, type TokenSigner } from "@cim/token";
+import { sameSecret, TokenError, type TokenClaims, type TokenSigner } from "@cim/token";
 import type { AbuseGuard } from "./abuse-guard.js";
 import { clientAddress } from "./client-address.js";
 import type { AppEnv } from "./context.js";
 import { ApiError } from "./errors.js";
 
+/** The token of an `Authorization: Bearer <token>` header, or undefined. */
+function bearerOf(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1];
+}
+
 function bearer(header: string | undefined): string {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? "");
-  if (!match) throw new ApiError(401, ErrorCode.Unauthorized, "missing bearer token");
-  return match[1]!;
+  const token = bearerOf(header);
+  if (!token) throw new ApiError(401, ErrorCode.Unauthorized, "missing bearer token");
+  return token;
 }
 
 /** Requires a valid user token that was not logged out; the caller's claims are `c.get("user")`. */
@@ -31,13 +35,6 @@ export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "i
   });
 }
 
-/** Compares two secrets in constant time (lengths may differ). */
-export function sameSecret(given: string, expected: string): boolean {
-  const a = createHash("sha256").update(given).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
 /**
  * Requires the admin token (CIM_ADMIN_TOKEN); without one configured, admin is closed. Wrong tokens are counted
  * per address by `guard`, which answers 429 past its limit.
@@ -47,7 +44,7 @@ export function requireAdmin(adminToken: string | undefined, guard: Pick<AbuseGu
     if (!adminToken) throw new ApiError(403, ErrorCode.Forbidden, "admin API disabled: CIM_ADMIN_TOKEN is not set");
     const from = clientAddress(c, trustProxy);
     await guard.checkAdmin(from);
-    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    const token = bearerOf(c.req.header("authorization"));
     if (!token || !sameSecret(token, adminToken)) {
       await guard.adminFailed(from);
       throw new ApiError(401, ErrorCode.Unauthorized, token ? "bad admin token" : "missing bearer token");

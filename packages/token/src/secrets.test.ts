@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adminTokenFrom, DEV_TOKEN_SECRET, tokenSecretFrom } from "./secrets.js";
+import { adminTokenFrom, DEV_TOKEN_SECRET, sameSecret, tokenSecretFrom } from "./secrets.js";
 
 const GOOD_SECRET = "a-secret-of-more-than-thirty-two-bytes-1234";
 
@@ -25,5 +25,13 @@ describe("secrets from the environment", () => {
     expect(adminTokenFrom({ CIM_ADMIN_TOKEN: "disabled" })).toBeUndefined();
     expect(adminTokenFrom({ CIM_DEV_MODE: "true" })).toBeUndefined();
     expect(adminTokenFrom({ CIM_ADMIN_TOKEN: "x".repeat(24) })).toBe("x".repeat(24));
+  });
+});
+
+describe("sameSecret", () => {
+  it("is true only for the same secret, whatever the lengths", () => {
+    expect(sameSecret("metrics-token-0123456789", "metrics-token-0123456789")).toBe(true);
+    expect(sameSecret("metrics-token-0123456788", "metrics-token-0123456789")).toBe(false);
+    expect(sameSecret("short", "metrics-token-0123456789")).toBe(false);
   });
 });

@@ -2,6 +2,8 @@
 /** Shortest accepted token secret, in bytes (HS256 wants a key as long as its hash). */
 export const MIN_SECRET_BYTES = 32;
 
+import { createHash, timingSafeEqual } from "node:crypto";
+
 /** Used only with CIM_DEV_MODE: known to everyone, so never valid in production. */
 export const DEV_TOKEN_SECRET = "cim-development-only-secret-never-in-production";
 
@@ -48,4 +50,10 @@ export function adminTokenFrom(env: NodeJS.ProcessEnv): string | undefined {
   }
   if (token.length < MIN_ADMIN_TOKEN_LENGTH) throw new Error(`CIM_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
   return token;
+}
+
+/** Compares a given secret with the expected one in constant time; digests first, so lengths leak nothing. */
+export function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
