@@ -22,6 +22,9 @@ describe("Redis Cluster", () => {
     const client = new Cluster(redis.nodes, { clusterRetryStrategy: () => 200 });
     try {
       for (let i = 0; i < 30; i++) await client.set(`k${i}`, String(i));
+      // Replication is asynchronous: a master killed right after a write may take it along (PITFALLS). Each
+      // master's connection waits until a replica has its writes, so the failover below must keep all of them.
+      for (const master of client.nodes("master")) expect(await master.wait(1, 5_000)).toBe(1);
       const master = redis.members[roles.indexOf("master")]!;
       await master.stop("SIGKILL");
       await waitUntil(async () => (await Promise.all(redis!.members.map((m) => m.role()))).filter((r) => r === "master").length === 3, 30_000, "a replica to be promoted");
