@@ -222,8 +222,8 @@ describe("rooms and devices", () => {
     await storeGroup(messages, 1); // another room: not this reader's
     reader.wake();
     await waitUntil(() => member.socket.messages().length === 3 && laptop.socket.messages().length === 3, 10_000, "the room's messages");
-    expect(member.socket.messages()).toEqual(stored);
-    expect(laptop.socket.messages()).toEqual(stored);
+    expect(member.socket.messages()).toMatchObject(stored);
+    expect(laptop.socket.messages()).toMatchObject(stored);
     expect(phone.socket.messages()).toEqual([]);
     expect(outsider.socket.messages()).toEqual([]);
     expect(stored.every((m) => m.room === "r1")).toBe(true);

@@ -11,9 +11,17 @@ export interface LoginAck {
 export interface ErrorBody { code: string; message: string; clientMsgId: string }
 export interface Ping { ts: number }
 export interface Pong { ts: number }
-export interface Send { clientMsgId: string; to: string; text: string; room: string }
+export interface Send {
+  clientMsgId: string; to: string; text: string; room: string;
+  /** Replies, edits and deletions; decoded frames always carry them ("" / false). */
+  replyTo?: string; editOf?: string; delete?: boolean;
+}
 export interface SendAck { clientMsgId: string; msgId: string; ts: number }
-export interface ChatMessage { msgId: string; from: string; fromName: string; to: string; text: string; ts: number; room: string }
+export interface ChatMessage {
+  msgId: string; from: string; fromName: string; to: string; text: string; ts: number; room: string;
+  /** Replies, edits and deletions; decoded frames always carry them ("" / false). */
+  replyTo?: string; editOf?: string; deleted?: boolean;
+}
 export interface Delivered { msgId: string; by: string; from: string }
 export interface Presence { userId: string; userName: string; online: boolean }
 export interface MessageBatch { messages: ChatMessage[] }
@@ -21,6 +29,8 @@ export interface PresenceBatch { presences: Presence[] }
 export interface Read { conversation: string; msgId: string; by: string }
 export type RoomEventKind = "joined" | "left" | "invited";
 export interface RoomEvent { room: string; name: string; userId: string; userName: string; kind: string }
+export interface PresenceSubscribe { userIds: string[] }
+export interface Typing { conversation: string; userId: string; userName: string }
 
 /** The body of each frame kind, by the name of its `oneof` field. */
 export interface FrameBodies {
@@ -38,6 +48,8 @@ export interface FrameBodies {
   presenceBatch: PresenceBatch;
   read: Read;
   roomEvent: RoomEvent;
+  presenceSubscribe: PresenceSubscribe;
+  typing: Typing;
 }
 
 export type FrameKind = keyof FrameBodies;
@@ -49,7 +61,9 @@ export type Frame = { [K in FrameKind]: { kind: K; body: FrameBodies[K] } }[Fram
 export type FrameInput = { [K in FrameKind]: { kind: K; body: Partial<FrameBodies[K]> } }[FrameKind];
 
 /** Frame kinds a client may send; anything else from a client is malformed. */
-export const CLIENT_FRAME_KINDS: ReadonlySet<FrameKind> = new Set(["login", "ping", "send", "delivered", "read"]);
+export const CLIENT_FRAME_KINDS: ReadonlySet<FrameKind> = new Set([
+  "login", "ping", "send", "delivered", "read", "presenceSubscribe", "typing",
+]);
 
 /** Thrown by decodeFrame for bytes that are not a valid frame with a body. */
 export class FrameDecodeError extends Error {
@@ -94,4 +108,6 @@ const BODY_TYPES = {
   presenceBatch: cim.PresenceBatch,
   read: cim.Read,
   roomEvent: cim.RoomEvent,
+  presenceSubscribe: cim.PresenceSubscribe,
+  typing: cim.Typing,
 } satisfies Record<FrameKind, unknown>;

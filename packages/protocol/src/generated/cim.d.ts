@@ -17,6 +17,8 @@ export namespace cim {
         presenceBatch?: (cim.IPresenceBatch|null);
         read?: (cim.IRead|null);
         roomEvent?: (cim.IRoomEvent|null);
+        presenceSubscribe?: (cim.IPresenceSubscribe|null);
+        typing?: (cim.ITyping|null);
     }
 
     class Frame implements IFrame {
@@ -35,7 +37,9 @@ export namespace cim {
         public presenceBatch?: (cim.IPresenceBatch|null);
         public read?: (cim.IRead|null);
         public roomEvent?: (cim.IRoomEvent|null);
-        public body?: ("login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|"presenceBatch"|"read"|"roomEvent");
+        public presenceSubscribe?: (cim.IPresenceSubscribe|null);
+        public typing?: (cim.ITyping|null);
+        public body?: ("login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|"presenceBatch"|"read"|"roomEvent"|"presenceSubscribe"|"typing");
         public static create(properties?: cim.IFrame): cim.Frame;
         public static encode(message: cim.IFrame, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Frame;
@@ -172,6 +176,9 @@ export namespace cim {
         to?: (string|null);
         text?: (string|null);
         room?: (string|null);
+        replyTo?: (string|null);
+        editOf?: (string|null);
+        "delete"?: (boolean|null);
     }
 
     class Send implements ISend {
@@ -180,6 +187,9 @@ export namespace cim {
         public to: string;
         public text: string;
         public room: string;
+        public replyTo: string;
+        public editOf: string;
+        public delete: boolean;
         public static create(properties?: cim.ISend): cim.Send;
         public static encode(message: cim.ISend, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Send;
@@ -217,6 +227,9 @@ export namespace cim {
         text?: (string|null);
         ts?: (number|null);
         room?: (string|null);
+        replyTo?: (string|null);
+        editOf?: (string|null);
+        deleted?: (boolean|null);
     }
 
     class Message implements IMessage {
@@ -228,6 +241,9 @@ export namespace cim {
         public text: string;
         public ts: number;
         public room: string;
+        public replyTo: string;
+        public editOf: string;
+        public deleted: boolean;
         public static create(properties?: cim.IMessage): cim.Message;
         public static encode(message: cim.IMessage, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Message;
@@ -349,6 +365,42 @@ export namespace cim {
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.RoomEvent;
         public static fromObject(object: { [k: string]: any }): cim.RoomEvent;
         public static toObject(message: cim.RoomEvent, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface IPresenceSubscribe {
+        userIds?: (string[]|null);
+    }
+
+    class PresenceSubscribe implements IPresenceSubscribe {
+        constructor(properties?: cim.IPresenceSubscribe);
+        public userIds: string[];
+        public static create(properties?: cim.IPresenceSubscribe): cim.PresenceSubscribe;
+        public static encode(message: cim.IPresenceSubscribe, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.PresenceSubscribe;
+        public static fromObject(object: { [k: string]: any }): cim.PresenceSubscribe;
+        public static toObject(message: cim.PresenceSubscribe, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface ITyping {
+        conversation?: (string|null);
+        userId?: (string|null);
+        userName?: (string|null);
+    }
+
+    class Typing implements ITyping {
+        constructor(properties?: cim.ITyping);
+        public conversation: string;
+        public userId: string;
+        public userName: string;
+        public static create(properties?: cim.ITyping): cim.Typing;
+        public static encode(message: cim.ITyping, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Typing;
+        public static fromObject(object: { [k: string]: any }): cim.Typing;
+        public static toObject(message: cim.Typing, options?: $protobuf.IConversionOptions): { [k: string]: any };
         public toJSON(): { [k: string]: any };
         public static getTypeUrl(typeUrlPrefix?: string): string;
     }

@@ -36,6 +36,8 @@ export const cim = $root.cim = (() => {
          * @property {cim.IPresenceBatch|null} [presenceBatch] Frame presenceBatch
          * @property {cim.IRead|null} [read] Frame read
          * @property {cim.IRoomEvent|null} [roomEvent] Frame roomEvent
+         * @property {cim.IPresenceSubscribe|null} [presenceSubscribe] Frame presenceSubscribe
+         * @property {cim.ITyping|null} [typing] Frame typing
          */
 
         /**
@@ -165,17 +167,33 @@ export const cim = $root.cim = (() => {
          */
         Frame.prototype.roomEvent = null;
 
+        /**
+         * Frame presenceSubscribe.
+         * @member {cim.IPresenceSubscribe|null|undefined} presenceSubscribe
+         * @memberof cim.Frame
+         * @instance
+         */
+        Frame.prototype.presenceSubscribe = null;
+
+        /**
+         * Frame typing.
+         * @member {cim.ITyping|null|undefined} typing
+         * @memberof cim.Frame
+         * @instance
+         */
+        Frame.prototype.typing = null;
+
         // OneOf field names bound to virtual getters and setters
         let $oneOfFields;
 
         /**
          * Frame body.
-         * @member {"login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|"presenceBatch"|"read"|"roomEvent"|undefined} body
+         * @member {"login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|"presenceBatch"|"read"|"roomEvent"|"presenceSubscribe"|"typing"|undefined} body
          * @memberof cim.Frame
          * @instance
          */
         Object.defineProperty(Frame.prototype, "body", {
-            get: $util.oneOfGetter($oneOfFields = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence", "messageBatch", "presenceBatch", "read", "roomEvent"]),
+            get: $util.oneOfGetter($oneOfFields = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence", "messageBatch", "presenceBatch", "read", "roomEvent", "presenceSubscribe", "typing"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -235,6 +253,10 @@ export const cim = $root.cim = (() => {
                 $root.cim.Read.encode(message.read, writer.uint32(/* id 13, wireType 2 =*/106).fork(), q + 1).ldelim();
             if (message.roomEvent != null && Object.hasOwnProperty.call(message, "roomEvent"))
                 $root.cim.RoomEvent.encode(message.roomEvent, writer.uint32(/* id 14, wireType 2 =*/114).fork(), q + 1).ldelim();
+            if (message.presenceSubscribe != null && Object.hasOwnProperty.call(message, "presenceSubscribe"))
+                $root.cim.PresenceSubscribe.encode(message.presenceSubscribe, writer.uint32(/* id 15, wireType 2 =*/122).fork(), q + 1).ldelim();
+            if (message.typing != null && Object.hasOwnProperty.call(message, "typing"))
+                $root.cim.Typing.encode(message.typing, writer.uint32(/* id 16, wireType 2 =*/130).fork(), q + 1).ldelim();
             return writer;
         };
 
@@ -326,6 +348,14 @@ export const cim = $root.cim = (() => {
                     }
                 case 14: {
                         message.roomEvent = $root.cim.RoomEvent.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 15: {
+                        message.presenceSubscribe = $root.cim.PresenceSubscribe.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 16: {
+                        message.typing = $root.cim.Typing.decode(reader, reader.uint32(), undefined, long + 1);
                         break;
                     }
                 default:
@@ -429,6 +459,16 @@ export const cim = $root.cim = (() => {
                     throw TypeError(".cim.Frame.roomEvent: object expected");
                 message.roomEvent = $root.cim.RoomEvent.fromObject(object.roomEvent, long + 1);
             }
+            if (object.presenceSubscribe != null) {
+                if (!$util.isObject(object.presenceSubscribe))
+                    throw TypeError(".cim.Frame.presenceSubscribe: object expected");
+                message.presenceSubscribe = $root.cim.PresenceSubscribe.fromObject(object.presenceSubscribe, long + 1);
+            }
+            if (object.typing != null) {
+                if (!$util.isObject(object.typing))
+                    throw TypeError(".cim.Frame.typing: object expected");
+                message.typing = $root.cim.Typing.fromObject(object.typing, long + 1);
+            }
             return message;
         };
 
@@ -518,6 +558,16 @@ export const cim = $root.cim = (() => {
                 object.roomEvent = $root.cim.RoomEvent.toObject(message.roomEvent, options, q + 1);
                 if (options.oneofs)
                     object.body = "roomEvent";
+            }
+            if (message.presenceSubscribe != null && Object.hasOwnProperty.call(message, "presenceSubscribe")) {
+                object.presenceSubscribe = $root.cim.PresenceSubscribe.toObject(message.presenceSubscribe, options, q + 1);
+                if (options.oneofs)
+                    object.body = "presenceSubscribe";
+            }
+            if (message.typing != null && Object.hasOwnProperty.call(message, "typing")) {
+                object.typing = $root.cim.Typing.toObject(message.typing, options, q + 1);
+                if (options.oneofs)
+                    object.body = "typing";
             }
             return object;
         };
@@ -2057,6 +2107,9 @@ export const cim = $root.cim = (() => {
          * @property {string|null} [to] Send to
          * @property {string|null} [text] Send text
          * @property {string|null} [room] Send room
+         * @property {string|null} [replyTo] Send replyTo
+         * @property {string|null} [editOf] Send editOf
+         * @property {boolean|null} ["delete"] Send delete
          */
 
         /**
@@ -2107,6 +2160,30 @@ export const cim = $root.cim = (() => {
         Send.prototype.room = "";
 
         /**
+         * Send replyTo.
+         * @member {string} replyTo
+         * @memberof cim.Send
+         * @instance
+         */
+        Send.prototype.replyTo = "";
+
+        /**
+         * Send editOf.
+         * @member {string} editOf
+         * @memberof cim.Send
+         * @instance
+         */
+        Send.prototype.editOf = "";
+
+        /**
+         * Send delete.
+         * @member {boolean} delete
+         * @memberof cim.Send
+         * @instance
+         */
+        Send.prototype["delete"] = false;
+
+        /**
          * Creates a new Send instance using the specified properties.
          * @function create
          * @memberof cim.Send
@@ -2142,6 +2219,12 @@ export const cim = $root.cim = (() => {
                 writer.uint32(/* id 3, wireType 2 =*/26).string(message.text);
             if (message.room != null && Object.hasOwnProperty.call(message, "room"))
                 writer.uint32(/* id 4, wireType 2 =*/34).string(message.room);
+            if (message.replyTo != null && Object.hasOwnProperty.call(message, "replyTo"))
+                writer.uint32(/* id 5, wireType 2 =*/42).string(message.replyTo);
+            if (message.editOf != null && Object.hasOwnProperty.call(message, "editOf"))
+                writer.uint32(/* id 6, wireType 2 =*/50).string(message.editOf);
+            if (message["delete"] != null && Object.hasOwnProperty.call(message, "delete"))
+                writer.uint32(/* id 7, wireType 0 =*/56).bool(message["delete"]);
             return writer;
         };
 
@@ -2195,6 +2278,18 @@ export const cim = $root.cim = (() => {
                         message.room = reader.string();
                         break;
                     }
+                case 5: {
+                        message.replyTo = reader.string();
+                        break;
+                    }
+                case 6: {
+                        message.editOf = reader.string();
+                        break;
+                    }
+                case 7: {
+                        message["delete"] = reader.bool();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -2234,6 +2329,12 @@ export const cim = $root.cim = (() => {
                 message.text = String(object.text);
             if (object.room != null)
                 message.room = String(object.room);
+            if (object.replyTo != null)
+                message.replyTo = String(object.replyTo);
+            if (object.editOf != null)
+                message.editOf = String(object.editOf);
+            if (object["delete"] != null)
+                message["delete"] = Boolean(object["delete"]);
             return message;
         };
 
@@ -2259,6 +2360,9 @@ export const cim = $root.cim = (() => {
                 object.to = "";
                 object.text = "";
                 object.room = "";
+                object.replyTo = "";
+                object.editOf = "";
+                object["delete"] = false;
             }
             if (message.clientMsgId != null && Object.hasOwnProperty.call(message, "clientMsgId"))
                 object.clientMsgId = message.clientMsgId;
@@ -2268,6 +2372,12 @@ export const cim = $root.cim = (() => {
                 object.text = message.text;
             if (message.room != null && Object.hasOwnProperty.call(message, "room"))
                 object.room = message.room;
+            if (message.replyTo != null && Object.hasOwnProperty.call(message, "replyTo"))
+                object.replyTo = message.replyTo;
+            if (message.editOf != null && Object.hasOwnProperty.call(message, "editOf"))
+                object.editOf = message.editOf;
+            if (message["delete"] != null && Object.hasOwnProperty.call(message, "delete"))
+                object["delete"] = message["delete"];
             return object;
         };
 
@@ -2562,6 +2672,9 @@ export const cim = $root.cim = (() => {
          * @property {string|null} [text] Message text
          * @property {number|null} [ts] Message ts
          * @property {string|null} [room] Message room
+         * @property {string|null} [replyTo] Message replyTo
+         * @property {string|null} [editOf] Message editOf
+         * @property {boolean|null} [deleted] Message deleted
          */
 
         /**
@@ -2636,6 +2749,30 @@ export const cim = $root.cim = (() => {
         Message.prototype.room = "";
 
         /**
+         * Message replyTo.
+         * @member {string} replyTo
+         * @memberof cim.Message
+         * @instance
+         */
+        Message.prototype.replyTo = "";
+
+        /**
+         * Message editOf.
+         * @member {string} editOf
+         * @memberof cim.Message
+         * @instance
+         */
+        Message.prototype.editOf = "";
+
+        /**
+         * Message deleted.
+         * @member {boolean} deleted
+         * @memberof cim.Message
+         * @instance
+         */
+        Message.prototype.deleted = false;
+
+        /**
          * Creates a new Message instance using the specified properties.
          * @function create
          * @memberof cim.Message
@@ -2677,6 +2814,12 @@ export const cim = $root.cim = (() => {
                 writer.uint32(/* id 6, wireType 0 =*/48).int64(message.ts);
             if (message.room != null && Object.hasOwnProperty.call(message, "room"))
                 writer.uint32(/* id 7, wireType 2 =*/58).string(message.room);
+            if (message.replyTo != null && Object.hasOwnProperty.call(message, "replyTo"))
+                writer.uint32(/* id 8, wireType 2 =*/66).string(message.replyTo);
+            if (message.editOf != null && Object.hasOwnProperty.call(message, "editOf"))
+                writer.uint32(/* id 9, wireType 2 =*/74).string(message.editOf);
+            if (message.deleted != null && Object.hasOwnProperty.call(message, "deleted"))
+                writer.uint32(/* id 10, wireType 0 =*/80).bool(message.deleted);
             return writer;
         };
 
@@ -2742,6 +2885,18 @@ export const cim = $root.cim = (() => {
                         message.room = reader.string();
                         break;
                     }
+                case 8: {
+                        message.replyTo = reader.string();
+                        break;
+                    }
+                case 9: {
+                        message.editOf = reader.string();
+                        break;
+                    }
+                case 10: {
+                        message.deleted = reader.bool();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -2794,6 +2949,12 @@ export const cim = $root.cim = (() => {
                     message.ts = new $util.LongBits(object.ts.low >>> 0, object.ts.high >>> 0).toNumber();
             if (object.room != null)
                 message.room = String(object.room);
+            if (object.replyTo != null)
+                message.replyTo = String(object.replyTo);
+            if (object.editOf != null)
+                message.editOf = String(object.editOf);
+            if (object.deleted != null)
+                message.deleted = Boolean(object.deleted);
             return message;
         };
 
@@ -2826,6 +2987,9 @@ export const cim = $root.cim = (() => {
                 } else
                     object.ts = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
                 object.room = "";
+                object.replyTo = "";
+                object.editOf = "";
+                object.deleted = false;
             }
             if (message.msgId != null && Object.hasOwnProperty.call(message, "msgId"))
                 object.msgId = message.msgId;
@@ -2846,6 +3010,12 @@ export const cim = $root.cim = (() => {
                     object.ts = options.longs === String ? $util.Long.prototype.toString.call(message.ts) : options.longs === Number ? new $util.LongBits(message.ts.low >>> 0, message.ts.high >>> 0).toNumber() : message.ts;
             if (message.room != null && Object.hasOwnProperty.call(message, "room"))
                 object.room = message.room;
+            if (message.replyTo != null && Object.hasOwnProperty.call(message, "replyTo"))
+                object.replyTo = message.replyTo;
+            if (message.editOf != null && Object.hasOwnProperty.call(message, "editOf"))
+                object.editOf = message.editOf;
+            if (message.deleted != null && Object.hasOwnProperty.call(message, "deleted"))
+                object.deleted = message.deleted;
             return object;
         };
 
@@ -4262,6 +4432,443 @@ export const cim = $root.cim = (() => {
         };
 
         return RoomEvent;
+    })();
+
+    cim.PresenceSubscribe = (function() {
+
+        /**
+         * Properties of a PresenceSubscribe.
+         * @memberof cim
+         * @interface IPresenceSubscribe
+         * @property {Array.<string>|null} [userIds] PresenceSubscribe userIds
+         */
+
+        /**
+         * Constructs a new PresenceSubscribe.
+         * @memberof cim
+         * @classdesc Represents a PresenceSubscribe.
+         * @implements IPresenceSubscribe
+         * @constructor
+         * @param {cim.IPresenceSubscribe=} [properties] Properties to set
+         */
+        function PresenceSubscribe(properties) {
+            this.userIds = [];
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * PresenceSubscribe userIds.
+         * @member {Array.<string>} userIds
+         * @memberof cim.PresenceSubscribe
+         * @instance
+         */
+        PresenceSubscribe.prototype.userIds = $util.emptyArray;
+
+        /**
+         * Creates a new PresenceSubscribe instance using the specified properties.
+         * @function create
+         * @memberof cim.PresenceSubscribe
+         * @static
+         * @param {cim.IPresenceSubscribe=} [properties] Properties to set
+         * @returns {cim.PresenceSubscribe} PresenceSubscribe instance
+         */
+        PresenceSubscribe.create = function create(properties) {
+            return new PresenceSubscribe(properties);
+        };
+
+        /**
+         * Encodes the specified PresenceSubscribe message. Does not implicitly {@link cim.PresenceSubscribe.verify|verify} messages.
+         * @function encode
+         * @memberof cim.PresenceSubscribe
+         * @static
+         * @param {cim.IPresenceSubscribe} message PresenceSubscribe message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        PresenceSubscribe.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.userIds != null && message.userIds.length)
+                for (let i = 0; i < message.userIds.length; ++i)
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.userIds[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a PresenceSubscribe message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.PresenceSubscribe
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.PresenceSubscribe} PresenceSubscribe
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        PresenceSubscribe.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.PresenceSubscribe();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        if (!(message.userIds && message.userIds.length))
+                            message.userIds = [];
+                        message.userIds.push(reader.string());
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a PresenceSubscribe message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.PresenceSubscribe
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.PresenceSubscribe} PresenceSubscribe
+         */
+        PresenceSubscribe.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.PresenceSubscribe)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.PresenceSubscribe: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.PresenceSubscribe();
+            if (object.userIds) {
+                if (!Array.isArray(object.userIds))
+                    throw TypeError(".cim.PresenceSubscribe.userIds: array expected");
+                message.userIds = [];
+                for (let i = 0; i < object.userIds.length; ++i)
+                    message.userIds[i] = String(object.userIds[i]);
+            }
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a PresenceSubscribe message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.PresenceSubscribe
+         * @static
+         * @param {cim.PresenceSubscribe} message PresenceSubscribe
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        PresenceSubscribe.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.arrays || options.defaults)
+                object.userIds = [];
+            if (message.userIds && message.userIds.length) {
+                object.userIds = [];
+                for (let j = 0; j < message.userIds.length; ++j)
+                    object.userIds[j] = message.userIds[j];
+            }
+            return object;
+        };
+
+        /**
+         * Converts this PresenceSubscribe to JSON.
+         * @function toJSON
+         * @memberof cim.PresenceSubscribe
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        PresenceSubscribe.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for PresenceSubscribe
+         * @function getTypeUrl
+         * @memberof cim.PresenceSubscribe
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        PresenceSubscribe.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.PresenceSubscribe";
+        };
+
+        return PresenceSubscribe;
+    })();
+
+    cim.Typing = (function() {
+
+        /**
+         * Properties of a Typing.
+         * @memberof cim
+         * @interface ITyping
+         * @property {string|null} [conversation] Typing conversation
+         * @property {string|null} [userId] Typing userId
+         * @property {string|null} [userName] Typing userName
+         */
+
+        /**
+         * Constructs a new Typing.
+         * @memberof cim
+         * @classdesc Represents a Typing.
+         * @implements ITyping
+         * @constructor
+         * @param {cim.ITyping=} [properties] Properties to set
+         */
+        function Typing(properties) {
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * Typing conversation.
+         * @member {string} conversation
+         * @memberof cim.Typing
+         * @instance
+         */
+        Typing.prototype.conversation = "";
+
+        /**
+         * Typing userId.
+         * @member {string} userId
+         * @memberof cim.Typing
+         * @instance
+         */
+        Typing.prototype.userId = "";
+
+        /**
+         * Typing userName.
+         * @member {string} userName
+         * @memberof cim.Typing
+         * @instance
+         */
+        Typing.prototype.userName = "";
+
+        /**
+         * Creates a new Typing instance using the specified properties.
+         * @function create
+         * @memberof cim.Typing
+         * @static
+         * @param {cim.ITyping=} [properties] Properties to set
+         * @returns {cim.Typing} Typing instance
+         */
+        Typing.create = function create(properties) {
+            return new Typing(properties);
+        };
+
+        /**
+         * Encodes the specified Typing message. Does not implicitly {@link cim.Typing.verify|verify} messages.
+         * @function encode
+         * @memberof cim.Typing
+         * @static
+         * @param {cim.ITyping} message Typing message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        Typing.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.conversation != null && Object.hasOwnProperty.call(message, "conversation"))
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.conversation);
+            if (message.userId != null && Object.hasOwnProperty.call(message, "userId"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.userId);
+            if (message.userName != null && Object.hasOwnProperty.call(message, "userName"))
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.userName);
+            return writer;
+        };
+
+        /**
+         * Decodes a Typing message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.Typing
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.Typing} Typing
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        Typing.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.Typing();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.conversation = reader.string();
+                        break;
+                    }
+                case 2: {
+                        message.userId = reader.string();
+                        break;
+                    }
+                case 3: {
+                        message.userName = reader.string();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a Typing message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.Typing
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.Typing} Typing
+         */
+        Typing.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.Typing)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.Typing: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.Typing();
+            if (object.conversation != null)
+                message.conversation = String(object.conversation);
+            if (object.userId != null)
+                message.userId = String(object.userId);
+            if (object.userName != null)
+                message.userName = String(object.userName);
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a Typing message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.Typing
+         * @static
+         * @param {cim.Typing} message Typing
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        Typing.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.defaults) {
+                object.conversation = "";
+                object.userId = "";
+                object.userName = "";
+            }
+            if (message.conversation != null && Object.hasOwnProperty.call(message, "conversation"))
+                object.conversation = message.conversation;
+            if (message.userId != null && Object.hasOwnProperty.call(message, "userId"))
+                object.userId = message.userId;
+            if (message.userName != null && Object.hasOwnProperty.call(message, "userName"))
+                object.userName = message.userName;
+            return object;
+        };
+
+        /**
+         * Converts this Typing to JSON.
+         * @function toJSON
+         * @memberof cim.Typing
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        Typing.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for Typing
+         * @function getTypeUrl
+         * @memberof cim.Typing
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        Typing.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.Typing";
+        };
+
+        return Typing;
     })();
 
     return cim;
