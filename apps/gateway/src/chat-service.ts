@@ -8,6 +8,7 @@ import { GatewayError } from "./errors.js";
 import type { Membership } from "./membership.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { PresenceKeeper } from "./presence-keeper.js";
+import type { PresenceSubscriptions } from "./presence-subscriptions.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
 
@@ -22,6 +23,8 @@ export interface ChatServiceDeps {
   sessions: Pick<SessionStore, "isRevoked">;
   messages: Pick<MessageStore, "store">;
   presence: PresenceKeeper;
+  /** Whose presence each session watches: forgotten when it closes. */
+  presenceSubscriptions: Pick<PresenceSubscriptions, "forget">;
   membership: Membership;
   table: SessionTable;
   delivery: Delivery;
@@ -97,6 +100,7 @@ export class ChatService {
     const { table, delivery, membership, presence, metrics } = this.deps;
     const wasLoggedIn = table.remove(session);
     delivery.leave(session);
+    this.deps.presenceSubscriptions.forget(session);
     metrics.sessions.set(table.sessionCount);
     const user = session.user;
     if (!user || !wasLoggedIn) return;

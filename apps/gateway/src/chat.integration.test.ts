@@ -88,13 +88,22 @@ describe("three users on two gateways", () => {
     for (const c of [ann, bob, cat]) expect(online).toContainEqual({ userId: c.session!.userId, userName: c.session!.userName });
   });
 
-  it("presence reaches the others when a user comes and goes", async () => {
-    const dan = await user("dan");
-    const danId = dan.session!.userId;
-    await waitUntil(() => ann.presence.some((p) => p.userId === danId && p.online), 10_000, "ann to see dan online");
+  it("presence reaches those who watch a user when it comes and goes", async () => {
+    const danName = `dan-${Math.random().toString(36).slice(2, 8)}`;
+    const { userId: danId } = await ann.register(danName, "cim-test-pass-1");
+    ann.subscribePresence([danId]);
+    bob.subscribePresence([danId]);
+    await waitUntil(() => ann.presence.some((p) => p.userId === danId && !p.online), 10_000, "ann's answer: dan offline");
+    await waitUntil(() => bob.presence.some((p) => p.userId === danId && !p.online), 10_000, "bob's answer: dan offline");
+    const dan = new (ann.constructor as typeof RecordingClient)(cluster.route.url);
+    clients.push(dan);
+    await dan.logIn(danName, "cim-test-pass-1");
+    const danSeenBy = (client: RecordingClient) => client.presence.filter((p) => p.userId === danId).map((p) => p.online);
+    await waitUntil(() => danSeenBy(ann).join() === "false,true" && danSeenBy(bob).join() === "false,true", 10_000, "ann and bob to see dan online");
     dan.close();
-    await waitUntil(() => bob.presence.some((p) => p.userId === danId && !p.online), 10_000, "bob to see dan offline");
+    await waitUntil(() => danSeenBy(bob).join() === "false,true,false", 10_000, "bob to see dan offline");
     expect((await ann.online()).map((u) => u.userId)).not.toContain(danId);
+    expect(cat.presence.map((p) => p.userId)).not.toContain(danId); // cat never asked
   });
 
   it("history pages back through a conversation, oldest first", async () => {
@@ -151,8 +160,10 @@ describe("login policies", () => {
     const gus = await user("gus");
     const watcher = await user("hal");
     const { token, userId } = gus.session!;
+    watcher.subscribePresence([userId]);
+    await waitUntil(() => watcher.presence.some((p) => p.userId === userId && p.online), 10_000, "hal's answer: gus online");
     await gus.logout();
-    await waitUntil(() => watcher.presence.some((p) => p.userId === userId && !p.online), 10_000, "gus offline presence");
+    await waitUntil(() => watcher.presence.filter((p) => p.userId === userId).at(-1)?.online === false, 10_000, "gus offline presence");
     expect((await watcher.online()).map((u) => u.userId)).not.toContain(userId);
     await expect(watcher.api.reconnect(token)).rejects.toMatchObject({ status: 401 });
     const stale = new (gus.constructor as typeof RecordingClient)(cluster.route.url);

@@ -46,12 +46,15 @@ describe("a gateway killed with SIGKILL", () => {
     const { userId: ghostId } = await api.register(ghostName, "cim-test-pass-1");
     let ghostLogin = await api.login(ghostName, "cim-test-pass-1");
     while (ghostLogin.gateway.id !== "gw-a") ghostLogin = await api.login(ghostName, "cim-test-pass-1");
+    stayer.subscribePresence([ghostId]);
     const ghost = new WebSocket(ghostLogin.gateway.wsUrl);
     await new Promise((resolve) => ghost.once("open", resolve));
     ghost.send(encodeFrame({ kind: "login", body: { token: ghostLogin.token } }));
     const gatewaysOf = async (userId: string) => Object.keys(await redis.hgetall(userKeys.gateways(userId)));
     await waitUntil(async () => (await gatewaysOf(ghostId)).join() === "gw-a", 5_000, "the ghost's session to be counted");
     ghost.on("error", () => undefined);
+    const ghostPresence = () => stayer.presence.filter((p) => p.userId === ghostId).at(-1);
+    await waitUntil(() => ghostPresence()?.online === true, 5_000, "the stayer to see the ghost online");
 
     const killedAt = Date.now();
     await cluster.gateways[0]!.stop("SIGKILL");
@@ -71,7 +74,7 @@ describe("a gateway killed with SIGKILL", () => {
     const online = (await stayer.online()).map((u) => u.userId);
     expect(online).not.toContain(ghostId);
     expect(Date.now() - killedAt).toBeLessThan(30_000);
-    await waitUntil(() => stayer.presence.some((p) => p.userId === ghostId && !p.online), 5_000, "ghost offline presence");
+    await waitUntil(() => ghostPresence()?.online === false, 5_000, "ghost offline presence");
     for (const u of users) expect(online).toContain(u.session!.userId);
   });
 

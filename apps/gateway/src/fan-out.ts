@@ -4,7 +4,7 @@ import { SessionClose } from "@cim/protocol";
 import type { ClusterMessage } from "@cim/state";
 import type { Delivery } from "./delivery.js";
 import type { GatewayMetrics } from "./metrics.js";
-import { PresenceFanOut } from "./presence-fan-out.js";
+import type { PresenceFanOut } from "./presence-fan-out.js";
 import type { RoomEvents } from "./room-events.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
@@ -15,6 +15,8 @@ export interface FanOutDeps {
   table: SessionTable;
   delivery: Delivery;
   roomEvents: RoomEvents;
+  /** Presence changes, to the sessions that watch the user. */
+  presence: PresenceFanOut;
   metrics: GatewayMetrics;
   log: Logger;
   /** True when a login (token session id) was logged out. */
@@ -22,11 +24,7 @@ export interface FanOutDeps {
 }
 
 export class FanOut {
-  private readonly presence: PresenceFanOut;
-
-  constructor(private readonly deps: FanOutDeps) {
-    this.presence = new PresenceFanOut(deps.table, deps.metrics);
-  }
+  constructor(private readonly deps: FanOutDeps) {}
 
   handle(message: ClusterMessage): void {
     const { delivery } = this.deps;
@@ -38,7 +36,7 @@ export class FanOut {
         delivery.rooms.offer(message.room, message.message, message.prev, message.dev);
         return;
       case "presence":
-        this.presence.offer({ userId: message.userId, userName: message.userName, online: message.online });
+        this.deps.presence.offer({ userId: message.userId, userName: message.userName, online: message.online });
         return;
       case "delivered":
         // A session still logging in is told at the end of its login (Delivery.login), from Redis.

@@ -4,6 +4,7 @@ import { CLIENT_FRAME_KINDS, decodeFrame, ErrorCode, FrameDecodeError, LoginClos
 import type { ChatService } from "./chat-service.js";
 import { GatewayError } from "./errors.js";
 import type { GatewayMetrics } from "./metrics.js";
+import type { PresenceSubscriptions } from "./presence-subscriptions.js";
 import type { ReceiptService } from "./receipt-service.js";
 import type { Session } from "./session.js";
 
@@ -11,7 +12,13 @@ import type { Session } from "./session.js";
 const INTERNAL_ERROR_CLOSE = 1011;
 
 export class FrameHandler {
-  constructor(private readonly chat: ChatService, private readonly receipts: ReceiptService, private readonly metrics: GatewayMetrics, private readonly log: Logger) {}
+  constructor(
+    private readonly chat: ChatService,
+    private readonly receipts: ReceiptService,
+    private readonly presence: PresenceSubscriptions,
+    private readonly metrics: GatewayMetrics,
+    private readonly log: Logger,
+  ) {}
 
   /**
    * Handles one binary message. Before login, frames wait for each other. Once logged in, each frame is
@@ -83,6 +90,8 @@ export class FrameHandler {
         return this.receipts.delivered(session, frame.body);
       case "read":
         return this.receipts.read(session, frame.body);
+      case "presenceSubscribe":
+        return this.presence.subscribe(session, frame.body);
       case "login":
         throw new GatewayError(ErrorCode.BadRequest, "already logged in", SessionClose.Malformed);
     }

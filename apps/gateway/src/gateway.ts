@@ -18,7 +18,10 @@ import { FrameHandler } from "./frame-handler.js";
 import { createHttpHandler } from "./http-endpoints.js";
 import { Membership } from "./membership.js";
 import { createMetrics } from "./metrics.js";
+import { PresenceFanOut } from "./presence-fan-out.js";
+import { PresenceInterest } from "./presence-interest.js";
 import { PresenceKeeper } from "./presence-keeper.js";
+import { PresenceSubscriptions } from "./presence-subscriptions.js";
 import { ReceiptService } from "./receipt-service.js";
 import { RoomEvents } from "./room-events.js";
 import { Session } from "./session.js";
@@ -67,6 +70,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const subscriptions = { subscribe: (channel: string) => subscriber.subscribe(channel), unsubscribe: (channel: string) => subscriber.unsubscribe(channel) };
   const delivery = new Delivery({ messages, inboxes, receipts, reads, table, membership, subscriptions, metrics, log });
   const presence = new PresenceKeeper({ gatewayId, sessions, bus, table, log });
+  const presenceInterest = new PresenceInterest(subscriptions, log);
+  const presenceFanOut = new PresenceFanOut(presenceInterest, metrics);
+  const presenceSubscriptions = new PresenceSubscriptions({ interest: presenceInterest, fanOut: presenceFanOut, sessions, log });
   const roomEvents = new RoomEvents({ table, membership, delivery, metrics, log });
   const admission = new Admission({
     maxPendingPerClient: config.CIM_MAX_PENDING_PER_IP, connectRatePerSec: config.CIM_CONNECT_RATE_PER_IP,
@@ -75,11 +81,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const chat = new ChatService({
     gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, maxSessionsPerUser: config.CIM_MAX_SESSIONS_PER_USER,
     onLoggedIn: (session) => admission.settled(session), tokens: new TokenSigner(config.CIM_TOKEN_SECRET, TOKEN_TTL_UNUSED_S),
-    sessions, messages, presence, membership, table, delivery, metrics, log,
+    sessions, messages, presence, presenceSubscriptions, membership, table, delivery, metrics, log,
   });
   const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, bus, log });
-  const frames = new FrameHandler(chat, receiptService, metrics, log);
-  const fanOut = new FanOut({ table, delivery, roomEvents, metrics, log, isRevoked: (sessionId) => sessions.isRevoked(sessionId) });
+  const frames = new FrameHandler(chat, receiptService, presenceSubscriptions, metrics, log);
+  const fanOut = new FanOut({ table, delivery, roomEvents, presence: presenceFanOut, metrics, log, isRevoked: (sessionId) => sessions.isRevoked(sessionId) });
   const instance = randomUUID();
   let registration: GatewayRegistration | null = null;
   let sweepTimer: NodeJS.Timeout | undefined;
@@ -179,11 +185,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
       log.info("bus resubscribed: catching up from the streams");
       delivery.wakeAll();
       roomEvents.refreshAll().catch((error: unknown) => log.error({ err: error }, "re-reading memberships after the bus came back failed"));
+      presenceSubscriptions.refreshAll().catch((error: unknown) => log.error({ err: error }, "re-reading presence after the bus came back failed"));
     });
     // A previous incarnation killed without cleanup may have left sessions counted here.
-    for (const userId of await sessions.releaseGateway(gatewayId)) {
-      await bus.toAll({ type: "presence", userId, userName: "", online: false });
-    }
+    const leftovers = await sessions.releaseGateway(gatewayId);
+    await bus.presence(leftovers.map((userId) => ({ userId, userName: "", online: false })));
     await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.PORT;

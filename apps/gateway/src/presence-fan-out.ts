@@ -1,52 +1,103 @@
-// Presence to every session. Changes that reach the gateway together (a gateway's users released at once)
-// go out as one PresenceBatch per session, the latest state per user: one write per reader, not one per change.
+// Presence changes to the sessions that watch each user (PresenceInterest). Changes that reach the gateway
+// together go out as one PresenceBatch per session, the latest per user; the work runs in bounded slices that
+// yield to the event loop, so a storm of logins does not starve accepts, heartbeats and other logins.
 import { encodeFrame, type Presence } from "@cim/protocol";
 import type { GatewayMetrics } from "./metrics.js";
-import type { SessionTable } from "./session-table.js";
+import type { PresenceInterest } from "./presence-interest.js";
+import type { Session } from "./session.js";
 
 /** One frame carries at most this many changes. */
 const FRAME_PRESENCES = 500;
+/** Session-changes handled before the loop yields (setImmediate) to sockets and timers. */
+const SLICE_WORK = 2_000;
 
-function encodePresences(presences: Presence[]): Uint8Array {
-  return presences.length === 1 ? encodeFrame({ kind: "presence", body: presences[0]! }) : encodeFrame({ kind: "presenceBatch", body: { presences } });
+export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The frame of some presence bodies: a plain Presence for one, else a PresenceBatch. */
+export function encodePresences(presences: readonly Presence[]): Uint8Array {
+  return presences.length === 1 ? encodeFrame({ kind: "presence", body: presences[0]! }) : encodeFrame({ kind: "presenceBatch", body: { presences: [...presences] } });
 }
 
 export class PresenceFanOut {
   private pending = new Map<string, Presence>();
-  private flushScheduled = false;
+  private draining = false;
+  /** Sessions whose answer to a PresenceSubscribe is being read: their changes wait here until it is sent. */
+  private readonly held = new Map<Session, Map<string, Presence>>();
 
-  constructor(private readonly table: SessionTable, private readonly metrics: GatewayMetrics) {}
+  constructor(private readonly interest: Pick<PresenceInterest, "watchers" | "watches">, private readonly metrics: GatewayMetrics) {}
 
-  /** Queues a change; everything queued in this tick is sent at the end of it. */
+  /** Queues a change; what is queued together is sent together, soon. */
   offer(presence: Presence): void {
+    if (this.interest.watchers(presence.userId).size === 0) return; // nobody here asked
     this.pending.delete(presence.userId); // re-insert: the order of the latest changes is kept
     this.pending.set(presence.userId, presence);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
+    if (!this.draining) {
+      this.draining = true;
+      setImmediate(() => void this.drain());
     }
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
-    const all = [...this.pending.values()];
-    this.pending = new Map();
-    for (let i = 0; i < all.length; i += FRAME_PRESENCES) this.send(all.slice(i, i + FRAME_PRESENCES));
+  /** Keeps the session's changes back (its current state is being read) until `release`. */
+  hold(session: Session): void {
+    if (!this.held.has(session)) this.held.set(session, new Map());
   }
 
-  private send(presences: Presence[]): void {
-    const about = new Set(presences.map((p) => p.userId));
-    const shared = encodePresences(presences);
-    let sent = 0;
-    for (const session of this.table.users()) {
-      const userId = session.user!.userId;
-      // A user is not told about itself; the rare reader inside the batch gets its own copy.
-      if (!about.has(userId)) {
-        if (session.sendBytes(shared)) sent += presences.length;
-        continue;
+  /** Ends a hold: the changes kept back, the latest per user, in order. */
+  release(session: Session): Presence[] {
+    const held = this.held.get(session);
+    this.held.delete(session);
+    return held ? [...held.values()] : [];
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.size > 0) {
+        const changes = [...this.pending.values()];
+        this.pending = new Map();
+        for (let i = 0; i < changes.length; i += FRAME_PRESENCES) await this.send(changes.slice(i, i + FRAME_PRESENCES));
       }
-      const others = presences.filter((p) => p.userId !== userId);
-      if (others.length && session.sendBytes(encodePresences(others))) sent += others.length;
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async send(changes: Presence[]): Promise<void> {
+    let work = 0;
+    const perSession = new Map<Session, Presence[]>();
+    for (const change of changes) {
+      for (const session of this.interest.watchers(change.userId)) {
+        const list = perSession.get(session);
+        if (list) list.push(change);
+        else perSession.set(session, [change]);
+        if (++work % SLICE_WORK === 0) await yieldToLoop();
+      }
+    }
+    const shared = new Map<Presence, Uint8Array>();
+    let sent = 0;
+    for (const [session, list] of perSession) {
+      // Checked now, not when the list was made: the session may have changed its list or started a hold since.
+      const current = list.filter((change) => this.interest.watches(session, change.userId));
+      const held = this.held.get(session);
+      if (held) {
+        for (const change of current) {
+          held.delete(change.userId);
+          held.set(change.userId, change);
+        }
+      } else if (current.length === 1) {
+        const change = current[0]!;
+        let bytes = shared.get(change);
+        if (!bytes) shared.set(change, (bytes = encodePresences(current)));
+        if (session.sendBytes(bytes)) sent++;
+      } else if (current.length > 1 && session.sendBytes(encodePresences(current))) {
+        sent += current.length;
+      }
+      work += list.length;
+      if (work >= SLICE_WORK) {
+        work = 0;
+        this.metrics.framesOut.inc({ kind: "presence" }, sent);
+        sent = 0;
+        await yieldToLoop();
+      }
     }
     this.metrics.framesOut.inc({ kind: "presence" }, sent);
   }

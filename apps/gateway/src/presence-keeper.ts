@@ -1,5 +1,5 @@
 // Writes how many sessions each user has on this gateway (its devices here) to Redis, one write at a time per
-// user, and tells every gateway when that brought the user online or took it offline.
+// user, and tells the gateways watching the user (its presence channel) when it came online or went offline.
 import type { Logger } from "pino";
 import type { BusPublisher, SessionStore } from "@cim/state";
 import type { SessionTable } from "./session-table.js";
@@ -7,7 +7,7 @@ import type { SessionTable } from "./session-table.js";
 export interface PresenceKeeperDeps {
   gatewayId: string;
   sessions: Pick<SessionStore, "setSessions">;
-  bus: Pick<BusPublisher, "toAll">;
+  bus: Pick<BusPublisher, "presence">;
   table: SessionTable;
   log: Logger;
 }
@@ -42,6 +42,6 @@ export class PresenceKeeper {
   private async write(userId: string, userName: string): Promise<void> {
     const { sessions, bus, table, gatewayId } = this.deps;
     const { cameOnline, wentOffline } = await sessions.setSessions(userId, gatewayId, table.sessionsOf(userId).size);
-    if (cameOnline || wentOffline) await bus.toAll({ type: "presence", userId, userName, online: cameOnline });
+    if (cameOnline || wentOffline) await bus.presence([{ userId, userName, online: cameOnline }]);
   }
 }

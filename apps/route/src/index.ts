@@ -42,7 +42,7 @@ async function releaseGoneGateway(gatewayId: string): Promise<void> {
   const released = await sessions.releaseGateway(gatewayId);
   if (released.length) log.info({ gatewayId, users: released.length }, "released the users of a gone gateway");
   const names = await services.accounts.names(released);
-  for (const [i, userId] of released.entries()) await bus.toAll({ type: "presence", userId, userName: names[i] ?? "", online: false });
+  await bus.presence(released.map((userId, i) => ({ userId, userName: names[i] ?? "", online: false })));
 }
 
 const directory = new GatewayDirectory(zk, {

@@ -1,5 +1,5 @@
 // CimClient: login through route, one gateway session at a time (a GatewayLink), reconnect, acknowledged sends, reads.
-import { SessionClose, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type FrameInput, type LoginAck, type Presence, type Read, type RoomEvent, type RoomEventKind, type SendAck } from "@cim/protocol";
+import { MAX_PRESENCE_SUBSCRIPTIONS, SessionClose, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type FrameInput, type LoginAck, type Presence, type Read, type RoomEvent, type RoomEventKind, type SendAck } from "@cim/protocol";
 import { backoffDelay } from "./backoff.js";
 import { CloseError, isFinal } from "./errors.js";
 import { GatewayLink } from "./gateway-link.js";
@@ -27,6 +27,8 @@ export class CimClient extends ClientRequests {
   private readonly options: Required<Omit<CimClientOptions, "fetch" | "createSocket">> & Pick<CimClientOptions, "createSocket">;
   private readonly inbound: Inbound;
   private readonly reads: ReadMarks;
+  /** The users whose presence this client watches (subscribePresence), sent again at every login. */
+  private presenceList: string[] = [];
 
   constructor(options: CimClientOptions) {
     super();
@@ -144,6 +146,25 @@ export class CimClient extends ClientRequests {
     this.reads.mark(conversation, msgId, Date.now());
   }
 
+  /**
+   * Watches the presence of these users (at most MAX_PRESENCE_SUBSCRIPTIONS, 500), replacing the previous list;
+   * an empty list stops. The gateway answers with their current state, then their changes, all through
+   * `onPresence`; the list is sent again after every reconnect. Without a list the client gets no presence.
+   * Subscribe to what is on screen: the people in view, open conversations, room members shown.
+   */
+  subscribePresence(userIds: readonly string[]): void {
+    const list = [...new Set(userIds)];
+    if (list.length > MAX_PRESENCE_SUBSCRIPTIONS) throw new RangeError(`subscribePresence: at most ${MAX_PRESENCE_SUBSCRIPTIONS} userIds, got ${list.length}`);
+    if (list.length === this.presenceList.length && list.every((id, i) => id === this.presenceList[i])) return;
+    this.presenceList = list;
+    if (this.currentState === "online") this.write({ kind: "presenceSubscribe", body: { userIds: list } });
+  }
+
+  /** The users whose presence this client watches. */
+  get presenceSubscription(): readonly string[] {
+    return this.presenceList;
+  }
+
   /** Logs out at route (clears route and online state) and closes the session. */
   async logout(): Promise<void> {
     const token = this.login?.token;
@@ -213,6 +234,7 @@ export class CimClient extends ClientRequests {
     this.events.session.emit({ ...this.login! });
     this.flushOutbox(0);
     this.reads.resend(Date.now());
+    if (this.presenceList.length) this.write({ kind: "presenceSubscribe", body: { userIds: this.presenceList } });
   }
 
   private linkLost(link: GatewayLink, code: number, reason: string): void {

@@ -34,6 +34,10 @@ export class ClientEvents {
     return this.events.message.add(handler);
   }
 
+  /**
+   * Presence of the users watched with `subscribePresence`: their state when subscribed (the gateway's answer),
+   * then each change. Nothing arrives for users not in the list.
+   */
   onPresence(handler: (presence: Presence) => void): () => void {
     return this.events.presence.add(handler);
   }

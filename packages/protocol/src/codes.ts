@@ -61,3 +61,6 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** Longest message text, in UTF-16 code units, accepted by gateways and route. */
 export const MAX_TEXT_LENGTH = 4000;
+
+/** Most userIds one PresenceSubscribe may name; a longer list is answered `Error{bad_request}` and changes nothing. */
+export const MAX_PRESENCE_SUBSCRIPTIONS = 500;

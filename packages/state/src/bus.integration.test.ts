@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { waitUntil } from "@cim/devstack";
 import { BusPublisher, parseClusterMessage, type ClusterMessage } from "./bus.js";
-import { channels } from "./keys.js";
+import { channels, PRESENCE_BUCKETS, presenceBucket } from "./keys.js";
 import { SessionStore } from "./sessions.js";
 import { useRedis } from "./test-harness.js";
 
@@ -35,6 +35,28 @@ describe("BusPublisher", () => {
       { channel: channels.all, message: presence },
       { channel: channels.gateway("gw-a"), message: { type: "roomMessage", room: "everyone" } },
     ]);
+  });
+});
+
+describe("BusPublisher.presence", () => {
+  it("publishes each change on its user's presence bucket channel only", async () => {
+    const bus = new BusPublisher(h.redis, new SessionStore(h.redis));
+    const heard: Array<{ channel: string; message: ClusterMessage | null }> = [];
+    const sub = h.connect("presence-subscriber");
+    sub.on("message", (channel: string, payload: string) => heard.push({ channel, message: parseClusterMessage(payload) }));
+    const watched = channels.presence(presenceBucket("41"));
+    await sub.subscribe(watched, channels.all);
+    const other = Array.from({ length: 50 }, (_, i) => String(100 + i)).find((id) => presenceBucket(id) !== presenceBucket("41"))!;
+    await bus.presence([{ userId: other, userName: "x", online: true }, { userId: "41", userName: "fortyone", online: false }]);
+    await waitUntil(() => heard.length >= 1, 5_000, "the watched bucket's change");
+    await bus.toAll({ type: "roomMessage", room: "everyone" }); // a marker: anything published before it has arrived
+    await waitUntil(() => heard.length >= 2, 5_000, "the marker");
+    expect(heard).toEqual([
+      { channel: watched, message: { type: "presence", userId: "41", userName: "fortyone", online: false } },
+      { channel: channels.all, message: { type: "roomMessage", room: "everyone" } },
+    ]);
+    expect(watched).toMatch(/^cim-bus:presence:\{p:\d+\}$/);
+    expect(presenceBucket("41")).toBeLessThan(PRESENCE_BUCKETS);
   });
 });
 

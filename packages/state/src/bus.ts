@@ -1,6 +1,6 @@
 // The gateway bus over Redis pub/sub: messages between gateways (and from route), as a tagged union.
 import type { Redis } from "ioredis";
-import { channels } from "./keys.js";
+import { channels, presenceBucket } from "./keys.js";
 import type { StoredMessage } from "./records.js";
 import type { SessionStore } from "./sessions.js";
 
@@ -19,6 +19,7 @@ export type ClusterMessage =
    * sent from device `dev`; `prev` is the msgId before it in the room ("" when unknown: read the stream).
    */
   | { type: "roomMessage"; room: string; message?: StoredMessage; prev?: string; dev?: string }
+  /** `userId` came online or went offline: published on the user's presence bucket channel (channels.presence). */
   | { type: "presence"; userId: string; userName: string; online: boolean }
   /** For the devices of `to`: user `by` received `to`'s private message `msgId` (and those before it). */
   | { type: "delivered"; to: string; msgId: string; by: string }
@@ -54,6 +55,17 @@ export class BusPublisher {
 
   async toAll(message: ClusterMessage): Promise<void> {
     await this.redis.publish(channels.all, JSON.stringify(message));
+  }
+
+  /** Tells the gateways watching these users that they came online or went offline (one pipeline). */
+  async presence(changes: ReadonlyArray<{ userId: string; userName: string; online: boolean }>): Promise<void> {
+    if (changes.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const { userId, userName, online } of changes) {
+      const message: ClusterMessage = { type: "presence", userId, userName, online };
+      pipeline.publish(channels.presence(presenceBucket(userId)), JSON.stringify(message));
+    }
+    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
   }
 }
 

@@ -60,4 +60,19 @@ export const channels = {
   all: "cim-bus:all",
   /** Wake-ups of one room, for the gateways with a session in it. */
   room: (roomId: string) => `cim-bus:room:${roomId}`,
+  /**
+   * Presence changes of the users in one bucket (`presenceBucket`), for the gateways whose sessions watch one of
+   * them. The hash tag keeps each channel on one Redis Cluster slot, so it can be a sharded channel (SSUBSCRIBE).
+   */
+  presence: (bucket: number) => `cim-bus:presence:{p:${bucket}}`,
 } as const;
+
+/** How many presence channels users are spread over: a gateway subscribes to the buckets of the users it watches. */
+export const PRESENCE_BUCKETS = 1024;
+
+/** The presence bucket of a user: FNV-1a of its id, modulo PRESENCE_BUCKETS. */
+export function presenceBucket(userId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % PRESENCE_BUCKETS;
+}

@@ -126,6 +126,13 @@ export class SessionStore {
     return ((await pipeline.exec()) ?? []).map(([, n]) => Number(n ?? 0));
   }
 
+  /** Presence of each user named, in the order given; users without an account are left out. */
+  async presenceOf(userIds: readonly string[]): Promise<Array<OnlineUser & { online: boolean }>> {
+    if (userIds.length === 0) return [];
+    const [online, names] = await Promise.all([this.redis.smismember(keys.online, ...userIds), this.accounts.names(userIds)]);
+    return userIds.flatMap((userId, i) => (names[i] ? [{ userId, userName: names[i]!, online: online[i] === 1 }] : []));
+  }
+
   /** Every online user with their name, ordered by userId. */
   async onlineUsers(): Promise<OnlineUser[]> {
     const ids: string[] = [];
