@@ -1,6 +1,6 @@
 // The route calls of a logged-in client, made with its session's token: users, rooms, conversations, history.
 import { ClientEvents } from "./events.js";
-import type { ConversationSummary, HistoryMessage, Invitation, MyRoom, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, UserEntry } from "./route-api.js";
+import type { ConversationSummary, HistoryMessage, Invitation, MyRoom, OnlinePage, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, UserEntry } from "./route-api.js";
 
 /** Which conversation a history page is of: one user (`withUser`), one room (`room`), or the group (neither). */
 export interface HistoryInput {
@@ -26,6 +26,11 @@ export abstract class ClientRequests extends ClientEvents {
 
   online(): Promise<OnlineUser[]> {
     return this.call((token) => this.api.online(token)).then((r) => r.users);
+  }
+
+  /** One page of the online list, by name prefix, with the number of users online (see RouteApi.onlinePage). */
+  onlinePage(query: { cursor?: string; limit?: number; prefix?: string } = {}): Promise<OnlinePage> {
+    return this.call((token) => this.api.onlinePage(token, query));
   }
 
   /** One page of a conversation, oldest first: the group, the private one `withUser`, or `room`. */

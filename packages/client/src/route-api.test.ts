@@ -89,3 +89,13 @@ describe("RouteApi: rooms, users, conversations", () => {
     await expect(api.joinRoom("tk", "r2")).rejects.toMatchObject({ status: 403 });
   });
 });
+
+describe("RouteApi.onlinePage", () => {
+  it("asks for a page with cursor, limit and prefix, and leaves out what is empty", async () => {
+    const route = fakeRoute(() => ({ status: 200, body: { users: [{ userId: "9", userName: "bob" }], count: 12, nextCursor: "Ym9i" } }));
+    const api = new RouteApi("http://route.test", route.fetch);
+    expect(await api.onlinePage("t", { prefix: "bo", limit: 20 })).toEqual({ users: [{ userId: "9", userName: "bob" }], count: 12, nextCursor: "Ym9i" });
+    await api.onlinePage("t", { cursor: "Ym9i" });
+    expect(route.calls.map((c) => `${c.method} ${c.path}${c.query ?? ""}`)).toEqual(["GET /api/online?limit=20&prefix=bo", "GET /api/online?cursor=Ym9i&limit=50"]);
+  });
+});

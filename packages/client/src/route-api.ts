@@ -18,6 +18,13 @@ export interface OnlineUser {
   userName: string;
 }
 
+/** One page of the online list: `nextCursor` continues it ("" at the end); `count` is every user online. */
+export interface OnlinePage {
+  users: OnlineUser[];
+  count: number;
+  nextCursor: string;
+}
+
 /** A stored message as history returns it: the same fields as a pushed Message frame. */
 export type HistoryMessage = ChatMessage;
 
@@ -145,8 +152,17 @@ export class RouteApi {
     return this.call("POST", "/api/logout", { token });
   }
 
+  /** Every online user (the call of old clients; large on a large system: prefer `onlinePage`). */
   online(token: string): Promise<{ users: OnlineUser[] }> {
     return this.call("GET", "/api/online", { token });
+  }
+
+  /**
+   * Online users whose name starts with `prefix`, in name order, `limit` (1-200, default 50) at most; a page may
+   * be shorter while `nextCursor` is not "": pass it as `cursor` for the next one.
+   */
+  onlinePage(token: string, query: { cursor?: string; limit?: number; prefix?: string } = {}): Promise<OnlinePage> {
+    return this.call("GET", `/api/online${queryString({ cursor: query.cursor || undefined, limit: query.limit ?? 50, prefix: query.prefix || undefined })}`, { token });
   }
 
   /** One page of a conversation, oldest first; `403 not_member` for a room the user is not in. */

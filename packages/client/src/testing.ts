@@ -76,6 +76,8 @@ export function fakeToken(claims: { iat?: number; exp?: number; n?: number }): s
 export interface RouteCall {
   method: string;
   path: string;
+  /** The query string, "?..." or "". */
+  query: string;
   token: string;
   body: unknown;
 }
@@ -89,6 +91,7 @@ export function fakeRoute(respond: (call: RouteCall) => { status: number; body?:
     const call = {
       method: init?.method ?? "GET",
       path: url.pathname,
+      query: url.search,
       token: (headers.get("authorization") ?? "").replace(/^Bearer /, ""),
       body: init?.body ? JSON.parse(String(init.body)) : undefined,
     };

@@ -5,6 +5,8 @@ import { entryId, lexEntry, lexRange } from "./lex-index.js";
 
 /** Accounts read per SCAN step of a backfill. */
 export const BACKFILL_BATCH = 500;
+/** Index entries read per round trip of `onlinePage`. */
+const ONLINE_PAGE_BATCH = 500;
 
 /**
  * `cim-users:names` holds `<name key>\0<userId>` (score 0), so ZRANGEBYLEX finds names by prefix. The key is
@@ -22,6 +24,36 @@ export class UserDirectory {
   async search(query: { prefix: string; limit: number }): Promise<string[]> {
     const [min, max] = lexRange(query.prefix);
     return (await this.redis.zrangebylex(directory.userNames, min, max, "LIMIT", 0, query.limit)).map(entryId);
+  }
+
+  /**
+   * Online users (in `cim-online`) whose name key starts with `prefix`, in name order, after the index entry
+   * `after` ("" from the start). Reads at most `budget` index entries, so a page may hold fewer than `limit`
+   * users while `next` (the last entry read) is not "": continue from there; "" means the end.
+   */
+  async onlinePage(query: { prefix: string; after: string; limit: number; budget: number }): Promise<{ userIds: string[]; next: string }> {
+    const [min, max] = lexRange(query.prefix);
+    const afterIsInRange = query.after !== "" && Buffer.from(query.after).compare(Buffer.from(query.prefix)) >= 0;
+    let from: Buffer | string = afterIsInRange ? Buffer.concat([Buffer.from("("), Buffer.from(query.after)]) : min;
+    const userIds: string[] = [];
+    let read = 0;
+    while (read < query.budget) {
+      const want = Math.min(ONLINE_PAGE_BATCH, query.budget - read);
+      const entries = await this.redis.zrangebylex(directory.userNames, from, max, "LIMIT", 0, want);
+      if (entries.length === 0) return { userIds, next: "" };
+      read += entries.length;
+      const online = await this.redis.smismember(keys.online, ...entries.map(entryId));
+      for (const [i, entry] of entries.entries()) {
+        if (online[i] !== 1) continue;
+        userIds.push(entryId(entry));
+        if (userIds.length === query.limit) return { userIds, next: entry };
+      }
+      const last = entries[entries.length - 1]!;
+      if (entries.length < want) return { userIds, next: "" };
+      from = Buffer.concat([Buffer.from("("), Buffer.from(last)]);
+      if (read >= query.budget) return { userIds, next: last };
+    }
+    return { userIds, next: "" };
   }
 
   /** The user's private peers, newest conversation first (`cim-u:{u:<id>}:peers`, scored by the newest msgId). */

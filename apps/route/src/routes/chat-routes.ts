@@ -8,6 +8,7 @@ import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError } from "../errors.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody } from "../api-route.js";
+import { nameKey } from "../user-names.js";
 import { bodyOf, queryOf } from "../validation.js";
 
 const oneTarget = (v: { to?: string; room?: string; with?: string }) => !((v.to ?? v.with) !== undefined && v.room !== undefined);
@@ -25,10 +26,19 @@ const HistoryQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 }).refine(oneTarget, "with and room are exclusive");
 
+/** Name index entries one /api/online call reads at most: a page may be short, follow nextCursor. */
+const ONLINE_READ_BUDGET = 2_000;
+const OnlineQuery = z.object({
+  cursor: z.string().max(400, "cursor is at most 400 characters").regex(/^[A-Za-z0-9_-]*$/, "cursor is the nextCursor of a previous page").optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  prefix: z.string().max(64, "prefix is at most 64 characters").optional(),
+});
+
 export const chatApi = {
   online: createRoute({
-    method: "get", path: "/api/online", summary: "Users online", security: bearer,
-    responses: { 200: jsonAnswer("{users:[{userId, userName}]}"), 401: errorAnswer("bad token") },
+    method: "get", path: "/api/online", security: bearer, request: { query: OnlineQuery },
+    summary: "Users online: with any of cursor, limit (1-200, default 50), prefix: one page in name order plus the count; without: every one",
+    responses: { 200: jsonAnswer("{users:[{userId, userName}], count, nextCursor}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token") },
   }),
   send: createRoute({
     method: "post", path: "/api/messages", summary: "Send to a user (to), a room (room) or the group (neither)", security: bearer, request: { body: jsonBody(SendBody) },
@@ -54,7 +64,22 @@ export function chatRoutes(s: Services) {
     throw new ApiError(403, ErrorCode.NotMember, `you are not a member of ${roomId}`);
   }
 
-  app.get("/online", user, async (c) => c.json({ users: await s.sessions.onlineUsers() }));
+  app.get("/online", user, async (c) => {
+    const query = queryOf(c, chatApi.online);
+    // The call of old clients, without parameters: every online user, in userId order, as before.
+    if (query.cursor === undefined && query.limit === undefined && query.prefix === undefined) {
+      const users = await s.sessions.onlineUsers();
+      return c.json({ users, count: users.length, nextCursor: "" });
+    }
+    const after = query.cursor ? Buffer.from(query.cursor, "base64url").toString() : "";
+    const [page, count] = await Promise.all([
+      s.users.onlinePage({ prefix: nameKey((query.prefix ?? "").trim()), after, limit: query.limit ?? 50, budget: ONLINE_READ_BUDGET }),
+      s.sessions.onlineCount(),
+    ]);
+    const names = await s.accounts.names(page.userIds);
+    const users = page.userIds.flatMap((userId, i) => (names[i] ? [{ userId, userName: names[i] }] : []));
+    return c.json({ users, count, nextCursor: page.next ? Buffer.from(page.next).toString("base64url") : "" });
+  });
 
   app.post("/messages", user, async (c) => {
     const body = await bodyOf(c, chatApi.send);
