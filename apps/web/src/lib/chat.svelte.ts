@@ -1,4 +1,5 @@
 // ChatStore: owns this tab's CimClient and the reactive state of the chat; components only call its methods.
+import { untrack } from "svelte";
 import { CimClient, CloseError, conversationOf, type ChatMessage, type ConnectionState, type OnlineUser, type Presence, type RoomEvent, type StoredLogin } from "@cim/client";
 import { SessionClose } from "@cim/protocol";
 import { config } from "./config.js";
@@ -14,9 +15,15 @@ import { RoomActions } from "./room-actions.js";
 import { RoomMembers } from "./room-members.svelte.js";
 import { Sender } from "./sender.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
+import { watchedUsers } from "./watched-users.js";
 
 /** signedOut: login screen; restoring: a stored login is being resumed (cached messages shown); signedIn. */
 export type Phase = "signedOut" | "restoring" | "signedIn";
+
+/** Online users the panel shows: the first page of route's list, in name order. */
+const ONLINE_PAGE_SIZE = 50;
+/** How often the online panel asks route again (presence keeps only the users it shows current in between). */
+const ONLINE_REFRESH_MS = 10_000;
 
 const OUTDATED_PAGE = "The chat servers changed since this page was loaded. Reload the page, then log in again.";
 
@@ -27,8 +34,12 @@ export class ChatStore {
   gatewayId = $state("");
   /** Messages the SDK dropped as not newer than the last of their stream, over this tab's life (should stay 0). */
   duplicatesDropped = $state(0);
-  /** Users online now, this user included. */
+  /** The online panel: the first page of users online (this user included), kept current by presence. */
   online = $state<OnlineUser[]>([]);
+  /** How many users are online, from route's list. */
+  onlineCount = $state(0);
+  /** Presence of the watched users, from the gateway: the last word on whether someone is online. */
+  presenceOf = $state<Record<string, boolean>>({});
   /** Why the last register, login or resume failed; shown on the login screen. */
   error = $state("");
   busy = $state(false);
@@ -48,9 +59,25 @@ export class ChatStore {
   private stops: Array<() => void> = [];
   /** The page's policy refused a gateway: only a reload (a fresh policy) can reach it. */
   private gatewaysOutdated = false;
+  private onlineTimer: ReturnType<typeof setInterval> | undefined;
+  /** The users on screen whose presence matters: the open chat's peer, the members shown, the chats, the panel. */
+  private readonly watched = $derived(watchedUsers({
+    me: this.me?.userId ?? "",
+    activePeer: this.conversations.active.peerId,
+    members: this.members.roomId ? this.members.list.map((m) => m.userId) : [],
+    chatPeers: this.conversations.chats.map((c) => c.peerId),
+    panel: this.online.map((u) => u.userId),
+  }));
 
   constructor(options: { persist?: boolean } = {}) {
     if (options.persist !== false) this.hooks.onMessage(persistMessage);
+    // The gateway tells presence only of the users a session names: name what is on screen, whenever it changes.
+    $effect.root(() => {
+      $effect(() => {
+        const userIds = this.watched;
+        untrack(() => this.client?.subscribePresence(userIds));
+      });
+    });
   }
 
   /** The message hook: `handler` sees every message that reaches this tab; returns an unsubscribe function. */
@@ -118,7 +145,7 @@ export class ChatStore {
   }
 
   isOnline(userId: string): boolean {
-    return this.online.some((u) => u.userId === userId);
+    return this.presenceOf[userId] ?? this.online.some((u) => u.userId === userId);
   }
 
   /** Sends `text` to the visible conversation; it shows at once as "sending". */
@@ -185,6 +212,10 @@ export class ChatStore {
     this.error = "";
     const cached = this.history.cached(login.userId);
     await Promise.all([this.refreshOnline(), this.refreshConversations()]);
+    clearInterval(this.onlineTimer);
+    this.onlineTimer = setInterval(() => {
+      if (typeof document === "undefined" || document.visibilityState === "visible") void this.refreshOnline();
+    }, ONLINE_REFRESH_MS);
     await cached;
     this.openConversation(this.conversations.activeKey);
     this.sender.flush();
@@ -198,7 +229,10 @@ export class ChatStore {
     this.phase = "signedOut";
     this.connection = "idle";
     this.me = null;
+    clearInterval(this.onlineTimer);
     this.online = [];
+    this.onlineCount = 0;
+    this.presenceOf = {};
     this.gatewayId = "";
     this.conversations.reset();
     this.members.hide();
@@ -209,6 +243,7 @@ export class ChatStore {
   private connect(): CimClient {
     const client = new CimClient({ routeUrl: config.routeUrl });
     this.client = client;
+    client.subscribePresence(this.watched);
     this.stops = [
       client.onState((state) => this.onState(client, state)),
       // A new session or a renewed token: keep the newest for a reload.
@@ -279,8 +314,10 @@ export class ChatStore {
   }
 
   private presence(presence: Presence): void {
-    const others = this.online.filter((u) => u.userId !== presence.userId);
-    this.online = presence.online ? [...others, { userId: presence.userId, userName: presence.userName }] : presence.userId === this.me?.userId ? this.online : others;
+    if (this.presenceOf[presence.userId] !== presence.online) this.presenceOf = { ...this.presenceOf, [presence.userId]: presence.online };
+    const listed = this.online.some((u) => u.userId === presence.userId);
+    if (!presence.online && listed && presence.userId !== this.me?.userId) this.online = this.online.filter((u) => u.userId !== presence.userId);
+    else if (presence.online && !listed && this.online.length < ONLINE_PAGE_SIZE) this.online = [...this.online, { userId: presence.userId, userName: presence.userName }];
     this.conversations.rename(presence.userId, presence.userName);
     this.members.presence(presence);
   }
@@ -289,8 +326,10 @@ export class ChatStore {
     const client = this.client;
     if (!client) return;
     try {
-      const users = await client.online();
-      if (this.client === client) this.online = users;
+      const page = await client.onlinePage({ limit: ONLINE_PAGE_SIZE });
+      if (this.client !== client) return;
+      this.online = page.users;
+      this.onlineCount = page.count;
     } catch {
       // Presence frames keep the list going; the next reconnect asks again.
     }
