@@ -190,7 +190,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     // A previous incarnation killed without cleanup may have left sessions counted here.
     const leftovers = await sessions.releaseGateway(gatewayId);
     await bus.presence(leftovers.map((userId) => ({ userId, userName: "", online: false })));
-    await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+    await new Promise<void>((resolve) => server.listen({ port: config.PORT, host: config.HOST, backlog: config.CIM_LISTEN_BACKLOG }, resolve));
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.PORT;
     const wsUrl = config.GATEWAY_WS_URL ?? `ws://${config.HOST === "0.0.0.0" || config.HOST === "::" ? "127.0.0.1" : config.HOST}:${port}/ws`;

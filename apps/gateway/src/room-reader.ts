@@ -1,5 +1,6 @@
 // One room's stream (`everyone` included), read once per gateway for all its sessions in the room, each with
-// its own cursor. Messages that arrive together go out together: one MessageBatch frame (one write) per session.
+// its own cursor. Messages that arrive together go out together: one MessageBatch frame (one write) per session,
+// in slices of sessions that yield to the event loop.
 // It alone moves a session's cursor in the room and makes it live (join, attach + replay).
 import type { Logger } from "pino";
 import { compareIds, encodeFrame, ErrorCode, EVERYONE_ROOM } from "@cim/protocol";
@@ -9,6 +10,8 @@ import { Pump } from "./pump.js";
 import type { Session } from "./session.js";
 
 const READ_BATCH = 500;
+/** Sessions served before a fan-out yields to the event loop (accepts, heartbeats, logins). */
+const SLICE_SESSIONS = 2_000;
 /** One frame carries at most this many messages or about this many bytes of text. */
 const FRAME_MESSAGES = 64;
 const FRAME_TEXT_BYTES = 48 * 1024;
@@ -63,8 +66,11 @@ export class RoomReader {
   private readonly pump: Pump;
   private readonly readings = new Map<Session, Reading>();
   private readonly kind: "group" | "room";
+  /** Fan-outs run one after another: the last one queued, and how many are queued or running. */
+  private fanOutChain: Promise<void> = Promise.resolve();
+  private fanOuts = 0;
 
-  constructor(readonly room: string, private readonly messages: RoomStream, private readonly metrics: GatewayMetrics, log: Logger) {
+  constructor(readonly room: string, private readonly messages: RoomStream, private readonly metrics: GatewayMetrics, private readonly log: Logger) {
     this.kind = room === EVERYONE_ROOM ? "group" : "room";
     this.pump = new Pump(() => this.drain(), (error) => log.error({ err: error, room }, "room delivery failed; retried on the next wake-up"));
   }
@@ -80,7 +86,7 @@ export class RoomReader {
   }
 
   get busy(): boolean {
-    return this.pump.busy || this.flushScheduled;
+    return this.pump.busy || this.flushScheduled || this.fanOuts > 0;
   }
 
   /** A message from the bus: queued when it follows what we have, else the stream is read. */
@@ -161,25 +167,41 @@ export class RoomReader {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.fanOut(batch);
+    this.fanOut(batch).catch((error: unknown) => this.log.error({ err: error, room: this.room }, "room fan-out failed"));
   }
 
   private async drain(): Promise<void> {
     for (;;) {
       const batch = await this.messages.readRoom(this.room, this.cursor, READ_BATCH);
-      this.fanOut(batch);
+      await this.fanOut(batch);
       if (batch.length < READ_BATCH) return;
     }
   }
 
-  private fanOut(batch: StreamEntry[]): void {
+  /**
+   * Queues a batch for the fan-out; fan-outs run one after another, in order. The gateway's cursor moves now, so
+   * a session joining meanwhile starts after the batch and a replay finishing meanwhile reads it from the stream
+   * (each session's own cursor keeps it from getting anything twice).
+   */
+  private fanOut(batch: StreamEntry[]): Promise<void> {
+    const last = batch.at(-1)?.position;
+    if (last && after(last, this.cursor)) this.cursor = last;
+    this.fanOuts++;
+    const run = this.fanOutChain.then(() => this.fanOutNow(batch));
+    this.fanOutChain = run.catch(() => undefined).finally(() => this.fanOuts--);
+    return run;
+  }
+
+  /** Sends a batch to every live session, yielding to the event loop every SLICE_SESSIONS sessions. */
+  private async fanOutNow(batch: StreamEntry[]): Promise<void> {
     for (const chunk of chunks(batch)) {
       const last = chunk.at(-1)!.position;
       const devices = new Set(chunk.map((entry) => entry.dev));
       const shared = encodeMessages(chunk.map((entry) => entry.message));
       let sent = 0;
-      for (const [session, reading] of this.readings) {
-        if (!reading.live) continue;
+      let served = 0;
+      for (const [session, reading] of [...this.readings]) {
+        if (!reading.live || this.readings.get(session) !== reading) continue;
         // The common case: a device that has none of these and sent none of them gets the shared bytes.
         if (!devices.has(session.user!.sessionId) && after(chunk[0]!.position, reading.cursor)) {
           reading.cursor = last;
@@ -187,8 +209,8 @@ export class RoomReader {
         } else {
           sent += this.sendTo(session, reading, chunk);
         }
+        if (++served % SLICE_SESSIONS === 0) await new Promise((resolve) => setImmediate(resolve));
       }
-      if (after(last, this.cursor)) this.cursor = last;
       this.metrics.framesOut.inc({ kind: this.kind }, sent);
     }
   }

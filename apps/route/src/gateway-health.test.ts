@@ -29,6 +29,15 @@ describe("GatewayHealth", () => {
     expect(health.list().map((g) => g.id)).toEqual(["gw-a", "gw-b"]);
   });
 
+  it("a storm of reports about a dead gateway costs one probe", async () => {
+    let probes = 0;
+    const health = new GatewayHealth(directory([gw("gw-a"), gw("gw-b")]), async (g) => (probes++, g.id !== "gw-a"), pino({ level: "silent" }));
+    await Promise.all(Array.from({ length: 100 }, () => health.report("gw-a")));
+    for (let i = 0; i < 100; i++) await health.report("gw-a");
+    expect(probes).toBe(1);
+    expect(health.unreachable()).toEqual(["gw-a"]);
+  });
+
   it("a gateway that left ZooKeeper is reported missing until it is back, or for ten minutes", () => {
     const list = [gw("gw-a"), gw("gw-b")];
     const health = new GatewayHealth(directory(list), async () => true, pino({ level: "silent" }));

@@ -83,10 +83,14 @@ export class GatewayHealth implements GatewayList {
     return this.directory.list().filter((g) => this.isDown(g)).map((g) => g.id);
   }
 
-  /** A client could not reach `gatewayId`: probe it now (a report alone never marks a gateway down). */
+  /**
+   * A client could not reach `gatewayId`: probe it now (a report alone never marks a gateway down). A gateway
+   * known down is not probed again (the periodic probe takes it back), and reports arriving together share one
+   * probe, so a reconnect storm away from a dead gateway costs one probe, not one per client.
+   */
   report(gatewayId: string): Promise<void> {
     const gateway = this.directory.list().find((g) => g.id === gatewayId);
-    return gateway ? this.check(gateway) : Promise.resolve();
+    return gateway && !this.isDown(gateway) ? this.check(gateway) : Promise.resolve();
   }
 
   /** Probes every gateway once. */

@@ -1,5 +1,5 @@
 // Route process: reads config, builds Redis and ZooKeeper clients, watches gateways, serves HTTP, handles SIGTERM.
-import { serve } from "@hono/node-server";
+import { createAdaptorServer } from "@hono/node-server";
 import { pino } from "pino";
 import { GatewayDirectory, ZkSession } from "@cim/discovery";
 import { createRedis } from "@cim/state";
@@ -77,8 +77,11 @@ async function main(): Promise<void> {
     .then((added) => log.info({ added }, "user directory checked against the accounts"))
     .catch((error: unknown) => log.warn({ err: error }, "indexing accounts for user search failed"));
   rate.start((error) => log.debug({ err: error }, "message rate sample failed"));
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    log.info({ port: info.port, strategy: config.CIM_ROUTE_STRATEGY, policy: config.CIM_LOGIN_POLICY }, "listening");
+  const server = createAdaptorServer({ fetch: app.fetch });
+  server.listen({ port: config.PORT, host: config.HOST, backlog: config.CIM_LISTEN_BACKLOG }, () => {
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : config.PORT;
+    log.info({ port, strategy: config.CIM_ROUTE_STRATEGY, policy: config.CIM_LOGIN_POLICY, backlog: config.CIM_LISTEN_BACKLOG }, "listening");
   });
   const shutdown = (signal: string) => {
     log.info({ signal }, "shutting down");

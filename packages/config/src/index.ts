@@ -19,6 +19,11 @@ export const sharedSettings = {
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   CIM_METRICS_TOKEN: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /**
+   * Connections the kernel queues before the process accepts them (`listen` backlog; Linux caps it at
+   * net.core.somaxconn): sized for login and reconnect storms, where Node's default of 511 overflows.
+   */
+  CIM_LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(4096),
 };
 
 /** Parses `env` with `schema`; throws one error naming every bad variable, prefixed with the app. */
