@@ -8,3 +8,7 @@ import unhomoglyph from "unhomoglyph";
 export function nameKey(userName: string): string {
   return unhomoglyph(userName.normalize("NFKC").toLowerCase()).normalize("NFKC").toLowerCase();
 }
+
+/** What a user name may hold: letters, digits, `_ . -`. */
+export const USER_NAME = /^[\p{L}\p{N}_.-]+$/u;
+export const MAX_USER_NAME_LENGTH = 32;

@@ -27,6 +27,50 @@ export class AccountStore {
     return { userId, userName, passwordHash, createdAt };
   }
 
+  /**
+   * Creates many accounts in a few round trips (operator tools): reserves their ids with one INCRBY, claims each
+   * canonical name with SET NX and writes the account hashes. A taken name (also the typed-name key of older
+   * accounts) is skipped and reported; its reserved id stays unused. Names must be distinct canonical keys.
+   */
+  async createMany(entries: ReadonlyArray<{ userName: string; nameKey: string; passwordHash: string }>): Promise<{ created: Account[]; taken: string[] }> {
+    const taken: string[] = [];
+    const lookups = this.redis.pipeline();
+    for (const entry of entries) lookups.exists(keys.accountName(entry.nameKey), keys.accountName(entry.userName));
+    const found = ((await lookups.exec()) ?? []).map(([error, count]) => {
+      if (error) throw error;
+      return Number(count) > 0;
+    });
+    const fresh = entries.filter((entry, i) => (found[i] ? (taken.push(entry.userName), false) : true));
+    if (fresh.length === 0) return { created: [], taken };
+    const last = await this.redis.incrby(keys.accountSeq, fresh.length);
+    const ids = fresh.map((_, i) => String(last - fresh.length + 1 + i));
+    const claims = this.redis.pipeline();
+    for (const [i, entry] of fresh.entries()) claims.set(keys.accountName(entry.nameKey), ids[i]!, "NX");
+    const claimed = ((await claims.exec()) ?? []).map(([error, answer]) => !error && answer === "OK");
+    const created: Account[] = [];
+    const writes = this.redis.pipeline();
+    const createdAt = Date.now();
+    for (const [i, entry] of fresh.entries()) {
+      if (!claimed[i]) {
+        taken.push(entry.userName);
+        continue;
+      }
+      writes.hset(keys.account(ids[i]!), { userName: entry.userName, passwordHash: entry.passwordHash, createdAt: String(createdAt) });
+      created.push({ userId: ids[i]!, userName: entry.userName, passwordHash: entry.passwordHash, createdAt });
+    }
+    for (const [error] of (await writes.exec()) ?? []) if (error) throw error;
+    return { created, taken };
+  }
+
+  /** userIds of canonical names (`typed`: the name as typed, for accounts older than canonical keys); null when none. */
+  async idsByName(names: ReadonlyArray<{ nameKey: string; typed: string }>): Promise<Array<string | null>> {
+    if (names.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const name of names) pipeline.get(keys.accountName(name.nameKey)).get(keys.accountName(name.typed));
+    const answers = ((await pipeline.exec()) ?? []).map(([, value]) => (typeof value === "string" ? value : null));
+    return names.map((_, i) => answers[2 * i] ?? answers[2 * i + 1] ?? null);
+  }
+
   /** The account of a canonical name; `typed` also finds accounts registered before names were canonical. */
   async byName(nameKey: string, typed: string = nameKey): Promise<Account | null> {
     const userId = (await this.redis.get(keys.accountName(nameKey))) ?? (typed !== nameKey ? await this.redis.get(keys.accountName(typed)) : null);

@@ -20,6 +20,12 @@ export class UserDirectory {
     await this.redis.zadd(directory.userNames, 0, lexEntry(nameKey, userId));
   }
 
+  /** Adds many users at once (idempotent). */
+  async indexMany(users: ReadonlyArray<{ userId: string; nameKey: string }>): Promise<void> {
+    if (users.length === 0) return;
+    await this.redis.zadd(directory.userNames, ...users.flatMap((u) => [0, lexEntry(u.nameKey, u.userId)]));
+  }
+
   /** userIds whose name key starts with `prefix` (already canonical), in name order; "" lists from the start. */
   async search(query: { prefix: string; limit: number }): Promise<string[]> {
     const [min, max] = lexRange(query.prefix);

@@ -10,13 +10,12 @@ import { ApiError } from "../errors.js";
 import { loginRefusal } from "../login-policy.js";
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from "../password-policy.js";
 import { hashPassword, needsRehash, verifyNothing, verifyPassword } from "../password.js";
-import { nameKey } from "../user-names.js";
+import { MAX_USER_NAME_LENGTH, nameKey, USER_NAME } from "../user-names.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody } from "../api-route.js";
 import { bodyOf } from "../validation.js";
 
-const USER_NAME = /^[\p{L}\p{N}_.-]+$/u;
 const Registration = z.object({
-  userName: z.string().trim().min(1, "userName is required").max(32, "userName is at most 32 characters")
+  userName: z.string().trim().min(1, "userName is required").max(MAX_USER_NAME_LENGTH, `userName is at most ${MAX_USER_NAME_LENGTH} characters`)
     // The document shows the pattern without its flag (JSON Schema patterns are Unicode-aware).
     .regex(USER_NAME, "userName may hold letters, digits, _ . - only").meta({ pattern: USER_NAME.source }),
   // Length and commonness are checked by the password policy, with the weak_password code.

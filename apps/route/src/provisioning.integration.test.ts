@@ -1,0 +1,104 @@
+// Operator tools on real Redis: accounts in bulk that log in and are found like registered ones, tokens that
+// route and gateways accept, and the `npm run cim-admin` command lines themselves.
+import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { keys } from "@cim/state";
+import { TEST_TOKEN_SECRET } from "@cim/devstack";
+import { createAccounts, issueTokens, numberedNames, parseAccountLines } from "./provisioning.js";
+import { PASSWORD, uniqueName } from "./testing/api-client.js";
+import { startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
+
+let h: RouteHarness;
+
+beforeAll(async () => {
+  h = await startRouteHarness();
+});
+afterAll(async () => h?.stop());
+
+const TOKENS = { secret: TEST_TOKEN_SECRET, ttlSeconds: 3600, sessionLifetimeSeconds: 7200 };
+
+async function logIn(userName: string, password = PASSWORD) {
+  return h.call("POST", "/api/login", { body: { userName, password } });
+}
+
+describe("createAccounts", () => {
+  it("creates numbered accounts that log in, are found by name, and a second run leaves them be", async () => {
+    const prefix = `${uniqueName("load")}-`;
+    const accounts = numberedNames(prefix, 300).map((userName) => ({ userName, password: PASSWORD }));
+    const first = await createAccounts(h.redis, accounts);
+    expect(first.created).toHaveLength(300);
+    expect(first.existing).toEqual([]);
+    expect(new Set(first.created.map((u) => u.userId)).size).toBe(300);
+
+    const res = await logIn(`${prefix}17`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ userName: `${prefix}17`, userId: first.created[16]!.userId });
+    expect((await logIn(`${prefix}18`, "wrong-password-1")).status).toBe(401);
+    const me = ((await (await logIn(`${prefix}1`)).json()) as { token: string }).token;
+    const found = (await (await h.call("GET", `/api/users?prefix=${prefix}29`, { token: me })).json()) as { users: Array<{ userName: string }> };
+    expect(found.users.map((u) => u.userName).sort()).toEqual([`${prefix}29`, ...numberedNames(`${prefix}29`, 10, 0)].sort());
+
+    const again = await createAccounts(h.redis, accounts.slice(0, 10));
+    expect(again).toEqual({ created: [], existing: accounts.slice(0, 10).map((a) => a.userName) });
+  });
+
+  it("hashes once per distinct password unless each account asks for its own, and refuses weak passwords before writing", async () => {
+    const stem = uniqueName("file");
+    const accounts = parseAccountLines(`# test users\n${stem}a cim-pass-alpha-1\n${stem}b cim-pass-alpha-1\n\n${stem}c\n`, "cim-pass-gamma-3");
+    expect(accounts.map((a) => a.password)).toEqual(["cim-pass-alpha-1", "cim-pass-alpha-1", "cim-pass-gamma-3"]);
+    const shared = await createAccounts(h.redis, accounts);
+    const hashOf = (userId: string) => h.redis.hget(keys.account(userId), "passwordHash");
+    const [a, b, c] = await Promise.all(shared.created.map((u) => hashOf(u.userId)));
+    expect(a).toMatch(/^\$argon2id\$/);
+    expect(a).toBe(b);
+    expect(c).not.toBe(a);
+    expect((await logIn(`${stem}c`, "cim-pass-gamma-3")).status).toBe(200);
+
+    const each = await createAccounts(h.redis, [`${stem}d`, `${stem}e`].map((userName) => ({ userName, password: "cim-pass-alpha-1" })), { hashEach: true });
+    const [d, e] = await Promise.all(each.created.map((u) => hashOf(u.userId)));
+    expect(d).not.toBe(e);
+
+    await expect(createAccounts(h.redis, [{ userName: `${stem}f`, password: "cim-pass-alpha-1" }, { userName: `${stem}g`, password: "password" }])).rejects.toThrow(`${stem}g`);
+    expect((await logIn(`${stem}f`, "cim-pass-alpha-1")).status).toBe(401);
+    expect(() => parseAccountLines("only-a-name\n")).toThrow("line 1");
+  });
+});
+
+describe("issueTokens", () => {
+  it("signs tokens that route accepts for the named users, and names an unknown user", async () => {
+    const prefix = `${uniqueName("tok")}-`;
+    const { created } = await createAccounts(h.redis, numberedNames(prefix, 3).map((userName) => ({ userName, password: PASSWORD })));
+    const issued = await issueTokens(h.redis, numberedNames(prefix, 3), TOKENS);
+    expect(issued.map(({ userId, userName }) => ({ userId, userName }))).toEqual(created);
+    const res = await h.call("POST", "/api/reconnect", { token: issued[2]!.token });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ userId: created[2]!.userId, userName: `${prefix}3` });
+    await expect(issueTokens(h.redis, [`${prefix}99`], TOKENS)).rejects.toThrow(`no user named ${prefix}99`);
+  });
+});
+
+describe("npm run cim-admin", () => {
+  const cli = fileURLToPath(new URL("./admin-cli.ts", import.meta.url));
+  const run = (args: string[]) => promisify(execFile)(process.execPath, ["--import", "tsx", cli, ...args], {
+    env: { ...process.env, CIM_RUN_DIR: mkdtempSync(join(tmpdir(), "cim-admin-")), REDIS_URL: h.services.config.REDIS_URL, CIM_TOKEN_SECRET: TEST_TOKEN_SECRET },
+  });
+
+  it("creates users by count and prefix and issues tokens, one for a user or one JSON line each", async () => {
+    const prefix = `${uniqueName("cli")}-`;
+    const created = await run(["users", "create", "--count", "20", "--prefix", prefix, "--password", PASSWORD]);
+    expect(created.stdout).toMatch(/^created 20 users, 0 existed already, in [\d.]+ s \(\d+\/s\)\n$/);
+    const single = await run(["token", "--user", `${prefix}5`]);
+    const res = await h.call("POST", "/api/reconnect", { token: single.stdout.trim() });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ userName: `${prefix}5` });
+    const lines = (await run(["token", "--prefix", prefix, "--count", "20"])).stdout.trim().split("\n").map((line) => JSON.parse(line) as { userName: string; token: string });
+    expect(lines.map((l) => l.userName)).toEqual(numberedNames(prefix, 20));
+    await expect(run(["users", "create", "--count", "2"])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("users create needs") });
+    await expect(run(["token", "--user", `${prefix}nobody`])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`no user named ${prefix}nobody`) });
+  });
+});
