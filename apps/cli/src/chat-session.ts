@@ -1,6 +1,6 @@
 // Runs the commands of one logged-in user: sends, delayed sends, user lists, rooms, info, history search.
 import type { CimClient } from "@cim/client";
-import { EVERYONE_ROOM } from "@cim/protocol";
+import { EVERYONE_ROOM, MAX_PRESENCE_SUBSCRIPTIONS } from "@cim/protocol";
 import type { Command } from "./commands.js";
 import { Directory } from "./directory.js";
 import { filterByPrefix, formatError, formatHelp, formatInfo, formatSearch, formatUsers, targetLabel } from "./format.js";
@@ -13,7 +13,7 @@ import { lookUpUser, LOOKUP_LIMIT } from "./user-lookup.js";
 /** The part of CimClient the console uses (a fake in unit tests). */
 export type ChatClient = Pick<
   CimClient,
-  | "register" | "logIn" | "send" | "onMessage" | "onPresence" | "onState" | "onError" | "onRoomEvent" | "markRead" | "online" | "history" | "logout" | "close"
+  | "register" | "logIn" | "send" | "onMessage" | "onPresence" | "subscribePresence" | "onState" | "onError" | "onRoomEvent" | "markRead" | "online" | "history" | "logout" | "close"
   | "session" | "gateway" | "state" | "users" | "rooms" | "publicRooms" | "createRoom" | "joinRoom" | "leaveRoom" | "invite" | "members" | "conversations"
 >;
 
@@ -36,6 +36,11 @@ export class ChatSession {
     this.directory = new Directory(() => client.session?.userId ?? "");
     this.rooms = new RoomCommands(client, this.directory, print);
     this.messages = new MessagePrinter(client, this.directory, print);
+  }
+
+  /** Watches the presence of the user's private partners (the first 500): the gateway tells only what is asked. */
+  watchPartners(): void {
+    this.client.subscribePresence([...this.directory.partners].filter((id) => id !== this.directory.me).slice(0, MAX_PRESENCE_SUBSCRIPTIONS));
   }
 
   /** Remembers a user's name, and a private partner when `partner` is set. */

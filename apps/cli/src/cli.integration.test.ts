@@ -81,6 +81,8 @@ describe("two consoles and an SDK user on two gateways", () => {
     me.ann = { id: a[1]!, gw: a[2]! };
     me.bob = { id: b[1]!, gw: b[2]! };
     cat = await newUser(cluster.route.url, "cat");
+    // Presence is told only to those who ask: the console asks for its private partners' presence.
+    await cat.send({ to: me.ann.id, text: "hi ann, cat here" });
     await ann.expect(new RegExp(`\\* ${escape(cat.session!.userName)}\\(\\d+\\) is online`));
   }, 45_000);
 

@@ -52,6 +52,12 @@ describe("runCli", () => {
     client.setState("reconnecting");
     client.setState("online");
     await cli.waitFor(/\[group\] bob\(2\): yo\n\[private\] bob\(2\): psst\n\* connection: lost, reconnecting...\n\* connection: online on gw-a/);
+    // The private partner's presence is asked for; an answer repeating a known state prints nothing.
+    expect(client.watched.at(-1)).toEqual(["2"]);
+    client.pushPresence({ userId: "2", userName: "bob", online: true });
+    client.pushPresence({ userId: "2", userName: "bob", online: true });
+    client.pushPresence({ userId: "2", userName: "bob", online: false });
+    await cli.waitFor(/\* bob\(2\) is online\n\* bob\(2\) is offline\n$/);
     cli.end();
     expect(await cli.exit).toBe(0);
   });

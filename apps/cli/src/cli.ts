@@ -48,10 +48,12 @@ export async function runCli(options: CliOptions): Promise<number> {
   const me = client.session!;
   print([`* logged in as ${who(me.userName, me.userId)} on ${client.gateway?.id} (${client.gateway?.wsUrl}); :all lists the commands`]);
   await Promise.all([session.rooms.load(), session.messages.learnPeers()]);
+  session.watchPartners();
   for (let line = await reader.next(); line !== null; line = await reader.next()) {
     const command = parseCommand(line);
     if (command.kind === "quit") break;
     await session.run(command);
+    session.watchPartners();
   }
   reader.end();
   events.stop();
@@ -70,10 +72,16 @@ export async function runCli(options: CliOptions): Promise<number> {
 /** Prints what arrives until `stop()`; `onLost` is called when the session closes on its own. */
 function printEvents(client: ChatClient, session: ChatSession, print: Print, onLost: () => void): { stop: () => void } {
   let stopped = false;
-  client.onMessage((message) => session.messages.show(message));
+  client.onMessage((message) => {
+    session.messages.show(message);
+    if (message.to) session.watchPartners();
+  });
   client.onRoomEvent((event) => session.rooms.onRoomEvent(event));
+  // Presence of the private partners (watchPartners): each answer repeats their state, so only changes print.
+  const lastSeen = new Map<string, boolean>();
   client.onPresence((presence) => {
-    if (presence.userId === client.session?.userId) return;
+    if (presence.userId === client.session?.userId || lastSeen.get(presence.userId) === presence.online) return;
+    lastSeen.set(presence.userId, presence.online);
     session.saw(presence.userId, presence.userName);
     print(formatPresence(presence));
   });

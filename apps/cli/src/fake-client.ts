@@ -58,6 +58,14 @@ export class FakeClient implements ChatClient {
   }
   onMessage = (h: (m: ChatMessage) => void) => (this.handlers.message.push(h), () => true);
   onPresence = (h: (p: Presence) => void) => (this.handlers.presence.push(h), () => true);
+  /** Every list given to subscribePresence, in order. */
+  watched: string[][] = [];
+  subscribePresence(userIds: readonly string[]): void {
+    if (this.watched.at(-1)?.join() !== userIds.join()) this.watched.push([...userIds]);
+  }
+  pushPresence(presence: Presence): void {
+    for (const h of this.handlers.presence) h(presence);
+  }
   onState = (h: (s: ConnectionState) => void) => (this.handlers.state.push(h), () => true);
   onError = (h: (e: Error) => void) => (this.handlers.error.push(h), () => true);
   onRoomEvent = (h: (e: RoomEvent) => void) => (this.handlers.roomEvent.push(h), () => true);
