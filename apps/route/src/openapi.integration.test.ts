@@ -120,6 +120,7 @@ describe("the SDK's RouteApi", () => {
       reconnect: () => Promise.all([api.reconnect("t"), api.reconnect("t", "gw-1")]),
       logout: () => api.logout("t"),
       online: () => api.online("t"),
+      onlinePage: () => Promise.all([api.onlinePage("t"), api.onlinePage("t", { cursor: "YWJj", limit: 10, prefix: "a" })]),
       history: () => Promise.all([api.history("t"), api.history("t", { with: "1", before: "2", limit: 10 }), api.history("t", { room: "r1" })]),
       sendMessage: () => Promise.all([api.sendMessage("t", { text: "hi" }), api.sendMessage("t", { to: "1", text: "hi", clientMsgId: "c1" }), api.sendMessage("t", { room: "r1", text: "hi" })]),
       createRoom: () => api.createRoom("t", { name: "x", visibility: "public" }),

@@ -38,7 +38,7 @@ export const chatApi = {
   online: createRoute({
     method: "get", path: "/api/online", security: bearer, request: { query: OnlineQuery },
     summary: "Users online: with any of cursor, limit (1-200, default 50), prefix: one page in name order plus the count; without: every one",
-    responses: { 200: jsonAnswer("{users:[{userId, userName}], count, nextCursor}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token") },
+    responses: { 200: jsonAnswer("{users:[{userId, userName}], count, nextCursor} (without parameters: {users})"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token") },
   }),
   send: createRoute({
     method: "post", path: "/api/messages", summary: "Send to a user (to), a room (room) or the group (neither)", security: bearer, request: { body: jsonBody(SendBody) },
@@ -68,8 +68,7 @@ export function chatRoutes(s: Services) {
     const query = queryOf(c, chatApi.online);
     // The call of old clients, without parameters: every online user, in userId order, as before.
     if (query.cursor === undefined && query.limit === undefined && query.prefix === undefined) {
-      const users = await s.sessions.onlineUsers();
-      return c.json({ users, count: users.length, nextCursor: "" });
+      return c.json({ users: await s.sessions.onlineUsers() });
     }
     const after = query.cursor ? Buffer.from(query.cursor, "base64url").toString() : "";
     const [page, count] = await Promise.all([
