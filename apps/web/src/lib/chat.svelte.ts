@@ -38,6 +38,10 @@ export class ChatStore {
   online = $state<OnlineUser[]>([]);
   /** How many users are online, from route's list. */
   onlineCount = $state(0);
+  /** The online panel's filter: names starting with it (route compares canonical names). */
+  onlinePrefix = $state("");
+  /** Continues the panel's list (route's nextCursor); "" when it holds every match. */
+  onlineMore = $state("");
   /** Presence of the watched users, from the gateway: the last word on whether someone is online. */
   presenceOf = $state<Record<string, boolean>>({});
   /** Why the last register, login or resume failed; shown on the login screen. */
@@ -60,6 +64,8 @@ export class ChatStore {
   /** The page's policy refused a gateway: only a reload (a fresh policy) can reach it. */
   private gatewaysOutdated = false;
   private onlineTimer: ReturnType<typeof setInterval> | undefined;
+  /** Counts the panel's requests, so an older answer does not replace a newer one. */
+  private onlineRequests = 0;
   /** The users on screen whose presence matters: the open chat's peer, the members shown, the chats, the panel. */
   private readonly watched = $derived(watchedUsers({
     me: this.me?.userId ?? "",
@@ -232,6 +238,8 @@ export class ChatStore {
     clearInterval(this.onlineTimer);
     this.online = [];
     this.onlineCount = 0;
+    this.onlinePrefix = "";
+    this.onlineMore = "";
     this.presenceOf = {};
     this.gatewayId = "";
     this.conversations.reset();
@@ -317,21 +325,51 @@ export class ChatStore {
     if (this.presenceOf[presence.userId] !== presence.online) this.presenceOf = { ...this.presenceOf, [presence.userId]: presence.online };
     const listed = this.online.some((u) => u.userId === presence.userId);
     if (!presence.online && listed && presence.userId !== this.me?.userId) this.online = this.online.filter((u) => u.userId !== presence.userId);
-    else if (presence.online && !listed && this.online.length < ONLINE_PAGE_SIZE) this.online = [...this.online, { userId: presence.userId, userName: presence.userName }];
+    else if (presence.online && !listed && this.online.length < ONLINE_PAGE_SIZE && !this.onlineMore && presence.userName.toLowerCase().startsWith(this.onlinePrefix.toLowerCase())) {
+      this.online = [...this.online, { userId: presence.userId, userName: presence.userName }];
+    }
     this.conversations.rename(presence.userId, presence.userName);
     this.members.presence(presence);
   }
 
+  /** Shows the online users whose name starts with `prefix` ("" for everyone). */
+  searchOnline(prefix: string): void {
+    this.onlinePrefix = prefix.trim();
+    void this.refreshOnline();
+  }
+
+  /** Adds the next page of online users to the panel. */
+  async moreOnline(): Promise<void> {
+    const client = this.client;
+    const cursor = this.onlineMore;
+    if (!client || !cursor) return;
+    const request = ++this.onlineRequests;
+    try {
+      const page = await client.onlinePage({ cursor, limit: ONLINE_PAGE_SIZE, prefix: this.onlinePrefix });
+      if (this.client !== client || request !== this.onlineRequests) return;
+      const listed = new Set(this.online.map((u) => u.userId));
+      this.online = [...this.online, ...page.users.filter((u) => !listed.has(u.userId))];
+      this.onlineMore = page.nextCursor;
+      this.onlineCount = page.count;
+    } catch {
+      // The button stays: the user may try again.
+    }
+  }
+
+  /** The panel's list again from its start, as long as it is now (at least a page, at most four). */
   private async refreshOnline(): Promise<void> {
     const client = this.client;
     if (!client) return;
+    const request = ++this.onlineRequests;
     try {
-      const page = await client.onlinePage({ limit: ONLINE_PAGE_SIZE });
-      if (this.client !== client) return;
+      const limit = Math.min(4 * ONLINE_PAGE_SIZE, Math.max(ONLINE_PAGE_SIZE, this.online.length));
+      const page = await client.onlinePage({ limit, prefix: this.onlinePrefix });
+      if (this.client !== client || request !== this.onlineRequests) return;
       this.online = page.users;
+      this.onlineMore = page.nextCursor;
       this.onlineCount = page.count;
     } catch {
-      // Presence frames keep the list going; the next reconnect asks again.
+      // Presence frames keep the list going; the next refresh asks again.
     }
   }
 

@@ -1,0 +1,17 @@
+// The online panel: route's list by name, searched by the start of a name; presence comes for what is on screen.
+import { expect, onlineUser, test } from "./fixtures.js";
+
+test("the online panel finds users by the start of their name, and an open chat's peer going offline shows", async ({ pair: { alice, bob } }) => {
+  await expect(onlineUser(alice.page, bob.userName)).toBeVisible();
+  await alice.page.getByTestId("online-search").fill(bob.userName.slice(0, -2));
+  await expect(onlineUser(alice.page, bob.userName)).toBeVisible();
+  await expect(onlineUser(alice.page, alice.userName)).toHaveCount(0);
+  await expect(alice.page.getByTestId("online-count")).toHaveText(/^\d+$/);
+
+  // Bob is on screen (panel, open chat): Alice's page subscribed his presence, so his leaving reaches her.
+  await onlineUser(alice.page, bob.userName).click();
+  await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation · online");
+  await bob.context.close();
+  await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation · offline");
+  await expect(onlineUser(alice.page, bob.userName)).toHaveCount(0);
+});
