@@ -74,3 +74,12 @@ async function scanConversation(redis: Redis, key: string, scan: number, needle:
 function compareDesc(a: string, b: string): number {
   return a.length !== b.length ? b.length - a.length : b < a ? -1 : b > a ? 1 : 0;
 }
+
+/** searchMessages on one Redis client, for services that hold stores rather than clients. */
+export class MessageSearch {
+  constructor(private readonly redis: Redis) {}
+
+  search(query: SearchQuery): Promise<SearchHit[]> {
+    return searchMessages(this.redis, query);
+  }
+}
