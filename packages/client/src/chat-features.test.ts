@@ -65,7 +65,8 @@ describe("typing", () => {
     state.typing({ conversation: "r1", userId: "8", userName: "bob" }, 0);
     state.typing({ conversation: "r1", userId: "9", userName: "cat" }, 1_000);
     expect(typingText(state.who("r1", 4_999))).toBe("bob and cat are typing…");
-    expect(state.nextLapse()).toBe(5_000);
+    expect(state.nextLapse(1_000)).toBe(5_000);
+    expect(state.nextLapse(5_500)).toBe(6_000);
     expect(typingText(state.who("r1", 5_000))).toBe("cat is typing…");
     state.stopped("r1", "9");
     expect(state.who("r1", 5_000)).toEqual([]);

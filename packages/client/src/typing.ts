@@ -57,10 +57,15 @@ export class TypingState {
     return [...typists.values()].map(({ userId, userName }) => ({ userId, userName }));
   }
 
-  /** When the next indicator lapses (ms since the epoch), or null when none is shown: for a timer. */
-  nextLapse(): number | null {
+  /** When the next indicator lapses (ms since the epoch, after `now`), or null when none is shown: for a timer. */
+  nextLapse(now: number): number | null {
     let next: number | null = null;
-    for (const typists of this.byConversation.values()) for (const { until } of typists.values()) if (next === null || until < next) next = until;
+    for (const typists of this.byConversation.values()) {
+      for (const [userId, { until }] of typists) {
+        if (until <= now) typists.delete(userId);
+        else if (next === null || until < next) next = until;
+      }
+    }
     return next;
   }
 }
