@@ -26,6 +26,14 @@ describe("events", () => {
     expect(history.map((m) => [m.text, m.editOf, m.deleted])).toEqual([["helo", undefined, undefined], ["hello", original.msgId, undefined], ["", original.msgId, true]]);
   });
 
+  it("edits and deletions do not count as unread", async () => {
+    const store = new MessageStore(h.redis);
+    const original = await send(store, { from: "1", text: "a" });
+    await store.store({ ...base("1", "u1"), text: "b", editOf: original.msgId });
+    await store.store({ ...base("1", "u2"), text: "", editOf: original.msgId, deleted: true });
+    expect(await store.countUnread({ userId: "2", conversation: "everyone", after: "0", cap: 100 })).toBe(1);
+  });
+
   it("a resent edit is stored once", async () => {
     const store = new MessageStore(h.redis);
     const original = await send(store, { from: "1", text: "a" });

@@ -97,14 +97,14 @@ export class MessageStore {
     return entries.reverse().map(([id, fields]) => toEntry(id, fields).message);
   }
 
-  /** Messages from others after `after` in a conversation (as the client names it), counted up to `cap`. */
+  /** Messages from others after `after` in a conversation (as the client names it), counted up to `cap`; edits and deletions are not counted. */
   async countUnread(query: { userId: string; conversation: string; after: string; cap: number }): Promise<number> {
     const key = conv.messages(conversationKey(query.userId, query.conversation));
     let counted = 0;
     let cursor = query.after;
     for (;;) {
       const page = await readAfter(this.redis, key, cursor, COUNT_PAGE);
-      for (const entry of page) if (entry.message.from !== query.userId && ++counted >= query.cap) return query.cap;
+      for (const entry of page) if (entry.message.from !== query.userId && !entry.message.editOf && ++counted >= query.cap) return query.cap;
       if (page.length < COUNT_PAGE) return counted;
       cursor = page.at(-1)!.position;
     }
