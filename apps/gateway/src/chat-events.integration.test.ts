@@ -29,11 +29,11 @@ async function device(user: LoginAnswer, gateway: number, cursors: Parameters<ty
 
 let sent = 0;
 /** Sends a Send with event fields; resolves with the msgId, or rejects with the Error code. */
-async function event(from: RawDevice, body: { text?: string; to?: string; room?: string; replyTo?: string; editOf?: string; delete?: boolean }): Promise<string> {
-  const clientMsgId = `ev-${++sent}`;
+async function event(from: RawDevice, body: { text?: string; to?: string; room?: string; replyTo?: string; editOf?: string; delete?: boolean }, clientMsgId = `ev-${++sent}`): Promise<string> {
+  const before = from.frames.length;
   from.send({ kind: "send", body: { text: "", ...body, clientMsgId } });
-  const answer = () => from.frames.find((f) => (f.kind === "sendAck" || f.kind === "error") && f.body.clientMsgId === clientMsgId);
-  await waitUntil(() => !!answer(), 20_000, `an answer to ${clientMsgId}`);
+  const answer = () => from.frames.findLast((f) => (f.kind === "sendAck" || f.kind === "error") && f.body.clientMsgId === clientMsgId);
+  await waitUntil(() => from.frames.slice(before).some((f) => (f.kind === "sendAck" || f.kind === "error") && f.body.clientMsgId === clientMsgId), 20_000, `an answer to ${clientMsgId}`);
   const frame = answer()!;
   if (frame.kind === "error") throw new Error(frame.body.code);
   return (frame.body as { msgId: string }).msgId;
@@ -55,7 +55,8 @@ describe("edits, deletions and replies", () => {
 
     const original = await a1.say({ room: room.roomId, text: "helo" });
     const reply = await event(b1, { room: room.roomId, text: "hi ann", replyTo: original });
-    const edit = await event(a1, { room: room.roomId, text: "hello", editOf: original });
+    const edit = await event(a1, { room: room.roomId, text: "hello", editOf: original }, "edit-once");
+    expect(await event(a1, { room: room.roomId, text: "hello", editOf: original }, "edit-once")).toBe(edit);
     await expect(event(b1, { room: room.roomId, text: "mine", editOf: original })).rejects.toThrow(ErrorCode.Forbidden);
     await expect(event(b1, { room: room.roomId, text: "", editOf: "123", delete: true })).rejects.toThrow(ErrorCode.NotFound);
     await expect(event(b1, { room: room.roomId, text: "", delete: true })).rejects.toThrow(ErrorCode.BadRequest);
