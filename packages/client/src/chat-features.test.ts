@@ -51,6 +51,10 @@ describe("typing", () => {
     void t.client.send({ room: "r1", text: "done" });
     t.client.typing("r1");
     expect(socket.sentOf("typing").map((s) => s.conversation)).toEqual(["r1", "8", "r1", "r1"]);
+    t.client.typing("everyone");
+    void t.client.send({ text: "to the group" });
+    t.client.typing("everyone");
+    expect(socket.sentOf("typing").map((s) => s.conversation).slice(4)).toEqual(["everyone", "everyone"]);
   });
 
   it("reports received Typing frames; TypingState shows each typist until 5 s pass or it sends a message", async () => {

@@ -1,6 +1,7 @@
 // CimClient: login through route, one gateway session at a time (a GatewayLink), reconnect, acknowledged sends, reads.
 import { SessionClose, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type FrameInput, type LoginAck, type Presence, type Read, type RoomEvent, type RoomEventKind, type SendAck, type Typing } from "@cim/protocol";
 import { backoffDelay } from "./backoff.js";
+import { conversationOfSend } from "./conversation.js";
 import { CloseError, isFinal } from "./errors.js";
 import { GatewayLink } from "./gateway-link.js";
 import { Inbound } from "./inbound.js";
@@ -128,7 +129,7 @@ export class CimClient extends ClientRequests {
     const clientMsgId = input.clientMsgId ?? newClientMsgId();
     const events = { ...(input.replyTo ? { replyTo: input.replyTo } : {}), ...(input.editOf ? { editOf: input.editOf, delete: input.delete === true } : {}) };
     const body = { clientMsgId, to: input.to ?? "", text: input.delete ? "" : input.text, ...(input.room ? { room: input.room } : {}), ...events };
-    if (input.room || input.to) this.typingThrottle.reset(input.room || input.to!);
+    this.typingThrottle.reset(conversationOfSend(body));
     const acked = this.outbox.add({ kind: "send", body });
     this.flushOutbox(this.options.resendAfterMs);
     return acked;
