@@ -7,6 +7,7 @@ import type { GatewayMetrics } from "./metrics.js";
 import type { PresenceSubscriptions } from "./presence-subscriptions.js";
 import type { ReceiptService } from "./receipt-service.js";
 import type { Session } from "./session.js";
+import type { TypingRelay } from "./typing-relay.js";
 
 /** WebSocket's own code for "the server failed": the client retries. */
 const INTERNAL_ERROR_CLOSE = 1011;
@@ -15,6 +16,7 @@ export class FrameHandler {
   constructor(
     private readonly chat: ChatService,
     private readonly receipts: ReceiptService,
+    private readonly typing: TypingRelay,
     private readonly presence: PresenceSubscriptions,
     private readonly metrics: GatewayMetrics,
     private readonly log: Logger,
@@ -92,6 +94,8 @@ export class FrameHandler {
         return this.receipts.read(session, frame.body);
       case "presenceSubscribe":
         return this.presence.subscribe(session, frame.body);
+      case "typing":
+        return this.typing.typing(session, frame.body);
       case "login":
         throw new GatewayError(ErrorCode.BadRequest, "already logged in", SessionClose.Malformed);
     }
