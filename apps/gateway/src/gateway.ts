@@ -57,6 +57,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const metrics = createMetrics({
     redisUp: () => redis.status === "ready" && subscriber.status === "ready",
     zookeeperUp: () => zk.state === "connected",
+    presenceChannels: () => presenceInterest.channelCount,
+    presenceWatched: () => presenceInterest.watchedCount,
   });
   const table = new SessionTable();
   const sessions = new SessionStore(redis);

@@ -7,6 +7,9 @@ const LATENCY_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
 export interface MetricSources {
   redisUp?: () => boolean;
   zookeeperUp?: () => boolean;
+  /** Presence channels subscribed, and users some session here watches (PresenceInterest). */
+  presenceChannels?: () => number;
+  presenceWatched?: () => number;
 }
 
 export function createMetrics(sources: MetricSources = {}) {
@@ -30,6 +33,14 @@ export function createMetrics(sources: MetricSources = {}) {
     zookeeperUp: new Gauge({
       name: "cim_gateway_zookeeper_up", help: "1 while the ZooKeeper session is connected", registers: [registry],
       collect() { this.set(sources.zookeeperUp?.() ? 1 : 0); },
+    }),
+    presenceChannels: new Gauge({
+      name: "cim_gateway_presence_channels", help: "Presence bucket channels subscribed for the users watched here", registers: [registry],
+      collect() { this.set(sources.presenceChannels?.() ?? 0); },
+    }),
+    presenceWatched: new Gauge({
+      name: "cim_gateway_presence_watched_users", help: "Users whose presence some session here subscribed", registers: [registry],
+      collect() { this.set(sources.presenceWatched?.() ?? 0); },
     }),
   };
 }

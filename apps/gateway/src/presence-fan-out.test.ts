@@ -81,6 +81,7 @@ describe("PresenceInterest", () => {
     interest.forget(a.session);
     expect(subscribed).toEqual(new Set([channels.presence(presenceBucket("10"))]));
     expect([...interest.watchers("10")]).toEqual([b.session]);
+    expect(interest.watchedCount).toBe(1);
     await interest.replace(b.session, []);
     expect(subscribed).toEqual(new Set());
     expect(interest.channelCount).toBe(0);

@@ -62,6 +62,11 @@ export class PresenceInterest {
     return this.bySession.keys();
   }
 
+  /** Users some session watches. */
+  get watchedCount(): number {
+    return this.byUser.size;
+  }
+
   /** Presence channels subscribed (or being subscribed) now. */
   get channelCount(): number {
     return this.buckets.size;

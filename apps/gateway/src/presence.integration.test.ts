@@ -65,6 +65,9 @@ describe("presence by interest", () => {
     await waitUntil(() => old.messages().some((m) => m.text === "after the presence changes"), 10_000, "the old client's message");
     expect(presenceFrames(old)).toEqual([]);
     later.ws.close();
+    const metrics = await (await fetch(`${cluster.gateways[0]!.url}/metrics`)).text();
+    expect(metrics).toMatch(/^cim_gateway_presence_watched_users [1-9]/m);
+    expect(metrics).toMatch(/^cim_gateway_presence_channels [1-9]/m);
   });
 
   it("a new list replaces the old one, an empty list stops, and a list over 500 is refused without changing anything", async () => {
