@@ -82,6 +82,9 @@ describe("PresenceInterest", () => {
     expect(subscribed).toEqual(new Set([channels.presence(presenceBucket("10"))]));
     expect([...interest.watchers("10")]).toEqual([b.session]);
     expect(interest.watchedCount).toBe(1);
+    subscribed.clear(); // as if the bus had lost it
+    await interest.resubscribe();
+    expect(subscribed).toEqual(new Set([channels.presence(presenceBucket("10"))]));
     await interest.replace(b.session, []);
     expect(subscribed).toEqual(new Set());
     expect(interest.channelCount).toBe(0);

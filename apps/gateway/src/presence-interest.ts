@@ -5,6 +5,8 @@ import { channels, presenceBucket } from "@cim/state";
 import type { Subscriptions } from "./room-delivery.js";
 import type { Session } from "./session.js";
 
+/** SUBSCRIBE commands in flight at once when re-subscribing every channel. */
+const RESUBSCRIBE_BATCH = 100;
 const NO_USERS: ReadonlySet<string> = new Set();
 const NO_SESSIONS: ReadonlySet<Session> = new Set();
 
@@ -35,6 +37,17 @@ export class PresenceInterest {
       if (pending) waits.add(pending);
     }
     await Promise.all(waits);
+  }
+
+  /**
+   * Subscribes every bucket channel in use again (SUBSCRIBE is idempotent): after the bus reconnected, a channel
+   * whose SUBSCRIBE failed while it was down would otherwise stay silent.
+   */
+  async resubscribe(): Promise<void> {
+    const channelNames = [...this.buckets.keys()].map((bucket) => channels.presence(bucket));
+    for (let i = 0; i < channelNames.length; i += RESUBSCRIBE_BATCH) {
+      await Promise.all(channelNames.slice(i, i + RESUBSCRIBE_BATCH).map((channel) => this.subscriptions.subscribe(channel)));
+    }
   }
 
   /** Forgets a closed session. */

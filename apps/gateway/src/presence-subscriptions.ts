@@ -57,6 +57,7 @@ export class PresenceSubscriptions {
    * down were lost.
    */
   async refreshAll(): Promise<void> {
+    await this.deps.interest.resubscribe();
     let refreshed = 0;
     for (const session of [...this.deps.interest.sessions()]) {
       if (!session.isOpen) continue;

@@ -1,6 +1,7 @@
 // Presence by interest over two gateways, real Redis and ZooKeeper: a session gets the state, then the changes,
 // of exactly the users it subscribed; a session that never subscribes (an old client) gets no presence at all.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
 import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
 import type { Frame, Presence } from "@cim/protocol";
 import { rawDevice, registerUser, type RawDevice } from "./test-support.js";
@@ -101,5 +102,22 @@ describe("presence by interest", () => {
     o.ws.close();
     await waitUntil(() => saw(alsoWatching, other.userId, false), 10_000, "the other watcher to see other offline");
     expect(presences(watching).filter((p) => p.userId === other.userId && !p.online)).toHaveLength(1); // the second answer only
+  });
+
+  it("after the bus connection is cut, the gateway answers every list again and hears changes again", async () => {
+    const [watcher, target] = await Promise.all([account("wat"), account("tgt")]);
+    const watching = await watcher.on(0);
+    watching.send({ kind: "presenceSubscribe", body: { userIds: [target.userId] } });
+    await watching.waitFor("presenceBatch");
+    const redis = new Redis(cluster.redis.address);
+    try {
+      await redis.client("KILL", "TYPE", "pubsub"); // every gateway's subscriber connection
+    } finally {
+      redis.disconnect();
+    }
+    const answers = () => watching.frames.filter((f) => f.kind === "presenceBatch").length;
+    await waitUntil(() => answers() === 2, 20_000, "the list to be answered again after the bus came back");
+    await target.on(1);
+    await waitUntil(() => saw(watching, target.userId, true), 10_000, "the watcher to see the target online after the reconnect");
   });
 });
