@@ -1,6 +1,6 @@
 // ChatStore: owns this tab's CimClient and the reactive state of the chat; components only call its methods.
 import { untrack } from "svelte";
-import { CimClient, CloseError, conversationOf, type ChatMessage, type ConnectionState, type OnlineUser, type Presence, type RoomEvent, type StoredLogin } from "@cim/client";
+import { CimClient, CloseError, conversationOf, type ChatMessage, type ConnectionState, type Presence, type RoomEvent, type StoredLogin } from "@cim/client";
 import { SessionClose } from "@cim/protocol";
 import { config } from "./config.js";
 import { ChatFeatures } from "./chat-features.svelte.js";
@@ -16,15 +16,11 @@ import { RoomActions } from "./room-actions.js";
 import { RoomMembers } from "./room-members.svelte.js";
 import { Sender } from "./sender.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
+import { OnlinePanel } from "./online-panel.svelte.js";
 import { watchedUsers } from "./watched-users.js";
 
 /** signedOut: login screen; restoring: a stored login is being resumed (cached messages shown); signedIn. */
 export type Phase = "signedOut" | "restoring" | "signedIn";
-
-/** Online users the panel shows: the first page of route's list, in name order. */
-const ONLINE_PAGE_SIZE = 50;
-/** How often the online panel asks route again (presence keeps only the users it shows current in between). */
-const ONLINE_REFRESH_MS = 10_000;
 
 const OUTDATED_PAGE = "The chat servers changed since this page was loaded. Reload the page, then log in again.";
 
@@ -35,16 +31,6 @@ export class ChatStore {
   gatewayId = $state("");
   /** Messages the SDK dropped as not newer than the last of their stream, over this tab's life (should stay 0). */
   duplicatesDropped = $state(0);
-  /** The online panel: the first page of users online (this user included), kept current by presence. */
-  online = $state<OnlineUser[]>([]);
-  /** How many users are online, from route's list. */
-  onlineCount = $state(0);
-  /** The online panel's filter: names starting with it (route compares canonical names). */
-  onlinePrefix = $state("");
-  /** Continues the panel's list (route's nextCursor); "" when it holds every match. */
-  onlineMore = $state("");
-  /** Presence of the watched users, from the gateway: the last word on whether someone is online. */
-  presenceOf = $state<Record<string, boolean>>({});
   /** Why the last register, login or resume failed; shown on the login screen. */
   error = $state("");
   busy = $state(false);
@@ -53,6 +39,8 @@ export class ChatStore {
   /** Rooms and users: create, browse, join, leave, invite, search (route calls with this tab's session). */
   readonly rooms = new RoomActions({ client: () => this.client, conversations: this.conversations, open: (key) => this.openConversation(key), refresh: () => this.refreshConversations() });
   readonly members = new RoomMembers((roomId) => this.rooms.members(roomId), describeError);
+  /** Who is online: route's paged list and the presence of the users on screen. */
+  readonly online = new OnlinePanel({ client: () => this.client, me: () => this.me?.userId ?? "" });
   /** History pages and the IndexedDB cache; a loaded page of the open conversation is marked read. */
   private readonly history = new HistoryLoader({ client: () => this.client, me: () => this.me, conversations: this.conversations, hooks: this.hooks, loaded: () => this.sync.markActiveRead() });
   /** Own messages: shown at once, sent (or kept until signed in), marked on SendAck; not a member: ask route again. */
@@ -69,16 +57,13 @@ export class ChatStore {
   private stops: Array<() => void> = [];
   /** The page's policy refused a gateway: only a reload (a fresh policy) can reach it. */
   private gatewaysOutdated = false;
-  private onlineTimer: ReturnType<typeof setInterval> | undefined;
-  /** Counts the panel's requests, so an older answer does not replace a newer one. */
-  private onlineRequests = 0;
   /** The users on screen whose presence matters: the open chat's peer, the members shown, the chats, the panel. */
   private readonly watched = $derived(watchedUsers({
     me: this.me?.userId ?? "",
     activePeer: this.conversations.active.peerId,
     members: this.members.roomId ? this.members.list.map((m) => m.userId) : [],
     chatPeers: this.conversations.chats.map((c) => c.peerId),
-    panel: this.online.map((u) => u.userId),
+    panel: this.online.users.map((u) => u.userId),
   }));
 
   constructor(options: { persist?: boolean } = {}) {
@@ -157,7 +142,7 @@ export class ChatStore {
   }
 
   isOnline(userId: string): boolean {
-    return this.presenceOf[userId] ?? this.online.some((u) => u.userId === userId);
+    return this.online.isOnline(userId);
   }
 
   /** Sends `text` to the visible conversation; it shows at once as "sending". */
@@ -223,11 +208,7 @@ export class ChatStore {
     this.phase = "signedIn";
     this.error = "";
     const cached = this.history.cached(login.userId);
-    await Promise.all([this.refreshOnline(), this.refreshConversations()]);
-    clearInterval(this.onlineTimer);
-    this.onlineTimer = setInterval(() => {
-      if (typeof document === "undefined" || document.visibilityState === "visible") void this.refreshOnline();
-    }, ONLINE_REFRESH_MS);
+    await Promise.all([this.online.start(), this.refreshConversations()]);
     await cached;
     this.openConversation(this.conversations.activeKey);
     this.sender.flush();
@@ -241,12 +222,7 @@ export class ChatStore {
     this.phase = "signedOut";
     this.connection = "idle";
     this.me = null;
-    clearInterval(this.onlineTimer);
-    this.online = [];
-    this.onlineCount = 0;
-    this.onlinePrefix = "";
-    this.onlineMore = "";
-    this.presenceOf = {};
+    this.online.reset();
     this.gatewayId = "";
     this.conversations.reset();
     this.members.hide();
@@ -300,7 +276,7 @@ export class ChatStore {
 
   /** After a reconnect: the online list, the unread counts and the newest page of each loaded conversation. */
   private async catchUp(): Promise<void> {
-    await Promise.all([this.refreshOnline(), this.refreshConversations()]);
+    await Promise.all([this.online.refresh(), this.refreshConversations()]);
     for (const conversation of this.conversations.items) if (conversation.historyLoaded) void this.history.page(conversation).catch(() => undefined);
   }
 
@@ -332,60 +308,14 @@ export class ChatStore {
   }
 
   private presence(presence: Presence): void {
-    if (this.presenceOf[presence.userId] !== presence.online) this.presenceOf = { ...this.presenceOf, [presence.userId]: presence.online };
-    const listed = this.online.some((u) => u.userId === presence.userId);
-    if (!presence.online && listed && presence.userId !== this.me?.userId) this.online = this.online.filter((u) => u.userId !== presence.userId);
-    else if (presence.online && !listed && this.online.length < ONLINE_PAGE_SIZE && !this.onlineMore && presence.userName.toLowerCase().startsWith(this.onlinePrefix.toLowerCase())) {
-      this.online = [...this.online, { userId: presence.userId, userName: presence.userName }];
-    }
+    this.online.presence(presence);
     this.conversations.rename(presence.userId, presence.userName);
     this.members.presence(presence);
-  }
-
-  /** Shows the online users whose name starts with `prefix` ("" for everyone). */
-  searchOnline(prefix: string): void {
-    this.onlinePrefix = prefix.trim();
-    void this.refreshOnline();
-  }
-
-  /** Adds the next page of online users to the panel. */
-  async moreOnline(): Promise<void> {
-    const client = this.client;
-    const cursor = this.onlineMore;
-    if (!client || !cursor) return;
-    const request = ++this.onlineRequests;
-    try {
-      const page = await client.onlinePage({ cursor, limit: ONLINE_PAGE_SIZE, prefix: this.onlinePrefix });
-      if (this.client !== client || request !== this.onlineRequests) return;
-      const listed = new Set(this.online.map((u) => u.userId));
-      this.online = [...this.online, ...page.users.filter((u) => !listed.has(u.userId))];
-      this.onlineMore = page.nextCursor;
-      this.onlineCount = page.count;
-    } catch {
-      // The button stays: the user may try again.
-    }
-  }
-
-  /** The panel's list again from its start, as long as it is now (at least a page, at most four). */
-  private async refreshOnline(): Promise<void> {
-    const client = this.client;
-    if (!client) return;
-    const request = ++this.onlineRequests;
-    try {
-      const limit = Math.min(4 * ONLINE_PAGE_SIZE, Math.max(ONLINE_PAGE_SIZE, this.online.length));
-      const page = await client.onlinePage({ limit, prefix: this.onlinePrefix });
-      if (this.client !== client || request !== this.onlineRequests) return;
-      this.online = page.users;
-      this.onlineMore = page.nextCursor;
-      this.onlineCount = page.count;
-    } catch {
-      // Presence frames keep the list going; the next refresh asks again.
-    }
   }
 
   /** A user's name from the online list or a private conversation's title; "" when unknown here. */
   private nameOf(userId: string): string {
     const conversation = this.conversations.get(userId);
-    return this.online.find((u) => u.userId === userId)?.userName ?? (conversation && conversation.title !== userId ? conversation.title : "");
+    return this.online.users.find((u) => u.userId === userId)?.userName ?? (conversation && conversation.title !== userId ? conversation.title : "");
   }
 }

@@ -1,0 +1,103 @@
+// The online panel: route's paged list of online users (GET /api/online, by name, filtered by the start of a
+// name), asked again every few seconds, and the presence the gateway sends for the users the page watches.
+import type { CimClient, OnlineUser, Presence } from "@cim/client";
+
+/** Users per page of the panel. */
+export const ONLINE_PAGE_SIZE = 50;
+/** How often the panel asks route again (presence keeps only the users on screen current in between). */
+const ONLINE_REFRESH_MS = 10_000;
+
+export class OnlinePanel {
+  /** The users shown (this user included), in route's order, a page or more. */
+  users = $state<OnlineUser[]>([]);
+  /** How many users are online in all. */
+  count = $state(0);
+  /** The filter: names starting with it (route compares canonical names). */
+  prefix = $state("");
+  /** Continues the list (route's nextCursor); "" when it holds every match. */
+  more = $state("");
+  /** Presence of the watched users, from the gateway: the last word on whether someone is online. */
+  presenceOf = $state<Record<string, boolean>>({});
+
+  private timer: ReturnType<typeof setInterval> | undefined;
+  /** Counts requests, so an older answer does not replace a newer one. */
+  private requests = 0;
+
+  constructor(private readonly deps: { client: () => CimClient | null; me: () => string }) {}
+
+  isOnline(userId: string): boolean {
+    return this.presenceOf[userId] ?? this.users.some((u) => u.userId === userId);
+  }
+
+  /** Loads the list and asks again every ONLINE_REFRESH_MS while the page is visible. */
+  async start(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = setInterval(() => {
+      if (typeof document === "undefined" || document.visibilityState === "visible") void this.refresh();
+    }, ONLINE_REFRESH_MS);
+    await this.refresh();
+  }
+
+  /** Stops asking and forgets everything (signed out). */
+  reset(): void {
+    clearInterval(this.timer);
+    this.requests++;
+    this.users = [];
+    this.count = 0;
+    this.prefix = "";
+    this.more = "";
+    this.presenceOf = {};
+  }
+
+  /** Shows the online users whose name starts with `prefix` ("" for everyone). */
+  search(prefix: string): void {
+    this.prefix = prefix.trim();
+    void this.refresh();
+  }
+
+  /** Adds the next page. */
+  async loadMore(): Promise<void> {
+    const client = this.deps.client();
+    const cursor = this.more;
+    if (!client || !cursor) return;
+    const request = ++this.requests;
+    try {
+      const page = await client.onlinePage({ cursor, limit: ONLINE_PAGE_SIZE, prefix: this.prefix });
+      if (this.deps.client() !== client || request !== this.requests) return;
+      const listed = new Set(this.users.map((u) => u.userId));
+      this.users = [...this.users, ...page.users.filter((u) => !listed.has(u.userId))];
+      this.more = page.nextCursor;
+      this.count = page.count;
+    } catch {
+      // The button stays: the user may try again.
+    }
+  }
+
+  /** The list again from its start, as long as it is now (at least a page, at most four). */
+  async refresh(): Promise<void> {
+    const client = this.deps.client();
+    if (!client) return;
+    const request = ++this.requests;
+    try {
+      const limit = Math.min(4 * ONLINE_PAGE_SIZE, Math.max(ONLINE_PAGE_SIZE, this.users.length));
+      const page = await client.onlinePage({ limit, prefix: this.prefix });
+      if (this.deps.client() !== client || request !== this.requests) return;
+      this.users = page.users;
+      this.more = page.nextCursor;
+      this.count = page.count;
+    } catch {
+      // Presence frames keep the list going; the next refresh asks again.
+    }
+  }
+
+  /** A watched user came online or went offline: the marks follow, and the list when it shows all matches. */
+  presence(presence: Presence): void {
+    if (this.presenceOf[presence.userId] !== presence.online) this.presenceOf = { ...this.presenceOf, [presence.userId]: presence.online };
+    const listed = this.users.some((u) => u.userId === presence.userId);
+    if (!presence.online && listed && presence.userId !== this.deps.me()) {
+      this.users = this.users.filter((u) => u.userId !== presence.userId);
+    } else if (presence.online && !listed && !this.more && this.users.length < ONLINE_PAGE_SIZE && presence.userName.toLowerCase().startsWith(this.prefix.toLowerCase())) {
+      this.users = [...this.users, { userId: presence.userId, userName: presence.userName }];
+    }
+  }
+}
