@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import { LoginClose, SessionClose } from "@cim/protocol";
 import { GatewayRegistration, type ZkSession } from "@cim/discovery";
-import { BusPublisher, channels, InboxStore, MessageStore, parseClusterMessage, ReadStore, ReceiptStore, RoomStore, SessionStore, type Redis } from "@cim/state";
+import { BusPublisher, channels, InboxStore, isCluster, MessageStore, onBusMessage, parseClusterMessage, ReadStore, ReceiptStore, RoomStore, SessionStore, subscribe, unsubscribe, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { Admission, clientAddress } from "./admission.js";
 import { ChatService } from "./chat-service.js";
@@ -28,9 +28,9 @@ export interface GatewayDeps {
   config: GatewayConfig;
   log: Logger;
   /** Commands and publishing. */
-  redis: Redis;
-  /** A second connection, in subscriber mode. */
-  subscriber: Redis;
+  redis: RedisClient;
+  /** A second client, in subscriber mode (on a cluster: sharded subscribers, one connection per master). */
+  subscriber: RedisClient;
   zk: ZkSession;
 }
 
@@ -64,7 +64,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const receipts = new ReceiptStore(redis);
   const rooms = new RoomStore(redis);
   const membership = new Membership((userId) => rooms.roomsOf(userId));
-  const subscriptions = { subscribe: (channel: string) => subscriber.subscribe(channel), unsubscribe: (channel: string) => subscriber.unsubscribe(channel) };
+  const subscriptions = { subscribe: (channel: string) => subscribe(subscriber, channel), unsubscribe: (channel: string) => unsubscribe(subscriber, channel) };
   const delivery = new Delivery({ messages, inboxes, receipts, reads, table, membership, subscriptions, metrics, log });
   const presence = new PresenceKeeper({ gatewayId, sessions, bus, table, log });
   const roomEvents = new RoomEvents({ table, membership, delivery, metrics, log });
@@ -156,7 +156,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   }
 
   async function start(): Promise<number> {
-    subscriber.on("message", (channel: string, payload: string) => {
+    onBusMessage(subscriber, (channel, payload) => {
       const message = parseClusterMessage(payload);
       if (!message) {
         metrics.busErrors.inc();
@@ -172,10 +172,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
     });
     // Subscribing before the connection is ready races with its setup commands (CLIENT SETNAME, INFO).
     if (subscriber.status !== "ready") await once(subscriber, "ready");
-    await subscriber.subscribe(channels.gateway(gatewayId), channels.all);
+    await subscribe(subscriber, channels.gateway(gatewayId), channels.all);
     await delivery.start();
-    // Wake-ups published while the bus was down are lost: after a reconnect every reader catches up.
-    subscriber.on("ready", () => {
+    // Wake-ups published while the bus was down are lost: after a reconnect every reader catches up. A cluster's
+    // sharded subscribers re-subscribe after a failover or a slot move (MOVED) and then say subscribersReady.
+    subscriber.on(isCluster(subscriber) ? "subscribersReady" : "ready", () => {
       log.info("bus resubscribed: catching up from the streams");
       delivery.wakeAll();
       roomEvents.refreshAll().catch((error: unknown) => log.error({ err: error }, "re-reading memberships after the bus came back failed"));

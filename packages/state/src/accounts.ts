@@ -1,5 +1,5 @@
 // Accounts: a hash per user plus the unique name -> id index (the seed's KV + VK), keyed by a canonical name.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis.js";
 import { keys } from "./keys.js";
 
 export interface Account {
@@ -11,7 +11,7 @@ export interface Account {
 }
 
 export class AccountStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   /**
    * Creates an account; returns null when the name is taken. `nameKey` is the canonical form of the name that
@@ -47,9 +47,8 @@ export class AccountStore {
   /** Names of many users at once, in the order given; "" for an unknown id. */
   async names(userIds: readonly string[]): Promise<string[]> {
     if (userIds.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of userIds) pipeline.hget(keys.account(id), "userName");
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([, value]) => (typeof value === "string" ? value : ""));
+    // One command per key (each account is a slot of its own on a cluster); auto-pipelining batches them.
+    const values = await Promise.all(userIds.map((id) => this.redis.hget(keys.account(id), "userName")));
+    return values.map((value) => value ?? "");
   }
 }

@@ -1,5 +1,5 @@
-// The gateway bus over Redis pub/sub: messages between gateways (and from route), as a tagged union.
-import type { Redis } from "ioredis";
+// The gateway bus over Redis pub/sub (sharded channels on a Redis Cluster): messages between gateways (and from route), as a tagged union.
+import { publish, type RedisClient } from "./redis.js";
 import { channels } from "./keys.js";
 import type { StoredMessage } from "./records.js";
 import type { SessionStore } from "./sessions.js";
@@ -39,7 +39,7 @@ export type ClusterMessage =
 
 /** Publishes cluster messages to the gateways that hold a user, or to all gateways. */
 export class BusPublisher {
-  constructor(private readonly redis: Redis, private readonly sessions: SessionStore) {}
+  constructor(private readonly redis: RedisClient, private readonly sessions: SessionStore) {}
 
   /** Sends to every gateway holding a session of `userId`; false when the user is offline. */
   async toUser(userId: string, message: ClusterMessage): Promise<boolean> {
@@ -49,11 +49,11 @@ export class BusPublisher {
   }
 
   async toGateway(gatewayId: string, message: ClusterMessage): Promise<void> {
-    await this.redis.publish(channels.gateway(gatewayId), JSON.stringify(message));
+    await publish(this.redis, channels.gateway(gatewayId), JSON.stringify(message));
   }
 
   async toAll(message: ClusterMessage): Promise<void> {
-    await this.redis.publish(channels.all, JSON.stringify(message));
+    await publish(this.redis, channels.all, JSON.stringify(message));
   }
 }
 
