@@ -8,6 +8,7 @@ import { GatewayError } from "./errors.js";
 import type { Membership } from "./membership.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { PresenceKeeper } from "./presence-keeper.js";
+import type { ReplicaWait } from "./replica-wait.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
 
@@ -21,6 +22,8 @@ export interface ChatServiceDeps {
   tokens: TokenSigner;
   sessions: Pick<SessionStore, "isRevoked">;
   messages: Pick<MessageStore, "store">;
+  /** Waits for replicas before a SendAck (CIM_REDIS_WAIT_REPLICAS); absent: acknowledged once stored. */
+  replicas?: Pick<ReplicaWait, "confirm">;
   presence: PresenceKeeper;
   membership: Membership;
   table: SessionTable;
@@ -81,6 +84,8 @@ export class ChatService {
       throw new GatewayError(ErrorCode.NotMember, `you are not a member of room ${frame.room}`);
     }
     const { message, duplicate } = stored;
+    // A resend waits too: its first attempt may have been acknowledged by a master that died since.
+    await this.deps.replicas?.confirm(message);
     if (!duplicate) this.deps.metrics.messagesIn.inc({ kind: message.to ? "private" : message.room ? "room" : "group" });
     return { clientMsgId: frame.clientMsgId, msgId: message.msgId, ts: message.ts };
   }

@@ -20,6 +20,7 @@ import { Membership } from "./membership.js";
 import { createMetrics } from "./metrics.js";
 import { PresenceKeeper } from "./presence-keeper.js";
 import { ReceiptService } from "./receipt-service.js";
+import { ReplicaWait } from "./replica-wait.js";
 import { RoomEvents } from "./room-events.js";
 import { Session } from "./session.js";
 import { SessionTable } from "./session-table.js";
@@ -76,6 +77,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, maxSessionsPerUser: config.CIM_MAX_SESSIONS_PER_USER,
     onLoggedIn: (session) => admission.settled(session), tokens: new TokenSigner(config.CIM_TOKEN_SECRET, TOKEN_TTL_UNUSED_S),
     sessions, messages, presence, membership, table, delivery, metrics, log,
+    replicas: new ReplicaWait(redis, { replicas: config.CIM_REDIS_WAIT_REPLICAS, timeoutMs: config.CIM_REDIS_WAIT_TIMEOUT_MS }, metrics, log),
   });
   const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, bus, log });
   const frames = new FrameHandler(chat, receiptService, metrics, log);

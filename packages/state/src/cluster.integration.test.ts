@@ -10,7 +10,7 @@ import { channels, keys } from "./keys.js";
 import { account, room, send } from "./message-test-support.js";
 import { MessageStore } from "./messages.js";
 import { Redis } from "ioredis";
-import { createRedisClient, isCluster, onBusMessage, publish, subscribe, waitForReplicas, type RedisClient } from "./redis.js";
+import { createRedisClient, isCluster, onBusMessage, publish, subscribe, waitForReplicasOf, type RedisClient } from "./redis.js";
 import { SessionStore } from "./sessions.js";
 import { UserDirectory } from "./users.js";
 
@@ -70,7 +70,7 @@ describe("the stores on a Redis Cluster", () => {
     const directory = new UserDirectory(redis);
     expect(await directory.backfill((name) => name)).toBeGreaterThanOrEqual(ids.length);
     await redis.set(keys.account("wait-probe"), "1");
-    expect(await waitForReplicas(redis, keys.account("wait-probe"), 1, 5_000)).toBe(1);
+    expect(await waitForReplicasOf(redis, [keys.account("wait-probe"), keys.account("1")], 1, 5_000)).toBe(1);
   });
 
   it("re-subscribes after the master holding a channel's slot is killed (its replica promoted)", { timeout: 90_000 }, async () => {

@@ -115,19 +115,25 @@ export async function scanKeys(client: RedisClient, pattern: string, count = 100
   return found;
 }
 
-/**
- * WAIT on the connection that wrote `key` (the node holding its slot on a cluster; on a single node the one
- * connection): resolves with how many replicas acknowledged the writes of that connection, within `timeoutMs`.
- */
-export async function waitForReplicas(client: RedisClient, key: string, replicas: number, timeoutMs: number): Promise<number> {
-  if (!isCluster(client)) return client.wait(replicas, timeoutMs);
-  const node = nodeOfKey(client, key);
-  if (!node) throw new Error(`no node holds the slot of ${key}`);
-  return node.wait(replicas, timeoutMs);
-}
-
 function nodeOfKey(client: Cluster, key: string): Redis | undefined {
   // ioredis' slot map: slots[slot] = ["host:port" of the master, replicas...].
   const nodeKey = client.slots[calculateSlot(key)]?.[0];
   return client.nodes("master").find((node) => `${node.options.host}:${node.options.port}` === nodeKey);
+}
+
+/**
+ * WAIT on the connections that wrote `keys`: the one connection of a single node, or on a cluster the connection
+ * to each node holding one of their slots (once per node, all at once; WAIT counts the writes of its own
+ * connection). Resolves with the fewest replicas any node reached within `timeoutMs`.
+ */
+export async function waitForReplicasOf(client: RedisClient, keys: readonly string[], replicas: number, timeoutMs: number): Promise<number> {
+  if (!isCluster(client)) return client.wait(replicas, timeoutMs);
+  const byNode = new Map<Redis, string>();
+  for (const key of keys) {
+    const node = nodeOfKey(client, key);
+    if (!node) throw new Error(`no node holds the slot of ${key}`);
+    byNode.set(node, key);
+  }
+  const reached = await Promise.all([...byNode.keys()].map((node) => node.wait(replicas, timeoutMs)));
+  return Math.min(...reached);
 }
