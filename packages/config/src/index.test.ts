@@ -13,7 +13,8 @@ describe("shared settings", () => {
   });
 
   it("read a Redis Cluster's nodes as a list", () => {
-    expect(parseSettings("test", schema, { REDIS_CLUSTER_NODES: "10.0.0.1:7000, redis://10.0.0.2:7001," }).REDIS_CLUSTER_NODES).toEqual(["10.0.0.1:7000", "redis://10.0.0.2:7001"]);
+    expect(parseSettings("test", schema, { REDIS_CLUSTER_NODES: "10.0.0.1:7000, redis://10.0.0.2:7001,rediss://u:p@r.example:6380," }).REDIS_CLUSTER_NODES)
+      .toEqual(["10.0.0.1:7000", "redis://10.0.0.2:7001", "rediss://u:p@r.example:6380"]);
     expect(() => parseSettings("route", schema, { REDIS_CLUSTER_NODES: "10.0.0.1" })).toThrow(/REDIS_CLUSTER_NODES: a comma-separated list of host:port/);
   });
 

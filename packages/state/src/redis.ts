@@ -38,13 +38,23 @@ export function createRedis(url: string, name: string, options: RedisOptions = {
   });
 }
 
-/** Parses `host:port,host:port` (a `redis://` prefix is accepted) into ioredis' startup nodes. */
-export function parseClusterNodes(list: readonly string[]): Array<{ host: string; port: number }> {
-  return list.map((entry) => {
-    const match = /^(?:redis:\/\/)?\[?([^\]]+?)\]?:(\d+)\/?$/.exec(entry.trim());
-    if (!match) throw new Error(`not a host:port: ${entry}`);
-    return { host: match[1]!, port: Number(match[2]) };
+/**
+ * Parses `host:port` entries, or `redis://[user:password@]host:port` and `rediss://...` (TLS) URLs, into ioredis'
+ * startup nodes and the options every node connection needs (the credentials and TLS of the first URL with any).
+ */
+export function parseClusterNodes(list: readonly string[]): { nodes: Array<{ host: string; port: number }>; options: RedisOptions } {
+  const options: RedisOptions = {};
+  const nodes = list.map((entry) => {
+    const url = new URL(/^rediss?:\/\//.test(entry.trim()) ? entry.trim() : `redis://${entry.trim()}`);
+    if (!url.hostname || !url.port) throw new Error(`not a host:port: ${entry}`);
+    if (url.password && options.password === undefined) {
+      options.password = decodeURIComponent(url.password);
+      if (url.username) options.username = decodeURIComponent(url.username);
+    }
+    if (url.protocol === "rediss:") options.tls = {};
+    return { host: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port) };
   });
+  return { nodes, options };
 }
 
 /**
@@ -53,8 +63,9 @@ export function parseClusterNodes(list: readonly string[]): Array<{ host: string
  */
 export function createRedisClient(target: RedisTarget, name: string, options: { subscriber?: boolean } = {}): RedisClient {
   if (!target.clusterNodes?.length) return createRedis(target.url, name);
+  const { nodes, options: nodeOptions } = parseClusterNodes(target.clusterNodes);
   const clusterOptions: ClusterOptions = {
-    redisOptions: { connectionName: name, maxRetriesPerRequest: 3 },
+    redisOptions: { connectionName: name, maxRetriesPerRequest: 3, ...nodeOptions },
     clusterRetryStrategy: retryDelay,
     retryDelayOnFailover: RETRY_ON_FAILOVER_MS,
     retryDelayOnClusterDown: RETRY_ON_FAILOVER_MS,
@@ -63,7 +74,7 @@ export function createRedisClient(target: RedisTarget, name: string, options: { 
     enableAutoPipelining: true,
     shardedSubscribers: options.subscriber === true,
   };
-  return new Cluster(parseClusterNodes(target.clusterNodes), clusterOptions);
+  return new Cluster(nodes, clusterOptions);
 }
 
 /** True for ioredis' Cluster client. */
