@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import { LoginClose, SessionClose } from "@cim/protocol";
 import { GatewayRegistration, type ZkSession } from "@cim/discovery";
-import { BusPublisher, channels, InboxStore, isCluster, MessageStore, onBusMessage, parseClusterMessage, ReadStore, ReceiptStore, RoomStore, SessionStore, subscribe, unsubscribe, type RedisClient } from "@cim/state";
+import { BusPublisher, BusWatchdog, channels, InboxStore, isCluster, MessageStore, onBusMessage, parseClusterMessage, ReadStore, ReceiptStore, RoomStore, SessionStore, subscribe, unsubscribe, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { Admission, clientAddress } from "./admission.js";
 import { ChatService } from "./chat-service.js";
@@ -65,7 +65,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const receipts = new ReceiptStore(redis);
   const rooms = new RoomStore(redis);
   const membership = new Membership((userId) => rooms.roomsOf(userId));
-  const subscriptions = { subscribe: (channel: string) => subscribe(subscriber, channel), unsubscribe: (channel: string) => unsubscribe(subscriber, channel) };
+  // The channels held now: a cluster's watchdog subscribes them again if a re-subscription went missing.
+  const busChannels = new Set([channels.gateway(gatewayId), channels.all]);
+  const subscriptions = {
+    subscribe: (channel: string) => {
+      busChannels.add(channel);
+      return subscribe(subscriber, channel);
+    },
+    unsubscribe: (channel: string) => {
+      busChannels.delete(channel);
+      return unsubscribe(subscriber, channel);
+    },
+  };
   const delivery = new Delivery({ messages, inboxes, receipts, reads, table, membership, subscriptions, metrics, log });
   const presence = new PresenceKeeper({ gatewayId, sessions, bus, table, log });
   const roomEvents = new RoomEvents({ table, membership, delivery, metrics, log });
@@ -87,6 +98,19 @@ export function createGateway(deps: GatewayDeps): Gateway {
   let sweepTimer: NodeJS.Timeout | undefined;
   let roomTimer: NodeJS.Timeout | undefined;
   let stopping = false;
+  // Wake-ups published while the bus was down are lost: after a reconnect every reader catches up.
+  const catchUp = () => {
+    delivery.wakeAll();
+    roomEvents.refreshAll().catch((error: unknown) => log.error({ err: error }, "re-reading memberships after the bus came back failed"));
+  };
+  const watchdog = new BusWatchdog({
+    redis, subscriber, canary: channels.gateway(gatewayId), channels: () => [...busChannels],
+    onResubscribed: () => {
+      log.warn("sharded bus subscription was missing on its shard: subscribed again, catching up from the streams");
+      catchUp();
+    },
+    onError: (error) => log.warn({ err: (error as Error).message }, "checking the sharded bus subscription failed"),
+  });
 
   const server = createServer(createHttpHandler(metrics, {
     healthy: () => redis.status === "ready" && subscriber.status === "ready" && zk.state === "connected" && !stopping,
@@ -176,13 +200,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
     if (subscriber.status !== "ready") await once(subscriber, "ready");
     await subscribe(subscriber, channels.gateway(gatewayId), channels.all);
     await delivery.start();
-    // Wake-ups published while the bus was down are lost: after a reconnect every reader catches up. A cluster's
-    // sharded subscribers re-subscribe after a failover or a slot move (MOVED) and then say subscribersReady.
+    // A cluster's sharded subscribers re-subscribe after a failover or a slot move (MOVED), then say subscribersReady.
     subscriber.on(isCluster(subscriber) ? "subscribersReady" : "ready", () => {
       log.info("bus resubscribed: catching up from the streams");
-      delivery.wakeAll();
-      roomEvents.refreshAll().catch((error: unknown) => log.error({ err: error }, "re-reading memberships after the bus came back failed"));
+      catchUp();
     });
+    watchdog.start();
     // A previous incarnation killed without cleanup may have left sessions counted here.
     for (const userId of await sessions.releaseGateway(gatewayId)) {
       await bus.toAll({ type: "presence", userId, userName: "", online: false });
@@ -212,6 +235,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     stopping = true;
     clearInterval(sweepTimer);
     clearInterval(roomTimer);
+    watchdog.stop();
     await registration?.stop();
     const open = [...table.all()];
     for (const session of open) session.close(SessionClose.GoingAway, "gateway shutting down");

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisCluster, waitUntil, type RedisCluster } from "@cim/devstack";
 import { AccountStore } from "./accounts.js";
 import { BusPublisher, parseClusterMessage, type ClusterMessage } from "./bus.js";
+import { BusWatchdog } from "./bus-watchdog.js";
 import { channels, keys } from "./keys.js";
 import { account, room, send } from "./message-test-support.js";
 import { MessageStore } from "./messages.js";
@@ -71,6 +72,25 @@ describe("the stores on a Redis Cluster", () => {
     expect(await directory.backfill((name) => name)).toBeGreaterThanOrEqual(ids.length);
     await redis.set(keys.account("wait-probe"), "1");
     expect(await waitForReplicasOf(redis, [keys.account("wait-probe"), keys.account("1")], 1, 5_000)).toBe(1);
+  });
+
+  it("the watchdog subscribes again when a sharded subscription is gone, and says so", async () => {
+    const canary = channels.gateway("gw-canary");
+    await subscribe(subscriber, canary);
+    let resubscribed = 0;
+    const watchdog = new BusWatchdog({ redis, subscriber, canary, channels: () => [canary], onResubscribed: () => resubscribed++, onError: (error) => { throw error; } });
+    expect(await watchdog.check()).toBe(false);
+    // What a lost re-subscription looks like: the shard no longer sends this channel to us.
+    await (subscriber as import("ioredis").Cluster).sunsubscribe(canary);
+    expect(await watchdog.check()).toBe(false); // one miss may be ioredis re-subscribing
+    expect(await watchdog.check()).toBe(true);
+    expect(resubscribed).toBe(1);
+    const before = heard.length;
+    await waitUntil(async () => {
+      await publish(redis, canary, JSON.stringify({ type: "presence", userId: "7", userName: "", online: true }));
+      return heard.slice(before).some((h) => h.channel === canary);
+    }, 10_000, "a message on the re-subscribed canary");
+    expect(await watchdog.check()).toBe(false);
   });
 
   it("re-subscribes after the master holding a channel's slot is killed (its replica promoted)", { timeout: 90_000 }, async () => {

@@ -126,7 +126,8 @@ export async function scanKeys(client: RedisClient, pattern: string, count = 100
   return found;
 }
 
-function nodeOfKey(client: Cluster, key: string): Redis | undefined {
+/** The connection to the master that holds `key`'s slot now (ioredis' slot map); undefined while it knows none. */
+export function nodeOfKey(client: Cluster, key: string): Redis | undefined {
   // ioredis' slot map: slots[slot] = ["host:port" of the master, replicas...].
   const nodeKey = client.slots[calculateSlot(key)]?.[0];
   return client.nodes("master").find((node) => `${node.options.host}:${node.options.port}` === nodeKey);
