@@ -24,6 +24,12 @@ export interface ChatServiceDeps {
   messages: Pick<MessageStore, "store">;
   /** Waits for replicas before a SendAck (CIM_REDIS_WAIT_REPLICAS); absent: acknowledged once stored. */
   replicas?: Pick<ReplicaWait, "confirm">;
+  /**
+   * Store a session's private messages to one user one after the other instead of pipelined. On a Redis Cluster a
+   * command to a master that died is retried after the failover while a later one may already go to the new
+   * master, so two inbox appends could swap and the peer would get them out of order; one node keeps the order.
+   */
+  privateInOrder?: boolean;
   presence: PresenceKeeper;
   membership: Membership;
   table: SessionTable;
@@ -33,6 +39,9 @@ export interface ChatServiceDeps {
 }
 
 export class ChatService {
+  /** Per session and recipient, the private store in flight last (privateInOrder). */
+  private readonly privateChains = new WeakMap<Session, Map<string, Promise<unknown>>>();
+
   constructor(private readonly deps: ChatServiceDeps) {}
 
   /**
@@ -77,7 +86,8 @@ export class ChatService {
     // Stores and wakes the readers (the room's gateways, or the inboxes' gateways).
     const target = frame.to ? { to: frame.to } : { room: frame.room };
     const storing = this.deps.metrics.storeSeconds.startTimer();
-    const stored = await this.deps.messages.store({ clientMsgId: frame.clientMsgId, from: user.userId, fromName: user.userName, fromDevice: user.sessionId, text: frame.text, ...target });
+    const store = () => this.deps.messages.store({ clientMsgId: frame.clientMsgId, from: user.userId, fromName: user.userName, fromDevice: user.sessionId, text: frame.text, ...target });
+    const stored = await (frame.to && this.deps.privateInOrder ? this.after(session, frame.to, store) : store());
     storing();
     if ("error" in stored) {
       if (stored.error === "unknown_recipient") throw new GatewayError(ErrorCode.UnknownRecipient, `no user ${frame.to}`);
@@ -88,6 +98,19 @@ export class ChatService {
     await this.deps.replicas?.confirm(message);
     if (!duplicate) this.deps.metrics.messagesIn.inc({ kind: message.to ? "private" : message.room ? "room" : "group" });
     return { clientMsgId: frame.clientMsgId, msgId: message.msgId, ts: message.ts };
+  }
+
+  /** Runs `run` once the session's previous private store to `to` settled. */
+  private after<T>(session: Session, to: string, run: () => Promise<T>): Promise<T> {
+    let chains = this.privateChains.get(session);
+    if (!chains) this.privateChains.set(session, (chains = new Map()));
+    const result = (chains.get(to) ?? Promise.resolve()).then(run, run);
+    const tail = result.catch(() => undefined);
+    chains.set(to, tail);
+    void tail.then(() => {
+      if (chains.get(to) === tail) chains.delete(to);
+    });
+    return result;
   }
 
   private expire(session: Session): void {

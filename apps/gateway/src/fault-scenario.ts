@@ -35,6 +35,8 @@ export interface FaultSummary {
   droppedBySdk: number;
   unexpected: number;
   outOfOrder: number;
+  /** Where the out-of-order deliveries were: `group`, `room` or `private`. */
+  outOfOrderByKind: Record<string, number>;
   faults: string[];
   seconds: number;
 }
@@ -151,6 +153,7 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
   let duplicates = 0;
   let outOfOrder = 0;
   let unexpected = 0;
+  const outOfOrderByKind: Record<string, number> = {};
   for (const [d, { client }] of devices.entries()) {
     const seen = new Set<string>();
     const last = new Map<string, string>();
@@ -162,7 +165,11 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
       // Rooms and the group are one stream each; a private chat is ordered per sending device.
       const stream = m.room ? `room ${m.room}` : m.to ? `private ${[m.from, m.to].sort().join("-")} from device ${senderOf.get(m.msgId)}` : "group";
       const previous = last.get(stream);
-      if (previous && compareIds(m.msgId, previous) <= 0) outOfOrder++;
+      if (previous && compareIds(m.msgId, previous) <= 0) {
+        outOfOrder++;
+        const kind = m.room ? "room" : m.to ? "private" : "group";
+        outOfOrderByKind[kind] = (outOfOrderByKind[kind] ?? 0) + 1;
+      }
       last.set(stream, m.msgId);
     }
   }
@@ -175,7 +182,7 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
     sent: messages, acked: acked.length,
     byKind: { group: acked.filter((m) => m.to === null && m.room === null).length, room: acked.filter((m) => m.room !== null).length, private: acked.filter((m) => m.to !== null).length },
     devices: devices.length, expectedDeliveries: expected.reduce((n, ids) => n + ids.size, 0), deliveries, missing: missing(), lostMessages,
-    duplicates, droppedBySdk: devices.reduce((n, { client }) => n + client.stats.duplicatesDropped, 0), unexpected, outOfOrder, faults,
+    duplicates, droppedBySdk: devices.reduce((n, { client }) => n + client.stats.duplicatesDropped, 0), unexpected, outOfOrder, outOfOrderByKind, faults,
     seconds: (Date.now() - started) / 1000,
   };
 }

@@ -11,6 +11,8 @@ import { runFaultScenario, type FaultSummary } from "./fault-scenario.js";
 
 const MESSAGES = 1_500;
 const results: Record<string, FaultSummary> = {};
+/** What route listed once a new ZooKeeper leader was elected, and how often gw-b (never killed) registered. */
+const discovery: Array<{ gatewaysAfterLeaderKill: number; gwBRegistrations: number }> = [];
 
 async function scenario(waitReplicas: number): Promise<FaultSummary> {
   const summary = await runFaultScenario({
@@ -31,6 +33,9 @@ async function scenario(waitReplicas: number): Promise<FaultSummary> {
         [Math.floor(MESSAGES * 0.35), async () => {
           killedLeader = await zookeeper.leader();
           await killedLeader.stop("SIGKILL");
+          await zookeeper.leader();
+          const health = (await (await fetch(`${stack.route.url}/healthz`)).json()) as { gateways: number };
+          discovery.push({ gatewaysAfterLeaderKill: health.gateways, gwBRegistrations: 0 });
           done("zookeeper leader killed");
         }],
         [Math.floor(MESSAGES * 0.5), async () => {
@@ -44,12 +49,13 @@ async function scenario(waitReplicas: number): Promise<FaultSummary> {
         [Math.floor(MESSAGES * 0.8), async () => {
           await killedMaster?.restart();
           await killedLeader?.restart();
+          discovery.at(-1)!.gwBRegistrations = stack.gateways[1]!.process.output().split("registered in ZooKeeper").length - 1;
           done("killed master and leader restarted");
         }],
       ]);
     },
   });
-  const line = { replicaWait: waitReplicas, sent: summary.sent, acknowledged: summary.acked, delivered: summary.deliveries, lost: summary.lostMessages, missingDeliveries: summary.missing, duplicated: summary.duplicates, unexpected: summary.unexpected, outOfOrder: summary.outOfOrder, faults: summary.faults, seconds: summary.seconds };
+  const line = { replicaWait: waitReplicas, sent: summary.sent, acknowledged: summary.acked, delivered: summary.deliveries, lost: summary.lostMessages, missingDeliveries: summary.missing, duplicated: summary.duplicates, unexpected: summary.unexpected, outOfOrder: summary.outOfOrder, outOfOrderByKind: summary.outOfOrderByKind, faults: summary.faults, seconds: summary.seconds };
   console.log(`cluster fault test: ${JSON.stringify(line)}`);
   return summary;
 }
@@ -64,6 +70,8 @@ describe("faults on the cluster layout", () => {
     expect(summary.duplicates).toBe(0);
     expect(summary.droppedBySdk).toBe(0);
     expect(summary.outOfOrder).toBe(0);
+    // The ensemble kept the sessions: route still listed both gateways, and gw-b never had to register again.
+    expect(discovery.at(-1)).toEqual({ gatewaysAfterLeaderKill: 2, gwBRegistrations: 1 });
   });
 
   it("without the replica wait: the same faults, and what was lost is printed", { timeout: 300_000 }, async () => {

@@ -89,6 +89,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     onLoggedIn: (session) => admission.settled(session), tokens: new TokenSigner(config.CIM_TOKEN_SECRET, TOKEN_TTL_UNUSED_S),
     sessions, messages, presence, membership, table, delivery, metrics, log,
     replicas: new ReplicaWait(redis, { replicas: config.CIM_REDIS_WAIT_REPLICAS, timeoutMs: config.CIM_REDIS_WAIT_TIMEOUT_MS }, metrics, log),
+    privateInOrder: isCluster(redis),
   });
   const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, bus, log });
   const frames = new FrameHandler(chat, receiptService, metrics, log);
