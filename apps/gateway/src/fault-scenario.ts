@@ -1,6 +1,8 @@
 // The fault scenario the fault tests share: users on 2 gateways, some with a second device, in rooms, exchange
 // group, room and private messages at a steady rate while faults happen at set points; then it counts, per
-// device, what every acknowledged message should have reached. Layouts and faults are the caller's.
+// device, what every acknowledged message should have reached. Layouts and faults are the caller's. Some sends
+// are edits and deletions of the sending device's earlier messages: events like any message, held to the same
+// guarantees, and each must arrive naming the message it changes.
 import { RouteApi, type SendAck } from "@cim/client";
 import { RecordingClient, startCluster, waitUntil, type Cluster, type ClusterOptions } from "@cim/devstack";
 import { compareIds } from "@cim/protocol";
@@ -23,7 +25,7 @@ export interface FaultScenarioOptions {
 export interface FaultSummary {
   sent: number;
   acked: number;
-  byKind: { group: number; room: number; private: number };
+  byKind: { group: number; room: number; private: number; edits: number; deletions: number };
   devices: number;
   expectedDeliveries: number;
   deliveries: number;
@@ -35,6 +37,8 @@ export interface FaultSummary {
   droppedBySdk: number;
   unexpected: number;
   outOfOrder: number;
+  /** Events that arrived naming another message than they were sent for, or deleting when sent as an edit. */
+  wrongEvents: number;
   /** Where the out-of-order deliveries were: `group`, `room` or `private`. */
   outOfOrderByKind: Record<string, number>;
   faults: string[];
@@ -46,10 +50,15 @@ interface Sent {
   to: number | null;
   room: number | null;
   text: string;
+  /** The msgId this event edits or deletes. */
+  editOf?: string;
+  delete?: boolean;
 }
 
 const GROUP_SHARE = 0.15;
 const ROOM_SHARE = 0.35;
+/** Of the sends, this share edit (or, one in four, delete) an acknowledged earlier message of the same device. */
+export const EDIT_SHARE = 0.1;
 
 /** Starts a stack, runs the scenario, stops the stack (also on failure); resolves with what it counted. */
 export async function runFaultScenario(options: FaultScenarioOptions): Promise<FaultSummary> {
@@ -108,6 +117,8 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
   const faults: string[] = [];
   const faultRuns: Array<Promise<void>> = [];
   const schedule = options.faults(stack, (name) => faults.push(name));
+  /** Each device's acknowledged messages (not events), which its later edits name. */
+  const editable = devices.map((): Array<Sent & { msgId: string }> => []);
   const started = Date.now();
   for (let i = 0; i < messages; i++) {
     const fault = schedule.get(i);
@@ -115,9 +126,11 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
     const device = Math.floor(random() * devices.length);
     const sender = devices[device]!.user;
     const kind = random();
+    const edit = random() < EDIT_SHARE ? editable[device]!.at(-1 - Math.floor(random() * Math.min(3, editable[device]!.length))) : undefined;
     const memberOf = rooms.map((room, r) => (room.members.has(sender) ? r : -1)).filter((r) => r >= 0);
     let m: Sent;
-    if (kind < GROUP_SHARE) m = { device, to: null, room: null, text: `m${i} d${device}->all` };
+    if (edit) m = { device, to: edit.to, room: edit.room, text: `m${i} d${device} edits ${edit.msgId}`, editOf: edit.msgId, delete: i % 4 === 0 };
+    else if (kind < GROUP_SHARE) m = { device, to: null, room: null, text: `m${i} d${device}->all` };
     else if (kind < GROUP_SHARE + ROOM_SHARE && memberOf.length > 0) {
       const room = memberOf[Math.floor(random() * memberOf.length)]!;
       m = { device, to: null, room, text: `m${i} d${device}->room${room}` };
@@ -127,7 +140,8 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
       m = { device, to, room: null, text: `m${i} d${device}->u${to}` };
     }
     const target = m.room !== null ? { room: rooms[m.room]!.roomId } : m.to !== null ? { to: userIds[m.to]! } : {};
-    const ack = devices[device]!.client.send({ ...target, text: m.text }).catch(() => null);
+    const ack = devices[device]!.client.send({ ...target, text: m.text, editOf: m.editOf, delete: m.delete }).catch(() => null);
+    if (!m.editOf) void ack.then((answer) => answer && editable[device]!.push({ ...m, msgId: answer.msgId }));
     sent.push({ ...m, ack });
     const due = started + ((i + 1) * 1000) / ratePerSec;
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
@@ -138,8 +152,10 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
 
   const expected = devices.map(() => new Set<string>());
   const senderOf = new Map<string, number>();
+  const eventOf = new Map<string, Pick<Sent, "editOf" | "delete">>();
   for (const m of acked) {
     senderOf.set(m.ack.msgId, m.device);
+    eventOf.set(m.ack.msgId, { editOf: m.editOf, delete: m.delete });
     for (const d of recipients(m)) expected[d]!.add(m.ack.msgId);
   }
   const received = () => devices.map(({ client }) => new Set(client.messages.map((m) => m.msgId)));
@@ -153,6 +169,7 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
   let duplicates = 0;
   let outOfOrder = 0;
   let unexpected = 0;
+  let wrongEvents = 0;
   const outOfOrderByKind: Record<string, number> = {};
   for (const [d, { client }] of devices.entries()) {
     const seen = new Set<string>();
@@ -162,6 +179,8 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
       if (seen.has(m.msgId)) duplicates++;
       if (!expected[d]!.has(m.msgId)) unexpected++;
       seen.add(m.msgId);
+      const event = eventOf.get(m.msgId);
+      if (event && ((m.editOf ?? "") !== (event.editOf ?? "") || (m.deleted ?? false) !== (event.delete ?? false))) wrongEvents++;
       // Rooms and the group are one stream each; a private chat is ordered per sending device.
       const stream = m.room ? `room ${m.room}` : m.to ? `private ${[m.from, m.to].sort().join("-")} from device ${senderOf.get(m.msgId)}` : "group";
       const previous = last.get(stream);
@@ -180,9 +199,12 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
   }).length;
   return {
     sent: messages, acked: acked.length,
-    byKind: { group: acked.filter((m) => m.to === null && m.room === null).length, room: acked.filter((m) => m.room !== null).length, private: acked.filter((m) => m.to !== null).length },
+    byKind: {
+      group: acked.filter((m) => m.to === null && m.room === null).length, room: acked.filter((m) => m.room !== null).length, private: acked.filter((m) => m.to !== null).length,
+      edits: acked.filter((m) => m.editOf && !m.delete).length, deletions: acked.filter((m) => m.delete).length,
+    },
     devices: devices.length, expectedDeliveries: expected.reduce((n, ids) => n + ids.size, 0), deliveries, missing: missing(), lostMessages,
-    duplicates, droppedBySdk: devices.reduce((n, { client }) => n + client.stats.duplicatesDropped, 0), unexpected, outOfOrder, outOfOrderByKind, faults,
+    duplicates, droppedBySdk: devices.reduce((n, { client }) => n + client.stats.duplicatesDropped, 0), unexpected, outOfOrder, wrongEvents, outOfOrderByKind, faults,
     seconds: (Date.now() - started) / 1000,
   };
 }

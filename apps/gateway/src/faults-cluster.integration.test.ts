@@ -55,7 +55,7 @@ async function scenario(waitReplicas: number): Promise<FaultSummary> {
       ]);
     },
   });
-  const line = { replicaWait: waitReplicas, sent: summary.sent, acknowledged: summary.acked, delivered: summary.deliveries, lost: summary.lostMessages, missingDeliveries: summary.missing, duplicated: summary.duplicates, unexpected: summary.unexpected, outOfOrder: summary.outOfOrder, outOfOrderByKind: summary.outOfOrderByKind, faults: summary.faults, seconds: summary.seconds };
+  const line = { replicaWait: waitReplicas, sent: summary.sent, acknowledged: summary.acked, delivered: summary.deliveries, lost: summary.lostMessages, missingDeliveries: summary.missing, duplicated: summary.duplicates, unexpected: summary.unexpected, outOfOrder: summary.outOfOrder, outOfOrderByKind: summary.outOfOrderByKind, wrongEvents: summary.wrongEvents, faults: summary.faults, seconds: summary.seconds };
   console.log(`cluster fault test: ${JSON.stringify(line)}`);
   return summary;
 }
@@ -70,6 +70,7 @@ describe("faults on the cluster layout", () => {
     expect(summary.duplicates).toBe(0);
     expect(summary.droppedBySdk).toBe(0);
     expect(summary.outOfOrder).toBe(0);
+    expect(summary.wrongEvents).toBe(0);
     // The ensemble kept the sessions: route still listed both gateways, and gw-b never had to register again.
     expect(discovery.at(-1)).toEqual({ gatewaysAfterLeaderKill: 2, gwBRegistrations: 1 });
   });

@@ -4,9 +4,11 @@
 // but the one that sent it, a room message every device of every member but the sender's, a private message
 // every device of the recipient and the sender's other devices. In order: per room and in the group, and per
 // sending device in a private chat (two devices of one user sending at once have no order between them).
+// Some sends are edits and deletions of the sending device's earlier messages: events like any message, held
+// to the same guarantees, and each must arrive naming the message it changes.
 // The scenario is fault-scenario.ts; faults-cluster.integration.test.ts runs it on the cluster layout.
 import { expect, it } from "vitest";
-import { runFaultScenario } from "./fault-scenario.js";
+import { EDIT_SHARE, runFaultScenario } from "./fault-scenario.js";
 
 const MESSAGES = 2_000;
 
@@ -35,6 +37,8 @@ it("every acknowledged message reaches every device it is for exactly once, in o
   expect([...summary.faults].sort()).toEqual(["gw-a killed", "gw-a restarted", "redis restarted"]);
   expect(summary.acked).toBeGreaterThan(MESSAGES * 0.95);
   expect(summary.byKind.room).toBeGreaterThan(MESSAGES * 0.15);
+  expect(summary.byKind.edits + summary.byKind.deletions).toBeGreaterThan(MESSAGES * EDIT_SHARE * 0.5);
+  expect(summary.wrongEvents).toBe(0);
   expect(summary.missing).toBe(0);
   expect(summary.duplicates).toBe(0);
   expect(summary.droppedBySdk).toBe(0);

@@ -24,6 +24,7 @@ import { ReplicaWait } from "./replica-wait.js";
 import { RoomEvents } from "./room-events.js";
 import { Session } from "./session.js";
 import { SessionTable } from "./session-table.js";
+import { TypingRelay } from "./typing-relay.js";
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -92,8 +93,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     privateInOrder: isCluster(redis),
   });
   const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, bus, log });
-  const frames = new FrameHandler(chat, receiptService, metrics, log);
-  const fanOut = new FanOut({ table, delivery, roomEvents, metrics, log, isRevoked: (sessionId) => sessions.isRevoked(sessionId) });
+  const typing = new TypingRelay({ table, membership, bus, log });
+  const frames = new FrameHandler(chat, receiptService, typing, metrics, log);
+  const fanOut = new FanOut({ table, delivery, roomEvents, typing, metrics, log, isRevoked: (sessionId) => sessions.isRevoked(sessionId) });
   const instance = randomUUID();
   let registration: GatewayRegistration | null = null;
   let sweepTimer: NodeJS.Timeout | undefined;

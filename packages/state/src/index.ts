@@ -12,3 +12,4 @@ export * from "./bus.js";
 export * from "./bus-watchdog.js";
 export * from "./rooms.js";
 export * from "./users.js";
+export * from "./search.js";

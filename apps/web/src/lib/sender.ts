@@ -12,6 +12,7 @@ interface Outgoing {
   to: string;
   room: string;
   text: string;
+  replyTo: string;
 }
 
 export interface SenderDeps {
@@ -32,17 +33,17 @@ export class Sender {
 
   constructor(private readonly deps: SenderDeps) {}
 
-  /** Sends `text` to the visible conversation. */
-  send(text: string): void {
+  /** Sends `text` to the visible conversation, quoting `replyTo` (a msgId there) when given. */
+  send(text: string, replyTo = ""): void {
     const me = this.deps.me();
     const body = text.trim();
     if (!me || !body) return;
     const conversation = this.deps.conversations.active;
     const clientMsgId = crypto.randomUUID();
     const room = conversation.kind === "room" ? conversation.key : "";
-    const message: UiMessage = { id: clientMsgId, msgId: "", clientMsgId, from: me.userId, fromName: me.userName, to: conversation.peerId, room, text: body, ts: Date.now(), own: true, status: "sending" };
+    const message: UiMessage = { id: clientMsgId, msgId: "", clientMsgId, from: me.userId, fromName: me.userName, to: conversation.peerId, room, text: body, ts: Date.now(), own: true, status: "sending", replyTo };
     this.deps.conversations.addOwn(conversation, message);
-    this.dispatch({ conversationKey: conversation.key, clientMsgId, to: conversation.peerId, room, text: body });
+    this.dispatch({ conversationKey: conversation.key, clientMsgId, to: conversation.peerId, room, text: body, replyTo });
   }
 
   /** Signed in: what waited goes out. */
@@ -61,7 +62,7 @@ export class Sender {
       this.outbox.push(outgoing);
       return;
     }
-    client.send({ clientMsgId: outgoing.clientMsgId, to: outgoing.to || undefined, room: outgoing.room || undefined, text: outgoing.text }).then(
+    client.send({ clientMsgId: outgoing.clientMsgId, to: outgoing.to || undefined, room: outgoing.room || undefined, text: outgoing.text, replyTo: outgoing.replyTo || undefined }).then(
       (ack) => {
         const acked = this.deps.conversations.acknowledged(outgoing.conversationKey, ack.clientMsgId, ack.msgId, ack.ts);
         if (acked) this.sent(acked);
@@ -77,7 +78,7 @@ export class Sender {
   private sent(message: UiMessage): void {
     const me = this.deps.me();
     if (!me) return;
-    const chat: ChatMessage = { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, room: message.room };
+    const chat: ChatMessage = { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, room: message.room, replyTo: message.replyTo ?? "" };
     const conversation = this.deps.conversations.get(conversationOf(chat, me.userId));
     this.deps.hooks.emit(chat, { me, source: "sent", peerName: conversation?.kind === "private" ? conversation.title : "" });
   }
