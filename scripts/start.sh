@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `npm start`: installs what is missing (apt: redis-server, zookeeper; npm deps), builds the web app,
 # then starts Redis, ZooKeeper, route and two gateways on loopback. REDIS_URL / ZK_CONNECT use existing ones.
+# `npm start -- --cluster` (or CIM_LAYOUT=cluster) starts a Redis Cluster (3 masters, 3 replicas) and a
+# ZooKeeper ensemble of 3 instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 parts=()
@@ -9,4 +11,4 @@ parts=()
 if [ ${#parts[@]} -gt 0 ]; then bash scripts/ensure-system.sh "${parts[@]}"; fi
 bash scripts/ensure-npm.sh
 if [ -f apps/web/package.json ] && grep -q '"build"' apps/web/package.json; then npm run build -w @cim/web; fi
-exec node --import tsx scripts/start.ts
+exec node --import tsx scripts/start.ts "$@"

@@ -1,9 +1,11 @@
 // `npm start`: Redis, ZooKeeper, route and two gateways on loopback, data kept in .run/; route and gateways are
-// supervised (a process that exits is reported and started again); Ctrl-C stops them all.
+// supervised (a process that exits is reported and started again); Ctrl-C stops them all. With `--cluster` (or
+// CIM_LAYOUT=cluster): a Redis Cluster of 3 masters and 3 replicas and a ZooKeeper ensemble of 3, on free ports,
+// data in temporary folders removed at the end.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import getPort, { portNumbers } from "get-port";
-import { localSecrets, REPO_ROOT, startApp, startRedis, startZookeeper, Supervisor, type Service } from "@cim/devstack";
+import { localSecrets, REPO_ROOT, startApp, startRedis, startRedisCluster, startZookeeper, startZookeeperEnsemble, Supervisor, type Service } from "@cim/devstack";
 
 process.env.CIM_DEVSTACK_ECHO = "1";
 const runDir = join(REPO_ROOT, ".run");
@@ -20,10 +22,25 @@ export interface StackFile {
   gateways: Array<{ id: string; port: number }>;
 }
 
+const clusterLayout = process.argv.includes("--cluster") || process.env.CIM_LAYOUT === "cluster";
+
 async function main(): Promise<void> {
   let redisUrl = process.env.REDIS_URL;
+  let redisClusterNodes = process.env.REDIS_CLUSTER_NODES ?? "";
   let zkConnect = process.env.ZK_CONNECT;
-  if (!redisUrl) {
+  if (clusterLayout && !redisClusterNodes) {
+    console.log("starting a Redis Cluster (3 masters, 3 replicas)...");
+    const cluster = await startRedisCluster();
+    stops.push(() => cluster.dispose());
+    redisClusterNodes = cluster.nodes.map((n) => `${n.host}:${n.port}`).join(",");
+  }
+  if (clusterLayout && !zkConnect) {
+    console.log("starting a ZooKeeper ensemble of 3...");
+    const ensemble = await startZookeeperEnsemble();
+    stops.push(() => ensemble.dispose());
+    zkConnect = ensemble.address;
+  }
+  if (!redisUrl && !redisClusterNodes) {
     const redis: Service = await startRedis({ port: await port(6379), dir: join(runDir, "redis") });
     stops.push(() => redis.stop());
     redisUrl = redis.address;
@@ -38,7 +55,7 @@ async function main(): Promise<void> {
   const routePort = await port(Number(process.env.PORT ?? 8080));
   const origins = [`http://127.0.0.1:${routePort}`, `http://localhost:${routePort}`, "http://127.0.0.1:5173", "http://localhost:5173"].join(",");
   const env = {
-    REDIS_URL: redisUrl,
+    ...(redisClusterNodes ? { REDIS_CLUSTER_NODES: redisClusterNodes } : { REDIS_URL: redisUrl! }),
     ZK_CONNECT: zkConnect,
     CIM_TOKEN_SECRET: process.env.CIM_TOKEN_SECRET ?? secrets.CIM_TOKEN_SECRET,
     CIM_ADMIN_TOKEN: process.env.CIM_ADMIN_TOKEN ?? secrets.CIM_ADMIN_TOKEN,
@@ -61,7 +78,7 @@ CIM is running:
   secrets        .run/secrets.json (generated once for this checkout, mode 0600)
   route API      http://127.0.0.1:${routePort}/api
   gateways       ${gateways.map((g) => `ws://127.0.0.1:${g.port}/ws`).join("  ")}   (supervised: restarted if they exit)
-  Redis          ${redisUrl}
+  Redis          ${redisClusterNodes ? `Redis Cluster ${redisClusterNodes}` : redisUrl}
   ZooKeeper      ${zkConnect}
   console client npm run cli -- --route http://127.0.0.1:${routePort} --user NAME --password PASSWORD --register
   one more gateway  npm run gateway -- --id gw-c --port 8093

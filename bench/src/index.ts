@@ -30,6 +30,10 @@ const { values: flags } = parseArgs({
     "login-concurrency": { type: "string", default: "8" },
     "login-duration": { type: "string", default: "5" },
     presence: { type: "boolean", default: false },
+    /** `single` (default) or `cluster`: CIM on a Redis Cluster (3 masters, 3 replicas) and a ZooKeeper ensemble. */
+    redis: { type: "string", default: "single" },
+    /** CIM's gateways WAIT for this many replicas before each SendAck (0: off; needs --redis cluster). */
+    "wait-replicas": { type: "string", default: "0" },
     profile: { type: "string" },
     out: { type: "string", default: fileURLToPath(new URL("../results/", import.meta.url)) },
   },
@@ -44,10 +48,15 @@ const num = (name: keyof typeof flags) => {
 const systemNames = flags.systems!.split(",") as SystemName[];
 const workloads = new Set(flags.workloads!.split(","));
 const makers: Record<SystemName, () => BenchSystem> = {
-  cim: () => cimSystem({ presence: flags.presence!, profileDir: flags.profile }),
+  cim: () => cimSystem({ presence: flags.presence!, profileDir: flags.profile, redis: redisLayout(), waitReplicas: Number(flags["wait-replicas"]) }),
   socketio: socketIoSystem,
   ws: wsCeilingSystem,
 };
+
+function redisLayout(): "single" | "cluster" {
+  if (flags.redis !== "single" && flags.redis !== "cluster") throw new Error(`--redis must be single or cluster, got ${flags.redis}`);
+  return flags.redis;
+}
 
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);

@@ -9,6 +9,7 @@ import type { Membership } from "./membership.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { PresenceKeeper } from "./presence-keeper.js";
 import type { PresenceSubscriptions } from "./presence-subscriptions.js";
+import type { ReplicaWait } from "./replica-wait.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
 
@@ -22,6 +23,14 @@ export interface ChatServiceDeps {
   tokens: TokenSigner;
   sessions: Pick<SessionStore, "isRevoked">;
   messages: Pick<MessageStore, "store">;
+  /** Waits for replicas before a SendAck (CIM_REDIS_WAIT_REPLICAS); absent: acknowledged once stored. */
+  replicas?: Pick<ReplicaWait, "confirm">;
+  /**
+   * Store a session's private messages to one user one after the other instead of pipelined. On a Redis Cluster a
+   * command to a master that died is retried after the failover while a later one may already go to the new
+   * master, so two inbox appends could swap and the peer would get them out of order; one node keeps the order.
+   */
+  privateInOrder?: boolean;
   presence: PresenceKeeper;
   /** Whose presence each session watches: forgotten when it closes. */
   presenceSubscriptions: Pick<PresenceSubscriptions, "forget">;
@@ -33,6 +42,9 @@ export interface ChatServiceDeps {
 }
 
 export class ChatService {
+  /** Per session and recipient, the private store in flight last (privateInOrder). */
+  private readonly privateChains = new WeakMap<Session, Map<string, Promise<unknown>>>();
+
   constructor(private readonly deps: ChatServiceDeps) {}
 
   /**
@@ -81,7 +93,8 @@ export class ChatService {
     // Stores and wakes the readers (the room's gateways, or the inboxes' gateways).
     const target = frame.to ? { to: frame.to } : { room: frame.room };
     const storing = this.deps.metrics.storeSeconds.startTimer();
-    const stored = await this.deps.messages.store({ clientMsgId: frame.clientMsgId, from: user.userId, fromName: user.userName, fromDevice: user.sessionId, text: deleting ? "" : frame.text, replyTo, editOf, deleted: deleting, ...target });
+    const store = () => this.deps.messages.store({ clientMsgId: frame.clientMsgId, from: user.userId, fromName: user.userName, fromDevice: user.sessionId, text: deleting ? "" : frame.text, replyTo, editOf, deleted: deleting, ...target });
+    const stored = await (frame.to && this.deps.privateInOrder ? this.after(session, frame.to, store) : store());
     storing();
     if ("error" in stored) {
       if (stored.error === "unknown_recipient") throw new GatewayError(ErrorCode.UnknownRecipient, `no user ${frame.to}`);
@@ -90,8 +103,23 @@ export class ChatService {
       throw new GatewayError(ErrorCode.NotMember, `you are not a member of room ${frame.room}`);
     }
     const { message, duplicate } = stored;
+    // A resend waits too: its first attempt may have been acknowledged by a master that died since.
+    await this.deps.replicas?.confirm(message);
     if (!duplicate) this.deps.metrics.messagesIn.inc({ kind: message.to ? "private" : message.room ? "room" : "group" });
     return { clientMsgId: frame.clientMsgId, msgId: message.msgId, ts: message.ts };
+  }
+
+  /** Runs `run` once the session's previous private store to `to` settled. */
+  private after<T>(session: Session, to: string, run: () => Promise<T>): Promise<T> {
+    let chains = this.privateChains.get(session);
+    if (!chains) this.privateChains.set(session, (chains = new Map()));
+    const result = (chains.get(to) ?? Promise.resolve()).then(run, run);
+    const tail = result.catch(() => undefined);
+    chains.set(to, tail);
+    void tail.then(() => {
+      if (chains.get(to) === tail) chains.delete(to);
+    });
+    return result;
   }
 
   private expire(session: Session): void {

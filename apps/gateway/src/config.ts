@@ -32,6 +32,13 @@ const schema = z.object({
   CIM_CONNECT_LIMIT_EXEMPT: csv
     .default([])
     .refine((entries) => entries.every(isAddressOrRange), "a comma-separated list of IP addresses or CIDR ranges"),
+  /**
+   * Replicas that must hold a message (Redis WAIT) before its SendAck; 0 (the default) acknowledges once the
+   * master has it. WAIT is not consensus: see docs/DEPLOYMENT.md.
+   */
+  CIM_REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
+  /** How long a SendAck waits for those replicas; after it the message is acknowledged anyway (and counted). */
+  CIM_REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(1_000),
   /** Logged-in sockets of one user on this gateway (replaced ones count until closed); more logins get 4429. */
   CIM_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).default(10),
 });

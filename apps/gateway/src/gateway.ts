@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import { LoginClose, SessionClose } from "@cim/protocol";
 import { GatewayRegistration, type ZkSession } from "@cim/discovery";
-import { BusPublisher, channels, InboxStore, MessageStore, parseClusterMessage, ReadStore, ReceiptStore, RoomStore, SessionStore, type Redis } from "@cim/state";
+import { BusPublisher, BusWatchdog, channels, InboxStore, isCluster, MessageStore, onBusMessage, parseClusterMessage, ReadStore, ReceiptStore, RoomStore, SessionStore, subscribe, unsubscribe, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { Admission, clientAddress } from "./admission.js";
 import { ChatService } from "./chat-service.js";
@@ -23,6 +23,7 @@ import { PresenceInterest } from "./presence-interest.js";
 import { PresenceKeeper } from "./presence-keeper.js";
 import { PresenceSubscriptions } from "./presence-subscriptions.js";
 import { ReceiptService } from "./receipt-service.js";
+import { ReplicaWait } from "./replica-wait.js";
 import { RoomEvents } from "./room-events.js";
 import { Session } from "./session.js";
 import { SessionTable } from "./session-table.js";
@@ -32,9 +33,9 @@ export interface GatewayDeps {
   config: GatewayConfig;
   log: Logger;
   /** Commands and publishing. */
-  redis: Redis;
-  /** A second connection, in subscriber mode. */
-  subscriber: Redis;
+  redis: RedisClient;
+  /** A second client, in subscriber mode (on a cluster: sharded subscribers, one connection per master). */
+  subscriber: RedisClient;
   zk: ZkSession;
 }
 
@@ -70,7 +71,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const receipts = new ReceiptStore(redis);
   const rooms = new RoomStore(redis);
   const membership = new Membership((userId) => rooms.roomsOf(userId));
-  const subscriptions = { subscribe: (channel: string) => subscriber.subscribe(channel), unsubscribe: (channel: string) => subscriber.unsubscribe(channel) };
+  // The channels held now: a cluster's watchdog subscribes them again if a re-subscription went missing.
+  const busChannels = new Set([channels.gateway(gatewayId), channels.all]);
+  const subscriptions = {
+    subscribe: (channel: string) => {
+      busChannels.add(channel);
+      return subscribe(subscriber, channel);
+    },
+    unsubscribe: (channel: string) => {
+      busChannels.delete(channel);
+      return unsubscribe(subscriber, channel);
+    },
+  };
   const delivery = new Delivery({ messages, inboxes, receipts, reads, table, membership, subscriptions, metrics, log });
   const presence = new PresenceKeeper({ gatewayId, sessions, bus, table, log });
   const presenceInterest = new PresenceInterest(subscriptions, log);
@@ -85,6 +97,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, maxSessionsPerUser: config.CIM_MAX_SESSIONS_PER_USER,
     onLoggedIn: (session) => admission.settled(session), tokens: new TokenSigner(config.CIM_TOKEN_SECRET, TOKEN_TTL_UNUSED_S),
     sessions, messages, presence, presenceSubscriptions, membership, table, delivery, metrics, log,
+    replicas: new ReplicaWait(redis, { replicas: config.CIM_REDIS_WAIT_REPLICAS, timeoutMs: config.CIM_REDIS_WAIT_TIMEOUT_MS }, metrics, log),
+    privateInOrder: isCluster(redis),
   });
   const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, bus, log });
   const typing = new TypingRelay({ table, membership, bus, log });
@@ -95,6 +109,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
   let sweepTimer: NodeJS.Timeout | undefined;
   let roomTimer: NodeJS.Timeout | undefined;
   let stopping = false;
+  // Wake-ups published while the bus was down are lost: after a reconnect every reader catches up.
+  const catchUp = () => {
+    delivery.wakeAll();
+    roomEvents.refreshAll().catch((error: unknown) => log.error({ err: error }, "re-reading memberships after the bus came back failed"));
+    presenceSubscriptions.refreshAll().catch((error: unknown) => log.error({ err: error }, "re-reading presence after the bus came back failed"));
+  };
+  const watchdog = new BusWatchdog({
+    redis, subscriber, canary: channels.gateway(gatewayId), channels: () => [...busChannels],
+    onResubscribed: () => {
+      log.warn("sharded bus subscription was missing on its shard: subscribed again, catching up from the streams");
+      catchUp();
+    },
+    onError: (error) => log.warn({ err: (error as Error).message }, "checking the sharded bus subscription failed"),
+  });
 
   const server = createServer(createHttpHandler(metrics, {
     healthy: () => redis.status === "ready" && subscriber.status === "ready" && zk.state === "connected" && !stopping,
@@ -166,7 +194,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   }
 
   async function start(): Promise<number> {
-    subscriber.on("message", (channel: string, payload: string) => {
+    onBusMessage(subscriber, (channel, payload) => {
       const message = parseClusterMessage(payload);
       if (!message) {
         metrics.busErrors.inc();
@@ -182,15 +210,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
     });
     // Subscribing before the connection is ready races with its setup commands (CLIENT SETNAME, INFO).
     if (subscriber.status !== "ready") await once(subscriber, "ready");
-    await subscriber.subscribe(channels.gateway(gatewayId), channels.all);
+    await subscribe(subscriber, channels.gateway(gatewayId), channels.all);
     await delivery.start();
-    // Wake-ups published while the bus was down are lost: after a reconnect every reader catches up.
-    subscriber.on("ready", () => {
+    // A cluster's sharded subscribers re-subscribe after a failover or a slot move (MOVED), then say subscribersReady.
+    subscriber.on(isCluster(subscriber) ? "subscribersReady" : "ready", () => {
       log.info("bus resubscribed: catching up from the streams");
-      delivery.wakeAll();
-      roomEvents.refreshAll().catch((error: unknown) => log.error({ err: error }, "re-reading memberships after the bus came back failed"));
-      presenceSubscriptions.refreshAll().catch((error: unknown) => log.error({ err: error }, "re-reading presence after the bus came back failed"));
+      catchUp();
     });
+    watchdog.start();
     // A previous incarnation killed without cleanup may have left sessions counted here.
     const leftovers = await sessions.releaseGateway(gatewayId);
     await bus.presence(leftovers.map((userId) => ({ userId, userName: "", online: false })));
@@ -219,6 +246,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     stopping = true;
     clearInterval(sweepTimer);
     clearInterval(roomTimer);
+    watchdog.stop();
     await registration?.stop();
     const open = [...table.all()];
     for (const session of open) session.close(SessionClose.GoingAway, "gateway shutting down");

@@ -1,7 +1,7 @@
 // Gateway process: reads config, builds Redis and ZooKeeper clients, listens, handles SIGTERM.
 import { pino } from "pino";
 import { ZkSession } from "@cim/discovery";
-import { createRedis } from "@cim/state";
+import { createRedisClient } from "@cim/state";
 import { loadConfig } from "./config.js";
 import { createGateway } from "./gateway.js";
 
@@ -19,8 +19,9 @@ const config = (() => {
 })();
 const log = pino({ level: config.LOG_LEVEL, base: { app: "gateway", gatewayId: config.GATEWAY_ID } });
 
-const redis = createRedis(config.REDIS_URL, `cim-gateway-${config.GATEWAY_ID}`);
-const subscriber = createRedis(config.REDIS_URL, `cim-gateway-${config.GATEWAY_ID}-sub`);
+const target = { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES };
+const redis = createRedisClient(target, `cim-gateway-${config.GATEWAY_ID}`);
+const subscriber = createRedisClient(target, `cim-gateway-${config.GATEWAY_ID}-sub`, { subscriber: true });
 for (const [name, client] of [["redis", redis], ["redis-subscriber", subscriber]] as const) {
   client.on("error", (error: Error) => log.warn({ part: name, err: error.message }, "Redis error"));
   client.on("reconnecting", () => log.warn({ part: name }, "Redis reconnecting"));

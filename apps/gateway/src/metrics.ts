@@ -26,6 +26,8 @@ export function createMetrics(sources: MetricSources = {}) {
     busErrors: new Counter({ name: "cim_gateway_bus_errors_total", help: "Bus messages that could not be handled", registers: [registry] }),
     sendSeconds: new Histogram({ name: "cim_gateway_send_seconds", help: "From a Send frame's arrival to its SendAck", buckets: LATENCY_BUCKETS_S, registers: [registry] }),
     storeSeconds: new Histogram({ name: "cim_gateway_store_seconds", help: "Storing one message in Redis (every step of its write)", buckets: LATENCY_BUCKETS_S, registers: [registry] }),
+    replicaWaitSeconds: new Histogram({ name: "cim_gateway_replica_wait_seconds", help: "WAIT for replicas before a SendAck (CIM_REDIS_WAIT_REPLICAS)", buckets: LATENCY_BUCKETS_S, registers: [registry] }),
+    replicaWaitShortfalls: new Counter({ name: "cim_gateway_replica_wait_shortfalls_total", help: "SendAcks sent after WAIT timed out with fewer replicas than asked", registers: [registry] }),
     redisUp: new Gauge({
       name: "cim_gateway_redis_up", help: "1 while both Redis connections are ready", registers: [registry],
       collect() { this.set(sources.redisUp?.() ? 1 : 0); },

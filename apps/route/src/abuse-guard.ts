@@ -1,9 +1,8 @@
 // Throttles guessing and floods on Redis (rate-limiter-flexible): logins by (name, address) with growing
 // delays and by address, registrations by address and overall, wrong admin tokens by address.
-import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { ErrorCode } from "@cim/protocol";
-import { keys } from "@cim/state";
+import { keys, type RedisClient } from "@cim/state";
 import { ApiError } from "./errors.js";
 
 export interface AbuseLimits {
@@ -46,7 +45,7 @@ export class AbuseGuard {
   private readonly adminFailuresByAddress: RateLimiterRedis;
   private readonly roomsByUser: RateLimiterRedis;
 
-  constructor(redis: Redis, private readonly limits: AbuseLimits) {
+  constructor(redis: RedisClient, private readonly limits: AbuseLimits) {
     const limiter = (name: string, points: number, duration: number, blockDuration = 0) =>
       new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keys.rateLimitPrefix}:${name}`, points, duration, blockDuration });
     // A counter, never exhausted: its count says how long the next delay is.

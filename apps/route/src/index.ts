@@ -2,7 +2,7 @@
 import { createAdaptorServer } from "@hono/node-server";
 import { pino } from "pino";
 import { GatewayDirectory, ZkSession } from "@cim/discovery";
-import { createRedis } from "@cim/state";
+import { createRedisClient } from "@cim/state";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { createServices } from "./services.js";
@@ -22,7 +22,7 @@ const config = (() => {
 })();
 const log = pino({ level: config.LOG_LEVEL, base: { app: "route" } });
 
-const redis = createRedis(config.REDIS_URL, "cim-route");
+const redis = createRedisClient({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, "cim-route");
 redis.on("error", (error: Error) => log.warn({ err: error.message }, "Redis error"));
 redis.on("reconnecting", () => log.warn("Redis reconnecting"));
 redis.on("ready", () => log.info("Redis ready"));

@@ -1,8 +1,8 @@
 // Presence as route reads it: who is online, and how many live sessions (devices) a user has across gateways.
-import { keys, user, type Redis } from "@cim/state";
+import { keys, user, type RedisClient } from "@cim/state";
 
 export class Presence {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   /** Whether each user is online (in `cim-online`), in the order given. */
   async online(userIds: readonly string[]): Promise<boolean[]> {

@@ -1,6 +1,6 @@
 // Builds route's services from its config and clients: used by index.ts and by tests through app.request().
 import type { Logger } from "pino";
-import { AccountStore, BusPublisher, MessageSearch, MessageStore, ReadStore, RoomStore, SessionStore, UserDirectory, type Redis } from "@cim/state";
+import { AccountStore, BusPublisher, MessageSearch, MessageStore, ReadStore, RoomStore, SessionStore, UserDirectory, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { AbuseGuard } from "./abuse-guard.js";
 import { abuseLimits, type RouteConfig } from "./config.js";
@@ -12,7 +12,7 @@ import { createMetrics } from "./metrics.js";
 import { Presence } from "./presence.js";
 
 /** `directory` is ZooKeeper's view; handed-out gateways also pass `probe` (their /healthz by default). */
-export function createServices(deps: { config: RouteConfig; log: Logger; redis: Redis; directory: GatewayList; probe?: Probe }): Services {
+export function createServices(deps: { config: RouteConfig; log: Logger; redis: RedisClient; directory: GatewayList; probe?: Probe }): Services {
   const { config, log, redis, directory } = deps;
   const gateways = new GatewayHealth(directory, deps.probe ?? httpProbe, log);
   const sessions = new SessionStore(redis);

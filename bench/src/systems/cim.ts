@@ -1,6 +1,6 @@
 // CIM under test: real Redis, ZooKeeper, route and two gateways from @cim/devstack; raw ws clients with pre-minted tokens.
 import { mkdirSync } from "node:fs";
-import { Redis } from "ioredis";
+import { Cluster as RedisCluster, Redis } from "ioredis";
 import type { WebSocket } from "ws";
 import { startCluster, TEST_TOKEN_SECRET, type Cluster } from "@cim/devstack";
 import { decodeFrame, encodeFrame } from "@cim/protocol";
@@ -13,6 +13,10 @@ export interface CimOptions {
   presence: boolean;
   /** When set, gateways and route write V8 CPU profiles (.cpuprofile) into this folder on exit. */
   profileDir?: string;
+  /** `cluster`: a Redis Cluster (3 masters, 3 replicas) and a ZooKeeper ensemble of 3 instead of single nodes. */
+  redis?: "single" | "cluster";
+  /** CIM_REDIS_WAIT_REPLICAS of the gateways (0: off). */
+  waitReplicas?: number;
 }
 
 /** The bench lifts the per-session rate limit: the offered load is set by the workload, not by the limiter. */
@@ -27,7 +31,8 @@ const PING = Buffer.from(encodeFrame({ kind: "ping", body: { ts: 0 } }));
 
 export function cimSystem(options: CimOptions): BenchSystem {
   let cluster: Cluster | null = null;
-  let redis: Redis | null = null;
+  let redis: Redis | RedisCluster | null = null;
+  const layout = options.redis ?? "single";
   const signer = new TokenSigner(TEST_TOKEN_SECRET, TOKEN_TTL_S);
   const tokens = new Map<number, Buffer>();
   let clientMsgSeq = 0;
@@ -53,15 +58,16 @@ export function cimSystem(options: CimOptions): BenchSystem {
 
   return {
     name: "cim",
-    label: "CIM",
+    label: layout === "cluster" ? `CIM (Redis Cluster${options.waitReplicas ? `, WAIT ${options.waitReplicas}` : ""})` : "CIM",
     codec,
     get routeUrl() {
       return cluster?.route.url;
     },
     async start() {
       if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
-      cluster = await startCluster({ gateways: 2, env: { ...serverHookEnv(options.profileDir), ...CLUSTER_ENV }, gatewayEnv: GATEWAY_ENV });
-      redis = new Redis(cluster.redis.address);
+      const gatewayEnv = { ...GATEWAY_ENV, CIM_REDIS_WAIT_REPLICAS: String(options.waitReplicas ?? 0) };
+      cluster = await startCluster({ layout, gateways: 2, env: { ...serverHookEnv(options.profileDir), ...CLUSTER_ENV }, gatewayEnv });
+      redis = cluster.redisCluster ? new RedisCluster(cluster.redisCluster.nodes, { enableAutoPipelining: true }) : new Redis(cluster.redis.address, { enableAutoPipelining: true });
     },
     async stop() {
       redis?.disconnect();
@@ -84,10 +90,9 @@ export function cimSystem(options: CimOptions): BenchSystem {
     async prepareUsers(ids) {
       for (let i = 0; i < ids.length; i += 1000) {
         const batch = ids.slice(i, i + 1000);
-        const pipeline = redis!.pipeline();
-        for (const id of batch) pipeline.hset(`cim-account:${id}`, "userName", `u${id}`, "passwordHash", "-", "createdAt", "0");
-        if (!options.presence) pipeline.sadd("cim-online", ...batch.map(String));
-        await pipeline.exec();
+        // One command per key (each account is a slot of its own on a cluster), batched by auto-pipelining.
+        await Promise.all(batch.map((id) => redis!.hset(`cim-account:${id}`, "userName", `u${id}`, "passwordHash", "-", "createdAt", "0")));
+        if (!options.presence) await redis!.sadd("cim-online", ...batch.map(String));
         const signed = await Promise.all(batch.map((id) => signer.sign({ userId: String(id), userName: `u${id}` })));
         signed.forEach(({ token }, j) => tokens.set(batch[j]!, Buffer.from(encodeFrame({ kind: "login", body: { token } }))));
       }

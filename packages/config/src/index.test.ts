@@ -7,9 +7,15 @@ const schema = z.object({ ...sharedSettings, PORT: z.coerce.number().int().defau
 describe("shared settings", () => {
   it("fill in the defaults both apps start with", () => {
     expect(parseSettings("test", schema, {})).toMatchObject({
-      REDIS_URL: "redis://127.0.0.1:6379", ZK_CONNECT: "127.0.0.1:2181", ZK_SESSION_TIMEOUT_MS: 10_000, CIM_STREAM_MAXLEN: 10_000,
+      REDIS_URL: "redis://127.0.0.1:6379", REDIS_CLUSTER_NODES: [], ZK_CONNECT: "127.0.0.1:2181", ZK_SESSION_TIMEOUT_MS: 10_000, CIM_STREAM_MAXLEN: 10_000,
       CIM_STREAM_MAX_AGE_SECONDS: 0, CIM_TRUST_PROXY: false, LOG_LEVEL: "info", PORT: 1,
     });
+  });
+
+  it("read a Redis Cluster's nodes as a list", () => {
+    expect(parseSettings("test", schema, { REDIS_CLUSTER_NODES: "10.0.0.1:7000, redis://10.0.0.2:7001,rediss://u:p@r.example:6380," }).REDIS_CLUSTER_NODES)
+      .toEqual(["10.0.0.1:7000", "redis://10.0.0.2:7001", "rediss://u:p@r.example:6380"]);
+    expect(() => parseSettings("route", schema, { REDIS_CLUSTER_NODES: "10.0.0.1" })).toThrow(/REDIS_CLUSTER_NODES: a comma-separated list of host:port/);
   });
 
   it("name every bad variable and the app", () => {

@@ -7,6 +7,16 @@ export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "
 export const sharedSettings = {
   HOST: z.string().default("127.0.0.1"),
   REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
+  /**
+   * A Redis Cluster: `host:port,host:port,...` (any few of its nodes; the rest are discovered), or URLs
+   * `redis://[user:password@]host:port` / `rediss://...` (TLS). When set, REDIS_URL is not used, and the bus runs
+   * on sharded channels (SPUBLISH/SSUBSCRIBE, Redis 7).
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean))
+    .refine((nodes) => nodes.every((node) => /^(rediss?:\/\/([^@\s]*@)?)?[^\s:/@]+:\d{1,5}\/?$/.test(node)), "a comma-separated list of host:port"),
   ZK_CONNECT: z.string().default("127.0.0.1:2181"),
   /** How fast a dead gateway is dropped from ZooKeeper. */
   ZK_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),

@@ -25,6 +25,8 @@ export interface RedisCluster {
   /** The same as a comma-separated `redis://` list (REDIS_URL of a cluster deployment). */
   address: string;
   members: ClusterNode[];
+  /** The node that is master of `key`'s slot now, as a live node reports it. */
+  masterOf: (key: string) => Promise<ClusterNode>;
   /** Resolves once every live node reports cluster_state:ok. */
   ready: (timeoutMs?: number) => Promise<void>;
   dispose: () => Promise<void>;
@@ -85,6 +87,25 @@ export async function startRedisCluster(options: { masters?: number; replicas?: 
     await dispose();
     throw error;
   }
+  const masterOf = async (key: string) => {
+    for (const member of members) {
+      const [slotText, table] = await Promise.all([cli(member.port, "CLUSTER", "KEYSLOT", key), cli(member.port, "CLUSTER", "NODES")]).catch(() => ["", ""]);
+      const slot = Number(slotText.trim());
+      if (!table || !Number.isInteger(slot)) continue;
+      for (const line of table.split("\n")) {
+        const [, address = "", flags = "", , , , , , ...ranges] = line.split(" ");
+        if (!flags.split(",").includes("master") || flags.includes("fail")) continue;
+        const owns = ranges.some((range) => {
+          const [from, to = from] = range.split("-").map(Number);
+          return slot >= from! && slot <= to!;
+        });
+        const port = Number(/:(\d+)@/.exec(address)?.[1]);
+        const node = members.find((m) => m.port === port);
+        if (owns && node) return node;
+      }
+    }
+    throw new Error(`no live master serves the slot of ${key}`);
+  };
   const nodes = ports.map((port) => ({ host: "127.0.0.1", port }));
-  return { nodes, address: ports.map((p) => `redis://127.0.0.1:${p}`).join(","), members, ready, dispose };
+  return { nodes, address: ports.map((p) => `redis://127.0.0.1:${p}`).join(","), members, masterOf, ready, dispose };
 }

@@ -1,5 +1,5 @@
 // Accounts: a hash per user plus the unique name -> id index (the seed's KV + VK), keyed by a canonical name.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis.js";
 import { keys } from "./keys.js";
 
 export interface Account {
@@ -11,7 +11,7 @@ export interface Account {
 }
 
 export class AccountStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   /**
    * Creates an account; returns null when the name is taken. `nameKey` is the canonical form of the name that
@@ -34,41 +34,33 @@ export class AccountStore {
    */
   async createMany(entries: ReadonlyArray<{ userName: string; nameKey: string; passwordHash: string }>): Promise<{ created: Account[]; taken: string[] }> {
     const taken: string[] = [];
-    const lookups = this.redis.pipeline();
-    for (const entry of entries) lookups.exists(keys.accountName(entry.nameKey), keys.accountName(entry.userName));
-    const found = ((await lookups.exec()) ?? []).map(([error, count]) => {
-      if (error) throw error;
-      return Number(count) > 0;
-    });
+    // Single-key commands sent together (auto-pipelining): on a Redis Cluster the keys lie in many slots.
+    const exists = (key: string) => this.redis.exists(key).then((count) => count > 0);
+    const found = await Promise.all(entries.map(async (entry) => (await exists(keys.accountName(entry.nameKey))) || (await exists(keys.accountName(entry.userName)))));
     const fresh = entries.filter((entry, i) => (found[i] ? (taken.push(entry.userName), false) : true));
     if (fresh.length === 0) return { created: [], taken };
     const last = await this.redis.incrby(keys.accountSeq, fresh.length);
     const ids = fresh.map((_, i) => String(last - fresh.length + 1 + i));
-    const claims = this.redis.pipeline();
-    for (const [i, entry] of fresh.entries()) claims.set(keys.accountName(entry.nameKey), ids[i]!, "NX");
-    const claimed = ((await claims.exec()) ?? []).map(([error, answer]) => !error && answer === "OK");
+    const claimed = await Promise.all(fresh.map((entry, i) => this.redis.set(keys.accountName(entry.nameKey), ids[i]!, "NX").then((answer) => answer === "OK")));
     const created: Account[] = [];
-    const writes = this.redis.pipeline();
     const createdAt = Date.now();
+    const writes: Array<Promise<unknown>> = [];
     for (const [i, entry] of fresh.entries()) {
       if (!claimed[i]) {
         taken.push(entry.userName);
         continue;
       }
-      writes.hset(keys.account(ids[i]!), { userName: entry.userName, passwordHash: entry.passwordHash, createdAt: String(createdAt) });
+      writes.push(this.redis.hset(keys.account(ids[i]!), { userName: entry.userName, passwordHash: entry.passwordHash, createdAt: String(createdAt) }));
       created.push({ userId: ids[i]!, userName: entry.userName, passwordHash: entry.passwordHash, createdAt });
     }
-    for (const [error] of (await writes.exec()) ?? []) if (error) throw error;
+    await Promise.all(writes);
     return { created, taken };
   }
 
   /** userIds of canonical names (`typed`: the name as typed, for accounts older than canonical keys); null when none. */
   async idsByName(names: ReadonlyArray<{ nameKey: string; typed: string }>): Promise<Array<string | null>> {
     if (names.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const name of names) pipeline.get(keys.accountName(name.nameKey)).get(keys.accountName(name.typed));
-    const answers = ((await pipeline.exec()) ?? []).map(([, value]) => (typeof value === "string" ? value : null));
-    return names.map((_, i) => answers[2 * i] ?? answers[2 * i + 1] ?? null);
+    return Promise.all(names.map(async (name) => (await this.redis.get(keys.accountName(name.nameKey))) ?? (await this.redis.get(keys.accountName(name.typed)))));
   }
 
   /** The account of a canonical name; `typed` also finds accounts registered before names were canonical. */
@@ -91,9 +83,8 @@ export class AccountStore {
   /** Names of many users at once, in the order given; "" for an unknown id. */
   async names(userIds: readonly string[]): Promise<string[]> {
     if (userIds.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of userIds) pipeline.hget(keys.account(id), "userName");
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([, value]) => (typeof value === "string" ? value : ""));
+    // One command per key (each account is a slot of its own on a cluster); auto-pipelining batches them.
+    const values = await Promise.all(userIds.map((id) => this.redis.hget(keys.account(id), "userName")));
+    return values.map((value) => value ?? "");
   }
 }

@@ -1,6 +1,6 @@
-// The gateway bus over Redis pub/sub: messages between gateways (and from route), as a tagged union.
-import type { Redis } from "ioredis";
+// The gateway bus over Redis pub/sub (sharded channels on a Redis Cluster): messages between gateways (and from route), as a tagged union.
 import { EVERYONE_ROOM } from "@cim/protocol";
+import { publish, type RedisClient } from "./redis.js";
 import { channels, presenceBucket } from "./keys.js";
 import type { StoredMessage } from "./records.js";
 import type { SessionStore } from "./sessions.js";
@@ -47,7 +47,7 @@ export type ClusterMessage =
 
 /** Publishes cluster messages to the gateways that hold a user, or to all gateways. */
 export class BusPublisher {
-  constructor(private readonly redis: Redis, private readonly sessions: SessionStore) {}
+  constructor(private readonly redis: RedisClient, private readonly sessions: SessionStore) {}
 
   /** Sends to every gateway holding a session of `userId`; false when the user is offline. */
   async toUser(userId: string, message: ClusterMessage): Promise<boolean> {
@@ -57,27 +57,27 @@ export class BusPublisher {
   }
 
   async toGateway(gatewayId: string, message: ClusterMessage): Promise<void> {
-    await this.redis.publish(channels.gateway(gatewayId), JSON.stringify(message));
+    await publish(this.redis, channels.gateway(gatewayId), JSON.stringify(message));
   }
 
   async toAll(message: ClusterMessage): Promise<void> {
-    await this.redis.publish(channels.all, JSON.stringify(message));
+    await publish(this.redis, channels.all, JSON.stringify(message));
   }
 
-  /** Tells the gateways watching these users that they came online or went offline (one pipeline). */
+  /**
+   * Tells the gateways watching these users that they came online or went offline. The publishes go out together
+   * (auto-pipelining); on a cluster each goes to its bucket's shard.
+   */
   async presence(changes: ReadonlyArray<{ userId: string; userName: string; online: boolean }>): Promise<void> {
-    if (changes.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const { userId, userName, online } of changes) {
+    await Promise.all(changes.map(({ userId, userName, online }) => {
       const message: ClusterMessage = { type: "presence", userId, userName, online };
-      pipeline.publish(channels.presence(presenceBucket(userId)), JSON.stringify(message));
-    }
-    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+      return publish(this.redis, channels.presence(presenceBucket(userId)), JSON.stringify(message));
+    }));
   }
 
   /** Sends to the gateways with a session in `room` (every gateway for `everyone`). */
   async toRoom(room: string, message: ClusterMessage): Promise<void> {
-    await this.redis.publish(room === EVERYONE_ROOM ? channels.all : channels.room(room), JSON.stringify(message));
+    await publish(this.redis, room === EVERYONE_ROOM ? channels.all : channels.room(room), JSON.stringify(message));
   }
 }
 

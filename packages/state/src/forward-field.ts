@@ -1,5 +1,6 @@
 // A hash field that only moves forward: read positions and receipts, on one user's tag {u:<userId>}.
-import type { ClientContext, Redis, Result } from "ioredis";
+import type { ClientContext, Result } from "ioredis";
+import type { RedisClient } from "./redis.js";
 
 // KEYS: hash. ARGV: field, id (a decimal id). Sets the field to id when id is newer than its value (ids compare
 // by length, then text). Returns 1 when it was set, 0 when the value was as new or newer.
@@ -20,6 +21,6 @@ declare module "ioredis" {
 }
 
 /** Defines `cimSetForward` on `redis` (idempotent). */
-export function defineForwardField(redis: Redis): void {
+export function defineForwardField(redis: RedisClient): void {
   redis.defineCommand("cimSetForward", { numberOfKeys: 1, lua: SET_FORWARD });
 }

@@ -1,6 +1,6 @@
 // A user's inbox: every private message to or from the user, the feed its devices read from their own
 // positions (entry ids), and the position they acknowledged with Delivered.
-import type { Redis } from "ioredis";
+import { publish, type RedisClient } from "./redis.js";
 import { compareIds } from "@cim/protocol";
 import { channels, user } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
@@ -19,7 +19,7 @@ export interface Retention {
 }
 
 export class InboxStore {
-  constructor(private readonly redis: Redis, private readonly retention: Retention) {
+  constructor(private readonly redis: RedisClient, private readonly retention: Retention) {
     defineMessageScripts(redis);
   }
 
@@ -27,13 +27,15 @@ export class InboxStore {
    * Notes a stored private message in `userId`'s inbox (`peer` is the other user of the chat) unless it holds it
    * already, and wakes the user's gateways. Returns the inbox position of the message.
    */
-  append(userId: string, peer: string, message: StoredMessage, dev: string): Promise<string> {
+  async append(userId: string, peer: string, message: StoredMessage, dev: string): Promise<string> {
     const { maxLenPerStream, maxAgeSeconds } = this.retention;
-    return this.redis.cimAppendInbox(
+    const [entry, wake, ...gateways] = await this.redis.cimAppendInbox(
       user.inbox(userId), user.peers(userId), user.gateways(userId),
-      message.msgId, peer, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000), channels.gateway(""),
+      message.msgId, peer, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000),
       inboxWakeTemplate(userId, message, dev), ...recordFields(message, dev),
     );
+    await Promise.all(gateways.map((gateway) => publish(this.redis, channels.gateway(gateway), wake)));
+    return entry;
   }
 
   /** Entries after inbox position `after` ("0": from the start), oldest first. */

@@ -9,6 +9,7 @@ export * from "./inbox.js";
 export * from "./reads.js";
 export * from "./receipts.js";
 export * from "./bus.js";
+export * from "./bus-watchdog.js";
 export * from "./rooms.js";
 export * from "./users.js";
 export * from "./search.js";

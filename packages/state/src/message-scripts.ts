@@ -1,7 +1,8 @@
 // The Lua scripts that store messages and receipts. Each touches the keys of one hash tag only (one Redis
 // Cluster slot): a conversation's `{c:<conv>}` or a user's `{u:<userId>}`. Every write is idempotent, so ioredis
 // re-sending a script after a reconnect, or a sender re-sending a message, never stores anything twice.
-import type { ClientContext, Redis, Result } from "ioredis";
+import type { ClientContext, Result } from "ioredis";
+import type { RedisClient } from "./redis.js";
 
 /** Inbox entries after a msgId searched for the entry holding it (its id is the msgId or a little past it). */
 const INBOX_LOOKAHEAD = 100;
@@ -85,18 +86,18 @@ end
 // A message to a room (`everyone` included), on its tag {c:<room>}.
 // KEYS: stream (the room's messages), dedupe (the sender's record of this clientMsgId), members (the room's set).
 // ARGV: sender, membersOnly ('1': the sender must be in members; '0' for everyone), maxLen, maxAgeMicros,
-//   dedupeTtlSeconds, channel (the room's wake-up channel), wake (template: holes prev, msgId, ts),
-//   then the message's fields (name, value, ...) without ts.
-// Returns {record, 1 duplicate | 0 stored}, or {'', -1} when the sender is not a member (nothing stored).
-// A duplicate wakes the readers again (prev '': read the stream); a reader that missed the first wake-up catches up.
+//   dedupeTtlSeconds, wake (template: holes prev, msgId, ts), then the message's fields (name, value, ...) without ts.
+// Returns {record, 1 duplicate | 0 stored, wake-up}, or {'', -1} when the sender is not a member (nothing stored).
+// The caller publishes the wake-up on the room's channel (a script may only touch its own slot, and a cluster's
+// sharded channel lies in another). A duplicate's wake-up has prev '' (read the stream): a reader that missed the
+// first wake-up catches up.
 const STORE_ROOM = `${PRELUDE}
 local stream, dedupe, members = KEYS[1], KEYS[2], KEYS[3]
-local sender, membersOnly, maxLen, maxAgeMicros, dedupeTtl, channel, wake = unpack(ARGV, 1, 7)
+local sender, membersOnly, maxLen, maxAgeMicros, dedupeTtl, wake = unpack(ARGV, 1, 6)
 if membersOnly == '1' and redis.call('SISMEMBER', members, sender) == 0 then return {'', -1} end
-local record, duplicate, prev = store(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, 8)})
+local record, duplicate, prev = store(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, 7)})
 local id, ts = string.match(record, '^(%d+):(%d+)$')
-redis.call('PUBLISH', channel, fill(wake, {prev, id, ts}))
-return {record, duplicate}
+return {record, duplicate, fill(wake, {prev, id, ts})}
 `;
 
 // A private message in its conversation stream, on its tag {c:p<lo>-<hi>}. No wake-up: the inboxes wake readers.
@@ -112,14 +113,15 @@ return {record, duplicate}
 
 // A private message noted in one user's inbox (the recipient's, or the sender's for its other devices), on {u:<id>}.
 // KEYS: inbox (stream), peers (sorted set), gateways (hash gatewayId -> sessions).
-// ARGV: msgId, peer (the other user of the chat), maxLen, maxAgeMicros, channelPrefix (+ gatewayId = a gateway's
-//   channel), wake (template: holes prev, entry), then the message's fields (msgId and ts included).
+// ARGV: msgId, peer (the other user of the chat), maxLen, maxAgeMicros, wake (template: holes prev, entry), then the
+//   message's fields (msgId and ts included).
 // The entry id is the msgId, or one past the newest entry when that is not older. Idempotent: an inbox that
-// holds the msgId already keeps it (its entry is returned). Wakes every gateway holding a session of the user.
-// Returns the entry's id number.
+// holds the msgId already keeps it (its entry is returned).
+// Returns {entry's id number, wake-up, the gateways holding a session of the user...}: the caller publishes the
+// wake-up to each gateway's channel (on a cluster those lie in other slots than the user's keys).
 const APPEND_INBOX = `${PRELUDE}
 local inbox, peers, gateways = KEYS[1], KEYS[2], KEYS[3]
-local msgId, peer, maxLen, maxAgeMicros, channelPrefix, wake = unpack(ARGV, 1, 6)
+local msgId, peer, maxLen, maxAgeMicros, wake = unpack(ARGV, 1, 5)
 local entry, prev
 local found = find_entry(inbox, msgId)
 if found then
@@ -128,14 +130,10 @@ else
   prev = newest_id(inbox)
   entry = msgId
   if not newer(entry, prev) then entry = fmt(tonumber(prev) + 1) end
-  append(inbox, entry, {unpack(ARGV, 7)}, maxLen, maxAgeMicros)
+  append(inbox, entry, {unpack(ARGV, 6)}, maxLen, maxAgeMicros)
   redis.call('ZADD', peers, 'GT', msgId, peer)
 end
-local payload = fill(wake, {prev, entry})
-for _, gateway in ipairs(redis.call('HKEYS', gateways)) do
-  redis.call('PUBLISH', channelPrefix .. gateway, payload)
-end
-return entry
+return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', gateways))}
 `;
 
 // A receipt (Delivered) on the reader's tag {u:<id>}. KEYS: inbox, acked (the acknowledged inbox position).
@@ -159,18 +157,18 @@ return 1
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext = { type: "default" }> {
     /** See STORE_ROOM; `fields` are name/value pairs. */
-    cimStoreRoom(stream: string, dedupe: string, members: string, sender: string, membersOnly: "1" | "0", maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, channel: string, wake: string, ...fields: string[]): Result<[string, number], Context>;
+    cimStoreRoom(stream: string, dedupe: string, members: string, sender: string, membersOnly: "1" | "0", maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, wake: string, ...fields: string[]): Result<[string, number, string?], Context>;
     /** See STORE_PRIVATE. */
     cimStorePrivate(stream: string, dedupe: string, maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, ...fields: string[]): Result<[string, number], Context>;
     /** See APPEND_INBOX. */
-    cimAppendInbox(inbox: string, peers: string, gateways: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, channelPrefix: string, wake: string, ...fields: string[]): Result<string, Context>;
+    cimAppendInbox(inbox: string, peers: string, gateways: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, wake: string, ...fields: string[]): Result<[string, string, ...string[]], Context>;
     /** See ACKNOWLEDGE. */
     cimAcknowledge(inbox: string, acked: string, msgId: string, from: string): Result<number, Context>;
   }
 }
 
 /** Defines the message scripts as commands of `redis` (idempotent: stores sharing a client may each call it). */
-export function defineMessageScripts(redis: Redis): void {
+export function defineMessageScripts(redis: RedisClient): void {
   redis.defineCommand("cimStoreRoom", { numberOfKeys: 3, lua: STORE_ROOM });
   redis.defineCommand("cimStorePrivate", { numberOfKeys: 2, lua: STORE_PRIVATE });
   redis.defineCommand("cimAppendInbox", { numberOfKeys: 3, lua: APPEND_INBOX });

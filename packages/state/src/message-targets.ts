@@ -1,5 +1,5 @@
 // The checks of replies and events (edits, deletions) against the message they name, before they are stored.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
 import { toEntry, type StoredMessage } from "./records.js";
 
@@ -19,7 +19,7 @@ export interface TargetQuery {
  * message (not an event) of the conversation sent by `from`. Messages are never rewritten, so a target found
  * now stays valid (unless retention trims it, after which its events change nothing anyone still holds).
  */
-export async function checkTargets(redis: Redis, query: TargetQuery): Promise<TargetRefusal | null> {
+export async function checkTargets(redis: RedisClient, query: TargetQuery): Promise<TargetRefusal | null> {
   const stream = conv.messages(query.convKey);
   if (query.replyTo) {
     const target = await messageAt(redis, stream, query.replyTo);
@@ -34,7 +34,7 @@ export async function checkTargets(redis: Redis, query: TargetQuery): Promise<Ta
 }
 
 /** The message stored under msgId in a conversation stream, or null (an id Redis refuses is none). */
-async function messageAt(redis: Redis, stream: string, msgId: string): Promise<StoredMessage | null> {
+async function messageAt(redis: RedisClient, stream: string, msgId: string): Promise<StoredMessage | null> {
   const id = `${msgId}-0`;
   const [entry] = await redis.xrange(stream, id, id).catch(() => []);
   return entry ? toEntry(entry[0], entry[1]).message : null;

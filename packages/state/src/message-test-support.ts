@@ -1,5 +1,5 @@
 // Helpers of the message store's integration tests: accounts, rooms and sends on a harness's Redis.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis.js";
 import { conv, keys } from "./keys.js";
 import type { MessageStore, StoredMessage } from "./messages.js";
 
@@ -22,15 +22,15 @@ export async function send(store: MessageStore, input: SendInput): Promise<Store
   return result.message;
 }
 
-export async function account(redis: Redis, ...userIds: string[]): Promise<void> {
+export async function account(redis: RedisClient, ...userIds: string[]): Promise<void> {
   for (const userId of userIds) await redis.hset(keys.account(userId), { userName: `user${userId}`, passwordHash: "x", createdAt: "0" });
 }
 
-export async function room(redis: Redis, roomId: string, ...members: string[]): Promise<void> {
+export async function room(redis: RedisClient, roomId: string, ...members: string[]): Promise<void> {
   await redis.hset(conv.roomMeta(roomId), { name: roomId, visibility: "public", owner: members[0] ?? "", createdAt: "0" });
   if (members.length) await redis.sadd(conv.roomMembers(roomId), ...members);
 }
 
-export const streamIds = async (redis: Redis, key: string) => (await redis.xrange(key, "-", "+")).map(([id]) => id.split("-")[0]!);
+export const streamIds = async (redis: RedisClient, key: string) => (await redis.xrange(key, "-", "+")).map(([id]) => id.split("-")[0]!);
 export const everyone = conv.messages("everyone");
 export const pair = (a: string, b: string) => conv.messages(conv.ofPair(a, b));

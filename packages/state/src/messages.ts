@@ -1,6 +1,6 @@
 // Messages per conversation: storing in idempotent steps of one slot each, history, unread counts, and the
 // reads of room streams that delivery needs. msgIds increase within a conversation; no global counter.
-import type { Redis } from "ioredis";
+import { publish, type RedisClient } from "./redis.js";
 import { EVERYONE_ROOM } from "@cim/protocol";
 import { channels, conv, keys } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
@@ -58,7 +58,7 @@ export class MessageStore {
   /** Per sender, the end of its stores queued behind a reply's or an event's target check. */
   private readonly checking = new Map<string, Promise<void>>();
 
-  constructor(private readonly redis: Redis, options: Partial<MessageStoreOptions> = {}) {
+  constructor(private readonly redis: RedisClient, options: Partial<MessageStoreOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
     this.inboxes = new InboxStore(redis, this.options);
     defineMessageScripts(redis);
@@ -143,12 +143,13 @@ export class MessageStore {
     const record = { from, fromName, to: "", room: everyone ? "" : room, text, ...eventFields(input) };
     const key = conv.ofRoom(room);
     const { maxLenPerStream, maxAgeSeconds, dedupeTtlSeconds } = this.options;
-    const [stored, status] = await this.redis.cimStoreRoom(
+    const [stored, status, wake] = await this.redis.cimStoreRoom(
       conv.messages(key), conv.dedupe(key, from, clientMsgId), conv.roomMembers(room),
       from, everyone ? "0" : "1", String(maxLenPerStream), String(maxAgeSeconds * 1_000_000), String(dedupeTtlSeconds),
-      everyone ? channels.all : channels.room(room), roomWakeTemplate(room, record, fromDevice), ...recordFields(record, fromDevice),
+      roomWakeTemplate(room, record, fromDevice), ...recordFields(record, fromDevice),
     );
     if (status === -1) return { error: "not_member" };
+    await publish(this.redis, everyone ? channels.all : channels.room(room), wake!);
     if (status === 0) await this.redis.incr(keys.messageCount);
     return { message: { ...record, ...parseRecord(stored) }, duplicate: status === 1 };
   }

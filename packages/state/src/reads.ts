@@ -1,10 +1,10 @@
 // Read positions: per user, per conversation (as the client names it), the msgId read up to; forward only.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis.js";
 import { defineForwardField } from "./forward-field.js";
 import { user } from "./keys.js";
 
 export class ReadStore {
-  constructor(private readonly redis: Redis) {
+  constructor(private readonly redis: RedisClient) {
     defineForwardField(redis);
   }
 

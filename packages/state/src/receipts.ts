@@ -1,6 +1,6 @@
 // What a user's private peers confirmed (delivered, read), kept on the user's tag so every device of the user can
 // be told after a (re)connect: a receipt lost on the bus is not lost.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis.js";
 import { defineForwardField } from "./forward-field.js";
 import { user } from "./keys.js";
 
@@ -15,7 +15,7 @@ export interface PeerReceipts {
 }
 
 export class ReceiptStore {
-  constructor(private readonly redis: Redis) {
+  constructor(private readonly redis: RedisClient) {
     defineForwardField(redis);
   }
 

@@ -1,7 +1,28 @@
-// The ioredis client factory: bounded retries so a Redis outage fails commands instead of queueing forever.
-import { Redis, type RedisOptions } from "ioredis";
+// The ioredis client factory for both layouts, a single node or a Redis Cluster, and the few operations that
+// differ between them: pub/sub (sharded channels on a cluster), SCAN (per master), WAIT (on the key's node).
+import calculateSlot from "cluster-key-slot";
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from "ioredis";
 
 export type { Redis } from "ioredis";
+export { Cluster } from "ioredis";
+
+/** A client of either layout; the stores take this. */
+export type RedisClient = Redis | Cluster;
+
+/** Where Redis is: `clusterNodes` (host:port, any few nodes of the cluster) selects the cluster layout. */
+export interface RedisTarget {
+  url: string;
+  clusterNodes?: readonly string[];
+}
+
+/** Reconnect delay of one node or of the cluster's slot map: 100 ms doubling to 2 s. */
+const retryDelay = (attempt: number) => Math.min(50 * 2 ** attempt, 2_000);
+/**
+ * A command to a node that died (or a slot in the middle of a failover) is retried every RETRY_ON_FAILOVER_MS,
+ * MAX_REDIRECTIONS times in all: about 8 s, enough for a replica to take over (cluster-node-timeout + election).
+ */
+const RETRY_ON_FAILOVER_MS = 250;
+const MAX_REDIRECTIONS = 32;
 
 /** Builds a Redis client for `url`; `name` shows up in CLIENT LIST and logs. */
 export function createRedis(url: string, name: string, options: RedisOptions = {}): Redis {
@@ -9,10 +30,122 @@ export function createRedis(url: string, name: string, options: RedisOptions = {
     connectionName: name,
     // Commands queued while disconnected fail after this many reconnect attempts (PITFALLS: unbounded queue).
     maxRetriesPerRequest: 3,
-    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
+    retryStrategy: retryDelay,
     lazyConnect: false,
     // Commands issued in the same tick go out as one write: many sessions share one connection.
     enableAutoPipelining: true,
     ...options,
   });
+}
+
+/**
+ * Parses `host:port` entries, or `redis://[user:password@]host:port` and `rediss://...` (TLS) URLs, into ioredis'
+ * startup nodes and the options every node connection needs (the credentials and TLS of the first URL with any).
+ */
+export function parseClusterNodes(list: readonly string[]): { nodes: Array<{ host: string; port: number }>; options: RedisOptions } {
+  const options: RedisOptions = {};
+  const nodes = list.map((entry) => {
+    const url = new URL(/^rediss?:\/\//.test(entry.trim()) ? entry.trim() : `redis://${entry.trim()}`);
+    if (!url.hostname || !url.port) throw new Error(`not a host:port: ${entry}`);
+    if (url.password && options.password === undefined) {
+      options.password = decodeURIComponent(url.password);
+      if (url.username) options.username = decodeURIComponent(url.username);
+    }
+    if (url.protocol === "rediss:") options.tls = {};
+    return { host: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port) };
+  });
+  return { nodes, options };
+}
+
+/**
+ * Builds the client of `target`: ioredis' Cluster when `clusterNodes` is set, else a single-node client. A
+ * `subscriber` client of a cluster opens one sharded-subscriber connection per master (SSUBSCRIBE).
+ */
+export function createRedisClient(target: RedisTarget, name: string, options: { subscriber?: boolean } = {}): RedisClient {
+  if (!target.clusterNodes?.length) return createRedis(target.url, name);
+  const { nodes, options: nodeOptions } = parseClusterNodes(target.clusterNodes);
+  const clusterOptions: ClusterOptions = {
+    redisOptions: { connectionName: name, maxRetriesPerRequest: 3, ...nodeOptions },
+    clusterRetryStrategy: retryDelay,
+    retryDelayOnFailover: RETRY_ON_FAILOVER_MS,
+    retryDelayOnClusterDown: RETRY_ON_FAILOVER_MS,
+    retryDelayOnTryAgain: RETRY_ON_FAILOVER_MS,
+    maxRedirections: MAX_REDIRECTIONS,
+    enableAutoPipelining: true,
+    shardedSubscribers: options.subscriber === true,
+  };
+  return new Cluster(nodes, clusterOptions);
+}
+
+/** True for ioredis' Cluster client. */
+export function isCluster(client: RedisClient): client is Cluster {
+  return client.isCluster;
+}
+
+/** PUBLISH on a single node; SPUBLISH on a cluster (the channel lives on its slot's shard only). */
+export function publish(client: RedisClient, channel: string, payload: string): Promise<unknown> {
+  return isCluster(client) ? client.spublish(channel, payload) : client.publish(channel, payload);
+}
+
+/**
+ * Subscribes `client` (in subscriber mode) to `channels`: SUBSCRIBE, or on a cluster one SSUBSCRIBE per channel
+ * (one SSUBSCRIBE may only name channels of one slot).
+ */
+export async function subscribe(client: RedisClient, ...channels: string[]): Promise<void> {
+  if (isCluster(client)) await Promise.all(channels.map((channel) => client.ssubscribe(channel)));
+  else await client.subscribe(...channels);
+}
+
+/** Undoes `subscribe` for `channels` (never without arguments: ioredis' sharded subscribers refuse that). */
+export async function unsubscribe(client: RedisClient, ...channels: string[]): Promise<void> {
+  if (isCluster(client)) await Promise.all(channels.map((channel) => client.sunsubscribe(channel)));
+  else await client.unsubscribe(...channels);
+}
+
+/** Calls `handler` for every message of a channel `subscribe` named (`message`, or `smessage` on a cluster). */
+export function onBusMessage(client: RedisClient, handler: (channel: string, payload: string) => void): void {
+  client.on(isCluster(client) ? "smessage" : "message", handler);
+}
+
+/** The nodes that hold data: every master of a cluster, or the one node. */
+export function dataNodes(client: RedisClient): Redis[] {
+  return isCluster(client) ? client.nodes("master") : [client];
+}
+
+/** Every key matching `pattern` (SCAN, never KEYS), over every master of a cluster. */
+export async function scanKeys(client: RedisClient, pattern: string, count = 1000): Promise<string[]> {
+  const found: string[] = [];
+  for (const node of dataNodes(client)) {
+    let cursor = "0";
+    do {
+      const [next, batch] = await node.scan(cursor, "MATCH", pattern, "COUNT", count);
+      found.push(...batch);
+      cursor = next;
+    } while (cursor !== "0");
+  }
+  return found;
+}
+
+/** The connection to the master that holds `key`'s slot now (ioredis' slot map); undefined while it knows none. */
+export function nodeOfKey(client: Cluster, key: string): Redis | undefined {
+  // ioredis' slot map: slots[slot] = ["host:port" of the master, replicas...].
+  const nodeKey = client.slots[calculateSlot(key)]?.[0];
+  return client.nodes("master").find((node) => `${node.options.host}:${node.options.port}` === nodeKey);
+}
+
+/**
+ * WAIT on the connections that wrote `keys`: the one connection of a single node, or on a cluster the connection
+ * to each node holding one of their slots (once per node, all at once; WAIT counts the writes of its own
+ * connection). Resolves with the fewest replicas any node reached within `timeoutMs`.
+ */
+export async function waitForReplicasOf(client: RedisClient, keys: readonly string[], replicas: number, timeoutMs: number): Promise<number> {
+  if (!isCluster(client)) return client.wait(replicas, timeoutMs);
+  const byNode = new Map<Redis, string>();
+  for (const key of keys) {
+    const node = nodeOfKey(client, key);
+    if (!node) throw new Error(`no node holds the slot of ${key}`);
+    byNode.set(node, key);
+  }
+  const reached = await Promise.all([...byNode.keys()].map((node) => node.wait(replicas, timeoutMs)));
+  return Math.min(...reached);
 }

@@ -1,5 +1,6 @@
 // Rooms: named conversations with members (docs/CONVERSATIONS.md); "everyone" is built in and holds every user.
-import type { ClientContext, Redis, Result } from "ioredis";
+import type { ClientContext, Result } from "ioredis";
+import type { RedisClient } from "./redis.js";
 import { compareIds, EVERYONE_ROOM } from "@cim/protocol";
 import { conv, directory, user } from "./keys.js";
 import { entryId, lexEntry, lexRange } from "./lex-index.js";
@@ -45,7 +46,7 @@ export function roomNameKey(name: string): string {
  * a leave heals a crash between the two writes. Each call touches keys of one slot at a time.
  */
 export class RoomStore {
-  constructor(private readonly redis: Redis) {
+  constructor(private readonly redis: RedisClient) {
     redis.defineCommand("cimAddRoomMember", { numberOfKeys: 2, lua: ADD_MEMBER });
   }
 

@@ -1,6 +1,6 @@
 // Search over a user's conversations: a bounded scan of the newest entries of each stream, with edits and
 // deletions applied, so a hit is a message as it reads now. No index: the bounds below are the honest limits.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
 import { conversationKey, toEntry, type StoredMessage } from "./records.js";
 
@@ -33,7 +33,7 @@ export interface SearchQuery {
  * over at most SEARCH_MAX_CONVERSATIONS conversations and their newest `scanPerConversation` entries each.
  * Deleted messages are never found; an edited one is found by its current text only.
  */
-export async function searchMessages(redis: Redis, query: SearchQuery): Promise<SearchHit[]> {
+export async function searchMessages(redis: RedisClient, query: SearchQuery): Promise<SearchHit[]> {
   const needle = query.text.toLocaleLowerCase();
   const scan = query.scanPerConversation ?? SEARCH_SCAN_PER_CONVERSATION;
   const conversations = query.conversations.slice(0, SEARCH_MAX_CONVERSATIONS);
@@ -45,7 +45,7 @@ export async function searchMessages(redis: Redis, query: SearchQuery): Promise<
 }
 
 /** Matches among the newest `scan` entries of one stream, newest first, with events applied. */
-async function scanConversation(redis: Redis, key: string, scan: number, needle: string): Promise<Array<StoredMessage & { edited: boolean }>> {
+async function scanConversation(redis: RedisClient, key: string, scan: number, needle: string): Promise<Array<StoredMessage & { edited: boolean }>> {
   const deleted = new Set<string>();
   /** The newest edit's text of each message: reading newest first, the first edit seen wins. */
   const edits = new Map<string, string>();
@@ -77,7 +77,7 @@ function compareDesc(a: string, b: string): number {
 
 /** searchMessages on one Redis client, for services that hold stores rather than clients. */
 export class MessageSearch {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   search(query: SearchQuery): Promise<SearchHit[]> {
     return searchMessages(this.redis, query);

@@ -1,6 +1,7 @@
 // Presence of users with several devices: each gateway writes how many sessions a user has there in the user's
 // `gateways` hash; `cim-online` and `cim-gw-users:<gw>` follow it in commands of their own (each a slot of its own).
-import type { ClientContext, Redis, Result } from "ioredis";
+import type { ClientContext, Result } from "ioredis";
+import { scanKeys, type RedisClient } from "./redis.js";
 import { AccountStore } from "./accounts.js";
 import { compareIds } from "@cim/protocol";
 import { keys, user } from "./keys.js";
@@ -30,7 +31,7 @@ export interface OnlineUser {
 export class SessionStore {
   private readonly accounts: AccountStore;
 
-  constructor(private readonly redis: Redis) {
+  constructor(private readonly redis: RedisClient) {
     this.accounts = new AccountStore(redis);
     redis.defineCommand("cimSetSessions", { numberOfKeys: 1, lua: SET_SESSIONS });
   }
@@ -91,17 +92,10 @@ export class SessionStore {
     return false;
   }
 
-  /** Ids of gateways that still hold users in Redis, found with SCAN (never KEYS). */
+  /** Ids of gateways that still hold users in Redis, found with SCAN (never KEYS) over every master. */
   async gatewaysWithUsers(): Promise<string[]> {
     const prefix = keys.gatewayUsers("");
-    const ids: string[] = [];
-    let cursor = "0";
-    do {
-      const [next, batch] = await this.redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      ids.push(...batch.map((key) => key.slice(prefix.length)));
-      cursor = next;
-    } while (cursor !== "0");
-    return ids;
+    return (await scanKeys(this.redis, `${prefix}*`)).map((key) => key.slice(prefix.length));
   }
 
   /** Marks a login (token session id) as logged out until `expiresAt` (seconds since the epoch). */
@@ -121,9 +115,8 @@ export class SessionStore {
   /** Connections per gateway, as the size of its user set. */
   async connections(gatewayIds: readonly string[]): Promise<number[]> {
     if (gatewayIds.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of gatewayIds) pipeline.scard(keys.gatewayUsers(id));
-    return ((await pipeline.exec()) ?? []).map(([, n]) => Number(n ?? 0));
+    // One command per key (each set is a slot of its own on a cluster); auto-pipelining batches them.
+    return Promise.all(gatewayIds.map((id) => this.redis.scard(keys.gatewayUsers(id))));
   }
 
   /** Presence of each user named, in the order given; users without an account are left out. */

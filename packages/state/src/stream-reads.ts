@@ -1,23 +1,23 @@
 // Reads shared by the conversation streams and the inboxes: entries after a position, the newest one, trimming.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis.js";
 import { compareIds } from "@cim/protocol";
 import { entryNumber, toEntry, type StreamEntry } from "./records.js";
 
 /** Entries after position `after` ("" or "0": from the start), oldest first. */
-export async function readAfter(redis: Redis, key: string, after: string, count: number): Promise<StreamEntry[]> {
+export async function readAfter(redis: RedisClient, key: string, after: string, count: number): Promise<StreamEntry[]> {
   const start = after && after !== "0" ? `(${after}-0` : "-";
   const entries = await redis.xrange(key, start, "+", "COUNT", count);
   return entries.map(([id, fields]) => toEntry(id, fields));
 }
 
 /** The newest entry's position, "0" when the stream is empty or missing. */
-export async function newestPosition(redis: Redis, key: string): Promise<string> {
+export async function newestPosition(redis: RedisClient, key: string): Promise<string> {
   const [entry] = await redis.xrevrange(key, "+", "-", "COUNT", 1);
   return entry ? entryNumber(entry[0]) : "0";
 }
 
 /** True when entries after `after` may have been trimmed away, so reading on from it would skip some. */
-export async function trimmedAfter(redis: Redis, key: string, after: string): Promise<boolean> {
+export async function trimmedAfter(redis: RedisClient, key: string, after: string): Promise<boolean> {
   let info: unknown[];
   try {
     info = (await redis.xinfo("STREAM", key)) as unknown[];

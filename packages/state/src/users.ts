@@ -1,5 +1,5 @@
 // The user directory: every account by its canonical name key, for prefix search (online or not); private peers.
-import type { Redis } from "ioredis";
+import { dataNodes, type RedisClient } from "./redis.js";
 import { directory, keys, user } from "./keys.js";
 import { entryId, lexEntry, lexRange } from "./lex-index.js";
 
@@ -13,7 +13,7 @@ const ONLINE_PAGE_BATCH = 500;
  * route's canonical name (NFKC, case-folded, look-alikes mapped), passed in: this package does not define it.
  */
 export class UserDirectory {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   /** Adds a user (idempotent). */
   async index(userId: string, nameKey: string): Promise<void> {
@@ -69,21 +69,24 @@ export class UserDirectory {
 
   /**
    * Indexes accounts missing from the directory (created before it existed, or whose `index` after
-   * registration failed): SCAN over `cim-account:*` in batches of `batch`, never KEYS. Returns how many it added.
+   * registration failed): SCAN over `cim-account:*` (on every master of a cluster) in batches of `batch`, never KEYS. Returns how many it added.
    * `nameKeyOf` maps a stored user name to its canonical key.
    */
   async backfill(nameKeyOf: (userName: string) => string, batch = BACKFILL_BATCH): Promise<number> {
     const prefix = keys.account("");
     let added = 0;
-    let cursor = "0";
-    do {
-      const [next, found] = await this.redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", batch);
-      cursor = next;
-      const ids = found.map((key) => key.slice(prefix.length)).filter((id) => /^[0-9]+$/.test(id));
-      const names = await Promise.all(ids.map((id) => this.redis.hget(keys.account(id), "userName")));
-      const entries = ids.flatMap((id, i) => (names[i] ? [0, lexEntry(nameKeyOf(names[i]), id)] : []));
-      if (entries.length) added += await this.redis.zadd(directory.userNames, "NX", ...entries);
-    } while (cursor !== "0");
+    // Every master of a cluster holds some of the accounts.
+    for (const node of dataNodes(this.redis)) {
+      let cursor = "0";
+      do {
+        const [next, found] = await node.scan(cursor, "MATCH", `${prefix}*`, "COUNT", batch);
+        cursor = next;
+        const ids = found.map((key) => key.slice(prefix.length)).filter((id) => /^[0-9]+$/.test(id));
+        const names = await Promise.all(ids.map((id) => this.redis.hget(keys.account(id), "userName")));
+        const entries = ids.flatMap((id, i) => (names[i] ? [0, lexEntry(nameKeyOf(names[i]), id)] : []));
+        if (entries.length) added += await this.redis.zadd(directory.userNames, "NX", ...entries);
+      } while (cursor !== "0");
+    }
     return added;
   }
 }

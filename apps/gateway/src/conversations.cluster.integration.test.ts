@@ -1,0 +1,9 @@
+// The rooms and private chats test (conversations.integration.test.ts) on the cluster layout: Redis Cluster
+// (3 masters, 3 replicas, sharded pub/sub, a room's wake-ups on their own shard) and a ZooKeeper ensemble of 3.
+import { vi } from "vitest";
+import { setDefaultLayout } from "@cim/devstack";
+import "./conversations.integration.test.js";
+
+setDefaultLayout("cluster");
+// Six redis-servers and three ZooKeepers start before the suite's first test.
+vi.setConfig({ hookTimeout: 180_000 });

@@ -1,0 +1,210 @@
+// The fault scenario the fault tests share: users on 2 gateways, some with a second device, in rooms, exchange
+// group, room and private messages at a steady rate while faults happen at set points; then it counts, per
+// device, what every acknowledged message should have reached. Layouts and faults are the caller's. Some sends
+// are edits and deletions of the sending device's earlier messages: events like any message, held to the same
+// guarantees, and each must arrive naming the message it changes.
+import { RouteApi, type SendAck } from "@cim/client";
+import { RecordingClient, startCluster, waitUntil, type Cluster, type ClusterOptions } from "@cim/devstack";
+import { compareIds } from "@cim/protocol";
+import { TEST_PASSWORD } from "./test-support.js";
+
+export interface FaultScenarioOptions {
+  stack: ClusterOptions;
+  users?: number;
+  secondDevices?: number;
+  rooms?: number;
+  roomMembers?: number;
+  messages?: number;
+  ratePerSec?: number;
+  /** Faults by the index of the message before which each starts (not awaited: sending goes on meanwhile). */
+  faults: (stack: Cluster, done: (name: string) => void) => Map<number, () => Promise<void>>;
+  /** How long to wait for every acknowledged message to arrive, after the last send. */
+  settleMs?: number;
+}
+
+export interface FaultSummary {
+  sent: number;
+  acked: number;
+  byKind: { group: number; room: number; private: number; edits: number; deletions: number };
+  devices: number;
+  expectedDeliveries: number;
+  deliveries: number;
+  /** Acknowledged messages that never reached a device they were for (counted per device). */
+  missing: number;
+  /** Acknowledged messages that reached no device they were for at all. */
+  lostMessages: number;
+  duplicates: number;
+  droppedBySdk: number;
+  unexpected: number;
+  outOfOrder: number;
+  /** Events that arrived naming another message than they were sent for, or deleting when sent as an edit. */
+  wrongEvents: number;
+  /** Where the out-of-order deliveries were: `group`, `room` or `private`. */
+  outOfOrderByKind: Record<string, number>;
+  faults: string[];
+  seconds: number;
+}
+
+interface Sent {
+  device: number;
+  to: number | null;
+  room: number | null;
+  text: string;
+  /** The msgId this event edits or deletes. */
+  editOf?: string;
+  delete?: boolean;
+}
+
+const GROUP_SHARE = 0.15;
+const ROOM_SHARE = 0.35;
+/** Of the sends, this share edit (or, one in four, delete) an acknowledged earlier message of the same device. */
+export const EDIT_SHARE = 0.1;
+
+/** Starts a stack, runs the scenario, stops the stack (also on failure); resolves with what it counted. */
+export async function runFaultScenario(options: FaultScenarioOptions): Promise<FaultSummary> {
+  const stack = await startCluster({ gateways: 2, ...options.stack, gatewayEnv: { CIM_RATE_PER_SEC: "1000", CIM_RATE_BURST: "1000", ...options.stack.gatewayEnv } });
+  const devices: Array<{ user: number; client: RecordingClient }> = [];
+  try {
+    return await run(stack, devices, options);
+  } finally {
+    for (const { client } of devices) client.close();
+    await stack.stop();
+  }
+}
+
+async function run(stack: Cluster, devices: Array<{ user: number; client: RecordingClient }>, options: FaultScenarioOptions): Promise<FaultSummary> {
+  const { users = 20, secondDevices = 6, rooms: roomCount = 3, roomMembers = 8, messages = 2_000, ratePerSec = 100 } = options;
+  let seed = 42;
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  const api = new RouteApi(stack.route.url);
+  const names = Array.from({ length: users }, (_, i) => `u${i}-${Math.random().toString(36).slice(2, 8)}`);
+  const userIds: string[] = [];
+  const tokens: string[] = [];
+  for (const name of names) {
+    userIds.push((await api.register(name, TEST_PASSWORD)).userId);
+    tokens.push((await api.login(name, TEST_PASSWORD)).token);
+  }
+  // Rooms first: each device learns its user's rooms when it logs in. Users with two devices are in every room.
+  const rooms: Array<{ roomId: string; members: Set<number> }> = [];
+  for (let r = 0; r < roomCount; r++) {
+    const members = new Set<number>(Array.from({ length: secondDevices }, (_, i) => i));
+    while (members.size < roomMembers) members.add(Math.floor(random() * users));
+    const [owner, ...others] = [...members];
+    const { roomId } = await api.createRoom(tokens[owner!]!, { name: `faults ${r}`, visibility: "private" });
+    for (const member of others) await api.invite(tokens[owner!]!, roomId, userIds[member]!);
+    rooms.push({ roomId, members });
+  }
+  const logIn = async (user: number) => {
+    const client = new RecordingClient(stack.route.url, { resendAfterMs: 1_000, backoff: { baseMs: 100, maxMs: 1_000 } });
+    await client.logIn(names[user]!, TEST_PASSWORD);
+    devices.push({ user, client });
+  };
+  for (let user = 0; user < users; user++) await logIn(user);
+  for (let user = 0; user < secondDevices; user++) await logIn(user);
+
+  /** The devices a message is for. */
+  const recipients = (m: Sent): number[] => {
+    const sender = devices[m.device]!.user;
+    return devices.flatMap(({ user }, d) => {
+      if (d === m.device) return [];
+      if (m.room !== null) return rooms[m.room]!.members.has(user) ? [d] : [];
+      if (m.to !== null) return user === m.to || user === sender ? [d] : [];
+      return [d];
+    });
+  };
+
+  const sent: Array<Sent & { ack: Promise<SendAck | null> }> = [];
+  const faults: string[] = [];
+  const faultRuns: Array<Promise<void>> = [];
+  const schedule = options.faults(stack, (name) => faults.push(name));
+  /** Each device's acknowledged messages (not events), which its later edits name. */
+  const editable = devices.map((): Array<Sent & { msgId: string }> => []);
+  const started = Date.now();
+  for (let i = 0; i < messages; i++) {
+    const fault = schedule.get(i);
+    if (fault) faultRuns.push(fault().catch((error: unknown) => void faults.push(`failed: ${(error as Error).message}`)));
+    const device = Math.floor(random() * devices.length);
+    const sender = devices[device]!.user;
+    const kind = random();
+    const edit = random() < EDIT_SHARE ? editable[device]!.at(-1 - Math.floor(random() * Math.min(3, editable[device]!.length))) : undefined;
+    const memberOf = rooms.map((room, r) => (room.members.has(sender) ? r : -1)).filter((r) => r >= 0);
+    let m: Sent;
+    if (edit) m = { device, to: edit.to, room: edit.room, text: `m${i} d${device} edits ${edit.msgId}`, editOf: edit.msgId, delete: i % 4 === 0 };
+    else if (kind < GROUP_SHARE) m = { device, to: null, room: null, text: `m${i} d${device}->all` };
+    else if (kind < GROUP_SHARE + ROOM_SHARE && memberOf.length > 0) {
+      const room = memberOf[Math.floor(random() * memberOf.length)]!;
+      m = { device, to: null, room, text: `m${i} d${device}->room${room}` };
+    } else {
+      let to = Math.floor(random() * (users - 1));
+      if (to >= sender) to++;
+      m = { device, to, room: null, text: `m${i} d${device}->u${to}` };
+    }
+    const target = m.room !== null ? { room: rooms[m.room]!.roomId } : m.to !== null ? { to: userIds[m.to]! } : {};
+    const ack = devices[device]!.client.send({ ...target, text: m.text, editOf: m.editOf, delete: m.delete }).catch(() => null);
+    if (!m.editOf) void ack.then((answer) => answer && editable[device]!.push({ ...m, msgId: answer.msgId }));
+    sent.push({ ...m, ack });
+    const due = started + ((i + 1) * 1000) / ratePerSec;
+    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+  }
+  await Promise.all(faultRuns);
+  const acks = await Promise.all(sent.map((s) => s.ack));
+  const acked = sent.map((s, i) => ({ ...s, ack: acks[i] })).filter((s): s is Sent & { ack: SendAck } => s.ack !== null);
+
+  const expected = devices.map(() => new Set<string>());
+  const senderOf = new Map<string, number>();
+  const eventOf = new Map<string, Pick<Sent, "editOf" | "delete">>();
+  for (const m of acked) {
+    senderOf.set(m.ack.msgId, m.device);
+    eventOf.set(m.ack.msgId, { editOf: m.editOf, delete: m.delete });
+    for (const d of recipients(m)) expected[d]!.add(m.ack.msgId);
+  }
+  const received = () => devices.map(({ client }) => new Set(client.messages.map((m) => m.msgId)));
+  const missing = () => {
+    const got = received();
+    return expected.reduce((n, ids, d) => n + [...ids].filter((id) => !got[d]!.has(id)).length, 0);
+  };
+  await waitUntil(() => missing() === 0, options.settleMs ?? 60_000, "every acknowledged message to reach every device").catch(() => undefined);
+
+  let deliveries = 0;
+  let duplicates = 0;
+  let outOfOrder = 0;
+  let unexpected = 0;
+  let wrongEvents = 0;
+  const outOfOrderByKind: Record<string, number> = {};
+  for (const [d, { client }] of devices.entries()) {
+    const seen = new Set<string>();
+    const last = new Map<string, string>();
+    for (const m of client.messages) {
+      deliveries++;
+      if (seen.has(m.msgId)) duplicates++;
+      if (!expected[d]!.has(m.msgId)) unexpected++;
+      seen.add(m.msgId);
+      const event = eventOf.get(m.msgId);
+      if (event && ((m.editOf ?? "") !== (event.editOf ?? "") || (m.deleted ?? false) !== (event.delete ?? false))) wrongEvents++;
+      // Rooms and the group are one stream each; a private chat is ordered per sending device.
+      const stream = m.room ? `room ${m.room}` : m.to ? `private ${[m.from, m.to].sort().join("-")} from device ${senderOf.get(m.msgId)}` : "group";
+      const previous = last.get(stream);
+      if (previous && compareIds(m.msgId, previous) <= 0) {
+        outOfOrder++;
+        const kind = m.room ? "room" : m.to ? "private" : "group";
+        outOfOrderByKind[kind] = (outOfOrderByKind[kind] ?? 0) + 1;
+      }
+      last.set(stream, m.msgId);
+    }
+  }
+  const got = received();
+  const lostMessages = acked.filter((m) => {
+    const targets = recipients(m);
+    return targets.length > 0 && targets.every((d) => !got[d]!.has(m.ack.msgId));
+  }).length;
+  return {
+    sent: messages, acked: acked.length,
+    byKind: {
+      group: acked.filter((m) => m.to === null && m.room === null).length, room: acked.filter((m) => m.room !== null).length, private: acked.filter((m) => m.to !== null).length,
+      edits: acked.filter((m) => m.editOf && !m.delete).length, deletions: acked.filter((m) => m.delete).length,
+    },
+    devices: devices.length, expectedDeliveries: expected.reduce((n, ids) => n + ids.size, 0), deliveries, missing: missing(), lostMessages,
+    duplicates, droppedBySdk: devices.reduce((n, { client }) => n + client.stats.duplicatesDropped, 0), unexpected, outOfOrder, wrongEvents, outOfOrderByKind, faults,
+    seconds: (Date.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,131 @@
+// The stores on a real Redis Cluster (3 masters, 3 replicas) through createRedisClient: messages of every kind
+// wake their readers on sharded channels, cross-slot reads work, SCAN sees every master, WAIT reaches a replica,
+// and a subscriber re-subscribes after its master is killed.
+import calculateSlot from "cluster-key-slot";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRedisCluster, waitUntil, type RedisCluster } from "@cim/devstack";
+import { AccountStore } from "./accounts.js";
+import { BusPublisher, parseClusterMessage, type ClusterMessage } from "./bus.js";
+import { BusWatchdog } from "./bus-watchdog.js";
+import { channels, keys } from "./keys.js";
+import { account, room, send } from "./message-test-support.js";
+import { MessageStore } from "./messages.js";
+import { Redis } from "ioredis";
+import { createRedisClient, isCluster, onBusMessage, publish, subscribe, waitForReplicasOf, type RedisClient } from "./redis.js";
+import { SessionStore } from "./sessions.js";
+import { UserDirectory } from "./users.js";
+
+let cluster: RedisCluster;
+let redis: RedisClient;
+let subscriber: RedisClient;
+const heard: Array<{ channel: string; message: ClusterMessage | null }> = [];
+
+beforeAll(async () => {
+  cluster = await startRedisCluster();
+  const target = { url: "", clusterNodes: cluster.nodes.map((n) => `${n.host}:${n.port}`) };
+  redis = createRedisClient(target, "cim-state-cluster-test");
+  subscriber = createRedisClient(target, "cim-state-cluster-test-sub", { subscriber: true });
+  onBusMessage(subscriber, (channel, payload) => heard.push({ channel, message: parseClusterMessage(payload) }));
+}, 120_000);
+afterAll(async () => {
+  redis?.disconnect();
+  subscriber?.disconnect();
+  await cluster?.dispose();
+});
+
+describe("the stores on a Redis Cluster", () => {
+  it("wake room, group and inbox readers on sharded channels, each in its own slot", async () => {
+    expect(isCluster(redis)).toBe(true);
+    const gwChannels = ["gw-a", "gw-b", "gw-c"].map(channels.gateway);
+    // Channels in several slots, as a gateway subscribes them: one SSUBSCRIBE each.
+    expect(new Set([...gwChannels, channels.all, channels.room("r1")].map((c) => calculateSlot(c))).size).toBeGreaterThan(1);
+    await subscribe(subscriber, ...gwChannels, channels.all, channels.room("r1"));
+    const sessions = new SessionStore(redis);
+    const messages = new MessageStore(redis);
+    await account(redis, "1", "2");
+    await room(redis, "r1", "1", "2");
+    await sessions.claim("2", "gw-b");
+    const group = await send(messages, { from: "1", text: "to all" });
+    const inRoom = await send(messages, { from: "1", room: "r1", text: "to r1" });
+    const direct = await send(messages, { from: "1", to: "2", text: "to two" });
+    await new BusPublisher(redis, sessions).toGateway("gw-c", { type: "presence", userId: "1", userName: "user1", online: true });
+    await waitUntil(() => heard.length >= 4, 10_000, "four wake-ups");
+    const of = (channel: string) => heard.filter((h) => h.channel === channel).map((h) => h.message);
+    expect(of(channels.all)).toMatchObject([{ type: "roomMessage", room: "everyone", message: { msgId: group.msgId } }]);
+    expect(of(channels.room("r1"))).toMatchObject([{ type: "roomMessage", room: "r1", message: { msgId: inRoom.msgId } }]);
+    expect(of(channels.gateway("gw-b"))).toMatchObject([{ type: "inbox", userId: "2", message: { msgId: direct.msgId } }]);
+    expect(of(channels.gateway("gw-c"))).toMatchObject([{ type: "presence", userId: "1" }]);
+    expect(of(channels.gateway("gw-a"))).toEqual([]);
+  });
+
+  it("reads names across slots, finds keys on every master with SCAN, and counts a replica with WAIT", async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => String(100 + i));
+    await account(redis, ...ids);
+    const slots = new Set(ids.map((id) => calculateSlot(keys.account(id))));
+    expect(slots.size).toBeGreaterThan(3);
+    expect(await new AccountStore(redis).names([...ids, "404"])).toEqual([...ids.map((id) => `user${id}`), ""]);
+    const sessions = new SessionStore(redis);
+    for (const gw of ["gw-x", "gw-y", "gw-z", "gw-w"]) await sessions.claim("1", gw);
+    expect((await sessions.gatewaysWithUsers()).sort()).toEqual(expect.arrayContaining(["gw-w", "gw-x", "gw-y", "gw-z"]));
+    expect(await sessions.connections(["gw-x", "gw-y", "nope"])).toEqual([1, 1, 0]);
+    const directory = new UserDirectory(redis);
+    expect(await directory.backfill((name) => name)).toBeGreaterThanOrEqual(ids.length);
+    await redis.set(keys.account("wait-probe"), "1");
+    expect(await waitForReplicasOf(redis, [keys.account("wait-probe"), keys.account("1")], 1, 5_000)).toBe(1);
+  });
+
+  it("the watchdog subscribes again when a sharded subscription is gone, and says so", async () => {
+    const canary = channels.gateway("gw-canary");
+    await subscribe(subscriber, canary);
+    let resubscribed = 0;
+    const watchdog = new BusWatchdog({ redis, subscriber, canary, channels: () => [canary], onResubscribed: () => resubscribed++, onError: (error) => { throw error; } });
+    expect(await watchdog.check()).toBe(false);
+    // What a lost re-subscription looks like: the shard no longer sends this channel to us.
+    await (subscriber as import("ioredis").Cluster).sunsubscribe(canary);
+    expect(await watchdog.check()).toBe(false); // one miss may be ioredis re-subscribing
+    expect(await watchdog.check()).toBe(true);
+    expect(resubscribed).toBe(1);
+    const before = heard.length;
+    await waitUntil(async () => {
+      await publish(redis, canary, JSON.stringify({ type: "presence", userId: "7", userName: "", online: true }));
+      return heard.slice(before).some((h) => h.channel === canary);
+    }, 10_000, "a message on the re-subscribed canary");
+    expect(await watchdog.check()).toBe(false);
+  });
+
+  it("re-subscribes after the master holding a channel's slot is killed (its replica promoted)", { timeout: 90_000 }, async () => {
+    const channel = channels.room("r-failover");
+    await subscribe(subscriber, channel);
+    const roles = await Promise.all(cluster.members.map((m) => m.role()));
+    const slotOwnerPort = await nodePortOf(channel);
+    const victim = cluster.members.find((m, i) => m.port === slotOwnerPort && roles[i] === "master")!;
+    let resubscribed = 0;
+    subscriber.on("subscribersReady", () => resubscribed++);
+    await victim.stop("SIGKILL");
+    await waitUntil(async () => (await nodePortOf(channel).catch(() => victim.port)) !== victim.port, 30_000, "a replica to take over the channel's slot");
+    await waitUntil(() => resubscribed > 0, 30_000, "the sharded subscribers to re-subscribe");
+    const before = heard.length;
+    await waitUntil(async () => {
+      await publish(redis, channel, JSON.stringify({ type: "roomMessage", room: "r-failover" }));
+      return heard.slice(before).some((h) => h.channel === channel);
+    }, 30_000, "a wake-up on the re-subscribed channel");
+  });
+});
+
+/** The port of the master that serves `key`'s slot, as a live node of the cluster reports it now. */
+async function nodePortOf(key: string): Promise<number> {
+  const slot = calculateSlot(key);
+  for (const member of cluster.members) {
+    const probe = new Redis(member.port, "127.0.0.1", { retryStrategy: () => null, maxRetriesPerRequest: 0, lazyConnect: true });
+    probe.on("error", () => undefined);
+    try {
+      const range = (await probe.cluster("SLOTS")).find(([from, to]) => slot >= from && slot <= to);
+      if (range?.[2]) return range[2][1];
+    } catch {
+      // a killed node: ask the next one
+    } finally {
+      probe.disconnect();
+    }
+  }
+  throw new Error(`no live node serves slot ${slot}`);
+}
