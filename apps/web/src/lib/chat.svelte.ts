@@ -1,19 +1,23 @@
 // ChatStore: owns this tab's CimClient and the reactive state of the chat; components only call its methods.
 import { CimClient, CloseError, conversationOf, type ChatMessage, type ConnectionState, type OnlineUser, type Presence, type RoomEvent, type StoredLogin } from "@cim/client";
 import { SessionClose } from "@cim/protocol";
+import { Attention } from "./attention.svelte.js";
 import { config } from "./config.js";
 import { ConversationList } from "./conversation-list.svelte.js";
 import { kindOf, type Conversation } from "./conversations.js";
+import { DeliveryWatch } from "./delivery-watch.svelte.js";
 import { describeError, isAuthFailure } from "./errors.js";
 import { HistoryLoader } from "./history-loader.js";
 import { deleteMessages, persistMessage } from "./message-db.js";
 import { MessageHooks, type MessageHandler } from "./message-hook.js";
 import { onBlockedGateway, reloadForFreshPolicy } from "./policy-watch.js";
+import { Preferences } from "./preferences.svelte.js";
 import { ReadSync } from "./read-sync.js";
 import { RoomActions } from "./room-actions.js";
 import { RoomMembers } from "./room-members.svelte.js";
 import { Sender } from "./sender.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
+import { clearView, savedOpen, saveOpen } from "./view-memory.js";
 
 /** signedOut: login screen; restoring: a stored login is being resumed (cached messages shown); signedIn. */
 export type Phase = "signedOut" | "restoring" | "signedIn";
@@ -32,6 +36,16 @@ export class ChatStore {
   /** Why the last register, login or resume failed; shown on the login screen. */
   error = $state("");
   busy = $state(false);
+  /** Bumped when the message box should take the focus: signed in, a conversation chosen. */
+  composerFocus = $state(0);
+  /** Narrow screens show either the list or the open conversation: true for the conversation. */
+  showingConversation = $state(false);
+  /** Theme, notifications and sound on this device. */
+  readonly prefs = new Preferences();
+  /** Announcements, desktop notifications and sound for messages from others. */
+  readonly attention = new Attention(this.prefs, (key) => this.openConversation(key));
+  /** Own sends waiting for their SendAck: "connected, but messages are delayed". */
+  readonly delivery = new DeliveryWatch(config.sendDelayedAfterMs);
   readonly conversations = new ConversationList(() => this.me?.userId ?? "");
   readonly hooks = new MessageHooks();
   /** Rooms and users: create, browse, join, leave, invite, search (route calls with this tab's session). */
@@ -40,7 +54,7 @@ export class ChatStore {
   /** History pages and the IndexedDB cache; a loaded page of the open conversation is marked read. */
   private readonly history = new HistoryLoader({ client: () => this.client, me: () => this.me, conversations: this.conversations, hooks: this.hooks, loaded: () => this.sync.markActiveRead() });
   /** Own messages: shown at once, sent (or kept until signed in), marked on SendAck; not a member: ask route again. */
-  private readonly sender = new Sender({ client: () => this.client, ready: () => this.phase === "signedIn", me: () => this.me, conversations: this.conversations, hooks: this.hooks, notMember: () => void this.refreshConversations() });
+  private readonly sender = new Sender({ client: () => this.client, ready: () => this.phase === "signedIn", me: () => this.me, conversations: this.conversations, hooks: this.hooks, notMember: () => void this.refreshConversations(), watch: this.delivery });
   /** Unread counts and read marks: route's list, markRead of the open conversation, Read frames. */
   private readonly sync = new ReadSync({ client: () => this.client, me: () => (this.phase === "signedIn" ? (this.me?.userId ?? "") : ""), conversations: this.conversations });
 
@@ -72,6 +86,12 @@ export class ChatStore {
     if (!stored) return;
     this.me = stored;
     this.phase = "restoring";
+    // A reload shows what the tab showed: its open conversation (scroll positions: MessageList).
+    const open = savedOpen(stored.userId);
+    if (open) {
+      this.conversations.activeKey = open;
+      this.showingConversation = true;
+    }
     void this.history.cached(stored.userId);
     void this.resume(stored);
   }
@@ -102,12 +122,23 @@ export class ChatStore {
     if (me && !loadKeepMessages(me.userName)) await deleteMessages(me.userId).catch((error: unknown) => console.warn("could not delete the message cache", error));
   }
 
-  /** Shows conversation `key`: its newest history page is loaded once, and it is marked read. */
-  openConversation(key: string): void {
+  /**
+   * Shows conversation `key`: its newest history page is loaded once, and it is marked read; the message box takes
+   * the focus. `chosen`: the user picked it (a narrow screen then shows the conversation rather than the list).
+   */
+  openConversation(key: string, chosen = true): void {
     const conversation = this.conversations.open(key);
+    this.composerFocus++;
+    if (chosen) this.showingConversation = true;
+    if (this.me) saveOpen(this.me.userId, conversation.key);
     if (this.members.roomId && this.members.roomId !== conversation.key) this.members.hide();
     this.sync.markActiveRead();
     if (!conversation.historyLoaded) void this.history.latest(conversation);
+  }
+
+  /** Narrow screens: back from the conversation to the list. */
+  showList(): void {
+    this.showingConversation = false;
   }
 
   /** Opens (creating it if needed) the private conversation with any user, online or not. */
@@ -123,6 +154,8 @@ export class ChatStore {
 
   /** Sends `text` to the visible conversation; it shows at once as "sending". */
   send(text: string): void {
+    // A user's action: the moment browsers allow the one question about notifications (and sound).
+    this.attention.askOnce();
     this.sender.send(text);
   }
 
@@ -186,7 +219,7 @@ export class ChatStore {
     const cached = this.history.cached(login.userId);
     await Promise.all([this.refreshOnline(), this.refreshConversations()]);
     await cached;
-    this.openConversation(this.conversations.activeKey);
+    this.openConversation(this.conversations.activeKey, false);
     this.sender.flush();
   }
 
@@ -194,7 +227,10 @@ export class ChatStore {
     const client = this.client;
     if (client) this.disconnect(client);
     clearLogin();
+    clearView();
     this.sender.failWaiting();
+    this.delivery.reset();
+    this.showingConversation = false;
     this.phase = "signedOut";
     this.connection = "idle";
     this.me = null;
@@ -222,6 +258,7 @@ export class ChatStore {
       client.onRoomEvent((event) => this.roomEvent(event)),
       // The gateway could not replay all that was missed (retention trimmed it): fill in from history.
       client.onGap(() => void this.catchUp()),
+      client.onSendRetry((error) => this.delivery.retrying(error.message)),
       client.onDuplicate(() => void this.duplicatesDropped++),
       client.onError((error) => {
         if (error instanceof CloseError && error.code === SessionClose.Replaced) this.signOut("You logged in somewhere else, so this window was signed out.");
@@ -262,6 +299,10 @@ export class ChatStore {
     // A room or a peer this tab did not know yet: route's list has its name and unread count.
     if (!known && (kindOf(key) === "room" || !peerName)) void this.refreshConversations();
     if (key === this.conversations.activeKey) this.sync.markActiveRead();
+    if (message.from !== me.userId) {
+      const title = this.conversations.get(key)?.title ?? "";
+      this.attention.incoming({ conversation: key, title, fromName: message.fromName, text: message.text, private: kindOf(key) === "private" });
+    }
     this.hooks.emit(message, { me, source: "received", peerName });
   }
 

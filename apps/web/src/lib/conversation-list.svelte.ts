@@ -17,6 +17,8 @@ export class ConversationList {
   /** Private chats, the most recently active first. */
   chats = $derived(this.items.filter((c) => c.kind === "private").sort((a, b) => lastActivity(b) - lastActivity(a)));
   totalUnread = $derived(this.items.reduce((sum, c) => sum + c.unread, 0));
+  /** The open conversation's read position when it was opened with unread messages: "New messages" goes after it. */
+  unreadFrom = $state<{ key: string; after: string } | null>(null);
 
   /** Peers' receipt positions (told at every login, before route lists the chats), for chats not here yet. */
   private receipts: Record<string, Receipts> = {};
@@ -52,6 +54,8 @@ export class ConversationList {
   open(key: string): Conversation {
     const conversation = this.get(key) ?? this.items[0]!;
     this.activeKey = conversation.key;
+    if (conversation.unread > 0) this.unreadFrom = { key: conversation.key, after: conversation.readUpTo };
+    else if (this.unreadFrom?.key !== conversation.key) this.unreadFrom = null;
     return conversation;
   }
 
@@ -151,6 +155,7 @@ export class ConversationList {
   reset(): void {
     this.items = [newConversation(EVERYONE_ROOM)];
     this.activeKey = EVERYONE_ROOM;
+    this.unreadFrom = null;
     this.receipts = {};
   }
 

@@ -1,0 +1,63 @@
+// What this tab showed, kept across a reload (sessionStorage `cim.view`): the open conversation and, per
+// conversation, where the list was scrolled (a message at its top, or the bottom).
+
+const KEY = "cim.view";
+
+/** The message at the top of the visible list and its distance below the list's top edge (px). */
+export interface ScrollSpot {
+  msgId: string;
+  offset: number;
+}
+
+interface View {
+  userId: string;
+  open: string;
+  /** null: at the newest message. */
+  scroll: Record<string, ScrollSpot | null>;
+}
+
+function load(userId: string): View {
+  try {
+    const value = JSON.parse(sessionStorage.getItem(KEY) ?? "null") as View | null;
+    if (value && value.userId === userId && typeof value.open === "string" && typeof value.scroll === "object") return value;
+  } catch {
+    // unreadable: start afresh
+  }
+  return { userId, open: "", scroll: {} };
+}
+
+function save(view: View): void {
+  try {
+    sessionStorage.setItem(KEY, JSON.stringify(view));
+  } catch {
+    // Storage refused: a reload starts at Everyone, at the bottom.
+  }
+}
+
+/** The conversation this tab had open ("" when none was saved for this user). */
+export function savedOpen(userId: string): string {
+  return load(userId).open;
+}
+
+export function saveOpen(userId: string, key: string): void {
+  save({ ...load(userId), open: key });
+}
+
+/** Where conversation `key` was scrolled: a spot, null (the bottom) or undefined (never saved). */
+export function savedScroll(userId: string, key: string): ScrollSpot | null | undefined {
+  return load(userId).scroll[key];
+}
+
+export function saveScroll(userId: string, key: string, spot: ScrollSpot | null): void {
+  const view = load(userId);
+  view.scroll[key] = spot;
+  save(view);
+}
+
+export function clearView(): void {
+  try {
+    sessionStorage.removeItem(KEY);
+  } catch {
+    // nothing kept
+  }
+}
