@@ -285,3 +285,17 @@ test("with Redis down the badge says connected, but messages are delayed, and wh
   await expect(badge).toHaveText(/online/);
   await expect(page.getByTestId("delay-notice")).toHaveCount(0);
 });
+
+test("route serves the built app brotli-compressed (gzip for those without brotli), hashed assets immutable, no source maps", async ({ request }) => {
+  const html = await (await request.get("/")).text();
+  const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+  for (const [accept, encoding] of [["gzip, deflate, br", "br"], ["gzip", "gzip"]] as const) {
+    const response = await request.get(script, { headers: { "accept-encoding": accept } });
+    expect(response.status()).toBe(200);
+    expect(response.headers()["content-encoding"]).toBe(encoding);
+    expect(response.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(await response.text()).not.toContain("sourceMappingURL");
+  }
+  expect((await request.get(`${script}.map`)).status()).toBe(404);
+  expect((await request.get("/")).headers()["cache-control"]).toBe("no-cache");
+});
