@@ -245,6 +245,17 @@ test("while the tab is hidden: a desktop notification (asked for once), a sound,
   const settings = bob.page.getByTestId("settings-dialog");
   await settings.getByTestId("settings-notifications").uncheck();
   await settings.getByTestId("settings-sound").uncheck();
+  // The theme: the system's by default, followed live; or the user's choice, whatever the system says.
+  const html = bob.page.locator("html");
+  await bob.page.emulateMedia({ colorScheme: "dark" });
+  await expect(html).toHaveAttribute("data-theme", "dark");
+  await settings.getByTestId("theme-light").check();
+  await expect(html).toHaveAttribute("data-theme", "light");
+  await bob.page.emulateMedia({ colorScheme: "light" });
+  await settings.getByTestId("theme-dark").check();
+  await expect(html).toHaveAttribute("data-theme", "dark");
+  await settings.getByTestId("theme-system").check();
+  await expect(html).toHaveAttribute("data-theme", "light");
   await bob.page.keyboard.press("Escape");
   await expect(settings).toBeHidden();
   await setHidden(bob.page, true);

@@ -6,6 +6,8 @@ import type { Preferences } from "./preferences.svelte.js";
 const ASKED_KEY = "cim.notificationsAsked";
 /** Longest text read out or shown in a notification. */
 const PREVIEW_CHARS = 140;
+/** One chime at most this often: a burst (messages replayed after a reconnect) is one sound. */
+const CHIME_EVERY_MS = 2_000;
 
 export interface Incoming {
   /** The conversation's key and title ("Everyone", a room's name, the peer's name). */
@@ -20,6 +22,7 @@ export class Attention {
   /** The newest announcement, read out by the aria-live region of the chat screen. */
   announcement = $state("");
   private audio: AudioContext | null = null;
+  private chimedAt = 0;
 
   constructor(
     private readonly prefs: Preferences,
@@ -85,7 +88,8 @@ export class Attention {
   /** Two short soft tones. */
   private chime(): void {
     const audio = this.audio;
-    if (!audio || audio.state !== "running") return;
+    if (!audio || audio.state !== "running" || Date.now() - this.chimedAt < CHIME_EVERY_MS) return;
+    this.chimedAt = Date.now();
     const start = audio.currentTime;
     for (const [i, frequency] of [660, 880].entries()) {
       const tone = audio.createOscillator();
