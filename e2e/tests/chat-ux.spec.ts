@@ -160,7 +160,7 @@ test("day separator, New messages line and jump to latest; the open conversation
   await expect(message(bob.page, "note 24")).toBeInViewport();
 
   // A reload shows the same chat, scrolled where it was (note 3 at the top).
-  await message(bob.page, "note 3").evaluate((el) => {
+  await message(bob.page, "note 3").evaluate((el: HTMLElement) => {
     const box = el.closest<HTMLElement>('[data-testid="message-list"]')!;
     box.scrollTop = el.offsetTop - 8;
   });

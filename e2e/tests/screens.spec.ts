@@ -131,7 +131,7 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     await register(page, `tess-${Math.random().toString(36).slice(2, 8)}`);
     const targets = async () =>
       page.evaluate(() =>
-        [...document.querySelectorAll<HTMLElement>("button, a[href], input, textarea, [role=tab]")]
+        Array.from(document.querySelectorAll<HTMLElement>("button, a[href], input, textarea, [role=tab]"))
           // Checkboxes and radios are 24 px inside a 44 px label; links inside a sentence are exempt (WCAG 2.5.8).
           .filter((el) => el.offsetParent !== null && !(el instanceof HTMLInputElement && (el.type === "checkbox" || el.type === "radio")) && !el.closest('[data-testid="message-text"]'))
           .map((el) => ({ what: el.dataset.testid ?? el.textContent?.trim().slice(0, 20) ?? el.tagName, height: Math.round(el.getBoundingClientRect().height) }))
