@@ -63,3 +63,12 @@ describe("format", () => {
     expect(formatError("send failed", new Error("no user 9"))).toBe("! send failed: no user 9");
   });
 });
+
+describe("formatMessage: replies, edits and deletions", () => {
+  it("names the message a reply quotes and the one an event changes", () => {
+    const base = { from: "1", fromName: "ann", to: "", text: "hello", room: "" };
+    expect(formatMessage({ ...base, replyTo: "17" })).toBe("[group] ann(1) (reply to 17): hello");
+    expect(formatMessage({ ...base, editOf: "17" })).toBe("[group] ann(1) edited 17: hello");
+    expect(formatMessage({ ...base, text: "", editOf: "17", deleted: true })).toBe("[group] ann(1) deleted 17");
+  });
+});

@@ -22,6 +22,16 @@ describe("searchHistory", () => {
     expect(result.hits.map((m) => m.msgId)).toEqual(["3", "10", "12"]);
   });
 
+  it("finds messages by their current text: edits applied, deleted ones and the events themselves never", async () => {
+    const page = [
+      message("1", "", "coffee?", 1), { ...message("2", "", "coffee!", 2), editOf: "1" },
+      message("3", "", "coffee later", 3), { ...message("4", "", "", 4), editOf: "3", deleted: true },
+      message("5", "", "tea", 5), { ...message("6", "", "coffee instead", 6), editOf: "5" },
+    ];
+    const result = await searchHistory(async () => page, "coffee", []);
+    expect(result.hits.map((m) => [m.msgId, m.text])).toEqual([["1", "coffee!"], ["5", "coffee instead"]]);
+  });
+
   it("reports a conversation it could not fetch and keeps the others", async () => {
     const result = await searchHistory(async ({ withUser }) => {
       if (withUser === "9") throw new Error("route is unreachable");

@@ -1,6 +1,6 @@
 // `:q <word>`: the group history, the user's rooms and the private history with every known user, filtered by a word.
 import { compareIds, EVERYONE_ROOM } from "@cim/protocol";
-import type { HistoryMessage } from "@cim/client";
+import { applyEvents, type HistoryMessage } from "@cim/client";
 
 /** The history call of the SDK (CimClient#history). */
 export type HistoryFetch = (query: { withUser?: string; room?: string; limit?: number }) => Promise<HistoryMessage[]>;
@@ -34,7 +34,9 @@ export async function searchHistory(history: HistoryFetch, word: string, userIds
     while (index < queries.length) {
       const query = queries[index++]!;
       try {
-        for (const message of await history(query)) if (message.text.toLowerCase().includes(needle)) found.set(`${message.room}/${message.to ? [message.from, message.to].sort().join("-") : ""}/${message.msgId}`, message);
+        // Edits and deletions are applied: a message is found by its current text, a deleted one never.
+        const { messages } = applyEvents(await history(query));
+        for (const message of messages) if (!message.deleted && message.text.toLowerCase().includes(needle)) found.set(`${message.room}/${message.to ? [message.from, message.to].sort().join("-") : ""}/${message.msgId}`, message);
       } catch (error) {
         failures.push(query.room ? { room: query.room, error } : { withUser: query.withUser, error });
       }

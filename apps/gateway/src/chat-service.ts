@@ -63,7 +63,11 @@ export class ChatService {
   async send(session: Session, frame: Send): Promise<SendAck> {
     const user = session.user!;
     if (!CLIENT_MSG_ID.test(frame.clientMsgId)) throw new GatewayError(ErrorCode.BadRequest, "clientMsgId must be 1-64 characters of [A-Za-z0-9_:.-]");
-    if (!frame.text.trim()) throw new GatewayError(ErrorCode.BadRequest, "text is empty");
+    const { replyTo = "", editOf = "", delete: deleting = false } = frame;
+    if ((replyTo && !DECIMAL_ID.test(replyTo)) || (editOf && !DECIMAL_ID.test(editOf))) throw new GatewayError(ErrorCode.BadRequest, "replyTo and editOf must be msgIds");
+    if (deleting && !editOf) throw new GatewayError(ErrorCode.BadRequest, "delete names the message in editOf");
+    if (editOf && replyTo) throw new GatewayError(ErrorCode.BadRequest, "an edit or deletion is not a reply");
+    if (!deleting && !frame.text.trim()) throw new GatewayError(ErrorCode.BadRequest, "text is empty");
     if (frame.text.length > MAX_TEXT_LENGTH) throw new GatewayError(ErrorCode.PayloadTooLarge, `text is longer than ${MAX_TEXT_LENGTH} characters`);
     if (frame.to && frame.room) throw new GatewayError(ErrorCode.BadRequest, "a message goes to a user (to) or to a room (room), not both");
     if (frame.to) {
@@ -74,10 +78,12 @@ export class ChatService {
     // Stores and wakes the readers (the room's gateways, or the inboxes' gateways).
     const target = frame.to ? { to: frame.to } : { room: frame.room };
     const storing = this.deps.metrics.storeSeconds.startTimer();
-    const stored = await this.deps.messages.store({ clientMsgId: frame.clientMsgId, from: user.userId, fromName: user.userName, fromDevice: user.sessionId, text: frame.text, ...target });
+    const stored = await this.deps.messages.store({ clientMsgId: frame.clientMsgId, from: user.userId, fromName: user.userName, fromDevice: user.sessionId, text: deleting ? "" : frame.text, replyTo, editOf, deleted: deleting, ...target });
     storing();
     if ("error" in stored) {
       if (stored.error === "unknown_recipient") throw new GatewayError(ErrorCode.UnknownRecipient, `no user ${frame.to}`);
+      if (stored.error === "not_found") throw new GatewayError(ErrorCode.NotFound, `no message ${replyTo || editOf} in this conversation`);
+      if (stored.error === "forbidden") throw new GatewayError(ErrorCode.Forbidden, "only the sender may edit or delete a message");
       throw new GatewayError(ErrorCode.NotMember, `you are not a member of room ${frame.room}`);
     }
     const { message, duplicate } = stored;

@@ -8,6 +8,7 @@ import { PresenceFanOut } from "./presence-fan-out.js";
 import type { RoomEvents } from "./room-events.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
+import type { TypingRelay } from "./typing-relay.js";
 
 type Kick = Extract<ClusterMessage, { type: "kick" }>;
 
@@ -15,6 +16,7 @@ export interface FanOutDeps {
   table: SessionTable;
   delivery: Delivery;
   roomEvents: RoomEvents;
+  typing: Pick<TypingRelay, "handle">;
   metrics: GatewayMetrics;
   log: Logger;
   /** True when a login (token session id) was logged out. */
@@ -52,6 +54,9 @@ export class FanOut {
         return;
       case "kick":
         this.kick(message);
+        return;
+      case "typing":
+        this.deps.typing.handle(message);
         return;
       default:
         this.deps.metrics.busErrors.inc();

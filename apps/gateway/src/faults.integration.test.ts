@@ -4,6 +4,8 @@
 // but the one that sent it, a room message every device of every member but the sender's, a private message
 // every device of the recipient and the sender's other devices. In order: per room and in the group, and per
 // sending device in a private chat (two devices of one user sending at once have no order between them).
+// Some sends are edits and deletions of the sending device's earlier messages: events like any message, held
+// to the same guarantees, and each must arrive naming the message it changes.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { RouteApi, type SendAck } from "@cim/client";
 import { RecordingClient, startCluster, waitUntil, type Cluster } from "@cim/devstack";
@@ -18,6 +20,8 @@ const MESSAGES = 2_000;
 const RATE_PER_SEC = 100;
 const GROUP_SHARE = 0.15;
 const ROOM_SHARE = 0.35;
+/** Of the sends, this share edit (or, one in four, delete) an acknowledged earlier message of the same device. */
+const EDIT_SHARE = 0.1;
 
 interface Device {
   user: number;
@@ -67,6 +71,9 @@ interface Sent {
   to: number | null;
   room: number | null;
   text: string;
+  /** The msgId this event edits or deletes. */
+  editOf?: string;
+  delete?: boolean;
 }
 
 /** The devices a message is for. */
@@ -99,6 +106,8 @@ it("every acknowledged message reaches every device it is for exactly once, in o
     }],
   ]);
 
+  /** Each device's acknowledged messages (not events), which its later edits name. */
+  const editable = devices.map((): Array<Sent & { msgId: string }> => []);
   const started = Date.now();
   for (let i = 0; i < MESSAGES; i++) {
     const fault = schedule.get(i);
@@ -106,9 +115,11 @@ it("every acknowledged message reaches every device it is for exactly once, in o
     const device = Math.floor(random() * devices.length);
     const sender = devices[device]!.user;
     const kind = random();
+    const edit = random() < EDIT_SHARE ? editable[device]!.at(-1 - Math.floor(random() * Math.min(3, editable[device]!.length))) : undefined;
     const memberOf = rooms.map((room, r) => (room.members.has(sender) ? r : -1)).filter((r) => r >= 0);
     let m: Sent;
-    if (kind < GROUP_SHARE) m = { device, to: null, room: null, text: `m${i} d${device}->all` };
+    if (edit) m = { device, to: edit.to, room: edit.room, text: `m${i} d${device} edits ${edit.msgId}`, editOf: edit.msgId, delete: i % 4 === 0 };
+    else if (kind < GROUP_SHARE) m = { device, to: null, room: null, text: `m${i} d${device}->all` };
     else if (kind < GROUP_SHARE + ROOM_SHARE && memberOf.length > 0) {
       const room = memberOf[Math.floor(random() * memberOf.length)]!;
       m = { device, to: null, room, text: `m${i} d${device}->room${room}` };
@@ -118,7 +129,8 @@ it("every acknowledged message reaches every device it is for exactly once, in o
       m = { device, to, room: null, text: `m${i} d${device}->u${to}` };
     }
     const target = m.room !== null ? { room: rooms[m.room]!.roomId } : m.to !== null ? { to: userIds[m.to]! } : {};
-    const ack = devices[device]!.client.send({ ...target, text: m.text }).catch(() => null);
+    const ack = devices[device]!.client.send({ ...target, text: m.text, editOf: m.editOf, delete: m.delete }).catch(() => null);
+    if (!m.editOf) void ack.then((answer) => answer && editable[device]!.push({ ...m, msgId: answer.msgId }));
     sent.push({ ...m, ack });
     const due = started + ((i + 1) * 1000) / RATE_PER_SEC;
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
@@ -128,8 +140,10 @@ it("every acknowledged message reaches every device it is for exactly once, in o
 
   const expected = devices.map(() => new Set<string>());
   const senderOf = new Map<string, number>();
+  const eventOf = new Map<string, Pick<Sent, "editOf" | "delete">>();
   for (const m of acked) {
     senderOf.set(m.ack.msgId, m.device);
+    eventOf.set(m.ack.msgId, { editOf: m.editOf, delete: m.delete });
     for (const d of recipients(m)) expected[d]!.add(m.ack.msgId);
   }
   const missing = () => expected.reduce((n, ids, d) => {
@@ -142,6 +156,7 @@ it("every acknowledged message reaches every device it is for exactly once, in o
   let duplicates = 0;
   let outOfOrder = 0;
   let unexpected = 0;
+  let wrongEvents = 0;
   for (const [d, { client }] of devices.entries()) {
     const seen = new Set<string>();
     const last = new Map<string, string>();
@@ -150,6 +165,8 @@ it("every acknowledged message reaches every device it is for exactly once, in o
       if (seen.has(m.msgId)) duplicates++;
       if (!expected[d]!.has(m.msgId)) unexpected++;
       seen.add(m.msgId);
+      const event = eventOf.get(m.msgId);
+      if (event && ((m.editOf ?? "") !== (event.editOf ?? "") || (m.deleted ?? false) !== (event.delete ?? false))) wrongEvents++;
       // Rooms and the group are one stream each; a private chat is ordered per sending device.
       const stream = m.room ? `room ${m.room}` : m.to ? `private ${[m.from, m.to].sort().join("-")} from device ${senderOf.get(m.msgId)}` : "group";
       const previous = last.get(stream);
@@ -159,13 +176,18 @@ it("every acknowledged message reaches every device it is for exactly once, in o
   }
   const droppedBySdk = devices.reduce((n, { client }) => n + client.stats.duplicatesDropped, 0);
   const expectedDeliveries = expected.reduce((n, ids) => n + ids.size, 0);
-  const byKind = { group: acked.filter((m) => m.to === null && m.room === null).length, room: acked.filter((m) => m.room !== null).length, private: acked.filter((m) => m.to !== null).length };
-  const summary = { sent: MESSAGES, acked: acked.length, byKind, devices: devices.length, expectedDeliveries, deliveries, missing: missing(), duplicates, droppedBySdk, unexpected, outOfOrder, faults, seconds: (Date.now() - started) / 1000 };
+  const byKind = {
+    group: acked.filter((m) => m.to === null && m.room === null).length, room: acked.filter((m) => m.room !== null).length, private: acked.filter((m) => m.to !== null).length,
+    edits: acked.filter((m) => m.editOf && !m.delete).length, deletions: acked.filter((m) => m.delete).length,
+  };
+  const summary = { sent: MESSAGES, acked: acked.length, byKind, devices: devices.length, expectedDeliveries, deliveries, missing: missing(), duplicates, droppedBySdk, unexpected, outOfOrder, wrongEvents, faults, seconds: (Date.now() - started) / 1000 };
   console.log(`fault test: ${JSON.stringify(summary)}`);
 
   expect([...faults].sort()).toEqual(["gw-a killed", "gw-a restarted", "redis restarted"]);
   expect(acked.length).toBeGreaterThan(MESSAGES * 0.95);
   expect(byKind.room).toBeGreaterThan(MESSAGES * 0.15);
+  expect(byKind.edits + byKind.deletions).toBeGreaterThan(MESSAGES * EDIT_SHARE * 0.5);
+  expect(wrongEvents).toBe(0);
   expect(summary.missing).toBe(0);
   expect(duplicates).toBe(0);
   expect(droppedBySdk).toBe(0);

@@ -6,12 +6,19 @@ import { GatewayError } from "./errors.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { ReceiptService } from "./receipt-service.js";
 import type { Session } from "./session.js";
+import type { TypingRelay } from "./typing-relay.js";
 
 /** WebSocket's own code for "the server failed": the client retries. */
 const INTERNAL_ERROR_CLOSE = 1011;
 
 export class FrameHandler {
-  constructor(private readonly chat: ChatService, private readonly receipts: ReceiptService, private readonly metrics: GatewayMetrics, private readonly log: Logger) {}
+  constructor(
+    private readonly chat: ChatService,
+    private readonly receipts: ReceiptService,
+    private readonly typing: TypingRelay,
+    private readonly metrics: GatewayMetrics,
+    private readonly log: Logger,
+  ) {}
 
   /**
    * Handles one binary message. Before login, frames wait for each other. Once logged in, each frame is
@@ -83,6 +90,8 @@ export class FrameHandler {
         return this.receipts.delivered(session, frame.body);
       case "read":
         return this.receipts.read(session, frame.body);
+      case "typing":
+        return this.typing.typing(session, frame.body);
       case "login":
         throw new GatewayError(ErrorCode.BadRequest, "already logged in", SessionClose.Malformed);
     }

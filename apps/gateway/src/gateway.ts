@@ -23,6 +23,7 @@ import { ReceiptService } from "./receipt-service.js";
 import { RoomEvents } from "./room-events.js";
 import { Session } from "./session.js";
 import { SessionTable } from "./session-table.js";
+import { TypingRelay } from "./typing-relay.js";
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -78,8 +79,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     sessions, messages, presence, membership, table, delivery, metrics, log,
   });
   const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, bus, log });
-  const frames = new FrameHandler(chat, receiptService, metrics, log);
-  const fanOut = new FanOut({ table, delivery, roomEvents, metrics, log, isRevoked: (sessionId) => sessions.isRevoked(sessionId) });
+  const typing = new TypingRelay({ table, membership, bus, log });
+  const frames = new FrameHandler(chat, receiptService, typing, metrics, log);
+  const fanOut = new FanOut({ table, delivery, roomEvents, typing, metrics, log, isRevoked: (sessionId) => sessions.isRevoked(sessionId) });
   const instance = randomUUID();
   let registration: GatewayRegistration | null = null;
   let sweepTimer: NodeJS.Timeout | undefined;

@@ -5,6 +5,7 @@ import { authApi } from "./routes/auth-routes.js";
 import { chatApi } from "./routes/chat-routes.js";
 import { conversationApi } from "./routes/conversation-routes.js";
 import { roomApi } from "./routes/room-routes.js";
+import { searchApi } from "./routes/search-routes.js";
 import { userApi } from "./routes/user-routes.js";
 
 export const docsApi = {
@@ -26,7 +27,7 @@ const adminApi = {
 };
 
 /** Every operation of the API, in the order the document lists them. */
-export const apiRoutes = [authApi, chatApi, roomApi, userApi, conversationApi, adminApi, docsApi].flatMap((group) => Object.values(group));
+export const apiRoutes = [authApi, chatApi, roomApi, userApi, conversationApi, searchApi, adminApi, docsApi].flatMap((group) => Object.values(group));
 
 export type OpenApiDocument = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
 

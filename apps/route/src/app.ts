@@ -19,6 +19,7 @@ import { chatRoutes } from "./routes/chat-routes.js";
 import { conversationRoutes } from "./routes/conversation-routes.js";
 import { docsRoutes } from "./routes/docs-routes.js";
 import { roomRoutes } from "./routes/room-routes.js";
+import { searchRoutes } from "./routes/search-routes.js";
 import { userRoutes } from "./routes/user-routes.js";
 
 export interface HealthProbe {
@@ -51,6 +52,7 @@ export function createApp(s: Services, probe: HealthProbe) {
   app.route("/api/rooms", roomRoutes(s));
   app.route("/api/users", userRoutes(s));
   app.route("/api/conversations", conversationRoutes(s));
+  app.route("/api/search", searchRoutes(s));
   app.all("/api/*", (c) => {
     throw new ApiError(404, ErrorCode.NotFound, `no route ${c.req.method} ${c.req.path}`);
   });

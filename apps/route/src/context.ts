@@ -1,7 +1,7 @@
 // What route handlers share: the services built once in createApp, and the Hono env with the caller.
 import type { Logger } from "pino";
 import type { GatewayInfo } from "@cim/discovery";
-import type { AccountStore, BusPublisher, MessageStore, ReadStore, RoomStore, SessionStore, UserDirectory } from "@cim/state";
+import type { AccountStore, BusPublisher, MessageSearch, MessageStore, ReadStore, RoomStore, SessionStore, UserDirectory } from "@cim/state";
 import type { TokenClaims, TokenSigner } from "@cim/token";
 import type { AbuseGuard } from "./abuse-guard.js";
 import type { RouteConfig } from "./config.js";
@@ -28,6 +28,7 @@ export interface Services {
   accounts: AccountStore;
   sessions: SessionStore;
   messages: MessageStore;
+  search: MessageSearch;
   reads: ReadStore;
   rooms: RoomStore;
   users: UserDirectory;

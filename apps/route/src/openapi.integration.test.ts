@@ -121,7 +121,8 @@ describe("the SDK's RouteApi", () => {
       logout: () => api.logout("t"),
       online: () => api.online("t"),
       history: () => Promise.all([api.history("t"), api.history("t", { with: "1", before: "2", limit: 10 }), api.history("t", { room: "r1" })]),
-      sendMessage: () => Promise.all([api.sendMessage("t", { text: "hi" }), api.sendMessage("t", { to: "1", text: "hi", clientMsgId: "c1" }), api.sendMessage("t", { room: "r1", text: "hi" })]),
+      sendMessage: () => Promise.all([api.sendMessage("t", { text: "hi" }), api.sendMessage("t", { to: "1", text: "hi", clientMsgId: "c1" }), api.sendMessage("t", { room: "r1", text: "hi" }),
+        api.sendMessage("t", { room: "r1", text: "re", replyTo: "5" }), api.sendMessage("t", { text: "", editOf: "5", delete: true })]),
       createRoom: () => api.createRoom("t", { name: "x", visibility: "public" }),
       rooms: () => api.rooms("t"),
       publicRooms: () => api.publicRooms("t", { prefix: "a", limit: 5 }),
@@ -131,6 +132,7 @@ describe("the SDK's RouteApi", () => {
       members: () => api.members("t", "everyone"),
       users: () => api.users("t", { prefix: "a", limit: 5 }),
       conversations: () => api.conversations("t"),
+      search: () => Promise.all([api.search("t", { q: "x" }), api.search("t", { q: "x", conversation: "r1", limit: 5 })]),
       adminStats: () => api.adminStats("admin"),
     };
     // Every public method of RouteApi is exercised here, so a new SDK call cannot skip this check.
@@ -139,6 +141,6 @@ describe("the SDK's RouteApi", () => {
     for (const call of Object.values(calls)) await call();
 
     expect(problems).toEqual([]);
-    expect(new Set(seen).size).toBe(17);
+    expect(new Set(seen).size).toBe(18);
   });
 });

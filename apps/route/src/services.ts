@@ -1,6 +1,6 @@
 // Builds route's services from its config and clients: used by index.ts and by tests through app.request().
 import type { Logger } from "pino";
-import { AccountStore, BusPublisher, MessageStore, ReadStore, RoomStore, SessionStore, UserDirectory, type Redis } from "@cim/state";
+import { AccountStore, BusPublisher, MessageSearch, MessageStore, ReadStore, RoomStore, SessionStore, UserDirectory, type Redis } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { AbuseGuard } from "./abuse-guard.js";
 import { abuseLimits, type RouteConfig } from "./config.js";
@@ -18,7 +18,7 @@ export function createServices(deps: { config: RouteConfig; log: Logger; redis: 
   const sessions = new SessionStore(redis);
   const messages = new MessageStore(redis, { maxLenPerStream: config.CIM_STREAM_MAXLEN, maxAgeSeconds: config.CIM_STREAM_MAX_AGE_SECONDS });
   return {
-    config, log, gateways, health: gateways, sessions, messages,
+    config, log, gateways, health: gateways, sessions, messages, search: new MessageSearch(redis),
     metrics: createMetrics(),
     rate: new MessageRate(() => messages.count()),
     bus: new BusPublisher(redis, sessions),

@@ -1,6 +1,7 @@
 // CimClient: login through route, one gateway session at a time (a GatewayLink), reconnect, acknowledged sends, reads.
-import { SessionClose, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type FrameInput, type LoginAck, type Presence, type Read, type RoomEvent, type RoomEventKind, type SendAck } from "@cim/protocol";
+import { SessionClose, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type FrameInput, type LoginAck, type Presence, type Read, type RoomEvent, type RoomEventKind, type SendAck, type Typing } from "@cim/protocol";
 import { backoffDelay } from "./backoff.js";
+import { conversationOfSend } from "./conversation.js";
 import { CloseError, isFinal } from "./errors.js";
 import { GatewayLink } from "./gateway-link.js";
 import { Inbound } from "./inbound.js";
@@ -10,6 +11,7 @@ import { ClientRequests, type HistoryInput, type HttpSendInput } from "./request
 import { CimApiError, RouteApi, type GatewayAddress, type HistoryMessage, type LoginAnswer, type OnlineUser } from "./route-api.js";
 import type { SocketLike } from "./socket.js";
 import { TokenRefresh } from "./token-refresh.js";
+import { TypingThrottle } from "./typing.js";
 import type { CimClientOptions, ClientLogger, ClientStats, ConnectionState, Cursors, SendInput, StoredLogin } from "./types.js";
 
 export class CimClient extends ClientRequests {
@@ -27,6 +29,7 @@ export class CimClient extends ClientRequests {
   private readonly options: Required<Omit<CimClientOptions, "fetch" | "createSocket">> & Pick<CimClientOptions, "createSocket">;
   private readonly inbound: Inbound;
   private readonly reads: ReadMarks;
+  private readonly typingThrottle = new TypingThrottle();
 
   constructor(options: CimClientOptions) {
     super();
@@ -124,10 +127,20 @@ export class CimClient extends ClientRequests {
     if (this.currentState === "closed" || this.currentState === "idle") return Promise.reject(new Error("not logged in"));
     if (input.to && input.room) return Promise.reject(new TypeError("send: `to` and `room` are exclusive"));
     const clientMsgId = input.clientMsgId ?? newClientMsgId();
-    const body = { clientMsgId, to: input.to ?? "", text: input.text, ...(input.room ? { room: input.room } : {}) };
+    const events = { ...(input.replyTo ? { replyTo: input.replyTo } : {}), ...(input.editOf ? { editOf: input.editOf, delete: input.delete === true } : {}) };
+    const body = { clientMsgId, to: input.to ?? "", text: input.delete ? "" : input.text, ...(input.room ? { room: input.room } : {}), ...events };
+    this.typingThrottle.reset(conversationOfSend(body));
     const acked = this.outbox.add({ kind: "send", body });
     this.flushOutbox(this.options.resendAfterMs);
     return acked;
+  }
+
+  /**
+   * The user is typing in `conversation` (a roomId, `everyone`, or the peer's userId): call on every keystroke; a
+   * Typing frame goes out at most every 3 s per conversation, only while online (it is never queued).
+   */
+  typing(conversation: string): void {
+    if (this.currentState === "online" && this.typingThrottle.due(conversation, Date.now())) this.write({ kind: "typing", body: { conversation } });
   }
 
   /** Tells the sender of a private message that it arrived (done automatically unless autoDelivered is off). */
@@ -296,5 +309,5 @@ function newClientMsgId(): string {
   return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
-export type { ChatMessage, Delivered, ErrorBody, Presence, Read, RoomEvent, RoomEventKind, SendAck, HistoryMessage, OnlineUser };
+export type { ChatMessage, Delivered, ErrorBody, Presence, Read, RoomEvent, RoomEventKind, SendAck, Typing, HistoryMessage, OnlineUser };
 export type { CimClientOptions, ClientLogger, ClientStats, ConnectionState, Cursors, HistoryInput, HttpSendInput, SendInput, StoredLogin };

@@ -1,5 +1,5 @@
 // The events a CimClient emits, and the methods through which apps subscribe to them.
-import type { ChatMessage, Delivered, ErrorBody, Presence, Read, RoomEvent } from "@cim/protocol";
+import type { ChatMessage, Delivered, ErrorBody, Presence, Read, RoomEvent, Typing } from "@cim/protocol";
 import { Listeners } from "./emitter.js";
 import type { ConnectionState, StoredLogin } from "./types.js";
 
@@ -17,6 +17,7 @@ export function createEmitters() {
     duplicate: new Listeners<ChatMessage>(),
     read: new Listeners<Read>(),
     roomEvent: new Listeners<RoomEvent>(),
+    typing: new Listeners<Typing>(),
   };
 }
 
@@ -55,6 +56,14 @@ export class ClientEvents {
   /** A membership change of a room the user is in, joined, left or was invited to (kind `joined|left|invited`). */
   onRoomEvent(handler: (event: RoomEvent) => void): () => void {
     return this.events.roomEvent.add(handler);
+  }
+
+  /**
+   * User `userId` is typing in `conversation` (a roomId, `everyone`, or the typist's userId for a private chat);
+   * the indicator lapses after about 5 s without another (TypingState keeps that).
+   */
+  onTyping(handler: (typing: Typing) => void): () => void {
+    return this.events.typing.add(handler);
   }
 
   onState(handler: (state: ConnectionState) => void): () => void {

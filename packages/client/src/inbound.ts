@@ -62,6 +62,8 @@ export class Inbound {
         return events.read.emit(frame.body);
       case "roomEvent":
         return this.roomEvent(frame.body);
+      case "typing":
+        return events.typing.emit(frame.body);
       default:
         return;
     }

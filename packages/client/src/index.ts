@@ -3,5 +3,7 @@ export * from "./client.js";
 export * from "./errors.js";
 export * from "./route-api.js";
 export * from "./backoff.js";
+export * from "./typing.js";
+export * from "./message-events.js";
 export { conversationOf, conversationOfSend } from "./conversation.js";
 export type { SocketFactory, SocketLike } from "./socket.js";

@@ -1,6 +1,6 @@
 // The route calls of a logged-in client, made with its session's token: users, rooms, conversations, history.
 import { ClientEvents } from "./events.js";
-import type { ConversationSummary, HistoryMessage, Invitation, MyRoom, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, UserEntry } from "./route-api.js";
+import type { ConversationSummary, HistoryMessage, Invitation, MyRoom, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, SearchResult, UserEntry } from "./route-api.js";
 
 /** Which conversation a history page is of: one user (`withUser`), one room (`room`), or the group (neither). */
 export interface HistoryInput {
@@ -16,6 +16,9 @@ export interface HttpSendInput {
   room?: string;
   text: string;
   clientMsgId?: string;
+  replyTo?: string;
+  editOf?: string;
+  delete?: boolean;
 }
 
 /** The base of CimClient that talks to route; failures reject with CimApiError (status, code, message). */
@@ -76,6 +79,14 @@ export abstract class ClientRequests extends ClientEvents {
   /** Users whose name starts with `prefix`, online or not (any of them can be written to). */
   users(prefix = "", limit?: number): Promise<UserEntry[]> {
     return this.call((token) => this.api.users(token, { prefix, limit })).then((r) => r.users);
+  }
+
+  /**
+   * Messages of the user's conversations (or of `conversation` only) whose current text contains `q`, newest
+   * first; route searches the newest 2,000 entries of up to 100 conversations.
+   */
+  search(q: string, options: { conversation?: string; limit?: number } = {}): Promise<SearchResult[]> {
+    return this.call((token) => this.api.search(token, { q, ...options })).then((r) => r.results);
   }
 
   /** The user's conversations (rooms and private chats) with unread counts. */

@@ -70,6 +70,15 @@ export interface ConversationSummary {
   readUpTo: string;
 }
 
+/**
+ * A search hit: a message (not an event) as it reads now, `text` after its newest edit (`edited`), and its
+ * conversation as the caller names it (a roomId, `everyone`, or the peer's userId).
+ */
+export interface SearchResult extends ChatMessage {
+  conversation: string;
+  edited: boolean;
+}
+
 /** The answer to an invitation. */
 export interface Invitation {
   roomId: string;
@@ -155,7 +164,7 @@ export class RouteApi {
   }
 
   /** A message through route (`202`): to a user (`to`), a room (`room`, `403` when not a member) or the group. */
-  sendMessage(token: string, message: { to?: string; room?: string; text: string; clientMsgId?: string }): Promise<{ msgId: string }> {
+  sendMessage(token: string, message: { to?: string; room?: string; text: string; clientMsgId?: string; replyTo?: string; editOf?: string; delete?: boolean }): Promise<{ msgId: string }> {
     return this.call("POST", "/api/messages", { token, body: message });
   }
 
@@ -197,6 +206,11 @@ export class RouteApi {
   /** Users whose name starts with `prefix`, online or not: anyone can be written to. */
   users(token: string, query: { prefix?: string; limit?: number } = {}): Promise<{ users: UserEntry[] }> {
     return this.call("GET", `/api/users${queryString({ prefix: query.prefix, limit: query.limit })}`, { token });
+  }
+
+  /** Messages of the caller's conversations (or one) whose current text contains `q`, newest first. */
+  search(token: string, query: { q: string; conversation?: string; limit?: number }): Promise<{ results: SearchResult[] }> {
+    return this.call("GET", `/api/search${queryString({ q: query.q, conversation: query.conversation, limit: query.limit })}`, { token });
   }
 
   /** The caller's conversations (rooms, and the 200 most recent private chats), newest first, with unread counts. */

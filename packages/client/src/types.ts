@@ -67,4 +67,9 @@ export interface SendInput {
   text: string;
   /** Reuse to make a retry idempotent; generated when absent. */
   clientMsgId?: string;
+  /** A message of the same conversation this one quotes. */
+  replyTo?: string;
+  /** The user's own message of the same conversation this edits (`text` is its new text), or with `delete` deletes. */
+  editOf?: string;
+  delete?: boolean;
 }

@@ -1,5 +1,6 @@
 // The gateway bus over Redis pub/sub: messages between gateways (and from route), as a tagged union.
 import type { Redis } from "ioredis";
+import { EVERYONE_ROOM } from "@cim/protocol";
 import { channels } from "./keys.js";
 import type { StoredMessage } from "./records.js";
 import type { SessionStore } from "./sessions.js";
@@ -30,6 +31,12 @@ export type ClusterMessage =
   /** Route changed a room's membership (in the room's and the user's keys): `userId` joined, left or was invited. */
   | { type: "room"; room: string; name: string; userId: string; userName: string; kind: "joined" | "left" | "invited" }
   /**
+   * `userId` is typing (not stored; lost when pub/sub drops it, which only shortens an indicator). In a room
+   * (`conversation` a roomId; on cim-bus:room:<roomId>, `everyone` on cim-bus:all) for its members' sessions; in a
+   * private chat for the sessions of `to`, `conversation` then being `userId` (as `to` names the chat).
+   */
+  | { type: "typing"; conversation: string; userId: string; userName: string; to?: string }
+  /**
    * With `sessionId`: that login was revoked (logout); close its sockets. With `keepSession` (policy replace): a
    * newer login took over; close the user's sockets of every other login. With `keepConnection`: close the
    * user's sockets there but that connection. With none ("" `keepConnection`): close only the user's logins
@@ -54,6 +61,11 @@ export class BusPublisher {
 
   async toAll(message: ClusterMessage): Promise<void> {
     await this.redis.publish(channels.all, JSON.stringify(message));
+  }
+
+  /** Sends to the gateways with a session in `room` (every gateway for `everyone`). */
+  async toRoom(room: string, message: ClusterMessage): Promise<void> {
+    await this.redis.publish(room === EVERYONE_ROOM ? channels.all : channels.room(room), JSON.stringify(message));
   }
 }
 

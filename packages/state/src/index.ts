@@ -11,3 +11,4 @@ export * from "./receipts.js";
 export * from "./bus.js";
 export * from "./rooms.js";
 export * from "./users.js";
+export * from "./search.js";

@@ -4,7 +4,8 @@ import type { Redis } from "ioredis";
 import { EVERYONE_ROOM } from "@cim/protocol";
 import { channels, conv, keys } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
-import { conversationKey, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
+import { checkTargets, type TargetRefusal } from "./message-targets.js";
+import { conversationKey, eventFields, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import { InboxStore } from "./inbox.js";
 import { newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
 import { roomWakeTemplate } from "./wake-ups.js";
@@ -36,9 +37,14 @@ export interface StoreInput {
   /** The sending device: its token's sessionId; "" from HTTP. It never gets its own message back. */
   fromDevice: string;
   text: string;
+  /** A message of the same conversation this one quotes. */
+  replyTo?: string;
+  /** The sender's own message of the same conversation this event edits (or, with `deleted`, deletes). */
+  editOf?: string;
+  deleted?: boolean;
 }
 
-export type StoreResult = { message: StoredMessage; duplicate: boolean } | { error: "unknown_recipient" | "not_member" };
+export type StoreResult = { message: StoredMessage; duplicate: boolean } | { error: "unknown_recipient" | "not_member" | TargetRefusal };
 
 export class MessageStore {
   private readonly options: MessageStoreOptions;
@@ -49,6 +55,8 @@ export class MessageStore {
    * script in arrival order: a cache hit racing ahead of misses still in flight would reorder them.
    */
   private readonly knownAccounts = new Map<string, Promise<boolean>>();
+  /** Per sender, the end of its stores queued behind a reply's or an event's target check. */
+  private readonly checking = new Map<string, Promise<void>>();
 
   constructor(private readonly redis: Redis, options: Partial<MessageStoreOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
@@ -59,13 +67,26 @@ export class MessageStore {
   /**
    * Stores a message once per (conversation, from, clientMsgId) and wakes its readers. A resend gets the first
    * answer (`duplicate`) and finishes any step the first attempt did not reach. Throws when both `to` and `room`
-   * are set (the caller validates).
+   * are set (the caller validates). A reply or an event (edit, deletion) is refused with `not_found` when its
+   * target is not a message of the conversation, an event with `forbidden` when the target is someone else's.
    */
   async store(input: StoreInput & Partial<Target>): Promise<StoreResult> {
     const { to = "", room = "" } = input as { to?: string; room?: string };
     if (to && room) throw new Error("a message goes to a user or to a room, not both");
     const message = { ...input, text: wellFormed(input.text) };
-    return to ? this.storePrivate(message, to) : this.storeRoom(message, room || EVERYONE_ROOM);
+    const write = () => (to ? this.storePrivate(message, to) : this.storeRoom(message, room || EVERYONE_ROOM));
+    const before = this.checking.get(input.from);
+    if (!input.replyTo && !input.editOf && !before) return write();
+    // A check costs a round trip: the sender's later stores wait for this one, so they keep the order they came in.
+    const run = (before ?? Promise.resolve()).then(async (): Promise<StoreResult> => {
+      const convKey = to ? conv.ofPair(input.from, to) : conv.ofRoom(room || EVERYONE_ROOM);
+      const refusal = await checkTargets(this.redis, { convKey, from: input.from, replyTo: input.replyTo, editOf: input.editOf });
+      return refusal ? { error: refusal } : write();
+    });
+    const tail = run.then(() => undefined, () => undefined);
+    this.checking.set(input.from, tail);
+    void tail.then(() => this.checking.get(input.from) === tail && this.checking.delete(input.from));
+    return run;
   }
 
   /** The `limit` messages before `before` (or the newest), oldest first. The caller checked membership. */
@@ -76,14 +97,14 @@ export class MessageStore {
     return entries.reverse().map(([id, fields]) => toEntry(id, fields).message);
   }
 
-  /** Messages from others after `after` in a conversation (as the client names it), counted up to `cap`. */
+  /** Messages from others after `after` in a conversation (as the client names it), counted up to `cap`; edits and deletions are not counted. */
   async countUnread(query: { userId: string; conversation: string; after: string; cap: number }): Promise<number> {
     const key = conv.messages(conversationKey(query.userId, query.conversation));
     let counted = 0;
     let cursor = query.after;
     for (;;) {
       const page = await readAfter(this.redis, key, cursor, COUNT_PAGE);
-      for (const entry of page) if (entry.message.from !== query.userId && ++counted >= query.cap) return query.cap;
+      for (const entry of page) if (entry.message.from !== query.userId && !entry.message.editOf && ++counted >= query.cap) return query.cap;
       if (page.length < COUNT_PAGE) return counted;
       cursor = page.at(-1)!.position;
     }
@@ -119,7 +140,7 @@ export class MessageStore {
   private async storeRoom(input: StoreInput, room: string): Promise<StoreResult> {
     const { clientMsgId, from, fromName, fromDevice, text } = input;
     const everyone = room === EVERYONE_ROOM;
-    const record = { from, fromName, to: "", room: everyone ? "" : room, text };
+    const record = { from, fromName, to: "", room: everyone ? "" : room, text, ...eventFields(input) };
     const key = conv.ofRoom(room);
     const { maxLenPerStream, maxAgeSeconds, dedupeTtlSeconds } = this.options;
     const [stored, status] = await this.redis.cimStoreRoom(
@@ -135,7 +156,7 @@ export class MessageStore {
   private async storePrivate(input: StoreInput, to: string): Promise<StoreResult> {
     const { clientMsgId, from, fromName, fromDevice, text } = input;
     if (!(await this.hasAccount(to))) return { error: "unknown_recipient" };
-    const record = { from, fromName, to, room: "", text };
+    const record = { from, fromName, to, room: "", text, ...eventFields(input) };
     const key = conv.ofPair(from, to);
     const { maxLenPerStream, maxAgeSeconds, dedupeTtlSeconds } = this.options;
     const [stored, status] = await this.redis.cimStorePrivate(

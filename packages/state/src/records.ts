@@ -11,6 +11,12 @@ export interface StoredMessage {
   text: string;
   ts: number;
   room: string;
+  /** The msgId of a message of the same conversation this one quotes; absent when none. */
+  replyTo?: string;
+  /** An event: the sender's own message of the same conversation this edits (`text` replaces its text) or deletes. */
+  editOf?: string;
+  /** With `editOf`: the event deletes that message. */
+  deleted?: boolean;
 }
 
 /** A message as a stream holds it: its position there, and the device (token sessionId) that sent it. */
@@ -23,11 +29,15 @@ export interface StreamEntry {
 }
 
 /**
- * The stream fields of a message, as name/value pairs for XADD: `from fromName to room text dev`, plus `ts`
- * and `msgId` when known (the conversation script adds `ts`; the entry id is the msgId there).
+ * The stream fields of a message, as name/value pairs for XADD: `from fromName to room text dev`, then
+ * `replyTo`, `editOf`, `deleted` ("1") only when set, plus `ts` and `msgId` when known (the conversation script
+ * adds `ts`; the entry id is the msgId there).
  */
 export function recordFields(message: Omit<StoredMessage, "msgId" | "ts"> & { msgId?: string; ts?: number }, dev: string): string[] {
   const fields = ["from", message.from, "fromName", message.fromName, "to", message.to, "room", message.room, "text", message.text, "dev", dev];
+  if (message.replyTo) fields.push("replyTo", message.replyTo);
+  if (message.editOf) fields.push("editOf", message.editOf);
+  if (message.editOf && message.deleted) fields.push("deleted", "1");
   if (message.ts !== undefined) fields.push("ts", String(message.ts));
   if (message.msgId !== undefined) fields.push("msgId", message.msgId);
   return fields;
@@ -43,19 +53,30 @@ export function toEntry(id: string, fields: string[]): StreamEntry {
   const map = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!, fields[i + 1]!);
   const position = entryNumber(id);
-  return {
-    position,
-    dev: map.get("dev") ?? "",
-    message: {
-      msgId: map.get("msgId") ?? position,
-      from: map.get("from") ?? "",
-      fromName: map.get("fromName") ?? "",
-      to: map.get("to") ?? "",
-      text: map.get("text") ?? "",
-      ts: Number(map.get("ts") ?? 0),
-      room: map.get("room") ?? "",
-    },
+  const message: StoredMessage = {
+    msgId: map.get("msgId") ?? position,
+    from: map.get("from") ?? "",
+    fromName: map.get("fromName") ?? "",
+    to: map.get("to") ?? "",
+    text: map.get("text") ?? "",
+    ts: Number(map.get("ts") ?? 0),
+    room: map.get("room") ?? "",
   };
+  const replyTo = map.get("replyTo");
+  const editOf = map.get("editOf");
+  if (replyTo) message.replyTo = replyTo;
+  if (editOf) message.editOf = editOf;
+  if (editOf && map.get("deleted") === "1") message.deleted = true;
+  return { position, dev: map.get("dev") ?? "", message };
+}
+
+/** The fields of a message that say it is a reply or an event, only those set (for building records and wake-ups). */
+export function eventFields(message: Pick<StoredMessage, "replyTo" | "editOf" | "deleted">): Pick<StoredMessage, "replyTo" | "editOf" | "deleted"> {
+  const out: Pick<StoredMessage, "replyTo" | "editOf" | "deleted"> = {};
+  if (message.replyTo) out.replyTo = message.replyTo;
+  if (message.editOf) out.editOf = message.editOf;
+  if (message.editOf && message.deleted) out.deleted = true;
+  return out;
 }
 
 /**

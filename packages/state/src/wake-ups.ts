@@ -1,7 +1,7 @@
 // The wake-ups the store scripts publish, built here as JSON with holes that only the script can fill (the
 // msgId, the id before it): the script splices values in and never builds or parses JSON itself.
 import type { ClusterMessage } from "./bus.js";
-import type { StoredMessage } from "./records.js";
+import { eventFields, type StoredMessage } from "./records.js";
 
 /** Joins the parts of a template: JSON never holds a raw NUL (JSON.stringify escapes it), so it cannot clash. */
 export const HOLE_SEPARATOR = "\0";
@@ -50,7 +50,8 @@ export function roomWakeTemplate(room: string, message: Omit<StoredMessage, "msg
     type: "roomMessage",
     room,
     prev: PREV.placeholder,
-    message: { msgId: MSG_ID.placeholder, ts: TS.placeholder as unknown as number, room: message.room, from, fromName, to, text },
+    // The holes come first in key order (see template); user text and the event fields after them.
+    message: { msgId: MSG_ID.placeholder, ts: TS.placeholder as unknown as number, room: message.room, from, fromName, to, text, ...eventFields(message) },
     dev,
   };
   return template(value, [PREV, MSG_ID, TS]);

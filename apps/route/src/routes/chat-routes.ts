@@ -15,9 +15,15 @@ const oneTarget = (v: { to?: string; room?: string; with?: string }) => !((v.to 
 const SendBody = z.object({
   to: z.string().regex(DECIMAL_ID, "to must be a userId").optional(),
   room: z.string().regex(ROOM_ID, "room must be a roomId").optional(),
-  text: z.string().refine((t) => t.trim().length > 0, "text is empty").pipe(z.string().max(MAX_TEXT_LENGTH, `text is at most ${MAX_TEXT_LENGTH} characters`)),
+  text: z.string().max(MAX_TEXT_LENGTH, `text is at most ${MAX_TEXT_LENGTH} characters`),
   clientMsgId: z.string().regex(CLIENT_MSG_ID, "clientMsgId must be 1-64 characters of [A-Za-z0-9_:.-]").optional(),
-}).refine(oneTarget, "to and room are exclusive");
+  replyTo: z.string().regex(DECIMAL_ID, "replyTo must be a msgId").optional().describe("a message of the same conversation this one quotes"),
+  editOf: z.string().regex(DECIMAL_ID, "editOf must be a msgId").optional().describe("the caller's own message of the same conversation this edits (text replaces its text) or deletes"),
+  delete: z.boolean().optional().describe("with editOf: delete that message (text is ignored)"),
+}).refine(oneTarget, "to and room are exclusive")
+  .refine((v) => v.delete === true || v.text.trim().length > 0, "text is empty")
+  .refine((v) => !v.delete || v.editOf !== undefined, "delete names the message in editOf")
+  .refine((v) => !(v.editOf !== undefined && v.replyTo !== undefined), "an edit or deletion is not a reply");
 const HistoryQuery = z.object({
   with: z.string().regex(DECIMAL_ID, "with must be a userId").optional(),
   room: z.string().regex(ROOM_ID, "room must be a roomId").optional(),
@@ -33,8 +39,8 @@ export const chatApi = {
   send: createRoute({
     method: "post", path: "/api/messages", summary: "Send to a user (to), a room (room) or the group (neither)", security: bearer, request: { body: jsonBody(SendBody) },
     responses: {
-      202: jsonAnswer("{msgId}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member"),
-      404: errorAnswer("unknown_recipient or not_found"), 415: errorAnswer("not JSON"),
+      202: jsonAnswer("{msgId}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member, or forbidden: an edit of someone else's message"),
+      404: errorAnswer("unknown_recipient, not_found (a room, or the message replyTo / editOf names)"), 415: errorAnswer("not JSON"),
     },
   }),
   history: createRoute({
@@ -62,10 +68,13 @@ export function chatRoutes(s: Services) {
     if (body.to === user.userId) throw new ApiError(400, ErrorCode.BadRequest, "cannot send a private message to yourself");
     const target = body.to !== undefined ? { to: body.to } : body.room !== undefined ? { room: body.room } : {};
     const stored = await s.messages.store({
-      clientMsgId: body.clientMsgId ?? `http-${randomUUID()}`, from: user.userId, fromName: user.userName, fromDevice: "", text: body.text, ...target,
+      clientMsgId: body.clientMsgId ?? `http-${randomUUID()}`, from: user.userId, fromName: user.userName, fromDevice: "",
+      text: body.delete ? "" : body.text, replyTo: body.replyTo, editOf: body.editOf, deleted: body.delete === true, ...target,
     });
     if ("error" in stored) {
       if (stored.error === "unknown_recipient") throw new ApiError(404, ErrorCode.UnknownRecipient, `no user ${body.to ?? ""}`);
+      if (stored.error === "not_found") throw new ApiError(404, ErrorCode.NotFound, `no message ${body.replyTo ?? body.editOf ?? ""} in this conversation`);
+      if (stored.error === "forbidden") throw new ApiError(403, ErrorCode.Forbidden, "only the sender may edit or delete a message");
       await checkMember(body.room ?? "", user.userId);
       throw new ApiError(403, ErrorCode.NotMember, `you are not a member of ${body.room ?? ""}`);
     }

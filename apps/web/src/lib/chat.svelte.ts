@@ -3,12 +3,14 @@ import { CimClient, CloseError, conversationOf, type ChatMessage, type Connectio
 import { SessionClose } from "@cim/protocol";
 import { Attention } from "./attention.svelte.js";
 import { config } from "./config.js";
+import { ChatFeatures } from "./chat-features.svelte.js";
 import { ConversationList } from "./conversation-list.svelte.js";
 import { kindOf, type Conversation } from "./conversations.js";
 import { DeliveryWatch } from "./delivery-watch.svelte.js";
 import { describeError, isAuthFailure } from "./errors.js";
 import { HistoryLoader } from "./history-loader.js";
 import { deleteMessages, persistMessage } from "./message-db.js";
+import { isEvent } from "./message-events.js";
 import { MessageHooks, type MessageHandler } from "./message-hook.js";
 import { onBlockedGateway, reloadForFreshPolicy } from "./policy-watch.js";
 import { Preferences } from "./preferences.svelte.js";
@@ -55,6 +57,11 @@ export class ChatStore {
   private readonly history = new HistoryLoader({ client: () => this.client, me: () => this.me, conversations: this.conversations, hooks: this.hooks, loaded: () => this.sync.markActiveRead() });
   /** Own messages: shown at once, sent (or kept until signed in), marked on SendAck; not a member: ask route again. */
   private readonly sender = new Sender({ client: () => this.client, ready: () => this.phase === "signedIn", me: () => this.me, conversations: this.conversations, hooks: this.hooks, notMember: () => void this.refreshConversations(), watch: this.delivery });
+  /** Typing indicators, reply, edit and delete, search and jumping to a message. */
+  readonly features = new ChatFeatures({
+    client: () => this.client, me: () => this.me, conversations: this.conversations, hooks: this.hooks, history: this.history,
+    open: (key) => this.openConversation(key), refresh: () => void this.refreshConversations(),
+  });
   /** Unread counts and read marks: route's list, markRead of the open conversation, Read frames. */
   private readonly sync = new ReadSync({ client: () => this.client, me: () => (this.phase === "signedIn" ? (this.me?.userId ?? "") : ""), conversations: this.conversations });
 
@@ -156,7 +163,7 @@ export class ChatStore {
   send(text: string): void {
     // A user's action: the moment browsers allow the one question about notifications (and sound).
     this.attention.askOnce();
-    this.sender.send(text);
+    this.sender.send(text, this.features.takeReply(this.conversations.activeKey));
   }
 
   /** Loads the page of history before the oldest message shown; false when there is nothing older. */
@@ -238,6 +245,8 @@ export class ChatStore {
     this.gatewayId = "";
     this.conversations.reset();
     this.members.hide();
+    this.features.cancelReply();
+    this.features.clearSearch();
     this.error = reason;
   }
 
@@ -256,6 +265,7 @@ export class ChatStore {
       client.onDelivered((receipt) => this.conversations.delivered(receipt)),
       client.onRead((read) => this.sync.read(read)),
       client.onRoomEvent((event) => this.roomEvent(event)),
+      client.onTyping((typing) => this.features.typingReceived(typing)),
       // The gateway could not replay all that was missed (retention trimmed it): fill in from history.
       client.onGap(() => void this.catchUp()),
       client.onSendRetry((error) => this.delivery.retrying(error.message)),
@@ -296,10 +306,12 @@ export class ChatStore {
     const known = this.conversations.get(key);
     const peerName = kindOf(key) !== "private" ? "" : message.from === me.userId ? this.nameOf(message.to) : message.fromName;
     this.conversations.add(message, peerName, true);
+    this.features.messageReceived(message, key);
     // A room or a peer this tab did not know yet: route's list has its name and unread count.
     if (!known && (kindOf(key) === "room" || !peerName)) void this.refreshConversations();
     if (key === this.conversations.activeKey) this.sync.markActiveRead();
-    if (message.from !== me.userId) {
+    // Edits and deletions change a message already told of: nothing to announce.
+    if (message.from !== me.userId && !isEvent(message)) {
       const title = this.conversations.get(key)?.title ?? "";
       this.attention.incoming({ conversation: key, title, fromName: message.fromName, text: message.text, private: kindOf(key) === "private" });
     }

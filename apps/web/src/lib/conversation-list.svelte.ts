@@ -4,6 +4,7 @@ import {
   acknowledge, applyRead, applyReceipt, applySummary, EVERYONE_ROOM, insertMessage, isNewer, kindOf, lastActivity, mergeMessage, newConversation,
   receiptStatus, toUiMessage, upgradeStatus, type Conversation, type Receipts, type Summary, type UiMessage,
 } from "./conversations.js";
+import { applyEvent, applyPending, isEvent } from "./message-events.js";
 
 export class ConversationList {
   /** Everyone first, then the other rooms and private chats in the order they became known. */
@@ -63,7 +64,14 @@ export class ConversationList {
   add(message: ChatMessage, peerName: string, live: boolean): boolean {
     const key = conversationOf(message, this.me());
     const conversation = this.ensure(key, kindOf(key) === "private" ? peerName : "");
-    return mergeMessage(conversation, toUiMessage(message, this.me(), { delivered: conversation.deliveredUpTo, seen: conversation.seenUpTo }), live);
+    // An edit or deletion changes the message it names; it is never shown, nor counted unread.
+    if (isEvent(message)) {
+      applyEvent(conversation, message);
+      return false;
+    }
+    const unread = mergeMessage(conversation, toUiMessage(message, this.me(), { delivered: conversation.deliveredUpTo, seen: conversation.seenUpTo }), live);
+    applyPending(conversation, message.msgId);
+    return unread;
   }
 
   /** An own message before its SendAck. */

@@ -26,6 +26,12 @@ export interface UiMessage {
   ts: number;
   own: boolean;
   status: DeliveryStatus | null;
+  /** The msgId of the message this one quotes ("" or absent: none). */
+  replyTo?: string;
+  /** The msgId of the newest edit applied ("" or absent: never edited). */
+  editedBy?: string;
+  /** Deleted by its sender: shown as "message deleted". */
+  deleted?: boolean;
 }
 
 export interface Conversation {
@@ -52,6 +58,8 @@ export interface Conversation {
   loadingOlder: boolean;
   /** True after the newest history page was merged once. */
   historyLoaded: boolean;
+  /** Edits and deletions whose message is not loaded yet, applied when it is (message-events.ts). */
+  pendingEvents?: ChatMessage[];
 }
 
 /** What route says of one conversation (`GET /api/conversations`); `readUpTo` unknown when absent. */
@@ -108,7 +116,9 @@ export function receiptStatus(msgId: string, receipts: Receipts): "sent" | "deli
 export function toUiMessage(message: ChatMessage, me: string, receipts: Receipts = { delivered: "", seen: "" }): UiMessage {
   const own = message.from === me;
   const status: DeliveryStatus | null = own ? receiptStatus(message.msgId, receipts) : null;
-  return { id: message.msgId, msgId: message.msgId, clientMsgId: "", from: message.from, fromName: message.fromName, to: message.to, room: message.room ?? "", text: message.text, ts: message.ts, own, status };
+  const ui: UiMessage = { id: message.msgId, msgId: message.msgId, clientMsgId: "", from: message.from, fromName: message.fromName, to: message.to, room: message.room ?? "", text: message.text, ts: message.ts, own, status };
+  if (message.replyTo) ui.replyTo = message.replyTo;
+  return ui;
 }
 
 /** Inserts in msgId order (unacknowledged messages stay last); returns false when it was already there. */

@@ -44,19 +44,19 @@ export class HistoryLoader {
   }
 
   /** Merges one page of history (the newest, or the one before `before`); returns how many messages came. */
-  async page(conversation: Conversation, before?: string): Promise<number> {
+  async page(conversation: Conversation, before?: string, limit: number = config.historyPageSize): Promise<number> {
     const client = this.deps.client();
     const me = this.deps.me();
     if (!client || !me) return 0;
     const target = conversation.kind === "private" ? { withUser: conversation.peerId } : conversation.kind === "room" ? { room: conversation.key } : {};
-    const page = await client.history({ ...target, before, limit: config.historyPageSize });
+    const page = await client.history({ ...target, before, limit });
     if (this.deps.client() !== client) return 0;
     const peerName = conversation.kind === "private" ? conversation.title : "";
     for (const message of page) {
       this.deps.conversations.add(message, peerName, false);
       this.deps.hooks.emit(message, { me, source: "history", peerName });
     }
-    if (page.length < config.historyPageSize && (before || !conversation.historyLoaded)) conversation.hasOlder = false;
+    if (page.length < limit && (before || !conversation.historyLoaded)) conversation.hasOlder = false;
     return page.length;
   }
 

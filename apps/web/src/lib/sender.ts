@@ -13,6 +13,7 @@ interface Outgoing {
   to: string;
   room: string;
   text: string;
+  replyTo: string;
 }
 
 export interface SenderDeps {
@@ -35,17 +36,17 @@ export class Sender {
 
   constructor(private readonly deps: SenderDeps) {}
 
-  /** Sends `text` to the visible conversation. */
-  send(text: string): void {
+  /** Sends `text` to the visible conversation, quoting `replyTo` (a msgId there) when given. */
+  send(text: string, replyTo = ""): void {
     const me = this.deps.me();
     const body = text.trim();
     if (!me || !body) return;
     const conversation = this.deps.conversations.active;
     const clientMsgId = crypto.randomUUID();
     const room = conversation.kind === "room" ? conversation.key : "";
-    const message: UiMessage = { id: clientMsgId, msgId: "", clientMsgId, from: me.userId, fromName: me.userName, to: conversation.peerId, room, text: body, ts: Date.now(), own: true, status: "sending" };
+    const message: UiMessage = { id: clientMsgId, msgId: "", clientMsgId, from: me.userId, fromName: me.userName, to: conversation.peerId, room, text: body, ts: Date.now(), own: true, status: "sending", replyTo };
     this.deps.conversations.addOwn(conversation, message);
-    this.dispatch({ conversationKey: conversation.key, clientMsgId, to: conversation.peerId, room, text: body });
+    this.dispatch({ conversationKey: conversation.key, clientMsgId, to: conversation.peerId, room, text: body, replyTo });
   }
 
   /** Signed in: what waited goes out. */
@@ -65,7 +66,7 @@ export class Sender {
       return;
     }
     this.deps.watch.started(outgoing.clientMsgId);
-    client.send({ clientMsgId: outgoing.clientMsgId, to: outgoing.to || undefined, room: outgoing.room || undefined, text: outgoing.text }).then(
+    client.send({ clientMsgId: outgoing.clientMsgId, to: outgoing.to || undefined, room: outgoing.room || undefined, text: outgoing.text, replyTo: outgoing.replyTo || undefined }).then(
       (ack) => {
         this.deps.watch.settled(outgoing.clientMsgId);
         const acked = this.deps.conversations.acknowledged(outgoing.conversationKey, ack.clientMsgId, ack.msgId, ack.ts);
@@ -83,7 +84,7 @@ export class Sender {
   private sent(message: UiMessage): void {
     const me = this.deps.me();
     if (!me) return;
-    const chat: ChatMessage = { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, room: message.room };
+    const chat: ChatMessage = { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, room: message.room, replyTo: message.replyTo ?? "" };
     const conversation = this.deps.conversations.get(conversationOf(chat, me.userId));
     this.deps.hooks.emit(chat, { me, source: "sent", peerName: conversation?.kind === "private" ? conversation.title : "" });
   }

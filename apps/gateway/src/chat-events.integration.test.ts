@@ -1,0 +1,123 @@
+// Edits, deletions, replies and typing over WebSocket on real Redis and ZooKeeper, across two gateways, with raw
+// protocol clients.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RouteApi, type LoginAnswer } from "@cim/client";
+import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
+import { ErrorCode, type ChatMessage } from "@cim/protocol";
+import { rawDevice, registerUser, TEST_PASSWORD, type RawDevice } from "./test-support.js";
+
+let cluster: Cluster;
+let api: RouteApi;
+const devices: RawDevice[] = [];
+
+beforeAll(async () => {
+  cluster = await startCluster({ gateways: 2 });
+  api = new RouteApi(cluster.route.url);
+});
+afterAll(async () => {
+  for (const device of devices) device.ws.close();
+  await cluster?.stop();
+});
+
+const wsUrl = (gateway: number) => `${cluster.gateways[gateway]!.url.replace(/^http/, "ws")}/ws`;
+
+async function device(user: LoginAnswer, gateway: number, cursors: Parameters<typeof rawDevice>[2] = {}): Promise<RawDevice> {
+  const opened = await rawDevice(wsUrl(gateway), (await api.login(user.userName, TEST_PASSWORD)).token, cursors);
+  devices.push(opened);
+  return opened;
+}
+
+let sent = 0;
+/** Sends a Send with event fields; resolves with the msgId, or rejects with the Error code. */
+async function event(from: RawDevice, body: { text?: string; to?: string; room?: string; replyTo?: string; editOf?: string; delete?: boolean }, clientMsgId = `ev-${++sent}`): Promise<string> {
+  const before = from.frames.length;
+  from.send({ kind: "send", body: { text: "", ...body, clientMsgId } });
+  const answer = () => from.frames.findLast((f) => (f.kind === "sendAck" || f.kind === "error") && f.body.clientMsgId === clientMsgId);
+  await waitUntil(() => from.frames.slice(before).some((f) => (f.kind === "sendAck" || f.kind === "error") && f.body.clientMsgId === clientMsgId), 20_000, `an answer to ${clientMsgId}`);
+  const frame = answer()!;
+  if (frame.kind === "error") throw new Error(frame.body.code);
+  return (frame.body as { msgId: string }).msgId;
+}
+
+const shape = (m: ChatMessage) => ({ msgId: m.msgId, text: m.text, replyTo: m.replyTo, editOf: m.editOf, deleted: m.deleted });
+async function receivedUntil(device: RawDevice, msgId: string): Promise<ChatMessage[]> {
+  await waitUntil(() => device.messages().some((m) => m.msgId === msgId), 20_000, `message ${msgId}`);
+  return device.messages();
+}
+
+describe("edits, deletions and replies", () => {
+  it("are delivered in order to every device across gateways, replayed after a reconnect, and only the sender may edit", async () => {
+    const ann = await registerUser(cluster.route.url, "ann");
+    const bob = await registerUser(cluster.route.url, "bob");
+    const room = await api.createRoom(ann.token, { name: "events", visibility: "private" });
+    await api.invite(ann.token, room.roomId, bob.userId);
+    const [a1, a2, b1] = [await device(ann, 0), await device(ann, 1), await device(bob, 1)];
+
+    const original = await a1.say({ room: room.roomId, text: "helo" });
+    const reply = await event(b1, { room: room.roomId, text: "hi ann", replyTo: original });
+    const edit = await event(a1, { room: room.roomId, text: "hello", editOf: original }, "edit-once");
+    expect(await event(a1, { room: room.roomId, text: "hello", editOf: original }, "edit-once")).toBe(edit);
+    await expect(event(b1, { room: room.roomId, text: "mine", editOf: original })).rejects.toThrow(ErrorCode.Forbidden);
+    await expect(event(b1, { room: room.roomId, text: "", editOf: "123", delete: true })).rejects.toThrow(ErrorCode.NotFound);
+    await expect(event(b1, { room: room.roomId, text: "", delete: true })).rejects.toThrow(ErrorCode.BadRequest);
+    const removal = await event(a1, { room: room.roomId, editOf: original, delete: true });
+    const expected = [
+      { msgId: original, text: "helo", replyTo: "", editOf: "", deleted: false },
+      { msgId: reply, text: "hi ann", replyTo: original, editOf: "", deleted: false },
+      { msgId: edit, text: "hello", replyTo: "", editOf: original, deleted: false },
+      { msgId: removal, text: "", replyTo: "", editOf: original, deleted: true },
+    ];
+    expect((await receivedUntil(b1, removal)).filter((m) => m.room === room.roomId).map(shape)).toEqual(expected.filter((m) => m.msgId !== reply));
+    expect((await receivedUntil(a2, removal)).filter((m) => m.room === room.roomId).map(shape)).toEqual(expected);
+
+    // A device that was away gets the events it missed, in order, once.
+    const b2 = await device(bob, 0, { rooms: [{ room: room.roomId, after: original }] });
+    expect((await receivedUntil(b2, removal)).map(shape)).toEqual(expected.slice(1));
+  });
+
+  it("in a private chat reach both users' devices; a reply to a message of another chat is not found", async () => {
+    const ann = await registerUser(cluster.route.url, "ann");
+    const bob = await registerUser(cluster.route.url, "bob");
+    const [a1, b1] = [await device(ann, 0), await device(bob, 1)];
+    const group = await a1.say({ text: "in the group" });
+    await expect(event(a1, { to: bob.userId, text: "re", replyTo: group })).rejects.toThrow(ErrorCode.NotFound);
+    const original = await a1.say({ to: bob.userId, text: "see you at 5" });
+    const edit = await event(a1, { to: bob.userId, text: "see you at 6", editOf: original });
+    const messages = (await receivedUntil(b1, edit)).filter((m) => m.to === bob.userId);
+    expect(messages.map(shape)).toEqual([
+      { msgId: original, text: "see you at 5", replyTo: "", editOf: "", deleted: false },
+      { msgId: edit, text: "see you at 6", replyTo: "", editOf: original, deleted: false },
+    ]);
+  });
+});
+
+describe("typing", () => {
+  it("reaches the other members' sessions on the other gateway, never a non-member, never the typist's own devices", async () => {
+    const ann = await registerUser(cluster.route.url, "ann");
+    const bob = await registerUser(cluster.route.url, "bob");
+    const carol = await registerUser(cluster.route.url, "carol");
+    const room = await api.createRoom(ann.token, { name: "typing", visibility: "private" });
+    await api.invite(ann.token, room.roomId, bob.userId);
+    const [a1, a2, b1, c1] = [await device(ann, 0), await device(ann, 1), await device(bob, 1), await device(carol, 1)];
+
+    a1.send({ kind: "typing", body: { conversation: room.roomId } });
+    expect(await b1.waitFor("typing")).toEqual({ conversation: room.roomId, userId: ann.userId, userName: ann.userName });
+    // Carol is not in the room: her Typing there is dropped. Her private Typing to bob after it is the barrier.
+    c1.send({ kind: "typing", body: { conversation: room.roomId } });
+    c1.send({ kind: "typing", body: { conversation: bob.userId } });
+    expect(await b1.waitFor("typing", (t) => t.userId === carol.userId)).toEqual({ conversation: carol.userId, userId: carol.userId, userName: carol.userName });
+    a1.send({ kind: "typing", body: { conversation: bob.userId } });
+    await b1.waitFor("typing", (t) => t.conversation === ann.userId);
+    expect(b1.frames.filter((f) => f.kind === "typing").map((f) => f.body)).toEqual([
+      { conversation: room.roomId, userId: ann.userId, userName: ann.userName },
+      { conversation: carol.userId, userId: carol.userId, userName: carol.userName },
+      { conversation: ann.userId, userId: ann.userId, userName: ann.userName },
+    ]);
+    // Ann's other device and the non-member saw none of it (bob's Typing to ann is their barrier).
+    b1.send({ kind: "typing", body: { conversation: ann.userId } });
+    await a2.waitFor("typing", (t) => t.userId === bob.userId);
+    await a1.waitFor("typing", (t) => t.userId === bob.userId);
+    expect(a2.frames.filter((f) => f.kind === "typing").map((f) => f.body.userId)).toEqual([bob.userId]);
+    expect(c1.frames.filter((f) => f.kind === "typing")).toEqual([]);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import pino from "pino";
+import type { ClusterMessage } from "@cim/state";
+import { Membership } from "./membership.js";
+import type { Session } from "./session.js";
+import { SessionTable } from "./session-table.js";
+import { TYPING_MIN_INTERVAL_MS, TypingRelay } from "./typing-relay.js";
+
+function session(userId: string) {
+  const sent: unknown[] = [];
+  const fake = { user: { userId, userName: `user${userId}`, sessionId: `s${userId}` }, loggedIn: true, remote: "test", send: (frame: unknown) => void sent.push(frame) };
+  return { session: fake as unknown as Session, sent };
+}
+
+async function setup() {
+  let now = 1_000;
+  const published: Array<{ to: string; message: ClusterMessage }> = [];
+  const table = new SessionTable();
+  const membership = new Membership(async (userId) => (userId === "3" ? [] : ["r1"]));
+  const bus = {
+    toRoom: async (room: string, message: ClusterMessage) => void published.push({ to: `room ${room}`, message }),
+    toUser: async (userId: string, message: ClusterMessage) => published.push({ to: `user ${userId}`, message }) > 0,
+  };
+  const relay = new TypingRelay({ table, membership, bus, log: pino({ level: "silent" }), now: () => now });
+  const users = Object.fromEntries(await Promise.all(["1", "2", "3"].map(async (id) => {
+    const s = session(id);
+    table.bind(id, s.session);
+    await membership.load(id);
+    return [id, s] as const;
+  })));
+  return { relay, published, users, advance: (ms: number) => (now += ms) };
+}
+
+describe("TypingRelay", () => {
+  it("relays a member's Typing at most once per second per session and conversation; drops non-members and oneself", async () => {
+    const t = await setup();
+    const one = t.users["1"]!.session;
+    await t.relay.typing(one, { conversation: "r1", userId: "", userName: "" });
+    await t.relay.typing(one, { conversation: "r1", userId: "", userName: "" });
+    await t.relay.typing(one, { conversation: "2", userId: "", userName: "" });
+    t.advance(TYPING_MIN_INTERVAL_MS);
+    await t.relay.typing(one, { conversation: "r1", userId: "", userName: "" });
+    await t.relay.typing(one, { conversation: "1", userId: "", userName: "" });
+    await t.relay.typing(t.users["3"]!.session, { conversation: "r1", userId: "", userName: "" });
+    await t.relay.typing(one, { conversation: "not a conversation", userId: "", userName: "" });
+    expect(t.published).toEqual([
+      { to: "room r1", message: { type: "typing", conversation: "r1", userId: "1", userName: "user1" } },
+      { to: "user 2", message: { type: "typing", conversation: "1", userId: "1", userName: "user1", to: "2" } },
+      { to: "room r1", message: { type: "typing", conversation: "r1", userId: "1", userName: "user1" } },
+    ]);
+  });
+
+  it("hands a room's Typing to the other members here, a private one to its recipient", async () => {
+    const t = await setup();
+    t.relay.handle({ type: "typing", conversation: "r1", userId: "1", userName: "user1" });
+    t.relay.handle({ type: "typing", conversation: "2", userId: "2", userName: "user2", to: "3" });
+    const typing = (id: string) => t.users[id]!.sent;
+    expect(typing("1")).toEqual([]);
+    expect(typing("2")).toEqual([{ kind: "typing", body: { conversation: "r1", userId: "1", userName: "user1" } }]);
+    expect(typing("3")).toEqual([{ kind: "typing", body: { conversation: "2", userId: "2", userName: "user2" } }]);
+  });
+});

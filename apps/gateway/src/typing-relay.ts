@@ -1,0 +1,67 @@
+// Typing indicators: a session's Typing frames, checked and thinned, relayed over the bus (never stored) to the
+// sessions of the conversation's other members on every gateway.
+import type { Logger } from "pino";
+import { CONVERSATION_ID, EVERYONE_ROOM, ROOM_ID, type Typing } from "@cim/protocol";
+import type { BusPublisher, ClusterMessage } from "@cim/state";
+import type { Membership } from "./membership.js";
+import type { Session } from "./session.js";
+import type { SessionTable } from "./session-table.js";
+
+type TypingMessage = Extract<ClusterMessage, { type: "typing" }>;
+
+/** One session's Typing frames for one conversation closer together than this are dropped (clients send every ~3 s). */
+export const TYPING_MIN_INTERVAL_MS = 1_000;
+/** Conversations remembered per session; beyond it the memory starts over (a client naming thousands gains nothing). */
+const MAX_REMEMBERED = 200;
+
+export interface TypingRelayDeps {
+  table: SessionTable;
+  membership: Pick<Membership, "isMember" | "membersOf">;
+  bus: Pick<BusPublisher, "toUser" | "toRoom">;
+  log: Logger;
+  now?: () => number;
+}
+
+export class TypingRelay {
+  /** When each session last relayed a Typing, per conversation. */
+  private readonly last = new WeakMap<Session, Map<string, number>>();
+
+  constructor(private readonly deps: TypingRelayDeps) {}
+
+  /** A client's Typing: relayed when it names a conversation of the user and is not too soon after the last. */
+  async typing(session: Session, frame: Typing): Promise<void> {
+    const { userId, userName } = session.user!;
+    const { conversation } = frame;
+    const room = ROOM_ID.test(conversation);
+    if (!CONVERSATION_ID.test(conversation) || conversation === userId || (room && !this.deps.membership.isMember(userId, conversation))) {
+      this.deps.log.info({ remote: session.remote, userId, conversation: conversation.slice(0, 24) }, "typing dropped: not a conversation of this user");
+      return;
+    }
+    if (!this.admit(session, conversation)) return;
+    if (room) await this.deps.bus.toRoom(conversation, { type: "typing", conversation, userId, userName });
+    else await this.deps.bus.toUser(conversation, { type: "typing", conversation: userId, userId, userName, to: conversation });
+  }
+
+  /** A Typing from the bus: to the local sessions of the other members (of `to` for a private chat). */
+  handle(message: TypingMessage): void {
+    const { table, membership } = this.deps;
+    const body = { conversation: message.conversation, userId: message.userId, userName: message.userName };
+    let sessions: Iterable<Session>;
+    if (message.to) sessions = table.sessionsOf(message.to);
+    else if (message.conversation === EVERYONE_ROOM) sessions = table.users();
+    else sessions = [...membership.membersOf(message.conversation)].flatMap((member) => [...table.sessionsOf(member)]);
+    for (const session of sessions) {
+      if (session.loggedIn && session.user?.userId !== message.userId) session.send({ kind: "typing", body });
+    }
+  }
+
+  private admit(session: Session, conversation: string): boolean {
+    const now = (this.deps.now ?? Date.now)();
+    let last = this.last.get(session);
+    if (!last || last.size >= MAX_REMEMBERED) this.last.set(session, (last = new Map()));
+    const previous = last.get(conversation);
+    if (previous !== undefined && now - previous < TYPING_MIN_INTERVAL_MS) return false;
+    last.set(conversation, now);
+    return true;
+  }
+}

@@ -1,0 +1,57 @@
+// Message search over the caller's conversations (or one of them): a bounded scan, see @cim/state search.ts.
+import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
+import { z } from "zod";
+import { CONVERSATION_ID, ErrorCode, ROOM_ID } from "@cim/protocol";
+import { SEARCH_MAX_CONVERSATIONS } from "@cim/state";
+import { bearer, errorAnswer, jsonAnswer } from "../api-route.js";
+import { requireUser } from "../auth.js";
+import type { AppEnv, Services } from "../context.js";
+import { roomsOf } from "../conversation-summaries.js";
+import { ApiError } from "../errors.js";
+import { queryOf } from "../validation.js";
+
+const SearchQuery = z.object({
+  q: z.string().trim().min(1, "q is empty").max(100, "q is at most 100 characters"),
+  conversation: z.string().regex(CONVERSATION_ID, "conversation must be a roomId or a userId").optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+
+export const searchApi = {
+  search: createRoute({
+    method: "get", path: "/api/search",
+    summary: "Messages of the caller's conversations whose current text contains q (case-insensitive), newest first; the newest 2,000 entries of each of up to 100 conversations are searched",
+    security: bearer, request: { query: SearchQuery },
+    responses: {
+      200: jsonAnswer("{results:[{conversation, msgId, from, fromName, to, room, text, ts, edited, replyTo?}]}"),
+      400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member"), 404: errorAnswer("not_found"),
+    },
+  }),
+};
+
+export function searchRoutes(s: Services) {
+  const app = new Hono<AppEnv>();
+  app.use(requireUser(s.tokens, s.sessions));
+
+  /** The conversations to scan: the one asked for (checked), or the rooms then the most recent private peers. */
+  async function conversations(userId: string, conversation: string | undefined): Promise<string[]> {
+    if (conversation === userId) throw new ApiError(400, ErrorCode.BadRequest, "conversation cannot be yourself");
+    if (conversation !== undefined && ROOM_ID.test(conversation)) {
+      if (await s.rooms.isMember(conversation, userId)) return [conversation];
+      if (!(await s.rooms.get(conversation))) throw new ApiError(404, ErrorCode.NotFound, `no room ${conversation}`);
+      throw new ApiError(403, ErrorCode.NotMember, `you are not a member of ${conversation}`);
+    }
+    if (conversation !== undefined) return [conversation];
+    const rooms = (await roomsOf(s, userId)).map((room) => room.roomId);
+    return [...rooms, ...(await s.users.peersOf(userId, Math.max(0, SEARCH_MAX_CONVERSATIONS - rooms.length)))];
+  }
+
+  app.get("/", async (c) => {
+    const query = queryOf(c, searchApi.search);
+    const userId = c.get("user").userId;
+    const results = await s.search.search({ userId, conversations: await conversations(userId, query.conversation), text: query.q, limit: query.limit });
+    return c.json({ results });
+  });
+
+  return app;
+}

@@ -1,0 +1,76 @@
+// GET /api/search and edits, deletions and replies over HTTP, through app.request() on real Redis and ZooKeeper.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectError, newUser, type LoginAnswer } from "./testing/api-client.js";
+import { startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
+
+interface Hit { conversation: string; msgId: string; text: string; edited: boolean; from: string }
+
+let h: RouteHarness;
+let alice: LoginAnswer;
+let bob: LoginAnswer;
+let carol: LoginAnswer;
+
+beforeAll(async () => {
+  h = await startRouteHarness();
+  [alice, bob, carol] = await Promise.all([newUser(h, "alice"), newUser(h, "bob"), newUser(h, "carol")]);
+});
+afterAll(async () => h?.stop());
+
+async function send(from: LoginAnswer, body: Record<string, unknown>): Promise<string> {
+  const res = await h.call("POST", "/api/messages", { token: from.token, body });
+  expect(res.status).toBe(202);
+  return ((await res.json()) as { msgId: string }).msgId;
+}
+
+async function room(owner: LoginAnswer, name: string): Promise<string> {
+  const res = await h.call("POST", "/api/rooms", { token: owner.token, body: { name, visibility: "private" } });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { roomId: string }).roomId;
+}
+
+async function search(as: LoginAnswer, query: string): Promise<Hit[]> {
+  const res = await h.call("GET", `/api/search?${query}`, { token: as.token });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { results: Hit[] }).results;
+}
+
+describe("edits and deletions over HTTP", () => {
+  it("the sender edits and deletes its message; history returns the events; others get 403, unknown targets 404", async () => {
+    const original = await send(alice, { text: "typo hre" });
+    const edit = await send(alice, { text: "typo here", editOf: original });
+    await expectError(await h.call("POST", "/api/messages", { token: bob.token, body: { text: "mine now", editOf: original } }), 403, "forbidden");
+    await expectError(await h.call("POST", "/api/messages", { token: alice.token, body: { text: "", editOf: "1", delete: true } }), 404, "not_found");
+    await expectError(await h.call("POST", "/api/messages", { token: alice.token, body: { text: "x", delete: true } }), 400, "bad_request");
+    const removal = await send(alice, { text: "", editOf: original, delete: true });
+    const res = await h.call("GET", "/api/history?limit=3", { token: bob.token });
+    const { messages } = (await res.json()) as { messages: Array<{ msgId: string; editOf?: string; deleted?: boolean; text: string }> };
+    expect(messages.map((m) => [m.msgId, m.editOf, m.deleted, m.text])).toEqual([
+      [original, undefined, undefined, "typo hre"], [edit, original, undefined, "typo here"], [removal, original, true, ""],
+    ]);
+  });
+});
+
+describe("GET /api/search", () => {
+  it("finds only in the caller's conversations, by current text, with the conversation as the caller names it", async () => {
+    const secret = await room(bob, "bob and carol");
+    await h.call("POST", `/api/rooms/${secret}/members`, { token: bob.token, body: { userId: carol.userId } });
+    await send(bob, { room: secret, text: "zebra in a private room" });
+    await send(carol, { to: bob.userId, text: "zebra between bob and carol" });
+    const direct = await send(bob, { to: alice.userId, text: "a zebra for alice" });
+    const reply = await send(alice, { to: bob.userId, text: "thanks for the Zebra", replyTo: direct });
+    const hits = await search(alice, "q=zebra");
+    expect(hits.map((hit) => [hit.conversation, hit.msgId])).toEqual([[bob.userId, reply], [bob.userId, direct]]);
+    const bobHits = await search(bob, "q=ZEBRA");
+    expect(bobHits.map((hit) => hit.conversation).sort()).toEqual([alice.userId, alice.userId, carol.userId, secret].sort());
+    expect(await search(bob, `q=zebra&conversation=${carol.userId}`)).toHaveLength(1);
+    expect(await search(bob, "q=zebra&limit=1")).toHaveLength(1);
+  });
+
+  it("refuses a room the caller is not in (403), an unknown room (404), an empty query (400), no token (401)", async () => {
+    const secret = await room(bob, "bob alone");
+    await expectError(await h.call("GET", `/api/search?q=x&conversation=${secret}`, { token: alice.token }), 403, "not_member");
+    await expectError(await h.call("GET", "/api/search?q=x&conversation=r99999", { token: alice.token }), 404, "not_found");
+    await expectError(await h.call("GET", "/api/search?q=%20", { token: alice.token }), 400, "bad_request");
+    await expectError(await h.call("GET", "/api/search?q=x"), 401, "unauthorized");
+  });
+});

@@ -1,0 +1,195 @@
+// The chat features beyond sending: typing indicators, reply, edit and delete of own messages, search and jumping
+// to a message in its conversation. Owned by ChatStore; components call these methods and read this state.
+import { TypingState, typingText, SendError, type ChatMessage, type CimClient, type SearchResult, type StoredLogin, type Typing } from "@cim/client";
+import { compareIds } from "@cim/protocol";
+import type { ConversationList } from "./conversation-list.svelte.js";
+import { kindOf, type Conversation, type UiMessage } from "./conversations.js";
+import { describeError } from "./errors.js";
+import type { HistoryLoader } from "./history-loader.js";
+import { applyEvent, excerpt } from "./message-events.js";
+import type { MessageHooks } from "./message-hook.js";
+
+/** History pages (of JUMP_PAGE_SIZE) loaded at most to find a message to jump to: as deep as search looks. */
+const JUMP_MAX_PAGES = 10;
+const JUMP_PAGE_SIZE = 200;
+
+export interface ChatFeaturesDeps {
+  client: () => CimClient | null;
+  me: () => StoredLogin | null;
+  conversations: ConversationList;
+  hooks: MessageHooks;
+  history: HistoryLoader;
+  open: (key: string) => void;
+  /** A private chat not in the list yet: route's list has its name. */
+  refresh: () => void;
+}
+
+export interface Quote {
+  msgId: string;
+  fromName: string;
+  text: string;
+}
+
+export class ChatFeatures {
+  /** The message the next send replies to, in the open conversation; null when none. */
+  replyingTo = $state<(Quote & { conversation: string }) | null>(null);
+  /** Bumped on every typing change and lapse, so `typingIn` is read again. */
+  private typingVersion = $state(0);
+  private readonly typists = new TypingState();
+  private lapseTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The message just jumped to, highlighted for a moment. */
+  highlighted = $state("");
+  searchQuery = $state("");
+  searchResults = $state<SearchResult[]>([]);
+  searchError = $state("");
+  searching = $state(false);
+
+  constructor(private readonly deps: ChatFeaturesDeps) {}
+
+  /** "ann is typing…" for conversation `key`, or "". */
+  typingIn(key: string): string {
+    void this.typingVersion;
+    return typingText(this.typists.who(key, Date.now()));
+  }
+
+  /** The user typed in the open conversation (the SDK sends at most one Typing per 3 s). */
+  typed(): void {
+    this.deps.client()?.typing(this.deps.conversations.activeKey);
+  }
+
+  typingReceived(typing: Typing): void {
+    this.typists.typing(typing, Date.now());
+    this.typingChanged();
+  }
+
+  /** A message from someone ends their indicator there. */
+  messageReceived(message: ChatMessage, key: string): void {
+    if (this.typists.who(key, Date.now()).some((t) => t.userId === message.from)) {
+      this.typists.stopped(key, message.from);
+      this.typingChanged();
+    }
+  }
+
+  /** The next send in `conversation` quotes `message`. */
+  replyTo(conversation: Conversation, message: UiMessage): void {
+    if (!message.msgId || message.deleted) return;
+    this.replyingTo = { conversation: conversation.key, msgId: message.msgId, fromName: message.fromName, text: excerpt(message.text) };
+  }
+
+  cancelReply(): void {
+    this.replyingTo = null;
+  }
+
+  /** The msgId the next send in `key` replies to (and the reply is then used up). */
+  takeReply(key: string): string {
+    const reply = this.replyingTo;
+    this.replyingTo = null;
+    return reply && reply.conversation === key ? reply.msgId : "";
+  }
+
+  /** The quoted message as loaded in `conversation`, or null when it is not loaded (or deleted). */
+  quoteOf(conversation: Conversation, msgId: string): Quote | null {
+    const message = conversation.messages.find((m) => m.msgId === msgId);
+    if (!message) return null;
+    return { msgId, fromName: message.fromName, text: message.deleted ? "" : excerpt(message.text) };
+  }
+
+  /** Edits an own message: the new text shows on SendAck, here and on every device. Rejects with a readable error. */
+  edit(conversation: Conversation, message: UiMessage, text: string): Promise<void> {
+    const body = text.trim();
+    if (!body || body === message.text) return Promise.resolve();
+    return this.event(conversation, message, { text: body });
+  }
+
+  /** Deletes an own message everywhere. */
+  remove(conversation: Conversation, message: UiMessage): Promise<void> {
+    return this.event(conversation, message, { text: "", delete: true });
+  }
+
+  /** Searches the user's conversations; results are newest first. */
+  async search(query: string): Promise<void> {
+    const client = this.deps.client();
+    this.searchQuery = query;
+    if (!client || !query.trim()) {
+      this.searchResults = [];
+      this.searchError = "";
+      return;
+    }
+    this.searching = true;
+    try {
+      const results = await client.search(query.trim(), { limit: 30 });
+      if (this.searchQuery === query) {
+        this.searchResults = results;
+        this.searchError = "";
+      }
+    } catch (error) {
+      if (this.searchQuery === query) this.searchError = describeError(error);
+    } finally {
+      if (this.searchQuery === query) this.searching = false;
+    }
+  }
+
+  clearSearch(): void {
+    this.searchQuery = "";
+    this.searchResults = [];
+    this.searchError = "";
+  }
+
+  /**
+   * Opens conversation `key` and loads older history until `msgId` is there (up to the depth search covers);
+   * true when it is shown. The caller scrolls to it.
+   */
+  async jumpTo(key: string, msgId: string, peerName = ""): Promise<boolean> {
+    const { conversations } = this.deps;
+    if (kindOf(key) === "private" && !conversations.get(key)) {
+      conversations.ensure(key, peerName);
+      this.deps.refresh();
+    }
+    this.deps.open(key);
+    const conversation = conversations.get(key);
+    if (!conversation) return false;
+    if (!conversation.historyLoaded) await this.deps.history.latest(conversation);
+    for (let page = 0; page < JUMP_MAX_PAGES && !this.has(conversation, msgId); page++) {
+      const oldest = conversation.messages.find((m) => m.msgId)?.msgId;
+      if (!conversation.hasOlder || (oldest && compareIds(oldest, msgId) < 0)) break;
+      if ((await this.deps.history.page(conversation, oldest, JUMP_PAGE_SIZE)) === 0) break;
+    }
+    if (!this.has(conversation, msgId)) return false;
+    this.highlighted = msgId;
+    setTimeout(() => {
+      if (this.highlighted === msgId) this.highlighted = "";
+    }, 2_500);
+    return true;
+  }
+
+  stop(): void {
+    clearTimeout(this.lapseTimer);
+  }
+
+  private has(conversation: Conversation, msgId: string): boolean {
+    return conversation.messages.some((m) => m.msgId === msgId);
+  }
+
+  private async event(conversation: Conversation, message: UiMessage, change: { text: string; delete?: boolean }): Promise<void> {
+    const client = this.deps.client();
+    const me = this.deps.me();
+    if (!client || !me || !message.own || !message.msgId) return;
+    const target = conversation.kind === "private" ? { to: conversation.peerId } : conversation.kind === "room" ? { room: conversation.key } : {};
+    try {
+      const ack = await client.send({ ...target, text: change.text, editOf: message.msgId, delete: change.delete });
+      // This device gets no echo of its own send: apply it here, and let the hook (the cache) see it.
+      const event: ChatMessage = { msgId: ack.msgId, from: me.userId, fromName: me.userName, to: conversation.peerId, room: conversation.kind === "room" ? conversation.key : "", text: change.text, ts: ack.ts, editOf: message.msgId, deleted: change.delete === true };
+      applyEvent(conversation, event);
+      this.deps.hooks.emit(event, { me, source: "sent", peerName: conversation.kind === "private" ? conversation.title : "" });
+    } catch (error) {
+      throw new Error(error instanceof SendError ? `Not changed: ${error.message}` : describeError(error));
+    }
+  }
+
+  private typingChanged(): void {
+    this.typingVersion++;
+    clearTimeout(this.lapseTimer);
+    const next = this.typists.nextLapse(Date.now());
+    if (next !== null) this.lapseTimer = setTimeout(() => this.typingChanged(), Math.max(0, next - Date.now()) + 50);
+  }
+}

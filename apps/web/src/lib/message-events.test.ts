@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import type { ChatMessage } from "@cim/client";
+import { newConversation, toUiMessage } from "./conversations.js";
+import { applyEvent, applyPending, excerpt } from "./message-events.js";
+
+const chat = (fields: Partial<ChatMessage>): ChatMessage => ({ msgId: "1", from: "8", fromName: "bob", to: "", text: "", ts: 0, room: "r1", ...fields });
+
+describe("edits and deletions in a conversation", () => {
+  it("applies an edit and then a deletion; a deletion is final and an older edit never undoes a newer one", () => {
+    const conversation = newConversation("r1", "room");
+    conversation.messages.push(toUiMessage(chat({ msgId: "10", text: "helo" }), "7"));
+    applyEvent(conversation, chat({ msgId: "12", text: "hello!", editOf: "10" }));
+    applyEvent(conversation, chat({ msgId: "11", text: "hello", editOf: "10" }));
+    expect(conversation.messages[0]).toMatchObject({ text: "hello!", editedBy: "12" });
+    expect(conversation.lastMsgId).toBe("12");
+    applyEvent(conversation, chat({ msgId: "13", editOf: "10", deleted: true }));
+    applyEvent(conversation, chat({ msgId: "14", text: "back?", editOf: "10" }));
+    expect(conversation.messages[0]).toMatchObject({ text: "", deleted: true });
+  });
+
+  it("keeps an event whose message is not loaded and applies it once the message is merged", () => {
+    const conversation = newConversation("8", "bob");
+    applyEvent(conversation, chat({ msgId: "21", text: "second", editOf: "20", to: "7", room: "" }));
+    applyEvent(conversation, chat({ msgId: "21", text: "second", editOf: "20", to: "7", room: "" }));
+    expect(conversation.pendingEvents).toHaveLength(1);
+    conversation.messages.push(toUiMessage(chat({ msgId: "20", text: "first", to: "7", room: "" }), "7"));
+    applyPending(conversation, "20");
+    expect(conversation.messages[0]).toMatchObject({ text: "second", editedBy: "21" });
+    expect(conversation.pendingEvents).toEqual([]);
+  });
+
+  it("quotes the first line, cut", () => {
+    expect(excerpt("a\nb")).toBe("a");
+    expect(excerpt("x".repeat(100), 10)).toBe(`${"x".repeat(9)}…`);
+  });
+});

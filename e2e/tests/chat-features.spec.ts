@@ -1,0 +1,89 @@
+// Chat features between two browsers on different gateways: typing indicators, edit and delete of own messages,
+// reply with a quote, and search whose result opens the conversation at the message (older history loaded).
+import { RouteApi } from "@cim/client";
+import type { Page } from "@playwright/test";
+import { expect, message, say, SCREENSHOTS, test } from "./fixtures.js";
+
+/** The session token of the user signed in on `page` (from its sessionStorage login). */
+function tokenOf(page: Page): Promise<string> {
+  return page.evaluate(() => (JSON.parse(sessionStorage.getItem("cim.login") ?? "{}") as { token?: string }).token ?? "");
+}
+
+test("typing, edit, delete and reply reach the other browser on the other gateway", async ({ pair }) => {
+  const { alice, bob } = pair;
+  const tag = Math.random().toString(36).slice(2, 8);
+
+  // Typing: bob types, alice sees it; it lapses a few seconds after the last keystroke.
+  await bob.page.getByTestId("composer-input").fill("thinking");
+  await expect(alice.page.getByTestId("typing-indicator")).toHaveText(`${bob.userName} is typing…`);
+  await alice.page.screenshot({ path: `${SCREENSHOTS}chat-typing.png` });
+  await expect(alice.page.getByTestId("typing-indicator")).toHaveText("", { timeout: 10_000 });
+  await bob.page.getByTestId("composer-input").fill("");
+
+  // Edit: alice fixes her message; bob sees the new text, marked edited.
+  await say(alice.page, `helo bob ${tag}`);
+  await expect(message(bob.page, `helo bob ${tag}`)).toBeVisible();
+  const own = message(alice.page, `helo bob ${tag}`);
+  await expect(own).toHaveAttribute("data-status", /sent|delivered|seen/);
+  await own.hover();
+  await own.getByTestId("action-edit").click();
+  await alice.page.getByTestId("edit-input").fill(`hello bob ${tag}`);
+  await alice.page.getByTestId("edit-save").click();
+  await expect(message(alice.page, `hello bob ${tag}`).getByTestId("message-edited")).toBeVisible();
+  await expect(message(bob.page, `hello bob ${tag}`).getByTestId("message-edited")).toHaveText("(edited)");
+  await expect(message(bob.page, `helo bob ${tag}`)).toHaveCount(0);
+  // Only one's own messages can be edited.
+  await message(bob.page, `hello bob ${tag}`).hover();
+  await expect(message(bob.page, `hello bob ${tag}`).getByTestId("action-edit")).toHaveCount(0);
+
+  // Reply: bob quotes alice's message; alice sees the quote with its author and text.
+  await message(bob.page, `hello bob ${tag}`).getByTestId("action-reply").click();
+  await expect(bob.page.getByTestId("reply-bar")).toContainText(`hello bob ${tag}`);
+  await say(bob.page, `hi alice ${tag}`);
+  await expect(bob.page.getByTestId("reply-bar")).toHaveCount(0);
+  const reply = message(alice.page, `hi alice ${tag}`);
+  await expect(reply.getByTestId("reply-quote-author")).toHaveText(alice.userName);
+  await expect(reply.getByTestId("reply-quote-text")).toHaveText(`hello bob ${tag}`);
+  await alice.page.screenshot({ path: `${SCREENSHOTS}chat-reply-edited.png` });
+
+  // Delete: alice deletes her message; both see "message deleted", and the quote says so too.
+  const edited = message(alice.page, `hello bob ${tag}`);
+  const msgId = await edited.getAttribute("data-msg-id");
+  await edited.hover();
+  await edited.getByTestId("action-delete").click();
+  await alice.page.getByTestId("delete-yes").click();
+  for (const page of [alice.page, bob.page]) {
+    await expect(page.locator(`[data-testid="message"][data-msg-id="${msgId}"] [data-testid="message-text"]`)).toHaveText("message deleted");
+  }
+  await expect(message(bob.page, `hi alice ${tag}`).getByTestId("reply-quote-text")).toHaveText("message deleted");
+  await bob.page.screenshot({ path: `${SCREENSHOTS}chat-deleted.png` });
+
+  // A reload shows the same, from history and the cache.
+  await bob.page.reload();
+  await expect(bob.page.locator(`[data-testid="message"][data-msg-id="${msgId}"] [data-testid="message-text"]`)).toHaveText("message deleted");
+  expect(alice.dialogs).toEqual([]);
+});
+
+test("search finds a message older than the first history page and opens the conversation at it", async ({ newUser, stack }) => {
+  const alice = await newUser("alice");
+  const tag = Math.random().toString(36).slice(2, 8);
+  const api = new RouteApi(stack.url);
+  const token = await tokenOf(alice.page);
+  await api.sendMessage(token, { text: `the needle ${tag}` });
+  for (let i = 0; i < 40; i++) await api.sendMessage(token, { text: `hay ${tag} ${i}` });
+
+  // Carol arrives later: her Everyone shows the newest page only.
+  const carol = await newUser("carol");
+  await expect(message(carol.page, `hay ${tag} 39`)).toBeVisible();
+  await expect(message(carol.page, `the needle ${tag}`)).toHaveCount(0);
+  await carol.page.getByTestId("search-input").fill(`NEEDLE ${tag}`);
+  const result = carol.page.getByTestId("search-result");
+  await expect(result).toHaveCount(1);
+  await expect(result).toContainText(alice.userName);
+  await carol.page.screenshot({ path: `${SCREENSHOTS}chat-search.png` });
+  await result.click();
+  const found = message(carol.page, `the needle ${tag}`);
+  await expect(found).toBeInViewport();
+  await expect(found).toHaveClass(/highlight/);
+  await expect(carol.page.getByTestId("message-list")).toHaveAttribute("data-key", "everyone");
+});

@@ -1,0 +1,119 @@
+// Replies, edits and deletions in the message store, and search, against a real redis-server.
+import { describe, expect, it } from "vitest";
+import { user } from "./keys.js";
+import { MessageStore } from "./messages.js";
+import { account as accountIn, room as roomIn, send } from "./message-test-support.js";
+import { readAfter } from "./stream-reads.js";
+import { searchMessages } from "./search.js";
+import { useRedis } from "./test-harness.js";
+
+const h = useRedis();
+const account = (...userIds: string[]) => accountIn(h.redis, ...userIds);
+const room = (roomId: string, ...members: string[]) => roomIn(h.redis, roomId, ...members);
+
+const base = (from: string, clientMsgId: string) => ({ clientMsgId, from, fromName: `user${from}`, fromDevice: `dev-${from}` });
+
+describe("events", () => {
+  it("an edit and a deletion of one's own message are stored in order in the conversation and in history", async () => {
+    const store = new MessageStore(h.redis);
+    await room("r1", "1", "2");
+    const original = await send(store, { from: "1", room: "r1", text: "helo" });
+    const edit = await store.store({ ...base("1", "e1"), room: "r1", text: "hello", editOf: original.msgId });
+    const removal = await store.store({ ...base("1", "d1"), room: "r1", text: "", editOf: original.msgId, deleted: true });
+    expect(edit).toMatchObject({ duplicate: false, message: { editOf: original.msgId, text: "hello" } });
+    expect(removal).toMatchObject({ duplicate: false, message: { editOf: original.msgId, deleted: true } });
+    const history = await store.history({ userId: "2", room: "r1", limit: 10 });
+    expect(history.map((m) => [m.text, m.editOf, m.deleted])).toEqual([["helo", undefined, undefined], ["hello", original.msgId, undefined], ["", original.msgId, true]]);
+  });
+
+  it("edits and deletions do not count as unread", async () => {
+    const store = new MessageStore(h.redis);
+    const original = await send(store, { from: "1", text: "a" });
+    await store.store({ ...base("1", "u1"), text: "b", editOf: original.msgId });
+    await store.store({ ...base("1", "u2"), text: "", editOf: original.msgId, deleted: true });
+    expect(await store.countUnread({ userId: "2", conversation: "everyone", after: "0", cap: 100 })).toBe(1);
+  });
+
+  it("a resent edit is stored once", async () => {
+    const store = new MessageStore(h.redis);
+    const original = await send(store, { from: "1", text: "a" });
+    const first = await store.store({ ...base("1", "same"), text: "b", editOf: original.msgId });
+    const again = await store.store({ ...base("1", "same"), text: "b", editOf: original.msgId });
+    expect(again).toEqual({ ...first, duplicate: true });
+    expect((await store.history({ userId: "1", limit: 10 })).length).toBe(2);
+  });
+
+  it("editing someone else's message is forbidden; a target outside the conversation, or an event, is not found; nothing is stored", async () => {
+    const store = new MessageStore(h.redis);
+    await account("1", "2", "3");
+    await room("r1", "1", "2");
+    const theirs = await send(store, { from: "2", room: "r1", text: "mine" });
+    const elsewhere = await send(store, { from: "1", text: "in everyone" });
+    expect(await store.store({ ...base("1", "x1"), room: "r1", text: "hijack", editOf: theirs.msgId })).toEqual({ error: "forbidden" });
+    expect(await store.store({ ...base("1", "x2"), room: "r1", text: "", editOf: theirs.msgId, deleted: true })).toEqual({ error: "forbidden" });
+    expect(await store.store({ ...base("1", "x3"), room: "r1", text: "wrong room", editOf: elsewhere.msgId })).toEqual({ error: "not_found" });
+    expect(await store.store({ ...base("1", "x4"), room: "r1", text: "no such", replyTo: "123" })).toEqual({ error: "not_found" });
+    expect(await store.store({ ...base("1", "x5"), to: "3", text: "not in our chat", replyTo: elsewhere.msgId })).toEqual({ error: "not_found" });
+    const edit = await store.store({ ...base("1", "x6"), text: "edited", editOf: elsewhere.msgId });
+    if ("error" in edit) throw new Error(edit.error);
+    expect(await store.store({ ...base("1", "x7"), text: "edit of an edit", editOf: edit.message.msgId })).toEqual({ error: "not_found" });
+    expect((await store.history({ userId: "1", room: "r1", limit: 10 })).length).toBe(1);
+  });
+
+  it("a reply in a private chat reaches both inboxes with replyTo", async () => {
+    const store = new MessageStore(h.redis);
+    await account("1", "2");
+    const question = await send(store, { from: "1", to: "2", text: "lunch?" });
+    const answer = await store.store({ ...base("2", "r"), to: "1", text: "yes", replyTo: question.msgId });
+    expect(answer).toMatchObject({ message: { replyTo: question.msgId } });
+    for (const userId of ["1", "2"]) {
+      const entries = await readAfter(h.redis, user.inbox(userId), "0", 10);
+      expect(entries.map((e) => e.message.replyTo)).toEqual([undefined, question.msgId]);
+    }
+  });
+
+  it("a sender's message pipelined after an edit is stored after it", async () => {
+    const store = new MessageStore(h.redis);
+    const original = await send(store, { from: "1", text: "one" });
+    const [edit, next] = await Promise.all([
+      store.store({ ...base("1", "p1"), text: "one!", editOf: original.msgId }),
+      store.store({ ...base("1", "p2"), text: "two" }),
+    ]);
+    if ("error" in edit || "error" in next) throw new Error("refused");
+    expect(BigInt(edit.message.msgId) < BigInt(next.message.msgId)).toBe(true);
+  });
+});
+
+describe("search", () => {
+  it("finds messages by their current text, never deleted ones, only in the conversations named", async () => {
+    const store = new MessageStore(h.redis);
+    await account("1", "2", "3");
+    await room("r1", "1", "2");
+    await room("r2", "2", "3");
+    const kept = await send(store, { from: "2", room: "r1", text: "Apple pie" });
+    const edited = await send(store, { from: "1", room: "r1", text: "pear" });
+    await store.store({ ...base("1", "e"), room: "r1", text: "apple crumble", editOf: edited.msgId });
+    const gone = await send(store, { from: "1", text: "apple juice" });
+    await store.store({ ...base("1", "d"), text: "", editOf: gone.msgId, deleted: true });
+    const direct = await send(store, { from: "1", to: "2", text: "an apple for you" });
+    await send(store, { from: "2", room: "r2", text: "apple in a room 1 is not in" });
+    await send(store, { from: "2", to: "3", text: "apple between others" });
+    const hits = await searchMessages(h.redis, { userId: "1", conversations: ["everyone", "r1", "2"], text: "APPLE", limit: 10 });
+    expect(hits.map((hit) => [hit.conversation, hit.msgId, hit.text, hit.edited])).toEqual([
+      ["2", direct.msgId, "an apple for you", false],
+      ["r1", edited.msgId, "apple crumble", true],
+      ["r1", kept.msgId, "Apple pie", false],
+    ]);
+    expect(await searchMessages(h.redis, { userId: "1", conversations: ["r1"], text: "pear", limit: 10 })).toEqual([]);
+    expect((await searchMessages(h.redis, { userId: "1", conversations: ["everyone", "r1", "2"], text: "apple", limit: 1 })).length).toBe(1);
+  });
+
+  it("scans only the newest entries of each conversation", async () => {
+    const store = new MessageStore(h.redis);
+    const old = await send(store, { from: "1", text: "needle" });
+    for (let i = 0; i < 5; i++) await send(store, { from: "1", text: `hay ${i}` });
+    expect(await searchMessages(h.redis, { userId: "1", conversations: ["everyone"], text: "needle", limit: 5, scanPerConversation: 5 })).toEqual([]);
+    const found = await searchMessages(h.redis, { userId: "1", conversations: ["everyone"], text: "needle", limit: 5, scanPerConversation: 6 });
+    expect(found.map((hit) => hit.msgId)).toEqual([old.msgId]);
+  });
+});

@@ -1,0 +1,41 @@
+// The checks of replies and events (edits, deletions) against the message they name, before they are stored.
+import type { Redis } from "ioredis";
+import { conv } from "./keys.js";
+import { toEntry, type StoredMessage } from "./records.js";
+
+/** Why a reply or an event is refused: no such message in the conversation, or not the sender's own to change. */
+export type TargetRefusal = "not_found" | "forbidden";
+
+export interface TargetQuery {
+  /** The conversation's Redis key (conv.ofRoom / conv.ofPair). */
+  convKey: string;
+  from: string;
+  replyTo?: string;
+  editOf?: string;
+}
+
+/**
+ * Checks what a new message names: `replyTo` must be a message (not an event) of the conversation; `editOf` a
+ * message (not an event) of the conversation sent by `from`. Messages are never rewritten, so a target found
+ * now stays valid (unless retention trims it, after which its events change nothing anyone still holds).
+ */
+export async function checkTargets(redis: Redis, query: TargetQuery): Promise<TargetRefusal | null> {
+  const stream = conv.messages(query.convKey);
+  if (query.replyTo) {
+    const target = await messageAt(redis, stream, query.replyTo);
+    if (!target || target.editOf) return "not_found";
+  }
+  if (query.editOf) {
+    const target = await messageAt(redis, stream, query.editOf);
+    if (!target || target.editOf) return "not_found";
+    if (target.from !== query.from) return "forbidden";
+  }
+  return null;
+}
+
+/** The message stored under msgId in a conversation stream, or null (an id Redis refuses is none). */
+async function messageAt(redis: Redis, stream: string, msgId: string): Promise<StoredMessage | null> {
+  const id = `${msgId}-0`;
+  const [entry] = await redis.xrange(stream, id, id).catch(() => []);
+  return entry ? toEntry(entry[0], entry[1]).message : null;
+}

@@ -1,0 +1,85 @@
+// Search over a user's conversations: a bounded scan of the newest entries of each stream, with edits and
+// deletions applied, so a hit is a message as it reads now. No index: the bounds below are the honest limits.
+import type { Redis } from "ioredis";
+import { conv } from "./keys.js";
+import { conversationKey, toEntry, type StoredMessage } from "./records.js";
+
+/** Newest entries scanned per conversation: older messages are not found. */
+export const SEARCH_SCAN_PER_CONVERSATION = 2_000;
+/** Most conversations scanned per search (the caller lists them, most relevant first). */
+export const SEARCH_MAX_CONVERSATIONS = 100;
+/** Entries read per XREVRANGE. */
+const PAGE = 500;
+
+/** A message that matched, as it reads now (`text` after its newest edit), and where it is. */
+export interface SearchHit extends StoredMessage {
+  /** As the client names it: a roomId, "everyone", or the peer's userId. */
+  conversation: string;
+  edited: boolean;
+}
+
+export interface SearchQuery {
+  userId: string;
+  /** The conversations to scan, as the client names them, in the order to scan them. */
+  conversations: readonly string[];
+  /** Matched case-insensitively as a substring of the text. */
+  text: string;
+  limit: number;
+  scanPerConversation?: number;
+}
+
+/**
+ * The newest `limit` messages (not events) whose current text contains `text`, newest first (by ts, then msgId),
+ * over at most SEARCH_MAX_CONVERSATIONS conversations and their newest `scanPerConversation` entries each.
+ * Deleted messages are never found; an edited one is found by its current text only.
+ */
+export async function searchMessages(redis: Redis, query: SearchQuery): Promise<SearchHit[]> {
+  const needle = query.text.toLocaleLowerCase();
+  const scan = query.scanPerConversation ?? SEARCH_SCAN_PER_CONVERSATION;
+  const conversations = query.conversations.slice(0, SEARCH_MAX_CONVERSATIONS);
+  const perConversation = await Promise.all(conversations.map(async (conversation) => {
+    const key = conv.messages(conversationKey(query.userId, conversation));
+    return (await scanConversation(redis, key, scan, needle)).map((hit) => ({ ...hit, conversation }));
+  }));
+  return perConversation.flat().sort((a, b) => b.ts - a.ts || compareDesc(a.msgId, b.msgId)).slice(0, query.limit);
+}
+
+/** Matches among the newest `scan` entries of one stream, newest first, with events applied. */
+async function scanConversation(redis: Redis, key: string, scan: number, needle: string): Promise<Array<StoredMessage & { edited: boolean }>> {
+  const deleted = new Set<string>();
+  /** The newest edit's text of each message: reading newest first, the first edit seen wins. */
+  const edits = new Map<string, string>();
+  const hits: Array<StoredMessage & { edited: boolean }> = [];
+  let end = "+";
+  for (let read = 0; read < scan;) {
+    const entries = await redis.xrevrange(key, end, "-", "COUNT", Math.min(PAGE, scan - read));
+    for (const [id, fields] of entries) {
+      const { message } = toEntry(id, fields);
+      if (message.editOf) {
+        if (message.deleted) deleted.add(message.editOf);
+        else if (!edits.has(message.editOf)) edits.set(message.editOf, message.text);
+        continue;
+      }
+      if (deleted.has(message.msgId)) continue;
+      const text = edits.get(message.msgId) ?? message.text;
+      if (text.toLocaleLowerCase().includes(needle)) hits.push({ ...message, text, edited: edits.has(message.msgId) });
+    }
+    read += entries.length;
+    if (entries.length < PAGE) break;
+    end = `(${entries.at(-1)![0]}`;
+  }
+  return hits;
+}
+
+function compareDesc(a: string, b: string): number {
+  return a.length !== b.length ? b.length - a.length : b < a ? -1 : b > a ? 1 : 0;
+}
+
+/** searchMessages on one Redis client, for services that hold stores rather than clients. */
+export class MessageSearch {
+  constructor(private readonly redis: Redis) {}
+
+  search(query: SearchQuery): Promise<SearchHit[]> {
+    return searchMessages(this.redis, query);
+  }
+}
