@@ -132,6 +132,12 @@ test("day separator, New messages line and jump to latest; the open conversation
   await expect(alice.page.getByTestId("conversation-title")).toHaveText(bob.userName);
   await expect(message(alice.page, "note 24")).toHaveAttribute("data-status", "delivered");
   await expect(message(alice.page, "note 1")).toHaveAttribute("data-status", "delivered");
+  // Even before the session is back (no gateway answers), the cached messages show delivered.
+  await alice.page.routeWebSocket(/\/ws$/, () => undefined);
+  await alice.page.reload();
+  await expect(alice.page.getByTestId("conversation-title")).toHaveText(bob.userName);
+  await expect(message(alice.page, "note 24")).toHaveAttribute("data-status", "delivered");
+  await expect(alice.page.getByTestId("connection-state")).not.toHaveAttribute("data-state", "online");
 
   // Unread counts come from the server: the same after logging out and in again.
   await bob.page.getByTestId("logout").click();

@@ -19,7 +19,7 @@ import { RoomActions } from "./room-actions.js";
 import { RoomMembers } from "./room-members.svelte.js";
 import { Sender } from "./sender.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
-import { clearView, savedOpen, saveOpen } from "./view-memory.js";
+import { clearView, savedOpen, saveOpen, savedReceipts, saveReceipts } from "./view-memory.js";
 
 /** signedOut: login screen; restoring: a stored login is being resumed (cached messages shown); signedIn. */
 export type Phase = "signedOut" | "restoring" | "signedIn";
@@ -93,7 +93,12 @@ export class ChatStore {
     if (!stored) return;
     this.me = stored;
     this.phase = "restoring";
-    // A reload shows what the tab showed: its open conversation (scroll positions: MessageList).
+    // A reload shows what the tab showed: its open conversation (scroll positions: MessageList), and own
+    // messages marked as far as the peers' receipts went (the gateway tells them again at login).
+    for (const [peer, receipts] of Object.entries(savedReceipts(stored.userId))) {
+      this.conversations.receipt(peer, "delivered", receipts.delivered);
+      this.conversations.receipt(peer, "seen", receipts.seen);
+    }
     const open = savedOpen(stored.userId);
     if (open) {
       this.conversations.activeKey = open;
@@ -262,8 +267,14 @@ export class ChatStore {
       }),
       client.onMessage((message) => this.receive(message)),
       client.onPresence((presence) => this.presence(presence)),
-      client.onDelivered((receipt) => this.conversations.delivered(receipt)),
-      client.onRead((read) => this.sync.read(read)),
+      client.onDelivered((receipt) => {
+        this.conversations.delivered(receipt);
+        this.rememberReceipts();
+      }),
+      client.onRead((read) => {
+        this.sync.read(read);
+        this.rememberReceipts();
+      }),
       client.onRoomEvent((event) => this.roomEvent(event)),
       client.onTyping((typing) => this.features.typingReceived(typing)),
       // The gateway could not replay all that was missed (retention trimmed it): fill in from history.
@@ -276,6 +287,10 @@ export class ChatStore {
       }),
     ];
     return client;
+  }
+
+  private rememberReceipts(): void {
+    if (this.me) saveReceipts(this.me.userId, this.conversations.receiptPositions());
   }
 
   private disconnect(client: CimClient): void {

@@ -120,6 +120,11 @@ export class ConversationList {
     if (conversation?.kind === "private") applyReceipt(conversation, kind, msgId);
   }
 
+  /** The peers' receipt positions known here, by peer userId (kept across a reload: view-memory.ts). */
+  receiptPositions(): Record<string, Receipts> {
+    return structuredClone(this.receipts);
+  }
+
   /** A marker for `applySummaries`: take it before asking route. */
   get membershipMark(): number {
     return this.membershipChanges;

@@ -1,5 +1,6 @@
-// What this tab showed, kept across a reload (sessionStorage `cim.view`): the open conversation and, per
-// conversation, where the list was scrolled (a message at its top, or the bottom).
+// What this tab showed, kept across a reload (sessionStorage `cim.view`): the open conversation, per
+// conversation where the list was scrolled (a message at its top, or the bottom), and the peers' receipt
+// positions, so cached own messages show "delivered" or "seen" before the gateway tells them again.
 
 const KEY = "cim.view";
 
@@ -14,6 +15,8 @@ interface View {
   open: string;
   /** null: at the newest message. */
   scroll: Record<string, ScrollSpot | null>;
+  /** Peer userId → how far they received and read own messages. */
+  receipts?: Record<string, { delivered: string; seen: string }>;
 }
 
 function load(userId: string): View {
@@ -52,6 +55,15 @@ export function saveScroll(userId: string, key: string, spot: ScrollSpot | null)
   const view = load(userId);
   view.scroll[key] = spot;
   save(view);
+}
+
+/** The peers' receipt positions saved in this tab. */
+export function savedReceipts(userId: string): Record<string, { delivered: string; seen: string }> {
+  return load(userId).receipts ?? {};
+}
+
+export function saveReceipts(userId: string, receipts: Record<string, { delivered: string; seen: string }>): void {
+  save({ ...load(userId), receipts });
 }
 
 export function clearView(): void {
