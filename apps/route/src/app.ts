@@ -88,12 +88,14 @@ function mountWebApp(app: Hono<AppEnv>, dir: string, log: Services["log"]): void
     await next();
   });
   // Vite names built assets by their content hash: they never change, so browsers keep them for a year; the
-  // page itself is revalidated so a new build is picked up at once.
+  // page itself is revalidated so a new build is picked up at once. The build writes brotli (.br) and gzip (.gz)
+  // copies next to each text file (apps/web/precompress.ts): served as they are when the browser accepts them;
+  // files without a copy are gzipped on the fly.
   const webApp = async (c: Context, next: Next) => {
     await next();
     if (c.res.status === 200) c.res.headers.set("Cache-Control", c.req.path.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
   };
   app.use("/*", compress());
-  app.use("/*", webApp, serveStatic({ root }));
-  app.get("/*", webApp, serveStatic({ root, path: "index.html" }));
+  app.use("/*", webApp, serveStatic({ root, precompressed: true }));
+  app.get("/*", webApp, serveStatic({ root, path: "index.html", precompressed: true }));
 }

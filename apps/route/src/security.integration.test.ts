@@ -1,5 +1,6 @@
 // Route's defences, through app.request() on real Redis and ZooKeeper: each test is an attack that used to work.
 import { randomBytes, scryptSync } from "node:crypto";
+import { brotliDecompressSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keys } from "@cim/state";
 import { nameKey } from "./user-names.js";
@@ -186,6 +187,12 @@ describe("headers and endpoints", () => {
   });
 
   it("serves the web app compressed, hashed assets cached for a year", async () => {
+    const brotli = await h.app.request("/assets/app.js", { headers: { "accept-encoding": "gzip, deflate, br" } });
+    expect(brotli.headers.get("content-encoding")).toBe("br");
+    expect(brotli.headers.get("vary")).toContain("Accept-Encoding");
+    expect(brotli.headers.get("content-type")).toMatch(/javascript/);
+    expect(brotli.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(brotliDecompressSync(Buffer.from(await brotli.arrayBuffer())).toString()).toContain("cim cim");
     const asset = await h.app.request("/assets/app.js", { headers: { "accept-encoding": "gzip" } });
     expect(asset.status).toBe(200);
     expect(asset.headers.get("content-encoding")).toBe("gzip");

@@ -234,6 +234,22 @@ describe("CimClient: duplicates and the outbox bound", () => {
     expect(t.warnings[1]).toMatch(/dropped message 99.*group.*2 dropped/);
   });
 
+  it("reports a Send the gateway could not store (`unavailable`) and keeps it until its SendAck; a final error is no retry", async () => {
+    const t = setup();
+    await t.logIn();
+    const retries: string[] = [];
+    t.client.onSendRetry((error) => void retries.push(`${error.code}: ${error.message}`));
+    const sent = t.client.send({ clientMsgId: "c-1", text: "hello" });
+    const refused = t.client.send({ clientMsgId: "c-2", text: "too long" }).catch((e: Error) => e.name);
+    t.sockets[0]!.push({ kind: "error", body: { code: ErrorCode.Unavailable, message: "message not stored, retry", clientMsgId: "c-1" } });
+    t.sockets[0]!.push({ kind: "error", body: { code: ErrorCode.BadRequest, message: "text too long", clientMsgId: "c-2" } });
+    expect(retries).toEqual(["unavailable: message not stored, retry"]);
+    expect(await refused).toBe("SendError");
+    expect(t.client.unacknowledged).toBe(1);
+    t.sockets[0]!.push({ kind: "sendAck", body: { clientMsgId: "c-1", msgId: "500", ts: 1 } });
+    expect((await sent).msgId).toBe("500");
+  });
+
   it("rejects a send beyond maxUnacknowledged with a clear error", async () => {
     const t = setup();
     const client = new CimClient({ routeUrl: "http://route.test", fetch: t.route.fetch, createSocket: (url) => (t.sockets.push(new FakeSocket(url)), t.sockets.at(-1)!), maxUnacknowledged: 2 });

@@ -1,5 +1,5 @@
 // The events a CimClient emits, and the methods through which apps subscribe to them.
-import type { ChatMessage, Delivered, Presence, Read, RoomEvent, Typing } from "@cim/protocol";
+import type { ChatMessage, Delivered, ErrorBody, Presence, Read, RoomEvent, Typing } from "@cim/protocol";
 import { Listeners } from "./emitter.js";
 import type { ConnectionState, StoredLogin } from "./types.js";
 
@@ -12,6 +12,7 @@ export function createEmitters() {
     state: new Listeners<ConnectionState>(),
     error: new Listeners<Error>(),
     gap: new Listeners<{ message: string }>(),
+    sendRetry: new Listeners<ErrorBody>(),
     session: new Listeners<StoredLogin>(),
     duplicate: new Listeners<ChatMessage>(),
     read: new Listeners<Read>(),
@@ -86,6 +87,14 @@ export class ClientEvents {
   /** The gateway could not replay everything missed (the streams were trimmed): load history instead. */
   onGap(handler: (gap: { message: string }) => void): () => void {
     return this.events.gap.add(handler);
+  }
+
+  /**
+   * The gateway could not store a Send for now (code `unavailable`, e.g. its Redis is down): the Send stays in
+   * the outbox and is sent again; `message` says why. Its promise settles later, on SendAck or a final error.
+   */
+  onSendRetry(handler: (error: ErrorBody) => void): () => void {
+    return this.events.sendRetry.add(handler);
   }
 
   /** Errors not tied to a Send: rejected login, replaced session, refused token, route unreachable. */

@@ -4,7 +4,7 @@ import { conversationOfSend } from "./conversation.js";
 import { StreamCursors } from "./cursors.js";
 import { SendError } from "./errors.js";
 import type { ClientEmitters } from "./events.js";
-import type { Outbox } from "./outbox.js";
+import { isRetryable, type Outbox } from "./outbox.js";
 import type { ClientLogger, ClientStats } from "./types.js";
 
 export interface InboundDeps {
@@ -43,6 +43,7 @@ export class Inbound {
       case "error":
         if (frame.body.code === ErrorCode.HistoryTrimmed) return events.gap.emit({ message: frame.body.message });
         if (!outbox.fail(frame.body)) events.error.emit(new SendError(frame.body.code, frame.body.message, frame.body.clientMsgId));
+        else if (isRetryable(frame.body.code)) events.sendRetry.emit(frame.body);
         return;
       case "message":
         return this.receive(frame.body);

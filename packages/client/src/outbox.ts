@@ -18,6 +18,11 @@ interface PendingSend {
 /** Error codes after which a Send is tried again rather than failed. */
 const RETRYABLE = new Set<string>([ErrorCode.Unavailable]);
 
+/** True when a Send answered by an Error frame of this code stays in the outbox to be sent again. */
+export function isRetryable(code: string): boolean {
+  return RETRYABLE.has(code);
+}
+
 export class Outbox {
   private readonly pending = new Map<string, PendingSend>();
 
@@ -53,7 +58,7 @@ export class Outbox {
   fail(error: ErrorBody): boolean {
     const pending = this.pending.get(error.clientMsgId);
     if (!pending) return false;
-    if (!RETRYABLE.has(error.code)) {
+    if (!isRetryable(error.code)) {
       this.pending.delete(error.clientMsgId);
       pending.reject(new SendError(error.code, error.message, error.clientMsgId));
     }

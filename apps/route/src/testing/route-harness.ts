@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brotliCompressSync } from "node:zlib";
 import { pino } from "pino";
 import { GatewayDirectory, GatewayRegistration, ZkSession } from "@cim/discovery";
 import { startRedis, startZookeeper, TEST_ADMIN_TOKEN, TEST_TOKEN_SECRET, waitUntil } from "@cim/devstack";
@@ -48,7 +49,10 @@ export async function startRouteHarness(env: Record<string, string> = {}): Promi
   const webDir = mkdtempSync(join(tmpdir(), "cim-web-"));
   mkdirSync(join(webDir, "assets"));
   writeFileSync(join(webDir, "index.html"), "<!doctype html><title>cim</title><script type=module src=/assets/app.js></script>");
-  writeFileSync(join(webDir, "assets", "app.js"), `console.log(${JSON.stringify("cim ".repeat(2_000))});`);
+  const appJs = `console.log(${JSON.stringify("cim ".repeat(2_000))});`;
+  writeFileSync(join(webDir, "assets", "app.js"), appJs);
+  // As the web app's build leaves it: a brotli copy beside the file.
+  writeFileSync(join(webDir, "assets", "app.js.br"), brotliCompressSync(appJs));
   writeFileSync(join(webDir, "assets", "app.js.map"), "{\"version\":3}");
   const baseEnv = {
     REDIS_URL: redisServer.address, ZK_CONNECT: zookeeper.address, CIM_TOKEN_SECRET: TEST_TOKEN_SECRET, CIM_ADMIN_TOKEN: TEST_ADMIN_TOKEN,

@@ -2,15 +2,19 @@
 import { untrack } from "svelte";
 import { CimClient, CloseError, conversationOf, type ChatMessage, type ConnectionState, type Presence, type RoomEvent, type StoredLogin } from "@cim/client";
 import { SessionClose } from "@cim/protocol";
+import { Attention } from "./attention.svelte.js";
 import { config } from "./config.js";
 import { ChatFeatures } from "./chat-features.svelte.js";
 import { ConversationList } from "./conversation-list.svelte.js";
 import { kindOf, type Conversation } from "./conversations.js";
+import { DeliveryWatch } from "./delivery-watch.svelte.js";
 import { describeError, isAuthFailure } from "./errors.js";
 import { HistoryLoader } from "./history-loader.js";
 import { deleteMessages, persistMessage } from "./message-db.js";
+import { isEvent } from "./message-events.js";
 import { MessageHooks, type MessageHandler } from "./message-hook.js";
 import { onBlockedGateway, reloadForFreshPolicy } from "./policy-watch.js";
+import { Preferences } from "./preferences.svelte.js";
 import { ReadSync } from "./read-sync.js";
 import { RoomActions } from "./room-actions.js";
 import { RoomMembers } from "./room-members.svelte.js";
@@ -18,6 +22,7 @@ import { Sender } from "./sender.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
 import { OnlinePanel } from "./online-panel.svelte.js";
 import { watchedUsers } from "./watched-users.js";
+import { clearView, savedOpen, saveOpen, savedReceipts, saveReceipts } from "./view-memory.js";
 
 /** signedOut: login screen; restoring: a stored login is being resumed (cached messages shown); signedIn. */
 export type Phase = "signedOut" | "restoring" | "signedIn";
@@ -34,6 +39,16 @@ export class ChatStore {
   /** Why the last register, login or resume failed; shown on the login screen. */
   error = $state("");
   busy = $state(false);
+  /** Bumped when the message box should take the focus: signed in, a conversation chosen. */
+  composerFocus = $state(0);
+  /** Narrow screens show either the list or the open conversation: true for the conversation. */
+  showingConversation = $state(false);
+  /** Theme, notifications and sound on this device. */
+  readonly prefs = new Preferences();
+  /** Announcements, desktop notifications and sound for messages from others. */
+  readonly attention = new Attention(this.prefs, (key) => this.openConversation(key));
+  /** Own sends waiting for their SendAck: "connected, but messages are delayed". */
+  readonly delivery = new DeliveryWatch(config.sendDelayedAfterMs);
   readonly conversations = new ConversationList(() => this.me?.userId ?? "");
   readonly hooks = new MessageHooks();
   /** Rooms and users: create, browse, join, leave, invite, search (route calls with this tab's session). */
@@ -44,7 +59,7 @@ export class ChatStore {
   /** History pages and the IndexedDB cache; a loaded page of the open conversation is marked read. */
   private readonly history = new HistoryLoader({ client: () => this.client, me: () => this.me, conversations: this.conversations, hooks: this.hooks, loaded: () => this.sync.markActiveRead() });
   /** Own messages: shown at once, sent (or kept until signed in), marked on SendAck; not a member: ask route again. */
-  private readonly sender = new Sender({ client: () => this.client, ready: () => this.phase === "signedIn", me: () => this.me, conversations: this.conversations, hooks: this.hooks, notMember: () => void this.refreshConversations() });
+  private readonly sender = new Sender({ client: () => this.client, ready: () => this.phase === "signedIn", me: () => this.me, conversations: this.conversations, hooks: this.hooks, notMember: () => void this.refreshConversations(), watch: this.delivery });
   /** Typing indicators, reply, edit and delete, search and jumping to a message. */
   readonly features = new ChatFeatures({
     client: () => this.client, me: () => this.me, conversations: this.conversations, hooks: this.hooks, history: this.history,
@@ -96,6 +111,17 @@ export class ChatStore {
     if (!stored) return;
     this.me = stored;
     this.phase = "restoring";
+    // A reload shows what the tab showed: its open conversation (scroll positions: MessageList), and own
+    // messages marked as far as the peers' receipts went (the gateway tells them again at login).
+    for (const [peer, receipts] of Object.entries(savedReceipts(stored.userId))) {
+      this.conversations.receipt(peer, "delivered", receipts.delivered);
+      this.conversations.receipt(peer, "seen", receipts.seen);
+    }
+    const open = savedOpen(stored.userId);
+    if (open) {
+      this.conversations.activeKey = open;
+      this.showingConversation = true;
+    }
     void this.history.cached(stored.userId);
     void this.resume(stored);
   }
@@ -126,12 +152,23 @@ export class ChatStore {
     if (me && !loadKeepMessages(me.userName)) await deleteMessages(me.userId).catch((error: unknown) => console.warn("could not delete the message cache", error));
   }
 
-  /** Shows conversation `key`: its newest history page is loaded once, and it is marked read. */
-  openConversation(key: string): void {
+  /**
+   * Shows conversation `key`: its newest history page is loaded once, and it is marked read; the message box takes
+   * the focus. `chosen`: the user picked it (a narrow screen then shows the conversation rather than the list).
+   */
+  openConversation(key: string, chosen = true): void {
     const conversation = this.conversations.open(key);
+    this.composerFocus++;
+    if (chosen) this.showingConversation = true;
+    if (this.me) saveOpen(this.me.userId, conversation.key);
     if (this.members.roomId && this.members.roomId !== conversation.key) this.members.hide();
     this.sync.markActiveRead();
     if (!conversation.historyLoaded) void this.history.latest(conversation);
+  }
+
+  /** Narrow screens: back from the conversation to the list. */
+  showList(): void {
+    this.showingConversation = false;
   }
 
   /** Opens (creating it if needed) the private conversation with any user, online or not. */
@@ -147,6 +184,8 @@ export class ChatStore {
 
   /** Sends `text` to the visible conversation; it shows at once as "sending". */
   send(text: string): void {
+    // A user's action: the moment browsers allow the one question about notifications (and sound).
+    this.attention.askOnce();
     this.sender.send(text, this.features.takeReply(this.conversations.activeKey));
   }
 
@@ -210,7 +249,7 @@ export class ChatStore {
     const cached = this.history.cached(login.userId);
     await Promise.all([this.online.start(), this.refreshConversations()]);
     await cached;
-    this.openConversation(this.conversations.activeKey);
+    this.openConversation(this.conversations.activeKey, false);
     this.sender.flush();
   }
 
@@ -218,7 +257,10 @@ export class ChatStore {
     const client = this.client;
     if (client) this.disconnect(client);
     clearLogin();
+    clearView();
     this.sender.failWaiting();
+    this.delivery.reset();
+    this.showingConversation = false;
     this.phase = "signedOut";
     this.connection = "idle";
     this.me = null;
@@ -244,12 +286,19 @@ export class ChatStore {
       }),
       client.onMessage((message) => this.receive(message)),
       client.onPresence((presence) => this.presence(presence)),
-      client.onDelivered((receipt) => this.conversations.delivered(receipt)),
-      client.onRead((read) => this.sync.read(read)),
+      client.onDelivered((receipt) => {
+        this.conversations.delivered(receipt);
+        this.rememberReceipts();
+      }),
+      client.onRead((read) => {
+        this.sync.read(read);
+        this.rememberReceipts();
+      }),
       client.onRoomEvent((event) => this.roomEvent(event)),
       client.onTyping((typing) => this.features.typingReceived(typing)),
       // The gateway could not replay all that was missed (retention trimmed it): fill in from history.
       client.onGap(() => void this.catchUp()),
+      client.onSendRetry((error) => this.delivery.retrying(error.message)),
       client.onDuplicate(() => void this.duplicatesDropped++),
       client.onError((error) => {
         if (error instanceof CloseError && error.code === SessionClose.Replaced) this.signOut("You logged in somewhere else, so this window was signed out.");
@@ -257,6 +306,10 @@ export class ChatStore {
       }),
     ];
     return client;
+  }
+
+  private rememberReceipts(): void {
+    if (this.me) saveReceipts(this.me.userId, this.conversations.receiptPositions());
   }
 
   private disconnect(client: CimClient): void {
@@ -291,6 +344,11 @@ export class ChatStore {
     // A room or a peer this tab did not know yet: route's list has its name and unread count.
     if (!known && (kindOf(key) === "room" || !peerName)) void this.refreshConversations();
     if (key === this.conversations.activeKey) this.sync.markActiveRead();
+    // Edits and deletions change a message already told of: nothing to announce.
+    if (message.from !== me.userId && !isEvent(message)) {
+      const title = this.conversations.get(key)?.title ?? "";
+      this.attention.incoming({ conversation: key, title, fromName: message.fromName, text: message.text, private: kindOf(key) === "private" });
+    }
     this.hooks.emit(message, { me, source: "received", peerName });
   }
 

@@ -18,4 +18,8 @@ export const config = Object.freeze({
   searchDelayMs: 200,
   /** Scroll distance from the top of a message list that loads older history. */
   loadOlderThresholdPx: 48,
+  /** A send without SendAck for this long, while connected, makes the badge say messages are delayed. */
+  sendDelayedAfterMs: 3_000,
+  /** Farther than this from the newest message, the list shows "Jump to latest" and stops following. */
+  jumpToLatestPx: 200,
 });

@@ -18,6 +18,8 @@ export class ConversationList {
   /** Private chats, the most recently active first. */
   chats = $derived(this.items.filter((c) => c.kind === "private").sort((a, b) => lastActivity(b) - lastActivity(a)));
   totalUnread = $derived(this.items.reduce((sum, c) => sum + c.unread, 0));
+  /** The open conversation's read position when it was opened with unread messages: "New messages" goes after it. */
+  unreadFrom = $state<{ key: string; after: string } | null>(null);
 
   /** Peers' receipt positions (told at every login, before route lists the chats), for chats not here yet. */
   private receipts: Record<string, Receipts> = {};
@@ -53,6 +55,8 @@ export class ConversationList {
   open(key: string): Conversation {
     const conversation = this.get(key) ?? this.items[0]!;
     this.activeKey = conversation.key;
+    if (conversation.unread > 0) this.unreadFrom = { key: conversation.key, after: conversation.readUpTo };
+    else if (this.unreadFrom?.key !== conversation.key) this.unreadFrom = null;
     return conversation;
   }
 
@@ -116,6 +120,11 @@ export class ConversationList {
     if (conversation?.kind === "private") applyReceipt(conversation, kind, msgId);
   }
 
+  /** The peers' receipt positions known here, by peer userId (kept across a reload: view-memory.ts). */
+  receiptPositions(): Record<string, Receipts> {
+    return structuredClone(this.receipts);
+  }
+
   /** A marker for `applySummaries`: take it before asking route. */
   get membershipMark(): number {
     return this.membershipChanges;
@@ -159,6 +168,7 @@ export class ConversationList {
   reset(): void {
     this.items = [newConversation(EVERYONE_ROOM)];
     this.activeKey = EVERYONE_ROOM;
+    this.unreadFrom = null;
     this.receipts = {};
   }
 

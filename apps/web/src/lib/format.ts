@@ -13,3 +13,18 @@ export function formatTime(ts: number, now: Date = new Date()): string {
 export function formatFull(ts: number): string {
   return ts ? new Date(ts).toLocaleString() : "";
 }
+
+/** The day of a message, for separators: "Today", "Yesterday", "Monday 3 March", "Monday 3 March 2025". */
+export function formatDay(ts: number, now: Date = new Date()): string {
+  const date = new Date(ts);
+  const yesterday = new Date(now);
+  yesterday.setDate(now.getDate() - 1);
+  if (date.toDateString() === now.toDateString()) return "Today";
+  if (date.toDateString() === yesterday.toDateString()) return "Yesterday";
+  return date.toLocaleDateString([], { weekday: "long", day: "numeric", month: "long", year: date.getFullYear() === now.getFullYear() ? undefined : "numeric" });
+}
+
+/** Whether two timestamps fall on the same local day. */
+export function sameDay(a: number, b: number): boolean {
+  return new Date(a).toDateString() === new Date(b).toDateString();
+}

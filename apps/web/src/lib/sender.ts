@@ -4,6 +4,7 @@ import { conversationOf, SendError, type ChatMessage, type CimClient, type Store
 import { ErrorCode } from "@cim/protocol";
 import type { ConversationList } from "./conversation-list.svelte.js";
 import type { UiMessage } from "./conversations.js";
+import type { DeliveryWatch } from "./delivery-watch.svelte.js";
 import type { MessageHooks } from "./message-hook.js";
 
 interface Outgoing {
@@ -25,6 +26,8 @@ export interface SenderDeps {
   hooks: MessageHooks;
   /** The user is not in the room any more (left on another device): route's list says so. */
   notMember: () => void;
+  /** Told when each send goes out and when it settles ("messages are delayed"). */
+  watch: DeliveryWatch;
 }
 
 export class Sender {
@@ -62,12 +65,15 @@ export class Sender {
       this.outbox.push(outgoing);
       return;
     }
+    this.deps.watch.started(outgoing.clientMsgId);
     client.send({ clientMsgId: outgoing.clientMsgId, to: outgoing.to || undefined, room: outgoing.room || undefined, text: outgoing.text, replyTo: outgoing.replyTo || undefined }).then(
       (ack) => {
+        this.deps.watch.settled(outgoing.clientMsgId);
         const acked = this.deps.conversations.acknowledged(outgoing.conversationKey, ack.clientMsgId, ack.msgId, ack.ts);
         if (acked) this.sent(acked);
       },
       (error: unknown) => {
+        this.deps.watch.settled(outgoing.clientMsgId);
         if (error instanceof SendError || this.deps.client() === client) this.deps.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId);
         if (error instanceof SendError && error.code === ErrorCode.NotMember) this.deps.notMember();
       },

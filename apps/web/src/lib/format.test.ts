@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { formatDay, sameDay } from "./format.js";
+
+describe("formatDay", () => {
+  const now = new Date(2026, 10, 26, 9, 30);
+  it("names today and yesterday, and other days by date (the year only when it is not this one)", () => {
+    expect(formatDay(new Date(2026, 10, 26, 0, 5).getTime(), now)).toBe("Today");
+    expect(formatDay(new Date(2026, 10, 25, 23, 59).getTime(), now)).toBe("Yesterday");
+    expect(formatDay(new Date(2026, 10, 24, 12).getTime(), now)).toMatch(/24/);
+    expect(formatDay(new Date(2026, 10, 24, 12).getTime(), now)).not.toMatch(/2026/);
+    expect(formatDay(new Date(2025, 10, 24, 12).getTime(), now)).toMatch(/2025/);
+  });
+
+  it("knows yesterday across a month's start", () => {
+    expect(formatDay(new Date(2026, 10, 30, 22).getTime(), new Date(2026, 11, 1, 8))).toBe("Yesterday");
+  });
+});
+
+describe("sameDay", () => {
+  it("compares local days", () => {
+    expect(sameDay(new Date(2026, 0, 1, 0, 1).getTime(), new Date(2026, 0, 1, 23, 59).getTime())).toBe(true);
+    expect(sameDay(new Date(2026, 0, 1, 23, 59).getTime(), new Date(2026, 0, 2, 0, 1).getTime())).toBe(false);
+  });
+});

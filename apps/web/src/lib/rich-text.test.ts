@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { parseRichText, safeHref, type RichBlock } from "./rich-text.js";
+
+const paragraph = (...children: unknown[]) => ({ kind: "paragraph", children }) as RichBlock;
+const text = (value: string) => ({ kind: "text", text: value });
+
+describe("parseRichText", () => {
+  it("reads bold, italic, strike, inline code and line breaks", () => {
+    expect(parseRichText("**b** _i_ ~~s~~ `a<b>`\nnext")).toEqual([
+      paragraph({ kind: "strong", children: [text("b")] }, text(" "), { kind: "em", children: [text("i")] }, text(" "), { kind: "del", children: [text("s")] }, text(" "), { kind: "code", text: "a<b>" }, { kind: "br" }, text("next")),
+    ]);
+  });
+
+  it("turns bare URLs, www. names and markdown links into http(s) links", () => {
+    expect(parseRichText("see https://example.com/a?b=1&c=2 or www.example.org")).toEqual([
+      paragraph(text("see "), { kind: "link", href: "https://example.com/a?b=1&c=2", children: [text("https://example.com/a?b=1&c=2")] }, text(" or "), { kind: "link", href: "http://www.example.org/", children: [text("www.example.org")] }),
+    ]);
+    expect(parseRichText("[docs](https://example.com)")).toEqual([paragraph({ kind: "link", href: "https://example.com/", children: [text("docs")] })]);
+  });
+
+  it("keeps links to other schemes, raw HTML and images as the typed text", () => {
+    expect(parseRichText("[x](javascript:alert(1)) <img src=x onerror=alert(1)> <b>hi</b> ![a](https://e.com/i.png)")).toEqual([
+      paragraph(text("[x](javascript:alert(1)) <img src=x onerror=alert(1)> <b>hi</b> ![a](https://e.com/i.png)")),
+    ]);
+    expect(parseRichText("<script>alert(1)</script>")).toEqual([paragraph(text("<script>alert(1)</script>"))]);
+  });
+
+  it("reads fenced code blocks as they are, and shows headings and lists as typed", () => {
+    expect(parseRichText("look:\n```\nif (a < b) **x**\n```")).toEqual([paragraph(text("look:")), { kind: "codeblock", text: "if (a < b) **x**" }]);
+    expect(parseRichText("# title\n- one\n- two")).toEqual([paragraph(text("# title")), paragraph(text("- one\n- two"))]);
+  });
+
+  it("keeps plain text and entities exactly", () => {
+    expect(parseRichText("a &amp; b \"q\" 2 * 3 = 6")).toEqual([paragraph(text('a &amp; b "q" 2 * 3 = 6'))]);
+    expect(parseRichText("שלום עולם")).toEqual([paragraph(text("שלום עולם"))]);
+  });
+});
+
+describe("safeHref", () => {
+  it("allows http, https and mailto only", () => {
+    expect(safeHref("https://e.com/x")).toBe("https://e.com/x");
+    expect(safeHref("mailto:a@b.co")).toBe("mailto:a@b.co");
+    for (const bad of ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "/relative", "vbscript:x"]) expect(safeHref(bad)).toBeNull();
+  });
+});

@@ -1,0 +1,78 @@
+// Message text as light markdown: marked's lexer reads it, and only an allowlist of its tokens becomes nodes
+// (bold, italic, strike, inline code, code blocks, line breaks, http(s)/mailto links). Everything else, raw
+// HTML included, stays the text the user typed. Components render the nodes as elements and text nodes, never
+// as HTML, so nothing a user types can become markup.
+import { Lexer, type Token, type Tokens } from "marked";
+
+export type RichInline =
+  | { kind: "text"; text: string }
+  | { kind: "strong" | "em" | "del"; children: RichInline[] }
+  | { kind: "code"; text: string }
+  | { kind: "link"; href: string; children: RichInline[] }
+  | { kind: "br" };
+
+export type RichBlock = { kind: "paragraph"; children: RichInline[] } | { kind: "codeblock"; text: string };
+
+/** Link targets that open a page or a mail client; anything else (javascript:, data:, relative) is text. */
+const SAFE_SCHEMES = new Set(["http:", "https:", "mailto:"]);
+
+const lexer = () => new Lexer({ gfm: true, breaks: true });
+
+/** A link's href when it is an absolute http(s) or mailto URL, else null. */
+export function safeHref(href: string): string | null {
+  try {
+    const url = new URL(href);
+    return SAFE_SCHEMES.has(url.protocol) ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Parses a message's text into blocks of allowlisted nodes. */
+export function parseRichText(text: string): RichBlock[] {
+  const blocks: RichBlock[] = [];
+  for (const token of lexer().lex(text)) {
+    if (token.type === "space") continue;
+    if (token.type === "code") blocks.push({ kind: "codeblock", text: (token as Tokens.Code).text });
+    else if (token.type === "paragraph") blocks.push({ kind: "paragraph", children: inline((token as Tokens.Paragraph).tokens) });
+    // Headings, lists, quotes, tables, rules, HTML: shown as typed.
+    else blocks.push({ kind: "paragraph", children: [{ kind: "text", text: token.raw.replace(/\n+$/, "") }] });
+  }
+  return blocks;
+}
+
+function inline(tokens: Token[] | undefined): RichInline[] {
+  const nodes: RichInline[] = [];
+  for (const token of tokens ?? []) {
+    const node = inlineNode(token);
+    const last = nodes.at(-1);
+    // Adjacent texts (a refused link, raw HTML between words) read as one.
+    if (node.kind === "text" && last?.kind === "text") last.text += node.text;
+    else nodes.push(node);
+  }
+  return nodes;
+}
+
+function inlineNode(token: Token): RichInline {
+  switch (token.type) {
+    case "strong":
+    case "em":
+    case "del":
+      return { kind: token.type, children: inline((token as Tokens.Strong).tokens) };
+    case "codespan":
+      return { kind: "code", text: (token as Tokens.Codespan).text };
+    case "br":
+      return { kind: "br" };
+    case "link": {
+      const href = safeHref((token as Tokens.Link).href);
+      return href ? { kind: "link", href, children: inline((token as Tokens.Link).tokens) } : { kind: "text", text: token.raw };
+    }
+    case "text":
+    case "escape":
+      return { kind: "text", text: (token as Tokens.Text | Tokens.Escape).text };
+    default:
+      // Raw HTML, images and the rest: the characters the user typed.
+      return { kind: "text", text: token.raw };
+  }
+}
+

@@ -1,0 +1,75 @@
+// What this tab showed, kept across a reload (sessionStorage `cim.view`): the open conversation, per
+// conversation where the list was scrolled (a message at its top, or the bottom), and the peers' receipt
+// positions, so cached own messages show "delivered" or "seen" before the gateway tells them again.
+
+const KEY = "cim.view";
+
+/** The message at the top of the visible list and its distance below the list's top edge (px). */
+export interface ScrollSpot {
+  msgId: string;
+  offset: number;
+}
+
+interface View {
+  userId: string;
+  open: string;
+  /** null: at the newest message. */
+  scroll: Record<string, ScrollSpot | null>;
+  /** Peer userId → how far they received and read own messages. */
+  receipts?: Record<string, { delivered: string; seen: string }>;
+}
+
+function load(userId: string): View {
+  try {
+    const value = JSON.parse(sessionStorage.getItem(KEY) ?? "null") as View | null;
+    if (value && value.userId === userId && typeof value.open === "string" && typeof value.scroll === "object") return value;
+  } catch {
+    // unreadable: start afresh
+  }
+  return { userId, open: "", scroll: {} };
+}
+
+function save(view: View): void {
+  try {
+    sessionStorage.setItem(KEY, JSON.stringify(view));
+  } catch {
+    // Storage refused: a reload starts at Everyone, at the bottom.
+  }
+}
+
+/** The conversation this tab had open ("" when none was saved for this user). */
+export function savedOpen(userId: string): string {
+  return load(userId).open;
+}
+
+export function saveOpen(userId: string, key: string): void {
+  save({ ...load(userId), open: key });
+}
+
+/** Where conversation `key` was scrolled: a spot, null (the bottom) or undefined (never saved). */
+export function savedScroll(userId: string, key: string): ScrollSpot | null | undefined {
+  return load(userId).scroll[key];
+}
+
+export function saveScroll(userId: string, key: string, spot: ScrollSpot | null): void {
+  const view = load(userId);
+  view.scroll[key] = spot;
+  save(view);
+}
+
+/** The peers' receipt positions saved in this tab. */
+export function savedReceipts(userId: string): Record<string, { delivered: string; seen: string }> {
+  return load(userId).receipts ?? {};
+}
+
+export function saveReceipts(userId: string, receipts: Record<string, { delivered: string; seen: string }>): void {
+  save({ ...load(userId), receipts });
+}
+
+export function clearView(): void {
+  try {
+    sessionStorage.removeItem(KEY);
+  } catch {
+    // nothing kept
+  }
+}

@@ -1,0 +1,165 @@
+// Every screen, light and dark: axe-core finds no serious or critical violation (at desktop width; the phone
+// layout's own screens at phone width), and a screenshot of each, also at phone width, is written to
+// screenshots/ui/ (committed, for people to look at). Touch screens: 44 px targets, and the list and the
+// conversation as two screens.
+import { mkdirSync } from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { conversation, conversationKey, createRoom, expect, findUser, message, onlineUser, register, say, SCREENSHOTS, test } from "./fixtures.js";
+
+const DIR = `${SCREENSHOTS}ui/`;
+mkdirSync(DIR, { recursive: true });
+const DESKTOP = { width: 1200, height: 760 };
+const PHONE = { width: 390, height: 844 };
+const SCHEMES = ["light", "dark"] as const;
+
+/** Serious and critical axe violations on the page, as "rule: target" lines. */
+async function violations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(" ")} — ${n.failureSummary ?? ""}`));
+}
+
+type Size = "desktop" | "phone";
+
+/**
+ * Checks the screen as it is now in both schemes (the system's, which the app follows) with axe at the first size,
+ * and saves a screenshot for each size and scheme as `<name>-<size>-<scheme>.png`.
+ */
+async function screen(page: Page, name: string, sizes: Size[] = ["desktop", "phone"]): Promise<void> {
+  for (const [i, size] of sizes.entries()) {
+    await page.setViewportSize(size === "phone" ? PHONE : DESKTOP);
+    for (const scheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await expect(page.locator("html")).toHaveAttribute("data-theme", scheme);
+      if (i === 0) expect(await violations(page), `${name} ${size} ${scheme}`).toEqual([]);
+      await page.screenshot({ path: `${DIR}${name}-${size}-${scheme}.png` });
+    }
+  }
+  await page.setViewportSize(DESKTOP);
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+/** Opens a dialog with `button`, checks it, closes it with Escape. */
+async function dialog(page: Page, button: string, testid: string, name: string): Promise<void> {
+  await page.getByTestId(button).click();
+  await expect(page.getByTestId(testid)).toBeVisible();
+  await screen(page, name);
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId(testid)).toBeHidden();
+}
+
+test("every screen passes axe (no serious or critical violation) in light and dark, and is photographed at desktop and phone width", async ({ pair: { alice, bob }, browser, stack }) => {
+  test.setTimeout(240_000);
+  // The login screen, both tabs; the arrow keys move between them.
+  const guest = await browser.newContext({ baseURL: stack.url, viewport: DESKTOP });
+  try {
+    const page = await guest.newPage();
+    await page.goto("/");
+    await expect(page.getByTestId("login-screen")).toBeVisible();
+    await screen(page, "login");
+    await page.getByTestId("login-mode-login").focus();
+    await page.keyboard.press("ArrowRight");
+    await expect(page.getByTestId("login-mode-register")).toBeFocused();
+    await expect(page.getByTestId("login-screen")).toHaveAttribute("data-mode", "register");
+    await screen(page, "register", ["desktop"]);
+    await page.keyboard.press("ArrowLeft");
+    await expect(page.getByTestId("login-mode-login")).toBeFocused();
+    await expect(page.getByTestId("login-screen")).toHaveAttribute("data-mode", "login");
+    await page.keyboard.press("End");
+    await expect(page.getByTestId("login-mode-register")).toBeFocused();
+
+    // The admin page: its token form, then the dashboard.
+    await page.goto("/admin");
+    await screen(page, "admin-login", ["desktop"]);
+    await page.getByTestId("admin-token").fill(stack.adminToken);
+    await page.getByTestId("admin-submit").click();
+    await expect(page.getByTestId("admin-dashboard")).toBeVisible();
+    await screen(page, "admin-dashboard");
+  } finally {
+    await guest.close();
+  }
+
+  // A conversation with some of everything: others' and own messages, markdown, a link, code, marks.
+  const page = alice.page;
+  await say(bob.page, "Hi all! The **release** notes are at https://example.com/notes");
+  await say(page, "Thanks — I'll read them _today_. The flag is `--fast`.");
+  await say(bob.page, "Example:\n```\nnpm run build -w @cim/web\n```");
+  await expect(page.getByTestId("message").filter({ hasText: "npm run build" })).toBeVisible();
+  await screen(page, "chat-everyone");
+  await onlineUser(page, bob.userName).click();
+  await say(page, "Lunch at noon?");
+  await conversation(bob.page, alice.userName).click();
+  await say(bob.page, "Sure.");
+  await expect(message(page, "Sure.")).toBeVisible();
+  await expect(message(page, "Lunch at noon?")).toHaveAttribute("data-status", /delivered|seen/);
+  await screen(page, "chat-private");
+
+  await dialog(page, "nav-new-room", "create-room-dialog", "dialog-create-room");
+  await dialog(page, "nav-browse-rooms", "room-directory-dialog", "dialog-room-directory");
+  await dialog(page, "nav-new-chat", "new-chat-dialog", "dialog-new-chat");
+  await dialog(page, "settings-button", "settings-dialog", "dialog-settings");
+  await createRoom(page, `Design ${Math.random().toString(36).slice(2, 6)}`, "private");
+  await page.getByTestId("room-invite-button").click();
+  await findUser(page, bob.userName);
+  await screen(page, "dialog-invite", ["desktop"]);
+  await page.keyboard.press("Escape");
+  await dialog(page, "room-members-button", "members-dialog", "dialog-members");
+  await dialog(page, "room-leave-button", "leave-room-dialog", "dialog-leave-room");
+
+  // Bob, with unread messages waiting: the list, and the conversation on its own screen at phone width.
+  await conversationKey(bob.page, "everyone").click();
+  await conversation(page, bob.userName).click();
+  await say(page, "Are you coming on Friday?");
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("1");
+  await bob.page.setViewportSize(PHONE);
+  await bob.page.getByTestId("back-to-list").click();
+  await expect(bob.page.getByTestId("chat-screen")).toHaveAttribute("data-view", "list");
+  await screen(bob.page, "phone-list", ["phone"]);
+  await conversation(bob.page, alice.userName).click();
+  await expect(bob.page.getByTestId("chat-screen")).toHaveAttribute("data-view", "conversation");
+  await screen(bob.page, "phone-conversation", ["phone"]);
+});
+
+test("on a touch phone: the list and the conversation are two screens with a back button, and every target is at least 44 px", async ({ browser, stack }) => {
+  const phone = await browser.newContext({ baseURL: stack.url, viewport: PHONE, hasTouch: true, isMobile: true });
+  try {
+    const page = await phone.newPage();
+    await page.goto("/");
+    expect(await page.evaluate(() => matchMedia("(pointer: coarse)").matches)).toBe(true);
+    await register(page, `tess-${Math.random().toString(36).slice(2, 8)}`);
+    const targets = async () =>
+      page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLElement>("button, a[href], input, textarea, [role=tab]"))
+          // Checkboxes and radios are 24 px inside a 44 px label; links inside a sentence are exempt (WCAG 2.5.8).
+          .filter((el) => el.offsetParent !== null && !(el instanceof HTMLInputElement && (el.type === "checkbox" || el.type === "radio")) && !el.closest('[data-testid="message-text"]'))
+          .map((el) => ({ what: el.dataset.testid ?? el.textContent?.trim().slice(0, 20) ?? el.tagName, height: Math.round(el.getBoundingClientRect().height) }))
+          .filter((t) => t.height < 44),
+      );
+
+    // The list fills the screen; the conversation is hidden until one is chosen.
+    const shell = page.getByTestId("chat-screen");
+    await expect(shell).toHaveAttribute("data-view", "list");
+    await expect(page.getByTestId("conversation-item").first()).toBeVisible();
+    await expect(page.getByTestId("composer-input")).toBeHidden();
+    expect(await targets()).toEqual([]);
+
+    await page.getByTestId("conversation-item").first().tap();
+    await expect(shell).toHaveAttribute("data-view", "conversation");
+    await expect(page.getByTestId("conversation-item").first()).toBeHidden();
+    await expect(page.getByTestId("composer-input")).toBeVisible();
+    await expect(page.getByTestId("back-to-list")).toBeVisible();
+    await say(page, "from my phone");
+    expect(await targets()).toEqual([]);
+
+    await page.getByTestId("back-to-list").tap();
+    await expect(shell).toHaveAttribute("data-view", "list");
+    await expect(page.getByTestId("conversation-item").first()).toBeVisible();
+    await page.getByTestId("settings-button").tap();
+    await expect(page.getByTestId("settings-dialog")).toBeVisible();
+    expect(await targets()).toEqual([]);
+  } finally {
+    await phone.close();
+  }
+});
