@@ -9,4 +9,4 @@ parts=()
 if [ ${#parts[@]} -gt 0 ]; then bash scripts/ensure-system.sh "${parts[@]}"; fi
 bash scripts/ensure-npm.sh
 if [ -f apps/web/package.json ] && grep -q '"build"' apps/web/package.json; then npm run build -w @cim/web; fi
-exec node --import tsx scripts/start.ts
+exec node --import tsx scripts/start.ts "$@"

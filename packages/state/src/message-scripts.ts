@@ -80,6 +80,26 @@ local function store(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, fields)
   redis.call('SET', dedupe, record, 'EX', dedupeTtl)
   return record, 0, prev
 end
+-- A private message noted in one user's inbox (see APPEND_INBOX); returns the entry's id number.
+local function append_inbox(inbox, peers, gateways, msgId, peer, maxLen, maxAgeMicros, channelPrefix, wake, fields)
+  local entry
+  local prev = newest_id(inbox)
+  -- An entry holding msgId has an id >= msgId: when the newest is older, none does, and the search is skipped.
+  local found = not newer(msgId, prev) and find_entry(inbox, msgId)
+  if found then
+    entry, prev = string.match(found[1], '^(%d+)'), ''
+  else
+    entry = msgId
+    if not newer(entry, prev) then entry = fmt(tonumber(prev) + 1) end
+    append(inbox, entry, fields, maxLen, maxAgeMicros)
+    redis.call('ZADD', peers, 'GT', msgId, peer)
+  end
+  local payload = fill(wake, {prev, entry})
+  for _, gateway in ipairs(redis.call('HKEYS', gateways)) do
+    redis.call('PUBLISH', channelPrefix .. gateway, payload)
+  end
+  return entry
+end
 `;
 
 // A message to a room (`everyone` included), on its tag {c:<room>}.
@@ -118,24 +138,41 @@ return {record, duplicate}
 // holds the msgId already keeps it (its entry is returned). Wakes every gateway holding a session of the user.
 // Returns the entry's id number.
 const APPEND_INBOX = `${PRELUDE}
-local inbox, peers, gateways = KEYS[1], KEYS[2], KEYS[3]
 local msgId, peer, maxLen, maxAgeMicros, channelPrefix, wake = unpack(ARGV, 1, 6)
-local entry, prev
-local found = find_entry(inbox, msgId)
-if found then
-  entry, prev = string.match(found[1], '^(%d+)'), ''
-else
-  prev = newest_id(inbox)
-  entry = msgId
-  if not newer(entry, prev) then entry = fmt(tonumber(prev) + 1) end
-  append(inbox, entry, {unpack(ARGV, 7)}, maxLen, maxAgeMicros)
-  redis.call('ZADD', peers, 'GT', msgId, peer)
+return append_inbox(KEYS[1], KEYS[2], KEYS[3], msgId, peer, maxLen, maxAgeMicros, channelPrefix, wake, {unpack(ARGV, 7)})
+`;
+
+// Several private messages of one gateway turn in their conversation streams (STORE_PRIVATE for each, in order).
+// KEYS: per message: stream, dedupe. ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, then per message: the number of
+//   field strings, and the fields (name, value, ...) without ts.
+// Returns {record, duplicate} per message, flattened.
+const STORE_PRIVATE_BATCH = `${PRELUDE}
+local maxLen, maxAgeMicros, dedupeTtl = unpack(ARGV, 1, 3)
+local out, a = {}, 4
+for i = 1, #KEYS, 2 do
+  local n = tonumber(ARGV[a])
+  local record, duplicate = store(KEYS[i], KEYS[i + 1], maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, a + 1, a + n)})
+  out[#out + 1] = record
+  out[#out + 1] = duplicate
+  a = a + n + 1
 end
-local payload = fill(wake, {prev, entry})
-for _, gateway in ipairs(redis.call('HKEYS', gateways)) do
-  redis.call('PUBLISH', channelPrefix .. gateway, payload)
+return out
+`;
+
+// Several inbox appends of one gateway turn (APPEND_INBOX for each, in order).
+// KEYS: per append: inbox, peers, gateways. ARGV: maxLen, maxAgeMicros, channelPrefix, then per append: msgId, peer,
+//   wake, the number of field strings, and the fields (msgId and ts included).
+// Returns the entries' id numbers.
+const APPEND_INBOX_BATCH = `${PRELUDE}
+local maxLen, maxAgeMicros, channelPrefix = unpack(ARGV, 1, 3)
+local out, a = {}, 4
+for i = 1, #KEYS, 3 do
+  local msgId, peer, wake, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
+  local fields = {unpack(ARGV, a + 4, a + 3 + n)}
+  out[#out + 1] = append_inbox(KEYS[i], KEYS[i + 1], KEYS[i + 2], msgId, peer, maxLen, maxAgeMicros, channelPrefix, wake, fields)
+  a = a + 4 + n
 end
-return entry
+return out
 `;
 
 // A receipt (Delivered) on the reader's tag {u:<id>}. KEYS: inbox, acked (the acknowledged inbox position).
@@ -162,6 +199,10 @@ declare module "ioredis" {
     cimStoreRoom(stream: string, dedupe: string, members: string, sender: string, membersOnly: "1" | "0", maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, channel: string, wake: string, ...fields: string[]): Result<[string, number], Context>;
     /** See STORE_PRIVATE. */
     cimStorePrivate(stream: string, dedupe: string, maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, ...fields: string[]): Result<[string, number], Context>;
+    /** See STORE_PRIVATE_BATCH: per message `[stream, dedupe]` in keys, `[n, ...fields]` in args. */
+    cimStorePrivateBatch(numKeys: number, ...keysAndArgs: string[]): Result<Array<string | number>, Context>;
+    /** See APPEND_INBOX_BATCH. */
+    cimAppendInboxBatch(numKeys: number, ...keysAndArgs: string[]): Result<string[], Context>;
     /** See APPEND_INBOX. */
     cimAppendInbox(inbox: string, peers: string, gateways: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, channelPrefix: string, wake: string, ...fields: string[]): Result<string, Context>;
     /** See ACKNOWLEDGE. */
@@ -174,5 +215,8 @@ export function defineMessageScripts(redis: Redis): void {
   redis.defineCommand("cimStoreRoom", { numberOfKeys: 3, lua: STORE_ROOM });
   redis.defineCommand("cimStorePrivate", { numberOfKeys: 2, lua: STORE_PRIVATE });
   redis.defineCommand("cimAppendInbox", { numberOfKeys: 3, lua: APPEND_INBOX });
+  // The number of keys comes first in each call.
+  redis.defineCommand("cimStorePrivateBatch", { lua: STORE_PRIVATE_BATCH });
+  redis.defineCommand("cimAppendInboxBatch", { lua: APPEND_INBOX_BATCH });
   redis.defineCommand("cimAcknowledge", { numberOfKeys: 2, lua: ACKNOWLEDGE });
 }
