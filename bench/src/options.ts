@@ -29,8 +29,8 @@ export const FLAGS = {
   "reconnect-rate": { type: "string", default: "200" },
   "reconnect-timeout": { type: "string", default: "180" },
   /** saturation: offered private rates tried in order (msg/s) until one misses, seconds per step, the p99 bound. */
-  "saturation-rates": { type: "string", default: "2000,4000,6000,8000,10000,13000,16000,20000,25000,30000" },
-  "saturation-duration": { type: "string", default: "5" },
+  "saturation-rates": { type: "string", default: "1000,2000,4000,6000,8000,10000,13000,16000,20000,25000" },
+  "saturation-duration": { type: "string", default: "4" },
   "saturation-p99": { type: "string", default: "50" },
   profile: { type: "string" },
   out: { type: "string", default: fileURLToPath(new URL("../results/", import.meta.url)) },
