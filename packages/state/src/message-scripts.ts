@@ -80,6 +80,30 @@ local function store(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, fields)
   redis.call('SET', dedupe, record, 'EX', dedupeTtl)
   return record, 0, prev
 end
+-- store() for a private conversation, which wakes no reader and so needs no id before it: the dedupe record is
+-- claimed (SET NX GET) and the entry added under now at once; only when the stream holds a newer id (a clock
+-- behind it) is its newest read and the message put one past it. Returns record '<msgId>:<ts>' and 1 when duplicate.
+local function store_private(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, fields)
+  local now = redis.call('TIME')
+  local us = tonumber(now[1]) * 1000000 + tonumber(now[2])
+  local id, ts = fmt(us), fmt(math.floor(us / 1000))
+  local existing = redis.call('SET', dedupe, id .. ':' .. ts, 'NX', 'GET', 'EX', dedupeTtl)
+  if existing then return existing, 1 end
+  fields[#fields + 1] = 'ts'
+  fields[#fields + 1] = ts
+  local added = redis.pcall('XADD', stream, 'MAXLEN', '~', maxLen, id .. '-0', unpack(fields))
+  if type(added) == 'table' and added.err then
+    us = tonumber(newest_id(stream)) + 1
+    id, ts = fmt(us), fmt(math.floor(us / 1000))
+    fields[#fields] = ts
+    redis.call('XADD', stream, 'MAXLEN', '~', maxLen, id .. '-0', unpack(fields))
+    redis.call('SET', dedupe, id .. ':' .. ts, 'EX', dedupeTtl)
+  end
+  if tonumber(maxAgeMicros) > 0 then
+    redis.call('XTRIM', stream, 'MINID', '~', fmt(us - tonumber(maxAgeMicros)))
+  end
+  return id .. ':' .. ts, 0
+end
 -- A private message noted in one user's inbox (see APPEND_INBOX); returns the entry's id number.
 local function append_inbox(inbox, peers, gateways, msgId, peer, maxLen, maxAgeMicros, channelPrefix, wake, fields)
   local entry
@@ -126,7 +150,7 @@ return {record, duplicate}
 const STORE_PRIVATE = `${PRELUDE}
 local stream, dedupe = KEYS[1], KEYS[2]
 local maxLen, maxAgeMicros, dedupeTtl = unpack(ARGV, 1, 3)
-local record, duplicate = store(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, 4)})
+local record, duplicate = store_private(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, 4)})
 return {record, duplicate}
 `;
 
@@ -151,7 +175,7 @@ local maxLen, maxAgeMicros, dedupeTtl = unpack(ARGV, 1, 3)
 local out, a = {}, 4
 for i = 1, #KEYS, 2 do
   local n = tonumber(ARGV[a])
-  local record, duplicate = store(KEYS[i], KEYS[i + 1], maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, a + 1, a + n)})
+  local record, duplicate = store_private(KEYS[i], KEYS[i + 1], maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, a + 1, a + n)})
   out[#out + 1] = record
   out[#out + 1] = duplicate
   a = a + n + 1

@@ -148,6 +148,14 @@ describe("msgIds", () => {
     expect([a.msgId, b.msgId]).toEqual([String(ahead + 1), String(ahead + 2)]);
     await room("r2", "1");
     expect(compareIds((await send(store, { room: "r2" })).msgId, String(ahead))).toBeLessThan(0);
+    // A private conversation too, where the message is first tried under now; its resend is still the duplicate.
+    await account("1", "2");
+    await h.redis.xadd(pair("1", "2"), `${ahead}-0`, "from", "9", "text", "from the future");
+    const p = await send(store, { to: "2", clientMsgId: "behind" });
+    expect(p.msgId).toBe(String(ahead + 1));
+    expect(await send(store, { to: "2", clientMsgId: "behind" })).toEqual(p);
+    expect(await streamIds(pair("1", "2"))).toEqual([String(ahead), String(ahead + 1)]);
+    expect(await streamIds(user.inbox("2"))).toEqual([String(ahead + 1)]);
   });
 
   it("an inbox notes a message older than its newest entry one past that entry, and maps the msgId to it", async () => {
