@@ -1,9 +1,10 @@
-// `npm start`: Redis, ZooKeeper, route and two gateways on loopback, data kept in .run/; route and gateways are
-// supervised (a process that exits is reported and started again); Ctrl-C stops them all. With `--cluster` (or
-// CIM_LAYOUT=cluster): a Redis Cluster of 3 masters and 3 replicas and a ZooKeeper ensemble of 3, on free ports,
-// data in temporary folders removed at the end.
+// `npm start`: Redis, ZooKeeper, route and two gateways (`-- --gateways N` for N) on loopback, data kept in .run/;
+// route and gateways are supervised (a process that exits is reported and started again); Ctrl-C stops them all.
+// With `-- --cluster` (or CIM_LAYOUT=cluster): a Redis Cluster of 3 masters and 3 replicas and a ZooKeeper ensemble
+// of 3, on free ports, data in temporary folders removed at the end.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import getPort, { portNumbers } from "get-port";
 import { localSecrets, REPO_ROOT, startApp, startRedis, startRedisCluster, startZookeeper, startZookeeperEnsemble, Supervisor, type Service } from "@cim/devstack";
 
@@ -12,6 +13,10 @@ const runDir = join(REPO_ROOT, ".run");
 mkdirSync(runDir, { recursive: true });
 const stops: Array<() => Promise<void>> = [];
 const supervisor = new Supervisor({ report: (line) => console.log(`[supervisor] ${line}`) });
+
+const { values: flags } = parseArgs({ options: { gateways: { type: "string", default: "2" }, cluster: { type: "boolean", default: false } } });
+const GATEWAYS = Number(flags.gateways);
+if (!Number.isInteger(GATEWAYS) || GATEWAYS < 1 || GATEWAYS > 26) throw new Error(`--gateways must be 1 to 26, got ${flags.gateways}`);
 
 const port = (preferred: number) => getPort({ host: "127.0.0.1", port: portNumbers(preferred, preferred + 50) });
 
@@ -22,7 +27,7 @@ export interface StackFile {
   gateways: Array<{ id: string; port: number }>;
 }
 
-const clusterLayout = process.argv.includes("--cluster") || process.env.CIM_LAYOUT === "cluster";
+const clusterLayout = flags.cluster || process.env.CIM_LAYOUT === "cluster";
 
 async function main(): Promise<void> {
   let redisUrl = process.env.REDIS_URL;
@@ -65,7 +70,8 @@ async function main(): Promise<void> {
   // A restarted app keeps its port, so clients and the web page find it where it was.
   await supervisor.add("route", () => startApp("route", { ...env, PORT: String(routePort) }));
   const gateways: StackFile["gateways"] = [];
-  for (const [i, id] of ["gw-a", "gw-b"].entries()) {
+  for (let i = 0; i < GATEWAYS; i++) {
+    const id = `gw-${String.fromCharCode(97 + i)}`;
     const gatewayPort = await port(8091 + i);
     await supervisor.add(id, () => startApp("gateway", { ...env, PORT: String(gatewayPort), GATEWAY_ID: id, GATEWAY_WS_URL: `ws://127.0.0.1:${gatewayPort}/ws` }, id));
     gateways.push({ id, port: gatewayPort });

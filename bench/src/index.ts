@@ -2,8 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { cpus, loadavg, release, totalmem } from "node:os";
-import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { parseFlags } from "./options.js";
 import { markdownReport, markdownTable, svgChart, type BenchResults, type SystemResults } from "./report.js";
 import { cimSystem } from "./systems/cim.js";
 import { socketIoSystem } from "./systems/socketio.js";
@@ -13,42 +12,16 @@ import { groupWorkload } from "./workloads/group.js";
 import { idleWorkload } from "./workloads/idle.js";
 import { loginWorkload } from "./workloads/login.js";
 import { privateWorkload } from "./workloads/private.js";
+import { reconnectWorkload } from "./workloads/reconnect.js";
+import { saturationWorkload } from "./workloads/saturation.js";
+import { stormWorkload } from "./workloads/storm.js";
 
-const { values: flags } = parseArgs({
-  options: {
-    systems: { type: "string", default: "cim,socketio,ws" },
-    workloads: { type: "string", default: "idle,private,group,login" },
-    connections: { type: "string", default: "10000" },
-    concurrency: { type: "string", default: "200" },
-    pairs: { type: "string", default: "100" },
-    rate: { type: "string", default: "1000" },
-    duration: { type: "string", default: "10" },
-    "group-users": { type: "string", default: "2000" },
-    "group-messages": { type: "string", default: "50" },
-    "group-repeats": { type: "string", default: "5" },
-    "login-users": { type: "string", default: "50" },
-    "login-concurrency": { type: "string", default: "8" },
-    "login-duration": { type: "string", default: "5" },
-    presence: { type: "boolean", default: false },
-    /** `single` (default) or `cluster`: CIM on a Redis Cluster (3 masters, 3 replicas) and a ZooKeeper ensemble. */
-    redis: { type: "string", default: "single" },
-    /** CIM's gateways WAIT for this many replicas before each SendAck (0: off; needs --redis cluster). */
-    "wait-replicas": { type: "string", default: "0" },
-    profile: { type: "string" },
-    out: { type: "string", default: fileURLToPath(new URL("../results/", import.meta.url)) },
-  },
-});
+const { values: flags, num, nums, list } = parseFlags();
 
-const num = (name: keyof typeof flags) => {
-  const value = Number(flags[name]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, got ${String(flags[name])}`);
-  return value;
-};
-
-const systemNames = flags.systems!.split(",") as SystemName[];
-const workloads = new Set(flags.workloads!.split(","));
+const systemNames = list("systems") as SystemName[];
+const workloads = new Set(list("workloads"));
 const makers: Record<SystemName, () => BenchSystem> = {
-  cim: () => cimSystem({ presence: flags.presence!, profileDir: flags.profile, redis: redisLayout(), waitReplicas: Number(flags["wait-replicas"]) }),
+  cim: () => cimSystem({ gateways: num("gateways"), profileDir: flags.profile, redis: redisLayout(), waitReplicas: Number(flags["wait-replicas"]) }),
   socketio: socketIoSystem,
   ws: wsCeilingSystem,
 };
@@ -97,6 +70,13 @@ async function runSystem(system: BenchSystem): Promise<SystemResults> {
   await run("group", () =>
     groupWorkload(system, { users: num("group-users"), messages: num("group-messages"), repeats: num("group-repeats"), concurrency }),
   );
+  await run("saturation", () =>
+    saturationWorkload(
+      system,
+      { pairs: num("pairs"), rates: nums("saturation-rates"), durationS: num("saturation-duration"), p99BoundMs: num("saturation-p99"), concurrency },
+      log,
+    ),
+  );
   if (system.name === "cim") {
     await run("login", () =>
       loginWorkload(system.routeUrl!, {
@@ -104,6 +84,15 @@ async function runSystem(system: BenchSystem): Promise<SystemResults> {
         concurrency: num("login-concurrency"),
         durationS: num("login-duration"),
       }),
+    );
+    const sessions = { workers: num("workers"), concurrency: num("storm-concurrency") };
+    await run("storm", () => stormWorkload(system, { ...sessions, sessions: num("sessions"), timeoutS: num("storm-timeout") }));
+    await run("reconnect", () =>
+      reconnectWorkload(
+        system,
+        { ...sessions, sessions: num("reconnect-sessions"), timeoutS: num("reconnect-timeout"), ratePerSec: num("reconnect-rate") },
+        log,
+      ),
     );
   }
   return results;

@@ -3,6 +3,9 @@ import type { GroupResult } from "./workloads/group.js";
 import type { IdleResult } from "./workloads/idle.js";
 import type { LoginResult } from "./workloads/login.js";
 import type { PrivateResult } from "./workloads/private.js";
+import type { ReconnectResult } from "./workloads/reconnect.js";
+import type { SaturationResult } from "./workloads/saturation.js";
+import type { StormResult } from "./workloads/storm.js";
 import type { SystemName } from "./systems/types.js";
 
 export type Outcome<T> = T | { error: string };
@@ -12,6 +15,9 @@ export interface SystemResults {
   private?: Outcome<PrivateResult>;
   group?: Outcome<GroupResult>;
   login?: Outcome<LoginResult>;
+  storm?: Outcome<StormResult>;
+  reconnect?: Outcome<ReconnectResult>;
+  saturation?: Outcome<SaturationResult>;
 }
 
 export interface BenchResults {
@@ -33,8 +39,9 @@ export interface BenchResults {
 }
 
 interface Target {
-  vs: "socketio" | "ws";
-  /** ours / reference must be >= factor (higher is better) or <= factor (lower is better). */
+  /** A reference system, or "abs": ours itself is compared with `factor`. */
+  vs: "socketio" | "ws" | "abs";
+  /** ours / reference (or ours, for "abs") must be >= factor (higher is better) or <= factor (lower is better). */
   factor: number;
   /** Strictly better than the reference, not merely equal. */
   strict?: boolean;
@@ -94,7 +101,61 @@ export const FIGURES: Figure[] = [
   { label: "Group: one message to all", unit: "ms", better: "lower", value: (r) => ok(r.group)?.reachAllMs },
   { label: "Login through route: rate", unit: "logins/s", better: "higher", value: (r) => ok(r.login)?.loginsPerSec },
   { label: "Login through route: p99", unit: "ms", better: "lower", value: (r) => ok(r.login)?.p99Ms },
+  {
+    label: "Storm: time to the last LoginAck",
+    unit: "s",
+    better: "lower",
+    value: (r) => seconds(ok(r.storm)?.lastLoginAckMs),
+    targets: [{ vs: "abs", factor: 120, text: "≤ 120 s" }],
+  },
+  { label: "Storm: logins per second", unit: "logins/s", better: "higher", value: (r) => ok(r.storm)?.loginsPerSec },
+  {
+    label: "Storm: failed sessions",
+    unit: "sessions",
+    better: "lower",
+    value: (r) => ok(r.storm)?.failed,
+    targets: [{ vs: "abs", factor: 0, text: "0" }],
+  },
+  { label: "Storm: presence received per session", unit: "KiB", better: "lower", value: (r) => kib(ok(r.storm)?.presenceBytesPerSession) },
+  {
+    label: "Storm: gateway RSS per session",
+    unit: "KiB",
+    better: "lower",
+    value: (r) => kib(ok(r.storm)?.gatewayRssPerSessionBytes),
+    targets: [{ vs: "abs", factor: 6, text: "≤ 6 KiB" }],
+  },
+  { label: "Storm: Redis memory per session", unit: "KiB", better: "lower", value: (r) => kib(ok(r.storm)?.redisBytesPerSession) },
+  {
+    label: "Reconnect: all back after a gateway kill",
+    unit: "s",
+    better: "lower",
+    value: (r) => seconds(ok(r.reconnect)?.allBackMs),
+    targets: [{ vs: "abs", factor: 60, text: "≤ 60 s" }],
+  },
+  {
+    label: "Reconnect: acknowledged messages lost",
+    unit: "msgs",
+    better: "lower",
+    value: (r) => ok(r.reconnect)?.messagesLost,
+    targets: [{ vs: "abs", factor: 0, text: "0" }],
+  },
+  {
+    label: "Saturation: private rate with p99 < 50 ms",
+    unit: "msg/s",
+    better: "higher",
+    value: (r) => ok(r.saturation)?.sustainedPerSec,
+    targets: [{ vs: "socketio", factor: 1, text: "≥ Socket.IO" }],
+  },
+  { label: "Saturation: p99 at that rate", unit: "ms", better: "lower", value: (r) => ok(r.saturation)?.sustainedP99Ms },
 ];
+
+function seconds(ms: number | undefined): number | undefined {
+  return ms === undefined ? ms : ms / 1000;
+}
+
+function kib(bytes: number | undefined): number | undefined {
+  return bytes === undefined ? bytes : bytes / 1024;
+}
 
 const SYSTEMS: Array<{ name: SystemName; label: string; color: string }> = [
   { name: "cim", label: "CIM", color: "#2563eb" },
@@ -104,6 +165,7 @@ const SYSTEMS: Array<{ name: SystemName; label: string; color: string }> = [
 
 export function fmt(value: number | undefined): string {
   if (value === undefined || !Number.isFinite(value)) return "n/a";
+  if (value === 0) return "0";
   if (Math.abs(value) >= 100) return Math.round(value).toLocaleString("en-US");
   return value.toPrecision(3);
 }
@@ -114,6 +176,10 @@ function ratio(a: number | undefined, b: number | undefined): number | undefined
 }
 
 function verdict(figure: Figure, target: Target, ours: number | undefined, ref: number | undefined): string {
+  if (target.vs === "abs") {
+    if (ours === undefined || !Number.isFinite(ours)) return "MISS";
+    return (figure.better === "higher" ? ours >= target.factor : ours <= target.factor) ? "PASS" : "MISS";
+  }
   const r = ratio(ours, ref);
   if (r === undefined) return "n/a";
   const pass =
@@ -159,6 +225,12 @@ function problems(results: BenchResults): string[] {
         lines.push(`- ${label} ${workload}: ${outcome.unexpectedCloses} sockets closed by the server`);
       if (typeof outcome.sent === "number" && outcome.received !== outcome.sent)
         lines.push(`- ${label} ${workload}: received ${String(outcome.received)} of ${outcome.sent}`);
+      if (typeof outcome.messagesLost === "number" && outcome.messagesLost > 0)
+        lines.push(`- ${label} ${workload}: ${outcome.messagesLost} acknowledged messages lost (${String(outcome.lostSample)})`);
+      if (typeof outcome.notBack === "number" && outcome.notBack > 0)
+        lines.push(`- ${label} ${workload}: ${outcome.notBack} sessions not logged in again in time`);
+      if (outcome.closesByCode && Object.keys(outcome.closesByCode).length)
+        lines.push(`- ${label} ${workload}: closes and failures by code: ${JSON.stringify(outcome.closesByCode)}`);
       if (typeof outcome.expectedDeliveries === "number" && outcome.deliveries !== outcome.expectedDeliveries)
         lines.push(`- ${label} ${workload}: ${String(outcome.deliveries)} of ${outcome.expectedDeliveries} deliveries`);
     }

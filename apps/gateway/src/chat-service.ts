@@ -70,6 +70,9 @@ export class ChatService {
     await this.deps.delivery.login(session, frame, (positions) => {
       session.send({ kind: "loginAck", body: { userId: claims.userId, userName: claims.userName, gatewayId, serverTime: Date.now(), heartbeatMs: this.deps.heartbeatMs, ...positions } });
       session.loggedIn = true;
+      // The idle clock starts at the LoginAck: a client pings only once logged in, and a login slowed by a storm
+      // (longer than the idle timeout) must not be swept as idle the moment it is done.
+      session.lastSeen = Date.now();
       this.deps.onLoggedIn(session);
     });
   }

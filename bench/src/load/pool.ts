@@ -107,7 +107,7 @@ export class ClientPool {
   }
 }
 
-/** Users 0..n-1 from `base`, alternating between the two servers. */
-export function usersFrom(base: number, n: number): Array<{ userId: number; server: number }> {
-  return Array.from({ length: n }, (_, i) => ({ userId: base + i, server: i % 2 }));
+/** Users 0..n-1 from `base`, taking turns over `servers` servers. */
+export function usersFrom(base: number, n: number, servers = 2): Array<{ userId: number; server: number }> {
+  return Array.from({ length: n }, (_, i) => ({ userId: base + i, server: i % servers }));
 }

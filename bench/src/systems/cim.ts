@@ -1,16 +1,15 @@
-// CIM under test: real Redis, ZooKeeper, route and two gateways from @cim/devstack; raw ws clients with pre-minted tokens.
+// CIM under test: real Redis, ZooKeeper, route and N gateways from @cim/devstack; raw ws clients with pre-minted tokens.
 import { mkdirSync } from "node:fs";
-import { Cluster as RedisCluster, Redis } from "ioredis";
 import type { WebSocket } from "ws";
-import { startCluster, TEST_TOKEN_SECRET, type Cluster } from "@cim/devstack";
+import { startCluster, type Cluster } from "@cim/devstack";
 import { decodeFrame, encodeFrame } from "@cim/protocol";
-import { TokenSigner } from "@cim/token";
+import { createUsers, TokenIssuer } from "./cim-users.js";
 import { serverHookEnv } from "./server-hook.js";
 import type { BenchSystem, Codec } from "./types.js";
 
 export interface CimOptions {
-  /** When false, users are marked online in Redis first so their logins broadcast no presence (see docs/BENCHMARKS.md). */
-  presence: boolean;
+  /** Gateway processes (2 or more). */
+  gateways: number;
   /** When set, gateways and route write V8 CPU profiles (.cpuprofile) into this folder on exit. */
   profileDir?: string;
   /** `cluster`: a Redis Cluster (3 masters, 3 replicas) and a ZooKeeper ensemble of 3 instead of single nodes. */
@@ -20,25 +19,23 @@ export interface CimOptions {
 }
 
 /** The bench lifts the per-session rate limit: the offered load is set by the workload, not by the limiter. */
-const GATEWAY_ENV = { CIM_RATE_PER_SEC: "1000000", CIM_RATE_BURST: "1000000", CIM_IDLE_TIMEOUT_MS: "120000" };
+export const GATEWAY_ENV = { CIM_RATE_PER_SEC: "1000000", CIM_RATE_BURST: "1000000", CIM_IDLE_TIMEOUT_MS: "120000" };
 /**
  * devstack's 4 s ZooKeeper session suits failover tests; on a loaded 2-core machine a stall that long happens,
  * and route then releases the routes of a live gateway. The bench measures throughput, not failover.
  */
-const CLUSTER_ENV = { ZK_SESSION_TIMEOUT_MS: "20000" };
-const TOKEN_TTL_S = 3600;
+export const CLUSTER_ENV = { ZK_SESSION_TIMEOUT_MS: "20000" };
 const PING = Buffer.from(encodeFrame({ kind: "ping", body: { ts: 0 } }));
 
 export function cimSystem(options: CimOptions): BenchSystem {
   let cluster: Cluster | null = null;
-  let redis: Redis | RedisCluster | null = null;
   const layout = options.redis ?? "single";
-  const signer = new TokenSigner(TEST_TOKEN_SECRET, TOKEN_TTL_S);
+  const issuer = new TokenIssuer();
   const tokens = new Map<number, Buffer>();
   let clientMsgSeq = 0;
 
   const codec: Codec = {
-    url: (_userId, server) => `ws://127.0.0.1:${cluster!.gateways[server]!.port}/ws`,
+    url: (_userId, server) => `ws://127.0.0.1:${cluster!.gateways[server % cluster!.gateways.length]!.port}/ws`,
     onOpen: (ws, userId) => {
       ws.send(tokens.get(userId)!);
       return false;
@@ -60,17 +57,21 @@ export function cimSystem(options: CimOptions): BenchSystem {
     name: "cim",
     label: layout === "cluster" ? `CIM (Redis Cluster${options.waitReplicas ? `, WAIT ${options.waitReplicas}` : ""})` : "CIM",
     codec,
+    get servers() {
+      return options.gateways;
+    },
+    get cluster() {
+      return cluster ?? undefined;
+    },
     get routeUrl() {
       return cluster?.route.url;
     },
     async start() {
       if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
       const gatewayEnv = { ...GATEWAY_ENV, CIM_REDIS_WAIT_REPLICAS: String(options.waitReplicas ?? 0) };
-      cluster = await startCluster({ layout, gateways: 2, env: { ...serverHookEnv(options.profileDir), ...CLUSTER_ENV }, gatewayEnv });
-      redis = cluster.redisCluster ? new RedisCluster(cluster.redisCluster.nodes, { enableAutoPipelining: true }) : new Redis(cluster.redis.address, { enableAutoPipelining: true });
+      cluster = await startCluster({ layout, gateways: options.gateways, env: { ...serverHookEnv(options.profileDir), ...CLUSTER_ENV }, gatewayEnv });
     },
     async stop() {
-      redis?.disconnect();
       // Profiles are written at exit, so stop gracefully first; otherwise the cluster's own stop (SIGKILL) is enough.
       if (options.profileDir)
         await Promise.all([...(cluster?.gateways ?? []), ...(cluster ? [cluster.route] : [])].map((app) => app.stop("SIGTERM")));
@@ -88,14 +89,8 @@ export function cimSystem(options: CimOptions): BenchSystem {
       cluster ? [cluster.route, ...cluster.gateways].map((app) => app.process.output().slice(-3000)).join("\n---\n") : "",
     serverPids: () => cluster!.gateways.map((g) => g.process.child.pid!),
     async prepareUsers(ids) {
-      for (let i = 0; i < ids.length; i += 1000) {
-        const batch = ids.slice(i, i + 1000);
-        // One command per key (each account is a slot of its own on a cluster), batched by auto-pipelining.
-        await Promise.all(batch.map((id) => redis!.hset(`cim-account:${id}`, "userName", `u${id}`, "passwordHash", "-", "createdAt", "0")));
-        if (!options.presence) await redis!.sadd("cim-online", ...batch.map(String));
-        const signed = await Promise.all(batch.map((id) => signer.sign({ userId: String(id), userName: `u${id}` })));
-        signed.forEach(({ token }, j) => tokens.set(batch[j]!, Buffer.from(encodeFrame({ kind: "login", body: { token } }))));
-      }
+      await createUsers(cluster!.redisCluster?.nodes ?? cluster!.redis.address, ids);
+      for (const id of ids) tokens.set(id, await issuer.loginFrame(id));
     },
   };
 }

@@ -58,6 +58,7 @@ export function socketIoSystem(): BenchSystem {
     name: "socketio",
     label: "Socket.IO",
     codec,
+    servers: SERVERS,
     async start() {
       redis = await startRedis();
       for (let i = 0; i < SERVERS; i++)

@@ -1,5 +1,6 @@
 // The small interface every system under test offers the workloads: servers to start and stop, and a client codec.
 import type { WebSocket } from "ws";
+import type { Cluster } from "@cim/devstack";
 
 export type SystemName = "cim" | "socketio" | "ws";
 
@@ -23,8 +24,10 @@ export interface BenchSystem {
   label: string;
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** The two message servers (gateways), whose RSS is measured. */
+  /** The message servers (gateways), whose RSS is measured. */
   serverPids(): number[];
+  /** How many message servers run: users are spread over them by `server` index. */
+  readonly servers: number;
   /** Makes users usable: accounts and tokens for CIM; nothing for the others. */
   prepareUsers(ids: number[]): Promise<void>;
   codec: Codec;
@@ -32,6 +35,8 @@ export interface BenchSystem {
   checkpoint?(): Promise<void>;
   /** The tail of the servers' own logs, printed when a workload fails. */
   diagnostics?(): string;
+  /** CIM's processes (Redis, route, gateways), for the workloads that kill or inspect them. */
+  readonly cluster?: Cluster;
   /** Route's base URL, for the login workload (CIM only). */
   routeUrl?: string;
 }

@@ -28,7 +28,7 @@ const REACH_TIMEOUT_MS = 15_000;
 const BURST_TIMEOUT_MS = 60_000;
 
 export async function groupWorkload(system: BenchSystem, options: GroupOptions): Promise<GroupResult> {
-  const users = usersFrom(BASE_ID, options.users + 1);
+  const users = usersFrom(BASE_ID, options.users + 1, system.servers);
   await system.prepareUsers(users.map((u) => u.userId));
   const pool = new ClientPool(system.codec);
   try {

@@ -24,8 +24,8 @@ const WARMUP_CONNECTIONS = 200;
 const SETTLE_MS = 2_000;
 
 export async function idleWorkload(system: BenchSystem, options: IdleOptions): Promise<IdleResult> {
-  const warmup = usersFrom(BASE_ID, WARMUP_CONNECTIONS);
-  const users = usersFrom(BASE_ID + WARMUP_CONNECTIONS, options.connections);
+  const warmup = usersFrom(BASE_ID, WARMUP_CONNECTIONS, system.servers);
+  const users = usersFrom(BASE_ID + WARMUP_CONNECTIONS, options.connections, system.servers);
   await system.prepareUsers([...warmup, ...users].map((u) => u.userId));
   // A first round wakes the code paths (JIT, buffers) so "before" is a warm, empty server.
   const warm = new ClientPool(system.codec);

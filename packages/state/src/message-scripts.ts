@@ -81,6 +81,46 @@ local function store(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, fields)
   redis.call('SET', dedupe, record, 'EX', dedupeTtl)
   return record, 0, prev
 end
+-- store() for a private conversation, which wakes no reader and so needs no id before it: the dedupe record is
+-- claimed (SET NX GET) and the entry added under now at once; only when the stream holds a newer id (a clock
+-- behind it) is its newest read and the message put one past it. Returns record '<msgId>:<ts>' and 1 when duplicate.
+local function store_private(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, fields)
+  local now = redis.call('TIME')
+  local us = tonumber(now[1]) * 1000000 + tonumber(now[2])
+  local id, ts = fmt(us), fmt(math.floor(us / 1000))
+  local existing = redis.call('SET', dedupe, id .. ':' .. ts, 'NX', 'GET', 'EX', dedupeTtl)
+  if existing then return existing, 1 end
+  fields[#fields + 1] = 'ts'
+  fields[#fields + 1] = ts
+  local added = redis.pcall('XADD', stream, 'MAXLEN', '~', maxLen, id .. '-0', unpack(fields))
+  if type(added) == 'table' and added.err then
+    us = tonumber(newest_id(stream)) + 1
+    id, ts = fmt(us), fmt(math.floor(us / 1000))
+    fields[#fields] = ts
+    redis.call('XADD', stream, 'MAXLEN', '~', maxLen, id .. '-0', unpack(fields))
+    redis.call('SET', dedupe, id .. ':' .. ts, 'EX', dedupeTtl)
+  end
+  if tonumber(maxAgeMicros) > 0 then
+    redis.call('XTRIM', stream, 'MINID', '~', fmt(us - tonumber(maxAgeMicros)))
+  end
+  return id .. ':' .. ts, 0
+end
+-- A private message noted in one user's inbox (see APPEND_INBOX); returns the entry's id number and its wake-up.
+local function append_inbox(inbox, peers, msgId, peer, maxLen, maxAgeMicros, wake, fields)
+  local entry
+  local prev = newest_id(inbox)
+  -- An entry holding msgId has an id >= msgId: when the newest is older, none does, and the search is skipped.
+  local found = not newer(msgId, prev) and find_entry(inbox, msgId)
+  if found then
+    entry, prev = string.match(found[1], '^(%d+)'), ''
+  else
+    entry = msgId
+    if not newer(entry, prev) then entry = fmt(tonumber(prev) + 1) end
+    append(inbox, entry, fields, maxLen, maxAgeMicros)
+    redis.call('ZADD', peers, 'GT', msgId, peer)
+  end
+  return entry, fill(wake, {prev, entry})
+end
 `;
 
 // A message to a room (`everyone` included), on its tag {c:<room>}.
@@ -107,7 +147,7 @@ return {record, duplicate, fill(wake, {prev, id, ts})}
 const STORE_PRIVATE = `${PRELUDE}
 local stream, dedupe = KEYS[1], KEYS[2]
 local maxLen, maxAgeMicros, dedupeTtl = unpack(ARGV, 1, 3)
-local record, duplicate = store(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, 4)})
+local record, duplicate = store_private(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, 4)})
 return {record, duplicate}
 `;
 
@@ -120,20 +160,47 @@ return {record, duplicate}
 // Returns {entry's id number, wake-up, the gateways holding a session of the user...}: the caller publishes the
 // wake-up to each gateway's channel (on a cluster those lie in other slots than the user's keys).
 const APPEND_INBOX = `${PRELUDE}
-local inbox, peers, gateways = KEYS[1], KEYS[2], KEYS[3]
 local msgId, peer, maxLen, maxAgeMicros, wake = unpack(ARGV, 1, 5)
-local entry, prev
-local found = find_entry(inbox, msgId)
-if found then
-  entry, prev = string.match(found[1], '^(%d+)'), ''
-else
-  prev = newest_id(inbox)
-  entry = msgId
-  if not newer(entry, prev) then entry = fmt(tonumber(prev) + 1) end
-  append(inbox, entry, {unpack(ARGV, 6)}, maxLen, maxAgeMicros)
-  redis.call('ZADD', peers, 'GT', msgId, peer)
+local entry, payload = append_inbox(KEYS[1], KEYS[2], msgId, peer, maxLen, maxAgeMicros, wake, {unpack(ARGV, 6)})
+return {entry, payload, unpack(redis.call('HKEYS', KEYS[3]))}
+`;
+
+// Several private messages of one gateway turn in their conversation streams (STORE_PRIVATE for each, in order).
+// KEYS: per message: stream, dedupe. ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, then per message: the number of
+//   field strings, and the fields (name, value, ...) without ts.
+// Returns {record, duplicate} per message, flattened.
+const STORE_PRIVATE_BATCH = `${PRELUDE}
+local maxLen, maxAgeMicros, dedupeTtl = unpack(ARGV, 1, 3)
+local out, a = {}, 4
+for i = 1, #KEYS, 2 do
+  local n = tonumber(ARGV[a])
+  local record, duplicate = store_private(KEYS[i], KEYS[i + 1], maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, a + 1, a + n)})
+  out[#out + 1] = record
+  out[#out + 1] = duplicate
+  a = a + n + 1
 end
-return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', gateways))}
+return out
+`;
+
+// Several inbox appends of one gateway turn (APPEND_INBOX for each, in order), on a single Redis only (the keys span
+// slots): here the script publishes each wake-up to the gateways holding a session of its user itself.
+// KEYS: per append: inbox, peers, gateways. ARGV: maxLen, maxAgeMicros, channelPrefix, then per append: msgId, peer,
+//   wake, the number of field strings, and the fields (msgId and ts included).
+// Returns the entries' id numbers.
+const APPEND_INBOX_BATCH = `${PRELUDE}
+local maxLen, maxAgeMicros, channelPrefix = unpack(ARGV, 1, 3)
+local out, a = {}, 4
+for i = 1, #KEYS, 3 do
+  local msgId, peer, wake, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
+  local fields = {unpack(ARGV, a + 4, a + 3 + n)}
+  local entry, payload = append_inbox(KEYS[i], KEYS[i + 1], msgId, peer, maxLen, maxAgeMicros, wake, fields)
+  for _, gateway in ipairs(redis.call('HKEYS', KEYS[i + 2])) do
+    redis.call('PUBLISH', channelPrefix .. gateway, payload)
+  end
+  out[#out + 1] = entry
+  a = a + 4 + n
+end
+return out
 `;
 
 // A receipt (Delivered) on the reader's tag {u:<id>}. KEYS: inbox, acked (the acknowledged inbox position).
@@ -160,6 +227,10 @@ declare module "ioredis" {
     cimStoreRoom(stream: string, dedupe: string, members: string, sender: string, membersOnly: "1" | "0", maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, wake: string, ...fields: string[]): Result<[string, number, string?], Context>;
     /** See STORE_PRIVATE. */
     cimStorePrivate(stream: string, dedupe: string, maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, ...fields: string[]): Result<[string, number], Context>;
+    /** See STORE_PRIVATE_BATCH: per message `[stream, dedupe]` in keys, `[n, ...fields]` in args. */
+    cimStorePrivateBatch(numKeys: number, ...keysAndArgs: string[]): Result<Array<string | number>, Context>;
+    /** See APPEND_INBOX_BATCH. */
+    cimAppendInboxBatch(numKeys: number, ...keysAndArgs: string[]): Result<string[], Context>;
     /** See APPEND_INBOX. */
     cimAppendInbox(inbox: string, peers: string, gateways: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, wake: string, ...fields: string[]): Result<[string, string, ...string[]], Context>;
     /** See ACKNOWLEDGE. */
@@ -172,5 +243,8 @@ export function defineMessageScripts(redis: RedisClient): void {
   redis.defineCommand("cimStoreRoom", { numberOfKeys: 3, lua: STORE_ROOM });
   redis.defineCommand("cimStorePrivate", { numberOfKeys: 2, lua: STORE_PRIVATE });
   redis.defineCommand("cimAppendInbox", { numberOfKeys: 3, lua: APPEND_INBOX });
+  // The number of keys comes first in each call.
+  redis.defineCommand("cimStorePrivateBatch", { lua: STORE_PRIVATE_BATCH });
+  redis.defineCommand("cimAppendInboxBatch", { lua: APPEND_INBOX_BATCH });
   redis.defineCommand("cimAcknowledge", { numberOfKeys: 2, lua: ACKNOWLEDGE });
 }

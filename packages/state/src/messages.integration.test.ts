@@ -100,6 +100,25 @@ describe("storing", () => {
   });
 });
 
+describe("private messages of one turn", () => {
+  it("are stored with one script call per step, in order, a resend in the same turn being the duplicate", async () => {
+    const store = new MessageStore(h.redis);
+    await account("1", "2", "3");
+    await send(store, { from: "1", to: "2" }); // the account checks are remembered from here on
+    await send(store, { from: "1", to: "3" });
+    await h.redis.config("RESETSTAT");
+    const input = (to: string, clientMsgId: string, text: string) => ({ clientMsgId, from: "1", fromName: "user1", fromDevice: "d", to, text });
+    const results = await Promise.all([input("2", "a", "one"), input("3", "b", "two"), input("2", "a", "one"), input("2", "c", "three")].map((i) => store.store(i)));
+    const scriptCalls = Number((await h.redis.info("commandstats")).match(/cmdstat_evalsha:calls=(\d+)/)?.[1]);
+    expect(scriptCalls).toBe(2);
+    expect(results.map((r) => ("error" in r ? r.error : r.duplicate))).toEqual([false, false, true, false]);
+    expect(results[2]).toEqual({ ...results[0], duplicate: true });
+    const history = await store.history({ userId: "1", peer: "2", limit: 10 });
+    expect(history.map((m) => m.text)).toEqual(["hi", "one", "three"]);
+    expect((await streamIds(user.inbox("2"))).length).toBe(3);
+  });
+});
+
 describe("msgIds", () => {
   it("are unique and strictly increase in each conversation while two connections store into several at once", async () => {
     const stores = [new MessageStore(h.redis), new MessageStore(h.connect("second-writer"))];
@@ -129,6 +148,14 @@ describe("msgIds", () => {
     expect([a.msgId, b.msgId]).toEqual([String(ahead + 1), String(ahead + 2)]);
     await room("r2", "1");
     expect(compareIds((await send(store, { room: "r2" })).msgId, String(ahead))).toBeLessThan(0);
+    // A private conversation too, where the message is first tried under now; its resend is still the duplicate.
+    await account("1", "2");
+    await h.redis.xadd(pair("1", "2"), `${ahead}-0`, "from", "9", "text", "from the future");
+    const p = await send(store, { to: "2", clientMsgId: "behind" });
+    expect(p.msgId).toBe(String(ahead + 1));
+    expect(await send(store, { to: "2", clientMsgId: "behind" })).toEqual(p);
+    expect(await streamIds(pair("1", "2"))).toEqual([String(ahead), String(ahead + 1)]);
+    expect(await streamIds(user.inbox("2"))).toEqual([String(ahead + 1)]);
   });
 
   it("an inbox notes a message older than its newest entry one past that entry, and maps the msgId to it", async () => {

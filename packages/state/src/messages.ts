@@ -7,6 +7,7 @@ import { defineMessageScripts } from "./message-scripts.js";
 import { checkTargets, type TargetRefusal } from "./message-targets.js";
 import { conversationKey, eventFields, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import { InboxStore } from "./inbox.js";
+import { PrivateBatch } from "./private-batch.js";
 import { newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
 import { roomWakeTemplate } from "./wake-ups.js";
 
@@ -19,6 +20,11 @@ export interface MessageStoreOptions {
   maxAgeSeconds: number;
   /** How long a clientMsgId is remembered for dedupe. */
   dedupeTtlSeconds: number;
+  /**
+   * Stores the private messages of one event-loop turn with one script call per step (see PrivateBatch). Such a
+   * call spans slots: the default is on for a single Redis, off for an ioredis Cluster.
+   */
+  batchPrivate?: boolean;
 }
 
 const DEFAULTS: MessageStoreOptions = { maxLenPerStream: 10_000, maxAgeSeconds: 0, dedupeTtlSeconds: 86_400 };
@@ -49,6 +55,7 @@ export type StoreResult = { message: StoredMessage; duplicate: boolean } | { err
 export class MessageStore {
   private readonly options: MessageStoreOptions;
   private readonly inboxes: InboxStore;
+  private readonly privateBatch: PrivateBatch;
   /**
    * Recipients' account checks, known or in flight. Every store of a private message awaits one of these promises
    * (never sometimes a Redis reply and sometimes nothing), so a sender's pipelined sends reach their conversation
@@ -57,10 +64,15 @@ export class MessageStore {
   private readonly knownAccounts = new Map<string, Promise<boolean>>();
   /** Per sender, the end of its stores queued behind a reply's or an event's target check. */
   private readonly checking = new Map<string, Promise<void>>();
+  /** Messages stored this event-loop turn, added to the count by one INCRBY at its end. */
+  private uncounted = 0;
+  private counting: Promise<void> | null = null;
 
   constructor(private readonly redis: RedisClient, options: Partial<MessageStoreOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
     this.inboxes = new InboxStore(redis, this.options);
+    const batch = this.options.batchPrivate ?? !(redis as { isCluster?: boolean }).isCluster;
+    this.privateBatch = new PrivateBatch(redis, this.options, this.inboxes, batch);
     defineMessageScripts(redis);
   }
 
@@ -134,7 +146,22 @@ export class MessageStore {
 
   /** Total messages accepted since the store began. */
   async count(): Promise<number> {
+    await this.counting;
     return Number((await this.redis.get(keys.messageCount)) ?? 0);
+  }
+
+  /**
+   * Counts a stored message: one INCRBY per turn for all of them, never awaited by a send (the count is a statistic;
+   * a failed INCRBY loses those counts, not messages).
+   */
+  private countStored(): void {
+    this.uncounted++;
+    this.counting ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const n = this.uncounted;
+      this.uncounted = 0;
+      this.counting = null;
+      await this.redis.incrby(keys.messageCount, n).catch(() => undefined);
+    });
   }
 
   private async storeRoom(input: StoreInput, room: string): Promise<StoreResult> {
@@ -150,7 +177,7 @@ export class MessageStore {
     );
     if (status === -1) return { error: "not_member" };
     await publish(this.redis, everyone ? channels.all : channels.room(room), wake!);
-    if (status === 0) await this.redis.incr(keys.messageCount);
+    if (status === 0) this.countStored();
     return { message: { ...record, ...parseRecord(stored) }, duplicate: status === 1 };
   }
 
@@ -159,18 +186,12 @@ export class MessageStore {
     if (!(await this.hasAccount(to))) return { error: "unknown_recipient" };
     const record = { from, fromName, to, room: "", text, ...eventFields(input) };
     const key = conv.ofPair(from, to);
-    const { maxLenPerStream, maxAgeSeconds, dedupeTtlSeconds } = this.options;
-    const [stored, status] = await this.redis.cimStorePrivate(
-      conv.messages(key), conv.dedupe(key, from, clientMsgId),
-      String(maxLenPerStream), String(maxAgeSeconds * 1_000_000), String(dedupeTtlSeconds), ...recordFields(record, fromDevice),
-    );
+    // Both steps are batched with the other private messages of this turn (one script call each; see PrivateBatch).
+    const [stored, status] = await this.privateBatch.store(conv.messages(key), conv.dedupe(key, from, clientMsgId), recordFields(record, fromDevice));
     const message: StoredMessage = { ...record, ...parseRecord(stored) };
     // The recipient's devices, and the sender's other devices. Each step is idempotent: a resend redoes them.
-    await Promise.all([
-      this.inboxes.append(to, from, message, fromDevice),
-      this.inboxes.append(from, to, message, fromDevice),
-      status === 0 && this.redis.incr(keys.messageCount),
-    ]);
+    await Promise.all([this.privateBatch.append(to, from, message, fromDevice), this.privateBatch.append(from, to, message, fromDevice)]);
+    if (status === 0) this.countStored();
     return { message, duplicate: status === 1 };
   }
 

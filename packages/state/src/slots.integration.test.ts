@@ -55,11 +55,15 @@ function catalogueScripts(): Map<string, string> {
   return shas;
 }
 
+/** Scripts that batch a turn's private messages on a single Redis only; on a cluster each message has its own calls. */
+const SINGLE_REDIS_ONLY = new Set(["cimStorePrivateBatch", "cimAppendInboxBatch"]);
+
 describe("Redis Cluster slots", () => {
   it("every script of every store runs with keys of a single slot", async () => {
     const scripts = catalogueScripts();
     const sessions = new SessionStore(h.redis);
-    const messages = new MessageStore(h.redis, { maxLenPerStream: 50, maxAgeSeconds: 3_600 });
+    // The paths a cluster takes: no private batches across slots.
+    const messages = new MessageStore(h.redis, { maxLenPerStream: 50, maxAgeSeconds: 3_600, batchPrivate: false });
     const inboxes = new InboxStore(h.redis, { maxLenPerStream: 50, maxAgeSeconds: 3_600 });
     const reads = new ReadStore(h.redis);
     const receipts = new ReceiptStore(h.redis);
@@ -112,7 +116,7 @@ describe("Redis Cluster slots", () => {
     expect(unnamed).toEqual([]);
     // Every script the stores define ran at least once above: a new one must be added to this workload.
     const ran = new Set(recorder.calls.map((call) => scripts.get(call.sha)));
-    expect([...scripts.values()].filter((name) => !ran.has(name))).toEqual([]);
+    expect([...scripts.values()].filter((name) => !ran.has(name) && !SINGLE_REDIS_ONLY.has(name))).toEqual([]);
     expect(ran.size).toBeGreaterThanOrEqual(7);
     // The keys of one conversation and of one user share a slot each.
     expect(calculateSlot(conv.messages("r1"))).toBe(calculateSlot(conv.roomMembers("r1")));
