@@ -1,6 +1,6 @@
 // Messages per conversation: storing in idempotent steps of one slot each, history, unread counts, and the
 // reads of room streams that delivery needs. msgIds increase within a conversation; no global counter.
-import { publish, type RedisClient } from "./redis.js";
+import { isCluster, publish, type RedisClient } from "./redis.js";
 import { EVERYONE_ROOM } from "@cim/protocol";
 import { channels, conv, keys } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
@@ -71,7 +71,7 @@ export class MessageStore {
   constructor(private readonly redis: RedisClient, options: Partial<MessageStoreOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
     this.inboxes = new InboxStore(redis, this.options);
-    const batch = this.options.batchPrivate ?? !(redis as { isCluster?: boolean }).isCluster;
+    const batch = this.options.batchPrivate ?? !isCluster(redis);
     this.privateBatch = new PrivateBatch(redis, this.options, this.inboxes, batch);
     defineMessageScripts(redis);
   }
