@@ -1,43 +1,16 @@
 // Edits, deletions, replies and typing over WebSocket on real Redis and ZooKeeper, across two gateways, with raw
 // protocol clients.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RouteApi, type LoginAnswer } from "@cim/client";
-import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
+import { describe, expect, it } from "vitest";
+import { waitUntil } from "@cim/devstack";
 import { ErrorCode, type ChatMessage } from "@cim/protocol";
-import { rawDevice, registerUser, TEST_PASSWORD, type RawDevice } from "./test-support.js";
+import { registerUser, useTwoGateways, type RawDevice, type SayBody } from "./test-support.js";
 
-let cluster: Cluster;
-let api: RouteApi;
-const devices: RawDevice[] = [];
+// Read through `stack` in the tests: the system starts in beforeAll.
+const stack = useTwoGateways();
+const { device } = stack;
 
-beforeAll(async () => {
-  cluster = await startCluster({ gateways: 2 });
-  api = new RouteApi(cluster.route.url);
-});
-afterAll(async () => {
-  for (const device of devices) device.ws.close();
-  await cluster?.stop();
-});
-
-const wsUrl = (gateway: number) => `${cluster.gateways[gateway]!.url.replace(/^http/, "ws")}/ws`;
-
-async function device(user: LoginAnswer, gateway: number, cursors: Parameters<typeof rawDevice>[2] = {}): Promise<RawDevice> {
-  const opened = await rawDevice(wsUrl(gateway), (await api.login(user.userName, TEST_PASSWORD)).token, cursors);
-  devices.push(opened);
-  return opened;
-}
-
-let sent = 0;
 /** Sends a Send with event fields; resolves with the msgId, or rejects with the Error code. */
-async function event(from: RawDevice, body: { text?: string; to?: string; room?: string; replyTo?: string; editOf?: string; delete?: boolean }, clientMsgId = `ev-${++sent}`): Promise<string> {
-  const before = from.frames.length;
-  from.send({ kind: "send", body: { text: "", ...body, clientMsgId } });
-  const answer = () => from.frames.findLast((f) => (f.kind === "sendAck" || f.kind === "error") && f.body.clientMsgId === clientMsgId);
-  await waitUntil(() => from.frames.slice(before).some((f) => (f.kind === "sendAck" || f.kind === "error") && f.body.clientMsgId === clientMsgId), 20_000, `an answer to ${clientMsgId}`);
-  const frame = answer()!;
-  if (frame.kind === "error") throw new Error(frame.body.code);
-  return (frame.body as { msgId: string }).msgId;
-}
+const event = (from: RawDevice, body: SayBody, clientMsgId?: string) => from.say({ text: "", ...body, clientMsgId });
 
 const shape = (m: ChatMessage) => ({ msgId: m.msgId, text: m.text, replyTo: m.replyTo, editOf: m.editOf, deleted: m.deleted });
 async function receivedUntil(device: RawDevice, msgId: string): Promise<ChatMessage[]> {
@@ -47,10 +20,10 @@ async function receivedUntil(device: RawDevice, msgId: string): Promise<ChatMess
 
 describe("edits, deletions and replies", () => {
   it("are delivered in order to every device across gateways, replayed after a reconnect, and only the sender may edit", async () => {
-    const ann = await registerUser(cluster.route.url, "ann");
-    const bob = await registerUser(cluster.route.url, "bob");
-    const room = await api.createRoom(ann.token, { name: "events", visibility: "private" });
-    await api.invite(ann.token, room.roomId, bob.userId);
+    const ann = await registerUser(stack.cluster.route.url, "ann");
+    const bob = await registerUser(stack.cluster.route.url, "bob");
+    const room = await stack.api.createRoom(ann.token, { name: "events", visibility: "private" });
+    await stack.api.invite(ann.token, room.roomId, bob.userId);
     const [a1, a2, b1] = [await device(ann, 0), await device(ann, 1), await device(bob, 1)];
 
     const original = await a1.say({ room: room.roomId, text: "helo" });
@@ -76,8 +49,8 @@ describe("edits, deletions and replies", () => {
   });
 
   it("in a private chat reach both users' devices; a reply to a message of another chat is not found", async () => {
-    const ann = await registerUser(cluster.route.url, "ann");
-    const bob = await registerUser(cluster.route.url, "bob");
+    const ann = await registerUser(stack.cluster.route.url, "ann");
+    const bob = await registerUser(stack.cluster.route.url, "bob");
     const [a1, b1] = [await device(ann, 0), await device(bob, 1)];
     const group = await a1.say({ text: "in the group" });
     await expect(event(a1, { to: bob.userId, text: "re", replyTo: group })).rejects.toThrow(ErrorCode.NotFound);
@@ -93,11 +66,11 @@ describe("edits, deletions and replies", () => {
 
 describe("typing", () => {
   it("reaches the other members' sessions on the other gateway, never a non-member, never the typist's own devices", async () => {
-    const ann = await registerUser(cluster.route.url, "ann");
-    const bob = await registerUser(cluster.route.url, "bob");
-    const carol = await registerUser(cluster.route.url, "carol");
-    const room = await api.createRoom(ann.token, { name: "typing", visibility: "private" });
-    await api.invite(ann.token, room.roomId, bob.userId);
+    const ann = await registerUser(stack.cluster.route.url, "ann");
+    const bob = await registerUser(stack.cluster.route.url, "bob");
+    const carol = await registerUser(stack.cluster.route.url, "carol");
+    const room = await stack.api.createRoom(ann.token, { name: "typing", visibility: "private" });
+    await stack.api.invite(ann.token, room.roomId, bob.userId);
     const [a1, a2, b1, c1] = [await device(ann, 0), await device(ann, 1), await device(bob, 1), await device(carol, 1)];
 
     a1.send({ kind: "typing", body: { conversation: room.roomId } });

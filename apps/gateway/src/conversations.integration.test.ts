@@ -1,33 +1,14 @@
 // Conversations on real Redis and ZooKeeper across two gateways, with raw protocol clients: several devices of
 // one user, rooms with membership, LoginAck positions and an old-style client.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RouteApi, type LoginAnswer } from "@cim/client";
-import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
+import { describe, expect, it } from "vitest";
+import { waitUntil } from "@cim/devstack";
 import { ErrorCode, type ChatMessage } from "@cim/protocol";
-import { rawDevice, registerUser, TEST_PASSWORD, type RawDevice } from "./test-support.js";
+import { registerUser, TEST_PASSWORD, useTwoGateways, type RawDevice } from "./test-support.js";
 
-let cluster: Cluster;
-let api: RouteApi;
-const devices: RawDevice[] = [];
+// Read through `stack` in the tests: the system starts in beforeAll.
+const stack = useTwoGateways();
+const { device } = stack;
 
-beforeAll(async () => {
-  cluster = await startCluster({ gateways: 2 });
-  api = new RouteApi(cluster.route.url);
-});
-afterAll(async () => {
-  for (const device of devices) device.ws.close();
-  await cluster?.stop();
-});
-
-const wsUrl = (gateway: number) => `${cluster.gateways[gateway]!.url.replace(/^http/, "ws")}/ws`;
-
-/** A device (a login of its own) of `user` on gateway 0 or 1. */
-async function device(user: LoginAnswer, gateway: number, cursors: Parameters<typeof rawDevice>[2] = {}, token?: string): Promise<RawDevice> {
-  const login = token ?? (await api.login(user.userName, TEST_PASSWORD)).token;
-  const opened = await rawDevice(wsUrl(gateway), login, cursors);
-  devices.push(opened);
-  return opened;
-}
 
 const texts = (messages: ChatMessage[]) => messages.map((m) => m.text);
 /** Waits until `device` received a message with each of `wanted`, then says what it received. */
@@ -49,11 +30,11 @@ function cursorsOf(device: RawDevice) {
 
 describe("two devices of one user", () => {
   it("each device gets every message of the user's conversations and the other device's sends, exactly once, also after a reconnect", async () => {
-    const ann = await registerUser(cluster.route.url, "ann");
-    const bob = await registerUser(cluster.route.url, "bob");
-    const room = await api.createRoom(bob.token, { name: "devices", visibility: "private" });
-    await api.invite(bob.token, room.roomId, ann.userId);
-    const a2Token = (await api.login(ann.userName, TEST_PASSWORD)).token;
+    const ann = await registerUser(stack.cluster.route.url, "ann");
+    const bob = await registerUser(stack.cluster.route.url, "bob");
+    const room = await stack.api.createRoom(bob.token, { name: "devices", visibility: "private" });
+    await stack.api.invite(bob.token, room.roomId, ann.userId);
+    const a2Token = (await stack.api.login(ann.userName, TEST_PASSWORD)).token;
     const [a1, a2, b1] = [await device(ann, 0), await device(ann, 1, {}, a2Token), await device(bob, 0, {}, bob.token)];
     expect(a2.ack.rooms).toEqual([{ room: room.roomId, after: "0" }]);
 
@@ -62,7 +43,7 @@ describe("two devices of one user", () => {
     await a2.say({ text: "a2 to the group" });
     await b1.say({ room: room.roomId, text: "bob in the room" });
     await a1.say({ room: room.roomId, text: "a1 in the room" });
-    await api.sendMessage(ann.token, { room: room.roomId, text: "ann over http" });
+    await stack.api.sendMessage(ann.token, { room: room.roomId, text: "ann over http" });
     const all = ["bob to ann", "a1 to bob", "a2 to the group", "bob in the room", "a1 in the room", "ann over http"];
     await b1.say({ text: "barrier" });
     expect((await received(a1, "barrier")).sort()).toEqual(["bob to ann", "a2 to the group", "bob in the room", "ann over http", "barrier"].sort());
@@ -93,23 +74,23 @@ describe("two devices of one user", () => {
 
 describe("rooms", () => {
   it("reach their members only; a non-member's send is refused with not_member and stored nowhere; membership changes arrive as RoomEvents", async () => {
-    const [owner, member, outsider] = [await registerUser(cluster.route.url, "owner"), await registerUser(cluster.route.url, "member"), await registerUser(cluster.route.url, "outsider")];
-    const room = await api.createRoom(owner.token, { name: "club", visibility: "public" });
-    await api.joinRoom(member.token, room.roomId);
+    const [owner, member, outsider] = [await registerUser(stack.cluster.route.url, "owner"), await registerUser(stack.cluster.route.url, "member"), await registerUser(stack.cluster.route.url, "outsider")];
+    const room = await stack.api.createRoom(owner.token, { name: "club", visibility: "public" });
+    await stack.api.joinRoom(member.token, room.roomId);
     const [o, m, x] = [await device(owner, 0, {}, owner.token), await device(member, 1, {}, member.token), await device(outsider, 1, {}, outsider.token)];
     await o.say({ room: room.roomId, text: "members only" });
     await expect(x.say({ room: room.roomId, text: "let me in", clientMsgId: "outsider-1" })).rejects.toThrow(ErrorCode.NotMember);
     await expect(x.say({ room: room.roomId, to: owner.userId, text: "both" })).rejects.toThrow(ErrorCode.BadRequest);
     expect(await received(m, "members only")).toEqual(["members only"]);
-    expect((await api.history(owner.token, { room: room.roomId })).messages.map((msg) => msg.text)).toEqual(["members only"]);
+    expect((await stack.api.history(owner.token, { room: room.roomId })).messages.map((msg) => msg.text)).toEqual(["members only"]);
 
     // The outsider joins: every session in the room and the outsider hear of it, and it reads the room from now.
-    await api.joinRoom(outsider.token, room.roomId);
+    await stack.api.joinRoom(outsider.token, room.roomId);
     for (const session of [o, m, x]) await session.waitFor("roomEvent", (e) => e.userId === outsider.userId && e.kind === "joined" && e.room === room.roomId && e.name === "club");
     await m.say({ room: room.roomId, text: "welcome" });
     expect(await received(x, "welcome")).toEqual(["welcome"]);
 
-    await api.leaveRoom(outsider.token, room.roomId);
+    await stack.api.leaveRoom(outsider.token, room.roomId);
     await x.waitFor("roomEvent", (e) => e.kind === "left" && e.userId === outsider.userId);
     await o.waitFor("roomEvent", (e) => e.kind === "left" && e.userId === outsider.userId);
     await m.say({ room: room.roomId, text: "after it left" });
@@ -123,9 +104,9 @@ describe("rooms", () => {
 
 describe("LoginAck", () => {
   it("reports where delivery starts in each stream, and echoes the cursors a client names; an old-style Login works unchanged", async () => {
-    const ann = await registerUser(cluster.route.url, "pos-ann");
-    const bob = await registerUser(cluster.route.url, "pos-bob");
-    const room = await api.createRoom(ann.token, { name: "positions", visibility: "private" });
+    const ann = await registerUser(stack.cluster.route.url, "pos-ann");
+    const bob = await registerUser(stack.cluster.route.url, "pos-bob");
+    const room = await stack.api.createRoom(ann.token, { name: "positions", visibility: "private" });
     const talker = await device(bob, 0, {}, bob.token);
     const group = await talker.say({ text: "positions group" });
     const inRoom = await (await device(ann, 1)).say({ room: room.roomId, text: "positions room" });

@@ -1,32 +1,15 @@
 // Read positions and receipts on real Redis and ZooKeeper across two gateways, with raw protocol clients: a Read
 // syncs every device of the reader and shows "seen" to the peer; Delivered reaches every device of the sender;
 // both are told again at the next login, so a receipt lost on the way is not lost.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RouteApi, type LoginAnswer } from "@cim/client";
-import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
+import { describe, expect, it } from "vitest";
+import { waitUntil } from "@cim/devstack";
 import type { Delivered, Read } from "@cim/protocol";
-import { rawDevice, registerUser, TEST_PASSWORD, type RawDevice } from "./test-support.js";
+import { registerUser, useTwoGateways, type RawDevice } from "./test-support.js";
 
-let cluster: Cluster;
-let api: RouteApi;
-const devices: RawDevice[] = [];
+// Read through `stack` in the tests: the system starts in beforeAll.
+const stack = useTwoGateways();
+const { device } = stack;
 
-beforeAll(async () => {
-  cluster = await startCluster({ gateways: 2 });
-  api = new RouteApi(cluster.route.url);
-});
-afterAll(async () => {
-  for (const device of devices) device.ws.close();
-  await cluster?.stop();
-});
-
-/** A device (a login of its own) of `user` on gateway 0 or 1. */
-async function device(user: LoginAnswer, gateway: number): Promise<RawDevice> {
-  const { token } = await api.login(user.userName, TEST_PASSWORD);
-  const opened = await rawDevice(`${cluster.gateways[gateway]!.url.replace(/^http/, "ws")}/ws`, token);
-  devices.push(opened);
-  return opened;
-}
 
 const reads = (device: RawDevice): Read[] => device.frames.flatMap((f) => (f.kind === "read" ? [f.body] : []));
 const receipts = (device: RawDevice): Delivered[] => device.frames.flatMap((f) => (f.kind === "delivered" ? [f.body] : []));
@@ -41,8 +24,8 @@ async function handled(device: RawDevice): Promise<void> {
 
 describe("read positions", () => {
   it("a Read reaches every device of the reader and, in a private chat, the peer's devices as seen; only forward, only to held messages", async () => {
-    const [ann, bob] = [await registerUser(cluster.route.url, "reader"), await registerUser(cluster.route.url, "writer")];
-    const room = await api.createRoom(ann.token, { name: "reading", visibility: "private" });
+    const [ann, bob] = [await registerUser(stack.cluster.route.url, "reader"), await registerUser(stack.cluster.route.url, "writer")];
+    const room = await stack.api.createRoom(ann.token, { name: "reading", visibility: "private" });
     const [a1, a2, b1, b2] = [await device(ann, 0), await device(ann, 1), await device(bob, 1), await device(bob, 0)];
     const first = await b1.say({ to: ann.userId, text: "one" });
     const second = await b1.say({ to: ann.userId, text: "two" });
@@ -83,7 +66,7 @@ describe("read positions", () => {
 
 describe("delivery receipts", () => {
   it("reach every device of the sender, and are told again at login: a receipt relayed while the sender was away is not lost", async () => {
-    const [ann, bob] = [await registerUser(cluster.route.url, "sender"), await registerUser(cluster.route.url, "receiver")];
+    const [ann, bob] = [await registerUser(stack.cluster.route.url, "sender"), await registerUser(stack.cluster.route.url, "receiver")];
     const [a1, a2] = [await device(ann, 0), await device(ann, 1)];
     const b1 = await device(bob, 1);
     const msgId = await a1.say({ to: bob.userId, text: "did it arrive" });
@@ -96,8 +79,8 @@ describe("delivery receipts", () => {
     // relays reach no one. Ann's next device is told at login.
     a1.ws.close();
     a2.ws.close();
-    await waitUntil(async () => !(await api.online(bob.token)).users.some((u) => u.userId === ann.userId), 20_000, "ann offline");
-    const { msgId: away } = await api.sendMessage(ann.token, { to: bob.userId, text: "sent while no device of ann's is on" });
+    await waitUntil(async () => !(await stack.api.online(bob.token)).users.some((u) => u.userId === ann.userId), 20_000, "ann offline");
+    const { msgId: away } = await stack.api.sendMessage(ann.token, { to: bob.userId, text: "sent while no device of ann's is on" });
     await b1.waitFor("message", (m) => m.msgId === away);
     b1.send({ kind: "delivered", body: { msgId: away, from: ann.userId } });
     b1.send({ kind: "read", body: { conversation: ann.userId, msgId: away } });

@@ -1,7 +1,8 @@
 // Gateway test support: raw protocol clients that send exactly the frames a test says (no SDK behaviour).
+import { afterAll, beforeAll } from "vitest";
 import WebSocket, { type ClientOptions } from "ws";
-import { RouteApi } from "@cim/client";
-import { waitUntil } from "@cim/devstack";
+import { RouteApi, type LoginAnswer } from "@cim/client";
+import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
 import { decodeFrame, encodeFrame, type ChatMessage, type Frame, type FrameBodies, type FrameInput, type FrameKind, type Login, type LoginAck } from "@cim/protocol";
 
 export const TEST_PASSWORD = "cim-test-pass-1";
@@ -61,9 +62,12 @@ export interface RawDevice extends RawSocket {
   ack: LoginAck;
   /** Every message received, batches flattened, in order. */
   messages: () => ChatMessage[];
-  /** Sends a message and resolves with its SendAck's msgId (rejects with the Error frame's code). */
-  say: (body: { text: string; to?: string; room?: string; clientMsgId?: string }) => Promise<string>;
+  /** Sends a message (or an edit, deletion or reply) and resolves with its SendAck's msgId (rejects with the Error frame's code). */
+  say: (body: SayBody) => Promise<string>;
 }
+
+/** What `say` sends: a Send without its clientMsgId, which is made up unless given. */
+export type SayBody = Partial<FrameBodies["send"]>;
 
 let said = 0;
 
@@ -73,13 +77,54 @@ export async function rawDevice(wsUrl: string, token: string, cursors: Partial<O
   socket.send({ kind: "login", body: { token, ...cursors } });
   const ack = await socket.waitFor("loginAck");
   const messages = () => socket.frames.flatMap((f) => (f.kind === "message" ? [f.body] : f.kind === "messageBatch" ? f.body.messages : []));
-  const say = async (body: { text: string; to?: string; room?: string; clientMsgId?: string }) => {
+  const say = async (body: SayBody) => {
     const clientMsgId = body.clientMsgId ?? `say-${++said}`;
+    // The answer to this send: a resent clientMsgId was answered before too.
+    const before = socket.frames.length;
+    const answer = () => socket.frames.slice(before).find((f) => (f.kind === "sendAck" || f.kind === "error") && f.body.clientMsgId === clientMsgId);
     socket.send({ kind: "send", body: { ...body, clientMsgId } });
-    await waitUntil(() => socket.frames.some((f) => (f.kind === "sendAck" || f.kind === "error") && f.body.clientMsgId === clientMsgId), 20_000, `an answer to ${clientMsgId}`);
-    const answer = socket.frames.find((f) => (f.kind === "sendAck" || f.kind === "error") && f.body.clientMsgId === clientMsgId)!;
-    if (answer.kind === "error") throw new Error(answer.body.code);
-    return (answer.body as { msgId: string }).msgId;
+    await waitUntil(() => answer() !== undefined, 20_000, `an answer to ${clientMsgId}`);
+    const frame = answer()!;
+    if (frame.kind === "error") throw new Error(frame.body.code);
+    return (frame.body as { msgId: string }).msgId;
   };
   return { ...socket, ack, messages, say };
+}
+
+/** A test file's system: route and two gateways on real Redis and ZooKeeper, and devices that log in to them. */
+export interface TwoGateways {
+  readonly cluster: Cluster;
+  readonly api: RouteApi;
+  /** A device (a login of its own, or `token`'s) of `user` on gateway 0 or 1; closed after the file. */
+  device(user: LoginAnswer, gateway: number, cursors?: Partial<Omit<Login, "token">>, token?: string): Promise<RawDevice>;
+}
+
+/** Starts the system before the file's tests and stops it, closing every device, after them. */
+export function useTwoGateways(): TwoGateways {
+  let cluster: Cluster | undefined;
+  let api: RouteApi | undefined;
+  const devices: RawDevice[] = [];
+  beforeAll(async () => {
+    cluster = await startCluster({ gateways: 2 });
+    api = new RouteApi(cluster.route.url);
+  });
+  afterAll(async () => {
+    for (const device of devices) device.ws.close();
+    await cluster?.stop();
+  });
+  const wsUrl = (gateway: number) => `${cluster!.gateways[gateway]!.url.replace(/^http/, "ws")}/ws`;
+  return {
+    get cluster() {
+      return cluster!;
+    },
+    get api() {
+      return api!;
+    },
+    async device(user, gateway, cursors = {}, token) {
+      const login = token ?? (await api!.login(user.userName, TEST_PASSWORD)).token;
+      const opened = await rawDevice(wsUrl(gateway), login, cursors);
+      devices.push(opened);
+      return opened;
+    },
+  };
 }
