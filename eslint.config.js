@@ -1,12 +1,13 @@
 // ESLint flat config: TypeScript rules plus the import boundaries of STYLE.md (apps never import apps;
-// packages/protocol needs only protobufjs; packages/client only the protocol).
+// packages/protocol needs only protobufjs; packages/client only the protocol; the bench imports of route only its
+// operator tools).
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 const noApps = { group: ["../**/apps/**", "./**/apps/**", "@cim/route", "@cim/gateway", "@cim/cli", "@cim/web"], message: "apps import packages, never each other" };
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "**/.tsbuild/**", "**/generated/**", "bench/**", ".run/**", "e2e/test-results/**", "**/*.mjs", "**/*.js"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "**/.tsbuild/**", "**/generated/**", ".run/**", "e2e/test-results/**", "**/*.mjs", "**/*.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -18,6 +19,15 @@ export default tseslint.config(
   {
     files: ["packages/protocol/src/**"],
     rules: { "no-restricted-imports": ["error", { patterns: [noApps, { group: ["node:*", "ioredis", "ws", "pino", "@cim/*"], message: "protocol depends only on protobufjs/minimal" }] }] },
+  },
+  {
+    files: ["bench/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [
+        { ...noApps, group: noApps.group.filter((entry) => entry !== "@cim/route") },
+        { regex: "^@cim/route(?!/provisioning$)", message: "the bench uses route's operator tools only: @cim/route/provisioning" },
+      ] }],
+    },
   },
   {
     files: ["packages/client/src/**"],

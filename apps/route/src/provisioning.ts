@@ -1,6 +1,6 @@
 // Operator tools: accounts in bulk (the same keys, name rules, password policy and Argon2id hashes as
 // POST /api/register) and session tokens signed with the configured secret (as POST /api/login issues them).
-import { AccountStore, UserDirectory, type Redis } from "@cim/state";
+import { AccountStore, UserDirectory, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { hashPassword } from "./password.js";
 import { checkNewPassword } from "./password-policy.js";
@@ -69,7 +69,7 @@ export function checkAccount({ userName, password }: NewAccount): void {
  * a taken name is reported and skipped) and indexes them for user search, as registration does. Checks every
  * account before writing any.
  */
-export async function createAccounts(redis: Redis, accounts: readonly NewAccount[], options: CreateAccountsOptions = {}): Promise<CreateAccountsResult> {
+export async function createAccounts(redis: RedisClient, accounts: readonly NewAccount[], options: CreateAccountsOptions = {}): Promise<CreateAccountsResult> {
   accounts.forEach(checkAccount);
   const store = new AccountStore(redis);
   const users = new UserDirectory(redis);
@@ -134,7 +134,7 @@ export interface TokenSettings {
  * A session token (a new login) for each named user, signed like POST /api/login's: a gateway accepts it in
  * Login, route in POST /api/reconnect. Names are found like logins find them; an unknown one throws.
  */
-export async function issueTokens(redis: Redis, userNames: readonly string[], settings: TokenSettings): Promise<IssuedToken[]> {
+export async function issueTokens(redis: RedisClient, userNames: readonly string[], settings: TokenSettings): Promise<IssuedToken[]> {
   const signer = new TokenSigner(settings.secret, { ttlSeconds: settings.ttlSeconds, sessionLifetimeSeconds: settings.sessionLifetimeSeconds });
   const issued: IssuedToken[] = [];
   const store = new AccountStore(redis);

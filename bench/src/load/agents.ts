@@ -23,6 +23,9 @@ export interface AgentStats {
   reconnectMs: Float64Array;
 }
 
+/** A session to open: the bench's user number, its gateway's URL, its account id and a session token. */
+export type AgentUser = [n: number, wsUrl: string, userId: string, token: string];
+
 export interface OpenAnswer {
   opened: number;
   failed: number;
@@ -71,7 +74,7 @@ export class LoadAgent {
   init(init: AgentInit): Promise<void> {
     return this.call({ cmd: "init", init });
   }
-  open(users: Array<[number, string]>): Promise<OpenAnswer> {
+  open(users: AgentUser[]): Promise<OpenAnswer> {
     return this.call({ cmd: "open", users });
   }
   stats(): Promise<AgentStats> {

@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
 import { backoffDelay } from "@cim/client";
 import { decodeFrame, encodeFrame, type Frame } from "@cim/protocol";
-import { TokenIssuer } from "../systems/cim-users.js";
+import type { AgentUser } from "./agents.js";
 
 export interface AgentInit {
   routeUrl: string;
@@ -18,7 +18,10 @@ export interface AgentInit {
 }
 
 interface LoadSession {
-  userId: number;
+  /** The bench's number for the user (pairs, counts and keep-alive slices use it). */
+  n: number;
+  /** Its account id: what frames name. */
+  userId: string;
   ws: WebSocket | null;
   token: string;
   gatewayId: string;
@@ -35,7 +38,6 @@ const BACKOFF = { baseMs: 300, maxMs: 10_000 };
 const PING = Buffer.from(encodeFrame({ kind: "ping", body: { ts: 0 } }));
 
 const now = () => performance.timeOrigin + performance.now();
-const issuer = new TokenIssuer();
 let init: AgentInit;
 let http: Agent;
 const sessions = new Map<number, LoadSession>();
@@ -58,6 +60,9 @@ async function slot<T>(body: () => Promise<T>): Promise<T> {
     waiting.shift()?.();
   }
 }
+
+/** A Login frame; a reconnecting session names the newest private message it has. */
+const loginFrame = (token: string, inboxAfter = "") => Buffer.from(encodeFrame({ kind: "login", body: { token, inboxAfter } }));
 
 const count = (code: string) => void (closesByCode[code] = (closesByCode[code] ?? 0) + 1);
 
@@ -126,7 +131,7 @@ async function reconnect(s: LoadSession): Promise<void> {
       const answer = await postReconnect(s.token, s.gatewayId);
       reconnectMs.push(performance.now() - started);
       s.token = answer.token;
-      await connect(s, answer.gateway.wsUrl, await issuer.loginFrame(s.userId, { inboxAfter: s.lastInbox }, answer.token));
+      await connect(s, answer.gateway.wsUrl, loginFrame(answer.token, s.lastInbox));
     });
     s.attempt = 0;
     counters.reconnected++;
@@ -160,7 +165,7 @@ const traffic = {
   seq: 0,
   timer: null as NodeJS.Timeout | null,
   pending: new Map<string, number>(),
-  /** userId -> msgIds acknowledged to their sender. */
+  /** User number -> msgIds acknowledged to their sender. */
   acked: new Map<number, Set<string>>(),
   received: new Map<number, Set<string>>(),
   sent: 0,
@@ -183,7 +188,7 @@ const traffic = {
         const clientMsgId = `t${++this.seq}`;
         this.pending.set(clientMsgId, to);
         this.sent++;
-        s.ws!.send(encodeFrame({ kind: "send", body: { clientMsgId, to: String(to), text: `bench ${clientMsgId}` } }));
+        s.ws!.send(encodeFrame({ kind: "send", body: { clientMsgId, to: sessions.get(to)!.userId, text: `bench ${clientMsgId}` } }));
       }
     }, 10);
   },
@@ -202,7 +207,7 @@ const traffic = {
     for (const m of messages) {
       if (!m.to) continue;
       s.lastInbox = m.msgId;
-      const got = this.received.get(s.userId);
+      const got = this.received.get(s.n);
       if (!got) continue;
       if (got.has(m.msgId)) this.duplicates++;
       got.add(m.msgId);
@@ -226,22 +231,22 @@ const traffic = {
   },
 };
 
-/** Opens sessions for `users` ([userId, wsUrl]); resolves when every one is ready or failed. */
-async function open(users: Array<[number, string]>) {
+/** Opens sessions for `users`; resolves when every one is ready or failed. */
+async function open(users: AgentUser[]) {
   const started = now();
   let opened = 0;
   let failed = 0;
   let firstError: string | undefined;
-  await Promise.all(users.map(async ([userId, url]) => {
-    const s: LoadSession = { userId, ws: null, token: await issuer.token(userId), gatewayId: "", ready: false, lastInbox: "", attempt: 0 };
-    sessions.set(userId, s);
+  await Promise.all(users.map(async ([n, url, userId, token]) => {
+    const s: LoadSession = { n, userId, ws: null, token, gatewayId: "", ready: false, lastInbox: "", attempt: 0 };
+    sessions.set(n, s);
     try {
-      await slot(() => connect(s, url, Buffer.from(encodeFrame({ kind: "login", body: { token: s.token } }))));
+      await slot(() => connect(s, url, loginFrame(token)));
       opened++;
     } catch (error) {
       failed++;
       count((error as Error).message);
-      firstError ??= `user ${userId}: ${(error as Error).message}`;
+      firstError ??= `user ${n} (${userId}): ${(error as Error).message}`;
     }
   }));
   return { opened, failed, firstError, startedAt: started, lastAckAt: counters.lastAckAt };
@@ -264,13 +269,13 @@ function keepAlive(): NodeJS.Timeout {
   const slices = KEEPALIVE_MS / 1000;
   return setInterval(() => {
     tick = (tick + 1) % slices;
-    for (const s of sessions.values()) if (s.ready && s.userId % slices === tick) s.ws!.send(PING);
+    for (const s of sessions.values()) if (s.ready && s.n % slices === tick) s.ws!.send(PING);
   }, 1000);
 }
 
 type Command =
   | { cmd: "init"; init: AgentInit }
-  | { cmd: "open"; users: Array<[number, string]> }
+  | { cmd: "open"; users: AgentUser[] }
   | { cmd: "stats" }
   | { cmd: "reconnect"; on: boolean }
   | { cmd: "traffic"; pairs: Array<[number, number]>; ratePerSec: number }

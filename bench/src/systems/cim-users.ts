@@ -1,40 +1,56 @@
-// How the bench makes CIM users and their tokens: the one place to swap for the operator tools (bulk user
-// creation, token issuing) once they exist, so no workload knows the Redis layout or the token format.
-import { Cluster as RedisCluster, Redis, type ClusterNode } from "ioredis";
+// How the bench makes CIM users and their tokens: route's operator tools (provisioning), so the bench knows neither
+// the Redis layout nor the token format. Workloads name users by a number; Redis assigns the account ids.
+import type { Cluster } from "@cim/devstack";
 import { TEST_TOKEN_SECRET } from "@cim/devstack";
-import { encodeFrame } from "@cim/protocol";
-import { TokenSigner } from "@cim/token";
+import { createAccounts, issueTokens } from "@cim/route/provisioning";
+import { createRedisClient } from "@cim/state";
 
-const BATCH = 1000;
+/** User number n is the account `bench-<n>`. */
+const NAME_PREFIX = "bench-";
+/** One password for all: createAccounts then computes a single Argon2id hash. */
+const PASSWORD = "bench-load-password-1";
 const TOKEN_TTL_S = 3600;
+const SESSION_LIFETIME_S = 24 * 3600;
 
-/**
- * Creates accounts u<id> for `ids` (idempotent) on a single Redis (its URL) or a Redis Cluster (its nodes).
- * Presence stays as it ships: nobody is marked online.
- */
-export async function createUsers(redisAt: string | ClusterNode[], ids: number[]): Promise<void> {
-  const options = { enableAutoPipelining: true };
-  const redis = typeof redisAt === "string" ? new Redis(redisAt, options) : new RedisCluster(redisAt, options);
-  try {
-    for (let i = 0; i < ids.length; i += BATCH) {
-      // One command per key (each account is a slot of its own on a cluster), sent together by auto-pipelining.
-      await Promise.all(ids.slice(i, i + BATCH).map((id) => redis.hset(`cim-account:${id}`, "userName", `u${id}`, "passwordHash", "-", "createdAt", "0")));
-    }
-  } finally {
-    redis.disconnect();
-  }
+export interface BenchAccount {
+  /** The account id Redis assigned: what frames and the server call the user. */
+  userId: string;
+  token: string;
 }
 
-/** Issues session tokens with the secret the devstack gateways and route verify. */
-export class TokenIssuer {
-  private readonly signer = new TokenSigner(TEST_TOKEN_SECRET, TOKEN_TTL_S);
+/** The accounts of one running cluster, by the bench's user number. */
+export class CimUsers {
+  private readonly accounts = new Map<number, BenchAccount>();
 
-  async token(id: number): Promise<string> {
-    return (await this.signer.sign({ userId: String(id), userName: `u${id}` })).token;
+  /**
+   * Creates the accounts of the user numbers not made yet (on a single Redis or a Redis Cluster) and issues their
+   * tokens, signed with the secret the devstack's route and gateways verify. Presence stays as it ships.
+   */
+  async create(cluster: Cluster, numbers: readonly number[]): Promise<void> {
+    const fresh = [...new Set(numbers)].filter((n) => !this.accounts.has(n));
+    if (fresh.length === 0) return;
+    const names = fresh.map((n) => `${NAME_PREFIX}${n}`);
+    const target = cluster.redisCluster ? { url: "", clusterNodes: cluster.redisCluster.nodes.map((n) => `${n.host}:${n.port}`) } : { url: cluster.redis.address };
+    const redis = createRedisClient(target, "bench-users");
+    try {
+      await createAccounts(redis, names.map((userName) => ({ userName, password: PASSWORD })));
+      const issued = await issueTokens(redis, names, { secret: TEST_TOKEN_SECRET, ttlSeconds: TOKEN_TTL_S, sessionLifetimeSeconds: SESSION_LIFETIME_S });
+      for (const [i, { userId, token }] of issued.entries()) this.accounts.set(fresh[i]!, { userId, token });
+    } finally {
+      redis.disconnect();
+    }
+    const ids = new Set([...this.accounts.values()].map((a) => a.userId));
+    if (ids.size !== this.accounts.size) throw new Error(`bench users share accounts: ${this.accounts.size} numbers, ${ids.size} account ids`);
   }
 
-  /** The Login frame of a fresh token for `id`, with the positions a reconnecting client names. */
-  async loginFrame(id: number, after: { inboxAfter?: string } = {}, token?: string): Promise<Buffer> {
-    return Buffer.from(encodeFrame({ kind: "login", body: { token: token ?? (await this.token(id)), inboxAfter: after.inboxAfter ?? "" } }));
+  /** The account of user number `n`; throws when `create` has not made it. */
+  account(n: number): BenchAccount {
+    const account = this.accounts.get(n);
+    if (!account) throw new Error(`bench user ${n} has no account: prepareUsers first`);
+    return account;
+  }
+
+  clear(): void {
+    this.accounts.clear();
   }
 }

@@ -1,9 +1,10 @@
-// CIM under test: real Redis, ZooKeeper, route and N gateways from @cim/devstack; raw ws clients with pre-minted tokens.
+// CIM under test: real Redis, ZooKeeper, route and N gateways from @cim/devstack; raw ws clients with tokens issued
+// by the operator tools. The bench numbers its users; Redis assigns their account ids (cim-users.ts maps one to the other).
 import { mkdirSync } from "node:fs";
 import type { WebSocket } from "ws";
 import { startCluster, type Cluster } from "@cim/devstack";
 import { decodeFrame, encodeFrame } from "@cim/protocol";
-import { createUsers, TokenIssuer } from "./cim-users.js";
+import { CimUsers } from "./cim-users.js";
 import { serverHookEnv } from "./server-hook.js";
 import type { BenchSystem, Codec } from "./types.js";
 
@@ -30,14 +31,13 @@ const PING = Buffer.from(encodeFrame({ kind: "ping", body: { ts: 0 } }));
 export function cimSystem(options: CimOptions): BenchSystem {
   let cluster: Cluster | null = null;
   const layout = options.redis ?? "single";
-  const issuer = new TokenIssuer();
-  const tokens = new Map<number, Buffer>();
+  const users = new CimUsers();
   let clientMsgSeq = 0;
 
   const codec: Codec = {
     url: (_userId, server) => `ws://127.0.0.1:${cluster!.gateways[server % cluster!.gateways.length]!.port}/ws`,
     onOpen: (ws, userId) => {
-      ws.send(tokens.get(userId)!);
+      ws.send(encodeFrame({ kind: "login", body: { token: users.account(userId).token } }));
       return false;
     },
     onHandshake: (_ws, _userId, data) => {
@@ -47,7 +47,7 @@ export function cimSystem(options: CimOptions): BenchSystem {
       return "wait";
     },
     privateFrame: (to, text) =>
-      Buffer.from(encodeFrame({ kind: "send", body: { clientMsgId: `b${++clientMsgSeq}`, to: String(to), text } })),
+      Buffer.from(encodeFrame({ kind: "send", body: { clientMsgId: `b${++clientMsgSeq}`, to: users.account(to).userId, text } })),
     groupFrame: (text) => Buffer.from(encodeFrame({ kind: "send", body: { clientMsgId: `b${++clientMsgSeq}`, to: "", text } })),
     chatText: (_ws, data) => messageText(data) ?? batchTexts(data),
     keepAlive: (ws: WebSocket) => ws.send(PING),
@@ -77,7 +77,7 @@ export function cimSystem(options: CimOptions): BenchSystem {
         await Promise.all([...(cluster?.gateways ?? []), ...(cluster ? [cluster.route] : [])].map((app) => app.stop("SIGTERM")));
       await cluster?.stop();
       cluster = null;
-      tokens.clear();
+      users.clear();
     },
     async checkpoint() {
       if (!options.profileDir || !cluster) return;
@@ -89,9 +89,9 @@ export function cimSystem(options: CimOptions): BenchSystem {
       cluster ? [cluster.route, ...cluster.gateways].map((app) => app.process.output().slice(-3000)).join("\n---\n") : "",
     serverPids: () => cluster!.gateways.map((g) => g.process.child.pid!),
     async prepareUsers(ids) {
-      await createUsers(cluster!.redisCluster?.nodes ?? cluster!.redis.address, ids);
-      for (const id of ids) tokens.set(id, await issuer.loginFrame(id));
+      await users.create(cluster!, ids);
     },
+    account: (n) => users.account(n),
   };
 }
 

@@ -30,6 +30,8 @@ export interface BenchSystem {
   readonly servers: number;
   /** Makes users usable: accounts and tokens for CIM; nothing for the others. */
   prepareUsers(ids: number[]): Promise<void>;
+  /** CIM: the account prepareUsers made for user number `n` (its Redis-assigned id, a session token). */
+  account?(n: number): { userId: string; token: string };
   codec: Codec;
   /** Called by each workload before it closes its clients: with --profile, CIM's servers write their profiles now. */
   checkpoint?(): Promise<void>;

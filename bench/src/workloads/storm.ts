@@ -2,9 +2,9 @@
 // LoginAck, failures by close code, presence bytes received, gateway RSS and Redis memory per session.
 import { performance } from "node:perf_hooks";
 import { Redis } from "ioredis";
-import { MAX_SOCKETS_PER_AGENT, startAgents, sumStats, type LoadAgent } from "../load/agents.js";
+import type { Cluster } from "@cim/devstack";
+import { MAX_SOCKETS_PER_AGENT, startAgents, sumStats, type AgentUser, type LoadAgent } from "../load/agents.js";
 import { collectGarbage, rssBytes, sleep } from "../load/stats.js";
-import { createUsers } from "../systems/cim-users.js";
 import type { BenchSystem } from "../systems/types.js";
 
 export interface StormOptions {
@@ -48,13 +48,20 @@ export function clusterOf(system: BenchSystem) {
   return system.cluster;
 }
 
-export async function redisUsedMemory(redisUrl: string): Promise<number> {
-  const redis = new Redis(redisUrl);
-  try {
-    return Number((await redis.info("memory")).match(/^used_memory:(\d+)/m)?.[1] ?? NaN);
-  } finally {
-    redis.disconnect();
+/** used_memory of the Redis, or the sum over the masters of a Redis Cluster. */
+export async function redisUsedMemory(cluster: Cluster): Promise<number> {
+  const urls = cluster.redisCluster ? cluster.redisCluster.nodes.map((n) => `redis://${n.host}:${n.port}`) : [cluster.redis.address];
+  let sum = 0;
+  for (const url of urls) {
+    const redis = new Redis(url);
+    try {
+      const info = await redis.info();
+      if (/^role:master/m.test(info)) sum += Number(info.match(/^used_memory:(\d+)/m)?.[1] ?? NaN);
+    } finally {
+      redis.disconnect();
+    }
   }
+  return sum;
 }
 
 export async function gatewayRss(system: BenchSystem): Promise<number> {
@@ -64,8 +71,8 @@ export async function gatewayRss(system: BenchSystem): Promise<number> {
 
 export interface Opened {
   agents: LoadAgent[];
-  /** Per agent, its users and their gateway URLs. */
-  users: Array<Array<[number, string]>>;
+  /** Per agent, its users (number, gateway URL, account id, token). */
+  users: AgentUser[][];
   startedAt: number;
   answers: Awaited<ReturnType<LoadAgent["open"]>>[];
 }
@@ -75,10 +82,13 @@ export async function openSessions(system: BenchSystem, options: StormOptions, b
   const cluster = clusterOf(system);
   const workers = Math.max(options.workers, Math.ceil(options.sessions / MAX_SOCKETS_PER_AGENT));
   const ids = Array.from({ length: options.sessions }, (_, i) => baseId + i);
-  await createUsers(cluster.redis.address, ids);
+  await system.prepareUsers(ids);
   const urls = cluster.gateways.map((g) => `ws://127.0.0.1:${g.port}/ws`);
-  const users: Array<Array<[number, string]>> = Array.from({ length: workers }, () => []);
-  ids.forEach((id, i) => users[i % workers]!.push([id, urls[Math.floor(i / workers) % urls.length]!]));
+  const users: AgentUser[][] = Array.from({ length: workers }, () => []);
+  ids.forEach((id, i) => {
+    const { userId, token } = system.account!(id);
+    users[i % workers]!.push([id, urls[Math.floor(i / workers) % urls.length]!, userId, token]);
+  });
   const agents = await startAgents(workers, { routeUrl: cluster.route.url, concurrency: options.concurrency, connectTimeoutMs: options.timeoutS * 1000 });
   const startedAt = now();
   try {
@@ -93,7 +103,7 @@ export async function openSessions(system: BenchSystem, options: StormOptions, b
 export async function stormWorkload(system: BenchSystem, options: StormOptions): Promise<StormResult> {
   const cluster = clusterOf(system);
   const rssBefore = await gatewayRss(system);
-  const redisBefore = await redisUsedMemory(cluster.redis.address);
+  const redisBefore = await redisUsedMemory(cluster);
   const opened = await openSessions(system, options, BASE_ID);
   const { agents, answers, startedAt } = opened;
   try {
@@ -109,7 +119,7 @@ export async function stormWorkload(system: BenchSystem, options: StormOptions):
     }
     const settledMs = now() - QUIET_MS - startedAt;
     const rssAfter = await gatewayRss(system);
-    const redisAfter = await redisUsedMemory(cluster.redis.address);
+    const redisAfter = await redisUsedMemory(cluster);
     const okCount = answers.reduce((n, a) => n + a.opened, 0);
     const lastLoginAckMs = Math.max(...answers.map((a) => a.lastAckAt)) - startedAt;
     return {
