@@ -83,9 +83,11 @@ function connect(s: LoadSession, url: string, login: Buffer): Promise<void> {
     }
     ws.on("open", () => ws.send(login));
     ws.on("error", (error: NodeJS.ErrnoException) => fail(error.code ?? "error"));
-    ws.on("close", (code) => {
-      if (!settled) return fail(String(code));
-      if (s.ws === ws) lost(s, code);
+    ws.on("close", (code, reason) => {
+      // The reason tells apart causes that share a code (4408: no Login in time, or idle).
+      const why = reason.length > 0 ? `${code} ${reason.toString()}` : String(code);
+      if (!settled) return fail(why);
+      if (s.ws === ws) lost(s, why);
     });
     ws.on("message", (data: Buffer) => {
       counters.bytesIn += data.length;
@@ -112,7 +114,7 @@ function connect(s: LoadSession, url: string, login: Buffer): Promise<void> {
 }
 
 /** A ready session's socket closed without us closing it. */
-function lost(s: LoadSession, code: number): void {
+function lost(s: LoadSession, code: string): void {
   s.ready = false;
   s.ws = null;
   if (stopping) return;

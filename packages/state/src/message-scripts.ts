@@ -105,8 +105,9 @@ local function store_private(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, fi
   end
   return id .. ':' .. ts, 0
 end
--- A private message noted in one user's inbox (see APPEND_INBOX); returns the entry's id number and its wake-up.
-local function append_inbox(inbox, peers, msgId, peer, maxLen, maxAgeMicros, wake, fields)
+-- A private message noted in one user's inbox (see APPEND_INBOX); returns the entry's id number and the id before
+-- it ('' when the inbox held the message already: its readers read the inbox).
+local function append_inbox(inbox, peers, msgId, peer, maxLen, maxAgeMicros, fields)
   local entry
   local prev = newest_id(inbox)
   -- An entry holding msgId has an id >= msgId: when the newest is older, none does, and the search is skipped.
@@ -119,7 +120,7 @@ local function append_inbox(inbox, peers, msgId, peer, maxLen, maxAgeMicros, wak
     append(inbox, entry, fields, maxLen, maxAgeMicros)
     redis.call('ZADD', peers, 'GT', msgId, peer)
   end
-  return entry, fill(wake, {prev, entry})
+  return entry, prev
 end
 `;
 
@@ -161,43 +162,38 @@ return {record, duplicate}
 // wake-up to each gateway's channel (on a cluster those lie in other slots than the user's keys).
 const APPEND_INBOX = `${PRELUDE}
 local msgId, peer, maxLen, maxAgeMicros, wake = unpack(ARGV, 1, 5)
-local entry, payload = append_inbox(KEYS[1], KEYS[2], msgId, peer, maxLen, maxAgeMicros, wake, {unpack(ARGV, 6)})
-return {entry, payload, unpack(redis.call('HKEYS', KEYS[3]))}
+local entry, prev = append_inbox(KEYS[1], KEYS[2], msgId, peer, maxLen, maxAgeMicros, {unpack(ARGV, 6)})
+return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[3]))}
 `;
 
-// Several private messages of one gateway turn in their conversation streams (STORE_PRIVATE for each, in order).
-// KEYS: per message: stream, dedupe. ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, then per message: the number of
-//   field strings, and the fields (name, value, ...) without ts.
-// Returns {record, duplicate} per message, flattened.
-const STORE_PRIVATE_BATCH = `${PRELUDE}
-local maxLen, maxAgeMicros, dedupeTtl = unpack(ARGV, 1, 3)
-local out, a = {}, 4
-for i = 1, #KEYS, 2 do
-  local n = tonumber(ARGV[a])
-  local record, duplicate = store_private(KEYS[i], KEYS[i + 1], maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, a + 1, a + n)})
+// Every step of several private messages of one gateway turn in one call, on a single Redis only (the keys span
+// slots): per message, STORE_PRIVATE, then APPEND_INBOX in the recipient's inbox and in the sender's (for its other
+// devices), each wake-up published to the gateways holding a session of its user. One round trip per turn.
+// KEYS: per message: stream, dedupe, then inbox, peers, gateways of the recipient, then the same of the sender.
+// ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, channelPrefix, then per message: sender, recipient, wake (template:
+//   holes userId, prev, entry, msgId, ts), the number of field strings, and the fields (name, value, ...) without
+//   ts and msgId.
+// Returns {record, 1 duplicate | 0 stored} per message, flattened.
+const STORE_PRIVATE_ALL_BATCH = `${PRELUDE}
+local maxLen, maxAgeMicros, dedupeTtl, channelPrefix = unpack(ARGV, 1, 4)
+local out, a = {}, 5
+for i = 1, #KEYS, 8 do
+  local from, to, wake, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
+  local record, duplicate = store_private(KEYS[i], KEYS[i + 1], maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, a + 4, a + 3 + n)})
+  local id, ts = string.match(record, '^(%d+):(%d+)$')
+  local fields = {unpack(ARGV, a + 4, a + 3 + n)}
+  fields[n + 1], fields[n + 2], fields[n + 3], fields[n + 4] = 'ts', ts, 'msgId', id
+  -- The recipient's inbox (its peer is the sender), then the sender's (its peer is the recipient).
+  for k, owner in ipairs({to, from}) do
+    local at = i + 2 + (k - 1) * 3
+    local entry, prev = append_inbox(KEYS[at], KEYS[at + 1], id, k == 1 and from or to, maxLen, maxAgeMicros, fields)
+    local payload = fill(wake, {owner, prev, entry, id, ts})
+    for _, gateway in ipairs(redis.call('HKEYS', KEYS[at + 2])) do
+      redis.call('PUBLISH', channelPrefix .. gateway, payload)
+    end
+  end
   out[#out + 1] = record
   out[#out + 1] = duplicate
-  a = a + n + 1
-end
-return out
-`;
-
-// Several inbox appends of one gateway turn (APPEND_INBOX for each, in order), on a single Redis only (the keys span
-// slots): here the script publishes each wake-up to the gateways holding a session of its user itself.
-// KEYS: per append: inbox, peers, gateways. ARGV: maxLen, maxAgeMicros, channelPrefix, then per append: msgId, peer,
-//   wake, the number of field strings, and the fields (msgId and ts included).
-// Returns the entries' id numbers.
-const APPEND_INBOX_BATCH = `${PRELUDE}
-local maxLen, maxAgeMicros, channelPrefix = unpack(ARGV, 1, 3)
-local out, a = {}, 4
-for i = 1, #KEYS, 3 do
-  local msgId, peer, wake, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
-  local fields = {unpack(ARGV, a + 4, a + 3 + n)}
-  local entry, payload = append_inbox(KEYS[i], KEYS[i + 1], msgId, peer, maxLen, maxAgeMicros, wake, fields)
-  for _, gateway in ipairs(redis.call('HKEYS', KEYS[i + 2])) do
-    redis.call('PUBLISH', channelPrefix .. gateway, payload)
-  end
-  out[#out + 1] = entry
   a = a + 4 + n
 end
 return out
@@ -227,10 +223,8 @@ declare module "ioredis" {
     cimStoreRoom(stream: string, dedupe: string, members: string, sender: string, membersOnly: "1" | "0", maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, wake: string, ...fields: string[]): Result<[string, number, string?], Context>;
     /** See STORE_PRIVATE. */
     cimStorePrivate(stream: string, dedupe: string, maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, ...fields: string[]): Result<[string, number], Context>;
-    /** See STORE_PRIVATE_BATCH: per message `[stream, dedupe]` in keys, `[n, ...fields]` in args. */
-    cimStorePrivateBatch(numKeys: number, ...keysAndArgs: string[]): Result<Array<string | number>, Context>;
-    /** See APPEND_INBOX_BATCH. */
-    cimAppendInboxBatch(numKeys: number, ...keysAndArgs: string[]): Result<string[], Context>;
+    /** See STORE_PRIVATE_ALL_BATCH. */
+    cimStorePrivateAllBatch(numKeys: number, ...keysAndArgs: string[]): Result<Array<string | number>, Context>;
     /** See APPEND_INBOX. */
     cimAppendInbox(inbox: string, peers: string, gateways: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, wake: string, ...fields: string[]): Result<[string, string, ...string[]], Context>;
     /** See ACKNOWLEDGE. */
@@ -244,7 +238,6 @@ export function defineMessageScripts(redis: RedisClient): void {
   redis.defineCommand("cimStorePrivate", { numberOfKeys: 2, lua: STORE_PRIVATE });
   redis.defineCommand("cimAppendInbox", { numberOfKeys: 3, lua: APPEND_INBOX });
   // The number of keys comes first in each call.
-  redis.defineCommand("cimStorePrivateBatch", { lua: STORE_PRIVATE_BATCH });
-  redis.defineCommand("cimAppendInboxBatch", { lua: APPEND_INBOX_BATCH });
+  redis.defineCommand("cimStorePrivateAllBatch", { lua: STORE_PRIVATE_ALL_BATCH });
   redis.defineCommand("cimAcknowledge", { numberOfKeys: 2, lua: ACKNOWLEDGE });
 }

@@ -21,8 +21,8 @@ export interface MessageStoreOptions {
   /** How long a clientMsgId is remembered for dedupe. */
   dedupeTtlSeconds: number;
   /**
-   * Stores the private messages of one event-loop turn with one script call per step (see PrivateBatch). Such a
-   * call spans slots: the default is on for a single Redis, off for an ioredis Cluster.
+   * Stores the private messages of one event-loop turn with one script call (see PrivateBatch). Such a call spans
+   * slots: the default is on for a single Redis, off for an ioredis Cluster.
    */
   batchPrivate?: boolean;
 }
@@ -186,11 +186,9 @@ export class MessageStore {
     if (!(await this.hasAccount(to))) return { error: "unknown_recipient" };
     const record = { from, fromName, to, room: "", text, ...eventFields(input) };
     const key = conv.ofPair(from, to);
-    // Both steps are batched with the other private messages of this turn (one script call each; see PrivateBatch).
-    const [stored, status] = await this.privateBatch.store(conv.messages(key), conv.dedupe(key, from, clientMsgId), recordFields(record, fromDevice));
+    // The conversation and both inboxes (the recipient's devices, and the sender's other devices): see PrivateBatch.
+    const [stored, status] = await this.privateBatch.store({ stream: conv.messages(key), dedupe: conv.dedupe(key, from, clientMsgId), message: record, dev: fromDevice });
     const message: StoredMessage = { ...record, ...parseRecord(stored) };
-    // The recipient's devices, and the sender's other devices. Each step is idempotent: a resend redoes them.
-    await Promise.all([this.privateBatch.append(to, from, message, fromDevice), this.privateBatch.append(from, to, message, fromDevice)]);
     if (status === 0) this.countStored();
     return { message, duplicate: status === 1 };
   }

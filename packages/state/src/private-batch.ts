@@ -1,12 +1,13 @@
-// The two steps of storing private messages, batched per event-loop turn on a single Redis: the conversation
-// stores of every message that arrived in one turn go to Redis as one script call, and so do their inbox appends.
-// Each message is still stored before its caller hears back; the scripts run the same per-message steps, in
-// arrival order. On a Redis Cluster a script may touch one slot only: there each message keeps its own calls.
+// Storing private messages. On a single Redis, every private message that arrived in one event-loop turn is
+// stored by one script call: its conversation step, then its recipient's and its sender's inbox appends, each
+// wake-up published from the script. One round trip per turn, and each message is still stored (conversation and
+// both inboxes) before its caller hears back. On a Redis Cluster a script may touch one slot only: there each
+// message takes its own calls, the conversation step and then both inbox steps, each idempotent.
 import type { RedisClient } from "./redis.js";
 import type { InboxStore } from "./inbox.js";
 import { channels, user } from "./keys.js";
 import { recordFields, type StoredMessage } from "./records.js";
-import { inboxWakeTemplate } from "./wake-ups.js";
+import { privateWakeTemplate } from "./wake-ups.js";
 
 /** Messages per script call: bounds one call's time in Redis and its argument count. */
 const MAX_BATCH = 100;
@@ -15,6 +16,14 @@ export interface BatchRetention {
   maxLenPerStream: number;
   maxAgeSeconds: number;
   dedupeTtlSeconds: number;
+}
+
+/** One private message to store: its conversation keys and its record (no msgId, no ts yet). */
+export interface PrivateRecord {
+  stream: string;
+  dedupe: string;
+  message: Omit<StoredMessage, "msgId" | "ts">;
+  dev: string;
 }
 
 interface Pending<T> {
@@ -42,7 +51,13 @@ class TurnQueue<T> {
     this.queue = [];
     for (let i = 0; i < all.length; i += MAX_BATCH) {
       const items = all.slice(i, i + MAX_BATCH);
-      this.call(items.flatMap((p) => p.keys), items.flatMap((p) => p.args)).then(
+      const keys: string[] = [];
+      const args: string[] = [];
+      for (const item of items) {
+        for (const key of item.keys) keys.push(key);
+        for (const arg of item.args) args.push(arg);
+      }
+      this.call(keys, args).then(
         (results) => items.forEach((p, j) => p.resolve(results[j]!)),
         (error: unknown) => items.forEach((p) => p.reject(error)),
       );
@@ -52,8 +67,7 @@ class TurnQueue<T> {
 
 export class PrivateBatch {
   /** Null when not batching (on a Redis Cluster). */
-  private readonly stores: TurnQueue<[string, number]> | null = null;
-  private readonly appends: TurnQueue<string> | null = null;
+  private readonly turn: TurnQueue<[string, number]> | null = null;
 
   constructor(
     private readonly redis: RedisClient,
@@ -62,30 +76,35 @@ export class PrivateBatch {
     batch: boolean,
   ) {
     if (!batch) return;
-    const common = [String(retention.maxLenPerStream), String(retention.maxAgeSeconds * 1_000_000)];
-    this.stores = new TurnQueue(async (keys, args) => {
-      const flat = await redis.cimStorePrivateBatch(keys.length, ...keys, ...common, String(retention.dedupeTtlSeconds), ...args);
+    const common = [String(retention.maxLenPerStream), String(retention.maxAgeSeconds * 1_000_000), String(retention.dedupeTtlSeconds), channels.gateway("")];
+    this.turn = new TurnQueue(async (keys, args) => {
+      const flat = await redis.cimStorePrivateAllBatch(keys.length, ...keys, ...common, ...args);
       const records: Array<[string, number]> = [];
       for (let i = 0; i < flat.length; i += 2) records.push([String(flat[i]), Number(flat[i + 1])]);
       return records;
     });
-    this.appends = new TurnQueue((keys, args) => redis.cimAppendInboxBatch(keys.length, ...keys, ...common, channels.gateway(""), ...args));
   }
 
-  /** STORE_PRIVATE for one message: its dedupe record `<msgId>:<ts>`, and 1 when it was stored before. */
-  store(stream: string, dedupe: string, fields: string[]): Promise<[string, number]> {
-    if (this.stores) return this.stores.push([stream, dedupe], [String(fields.length), ...fields]);
-    const { maxLenPerStream, maxAgeSeconds, dedupeTtlSeconds } = this.retention;
-    return this.redis.cimStorePrivate(stream, dedupe, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000), String(dedupeTtlSeconds), ...fields);
-  }
-
-  /** APPEND_INBOX for one message in `userId`'s inbox (`peer` is the other user of the chat): its inbox position. */
-  append(userId: string, peer: string, message: StoredMessage, dev: string): Promise<string> {
-    if (!this.appends) return this.inboxes.append(userId, peer, message, dev);
+  /**
+   * Stores a private message in its conversation and in both inboxes, and wakes their readers. Returns its
+   * dedupe record `<msgId>:<ts>`, and 1 when it was stored before (a resend: the inbox steps are redone, idempotent).
+   */
+  async store(record: PrivateRecord): Promise<[string, number]> {
+    const { stream, dedupe, message, dev } = record;
     const fields = recordFields(message, dev);
-    return this.appends.push(
-      [user.inbox(userId), user.peers(userId), user.gateways(userId)],
-      [message.msgId, peer, inboxWakeTemplate(userId, message, dev), String(fields.length), ...fields],
-    );
+    if (this.turn) {
+      const { from, to } = message;
+      return this.turn.push(
+        [stream, dedupe, user.inbox(to), user.peers(to), user.gateways(to), user.inbox(from), user.peers(from), user.gateways(from)],
+        [from, to, privateWakeTemplate(message, dev), String(fields.length), ...fields],
+      );
+    }
+    const { maxLenPerStream, maxAgeSeconds, dedupeTtlSeconds } = this.retention;
+    const stored = await this.redis.cimStorePrivate(stream, dedupe, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000), String(dedupeTtlSeconds), ...fields);
+    const [msgId = "", ts = "0"] = stored[0].split(":");
+    const full: StoredMessage = { ...message, msgId, ts: Number(ts) };
+    // The recipient's devices, and the sender's other devices. Each step is idempotent: a resend redoes them.
+    await Promise.all([this.inboxes.append(message.to, message.from, full, dev), this.inboxes.append(message.from, message.to, full, dev)]);
+    return stored;
   }
 }

@@ -56,7 +56,7 @@ function catalogueScripts(): Map<string, string> {
 }
 
 /** Scripts that batch a turn's private messages on a single Redis only; on a cluster each message has its own calls. */
-const SINGLE_REDIS_ONLY = new Set(["cimStorePrivateBatch", "cimAppendInboxBatch"]);
+const SINGLE_REDIS_ONLY = new Set(["cimStorePrivateAllBatch"]);
 
 describe("Redis Cluster slots", () => {
   it("every script of every store runs with keys of a single slot", async () => {

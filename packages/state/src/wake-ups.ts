@@ -42,6 +42,7 @@ const PREV: Hole = { placeholder: "\u0000prev", kind: "string" };
 const MSG_ID: Hole = { placeholder: "\u0000msgId", kind: "string" };
 const TS: Hole = { placeholder: "\u0000ts", kind: "number" };
 const ENTRY: Hole = { placeholder: "\u0000entry", kind: "string" };
+const USER_ID: Hole = { placeholder: "\u0000userId", kind: "string" };
 
 /** The wake-up of a room's readers. Holes: prev, msgId, ts. */
 export function roomWakeTemplate(room: string, message: Omit<StoredMessage, "msgId" | "ts">, dev: string): string {
@@ -61,4 +62,22 @@ export function roomWakeTemplate(room: string, message: Omit<StoredMessage, "msg
 export function inboxWakeTemplate(userId: string, message: StoredMessage, dev: string): string {
   const value: ClusterMessage = { type: "inbox", userId, prev: PREV.placeholder, entry: ENTRY.placeholder, message, dev };
   return template(value, [PREV, ENTRY]);
+}
+
+/**
+ * The wake-up of a private message's readers before the message is stored: one template for the recipient's inbox
+ * and the sender's. Holes: userId (whose inbox), prev, entry, msgId, ts.
+ */
+export function privateWakeTemplate(message: Omit<StoredMessage, "msgId" | "ts">, dev: string): string {
+  const { from, fromName, to, text, room } = message;
+  const value: ClusterMessage = {
+    type: "inbox",
+    userId: USER_ID.placeholder,
+    prev: PREV.placeholder,
+    entry: ENTRY.placeholder,
+    // The holes come first in key order (see template); user text and the event fields after them.
+    message: { msgId: MSG_ID.placeholder, ts: TS.placeholder as unknown as number, from, fromName, to, room, text, ...eventFields(message) },
+    dev,
+  };
+  return template(value, [USER_ID, PREV, ENTRY, MSG_ID, TS]);
 }
