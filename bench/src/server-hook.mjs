@@ -3,11 +3,17 @@
 // written at exit or on SIGHUP, which then starts a new one (Node 20 refuses --cpu-prof in NODE_OPTIONS).
 import { Session } from "node:inspector";
 import { writeFileSync } from "node:fs";
+import { writeHeapSnapshot } from "node:v8";
 import { basename, dirname } from "node:path";
 
 const session = new Session();
 session.connect();
-process.on("SIGUSR2", () => session.post("HeapProfiler.collectGarbage", () => undefined));
+const heapDir = process.env.CIM_BENCH_HEAP_DIR;
+process.on("SIGUSR2", () =>
+  session.post("HeapProfiler.collectGarbage", () => {
+    if (heapDir) writeHeapSnapshot(`${heapDir}/${basename(dirname(dirname(process.argv[1] ?? "node")))}-${process.pid}-${Date.now()}.heapsnapshot`);
+  }),
+);
 
 const dir = process.env.CIM_BENCH_PROFILE_DIR;
 if (dir) {

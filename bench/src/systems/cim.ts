@@ -1,6 +1,9 @@
-// CIM under test: real Redis, ZooKeeper, route and N gateways from @cim/devstack; raw ws clients with tokens issued
+// CIM under test: real Redis, ZooKeeper, route and N gateways from @cim/devstack, run from their production bundles
+// as the Dockerfile ships them; raw ws clients with tokens issued
 // by the operator tools. The bench numbers its users; Redis assigns their account ids (cim-users.ts maps one to the other).
+import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { WebSocket } from "ws";
 import { startCluster, type Cluster } from "@cim/devstack";
 import { decodeFrame, encodeFrame } from "@cim/protocol";
@@ -27,6 +30,15 @@ export const GATEWAY_ENV = { CIM_RATE_PER_SEC: "1000000", CIM_RATE_BURST: "10000
  */
 export const CLUSTER_ENV = { ZK_SESSION_TIMEOUT_MS: "20000" };
 const PING = Buffer.from(encodeFrame({ kind: "ping", body: { ts: 0 } }));
+const BUILD_SERVERS = fileURLToPath(new URL("../../../scripts/build-servers.mjs", import.meta.url));
+let built = false;
+
+/** The product as it ships (Dockerfile): route and gateways bundled by `npm run build:servers`, run by plain node. */
+function buildServers(): void {
+  if (built) return;
+  execFileSync(process.execPath, [BUILD_SERVERS], { stdio: ["ignore", "ignore", "inherit"] });
+  built = true;
+}
 
 export function cimSystem(options: CimOptions): BenchSystem {
   let cluster: Cluster | null = null;
@@ -69,7 +81,8 @@ export function cimSystem(options: CimOptions): BenchSystem {
     async start() {
       if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
       const gatewayEnv = { ...GATEWAY_ENV, CIM_REDIS_WAIT_REPLICAS: String(options.waitReplicas ?? 0) };
-      cluster = await startCluster({ layout, gateways: options.gateways, env: { ...serverHookEnv(options.profileDir), ...CLUSTER_ENV }, gatewayEnv });
+      buildServers();
+      cluster = await startCluster({ layout, gateways: options.gateways, built: true, env: { ...serverHookEnv(options.profileDir), ...CLUSTER_ENV }, gatewayEnv });
     },
     async stop() {
       // Profiles are written at exit, so stop gracefully first; otherwise the cluster's own stop (SIGKILL) is enough.

@@ -4,5 +4,6 @@ import { fileURLToPath } from "node:url";
 const HOOK = fileURLToPath(new URL("../server-hook.mjs", import.meta.url));
 
 export function serverHookEnv(profileDir?: string): Record<string, string> {
-  return { NODE_OPTIONS: `--import ${HOOK}`, ...(profileDir ? { CIM_BENCH_PROFILE_DIR: profileDir } : {}) };
+  const heapDir = process.env.CIM_BENCH_HEAP_DIR;
+  return { NODE_OPTIONS: `--import ${HOOK}`, ...(profileDir ? { CIM_BENCH_PROFILE_DIR: profileDir } : {}), ...(heapDir ? { CIM_BENCH_HEAP_DIR: heapDir } : {}) };
 }
