@@ -7,6 +7,8 @@ import type { AgentInit } from "./cim-agent.js";
 const ENTRY = fileURLToPath(new URL("./cim-agent.ts", import.meta.url));
 /** Sockets one load process may hold: the machine allows 20,000 open files per process. */
 export const MAX_SOCKETS_PER_AGENT = 19_000;
+/** Sockets from one source address to one gateway: the ephemeral port range here (32768-60999), with a margin. */
+export const SOCKETS_PER_SOURCE_ADDRESS = 25_000;
 
 export interface AgentStats {
   sessions: number;
@@ -100,13 +102,19 @@ export class LoadAgent {
   }
 }
 
-/** Forks `count` load processes; the first binds 127.0.0.2, the next 127.0.0.3, ... */
-export async function startAgents(count: number, init: Omit<AgentInit, "localAddress">): Promise<LoadAgent[]> {
+/**
+ * Forks `count` load processes. With `sourceAddresses`, the first binds its sockets to 127.0.0.2, the next to
+ * 127.0.0.3, ...: needed only when one gateway is to hold more sockets than the ephemeral ports of one source
+ * address. Otherwise the kernel picks the source: binding first makes it search a free port for every socket
+ * without knowing the destination (a third of a load process's CPU in a storm of 40,000).
+ */
+export async function startAgents(count: number, init: Omit<AgentInit, "localAddress">, sourceAddresses: boolean): Promise<LoadAgent[]> {
   const agents: LoadAgent[] = [];
   for (let i = 0; i < count; i++) {
-    const child = fork(ENTRY, [], { execArgv: ["--import", "tsx"], serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const profile = process.env.CIM_BENCH_AGENT_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CIM_BENCH_AGENT_PROFILE_DIR}`] : [];
+    const child = fork(ENTRY, [], { execArgv: ["--import", "tsx", ...profile], serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] });
     const agent = new LoadAgent(i, child);
-    await agent.init({ ...init, localAddress: `127.0.0.${2 + i}` });
+    await agent.init({ ...init, ...(sourceAddresses ? { localAddress: `127.0.0.${2 + i}` } : {}) });
     agents.push(agent);
   }
   return agents;

@@ -10,8 +10,8 @@ import type { AgentUser } from "./agents.js";
 
 export interface AgentInit {
   routeUrl: string;
-  /** Source address of every socket of this process (127.0.0.x: 28,232 ephemeral ports each). */
-  localAddress: string;
+  /** Source address of every socket of this process (127.0.0.x: 28,232 ephemeral ports each); absent: the kernel's pick. */
+  localAddress?: string;
   /** Handshakes (and reconnect requests) in flight at once. */
   concurrency: number;
   connectTimeoutMs: number;

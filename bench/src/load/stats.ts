@@ -1,5 +1,7 @@
 // Small measurement helpers: percentiles, process RSS from /proc, waiting.
 import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return NaN;
@@ -20,10 +22,23 @@ export function rssBytes(pid: number): number {
   return Number(match[1]) * 1024;
 }
 
-/** Asks each server (through server-hook.mjs) for a full garbage collection, then gives it time to finish. */
-export async function collectGarbage(pids: number[], settleMs = process.env.CIM_BENCH_HEAP_DIR ? 20_000 : 1_000): Promise<void> {
+/**
+ * Asks each server (through server-hook.mjs) for a full garbage collection and waits until each has done it (a
+ * server busy with a storm may take seconds to get to the signal), at most `timeoutMs`; then a little more for
+ * the freed pages to leave RSS.
+ */
+export async function collectGarbage(pids: number[], timeoutMs = 60_000): Promise<void> {
+  const done = (pid: number) => {
+    try {
+      return Number(readFileSync(join(tmpdir(), `cim-bench-gc-${pid}`), "utf8"));
+    } catch {
+      return 0;
+    }
+  };
+  const before = new Map(pids.map((pid) => [pid, done(pid)]));
   for (const pid of pids) process.kill(pid, "SIGUSR2");
-  await sleep(settleMs);
+  await waitFor(() => pids.every((pid) => done(pid) > before.get(pid)!), timeoutMs, 100);
+  await sleep(500);
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -3,7 +3,7 @@
 import { performance } from "node:perf_hooks";
 import { Redis } from "ioredis";
 import type { Cluster } from "@cim/devstack";
-import { MAX_SOCKETS_PER_AGENT, startAgents, sumStats, type AgentUser, type LoadAgent } from "../load/agents.js";
+import { MAX_SOCKETS_PER_AGENT, SOCKETS_PER_SOURCE_ADDRESS, startAgents, sumStats, type AgentUser, type LoadAgent } from "../load/agents.js";
 import { collectGarbage, rssBytes, sleep } from "../load/stats.js";
 import type { BenchSystem } from "../systems/types.js";
 
@@ -89,7 +89,9 @@ export async function openSessions(system: BenchSystem, options: StormOptions, b
     const { userId, token } = system.account!(id);
     users[i % workers]!.push([id, urls[Math.floor(i / workers) % urls.length]!, userId, token]);
   });
-  const agents = await startAgents(workers, { routeUrl: cluster.route.url, concurrency: options.concurrency, connectTimeoutMs: options.timeoutS * 1000 });
+  // After a gateway is killed (reconnect), the survivors share its sessions.
+  const perGateway = options.sessions / Math.max(1, cluster.gateways.length - 1);
+  const agents = await startAgents(workers, { routeUrl: cluster.route.url, concurrency: options.concurrency, connectTimeoutMs: options.timeoutS * 1000 }, perGateway > SOCKETS_PER_SOURCE_ADDRESS);
   const startedAt = now();
   try {
     const answers = await Promise.all(agents.map((agent, i) => agent.open(users[i]!)));
