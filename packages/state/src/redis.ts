@@ -24,6 +24,13 @@ const retryDelay = (attempt: number) => Math.min(50 * 2 ** attempt, 2_000);
 const RETRY_ON_FAILOVER_MS = 250;
 const MAX_REDIRECTIONS = 32;
 
+/**
+ * Commands that already carry a whole event-loop turn of work (private-batch.ts, the per-turn message count): an
+ * auto-pipeline would only wrap each in a pipeline object of its own, garbage that a private message flow makes
+ * at every turn (the gateways' young-generation pauses halved without them).
+ */
+const BATCHED_COMMANDS = ["cimStorePrivateAllBatch", "incrby"];
+
 /** Builds a Redis client for `url`; `name` shows up in CLIENT LIST and logs. */
 export function createRedis(url: string, name: string, options: RedisOptions = {}): Redis {
   return new Redis(url, {
@@ -34,6 +41,7 @@ export function createRedis(url: string, name: string, options: RedisOptions = {
     lazyConnect: false,
     // Commands issued in the same tick go out as one write: many sessions share one connection.
     enableAutoPipelining: true,
+    autoPipeliningIgnoredCommands: BATCHED_COMMANDS,
     ...options,
   });
 }
@@ -72,6 +80,7 @@ export function createRedisClient(target: RedisTarget, name: string, options: { 
     retryDelayOnTryAgain: RETRY_ON_FAILOVER_MS,
     maxRedirections: MAX_REDIRECTIONS,
     enableAutoPipelining: true,
+    autoPipeliningIgnoredCommands: BATCHED_COMMANDS,
     shardedSubscribers: options.subscriber === true,
   };
   return new Cluster(nodes, clusterOptions);
