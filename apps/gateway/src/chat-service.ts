@@ -64,7 +64,7 @@ export class ChatService {
     session.user = { userId: claims.userId, userName: claims.userName, sessionId: claims.sessionId };
     table.bind(claims.userId, session);
     // The token is checked once, here: the session ends when it expires, and the client logs in with a fresh one.
-    session.expireAt(Math.min(claims.exp, claims.sessionEnd) * 1000, () => this.expire(session));
+    session.expiresAt = Math.min(claims.exp, claims.sessionEnd) * 1000;
     await this.deps.presence.update(claims.userId, claims.userName);
     this.deps.metrics.sessions.set(table.sessionCount);
     await this.deps.delivery.login(session, frame, (positions) => {
@@ -123,13 +123,6 @@ export class ChatService {
       if (chains.get(to) === tail) chains.delete(to);
     });
     return result;
-  }
-
-  private expire(session: Session): void {
-    if (!session.isOpen) return;
-    this.deps.log.info({ remote: session.remote, userId: session.user?.userId }, "closing session: token expired");
-    this.deps.metrics.closes.inc({ code: String(SessionClose.TokenExpired) });
-    session.close(SessionClose.TokenExpired, "token expired: refresh it and log in again");
   }
 
   /** Cleans up after a closed socket: its delivery, and the user's sessions count here (presence). */

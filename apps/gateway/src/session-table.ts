@@ -1,15 +1,17 @@
 // The sessions of this gateway: every socket, and each user's logged-in sockets (its devices here).
+import type { WebSocket } from "ws";
 import type { Session } from "./session.js";
 
 const NONE: ReadonlySet<Session> = new Set();
 
 export class SessionTable {
-  private readonly sockets = new Set<Session>();
+  /** Keyed by socket: the gateway's ws listeners are shared functions that find their session here. */
+  private readonly sockets = new Map<WebSocket, Session>();
   private readonly byUser = new Map<string, Set<Session>>();
   private loggedIn = 0;
 
   add(session: Session): void {
-    this.sockets.add(session);
+    this.sockets.set(session.socket, session);
   }
 
   /** Adds a logged-in session to its user's sessions. */
@@ -22,7 +24,7 @@ export class SessionTable {
 
   /** Forgets a closed session; true when it was logged in. */
   remove(session: Session): boolean {
-    this.sockets.delete(session);
+    if (this.sockets.get(session.socket) === session) this.sockets.delete(session.socket);
     const userId = session.user?.userId;
     const sessions = userId === undefined ? undefined : this.byUser.get(userId);
     if (!sessions?.delete(session)) return false;
@@ -44,6 +46,11 @@ export class SessionTable {
   /** The ids of the users with a logged-in session here. */
   userIds(): IterableIterator<string> {
     return this.byUser.keys();
+  }
+
+  /** The session of an open socket (until it is removed). */
+  sessionOf(socket: WebSocket): Session | undefined {
+    return this.sockets.get(socket);
   }
 
   all(): IterableIterator<Session> {
