@@ -58,7 +58,7 @@ export class ChatService {
       throw new GatewayError(ErrorCode.Unauthorized, reason, LoginClose.BadToken, { cause: error });
     });
     if (await sessions.isRevoked(claims.sessionId)) throw new GatewayError(ErrorCode.Unauthorized, "logged out: log in again", LoginClose.BadToken);
-    if (table.sessionsOf(claims.userId).size >= this.deps.maxSessionsPerUser) {
+    if (table.sessionsOf(claims.userId).length >= this.deps.maxSessionsPerUser) {
       throw new GatewayError(ErrorCode.RateLimited, `this user has ${this.deps.maxSessionsPerUser} sessions on this gateway already`, SessionClose.RateLimited);
     }
     session.user = { userId: claims.userId, userName: claims.userName, sessionId: claims.sessionId };
@@ -134,7 +134,7 @@ export class ChatService {
     metrics.sessions.set(table.sessionCount);
     const user = session.user;
     if (!user || !wasLoggedIn) return;
-    if (table.sessionsOf(user.userId).size === 0) membership.forget(user.userId);
+    if (table.sessionsOf(user.userId).length === 0) membership.forget(user.userId);
     await presence.update(user.userId, user.userName);
   }
 }
