@@ -182,8 +182,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   }
 
   function onConnection(ws: WebSocket, req: IncomingMessage, address: string): void {
-    const peer = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
-    const session = new Session(ws, limits, config.CIM_TRUST_PROXY ? `${address} via ${peer}` : peer);
+    const session = new Session(ws, limits, config.CIM_TRUST_PROXY ? `${address} via ${req.socket.remoteAddress}:${req.socket.remotePort}` : req.socket);
     table.add(session);
     admission.opened(session, address);
     metrics.connections.set(table.socketCount);

@@ -11,6 +11,12 @@ export interface SessionUser {
   sessionId: string;
 }
 
+/** The TCP peer of a socket (a net.Socket): Node keeps its address once read, even after the socket closed. */
+export interface Peer {
+  readonly remoteAddress?: string;
+  readonly remotePort?: number;
+}
+
 export interface SessionLimits {
   maxBufferedBytes: number;
   ratePerSec: number;
@@ -41,8 +47,17 @@ export class Session {
   private closing = false;
 
   /** `limits` is one object shared by every session of the gateway: it holds nothing of this session. */
-  constructor(readonly socket: WebSocket, private readonly limits: SessionLimits, readonly remote: string) {
+  /**
+   * `limits` is one object shared by every session of the gateway: it holds nothing of this session. `origin` is
+   * the client's address for logs, or its TCP peer, whose address is only formatted when a log line needs it.
+   */
+  constructor(readonly socket: WebSocket, private readonly limits: SessionLimits, private readonly origin: string | Peer) {
     this.limiter = new FrameLimiter(new RateLimiter(limits.ratePerSec, limits.rateBurst), limits.heartbeatMs / 2);
+  }
+
+  /** The client's address in log lines ("host:port", or "client via proxy host:port" behind a trusted proxy). */
+  get remote(): string {
+    return typeof this.origin === "string" ? this.origin : `${this.origin.remoteAddress}:${this.origin.remotePort}`;
   }
 
   /** Bytes the socket may hold before its reader counts as too slow (see sendBytes). */
