@@ -58,13 +58,13 @@ export class ChatService {
       throw new GatewayError(ErrorCode.Unauthorized, reason, LoginClose.BadToken, { cause: error });
     });
     if (await sessions.isRevoked(claims.sessionId)) throw new GatewayError(ErrorCode.Unauthorized, "logged out: log in again", LoginClose.BadToken);
-    if (table.sessionsOf(claims.userId).size >= this.deps.maxSessionsPerUser) {
+    if (table.sessionsOf(claims.userId).length >= this.deps.maxSessionsPerUser) {
       throw new GatewayError(ErrorCode.RateLimited, `this user has ${this.deps.maxSessionsPerUser} sessions on this gateway already`, SessionClose.RateLimited);
     }
     session.user = { userId: claims.userId, userName: claims.userName, sessionId: claims.sessionId };
     table.bind(claims.userId, session);
     // The token is checked once, here: the session ends when it expires, and the client logs in with a fresh one.
-    session.expireAt(Math.min(claims.exp, claims.sessionEnd) * 1000, () => this.expire(session));
+    session.expiresAt = Math.min(claims.exp, claims.sessionEnd) * 1000;
     await this.deps.presence.update(claims.userId, claims.userName);
     this.deps.metrics.sessions.set(table.sessionCount);
     await this.deps.delivery.login(session, frame, (positions) => {
@@ -125,13 +125,6 @@ export class ChatService {
     return result;
   }
 
-  private expire(session: Session): void {
-    if (!session.isOpen) return;
-    this.deps.log.info({ remote: session.remote, userId: session.user?.userId }, "closing session: token expired");
-    this.deps.metrics.closes.inc({ code: String(SessionClose.TokenExpired) });
-    session.close(SessionClose.TokenExpired, "token expired: refresh it and log in again");
-  }
-
   /** Cleans up after a closed socket: its delivery, and the user's sessions count here (presence). */
   async disconnect(session: Session): Promise<void> {
     const { table, delivery, membership, presence, metrics } = this.deps;
@@ -141,7 +134,7 @@ export class ChatService {
     metrics.sessions.set(table.sessionCount);
     const user = session.user;
     if (!user || !wasLoggedIn) return;
-    if (table.sessionsOf(user.userId).size === 0) membership.forget(user.userId);
+    if (table.sessionsOf(user.userId).length === 0) membership.forget(user.userId);
     await presence.update(user.userId, user.userName);
   }
 }

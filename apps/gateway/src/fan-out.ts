@@ -63,7 +63,7 @@ export class FanOut {
   }
 
   private loggedIn(userId: string): Session[] {
-    return [...this.deps.table.sessionsOf(userId)].filter((session) => session.loggedIn);
+    return this.deps.table.sessionsOf(userId).filter((session) => session.loggedIn);
   }
 
   private kick(message: Kick): void {

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
-import { LoginClose, SessionClose } from "@cim/protocol";
+import { SessionClose } from "@cim/protocol";
 import { GatewayRegistration, type ZkSession } from "@cim/discovery";
 import { BusPublisher, BusWatchdog, channels, InboxStore, isCluster, MessageStore, onBusMessage, parseClusterMessage, ReadStore, ReceiptStore, RoomStore, SessionStore, subscribe, unsubscribe, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
@@ -25,7 +25,8 @@ import { PresenceSubscriptions } from "./presence-subscriptions.js";
 import { ReceiptService } from "./receipt-service.js";
 import { ReplicaWait } from "./replica-wait.js";
 import { RoomEvents } from "./room-events.js";
-import { Session } from "./session.js";
+import { Session, type SessionLimits } from "./session.js";
+import { SessionSweep } from "./session-sweep.js";
 import { SessionTable } from "./session-table.js";
 import { TypingRelay } from "./typing-relay.js";
 
@@ -104,9 +105,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const typing = new TypingRelay({ table, membership, bus, log });
   const frames = new FrameHandler(chat, receiptService, typing, presenceSubscriptions, metrics, log);
   const fanOut = new FanOut({ table, delivery, roomEvents, typing, presence: presenceFanOut, metrics, log, isRevoked: (sessionId) => sessions.isRevoked(sessionId) });
+  const sweep = new SessionSweep({
+    table, idleTimeoutMs: config.CIM_IDLE_TIMEOUT_MS, loginTimeoutMs: config.CIM_LOGIN_TIMEOUT_MS, onSweep: () => admission.sweep(), metrics, log,
+  });
   const instance = randomUUID();
   let registration: GatewayRegistration | null = null;
-  let sweepTimer: NodeJS.Timeout | undefined;
   let roomTimer: NodeJS.Timeout | undefined;
   let stopping = false;
   // Wake-ups published while the bus was down are lost: after a reconnect every reader catches up.
@@ -152,45 +155,40 @@ export function createGateway(deps: GatewayDeps): Gateway {
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, remote));
   });
 
+  // One limits object and one set of ws listeners for every socket: nothing is built per connection but the Session.
+  const limits: SessionLimits = {
+    maxBufferedBytes: config.CIM_MAX_BUFFERED_BYTES, ratePerSec: config.CIM_RATE_PER_SEC, rateBurst: config.CIM_RATE_BURST, heartbeatMs: config.CIM_HEARTBEAT_MS,
+    onSlowConsumer: (slow) => {
+      metrics.closes.inc({ code: String(SessionClose.RateLimited) });
+      log.warn({ remote: slow.remote, userId: slow.user?.userId, buffered: slow.socket.bufferedAmount }, "closing slow consumer: send buffer over the bound");
+    },
+  };
+  function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+    const session = table.sessionOf(this);
+    if (session) frames.receive(session, data, isBinary);
+  }
+  function onError(this: WebSocket, error: Error): void {
+    const session = table.sessionOf(this);
+    log.info({ remote: session?.remote, userId: session?.user?.userId, err: error.message }, "socket error");
+  }
+  function onClose(this: WebSocket, code: number): void {
+    const session = table.sessionOf(this);
+    if (!session) return;
+    admission.settled(session);
+    metrics.connections.set(table.socketCount - 1);
+    log.debug({ remote: session.remote, userId: session.user?.userId, code }, "socket closed");
+    // Wait for frames still in flight (a Login being claimed) before cleaning up.
+    void session.queue.then(() => chat.disconnect(session)).catch((error: unknown) => log.error({ err: error, userId: session.user?.userId }, "cleanup after close failed"));
+  }
+
   function onConnection(ws: WebSocket, req: IncomingMessage, address: string): void {
-    const session = new Session(ws, {
-      maxBufferedBytes: config.CIM_MAX_BUFFERED_BYTES, ratePerSec: config.CIM_RATE_PER_SEC, rateBurst: config.CIM_RATE_BURST, heartbeatMs: config.CIM_HEARTBEAT_MS,
-      onSlowConsumer: (slow) => {
-        metrics.closes.inc({ code: String(SessionClose.RateLimited) });
-        log.warn({ remote: slow.remote, userId: slow.user?.userId, buffered: slow.socket.bufferedAmount }, "closing slow consumer: send buffer over the bound");
-      },
-    }, config.CIM_TRUST_PROXY ? `${address} via ${req.socket.remoteAddress}:${req.socket.remotePort}` : `${req.socket.remoteAddress}:${req.socket.remotePort}`);
+    const session = new Session(ws, limits, config.CIM_TRUST_PROXY ? `${address} via ${req.socket.remoteAddress}:${req.socket.remotePort}` : req.socket);
     table.add(session);
     admission.opened(session, address);
     metrics.connections.set(table.socketCount);
-    const loginTimer = setTimeout(() => {
-      if (session.user) return;
-      log.info({ remote: session.remote }, "closing socket: no Login in time");
-      metrics.closes.inc({ code: String(LoginClose.LoginTimeout) });
-      session.close(LoginClose.LoginTimeout, "no login in time");
-    }, config.CIM_LOGIN_TIMEOUT_MS);
-    ws.on("message", (data, isBinary) => frames.receive(session, data as Buffer, isBinary));
-    ws.on("error", (error) => log.info({ remote: session.remote, userId: session.user?.userId, err: error.message }, "socket error"));
-    ws.on("close", (code) => {
-      clearTimeout(loginTimer);
-      admission.settled(session);
-      metrics.connections.set(table.socketCount - 1);
-      log.debug({ remote: session.remote, userId: session.user?.userId, code }, "socket closed");
-      // Wait for frames still in flight (a Login being claimed) before cleaning up.
-      void session.queue.then(() => chat.disconnect(session)).catch((error: unknown) => log.error({ err: error, userId: session.user?.userId }, "cleanup after close failed"));
-    });
-  }
-
-  function sweep(): void {
-    admission.sweep();
-    const deadline = Date.now() - config.CIM_IDLE_TIMEOUT_MS;
-    for (const session of table.all()) {
-      if (session.lastSeen < deadline && session.isOpen) {
-        log.info({ remote: session.remote, userId: session.user?.userId }, "closing idle socket");
-        metrics.closes.inc({ code: String(SessionClose.IdleTimeout) });
-        session.close(SessionClose.IdleTimeout, "idle timeout");
-      }
-    }
+    ws.on("message", onMessage);
+    ws.on("error", onError);
+    ws.on("close", onClose);
   }
 
   async function start(): Promise<number> {
@@ -236,15 +234,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
       onError: (error) => log.warn({ err: error.message }, "ZooKeeper registration failed, retrying"),
     });
     await registration.start();
-    const sweepMs = Math.max(50, Math.min(5_000, Math.floor(config.CIM_IDLE_TIMEOUT_MS / 3)));
-    sweepTimer = setInterval(sweep, sweepMs);
+    sweep.start();
     roomTimer = setInterval(() => delivery.rooms.wakeAll(), ROOM_POLL_MS);
     return port;
   }
 
   async function stop(): Promise<void> {
     stopping = true;
-    clearInterval(sweepTimer);
+    sweep.stop();
     clearInterval(roomTimer);
     watchdog.stop();
     await registration?.stop();

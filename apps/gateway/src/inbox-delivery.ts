@@ -4,16 +4,26 @@ import type { Logger } from "pino";
 import { encodeFrame } from "@cim/protocol";
 import type { InboxStore, StreamEntry } from "@cim/state";
 import type { GatewayMetrics } from "./metrics.js";
-import { Pump } from "./pump.js";
+import { Pump, type PumpTask } from "./pump.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
 
 const BATCH = 500;
 
-/** A session's place in its inbox: the last position passed (sent, or skipped as its own). */
-interface InboxReading {
-  position: string;
-  readonly pump: Pump;
+/** A session's place in its inbox: the last position passed (sent, or skipped as its own). It is its pump's task,
+ * so a reading holds no closures of its own. */
+class InboxReading implements PumpTask {
+  readonly pump = new Pump(this);
+
+  constructor(private readonly delivery: InboxDelivery, readonly session: Session, public position: string) {}
+
+  drain(): Promise<void> {
+    return this.delivery.drain(this);
+  }
+
+  failed(error: unknown): void {
+    this.delivery.failed(this, error);
+  }
 }
 
 /** A wake-up of a user's inbox readers: the newest entry, and the position before it ("" unknown). */
@@ -36,10 +46,7 @@ export class InboxDelivery {
 
   /** Starts delivering to a session after inbox position `position`. */
   start(session: Session, position: string): void {
-    const reading: InboxReading = {
-      position,
-      pump: new Pump(() => this.drain(session, reading), (error) => this.log.error({ err: error, userId: session.user?.userId }, "inbox delivery failed; retried on the next wake-up")),
-    };
+    const reading = new InboxReading(this, session, position);
     this.readings.set(session, reading);
     reading.pump.wake();
   }
@@ -64,13 +71,19 @@ export class InboxDelivery {
     for (const reading of this.readings.values()) reading.pump.wake();
   }
 
-  private async drain(session: Session, reading: InboxReading): Promise<void> {
+  /** Sends what the inbox holds after the reading's position (run by its pump, one drain at a time). */
+  async drain(reading: InboxReading): Promise<void> {
+    const { session } = reading;
     const userId = session.user!.userId;
     while (session.isOpen && this.readings.get(session) === reading) {
       const batch = await this.inboxes.read(userId, reading.position, BATCH);
       for (const entry of batch) if (!this.deliver(session, reading, entry)) return;
       if (batch.length < BATCH) return;
     }
+  }
+
+  failed(reading: InboxReading, error: unknown): void {
+    this.log.error({ err: error, userId: reading.session.user?.userId }, "inbox delivery failed; retried on the next wake-up");
   }
 
   /** Sends an entry unless this device sent it; false when the socket took nothing more (closed or cut off). */

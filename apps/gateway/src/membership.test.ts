@@ -13,6 +13,18 @@ function deferredFetch() {
 }
 
 describe("Membership", () => {
+  it("a user in no room who joins one gains it alone: other users in no room stay in none", async () => {
+    const membership = new Membership(() => Promise.resolve([]));
+    await membership.load("1");
+    await membership.load("2");
+    expect(membership.apply({ room: "r1", userId: "1", kind: "joined" })).toBe(true);
+    expect([...membership.roomsOf("1")]).toEqual(["r1"]);
+    expect([...membership.roomsOf("2")]).toEqual([]);
+    expect([...membership.membersOf("r1")]).toEqual(["1"]);
+    expect(await membership.refresh("2")).toEqual({ added: [], removed: [] });
+    expect([...membership.roomsOf("2")]).toEqual([]);
+  });
+
   it("applies the changes that arrive while a user's rooms load to the answer, in order; concurrent logins share one load", async () => {
     const source = deferredFetch();
     const membership = new Membership(source.fetch);

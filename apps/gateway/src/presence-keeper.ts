@@ -34,14 +34,14 @@ export class PresenceKeeper {
 
   /** Writes the count of every user here again (after re-registering, route may have released them). */
   async reclaimAll(): Promise<void> {
-    const users = [...this.deps.table.userIds()].map((userId) => ({ userId, userName: [...this.deps.table.sessionsOf(userId)][0]?.user?.userName ?? "" }));
+    const users = [...this.deps.table.userIds()].map((userId) => ({ userId, userName: this.deps.table.sessionsOf(userId)[0]?.user?.userName ?? "" }));
     for (const { userId, userName } of users) await this.update(userId, userName);
     this.deps.log.info({ users: users.length }, "sessions re-claimed after re-registration");
   }
 
   private async write(userId: string, userName: string): Promise<void> {
     const { sessions, bus, table, gatewayId } = this.deps;
-    const { cameOnline, wentOffline } = await sessions.setSessions(userId, gatewayId, table.sessionsOf(userId).size);
+    const { cameOnline, wentOffline } = await sessions.setSessions(userId, gatewayId, table.sessionsOf(userId).length);
     if (cameOnline || wentOffline) await bus.presence([{ userId, userName, online: cameOnline }]);
   }
 }

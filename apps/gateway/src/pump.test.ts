@@ -7,13 +7,16 @@ describe("Pump", () => {
     let maxActive = 0;
     let runs = 0;
     let release!: () => void;
-    const pump = new Pump(async () => {
-      active++;
-      maxActive = Math.max(maxActive, active);
-      runs++;
-      if (runs === 1) await new Promise<void>((r) => (release = r));
-      active--;
-    }, () => undefined);
+    const pump = new Pump({
+      drain: async () => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        runs++;
+        if (runs === 1) await new Promise<void>((r) => (release = r));
+        active--;
+      },
+      failed: () => undefined,
+    });
     pump.wake();
     pump.wake();
     pump.wake();

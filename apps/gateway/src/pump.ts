@@ -1,9 +1,17 @@
 // Runs an async drain one at a time: a wake-up during a run makes it run once more, never concurrently.
+
+/** What a pump runs: methods of an object that exists anyway, so a pump per session costs no closures. */
+export interface PumpTask {
+  drain(): Promise<void>;
+  /** A drain threw; the next wake-up runs it again. */
+  failed(error: unknown): void;
+}
+
 export class Pump {
   private running = false;
   private again = false;
 
-  constructor(private readonly drain: () => Promise<void>, private readonly onError: (error: unknown) => void) {}
+  constructor(private readonly task: PumpTask) {}
 
   /** True while a drain runs: a reader must not bypass it then. */
   get busy(): boolean {
@@ -23,9 +31,9 @@ export class Pump {
     do {
       this.again = false;
       try {
-        await this.drain();
+        await this.task.drain();
       } catch (error) {
-        this.onError(error);
+        this.task.failed(error);
       }
     } while (this.again);
     this.running = false;

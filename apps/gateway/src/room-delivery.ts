@@ -21,12 +21,14 @@ export interface RoomDeliveryDeps {
   log: Logger;
 }
 
-const NONE: ReadonlySet<string> = new Set();
+const NONE: readonly string[] = [];
 
 export class RoomDelivery {
   private readonly readers = new Map<string, RoomReader>();
   private readonly starting = new Map<string, Promise<RoomReader>>();
-  private readonly roomsOfSession = new Map<Session, Set<string>>();
+  /** Small arrays, replaced on change: a session reads `everyone` and a few rooms, and a Set per session costs
+   * several times as much (issue 13). */
+  private readonly roomsOfSession = new Map<Session, readonly string[]>();
 
   constructor(private readonly deps: RoomDeliveryDeps) {}
 
@@ -55,26 +57,26 @@ export class RoomDelivery {
   /** A session's reading of `room` from now on (a membership that began while it is connected). */
   async joinLive(session: Session, room: string, stillMember: () => boolean): Promise<void> {
     const reader = await this.reader(room);
-    if (!session.isOpen || !stillMember() || this.roomsOf(session).has(room)) return;
+    if (!session.isOpen || !stillMember() || this.roomsOf(session).includes(room)) return;
     reader.join(session);
     this.note(session, room);
   }
 
   /** Records that `session` reads `room` (after `join` or `attach` on its reader). */
   note(session: Session, room: string): void {
-    let rooms = this.roomsOfSession.get(session);
-    if (!rooms) this.roomsOfSession.set(session, (rooms = new Set()));
-    rooms.add(room);
+    const rooms = this.roomsOf(session);
+    if (!rooms.includes(room)) this.roomsOfSession.set(session, [...rooms, room]);
   }
 
-  roomsOf(session: Session): ReadonlySet<string> {
+  roomsOf(session: Session): readonly string[] {
     return this.roomsOfSession.get(session) ?? NONE;
   }
 
   /** The session stops reading `room` (it left it). */
   leave(session: Session, room: string): void {
     this.readers.get(room)?.leave(session);
-    this.roomsOfSession.get(session)?.delete(room);
+    const rooms = this.roomsOfSession.get(session);
+    if (rooms?.includes(room)) this.roomsOfSession.set(session, rooms.filter((other) => other !== room));
   }
 
   /** The session closed: it stops reading every room. */

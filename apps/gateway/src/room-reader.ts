@@ -72,7 +72,7 @@ export class RoomReader {
 
   constructor(readonly room: string, private readonly messages: RoomStream, private readonly metrics: GatewayMetrics, private readonly log: Logger) {
     this.kind = room === EVERYONE_ROOM ? "group" : "room";
-    this.pump = new Pump(() => this.drain(), (error) => log.error({ err: error, room }, "room delivery failed; retried on the next wake-up"));
+    this.pump = new Pump({ drain: () => this.drain(), failed: (error) => log.error({ err: error, room }, "room delivery failed; retried on the next wake-up") });
   }
 
   /** Starts after the room's newest message: sessions get what is sent from now on, or what they ask for. */

@@ -1,38 +1,43 @@
 // The sessions of this gateway: every socket, and each user's logged-in sockets (its devices here).
+import type { WebSocket } from "ws";
 import type { Session } from "./session.js";
 
-const NONE: ReadonlySet<Session> = new Set();
+const NONE: readonly Session[] = [];
 
 export class SessionTable {
-  private readonly sockets = new Set<Session>();
-  private readonly byUser = new Map<string, Set<Session>>();
+  /** Keyed by socket: the gateway's ws listeners are shared functions that find their session here. */
+  private readonly sockets = new Map<WebSocket, Session>();
+  /** Arrays, not Sets: most users have one session, and a Set costs several times a small array (issue 13). An array
+   * is replaced, never changed, so a caller iterating it is not disturbed by a login or a close. */
+  private readonly byUser = new Map<string, readonly Session[]>();
   private loggedIn = 0;
 
   add(session: Session): void {
-    this.sockets.add(session);
+    this.sockets.set(session.socket, session);
   }
 
   /** Adds a logged-in session to its user's sessions. */
   bind(userId: string, session: Session): void {
-    let sessions = this.byUser.get(userId);
-    if (!sessions) this.byUser.set(userId, (sessions = new Set()));
-    if (!sessions.has(session)) this.loggedIn++;
-    sessions.add(session);
+    const sessions = this.byUser.get(userId) ?? NONE;
+    if (sessions.includes(session)) return;
+    this.byUser.set(userId, [...sessions, session]);
+    this.loggedIn++;
   }
 
   /** Forgets a closed session; true when it was logged in. */
   remove(session: Session): boolean {
-    this.sockets.delete(session);
+    if (this.sockets.get(session.socket) === session) this.sockets.delete(session.socket);
     const userId = session.user?.userId;
     const sessions = userId === undefined ? undefined : this.byUser.get(userId);
-    if (!sessions?.delete(session)) return false;
+    if (!sessions?.includes(session)) return false;
     this.loggedIn--;
-    if (sessions.size === 0) this.byUser.delete(userId!);
+    if (sessions.length === 1) this.byUser.delete(userId!);
+    else this.byUser.set(userId!, sessions.filter((other) => other !== session));
     return true;
   }
 
   /** The user's logged-in sockets here (its devices, and sockets closing but not closed yet). */
-  sessionsOf(userId: string): ReadonlySet<Session> {
+  sessionsOf(userId: string): readonly Session[] {
     return this.byUser.get(userId) ?? NONE;
   }
 
@@ -44,6 +49,11 @@ export class SessionTable {
   /** The ids of the users with a logged-in session here. */
   userIds(): IterableIterator<string> {
     return this.byUser.keys();
+  }
+
+  /** The session of an open socket (until it is removed). */
+  sessionOf(socket: WebSocket): Session | undefined {
+    return this.sockets.get(socket);
   }
 
   all(): IterableIterator<Session> {

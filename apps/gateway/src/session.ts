@@ -11,19 +11,23 @@ export interface SessionUser {
   sessionId: string;
 }
 
+/** The TCP peer of a socket (a net.Socket): Node keeps its address once read, even after the socket closed. */
+export interface Peer {
+  readonly remoteAddress?: string;
+  readonly remotePort?: number;
+}
+
 export interface SessionLimits {
   maxBufferedBytes: number;
   ratePerSec: number;
   rateBurst: number;
   /** The client's heartbeat interval: a Ping at half this pace or slower is never refused. */
   heartbeatMs: number;
-  /** Called once when the session is cut off for reading too slowly. */
+  /** Called once when the session is cut off for reading too slowly (one function shared by every session). */
   onSlowConsumer?: (session: Session) => void;
 }
 
 const TERMINATE_AFTER_CLOSE_MS = 2_000;
-/** setTimeout's longest delay (about 24.8 days); a longer one fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class Session {
   /** Unique per socket, across gateways: a kick names the one connection to keep. */
@@ -31,29 +35,29 @@ export class Session {
   user: SessionUser | null = null;
   /** Set once LoginAck is sent: from then on frames are started as they arrive (FrameHandler). */
   loggedIn = false;
-  lastSeen = Date.now();
+  /** When the socket opened: it must log in within the login timeout (the gateway's sweep closes it otherwise). */
+  readonly openedAt = Date.now();
+  lastSeen = this.openedAt;
+  /** When its token expires (milliseconds since the epoch), once logged in; the gateway's sweep closes it then. */
+  expiresAt = Infinity;
   /** Every frame after login takes a token from it, Pings included. */
   readonly limiter: FrameLimiter;
   /** Frames of one session are handled one after another, so its messages keep their order. */
   queue: Promise<void> = Promise.resolve();
   private closing = false;
-  private expiryTimer: NodeJS.Timeout | undefined;
 
-  constructor(readonly socket: WebSocket, private readonly limits: SessionLimits, readonly remote: string) {
+  /** `limits` is one object shared by every session of the gateway: it holds nothing of this session. */
+  /**
+   * `limits` is one object shared by every session of the gateway: it holds nothing of this session. `origin` is
+   * the client's address for logs, or its TCP peer, whose address is only formatted when a log line needs it.
+   */
+  constructor(readonly socket: WebSocket, private readonly limits: SessionLimits, private readonly origin: string | Peer) {
     this.limiter = new FrameLimiter(new RateLimiter(limits.ratePerSec, limits.rateBurst), limits.heartbeatMs / 2);
-    socket.once("close", () => clearTimeout(this.expiryTimer));
   }
 
-  /** Calls `onExpiry` at `atMs` (milliseconds since the epoch) unless the socket closed before. */
-  expireAt(atMs: number, onExpiry: () => void): void {
-    clearTimeout(this.expiryTimer);
-    const arm = () => {
-      const left = atMs - Date.now();
-      if (left <= 0) return onExpiry();
-      this.expiryTimer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
-      this.expiryTimer.unref();
-    };
-    arm();
+  /** The client's address in log lines ("host:port", or "client via proxy host:port" behind a trusted proxy). */
+  get remote(): string {
+    return typeof this.origin === "string" ? this.origin : `${this.origin.remoteAddress}:${this.origin.remotePort}`;
   }
 
   /** Bytes the socket may hold before its reader counts as too slow (see sendBytes). */
@@ -85,7 +89,6 @@ export class Session {
   close(code: number, reason: string): void {
     if (this.closing) return;
     this.closing = true;
-    clearTimeout(this.expiryTimer);
     this.socket.close(code, reason);
     setTimeout(() => this.socket.terminate(), TERMINATE_AFTER_CLOSE_MS).unref();
   }

@@ -49,7 +49,7 @@ export class TypingRelay {
     let sessions: Iterable<Session>;
     if (message.to) sessions = table.sessionsOf(message.to);
     else if (message.conversation === EVERYONE_ROOM) sessions = table.users();
-    else sessions = [...membership.membersOf(message.conversation)].flatMap((member) => [...table.sessionsOf(member)]);
+    else sessions = [...membership.membersOf(message.conversation)].flatMap((member) => table.sessionsOf(member));
     for (const session of sessions) {
       if (session.loggedIn && session.user?.userId !== message.userId) session.send({ kind: "typing", body });
     }

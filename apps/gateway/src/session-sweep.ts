@@ -1,0 +1,80 @@
+// The liveness sweep: closes sockets not logged in in time, idle sockets, and sessions whose token expired. One
+// timer for the whole gateway instead of timers and closures per socket (memory per session).
+import type { Logger } from "pino";
+import { LoginClose, SessionClose } from "@cim/protocol";
+import type { GatewayMetrics } from "./metrics.js";
+import type { Session } from "./session.js";
+import type { SessionTable } from "./session-table.js";
+
+export interface SessionSweepDeps {
+  table: SessionTable;
+  idleTimeoutMs: number;
+  loginTimeoutMs: number;
+  /** Runs on each sweep too (the admission's buckets). */
+  onSweep: () => void;
+  metrics: GatewayMetrics;
+  log: Logger;
+}
+
+/** Token expiry is checked this often: a session outlives its token by at most about this long. */
+const EXPIRY_CHECK_MS = 1_000;
+const MIN_SWEEP_MS = 50;
+const MAX_SWEEP_MS = 5_000;
+
+export class SessionSweep {
+  /** A third of the shorter timeout: a socket is closed at most a third late (short timeouts in tests hold). */
+  readonly periodMs: number;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: SessionSweepDeps) {
+    this.periodMs = Math.max(MIN_SWEEP_MS, Math.min(MAX_SWEEP_MS, Math.floor(Math.min(deps.idleTimeoutMs, deps.loginTimeoutMs) / 3)));
+  }
+
+  start(): void {
+    // The decisions run in the check phase, after the poll phase has read the frames waiting in the sockets: a
+    // long loop iteration must not close sessions whose pings are already in their buffers.
+    this.sweepTimer = setInterval(() => setImmediate(() => this.sweep()), this.periodMs);
+    this.expiryTimer = setInterval(() => setImmediate(() => this.expireTokens()), EXPIRY_CHECK_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.sweepTimer);
+    clearInterval(this.expiryTimer);
+  }
+
+  private sweep(): void {
+    this.deps.onSweep();
+    const now = Date.now();
+    const loginDeadline = now - this.deps.loginTimeoutMs;
+    const idleDeadline = now - this.deps.idleTimeoutMs;
+    for (const session of this.deps.table.all()) {
+      if (!session.isOpen) continue;
+      if (!session.user && session.openedAt <= loginDeadline) this.closeUnauthenticated(session);
+      else if (session.lastSeen < idleDeadline) this.closeIdle(session);
+    }
+  }
+
+  private expireTokens(): void {
+    const now = Date.now();
+    for (const session of this.deps.table.users()) if (session.expiresAt <= now && session.isOpen) this.closeExpired(session);
+  }
+
+  private closeUnauthenticated(session: Session): void {
+    this.deps.log.info({ remote: session.remote }, "closing socket: no Login in time");
+    this.deps.metrics.closes.inc({ code: String(LoginClose.LoginTimeout) });
+    session.close(LoginClose.LoginTimeout, "no login in time");
+  }
+
+  private closeIdle(session: Session): void {
+    this.deps.log.info({ remote: session.remote, userId: session.user?.userId }, "closing idle socket");
+    this.deps.metrics.closes.inc({ code: String(SessionClose.IdleTimeout) });
+    session.close(SessionClose.IdleTimeout, "idle timeout");
+  }
+
+  private closeExpired(session: Session): void {
+    this.deps.log.info({ remote: session.remote, userId: session.user?.userId }, "closing session: token expired");
+    this.deps.metrics.closes.inc({ code: String(SessionClose.TokenExpired) });
+    session.close(SessionClose.TokenExpired, "token expired: refresh it and log in again");
+  }
+}
