@@ -30,6 +30,7 @@ export class FrameHandler {
   receive(session: Session, data: Buffer, isBinary: boolean): void {
     session.lastSeen = Date.now();
     if (!session.loggedIn) {
+      session.loginReceived = true;
       session.queue = session.queue
         .then(() => this.beforeLogin(session, data, isBinary))
         .catch((error: unknown) => this.fail(session, error));

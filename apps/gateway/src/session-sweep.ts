@@ -19,6 +19,8 @@ export interface SessionSweepDeps {
 /** Token expiry is checked this often: a session outlives its token by at most about this long. */
 const EXPIRY_CHECK_MS = 1_000;
 const MIN_SWEEP_MS = 50;
+/** A Login received in time is let run this many login timeouts from the socket's opening before it is closed. */
+const SLOW_LOGIN_TIMEOUTS = 3;
 const MAX_SWEEP_MS = 5_000;
 
 export class SessionSweep {
@@ -47,10 +49,12 @@ export class SessionSweep {
     this.deps.onSweep();
     const now = Date.now();
     const loginDeadline = now - this.deps.loginTimeoutMs;
+    const slowLoginDeadline = now - SLOW_LOGIN_TIMEOUTS * this.deps.loginTimeoutMs;
     const idleDeadline = now - this.deps.idleTimeoutMs;
     for (const session of this.deps.table.all()) {
       if (!session.isOpen) continue;
-      if (!session.user && session.openedAt <= loginDeadline) this.closeUnauthenticated(session);
+      // A Login that arrived in time but still waits for its turn (a storm) is let finish, up to a few timeouts.
+      if (!session.user && session.openedAt <= (session.loginReceived ? slowLoginDeadline : loginDeadline)) this.closeUnauthenticated(session);
       else if (session.lastSeen < idleDeadline) this.closeIdle(session);
     }
   }

@@ -37,6 +37,11 @@ export class Session {
   loggedIn = false;
   /** When the socket opened: it must log in within the login timeout (the gateway's sweep closes it otherwise). */
   readonly openedAt = Date.now();
+  /**
+   * Set when the first frame (the Login) arrives: from then on the login timeout no longer applies in full, since the
+   * client did its part; a login slowed by a storm is let finish (SessionSweep bounds it at a few timeouts).
+   */
+  loginReceived = false;
   lastSeen = this.openedAt;
   /** When its token expires (milliseconds since the epoch), once logged in; the gateway's sweep closes it then. */
   expiresAt = Infinity;
