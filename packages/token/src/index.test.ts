@@ -35,6 +35,29 @@ describe("TokenSigner", () => {
     await expect(signer.verify(refreshed.token)).resolves.toMatchObject({ exp: end, sessionEnd: end });
   });
 
+  it("rejects an unsigned token, one of another issuer and one without expiry", async () => {
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: "1", name: "x", sid: "s", iss: "cim-route", exp: now + 60 };
+    const signer = new TokenSigner(SECRET, 60);
+    await expect(signer.verify(`${part({ alg: "none" })}.${part(claims)}.`)).rejects.toMatchObject({ reason: "invalid" });
+    const { token } = await signer.sign({ userId: "1", userName: "x" });
+    const [header, , signature] = token.split(".");
+    // The signature no longer matches once the payload changes.
+    await expect(signer.verify(`${header}.${part({ ...claims, iss: "elsewhere" })}.${signature}`)).rejects.toMatchObject({ reason: "invalid" });
+    const { exp: _exp, ...noExp } = claims;
+    await expect(signer.verify(`${header}.${part(noExp)}.${signature}`)).rejects.toMatchObject({ reason: "invalid" });
+  });
+
+  it("verifies a token jose signed before the switch (no typ header)", async () => {
+    const { createHmac } = await import("node:crypto");
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const now = Math.floor(Date.now() / 1000);
+    const body = `${part({ alg: "HS256" })}.${part({ name: "ann", sid: "s1", se: now + 60, sub: "12", iss: "cim-route", iat: now, exp: now + 60 })}`;
+    const token = `${body}.${createHmac("sha256", SECRET).update(body).digest("base64url")}`;
+    await expect(new TokenSigner(SECRET, 60).verify(token)).resolves.toEqual({ userId: "12", userName: "ann", sessionId: "s1", exp: now + 60, sessionEnd: now + 60 });
+  });
+
   it("rejects garbage", async () => {
     await expect(new TokenSigner(SECRET, 60).verify("not.a.token")).rejects.toMatchObject({ reason: "invalid" });
   });
