@@ -51,7 +51,6 @@ export class Session {
   queue: Promise<void> = Promise.resolve();
   private closing = false;
 
-  /** `limits` is one object shared by every session of the gateway: it holds nothing of this session. */
   /**
    * `limits` is one object shared by every session of the gateway: it holds nothing of this session. `origin` is
    * the client's address for logs, or its TCP peer, whose address is only formatted when a log line needs it.

@@ -5,7 +5,7 @@ import { EVERYONE_ROOM } from "@cim/protocol";
 import { channels, conv, keys } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
 import { checkTargets, type TargetRefusal } from "./message-targets.js";
-import { conversationKey, eventFields, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
+import { conversationKey, eventFields, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import { InboxStore } from "./inbox.js";
 import { PrivateBatch } from "./private-batch.js";
 import { newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
@@ -214,10 +214,4 @@ export class MessageStore {
  */
 function wellFormed(text: string): string {
   return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
-}
-
-/** A dedupe record `<msgId>:<ts>`. */
-function parseRecord(record: string): { msgId: string; ts: number } {
-  const [msgId = "", ts = "0"] = record.split(":");
-  return { msgId, ts: Number(ts) };
 }

@@ -6,7 +6,7 @@
 import type { RedisClient } from "./redis.js";
 import type { InboxStore } from "./inbox.js";
 import { channels, user } from "./keys.js";
-import { recordFields, type StoredMessage } from "./records.js";
+import { parseRecord, recordFields, type StoredMessage } from "./records.js";
 import { privateWakeTemplate } from "./wake-ups.js";
 
 /** Messages per script call: bounds one call's time in Redis and its argument count. */
@@ -101,8 +101,7 @@ export class PrivateBatch {
     }
     const { maxLenPerStream, maxAgeSeconds, dedupeTtlSeconds } = this.retention;
     const stored = await this.redis.cimStorePrivate(stream, dedupe, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000), String(dedupeTtlSeconds), ...fields);
-    const [msgId = "", ts = "0"] = stored[0].split(":");
-    const full: StoredMessage = { ...message, msgId, ts: Number(ts) };
+    const full: StoredMessage = { ...message, ...parseRecord(stored[0]) };
     // The recipient's devices, and the sender's other devices. Each step is idempotent: a resend redoes them.
     await Promise.all([this.inboxes.append(message.to, message.from, full, dev), this.inboxes.append(message.from, message.to, full, dev)]);
     return stored;

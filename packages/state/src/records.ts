@@ -43,6 +43,12 @@ export function recordFields(message: Omit<StoredMessage, "msgId" | "ts"> & { ms
   return fields;
 }
 
+/** A dedupe record `<msgId>:<ts>`, as the store scripts answer it. */
+export function parseRecord(record: string): { msgId: string; ts: number } {
+  const [msgId = "", ts = "0"] = record.split(":");
+  return { msgId, ts: Number(ts) };
+}
+
 /** Decimal number of a stream entry id (`<n>-0`). */
 export function entryNumber(id: string): string {
   return id.split("-")[0]!;
