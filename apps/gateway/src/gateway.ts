@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import { SessionClose } from "@cim/protocol";
 import { GatewayRegistration, type ZkSession } from "@cim/discovery";
-import { BusPublisher, BusWatchdog, channels, InboxStore, isCluster, MessageStore, onBusMessage, parseClusterMessage, ReadStore, ReceiptStore, RoomStore, SessionStore, subscribe, unsubscribe, type RedisClient } from "@cim/state";
+import { BusPublisher, BusWatchdog, channels, InboxStore, isCluster, MessageStore, onBusMessage, parseClusterMessages, ReadStore, ReceiptStore, RoomStore, SessionStore, subscribe, unsubscribe, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { Admission, clientAddress } from "./admission.js";
 import { ChatService } from "./chat-service.js";
@@ -193,17 +193,19 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   async function start(): Promise<number> {
     onBusMessage(subscriber, (channel, payload) => {
-      const message = parseClusterMessage(payload);
-      if (!message) {
+      const messages = parseClusterMessages(payload);
+      if (!messages) {
         metrics.busErrors.inc();
         log.warn({ channel }, "dropped a malformed bus message");
         return;
       }
-      try {
-        fanOut.handle(message);
-      } catch (error) {
-        metrics.busErrors.inc();
-        log.error({ err: error, channel, type: message.type }, "bus message handling failed");
+      for (const message of messages) {
+        try {
+          fanOut.handle(message);
+        } catch (error) {
+          metrics.busErrors.inc();
+          log.error({ err: error, channel, type: message.type }, "bus message handling failed");
+        }
       }
     });
     // Subscribing before the connection is ready races with its setup commands (CLIENT SETNAME, INFO).

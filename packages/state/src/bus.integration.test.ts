@@ -1,7 +1,7 @@
 // BusPublisher against a real redis-server: messages reach the gateway that holds a user, or every gateway.
 import { describe, expect, it } from "vitest";
 import { waitUntil } from "@cim/devstack";
-import { BusPublisher, parseClusterMessage, type ClusterMessage } from "./bus.js";
+import { BusPublisher, parseClusterMessage, parseClusterMessages, type ClusterMessage } from "./bus.js";
 import { channels, PRESENCE_BUCKETS, presenceBucket } from "./keys.js";
 import { SessionStore } from "./sessions.js";
 import { useRedis } from "./test-harness.js";
@@ -65,5 +65,17 @@ describe("parseClusterMessage", () => {
     expect(parseClusterMessage('{"type":"presence"}')).toEqual({ type: "presence" });
     for (const bad of ["", "not json", "null", "42", '"group"', "[]", '{"kind":"group"}', '{"type":7}'])
       expect(parseClusterMessage(bad)).toBeNull();
+  });
+});
+
+describe("parseClusterMessages", () => {
+  it("accepts one tagged object or a non-empty array of them, in order, and refuses anything else", () => {
+    expect(parseClusterMessages('{"type":"presence"}')).toEqual([{ type: "presence" }]);
+    expect(parseClusterMessages('[{"type":"inbox","userId":"2"},{"type":"inbox","userId":"1"}]')).toEqual([
+      { type: "inbox", userId: "2" },
+      { type: "inbox", userId: "1" },
+    ]);
+    for (const bad of ["", "not json", "null", "[]", "[42]", '[{"type":"inbox"},{"kind":"group"}]', '{"type":7}'])
+      expect(parseClusterMessages(bad)).toBeNull();
   });
 });

@@ -84,9 +84,27 @@ export class BusPublisher {
 /** Parses a bus payload; null when it is not a cluster message (logged by the caller). */
 export function parseClusterMessage(payload: string): ClusterMessage | null {
   try {
-    const value = JSON.parse(payload) as { type?: unknown };
-    return typeof value === "object" && value !== null && typeof value.type === "string" ? (value as ClusterMessage) : null;
+    const value = JSON.parse(payload) as unknown;
+    return isClusterMessage(value) ? value : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * Parses a bus payload that holds one cluster message or, as the private-message script publishes a turn's
+ * wake-ups to a gateway, a JSON array of them; null when it is neither (logged by the caller).
+ */
+export function parseClusterMessages(payload: string): ClusterMessage[] | null {
+  try {
+    const value = JSON.parse(payload) as unknown;
+    if (isClusterMessage(value)) return [value];
+    return Array.isArray(value) && value.length > 0 && value.every(isClusterMessage) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function isClusterMessage(value: unknown): value is ClusterMessage {
+  return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";
 }

@@ -2,7 +2,8 @@
 // only to a message of its inbox from the named sender, and never backwards.
 import { describe, expect, it } from "vitest";
 import { InboxStore } from "./inbox.js";
-import { keys, user } from "./keys.js";
+import { waitUntil } from "@cim/devstack";
+import { channels, keys, user } from "./keys.js";
 import { MessageStore } from "./messages.js";
 import { useRedis } from "./test-harness.js";
 
@@ -69,5 +70,36 @@ describe("acknowledging a private message", () => {
     expect((await inboxes.read(SENDER, "0", 10)).map((e) => e.message.msgId)).toContain(a);
     expect(await inboxes.acknowledge(SENDER, a, SENDER)).toBe(true);
     expect(await inboxes.acknowledge(SENDER, a, READER)).toBe(false);
+  });
+});
+
+describe("the inbox's newest entry id kept beside it", () => {
+  const message = (msgId: string) => ({ msgId, from: OTHER, fromName: "other", to: READER, room: "", text: `m${msgId}`, ts: 0 });
+  const wakes = async () => {
+    const heard: Array<{ prev?: string; entry?: string }> = [];
+    const sub = h.connect("subscriber");
+    sub.on("message", (_channel: string, payload: string) => heard.push(JSON.parse(payload) as { prev?: string; entry?: string }));
+    await sub.subscribe(channels.gateway("gw-1"));
+    await h.redis.hset(user.gateways(READER), "gw-1", "1");
+    return heard;
+  };
+
+  it("is read from the stream when missing (data older than it) or behind it, so the wake names the real entry before", async () => {
+    const inboxes = new InboxStore(h.redis, { maxLenPerStream: 1_000, maxAgeSeconds: 0 });
+    const heard = await wakes();
+    // Entries written without the key, as before it existed.
+    await h.redis.xadd(user.inbox(READER), "1000-0", "msgId", "1000");
+    expect(await inboxes.append(READER, OTHER, message("2000"), "")).toBe("2000");
+    expect(await h.redis.get(user.inboxLast(READER))).toBe("2000");
+    // The key behind the stream (an entry appended without it): the message goes one past the real newest.
+    await h.redis.xadd(user.inbox(READER), "3000-0", "msgId", "3000");
+    expect(await inboxes.append(READER, OTHER, message("2500"), "")).toBe("3001");
+    expect(await h.redis.get(user.inboxLast(READER))).toBe("3001");
+    // A message the inbox holds already is not noted again, and the key keeps the newest.
+    expect(await inboxes.append(READER, OTHER, message("2500"), "")).toBe("3001");
+    expect(await h.redis.get(user.inboxLast(READER))).toBe("3001");
+    await waitUntil(() => heard.length === 3, 5_000, "three wake-ups");
+    expect(heard.map(({ prev, entry }) => `${prev} ${entry}`)).toEqual(["1000 2000", "3000 3001", " 3001"]);
+    expect((await h.redis.xrange(user.inbox(READER), "-", "+")).map(([id]) => id)).toEqual(["1000-0", "2000-0", "3000-0", "3001-0"]);
   });
 });

@@ -30,7 +30,7 @@ export class InboxStore {
   async append(userId: string, peer: string, message: StoredMessage, dev: string): Promise<string> {
     const { maxLenPerStream, maxAgeSeconds } = this.retention;
     const [entry, wake, ...gateways] = await this.redis.cimAppendInbox(
-      user.inbox(userId), user.peers(userId), user.gateways(userId),
+      user.inbox(userId), user.inboxLast(userId), user.peers(userId), user.gateways(userId),
       message.msgId, peer, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000),
       inboxWakeTemplate(userId, message, dev), ...recordFields(message, dev),
     );

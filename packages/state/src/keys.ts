@@ -34,6 +34,8 @@ export const conv = {
 export const user = {
   /** Every private message to or from the user: the feed of all its devices. */
   inbox: (userId: string) => `cim-u:{u:${userId}}:inbox`,
+  /** The id of the inbox's newest entry, kept beside it by the scripts that append (no read of the stream). */
+  inboxLast: (userId: string) => `cim-u:{u:${userId}}:inbox-last`,
   /** The inbox position (an entry id) the user's devices acknowledged with Delivered. */
   acked: (userId: string) => `cim-u:{u:${userId}}:acked`,
   rooms: (userId: string) => `cim-u:{u:${userId}}:rooms`,

@@ -41,6 +41,19 @@ local function fill(template, values)
     start = stop + 1
   end
 end
+-- A template's parts (see fill), with empty parts after the last, up to 8.
+local function split(template)
+  local parts, start = {}, 1
+  while true do
+    local stop = string.find(template, '\\0', start, true)
+    if not stop then break end
+    parts[#parts + 1] = string.sub(template, start, stop - 1)
+    start = stop + 1
+  end
+  parts[#parts + 1] = string.sub(template, start)
+  for i = #parts + 1, 8 do parts[i] = '' end
+  return parts
+end
 -- The inbox entry whose msgId field is msgId, or nil (an id Redis refuses, like one past 2^64, is none).
 local function find_entry(inbox, msgId)
   local entries = redis.pcall('XRANGE', inbox, msgId .. '-0', '+', 'COUNT', ${INBOX_LOOKAHEAD})
@@ -83,10 +96,13 @@ local function store(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, fields)
 end
 -- store() for a private conversation, which wakes no reader and so needs no id before it: the dedupe record is
 -- claimed (SET NX GET) and the entry added under now at once; only when the stream holds a newer id (a clock
--- behind it) is its newest read and the message put one past it. Returns record '<msgId>:<ts>' and 1 when duplicate.
-local function store_private(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, fields)
-  local now = redis.call('TIME')
-  local us = tonumber(now[1]) * 1000000 + tonumber(now[2])
+-- behind it) is its newest read and the message put one past it. us is the time to use (default: the clock's).
+-- Returns record '<msgId>:<ts>' and 1 when duplicate.
+local function store_private(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, fields, us)
+  if not us then
+    local now = redis.call('TIME')
+    us = tonumber(now[1]) * 1000000 + tonumber(now[2])
+  end
   local id, ts = fmt(us), fmt(math.floor(us / 1000))
   local existing = redis.call('SET', dedupe, id .. ':' .. ts, 'NX', 'GET', 'EX', dedupeTtl)
   if existing then return existing, 1 end
@@ -106,20 +122,32 @@ local function store_private(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, fi
   return id .. ':' .. ts, 0
 end
 -- A private message noted in one user's inbox (see APPEND_INBOX); returns the entry's id number and the id before
--- it ('' when the inbox held the message already: its readers read the inbox).
-local function append_inbox(inbox, peers, msgId, peer, maxLen, maxAgeMicros, fields)
-  local entry
-  local prev = newest_id(inbox)
-  -- An entry holding msgId has an id >= msgId: when the newest is older, none does, and the search is skipped.
-  local found = not newer(msgId, prev) and find_entry(inbox, msgId)
-  if found then
-    entry, prev = string.match(found[1], '^(%d+)'), ''
-  else
-    entry = msgId
-    if not newer(entry, prev) then entry = fmt(tonumber(prev) + 1) end
-    append(inbox, entry, fields, maxLen, maxAgeMicros)
-    redis.call('ZADD', peers, 'GT', msgId, peer)
+-- it ('' when the inbox held the message already: its readers read the inbox). The inbox's newest entry id is kept
+-- beside it in last, so the usual append (a message newer than every entry) costs one SET ... GET rather than a
+-- read of the newest entry; when last is missing (data older than it) or behind the stream, the stream is read.
+local function append_inbox(inbox, last, peers, msgId, peer, maxLen, maxAgeMicros, fields)
+  local prev = redis.call('SET', last, msgId, 'GET') or newest_id(inbox)
+  if newer(msgId, prev) then
+    local added = redis.pcall('XADD', inbox, 'MAXLEN', '~', maxLen, msgId .. '-0', unpack(fields))
+    if not (type(added) == 'table' and added.err) then
+      if tonumber(maxAgeMicros) > 0 then
+        redis.call('XTRIM', inbox, 'MINID', '~', fmt(tonumber(msgId) - tonumber(maxAgeMicros)))
+      end
+      redis.call('ZADD', peers, 'GT', msgId, peer)
+      return msgId, prev
+    end
+    prev = newest_id(inbox)
   end
+  -- An entry holding msgId has an id >= msgId, so only now can the inbox hold it already.
+  local found = find_entry(inbox, msgId)
+  if found then
+    redis.call('SET', last, prev)
+    return string.match(found[1], '^(%d+)'), ''
+  end
+  local entry = fmt(tonumber(prev) + 1)
+  append(inbox, entry, fields, maxLen, maxAgeMicros)
+  redis.call('ZADD', peers, 'GT', msgId, peer)
+  redis.call('SET', last, entry)
   return entry, prev
 end
 `;
@@ -153,7 +181,7 @@ return {record, duplicate}
 `;
 
 // A private message noted in one user's inbox (the recipient's, or the sender's for its other devices), on {u:<id>}.
-// KEYS: inbox (stream), peers (sorted set), gateways (hash gatewayId -> sessions).
+// KEYS: inbox (stream), last (the inbox's newest entry id), peers (sorted set), gateways (hash gatewayId -> sessions).
 // ARGV: msgId, peer (the other user of the chat), maxLen, maxAgeMicros, wake (template: holes prev, entry), then the
 //   message's fields (msgId and ts included).
 // The entry id is the msgId, or one past the newest entry when that is not older. Idempotent: an inbox that
@@ -162,39 +190,62 @@ return {record, duplicate}
 // wake-up to each gateway's channel (on a cluster those lie in other slots than the user's keys).
 const APPEND_INBOX = `${PRELUDE}
 local msgId, peer, maxLen, maxAgeMicros, wake = unpack(ARGV, 1, 5)
-local entry, prev = append_inbox(KEYS[1], KEYS[2], msgId, peer, maxLen, maxAgeMicros, {unpack(ARGV, 6)})
-return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[3]))}
+local entry, prev = append_inbox(KEYS[1], KEYS[2], KEYS[3], msgId, peer, maxLen, maxAgeMicros, {unpack(ARGV, 6)})
+return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
 `;
 
 // Every step of several private messages of one gateway turn in one call, on a single Redis only (the keys span
 // slots): per message, STORE_PRIVATE, then APPEND_INBOX in the recipient's inbox and in the sender's (for its other
-// devices), each wake-up published to the gateways holding a session of its user. One round trip per turn.
-// KEYS: per message: stream, dedupe, then inbox, peers, gateways of the recipient, then the same of the sender.
+// devices). The wake-ups are published at the end, one PUBLISH per gateway: a JSON array of the wake-ups of its
+// users in order (a lone wake-up as itself). One round trip per turn, and few calls into Redis per message: the
+// clock is read once (message k of the call takes now + k microseconds), and each user's gateways and each inbox's
+// gateways are looked up once per call.
+// KEYS: per message: stream, dedupe, then inbox, last, peers, gateways of the recipient, then the same of the sender.
 // ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, channelPrefix, then per message: sender, recipient, wake (template:
 //   holes userId, prev, entry, msgId, ts), the number of field strings, and the fields (name, value, ...) without
 //   ts and msgId.
 // Returns {record, 1 duplicate | 0 stored} per message, flattened.
 const STORE_PRIVATE_ALL_BATCH = `${PRELUDE}
 local maxLen, maxAgeMicros, dedupeTtl, channelPrefix = unpack(ARGV, 1, 4)
-local out, a = {}, 5
-for i = 1, #KEYS, 8 do
+local now = redis.call('TIME')
+local base = tonumber(now[1]) * 1000000 + tonumber(now[2])
+local out, a, k = {}, 5, 0
+local gatewaysOf, wakes, order = {}, {}, {}
+for i = 1, #KEYS, 10 do
   local from, to, wake, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
-  local record, duplicate = store_private(KEYS[i], KEYS[i + 1], maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, a + 4, a + 3 + n)})
-  local id, ts = string.match(record, '^(%d+):(%d+)$')
   local fields = {unpack(ARGV, a + 4, a + 3 + n)}
+  local record, duplicate = store_private(KEYS[i], KEYS[i + 1], maxLen, maxAgeMicros, dedupeTtl, fields, base + k)
+  k = k + 1
+  local id, ts = string.match(record, '^(%d+):(%d+)$')
   fields[n + 1], fields[n + 2], fields[n + 3], fields[n + 4] = 'ts', ts, 'msgId', id
+  local parts = split(wake)
   -- The recipient's inbox (its peer is the sender), then the sender's (its peer is the recipient).
-  for k, owner in ipairs({to, from}) do
-    local at = i + 2 + (k - 1) * 3
-    local entry, prev = append_inbox(KEYS[at], KEYS[at + 1], id, k == 1 and from or to, maxLen, maxAgeMicros, fields)
-    local payload = fill(wake, {owner, prev, entry, id, ts})
-    for _, gateway in ipairs(redis.call('HKEYS', KEYS[at + 2])) do
-      redis.call('PUBLISH', channelPrefix .. gateway, payload)
+  for j, owner in ipairs({to, from}) do
+    local at = i + 2 + (j - 1) * 4
+    local entry, prev = append_inbox(KEYS[at], KEYS[at + 1], KEYS[at + 2], id, j == 1 and from or to, maxLen, maxAgeMicros, fields)
+    local payload = parts[1] .. owner .. parts[2] .. prev .. parts[3] .. entry .. parts[4] .. id .. parts[5] .. ts .. parts[6]
+    local gateways = gatewaysOf[KEYS[at + 3]]
+    if not gateways then
+      gateways = redis.call('HKEYS', KEYS[at + 3])
+      gatewaysOf[KEYS[at + 3]] = gateways
+    end
+    for _, gateway in ipairs(gateways) do
+      local list = wakes[gateway]
+      if not list then
+        list = {}
+        wakes[gateway] = list
+        order[#order + 1] = gateway
+      end
+      list[#list + 1] = payload
     end
   end
   out[#out + 1] = record
   out[#out + 1] = duplicate
   a = a + 4 + n
+end
+for _, gateway in ipairs(order) do
+  local list = wakes[gateway]
+  redis.call('PUBLISH', channelPrefix .. gateway, #list == 1 and list[1] or '[' .. table.concat(list, ',') .. ']')
 end
 return out
 `;
@@ -226,7 +277,7 @@ declare module "ioredis" {
     /** See STORE_PRIVATE_ALL_BATCH. */
     cimStorePrivateAllBatch(numKeys: number, ...keysAndArgs: string[]): Result<Array<string | number>, Context>;
     /** See APPEND_INBOX. */
-    cimAppendInbox(inbox: string, peers: string, gateways: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, wake: string, ...fields: string[]): Result<[string, string, ...string[]], Context>;
+    cimAppendInbox(inbox: string, last: string, peers: string, gateways: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, wake: string, ...fields: string[]): Result<[string, string, ...string[]], Context>;
     /** See ACKNOWLEDGE. */
     cimAcknowledge(inbox: string, acked: string, msgId: string, from: string): Result<number, Context>;
   }
@@ -236,7 +287,7 @@ declare module "ioredis" {
 export function defineMessageScripts(redis: RedisClient): void {
   redis.defineCommand("cimStoreRoom", { numberOfKeys: 3, lua: STORE_ROOM });
   redis.defineCommand("cimStorePrivate", { numberOfKeys: 2, lua: STORE_PRIVATE });
-  redis.defineCommand("cimAppendInbox", { numberOfKeys: 3, lua: APPEND_INBOX });
+  redis.defineCommand("cimAppendInbox", { numberOfKeys: 4, lua: APPEND_INBOX });
   // The number of keys comes first in each call.
   redis.defineCommand("cimStorePrivateAllBatch", { lua: STORE_PRIVATE_ALL_BATCH });
   redis.defineCommand("cimAcknowledge", { numberOfKeys: 2, lua: ACKNOWLEDGE });

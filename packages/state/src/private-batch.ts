@@ -95,7 +95,7 @@ export class PrivateBatch {
     if (this.turn) {
       const { from, to } = message;
       return this.turn.push(
-        [stream, dedupe, user.inbox(to), user.peers(to), user.gateways(to), user.inbox(from), user.peers(from), user.gateways(from)],
+        [stream, dedupe, user.inbox(to), user.inboxLast(to), user.peers(to), user.gateways(to), user.inbox(from), user.inboxLast(from), user.peers(from), user.gateways(from)],
         [from, to, privateWakeTemplate(message, dev), String(fields.length), ...fields],
       );
     }

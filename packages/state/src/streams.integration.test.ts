@@ -1,6 +1,7 @@
 // MessageStore's wake-ups and stream retention against a real redis-server.
 import { describe, expect, it } from "vitest";
 import { waitUntil } from "@cim/devstack";
+import { parseClusterMessages } from "./bus.js";
 import { InboxStore } from "./inbox.js";
 import { channels, user } from "./keys.js";
 import { MessageStore, type StoredMessage } from "./messages.js";
@@ -20,7 +21,10 @@ describe("wake-ups", () => {
     await h.redis.hset(user.gateways("1"), "gw-y", "1");
     const heard: Array<{ channel: string; payload: Record<string, unknown> }> = [];
     const sub = h.connect("subscriber");
-    sub.on("message", (channel: string, payload: string) => heard.push({ channel, payload: JSON.parse(payload) as Record<string, unknown> }));
+    // A gateway hears a turn's private wake-ups as one array: each is counted on its own.
+    sub.on("message", (channel: string, payload: string) => {
+      for (const message of parseClusterMessages(payload) ?? []) heard.push({ channel, payload: message as unknown as Record<string, unknown> });
+    });
     await sub.subscribe(channels.all, channels.room("r5"), channels.gateway("gw-x"), channels.gateway("gw-y"));
 
     const g1 = await send(store, { text: "g1", dev: "d1" });

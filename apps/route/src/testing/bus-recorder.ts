@@ -1,6 +1,6 @@
 // Records what is published on bus channels (cim-bus:all by default), for tests of what route announces.
 import { waitUntil } from "@cim/devstack";
-import { channels, parseClusterMessage, type ClusterMessage, type Redis } from "@cim/state";
+import { channels, parseClusterMessages, type ClusterMessage, type Redis } from "@cim/state";
 
 /** A recorded message with the channel it came on. */
 export type Recorded = ClusterMessage & { channel: string };
@@ -17,8 +17,7 @@ export async function recordBus(redis: Redis, names: readonly string[] = [channe
   const subscriber = redis.duplicate();
   const messages: Recorded[] = [];
   subscriber.on("message", (channel: string, payload: string) => {
-    const message = parseClusterMessage(payload);
-    if (message) messages.push({ ...message, channel });
+    for (const message of parseClusterMessages(payload) ?? []) messages.push({ ...message, channel });
   });
   await subscriber.subscribe(...names);
   return {
