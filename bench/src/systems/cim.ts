@@ -113,40 +113,58 @@ export function cimSystem(options: CimOptions): BenchSystem {
   };
 }
 
-/** The text of a Message frame (Frame field 8, Message field 5), read without building objects; null for other frames. */
-export function messageText(buf: Buffer): string | null {
-  let pos = 0;
-  const varint = () => {
+/** Reads protobuf fields of `buf` without building objects, as the ws ceiling reads its own frames. */
+class FieldReader {
+  constructor(private readonly buf: Buffer, public pos = 0) {}
+
+  varint(): number {
     let value = 0;
     let shift = 0;
     for (;;) {
-      const byte = buf[pos++]!;
+      const byte = this.buf[this.pos++]!;
       value += (byte & 0x7f) * 2 ** shift;
       if (byte < 0x80) return value;
       shift += 7;
     }
-  };
-  const tag = varint();
-  if (tag !== ((8 << 3) | 2)) return null;
-  const end = pos + varint();
-  while (pos < end) {
-    const inner = varint();
-    const wire = inner & 7;
-    if (wire === 0) varint();
-    else if (wire === 2) {
-      const len = varint();
-      if (inner >>> 3 === 5) return buf.toString("utf8", pos, pos + len);
-      pos += len;
-    } else if (wire === 1) pos += 8;
-    else if (wire === 5) pos += 4;
-    else return null;
   }
-  return null;
+
+  /** The text (field 5) of the Message whose bytes run from here to `end`; null when it has none. */
+  messageText(end: number): string | null {
+    let text: string | null = null;
+    while (this.pos < end) {
+      const tag = this.varint();
+      const wire = tag & 7;
+      if (wire === 0) this.varint();
+      else if (wire === 2) {
+        const len = this.varint();
+        if (tag >>> 3 === 5) text = this.buf.toString("utf8", this.pos, this.pos + len);
+        this.pos += len;
+      } else if (wire === 1) this.pos += 8;
+      else if (wire === 5) this.pos += 4;
+      else return null;
+    }
+    return text;
+  }
 }
 
-/** The texts of a MessageBatch frame (Frame field 11); null for other frames. */
+/** The text of a Message frame (Frame field 8, Message field 5); null for other frames. */
+export function messageText(buf: Buffer): string | null {
+  const reader = new FieldReader(buf);
+  if (reader.varint() !== ((8 << 3) | 2)) return null;
+  const end = reader.varint() + reader.pos;
+  return reader.messageText(end);
+}
+
+/** The texts of a MessageBatch frame (Frame field 11, MessageBatch field 1, repeated Message); null for other frames. */
 export function batchTexts(buf: Buffer): string[] | null {
-  if (buf[0] !== ((11 << 3) | 2)) return null;
-  const frame = decodeFrame(buf);
-  return frame.kind === "messageBatch" ? frame.body.messages.map((m) => m.text) : null;
+  const reader = new FieldReader(buf);
+  if (reader.varint() !== ((11 << 3) | 2)) return null;
+  const end = reader.varint() + reader.pos;
+  const texts: string[] = [];
+  while (reader.pos < end) {
+    if (reader.varint() !== ((1 << 3) | 2)) return null;
+    const messageEnd = reader.varint() + reader.pos;
+    texts.push(reader.messageText(messageEnd) ?? ""); // protobuf leaves an empty text out
+  }
+  return texts;
 }
