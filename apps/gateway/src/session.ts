@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { WebSocket } from "ws";
 import { encodeFrame, SessionClose, type Frame } from "@cim/protocol";
-import { FrameLimiter, RateLimiter } from "./rate-limiter.js";
+import { FrameLimiter } from "./rate-limiter.js";
 
 export interface SessionUser {
   userId: string;
@@ -62,7 +62,7 @@ export class Session {
    * the client's address for logs, or its TCP peer, whose address is only formatted when a log line needs it.
    */
   constructor(readonly socket: WebSocket, private readonly limits: SessionLimits, private readonly origin: string | Peer) {
-    this.limiter = new FrameLimiter(new RateLimiter(limits.ratePerSec, limits.rateBurst), limits.heartbeatMs / 2);
+    this.limiter = new FrameLimiter(limits.ratePerSec, limits.rateBurst, limits.heartbeatMs / 2);
   }
 
   /** Unique per socket, across gateways: a kick names the one connection to keep. */
