@@ -6,7 +6,7 @@ import { GatewayError } from "./errors.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { PresenceSubscriptions } from "./presence-subscriptions.js";
 import type { ReceiptService } from "./receipt-service.js";
-import type { Session } from "./session.js";
+import { IDLE, type Session } from "./session.js";
 import type { TypingRelay } from "./typing-relay.js";
 
 /** WebSocket's own code for "the server failed": the client retries. */
@@ -31,9 +31,7 @@ export class FrameHandler {
     session.lastSeen = Date.now();
     if (!session.loggedIn) {
       session.loginReceived = true;
-      session.queue = session.queue
-        .then(() => this.beforeLogin(session, data, isBinary))
-        .catch((error: unknown) => this.fail(session, error));
+      this.chain(session, session.queue.then(() => this.beforeLogin(session, data, isBinary)));
       return;
     }
     let work: Promise<void>;
@@ -43,8 +41,23 @@ export class FrameHandler {
       this.fail(session, error); // a malformed frame closes the socket now, before later frames run
       return;
     }
+    if (session.queue === IDLE) return this.chain(session, work); // nothing in flight: its outcome comes next
     work.catch(() => undefined); // handled in order, below
-    session.queue = session.queue.then(() => work).catch((error: unknown) => this.fail(session, error));
+    this.chain(session, session.queue.then(() => work));
+  }
+
+  /** Makes `tail` the session's queue: a failure is answered, and the queue is IDLE again when the last frame is done. */
+  private chain(session: Session, tail: Promise<void>): void {
+    const done: Promise<void> = tail.then(
+      () => {
+        if (session.queue === done) session.queue = IDLE;
+      },
+      (error: unknown) => {
+        this.fail(session, error);
+        if (session.queue === done) session.queue = IDLE;
+      },
+    );
+    session.queue = done;
   }
 
   private decode(data: Buffer, isBinary: boolean): Frame {

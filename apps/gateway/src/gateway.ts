@@ -131,7 +131,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     healthy: () => redis.status === "ready" && subscriber.status === "ready" && zk.state === "connected" && !stopping,
     health: () => ({ gatewayId, redis: redis.status, subscriber: subscriber.status, zookeeper: zk.state, node: registration?.nodePath ?? "", connections: table.socketCount, sessions: table.sessionCount, users: table.userCount }),
   }, { metricsToken: config.CIM_METRICS_TOKEN, log }));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.CIM_MAX_PAYLOAD_BYTES, perMessageDeflate: false });
+  // No clientTracking: the session table holds every socket already, and ws's own Set costs a Set entry and a
+  // 'close' listener (a closure and its context) per socket. autoPong stays: answering Pings ourselves would save its
+  // closure per socket but a fourth listener grows each socket's listener table by as much (measured).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.CIM_MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });
   const allowedOrigins = new Set(config.CIM_ALLOWED_ORIGINS);
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -16,7 +16,7 @@ describe("FrameLimiter", () => {
 
   it("counts Pings: a flood of them is refused after the burst", () => {
     let now = 0;
-    const limiter = new FrameLimiter(new RateLimiter(50, 200, () => now), HEARTBEAT_MS / 2, () => now);
+    const limiter = new FrameLimiter(50, 200, HEARTBEAT_MS / 2, () => now);
     let admitted = 0;
     for (let i = 0; i < 20_000; i++) {
       now += 0.015; // 20,000 in 0.3 s
@@ -28,7 +28,7 @@ describe("FrameLimiter", () => {
 
   it("never refuses a heartbeat, even when the client spent its whole budget on messages", () => {
     let now = 0;
-    const limiter = new FrameLimiter(new RateLimiter(1, 1, () => now), HEARTBEAT_MS / 2, () => now);
+    const limiter = new FrameLimiter(1, 1, HEARTBEAT_MS / 2, () => now);
     for (let beat = 0; beat < 100; beat++) {
       while (limiter.admit("other")); // the bucket is empty
       expect(limiter.admit("ping")).toBe(true);
@@ -39,7 +39,7 @@ describe("FrameLimiter", () => {
 
   it("admits a Ping from an empty bucket only at heartbeat pace", () => {
     let now = 1_000_000;
-    const limiter = new FrameLimiter(new RateLimiter(1, 1, () => now), 7_500, () => now);
+    const limiter = new FrameLimiter(1, 1, 7_500, () => now);
     expect(limiter.admit("other")).toBe(true); // the one token
     expect(limiter.admit("ping")).toBe(true); // no Ping before: heartbeat pace
     now += 100; // a tenth of a token

@@ -3,7 +3,7 @@ export class RateLimiter {
   private tokens: number;
   private last: number;
 
-  constructor(private readonly ratePerSec: number, private readonly burst: number, private readonly now: () => number = Date.now) {
+  constructor(private readonly ratePerSec: number, private readonly burst: number, protected readonly now: () => number = Date.now) {
     this.tokens = burst;
     this.last = now();
   }
@@ -33,15 +33,18 @@ export class RateLimiter {
  * A session's frame budget: every frame takes a token, Pings included, so a Ping flood is cut off like any
  * other. A Ping at heartbeat pace (at least `minPingGapMs` after the last admitted one) is admitted even
  * from an empty bucket, so a client that spent its burst never loses its session to its own heartbeat.
+ * It is its own bucket (a subclass, not a second object): one object per session (issue 13).
  */
-export class FrameLimiter {
+export class FrameLimiter extends RateLimiter {
   private lastPing = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly bucket: RateLimiter, private readonly minPingGapMs: number, private readonly now: () => number = Date.now) {}
+  constructor(ratePerSec: number, burst: number, private readonly minPingGapMs: number, now: () => number = Date.now) {
+    super(ratePerSec, burst, now);
+  }
 
   /** Takes one frame's token; false when the session is over its rate. */
   admit(kind: "ping" | "other"): boolean {
-    const allowed = this.bucket.take() || (kind === "ping" && this.now() - this.lastPing >= this.minPingGapMs);
+    const allowed = this.take() || (kind === "ping" && this.now() - this.lastPing >= this.minPingGapMs);
     if (allowed && kind === "ping") this.lastPing = this.now();
     return allowed;
   }

@@ -22,6 +22,8 @@ export interface RoomDeliveryDeps {
 }
 
 const NONE: readonly string[] = [];
+/** What almost every session reads (and nothing else): one array shared by all of them. */
+const EVERYONE_ONLY: readonly string[] = Object.freeze([EVERYONE_ROOM]);
 
 export class RoomDelivery {
   private readonly readers = new Map<string, RoomReader>();
@@ -65,7 +67,7 @@ export class RoomDelivery {
   /** Records that `session` reads `room` (after `join` or `attach` on its reader). */
   note(session: Session, room: string): void {
     const rooms = this.roomsOf(session);
-    if (!rooms.includes(room)) this.roomsOfSession.set(session, [...rooms, room]);
+    if (!rooms.includes(room)) this.roomsOfSession.set(session, rooms === NONE && room === EVERYONE_ROOM ? EVERYONE_ONLY : [...rooms, room]);
   }
 
   roomsOf(session: Session): readonly string[] {

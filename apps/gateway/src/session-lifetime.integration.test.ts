@@ -110,4 +110,28 @@ describe("replaced logins", () => {
       await socket.waitFor("pong", (p) => p.ts === i);
     }
   });
+
+  it("a kick keeping a connection of another gateway closes every socket of the user here with 4409", async () => {
+    const user = await registerUser(cluster.route.url, "kept-elsewhere");
+    const sockets = [await loggedIn(user.token), await loggedIn(user.token)];
+    await publish({ type: "kick", userId: user.userId, keepConnection: "a-connection-elsewhere" });
+    for (const socket of sockets) expect((await closeOf(socket, 10_000, "a close for the replaced connection")).code).toBe(SessionClose.Replaced);
+  });
+});
+
+describe("WebSocket pings", () => {
+  it("a WebSocket Ping (the protocol's own, not the Ping frame) is answered with a Pong carrying its data, before and after login", async () => {
+    const socket = await openRaw(cluster.gateways[0]!.url.replace(/^http/, "ws") + "/ws");
+    sockets.push(socket);
+    const pong = (data: string) =>
+      new Promise<string>((resolve) => {
+        socket.ws.once("pong", (payload: Buffer) => resolve(payload.toString()));
+        socket.ws.ping(data);
+      });
+    expect(await pong("before login")).toBe("before login");
+    const user = await registerUser(cluster.route.url, "ws-ping");
+    socket.send({ kind: "login", body: { token: user.token } });
+    await socket.waitFor("loginAck");
+    expect(await pong("after login")).toBe("after login");
+  });
 });

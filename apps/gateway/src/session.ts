@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { WebSocket } from "ws";
 import { encodeFrame, SessionClose, type Frame } from "@cim/protocol";
-import { FrameLimiter, RateLimiter } from "./rate-limiter.js";
+import { FrameLimiter } from "./rate-limiter.js";
 
 export interface SessionUser {
   userId: string;
@@ -29,9 +29,12 @@ export interface SessionLimits {
 
 const TERMINATE_AFTER_CLOSE_MS = 2_000;
 
+/** The queue of a session with no frame in flight: one settled promise shared by every session (issue 13). */
+export const IDLE: Promise<void> = Promise.resolve();
+
 export class Session {
-  /** Unique per socket, across gateways: a kick names the one connection to keep. */
-  readonly connectionId = randomUUID();
+  /** Made when first asked for: a UUID string costs about 450 bytes of heap, and most sockets are never named. */
+  private id: string | undefined;
   user: SessionUser | null = null;
   /** Set once LoginAck is sent: from then on frames are started as they arrive (FrameHandler). */
   loggedIn = false;
@@ -47,8 +50,11 @@ export class Session {
   expiresAt = Infinity;
   /** Every frame after login takes a token from it, Pings included. */
   readonly limiter: FrameLimiter;
-  /** Frames of one session are handled one after another, so its messages keep their order. */
-  queue: Promise<void> = Promise.resolve();
+  /**
+   * Frames of one session are handled one after another, so its messages keep their order: the last frame's
+   * outcome, or IDLE once nothing is in flight (FrameHandler).
+   */
+  queue: Promise<void> = IDLE;
   private closing = false;
 
   /**
@@ -56,7 +62,12 @@ export class Session {
    * the client's address for logs, or its TCP peer, whose address is only formatted when a log line needs it.
    */
   constructor(readonly socket: WebSocket, private readonly limits: SessionLimits, private readonly origin: string | Peer) {
-    this.limiter = new FrameLimiter(new RateLimiter(limits.ratePerSec, limits.rateBurst), limits.heartbeatMs / 2);
+    this.limiter = new FrameLimiter(limits.ratePerSec, limits.rateBurst, limits.heartbeatMs / 2);
+  }
+
+  /** Unique per socket, across gateways: a kick names the one connection to keep. */
+  get connectionId(): string {
+    return (this.id ??= randomUUID());
   }
 
   /** The client's address in log lines ("host:port", or "client via proxy host:port" behind a trusted proxy). */
