@@ -68,7 +68,7 @@ async function runSystem(system: BenchSystem): Promise<SystemResults> {
     privateWorkload(system, { pairs: num("pairs"), ratePerSec: num("rate"), durationS: num("duration"), concurrency }),
   );
   await run("group", () =>
-    groupWorkload(system, { users: num("group-users"), messages: num("group-messages"), repeats: num("group-repeats"), concurrency }),
+    groupWorkload(system, { users: num("group-users"), messages: num("group-messages"), repeats: num("group-repeats"), bursts: num("group-bursts"), concurrency }),
   );
   await run("saturation", () =>
     saturationWorkload(

@@ -17,6 +17,7 @@ export const FLAGS = {
   "group-users": { type: "string", default: "2000" },
   "group-messages": { type: "string", default: "50" },
   "group-repeats": { type: "string", default: "5" },
+  "group-bursts": { type: "string", default: "3" },
   "login-users": { type: "string", default: "50" },
   "login-concurrency": { type: "string", default: "8" },
   "login-duration": { type: "string", default: "5" },
