@@ -19,29 +19,26 @@ local function newest_id(stream)
   local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
   return last and string.match(last[1], '^(%d+)') or '0'
 end
--- XADD under <id>-0, trimmed to about maxLen entries and, with maxAgeMicros > 0, none older than that before id.
-local function append(stream, id, fields, maxLen, maxAgeMicros)
-  redis.call('XADD', stream, 'MAXLEN', '~', maxLen, id .. '-0', unpack(fields))
+-- Trims a stream just written under <id>-0: with maxAgeMicros > 0, to none older than that before id.
+local function trim_age(stream, id, maxAgeMicros)
   if tonumber(maxAgeMicros) > 0 then
     redis.call('XTRIM', stream, 'MINID', '~', fmt(tonumber(id) - tonumber(maxAgeMicros)))
   end
 end
--- A wake-up template (parts joined by NUL, see wake-ups.ts) with its holes filled by values, in order.
-local function fill(template, values)
-  local out, n, start = {}, 0, 1
-  while true do
-    local stop = string.find(template, '\\0', start, true)
-    if not stop then
-      out[#out + 1] = string.sub(template, start)
-      return table.concat(out)
-    end
-    n = n + 1
-    out[#out + 1] = string.sub(template, start, stop - 1)
-    out[#out + 1] = values[n]
-    start = stop + 1
-  end
+-- XADD under <id>-0, trimmed to about maxLen entries and by age (trim_age).
+local function append(stream, id, fields, maxLen, maxAgeMicros)
+  redis.call('XADD', stream, 'MAXLEN', '~', maxLen, id .. '-0', unpack(fields))
+  trim_age(stream, id, maxAgeMicros)
 end
--- A template's parts (see fill), with empty parts after the last, up to 8.
+-- append(), or false when Redis refuses the XADD (the stream holds an id as new or newer): nothing is written then,
+-- and the caller takes the path that reads the stream (where any other error is raised).
+local function try_append(stream, id, fields, maxLen, maxAgeMicros)
+  local added = redis.pcall('XADD', stream, 'MAXLEN', '~', maxLen, id .. '-0', unpack(fields))
+  if type(added) == 'table' and added.err then return false end
+  trim_age(stream, id, maxAgeMicros)
+  return true
+end
+-- A wake-up template's parts (the template is parts joined by NUL, see wake-ups.ts), for filling once or more.
 local function split(template)
   local parts, start = {}, 1
   while true do
@@ -51,9 +48,18 @@ local function split(template)
     start = stop + 1
   end
   parts[#parts + 1] = string.sub(template, start)
-  for i = #parts + 1, 8 do parts[i] = '' end
   return parts
 end
+-- A split template with its holes filled by values, in order.
+local function fill_parts(parts, values)
+  local out = {parts[1]}
+  for i = 2, #parts do
+    out[#out + 1] = values[i - 1] or ''
+    out[#out + 1] = parts[i]
+  end
+  return table.concat(out)
+end
+local function fill(template, values) return fill_parts(split(template), values) end
 -- The inbox entry whose msgId field is msgId, or nil (an id Redis refuses, like one past 2^64, is none).
 local function find_entry(inbox, msgId)
   local entries = redis.pcall('XRANGE', inbox, msgId .. '-0', '+', 'COUNT', ${INBOX_LOOKAHEAD})
@@ -108,16 +114,12 @@ local function store_private(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, fi
   if existing then return existing, 1 end
   fields[#fields + 1] = 'ts'
   fields[#fields + 1] = ts
-  local added = redis.pcall('XADD', stream, 'MAXLEN', '~', maxLen, id .. '-0', unpack(fields))
-  if type(added) == 'table' and added.err then
+  if not try_append(stream, id, fields, maxLen, maxAgeMicros) then
     us = tonumber(newest_id(stream)) + 1
     id, ts = fmt(us), fmt(math.floor(us / 1000))
     fields[#fields] = ts
-    redis.call('XADD', stream, 'MAXLEN', '~', maxLen, id .. '-0', unpack(fields))
+    append(stream, id, fields, maxLen, maxAgeMicros)
     redis.call('SET', dedupe, id .. ':' .. ts, 'EX', dedupeTtl)
-  end
-  if tonumber(maxAgeMicros) > 0 then
-    redis.call('XTRIM', stream, 'MINID', '~', fmt(us - tonumber(maxAgeMicros)))
   end
   return id .. ':' .. ts, 0
 end
@@ -128,11 +130,7 @@ end
 local function append_inbox(inbox, last, peers, msgId, peer, maxLen, maxAgeMicros, fields)
   local prev = redis.call('SET', last, msgId, 'GET') or newest_id(inbox)
   if newer(msgId, prev) then
-    local added = redis.pcall('XADD', inbox, 'MAXLEN', '~', maxLen, msgId .. '-0', unpack(fields))
-    if not (type(added) == 'table' and added.err) then
-      if tonumber(maxAgeMicros) > 0 then
-        redis.call('XTRIM', inbox, 'MINID', '~', fmt(tonumber(msgId) - tonumber(maxAgeMicros)))
-      end
+    if try_append(inbox, msgId, fields, maxLen, maxAgeMicros) then
       redis.call('ZADD', peers, 'GT', msgId, peer)
       return msgId, prev
     end
@@ -198,8 +196,8 @@ return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
 // slots): per message, STORE_PRIVATE, then APPEND_INBOX in the recipient's inbox and in the sender's (for its other
 // devices). The wake-ups are published at the end, one PUBLISH per gateway: a JSON array of the wake-ups of its
 // users in order (a lone wake-up as itself). One round trip per turn, and few calls into Redis per message: the
-// clock is read once (message k of the call takes now + k microseconds), and each user's gateways and each inbox's
-// gateways are looked up once per call.
+// clock is read once (message k of the call takes now + k microseconds), and each user's gateways are looked up
+// once per call.
 // KEYS: per message: stream, dedupe, then inbox, last, peers, gateways of the recipient, then the same of the sender.
 // ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, channelPrefix, then per message: sender, recipient, wake (template:
 //   holes userId, prev, entry, msgId, ts), the number of field strings, and the fields (name, value, ...) without
@@ -223,7 +221,7 @@ for i = 1, #KEYS, 10 do
   for j, owner in ipairs({to, from}) do
     local at = i + 2 + (j - 1) * 4
     local entry, prev = append_inbox(KEYS[at], KEYS[at + 1], KEYS[at + 2], id, j == 1 and from or to, maxLen, maxAgeMicros, fields)
-    local payload = parts[1] .. owner .. parts[2] .. prev .. parts[3] .. entry .. parts[4] .. id .. parts[5] .. ts .. parts[6]
+    local payload = fill_parts(parts, {owner, prev, entry, id, ts})
     local gateways = gatewaysOf[KEYS[at + 3]]
     if not gateways then
       gateways = redis.call('HKEYS', KEYS[at + 3])
