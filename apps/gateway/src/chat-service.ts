@@ -105,7 +105,9 @@ export class ChatService {
       if (stored.error === "forbidden") throw new GatewayError(ErrorCode.Forbidden, "only the sender may edit or delete a message");
       throw new GatewayError(ErrorCode.NotMember, `you are not a member of room ${frame.room}`);
     }
-    const { message, duplicate } = stored;
+    const { message, duplicate, ownInbox } = stored;
+    // The sender's other devices here (its inbox's wake-up for this gateway comes with the store's answer).
+    if (ownInbox) this.deps.delivery.inbox.offer(user.userId, { message, entry: ownInbox.entry, prev: ownInbox.prev, dev: user.sessionId });
     // A resend waits too: its first attempt may have been acknowledged by a master that died since.
     await this.deps.replicas?.confirm(message);
     if (!duplicate) this.deps.metrics.messagesIn.inc({ kind: message.to ? "private" : message.room ? "room" : "group" });

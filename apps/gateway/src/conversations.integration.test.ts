@@ -29,13 +29,15 @@ function cursorsOf(device: RawDevice) {
 }
 
 describe("two devices of one user", () => {
-  it("each device gets every message of the user's conversations and the other device's sends, exactly once, also after a reconnect", async () => {
+  it("each device gets every message of the user's conversations and the other devices' sends, exactly once, also after a reconnect", async () => {
     const ann = await registerUser(stack.cluster.route.url, "ann");
     const bob = await registerUser(stack.cluster.route.url, "bob");
     const room = await stack.api.createRoom(bob.token, { name: "devices", visibility: "private" });
     await stack.api.invite(bob.token, room.roomId, ann.userId);
     const a2Token = (await stack.api.login(ann.userName, TEST_PASSWORD)).token;
-    const [a1, a2, b1] = [await device(ann, 0), await device(ann, 1, {}, a2Token), await device(bob, 0, {}, bob.token)];
+    const a3Token = (await stack.api.login(ann.userName, TEST_PASSWORD)).token;
+    // a3 shares a1's gateway: a1's private sends reach it from that gateway itself, not over the bus.
+    const [a1, a2, a3, b1] = [await device(ann, 0), await device(ann, 1, {}, a2Token), await device(ann, 0, {}, a3Token), await device(bob, 0, {}, bob.token)];
     expect(a2.ack.rooms).toEqual([{ room: room.roomId, after: "0" }]);
 
     await b1.say({ to: ann.userId, text: "bob to ann" });
@@ -48,6 +50,7 @@ describe("two devices of one user", () => {
     await b1.say({ text: "barrier" });
     expect((await received(a1, "barrier")).sort()).toEqual(["bob to ann", "a2 to the group", "bob in the room", "ann over http", "barrier"].sort());
     expect((await received(a2, "barrier")).sort()).toEqual(["bob to ann", "a1 to bob", "bob in the room", "a1 in the room", "ann over http", "barrier"].sort());
+    expect((await received(a3, "barrier")).sort()).toEqual([...all, "barrier"].sort());
     const toBob = all.filter((t) => t !== "bob in the room" && t !== "bob to ann");
     expect((await received(b1, ...toBob)).sort()).toEqual(toBob.sort());
     const fromA1 = a2.messages().find((m) => m.text === "a1 to bob")!;

@@ -66,7 +66,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const sessions = new SessionStore(redis);
   const bus = new BusPublisher(redis, sessions);
   const retention = { maxLenPerStream: config.CIM_STREAM_MAXLEN, maxAgeSeconds: config.CIM_STREAM_MAX_AGE_SECONDS };
-  const messages = new MessageStore(redis, retention);
+  // The store hands this gateway the wake-ups of its senders' own inboxes instead of publishing them to it.
+  const messages = new MessageStore(redis, { ...retention, gatewayId });
   const inboxes = new InboxStore(redis, retention);
   const reads = new ReadStore(redis);
   const receipts = new ReceiptStore(redis);

@@ -199,15 +199,17 @@ return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
 // clock is read once (message k of the call takes now + k microseconds), and each user's gateways are looked up
 // once per call.
 // KEYS: per message: stream, dedupe, then inbox, last, peers, gateways of the recipient, then the same of the sender.
-// ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, channelPrefix, then per message: sender, recipient, wake (template:
-//   holes userId, prev, entry, msgId, ts), the number of field strings, and the fields (name, value, ...) without
-//   ts and msgId.
-// Returns {record, 1 duplicate | 0 stored} per message, flattened.
+// ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, channelPrefix, origin (the calling gateway's id, '' for none), then
+//   per message: sender, recipient, wake (template: holes userId, prev, entry, msgId, ts), the number of field
+//   strings, and the fields (name, value, ...) without ts and msgId.
+// The sender's inbox wake-up is not published to origin: the caller offers it to its own sessions from the reply
+// (one PUBLISH and one JSON decode fewer per call, for a wake-up the caller can build from what it sent).
+// Returns {record, 1 duplicate | 0 stored, entry, prev} per message, flattened: entry and prev of the sender's inbox.
 const STORE_PRIVATE_ALL_BATCH = `${PRELUDE}
-local maxLen, maxAgeMicros, dedupeTtl, channelPrefix = unpack(ARGV, 1, 4)
+local maxLen, maxAgeMicros, dedupeTtl, channelPrefix, origin = unpack(ARGV, 1, 5)
 local now = redis.call('TIME')
 local base = tonumber(now[1]) * 1000000 + tonumber(now[2])
-local out, a, k = {}, 5, 0
+local out, a, k = {}, 6, 0
 local gatewaysOf, wakes, order = {}, {}, {}
 for i = 1, #KEYS, 10 do
   local from, to, wake, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
@@ -217,28 +219,34 @@ for i = 1, #KEYS, 10 do
   local id, ts = string.match(record, '^(%d+):(%d+)$')
   fields[n + 1], fields[n + 2], fields[n + 3], fields[n + 4] = 'ts', ts, 'msgId', id
   local parts = split(wake)
+  local entry, prev
   -- The recipient's inbox (its peer is the sender), then the sender's (its peer is the recipient).
   for j, owner in ipairs({to, from}) do
     local at = i + 2 + (j - 1) * 4
-    local entry, prev = append_inbox(KEYS[at], KEYS[at + 1], KEYS[at + 2], id, j == 1 and from or to, maxLen, maxAgeMicros, fields)
-    local payload = fill_parts(parts, {owner, prev, entry, id, ts})
+    entry, prev = append_inbox(KEYS[at], KEYS[at + 1], KEYS[at + 2], id, j == 1 and from or to, maxLen, maxAgeMicros, fields)
     local gateways = gatewaysOf[KEYS[at + 3]]
     if not gateways then
       gateways = redis.call('HKEYS', KEYS[at + 3])
       gatewaysOf[KEYS[at + 3]] = gateways
     end
+    local payload
     for _, gateway in ipairs(gateways) do
-      local list = wakes[gateway]
-      if not list then
-        list = {}
-        wakes[gateway] = list
-        order[#order + 1] = gateway
+      if j == 1 or gateway ~= origin then
+        payload = payload or fill_parts(parts, {owner, prev, entry, id, ts})
+        local list = wakes[gateway]
+        if not list then
+          list = {}
+          wakes[gateway] = list
+          order[#order + 1] = gateway
+        end
+        list[#list + 1] = payload
       end
-      list[#list + 1] = payload
     end
   end
   out[#out + 1] = record
   out[#out + 1] = duplicate
+  out[#out + 1] = entry
+  out[#out + 1] = prev
   a = a + 4 + n
 end
 for _, gateway in ipairs(order) do

@@ -7,7 +7,7 @@ import { defineMessageScripts } from "./message-scripts.js";
 import { checkTargets, type TargetRefusal } from "./message-targets.js";
 import { conversationKey, eventFields, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import { InboxStore } from "./inbox.js";
-import { PrivateBatch } from "./private-batch.js";
+import { PrivateBatch, type OwnInboxEntry } from "./private-batch.js";
 import { newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
 import { roomWakeTemplate } from "./wake-ups.js";
 
@@ -25,6 +25,11 @@ export interface MessageStoreOptions {
    * slots: the default is on for a single Redis, off for an ioredis Cluster.
    */
   batchPrivate?: boolean;
+  /**
+   * The gateway this store serves. With batching, the wake-up of a sender's own inbox is then not published to it:
+   * the result's `ownInbox` says where the message went there, and the gateway offers it to its sessions itself.
+   */
+  gatewayId?: string;
 }
 
 const DEFAULTS: MessageStoreOptions = { maxLenPerStream: 10_000, maxAgeSeconds: 0, dedupeTtlSeconds: 86_400 };
@@ -50,7 +55,9 @@ export interface StoreInput {
   deleted?: boolean;
 }
 
-export type StoreResult = { message: StoredMessage; duplicate: boolean } | { error: "unknown_recipient" | "not_member" | TargetRefusal };
+export type StoreResult =
+  | { message: StoredMessage; duplicate: boolean; ownInbox?: OwnInboxEntry }
+  | { error: "unknown_recipient" | "not_member" | TargetRefusal };
 
 export class MessageStore {
   private readonly options: MessageStoreOptions;
@@ -72,7 +79,7 @@ export class MessageStore {
     this.options = { ...DEFAULTS, ...options };
     this.inboxes = new InboxStore(redis, this.options);
     const batch = this.options.batchPrivate ?? !isCluster(redis);
-    this.privateBatch = new PrivateBatch(redis, this.options, this.inboxes, batch);
+    this.privateBatch = new PrivateBatch(redis, this.options, this.inboxes, batch, this.options.gatewayId);
     defineMessageScripts(redis);
   }
 
@@ -187,10 +194,10 @@ export class MessageStore {
     const record = { from, fromName, to, room: "", text, ...eventFields(input) };
     const key = conv.ofPair(from, to);
     // The conversation and both inboxes (the recipient's devices, and the sender's other devices): see PrivateBatch.
-    const [stored, status] = await this.privateBatch.store({ stream: conv.messages(key), dedupe: conv.dedupe(key, from, clientMsgId), message: record, dev: fromDevice });
-    const message: StoredMessage = { ...record, ...parseRecord(stored) };
-    if (status === 0) this.countStored();
-    return { message, duplicate: status === 1 };
+    const stored = await this.privateBatch.store({ stream: conv.messages(key), dedupe: conv.dedupe(key, from, clientMsgId), message: record, dev: fromDevice });
+    const message: StoredMessage = { ...record, ...parseRecord(stored.record) };
+    if (!stored.duplicate) this.countStored();
+    return stored.own ? { message, duplicate: stored.duplicate, ownInbox: stored.own } : { message, duplicate: stored.duplicate };
   }
 
   private hasAccount(userId: string): Promise<boolean> {

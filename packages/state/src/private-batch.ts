@@ -18,6 +18,23 @@ export interface BatchRetention {
   dedupeTtlSeconds: number;
 }
 
+/** Where a stored private message went in its sender's inbox: the entry, and the entry before it ('' unknown). */
+export interface OwnInboxEntry {
+  entry: string;
+  prev: string;
+}
+
+/** A private message stored: its dedupe record `<msgId>:<ts>`, whether it was stored before (a resend), and `own`. */
+export interface PrivateStored {
+  record: string;
+  duplicate: boolean;
+  /**
+   * Set when the wake-up of the sender's own inbox was not published to the calling gateway (`origin`): the caller
+   * offers it to its sessions of the sender itself.
+   */
+  own?: OwnInboxEntry;
+}
+
 /** One private message to store: its conversation keys and its record (no msgId, no ts yet). */
 export interface PrivateRecord {
   stream: string;
@@ -67,29 +84,35 @@ class TurnQueue<T> {
 
 export class PrivateBatch {
   /** Null when not batching (on a Redis Cluster). */
-  private readonly turn: TurnQueue<[string, number]> | null = null;
+  private readonly turn: TurnQueue<PrivateStored> | null = null;
 
+  /** `origin`: the id of the gateway storing, whose own sessions it wakes itself (`own`); "" for none (route). */
   constructor(
     private readonly redis: RedisClient,
     private readonly retention: BatchRetention,
     private readonly inboxes: InboxStore,
     batch: boolean,
+    origin = "",
   ) {
     if (!batch) return;
-    const common = [String(retention.maxLenPerStream), String(retention.maxAgeSeconds * 1_000_000), String(retention.dedupeTtlSeconds), channels.gateway("")];
+    const common = [String(retention.maxLenPerStream), String(retention.maxAgeSeconds * 1_000_000), String(retention.dedupeTtlSeconds), channels.gateway(""), origin];
     this.turn = new TurnQueue(async (keys, args) => {
       const flat = await redis.cimStorePrivateAllBatch(keys.length, ...keys, ...common, ...args);
-      const records: Array<[string, number]> = [];
-      for (let i = 0; i < flat.length; i += 2) records.push([String(flat[i]), Number(flat[i + 1])]);
-      return records;
+      const stored: PrivateStored[] = [];
+      for (let i = 0; i < flat.length; i += 4) {
+        const result: PrivateStored = { record: String(flat[i]), duplicate: Number(flat[i + 1]) === 1 };
+        if (origin) result.own = { entry: String(flat[i + 2]), prev: String(flat[i + 3]) };
+        stored.push(result);
+      }
+      return stored;
     });
   }
 
   /**
-   * Stores a private message in its conversation and in both inboxes, and wakes their readers. Returns its
-   * dedupe record `<msgId>:<ts>`, and 1 when it was stored before (a resend: the inbox steps are redone, idempotent).
+   * Stores a private message in its conversation and in both inboxes, and wakes their readers (a resend redoes the
+   * inbox steps, idempotent).
    */
-  async store(record: PrivateRecord): Promise<[string, number]> {
+  async store(record: PrivateRecord): Promise<PrivateStored> {
     const { stream, dedupe, message, dev } = record;
     const fields = recordFields(message, dev);
     if (this.turn) {
@@ -104,6 +127,6 @@ export class PrivateBatch {
     const full: StoredMessage = { ...message, ...parseRecord(stored[0]) };
     // The recipient's devices, and the sender's other devices. Each step is idempotent: a resend redoes them.
     await Promise.all([this.inboxes.append(message.to, message.from, full, dev), this.inboxes.append(message.from, message.to, full, dev)]);
-    return stored;
+    return { record: stored[0], duplicate: stored[1] === 1 };
   }
 }
