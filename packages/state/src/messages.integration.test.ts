@@ -3,7 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { compareIds } from "@cim/protocol";
 import { InboxStore } from "./inbox.js";
-import { conv, keys, user } from "./keys.js";
+import { waitUntil } from "@cim/devstack";
+import { parseClusterMessages } from "./bus.js";
+import { channels, conv, keys, user } from "./keys.js";
 import { MessageStore, type StoredMessage } from "./messages.js";
 import { account as accountIn, everyone, pair, room as roomIn, send, streamIds as streamIdsIn, type SendInput } from "./message-test-support.js";
 import { recordFields } from "./records.js";
@@ -118,6 +120,38 @@ describe("private messages of one turn", () => {
     expect((await streamIds(user.inbox("2"))).length).toBe(3);
     // The sender's inbox (its other devices) holds every message it sent, each once.
     expect((await streamIds(user.inbox("1"))).length).toBe(5);
+  });
+});
+
+describe("the sender's own inbox wake-up", () => {
+  it("goes to the sender's other gateways, and to the storing gateway in the store's answer instead of its channel", async () => {
+    const store = new MessageStore(h.redis, { gatewayId: "gw-a" });
+    await account("61", "62");
+    await h.redis.hset(user.gateways("61"), { "gw-a": "1", "gw-b": "1" }); // the sender on both gateways
+    await h.redis.hset(user.gateways("62"), { "gw-a": "1" }); // the recipient on the storing gateway
+    const heard: Array<{ channel: string; userId: string; entry?: string; prev?: string }> = [];
+    const sub = h.connect("wake-subscriber");
+    sub.on("message", (channel: string, payload: string) => {
+      for (const m of parseClusterMessages(payload) ?? []) if (m.type === "inbox") heard.push({ channel, userId: m.userId, entry: m.entry, prev: m.prev });
+    });
+    await sub.subscribe(channels.gateway("gw-a"), channels.gateway("gw-b"));
+
+    const result = await store.store({ clientMsgId: "own-1", from: "61", fromName: "user61", fromDevice: "d61", to: "62", text: "to 62" });
+    if ("error" in result) throw new Error(result.error);
+    const msgId = result.message.msgId;
+    expect(result.ownInbox).toEqual({ entry: msgId, prev: "0" });
+    await waitUntil(() => heard.length >= 2, 5_000, "the wake-ups of both inboxes");
+    await h.redis.publish(channels.gateway("gw-a"), JSON.stringify({ type: "inbox", userId: "marker" })); // after the script's publishes
+    await waitUntil(() => heard.some((w) => w.userId === "marker"), 5_000, "the marker");
+    expect(heard.sort((x, y) => x.channel.localeCompare(y.channel) || x.userId.localeCompare(y.userId))).toEqual([
+      { channel: channels.gateway("gw-a"), userId: "62", entry: msgId, prev: "0" },
+      { channel: channels.gateway("gw-a"), userId: "marker", entry: undefined, prev: undefined },
+      { channel: channels.gateway("gw-b"), userId: "61", entry: msgId, prev: "0" },
+    ]);
+    // Route names no gateway: every gateway of the sender is woken, and the answer carries nothing more.
+    const http = await new MessageStore(h.redis).store({ clientMsgId: "own-2", from: "61", fromName: "user61", fromDevice: "", to: "62", text: "over http" });
+    expect(http).not.toHaveProperty("ownInbox");
+    await waitUntil(() => heard.filter((w) => w.userId === "61").length === 3, 5_000, "the sender's wake-up on both gateways");
   });
 });
 
