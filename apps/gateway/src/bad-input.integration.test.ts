@@ -186,6 +186,16 @@ describe("bad input on route", () => {
     await othersStillServed("route");
   });
 
+  it("answers request headers over Node's limit with a JSON 431 on route and gateway, and keeps serving", async () => {
+    for (const url of [`${cluster.route.url}/api/online`, `${cluster.gateways[0]!.url}/healthz`]) {
+      const response = await fetch(url, { headers: { authorization: `Bearer ${"a".repeat(100_000)}` } });
+      expect(response.status).toBe(431);
+      expect(response.headers.get("content-type")).toBe("application/json");
+      expect(await response.json()).toEqual({ error: { code: "payload_too_large", message: "request headers are too large" } });
+    }
+    await othersStillServed("big headers");
+  });
+
   it("locks a name after 10 failed logins with 429, and only that name", async () => {
     const name = `guess-${Date.now()}`;
     await ann.api.register(name, "cim-test-pass-1");
