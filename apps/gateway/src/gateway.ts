@@ -140,12 +140,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.CIM_MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });
   const allowedOrigins = new Set(config.CIM_ALLOWED_ORIGINS);
 
+  // A refused upgrade's socket has no other 'error' listener: a client resetting it would otherwise crash the gateway.
+  function onRefusedSocketError(this: Duplex, error: Error): void {
+    log.debug({ err: error.message }, "refused upgrade: socket error");
+    this.destroy();
+  }
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? "").split("?")[0];
     const origin = req.headers.origin;
     const remote = clientAddress(req, config.CIM_TRUST_PROXY);
     const refuse = (status: number, why: string, detail = why) => {
       log.info({ remote, origin, path }, `upgrade refused: ${detail}`);
+      socket.on("error", onRefusedSocketError);
       socket.end(`HTTP/1.1 ${status} ${why}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (path !== "/ws") return refuse(404, "Not Found");
