@@ -5,6 +5,7 @@ import type { Duplex } from "node:stream";
 
 interface ClientErrorLog {
   info: (fields: Record<string, unknown>, msg: string) => void;
+  debug: (fields: Record<string, unknown>, msg: string) => void;
 }
 
 interface ParserError extends Error {
@@ -21,11 +22,12 @@ function answerFor(error: ParserError): [number, string, string, string] {
 /** Makes `server` answer parser errors as `{"error":{"code","message"}}` and close the connection. */
 export function answerClientErrorsAsJson(server: Server, log: ClientErrorLog): void {
   server.on("clientError", (error: ParserError, socket: Duplex) => {
-    log.info({ code: error.code, err: error.message }, "malformed HTTP request refused");
     if (error.code === "ECONNRESET" || !socket.writable) {
+      log.debug({ code: error.code, err: error.message }, "client connection reset before a request completed");
       socket.destroy();
       return;
     }
+    log.info({ code: error.code, err: error.message }, "malformed HTTP request refused");
     const [status, reason, code, message] = answerFor(error);
     const body = JSON.stringify({ error: { code, message } });
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
