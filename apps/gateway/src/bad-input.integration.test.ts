@@ -1,4 +1,6 @@
 // Bad input closes only the offending socket with the contract's code; the gateway keeps serving others.
+import { once } from "node:events";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { encodeFrame, SessionClose, type Frame } from "@cim/protocol";
@@ -194,6 +196,16 @@ describe("bad input on route", () => {
       expect(await response.json()).toEqual({ error: { code: "payload_too_large", message: "request headers are too large" } });
     }
     await othersStillServed("big headers");
+  });
+
+  it("logs a client that hangs up mid-body as one line, not as a server failure, and keeps serving", async () => {
+    const socket = connect({ host: "127.0.0.1", port: cluster.route.port });
+    await once(socket, "connect");
+    socket.write("POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"userName\":");
+    socket.resetAndDestroy();
+    await waitUntil(() => cluster.route.process.output().includes("client aborted the request"), 10_000, "the abort to be logged");
+    expect(cluster.route.process.output()).not.toContain('"msg":"request failed"');
+    await othersStillServed("aborted body");
   });
 
   it("locks a name after 10 failed logins with 429, and only that name", async () => {
