@@ -1,4 +1,6 @@
 // Bad input closes only the offending socket with the contract's code; the gateway keeps serving others.
+import { once } from "node:events";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { encodeFrame, SessionClose, type Frame } from "@cim/protocol";
@@ -184,6 +186,26 @@ describe("bad input on route", () => {
     const admin = await fetch(`${cluster.route.url}/api/admin/stats`, { headers: { authorization: `Bearer ${ann.session!.token}` } });
     expect(admin.status).toBe(401);
     await othersStillServed("route");
+  });
+
+  it("answers request headers over Node's limit with a JSON 431 on route and gateway, and keeps serving", async () => {
+    for (const url of [`${cluster.route.url}/api/online`, `${cluster.gateways[0]!.url}/healthz`]) {
+      const response = await fetch(url, { headers: { authorization: `Bearer ${"a".repeat(100_000)}` } });
+      expect(response.status).toBe(431);
+      expect(response.headers.get("content-type")).toBe("application/json");
+      expect(await response.json()).toEqual({ error: { code: "payload_too_large", message: "request headers are too large" } });
+    }
+    await othersStillServed("big headers");
+  });
+
+  it("logs a client that hangs up mid-body as one line, not as a server failure, and keeps serving", async () => {
+    const socket = connect({ host: "127.0.0.1", port: cluster.route.port });
+    await once(socket, "connect");
+    socket.write("POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"userName\":");
+    socket.resetAndDestroy();
+    await waitUntil(() => cluster.route.process.output().includes("client aborted the request"), 10_000, "the abort to be logged");
+    expect(cluster.route.process.output()).not.toContain('"msg":"request failed"');
+    await othersStillServed("aborted body");
   });
 
   it("locks a name after 10 failed logins with 429, and only that name", async () => {

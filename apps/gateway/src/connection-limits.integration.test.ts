@@ -1,5 +1,7 @@
 // One client cannot hold or churn unbounded sockets: per address, sockets not logged in yet are capped and
 // upgrades are rate limited (429 before the upgrade); per user, logged-in sockets on a gateway are capped.
+import { once } from "node:events";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newUser, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
 import { ErrorCode, SessionClose } from "@cim/protocol";
@@ -68,6 +70,24 @@ describe("per client address", () => {
     }
     await expect(open("127.0.0.3")).rejects.toThrow(/429/);
     await waitUntil(() => output().includes("upgrade refused: this address connects faster than its rate"), 10_000, "the refusal to be logged");
+  });
+
+  it("keeps serving when a client resets its connection after a refused upgrade", async () => {
+    const gateway = cluster.gateways[0]!;
+    for (let i = 0; i < 3; i++) {
+      const socket = connect({ host: "127.0.0.1", port: gateway.port, localAddress: "127.0.0.4" });
+      await once(socket, "connect");
+      socket.write("GET /not-ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+      const [answer] = (await once(socket, "data")) as [Buffer];
+      expect(answer.toString()).toMatch(/^HTTP\/1.1 404/);
+      socket.resetAndDestroy();
+      await once(socket, "close");
+    }
+    const sdk = await newUser(cluster.route.url, "after-reset");
+    clients.push(sdk);
+    await sdk.send({ text: "still served" });
+    expect(gateway.process.child.exitCode).toBeNull();
+    expect(output()).not.toContain("ECONNRESET");
   });
 });
 

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
+import { answerClientErrorsAsJson } from "@cim/config";
 import { SessionClose } from "@cim/protocol";
 import { GatewayRegistration, type ZkSession } from "@cim/discovery";
 import { BusPublisher, BusWatchdog, channels, InboxStore, isCluster, MessageStore, onBusMessage, parseClusterMessages, ReadStore, ReceiptStore, RoomStore, SessionStore, subscribe, unsubscribe, type RedisClient } from "@cim/state";
@@ -132,18 +133,25 @@ export function createGateway(deps: GatewayDeps): Gateway {
     healthy: () => redis.status === "ready" && subscriber.status === "ready" && zk.state === "connected" && !stopping,
     health: () => ({ gatewayId, redis: redis.status, subscriber: subscriber.status, zookeeper: zk.state, node: registration?.nodePath ?? "", connections: table.socketCount, sessions: table.sessionCount, users: table.userCount }),
   }, { metricsToken: config.CIM_METRICS_TOKEN, log }));
+  answerClientErrorsAsJson(server, log);
   // No clientTracking: the session table holds every socket already, and ws's own Set costs a Set entry and a
   // 'close' listener (a closure and its context) per socket. autoPong stays: answering Pings ourselves would save its
   // closure per socket but a fourth listener grows each socket's listener table by as much (measured).
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.CIM_MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });
   const allowedOrigins = new Set(config.CIM_ALLOWED_ORIGINS);
 
+  // A refused upgrade's socket has no other 'error' listener: a client resetting it would otherwise crash the gateway.
+  function onRefusedSocketError(this: Duplex, error: Error): void {
+    log.debug({ err: error.message }, "refused upgrade: socket error");
+    this.destroy();
+  }
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? "").split("?")[0];
     const origin = req.headers.origin;
     const remote = clientAddress(req, config.CIM_TRUST_PROXY);
     const refuse = (status: number, why: string, detail = why) => {
       log.info({ remote, origin, path }, `upgrade refused: ${detail}`);
+      socket.on("error", onRefusedSocketError);
       socket.end(`HTTP/1.1 ${status} ${why}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (path !== "/ws") return refuse(404, "Not Found");

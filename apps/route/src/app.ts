@@ -68,6 +68,11 @@ export function createApp(s: Services, probe: HealthProbe) {
   app.onError((error, c) => {
     if (error instanceof ApiError) return c.json({ error: { code: error.code, message: error.message } }, error.status, error.headers);
     if (error instanceof HTTPException) return c.json({ error: { code: ErrorCode.BadRequest, message: error.message } }, error.status);
+    // A client that hangs up while its body is read is no server failure: one line, no stack, nobody to answer.
+    if ((error as NodeJS.ErrnoException).code === "ECONNRESET" || c.req.raw.signal.aborted) {
+      s.log.info({ method: c.req.method, path: c.req.path, err: error.message }, "client aborted the request");
+      return c.json({ error: { code: ErrorCode.BadRequest, message: "request aborted" } }, 400);
+    }
     s.log.error({ err: error, method: c.req.method, path: c.req.path }, "request failed");
     return c.json({ error: { code: ErrorCode.Internal, message: "internal error" } }, 500);
   });

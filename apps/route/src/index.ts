@@ -1,6 +1,8 @@
 // Route process: reads config, builds Redis and ZooKeeper clients, watches gateways, serves HTTP, handles SIGTERM.
+import type { Server } from "node:http";
 import { createAdaptorServer } from "@hono/node-server";
 import { pino } from "pino";
+import { answerClientErrorsAsJson } from "@cim/config";
 import { GatewayDirectory, ZkSession } from "@cim/discovery";
 import { createRedisClient } from "@cim/state";
 import { createApp } from "./app.js";
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
     .catch((error: unknown) => log.warn({ err: error }, "indexing accounts for user search failed"));
   rate.start((error) => log.debug({ err: error }, "message rate sample failed"));
   const server = createAdaptorServer({ fetch: app.fetch });
+  answerClientErrorsAsJson(server as Server, log);
   server.listen({ port: config.PORT, host: config.HOST, backlog: config.CIM_LISTEN_BACKLOG }, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.PORT;

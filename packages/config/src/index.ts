@@ -1,6 +1,8 @@
 // The settings route and gateways share, defined once, and the one way both read them from the environment.
 import { z } from "zod";
 
+export { answerClientErrorsAsJson } from "./client-errors.js";
+
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 /** Fields of both apps' schemas: spread into each app's `z.object({...})`. */

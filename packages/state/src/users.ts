@@ -35,7 +35,9 @@ export class UserDirectory {
   /**
    * Online users (in `cim-online`) whose name key starts with `prefix`, in name order, after the index entry
    * `after` ("" from the start). Reads at most `budget` index entries, so a page may hold fewer than `limit`
-   * users while `next` (the last entry read) is not "": continue from there; "" means the end.
+   * users while `next` (the last entry read) is not "": continue from there; "" means the end (a full page that
+   * ends the index's last batch read says so; one that fills exactly at a batch's end may still be followed by an
+   * empty page).
    */
   async onlinePage(query: { prefix: string; after: string; limit: number; budget: number }): Promise<{ userIds: string[]; next: string }> {
     const [min, max] = lexRange(query.prefix);
@@ -52,7 +54,11 @@ export class UserDirectory {
       for (const [i, entry] of entries.entries()) {
         if (online[i] !== 1) continue;
         userIds.push(entryId(entry));
-        if (userIds.length === query.limit) return { userIds, next: entry };
+        if (userIds.length === query.limit) {
+          // The end when this batch was the index's last and holds no other match: say so with "" (no empty page).
+          const more = entries.length === want || online.slice(i + 1).includes(1);
+          return { userIds, next: more ? entry : "" };
+        }
       }
       const last = entries[entries.length - 1]!;
       if (entries.length < want) return { userIds, next: "" };
