@@ -66,7 +66,7 @@ export class ChatStore {
     open: (key) => this.openConversation(key), refresh: () => void this.refreshConversations(),
   });
   /** Unread counts and read marks: route's list, markRead of the open conversation, Read frames. */
-  private readonly sync = new ReadSync({ client: () => this.client, me: () => (this.phase === "signedIn" ? (this.me?.userId ?? "") : ""), conversations: this.conversations });
+  private readonly sync = new ReadSync({ client: () => this.client, me: () => (this.phase === "signedIn" ? (this.me?.userId ?? "") : ""), conversations: this.conversations, listed: () => void this.history.previews() });
 
   private client: CimClient | null = null;
   private stops: Array<() => void> = [];
