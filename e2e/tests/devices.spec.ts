@@ -55,3 +55,25 @@ test("two tabs as the same user on different gateways both see the conversation,
   await alice.page.screenshot({ path: `${SCREENSHOTS}devices-tab-one.png` });
   await tab.screenshot({ path: `${SCREENSHOTS}devices-tab-two.png` });
 });
+
+test("a new device (nothing cached) lists each conversation with its newest message, not \"No messages yet\"", async ({ pair: { alice, bob }, browser, stack }) => {
+  await onlineUser(bob.page, alice.userName).click();
+  await say(bob.page, "an older line");
+  await say(bob.page, "the newest line");
+  await expect(conversation(alice.page, bob.userName).getByTestId("unread-badge")).toHaveText("2");
+
+  const context = await browser.newContext({ baseURL: stack.url });
+  try {
+    const page = await context.newPage();
+    await page.goto("/");
+    await logIn(page, alice.userName);
+    const chat = conversation(page, bob.userName);
+    await expect(chat.getByTestId("conversation-preview")).toHaveText(`${bob.userName}: the newest line`);
+    await expect(chat.getByTestId("unread-badge")).toHaveText("2");
+    // Opening it shows the whole history, each message once.
+    await chat.click();
+    await expect(page.getByTestId("message-text")).toHaveText(["an older line", "the newest line"]);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,8 +1,9 @@
 // A gateway that cannot complete logins for a moment (Redis blip: Error `unavailable`, close 1011) must not
-// sign the user out: the page retries and comes back online by itself.
+// sign the user out: the page retries and comes back online by itself. The browser going offline shows at once,
+// and coming back loses and doubles nothing.
 import type { WebSocketRoute } from "@playwright/test";
 import { encodeFrame, ErrorCode } from "@cim/protocol";
-import { expect, expectOnline, message, register, say, test } from "./fixtures.js";
+import { conversation, expect, expectOnline, message, onlineUser, register, say, test } from "./fixtures.js";
 
 /** What a gateway answers a Login it could not complete (apps/gateway frame-handler). */
 const LOGIN_UNAVAILABLE = Buffer.from(encodeFrame({ kind: "error", body: { code: ErrorCode.Unavailable, message: "login failed, retry" } }));
@@ -51,4 +52,25 @@ test("a gateway failing logins for a moment (unavailable, 1011) does not sign th
   } finally {
     await context.close();
   }
+});
+
+test("the network going away shows at once, and coming back loses and doubles no message", async ({ pair: { alice, bob } }) => {
+  await onlineUser(bob.page, alice.userName).click();
+  await say(bob.page, "before the network went");
+  await conversation(alice.page, bob.userName).click();
+  await expect(message(alice.page, "before the network went")).toBeVisible();
+
+  await alice.context.setOffline(true);
+  await expect(alice.page.getByTestId("connection-state")).toHaveAttribute("data-state", "reconnecting");
+  await say(alice.page, "typed without a network");
+  await expect(message(alice.page, "typed without a network")).toHaveAttribute("data-status", "sending");
+  await say(bob.page, "sent while she was away");
+
+  await alice.context.setOffline(false);
+  await expectOnline(alice.page);
+  await expect(message(bob.page, "typed without a network")).toHaveCount(1);
+  await expect(message(alice.page, "typed without a network")).not.toHaveAttribute("data-status", "sending");
+  // The server's order: Bob's message was stored first.
+  await expect(alice.page.getByTestId("message-text")).toHaveText(["before the network went", "sent while she was away", "typed without a network"]);
+  await expect(bob.page.getByTestId("message-text")).toHaveText(["before the network went", "sent while she was away", "typed without a network"]);
 });

@@ -108,6 +108,36 @@ describe("CimClient: transient failures are retried, only a refused token ends t
   });
 });
 
+describe("CimClient: the device's network", () => {
+  it("going offline drops a live session at once; a send waits and goes once after coming back", async () => {
+    const t = setup();
+    await t.logIn();
+    t.client.network(false);
+    expect(t.client.state).toBe("reconnecting");
+    expect(t.sockets[0]!.closedWith).toEqual({ code: 1000, reason: "network offline" });
+    const sent = t.client.send({ text: "typed offline" });
+    t.client.network(true);
+    await t.socketCount(2);
+    t.sockets[1]!.accept();
+    await vi.waitFor(() => expect(t.client.state).toBe("online"));
+    expect(t.sockets[0]!.sentOf("send")).toEqual([]);
+    expect(t.sockets[1]!.sentOf("send").map((s) => s.text)).toEqual(["typed offline"]);
+    void sent.catch(() => undefined);
+    expect(t.errors).toEqual([]);
+  });
+
+  it("an offline event while not online, or an online event while online, changes nothing", async () => {
+    const t = setup();
+    await t.logIn();
+    t.client.network(true);
+    expect(t.client.state).toBe("online");
+    t.client.close();
+    t.client.network(false);
+    expect(t.client.state).toBe("closed");
+    expect(t.reconnects()).toEqual([]);
+  });
+});
+
 describe("CimClient: connections that never get going", () => {
   it("a socket the browser refuses (an error, no close event) fails the login instead of hanging", async () => {
     const t = setup();

@@ -178,6 +178,29 @@ export class CimClient extends ClientRequests {
     return this.presenceList;
   }
 
+  /**
+   * The device's network went away (`online` false: the browser's `offline` event) or came back. Going away drops
+   * a live session at once, since its socket may hang until the heartbeat gives up, and retries with backoff;
+   * coming back retries at once. Sends wait in the outbox either way and go after the next LoginAck.
+   */
+  network(online: boolean): void {
+    if (!online) {
+      const link = this.link;
+      if (this.currentState !== "online" || !link) return;
+      this.link = null;
+      link.close(1000, "network offline");
+      this.stopTimers();
+      this.setState("reconnecting");
+      this.avoidGateway = undefined;
+      this.scheduleReconnect();
+      return;
+    }
+    if (this.currentState !== "reconnecting" || !this.reconnectTimer) return;
+    clearTimeout(this.reconnectTimer);
+    this.attempt = 0;
+    this.reconnectTimer = setTimeout(() => void this.reconnect(), 0);
+  }
+
   /** Logs out at route (clears route and online state) and closes the session. */
   async logout(): Promise<void> {
     const token = this.login?.token;

@@ -66,7 +66,7 @@ export class ChatStore {
     open: (key) => this.openConversation(key), refresh: () => void this.refreshConversations(),
   });
   /** Unread counts and read marks: route's list, markRead of the open conversation, Read frames. */
-  private readonly sync = new ReadSync({ client: () => this.client, me: () => (this.phase === "signedIn" ? (this.me?.userId ?? "") : ""), conversations: this.conversations });
+  private readonly sync = new ReadSync({ client: () => this.client, me: () => (this.phase === "signedIn" ? (this.me?.userId ?? "") : ""), conversations: this.conversations, listed: () => void this.history.previews() });
 
   private client: CimClient | null = null;
   private stops: Array<() => void> = [];
@@ -296,6 +296,9 @@ export class ChatStore {
       }),
       client.onRoomEvent((event) => this.roomEvent(event)),
       client.onTyping((typing) => this.features.typingReceived(typing)),
+      // The browser knows at once when the network goes or comes back; the socket itself may take a heartbeat.
+      listen("offline", () => client.network(false)),
+      listen("online", () => client.network(true)),
       // The gateway could not replay all that was missed (retention trimmed it): fill in from history.
       client.onGap(() => void this.catchUp()),
       client.onSendRetry((error) => this.delivery.retrying(error.message)),
@@ -376,4 +379,11 @@ export class ChatStore {
     const conversation = this.conversations.get(userId);
     return this.online.users.find((u) => u.userId === userId)?.userName ?? (conversation && conversation.title !== userId ? conversation.title : "");
   }
+}
+
+/** Adds a window listener (none outside a browser); returns its removal. */
+function listen(type: "online" | "offline", handler: () => void): () => void {
+  if (typeof window === "undefined") return () => undefined;
+  window.addEventListener(type, handler);
+  return () => window.removeEventListener(type, handler);
 }

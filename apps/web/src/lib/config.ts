@@ -8,6 +8,8 @@ export const config = Object.freeze({
   historyPageSize: 30,
   /** Messages shown from IndexedDB at start, over all conversations. */
   cachedMessagesLimit: 500,
+  /** Conversations (newest first) whose newest message is asked for when this device has none to preview. */
+  previewLimit: 20,
   /** Delay between resume attempts of a stored login when route or gateways are unreachable. */
   resumeRetryMs: 2_000,
   /** How often the admin dashboard asks route for statistics. */

@@ -2,7 +2,7 @@
 import type { CimClient, StoredLogin } from "@cim/client";
 import { config } from "./config.js";
 import type { ConversationList } from "./conversation-list.svelte.js";
-import { oldestMsgId, type Conversation } from "./conversations.js";
+import { lastActivity, oldestMsgId, type Conversation } from "./conversations.js";
 import { recentMessages } from "./message-db.js";
 import type { MessageHooks } from "./message-hook.js";
 
@@ -58,6 +58,16 @@ export class HistoryLoader {
     }
     if (page.length < limit && (before || !conversation.historyLoaded)) conversation.hasOlder = false;
     return page.length;
+  }
+
+  /**
+   * The newest message of each listed conversation this device has none of (a new device, an emptied cache), so
+   * the list previews it; the newest `config.previewLimit` such conversations, one message each.
+   */
+  async previews(): Promise<void> {
+    const bare = this.deps.conversations.items.filter((c) => c.lastMsgId && c.messages.length === 0 && !c.historyLoaded);
+    bare.sort((a, b) => lastActivity(b) - lastActivity(a));
+    await Promise.all(bare.slice(0, config.previewLimit).map((c) => this.page(c, undefined, 1).catch(() => 0)));
   }
 
   /** The newest messages kept in this device's IndexedDB, shown before the session is live. */

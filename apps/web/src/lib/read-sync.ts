@@ -10,6 +10,8 @@ export interface ReadSyncDeps {
   /** The signed-in user's id, "" while not signed in. */
   me: () => string;
   conversations: ConversationList;
+  /** Route's list was applied (the store fills in the previews this device lacks). */
+  listed?: () => void;
 }
 
 export class ReadSync {
@@ -74,6 +76,7 @@ export class ReadSync {
       if (this.deps.client() !== client) return;
       conversations.applySummaries(summaries, rooms, mark);
       this.markActiveRead();
+      this.deps.listed?.();
     } catch (error) {
       // Live messages keep the counts going; the next reconnect or membership change asks again.
       console.warn("conversation list unavailable", error);
