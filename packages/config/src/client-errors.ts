@@ -2,6 +2,7 @@
 // are answered with the contract's JSON error instead of Node's bare status line, and logged as one line.
 import type { Server } from "node:http";
 import type { Duplex } from "node:stream";
+import { ErrorCode } from "@cim/protocol";
 
 interface ClientErrorLog {
   info: (fields: Record<string, unknown>, msg: string) => void;
@@ -14,9 +15,9 @@ interface ParserError extends Error {
 
 /** Status, contract error code and message for a parser error (Node's own choice of status, kept). */
 function answerFor(error: ParserError): [number, string, string, string] {
-  if (error.code === "HPE_HEADER_OVERFLOW") return [431, "Request Header Fields Too Large", "payload_too_large", "request headers are too large"];
-  if (error.code === "HPE_REQUEST_TIMEOUT" || error.code === "ERR_HTTP_REQUEST_TIMEOUT") return [408, "Request Timeout", "bad_request", "request timed out"];
-  return [400, "Bad Request", "bad_request", "malformed HTTP request"];
+  if (error.code === "HPE_HEADER_OVERFLOW") return [431, "Request Header Fields Too Large", ErrorCode.PayloadTooLarge, "request headers are too large"];
+  if (error.code === "HPE_REQUEST_TIMEOUT" || error.code === "ERR_HTTP_REQUEST_TIMEOUT") return [408, "Request Timeout", ErrorCode.BadRequest, "request timed out"];
+  return [400, "Bad Request", ErrorCode.BadRequest, "malformed HTTP request"];
 }
 
 /** Makes `server` answer parser errors as `{"error":{"code","message"}}` and close the connection. */

@@ -219,7 +219,7 @@ for i = 1, #KEYS, 10 do
   local id, ts = string.match(record, '^(%d+):(%d+)$')
   fields[n + 1], fields[n + 2], fields[n + 3], fields[n + 4] = 'ts', ts, 'msgId', id
   local parts = split(wake)
-  local entry, prev
+  local entry, prev -- after the loop: the sender's inbox's, for the answer
   -- The recipient's inbox (its peer is the sender), then the sender's (its peer is the recipient).
   for j, owner in ipairs({to, from}) do
     local at = i + 2 + (j - 1) * 4
