@@ -198,7 +198,7 @@ export class CimClient extends ClientRequests {
     if (this.currentState !== "reconnecting" || !this.reconnectTimer) return;
     clearTimeout(this.reconnectTimer);
     this.attempt = 0;
-    this.reconnectTimer = setTimeout(() => void this.reconnect(), 0);
+    this.reconnectNow();
   }
 
   /** Logs out at route (clears route and online state) and closes the session. */
@@ -287,7 +287,7 @@ export class CimClient extends ClientRequests {
     if (code === SessionClose.TokenExpired) {
       // Renew through route and log in again at once, on any gateway; a 401 there ends the login.
       this.avoidGateway = undefined;
-      this.reconnectTimer = setTimeout(() => void this.reconnect(), 0);
+      this.reconnectNow();
       return;
     }
     this.avoidGateway = this.currentGateway?.id;
@@ -295,6 +295,11 @@ export class CimClient extends ClientRequests {
   }
 
   /** The next attempt after full-jitter backoff, or after route's Retry-After when that is longer. */
+  /** Reconnects on the next turn, without backoff. */
+  private reconnectNow(): void {
+    this.reconnectTimer = setTimeout(() => void this.reconnect(), 0);
+  }
+
   private scheduleReconnect(retryAfterSeconds = 0): void {
     const delay = Math.max(backoffDelay(this.attempt++, this.options.backoff), retryAfterSeconds * 1000);
     this.reconnectTimer = setTimeout(() => void this.reconnect(), delay);
