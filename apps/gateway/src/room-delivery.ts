@@ -56,12 +56,22 @@ export class RoomDelivery {
     return starting;
   }
 
-  /** A session's reading of `room` from now on (a membership that began while it is connected). */
-  async joinLive(session: Session, room: string, stillMember: () => boolean): Promise<void> {
+  /**
+   * A session's reading of `room` (a membership that began while it is connected): the messages after `after`,
+   * where the membership began, caught up by a replay, so none stored between the change and this reader's start
+   * is missed; without `after`, from the reader's newest on.
+   */
+  async joinLive(session: Session, room: string, stillMember: () => boolean, after?: string): Promise<void> {
     const reader = await this.reader(room);
     if (!session.isOpen || !stillMember() || this.roomsOf(session).includes(room)) return;
-    reader.join(session);
+    if (after === undefined) {
+      reader.join(session);
+      this.note(session, room);
+      return;
+    }
+    reader.attach(session, after);
     this.note(session, room);
+    await reader.replay(session);
   }
 
   /** Records that `session` reads `room` (after `join` or `attach` on its reader). */

@@ -35,7 +35,7 @@ describe("everyone", () => {
     const rooms = new RoomStore(h.redis);
     expect(await rooms.get("everyone")).toEqual(EVERYONE);
     expect(await rooms.isMember("everyone", "12345")).toBe(true);
-    expect(await rooms.join("everyone", "5")).toBe(false);
+    expect(await rooms.join("everyone", "5")).toEqual({ added: false, after: "0" });
     expect(await rooms.leave("everyone", "5")).toBe(false);
     expect(await rooms.members("everyone")).toEqual([]);
     expect(await rooms.roomsOf("5")).toEqual([]);
@@ -44,13 +44,14 @@ describe("everyone", () => {
 });
 
 describe("membership", () => {
-  it("join, add and leave change both the room's members and the user's rooms, and say whether anything changed", async () => {
+  it("join, add and leave change both the room's members and the user's rooms, and say whether anything changed and from which message a new member reads", async () => {
     const rooms = new RoomStore(h.redis);
     const { roomId } = await rooms.create({ name: "Lounge", visibility: "public", owner: "1" });
     expect(await rooms.isMember(roomId, "2")).toBe(false);
-    expect(await rooms.join(roomId, "2")).toBe(true);
-    expect(await rooms.join(roomId, "2")).toBe(false);
-    expect(await rooms.add(roomId, "10")).toBe(true);
+    expect(await rooms.join(roomId, "2")).toEqual({ added: true, after: "0" });
+    expect(await rooms.join(roomId, "2")).toEqual({ added: false, after: "0" });
+    await h.redis.xadd(conv.messages(roomId), "42-0", "text", "before 10 came");
+    expect(await rooms.add(roomId, "10")).toEqual({ added: true, after: "42" });
     expect(await rooms.isMember(roomId, "2")).toBe(true);
     expect(await rooms.members(roomId)).toEqual(["1", "2", "10"]);
     expect(await rooms.roomsOf("10")).toEqual([roomId]);
@@ -73,7 +74,7 @@ describe("membership", () => {
   it("a join of a room that does not exist changes nothing and creates no keys", async () => {
     const rooms = new RoomStore(h.redis);
     expect(await rooms.get("r99")).toBeNull();
-    expect(await rooms.join("r99", "4")).toBe(false);
+    expect(await rooms.join("r99", "4")).toEqual({ added: false, after: "0" });
     expect(await h.redis.exists(conv.roomMembers("r99"), user.rooms("4"))).toBe(0);
   });
 

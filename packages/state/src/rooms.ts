@@ -4,6 +4,7 @@ import type { RedisClient } from "./redis.js";
 import { compareIds, EVERYONE_ROOM } from "@cim/protocol";
 import { conv, directory, user } from "./keys.js";
 import { entryId, lexEntry, lexRange } from "./lex-index.js";
+import { entryNumber } from "./records.js";
 
 export type RoomVisibility = "public" | "private";
 
@@ -17,21 +18,36 @@ export interface Room {
   createdAt: number;
 }
 
+/**
+ * What a join or an invitation did: `added` when the user was not a member before; `after`, the room's newest msgId
+ * at the moment it became one ("0": none). The new member's devices get the room's messages after it.
+ */
+export interface Joined {
+  added: boolean;
+  after: string;
+}
+
+const NOT_ADDED: Readonly<Joined> = Object.freeze({ added: false, after: "0" });
+
 /** CIM's group: every user is a member, nobody can leave; it has no keys of its own but its stream. */
 export const EVERYONE: Readonly<Room> = Object.freeze({ roomId: EVERYONE_ROOM, name: "Everyone", visibility: "public", owner: "", createdAt: 0 });
 
-// KEYS: the room's meta, the room's members (one tag, {c:<roomId>}). ARGV: userId.
+// KEYS: the room's meta, the room's members, the room's messages (one tag, {c:<roomId>}). ARGV: userId.
 // Adds a member only to a room that exists, so no members set is ever made for a room that is not.
-// Returns -1 for no such room, else what SADD answered (1 added, 0 already a member).
+// Returns {-1, ''} for no such room, else {what SADD answered (1 added, 0 already a member), the id of the room's
+// newest entry ('' when none)}: read in the same step as the SADD, so every message after it was stored with the
+// user a member (the message script checks membership in this slot).
 const ADD_MEMBER = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-return redis.call('SADD', KEYS[2], ARGV[1])
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, ''} end
+local added = redis.call('SADD', KEYS[2], ARGV[1])
+local newest = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)[1]
+return {added, newest and newest[1] or ''}
 `;
 
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext = { type: "default" }> {
     /** See ADD_MEMBER. */
-    cimAddRoomMember(meta: string, members: string, userId: string): Result<number, Context>;
+    cimAddRoomMember(meta: string, members: string, messages: string, userId: string): Result<[number, string], Context>;
   }
 }
 
@@ -47,7 +63,7 @@ export function roomNameKey(name: string): string {
  */
 export class RoomStore {
   constructor(private readonly redis: RedisClient) {
-    redis.defineCommand("cimAddRoomMember", { numberOfKeys: 2, lua: ADD_MEMBER });
+    redis.defineCommand("cimAddRoomMember", { numberOfKeys: 3, lua: ADD_MEMBER });
   }
 
   /** Creates a room `r<n>` with its owner as the only member; a public one enters the directory. */
@@ -77,17 +93,17 @@ export class RoomStore {
     return (await this.redis.sismember(conv.roomMembers(roomId), userId)) === 1;
   }
 
-  /** Makes `userId` a member (the caller checked the room may be joined); true when it was not one before. */
-  async join(roomId: string, userId: string): Promise<boolean> {
-    if (roomId === EVERYONE_ROOM) return false;
-    const added = await this.redis.cimAddRoomMember(conv.roomMeta(roomId), conv.roomMembers(roomId), userId);
-    if (added < 0) return false;
+  /** Makes `userId` a member (the caller checked the room may be joined). */
+  async join(roomId: string, userId: string): Promise<Joined> {
+    if (roomId === EVERYONE_ROOM) return NOT_ADDED;
+    const [added, newest] = await this.redis.cimAddRoomMember(conv.roomMeta(roomId), conv.roomMembers(roomId), conv.messages(conv.ofRoom(roomId)), userId);
+    if (added < 0) return NOT_ADDED;
     await this.redis.sadd(user.rooms(userId), roomId);
-    return added === 1;
+    return { added: added === 1, after: newest ? entryNumber(newest) : "0" };
   }
 
   /** An invitation: the same change as `join` (the caller checked the inviter is a member). */
-  add(roomId: string, userId: string): Promise<boolean> {
+  add(roomId: string, userId: string): Promise<Joined> {
     return this.join(roomId, userId);
   }
 
