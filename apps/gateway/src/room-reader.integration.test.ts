@@ -266,4 +266,27 @@ describe("a membership that begins while the member is connected", () => {
     await waitUntil(() => socket.messages().length === 2, 10_000, "the next message live");
     expect(socket.messages().map((m) => m.msgId)).toEqual([right!.msgId, later!.msgId]);
   });
+
+  it("without the event's position (an older route, a lost event, a login under way) it starts where Redis says the membership began", async () => {
+    const messages = new MessageStore(redis);
+    const rooms = new RoomStore(redis);
+    const room = await rooms.create({ name: "lost", visibility: "public", owner: "100" });
+    await storeIn(messages, room.roomId, 1, () => "before the join");
+    await rooms.join(room.roomId, "1");
+    await storeIn(messages, room.roomId, 2, (i) => `after the join ${i}`);
+
+    const delivery = new RoomDelivery({
+      messages, rooms, subscriptions: { subscribe: async () => 1, unsubscribe: async () => 1 }, metrics: createMetrics(), log: pino({ level: "silent" }),
+    });
+    const { connect } = setUp(messages, room.roomId);
+    const member = connect("1");
+    await delivery.joinLive(member.session, room.roomId, () => true);
+    expect(member.socket.messages().map((m) => m.text)).toEqual(["after the join 0", "after the join 1"]);
+
+    // A membership that began before these positions were kept: from the room's newest on, as before.
+    await redis.hdel(conv.roomJoined(room.roomId), "100");
+    const owner = connect("100", new RecordingSocket(), "owner-laptop");
+    await delivery.joinLive(owner.session, room.roomId, () => true);
+    expect(owner.socket.messages()).toEqual([]);
+  });
 });

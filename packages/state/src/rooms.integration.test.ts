@@ -52,6 +52,9 @@ describe("membership", () => {
     expect(await rooms.join(roomId, "2")).toEqual({ added: false, after: "0" });
     await h.redis.xadd(conv.messages(roomId), "42-0", "text", "before 10 came");
     expect(await rooms.add(roomId, "10")).toEqual({ added: true, after: "42" });
+    // Where each membership began is kept until it ends (the creator's at the empty room's start).
+    expect([await rooms.joinedAfter(roomId, "1"), await rooms.joinedAfter(roomId, "2"), await rooms.joinedAfter(roomId, "10")]).toEqual(["0", "0", "42"]);
+    expect(await rooms.add(roomId, "10")).toEqual({ added: false, after: "42" });
     expect(await rooms.isMember(roomId, "2")).toBe(true);
     expect(await rooms.members(roomId)).toEqual(["1", "2", "10"]);
     expect(await rooms.roomsOf("10")).toEqual([roomId]);
@@ -61,6 +64,7 @@ describe("membership", () => {
     expect(await rooms.isMember(roomId, "2")).toBe(false);
     expect(await rooms.roomsOf("2")).toEqual([]);
     expect(await rooms.members(roomId)).toEqual(["1", "10"]);
+    expect(await rooms.joinedAfter(roomId, "2")).toBeNull();
   });
 
   it("a repeated leave removes a room left behind in the user's list (a crash between the two writes)", async () => {
