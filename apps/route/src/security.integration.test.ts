@@ -64,6 +64,24 @@ describe("user names", () => {
     expect(res.status).toBe(200);
     expect((await json(res)).userName).toBe(`A${base}`);
   });
+
+  it("treats look-alikes of capitals as one name too: I for l, Greek and Cyrillic capitals for Latin ones, either registered first", async () => {
+    const base = unique("ce");
+    const pairs: Array<[string, string]> = [
+      [`ali${base}`, `aIi${base}`],
+      [`aIi${base}x`, `ali${base}x`],
+      [`KEN${base}`, `\u039a\u0395\u039d${base}`],
+      [`\u041a\u0415\u041d${base}y`, `KEH${base}y`],
+    ];
+    for (const [i, [first, lookAlike]] of pairs.entries()) {
+      expect((await register(first, `10.2.1.${i}`)).status).toBe(201);
+      const res = await register(lookAlike, `10.2.2.${i}`);
+      expect(res.status, `${lookAlike} after ${first}`).toBe(409);
+      expect((await json(res)).error.code).toBe("name_taken");
+    }
+    // The first of each pair still logs in by its own name.
+    expect((await login(`aIi${base}x`, PASSWORD, "10.2.3.1")).status).toBe(200);
+  });
 });
 
 describe("login guessing", () => {

@@ -9,6 +9,17 @@ export function nameKey(userName: string): string {
   return unhomoglyph(userName.normalize("NFKC").toLowerCase()).normalize("NFKC").toLowerCase();
 }
 
+/**
+ * Every key a new name claims: `nameKey`, and the key of its confusable skeleton taken before case folding when
+ * that differs. Lower-casing first loses the look-alikes of capitals: `I` is a look-alike of `l` ("aIice" of
+ * "alice"), Greek and Cyrillic capitals of Latin ones ("ΚΕΝ", "КЕН" of "KEN"); the second key catches them.
+ */
+export function nameKeys(userName: string): [string, ...string[]] {
+  const key = nameKey(userName);
+  const capitals = nameKey(unhomoglyph(userName.normalize("NFKC")));
+  return capitals === key ? [key] : [key, capitals];
+}
+
 /** What a user name may hold: letters, digits, `_ . -`. */
 export const USER_NAME = /^[\p{L}\p{N}_.-]+$/u;
 export const MAX_USER_NAME_LENGTH = 32;
