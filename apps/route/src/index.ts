@@ -2,7 +2,7 @@
 import type { Server } from "node:http";
 import { createAdaptorServer } from "@hono/node-server";
 import { pino } from "pino";
-import { answerClientErrorsAsJson } from "@cim/config";
+import { answerClientErrorsAsJson, capConnectionsPerAddress } from "@cim/config";
 import { GatewayDirectory, ZkSession } from "@cim/discovery";
 import { createRedisClient } from "@cim/state";
 import { createApp } from "./app.js";
@@ -81,6 +81,7 @@ async function main(): Promise<void> {
   rate.start((error) => log.debug({ err: error }, "message rate sample failed"));
   const server = createAdaptorServer({ fetch: app.fetch });
   answerClientErrorsAsJson(server as Server, log);
+  if (!config.CIM_TRUST_PROXY) capConnectionsPerAddress(server as Server, { maxPerAddress: config.CIM_MAX_CONNECTIONS_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT, log });
   server.listen({ port: config.PORT, host: config.HOST, backlog: config.CIM_LISTEN_BACKLOG }, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.PORT;
