@@ -15,6 +15,7 @@ beforeAll(async () => {
   h = await startRouteHarness({
     CIM_TOKEN_TTL_SECONDS: "120", CIM_SESSION_MAX_SECONDS: "7200", CIM_METRICS_TOKEN: "metrics-token-0123456789",
     CIM_REGISTER_PER_IP: "4", CIM_LOGIN_MAX_FAILURES_PER_IP: "30", CIM_ADMIN_MAX_FAILURES_PER_IP: "5", CIM_ROOMS_PER_USER: "3",
+    CIM_SEARCHES_PER_USER: "3",
   });
 });
 afterAll(async () => h?.stop());
@@ -156,6 +157,23 @@ describe("room flood", () => {
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await create(other)).status).toBe(201);
+  });
+});
+
+describe("search flood", () => {
+  it("limits the searches one user runs with 429 and Retry-After; other users go on", async () => {
+    const token = async (name: string) => {
+      await register(name, "10.11.0.1");
+      return ((await json(await login(name, PASSWORD, "10.11.0.1"))) as unknown as { token: string }).token;
+    };
+    const [seeker, other] = [await token(unique("seeker")), await token(unique("other"))];
+    const search = (t: string) => h.call("GET", "/api/search?q=anything", { token: t });
+    for (let i = 0; i < 3; i++) expect((await search(seeker)).status).toBe(200);
+    const refused = await search(seeker);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await json(refused)).error.code).toBe("rate_limited");
+    expect((await search(other)).status).toBe(200);
   });
 });
 

@@ -49,6 +49,7 @@ export function searchRoutes(s: Services) {
   app.get("/", async (c) => {
     const query = queryOf(c, searchApi.search);
     const userId = c.get("user").userId;
+    await s.guard.search(userId);
     const results = await s.search.search({ userId, conversations: await conversations(userId, query.conversation), text: query.q, limit: query.limit });
     return c.json({ results });
   });
