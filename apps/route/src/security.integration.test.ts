@@ -3,7 +3,7 @@ import { randomBytes, scryptSync } from "node:crypto";
 import { brotliDecompressSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keys } from "@cim/state";
-import { nameKey } from "./user-names.js";
+import { lookAlikeClaims, nameKey } from "./user-names.js";
 import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
 
 const PASSWORD = "cim-test-pass-1";
@@ -82,6 +82,17 @@ describe("user names", () => {
     }
     // The first of each pair still logs in by its own name.
     expect((await login(`aIi${base}x`, PASSWORD, "10.2.3.1")).status).toBe(200);
+  });
+
+  it("an account registered before look-alike keys claims them at route's start (the backfill): its look-alike is then taken", async () => {
+    const typed = `KIM${unique("old")}`.toUpperCase(); // capital I: its look-alike key reads it as l
+    await h.redis.set(keys.accountName(nameKey(typed)), "900002");
+    await h.redis.hset(keys.account("900002"), { userName: typed, passwordHash: "x", createdAt: "1" });
+    const lookAlike = typed.replace("I", "l");
+    await h.services.users.backfill(nameKey, undefined, async (accounts) => void (await h.services.accounts.claimLookAlikes(lookAlikeClaims(accounts))));
+    const res = await register(lookAlike, "10.2.4.1");
+    expect(res.status).toBe(409);
+    expect((await json(res)).error.code).toBe("name_taken");
   });
 });
 

@@ -23,3 +23,11 @@ export function nameKeys(userName: string): [string, ...string[]] {
 /** What a user name may hold: letters, digits, `_ . -`. */
 export const USER_NAME = /^[\p{L}\p{N}_.-]+$/u;
 export const MAX_USER_NAME_LENGTH = 32;
+
+/** The look-alike keys of stored accounts, for `AccountStore.claimLookAlikes` (the keys beyond `nameKey`). */
+export function lookAlikeClaims(accounts: ReadonlyArray<{ userId: string; userName: string }>): Array<{ userId: string; keys: string[] }> {
+  return accounts.flatMap((account) => {
+    const [, ...keys] = nameKeys(account.userName);
+    return keys.length ? [{ userId: account.userId, keys }] : [];
+  });
+}

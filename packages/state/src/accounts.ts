@@ -65,6 +65,15 @@ export class AccountStore {
     return { created, taken };
   }
 
+  /**
+   * Claims further canonical keys for existing accounts (SET NX: a key another name holds stays its own), so
+   * accounts registered before their look-alike keys existed block their look-alikes too. Returns how many it claimed.
+   */
+  async claimLookAlikes(accounts: ReadonlyArray<{ userId: string; keys: readonly string[] }>): Promise<number> {
+    const claims = accounts.flatMap((account) => account.keys.map((key) => this.redis.set(keys.accountName(key), account.userId, "NX")));
+    return (await Promise.all(claims)).filter((answer) => answer === "OK").length;
+  }
+
   /** userIds of canonical names (`typed`: the name as typed, for accounts older than canonical keys); null when none. */
   async idsByName(names: ReadonlyArray<{ nameKey: string; typed: string }>): Promise<Array<string | null>> {
     if (names.length === 0) return [];
