@@ -113,14 +113,14 @@ export function authRoutes(s: Services) {
   });
 
   // A fresh token of the same login (never past its absolute end) and a live gateway.
-  app.post("/reconnect", requireUser(s.tokens, s.sessions), async (c) => {
+  app.post("/reconnect", requireUser(s.tokens, s.sessions, s.requests), async (c) => {
     const { avoid } = await bodyOf(c, authApi.reconnect);
     // The client could not reach `avoid`: check it now, so it is not handed to others while it is down.
     if (avoid) await s.health.report(avoid);
     return c.json((await issue(c.get("user"), avoid)).answer, 200);
   });
 
-  app.post("/logout", requireUser(s.tokens, s.sessions), async (c) => {
+  app.post("/logout", requireUser(s.tokens, s.sessions, s.requests), async (c) => {
     const user = c.get("user");
     // Until the login's absolute end: no token refreshed from it may work again.
     await s.sessions.revoke(user.sessionId, user.sessionEnd);

@@ -62,7 +62,7 @@ export const chatApi = {
 
 export function chatRoutes(s: Services) {
   const app = new Hono<AppEnv>();
-  const user = requireUser(s.tokens, s.sessions);
+  const user = requireUser(s.tokens, s.sessions, s.requests);
 
   /** 404 for a room that does not exist, 403 not_member for one the user is not in. */
   async function checkMember(roomId: string, userId: string): Promise<void> {

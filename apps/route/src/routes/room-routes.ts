@@ -73,7 +73,7 @@ const summary = (room: Room) => ({ roomId: room.roomId, name: room.name, visibil
 
 export function roomRoutes(s: Services) {
   const app = new Hono<AppEnv>();
-  app.use(requireUser(s.tokens, s.sessions));
+  app.use(requireUser(s.tokens, s.sessions, s.requests));
 
   /** The room of the path's `roomId`; 404 for an id that names none. */
   async function roomOf(c: Context<AppEnv>): Promise<Room> {

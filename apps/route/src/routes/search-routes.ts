@@ -31,7 +31,7 @@ export const searchApi = {
 
 export function searchRoutes(s: Services) {
   const app = new Hono<AppEnv>();
-  app.use(requireUser(s.tokens, s.sessions));
+  app.use(requireUser(s.tokens, s.sessions, s.requests));
 
   /** The conversations to scan: the one asked for (checked), or the rooms then the most recent private peers. */
   async function conversations(userId: string, conversation: string | undefined): Promise<string[]> {
