@@ -1,7 +1,7 @@
 // Admission of new sockets per client address: an upgrade rate (token bucket) and a cap on the sockets that
 // have not logged in yet, so one client cannot hold or churn thousands of unauthenticated sockets.
 import type { IncomingMessage } from "node:http";
-import { BlockList, isIP } from "node:net";
+import { addressMatcher, clientKey } from "@cim/config";
 import { RateLimiter } from "./rate-limiter.js";
 
 export interface AdmissionLimits {
@@ -14,6 +14,8 @@ export interface AdmissionLimits {
   exempt: readonly string[];
 }
 
+export { clientKey, isAddressOrRange } from "@cim/config";
+
 export type Refusal = "pending" | "rate";
 
 const MAPPED_IPV4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
@@ -25,49 +27,15 @@ export function clientAddress(req: IncomingMessage, trustProxy: boolean): string
   return address.replace(MAPPED_IPV4, "$1");
 }
 
-/** True for an IPv4 or IPv6 address, alone or with a prefix length (`10.0.0.0/8`, `fd00::/8`). */
-export function isAddressOrRange(entry: string): boolean {
-  const [address = "", prefix, ...rest] = entry.split("/");
-  const family = isIP(address);
-  if (family === 0 || rest.length > 0) return false;
-  if (prefix === undefined) return true;
-  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
-}
-
-/**
- * The key the limits count under: an IPv4 address as is; an IPv6 address by its /64, the block one
- * subscriber usually holds (counting single IPv6 addresses would let one client use 2^64 of them).
- */
-export function clientKey(address: string): string {
-  const plain = address.replace(MAPPED_IPV4, "$1").split("%")[0]!;
-  if (isIP(plain) !== 6) return plain;
-  const [head = "", tail] = plain.split("::");
-  const left = head ? head.split(":") : [];
-  const right = tail ? tail.split(":") : [];
-  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
-  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(":")}::/64`;
-}
-
-function blockListOf(entries: readonly string[]): BlockList {
-  const list = new BlockList();
-  for (const entry of entries) {
-    const [address = "", prefix] = entry.split("/");
-    const type = isIP(address) === 6 ? "ipv6" : "ipv4";
-    if (prefix === undefined) list.addAddress(address, type);
-    else list.addSubnet(address, Number(prefix), type);
-  }
-  return list;
-}
-
 export class Admission {
   private readonly buckets = new Map<string, RateLimiter>();
   private readonly pendingByKey = new Map<string, number>();
   /** The key each counted socket is pending under, until it logs in or closes. */
   private readonly pendingSockets = new Map<object, string>();
-  private readonly exempt: BlockList;
+  private readonly isExempt: (address: string) => boolean;
 
   constructor(private readonly limits: AdmissionLimits, private readonly now: () => number = Date.now) {
-    this.exempt = blockListOf(limits.exempt);
+    this.isExempt = addressMatcher(limits.exempt);
   }
 
   /** Checks an upgrade from `address`, counting it against the address's rate; why it must be refused, or null. */
@@ -106,11 +74,5 @@ export class Admission {
   /** Forgets the rate of addresses whose bucket is full again (idle long enough): memory stays bounded. */
   sweep(): void {
     for (const [key, bucket] of this.buckets) if (bucket.full()) this.buckets.delete(key);
-  }
-
-  private isExempt(address: string): boolean {
-    const plain = address.replace(MAPPED_IPV4, "$1");
-    const family = isIP(plain);
-    return family !== 0 && this.exempt.check(plain, family === 6 ? "ipv6" : "ipv4");
   }
 }

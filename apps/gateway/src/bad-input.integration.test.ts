@@ -122,6 +122,21 @@ describe("bad input on the gateway", () => {
     socket.ws.close();
   });
 
+  it("login cursors past the largest stream id count as none: LoginAck, and the session works (was Error unavailable and 1011)", async () => {
+    const userName = `cur-${Math.random().toString(36).slice(2, 8)}`;
+    await ann.api.register(userName, "cim-test-pass-1");
+    const { token } = await ann.api.login(userName, "cim-test-pass-1");
+    const socket = await raw();
+    const huge = "99999999999999999999";
+    socket.ws.send(encodeFrame({ kind: "login", body: { token, groupAfter: huge, inboxAfter: "18446744073709551616", rooms: [{ room: "everyone", after: huge }] } }));
+    await waitUntil(() => socket.frames.some((f) => f.kind === "loginAck"), 5_000, "LoginAck");
+    socket.ws.send(encodeFrame({ kind: "send", body: { clientMsgId: "c1", to: bob.session!.userId, text: "cursors ignored" } }));
+    await waitUntil(() => socket.frames.some((f) => f.kind === "sendAck" || f.kind === "error"), 5_000, "SendAck");
+    expect(socket.frames.filter((f) => f.kind === "error")).toEqual([]);
+    expect(socket.ws.readyState).toBe(WebSocket.OPEN);
+    socket.ws.close();
+  });
+
   it("a Send to an unknown user or with empty text gets an Error frame, not a close", async () => {
     const socket = await loggedIn();
     socket.ws.send(encodeFrame({ kind: "send", body: { clientMsgId: "u1", to: "999999", text: "anyone?" } }));

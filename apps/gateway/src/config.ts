@@ -3,7 +3,6 @@ import { hostname } from "node:os";
 import { z } from "zod";
 import { parseSettings, sharedSettings } from "@cim/config";
 import { tokenSecretFrom } from "@cim/token";
-import { isAddressOrRange } from "./admission.js";
 
 const csv = z.string().transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean));
 
@@ -25,13 +24,6 @@ const schema = z.object({
   /** Upgrades of one client address per second (sustained) and at once; more are refused with 429. */
   CIM_CONNECT_RATE_PER_IP: z.coerce.number().positive().default(20),
   CIM_CONNECT_BURST_PER_IP: z.coerce.number().int().min(1).default(100),
-  /**
-   * Addresses and CIDR ranges the per-address limits skip; none by default (a local reverse proxy should set
-   * CIM_TRUST_PROXY instead). The test and benchmark harness exempts loopback, where all its clients live.
-   */
-  CIM_CONNECT_LIMIT_EXEMPT: csv
-    .default([])
-    .refine((entries) => entries.every(isAddressOrRange), "a comma-separated list of IP addresses or CIDR ranges"),
   /**
    * Replicas that must hold a message (Redis WAIT) before its SendAck; 0 (the default) acknowledges once the
    * master has it. WAIT is not consensus: see docs/DEPLOYMENT.md.

@@ -1,7 +1,7 @@
 // One client cannot hold or churn unbounded sockets: per address, sockets not logged in yet are capped and
 // upgrades are rate limited (429 before the upgrade); per user, logged-in sockets on a gateway are capped.
 import { once } from "node:events";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newUser, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
 import { ErrorCode, SessionClose } from "@cim/protocol";
@@ -18,8 +18,9 @@ beforeAll(async () => {
     // 127.0.0.1 (the SDK clients) stays exempt; the limits are tried from 127.0.0.2 and 127.0.0.3.
     gatewayEnv: {
       CIM_CONNECT_LIMIT_EXEMPT: "127.0.0.1", CIM_MAX_PENDING_PER_IP: "5", CIM_CONNECT_RATE_PER_IP: "0.1",
-      CIM_CONNECT_BURST_PER_IP: "12", CIM_MAX_SESSIONS_PER_USER: "2",
+      CIM_CONNECT_BURST_PER_IP: "12", CIM_MAX_SESSIONS_PER_USER: "2", CIM_MAX_CONNECTIONS_PER_IP: "8",
     },
+    routeEnv: { CIM_CONNECT_LIMIT_EXEMPT: "127.0.0.1", CIM_MAX_CONNECTIONS_PER_IP: "8" },
   });
   wsUrl = `${cluster.gateways[0]!.url.replace(/^http/, "ws")}/ws`;
 });
@@ -37,6 +38,51 @@ async function open(localAddress: string): Promise<RawSocket> {
 
 const output = () => cluster.gateways[0]!.process.output();
 const connections = async () => ((await (await fetch(`${cluster.gateways[0]!.url}/healthz`)).json()) as { connections: number }).connections;
+
+/** A TCP connection from `localAddress` that sends part of a request's headers and then nothing (slowloris). */
+async function stalled(port: number, localAddress: string): Promise<Socket> {
+  const socket = connect({ host: "127.0.0.1", port, localAddress });
+  socket.on("error", () => undefined);
+  await once(socket, "connect");
+  socket.write("GET /ws HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+  return socket;
+}
+
+describe("per client address, before any request", () => {
+  it("closes a connection beyond CIM_MAX_CONNECTIONS_PER_IP open ones of its address, at route and at the gateway; others are served", async () => {
+    for (const [app, address] of [[cluster.gateways[0]!, "127.0.0.5"], [cluster.route, "127.0.0.6"]] as const) {
+      const held = [];
+      for (let i = 0; i < 8; i++) held.push(await stalled(app.port, address));
+      const extra = await stalled(app.port, address);
+      await new Promise((resolve) => (extra.destroyed ? resolve(null) : extra.once("close", resolve)));
+      await waitUntil(() => app.process.output().includes("connection refused: this address holds too many open connections"), 10_000, "the refusal to be logged");
+      // The held connections are still open, and every other address is served.
+      expect(held.every((socket) => !socket.destroyed)).toBe(true);
+      expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+      // A closed connection frees its place (once the server has seen it close).
+      held[0]!.destroy();
+      const answered = async () => {
+        const again = await stalled(app.port, address);
+        again.write("\r\n\r\n");
+        const answer = await new Promise<boolean>((resolve) => {
+          again.once("data", () => resolve(true));
+          again.once("close", () => resolve(false));
+        });
+        again.destroy();
+        return answer;
+      };
+      await waitUntil(answered, 10_000, "a request from the address to be answered again");
+      for (const socket of held) socket.destroy();
+    }
+    // An upgraded socket no longer counts (sessions have their own limits): 7 held and 5 upgraded is fine.
+    const held = [];
+    for (let i = 0; i < 7; i++) held.push(await stalled(cluster.gateways[0]!.port, "127.0.0.5"));
+    const sessions = [];
+    for (let i = 0; i < 5; i++) sessions.push(await open("127.0.0.5"));
+    for (const socket of sessions) socket.ws.close();
+    for (const socket of held) socket.destroy();
+  });
+});
 
 describe("per client address", () => {
   it("refuses an upgrade with 429 while the address holds its cap of sockets not logged in; a login frees a place", async () => {

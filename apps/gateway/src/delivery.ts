@@ -3,7 +3,7 @@
 // is skipped, repeated or reordered when a wake-up is lost or a client reconnects. Here: a login's starting
 // points, reported in LoginAck, and the receipts a device may have missed.
 import type { Logger } from "pino";
-import { DECIMAL_ID, ErrorCode, EVERYONE_ROOM, type Login, type LoginAck, type RoomCursor } from "@cim/protocol";
+import { ErrorCode, EVERYONE_ROOM, isMsgId, type Login, type LoginAck, type RoomCursor } from "@cim/protocol";
 import type { InboxStore, MessageStore, PeerReceipts, ReadStore, ReceiptStore, RoomStore } from "@cim/state";
 import { InboxDelivery } from "./inbox-delivery.js";
 import type { Membership } from "./membership.js";
@@ -31,7 +31,7 @@ export interface DeliveryDeps {
 export type Positions = Pick<LoginAck, "groupPosition" | "inboxPosition" | "rooms">;
 
 /** A cursor a client sent, or "" when it is none (a malformed one counts as none). */
-const cursor = (value: string) => (DECIMAL_ID.test(value) ? value : "");
+const cursor = (value: string) => (isMsgId(value) ? value : "");
 
 export class Delivery {
   readonly rooms: RoomDelivery;

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
-import { answerClientErrorsAsJson } from "@cim/config";
+import { answerClientErrorsAsJson, capConnectionsPerAddress } from "@cim/config";
 import { SessionClose } from "@cim/protocol";
 import { GatewayRegistration, type ZkSession } from "@cim/discovery";
 import { BusPublisher, BusWatchdog, channels, InboxStore, isCluster, MessageStore, onBusMessage, parseClusterMessages, ReadStore, ReceiptStore, RoomStore, SessionStore, subscribe, unsubscribe, type RedisClient } from "@cim/state";
@@ -134,6 +134,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     health: () => ({ gatewayId, redis: redis.status, subscriber: subscriber.status, zookeeper: zk.state, node: registration?.nodePath ?? "", connections: table.socketCount, sessions: table.sessionCount, users: table.userCount }),
   }, { metricsToken: config.CIM_METRICS_TOKEN, log }));
   answerClientErrorsAsJson(server, log);
+  if (!config.CIM_TRUST_PROXY) capConnectionsPerAddress(server, { maxPerAddress: config.CIM_MAX_CONNECTIONS_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT, log });
   // No clientTracking: the session table holds every socket already, and ws's own Set costs a Set entry and a
   // 'close' listener (a closure and its context) per socket. autoPong stays: answering Pings ourselves would save its
   // closure per socket but a fourth listener grows each socket's listener table by as much (measured).

@@ -104,6 +104,26 @@ describe("presence by interest", () => {
     expect(presences(watching).filter((p) => p.userId === other.userId && !p.online)).toHaveLength(1); // the second answer only
   });
 
+  it("a burst of lists from one session reads presence for the first and the latest only, not for each (it ran the gateway out of memory)", async () => {
+    const [watcher, target] = await Promise.all([account("burst"), account("tgt")]);
+    const watching = await watcher.on(0);
+    const big = Array.from({ length: 500 }, (_, i) => String(900_000 + i)); // 500 names to look up per list
+    const redis = new Redis(cluster.redis.address);
+    const nameReads = async () => Number(/cmdstat_hget:calls=(\d+)/.exec(await redis.info("commandstats"))?.[1] ?? 0);
+    try {
+      const before = await nameReads();
+      for (let i = 0; i < 150; i++) watching.send({ kind: "presenceSubscribe", body: { userIds: big } });
+      watching.send({ kind: "presenceSubscribe", body: { userIds: [target.userId] } });
+      await waitUntil(() => presences(watching).some((p) => p.userId === target.userId), 30_000, "the answer to the latest list");
+      // Each list read separately would be 151 × 500 name reads; the first list and the latest cost about 501.
+      expect((await nameReads()) - before).toBeLessThan(2_000);
+      expect(presenceFrames(watching).at(-1)).toEqual({ kind: "presenceBatch", body: { presences: [{ userId: target.userId, userName: target.userName, online: false }] } });
+      expect(watching.ws.readyState).toBe(watching.ws.OPEN);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it("after the bus connection is cut, the gateway answers every list again and hears changes again", async () => {
     const [watcher, target] = await Promise.all([account("wat"), account("tgt")]);
     const watching = await watcher.on(0);

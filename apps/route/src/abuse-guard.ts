@@ -1,5 +1,5 @@
 // Throttles guessing and floods on Redis (rate-limiter-flexible): logins by (name, address) with growing
-// delays and by address, registrations by address and overall, wrong admin tokens by address.
+// delays and by address, registrations by address and overall, rooms and searches by user, wrong admin tokens by address.
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { ErrorCode } from "@cim/protocol";
 import { keys, type RedisClient } from "@cim/state";
@@ -20,6 +20,9 @@ export interface AbuseLimits {
   /** Rooms one user may create per window (429 beyond). */
   roomsPerUser: number;
   roomWindowSeconds: number;
+  /** Searches one user may run per window (429 beyond): each reads up to 100 × 2,000 stream entries from Redis. */
+  searchesPerUser: number;
+  searchWindowSeconds: number;
   /** Wrong admin tokens from one address per window before it gets 429. */
   adminFailuresPerAddress: number;
   adminWindowSeconds: number;
@@ -44,6 +47,7 @@ export class AbuseGuard {
   private readonly registrationsOverall: RateLimiterRedis;
   private readonly adminFailuresByAddress: RateLimiterRedis;
   private readonly roomsByUser: RateLimiterRedis;
+  private readonly searchesByUser: RateLimiterRedis;
 
   constructor(redis: RedisClient, private readonly limits: AbuseLimits) {
     const limiter = (name: string, points: number, duration: number, blockDuration = 0) =>
@@ -56,6 +60,7 @@ export class AbuseGuard {
     this.registrationsByAddress = limiter("register-addr", limits.registrationsPerAddress, limits.registrationAddressWindowSeconds);
     this.registrationsOverall = limiter("register-all", limits.registrationsPerMinute, 60);
     this.roomsByUser = limiter("rooms-user", limits.roomsPerUser, limits.roomWindowSeconds);
+    this.searchesByUser = limiter("search-user", limits.searchesPerUser, limits.searchWindowSeconds);
     this.adminFailuresByAddress = limiter("admin-addr", limits.adminFailuresPerAddress, limits.adminWindowSeconds, limits.adminWindowSeconds);
   }
 
@@ -102,6 +107,15 @@ export class AbuseGuard {
       await this.roomsByUser.consume(userId);
     } catch (error) {
       throw limitError(error, "you created too many rooms");
+    }
+  }
+
+  /** Counts one search by `userId`; throws 429 past the per-user limit (one user's searches would stall Redis for all). */
+  async search(userId: string): Promise<void> {
+    try {
+      await this.searchesByUser.consume(userId);
+    } catch (error) {
+      throw limitError(error, "you searched too often");
     }
   }
 

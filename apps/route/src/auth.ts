@@ -3,10 +3,11 @@ import { createMiddleware } from "hono/factory";
 import { ErrorCode } from "@cim/protocol";
 import type { SessionStore } from "@cim/state";
 import { sameSecret, TokenError, type TokenClaims, type TokenSigner } from "@cim/token";
-import type { AbuseGuard } from "./abuse-guard.js";
+import { rateLimited, type AbuseGuard } from "./abuse-guard.js";
 import { clientAddress } from "./client-address.js";
 import type { AppEnv } from "./context.js";
 import { ApiError } from "./errors.js";
+import type { UserRequests } from "./user-requests.js";
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */
 function bearerOf(header: string | undefined): string | undefined {
@@ -19,8 +20,12 @@ function bearer(header: string | undefined): string {
   return token;
 }
 
-/** Requires a valid user token that was not logged out; the caller's claims are `c.get("user")`. */
-export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "isRevoked">) {
+/**
+ * Requires a valid user token that was not logged out; the caller's claims are `c.get("user")`. With `requests`,
+ * a user's requests in progress at once are capped: more wait for a place, and beyond the waiting room are
+ * answered 429 rate_limited (Retry-After: 1).
+ */
+export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "isRevoked">, requests?: UserRequests) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = bearer(c.req.header("authorization"));
     let claims: TokenClaims;
@@ -31,7 +36,13 @@ export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "i
     }
     if (await sessions.isRevoked(claims.sessionId)) throw new ApiError(401, ErrorCode.Unauthorized, "logged out: log in again");
     c.set("user", claims);
-    await next();
+    if (!requests) return next();
+    if (!(await requests.enter(claims.userId))) throw rateLimited("too many of your requests are in progress", 1);
+    try {
+      await next();
+    } finally {
+      requests.leave(claims.userId);
+    }
   });
 }
 

@@ -136,8 +136,10 @@ describe("GET /api/history", () => {
     expect((await history(dave, "?limit=200")).map((m) => m.msgId)).not.toContain(ids[0]);
   });
 
-  it("answers 400 bad_request for a limit outside 1..200 or not an integer, and a before or with that is not an id", async () => {
-    for (const query of ["?limit=0", "?limit=201", "?limit=ten", "?limit=1.5", "?before=yesterday", "?before=-1", `?with=${alice.userName}`]) {
+  it("answers 400 bad_request for a limit outside 1..200 or not an integer, and a before (also 0 or past 2^64-1) or with that is not an id", async () => {
+    for (const query of ["?limit=0", "?limit=201", "?limit=ten", "?limit=1.5", "?before=yesterday", "?before=-1", `?with=${alice.userName}`,
+      // Redis refuses a range before 0 or past its largest stream id (2^64-1): these were 500s.
+      "?before=0", "?before=18446744073709551616", "?before=99999999999999999999", `?with=${bob.userId}&before=0`]) {
       await expectError(await h.call("GET", `/api/history${query}`, { token: alice.token }), 400, "bad_request");
     }
   });

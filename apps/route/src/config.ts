@@ -36,6 +36,12 @@ const schema = z.object({
   /** Rooms one user may create per window (429 with Retry-After beyond). */
   CIM_ROOMS_PER_USER: z.coerce.number().int().min(1).default(20),
   CIM_ROOMS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** Requests of one user in progress at once on one route process; more wait, up to CIM_MAX_WAITING_REQUESTS_PER_USER, then 429. */
+  CIM_MAX_REQUESTS_PER_USER: z.coerce.number().int().min(1).default(8),
+  CIM_MAX_WAITING_REQUESTS_PER_USER: z.coerce.number().int().min(0).default(64),
+  /** Searches one user may run per window (429 with Retry-After beyond): each reads up to 100 × 2,000 stream entries. */
+  CIM_SEARCHES_PER_USER: z.coerce.number().int().min(1).default(60),
+  CIM_SEARCH_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Wrong admin tokens from one address per window before 429. */
   CIM_ADMIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(10),
   CIM_ADMIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
@@ -71,6 +77,8 @@ export function abuseLimits(config: RouteConfig): AbuseLimits {
     registrationsPerMinute: config.CIM_REGISTER_PER_MINUTE,
     roomsPerUser: config.CIM_ROOMS_PER_USER,
     roomWindowSeconds: config.CIM_ROOMS_WINDOW_SECONDS,
+    searchesPerUser: config.CIM_SEARCHES_PER_USER,
+    searchWindowSeconds: config.CIM_SEARCH_WINDOW_SECONDS,
     adminFailuresPerAddress: config.CIM_ADMIN_MAX_FAILURES_PER_IP,
     adminWindowSeconds: config.CIM_ADMIN_WINDOW_SECONDS,
   };

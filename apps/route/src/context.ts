@@ -1,4 +1,5 @@
 // What route handlers share: the services built once in createApp, and the Hono env with the caller.
+import type { UserRequests } from "./user-requests.js";
 import type { Logger } from "pino";
 import type { GatewayInfo } from "@cim/discovery";
 import type { AccountStore, BusPublisher, MessageSearch, MessageStore, ReadStore, RoomStore, SessionStore, UserDirectory } from "@cim/state";
@@ -37,6 +38,8 @@ export interface Services {
   metrics: RouteMetrics;
   rate: MessageRate;
   guard: AbuseGuard;
+  /** Each user's requests in progress on this process (capped: CIM_MAX_REQUESTS_PER_USER). */
+  requests: UserRequests;
 }
 
 export type AppEnv = { Variables: { user: TokenClaims } };

@@ -2,13 +2,13 @@
 import type { Server } from "node:http";
 import { createAdaptorServer } from "@hono/node-server";
 import { pino } from "pino";
-import { answerClientErrorsAsJson } from "@cim/config";
+import { answerClientErrorsAsJson, capConnectionsPerAddress } from "@cim/config";
 import { GatewayDirectory, ZkSession } from "@cim/discovery";
 import { createRedisClient } from "@cim/state";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { createServices } from "./services.js";
-import { nameKey } from "./user-names.js";
+import { lookAlikeClaims, nameKey } from "./user-names.js";
 
 // tsx turns source maps on; an Error's stack then costs a source-map lookup, which a burst of failed
 // writes to closing sockets turns into seconds of CPU. Logs keep the compiled positions.
@@ -75,12 +75,16 @@ async function main(): Promise<void> {
   }
   services.health.start();
   // Accounts older than the user directory (or whose indexing failed) become searchable; in the background.
-  services.users.backfill(nameKey)
-    .then((added) => log.info({ added }, "user directory checked against the accounts"))
+  // Accounts registered before names claimed their look-alike keys of capitals claim them now (SET NX).
+  let claimed = 0;
+  const claimLookAlikes = async (accounts: Array<{ userId: string; userName: string }>) => void (claimed += await services.accounts.claimLookAlikes(lookAlikeClaims(accounts)));
+  services.users.backfill(nameKey, undefined, claimLookAlikes)
+    .then((added) => log.info({ added, lookAlikeKeysClaimed: claimed }, "user directory checked against the accounts"))
     .catch((error: unknown) => log.warn({ err: error }, "indexing accounts for user search failed"));
   rate.start((error) => log.debug({ err: error }, "message rate sample failed"));
   const server = createAdaptorServer({ fetch: app.fetch });
   answerClientErrorsAsJson(server as Server, log);
+  if (!config.CIM_TRUST_PROXY) capConnectionsPerAddress(server as Server, { maxPerAddress: config.CIM_MAX_CONNECTIONS_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT, log });
   server.listen({ port: config.PORT, host: config.HOST, backlog: config.CIM_LISTEN_BACKLOG }, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.PORT;

@@ -4,7 +4,7 @@ import { AccountStore, UserDirectory, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { hashPassword } from "./password.js";
 import { checkNewPassword } from "./password-policy.js";
-import { MAX_USER_NAME_LENGTH, nameKey, USER_NAME } from "./user-names.js";
+import { MAX_USER_NAME_LENGTH, nameKey, nameKeys, USER_NAME } from "./user-names.js";
 
 /** Accounts written per round trip. */
 const BATCH = 1_000;
@@ -78,16 +78,17 @@ export async function createAccounts(redis: RedisClient, accounts: readonly NewA
   const seen = new Set<string>();
   for (let i = 0; i < accounts.length; i += BATCH) {
     const batch = accounts.slice(i, i + BATCH).flatMap((account) => {
-      const key = nameKey(account.userName);
-      if (seen.has(key)) {
+      const [key, ...lookAlikeKeys] = nameKeys(account.userName);
+      if (seen.has(key) || lookAlikeKeys.some((k) => seen.has(k))) {
         result.existing.push(account.userName); // a look-alike of a name earlier in the list
         return [];
       }
       seen.add(key);
-      return [{ ...account, nameKey: key }];
+      lookAlikeKeys.forEach((k) => seen.add(k));
+      return [{ ...account, nameKey: key, lookAlikeKeys }];
     });
     const passwordHashes = await hashes.of(batch.map((account) => account.password));
-    const { created, taken } = await store.createMany(batch.map((account, j) => ({ userName: account.userName, nameKey: account.nameKey, passwordHash: passwordHashes[j]! })));
+    const { created, taken } = await store.createMany(batch.map((account, j) => ({ userName: account.userName, nameKey: account.nameKey, lookAlikeKeys: account.lookAlikeKeys, passwordHash: passwordHashes[j]! })));
     await users.indexMany(created.map((account) => ({ userId: account.userId, nameKey: nameKey(account.userName) })));
     result.created.push(...created.map(({ userId, userName }) => ({ userId, userName })));
     result.existing.push(...taken);

@@ -86,6 +86,17 @@ describe("POST /api/rooms", () => {
     expect((await create(alice, "y".repeat(64), "public")).name).toBe("y".repeat(64));
   });
 
+  it("answers 400 bad_request for a name with text-direction overrides, invisible characters or a lone surrogate; keeps letters, marks and emoji joiners", async () => {
+    // "a\u202egnp.exe" shows as "aexe.png", and an unclosed override or isolate reorders the text after it.
+    for (const name of ["a\u202egnp.exe", "\u2066isolate", "left\u202aembed", "zero\u200bwidth", "word\u2060joiner", "b\ufeffom", "line\u2028break", "lone\ud800"]) {
+      await expectError(await h.call("POST", "/api/rooms", { token: alice.token, body: { name, visibility: "public" } }), 400, "bad_request");
+    }
+    const namer = await newUser(h, "namer");
+    for (const name of ["\u05e9\u05dc\u05d5\u05dd \u200fchat", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "family \u{1f468}\u200d\u{1f469}\u200d\u{1f467}", "caf\u0065\u0301"]) {
+      expect((await create(namer, name, "private")).name).toBe(name);
+    }
+  });
+
   it("answers 401 without a token and 415 for a body that is not JSON", async () => {
     await expectError(await h.call("POST", "/api/rooms", { body: { name: "anon", visibility: "public" } }), 401, "unauthorized");
     await expectError(await h.call("POST", "/api/rooms", { token: alice.token, body: "name=x", headers: { "content-type": "text/plain" } }), 415, "unsupported_media_type");

@@ -3,7 +3,7 @@ import { randomBytes, scryptSync } from "node:crypto";
 import { brotliDecompressSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keys } from "@cim/state";
-import { nameKey } from "./user-names.js";
+import { lookAlikeClaims, nameKey } from "./user-names.js";
 import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
 
 const PASSWORD = "cim-test-pass-1";
@@ -15,6 +15,7 @@ beforeAll(async () => {
   h = await startRouteHarness({
     CIM_TOKEN_TTL_SECONDS: "120", CIM_SESSION_MAX_SECONDS: "7200", CIM_METRICS_TOKEN: "metrics-token-0123456789",
     CIM_REGISTER_PER_IP: "4", CIM_LOGIN_MAX_FAILURES_PER_IP: "30", CIM_ADMIN_MAX_FAILURES_PER_IP: "5", CIM_ROOMS_PER_USER: "3",
+    CIM_SEARCHES_PER_USER: "3",
   });
 });
 afterAll(async () => h?.stop());
@@ -63,6 +64,35 @@ describe("user names", () => {
     const res = await login(`a${base}`, PASSWORD, "10.2.0.3");
     expect(res.status).toBe(200);
     expect((await json(res)).userName).toBe(`A${base}`);
+  });
+
+  it("treats look-alikes of capitals as one name too: I for l, Greek and Cyrillic capitals for Latin ones, either registered first", async () => {
+    const base = unique("ce");
+    const pairs: Array<[string, string]> = [
+      [`ali${base}`, `aIi${base}`],
+      [`aIi${base}x`, `ali${base}x`],
+      [`KEN${base}`, `\u039a\u0395\u039d${base}`],
+      [`\u041a\u0415\u041d${base}y`, `KEH${base}y`],
+    ];
+    for (const [i, [first, lookAlike]] of pairs.entries()) {
+      expect((await register(first, `10.2.1.${i}`)).status).toBe(201);
+      const res = await register(lookAlike, `10.2.2.${i}`);
+      expect(res.status, `${lookAlike} after ${first}`).toBe(409);
+      expect((await json(res)).error.code).toBe("name_taken");
+    }
+    // The first of each pair still logs in by its own name.
+    expect((await login(`aIi${base}x`, PASSWORD, "10.2.3.1")).status).toBe(200);
+  });
+
+  it("an account registered before look-alike keys claims them at route's start (the backfill): its look-alike is then taken", async () => {
+    const typed = `KIM${unique("old")}`.toUpperCase(); // capital I: its look-alike key reads it as l
+    await h.redis.set(keys.accountName(nameKey(typed)), "900002");
+    await h.redis.hset(keys.account("900002"), { userName: typed, passwordHash: "x", createdAt: "1" });
+    const lookAlike = typed.replace("I", "l");
+    await h.services.users.backfill(nameKey, undefined, async (accounts) => void (await h.services.accounts.claimLookAlikes(lookAlikeClaims(accounts))));
+    const res = await register(lookAlike, "10.2.4.1");
+    expect(res.status).toBe(409);
+    expect((await json(res)).error.code).toBe("name_taken");
   });
 });
 
@@ -138,6 +168,23 @@ describe("room flood", () => {
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await create(other)).status).toBe(201);
+  });
+});
+
+describe("search flood", () => {
+  it("limits the searches one user runs with 429 and Retry-After; other users go on", async () => {
+    const token = async (name: string) => {
+      await register(name, "10.11.0.1");
+      return ((await json(await login(name, PASSWORD, "10.11.0.1"))) as unknown as { token: string }).token;
+    };
+    const [seeker, other] = [await token(unique("seeker")), await token(unique("other"))];
+    const search = (t: string) => h.call("GET", "/api/search?q=anything", { token: t });
+    for (let i = 0; i < 3; i++) expect((await search(seeker)).status).toBe(200);
+    const refused = await search(seeker);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await json(refused)).error.code).toBe("rate_limited");
+    expect((await search(other)).status).toBe(200);
   });
 });
 

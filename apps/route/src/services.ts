@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { AccountStore, BusPublisher, MessageSearch, MessageStore, ReadStore, RoomStore, SessionStore, UserDirectory, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { AbuseGuard } from "./abuse-guard.js";
+import { UserRequests } from "./user-requests.js";
 import { abuseLimits, type RouteConfig } from "./config.js";
 import type { GatewayList, Services } from "./context.js";
 import { GatewayHealth, httpProbe, type Probe } from "./gateway-health.js";
@@ -30,5 +31,6 @@ export function createServices(deps: { config: RouteConfig; log: Logger; redis: 
     users: new UserDirectory(redis),
     presence: new Presence(redis),
     guard: new AbuseGuard(redis, abuseLimits(config)),
+    requests: new UserRequests(config.CIM_MAX_REQUESTS_PER_USER, config.CIM_MAX_WAITING_REQUESTS_PER_USER),
   };
 }

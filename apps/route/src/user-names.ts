@@ -9,6 +9,25 @@ export function nameKey(userName: string): string {
   return unhomoglyph(userName.normalize("NFKC").toLowerCase()).normalize("NFKC").toLowerCase();
 }
 
+/**
+ * Every key a new name claims: `nameKey`, and the key of its confusable skeleton taken before case folding when
+ * that differs. Lower-casing first loses the look-alikes of capitals: `I` is a look-alike of `l` ("aIice" of
+ * "alice"), Greek and Cyrillic capitals of Latin ones ("ΚΕΝ", "КЕН" of "KEN"); the second key catches them.
+ */
+export function nameKeys(userName: string): [string, ...string[]] {
+  const key = nameKey(userName);
+  const capitals = nameKey(unhomoglyph(userName.normalize("NFKC")));
+  return capitals === key ? [key] : [key, capitals];
+}
+
 /** What a user name may hold: letters, digits, `_ . -`. */
 export const USER_NAME = /^[\p{L}\p{N}_.-]+$/u;
 export const MAX_USER_NAME_LENGTH = 32;
+
+/** The look-alike keys of stored accounts, for `AccountStore.claimLookAlikes` (the keys beyond `nameKey`). */
+export function lookAlikeClaims(accounts: ReadonlyArray<{ userId: string; userName: string }>): Array<{ userId: string; keys: string[] }> {
+  return accounts.flatMap((account) => {
+    const [, ...keys] = nameKeys(account.userName);
+    return keys.length ? [{ userId: account.userId, keys }] : [];
+  });
+}

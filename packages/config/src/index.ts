@@ -2,6 +2,8 @@
 import { z } from "zod";
 
 export { answerClientErrorsAsJson } from "./client-errors.js";
+export { addressMatcher, capConnectionsPerAddress, clientKey, isAddressOrRange } from "./connection-cap.js";
+import { isAddressOrRange } from "./connection-cap.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -36,6 +38,19 @@ export const sharedSettings = {
    * net.core.somaxconn): sized for login and reconnect storms, where Node's default of 511 overflows.
    */
   CIM_LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(4096),
+  /**
+   * Open HTTP connections of one client address (IPv6: its /64); more are closed as they are accepted (idle and
+   * slowloris connections). Not applied with CIM_TRUST_PROXY (every connection is the proxy's), nor to the addresses
+   * and ranges of CIM_CONNECT_LIMIT_EXEMPT.
+   */
+  CIM_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(100),
+  /**
+   * Addresses and CIDR ranges the per-address limits skip; none by default (a local reverse proxy should set
+   * CIM_TRUST_PROXY instead). The test and benchmark harness exempts loopback, where all its clients live.
+   */
+  CIM_CONNECT_LIMIT_EXEMPT: z.string().default("")
+    .transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean))
+    .refine((entries) => entries.every(isAddressOrRange), "a comma-separated list of IP addresses or CIDR ranges"),
 };
 
 /** Parses `env` with `schema`; throws one error naming every bad variable, prefixed with the app. */

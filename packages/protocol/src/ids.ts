@@ -3,6 +3,14 @@
 /** A userId or msgId as it appears on the wire. */
 export const DECIMAL_ID = /^[0-9]{1,20}$/;
 
+/** The largest msgId a Redis stream can hold (its ids are unsigned 64-bit numbers). */
+export const MAX_MSG_ID = "18446744073709551615";
+
+/** True for a decimal id a stream can hold (1-20 digits, at most MAX_MSG_ID): a bigger one is no msgId. */
+export function isMsgId(value: string): boolean {
+  return DECIMAL_ID.test(value) && compareIds(value.replace(/^0+(?=.)/, ""), MAX_MSG_ID) <= 0;
+}
+
 /** A client's clientMsgId: what gateways and route accept for dedupe. */
 export const CLIENT_MSG_ID = /^[A-Za-z0-9_:.-]{1,64}$/;
 

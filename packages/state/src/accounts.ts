@@ -15,13 +15,19 @@ export class AccountStore {
 
   /**
    * Creates an account; returns null when the name is taken. `nameKey` is the canonical form of the name that
-   * makes names unique (look-alikes share one), `userName` what is displayed.
+   * makes names unique (look-alikes share one), `userName` what is displayed. `lookAlikeKeys` are further
+   * canonical forms the name also claims: the name is taken when any of them is, and a later name with one of
+   * them as its key is taken too. Logins find the account by `nameKey` only.
    */
-  async create(userName: string, nameKey: string, passwordHash: string): Promise<Account | null> {
+  async create(userName: string, nameKey: string, passwordHash: string, lookAlikeKeys: readonly string[] = []): Promise<Account | null> {
     if (await this.redis.exists(keys.accountName(userName))) return null; // taken before canonical keys existed
+    const others = lookAlikeKeys.filter((key) => key !== nameKey);
+    for (const key of others) if (await this.redis.exists(keys.accountName(key))) return null;
     const userId = String(await this.redis.incr(keys.accountSeq));
     const claimed = await this.redis.set(keys.accountName(nameKey), userId, "NX");
     if (claimed !== "OK") return null;
+    // NX: a look-alike key claimed meanwhile by a name whose own key it is stays that name's.
+    for (const key of others) await this.redis.set(keys.accountName(key), userId, "NX");
     const createdAt = Date.now();
     await this.redis.hset(keys.account(userId), { userName, passwordHash, createdAt: String(createdAt) });
     return { userId, userName, passwordHash, createdAt };
@@ -32,11 +38,12 @@ export class AccountStore {
    * canonical name with SET NX and writes the account hashes. A taken name (also the typed-name key of older
    * accounts) is skipped and reported; its reserved id stays unused. Names must be distinct canonical keys.
    */
-  async createMany(entries: ReadonlyArray<{ userName: string; nameKey: string; passwordHash: string }>): Promise<{ created: Account[]; taken: string[] }> {
+  async createMany(entries: ReadonlyArray<{ userName: string; nameKey: string; lookAlikeKeys?: readonly string[]; passwordHash: string }>): Promise<{ created: Account[]; taken: string[] }> {
     const taken: string[] = [];
     // Single-key commands sent together (auto-pipelining): on a Redis Cluster the keys lie in many slots.
     const exists = (key: string) => this.redis.exists(key).then((count) => count > 0);
-    const found = await Promise.all(entries.map(async (entry) => (await exists(keys.accountName(entry.nameKey))) || (await exists(keys.accountName(entry.userName)))));
+    const anyExists = async (names: readonly string[]) => (await Promise.all(names.map((name) => exists(keys.accountName(name))))).some(Boolean);
+    const found = await Promise.all(entries.map((entry) => anyExists([entry.nameKey, entry.userName, ...(entry.lookAlikeKeys ?? [])])));
     const fresh = entries.filter((entry, i) => (found[i] ? (taken.push(entry.userName), false) : true));
     if (fresh.length === 0) return { created: [], taken };
     const last = await this.redis.incrby(keys.accountSeq, fresh.length);
@@ -51,10 +58,20 @@ export class AccountStore {
         continue;
       }
       writes.push(this.redis.hset(keys.account(ids[i]!), { userName: entry.userName, passwordHash: entry.passwordHash, createdAt: String(createdAt) }));
+      for (const key of entry.lookAlikeKeys ?? []) if (key !== entry.nameKey) writes.push(this.redis.set(keys.accountName(key), ids[i]!, "NX"));
       created.push({ userId: ids[i]!, userName: entry.userName, passwordHash: entry.passwordHash, createdAt });
     }
     await Promise.all(writes);
     return { created, taken };
+  }
+
+  /**
+   * Claims further canonical keys for existing accounts (SET NX: a key another name holds stays its own), so
+   * accounts registered before their look-alike keys existed block their look-alikes too. Returns how many it claimed.
+   */
+  async claimLookAlikes(accounts: ReadonlyArray<{ userId: string; keys: readonly string[] }>): Promise<number> {
+    const claims = accounts.flatMap((account) => account.keys.map((key) => this.redis.set(keys.accountName(key), account.userId, "NX")));
+    return (await Promise.all(claims)).filter((answer) => answer === "OK").length;
   }
 
   /** userIds of canonical names (`typed`: the name as typed, for accounts older than canonical keys); null when none. */

@@ -60,6 +60,20 @@ describe("events", () => {
     expect((await store.history({ userId: "1", room: "r1", limit: 10 })).length).toBe(1);
   });
 
+  it("an edit, deletion or reply from outside a room is refused with not_member, whether or not its target exists there", async () => {
+    const store = new MessageStore(h.redis);
+    await account("1", "2", "3");
+    await room("r5", "1", "2");
+    const theirs = await send(store, { from: "2", room: "r5", text: "members only" });
+    // Were the answers to differ (forbidden or not_found), an outsider could probe which msgIds the room holds.
+    for (const target of [theirs.msgId, String(BigInt(theirs.msgId) + 1n)]) {
+      expect(await store.store({ ...base("3", `o-e${target}`), room: "r5", text: "edit", editOf: target })).toEqual({ error: "not_member" });
+      expect(await store.store({ ...base("3", `o-d${target}`), room: "r5", text: "", editOf: target, deleted: true })).toEqual({ error: "not_member" });
+      expect(await store.store({ ...base("3", `o-r${target}`), room: "r5", text: "reply", replyTo: target })).toEqual({ error: "not_member" });
+    }
+    expect((await store.history({ userId: "1", room: "r5", limit: 10 })).length).toBe(1);
+  });
+
   it("a reply in a private chat reaches both inboxes with replyTo", async () => {
     const store = new MessageStore(h.redis);
     await account("1", "2");

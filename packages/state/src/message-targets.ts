@@ -12,6 +12,8 @@ export interface TargetQuery {
   from: string;
   replyTo?: string;
   editOf?: string;
+  /** A room's members set (none for private chats and everyone): a non-member is refused before any target is looked at. */
+  members?: string;
 }
 
 /**
@@ -19,7 +21,9 @@ export interface TargetQuery {
  * message (not an event) of the conversation sent by `from`. Messages are never rewritten, so a target found
  * now stays valid (unless retention trims it, after which its events change nothing anyone still holds).
  */
-export async function checkTargets(redis: RedisClient, query: TargetQuery): Promise<TargetRefusal | null> {
+export async function checkTargets(redis: RedisClient, query: TargetQuery): Promise<TargetRefusal | "not_member" | null> {
+  // First: an outsider told forbidden or not_found would learn which msgIds the room holds.
+  if (query.members && !(await redis.sismember(query.members, query.from))) return "not_member";
   const stream = conv.messages(query.convKey);
   if (query.replyTo) {
     const target = await messageAt(redis, stream, query.replyTo);

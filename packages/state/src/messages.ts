@@ -99,7 +99,8 @@ export class MessageStore {
     // A check costs a round trip: the sender's later stores wait for this one, so they keep the order they came in.
     const run = (before ?? Promise.resolve()).then(async (): Promise<StoreResult> => {
       const convKey = to ? conv.ofPair(input.from, to) : conv.ofRoom(room || EVERYONE_ROOM);
-      const refusal = await checkTargets(this.redis, { convKey, from: input.from, replyTo: input.replyTo, editOf: input.editOf });
+      const members = room && room !== EVERYONE_ROOM ? conv.roomMembers(room) : undefined;
+      const refusal = await checkTargets(this.redis, { convKey, from: input.from, replyTo: input.replyTo, editOf: input.editOf, members });
       return refusal ? { error: refusal } : write();
     });
     const tail = run.then(() => undefined, () => undefined);

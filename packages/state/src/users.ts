@@ -76,9 +76,9 @@ export class UserDirectory {
   /**
    * Indexes accounts missing from the directory (created before it existed, or whose `index` after
    * registration failed): SCAN over `cim-account:*` (on every master of a cluster) in batches of `batch`, never KEYS. Returns how many it added.
-   * `nameKeyOf` maps a stored user name to its canonical key.
+   * `nameKeyOf` maps a stored user name to its canonical key; `onAccounts`, when given, sees each batch of accounts.
    */
-  async backfill(nameKeyOf: (userName: string) => string, batch = BACKFILL_BATCH): Promise<number> {
+  async backfill(nameKeyOf: (userName: string) => string, batch = BACKFILL_BATCH, onAccounts?: (accounts: Array<{ userId: string; userName: string }>) => Promise<void>): Promise<number> {
     const prefix = keys.account("");
     let added = 0;
     // Every master of a cluster holds some of the accounts.
@@ -91,6 +91,7 @@ export class UserDirectory {
         const names = await Promise.all(ids.map((id) => this.redis.hget(keys.account(id), "userName")));
         const entries = ids.flatMap((id, i) => (names[i] ? [0, lexEntry(nameKeyOf(names[i]), id)] : []));
         if (entries.length) added += await this.redis.zadd(directory.userNames, "NX", ...entries);
+        if (onAccounts) await onAccounts(ids.flatMap((id, i) => (names[i] ? [{ userId: id, userName: names[i] }] : [])));
       } while (cursor !== "0");
     }
     return added;

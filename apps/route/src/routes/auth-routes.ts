@@ -10,7 +10,7 @@ import { ApiError } from "../errors.js";
 import { loginRefusal } from "../login-policy.js";
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from "../password-policy.js";
 import { hashPassword, needsRehash, verifyNothing, verifyPassword } from "../password.js";
-import { MAX_USER_NAME_LENGTH, nameKey, USER_NAME } from "../user-names.js";
+import { MAX_USER_NAME_LENGTH, nameKey, nameKeys, USER_NAME } from "../user-names.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody } from "../api-route.js";
 import { bodyOf } from "../validation.js";
 
@@ -63,10 +63,11 @@ export function authRoutes(s: Services) {
     const { userName, password } = await bodyOf(c, authApi.register);
     checkNewPassword(password, userName);
     await s.guard.register(address(c));
-    const account = await s.accounts.create(userName, nameKey(userName), await hashPassword(password));
+    const [key, ...lookAlikes] = nameKeys(userName);
+    const account = await s.accounts.create(userName, key, await hashPassword(password), lookAlikes);
     if (!account) throw new ApiError(409, ErrorCode.NameTaken, `the name ${userName} is taken`);
     // Not fatal: the account exists, and route's start indexes accounts missing from the directory.
-    await s.users.index(account.userId, nameKey(userName)).catch((error: unknown) => s.log.warn({ err: error, userId: account.userId }, "indexing a new user's name failed"));
+    await s.users.index(account.userId, key).catch((error: unknown) => s.log.warn({ err: error, userId: account.userId }, "indexing a new user's name failed"));
     s.log.info({ userId: account.userId, userName }, "registered");
     return c.json({ userId: account.userId, userName: account.userName }, 201);
   });
@@ -112,14 +113,14 @@ export function authRoutes(s: Services) {
   });
 
   // A fresh token of the same login (never past its absolute end) and a live gateway.
-  app.post("/reconnect", requireUser(s.tokens, s.sessions), async (c) => {
+  app.post("/reconnect", requireUser(s.tokens, s.sessions, s.requests), async (c) => {
     const { avoid } = await bodyOf(c, authApi.reconnect);
     // The client could not reach `avoid`: check it now, so it is not handed to others while it is down.
     if (avoid) await s.health.report(avoid);
     return c.json((await issue(c.get("user"), avoid)).answer, 200);
   });
 
-  app.post("/logout", requireUser(s.tokens, s.sessions), async (c) => {
+  app.post("/logout", requireUser(s.tokens, s.sessions, s.requests), async (c) => {
     const user = c.get("user");
     // Until the login's absolute end: no token refreshed from it may work again.
     await s.sessions.revoke(user.sessionId, user.sessionEnd);

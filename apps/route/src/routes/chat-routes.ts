@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { createRoute } from "@hono/zod-openapi";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, MAX_TEXT_LENGTH, ROOM_ID } from "@cim/protocol";
+import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, isMsgId, MAX_TEXT_LENGTH, ROOM_ID } from "@cim/protocol";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError } from "../errors.js";
@@ -28,7 +28,8 @@ const SendBody = z.object({
 const HistoryQuery = z.object({
   with: z.string().regex(DECIMAL_ID, "with must be a userId").optional(),
   room: z.string().regex(ROOM_ID, "room must be a roomId").optional(),
-  before: z.string().regex(DECIMAL_ID, "before must be a msgId").optional(),
+  // 1 to the largest stream id: Redis refuses the range before 0 or past 2^64-1 (it was a 500).
+  before: z.string().refine((v) => isMsgId(v) && !/^0+$/.test(v), "before must be a msgId").optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 }).refine(oneTarget, "with and room are exclusive");
 
@@ -61,7 +62,7 @@ export const chatApi = {
 
 export function chatRoutes(s: Services) {
   const app = new Hono<AppEnv>();
-  const user = requireUser(s.tokens, s.sessions);
+  const user = requireUser(s.tokens, s.sessions, s.requests);
 
   /** 404 for a room that does not exist, 403 not_member for one the user is not in. */
   async function checkMember(roomId: string, userId: string): Promise<void> {

@@ -15,7 +15,7 @@ export const conversationApi = {
 
 export function conversationRoutes(s: Services) {
   const app = new Hono<AppEnv>();
-  app.use(requireUser(s.tokens, s.sessions));
+  app.use(requireUser(s.tokens, s.sessions, s.requests));
 
   app.get("/", async (c) => c.json({ conversations: await conversationsOf(s, c.get("user").userId) }));
 

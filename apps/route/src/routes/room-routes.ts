@@ -15,10 +15,16 @@ import { bodyOf, queryOf } from "../validation.js";
 /** Longest room name, in UTF-16 code units after trimming. */
 export const MAX_ROOM_NAME_LENGTH = 64;
 
-const NO_CONTROLS = /^[^\p{Cc}]*$/u;
+/**
+ * No control characters, lone surrogates, text-direction embeddings, overrides and isolates (U+202A-202E,
+ * U+2066-2069: "a\u202egnp.exe" shows as "aexe.png" and an unclosed one reorders the text after the name wherever it
+ * is shown), invisible separators and joiners that make look-alike names (U+200B, U+2060-2064, U+FEFF) or break lines
+ * (U+2028, U+2029). Direction marks (U+200E, U+200F, U+061C) and ZWJ / ZWNJ, which scripts and emoji need, stay.
+ */
+const NAME_CHARACTERS = /^[^\p{Cc}\p{Cs}\u200B\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]*$/u;
 const CreateRoom = z.object({
   name: z.string().trim().min(1, "name is required").max(MAX_ROOM_NAME_LENGTH, `name is at most ${MAX_ROOM_NAME_LENGTH} characters`)
-    .regex(NO_CONTROLS, "name may not hold control characters").meta({ pattern: NO_CONTROLS.source }),
+    .regex(NAME_CHARACTERS, "name may not hold control, invisible or text-direction characters").meta({ pattern: NAME_CHARACTERS.source }),
   visibility: z.enum(["public", "private"], "visibility is public or private"),
 });
 const DirectoryQuery = z.object({
@@ -67,7 +73,7 @@ const summary = (room: Room) => ({ roomId: room.roomId, name: room.name, visibil
 
 export function roomRoutes(s: Services) {
   const app = new Hono<AppEnv>();
-  app.use(requireUser(s.tokens, s.sessions));
+  app.use(requireUser(s.tokens, s.sessions, s.requests));
 
   /** The room of the path's `roomId`; 404 for an id that names none. */
   async function roomOf(c: Context<AppEnv>): Promise<Room> {

@@ -31,7 +31,7 @@ export const searchApi = {
 
 export function searchRoutes(s: Services) {
   const app = new Hono<AppEnv>();
-  app.use(requireUser(s.tokens, s.sessions));
+  app.use(requireUser(s.tokens, s.sessions, s.requests));
 
   /** The conversations to scan: the one asked for (checked), or the rooms then the most recent private peers. */
   async function conversations(userId: string, conversation: string | undefined): Promise<string[]> {
@@ -49,6 +49,7 @@ export function searchRoutes(s: Services) {
   app.get("/", async (c) => {
     const query = queryOf(c, searchApi.search);
     const userId = c.get("user").userId;
+    await s.guard.search(userId);
     const results = await s.search.search({ userId, conversations: await conversations(userId, query.conversation), text: query.q, limit: query.limit });
     return c.json({ results });
   });

@@ -23,7 +23,7 @@ export const userApi = {
 
 export function userRoutes(s: Services) {
   const app = new Hono<AppEnv>();
-  app.use(requireUser(s.tokens, s.sessions));
+  app.use(requireUser(s.tokens, s.sessions, s.requests));
 
   app.get("/", async (c) => {
     const query = queryOf(c, userApi.search);

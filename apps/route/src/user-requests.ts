@@ -1,0 +1,35 @@
+// Requests of one user in progress at once on this route process, capped: a user firing many heavy reads in
+// parallel (conversations, rooms, history, search: each up to thousands of stream entries) would stall Redis and
+// route for everyone else. Requests beyond the cap wait for a place (a web app's burst of previews just queues);
+// beyond the waiting room they are refused.
+export class UserRequests {
+  private readonly inFlight = new Map<string, number>();
+  private readonly waiting = new Map<string, Array<() => void>>();
+
+  constructor(private readonly maxPerUser: number, private readonly maxWaitingPerUser: number) {}
+
+  /** Resolves true once a request of `userId` may run (counted until `leave`); false when the waiting room is full. */
+  async enter(userId: string): Promise<boolean> {
+    const count = this.inFlight.get(userId) ?? 0;
+    if (count < this.maxPerUser) {
+      this.inFlight.set(userId, count + 1);
+      return true;
+    }
+    const queue = this.waiting.get(userId) ?? [];
+    if (queue.length >= this.maxWaitingPerUser) return false;
+    this.waiting.set(userId, queue);
+    await new Promise<void>((resolve) => queue.push(resolve));
+    return true;
+  }
+
+  /** One request of `userId` is done: its place goes to the next waiting one, if any. */
+  leave(userId: string): void {
+    const queue = this.waiting.get(userId);
+    const next = queue?.shift();
+    if (queue?.length === 0) this.waiting.delete(userId);
+    if (next) return next(); // the place passes on: the count stays
+    const left = (this.inFlight.get(userId) ?? 1) - 1;
+    if (left > 0) this.inFlight.set(userId, left);
+    else this.inFlight.delete(userId);
+  }
+}
