@@ -41,9 +41,10 @@ export const sharedSettings = {
   /**
    * Open HTTP connections of one client address (IPv6: its /64); more are closed as they are accepted (idle and
    * slowloris connections). Not applied with CIM_TRUST_PROXY (every connection is the proxy's), nor to the addresses
-   * and ranges of CIM_CONNECT_LIMIT_EXEMPT.
+   * and ranges of CIM_CONNECT_LIMIT_EXEMPT. 1,000: an office behind one NAT address holds hundreds of keep-alive
+   * connections to route, and one address still cannot take more than a twentieth of a process's 20,000 files.
    */
-  CIM_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(100),
+  CIM_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(1_000),
   /**
    * Addresses and CIDR ranges the per-address limits skip; none by default (a local reverse proxy should set
    * CIM_TRUST_PROXY instead). The test and benchmark harness exempts loopback, where all its clients live.
