@@ -230,6 +230,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
       catchUp();
     });
     watchdog.start();
+    // Session counts whose write failed while Redis was down (a user logged off meanwhile) are written now.
+    redis.on("ready", () => void presence.rewriteFailed().catch((error: unknown) => log.error({ err: error }, "writing session counts again failed")));
     // A previous incarnation killed without cleanup may have left sessions counted here.
     const leftovers = await sessions.releaseGateway(gatewayId);
     await bus.presence(leftovers.map((userId) => ({ userId, userName: "", online: false })));

@@ -24,7 +24,7 @@ async function device(name: string) {
   const login = await api.login(userName, TEST_PASSWORD);
   const opened = await rawDevice(login.gateway.wsUrl, login.token);
   devices.push(opened);
-  return { userId, device: opened };
+  return { userId, token: login.token, device: opened };
 }
 
 /** The code of the answer to a send: "ack", or the Error frame's code. */
@@ -59,5 +59,23 @@ describe("a Redis outage", () => {
     };
     expect(await received(bob.device, edited)).toEqual(["edited during the outage", original, ""]);
     expect(await received(ann.device, replied)).toEqual(["reply during the outage", "", original]);
+  });
+
+  it("a user who logs off while Redis is down is reported offline once Redis is back", async () => {
+    const ann = await device("ann");
+    const bob = await device("bob");
+    bob.device.send({ kind: "presenceSubscribe", body: { userIds: [ann.userId] } });
+    await bob.device.waitFor("presenceBatch", (batch) => batch.presences.some((p) => p.userId === ann.userId && p.online));
+
+    await cluster.redis.stop("SIGKILL");
+    ann.device.ws.close();
+    // The gateway could not write ann's session count (0 now) while Redis was down.
+    await cluster.gateways[0]!.process.waitFor(/cleanup after close failed/, 20_000);
+    await cluster.redis.restart();
+
+    // Before the fix ann stayed counted on the gateway, online for everyone, until the gateway restarted.
+    const presences = () => bob.device.frames.flatMap((f) => (f.kind === "presence" ? [f.body] : f.kind === "presenceBatch" ? f.body.presences : []));
+    await waitUntil(() => presences().some((p) => p.userId === ann.userId && !p.online), 20_000, "bob to see ann go offline");
+    await waitUntil(async () => !(await api.online(bob.token)).users.some((u) => u.userId === ann.userId), 10_000, "ann to leave the online list");
   });
 });
