@@ -2,10 +2,13 @@
 // partition): its SDK clients give up on it after three heartbeats and move to another gateway, while it is
 // still frozen, and get there what was sent to them meanwhile.
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { RouteApi } from "@cim/client";
 import { newUser, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
+import { rawDevice, registerUser, type RawDevice } from "./test-support.js";
 
 let cluster: Cluster;
 const clients: RecordingClient[] = [];
+const devices: RawDevice[] = [];
 
 beforeAll(async () => {
   // A short heartbeat: the clients declare the link dead after 3 × 300 ms without a frame.
@@ -13,6 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const client of clients) client.close();
+  for (const device of devices) device.ws.close();
   for (const gateway of cluster?.gateways ?? []) gateway.process.child.kill("SIGCONT");
   await cluster?.stop();
 });
@@ -46,4 +50,26 @@ it("SDK clients of a frozen gateway move to another one while it is still frozen
   } finally {
     frozen.kill("SIGCONT");
   }
+});
+
+it("a gateway frozen past its ZooKeeper session delivers, once it runs again, what was sent to its sessions while route had released them", { timeout: 60_000 }, async () => {
+  const api = new RouteApi(cluster.route.url);
+  const ann = await registerUser(cluster.route.url, "ann");
+  const bob = await registerUser(cluster.route.url, "bob");
+  const gwA = cluster.gateways[0]!;
+  const annOnA = await rawDevice(`${gwA.url.replace(/^http/, "ws")}/ws`, ann.token);
+  devices.push(annOnA);
+  const releases = () => cluster.route.process.output().split("released the users of a gone gateway").length;
+  const releasedBefore = releases();
+
+  gwA.process.child.kill("SIGSTOP");
+  try {
+    // Route sees gw-a's node expire and releases its users: ann counts as offline, nothing wakes gw-a for her.
+    await waitUntil(() => releases() > releasedBefore, 30_000, "route to release gw-a's users");
+    await api.sendMessage(bob.token, { to: ann.userId, text: "while gw-a was out of ZooKeeper" });
+  } finally {
+    gwA.process.child.kill("SIGCONT");
+  }
+  // Before the fix ann's live session got it only with the next message sent to her (here: never).
+  await waitUntil(() => annOnA.messages().some((m) => m.text === "while gw-a was out of ZooKeeper"), 20_000, "ann to get the message on gw-a");
 });

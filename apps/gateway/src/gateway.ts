@@ -244,8 +244,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
     registration = new GatewayRegistration(zk, { id: gatewayId, wsUrl, startedAt: Date.now(), instance }, {
       onRegistered: (node) => {
         log.info({ node, wsUrl }, "registered in ZooKeeper");
-        // Re-registered after a session expiry: route may have released our users meanwhile.
-        if (registrations++ > 0) presence.reclaimAll().catch((error: unknown) => log.error({ err: error }, "re-claiming sessions failed"));
+        // Re-registered after a session expiry: route may have released our users meanwhile, and what was sent to
+        // them since then woke no reader here. Claim them again, then read every session's streams from its cursor.
+        if (registrations++ > 0) {
+          void presence.reclaimAll()
+            .catch((error: unknown) => log.error({ err: error }, "re-claiming sessions failed"))
+            .then(() => delivery.wakeAll());
+        }
       },
       onError: (error) => log.warn({ err: error.message }, "ZooKeeper registration failed, retrying"),
     });
