@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { RouteApi } from "@cim/client";
 import { newUser, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
+import { channels, createRedis, SessionStore, type ClusterMessage } from "@cim/state";
 import { rawDevice, registerUser, type RawDevice } from "./test-support.js";
 
 let cluster: Cluster;
@@ -72,4 +73,29 @@ it("a gateway frozen past its ZooKeeper session delivers, once it runs again, wh
   }
   // Before the fix ann's live session got it only with the next message sent to her (here: never).
   await waitUntil(() => annOnA.messages().some((m) => m.text === "while gw-a was out of ZooKeeper"), 20_000, "ann to get the message on gw-a");
+});
+
+it("a release by route that lands after the gateway claimed its sessions again is undone by route's reclaim request", { timeout: 60_000 }, async () => {
+  const redis = createRedis(cluster.redis.address, "test");
+  try {
+    const api = new RouteApi(cluster.route.url);
+    const ann = await registerUser(cluster.route.url, "ann");
+    const bob = await registerUser(cluster.route.url, "bob");
+    const annOnA = await rawDevice(`${cluster.gateways[0]!.url.replace(/^http/, "ws")}/ws`, ann.token);
+    devices.push(annOnA);
+    // Route's release of gw-a running late, after gw-a had registered again and claimed its sessions.
+    const store = new SessionStore(redis);
+    expect(await store.releaseGateway("gw-a")).toContain(ann.userId);
+    await api.sendMessage(bob.token, { to: ann.userId, text: "after the late release" });
+    expect(await store.gatewaysOf(ann.userId)).toEqual([]);
+
+    // What route now sends once its release is done and it sees the gateway listed again.
+    const reclaim: ClusterMessage = { type: "reclaim" };
+    await redis.publish(channels.gateway("gw-a"), JSON.stringify(reclaim));
+    // Before the fix gw-a did not know the message: ann stayed released (offline, no wake-ups) and missed it.
+    await waitUntil(() => annOnA.messages().some((m) => m.text === "after the late release"), 20_000, "ann to get the message");
+    expect(await store.gatewaysOf(ann.userId)).toEqual(["gw-a"]);
+  } finally {
+    redis.disconnect();
+  }
 });

@@ -106,7 +106,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, bus, log });
   const typing = new TypingRelay({ table, membership, bus, log });
   const frames = new FrameHandler(chat, receiptService, typing, presenceSubscriptions, metrics, log);
-  const fanOut = new FanOut({ table, delivery, roomEvents, typing, presence: presenceFanOut, metrics, log, isRevoked: (sessionId) => sessions.isRevoked(sessionId) });
+  // Route may have released our users (we were gone from ZooKeeper): claim them again, then read every session's
+  // streams from its cursor, since what was sent to them meanwhile woke no reader here.
+  const reclaim = (why: string) =>
+    void presence.reclaimAll()
+      .then((users) => log.info({ users }, `sessions re-claimed: ${why}`), (error: unknown) => log.error({ err: error }, `re-claiming sessions failed (${why})`))
+      .then(() => delivery.wakeAll());
+  const fanOut = new FanOut({ table, delivery, roomEvents, typing, presence: presenceFanOut, metrics, log, reclaim: () => reclaim("route released them"), isRevoked: (sessionId) => sessions.isRevoked(sessionId) });
   const sweep = new SessionSweep({
     table, idleTimeoutMs: config.CIM_IDLE_TIMEOUT_MS, loginTimeoutMs: config.CIM_LOGIN_TIMEOUT_MS, onSweep: () => admission.sweep(), metrics, log,
   });
@@ -244,13 +250,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     registration = new GatewayRegistration(zk, { id: gatewayId, wsUrl, startedAt: Date.now(), instance }, {
       onRegistered: (node) => {
         log.info({ node, wsUrl }, "registered in ZooKeeper");
-        // Re-registered after a session expiry: route may have released our users meanwhile, and what was sent to
-        // them since then woke no reader here. Claim them again, then read every session's streams from its cursor.
-        if (registrations++ > 0) {
-          void presence.reclaimAll()
-            .catch((error: unknown) => log.error({ err: error }, "re-claiming sessions failed"))
-            .then(() => delivery.wakeAll());
-        }
+        // Re-registered after a session expiry: route may have released our users meanwhile.
+        if (registrations++ > 0) reclaim("registered again");
       },
       onError: (error) => log.warn({ err: error.message }, "ZooKeeper registration failed, retrying"),
     });

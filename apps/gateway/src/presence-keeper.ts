@@ -51,10 +51,10 @@ export class PresenceKeeper {
   }
 
   /** Writes the count of every user here again (after re-registering, route may have released them). */
-  async reclaimAll(): Promise<void> {
+  async reclaimAll(): Promise<number> {
     const users = [...this.deps.table.userIds()].map((userId) => ({ userId, userName: this.deps.table.sessionsOf(userId)[0]?.user?.userName ?? "" }));
     for (const { userId, userName } of users) await this.update(userId, userName);
-    this.deps.log.info({ users: users.length }, "sessions re-claimed after re-registration");
+    return users.length;
   }
 
   private async write(userId: string, userName: string): Promise<void> {
