@@ -4,7 +4,7 @@
 // points, reported in LoginAck, and the receipts a device may have missed.
 import type { Logger } from "pino";
 import { DECIMAL_ID, ErrorCode, EVERYONE_ROOM, type Login, type LoginAck, type RoomCursor } from "@cim/protocol";
-import type { InboxStore, MessageStore, PeerReceipts, ReadStore, ReceiptStore } from "@cim/state";
+import type { InboxStore, MessageStore, PeerReceipts, ReadStore, ReceiptStore, RoomStore } from "@cim/state";
 import { InboxDelivery } from "./inbox-delivery.js";
 import type { Membership } from "./membership.js";
 import type { GatewayMetrics } from "./metrics.js";
@@ -20,6 +20,8 @@ export interface DeliveryDeps {
   reads: Pick<ReadStore, "positions">;
   table: SessionTable;
   membership: Membership;
+  /** Where each membership began: a room joined while a session is connected is replayed from there. */
+  rooms?: Pick<RoomStore, "joinedAfter">;
   subscriptions: Subscriptions;
   metrics: GatewayMetrics;
   log: Logger;
@@ -36,7 +38,7 @@ export class Delivery {
   readonly inbox: InboxDelivery;
 
   constructor(private readonly deps: DeliveryDeps) {
-    this.rooms = new RoomDelivery({ messages: deps.messages, subscriptions: deps.subscriptions, metrics: deps.metrics, log: deps.log });
+    this.rooms = new RoomDelivery({ messages: deps.messages, rooms: deps.rooms, subscriptions: deps.subscriptions, metrics: deps.metrics, log: deps.log });
     this.inbox = new InboxDelivery(deps.inboxes, deps.table, deps.metrics, deps.log);
   }
 

@@ -86,7 +86,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       return unsubscribe(subscriber, channel);
     },
   };
-  const delivery = new Delivery({ messages, inboxes, receipts, reads, table, membership, subscriptions, metrics, log });
+  const delivery = new Delivery({ messages, inboxes, receipts, reads, table, membership, rooms, subscriptions, metrics, log });
   const presence = new PresenceKeeper({ gatewayId, sessions, bus, table, log });
   const presenceInterest = new PresenceInterest(subscriptions, log);
   const presenceFanOut = new PresenceFanOut(presenceInterest, metrics);

@@ -2,7 +2,7 @@
 // to its room's wake-up channel while it lives; and which rooms each session reads.
 import type { Logger } from "pino";
 import { EVERYONE_ROOM } from "@cim/protocol";
-import { channels, type StoredMessage } from "@cim/state";
+import { channels, type RoomStore, type StoredMessage } from "@cim/state";
 import type { GatewayMetrics } from "./metrics.js";
 import { RoomReader, type RoomStream } from "./room-reader.js";
 import type { Session } from "./session.js";
@@ -15,6 +15,8 @@ export interface Subscriptions {
 
 export interface RoomDeliveryDeps {
   messages: RoomStream;
+  /** Where a user's membership of a room began (see RoomStore.joinedAfter); absent: sessions start at the newest. */
+  rooms?: Pick<RoomStore, "joinedAfter">;
   /** Room channels are subscribed here; `everyone` wakes on cim-bus:all, which the gateway subscribes itself. */
   subscriptions: Subscriptions;
   metrics: GatewayMetrics;
@@ -56,12 +58,23 @@ export class RoomDelivery {
     return starting;
   }
 
-  /** A session's reading of `room` from now on (a membership that began while it is connected). */
-  async joinLive(session: Session, room: string, stillMember: () => boolean): Promise<void> {
-    const reader = await this.reader(room);
+  /**
+   * A session's reading of `room` (a membership that began while it is connected): the messages after where the
+   * membership began (`after` from its event, else as Redis keeps it), caught up by a replay, so none stored
+   * between the change and this reader's start is missed; for a membership with no such position, from the
+   * reader's newest on.
+   */
+  async joinLive(session: Session, room: string, stillMember: () => boolean, after?: string): Promise<void> {
+    const [reader, start] = await Promise.all([this.reader(room), after ?? this.deps.rooms?.joinedAfter(room, session.user!.userId)]);
     if (!session.isOpen || !stillMember() || this.roomsOf(session).includes(room)) return;
-    reader.join(session);
+    if (start === undefined || start === null) {
+      reader.join(session);
+      this.note(session, room);
+      return;
+    }
+    reader.attach(session, start);
     this.note(session, room);
+    await reader.replay(session);
   }
 
   /** Records that `session` reads `room` (after `join` or `attach` on its reader). */

@@ -24,7 +24,7 @@ export class RoomEvents {
 
   handle(change: RoomChange): void {
     const { table, membership, metrics } = this.deps;
-    if (membership.apply(change)) this.follow(change.userId, change.room);
+    if (membership.apply(change)) this.follow(change.userId, change.room, typeof change.after === "string" ? change.after : undefined);
     const frame = encodeFrame({ kind: "roomEvent", body: { room: change.room, name: change.name, userId: change.userId, userName: change.userName, kind: change.kind } });
     const told = new Set([change.userId, ...membership.membersOf(change.room)]);
     let sent = 0;
@@ -40,14 +40,17 @@ export class RoomEvents {
     }
   }
 
-  /** The user's sessions here start or stop reading `room`, as its membership now says. */
-  private follow(userId: string, room: string): void {
+  /**
+   * The user's sessions here start or stop reading `room`, as its membership now says: after `after` when the
+   * membership event names where it began, else from the room's newest message.
+   */
+  private follow(userId: string, room: string, after?: string): void {
     const { table, membership, delivery, log } = this.deps;
     const member = () => membership.isMember(userId, room);
     for (const session of table.sessionsOf(userId)) {
       // A session still logging in takes its rooms from the membership map when it starts.
       if (!session.loggedIn) continue;
-      if (member()) delivery.rooms.joinLive(session, room, member).catch((error: unknown) => this.failed(session, room, error, log));
+      if (member()) delivery.rooms.joinLive(session, room, member, after).catch((error: unknown) => this.failed(session, room, error, log));
       else delivery.rooms.leave(session, room);
     }
   }

@@ -1,14 +1,16 @@
 // Room delivery on a real redis-server, without sockets or processes: RoomReader over sessions whose socket is a
 // recorder. Covers long replays (all messages, in pages that wait for a slow reader), the hand-over from replay
-// to live fan-out when a read lands in between, and devices: a message never returns to the one that sent it.
+// to live fan-out when a read lands in between, devices (a message never returns to the one that sent it), and a
+// membership that begins while the member is connected.
 import { EventEmitter } from "node:events";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { WebSocket } from "ws";
 import pino from "pino";
 import { startRedis, waitUntil, type Service } from "@cim/devstack";
 import { decodeFrame, ErrorCode, type ChatMessage, type Frame } from "@cim/protocol";
-import { conv, createRedis, MessageStore, type Redis, type StoredMessage, type StreamEntry } from "@cim/state";
+import { conv, createRedis, MessageStore, RoomStore, type Redis, type StoredMessage, type StreamEntry } from "@cim/state";
 import { createMetrics } from "./metrics.js";
+import { RoomDelivery } from "./room-delivery.js";
 import { RoomReader } from "./room-reader.js";
 import { Session } from "./session.js";
 
@@ -238,5 +240,53 @@ describe("rooms and devices", () => {
     await waitUntil(() => socket.messages().length === 1, 10_000, "the replayed session to be served live");
     expect(socket.messages()).toMatchObject([later]);
     expect(member.socket.messages().length).toBe(3);
+  });
+});
+
+describe("a membership that begins while the member is connected", () => {
+  it("the new member's session gets the messages stored between the invitation and its gateway hearing of it", async () => {
+    const messages = new MessageStore(redis);
+    const rooms = new RoomStore(redis);
+    const room = await rooms.create({ name: "plans", visibility: "private", owner: "100" });
+    const [before] = await storeIn(messages, room.roomId, 1, () => "before the invitation");
+    const invited = await rooms.add(room.roomId, "1");
+    expect(invited).toEqual({ added: true, after: before!.msgId });
+    // Sent at once by the inviter: stored before the membership event reaches the new member's gateway.
+    const [right] = await storeIn(messages, room.roomId, 1, () => "right after it");
+
+    const delivery = new RoomDelivery({
+      messages, subscriptions: { subscribe: async () => 1, unsubscribe: async () => 1 }, metrics: createMetrics(), log: pino({ level: "silent" }),
+    });
+    const { session, socket } = setUp(messages, room.roomId).connect("1");
+    await delivery.joinLive(session, room.roomId, () => true, invited.after);
+    expect(socket.messages().map((m) => m.text)).toEqual(["right after it"]);
+
+    const [later] = await storeIn(messages, room.roomId, 1, () => "later");
+    delivery.offer(room.roomId, later, right!.msgId, "talker-phone");
+    await waitUntil(() => socket.messages().length === 2, 10_000, "the next message live");
+    expect(socket.messages().map((m) => m.msgId)).toEqual([right!.msgId, later!.msgId]);
+  });
+
+  it("without the event's position (an older route, a lost event, a login under way) it starts where Redis says the membership began", async () => {
+    const messages = new MessageStore(redis);
+    const rooms = new RoomStore(redis);
+    const room = await rooms.create({ name: "lost", visibility: "public", owner: "100" });
+    await storeIn(messages, room.roomId, 1, () => "before the join");
+    await rooms.join(room.roomId, "1");
+    await storeIn(messages, room.roomId, 2, (i) => `after the join ${i}`);
+
+    const delivery = new RoomDelivery({
+      messages, rooms, subscriptions: { subscribe: async () => 1, unsubscribe: async () => 1 }, metrics: createMetrics(), log: pino({ level: "silent" }),
+    });
+    const { connect } = setUp(messages, room.roomId);
+    const member = connect("1");
+    await delivery.joinLive(member.session, room.roomId, () => true);
+    expect(member.socket.messages().map((m) => m.text)).toEqual(["after the join 0", "after the join 1"]);
+
+    // A membership that began before these positions were kept: from the room's newest on, as before.
+    await redis.hdel(conv.roomJoined(room.roomId), "100");
+    const owner = connect("100", new RecordingSocket(), "owner-laptop");
+    await delivery.joinLive(owner.session, room.roomId, () => true);
+    expect(owner.socket.messages()).toEqual([]);
   });
 });

@@ -63,7 +63,7 @@ describe("POST /api/rooms", () => {
     expect(room).toEqual({ roomId: expect.stringMatching(/^r[0-9]+$/), name, visibility: "public", owner: alice.userId });
     expect(await members(alice, room.roomId)).toEqual([{ userId: alice.userId, userName: alice.userName, online: false }]);
     expect(await bus.waitFor(event(room.roomId, alice.userId, "joined"))).toEqual({
-      type: "room", room: room.roomId, name, userId: alice.userId, userName: alice.userName, kind: "joined", channel: "cim-bus:all",
+      type: "room", room: room.roomId, name, userId: alice.userId, userName: alice.userName, kind: "joined", after: "0", channel: "cim-bus:all",
     });
     const other = await create(alice, name, "private");
     expect(other.roomId).not.toBe(room.roomId);
@@ -182,11 +182,14 @@ describe("POST /api/rooms/{roomId}/leave", () => {
 describe("POST /api/rooms/{roomId}/members", () => {
   it("a member invites anyone into a private room: 201 {roomId, userId, userName}, announced as invited", async () => {
     const room = await create(alice, uniqueName("Invite only "), "private");
+    const sent = await h.call("POST", "/api/messages", { token: alice.token, body: { room: room.roomId, text: "before bob" } });
+    const { msgId } = (await sent.json()) as { msgId: string };
     const res = await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: alice.token, body: { userId: bob.userId } });
     expect(res.status).toBe(201);
     expect(await res.json()).toEqual({ roomId: room.roomId, userId: bob.userId, userName: bob.userName });
     expect(await bus.waitFor(event(room.roomId, bob.userId, "invited"))).toEqual({
-      type: "room", room: room.roomId, name: room.name, userId: bob.userId, userName: bob.userName, kind: "invited", channel: "cim-bus:all",
+      // Bob's sessions get the room's messages after the one sent before he was invited.
+      type: "room", room: room.roomId, name: room.name, userId: bob.userId, userName: bob.userName, kind: "invited", after: msgId, channel: "cim-bus:all",
     });
     // The invited member may invite in turn, and now sees the members.
     expect((await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: bob.token, body: { userId: carol.userId } })).status).toBe(201);

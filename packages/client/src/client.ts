@@ -294,12 +294,12 @@ export class CimClient extends ClientRequests {
     this.scheduleReconnect();
   }
 
-  /** The next attempt after full-jitter backoff, or after route's Retry-After when that is longer. */
   /** Reconnects on the next turn, without backoff. */
   private reconnectNow(): void {
     this.reconnectTimer = setTimeout(() => void this.reconnect(), 0);
   }
 
+  /** The next attempt after full-jitter backoff, or after route's Retry-After when that is longer. */
   private scheduleReconnect(retryAfterSeconds = 0): void {
     const delay = Math.max(backoffDelay(this.attempt++, this.options.backoff), retryAfterSeconds * 1000);
     this.reconnectTimer = setTimeout(() => void this.reconnect(), delay);

@@ -29,8 +29,12 @@ export type ClusterMessage =
    * itself when another of its devices moved its own read position.
    */
   | { type: "read"; to: string; conversation: string; msgId: string; by: string }
-  /** Route changed a room's membership (in the room's and the user's keys): `userId` joined, left or was invited. */
-  | { type: "room"; room: string; name: string; userId: string; userName: string; kind: "joined" | "left" | "invited" }
+  /**
+   * Route changed a room's membership (in the room's and the user's keys): `userId` joined, left or was invited.
+   * `after` (joined, invited): the room's newest msgId when the user became a member ("0": none); its sessions get
+   * the room's messages after it. Absent (an older route): from whatever the gateway reads as the newest.
+   */
+  | { type: "room"; room: string; name: string; userId: string; userName: string; kind: "joined" | "left" | "invited"; after?: string }
   /**
    * `userId` is typing (not stored; lost when pub/sub drops it, which only shortens an indicator). In a room
    * (`conversation` a roomId; on cim-bus:room:<roomId>, `everyone` on cim-bus:all) for its members' sessions; in a

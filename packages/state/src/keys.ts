@@ -29,6 +29,8 @@ export const conv = {
   dedupe: (convKey: string, userId: string, clientMsgId: string) => `cim-c:{c:${convKey}}:dedupe:${userId}:${clientMsgId}`,
   roomMeta: (roomId: string) => `cim-c:{c:${roomId}}:meta`,
   roomMembers: (roomId: string) => `cim-c:{c:${roomId}}:members`,
+  /** userId -> the room's newest msgId when that member joined or was invited ("0": none): where its sessions start. */
+  roomJoined: (roomId: string) => `cim-c:{c:${roomId}}:joined`,
 } as const;
 
 export const user = {

@@ -35,7 +35,7 @@ describe("everyone", () => {
     const rooms = new RoomStore(h.redis);
     expect(await rooms.get("everyone")).toEqual(EVERYONE);
     expect(await rooms.isMember("everyone", "12345")).toBe(true);
-    expect(await rooms.join("everyone", "5")).toBe(false);
+    expect(await rooms.join("everyone", "5")).toEqual({ added: false, after: "0" });
     expect(await rooms.leave("everyone", "5")).toBe(false);
     expect(await rooms.members("everyone")).toEqual([]);
     expect(await rooms.roomsOf("5")).toEqual([]);
@@ -44,13 +44,17 @@ describe("everyone", () => {
 });
 
 describe("membership", () => {
-  it("join, add and leave change both the room's members and the user's rooms, and say whether anything changed", async () => {
+  it("join, add and leave change both the room's members and the user's rooms, and say whether anything changed and from which message a new member reads", async () => {
     const rooms = new RoomStore(h.redis);
     const { roomId } = await rooms.create({ name: "Lounge", visibility: "public", owner: "1" });
     expect(await rooms.isMember(roomId, "2")).toBe(false);
-    expect(await rooms.join(roomId, "2")).toBe(true);
-    expect(await rooms.join(roomId, "2")).toBe(false);
-    expect(await rooms.add(roomId, "10")).toBe(true);
+    expect(await rooms.join(roomId, "2")).toEqual({ added: true, after: "0" });
+    expect(await rooms.join(roomId, "2")).toEqual({ added: false, after: "0" });
+    await h.redis.xadd(conv.messages(roomId), "42-0", "text", "before 10 came");
+    expect(await rooms.add(roomId, "10")).toEqual({ added: true, after: "42" });
+    // Where each membership began is kept until it ends (the creator's at the empty room's start).
+    expect([await rooms.joinedAfter(roomId, "1"), await rooms.joinedAfter(roomId, "2"), await rooms.joinedAfter(roomId, "10")]).toEqual(["0", "0", "42"]);
+    expect(await rooms.add(roomId, "10")).toEqual({ added: false, after: "42" });
     expect(await rooms.isMember(roomId, "2")).toBe(true);
     expect(await rooms.members(roomId)).toEqual(["1", "2", "10"]);
     expect(await rooms.roomsOf("10")).toEqual([roomId]);
@@ -60,6 +64,7 @@ describe("membership", () => {
     expect(await rooms.isMember(roomId, "2")).toBe(false);
     expect(await rooms.roomsOf("2")).toEqual([]);
     expect(await rooms.members(roomId)).toEqual(["1", "10"]);
+    expect(await rooms.joinedAfter(roomId, "2")).toBeNull();
   });
 
   it("a repeated leave removes a room left behind in the user's list (a crash between the two writes)", async () => {
@@ -73,7 +78,7 @@ describe("membership", () => {
   it("a join of a room that does not exist changes nothing and creates no keys", async () => {
     const rooms = new RoomStore(h.redis);
     expect(await rooms.get("r99")).toBeNull();
-    expect(await rooms.join("r99", "4")).toBe(false);
+    expect(await rooms.join("r99", "4")).toEqual({ added: false, after: "0" });
     expect(await h.redis.exists(conv.roomMembers("r99"), user.rooms("4"))).toBe(0);
   });
 

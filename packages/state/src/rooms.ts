@@ -17,21 +17,40 @@ export interface Room {
   createdAt: number;
 }
 
+/**
+ * What a join or an invitation did: `added` when the user was not a member before; `after`, the room's newest msgId
+ * at the moment it became one ("0": none, or a membership older than these positions). The new member's devices get
+ * the room's messages after it.
+ */
+export interface Joined {
+  added: boolean;
+  after: string;
+}
+
+const NOT_ADDED: Readonly<Joined> = Object.freeze({ added: false, after: "0" });
+
 /** CIM's group: every user is a member, nobody can leave; it has no keys of its own but its stream. */
 export const EVERYONE: Readonly<Room> = Object.freeze({ roomId: EVERYONE_ROOM, name: "Everyone", visibility: "public", owner: "", createdAt: 0 });
 
-// KEYS: the room's meta, the room's members (one tag, {c:<roomId>}). ARGV: userId.
-// Adds a member only to a room that exists, so no members set is ever made for a room that is not.
-// Returns -1 for no such room, else what SADD answered (1 added, 0 already a member).
+// KEYS: the room's meta, members, messages and joined positions (one tag, {c:<roomId>}). ARGV: userId.
+// Adds a member only to a room that exists, so no members set is ever made for a room that is not. A new member's
+// joined position is the room's newest msgId, read in the same step as the SADD, so every message after it was
+// stored with the user a member (the message script checks membership in this slot).
+// Returns {-1, '0'} for no such room, else {what SADD answered (1 added, 0 already a member), the joined position}.
 const ADD_MEMBER = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-return redis.call('SADD', KEYS[2], ARGV[1])
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, '0'} end
+local added = redis.call('SADD', KEYS[2], ARGV[1])
+if added == 0 then return {0, redis.call('HGET', KEYS[4], ARGV[1]) or '0'} end
+local newest = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)[1]
+local after = newest and string.match(newest[1], '^(%d+)') or '0'
+redis.call('HSET', KEYS[4], ARGV[1], after)
+return {1, after}
 `;
 
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext = { type: "default" }> {
     /** See ADD_MEMBER. */
-    cimAddRoomMember(meta: string, members: string, userId: string): Result<number, Context>;
+    cimAddRoomMember(meta: string, members: string, messages: string, joined: string, userId: string): Result<[number, string], Context>;
   }
 }
 
@@ -47,7 +66,7 @@ export function roomNameKey(name: string): string {
  */
 export class RoomStore {
   constructor(private readonly redis: RedisClient) {
-    redis.defineCommand("cimAddRoomMember", { numberOfKeys: 2, lua: ADD_MEMBER });
+    redis.defineCommand("cimAddRoomMember", { numberOfKeys: 4, lua: ADD_MEMBER });
   }
 
   /** Creates a room `r<n>` with its owner as the only member; a public one enters the directory. */
@@ -57,6 +76,7 @@ export class RoomStore {
     await this.redis.multi()
       .hset(conv.roomMeta(roomId), { name: room.name, visibility: room.visibility, owner: room.owner, createdAt: String(room.createdAt) })
       .sadd(conv.roomMembers(roomId), room.owner)
+      .hset(conv.roomJoined(roomId), room.owner, "0")
       .exec();
     await this.redis.sadd(user.rooms(room.owner), roomId);
     if (room.visibility === "public") await this.redis.zadd(directory.publicRooms, 0, lexEntry(roomNameKey(room.name), roomId));
@@ -77,26 +97,36 @@ export class RoomStore {
     return (await this.redis.sismember(conv.roomMembers(roomId), userId)) === 1;
   }
 
-  /** Makes `userId` a member (the caller checked the room may be joined); true when it was not one before. */
-  async join(roomId: string, userId: string): Promise<boolean> {
-    if (roomId === EVERYONE_ROOM) return false;
-    const added = await this.redis.cimAddRoomMember(conv.roomMeta(roomId), conv.roomMembers(roomId), userId);
-    if (added < 0) return false;
+  /** Makes `userId` a member (the caller checked the room may be joined). */
+  async join(roomId: string, userId: string): Promise<Joined> {
+    if (roomId === EVERYONE_ROOM) return NOT_ADDED;
+    const [added, after] = await this.redis.cimAddRoomMember(conv.roomMeta(roomId), conv.roomMembers(roomId), conv.messages(conv.ofRoom(roomId)), conv.roomJoined(roomId), userId);
+    if (added < 0) return NOT_ADDED;
     await this.redis.sadd(user.rooms(userId), roomId);
-    return added === 1;
+    return { added: added === 1, after };
   }
 
   /** An invitation: the same change as `join` (the caller checked the inviter is a member). */
-  add(roomId: string, userId: string): Promise<boolean> {
+  add(roomId: string, userId: string): Promise<Joined> {
     return this.join(roomId, userId);
   }
 
   /** Ends a membership; true when `userId` was a member. "everyone" cannot be left (false). */
   async leave(roomId: string, userId: string): Promise<boolean> {
     if (roomId === EVERYONE_ROOM) return false;
-    const removed = await this.redis.srem(conv.roomMembers(roomId), userId);
+    const [[error, removed] = [null, 0]] = (await this.redis.multi().srem(conv.roomMembers(roomId), userId).hdel(conv.roomJoined(roomId), userId).exec()) ?? [];
+    if (error) throw error;
     await this.redis.srem(user.rooms(userId), roomId);
     return removed === 1;
+  }
+
+  /**
+   * Where the user's membership of the room began: the room's newest msgId when it joined or was invited ("0":
+   * none); null for no membership, or one that began before these positions were kept.
+   */
+  async joinedAfter(roomId: string, userId: string): Promise<string | null> {
+    if (roomId === EVERYONE_ROOM) return null;
+    return this.redis.hget(conv.roomJoined(roomId), userId);
   }
 
   /** The members' userIds in numeric order; [] for "everyone" (every user; not kept as a set). */

@@ -77,15 +77,16 @@ export function roomRoutes(s: Services) {
     return room;
   }
 
-  const announce = (room: Room, who: { userId: string; userName: string }, kind: RoomEvent["kind"]) =>
-    s.bus.toAll({ type: "room", room: room.roomId, name: room.name, userId: who.userId, userName: who.userName, kind });
+  /** `after`: where a new member's sessions start reading the room (see `Joined`). */
+  const announce = (room: Room, who: { userId: string; userName: string }, kind: RoomEvent["kind"], after?: string) =>
+    s.bus.toAll({ type: "room", room: room.roomId, name: room.name, userId: who.userId, userName: who.userName, kind, ...(after === undefined ? {} : { after }) });
 
   app.post("/", async (c) => {
     const body = await bodyOf(c, roomApi.create);
     const me = c.get("user");
     await s.guard.createRoom(me.userId);
     const room = await s.rooms.create({ name: body.name, visibility: body.visibility, owner: me.userId });
-    await announce(room, me, "joined");
+    await announce(room, me, "joined", "0");
     return c.json(summary(room), 201);
   });
 
@@ -110,7 +111,8 @@ export function roomRoutes(s: Services) {
     if (room.visibility === "private" && !(await s.rooms.isMember(room.roomId, me.userId))) {
       throw new ApiError(403, ErrorCode.Forbidden, `room ${room.roomId} is private: a member must invite you`);
     }
-    if (await s.rooms.join(room.roomId, me.userId)) await announce(room, me, "joined");
+    const joined = await s.rooms.join(room.roomId, me.userId);
+    if (joined.added) await announce(room, me, "joined", joined.after);
     return c.json(summary(room), 200);
   });
 
@@ -130,7 +132,8 @@ export function roomRoutes(s: Services) {
     if (!(await s.rooms.isMember(room.roomId, me.userId))) throw new ApiError(403, ErrorCode.Forbidden, `only members of ${room.roomId} can invite`);
     const [userName = ""] = await s.accounts.names([userId]);
     if (!userName) throw new ApiError(404, ErrorCode.NotFound, `no user ${userId}`);
-    if (await s.rooms.add(room.roomId, userId)) await announce(room, { userId, userName }, "invited");
+    const invited = await s.rooms.add(room.roomId, userId);
+    if (invited.added) await announce(room, { userId, userName }, "invited", invited.after);
     return c.json({ roomId: room.roomId, userId, userName }, 201);
   });
 
