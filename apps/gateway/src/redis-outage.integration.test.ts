@@ -1,7 +1,7 @@
 // Sends while Redis is down (killed with SIGKILL, then restarted on its AOF): the gateway answers "retry"
 // (Error `unavailable`), never a refusal that makes a client give up, and the resend is stored once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RouteApi } from "@cim/client";
+import { CimApiError, RouteApi } from "@cim/client";
 import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
 import { rawDevice, TEST_PASSWORD, type RawDevice } from "./test-support.js";
 
@@ -77,5 +77,21 @@ describe("a Redis outage", () => {
     const presences = () => bob.device.frames.flatMap((f) => (f.kind === "presence" ? [f.body] : f.kind === "presenceBatch" ? f.body.presences : []));
     await waitUntil(() => presences().some((p) => p.userId === ann.userId && !p.online), 20_000, "bob to see ann go offline");
     await waitUntil(async () => !(await api.online(bob.token)).users.some((u) => u.userId === ann.userId), 10_000, "ann to leave the online list");
+  });
+
+  it("route answers a request it could not serve for want of Redis with 503 unavailable and Retry-After, not 500 internal", async () => {
+    const ann = await device("ann");
+    const bob = await device("bob");
+    await cluster.redis.stop("SIGKILL");
+    const refusal = await api.sendMessage(ann.token, { to: bob.userId, text: "over HTTP during the outage", clientMsgId: "http-outage" }).then(() => null, (error: unknown) => error);
+    await cluster.redis.restart();
+    expect(refusal).toBeInstanceOf(CimApiError);
+    const { status, code, retryAfterSeconds } = refusal as CimApiError;
+    // Before the fix: 500 internal, which says "a bug" to a client rather than "send it again".
+    expect({ status, code }).toEqual({ status: 503, code: "unavailable" });
+    expect(retryAfterSeconds).toBeGreaterThan(0);
+    let msgId = "";
+    await waitUntil(async () => !!(msgId = await api.sendMessage(ann.token, { to: bob.userId, text: "over HTTP during the outage", clientMsgId: "http-outage" }).then((r) => r.msgId, () => "")), 20_000, "the resend to be stored");
+    await waitUntil(() => bob.device.messages().some((m) => m.msgId === msgId), 10_000, "bob to get it");
   });
 });
