@@ -232,8 +232,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
     await delivery.start();
     // A cluster's sharded subscribers re-subscribe after a failover or a slot move (MOVED), then say subscribersReady.
     subscriber.on(isCluster(subscriber) ? "subscribersReady" : "ready", () => {
-      log.info("bus resubscribed: catching up from the streams");
-      catchUp();
+      if (isCluster(subscriber)) {
+        log.info("bus resubscribed: catching up from the streams");
+        return catchUp();
+      }
+      // ioredis says ready before it sends the re-subscription: a catch-up read now may run before the SUBSCRIBE,
+      // and what is published between them is lost. A PING sent after it is answered once it is in place.
+      setImmediate(() => {
+        subscriber.ping().then(() => {
+          log.info("bus resubscribed: catching up from the streams");
+          catchUp();
+        }, (error: unknown) => log.warn({ err: (error as Error).message }, "bus re-subscription not confirmed: catching up at the next ready"));
+      });
     });
     watchdog.start();
     // Session counts whose write failed while Redis was down (a user logged off meanwhile) are written now.
