@@ -21,6 +21,8 @@ export interface FanOutDeps {
   typing: Pick<TypingRelay, "handle">;
   metrics: GatewayMetrics;
   log: Logger;
+  /** Claims every session here again and reads their streams (route released this gateway's users). */
+  reclaim: () => void;
   /** True when a login (token session id) was logged out. */
   isRevoked: (sessionId: string) => Promise<boolean>;
 }
@@ -55,6 +57,9 @@ export class FanOut {
         return;
       case "typing":
         this.deps.typing.handle(message);
+        return;
+      case "reclaim":
+        this.deps.reclaim();
         return;
       default:
         this.deps.metrics.busErrors.inc();

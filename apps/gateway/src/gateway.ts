@@ -106,7 +106,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, bus, log });
   const typing = new TypingRelay({ table, membership, bus, log });
   const frames = new FrameHandler(chat, receiptService, typing, presenceSubscriptions, metrics, log);
-  const fanOut = new FanOut({ table, delivery, roomEvents, typing, presence: presenceFanOut, metrics, log, isRevoked: (sessionId) => sessions.isRevoked(sessionId) });
+  // Route may have released our users (we were gone from ZooKeeper): claim them again, then read every session's
+  // streams from its cursor, since what was sent to them meanwhile woke no reader here.
+  const reclaim = (why: string) =>
+    void presence.reclaimAll()
+      .then((users) => log.info({ users }, `sessions re-claimed: ${why}`), (error: unknown) => log.error({ err: error }, `re-claiming sessions failed (${why})`))
+      .then(() => delivery.wakeAll());
+  const fanOut = new FanOut({ table, delivery, roomEvents, typing, presence: presenceFanOut, metrics, log, reclaim: () => reclaim("route released them"), isRevoked: (sessionId) => sessions.isRevoked(sessionId) });
   const sweep = new SessionSweep({
     table, idleTimeoutMs: config.CIM_IDLE_TIMEOUT_MS, loginTimeoutMs: config.CIM_LOGIN_TIMEOUT_MS, onSweep: () => admission.sweep(), metrics, log,
   });
@@ -227,10 +233,22 @@ export function createGateway(deps: GatewayDeps): Gateway {
     await delivery.start();
     // A cluster's sharded subscribers re-subscribe after a failover or a slot move (MOVED), then say subscribersReady.
     subscriber.on(isCluster(subscriber) ? "subscribersReady" : "ready", () => {
-      log.info("bus resubscribed: catching up from the streams");
-      catchUp();
+      if (isCluster(subscriber)) {
+        log.info("bus resubscribed: catching up from the streams");
+        return catchUp();
+      }
+      // ioredis says ready before it sends the re-subscription: a catch-up read now may run before the SUBSCRIBE,
+      // and what is published between them is lost. A PING sent after it is answered once it is in place.
+      setImmediate(() => {
+        subscriber.ping().then(() => {
+          log.info("bus resubscribed: catching up from the streams");
+          catchUp();
+        }, (error: unknown) => log.warn({ err: (error as Error).message }, "bus re-subscription not confirmed: catching up at the next ready"));
+      });
     });
     watchdog.start();
+    // Session counts whose write failed while Redis was down (a user logged off meanwhile) are written now.
+    redis.on("ready", () => void presence.rewriteFailed().catch((error: unknown) => log.error({ err: error }, "writing session counts again failed")));
     // A previous incarnation killed without cleanup may have left sessions counted here.
     const leftovers = await sessions.releaseGateway(gatewayId);
     await bus.presence(leftovers.map((userId) => ({ userId, userName: "", online: false })));
@@ -244,7 +262,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       onRegistered: (node) => {
         log.info({ node, wsUrl }, "registered in ZooKeeper");
         // Re-registered after a session expiry: route may have released our users meanwhile.
-        if (registrations++ > 0) presence.reclaimAll().catch((error: unknown) => log.error({ err: error }, "re-claiming sessions failed"));
+        if (registrations++ > 0) reclaim("registered again");
       },
       onError: (error) => log.warn({ err: error.message }, "ZooKeeper registration failed, retrying"),
     });

@@ -15,6 +15,8 @@ export interface PresenceKeeperDeps {
 export class PresenceKeeper {
   /** The last write queued per user: writes of one user never overlap, so counts land in order. */
   private readonly queues = new Map<string, Promise<void>>();
+  /** Users whose last write failed (Redis down), by name: written again when Redis is back (`rewriteFailed`). */
+  private readonly failed = new Map<string, string>();
 
   constructor(private readonly deps: PresenceKeeperDeps) {}
 
@@ -24,7 +26,13 @@ export class PresenceKeeper {
    */
   update(userId: string, userName: string): Promise<void> {
     const previous = this.queues.get(userId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.write(userId, userName));
+    const next = previous.catch(() => undefined).then(() => this.write(userId, userName)).then(
+      () => void this.failed.delete(userId),
+      (error: unknown) => {
+        this.failed.set(userId, userName);
+        throw error;
+      },
+    );
     this.queues.set(userId, next);
     void next.finally(() => {
       if (this.queues.get(userId) === next) this.queues.delete(userId);
@@ -32,11 +40,21 @@ export class PresenceKeeper {
     return next;
   }
 
+  /**
+   * Writes again the counts that could not be written (Redis was down): a user who logged off meanwhile would
+   * otherwise stay counted here, online for everyone, until this gateway stops.
+   */
+  async rewriteFailed(): Promise<void> {
+    const users = [...this.failed];
+    for (const [userId, userName] of users) await this.update(userId, userName);
+    if (users.length) this.deps.log.info({ users: users.length }, "session counts written again after Redis came back");
+  }
+
   /** Writes the count of every user here again (after re-registering, route may have released them). */
-  async reclaimAll(): Promise<void> {
+  async reclaimAll(): Promise<number> {
     const users = [...this.deps.table.userIds()].map((userId) => ({ userId, userName: this.deps.table.sessionsOf(userId)[0]?.user?.userName ?? "" }));
     for (const { userId, userName } of users) await this.update(userId, userName);
-    this.deps.log.info({ users: users.length }, "sessions re-claimed after re-registration");
+    return users.length;
   }
 
   private async write(userId: string, userName: string): Promise<void> {

@@ -9,6 +9,7 @@ import { HTTPException } from "hono/http-exception";
 import { routePath } from "hono/route";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { ErrorCode } from "@cim/protocol";
+import { isRedisUnavailable } from "@cim/state";
 import type { AppEnv, Services } from "./context.js";
 import { requireMetricsToken } from "./auth.js";
 import { ApiError } from "./errors.js";
@@ -21,6 +22,9 @@ import { docsRoutes } from "./routes/docs-routes.js";
 import { roomRoutes } from "./routes/room-routes.js";
 import { searchRoutes } from "./routes/search-routes.js";
 import { userRoutes } from "./routes/user-routes.js";
+
+/** Retry-After of a request refused while Redis is unavailable (it reconnects every 2 s at most). */
+const REDIS_RETRY_AFTER_SECONDS = 2;
 
 export interface HealthProbe {
   healthy: () => boolean;
@@ -72,6 +76,10 @@ export function createApp(s: Services, probe: HealthProbe) {
     if ((error as NodeJS.ErrnoException).code === "ECONNRESET" || c.req.raw.signal.aborted) {
       s.log.info({ method: c.req.method, path: c.req.path, err: error.message }, "client aborted the request");
       return c.json({ error: { code: ErrorCode.BadRequest, message: "request aborted" } }, 400);
+    }
+    if (isRedisUnavailable(error)) {
+      s.log.warn({ method: c.req.method, path: c.req.path, err: error.message }, "request failed: Redis unavailable");
+      return c.json({ error: { code: ErrorCode.Unavailable, message: "temporarily unavailable, retry" } }, 503, { "Retry-After": String(REDIS_RETRY_AFTER_SECONDS) });
     }
     s.log.error({ err: error, method: c.req.method, path: c.req.path }, "request failed");
     return c.json({ error: { code: ErrorCode.Internal, message: "internal error" } }, 500);

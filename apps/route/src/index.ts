@@ -7,6 +7,7 @@ import { GatewayDirectory, ZkSession } from "@cim/discovery";
 import { createRedisClient } from "@cim/state";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
+import { GoneGateways } from "./gone-gateways.js";
 import { createServices } from "./services.js";
 import { lookAlikeClaims, nameKey } from "./user-names.js";
 
@@ -39,18 +40,10 @@ const zk = new ZkSession(config.ZK_CONNECT, {
     services.metrics.zookeeperUp.set(zookeeperUp);
   },
 });
-// A gateway that vanished from ZooKeeper (crash, kill -9, partition) leaves routes behind: release them.
-async function releaseGoneGateway(gatewayId: string): Promise<void> {
-  const released = await sessions.releaseGateway(gatewayId);
-  if (released.length) log.info({ gatewayId, users: released.length }, "released the users of a gone gateway");
-  const names = await services.accounts.names(released);
-  await bus.presence(released.map((userId, i) => ({ userId, userName: names[i] ?? "", online: false })));
-}
-
 const directory = new GatewayDirectory(zk, {
   onChange: ({ added, removed, gateways }) => {
     log.info({ added, removed, live: gateways.map((g) => g.id) }, "gateways changed");
-    for (const id of removed) releaseGoneGateway(id).catch((error: unknown) => log.error({ err: error, gatewayId: id }, "releasing a gone gateway failed"));
+    gone.changed({ added, removed });
   },
   onError: (error) => log.warn({ err: error.message }, "ZooKeeper watch failed, retrying"),
 });
@@ -62,6 +55,9 @@ services.metrics.redisUp.set(redis.status === "ready" ? 1 : 0);
 redis.on("ready", () => services.metrics.redisUp.set(1));
 redis.on("close", () => services.metrics.redisUp.set(0));
 const { sessions, bus, rate } = services;
+// A gateway that vanished from ZooKeeper (crash, kill -9, partition) leaves routes behind: release them (the
+// directory calls back only once started, in main()).
+const gone = new GoneGateways({ sessions, bus, names: (userIds) => services.accounts.names(userIds), log });
 const app = createApp(services, {
   healthy: () => redis.status === "ready" && zk.state === "connected",
   health: () => ({ redis: redis.status, zookeeper: zk.state, gateways: directory.list().length, gatewaysUnreachable: services.health.unreachable().join(","), gatewaysMissing: services.health.missing().join(",") }),
@@ -71,7 +67,7 @@ async function main(): Promise<void> {
   await zk.start();
   await directory.start();
   for (const gatewayId of await sessions.gatewaysWithUsers()) {
-    if (!directory.has(gatewayId)) await releaseGoneGateway(gatewayId);
+    if (!directory.has(gatewayId)) await gone.release(gatewayId);
   }
   services.health.start();
   // Accounts older than the user directory (or whose indexing failed) become searchable; in the background.

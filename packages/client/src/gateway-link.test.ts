@@ -39,8 +39,13 @@ describe("GatewayLink", () => {
     await vi.advanceTimersByTimeAsync(3_500);
     expect(t.socket.sentOf("ping").length).toBeGreaterThanOrEqual(1);
     expect(t.socket.closedWith).toBeNull();
-    // A gateway that stops answering: closed with 4000 after three heartbeats, reported as lost.
+    // A gateway that stops answering (frozen): closed with 4000 after three heartbeats and reported as lost at once,
+    // without waiting for a close handshake it will never answer (ws waits 30 s, browsers up to a minute).
     t.socket.send = () => undefined;
+    t.socket.close = (code = 1000, reason = "") => {
+      t.socket.readyState = 2;
+      t.socket.closedWith = { code, reason };
+    };
     await vi.advanceTimersByTimeAsync(10_000);
     expect(t.socket.closedWith).toEqual({ code: 4000, reason: "heartbeat lost" });
     expect(t.seen.at(-1)).toBe("lost 4000");

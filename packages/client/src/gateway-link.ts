@@ -1,5 +1,5 @@
 // One socket to a gateway: open, Login, LoginAck (or the first failure before it), heartbeat, frames, its end.
-import { decodeFrame, encodeFrame, type Frame, type FrameInput, type LoginAck } from "@cim/protocol";
+import { ClientClose, decodeFrame, encodeFrame, type Frame, type FrameInput, type LoginAck } from "@cim/protocol";
 import { CloseError, LoginError } from "./errors.js";
 import type { SocketFactory, SocketLike } from "./socket.js";
 
@@ -107,6 +107,16 @@ export class GatewayLink {
     this.socket.close(code, reason);
   }
 
+  /**
+   * Closes a dead socket and reports it lost now: a frozen or cut-off gateway never answers the close handshake,
+   * which `ws` waits 30 s for and browsers up to a minute, all that time "online" with nothing arriving.
+   */
+  private drop(code: number, reason: string): void {
+    this.end();
+    this.socket.close(code, reason);
+    this.options.lost(code, reason);
+  }
+
   private end(): void {
     this.ended = true;
     if (this.timer) clearInterval(this.timer);
@@ -131,7 +141,7 @@ export class GatewayLink {
       if (now - this.lastSent >= heartbeatMs) this.write({ kind: "ping", body: { ts: now } });
       this.options.tick(now);
       // No Pong or anything else for three heartbeats: the link is dead even if TCP has not noticed.
-      if (now - this.lastReceived > heartbeatMs * 3) this.socket.close(4000, "heartbeat lost");
+      if (now - this.lastReceived > heartbeatMs * 3) this.drop(ClientClose.HeartbeatLost, "heartbeat lost");
     }, tick);
   }
 }

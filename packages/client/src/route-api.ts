@@ -259,7 +259,8 @@ export class RouteApi {
     }
     if (!response.ok) {
       const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-      const retryAfter = response.status === 429 ? parseRetryAfter(response.headers.get("retry-after")) : undefined;
+      // Too many requests, or a part of the system unavailable (503): both may say when to come back.
+      const retryAfter = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers.get("retry-after")) : undefined;
       throw new CimApiError(response.status, error?.code ?? "http_error", error?.message ?? `HTTP ${response.status}`, retryAfter);
     }
     return json as T;

@@ -53,6 +53,23 @@ describe("GatewayRegistration", () => {
     expect(nodes[0]!.owner).not.toBe(firstOwner);
   });
 
+  it("registers again after ZooKeeper held its reconnections unanswered (a server frozen or still starting)", async () => {
+    const states: string[] = [];
+    const session = await h.session({ onState: (state) => states.push(state) });
+    const registered: string[] = [];
+    const registration = new GatewayRegistration(session, info("gw-a"), { onRegistered: (path) => registered.push(path) });
+    await registration.start();
+
+    h.hang(session);
+    // Disconnected a session timeout long: a new client is made, and its connection is held unanswered too.
+    await waitUntil(() => states.includes("expired"), 20_000, "the session to be given up");
+    h.restore(session);
+    // Before the fix the new client waited on its held connection for ever: never connected, never registered.
+    await waitUntil(() => registered.length === 2, 30_000, "a second registration");
+    expect(session.state).toBe("connected");
+    expect((await h.gatewayNodes()).map((n) => n.owner)).toEqual([session.sessionId()]);
+  });
+
   it("adopts a node of its own that the current session already created (a create lost to CONNECTION_LOSS)", async () => {
     const session = await h.session();
     const gateway = info("gw-a");

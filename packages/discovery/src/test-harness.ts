@@ -29,6 +29,12 @@ export interface ZkHarness {
   expire(session: ZkSession): Promise<void>;
   /** Drops all traffic of `session` (until the test ends, or `expire` heals it). */
   partition(session: ZkSession): void;
+  /**
+   * Cuts the connections of `session` and from now on accepts its new ones without ever answering, as a server
+   * that is frozen or still starting does; `restore` lets new connections through again (the held ones stay hung).
+   */
+  hang(session: ZkSession): void;
+  restore(session: ZkSession): void;
   /** The children of /cim/gateways with their data and owners (session id in hex). */
   gatewayNodes(): Promise<Array<{ name: string; data: string; owner: string }>>;
 }
@@ -87,6 +93,16 @@ export function useZookeeper(): ZkHarness {
       const proxy = proxies.get(session);
       if (!proxy) throw new Error("partition: the session was not made by this harness");
       proxy.partition();
+    },
+    hang(session) {
+      const proxy = proxies.get(session);
+      if (!proxy) throw new Error("hang: the session was not made by this harness");
+      proxy.hang();
+    },
+    restore(session) {
+      const proxy = proxies.get(session);
+      if (!proxy) throw new Error("restore: the session was not made by this harness");
+      proxy.restore();
     },
     async gatewayNodes() {
       const { observer } = started();
@@ -194,7 +210,10 @@ function readlinkSafe(path: string): string {
 /** A TCP proxy in front of ZooKeeper that can drop everything, like a network partition. */
 class Proxy {
   private partitioned = false;
+  private hanging = false;
   private readonly sockets = new Set<Socket>();
+  /** Connections accepted while hanging: held open, never answered, destroyed only by `close`. */
+  private readonly held = new Set<Socket>();
 
   private constructor(private readonly server: Server) {}
 
@@ -221,12 +240,28 @@ class Proxy {
     this.partitioned = false;
   }
 
+  /** Cuts the connections through it; new ones are held without an answer until `restore`. */
+  hang(): void {
+    this.hanging = true;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  restore(): void {
+    this.hanging = false;
+  }
+
   close(): void {
     this.heal();
+    for (const socket of this.held) socket.destroy();
     this.server.close();
   }
 
   private accept(downstream: Socket, targetPort: number): void {
+    if (this.hanging) {
+      this.held.add(downstream);
+      downstream.on("error", () => downstream.destroy());
+      return;
+    }
     if (this.partitioned) {
       downstream.destroy();
       return;

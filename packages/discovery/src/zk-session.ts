@@ -75,6 +75,12 @@ export class ZkSession {
       client.close();
       if (this.client === client) this.connect();
     };
+    // The client has no timeout of its own before its first session: a server that accepts the connection and
+    // never answers (frozen, or still starting after a restart) holds it for ever. Start again after a session timeout.
+    watchdog = setTimeout(() => {
+      if (this.client === client && this.currentState !== "connected") renew("connecting");
+    }, this.options.sessionTimeoutMs);
+    watchdog.unref();
     client.on("state", (state) => {
       if (this.client !== client) return;
       if (state !== zookeeper.State.DISCONNECTED) clearTimeout(watchdog);

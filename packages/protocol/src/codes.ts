@@ -28,6 +28,12 @@ export const SessionClose = {
   Revoked: 4401,
 } as const;
 
+/** Close codes a client uses on its own socket. */
+export const ClientClose = {
+  /** Nothing (not even Pong) came for three heartbeats: the gateway is gone or frozen; the client reconnects. */
+  HeartbeatLost: 4000,
+} as const;
+
 /** Close codes after which a client must not reconnect on its own. */
 export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([LoginClose.BadToken, SessionClose.Replaced]);
 

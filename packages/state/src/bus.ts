@@ -47,7 +47,13 @@ export type ClusterMessage =
    * user's sockets there but that connection. With none ("" `keepConnection`): close only the user's logins
    * that are revoked in Redis.
    */
-  | { type: "kick"; userId: string; keepConnection: string; sessionId?: string; keepSession?: string };
+  | { type: "kick"; userId: string; keepConnection: string; sessionId?: string; keepSession?: string }
+  /**
+   * From route, to a gateway it saw gone from ZooKeeper and then registered again: route released the gateway's
+   * users meanwhile (possibly after the gateway had claimed them again), so the gateway writes its session counts
+   * again and reads every session's streams from its cursor.
+   */
+  | { type: "reclaim" };
 
 /** Publishes cluster messages to the gateways that hold a user, or to all gateways. */
 export class BusPublisher {

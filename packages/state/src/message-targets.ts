@@ -1,4 +1,5 @@
 // The checks of replies and events (edits, deletions) against the message they name, before they are stored.
+import { ReplyError } from "ioredis";
 import type { RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
 import { toEntry, type StoredMessage } from "./records.js";
@@ -40,6 +41,15 @@ export async function checkTargets(redis: RedisClient, query: TargetQuery): Prom
 /** The message stored under msgId in a conversation stream, or null (an id Redis refuses is none). */
 async function messageAt(redis: RedisClient, stream: string, msgId: string): Promise<StoredMessage | null> {
   const id = `${msgId}-0`;
-  const [entry] = await redis.xrange(stream, id, id).catch(() => []);
+  const [entry] = await redis.xrange(stream, id, id).catch(noneForRefusedId);
   return entry ? toEntry(entry[0], entry[1]).message : null;
+}
+
+/**
+ * No entries when Redis refused the id itself (a 20-digit msgId past 2^64); any other failure (Redis down, a
+ * timeout) is thrown on, so the caller answers "retry" rather than "no such message".
+ */
+export function noneForRefusedId(error: unknown): [] {
+  if (error instanceof ReplyError && /Invalid stream ID/i.test((error as Error).message)) return [];
+  throw error;
 }

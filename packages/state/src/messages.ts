@@ -4,7 +4,7 @@ import { isCluster, publish, type RedisClient } from "./redis.js";
 import { EVERYONE_ROOM } from "@cim/protocol";
 import { channels, conv, keys } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
-import { checkTargets, type TargetRefusal } from "./message-targets.js";
+import { checkTargets, noneForRefusedId, type TargetRefusal } from "./message-targets.js";
 import { conversationKey, eventFields, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import { InboxStore } from "./inbox.js";
 import { PrivateBatch, type OwnInboxEntry } from "./private-batch.js";
@@ -138,7 +138,7 @@ export class MessageStore {
   /** True when the conversation (as the client names it) holds `msgId`: a read position must name one. */
   async holds(query: { userId: string; conversation: string; msgId: string }): Promise<boolean> {
     const id = `${query.msgId}-0`;
-    const entries = await this.redis.xrange(conv.messages(conversationKey(query.userId, query.conversation)), id, id).catch(() => []);
+    const entries = await this.redis.xrange(conv.messages(conversationKey(query.userId, query.conversation)), id, id).catch(noneForRefusedId);
     return entries.length === 1;
   }
 

@@ -86,6 +86,16 @@ export function createRedisClient(target: RedisTarget, name: string, options: { 
   return new Cluster(nodes, clusterOptions);
 }
 
+/**
+ * True for the failures of a Redis that is down or not serving yet (a command given up after its reconnect
+ * attempts, a closed connection, a cluster with no node, a node still loading its data): "retry later", not a bug.
+ */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === "MaxRetriesPerRequestError" || error.name === "ClusterAllFailedError") return true;
+  return error.message === "Connection is closed." || /^(LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN)\b/.test(error.message);
+}
+
 /** True for ioredis' Cluster client. */
 export function isCluster(client: RedisClient): client is Cluster {
   return client.isCluster;

@@ -1,0 +1,97 @@
+// Sends while Redis is down (killed with SIGKILL, then restarted on its AOF): the gateway answers "retry"
+// (Error `unavailable`), never a refusal that makes a client give up, and the resend is stored once.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CimApiError, RouteApi } from "@cim/client";
+import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
+import { rawDevice, TEST_PASSWORD, type RawDevice } from "./test-support.js";
+
+let cluster: Cluster;
+let api: RouteApi;
+const devices: RawDevice[] = [];
+
+beforeAll(async () => {
+  cluster = await startCluster({ gateways: 1 });
+  api = new RouteApi(cluster.route.url);
+});
+afterAll(async () => {
+  for (const device of devices) device.ws.close();
+  await cluster?.stop();
+});
+
+async function device(name: string) {
+  const userName = `${name}-${Math.random().toString(36).slice(2, 8)}`;
+  const { userId } = await api.register(userName, TEST_PASSWORD);
+  const login = await api.login(userName, TEST_PASSWORD);
+  const opened = await rawDevice(login.gateway.wsUrl, login.token);
+  devices.push(opened);
+  return { userId, token: login.token, device: opened };
+}
+
+/** The code of the answer to a send: "ack", or the Error frame's code. */
+const answerTo = (sending: Promise<string>) => sending.then(() => "ack", (error: Error) => error.message);
+
+describe("a Redis outage", () => {
+  it("an edit and a reply sent while Redis is down are answered unavailable (retry), and their resends are stored", async () => {
+    const ann = await device("ann");
+    const bob = await device("bob");
+    const original = await ann.device.say({ to: bob.userId, text: "before the outage" });
+    await waitUntil(() => bob.device.messages().some((m) => m.msgId === original), 10_000, "bob to get the message");
+
+    await cluster.redis.stop("SIGKILL");
+    // Two senders, so neither send waits behind the other's failure.
+    const edit = { clientMsgId: "outage-edit", to: bob.userId, editOf: original, text: "edited during the outage" };
+    const reply = { clientMsgId: "outage-reply", to: ann.userId, replyTo: original, text: "reply during the outage" };
+    // Before the fix both were refused with not_found ("no message ... in this conversation"), a final answer.
+    expect(await Promise.all([answerTo(ann.device.say(edit)), answerTo(bob.device.say(reply))])).toEqual(["unavailable", "unavailable"]);
+
+    await cluster.redis.restart();
+    // The clients resend (same clientMsgId) until acknowledged, as the SDK does after `unavailable`.
+    const resend = async (sender: RawDevice, body: typeof edit | typeof reply) => {
+      let msgId = "";
+      await waitUntil(async () => !!(msgId = await sender.say(body).catch(() => "")), 20_000, `${body.clientMsgId} to be acknowledged`);
+      return msgId;
+    };
+    const [edited, replied] = await Promise.all([resend(ann.device, edit), resend(bob.device, reply)]);
+    const received = async (receiver: RawDevice, msgId: string) => {
+      await waitUntil(() => receiver.messages().some((m) => m.msgId === msgId), 10_000, `${msgId} to arrive`);
+      const message = receiver.messages().find((m) => m.msgId === msgId)!;
+      return [message.text, message.editOf ?? "", message.replyTo ?? ""];
+    };
+    expect(await received(bob.device, edited)).toEqual(["edited during the outage", original, ""]);
+    expect(await received(ann.device, replied)).toEqual(["reply during the outage", "", original]);
+  });
+
+  it("a user who logs off while Redis is down is reported offline once Redis is back", async () => {
+    const ann = await device("ann");
+    const bob = await device("bob");
+    bob.device.send({ kind: "presenceSubscribe", body: { userIds: [ann.userId] } });
+    await bob.device.waitFor("presenceBatch", (batch) => batch.presences.some((p) => p.userId === ann.userId && p.online));
+
+    await cluster.redis.stop("SIGKILL");
+    ann.device.ws.close();
+    // The gateway could not write ann's session count (0 now) while Redis was down.
+    await cluster.gateways[0]!.process.waitFor(/cleanup after close failed/, 20_000);
+    await cluster.redis.restart();
+
+    // Before the fix ann stayed counted on the gateway, online for everyone, until the gateway restarted.
+    const presences = () => bob.device.frames.flatMap((f) => (f.kind === "presence" ? [f.body] : f.kind === "presenceBatch" ? f.body.presences : []));
+    await waitUntil(() => presences().some((p) => p.userId === ann.userId && !p.online), 20_000, "bob to see ann go offline");
+    await waitUntil(async () => !(await api.online(bob.token)).users.some((u) => u.userId === ann.userId), 10_000, "ann to leave the online list");
+  });
+
+  it("route answers a request it could not serve for want of Redis with 503 unavailable and Retry-After, not 500 internal", async () => {
+    const ann = await device("ann");
+    const bob = await device("bob");
+    await cluster.redis.stop("SIGKILL");
+    const refusal = await api.sendMessage(ann.token, { to: bob.userId, text: "over HTTP during the outage", clientMsgId: "http-outage" }).then(() => null, (error: unknown) => error);
+    await cluster.redis.restart();
+    expect(refusal).toBeInstanceOf(CimApiError);
+    const { status, code, retryAfterSeconds } = refusal as CimApiError;
+    // Before the fix: 500 internal, which says "a bug" to a client rather than "send it again".
+    expect({ status, code }).toEqual({ status: 503, code: "unavailable" });
+    expect(retryAfterSeconds).toBeGreaterThan(0);
+    let msgId = "";
+    await waitUntil(async () => !!(msgId = await api.sendMessage(ann.token, { to: bob.userId, text: "over HTTP during the outage", clientMsgId: "http-outage" }).then((r) => r.msgId, () => "")), 20_000, "the resend to be stored");
+    await waitUntil(() => bob.device.messages().some((m) => m.msgId === msgId), 10_000, "bob to get it");
+  });
+});
