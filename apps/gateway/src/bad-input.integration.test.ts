@@ -1,5 +1,6 @@
 // Bad input closes only the offending socket with the contract's code; the gateway keeps serving others.
 import { once } from "node:events";
+import { Agent, get, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -211,6 +212,14 @@ describe("bad input on route", () => {
       expect(await response.json()).toEqual({ error: { code: "payload_too_large", message: "request headers are too large" } });
     }
     await othersStillServed("big headers");
+  });
+
+  it("keeps an idle keep-alive connection to route open for 65 s, so a client pausing between requests can reuse it", async () => {
+    // Node's default (Keep-Alive: timeout=5) closed connections that a busy load client reused a few seconds later.
+    const response = await new Promise<IncomingMessage>((resolve, reject) => get(`${cluster.route.url}/healthz`, { agent: new Agent({ keepAlive: true }) }, resolve).on("error", reject));
+    response.resume();
+    expect(response.headers["keep-alive"]).toBe("timeout=65");
+    response.socket.destroy();
   });
 
   it("logs a client that hangs up mid-body as one line, not as a server failure, and keeps serving", async () => {

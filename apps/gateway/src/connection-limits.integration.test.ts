@@ -3,6 +3,7 @@
 import { once } from "node:events";
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { newUser, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
 import { ErrorCode, SessionClose } from "@cim/protocol";
 import { openRaw, registerUser, type RawSocket } from "./test-support.js";
@@ -34,6 +35,23 @@ async function open(localAddress: string): Promise<RawSocket> {
   const socket = await openRaw(wsUrl, { localAddress });
   sockets.push(socket);
   return socket;
+}
+
+/** An upgrade the gateway refuses before it happens: its status, Retry-After, Content-Type and body. */
+function refusedUpgrade(localAddress: string): Promise<{ status: number | undefined; retryAfter: string | undefined; type: string | undefined; body: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(wsUrl, { localAddress });
+    ws.on("error", reject);
+    ws.on("open", () => {
+      ws.terminate();
+      reject(new Error("the upgrade was accepted"));
+    });
+    ws.on("unexpected-response", (_request, response) => {
+      let text = "";
+      response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      response.on("end", () => resolve({ status: response.statusCode, retryAfter: response.headers["retry-after"], type: response.headers["content-type"], body: text }));
+    });
+  });
 }
 
 const output = () => cluster.gateways[0]!.process.output();
@@ -88,7 +106,10 @@ describe("per client address", () => {
   it("refuses an upgrade with 429 while the address holds its cap of sockets not logged in; a login frees a place", async () => {
     const pending = [];
     for (let i = 0; i < 5; i++) pending.push(await open("127.0.0.2"));
-    await expect(open("127.0.0.2")).rejects.toThrow(/429/);
+    expect(await refusedUpgrade("127.0.0.2")).toEqual({
+      status: 429, retryAfter: "1", type: "application/json",
+      body: JSON.stringify({ error: { code: ErrorCode.RateLimited, message: "5 sockets of this address are not logged in yet" } }),
+    });
     await waitUntil(() => output().includes("upgrade refused: 5 sockets of this address are not logged in yet"), 10_000, "the refusal to be logged");
 
     // Other addresses are not affected.
@@ -114,7 +135,11 @@ describe("per client address", () => {
       for (const socket of batch) socket.ws.close();
       await waitUntil(async () => (await connections()) <= baseline, 10_000, "the closed sockets to be gone");
     }
-    await expect(open("127.0.0.3")).rejects.toThrow(/429/);
+    // A rate of 0.1 per second gives its next token after 10 s.
+    expect(await refusedUpgrade("127.0.0.3")).toEqual({
+      status: 429, retryAfter: "10", type: "application/json",
+      body: JSON.stringify({ error: { code: ErrorCode.RateLimited, message: "this address connects faster than its rate" } }),
+    });
     await waitUntil(() => output().includes("upgrade refused: this address connects faster than its rate"), 10_000, "the refusal to be logged");
   });
 
@@ -126,6 +151,7 @@ describe("per client address", () => {
       socket.write("GET /not-ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
       const [answer] = (await once(socket, "data")) as [Buffer];
       expect(answer.toString()).toMatch(/^HTTP\/1.1 404/);
+      expect(answer.toString()).toContain(`{"error":{"code":"${ErrorCode.NotFound}",`);
       socket.resetAndDestroy();
       await once(socket, "close");
     }

@@ -6,7 +6,7 @@ import { once } from "node:events";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import { answerClientErrorsAsJson, capConnectionsPerAddress } from "@cim/config";
-import { SessionClose } from "@cim/protocol";
+import { ErrorCode, SessionClose } from "@cim/protocol";
 import { GatewayRegistration, type ZkSession } from "@cim/discovery";
 import { BusPublisher, BusWatchdog, channels, InboxStore, isCluster, MessageStore, onBusMessage, parseClusterMessages, ReadStore, ReceiptStore, RoomStore, SessionStore, subscribe, unsubscribe, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
@@ -156,20 +156,25 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const path = (req.url ?? "").split("?")[0];
     const origin = req.headers.origin;
     const remote = clientAddress(req, config.CIM_TRUST_PROXY);
-    const refuse = (status: number, why: string, detail = why) => {
+    // The contract's JSON error, as route answers; a 429 says when to try again (Retry-After, seconds).
+    const refuse = (status: number, why: string, code: ErrorCode, detail: string, retryAfterS?: number) => {
       log.info({ remote, origin, path }, `upgrade refused: ${detail}`);
       socket.on("error", onRefusedSocketError);
-      socket.end(`HTTP/1.1 ${status} ${why}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      const body = JSON.stringify({ error: { code, message: detail } });
+      const retry = retryAfterS === undefined ? "" : `Retry-After: ${retryAfterS}\r\n`;
+      socket.end(`HTTP/1.1 ${status} ${why}\r\n${retry}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     };
-    if (path !== "/ws") return refuse(404, "Not Found");
-    if (stopping) return refuse(503, "Service Unavailable");
+    if (path !== "/ws") return refuse(404, "Not Found", ErrorCode.NotFound, "no such path: sessions open at /ws");
+    if (stopping) return refuse(503, "Service Unavailable", ErrorCode.Unavailable, "gateway shutting down");
     // Browsers always send Origin: only listed pages may open sessions (cross-site WebSocket hijacking).
-    if (origin !== undefined && allowedOrigins.size > 0 && !allowedOrigins.has(origin)) return refuse(403, "Forbidden");
+    if (origin !== undefined && allowedOrigins.size > 0 && !allowedOrigins.has(origin)) return refuse(403, "Forbidden", ErrorCode.Forbidden, "origin not allowed");
     const refusal = admission.check(remote);
     if (refusal) {
       metrics.upgradesRefused.inc({ reason: refusal });
       const detail = refusal === "pending" ? `${config.CIM_MAX_PENDING_PER_IP} sockets of this address are not logged in yet` : "this address connects faster than its rate";
-      return refuse(429, "Too Many Requests", detail);
+      // A pending place frees as soon as one socket logs in or closes; a rate token comes back after 1/rate s.
+      const retryAfterS = refusal === "pending" ? 1 : Math.max(1, Math.ceil(1 / config.CIM_CONNECT_RATE_PER_IP));
+      return refuse(429, "Too Many Requests", ErrorCode.RateLimited, detail, retryAfterS);
     }
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, remote));
   });

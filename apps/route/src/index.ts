@@ -11,6 +11,9 @@ import { GoneGateways } from "./gone-gateways.js";
 import { createServices } from "./services.js";
 import { lookAlikeClaims, nameKey } from "./user-names.js";
 
+/** How long an idle keep-alive connection stays open (Node's default is 5 s). */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 // tsx turns source maps on; an Error's stack then costs a source-map lookup, which a burst of failed
 // writes to closing sockets turns into seconds of CPU. Logs keep the compiled positions.
 process.setSourceMapsEnabled(false);
@@ -81,6 +84,10 @@ async function main(): Promise<void> {
   const server = createAdaptorServer({ fetch: app.fetch });
   answerClientErrorsAsJson(server as Server, log);
   if (!config.CIM_TRUST_PROXY) capConnectionsPerAddress(server as Server, { maxPerAddress: config.CIM_MAX_CONNECTIONS_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT, log });
+  // Clients and proxies reuse idle connections: with Node's 5 s a client pausing a few seconds between requests (a
+  // login storm's worker busy with its sockets) sent its next request on a connection route had just closed and got
+  // "other side closed". Longer than common proxy idle timeouts (60 s), which must stay below it.
+  (server as Server).keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.listen({ port: config.PORT, host: config.HOST, backlog: config.CIM_LISTEN_BACKLOG }, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.PORT;
