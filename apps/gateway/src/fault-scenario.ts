@@ -5,7 +5,7 @@
 // guarantees, and each must arrive naming the message it changes.
 import { RouteApi, type SendAck } from "@cim/client";
 import { RecordingClient, startCluster, waitUntil, type Cluster, type ClusterOptions } from "@cim/devstack";
-import { compareIds } from "@cim/protocol";
+import { compareIds, type ChatMessage } from "@cim/protocol";
 import { TEST_PASSWORD } from "./test-support.js";
 
 export interface FaultScenarioOptions {
@@ -34,6 +34,8 @@ export interface FaultSummary {
   /** Acknowledged messages that reached no device they were for at all. */
   lostMessages: number;
   duplicates: number;
+  /** Duplicates by stream kind: group, room, private. */
+  duplicatesByKind: Record<string, number>;
   droppedBySdk: number;
   unexpected: number;
   outOfOrder: number;
@@ -150,15 +152,23 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
   const acks = await Promise.all(sent.map((s) => s.ack));
   const acked = sent.map((s, i) => ({ ...s, ack: acks[i] })).filter((s): s is Sent & { ack: SendAck } => s.ack !== null);
 
+  // A msgId orders its own conversation only: two conversations' messages stored in the same microsecond (on two
+  // Redis Cluster masters) share one. Messages are told apart by conversation and msgId.
+  const sentKey = (m: Sent & { ack: SendAck }) => {
+    const conversation = m.room !== null ? `r ${rooms[m.room]!.roomId}` : m.to !== null ? `p ${[userIds[devices[m.device]!.user]!, userIds[m.to]!].sort().join("-")}` : "g";
+    return `${conversation} ${m.ack.msgId}`;
+  };
+  const receivedKey = (m: ChatMessage) => `${m.room ? `r ${m.room}` : m.to ? `p ${[m.from, m.to].sort().join("-")}` : "g"} ${m.msgId}`;
   const expected = devices.map(() => new Set<string>());
   const senderOf = new Map<string, number>();
   const eventOf = new Map<string, Pick<Sent, "editOf" | "delete">>();
   for (const m of acked) {
-    senderOf.set(m.ack.msgId, m.device);
-    eventOf.set(m.ack.msgId, { editOf: m.editOf, delete: m.delete });
-    for (const d of recipients(m)) expected[d]!.add(m.ack.msgId);
+    const key = sentKey(m);
+    senderOf.set(key, m.device);
+    eventOf.set(key, { editOf: m.editOf, delete: m.delete });
+    for (const d of recipients(m)) expected[d]!.add(key);
   }
-  const received = () => devices.map(({ client }) => new Set(client.messages.map((m) => m.msgId)));
+  const received = () => devices.map(({ client }) => new Set(client.messages.map(receivedKey)));
   const missing = () => {
     const got = received();
     return expected.reduce((n, ids, d) => n + [...ids].filter((id) => !got[d]!.has(id)).length, 0);
@@ -171,22 +181,27 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
   let unexpected = 0;
   let wrongEvents = 0;
   const outOfOrderByKind: Record<string, number> = {};
+  const duplicatesByKind: Record<string, number> = {};
   for (const [d, { client }] of devices.entries()) {
     const seen = new Set<string>();
     const last = new Map<string, string>();
     for (const m of client.messages) {
       deliveries++;
-      if (seen.has(m.msgId)) duplicates++;
-      if (!expected[d]!.has(m.msgId)) unexpected++;
-      seen.add(m.msgId);
-      const event = eventOf.get(m.msgId);
+      const kind = m.room ? "room" : m.to ? "private" : "group";
+      const key = receivedKey(m);
+      if (seen.has(key)) {
+        duplicates++;
+        duplicatesByKind[kind] = (duplicatesByKind[kind] ?? 0) + 1;
+      }
+      if (!expected[d]!.has(key)) unexpected++;
+      seen.add(key);
+      const event = eventOf.get(key);
       if (event && ((m.editOf ?? "") !== (event.editOf ?? "") || (m.deleted ?? false) !== (event.delete ?? false))) wrongEvents++;
       // Rooms and the group are one stream each; a private chat is ordered per sending device.
-      const stream = m.room ? `room ${m.room}` : m.to ? `private ${[m.from, m.to].sort().join("-")} from device ${senderOf.get(m.msgId)}` : "group";
+      const stream = m.room ? `room ${m.room}` : m.to ? `private ${[m.from, m.to].sort().join("-")} from device ${senderOf.get(key)}` : "group";
       const previous = last.get(stream);
       if (previous && compareIds(m.msgId, previous) <= 0) {
         outOfOrder++;
-        const kind = m.room ? "room" : m.to ? "private" : "group";
         outOfOrderByKind[kind] = (outOfOrderByKind[kind] ?? 0) + 1;
       }
       last.set(stream, m.msgId);
@@ -195,7 +210,7 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
   const got = received();
   const lostMessages = acked.filter((m) => {
     const targets = recipients(m);
-    return targets.length > 0 && targets.every((d) => !got[d]!.has(m.ack.msgId));
+    return targets.length > 0 && targets.every((d) => !got[d]!.has(sentKey(m)));
   }).length;
   return {
     sent: messages, acked: acked.length,
@@ -204,7 +219,7 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
       edits: acked.filter((m) => m.editOf && !m.delete).length, deletions: acked.filter((m) => m.delete).length,
     },
     devices: devices.length, expectedDeliveries: expected.reduce((n, ids) => n + ids.size, 0), deliveries, missing: missing(), lostMessages,
-    duplicates, droppedBySdk: devices.reduce((n, { client }) => n + client.stats.duplicatesDropped, 0), unexpected, outOfOrder, wrongEvents, outOfOrderByKind, faults,
+    duplicates, duplicatesByKind, droppedBySdk: devices.reduce((n, { client }) => n + client.stats.duplicatesDropped, 0), unexpected, outOfOrder, wrongEvents, outOfOrderByKind, faults,
     seconds: (Date.now() - started) / 1000,
   };
 }

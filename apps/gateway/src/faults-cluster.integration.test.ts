@@ -55,7 +55,7 @@ async function scenario(waitReplicas: number): Promise<FaultSummary> {
       ]);
     },
   });
-  const line = { replicaWait: waitReplicas, sent: summary.sent, acknowledged: summary.acked, delivered: summary.deliveries, lost: summary.lostMessages, missingDeliveries: summary.missing, duplicated: summary.duplicates, unexpected: summary.unexpected, outOfOrder: summary.outOfOrder, outOfOrderByKind: summary.outOfOrderByKind, wrongEvents: summary.wrongEvents, faults: summary.faults, seconds: summary.seconds };
+  const line = { replicaWait: waitReplicas, sent: summary.sent, acknowledged: summary.acked, delivered: summary.deliveries, lost: summary.lostMessages, missingDeliveries: summary.missing, duplicated: summary.duplicates, duplicatedByKind: summary.duplicatesByKind, unexpected: summary.unexpected, outOfOrder: summary.outOfOrder, outOfOrderByKind: summary.outOfOrderByKind, wrongEvents: summary.wrongEvents, faults: summary.faults, seconds: summary.seconds };
   console.log(`cluster fault test: ${JSON.stringify(line)}`);
   return summary;
 }
