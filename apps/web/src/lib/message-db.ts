@@ -3,7 +3,8 @@ import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from "idb";
 import type { ChatMessage } from "@cim/client";
 import type { MessageHandler } from "./message-hook.js";
 
-const DB_VERSION = 1;
+/** 2: keys name the conversation too (version 1 keyed by msgId alone; its records are dropped, history has them). */
+const DB_VERSION = 2;
 const STORE = "messages";
 /** The cache keeps this many newest messages per user; older ones are still in history. */
 const MAX_CACHED_MESSAGES = 5_000;
@@ -12,7 +13,11 @@ const TRIM_EVERY_SAVES = 250;
 let savesSinceTrim = 0;
 
 export interface CachedMessage extends ChatMessage {
-  /** msgId padded to a fixed width, so IndexedDB's text order is msgId order. */
+  /**
+   * msgId padded to a fixed width, then the conversation: IndexedDB's text order is msgId order, and messages of two
+   * conversations that share a msgId (it orders one conversation only; on a Redis Cluster two masters may give the
+   * same one) are two records.
+   */
   seq: string;
   peerName: string;
 }
@@ -25,8 +30,9 @@ export function databaseName(userId: string): string {
   return `cim-messages-${userId}`;
 }
 
-function seqOf(msgId: string): string {
-  return msgId.padStart(24, "0");
+function seqOf(message: ChatMessage): string {
+  const conversation = message.room ? `r ${message.room}` : message.to ? `p ${[message.from, message.to].sort().join(" ")}` : "g";
+  return `${message.msgId.padStart(24, "0")} ${conversation}`;
 }
 
 const opened = new Map<string, Promise<IDBPDatabase<CimDb>>>();
@@ -35,7 +41,8 @@ function open(userId: string): Promise<IDBPDatabase<CimDb>> {
   let db = opened.get(userId);
   if (!db) {
     db = openDB<CimDb>(databaseName(userId), DB_VERSION, {
-      upgrade(database) {
+      upgrade(database, oldVersion) {
+        if (oldVersion > 0 && oldVersion < 2) database.deleteObjectStore(STORE);
         database.createObjectStore(STORE, { keyPath: "seq" });
       },
       // Another tab deletes (logout) or upgrades this database: let go of it rather than block that.
@@ -59,11 +66,11 @@ export async function deleteMessages(userId: string): Promise<void> {
   await deleteDB(databaseName(userId));
 }
 
-/** Stores one message (idempotent: keyed by msgId). */
+/** Stores one message (idempotent: keyed by msgId and conversation). */
 export async function saveMessage(userId: string, message: ChatMessage, peerName: string): Promise<void> {
   if (!message.msgId) return;
   const db = await open(userId);
-  const record: CachedMessage = { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, room: message.room ?? "", seq: seqOf(message.msgId), peerName };
+  const record: CachedMessage = { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, room: message.room ?? "", seq: seqOf(message), peerName };
   // Replies, edits and deletions (an event is kept like a message and applied again when the cache is read).
   if (message.replyTo) record.replyTo = message.replyTo;
   if (message.editOf) Object.assign(record, { editOf: message.editOf, deleted: message.deleted === true });
