@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
-import { Admission, clientAddress, clientKey, isAddressOrRange } from "./admission.js";
+import { clientKey, isAddressOrRange } from "@cim/config";
+import { Admission, clientAddress } from "./admission.js";
 
 const LIMITS = { maxPendingPerClient: 3, connectRatePerSec: 1, connectBurst: 5, exempt: ["127.0.0.0/8", "::1"] };
 

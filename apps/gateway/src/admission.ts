@@ -1,7 +1,7 @@
 // Admission of new sockets per client address: an upgrade rate (token bucket) and a cap on the sockets that
 // have not logged in yet, so one client cannot hold or churn thousands of unauthenticated sockets.
 import type { IncomingMessage } from "node:http";
-import { addressMatcher, clientKey } from "@cim/config";
+import { addressMatcher, clientKey, plainAddress } from "@cim/config";
 import { RateLimiter } from "./rate-limiter.js";
 
 export interface AdmissionLimits {
@@ -14,17 +14,13 @@ export interface AdmissionLimits {
   exempt: readonly string[];
 }
 
-export { clientKey, isAddressOrRange } from "@cim/config";
-
 export type Refusal = "pending" | "rate";
-
-const MAPPED_IPV4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
 
 /** The client's address: the TCP peer, or behind a trusted proxy the last X-Forwarded-For entry (the one it added). */
 export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
   const forwarded = trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",").map((s) => s.trim()).filter(Boolean).at(-1) : undefined;
   const address = forwarded ?? req.socket.remoteAddress ?? "unknown";
-  return address.replace(MAPPED_IPV4, "$1");
+  return plainAddress(address);
 }
 
 export class Admission {

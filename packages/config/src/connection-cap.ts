@@ -6,6 +6,11 @@ import { BlockList, isIP, type Socket } from "node:net";
 
 const MAPPED_IPV4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
 
+/** An address as the limits see it: an IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) as its IPv4 address. */
+export function plainAddress(address: string): string {
+  return address.replace(MAPPED_IPV4, "$1");
+}
+
 /** True for an IPv4 or IPv6 address, alone or with a prefix length (`10.0.0.0/8`, `fd00::/8`). */
 export function isAddressOrRange(entry: string): boolean {
   const [address = "", prefix, ...rest] = entry.split("/");
@@ -20,7 +25,7 @@ export function isAddressOrRange(entry: string): boolean {
  * subscriber usually holds (counting single IPv6 addresses would let one client use 2^64 of them).
  */
 export function clientKey(address: string): string {
-  const plain = address.replace(MAPPED_IPV4, "$1").split("%")[0]!;
+  const plain = plainAddress(address).split("%")[0]!;
   if (isIP(plain) !== 6) return plain;
   const [head = "", tail] = plain.split("::");
   const left = head ? head.split(":") : [];
@@ -39,7 +44,7 @@ export function addressMatcher(entries: readonly string[]): (address: string) =>
     else list.addSubnet(address, Number(prefix), type);
   }
   return (address) => {
-    const plain = address.replace(MAPPED_IPV4, "$1");
+    const plain = plainAddress(address);
     const family = isIP(plain);
     return family !== 0 && list.check(plain, family === 6 ? "ipv6" : "ipv4");
   };
@@ -71,7 +76,7 @@ export function capConnectionsPerAddress(server: Server, options: ConnectionCapO
     else open.delete(key);
   };
   server.on("connection", (socket: Socket) => {
-    const address = (socket.remoteAddress ?? "").replace(MAPPED_IPV4, "$1");
+    const address = plainAddress(socket.remoteAddress ?? "");
     if (!address || isExempt(address)) return;
     const key = clientKey(address);
     const count = open.get(key) ?? 0;

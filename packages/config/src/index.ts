@@ -2,7 +2,7 @@
 import { z } from "zod";
 
 export { answerClientErrorsAsJson } from "./client-errors.js";
-export { addressMatcher, capConnectionsPerAddress, clientKey, isAddressOrRange } from "./connection-cap.js";
+export { addressMatcher, capConnectionsPerAddress, clientKey, isAddressOrRange, plainAddress } from "./connection-cap.js";
 import { isAddressOrRange } from "./connection-cap.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
