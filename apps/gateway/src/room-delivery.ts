@@ -65,16 +65,13 @@ export class RoomDelivery {
    * reader's newest on.
    */
   async joinLive(session: Session, room: string, stillMember: () => boolean, after?: string): Promise<void> {
-    const [reader, start] = await Promise.all([this.reader(room), after ?? this.deps.rooms?.joinedAfter(room, session.user!.userId)]);
+    const [reader, kept] = await Promise.all([this.reader(room), after ?? this.deps.rooms?.joinedAfter(room, session.user!.userId)]);
     if (!session.isOpen || !stillMember() || this.roomsOf(session).includes(room)) return;
-    if (start === undefined || start === null) {
-      reader.join(session);
-      this.note(session, room);
-      return;
-    }
-    reader.attach(session, start);
+    const start = kept ?? undefined;
+    if (start === undefined) reader.join(session);
+    else reader.attach(session, start);
     this.note(session, room);
-    await reader.replay(session);
+    if (start !== undefined) await reader.replay(session);
   }
 
   /** Records that `session` reads `room` (after `join` or `attach` on its reader). */

@@ -1,10 +1,13 @@
 // IndexedDB cache of messages, one database per user, so a reload shows the conversations at once.
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from "idb";
-import type { ChatMessage } from "@cim/client";
+import { conversationOf, type ChatMessage } from "@cim/client";
 import type { MessageHandler } from "./message-hook.js";
 
-/** 2: keys name the conversation too (version 1 keyed by msgId alone; its records are dropped, history has them). */
-const DB_VERSION = 2;
+/**
+ * 3: keys name the conversation as the user sees it (version 1 keyed by msgId alone, version 2 named conversations
+ * otherwise; their records are dropped, history has them).
+ */
+const DB_VERSION = 3;
 const STORE = "messages";
 /** The cache keeps this many newest messages per user; older ones are still in history. */
 const MAX_CACHED_MESSAGES = 5_000;
@@ -30,9 +33,8 @@ export function databaseName(userId: string): string {
   return `cim-messages-${userId}`;
 }
 
-function seqOf(message: ChatMessage): string {
-  const conversation = message.room ? `r ${message.room}` : message.to ? `p ${[message.from, message.to].sort().join(" ")}` : "g";
-  return `${message.msgId.padStart(24, "0")} ${conversation}`;
+function seqOf(message: ChatMessage, me: string): string {
+  return `${message.msgId.padStart(24, "0")} ${conversationOf(message, me)}`;
 }
 
 const opened = new Map<string, Promise<IDBPDatabase<CimDb>>>();
@@ -42,7 +44,7 @@ function open(userId: string): Promise<IDBPDatabase<CimDb>> {
   if (!db) {
     db = openDB<CimDb>(databaseName(userId), DB_VERSION, {
       upgrade(database, oldVersion) {
-        if (oldVersion > 0 && oldVersion < 2) database.deleteObjectStore(STORE);
+        if (oldVersion > 0 && oldVersion < DB_VERSION) database.deleteObjectStore(STORE);
         database.createObjectStore(STORE, { keyPath: "seq" });
       },
       // Another tab deletes (logout) or upgrades this database: let go of it rather than block that.
@@ -70,7 +72,7 @@ export async function deleteMessages(userId: string): Promise<void> {
 export async function saveMessage(userId: string, message: ChatMessage, peerName: string): Promise<void> {
   if (!message.msgId) return;
   const db = await open(userId);
-  const record: CachedMessage = { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, room: message.room ?? "", seq: seqOf(message), peerName };
+  const record: CachedMessage = { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, room: message.room ?? "", seq: seqOf(message, userId), peerName };
   // Replies, edits and deletions (an event is kept like a message and applied again when the cache is read).
   if (message.replyTo) record.replyTo = message.replyTo;
   if (message.editOf) Object.assign(record, { editOf: message.editOf, deleted: message.deleted === true });
