@@ -185,11 +185,8 @@ export class CimClient extends ClientRequests {
    */
   network(online: boolean): void {
     if (!online) {
-      const link = this.link;
-      if (this.currentState !== "online" || !link) return;
-      this.link = null;
-      link.close(1000, "network offline");
-      this.stopTimers();
+      if (this.currentState !== "online" || !this.link) return;
+      this.dropLink()?.close(1000, "network offline");
       this.setState("reconnecting");
       this.avoidGateway = undefined;
       this.scheduleReconnect();
@@ -211,10 +208,7 @@ export class CimClient extends ClientRequests {
   /** Closes the session without logging out; pending sends are rejected. */
   close(): void {
     this.setState("closed");
-    this.stopTimers();
-    const link = this.link;
-    this.link = null;
-    link?.close(1000, "client closed");
+    this.dropLink()?.close(1000, "client closed");
     this.outbox.rejectAll(new Error("client closed"));
   }
 
@@ -253,10 +247,7 @@ export class CimClient extends ClientRequests {
     });
     this.link = link;
     return link.ready.catch((error: unknown) => {
-      if (this.link === link) {
-        this.link = null;
-        this.stopTimers();
-      }
+      if (this.link === link) this.dropLink();
       throw error;
     });
   }
@@ -275,9 +266,16 @@ export class CimClient extends ClientRequests {
 
   private linkLost(link: GatewayLink, code: number, reason: string): void {
     if (this.link !== link) return;
+    this.dropLink();
+    this.onSocketLost(code, reason);
+  }
+
+  /** Forgets the live link and stops its timers; returns it for the caller to close, if it must. */
+  private dropLink(): GatewayLink | null {
+    const link = this.link;
     this.link = null;
     this.stopTimers();
-    this.onSocketLost(code, reason);
+    return link;
   }
 
   private onSocketLost(code: number, reason: string): void {
