@@ -6,8 +6,9 @@ import { Attention } from "./attention.svelte.js";
 import { config } from "./config.js";
 import { ChatFeatures } from "./chat-features.svelte.js";
 import { ConversationList } from "./conversation-list.svelte.js";
-import { kindOf, type Conversation } from "./conversations.js";
+import { kindOf, type Conversation, type UiMessage } from "./conversations.js";
 import { DeliveryWatch } from "./delivery-watch.svelte.js";
+import { Drafts } from "./drafts.svelte.js";
 import { describeError, isAuthFailure } from "./errors.js";
 import { HistoryLoader } from "./history-loader.js";
 import { deleteMessages, persistMessage } from "./message-db.js";
@@ -51,6 +52,8 @@ export class ChatStore {
   readonly delivery = new DeliveryWatch(config.sendDelayedAfterMs);
   readonly conversations = new ConversationList(() => this.me?.userId ?? "");
   readonly hooks = new MessageHooks();
+  /** Unsent text per conversation, kept across switching and reloads. */
+  readonly drafts = new Drafts();
   /** Rooms and users: create, browse, join, leave, invite, search (route calls with this tab's session). */
   readonly rooms = new RoomActions({ client: () => this.client, conversations: this.conversations, open: (key) => this.openConversation(key), refresh: () => this.refreshConversations() });
   readonly members = new RoomMembers((roomId) => this.rooms.members(roomId), describeError);
@@ -110,6 +113,8 @@ export class ChatStore {
     const stored = loadLogin();
     if (!stored) return;
     this.me = stored;
+    this.drafts.load(stored.userId);
+    for (const chat of this.drafts.privateChats()) this.conversations.ensure(chat.userId, chat.title);
     this.phase = "restoring";
     // A reload shows what the tab showed: its open conversation (scroll positions: MessageList), and own
     // messages marked as far as the peers' receipts went (the gateway tells them again at login).
@@ -189,6 +194,16 @@ export class ChatStore {
     this.sender.send(text, this.features.takeReply(this.conversations.activeKey));
   }
 
+  /** Sends an own message that failed ("not sent") again, with the same clientMsgId (so at most once). */
+  retry(conversation: Conversation, message: UiMessage): void {
+    this.sender.retry(conversation.key, message);
+  }
+
+  /** Removes an own message that was not sent from this page. */
+  discard(conversation: Conversation, message: UiMessage): void {
+    this.conversations.discard(conversation.key, message.clientMsgId);
+  }
+
   /** Loads the page of history before the oldest message shown; false when there is nothing older. */
   loadOlder(conversation: Conversation): Promise<boolean> {
     return this.phase === "signedIn" ? this.history.older(conversation) : Promise.resolve(false);
@@ -244,6 +259,7 @@ export class ChatStore {
     saveLogin(login);
     if (this.me?.userId !== login.userId) this.conversations.reset();
     this.me = login;
+    this.drafts.load(login.userId);
     this.phase = "signedIn";
     this.error = "";
     const cached = this.history.cached(login.userId);
@@ -269,7 +285,9 @@ export class ChatStore {
     this.conversations.reset();
     this.members.hide();
     this.features.cancelReply();
+    this.features.stopEdit();
     this.features.clearSearch();
+    this.drafts.reset();
     this.error = reason;
   }
 

@@ -97,6 +97,13 @@ export class ConversationList {
     if (message && message.status === "sending") message.status = "failed";
   }
 
+  /** Drops an own message that was not sent (the user gave up on it). */
+  discard(conversationKey: string, clientMsgId: string): void {
+    const conversation = this.get(conversationKey);
+    const index = conversation?.messages.findIndex((m) => m.clientMsgId === clientMsgId && m.status === "failed") ?? -1;
+    if (conversation && index >= 0) conversation.messages.splice(index, 1);
+  }
+
   /** A receipt: user `by` received own private messages up to `msgId` (a frame without `by`: that message). */
   delivered(receipt: Delivered): void {
     if (receipt.by) return this.receipt(receipt.by, "delivered", receipt.msgId);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  acknowledge, applyRead, applyReceipt, applySummary, compareMsgIds, countFromOthersAfter, formatUnread, insertMessage, kindOf, lastActivity, mergeMessage,
+  acknowledge, applyRead, applyReceipt, applySummary, compareMsgIds, countFromOthersAfter, formatUnread, insertMessage, kindOf, lastActivity, lastEditable, mergeMessage,
   newConversation, newestMsgId, oldestMsgId, toUiMessage, upgradeStatus, type UiMessage,
 } from "./conversations.js";
 
@@ -18,6 +18,13 @@ function own(msgId: string, status: UiMessage["status"] = "sent"): UiMessage {
 describe("conversations", () => {
   it("orders decimal msgIds numerically", () => {
     expect(["10", "9", "100", "11"].sort(compareMsgIds)).toEqual(["9", "10", "11", "100"]);
+  });
+
+  it("the Up arrow edits the newest own message that is acknowledged and not deleted, past newer ones of others", () => {
+    const sending = { ...own("", "sending"), id: "c1", clientMsgId: "c1" };
+    const list = [own("5"), own("7"), { ...own("8"), deleted: true }, msg("9"), sending];
+    expect(lastEditable(list)?.msgId).toBe("7");
+    expect(lastEditable([msg("1"), msg("2")])).toBeUndefined();
   });
 
   it("tells Everyone, rooms and private chats apart by their key", () => {

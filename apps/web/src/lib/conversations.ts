@@ -151,6 +151,11 @@ export function acknowledge(list: UiMessage[], clientMsgId: string, msgId: strin
 }
 
 /** The oldest msgId of a conversation, for the next history page. */
+/** The newest own message that can still be edited (acknowledged, not deleted): what the Up arrow edits. */
+export function lastEditable(list: UiMessage[]): UiMessage | undefined {
+  return list.findLast((m) => m.own && !!m.msgId && !m.deleted);
+}
+
 export function oldestMsgId(list: UiMessage[]): string | undefined {
   return list.find((m) => m.msgId)?.msgId;
 }

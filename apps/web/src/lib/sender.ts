@@ -49,6 +49,13 @@ export class Sender {
     this.dispatch({ conversationKey: conversation.key, clientMsgId, to: conversation.peerId, room, text: body, replyTo });
   }
 
+  /** A failed own message of `conversationKey` goes out again under its first clientMsgId (the gateway dedupes). */
+  retry(conversationKey: string, message: UiMessage): void {
+    if (!message.own || message.status !== "failed") return;
+    message.status = "sending";
+    this.dispatch({ conversationKey, clientMsgId: message.clientMsgId, to: message.to, room: message.room, text: message.text, replyTo: message.replyTo ?? "" });
+  }
+
   /** Signed in: what waited goes out. */
   flush(): void {
     for (const outgoing of this.outbox.splice(0)) this.dispatch(outgoing);

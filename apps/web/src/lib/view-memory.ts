@@ -1,6 +1,7 @@
 // What this tab showed, kept across a reload (sessionStorage `cim.view`): the open conversation, per
-// conversation where the list was scrolled (a message at its top, or the bottom), and the peers' receipt
-// positions, so cached own messages show "delivered" or "seen" before the gateway tells them again.
+// conversation where the list was scrolled (a message at its top, or the bottom) and the unsent text typed there,
+// and the peers' receipt positions, so cached own messages show "delivered" or "seen" before the gateway tells
+// them again. Logging out forgets it all.
 
 const KEY = "cim.view";
 
@@ -17,6 +18,14 @@ interface View {
   scroll: Record<string, ScrollSpot | null>;
   /** Peer userId → how far they received and read own messages. */
   receipts?: Record<string, { delivered: string; seen: string }>;
+  /** Conversation key → text typed and not sent yet. */
+  drafts?: Record<string, Draft>;
+}
+
+/** Text typed in a conversation and not sent yet, and the conversation's title then. */
+export interface Draft {
+  text: string;
+  title: string;
 }
 
 function load(userId: string): View {
@@ -64,6 +73,17 @@ export function savedReceipts(userId: string): Record<string, { delivered: strin
 
 export function saveReceipts(userId: string, receipts: Record<string, { delivered: string; seen: string }>): void {
   save({ ...load(userId), receipts });
+}
+
+/** The unsent texts of this tab, by conversation key. */
+export function savedDrafts(userId: string): Record<string, Draft> {
+  const drafts = load(userId).drafts;
+  if (!drafts || typeof drafts !== "object") return {};
+  return Object.fromEntries(Object.entries(drafts).filter(([, d]) => typeof d?.text === "string" && typeof d.title === "string"));
+}
+
+export function saveDrafts(userId: string, drafts: Record<string, Draft>): void {
+  save({ ...load(userId), drafts });
 }
 
 export function clearView(): void {
