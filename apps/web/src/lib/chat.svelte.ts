@@ -14,6 +14,7 @@ import { HistoryLoader } from "./history-loader.js";
 import { deleteMessages, persistMessage } from "./message-db.js";
 import { isEvent } from "./message-events.js";
 import { MessageHooks, type MessageHandler } from "./message-hook.js";
+import { Mutes } from "./mutes.svelte.js";
 import { onBlockedGateway, reloadForFreshPolicy } from "./policy-watch.js";
 import { Preferences } from "./preferences.svelte.js";
 import { ReadSync } from "./read-sync.js";
@@ -54,6 +55,10 @@ export class ChatStore {
   readonly hooks = new MessageHooks();
   /** Unsent text per conversation, kept across switching and reloads. */
   readonly drafts = new Drafts();
+  /** Conversations muted on this device: no notification, sound or title count. */
+  readonly mutes = new Mutes();
+  /** Unread messages that ask for attention (title and tab icon): those of conversations not muted. */
+  readonly alertingUnread = $derived(this.conversations.items.reduce((sum, c) => sum + (this.mutes.has(c.key) ? 0 : c.unread), 0));
   /** Rooms and users: create, browse, join, leave, invite, search (route calls with this tab's session). */
   readonly rooms = new RoomActions({ client: () => this.client, conversations: this.conversations, open: (key) => this.openConversation(key), refresh: () => this.refreshConversations() });
   readonly members = new RoomMembers((roomId) => this.rooms.members(roomId), describeError);
@@ -114,6 +119,7 @@ export class ChatStore {
     if (!stored) return;
     this.me = stored;
     this.drafts.load(stored.userId);
+    this.mutes.load(stored.userId);
     for (const chat of this.drafts.privateChats()) this.conversations.ensure(chat.userId, chat.title);
     this.phase = "restoring";
     // A reload shows what the tab showed: its open conversation (scroll positions: MessageList), and own
@@ -260,6 +266,7 @@ export class ChatStore {
     if (this.me?.userId !== login.userId) this.conversations.reset();
     this.me = login;
     this.drafts.load(login.userId);
+    this.mutes.load(login.userId);
     this.phase = "signedIn";
     this.error = "";
     const cached = this.history.cached(login.userId);
@@ -288,6 +295,7 @@ export class ChatStore {
     this.features.stopEdit();
     this.features.clearSearch();
     this.drafts.reset();
+    this.mutes.reset();
     this.error = reason;
   }
 
@@ -365,8 +373,8 @@ export class ChatStore {
     // A room or a peer this tab did not know yet: route's list has its name and unread count.
     if (!known && (kindOf(key) === "room" || !peerName)) void this.refreshConversations();
     if (key === this.conversations.activeKey) this.sync.markActiveRead();
-    // Edits and deletions change a message already told of: nothing to announce.
-    if (message.from !== me.userId && !isEvent(message)) {
+    // Edits and deletions change a message already told of: nothing to announce; a muted conversation is quiet.
+    if (message.from !== me.userId && !isEvent(message) && !this.mutes.has(key)) {
       const title = this.conversations.get(key)?.title ?? "";
       this.attention.incoming({ conversation: key, title, fromName: message.fromName, text: message.text, private: kindOf(key) === "private" });
     }

@@ -17,7 +17,6 @@ export class ConversationList {
   rooms = $derived(this.items.filter((c) => c.kind !== "private").sort((a, b) => roomOrder(a) - roomOrder(b) || a.title.localeCompare(b.title, undefined, { sensitivity: "base" })));
   /** Private chats, the most recently active first. */
   chats = $derived(this.items.filter((c) => c.kind === "private").sort((a, b) => lastActivity(b) - lastActivity(a)));
-  totalUnread = $derived(this.items.reduce((sum, c) => sum + c.unread, 0));
   /** The open conversation's read position when it was opened with unread messages: "New messages" goes after it. */
   unreadFrom = $state<{ key: string; after: string } | null>(null);
 
