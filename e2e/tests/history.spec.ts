@@ -44,7 +44,7 @@ test("older private messages load when scrolling up, and the message on top stay
     const firstText = await other.getByTestId("message-text").first().innerText();
     const topOf = () =>
       other.evaluate((el, text) => {
-        const first = [...el.querySelectorAll('[data-testid="message"]')].find((m) => m.querySelector('[data-testid="message-text"]')?.textContent === text);
+        const first = Array.from(el.querySelectorAll('[data-testid="message"]')).find((m) => m.querySelector('[data-testid="message-text"]')?.textContent === text);
         return Math.round(first!.getBoundingClientRect().top);
       }, firstText);
     await other.evaluate((el) => el.scrollTo({ top: 20 }));

@@ -1,7 +1,7 @@
 // Every screen, light and dark: axe-core finds no serious or critical violation (at desktop width; the phone
 // layout's own screens at phone width), and a screenshot of each, also at phone width, is written to
 // screenshots/ui/ (committed, for people to look at). Touch screens: 44 px targets, and the list and the
-// conversation as two screens; at 375 px nothing scrolls sideways, and an on-screen keyboard keeps the composer
+// conversation as two screens (Back returns to the list); at 375 px nothing scrolls sideways, and an on-screen keyboard keeps the composer
 // and the newest message in view.
 import { mkdirSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
@@ -173,6 +173,12 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     expect(await sideways()).toEqual([0, 0]);
     await page.setViewportSize(PHONE);
 
+    // The phone's (browser's) Back returns to the list rather than leaving the app; Forward comes back.
+    await page.goBack();
+    await expect(shell).toHaveAttribute("data-view", "list");
+    await expect(page.getByTestId("conversation-item").first()).toBeVisible();
+    await page.goForward();
+    await expect(shell).toHaveAttribute("data-view", "conversation");
     await page.getByTestId("back-to-list").tap();
     await expect(shell).toHaveAttribute("data-view", "list");
     await expect(page.getByTestId("conversation-item").first()).toBeVisible();

@@ -20,6 +20,7 @@ import { Preferences } from "./preferences.svelte.js";
 import { ReadSync } from "./read-sync.js";
 import { RoomActions } from "./room-actions.js";
 import { RoomMembers } from "./room-members.svelte.js";
+import { enterConversationScreen, leaveConversationScreen, onScreenHistory } from "./screen-history.js";
 import { Sender } from "./sender.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
 import { OnlinePanel } from "./online-panel.svelte.js";
@@ -108,6 +109,10 @@ export class ChatStore {
   /** Resumes this tab's stored login, if any (a reload): cached messages first, then the live session. */
   start(): void {
     onBlockedGateway(() => this.gatewayBlocked());
+    // Back (the phone's or the browser's) from a conversation shows the list; Forward shows it again.
+    onScreenHistory((conversation) => {
+      if (this.phase !== "signedOut") this.showingConversation = conversation;
+    });
     // What arrives in the open conversation is read only while the tab is visible.
     const watch = () => {
       this.conversations.watching = document.visibilityState === "visible";
@@ -170,16 +175,19 @@ export class ChatStore {
   openConversation(key: string, chosen = true): void {
     const conversation = this.conversations.open(key);
     this.composerFocus++;
-    if (chosen) this.showingConversation = true;
+    if (chosen) {
+      this.showingConversation = true;
+      enterConversationScreen();
+    }
     if (this.me) saveOpen(this.me.userId, conversation.key);
     if (this.members.roomId && this.members.roomId !== conversation.key) this.members.hide();
     this.sync.markActiveRead();
     if (!conversation.historyLoaded) void this.history.latest(conversation);
   }
 
-  /** Narrow screens: back from the conversation to the list. */
+  /** Narrow screens: back from the conversation to the list (through the browser's history when it has an entry). */
   showList(): void {
-    this.showingConversation = false;
+    if (!leaveConversationScreen()) this.showingConversation = false;
   }
 
   /** Opens (creating it if needed) the private conversation with any user, online or not. */
