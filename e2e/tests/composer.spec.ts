@@ -1,6 +1,7 @@
 // The composer as people expect it of a chat app: each conversation keeps its unsent text (also across a reload,
 // shown as a draft in the list), the keyboard does the usual things (Up arrow edits one's newest message, Escape
-// cancels an edit or a reply, the cursor comes back to the composer), and a message that was not sent offers Retry.
+// cancels an edit or a reply, the cursor comes back to the composer), and a message that was not sent says why in
+// words and offers Retry.
 import type { WebSocketRoute } from "@playwright/test";
 import { decodeFrame, encodeFrame, ErrorCode } from "@cim/protocol";
 import { conversation, expect, groupConversation, message, onlineUser, say, test } from "./fixtures.js";
@@ -75,6 +76,7 @@ test("drafts per conversation survive switching and a reload; Up edits, Escape c
   const failed = message(page, "refused at first");
   await expect(failed).toHaveAttribute("data-status", "failed");
   await expect(failed.getByTestId("message-status")).toHaveText("not sent");
+  await expect(failed.getByTestId("message-failure")).toHaveText("You are sending too fast. Wait a moment, then retry.");
   await failed.getByTestId("action-retry").click();
   await expect(failed).toHaveAttribute("data-status", /sent|delivered|seen/);
   await conversation(bob.page, alice.userName).click();

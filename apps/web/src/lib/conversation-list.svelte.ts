@@ -91,9 +91,13 @@ export class ConversationList {
     return acked;
   }
 
-  failed(conversationKey: string, clientMsgId: string): void {
+  /** An own message could not be sent, for `reason` (words for the user). */
+  failed(conversationKey: string, clientMsgId: string, reason: string): void {
     const message = this.get(conversationKey)?.messages.find((m) => m.clientMsgId === clientMsgId);
-    if (message && message.status === "sending") message.status = "failed";
+    if (message && message.status === "sending") {
+      message.status = "failed";
+      message.failure = reason;
+    }
   }
 
   /** Drops an own message that was not sent (the user gave up on it). */

@@ -32,6 +32,8 @@ export interface UiMessage {
   editedBy?: string;
   /** Deleted by its sender: shown as "message deleted". */
   deleted?: boolean;
+  /** Why an own message was not sent (status "failed"), in words. */
+  failure?: string;
 }
 
 export interface Conversation {

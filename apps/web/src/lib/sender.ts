@@ -5,6 +5,7 @@ import { ErrorCode } from "@cim/protocol";
 import type { ConversationList } from "./conversation-list.svelte.js";
 import type { UiMessage } from "./conversations.js";
 import type { DeliveryWatch } from "./delivery-watch.svelte.js";
+import { describeSendError } from "./errors.js";
 import type { MessageHooks } from "./message-hook.js";
 
 interface Outgoing {
@@ -53,6 +54,7 @@ export class Sender {
   retry(conversationKey: string, message: UiMessage): void {
     if (!message.own || message.status !== "failed") return;
     message.status = "sending";
+    message.failure = undefined;
     this.dispatch({ conversationKey, clientMsgId: message.clientMsgId, to: message.to, room: message.room, text: message.text, replyTo: message.replyTo ?? "" });
   }
 
@@ -63,7 +65,7 @@ export class Sender {
 
   /** Signed out: what waited is marked not sent. */
   failWaiting(): void {
-    for (const outgoing of this.outbox.splice(0)) this.deps.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId);
+    for (const outgoing of this.outbox.splice(0)) this.deps.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId, "You were signed out before it was sent.");
   }
 
   private dispatch(outgoing: Outgoing): void {
@@ -81,7 +83,7 @@ export class Sender {
       },
       (error: unknown) => {
         this.deps.watch.settled(outgoing.clientMsgId);
-        if (error instanceof SendError || this.deps.client() === client) this.deps.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId);
+        if (error instanceof SendError || this.deps.client() === client) this.deps.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId, describeSendError(error));
         if (error instanceof SendError && error.code === ErrorCode.NotMember) this.deps.notMember();
       },
     );
