@@ -1,10 +1,10 @@
 // The composer as people expect it of a chat app: each conversation keeps its unsent text (also across a reload,
-// shown as a draft in the list), the keyboard does the usual things (Up arrow edits one's newest message, Escape
-// cancels an edit or a reply, the cursor comes back to the composer), and a message that was not sent says why in
+// shown as a draft in the list), the keyboard does the usual things (Alt+Up/Down change conversation, Up arrow
+// edits one's newest message, Escape cancels an edit or a reply, the cursor comes back to the composer), and a message that was not sent says why in
 // words and offers Retry.
 import type { WebSocketRoute } from "@playwright/test";
 import { decodeFrame, encodeFrame, ErrorCode } from "@cim/protocol";
-import { conversation, expect, groupConversation, message, onlineUser, say, test } from "./fixtures.js";
+import { conversation, expect, message, onlineUser, say, test } from "./fixtures.js";
 
 test("drafts per conversation survive switching and a reload; Up edits, Escape cancels, a failed send is retried once", async ({ pair: { alice, bob } }) => {
   const page = alice.page;
@@ -29,7 +29,9 @@ test("drafts per conversation survive switching and a reload; Up edits, Escape c
   await onlineUser(page, bob.userName).click();
   await expect(input).toBeFocused();
   await input.fill("half-typed for bob");
-  await groupConversation(page).click();
+  // Alt+Up: the conversation above in the list (Everyone); the cursor stays in the composer.
+  await input.press("Alt+ArrowUp");
+  await expect(page.getByTestId("conversation-title")).toHaveText("Everyone");
   await expect(input).toHaveValue("");
   await expect(input).toBeFocused();
   await expect(conversation(page, bob.userName).getByTestId("conversation-draft")).toBeVisible();
@@ -42,7 +44,8 @@ test("drafts per conversation survive switching and a reload; Up edits, Escape c
   await page.reload();
   await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "online", { timeout: 20_000 });
   await expect(input).toHaveValue("line one\nline two");
-  await conversation(page, bob.userName).click();
+  await input.press("Alt+ArrowDown");
+  await expect(page.getByTestId("conversation-title")).toHaveText(bob.userName);
   await expect(input).toHaveValue("half-typed for bob");
   await input.fill("");
 

@@ -17,6 +17,8 @@ export class ConversationList {
   rooms = $derived(this.items.filter((c) => c.kind !== "private").sort((a, b) => roomOrder(a) - roomOrder(b) || a.title.localeCompare(b.title, undefined, { sensitivity: "base" })));
   /** Private chats, the most recently active first. */
   chats = $derived(this.items.filter((c) => c.kind === "private").sort((a, b) => lastActivity(b) - lastActivity(a)));
+  /** The list as shown: rooms, then private chats (what Alt+Up and Alt+Down step through). */
+  ordered = $derived([...this.rooms, ...this.chats]);
   /** The open conversation's read position when it was opened with unread messages: "New messages" goes after it. */
   unreadFrom = $state<{ key: string; after: string } | null>(null);
 
