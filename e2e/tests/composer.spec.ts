@@ -57,8 +57,14 @@ test("drafts per conversation survive switching and a reload; Up edits, Escape c
   await expect(edit).toBeFocused();
   await expect(edit).toHaveValue("first try");
   await edit.fill("second try");
+  // Refused once: the reason in words, the editor still open; the second Enter saves and the reason goes.
+  refuseNextSend = true;
+  await edit.press("Enter");
+  const refusal = message(page, "first try").getByRole("alert");
+  await expect(refusal).toHaveText("Not changed. You are sending too fast. Wait a moment, then retry.");
   await edit.press("Enter");
   await expect(message(page, "second try").getByTestId("message-edited")).toBeVisible();
+  await expect(message(page, "second try").getByRole("alert")).toHaveCount(0);
   await expect(input).toBeFocused();
   // Escape cancels an edit, and a reply.
   await input.press("ArrowUp");

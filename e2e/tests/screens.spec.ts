@@ -5,6 +5,7 @@
 // and the newest message in view.
 import { mkdirSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
+import { RouteApi } from "@cim/client";
 import type { Page } from "@playwright/test";
 import { conversation, conversationKey, createRoom, expect, findUser, message, onlineUser, register, say, SCREENSHOTS, test } from "./fixtures.js";
 
@@ -147,11 +148,21 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     await expect(page.getByTestId("composer-input")).toBeHidden();
     expect(await targets()).toEqual([]);
 
+    // Messages that arrive while the list is shown (sent from another device of hers, through route) are in
+    // Everyone, whose message list is hidden; opened, it shows the newest of them.
+    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem("cim.login") ?? "{}") as { token: string }).token);
+    const api = new RouteApi(stack.url);
+    for (let i = 0; i < 25; i++) await api.sendMessage(token, { text: `from elsewhere ${i}` });
+    await expect(page.getByTestId("conversation-item").first().getByTestId("conversation-preview")).toContainText("from elsewhere 24");
+
     await page.getByTestId("conversation-item").first().tap();
     await expect(shell).toHaveAttribute("data-view", "conversation");
     await expect(page.getByTestId("conversation-item").first()).toBeHidden();
     await expect(page.getByTestId("composer-input")).toBeVisible();
     await expect(page.getByTestId("back-to-list")).toBeVisible();
+    await expect(message(page, "from elsewhere 24")).toBeInViewport();
+    // No on-screen keyboard before the user taps the message box.
+    await expect(page.getByTestId("composer-input")).not.toBeFocused();
     await say(page, "from my phone");
     expect(await targets()).toEqual([]);
 

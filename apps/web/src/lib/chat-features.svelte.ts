@@ -4,7 +4,7 @@ import { TypingState, typingText, SendError, type ChatMessage, type CimClient, t
 import { compareIds } from "@cim/protocol";
 import type { ConversationList } from "./conversation-list.svelte.js";
 import { kindOf, lastEditable, type Conversation, type UiMessage } from "./conversations.js";
-import { describeError } from "./errors.js";
+import { describeError, describeSendError } from "./errors.js";
 import type { HistoryLoader } from "./history-loader.js";
 import { applyEvent, excerpt } from "./message-events.js";
 import type { MessageHooks } from "./message-hook.js";
@@ -200,7 +200,7 @@ export class ChatFeatures {
       applyEvent(conversation, event);
       this.deps.hooks.emit(event, { me, source: "sent", peerName: conversation.kind === "private" ? conversation.title : "" });
     } catch (error) {
-      throw new Error(error instanceof SendError ? `Not changed: ${error.message}` : describeError(error));
+      throw new Error(error instanceof SendError ? `Not changed. ${describeSendError(error)}` : describeError(error));
     }
   }
 
