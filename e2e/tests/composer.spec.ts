@@ -28,6 +28,10 @@ test("drafts per conversation survive switching and a reload; Up edits, Escape c
   // Each conversation keeps what was typed in it; the list shows the other one's draft.
   await onlineUser(page, bob.userName).click();
   await expect(input).toBeFocused();
+  // A private chat with no message yet (route does not list it) is still open after a reload, under its name.
+  await page.reload();
+  await expect(page.getByTestId("conversation-title")).toHaveText(bob.userName);
+  await expect(conversation(page, bob.userName)).toBeVisible();
   await input.fill("half-typed for bob");
   // Alt+Up: the conversation above in the list (Everyone); the cursor stays in the composer.
   await input.press("Alt+ArrowUp");

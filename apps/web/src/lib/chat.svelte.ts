@@ -134,8 +134,10 @@ export class ChatStore {
       this.conversations.receipt(peer, "seen", receipts.seen);
     }
     const open = savedOpen(stored.userId);
-    if (open) {
-      this.conversations.activeKey = open;
+    if (open.key) {
+      // A private chat opened but empty (route will not list it) is kept on screen under its name.
+      if (kindOf(open.key) === "private") this.conversations.ensure(open.key, open.title);
+      this.conversations.activeKey = open.key;
       this.showingConversation = true;
     }
     void this.history.cached(stored.userId);
@@ -179,7 +181,7 @@ export class ChatStore {
       this.showingConversation = true;
       enterConversationScreen();
     }
-    if (this.me) saveOpen(this.me.userId, conversation.key);
+    if (this.me) saveOpen(this.me.userId, conversation.key, conversation.title);
     if (this.members.roomId && this.members.roomId !== conversation.key) this.members.hide();
     this.sync.markActiveRead();
     if (!conversation.historyLoaded) void this.history.latest(conversation);

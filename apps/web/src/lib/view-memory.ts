@@ -14,6 +14,8 @@ export interface ScrollSpot {
 interface View {
   userId: string;
   open: string;
+  /** The open conversation's title: a private chat with no message yet (route does not list it) comes back by it. */
+  openTitle?: string;
   /** null: at the newest message. */
   scroll: Record<string, ScrollSpot | null>;
   /** Peer userId → how far they received and read own messages. */
@@ -46,13 +48,14 @@ function save(view: View): void {
   }
 }
 
-/** The conversation this tab had open ("" when none was saved for this user). */
-export function savedOpen(userId: string): string {
-  return load(userId).open;
+/** The conversation this tab had open ("" when none was saved for this user) and its title then. */
+export function savedOpen(userId: string): { key: string; title: string } {
+  const view = load(userId);
+  return { key: view.open, title: typeof view.openTitle === "string" ? view.openTitle : "" };
 }
 
-export function saveOpen(userId: string, key: string): void {
-  save({ ...load(userId), open: key });
+export function saveOpen(userId: string, key: string, title: string): void {
+  save({ ...load(userId), open: key, openTitle: title });
 }
 
 /** Where conversation `key` was scrolled: a spot, null (the bottom) or undefined (never saved). */
