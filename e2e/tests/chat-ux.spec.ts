@@ -2,7 +2,7 @@
 // day separators, "New messages", jump to latest, a view kept across reloads, notifications while hidden, and a
 // badge that says when messages are delayed (Redis down).
 import type { Page } from "@playwright/test";
-import { conversation, expect, expectOnline, logIn, message, onlineUser, say, test } from "./fixtures.js";
+import { conversation, expect, expectOnline, logIn, message, onlineUser, say, setHidden, test } from "./fixtures.js";
 
 const LIMIT = 4_000;
 
@@ -14,15 +14,6 @@ async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
     document.addEventListener("securitypolicyviolation", (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   return () => page.evaluate(() => (window as unknown as { cspSeen: string[] }).cspSeen);
-}
-
-/** Makes the page believe its tab is hidden (or visible again), as switching tabs does. */
-async function setHidden(page: Page, hidden: boolean): Promise<void> {
-  await page.evaluate((value) => {
-    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (value ? "hidden" : "visible") });
-    Object.defineProperty(document, "hidden", { configurable: true, get: () => value });
-    document.dispatchEvent(new Event("visibilitychange"));
-  }, hidden);
 }
 
 test("the composer grows to six lines, counts down near the limit, refuses a too long paste in words, and sends with Enter", async ({ newUser }) => {

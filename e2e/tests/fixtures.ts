@@ -121,6 +121,15 @@ export async function expectOnline(page: Page): Promise<void> {
   await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "online", { timeout: 20_000 });
 }
 
+/** Makes the page believe its tab is hidden (or visible again), as switching tabs does. */
+export async function setHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((value) => {
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (value ? "hidden" : "visible") });
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => value });
+    document.dispatchEvent(new Event("visibilitychange"));
+  }, hidden);
+}
+
 /** Types `text` in the open conversation and presses Enter. */
 export async function say(page: Page, text: string): Promise<void> {
   await page.getByTestId("composer-input").fill(text);

@@ -1,9 +1,11 @@
 // Every screen, light and dark: axe-core finds no serious or critical violation (at desktop width; the phone
 // layout's own screens at phone width), and a screenshot of each, also at phone width, is written to
 // screenshots/ui/ (committed, for people to look at). Touch screens: 44 px targets, and the list and the
-// conversation as two screens.
+// conversation as two screens (Back returns to the list); at 375 px nothing scrolls sideways, and an on-screen keyboard keeps the composer
+// and the newest message in view.
 import { mkdirSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
+import { RouteApi } from "@cim/client";
 import type { Page } from "@playwright/test";
 import { conversation, conversationKey, createRoom, expect, findUser, message, onlineUser, register, say, SCREENSHOTS, test } from "./fixtures.js";
 
@@ -11,6 +13,7 @@ const DIR = `${SCREENSHOTS}ui/`;
 mkdirSync(DIR, { recursive: true });
 const DESKTOP = { width: 1200, height: 760 };
 const PHONE = { width: 390, height: 844 };
+const SMALL_PHONE = { width: 375, height: 740 };
 const SCHEMES = ["light", "dark"] as const;
 
 /** Serious and critical axe violations on the page, as "rule: target" lines. */
@@ -145,14 +148,48 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     await expect(page.getByTestId("composer-input")).toBeHidden();
     expect(await targets()).toEqual([]);
 
+    // Messages that arrive while the list is shown (sent from another device of hers, through route) are in
+    // Everyone, whose message list is hidden; opened, it shows the newest of them.
+    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem("cim.login") ?? "{}") as { token: string }).token);
+    const api = new RouteApi(stack.url);
+    for (let i = 0; i < 25; i++) await api.sendMessage(token, { text: `from elsewhere ${i}` });
+    await expect(page.getByTestId("conversation-item").first().getByTestId("conversation-preview")).toContainText("from elsewhere 24");
+
     await page.getByTestId("conversation-item").first().tap();
     await expect(shell).toHaveAttribute("data-view", "conversation");
     await expect(page.getByTestId("conversation-item").first()).toBeHidden();
     await expect(page.getByTestId("composer-input")).toBeVisible();
     await expect(page.getByTestId("back-to-list")).toBeVisible();
+    await expect(message(page, "from elsewhere 24")).toBeInViewport();
+    // No on-screen keyboard before the user taps the message box.
+    await expect(page.getByTestId("composer-input")).not.toBeFocused();
     await say(page, "from my phone");
     expect(await targets()).toEqual([]);
 
+    // At 375 px a long link and a long word wrap: nothing scrolls sideways.
+    await page.setViewportSize(SMALL_PHONE);
+    await say(page, `https://example.com/${"a".repeat(300)}`);
+    await say(page, "x".repeat(600));
+    await say(page, "the newest");
+    await expect(message(page, "the newest")).toBeInViewport();
+    const sideways = () => page.evaluate(() => [document.documentElement, document.querySelector('[data-testid="message-list"]')!].map((el) => el.scrollWidth - el.clientWidth));
+    expect(await sideways()).toEqual([0, 0]);
+    // The on-screen keyboard shrinks the page (interactive-widget=resizes-content): the composer and the newest
+    // message stay in view.
+    expect(await page.locator('meta[name="viewport"]').getAttribute("content")).toContain("interactive-widget=resizes-content");
+    await page.getByTestId("composer-input").focus();
+    await page.setViewportSize({ width: SMALL_PHONE.width, height: 400 });
+    await expect(page.getByTestId("composer-input")).toBeInViewport();
+    await expect(message(page, "the newest")).toBeInViewport();
+    expect(await sideways()).toEqual([0, 0]);
+    await page.setViewportSize(PHONE);
+
+    // The phone's (browser's) Back returns to the list rather than leaving the app; Forward comes back.
+    await page.goBack();
+    await expect(shell).toHaveAttribute("data-view", "list");
+    await expect(page.getByTestId("conversation-item").first()).toBeVisible();
+    await page.goForward();
+    await expect(shell).toHaveAttribute("data-view", "conversation");
     await page.getByTestId("back-to-list").tap();
     await expect(shell).toHaveAttribute("data-view", "list");
     await expect(page.getByTestId("conversation-item").first()).toBeVisible();

@@ -3,8 +3,8 @@
 import { TypingState, typingText, SendError, type ChatMessage, type CimClient, type SearchResult, type StoredLogin, type Typing } from "@cim/client";
 import { compareIds } from "@cim/protocol";
 import type { ConversationList } from "./conversation-list.svelte.js";
-import { kindOf, type Conversation, type UiMessage } from "./conversations.js";
-import { describeError } from "./errors.js";
+import { kindOf, lastEditable, type Conversation, type UiMessage } from "./conversations.js";
+import { describeError, describeSendError } from "./errors.js";
 import type { HistoryLoader } from "./history-loader.js";
 import { applyEvent, excerpt } from "./message-events.js";
 import type { MessageHooks } from "./message-hook.js";
@@ -37,6 +37,8 @@ export class ChatFeatures {
   private typingVersion = $state(0);
   private readonly typists = new TypingState();
   private lapseTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The own message being edited inline (its UiMessage id); "" when none. */
+  editing = $state("");
   /** The message just jumped to, highlighted for a moment. */
   highlighted = $state("");
   searchQuery = $state("");
@@ -85,6 +87,22 @@ export class ChatFeatures {
     const reply = this.replyingTo;
     this.replyingTo = null;
     return reply && reply.conversation === key ? reply.msgId : "";
+  }
+
+  /** Opens the inline editor of an own message (one at a time). */
+  startEdit(message: UiMessage): void {
+    if (message.own && message.msgId && !message.deleted) this.editing = message.id;
+  }
+
+  stopEdit(): void {
+    this.editing = "";
+  }
+
+  /** The Up arrow in an empty composer: edits the newest own message of `conversation`; false when there is none. */
+  editLast(conversation: Conversation): boolean {
+    const message = lastEditable(conversation.messages);
+    if (message) this.startEdit(message);
+    return !!message;
   }
 
   /** The quoted message as loaded in `conversation`, or null when it is not loaded (or deleted). */
@@ -182,7 +200,7 @@ export class ChatFeatures {
       applyEvent(conversation, event);
       this.deps.hooks.emit(event, { me, source: "sent", peerName: conversation.kind === "private" ? conversation.title : "" });
     } catch (error) {
-      throw new Error(error instanceof SendError ? `Not changed: ${error.message}` : describeError(error));
+      throw new Error(error instanceof SendError ? `Not changed. ${describeSendError(error)}` : describeError(error));
     }
   }
 

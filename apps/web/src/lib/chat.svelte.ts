@@ -6,18 +6,21 @@ import { Attention } from "./attention.svelte.js";
 import { config } from "./config.js";
 import { ChatFeatures } from "./chat-features.svelte.js";
 import { ConversationList } from "./conversation-list.svelte.js";
-import { kindOf, type Conversation } from "./conversations.js";
+import { kindOf, type Conversation, type UiMessage } from "./conversations.js";
 import { DeliveryWatch } from "./delivery-watch.svelte.js";
+import { Drafts } from "./drafts.svelte.js";
 import { describeError, isAuthFailure } from "./errors.js";
 import { HistoryLoader } from "./history-loader.js";
 import { deleteMessages, persistMessage } from "./message-db.js";
 import { isEvent } from "./message-events.js";
 import { MessageHooks, type MessageHandler } from "./message-hook.js";
+import { Mutes } from "./mutes.svelte.js";
 import { onBlockedGateway, reloadForFreshPolicy } from "./policy-watch.js";
 import { Preferences } from "./preferences.svelte.js";
 import { ReadSync } from "./read-sync.js";
 import { RoomActions } from "./room-actions.js";
 import { RoomMembers } from "./room-members.svelte.js";
+import { enterConversationScreen, leaveConversationScreen, onScreenHistory } from "./screen-history.js";
 import { Sender } from "./sender.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
 import { OnlinePanel } from "./online-panel.svelte.js";
@@ -51,6 +54,12 @@ export class ChatStore {
   readonly delivery = new DeliveryWatch(config.sendDelayedAfterMs);
   readonly conversations = new ConversationList(() => this.me?.userId ?? "");
   readonly hooks = new MessageHooks();
+  /** Unsent text per conversation, kept across switching and reloads. */
+  readonly drafts = new Drafts();
+  /** Conversations muted on this device: no notification, sound or title count. */
+  readonly mutes = new Mutes();
+  /** Unread messages that ask for attention (title and tab icon): those of conversations not muted. */
+  readonly alertingUnread = $derived(this.conversations.items.reduce((sum, c) => sum + (this.mutes.has(c.key) ? 0 : c.unread), 0));
   /** Rooms and users: create, browse, join, leave, invite, search (route calls with this tab's session). */
   readonly rooms = new RoomActions({ client: () => this.client, conversations: this.conversations, open: (key) => this.openConversation(key), refresh: () => this.refreshConversations() });
   readonly members = new RoomMembers((roomId) => this.rooms.members(roomId), describeError);
@@ -100,6 +109,10 @@ export class ChatStore {
   /** Resumes this tab's stored login, if any (a reload): cached messages first, then the live session. */
   start(): void {
     onBlockedGateway(() => this.gatewayBlocked());
+    // Back (the phone's or the browser's) from a conversation shows the list; Forward shows it again.
+    onScreenHistory((conversation) => {
+      if (this.phase !== "signedOut") this.showingConversation = conversation;
+    });
     // What arrives in the open conversation is read only while the tab is visible.
     const watch = () => {
       this.conversations.watching = document.visibilityState === "visible";
@@ -110,6 +123,9 @@ export class ChatStore {
     const stored = loadLogin();
     if (!stored) return;
     this.me = stored;
+    this.drafts.load(stored.userId);
+    this.mutes.load(stored.userId);
+    for (const chat of this.drafts.privateChats()) this.conversations.ensure(chat.userId, chat.title);
     this.phase = "restoring";
     // A reload shows what the tab showed: its open conversation (scroll positions: MessageList), and own
     // messages marked as far as the peers' receipts went (the gateway tells them again at login).
@@ -118,8 +134,10 @@ export class ChatStore {
       this.conversations.receipt(peer, "seen", receipts.seen);
     }
     const open = savedOpen(stored.userId);
-    if (open) {
-      this.conversations.activeKey = open;
+    if (open.key) {
+      // A private chat opened but empty (route will not list it) is kept on screen under its name.
+      if (kindOf(open.key) === "private") this.conversations.ensure(open.key, open.title);
+      this.conversations.activeKey = open.key;
       this.showingConversation = true;
     }
     void this.history.cached(stored.userId);
@@ -159,16 +177,19 @@ export class ChatStore {
   openConversation(key: string, chosen = true): void {
     const conversation = this.conversations.open(key);
     this.composerFocus++;
-    if (chosen) this.showingConversation = true;
-    if (this.me) saveOpen(this.me.userId, conversation.key);
+    if (chosen) {
+      this.showingConversation = true;
+      enterConversationScreen();
+    }
+    if (this.me) saveOpen(this.me.userId, conversation.key, conversation.title);
     if (this.members.roomId && this.members.roomId !== conversation.key) this.members.hide();
     this.sync.markActiveRead();
     if (!conversation.historyLoaded) void this.history.latest(conversation);
   }
 
-  /** Narrow screens: back from the conversation to the list. */
+  /** Narrow screens: back from the conversation to the list (through the browser's history when it has an entry). */
   showList(): void {
-    this.showingConversation = false;
+    if (!leaveConversationScreen()) this.showingConversation = false;
   }
 
   /** Opens (creating it if needed) the private conversation with any user, online or not. */
@@ -187,6 +208,16 @@ export class ChatStore {
     // A user's action: the moment browsers allow the one question about notifications (and sound).
     this.attention.askOnce();
     this.sender.send(text, this.features.takeReply(this.conversations.activeKey));
+  }
+
+  /** Sends an own message that failed ("not sent") again, with the same clientMsgId (so at most once). */
+  retry(conversation: Conversation, message: UiMessage): void {
+    this.sender.retry(conversation.key, message);
+  }
+
+  /** Removes an own message that was not sent from this page. */
+  discard(conversation: Conversation, message: UiMessage): void {
+    this.conversations.discard(conversation.key, message.clientMsgId);
   }
 
   /** Loads the page of history before the oldest message shown; false when there is nothing older. */
@@ -244,6 +275,8 @@ export class ChatStore {
     saveLogin(login);
     if (this.me?.userId !== login.userId) this.conversations.reset();
     this.me = login;
+    this.drafts.load(login.userId);
+    this.mutes.load(login.userId);
     this.phase = "signedIn";
     this.error = "";
     const cached = this.history.cached(login.userId);
@@ -269,7 +302,10 @@ export class ChatStore {
     this.conversations.reset();
     this.members.hide();
     this.features.cancelReply();
+    this.features.stopEdit();
     this.features.clearSearch();
+    this.drafts.reset();
+    this.mutes.reset();
     this.error = reason;
   }
 
@@ -347,8 +383,8 @@ export class ChatStore {
     // A room or a peer this tab did not know yet: route's list has its name and unread count.
     if (!known && (kindOf(key) === "room" || !peerName)) void this.refreshConversations();
     if (key === this.conversations.activeKey) this.sync.markActiveRead();
-    // Edits and deletions change a message already told of: nothing to announce.
-    if (message.from !== me.userId && !isEvent(message)) {
+    // Edits and deletions change a message already told of: nothing to announce; a muted conversation is quiet.
+    if (message.from !== me.userId && !isEvent(message) && !this.mutes.has(key)) {
       const title = this.conversations.get(key)?.title ?? "";
       this.attention.incoming({ conversation: key, title, fromName: message.fromName, text: message.text, private: kindOf(key) === "private" });
     }

@@ -17,7 +17,8 @@ export class ConversationList {
   rooms = $derived(this.items.filter((c) => c.kind !== "private").sort((a, b) => roomOrder(a) - roomOrder(b) || a.title.localeCompare(b.title, undefined, { sensitivity: "base" })));
   /** Private chats, the most recently active first. */
   chats = $derived(this.items.filter((c) => c.kind === "private").sort((a, b) => lastActivity(b) - lastActivity(a)));
-  totalUnread = $derived(this.items.reduce((sum, c) => sum + c.unread, 0));
+  /** The list as shown: rooms, then private chats (what Alt+Up and Alt+Down step through). */
+  ordered = $derived([...this.rooms, ...this.chats]);
   /** The open conversation's read position when it was opened with unread messages: "New messages" goes after it. */
   unreadFrom = $state<{ key: string; after: string } | null>(null);
 
@@ -92,9 +93,20 @@ export class ConversationList {
     return acked;
   }
 
-  failed(conversationKey: string, clientMsgId: string): void {
+  /** An own message could not be sent, for `reason` (words for the user). */
+  failed(conversationKey: string, clientMsgId: string, reason: string): void {
     const message = this.get(conversationKey)?.messages.find((m) => m.clientMsgId === clientMsgId);
-    if (message && message.status === "sending") message.status = "failed";
+    if (message && message.status === "sending") {
+      message.status = "failed";
+      message.failure = reason;
+    }
+  }
+
+  /** Drops an own message that was not sent (the user gave up on it). */
+  discard(conversationKey: string, clientMsgId: string): void {
+    const conversation = this.get(conversationKey);
+    const index = conversation?.messages.findIndex((m) => m.clientMsgId === clientMsgId && m.status === "failed") ?? -1;
+    if (conversation && index >= 0) conversation.messages.splice(index, 1);
   }
 
   /** A receipt: user `by` received own private messages up to `msgId` (a frame without `by`: that message). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  acknowledge, applyRead, applyReceipt, applySummary, compareMsgIds, countFromOthersAfter, formatUnread, insertMessage, kindOf, lastActivity, mergeMessage,
+  acknowledge, applyRead, applyReceipt, applySummary, compareMsgIds, countFromOthersAfter, formatUnread, insertMessage, kindOf, lastActivity, lastEditable, mergeMessage, stepConversation,
   newConversation, newestMsgId, oldestMsgId, toUiMessage, upgradeStatus, type UiMessage,
 } from "./conversations.js";
 
@@ -18,6 +18,24 @@ function own(msgId: string, status: UiMessage["status"] = "sent"): UiMessage {
 describe("conversations", () => {
   it("orders decimal msgIds numerically", () => {
     expect(["10", "9", "100", "11"].sort(compareMsgIds)).toEqual(["9", "10", "11", "100"]);
+  });
+
+  it("the Up arrow edits the newest own message that is acknowledged and not deleted, past newer ones of others", () => {
+    const sending = { ...own("", "sending"), id: "c1", clientMsgId: "c1" };
+    const list = [own("5"), own("7"), { ...own("8"), deleted: true }, msg("9"), sending];
+    expect(lastEditable(list)?.msgId).toBe("7");
+    expect(lastEditable([msg("1"), msg("2")])).toBeUndefined();
+  });
+
+  it("Alt+Up and Alt+Down step through the list's order without wrapping; with Shift only to unread ones", () => {
+    const order = ["everyone", "r1", "7", "8", "9"].map((key, i) => ({ ...newConversation(key), unread: i === 1 || i === 4 ? 2 : 0 }));
+    expect(stepConversation(order, "7", 1)).toBe("8");
+    expect(stepConversation(order, "7", -1)).toBe("r1");
+    expect(stepConversation(order, "everyone", -1)).toBeUndefined();
+    expect(stepConversation(order, "9", 1)).toBeUndefined();
+    expect(stepConversation(order, "7", 1, true)).toBe("9");
+    expect(stepConversation(order, "7", -1, true)).toBe("r1");
+    expect(stepConversation(order, "r1", -1, true)).toBeUndefined();
   });
 
   it("tells Everyone, rooms and private chats apart by their key", () => {

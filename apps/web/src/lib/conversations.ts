@@ -32,6 +32,8 @@ export interface UiMessage {
   editedBy?: string;
   /** Deleted by its sender: shown as "message deleted". */
   deleted?: boolean;
+  /** Why an own message was not sent (status "failed"), in words. */
+  failure?: string;
 }
 
 export interface Conversation {
@@ -151,6 +153,22 @@ export function acknowledge(list: UiMessage[], clientMsgId: string, msgId: strin
 }
 
 /** The oldest msgId of a conversation, for the next history page. */
+/**
+ * The conversation `step` places after (1) or before (-1) `from` in the list's order (`order`), or only among those
+ * with unread messages; undefined at either end (no wrapping) or when there is none.
+ */
+export function stepConversation(order: Conversation[], from: string, step: 1 | -1, unreadOnly = false): string | undefined {
+  for (let i = order.findIndex((c) => c.key === from) + step; i >= 0 && i < order.length; i += step) {
+    if (!unreadOnly || order[i]!.unread > 0) return order[i]!.key;
+  }
+  return undefined;
+}
+
+/** The newest own message that can still be edited (acknowledged, not deleted): what the Up arrow edits. */
+export function lastEditable(list: UiMessage[]): UiMessage | undefined {
+  return list.findLast((m) => m.own && !!m.msgId && !m.deleted);
+}
+
 export function oldestMsgId(list: UiMessage[]): string | undefined {
   return list.find((m) => m.msgId)?.msgId;
 }

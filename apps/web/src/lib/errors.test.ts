@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CimApiError, CloseError, LoginError } from "@cim/client";
-import { describeError, isAuthFailure } from "./errors.js";
+import { CimApiError, CloseError, LoginError, OutboxFullError, SendError } from "@cim/client";
+import { describeError, describeSendError, isAuthFailure } from "./errors.js";
 
 describe("describeError", () => {
   it("says how long to wait after a 429 with Retry-After", () => {
@@ -22,5 +22,17 @@ describe("describeError", () => {
     expect(isAuthFailure(error)).toBe(false);
     expect(isAuthFailure(new CloseError(1011, "login failed, retry"))).toBe(false);
     expect(isAuthFailure(new CloseError(4401, "logged out"))).toBe(true);
+  });
+});
+
+describe("describeSendError", () => {
+  it("says in words why a message was not sent, never a raw code or undefined", () => {
+    expect(describeSendError(new SendError("rate_limited", "rate limited", "c1"))).toBe("You are sending too fast. Wait a moment, then retry.");
+    expect(describeSendError(new SendError("not_member", "", "c1"))).toBe("You are no longer a member of this room.");
+    expect(describeSendError(new SendError("internal", "", "c1"))).toBe("The server refused it.");
+    expect(describeSendError(new SendError("bad_request", "text is empty", "c1"))).toBe("The server refused it: text is empty.");
+    expect(describeSendError(new OutboxFullError(100))).toMatch(/^Too many messages are waiting/);
+    expect(describeSendError(new Error("socket closed"))).toBe("The connection was lost before the server confirmed it.");
+    expect(describeSendError(undefined)).toBe("The connection was lost before the server confirmed it.");
   });
 });

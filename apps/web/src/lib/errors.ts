@@ -1,5 +1,5 @@
-// Turns SDK and route errors into sentences for the login screen and the dashboard.
-import { CimApiError, CloseError, isAuthFailure, LoginError, OutboxFullError } from "@cim/client";
+// Turns SDK and route errors into sentences for the login screen, the dashboard and messages that were not sent.
+import { CimApiError, CloseError, isAuthFailure, LoginError, OutboxFullError, SendError } from "@cim/client";
 import { ErrorCode } from "@cim/protocol";
 
 /** True when a stored login can no longer be used (a bad, expired or revoked token): the SDK's one definition. */
@@ -16,6 +16,24 @@ export function describeError(error: unknown): string {
   if (error instanceof CloseError) return `Could not open a session on the chat server (${error.code}). Try again.`;
   if (error instanceof OutboxFullError) return error.message;
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Why an own message was not sent, as shown under it next to Retry. */
+export function describeSendError(error: unknown): string {
+  if (error instanceof OutboxFullError) return "Too many messages are waiting to be sent. Retry in a moment.";
+  if (!(error instanceof SendError)) return "The connection was lost before the server confirmed it.";
+  switch (error.code) {
+    case ErrorCode.RateLimited:
+      return "You are sending too fast. Wait a moment, then retry.";
+    case ErrorCode.NotMember:
+      return "You are no longer a member of this room.";
+    case ErrorCode.UnknownRecipient:
+      return "This user does not exist any more.";
+    case ErrorCode.PayloadTooLarge:
+      return "The message is too long for the server.";
+    default:
+      return error.message ? `The server refused it: ${error.message}.` : "The server refused it.";
+  }
 }
 
 function describeApiError(error: CimApiError): string {

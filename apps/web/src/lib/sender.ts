@@ -5,6 +5,7 @@ import { ErrorCode } from "@cim/protocol";
 import type { ConversationList } from "./conversation-list.svelte.js";
 import type { UiMessage } from "./conversations.js";
 import type { DeliveryWatch } from "./delivery-watch.svelte.js";
+import { describeSendError } from "./errors.js";
 import type { MessageHooks } from "./message-hook.js";
 
 interface Outgoing {
@@ -49,6 +50,14 @@ export class Sender {
     this.dispatch({ conversationKey: conversation.key, clientMsgId, to: conversation.peerId, room, text: body, replyTo });
   }
 
+  /** A failed own message of `conversationKey` goes out again under its first clientMsgId (the gateway dedupes). */
+  retry(conversationKey: string, message: UiMessage): void {
+    if (!message.own || message.status !== "failed") return;
+    message.status = "sending";
+    message.failure = undefined;
+    this.dispatch({ conversationKey, clientMsgId: message.clientMsgId, to: message.to, room: message.room, text: message.text, replyTo: message.replyTo ?? "" });
+  }
+
   /** Signed in: what waited goes out. */
   flush(): void {
     for (const outgoing of this.outbox.splice(0)) this.dispatch(outgoing);
@@ -56,7 +65,7 @@ export class Sender {
 
   /** Signed out: what waited is marked not sent. */
   failWaiting(): void {
-    for (const outgoing of this.outbox.splice(0)) this.deps.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId);
+    for (const outgoing of this.outbox.splice(0)) this.deps.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId, "You were signed out before it was sent.");
   }
 
   private dispatch(outgoing: Outgoing): void {
@@ -74,7 +83,7 @@ export class Sender {
       },
       (error: unknown) => {
         this.deps.watch.settled(outgoing.clientMsgId);
-        if (error instanceof SendError || this.deps.client() === client) this.deps.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId);
+        if (error instanceof SendError || this.deps.client() === client) this.deps.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId, describeSendError(error));
         if (error instanceof SendError && error.code === ErrorCode.NotMember) this.deps.notMember();
       },
     );

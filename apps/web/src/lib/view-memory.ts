@@ -1,6 +1,7 @@
 // What this tab showed, kept across a reload (sessionStorage `cim.view`): the open conversation, per
-// conversation where the list was scrolled (a message at its top, or the bottom), and the peers' receipt
-// positions, so cached own messages show "delivered" or "seen" before the gateway tells them again.
+// conversation where the list was scrolled (a message at its top, or the bottom) and the unsent text typed there,
+// and the peers' receipt positions, so cached own messages show "delivered" or "seen" before the gateway tells
+// them again. Logging out forgets it all.
 
 const KEY = "cim.view";
 
@@ -13,10 +14,20 @@ export interface ScrollSpot {
 interface View {
   userId: string;
   open: string;
+  /** The open conversation's title: a private chat with no message yet (route does not list it) comes back by it. */
+  openTitle?: string;
   /** null: at the newest message. */
   scroll: Record<string, ScrollSpot | null>;
   /** Peer userId → how far they received and read own messages. */
   receipts?: Record<string, { delivered: string; seen: string }>;
+  /** Conversation key → text typed and not sent yet. */
+  drafts?: Record<string, Draft>;
+}
+
+/** Text typed in a conversation and not sent yet, and the conversation's title then. */
+export interface Draft {
+  text: string;
+  title: string;
 }
 
 function load(userId: string): View {
@@ -37,13 +48,14 @@ function save(view: View): void {
   }
 }
 
-/** The conversation this tab had open ("" when none was saved for this user). */
-export function savedOpen(userId: string): string {
-  return load(userId).open;
+/** The conversation this tab had open ("" when none was saved for this user) and its title then. */
+export function savedOpen(userId: string): { key: string; title: string } {
+  const view = load(userId);
+  return { key: view.open, title: typeof view.openTitle === "string" ? view.openTitle : "" };
 }
 
-export function saveOpen(userId: string, key: string): void {
-  save({ ...load(userId), open: key });
+export function saveOpen(userId: string, key: string, title: string): void {
+  save({ ...load(userId), open: key, openTitle: title });
 }
 
 /** Where conversation `key` was scrolled: a spot, null (the bottom) or undefined (never saved). */
@@ -64,6 +76,17 @@ export function savedReceipts(userId: string): Record<string, { delivered: strin
 
 export function saveReceipts(userId: string, receipts: Record<string, { delivered: string; seen: string }>): void {
   save({ ...load(userId), receipts });
+}
+
+/** The unsent texts of this tab, by conversation key. */
+export function savedDrafts(userId: string): Record<string, Draft> {
+  const drafts = load(userId).drafts;
+  if (!drafts || typeof drafts !== "object") return {};
+  return Object.fromEntries(Object.entries(drafts).filter(([, d]) => typeof d?.text === "string" && typeof d.title === "string"));
+}
+
+export function saveDrafts(userId: string, drafts: Record<string, Draft>): void {
+  save({ ...load(userId), drafts });
 }
 
 export function clearView(): void {

@@ -1,0 +1,29 @@
+// Narrow screens show the list or the open conversation (ChatStore.showingConversation). Opening a conversation
+// there adds a browser history entry, so the phone's or browser's Back returns to the list instead of leaving the
+// app; the page's own back button goes back through that entry too.
+
+/** The width at and below which ChatScreen shows one screen at a time (its CSS media query). */
+const NARROW = "(max-width: 700px)";
+const MARK = "cimConversation";
+
+function marked(): boolean {
+  return typeof history !== "undefined" && (history.state as Record<string, unknown> | null)?.[MARK] === true;
+}
+
+/** The conversation screen was entered on a narrow screen: give it a history entry of its own. */
+export function enterConversationScreen(): void {
+  if (typeof window === "undefined" || !window.matchMedia(NARROW).matches || marked()) return;
+  history.pushState({ ...(history.state as object | null), [MARK]: true }, "");
+}
+
+/** Leaves the conversation screen through history when it has an entry (true), else the caller just shows the list. */
+export function leaveConversationScreen(): boolean {
+  if (!marked()) return false;
+  history.back();
+  return true;
+}
+
+/** Calls `changed` with whether the conversation screen's entry is current after each Back or Forward. */
+export function onScreenHistory(changed: (conversation: boolean) => void): void {
+  window.addEventListener("popstate", () => changed(marked()));
+}

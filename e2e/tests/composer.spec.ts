@@ -1,0 +1,103 @@
+// The composer as people expect it of a chat app: each conversation keeps its unsent text (also across a reload,
+// shown as a draft in the list), the keyboard does the usual things (Alt+Up/Down change conversation, Up arrow
+// edits one's newest message, Escape cancels an edit or a reply, the cursor comes back to the composer), and a message that was not sent says why in
+// words and offers Retry.
+import type { WebSocketRoute } from "@playwright/test";
+import { decodeFrame, encodeFrame, ErrorCode } from "@cim/protocol";
+import { conversation, expect, message, onlineUser, say, test } from "./fixtures.js";
+
+test("drafts per conversation survive switching and a reload; Up edits, Escape cancels, a failed send is retried once", async ({ pair: { alice, bob } }) => {
+  const page = alice.page;
+  const input = page.getByTestId("composer-input");
+  // The next Send of the page is answered like a gateway refusing it (rate limited) and never reaches the server.
+  let refuseNextSend = false;
+  await page.routeWebSocket(/\/ws$/, (ws: WebSocketRoute) => {
+    const server = ws.connectToServer();
+    ws.onMessage((data) => {
+      const bytes = typeof data === "string" ? Buffer.from(data) : data;
+      const frame = decodeFrame(bytes);
+      if (refuseNextSend && frame.kind === "send") {
+        refuseNextSend = false;
+        ws.send(Buffer.from(encodeFrame({ kind: "error", body: { code: ErrorCode.RateLimited, message: "too many messages", clientMsgId: frame.body.clientMsgId } })));
+        return;
+      }
+      server.send(data);
+    });
+  });
+
+  // Each conversation keeps what was typed in it; the list shows the other one's draft.
+  await onlineUser(page, bob.userName).click();
+  await expect(input).toBeFocused();
+  // A private chat with no message yet (route does not list it) is still open after a reload, under its name.
+  await page.reload();
+  await expect(page.getByTestId("conversation-title")).toHaveText(bob.userName);
+  await expect(conversation(page, bob.userName)).toBeVisible();
+  await input.fill("half-typed for bob");
+  // Alt+Up: the conversation above in the list (Everyone); the cursor stays in the composer.
+  await input.press("Alt+ArrowUp");
+  await expect(page.getByTestId("conversation-title")).toHaveText("Everyone");
+  await expect(input).toHaveValue("");
+  await expect(input).toBeFocused();
+  await expect(conversation(page, bob.userName).getByTestId("conversation-draft")).toBeVisible();
+  await expect(conversation(page, bob.userName).getByTestId("conversation-preview")).toContainText("half-typed for bob");
+  await input.fill("line one");
+  await input.press("Shift+Enter");
+  await input.pressSequentially("line two");
+
+  // A reload (through the socket route above) brings both drafts back.
+  await page.reload();
+  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "online", { timeout: 20_000 });
+  await expect(input).toHaveValue("line one\nline two");
+  await input.press("Alt+ArrowDown");
+  await expect(page.getByTestId("conversation-title")).toHaveText(bob.userName);
+  await expect(input).toHaveValue("half-typed for bob");
+  await input.fill("");
+
+  // Up arrow in the empty composer edits the newest own message; Enter saves, and the cursor is back.
+  await say(page, "first try");
+  await expect(message(page, "first try")).toHaveAttribute("data-status", /sent|delivered|seen/);
+  await input.press("ArrowUp");
+  const edit = page.getByTestId("edit-input");
+  await expect(edit).toBeFocused();
+  await expect(edit).toHaveValue("first try");
+  await edit.fill("second try");
+  // Refused once: the reason in words, the editor still open; the second Enter saves and the reason goes.
+  refuseNextSend = true;
+  await edit.press("Enter");
+  const refusal = message(page, "first try").getByRole("alert");
+  await expect(refusal).toHaveText("Not changed. You are sending too fast. Wait a moment, then retry.");
+  await edit.press("Enter");
+  await expect(message(page, "second try").getByTestId("message-edited")).toBeVisible();
+  await expect(message(page, "second try").getByRole("alert")).toHaveCount(0);
+  await expect(input).toBeFocused();
+  // Escape cancels an edit, and a reply.
+  await input.press("ArrowUp");
+  await expect(edit).toBeFocused();
+  await edit.press("Escape");
+  await expect(page.getByTestId("edit-form")).toHaveCount(0);
+  await expect(input).toBeFocused();
+  await message(page, "second try").hover();
+  await message(page, "second try").getByTestId("action-reply").click();
+  await expect(page.getByTestId("reply-bar")).toBeVisible();
+  await expect(input).toBeFocused();
+  await input.press("Escape");
+  await expect(page.getByTestId("reply-bar")).toHaveCount(0);
+
+  // A send the gateway refuses shows "not sent" with Retry; the retry reaches bob once.
+  refuseNextSend = true;
+  await say(page, "refused at first");
+  const failed = message(page, "refused at first");
+  await expect(failed).toHaveAttribute("data-status", "failed");
+  await expect(failed.getByTestId("message-status")).toHaveText("not sent");
+  await expect(failed.getByTestId("message-failure")).toHaveText("You are sending too fast. Wait a moment, then retry.");
+  await failed.getByTestId("action-retry").click();
+  await expect(failed).toHaveAttribute("data-status", /sent|delivered|seen/);
+  await conversation(bob.page, alice.userName).click();
+  await expect(message(bob.page, "refused at first")).toHaveCount(1);
+  // Delete drops a failed message from the page.
+  refuseNextSend = true;
+  await say(page, "given up");
+  await expect(message(page, "given up")).toHaveAttribute("data-status", "failed");
+  await message(page, "given up").getByTestId("action-discard").click();
+  await expect(message(page, "given up")).toHaveCount(0);
+});

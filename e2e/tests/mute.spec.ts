@@ -1,0 +1,54 @@
+// Muting a conversation on this device: its messages still arrive and count unread in the list, but bring no
+// notification and no count in the title; the choice survives a reload, and unmuting brings the alerts back.
+import { conversation, expect, expectOnline, groupConversation, onlineUser, say, setHidden, test } from "./fixtures.js";
+
+test("a muted chat counts unread in the list but brings no notification or title count, across a reload; unmuted it does again", async ({ pair: { alice, bob } }) => {
+  // The browser's Notification as a test double, already allowed, recording what the page shows.
+  await bob.context.addInitScript(() => {
+    const notes: Array<{ title: string; body: string }> = [];
+    (window as unknown as { testNotes: unknown[] }).testNotes = notes;
+    (window as unknown as { Notification: unknown }).Notification = class {
+      static permission = "granted";
+      static requestPermission = () => Promise.resolve("granted");
+      onclick: (() => void) | null = null;
+      constructor(title: string, options: { body: string }) {
+        notes.push({ title, body: options.body });
+      }
+      close(): void {}
+    };
+  });
+  await bob.page.reload();
+  await expectOnline(bob.page);
+  const notes = () => bob.page.evaluate(() => (window as unknown as { testNotes: unknown[] }).testNotes);
+  const chat = conversation(bob.page, alice.userName);
+  const mute = bob.page.getByTestId("mute-button");
+
+  await onlineUser(alice.page, bob.userName).click();
+  await say(alice.page, "hello bob");
+  await chat.click();
+  await expect(mute).toHaveAttribute("aria-pressed", "false");
+  await mute.click();
+  await expect(mute).toHaveAttribute("aria-pressed", "true");
+  await expect(chat).toHaveAttribute("data-muted", "true");
+  await groupConversation(bob.page).click();
+
+  await setHidden(bob.page, true);
+  await say(alice.page, "while muted");
+  await expect(chat.getByTestId("unread-badge")).toHaveText("1");
+  await expect(bob.page).toHaveTitle(/^CIM/);
+  expect(await notes()).toEqual([]);
+
+  // Still muted after a reload; unmuted, a message alerts again.
+  await bob.page.reload();
+  await expectOnline(bob.page);
+  await expect(chat).toHaveAttribute("data-muted", "true");
+  await expect(bob.page).toHaveTitle(/^CIM/);
+  await chat.click();
+  await mute.click();
+  await expect(mute).toHaveAttribute("aria-pressed", "false");
+  await groupConversation(bob.page).click();
+  await setHidden(bob.page, true);
+  await say(alice.page, "after unmuting");
+  await expect.poll(notes).toEqual([{ title: alice.userName, body: "after unmuting" }]);
+  await expect(bob.page).toHaveTitle(/^\(1\) CIM/);
+});
