@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CimApiError, RouteApi } from "@cim/client";
 import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
+import { Redis } from "ioredis";
 import { rawDevice, TEST_PASSWORD, type RawDevice } from "./test-support.js";
 
 let cluster: Cluster;
@@ -93,5 +94,32 @@ describe("a Redis outage", () => {
     let msgId = "";
     await waitUntil(async () => !!(msgId = await api.sendMessage(ann.token, { to: bob.userId, text: "over HTTP during the outage", clientMsgId: "http-outage" }).then((r) => r.msgId, () => "")), 20_000, "the resend to be stored");
     await waitUntil(() => bob.device.messages().some((m) => m.msgId === msgId), 10_000, "bob to get it");
+  });
+
+  it("route answers 503 unavailable with Retry-After while Redis stalls longer than its command timeout, rather than hold the request", { timeout: 60_000 }, async () => {
+    const ann = await device("ann");
+    const bob = await device("bob");
+    const admin = new Redis(cluster.redis.address);
+    try {
+      // DEBUG SLEEP blocks the whole server without closing a connection, as a huge command or a slow fsync does.
+      await admin.ping();
+      // Written on the connection before route's request leaves: Redis reads it first.
+      const sleeping = admin.call("DEBUG", "SLEEP", "14");
+      const refusal = await api.sendMessage(ann.token, { to: bob.userId, text: "over HTTP during the stall", clientMsgId: "http-stall" }).then(() => null, (error: unknown) => error);
+      await sleeping;
+      // Before the fix route held the request until Redis woke and answered 201 only then: no timeout at all, so a
+      // silent link held it forever.
+      expect(refusal).toBeInstanceOf(CimApiError);
+      const { status, code, retryAfterSeconds } = refusal as CimApiError;
+      expect({ status, code }).toEqual({ status: 503, code: "unavailable" });
+      expect(retryAfterSeconds).toBeGreaterThan(0);
+      // The timed-out write may still have been applied when Redis woke: the resend is stored once.
+      let msgId = "";
+      await waitUntil(async () => !!(msgId = await api.sendMessage(ann.token, { to: bob.userId, text: "over HTTP during the stall", clientMsgId: "http-stall" }).then((r) => r.msgId, () => "")), 30_000, "the resend to be stored");
+      await waitUntil(() => bob.device.messages().some((m) => m.msgId === msgId), 10_000, "bob to get it");
+      expect(bob.device.messages().filter((m) => m.text === "over HTTP during the stall").length).toBe(1);
+    } finally {
+      admin.disconnect();
+    }
   });
 });

@@ -31,7 +31,9 @@ export async function startRedis(options: { port?: number; dir?: string } = {}):
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "cim-redis-"));
   mkdirSync(dir, { recursive: true });
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes",
-    "--appendfsync", "everysec", "--daemonize", "no", "--protected-mode", "yes", "--loglevel", "warning"];
+    "--appendfsync", "everysec", "--daemonize", "no", "--protected-mode", "yes", "--loglevel", "warning",
+    // Fault tests stall it on purpose (DEBUG SLEEP), from loopback only.
+    "--enable-debug-command", "local"];
   let spawned: Spawned;
   const boot = async () => {
     spawned = spawnTracked("redis-server", args, {}, `redis:${port}`);

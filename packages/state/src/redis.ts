@@ -2,6 +2,7 @@
 // differ between them: pub/sub (sharded channels on a cluster), SCAN (per master), WAIT (on the key's node).
 import calculateSlot from "cluster-key-slot";
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from "ioredis";
+import { watchLink } from "./link-watch.js";
 
 export type { Redis } from "ioredis";
 export { Cluster } from "ioredis";
@@ -31,9 +32,19 @@ const MAX_REDIRECTIONS = 32;
  */
 const BATCHED_COMMANDS = ["cimStorePrivateAllBatch", "incrby"];
 
+/**
+ * A command unanswered this long fails ("Command timed out", which isRedisUnavailable counts): a Redis that stalls
+ * (a huge command, a slow fsync, DEBUG SLEEP) or a link that went silent makes route answer 503 + Retry-After and
+ * a gateway `unavailable`, rather than hold the request forever. Longer than any WAIT we issue (CIM_REDIS_WAIT_TIMEOUT_MS).
+ */
+export const REDIS_COMMAND_TIMEOUT_MS = 10_000;
+/** The link watch (link-watch.ts): a PING this often, and a reconnect when one is unanswered this long. */
+export const REDIS_LINK_CHECK_MS = 2_000;
+export const REDIS_LINK_TIMEOUT_MS = 10_000;
+
 /** Builds a Redis client for `url`; `name` shows up in CLIENT LIST and logs. */
 export function createRedis(url: string, name: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, {
+  const client = new Redis(url, {
     connectionName: name,
     // Commands queued while disconnected fail after this many reconnect attempts (PITFALLS: unbounded queue).
     maxRetriesPerRequest: 3,
@@ -42,8 +53,13 @@ export function createRedis(url: string, name: string, options: RedisOptions = {
     // Commands issued in the same tick go out as one write: many sessions share one connection.
     enableAutoPipelining: true,
     autoPipeliningIgnoredCommands: BATCHED_COMMANDS,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    // Probes an idle socket whose peer vanished (a host gone without a FIN); link-watch.ts covers a busy one.
+    keepAlive: 10_000,
     ...options,
   });
+  watchLink(client, { intervalMs: REDIS_LINK_CHECK_MS, timeoutMs: REDIS_LINK_TIMEOUT_MS });
+  return client;
 }
 
 /**
@@ -73,7 +89,7 @@ export function createRedisClient(target: RedisTarget, name: string, options: { 
   if (!target.clusterNodes?.length) return createRedis(target.url, name);
   const { nodes, options: nodeOptions } = parseClusterNodes(target.clusterNodes);
   const clusterOptions: ClusterOptions = {
-    redisOptions: { connectionName: name, maxRetriesPerRequest: 3, ...nodeOptions },
+    redisOptions: { connectionName: name, maxRetriesPerRequest: 3, commandTimeout: REDIS_COMMAND_TIMEOUT_MS, keepAlive: 10_000, ...nodeOptions },
     clusterRetryStrategy: retryDelay,
     retryDelayOnFailover: RETRY_ON_FAILOVER_MS,
     retryDelayOnClusterDown: RETRY_ON_FAILOVER_MS,
@@ -93,7 +109,7 @@ export function createRedisClient(target: RedisTarget, name: string, options: { 
 export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (error.name === "MaxRetriesPerRequestError" || error.name === "ClusterAllFailedError") return true;
-  return error.message === "Connection is closed." || /^(LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN)\b/.test(error.message);
+  return error.message === "Connection is closed." || error.message === "Command timed out" || /^(LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN)\b/.test(error.message);
 }
 
 /** True for ioredis' Cluster client. */

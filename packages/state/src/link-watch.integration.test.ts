@@ -1,0 +1,45 @@
+// A link to Redis that goes silent without closing (a half-dead TCP connection, here a proxy that stops forwarding)
+// is noticed by the link watch: the client reconnects, its subscriber subscribes again, commands are answered.
+import { afterEach, describe, expect, it } from "vitest";
+import { startLinkProxy, waitUntil, type LinkProxy } from "@cim/devstack";
+import { createRedis, REDIS_LINK_TIMEOUT_MS, type Redis } from "./redis.js";
+import { useRedis } from "./test-harness.js";
+
+const harness = useRedis();
+let proxy: LinkProxy | undefined;
+const clients: Redis[] = [];
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.disconnect();
+  await proxy?.close();
+});
+
+describe("a silent link to Redis", () => {
+  it("is dropped and reconnected: commands are answered and the subscriber gets what is published afterwards", { timeout: 60_000 }, async () => {
+    proxy = await startLinkProxy(harness.service.port);
+    const commands = createRedis(`redis://127.0.0.1:${proxy.port}`, "link-commands");
+    const subscriber = createRedis(`redis://127.0.0.1:${proxy.port}`, "link-subscriber");
+    clients.push(commands, subscriber);
+    const errors: string[] = [];
+    for (const client of [commands, subscriber]) client.on("error", (error: Error) => errors.push(error.message));
+    const received: string[] = [];
+    subscriber.on("message", (_channel: string, payload: string) => received.push(payload));
+    await subscriber.subscribe("link-test");
+    await commands.set("link-key", "before");
+    expect(proxy.accepted()).toBe(2);
+
+    proxy.stall();
+    // Sent into the stalled link: before the fix it waited forever, and so did the subscriber.
+    const during = commands.get("link-key").then((value) => value, (error: Error) => error.message);
+    await waitUntil(() => proxy!.accepted() === 4, REDIS_LINK_TIMEOUT_MS * 3, "both clients to reconnect through new connections");
+    await waitUntil(() => commands.status === "ready" && subscriber.status === "ready", 10_000, "both clients ready again");
+    expect(["before", "Command timed out"]).toContain(await during);
+    expect(await commands.get("link-key")).toBe("before");
+    await waitUntil(async () => {
+      await harness.redis.publish("link-test", "after");
+      return received.includes("after");
+    }, 10_000, "the subscriber to get a message published after the reconnect");
+    // One line per client and failure kind, not one per command.
+    expect(errors.filter((e) => e.includes("no answer to PING")).length).toBe(2);
+  });
+});

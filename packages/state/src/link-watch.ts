@@ -1,0 +1,32 @@
+// Notices a connection to Redis that stopped answering without closing (a half-dead TCP link, a stalled proxy or
+// network path): ioredis waits on it forever, since TCP keep-alive only probes an idle socket and commandTimeout
+// fails one command without reconnecting. Every interval it sends a PING (allowed in subscriber mode too); one
+// unanswered for `timeoutMs` drops the connection and reconnects, which re-subscribes and says "ready".
+import type { Redis } from "ioredis";
+
+export interface LinkWatchOptions {
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+/** Watches `client` until it ends (quit or disconnect without reconnecting). */
+export function watchLink(client: Redis, { intervalMs, timeoutMs }: LinkWatchOptions): void {
+  let waiting = false;
+  const check = () => {
+    if (waiting || client.status !== "ready") return;
+    waiting = true;
+    const timer = setTimeout(() => {
+      // One error event (the apps log it once), then the reconnect (the apps log "reconnecting" and "ready").
+      client.emit("error", new Error(`Redis link: no answer to PING within ${timeoutMs} ms, reconnecting`));
+      client.disconnect(true);
+    }, timeoutMs);
+    timer.unref();
+    client.ping().catch(() => undefined).finally(() => {
+      clearTimeout(timer);
+      waiting = false;
+    });
+  };
+  const interval = setInterval(check, intervalMs);
+  interval.unref();
+  client.once("end", () => clearInterval(interval));
+}
