@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { CLIENT_FRAME_KINDS, decodeFrame, ErrorCode, FrameDecodeError, LoginClose, SessionClose, type Frame } from "@cim/protocol";
 import type { ChatService } from "./chat-service.js";
 import { GatewayError } from "./errors.js";
+import { FailureLog } from "./failure-log.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { PresenceSubscriptions } from "./presence-subscriptions.js";
 import type { ReceiptService } from "./receipt-service.js";
@@ -13,6 +14,8 @@ import type { TypingRelay } from "./typing-relay.js";
 const INTERNAL_ERROR_CLOSE = 1011;
 
 export class FrameHandler {
+  private readonly failures: FailureLog;
+
   constructor(
     private readonly chat: ChatService,
     private readonly receipts: ReceiptService,
@@ -20,7 +23,9 @@ export class FrameHandler {
     private readonly presence: PresenceSubscriptions,
     private readonly metrics: GatewayMetrics,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.failures = new FailureLog(log);
+  }
 
   /**
    * Handles one binary message. Before login, frames wait for each other. Once logged in, each frame is
@@ -119,7 +124,7 @@ export class FrameHandler {
     if (!session.isOpen) return; // already closing: the first failure was logged and answered
     const who = { remote: session.remote, userId: session.user?.userId };
     if (error instanceof GatewayError) {
-      if (error.internal) this.log.error({ ...who, err: error.cause }, `request failed: ${error.message}`);
+      if (error.internal) this.failures.failed(who, `request failed: ${error.message}`, error.cause);
       else this.log.info({ ...who, code: error.code, closeCode: error.closeCode }, `rejected frame: ${error.message}`);
       session.send({ kind: "error", body: { code: error.code, message: error.message, clientMsgId: error.clientMsgId } });
       if (error.closeCode) {
@@ -129,7 +134,7 @@ export class FrameHandler {
       return;
     }
     // Redis down or a bug: tell the client the request failed, keep the socket.
-    this.log.error({ ...who, err: error }, "frame handling failed");
+    this.failures.failed(who, "frame handling failed", error);
     session.send({ kind: "error", body: { code: ErrorCode.Unavailable, message: "temporarily unavailable, retry", clientMsgId: "" } });
   }
 }

@@ -103,10 +103,16 @@ describe("a Redis outage", () => {
     try {
       // DEBUG SLEEP blocks the whole server without closing a connection, as a huge command or a slow fsync does.
       await admin.ping();
+      const gateway = cluster.gateways[0]!.process;
+      const logged = gateway.output().length;
       // Written on the connection before route's request leaves: Redis reads it first.
       const sleeping = admin.call("DEBUG", "SLEEP", "14");
+      const wsSends = Array.from({ length: 6 }, (_, i) => answerTo(ann.device.say({ clientMsgId: `ws-stall-${i}`, to: bob.userId, text: `ws during the stall ${i}` })));
       const refusal = await api.sendMessage(ann.token, { to: bob.userId, text: "over HTTP during the stall", clientMsgId: "http-stall" }).then(() => null, (error: unknown) => error);
+      expect(await Promise.all(wsSends)).toEqual(Array(6).fill("unavailable"));
       await sleeping;
+      // One line for the kind of failure, not one (with a stack) per frame: before the fix, six.
+      expect(gateway.output().slice(logged).match(/request failed/g)?.length).toBe(1);
       // Before the fix route held the request until Redis woke and answered 201 only then: no timeout at all, so a
       // silent link held it forever.
       expect(refusal).toBeInstanceOf(CimApiError);

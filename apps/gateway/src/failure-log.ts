@@ -1,0 +1,31 @@
+// Logs request failures caused by an unavailable Redis (down, stalled, a silent link) once per kind and window,
+// with how many were left out, rather than one error with a stack per frame of every session during an outage.
+// Any other failure (a bug) is still logged every time.
+import type { Logger } from "pino";
+import { isRedisUnavailable } from "@cim/state";
+
+/** At most one line per kind of Redis failure this often. */
+export const FAILURE_LOG_WINDOW_MS = 10_000;
+
+export class FailureLog {
+  private readonly kinds = new Map<string, { loggedAt: number; left: number }>();
+
+  constructor(private readonly log: Logger, private readonly windowMs = FAILURE_LOG_WINDOW_MS) {}
+
+  /** Logs `error` under `message`; `cause` is what decides whether Redis was unavailable. */
+  failed(fields: Record<string, unknown>, message: string, error: unknown): void {
+    if (!isRedisUnavailable(error)) {
+      this.log.error({ ...fields, err: error }, message);
+      return;
+    }
+    const kind = `${message}: ${(error as Error).message}`;
+    const now = Date.now();
+    const seen = this.kinds.get(kind);
+    if (seen && now - seen.loggedAt < this.windowMs) {
+      seen.left++;
+      return;
+    }
+    this.log.warn({ ...fields, err: (error as Error).message, leftOut: seen?.left ?? 0, windowMs: this.windowMs }, `${message} (Redis unavailable; once per window, leftOut counts the others)`);
+    this.kinds.set(kind, { loggedAt: now, left: 0 });
+  }
+}
