@@ -29,8 +29,11 @@ const schema = z.object({
    * master has it. WAIT is not consensus: see docs/DEPLOYMENT.md.
    */
   CIM_REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
-  /** How long a SendAck waits for those replicas; after it the message is acknowledged anyway (and counted). */
-  CIM_REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(1_000),
+  /**
+   * How long a SendAck waits for those replicas; after it the message is acknowledged anyway (and counted). Under
+   * the Redis command timeout (REDIS_COMMAND_TIMEOUT_MS, 10 s), which would fail the WAIT itself.
+   */
+  CIM_REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(9_000).default(1_000),
   /** Logged-in sockets of one user on this gateway (replaced ones count until closed); more logins get 4429. */
   CIM_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).default(10),
 });

@@ -20,6 +20,8 @@ export interface FaultScenarioOptions {
   faults: (stack: Cluster, done: (name: string) => void) => Map<number, () => Promise<void>>;
   /** How long to wait for every acknowledged message to arrive, after the last send. */
   settleMs?: number;
+  /** Runs once the stack is up, before any user logs in (to add a gateway the users then spread over). */
+  prepare?: (stack: Cluster) => Promise<void>;
 }
 
 export interface FaultSummary {
@@ -67,6 +69,7 @@ export async function runFaultScenario(options: FaultScenarioOptions): Promise<F
   const stack = await startCluster({ gateways: 2, ...options.stack, gatewayEnv: { CIM_RATE_PER_SEC: "1000", CIM_RATE_BURST: "1000", ...options.stack.gatewayEnv } });
   const devices: Array<{ user: number; client: RecordingClient }> = [];
   try {
+    await options.prepare?.(stack);
     return await run(stack, devices, options);
   } finally {
     for (const { client } of devices) client.close();
