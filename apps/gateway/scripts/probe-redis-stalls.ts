@@ -3,7 +3,7 @@
 // to Redis goes through a TCP proxy that adds latency, stalls 20 s (a half-dead connection) and resets.
 // Usage: npx tsx apps/gateway/scripts/probe-redis-stalls.ts [stalls|link|all]   (about 1-2 minutes per part)
 import { Redis } from "ioredis";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { RouteApi } from "@cim/client";
 import type { Cluster } from "@cim/devstack";
 import { runFaultScenario } from "../src/fault-scenario.js";
@@ -14,6 +14,7 @@ const which = process.argv[2] ?? "all";
 const MESSAGES = Number(process.env.PROBE_MESSAGES ?? 3_000);
 
 function logStats(label: string, output: string) {
+  writeFileSync(`/tmp/probe-redis-stalls-${label}.log`, output);
   const lines = output.split("\n").filter((l) => /"level":(4|5)\d/.test(l));
   const byMsg = new Map<string, number>();
   for (const line of lines) {
@@ -29,7 +30,8 @@ const rssMb = (pid: number | undefined) => Number(/VmRSS:\s+(\d+)/.exec(readFile
 async function flooder(stack: Cluster): Promise<(seconds: number) => Promise<string>> {
   const api = new RouteApi(stack.route.url);
   const name = `flood${Date.now()}`;
-  const { userId } = await api.register(name, TEST_PASSWORD);
+  await api.register(name, TEST_PASSWORD);
+  const { userId } = await api.register(`${name}-to`, TEST_PASSWORD);
   const login = await api.login(name, TEST_PASSWORD);
   const device = await rawDevice(login.gateway.wsUrl, login.token);
   return (seconds) => flood(stack, device, userId, seconds);
@@ -42,7 +44,7 @@ async function flood(stack: Cluster, device: Awaited<ReturnType<typeof rawDevice
   const answers = new Map<string, number>();
   const sends: Array<Promise<void>> = [];
   const end = Date.now() + seconds * 1000;
-  const text = "x".repeat(4000);
+  const text = "x".repeat(1000);
   while (Date.now() < end) {
     for (let i = 0; i < 50; i++) sends.push(device.say({ to: userId, text }).then(() => "ack", (e: Error) => e.message).then((a) => void answers.set(a, (answers.get(a) ?? 0) + 1)));
     pids.forEach((pid, i) => (peak[i] = Math.max(peak[i]!, rssMb(pid))));
