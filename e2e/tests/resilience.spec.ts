@@ -4,7 +4,8 @@
 // server is unreachable, and a page whose gateway died meanwhile comes back once route does.
 import type { WebSocketRoute } from "@playwright/test";
 import { encodeFrame, ErrorCode } from "@cim/protocol";
-import { conversation, duplicatesDropped, expect, expectOnline, gatewayOf, message, onlineUser, register, say, test } from "./fixtures.js";
+import { newUser as newSdkUser } from "@cim/devstack";
+import { conversation, duplicatesDropped, expect, expectOnline, gatewayOf, logIn, message, onlineUser, register, say, test } from "./fixtures.js";
 
 /** What a gateway answers a Login it could not complete (apps/gateway frame-handler). */
 const LOGIN_UNAVAILABLE = Buffer.from(encodeFrame({ kind: "error", body: { code: ErrorCode.Unavailable, message: "login failed, retry" } }));
@@ -112,5 +113,40 @@ test("route killed: chat goes on, the badge says the server is unreachable, and 
   } finally {
     await stack.reviveRoute();
     await stack.revive(aliceGateway);
+  }
+});
+
+test("a conversation opened while route is down gets its history once route is back", async ({ browser, stack }) => {
+  // Carol's other device got Dan's two messages (and acknowledged them), so her page shows only the newest as the
+  // chat's preview until the chat's history is loaded.
+  const carolDevice = await newSdkUser(stack.url, "carol");
+  const dan = await newSdkUser(stack.url, "dan");
+  const acknowledged: string[] = [];
+  dan.onDelivered((receipt) => acknowledged.push(receipt.msgId));
+  await dan.send({ to: carolDevice.session!.userId, text: "first from dan" });
+  const second = await dan.send({ to: carolDevice.session!.userId, text: "second from dan" });
+  await expect.poll(() => acknowledged.includes(second.msgId)).toBe(true);
+  carolDevice.close();
+  const context = await browser.newContext({ baseURL: stack.url });
+  try {
+    const page = await context.newPage();
+    await page.goto("/");
+    await logIn(page, carolDevice.session!.userName);
+    await expect(conversation(page, dan.session!.userName)).toContainText("second from dan");
+
+    await stack.killRoute();
+    try {
+      await conversation(page, dan.session!.userName).click();
+      await expect(page.getByTestId("connection-state")).toHaveAttribute("data-route-down", "true");
+      await expect(page.getByTestId("message-text")).toHaveText(["second from dan"]);
+    } finally {
+      await stack.reviveRoute();
+    }
+    // Before, the history that failed was asked again only when the chat was opened again.
+    await expect(page.getByTestId("message-text")).toHaveText(["first from dan", "second from dan"]);
+    await expect(page.getByTestId("connection-state")).toHaveAttribute("data-route-down", "false");
+  } finally {
+    await context.close();
+    dan.close();
   }
 });
