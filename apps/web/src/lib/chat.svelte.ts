@@ -336,12 +336,11 @@ export class ChatStore {
 
   /** After a reconnect, or route back after an outage: the online list, the unread counts, the newest page of each loaded conversation. */
   private async catchUp(): Promise<void> {
-    if (this.phase !== "signedIn") return;
     await Promise.all([this.online.refresh(), this.refreshConversations()]);
     for (const conversation of this.conversations.items) if (conversation.historyLoaded) void this.history.page(conversation).catch(() => undefined);
     // Opened while route was unreachable: its history never came.
     const active = this.conversations.active;
-    if (!active.historyLoaded) void this.history.latest(active);
+    if (this.phase === "signedIn" && !active.historyLoaded) void this.history.latest(active);
   }
 
   private receive(message: ChatMessage): void {
