@@ -150,3 +150,18 @@ test("a conversation opened while route is down gets its history once route is b
     dan.close();
   }
 });
+
+test("route frozen (SIGSTOP): the badge says the server is unreachable, and clears when route goes on", async ({ newUser, stack }) => {
+  const erin = await newUser("erin");
+  const badge = erin.page.getByTestId("connection-state");
+  stack.cluster.route.process.child.kill("SIGSTOP");
+  try {
+    // The online list's next request (every 10 s) gets no answer; before, the page said "online" and waited.
+    await expect(badge).toHaveAttribute("data-route-down", "true", { timeout: 30_000 });
+    await expect(badge).toContainText("server unreachable");
+  } finally {
+    stack.cluster.route.process.child.kill("SIGCONT");
+  }
+  await expect(badge).toHaveAttribute("data-route-down", "false");
+  await expect(badge).toHaveAttribute("data-state", "online");
+});

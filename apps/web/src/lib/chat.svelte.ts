@@ -58,7 +58,7 @@ export class ChatStore {
   /** Who is online: route's paged list and the presence of the users on screen. */
   readonly online = new OnlinePanel({ client: () => this.client, me: () => this.me?.userId ?? "" });
   /** Whether route answers; when it is back after an outage, what failed meanwhile is asked again. */
-  readonly route = new RouteWatch({ back: () => void this.catchUp(), probe: () => this.online.refresh(), retryMs: config.routeRetryMs });
+  readonly route = new RouteWatch({ back: () => void this.catchUp(), probe: () => this.online.refresh(), retryMs: config.routeRetryMs, slowMs: config.routeSlowMs });
   /** History pages and the IndexedDB cache; a loaded page of the open conversation is marked read. */
   private readonly history = new HistoryLoader({ client: () => this.client, me: () => this.me, conversations: this.conversations, hooks: this.hooks, loaded: () => this.sync.markActiveRead() });
   /** Own messages: shown at once, sent (or kept until signed in), marked on SendAck; not a member: ask route again. */

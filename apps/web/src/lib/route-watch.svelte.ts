@@ -1,5 +1,5 @@
 // Whether route answers: every route call of the client goes through `fetch` here. While route is unreachable (down,
-// restarting, a proxy's 502/504) the session on the gateway keeps chatting, but history, lists and search fail; the
+// restarting, frozen, a proxy's 502/504) the session on the gateway keeps chatting, but history, lists and search fail; the
 // badge says so, route is asked again every `retryMs` (through `probe`), and once it answers `back` runs (catch-up).
 
 /** Answers of a proxy whose upstream (route) is down. */
@@ -10,16 +10,22 @@ export class RouteWatch {
   unreachable = $state(false);
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly options: { back: () => void; probe: () => Promise<unknown>; retryMs: number }) {}
+  constructor(private readonly options: { back: () => void; probe: () => Promise<unknown>; retryMs: number; slowMs: number }) {}
 
-  /** The fetch the client calls route with. */
+  /**
+   * The fetch the client calls route with. A call unanswered after `slowMs` (route hung or frozen) counts as
+   * unreachable too; it is not cut off, and its answer, when it comes, says route is back.
+   */
   readonly fetch: typeof fetch = async (input, init) => {
     let response: Response;
+    const slow = setTimeout(() => this.failed(), this.options.slowMs);
     try {
       response = await globalThis.fetch(input, init);
     } catch (error) {
       this.failed();
       throw error;
+    } finally {
+      clearTimeout(slow);
     }
     if (PROXY_DOWN.has(response.status)) this.failed();
     else this.answered();
