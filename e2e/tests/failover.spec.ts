@@ -92,3 +92,28 @@ test("a signed-in page whose gateways all moved to new addresses reloads itself 
   await expectOnline(page);
   await expect(page.getByTestId("me-name")).toHaveText(userName);
 });
+
+test("a login that route hands a gateway that has just died gets online on the other gateway", async ({ page, stack, newUser }) => {
+  const { userName } = await newUser("erin");
+  // Route still lists a gateway for a few seconds after it dies (until its health check or ZooKeeper notices):
+  // answer the login with the dead gateway, as route does in that window.
+  const dead = "gw-a";
+  const deadUrl = `ws://127.0.0.1:${stack.gateway(dead).port}/ws`;
+  await page.route("**/api/login", async (route) => {
+    const response = await route.fetch();
+    const answer = (await response.json()) as Record<string, unknown>;
+    await route.fulfill({ response, json: { ...answer, gateway: { id: dead, wsUrl: deadUrl } } });
+  });
+  await page.goto("/");
+  try {
+    await stack.kill(dead);
+    await page.getByTestId("login-username").fill(userName);
+    await page.getByTestId("login-password").fill("cim-test-pass-1");
+    await page.getByTestId("login-submit").click();
+    await expectOnline(page);
+    expect(await gatewayOf(page)).toBe("gw-b");
+    await expect(page.getByTestId("login-error")).toHaveCount(0);
+  } finally {
+    await stack.revive(dead);
+  }
+});

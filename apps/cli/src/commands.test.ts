@@ -70,6 +70,9 @@ describe("parseCommand", () => {
     expect(parseCommand(":pu")).toEqual({ kind: "invalid", message: "usage: :pu <prefix>" });
     expect(parseCommand(":info")).toEqual({ kind: "info" });
     expect(parseCommand(":all")).toEqual({ kind: "help" });
+    // What a newcomer tries first.
+    for (const line of [":help", ":h", ":?"]) expect(parseCommand(line)).toEqual({ kind: "help" });
+    for (const line of [":quit", ":exit"]) expect(parseCommand(line)).toEqual({ kind: "quit" });
   });
 
   it("parses :delay seconds and text", () => {

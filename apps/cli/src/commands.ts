@@ -50,8 +50,8 @@ export const COMMAND_HELP: ReadonlyArray<readonly [string, string]> = [
   [":info", "show this user, its gateway and the connection state"],
   [":delay <seconds> <text>", "send <text> to the current target after <seconds>"],
   [":q <word>", "search your group, room and private history for <word>"],
-  [":all", "show these commands"],
-  [":q, :q!", "log out and quit (Ctrl-D too)"],
+  [":all, :help", "show these commands"],
+  [":q, :q!, :quit", "log out and quit (Ctrl-D too)"],
 ];
 
 /** The longest delay `:delay` accepts. */
@@ -102,8 +102,13 @@ function parseColonCommand(trimmed: string): Command {
     case ":q":
       return rest ? { kind: "search", word: rest } : { kind: "quit" };
     case ":q!":
+    case ":quit":
+    case ":exit":
       return { kind: "quit" };
     case ":all":
+    case ":help":
+    case ":h":
+    case ":?":
       return { kind: "help" };
     default:
       return parseRoomCommand(name, rest) ?? { kind: "unknown", name };

@@ -73,15 +73,20 @@ describe("CimClient: transient failures are retried, only a refused token ends t
     expect(t.errors).toEqual([]);
   });
 
-  it("`rate_limited` before LoginAck on resume rejects with an error that is not an auth failure", async () => {
+  it("`rate_limited` before LoginAck on resume is tried on other gateways, then rejects with an error that is not an auth failure", async () => {
     const t = setup();
-    const resumed = t.client.resume({ userId: "7", userName: "ann", token: fakeToken({ exp: nowS() + HOUR_S }) });
-    await t.socketCount(1);
-    t.sockets[0]!.open();
-    t.sockets[0]!.push({ kind: "error", body: { code: ErrorCode.RateLimited, message: "slow down" } });
-    const error = await resumed.catch((e: unknown) => e);
+    const resumed = t.client.resume({ userId: "7", userName: "ann", token: fakeToken({ exp: nowS() + HOUR_S }) }).catch((e: unknown) => e);
+    for (let i = 0; i < 3; i++) {
+      await t.socketCount(i + 1);
+      t.sockets[i]!.open();
+      t.sockets[i]!.push({ kind: "error", body: { code: ErrorCode.RateLimited, message: "slow down" } });
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    const error = await resumed;
     expect(error).toMatchObject({ name: "LoginError", code: ErrorCode.RateLimited });
     expect(isAuthFailure(error)).toBe(false);
+    expect(t.sockets).toHaveLength(3);
+    expect(t.client.state).toBe("closed");
   });
 
   it("an `unauthorized` Error with close 4401 while logging in again ends the login", async () => {
@@ -139,13 +144,40 @@ describe("CimClient: the device's network", () => {
 });
 
 describe("CimClient: connections that never get going", () => {
-  it("a socket the browser refuses (an error, no close event) fails the login instead of hanging", async () => {
+  it("a socket the browser refuses (an error, no close event) fails the login after three gateways instead of hanging", async () => {
+    const t = setup();
+    const login = t.client.logIn("ann", "cim-test-pass-1").catch((e: unknown) => e);
+    for (let i = 0; i < 3; i++) {
+      await t.socketCount(i + 1);
+      t.sockets[i]!.refuse();
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(await login).toMatchObject({ name: "CloseError", code: 1006 });
+    expect(t.client.state).toBe("closed");
+    expect(t.sockets).toHaveLength(3);
+  });
+
+  it("a login whose gateway cannot be reached (it just died) is opened on the next gateway route picks, avoiding it", async () => {
+    const t = setup();
+    const login = t.client.logIn("ann", "cim-test-pass-1");
+    await t.socketCount(1);
+    t.sockets[0]!.serverClose(1006);
+    await t.socketCount(2);
+    t.sockets[1]!.accept();
+    expect(await login).toMatchObject({ userId: "7", userName: "ann" });
+    expect(t.client.state).toBe("online");
+    expect(t.reconnects().map((c) => c.body)).toEqual([{ avoid: "gw-a" }]);
+    expect(t.warnings.join("\n")).toContain("gw-a could not be reached");
+  });
+
+  it("a refused token at the first gateway ends the login at once, without trying others", async () => {
     const t = setup();
     const login = t.client.logIn("ann", "cim-test-pass-1").catch((e: unknown) => e);
     await t.socketCount(1);
-    t.sockets[0]!.refuse();
-    await vi.advanceTimersByTimeAsync(0);
-    expect(await login).toMatchObject({ name: "CloseError", code: 1006 });
+    t.sockets[0]!.open();
+    t.sockets[0]!.serverClose(LoginClose.BadToken);
+    expect(await login).toMatchObject({ name: "CloseError", code: LoginClose.BadToken });
+    expect(t.reconnects()).toHaveLength(0);
     expect(t.client.state).toBe("closed");
   });
 

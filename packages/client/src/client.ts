@@ -14,6 +14,9 @@ import { TokenRefresh } from "./token-refresh.js";
 import { TypingThrottle } from "./typing.js";
 import type { CimClientOptions, ClientLogger, ClientStats, ConnectionState, Cursors, SendInput, StoredLogin } from "./types.js";
 
+/** Attempts to open the first session of a login (or a resumed one) before `logIn`/`resume` give up. */
+const FIRST_OPEN_ATTEMPTS = 3;
+
 export class CimClient extends ClientRequests {
   readonly api: RouteApi;
   private link: GatewayLink | null = null;
@@ -186,11 +189,8 @@ export class CimClient extends ClientRequests {
    */
   network(online: boolean): void {
     if (!online) {
-      const link = this.link;
-      if (this.currentState !== "online" || !link) return;
-      this.link = null;
-      link.close(1000, "network offline");
-      this.stopTimers();
+      if (this.currentState !== "online" || !this.link) return;
+      this.dropLink()?.close(1000, "network offline");
       this.setState("reconnecting");
       this.avoidGateway = undefined;
       this.scheduleReconnect();
@@ -212,10 +212,7 @@ export class CimClient extends ClientRequests {
   /** Closes the session without logging out; pending sends are rejected. */
   close(): void {
     this.setState("closed");
-    this.stopTimers();
-    const link = this.link;
-    this.link = null;
-    link?.close(1000, "client closed");
+    this.dropLink()?.close(1000, "client closed");
     this.outbox.rejectAll(new Error("client closed"));
   }
 
@@ -224,12 +221,34 @@ export class CimClient extends ClientRequests {
     return this.login.token;
   }
 
-  private async openOrClose(answer: LoginAnswer): Promise<void> {
-    try {
-      await this.open(answer);
-    } catch (error) {
-      this.close();
-      throw error;
+  /**
+   * Opens the first session of a login or a resumed one. When the gateway route picked cannot be reached (it has
+   * just died, and route has not noticed yet) or answers `unavailable`, asks route for another gateway, avoiding
+   * that one, with backoff, up to FIRST_OPEN_ATTEMPTS attempts in all; a refused token ends it at once. On failure
+   * the client is closed and the last error thrown.
+   */
+  private async openOrClose(first: LoginAnswer): Promise<void> {
+    let answer = first;
+    const closed = () => this.currentState === "closed" || !this.login;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.open(answer);
+        return;
+      } catch (error) {
+        if (isFinal(error) || attempt >= FIRST_OPEN_ATTEMPTS || closed()) {
+          this.close();
+          throw error;
+        }
+        this.options.logger.warn(`gateway ${answer.gateway.id} could not be reached (${(error as Error).message}): asking route for another`);
+      }
+      try {
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt - 1, this.options.backoff)));
+        if (closed()) throw new Error("client closed");
+        answer = await this.api.reconnect(this.login!.token, answer.gateway.id);
+      } catch (error) {
+        this.close();
+        throw error;
+      }
     }
   }
 
@@ -254,10 +273,7 @@ export class CimClient extends ClientRequests {
     });
     this.link = link;
     return link.ready.catch((error: unknown) => {
-      if (this.link === link) {
-        this.link = null;
-        this.stopTimers();
-      }
+      if (this.link === link) this.dropLink();
       throw error;
     });
   }
@@ -276,9 +292,16 @@ export class CimClient extends ClientRequests {
 
   private linkLost(link: GatewayLink, code: number, reason: string): void {
     if (this.link !== link) return;
+    this.dropLink();
+    this.onSocketLost(code, reason);
+  }
+
+  /** Forgets the live link and stops its timers; returns it for the caller to close, if it must. */
+  private dropLink(): GatewayLink | null {
+    const link = this.link;
     this.link = null;
     this.stopTimers();
-    this.onSocketLost(code, reason);
+    return link;
   }
 
   private onSocketLost(code: number, reason: string): void {
