@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   for (const gatewayId of await sessions.gatewaysWithUsers()) {
     if (!directory.has(gatewayId)) await gone.release(gatewayId);
   }
-  services.health.start();
+  await services.health.start();
   // Accounts older than the user directory (or whose indexing failed) become searchable; in the background.
   // Accounts registered before names claimed their look-alike keys of capitals claim them now (SET NX).
   let claimed = 0;

@@ -54,6 +54,7 @@ export class CimClient extends ClientRequests {
       me: () => this.login?.userId ?? "",
       markDelivered,
       ownRead: (read) => this.reads.confirmed(read, Date.now()),
+      requestFailed: () => this.reads.failed(Date.now()),
     });
     this.refresh = new TokenRefresh({
       renew: () => this.api.reconnect(this.requireToken()).then((answer) => answer.token),

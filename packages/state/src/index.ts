@@ -3,6 +3,7 @@ export * from "./keys.js";
 export * from "./redis.js";
 export * from "./accounts.js";
 export * from "./sessions.js";
+export * from "./gateway-sightings.js";
 export * from "./records.js";
 export * from "./messages.js";
 export * from "./inbox.js";
