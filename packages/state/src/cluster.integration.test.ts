@@ -71,7 +71,7 @@ describe("the stores on a Redis Cluster", () => {
     const directory = new UserDirectory(redis);
     expect(await directory.backfill((name) => name)).toBeGreaterThanOrEqual(ids.length);
     await redis.set(keys.account("wait-probe"), "1");
-    expect(await waitForReplicasOf(redis, [keys.account("wait-probe"), keys.account("1")], 1, 5_000)).toBe(1);
+    expect(await waitForReplicasOf(redis, [keys.account("wait-probe"), keys.account("1")], 1, 5_000)).toEqual({ replicas: 1, demoted: false });
   });
 
   it("the watchdog subscribes again when a sharded subscription is gone, and says so", async () => {
