@@ -79,8 +79,12 @@ export function createRedisClient(target: RedisTarget, name: string, options: { 
     retryDelayOnClusterDown: RETRY_ON_FAILOVER_MS,
     retryDelayOnTryAgain: RETRY_ON_FAILOVER_MS,
     maxRedirections: MAX_REDIRECTIONS,
-    enableAutoPipelining: true,
-    autoPipeliningIgnoredCommands: BATCHED_COMMANDS,
+    // No auto-pipelining on a cluster: ioredis retries a pipeline after MOVED, ASK or CLUSTERDOWN only when every
+    // command in it failed the same way and no write in it succeeded, and an auto-pipeline mixes the commands of
+    // many slots and sessions. In a failover its commands then failed one by one (MOVED with their own slot
+    // numbers, CLUSTERDOWN beside writes that went through): sends answered unavailable and hundreds of error
+    // lines. Single commands are redirected and retried (retryDelayOnFailover, retryDelayOnClusterDown).
+    enableAutoPipelining: false,
     shardedSubscribers: options.subscriber === true,
   };
   return new Cluster(nodes, clusterOptions);
