@@ -8,3 +8,4 @@ export * from "./secrets.js";
 export * from "./supervisor.js";
 export * from "./zookeeper-ensemble.js";
 export * from "./redis-cluster.js";
+export * from "./fault-scenario.js";

@@ -11,6 +11,7 @@ export * from "./reads.js";
 export * from "./receipts.js";
 export * from "./bus.js";
 export * from "./bus-watchdog.js";
+export * from "./error-streak.js";
 export * from "./rooms.js";
 export * from "./users.js";
 export * from "./search.js";
