@@ -19,6 +19,10 @@ export interface Stack {
   kill: (id: string) => Promise<void>;
   /** Starts gateway `id` again if it is not running. */
   revive: (id: string) => Promise<void>;
+  /** SIGKILLs route (the pages stay open; the gateways keep their sessions). */
+  killRoute: () => Promise<void>;
+  /** Starts route again on its port if it is not running. */
+  reviveRoute: () => Promise<void>;
 }
 
 export interface UserPage {
@@ -55,6 +59,11 @@ export const test = base.extend<Fixtures, { stack: Stack }>({
         },
         revive: async (id) => {
           if (!live.has(id)) live.set(id, await cluster.startGateway(id));
+        },
+        killRoute: () => cluster.route.stop("SIGKILL"),
+        reviveRoute: async () => {
+          if (cluster.route.process.child.exitCode === null && cluster.route.process.child.signalCode === null) return;
+          await cluster.restartRoute();
         },
       };
       try {

@@ -5,10 +5,8 @@
 import { Redis } from "ioredis";
 import { readFileSync, writeFileSync } from "node:fs";
 import { RouteApi } from "@cim/client";
-import type { Cluster } from "@cim/devstack";
-import { runFaultScenario } from "../src/fault-scenario.js";
+import { runFaultScenario, startLinkProxy, type Cluster, type LinkProxy } from "@cim/devstack";
 import { rawDevice, TEST_PASSWORD } from "../src/test-support.js";
-import { startLinkProxy, type LinkProxy } from "@cim/devstack";
 
 const which = process.argv[2] ?? "all";
 const MESSAGES = Number(process.env.PROBE_MESSAGES ?? 3_000);

@@ -109,7 +109,7 @@ export class ChatService {
     // The sender's other devices here (its inbox's wake-up for this gateway comes with the store's answer).
     if (ownInbox) this.deps.delivery.inbox.offer(user.userId, { message, entry: ownInbox.entry, prev: ownInbox.prev, dev: user.sessionId });
     // A resend waits too: its first attempt may have been acknowledged by a master that died since.
-    await this.deps.replicas?.confirm(message);
+    await this.deps.replicas?.confirm(message, frame.clientMsgId);
     if (!duplicate) this.deps.metrics.messagesIn.inc({ kind: message.to ? "private" : message.room ? "room" : "group" });
     return { clientMsgId: frame.clientMsgId, msgId: message.msgId, ts: message.ts };
   }

@@ -1,4 +1,4 @@
-// The fault scenario (fault-scenario.ts) on the cluster layout: Redis Cluster 3 masters + 3 replicas, ZooKeeper
+// The fault scenario (packages/devstack/src/fault-scenario.ts) on the cluster layout: Redis Cluster 3 masters + 3 replicas, ZooKeeper
 // ensemble of 3, two gateways. While messages flow at a steady rate, the Redis master holding the group's
 // stream is killed with SIGKILL (its replica is promoted) and later restarted (it rejoins as a replica), the
 // ZooKeeper leader is killed, and a gateway is killed and restarted. Run twice: with CIM_REDIS_WAIT_REPLICAS=1
@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import type { ClusterNode, EnsembleServer } from "@cim/devstack";
 import { conv } from "@cim/state";
-import { runFaultScenario, type FaultSummary } from "./fault-scenario.js";
+import { runFaultScenario, type FaultSummary } from "@cim/devstack";
 
 const MESSAGES = 1_500;
 const results: Record<string, FaultSummary> = {};
@@ -55,7 +55,7 @@ async function scenario(waitReplicas: number): Promise<FaultSummary> {
       ]);
     },
   });
-  const line = { replicaWait: waitReplicas, sent: summary.sent, acknowledged: summary.acked, delivered: summary.deliveries, lost: summary.lostMessages, missingDeliveries: summary.missing, duplicated: summary.duplicates, duplicatedByKind: summary.duplicatesByKind, unexpected: summary.unexpected, outOfOrder: summary.outOfOrder, outOfOrderByKind: summary.outOfOrderByKind, wrongEvents: summary.wrongEvents, faults: summary.faults, seconds: summary.seconds };
+  const line = { replicaWait: waitReplicas, sent: summary.sent, acknowledged: summary.acked, delivered: summary.deliveries, lost: summary.lostMessages, missingDeliveries: summary.missing, duplicated: summary.duplicates, duplicatedByKind: summary.duplicatesByKind, sharedMsgIds: summary.sharedMsgIds, unexpected: summary.unexpected, outOfOrder: summary.outOfOrder, outOfOrderByKind: summary.outOfOrderByKind, wrongEvents: summary.wrongEvents, faults: summary.faults, seconds: summary.seconds, samples: summary.samples };
   console.log(`cluster fault test: ${JSON.stringify(line)}`);
   return summary;
 }

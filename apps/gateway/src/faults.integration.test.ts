@@ -6,9 +6,9 @@
 // sending device in a private chat (two devices of one user sending at once have no order between them).
 // Some sends are edits and deletions of the sending device's earlier messages: events like any message, held
 // to the same guarantees, and each must arrive naming the message it changes.
-// The scenario is fault-scenario.ts; faults-cluster.integration.test.ts runs it on the cluster layout.
+// The scenario is packages/devstack/src/fault-scenario.ts; faults-cluster.integration.test.ts runs it on the cluster layout.
 import { expect, it } from "vitest";
-import { EDIT_SHARE, runFaultScenario } from "./fault-scenario.js";
+import { EDIT_SHARE, runFaultScenario } from "@cim/devstack";
 
 const MESSAGES = 2_000;
 

@@ -1,7 +1,7 @@
 // Gateway process: reads config, builds Redis and ZooKeeper clients, listens, handles SIGTERM.
 import { pino } from "pino";
 import { ZkSession } from "@cim/discovery";
-import { createRedisClient } from "@cim/state";
+import { createRedisClient, ErrorStreak } from "@cim/state";
 import { loadConfig } from "./config.js";
 import { createGateway } from "./gateway.js";
 
@@ -23,7 +23,11 @@ const target = { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES
 const redis = createRedisClient(target, `cim-gateway-${config.GATEWAY_ID}`);
 const subscriber = createRedisClient(target, `cim-gateway-${config.GATEWAY_ID}-sub`, { subscriber: true });
 for (const [name, client] of [["redis", redis], ["redis-subscriber", subscriber]] as const) {
-  client.on("error", (error: Error) => log.warn({ part: name, err: error.message }, "Redis error"));
+  const errors = new ErrorStreak({
+    first: (message) => log.warn({ part: name, err: message }, "Redis error (repeats are counted until errors stop)"),
+    ended: (counts) => log.warn({ part: name, counts }, "Redis errors stopped"),
+  });
+  client.on("error", (error: Error) => errors.add(error));
   client.on("reconnecting", () => log.warn({ part: name }, "Redis reconnecting"));
   client.on("ready", () => log.info({ part: name }, "Redis ready"));
 }

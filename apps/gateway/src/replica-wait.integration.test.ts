@@ -25,7 +25,7 @@ describe("ReplicaWait", () => {
     const metrics = createMetrics();
     const wait = new ReplicaWait(redis, { replicas: 0, timeoutMs: 50 }, metrics, pino({ level: "silent" }));
     expect(wait.enabled).toBe(false);
-    await wait.confirm(message);
+    await wait.confirm(message, "c1");
     expect((await metrics.replicaWaitSeconds.get()).values.find((v) => v.metricName?.endsWith("_count"))?.value ?? 0).toBe(0);
   });
 
@@ -35,8 +35,8 @@ describe("ReplicaWait", () => {
     const log = pino({ level: "warn" }, { write: (line: string) => lines.push(line) });
     const wait = new ReplicaWait(redis, { replicas: 1, timeoutMs: 50 }, metrics, log);
     await redis.set("k", "v");
-    await wait.confirm(message);
-    await wait.confirm({ ...message, to: "", room: "r1" });
+    await wait.confirm(message, "c1");
+    await wait.confirm({ ...message, to: "", room: "r1" }, "c2");
     expect((await metrics.replicaWaitShortfalls.get()).values[0]?.value).toBe(2);
     expect(lines.join("")).toMatch(/fewer replicas hold than CIM_REDIS_WAIT_REPLICAS/);
   });

@@ -43,4 +43,22 @@ describe("dead gateways", () => {
     await h.removeGateway("gw-leaving");
     expect((await stats()).missing).toEqual(["gw-leaving"]);
   });
+
+  it("a route started again still shows a gateway that left before as missing", async () => {
+    await h.addGateway("gw-gone", "ws://127.0.0.1:39997/ws");
+    // The running route notes the live gateways (at its start, then every 3 s).
+    await h.services.health.start();
+    h.services.health.stop();
+    await h.removeGateway("gw-gone");
+    // Route killed and started again: a new instance over the same Redis and ZooKeeper.
+    const restarted = h.variant({});
+    await restarted.services.health.start();
+    try {
+      const stats = (await (await restarted.call("GET", "/api/admin/stats", { token: "cim-devstack-admin-token" })).json()) as { missing: string[] };
+      // Before, a restarted route knew only what it saw itself: missing was [] while gw-gone was dead.
+      expect(stats.missing).toEqual(["gw-gone"]);
+    } finally {
+      restarted.services.health.stop();
+    }
+  });
 });

@@ -2,6 +2,7 @@
 // probes each gateway's /healthz and stops handing out one that fails while others answer.
 import type { Logger } from "pino";
 import type { GatewayInfo } from "@cim/discovery";
+import type { GatewaySightings } from "@cim/state";
 import type { GatewayList } from "./context.js";
 
 export const HEALTH_PROBE_INTERVAL_MS = 3_000;
@@ -38,9 +39,15 @@ export class GatewayHealth implements GatewayList {
   private readonly lastSeen = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly directory: GatewayList, private readonly probe: Probe, private readonly log: Logger, private readonly intervalMs = HEALTH_PROBE_INTERVAL_MS) {}
+  /**
+   * `sightings` keeps when each gateway was last seen in Redis: a route started again (killed, restarted, a new
+   * replica) still reports the gateways that left before it started, or while it was down.
+   */
+  constructor(private readonly directory: GatewayList, private readonly probe: Probe, private readonly log: Logger, private readonly intervalMs = HEALTH_PROBE_INTERVAL_MS, private readonly sightings?: Pick<GatewaySightings, "seen" | "all" | "forget">) {}
 
-  start(): void {
+  /** Reads the sightings kept in Redis (a failure is logged: only the gateways seen from now on are reported), then probes every interval. */
+  async start(now = Date.now()): Promise<void> {
+    await this.loadSightings(now).catch((error: unknown) => this.log.warn({ err: error }, "could not read when gateways were last seen: missing ones left before this start are not reported"));
     this.timer = setInterval(() => void this.probeAll(), this.intervalMs);
     this.timer.unref();
   }
@@ -93,11 +100,25 @@ export class GatewayHealth implements GatewayList {
     return gateway && !this.isDown(gateway) ? this.check(gateway) : Promise.resolve();
   }
 
-  /** Probes every gateway once. */
+  /** Probes every gateway once, and notes in Redis that they are there. */
   async probeAll(): Promise<void> {
-    this.noteLive(Date.now());
+    const now = Date.now();
+    this.noteLive(now);
+    void this.sightings?.seen(this.directory.list().map((g) => g.id), now).catch((error: unknown) => this.log.debug({ err: error }, "noting the live gateways failed"));
     await Promise.all(this.directory.list().map((g) => this.check(g)));
     for (const id of this.down.keys()) if (!this.directory.has(id)) this.down.delete(id);
+  }
+
+  private async loadSightings(now: number): Promise<void> {
+    if (!this.sightings) return;
+    const stale: string[] = [];
+    for (const [id, at] of await this.sightings.all()) {
+      if (now - at > MISSING_FOR_MS) stale.push(id);
+      else if (at > (this.lastSeen.get(id) ?? 0)) this.lastSeen.set(id, at);
+    }
+    await this.sightings.forget(stale);
+    this.noteLive(now);
+    await this.sightings.seen(this.directory.list().map((g) => g.id), now);
   }
 
   private noteLive(now: number): void {

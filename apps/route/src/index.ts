@@ -4,7 +4,7 @@ import { createAdaptorServer } from "@hono/node-server";
 import { pino } from "pino";
 import { answerClientErrorsAsJson, capConnectionsPerAddress } from "@cim/config";
 import { GatewayDirectory, ZkSession } from "@cim/discovery";
-import { createRedisClient } from "@cim/state";
+import { createRedisClient, ErrorStreak } from "@cim/state";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { GoneGateways } from "./gone-gateways.js";
@@ -29,7 +29,11 @@ const config = (() => {
 const log = pino({ level: config.LOG_LEVEL, base: { app: "route" } });
 
 const redis = createRedisClient({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, "cim-route");
-redis.on("error", (error: Error) => log.warn({ err: error.message }, "Redis error"));
+const redisErrors = new ErrorStreak({
+  first: (message) => log.warn({ err: message }, "Redis error (repeats are counted until errors stop)"),
+  ended: (counts) => log.warn({ counts }, "Redis errors stopped"),
+});
+redis.on("error", (error: Error) => redisErrors.add(error));
 redis.on("reconnecting", () => log.warn("Redis reconnecting"));
 redis.on("ready", () => log.info("Redis ready"));
 
@@ -72,7 +76,7 @@ async function main(): Promise<void> {
   for (const gatewayId of await sessions.gatewaysWithUsers()) {
     if (!directory.has(gatewayId)) await gone.release(gatewayId);
   }
-  services.health.start();
+  await services.health.start();
   // Accounts older than the user directory (or whose indexing failed) become searchable; in the background.
   // Accounts registered before names claimed their look-alike keys of capitals claim them now (SET NX).
   let claimed = 0;

@@ -1,6 +1,6 @@
 // Builds route's services from its config and clients: used by index.ts and by tests through app.request().
 import type { Logger } from "pino";
-import { AccountStore, BusPublisher, MessageSearch, MessageStore, ReadStore, RoomStore, SessionStore, UserDirectory, type RedisClient } from "@cim/state";
+import { AccountStore, BusPublisher, GatewaySightings, MessageSearch, MessageStore, ReadStore, RoomStore, SessionStore, UserDirectory, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { AbuseGuard } from "./abuse-guard.js";
 import { UserRequests } from "./user-requests.js";
@@ -15,7 +15,7 @@ import { Presence } from "./presence.js";
 /** `directory` is ZooKeeper's view; handed-out gateways also pass `probe` (their /healthz by default). */
 export function createServices(deps: { config: RouteConfig; log: Logger; redis: RedisClient; directory: GatewayList; probe?: Probe }): Services {
   const { config, log, redis, directory } = deps;
-  const gateways = new GatewayHealth(directory, deps.probe ?? httpProbe, log);
+  const gateways = new GatewayHealth(directory, deps.probe ?? httpProbe, log, undefined, new GatewaySightings(redis));
   const sessions = new SessionStore(redis);
   const messages = new MessageStore(redis, { maxLenPerStream: config.CIM_STREAM_MAXLEN, maxAgeSeconds: config.CIM_STREAM_MAX_AGE_SECONDS });
   return {

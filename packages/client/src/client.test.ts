@@ -144,6 +144,45 @@ describe("CimClient: the device's network", () => {
 });
 
 describe("CimClient: connections that never get going", () => {
+  it("a reconnect whose route call is never answered (route frozen) is given up after requestTimeoutMs and tried again", async () => {
+    const sockets: FakeSocket[] = [];
+    const answer = () => ({ userId: "7", userName: "ann", token: fakeToken({ iat: nowS(), exp: nowS() + HOUR_S }), gateway: { id: "gw-b", wsUrl: "ws://gw-b/ws" } });
+    let reconnects = 0;
+    const route = fakeRoute(() => ({ status: 200, body: answer() }));
+    const fetch = ((input: string | URL | Request, init?: RequestInit) => {
+      if (String(input).endsWith("/api/reconnect") && ++reconnects === 1) {
+        return new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))));
+      }
+      return route.fetch(input, init);
+    }) as typeof globalThis.fetch;
+    const client = new CimClient({
+      routeUrl: "http://route.test",
+      fetch,
+      createSocket: (url) => {
+        const socket = new FakeSocket(url);
+        sockets.push(socket);
+        return socket;
+      },
+      backoff: { baseMs: 100, maxMs: 100 },
+      requestTimeoutMs: 2_000,
+      logger: { warn: () => undefined },
+    });
+    const login = client.logIn("ann", "cim-test-pass-1");
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    sockets[0]!.accept();
+    await login;
+    sockets[0]!.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(reconnects).toBe(1);
+    expect(sockets).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_200);
+    expect(reconnects).toBe(2);
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    sockets[1]!.accept();
+    await vi.waitFor(() => expect(client.state).toBe("online"));
+    client.close();
+  });
+
   it("a socket the browser refuses (an error, no close event) fails the login after three gateways instead of hanging", async () => {
     const t = setup();
     const login = t.client.logIn("ann", "cim-test-pass-1").catch((e: unknown) => e);

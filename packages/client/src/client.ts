@@ -8,7 +8,7 @@ import { Inbound } from "./inbound.js";
 import { Outbox } from "./outbox.js";
 import { ReadMarks } from "./read-marks.js";
 import { ClientRequests, type HistoryInput, type HttpSendInput } from "./requests.js";
-import { CimApiError, RouteApi, type GatewayAddress, type HistoryMessage, type LoginAnswer, type OnlineUser } from "./route-api.js";
+import { CimApiError, ROUTE_TIMEOUT_MS, RouteApi, type GatewayAddress, type HistoryMessage, type LoginAnswer, type OnlineUser } from "./route-api.js";
 import type { SocketLike } from "./socket.js";
 import { TokenRefresh } from "./token-refresh.js";
 import { TypingThrottle } from "./typing.js";
@@ -39,8 +39,8 @@ export class CimClient extends ClientRequests {
   constructor(options: CimClientOptions) {
     super();
     const logger: ClientLogger = console;
-    this.options = { resendAfterMs: 5_000, backoff: { baseMs: 300, maxMs: 10_000 }, autoDelivered: true, loginTimeoutMs: 20_000, maxUnacknowledged: 1_000, refreshBeforeExpiryMs: 60_000, readTimeoutMs: 3_000, logger, ...options };
-    this.api = new RouteApi(options.routeUrl, options.fetch);
+    this.options = { resendAfterMs: 5_000, backoff: { baseMs: 300, maxMs: 10_000 }, autoDelivered: true, loginTimeoutMs: 20_000, maxUnacknowledged: 1_000, refreshBeforeExpiryMs: 60_000, readTimeoutMs: 3_000, requestTimeoutMs: ROUTE_TIMEOUT_MS, logger, ...options };
+    this.api = new RouteApi(options.routeUrl, options.fetch, this.options.requestTimeoutMs);
     this.outbox = new Outbox(this.options.maxUnacknowledged);
     const markDelivered = this.options.autoDelivered ? (message: ChatMessage) => this.markDelivered(message) : () => undefined;
     this.reads = new ReadMarks({
@@ -54,6 +54,7 @@ export class CimClient extends ClientRequests {
       me: () => this.login?.userId ?? "",
       markDelivered,
       ownRead: (read) => this.reads.confirmed(read, Date.now()),
+      requestFailed: () => this.reads.failed(Date.now()),
     });
     this.refresh = new TokenRefresh({
       renew: () => this.api.reconnect(this.requireToken()).then((answer) => answer.token),

@@ -17,6 +17,8 @@ export interface InboundDeps {
   markDelivered: (message: ChatMessage) => void;
   /** Called for a Read of the user itself (its own position, from this or another device). */
   ownRead: (read: Read) => void;
+  /** The gateway could not handle a frame that names no Send (a Read or Delivered while Redis is down). */
+  requestFailed: () => void;
 }
 
 /** Owns the cursors sent at every (re)login and the duplicate counter; one per client, across reconnects. */
@@ -42,6 +44,7 @@ export class Inbound {
       }
       case "error":
         if (frame.body.code === ErrorCode.HistoryTrimmed) return events.gap.emit({ message: frame.body.message });
+        if (frame.body.code === ErrorCode.Unavailable && !frame.body.clientMsgId) this.deps.requestFailed();
         if (!outbox.fail(frame.body)) events.error.emit(new SendError(frame.body.code, frame.body.message, frame.body.clientMsgId));
         else if (isRetryable(frame.body.code)) events.sendRetry.emit(frame.body);
         return;

@@ -49,6 +49,22 @@ describe("ReadMarks", () => {
     expect(t.written).toEqual(["r1:10", "r1:20"]);
   });
 
+  it("a Read the gateway could not apply (Redis down) is sent again after the timeout until it is confirmed", () => {
+    const t = setup();
+    t.marks.mark("r1", "10", 0);
+    t.marks.failed(100);
+    t.marks.tick(100 + TIMEOUT_MS - 1);
+    expect(t.written).toEqual(["r1:10"]);
+    t.marks.tick(100 + TIMEOUT_MS);
+    expect(t.written).toEqual(["r1:10", "r1:10"]);
+    t.marks.failed(200 + TIMEOUT_MS);
+    t.marks.mark("r1", "12", 300 + TIMEOUT_MS);
+    expect(t.written).toEqual(["r1:10", "r1:10", "r1:12"]);
+    t.echo("r1", "12");
+    t.marks.tick(10 * TIMEOUT_MS);
+    expect(t.written).toEqual(["r1:10", "r1:10", "r1:12"]);
+  });
+
   it("an echo past what waits makes the waiting mark needless", () => {
     const t = setup();
     t.marks.mark("r1", "10", 0);

@@ -16,13 +16,16 @@ interface Mark {
   sentAt: number;
   /** The newest mark waiting for the one in flight. */
   waiting: string;
+  /** After a failed Read, the waiting mark is sent again from this time on (the next tick). */
+  retryAt: number;
 }
 
 /**
  * Coalesces marks: scrolling through a conversation marks many messages, but only one Read per conversation is
  * in flight; marks made meanwhile wait and only the newest is sent. The gateway confirms a Read by sending it
  * back as the user's own (to every device); a Read it ignores (not newer, unknown msgId) is given up after
- * `timeoutMs`.
+ * `timeoutMs`. A Read the gateway could not apply (Error `unavailable`: Redis down) is sent again after `timeoutMs`,
+ * until it is applied: the user read it, and other devices, unread counts and the peer's "seen" must say so.
  */
 export class ReadMarks {
   private readonly marks = new Map<string, Mark>();
@@ -33,7 +36,7 @@ export class ReadMarks {
   mark(conversation: string, msgId: string, now: number): void {
     if (!CONVERSATION_ID.test(conversation)) throw new TypeError(`markRead: "${conversation}" is not a roomId or userId`);
     if (!DECIMAL_ID.test(msgId)) throw new TypeError(`markRead: "${msgId}" is not a msgId`);
-    const mark = this.marks.get(conversation) ?? { confirmed: "", inFlight: "", sentAt: 0, waiting: "" };
+    const mark = this.marks.get(conversation) ?? { confirmed: "", inFlight: "", sentAt: 0, waiting: "", retryAt: 0 };
     this.marks.set(conversation, mark);
     if (!newer(msgId, mark.confirmed) || !newer(msgId, mark.inFlight) || !newer(msgId, mark.waiting)) return;
     mark.waiting = msgId;
@@ -45,7 +48,7 @@ export class ReadMarks {
     const mark = this.marks.get(read.conversation);
     if (!mark) {
       // Another device's position: a later mark here of an older message is then not sent.
-      this.marks.set(read.conversation, { confirmed: read.msgId, inFlight: "", sentAt: 0, waiting: "" });
+      this.marks.set(read.conversation, { confirmed: read.msgId, inFlight: "", sentAt: 0, waiting: "", retryAt: 0 });
       return;
     }
     if (newer(read.msgId, mark.confirmed)) mark.confirmed = read.msgId;
@@ -54,10 +57,28 @@ export class ReadMarks {
     if (!mark.inFlight) this.flush(read.conversation, mark, now);
   }
 
-  /** Gives up Reads unconfirmed for `timeoutMs`, sending what waited behind them. */
+  /**
+   * The gateway could not handle a frame (Error `unavailable` naming no Send: Redis down, the Read not stored). The
+   * error does not say which frame failed, so every Read in flight is sent again after `timeoutMs` (one that did
+   * apply comes back as its echo first, or is dropped by the gateway as not newer).
+   */
+  failed(now: number): void {
+    for (const mark of this.marks.values()) {
+      if (!mark.inFlight) continue;
+      if (newer(mark.inFlight, mark.waiting)) mark.waiting = mark.inFlight;
+      mark.inFlight = "";
+      mark.retryAt = now + this.options.timeoutMs;
+    }
+  }
+
+  /** Gives up Reads unconfirmed for `timeoutMs`, sending what waited behind them; sends failed ones again when due. */
   tick(now: number): void {
     for (const [conversation, mark] of this.marks) {
-      if (!mark.inFlight || now - mark.sentAt < this.options.timeoutMs) continue;
+      if (!mark.inFlight) {
+        if (mark.waiting && mark.retryAt && now >= mark.retryAt) this.flush(conversation, mark, now);
+        continue;
+      }
+      if (now - mark.sentAt < this.options.timeoutMs) continue;
       mark.inFlight = "";
       this.flush(conversation, mark, now);
     }
@@ -77,6 +98,7 @@ export class ReadMarks {
     mark.inFlight = mark.waiting;
     mark.sentAt = now;
     mark.waiting = "";
+    mark.retryAt = 0;
   }
 }
 

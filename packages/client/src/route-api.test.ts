@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseRetryAfter, RouteApi } from "./route-api.js";
 import { fakeRoute } from "./testing.js";
 
@@ -97,5 +97,44 @@ describe("RouteApi.onlinePage", () => {
     expect(await api.onlinePage("t", { prefix: "bo", limit: 20 })).toEqual({ users: [{ userId: "9", userName: "bob" }], count: 12, nextCursor: "Ym9i" });
     await api.onlinePage("t", { cursor: "Ym9i" });
     expect(route.calls.map((c) => `${c.method} ${c.path}${c.query ?? ""}`)).toEqual(["GET /api/online?limit=20&prefix=bo", "GET /api/online?cursor=Ym9i&limit=50"]);
+  });
+});
+
+describe("RouteApi: a route that never answers", () => {
+  /** A fetch that answers only when aborted, as a frozen route (or one whose host vanished) would. */
+  const hangingFetch = ((_input: unknown, init?: RequestInit) =>
+    new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))))) as typeof fetch;
+
+  it("gives a call up after its timeout as unreachable (status 0), which callers retry", async () => {
+    vi.useFakeTimers();
+    try {
+      const api = new RouteApi("http://route.test", hangingFetch, 5_000);
+      const answer = api.reconnect("token", "gw-a").catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(4_999);
+      let settled = false;
+      void answer.then(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await answer).toMatchObject({ name: "CimApiError", status: 0, code: "unreachable", message: "route did not answer within 5 s" });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("gives up on an answer whose body never ends", async () => {
+    vi.useFakeTimers();
+    try {
+      const stalledBody = ((_input: unknown, init?: RequestInit) => {
+        const body = new ReadableStream({ start: (controller) => init?.signal?.addEventListener("abort", () => controller.error(new DOMException("aborted", "AbortError"))) });
+        return Promise.resolve(new Response(body, { status: 200 }));
+      }) as typeof fetch;
+      const api = new RouteApi("http://route.test", stalledBody, 5_000);
+      const answer = api.conversations("token").catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(await answer).toMatchObject({ status: 0, code: "unreachable", message: "route did not answer within 5 s" });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -141,8 +141,15 @@ function queryString(params: Record<string, string | number | undefined>): strin
   return text ? `?${text}` : "";
 }
 
+/** How long a route call may take, answer included, before it fails as `unreachable` (a frozen or half-dead route). */
+export const ROUTE_TIMEOUT_MS = 30_000;
+
 export class RouteApi {
-  constructor(private readonly baseUrl: string, private readonly fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args)) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args),
+    private readonly timeoutMs = ROUTE_TIMEOUT_MS,
+  ) {}
 
   register(userName: string, password: string): Promise<{ userId: string; userName: string }> {
     return this.call("POST", "/api/register", { body: { userName, password } });
@@ -242,15 +249,28 @@ export class RouteApi {
     const headers: Record<string, string> = {};
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers["content-type"] = "application/json";
+    // A route that accepted the connection and never answers (frozen, or its host gone without a reset) would hold
+    // the caller, a reconnect among them, for good: the call is given up after timeoutMs, the answer's body included.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.timeoutMs);
+    const timedOut = () => new CimApiError(0, "unreachable", `route did not answer within ${Math.round(this.timeoutMs / 1000)} s`);
     let response: Response;
+    let text: string;
     try {
-      response = await this.fetchImpl(`${this.baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new CimApiError(0, "unreachable", `route is unreachable: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ""}`);
+      try {
+        response = await this.fetchImpl(`${this.baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal: abort.signal });
+      } catch (error) {
+        if (abort.signal.aborted) throw timedOut();
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        throw new CimApiError(0, "unreachable", `route is unreachable: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ""}`);
+      }
+      if (response.status === 204) return undefined as T;
+      text = await response.text().catch((error: unknown) => {
+        throw abort.signal.aborted ? timedOut() : new CimApiError(0, "unreachable", `route's answer broke off: ${(error as Error).message}`);
+      });
+    } finally {
+      clearTimeout(timer);
     }
-    if (response.status === 204) return undefined as T;
-    const text = await response.text();
     let json: unknown = undefined;
     try {
       json = text ? JSON.parse(text) : undefined;

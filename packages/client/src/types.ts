@@ -28,6 +28,8 @@ export interface CimClientOptions {
    * user's own Read) or this long has passed; meanwhile newer marks of that conversation wait, the newest wins.
    */
   readTimeoutMs?: number;
+  /** A route call (login, reconnect, history, ...) unanswered this long fails as `unreachable` (default 30 s). */
+  requestTimeoutMs?: number;
 }
 
 export interface ClientLogger {

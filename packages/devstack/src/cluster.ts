@@ -48,6 +48,8 @@ export interface Cluster {
   env: Record<string, string>;
   /** Starts one more gateway (or restarts one under the same id). */
   startGateway: (id: string, env?: Record<string, string>) => Promise<AppProcess>;
+  /** Starts route again on its port (after it was killed or stopped): `route` is then the new process. */
+  restartRoute: () => Promise<AppProcess>;
   stop: () => Promise<void>;
 }
 
@@ -70,8 +72,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       ...options.env,
     };
     const gateways: AppProcess[] = [];
-    const route = await startApp("route", { ...env, ...options.routeEnv }, "route", { built: options.built });
-    started.push({ stop: () => route.stop("SIGKILL") });
+    const startRoute = async (port: number) => {
+      const route = await startApp("route", { ...env, ...options.routeEnv, PORT: String(port) }, "route", { built: options.built });
+      started.push({ stop: () => route.stop("SIGKILL") });
+      return route;
+    };
+    const route = await startRoute(0);
     // Pages served by this route may open sessions on the gateways.
     const origins = [route.url, `http://localhost:${route.port}`].join(",");
     const startGateway = async (id: string, extra: Record<string, string> = {}) => {
@@ -85,10 +91,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       if (value === undefined) throw new Error(`the ${layout} layout has no ${what}`);
       return value;
     };
-    return {
+    const cluster: Cluster = {
       layout, get redis() { return only(parts.redis, "single redis-server"); }, get zookeeper() { return only(parts.zookeeper, "standalone ZooKeeper"); },
       redisCluster: parts.redisCluster, ensemble: parts.ensemble, route, gateways, env, startGateway, stop: () => stopAll(started),
+      restartRoute: async () => (cluster.route = await startRoute(cluster.route.port)),
     };
+    return cluster;
   } catch (error) {
     await stopAll(started);
     throw error;

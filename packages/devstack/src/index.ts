@@ -9,3 +9,4 @@ export * from "./supervisor.js";
 export * from "./zookeeper-ensemble.js";
 export * from "./redis-cluster.js";
 export * from "./link-proxy.js";
+export * from "./fault-scenario.js";

@@ -16,6 +16,8 @@ export interface ClusterNode {
   /** "master" or "slave" as the node reports itself; "down" when it does not answer. */
   role: () => Promise<string>;
   stop: (signal?: NodeJS.Signals) => Promise<void>;
+  /** Sends a signal without waiting for an exit (SIGSTOP, SIGCONT). */
+  signal: (signal: NodeJS.Signals) => void;
   restart: () => Promise<void>;
 }
 
@@ -27,6 +29,8 @@ export interface RedisCluster {
   members: ClusterNode[];
   /** The node that is master of `key`'s slot now, as a live node reports it. */
   masterOf: (key: string) => Promise<ClusterNode>;
+  /** A replica of `master` as `master` reports it (for CLUSTER FAILOVER); throws when it has none. */
+  replicaOf: (master: ClusterNode) => Promise<ClusterNode>;
   /** Resolves once every live node reports cluster_state:ok. */
   ready: (timeoutMs?: number) => Promise<void>;
   dispose: () => Promise<void>;
@@ -61,6 +65,7 @@ export async function startRedisCluster(options: { masters?: number; replicas?: 
       port,
       role: async () => /role:(\w+)/.exec(await cli(port, "INFO", "replication").catch(() => ""))?.[1] ?? "down",
       stop: (signal = "SIGTERM") => stopProcess(processes[i]!, signal),
+      signal: (signal) => void processes[i]!.child.kill(signal),
       restart: boot,
     });
   }
@@ -106,6 +111,16 @@ export async function startRedisCluster(options: { masters?: number; replicas?: 
     }
     throw new Error(`no live master serves the slot of ${key}`);
   };
+  const replicaOf = async (master: ClusterNode) => {
+    const table = await cli(master.port, "CLUSTER", "NODES");
+    const self = table.split("\n").find((line) => line.split(" ")[2]?.split(",").includes("myself"))?.split(" ")[0];
+    for (const line of table.split("\n")) {
+      const [, address = "", flags = "", masterId = ""] = line.split(" ");
+      const node = members.find((m) => m.port === Number(/:(\d+)@/.exec(address)?.[1]));
+      if (self && masterId === self && flags.includes("slave") && !flags.includes("fail") && node) return node;
+    }
+    throw new Error(`no live replica of the master on port ${master.port}`);
+  };
   const nodes = ports.map((port) => ({ host: "127.0.0.1", port }));
-  return { nodes, address: ports.map((p) => `redis://127.0.0.1:${p}`).join(","), members, masterOf, ready, dispose };
+  return { nodes, address: ports.map((p) => `redis://127.0.0.1:${p}`).join(","), members, masterOf, replicaOf, ready, dispose };
 }

@@ -13,6 +13,8 @@ export interface EnsembleServer {
   /** "leader", "follower", or "down". */
   mode: () => Promise<string>;
   stop: (signal?: NodeJS.Signals) => Promise<void>;
+  /** Sends a signal without waiting for an exit (SIGSTOP, SIGCONT). */
+  signal: (signal: NodeJS.Signals) => void;
   restart: () => Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function startZookeeperEnsemble(options: { size?: number; tickMs?: 
       id, port: p.client,
       mode: () => modeOf(p.client),
       stop: (signal = "SIGTERM") => stopProcess(processes[i]!, signal),
+      signal: (signal) => void processes[i]!.child.kill(signal),
       restart: async () => {
         await boot();
         await waitUntil(async () => (await modeOf(p.client)) !== "down", 30_000, `ZooKeeper server ${id} to rejoin`);

@@ -1,9 +1,11 @@
 // A safety net for sharded pub/sub on a Redis Cluster: ioredis re-subscribes after a failover or a slot move, and
-// this checks that it did. Every interval it asks the master that owns a canary channel (one only this subscriber
-// listens to: a gateway's own) how many subscribers it has (PUBSUB SHARDNUMSUB); after two misses in a row it
-// subscribes every channel again and reports it, so the caller wakes its readers (what was published meanwhile
-// is in the streams).
-import { isCluster, nodeOfKey, subscribe, type RedisClient } from "./redis.js";
+// this checks that it did. Every interval it asks the shard that owns a canary channel (one only this subscriber
+// listens to: a gateway's own) how many subscribers it has (PUBSUB SHARDNUMSUB on its master and replicas); after
+// two misses in a row it subscribes every channel again and reports it, so the caller wakes its readers (what was
+// published meanwhile is in the streams).
+import calculateSlot from "cluster-key-slot";
+import type { Cluster, Redis } from "ioredis";
+import { isCluster, subscribe, type RedisClient } from "./redis.js";
 
 export interface BusWatchdogOptions {
   /** Commands (PUBSUB SHARDNUMSUB goes to the canary's master). */
@@ -46,10 +48,13 @@ export class BusWatchdog {
     if (this.checking || !isCluster(redis) || redis.status !== "ready" || subscriber.status !== "ready") return false;
     this.checking = true;
     try {
-      const node = nodeOfKey(redis, canary);
-      if (!node) return false;
-      const [, count] = (await node.call("PUBSUB", "SHARDNUMSUB", canary)) as [string, number];
-      if (Number(count) > 0) {
+      const shard = shardOf(redis, canary);
+      if (shard.length === 0) return false;
+      // The whole shard: a master paused past cluster-node-timeout comes back as a replica still holding the
+      // subscriptions it had, and Redis sends a shard's messages to its replicas' subscribers too. Counting the
+      // master alone took that for a miss and subscribed again (and woke every reader) every other check for good.
+      const counts = await Promise.all(shard.map(async (node) => ((await node.call("PUBSUB", "SHARDNUMSUB", canary)) as [string, number])[1]));
+      if (counts.some((count) => Number(count) > 0)) {
         this.misses = 0;
         return false;
       }
@@ -65,4 +70,10 @@ export class BusWatchdog {
       this.checking = false;
     }
   }
+}
+
+/** The connections to the master serving `key`'s slot and to its replicas (ioredis' slot map), live ones only. */
+function shardOf(client: Cluster, key: string): Redis[] {
+  const members = client.slots[calculateSlot(key)] ?? [];
+  return client.nodes("all").filter((node) => members.includes(`${node.options.host}:${node.options.port}`) && node.status !== "end");
 }

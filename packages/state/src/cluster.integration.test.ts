@@ -71,7 +71,7 @@ describe("the stores on a Redis Cluster", () => {
     const directory = new UserDirectory(redis);
     expect(await directory.backfill((name) => name)).toBeGreaterThanOrEqual(ids.length);
     await redis.set(keys.account("wait-probe"), "1");
-    expect(await waitForReplicasOf(redis, [keys.account("wait-probe"), keys.account("1")], 1, 5_000)).toBe(1);
+    expect(await waitForReplicasOf(redis, [keys.account("wait-probe"), keys.account("1")], 1, 5_000)).toEqual({ replicas: 1, demoted: false });
   });
 
   it("the watchdog subscribes again when a sharded subscription is gone, and says so", async () => {
@@ -109,6 +109,36 @@ describe("the stores on a Redis Cluster", () => {
       await publish(redis, channel, JSON.stringify({ type: "roomMessage", room: "r-failover" }));
       return heard.slice(before).some((h) => h.channel === channel);
     }, 30_000, "a wake-up on the re-subscribed channel");
+  });
+
+  it("the watchdog takes a subscription held on a replica of the shard as held (a paused master comes back as one)", async () => {
+    // A master paused past cluster-node-timeout comes back as a replica, still holding the subscriptions it had,
+    // and Redis sends the shard's messages to them. Here such a subscription is made directly on a replica.
+    await cluster.ready();
+    // A shard that has a replica (an earlier test killed a master for good).
+    let canary = "";
+    let replica: Awaited<ReturnType<RedisCluster["replicaOf"]>> | undefined;
+    for (let i = 0; !replica; i++) {
+      canary = channels.gateway(`gw-on-replica-${i}`);
+      replica = await cluster.replicaOf(await cluster.masterOf(canary)).catch(() => undefined);
+    }
+    const onReplica = new Redis(replica.port, "127.0.0.1");
+    try {
+      await onReplica.call("READONLY");
+      const got: string[] = [];
+      onReplica.on("smessage", (_channel: string, payload: string) => got.push(payload));
+      await onReplica.ssubscribe(canary);
+      await waitUntil(async () => {
+        await publish(redis, canary, "ping");
+        return got.length > 0;
+      }, 10_000, "a message published on the master to reach the subscription on its replica");
+      let resubscribed = 0;
+      const watchdog = new BusWatchdog({ redis, subscriber, canary, channels: () => [], onResubscribed: () => resubscribed++, onError: (error) => { throw error; } });
+      expect([await watchdog.check(), await watchdog.check(), await watchdog.check()]).toEqual([false, false, false]);
+      expect(resubscribed).toBe(0);
+    } finally {
+      onReplica.disconnect();
+    }
   });
 });
 

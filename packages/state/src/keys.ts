@@ -13,6 +13,8 @@ export const keys = {
   revoked: (sessionId: string) => `cim-revoked:${sessionId}`,
   /** Prefix of route's rate limiters (rate-limiter-flexible keys, each with its own expiry). */
   rateLimitPrefix: "cim-rl",
+  /** Hash gatewayId -> when a route last saw it in ZooKeeper (ms): a restarted route still reports the missing ones. */
+  gatewaysSeen: "cim-gateways:seen",
   /** Count of messages accepted, for the admin rate. */
   messageCount: "cim-stats:messages",
 } as const;

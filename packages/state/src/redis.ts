@@ -95,8 +95,12 @@ export function createRedisClient(target: RedisTarget, name: string, options: { 
     retryDelayOnClusterDown: RETRY_ON_FAILOVER_MS,
     retryDelayOnTryAgain: RETRY_ON_FAILOVER_MS,
     maxRedirections: MAX_REDIRECTIONS,
-    enableAutoPipelining: true,
-    autoPipeliningIgnoredCommands: BATCHED_COMMANDS,
+    // No auto-pipelining on a cluster: ioredis retries a pipeline after MOVED, ASK or CLUSTERDOWN only when every
+    // command in it failed the same way and no write in it succeeded, and an auto-pipeline mixes the commands of
+    // many slots and sessions. In a failover its commands then failed one by one (MOVED with their own slot
+    // numbers, CLUSTERDOWN beside writes that went through): sends answered unavailable and hundreds of error
+    // lines. Single commands are redirected and retried (retryDelayOnFailover, retryDelayOnClusterDown).
+    enableAutoPipelining: false,
     shardedSubscribers: options.subscriber === true,
   };
   return new Cluster(nodes, clusterOptions);
@@ -168,19 +172,37 @@ export function nodeOfKey(client: Cluster, key: string): Redis | undefined {
   return client.nodes("master").find((node) => `${node.options.host}:${node.options.port}` === nodeKey);
 }
 
+/** What WAIT found: the fewest replicas any node reached, and whether a node that fell short is no longer a master. */
+export interface ReplicaWaitResult {
+  replicas: number;
+  /**
+   * A node that took the write and fell short is a replica now: another node was promoted over it (it was paused
+   * or cut off past cluster-node-timeout, then came back and took writes before it learnt so), and its writes that
+   * no replica had are gone with the resync.
+   */
+  demoted: boolean;
+}
+
 /**
  * WAIT on the connections that wrote `keys`: the one connection of a single node, or on a cluster the connection
  * to each node holding one of their slots (once per node, all at once; WAIT counts the writes of its own
- * connection). Resolves with the fewest replicas any node reached within `timeoutMs`.
+ * connection). A node that reached fewer than `replicas` within `timeoutMs` is asked for its ROLE.
  */
-export async function waitForReplicasOf(client: RedisClient, keys: readonly string[], replicas: number, timeoutMs: number): Promise<number> {
-  if (!isCluster(client)) return client.wait(replicas, timeoutMs);
-  const byNode = new Map<Redis, string>();
-  for (const key of keys) {
-    const node = nodeOfKey(client, key);
-    if (!node) throw new Error(`no node holds the slot of ${key}`);
-    byNode.set(node, key);
+export async function waitForReplicasOf(client: RedisClient, keys: readonly string[], replicas: number, timeoutMs: number): Promise<ReplicaWaitResult> {
+  const nodes = new Set<Redis>();
+  if (!isCluster(client)) nodes.add(client);
+  else {
+    for (const key of keys) {
+      const node = nodeOfKey(client, key);
+      if (!node) throw new Error(`no node holds the slot of ${key}`);
+      nodes.add(node);
+    }
   }
-  const reached = await Promise.all([...byNode.keys()].map((node) => node.wait(replicas, timeoutMs)));
-  return Math.min(...reached);
+  const results = await Promise.all([...nodes].map(async (node) => {
+    const reached = await node.wait(replicas, timeoutMs);
+    if (reached >= replicas) return { reached, demoted: false };
+    const [role] = (await node.call("ROLE")) as [string];
+    return { reached, demoted: role !== "master" };
+  }));
+  return { replicas: Math.min(...results.map((r) => r.reached)), demoted: results.some((r) => r.demoted) };
 }

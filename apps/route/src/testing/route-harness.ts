@@ -26,7 +26,7 @@ export interface RouteHarness {
   /** JSON request helper; `from` sets X-Forwarded-For (the harness trusts it) to act as another client address. */
   call: Call;
   /** Another route instance over the same Redis and ZooKeeper, configured with `env` over the harness's own. */
-  variant: (env: Record<string, string>) => { app: ReturnType<typeof createApp>; call: Call };
+  variant: (env: Record<string, string>) => { app: ReturnType<typeof createApp>; call: Call; services: Services };
   stop: () => Promise<void>;
 }
 
@@ -73,8 +73,9 @@ export async function startRouteHarness(env: Record<string, string> = {}): Promi
   const services = createServices({ config, log, redis, directory });
   const app = createApp(services, probe);
   const variant: RouteHarness["variant"] = (overrides) => {
-    const other = createApp(createServices({ config: loadConfig({ ...baseEnv, ...overrides }), log, redis, directory }), probe);
-    return { app: other, call: caller(other) };
+    const otherServices = createServices({ config: loadConfig({ ...baseEnv, ...overrides }), log, redis, directory });
+    const other = createApp(otherServices, probe);
+    return { app: other, call: caller(other), services: otherServices };
   };
   const registrations = new Map<string, GatewayRegistration>([[HARNESS_GATEWAY.id, registration]]);
   const addGateway = async (id: string, wsUrl: string) => {

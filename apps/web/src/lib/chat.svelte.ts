@@ -11,6 +11,7 @@ import { DeliveryWatch } from "./delivery-watch.svelte.js";
 import { Drafts } from "./drafts.svelte.js";
 import { describeError, isAuthFailure } from "./errors.js";
 import { HistoryLoader } from "./history-loader.js";
+import { RouteWatch } from "./route-watch.svelte.js";
 import { deleteMessages, persistMessage } from "./message-db.js";
 import { isEvent } from "./message-events.js";
 import { MessageHooks, type MessageHandler } from "./message-hook.js";
@@ -65,6 +66,8 @@ export class ChatStore {
   readonly members = new RoomMembers((roomId) => this.rooms.members(roomId), describeError);
   /** Who is online: route's paged list and the presence of the users on screen. */
   readonly online = new OnlinePanel({ client: () => this.client, me: () => this.me?.userId ?? "" });
+  /** Whether route answers; when it is back after an outage, what failed meanwhile is asked again. */
+  readonly route = new RouteWatch({ back: () => void this.catchUp(), probe: () => this.online.refresh(), retryMs: config.routeRetryMs, slowMs: config.routeSlowMs });
   /** History pages and the IndexedDB cache; a loaded page of the open conversation is marked read. */
   private readonly history = new HistoryLoader({ client: () => this.client, me: () => this.me, conversations: this.conversations, hooks: this.hooks, loaded: () => this.sync.markActiveRead() });
   /** Own messages: shown at once, sent (or kept until signed in), marked on SendAck; not a member: ask route again. */
@@ -298,6 +301,7 @@ export class ChatStore {
     this.connection = "idle";
     this.me = null;
     this.online.reset();
+    this.route.reset();
     this.gatewayId = "";
     this.conversations.reset();
     this.members.hide();
@@ -311,7 +315,7 @@ export class ChatStore {
 
   /** A fresh client with every listener wired to this store. */
   private connect(): CimClient {
-    const client = new CimClient({ routeUrl: config.routeUrl });
+    const client = new CimClient({ routeUrl: config.routeUrl, fetch: this.route.fetch });
     this.client = client;
     client.subscribePresence(this.watched);
     this.stops = [
@@ -366,10 +370,13 @@ export class ChatStore {
     if (wasReconnecting) void this.catchUp();
   }
 
-  /** After a reconnect: the online list, the unread counts and the newest page of each loaded conversation. */
+  /** After a reconnect, or route back after an outage: the online list, the unread counts, the newest page of each loaded conversation. */
   private async catchUp(): Promise<void> {
     await Promise.all([this.online.refresh(), this.refreshConversations()]);
     for (const conversation of this.conversations.items) if (conversation.historyLoaded) void this.history.page(conversation).catch(() => undefined);
+    // Opened while route was unreachable: its history never came.
+    const active = this.conversations.active;
+    if (this.phase === "signedIn" && !active.historyLoaded) void this.history.latest(active);
   }
 
   private receive(message: ChatMessage): void {

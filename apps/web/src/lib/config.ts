@@ -12,6 +12,10 @@ export const config = Object.freeze({
   previewLimit: 20,
   /** Delay between resume attempts of a stored login when route or gateways are unreachable. */
   resumeRetryMs: 2_000,
+  /** While route is unreachable (the chat goes on over the gateway), how often it is asked again. */
+  routeRetryMs: 3_000,
+  /** A route call unanswered this long (route frozen or hung) shows route as unreachable until an answer comes. */
+  routeSlowMs: 8_000,
   /** How often the admin dashboard asks route for statistics. */
   adminPollMs: 1_000,
   /** Samples kept for the online chart (at adminPollMs each: two minutes). */

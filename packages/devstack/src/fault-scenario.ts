@@ -4,9 +4,12 @@
 // are edits and deletions of the sending device's earlier messages: events like any message, held to the same
 // guarantees, and each must arrive naming the message it changes.
 import { RouteApi, type SendAck } from "@cim/client";
-import { RecordingClient, startCluster, waitUntil, type Cluster, type ClusterOptions } from "@cim/devstack";
+import { RecordingClient } from "./clients.js";
+import { startCluster, type Cluster, type ClusterOptions } from "./cluster.js";
+import { waitUntil } from "./services.js";
 import { compareIds, type ChatMessage } from "@cim/protocol";
-import { TEST_PASSWORD } from "./test-support.js";
+/** Every scenario user's password (the scenario also runs outside vitest: scripts/cluster-fault-probe.ts). */
+const TEST_PASSWORD = "cim-fault-pass-1";
 
 export interface FaultScenarioOptions {
   stack: ClusterOptions;
@@ -38,6 +41,11 @@ export interface FaultSummary {
   duplicates: number;
   /** Duplicates by stream kind: group, room, private. */
   duplicatesByKind: Record<string, number>;
+  /**
+   * Deliveries of a message whose msgId a message of another conversation that reached the same device also has
+   * (two masters' clocks in one microsecond): not duplicates, but what keying by msgId alone counted as such.
+   */
+  sharedMsgIds: number;
   droppedBySdk: number;
   unexpected: number;
   outOfOrder: number;
@@ -47,6 +55,8 @@ export interface FaultSummary {
   outOfOrderByKind: Record<string, number>;
   faults: string[];
   seconds: number;
+  /** A few of the missing and unexpected deliveries, `device conversation msgId text`, for diagnosis. */
+  samples: { missing: string[]; unexpected: string[] };
 }
 
 interface Sent {
@@ -63,6 +73,8 @@ const GROUP_SHARE = 0.15;
 const ROOM_SHARE = 0.35;
 /** Of the sends, this share edit (or, one in four, delete) an acknowledged earlier message of the same device. */
 export const EDIT_SHARE = 0.1;
+/** Missing and unexpected deliveries listed in a summary, at most. */
+const SAMPLES = 10;
 
 /** Starts a stack, runs the scenario, stops the stack (also on failure); resolves with what it counted. */
 export async function runFaultScenario(options: FaultScenarioOptions): Promise<FaultSummary> {
@@ -183,10 +195,13 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
   let outOfOrder = 0;
   let unexpected = 0;
   let wrongEvents = 0;
+  let sharedMsgIds = 0;
+  const samples: FaultSummary["samples"] = { missing: [], unexpected: [] };
   const outOfOrderByKind: Record<string, number> = {};
   const duplicatesByKind: Record<string, number> = {};
   for (const [d, { client }] of devices.entries()) {
     const seen = new Set<string>();
+    const conversationOf = new Map<string, string>();
     const last = new Map<string, string>();
     for (const m of client.messages) {
       deliveries++;
@@ -196,7 +211,9 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
         duplicates++;
         duplicatesByKind[kind] = (duplicatesByKind[kind] ?? 0) + 1;
       }
-      if (!expected[d]!.has(key)) unexpected++;
+      if (!expected[d]!.has(key) && unexpected++ < SAMPLES) samples.unexpected.push(`d${d} ${key} ${m.text}`);
+      if (!seen.has(key) && conversationOf.has(m.msgId) && conversationOf.get(m.msgId) !== key) sharedMsgIds++;
+      conversationOf.set(m.msgId, key);
       seen.add(key);
       const event = eventOf.get(key);
       if (event && ((m.editOf ?? "") !== (event.editOf ?? "") || (m.deleted ?? false) !== (event.delete ?? false))) wrongEvents++;
@@ -211,6 +228,9 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
     }
   }
   const got = received();
+  for (const m of acked) {
+    for (const d of recipients(m)) if (!got[d]!.has(sentKey(m)) && samples.missing.length < SAMPLES) samples.missing.push(`d${d} ${sentKey(m)} ${m.text}`);
+  }
   const lostMessages = acked.filter((m) => {
     const targets = recipients(m);
     return targets.length > 0 && targets.every((d) => !got[d]!.has(sentKey(m)));
@@ -222,7 +242,7 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
       edits: acked.filter((m) => m.editOf && !m.delete).length, deletions: acked.filter((m) => m.delete).length,
     },
     devices: devices.length, expectedDeliveries: expected.reduce((n, ids) => n + ids.size, 0), deliveries, missing: missing(), lostMessages,
-    duplicates, duplicatesByKind, droppedBySdk: devices.reduce((n, { client }) => n + client.stats.duplicatesDropped, 0), unexpected, outOfOrder, wrongEvents, outOfOrderByKind, faults,
-    seconds: (Date.now() - started) / 1000,
+    duplicates, duplicatesByKind, sharedMsgIds, droppedBySdk: devices.reduce((n, { client }) => n + client.stats.duplicatesDropped, 0), unexpected, outOfOrder, wrongEvents, outOfOrderByKind, faults,
+    seconds: (Date.now() - started) / 1000, samples,
   };
 }

@@ -1,0 +1,247 @@
+// `node --import tsx scripts/cluster-fault-probe.ts --scenario <name> [--wait 0|1] [--runs N] [--load N]`: the fault
+// scenario (packages/devstack/src/fault-scenario.ts) on the cluster layout (Redis Cluster 3+3, ZooKeeper ensemble of 3,
+// 3 gateways) under faults longer or rarer than the test suite's, one JSON line per run. Scenarios:
+//   redis-kill       SIGKILL the group's master, restart it (rejoins as replica), then SIGKILL another master
+//   manual-failover  CLUSTER FAILOVER on the replica of the group's master, then on another master's replica
+//   redis-pause      SIGSTOP the group's master for 3 node timeouts (6 s), then SIGCONT (it rejoins as replica)
+//   zookeeper        kill a follower, bring it back; kill the leader; kill a second server (quorum lost) for 12 s
+//                    (twice the session timeout), logging in meanwhile; bring both back
+//   suite            the faults of faults-cluster.integration.test.ts (master, ZooKeeper leader, gateway kills)
+// --load N runs N busy processes meanwhile (CPU pressure); --wait sets CIM_REDIS_WAIT_REPLICAS; --logs DIR keeps
+// route's and the gateways' logs.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { RouteApi } from "@cim/client";
+import { RecordingClient, runFaultScenario, type AppProcess, type Cluster, type ClusterNode, type EnsembleServer } from "@cim/devstack";
+import { conv } from "@cim/state";
+
+const { values } = parseArgs({
+  options: {
+    scenario: { type: "string", default: "redis-kill" },
+    wait: { type: "string", default: "0" },
+    runs: { type: "string", default: "1" },
+    load: { type: "string", default: "0" },
+    messages: { type: "string", default: "2000" },
+    logs: { type: "string" },
+  },
+});
+const MESSAGES = Number(values.messages);
+const PASSWORD = "cim-probe-pass-1";
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const at = (share: number) => Math.floor(MESSAGES * share);
+
+type Plan = (stack: Cluster, done: (name: string) => void, notes: Record<string, unknown>) => Map<number, () => Promise<void>>;
+
+/** Route's count of gateways (from its ZooKeeper watch). */
+async function listed(stack: Cluster): Promise<number> {
+  return ((await (await fetch(`${stack.route.url}/healthz`)).json()) as { gateways: number }).gateways;
+}
+
+async function otherMaster(stack: Cluster, not: ClusterNode): Promise<ClusterNode> {
+  const roles = await Promise.all(stack.redisCluster!.members.map(async (m) => ({ m, role: await m.role() })));
+  const found = roles.find(({ m, role }) => role === "master" && m !== not);
+  if (!found) throw new Error("no other live master");
+  return found.m;
+}
+
+const plans: Record<string, Plan> = {
+  "redis-kill": (stack, done) => {
+    const redis = stack.redisCluster!;
+    let first: ClusterNode | undefined;
+    let second: ClusterNode | undefined;
+    return new Map([
+      [at(0.2), async () => {
+        first = await redis.masterOf(conv.messages("everyone"));
+        await first.stop("SIGKILL");
+        done("group master killed");
+      }],
+      [at(0.4), async () => {
+        await first!.restart();
+        await redis.ready();
+        done(`old master back as ${await first!.role()}`);
+      }],
+      [at(0.55), async () => {
+        second = await otherMaster(stack, await redis.masterOf(conv.messages("everyone")));
+        await second.stop("SIGKILL");
+        done("another master killed");
+      }],
+      [at(0.75), async () => {
+        await second!.restart();
+        await redis.ready();
+        done(`second master back as ${await second!.role()}`);
+      }],
+    ]);
+  },
+  "manual-failover": (stack, done) => {
+    const redis = stack.redisCluster!;
+    const failover = async (master: ClusterNode) => {
+      const replica = await redis.replicaOf(master);
+      await new Promise<void>((resolve, reject) => {
+        const cli = spawn("redis-cli", ["-p", String(replica.port), "CLUSTER", "FAILOVER"]);
+        cli.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`CLUSTER FAILOVER exited ${code}`))));
+      });
+      for (let i = 0; i < 100 && (await replica.role()) !== "master"; i++) await sleep(100);
+      return `${await replica.role()} now`;
+    };
+    return new Map([
+      [at(0.25), async () => done(`failover of the group's master: replica ${await failover(await redis.masterOf(conv.messages("everyone")))}`)],
+      [at(0.6), async () => done(`failover of another master: replica ${await failover(await otherMaster(stack, await redis.masterOf(conv.messages("everyone"))))}`)],
+    ]);
+  },
+  "redis-pause": (stack, done) => {
+    const redis = stack.redisCluster!;
+    return new Map([
+      [at(0.25), async () => {
+        const master = await redis.masterOf(conv.messages("everyone"));
+        master.signal("SIGSTOP");
+        done("group master stopped");
+        await sleep(6_000);
+        master.signal("SIGCONT");
+        await redis.ready();
+        done(`group master continued, now ${await master.role()}`);
+      }],
+    ]);
+  },
+  zookeeper: (stack, done, notes) => {
+    const zk = stack.ensemble!;
+    const api = new RouteApi(stack.route.url);
+    const name = `probe-${Math.random().toString(36).slice(2, 8)}`;
+    let follower: EnsembleServer | undefined;
+    let leader: EnsembleServer | undefined;
+    let second: EnsembleServer | undefined;
+    const tryLogin = async (label: string) => {
+      const client = new RecordingClient(stack.route.url, { backoff: { baseMs: 100, maxMs: 1_000 } });
+      const started = Date.now();
+      try {
+        await Promise.race([client.logIn(name, PASSWORD), sleep(10_000).then(() => Promise.reject(new Error("no login within 10 s")))]);
+        notes[label] = `logged in (${Date.now() - started} ms)`;
+      } catch (error) {
+        notes[label] = `failed: ${(error as Error).message}`;
+      } finally {
+        client.close();
+      }
+    };
+    return new Map([
+      [at(0.1), async () => {
+        await api.register(name, PASSWORD);
+        const leaderNow = await zk.leader();
+        follower = zk.servers.find((s) => s !== leaderNow)!;
+        await follower.stop("SIGKILL");
+        await tryLogin("loginOneFollowerDown");
+        notes.listedOneFollowerDown = await listed(stack);
+        done("follower killed");
+      }],
+      [at(0.25), async () => {
+        await follower!.restart();
+        done("follower back");
+      }],
+      [at(0.35), async () => {
+        leader = await zk.leader();
+        await leader.stop("SIGKILL");
+        await zk.leader();
+        await tryLogin("loginAfterLeaderKill");
+        notes.listedAfterLeaderKill = await listed(stack);
+        done("leader killed");
+      }],
+      [at(0.5), async () => {
+        second = zk.servers.find((s) => s !== leader && s !== follower)!;
+        await second.stop("SIGKILL");
+        done("quorum lost");
+        await sleep(3_000);
+        await tryLogin("loginWithoutQuorum");
+        notes.listedWithoutQuorum = await listed(stack);
+        await sleep(9_000);
+        await Promise.all([leader!.restart(), second.restart()]);
+        await zk.leader();
+        done("quorum back");
+        const deadline = Date.now() + 30_000;
+        while (Date.now() < deadline && (await listed(stack)) !== stack.gateways.length) await sleep(200);
+        notes.listedAfterQuorum = await listed(stack);
+        await tryLogin("loginAfterQuorum");
+      }],
+    ]);
+  },
+  suite: (stack, done) => {
+    const redis = stack.redisCluster!;
+    const zookeeper = stack.ensemble!;
+    let master: ClusterNode | undefined;
+    let leader: EnsembleServer | undefined;
+    return new Map([
+      [at(0.2), async () => {
+        master = await redis.masterOf(conv.messages("everyone"));
+        await master.stop("SIGKILL");
+        done("redis master killed");
+      }],
+      [at(0.35), async () => {
+        leader = await zookeeper.leader();
+        await leader.stop("SIGKILL");
+        await zookeeper.leader();
+        done("zookeeper leader killed");
+      }],
+      [at(0.5), async () => {
+        await stack.gateways[0]!.stop("SIGKILL");
+        done("gw-a killed");
+      }],
+      [at(0.65), async () => {
+        stack.gateways[0] = await stack.startGateway("gw-a");
+        done("gw-a restarted");
+      }],
+      [at(0.8), async () => {
+        await master?.restart();
+        await leader?.restart();
+        done("killed master and leader restarted");
+      }],
+    ]);
+  },
+};
+
+/** Warnings and errors the apps logged, by message, with a count (what an operator would see). */
+function logSummary(apps: AppProcess[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const app of apps) {
+    for (const line of app.process.output().split("\n")) {
+      const entry = /^\{.*"level":(\d+).*"msg":"([^"]*)"/.exec(line);
+      if (!entry || Number(entry[1]) < 40) continue;
+      const key = `${entry[1] === "40" ? "warn" : "error"}: ${entry[2]}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    const unstructured = app.process.output().split("\n").filter((line) => line.trim() && !line.startsWith("{")).length;
+    if (unstructured > 0) counts["lines not JSON (stack traces, ioredis prints)"] = (counts["lines not JSON (stack traces, ioredis prints)"] ?? 0) + unstructured;
+  }
+  return counts;
+}
+
+async function main(): Promise<void> {
+  const plan = plans[values.scenario!];
+  if (!plan) throw new Error(`unknown scenario ${values.scenario}: one of ${Object.keys(plans).join(", ")}`);
+  const load: ChildProcess[] = Array.from({ length: Number(values.load) }, () => spawn(process.execPath, ["-e", "for(;;){}"], { stdio: "ignore" }));
+  try {
+    for (let run = 1; run <= Number(values.runs); run++) {
+      const notes: Record<string, unknown> = {};
+      const apps: AppProcess[] = [];
+      const summary = await runFaultScenario({
+        stack: { layout: "cluster", gateways: values.scenario === "suite" ? 2 : 3, gatewayEnv: { CIM_REDIS_WAIT_REPLICAS: values.wait!, CIM_REDIS_WAIT_TIMEOUT_MS: "2000" } },
+        messages: MESSAGES,
+        settleMs: 60_000,
+        faults: (stack, done) => {
+          const proxy = new Proxy(stack.gateways, { set: (target, key, value: AppProcess) => (apps.push(value), Reflect.set(target, key, value)) });
+          apps.push(stack.route, ...stack.gateways);
+          return plan(Object.create(stack, { gateways: { value: proxy } }) as Cluster, (name) => done(`${name} @${Date.now() % 1_000_000}`), notes);
+        },
+      });
+      if (values.logs) {
+        mkdirSync(values.logs, { recursive: true });
+        apps.forEach((app, i) => writeFileSync(join(values.logs!, `run${run}-${i === 0 ? "route" : `gateway${i}`}.log`), app.process.output()));
+      }
+      const registered = apps.slice(1).map((app) => app.process.output().split("registered in ZooKeeper").length - 1);
+      console.log(JSON.stringify({ scenario: values.scenario, run, replicaWait: Number(values.wait), load: load.length, ...summary, notes, registrationsPerGatewayProcess: registered, logged: logSummary(apps) }));
+    }
+  } finally {
+    for (const child of load) child.kill("SIGKILL");
+  }
+}
+
+await main();
+process.exit(0);
