@@ -8,8 +8,6 @@ import { newUser, RecordingClient, startCluster, TEST_ADMIN_TOKEN, waitUntil, ty
 
 let cluster: Cluster;
 const clients: RecordingClient[] = [];
-/** These gateways allow 2,000 frames a second (CIM_RATE_PER_SEC below): the clients may send as fast. */
-const SEND_RATE = { sendRate: { perSecond: 2_000, burst: 2_000 } };
 
 beforeAll(async () => {
   cluster = await startCluster({
@@ -24,7 +22,7 @@ afterAll(async () => {
 });
 
 async function user(name: string): Promise<RecordingClient> {
-  const client = await newUser(cluster.route.url, name, SEND_RATE);
+  const client = await newUser(cluster.route.url, name);
   clients.push(client);
   return client;
 }
@@ -72,7 +70,7 @@ describe("recovery", () => {
     const name = listener.session!.userName;
     listener.close();
     for (let i = 0; i < 20; i++) await talker.send({ text: `missed ${i}` });
-    const resumed = new RecordingClient(cluster.route.url, SEND_RATE);
+    const resumed = new RecordingClient(cluster.route.url);
     clients.push(resumed);
     resumed.cursors = cursors;
     await resumed.logIn(name, "cim-test-pass-1");
@@ -93,7 +91,7 @@ describe("recovery", () => {
     const name = listener.session!.userName;
     listener.close();
     for (let i = 0; i < 350; i++) await talker.send({ text: `flood ${i}` });
-    const resumed = new RecordingClient(cluster.route.url, SEND_RATE);
+    const resumed = new RecordingClient(cluster.route.url);
     clients.push(resumed);
     const gaps: string[] = [];
     resumed.onGap((g) => gaps.push(g.message));
@@ -152,7 +150,7 @@ describe("backpressure", () => {
 
   it("a client that stops reading is cut off at the bound while the others keep receiving", async () => {
     // 1,500 sends in flight at once: more than the SDK's default bound of unacknowledged messages.
-    const flooder = await newUser(bp.route.url, "flooder", { maxUnacknowledged: 2_000, ...SEND_RATE });
+    const flooder = await newUser(bp.route.url, "flooder", { maxUnacknowledged: 2_000 });
     const reader = await newUser(bp.route.url, "reader");
     clients.push(flooder, reader);
     const api = new RouteApi(bp.route.url);
