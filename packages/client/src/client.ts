@@ -14,12 +14,6 @@ import { TokenRefresh } from "./token-refresh.js";
 import { TypingThrottle } from "./typing.js";
 import type { CimClientOptions, ClientLogger, ClientStats, ConnectionState, Cursors, SendInput, StoredLogin } from "./types.js";
 
-/**
- * Sends per second and burst the client writes at most: below a gateway's default frame limit (50/s, burst 200,
- * Pings, Reads and receipts included), so that the client never gets itself closed with 4429.
- */
-export const DEFAULT_SEND_RATE = { perSecond: 30, burst: 120 } as const;
-
 /** Attempts to open the first session of a login (or a resumed one) before `logIn`/`resume` give up. */
 const FIRST_OPEN_ATTEMPTS = 3;
 
@@ -41,15 +35,11 @@ export class CimClient extends ClientRequests {
   /** The users whose presence this client watches (subscribePresence), sent again at every login. */
   private presenceList: string[] = [];
   private readonly typingThrottle = new TypingThrottle();
-  /** Sends the budget allows now (see flushOutbox), refilled at `sendRate.perSecond` since `sendTokensAt`. */
-  private sendTokens: number;
-  private sendTokensAt = Date.now();
 
   constructor(options: CimClientOptions) {
     super();
     const logger: ClientLogger = console;
-    this.options = { resendAfterMs: 5_000, backoff: { baseMs: 300, maxMs: 10_000 }, autoDelivered: true, loginTimeoutMs: 20_000, maxUnacknowledged: 1_000, refreshBeforeExpiryMs: 60_000, readTimeoutMs: 3_000, requestTimeoutMs: ROUTE_TIMEOUT_MS, sendRate: DEFAULT_SEND_RATE, logger, ...options };
-    this.sendTokens = this.options.sendRate.burst;
+    this.options = { resendAfterMs: 5_000, backoff: { baseMs: 300, maxMs: 10_000 }, autoDelivered: true, loginTimeoutMs: 20_000, maxUnacknowledged: 1_000, refreshBeforeExpiryMs: 60_000, readTimeoutMs: 3_000, requestTimeoutMs: ROUTE_TIMEOUT_MS, logger, ...options };
     this.api = new RouteApi(options.routeUrl, options.fetch, this.options.requestTimeoutMs);
     this.outbox = new Outbox(this.options.maxUnacknowledged);
     const markDelivered = this.options.autoDelivered ? (message: ChatMessage) => this.markDelivered(message) : () => undefined;
@@ -366,20 +356,9 @@ export class CimClient extends ClientRequests {
   }
 
   /** Sends what the outbox says is due; only while online (a reconnect sends everything after LoginAck). */
-  /**
-   * Writes the Sends that are due, as many as the send budget allows: a gateway closes a session that sends faster
-   * than its frame limit (4429), so a burst (an outbox flushed after a reconnect, or an app calling `send` in a
-   * loop) goes out at the budget's pace, in order, the rest at the next ticks.
-   */
   private flushOutbox(resendAfterMs: number): void {
     if (this.currentState !== "online") return;
-    const now = Date.now();
-    const { perSecond, burst } = this.options.sendRate;
-    this.sendTokens = Math.min(burst, this.sendTokens + ((now - this.sendTokensAt) / 1000) * perSecond);
-    this.sendTokensAt = now;
-    const frames = this.outbox.due(now, resendAfterMs, Math.floor(this.sendTokens));
-    this.sendTokens -= frames.length;
-    for (const frame of frames) this.write(frame);
+    for (const frame of this.outbox.due(Date.now(), resendAfterMs)) this.write(frame);
   }
 
   /** Writes a frame to the live socket; false when there is none. */

@@ -65,14 +65,10 @@ export class Outbox {
     return true;
   }
 
-  /**
-   * The Sends to (re)transmit now, oldest first, at most `max`: all of them (`resendAfterMs` 0) or those unanswered
-   * for that long.
-   */
-  due(now: number, resendAfterMs: number, max = Number.POSITIVE_INFINITY): SendFrame[] {
+  /** The Sends to (re)transmit now: all of them (`resendAfterMs` 0) or those unanswered for that long. */
+  due(now: number, resendAfterMs: number): SendFrame[] {
     const frames: SendFrame[] = [];
     for (const pending of this.pending.values()) {
-      if (frames.length >= max) break;
       if (now - pending.sentAt >= resendAfterMs) {
         pending.sentAt = now;
         frames.push(pending.frame);

@@ -30,11 +30,6 @@ export interface CimClientOptions {
   readTimeoutMs?: number;
   /** A route call (login, reconnect, history, ...) unanswered this long fails as `unreachable` (default 30 s). */
   requestTimeoutMs?: number;
-  /**
-   * The most Sends written per second, and at once (default 30/s, burst 120: under a gateway's default frame limit
-   * of 50/s, burst 200); more wait in the outbox, in order. Raise it only with the gateways' CIM_RATE_PER_SEC.
-   */
-  sendRate?: { perSecond: number; burst: number };
 }
 
 export interface ClientLogger {
