@@ -87,8 +87,6 @@ class TurnQueue<T> {
 export class PrivateBatch {
   /** Null when not batching (on a Redis Cluster). */
   private readonly turn: TurnQueue<PrivateStored> | null = null;
-  /** Per conversation stream, not batching: settles when the newest message's inbox steps have been issued. */
-  private readonly inboxTurns = new Map<string, Promise<void>>();
 
   /** `origin`: the id of the gateway storing, whose own sessions it wakes itself (`own`); "" for none (route). */
   constructor(
@@ -129,24 +127,9 @@ export class PrivateBatch {
     const { maxLenPerStream, maxAgeSeconds, dedupeTtlSeconds } = this.retention;
     const stored = await this.redis.cimStorePrivate(stream, dedupe, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000), String(dedupeTtlSeconds), ...fields);
     const full: StoredMessage = { ...message, ...parseRecord(stored[0]) };
-    // The inbox steps of a conversation's messages are issued in the order the conversation step stored them, also
-    // when `beforeInboxes` (a replica wait) takes longer for one than for the next: an inbox notes its entries in
-    // arrival order, and its readers get them in that order.
-    let issued!: () => void;
-    const turn = new Promise<void>((resolve) => (issued = resolve));
-    const previous = this.inboxTurns.get(stream);
-    this.inboxTurns.set(stream, turn);
-    let appends: Promise<unknown>;
-    try {
-      await this.retention.beforeInboxes?.(full, dedupe);
-      await previous;
-      // The recipient's devices, and the sender's other devices. Each step is idempotent: a resend redoes them.
-      appends = Promise.all([this.inboxes.append(message.to, message.from, full, dev), this.inboxes.append(message.from, message.to, full, dev)]);
-    } finally {
-      issued();
-      if (this.inboxTurns.get(stream) === turn) this.inboxTurns.delete(stream);
-    }
-    await appends;
+    await this.retention.beforeInboxes?.(full, dedupe);
+    // The recipient's devices, and the sender's other devices. Each step is idempotent: a resend redoes them.
+    await Promise.all([this.inboxes.append(message.to, message.from, full, dev), this.inboxes.append(message.from, message.to, full, dev)]);
     return { record: stored[0], duplicate: stored[1] === 1 };
   }
 }
