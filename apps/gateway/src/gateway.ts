@@ -67,11 +67,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const sessions = new SessionStore(redis);
   const bus = new BusPublisher(redis, sessions);
   const retention = { maxLenPerStream: config.CIM_STREAM_MAXLEN, maxAgeSeconds: config.CIM_STREAM_MAX_AGE_SECONDS };
-  // On a cluster a private message's conversation write is confirmed before any inbox holds it (ReplicaWait).
-  const conversationFirst = isCluster(redis) && config.CIM_REDIS_WAIT_REPLICAS > 0;
-  const replicas = new ReplicaWait(redis, { replicas: config.CIM_REDIS_WAIT_REPLICAS, timeoutMs: config.CIM_REDIS_WAIT_TIMEOUT_MS, conversationFirst }, metrics, log);
   // The store hands this gateway the wake-ups of its senders' own inboxes instead of publishing them to it.
-  const messages = new MessageStore(redis, { ...retention, gatewayId, beforeInboxes: conversationFirst ? (message, dedupeKey) => replicas.confirmConversation(message, dedupeKey) : undefined });
+  const messages = new MessageStore(redis, { ...retention, gatewayId });
   const inboxes = new InboxStore(redis, retention);
   const reads = new ReadStore(redis);
   const receipts = new ReceiptStore(redis);
@@ -103,7 +100,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, maxSessionsPerUser: config.CIM_MAX_SESSIONS_PER_USER,
     onLoggedIn: (session) => admission.settled(session), tokens: new TokenSigner(config.CIM_TOKEN_SECRET, TOKEN_TTL_UNUSED_S),
     sessions, messages, presence, presenceSubscriptions, membership, table, delivery, metrics, log,
-    replicas,
+    replicas: new ReplicaWait(redis, { replicas: config.CIM_REDIS_WAIT_REPLICAS, timeoutMs: config.CIM_REDIS_WAIT_TIMEOUT_MS }, metrics, log),
     privateInOrder: isCluster(redis),
   });
   const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, bus, log });

@@ -30,12 +30,6 @@ export interface MessageStoreOptions {
    * the result's `ownInbox` says where the message went there, and the gateway offers it to its sessions itself.
    */
   gatewayId?: string;
-  /**
-   * Without batching (a cluster), called once a private message is in its conversation and before any inbox holds
-   * it; a rejection fails the store there. The gateway confirms the conversation's write with it (its master may
-   * be demoted under it), so that a message it will not acknowledge never reaches a device through an inbox.
-   */
-  beforeInboxes?: (message: StoredMessage, dedupeKey: string) => Promise<void>;
 }
 
 const DEFAULTS: MessageStoreOptions = { maxLenPerStream: 10_000, maxAgeSeconds: 0, dedupeTtlSeconds: 86_400 };

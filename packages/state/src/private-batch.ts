@@ -16,8 +16,6 @@ export interface BatchRetention {
   maxLenPerStream: number;
   maxAgeSeconds: number;
   dedupeTtlSeconds: number;
-  /** See MessageStoreOptions.beforeInboxes (the per-message path only). */
-  beforeInboxes?: (message: StoredMessage, dedupeKey: string) => Promise<void>;
 }
 
 /** Where a stored private message went in its sender's inbox: the entry, and the entry before it ('' unknown). */
@@ -127,7 +125,6 @@ export class PrivateBatch {
     const { maxLenPerStream, maxAgeSeconds, dedupeTtlSeconds } = this.retention;
     const stored = await this.redis.cimStorePrivate(stream, dedupe, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000), String(dedupeTtlSeconds), ...fields);
     const full: StoredMessage = { ...message, ...parseRecord(stored[0]) };
-    await this.retention.beforeInboxes?.(full, dedupe);
     // The recipient's devices, and the sender's other devices. Each step is idempotent: a resend redoes them.
     await Promise.all([this.inboxes.append(message.to, message.from, full, dev), this.inboxes.append(message.from, message.to, full, dev)]);
     return { record: stored[0], duplicate: stored[1] === 1 };
