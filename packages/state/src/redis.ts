@@ -89,7 +89,7 @@ export function createRedisClient(target: RedisTarget, name: string, options: { 
   if (!target.clusterNodes?.length) return createRedis(target.url, name);
   const { nodes, options: nodeOptions } = parseClusterNodes(target.clusterNodes);
   const clusterOptions: ClusterOptions = {
-    redisOptions: { connectionName: name, maxRetriesPerRequest: 3, commandTimeout: REDIS_COMMAND_TIMEOUT_MS, keepAlive: 10_000, ...nodeOptions },
+    redisOptions: { connectionName: name, maxRetriesPerRequest: 3, keepAlive: 10_000, ...nodeOptions },
     clusterRetryStrategy: retryDelay,
     retryDelayOnFailover: RETRY_ON_FAILOVER_MS,
     retryDelayOnClusterDown: RETRY_ON_FAILOVER_MS,
