@@ -89,6 +89,8 @@ export function createRedisClient(target: RedisTarget, name: string, options: { 
   if (!target.clusterNodes?.length) return createRedis(target.url, name);
   const { nodes, options: nodeOptions } = parseClusterNodes(target.clusterNodes);
   const clusterOptions: ClusterOptions = {
+    // No commandTimeout here, unlike createRedis: a command queued through a master failover must wait for the new
+    // master, in order; timed out, a message's inbox step failed while the conversation's next one got through.
     redisOptions: { connectionName: name, maxRetriesPerRequest: 3, keepAlive: 10_000, ...nodeOptions },
     clusterRetryStrategy: retryDelay,
     retryDelayOnFailover: RETRY_ON_FAILOVER_MS,
