@@ -5,6 +5,9 @@ export { answerClientErrorsAsJson } from "./client-errors.js";
 export { addressMatcher, capConnectionsPerAddress, clientKey, isAddressOrRange, plainAddress } from "./connection-cap.js";
 import { isAddressOrRange } from "./connection-cap.js";
 
+/** Every loopback address: the default of CIM_CONNECT_LIMIT_EXEMPT. */
+export const LOOPBACK = "127.0.0.0/8,::1";
+
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 /** Fields of both apps' schemas: spread into each app's `z.object({...})`. */
@@ -46,10 +49,13 @@ export const sharedSettings = {
    */
   CIM_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(1_000),
   /**
-   * Addresses and CIDR ranges the per-address limits skip; none by default (a local reverse proxy should set
-   * CIM_TRUST_PROXY instead). The test and benchmark harness exempts loopback, where all its clients live.
+   * Addresses and CIDR ranges the per-address limits skip: loopback by default (set it empty to count loopback too).
+   * A loopback client is this machine itself: its operator's tools, a local test harness or load test, or a local
+   * reverse proxy that is not trusted (CIM_TRUST_PROXY), so one address stands for many people; counted as one
+   * client, one local flood would get every local client refused. Route's per-name login delays and per-user
+   * limits still apply to it.
    */
-  CIM_CONNECT_LIMIT_EXEMPT: z.string().default("")
+  CIM_CONNECT_LIMIT_EXEMPT: z.string().default(LOOPBACK)
     .transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean))
     .refine((entries) => entries.every(isAddressOrRange), "a comma-separated list of IP addresses or CIDR ranges"),
 };
