@@ -16,6 +16,8 @@ import type { SessionTable } from "./session-table.js";
 export interface ChatServiceDeps {
   gatewayId: string;
   heartbeatMs: number;
+  /** The per-session frame limit, told to the client in LoginAck so that it can stay under it. */
+  frameRate: { perSec: number; burst: number };
   /** Logged-in sockets of one user on this gateway, closing ones included until they close. */
   maxSessionsPerUser: number;
   /** Called once a socket has logged in (it no longer counts as unauthenticated). */
@@ -45,7 +47,12 @@ export class ChatService {
   /** Per session and recipient, the private store in flight last (privateInOrder). */
   private readonly privateChains = new WeakMap<Session, Map<string, Promise<unknown>>>();
 
-  constructor(private readonly deps: ChatServiceDeps) {}
+  /** LoginAck's `ratePerSec`/`rateBurst`: whole frames (a fractional rate is told rounded down, at least 1). */
+  private readonly frameLimit: { ratePerSec: number; rateBurst: number };
+
+  constructor(private readonly deps: ChatServiceDeps) {
+    this.frameLimit = { ratePerSec: Math.max(1, Math.floor(deps.frameRate.perSec)), rateBurst: Math.max(1, Math.floor(deps.frameRate.burst)) };
+  }
 
   /**
    * Authenticates a socket and adds it to its user's sessions (devices) here; the user's other sessions stay
@@ -68,7 +75,7 @@ export class ChatService {
     await this.deps.presence.update(claims.userId, claims.userName);
     this.deps.metrics.sessions.set(table.sessionCount);
     await this.deps.delivery.login(session, frame, (positions) => {
-      session.send({ kind: "loginAck", body: { userId: claims.userId, userName: claims.userName, gatewayId, serverTime: Date.now(), heartbeatMs: this.deps.heartbeatMs, ...positions } });
+      session.send({ kind: "loginAck", body: { userId: claims.userId, userName: claims.userName, gatewayId, serverTime: Date.now(), heartbeatMs: this.deps.heartbeatMs, ...this.frameLimit, ...positions } });
       session.loggedIn = true;
       // The idle clock starts at the LoginAck: a client pings only once logged in, and a login slowed by a storm
       // (longer than the idle timeout) must not be swept as idle the moment it is done.

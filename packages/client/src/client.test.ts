@@ -389,3 +389,80 @@ describe("CimClient: presence by subscription", () => {
     await vi.waitFor(() => expect(subscribes(1)).toEqual([{ userIds: ["5"] }]));
   });
 });
+
+describe("CimClient: the gateway's frame limit is never exceeded", () => {
+  const ackAll = (socket: FakeSocket) => {
+    for (const body of socket.sentOf("send")) socket.push({ kind: "sendAck", body: { clientMsgId: body.clientMsgId, msgId: "1", ts: 1 } });
+  };
+
+  it("a burst of sends goes out within the budget of the limit LoginAck names, in order, each once", async () => {
+    const t = setup();
+    const done = t.client.logIn("ann", "cim-test-pass-1");
+    await t.socketCount(1);
+    const socket = t.sockets[0]!;
+    socket.accept(15_000, { ratePerSec: 20, rateBurst: 50 });
+    await done;
+    const acked = Array.from({ length: 100 }, (_, i) => t.client.send({ text: `m${i}` }));
+    const sent = () => socket.sentOf("send").map((s) => s.text);
+    // 60% of the burst at once, then 80% of the rate: a gateway's bucket of 50 and 20/s is never emptied.
+    expect(sent()).toHaveLength(30);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(sent()).toHaveLength(62);
+    for (let second = 0; second < 5; second++) {
+      ackAll(socket);
+      await vi.advanceTimersByTimeAsync(1_000);
+    }
+    ackAll(socket);
+    await Promise.all(acked);
+    expect(sent()).toEqual(Array.from({ length: 100 }, (_, i) => `m${i}`));
+  });
+
+  it("without a limit in LoginAck (an older gateway) it keeps under the default 50/s, burst 200", async () => {
+    const t = setup();
+    await t.logIn();
+    for (let i = 0; i < 300; i++) void t.client.send({ text: `m${i}` }).catch(() => undefined);
+    expect(t.sockets[0]!.sentOf("send")).toHaveLength(120);
+  });
+
+  it("after a reconnect the outbox goes out oldest first within the new session's budget, none held back behind newer sends", async () => {
+    const t = setup();
+    await t.logIn();
+    for (let i = 0; i < 150; i++) void t.client.send({ text: `m${i}` }).catch(() => undefined);
+    t.sockets[0]!.serverClose(1006);
+    await t.socketCount(2);
+    t.sockets[1]!.accept();
+    await vi.waitFor(() => expect(t.client.state).toBe("online"));
+    void t.client.send({ text: "new" }).catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(1_000);
+    const texts = t.sockets[1]!.sentOf("send").map((s) => s.text);
+    expect(texts.slice(0, 150)).toEqual(Array.from({ length: 150 }, (_, i) => `m${i}`));
+    expect(texts[150]).toBe("new");
+  });
+
+  it("a flood of private messages is answered with Delivered receipts within the budget: the newest per sender last", async () => {
+    const t = setup();
+    await t.logIn();
+    const socket = t.sockets[0]!;
+    const senders = ["11", "12", "13"];
+    const messages = Array.from({ length: 300 }, (_, i) => ({ msgId: String(1_000 + i), from: senders[i % 3]!, fromName: "x", to: "7", text: `p${i}`, ts: 1, room: "" }));
+    socket.push({ kind: "messageBatch", body: { messages } });
+    expect(socket.sentOf("delivered")).toHaveLength(120);
+    await vi.advanceTimersByTimeAsync(2_000);
+    const receipts = socket.sentOf("delivered");
+    expect(receipts.length).toBeLessThanOrEqual(123);
+    for (const from of senders) expect(receipts.filter((r) => r.from === from).at(-1)!.msgId).toBe(messages.filter((m) => m.from === from).at(-1)!.msgId);
+  });
+
+  it("a Delivered the gateway could not apply (Error unavailable naming no Send) is written again", async () => {
+    const t = setup();
+    await t.logIn();
+    const socket = t.sockets[0]!;
+    socket.push({ kind: "message", body: { msgId: "5000", from: "11", fromName: "bob", to: "7", text: "hi", ts: 1 } });
+    expect(socket.sentOf("delivered")).toEqual([{ msgId: "5000", by: "", from: "11" }]);
+    socket.push({ kind: "error", body: { code: ErrorCode.Unavailable, message: "store unavailable" } });
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(socket.sentOf("delivered")).toEqual([{ msgId: "5000", by: "", from: "11" }, { msgId: "5000", by: "", from: "11" }]);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(socket.sentOf("delivered")).toHaveLength(2);
+  });
+});

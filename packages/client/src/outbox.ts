@@ -65,16 +65,28 @@ export class Outbox {
     return true;
   }
 
-  /** The Sends to (re)transmit now: all of them (`resendAfterMs` 0) or those unanswered for that long. */
-  due(now: number, resendAfterMs: number): SendFrame[] {
+  /**
+   * The Sends to (re)transmit now, oldest first, at most `max`: those not yet sent on this session, and those
+   * unanswered for `resendAfterMs`.
+   */
+  due(now: number, resendAfterMs: number, max = Number.POSITIVE_INFINITY): SendFrame[] {
     const frames: SendFrame[] = [];
     for (const pending of this.pending.values()) {
+      if (frames.length >= max) break;
       if (now - pending.sentAt >= resendAfterMs) {
         pending.sentAt = now;
         frames.push(pending.frame);
       }
     }
     return frames;
+  }
+
+  /**
+   * A new session: no Send went out on it yet, so all are due, in the order they were made (a Send written on the
+   * old session just before it ended must not wait `resendAfterMs` behind newer ones).
+   */
+  unsent(): void {
+    for (const pending of this.pending.values()) pending.sentAt = 0;
   }
 
   rejectAll(error: Error): void {
