@@ -19,6 +19,11 @@ const schema = z.object({
   CIM_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   CIM_RATE_PER_SEC: z.coerce.number().min(1).default(50),
   CIM_RATE_BURST: z.coerce.number().min(1).default(200),
+  /**
+   * Sends of one session started and not answered yet; more are answered `unavailable` at once (resent later by
+   * the SDK). The default is the rate burst: only a Redis too slow to answer a burst before the next one meets it.
+   */
+  CIM_MAX_SENDS_IN_FLIGHT: z.coerce.number().int().min(1).default(200),
   /** Sockets of one client address that have not logged in yet; more upgrades are refused with 429. */
   CIM_MAX_PENDING_PER_IP: z.coerce.number().int().min(1).default(20),
   /** Upgrades of one client address per second (sustained) and at once; more are refused with 429. */

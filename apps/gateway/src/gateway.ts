@@ -105,7 +105,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
   const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, bus, log });
   const typing = new TypingRelay({ table, membership, bus, log });
-  const frames = new FrameHandler(chat, receiptService, typing, presenceSubscriptions, metrics, log);
+  const frames = new FrameHandler(chat, receiptService, typing, presenceSubscriptions, metrics, log, { maxSendsInFlight: config.CIM_MAX_SENDS_IN_FLIGHT });
   // Route may have released our users (we were gone from ZooKeeper): claim them again, then read every session's
   // streams from its cursor, since what was sent to them meanwhile woke no reader here.
   const reclaim = (why: string) =>
