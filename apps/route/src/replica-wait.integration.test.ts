@@ -75,16 +75,19 @@ describe("POST /api/messages with CIM_REDIS_WAIT_REPLICAS=1", () => {
     // The harness's client reports each refused reconnect while the master is down.
     h.redis.on("error", () => undefined);
     let answer: Response;
+    let killed = false;
     try {
       const sending = route.call("POST", "/api/messages", { token: alice.token, body: { to: bob.userId, text: "master died", clientMsgId: "wait-3" } });
       // Stored, and its WAIT blocked on the master (the replica is stopped): now the master dies.
       await waitUntil(async () => /blocked_clients:1\b/.test(await admin.info("clients")), 10_000, "the WAIT to block");
       admin.disconnect();
       await h.redisServer.stop("SIGKILL");
+      killed = true;
       answer = await sending;
     } finally {
       admin.disconnect();
-      await h.redisServer.restart();
+      // Only a stopped server is restarted: a second one on the same port would fail and leave the first unowned.
+      if (killed) await h.redisServer.restart();
       replica.process().child.kill("SIGCONT");
     }
     // Before the fix: 202 without any wait (the store had succeeded), though no replica held the message.
