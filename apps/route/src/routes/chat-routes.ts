@@ -109,7 +109,7 @@ export function chatRoutes(s: Services) {
     await s.replicas.confirm(stored.message, clientMsgId).catch((error: unknown) => {
       // Stored, not confirmed: like a gateway's `unavailable`, send it again (with the same clientMsgId: stored once).
       s.log.warn({ userId: user.userId, msgId: stored.message.msgId, err: (error as Error).message }, "POST /api/messages: waiting for replicas failed, answered 503");
-      throw new ApiError(503, ErrorCode.Unavailable, "message not acknowledged by enough of Redis, retry with the same clientMsgId", { cause: error, headers: { "Retry-After": String(REDIS_RETRY_AFTER_SECONDS) } });
+      throw new ApiError(503, ErrorCode.Unavailable, "message not confirmed by the replicas CIM_REDIS_WAIT_REPLICAS asks for: send it again with the same clientMsgId", { cause: error, headers: { "Retry-After": String(REDIS_RETRY_AFTER_SECONDS) } });
     });
     return c.json({ msgId: stored.message.msgId }, 202);
   });
