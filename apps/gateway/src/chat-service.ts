@@ -1,7 +1,7 @@
 // What a session may do once its frames are decoded: log in, send, leave. (Receipts: ReceiptService.)
 import type { Logger } from "pino";
 import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, LoginClose, MAX_TEXT_LENGTH, ROOM_ID, SessionClose, type Login, type Send, type SendAck } from "@cim/protocol";
-import type { MessageStore, SessionStore } from "@cim/state";
+import { ReplicaWaitError, type MessageStore, type ReplicaWait, type SessionStore } from "@cim/state";
 import { TokenError, type TokenSigner } from "@cim/token";
 import type { Delivery } from "./delivery.js";
 import { GatewayError } from "./errors.js";
@@ -9,7 +9,6 @@ import type { Membership } from "./membership.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { PresenceKeeper } from "./presence-keeper.js";
 import type { PresenceSubscriptions } from "./presence-subscriptions.js";
-import type { ReplicaWait } from "./replica-wait.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
 
@@ -116,7 +115,10 @@ export class ChatService {
     // The sender's other devices here (its inbox's wake-up for this gateway comes with the store's answer).
     if (ownInbox) this.deps.delivery.inbox.offer(user.userId, { message, entry: ownInbox.entry, prev: ownInbox.prev, dev: user.sessionId });
     // A resend waits too: its first attempt may have been acknowledged by a master that died since.
-    await this.deps.replicas?.confirm(message, frame.clientMsgId);
+    await this.deps.replicas?.confirm(message, frame.clientMsgId).catch((error: unknown) => {
+      if (error instanceof ReplicaWaitError) throw new GatewayError(ErrorCode.Unavailable, error.message);
+      throw error;
+    });
     if (!duplicate) this.deps.metrics.messagesIn.inc({ kind: message.to ? "private" : message.room ? "room" : "group" });
     return { clientMsgId: frame.clientMsgId, msgId: message.msgId, ts: message.ts };
   }

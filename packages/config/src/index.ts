@@ -27,6 +27,17 @@ export const sharedSettings = {
   ZK_CONNECT: z.string().default("127.0.0.1:2181"),
   /** How fast a dead gateway is dropped from ZooKeeper. */
   ZK_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
+  /**
+   * Replicas that must hold a message (Redis WAIT) before it is acknowledged (a gateway's SendAck, route's 202 to
+   * POST /api/messages); 0 (the default) acknowledges once the master has it. WAIT is not consensus: see
+   * docs/DEPLOYMENT.md.
+   */
+  CIM_REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
+  /**
+   * How long an acknowledgement waits for those replicas; after it the message is acknowledged anyway (and counted).
+   * Under the Redis command timeout (REDIS_COMMAND_TIMEOUT_MS, 10 s), which would fail the WAIT itself.
+   */
+  CIM_REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(9_000).default(1_000),
   /** Approximate number of messages kept per stream. */
   CIM_STREAM_MAXLEN: z.coerce.number().int().min(100).default(10_000),
   /** Messages older than this are trimmed; 0 keeps them until CIM_STREAM_MAXLEN applies. */
