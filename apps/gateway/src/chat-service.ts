@@ -15,8 +15,8 @@ import type { SessionTable } from "./session-table.js";
 export interface ChatServiceDeps {
   gatewayId: string;
   heartbeatMs: number;
-  /** The per-session frame limit, told to the client in LoginAck so that it can stay under it. */
-  frameRate: { perSec: number; burst: number };
+  /** The per-session limits, told to the client in LoginAck so that it can stay under them. */
+  frameRate: { perSec: number; burst: number; sendsInFlight: number };
   /** Logged-in sockets of one user on this gateway, closing ones included until they close. */
   maxSessionsPerUser: number;
   /** Called once a socket has logged in (it no longer counts as unauthenticated). */
@@ -46,11 +46,12 @@ export class ChatService {
   /** Per session and recipient, the private store in flight last (privateInOrder). */
   private readonly privateChains = new WeakMap<Session, Map<string, Promise<unknown>>>();
 
-  /** LoginAck's `ratePerSec`/`rateBurst`: whole frames (a fractional rate is told rounded down, at least 1). */
-  private readonly frameLimit: { ratePerSec: number; rateBurst: number };
+  /** LoginAck's limits: whole frames (a fractional rate is told rounded down, at least 1). */
+  private readonly frameLimit: { ratePerSec: number; rateBurst: number; maxSendsInFlight: number };
 
   constructor(private readonly deps: ChatServiceDeps) {
-    this.frameLimit = { ratePerSec: Math.max(1, Math.floor(deps.frameRate.perSec)), rateBurst: Math.max(1, Math.floor(deps.frameRate.burst)) };
+    const { perSec, burst, sendsInFlight } = deps.frameRate;
+    this.frameLimit = { ratePerSec: Math.max(1, Math.floor(perSec)), rateBurst: Math.max(1, Math.floor(burst)), maxSendsInFlight: sendsInFlight };
   }
 
   /**

@@ -96,7 +96,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     connectBurst: config.CIM_CONNECT_BURST_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT,
   });
   const chat = new ChatService({
-    gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, frameRate: { perSec: config.CIM_RATE_PER_SEC, burst: config.CIM_RATE_BURST }, maxSessionsPerUser: config.CIM_MAX_SESSIONS_PER_USER,
+    gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, frameRate: { perSec: config.CIM_RATE_PER_SEC, burst: config.CIM_RATE_BURST, sendsInFlight: config.CIM_MAX_SENDS_IN_FLIGHT }, maxSessionsPerUser: config.CIM_MAX_SESSIONS_PER_USER,
     onLoggedIn: (session) => admission.settled(session), tokens: new TokenSigner(config.CIM_TOKEN_SECRET, TOKEN_TTL_UNUSED_S),
     sessions, messages, presence, presenceSubscriptions, membership, table, delivery, metrics, log,
     replicas: new ReplicaWait(redis, { replicas: config.CIM_REDIS_WAIT_REPLICAS, timeoutMs: config.CIM_REDIS_WAIT_TIMEOUT_MS }, metrics, log),

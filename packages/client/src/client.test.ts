@@ -417,11 +417,49 @@ describe("CimClient: the gateway's frame limit is never exceeded", () => {
     expect(sent()).toEqual(Array.from({ length: 100 }, (_, i) => `m${i}`));
   });
 
-  it("without a limit in LoginAck (an older gateway) it keeps under the default 50/s, burst 200", async () => {
+  it("without limits in LoginAck (an older gateway) it keeps 100 Sends in flight at most, and under 50/s, burst 200", async () => {
     const t = setup();
     await t.logIn();
+    const socket = t.sockets[0]!;
     for (let i = 0; i < 300; i++) void t.client.send({ text: `m${i}` }).catch(() => undefined);
-    expect(t.sockets[0]!.sentOf("send")).toHaveLength(120);
+    expect(socket.sentOf("send")).toHaveLength(100);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(socket.sentOf("send")).toHaveLength(100);
+    ackAll(socket);
+    await vi.advanceTimersByTimeAsync(1_000);
+    // The 20 left of the burst of 120, and two seconds' 40 each.
+    expect(socket.sentOf("send")).toHaveLength(200);
+  });
+
+  it("keeps at most half the Sends in flight that LoginAck allows, the next ones written as answers come", async () => {
+    const t = setup();
+    const done = t.client.logIn("ann", "cim-test-pass-1");
+    await t.socketCount(1);
+    const socket = t.sockets[0]!;
+    socket.accept(15_000, { maxSendsInFlight: 10 });
+    await done;
+    const acked = Array.from({ length: 12 }, (_, i) => t.client.send({ text: `m${i}` }));
+    expect(socket.sentOf("send").map((s) => s.text)).toEqual(["m0", "m1", "m2", "m3", "m4"]);
+    for (let round = 0; round < 3; round++) {
+      ackAll(socket);
+      await vi.advanceTimersByTimeAsync(1_000);
+    }
+    await Promise.all(acked);
+    expect(socket.sentOf("send").map((s) => s.text)).toEqual(Array.from({ length: 12 }, (_, i) => `m${i}`));
+  });
+
+  it("a Send answered unavailable holds back the newer ones until it is written again, so order is kept", async () => {
+    const t = setup();
+    await t.logIn();
+    const socket = t.sockets[0]!;
+    const first = t.client.send({ text: "first" });
+    socket.push({ kind: "error", body: { code: ErrorCode.Unavailable, message: "store unavailable", clientMsgId: socket.sentOf("send")[0]!.clientMsgId } });
+    const second = t.client.send({ text: "second" });
+    expect(socket.sentOf("send").map((s) => s.text)).toEqual(["first"]);
+    await vi.advanceTimersByTimeAsync(6_000);
+    expect(socket.sentOf("send").map((s) => s.text)).toEqual(["first", "first", "second"]);
+    ackAll(socket);
+    await expect(Promise.all([first, second])).resolves.toHaveLength(2);
   });
 
   it("after a reconnect the outbox goes out oldest first within the new session's budget, none held back behind newer sends", async () => {
@@ -433,7 +471,10 @@ describe("CimClient: the gateway's frame limit is never exceeded", () => {
     t.sockets[1]!.accept();
     await vi.waitFor(() => expect(t.client.state).toBe("online"));
     void t.client.send({ text: "new" }).catch(() => undefined);
-    await vi.advanceTimersByTimeAsync(1_000);
+    for (let second = 0; second < 4; second++) {
+      ackAll(t.sockets[1]!);
+      await vi.advanceTimersByTimeAsync(1_000);
+    }
     const texts = t.sockets[1]!.sentOf("send").map((s) => s.text);
     expect(texts.slice(0, 150)).toEqual(Array.from({ length: 150 }, (_, i) => `m${i}`));
     expect(texts[150]).toBe("new");

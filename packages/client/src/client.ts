@@ -4,7 +4,7 @@ import { backoffDelay } from "./backoff.js";
 import { conversationOfSend } from "./conversation.js";
 import { DeliveredReceipts } from "./delivered-receipts.js";
 import { CloseError, isFinal } from "./errors.js";
-import { budgetFor, FrameBudget } from "./frame-budget.js";
+import { budgetFor, DEFAULT_SENDS_IN_FLIGHT, FrameBudget, sendsInFlightFor } from "./frame-budget.js";
 import { GatewayLink } from "./gateway-link.js";
 import { Inbound } from "./inbound.js";
 import { Outbox } from "./outbox.js";
@@ -41,6 +41,8 @@ export class CimClient extends ClientRequests {
   private readonly typingThrottle = new TypingThrottle();
   /** Every frame but Login and Pings is written within it: the gateway closes a session over its limit (4429). */
   private readonly budget = new FrameBudget();
+  /** Sends written and not yet answered at most (`sendsInFlightFor` the session's LoginAck). */
+  private sendsInFlight = DEFAULT_SENDS_IN_FLIGHT;
   private readonly receipts: DeliveredReceipts;
 
   constructor(options: CimClientOptions) {
@@ -303,6 +305,7 @@ export class CimClient extends ClientRequests {
     // The gateway's frame budget of a new session starts full, and so does ours; what waited goes out within it.
     const now = Date.now();
     this.budget.reset(budgetFor(ack));
+    this.sendsInFlight = sendsInFlightFor(ack);
     this.presencePending = this.presenceList.length > 0;
     this.outbox.unsent();
     this.reads.resend(now);
@@ -392,7 +395,7 @@ export class CimClient extends ClientRequests {
    */
   private flushOutbox(): void {
     if (this.currentState !== "online") return;
-    const frames = this.outbox.due(Date.now(), this.options.resendAfterMs, this.budget.available());
+    const frames = this.outbox.due(Date.now(), this.options.resendAfterMs, this.budget.available(), this.sendsInFlight);
     this.budget.spend(frames.length);
     for (const frame of frames) this.write(frame);
   }

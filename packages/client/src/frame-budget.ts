@@ -18,10 +18,25 @@ export const GATEWAY_DEFAULT_RATE: FrameRate = { perSecond: 50, burst: 200 };
 const RATE_SHARE = 0.8;
 const BURST_SHARE = 0.6;
 
+/**
+ * Sends the client keeps unanswered at once when LoginAck does not say the gateway's bound: half of the gateways'
+ * default CIM_MAX_SENDS_IN_FLIGHT (200).
+ */
+export const DEFAULT_SENDS_IN_FLIGHT = 100;
+
 /** The budget for a session whose LoginAck said (or did not say) its frame limit. */
 export function budgetFor(ack: Pick<LoginAck, "ratePerSec" | "rateBurst">): FrameRate {
   const limit = ack.ratePerSec && ack.rateBurst ? { perSecond: ack.ratePerSec, burst: ack.rateBurst } : GATEWAY_DEFAULT_RATE;
   return { perSecond: limit.perSecond * RATE_SHARE, burst: Math.max(1, Math.floor(limit.burst * BURST_SHARE)) };
+}
+
+/**
+ * The Sends the client keeps unanswered at once: half the gateway's bound, since a Send resent while its first copy
+ * is still being stored counts twice there. Beyond the bound the gateway answers `unavailable`, and a later Send
+ * could then be stored before the refused one's resend.
+ */
+export function sendsInFlightFor(ack: Pick<LoginAck, "maxSendsInFlight">): number {
+  return ack.maxSendsInFlight ? Math.max(1, Math.floor(ack.maxSendsInFlight / 2)) : DEFAULT_SENDS_IN_FLIGHT;
 }
 
 /** A token bucket: `burst` frames at once, refilled at `perSecond`. */

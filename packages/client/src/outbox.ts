@@ -12,7 +12,10 @@ interface PendingSend {
   frame: SendFrame;
   resolve: (ack: SendAck) => void;
   reject: (error: Error) => void;
+  /** When it was last written on this session; 0: not yet. */
   sentAt: number;
+  /** Answered `unavailable`: nothing newer is written before it is written again. */
+  held: boolean;
 }
 
 /** Error codes after which a Send is tried again rather than failed. */
@@ -41,7 +44,7 @@ export class Outbox {
     const existing = this.pending.get(frame.body.clientMsgId);
     if (!existing && this.pending.size >= this.limit) return Promise.reject(new OutboxFullError(this.limit));
     return new Promise((resolve, reject) => {
-      this.pending.set(frame.body.clientMsgId, { frame, resolve, reject, sentAt: existing?.sentAt ?? 0 });
+      this.pending.set(frame.body.clientMsgId, { frame, resolve, reject, sentAt: existing?.sentAt ?? 0, held: existing?.held ?? false });
     });
   }
 
@@ -61,22 +64,34 @@ export class Outbox {
     if (!isRetryable(error.code)) {
       this.pending.delete(error.clientMsgId);
       pending.reject(new SendError(error.code, error.message, error.clientMsgId));
+    } else {
+      pending.held = true;
     }
     return true;
   }
 
   /**
-   * The Sends to (re)transmit now, oldest first, at most `max`: those not yet sent on this session, and those
-   * unanswered for `resendAfterMs`.
+   * The Sends to (re)transmit now, oldest first, at most `max`: those not yet sent on this session, while fewer than
+   * `maxInFlight` are unanswered, and those unanswered (or answered `unavailable`) for `resendAfterMs`. A Send
+   * answered `unavailable` holds back every newer one until it is written again, so a conversation keeps the order
+   * its messages were sent in.
    */
-  due(now: number, resendAfterMs: number, max = Number.POSITIVE_INFINITY): SendFrame[] {
+  due(now: number, resendAfterMs: number, max = Number.POSITIVE_INFINITY, maxInFlight = Number.POSITIVE_INFINITY): SendFrame[] {
     const frames: SendFrame[] = [];
+    let inFlight = 0;
+    for (const pending of this.pending.values()) if (pending.sentAt > 0 && !pending.held) inFlight++;
     for (const pending of this.pending.values()) {
       if (frames.length >= max) break;
-      if (now - pending.sentAt >= resendAfterMs) {
-        pending.sentAt = now;
-        frames.push(pending.frame);
+      const entering = pending.sentAt === 0 || pending.held;
+      if (now - pending.sentAt < resendAfterMs) {
+        if (pending.held) break;
+        continue;
       }
+      if (entering && inFlight >= maxInFlight) break;
+      if (entering) inFlight++;
+      pending.sentAt = now;
+      pending.held = false;
+      frames.push(pending.frame);
     }
     return frames;
   }
@@ -86,7 +101,10 @@ export class Outbox {
    * old session just before it ended must not wait `resendAfterMs` behind newer ones).
    */
   unsent(): void {
-    for (const pending of this.pending.values()) pending.sentAt = 0;
+    for (const pending of this.pending.values()) {
+      pending.sentAt = 0;
+      pending.held = false;
+    }
   }
 
   rejectAll(error: Error): void {

@@ -100,6 +100,7 @@ export namespace cim {
         rooms?: (cim.IRoomCursor[]|null);
         ratePerSec?: (number|null);
         rateBurst?: (number|null);
+        maxSendsInFlight?: (number|null);
     }
 
     class LoginAck implements ILoginAck {
@@ -114,6 +115,7 @@ export namespace cim {
         public rooms: cim.IRoomCursor[];
         public ratePerSec: number;
         public rateBurst: number;
+        public maxSendsInFlight: number;
         public static create(properties?: cim.ILoginAck): cim.LoginAck;
         public static encode(message: cim.ILoginAck, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.LoginAck;

@@ -1099,6 +1099,7 @@ export const cim = $root.cim = (() => {
          * @property {Array.<cim.IRoomCursor>|null} [rooms] LoginAck rooms
          * @property {number|null} [ratePerSec] LoginAck ratePerSec
          * @property {number|null} [rateBurst] LoginAck rateBurst
+         * @property {number|null} [maxSendsInFlight] LoginAck maxSendsInFlight
          */
 
         /**
@@ -1198,6 +1199,14 @@ export const cim = $root.cim = (() => {
         LoginAck.prototype.rateBurst = 0;
 
         /**
+         * LoginAck maxSendsInFlight.
+         * @member {number} maxSendsInFlight
+         * @memberof cim.LoginAck
+         * @instance
+         */
+        LoginAck.prototype.maxSendsInFlight = 0;
+
+        /**
          * Creates a new LoginAck instance using the specified properties.
          * @function create
          * @memberof cim.LoginAck
@@ -1246,6 +1255,8 @@ export const cim = $root.cim = (() => {
                 writer.uint32(/* id 9, wireType 0 =*/72).uint32(message.ratePerSec);
             if (message.rateBurst != null && Object.hasOwnProperty.call(message, "rateBurst"))
                 writer.uint32(/* id 10, wireType 0 =*/80).uint32(message.rateBurst);
+            if (message.maxSendsInFlight != null && Object.hasOwnProperty.call(message, "maxSendsInFlight"))
+                writer.uint32(/* id 11, wireType 0 =*/88).uint32(message.maxSendsInFlight);
             return writer;
         };
 
@@ -1325,6 +1336,10 @@ export const cim = $root.cim = (() => {
                         message.rateBurst = reader.uint32();
                         break;
                     }
+                case 11: {
+                        message.maxSendsInFlight = reader.uint32();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -1391,6 +1406,8 @@ export const cim = $root.cim = (() => {
                 message.ratePerSec = object.ratePerSec >>> 0;
             if (object.rateBurst != null)
                 message.rateBurst = object.rateBurst >>> 0;
+            if (object.maxSendsInFlight != null)
+                message.maxSendsInFlight = object.maxSendsInFlight >>> 0;
             return message;
         };
 
@@ -1427,6 +1444,7 @@ export const cim = $root.cim = (() => {
                 object.inboxPosition = "";
                 object.ratePerSec = 0;
                 object.rateBurst = 0;
+                object.maxSendsInFlight = 0;
             }
             if (message.userId != null && Object.hasOwnProperty.call(message, "userId"))
                 object.userId = message.userId;
@@ -1456,6 +1474,8 @@ export const cim = $root.cim = (() => {
                 object.ratePerSec = message.ratePerSec;
             if (message.rateBurst != null && Object.hasOwnProperty.call(message, "rateBurst"))
                 object.rateBurst = message.rateBurst;
+            if (message.maxSendsInFlight != null && Object.hasOwnProperty.call(message, "maxSendsInFlight"))
+                object.maxSendsInFlight = message.maxSendsInFlight;
             return object;
         };
 
