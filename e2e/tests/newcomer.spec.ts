@@ -61,3 +61,18 @@ test("an empty room directory offers to create a room", async ({ newUser }) => {
   await expect(create).toBeVisible();
   await expect(create.getByTestId("create-room-name")).toBeFocused();
 });
+
+test("the password can be shown to check it before creating the account", async ({ page }) => {
+  await page.goto("/");
+  await page.getByTestId("login-mode-register").click();
+  const password = page.getByTestId("login-password");
+  await password.fill("my new passphrase");
+  await expect(password).toHaveAttribute("type", "password");
+  const show = page.getByRole("button", { name: "Show password" });
+  await show.click();
+  await expect(password).toHaveAttribute("type", "text");
+  await expect(show).toHaveAttribute("aria-pressed", "true");
+  await expect(password).toHaveValue("my new passphrase");
+  await show.click();
+  await expect(password).toHaveAttribute("type", "password");
+});
