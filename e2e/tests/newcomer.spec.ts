@@ -48,6 +48,12 @@ test("Enter in the user search opens the chat with the name typed, and invites i
   await page.getByTestId("user-search-input").press("Enter");
   await expect(page.getByTestId("user-search-done")).toHaveText("Invited");
   await expect(bob.page.locator('[data-testid="conversation-item"][data-title="first hour"]')).toBeVisible();
+  // Asked again, the dialog says Bob is in already instead of offering to invite him once more.
+  await page.getByTestId("dialog-close").click();
+  await page.getByTestId("room-invite-button").click();
+  const row = await findUser(page, bob.userName);
+  await expect(row.getByTestId("user-search-marked")).toHaveText("Member");
+  await expect(row.getByTestId("user-search-pick")).toHaveCount(0);
 });
 
 test("an empty room directory offers to create a room", async ({ newUser }) => {
