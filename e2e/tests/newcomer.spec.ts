@@ -1,7 +1,7 @@
 // A newcomer's first steps, where they used to stumble: a user name with a space or an e-mail address (the server's
 // rule came back as "userName: userName may hold ..."), Enter in the user search (did nothing), and an empty room
 // directory that said "Create one!" with no way to.
-import { expect, findUser, PASSWORD, test } from "./fixtures.js";
+import { createRoom, expect, findUser, PASSWORD, test } from "./fixtures.js";
 
 test("registering a name route would refuse says what to change, before anything is sent", async ({ page }) => {
   const registrations: string[] = [];
@@ -81,4 +81,17 @@ test("the password can be shown to check it before creating the account", async 
   await expect(password).toHaveValue("my new passphrase");
   await show.click();
   await expect(password).toHaveAttribute("type", "password");
+});
+
+test("Enter in the room directory joins the room whose name was typed", async ({ newUser }) => {
+  const dora = await newUser("dora");
+  const name = `Walkers ${Math.random().toString(36).slice(2, 8)}`;
+  const roomId = await createRoom(dora.page, name, "public");
+  const { page } = await newUser("eli");
+  await page.getByTestId("nav-browse-rooms").click();
+  await page.getByTestId("room-directory-search").fill(name.toLowerCase());
+  await page.getByTestId("room-directory-search").press("Enter");
+  await expect(page.getByTestId("room-directory-dialog")).toBeHidden();
+  await expect(page.getByTestId("conversation-title")).toHaveText(name);
+  await expect(page.getByTestId("message-list")).toHaveAttribute("data-key", roomId);
 });
