@@ -1,6 +1,7 @@
 // The offline shell (apps/web/src/sw): a reload while route is down opens the app from the browser's cache, which
 // says it cannot reach the server, keeps resuming, and is back online with route; with route up a reload always gets
-// the page from route (a new build shows at once), and nothing of the API is ever kept in the worker's cache.
+// the page from route (a new build shows at once), and nothing of the API is ever kept in the worker's cache. With the
+// browser offline the reload opens the app too, which says the device has no network.
 import type { Page } from "@playwright/test";
 import { newUser as newSdkUser } from "@cim/devstack";
 import { conversation, expect, expectOnline, message, test, userIdOf } from "./fixtures.js";
@@ -76,4 +77,23 @@ test("with route up, a reload gets the page from route, not the cached one", asy
   await page.reload();
   await expect(page.locator('meta[name="cim-build"]')).toHaveAttribute("content", "next");
   expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+});
+
+test("with the browser offline, a reload opens the cached app, which resumes when the network is back", async ({ newUser }) => {
+  const { page, context, userName } = await newUser("dina");
+  await shellInstalled(page);
+  await context.setOffline(true);
+  try {
+    await page.reload();
+    await expect(page.getByTestId("me-name")).toHaveText(userName);
+    const badge = page.getByTestId("connection-state");
+    await expect(badge).toHaveAttribute("data-state", "reconnecting");
+    // The device has no network: route is not to blame.
+    await expect(badge).toHaveAttribute("data-network-down", "true");
+    await expect(badge).toContainText("no network, retrying");
+  } finally {
+    await context.setOffline(false);
+  }
+  await expectOnline(page);
+  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-network-down", "false");
 });
