@@ -1,7 +1,7 @@
 // What a session may do once its frames are decoded: log in, send, leave. (Receipts: ReceiptService.)
 import type { Logger } from "pino";
 import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, LoginClose, MAX_TEXT_LENGTH, ROOM_ID, SessionClose, type Login, type Send, type SendAck } from "@cim/protocol";
-import type { MessageStore, SessionStore } from "@cim/state";
+import { ReplicaWaitError, type MessageStore, type ReplicaWait, type SessionStore } from "@cim/state";
 import { TokenError, type TokenSigner } from "@cim/token";
 import type { Delivery } from "./delivery.js";
 import { GatewayError } from "./errors.js";
@@ -9,13 +9,14 @@ import type { Membership } from "./membership.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { PresenceKeeper } from "./presence-keeper.js";
 import type { PresenceSubscriptions } from "./presence-subscriptions.js";
-import type { ReplicaWait } from "./replica-wait.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
 
 export interface ChatServiceDeps {
   gatewayId: string;
   heartbeatMs: number;
+  /** The per-session limits, told to the client in LoginAck so that it can stay under them. */
+  frameRate: { perSec: number; burst: number; sendsInFlight: number };
   /** Logged-in sockets of one user on this gateway, closing ones included until they close. */
   maxSessionsPerUser: number;
   /** Called once a socket has logged in (it no longer counts as unauthenticated). */
@@ -45,7 +46,13 @@ export class ChatService {
   /** Per session and recipient, the private store in flight last (privateInOrder). */
   private readonly privateChains = new WeakMap<Session, Map<string, Promise<unknown>>>();
 
-  constructor(private readonly deps: ChatServiceDeps) {}
+  /** LoginAck's limits: whole frames (a fractional rate is told rounded down, at least 1). */
+  private readonly frameLimit: { ratePerSec: number; rateBurst: number; maxSendsInFlight: number };
+
+  constructor(private readonly deps: ChatServiceDeps) {
+    const { perSec, burst, sendsInFlight } = deps.frameRate;
+    this.frameLimit = { ratePerSec: Math.max(1, Math.floor(perSec)), rateBurst: Math.max(1, Math.floor(burst)), maxSendsInFlight: sendsInFlight };
+  }
 
   /**
    * Authenticates a socket and adds it to its user's sessions (devices) here; the user's other sessions stay
@@ -68,7 +75,7 @@ export class ChatService {
     await this.deps.presence.update(claims.userId, claims.userName);
     this.deps.metrics.sessions.set(table.sessionCount);
     await this.deps.delivery.login(session, frame, (positions) => {
-      session.send({ kind: "loginAck", body: { userId: claims.userId, userName: claims.userName, gatewayId, serverTime: Date.now(), heartbeatMs: this.deps.heartbeatMs, ...positions } });
+      session.send({ kind: "loginAck", body: { userId: claims.userId, userName: claims.userName, gatewayId, serverTime: Date.now(), heartbeatMs: this.deps.heartbeatMs, ...this.frameLimit, ...positions } });
       session.loggedIn = true;
       // The idle clock starts at the LoginAck: a client pings only once logged in, and a login slowed by a storm
       // (longer than the idle timeout) must not be swept as idle the moment it is done.
@@ -109,7 +116,10 @@ export class ChatService {
     // The sender's other devices here (its inbox's wake-up for this gateway comes with the store's answer).
     if (ownInbox) this.deps.delivery.inbox.offer(user.userId, { message, entry: ownInbox.entry, prev: ownInbox.prev, dev: user.sessionId });
     // A resend waits too: its first attempt may have been acknowledged by a master that died since.
-    await this.deps.replicas?.confirm(message, frame.clientMsgId);
+    await this.deps.replicas?.confirm(message, frame.clientMsgId).catch((error: unknown) => {
+      if (error instanceof ReplicaWaitError) throw new GatewayError(ErrorCode.Unavailable, error.message);
+      throw error;
+    });
     if (!duplicate) this.deps.metrics.messagesIn.inc({ kind: message.to ? "private" : message.room ? "room" : "group" });
     return { clientMsgId: frame.clientMsgId, msgId: message.msgId, ts: message.ts };
   }

@@ -8,7 +8,7 @@ describe("gateway configuration: connection limits", () => {
     const config = loadConfig(SECRET);
     expect(config).toMatchObject({
       CIM_MAX_PENDING_PER_IP: 20, CIM_CONNECT_RATE_PER_IP: 20, CIM_CONNECT_BURST_PER_IP: 100,
-      CIM_CONNECT_LIMIT_EXEMPT: [], CIM_TRUST_PROXY: false, CIM_MAX_SESSIONS_PER_USER: 10,
+      CIM_CONNECT_LIMIT_EXEMPT: ["127.0.0.0/8", "::1"], CIM_TRUST_PROXY: false, CIM_MAX_SESSIONS_PER_USER: 10,
     });
   });
 

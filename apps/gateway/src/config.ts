@@ -19,21 +19,16 @@ const schema = z.object({
   CIM_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   CIM_RATE_PER_SEC: z.coerce.number().min(1).default(50),
   CIM_RATE_BURST: z.coerce.number().min(1).default(200),
+  /**
+   * Sends of one session started and not answered yet; more are answered `unavailable` at once (resent later by
+   * the SDK). The default is the rate burst: only a Redis too slow to answer a burst before the next one meets it.
+   */
+  CIM_MAX_SENDS_IN_FLIGHT: z.coerce.number().int().min(1).default(200),
   /** Sockets of one client address that have not logged in yet; more upgrades are refused with 429. */
   CIM_MAX_PENDING_PER_IP: z.coerce.number().int().min(1).default(20),
   /** Upgrades of one client address per second (sustained) and at once; more are refused with 429. */
   CIM_CONNECT_RATE_PER_IP: z.coerce.number().positive().default(20),
   CIM_CONNECT_BURST_PER_IP: z.coerce.number().int().min(1).default(100),
-  /**
-   * Replicas that must hold a message (Redis WAIT) before its SendAck; 0 (the default) acknowledges once the
-   * master has it. WAIT is not consensus: see docs/DEPLOYMENT.md.
-   */
-  CIM_REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
-  /**
-   * How long a SendAck waits for those replicas; after it the message is acknowledged anyway (and counted). Under
-   * the Redis command timeout (REDIS_COMMAND_TIMEOUT_MS, 10 s), which would fail the WAIT itself.
-   */
-  CIM_REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(9_000).default(1_000),
   /** Logged-in sockets of one user on this gateway (replaced ones count until closed); more logins get 4429. */
   CIM_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).default(10),
 });

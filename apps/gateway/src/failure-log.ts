@@ -1,6 +1,7 @@
 // Logs request failures caused by an unavailable Redis (down, stalled, a silent link) once per kind and window,
 // with how many were left out, rather than one error with a stack per frame of every session during an outage.
-// Any other failure (a bug) is still logged every time.
+// Any other failure (a bug) is still logged every time. Other warnings that can repeat per frame (Sends refused
+// beyond CIM_MAX_SENDS_IN_FLIGHT) use the same window.
 import type { Logger } from "pino";
 import { isRedisUnavailable } from "@cim/state";
 
@@ -18,14 +19,18 @@ export class FailureLog {
       this.log.error({ ...fields, err: error }, message);
       return;
     }
-    const kind = `${message}: ${(error as Error).message}`;
+    this.throttled(`${message}: ${(error as Error).message}`, { ...fields, err: (error as Error).message }, `${message} (Redis unavailable; once per window, leftOut counts the others)`);
+  }
+
+  /** Logs a warning of `kind` unless one was logged less than a window ago (then only counts it in leftOut). */
+  throttled(kind: string, fields: Record<string, unknown>, message: string): void {
     const now = Date.now();
     const seen = this.kinds.get(kind);
     if (seen && now - seen.loggedAt < this.windowMs) {
       seen.left++;
       return;
     }
-    this.log.warn({ ...fields, err: (error as Error).message, leftOut: seen?.left ?? 0, windowMs: this.windowMs }, `${message} (Redis unavailable; once per window, leftOut counts the others)`);
+    this.log.warn({ ...fields, leftOut: seen?.left ?? 0, windowMs: this.windowMs }, message);
     this.kinds.set(kind, { loggedAt: now, left: 0 });
   }
 }

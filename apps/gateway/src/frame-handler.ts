@@ -13,6 +13,15 @@ import type { TypingRelay } from "./typing-relay.js";
 /** WebSocket's own code for "the server failed": the client retries. */
 const INTERNAL_ERROR_CLOSE = 1011;
 
+export interface FrameHandlerOptions {
+  /**
+   * Sends of one session started and not answered yet (CIM_MAX_SENDS_IN_FLIGHT); one more is answered
+   * `Error{unavailable}` at once. While Redis stalls a client that ignores pacing could otherwise hold a frame rate's
+   * worth of Sends per second of the stall in memory here (50/s for the 10 s of the command timeout, burst 200).
+   */
+  maxSendsInFlight: number;
+}
+
 export class FrameHandler {
   private readonly failures: FailureLog;
 
@@ -23,6 +32,7 @@ export class FrameHandler {
     private readonly presence: PresenceSubscriptions,
     private readonly metrics: GatewayMetrics,
     private readonly log: Logger,
+    private readonly options: FrameHandlerOptions,
   ) {
     this.failures = new FailureLog(log);
   }
@@ -30,7 +40,8 @@ export class FrameHandler {
   /**
    * Handles one binary message. Before login, frames wait for each other. Once logged in, each frame is
    * decoded and started at once, so the stores of a burst are pipelined to Redis in arrival order (Redis
-   * runs them in that order); their outcomes (acks, errors) are still sent in arrival order.
+   * runs them in that order); their outcomes (acks, errors) are still sent in arrival order, except the refusal of
+   * a Send beyond CIM_MAX_SENDS_IN_FLIGHT, which is sent at once (refuseSend).
    */
   receive(session: Session, data: Buffer, isBinary: boolean): void {
     session.lastSeen = Date.now();
@@ -99,12 +110,20 @@ export class FrameHandler {
         return session.send({ kind: "pong", body: { ts: frame.body.ts } });
       case "send": {
         const { clientMsgId } = frame.body;
+        // Before the first await: the refusal leaves now, ahead of the outcomes of the Sends in flight.
+        if (session.sendsInFlight >= this.options.maxSendsInFlight) return this.refuseSend(session, clientMsgId);
+        session.sendsRefused = 0;
+        session.sendsInFlight++;
         const timer = this.metrics.sendSeconds.startTimer();
-        const ack = await this.chat.send(session, frame.body).catch((error: unknown) => {
-          throw GatewayError.forSend(error, clientMsgId);
-        });
-        session.send({ kind: "sendAck", body: ack });
-        timer();
+        try {
+          const ack = await this.chat.send(session, frame.body).catch((error: unknown) => {
+            throw GatewayError.forSend(error, clientMsgId);
+          });
+          session.send({ kind: "sendAck", body: ack });
+          timer();
+        } finally {
+          session.sendsInFlight--;
+        }
         return;
       }
       case "delivered":
@@ -118,6 +137,20 @@ export class FrameHandler {
       case "login":
         throw new GatewayError(ErrorCode.BadRequest, "already logged in", SessionClose.Malformed);
     }
+  }
+
+  /**
+   * Answers a Send beyond CIM_MAX_SENDS_IN_FLIGHT with `unavailable` (the SDK keeps it and resends it with the same
+   * clientMsgId), without touching Redis; the session stays open. One log line per streak of refusals of a
+   * session, and at most one per window for the whole gateway (leftOut counts the streaks not logged).
+   */
+  private refuseSend(session: Session, clientMsgId: string): void {
+    this.metrics.sendsRefused.inc();
+    if (session.sendsRefused++ === 0) {
+      const fields = { remote: session.remote, userId: session.user?.userId, inFlight: session.sendsInFlight, limit: this.options.maxSendsInFlight };
+      this.failures.throttled("sends in flight", fields, "refusing Sends beyond CIM_MAX_SENDS_IN_FLIGHT until some are answered (Redis slow?); one line per streak");
+    }
+    session.send({ kind: "error", body: { code: ErrorCode.Unavailable, message: `${this.options.maxSendsInFlight} Sends of this session are in flight: resend later`, clientMsgId } });
   }
 
   private fail(session: Session, error: unknown): void {

@@ -8,7 +8,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { answerClientErrorsAsJson, capConnectionsPerAddress } from "@cim/config";
 import { ErrorCode, SessionClose } from "@cim/protocol";
 import { GatewayRegistration, type ZkSession } from "@cim/discovery";
-import { BusPublisher, BusWatchdog, channels, InboxStore, isCluster, MessageStore, onBusMessage, parseClusterMessages, ReadStore, ReceiptStore, RoomStore, SessionStore, subscribe, unsubscribe, type RedisClient } from "@cim/state";
+import { BusPublisher, BusWatchdog, channels, InboxStore, isCluster, MessageStore, onBusMessage, parseClusterMessages, ReadStore, ReceiptStore, ReplicaWait, RoomStore, SessionStore, subscribe, unsubscribe, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { Admission, clientAddress } from "./admission.js";
 import { ChatService } from "./chat-service.js";
@@ -24,7 +24,6 @@ import { PresenceInterest } from "./presence-interest.js";
 import { PresenceKeeper } from "./presence-keeper.js";
 import { PresenceSubscriptions } from "./presence-subscriptions.js";
 import { ReceiptService } from "./receipt-service.js";
-import { ReplicaWait } from "./replica-wait.js";
 import { RoomEvents } from "./room-events.js";
 import { Session, type SessionLimits } from "./session.js";
 import { SessionSweep } from "./session-sweep.js";
@@ -97,7 +96,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     connectBurst: config.CIM_CONNECT_BURST_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT,
   });
   const chat = new ChatService({
-    gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, maxSessionsPerUser: config.CIM_MAX_SESSIONS_PER_USER,
+    gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, frameRate: { perSec: config.CIM_RATE_PER_SEC, burst: config.CIM_RATE_BURST, sendsInFlight: config.CIM_MAX_SENDS_IN_FLIGHT }, maxSessionsPerUser: config.CIM_MAX_SESSIONS_PER_USER,
     onLoggedIn: (session) => admission.settled(session), tokens: new TokenSigner(config.CIM_TOKEN_SECRET, TOKEN_TTL_UNUSED_S),
     sessions, messages, presence, presenceSubscriptions, membership, table, delivery, metrics, log,
     replicas: new ReplicaWait(redis, { replicas: config.CIM_REDIS_WAIT_REPLICAS, timeoutMs: config.CIM_REDIS_WAIT_TIMEOUT_MS }, metrics, log),
@@ -105,7 +104,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
   const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, bus, log });
   const typing = new TypingRelay({ table, membership, bus, log });
-  const frames = new FrameHandler(chat, receiptService, typing, presenceSubscriptions, metrics, log);
+  const frames = new FrameHandler(chat, receiptService, typing, presenceSubscriptions, metrics, log, { maxSendsInFlight: config.CIM_MAX_SENDS_IN_FLIGHT });
   // Route may have released our users (we were gone from ZooKeeper): claim them again, then read every session's
   // streams from its cursor, since what was sent to them meanwhile woke no reader here.
   const reclaim = (why: string) =>

@@ -74,3 +74,27 @@ describe("delivery receipts", () => {
     await back.waitForText("while you were away");
   });
 });
+
+describe("the SDK under the gateway's default frame limit (50/s, burst 200)", () => {
+  it("300 private messages sent at once, and the receipts of the peer's next login for all 300, close no session", async () => {
+    const ann = await sdkUser("ann");
+    const receipts: Delivered[] = [];
+    ann.onDelivered((d) => receipts.push(d));
+    const away = await sdkUser("bob");
+    const bobName = away.session!.userName;
+    const bobId = away.session!.userId;
+    away.close();
+
+    const acks = await Promise.all(Array.from({ length: 300 }, (_, i) => ann.send({ to: bobId, text: `burst ${i}` })));
+    const bob = new RecordingClient(cluster.route.url);
+    clients.push(bob);
+    await bob.logIn(bobName, TEST_PASSWORD);
+    await waitUntil(() => bob.messages.length >= 300, 30_000, "bob to get all 300 at login");
+    expect(bob.texts()).toEqual(Array.from({ length: 300 }, (_, i) => `burst ${i}`));
+    const last = acks.at(-1)!.msgId;
+    await waitUntil(() => receipts.some((r) => r.msgId === last), 30_000, "ann to see the last message delivered");
+    // Neither session was ever closed with 4429 and reconnected.
+    expect(ann.states.filter((s) => s === "reconnecting")).toEqual([]);
+    expect(bob.states.filter((s) => s === "reconnecting")).toEqual([]);
+  });
+});

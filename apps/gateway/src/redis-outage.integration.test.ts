@@ -1,17 +1,20 @@
 // Sends while Redis is down (killed with SIGKILL, then restarted on its AOF): the gateway answers "retry"
-// (Error `unavailable`), never a refusal that makes a client give up, and the resend is stored once.
+// (Error `unavailable`), never a refusal that makes a client give up, and the resend is stored once. While Redis
+// stalls, Sends beyond CIM_MAX_SENDS_IN_FLIGHT (20 here) are refused at once the same way.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CimApiError, RouteApi } from "@cim/client";
 import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
 import { Redis } from "ioredis";
 import { rawDevice, TEST_PASSWORD, type RawDevice } from "./test-support.js";
 
+const MAX_SENDS_IN_FLIGHT = 20;
+
 let cluster: Cluster;
 let api: RouteApi;
 const devices: RawDevice[] = [];
 
 beforeAll(async () => {
-  cluster = await startCluster({ gateways: 1 });
+  cluster = await startCluster({ gateways: 1, gatewayEnv: { CIM_MAX_SENDS_IN_FLIGHT: String(MAX_SENDS_IN_FLIGHT) } });
   api = new RouteApi(cluster.route.url);
 });
 afterAll(async () => {
@@ -127,5 +130,39 @@ describe("a Redis outage", () => {
     } finally {
       admin.disconnect();
     }
+  });
+
+  it("while Redis stalls, Sends beyond CIM_MAX_SENDS_IN_FLIGHT are answered unavailable at once, the session stays open, and the resends are stored once, in order", async () => {
+    const ann = await device("ann");
+    const bob = await device("bob");
+    const admin = new Redis(cluster.redis.address);
+    const gateway = cluster.gateways[0]!.process;
+    const logged = gateway.output().length;
+    const texts = Array.from({ length: MAX_SENDS_IN_FLIGHT + 10 }, (_, i) => `pipelined ${i}`);
+    const sends = texts.map((text, i) => ({ kind: "send" as const, body: { clientMsgId: `in-flight-${i}`, to: bob.userId, text } }));
+    const answered = (clientMsgId: string) => ann.device.frames.find((f) => (f.kind === "sendAck" || f.kind === "error") && f.body.clientMsgId === clientMsgId);
+    try {
+      // Writes wait (EVALSHA included) while reads and PINGs go on: the stores of the Sends stay in flight.
+      await admin.call("CLIENT", "PAUSE", "30000", "WRITE");
+      for (const send of sends) ann.device.send(send);
+      ann.device.send({ kind: "ping", body: { ts: 1 } });
+      // The Pong is answered after every Send before it was started or refused: the refusals are out by then.
+      await ann.device.waitFor("pong", (pong) => Number(pong.ts) === 1);
+      const answers = sends.map((send) => answered(send.body.clientMsgId));
+      // Before the fix none was answered while Redis stalled: all 30 were held, and each held its text in memory.
+      expect(answers.slice(0, MAX_SENDS_IN_FLIGHT)).toEqual(Array(MAX_SENDS_IN_FLIGHT).fill(undefined));
+      expect(answers.slice(MAX_SENDS_IN_FLIGHT).map((f) => f && [f.kind, f.kind === "error" ? f.body.code : ""])).toEqual(Array(10).fill(["error", "unavailable"]));
+      expect(ann.device.ws.readyState).toBe(ann.device.ws.OPEN);
+    } finally {
+      await admin.call("CLIENT", "UNPAUSE");
+      admin.disconnect();
+    }
+    await waitUntil(() => sends.slice(0, MAX_SENDS_IN_FLIGHT).every((send) => answered(send.body.clientMsgId)?.kind === "sendAck"), 20_000, "the Sends in flight to be acknowledged");
+    // As the SDK does after `unavailable`: the same clientMsgIds again, in order.
+    for (const send of sends.slice(MAX_SENDS_IN_FLIGHT)) await ann.device.say(send.body);
+    const { messages } = await api.history(ann.token, { with: bob.userId, limit: 200 });
+    expect(messages.map((m) => m.text)).toEqual(texts);
+    // One line for the streak of ten refusals.
+    expect(gateway.output().slice(logged).match(/refusing Sends beyond CIM_MAX_SENDS_IN_FLIGHT/g)?.length).toBe(1);
   });
 });

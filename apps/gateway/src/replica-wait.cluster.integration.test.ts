@@ -4,9 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pino } from "pino";
 import { startRedisCluster, waitUntil, type RedisCluster } from "@cim/devstack";
-import { conv, createRedisClient, MessageStore, nodeOfKey, type Cluster } from "@cim/state";
+import { conv, createRedisClient, MessageStore, nodeOfKey, ReplicaWait, type Cluster } from "@cim/state";
 import { createMetrics } from "./metrics.js";
-import { ReplicaWait } from "./replica-wait.js";
 
 let cluster: RedisCluster;
 let redis: Cluster;

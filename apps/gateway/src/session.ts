@@ -55,6 +55,10 @@ export class Session {
    * outcome, or IDLE once nothing is in flight (FrameHandler).
    */
   queue: Promise<void> = IDLE;
+  /** Sends started and not yet answered (FrameHandler's; bounded by CIM_MAX_SENDS_IN_FLIGHT). */
+  sendsInFlight = 0;
+  /** Sends refused since the last one started: the refusals' streak, logged once (FrameHandler's). */
+  sendsRefused = 0;
   private closing = false;
 
   /**

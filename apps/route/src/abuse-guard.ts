@@ -1,8 +1,10 @@
 // Throttles guessing and floods on Redis (rate-limiter-flexible): logins by (name, address) with growing
 // delays and by address, registrations by address and overall, rooms and searches by user, wrong admin tokens by address.
+// An exempt address (CIM_CONNECT_LIMIT_EXEMPT, loopback by default) meets only the per-name delays and the per-user limits.
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { ErrorCode } from "@cim/protocol";
 import { keys, type RedisClient } from "@cim/state";
+import type { ClientAddress } from "./client-address.js";
 import { ApiError } from "./errors.js";
 
 export interface AbuseLimits {
@@ -65,8 +67,11 @@ export class AbuseGuard {
   }
 
   /** Throws 429 while this name may not be tried from this address, or this address may not log in. */
-  async checkLogin(nameKey: string, address: string): Promise<void> {
-    const [delay, byAddress] = await Promise.all([this.delayByNameAddress.get(pair(nameKey, address)), this.failuresByAddress.get(address)]);
+  async checkLogin(nameKey: string, from: ClientAddress): Promise<void> {
+    const [delay, byAddress] = await Promise.all([
+      this.delayByNameAddress.get(pair(nameKey, from.key)),
+      from.exempt ? null : this.failuresByAddress.get(from.key),
+    ]);
     if (byAddress && byAddress.consumedPoints >= this.limits.loginFailuresPerAddress) {
       throw rateLimited("too many failed logins from your address", byAddress.msBeforeNext / 1000);
     }
@@ -74,23 +79,30 @@ export class AbuseGuard {
   }
 
   /** Counts a failed login; past the free failures, the pair waits a delay that doubles each time. */
-  async loginFailed(nameKey: string, address: string): Promise<void> {
-    const key = pair(nameKey, address);
-    const [failures] = await Promise.all([this.failuresByNameAddress.penalty(key, 1), swallowLimit(this.failuresByAddress.consume(address))]);
+  async loginFailed(nameKey: string, from: ClientAddress): Promise<void> {
+    const key = pair(nameKey, from.key);
+    const [failures] = await Promise.all([
+      this.failuresByNameAddress.penalty(key, 1),
+      from.exempt ? undefined : swallowLimit(this.failuresByAddress.consume(from.key)),
+    ]);
     const over = failures.consumedPoints - this.limits.loginFreeFailures;
     if (over >= 0) await this.delayByNameAddress.block(key, Math.min(this.limits.loginMaxDelaySeconds, FIRST_DELAY_S * 2 ** Math.min(over, 20)));
   }
 
   /** A good login forgets the failures of this name from this address. */
-  async loginSucceeded(nameKey: string, address: string): Promise<void> {
-    const key = pair(nameKey, address);
+  async loginSucceeded(nameKey: string, from: ClientAddress): Promise<void> {
+    const key = pair(nameKey, from.key);
     await Promise.all([this.failuresByNameAddress.delete(key), this.delayByNameAddress.delete(key)]);
   }
 
-  /** Counts one registration; throws 429 when the address or everyone together is over the limit. */
-  async register(address: string): Promise<void> {
+  /**
+   * Counts one registration; throws 429 when the address or everyone together is over the limit. An exempt
+   * address counts in neither: it stands for many people (the machine's own clients, a test harness).
+   */
+  async register(from: ClientAddress): Promise<void> {
+    if (from.exempt) return;
     try {
-      await this.registrationsByAddress.consume(address);
+      await this.registrationsByAddress.consume(from.key);
     } catch (error) {
       throw limitError(error, "too many accounts created from your address");
     }
@@ -120,13 +132,14 @@ export class AbuseGuard {
   }
 
   /** Throws 429 while an address that sent too many wrong admin tokens waits. */
-  async checkAdmin(address: string): Promise<void> {
-    const res = await this.adminFailuresByAddress.get(address);
+  async checkAdmin(from: ClientAddress): Promise<void> {
+    if (from.exempt) return;
+    const res = await this.adminFailuresByAddress.get(from.key);
     if (res && res.consumedPoints >= this.limits.adminFailuresPerAddress) throw rateLimited("too many wrong admin tokens", res.msBeforeNext / 1000);
   }
 
-  async adminFailed(address: string): Promise<void> {
-    await swallowLimit(this.adminFailuresByAddress.consume(address));
+  async adminFailed(from: ClientAddress): Promise<void> {
+    if (!from.exempt) await swallowLimit(this.adminFailuresByAddress.consume(from.key));
   }
 }
 

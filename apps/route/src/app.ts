@@ -12,7 +12,7 @@ import { ErrorCode } from "@cim/protocol";
 import { isRedisUnavailable } from "@cim/state";
 import type { AppEnv, Services } from "./context.js";
 import { requireMetricsToken } from "./auth.js";
-import { ApiError } from "./errors.js";
+import { ApiError, REDIS_RETRY_AFTER_SECONDS } from "./errors.js";
 import { securityHeaders } from "./security-headers.js";
 import { adminRoutes } from "./routes/admin-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
@@ -22,9 +22,6 @@ import { docsRoutes } from "./routes/docs-routes.js";
 import { roomRoutes } from "./routes/room-routes.js";
 import { searchRoutes } from "./routes/search-routes.js";
 import { userRoutes } from "./routes/user-routes.js";
-
-/** Retry-After of a request refused while Redis is unavailable (it reconnects every 2 s at most). */
-const REDIS_RETRY_AFTER_SECONDS = 2;
 
 export interface HealthProbe {
   healthy: () => boolean;

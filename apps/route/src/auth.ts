@@ -1,5 +1,6 @@
 // Bearer-token middleware: user tokens for the API, the admin token for /api/admin.
 import { createMiddleware } from "hono/factory";
+import { addressMatcher } from "@cim/config";
 import { ErrorCode } from "@cim/protocol";
 import type { SessionStore } from "@cim/state";
 import { sameSecret, TokenError, type TokenClaims, type TokenSigner } from "@cim/token";
@@ -48,12 +49,13 @@ export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "i
 
 /**
  * Requires the admin token (CIM_ADMIN_TOKEN); without one configured, admin is closed. Wrong tokens are counted
- * per address by `guard`, which answers 429 past its limit.
+ * per address by `guard`, which answers 429 past its limit; addresses of `exempt` are not counted.
  */
-export function requireAdmin(adminToken: string | undefined, guard: Pick<AbuseGuard, "checkAdmin" | "adminFailed">, trustProxy: boolean) {
+export function requireAdmin(adminToken: string | undefined, guard: Pick<AbuseGuard, "checkAdmin" | "adminFailed">, trustProxy: boolean, exempt: readonly string[] = []) {
+  const isExempt = addressMatcher(exempt);
   return createMiddleware(async (c, next) => {
     if (!adminToken) throw new ApiError(403, ErrorCode.Forbidden, "admin API disabled: CIM_ADMIN_TOKEN is not set");
-    const from = clientAddress(c, trustProxy);
+    const from = clientAddress(c, trustProxy, isExempt);
     await guard.checkAdmin(from);
     const token = bearerOf(c.req.header("authorization"));
     if (!token || !sameSecret(token, adminToken)) {

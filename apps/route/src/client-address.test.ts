@@ -1,12 +1,17 @@
 // The key route's per-address limits (registrations, failed logins, admin tokens) count a request under.
 import { describe, expect, it } from "vitest";
 import { Hono } from "hono";
-import { clientAddress } from "./client-address.js";
+import { addressMatcher } from "@cim/config";
+import { clientAddress, type ClientAddress } from "./client-address.js";
+
+async function addressOf(forwardedFor: string | undefined, trustProxy = true, exempt: string[] = []): Promise<ClientAddress> {
+  const app = new Hono().get("/", (c) => c.json(clientAddress(c, trustProxy, addressMatcher(exempt))));
+  const res = await app.request("/", { headers: forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor } });
+  return (await res.json()) as ClientAddress;
+}
 
 async function keyOf(forwardedFor: string | undefined, trustProxy = true): Promise<string> {
-  const app = new Hono().get("/", (c) => c.text(clientAddress(c, trustProxy)));
-  const res = await app.request("/", { headers: forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor } });
-  return res.text();
+  return (await addressOf(forwardedFor, trustProxy)).key;
 }
 
 describe("clientAddress", () => {
@@ -24,5 +29,14 @@ describe("clientAddress", () => {
 
   it("ignores X-Forwarded-For unless route is behind a proxy it trusts", async () => {
     expect(await keyOf("203.0.113.9", false)).toBe("unknown");
+  });
+
+  it("marks exempt addresses by the address itself: ::1 and 127.0.0.x, not the rest of their /64 or /8 neighbours", async () => {
+    const loopback = ["127.0.0.0/8", "::1"];
+    expect(await addressOf("::1", true, loopback)).toEqual({ key: "0:0:0:0::/64", exempt: true });
+    expect(await addressOf("::2", true, loopback)).toMatchObject({ exempt: false });
+    expect(await addressOf("::ffff:127.0.0.2", true, loopback)).toEqual({ key: "127.0.0.2", exempt: true });
+    expect(await addressOf("128.0.0.1", true, loopback)).toMatchObject({ exempt: false });
+    expect(await addressOf(undefined, true, loopback)).toEqual({ key: "unknown", exempt: false });
   });
 });

@@ -155,6 +155,22 @@ describe("registration flood", () => {
   });
 });
 
+describe("the machine's own clients (loopback, exempt by default)", () => {
+  it("meet no per-address limit (accounts, failures over many names, wrong admin tokens); a guessed name still waits", async () => {
+    const names: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      names.push(unique("local"));
+      expect((await register(names[i]!, "127.0.0.1")).status).toBe(201);
+    }
+    for (let i = 0; i < 31; i++) expect((await login(unique("nobody"), "spray-password-1", "::1")).status).toBe(401);
+    expect((await login(names[0]!, PASSWORD, "::1")).status).toBe(200);
+    for (let i = 0; i < 6; i++) expect((await h.call("GET", "/api/admin/stats", { token: `wrong-admin-token-${i}`, from: "127.0.0.2" })).status).toBe(401);
+    expect((await h.call("GET", "/api/admin/stats", { token: "cim-devstack-admin-token", from: "127.0.0.2" })).status).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await login(names[1]!, `wrong-guess-${i}`, "127.0.0.1")).status).toBe(401);
+    expect((await login(names[1]!, PASSWORD, "127.0.0.1")).status).toBe(429);
+  });
+});
+
 describe("room flood", () => {
   it("limits the rooms one user creates with 429 and Retry-After; other users go on", async () => {
     const token = async (name: string) => {

@@ -1,6 +1,6 @@
 // Builds route's services from its config and clients: used by index.ts and by tests through app.request().
 import type { Logger } from "pino";
-import { AccountStore, BusPublisher, GatewaySightings, MessageSearch, MessageStore, ReadStore, RoomStore, SessionStore, UserDirectory, type RedisClient } from "@cim/state";
+import { AccountStore, BusPublisher, GatewaySightings, MessageSearch, MessageStore, ReadStore, ReplicaWait, RoomStore, SessionStore, UserDirectory, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { AbuseGuard } from "./abuse-guard.js";
 import { UserRequests } from "./user-requests.js";
@@ -18,9 +18,11 @@ export function createServices(deps: { config: RouteConfig; log: Logger; redis: 
   const gateways = new GatewayHealth(directory, deps.probe ?? httpProbe, log, undefined, new GatewaySightings(redis));
   const sessions = new SessionStore(redis);
   const messages = new MessageStore(redis, { maxLenPerStream: config.CIM_STREAM_MAXLEN, maxAgeSeconds: config.CIM_STREAM_MAX_AGE_SECONDS });
+  const metrics = createMetrics();
   return {
     config, log, gateways, health: gateways, sessions, messages, search: new MessageSearch(redis),
-    metrics: createMetrics(),
+    metrics,
+    replicas: new ReplicaWait(redis, { replicas: config.CIM_REDIS_WAIT_REPLICAS, timeoutMs: config.CIM_REDIS_WAIT_TIMEOUT_MS }, metrics, log),
     rate: new MessageRate(() => messages.count()),
     bus: new BusPublisher(redis, sessions),
     picker: createPicker(config.CIM_ROUTE_STRATEGY, (ids) => sessions.connections(ids)),

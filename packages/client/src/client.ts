@@ -2,7 +2,9 @@
 import { MAX_PRESENCE_SUBSCRIPTIONS, SessionClose, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type FrameInput, type LoginAck, type Presence, type Read, type RoomEvent, type RoomEventKind, type SendAck, type Typing } from "@cim/protocol";
 import { backoffDelay } from "./backoff.js";
 import { conversationOfSend } from "./conversation.js";
+import { DeliveredReceipts } from "./delivered-receipts.js";
 import { CloseError, isFinal } from "./errors.js";
+import { budgetFor, DEFAULT_SENDS_IN_FLIGHT, FrameBudget, sendsInFlightFor } from "./frame-budget.js";
 import { GatewayLink } from "./gateway-link.js";
 import { Inbound } from "./inbound.js";
 import { Outbox } from "./outbox.js";
@@ -34,7 +36,14 @@ export class CimClient extends ClientRequests {
   private readonly reads: ReadMarks;
   /** The users whose presence this client watches (subscribePresence), sent again at every login. */
   private presenceList: string[] = [];
+  /** The presence list changed while the frame budget was spent: it goes out at the next tick. */
+  private presencePending = false;
   private readonly typingThrottle = new TypingThrottle();
+  /** Every frame but Login and Pings is written within it: the gateway closes a session over its limit (4429). */
+  private readonly budget = new FrameBudget();
+  /** Sends written and not yet answered at most (`sendsInFlightFor` the session's LoginAck). */
+  private sendsInFlight = DEFAULT_SENDS_IN_FLIGHT;
+  private readonly receipts: DeliveredReceipts;
 
   constructor(options: CimClientOptions) {
     super();
@@ -44,8 +53,12 @@ export class CimClient extends ClientRequests {
     this.outbox = new Outbox(this.options.maxUnacknowledged);
     const markDelivered = this.options.autoDelivered ? (message: ChatMessage) => this.markDelivered(message) : () => undefined;
     this.reads = new ReadMarks({
-      write: (read) => this.currentState === "online" && this.write({ kind: "read", body: read }),
+      write: (read) => this.writeBudgeted({ kind: "read", body: read }),
       timeoutMs: this.options.readTimeoutMs,
+    });
+    this.receipts = new DeliveredReceipts({
+      write: ({ from, msgId }) => this.writeBudgeted({ kind: "delivered", body: { msgId, by: "", from } }),
+      retryMs: this.options.readTimeoutMs,
     });
     this.inbound = new Inbound({
       outbox: this.outbox,
@@ -54,7 +67,10 @@ export class CimClient extends ClientRequests {
       me: () => this.login?.userId ?? "",
       markDelivered,
       ownRead: (read) => this.reads.confirmed(read, Date.now()),
-      requestFailed: () => this.reads.failed(Date.now()),
+      requestFailed: () => {
+        this.reads.failed(Date.now());
+        this.receipts.failed(Date.now());
+      },
     });
     this.refresh = new TokenRefresh({
       renew: () => this.api.reconnect(this.requireToken()).then((answer) => answer.token),
@@ -137,7 +153,7 @@ export class CimClient extends ClientRequests {
     const body = { clientMsgId, to: input.to ?? "", text: input.delete ? "" : input.text, ...(input.room ? { room: input.room } : {}), ...events };
     this.typingThrottle.reset(conversationOfSend(body));
     const acked = this.outbox.add({ kind: "send", body });
-    this.flushOutbox(this.options.resendAfterMs);
+    this.flushOutbox();
     return acked;
   }
 
@@ -146,12 +162,15 @@ export class CimClient extends ClientRequests {
    * Typing frame goes out at most every 3 s per conversation, only while online (it is never queued).
    */
   typing(conversation: string): void {
-    if (this.currentState === "online" && this.typingThrottle.due(conversation, Date.now())) this.write({ kind: "typing", body: { conversation } });
+    if (this.currentState === "online" && this.typingThrottle.due(conversation, Date.now())) this.writeBudgeted({ kind: "typing", body: { conversation } });
   }
 
-  /** Tells the sender of a private message that it arrived (done automatically unless autoDelivered is off). */
+  /**
+   * Tells the sender of a private message that it arrived (done automatically unless autoDelivered is off). A
+   * receipt counts up to its msgId: when many arrive at once, only the newest per sender may go out.
+   */
   markDelivered(message: ChatMessage): void {
-    if (message.to && message.from !== this.login?.userId && this.currentState === "online") this.write({ kind: "delivered", body: { msgId: message.msgId, by: "", from: message.from } });
+    if (message.to && message.from !== this.login?.userId && this.currentState === "online") this.receipts.received(message.from, message.msgId, Date.now());
   }
 
   /**
@@ -174,7 +193,8 @@ export class CimClient extends ClientRequests {
     if (list.length > MAX_PRESENCE_SUBSCRIPTIONS) throw new RangeError(`subscribePresence: at most ${MAX_PRESENCE_SUBSCRIPTIONS} userIds, got ${list.length}`);
     if (list.length === this.presenceList.length && list.every((id, i) => id === this.presenceList[i])) return;
     this.presenceList = list;
-    if (this.currentState === "online") this.write({ kind: "presenceSubscribe", body: { userIds: list } });
+    this.presencePending = true;
+    this.writePresence();
   }
 
   /** The users whose presence this client watches. */
@@ -266,10 +286,7 @@ export class CimClient extends ClientRequests {
       frame: (frame) => this.inbound.handle(frame),
       undecodable: (error) => this.events.error.emit(error),
       lost: (code, reason) => this.linkLost(link, code, reason),
-      tick: (now) => {
-        this.flushOutbox(this.options.resendAfterMs);
-        this.reads.tick(now);
-      },
+      tick: (now) => this.flushBudgeted(now),
     });
     this.link = link;
     return link.ready.catch((error: unknown) => {
@@ -285,9 +302,15 @@ export class CimClient extends ClientRequests {
     this.stopTimers();
     this.refresh.plan(token);
     this.events.session.emit({ ...this.login! });
-    this.flushOutbox(0);
-    this.reads.resend(Date.now());
-    if (this.presenceList.length) this.write({ kind: "presenceSubscribe", body: { userIds: this.presenceList } });
+    // The gateway's frame budget of a new session starts full, and so does ours; what waited goes out within it.
+    const now = Date.now();
+    this.budget.reset(budgetFor(ack));
+    this.sendsInFlight = sendsInFlightFor(ack);
+    this.presencePending = this.presenceList.length > 0;
+    this.outbox.unsent();
+    this.reads.resend(now);
+    this.receipts.resend(now);
+    this.flushBudgeted(now);
   }
 
   private linkLost(link: GatewayLink, code: number, reason: string): void {
@@ -355,10 +378,35 @@ export class CimClient extends ClientRequests {
     this.close();
   }
 
-  /** Sends what the outbox says is due; only while online (a reconnect sends everything after LoginAck). */
-  private flushOutbox(resendAfterMs: number): void {
+  /**
+   * Writes what waits for the frame budget, receipts and marks first (few: one per sender, conversation or list),
+   * then the Sends that are due, oldest first; what the budget does not allow goes out at the next ticks.
+   */
+  private flushBudgeted(now: number): void {
+    this.receipts.flush(now);
+    this.reads.tick(now);
+    this.writePresence();
+    this.flushOutbox();
+  }
+
+  /**
+   * Writes the Sends that are due (new ones, and those unanswered for `resendAfterMs`), as many as the frame budget
+   * allows, in order; only while online (a reconnect sends everything after LoginAck).
+   */
+  private flushOutbox(): void {
     if (this.currentState !== "online") return;
-    for (const frame of this.outbox.due(Date.now(), resendAfterMs)) this.write(frame);
+    const frames = this.outbox.due(Date.now(), this.options.resendAfterMs, this.budget.available(), this.sendsInFlight);
+    this.budget.spend(frames.length);
+    for (const frame of frames) this.write(frame);
+  }
+
+  private writePresence(): void {
+    if (this.presencePending && this.writeBudgeted({ kind: "presenceSubscribe", body: { userIds: this.presenceList } })) this.presencePending = false;
+  }
+
+  /** Writes a frame if the session is online and the frame budget allows one now; false otherwise. */
+  private writeBudgeted(frame: FrameInput): boolean {
+    return this.currentState === "online" && this.link !== null && this.budget.take() && this.write(frame);
   }
 
   /** Writes a frame to the live socket; false when there is none. */

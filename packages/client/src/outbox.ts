@@ -12,7 +12,10 @@ interface PendingSend {
   frame: SendFrame;
   resolve: (ack: SendAck) => void;
   reject: (error: Error) => void;
+  /** When it was last written on this session; 0: not yet. */
   sentAt: number;
+  /** Answered `unavailable`: nothing newer is written before it is written again. */
+  held: boolean;
 }
 
 /** Error codes after which a Send is tried again rather than failed. */
@@ -41,7 +44,7 @@ export class Outbox {
     const existing = this.pending.get(frame.body.clientMsgId);
     if (!existing && this.pending.size >= this.limit) return Promise.reject(new OutboxFullError(this.limit));
     return new Promise((resolve, reject) => {
-      this.pending.set(frame.body.clientMsgId, { frame, resolve, reject, sentAt: existing?.sentAt ?? 0 });
+      this.pending.set(frame.body.clientMsgId, { frame, resolve, reject, sentAt: existing?.sentAt ?? 0, held: existing?.held ?? false });
     });
   }
 
@@ -61,20 +64,47 @@ export class Outbox {
     if (!isRetryable(error.code)) {
       this.pending.delete(error.clientMsgId);
       pending.reject(new SendError(error.code, error.message, error.clientMsgId));
+    } else {
+      pending.held = true;
     }
     return true;
   }
 
-  /** The Sends to (re)transmit now: all of them (`resendAfterMs` 0) or those unanswered for that long. */
-  due(now: number, resendAfterMs: number): SendFrame[] {
+  /**
+   * The Sends to (re)transmit now, oldest first, at most `max`: those not yet sent on this session, while fewer than
+   * `maxInFlight` are unanswered, and those unanswered (or answered `unavailable`) for `resendAfterMs`. A Send
+   * answered `unavailable` holds back every newer one until it is written again, so a conversation keeps the order
+   * its messages were sent in.
+   */
+  due(now: number, resendAfterMs: number, max = Number.POSITIVE_INFINITY, maxInFlight = Number.POSITIVE_INFINITY): SendFrame[] {
     const frames: SendFrame[] = [];
+    let inFlight = 0;
+    for (const pending of this.pending.values()) if (pending.sentAt > 0 && !pending.held) inFlight++;
     for (const pending of this.pending.values()) {
-      if (now - pending.sentAt >= resendAfterMs) {
-        pending.sentAt = now;
-        frames.push(pending.frame);
+      if (frames.length >= max) break;
+      const entering = pending.sentAt === 0 || pending.held;
+      if (now - pending.sentAt < resendAfterMs) {
+        if (pending.held) break;
+        continue;
       }
+      if (entering && inFlight >= maxInFlight) break;
+      if (entering) inFlight++;
+      pending.sentAt = now;
+      pending.held = false;
+      frames.push(pending.frame);
     }
     return frames;
+  }
+
+  /**
+   * A new session: no Send went out on it yet, so all are due, in the order they were made (a Send written on the
+   * old session just before it ended must not wait `resendAfterMs` behind newer ones).
+   */
+  unsent(): void {
+    for (const pending of this.pending.values()) {
+      pending.sentAt = 0;
+      pending.held = false;
+    }
   }
 
   rejectAll(error: Error): void {

@@ -94,7 +94,12 @@ export class ReadMarks {
   }
 
   private flush(conversation: string, mark: Mark, now: number): void {
-    if (!mark.waiting || !this.options.write({ conversation, msgId: mark.waiting })) return;
+    if (!mark.waiting) return;
+    if (!this.options.write({ conversation, msgId: mark.waiting })) {
+      // Not written (no frame budget now, or offline): tried again at the next tick, and after the next LoginAck.
+      mark.retryAt = now;
+      return;
+    }
     mark.inFlight = mark.waiting;
     mark.sentAt = now;
     mark.waiting = "";

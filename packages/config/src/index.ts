@@ -5,6 +5,9 @@ export { answerClientErrorsAsJson } from "./client-errors.js";
 export { addressMatcher, capConnectionsPerAddress, clientKey, isAddressOrRange, plainAddress } from "./connection-cap.js";
 import { isAddressOrRange } from "./connection-cap.js";
 
+/** Every loopback address: the default of CIM_CONNECT_LIMIT_EXEMPT. */
+export const LOOPBACK = "127.0.0.0/8,::1";
+
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 /** Fields of both apps' schemas: spread into each app's `z.object({...})`. */
@@ -24,6 +27,17 @@ export const sharedSettings = {
   ZK_CONNECT: z.string().default("127.0.0.1:2181"),
   /** How fast a dead gateway is dropped from ZooKeeper. */
   ZK_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
+  /**
+   * Replicas that must hold a message (Redis WAIT) before it is acknowledged (a gateway's SendAck, route's 202 to
+   * POST /api/messages); 0 (the default) acknowledges once the master has it. WAIT is not consensus: see
+   * docs/DEPLOYMENT.md.
+   */
+  CIM_REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
+  /**
+   * How long an acknowledgement waits for those replicas; after it the message is acknowledged anyway (and counted).
+   * Under the Redis command timeout (REDIS_COMMAND_TIMEOUT_MS, 10 s), which would fail the WAIT itself.
+   */
+  CIM_REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(9_000).default(1_000),
   /** Approximate number of messages kept per stream. */
   CIM_STREAM_MAXLEN: z.coerce.number().int().min(100).default(10_000),
   /** Messages older than this are trimmed; 0 keeps them until CIM_STREAM_MAXLEN applies. */
@@ -46,10 +60,13 @@ export const sharedSettings = {
    */
   CIM_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).default(1_000),
   /**
-   * Addresses and CIDR ranges the per-address limits skip; none by default (a local reverse proxy should set
-   * CIM_TRUST_PROXY instead). The test and benchmark harness exempts loopback, where all its clients live.
+   * Addresses and CIDR ranges the per-address limits skip: loopback by default (set it empty to count loopback too).
+   * A loopback client is this machine itself: its operator's tools, a local test harness or load test, or a local
+   * reverse proxy that is not trusted (CIM_TRUST_PROXY), so one address stands for many people; counted as one
+   * client, one local flood would get every local client refused. Route's per-name login delays and per-user
+   * limits still apply to it.
    */
-  CIM_CONNECT_LIMIT_EXEMPT: z.string().default("")
+  CIM_CONNECT_LIMIT_EXEMPT: z.string().default(LOOPBACK)
     .transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean))
     .refine((entries) => entries.every(isAddressOrRange), "a comma-separated list of IP addresses or CIDR ranges"),
 };

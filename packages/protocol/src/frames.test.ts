@@ -5,7 +5,7 @@ describe("frames", () => {
   it("round-trips every kind with defaults filled in", () => {
     const frames: Frame[] = [
       { kind: "login", body: { token: "t.o.k", groupAfter: "", inboxAfter: "17", rooms: [{ room: "r3", after: "12" }] } },
-      { kind: "loginAck", body: { userId: "7", userName: "ann", gatewayId: "gw-a", serverTime: 5, heartbeatMs: 15_000, groupPosition: "4", inboxPosition: "0", rooms: [{ room: "r3", after: "12" }] } },
+      { kind: "loginAck", body: { userId: "7", userName: "ann", gatewayId: "gw-a", serverTime: 5, heartbeatMs: 15_000, groupPosition: "4", inboxPosition: "0", rooms: [{ room: "r3", after: "12" }], ratePerSec: 50, rateBurst: 200, maxSendsInFlight: 200 } },
       { kind: "send", body: { clientMsgId: "c1", to: "", text: "héllo <b>", room: "r3", replyTo: "40", editOf: "", delete: false } },
       { kind: "send", body: { clientMsgId: "c2", to: "", text: "", room: "r3", replyTo: "", editOf: "41", delete: true } },
       { kind: "message", body: { msgId: "42", from: "7", fromName: "ann", to: "9", text: "hi", ts: 1732400000123, room: "", replyTo: "", editOf: "40", deleted: false } },

@@ -7,6 +7,10 @@ export interface Login { token: string; groupAfter: string; inboxAfter: string; 
 export interface LoginAck {
   userId: string; userName: string; gatewayId: string; serverTime: number; heartbeatMs: number;
   groupPosition: string; inboxPosition: string; rooms: RoomCursor[];
+  /** The session's frame limit (per second, burst); 0 or absent: not said (older gateways). */
+  ratePerSec?: number; rateBurst?: number;
+  /** Sends the session may have unanswered at once; 0 or absent: not said. */
+  maxSendsInFlight?: number;
 }
 export interface ErrorBody { code: string; message: string; clientMsgId: string }
 export interface Ping { ts: number }

@@ -41,6 +41,8 @@ export const REDIS_COMMAND_TIMEOUT_MS = 10_000;
 /** The link watch (link-watch.ts): a PING this often, and a reconnect when one is unanswered this long. */
 export const REDIS_LINK_CHECK_MS = 2_000;
 export const REDIS_LINK_TIMEOUT_MS = 10_000;
+/** TCP keep-alive of every connection (single node and cluster nodes): the first probe after this long idle. */
+const REDIS_KEEPALIVE_MS = 10_000;
 
 /** Builds a Redis client for `url`; `name` shows up in CLIENT LIST and logs. */
 export function createRedis(url: string, name: string, options: RedisOptions = {}): Redis {
@@ -55,7 +57,7 @@ export function createRedis(url: string, name: string, options: RedisOptions = {
     autoPipeliningIgnoredCommands: BATCHED_COMMANDS,
     commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     // Probes an idle socket whose peer vanished (a host gone without a FIN); link-watch.ts covers a busy one.
-    keepAlive: 10_000,
+    keepAlive: REDIS_KEEPALIVE_MS,
     ...options,
   });
   watchLink(client, { intervalMs: REDIS_LINK_CHECK_MS, timeoutMs: REDIS_LINK_TIMEOUT_MS });
@@ -91,7 +93,7 @@ export function createRedisClient(target: RedisTarget, name: string, options: { 
   const clusterOptions: ClusterOptions = {
     // No commandTimeout here, unlike createRedis: a command queued through a master failover must wait for the new
     // master, in order; timed out, a message's inbox step failed while the conversation's next one got through.
-    redisOptions: { connectionName: name, maxRetriesPerRequest: 3, keepAlive: 10_000, ...nodeOptions },
+    redisOptions: { connectionName: name, maxRetriesPerRequest: 3, keepAlive: REDIS_KEEPALIVE_MS, ...nodeOptions },
     clusterRetryStrategy: retryDelay,
     retryDelayOnFailover: RETRY_ON_FAILOVER_MS,
     retryDelayOnClusterDown: RETRY_ON_FAILOVER_MS,

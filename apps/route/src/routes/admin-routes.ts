@@ -5,7 +5,7 @@ import type { Services } from "../context.js";
 
 export function adminRoutes(s: Services) {
   const app = new Hono();
-  app.use(requireAdmin(s.config.CIM_ADMIN_TOKEN, s.guard, s.config.CIM_TRUST_PROXY));
+  app.use(requireAdmin(s.config.CIM_ADMIN_TOKEN, s.guard, s.config.CIM_TRUST_PROXY, s.config.CIM_CONNECT_LIMIT_EXEMPT));
 
   app.get("/stats", async (c) => {
     const gateways = s.health.all();

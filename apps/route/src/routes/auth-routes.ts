@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
+import { addressMatcher } from "@cim/config";
 import { ErrorCode } from "@cim/protocol";
 import { requireUser } from "../auth.js";
 import { clientAddress } from "../client-address.js";
@@ -49,7 +50,8 @@ export const authApi = {
 
 export function authRoutes(s: Services) {
   const app = new Hono<AppEnv>();
-  const address = (c: Parameters<typeof clientAddress>[0]) => clientAddress(c, s.config.CIM_TRUST_PROXY);
+  const isExempt = addressMatcher(s.config.CIM_CONNECT_LIMIT_EXEMPT);
+  const address = (c: Parameters<typeof clientAddress>[0]) => clientAddress(c, s.config.CIM_TRUST_PROXY, isExempt);
 
   /** A token (of a new login, or of `user.sessionId`'s) and a gateway; `sessionId` is the token's login. */
   async function issue(user: { userId: string; userName: string; sessionId?: string; sessionEnd?: number }, avoid?: string) {

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, isMsgId, MAX_TEXT_LENGTH, ROOM_ID } from "@cim/protocol";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
-import { ApiError } from "../errors.js";
+import { ApiError, REDIS_RETRY_AFTER_SECONDS } from "../errors.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody } from "../api-route.js";
 import { nameKey } from "../user-names.js";
 import { bodyOf, queryOf } from "../validation.js";
@@ -52,6 +52,7 @@ export const chatApi = {
     responses: {
       202: jsonAnswer("{msgId}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member, or forbidden: an edit of someone else's message"),
       404: errorAnswer("unknown_recipient, not_found (a room, or the message replyTo / editOf names)"), 415: errorAnswer("not JSON"),
+      503: errorAnswer("unavailable (with Retry-After): Redis unreachable, or with CIM_REDIS_WAIT_REPLICAS the wait for replicas failed; send again with the same clientMsgId"),
     },
   }),
   history: createRoute({
@@ -92,8 +93,9 @@ export function chatRoutes(s: Services) {
     const user = c.get("user");
     if (body.to === user.userId) throw new ApiError(400, ErrorCode.BadRequest, "cannot send a private message to yourself");
     const target = body.to !== undefined ? { to: body.to } : body.room !== undefined ? { room: body.room } : {};
+    const clientMsgId = body.clientMsgId ?? `http-${randomUUID()}`;
     const stored = await s.messages.store({
-      clientMsgId: body.clientMsgId ?? `http-${randomUUID()}`, from: user.userId, fromName: user.userName, fromDevice: "",
+      clientMsgId, from: user.userId, fromName: user.userName, fromDevice: "",
       text: body.delete ? "" : body.text, replyTo: body.replyTo, editOf: body.editOf, deleted: body.delete === true, ...target,
     });
     if ("error" in stored) {
@@ -103,6 +105,12 @@ export function chatRoutes(s: Services) {
       await checkMember(body.room ?? "", user.userId);
       throw new ApiError(403, ErrorCode.NotMember, `you are not a member of ${body.room ?? ""}`);
     }
+    // A resend waits too: its first attempt may have been acknowledged by a master that died since.
+    await s.replicas.confirm(stored.message, clientMsgId).catch((error: unknown) => {
+      // Stored, not confirmed: like a gateway's `unavailable`, send it again (with the same clientMsgId: stored once).
+      s.log.warn({ userId: user.userId, msgId: stored.message.msgId, err: (error as Error).message }, "POST /api/messages: waiting for replicas failed, answered 503");
+      throw new ApiError(503, ErrorCode.Unavailable, "message not confirmed by the replicas CIM_REDIS_WAIT_REPLICAS asks for: send it again with the same clientMsgId", { cause: error, headers: { "Retry-After": String(REDIS_RETRY_AFTER_SECONDS) } });
+    });
     return c.json({ msgId: stored.message.msgId }, 202);
   });
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { brotliCompressSync } from "node:zlib";
 import { pino } from "pino";
 import { GatewayDirectory, GatewayRegistration, ZkSession } from "@cim/discovery";
-import { startRedis, startZookeeper, TEST_ADMIN_TOKEN, TEST_TOKEN_SECRET, waitUntil } from "@cim/devstack";
+import { startRedis, startZookeeper, TEST_ADMIN_TOKEN, TEST_TOKEN_SECRET, waitUntil, type Service } from "@cim/devstack";
 import { createRedis, type Redis } from "@cim/state";
 import { createApp } from "../app.js";
 import { loadConfig } from "../config.js";
@@ -23,6 +23,8 @@ export interface RouteHarness {
   app: ReturnType<typeof createApp>;
   services: Services;
   redis: Redis;
+  /** The redis-server behind `redis` (to stop, restart or give a replica). */
+  redisServer: Service;
   /** JSON request helper; `from` sets X-Forwarded-For (the harness trusts it) to act as another client address. */
   call: Call;
   /** Another route instance over the same Redis and ZooKeeper, configured with `env` over the harness's own. */
@@ -99,5 +101,5 @@ export async function startRouteHarness(env: Record<string, string> = {}): Promi
     await Promise.all([redisServer.dispose(), zookeeper.dispose()]);
     rmSync(webDir, { recursive: true, force: true });
   };
-  return { app, services, redis, call: caller(app), variant, addGateway, removeGateway, stop };
+  return { app, services, redis, redisServer, call: caller(app), variant, addGateway, removeGateway, stop };
 }

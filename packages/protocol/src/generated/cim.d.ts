@@ -98,6 +98,9 @@ export namespace cim {
         groupPosition?: (string|null);
         inboxPosition?: (string|null);
         rooms?: (cim.IRoomCursor[]|null);
+        ratePerSec?: (number|null);
+        rateBurst?: (number|null);
+        maxSendsInFlight?: (number|null);
     }
 
     class LoginAck implements ILoginAck {
@@ -110,6 +113,9 @@ export namespace cim {
         public groupPosition: string;
         public inboxPosition: string;
         public rooms: cim.IRoomCursor[];
+        public ratePerSec: number;
+        public rateBurst: number;
+        public maxSendsInFlight: number;
         public static create(properties?: cim.ILoginAck): cim.LoginAck;
         public static encode(message: cim.ILoginAck, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.LoginAck;

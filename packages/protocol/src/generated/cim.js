@@ -1097,6 +1097,9 @@ export const cim = $root.cim = (() => {
          * @property {string|null} [groupPosition] LoginAck groupPosition
          * @property {string|null} [inboxPosition] LoginAck inboxPosition
          * @property {Array.<cim.IRoomCursor>|null} [rooms] LoginAck rooms
+         * @property {number|null} [ratePerSec] LoginAck ratePerSec
+         * @property {number|null} [rateBurst] LoginAck rateBurst
+         * @property {number|null} [maxSendsInFlight] LoginAck maxSendsInFlight
          */
 
         /**
@@ -1180,6 +1183,30 @@ export const cim = $root.cim = (() => {
         LoginAck.prototype.rooms = $util.emptyArray;
 
         /**
+         * LoginAck ratePerSec.
+         * @member {number} ratePerSec
+         * @memberof cim.LoginAck
+         * @instance
+         */
+        LoginAck.prototype.ratePerSec = 0;
+
+        /**
+         * LoginAck rateBurst.
+         * @member {number} rateBurst
+         * @memberof cim.LoginAck
+         * @instance
+         */
+        LoginAck.prototype.rateBurst = 0;
+
+        /**
+         * LoginAck maxSendsInFlight.
+         * @member {number} maxSendsInFlight
+         * @memberof cim.LoginAck
+         * @instance
+         */
+        LoginAck.prototype.maxSendsInFlight = 0;
+
+        /**
          * Creates a new LoginAck instance using the specified properties.
          * @function create
          * @memberof cim.LoginAck
@@ -1224,6 +1251,12 @@ export const cim = $root.cim = (() => {
             if (message.rooms != null && message.rooms.length)
                 for (let i = 0; i < message.rooms.length; ++i)
                     $root.cim.RoomCursor.encode(message.rooms[i], writer.uint32(/* id 8, wireType 2 =*/66).fork(), q + 1).ldelim();
+            if (message.ratePerSec != null && Object.hasOwnProperty.call(message, "ratePerSec"))
+                writer.uint32(/* id 9, wireType 0 =*/72).uint32(message.ratePerSec);
+            if (message.rateBurst != null && Object.hasOwnProperty.call(message, "rateBurst"))
+                writer.uint32(/* id 10, wireType 0 =*/80).uint32(message.rateBurst);
+            if (message.maxSendsInFlight != null && Object.hasOwnProperty.call(message, "maxSendsInFlight"))
+                writer.uint32(/* id 11, wireType 0 =*/88).uint32(message.maxSendsInFlight);
             return writer;
         };
 
@@ -1295,6 +1328,18 @@ export const cim = $root.cim = (() => {
                         message.rooms.push($root.cim.RoomCursor.decode(reader, reader.uint32(), undefined, long + 1));
                         break;
                     }
+                case 9: {
+                        message.ratePerSec = reader.uint32();
+                        break;
+                    }
+                case 10: {
+                        message.rateBurst = reader.uint32();
+                        break;
+                    }
+                case 11: {
+                        message.maxSendsInFlight = reader.uint32();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -1357,6 +1402,12 @@ export const cim = $root.cim = (() => {
                     message.rooms[i] = $root.cim.RoomCursor.fromObject(object.rooms[i], long + 1);
                 }
             }
+            if (object.ratePerSec != null)
+                message.ratePerSec = object.ratePerSec >>> 0;
+            if (object.rateBurst != null)
+                message.rateBurst = object.rateBurst >>> 0;
+            if (object.maxSendsInFlight != null)
+                message.maxSendsInFlight = object.maxSendsInFlight >>> 0;
             return message;
         };
 
@@ -1391,6 +1442,9 @@ export const cim = $root.cim = (() => {
                 object.heartbeatMs = 0;
                 object.groupPosition = "";
                 object.inboxPosition = "";
+                object.ratePerSec = 0;
+                object.rateBurst = 0;
+                object.maxSendsInFlight = 0;
             }
             if (message.userId != null && Object.hasOwnProperty.call(message, "userId"))
                 object.userId = message.userId;
@@ -1416,6 +1470,12 @@ export const cim = $root.cim = (() => {
                 for (let j = 0; j < message.rooms.length; ++j)
                     object.rooms[j] = $root.cim.RoomCursor.toObject(message.rooms[j], options, q + 1);
             }
+            if (message.ratePerSec != null && Object.hasOwnProperty.call(message, "ratePerSec"))
+                object.ratePerSec = message.ratePerSec;
+            if (message.rateBurst != null && Object.hasOwnProperty.call(message, "rateBurst"))
+                object.rateBurst = message.rateBurst;
+            if (message.maxSendsInFlight != null && Object.hasOwnProperty.call(message, "maxSendsInFlight"))
+                object.maxSendsInFlight = message.maxSendsInFlight;
             return object;
         };
 

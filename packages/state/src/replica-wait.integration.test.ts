@@ -1,0 +1,40 @@
+// ReplicaWait against a real redis-server without replicas: waiting is off at 0; at 1 the acknowledgement still comes
+// after the timeout, counted as a shortfall and logged.
+import { describe, expect, it } from "vitest";
+import { ReplicaWait, type ReplicaWaitMetrics } from "./replica-wait.js";
+import { useRedis } from "./test-harness.js";
+
+const harness = useRedis();
+
+const message = { msgId: "1", ts: 1, from: "1", fromName: "a", to: "2", room: "", text: "t" };
+
+/** The app's metrics and log, counted. */
+function recorder() {
+  const counts = { waits: 0, shortfalls: 0 };
+  const lines: string[] = [];
+  const metrics: ReplicaWaitMetrics = {
+    replicaWaitShortfalls: { inc: () => void counts.shortfalls++ },
+    replicaWaitSeconds: { startTimer: () => () => void counts.waits++ },
+  };
+  return { counts, lines, metrics, log: { warn: (_fields: Record<string, unknown>, line: string) => void lines.push(line) } };
+}
+
+describe("ReplicaWait", () => {
+  it("does nothing when no replica is asked for", async () => {
+    const { counts, metrics, log } = recorder();
+    const wait = new ReplicaWait(harness.redis, { replicas: 0, timeoutMs: 50 }, metrics, log);
+    expect(wait.enabled).toBe(false);
+    await wait.confirm(message, "c1");
+    expect(counts.waits).toBe(0);
+  });
+
+  it("acknowledges after the timeout when too few replicas answer, and counts the shortfall", async () => {
+    const { counts, lines, metrics, log } = recorder();
+    const wait = new ReplicaWait(harness.redis, { replicas: 1, timeoutMs: 50 }, metrics, log);
+    await harness.redis.set("k", "v");
+    await wait.confirm(message, "c1");
+    await wait.confirm({ ...message, to: "", room: "r1" }, "c2");
+    expect(counts).toEqual({ waits: 2, shortfalls: 2 });
+    expect(lines.join("")).toMatch(/fewer replicas hold than CIM_REDIS_WAIT_REPLICAS/);
+  });
+});

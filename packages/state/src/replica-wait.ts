@@ -1,0 +1,75 @@
+// Durability of acknowledged messages across a Redis failover: with CIM_REDIS_WAIT_REPLICAS > 0 a message is
+// acknowledged (a gateway's SendAck, route's 202 to POST /api/messages) only after WAIT says that many replicas hold
+// its writes, or the timeout passed (then it is acknowledged anyway, counted and logged: the message is stored on the
+// master, only less safely). A master demoted meanwhile (a replica promoted over it) has lost what no replica had:
+// that send fails (ReplicaWaitError), and is resent.
+import { EVERYONE_ROOM } from "@cim/protocol";
+import { conv, user } from "./keys.js";
+import type { StoredMessage } from "./records.js";
+import { isCluster, waitForReplicasOf, type RedisClient } from "./redis.js";
+
+export interface ReplicaWaitOptions {
+  /** Replicas that must hold a message's writes before it is acknowledged; 0 turns waiting off. */
+  replicas: number;
+  timeoutMs: number;
+}
+
+/** What the wait reports to the app's metrics (prom-client's Counter and Histogram fit). */
+export interface ReplicaWaitMetrics {
+  replicaWaitShortfalls: { inc(): void };
+  replicaWaitSeconds: { startTimer(): () => unknown };
+}
+
+/** The app's logger (pino's fits). */
+export interface ReplicaWaitLog {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+/** The message is not acknowledged: the master that stored it lost it, or may have. Resend it with its clientMsgId. */
+export class ReplicaWaitError extends Error {
+  override readonly name = "ReplicaWaitError";
+}
+
+export class ReplicaWait {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly options: ReplicaWaitOptions,
+    private readonly metrics: ReplicaWaitMetrics,
+    private readonly log: ReplicaWaitLog,
+  ) {}
+
+  get enabled(): boolean {
+    return this.options.replicas > 0;
+  }
+
+  /**
+   * Waits until the keys `message` was written to (its conversation, and both inboxes of a private one) are
+   * replicated; throws ReplicaWaitError when the message is not on the master that serves its conversation now (not
+   * acknowledged: the client resends it, and the resend is stored once), or the error of a WAIT that failed (Redis
+   * unreachable: isRedisUnavailable). `clientMsgId` names its dedupe record.
+   */
+  async confirm(message: StoredMessage, clientMsgId: string): Promise<void> {
+    if (!this.enabled) return;
+    const convKey = message.to ? conv.ofPair(message.from, message.to) : conv.ofRoom(message.room || EVERYONE_ROOM);
+    const written = message.to ? [conv.messages(convKey), user.inbox(message.to), user.inbox(message.from)] : [conv.messages(convKey)];
+    const timer = this.metrics.replicaWaitSeconds.startTimer();
+    const { replicas: reached, demoted } = await waitForReplicasOf(this.redis, written, this.options.replicas, this.options.timeoutMs);
+    timer();
+    if (demoted) {
+      this.metrics.replicaWaitShortfalls.inc();
+      throw new ReplicaWaitError(`message ${message.msgId} not acknowledged: the master that stored it was demoted before a replica had it, resend`);
+    }
+    // On a cluster WAIT goes to the master of the slot as ioredis knows it now, and counts that connection's writes
+    // only. The store may have been answered by another node: a master paused past cluster-node-timeout takes the
+    // writes queued for it when it wakes, before it learns that its replica took over, and is then demoted and
+    // resynced without them. Its answer looked like any other and WAIT asked the new master: the message was lost.
+    if (isCluster(this.redis) && (await this.redis.get(conv.dedupe(convKey, message.from, clientMsgId))) !== `${message.msgId}:${message.ts}`) {
+      this.metrics.replicaWaitShortfalls.inc();
+      throw new ReplicaWaitError(`message ${message.msgId} not acknowledged: the master serving its conversation now does not hold it (a master demoted since stored it), resend`);
+    }
+    if (reached < this.options.replicas) {
+      this.metrics.replicaWaitShortfalls.inc();
+      this.log.warn({ msgId: message.msgId, replicas: reached, wanted: this.options.replicas, timeoutMs: this.options.timeoutMs }, "acknowledging a message fewer replicas hold than CIM_REDIS_WAIT_REPLICAS asks: a failover now could lose it");
+    }
+  }
+}
