@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const WEB = join(ROOT, "apps/web");
 /** Sources whose change makes the build stale: the app and the workspace packages it bundles. */
-const SOURCES = [join(WEB, "src"), join(WEB, "index.html"), join(WEB, "vite.config.ts"), join(WEB, "precompress.ts"), join(ROOT, "packages/client/src"), join(ROOT, "packages/protocol/src")];
+const SOURCES = [join(WEB, "src"), join(WEB, "index.html"), join(WEB, "vite.config.ts"), join(WEB, "precompress.ts"), join(WEB, "shell-worker-plugin.ts"), join(ROOT, "packages/client/src"), join(ROOT, "packages/protocol/src")];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;

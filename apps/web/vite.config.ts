@@ -1,16 +1,18 @@
 // Vite build of the web app (served by route from dist/); the dev server proxies /api to a local route.
 // A production build has no source maps (route serves dist/ publicly) and nothing inline: index.html loads one
 // module script and one stylesheet, so it runs under route's Content-Security-Policy (script-src 'self'). Text files get
-// brotli and gzip copies (precompress.ts) that route serves to browsers accepting them.
+// brotli and gzip copies (precompress.ts) that route serves to browsers accepting them. dist/sw.js is the service
+// worker that opens the app while route is unreachable (shell-worker-plugin.ts, src/sw/).
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 import { svelte } from "@sveltejs/vite-plugin-svelte";
 import { precompress } from "./precompress.js";
+import { shellWorker } from "./shell-worker-plugin.js";
 
 const ROUTE_DEV_TARGET = process.env.CIM_ROUTE_DEV_TARGET ?? "http://127.0.0.1:8080";
 
 export default defineConfig(({ mode }) => ({
-  plugins: [svelte(), precompress()],
+  plugins: [svelte(), shellWorker(), precompress()],
   // long.js would compile WebAssembly at load (a CSP violation); see src/lib/no-long.ts.
   resolve: { alias: [{ find: /^long$/, replacement: fileURLToPath(new URL("./src/lib/no-long.ts", import.meta.url)) }] },
   server: {

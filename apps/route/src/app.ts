@@ -98,7 +98,8 @@ function mountWebApp(app: Hono<AppEnv>, dir: string, log: Services["log"]): void
     await next();
   });
   // Vite names built assets by their content hash: they never change, so browsers keep them for a year; the
-  // page itself is revalidated so a new build is picked up at once. The build writes brotli (.br) and gzip (.gz)
+  // page and the service worker (sw.js: it opens the cached app while route is unreachable) are revalidated on
+  // every use, so a new build is picked up at once and no browser keeps an old worker. The build writes brotli (.br) and gzip (.gz)
   // copies next to each text file (apps/web/precompress.ts): served as they are when the browser accepts them;
   // files without a copy are gzipped on the fly.
   const webApp = async (c: Context, next: Next) => {

@@ -266,6 +266,16 @@ describe("headers and endpoints", () => {
     expect(page.headers.get("cache-control")).toBe("no-cache");
   });
 
+  it("serves the service worker as a script revalidated on every use, under the same policy", async () => {
+    const worker = await h.app.request("/sw.js");
+    expect(worker.status).toBe(200);
+    expect(worker.headers.get("content-type")).toMatch(/javascript/);
+    // A worker kept in a cache would keep serving an old app: browsers must ask route each time.
+    expect(worker.headers.get("cache-control")).toBe("no-cache");
+    expect(worker.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(await worker.text()).toContain("addEventListener");
+  });
+
   it("slows wrong admin tokens per address with 429", async () => {
     for (let i = 0; i < 5; i++) expect((await h.call("GET", "/api/admin/stats", { token: `wrong-admin-token-${i}`, from: "10.9.6.6" })).status).toBe(401);
     expect((await h.call("GET", "/api/admin/stats", { token: "wrong-admin-token-x", from: "10.9.6.6" })).status).toBe(429);

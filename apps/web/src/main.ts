@@ -3,6 +3,7 @@ import { mount } from "svelte";
 import App from "./App.svelte";
 import { ChatStore } from "./lib/chat.svelte.js";
 import type { MessageHandler } from "./lib/message-hook.js";
+import { registerOfflineShell } from "./lib/offline-shell.js";
 import "./app.css";
 
 declare global {
@@ -20,3 +21,4 @@ const chat = new ChatStore();
 window.cim = { onMessage: (handler) => chat.onMessage(handler), stats: () => ({ duplicatesDropped: chat.duplicatesDropped }) };
 
 mount(App, { target: document.getElementById("app")!, props: { chat } });
+registerOfflineShell();

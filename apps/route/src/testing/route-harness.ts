@@ -56,6 +56,8 @@ export async function startRouteHarness(env: Record<string, string> = {}): Promi
   // As the web app's build leaves it: a brotli copy beside the file.
   writeFileSync(join(webDir, "assets", "app.js.br"), brotliCompressSync(appJs));
   writeFileSync(join(webDir, "assets", "app.js.map"), "{\"version\":3}");
+  // The web app's service worker, at the root as the build writes it.
+  writeFileSync(join(webDir, "sw.js"), "self.addEventListener('fetch', () => undefined);");
   const baseEnv = {
     REDIS_URL: redisServer.address, ZK_CONNECT: zookeeper.address, CIM_TOKEN_SECRET: TEST_TOKEN_SECRET, CIM_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     CIM_TRUST_PROXY: "1", CIM_WEB_DIR: webDir, LOG_LEVEL: "silent", ZK_SESSION_TIMEOUT_MS: "6000", ...env,

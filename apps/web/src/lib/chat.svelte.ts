@@ -40,6 +40,8 @@ export class ChatStore {
   gatewayId = $state("");
   /** Messages the SDK dropped as not newer than the last of their stream, over this tab's life (should stay 0). */
   duplicatesDropped = $state(0);
+  /** The browser says it has a network (navigator.onLine): without one the badge says so rather than blaming route. */
+  network = $state(typeof navigator === "undefined" || navigator.onLine);
   /** Why the last register, login or resume failed; shown on the login screen. */
   error = $state("");
   busy = $state(false);
@@ -123,6 +125,9 @@ export class ChatStore {
     };
     document.addEventListener("visibilitychange", watch);
     watch();
+    window.addEventListener("online", () => (this.network = true));
+    window.addEventListener("offline", () => (this.network = false));
+    this.network = navigator.onLine;
     const stored = loadLogin();
     if (!stored) return;
     this.me = stored;

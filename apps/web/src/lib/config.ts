@@ -4,6 +4,8 @@ const env = import.meta.env;
 export const config = Object.freeze({
   /** Route's base URL; "" is the page's own origin (route serves this app). */
   routeUrl: env.VITE_CIM_ROUTE_URL ?? "",
+  /** The service worker that opens the app while route is unreachable: only a production build has its sw.js. */
+  offlineShell: env.PROD,
   /** Messages asked for per history page. */
   historyPageSize: 30,
   /** Messages shown from IndexedDB at start, over all conversations. */

@@ -16,6 +16,15 @@ describe("describeError", () => {
     expect(describeError(new CimApiError(400, "weak_password", "password must be at least 8 characters."))).toBe("Password must be at least 8 characters.");
   });
 
+  it("turns route's validation messages into sentences without field paths", () => {
+    expect(describeError(new CimApiError(400, "bad_request", "userName: userName may hold letters, digits, _ . - only"))).toBe("The user name may hold letters, digits, _ . - only.");
+    expect(describeError(new CimApiError(400, "bad_request", "userName: userName is required; userName: userName may hold letters, digits, _ . - only")))
+      .toBe("The user name is required. The user name may hold letters, digits, _ . - only.");
+    expect(describeError(new CimApiError(400, "bad_request", "name: name is at most 64 characters"))).toBe("The name is at most 64 characters.");
+    expect(describeError(new CimApiError(400, "bad_request", "room names cannot hold control characters"))).toBe("Room names cannot hold control characters.");
+    expect(describeError(new CimApiError(400, "bad_request", ""))).toBe("The server refused the request.");
+  });
+
   it("a gateway that is briefly unavailable is not a failed login", () => {
     const error = new LoginError("unavailable", "login failed, retry");
     expect(describeError(error)).toMatch(/briefly unavailable/);

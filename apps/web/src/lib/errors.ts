@@ -56,15 +56,31 @@ function describeApiError(error: CimApiError): string {
     case "unreachable":
       return "The server cannot be reached. Check your connection.";
     case ErrorCode.BadRequest:
-      return error.message;
+      return readableBadRequest(error.message);
     default:
       return error.message || `Request failed (${error.status}).`;
   }
 }
 
+/** Route's field names as people say them. */
+const FIELD_NAMES: Record<string, string> = { userName: "the user name", password: "the password", name: "the name" };
+
+/**
+ * Route's validation message ("userName: userName may hold letters, digits, _ . - only; ...") as sentences: the
+ * field paths dropped, field names in words, each reason once.
+ */
+function readableBadRequest(message: string): string {
+  const reasons = message.split("; ").map((reason) => {
+    const text = reason.replace(/^[\w.]+: /, "").replace(/^(\w+)\b/, (word) => FIELD_NAMES[word] ?? word);
+    return sentence(text);
+  });
+  return [...new Set(reasons.filter((reason) => reason.length > 0))].join(" ") || "The server refused the request.";
+}
+
 /** "too short" → "Too short." */
 function sentence(text: string): string {
   const trimmed = text.trim();
+  if (!trimmed) return "";
   return `${trimmed.charAt(0).toUpperCase()}${trimmed.slice(1)}${/[.!?]$/.test(trimmed) ? "" : "."}`;
 }
 

@@ -1,0 +1,83 @@
+// The service worker (built to dist/sw.js by ../../shell-worker-plugin.ts): the app opens while route is unreachable.
+// Navigations go to the network first, so a reachable route always serves the current build; only when route cannot
+// be reached (no answer, or a proxy's 502/504) the cached shell answers. Hashed assets come from the cache first.
+// Everything else (the API, /metrics, /healthz, anything with Authorization, other origins) passes untouched.
+import { cacheNameOf, keepable, keepableShell, outdatedCaches, SHELL_KEY, strategyOf, upstreamDown } from "./shell-rules.js";
+
+/** Written by the build: this build's version and the URLs of its shell (the page and every hashed asset). */
+declare const __CIM_SHELL__: { version: string; urls: string[] };
+
+// The DOM typings of the app describe a window; the few worker types used here are declared instead.
+interface ExtendableEvent extends Event {
+  waitUntil: (promise: Promise<unknown>) => void;
+}
+interface FetchEvent extends ExtendableEvent {
+  readonly request: Request;
+  respondWith: (response: Promise<Response>) => void;
+}
+interface WorkerScope {
+  readonly location: Location;
+  readonly clients: { claim: () => Promise<void> };
+  skipWaiting: () => Promise<void>;
+  addEventListener: ((type: "install" | "activate", listener: (event: ExtendableEvent) => void) => void) & ((type: "fetch", listener: (event: FetchEvent) => void) => void);
+}
+
+const worker = globalThis as unknown as WorkerScope;
+const CACHE = cacheNameOf(__CIM_SHELL__.version);
+
+worker.addEventListener("install", (event) => {
+  // The page is revalidated; hashed assets may come from the HTTP cache (their content never changes).
+  const requests = __CIM_SHELL__.urls.map((url) => new Request(url, { cache: url === SHELL_KEY ? "no-cache" : "default" }));
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(requests)).then(() => worker.skipWaiting()));
+});
+
+worker.addEventListener("activate", (event) => {
+  event.waitUntil(caches.keys()
+    .then((names) => Promise.all(outdatedCaches(names, CACHE).map((name) => caches.delete(name))))
+    .then(() => worker.clients.claim()));
+});
+
+worker.addEventListener("fetch", (event) => {
+  const { request } = event;
+  const strategy = strategyOf({ method: request.method, url: request.url, mode: request.mode, authorization: request.headers.has("authorization") }, worker.location.origin);
+  if (strategy === "shell") event.respondWith(page(request));
+  else if (strategy === "asset") event.respondWith(asset(request));
+});
+
+/** Network first; the cached shell when route cannot be reached. A fresh page becomes the cached shell. */
+async function page(request: Request): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(request);
+  } catch (error) {
+    const shell = await cachedShell();
+    if (shell) return shell;
+    throw error;
+  }
+  if (upstreamDown(response.status)) return (await cachedShell()) ?? response;
+  if (keepableShell(response)) void store(SHELL_KEY, response.clone());
+  return response;
+}
+
+/** Cache first: a hashed asset never changes. One missing (a build newer than this worker) is fetched and kept. */
+async function asset(request: Request): Promise<Response> {
+  const cached = await caches.match(request, { cacheName: CACHE, ignoreVary: true });
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (keepable(response)) void store(request, response.clone());
+  return response;
+}
+
+async function cachedShell(): Promise<Response | undefined> {
+  const shell = await caches.match(SHELL_KEY, { cacheName: CACHE, ignoreVary: true });
+  if (!shell) console.warn("route is unreachable and no app page is cached yet");
+  return shell;
+}
+
+async function store(key: RequestInfo, response: Response): Promise<void> {
+  try {
+    await (await caches.open(CACHE)).put(key, response);
+  } catch (error) {
+    console.warn("the offline shell could not keep a response", error);
+  }
+}

@@ -1,0 +1,97 @@
+// A newcomer's first steps, where they used to stumble: a user name with a space or an e-mail address (the server's
+// rule came back as "userName: userName may hold ..."), Enter in the user search (did nothing), and an empty room
+// directory that said "Create one!" with no way to.
+import { createRoom, expect, findUser, PASSWORD, test } from "./fixtures.js";
+
+test("registering a name route would refuse says what to change, before anything is sent", async ({ page }) => {
+  const registrations: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith("/api/register")) registrations.push(request.postData() ?? "");
+  });
+  await page.goto("/");
+  await page.getByTestId("login-mode-register").click();
+  await page.getByTestId("login-password").fill(PASSWORD);
+  await page.getByTestId("login-username").fill("Ann Smith");
+  await page.getByTestId("login-submit").click();
+  await expect(page.getByTestId("login-error")).toHaveText("A user name cannot contain spaces: try “Ann.Smith”.");
+  await page.getByTestId("login-username").fill("ann@example.com");
+  await page.getByTestId("login-submit").click();
+  await expect(page.getByTestId("login-error")).toContainText("not an e-mail address");
+  expect(registrations).toEqual([]);
+
+  const userName = `Ann.Smith-${Math.random().toString(36).slice(2, 8)}`;
+  await page.getByTestId("login-username").fill(userName);
+  await page.getByTestId("login-submit").click();
+  await expect(page.getByTestId("me-name")).toHaveText(userName);
+  expect(registrations).toHaveLength(1);
+});
+
+test("Enter in the user search opens the chat with the name typed, and invites it to a room", async ({ newUser }) => {
+  const ann = await newUser("ann");
+  const bob = await newUser("bob");
+  const { page } = ann;
+  await page.getByTestId("nav-new-chat").click();
+  await findUser(page, bob.userName);
+  // Typed in other letters' case, and pressed at once: the search for exactly this text is asked first.
+  await page.getByTestId("user-search-input").fill(bob.userName.toUpperCase());
+  await page.getByTestId("user-search-input").press("Enter");
+  await expect(page.getByTestId("new-chat-dialog")).toBeHidden();
+  await expect(page.getByTestId("conversation-title")).toHaveText(bob.userName);
+
+  await page.getByTestId("nav-new-room").click();
+  await page.getByTestId("create-room-name").fill("first hour");
+  await page.getByTestId("create-room-private").check();
+  await page.getByTestId("create-room-submit").click();
+  await expect(page.getByTestId("conversation-title")).toHaveText("first hour");
+  await page.getByTestId("room-invite-button").click();
+  await page.getByTestId("user-search-input").fill(bob.userName);
+  await page.getByTestId("user-search-input").press("Enter");
+  await expect(page.getByTestId("user-search-done")).toHaveText("Invited");
+  await expect(bob.page.locator('[data-testid="conversation-item"][data-title="first hour"]')).toBeVisible();
+  // Asked again, the dialog says Bob is in already instead of offering to invite him once more.
+  await page.getByTestId("dialog-close").click();
+  await page.getByTestId("room-invite-button").click();
+  const row = await findUser(page, bob.userName);
+  await expect(row.getByTestId("user-search-marked")).toHaveText("Member");
+  await expect(row.getByTestId("user-search-pick")).toHaveCount(0);
+});
+
+test("an empty room directory offers to create a room", async ({ newUser }) => {
+  const { page } = await newUser("cleo");
+  await page.getByTestId("nav-browse-rooms").click();
+  const directory = page.getByTestId("room-directory-dialog");
+  await directory.getByTestId("room-directory-search").fill(`no-such-room-${Math.random().toString(36).slice(2, 8)}`);
+  await directory.getByTestId("room-directory-create").click();
+  await expect(directory).toBeHidden();
+  const create = page.getByTestId("create-room-dialog");
+  await expect(create).toBeVisible();
+  await expect(create.getByTestId("create-room-name")).toBeFocused();
+});
+
+test("the password can be shown to check it before creating the account", async ({ page }) => {
+  await page.goto("/");
+  await page.getByTestId("login-mode-register").click();
+  const password = page.getByTestId("login-password");
+  await password.fill("my new passphrase");
+  await expect(password).toHaveAttribute("type", "password");
+  const show = page.getByRole("button", { name: "Show password" });
+  await show.click();
+  await expect(password).toHaveAttribute("type", "text");
+  await expect(show).toHaveAttribute("aria-pressed", "true");
+  await expect(password).toHaveValue("my new passphrase");
+  await show.click();
+  await expect(password).toHaveAttribute("type", "password");
+});
+
+test("Enter in the room directory joins the room whose name was typed", async ({ newUser }) => {
+  const dora = await newUser("dora");
+  const name = `Walkers ${Math.random().toString(36).slice(2, 8)}`;
+  const roomId = await createRoom(dora.page, name, "public");
+  const { page } = await newUser("eli");
+  await page.getByTestId("nav-browse-rooms").click();
+  await page.getByTestId("room-directory-search").fill(name.toLowerCase());
+  await page.getByTestId("room-directory-search").press("Enter");
+  await expect(page.getByTestId("room-directory-dialog")).toBeHidden();
+  await expect(page.getByTestId("conversation-title")).toHaveText(name);
+  await expect(page.getByTestId("message-list")).toHaveAttribute("data-key", roomId);
+});
