@@ -65,6 +65,23 @@ test("a reload while route is down opens the cached app, which says so and comes
   }
 });
 
+test("a reload while route is frozen (SIGSTOP) opens the cached app after a few seconds, back online when route goes on", async ({ newUser, stack }) => {
+  const { page, userName } = await newUser("fred");
+  await shellInstalled(page);
+  const badge = page.getByTestId("connection-state");
+  stack.cluster.route.process.child.kill("SIGSTOP");
+  try {
+    // Route accepts the connection and never answers: without the worker's timeout the reload would hang for good.
+    await page.reload({ timeout: 20_000 });
+    await expect(page.getByTestId("me-name")).toHaveText(userName);
+    await expect(badge).toHaveAttribute("data-route-down", "true", { timeout: 40_000 });
+  } finally {
+    stack.cluster.route.process.child.kill("SIGCONT");
+  }
+  await expectOnline(page);
+  await expect(badge).toHaveAttribute("data-route-down", "false");
+});
+
 test("with route up, a reload gets the page from route, not the cached one", async ({ newUser }) => {
   const { page, context } = await newUser("cleo");
   await shellInstalled(page);

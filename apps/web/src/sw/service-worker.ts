@@ -2,7 +2,7 @@
 // Navigations go to the network first, so a reachable route always serves the current build; only when route cannot
 // be reached (no answer, or a proxy's 502/504) the cached shell answers. Hashed assets come from the cache first.
 // Everything else (the API, /metrics, /healthz, anything with Authorization, other origins) passes untouched.
-import { cacheNameOf, keepable, keepableShell, outdatedCaches, SHELL_KEY, strategyOf, upstreamDown } from "./shell-rules.js";
+import { cacheNameOf, keepable, keepableShell, outdatedCaches, SHELL_KEY, SHELL_NETWORK_TIMEOUT_MS, strategyOf, upstreamDown } from "./shell-rules.js";
 
 /** Written by the build: this build's version and the URLs of its shell (the page and every hashed asset). */
 declare const __CIM_SHELL__: { version: string; urls: string[] };
@@ -44,19 +44,24 @@ worker.addEventListener("fetch", (event) => {
   else if (strategy === "asset") event.respondWith(asset(request));
 });
 
-/** Network first; the cached shell when route cannot be reached. A fresh page becomes the cached shell. */
+/**
+ * Network first; the cached shell when route cannot be reached, or has not answered within SHELL_NETWORK_TIMEOUT_MS
+ * (frozen). A fresh page becomes the cached shell, also one that comes after the timeout.
+ */
 async function page(request: Request): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(request);
-  } catch (error) {
-    const shell = await cachedShell();
-    if (shell) return shell;
-    throw error;
-  }
-  if (upstreamDown(response.status)) return (await cachedShell()) ?? response;
-  if (keepableShell(response)) void store(SHELL_KEY, response.clone());
-  return response;
+  const network = fetch(request).then((response) => {
+    if (keepableShell(response)) void store(SHELL_KEY, response.clone());
+    return response;
+  });
+  const first = await Promise.race([
+    network.then((response) => ({ response }), (error: unknown) => ({ error })),
+    new Promise<{ late: true }>((resolve) => setTimeout(() => resolve({ late: true }), SHELL_NETWORK_TIMEOUT_MS)),
+  ]);
+  if ("response" in first && !upstreamDown(first.response.status)) return first.response;
+  const shell = await cachedShell();
+  if (shell) return shell;
+  if ("error" in first) throw first.error;
+  return network; // no shell kept yet: wait for route after all
 }
 
 /** Cache first: a hashed asset never changes. One missing (a build newer than this worker) is fetched and kept. */

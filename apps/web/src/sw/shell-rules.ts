@@ -21,6 +21,12 @@ const NEVER_CACHED = [/^\/api(?:\/|$)/, /^\/metrics(?:\/|$)/, /^\/healthz(?:\/|$
 const UPSTREAM_DOWN = new Set([502, 504]);
 /** Prefix of the worker's cache names; a version of the build follows it. */
 export const CACHE_PREFIX = "cim-shell-";
+/**
+ * How long a navigation waits for route before the cached shell answers: a route that accepts connections and never
+ * answers (frozen, or its host gone without a reset) would otherwise hold the reload for good. Route's own answer
+ * still becomes the cached shell when it comes, so the next load is current.
+ */
+export const SHELL_NETWORK_TIMEOUT_MS = 4_000;
 /** The key of the app's page in the cache: every path of the single-page app is this one document. */
 export const SHELL_KEY = "/";
 
