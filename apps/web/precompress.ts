@@ -1,6 +1,6 @@
 // Vite plugin: writes brotli (.br) and gzip (.gz) copies of the built text files, which route serves as they are.
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import type { Plugin } from "vite";
 
@@ -22,7 +22,7 @@ export function precompress(): Plugin {
     name: "cim-precompress",
     apply: "build",
     configResolved(config) {
-      outDir = config.build.outDir.startsWith("/") ? config.build.outDir : join(config.root, config.build.outDir);
+      outDir = resolve(config.root, config.build.outDir);
     },
     closeBundle() {
       for (const path of files(outDir).filter((p) => COMPRESSIBLE.test(p))) {

@@ -3,7 +3,7 @@
 // build installs a new worker, which caches the new shell and deletes the old one. Route serves sw.js `no-cache`.
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import type { Plugin } from "vite";
 
@@ -17,7 +17,7 @@ export function shellWorker(): Plugin {
     name: "cim-shell-worker",
     apply: "build",
     configResolved(config) {
-      outDir = config.build.outDir.startsWith("/") ? config.build.outDir : join(config.root, config.build.outDir);
+      outDir = resolve(config.root, config.build.outDir);
     },
     async writeBundle(_options, bundle) {
       const assets = Object.keys(bundle).filter((name) => name !== "index.html" && name !== WORKER_FILE && !name.endsWith(".map")).sort();
