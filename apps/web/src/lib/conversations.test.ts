@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   acknowledge, applyRead, applyReceipt, applySummary, compareMsgIds, countFromOthersAfter, formatUnread, insertMessage, kindOf, lastActivity, lastEditable, mergeMessage, stepConversation,
-  newConversation, newestMsgId, oldestMsgId, toUiMessage, upgradeStatus, type UiMessage,
+  newConversation, newestMsgId, oldestMsgId, previewOf, toUiMessage, upgradeStatus, type UiMessage,
 } from "./conversations.js";
 
 const ME = "1";
@@ -170,5 +170,15 @@ describe("read and seen positions", () => {
     mergeMessage(c, msg("1700000000000100", { ts: 1_700_000_000_500 }), true);
     expect(newestMsgId(c)).toBe("1700000000000100");
     expect(lastActivity(c)).toBe(1_700_000_000_500);
+  });
+});
+
+describe("previewOf", () => {
+  it("names the sender in rooms and says You for own messages, but not the peer in a private chat, whose name is the title", () => {
+    expect(previewOf({ kind: "private" }, msg("5", { text: "hi" }))).toBe("hi");
+    expect(previewOf({ kind: "private" }, msg("6", { text: "hello", own: true }))).toBe("You: hello");
+    expect(previewOf({ kind: "room" }, msg("7", { text: "all" }))).toBe("bob: all");
+    expect(previewOf({ kind: "room" }, msg("8", { deleted: true }))).toBe("bob: message deleted");
+    expect(previewOf({ kind: "room" }, undefined)).toBe("No messages yet");
   });
 });

@@ -104,6 +104,17 @@ export function newConversation(key: string, title = ""): Conversation {
 }
 
 /** When the conversation last saw activity, for ordering the list (ms). */
+/**
+ * The list's line under a conversation's name: its newest message, prefixed with who wrote it where that is not
+ * plain (rooms: the sender; own messages: "You"); in a private chat the peer's name is the title already.
+ */
+export function previewOf(conversation: Pick<Conversation, "kind">, last: Pick<UiMessage, "own" | "fromName" | "text" | "deleted"> | undefined): string {
+  if (!last) return "No messages yet";
+  const text = last.deleted ? "message deleted" : last.text;
+  if (last.own) return `You: ${text}`;
+  return conversation.kind === "private" ? text : `${last.fromName}: ${text}`;
+}
+
 export function lastActivity(conversation: Conversation): number {
   return Math.max(conversation.messages.at(-1)?.ts ?? 0, msgIdToMs(conversation.lastMsgId));
 }
