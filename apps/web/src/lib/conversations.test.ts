@@ -180,5 +180,6 @@ describe("previewOf", () => {
     expect(previewOf({ kind: "room" }, msg("7", { text: "all" }))).toBe("bob: all");
     expect(previewOf({ kind: "room" }, msg("8", { deleted: true }))).toBe("bob: message deleted");
     expect(previewOf({ kind: "room" }, undefined)).toBe("No messages yet");
+    expect(previewOf({ kind: "private" }, msg("9", { text: "see **this**" }))).toBe("see this");
   });
 });

@@ -1,6 +1,7 @@
 // Pure helpers for conversations: kinds, msgId order, merging messages, unread counts, read and seen positions.
 import type { ChatMessage, ConversationSummary, RoomVisibility } from "@cim/client";
 import { compareIds, EVERYONE_ROOM, ROOM_ID } from "@cim/protocol";
+import { plainText } from "./rich-text.js";
 
 export { EVERYONE_ROOM };
 export const EVERYONE_TITLE = "Everyone";
@@ -110,7 +111,7 @@ export function newConversation(key: string, title = ""): Conversation {
  */
 export function previewOf(conversation: Pick<Conversation, "kind">, last: Pick<UiMessage, "own" | "fromName" | "text" | "deleted"> | undefined): string {
   if (!last) return "No messages yet";
-  const text = last.deleted ? "message deleted" : last.text;
+  const text = last.deleted ? "message deleted" : plainText(last.text);
   if (last.own) return `You: ${text}`;
   return conversation.kind === "private" ? text : `${last.fromName}: ${text}`;
 }

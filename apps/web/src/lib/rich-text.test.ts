@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRichText, safeHref, type RichBlock } from "./rich-text.js";
+import { parseRichText, plainText, safeHref, type RichBlock } from "./rich-text.js";
 
 const paragraph = (...children: unknown[]) => ({ kind: "paragraph", children }) as RichBlock;
 const text = (value: string) => ({ kind: "text", text: value });
@@ -41,5 +41,14 @@ describe("safeHref", () => {
     expect(safeHref("https://e.com/x")).toBe("https://e.com/x");
     expect(safeHref("mailto:a@b.co")).toBe("mailto:a@b.co");
     for (const bad of ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "/relative", "vbscript:x"]) expect(safeHref(bad)).toBeNull();
+  });
+});
+
+describe("plainText", () => {
+  it("keeps what a reader sees and drops the marks: bold, code, links (their text), code blocks; HTML stays text", () => {
+    expect(plainText("**bold** and `code` and [the docs](https://example.com/docs)")).toBe("bold and code and the docs");
+    expect(plainText("~~gone~~ *it*")).toBe("gone it");
+    expect(plainText("```\nconst a = 1;\n```")).toBe("const a = 1;");
+    expect(plainText("<b>hi</b>")).toBe("<b>hi</b>");
   });
 });

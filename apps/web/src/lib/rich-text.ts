@@ -76,3 +76,11 @@ function inlineNode(token: Token): RichInline {
   }
 }
 
+/** The text a reader sees, without markdown's marks (`**a**` is "a", a link its text): for one-line previews. */
+export function plainText(text: string): string {
+  return parseRichText(text).map((block) => (block.kind === "codeblock" ? block.text : inlineText(block.children))).join("\n");
+}
+
+function inlineText(nodes: RichInline[]): string {
+  return nodes.map((node) => (node.kind === "text" || node.kind === "code" ? node.text : node.kind === "br" ? "\n" : inlineText(node.children))).join("");
+}
