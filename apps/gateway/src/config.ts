@@ -2,6 +2,7 @@
 import { hostname } from "node:os";
 import { z } from "zod";
 import { parseSettings, sharedSettings } from "@cim/config";
+import { DEFAULT_SESSION_LIMITS } from "@cim/protocol";
 import { tokenSecretFrom } from "@cim/token";
 
 const csv = z.string().transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean));
@@ -17,13 +18,13 @@ const schema = z.object({
   CIM_LOGIN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   CIM_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).default(64 * 1024),
   CIM_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
-  CIM_RATE_PER_SEC: z.coerce.number().min(1).default(50),
-  CIM_RATE_BURST: z.coerce.number().min(1).default(200),
+  CIM_RATE_PER_SEC: z.coerce.number().min(1).default(DEFAULT_SESSION_LIMITS.ratePerSec),
+  CIM_RATE_BURST: z.coerce.number().min(1).default(DEFAULT_SESSION_LIMITS.rateBurst),
   /**
    * Sends of one session started and not answered yet; more are answered `unavailable` at once (resent later by
    * the SDK). The default is the rate burst: only a Redis too slow to answer a burst before the next one meets it.
    */
-  CIM_MAX_SENDS_IN_FLIGHT: z.coerce.number().int().min(1).default(200),
+  CIM_MAX_SENDS_IN_FLIGHT: z.coerce.number().int().min(1).default(DEFAULT_SESSION_LIMITS.maxSendsInFlight),
   /** Sockets of one client address that have not logged in yet; more upgrades are refused with 429. */
   CIM_MAX_PENDING_PER_IP: z.coerce.number().int().min(1).default(20),
   /** Upgrades of one client address per second (sustained) and at once; more are refused with 429. */

@@ -4,7 +4,7 @@ import { backoffDelay } from "./backoff.js";
 import { conversationOfSend } from "./conversation.js";
 import { DeliveredReceipts } from "./delivered-receipts.js";
 import { CloseError, isFinal } from "./errors.js";
-import { budgetFor, DEFAULT_SENDS_IN_FLIGHT, FrameBudget, sendsInFlightFor } from "./frame-budget.js";
+import { budgetFor, FrameBudget, sendsInFlightFor } from "./frame-budget.js";
 import { GatewayLink } from "./gateway-link.js";
 import { Inbound } from "./inbound.js";
 import { Outbox } from "./outbox.js";
@@ -42,7 +42,7 @@ export class CimClient extends ClientRequests {
   /** Every frame but Login and Pings is written within it: the gateway closes a session over its limit (4429). */
   private readonly budget = new FrameBudget();
   /** Sends written and not yet answered at most (`sendsInFlightFor` the session's LoginAck). */
-  private sendsInFlight = DEFAULT_SENDS_IN_FLIGHT;
+  private sendsInFlight = sendsInFlightFor({});
   private readonly receipts: DeliveredReceipts;
 
   constructor(options: CimClientOptions) {

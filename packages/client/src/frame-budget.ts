@@ -1,15 +1,12 @@
 // The client's own frame budget, kept under the gateway's per-session frame limit, so that a burst of the client's
 // frames (an outbox flushed after a reconnect, an app sending in a loop, a backlog of receipts) never gets the
 // session closed with 4429.
-import type { LoginAck } from "@cim/protocol";
+import { DEFAULT_SESSION_LIMITS, type LoginAck } from "@cim/protocol";
 
 export interface FrameRate {
   perSecond: number;
   burst: number;
 }
-
-/** The gateways' default limit (CIM_RATE_PER_SEC 50, CIM_RATE_BURST 200): assumed when LoginAck does not say. */
-export const GATEWAY_DEFAULT_RATE: FrameRate = { perSecond: 50, burst: 200 };
 
 /**
  * The share of the gateway's limit the client spends: a little under its rate (the two clocks and the network
@@ -18,16 +15,10 @@ export const GATEWAY_DEFAULT_RATE: FrameRate = { perSecond: 50, burst: 200 };
 const RATE_SHARE = 0.8;
 const BURST_SHARE = 0.6;
 
-/**
- * Sends the client keeps unanswered at once when LoginAck does not say the gateway's bound: half of the gateways'
- * default CIM_MAX_SENDS_IN_FLIGHT (200).
- */
-export const DEFAULT_SENDS_IN_FLIGHT = 100;
-
-/** The budget for a session whose LoginAck said (or did not say) its frame limit. */
+/** The budget for a session whose LoginAck said (or did not say: the gateways' defaults) its frame limit. */
 export function budgetFor(ack: Pick<LoginAck, "ratePerSec" | "rateBurst">): FrameRate {
-  const limit = ack.ratePerSec && ack.rateBurst ? { perSecond: ack.ratePerSec, burst: ack.rateBurst } : GATEWAY_DEFAULT_RATE;
-  return { perSecond: limit.perSecond * RATE_SHARE, burst: Math.max(1, Math.floor(limit.burst * BURST_SHARE)) };
+  const { ratePerSec, rateBurst } = ack.ratePerSec && ack.rateBurst ? { ratePerSec: ack.ratePerSec, rateBurst: ack.rateBurst } : DEFAULT_SESSION_LIMITS;
+  return { perSecond: ratePerSec * RATE_SHARE, burst: Math.max(1, Math.floor(rateBurst * BURST_SHARE)) };
 }
 
 /**
@@ -36,7 +27,7 @@ export function budgetFor(ack: Pick<LoginAck, "ratePerSec" | "rateBurst">): Fram
  * could then be stored before the refused one's resend.
  */
 export function sendsInFlightFor(ack: Pick<LoginAck, "maxSendsInFlight">): number {
-  return ack.maxSendsInFlight ? Math.max(1, Math.floor(ack.maxSendsInFlight / 2)) : DEFAULT_SENDS_IN_FLIGHT;
+  return Math.max(1, Math.floor((ack.maxSendsInFlight || DEFAULT_SESSION_LIMITS.maxSendsInFlight) / 2));
 }
 
 /** A token bucket: `burst` frames at once, refilled at `perSecond`. */

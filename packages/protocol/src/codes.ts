@@ -68,5 +68,11 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 /** Longest message text, in UTF-16 code units, accepted by gateways and route. */
 export const MAX_TEXT_LENGTH = 4000;
 
+/**
+ * A gateway's per-session limits unless configured (CIM_RATE_PER_SEC, CIM_RATE_BURST, CIM_MAX_SENDS_IN_FLIGHT), as
+ * LoginAck names them: what a client assumes when LoginAck does not say (a gateway before those fields).
+ */
+export const DEFAULT_SESSION_LIMITS = { ratePerSec: 50, rateBurst: 200, maxSendsInFlight: 200 } as const;
+
 /** Most userIds one PresenceSubscribe may name; a longer list is answered `Error{bad_request}` and changes nothing. */
 export const MAX_PRESENCE_SUBSCRIPTIONS = 500;
