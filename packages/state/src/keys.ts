@@ -1,5 +1,5 @@
 // Redis key and channel names of CONTRACT.md (prefix `cim-`), in one place.
-import { compareIds } from "@cim/protocol";
+import { compareIds, EVERYONE_ROOM } from "@cim/protocol";
 
 export const keys = {
   account: (userId: string) => `cim-account:${userId}`,
@@ -27,6 +27,8 @@ export const conv = {
   /** The Redis-internal key of a conversation: a roomId, or `p<lo>-<hi>` for a private chat. */
   ofRoom: (roomId: string) => roomId,
   ofPair: (a: string, b: string): string => (compareIds(a, b) <= 0 ? `p${a}-${b}` : `p${b}-${a}`),
+  /** The conversation of a message from `from`: the private chat with `to`, else its room (`""`: the group). */
+  ofMessage: (from: string, to: string, room: string): string => (to ? conv.ofPair(from, to) : conv.ofRoom(room || EVERYONE_ROOM)),
   messages: (convKey: string) => `cim-c:{c:${convKey}}:msgs`,
   dedupe: (convKey: string, userId: string, clientMsgId: string) => `cim-c:{c:${convKey}}:dedupe:${userId}:${clientMsgId}`,
   roomMeta: (roomId: string) => `cim-c:{c:${roomId}}:meta`,

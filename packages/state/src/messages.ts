@@ -98,7 +98,7 @@ export class MessageStore {
     if (!input.replyTo && !input.editOf && !before) return write();
     // A check costs a round trip: the sender's later stores wait for this one, so they keep the order they came in.
     const run = (before ?? Promise.resolve()).then(async (): Promise<StoreResult> => {
-      const convKey = to ? conv.ofPair(input.from, to) : conv.ofRoom(room || EVERYONE_ROOM);
+      const convKey = conv.ofMessage(input.from, to, room);
       const members = room && room !== EVERYONE_ROOM ? conv.roomMembers(room) : undefined;
       const refusal = await checkTargets(this.redis, { convKey, from: input.from, replyTo: input.replyTo, editOf: input.editOf, members });
       return refusal ? { error: refusal } : write();

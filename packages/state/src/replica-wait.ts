@@ -3,7 +3,6 @@
 // its writes, or the timeout passed (then it is acknowledged anyway, counted and logged: the message is stored on the
 // master, only less safely). A master demoted meanwhile (a replica promoted over it) has lost what no replica had:
 // that send fails (ReplicaWaitError), and is resent.
-import { EVERYONE_ROOM } from "@cim/protocol";
 import { conv, user } from "./keys.js";
 import type { StoredMessage } from "./records.js";
 import { isCluster, waitForReplicasOf, type RedisClient } from "./redis.js";
@@ -50,7 +49,7 @@ export class ReplicaWait {
    */
   async confirm(message: StoredMessage, clientMsgId: string): Promise<void> {
     if (!this.enabled) return;
-    const convKey = message.to ? conv.ofPair(message.from, message.to) : conv.ofRoom(message.room || EVERYONE_ROOM);
+    const convKey = conv.ofMessage(message.from, message.to, message.room);
     const written = message.to ? [conv.messages(convKey), user.inbox(message.to), user.inbox(message.from)] : [conv.messages(convKey)];
     const timer = this.metrics.replicaWaitSeconds.startTimer();
     const { replicas: reached, demoted } = await waitForReplicasOf(this.redis, written, this.options.replicas, this.options.timeoutMs);
