@@ -1,9 +1,7 @@
 // Whether route answers: every route call of the client goes through `fetch` here. While route is unreachable (down,
 // restarting, frozen, a proxy's 502/504) the session on the gateway keeps chatting, but history, lists and search fail; the
 // badge says so, route is asked again every `retryMs` (through `probe`), and once it answers `back` runs (catch-up).
-
-/** Answers of a proxy whose upstream (route) is down. */
-const PROXY_DOWN = new Set([502, 504]);
+import { upstreamDown } from "../sw/shell-rules.js";
 
 export class RouteWatch {
   /** The last route call failed to reach route. */
@@ -27,7 +25,7 @@ export class RouteWatch {
     } finally {
       clearTimeout(slow);
     }
-    if (PROXY_DOWN.has(response.status)) this.failed();
+    if (upstreamDown(response.status)) this.failed();
     else this.answered();
     return response;
   };

@@ -63,7 +63,10 @@ export function keepableShell(response: ResponseFacts): boolean {
   return keepable(response) && (response.headers.get("content-type") ?? "").startsWith("text/html");
 }
 
-/** The network's answer to a navigation says route cannot be reached: serve the cached shell instead. */
+/**
+ * A response that says route cannot be reached (a proxy's 502/504): the service worker serves the cached shell
+ * instead, and the page's RouteWatch counts route as down.
+ */
 export function upstreamDown(status: number): boolean {
   return UPSTREAM_DOWN.has(status);
 }
