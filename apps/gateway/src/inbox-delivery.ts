@@ -1,7 +1,7 @@
 // Private messages: each session reads its user's inbox from its own position (an inbox entry id), woken by the
 // bus. A message goes to every device of the user but the one that sent it.
 import type { Logger } from "pino";
-import { encodeFrame } from "@cim/protocol";
+import { compareIds, encodeFrame } from "@cim/protocol";
 import type { InboxStore, StreamEntry } from "@cim/state";
 import type { GatewayMetrics } from "./metrics.js";
 import { Pump, type PumpTask } from "./pump.js";
@@ -9,16 +9,34 @@ import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
 
 const BATCH = 500;
+/**
+ * How long a wake-up that came before the one it follows waits for it, before the inbox is read. The usual case:
+ * the sender's own entry comes with its store's answer, on another connection than the bus, and the peer's reply
+ * stored right after it can be read from the bus first; the answer follows within an event-loop turn or two.
+ */
+const GAP_GRACE_MS = 10;
+/** Wake-ups held per session at most; one more reads the inbox at once. */
+const MAX_HELD = 64;
+
+/** A wake-up that says where its entry goes: it can be sent without reading the inbox. */
+type PlacedWake = Required<Pick<InboxWake, "message" | "entry" | "prev">> & { dev: string };
 
 /** A session's place in its inbox: the last position passed (sent, or skipped as its own). It is its pump's task,
  * so a reading holds no closures of its own. */
 class InboxReading implements PumpTask {
   readonly pump = new Pump(this);
+  /** Wake-ups that came before the entry they follow, by that entry (their prev). */
+  readonly held = new Map<string, PlacedWake>();
+  gapTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly delivery: InboxDelivery, readonly session: Session, public position: string) {}
 
   drain(): Promise<void> {
     return this.delivery.drain(this);
+  }
+
+  idle(): void {
+    this.delivery.release(this);
   }
 
   failed(error: unknown): void {
@@ -52,18 +70,60 @@ export class InboxDelivery {
   }
 
   stop(session: Session): void {
+    const reading = this.readings.get(session);
+    if (reading?.gapTimer) clearTimeout(reading.gapTimer);
     this.readings.delete(session);
   }
 
-  /** A wake-up for `userId`: the message is sent at once to a session whose position is right before it. */
+  /**
+   * A wake-up for `userId`: the message is sent at once to a session whose position is right before it. One that
+   * comes before the entry it follows waits for that entry's wake-up (GAP_GRACE_MS); then, or when it does not
+   * say where it goes, the inbox is read.
+   */
   offer(userId: string, wake: InboxWake): void {
+    const { message, entry, prev, dev = "" } = wake;
     for (const session of this.table.sessionsOf(userId)) {
       const reading = this.readings.get(session);
       if (!reading) continue;
-      const { message, entry, prev, dev } = wake;
-      if (message && entry && prev === reading.position && !reading.pump.busy) this.deliver(session, reading, { position: entry, message, dev: dev ?? "" });
-      else reading.pump.wake();
+      if (!message || !entry || !prev) reading.pump.wake();
+      else if (compareIds(entry, reading.position) <= 0) continue; // passed already
+      else if (prev === reading.position && !reading.pump.busy) {
+        if (this.deliver(session, reading, { position: entry, message, dev })) this.release(reading);
+      } else this.hold(reading, { message, entry, prev, dev });
     }
+  }
+
+  /** Sends the held wake-ups that now follow the reading's position; waits (GAP_GRACE_MS) for a gap before the rest. */
+  release(reading: InboxReading): void {
+    const { held, session } = reading;
+    if (held.size === 0 || reading.pump.busy || this.readings.get(session) !== reading) return;
+    for (let next = held.get(reading.position); next; next = held.get(reading.position)) {
+      held.delete(next.prev);
+      if (!this.deliver(session, reading, { position: next.entry, message: next.message, dev: next.dev })) return;
+    }
+    for (const [prev, wake] of held) if (compareIds(wake.entry, reading.position) <= 0) held.delete(prev);
+    if (held.size === 0 && reading.gapTimer) {
+      clearTimeout(reading.gapTimer);
+      reading.gapTimer = null;
+    } else if (held.size > 0) reading.gapTimer ??= setTimeout(() => this.closeGap(reading), GAP_GRACE_MS);
+  }
+
+  private hold(reading: InboxReading, wake: PlacedWake): void {
+    if (reading.held.size >= MAX_HELD) {
+      reading.held.clear();
+      reading.pump.wake();
+      return;
+    }
+    reading.held.set(wake.prev, wake);
+    if (!reading.pump.busy) reading.gapTimer ??= setTimeout(() => this.closeGap(reading), GAP_GRACE_MS);
+  }
+
+  /** The entries the held wake-ups follow did not come in time: the inbox is read from the position. */
+  private closeGap(reading: InboxReading): void {
+    reading.gapTimer = null;
+    if (this.readings.get(reading.session) !== reading || reading.held.size === 0) return;
+    reading.held.clear();
+    reading.pump.wake();
   }
 
   /** Wakes every reader: after the bus reconnects, wake-ups may have been lost. */

@@ -5,6 +5,8 @@ export interface PumpTask {
   drain(): Promise<void>;
   /** A drain threw; the next wake-up runs it again. */
   failed(error: unknown): void;
+  /** The pump stopped: no drain runs, none is due. */
+  idle?(): void;
 }
 
 export class Pump {
@@ -37,5 +39,6 @@ export class Pump {
       }
     } while (this.again);
     this.running = false;
+    this.task.idle?.();
   }
 }

@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import pino from "pino";
+import { decodeFrame } from "@cim/protocol";
+import type { StoredMessage, StreamEntry } from "@cim/state";
+import { InboxDelivery, type InboxWake } from "./inbox-delivery.js";
+import { createMetrics } from "./metrics.js";
+import type { Session } from "./session.js";
+import { SessionTable } from "./session-table.js";
+
+const message = (msgId: string, from = "2"): StoredMessage => ({ msgId, from, fromName: from, to: "1", text: `m${msgId}`, ts: 1, room: "" });
+const entry = (position: string, from = "2"): StreamEntry => ({ position, message: message(position, from), dev: "" });
+const wake = (prev: string, position: string, from = "2"): InboxWake => ({ prev, entry: position, message: message(position, from), dev: "" });
+
+/** User 1's session on a gateway whose inbox reads answer from `inbox` (a stand-in for Redis; reads are counted). */
+function setUp(inbox: StreamEntry[]) {
+  const texts: string[] = [];
+  const socket = {};
+  const session = {
+    socket,
+    isOpen: true,
+    user: { userId: "1", userName: "one", sessionId: "s1" },
+    sendBytes: (bytes: Uint8Array) => {
+      const frame = decodeFrame(bytes);
+      if (frame.kind === "message") texts.push(frame.body.text);
+      return true;
+    },
+  } as unknown as Session;
+  const table = new SessionTable();
+  table.add(session);
+  table.bind("1", session);
+  const reads: string[] = [];
+  const inboxes = {
+    read: async (_userId: string, after: string, count: number) => {
+      reads.push(after);
+      return inbox.filter((e) => BigInt(e.position) > BigInt(after || "0")).slice(0, count);
+    },
+  };
+  const delivery = new InboxDelivery(inboxes, table, createMetrics(), pino({ level: "silent" }));
+  return { delivery, session, texts, reads };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("InboxDelivery", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("sends wake-ups that came out of order in inbox order, without reading the inbox", async () => {
+    const { delivery, session, texts, reads } = setUp([]);
+    delivery.start(session, "10");
+    await settle();
+    reads.length = 0;
+    // Entry 12 (a peer's reply) is woken before entry 11 (the user's own message on another device).
+    delivery.offer("1", wake("11", "12"));
+    delivery.offer("1", wake("12", "13"));
+    expect(texts).toEqual([]);
+    delivery.offer("1", wake("10", "11", "1"));
+    expect(texts).toEqual(["m11", "m12", "m13"]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(reads).toEqual([]);
+  });
+
+  it("reads the inbox when the entry a wake-up follows does not come within the grace", async () => {
+    const inbox: StreamEntry[] = [];
+    const { delivery, session, texts, reads } = setUp(inbox);
+    delivery.start(session, "10");
+    await settle();
+    reads.length = 0;
+    inbox.push(entry("11"), entry("12"));
+    vi.useFakeTimers();
+    delivery.offer("1", wake("11", "12"));
+    expect(texts).toEqual([]);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(reads).toEqual(["10"]);
+    expect(texts).toEqual(["m11", "m12"]);
+    // The late wake-up of 11, and a repeat of 12, are passed already.
+    delivery.offer("1", wake("10", "11"));
+    delivery.offer("1", wake("11", "12"));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(texts).toEqual(["m11", "m12"]);
+    expect(reads).toEqual(["10"]);
+  });
+
+  it("sends a wake-up held while the inbox was being read once the read has passed what it follows", async () => {
+    const inbox = [entry("11")];
+    const { delivery, session, texts, reads } = setUp(inbox);
+    delivery.start(session, "10"); // reads: finds 11
+    delivery.offer("1", wake("11", "12")); // during that read: held, not read again
+    await settle();
+    await settle();
+    expect(texts).toEqual(["m11", "m12"]);
+    expect(reads).toEqual(["10"]);
+  });
+
+  it("reads at once a wake-up that does not say where it goes", async () => {
+    const inbox: StreamEntry[] = [];
+    const { delivery, session, texts, reads } = setUp(inbox);
+    delivery.start(session, "10");
+    await settle();
+    reads.length = 0;
+    inbox.push(entry("11"));
+    delivery.offer("1", { prev: "", entry: "11", message: message("11"), dev: "" });
+    await settle();
+    expect(reads).toEqual(["10"]);
+    expect(texts).toEqual(["m11"]);
+  });
+});
