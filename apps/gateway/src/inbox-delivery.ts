@@ -25,8 +25,9 @@ type PlacedWake = Required<Pick<InboxWake, "message" | "entry" | "prev">> & { de
  * so a reading holds no closures of its own. */
 class InboxReading implements PumpTask {
   readonly pump = new Pump(this);
-  /** Wake-ups that came before the entry they follow, by that entry (their prev). */
-  readonly held = new Map<string, PlacedWake>();
+  /** Wake-ups that came before the entry they follow, by that entry (their prev); made when first needed, as most
+   * sessions never hold one (a Map per idle session would cost about 200 B). */
+  held: Map<string, PlacedWake> | null = null;
   gapTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly delivery: InboxDelivery, readonly session: Session, public position: string) {}
@@ -96,7 +97,7 @@ export class InboxDelivery {
   /** Sends the held wake-ups that now follow the reading's position; waits (GAP_GRACE_MS) for a gap before the rest. */
   release(reading: InboxReading): void {
     const { held, session } = reading;
-    if (held.size === 0 || reading.pump.busy || this.readings.get(session) !== reading) return;
+    if (!held?.size || reading.pump.busy || this.readings.get(session) !== reading) return;
     for (let next = held.get(reading.position); next; next = held.get(reading.position)) {
       held.delete(next.prev);
       if (!this.deliver(session, reading, { position: next.entry, message: next.message, dev: next.dev })) return;
@@ -109,6 +110,7 @@ export class InboxDelivery {
   }
 
   private hold(reading: InboxReading, wake: PlacedWake): void {
+    reading.held ??= new Map();
     if (reading.held.size >= MAX_HELD) {
       reading.held.clear();
       reading.pump.wake();
@@ -121,7 +123,7 @@ export class InboxDelivery {
   /** The entries the held wake-ups follow did not come in time: the inbox is read from the position. */
   private closeGap(reading: InboxReading): void {
     reading.gapTimer = null;
-    if (this.readings.get(reading.session) !== reading || reading.held.size === 0) return;
+    if (this.readings.get(reading.session) !== reading || !reading.held?.size) return;
     reading.held.clear();
     reading.pump.wake();
   }
