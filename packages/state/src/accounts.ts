@@ -8,7 +8,13 @@ export interface Account {
   userName: string;
   passwordHash: string;
   createdAt: number;
+  /** Raised each time the user ends its other logins (password change, "sign out other devices"); 0 before. */
+  loginEpoch: number;
 }
+
+/** The fields of an account hash that end logins: see `AccountStore.endOtherLogins`. */
+export const LOGIN_EPOCH_FIELD = "loginEpoch";
+export const LOGIN_KEPT_FIELD = "loginKept";
 
 export class AccountStore {
   constructor(private readonly redis: RedisClient) {}
@@ -30,7 +36,7 @@ export class AccountStore {
     for (const key of others) await this.redis.set(keys.accountName(key), userId, "NX");
     const createdAt = Date.now();
     await this.redis.hset(keys.account(userId), { userName, passwordHash, createdAt: String(createdAt) });
-    return { userId, userName, passwordHash, createdAt };
+    return { userId, userName, passwordHash, createdAt, loginEpoch: 0 };
   }
 
   /**
@@ -59,7 +65,7 @@ export class AccountStore {
       }
       writes.push(this.redis.hset(keys.account(ids[i]!), { userName: entry.userName, passwordHash: entry.passwordHash, createdAt: String(createdAt) }));
       for (const key of entry.lookAlikeKeys ?? []) if (key !== entry.nameKey) writes.push(this.redis.set(keys.accountName(key), ids[i]!, "NX"));
-      created.push({ userId: ids[i]!, userName: entry.userName, passwordHash: entry.passwordHash, createdAt });
+      created.push({ userId: ids[i]!, userName: entry.userName, passwordHash: entry.passwordHash, createdAt, loginEpoch: 0 });
     }
     await Promise.all(writes);
     return { created, taken };
@@ -89,12 +95,35 @@ export class AccountStore {
   async byId(userId: string): Promise<Account | null> {
     const fields = await this.redis.hgetall(keys.account(userId));
     if (!fields.userName || !fields.passwordHash) return null;
-    return { userId, userName: fields.userName, passwordHash: fields.passwordHash, createdAt: Number(fields.createdAt) };
+    return { userId, userName: fields.userName, passwordHash: fields.passwordHash, createdAt: Number(fields.createdAt), loginEpoch: Number(fields[LOGIN_EPOCH_FIELD] ?? 0) || 0 };
   }
 
   /** Replaces a password hash (re-hashing with stronger parameters after a good login). */
   async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
     await this.redis.hset(keys.account(userId), "passwordHash", passwordHash);
+  }
+
+  /**
+   * Ends every login of the user but `keepSessionId`'s: raises the account's login epoch (tokens carry the epoch
+   * their login began in; `SessionStore.isRevoked` refuses those older than it) and names the login kept. With
+   * `passwordHash`, the new password is stored in the same transaction (one key: one Cluster slot). Returns the
+   * new epoch, which logins from now on carry.
+   */
+  async endOtherLogins(userId: string, keepSessionId: string, passwordHash?: string): Promise<number> {
+    const key = keys.account(userId);
+    const transaction = this.redis.multi();
+    if (passwordHash) transaction.hset(key, "passwordHash", passwordHash);
+    transaction.hset(key, LOGIN_KEPT_FIELD, keepSessionId).hincrby(key, LOGIN_EPOCH_FIELD, 1);
+    const answers = await transaction.exec();
+    const [error, epoch] = answers?.at(-1) ?? [new Error("the transaction was discarded"), 0];
+    if (error) throw error;
+    return Number(epoch);
+  }
+
+  /** Login epochs of many users at once (0 for none or an unknown id), in the order given. */
+  async loginEpochs(userIds: readonly string[]): Promise<number[]> {
+    const values = await Promise.all(userIds.map((id) => this.redis.hget(keys.account(id), LOGIN_EPOCH_FIELD)));
+    return values.map((value) => Number(value ?? 0) || 0);
   }
 
   /** Names of many users at once, in the order given; "" for an unknown id. */
