@@ -1,6 +1,25 @@
 // Accounts: a hash per user plus the unique name -> id index (the seed's KV + VK), keyed by a canonical name.
+import type { ClientContext, Result } from "ioredis";
 import type { RedisClient } from "./redis.js";
 import { keys } from "./keys.js";
+
+// KEYS: account (hash). ARGV: verified (the hash a password was just checked against), next. Replaces
+// `passwordHash` only while it is still `verified`, so a re-hash after a login never undoes a password change made
+// meanwhile. Returns 1 when replaced, 0 when the hash had changed.
+const REPLACE_HASH = `
+local account = KEYS[1]
+local verified, next = ARGV[1], ARGV[2]
+if redis.call('HGET', account, 'passwordHash') ~= verified then return 0 end
+redis.call('HSET', account, 'passwordHash', next)
+return 1
+`;
+
+declare module "ioredis" {
+  interface RedisCommander<Context extends ClientContext = { type: "default" }> {
+    /** See REPLACE_HASH. */
+    cimReplacePasswordHash(account: string, verified: string, next: string): Result<number, Context>;
+  }
+}
 
 export interface Account {
   userId: string;
@@ -17,7 +36,9 @@ export const LOGIN_EPOCH_FIELD = "loginEpoch";
 export const LOGIN_KEPT_FIELD = "loginKept";
 
 export class AccountStore {
-  constructor(private readonly redis: RedisClient) {}
+  constructor(private readonly redis: RedisClient) {
+    redis.defineCommand("cimReplacePasswordHash", { numberOfKeys: 1, lua: REPLACE_HASH });
+  }
 
   /**
    * Creates an account; returns null when the name is taken. `nameKey` is the canonical form of the name that
@@ -101,6 +122,14 @@ export class AccountStore {
   /** Replaces a password hash (re-hashing with stronger parameters after a good login). */
   async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
     await this.redis.hset(keys.account(userId), "passwordHash", passwordHash);
+  }
+
+  /**
+   * Re-hashes a password just checked against `verified` (stronger parameters after a good login), unless the
+   * hash changed meanwhile (a password change): false then, and the newer password stays.
+   */
+  async rehashPassword(userId: string, verified: string, passwordHash: string): Promise<boolean> {
+    return (await this.redis.cimReplacePasswordHash(keys.account(userId), verified, passwordHash)) === 1;
   }
 
   /**

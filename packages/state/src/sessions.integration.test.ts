@@ -144,4 +144,13 @@ describe("ending a user's other logins", () => {
     expect(await sessions.isRevoked(login("tablet", 1))).toBe(false);
     expect(await accounts.loginEpochs([account.userId, "999999"])).toEqual([2, 0]);
   });
+
+  it("a re-hash after a login replaces only the hash it checked, never a password changed meanwhile", async () => {
+    const accounts = new AccountStore(h.redis);
+    const account = (await accounts.create("rehash", "rehash", "legacy-hash"))!;
+    expect(await accounts.rehashPassword(account.userId, "legacy-hash", "argon2-of-old")).toBe(true);
+    await accounts.endOtherLogins(account.userId, "laptop", "argon2-of-new");
+    expect(await accounts.rehashPassword(account.userId, "argon2-of-old", "argon2-of-old-again")).toBe(false);
+    expect((await accounts.byId(account.userId))?.passwordHash).toBe("argon2-of-new");
+  });
 });

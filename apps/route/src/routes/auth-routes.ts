@@ -110,8 +110,12 @@ export function authRoutes(s: Services) {
     }
     await s.guard.loginSucceeded(key, from);
     if (needsRehash(account.passwordHash)) {
-      await s.accounts.setPasswordHash(account.userId, await hashPassword(password));
-      s.log.info({ userId: account.userId }, "password re-hashed with Argon2id");
+      // Only over the hash just checked: a password change made meanwhile stays (and this login has ended with it).
+      if (await s.accounts.rehashPassword(account.userId, account.passwordHash, await hashPassword(password))) {
+        s.log.info({ userId: account.userId }, "password re-hashed with Argon2id");
+      } else {
+        s.log.info({ userId: account.userId }, "password not re-hashed: it was changed meanwhile");
+      }
     }
     if (s.config.CIM_LOGIN_POLICY !== "replace") {
       // Sessions on a gateway that is gone are stale (being cleaned up), not logins.
