@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { CimApiError, RouteApi } from "@cim/client";
 import { startCluster, TEST_TOKEN_SECRET, waitUntil, type Cluster } from "@cim/devstack";
-import { SessionClose } from "@cim/protocol";
+import { LoginClose, SessionClose } from "@cim/protocol";
 import { channels, type ClusterMessage } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { openRaw, rawDevice, registerUser, TEST_PASSWORD, type RawSocket } from "./test-support.js";
@@ -108,7 +108,7 @@ describe("logins ended by their user elsewhere", () => {
     sockets.push(socket);
     socket.send({ kind: "login", body: { token } });
     expect((await socket.waitFor("error")).code).toBe("unauthorized");
-    expect((await closeOf(socket, 10_000, "a refused login")).code).toBe(SessionClose.Revoked);
+    expect((await closeOf(socket, 10_000, "a refused login")).code).toBe(LoginClose.BadToken);
   }
 
   it("a password change closes the user's other login with 4401 and refuses its tokens; the calling login keeps sending and reconnecting", async () => {
