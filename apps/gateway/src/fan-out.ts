@@ -1,7 +1,7 @@
 // Acts on bus messages: wakes stream readers, pushes presence (batched), receipts and membership events, kicks.
 import type { Logger } from "pino";
 import { SessionClose } from "@cim/protocol";
-import type { ClusterMessage } from "@cim/state";
+import type { ClusterMessage, LoginRef } from "@cim/state";
 import type { Delivery } from "./delivery.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { PresenceFanOut } from "./presence-fan-out.js";
@@ -23,8 +23,8 @@ export interface FanOutDeps {
   log: Logger;
   /** Claims every session here again and reads their streams (route released this gateway's users). */
   reclaim: () => void;
-  /** True when a login (token session id) was logged out. */
-  isRevoked: (sessionId: string) => Promise<boolean>;
+  /** True when a login was logged out, or ended by its user from another login (password change, sign-out). */
+  isRevoked: (login: LoginRef) => Promise<boolean>;
 }
 
 export class FanOut {
@@ -84,8 +84,9 @@ export class FanOut {
       for (const session of others) session.close(SessionClose.Replaced, "replaced by a newer login");
       return;
     }
-    // A logout that names no login: only the user's revoked logins end, not a newer one of the same user.
-    const closeIfRevoked = async (session: Session) => (await this.deps.isRevoked(session.user!.sessionId)) && this.revoke(session);
+    // A logout that names no login, or the user ended its other logins (password change, sign-out): only the
+    // user's revoked logins end, not a newer one of the same user.
+    const closeIfRevoked = async (session: Session) => (await this.deps.isRevoked(session.user!)) && this.revoke(session);
     Promise.all(logins.map(closeIfRevoked))
       .then((closed) => {
         if (!closed.includes(true)) this.deps.log.info({ userId: message.userId, logins: logins.length }, "logout kick: none of the user's logins here is revoked");

@@ -111,7 +111,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     void presence.reclaimAll()
       .then((users) => log.info({ users }, `sessions re-claimed: ${why}`), (error: unknown) => log.error({ err: error }, `re-claiming sessions failed (${why})`))
       .then(() => delivery.wakeAll());
-  const fanOut = new FanOut({ table, delivery, roomEvents, typing, presence: presenceFanOut, metrics, log, reclaim: () => reclaim("route released them"), isRevoked: (sessionId) => sessions.isRevoked(sessionId) });
+  const fanOut = new FanOut({ table, delivery, roomEvents, typing, presence: presenceFanOut, metrics, log, reclaim: () => reclaim("route released them"), isRevoked: (login) => sessions.isRevoked(login) });
   const sweep = new SessionSweep({
     table, idleTimeoutMs: config.CIM_IDLE_TIMEOUT_MS, loginTimeoutMs: config.CIM_LOGIN_TIMEOUT_MS, onSweep: () => admission.sweep(), metrics, log,
   });

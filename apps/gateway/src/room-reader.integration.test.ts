@@ -87,7 +87,7 @@ function setUp(messages: MessageStore, room = "everyone"): {
       { maxBufferedBytes: 1024 * 1024, ratePerSec: 1_000, rateBurst: 1_000, heartbeatMs: 15_000 },
       "test",
     );
-    session.user = { userId, userName: `user${userId}`, sessionId: device };
+    session.user = { userId, userName: `user${userId}`, sessionId: device, loginEpoch: 0 };
     return { session, socket };
   };
   return { reader, connect };

@@ -1,14 +1,15 @@
 // A logged-in session lasts as long as its token and its login: it is closed when the token expires (4440),
-// when its login is revoked by a logout (4401) and when a newer login replaces it (4409, policy replace); each
-// closes only the sockets of that login.
+// when its login is revoked by a logout (4401) or by a password change or sign-out of the user's other devices
+// elsewhere (4401), and when a newer login replaces it (4409, policy replace); each closes only the sockets of
+// the logins it ends.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { RouteApi } from "@cim/client";
+import { CimApiError, RouteApi } from "@cim/client";
 import { startCluster, TEST_TOKEN_SECRET, waitUntil, type Cluster } from "@cim/devstack";
-import { SessionClose } from "@cim/protocol";
+import { LoginClose, SessionClose } from "@cim/protocol";
 import { channels, type ClusterMessage } from "@cim/state";
 import { TokenSigner } from "@cim/token";
-import { openRaw, registerUser, TEST_PASSWORD, type RawSocket } from "./test-support.js";
+import { openRaw, rawDevice, registerUser, TEST_PASSWORD, type RawSocket } from "./test-support.js";
 
 let cluster: Cluster;
 let redis: Redis;
@@ -93,6 +94,55 @@ describe("revoked logins", () => {
 
     await publish({ type: "kick", userId: login.userId, keepConnection: "", sessionId });
     expect((await closeOf(socket, 10_000, "a close for the revoked login")).code).toBe(SessionClose.Revoked);
+  });
+});
+
+describe("logins ended by their user elsewhere", () => {
+  const api = () => new RouteApi(cluster.route.url);
+  const wsUrl = () => cluster.gateways[0]!.url.replace(/^http/, "ws") + "/ws";
+
+  /** Asserts that a token of an ended login is refused by route's reconnect (401) and in a gateway Login (4401). */
+  async function expectRefused(token: string): Promise<void> {
+    await expect(api().reconnect(token)).rejects.toMatchObject({ status: 401, code: "unauthorized" } satisfies Partial<CimApiError>);
+    const socket = await openRaw(wsUrl());
+    sockets.push(socket);
+    socket.send({ kind: "login", body: { token } });
+    expect((await socket.waitFor("error")).code).toBe("unauthorized");
+    expect((await closeOf(socket, 10_000, "a refused login")).code).toBe(LoginClose.BadToken);
+  }
+
+  it("a password change closes the user's other login with 4401 and refuses its tokens; the calling login keeps sending and reconnecting", async () => {
+    const caller = await registerUser(cluster.route.url, "pw-change");
+    const phone = await api().login(caller.userName, TEST_PASSWORD);
+    const phoneRefreshed = (await api().reconnect(phone.token)).token;
+    const phoneSocket = await loggedIn(phone.token);
+    const callerDevice = await rawDevice(wsUrl(), caller.token);
+    sockets.push(callerDevice);
+
+    await api().changePassword(caller.token, TEST_PASSWORD, "cim-changed-pass-2");
+    expect((await closeOf(phoneSocket, 10_000, "a close of the other login")).code).toBe(SessionClose.Revoked);
+    await expectRefused(phone.token);
+    await expectRefused(phoneRefreshed);
+
+    expect(callerDevice.ws.readyState).toBe(callerDevice.ws.OPEN);
+    expect(await callerDevice.say({ text: "still here after the change" })).toMatch(/^\d+$/);
+    const again = await api().reconnect(caller.token);
+    sockets.push(await loggedIn(again.token));
+    await expect(api().login(caller.userName, TEST_PASSWORD)).rejects.toMatchObject({ status: 401 });
+    sockets.push(await loggedIn((await api().login(caller.userName, "cim-changed-pass-2")).token));
+  });
+
+  it("signing out the other devices closes their sockets with 4401 and leaves this login's", async () => {
+    const caller = await registerUser(cluster.route.url, "sign-out-others");
+    const phone = await api().login(caller.userName, TEST_PASSWORD);
+    const phoneSocket = await loggedIn(phone.token);
+    const callerSocket = await loggedIn(caller.token);
+    await api().logoutOthers(caller.token);
+    expect((await closeOf(phoneSocket, 10_000, "a close of the other login")).code).toBe(SessionClose.Revoked);
+    await expectRefused(phone.token);
+    callerSocket.send({ kind: "ping", body: { ts: 11 } });
+    await callerSocket.waitFor("pong", (p) => p.ts === 11);
+    expect(callerSocket.ws.readyState).toBe(callerSocket.ws.OPEN);
   });
 });
 

@@ -9,6 +9,8 @@ export interface SessionUser {
   userId: string;
   userName: string;
   sessionId: string;
+  /** The login epoch the login began in (its token's): a later password change or "sign out other devices" ends it. */
+  loginEpoch: number;
 }
 
 /** The TCP peer of a socket (a net.Socket): Node keeps its address once read, even after the socket closed. */

@@ -85,13 +85,40 @@ export class AbuseGuard {
       this.failuresByNameAddress.penalty(key, 1),
       from.exempt ? undefined : swallowLimit(this.failuresByAddress.consume(from.key)),
     ]);
-    const over = failures.consumedPoints - this.limits.loginFreeFailures;
-    if (over >= 0) await this.delayByNameAddress.block(key, Math.min(this.limits.loginMaxDelaySeconds, FIRST_DELAY_S * 2 ** Math.min(over, 20)));
+    await this.delayAfter(key, failures);
   }
 
   /** A good login forgets the failures of this name from this address. */
   async loginSucceeded(nameKey: string, from: ClientAddress): Promise<void> {
-    const key = pair(nameKey, from.key);
+    await this.forget(pair(nameKey, from.key));
+  }
+
+  /**
+   * Throws 429 while the user's current password may not be tried in a password change. Counted per user, from
+   * any address: the token says who it is, so a stolen token cannot guess the password faster from many places.
+   */
+  async checkPasswordChange(userId: string): Promise<void> {
+    const delay = await this.delayByNameAddress.get(passwordKey(userId));
+    if (delay && delay.consumedPoints > 1) throw rateLimited("too many wrong passwords", delay.msBeforeNext / 1000);
+  }
+
+  /** Counts a wrong current password in a password change: the same growing delays as failed logins of a name. */
+  async passwordChangeFailed(userId: string): Promise<void> {
+    await this.delayAfter(passwordKey(userId), await this.failuresByNameAddress.penalty(passwordKey(userId), 1));
+  }
+
+  /** A right current password forgets the user's failed password changes. */
+  async passwordChangeSucceeded(userId: string): Promise<void> {
+    await this.forget(passwordKey(userId));
+  }
+
+  /** Past the free failures, the key waits a delay that doubles with each further one. */
+  private async delayAfter(key: string, failures: RateLimiterRes): Promise<void> {
+    const over = failures.consumedPoints - this.limits.loginFreeFailures;
+    if (over >= 0) await this.delayByNameAddress.block(key, Math.min(this.limits.loginMaxDelaySeconds, FIRST_DELAY_S * 2 ** Math.min(over, 20)));
+  }
+
+  private async forget(key: string): Promise<void> {
     await Promise.all([this.failuresByNameAddress.delete(key), this.delayByNameAddress.delete(key)]);
   }
 
@@ -145,6 +172,11 @@ export class AbuseGuard {
 
 function pair(nameKey: string, address: string): string {
   return `${address}|${nameKey}`;
+}
+
+/** The failures of one user's password changes: no address (`|` never starts one, nor a name key). */
+function passwordKey(userId: string): string {
+  return `password-change|u:${userId}`;
 }
 
 /** consume() rejects with a RateLimiterRes when over the limit: that is the count we wanted, not a failure. */

@@ -35,7 +35,7 @@ export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "i
     } catch (error) {
       throw new ApiError(401, ErrorCode.Unauthorized, error instanceof TokenError ? error.message : "bad token", { cause: error });
     }
-    if (await sessions.isRevoked(claims.sessionId)) throw new ApiError(401, ErrorCode.Unauthorized, "logged out: log in again");
+    if (await sessions.isRevoked(claims)) throw new ApiError(401, ErrorCode.Unauthorized, "logged out: log in again");
     c.set("user", claims);
     if (!requests) return next();
     if (!(await requests.enter(claims.userId))) throw rateLimited("too many of your requests are in progress", 1);

@@ -119,6 +119,8 @@ describe("the SDK's RouteApi", () => {
       login: () => api.login("alice", "pass-word-1"),
       reconnect: () => Promise.all([api.reconnect("t"), api.reconnect("t", "gw-1")]),
       logout: () => api.logout("t"),
+      logoutOthers: () => api.logoutOthers("t"),
+      changePassword: () => api.changePassword("t", "old-pass-word-1", "new-pass-word-2"),
       online: () => api.online("t"),
       onlinePage: () => Promise.all([api.onlinePage("t"), api.onlinePage("t", { cursor: "YWJj", limit: 10, prefix: "a" })]),
       history: () => Promise.all([api.history("t"), api.history("t", { with: "1", before: "2", limit: 10 }), api.history("t", { room: "r1" })]),
@@ -142,6 +144,6 @@ describe("the SDK's RouteApi", () => {
     for (const call of Object.values(calls)) await call();
 
     expect(problems).toEqual([]);
-    expect(new Set(seen).size).toBe(18);
+    expect(new Set(seen).size).toBe(20);
   });
 });

@@ -80,6 +80,15 @@ describe("issueTokens", () => {
     expect(await res.json()).toMatchObject({ userId: created[2]!.userId, userName: `${prefix}3` });
     await expect(issueTokens(h.redis, [`${prefix}99`], TOKENS)).rejects.toThrow(`no user named ${prefix}99`);
   });
+
+  it("signs tokens in the account's current login epoch: a sign-out of the other devices made before does not end them", async () => {
+    const userName = uniqueName("tokepoch");
+    await createAccounts(h.redis, [{ userName, password: PASSWORD }]);
+    const first = (await issueTokens(h.redis, [userName], TOKENS))[0]!;
+    expect((await h.call("POST", "/api/logout/others", { token: first.token })).status).toBe(204);
+    const [later] = await issueTokens(h.redis, [userName], TOKENS);
+    expect((await h.call("POST", "/api/reconnect", { token: later!.token })).status).toBe(200);
+  });
 });
 
 describe("npm run cim-admin", () => {

@@ -144,9 +144,10 @@ export async function issueTokens(redis: RedisClient, userNames: readonly string
     const ids = await store.idsByName(batch.map((typed) => ({ nameKey: nameKey(typed), typed })));
     const missing = batch.filter((_, j) => !ids[j]);
     if (missing.length) throw new Error(`no user named ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ` and ${missing.length - 5} more` : ""}`);
-    const shown = await store.names(ids as string[]);
+    const [shown, epochs] = await Promise.all([store.names(ids as string[]), store.loginEpochs(ids as string[])]);
     for (const [j, userId] of (ids as string[]).entries()) {
-      const { token } = await signer.sign({ userId, userName: shown[j] || batch[j]! });
+      // In the account's current login epoch, as a login now: no earlier password change ends it.
+      const { token } = await signer.sign({ userId, userName: shown[j] || batch[j]! }, { loginEpoch: epochs[j] });
       issued.push({ userId, userName: shown[j] || batch[j]!, token });
     }
   }

@@ -99,6 +99,16 @@ export abstract class ClientRequests extends ClientEvents {
     return this.call((token) => this.api.conversations(token)).then((r) => r.conversations);
   }
 
+  /** Changes the password (see RouteApi.changePassword): the user's other logins end, this session stays. */
+  changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    return this.call((token) => this.api.changePassword(token, currentPassword, newPassword));
+  }
+
+  /** Ends every other login of the user ("sign out other devices"); this session stays. */
+  logoutOthers(): Promise<void> {
+    return this.call((token) => this.api.logoutOthers(token));
+  }
+
   /** Runs a call with the token; "not logged in" rejects rather than throws. */
   private call<T>(request: (token: string) => Promise<T>): Promise<T> {
     try {

@@ -168,6 +168,19 @@ export class RouteApi {
     return this.call("POST", "/api/logout", { token });
   }
 
+  /** Ends every other login of the user ("sign out other devices"); this one stays. */
+  logoutOthers(token: string): Promise<void> {
+    return this.call("POST", "/api/logout/others", { token });
+  }
+
+  /**
+   * Changes the password; every other login of the user ends, this one stays. `401` for a wrong current password
+   * (`429` after repeated ones), `400 weak_password` for a new one the policy refuses (its message says why).
+   */
+  changePassword(token: string, currentPassword: string, newPassword: string): Promise<void> {
+    return this.call("POST", "/api/password", { token, body: { currentPassword, newPassword } });
+  }
+
   /** Every online user (the call of old clients; large on a large system: prefer `onlinePage`). */
   online(token: string): Promise<{ users: OnlineUser[] }> {
     return this.call("GET", "/api/online", { token });

@@ -1,6 +1,25 @@
 // Accounts: a hash per user plus the unique name -> id index (the seed's KV + VK), keyed by a canonical name.
+import type { ClientContext, Result } from "ioredis";
 import type { RedisClient } from "./redis.js";
 import { keys } from "./keys.js";
+
+// KEYS: account (hash). ARGV: verified (the hash a password was just checked against), next. Replaces
+// `passwordHash` only while it is still `verified`, so a re-hash after a login never undoes a password change made
+// meanwhile. Returns 1 when replaced, 0 when the hash had changed.
+const REPLACE_HASH = `
+local account = KEYS[1]
+local verified, next = ARGV[1], ARGV[2]
+if redis.call('HGET', account, 'passwordHash') ~= verified then return 0 end
+redis.call('HSET', account, 'passwordHash', next)
+return 1
+`;
+
+declare module "ioredis" {
+  interface RedisCommander<Context extends ClientContext = { type: "default" }> {
+    /** See REPLACE_HASH. */
+    cimReplacePasswordHash(account: string, verified: string, next: string): Result<number, Context>;
+  }
+}
 
 export interface Account {
   userId: string;
@@ -8,10 +27,18 @@ export interface Account {
   userName: string;
   passwordHash: string;
   createdAt: number;
+  /** Raised each time the user ends its other logins (password change, "sign out other devices"); 0 before. */
+  loginEpoch: number;
 }
 
+/** The fields of an account hash that end logins: see `AccountStore.endOtherLogins`. */
+export const LOGIN_EPOCH_FIELD = "loginEpoch";
+export const LOGIN_KEPT_FIELD = "loginKept";
+
 export class AccountStore {
-  constructor(private readonly redis: RedisClient) {}
+  constructor(private readonly redis: RedisClient) {
+    redis.defineCommand("cimReplacePasswordHash", { numberOfKeys: 1, lua: REPLACE_HASH });
+  }
 
   /**
    * Creates an account; returns null when the name is taken. `nameKey` is the canonical form of the name that
@@ -30,7 +57,7 @@ export class AccountStore {
     for (const key of others) await this.redis.set(keys.accountName(key), userId, "NX");
     const createdAt = Date.now();
     await this.redis.hset(keys.account(userId), { userName, passwordHash, createdAt: String(createdAt) });
-    return { userId, userName, passwordHash, createdAt };
+    return { userId, userName, passwordHash, createdAt, loginEpoch: 0 };
   }
 
   /**
@@ -59,7 +86,7 @@ export class AccountStore {
       }
       writes.push(this.redis.hset(keys.account(ids[i]!), { userName: entry.userName, passwordHash: entry.passwordHash, createdAt: String(createdAt) }));
       for (const key of entry.lookAlikeKeys ?? []) if (key !== entry.nameKey) writes.push(this.redis.set(keys.accountName(key), ids[i]!, "NX"));
-      created.push({ userId: ids[i]!, userName: entry.userName, passwordHash: entry.passwordHash, createdAt });
+      created.push({ userId: ids[i]!, userName: entry.userName, passwordHash: entry.passwordHash, createdAt, loginEpoch: 0 });
     }
     await Promise.all(writes);
     return { created, taken };
@@ -89,12 +116,43 @@ export class AccountStore {
   async byId(userId: string): Promise<Account | null> {
     const fields = await this.redis.hgetall(keys.account(userId));
     if (!fields.userName || !fields.passwordHash) return null;
-    return { userId, userName: fields.userName, passwordHash: fields.passwordHash, createdAt: Number(fields.createdAt) };
+    return { userId, userName: fields.userName, passwordHash: fields.passwordHash, createdAt: Number(fields.createdAt), loginEpoch: Number(fields[LOGIN_EPOCH_FIELD] ?? 0) || 0 };
   }
 
   /** Replaces a password hash (re-hashing with stronger parameters after a good login). */
   async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
     await this.redis.hset(keys.account(userId), "passwordHash", passwordHash);
+  }
+
+  /**
+   * Re-hashes a password just checked against `verified` (stronger parameters after a good login), unless the
+   * hash changed meanwhile (a password change): false then, and the newer password stays.
+   */
+  async rehashPassword(userId: string, verified: string, passwordHash: string): Promise<boolean> {
+    return (await this.redis.cimReplacePasswordHash(keys.account(userId), verified, passwordHash)) === 1;
+  }
+
+  /**
+   * Ends every login of the user but `keepSessionId`'s: raises the account's login epoch (tokens carry the epoch
+   * their login began in; `SessionStore.isRevoked` refuses those older than it) and names the login kept. With
+   * `passwordHash`, the new password is stored in the same transaction (one key: one Cluster slot). Returns the
+   * new epoch, which logins from now on carry.
+   */
+  async endOtherLogins(userId: string, keepSessionId: string, passwordHash?: string): Promise<number> {
+    const key = keys.account(userId);
+    const transaction = this.redis.multi();
+    if (passwordHash) transaction.hset(key, "passwordHash", passwordHash);
+    transaction.hset(key, LOGIN_KEPT_FIELD, keepSessionId).hincrby(key, LOGIN_EPOCH_FIELD, 1);
+    const answers = await transaction.exec();
+    const [error, epoch] = answers?.at(-1) ?? [new Error("the transaction was discarded"), 0];
+    if (error) throw error;
+    return Number(epoch);
+  }
+
+  /** Login epochs of many users at once (0 for none or an unknown id), in the order given. */
+  async loginEpochs(userIds: readonly string[]): Promise<number[]> {
+    const values = await Promise.all(userIds.map((id) => this.redis.hget(keys.account(id), LOGIN_EPOCH_FIELD)));
+    return values.map((value) => Number(value ?? 0) || 0);
   }
 
   /** Names of many users at once, in the order given; "" for an unknown id. */

@@ -1,5 +1,6 @@
 // SessionStore against a real redis-server: sessions per gateway, presence, gone gateways, the online set.
 import { describe, expect, it } from "vitest";
+import { AccountStore } from "./accounts.js";
 import { keys, user } from "./keys.js";
 import { SessionStore } from "./sessions.js";
 import { useRedis } from "./test-harness.js";
@@ -110,13 +111,46 @@ describe("the online set", () => {
 describe("revoked logins", () => {
   it("are remembered until the token would have expired", async () => {
     const sessions = new SessionStore(h.redis);
-    expect(await sessions.isRevoked("s-1")).toBe(false);
+    const login = { userId: "41", sessionId: "s-1", loginEpoch: 0 };
+    expect(await sessions.isRevoked(login)).toBe(false);
     await sessions.revoke("s-1", Math.floor(Date.now() / 1000) + 600);
-    expect(await sessions.isRevoked("s-1")).toBe(true);
+    expect(await sessions.isRevoked(login)).toBe(true);
     const ttl = await h.redis.ttl(keys.revoked("s-1"));
     expect(ttl).toBeGreaterThan(590);
     expect(ttl).toBeLessThanOrEqual(600);
     await sessions.revoke("s-2", 0); // already expired: kept briefly, never without a TTL
     expect(await h.redis.ttl(keys.revoked("s-2"))).toBe(1);
+  });
+});
+
+describe("ending a user's other logins", () => {
+  it("ends every login that began in an older epoch but the one kept; logins begun since stay, and the password is replaced", async () => {
+    const accounts = new AccountStore(h.redis);
+    const sessions = new SessionStore(h.redis);
+    const account = (await accounts.create("epochs", "epochs", "old-hash"))!;
+    const login = (sessionId: string, loginEpoch: number) => ({ userId: account.userId, sessionId, loginEpoch });
+    expect(await sessions.isRevoked(login("phone", 0))).toBe(false);
+
+    expect(await accounts.endOtherLogins(account.userId, "laptop", "new-hash")).toBe(1);
+    expect(await accounts.byId(account.userId)).toMatchObject({ passwordHash: "new-hash", loginEpoch: 1 });
+    expect(await sessions.isRevoked(login("phone", 0))).toBe(true);
+    expect(await sessions.isRevoked(login("laptop", 0))).toBe(false);
+    expect(await sessions.isRevoked(login("tablet", 1))).toBe(false);
+
+    // Signed out from the tablet (no new password): the laptop ends too, the tablet stays.
+    expect(await accounts.endOtherLogins(account.userId, "tablet")).toBe(2);
+    expect(await accounts.byId(account.userId)).toMatchObject({ passwordHash: "new-hash", loginEpoch: 2 });
+    expect(await sessions.isRevoked(login("laptop", 0))).toBe(true);
+    expect(await sessions.isRevoked(login("tablet", 1))).toBe(false);
+    expect(await accounts.loginEpochs([account.userId, "999999"])).toEqual([2, 0]);
+  });
+
+  it("a re-hash after a login replaces only the hash it checked, never a password changed meanwhile", async () => {
+    const accounts = new AccountStore(h.redis);
+    const account = (await accounts.create("rehash", "rehash", "legacy-hash"))!;
+    expect(await accounts.rehashPassword(account.userId, "legacy-hash", "argon2-of-old")).toBe(true);
+    await accounts.endOtherLogins(account.userId, "laptop", "argon2-of-new");
+    expect(await accounts.rehashPassword(account.userId, "argon2-of-old", "argon2-of-old-again")).toBe(false);
+    expect((await accounts.byId(account.userId))?.passwordHash).toBe("argon2-of-new");
   });
 });

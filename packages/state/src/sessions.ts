@@ -2,7 +2,7 @@
 // `gateways` hash; `cim-online` and `cim-gw-users:<gw>` follow it in commands of their own (each a slot of its own).
 import type { ClientContext, Result } from "ioredis";
 import { scanKeys, type RedisClient } from "./redis.js";
-import { AccountStore } from "./accounts.js";
+import { AccountStore, LOGIN_EPOCH_FIELD, LOGIN_KEPT_FIELD } from "./accounts.js";
 import { compareIds } from "@cim/protocol";
 import { keys, user } from "./keys.js";
 
@@ -21,6 +21,13 @@ declare module "ioredis" {
     /** See SET_SESSIONS. */
     cimSetSessions(gateways: string, gatewayId: string, sessions: string): Result<number, Context>;
   }
+}
+
+/** A login as its token names it: the user, the login (token session id) and the login epoch it began in. */
+export interface LoginRef {
+  userId: string;
+  sessionId: string;
+  loginEpoch: number;
 }
 
 export interface OnlineUser {
@@ -104,8 +111,18 @@ export class SessionStore {
     await this.redis.set(keys.revoked(sessionId), "1", "EX", ttl);
   }
 
-  async isRevoked(sessionId: string): Promise<boolean> {
-    return (await this.redis.exists(keys.revoked(sessionId))) === 1;
+  /**
+   * True when a login was logged out, or ended by its user from another login (a password change, "sign out
+   * other devices": it began in an older login epoch and is not the login kept). Two reads sent together (one
+   * round trip on a single Redis; each key may be on its own Cluster node).
+   */
+  async isRevoked(login: LoginRef): Promise<boolean> {
+    const [revoked, [epoch, kept]] = await Promise.all([
+      this.redis.exists(keys.revoked(login.sessionId)),
+      this.redis.hmget(keys.account(login.userId), LOGIN_EPOCH_FIELD, LOGIN_KEPT_FIELD),
+    ]);
+    if (revoked === 1) return true;
+    return login.loginEpoch < (Number(epoch ?? 0) || 0) && login.sessionId !== kept;
   }
 
   async onlineCount(): Promise<number> {

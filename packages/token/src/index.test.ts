@@ -35,6 +35,14 @@ describe("TokenSigner", () => {
     await expect(signer.verify(refreshed.token)).resolves.toMatchObject({ exp: end, sessionEnd: end });
   });
 
+  it("carries the login epoch of a new login, and a refresh keeps it", async () => {
+    const signer = new TokenSigner(SECRET, 60);
+    const first = await signer.sign({ userId: "1", userName: "x" }, { loginEpoch: 3 });
+    await expect(signer.verify(first.token)).resolves.toMatchObject({ loginEpoch: 3 });
+    const refreshed = await signer.sign({ userId: "1", userName: "x" }, first.claims);
+    await expect(signer.verify(refreshed.token)).resolves.toMatchObject({ sessionId: first.claims.sessionId, loginEpoch: 3 });
+  });
+
   it("rejects an unsigned token, one of another issuer and one without expiry", async () => {
     const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
     const now = Math.floor(Date.now() / 1000);
@@ -55,7 +63,7 @@ describe("TokenSigner", () => {
     const now = Math.floor(Date.now() / 1000);
     const body = `${part({ alg: "HS256" })}.${part({ name: "ann", sid: "s1", se: now + 60, sub: "12", iss: "cim-route", iat: now, exp: now + 60 })}`;
     const token = `${body}.${createHmac("sha256", SECRET).update(body).digest("base64url")}`;
-    await expect(new TokenSigner(SECRET, 60).verify(token)).resolves.toEqual({ userId: "12", userName: "ann", sessionId: "s1", exp: now + 60, sessionEnd: now + 60 });
+    await expect(new TokenSigner(SECRET, 60).verify(token)).resolves.toEqual({ userId: "12", userName: "ann", sessionId: "s1", exp: now + 60, sessionEnd: now + 60, loginEpoch: 0 });
   });
 
   it("rejects garbage", async () => {

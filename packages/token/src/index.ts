@@ -13,6 +13,11 @@ export interface TokenClaims {
   exp: number;
   /** Absolute end of the login, seconds since the epoch: refreshed tokens never outlive it. */
   sessionEnd: number;
+  /**
+   * The user's login epoch when the login began (claim `le`; 0 in tokens older than it): a password change or
+   * "sign out other devices" raises the epoch and ends the logins that began before (the caller's aside).
+   */
+  loginEpoch: number;
 }
 
 /** Thrown when a token is malformed, forged or expired; `reason` says which. */
@@ -56,19 +61,21 @@ export class TokenSigner {
   }
 
   /**
-   * Issues a token for one login of a user. A refresh passes the login's `sessionId` and `sessionEnd`, so the
-   * new token expires no later than the login does.
+   * Issues a token for one login of a user. A refresh passes the login's `sessionId`, `sessionEnd` and
+   * `loginEpoch`, so the new token expires no later than the login does and ends with it. A new login passes the
+   * account's current login epoch.
    */
   async sign(
     user: { userId: string; userName: string },
-    session: { sessionId?: string; sessionEnd?: number } = {},
+    session: { sessionId?: string; sessionEnd?: number; loginEpoch?: number } = {},
   ): Promise<{ token: string; claims: TokenClaims }> {
     const now = Math.floor(Date.now() / 1000);
     const sessionId = session.sessionId ?? crypto.randomUUID();
     const sessionEnd = session.sessionEnd ?? now + this.sessionLifetimeSeconds;
+    const loginEpoch = session.loginEpoch ?? 0;
     const exp = Math.min(now + this.ttlSeconds, sessionEnd);
-    const token = this.signJwt({ name: user.userName, sid: sessionId, se: sessionEnd, sub: user.userId, iss: ISSUER, iat: now, exp });
-    return { token, claims: { userId: user.userId, userName: user.userName, sessionId, exp, sessionEnd } };
+    const token = this.signJwt({ name: user.userName, sid: sessionId, se: sessionEnd, le: loginEpoch, sub: user.userId, iss: ISSUER, iat: now, exp });
+    return { token, claims: { userId: user.userId, userName: user.userName, sessionId, exp, sessionEnd, loginEpoch } };
   }
 
   /** Verifies a token; throws TokenError when it is not one of ours or has expired. */
@@ -83,6 +90,7 @@ export class TokenSigner {
       throw new TokenError("invalid");
     }
     const sessionEnd = typeof payload.se === "number" ? payload.se : payload.exp;
-    return { userId: payload.sub, userName: payload.name, sessionId: payload.sid, exp: payload.exp, sessionEnd };
+    const loginEpoch = typeof payload.le === "number" ? payload.le : 0;
+    return { userId: payload.sub, userName: payload.name, sessionId: payload.sid, exp: payload.exp, sessionEnd, loginEpoch };
   }
 }

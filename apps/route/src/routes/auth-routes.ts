@@ -1,4 +1,4 @@
-// Register, login (picks a gateway), reconnect (a new gateway for a token holder), logout.
+// Register, login (picks a gateway), reconnect (a new gateway for a token holder), logout, password change.
 import { Hono } from "hono";
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
@@ -24,6 +24,11 @@ const Registration = z.object({
 });
 const LoginBody = z.object({ userName: z.string().min(1, "userName is required").max(64), password: z.string().min(1, "password is required").max(MAX_PASSWORD_LENGTH) });
 const Reconnect = z.object({ avoid: z.string().max(64).optional() });
+const PasswordChange = z.object({
+  currentPassword: z.string().min(1, "currentPassword is required").max(MAX_PASSWORD_LENGTH),
+  // Length and commonness are checked by the password policy, with the weak_password code.
+  newPassword: z.string().max(4 * MAX_PASSWORD_LENGTH, `newPassword is at most ${MAX_PASSWORD_LENGTH} characters`),
+});
 
 const loginAnswer = jsonAnswer("{userId, userName, token, gateway:{id, wsUrl}}");
 export const authApi = {
@@ -46,6 +51,18 @@ export const authApi = {
     method: "post", path: "/api/logout", summary: "End this login", security: bearer,
     responses: { 204: { description: "logged out" }, 401: errorAnswer("bad token") },
   }),
+  logoutOthers: createRoute({
+    method: "post", path: "/api/logout/others", summary: "End every other login of this user (sign out other devices); this one stays", security: bearer,
+    responses: { 204: { description: "the other logins ended" }, 401: errorAnswer("bad token") },
+  }),
+  password: createRoute({
+    method: "post", path: "/api/password", summary: "Change the password: every other login of this user ends, this one stays", security: bearer,
+    request: { body: jsonBody(PasswordChange) },
+    responses: {
+      204: { description: "changed" }, 400: errorAnswer("invalid or weak_password"), 401: errorAnswer("bad token or wrong current password"),
+      415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited: too many wrong current passwords"),
+    },
+  }),
 };
 
 export function authRoutes(s: Services) {
@@ -54,10 +71,10 @@ export function authRoutes(s: Services) {
   const address = (c: Parameters<typeof clientAddress>[0]) => clientAddress(c, s.config.CIM_TRUST_PROXY, isExempt);
 
   /** A token (of a new login, or of `user.sessionId`'s) and a gateway; `sessionId` is the token's login. */
-  async function issue(user: { userId: string; userName: string; sessionId?: string; sessionEnd?: number }, avoid?: string) {
+  async function issue(user: { userId: string; userName: string; sessionId?: string; sessionEnd?: number; loginEpoch: number }, avoid?: string) {
     const gateway = await s.picker.pick(s.gateways.list(), { userId: user.userId, avoid });
     if (!gateway) throw new ApiError(503, ErrorCode.NoGateway, "no gateway is available, try again shortly");
-    const { token, claims } = await s.tokens.sign(user, { sessionId: user.sessionId, sessionEnd: user.sessionEnd });
+    const { token, claims } = await s.tokens.sign(user, { sessionId: user.sessionId, sessionEnd: user.sessionEnd, loginEpoch: user.loginEpoch });
     return { answer: { userId: user.userId, userName: user.userName, token, gateway: { id: gateway.id, wsUrl: gateway.wsUrl } }, sessionId: claims.sessionId };
   }
 
@@ -93,8 +110,12 @@ export function authRoutes(s: Services) {
     }
     await s.guard.loginSucceeded(key, from);
     if (needsRehash(account.passwordHash)) {
-      await s.accounts.setPasswordHash(account.userId, await hashPassword(password));
-      s.log.info({ userId: account.userId }, "password re-hashed with Argon2id");
+      // Only over the hash just checked: a password change made meanwhile stays (and this login has ended with it).
+      if (await s.accounts.rehashPassword(account.userId, account.passwordHash, await hashPassword(password))) {
+        s.log.info({ userId: account.userId }, "password re-hashed with Argon2id");
+      } else {
+        s.log.info({ userId: account.userId }, "password not re-hashed: it was changed meanwhile");
+      }
     }
     if (s.config.CIM_LOGIN_POLICY !== "replace") {
       // Sessions on a gateway that is gone are stale (being cleaned up), not logins.
@@ -129,6 +150,42 @@ export function authRoutes(s: Services) {
     // Each gateway holding the user closes this login's sockets and writes its new count (presence follows);
     // the user's other devices stay.
     await s.bus.toUser(user.userId, { type: "kick", userId: user.userId, keepConnection: "", sessionId: user.sessionId });
+    return c.body(null, 204);
+  });
+
+  /** Ends the user's other logins: their tokens are refused from now on, and each gateway closes their sockets (4401). */
+  async function endOtherLogins(user: { userId: string; sessionId: string }, passwordHash?: string): Promise<void> {
+    await s.accounts.endOtherLogins(user.userId, user.sessionId, passwordHash);
+    // Each gateway holding the user closes the sockets of its logins now revoked (4401); this login's stay. Not
+    // fatal: the change is made (a retry of a password change would now fail), and those sockets end at the
+    // latest when their tokens expire, since no token of theirs is accepted again.
+    await s.bus.toUser(user.userId, { type: "kick", userId: user.userId, keepConnection: "" })
+      .catch((error: unknown) => s.log.error({ err: error, userId: user.userId }, "telling gateways to close the user's other logins failed"));
+  }
+
+  app.post("/logout/others", requireUser(s.tokens, s.sessions, s.requests), async (c) => {
+    const user = c.get("user");
+    await endOtherLogins(user);
+    s.log.info({ userId: user.userId }, "signed out the user's other logins");
+    return c.body(null, 204);
+  });
+
+  app.post("/password", requireUser(s.tokens, s.sessions, s.requests), async (c) => {
+    const { currentPassword, newPassword } = await bodyOf(c, authApi.password);
+    const user = c.get("user");
+    // Guessing the current password with a token is slowed like guessing at login, before the costly hash.
+    await s.guard.checkPasswordChange(user.userId);
+    const account = await s.accounts.byId(user.userId);
+    if (!account) throw new ApiError(401, ErrorCode.Unauthorized, "this account no longer exists");
+    checkNewPassword(newPassword, account.userName);
+    if (!(await verifyPassword(currentPassword, account.passwordHash))) {
+      await s.guard.passwordChangeFailed(user.userId);
+      s.log.info({ userId: user.userId }, "password change refused: wrong current password");
+      throw new ApiError(401, ErrorCode.Unauthorized, "the current password is wrong");
+    }
+    await s.guard.passwordChangeSucceeded(user.userId);
+    await endOtherLogins(user, await hashPassword(newPassword));
+    s.log.info({ userId: user.userId }, "password changed; the user's other logins ended");
     return c.body(null, 204);
   });
 

@@ -2,6 +2,7 @@
 import { untrack } from "svelte";
 import { CimClient, CloseError, conversationOf, type ChatMessage, type ConnectionState, type Presence, type RoomEvent, type StoredLogin } from "@cim/client";
 import { SessionClose } from "@cim/protocol";
+import { AccountActions } from "./account-actions.js";
 import { Attention } from "./attention.svelte.js";
 import { config } from "./config.js";
 import { ChatFeatures } from "./chat-features.svelte.js";
@@ -65,6 +66,8 @@ export class ChatStore {
   readonly alertingUnread = $derived(this.conversations.items.reduce((sum, c) => sum + (this.mutes.has(c.key) ? 0 : c.unread), 0));
   /** Rooms and users: create, browse, join, leave, invite, search (route calls with this tab's session). */
   readonly rooms = new RoomActions({ client: () => this.client, conversations: this.conversations, open: (key) => this.openConversation(key), refresh: () => this.refreshConversations() });
+  /** The password and the other devices' logins (settings). */
+  readonly account = new AccountActions({ client: () => this.client });
   readonly members = new RoomMembers((roomId) => this.rooms.members(roomId), describeError);
   /** Who is online: route's paged list and the presence of the users on screen. */
   readonly online = new OnlinePanel({ client: () => this.client, me: () => this.me?.userId ?? "" });

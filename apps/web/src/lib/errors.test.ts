@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CimApiError, CloseError, LoginError, OutboxFullError, SendError } from "@cim/client";
-import { describeError, describeSendError, isAuthFailure } from "./errors.js";
+import { describeAccountError, describeError, describeSendError, isAuthFailure } from "./errors.js";
 
 describe("describeError", () => {
   it("says how long to wait after a 429 with Retry-After", () => {
@@ -43,5 +43,13 @@ describe("describeSendError", () => {
     expect(describeSendError(new OutboxFullError(100))).toMatch(/^Too many messages are waiting/);
     expect(describeSendError(new Error("socket closed"))).toBe("The connection was lost before the server confirmed it.");
     expect(describeSendError(undefined)).toBe("The connection was lost before the server confirmed it.");
+  });
+});
+
+describe("describeAccountError", () => {
+  it("shows route's reason for a 401 (a wrong current password), not the login screen's sentence", () => {
+    expect(describeAccountError(new CimApiError(401, "unauthorized", "the current password is wrong"))).toBe("The current password is wrong.");
+    expect(describeAccountError(new CimApiError(400, "weak_password", "password must be at least 8 characters"))).toBe("Password must be at least 8 characters.");
+    expect(describeAccountError(new CimApiError(429, "rate_limited", "too many wrong passwords: try again in 5 s", 5))).toBe("Too many attempts. Try again in 5 seconds.");
   });
 });

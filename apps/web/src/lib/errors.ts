@@ -18,6 +18,15 @@ export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Why a password change or sign-out of the other devices failed: a 401 is route's own words (a wrong current
+ * password, or this login ended), never the login screen's "wrong user name or password".
+ */
+export function describeAccountError(error: unknown): string {
+  if (error instanceof CimApiError && error.code === ErrorCode.Unauthorized) return sentence(error.message || "the current password is wrong");
+  return describeError(error);
+}
+
 /** Why an own message was not sent, as shown under it next to Retry. */
 export function describeSendError(error: unknown): string {
   if (error instanceof OutboxFullError) return "Too many messages are waiting to be sent. Retry in a moment.";

@@ -1,0 +1,148 @@
+// Changing the password and signing out the other devices (POST /api/password, POST /api/logout/others), through
+// app.request() on real Redis and ZooKeeper: the calling login stays, every other one ends.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { channels } from "@cim/state";
+import { expectError, loginUser, newUser, PASSWORD, type LoginAnswer } from "./testing/api-client.js";
+import { recordBus } from "./testing/bus-recorder.js";
+import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
+
+const NEW_PASSWORD = "cim-changed-pass-2";
+
+let h: RouteHarness;
+
+beforeAll(async () => {
+  h = await startRouteHarness();
+});
+afterAll(async () => h?.stop());
+
+const changePassword = (token: string, body: unknown, from?: string) => h.call("POST", "/api/password", { token, body, from });
+const login = (userName: string, password: string) => h.call("POST", "/api/login", { body: { userName, password } });
+const works = async (token: string) => (await h.call("GET", "/api/online", { token })).status === 200;
+
+/** A fresh token of the same login (as the SDK refreshes it), checked to work. */
+async function refreshed(token: string): Promise<string> {
+  const res = await h.call("POST", "/api/reconnect", { token, body: {} });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as LoginAnswer).token;
+}
+
+/** Asserts that `token` is refused as a logged-out login by the calls that take a token. */
+async function expectEnded(token: string): Promise<void> {
+  await expectError(await h.call("GET", "/api/online", { token }), 401, "unauthorized");
+  await expectError(await h.call("POST", "/api/reconnect", { token, body: {} }), 401, "unauthorized");
+}
+
+describe("POST /api/password", () => {
+  it("answers 204, stores the new password, ends every other login (refreshed tokens too) and keeps the calling one", async () => {
+    const caller = await newUser(h, "pwchange");
+    const phone = await loginUser(h, caller.userName);
+    const phoneRefreshed = await refreshed(phone.token);
+    const callerRefreshed = await refreshed(caller.token);
+    const res = await changePassword(caller.token, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe("");
+
+    await expectEnded(phone.token);
+    await expectEnded(phoneRefreshed);
+    expect(await works(caller.token)).toBe(true);
+    expect(await works(callerRefreshed)).toBe(true);
+    expect(await works(await refreshed(caller.token))).toBe(true);
+
+    await expectError(await login(caller.userName, PASSWORD), 401, "unauthorized");
+    const fresh = await login(caller.userName, NEW_PASSWORD);
+    expect(fresh.status).toBe(200);
+    expect(await works(((await fresh.json()) as LoginAnswer).token)).toBe(true);
+  });
+
+  it("tells the gateways holding the user to close its revoked logins (a kick naming none) and logs one line", async () => {
+    const caller = await newUser(h, "pwkick");
+    await h.services.sessions.setSessions(caller.userId, HARNESS_GATEWAY.id, 2);
+    const bus = await recordBus(h.redis, [channels.gateway(HARNESS_GATEWAY.id)]);
+    try {
+      expect((await changePassword(caller.token, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD })).status).toBe(204);
+      const kick = await bus.waitFor((m) => m.type === "kick");
+      expect(kick).toEqual({ type: "kick", userId: caller.userId, keepConnection: "", channel: channels.gateway(HARNESS_GATEWAY.id) });
+    } finally {
+      bus.stop();
+    }
+  });
+
+  it("answers 401 to a wrong current password and changes nothing", async () => {
+    const caller = await newUser(h, "pwwrong");
+    const phone = await loginUser(h, caller.userName);
+    const body = await expectError(await changePassword(caller.token, { currentPassword: "not-the-password", newPassword: NEW_PASSWORD }), 401, "unauthorized");
+    expect(body.error.message).toMatch(/current password/);
+    expect(await works(caller.token)).toBe(true);
+    expect(await works(phone.token)).toBe(true);
+    expect((await login(caller.userName, PASSWORD)).status).toBe(200);
+    await expectError(await login(caller.userName, NEW_PASSWORD), 401, "unauthorized");
+  });
+
+  it("slows a token that guesses the current password: after the free failures 429 with Retry-After, from any address, even for the right one", async () => {
+    const strict = h.variant({ CIM_LOGIN_MAX_FAILURES: "2" });
+    const caller = await newUser(h, "pwguess");
+    const attempt = (currentPassword: string, from: string) =>
+      strict.call("POST", "/api/password", { token: caller.token, body: { currentPassword, newPassword: NEW_PASSWORD }, from });
+    await expectError(await attempt("guess-1", "10.9.0.1"), 401, "unauthorized");
+    await expectError(await attempt("guess-2", "10.9.0.2"), 401, "unauthorized");
+    const slowed = await attempt(PASSWORD, "10.9.0.3");
+    await expectError(slowed, 429, "rate_limited");
+    expect(Number(slowed.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Nothing was changed while slowed.
+    expect((await login(caller.userName, PASSWORD)).status).toBe(200);
+  });
+
+  it("answers 400 weak_password for a new password the policy refuses, and changes nothing", async () => {
+    const caller = await newUser(h, "pwweak");
+    for (const newPassword of ["short", "password123", "12345678", caller.userName]) {
+      await expectError(await changePassword(caller.token, { currentPassword: PASSWORD, newPassword }), 400, "weak_password");
+    }
+    expect((await login(caller.userName, PASSWORD)).status).toBe(200);
+  });
+
+  it("answers 400 to a body without both passwords, 415 to one that is not JSON, 401 without a valid token", async () => {
+    const caller = await newUser(h, "pwbody");
+    for (const body of [{}, { currentPassword: PASSWORD }, { newPassword: NEW_PASSWORD }, { currentPassword: "", newPassword: NEW_PASSWORD }, { currentPassword: 7, newPassword: NEW_PASSWORD }, [], "null"]) {
+      await expectError(await changePassword(caller.token, body), 400, "bad_request");
+    }
+    await expectError(await h.call("POST", "/api/password", { token: caller.token, body: "currentPassword=x", headers: { "content-type": "text/plain" } }), 415, "unsupported_media_type");
+    await expectError(await h.call("POST", "/api/password", { body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } }), 401, "unauthorized");
+    expect((await login(caller.userName, PASSWORD)).status).toBe(200);
+  });
+
+  it("a login that ended cannot change the password", async () => {
+    const caller = await newUser(h, "pwended");
+    const phone = await loginUser(h, caller.userName);
+    expect((await changePassword(caller.token, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD })).status).toBe(204);
+    await expectError(await changePassword(phone.token, { currentPassword: NEW_PASSWORD, newPassword: "cim-third-pass-3" }), 401, "unauthorized");
+  });
+});
+
+describe("POST /api/logout/others", () => {
+  it("answers 204 and ends every other login of the user; this one and the password stay", async () => {
+    const caller = await newUser(h, "others");
+    const phone = await loginUser(h, caller.userName);
+    const phoneRefreshed = await refreshed(phone.token);
+    const res = await h.call("POST", "/api/logout/others", { token: caller.token });
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe("");
+    await expectEnded(phone.token);
+    await expectEnded(phoneRefreshed);
+    expect(await works(caller.token)).toBe(true);
+    expect(await works(await refreshed(caller.token))).toBe(true);
+    // A login after it is not ended by it; the kept one is ended by a sign-out from the newer one.
+    const laptop = await loginUser(h, caller.userName);
+    expect(await works(laptop.token)).toBe(true);
+    expect((await h.call("POST", "/api/logout/others", { token: laptop.token })).status).toBe(204);
+    await expectEnded(caller.token);
+    expect(await works(laptop.token)).toBe(true);
+  });
+
+  it("leaves a plain POST /api/logout as it was: only that login ends", async () => {
+    const caller = await newUser(h, "plainlogout");
+    const phone = await loginUser(h, caller.userName);
+    expect((await h.call("POST", "/api/logout", { token: caller.token })).status).toBe(204);
+    await expectEnded(caller.token);
+    expect(await works(phone.token)).toBe(true);
+  });
+});

@@ -1,0 +1,82 @@
+// The account in the settings: changing the password signs out the user's other windows (their logins end), and
+// "Sign out other devices" does the same without a new password; the window that did it stays signed in.
+import type { Browser, Page } from "@playwright/test";
+import { expect, expectOnline, logIn, PASSWORD, SCREENSHOTS, test } from "./fixtures.js";
+
+const NEW_PASSWORD = "cim-changed-pass-2";
+
+/** A second browser context (another device) logged in as `userName`. */
+async function otherDevice(browser: Browser, baseURL: string, userName: string, password = PASSWORD): Promise<Page> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await page.goto("/");
+  await logIn(page, userName, password);
+  return page;
+}
+
+async function openAccountSettings(page: Page) {
+  await page.getByTestId("settings-button").click();
+  const dialog = page.getByTestId("settings-dialog");
+  await expect(dialog.getByTestId("settings-account")).toBeVisible();
+  return dialog;
+}
+
+test("changing the password signs out the other device; the old password then fails and the new one logs in", async ({ newUser, browser, stack }) => {
+  const alice = await newUser("alice");
+  const device = await otherDevice(browser, stack.url, alice.userName);
+  try {
+    const dialog = await openAccountSettings(alice.page);
+    const fill = async (current: string, next: string, confirm = next) => {
+      await dialog.getByTestId("current-password").fill(current);
+      await dialog.getByTestId("new-password").fill(next);
+      await dialog.getByTestId("confirm-password").fill(confirm);
+      await dialog.getByTestId("change-password-submit").click();
+    };
+
+    // Route's reason is shown: a wrong current password, a weak new one; and a mistyped confirmation.
+    await fill("not-my-password", NEW_PASSWORD);
+    await expect(dialog.getByTestId("account-error")).toHaveText("The current password is wrong.");
+    await fill(PASSWORD, "short");
+    await expect(dialog.getByTestId("account-error")).toContainText("at least 8 characters");
+    await fill(PASSWORD, NEW_PASSWORD, `${NEW_PASSWORD}x`);
+    await expect(dialog.getByTestId("account-error")).toHaveText("The new passwords do not match.");
+    await expect(device.getByTestId("connection-state")).toHaveAttribute("data-state", "online");
+
+    await fill(PASSWORD, NEW_PASSWORD);
+    await expect(dialog.getByTestId("account-done")).toContainText("Password changed");
+    await expect(dialog.getByTestId("account-error")).toHaveCount(0);
+    await alice.page.screenshot({ path: `${SCREENSHOTS}settings-password-changed.png` });
+
+    // The other device is signed out; this one stays.
+    await expect(device.getByTestId("login-screen")).toBeVisible();
+    await dialog.getByTestId("settings-done").click();
+    await expectOnline(alice.page);
+
+    await device.getByTestId("login-mode-login").click();
+    await device.getByTestId("login-username").fill(alice.userName);
+    await device.getByTestId("login-password").fill(PASSWORD);
+    await device.getByTestId("login-submit").click();
+    await expect(device.getByTestId("login-error")).toHaveText("Wrong user name or password.");
+    await logIn(device, alice.userName, NEW_PASSWORD);
+  } finally {
+    await device.context().close();
+  }
+});
+
+test("\"Sign out other devices\" ends the other device's login and keeps this one", async ({ newUser, browser, stack }) => {
+  const bob = await newUser("bob");
+  const device = await otherDevice(browser, stack.url, bob.userName);
+  try {
+    const dialog = await openAccountSettings(bob.page);
+    await dialog.getByTestId("sign-out-others").click();
+    await expect(dialog.getByTestId("account-done")).toHaveText("Your other devices were signed out.");
+    await expect(device.getByTestId("login-screen")).toBeVisible();
+    // A reload does not bring it back: its stored login is refused.
+    await device.reload();
+    await expect(device.getByTestId("login-screen")).toBeVisible();
+    await dialog.getByTestId("settings-done").click();
+    await expectOnline(bob.page);
+  } finally {
+    await device.context().close();
+  }
+});
