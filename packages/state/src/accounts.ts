@@ -119,11 +119,6 @@ export class AccountStore {
     return { userId, userName: fields.userName, passwordHash: fields.passwordHash, createdAt: Number(fields.createdAt), loginEpoch: Number(fields[LOGIN_EPOCH_FIELD] ?? 0) || 0 };
   }
 
-  /** Replaces a password hash (re-hashing with stronger parameters after a good login). */
-  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
-    await this.redis.hset(keys.account(userId), "passwordHash", passwordHash);
-  }
-
   /**
    * Re-hashes a password just checked against `verified` (stronger parameters after a good login), unless the
    * hash changed meanwhile (a password change): false then, and the newer password stays.
