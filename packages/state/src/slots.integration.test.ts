@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import calculateSlot from "cluster-key-slot";
 import { describe, expect, it } from "vitest";
 import { waitUntil } from "@cim/devstack";
+import { AccountStore } from "./accounts.js";
 import { BusPublisher } from "./bus.js";
 import { InboxStore } from "./inbox.js";
 import { conv, keys } from "./keys.js";
@@ -69,6 +70,7 @@ describe("Redis Cluster slots", () => {
     const receipts = new ReceiptStore(h.redis);
     const rooms = new RoomStore(h.redis);
     const bus = new BusPublisher(h.redis, sessions);
+    const accounts = new AccountStore(h.redis);
     const recorder = await recordScripts();
     try {
       for (const id of ["1", "2", "3"]) await h.redis.hset(keys.account(id), { userName: `u${id}`, passwordHash: "x", createdAt: "0" });
@@ -104,6 +106,8 @@ describe("Redis Cluster slots", () => {
       await sessions.releaseGateway("gw-a");
       await sessions.setSessions("1", "gw-b", 0);
       await bus.toUser("1", { type: "presence", userId: "1", userName: "u1", online: true });
+      expect(await accounts.rehashPassword("3", "x", "y")).toBe(true);
+      expect(await accounts.rehashPassword("3", "x", "z")).toBe(false);
       await h.redis.echo("done");
       await waitUntil(() => recorder.seen.has("done"), 5_000, "MONITOR to catch up");
     } finally {
