@@ -6,7 +6,7 @@ import { isEvent, toEntry, type StoredMessage } from "./records.js";
 
 /** Entries after a reaction's target read to find its deletion, per step and in all (a reaction is to a recent message as a rule). */
 const DELETION_SCAN_PAGE = 200;
-export const DELETION_SCAN_MAX = 2_000;
+const DELETION_SCAN_MAX = 2_000;
 
 /** Why a reply or an event is refused: no such message in the conversation, or not the sender's own to change. */
 export type TargetRefusal = "not_found" | "forbidden";
