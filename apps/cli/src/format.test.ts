@@ -70,5 +70,7 @@ describe("formatMessage: replies, edits and deletions", () => {
     expect(formatMessage({ ...base, replyTo: "17" })).toBe("[group] ann(1) (reply to 17): hello");
     expect(formatMessage({ ...base, editOf: "17" })).toBe("[group] ann(1) edited 17: hello");
     expect(formatMessage({ ...base, text: "", editOf: "17", deleted: true })).toBe("[group] ann(1) deleted 17");
+    expect(formatMessage({ ...base, text: "", reactTo: "17", reaction: "👍" })).toBe("[group] ann(1) reacted 👍 to 17");
+    expect(formatMessage({ ...base, text: "", reactTo: "17", reaction: "" })).toBe("[group] ann(1) took back the reaction to 17");
   });
 });

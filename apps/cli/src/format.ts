@@ -28,16 +28,18 @@ export function targetLabel(roomId: string, names: Pick<Names, "rooms"> = NO_NAM
   return roomId === EVERYONE_ROOM ? "the group" : roomLabel(roomId, names);
 }
 
-type Shown = Pick<ChatMessage, "from" | "fromName" | "to" | "text" | "replyTo" | "editOf" | "deleted"> & { room?: string };
+type Shown = Pick<ChatMessage, "from" | "fromName" | "to" | "text" | "replyTo" | "editOf" | "deleted" | "reactTo" | "reaction"> & { room?: string };
 
 /**
  * A received message: `[group] ann(1): hello`, `[#r3 lunch] ann(1): hi`, `[private] ann(1): hi`, or what
  * this user sent from another device to bob: `[private] ann(1) -> bob(2): hi`. Replies and edits say what they
- * name: `ann(1) (reply to 17): yes`, `ann(1) edited 17: hello`, `ann(1) deleted 17`.
+ * name: `ann(1) (reply to 17): yes`, `ann(1) edited 17: hello`, `ann(1) deleted 17`, `ann(1) reacted 👍 to 17`,
+ * `ann(1) took back the reaction to 17`.
  */
 export function formatMessage(message: Shown, names: Names = NO_NAMES): string {
   const to = message.to && message.from === names.me ? ` -> ${who(names.users.get(message.to) ?? "?", message.to)}` : "";
   const head = `[${conversationLabel(message, names)}] ${who(message.fromName, message.from)}${to}`;
+  if (message.reactTo) return message.reaction ? `${head} reacted ${message.reaction} to ${message.reactTo}` : `${head} took back the reaction to ${message.reactTo}`;
   if (message.editOf) return message.deleted ? `${head} deleted ${message.editOf}` : `${head} edited ${message.editOf}: ${message.text}`;
   return `${head}${message.replyTo ? ` (reply to ${message.replyTo})` : ""}: ${message.text}`;
 }

@@ -1,4 +1,4 @@
-// Edits, deletions, replies and typing over WebSocket on real Redis and ZooKeeper, across two gateways, with raw
+// Edits, deletions, replies, reactions and typing over WebSocket on real Redis and ZooKeeper, across two gateways, with raw
 // protocol clients.
 import { describe, expect, it } from "vitest";
 import { waitUntil } from "@cim/devstack";
@@ -61,6 +61,58 @@ describe("edits, deletions and replies", () => {
       { msgId: original, text: "see you at 5", replyTo: "", editOf: "", deleted: false },
       { msgId: edit, text: "see you at 6", replyTo: "", editOf: original, deleted: false },
     ]);
+  });
+});
+
+describe("reactions", () => {
+  const reacted = (m: ChatMessage) => ({ msgId: m.msgId, from: m.from, text: m.text, reactTo: m.reactTo, reaction: m.reaction });
+
+  it("reach the room's other members across gateways, are refused for a bad emoji or target, and history returns them", async () => {
+    const ann = await registerUser(stack.cluster.route.url, "ann");
+    const bob = await registerUser(stack.cluster.route.url, "bob");
+    const room = await stack.api.createRoom(ann.token, { name: "reactions", visibility: "private" });
+    await stack.api.invite(ann.token, room.roomId, bob.userId);
+    const [a1, b1] = [await device(ann, 0), await device(bob, 1)];
+    const original = await b1.say({ room: room.roomId, text: "lunch?" });
+    const gone = await b1.say({ room: room.roomId, text: "typo" });
+    await event(b1, { room: room.roomId, editOf: gone, delete: true });
+
+    // Anyone may react to anyone's message; the session stays open through every refusal.
+    const like = await event(a1, { room: room.roomId, text: "ignored", reactTo: original, reaction: "👍" });
+    for (const reaction of ["a", "👍👍", "👍\u0000", "👍".repeat(9)]) {
+      await expect(event(a1, { room: room.roomId, reactTo: original, reaction })).rejects.toThrow(ErrorCode.BadRequest);
+    }
+    await expect(event(a1, { room: room.roomId, reaction: "👍" })).rejects.toThrow(ErrorCode.BadRequest);
+    await expect(event(a1, { room: room.roomId, reactTo: "987654321", reaction: "👍" })).rejects.toThrow(ErrorCode.NotFound);
+    await expect(event(a1, { room: room.roomId, reactTo: like, reaction: "👍" })).rejects.toThrow(ErrorCode.NotFound);
+    await expect(event(a1, { room: room.roomId, reactTo: gone, reaction: "👍" })).rejects.toThrow(ErrorCode.NotFound);
+    await expect(event(a1, { reactTo: original, reaction: "👍" })).rejects.toThrow(ErrorCode.NotFound);
+    const takeBack = await event(a1, { room: room.roomId, reactTo: original, reaction: "" });
+
+    const expected = [
+      { msgId: like, from: ann.userId, text: "", reactTo: original, reaction: "👍" },
+      { msgId: takeBack, from: ann.userId, text: "", reactTo: original, reaction: "" },
+    ];
+    expect((await receivedUntil(b1, takeBack)).filter((m) => m.reactTo).map(reacted)).toEqual(expected);
+    const { messages } = await stack.api.history(bob.token, { room: room.roomId });
+    expect(messages.filter((m) => m.reactTo).map(reacted)).toEqual(expected);
+
+    // Route checks the same: one emoji (400), a message of the conversation (404).
+    await expect(stack.api.sendMessage(ann.token, { room: room.roomId, text: "", reactTo: original, reaction: "ok" })).rejects.toMatchObject({ status: 400 });
+    await expect(stack.api.sendMessage(ann.token, { room: room.roomId, text: "", reactTo: gone, reaction: "🎉" })).rejects.toMatchObject({ status: 404, code: ErrorCode.NotFound });
+  });
+
+  it("in a private chat reach the peer and the reacting user's other device on the other gateway", async () => {
+    const ann = await registerUser(stack.cluster.route.url, "ann");
+    const bob = await registerUser(stack.cluster.route.url, "bob");
+    const [a1, b1, b2] = [await device(ann, 0), await device(bob, 1), await device(bob, 0)];
+    const original = await a1.say({ to: bob.userId, text: "see you at 5" });
+    const love = await event(b1, { to: ann.userId, reactTo: original, reaction: "❤️" });
+    const expected = [{ msgId: love, from: bob.userId, text: "", reactTo: original, reaction: "❤️" }];
+    expect((await receivedUntil(a1, love)).filter((m) => m.reactTo).map(reacted)).toEqual(expected);
+    expect((await receivedUntil(b2, love)).filter((m) => m.reactTo).map(reacted)).toEqual(expected);
+    const { messages } = await stack.api.history(ann.token, { with: bob.userId });
+    expect(messages.filter((m) => m.reactTo).map(reacted)).toEqual(expected);
   });
 });
 

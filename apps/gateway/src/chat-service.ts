@@ -1,6 +1,6 @@
 // What a session may do once its frames are decoded: log in, send, leave. (Receipts: ReceiptService.)
 import type { Logger } from "pino";
-import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, LoginClose, MAX_TEXT_LENGTH, ROOM_ID, SessionClose, type Login, type Send, type SendAck } from "@cim/protocol";
+import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, isReaction, LoginClose, MAX_REACTION_LENGTH, MAX_TEXT_LENGTH, ROOM_ID, SessionClose, type Login, type Send, type SendAck } from "@cim/protocol";
 import { ReplicaWaitError, type MessageStore, type ReplicaWait, type SessionStore } from "@cim/state";
 import { TokenError, type TokenSigner } from "@cim/token";
 import type { Delivery } from "./delivery.js";
@@ -88,11 +88,14 @@ export class ChatService {
   async send(session: Session, frame: Send): Promise<SendAck> {
     const user = session.user!;
     if (!CLIENT_MSG_ID.test(frame.clientMsgId)) throw new GatewayError(ErrorCode.BadRequest, "clientMsgId must be 1-64 characters of [A-Za-z0-9_:.-]");
-    const { replyTo = "", editOf = "", delete: deleting = false } = frame;
-    if ((replyTo && !DECIMAL_ID.test(replyTo)) || (editOf && !DECIMAL_ID.test(editOf))) throw new GatewayError(ErrorCode.BadRequest, "replyTo and editOf must be msgIds");
+    const { replyTo = "", editOf = "", delete: deleting = false, reactTo = "", reaction = "" } = frame;
+    if ([replyTo, editOf, reactTo].some((id) => id && !DECIMAL_ID.test(id))) throw new GatewayError(ErrorCode.BadRequest, "replyTo, editOf and reactTo must be msgIds");
     if (deleting && !editOf) throw new GatewayError(ErrorCode.BadRequest, "delete names the message in editOf");
     if (editOf && replyTo) throw new GatewayError(ErrorCode.BadRequest, "an edit or deletion is not a reply");
-    if (!deleting && !frame.text.trim()) throw new GatewayError(ErrorCode.BadRequest, "text is empty");
+    if (reaction && !reactTo) throw new GatewayError(ErrorCode.BadRequest, "reaction names the message in reactTo");
+    if (reactTo && (replyTo || editOf || deleting)) throw new GatewayError(ErrorCode.BadRequest, "a reaction is not a reply, edit or deletion");
+    if (reaction && !isReaction(reaction)) throw new GatewayError(ErrorCode.BadRequest, `reaction must be one emoji of at most ${MAX_REACTION_LENGTH} UTF-16 units`);
+    if (!deleting && !reactTo && !frame.text.trim()) throw new GatewayError(ErrorCode.BadRequest, "text is empty");
     if (frame.text.length > MAX_TEXT_LENGTH) throw new GatewayError(ErrorCode.PayloadTooLarge, `text is longer than ${MAX_TEXT_LENGTH} characters`);
     if (frame.to && frame.room) throw new GatewayError(ErrorCode.BadRequest, "a message goes to a user (to) or to a room (room), not both");
     if (frame.to) {
@@ -103,12 +106,12 @@ export class ChatService {
     // Stores and wakes the readers (the room's gateways, or the inboxes' gateways).
     const target = frame.to ? { to: frame.to } : { room: frame.room };
     const storing = this.deps.metrics.storeSeconds.startTimer();
-    const store = () => this.deps.messages.store({ clientMsgId: frame.clientMsgId, from: user.userId, fromName: user.userName, fromDevice: user.sessionId, text: deleting ? "" : frame.text, replyTo, editOf, deleted: deleting, ...target });
+    const store = () => this.deps.messages.store({ clientMsgId: frame.clientMsgId, from: user.userId, fromName: user.userName, fromDevice: user.sessionId, text: deleting || reactTo ? "" : frame.text, replyTo, editOf, deleted: deleting, reactTo, reaction, ...target });
     const stored = await (frame.to && this.deps.privateInOrder ? this.after(session, frame.to, store) : store());
     storing();
     if ("error" in stored) {
       if (stored.error === "unknown_recipient") throw new GatewayError(ErrorCode.UnknownRecipient, `no user ${frame.to}`);
-      if (stored.error === "not_found") throw new GatewayError(ErrorCode.NotFound, `no message ${replyTo || editOf} in this conversation`);
+      if (stored.error === "not_found") throw new GatewayError(ErrorCode.NotFound, `no message ${replyTo || editOf || reactTo} in this conversation`);
       if (stored.error === "forbidden") throw new GatewayError(ErrorCode.Forbidden, "only the sender may edit or delete a message");
       throw new GatewayError(ErrorCode.NotMember, `you are not a member of room ${frame.room}`);
     }

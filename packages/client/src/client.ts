@@ -1,7 +1,7 @@
 // CimClient: login through route, one gateway session at a time (a GatewayLink), reconnect, acknowledged sends, reads.
 import { MAX_PRESENCE_SUBSCRIPTIONS, SessionClose, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type FrameInput, type LoginAck, type Presence, type Read, type RoomEvent, type RoomEventKind, type SendAck, type Typing } from "@cim/protocol";
 import { backoffDelay } from "./backoff.js";
-import { conversationOfSend } from "./conversation.js";
+import { conversationOfSend, sendTargetOf } from "./conversation.js";
 import { DeliveredReceipts } from "./delivered-receipts.js";
 import { CloseError, isFinal } from "./errors.js";
 import { budgetFor, FrameBudget, sendsInFlightFor } from "./frame-budget.js";
@@ -149,12 +149,29 @@ export class CimClient extends ClientRequests {
     if (this.currentState === "closed" || this.currentState === "idle") return Promise.reject(new Error("not logged in"));
     if (input.to && input.room) return Promise.reject(new TypeError("send: `to` and `room` are exclusive"));
     const clientMsgId = input.clientMsgId ?? newClientMsgId();
-    const events = { ...(input.replyTo ? { replyTo: input.replyTo } : {}), ...(input.editOf ? { editOf: input.editOf, delete: input.delete === true } : {}) };
-    const body = { clientMsgId, to: input.to ?? "", text: input.delete ? "" : input.text, ...(input.room ? { room: input.room } : {}), ...events };
+    const events = {
+      ...(input.replyTo ? { replyTo: input.replyTo } : {}), ...(input.editOf ? { editOf: input.editOf, delete: input.delete === true } : {}),
+      ...(input.reactTo ? { reactTo: input.reactTo, reaction: input.reaction ?? "" } : {}),
+    };
+    const body = { clientMsgId, to: input.to ?? "", text: input.delete || input.reactTo ? "" : input.text, ...(input.room ? { room: input.room } : {}), ...events };
     this.typingThrottle.reset(conversationOfSend(body));
     const acked = this.outbox.add({ kind: "send", body });
     this.flushOutbox();
     return acked;
+  }
+
+  /**
+   * Reacts to message `msgId` of `conversation` (a roomId, `everyone`, or the peer's userId; anyone's message) with
+   * one emoji, replacing the user's earlier reaction there: a `send` of a reaction event (`reactTo`), resolved on
+   * its SendAck. Rejects with SendError `bad_request` for anything but one emoji, `not_found` for no such message.
+   */
+  react(conversation: string, msgId: string, emoji: string): Promise<SendAck> {
+    return this.send({ ...sendTargetOf(conversation), text: "", reactTo: msgId, reaction: emoji });
+  }
+
+  /** Takes the user's reaction to message `msgId` of `conversation` back (a reaction event with no emoji). */
+  unreact(conversation: string, msgId: string): Promise<SendAck> {
+    return this.send({ ...sendTargetOf(conversation), text: "", reactTo: msgId, reaction: "" });
   }
 
   /**

@@ -1,5 +1,5 @@
 // How the client names a message's conversation: a roomId ("everyone" for the group), or the peer's userId.
-import { EVERYONE_ROOM, type ChatMessage } from "@cim/protocol";
+import { EVERYONE_ROOM, ROOM_ID, type ChatMessage } from "@cim/protocol";
 
 /** The stream a message arrives in: the group, the user's inbox (private), or one room. */
 export type Stream = { kind: "group" } | { kind: "inbox" } | { kind: "room"; room: string };
@@ -23,4 +23,10 @@ export function conversationOf(message: Pick<ChatMessage, "from" | "to" | "room"
 /** The conversation a Send goes to: its room, its recipient, or `everyone`. */
 export function conversationOfSend(send: { to: string; room?: string }): string {
   return send.room || send.to || EVERYONE_ROOM;
+}
+
+/** Where a Send to `conversation` (a roomId, `everyone`, or the peer's userId) goes: `{room}`, `{to}`, or the group. */
+export function sendTargetOf(conversation: string): { to?: string; room?: string } {
+  if (!conversation || conversation === EVERYONE_ROOM) return {};
+  return ROOM_ID.test(conversation) ? { room: conversation } : { to: conversation };
 }

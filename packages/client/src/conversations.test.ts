@@ -58,7 +58,7 @@ describe("CimClient: rooms", () => {
     const sent = t.client.send({ room: "r3", text: "hi room", clientMsgId: "c1" });
     socket.push({ kind: "sendAck", body: { clientMsgId: "c1", msgId: "500", ts: 2 } });
     await expect(sent).resolves.toMatchObject({ msgId: "500" });
-    expect(socket.sentOf("send")).toEqual([{ clientMsgId: "c1", to: "", text: "hi room", room: "r3", replyTo: "", editOf: "", delete: false }]);
+    expect(socket.sentOf("send")).toEqual([{ clientMsgId: "c1", to: "", text: "hi room", room: "r3", replyTo: "", editOf: "", delete: false, reactTo: "", reaction: "" }]);
     await expect(t.client.send({ to: "9", room: "r3", text: "x" })).rejects.toThrow(/exclusive/);
     expect(socket.sentOf("send")).toHaveLength(1);
   });

@@ -5,5 +5,5 @@ export * from "./route-api.js";
 export * from "./backoff.js";
 export * from "./typing.js";
 export * from "./message-events.js";
-export { conversationOf, conversationOfSend } from "./conversation.js";
+export { conversationOf, conversationOfSend, sendTargetOf } from "./conversation.js";
 export type { SocketFactory, SocketLike } from "./socket.js";

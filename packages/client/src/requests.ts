@@ -19,6 +19,8 @@ export interface HttpSendInput {
   replyTo?: string;
   editOf?: string;
   delete?: boolean;
+  reactTo?: string;
+  reaction?: string;
 }
 
 /** The base of CimClient that talks to route; failures reject with CimApiError (status, code, message). */

@@ -200,7 +200,7 @@ export class RouteApi {
   }
 
   /** A message through route (`202`): to a user (`to`), a room (`room`, `403` when not a member) or the group. */
-  sendMessage(token: string, message: { to?: string; room?: string; text: string; clientMsgId?: string; replyTo?: string; editOf?: string; delete?: boolean }): Promise<{ msgId: string }> {
+  sendMessage(token: string, message: { to?: string; room?: string; text: string; clientMsgId?: string; replyTo?: string; editOf?: string; delete?: boolean; reactTo?: string; reaction?: string }): Promise<{ msgId: string }> {
     return this.call("POST", "/api/messages", { token, body: message });
   }
 

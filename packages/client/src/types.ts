@@ -74,4 +74,7 @@ export interface SendInput {
   /** The user's own message of the same conversation this edits (`text` is its new text), or with `delete` deletes. */
   editOf?: string;
   delete?: boolean;
+  /** A message (anyone's) of the same conversation this reacts to with `reaction` ("" takes the reaction back); `text` is ignored. */
+  reactTo?: string;
+  reaction?: string;
 }

@@ -19,12 +19,16 @@ export interface Send {
   clientMsgId: string; to: string; text: string; room: string;
   /** Replies, edits and deletions; decoded frames always carry them ("" / false). */
   replyTo?: string; editOf?: string; delete?: boolean;
+  /** A reaction to message reactTo (reaction "" takes the sender's back); decoded frames always carry them (""). */
+  reactTo?: string; reaction?: string;
 }
 export interface SendAck { clientMsgId: string; msgId: string; ts: number }
 export interface ChatMessage {
   msgId: string; from: string; fromName: string; to: string; text: string; ts: number; room: string;
   /** Replies, edits and deletions; decoded frames always carry them ("" / false). */
   replyTo?: string; editOf?: string; deleted?: boolean;
+  /** A reaction event: the message it reacts to, and the emoji ("" = the sender took its reaction back). */
+  reactTo?: string; reaction?: string;
 }
 export interface Delivered { msgId: string; by: string; from: string }
 export interface Presence { userId: string; userName: string; online: boolean }

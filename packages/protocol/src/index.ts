@@ -2,3 +2,4 @@
 export * from "./codes.js";
 export * from "./frames.js";
 export * from "./ids.js";
+export * from "./reactions.js";

@@ -1,4 +1,4 @@
-// Replies, edits and deletions in the message store, and search, against a real redis-server.
+// Replies, edits, deletions and reactions in the message store, and search, against a real redis-server.
 import { describe, expect, it } from "vitest";
 import { user } from "./keys.js";
 import { MessageStore } from "./messages.js";
@@ -32,6 +32,23 @@ describe("events", () => {
     await store.store({ ...base("1", "u1"), text: "b", editOf: original.msgId });
     await store.store({ ...base("1", "u2"), text: "", editOf: original.msgId, deleted: true });
     expect(await store.countUnread({ userId: "2", conversation: "everyone", after: "0", cap: 100 })).toBe(1);
+  });
+
+  it("a reaction to anyone's message is stored with its emoji (\"\" when taken back), is not unread, and a reply to it or a reaction to a deleted message is not found", async () => {
+    const store = new MessageStore(h.redis);
+    await room("r1", "1", "2");
+    const theirs = await send(store, { from: "2", room: "r1", text: "lunch?" });
+    const like = await store.store({ ...base("1", "r1"), room: "r1", text: "", reactTo: theirs.msgId, reaction: "👍" });
+    const back = await store.store({ ...base("1", "r2"), room: "r1", text: "", reactTo: theirs.msgId, reaction: "" });
+    expect(like).toMatchObject({ duplicate: false, message: { reactTo: theirs.msgId, reaction: "👍" } });
+    expect(back).toMatchObject({ duplicate: false, message: { reactTo: theirs.msgId, reaction: "" } });
+    const history = await store.history({ userId: "2", room: "r1", limit: 10 });
+    expect(history.map((m) => [m.from, m.reactTo, m.reaction])).toEqual([["2", undefined, undefined], ["1", theirs.msgId, "👍"], ["1", theirs.msgId, ""]]);
+    expect(await store.countUnread({ userId: "2", conversation: "r1", after: theirs.msgId, cap: 100 })).toBe(0);
+    if ("error" in like) throw new Error(like.error);
+    expect(await store.store({ ...base("2", "r3"), room: "r1", text: "re", replyTo: like.message.msgId })).toEqual({ error: "not_found" });
+    await store.store({ ...base("2", "r4"), room: "r1", text: "", editOf: theirs.msgId, deleted: true });
+    expect(await store.store({ ...base("1", "r5"), room: "r1", text: "", reactTo: theirs.msgId, reaction: "🎉" })).toEqual({ error: "not_found" });
   });
 
   it("a resent edit is stored once", async () => {

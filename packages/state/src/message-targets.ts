@@ -1,8 +1,12 @@
-// The checks of replies and events (edits, deletions) against the message they name, before they are stored.
+// The checks of replies and events (edits, deletions, reactions) against the message they name, before they are stored.
 import { ReplyError } from "ioredis";
 import type { RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
-import { toEntry, type StoredMessage } from "./records.js";
+import { isEvent, toEntry, type StoredMessage } from "./records.js";
+
+/** Entries after a reaction's target read to find its deletion, per step and in all (a reaction is to a recent message as a rule). */
+const DELETION_SCAN_PAGE = 200;
+const DELETION_SCAN_MAX = 2_000;
 
 /** Why a reply or an event is refused: no such message in the conversation, or not the sender's own to change. */
 export type TargetRefusal = "not_found" | "forbidden";
@@ -13,13 +17,15 @@ export interface TargetQuery {
   from: string;
   replyTo?: string;
   editOf?: string;
+  reactTo?: string;
   /** A room's members set (none for private chats and everyone): a non-member is refused before any target is looked at. */
   members?: string;
 }
 
 /**
  * Checks what a new message names: `replyTo` must be a message (not an event) of the conversation; `editOf` a
- * message (not an event) of the conversation sent by `from`. Messages are never rewritten, so a target found
+ * message (not an event) of the conversation sent by `from`; `reactTo` a message (not an event) of the conversation
+ * that no deletion among the DELETION_SCAN_MAX entries after it names. Messages are never rewritten, so a target found
  * now stays valid (unless retention trims it, after which its events change nothing anyone still holds).
  */
 export async function checkTargets(redis: RedisClient, query: TargetQuery): Promise<TargetRefusal | "not_member" | null> {
@@ -28,14 +34,34 @@ export async function checkTargets(redis: RedisClient, query: TargetQuery): Prom
   const stream = conv.messages(query.convKey);
   if (query.replyTo) {
     const target = await messageAt(redis, stream, query.replyTo);
-    if (!target || target.editOf) return "not_found";
+    if (!target || isEvent(target)) return "not_found";
   }
   if (query.editOf) {
     const target = await messageAt(redis, stream, query.editOf);
-    if (!target || target.editOf) return "not_found";
+    if (!target || isEvent(target)) return "not_found";
     if (target.from !== query.from) return "forbidden";
   }
+  if (query.reactTo) {
+    const target = await messageAt(redis, stream, query.reactTo);
+    if (!target || isEvent(target) || (await deletedLater(redis, stream, query.reactTo))) return "not_found";
+  }
   return null;
+}
+
+/** True when a deletion of msgId is among the DELETION_SCAN_MAX entries after it (older ones are not looked at). */
+async function deletedLater(redis: RedisClient, stream: string, msgId: string): Promise<boolean> {
+  let after = `(${msgId}-0`;
+  for (let read = 0; read < DELETION_SCAN_MAX;) {
+    const entries = await redis.xrange(stream, after, "+", "COUNT", DELETION_SCAN_PAGE);
+    for (const [id, fields] of entries) {
+      const { message } = toEntry(id, fields);
+      if (message.editOf === msgId && message.deleted) return true;
+    }
+    read += entries.length;
+    if (entries.length < DELETION_SCAN_PAGE) return false;
+    after = `(${entries.at(-1)![0]}`;
+  }
+  return false;
 }
 
 /** The message stored under msgId in a conversation stream, or null (an id Redis refuses is none). */

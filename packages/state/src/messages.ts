@@ -5,7 +5,7 @@ import { EVERYONE_ROOM } from "@cim/protocol";
 import { channels, conv, keys } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
 import { checkTargets, noneForRefusedId, type TargetRefusal } from "./message-targets.js";
-import { conversationKey, eventFields, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
+import { conversationKey, eventFields, isEvent, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import { InboxStore } from "./inbox.js";
 import { PrivateBatch, type OwnInboxEntry } from "./private-batch.js";
 import { newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
@@ -53,6 +53,9 @@ export interface StoreInput {
   /** The sender's own message of the same conversation this event edits (or, with `deleted`, deletes). */
   editOf?: string;
   deleted?: boolean;
+  /** A message of the same conversation (anyone's) this event reacts to, with `reaction` ("" takes it back). */
+  reactTo?: string;
+  reaction?: string;
 }
 
 export type StoreResult =
@@ -87,7 +90,8 @@ export class MessageStore {
    * Stores a message once per (conversation, from, clientMsgId) and wakes its readers. A resend gets the first
    * answer (`duplicate`) and finishes any step the first attempt did not reach. Throws when both `to` and `room`
    * are set (the caller validates). A reply or an event (edit, deletion) is refused with `not_found` when its
-   * target is not a message of the conversation, an event with `forbidden` when the target is someone else's.
+   * target is not a message of the conversation (a reaction also when it was deleted), an edit or deletion with
+   * `forbidden` when the target is someone else's.
    */
   async store(input: StoreInput & Partial<Target>): Promise<StoreResult> {
     const { to = "", room = "" } = input as { to?: string; room?: string };
@@ -95,12 +99,12 @@ export class MessageStore {
     const message = { ...input, text: wellFormed(input.text) };
     const write = () => (to ? this.storePrivate(message, to) : this.storeRoom(message, room || EVERYONE_ROOM));
     const before = this.checking.get(input.from);
-    if (!input.replyTo && !input.editOf && !before) return write();
+    if (!input.replyTo && !input.editOf && !input.reactTo && !before) return write();
     // A check costs a round trip: the sender's later stores wait for this one, so they keep the order they came in.
     const run = (before ?? Promise.resolve()).then(async (): Promise<StoreResult> => {
       const convKey = conv.ofMessage(input.from, to, room);
       const members = room && room !== EVERYONE_ROOM ? conv.roomMembers(room) : undefined;
-      const refusal = await checkTargets(this.redis, { convKey, from: input.from, replyTo: input.replyTo, editOf: input.editOf, members });
+      const refusal = await checkTargets(this.redis, { convKey, from: input.from, replyTo: input.replyTo, editOf: input.editOf, reactTo: input.reactTo, members });
       return refusal ? { error: refusal } : write();
     });
     const tail = run.then(() => undefined, () => undefined);
@@ -117,14 +121,14 @@ export class MessageStore {
     return entries.reverse().map(([id, fields]) => toEntry(id, fields).message);
   }
 
-  /** Messages from others after `after` in a conversation (as the client names it), counted up to `cap`; edits and deletions are not counted. */
+  /** Messages from others after `after` in a conversation (as the client names it), counted up to `cap`; events (edits, deletions, reactions) are not counted. */
   async countUnread(query: { userId: string; conversation: string; after: string; cap: number }): Promise<number> {
     const key = conv.messages(conversationKey(query.userId, query.conversation));
     let counted = 0;
     let cursor = query.after;
     for (;;) {
       const page = await readAfter(this.redis, key, cursor, COUNT_PAGE);
-      for (const entry of page) if (entry.message.from !== query.userId && !entry.message.editOf && ++counted >= query.cap) return query.cap;
+      for (const entry of page) if (entry.message.from !== query.userId && !isEvent(entry.message) && ++counted >= query.cap) return query.cap;
       if (page.length < COUNT_PAGE) return counted;
       cursor = page.at(-1)!.position;
     }

@@ -17,6 +17,18 @@ export interface StoredMessage {
   editOf?: string;
   /** With `editOf`: the event deletes that message. */
   deleted?: boolean;
+  /** A reaction event: the message of the same conversation (anyone's) it reacts to. */
+  reactTo?: string;
+  /** With `reactTo`: the emoji, "" when the sender takes its reaction back. */
+  reaction?: string;
+}
+
+/** The fields that make a message a reply or an event. */
+export type EventFields = Pick<StoredMessage, "replyTo" | "editOf" | "deleted" | "reactTo" | "reaction">;
+
+/** True for an event (an edit, deletion or reaction): it changes another message and is no message of its own. */
+export function isEvent(message: Pick<StoredMessage, "editOf" | "reactTo">): boolean {
+  return Boolean(message.editOf || message.reactTo);
 }
 
 /** A message as a stream holds it: its position there, and the device (token sessionId) that sent it. */
@@ -30,7 +42,7 @@ export interface StreamEntry {
 
 /**
  * The stream fields of a message, as name/value pairs for XADD: `from fromName to room text dev`, then
- * `replyTo`, `editOf`, `deleted` ("1") only when set, plus `ts` and `msgId` when known (the conversation script
+ * `replyTo`, `editOf`, `deleted` ("1"), `reactTo`, `reaction` only when set, plus `ts` and `msgId` when known (the conversation script
  * adds `ts`; the entry id is the msgId there).
  */
 export function recordFields(message: Omit<StoredMessage, "msgId" | "ts"> & { msgId?: string; ts?: number }, dev: string): string[] {
@@ -38,6 +50,8 @@ export function recordFields(message: Omit<StoredMessage, "msgId" | "ts"> & { ms
   if (message.replyTo) fields.push("replyTo", message.replyTo);
   if (message.editOf) fields.push("editOf", message.editOf);
   if (message.editOf && message.deleted) fields.push("deleted", "1");
+  if (message.reactTo) fields.push("reactTo", message.reactTo);
+  if (message.reactTo && message.reaction) fields.push("reaction", message.reaction);
   if (message.ts !== undefined) fields.push("ts", String(message.ts));
   if (message.msgId !== undefined) fields.push("msgId", message.msgId);
   return fields;
@@ -73,15 +87,27 @@ export function toEntry(id: string, fields: string[]): StreamEntry {
   if (replyTo) message.replyTo = replyTo;
   if (editOf) message.editOf = editOf;
   if (editOf && map.get("deleted") === "1") message.deleted = true;
+  const reactTo = map.get("reactTo");
+  if (reactTo) {
+    message.reactTo = reactTo;
+    message.reaction = map.get("reaction") ?? "";
+  }
   return { position, dev: map.get("dev") ?? "", message };
 }
 
-/** The fields of a message that say it is a reply or an event, only those set (for building records and wake-ups). */
-export function eventFields(message: Pick<StoredMessage, "replyTo" | "editOf" | "deleted">): Pick<StoredMessage, "replyTo" | "editOf" | "deleted"> {
-  const out: Pick<StoredMessage, "replyTo" | "editOf" | "deleted"> = {};
+/**
+ * The fields of a message that say it is a reply or an event, only those set (for building records and wake-ups);
+ * a reaction always carries `reaction` ("" takes it back).
+ */
+export function eventFields(message: EventFields): EventFields {
+  const out: EventFields = {};
   if (message.replyTo) out.replyTo = message.replyTo;
   if (message.editOf) out.editOf = message.editOf;
   if (message.editOf && message.deleted) out.deleted = true;
+  if (message.reactTo) {
+    out.reactTo = message.reactTo;
+    out.reaction = message.reaction ?? "";
+  }
   return out;
 }
 

@@ -60,7 +60,7 @@ async function scanConversation(redis: RedisClient, key: string, scan: number, n
         else if (!edits.has(message.editOf)) edits.set(message.editOf, message.text);
         continue;
       }
-      if (deleted.has(message.msgId)) continue;
+      if (message.reactTo || deleted.has(message.msgId)) continue;
       const text = edits.get(message.msgId) ?? message.text;
       if (text.toLocaleLowerCase().includes(needle)) hits.push({ ...message, text, edited: edits.has(message.msgId) });
     }

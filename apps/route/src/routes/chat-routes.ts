@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { createRoute } from "@hono/zod-openapi";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, isMsgId, MAX_TEXT_LENGTH, ROOM_ID } from "@cim/protocol";
+import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, isMsgId, isReaction, MAX_REACTION_LENGTH, MAX_TEXT_LENGTH, ROOM_ID } from "@cim/protocol";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError, REDIS_RETRY_AFTER_SECONDS } from "../errors.js";
@@ -21,10 +21,15 @@ const SendBody = z.object({
   replyTo: z.string().regex(DECIMAL_ID, "replyTo must be a msgId").optional().describe("a message of the same conversation this one quotes"),
   editOf: z.string().regex(DECIMAL_ID, "editOf must be a msgId").optional().describe("the caller's own message of the same conversation this edits (text replaces its text) or deletes"),
   delete: z.boolean().optional().describe("with editOf: delete that message (text is ignored)"),
+  reactTo: z.string().regex(DECIMAL_ID, "reactTo must be a msgId").optional().describe("a message (anyone's) of the same conversation this reacts to (text is ignored)"),
+  reaction: z.string().refine((v) => v === "" || isReaction(v), `reaction must be one emoji of at most ${MAX_REACTION_LENGTH} UTF-16 units`).optional()
+    .describe("with reactTo: the emoji; \"\" takes the caller's reaction back"),
 }).refine(oneTarget, "to and room are exclusive")
-  .refine((v) => v.delete === true || v.text.trim().length > 0, "text is empty")
+  .refine((v) => v.delete === true || v.reactTo !== undefined || v.text.trim().length > 0, "text is empty")
   .refine((v) => !v.delete || v.editOf !== undefined, "delete names the message in editOf")
-  .refine((v) => !(v.editOf !== undefined && v.replyTo !== undefined), "an edit or deletion is not a reply");
+  .refine((v) => !(v.editOf !== undefined && v.replyTo !== undefined), "an edit or deletion is not a reply")
+  .refine((v) => !v.reaction || v.reactTo !== undefined, "reaction names the message in reactTo")
+  .refine((v) => v.reactTo === undefined || (v.replyTo === undefined && v.editOf === undefined && !v.delete), "a reaction is not a reply, edit or deletion");
 const HistoryQuery = z.object({
   with: z.string().regex(DECIMAL_ID, "with must be a userId").optional(),
   room: z.string().regex(ROOM_ID, "room must be a roomId").optional(),
@@ -51,7 +56,7 @@ export const chatApi = {
     method: "post", path: "/api/messages", summary: "Send to a user (to), a room (room) or the group (neither)", security: bearer, request: { body: jsonBody(SendBody) },
     responses: {
       202: jsonAnswer("{msgId}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member, or forbidden: an edit of someone else's message"),
-      404: errorAnswer("unknown_recipient, not_found (a room, or the message replyTo / editOf names)"), 415: errorAnswer("not JSON"),
+      404: errorAnswer("unknown_recipient, not_found (a room, or the message replyTo / editOf / reactTo names)"), 415: errorAnswer("not JSON"),
       503: errorAnswer("unavailable (with Retry-After): Redis unreachable, or with CIM_REDIS_WAIT_REPLICAS the wait for replicas failed; send again with the same clientMsgId"),
     },
   }),
@@ -96,11 +101,12 @@ export function chatRoutes(s: Services) {
     const clientMsgId = body.clientMsgId ?? `http-${randomUUID()}`;
     const stored = await s.messages.store({
       clientMsgId, from: user.userId, fromName: user.userName, fromDevice: "",
-      text: body.delete ? "" : body.text, replyTo: body.replyTo, editOf: body.editOf, deleted: body.delete === true, ...target,
+      text: body.delete || body.reactTo !== undefined ? "" : body.text, replyTo: body.replyTo, editOf: body.editOf, deleted: body.delete === true,
+      reactTo: body.reactTo, reaction: body.reaction ?? "", ...target,
     });
     if ("error" in stored) {
       if (stored.error === "unknown_recipient") throw new ApiError(404, ErrorCode.UnknownRecipient, `no user ${body.to ?? ""}`);
-      if (stored.error === "not_found") throw new ApiError(404, ErrorCode.NotFound, `no message ${body.replyTo ?? body.editOf ?? ""} in this conversation`);
+      if (stored.error === "not_found") throw new ApiError(404, ErrorCode.NotFound, `no message ${body.replyTo ?? body.editOf ?? body.reactTo ?? ""} in this conversation`);
       if (stored.error === "forbidden") throw new ApiError(403, ErrorCode.Forbidden, "only the sender may edit or delete a message");
       await checkMember(body.room ?? "", user.userId);
       throw new ApiError(403, ErrorCode.NotMember, `you are not a member of ${body.room ?? ""}`);

@@ -1,4 +1,4 @@
-// The chat features beyond sending: typing indicators, reply, edit and delete of own messages, search and jumping
+// The chat features beyond sending: typing indicators, reply, edit and delete of own messages, reactions, search and jumping
 // to a message in its conversation. Owned by ChatStore; components call these methods and read this state.
 import { TypingState, typingText, SendError, type ChatMessage, type CimClient, type SearchResult, type StoredLogin, type Typing } from "@cim/client";
 import { compareIds } from "@cim/protocol";
@@ -8,6 +8,7 @@ import { describeError, describeSendError } from "./errors.js";
 import type { HistoryLoader } from "./history-loader.js";
 import { applyEvent, excerpt } from "./message-events.js";
 import type { MessageHooks } from "./message-hook.js";
+import { myReaction } from "./reactions.js";
 
 /** History pages (of JUMP_PAGE_SIZE) loaded at most to find a message to jump to: as deep as search looks. */
 const JUMP_MAX_PAGES = 10;
@@ -124,6 +125,16 @@ export class ChatFeatures {
     return this.event(conversation, message, { text: "", delete: true });
   }
 
+  /**
+   * Reacts to any message with `emoji`, replacing the user's reaction there, or takes it back when it is that emoji
+   * already: shown on SendAck, here and on every device. Rejects with a readable error.
+   */
+  toggleReaction(conversation: Conversation, message: UiMessage, emoji: string): Promise<void> {
+    const me = this.deps.me();
+    if (!me || !message.msgId || message.deleted) return Promise.resolve();
+    return this.event(conversation, message, { text: "", reaction: myReaction(message, me.userId) === emoji ? "" : emoji });
+  }
+
   /** Searches the user's conversations; results are newest first. */
   async search(query: string): Promise<void> {
     const client = this.deps.client();
@@ -188,15 +199,18 @@ export class ChatFeatures {
     return conversation.messages.some((m) => m.msgId === msgId);
   }
 
-  private async event(conversation: Conversation, message: UiMessage, change: { text: string; delete?: boolean }): Promise<void> {
+  /** Sends an edit or deletion of an own message, or (with `reaction`) a reaction to any message, and applies it. */
+  private async event(conversation: Conversation, message: UiMessage, change: { text: string; delete?: boolean; reaction?: string }): Promise<void> {
     const client = this.deps.client();
     const me = this.deps.me();
-    if (!client || !me || !message.own || !message.msgId) return;
+    const reacting = change.reaction !== undefined;
+    if (!client || !me || !message.msgId || (!reacting && !message.own)) return;
     const target = conversation.kind === "private" ? { to: conversation.peerId } : conversation.kind === "room" ? { room: conversation.key } : {};
+    const fields = reacting ? { reactTo: message.msgId, reaction: change.reaction } : { editOf: message.msgId };
     try {
-      const ack = await client.send({ ...target, text: change.text, editOf: message.msgId, delete: change.delete });
+      const ack = await client.send({ ...target, text: change.text, ...fields, delete: change.delete });
       // This device gets no echo of its own send: apply it here, and let the hook (the cache) see it.
-      const event: ChatMessage = { msgId: ack.msgId, from: me.userId, fromName: me.userName, to: conversation.peerId, room: conversation.kind === "room" ? conversation.key : "", text: change.text, ts: ack.ts, editOf: message.msgId, deleted: change.delete === true };
+      const event: ChatMessage = { msgId: ack.msgId, from: me.userId, fromName: me.userName, to: conversation.peerId, room: conversation.kind === "room" ? conversation.key : "", text: change.text, ts: ack.ts, ...fields, deleted: change.delete === true };
       applyEvent(conversation, event);
       this.deps.hooks.emit(event, { me, source: "sent", peerName: conversation.kind === "private" ? conversation.title : "" });
     } catch (error) {

@@ -33,8 +33,20 @@ export interface UiMessage {
   editedBy?: string;
   /** Deleted by its sender: shown as "message deleted". */
   deleted?: boolean;
+  /** Each user's newest reaction event here (emoji "" once taken back), for the chips under the message. */
+  reactedBy?: UserReaction[];
   /** Why an own message was not sent (status "failed"), in words. */
   failure?: string;
+}
+
+/** A user's reaction to a message, as its newest reaction event there said. */
+export interface UserReaction {
+  userId: string;
+  userName: string;
+  /** "" when the user took its reaction back. */
+  emoji: string;
+  /** The event's msgId: an older event of the same user never replaces it. */
+  msgId: string;
 }
 
 export interface Conversation {

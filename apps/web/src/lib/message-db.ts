@@ -73,9 +73,10 @@ export async function saveMessage(userId: string, message: ChatMessage, peerName
   if (!message.msgId) return;
   const db = await open(userId);
   const record: CachedMessage = { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, room: message.room ?? "", seq: seqOf(message, userId), peerName };
-  // Replies, edits and deletions (an event is kept like a message and applied again when the cache is read).
+  // Replies, edits, deletions and reactions (an event is kept like a message and applied again when the cache is read).
   if (message.replyTo) record.replyTo = message.replyTo;
   if (message.editOf) Object.assign(record, { editOf: message.editOf, deleted: message.deleted === true });
+  if (message.reactTo) Object.assign(record, { reactTo: message.reactTo, reaction: message.reaction ?? "" });
   await db.put(STORE, record);
   if (++savesSinceTrim >= TRIM_EVERY_SAVES) {
     savesSinceTrim = 0;

@@ -1,18 +1,17 @@
-// Edits and deletions applied to a conversation's messages; events whose message is not loaded wait for it.
-import type { ChatMessage } from "@cim/client";
+// Edits, deletions and reactions applied to a conversation's messages; events whose message is not loaded wait for it.
+import { eventTarget, type ChatMessage } from "@cim/client";
 import { isNewer, newerId, type Conversation, type UiMessage } from "./conversations.js";
 
-/** True for an edit or deletion event, which changes a message rather than being shown. */
-export function isEvent(message: Pick<ChatMessage, "editOf">): boolean {
-  return !!message.editOf;
-}
+/** True for an edit, deletion or reaction event, which changes a message rather than being shown. */
+export { isEvent } from "@cim/client";
 
 /**
  * Applies an event to its message: a deletion is final; an edit replaces the text unless a newer edit was applied
  * already (history pages may bring older events after live ones). Returns false when nothing changed.
  */
-export function applyToMessage(message: UiMessage, event: Pick<ChatMessage, "msgId" | "text" | "deleted">): boolean {
+export function applyToMessage(message: UiMessage, event: Pick<ChatMessage, "msgId" | "text" | "deleted" | "from" | "fromName" | "reactTo" | "reaction">): boolean {
   if (message.deleted) return false;
+  if (event.reactTo) return applyReaction(message, event);
   if (event.deleted) {
     message.deleted = true;
     message.text = "";
@@ -25,10 +24,23 @@ export function applyToMessage(message: UiMessage, event: Pick<ChatMessage, "msg
   return true;
 }
 
+/** A user's reaction replaces its older one (events may come out of order: history pages after live ones). */
+function applyReaction(message: UiMessage, event: Pick<ChatMessage, "msgId" | "from" | "fromName" | "reaction">): boolean {
+  // Read back after the assignment: in a $state message the stored array is a proxy, not the [] assigned.
+  message.reactedBy ??= [];
+  const reactions = message.reactedBy;
+  const at = reactions.findIndex((r) => r.userId === event.from);
+  if (at >= 0 && !isNewer(event.msgId, reactions[at]!.msgId)) return false;
+  const reaction = { userId: event.from, userName: event.fromName, emoji: event.reaction ?? "", msgId: event.msgId };
+  if (at >= 0) reactions[at] = reaction;
+  else reactions.push(reaction);
+  return true;
+}
+
 /** An event arrived (live, history, cache, or own after its SendAck): applied now, or kept until its message loads. */
 export function applyEvent(conversation: Conversation, event: ChatMessage): void {
   conversation.lastMsgId = newerId(event.msgId, conversation.lastMsgId);
-  const target = conversation.messages.find((m) => m.msgId === event.editOf);
+  const target = conversation.messages.find((m) => m.msgId === eventTarget(event));
   if (target) {
     applyToMessage(target, event);
     return;
@@ -41,9 +53,9 @@ export function applyEvent(conversation: Conversation, event: ChatMessage): void
 export function applyPending(conversation: Conversation, msgId: string): void {
   const pending = conversation.pendingEvents;
   if (!pending?.length || !msgId) return;
-  const mine = pending.filter((e) => e.editOf === msgId).sort((a, b) => (isNewer(a.msgId, b.msgId) ? 1 : -1));
+  const mine = pending.filter((e) => eventTarget(e) === msgId).sort((a, b) => (isNewer(a.msgId, b.msgId) ? 1 : -1));
   if (mine.length === 0) return;
-  conversation.pendingEvents = pending.filter((e) => e.editOf !== msgId);
+  conversation.pendingEvents = pending.filter((e) => eventTarget(e) !== msgId);
   const target = conversation.messages.find((m) => m.msgId === msgId);
   if (target) for (const event of mine) applyToMessage(target, event);
 }

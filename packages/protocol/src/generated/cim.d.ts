@@ -185,6 +185,8 @@ export namespace cim {
         replyTo?: (string|null);
         editOf?: (string|null);
         "delete"?: (boolean|null);
+        reactTo?: (string|null);
+        reaction?: (string|null);
     }
 
     class Send implements ISend {
@@ -196,6 +198,8 @@ export namespace cim {
         public replyTo: string;
         public editOf: string;
         public delete: boolean;
+        public reactTo: string;
+        public reaction: string;
         public static create(properties?: cim.ISend): cim.Send;
         public static encode(message: cim.ISend, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Send;
@@ -236,6 +240,8 @@ export namespace cim {
         replyTo?: (string|null);
         editOf?: (string|null);
         deleted?: (boolean|null);
+        reactTo?: (string|null);
+        reaction?: (string|null);
     }
 
     class Message implements IMessage {
@@ -250,6 +256,8 @@ export namespace cim {
         public replyTo: string;
         public editOf: string;
         public deleted: boolean;
+        public reactTo: string;
+        public reaction: string;
         public static create(properties?: cim.IMessage): cim.Message;
         public static encode(message: cim.IMessage, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Message;

@@ -2170,6 +2170,8 @@ export const cim = $root.cim = (() => {
          * @property {string|null} [replyTo] Send replyTo
          * @property {string|null} [editOf] Send editOf
          * @property {boolean|null} ["delete"] Send delete
+         * @property {string|null} [reactTo] Send reactTo
+         * @property {string|null} [reaction] Send reaction
          */
 
         /**
@@ -2244,6 +2246,22 @@ export const cim = $root.cim = (() => {
         Send.prototype["delete"] = false;
 
         /**
+         * Send reactTo.
+         * @member {string} reactTo
+         * @memberof cim.Send
+         * @instance
+         */
+        Send.prototype.reactTo = "";
+
+        /**
+         * Send reaction.
+         * @member {string} reaction
+         * @memberof cim.Send
+         * @instance
+         */
+        Send.prototype.reaction = "";
+
+        /**
          * Creates a new Send instance using the specified properties.
          * @function create
          * @memberof cim.Send
@@ -2285,6 +2303,10 @@ export const cim = $root.cim = (() => {
                 writer.uint32(/* id 6, wireType 2 =*/50).string(message.editOf);
             if (message["delete"] != null && Object.hasOwnProperty.call(message, "delete"))
                 writer.uint32(/* id 7, wireType 0 =*/56).bool(message["delete"]);
+            if (message.reactTo != null && Object.hasOwnProperty.call(message, "reactTo"))
+                writer.uint32(/* id 8, wireType 2 =*/66).string(message.reactTo);
+            if (message.reaction != null && Object.hasOwnProperty.call(message, "reaction"))
+                writer.uint32(/* id 9, wireType 2 =*/74).string(message.reaction);
             return writer;
         };
 
@@ -2350,6 +2372,14 @@ export const cim = $root.cim = (() => {
                         message["delete"] = reader.bool();
                         break;
                     }
+                case 8: {
+                        message.reactTo = reader.string();
+                        break;
+                    }
+                case 9: {
+                        message.reaction = reader.string();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -2395,6 +2425,10 @@ export const cim = $root.cim = (() => {
                 message.editOf = String(object.editOf);
             if (object["delete"] != null)
                 message["delete"] = Boolean(object["delete"]);
+            if (object.reactTo != null)
+                message.reactTo = String(object.reactTo);
+            if (object.reaction != null)
+                message.reaction = String(object.reaction);
             return message;
         };
 
@@ -2423,6 +2457,8 @@ export const cim = $root.cim = (() => {
                 object.replyTo = "";
                 object.editOf = "";
                 object["delete"] = false;
+                object.reactTo = "";
+                object.reaction = "";
             }
             if (message.clientMsgId != null && Object.hasOwnProperty.call(message, "clientMsgId"))
                 object.clientMsgId = message.clientMsgId;
@@ -2438,6 +2474,10 @@ export const cim = $root.cim = (() => {
                 object.editOf = message.editOf;
             if (message["delete"] != null && Object.hasOwnProperty.call(message, "delete"))
                 object["delete"] = message["delete"];
+            if (message.reactTo != null && Object.hasOwnProperty.call(message, "reactTo"))
+                object.reactTo = message.reactTo;
+            if (message.reaction != null && Object.hasOwnProperty.call(message, "reaction"))
+                object.reaction = message.reaction;
             return object;
         };
 
@@ -2735,6 +2775,8 @@ export const cim = $root.cim = (() => {
          * @property {string|null} [replyTo] Message replyTo
          * @property {string|null} [editOf] Message editOf
          * @property {boolean|null} [deleted] Message deleted
+         * @property {string|null} [reactTo] Message reactTo
+         * @property {string|null} [reaction] Message reaction
          */
 
         /**
@@ -2833,6 +2875,22 @@ export const cim = $root.cim = (() => {
         Message.prototype.deleted = false;
 
         /**
+         * Message reactTo.
+         * @member {string} reactTo
+         * @memberof cim.Message
+         * @instance
+         */
+        Message.prototype.reactTo = "";
+
+        /**
+         * Message reaction.
+         * @member {string} reaction
+         * @memberof cim.Message
+         * @instance
+         */
+        Message.prototype.reaction = "";
+
+        /**
          * Creates a new Message instance using the specified properties.
          * @function create
          * @memberof cim.Message
@@ -2880,6 +2938,10 @@ export const cim = $root.cim = (() => {
                 writer.uint32(/* id 9, wireType 2 =*/74).string(message.editOf);
             if (message.deleted != null && Object.hasOwnProperty.call(message, "deleted"))
                 writer.uint32(/* id 10, wireType 0 =*/80).bool(message.deleted);
+            if (message.reactTo != null && Object.hasOwnProperty.call(message, "reactTo"))
+                writer.uint32(/* id 11, wireType 2 =*/90).string(message.reactTo);
+            if (message.reaction != null && Object.hasOwnProperty.call(message, "reaction"))
+                writer.uint32(/* id 12, wireType 2 =*/98).string(message.reaction);
             return writer;
         };
 
@@ -2957,6 +3019,14 @@ export const cim = $root.cim = (() => {
                         message.deleted = reader.bool();
                         break;
                     }
+                case 11: {
+                        message.reactTo = reader.string();
+                        break;
+                    }
+                case 12: {
+                        message.reaction = reader.string();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -3015,6 +3085,10 @@ export const cim = $root.cim = (() => {
                 message.editOf = String(object.editOf);
             if (object.deleted != null)
                 message.deleted = Boolean(object.deleted);
+            if (object.reactTo != null)
+                message.reactTo = String(object.reactTo);
+            if (object.reaction != null)
+                message.reaction = String(object.reaction);
             return message;
         };
 
@@ -3050,6 +3124,8 @@ export const cim = $root.cim = (() => {
                 object.replyTo = "";
                 object.editOf = "";
                 object.deleted = false;
+                object.reactTo = "";
+                object.reaction = "";
             }
             if (message.msgId != null && Object.hasOwnProperty.call(message, "msgId"))
                 object.msgId = message.msgId;
@@ -3076,6 +3152,10 @@ export const cim = $root.cim = (() => {
                 object.editOf = message.editOf;
             if (message.deleted != null && Object.hasOwnProperty.call(message, "deleted"))
                 object.deleted = message.deleted;
+            if (message.reactTo != null && Object.hasOwnProperty.call(message, "reactTo"))
+                object.reactTo = message.reactTo;
+            if (message.reaction != null && Object.hasOwnProperty.call(message, "reaction"))
+                object.reaction = message.reaction;
             return object;
         };
 
