@@ -4,9 +4,8 @@ import type { RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
 import { isEvent, toEntry, type StoredMessage } from "./records.js";
 
-/** Entries after a reaction's target read to find its deletion, per step and in all (a reaction is to a recent message as a rule). */
-const DELETION_SCAN_PAGE = 200;
-const DELETION_SCAN_MAX = 2_000;
+/** Entries after a reaction's target read to find its deletion (a reaction is to a recent message as a rule). */
+const DELETION_SCAN = 200;
 
 /** Why a reply or an event is refused: no such message in the conversation, or not the sender's own to change. */
 export type TargetRefusal = "not_found" | "forbidden";
@@ -25,7 +24,7 @@ export interface TargetQuery {
 /**
  * Checks what a new message names: `replyTo` must be a message (not an event) of the conversation; `editOf` a
  * message (not an event) of the conversation sent by `from`; `reactTo` a message (not an event) of the conversation
- * that no deletion among the DELETION_SCAN_MAX entries after it names. Messages are never rewritten, so a target found
+ * that no deletion among the DELETION_SCAN entries after it names. Messages are never rewritten, so a target found
  * now stays valid (unless retention trims it, after which its events change nothing anyone still holds).
  */
 export async function checkTargets(redis: RedisClient, query: TargetQuery): Promise<TargetRefusal | "not_member" | null> {
@@ -48,20 +47,24 @@ export async function checkTargets(redis: RedisClient, query: TargetQuery): Prom
   return null;
 }
 
-/** True when a deletion of msgId is among the DELETION_SCAN_MAX entries after it (older ones are not looked at). */
+/**
+ * True when a deletion of msgId is among the DELETION_SCAN entries after it (older ones are not looked at): one
+ * read, so a stream of reactions to old messages costs each the same bounded read.
+ */
 async function deletedLater(redis: RedisClient, stream: string, msgId: string): Promise<boolean> {
-  let after = `(${msgId}-0`;
-  for (let read = 0; read < DELETION_SCAN_MAX;) {
-    const entries = await redis.xrange(stream, after, "+", "COUNT", DELETION_SCAN_PAGE);
-    for (const [id, fields] of entries) {
-      const { message } = toEntry(id, fields);
-      if (message.editOf === msgId && message.deleted) return true;
-    }
-    read += entries.length;
-    if (entries.length < DELETION_SCAN_PAGE) return false;
-    after = `(${entries.at(-1)![0]}`;
+  const entries = await redis.xrange(stream, `(${msgId}-0`, "+", "COUNT", DELETION_SCAN);
+  return entries.some(([, fields]) => deletes(fields, msgId));
+}
+
+/** Whether stream fields (name, value, ...) are those of a deletion of msgId, without reading the whole entry. */
+function deletes(fields: string[], msgId: string): boolean {
+  let editOf = "";
+  let deleted = false;
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] === "editOf") editOf = fields[i + 1]!;
+    else if (fields[i] === "deleted") deleted = fields[i + 1] === "1";
   }
-  return false;
+  return deleted && editOf === msgId;
 }
 
 /** The message stored under msgId in a conversation stream, or null (an id Redis refuses is none). */
