@@ -35,7 +35,7 @@ export interface Presence { userId: string; userName: string; online: boolean }
 export interface MessageBatch { messages: ChatMessage[] }
 export interface PresenceBatch { presences: Presence[] }
 export interface Read { conversation: string; msgId: string; by: string }
-export type RoomEventKind = "joined" | "left" | "invited";
+export type RoomEventKind = "joined" | "left" | "invited" | "renamed";
 export interface RoomEvent { room: string; name: string; userId: string; userName: string; kind: string }
 export interface PresenceSubscribe { userIds: string[] }
 export interface Typing { conversation: string; userId: string; userName: string }

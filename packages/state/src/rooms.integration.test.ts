@@ -124,4 +124,21 @@ describe("the public directory", () => {
     expect((await rooms.directory({ prefix: "Ü", limit: 10 })).map((r) => r.roomId)).toEqual([b.roomId, a.roomId]);
     expect((await rooms.directory({ prefix: "日本", limit: 10 })).map((r) => r.roomId)).toEqual([c.roomId, d.roomId]);
   });
+
+  it("follows a rename: the room is found by its new name only, and a private room stays out", async () => {
+    const rooms = new RoomStore(h.redis);
+    const chess = await rooms.create({ name: "Chess", visibility: "public", owner: "1" });
+    const secret = await rooms.create({ name: "Secret", visibility: "private", owner: "1" });
+    expect(await rooms.rename(chess.roomId, "Go club")).toEqual({ ...chess, name: "Go club" });
+    expect(await rooms.rename(secret.roomId, "Gossip")).toEqual({ ...secret, name: "Gossip" });
+    expect(await rooms.get(chess.roomId)).toEqual({ ...chess, name: "Go club" });
+    expect(await rooms.directory({ prefix: "ch", limit: 10 })).toEqual([]);
+    expect((await rooms.directory({ prefix: "go", limit: 10 })).map((r) => r.roomId)).toEqual([chess.roomId]);
+    expect(await h.redis.zcard(directory.publicRooms)).toBe(1);
+    // A stale entry (a rename that stopped between its writes) is not listed.
+    await h.redis.zadd(directory.publicRooms, 0, "chess\0" + chess.roomId);
+    expect(await rooms.directory({ prefix: "ch", limit: 10 })).toEqual([]);
+    expect(await rooms.rename("r999", "Nothing")).toBeNull();
+    expect(await rooms.rename("everyone", "All")).toBeNull();
+  });
 });

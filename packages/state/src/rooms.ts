@@ -121,6 +121,22 @@ export class RoomStore {
   }
 
   /**
+   * Gives the room a new name (the caller checked who may); a public room moves in the directory. Returns the
+   * renamed room, or null when there is no such room ("everyone" cannot be renamed).
+   */
+  async rename(roomId: string, name: string): Promise<Room | null> {
+    const room = await this.get(roomId);
+    if (!room || roomId === EVERYONE_ROOM) return null;
+    await this.redis.hset(conv.roomMeta(roomId), "name", name);
+    if (room.visibility === "public") {
+      // Added before the old entry goes, so a search never misses the room; `directory` skips a stale entry.
+      await this.redis.zadd(directory.publicRooms, 0, lexEntry(roomNameKey(name), roomId));
+      if (roomNameKey(room.name) !== roomNameKey(name)) await this.redis.zrem(directory.publicRooms, lexEntry(roomNameKey(room.name), roomId));
+    }
+    return { ...room, name };
+  }
+
+  /**
    * Where the user's membership of the room began: the room's newest msgId when it joined or was invited ("0":
    * none); null for no membership, or one that began before these positions were kept.
    */
@@ -148,7 +164,8 @@ export class RoomStore {
     const rooms = await Promise.all(entries.map(async (entry) => {
       const roomId = entryId(entry);
       const [room, members] = await Promise.all([this.get(roomId), this.redis.scard(conv.roomMembers(roomId))]);
-      return room && room.visibility === "public" ? { ...room, members } : null;
+      // An entry of a name the room no longer has (a rename between its two writes) is not listed.
+      return room && room.visibility === "public" && entry === lexEntry(roomNameKey(room.name), roomId) ? { ...room, members } : null;
     }));
     return rooms.filter((room) => room !== null);
   }

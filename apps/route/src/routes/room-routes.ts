@@ -1,4 +1,5 @@
-// Rooms: create, the public directory, join, leave, invite, members. Membership changes are announced on the bus.
+// Rooms: create, the public directory, join, leave, invite, members; the owner renames and removes members. Membership
+// changes and renames are announced on the bus.
 import { Hono, type Context } from "hono";
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
@@ -27,6 +28,7 @@ const CreateRoom = z.object({
     .regex(NAME_CHARACTERS, "name may not hold control, invisible or text-direction characters").meta({ pattern: NAME_CHARACTERS.source }),
   visibility: z.enum(["public", "private"], "visibility is public or private"),
 });
+const RenameRoom = CreateRoom.pick({ name: true });
 const DirectoryQuery = z.object({
   prefix: z.string().max(MAX_ROOM_NAME_LENGTH).default(""),
   limit: z.coerce.number().int().min(1).max(50).default(20),
@@ -62,6 +64,21 @@ export const roomApi = {
       404: errorAnswer("not_found"), 415: errorAnswer("not JSON"),
     },
   }),
+  rename: createRoute({
+    method: "patch", path: "/api/rooms/{roomId}", summary: "The owner renames a room", security: bearer, request: { params: RoomPath, body: jsonBody(RenameRoom) },
+    responses: {
+      200: roomAnswer, 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: not the owner, or everyone"), 404: errorAnswer("not_found"),
+      415: errorAnswer("not JSON"),
+    },
+  }),
+  remove: createRoute({
+    method: "delete", path: "/api/rooms/{roomId}/members/{userId}", summary: "The owner removes a member (as if it left)", security: bearer,
+    request: { params: RoomPath.extend({ userId: z.string().describe("the member's userId") }) },
+    responses: {
+      204: { description: "removed" }, 400: errorAnswer("bad_request: the owner itself (leave instead)"), 401: errorAnswer("bad token"),
+      403: errorAnswer("forbidden: not the owner, or everyone"), 404: errorAnswer("not_found: no such room, or not a member"),
+    },
+  }),
   members: createRoute({
     method: "get", path: "/api/rooms/{roomId}/members", summary: "A room's members (everyone: those online)", security: bearer, request: { params: RoomPath },
     responses: { 200: jsonAnswer("{members:[{userId, userName, online}]}"), 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: private"), 404: errorAnswer("not_found") },
@@ -84,8 +101,16 @@ export function roomRoutes(s: Services) {
   }
 
   /** `after`: where a new member's sessions start reading the room (see `Joined`). */
-  const announce = (room: Room, who: { userId: string; userName: string }, kind: RoomEvent["kind"], after?: string) =>
-    s.bus.toAll({ type: "room", room: room.roomId, name: room.name, userId: who.userId, userName: who.userName, kind, ...(after === undefined ? {} : { after }) });
+  const announce = (room: Room, who: { userId: string; userName: string }, kind: RoomEvent["kind"], after?: string, by?: string) =>
+    s.bus.toAll({
+      type: "room", room: room.roomId, name: room.name, userId: who.userId, userName: who.userName, kind, ...(after === undefined ? {} : { after }), ...(by === undefined ? {} : { by }),
+    });
+
+  /** Only the owner manages a room; "everyone" has none. */
+  function requireOwner(room: Room, userId: string, what: string): void {
+    if (room.roomId === EVERYONE_ROOM) throw new ApiError(403, ErrorCode.Forbidden, `nobody can ${what} everyone`);
+    if (room.owner !== userId) throw new ApiError(403, ErrorCode.Forbidden, `only the owner of ${room.roomId} can ${what} it`);
+  }
 
   app.post("/", async (c) => {
     const body = await bodyOf(c, roomApi.create);
@@ -141,6 +166,32 @@ export function roomRoutes(s: Services) {
     const invited = await s.rooms.add(room.roomId, userId);
     if (invited.added) await announce(room, { userId, userName }, "invited", invited.after);
     return c.json({ roomId: room.roomId, userId, userName }, 201);
+  });
+
+  app.patch("/:roomId", async (c) => {
+    const room = await roomOf(c);
+    const { name } = await bodyOf(c, roomApi.rename);
+    const me = c.get("user");
+    requireOwner(room, me.userId, "rename");
+    const renamed = await s.rooms.rename(room.roomId, name);
+    if (!renamed) throw new ApiError(404, ErrorCode.NotFound, `no room ${room.roomId}`);
+    if (renamed.name !== room.name) await announce(renamed, me, "renamed");
+    return c.json(summary(renamed), 200);
+  });
+
+  // The removed member's change is a leave's: the same store call and the same "left" event (with `by`), so its
+  // sessions stop reading the room as after a leave.
+  app.delete("/:roomId/members/:userId", async (c) => {
+    const room = await roomOf(c);
+    const userId = c.req.param("userId");
+    const me = c.get("user");
+    requireOwner(room, me.userId, "remove members of");
+    if (userId === me.userId) throw new ApiError(400, ErrorCode.BadRequest, "the owner cannot remove itself: leave the room instead");
+    if (!DECIMAL_ID.test(userId) || !(await s.rooms.leave(room.roomId, userId))) throw new ApiError(404, ErrorCode.NotFound, `${userId} is not a member of ${room.roomId}`);
+    const [userName = ""] = await s.accounts.names([userId]);
+    await announce(room, { userId, userName }, "left", undefined, me.userId);
+    s.log.info({ room: room.roomId, userId, by: me.userId }, "the owner removed a member");
+    return c.body(null, 204);
   });
 
   app.get("/:roomId/members", async (c) => {

@@ -1,0 +1,140 @@
+// What a room's owner may do over HTTP (rename, remove a member) and what nobody else may, through app.request()
+// on real Redis and ZooKeeper; a removal is announced as the member's leave, a rename as `renamed`.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ClusterMessage } from "@cim/state";
+import { expectError, newUser, uniqueName, type LoginAnswer } from "./testing/api-client.js";
+import { recordBus, type BusRecorder } from "./testing/bus-recorder.js";
+import { startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
+
+interface RoomAnswer {
+  roomId: string;
+  name: string;
+  visibility: "public" | "private";
+  owner: string;
+}
+
+let h: RouteHarness;
+let bus: BusRecorder;
+let alice: LoginAnswer;
+let bob: LoginAnswer;
+let carol: LoginAnswer;
+
+beforeAll(async () => {
+  h = await startRouteHarness();
+  bus = await recordBus(h.redis);
+  alice = await newUser(h, "alice");
+  bob = await newUser(h, "bob");
+  carol = await newUser(h, "carol");
+});
+afterAll(async () => {
+  bus?.stop();
+  await h?.stop();
+});
+
+async function create(owner: LoginAnswer, name: string, visibility: "public" | "private", members: LoginAnswer[] = []): Promise<RoomAnswer> {
+  const res = await h.call("POST", "/api/rooms", { token: owner.token, body: { name, visibility } });
+  expect(res.status).toBe(201);
+  const room = (await res.json()) as RoomAnswer;
+  for (const member of members) expect((await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: owner.token, body: { userId: member.userId } })).status).toBe(201);
+  return room;
+}
+
+async function json<T>(res: Response, status = 200): Promise<T> {
+  expect(res.status).toBe(status);
+  return (await res.json()) as T;
+}
+
+const memberIds = async (as: LoginAnswer, roomId: string) =>
+  (await json<{ members: Array<{ userId: string }> }>(await h.call("GET", `/api/rooms/${roomId}/members`, { token: as.token }))).members.map((m) => m.userId);
+const roomIds = async (as: LoginAnswer) => (await json<{ rooms: RoomAnswer[] }>(await h.call("GET", "/api/rooms", { token: as.token }))).rooms.map((r) => r.roomId);
+const conversationIds = async (as: LoginAnswer) =>
+  (await json<{ conversations: Array<{ conversation: string }> }>(await h.call("GET", "/api/conversations", { token: as.token }))).conversations.map((c) => c.conversation);
+const event = (roomId: string, userId: string, kind: string) => (m: ClusterMessage) =>
+  m.type === "room" && m.room === roomId && m.userId === userId && m.kind === kind;
+
+describe("DELETE /api/rooms/{roomId}/members/{userId}", () => {
+  it("the owner removes a member: 204, announced as the member's leave by the owner; the room is gone from the member's lists, history and sends", async () => {
+    const room = await create(alice, uniqueName("Misbehaving "), "private", [bob, carol]);
+    const remove = await h.call("DELETE", `/api/rooms/${room.roomId}/members/${bob.userId}`, { token: alice.token });
+    expect(remove.status).toBe(204);
+    expect(await remove.text()).toBe("");
+    expect(await bus.waitFor(event(room.roomId, bob.userId, "left"))).toEqual({
+      type: "room", room: room.roomId, name: room.name, userId: bob.userId, userName: bob.userName, kind: "left", by: alice.userId, channel: "cim-bus:all",
+    });
+    expect(await memberIds(alice, room.roomId)).toEqual([alice.userId, carol.userId]);
+    expect(await roomIds(bob)).not.toContain(room.roomId);
+    expect(await conversationIds(bob)).not.toContain(room.roomId);
+    await expectError(await h.call("GET", `/api/history?room=${room.roomId}`, { token: bob.token }), 403, "not_member");
+    await expectError(await h.call("POST", "/api/messages", { token: bob.token, body: { room: room.roomId, text: "still here?" } }), 403, "not_member");
+    // A private room needs a new invitation; a second removal finds no member.
+    await expectError(await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: bob.token }), 403, "forbidden");
+    await expectError(await h.call("DELETE", `/api/rooms/${room.roomId}/members/${bob.userId}`, { token: alice.token }), 404, "not_found");
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: carol.token, body: { userId: bob.userId } })).status).toBe(201);
+    expect(await roomIds(bob)).toContain(room.roomId);
+  });
+
+  it("a member removed from a public room may join it again", async () => {
+    const room = await create(alice, uniqueName("Open door "), "public", [bob]);
+    expect((await h.call("DELETE", `/api/rooms/${room.roomId}/members/${bob.userId}`, { token: alice.token })).status).toBe(204);
+    expect(await memberIds(alice, room.roomId)).toEqual([alice.userId]);
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: bob.token })).status).toBe(200);
+    expect(await memberIds(alice, room.roomId)).toEqual([alice.userId, bob.userId]);
+  });
+
+  it("answers 403 forbidden to a member who is not the owner and for everyone, 400 bad_request to the owner removing itself", async () => {
+    const room = await create(alice, uniqueName("Owned "), "private", [bob, carol]);
+    await expectError(await h.call("DELETE", `/api/rooms/${room.roomId}/members/${carol.userId}`, { token: bob.token }), 403, "forbidden");
+    await expectError(await h.call("DELETE", `/api/rooms/${room.roomId}/members/${alice.userId}`, { token: bob.token }), 403, "forbidden");
+    await expectError(await h.call("DELETE", `/api/rooms/everyone/members/${bob.userId}`, { token: alice.token }), 403, "forbidden");
+    await expectError(await h.call("DELETE", `/api/rooms/${room.roomId}/members/${alice.userId}`, { token: alice.token }), 400, "bad_request");
+    expect(await memberIds(alice, room.roomId)).toEqual([alice.userId, bob.userId, carol.userId]);
+  });
+
+  it("answers 404 not_found for an unknown room, and for a user who is not a member or no user", async () => {
+    const room = await create(alice, uniqueName("Small "), "public");
+    await expectError(await h.call("DELETE", `/api/rooms/r987654321/members/${bob.userId}`, { token: alice.token }), 404, "not_found");
+    await expectError(await h.call("DELETE", `/api/rooms/nonsense/members/${bob.userId}`, { token: alice.token }), 404, "not_found");
+    for (const userId of [bob.userId, "987654321987", "bob"]) {
+      await expectError(await h.call("DELETE", `/api/rooms/${room.roomId}/members/${userId}`, { token: alice.token }), 404, "not_found");
+    }
+    await expectError(await h.call("DELETE", `/api/rooms/${room.roomId}/members/${bob.userId}`), 401, "unauthorized");
+    // The same call for a member is the removal.
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: bob.token })).status).toBe(200);
+    expect((await h.call("DELETE", `/api/rooms/${room.roomId}/members/${bob.userId}`, { token: alice.token })).status).toBe(204);
+  });
+});
+
+describe("PATCH /api/rooms/{roomId}", () => {
+  it("the owner renames: 200 {roomId, name, visibility, owner}, announced as renamed; lists and the directory follow", async () => {
+    const room = await create(alice, uniqueName("Old name "), "public", [bob]);
+    const name = uniqueName("New name ");
+    const res = await h.call("PATCH", `/api/rooms/${room.roomId}`, { token: alice.token, body: { name: `  ${name} ` } });
+    expect(await json(res)).toEqual({ ...room, name });
+    expect(await bus.waitFor(event(room.roomId, alice.userId, "renamed"))).toEqual({
+      type: "room", room: room.roomId, name, userId: alice.userId, userName: alice.userName, kind: "renamed", channel: "cim-bus:all",
+    });
+    const mine = await json<{ rooms: RoomAnswer[] }>(await h.call("GET", "/api/rooms", { token: bob.token }));
+    expect(mine.rooms.find((r) => r.roomId === room.roomId)?.name).toBe(name);
+    const found = await json<{ rooms: RoomAnswer[] }>(await h.call("GET", `/api/rooms/public?prefix=${encodeURIComponent(name)}`, { token: carol.token }));
+    expect(found.rooms.map((r) => r.roomId)).toEqual([room.roomId]);
+    const old = await json<{ rooms: RoomAnswer[] }>(await h.call("GET", `/api/rooms/public?prefix=${encodeURIComponent(room.name)}`, { token: carol.token }));
+    expect(old.rooms).toEqual([]);
+  });
+
+  it("answers 403 forbidden to a member who is not the owner and for everyone, 404 not_found for an unknown room", async () => {
+    const room = await create(alice, uniqueName("Mine "), "private", [bob]);
+    await expectError(await h.call("PATCH", `/api/rooms/${room.roomId}`, { token: bob.token, body: { name: "Bob's now" } }), 403, "forbidden");
+    await expectError(await h.call("PATCH", `/api/rooms/${room.roomId}`, { token: carol.token, body: { name: "Carol's now" } }), 403, "forbidden");
+    await expectError(await h.call("PATCH", "/api/rooms/everyone", { token: alice.token, body: { name: "All of us" } }), 403, "forbidden");
+    await expectError(await h.call("PATCH", "/api/rooms/r987654321", { token: alice.token, body: { name: "Nothing" } }), 404, "not_found");
+    expect((await json<RoomAnswer>(await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: alice.token }))).name).toBe(room.name);
+  });
+
+  it("answers 400 bad_request for a name POST /api/rooms refuses", async () => {
+    const room = await create(alice, uniqueName("Valid "), "public");
+    for (const body of [{}, { name: "" }, { name: "   " }, { name: "x".repeat(65) }, { name: "bell\u0007" }, { name: "a\u202egnp.exe" }, { name: 42 }]) {
+      await expectError(await h.call("PATCH", `/api/rooms/${room.roomId}`, { token: alice.token, body }), 400, "bad_request");
+    }
+    expect((await json<RoomAnswer>(await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: alice.token }))).name).toBe(room.name);
+  });
+});
