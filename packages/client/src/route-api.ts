@@ -234,6 +234,19 @@ export class RouteApi {
     return this.call("POST", `/api/rooms/${encodeURIComponent(roomId)}/members`, { token, body: { userId } });
   }
 
+  /**
+   * The owner removes member `userId` from a room, as if it left (`403` for others and for `everyone`, `404` for a
+   * user not in it, `400` for the owner itself: it leaves instead).
+   */
+  async removeMember(token: string, roomId: string, userId: string): Promise<void> {
+    await this.call("DELETE", `/api/rooms/${encodeURIComponent(roomId)}/members/${encodeURIComponent(userId)}`, { token });
+  }
+
+  /** The owner renames a room (`403` for others and for `everyone`); answers the room. */
+  renameRoom(token: string, roomId: string, name: string): Promise<Room> {
+    return this.call("PATCH", `/api/rooms/${encodeURIComponent(roomId)}`, { token, body: { name } });
+  }
+
   /** A room's members (`403` for outsiders of a private room). */
   members(token: string, roomId: string): Promise<{ members: UserEntry[] }> {
     return this.call("GET", `/api/rooms/${encodeURIComponent(roomId)}/members`, { token });

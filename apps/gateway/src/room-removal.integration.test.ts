@@ -1,0 +1,55 @@
+// A room's owner removes a member, on real Redis and ZooKeeper across two gateways with raw protocol clients: the
+// removed member's sessions stop getting the room at once, live and after a reconnect, and its sends are refused.
+import { describe, expect, it } from "vitest";
+import { waitUntil } from "@cim/devstack";
+import { ErrorCode, type ChatMessage } from "@cim/protocol";
+import { registerUser, useTwoGateways, type RawDevice } from "./test-support.js";
+
+// Read through `stack` in the tests: the system starts in beforeAll.
+const stack = useTwoGateways();
+const { device } = stack;
+
+const texts = (messages: ChatMessage[]) => messages.map((m) => m.text);
+async function received(device: RawDevice, ...wanted: string[]): Promise<string[]> {
+  await waitUntil(() => wanted.every((text) => texts(device.messages()).includes(text)), 20_000, `messages ${wanted.join(", ")}`);
+  return texts(device.messages());
+}
+
+describe("the owner removes a member", () => {
+  it("no room message sent after the removal reaches the removed member's sessions, live or after a reconnect with its old cursor; its sends get not_member", async () => {
+    const url = stack.cluster.route.url;
+    const [alice, bob, carol] = [await registerUser(url, "alice"), await registerUser(url, "bob"), await registerUser(url, "carol")];
+    const room = await stack.api.createRoom(alice.token, { name: "moderated", visibility: "private" });
+    await stack.api.invite(alice.token, room.roomId, bob.userId);
+    await stack.api.invite(alice.token, room.roomId, carol.userId);
+    // Bob and carol, who stays, share the gateway the owner is not on.
+    const [a, b, c] = [await device(alice, 0, {}, alice.token), await device(bob, 1, {}, bob.token), await device(carol, 1, {}, carol.token)];
+    const before = await a.say({ room: room.roomId, text: "before the removal" });
+    expect(await received(b, "before the removal")).toEqual(["before the removal"]);
+    const bobCursors = { rooms: [{ room: room.roomId, after: before }] };
+
+    await stack.api.removeMember(alice.token, room.roomId, bob.userId);
+    await a.say({ room: room.roomId, text: "right after the removal" });
+    await stack.api.sendMessage(alice.token, { room: room.roomId, text: "after it over http" });
+    await a.say({ room: room.roomId, text: "one more" });
+    await received(c, "right after the removal", "after it over http", "one more");
+    expect(texts(b.messages())).toEqual(["before the removal"]);
+
+    // Bob, carol and alice hear of it as of a leave; bob can no longer send to the room.
+    for (const session of [a, b, c]) await session.waitFor("roomEvent", (e) => e.room === room.roomId && e.userId === bob.userId && e.kind === "left");
+    await expect(b.say({ room: room.roomId, text: "am I out?" })).rejects.toThrow(ErrorCode.NotMember);
+
+    // Bob's reconnect on either gateway with his old room cursor gets nothing of the room.
+    b.ws.close();
+    await a.say({ room: room.roomId, text: "while bob was away" });
+    const again = [await device(bob, 0, bobCursors), await device(bob, 1, bobCursors)];
+    await a.say({ room: room.roomId, text: "after bob is back" });
+    await a.say({ to: bob.userId, text: "barrier" });
+    await received(c, "while bob was away", "after bob is back");
+    for (const session of again) {
+      expect(await received(session, "barrier")).toEqual(["barrier"]);
+      expect(session.ack.rooms.map((r) => r.room)).not.toContain(room.roomId);
+    }
+    expect((await stack.api.history(carol.token, { room: room.roomId })).messages.map((m) => m.text)).not.toContain("am I out?");
+  });
+});
