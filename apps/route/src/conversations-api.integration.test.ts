@@ -132,9 +132,9 @@ describe("GET /api/rooms", () => {
     await createRoom(gus, `Not mine ${stem}`);
 
     expect(await myRooms(fay)).toEqual([
-      { roomId: "everyone", name: "Everyone", visibility: "public", unread: 0, lastMsgId: groupRead },
-      { roomId: art, name: `art ${stem}`, visibility: "public", unread: 1, lastMsgId: a1 },
-      { roomId: zoo, name: `Zoo ${stem}`, visibility: "private", unread: 0, lastMsgId: "" },
+      { roomId: "everyone", name: "Everyone", visibility: "public", owner: "", unread: 0, lastMsgId: groupRead },
+      { roomId: art, name: `art ${stem}`, visibility: "public", owner: gus.userId, unread: 1, lastMsgId: a1 },
+      { roomId: zoo, name: `Zoo ${stem}`, visibility: "private", owner: fay.userId, unread: 0, lastMsgId: "" },
     ]);
     await h.services.reads.setRead(fay.userId, art, a1);
     expect((await myRooms(fay))[1]).toMatchObject({ roomId: art, unread: 0 });

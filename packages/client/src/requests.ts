@@ -74,6 +74,16 @@ export abstract class ClientRequests extends ClientEvents {
     return this.call((token) => this.api.leaveRoom(token, roomId));
   }
 
+  /** The owner removes member `userId` from a room (as if it left). */
+  removeMember(roomId: string, userId: string): Promise<void> {
+    return this.call((token) => this.api.removeMember(token, roomId, userId));
+  }
+
+  /** The owner renames a room; answers the room. */
+  renameRoom(roomId: string, name: string): Promise<Room> {
+    return this.call((token) => this.api.renameRoom(token, roomId, name));
+  }
+
   /** Adds `userId` to a room the user is a member of. */
   invite(roomId: string, userId: string): Promise<Invitation> {
     return this.call((token) => this.api.invite(token, roomId, userId));

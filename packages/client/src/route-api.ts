@@ -44,6 +44,8 @@ export interface MyRoom {
   roomId: string;
   name: string;
   visibility: RoomVisibility;
+  /** The owner's userId (absent from an older route). */
+  owner?: string;
   unread: number;
   /** "" when the room has no message yet. */
   lastMsgId: string;

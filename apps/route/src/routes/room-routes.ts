@@ -43,7 +43,7 @@ export const roomApi = {
   }),
   mine: createRoute({
     method: "get", path: "/api/rooms", summary: "The caller's rooms, everyone first, then by name", security: bearer,
-    responses: { 200: jsonAnswer("{rooms:[{roomId, name, visibility, unread, lastMsgId}]}"), 401: errorAnswer("bad token") },
+    responses: { 200: jsonAnswer("{rooms:[{roomId, name, visibility, owner, unread, lastMsgId}]}"), 401: errorAnswer("bad token") },
   }),
   directory: createRoute({
     method: "get", path: "/api/rooms/public", summary: "Public rooms whose name starts with prefix", security: bearer, request: { query: DirectoryQuery },
@@ -126,7 +126,7 @@ export function roomRoutes(s: Services) {
     const rooms = await roomsOf(s, me.userId);
     const summaries = await summarize(s, me.userId, rooms.map((room) => ({ conversation: room.roomId, kind: "room" as const, name: room.name })));
     return c.json({
-      rooms: rooms.map((room, i) => ({ roomId: room.roomId, name: room.name, visibility: room.visibility, unread: summaries[i]!.unread, lastMsgId: summaries[i]!.lastMsgId })),
+      rooms: rooms.map((room, i) => ({ ...summary(room), unread: summaries[i]!.unread, lastMsgId: summaries[i]!.lastMsgId })),
     });
   });
 

@@ -407,6 +407,10 @@ export class ChatStore {
   }
 
   private roomEvent(event: RoomEvent): void {
+    if (event.kind === "renamed") {
+      this.conversations.renameRoom(event.room, event.name);
+      return;
+    }
     if (event.userId === this.me?.userId) {
       if (event.kind === "left") {
         this.conversations.left(event.room);

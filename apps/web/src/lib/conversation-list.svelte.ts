@@ -150,7 +150,9 @@ export class ConversationList {
     for (const summary of summaries) applySummary(this.ensure(summary.conversation, summary.name), summary);
     for (const room of rooms ?? []) {
       const conversation = this.get(room.roomId);
-      if (conversation) conversation.visibility = room.visibility;
+      if (!conversation) continue;
+      conversation.visibility = room.visibility;
+      if (room.owner !== undefined) conversation.owner = room.owner;
     }
     if (mark !== this.membershipChanges) return;
     const listed = new Set(summaries.map((s) => s.conversation));
@@ -158,10 +160,11 @@ export class ConversationList {
   }
 
   /** The user is now in room `roomId` (created, joined, invited). */
-  joined(roomId: string, name: string, visibility?: "public" | "private"): Conversation {
+  joined(roomId: string, name: string, visibility?: "public" | "private", owner?: string): Conversation {
     this.membershipChanges++;
     const conversation = this.ensure(roomId, name);
     if (visibility) conversation.visibility = visibility;
+    if (owner !== undefined) conversation.owner = owner;
     return conversation;
   }
 
@@ -169,6 +172,12 @@ export class ConversationList {
   left(roomId: string): void {
     this.membershipChanges++;
     this.remove(roomId);
+  }
+
+  /** Room `roomId` has a new name (its owner renamed it). */
+  renameRoom(roomId: string, name: string): void {
+    const conversation = this.get(roomId);
+    if (conversation?.kind === "room" && name) conversation.title = name;
   }
 
   /** Renames the private conversation with `peerId` (presence carries the current name). */

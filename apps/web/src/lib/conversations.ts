@@ -58,6 +58,8 @@ export interface Conversation {
   peerId: string;
   /** A room's visibility once route listed it; "" when not known (and for private chats). */
   visibility: RoomVisibility | "";
+  /** A room's owner (userId) once route said it; "" when not known, for Everyone and private chats. */
+  owner: string;
   messages: UiMessage[];
   /** Messages from others after `readUpTo` (route's count, kept current by what arrives and by Read frames). */
   unread: number;
@@ -111,7 +113,7 @@ export function msgIdToMs(msgId: string): number {
 export function newConversation(key: string, title = ""): Conversation {
   const kind = kindOf(key);
   return {
-    key, kind, title: title || (kind === "everyone" ? EVERYONE_TITLE : key), peerId: kind === "private" ? key : "", visibility: kind === "everyone" ? "public" : "",
+    key, kind, title: title || (kind === "everyone" ? EVERYONE_TITLE : key), peerId: kind === "private" ? key : "", visibility: kind === "everyone" ? "public" : "", owner: "",
     messages: [], unread: 0, lastMsgId: "", readUpTo: "", deliveredUpTo: "", seenUpTo: "", hasOlder: true, loadingOlder: false, historyLoaded: false,
   };
 }

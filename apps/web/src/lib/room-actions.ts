@@ -1,4 +1,5 @@
-// Rooms and users through route with the store's session: create, browse, join, leave, invite, members, search.
+// Rooms and users through route with the store's session: create, browse, join, leave, invite, members, search; the
+// owner renames and removes members.
 import type { CimClient, PublicRoom, RoomVisibility, UserEntry } from "@cim/client";
 import type { ConversationList } from "./conversation-list.svelte.js";
 
@@ -22,7 +23,7 @@ export class RoomActions {
   /** Creates a room (this user its owner and first member) and opens it. */
   async create(name: string, visibility: RoomVisibility): Promise<void> {
     const room = await this.client().createRoom(name.trim(), visibility);
-    const conversation = this.deps.conversations.joined(room.roomId, room.name, room.visibility);
+    const conversation = this.deps.conversations.joined(room.roomId, room.name, room.visibility, room.owner);
     // A new room has no history to load.
     conversation.hasOlder = false;
     conversation.historyLoaded = true;
@@ -37,7 +38,7 @@ export class RoomActions {
   /** Joins a public room and opens it (its history loads). */
   async join(roomId: string): Promise<void> {
     const room = await this.client().joinRoom(roomId);
-    this.deps.conversations.joined(room.roomId, room.name, room.visibility);
+    this.deps.conversations.joined(room.roomId, room.name, room.visibility, room.owner);
     this.deps.open(room.roomId);
     void this.deps.refresh();
   }
@@ -50,6 +51,17 @@ export class RoomActions {
   /** Adds `userId` to a room this user is in. */
   async invite(roomId: string, userId: string): Promise<void> {
     await this.client().invite(roomId, userId);
+  }
+
+  /** The owner removes member `userId` (as if it left). */
+  async remove(roomId: string, userId: string): Promise<void> {
+    await this.client().removeMember(roomId, userId);
+  }
+
+  /** The owner renames a room; the list shows the new name at once. */
+  async rename(roomId: string, name: string): Promise<void> {
+    const room = await this.client().renameRoom(roomId, name.trim());
+    this.deps.conversations.renameRoom(room.roomId, room.name);
   }
 
   async members(roomId: string): Promise<UserEntry[]> {

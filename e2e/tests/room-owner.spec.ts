@@ -1,0 +1,44 @@
+// A room's owner manages it from the members dialog: renames it (every member's list follows) and removes a
+// member, whose open app loses the room at once.
+import type { Page } from "@playwright/test";
+import { conversationKey, createRoom, expect, findUser, say, message, test } from "./fixtures.js";
+
+function member(page: Page, userName: string) {
+  return page.locator(`[data-testid="member-item"][data-user-name="${userName}"]`);
+}
+
+test("the owner renames a room and removes a member, whose window drops the room", async ({ pair: { alice, bob } }) => {
+  const suffix = Math.random().toString(36).slice(2, 7);
+  const roomId = await createRoom(alice.page, `Crew ${suffix}`, "private");
+  await alice.page.getByTestId("room-invite-button").click();
+  await (await findUser(alice.page, bob.userName)).getByTestId("user-search-pick").click();
+  await alice.page.keyboard.press("Escape");
+  await expect(conversationKey(bob.page, roomId)).toBeVisible();
+  await say(alice.page, "hello crew");
+  await conversationKey(bob.page, roomId).click();
+  await expect(message(bob.page, "hello crew")).toBeVisible();
+
+  // Bob, not the owner, sees neither Rename nor Remove.
+  await bob.page.getByTestId("room-members-button").click();
+  await expect(member(bob.page, alice.userName)).toBeVisible();
+  await expect(bob.page.getByTestId("rename-room")).toHaveCount(0);
+  await expect(bob.page.getByTestId("remove-member")).toHaveCount(0);
+  await bob.page.keyboard.press("Escape");
+
+  // The owner renames it: her header and Bob's list show the new name.
+  await alice.page.getByTestId("room-members-button").click();
+  const members = alice.page.getByTestId("members-dialog");
+  await members.getByTestId("rename-room").click();
+  await members.getByTestId("rename-input").fill(`Renamed ${suffix}`);
+  await members.getByTestId("rename-save").click();
+  await expect(alice.page.getByTestId("conversation-title")).toHaveText(`Renamed ${suffix}`);
+  await expect(conversationKey(bob.page, roomId)).toContainText(`Renamed ${suffix}`);
+
+  // The owner removes Bob after confirming: the room leaves Bob's open window, and the member list loses him.
+  await expect(member(alice.page, alice.userName).getByTestId("remove-member")).toHaveCount(0);
+  await member(alice.page, bob.userName).getByTestId("remove-member").click();
+  await member(alice.page, bob.userName).getByTestId("remove-confirm").click();
+  await expect(members.getByTestId("member-item")).toHaveCount(1);
+  await expect(conversationKey(bob.page, roomId)).toHaveCount(0);
+  await expect(bob.page.getByTestId("conversation-title")).toHaveText("Everyone");
+});
