@@ -25,6 +25,8 @@ export class RoomEvents {
   handle(change: RoomChange): void {
     const { table, membership, metrics } = this.deps;
     if (membership.apply(change)) this.follow(change.userId, change.room, typeof change.after === "string" ? change.after : undefined);
+    // A removal's copy on the room's channel: its copy on cim-bus:all tells the sessions.
+    if (change.quiet === true) return;
     const frame = encodeFrame({ kind: "roomEvent", body: { room: change.room, name: change.name, userId: change.userId, userName: change.userName, kind: change.kind } });
     const told = new Set([change.userId, ...membership.membersOf(change.room)]);
     let sent = 0;

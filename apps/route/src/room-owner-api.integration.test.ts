@@ -1,7 +1,7 @@
 // What a room's owner may do over HTTP (rename, remove a member) and what nobody else may, through app.request()
 // on real Redis and ZooKeeper; a removal is announced as the member's leave, a rename as `renamed`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClusterMessage } from "@cim/state";
+import { channels, type ClusterMessage } from "@cim/state";
 import { expectError, newUser, uniqueName, type LoginAnswer } from "./testing/api-client.js";
 import { recordBus, type BusRecorder } from "./testing/bus-recorder.js";
 import { startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
@@ -55,12 +55,15 @@ const event = (roomId: string, userId: string, kind: string) => (m: ClusterMessa
 describe("DELETE /api/rooms/{roomId}/members/{userId}", () => {
   it("the owner removes a member: 204, announced as the member's leave by the owner; the room is gone from the member's lists, history and sends", async () => {
     const room = await create(alice, uniqueName("Misbehaving "), "private", [bob, carol]);
+    const roomBus = await recordBus(h.redis, [channels.room(room.roomId)]);
     const remove = await h.call("DELETE", `/api/rooms/${room.roomId}/members/${bob.userId}`, { token: alice.token });
     expect(remove.status).toBe(204);
     expect(await remove.text()).toBe("");
-    expect(await bus.waitFor(event(room.roomId, bob.userId, "left"))).toEqual({
-      type: "room", room: room.roomId, name: room.name, userId: bob.userId, userName: bob.userName, kind: "left", by: alice.userId, channel: "cim-bus:all",
-    });
+    const left = { type: "room", room: room.roomId, name: room.name, userId: bob.userId, userName: bob.userName, kind: "left", by: alice.userId };
+    expect(await bus.waitFor(event(room.roomId, bob.userId, "left"))).toEqual({ ...left, channel: "cim-bus:all" });
+    // A quiet copy on the room's channel, in order with its wake-ups, stops bob's delivery before a later message.
+    expect(await roomBus.waitFor(event(room.roomId, bob.userId, "left"))).toEqual({ ...left, quiet: true, channel: channels.room(room.roomId) });
+    roomBus.stop();
     expect(await memberIds(alice, room.roomId)).toEqual([alice.userId, carol.userId]);
     expect(await roomIds(bob)).not.toContain(room.roomId);
     expect(await conversationIds(bob)).not.toContain(room.roomId);

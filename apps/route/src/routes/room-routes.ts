@@ -189,6 +189,8 @@ export function roomRoutes(s: Services) {
     if (userId === me.userId) throw new ApiError(400, ErrorCode.BadRequest, "the owner cannot remove itself: leave the room instead");
     if (!DECIMAL_ID.test(userId) || !(await s.rooms.leave(room.roomId, userId))) throw new ApiError(404, ErrorCode.NotFound, `${userId} is not a member of ${room.roomId}`);
     const [userName = ""] = await s.accounts.names([userId]);
+    // First in order with the room's wake-ups (see `quiet`), then to every gateway as a leave is.
+    await s.bus.toRoom(room.roomId, { type: "room", room: room.roomId, name: room.name, userId, userName, kind: "left", by: me.userId, quiet: true });
     await announce(room, { userId, userName }, "left", undefined, me.userId);
     s.log.info({ room: room.roomId, userId, by: me.userId }, "the owner removed a member");
     return c.body(null, 204);
