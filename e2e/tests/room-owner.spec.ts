@@ -40,5 +40,8 @@ test("the owner renames a room and removes a member, whose window drops the room
   await member(alice.page, bob.userName).getByTestId("remove-confirm").click();
   await expect(members.getByTestId("member-item")).toHaveCount(1);
   await expect(conversationKey(bob.page, roomId)).toHaveCount(0);
+  await expect(bob.page.getByTestId("room-notice")).toContainText(`You were removed from Renamed ${suffix}`);
   await expect(bob.page.getByTestId("conversation-title")).toHaveText("Everyone");
+  await bob.page.getByTestId("room-notice-dismiss").click();
+  await expect(bob.page.getByTestId("room-notice")).toHaveCount(0);
 });

@@ -36,7 +36,7 @@ describe("the owner removes a member", () => {
     expect(texts(b.messages())).toEqual(["before the removal"]);
 
     // Bob, carol and alice hear of it as of a leave; bob can no longer send to the room.
-    for (const session of [a, b, c]) await session.waitFor("roomEvent", (e) => e.room === room.roomId && e.userId === bob.userId && e.kind === "left");
+    for (const session of [a, b, c]) await session.waitFor("roomEvent", (e) => e.room === room.roomId && e.userId === bob.userId && e.kind === "left" && e.by === alice.userId);
     await expect(b.say({ room: room.roomId, text: "am I out?" })).rejects.toThrow(ErrorCode.NotMember);
 
     // Bob's reconnect on either gateway with his old room cursor gets nothing of the room.

@@ -36,7 +36,11 @@ export interface MessageBatch { messages: ChatMessage[] }
 export interface PresenceBatch { presences: Presence[] }
 export interface Read { conversation: string; msgId: string; by: string }
 export type RoomEventKind = "joined" | "left" | "invited" | "renamed";
-export interface RoomEvent { room: string; name: string; userId: string; userName: string; kind: string }
+export interface RoomEvent {
+  room: string; name: string; userId: string; userName: string; kind: string;
+  /** On "left": the owner who removed the member ("" = it left); decoded frames always carry it. */
+  by?: string;
+}
 export interface PresenceSubscribe { userIds: string[] }
 export interface Typing { conversation: string; userId: string; userName: string }
 

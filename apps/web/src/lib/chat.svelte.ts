@@ -50,6 +50,8 @@ export class ChatStore {
   composerFocus = $state(0);
   /** Narrow screens show either the list or the open conversation: true for the conversation. */
   showingConversation = $state(false);
+  /** "You were removed from <room>" after a room's owner removed this user ("" none); dismissed by the user. */
+  roomNotice = $state("");
   /** Theme, notifications and sound on this device. */
   readonly prefs = new Preferences();
   /** Announcements, desktop notifications and sound for messages from others. */
@@ -312,6 +314,7 @@ export class ChatStore {
     this.route.reset();
     this.gatewayId = "";
     this.conversations.reset();
+    this.roomNotice = "";
     this.members.hide();
     this.features.cancelReply();
     this.features.stopEdit();
@@ -413,6 +416,7 @@ export class ChatStore {
     }
     if (event.userId === this.me?.userId) {
       if (event.kind === "left") {
+        if (event.by && event.by !== event.userId) this.roomNotice = `You were removed from ${this.conversations.get(event.room)?.title ?? event.name}`;
         this.conversations.left(event.room);
         if (this.members.roomId === event.room) this.members.hide();
         return;

@@ -365,6 +365,7 @@ export namespace cim {
         userId?: (string|null);
         userName?: (string|null);
         kind?: (string|null);
+        by?: (string|null);
     }
 
     class RoomEvent implements IRoomEvent {
@@ -374,6 +375,7 @@ export namespace cim {
         public userId: string;
         public userName: string;
         public kind: string;
+        public by: string;
         public static create(properties?: cim.IRoomEvent): cim.RoomEvent;
         public static encode(message: cim.IRoomEvent, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.RoomEvent;

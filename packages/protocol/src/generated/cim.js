@@ -4312,6 +4312,7 @@ export const cim = $root.cim = (() => {
          * @property {string|null} [userId] RoomEvent userId
          * @property {string|null} [userName] RoomEvent userName
          * @property {string|null} [kind] RoomEvent kind
+         * @property {string|null} [by] RoomEvent by
          */
 
         /**
@@ -4370,6 +4371,14 @@ export const cim = $root.cim = (() => {
         RoomEvent.prototype.kind = "";
 
         /**
+         * RoomEvent by.
+         * @member {string} by
+         * @memberof cim.RoomEvent
+         * @instance
+         */
+        RoomEvent.prototype.by = "";
+
+        /**
          * Creates a new RoomEvent instance using the specified properties.
          * @function create
          * @memberof cim.RoomEvent
@@ -4407,6 +4416,8 @@ export const cim = $root.cim = (() => {
                 writer.uint32(/* id 4, wireType 2 =*/34).string(message.userName);
             if (message.kind != null && Object.hasOwnProperty.call(message, "kind"))
                 writer.uint32(/* id 5, wireType 2 =*/42).string(message.kind);
+            if (message.by != null && Object.hasOwnProperty.call(message, "by"))
+                writer.uint32(/* id 6, wireType 2 =*/50).string(message.by);
             return writer;
         };
 
@@ -4464,6 +4475,10 @@ export const cim = $root.cim = (() => {
                         message.kind = reader.string();
                         break;
                     }
+                case 6: {
+                        message.by = reader.string();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -4505,6 +4520,8 @@ export const cim = $root.cim = (() => {
                 message.userName = String(object.userName);
             if (object.kind != null)
                 message.kind = String(object.kind);
+            if (object.by != null)
+                message.by = String(object.by);
             return message;
         };
 
@@ -4531,6 +4548,7 @@ export const cim = $root.cim = (() => {
                 object.userId = "";
                 object.userName = "";
                 object.kind = "";
+                object.by = "";
             }
             if (message.room != null && Object.hasOwnProperty.call(message, "room"))
                 object.room = message.room;
@@ -4542,6 +4560,8 @@ export const cim = $root.cim = (() => {
                 object.userName = message.userName;
             if (message.kind != null && Object.hasOwnProperty.call(message, "kind"))
                 object.kind = message.kind;
+            if (message.by != null && Object.hasOwnProperty.call(message, "by"))
+                object.by = message.by;
             return object;
         };
 
