@@ -132,6 +132,8 @@ describe("the SDK's RouteApi", () => {
       joinRoom: () => api.joinRoom("t", "r1"),
       leaveRoom: () => api.leaveRoom("t", "r1"),
       invite: () => api.invite("t", "r1", "2"),
+      removeMember: () => api.removeMember("t", "r1", "2"),
+      renameRoom: () => api.renameRoom("t", "r1", "y"),
       members: () => api.members("t", "everyone"),
       users: () => api.users("t", { prefix: "a", limit: 5 }),
       conversations: () => api.conversations("t"),
@@ -144,6 +146,6 @@ describe("the SDK's RouteApi", () => {
     for (const call of Object.values(calls)) await call();
 
     expect(problems).toEqual([]);
-    expect(new Set(seen).size).toBe(20);
+    expect(new Set(seen).size).toBe(22);
   });
 });
