@@ -37,6 +37,10 @@ describe("the owner removes a member", () => {
 
     // Bob, carol and alice hear of it as of a leave; bob can no longer send to the room.
     for (const session of [a, b, c]) await session.waitFor("roomEvent", (e) => e.room === room.roomId && e.userId === bob.userId && e.kind === "left" && e.by === alice.userId);
+    // Once each: the removal's quiet copy on the room's channel (handled before the messages after it) tells no one.
+    await received(a, "after it over http");
+    const told = (session: RawDevice) => session.frames.filter((f) => f.kind === "roomEvent" && f.body.room === room.roomId && f.body.kind === "left").length;
+    expect([a, b, c].map(told)).toEqual([1, 1, 1]);
     await expect(b.say({ room: room.roomId, text: "am I out?" })).rejects.toThrow(ErrorCode.NotMember);
 
     // Bob's reconnect on either gateway with his old room cursor gets nothing of the room.
