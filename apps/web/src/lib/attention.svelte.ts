@@ -16,6 +16,8 @@ export interface Incoming {
   fromName: string;
   text: string;
   private: boolean;
+  /** The message mentions this user (told even in a muted room). */
+  mention?: boolean;
 }
 
 export class Attention {
@@ -33,10 +35,10 @@ export class Attention {
   /** A message from someone else arrived. */
   incoming(message: Incoming): void {
     const preview = message.text.length > PREVIEW_CHARS ? `${message.text.slice(0, PREVIEW_CHARS)}…` : message.text;
-    const where = message.private ? "" : ` in ${message.title}`;
+    const where = message.private ? "" : `${message.mention ? " mentioned you" : ""} in ${message.title}`;
     this.announcement = `${message.fromName}${where}: ${preview}`;
     if (document.visibilityState === "visible") return;
-    if (this.prefs.notifications) this.notify(message.private ? message.fromName : `${message.fromName} in ${message.title}`, preview, message.conversation);
+    if (this.prefs.notifications) this.notify(`${message.fromName}${where}`, preview, message.conversation);
     if (this.prefs.sound) this.chime();
   }
 

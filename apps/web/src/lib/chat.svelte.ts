@@ -14,6 +14,7 @@ import { describeError, isAuthFailure } from "./errors.js";
 import { HistoryLoader } from "./history-loader.js";
 import { RouteWatch } from "./route-watch.svelte.js";
 import { deleteMessages, persistMessage } from "./message-db.js";
+import { mentionsUser } from "./mentions.js";
 import { isEvent } from "./message-events.js";
 import { MessageHooks, type MessageHandler } from "./message-hook.js";
 import { Mutes } from "./mutes.svelte.js";
@@ -71,6 +72,8 @@ export class ChatStore {
   /** The password and the other devices' logins (settings). */
   readonly account = new AccountActions({ client: () => this.client });
   readonly members = new RoomMembers((roomId) => this.rooms.members(roomId), describeError);
+  /** The open room's members offered when an `@` is typed in the composer (loaded at the first one). */
+  readonly mentionable = new RoomMembers((roomId) => this.rooms.members(roomId), describeError);
   /** Who is online: route's paged list and the presence of the users on screen. */
   readonly online = new OnlinePanel({ client: () => this.client, me: () => this.me?.userId ?? "" });
   /** Whether route answers; when it is back after an outage, what failed meanwhile is asked again. */
@@ -316,6 +319,7 @@ export class ChatStore {
     this.conversations.reset();
     this.roomNotice = "";
     this.members.hide();
+    this.mentionable.hide();
     this.features.cancelReply();
     this.features.stopEdit();
     this.features.clearSearch();
@@ -401,10 +405,12 @@ export class ChatStore {
     // A room or a peer this tab did not know yet: route's list has its name and unread count.
     if (!known && (kindOf(key) === "room" || !peerName)) void this.refreshConversations();
     if (key === this.conversations.activeKey) this.sync.markActiveRead();
-    // Edits and deletions change a message already told of: nothing to announce; a muted conversation is quiet.
-    if (message.from !== me.userId && !isEvent(message) && !this.mutes.has(key)) {
+    // Edits and deletions change a message already told of: nothing to announce; a muted conversation is quiet
+    // unless the message mentions this user.
+    const mention = kindOf(key) !== "private" && mentionsUser(message.text, me.userName);
+    if (message.from !== me.userId && !isEvent(message) && (mention || !this.mutes.has(key))) {
       const title = this.conversations.get(key)?.title ?? "";
-      this.attention.incoming({ conversation: key, title, fromName: message.fromName, text: message.text, private: kindOf(key) === "private" });
+      this.attention.incoming({ conversation: key, title, fromName: message.fromName, text: message.text, private: kindOf(key) === "private", mention });
     }
     this.hooks.emit(message, { me, source: "received", peerName });
   }
@@ -419,18 +425,21 @@ export class ChatStore {
         if (event.by && event.by !== event.userId) this.roomNotice = `You were removed from ${this.conversations.get(event.room)?.title ?? event.name}`;
         this.conversations.left(event.room);
         if (this.members.roomId === event.room) this.members.hide();
+        if (this.mentionable.roomId === event.room) this.mentionable.hide();
         return;
       }
       this.conversations.joined(event.room, event.name);
       void this.refreshConversations();
     }
     this.members.changed(event.room);
+    this.mentionable.changed(event.room);
   }
 
   private presence(presence: Presence): void {
     this.online.presence(presence);
     this.conversations.rename(presence.userId, presence.userName);
     this.members.presence(presence);
+    this.mentionable.presence(presence);
   }
 
   /** A user's name from the online list or a private conversation's title; "" when unknown here. */

@@ -44,6 +44,24 @@ describe("safeHref", () => {
   });
 });
 
+describe("mentions in rich text", () => {
+  const mention = (name: string) => ({ kind: "mention", text: `@${name}`, name, run: name });
+
+  it("makes @name a mention node in text, also inside bold, with the text around it", () => {
+    expect(parseRichText("@Ann see **this @bob.x**.")).toEqual([
+      paragraph(mention("Ann"), text(" see "), { kind: "strong", children: [text("this "), mention("bob.x")] }, text(".")),
+    ]);
+  });
+
+  it("leaves e-mail addresses, links, inline code and HTML around a name as text", () => {
+    expect(parseRichText("a@b.c `@ann` <b>@bob</b>")).toEqual([
+      paragraph({ kind: "link", href: "mailto:a@b.c", children: [text("a@b.c")] }, text(" "), { kind: "code", text: "@ann" }, text(" <b>"), mention("bob"), text("</b>")),
+    ]);
+    expect(parseRichText("[@ann](https://example.com)")).toEqual([paragraph({ kind: "link", href: "https://example.com/", children: [text("@ann")] })]);
+    expect(plainText("hi @ann")).toBe("hi @ann");
+  });
+});
+
 describe("plainText", () => {
   it("keeps what a reader sees and drops the marks: bold, code, links (their text), code blocks; HTML stays text", () => {
     expect(plainText("**bold** and `code` and [the docs](https://example.com/docs)")).toBe("bold and code and the docs");

@@ -1,14 +1,17 @@
 // Message text as light markdown: marked's lexer reads it, and only an allowlist of its tokens becomes nodes
 // (bold, italic, strike, inline code, code blocks, line breaks, http(s)/mailto links). Everything else, raw
-// HTML included, stays the text the user typed. Components render the nodes as elements and text nodes, never
+// HTML included, stays the text the user typed; `@name` mentions (mentions.ts) outside links and code become nodes. Components render the nodes as elements and text nodes, never
 // as HTML, so nothing a user types can become markup.
 import { Lexer, type Token, type Tokens } from "marked";
+import { findMentions } from "./mentions.js";
 
 export type RichInline =
   | { kind: "text"; text: string }
   | { kind: "strong" | "em" | "del"; children: RichInline[] }
   | { kind: "code"; text: string }
   | { kind: "link"; href: string; children: RichInline[] }
+  /** `@name` as typed (`text`); `name` and `run` as mentions.ts finds them. */
+  | { kind: "mention"; text: string; name: string; run: string }
   | { kind: "br" };
 
 export type RichBlock = { kind: "paragraph"; children: RichInline[] } | { kind: "codeblock"; text: string };
@@ -34,9 +37,9 @@ export function parseRichText(text: string): RichBlock[] {
   for (const token of lexer().lex(text)) {
     if (token.type === "space") continue;
     if (token.type === "code") blocks.push({ kind: "codeblock", text: (token as Tokens.Code).text });
-    else if (token.type === "paragraph") blocks.push({ kind: "paragraph", children: inline((token as Tokens.Paragraph).tokens) });
+    else if (token.type === "paragraph") blocks.push({ kind: "paragraph", children: withMentions(inline((token as Tokens.Paragraph).tokens)) });
     // Headings, lists, quotes, tables, rules, HTML: shown as typed.
-    else blocks.push({ kind: "paragraph", children: [{ kind: "text", text: token.raw.replace(/\n+$/, "") }] });
+    else blocks.push({ kind: "paragraph", children: withMentions([{ kind: "text", text: token.raw.replace(/\n+$/, "") }]) });
   }
   return blocks;
 }
@@ -76,11 +79,28 @@ function inlineNode(token: Token): RichInline {
   }
 }
 
+/** Text nodes split around their mentions; a link's text stays whole. */
+function withMentions(nodes: RichInline[]): RichInline[] {
+  return nodes.flatMap((node): RichInline[] => {
+    if (node.kind === "strong" || node.kind === "em" || node.kind === "del") return [{ kind: node.kind, children: withMentions(node.children) }];
+    if (node.kind !== "text") return [node];
+    const parts: RichInline[] = [];
+    let at = 0;
+    for (const mention of findMentions(node.text)) {
+      if (mention.start > at) parts.push({ kind: "text", text: node.text.slice(at, mention.start) });
+      parts.push({ kind: "mention", text: node.text.slice(mention.start, mention.end), name: mention.name, run: mention.run });
+      at = mention.end;
+    }
+    if (at < node.text.length) parts.push({ kind: "text", text: node.text.slice(at) });
+    return parts;
+  });
+}
+
 /** The text a reader sees, without markdown's marks (`**a**` is "a", a link its text): for one-line previews. */
 export function plainText(text: string): string {
   return parseRichText(text).map((block) => (block.kind === "codeblock" ? block.text : inlineText(block.children))).join("\n");
 }
 
 function inlineText(nodes: RichInline[]): string {
-  return nodes.map((node) => (node.kind === "text" || node.kind === "code" ? node.text : node.kind === "br" ? "\n" : inlineText(node.children))).join("");
+  return nodes.map((node) => (node.kind === "text" || node.kind === "code" || node.kind === "mention" ? node.text : node.kind === "br" ? "\n" : inlineText(node.children))).join("");
 }

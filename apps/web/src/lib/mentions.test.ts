@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { newConversation, type UiMessage } from "./conversations.js";
+import { findMentions, hasUnreadMention, insertMention, mentionCandidates, mentionsUser, typedMention } from "./mentions.js";
+
+const names = (text: string) => findMentions(text).map((m) => m.name);
+
+describe("findMentions", () => {
+  it("finds a mention at the start, after a space and after punctuation", () => {
+    expect(findMentions("@ann hi")).toEqual([{ start: 0, end: 4, name: "ann", run: "ann" }]);
+    expect(names("hi @ann and @Bob")).toEqual(["ann", "Bob"]);
+    expect(names("(@ann), \"@bob\" ¿@cy?")).toEqual(["ann", "bob", "cy"]);
+    expect(names("line\n@ann")).toEqual(["ann"]);
+  });
+
+  it("keeps names with . _ - whole and leaves a sentence's full stop out", () => {
+    expect(names("ask @ann.smith or @bob_2-x")).toEqual(["ann.smith", "bob_2-x"]);
+    expect(names("thanks @ann.")).toEqual(["ann"]);
+    expect(names("@zoë and @Анна")).toEqual(["zoë", "Анна"]);
+  });
+
+  it("finds none inside an e-mail address, a URL's path, or in a lone @", () => {
+    expect(findMentions("write to a@b.c or ann.smith@example.com")).toEqual([]);
+    expect(findMentions("https://example.social/@ann")).toEqual([]);
+    expect(findMentions("@ann@example.com")).toEqual([]);
+    expect(findMentions("@ @. @@ann")).toEqual([]);
+    expect(findMentions(`@${"a".repeat(33)}`)).toEqual([]);
+  });
+});
+
+describe("mentionsUser", () => {
+  it("matches the user's name in any case, only as a whole name", () => {
+    expect(mentionsUser("hey @BOB-x1, look", "bob-X1")).toBe(true);
+    expect(mentionsUser("hey @bob", "bob-x1")).toBe(false);
+    expect(mentionsUser("hey @bob-x12", "bob-x1")).toBe(false);
+    expect(mentionsUser("mail bob-x1@b.c", "bob-x1")).toBe(false);
+    expect(mentionsUser("@bob", "")).toBe(false);
+  });
+
+  it("matches a name that ends in a mark, and a name followed by a full stop", () => {
+    expect(mentionsUser("thanks @ann.", "ann")).toBe(true);
+    expect(mentionsUser("thanks @ann.", "ann.")).toBe(true);
+    expect(mentionsUser("thanks @ann", "ann.")).toBe(false);
+  });
+});
+
+describe("hasUnreadMention", () => {
+  const msg = (msgId: string, text: string, own = false) => ({ id: msgId, msgId, clientMsgId: "", from: own ? "me" : "u1", fromName: "x", to: "r1", room: "r1", text, ts: 0, own, status: null }) as UiMessage;
+  const room = (unread: number, readUpTo: string, ...messages: UiMessage[]) => ({ ...newConversation("r1", "Ops"), unread, readUpTo, messages });
+
+  it("is true while a message from someone else after the read position mentions me", () => {
+    expect(hasUnreadMention(room(1, "100", msg("100", "@bob old"), msg("200", "hi @Bob")), "bob")).toBe(true);
+    expect(hasUnreadMention(room(1, "", msg("200", "hi @bob")), "bob")).toBe(true);
+  });
+
+  it("is false once read, for my own mentions of me, and for mentions of others", () => {
+    expect(hasUnreadMention(room(0, "200", msg("200", "hi @bob")), "bob")).toBe(false);
+    expect(hasUnreadMention(room(1, "100", msg("100", "hi @bob"), msg("200", "no mention")), "bob")).toBe(false);
+    expect(hasUnreadMention(room(1, "100", msg("200", "me @bob", true)), "bob")).toBe(false);
+    expect(hasUnreadMention(room(1, "100", msg("200", "hi @bobby")), "bob")).toBe(false);
+  });
+});
+
+describe("typing a mention", () => {
+  it("finds the @name being typed before the caret, not in an address", () => {
+    expect(typedMention("hi @bo", 6)).toEqual({ start: 3, query: "bo" });
+    expect(typedMention("@", 1)).toEqual({ start: 0, query: "" });
+    expect(typedMention("hi @bo there", 12)).toBeNull();
+    expect(typedMention("mail a@b", 8)).toBeNull();
+  });
+
+  it("inserts @name and a space, the caret after it", () => {
+    expect(insertMention("hi @bo", 3, 6, "bob-1")).toEqual({ text: "hi @bob-1 ", caret: 10 });
+    expect(insertMention("@b see", 0, 2, "bob")).toEqual({ text: "@bob see", caret: 5 });
+  });
+
+  it("offers members by the start of their name, any case, without me", () => {
+    const members = [{ userId: "1", userName: "Bob" }, { userId: "2", userName: "bobby" }, { userId: "3", userName: "ann" }];
+    expect(mentionCandidates(members, "bo", "2").map((m) => m.userName)).toEqual(["Bob"]);
+    expect(mentionCandidates(members, "", "9", 2).map((m) => m.userName)).toEqual(["Bob", "bobby"]);
+  });
+});
