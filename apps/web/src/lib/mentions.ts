@@ -22,7 +22,7 @@ const NAME_CHAR = String.raw`\p{L}\p{N}_.\-`;
 const MENTION = new RegExp(String.raw`(?<![${NAME_CHAR}@/])@([${NAME_CHAR}]+)(?![${NAME_CHAR}@])`, "gu");
 /** A mention being typed: `@` and name characters up to the caret. */
 const TYPING = new RegExp(String.raw`(?<![${NAME_CHAR}@/])@([${NAME_CHAR}]*)$`, "u");
-const TRAILING_MARKS = /[.\-]+$/;
+const TRAILING_MARKS = /[.-]+$/;
 
 /** The mentions in `text`, in order. */
 export function findMentions(text: string): Mention[] {

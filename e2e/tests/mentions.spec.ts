@@ -1,0 +1,103 @@
+// @mentions in a room: alice picks bob from the composer's member list with the keyboard (the open list passes axe);
+// bob muted the room, yet the mention notifies him, marks the room "@" until he reads it, and stands out in his view.
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { conversationKey, createRoom, expect, expectOnline, findUser, groupConversation, message, say, setHidden, test } from "./fixtures.js";
+
+/** Serious and critical axe violations on the page, in light and dark. */
+async function violations(page: Page): Promise<string[]> {
+  const found: string[] = [];
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expect(page.locator("html")).toHaveAttribute("data-theme", scheme);
+    const result = await new AxeBuilder({ page }).analyze();
+    found.push(...result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").flatMap((v) => v.nodes.map((n) => `${scheme} ${v.id}: ${n.target.join(" ")}`)));
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+  return found;
+}
+
+test("a mention picked with the keyboard notifies bob in his muted room, marks it '@' until read, and is highlighted", async ({ pair: { alice, bob } }) => {
+  // The browser's Notification as a test double, already allowed, recording what the page shows (as mute.spec).
+  await bob.context.addInitScript(() => {
+    const notes: Array<{ title: string; body: string }> = [];
+    (window as unknown as { testNotes: unknown[] }).testNotes = notes;
+    (window as unknown as { Notification: unknown }).Notification = class {
+      static permission = "granted";
+      static requestPermission = () => Promise.resolve("granted");
+      onclick: (() => void) | null = null;
+      constructor(title: string, options: { body: string }) {
+        notes.push({ title, body: options.body });
+      }
+      close(): void {}
+    };
+  });
+  await bob.page.reload();
+  await expectOnline(bob.page);
+  const notes = () => bob.page.evaluate(() => (window as unknown as { testNotes: unknown[] }).testNotes);
+
+  // Alice's room with bob in it; bob mutes it and looks elsewhere, his tab hidden.
+  const name = `Plans ${Math.random().toString(36).slice(2, 7)}`;
+  const roomId = await createRoom(alice.page, name, "private");
+  await alice.page.getByTestId("room-invite-button").click();
+  await (await findUser(alice.page, bob.userName)).getByTestId("user-search-pick").click();
+  await alice.page.keyboard.press("Escape");
+  const room = conversationKey(bob.page, roomId);
+  await room.click();
+  await bob.page.getByTestId("mute-button").click();
+  await expect(room).toHaveAttribute("data-muted", "true");
+  await groupConversation(bob.page).click();
+  await setHidden(bob.page, true);
+
+  // Without a mention the muted room stays quiet.
+  await say(alice.page, "plain news");
+  await expect(room.getByTestId("unread-badge")).toHaveText("1");
+  await expect(room.getByTestId("mention-badge")).toHaveCount(0);
+
+  // "@" offers the members but alice; Escape closes the list, typing opens it again; Down and Enter pick bob.
+  const box = alice.page.getByTestId("composer-input");
+  const list = alice.page.getByTestId("mention-list");
+  const option = list.locator(`[data-testid="mention-option"][data-user-name="${bob.userName}"]`);
+  await box.pressSequentially("see @");
+  await expect(list.getByTestId("mention-option")).toHaveCount(1);
+  await expect(option).toBeVisible();
+  await box.pressSequentially("zz");
+  await expect(list).toBeHidden();
+  await box.press("Backspace");
+  await box.press("Backspace");
+  await box.pressSequentially("b");
+  await expect(option).toHaveAttribute("aria-selected", "true");
+  await box.press("Escape");
+  await expect(list).toBeHidden();
+  await box.pressSequentially("o");
+  await expect(option).toHaveAttribute("aria-selected", "true");
+  await expect(box).toHaveAttribute("aria-controls", "mention-list");
+  await expect(box).toHaveAttribute("aria-activedescendant", (await option.getAttribute("id"))!);
+  expect(await violations(alice.page)).toEqual([]);
+  await box.press("ArrowDown");
+  await box.press("Enter");
+  await expect(list).toBeHidden();
+  await expect(box).toHaveValue(`see @${bob.userName} `);
+  await box.pressSequentially("the plan.");
+  await box.press("Enter");
+  const text = `see @${bob.userName} the plan.`;
+  await expect(message(alice.page, text).getByTestId("mention")).toHaveAttribute("data-me", "false");
+
+  // Bob, muted: notified all the same, "@" beside the count until he reads the room.
+  await expect(room.getByTestId("unread-badge")).toHaveText("2");
+  await expect(room.getByTestId("mention-badge")).toBeVisible();
+  await expect.poll(notes).toEqual([{ title: `${alice.userName} mentioned you in ${name}`, body: text }]);
+  await setHidden(bob.page, false);
+  await room.click();
+  const mention = message(bob.page, text).getByTestId("mention");
+  await expect(mention).toHaveText(`@${bob.userName}`);
+  await expect(mention).toHaveAttribute("data-me", "true");
+  await expect(room.getByTestId("unread-badge")).toHaveCount(0);
+  await expect(room.getByTestId("mention-badge")).toHaveCount(0);
+
+  // The mouse picks too, and the box keeps the focus.
+  await box.pressSequentially("thanks @B");
+  await option.click();
+  await expect(box).toHaveValue(`thanks @${bob.userName} `);
+  await expect(box).toBeFocused();
+});
