@@ -68,9 +68,10 @@ describe("typing a mention", () => {
     expect(typedMention("mail a@b", 8)).toBeNull();
   });
 
-  it("inserts @name and a space, the caret after it", () => {
+  it("inserts @name and a space (none before punctuation), replacing the rest of the name, the caret after it", () => {
     expect(insertMention("hi @bo", 3, 6, "bob-1")).toEqual({ text: "hi @bob-1 ", caret: 10 });
     expect(insertMention("@b see", 0, 2, "bob")).toEqual({ text: "@bob see", caret: 5 });
+    expect(insertMention("@bob, ok", 0, 2, "bobby")).toEqual({ text: "@bobby, ok", caret: 6 });
   });
 
   it("offers members by the start of their name, any case, without me", () => {

@@ -23,6 +23,8 @@ const MENTION = new RegExp(String.raw`(?<![${NAME_CHAR}@/])@([${NAME_CHAR}]+)(?!
 /** A mention being typed: `@` and name characters up to the caret. */
 const TYPING = new RegExp(String.raw`(?<![${NAME_CHAR}@/])@([${NAME_CHAR}]*)$`, "u");
 const TRAILING_MARKS = /[.-]+$/;
+/** The rest of a name after the caret. */
+const NAME_REST = new RegExp(String.raw`^[${NAME_CHAR}]*`, "u");
 
 /** The mentions in `text`, in order. */
 export function findMentions(text: string): Mention[] {
@@ -59,11 +61,16 @@ export function typedMention(text: string, caret: number): { start: number; quer
   return match ? { start: match.index, query: match[1] ?? "" } : null;
 }
 
-/** `text` with the mention typed from `start` to `caret` replaced by `@userName ` and the caret after it. */
+/**
+ * `text` with the mention typed from `start` to `caret` (and the rest of that name after the caret) replaced by
+ * `@userName`, a space after it unless punctuation follows, and the caret after both.
+ */
 export function insertMention(text: string, start: number, caret: number, userName: string): { text: string; caret: number } {
-  const inserted = `@${userName} `;
-  const rest = text.slice(caret).replace(/^ /, "");
-  return { text: text.slice(0, start) + inserted + rest, caret: start + inserted.length };
+  const mention = `@${userName}`;
+  const rest = text.slice(caret).replace(NAME_REST, "");
+  const gap = rest === "" ? " " : "";
+  const after = start + mention.length + (rest === "" || rest.startsWith(" ") ? 1 : 0);
+  return { text: text.slice(0, start) + mention + gap + rest, caret: after };
 }
 
 /** Members whose name starts with `query` (any case), others than `me`, at most `limit`, in the given order. */
