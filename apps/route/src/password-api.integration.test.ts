@@ -116,6 +116,32 @@ describe("POST /api/password", () => {
     expect((await changePassword(caller.token, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD })).status).toBe(204);
     await expectError(await changePassword(phone.token, { currentPassword: NEW_PASSWORD, newPassword: "cim-third-pass-3" }), 401, "unauthorized");
   });
+  it("a change by a login ended while its request ran (the owner changed the password meanwhile) is refused and undoes nothing", async () => {
+    const owner = await newUser(h, "pwrace");
+    const thief = await loginUser(h, owner.userName);
+    const { accounts } = h.services;
+    const byId = accounts.byId.bind(accounts);
+    let ownerChange: Promise<Response> | undefined;
+    // The thief's request has passed its token check; the owner's change runs while the thief's reads the account.
+    accounts.byId = async (userId) => {
+      const account = await byId(userId);
+      if (!ownerChange) {
+        ownerChange = changePassword(owner.token, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+        await ownerChange;
+      }
+      return account;
+    };
+    try {
+      await expectError(await changePassword(thief.token, { currentPassword: PASSWORD, newPassword: "cim-thief-pass-9" }), 401, "unauthorized");
+    } finally {
+      accounts.byId = byId;
+    }
+    expect((await ownerChange)?.status).toBe(204);
+    expect(await works(owner.token)).toBe(true);
+    await expectEnded(thief.token);
+    await expectError(await login(owner.userName, "cim-thief-pass-9"), 401, "unauthorized");
+    expect((await login(owner.userName, NEW_PASSWORD)).status).toBe(200);
+  });
 });
 
 describe("POST /api/logout/others", () => {

@@ -4,6 +4,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { addressMatcher } from "@cim/config";
 import { ErrorCode } from "@cim/protocol";
+import type { TokenClaims } from "@cim/token";
 import { requireUser } from "../auth.js";
 import { clientAddress } from "../client-address.js";
 import type { AppEnv, Services } from "../context.js";
@@ -153,9 +154,21 @@ export function authRoutes(s: Services) {
     return c.body(null, 204);
   });
 
-  /** Ends the user's other logins: their tokens are refused from now on, and each gateway closes their sockets (4401). */
-  async function endOtherLogins(user: { userId: string; sessionId: string }, passwordHash?: string): Promise<void> {
-    await s.accounts.endOtherLogins(user.userId, user.sessionId, passwordHash);
+  /**
+   * Ends the user's other logins: their tokens are refused from now on, and each gateway closes their sockets (4401).
+   * Refused (401) when this login was itself ended meanwhile by another login of the user, or when the password
+   * is no longer the one just checked: a request that passed its token check must not undo a newer change.
+   */
+  async function endOtherLogins(user: TokenClaims, password?: { verified: string; next: string }): Promise<void> {
+    const ended = await s.accounts.endOtherLogins(user, password);
+    if (ended === "ended") {
+      s.log.info({ userId: user.userId }, "ending the user's other logins refused: this login was ended meanwhile");
+      throw new ApiError(401, ErrorCode.Unauthorized, "logged out: log in again");
+    }
+    if (ended === "changed") {
+      s.log.info({ userId: user.userId }, "password change refused: the password was changed meanwhile");
+      throw new ApiError(401, ErrorCode.Unauthorized, "the current password is wrong");
+    }
     // Each gateway holding the user closes the sockets of its logins now revoked (4401); this login's stay. Not
     // fatal: the change is made (a retry of a password change would now fail), and those sockets end at the
     // latest when their tokens expire, since no token of theirs is accepted again.
@@ -184,7 +197,7 @@ export function authRoutes(s: Services) {
       throw new ApiError(401, ErrorCode.Unauthorized, "the current password is wrong");
     }
     await s.guard.passwordChangeSucceeded(user.userId);
-    await endOtherLogins(user, await hashPassword(newPassword));
+    await endOtherLogins(user, { verified: account.passwordHash, next: await hashPassword(newPassword) });
     s.log.info({ userId: user.userId }, "password changed; the user's other logins ended");
     return c.body(null, 204);
   });
