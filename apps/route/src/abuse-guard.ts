@@ -1,5 +1,6 @@
 // Throttles guessing and floods on Redis (rate-limiter-flexible): logins by (name, address) with growing
-// delays and by address, registrations by address and overall, rooms and searches by user, wrong admin tokens by address.
+// delays and by address, registrations by address and overall, rooms, owners' room changes and searches by user, wrong
+// admin tokens by address.
 // An exempt address (CIM_CONNECT_LIMIT_EXEMPT, loopback by default) meets only the per-name delays and the per-user limits.
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { ErrorCode } from "@cim/protocol";
@@ -22,6 +23,12 @@ export interface AbuseLimits {
   /** Rooms one user may create per window (429 beyond). */
   roomsPerUser: number;
   roomWindowSeconds: number;
+  /**
+   * Renames and member removals one user (a room's owner) may make per window (429 beyond): each goes to every
+   * gateway and to every member's sessions, so a loop of them would flood the members of a big room.
+   */
+  roomChangesPerUser: number;
+  roomChangesWindowSeconds: number;
   /** Searches one user may run per window (429 beyond): each reads up to 100 × 2,000 stream entries from Redis. */
   searchesPerUser: number;
   searchWindowSeconds: number;
@@ -49,6 +56,7 @@ export class AbuseGuard {
   private readonly registrationsOverall: RateLimiterRedis;
   private readonly adminFailuresByAddress: RateLimiterRedis;
   private readonly roomsByUser: RateLimiterRedis;
+  private readonly roomChangesByUser: RateLimiterRedis;
   private readonly searchesByUser: RateLimiterRedis;
 
   constructor(redis: RedisClient, private readonly limits: AbuseLimits) {
@@ -62,6 +70,7 @@ export class AbuseGuard {
     this.registrationsByAddress = limiter("register-addr", limits.registrationsPerAddress, limits.registrationAddressWindowSeconds);
     this.registrationsOverall = limiter("register-all", limits.registrationsPerMinute, 60);
     this.roomsByUser = limiter("rooms-user", limits.roomsPerUser, limits.roomWindowSeconds);
+    this.roomChangesByUser = limiter("room-changes-user", limits.roomChangesPerUser, limits.roomChangesWindowSeconds);
     this.searchesByUser = limiter("search-user", limits.searchesPerUser, limits.searchWindowSeconds);
     this.adminFailuresByAddress = limiter("admin-addr", limits.adminFailuresPerAddress, limits.adminWindowSeconds, limits.adminWindowSeconds);
   }
@@ -146,6 +155,15 @@ export class AbuseGuard {
       await this.roomsByUser.consume(userId);
     } catch (error) {
       throw limitError(error, "you created too many rooms");
+    }
+  }
+
+  /** Counts one rename or member removal by a room's owner `userId`; throws 429 past the per-user limit. */
+  async changeRoom(userId: string): Promise<void> {
+    try {
+      await this.roomChangesByUser.consume(userId);
+    } catch (error) {
+      throw limitError(error, "you changed rooms too often");
     }
   }
 
