@@ -145,6 +145,22 @@ describe("PATCH /api/rooms/{roomId}", () => {
   });
 });
 
+describe("an owner who left", () => {
+  it("manages the room no longer: 403 to its renames and removals (no answer tells who is a member), and again once back", async () => {
+    const owner = await newUser(h, "leaver");
+    const room = await create(owner, uniqueName("Left behind "), "private", [bob]);
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/leave`, { token: owner.token })).status).toBe(204);
+    await expectError(await h.call("PATCH", `/api/rooms/${room.roomId}`, { token: owner.token, body: { name: "Still mine" } }), 403, "forbidden");
+    await expectError(await h.call("DELETE", `/api/rooms/${room.roomId}/members/${bob.userId}`, { token: owner.token }), 403, "forbidden");
+    await expectError(await h.call("DELETE", `/api/rooms/${room.roomId}/members/${carol.userId}`, { token: owner.token }), 403, "forbidden");
+    expect(await memberIds(bob, room.roomId)).toEqual([bob.userId]);
+    expect((await json<{ rooms: RoomAnswer[] }>(await h.call("GET", "/api/rooms", { token: bob.token }))).rooms.find((r) => r.roomId === room.roomId)?.name).toBe(room.name);
+
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: bob.token, body: { userId: owner.userId } })).status).toBe(201);
+    expect((await h.call("PATCH", `/api/rooms/${room.roomId}`, { token: owner.token, body: { name: uniqueName("Mine again ") } })).status).toBe(200);
+  });
+});
+
 describe("an owner's renames and removals", () => {
   it("are limited per user (429 with Retry-After, nothing changed); another owner is not affected", async () => {
     const dave = await newUser(h, "dave");

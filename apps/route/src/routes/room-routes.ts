@@ -107,10 +107,14 @@ export function roomRoutes(s: Services) {
       type: "room", room: room.roomId, name: room.name, userId: who.userId, userName: who.userName, kind, ...(after === undefined ? {} : { after }), ...(by === undefined ? {} : { by }),
     });
 
-  /** Only the owner manages a room; "everyone" has none. */
-  function requireOwner(room: Room, userId: string, what: string): void {
+  /**
+   * Only the owner manages a room, and only while it is a member (an owner who left is out like anyone else: it
+   * would otherwise rename a room it no longer sees and learn its members by removing them); "everyone" has none.
+   */
+  async function requireOwner(room: Room, userId: string, what: string): Promise<void> {
     if (room.roomId === EVERYONE_ROOM) throw new ApiError(403, ErrorCode.Forbidden, `nobody can ${what} everyone`);
     if (room.owner !== userId) throw new ApiError(403, ErrorCode.Forbidden, `only the owner of ${room.roomId} can ${what} it`);
+    if (!(await s.rooms.isMember(room.roomId, userId))) throw new ApiError(403, ErrorCode.Forbidden, `you left ${room.roomId}: only a member manages it`);
   }
 
   app.post("/", async (c) => {
@@ -173,7 +177,7 @@ export function roomRoutes(s: Services) {
     const room = await roomOf(c);
     const { name } = await bodyOf(c, roomApi.rename);
     const me = c.get("user");
-    requireOwner(room, me.userId, "rename");
+    await requireOwner(room, me.userId, "rename");
     await s.guard.changeRoom(me.userId);
     const renamed = await s.rooms.rename(room.roomId, name);
     if (!renamed) throw new ApiError(404, ErrorCode.NotFound, `no room ${room.roomId}`);
@@ -187,7 +191,7 @@ export function roomRoutes(s: Services) {
     const room = await roomOf(c);
     const userId = c.req.param("userId");
     const me = c.get("user");
-    requireOwner(room, me.userId, "remove members of");
+    await requireOwner(room, me.userId, "remove members of");
     if (userId === me.userId) throw new ApiError(400, ErrorCode.BadRequest, "the owner cannot remove itself: leave the room instead");
     await s.guard.changeRoom(me.userId);
     if (!DECIMAL_ID.test(userId) || !(await s.rooms.leave(room.roomId, userId))) throw new ApiError(404, ErrorCode.NotFound, `${userId} is not a member of ${room.roomId}`);
