@@ -103,22 +103,24 @@ export class AbuseGuard {
   }
 
   /**
-   * Throws 429 while the user's current password may not be tried in a password change. Counted per user, from
-   * any address: the token says who it is, so a stolen token cannot guess the password faster from many places.
+   * Throws 429 while this login may not try the user's current password in a password change. Counted per login
+   * (the token's sessionId, which refreshed tokens keep), from any address: a stolen token cannot guess faster
+   * from many places, and its guesses never slow the owner's own change from another login (counted per user,
+   * a thief's token kept the owner from changing the password).
    */
-  async checkPasswordChange(userId: string): Promise<void> {
-    const delay = await this.delayByNameAddress.get(passwordKey(userId));
+  async checkPasswordChange(login: PasswordChanger): Promise<void> {
+    const delay = await this.delayByNameAddress.get(passwordKey(login));
     if (delay && delay.consumedPoints > 1) throw rateLimited("too many wrong passwords", delay.msBeforeNext / 1000);
   }
 
   /** Counts a wrong current password in a password change: the same growing delays as failed logins of a name. */
-  async passwordChangeFailed(userId: string): Promise<void> {
-    await this.delayAfter(passwordKey(userId), await this.failuresByNameAddress.penalty(passwordKey(userId), 1));
+  async passwordChangeFailed(login: PasswordChanger): Promise<void> {
+    await this.delayAfter(passwordKey(login), await this.failuresByNameAddress.penalty(passwordKey(login), 1));
   }
 
-  /** A right current password forgets the user's failed password changes. */
-  async passwordChangeSucceeded(userId: string): Promise<void> {
-    await this.forget(passwordKey(userId));
+  /** A right current password forgets the login's failed password changes. */
+  async passwordChangeSucceeded(login: PasswordChanger): Promise<void> {
+    await this.forget(passwordKey(login));
   }
 
   /** Past the free failures, the key waits a delay that doubles with each further one. */
@@ -193,8 +195,14 @@ function pair(nameKey: string, address: string): string {
 }
 
 /** The failures of one user's password changes: no address (`|` never starts one, nor a name key). */
-function passwordKey(userId: string): string {
-  return `password-change|u:${userId}`;
+/** The login changing a password: its user and the token's login (sessionId). */
+interface PasswordChanger {
+  userId: string;
+  sessionId: string;
+}
+
+function passwordKey(login: PasswordChanger): string {
+  return `password-change|u:${login.userId}|s:${login.sessionId}`;
 }
 
 /** consume() rejects with a RateLimiterRes when over the limit: that is the count we wanted, not a failure. */

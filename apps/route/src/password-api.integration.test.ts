@@ -92,6 +92,18 @@ describe("POST /api/password", () => {
     expect((await login(caller.userName, PASSWORD)).status).toBe(200);
   });
 
+  it("a stolen token's wrong guesses slow that login only: the owner's change from its own login goes through", async () => {
+    const strict = h.variant({ CIM_LOGIN_MAX_FAILURES: "2" });
+    const owner = await newUser(h, "pwlockout");
+    const thief = await loginUser(h, owner.userName);
+    for (const guess of ["guess-1", "guess-2"]) {
+      await expectError(await strict.call("POST", "/api/password", { token: thief.token, body: { currentPassword: guess, newPassword: NEW_PASSWORD } }), 401, "unauthorized");
+    }
+    await expectError(await strict.call("POST", "/api/password", { token: thief.token, body: { currentPassword: "guess-3", newPassword: NEW_PASSWORD } }), 429, "rate_limited");
+    expect((await strict.call("POST", "/api/password", { token: owner.token, body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } })).status).toBe(204);
+    await expectEnded(thief.token);
+  });
+
   it("answers 400 weak_password for a new password the policy refuses, and changes nothing", async () => {
     const caller = await newUser(h, "pwweak");
     for (const newPassword of ["short", "password123", "12345678", caller.userName]) {

@@ -187,16 +187,16 @@ export function authRoutes(s: Services) {
     const { currentPassword, newPassword } = await bodyOf(c, authApi.password);
     const user = c.get("user");
     // Guessing the current password with a token is slowed like guessing at login, before the costly hash.
-    await s.guard.checkPasswordChange(user.userId);
+    await s.guard.checkPasswordChange(user);
     const account = await s.accounts.byId(user.userId);
     if (!account) throw new ApiError(401, ErrorCode.Unauthorized, "this account no longer exists");
     checkNewPassword(newPassword, account.userName);
     if (!(await verifyPassword(currentPassword, account.passwordHash))) {
-      await s.guard.passwordChangeFailed(user.userId);
+      await s.guard.passwordChangeFailed(user);
       s.log.info({ userId: user.userId }, "password change refused: wrong current password");
       throw new ApiError(401, ErrorCode.Unauthorized, "the current password is wrong");
     }
-    await s.guard.passwordChangeSucceeded(user.userId);
+    await s.guard.passwordChangeSucceeded(user);
     await endOtherLogins(user, { verified: account.passwordHash, next: await hashPassword(newPassword) });
     s.log.info({ userId: user.userId }, "password changed; the user's other logins ended");
     return c.body(null, 204);
