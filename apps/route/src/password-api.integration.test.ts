@@ -1,6 +1,7 @@
 // Changing the password and signing out the other devices (POST /api/password, POST /api/logout/others), through
 // app.request() on real Redis and ZooKeeper: the calling login stays, every other one ends.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitUntil } from "@cim/devstack";
 import { channels } from "@cim/state";
 import { expectError, loginUser, newUser, PASSWORD, type LoginAnswer } from "./testing/api-client.js";
 import { recordBus } from "./testing/bus-recorder.js";
@@ -174,6 +175,46 @@ describe("POST /api/logout/others", () => {
     expect((await h.call("POST", "/api/logout/others", { token: laptop.token })).status).toBe(204);
     await expectEnded(caller.token);
     expect(await works(laptop.token)).toBe(true);
+  });
+
+  it("goes through while a stolen token fills the user's places and waiting room (it waits for the next place, first)", async () => {
+    const strict = h.variant({ CIM_MAX_REQUESTS_PER_USER: "1", CIM_MAX_WAITING_REQUESTS_PER_USER: "0" });
+    const owner = await newUser(h, "busyowner");
+    const thief = await loginUser(h, owner.userName);
+    const { accounts, requests } = strict.services;
+    const byId = accounts.byId.bind(accounts);
+    const enter = requests.enter.bind(requests);
+    let entered = 0;
+    requests.enter = (userId, urgent) => {
+      entered += 1;
+      return enter(userId, urgent);
+    };
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
+    // The thief's request holds the user's only place until released.
+    accounts.byId = async (userId) => {
+      holding = true;
+      await held;
+      return byId(userId);
+    };
+    try {
+      const thiefRequest = strict.call("POST", "/api/password", { token: thief.token, body: { currentPassword: "guess-1", newPassword: NEW_PASSWORD } });
+      await waitUntil(() => holding, 5_000, "the thief's request to hold the place");
+      await expectError(await strict.call("GET", "/api/online", { token: owner.token }), 429, "rate_limited");
+      const before = entered;
+      const signOut = strict.call("POST", "/api/logout/others", { token: owner.token });
+      await waitUntil(() => entered > before, 5_000, "the owner's sign-out to ask for a place");
+      release();
+      expect((await signOut).status).toBe(204);
+      await expectError(await thiefRequest, 401, "unauthorized");
+    } finally {
+      accounts.byId = byId;
+      requests.enter = enter;
+      release();
+    }
+    await expectEnded(thief.token);
+    expect(await works(owner.token)).toBe(true);
   });
 
   it("leaves a plain POST /api/logout as it was: only that login ends", async () => {

@@ -144,7 +144,7 @@ export function authRoutes(s: Services) {
     return c.json((await issue(c.get("user"), avoid)).answer, 200);
   });
 
-  app.post("/logout", requireUser(s.tokens, s.sessions, s.requests), async (c) => {
+  app.post("/logout", requireUser(s.tokens, s.sessions, s.requests, true), async (c) => {
     const user = c.get("user");
     // Until the login's absolute end: no token refreshed from it may work again.
     await s.sessions.revoke(user.sessionId, user.sessionEnd);
@@ -176,7 +176,7 @@ export function authRoutes(s: Services) {
       .catch((error: unknown) => s.log.error({ err: error, userId: user.userId }, "telling gateways to close the user's other logins failed"));
   }
 
-  app.post("/logout/others", requireUser(s.tokens, s.sessions, s.requests), async (c) => {
+  app.post("/logout/others", requireUser(s.tokens, s.sessions, s.requests, true), async (c) => {
     const user = c.get("user");
     await endOtherLogins(user);
     s.log.info({ userId: user.userId }, "signed out the user's other logins");
