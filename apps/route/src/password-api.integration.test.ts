@@ -157,6 +157,39 @@ describe("POST /api/password", () => {
   });
 });
 
+describe("a login racing a password change", () => {
+  it("with the old password, checked just before the change, is refused (401) and, under policy replace, closes none of the owner's sockets", async () => {
+    const strict = h.variant({ CIM_LOGIN_POLICY: "replace" });
+    const owner = await newUser(h, "pwlogin");
+    await h.services.sessions.setSessions(owner.userId, HARNESS_GATEWAY.id, 1);
+    const channel = channels.gateway(HARNESS_GATEWAY.id);
+    const bus = await recordBus(h.redis, [channel]);
+    const { accounts } = strict.services;
+    const byName = accounts.byName.bind(accounts);
+    let ownerChange: Promise<Response> | undefined;
+    // The thief's login has read the account (the old hash); the owner's change runs before its check ends.
+    accounts.byName = async (nameKey, typed) => {
+      const account = await byName(nameKey, typed);
+      ownerChange ??= changePassword(owner.token, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+      await ownerChange;
+      return account;
+    };
+    try {
+      await expectError(await strict.call("POST", "/api/login", { body: { userName: owner.userName, password: PASSWORD } }), 401, "unauthorized");
+      expect((await ownerChange)?.status).toBe(204);
+      await h.redis.publish(channel, JSON.stringify({ type: "kick", userId: "0", keepConnection: "sentinel" }));
+      await bus.waitFor((m) => m.type === "kick" && m.keepConnection === "sentinel");
+      expect(bus.messages.filter((m) => m.type === "kick" && m.userId === owner.userId)).toEqual([
+        { type: "kick", userId: owner.userId, keepConnection: "", channel },
+      ]);
+    } finally {
+      accounts.byName = byName;
+      bus.stop();
+    }
+    expect(await works(owner.token)).toBe(true);
+  });
+});
+
 describe("POST /api/logout/others", () => {
   it("answers 204 and ends every other login of the user; this one and the password stay", async () => {
     const caller = await newUser(h, "others");

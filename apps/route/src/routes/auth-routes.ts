@@ -110,6 +110,14 @@ export function authRoutes(s: Services) {
       throw new ApiError(401, ErrorCode.Unauthorized, "wrong user name or password");
     }
     await s.guard.loginSucceeded(key, from);
+    // The password was changed (or the other logins ended) while it was checked: this login would be born ended,
+    // and under policy replace its kick would close the logins of the one who changed it.
+    const [epoch = 0] = await s.accounts.loginEpochs([account.userId]);
+    if (epoch > account.loginEpoch) {
+      s.log.info({ userId: account.userId }, "login refused: the user's logins were ended while the password was checked");
+      s.metrics.logins.inc({ outcome: "bad_credentials" });
+      throw new ApiError(401, ErrorCode.Unauthorized, "wrong user name or password");
+    }
     if (needsRehash(account.passwordHash)) {
       // Only over the hash just checked: a password change made meanwhile stays (and this login has ended with it).
       if (await s.accounts.rehashPassword(account.userId, account.passwordHash, await hashPassword(password))) {
