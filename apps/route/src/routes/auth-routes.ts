@@ -116,7 +116,7 @@ export function authRoutes(s: Services) {
     if (epoch > account.loginEpoch) {
       s.log.info({ userId: account.userId }, "login refused: the user's logins were ended while the password was checked");
       s.metrics.logins.inc({ outcome: "bad_credentials" });
-      throw new ApiError(401, ErrorCode.Unauthorized, "wrong user name or password");
+      throw new ApiError(401, ErrorCode.Unauthorized, "the password was changed or the logins were ended meanwhile: log in again");
     }
     if (needsRehash(account.passwordHash)) {
       // Only over the hash just checked: a password change made meanwhile stays (and this login has ended with it).
