@@ -1,10 +1,12 @@
 // After its Redis connections come back (a Redis restart, a network blip), a gateway catches up from the streams
-// only once its bus subscription is in place again: what is published before that is read, not lost.
+// only once its bus subscription is in place again: what is published before that is read, not lost; and a login
+// ended meanwhile (its kick published while the gateway was not subscribed) is closed then.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createServer, connect, type AddressInfo, type Server, type Socket } from "node:net";
 import { RouteApi } from "@cim/client";
 import { startCluster, waitUntil, type AppProcess, type Cluster } from "@cim/devstack";
-import { rawDevice, registerUser, type RawDevice } from "./test-support.js";
+import { SessionClose } from "@cim/protocol";
+import { rawDevice, registerUser, TEST_PASSWORD, type RawDevice } from "./test-support.js";
 
 /** How long the proxy holds a client's (re)subscription before passing it to Redis. */
 const SUBSCRIBE_DELAY_MS = 2_000;
@@ -44,6 +46,25 @@ it("a private message published while the bus re-subscribes reaches the session 
   // the wake-up was lost: ann got it only with the next message sent to her.
   await waitUntil(() => annDevice.messages().some((m) => m.text === "during the re-subscription"), 20_000, "ann to get the message");
   expect(catchUps()).toBeGreaterThan(before);
+});
+
+it("a login ended while the bus re-subscribes (its kick lost) is closed with 4401 once the subscription is back", { timeout: 60_000 }, async () => {
+  const api = new RouteApi(cluster.route.url);
+  const owner = await registerUser(cluster.route.url, "owner");
+  const thief = await api.login(owner.userName, TEST_PASSWORD);
+  const thiefDevice = await rawDevice(`${gateway.url.replace(/^http/, "ws")}/ws`, thief.token);
+  const ownerDevice = await rawDevice(`${gateway.url.replace(/^http/, "ws")}/ws`, owner.token);
+  devices.push(thiefDevice, ownerDevice);
+  const held = proxy.heldSubscriptions;
+
+  proxy.cut();
+  await waitUntil(() => proxy.heldSubscriptions > held, 20_000, "the gateway to subscribe again");
+  // The kick to the gateway is published while it is not subscribed: lost. Before the fix the thief's socket stayed
+  // open (and received the owner's messages) until its token expired, up to a day later.
+  await api.changePassword(owner.token, TEST_PASSWORD, "cim-changed-pass-2");
+  await waitUntil(() => thiefDevice.ws.readyState === thiefDevice.ws.CLOSED, 20_000, "the ended login's socket to close");
+  expect((await thiefDevice.closed).code).toBe(SessionClose.Revoked);
+  expect(ownerDevice.ws.readyState).toBe(ownerDevice.ws.OPEN);
 });
 
 /** A TCP proxy to Redis that holds every (P)SUBSCRIBE a client sends for SUBSCRIBE_DELAY_MS, in order. */

@@ -64,12 +64,15 @@ export class ChatService {
       const reason = error instanceof TokenError ? error.message : "token check failed";
       throw new GatewayError(ErrorCode.Unauthorized, reason, LoginClose.BadToken, { cause: error });
     });
-    if (await sessions.isRevoked(claims)) throw new GatewayError(ErrorCode.Unauthorized, "logged out: log in again", LoginClose.BadToken);
     if (table.sessionsOf(claims.userId).length >= this.deps.maxSessionsPerUser) {
       throw new GatewayError(ErrorCode.RateLimited, `this user has ${this.deps.maxSessionsPerUser} sessions on this gateway already`, SessionClose.RateLimited);
     }
     session.user = { userId: claims.userId, userName: claims.userName, sessionId: claims.sessionId, loginEpoch: claims.loginEpoch };
     table.bind(claims.userId, session);
+    // Checked once bound: a kick of this login (logout, password change elsewhere) that arrives while the check
+    // runs finds the session; checked before binding, a check that read Redis just before the change let the
+    // socket stay, since the kick found no session yet.
+    if (await sessions.isRevoked(claims)) throw new GatewayError(ErrorCode.Unauthorized, "logged out: log in again", LoginClose.BadToken);
     // The token is checked once, here: the session ends when it expires, and the client logs in with a fresh one.
     session.expiresAt = Math.min(claims.exp, claims.sessionEnd) * 1000;
     await this.deps.presence.update(claims.userId, claims.userName);

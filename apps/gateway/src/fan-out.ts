@@ -86,8 +86,7 @@ export class FanOut {
     }
     // A logout that names no login, or the user ended its other logins (password change, sign-out): only the
     // user's revoked logins end, not a newer one of the same user.
-    const closeIfRevoked = async (session: Session) => (await this.deps.isRevoked(session.user!)) && this.revoke(session);
-    Promise.all(logins.map(closeIfRevoked))
+    Promise.all(logins.map((session) => this.closeIfRevoked(session)))
       .then((closed) => {
         if (!closed.includes(true)) this.deps.log.info({ userId: message.userId, logins: logins.length }, "logout kick: none of the user's logins here is revoked");
       })
@@ -95,6 +94,21 @@ export class FanOut {
         this.deps.metrics.busErrors.inc();
         this.deps.log.error({ err: error, userId: message.userId }, "logout kick: checking which logins are revoked failed");
       });
+  }
+
+  /**
+   * Closes the sockets of every login here that was logged out or ended meanwhile: after the bus came back, since
+   * the kicks published while it was down are lost (pub/sub is at-most-once). Resolves to how many it closed.
+   */
+  async closeRevoked(): Promise<number> {
+    const logins = [...this.deps.table.users()];
+    const closed = await Promise.all(logins.map((session) => this.closeIfRevoked(session)));
+    return closed.filter(Boolean).length;
+  }
+
+  private async closeIfRevoked(session: Session): Promise<boolean> {
+    const login = session.user;
+    return login !== null && (await this.deps.isRevoked(login)) && this.revoke(session);
   }
 
   /** Closes a revoked login's socket; false when it was closing already. */

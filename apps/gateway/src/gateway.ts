@@ -124,6 +124,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     delivery.wakeAll();
     roomEvents.refreshAll().catch((error: unknown) => log.error({ err: error }, "re-reading memberships after the bus came back failed"));
     presenceSubscriptions.refreshAll().catch((error: unknown) => log.error({ err: error }, "re-reading presence after the bus came back failed"));
+    // A kick published meanwhile is lost too: a login ended then would keep its socket until its token expires.
+    fanOut.closeRevoked()
+      .then((closed) => closed > 0 && log.info({ closed }, "closed the sockets of logins ended while the bus was down"))
+      .catch((error: unknown) => log.error({ err: error }, "checking for logins ended while the bus was down failed"));
   };
   const watchdog = new BusWatchdog({
     redis, subscriber, canary: channels.gateway(gatewayId), channels: () => [...busChannels],

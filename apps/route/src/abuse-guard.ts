@@ -1,5 +1,6 @@
 // Throttles guessing and floods on Redis (rate-limiter-flexible): logins by (name, address) with growing
-// delays and by address, registrations by address and overall, rooms and searches by user, wrong admin tokens by address.
+// delays and by address, registrations by address and overall, rooms, owners' room changes and searches by user, wrong
+// admin tokens by address.
 // An exempt address (CIM_CONNECT_LIMIT_EXEMPT, loopback by default) meets only the per-name delays and the per-user limits.
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { ErrorCode } from "@cim/protocol";
@@ -22,6 +23,12 @@ export interface AbuseLimits {
   /** Rooms one user may create per window (429 beyond). */
   roomsPerUser: number;
   roomWindowSeconds: number;
+  /**
+   * Renames and member removals one user (a room's owner) may make per window (429 beyond): each goes to every
+   * gateway and to every member's sessions, so a loop of them would flood the members of a big room.
+   */
+  roomChangesPerUser: number;
+  roomChangesWindowSeconds: number;
   /** Searches one user may run per window (429 beyond): each reads up to 100 × 2,000 stream entries from Redis. */
   searchesPerUser: number;
   searchWindowSeconds: number;
@@ -49,6 +56,7 @@ export class AbuseGuard {
   private readonly registrationsOverall: RateLimiterRedis;
   private readonly adminFailuresByAddress: RateLimiterRedis;
   private readonly roomsByUser: RateLimiterRedis;
+  private readonly roomChangesByUser: RateLimiterRedis;
   private readonly searchesByUser: RateLimiterRedis;
 
   constructor(redis: RedisClient, private readonly limits: AbuseLimits) {
@@ -62,6 +70,7 @@ export class AbuseGuard {
     this.registrationsByAddress = limiter("register-addr", limits.registrationsPerAddress, limits.registrationAddressWindowSeconds);
     this.registrationsOverall = limiter("register-all", limits.registrationsPerMinute, 60);
     this.roomsByUser = limiter("rooms-user", limits.roomsPerUser, limits.roomWindowSeconds);
+    this.roomChangesByUser = limiter("room-changes-user", limits.roomChangesPerUser, limits.roomChangesWindowSeconds);
     this.searchesByUser = limiter("search-user", limits.searchesPerUser, limits.searchWindowSeconds);
     this.adminFailuresByAddress = limiter("admin-addr", limits.adminFailuresPerAddress, limits.adminWindowSeconds, limits.adminWindowSeconds);
   }
@@ -94,22 +103,24 @@ export class AbuseGuard {
   }
 
   /**
-   * Throws 429 while the user's current password may not be tried in a password change. Counted per user, from
-   * any address: the token says who it is, so a stolen token cannot guess the password faster from many places.
+   * Throws 429 while this login may not try the user's current password in a password change. Counted per login
+   * (the token's sessionId, which refreshed tokens keep), from any address: a stolen token cannot guess faster
+   * from many places, and its guesses never slow the owner's own change from another login (counted per user,
+   * a thief's token kept the owner from changing the password).
    */
-  async checkPasswordChange(userId: string): Promise<void> {
-    const delay = await this.delayByNameAddress.get(passwordKey(userId));
+  async checkPasswordChange(login: PasswordChanger): Promise<void> {
+    const delay = await this.delayByNameAddress.get(passwordKey(login));
     if (delay && delay.consumedPoints > 1) throw rateLimited("too many wrong passwords", delay.msBeforeNext / 1000);
   }
 
   /** Counts a wrong current password in a password change: the same growing delays as failed logins of a name. */
-  async passwordChangeFailed(userId: string): Promise<void> {
-    await this.delayAfter(passwordKey(userId), await this.failuresByNameAddress.penalty(passwordKey(userId), 1));
+  async passwordChangeFailed(login: PasswordChanger): Promise<void> {
+    await this.delayAfter(passwordKey(login), await this.failuresByNameAddress.penalty(passwordKey(login), 1));
   }
 
-  /** A right current password forgets the user's failed password changes. */
-  async passwordChangeSucceeded(userId: string): Promise<void> {
-    await this.forget(passwordKey(userId));
+  /** A right current password forgets the login's failed password changes. */
+  async passwordChangeSucceeded(login: PasswordChanger): Promise<void> {
+    await this.forget(passwordKey(login));
   }
 
   /** Past the free failures, the key waits a delay that doubles with each further one. */
@@ -149,6 +160,15 @@ export class AbuseGuard {
     }
   }
 
+  /** Counts one rename or member removal by a room's owner `userId`; throws 429 past the per-user limit. */
+  async changeRoom(userId: string): Promise<void> {
+    try {
+      await this.roomChangesByUser.consume(userId);
+    } catch (error) {
+      throw limitError(error, "you changed rooms too often");
+    }
+  }
+
   /** Counts one search by `userId`; throws 429 past the per-user limit (one user's searches would stall Redis for all). */
   async search(userId: string): Promise<void> {
     try {
@@ -175,8 +195,14 @@ function pair(nameKey: string, address: string): string {
 }
 
 /** The failures of one user's password changes: no address (`|` never starts one, nor a name key). */
-function passwordKey(userId: string): string {
-  return `password-change|u:${userId}`;
+/** The login changing a password: its user and the token's login (sessionId). */
+interface PasswordChanger {
+  userId: string;
+  sessionId: string;
+}
+
+function passwordKey(login: PasswordChanger): string {
+  return `password-change|u:${login.userId}|s:${login.sessionId}`;
 }
 
 /** consume() rejects with a RateLimiterRes when over the limit: that is the count we wanted, not a failure. */

@@ -24,9 +24,11 @@ function bearer(header: string | undefined): string {
 /**
  * Requires a valid user token that was not logged out; the caller's claims are `c.get("user")`. With `requests`,
  * a user's requests in progress at once are capped: more wait for a place, and beyond the waiting room are
- * answered 429 rate_limited (Retry-After: 1).
+ * answered 429 rate_limited (Retry-After: 1). An `urgent` request (one that ends logins) is never refused for a
+ * full waiting room and takes the next place: a stolen token keeping the user's places full must not keep the
+ * owner from signing it out.
  */
-export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "isRevoked">, requests?: UserRequests) {
+export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "isRevoked">, requests?: UserRequests, urgent = false) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = bearer(c.req.header("authorization"));
     let claims: TokenClaims;
@@ -38,7 +40,7 @@ export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "i
     if (await sessions.isRevoked(claims)) throw new ApiError(401, ErrorCode.Unauthorized, "logged out: log in again");
     c.set("user", claims);
     if (!requests) return next();
-    if (!(await requests.enter(claims.userId))) throw rateLimited("too many of your requests are in progress", 1);
+    if (!(await requests.enter(claims.userId, urgent))) throw rateLimited("too many of your requests are in progress", 1);
     try {
       await next();
     } finally {

@@ -36,6 +36,9 @@ const schema = z.object({
   /** Rooms one user may create per window (429 with Retry-After beyond). */
   CIM_ROOMS_PER_USER: z.coerce.number().int().min(1).default(20),
   CIM_ROOMS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** Renames and removals one room owner may make per window (429 with Retry-After beyond): each is pushed to every member's sessions. */
+  CIM_ROOM_CHANGES_PER_USER: z.coerce.number().int().min(1).default(30),
+  CIM_ROOM_CHANGES_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Requests of one user in progress at once on one route process; more wait, up to CIM_MAX_WAITING_REQUESTS_PER_USER, then 429. */
   CIM_MAX_REQUESTS_PER_USER: z.coerce.number().int().min(1).default(8),
   CIM_MAX_WAITING_REQUESTS_PER_USER: z.coerce.number().int().min(0).default(64),
@@ -77,6 +80,8 @@ export function abuseLimits(config: RouteConfig): AbuseLimits {
     registrationsPerMinute: config.CIM_REGISTER_PER_MINUTE,
     roomsPerUser: config.CIM_ROOMS_PER_USER,
     roomWindowSeconds: config.CIM_ROOMS_WINDOW_SECONDS,
+    roomChangesPerUser: config.CIM_ROOM_CHANGES_PER_USER,
+    roomChangesWindowSeconds: config.CIM_ROOM_CHANGES_WINDOW_SECONDS,
     searchesPerUser: config.CIM_SEARCHES_PER_USER,
     searchWindowSeconds: config.CIM_SEARCH_WINDOW_SECONDS,
     adminFailuresPerAddress: config.CIM_ADMIN_MAX_FAILURES_PER_IP,

@@ -1,6 +1,7 @@
 // Changing the password and signing out the other devices (POST /api/password, POST /api/logout/others), through
 // app.request() on real Redis and ZooKeeper: the calling login stays, every other one ends.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitUntil } from "@cim/devstack";
 import { channels } from "@cim/state";
 import { expectError, loginUser, newUser, PASSWORD, type LoginAnswer } from "./testing/api-client.js";
 import { recordBus } from "./testing/bus-recorder.js";
@@ -92,6 +93,18 @@ describe("POST /api/password", () => {
     expect((await login(caller.userName, PASSWORD)).status).toBe(200);
   });
 
+  it("a stolen token's wrong guesses slow that login only: the owner's change from its own login goes through", async () => {
+    const strict = h.variant({ CIM_LOGIN_MAX_FAILURES: "2" });
+    const owner = await newUser(h, "pwlockout");
+    const thief = await loginUser(h, owner.userName);
+    for (const guess of ["guess-1", "guess-2"]) {
+      await expectError(await strict.call("POST", "/api/password", { token: thief.token, body: { currentPassword: guess, newPassword: NEW_PASSWORD } }), 401, "unauthorized");
+    }
+    await expectError(await strict.call("POST", "/api/password", { token: thief.token, body: { currentPassword: "guess-3", newPassword: NEW_PASSWORD } }), 429, "rate_limited");
+    expect((await strict.call("POST", "/api/password", { token: owner.token, body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } })).status).toBe(204);
+    await expectEnded(thief.token);
+  });
+
   it("answers 400 weak_password for a new password the policy refuses, and changes nothing", async () => {
     const caller = await newUser(h, "pwweak");
     for (const newPassword of ["short", "password123", "12345678", caller.userName]) {
@@ -116,6 +129,65 @@ describe("POST /api/password", () => {
     expect((await changePassword(caller.token, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD })).status).toBe(204);
     await expectError(await changePassword(phone.token, { currentPassword: NEW_PASSWORD, newPassword: "cim-third-pass-3" }), 401, "unauthorized");
   });
+  it("a change by a login ended while its request ran (the owner changed the password meanwhile) is refused and undoes nothing", async () => {
+    const owner = await newUser(h, "pwrace");
+    const thief = await loginUser(h, owner.userName);
+    const { accounts } = h.services;
+    const byId = accounts.byId.bind(accounts);
+    let ownerChange: Promise<Response> | undefined;
+    // The thief's request has passed its token check; the owner's change runs while the thief's reads the account.
+    accounts.byId = async (userId) => {
+      const account = await byId(userId);
+      if (!ownerChange) {
+        ownerChange = changePassword(owner.token, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+        await ownerChange;
+      }
+      return account;
+    };
+    try {
+      await expectError(await changePassword(thief.token, { currentPassword: PASSWORD, newPassword: "cim-thief-pass-9" }), 401, "unauthorized");
+    } finally {
+      accounts.byId = byId;
+    }
+    expect((await ownerChange)?.status).toBe(204);
+    expect(await works(owner.token)).toBe(true);
+    await expectEnded(thief.token);
+    await expectError(await login(owner.userName, "cim-thief-pass-9"), 401, "unauthorized");
+    expect((await login(owner.userName, NEW_PASSWORD)).status).toBe(200);
+  });
+});
+
+describe("a login racing a password change", () => {
+  it("with the old password, checked just before the change, is refused (401) and, under policy replace, closes none of the owner's sockets", async () => {
+    const strict = h.variant({ CIM_LOGIN_POLICY: "replace" });
+    const owner = await newUser(h, "pwlogin");
+    await h.services.sessions.setSessions(owner.userId, HARNESS_GATEWAY.id, 1);
+    const channel = channels.gateway(HARNESS_GATEWAY.id);
+    const bus = await recordBus(h.redis, [channel]);
+    const { accounts } = strict.services;
+    const byName = accounts.byName.bind(accounts);
+    let ownerChange: Promise<Response> | undefined;
+    // The thief's login has read the account (the old hash); the owner's change runs before its check ends.
+    accounts.byName = async (nameKey, typed) => {
+      const account = await byName(nameKey, typed);
+      ownerChange ??= changePassword(owner.token, { currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+      await ownerChange;
+      return account;
+    };
+    try {
+      await expectError(await strict.call("POST", "/api/login", { body: { userName: owner.userName, password: PASSWORD } }), 401, "unauthorized");
+      expect((await ownerChange)?.status).toBe(204);
+      await h.redis.publish(channel, JSON.stringify({ type: "kick", userId: "0", keepConnection: "sentinel" }));
+      await bus.waitFor((m) => m.type === "kick" && m.keepConnection === "sentinel");
+      expect(bus.messages.filter((m) => m.type === "kick" && m.userId === owner.userId)).toEqual([
+        { type: "kick", userId: owner.userId, keepConnection: "", channel },
+      ]);
+    } finally {
+      accounts.byName = byName;
+      bus.stop();
+    }
+    expect(await works(owner.token)).toBe(true);
+  });
 });
 
 describe("POST /api/logout/others", () => {
@@ -136,6 +208,46 @@ describe("POST /api/logout/others", () => {
     expect((await h.call("POST", "/api/logout/others", { token: laptop.token })).status).toBe(204);
     await expectEnded(caller.token);
     expect(await works(laptop.token)).toBe(true);
+  });
+
+  it("goes through while a stolen token fills the user's places and waiting room (it waits for the next place, first)", async () => {
+    const strict = h.variant({ CIM_MAX_REQUESTS_PER_USER: "1", CIM_MAX_WAITING_REQUESTS_PER_USER: "0" });
+    const owner = await newUser(h, "busyowner");
+    const thief = await loginUser(h, owner.userName);
+    const { accounts, requests } = strict.services;
+    const byId = accounts.byId.bind(accounts);
+    const enter = requests.enter.bind(requests);
+    let entered = 0;
+    requests.enter = (userId, urgent) => {
+      entered += 1;
+      return enter(userId, urgent);
+    };
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
+    // The thief's request holds the user's only place until released.
+    accounts.byId = async (userId) => {
+      holding = true;
+      await held;
+      return byId(userId);
+    };
+    try {
+      const thiefRequest = strict.call("POST", "/api/password", { token: thief.token, body: { currentPassword: "guess-1", newPassword: NEW_PASSWORD } });
+      await waitUntil(() => holding, 5_000, "the thief's request to hold the place");
+      await expectError(await strict.call("GET", "/api/online", { token: owner.token }), 429, "rate_limited");
+      const before = entered;
+      const signOut = strict.call("POST", "/api/logout/others", { token: owner.token });
+      await waitUntil(() => entered > before, 5_000, "the owner's sign-out to ask for a place");
+      release();
+      expect((await signOut).status).toBe(204);
+      await expectError(await thiefRequest, 401, "unauthorized");
+    } finally {
+      accounts.byId = byId;
+      requests.enter = enter;
+      release();
+    }
+    await expectEnded(thief.token);
+    expect(await works(owner.token)).toBe(true);
   });
 
   it("leaves a plain POST /api/logout as it was: only that login ends", async () => {

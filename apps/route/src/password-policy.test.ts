@@ -17,4 +17,11 @@ describe("password policy", () => {
     expect(() => checkNewPassword("zyxwvquorn", "Zyxwvquorn")).toThrow(/user name/);
     expect(() => checkNewPassword("x".repeat(129), "ann")).toThrow(/at most 128/);
   });
+
+  it("refuses lone surrogates, which hash as U+FFFD (so different ones would be one password); whole emoji are fine", () => {
+    for (const password of ["\ud800".repeat(9), "vq8#kd2z\udfff", "\ude00vq8#kd2z"]) {
+      expect(() => checkNewPassword(password, "ann")).toThrow(expect.objectContaining({ status: 400, code: "weak_password" }));
+    }
+    expect(() => checkNewPassword("vq8#kd2z🙂", "ann")).not.toThrow();
+  });
 });

@@ -15,6 +15,8 @@ export function checkNewPassword(password: string, userName: string): void {
   const length = [...password].length;
   if (length < MIN_PASSWORD_LENGTH) throw weak(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   if (length > MAX_PASSWORD_LENGTH) throw weak(`password is at most ${MAX_PASSWORD_LENGTH} characters`);
+  // Hashed as UTF-8, every lone surrogate becomes U+FFFD: "\ud800" nine times and "\udfff" nine times would be one password.
+  if (/\p{Cs}/u.test(password)) throw weak("password may not hold lone surrogates (halves of a character)");
   const lower = password.toLowerCase();
   if (common.has(lower)) throw weak("this password is one of the most common ones: choose another");
   if (lower === userName.toLowerCase()) throw weak("password must not be the user name");

@@ -13,6 +13,9 @@ interface RoomAnswer {
   owner: string;
 }
 
+/** Renames and removals one owner may make per window here (alice's in the other tests stay below it). */
+const ROOM_CHANGES = 10;
+
 let h: RouteHarness;
 let bus: BusRecorder;
 let alice: LoginAnswer;
@@ -20,7 +23,7 @@ let bob: LoginAnswer;
 let carol: LoginAnswer;
 
 beforeAll(async () => {
-  h = await startRouteHarness();
+  h = await startRouteHarness({ CIM_ROOM_CHANGES_PER_USER: String(ROOM_CHANGES) });
   bus = await recordBus(h.redis);
   alice = await newUser(h, "alice");
   bob = await newUser(h, "bob");
@@ -139,5 +142,41 @@ describe("PATCH /api/rooms/{roomId}", () => {
       await expectError(await h.call("PATCH", `/api/rooms/${room.roomId}`, { token: alice.token, body }), 400, "bad_request");
     }
     expect((await json<RoomAnswer>(await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: alice.token }))).name).toBe(room.name);
+  });
+});
+
+describe("an owner who left", () => {
+  it("manages the room no longer: 403 to its renames and removals (no answer tells who is a member), and again once back", async () => {
+    const owner = await newUser(h, "leaver");
+    const room = await create(owner, uniqueName("Left behind "), "private", [bob]);
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/leave`, { token: owner.token })).status).toBe(204);
+    await expectError(await h.call("PATCH", `/api/rooms/${room.roomId}`, { token: owner.token, body: { name: "Still mine" } }), 403, "forbidden");
+    await expectError(await h.call("DELETE", `/api/rooms/${room.roomId}/members/${bob.userId}`, { token: owner.token }), 403, "forbidden");
+    await expectError(await h.call("DELETE", `/api/rooms/${room.roomId}/members/${carol.userId}`, { token: owner.token }), 403, "forbidden");
+    expect(await memberIds(bob, room.roomId)).toEqual([bob.userId]);
+    expect((await json<{ rooms: RoomAnswer[] }>(await h.call("GET", "/api/rooms", { token: bob.token }))).rooms.find((r) => r.roomId === room.roomId)?.name).toBe(room.name);
+
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: bob.token, body: { userId: owner.userId } })).status).toBe(201);
+    expect((await h.call("PATCH", `/api/rooms/${room.roomId}`, { token: owner.token, body: { name: uniqueName("Mine again ") } })).status).toBe(200);
+  });
+});
+
+describe("an owner's renames and removals", () => {
+  it("are limited per user (429 with Retry-After, nothing changed); another owner is not affected", async () => {
+    const dave = await newUser(h, "dave");
+    const room = await create(dave, uniqueName("Loop "), "public", [bob]);
+    for (let i = 0; i < ROOM_CHANGES; i++) {
+      expect((await h.call("PATCH", `/api/rooms/${room.roomId}`, { token: dave.token, body: { name: `${room.name} ${i}` } })).status).toBe(200);
+    }
+    const renamed = await h.call("PATCH", `/api/rooms/${room.roomId}`, { token: dave.token, body: { name: `${room.name} again` } });
+    await expectError(renamed.clone(), 429, "rate_limited");
+    expect(Number(renamed.headers.get("retry-after"))).toBeGreaterThan(0);
+    await expectError(await h.call("DELETE", `/api/rooms/${room.roomId}/members/${bob.userId}`, { token: dave.token }), 429, "rate_limited");
+    expect(await memberIds(dave, room.roomId)).toEqual([bob.userId, dave.userId]);
+    expect((await json<{ rooms: RoomAnswer[] }>(await h.call("GET", "/api/rooms", { token: bob.token }))).rooms.find((r) => r.roomId === room.roomId)?.name)
+      .toBe(`${room.name} ${ROOM_CHANGES - 1}`);
+
+    const own = await create(carol, uniqueName("Unaffected "), "private");
+    expect((await h.call("PATCH", `/api/rooms/${own.roomId}`, { token: carol.token, body: { name: uniqueName("Still mine ") } })).status).toBe(200);
   });
 });

@@ -36,4 +36,18 @@ describe("requests of one user in progress at once", () => {
     expect(running).toBe(6);
     expect((await call(ann.token)).status).toBe(200);
   });
+
+  it("an urgent request is never refused for a full waiting room and takes the next place before the others", async () => {
+    const requests = new UserRequests(1, 1);
+    const order: string[] = [];
+    expect(await requests.enter("7")).toBe(true);
+    const waiting = requests.enter("7").then(() => order.push("waiting"));
+    expect(await requests.enter("7")).toBe(false);
+    const urgent = requests.enter("7", true).then(() => order.push("urgent"));
+    requests.leave("7");
+    await urgent;
+    requests.leave("7");
+    await waiting;
+    expect(order).toEqual(["urgent", "waiting"]);
+  });
 });

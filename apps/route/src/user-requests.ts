@@ -1,24 +1,28 @@
 // Requests of one user in progress at once on this route process, capped: a user firing many heavy reads in
 // parallel (conversations, rooms, history, search: each up to thousands of stream entries) would stall Redis and
 // route for everyone else. Requests beyond the cap wait for a place (a web app's burst of previews just queues);
-// beyond the waiting room they are refused.
+// beyond the waiting room they are refused. An urgent request (ending logins: a user signing out a thief whose
+// token fills the user's places) is never refused and goes first.
 export class UserRequests {
   private readonly inFlight = new Map<string, number>();
   private readonly waiting = new Map<string, Array<() => void>>();
 
   constructor(private readonly maxPerUser: number, private readonly maxWaitingPerUser: number) {}
 
-  /** Resolves true once a request of `userId` may run (counted until `leave`); false when the waiting room is full. */
-  async enter(userId: string): Promise<boolean> {
+  /**
+   * Resolves true once a request of `userId` may run (counted until `leave`); false when the waiting room is full.
+   * An `urgent` request waits at the head of the queue, whatever its length.
+   */
+  async enter(userId: string, urgent = false): Promise<boolean> {
     const count = this.inFlight.get(userId) ?? 0;
     if (count < this.maxPerUser) {
       this.inFlight.set(userId, count + 1);
       return true;
     }
     const queue = this.waiting.get(userId) ?? [];
-    if (queue.length >= this.maxWaitingPerUser) return false;
+    if (queue.length >= this.maxWaitingPerUser && !urgent) return false;
     this.waiting.set(userId, queue);
-    await new Promise<void>((resolve) => queue.push(resolve));
+    await new Promise<void>((resolve) => (urgent ? queue.unshift(resolve) : queue.push(resolve)));
     return true;
   }
 

@@ -14,10 +14,32 @@ redis.call('HSET', account, 'passwordHash', next)
 return 1
 `;
 
+// KEYS: account (hash). ARGV: sessionId and loginEpoch of the login kept (the caller's), verified (the hash the
+// current password was just checked against; "" for no password change), next (the new hash). Ends every other
+// login of the user (see `AccountStore.endOtherLogins`) only while the caller's own login has not ended and the
+// password is still `verified`: a request that passed its token check just before another login ended it (or
+// changed the password) must not become the login kept. Returns the new epoch, -1 when the caller's login has
+// ended (or the account is gone), -2 when the password is no longer `verified`.
+const END_OTHER_LOGINS = `
+local account = KEYS[1]
+local sessionId, loginEpoch, verified, next = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
+local fields = redis.call('HMGET', account, 'passwordHash', 'loginEpoch', 'loginKept')
+if not fields[1] then return -1 end
+if loginEpoch < (tonumber(fields[2]) or 0) and fields[3] ~= sessionId then return -1 end
+if verified ~= '' then
+  if fields[1] ~= verified then return -2 end
+  redis.call('HSET', account, 'passwordHash', next)
+end
+redis.call('HSET', account, 'loginKept', sessionId)
+return redis.call('HINCRBY', account, 'loginEpoch', 1)
+`;
+
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext = { type: "default" }> {
     /** See REPLACE_HASH. */
     cimReplacePasswordHash(account: string, verified: string, next: string): Result<number, Context>;
+    /** See END_OTHER_LOGINS. */
+    cimEndOtherLogins(account: string, sessionId: string, loginEpoch: string, verified: string, next: string): Result<number, Context>;
   }
 }
 
@@ -38,6 +60,7 @@ export const LOGIN_KEPT_FIELD = "loginKept";
 export class AccountStore {
   constructor(private readonly redis: RedisClient) {
     redis.defineCommand("cimReplacePasswordHash", { numberOfKeys: 1, lua: REPLACE_HASH });
+    redis.defineCommand("cimEndOtherLogins", { numberOfKeys: 1, lua: END_OTHER_LOGINS });
   }
 
   /**
@@ -128,20 +151,16 @@ export class AccountStore {
   }
 
   /**
-   * Ends every login of the user but `keepSessionId`'s: raises the account's login epoch (tokens carry the epoch
-   * their login began in; `SessionStore.isRevoked` refuses those older than it) and names the login kept. With
-   * `passwordHash`, the new password is stored in the same transaction (one key: one Cluster slot). Returns the
-   * new epoch, which logins from now on carry.
+   * Ends every login of the user but `keep`'s (the caller's): raises the account's login epoch (tokens carry the
+   * epoch their login began in; `SessionStore.isRevoked` refuses those older than it) and names the login kept.
+   * With `password`, the new hash replaces `verified` (the one the current password was checked against) in the
+   * same script (one key: one Cluster slot). Returns the new epoch, which logins from now on carry; `"ended"` when
+   * `keep`'s login was itself ended meanwhile (by another login of the user), `"changed"` when the password is no
+   * longer `verified`; nothing is written then.
    */
-  async endOtherLogins(userId: string, keepSessionId: string, passwordHash?: string): Promise<number> {
-    const key = keys.account(userId);
-    const transaction = this.redis.multi();
-    if (passwordHash) transaction.hset(key, "passwordHash", passwordHash);
-    transaction.hset(key, LOGIN_KEPT_FIELD, keepSessionId).hincrby(key, LOGIN_EPOCH_FIELD, 1);
-    const answers = await transaction.exec();
-    const [error, epoch] = answers?.at(-1) ?? [new Error("the transaction was discarded"), 0];
-    if (error) throw error;
-    return Number(epoch);
+  async endOtherLogins(keep: { userId: string; sessionId: string; loginEpoch: number }, password?: { verified: string; next: string }): Promise<number | "ended" | "changed"> {
+    const epoch = await this.redis.cimEndOtherLogins(keys.account(keep.userId), keep.sessionId, String(keep.loginEpoch), password?.verified ?? "", password?.next ?? "");
+    return epoch === -1 ? "ended" : epoch === -2 ? "changed" : epoch;
   }
 
   /** Login epochs of many users at once (0 for none or an unknown id), in the order given. */

@@ -131,14 +131,14 @@ describe("ending a user's other logins", () => {
     const login = (sessionId: string, loginEpoch: number) => ({ userId: account.userId, sessionId, loginEpoch });
     expect(await sessions.isRevoked(login("phone", 0))).toBe(false);
 
-    expect(await accounts.endOtherLogins(account.userId, "laptop", "new-hash")).toBe(1);
+    expect(await accounts.endOtherLogins(login("laptop", 0), { verified: "old-hash", next: "new-hash" })).toBe(1);
     expect(await accounts.byId(account.userId)).toMatchObject({ passwordHash: "new-hash", loginEpoch: 1 });
     expect(await sessions.isRevoked(login("phone", 0))).toBe(true);
     expect(await sessions.isRevoked(login("laptop", 0))).toBe(false);
     expect(await sessions.isRevoked(login("tablet", 1))).toBe(false);
 
     // Signed out from the tablet (no new password): the laptop ends too, the tablet stays.
-    expect(await accounts.endOtherLogins(account.userId, "tablet")).toBe(2);
+    expect(await accounts.endOtherLogins(login("tablet", 1))).toBe(2);
     expect(await accounts.byId(account.userId)).toMatchObject({ passwordHash: "new-hash", loginEpoch: 2 });
     expect(await sessions.isRevoked(login("laptop", 0))).toBe(true);
     expect(await sessions.isRevoked(login("tablet", 1))).toBe(false);
@@ -149,8 +149,30 @@ describe("ending a user's other logins", () => {
     const accounts = new AccountStore(h.redis);
     const account = (await accounts.create("rehash", "rehash", "legacy-hash"))!;
     expect(await accounts.rehashPassword(account.userId, "legacy-hash", "argon2-of-old")).toBe(true);
-    await accounts.endOtherLogins(account.userId, "laptop", "argon2-of-new");
+    await accounts.endOtherLogins({ userId: account.userId, sessionId: "laptop", loginEpoch: 0 }, { verified: "argon2-of-old", next: "argon2-of-new" });
     expect(await accounts.rehashPassword(account.userId, "argon2-of-old", "argon2-of-old-again")).toBe(false);
     expect((await accounts.byId(account.userId))?.passwordHash).toBe("argon2-of-new");
+  });
+
+  it("a login ended meanwhile by another login cannot end the others (nor change the password); the login kept still can", async () => {
+    const accounts = new AccountStore(h.redis);
+    const sessions = new SessionStore(h.redis);
+    const account = (await accounts.create("ended-keeper", "ended-keeper", "old-hash"))!;
+    const login = (sessionId: string, loginEpoch: number) => ({ userId: account.userId, sessionId, loginEpoch });
+    expect(await accounts.endOtherLogins(login("owner", 0), { verified: "old-hash", next: "owner-hash" })).toBe(1);
+
+    // The thief's requests passed their token check before the owner's change: they must not undo it.
+    expect(await accounts.endOtherLogins(login("thief", 0))).toBe("ended");
+    expect(await accounts.endOtherLogins(login("thief", 0), { verified: "old-hash", next: "thief-hash" })).toBe("ended");
+    expect(await accounts.byId(account.userId)).toMatchObject({ passwordHash: "owner-hash", loginEpoch: 1 });
+    expect(await sessions.isRevoked(login("owner", 0))).toBe(false);
+    expect(await sessions.isRevoked(login("thief", 0))).toBe(true);
+
+    // A second change checked against the password replaced meanwhile (two requests of the same login) is refused.
+    expect(await accounts.endOtherLogins(login("owner", 0), { verified: "old-hash", next: "other-hash" })).toBe("changed");
+    expect(await accounts.endOtherLogins(login("owner", 0))).toBe(2);
+    expect(await accounts.endOtherLogins(login("unknown", 0))).toBe("ended");
+    expect(await accounts.endOtherLogins({ userId: "999999", sessionId: "x", loginEpoch: 0 })).toBe("ended");
+    expect(await h.redis.exists(keys.account("999999"))).toBe(0);
   });
 });

@@ -108,6 +108,7 @@ describe("Redis Cluster slots", () => {
       await bus.toUser("1", { type: "presence", userId: "1", userName: "u1", online: true });
       expect(await accounts.rehashPassword("3", "x", "y")).toBe(true);
       expect(await accounts.rehashPassword("3", "x", "z")).toBe(false);
+      expect(await accounts.endOtherLogins({ userId: "3", sessionId: "s", loginEpoch: 0 }, { verified: "y", next: "w" })).toBeGreaterThan(0);
       await h.redis.echo("done");
       await waitUntil(() => recorder.seen.has("done"), 5_000, "MONITOR to catch up");
     } finally {

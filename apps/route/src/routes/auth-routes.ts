@@ -4,6 +4,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { addressMatcher } from "@cim/config";
 import { ErrorCode } from "@cim/protocol";
+import type { TokenClaims } from "@cim/token";
 import { requireUser } from "../auth.js";
 import { clientAddress } from "../client-address.js";
 import type { AppEnv, Services } from "../context.js";
@@ -109,6 +110,14 @@ export function authRoutes(s: Services) {
       throw new ApiError(401, ErrorCode.Unauthorized, "wrong user name or password");
     }
     await s.guard.loginSucceeded(key, from);
+    // The password was changed (or the other logins ended) while it was checked: this login would be born ended,
+    // and under policy replace its kick would close the logins of the one who changed it.
+    const [epoch = 0] = await s.accounts.loginEpochs([account.userId]);
+    if (epoch > account.loginEpoch) {
+      s.log.info({ userId: account.userId }, "login refused: the user's logins were ended while the password was checked");
+      s.metrics.logins.inc({ outcome: "bad_credentials" });
+      throw new ApiError(401, ErrorCode.Unauthorized, "the password was changed or the logins were ended meanwhile: log in again");
+    }
     if (needsRehash(account.passwordHash)) {
       // Only over the hash just checked: a password change made meanwhile stays (and this login has ended with it).
       if (await s.accounts.rehashPassword(account.userId, account.passwordHash, await hashPassword(password))) {
@@ -143,7 +152,7 @@ export function authRoutes(s: Services) {
     return c.json((await issue(c.get("user"), avoid)).answer, 200);
   });
 
-  app.post("/logout", requireUser(s.tokens, s.sessions, s.requests), async (c) => {
+  app.post("/logout", requireUser(s.tokens, s.sessions, s.requests, true), async (c) => {
     const user = c.get("user");
     // Until the login's absolute end: no token refreshed from it may work again.
     await s.sessions.revoke(user.sessionId, user.sessionEnd);
@@ -153,9 +162,21 @@ export function authRoutes(s: Services) {
     return c.body(null, 204);
   });
 
-  /** Ends the user's other logins: their tokens are refused from now on, and each gateway closes their sockets (4401). */
-  async function endOtherLogins(user: { userId: string; sessionId: string }, passwordHash?: string): Promise<void> {
-    await s.accounts.endOtherLogins(user.userId, user.sessionId, passwordHash);
+  /**
+   * Ends the user's other logins: their tokens are refused from now on, and each gateway closes their sockets (4401).
+   * Refused (401) when this login was itself ended meanwhile by another login of the user, or when the password
+   * is no longer the one just checked: a request that passed its token check must not undo a newer change.
+   */
+  async function endOtherLogins(user: TokenClaims, password?: { verified: string; next: string }): Promise<void> {
+    const ended = await s.accounts.endOtherLogins(user, password);
+    if (ended === "ended") {
+      s.log.info({ userId: user.userId }, "ending the user's other logins refused: this login was ended meanwhile");
+      throw new ApiError(401, ErrorCode.Unauthorized, "logged out: log in again");
+    }
+    if (ended === "changed") {
+      s.log.info({ userId: user.userId }, "password change refused: the password was changed meanwhile");
+      throw new ApiError(401, ErrorCode.Unauthorized, "the current password is wrong");
+    }
     // Each gateway holding the user closes the sockets of its logins now revoked (4401); this login's stay. Not
     // fatal: the change is made (a retry of a password change would now fail), and those sockets end at the
     // latest when their tokens expire, since no token of theirs is accepted again.
@@ -163,7 +184,7 @@ export function authRoutes(s: Services) {
       .catch((error: unknown) => s.log.error({ err: error, userId: user.userId }, "telling gateways to close the user's other logins failed"));
   }
 
-  app.post("/logout/others", requireUser(s.tokens, s.sessions, s.requests), async (c) => {
+  app.post("/logout/others", requireUser(s.tokens, s.sessions, s.requests, true), async (c) => {
     const user = c.get("user");
     await endOtherLogins(user);
     s.log.info({ userId: user.userId }, "signed out the user's other logins");
@@ -174,17 +195,17 @@ export function authRoutes(s: Services) {
     const { currentPassword, newPassword } = await bodyOf(c, authApi.password);
     const user = c.get("user");
     // Guessing the current password with a token is slowed like guessing at login, before the costly hash.
-    await s.guard.checkPasswordChange(user.userId);
+    await s.guard.checkPasswordChange(user);
     const account = await s.accounts.byId(user.userId);
     if (!account) throw new ApiError(401, ErrorCode.Unauthorized, "this account no longer exists");
     checkNewPassword(newPassword, account.userName);
     if (!(await verifyPassword(currentPassword, account.passwordHash))) {
-      await s.guard.passwordChangeFailed(user.userId);
+      await s.guard.passwordChangeFailed(user);
       s.log.info({ userId: user.userId }, "password change refused: wrong current password");
       throw new ApiError(401, ErrorCode.Unauthorized, "the current password is wrong");
     }
-    await s.guard.passwordChangeSucceeded(user.userId);
-    await endOtherLogins(user, await hashPassword(newPassword));
+    await s.guard.passwordChangeSucceeded(user);
+    await endOtherLogins(user, { verified: account.passwordHash, next: await hashPassword(newPassword) });
     s.log.info({ userId: user.userId }, "password changed; the user's other logins ended");
     return c.body(null, 204);
   });

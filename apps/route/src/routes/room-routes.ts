@@ -68,7 +68,7 @@ export const roomApi = {
     method: "patch", path: "/api/rooms/{roomId}", summary: "The owner renames a room", security: bearer, request: { params: RoomPath, body: jsonBody(RenameRoom) },
     responses: {
       200: roomAnswer, 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: not the owner, or everyone"), 404: errorAnswer("not_found"),
-      415: errorAnswer("not JSON"),
+      415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited"),
     },
   }),
   remove: createRoute({
@@ -77,6 +77,7 @@ export const roomApi = {
     responses: {
       204: { description: "removed" }, 400: errorAnswer("bad_request: the owner itself (leave instead)"), 401: errorAnswer("bad token"),
       403: errorAnswer("forbidden: not the owner, or everyone"), 404: errorAnswer("not_found: no such room, or not a member"),
+      429: errorAnswer("rate_limited"),
     },
   }),
   members: createRoute({
@@ -106,10 +107,14 @@ export function roomRoutes(s: Services) {
       type: "room", room: room.roomId, name: room.name, userId: who.userId, userName: who.userName, kind, ...(after === undefined ? {} : { after }), ...(by === undefined ? {} : { by }),
     });
 
-  /** Only the owner manages a room; "everyone" has none. */
-  function requireOwner(room: Room, userId: string, what: string): void {
+  /**
+   * Only the owner manages a room, and only while it is a member (an owner who left is out like anyone else: it
+   * would otherwise rename a room it no longer sees and learn its members by removing them); "everyone" has none.
+   */
+  async function requireOwner(room: Room, userId: string, what: string): Promise<void> {
     if (room.roomId === EVERYONE_ROOM) throw new ApiError(403, ErrorCode.Forbidden, `nobody can ${what} everyone`);
     if (room.owner !== userId) throw new ApiError(403, ErrorCode.Forbidden, `only the owner of ${room.roomId} can ${what} it`);
+    if (!(await s.rooms.isMember(room.roomId, userId))) throw new ApiError(403, ErrorCode.Forbidden, `you left ${room.roomId}: only a member manages it`);
   }
 
   app.post("/", async (c) => {
@@ -172,7 +177,8 @@ export function roomRoutes(s: Services) {
     const room = await roomOf(c);
     const { name } = await bodyOf(c, roomApi.rename);
     const me = c.get("user");
-    requireOwner(room, me.userId, "rename");
+    await requireOwner(room, me.userId, "rename");
+    await s.guard.changeRoom(me.userId);
     const renamed = await s.rooms.rename(room.roomId, name);
     if (!renamed) throw new ApiError(404, ErrorCode.NotFound, `no room ${room.roomId}`);
     if (renamed.name !== room.name) await announce(renamed, me, "renamed");
@@ -185,8 +191,9 @@ export function roomRoutes(s: Services) {
     const room = await roomOf(c);
     const userId = c.req.param("userId");
     const me = c.get("user");
-    requireOwner(room, me.userId, "remove members of");
+    await requireOwner(room, me.userId, "remove members of");
     if (userId === me.userId) throw new ApiError(400, ErrorCode.BadRequest, "the owner cannot remove itself: leave the room instead");
+    await s.guard.changeRoom(me.userId);
     if (!DECIMAL_ID.test(userId) || !(await s.rooms.leave(room.roomId, userId))) throw new ApiError(404, ErrorCode.NotFound, `${userId} is not a member of ${room.roomId}`);
     const [userName = ""] = await s.accounts.names([userId]);
     // First in order with the room's wake-ups (see `quiet`), then to every gateway as a leave is.
