@@ -47,8 +47,9 @@ test("changing the password signs out the other device; the old password then fa
     await expect(dialog.getByTestId("account-error")).toHaveCount(0);
     await alice.page.screenshot({ path: `${SCREENSHOTS}settings-password-changed.png` });
 
-    // The other device is signed out; this one stays.
+    // The other device is signed out, and told why (not that its session "expired"); this one stays.
     await expect(device.getByTestId("login-screen")).toBeVisible();
+    await expect(device.getByTestId("login-error")).toContainText("ended on another device");
     await dialog.getByTestId("settings-done").click();
     await expectOnline(alice.page);
 
@@ -71,6 +72,7 @@ test("\"Sign out other devices\" ends the other device's login and keeps this on
     await dialog.getByTestId("sign-out-others").click();
     await expect(dialog.getByTestId("account-done")).toHaveText("Your other devices were signed out.");
     await expect(device.getByTestId("login-screen")).toBeVisible();
+    await expect(device.getByTestId("login-error")).toContainText("ended on another device");
     // A reload does not bring it back: its stored login is refused.
     await device.reload();
     await expect(device.getByTestId("login-screen")).toBeVisible();

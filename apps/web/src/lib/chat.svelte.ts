@@ -10,7 +10,7 @@ import { ConversationList } from "./conversation-list.svelte.js";
 import { kindOf, type Conversation, type UiMessage } from "./conversations.js";
 import { DeliveryWatch } from "./delivery-watch.svelte.js";
 import { Drafts } from "./drafts.svelte.js";
-import { describeError, isAuthFailure } from "./errors.js";
+import { describeError, isAuthFailure, LOGIN_ENDED } from "./errors.js";
 import { HistoryLoader } from "./history-loader.js";
 import { RouteWatch } from "./route-watch.svelte.js";
 import { deleteMessages, persistMessage } from "./message-db.js";
@@ -279,7 +279,7 @@ export class ChatStore {
         return;
       } catch (error) {
         this.disconnect(client);
-        if (isAuthFailure(error)) return this.signOut("Your session has expired. Please log in again.");
+        if (isAuthFailure(error)) return this.signOut(LOGIN_ENDED);
         this.connection = "reconnecting";
         this.error = describeError(error);
         await new Promise((resolve) => setTimeout(resolve, config.resumeRetryMs));
@@ -360,7 +360,7 @@ export class ChatStore {
       client.onDuplicate(() => void this.duplicatesDropped++),
       client.onError((error) => {
         if (error instanceof CloseError && error.code === SessionClose.Replaced) this.signOut("You logged in somewhere else, so this window was signed out.");
-        else if (isAuthFailure(error)) this.signOut("Your session has expired. Please log in again.");
+        else if (isAuthFailure(error)) this.signOut(LOGIN_ENDED);
       }),
     ];
     return client;
