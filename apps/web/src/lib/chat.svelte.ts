@@ -23,7 +23,7 @@ import { Preferences } from "./preferences.svelte.js";
 import { ReadSync } from "./read-sync.js";
 import { RoomActions } from "./room-actions.js";
 import { RoomMembers } from "./room-members.svelte.js";
-import { enterConversationScreen, leaveConversationScreen, onScreenHistory } from "./screen-history.js";
+import { enterConversationScreen, leaveConversationScreen, narrowScreen, onScreenHistory } from "./screen-history.js";
 import { Sender } from "./sender.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
 import { OnlinePanel } from "./online-panel.svelte.js";
@@ -119,20 +119,26 @@ export class ChatStore {
     return this.hooks.onMessage(handler);
   }
 
+  /**
+   * What arrives in the open conversation is read only while the user sees it: the tab is visible, and a narrow
+   * screen shows the conversation rather than the list (else its count, "@" and a peer's "seen" would lie).
+   */
+  private watch(): void {
+    this.conversations.watching = document.visibilityState === "visible" && (this.showingConversation || !narrowScreen());
+    this.sync.markActiveRead();
+  }
+
   /** Resumes this tab's stored login, if any (a reload): cached messages first, then the live session. */
   start(): void {
     onBlockedGateway(() => this.gatewayBlocked());
     // Back (the phone's or the browser's) from a conversation shows the list; Forward shows it again.
     onScreenHistory((conversation) => {
       if (this.phase !== "signedOut") this.showingConversation = conversation;
+      this.watch();
     });
-    // What arrives in the open conversation is read only while the tab is visible.
-    const watch = () => {
-      this.conversations.watching = document.visibilityState === "visible";
-      this.sync.markActiveRead();
-    };
-    document.addEventListener("visibilitychange", watch);
-    watch();
+    document.addEventListener("visibilitychange", () => this.watch());
+    narrowScreen(() => this.watch());
+    this.watch();
     window.addEventListener("online", () => (this.network = true));
     window.addEventListener("offline", () => (this.network = false));
     this.network = navigator.onLine;
@@ -199,13 +205,16 @@ export class ChatStore {
     }
     if (this.me) saveOpen(this.me.userId, conversation.key, conversation.title);
     if (this.members.roomId && this.members.roomId !== conversation.key) this.members.hide();
-    this.sync.markActiveRead();
+    this.watch();
     if (!conversation.historyLoaded) void this.history.latest(conversation);
   }
 
   /** Narrow screens: back from the conversation to the list (through the browser's history when it has an entry). */
   showList(): void {
-    if (!leaveConversationScreen()) this.showingConversation = false;
+    if (!leaveConversationScreen()) {
+      this.showingConversation = false;
+      this.watch();
+    }
   }
 
   /** Opens (creating it if needed) the private conversation with any user, online or not. */
