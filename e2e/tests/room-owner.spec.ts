@@ -18,9 +18,11 @@ test("the owner renames a room and removes a member, whose window drops the room
   await conversationKey(bob.page, roomId).click();
   await expect(message(bob.page, "hello crew")).toBeVisible();
 
-  // Bob, not the owner, sees neither Rename nor Remove.
+  // Bob, not the owner, sees neither Rename nor Remove, and who the owner is (the one to ask).
   await bob.page.getByTestId("room-members-button").click();
   await expect(member(bob.page, alice.userName)).toBeVisible();
+  await expect(member(bob.page, alice.userName).getByTestId("member-owner")).toHaveText("owner");
+  await expect(member(bob.page, bob.userName).getByTestId("member-owner")).toHaveCount(0);
   await expect(bob.page.getByTestId("rename-room")).toHaveCount(0);
   await expect(bob.page.getByTestId("remove-member")).toHaveCount(0);
   await bob.page.keyboard.press("Escape");
