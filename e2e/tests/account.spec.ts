@@ -36,6 +36,8 @@ test("changing the password signs out the other device; the old password then fa
     // Route's reason is shown: a wrong current password, a weak new one; and a mistyped confirmation.
     await fill("not-my-password", NEW_PASSWORD);
     await expect(dialog.getByTestId("account-error")).toHaveText("The current password is wrong.");
+    // The keyboard's focus stays on the button while route answers (it is not disabled under it).
+    await expect(dialog.getByTestId("change-password-submit")).toBeFocused();
     await fill(PASSWORD, "short");
     await expect(dialog.getByTestId("account-error")).toContainText("at least 8 characters");
     await fill(PASSWORD, NEW_PASSWORD, `${NEW_PASSWORD}x`);
@@ -45,10 +47,13 @@ test("changing the password signs out the other device; the old password then fa
     await fill(PASSWORD, NEW_PASSWORD);
     await expect(dialog.getByTestId("account-done")).toContainText("Password changed");
     await expect(dialog.getByTestId("account-error")).toHaveCount(0);
+    // The emptied form's button is disabled: the message has the focus instead of the page's body.
+    await expect(dialog.getByTestId("account-done")).toBeFocused();
     await alice.page.screenshot({ path: `${SCREENSHOTS}settings-password-changed.png` });
 
-    // The other device is signed out; this one stays.
+    // The other device is signed out, and told why (not that its session "expired"); this one stays.
     await expect(device.getByTestId("login-screen")).toBeVisible();
+    await expect(device.getByTestId("login-error")).toContainText("ended on another device");
     await dialog.getByTestId("settings-done").click();
     await expectOnline(alice.page);
 
@@ -70,7 +75,9 @@ test("\"Sign out other devices\" ends the other device's login and keeps this on
     const dialog = await openAccountSettings(bob.page);
     await dialog.getByTestId("sign-out-others").click();
     await expect(dialog.getByTestId("account-done")).toHaveText("Your other devices were signed out.");
+    await expect(dialog.getByTestId("sign-out-others")).toBeFocused();
     await expect(device.getByTestId("login-screen")).toBeVisible();
+    await expect(device.getByTestId("login-error")).toContainText("ended on another device");
     // A reload does not bring it back: its stored login is refused.
     await device.reload();
     await expect(device.getByTestId("login-screen")).toBeVisible();

@@ -50,8 +50,16 @@ test("typing, edit, delete and reply reach the other browser on the other gatewa
   const edited = message(alice.page, `hello bob ${tag}`);
   const msgId = await edited.getAttribute("data-msg-id");
   await edited.hover();
+  // From the keyboard: the confirmation takes the focus, Keep gives it back to Delete, and after the deletion the
+  // composer has it.
   await edited.getByTestId("action-delete").click();
-  await alice.page.getByTestId("delete-yes").click();
+  await expect(alice.page.getByTestId("delete-yes")).toBeFocused();
+  await alice.page.getByTestId("delete-keep").click();
+  await expect(edited.getByTestId("action-delete")).toBeFocused();
+  await alice.page.keyboard.press("Enter");
+  await expect(alice.page.getByTestId("delete-yes")).toBeFocused();
+  await alice.page.keyboard.press("Enter");
+  await expect(alice.page.getByTestId("composer-input")).toBeFocused();
   for (const page of [alice.page, bob.page]) {
     await expect(page.locator(`[data-testid="message"][data-msg-id="${msgId}"] [data-testid="message-text"]`)).toHaveText("message deleted");
   }

@@ -95,6 +95,21 @@ test("a mention picked with the keyboard notifies bob in his muted room, marks i
   await expect(room.getByTestId("unread-badge")).toHaveCount(0);
   await expect(room.getByTestId("mention-badge")).toHaveCount(0);
 
+  // On a phone, the list shown (Back from the room) is not the room: a mention there counts unread with its "@",
+  // until bob opens the room again.
+  await bob.page.setViewportSize({ width: 390, height: 760 });
+  await bob.page.getByTestId("back-to-list").click();
+  await expect(bob.page.getByTestId("chat-screen")).toHaveAttribute("data-view", "list");
+  await say(alice.page, `@${bob.userName} on the phone?`);
+  await expect(room.getByTestId("unread-badge")).toHaveText("1");
+  await expect(room.getByTestId("mention-badge")).toBeVisible();
+  await room.click();
+  await expect(message(bob.page, `@${bob.userName} on the phone?`)).toBeVisible();
+  await expect(bob.page.getByTestId("chat-screen")).toHaveAttribute("data-view", "conversation");
+  await bob.page.getByTestId("back-to-list").click();
+  await expect(room.getByTestId("unread-badge")).toHaveCount(0);
+  await expect(room.getByTestId("mention-badge")).toHaveCount(0);
+
   // The mouse picks too, and the box keeps the focus.
   await box.pressSequentially("thanks @B");
   await option.click();

@@ -18,9 +18,11 @@ test("the owner renames a room and removes a member, whose window drops the room
   await conversationKey(bob.page, roomId).click();
   await expect(message(bob.page, "hello crew")).toBeVisible();
 
-  // Bob, not the owner, sees neither Rename nor Remove.
+  // Bob, not the owner, sees neither Rename nor Remove, and who the owner is (the one to ask).
   await bob.page.getByTestId("room-members-button").click();
   await expect(member(bob.page, alice.userName)).toBeVisible();
+  await expect(member(bob.page, alice.userName).getByTestId("member-owner")).toHaveText("owner");
+  await expect(member(bob.page, bob.userName).getByTestId("member-owner")).toHaveCount(0);
   await expect(bob.page.getByTestId("rename-room")).toHaveCount(0);
   await expect(bob.page.getByTestId("remove-member")).toHaveCount(0);
   await bob.page.keyboard.press("Escape");
@@ -28,17 +30,27 @@ test("the owner renames a room and removes a member, whose window drops the room
   // The owner renames it: her header and Bob's list show the new name.
   await alice.page.getByTestId("room-members-button").click();
   const members = alice.page.getByTestId("members-dialog");
+  // From the keyboard: the name box takes the focus, Enter saves, and the focus is back on Rename.
   await members.getByTestId("rename-room").click();
-  await members.getByTestId("rename-input").fill(`Renamed ${suffix}`);
-  await members.getByTestId("rename-save").click();
+  await expect(members.getByTestId("rename-input")).toBeFocused();
+  await alice.page.keyboard.type(`Renamed ${suffix}`);
+  await alice.page.keyboard.press("Enter");
   await expect(alice.page.getByTestId("conversation-title")).toHaveText(`Renamed ${suffix}`);
+  await expect(members.getByTestId("rename-room")).toBeFocused();
   await expect(conversationKey(bob.page, roomId)).toContainText(`Renamed ${suffix}`);
 
   // The owner removes Bob after confirming: the room leaves Bob's open window, and the member list loses him.
   await expect(member(alice.page, alice.userName).getByTestId("remove-member")).toHaveCount(0);
+  // The confirmation takes the focus (Cancel gives it back to Remove); Enter confirms, and the count gets it.
   await member(alice.page, bob.userName).getByTestId("remove-member").click();
-  await member(alice.page, bob.userName).getByTestId("remove-confirm").click();
+  await expect(member(alice.page, bob.userName).getByTestId("remove-confirm")).toBeFocused();
+  await member(alice.page, bob.userName).getByRole("button", { name: "Cancel" }).click();
+  await expect(member(alice.page, bob.userName).getByTestId("remove-member")).toBeFocused();
+  await alice.page.keyboard.press("Enter");
+  await expect(member(alice.page, bob.userName).getByTestId("remove-confirm")).toBeFocused();
+  await alice.page.keyboard.press("Enter");
   await expect(members.getByTestId("member-item")).toHaveCount(1);
+  await expect(members.getByTestId("members-count")).toBeFocused();
   await expect(conversationKey(bob.page, roomId)).toHaveCount(0);
   await expect(bob.page.getByTestId("room-notice")).toContainText(`You were removed from Renamed ${suffix}`);
   await expect(bob.page.getByTestId("conversation-title")).toHaveText("Everyone");

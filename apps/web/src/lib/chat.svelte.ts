@@ -10,7 +10,7 @@ import { ConversationList } from "./conversation-list.svelte.js";
 import { kindOf, type Conversation, type UiMessage } from "./conversations.js";
 import { DeliveryWatch } from "./delivery-watch.svelte.js";
 import { Drafts } from "./drafts.svelte.js";
-import { describeError, isAuthFailure } from "./errors.js";
+import { describeError, isAuthFailure, LOGIN_ENDED } from "./errors.js";
 import { HistoryLoader } from "./history-loader.js";
 import { RouteWatch } from "./route-watch.svelte.js";
 import { deleteMessages, persistMessage } from "./message-db.js";
@@ -23,7 +23,7 @@ import { Preferences } from "./preferences.svelte.js";
 import { ReadSync } from "./read-sync.js";
 import { RoomActions } from "./room-actions.js";
 import { RoomMembers } from "./room-members.svelte.js";
-import { enterConversationScreen, leaveConversationScreen, onScreenHistory } from "./screen-history.js";
+import { enterConversationScreen, leaveConversationScreen, narrowScreen, onScreenHistory } from "./screen-history.js";
 import { Sender } from "./sender.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
 import { OnlinePanel } from "./online-panel.svelte.js";
@@ -119,20 +119,26 @@ export class ChatStore {
     return this.hooks.onMessage(handler);
   }
 
+  /**
+   * What arrives in the open conversation is read only while the user sees it: the tab is visible, and a narrow
+   * screen shows the conversation rather than the list (else its count, "@" and a peer's "seen" would lie).
+   */
+  private watch(): void {
+    this.conversations.watching = document.visibilityState === "visible" && (this.showingConversation || !narrowScreen());
+    this.sync.markActiveRead();
+  }
+
   /** Resumes this tab's stored login, if any (a reload): cached messages first, then the live session. */
   start(): void {
     onBlockedGateway(() => this.gatewayBlocked());
     // Back (the phone's or the browser's) from a conversation shows the list; Forward shows it again.
     onScreenHistory((conversation) => {
       if (this.phase !== "signedOut") this.showingConversation = conversation;
+      this.watch();
     });
-    // What arrives in the open conversation is read only while the tab is visible.
-    const watch = () => {
-      this.conversations.watching = document.visibilityState === "visible";
-      this.sync.markActiveRead();
-    };
-    document.addEventListener("visibilitychange", watch);
-    watch();
+    document.addEventListener("visibilitychange", () => this.watch());
+    narrowScreen(() => this.watch());
+    this.watch();
     window.addEventListener("online", () => (this.network = true));
     window.addEventListener("offline", () => (this.network = false));
     this.network = navigator.onLine;
@@ -199,13 +205,16 @@ export class ChatStore {
     }
     if (this.me) saveOpen(this.me.userId, conversation.key, conversation.title);
     if (this.members.roomId && this.members.roomId !== conversation.key) this.members.hide();
-    this.sync.markActiveRead();
+    this.watch();
     if (!conversation.historyLoaded) void this.history.latest(conversation);
   }
 
   /** Narrow screens: back from the conversation to the list (through the browser's history when it has an entry). */
   showList(): void {
-    if (!leaveConversationScreen()) this.showingConversation = false;
+    if (!leaveConversationScreen()) {
+      this.showingConversation = false;
+      this.watch();
+    }
   }
 
   /** Opens (creating it if needed) the private conversation with any user, online or not. */
@@ -279,7 +288,7 @@ export class ChatStore {
         return;
       } catch (error) {
         this.disconnect(client);
-        if (isAuthFailure(error)) return this.signOut("Your session has expired. Please log in again.");
+        if (isAuthFailure(error)) return this.signOut(LOGIN_ENDED);
         this.connection = "reconnecting";
         this.error = describeError(error);
         await new Promise((resolve) => setTimeout(resolve, config.resumeRetryMs));
@@ -360,7 +369,7 @@ export class ChatStore {
       client.onDuplicate(() => void this.duplicatesDropped++),
       client.onError((error) => {
         if (error instanceof CloseError && error.code === SessionClose.Replaced) this.signOut("You logged in somewhere else, so this window was signed out.");
-        else if (isAuthFailure(error)) this.signOut("Your session has expired. Please log in again.");
+        else if (isAuthFailure(error)) this.signOut(LOGIN_ENDED);
       }),
     ];
     return client;

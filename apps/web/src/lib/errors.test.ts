@@ -25,6 +25,12 @@ describe("describeError", () => {
     expect(describeError(new CimApiError(400, "bad_request", ""))).toBe("The server refused the request.");
   });
 
+  it("a refused login does not claim it expired: another device may have ended it", () => {
+    expect(describeError(new LoginError("unauthorized", "bad token"))).toBe(
+      "You were signed out: your session has expired or was ended on another device. Please log in again.",
+    );
+  });
+
   it("a gateway that is briefly unavailable is not a failed login", () => {
     const error = new LoginError("unavailable", "login failed, retry");
     expect(describeError(error)).toMatch(/briefly unavailable/);

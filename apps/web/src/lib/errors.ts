@@ -5,11 +5,17 @@ import { ErrorCode } from "@cim/protocol";
 /** True when a stored login can no longer be used (a bad, expired or revoked token): the SDK's one definition. */
 export { isAuthFailure };
 
+/**
+ * Why a window was signed out when its login was refused: the token expired, or the login was ended on another
+ * device (a password change, "Sign out other devices", a logout); route and the gateways answer both alike.
+ */
+export const LOGIN_ENDED = "You were signed out: your session has expired or was ended on another device. Please log in again.";
+
 /** A short, human explanation of why a register, login or resume failed. */
 export function describeError(error: unknown): string {
   if (error instanceof CimApiError) return describeApiError(error);
   if (error instanceof LoginError) {
-    if (error.code === ErrorCode.Unauthorized) return "Your session has expired. Please log in again.";
+    if (error.code === ErrorCode.Unauthorized) return LOGIN_ENDED;
     if (error.code === ErrorCode.RateLimited) return "Too many attempts. Wait a moment and try again.";
     return "The chat server is briefly unavailable. Trying again…";
   }

@@ -10,6 +10,14 @@ function marked(): boolean {
   return typeof history !== "undefined" && (history.state as Record<string, unknown> | null)?.[MARK] === true;
 }
 
+/** True while the screen is narrow (one screen at a time); `changed` is called when that changes (rotation, resize). */
+export function narrowScreen(changed?: () => void): boolean {
+  if (typeof window === "undefined" || typeof window.matchMedia !== "function") return false;
+  const query = window.matchMedia(NARROW);
+  if (changed) query.addEventListener("change", changed);
+  return query.matches;
+}
+
 /** The conversation screen was entered on a narrow screen: give it a history entry of its own. */
 export function enterConversationScreen(): void {
   if (typeof window === "undefined" || !window.matchMedia(NARROW).matches || marked()) return;
