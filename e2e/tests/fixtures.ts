@@ -2,6 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { test as base, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
 import { startCluster, TEST_ADMIN_TOKEN, type AppProcess, type Cluster } from "@cim/devstack";
 
 export { expect };
@@ -211,4 +212,49 @@ export function userIdOf(page: Page): Promise<string> {
 /** Messages the SDK dropped as repeats in this tab (must stay 0). */
 export function duplicatesDropped(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { cim: { stats: () => { duplicatesDropped: number } } }).cim.stats().duplicatesDropped);
+}
+
+/** Serious and critical axe violations on the page as it is now, as "rule (impact): target — summary" lines. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(" ")} — ${n.failureSummary ?? ""}`));
+}
+
+/** axeViolations in the light and the dark scheme (each line says which); the page is left in light. */
+export async function axeViolationsInBothSchemes(page: Page): Promise<string[]> {
+  const found: string[] = [];
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expect(page.locator("html")).toHaveAttribute("data-theme", scheme);
+    found.push(...(await axeViolations(page)).map((line) => `${scheme} ${line}`));
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+  return found;
+}
+
+/**
+ * Replaces the browser's Notification in `context`'s pages (from their next load) with a test double, already
+ * allowed, that records what each page shows; `shownNotifications` reads them.
+ */
+export async function recordNotifications(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const notes: Array<{ title: string; body: string }> = [];
+    (window as unknown as { testNotes: unknown[] }).testNotes = notes;
+    (window as unknown as { Notification: unknown }).Notification = class {
+      static permission = "granted";
+      static requestPermission = () => Promise.resolve("granted");
+      onclick: (() => void) | null = null;
+      constructor(title: string, options: { body: string }) {
+        notes.push({ title, body: options.body });
+      }
+      close(): void {}
+    };
+  });
+}
+
+/** The notifications `page` showed since it loaded (see recordNotifications). */
+export function shownNotifications(page: Page): Promise<Array<{ title: string; body: string }>> {
+  return page.evaluate(() => (window as unknown as { testNotes: Array<{ title: string; body: string }> }).testNotes);
 }

@@ -1,40 +1,12 @@
 // @mentions in a room: alice picks bob from the composer's member list with the keyboard (the open list passes axe);
 // bob muted the room, yet the mention notifies him, marks the room "@" until he reads it, and stands out in his view.
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
-import { conversationKey, createRoom, expect, expectOnline, findUser, groupConversation, message, say, setHidden, test } from "./fixtures.js";
-
-/** Serious and critical axe violations on the page, in light and dark. */
-async function violations(page: Page): Promise<string[]> {
-  const found: string[] = [];
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await expect(page.locator("html")).toHaveAttribute("data-theme", scheme);
-    const result = await new AxeBuilder({ page }).analyze();
-    found.push(...result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").flatMap((v) => v.nodes.map((n) => `${scheme} ${v.id}: ${n.target.join(" ")}`)));
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-  return found;
-}
+import { axeViolationsInBothSchemes, conversationKey, createRoom, expect, expectOnline, findUser, groupConversation, message, recordNotifications, say, setHidden, shownNotifications, test } from "./fixtures.js";
 
 test("a mention picked with the keyboard notifies bob in his muted room, marks it '@' until read, and is highlighted", async ({ pair: { alice, bob } }) => {
-  // The browser's Notification as a test double, already allowed, recording what the page shows (as mute.spec).
-  await bob.context.addInitScript(() => {
-    const notes: Array<{ title: string; body: string }> = [];
-    (window as unknown as { testNotes: unknown[] }).testNotes = notes;
-    (window as unknown as { Notification: unknown }).Notification = class {
-      static permission = "granted";
-      static requestPermission = () => Promise.resolve("granted");
-      onclick: (() => void) | null = null;
-      constructor(title: string, options: { body: string }) {
-        notes.push({ title, body: options.body });
-      }
-      close(): void {}
-    };
-  });
+  await recordNotifications(bob.context);
   await bob.page.reload();
   await expectOnline(bob.page);
-  const notes = () => bob.page.evaluate(() => (window as unknown as { testNotes: unknown[] }).testNotes);
+  const notes = () => shownNotifications(bob.page);
 
   // Alice's room with bob in it; bob mutes it and looks elsewhere, his tab hidden.
   const name = `Plans ${Math.random().toString(36).slice(2, 7)}`;
@@ -73,7 +45,7 @@ test("a mention picked with the keyboard notifies bob in his muted room, marks i
   await expect(option).toHaveAttribute("aria-selected", "true");
   await expect(box).toHaveAttribute("aria-controls", "mention-list");
   await expect(box).toHaveAttribute("aria-activedescendant", (await option.getAttribute("id"))!);
-  expect(await violations(alice.page)).toEqual([]);
+  expect(await axeViolationsInBothSchemes(alice.page)).toEqual([]);
   await box.press("ArrowDown");
   await box.press("Enter");
   await expect(list).toBeHidden();

@@ -1,25 +1,12 @@
 // Muting a conversation on this device: its messages still arrive and count unread in the list, but bring no
 // notification and no count in the title; the choice survives a reload, and unmuting brings the alerts back.
-import { conversation, expect, expectOnline, groupConversation, onlineUser, say, setHidden, test } from "./fixtures.js";
+import { conversation, expect, expectOnline, groupConversation, onlineUser, recordNotifications, say, setHidden, shownNotifications, test } from "./fixtures.js";
 
 test("a muted chat counts unread in the list but brings no notification or title count, across a reload; unmuted it does again", async ({ pair: { alice, bob } }) => {
-  // The browser's Notification as a test double, already allowed, recording what the page shows.
-  await bob.context.addInitScript(() => {
-    const notes: Array<{ title: string; body: string }> = [];
-    (window as unknown as { testNotes: unknown[] }).testNotes = notes;
-    (window as unknown as { Notification: unknown }).Notification = class {
-      static permission = "granted";
-      static requestPermission = () => Promise.resolve("granted");
-      onclick: (() => void) | null = null;
-      constructor(title: string, options: { body: string }) {
-        notes.push({ title, body: options.body });
-      }
-      close(): void {}
-    };
-  });
+  await recordNotifications(bob.context);
   await bob.page.reload();
   await expectOnline(bob.page);
-  const notes = () => bob.page.evaluate(() => (window as unknown as { testNotes: unknown[] }).testNotes);
+  const notes = () => shownNotifications(bob.page);
   const chat = conversation(bob.page, alice.userName);
   const mute = bob.page.getByTestId("mute-button");
 

@@ -1,21 +1,6 @@
 // Reactions between two browsers on different gateways: alice reacts to bob's message with the picker, bob sees the
 // chip, alice takes it back with the keyboard, and a reload shows the same; the picker and chips pass axe.
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
-import { expect, expectOnline, message, say, test } from "./fixtures.js";
-
-/** Serious and critical axe violations on the page, in light and dark. */
-async function violations(page: Page): Promise<string[]> {
-  const found: string[] = [];
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await expect(page.locator("html")).toHaveAttribute("data-theme", scheme);
-    const result = await new AxeBuilder({ page }).analyze();
-    found.push(...result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").flatMap((v) => v.nodes.map((n) => `${scheme} ${v.id}: ${n.target.join(" ")}`)));
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-  return found;
-}
+import { axeViolationsInBothSchemes, expect, expectOnline, message, say, test } from "./fixtures.js";
 
 test("a reaction reaches the other browser on the other gateway, is taken back, and a reload shows the same", async ({ pair }) => {
   const { alice, bob } = pair;
@@ -31,7 +16,7 @@ test("a reaction reaches the other browser on the other gateway, is taken back, 
   await onAlice().hover();
   await onAlice().getByTestId("action-react").click();
   await expect(onAlice().getByTestId("reaction-picker")).toBeVisible();
-  expect(await violations(alice.page)).toEqual([]);
+  expect(await axeViolationsInBothSchemes(alice.page)).toEqual([]);
   await onAlice().locator('[data-testid="reaction-choice"][data-emoji="👍"]').click();
   await expect(onAlice().getByTestId("reaction-picker")).toHaveCount(0);
   await expect(onAlice().getByTestId("reaction-chip")).toHaveText("👍 1");
@@ -43,7 +28,7 @@ test("a reaction reaches the other browser on the other gateway, is taken back, 
   await expect(chip).toHaveAttribute("aria-pressed", "false");
   await expect(chip).toHaveAttribute("title", alice.userName);
   expect(await bob.page.getByTestId("message").count()).toBe(shown);
-  expect(await violations(bob.page)).toEqual([]);
+  expect(await axeViolationsInBothSchemes(bob.page)).toEqual([]);
 
   // After a reload (history and the cache), both see the same.
   await bob.page.reload();

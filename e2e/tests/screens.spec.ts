@@ -4,10 +4,9 @@
 // conversation as two screens (Back returns to the list); at 375 px nothing scrolls sideways, and an on-screen keyboard keeps the composer
 // and the newest message in view.
 import { mkdirSync } from "node:fs";
-import AxeBuilder from "@axe-core/playwright";
 import { RouteApi } from "@cim/client";
 import type { Page } from "@playwright/test";
-import { conversation, conversationKey, createRoom, expect, findUser, message, onlineUser, register, say, SCREENSHOTS, test } from "./fixtures.js";
+import { axeViolations, conversation, conversationKey, createRoom, expect, findUser, message, onlineUser, register, say, SCREENSHOTS, test } from "./fixtures.js";
 
 const DIR = `${SCREENSHOTS}ui/`;
 mkdirSync(DIR, { recursive: true });
@@ -15,14 +14,6 @@ const DESKTOP = { width: 1200, height: 760 };
 const PHONE = { width: 390, height: 844 };
 const SMALL_PHONE = { width: 375, height: 740 };
 const SCHEMES = ["light", "dark"] as const;
-
-/** Serious and critical axe violations on the page, as "rule: target" lines. */
-async function violations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(" ")} — ${n.failureSummary ?? ""}`));
-}
 
 type Size = "desktop" | "phone";
 
@@ -36,7 +27,7 @@ async function screen(page: Page, name: string, sizes: Size[] = ["desktop", "pho
     for (const scheme of SCHEMES) {
       await page.emulateMedia({ colorScheme: scheme });
       await expect(page.locator("html")).toHaveAttribute("data-theme", scheme);
-      if (i === 0) expect(await violations(page), `${name} ${size} ${scheme}`).toEqual([]);
+      if (i === 0) expect(await axeViolations(page), `${name} ${size} ${scheme}`).toEqual([]);
       await page.screenshot({ path: `${DIR}${name}-${size}-${scheme}.png` });
     }
   }
