@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { waitUntil } from "@cim/devstack";
 import { ErrorCode, type ChatMessage } from "@cim/protocol";
-import { registerUser, TEST_PASSWORD, useTwoGateways, type RawDevice } from "./test-support.js";
+import { receivedTexts as received, registerUser, TEST_PASSWORD, useTwoGateways, type RawDevice } from "./test-support.js";
 
 // Read through `stack` in the tests: the system starts in beforeAll.
 const stack = useTwoGateways();
@@ -11,11 +11,6 @@ const { device } = stack;
 
 
 const texts = (messages: ChatMessage[]) => messages.map((m) => m.text);
-/** Waits until `device` received a message with each of `wanted`, then says what it received. */
-async function received(device: RawDevice, ...wanted: string[]): Promise<string[]> {
-  await waitUntil(() => wanted.every((text) => texts(device.messages()).includes(text)), 20_000, `messages ${wanted.join(", ")}`);
-  return texts(device.messages());
-}
 
 /** The cursors a client keeps: the last msgId it saw in the group, its inbox and each room. */
 function cursorsOf(device: RawDevice) {

@@ -1,19 +1,14 @@
 // A room's owner removes a member, on real Redis and ZooKeeper across two gateways with raw protocol clients: the
 // removed member's sessions stop getting the room at once, live and after a reconnect, and its sends are refused.
 import { describe, expect, it } from "vitest";
-import { waitUntil } from "@cim/devstack";
 import { ErrorCode, type ChatMessage } from "@cim/protocol";
-import { registerUser, useTwoGateways, type RawDevice } from "./test-support.js";
+import { receivedTexts as received, registerUser, useTwoGateways, type RawDevice } from "./test-support.js";
 
 // Read through `stack` in the tests: the system starts in beforeAll.
 const stack = useTwoGateways();
 const { device } = stack;
 
 const texts = (messages: ChatMessage[]) => messages.map((m) => m.text);
-async function received(device: RawDevice, ...wanted: string[]): Promise<string[]> {
-  await waitUntil(() => wanted.every((text) => texts(device.messages()).includes(text)), 20_000, `messages ${wanted.join(", ")}`);
-  return texts(device.messages());
-}
 
 describe("the owner removes a member", () => {
   it("no room message sent after the removal reaches the removed member's sessions, live or after a reconnect with its old cursor; its sends get not_member", async () => {

@@ -128,3 +128,10 @@ export function useTwoGateways(): TwoGateways {
     },
   };
 }
+
+/** Waits until `device` received a message with each of `wanted` as its text, then says which texts it received. */
+export async function receivedTexts(device: RawDevice, ...wanted: string[]): Promise<string[]> {
+  const texts = () => device.messages().map((m) => m.text);
+  await waitUntil(() => wanted.every((text) => texts().includes(text)), 20_000, `messages ${wanted.join(", ")}`);
+  return texts();
+}
