@@ -88,6 +88,8 @@ export const FIGURES: Figure[] = [
     value: (r) => ok(r.private)?.achievedPerSec,
     targets: [{ vs: "socketio", factor: 0.99, text: "≥ Socket.IO (1% tolerance)" }],
   },
+  { label: "Private: server CPU per message", unit: "µs", better: "lower", value: (r) => ok(r.private)?.cpuUsPerMessage.servers },
+  { label: "Private: Redis CPU per message", unit: "µs", better: "lower", value: (r) => nan(ok(r.private)?.cpuUsPerMessage.store) },
   {
     label: "Group: deliveries per second",
     unit: "msg/s",
@@ -148,6 +150,10 @@ export const FIGURES: Figure[] = [
   },
   { label: "Saturation: p99 at that rate", unit: "ms", better: "lower", value: (r) => ok(r.saturation)?.sustainedP99Ms },
 ];
+
+function nan(value: number | undefined): number | undefined {
+  return value === undefined || Number.isNaN(value) ? undefined : value;
+}
 
 function seconds(ms: number | undefined): number | undefined {
   return ms === undefined ? ms : ms / 1000;

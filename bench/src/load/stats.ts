@@ -52,3 +52,34 @@ export async function waitFor(check: () => boolean, timeoutMs: number, everyMs =
   }
   return true;
 }
+
+const CLOCK_TICKS_PER_S = 100;
+
+/** CPU time (user + system) a process has used, in ms, from /proc/<pid>/stat; 0 for a process that is gone. */
+export function cpuMs(pid: number): number {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return 0;
+  }
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+}
+
+/** CPU ms used since `start` by each group of processes, and by this process. */
+export class CpuMeter {
+  private readonly before: number[];
+  private readonly ownBefore = process.cpuUsage();
+
+  constructor(private readonly groups: number[][]) {
+    this.before = groups.map((pids) => pids.reduce((sum, pid) => sum + cpuMs(pid), 0));
+  }
+
+  /** Per group, then this process, in ms. */
+  read(): number[] {
+    const own = process.cpuUsage(this.ownBefore);
+    return [...this.groups.map((pids, i) => pids.reduce((sum, pid) => sum + cpuMs(pid), 0) - this.before[i]!), (own.user + own.system) / 1000];
+  }
+}

@@ -106,6 +106,8 @@ export function cimSystem(options: CimOptions): BenchSystem {
     diagnostics: () =>
       cluster ? [cluster.route, ...cluster.gateways].map((app) => app.process.output().slice(-3000)).join("\n---\n") : "",
     serverPids: () => cluster!.gateways.map((g) => g.process.child.pid!),
+    // The Redis Cluster's nodes do not name their processes: its CPU is not reported.
+    storePids: () => (cluster?.layout === "single" ? [cluster.redis.process().child.pid!] : []),
     async prepareUsers(ids) {
       await users.create(cluster!, ids);
     },

@@ -71,6 +71,7 @@ export function socketIoSystem(): BenchSystem {
       redis = null;
     },
     serverPids: () => servers.map((s) => s.spawned.child.pid!),
+    storePids: () => (redis ? [redis.process().child.pid!] : []),
     prepareUsers: async () => undefined,
   };
 }

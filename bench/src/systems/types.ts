@@ -26,6 +26,8 @@ export interface BenchSystem {
   stop(): Promise<void>;
   /** The message servers (gateways), whose RSS is measured. */
   serverPids(): number[];
+  /** The store's processes (Redis), whose CPU per message the private workloads report; [] when not known. */
+  storePids(): number[];
   /** How many message servers run: users are spread over them by `server` index. */
   readonly servers: number;
   /** Makes users usable: accounts and tokens for CIM; nothing for the others. */

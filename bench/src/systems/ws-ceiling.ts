@@ -58,6 +58,7 @@ export function wsCeilingSystem(): BenchSystem {
       servers = [];
     },
     serverPids: () => servers.map((s) => s.spawned.child.pid!),
+    storePids: () => [],
     prepareUsers: async () => undefined,
   };
 }

@@ -1,7 +1,7 @@
 // Private messages across servers at a fixed offered rate: latency percentiles and the achieved rate.
 import { performance } from "node:perf_hooks";
 import { ClientPool, usersFrom, type LoadClient } from "../load/pool.js";
-import { latencySummary, sleep, waitFor } from "../load/stats.js";
+import { CpuMeter, latencySummary, sleep, waitFor } from "../load/stats.js";
 import type { BenchSystem } from "../systems/types.js";
 
 export interface PrivateOptions {
@@ -20,6 +20,11 @@ export interface PrivateResult {
   p99Ms: number;
   maxMs: number;
   unexpectedCloses: number;
+  /**
+   * CPU time per delivered message over the measured window, in µs: the message servers together, the store
+   * (Redis; NaN when its processes are not known) and the load clients (this process).
+   */
+  cpuUsPerMessage: { servers: number; store: number; load: number };
 }
 
 const BASE_ID = 2_000_000;
@@ -78,8 +83,11 @@ export async function openPairs(system: BenchSystem, pairs: number, concurrency:
       warmupReceived = 0;
       const warm = await send(ratePerSec, WARMUP_S, `r${round}w`);
       await waitFor(() => warmupReceived >= warm.sent, DRAIN_MS);
+      const storePids = system.storePids();
+      const meter = new CpuMeter([system.serverPids(), storePids]);
       const measured = await send(ratePerSec, durationS, `r${round}m`);
       await waitFor(() => latencies.length >= measured.sent, DRAIN_MS);
+      const [serversMs, storeMs, loadMs] = meter.read().map((ms) => (ms * 1000) / Math.max(1, latencies.length));
       const elapsed = Math.max(lastReceivedAt, measured.end) - measured.start;
       const { p50, p99, max } = latencySummary(latencies);
       return {
@@ -91,6 +99,7 @@ export async function openPairs(system: BenchSystem, pairs: number, concurrency:
         p99Ms: p99,
         maxMs: max,
         unexpectedCloses: pool.unexpectedCloses,
+        cpuUsPerMessage: { servers: serversMs!, store: storePids.length ? storeMs! : NaN, load: loadMs! },
       };
     },
     async close() {

@@ -39,7 +39,11 @@ export async function saturationWorkload(
     for (const rate of options.rates) {
       const step = await traffic.run(rate, options.durationS);
       result.steps.push(step);
-      log(`${system.label} saturation ${rate}/s: p50 ${step.p50Ms.toFixed(2)} ms, p99 ${step.p99Ms.toFixed(2)} ms, received ${step.received} of ${step.sent}`);
+      const cpu = step.cpuUsPerMessage;
+      log(
+        `${system.label} saturation ${rate}/s: p50 ${step.p50Ms.toFixed(2)} ms, p99 ${step.p99Ms.toFixed(2)} ms, received ${step.received} of ${step.sent}; ` +
+          `CPU per message: servers ${cpu.servers.toFixed(0)} µs, store ${cpu.store.toFixed(0)} µs, load ${cpu.load.toFixed(0)} µs`,
+      );
       const reason =
         step.received < step.sent
           ? `delivered ${step.received} of ${step.sent}`
