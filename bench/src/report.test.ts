@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { markdownTable, type BenchResults, type SystemResults } from "./report.js";
+
+function results(cim: SystemResults, socketio: SystemResults = {}): BenchResults {
+  const meta = { date: "", cpu: "", cores: 2, memGiB: 24, node: "", kernel: "", totalSeconds: 1, commit: "", loadAvg: { start: 0, end: 0 } };
+  return { meta, options: {}, systems: { cim, socketio } };
+}
+
+const row = (table: string, label: string) => table.split("\n").find((line) => line.startsWith(`| ${label} |`))!.split(" | ");
+const PRIVATE = { offeredPerSec: 1000, sent: 10, received: 10, achievedPerSec: 1000, p50Ms: 1, p99Ms: 2, maxMs: 3, unexpectedCloses: 0 };
+
+describe("markdownTable", () => {
+  it("reads n/a for a target of a workload that did not run, and MISS for one that failed", () => {
+    expect(row(markdownTable(results({})), "Storm: failed sessions").at(-1)).toBe("n/a |");
+    expect(row(markdownTable(results({ storm: { error: "gateway died" } })), "Storm: failed sessions").at(-1)).toBe("MISS |");
+  });
+
+  it("shows the CPU per message of each system's servers and Redis beside each other", () => {
+    const table = markdownTable(
+      results(
+        { private: { ...PRIVATE, cpuUsPerMessage: { servers: 150, store: 90, load: 50 } } },
+        { private: { ...PRIVATE, cpuUsPerMessage: { servers: 140, store: 20, load: 50 } } },
+      ),
+    );
+    expect(row(table, "Private: server CPU per message").slice(2, 6)).toEqual(["150", "140", "n/a", "1.07×"]);
+    expect(row(table, "Private: Redis CPU per message").slice(2, 6)).toEqual(["90.0", "20.0", "n/a", "4.50×"]);
+  });
+});
