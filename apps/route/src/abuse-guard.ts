@@ -1,6 +1,6 @@
 // Throttles guessing and floods on Redis (rate-limiter-flexible): logins by (name, address) with growing
 // delays and by address, registrations by address and overall, rooms, owners' room changes and searches by user, wrong
-// admin tokens by address.
+// admin tokens by address, sends over HTTP by user.
 // An exempt address (CIM_CONNECT_LIMIT_EXEMPT, loopback by default) meets only the per-name delays and the per-user limits.
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { ErrorCode } from "@cim/protocol";
@@ -32,6 +32,12 @@ export interface AbuseLimits {
   /** Searches one user may run per window (429 beyond): each reads up to 100 × 2,000 stream entries from Redis. */
   searchesPerUser: number;
   searchWindowSeconds: number;
+  /**
+   * Sends over HTTP (POST /api/messages: messages, replies, edits, deletions, reactions) one user may make per
+   * window, on all route processes together (429 beyond): a WebSocket session has its frame limit, HTTP had none.
+   */
+  httpSendsPerUser: number;
+  httpSendsWindowSeconds: number;
   /** Wrong admin tokens from one address per window before it gets 429. */
   adminFailuresPerAddress: number;
   adminWindowSeconds: number;
@@ -58,6 +64,7 @@ export class AbuseGuard {
   private readonly roomsByUser: RateLimiterRedis;
   private readonly roomChangesByUser: RateLimiterRedis;
   private readonly searchesByUser: RateLimiterRedis;
+  private readonly httpSendsByUser: RateLimiterRedis;
 
   constructor(redis: RedisClient, private readonly limits: AbuseLimits) {
     const limiter = (name: string, points: number, duration: number, blockDuration = 0) =>
@@ -72,6 +79,8 @@ export class AbuseGuard {
     this.roomsByUser = limiter("rooms-user", limits.roomsPerUser, limits.roomWindowSeconds);
     this.roomChangesByUser = limiter("room-changes-user", limits.roomChangesPerUser, limits.roomChangesWindowSeconds);
     this.searchesByUser = limiter("search-user", limits.searchesPerUser, limits.searchWindowSeconds);
+    // One key per user (cim-rl:http-send:<userId>), one script on it per send: one slot on a Redis Cluster.
+    this.httpSendsByUser = limiter("http-send", limits.httpSendsPerUser, limits.httpSendsWindowSeconds);
     this.adminFailuresByAddress = limiter("admin-addr", limits.adminFailuresPerAddress, limits.adminWindowSeconds, limits.adminWindowSeconds);
   }
 
@@ -175,6 +184,19 @@ export class AbuseGuard {
       await this.searchesByUser.consume(userId);
     } catch (error) {
       throw limitError(error, "you searched too often");
+    }
+  }
+
+  /**
+   * Counts one send over HTTP by `userId`; throws 429 past the per-user limit. `onFirstRefusal` runs for the first
+   * refused send of a window only: one log line per user and window, not one per request of a flood.
+   */
+  async httpSend(userId: string, onFirstRefusal: () => void): Promise<void> {
+    try {
+      await this.httpSendsByUser.consume(userId);
+    } catch (error) {
+      if (error instanceof RateLimiterRes && error.consumedPoints === this.limits.httpSendsPerUser + 1) onFirstRefusal();
+      throw limitError(error, "you sent too many messages");
     }
   }
 

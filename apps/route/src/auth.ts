@@ -21,12 +21,16 @@ function bearer(header: string | undefined): string {
   return token;
 }
 
+function loggedOut(): ApiError {
+  return new ApiError(401, ErrorCode.Unauthorized, "logged out: log in again");
+}
+
 /**
  * Requires a valid user token that was not logged out; the caller's claims are `c.get("user")`. With `requests`,
  * a user's requests in progress at once are capped: more wait for a place, and beyond the waiting room are
  * answered 429 rate_limited (Retry-After: 1). An `urgent` request (one that ends logins) is never refused for a
  * full waiting room and takes the next place: a stolen token keeping the user's places full must not keep the
- * owner from signing it out.
+ * owner from signing it out. A request that waited is checked again when its turn comes: 401 if its login ended.
  */
 export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "isRevoked">, requests?: UserRequests, urgent = false) {
   return createMiddleware<AppEnv>(async (c, next) => {
@@ -37,11 +41,15 @@ export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "i
     } catch (error) {
       throw new ApiError(401, ErrorCode.Unauthorized, error instanceof TokenError ? error.message : "bad token", { cause: error });
     }
-    if (await sessions.isRevoked(claims)) throw new ApiError(401, ErrorCode.Unauthorized, "logged out: log in again");
+    if (await sessions.isRevoked(claims)) throw loggedOut();
     c.set("user", claims);
     if (!requests) return next();
-    if (!(await requests.enter(claims.userId, urgent))) throw rateLimited("too many of your requests are in progress", 1);
+    const entry = await requests.enter(claims.userId, urgent);
+    if (entry === "refused") throw rateLimited("too many of your requests are in progress", 1);
     try {
+      // The login may have ended while this request waited (a logout, a sign-out of the other devices, a password
+      // change, often the very request it waited behind): one more read, only for requests that waited.
+      if (entry === "waited" && (await sessions.isRevoked(claims))) throw loggedOut();
       await next();
     } finally {
       requests.leave(claims.userId);

@@ -45,6 +45,12 @@ const schema = z.object({
   /** Searches one user may run per window (429 with Retry-After beyond): each reads up to 100 × 2,000 stream entries. */
   CIM_SEARCHES_PER_USER: z.coerce.number().int().min(1).default(60),
   CIM_SEARCH_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /**
+   * Sends over HTTP (POST /api/messages, reactions, edits and deletions included) one user may make per window, all
+   * route processes together (429 with Retry-After beyond): 200 per 4 s is 50/s on average, as a WebSocket session, and a burst of 200 at once passes.
+   */
+  CIM_HTTP_SENDS_PER_USER: z.coerce.number().int().min(1).default(200),
+  CIM_HTTP_SENDS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(4),
   /** Wrong admin tokens from one address per window before 429. */
   CIM_ADMIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(10),
   CIM_ADMIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
@@ -84,6 +90,8 @@ export function abuseLimits(config: RouteConfig): AbuseLimits {
     roomChangesWindowSeconds: config.CIM_ROOM_CHANGES_WINDOW_SECONDS,
     searchesPerUser: config.CIM_SEARCHES_PER_USER,
     searchWindowSeconds: config.CIM_SEARCH_WINDOW_SECONDS,
+    httpSendsPerUser: config.CIM_HTTP_SENDS_PER_USER,
+    httpSendsWindowSeconds: config.CIM_HTTP_SENDS_WINDOW_SECONDS,
     adminFailuresPerAddress: config.CIM_ADMIN_MAX_FAILURES_PER_IP,
     adminWindowSeconds: config.CIM_ADMIN_WINDOW_SECONDS,
   };

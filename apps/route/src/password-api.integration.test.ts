@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitUntil } from "@cim/devstack";
 import { channels } from "@cim/state";
 import { expectError, loginUser, newUser, PASSWORD, type LoginAnswer } from "./testing/api-client.js";
+import type { Services } from "./context.js";
 import { recordBus } from "./testing/bus-recorder.js";
 import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
 
@@ -31,6 +32,35 @@ async function refreshed(token: string): Promise<string> {
 async function expectEnded(token: string): Promise<void> {
   await expectError(await h.call("GET", "/api/online", { token }), 401, "unauthorized");
   await expectError(await h.call("POST", "/api/reconnect", { token, body: {} }), 401, "unauthorized");
+}
+
+/**
+ * Makes a route's next POST /api/password hold its user's place (reading the account) until `release`, and counts
+ * the requests that ask that route for a place (`entered`), so a test knows which ones wait.
+ */
+function holdPlaces(services: Services) {
+  const { accounts, requests } = services;
+  const byId = accounts.byId.bind(accounts);
+  const enter = requests.enter.bind(requests);
+  let entered = 0;
+  let holding = false;
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  requests.enter = (userId, urgent) => {
+    entered += 1;
+    return enter(userId, urgent);
+  };
+  accounts.byId = async (userId) => {
+    holding = true;
+    await held;
+    return byId(userId);
+  };
+  const restore = () => {
+    accounts.byId = byId;
+    requests.enter = enter;
+    release();
+  };
+  return { entered: () => entered, holding: () => holding, release: () => release(), restore };
 }
 
 describe("POST /api/password", () => {
@@ -214,40 +244,46 @@ describe("POST /api/logout/others", () => {
     const strict = h.variant({ CIM_MAX_REQUESTS_PER_USER: "1", CIM_MAX_WAITING_REQUESTS_PER_USER: "0" });
     const owner = await newUser(h, "busyowner");
     const thief = await loginUser(h, owner.userName);
-    const { accounts, requests } = strict.services;
-    const byId = accounts.byId.bind(accounts);
-    const enter = requests.enter.bind(requests);
-    let entered = 0;
-    requests.enter = (userId, urgent) => {
-      entered += 1;
-      return enter(userId, urgent);
-    };
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let holding = false;
-    // The thief's request holds the user's only place until released.
-    accounts.byId = async (userId) => {
-      holding = true;
-      await held;
-      return byId(userId);
-    };
+    const place = holdPlaces(strict.services);
     try {
       const thiefRequest = strict.call("POST", "/api/password", { token: thief.token, body: { currentPassword: "guess-1", newPassword: NEW_PASSWORD } });
-      await waitUntil(() => holding, 5_000, "the thief's request to hold the place");
+      await waitUntil(place.holding, 5_000, "the thief's request to hold the place");
       await expectError(await strict.call("GET", "/api/online", { token: owner.token }), 429, "rate_limited");
-      const before = entered;
+      const before = place.entered();
       const signOut = strict.call("POST", "/api/logout/others", { token: owner.token });
-      await waitUntil(() => entered > before, 5_000, "the owner's sign-out to ask for a place");
-      release();
+      await waitUntil(() => place.entered() > before, 5_000, "the owner's sign-out to ask for a place");
+      place.release();
       expect((await signOut).status).toBe(204);
       await expectError(await thiefRequest, 401, "unauthorized");
     } finally {
-      accounts.byId = byId;
-      requests.enter = enter;
-      release();
+      place.restore();
     }
     await expectEnded(thief.token);
     expect(await works(owner.token)).toBe(true);
+  });
+
+  it("answers 401 to a request that waited for a place while its login was ended, without running it", async () => {
+    const strict = h.variant({ CIM_MAX_REQUESTS_PER_USER: "1" });
+    const owner = await newUser(h, "queuedowner");
+    const thief = await loginUser(h, owner.userName);
+    const text = `queued by the thief of ${owner.userName}`;
+    const place = holdPlaces(strict.services);
+    try {
+      const thiefRequest = strict.call("POST", "/api/password", { token: thief.token, body: { currentPassword: "guess-1", newPassword: NEW_PASSWORD } });
+      await waitUntil(place.holding, 5_000, "the thief's request to hold the place");
+      const queued = strict.call("POST", "/api/messages", { token: thief.token, body: { text } });
+      await waitUntil(() => place.entered() === 2, 5_000, "the thief's send to wait for a place");
+      const signOut = strict.call("POST", "/api/logout/others", { token: owner.token });
+      await waitUntil(() => place.entered() === 3, 5_000, "the owner's sign-out to ask for a place");
+      place.release();
+      expect((await signOut).status).toBe(204);
+      await expectError(await thiefRequest, 401, "unauthorized");
+      await expectError(await queued, 401, "unauthorized");
+    } finally {
+      place.restore();
+    }
+    const history = (await (await h.call("GET", "/api/history?limit=200", { token: owner.token })).json()) as { messages: Array<{ text: string }> };
+    expect(history.messages.map((m) => m.text)).not.toContain(text);
   });
 
   it("leaves a plain POST /api/logout as it was: only that login ends", async () => {

@@ -15,7 +15,7 @@ beforeAll(async () => {
   h = await startRouteHarness({
     CIM_TOKEN_TTL_SECONDS: "120", CIM_SESSION_MAX_SECONDS: "7200", CIM_METRICS_TOKEN: "metrics-token-0123456789",
     CIM_REGISTER_PER_IP: "4", CIM_LOGIN_MAX_FAILURES_PER_IP: "30", CIM_ADMIN_MAX_FAILURES_PER_IP: "5", CIM_ROOMS_PER_USER: "3",
-    CIM_SEARCHES_PER_USER: "3",
+    CIM_SEARCHES_PER_USER: "3", CIM_HTTP_SENDS_PER_USER: "4", CIM_HTTP_SENDS_WINDOW_SECONDS: "60",
   });
 });
 afterAll(async () => h?.stop());
@@ -201,6 +201,37 @@ describe("search flood", () => {
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await json(refused)).error.code).toBe("rate_limited");
     expect((await search(other)).status).toBe(200);
+  });
+});
+
+describe("send flood over HTTP", () => {
+  it("limits one user's sends (edits and reactions too) on all route processes together with 429 and Retry-After; other users go on", async () => {
+    const token = async (name: string) => {
+      await register(name, "10.12.0.1");
+      return ((await json(await login(name, PASSWORD, "10.12.0.1"))) as unknown as { token: string }).token;
+    };
+    const [sender, other] = [await token(unique("flooder")), await token(unique("other"))];
+    // A second route process over the same Redis: route is stateless, the count lives in Redis.
+    const second = h.variant({});
+    const send = (call: typeof h.call, t: string, body: Record<string, unknown>) => call("POST", "/api/messages", { token: t, body });
+    const first = await send(h.call, sender, { text: "flood 1" });
+    expect(first.status).toBe(202);
+    const { msgId } = (await json(first)) as unknown as { msgId: string };
+    expect((await send(second.call, sender, { text: "flood 2" })).status).toBe(202);
+    expect((await send(h.call, sender, { editOf: msgId, text: "flood 1, edited" })).status).toBe(202);
+    expect((await send(second.call, sender, { reactTo: msgId, reaction: "👍", text: "" })).status).toBe(202);
+    for (const [call, body] of [[h.call, { text: "flood 5" }], [second.call, { reactTo: msgId, reaction: "🎉", text: "" }]] as const) {
+      const refused = await send(call, sender, body);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+      expect((await json(refused)).error.code).toBe("rate_limited");
+    }
+    expect((await send(second.call, other, { text: "not flooding" })).status).toBe(202);
+    const history = (await json(await h.call("GET", "/api/history?limit=200", { token: other }))) as unknown as { messages: Array<{ text: string }> };
+    const texts = history.messages.map((m) => m.text);
+    expect(texts).toContain("not flooding");
+    expect(texts).not.toContain("flood 5");
   });
 });
 

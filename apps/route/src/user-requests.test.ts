@@ -40,14 +40,14 @@ describe("requests of one user in progress at once", () => {
   it("an urgent request is never refused for a full waiting room and takes the next place before the others", async () => {
     const requests = new UserRequests(1, 1);
     const order: string[] = [];
-    expect(await requests.enter("7")).toBe(true);
-    const waiting = requests.enter("7").then(() => order.push("waiting"));
-    expect(await requests.enter("7")).toBe(false);
-    const urgent = requests.enter("7", true).then(() => order.push("urgent"));
+    expect(await requests.enter("7")).toBe("now");
+    const waiting = requests.enter("7").then((entry) => order.push(`waiting (${entry})`));
+    expect(await requests.enter("7")).toBe("refused");
+    const urgent = requests.enter("7", true).then((entry) => order.push(`urgent (${entry})`));
     requests.leave("7");
     await urgent;
     requests.leave("7");
     await waiting;
-    expect(order).toEqual(["urgent", "waiting"]);
+    expect(order).toEqual(["urgent (waited)", "waiting (waited)"]);
   });
 });

@@ -57,6 +57,7 @@ export const chatApi = {
     responses: {
       202: jsonAnswer("{msgId}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member, or forbidden: an edit of someone else's message"),
       404: errorAnswer("unknown_recipient, not_found (a room, or the message replyTo / editOf / reactTo names)"), 415: errorAnswer("not JSON"),
+      429: errorAnswer("rate_limited (with Retry-After): more than CIM_HTTP_SENDS_PER_USER sends per CIM_HTTP_SENDS_WINDOW_SECONDS"),
       503: errorAnswer("unavailable (with Retry-After): Redis unreachable, or with CIM_REDIS_WAIT_REPLICAS the wait for replicas failed; send again with the same clientMsgId"),
     },
   }),
@@ -94,8 +95,11 @@ export function chatRoutes(s: Services) {
   });
 
   app.post("/messages", user, async (c) => {
-    const body = await bodyOf(c, chatApi.send);
     const user = c.get("user");
+    // Counted before the body is validated: a flood of bad bodies costs route as much as one of good ones.
+    await s.guard.httpSend(user.userId, () =>
+      s.log.info({ userId: user.userId }, "POST /api/messages: user over CIM_HTTP_SENDS_PER_USER, answered 429 until its window ends"));
+    const body = await bodyOf(c, chatApi.send);
     if (body.to === user.userId) throw new ApiError(400, ErrorCode.BadRequest, "cannot send a private message to yourself");
     const target = body.to !== undefined ? { to: body.to } : body.room !== undefined ? { room: body.room } : {};
     const clientMsgId = body.clientMsgId ?? `http-${randomUUID()}`;
