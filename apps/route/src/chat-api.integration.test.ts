@@ -84,18 +84,21 @@ describe("POST /api/messages", () => {
     await expectError(await h.call("POST", "/api/messages", { token: alice.token, body: { to: alice.userId, text: "me" } }), 400, "bad_request");
   });
 
-  it("answers 400 bad_request for an empty, blank, missing or too long text, and a `to` that is not a userId", async () => {
+  it("answers 400 bad_request for an empty, blank, missing or too long text (in UTF-16 units), and a `to` that is not a userId", async () => {
     const bodies: unknown[] = [
       { text: "" },
       { text: " \n\t " },
       {},
       { text: 42 },
       { text: "x".repeat(MAX_TEXT_LENGTH + 1) },
+      // The limit counts UTF-16 units (String.length), as gateways do: 2,001 emoji are 4,002 of them.
+      { text: "😀".repeat(MAX_TEXT_LENGTH / 2 + 1) },
       { to: bob.userName, text: "by name" },
     ];
     for (const body of bodies) await expectError(await h.call("POST", "/api/messages", { token: alice.token, body }), 400, "bad_request");
-    // The longest allowed text goes through.
+    // The longest allowed texts go through.
     await send(alice, "y".repeat(MAX_TEXT_LENGTH));
+    await send(alice, "😀".repeat(MAX_TEXT_LENGTH / 2));
   });
 
   it("answers 401 without a token and 415 for a body that is not JSON", async () => {

@@ -16,7 +16,9 @@ const oneTarget = (v: { to?: string; room?: string; with?: string }) => !((v.to 
 const SendBody = z.object({
   to: z.string().regex(DECIMAL_ID, "to must be a userId").optional(),
   room: z.string().regex(ROOM_ID, "room must be a roomId").optional(),
-  text: z.string().max(MAX_TEXT_LENGTH, `text is at most ${MAX_TEXT_LENGTH} characters`),
+  // UTF-16 units (String.length), as gateways count: zod's max counts code points and let 8,000 units of emoji in.
+  text: z.string().refine((text) => text.length <= MAX_TEXT_LENGTH, `text is at most ${MAX_TEXT_LENGTH} characters (UTF-16 units)`)
+    .meta({ maxLength: MAX_TEXT_LENGTH }),
   clientMsgId: z.string().regex(CLIENT_MSG_ID, "clientMsgId must be 1-64 characters of [A-Za-z0-9_:.-]").optional(),
   replyTo: z.string().regex(DECIMAL_ID, "replyTo must be a msgId").optional().describe("a message of the same conversation this one quotes"),
   editOf: z.string().regex(DECIMAL_ID, "editOf must be a msgId").optional().describe("the caller's own message of the same conversation this edits (text replaces its text) or deletes"),
