@@ -83,5 +83,9 @@ describe("GET /api/online", () => {
     await expectError(await h.call("GET", "/api/online?limit=0", { token: me.token }), 400, "bad_request");
     await expectError(await h.call("GET", "/api/online?limit=201", { token: me.token }), 400, "bad_request");
     await expectError(await h.call("GET", "/api/online?cursor=not%20a%20cursor", { token: me.token }), 400, "bad_request");
+    // Base64url, but no nextCursor ever given: bytes that are no UTF-8, a name without its userId.
+    for (const cursor of ["zzz", Buffer.from("alice").toString("base64url")]) {
+      await expectError(await h.call("GET", `/api/online?cursor=${cursor}`, { token: me.token }), 400, "bad_request");
+    }
   });
 });

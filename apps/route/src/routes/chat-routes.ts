@@ -42,8 +42,16 @@ const HistoryQuery = z.object({
 
 /** Name index entries one /api/online call reads at most: a page may be short, follow nextCursor. */
 const ONLINE_READ_BUDGET = 2_000;
+/** The index entry (`<name key>\0<userId>`) a nextCursor stands for, or undefined when it is none we gave. */
+function cursorEntry(cursor: string): string | undefined {
+  const entry = Buffer.from(cursor, "base64url").toString();
+  // Only our own encoding round-trips: other base64url strings decode to no UTF-8, or to no entry.
+  return Buffer.from(entry).toString("base64url") === cursor && /\0\d+$/.test(entry) ? entry : undefined;
+}
 const OnlineQuery = z.object({
-  cursor: z.string().max(400, "cursor is at most 400 characters").regex(/^[A-Za-z0-9_-]*$/, "cursor is the nextCursor of a previous page").optional(),
+  cursor: z.string().max(400, "cursor is at most 400 characters")
+    .refine((cursor) => cursor === "" || cursorEntry(cursor) !== undefined, "cursor is the nextCursor of a previous page")
+    .meta({ pattern: "^[A-Za-z0-9_-]*$" }).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
   prefix: z.string().max(64, "prefix is at most 64 characters").optional(),
 });
@@ -86,7 +94,7 @@ export function chatRoutes(s: Services) {
     if (query.cursor === undefined && query.limit === undefined && query.prefix === undefined) {
       return c.json({ users: await s.sessions.onlineUsers() });
     }
-    const after = query.cursor ? Buffer.from(query.cursor, "base64url").toString() : "";
+    const after = query.cursor ? cursorEntry(query.cursor)! : "";
     const [page, count] = await Promise.all([
       s.users.onlinePage({ prefix: nameKey((query.prefix ?? "").trim()), after, limit: query.limit ?? 50, budget: ONLINE_READ_BUDGET }),
       s.sessions.onlineCount(),
