@@ -16,7 +16,7 @@ import type { GatewayConfig } from "./config.js";
 import { Delivery } from "./delivery.js";
 import { FanOut } from "./fan-out.js";
 import { FrameHandler } from "./frame-handler.js";
-import { createHttpHandler } from "./http-endpoints.js";
+import { createHttpHandler, SESSION_PATH } from "./http-endpoints.js";
 import { Membership } from "./membership.js";
 import { createMetrics } from "./metrics.js";
 import { PresenceFanOut } from "./presence-fan-out.js";
@@ -167,7 +167,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       const retry = retryAfterS === undefined ? "" : `Retry-After: ${retryAfterS}\r\n`;
       socket.end(`HTTP/1.1 ${status} ${why}\r\n${retry}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     };
-    if (path !== "/ws") return refuse(404, "Not Found", ErrorCode.NotFound, "no such path: sessions open at /ws");
+    if (path !== SESSION_PATH) return refuse(404, "Not Found", ErrorCode.NotFound, `no such path: sessions open at ${SESSION_PATH}`);
     if (stopping) return refuse(503, "Service Unavailable", ErrorCode.Unavailable, "gateway shutting down");
     // Browsers always send Origin: only listed pages may open sessions (cross-site WebSocket hijacking).
     if (origin !== undefined && allowedOrigins.size > 0 && !allowedOrigins.has(origin)) return refuse(403, "Forbidden", ErrorCode.Forbidden, "origin not allowed");

@@ -7,9 +7,9 @@ import { createMetrics } from "./metrics.js";
 const TOKEN = "metrics-token-0123456789abcdef";
 let server: Server | undefined;
 
-async function serve(metricsToken?: string): Promise<string> {
+async function serve(metricsToken?: string, metrics = createMetrics()): Promise<string> {
   const health = { healthy: () => true, health: () => ({ gatewayId: "gw-test" }) };
-  server = createServer(createHttpHandler(createMetrics(), health, { metricsToken }));
+  server = createServer(createHttpHandler(metrics, health, { metricsToken }));
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   const address = server.address();
@@ -40,6 +40,24 @@ describe("gateway HTTP endpoints", () => {
     const ok = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain("cim_gateway_connections");
+  });
+
+  it("a plain GET of /ws answers 426 JSON: the path is right, it takes WebSocket upgrades only", async () => {
+    const url = await serve();
+    const response = await fetch(`${url}/ws?x=1`);
+    expect(response.status).toBe(426);
+    expect(response.headers.get("upgrade")).toBe("websocket");
+    expect(await response.json()).toEqual({ error: { code: "bad_request", message: expect.stringMatching(/WebSocket/) } });
+    expect((await fetch(`${url}/other`)).status).toBe(404);
+  });
+
+  it("/metrics answers 500 with the JSON error when the metrics cannot be read", async () => {
+    const metrics = createMetrics();
+    metrics.registry.metrics = () => Promise.reject(new Error("collector failed"));
+    const url = await serve(undefined, metrics);
+    const response = await fetch(`${url}/metrics`);
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ error: { code: "internal", message: expect.any(String) } });
   });
 
   it("/healthz stays open with a metrics token", async () => {

@@ -5,6 +5,9 @@ import { ErrorCode } from "@cim/protocol";
 import { sameSecret } from "@cim/token";
 import type { GatewayMetrics } from "./metrics.js";
 
+/** Where sessions open (WebSocket upgrades); any other path is refused. */
+export const SESSION_PATH = "/ws";
+
 export interface HealthSource {
   /** Each part's state; the gateway is healthy when all are "ok". */
   health: () => Record<string, string | number>;
@@ -49,9 +52,15 @@ export function createHttpHandler(metrics: GatewayMetrics, source: HealthSource,
           res.writeHead(200, { "content-type": metrics.registry.contentType });
           res.end(text);
         })
-        .catch(() => {
-          res.writeHead(500).end();
+        .catch((error: unknown) => {
+          options.log?.error({ err: (error as Error).message }, "/metrics failed: the metrics could not be read");
+          sendError(res, 500, ErrorCode.Internal, "the metrics could not be read");
         });
+      return;
+    }
+    // The right path without an upgrade (a browser tab, curl): say so, rather than "no route".
+    if (path === SESSION_PATH) {
+      sendError(res, 426, ErrorCode.BadRequest, `${SESSION_PATH} takes WebSocket upgrades only (Upgrade: websocket)`, { upgrade: "websocket", connection: "Upgrade" });
       return;
     }
     sendError(res, 404, ErrorCode.NotFound, `no route ${req.method} ${path}`);
