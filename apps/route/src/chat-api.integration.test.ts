@@ -245,6 +245,16 @@ describe("blocking (PUT, DELETE, GET /api/blocks)", () => {
     await expectError(await h.call("PUT", `/api/blocks/${bob.userId}`), 401, "unauthorized");
   });
 
+  it("answers 429 rate_limited with Retry-After past CIM_BLOCK_CHANGES_PER_USER blocks and unblocks per window", async () => {
+    const limited = h.variant({ CIM_BLOCK_CHANGES_PER_USER: "2" });
+    const jan = await newUser(h, "jan");
+    expect((await limited.call("PUT", `/api/blocks/${bob.userId}`, { token: jan.token })).status).toBe(204);
+    expect((await limited.call("DELETE", `/api/blocks/${bob.userId}`, { token: jan.token })).status).toBe(204);
+    const refused = await limited.call("PUT", `/api/blocks/${bob.userId}`, { token: jan.token });
+    await expectError(refused, 429, "rate_limited");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
   it(`answers 409 too_many_blocks past ${MAX_BLOCKS_PER_USER} blocks, and changes nothing`, async () => {
     const ivy = await newUser(h, "ivy");
     await h.redis.sadd(user.blocks(ivy.userId), ...Array.from({ length: MAX_BLOCKS_PER_USER }, (_, i) => String(900_000_000 + i)));
