@@ -1,8 +1,9 @@
 // Chat features between two browsers on different gateways: typing indicators, edit and delete of own messages,
-// reply with a quote, and search whose result opens the conversation at the message (older history loaded).
+// reply with a quote, search whose result opens the conversation at the message (older history loaded), and
+// blocking a user.
 import { RouteApi } from "@cim/client";
 import type { Page } from "@playwright/test";
-import { expect, message, say, SCREENSHOTS, test } from "./fixtures.js";
+import { conversation, expect, groupConversation, message, onlineUser, say, SCREENSHOTS, test } from "./fixtures.js";
 
 /** The session token of the user signed in on `page` (from its sessionStorage login). */
 function tokenOf(page: Page): Promise<string> {
@@ -94,4 +95,43 @@ test("search finds a message older than the first history page and opens the con
   await expect(found).toBeInViewport();
   await expect(found).toHaveClass(/highlight/);
   await expect(carol.page.getByTestId("message-list")).toHaveAttribute("data-key", "everyone");
+});
+
+test("blocking: the header's Block (confirmed) replaces the composer with a line and Unblock; the blocked user's sends fail, its room messages are collapsed", async ({ pair: { alice, bob } }) => {
+  const tag = Math.random().toString(36).slice(2, 8);
+  await onlineUser(alice.page, bob.userName).click();
+  await say(alice.page, `before the block ${tag}`);
+  await conversation(bob.page, alice.userName).click();
+  await expect(message(bob.page, `before the block ${tag}`)).toBeVisible();
+
+  // From the keyboard: Block opens the confirmation, whose Cancel has the focus.
+  await alice.page.getByTestId("block-button").focus();
+  await alice.page.keyboard.press("Enter");
+  const dialog = alice.page.getByTestId("block-user-dialog");
+  await expect(dialog).toBeVisible();
+  await dialog.getByTestId("block-confirm").click();
+  await expect(dialog).toBeHidden();
+  await expect(alice.page.getByTestId("blocked-notice")).toContainText(`You blocked ${bob.userName}`);
+  await expect(alice.page.getByTestId("composer-input")).toHaveCount(0);
+  await expect(alice.page.getByTestId("unblock-button")).toBeVisible();
+
+  await say(bob.page, `let me write ${tag}`);
+  await expect(message(bob.page, `let me write ${tag}`).getByTestId("message-failure")).toHaveText("This user does not accept your messages.");
+  await groupConversation(bob.page).click();
+  await say(bob.page, `in the room ${tag}`);
+  await groupConversation(alice.page).click();
+  const collapsed = alice.page.getByTestId("blocked-message").last();
+  await expect(collapsed).toContainText("Message from a blocked user");
+  await collapsed.getByRole("button", { name: "Show the message from a blocked user" }).click();
+  await expect(message(alice.page, `in the room ${tag}`)).toBeVisible();
+
+  // Settings list bob; the chat's line unblocks, and messages flow again.
+  await alice.page.getByTestId("settings-button").click();
+  await expect(alice.page.getByTestId("blocked-user")).toHaveText([new RegExp(bob.userName)]);
+  await alice.page.getByTestId("settings-done").click();
+  await conversation(alice.page, bob.userName).click();
+  await alice.page.getByTestId("blocked-notice-unblock").click();
+  await say(alice.page, `after the unblock ${tag}`);
+  await conversation(bob.page, alice.userName).click();
+  await expect(message(bob.page, `after the unblock ${tag}`)).toBeVisible();
 });

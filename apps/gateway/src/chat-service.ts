@@ -1,8 +1,9 @@
 // What a session may do once its frames are decoded: log in, send, leave. (Receipts: ReceiptService.)
 import type { Logger } from "pino";
 import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, isReaction, LoginClose, MAX_REACTION_LENGTH, MAX_TEXT_LENGTH, ROOM_ID, SessionClose, type Login, type Send, type SendAck } from "@cim/protocol";
-import { ReplicaWaitError, type MessageStore, type ReplicaWait, type SessionStore } from "@cim/state";
+import { blockRefusalMessage, ReplicaWaitError, type MessageStore, type ReplicaWait, type SessionStore } from "@cim/state";
 import { TokenError, type TokenSigner } from "@cim/token";
+import type { BlockList } from "./block-list.js";
 import type { Delivery } from "./delivery.js";
 import { GatewayError } from "./errors.js";
 import type { Membership } from "./membership.js";
@@ -36,6 +37,8 @@ export interface ChatServiceDeps {
   /** Whose presence each session watches: forgotten when it closes. */
   presenceSubscriptions: Pick<PresenceSubscriptions, "forget">;
   membership: Membership;
+  /** Whom each user here blocks or is blocked by: read at its first login here, forgotten with its last session. */
+  blocks: Pick<BlockList, "load" | "forget">;
   table: SessionTable;
   delivery: Delivery;
   metrics: GatewayMetrics;
@@ -76,6 +79,8 @@ export class ChatService {
     // The token is checked once, here: the session ends when it expires, and the client logs in with a fresh one.
     session.expiresAt = Math.min(claims.exp, claims.sessionEnd) * 1000;
     await this.deps.presence.update(claims.userId, claims.userName);
+    // Read once the session counts in Redis: a block made meanwhile is either read here or announced to this gateway.
+    await this.deps.blocks.load(claims.userId);
     this.deps.metrics.sessions.set(table.sessionCount);
     await this.deps.delivery.login(session, frame, (positions) => {
       session.send({ kind: "loginAck", body: { userId: claims.userId, userName: claims.userName, gatewayId, serverTime: Date.now(), heartbeatMs: this.deps.heartbeatMs, ...this.frameLimit, ...positions } });
@@ -116,6 +121,7 @@ export class ChatService {
       if (stored.error === "unknown_recipient") throw new GatewayError(ErrorCode.UnknownRecipient, `no user ${frame.to}`);
       if (stored.error === "not_found") throw new GatewayError(ErrorCode.NotFound, `no message ${replyTo || editOf || reactTo} in this conversation`);
       if (stored.error === "forbidden") throw new GatewayError(ErrorCode.Forbidden, "only the sender may edit or delete a message");
+      if (stored.error === "blocked" || stored.error === "blocking") throw new GatewayError(ErrorCode.Blocked, blockRefusalMessage(stored.error));
       throw new GatewayError(ErrorCode.NotMember, `you are not a member of room ${frame.room}`);
     }
     const { message, duplicate, ownInbox } = stored;
@@ -152,7 +158,10 @@ export class ChatService {
     metrics.sessions.set(table.sessionCount);
     const user = session.user;
     if (!user || !wasLoggedIn) return;
-    if (table.sessionsOf(user.userId).length === 0) membership.forget(user.userId);
+    if (table.sessionsOf(user.userId).length === 0) {
+      membership.forget(user.userId);
+      this.deps.blocks.forget(user.userId);
+    }
     await presence.update(user.userId, user.userName);
   }
 }

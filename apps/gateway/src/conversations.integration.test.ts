@@ -127,3 +127,40 @@ describe("LoginAck", () => {
     expect(texts(old.messages())).not.toContain("positions room"); // the room starts at its newest: nothing named
   });
 });
+
+describe("blocking", () => {
+  it("refuses private messages between users who block each other (socket and HTTP), lets the rest of a turn through, hides typing, receipts and presence, until unblocked", async () => {
+    const [ann, bob, carl] = [await registerUser(stack.cluster.route.url, "blk-ann"), await registerUser(stack.cluster.route.url, "blk-bob"), await registerUser(stack.cluster.route.url, "blk-carl")];
+    const before = (await stack.api.sendMessage(bob.token, { to: ann.userId, text: "before the block" })).msgId;
+    await stack.api.block(ann.token, bob.userId);
+    const [a, b, c] = [await device(ann, 0, {}, ann.token), await device(bob, 1, {}, bob.token), await device(carl, 1, {}, carl.token)];
+    await received(a, "before the block");
+
+    // One turn of bob's Sends: the two to ann are refused, the one to carl between them is stored and delivered.
+    const turn = await Promise.allSettled([b.say({ to: ann.userId, text: "blocked 1" }), b.say({ to: carl.userId, text: "to carl" }), b.say({ to: ann.userId, replyTo: before, text: "blocked 2" })]);
+    expect(turn.map((r) => (r.status === "rejected" ? (r.reason as Error).message : "stored"))).toEqual([ErrorCode.Blocked, "stored", ErrorCode.Blocked]);
+    await expect(a.say({ to: bob.userId, text: "ann writes back" })).rejects.toThrow(ErrorCode.Blocked);
+    await expect(stack.api.sendMessage(bob.token, { to: ann.userId, text: "over http" })).rejects.toMatchObject({ status: 403, code: ErrorCode.Blocked });
+    expect(await received(c, "to carl")).toEqual(["to carl"]);
+
+    // Typing and a read receipt from bob, then carl's typing from the same gateway as a barrier: ann sees only carl's.
+    b.send({ kind: "typing", body: { conversation: ann.userId } });
+    b.send({ kind: "read", body: { conversation: ann.userId, msgId: before } });
+    await b.waitFor("read", (r) => r.by === bob.userId && r.msgId === before);
+    c.send({ kind: "typing", body: { conversation: ann.userId } });
+    await a.waitFor("typing", (t) => t.userId === carl.userId);
+    expect(a.frames.filter((f) => (f.kind === "typing" && f.body.userId === bob.userId) || (f.kind === "read" && f.body.by === bob.userId))).toEqual([]);
+    a.send({ kind: "presenceSubscribe", body: { userIds: [bob.userId, carl.userId] } });
+    expect((await a.waitFor("presenceBatch")).presences.map((p) => p.userId)).toEqual([carl.userId]);
+
+    // Unblocked: ann's list is answered again with bob in it, and messages flow both ways; history kept only what was stored.
+    await stack.api.unblock(ann.token, bob.userId);
+    await a.waitFor("presenceBatch", (batch) => batch.presences.some((p) => p.userId === bob.userId && p.online));
+    await b.say({ to: ann.userId, text: "after the unblock" });
+    await a.say({ to: bob.userId, text: "welcome back" });
+    expect(await received(a, "after the unblock")).not.toContain("blocked 1");
+    await received(b, "welcome back");
+    const history = (await stack.api.history(ann.token, { with: bob.userId })).messages.map((m) => m.text);
+    expect(history).toEqual(["before the block", "after the unblock", "welcome back"]);
+  });
+});

@@ -2,6 +2,7 @@
 import type { Logger } from "pino";
 import { SessionClose } from "@cim/protocol";
 import type { ClusterMessage, LoginRef } from "@cim/state";
+import type { BlockList } from "./block-list.js";
 import type { Delivery } from "./delivery.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { PresenceFanOut } from "./presence-fan-out.js";
@@ -19,6 +20,7 @@ export interface FanOutDeps {
   /** Presence changes, to the sessions that watch the user. */
   presence: PresenceFanOut;
   typing: Pick<TypingRelay, "handle">;
+  blocks: Pick<BlockList, "apply">;
   metrics: GatewayMetrics;
   log: Logger;
   /** Claims every session here again and reads their streams (route released this gateway's users). */
@@ -57,6 +59,9 @@ export class FanOut {
         return;
       case "typing":
         this.deps.typing.handle(message);
+        return;
+      case "block":
+        this.deps.blocks.apply(message);
         return;
       case "reclaim":
         this.deps.reclaim();

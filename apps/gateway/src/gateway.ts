@@ -8,9 +8,10 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { answerClientErrorsAsJson, capConnectionsPerAddress } from "@cim/config";
 import { ErrorCode, SessionClose } from "@cim/protocol";
 import { GatewayRegistration, type ZkSession } from "@cim/discovery";
-import { BusPublisher, BusWatchdog, channels, InboxStore, isCluster, MessageStore, onBusMessage, parseClusterMessages, ReadStore, ReceiptStore, ReplicaWait, RoomStore, SessionStore, subscribe, unsubscribe, type RedisClient } from "@cim/state";
+import { BlockStore, BusPublisher, BusWatchdog, channels, InboxStore, isCluster, MessageStore, onBusMessage, parseClusterMessages, ReadStore, ReceiptStore, ReplicaWait, RoomStore, SessionStore, subscribe, unsubscribe, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { Admission, clientAddress } from "./admission.js";
+import { BlockList } from "./block-list.js";
 import { ChatService } from "./chat-service.js";
 import type { GatewayConfig } from "./config.js";
 import { Delivery } from "./delivery.js";
@@ -88,8 +89,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const delivery = new Delivery({ messages, inboxes, receipts, reads, table, membership, rooms, subscriptions, metrics, log });
   const presence = new PresenceKeeper({ gatewayId, sessions, bus, table, log });
   const presenceInterest = new PresenceInterest(subscriptions, log);
-  const presenceFanOut = new PresenceFanOut(presenceInterest, metrics);
-  const presenceSubscriptions = new PresenceSubscriptions({ interest: presenceInterest, fanOut: presenceFanOut, sessions, log });
+  const blocks = new BlockList(new BlockStore(redis), log, (userId, other) => presenceSubscriptions.answerAgain(table.sessionsOf(userId), other));
+  const presenceFanOut = new PresenceFanOut(presenceInterest, metrics, (userId, other) => blocks.hides(userId, other));
+  const presenceSubscriptions = new PresenceSubscriptions({ interest: presenceInterest, fanOut: presenceFanOut, sessions, blocks, log });
   const roomEvents = new RoomEvents({ table, membership, delivery, metrics, log });
   const admission = new Admission({
     maxPendingPerClient: config.CIM_MAX_PENDING_PER_IP, connectRatePerSec: config.CIM_CONNECT_RATE_PER_IP,
@@ -98,12 +100,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const chat = new ChatService({
     gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, frameRate: { perSec: config.CIM_RATE_PER_SEC, burst: config.CIM_RATE_BURST, sendsInFlight: config.CIM_MAX_SENDS_IN_FLIGHT }, maxSessionsPerUser: config.CIM_MAX_SESSIONS_PER_USER,
     onLoggedIn: (session) => admission.settled(session), tokens: new TokenSigner(config.CIM_TOKEN_SECRET, TOKEN_TTL_UNUSED_S),
-    sessions, messages, presence, presenceSubscriptions, membership, table, delivery, metrics, log,
+    sessions, messages, presence, presenceSubscriptions, membership, blocks, table, delivery, metrics, log,
     replicas: new ReplicaWait(redis, { replicas: config.CIM_REDIS_WAIT_REPLICAS, timeoutMs: config.CIM_REDIS_WAIT_TIMEOUT_MS }, metrics, log),
     privateInOrder: isCluster(redis),
   });
-  const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, bus, log });
-  const typing = new TypingRelay({ table, membership, bus, log });
+  const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, blocks, bus, log });
+  const typing = new TypingRelay({ table, membership, blocks, bus, log });
   const frames = new FrameHandler(chat, receiptService, typing, presenceSubscriptions, metrics, log, { maxSendsInFlight: config.CIM_MAX_SENDS_IN_FLIGHT });
   // Route may have released our users (we were gone from ZooKeeper): claim them again, then read every session's
   // streams from its cursor, since what was sent to them meanwhile woke no reader here.
@@ -111,7 +113,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     void presence.reclaimAll()
       .then((users) => log.info({ users }, `sessions re-claimed: ${why}`), (error: unknown) => log.error({ err: error }, `re-claiming sessions failed (${why})`))
       .then(() => delivery.wakeAll());
-  const fanOut = new FanOut({ table, delivery, roomEvents, typing, presence: presenceFanOut, metrics, log, reclaim: () => reclaim("route released them"), isRevoked: (login) => sessions.isRevoked(login) });
+  const fanOut = new FanOut({ table, delivery, roomEvents, typing, blocks, presence: presenceFanOut, metrics, log, reclaim: () => reclaim("route released them"), isRevoked: (login) => sessions.isRevoked(login) });
   const sweep = new SessionSweep({
     table, idleTimeoutMs: config.CIM_IDLE_TIMEOUT_MS, loginTimeoutMs: config.CIM_LOGIN_TIMEOUT_MS, onSweep: () => admission.sweep(), metrics, log,
   });
@@ -123,7 +125,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const catchUp = () => {
     delivery.wakeAll();
     roomEvents.refreshAll().catch((error: unknown) => log.error({ err: error }, "re-reading memberships after the bus came back failed"));
-    presenceSubscriptions.refreshAll().catch((error: unknown) => log.error({ err: error }, "re-reading presence after the bus came back failed"));
+    void blocks.reloadAll().then(() => presenceSubscriptions.refreshAll()).catch((error: unknown) => log.error({ err: error }, "re-reading blocks and presence after the bus came back failed"));
     // A kick published meanwhile is lost too: a login ended then would keep its socket until its token expires.
     fanOut.closeRevoked()
       .then((closed) => closed > 0 && log.info({ closed }, "closed the sockets of logins ended while the bus was down"))

@@ -24,7 +24,12 @@ export class PresenceFanOut {
   /** Sessions whose answer to a PresenceSubscribe is being read: their changes wait here until it is sent. */
   private readonly held = new Map<Session, Map<string, Presence>>();
 
-  constructor(private readonly interest: Pick<PresenceInterest, "watchers" | "watches">, private readonly metrics: GatewayMetrics) {}
+  /** `hides(userId, other)`: no change of `other` goes to `userId`'s sessions (they block each other). */
+  constructor(
+    private readonly interest: Pick<PresenceInterest, "watchers" | "watches">,
+    private readonly metrics: GatewayMetrics,
+    private readonly hides: (userId: string, other: string) => boolean = () => false,
+  ) {}
 
   /** Queues a change; what is queued together is sent together, soon. */
   offer(presence: Presence): void {
@@ -76,7 +81,8 @@ export class PresenceFanOut {
     let sent = 0;
     for (const [session, list] of perSession) {
       // Checked now, not when the list was made: the session may have changed its list or started a hold since.
-      const current = list.filter((change) => this.interest.watches(session, change.userId));
+      const viewer = session.user?.userId ?? "";
+      const current = list.filter((change) => this.interest.watches(session, change.userId) && !this.hides(viewer, change.userId));
       const held = this.held.get(session);
       if (held) {
         for (const change of current) {

@@ -5,6 +5,7 @@ import { DECIMAL_ID, ErrorCode, MAX_PRESENCE_SUBSCRIPTIONS, type PresenceSubscri
 import type { SessionStore } from "@cim/state";
 import { GatewayError } from "./errors.js";
 import { encodePresences, yieldToLoop, type PresenceFanOut } from "./presence-fan-out.js";
+import type { BlockList } from "./block-list.js";
 import type { PresenceInterest } from "./presence-interest.js";
 import type { Session } from "./session.js";
 
@@ -12,6 +13,8 @@ export interface PresenceSubscriptionsDeps {
   interest: PresenceInterest;
   fanOut: PresenceFanOut;
   sessions: Pick<SessionStore, "presenceOf">;
+  /** Users who block each other (either way) are left out of each other's answers. */
+  blocks: Pick<BlockList, "hides">;
   log: Logger;
 }
 
@@ -60,7 +63,8 @@ export class PresenceSubscriptions {
     let answered = false;
     try {
       await interest.replace(session, userIds);
-      const states = await this.deps.sessions.presenceOf(userIds);
+      const viewer = session.user?.userId ?? "";
+      const states = (await this.deps.sessions.presenceOf(userIds)).filter((state) => !this.deps.blocks.hides(viewer, state.userId));
       if (state.next || !session.isOpen) return; // a newer list answers instead
       session.send({ kind: "presenceBatch", body: { presences: states } });
       answered = true;
@@ -70,6 +74,15 @@ export class PresenceSubscriptions {
         const held = fanOut.release(session).filter((change) => interest.watches(session, change.userId));
         if (answered && held.length) session.sendBytes(encodePresences(held));
       }
+    }
+  }
+
+  /** Answers again the lists of `sessions` that name `userId` (just unblocked: its state is news to them). */
+  answerAgain(sessions: readonly Session[], userId: string): void {
+    for (const session of sessions) {
+      if (!this.deps.interest.watches(session, userId)) continue;
+      this.subscribe(session, { userIds: [...this.deps.interest.watched(session)] }).catch((error: unknown) =>
+        this.deps.log.warn({ err: error, userId: session.user?.userId }, "answering a presence list again after an unblock failed"));
     }
   }
 

@@ -4,6 +4,7 @@
 import type { Logger } from "pino";
 import { CONVERSATION_ID, DECIMAL_ID, ROOM_ID, type Delivered, type Read } from "@cim/protocol";
 import type { BusPublisher, InboxStore, MessageStore, ReadStore, ReceiptStore } from "@cim/state";
+import type { BlockList } from "./block-list.js";
 import type { Membership } from "./membership.js";
 import type { Session } from "./session.js";
 
@@ -13,6 +14,8 @@ export interface ReceiptServiceDeps {
   reads: Pick<ReadStore, "setRead">;
   receipts: Pick<ReceiptStore, "delivered" | "read">;
   membership: Pick<Membership, "isMember">;
+  /** Between users who block each other no receipt is told (nor kept for the peer's next login). */
+  blocks: Pick<BlockList, "hides">;
   bus: Pick<BusPublisher, "toUser">;
   log: Logger;
 }
@@ -32,6 +35,7 @@ export class ReceiptService {
       return this.drop(session, "receipt dropped: no such message to this user from that sender", frame.msgId, frame.from);
     }
     if (frame.from === userId) return; // its own message, from another device: nobody to tell
+    if (this.deps.blocks.hides(userId, frame.from)) return;
     await receipts.delivered(frame.from, userId, frame.msgId);
     await bus.toUser(frame.from, { type: "delivered", to: frame.from, msgId: frame.msgId, by: userId });
   }
@@ -51,7 +55,7 @@ export class ReceiptService {
     }
     if (!(await reads.setRead(userId, conversation, msgId))) return; // not newer: nothing changed
     const relays = [bus.toUser(userId, { type: "read", to: userId, conversation, msgId, by: userId })];
-    if (!room) {
+    if (!room && !this.deps.blocks.hides(userId, conversation)) {
       await receipts.read(conversation, userId, msgId);
       relays.push(bus.toUser(conversation, { type: "read", to: conversation, conversation: userId, msgId, by: userId }));
     }

@@ -65,6 +65,7 @@ describe("Redis keys", () => {
     await bob.waitForText("to the room");
     await fetch(`${cluster.route.url}/api/admin/stats`, { headers: { authorization: "Bearer wrong-admin-token-000000" } });
     await fetch(`${cluster.route.url}/api/admin/stats`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    await ann.api.block(ann.session!.token, bob.session!.userId);
     await bob.logout();
 
     const patterns = documentedPatterns();

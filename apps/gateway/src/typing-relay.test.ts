@@ -21,7 +21,7 @@ async function setup() {
     toRoom: async (room: string, message: ClusterMessage) => void published.push({ to: `room ${room}`, message }),
     toUser: async (userId: string, message: ClusterMessage) => published.push({ to: `user ${userId}`, message }) > 0,
   };
-  const relay = new TypingRelay({ table, membership, bus, log: pino({ level: "silent" }), now: () => now });
+  const relay = new TypingRelay({ table, membership, bus, blocks: { hides: () => false }, log: pino({ level: "silent" }), now: () => now });
   const users = Object.fromEntries(await Promise.all(["1", "2", "3"].map(async (id) => {
     const s = session(id);
     table.bind(id, s.session);

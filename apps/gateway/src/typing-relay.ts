@@ -3,6 +3,7 @@
 import type { Logger } from "pino";
 import { CONVERSATION_ID, EVERYONE_ROOM, ROOM_ID, type Typing } from "@cim/protocol";
 import type { BusPublisher, ClusterMessage } from "@cim/state";
+import type { BlockList } from "./block-list.js";
 import type { Membership } from "./membership.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
@@ -17,6 +18,8 @@ const MAX_REMEMBERED = 200;
 export interface TypingRelayDeps {
   table: SessionTable;
   membership: Pick<Membership, "isMember" | "membersOf">;
+  /** Users who block each other (either way) see nothing of each other typing, in private chats and rooms. */
+  blocks: Pick<BlockList, "hides">;
   bus: Pick<BusPublisher, "toUser" | "toRoom">;
   log: Logger;
   now?: () => number;
@@ -38,6 +41,7 @@ export class TypingRelay {
       return;
     }
     if (!this.admit(session, conversation)) return;
+    if (!room && this.deps.blocks.hides(userId, conversation)) return;
     if (room) await this.deps.bus.toRoom(conversation, { type: "typing", conversation, userId, userName });
     else await this.deps.bus.toUser(conversation, { type: "typing", conversation: userId, userId, userName, to: conversation });
   }
@@ -51,7 +55,8 @@ export class TypingRelay {
     else if (message.conversation === EVERYONE_ROOM) sessions = table.users();
     else sessions = [...membership.membersOf(message.conversation)].flatMap((member) => table.sessionsOf(member));
     for (const session of sessions) {
-      if (session.loggedIn && session.user?.userId !== message.userId) session.send({ kind: "typing", body });
+      const reader = session.user?.userId;
+      if (session.loggedIn && reader !== undefined && reader !== message.userId && !this.deps.blocks.hides(reader, message.userId)) session.send({ kind: "typing", body });
     }
   }
 

@@ -29,6 +29,9 @@ export interface AbuseLimits {
    */
   roomChangesPerUser: number;
   roomChangesWindowSeconds: number;
+  /** Blocks and unblocks one user may make per window (429 beyond): each is published to both users' gateways. */
+  blockChangesPerUser: number;
+  blockChangesWindowSeconds: number;
   /** Searches one user may run per window (429 beyond): each reads up to 100 × 2,000 stream entries from Redis. */
   searchesPerUser: number;
   searchWindowSeconds: number;
@@ -65,6 +68,7 @@ export class AbuseGuard {
   private readonly roomChangesByUser: RateLimiterRedis;
   private readonly searchesByUser: RateLimiterRedis;
   private readonly httpSendsByUser: RateLimiterRedis;
+  private readonly blockChangesByUser: RateLimiterRedis;
 
   constructor(redis: RedisClient, private readonly limits: AbuseLimits) {
     const limiter = (name: string, points: number, duration: number, blockDuration = 0) =>
@@ -78,6 +82,7 @@ export class AbuseGuard {
     this.registrationsOverall = limiter("register-all", limits.registrationsPerMinute, 60);
     this.roomsByUser = limiter("rooms-user", limits.roomsPerUser, limits.roomWindowSeconds);
     this.roomChangesByUser = limiter("room-changes-user", limits.roomChangesPerUser, limits.roomChangesWindowSeconds);
+    this.blockChangesByUser = limiter("block-changes-user", limits.blockChangesPerUser, limits.blockChangesWindowSeconds);
     this.searchesByUser = limiter("search-user", limits.searchesPerUser, limits.searchWindowSeconds);
     // One key per user (cim-rl:http-send:<userId>), one script on it per send: one slot on a Redis Cluster.
     this.httpSendsByUser = limiter("http-send", limits.httpSendsPerUser, limits.httpSendsWindowSeconds);
@@ -175,6 +180,15 @@ export class AbuseGuard {
       await this.roomChangesByUser.consume(userId);
     } catch (error) {
       throw limitError(error, "you changed rooms too often");
+    }
+  }
+
+  /** Counts one block or unblock by `userId`; throws 429 past the per-user limit. */
+  async changeBlocks(userId: string): Promise<void> {
+    try {
+      await this.blockChangesByUser.consume(userId);
+    } catch (error) {
+      throw limitError(error, "you blocked and unblocked too often");
     }
   }
 

@@ -2,6 +2,7 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { bearer, errorAnswer, jsonAnswer } from "./api-route.js";
 import { authApi } from "./routes/auth-routes.js";
+import { blockApi } from "./routes/block-routes.js";
 import { chatApi } from "./routes/chat-routes.js";
 import { conversationApi } from "./routes/conversation-routes.js";
 import { roomApi } from "./routes/room-routes.js";
@@ -27,7 +28,7 @@ const adminApi = {
 };
 
 /** Every operation of the API, in the order the document lists them. */
-export const apiRoutes = [authApi, chatApi, roomApi, userApi, conversationApi, searchApi, adminApi, docsApi].flatMap((group) => Object.values(group));
+export const apiRoutes = [authApi, chatApi, roomApi, userApi, conversationApi, searchApi, blockApi, adminApi, docsApi].flatMap((group) => Object.values(group));
 
 export type OpenApiDocument = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
 

@@ -15,6 +15,7 @@ import { requireMetricsToken } from "./auth.js";
 import { ApiError, REDIS_RETRY_AFTER_SECONDS } from "./errors.js";
 import { securityHeaders } from "./security-headers.js";
 import { adminRoutes } from "./routes/admin-routes.js";
+import { blockRoutes } from "./routes/block-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { chatRoutes } from "./routes/chat-routes.js";
 import { conversationRoutes } from "./routes/conversation-routes.js";
@@ -54,6 +55,7 @@ export function createApp(s: Services, probe: HealthProbe) {
   app.route("/api/users", userRoutes(s));
   app.route("/api/conversations", conversationRoutes(s));
   app.route("/api/search", searchRoutes(s));
+  app.route("/api/blocks", blockRoutes(s));
   app.all("/api/*", (c) => {
     throw new ApiError(404, ErrorCode.NotFound, `no route ${c.req.method} ${c.req.path}`);
   });

@@ -1,6 +1,7 @@
 // CONTRACT.md's online list, send-by-HTTP and history, as a client sees them, through app.request() on real Redis and ZooKeeper.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DECIMAL_ID, MAX_TEXT_LENGTH } from "@cim/protocol";
+import { MAX_BLOCKS_PER_USER, user } from "@cim/state";
 import { expectError, newUser, type LoginAnswer } from "./testing/api-client.js";
 import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
 
@@ -202,5 +203,66 @@ describe("rooms in POST /api/messages and GET /api/history", () => {
     await expectError(await h.call("POST", "/api/messages", { token: alice.token, body: { room: "lobby", text: "named" } }), 400, "bad_request");
     await expectError(await h.call("GET", `/api/history?with=${bob.userId}&room=${room}`, { token: alice.token }), 400, "bad_request");
     await expectError(await h.call("GET", "/api/history?room=r1x", { token: alice.token }), 400, "bad_request");
+  });
+});
+
+describe("blocking (PUT, DELETE, GET /api/blocks)", () => {
+  const put = (as: LoginAnswer, userId: string) => h.call("PUT", `/api/blocks/${userId}`, { token: as.token });
+  const remove = (as: LoginAnswer, userId: string) => h.call("DELETE", `/api/blocks/${userId}`, { token: as.token });
+  const list = async (as: LoginAnswer) => {
+    const res = await h.call("GET", "/api/blocks", { token: as.token });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { blocks: Array<{ userId: string; name: string }> }).blocks;
+  };
+  const sendTo = (from: LoginAnswer, to: LoginAnswer, text: string, extra: Record<string, unknown> = {}) =>
+    h.call("POST", "/api/messages", { token: from.token, body: { to: to.userId, text, ...extra } });
+
+  it("blocks and unblocks idempotently (204), lists {userId, name}, and refuses private messages both ways meanwhile", async () => {
+    const [gus, hal] = await Promise.all([newUser(h, "gus"), newUser(h, "hal")]);
+    const before = await send(hal, "before the block", gus.userId);
+    for (let i = 0; i < 2; i++) expect((await put(gus, hal.userId)).status).toBe(204);
+    expect(await list(gus)).toEqual([{ userId: hal.userId, name: hal.userName }]);
+    expect(await list(hal)).toEqual([]);
+    // The blocked user's messages (replies and reactions too), and the blocker's own, are refused and not stored.
+    const refused = await expectError(await sendTo(hal, gus, "let me in"), 403, "blocked");
+    expect(refused.error.message).toMatch(/does not accept/);
+    await expectError(await sendTo(hal, gus, "a reply", { replyTo: before }), 403, "blocked");
+    await expectError(await sendTo(hal, gus, "", { reactTo: before, reaction: "👍" }), 403, "blocked");
+    expect((await expectError(await sendTo(gus, hal, "hi"), 403, "blocked")).error.message).toMatch(/unblock/);
+    // Rooms are not touched: the group still takes both.
+    await send(hal, "still in the group");
+    expect((await history(gus, `?with=${hal.userId}`)).map((m) => m.text)).toEqual(["before the block"]);
+    for (let i = 0; i < 2; i++) expect((await remove(gus, hal.userId)).status).toBe(204);
+    expect(await list(gus)).toEqual([]);
+    await send(hal, "after the unblock", gus.userId);
+    expect((await history(gus, `?with=${hal.userId}`)).map((m) => m.text)).toEqual(["before the block", "after the unblock"]);
+  });
+
+  it("answers 400 for yourself or no userId, 404 for no such user, 401 without a token", async () => {
+    await expectError(await put(alice, alice.userId), 400, "bad_request");
+    await expectError(await put(alice, "bob"), 400, "bad_request");
+    await expectError(await remove(alice, alice.userId), 400, "bad_request");
+    await expectError(await put(alice, "987654321987"), 404, "not_found");
+    await expectError(await remove(alice, "987654321987"), 404, "not_found");
+    await expectError(await h.call("GET", "/api/blocks"), 401, "unauthorized");
+    await expectError(await h.call("PUT", `/api/blocks/${bob.userId}`), 401, "unauthorized");
+  });
+
+  it("answers 429 rate_limited with Retry-After past CIM_BLOCK_CHANGES_PER_USER blocks and unblocks per window", async () => {
+    const limited = h.variant({ CIM_BLOCK_CHANGES_PER_USER: "2" });
+    const jan = await newUser(h, "jan");
+    expect((await limited.call("PUT", `/api/blocks/${bob.userId}`, { token: jan.token })).status).toBe(204);
+    expect((await limited.call("DELETE", `/api/blocks/${bob.userId}`, { token: jan.token })).status).toBe(204);
+    const refused = await limited.call("PUT", `/api/blocks/${bob.userId}`, { token: jan.token });
+    await expectError(refused, 429, "rate_limited");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it(`answers 409 too_many_blocks past ${MAX_BLOCKS_PER_USER} blocks, and changes nothing`, async () => {
+    const ivy = await newUser(h, "ivy");
+    await h.redis.sadd(user.blocks(ivy.userId), ...Array.from({ length: MAX_BLOCKS_PER_USER }, (_, i) => String(900_000_000 + i)));
+    await expectError(await put(ivy, bob.userId), 409, "too_many_blocks");
+    expect(await h.redis.sismember(user.blocks(ivy.userId), bob.userId)).toBe(0);
+    await send(bob, "still reaches ivy", ivy.userId);
   });
 });

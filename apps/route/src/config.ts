@@ -39,6 +39,9 @@ const schema = z.object({
   /** Renames and removals one room owner may make per window (429 with Retry-After beyond): each is pushed to every member's sessions. */
   CIM_ROOM_CHANGES_PER_USER: z.coerce.number().int().min(1).default(30),
   CIM_ROOM_CHANGES_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Blocks and unblocks per user per window (PUT/DELETE /api/blocks). */
+  CIM_BLOCK_CHANGES_PER_USER: z.coerce.number().int().min(1).default(60),
+  CIM_BLOCK_CHANGES_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Requests of one user in progress at once on one route process; more wait, up to CIM_MAX_WAITING_REQUESTS_PER_USER, then 429. */
   CIM_MAX_REQUESTS_PER_USER: z.coerce.number().int().min(1).default(8),
   CIM_MAX_WAITING_REQUESTS_PER_USER: z.coerce.number().int().min(0).default(64),
@@ -88,6 +91,8 @@ export function abuseLimits(config: RouteConfig): AbuseLimits {
     roomWindowSeconds: config.CIM_ROOMS_WINDOW_SECONDS,
     roomChangesPerUser: config.CIM_ROOM_CHANGES_PER_USER,
     roomChangesWindowSeconds: config.CIM_ROOM_CHANGES_WINDOW_SECONDS,
+    blockChangesPerUser: config.CIM_BLOCK_CHANGES_PER_USER,
+    blockChangesWindowSeconds: config.CIM_BLOCK_CHANGES_WINDOW_SECONDS,
     searchesPerUser: config.CIM_SEARCHES_PER_USER,
     searchWindowSeconds: config.CIM_SEARCH_WINDOW_SECONDS,
     httpSendsPerUser: config.CIM_HTTP_SENDS_PER_USER,

@@ -2,7 +2,7 @@
 import type { UserRequests } from "./user-requests.js";
 import type { Logger } from "pino";
 import type { GatewayInfo } from "@cim/discovery";
-import type { AccountStore, BusPublisher, MessageSearch, MessageStore, ReadStore, ReplicaWait, RoomStore, SessionStore, UserDirectory } from "@cim/state";
+import type { AccountStore, BlockStore, BusPublisher, MessageSearch, MessageStore, ReadStore, ReplicaWait, RoomStore, SessionStore, UserDirectory } from "@cim/state";
 import type { TokenClaims, TokenSigner } from "@cim/token";
 import type { AbuseGuard } from "./abuse-guard.js";
 import type { RouteConfig } from "./config.js";
@@ -27,6 +27,7 @@ export interface Services {
   picker: GatewayPicker;
   tokens: TokenSigner;
   accounts: AccountStore;
+  blocks: BlockStore;
   sessions: SessionStore;
   messages: MessageStore;
   /** Waits for replicas before POST /api/messages answers (CIM_REDIS_WAIT_REPLICAS), as a gateway's SendAck does. */

@@ -1,6 +1,6 @@
 // Builds route's services from its config and clients: used by index.ts and by tests through app.request().
 import type { Logger } from "pino";
-import { AccountStore, BusPublisher, GatewaySightings, MessageSearch, MessageStore, ReadStore, ReplicaWait, RoomStore, SessionStore, UserDirectory, type RedisClient } from "@cim/state";
+import { AccountStore, BlockStore, BusPublisher, GatewaySightings, MessageSearch, MessageStore, ReadStore, ReplicaWait, RoomStore, SessionStore, UserDirectory, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { AbuseGuard } from "./abuse-guard.js";
 import { UserRequests } from "./user-requests.js";
@@ -28,6 +28,7 @@ export function createServices(deps: { config: RouteConfig; log: Logger; redis: 
     picker: createPicker(config.CIM_ROUTE_STRATEGY, (ids) => sessions.connections(ids)),
     tokens: new TokenSigner(config.CIM_TOKEN_SECRET, { ttlSeconds: config.CIM_TOKEN_TTL_SECONDS, sessionLifetimeSeconds: config.CIM_SESSION_MAX_SECONDS }),
     accounts: new AccountStore(redis),
+    blocks: new BlockStore(redis),
     reads: new ReadStore(redis),
     rooms: new RoomStore(redis),
     users: new UserDirectory(redis),

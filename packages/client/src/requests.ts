@@ -1,6 +1,6 @@
 // The route calls of a logged-in client, made with its session's token: users, rooms, conversations, history.
 import { ClientEvents } from "./events.js";
-import type { ConversationSummary, HistoryMessage, Invitation, MyRoom, OnlinePage, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, SearchResult, UserEntry } from "./route-api.js";
+import type { BlockedUser, ConversationSummary, HistoryMessage, Invitation, MyRoom, OnlinePage, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, SearchResult, UserEntry } from "./route-api.js";
 
 /** Which conversation a history page is of: one user (`withUser`), one room (`room`), or the group (neither). */
 export interface HistoryInput {
@@ -109,6 +109,24 @@ export abstract class ClientRequests extends ClientEvents {
   /** The user's conversations (rooms and private chats) with unread counts. */
   conversations(): Promise<ConversationSummary[]> {
     return this.call((token) => this.api.conversations(token)).then((r) => r.conversations);
+  }
+
+  /**
+   * Blocks `userId`: private messages between the two are refused both ways (a Send rejects with SendError code
+   * `blocked`), and typing, receipts and presence between them stop. Idempotent.
+   */
+  block(userId: string): Promise<void> {
+    return this.call((token) => this.api.block(token, userId));
+  }
+
+  /** Unblocks `userId` (idempotent). */
+  unblock(userId: string): Promise<void> {
+    return this.call((token) => this.api.unblock(token, userId));
+  }
+
+  /** The users this user blocks, in userId order. */
+  blocks(): Promise<BlockedUser[]> {
+    return this.call((token) => this.api.blocks(token)).then((r) => r.blocks);
   }
 
   /** Changes the password (see RouteApi.changePassword): the user's other logins end, this session stays. */

@@ -65,6 +65,12 @@ export interface UserEntry {
   online: boolean;
 }
 
+/** A user the caller blocks (`GET /api/blocks`). */
+export interface BlockedUser {
+  userId: string;
+  name: string;
+}
+
 /**
  * One conversation of the caller: `conversation` is a roomId (`everyone` too, `kind` "room") or the peer's
  * userId (`kind` "private"); `name` the room's or the peer's name; `unread` counts messages from others after
@@ -267,6 +273,25 @@ export class RouteApi {
   /** The caller's conversations (rooms, and the 200 most recent private chats), newest first, with unread counts. */
   conversations(token: string): Promise<{ conversations: ConversationSummary[] }> {
     return this.call("GET", "/api/conversations", { token });
+  }
+
+  /**
+   * Blocks user `userId` (idempotent): private messages between the two are refused both ways (`Error{blocked}`), and
+   * typing, receipts and presence between them stop. `400` for oneself, `404` for no such user, `409
+   * too_many_blocks` past the limit.
+   */
+  async block(token: string, userId: string): Promise<void> {
+    await this.call("PUT", `/api/blocks/${encodeURIComponent(userId)}`, { token });
+  }
+
+  /** Unblocks user `userId` (idempotent). */
+  async unblock(token: string, userId: string): Promise<void> {
+    await this.call("DELETE", `/api/blocks/${encodeURIComponent(userId)}`, { token });
+  }
+
+  /** The users the caller blocks, in userId order. */
+  blocks(token: string): Promise<{ blocks: BlockedUser[] }> {
+    return this.call("GET", "/api/blocks", { token });
   }
 
   adminStats(adminToken: string): Promise<AdminStats> {

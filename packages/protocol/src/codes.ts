@@ -57,6 +57,13 @@ export const ErrorCode = {
   RateLimited: "rate_limited",
   /** A JSON endpoint got a body that is not `application/json`. */
   UnsupportedMediaType: "unsupported_media_type",
+  /**
+   * A private message between users who block each other (either way), refused and not stored: the message says
+   * which way. A client that does not know the code shows it as any refused Send.
+   */
+  Blocked: "blocked",
+  /** PUT /api/blocks: the caller blocks the most users it may already. */
+  TooManyBlocks: "too_many_blocks",
   /** A password too short or too common. */
   WeakPassword: "weak_password",
   Unavailable: "unavailable",

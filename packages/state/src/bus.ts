@@ -47,6 +47,11 @@ export type ClusterMessage =
    */
   | { type: "typing"; conversation: string; userId: string; userName: string; to?: string }
   /**
+   * From route, to the gateways of both users: `userId` now blocks `peer` (`blocked`), or no longer does. Typing,
+   * receipts and presence between them stop (or start again); messages are refused by the stores either way.
+   */
+  | { type: "block"; userId: string; peer: string; blocked: boolean }
+  /**
    * With `sessionId`: that login was revoked (logout); close its sockets. With `keepSession` (policy replace): a
    * newer login took over; close the user's sockets of every other login. With `keepConnection`: close the
    * user's sockets there but that connection. With none ("" `keepConnection`): close only the user's logins

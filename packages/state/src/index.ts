@@ -16,3 +16,4 @@ export * from "./replica-wait.js";
 export * from "./rooms.js";
 export * from "./users.js";
 export * from "./search.js";
+export * from "./blocks.js";

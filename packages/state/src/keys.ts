@@ -51,6 +51,10 @@ export const user = {
   gateways: (userId: string) => `cim-u:{u:${userId}}:gateways`,
   /** What the user's private peers confirmed: `d:<peer>` delivered up to msgId, `r:<peer>` read up to msgId. */
   receipts: (userId: string) => `cim-u:{u:${userId}}:receipts`,
+  /** The userIds this user blocks (set): private messages between them are refused both ways. */
+  blocks: (userId: string) => `cim-u:{u:${userId}}:blocks`,
+  /** The userIds that block this user (set, the mirror of their `blocks`), so one read on this tag sees both ways. */
+  blockedBy: (userId: string) => `cim-u:{u:${userId}}:blocked-by`,
 } as const;
 
 export const directory = {

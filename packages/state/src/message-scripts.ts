@@ -75,6 +75,12 @@ local function find_entry(inbox, msgId)
   end
   return nil
 end
+-- 1 when the user of these sets (blocks, blocked-by) blocks peer, 2 when peer blocks it, else 0 (blocks.ts).
+local function block_state(blocks, blockedBy, peer)
+  if redis.call('SISMEMBER', blocks, peer) == 1 then return 1 end
+  if redis.call('SISMEMBER', blockedBy, peer) == 1 then return 2 end
+  return 0
+end
 local function field(entry, name)
   local fields = entry[2]
   for i = 1, #fields, 2 do
@@ -198,55 +204,64 @@ return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
 // users in order (a lone wake-up as itself). One round trip per turn, and few calls into Redis per message: the
 // clock is read once (message k of the call takes now + k microseconds), and each user's gateways are looked up
 // once per call.
-// KEYS: per message: stream, dedupe, then inbox, last, peers, gateways of the recipient, then the same of the sender.
+// A message between users who block each other (either way: the sender's blocks or blocked-by set names the
+// recipient) is refused before anything of it is stored; the other messages of the call go on.
+// KEYS: per message: stream, dedupe, then inbox, last, peers, gateways of the recipient, then the same of the sender,
+//   then the sender's blocks and blocked-by sets.
 // ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, channelPrefix, origin (the calling gateway's id, '' for none), then
 //   per message: sender, recipient, wake (template: holes userId, prev, entry, msgId, ts), the number of field
 //   strings, and the fields (name, value, ...) without ts and msgId.
 // The sender's inbox wake-up is not published to origin: the caller offers it to its own sessions from the reply
 // (one PUBLISH and one JSON decode fewer per call, for a wake-up the caller can build from what it sent).
-// Returns {record, 1 duplicate | 0 stored, entry, prev} per message, flattened: entry and prev of the sender's inbox.
+// Returns {record, 1 duplicate | 0 stored, entry, prev} per message, flattened: entry and prev of the sender's inbox;
+// {'', -1 | -2, '', ''} for a refused message (-1: the sender blocks the recipient, -2: the recipient blocks it).
 const STORE_PRIVATE_ALL_BATCH = `${PRELUDE}
 local maxLen, maxAgeMicros, dedupeTtl, channelPrefix, origin = unpack(ARGV, 1, 5)
 local now = redis.call('TIME')
 local base = tonumber(now[1]) * 1000000 + tonumber(now[2])
 local out, a, k = {}, 6, 0
 local gatewaysOf, wakes, order = {}, {}, {}
-for i = 1, #KEYS, 10 do
+for i = 1, #KEYS, 12 do
   local from, to, wake, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
-  local fields = {unpack(ARGV, a + 4, a + 3 + n)}
-  local record, duplicate = store_private(KEYS[i], KEYS[i + 1], maxLen, maxAgeMicros, dedupeTtl, fields, base + k)
-  k = k + 1
-  local id, ts = string.match(record, '^(%d+):(%d+)$')
-  fields[n + 1], fields[n + 2], fields[n + 3], fields[n + 4] = 'ts', ts, 'msgId', id
-  local parts = split(wake)
-  local entry, prev -- after the loop: the sender's inbox's, for the answer
-  -- The recipient's inbox (its peer is the sender), then the sender's (its peer is the recipient).
-  for j, owner in ipairs({to, from}) do
-    local at = i + 2 + (j - 1) * 4
-    entry, prev = append_inbox(KEYS[at], KEYS[at + 1], KEYS[at + 2], id, j == 1 and from or to, maxLen, maxAgeMicros, fields)
-    local gateways = gatewaysOf[KEYS[at + 3]]
-    if not gateways then
-      gateways = redis.call('HKEYS', KEYS[at + 3])
-      gatewaysOf[KEYS[at + 3]] = gateways
-    end
-    local payload
-    for _, gateway in ipairs(gateways) do
-      if j == 1 or gateway ~= origin then
-        payload = payload or fill_parts(parts, {owner, prev, entry, id, ts})
-        local list = wakes[gateway]
-        if not list then
-          list = {}
-          wakes[gateway] = list
-          order[#order + 1] = gateway
+  local blocked = block_state(KEYS[i + 10], KEYS[i + 11], to)
+  if blocked ~= 0 then
+    for _, value in ipairs({'', -blocked, '', ''}) do out[#out + 1] = value end
+  else
+    local fields = {unpack(ARGV, a + 4, a + 3 + n)}
+    local record, duplicate = store_private(KEYS[i], KEYS[i + 1], maxLen, maxAgeMicros, dedupeTtl, fields, base + k)
+    k = k + 1
+    local id, ts = string.match(record, '^(%d+):(%d+)$')
+    fields[n + 1], fields[n + 2], fields[n + 3], fields[n + 4] = 'ts', ts, 'msgId', id
+    local parts = split(wake)
+    local entry, prev -- after the loop: the sender's inbox's, for the answer
+    -- The recipient's inbox (its peer is the sender), then the sender's (its peer is the recipient).
+    for j, owner in ipairs({to, from}) do
+      local at = i + 2 + (j - 1) * 4
+      entry, prev = append_inbox(KEYS[at], KEYS[at + 1], KEYS[at + 2], id, j == 1 and from or to, maxLen, maxAgeMicros, fields)
+      local gateways = gatewaysOf[KEYS[at + 3]]
+      if not gateways then
+        gateways = redis.call('HKEYS', KEYS[at + 3])
+        gatewaysOf[KEYS[at + 3]] = gateways
+      end
+      local payload
+      for _, gateway in ipairs(gateways) do
+        if j == 1 or gateway ~= origin then
+          payload = payload or fill_parts(parts, {owner, prev, entry, id, ts})
+          local list = wakes[gateway]
+          if not list then
+            list = {}
+            wakes[gateway] = list
+            order[#order + 1] = gateway
+          end
+          list[#list + 1] = payload
         end
-        list[#list + 1] = payload
       end
     end
+    out[#out + 1] = record
+    out[#out + 1] = duplicate
+    out[#out + 1] = entry
+    out[#out + 1] = prev
   end
-  out[#out + 1] = record
-  out[#out + 1] = duplicate
-  out[#out + 1] = entry
-  out[#out + 1] = prev
   a = a + 4 + n
 end
 for _, gateway in ipairs(order) do

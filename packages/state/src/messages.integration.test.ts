@@ -5,6 +5,7 @@ import { compareIds } from "@cim/protocol";
 import { InboxStore } from "./inbox.js";
 import { waitUntil } from "@cim/devstack";
 import { parseClusterMessages } from "./bus.js";
+import { BlockStore } from "./blocks.js";
 import { channels, conv, keys, user } from "./keys.js";
 import { MessageStore, type StoredMessage } from "./messages.js";
 import { account as accountIn, everyone, pair, room as roomIn, send, streamIds as streamIdsIn, type SendInput } from "./message-test-support.js";
@@ -307,6 +308,28 @@ describe("pipelined private sends", () => {
       expect(history.map((m) => m.text)).toEqual(texts);
     } finally {
       h.redis.exists = realExists as typeof h.redis.exists;
+    }
+  });
+});
+
+describe("blocking", () => {
+  it("refuses a private message between users who block each other, both ways, before anything of it is stored; the rest of the turn is stored (batched and not)", async () => {
+    for (const batchPrivate of [true, false]) {
+      await h.redis.flushdb();
+      const store = new MessageStore(h.redis, { batchPrivate });
+      const blocks = new BlockStore(h.redis);
+      await account("1", "2", "3");
+      expect(await blocks.block("1", "2")).toBe(true);
+      const input = (from: string, to: string, clientMsgId: string) => ({ clientMsgId, from, fromName: `u${from}`, fromDevice: "", to, text: "hi" });
+      // Started in one turn: on a single Redis one script call stores them all.
+      const results = await Promise.all([store.store(input("2", "1", "a")), store.store(input("2", "3", "b")), store.store(input("1", "2", "c"))]);
+      expect(results.map((r) => ("error" in r ? r.error : "stored"))).toEqual(["blocked", "stored", "blocking"]);
+      const chat = conv.ofPair("1", "2");
+      expect(await h.redis.exists(conv.messages(chat), conv.dedupe(chat, "2", "a"), conv.dedupe(chat, "1", "c"), user.inbox("1"))).toBe(0);
+      expect(await blocks.list("1")).toEqual(["2"]);
+      expect((await blocks.hiddenFrom("2")).sort()).toEqual(["1"]);
+      await blocks.unblock("1", "2");
+      expect(await store.store(input("2", "1", "a"))).toMatchObject({ duplicate: false, message: { from: "2", to: "1" } });
     }
   });
 });

@@ -6,6 +6,7 @@ import { channels, conv, keys } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
 import { checkTargets, noneForRefusedId, type TargetRefusal } from "./message-targets.js";
 import { conversationKey, eventFields, isEvent, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
+import type { BlockRefusal } from "./blocks.js";
 import { InboxStore } from "./inbox.js";
 import { PrivateBatch, type OwnInboxEntry } from "./private-batch.js";
 import { newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
@@ -60,7 +61,7 @@ export interface StoreInput {
 
 export type StoreResult =
   | { message: StoredMessage; duplicate: boolean; ownInbox?: OwnInboxEntry }
-  | { error: "unknown_recipient" | "not_member" | TargetRefusal };
+  | { error: "unknown_recipient" | "not_member" | TargetRefusal | BlockRefusal };
 
 export class MessageStore {
   private readonly options: MessageStoreOptions;
@@ -91,7 +92,8 @@ export class MessageStore {
    * answer (`duplicate`) and finishes any step the first attempt did not reach. Throws when both `to` and `room`
    * are set (the caller validates). A reply or an event (edit, deletion) is refused with `not_found` when its
    * target is not a message of the conversation (a reaction also when it was deleted), an edit or deletion with
-   * `forbidden` when the target is someone else's.
+   * `forbidden` when the target is someone else's. A private message between users who block each other is refused
+   * (`blocking`: the sender blocks the recipient; `blocked`: the other way) before anything is stored.
    */
   async store(input: StoreInput & Partial<Target>): Promise<StoreResult> {
     const { to = "", room = "" } = input as { to?: string; room?: string };
@@ -200,6 +202,7 @@ export class MessageStore {
     const key = conv.ofPair(from, to);
     // The conversation and both inboxes (the recipient's devices, and the sender's other devices): see PrivateBatch.
     const stored = await this.privateBatch.store({ stream: conv.messages(key), dedupe: conv.dedupe(key, from, clientMsgId), message: record, dev: fromDevice });
+    if ("refused" in stored) return { error: stored.refused };
     const message: StoredMessage = { ...record, ...parseRecord(stored.record) };
     if (!stored.duplicate) this.countStored();
     return stored.own ? { message, duplicate: stored.duplicate, ownInbox: stored.own } : { message, duplicate: stored.duplicate };

@@ -5,6 +5,7 @@
 // message takes its own calls, the conversation step and then both inbox steps, each idempotent.
 import type { RedisClient } from "./redis.js";
 import type { InboxStore } from "./inbox.js";
+import { BlockStore, blockRefusal, type BlockRefusal } from "./blocks.js";
 import { channels, user } from "./keys.js";
 import { parseRecord, recordFields, type StoredMessage } from "./records.js";
 import { privateWakeTemplate } from "./wake-ups.js";
@@ -33,6 +34,11 @@ export interface PrivateStored {
    * offers it to its sessions of the sender itself.
    */
   own?: OwnInboxEntry;
+}
+
+/** A private message refused before anything was stored: the two users block each other (either way). */
+export interface PrivateRefused {
+  refused: BlockRefusal;
 }
 
 /** One private message to store: its conversation keys and its record (no msgId, no ts yet). */
@@ -84,7 +90,8 @@ class TurnQueue<T> {
 
 export class PrivateBatch {
   /** Null when not batching (on a Redis Cluster). */
-  private readonly turn: TurnQueue<PrivateStored> | null = null;
+  private readonly turn: TurnQueue<PrivateStored | PrivateRefused> | null = null;
+  private readonly blocks: BlockStore;
 
   /** `origin`: the id of the gateway storing, whose own sessions it wakes itself (`own`); "" for none (route). */
   constructor(
@@ -94,12 +101,18 @@ export class PrivateBatch {
     batch: boolean,
     origin = "",
   ) {
+    this.blocks = new BlockStore(redis);
     if (!batch) return;
     const common = [String(retention.maxLenPerStream), String(retention.maxAgeSeconds * 1_000_000), String(retention.dedupeTtlSeconds), channels.gateway(""), origin];
     this.turn = new TurnQueue(async (keys, args) => {
       const flat = await redis.cimStorePrivateAllBatch(keys.length, ...keys, ...common, ...args);
-      const stored: PrivateStored[] = [];
+      const stored: Array<PrivateStored | PrivateRefused> = [];
       for (let i = 0; i < flat.length; i += 4) {
+        const refused = blockRefusal(-Number(flat[i + 1]));
+        if (refused) {
+          stored.push({ refused });
+          continue;
+        }
         const result: PrivateStored = { record: String(flat[i]), duplicate: Number(flat[i + 1]) === 1 };
         if (origin) result.own = { entry: String(flat[i + 2]), prev: String(flat[i + 3]) };
         stored.push(result);
@@ -110,18 +123,21 @@ export class PrivateBatch {
 
   /**
    * Stores a private message in its conversation and in both inboxes, and wakes their readers (a resend redoes the
-   * inbox steps, idempotent).
+   * inbox steps, idempotent). Refused, with nothing stored, between users who block each other: the batch checks
+   * inside its script, the unbatched path with one read on the sender's tag before the conversation step.
    */
-  async store(record: PrivateRecord): Promise<PrivateStored> {
+  async store(record: PrivateRecord): Promise<PrivateStored | PrivateRefused> {
     const { stream, dedupe, message, dev } = record;
     const fields = recordFields(message, dev);
     if (this.turn) {
       const { from, to } = message;
       return this.turn.push(
-        [stream, dedupe, user.inbox(to), user.inboxLast(to), user.peers(to), user.gateways(to), user.inbox(from), user.inboxLast(from), user.peers(from), user.gateways(from)],
+        [stream, dedupe, user.inbox(to), user.inboxLast(to), user.peers(to), user.gateways(to), user.inbox(from), user.inboxLast(from), user.peers(from), user.gateways(from), user.blocks(from), user.blockedBy(from)],
         [from, to, privateWakeTemplate(message, dev), String(fields.length), ...fields],
       );
     }
+    const refused = await this.blocks.refusal(message.from, message.to);
+    if (refused) return { refused };
     const { maxLenPerStream, maxAgeSeconds, dedupeTtlSeconds } = this.retention;
     const stored = await this.redis.cimStorePrivate(stream, dedupe, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000), String(dedupeTtlSeconds), ...fields);
     const full: StoredMessage = { ...message, ...parseRecord(stored[0]) };

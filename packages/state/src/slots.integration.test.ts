@@ -5,6 +5,7 @@ import calculateSlot from "cluster-key-slot";
 import { describe, expect, it } from "vitest";
 import { waitUntil } from "@cim/devstack";
 import { AccountStore } from "./accounts.js";
+import { BlockStore } from "./blocks.js";
 import { BusPublisher } from "./bus.js";
 import { InboxStore } from "./inbox.js";
 import { conv, keys } from "./keys.js";
@@ -71,6 +72,7 @@ describe("Redis Cluster slots", () => {
     const rooms = new RoomStore(h.redis);
     const bus = new BusPublisher(h.redis, sessions);
     const accounts = new AccountStore(h.redis);
+    const blocks = new BlockStore(h.redis);
     const recorder = await recordScripts();
     try {
       for (const id of ["1", "2", "3"]) await h.redis.hset(keys.account(id), { userName: `u${id}`, passwordHash: "x", createdAt: "0" });
@@ -92,6 +94,9 @@ describe("Redis Cluster slots", () => {
         await send({ from: "2", to: "1", clientMsgId: "q" }),
         await send({ from: "2", to: "404", clientMsgId: "u" }),
       ];
+      expect(await blocks.block("3", "1")).toBe(true);
+      expect(await send({ from: "1", to: "3", clientMsgId: "b" })).toEqual({ error: "blocked" });
+      await blocks.unblock("3", "1");
       const sent = results[6]!;
       if ("error" in sent) throw new Error(sent.error);
       const privateId = sent.message.msgId;

@@ -8,6 +8,7 @@ import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError, REDIS_RETRY_AFTER_SECONDS } from "../errors.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody } from "../api-route.js";
+import { blockRefusalMessage } from "@cim/state";
 import { nameKey } from "../user-names.js";
 import { bodyOf, queryOf } from "../validation.js";
 
@@ -65,7 +66,7 @@ export const chatApi = {
   send: createRoute({
     method: "post", path: "/api/messages", summary: "Send to a user (to), a room (room) or the group (neither)", security: bearer, request: { body: jsonBody(SendBody) },
     responses: {
-      202: jsonAnswer("{msgId}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member, or forbidden: an edit of someone else's message"),
+      202: jsonAnswer("{msgId}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member; forbidden: an edit of someone else's message; blocked: a private message between users who block each other"),
       404: errorAnswer("unknown_recipient, not_found (a room, or the message replyTo / editOf / reactTo names)"), 415: errorAnswer("not JSON"),
       429: errorAnswer("rate_limited (with Retry-After): more than CIM_HTTP_SENDS_PER_USER sends per CIM_HTTP_SENDS_WINDOW_SECONDS"),
       503: errorAnswer("unavailable (with Retry-After): Redis unreachable, or with CIM_REDIS_WAIT_REPLICAS the wait for replicas failed; send again with the same clientMsgId"),
@@ -122,6 +123,7 @@ export function chatRoutes(s: Services) {
       if (stored.error === "unknown_recipient") throw new ApiError(404, ErrorCode.UnknownRecipient, `no user ${body.to ?? ""}`);
       if (stored.error === "not_found") throw new ApiError(404, ErrorCode.NotFound, `no message ${body.replyTo ?? body.editOf ?? body.reactTo ?? ""} in this conversation`);
       if (stored.error === "forbidden") throw new ApiError(403, ErrorCode.Forbidden, "only the sender may edit or delete a message");
+      if (stored.error === "blocked" || stored.error === "blocking") throw new ApiError(403, ErrorCode.Blocked, blockRefusalMessage(stored.error));
       await checkMember(body.room ?? "", user.userId);
       throw new ApiError(403, ErrorCode.NotMember, `you are not a member of ${body.room ?? ""}`);
     }

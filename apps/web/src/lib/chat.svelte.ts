@@ -18,6 +18,7 @@ import { mentionsUser } from "./mentions.js";
 import { isEvent } from "./message-events.js";
 import { MessageHooks, type MessageHandler } from "./message-hook.js";
 import { Mutes } from "./mutes.svelte.js";
+import { Blocks } from "./blocks.svelte.js";
 import { onBlockedGateway, reloadForFreshPolicy } from "./policy-watch.js";
 import { Preferences } from "./preferences.svelte.js";
 import { ReadSync } from "./read-sync.js";
@@ -71,6 +72,8 @@ export class ChatStore {
   readonly rooms = new RoomActions({ client: () => this.client, conversations: this.conversations, open: (key) => this.openConversation(key), refresh: () => this.refreshConversations() });
   /** The password and the other devices' logins (settings). */
   readonly account = new AccountActions({ client: () => this.client });
+  /** Whom this user blocks: read at sign-in, changed from the conversation header and the settings. */
+  readonly blocks = new Blocks({ client: () => this.client });
   readonly members = new RoomMembers((roomId) => this.rooms.members(roomId), describeError);
   /** The open room's members offered when an `@` is typed in the composer (loaded at the first one). */
   readonly mentionable = new RoomMembers((roomId) => this.rooms.members(roomId), describeError);
@@ -305,7 +308,8 @@ export class ChatStore {
     this.phase = "signedIn";
     this.error = "";
     const cached = this.history.cached(login.userId);
-    await Promise.all([this.online.start(), this.refreshConversations()]);
+    // The block list is a view aid (the servers refuse messages either way): a failed read leaves it as it was.
+    await Promise.all([this.online.start(), this.refreshConversations(), this.blocks.load().catch(() => undefined)]);
     await cached;
     this.openConversation(this.conversations.activeKey, false);
     this.sender.flush();
@@ -334,6 +338,7 @@ export class ChatStore {
     this.features.clearSearch();
     this.drafts.reset();
     this.mutes.reset();
+    this.blocks.reset();
     this.error = reason;
   }
 

@@ -42,6 +42,8 @@ export function describeSendError(error: unknown): string {
       return "You are sending too fast. Wait a moment, then retry.";
     case ErrorCode.NotMember:
       return "You are no longer a member of this room.";
+    case ErrorCode.Blocked:
+      return sentence(error.message || "this user does not accept your messages");
     case ErrorCode.UnknownRecipient:
       return "This user does not exist any more.";
     case ErrorCode.PayloadTooLarge:

@@ -1,0 +1,64 @@
+// Who hides from whom, for the users with a session here: everyone a user blocks or is blocked by (read once at
+// its first login here, then kept current by route's `block` bus messages). Typing, receipts and presence between
+// two such users stop; messages are refused by the stores, not here.
+import type { Logger } from "pino";
+import type { BlockStore, ClusterMessage } from "@cim/state";
+
+type BlockMessage = Extract<ClusterMessage, { type: "block" }>;
+const NONE: ReadonlySet<string> = new Set();
+
+export class BlockList {
+  private readonly hidden = new Map<string, Set<string>>();
+  /** Reads in flight per user; a change heard meanwhile reads again once it is done (the read may predate it). */
+  private readonly loading = new Map<string, Promise<void>>();
+
+  /** `onUnblocked(userId, other)`: once `userId` no longer hides from `other` here (its sessions may watch it again). */
+  constructor(private readonly store: Pick<BlockStore, "hiddenFrom">, private readonly log: Logger, private readonly onUnblocked: (userId: string, other: string) => void = () => {}) {}
+
+  /** Reads the user's blocks (both ways) unless they are known here already. Call once its session counts here. */
+  async load(userId: string): Promise<void> {
+    if (this.hidden.has(userId)) return this.loading.get(userId);
+    this.hidden.set(userId, new Set());
+    await this.read(userId);
+  }
+
+  /** Forgets a user without sessions here. */
+  forget(userId: string): void {
+    this.hidden.delete(userId);
+  }
+
+  /** True when `userId` and `other` block each other (either way), as far as this gateway knows. */
+  hides(userId: string, other: string): boolean {
+    return (this.hidden.get(userId) ?? NONE).has(other);
+  }
+
+  /** A block or unblock from route: both users' sets here follow it. */
+  apply(message: BlockMessage): void {
+    for (const [user, other] of [[message.userId, message.peer], [message.peer, message.userId]] as const) {
+      const known = this.hidden.get(user);
+      if (!known) continue;
+      if (message.blocked) known.add(other);
+      // An unblock by one side may leave a block by the other, and a read in flight may predate the change: read again.
+      if (message.blocked && !this.loading.has(user)) continue;
+      void (this.loading.get(user) ?? Promise.resolve()).then(() => this.read(user)).then(() => {
+        if (!message.blocked && !this.hides(user, other)) this.onUnblocked(user, other);
+      });
+    }
+  }
+
+  /** Reads every known user's blocks again: changes published while the bus was down were lost. */
+  async reloadAll(): Promise<void> {
+    for (const userId of [...this.hidden.keys()]) await this.read(userId);
+  }
+
+  private read(userId: string): Promise<void> {
+    const reading = this.store.hiddenFrom(userId).then(
+      (ids) => void (this.hidden.has(userId) && this.hidden.set(userId, new Set(ids))),
+      (error: unknown) => this.log.warn({ err: (error as Error).message, userId }, "reading a user's blocks failed: typing, receipts and presence are not filtered for it"),
+    ).finally(() => {
+      if (this.loading.get(userId) === reading) this.loading.delete(userId);
+    });
+    this.loading.set(userId, reading);
+    return reading;
+  }
+}

@@ -1,0 +1,86 @@
+// Blocking between users: who blocks whom, kept on each user's tag `{u:<id>}` as `blocks` (whom the user blocks)
+// and its mirror `blocked-by`, so that one read on the sender's tag tells whether a private message is refused.
+import type { ClientContext, Result } from "ioredis";
+import type { RedisClient } from "./redis.js";
+import { user } from "./keys.js";
+
+/** Most users one user may block; a block past it is refused (`full`). */
+export const MAX_BLOCKS_PER_USER = 1_000;
+
+/** Why a private message is refused: the sender blocks the recipient, or the recipient blocks the sender. */
+export type BlockRefusal = "blocking" | "blocked";
+
+// A block on the blocker's tag. KEYS: blocks. ARGV: the blocked userId, the most blocks kept.
+// Returns 1 added, 0 already blocked, -1 full (nothing changed).
+const ADD_BLOCK = `
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end
+if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
+return redis.call('SADD', KEYS[1], ARGV[1])
+`;
+
+// The block state between the sender (on whose tag both keys lie) and a peer. KEYS: blocks, blocked-by of the
+// sender. ARGV: the peer. Returns 1 when the sender blocks the peer, 2 when the peer blocks the sender, else 0.
+// The same test runs inside the single-Redis batch script (message-scripts.ts, `block_state`).
+const BLOCK_STATE = `
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 1 end
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return 2 end
+return 0
+`;
+
+declare module "ioredis" {
+  interface RedisCommander<Context extends ClientContext = { type: "default" }> {
+    /** See ADD_BLOCK. */
+    cimAddBlock(blocks: string, peer: string, max: string): Result<number, Context>;
+    /** See BLOCK_STATE. */
+    cimBlockState(blocks: string, blockedBy: string, peer: string): Result<number, Context>;
+  }
+}
+
+/** What a refused sender is told (the `message` of `Error{blocked}` and of route's 403). */
+export function blockRefusalMessage(refusal: BlockRefusal): string {
+  return refusal === "blocking" ? "you blocked this user: unblock them to write to them" : "this user does not accept your messages";
+}
+
+/** The refusal a block-state answer (0, 1, 2) stands for. */
+export function blockRefusal(state: number): BlockRefusal | undefined {
+  return state === 1 ? "blocking" : state === 2 ? "blocked" : undefined;
+}
+
+export class BlockStore {
+  constructor(private readonly redis: RedisClient) {
+    redis.defineCommand("cimAddBlock", { numberOfKeys: 1, lua: ADD_BLOCK });
+    redis.defineCommand("cimBlockState", { numberOfKeys: 2, lua: BLOCK_STATE });
+  }
+
+  /**
+   * `userId` blocks `peer` (idempotent): false when it blocks MAX_BLOCKS_PER_USER users already. The mirror is
+   * written second (another slot): a failure between them is mended by doing it again.
+   */
+  async block(userId: string, peer: string): Promise<boolean> {
+    if ((await this.redis.cimAddBlock(user.blocks(userId), peer, String(MAX_BLOCKS_PER_USER))) === -1) return false;
+    await this.redis.sadd(user.blockedBy(peer), userId);
+    return true;
+  }
+
+  /** `userId` no longer blocks `peer` (idempotent). */
+  async unblock(userId: string, peer: string): Promise<void> {
+    await this.redis.srem(user.blocks(userId), peer);
+    await this.redis.srem(user.blockedBy(peer), userId);
+  }
+
+  /** The users `userId` blocks, in userId order. */
+  async list(userId: string): Promise<string[]> {
+    const ids = await this.redis.smembers(user.blocks(userId));
+    return ids.sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Whether a private message from `from` to `to` is refused, and why: one call on the sender's tag. */
+  async refusal(from: string, to: string): Promise<BlockRefusal | undefined> {
+    return blockRefusal(await this.redis.cimBlockState(user.blocks(from), user.blockedBy(from), to));
+  }
+
+  /** Everyone `userId` blocks or is blocked by (one read on its tag): whom it hears nothing from, and tells nothing. */
+  hiddenFrom(userId: string): Promise<string[]> {
+    return this.redis.sunion(user.blocks(userId), user.blockedBy(userId));
+  }
+}
