@@ -121,6 +121,9 @@ describe("the SDK's RouteApi", () => {
       logout: () => api.logout("t"),
       logoutOthers: () => api.logoutOthers("t"),
       changePassword: () => api.changePassword("t", "old-pass-word-1", "new-pass-word-2"),
+      block: () => api.block("t", "2"),
+      unblock: () => api.unblock("t", "2"),
+      blocks: () => api.blocks("t"),
       online: () => api.online("t"),
       onlinePage: () => Promise.all([api.onlinePage("t"), api.onlinePage("t", { cursor: "YWJj", limit: 10, prefix: "a" })]),
       history: () => Promise.all([api.history("t"), api.history("t", { with: "1", before: "2", limit: 10 }), api.history("t", { room: "r1" })]),
@@ -146,6 +149,6 @@ describe("the SDK's RouteApi", () => {
     for (const call of Object.values(calls)) await call();
 
     expect(problems).toEqual([]);
-    expect(new Set(seen).size).toBe(22);
+    expect(new Set(seen).size).toBe(25);
   });
 });
