@@ -18,6 +18,7 @@ import { FanOut } from "./fan-out.js";
 import { FrameHandler } from "./frame-handler.js";
 import { createHttpHandler } from "./http-endpoints.js";
 import { Membership } from "./membership.js";
+import { MembershipSync } from "./membership-sync.js";
 import { createMetrics } from "./metrics.js";
 import { PresenceFanOut } from "./presence-fan-out.js";
 import { PresenceInterest } from "./presence-interest.js";
@@ -85,12 +86,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
       return unsubscribe(subscriber, channel);
     },
   };
-  const delivery = new Delivery({ messages, inboxes, receipts, reads, table, membership, rooms, subscriptions, metrics, log });
+  const delivery = new Delivery({ messages, inboxes, receipts, reads, table, membership, rooms, subscriptions, metrics, log, roomsHeld: (): boolean => membershipSync.held });
   const presence = new PresenceKeeper({ gatewayId, sessions, bus, table, log });
   const presenceInterest = new PresenceInterest(subscriptions, log);
   const presenceFanOut = new PresenceFanOut(presenceInterest, metrics);
   const presenceSubscriptions = new PresenceSubscriptions({ interest: presenceInterest, fanOut: presenceFanOut, sessions, log });
   const roomEvents = new RoomEvents({ table, membership, delivery, metrics, log });
+  const membershipSync = new MembershipSync({ refresh: () => roomEvents.refreshAll(), wakeRooms: () => delivery.rooms.wakeAll(), log });
   const admission = new Admission({
     maxPendingPerClient: config.CIM_MAX_PENDING_PER_IP, connectRatePerSec: config.CIM_CONNECT_RATE_PER_IP,
     connectBurst: config.CIM_CONNECT_BURST_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT,
@@ -120,9 +122,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
   let roomTimer: NodeJS.Timeout | undefined;
   let stopping = false;
   // Wake-ups published while the bus was down are lost: after a reconnect every reader catches up.
+  // Rooms wait until memberships are read again (MembershipSync); the group and the inboxes catch up at once.
   const catchUp = () => {
+    void membershipSync.resync();
     delivery.wakeAll();
-    roomEvents.refreshAll().catch((error: unknown) => log.error({ err: error }, "re-reading memberships after the bus came back failed"));
     presenceSubscriptions.refreshAll().catch((error: unknown) => log.error({ err: error }, "re-reading presence after the bus came back failed"));
     // A kick published meanwhile is lost too: a login ended then would keep its socket until its token expires.
     fanOut.closeRevoked()
@@ -239,6 +242,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     if (subscriber.status !== "ready") await once(subscriber, "ready");
     await subscribe(subscriber, channels.gateway(gatewayId), channels.all);
     await delivery.start();
+    subscriber.on("close", () => membershipSync.lost());
     // A cluster's sharded subscribers re-subscribe after a failover or a slot move (MOVED), then say subscribersReady.
     subscriber.on(isCluster(subscriber) ? "subscribersReady" : "ready", () => {
       if (isCluster(subscriber)) {
@@ -276,7 +280,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     });
     await registration.start();
     sweep.start();
-    roomTimer = setInterval(() => delivery.rooms.wakeAll(), ROOM_POLL_MS);
+    roomTimer = setInterval(() => membershipSync.poll(), ROOM_POLL_MS);
     return port;
   }
 
