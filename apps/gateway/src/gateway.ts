@@ -255,7 +255,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         subscriber.ping().then(() => {
           log.info("bus resubscribed: catching up from the streams");
           catchUp();
-        }, (error: unknown) => log.warn({ err: (error as Error).message }, "bus re-subscription not confirmed: catching up at the next ready"));
+        }, (error: unknown) => membershipSync.unconfirmed(`bus re-subscription not confirmed (${(error as Error).message}): catching up at the next ready`));
       });
     });
     watchdog.start();

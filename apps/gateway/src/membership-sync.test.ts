@@ -32,6 +32,17 @@ describe("MembershipSync", () => {
     expect([s.held, woken]).toEqual([true, []]);
   });
 
+  it("after an unconfirmed re-subscription the poll reads memberships again and lets rooms go on", async () => {
+    const { s, woken } = sync(async () => undefined);
+    s.lost();
+    s.poll();
+    expect(woken).toEqual([]);
+    s.unconfirmed("bus re-subscription not confirmed");
+    s.poll();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([s.held, woken]).toEqual([false, ["rooms"]]);
+  });
+
   it("a failed re-read is tried again by the poll, not before", async () => {
     let fail = true;
     let reads = 0;

@@ -49,6 +49,15 @@ export class MembershipSync {
     }
   }
 
+  /**
+   * The bus reconnected but its re-subscription could not be confirmed (a stalled Redis): logs `why`; the room poll
+   * then reads memberships again and lets rooms go on, rather than hold them until a next reconnect that may not come.
+   */
+  unconfirmed(why: string): void {
+    this.deps.log.warn(why);
+    if (!this.current) this.failed = true;
+  }
+
   /** The room poll (a lost wake-up): wakes the readers, or retries a re-read that failed. */
   poll(): void {
     if (this.current) this.deps.wakeRooms();
