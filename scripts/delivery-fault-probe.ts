@@ -1,11 +1,14 @@
-// `node --import tsx scripts/delivery-fault-probe.ts [--scenario NAME|all] [--messages N] [--rate N]`: users with
-// several SDK devices spread over 2 gateways talk in private chats, two rooms and the group at once (messages,
-// edits, deletions, reactions; some over POST /api/messages) while faults happen; one JSON line per scenario with
-// the counts of scripts/delivery-ledger.ts. Not in `npm test` (the findings became tests). Scenarios:
-//   gw-kill    SIGKILL gw-a, restart it            redis      stop Redis (SIGTERM), start it on its port and AOF
-//   redis-kill SIGKILL Redis, start it again       zookeeper  stop ZooKeeper, start it again
-//   all        SIGKILL gw-a while Redis and ZooKeeper restart     http  gw-kill with 40% of sends over HTTP
-//   removal    the owner removes a two-device member from a room during a gw-a kill
+// `node --import tsx scripts/delivery-fault-probe.ts [--scenario NAME,...] [--messages N] [--rate N] [--seed N]`: users
+// with several SDK devices (3, 2, 1, 1) on both gateways talk in private chats, two rooms and the group at once
+// (messages, edits, deletions, reactions; some over POST /api/messages) while faults happen; one JSON line per
+// scenario with the counts of scripts/delivery-ledger.ts. Not in `npm test` (what it found became tests). Scenarios:
+//   gw-kill          SIGKILL gw-a, restart it              kill-both   gw-a, then gw-b, each killed and restarted
+//   redis            stop Redis (SIGTERM), start it on its port and AOF      redis-kill   the same with SIGKILL
+//   zookeeper        stop ZooKeeper 3 s, start it again     zk-expiry   gw-a killed while ZooKeeper is down 8 s
+//   all              SIGKILL gw-a while Redis and ZooKeeper restart     gw-during-redis   gw-a killed, started while Redis is down
+//   http, http-redis gw-kill / redis with 40% of the sends over HTTP
+//   removal          the owner removes a two-device member from a room during a gw-a kill
+//   removal-redis    the same as Redis comes back
 import { parseArgs } from "node:util";
 import { CimApiError, RouteApi, type SendAck, type SendInput } from "@cim/client";
 import { RecordingClient, startCluster, waitUntil, type Cluster } from "@cim/devstack";
