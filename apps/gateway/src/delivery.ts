@@ -25,6 +25,8 @@ export interface DeliveryDeps {
   subscriptions: Subscriptions;
   metrics: GatewayMetrics;
   log: Logger;
+  /** True while rooms must not be read (see RoomDeliveryDeps.held). */
+  roomsHeld?: () => boolean;
 }
 
 /** Where a session's delivery starts in each stream, as LoginAck reports it. */
@@ -38,7 +40,7 @@ export class Delivery {
   readonly inbox: InboxDelivery;
 
   constructor(private readonly deps: DeliveryDeps) {
-    this.rooms = new RoomDelivery({ messages: deps.messages, rooms: deps.rooms, subscriptions: deps.subscriptions, metrics: deps.metrics, log: deps.log });
+    this.rooms = new RoomDelivery({ messages: deps.messages, rooms: deps.rooms, subscriptions: deps.subscriptions, metrics: deps.metrics, log: deps.log, held: deps.roomsHeld });
     this.inbox = new InboxDelivery(deps.inboxes, deps.table, deps.metrics, deps.log);
   }
 

@@ -4,11 +4,12 @@
 // but the one that sent it, a room message every device of every member but the sender's, a private message
 // every device of the recipient and the sender's other devices. In order: per room and in the group, and per
 // sending device in a private chat (two devices of one user sending at once have no order between them).
-// Some sends are edits and deletions of the sending device's earlier messages: events like any message, held
-// to the same guarantees, and each must arrive naming the message it changes.
+// Some sends are edits, deletions and reactions of the sending device's earlier messages: events like any message,
+// held to the same guarantees, and each must arrive naming the message it changes. Some messages go over HTTP
+// (POST /api/messages, sent again after a 503) among the socket sends: every device of the sender gets those.
 // The scenario is packages/devstack/src/fault-scenario.ts; faults-cluster.integration.test.ts runs it on the cluster layout.
 import { expect, it } from "vitest";
-import { EDIT_SHARE, runFaultScenario } from "@cim/devstack";
+import { EDIT_SHARE, HTTP_SHARE, REACT_SHARE, runFaultScenario } from "@cim/devstack";
 
 const MESSAGES = 2_000;
 
@@ -38,6 +39,8 @@ it("every acknowledged message reaches every device it is for exactly once, in o
   expect(summary.acked).toBeGreaterThan(MESSAGES * 0.95);
   expect(summary.byKind.room).toBeGreaterThan(MESSAGES * 0.15);
   expect(summary.byKind.edits + summary.byKind.deletions).toBeGreaterThan(MESSAGES * EDIT_SHARE * 0.5);
+  expect(summary.byKind.reactions).toBeGreaterThan(MESSAGES * REACT_SHARE * 0.5);
+  expect(summary.byKind.overHttp).toBeGreaterThan(MESSAGES * HTTP_SHARE * 0.5);
   expect(summary.wrongEvents).toBe(0);
   expect(summary.missing).toBe(0);
   expect(summary.duplicates).toBe(0);

@@ -19,6 +19,7 @@ import { FanOut } from "./fan-out.js";
 import { FrameHandler } from "./frame-handler.js";
 import { createHttpHandler, SESSION_PATH } from "./http-endpoints.js";
 import { Membership } from "./membership.js";
+import { MembershipSync } from "./membership-sync.js";
 import { createMetrics } from "./metrics.js";
 import { PresenceFanOut } from "./presence-fan-out.js";
 import { PresenceInterest } from "./presence-interest.js";
@@ -86,13 +87,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
       return unsubscribe(subscriber, channel);
     },
   };
-  const delivery = new Delivery({ messages, inboxes, receipts, reads, table, membership, rooms, subscriptions, metrics, log });
+  const delivery = new Delivery({ messages, inboxes, receipts, reads, table, membership, rooms, subscriptions, metrics, log, roomsHeld: (): boolean => membershipSync.held });
   const presence = new PresenceKeeper({ gatewayId, sessions, bus, table, log });
   const presenceInterest = new PresenceInterest(subscriptions, log);
   const blocks = new BlockList(new BlockStore(redis), log, (userId, other) => presenceSubscriptions.answerAgain(table.sessionsOf(userId), other));
   const presenceFanOut = new PresenceFanOut(presenceInterest, metrics, (userId, other) => blocks.hides(userId, other));
   const presenceSubscriptions = new PresenceSubscriptions({ interest: presenceInterest, fanOut: presenceFanOut, sessions, blocks, log });
   const roomEvents = new RoomEvents({ table, membership, delivery, metrics, log });
+  const membershipSync = new MembershipSync({ refresh: () => roomEvents.refreshAll(), wakeRooms: () => delivery.rooms.wakeAll(), log });
   const admission = new Admission({
     maxPendingPerClient: config.CIM_MAX_PENDING_PER_IP, connectRatePerSec: config.CIM_CONNECT_RATE_PER_IP,
     connectBurst: config.CIM_CONNECT_BURST_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT,
@@ -122,9 +124,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
   let roomTimer: NodeJS.Timeout | undefined;
   let stopping = false;
   // Wake-ups published while the bus was down are lost: after a reconnect every reader catches up.
+  // Rooms wait until memberships are read again (MembershipSync); the group and the inboxes catch up at once.
   const catchUp = () => {
+    void membershipSync.resync();
     delivery.wakeAll();
-    roomEvents.refreshAll().catch((error: unknown) => log.error({ err: error }, "re-reading memberships after the bus came back failed"));
     void blocks.reloadAll().then(() => presenceSubscriptions.refreshAll()).catch((error: unknown) => log.error({ err: error }, "re-reading blocks and presence after the bus came back failed"));
     // A kick published meanwhile is lost too: a login ended then would keep its socket until its token expires.
     fanOut.closeRevoked()
@@ -241,6 +244,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     if (subscriber.status !== "ready") await once(subscriber, "ready");
     await subscribe(subscriber, channels.gateway(gatewayId), channels.all);
     await delivery.start();
+    subscriber.on("close", () => membershipSync.lost());
     // A cluster's sharded subscribers re-subscribe after a failover or a slot move (MOVED), then say subscribersReady.
     subscriber.on(isCluster(subscriber) ? "subscribersReady" : "ready", () => {
       if (isCluster(subscriber)) {
@@ -253,7 +257,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         subscriber.ping().then(() => {
           log.info("bus resubscribed: catching up from the streams");
           catchUp();
-        }, (error: unknown) => log.warn({ err: (error as Error).message }, "bus re-subscription not confirmed: catching up at the next ready"));
+        }, (error: unknown) => membershipSync.unconfirmed(`bus re-subscription not confirmed (${(error as Error).message}): catching up at the next ready`));
       });
     });
     watchdog.start();
@@ -278,7 +282,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     });
     await registration.start();
     sweep.start();
-    roomTimer = setInterval(() => delivery.rooms.wakeAll(), ROOM_POLL_MS);
+    roomTimer = setInterval(() => membershipSync.poll(), ROOM_POLL_MS);
     return port;
   }
 

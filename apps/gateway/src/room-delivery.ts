@@ -21,6 +21,8 @@ export interface RoomDeliveryDeps {
   subscriptions: Subscriptions;
   metrics: GatewayMetrics;
   log: Logger;
+  /** True while rooms (not `everyone`) must not be read: a removal may be missing here (MembershipSync). */
+  held?: () => boolean;
 }
 
 const NONE: readonly string[] = [];
@@ -99,6 +101,7 @@ export class RoomDelivery {
 
   /** A wake-up from the bus; a room without a reader here has no session to serve. */
   offer(room: string, message: StoredMessage | undefined, prev: string | undefined, dev: string | undefined): void {
+    if (this.isHeld(room)) return;
     this.readers.get(room)?.offer(message, prev, dev);
   }
 
@@ -106,8 +109,13 @@ export class RoomDelivery {
   wakeAll(): void {
     for (const [room, reader] of this.readers) {
       if (room !== EVERYONE_ROOM && reader.size === 0 && !reader.busy) this.close(room);
-      else reader.wake();
+      else if (!this.isHeld(room)) reader.wake();
     }
+  }
+
+  /** Held rooms are read again once memberships are current; the group has no removals. */
+  private isHeld(room: string): boolean {
+    return room !== EVERYONE_ROOM && this.deps.held?.() === true;
   }
 
   private async open(room: string): Promise<RoomReader> {

@@ -1,6 +1,6 @@
 // SDK clients for Node (the `ws` package as the socket) and a recorder of what each one received.
 import WebSocket from "ws";
-import { CimClient, type ChatMessage, type CimClientOptions, type Presence, type SocketLike } from "@cim/client";
+import { CimApiError, CimClient, type ChatMessage, type CimClientOptions, type HttpSendInput, type Presence, type SocketLike } from "@cim/client";
 import { waitUntil } from "./services.js";
 
 /** Opens sockets with the `ws` package; `origin` is sent like a browser would. */
@@ -39,4 +39,21 @@ export async function newUser(routeUrl: string, name: string, options: Partial<C
   await client.register(userName, "cim-test-pass-1");
   await client.logIn(userName, "cim-test-pass-1");
   return client;
+}
+
+/**
+ * POST /api/messages as a client does through a fault: sent again with the same clientMsgId (stored once) after a
+ * 503, a 429 or no answer, until stored or `timeoutMs` passed; other refusals reject at once.
+ */
+export async function sendHttpUntilStored(client: CimClient, input: HttpSendInput & { clientMsgId: string }, timeoutMs = 30_000): Promise<{ msgId: string }> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await client.sendHttp(input);
+    } catch (error) {
+      const transient = error instanceof CimApiError && (error.status === 0 || error.status === 429 || error.status === 503);
+      if (!transient || Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }

@@ -1,10 +1,11 @@
 // The fault scenario the fault tests share: users on 2 gateways, some with a second device, in rooms, exchange
 // group, room and private messages at a steady rate while faults happen at set points; then it counts, per
 // device, what every acknowledged message should have reached. Layouts and faults are the caller's. Some sends
-// are edits and deletions of the sending device's earlier messages: events like any message, held to the same
-// guarantees, and each must arrive naming the message it changes.
+// are edits, deletions and reactions of the sending device's earlier messages: events like any message, held to
+// the same guarantees, and each must arrive naming the message it changes. Some messages go over POST
+// /api/messages (sent again with their clientMsgId after a 503, as a client would): every device of the user gets those.
 import { RouteApi, type SendAck } from "@cim/client";
-import { RecordingClient } from "./clients.js";
+import { RecordingClient, sendHttpUntilStored } from "./clients.js";
 import { startCluster, type Cluster, type ClusterOptions } from "./cluster.js";
 import { waitUntil } from "./services.js";
 import { compareIds, type ChatMessage } from "@cim/protocol";
@@ -30,7 +31,7 @@ export interface FaultScenarioOptions {
 export interface FaultSummary {
   sent: number;
   acked: number;
-  byKind: { group: number; room: number; private: number; edits: number; deletions: number };
+  byKind: { group: number; room: number; private: number; edits: number; deletions: number; reactions: number; overHttp: number };
   devices: number;
   expectedDeliveries: number;
   deliveries: number;
@@ -67,12 +68,19 @@ interface Sent {
   /** The msgId this event edits or deletes. */
   editOf?: string;
   delete?: boolean;
+  /** The msgId this reaction is to. */
+  reactTo?: string;
+  /** Sent over POST /api/messages: no device sent it, so the sending device gets it too. */
+  http?: boolean;
 }
 
 const GROUP_SHARE = 0.15;
 const ROOM_SHARE = 0.35;
 /** Of the sends, this share edit (or, one in four, delete) an acknowledged earlier message of the same device. */
 export const EDIT_SHARE = 0.1;
+/** Of the other sends, this share react to such a message, and of the plain messages this share go over HTTP. */
+export const REACT_SHARE = 0.05;
+export const HTTP_SHARE = 0.05;
 /** Missing and unexpected deliveries listed in a summary, at most. */
 const SAMPLES = 10;
 
@@ -123,14 +131,14 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
   const recipients = (m: Sent): number[] => {
     const sender = devices[m.device]!.user;
     return devices.flatMap(({ user }, d) => {
-      if (d === m.device) return [];
+      if (d === m.device && !m.http) return [];
       if (m.room !== null) return rooms[m.room]!.members.has(user) ? [d] : [];
       if (m.to !== null) return user === m.to || user === sender ? [d] : [];
       return [d];
     });
   };
 
-  const sent: Array<Sent & { ack: Promise<SendAck | null> }> = [];
+  const sent: Array<Sent & { ack: Promise<Pick<SendAck, "msgId"> | null> }> = [];
   const faults: string[] = [];
   const faultRuns: Array<Promise<void>> = [];
   const schedule = options.faults(stack, (name) => faults.push(name));
@@ -143,10 +151,14 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
     const device = Math.floor(random() * devices.length);
     const sender = devices[device]!.user;
     const kind = random();
-    const edit = random() < EDIT_SHARE ? editable[device]!.at(-1 - Math.floor(random() * Math.min(3, editable[device]!.length))) : undefined;
+    const earlier = () => editable[device]!.at(-1 - Math.floor(random() * Math.min(3, editable[device]!.length)));
+    const edit = random() < EDIT_SHARE ? earlier() : undefined;
+    const reactTo = !edit && random() < REACT_SHARE ? earlier() : undefined;
+    const http = random() < HTTP_SHARE;
     const memberOf = rooms.map((room, r) => (room.members.has(sender) ? r : -1)).filter((r) => r >= 0);
     let m: Sent;
     if (edit) m = { device, to: edit.to, room: edit.room, text: `m${i} d${device} edits ${edit.msgId}`, editOf: edit.msgId, delete: i % 4 === 0 };
+    else if (reactTo) m = { device, to: reactTo.to, room: reactTo.room, text: "", reactTo: reactTo.msgId };
     else if (kind < GROUP_SHARE) m = { device, to: null, room: null, text: `m${i} d${device}->all` };
     else if (kind < GROUP_SHARE + ROOM_SHARE && memberOf.length > 0) {
       const room = memberOf[Math.floor(random() * memberOf.length)]!;
@@ -157,30 +169,34 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
       m = { device, to, room: null, text: `m${i} d${device}->u${to}` };
     }
     const target = m.room !== null ? { room: rooms[m.room]!.roomId } : m.to !== null ? { to: userIds[m.to]! } : {};
-    const ack = devices[device]!.client.send({ ...target, text: m.text, editOf: m.editOf, delete: m.delete }).catch(() => null);
-    if (!m.editOf) void ack.then((answer) => answer && editable[device]!.push({ ...m, msgId: answer.msgId }));
+    if (!edit && !reactTo) m.http = http;
+    const input = { ...target, text: m.text, editOf: m.editOf, delete: m.delete, ...(m.reactTo ? { reactTo: m.reactTo, reaction: "👍" } : {}) };
+    const client = devices[device]!.client;
+    const ack = (m.http ? sendHttpUntilStored(client, { ...input, clientMsgId: `fault-${i}` }) : client.send(input)).catch(() => null);
+    if (!m.editOf && !m.reactTo) void ack.then((answer) => answer && editable[device]!.push({ ...m, msgId: answer.msgId }));
     sent.push({ ...m, ack });
     const due = started + ((i + 1) * 1000) / ratePerSec;
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
   }
   await Promise.all(faultRuns);
   const acks = await Promise.all(sent.map((s) => s.ack));
-  const acked = sent.map((s, i) => ({ ...s, ack: acks[i] })).filter((s): s is Sent & { ack: SendAck } => s.ack !== null);
+  const acked = sent.map((s, i) => ({ ...s, ack: acks[i] })).filter((s): s is Sent & { ack: Pick<SendAck, "msgId"> } => s.ack !== null);
 
   // A msgId orders its own conversation only: two conversations' messages stored in the same microsecond (on two
   // Redis Cluster masters) share one. Messages are told apart by conversation and msgId.
-  const sentKey = (m: Sent & { ack: SendAck }) => {
+  const sentKey = (m: Sent & { ack: Pick<SendAck, "msgId"> }) => {
     const conversation = m.room !== null ? `r ${rooms[m.room]!.roomId}` : m.to !== null ? `p ${[userIds[devices[m.device]!.user]!, userIds[m.to]!].sort().join("-")}` : "g";
     return `${conversation} ${m.ack.msgId}`;
   };
   const receivedKey = (m: ChatMessage) => `${m.room ? `r ${m.room}` : m.to ? `p ${[m.from, m.to].sort().join("-")}` : "g"} ${m.msgId}`;
   const expected = devices.map(() => new Set<string>());
-  const senderOf = new Map<string, number>();
-  const eventOf = new Map<string, Pick<Sent, "editOf" | "delete">>();
+  /** The device that sent each message, and whether it sent it over HTTP (its own order then). */
+  const senderOf = new Map<string, string>();
+  const eventOf = new Map<string, Pick<Sent, "editOf" | "delete" | "reactTo">>();
   for (const m of acked) {
     const key = sentKey(m);
-    senderOf.set(key, m.device);
-    eventOf.set(key, { editOf: m.editOf, delete: m.delete });
+    senderOf.set(key, `${m.device}${m.http ? " over http" : ""}`);
+    eventOf.set(key, { editOf: m.editOf, delete: m.delete, reactTo: m.reactTo });
     for (const d of recipients(m)) expected[d]!.add(key);
   }
   const received = () => devices.map(({ client }) => new Set(client.messages.map(receivedKey)));
@@ -216,7 +232,7 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
       conversationOf.set(m.msgId, key);
       seen.add(key);
       const event = eventOf.get(key);
-      if (event && ((m.editOf ?? "") !== (event.editOf ?? "") || (m.deleted ?? false) !== (event.delete ?? false))) wrongEvents++;
+      if (event && ((m.editOf ?? "") !== (event.editOf ?? "") || (m.deleted ?? false) !== (event.delete ?? false) || (m.reactTo ?? "") !== (event.reactTo ?? ""))) wrongEvents++;
       // Rooms and the group are one stream each; a private chat is ordered per sending device.
       const stream = m.room ? `room ${m.room}` : m.to ? `private ${[m.from, m.to].sort().join("-")} from device ${senderOf.get(key)}` : "group";
       const previous = last.get(stream);
@@ -240,6 +256,7 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
     byKind: {
       group: acked.filter((m) => m.to === null && m.room === null).length, room: acked.filter((m) => m.room !== null).length, private: acked.filter((m) => m.to !== null).length,
       edits: acked.filter((m) => m.editOf && !m.delete).length, deletions: acked.filter((m) => m.delete).length,
+      reactions: acked.filter((m) => m.reactTo).length, overHttp: acked.filter((m) => m.http).length,
     },
     devices: devices.length, expectedDeliveries: expected.reduce((n, ids) => n + ids.size, 0), deliveries, missing: missing(), lostMessages,
     duplicates, duplicatesByKind, sharedMsgIds, droppedBySdk: devices.reduce((n, { client }) => n + client.stats.duplicatesDropped, 0), unexpected, outOfOrder, wrongEvents, outOfOrderByKind, faults,

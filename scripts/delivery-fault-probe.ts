@@ -1,0 +1,282 @@
+// `node --import tsx scripts/delivery-fault-probe.ts [--scenario NAME,...] [--messages N] [--rate N] [--seed N]`: users
+// with several SDK devices (3, 2, 1, 1) on both gateways talk in private chats, two rooms and the group at once
+// (messages, edits, deletions, reactions; some over POST /api/messages) while faults happen; one JSON line per
+// scenario with the counts of scripts/delivery-ledger.ts. Not in `npm test` (what it found became tests). Scenarios:
+//   gw-kill          SIGKILL gw-a, restart it              kill-both   gw-a, then gw-b, each killed and restarted
+//   redis            stop Redis (SIGTERM), start it on its port and AOF      redis-kill   the same with SIGKILL
+//   zookeeper        stop ZooKeeper 3 s, start it again     zk-expiry   gw-a killed while ZooKeeper is down 8 s
+//   all              SIGKILL gw-a while Redis and ZooKeeper restart     gw-during-redis   gw-a killed, started while Redis is down
+//   http, http-redis gw-kill / redis with 40% of the sends over HTTP
+//   removal          the owner removes a two-device member from a room during a gw-a kill
+//   removal-redis    the same as Redis comes back
+import { parseArgs } from "node:util";
+import { CimApiError, RouteApi, type SendAck, type SendInput } from "@cim/client";
+import { RecordingClient, startCluster, waitUntil, type Cluster } from "@cim/devstack";
+import { Ledger, type ProbeDevice } from "./delivery-ledger.js";
+
+const { values } = parseArgs({ options: { scenario: { type: "string", default: "all-scenarios" }, messages: { type: "string", default: "400" }, rate: { type: "string", default: "60" }, seed: { type: "string", default: "7" } } });
+const MESSAGES = Number(values.messages);
+const RATE = Number(values.rate);
+const PASSWORD = "cim-probe-pass-1";
+/** Devices per user: user 0 has three, user 1 two. */
+const DEVICES = [3, 2, 1, 1];
+const EMOJI = ["👍", "❤️", "😂", "🎉"];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface World {
+  stack: Cluster;
+  users: Array<{ name: string; userId: string; token: string }>;
+  devices: ProbeDevice[];
+  rooms: Array<{ roomId: string; members: Set<number> }>;
+  /** Per room: users removed, with when the removal was asked and when it was answered (204). */
+  removals: Map<string, Map<number, { answered: number }>>;
+  ledger: Ledger;
+  /** Sends refused (not acknowledged). */
+  rejected: Array<{ what: string; conversation: string; target?: string; code: string }>;
+}
+
+interface Scenario {
+  httpShare?: number;
+  faults: (w: World, note: (what: string) => void) => Map<number, () => Promise<void>>;
+}
+
+const at = (share: number) => Math.floor(MESSAGES * share);
+const killGw = (w: World) => w.stack.gateways[0]!.stop("SIGKILL");
+const restartGw = async (w: World) => void (w.stack.gateways[0] = await w.stack.startGateway("gw-a"));
+
+const scenarios: Record<string, Scenario> = {
+  "gw-kill": { faults: (w, note) => new Map([[at(0.25), async () => { await killGw(w); note("gw-a killed"); }], [at(0.55), async () => { await restartGw(w); note("gw-a restarted"); }]]) },
+  redis: { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.redis.stop("SIGTERM"); await sleep(1_500); await w.stack.redis.restart(); note("redis restarted"); }]]) },
+  "redis-kill": { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.redis.stop("SIGKILL"); await sleep(1_500); await w.stack.redis.restart(); note("redis killed, restarted"); }]]) },
+  zookeeper: { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.zookeeper.stop("SIGTERM"); await sleep(3_000); await w.stack.zookeeper.restart(); note("zookeeper restarted"); }]]) },
+  all: {
+    faults: (w, note) => new Map([
+      [at(0.25), async () => {
+        await Promise.all([killGw(w), w.stack.redis.stop("SIGTERM"), w.stack.zookeeper.stop("SIGTERM")]);
+        await sleep(2_000);
+        await Promise.all([w.stack.redis.restart(), w.stack.zookeeper.restart()]);
+        note("gw-a killed while redis and zookeeper restarted");
+      }],
+      [at(0.6), async () => { await restartGw(w); note("gw-a restarted"); }],
+    ]),
+  },
+  "http-redis": { httpShare: 0.4, faults: (w, note) => scenarios.redis!.faults(w, note) },
+  "zk-expiry": {
+    faults: (w, note) => new Map([
+      [at(0.2), async () => {
+        await w.stack.zookeeper.stop("SIGKILL");
+        await killGw(w);
+        await sleep(8_000); // past ZK_SESSION_TIMEOUT_MS (6 s): every session expires
+        await w.stack.zookeeper.restart();
+        note("gw-a killed while zookeeper was down past the session timeout");
+      }],
+      [at(0.8), async () => { await restartGw(w); note("gw-a restarted"); }],
+    ]),
+  },
+  "kill-both": {
+    faults: (w, note) => new Map([
+      [at(0.2), async () => { await killGw(w); note("gw-a killed"); }],
+      [at(0.4), async () => { await restartGw(w); note("gw-a restarted"); }],
+      [at(0.6), async () => { await w.stack.gateways[1]!.stop("SIGKILL"); note("gw-b killed"); }],
+      [at(0.8), async () => { w.stack.gateways[1] = await w.stack.startGateway("gw-b"); note("gw-b restarted"); }],
+    ]),
+  },
+  "gw-during-redis": {
+    faults: (w, note) => new Map([
+      [at(0.2), async () => {
+        await w.stack.redis.stop("SIGTERM");
+        await killGw(w);
+        const restarted = restartGw(w);
+        await sleep(2_000);
+        await w.stack.redis.restart();
+        await restarted;
+        note("gw-a killed and started again while Redis was down");
+      }],
+    ]),
+  },
+  http: { httpShare: 0.4, faults: (w, note) => scenarios["gw-kill"]!.faults(w, note) },
+  "removal-redis": {
+    faults: (w, note) => new Map([
+      [at(0.3), async () => {
+        await w.stack.redis.stop("SIGTERM");
+        await sleep(1_000);
+        await w.stack.redis.restart();
+        await removeUser(w, 0, 1);
+        note("user 1 removed from room 0 as Redis came back");
+      }],
+    ]),
+  },
+  removal: {
+    httpShare: 0.2,
+    faults: (w, note) => new Map([
+      [at(0.3), async () => {
+        const killed = killGw(w);
+        await removeUser(w, 0, 1);
+        await killed;
+        note("user 1 removed from room 0 during a gw-a kill");
+      }],
+      [at(0.6), async () => { await restartGw(w); note("gw-a restarted"); }],
+    ]),
+  },
+};
+
+/** The owner removes `user` from room `r` (again after a 503), noting when it asked and when it got the 204. */
+async function removeUser(w: World, r: number, user: number): Promise<void> {
+  const room = w.rooms[r]!;
+  const removed = w.removals.get(room.roomId) ?? new Map<number, { answered: number }>();
+  w.removals.set(room.roomId, removed);
+  for (;;) {
+    try {
+      await w.devices[0]!.client.removeMember(room.roomId, w.users[user]!.userId);
+      break;
+    } catch (error) {
+      if (!(error instanceof CimApiError && (error.status === 0 || error.status >= 500))) throw error;
+      await sleep(50);
+    }
+  }
+  removed.set(user, { answered: Date.now() });
+  w.ledger.removed(`r ${room.roomId}`, w.devices.flatMap((d, i) => (d.user === user ? [i] : [])));
+  room.members.delete(user);
+}
+
+async function setUp(stack: Cluster): Promise<World> {
+  const api = new RouteApi(stack.route.url);
+  const users = [];
+  for (const [u] of DEVICES.entries()) {
+    const name = `p${u}-${Math.random().toString(36).slice(2, 7)}`;
+    const { userId } = await api.register(name, PASSWORD);
+    users.push({ name, userId, token: (await api.login(name, PASSWORD)).token });
+  }
+  const rooms = [];
+  for (const members of [new Set([0, 1, 2, 3]), new Set([0, 1, 2])]) {
+    const { roomId } = await api.createRoom(users[0]!.token, { name: `probe ${rooms.length}`, visibility: "private" });
+    for (const m of members) if (m !== 0) await api.invite(users[0]!.token, roomId, users[m]!.userId);
+    rooms.push({ roomId, members });
+  }
+  const devices: ProbeDevice[] = [];
+  // Each user's devices alternate between the gateways.
+  for (let round = 0; round < 3; round++) {
+    for (const [u, count] of DEVICES.entries()) {
+      if (round >= count) continue;
+      const client = await deviceOn(stack, users[u]!.name, round % 2 === 0 ? "gw-a" : "gw-b");
+      devices.push({ user: u, client, gateway: client.gateway!.id });
+    }
+  }
+  return { stack, users, devices, rooms, removals: new Map(), ledger: new Ledger(devices), rejected: [] };
+}
+
+/** A device logged in on gateway `id`: route picks round-robin, so logging in again soon lands there. */
+async function deviceOn(stack: Cluster, name: string, id: string): Promise<RecordingClient> {
+  for (;;) {
+    const client = new RecordingClient(stack.route.url, { resendAfterMs: 500, backoff: { baseMs: 100, maxMs: 1_000 } });
+    await client.logIn(name, PASSWORD);
+    if (client.gateway!.id === id) return client;
+    await client.logout();
+  }
+}
+
+/** The devices a send is for, and those it must never reach (a room's removed members, sent after the 204). */
+function audience(w: World, target: { room?: string; to?: string }, sender: number, device: number, startedAt: number) {
+  const users = target.room ? w.rooms.find((r) => r.roomId === target.room)!.members : target.to ? new Set([sender, w.users.findIndex((u) => u.userId === target.to)]) : new Set(w.users.keys());
+  const must = w.devices.flatMap((d, i) => (i !== device && users.has(d.user) ? [i] : []));
+  const mustNot: number[] = [];
+  const may: number[] = [];
+  for (const [u, { answered }] of (target.room && w.removals.get(target.room)) || []) {
+    const devicesOf = w.devices.flatMap((d, i) => (d.user === u && i !== device ? [i] : []));
+    (startedAt > answered ? mustNot : may).push(...devicesOf);
+  }
+  return { must, mustNot, may };
+}
+
+/** POST /api/messages as a client would: the same clientMsgId again after a 503 or no answer, for up to 20 s. */
+async function sendHttp(client: RecordingClient, input: SendInput & { clientMsgId: string }): Promise<{ msgId: string } | null> {
+  const until = Date.now() + 20_000;
+  for (;;) {
+    try {
+      return await client.sendHttp(input);
+    } catch (error) {
+      const transient = error instanceof CimApiError && (error.status === 0 || error.status >= 500 || error.status === 429);
+      if (!transient || Date.now() > until) return null;
+      await sleep(300);
+    }
+  }
+}
+
+let sends = 0;
+
+/** One random action of one device: a message, an edit or deletion of its own, or a reaction, by socket or HTTP. */
+function act(w: World, i: number, random: () => number, httpShare: number): Promise<void> {
+  const device = Math.floor(random() * w.devices.length);
+  const { user, client } = w.devices[device]!;
+  const pick = random();
+  const rooms = w.rooms.filter((r) => r.members.has(user));
+  const peers = w.users.filter((_, u) => u !== user);
+  const target = pick < 0.15 ? {} : pick < 0.5 && rooms.length ? { room: rooms[Math.floor(random() * rooms.length)]!.roomId } : { to: peers[Math.floor(random() * peers.length)]!.userId };
+  const conversation = target.room ? `r ${target.room}` : target.to ? `p ${[w.users[user]!.userId, target.to].sort().join("-")}` : "g";
+  const mine = w.ledger.acked.filter((a) => a.conversation === conversation && a.user === user && !a.text.startsWith("ev"));
+  const any = w.ledger.acked.filter((a) => a.conversation === conversation && !a.text.startsWith("ev"));
+  const choice = random();
+  let input: SendInput = { ...target, text: `m${i} d${device}` };
+  if (choice < 0.1 && mine.length) input = { ...target, text: `ev${i} edit d${device}`, editOf: mine.at(-1 - Math.floor(random() * Math.min(3, mine.length)))!.msgId, delete: choice < 0.03 };
+  else if (choice < 0.2 && any.length) input = { ...target, text: `ev${i} react d${device}`, reactTo: any.at(-1 - Math.floor(random() * Math.min(5, any.length)))!.msgId, reaction: EMOJI[i % EMOJI.length]! };
+  const startedAt = Date.now();
+  const viaHttp = random() < httpShare;
+  const answer: Promise<SendAck | { msgId: string } | null> = viaHttp
+    ? sendHttp(client, { ...input, text: input.reactTo || input.delete ? "" : input.text, clientMsgId: `probe-${++sends}` })
+    : client.send(input).catch((error: unknown) => {
+      const what = input.reactTo ? "react" : input.editOf ? "edit" : "message";
+      w.rejected.push({ what, conversation, target: input.reactTo ?? input.editOf, code: (error as { code?: string }).code ?? (error as Error).message });
+      return null;
+    });
+  return answer.then((ack) => {
+    if (!ack) return;
+    const from = viaHttp ? -1 : device;
+    const { must, mustNot, may } = audience(w, target, user, from, startedAt);
+    w.ledger.add({ conversation, msgId: ack.msgId, device: from, user, text: input.text, deletes: input.delete ? input.editOf : undefined }, must, mustNot, may);
+  });
+}
+
+/** The refused sends by kind and code, saying which named a message deleted (by the end: deletions race them). */
+function refusals(w: World): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of w.rejected) {
+    const deleted = r.target !== undefined && w.ledger.acked.some((a) => a.conversation === r.conversation && a.deletes === r.target);
+    const why = `${r.what}${deleted ? " of a deleted message" : ""}: ${r.code}`;
+    counts[why] = (counts[why] ?? 0) + 1;
+  }
+  return counts;
+}
+
+async function runScenario(name: string, scenario: Scenario): Promise<void> {
+  const stack = await startCluster({ gateways: 2, gatewayEnv: { CIM_RATE_PER_SEC: "1000", CIM_RATE_BURST: "1000" } });
+  let w: World | undefined;
+  try {
+    w = await setUp(stack);
+    const notes: string[] = [];
+    const schedule = scenario.faults(w, (what) => notes.push(what));
+    let seed = Number(values.seed);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const pending: Array<Promise<void>> = [];
+    const started = Date.now();
+    for (let i = 0; i < MESSAGES; i++) {
+      const fault = schedule.get(i);
+      if (fault) pending.push(fault().catch((error: unknown) => void notes.push(`fault failed: ${(error as Error).message}`)));
+      pending.push(act(w, i, random, scenario.httpShare ?? 0));
+      const due = started + ((i + 1) * 1000) / RATE;
+      if (due > Date.now()) await sleep(due - Date.now());
+    }
+    await Promise.race([Promise.all(pending), sleep(60_000)]);
+    const ledger = w.ledger;
+    await waitUntil(() => ledger.missing() === 0, 30_000, "deliveries").catch(() => undefined);
+    await sleep(1_000); // late duplicates
+    const gateways = w.devices.map((d) => `u${d.user}@${d.gateway}`).join(" ");
+    console.log(JSON.stringify({ scenario: name, sent: MESSAGES, seconds: (Date.now() - started) / 1000, devices: gateways, notes, rejected: refusals(w), ...ledger.count() }));
+  } finally {
+    for (const d of w?.devices ?? []) d.client.close();
+    await stack.stop();
+  }
+}
+
+const names = values.scenario === "all-scenarios" ? Object.keys(scenarios) : values.scenario!.split(",");
+for (const name of names) await runScenario(name, scenarios[name] ?? (() => { throw new Error(`no scenario ${name}`); })());
+process.exit(0);
