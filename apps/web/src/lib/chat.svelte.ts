@@ -46,6 +46,8 @@ export class ChatStore {
   network = $state(typeof navigator === "undefined" || navigator.onLine);
   /** Why the last register, login or resume failed; shown on the login screen. */
   error = $state("");
+  /** The user name of a login that ended without the user asking (password changed elsewhere, expired, replaced): the login screen offers it again. */
+  signedOutAs = $state("");
   busy = $state(false);
   /** Bumped when the message box should take the focus: signed in, a conversation chosen. */
   composerFocus = $state(0);
@@ -311,11 +313,14 @@ export class ChatStore {
     this.sender.flush();
   }
 
+  /** `reason` "": the user logged out (this tab forgets its view); else why the login ended, and the view (drafts,
+   * open conversation) stays for this user's next login here (view-memory keeps it per userId). */
   private signOut(reason: string): void {
     const client = this.client;
     if (client) this.disconnect(client);
     clearLogin();
-    clearView();
+    if (!reason) clearView();
+    this.signedOutAs = reason ? (this.me?.userName ?? "") : "";
     this.sender.failWaiting();
     this.delivery.reset();
     this.showingConversation = false;
