@@ -187,6 +187,14 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     await page.getByTestId("settings-button").tap();
     await expect(page.getByTestId("settings-dialog")).toBeVisible();
     expect(await targets()).toEqual([]);
+    await page.keyboard.press("Escape");
+
+    // At 375 px a room's header has Members, Invite and Leave beside its title: the title is still shown whole.
+    await page.setViewportSize(SMALL_PHONE);
+    await createRoom(page, `Lunch club ${Math.random().toString(36).slice(2, 6)}`, "public");
+    const title = page.getByTestId("conversation-title");
+    expect(await title.evaluate((el) => [el.scrollWidth - el.clientWidth, el.scrollHeight - el.clientHeight])).toEqual([0, 0]);
+    expect(await targets()).toEqual([]);
   } finally {
     await phone.close();
   }
