@@ -90,8 +90,10 @@ export class ChatStore {
     open: (key) => this.openConversation(key), refresh: () => void this.refreshConversations(),
   });
   /** Unread counts and read marks: route's list, markRead of the open conversation, Read frames. */
-  private readonly sync = new ReadSync({ client: () => this.client, me: () => (this.phase === "signedIn" ? (this.me?.userId ?? "") : ""), conversations: this.conversations, listed: () => void this.history.previews() });
+  private readonly sync = new ReadSync({ client: () => this.client, me: () => (this.phase === "signedIn" ? (this.me?.userId ?? "") : ""), conversations: this.conversations, listed: (dropped) => this.listed(dropped) });
 
+  /** Route's list came at least once since sign-in: rooms it drops after that are ones this tab was showing. */
+  private listedSinceSignIn = false;
   private client: CimClient | null = null;
   private stops: Array<() => void> = [];
   /** The page's policy refused a gateway: only a reload (a fresh policy) can reach it. */
@@ -305,6 +307,7 @@ export class ChatStore {
     this.drafts.load(login.userId);
     this.mutes.load(login.userId);
     this.phase = "signedIn";
+    this.listedSinceSignIn = false;
     this.error = "";
     const cached = this.history.cached(login.userId);
     await Promise.all([this.online.start(), this.refreshConversations()]);
@@ -397,6 +400,14 @@ export class ChatStore {
     this.gatewayId = client.gateway?.id ?? "";
     if (state !== "online" || this.phase !== "signedIn") return;
     if (wasReconnecting) void this.catchUp();
+  }
+
+  /** Route's conversation list applied. A room it dropped that this tab was showing (not one only cached here):
+   * the user was removed, or left elsewhere, while this tab did not hear of it (offline); say so, as a live removal does. */
+  private listed(dropped: string[]): void {
+    void this.history.previews();
+    if (this.listedSinceSignIn && dropped.length > 0) this.roomNotice = `You are no longer a member of ${dropped.join(", ")}`;
+    this.listedSinceSignIn = true;
   }
 
   /** After a reconnect, or route back after an outage: the online list, the unread counts, the newest page of each loaded conversation. */
