@@ -173,6 +173,14 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     await expect(page.getByTestId("composer-input")).toBeInViewport();
     await expect(message(page, "the newest")).toBeInViewport();
     expect(await sideways()).toEqual([0, 0]);
+    // Offline, the longer state wraps in its badge: Log out stays on the bar's first row (the bar does not jump).
+    const logoutTop = async () => Math.round((await page.getByTestId("logout").boundingBox())!.y);
+    const online = await logoutTop();
+    await phone.setOffline(true);
+    await expect(page.getByTestId("connection-state")).toContainText("no network");
+    expect(await logoutTop()).toBeLessThan(online + 20);
+    await phone.setOffline(false);
+    await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "online");
     await page.setViewportSize(PHONE);
 
     // The phone's (browser's) Back returns to the list rather than leaving the app; Forward comes back.
