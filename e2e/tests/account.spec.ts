@@ -25,6 +25,8 @@ test("changing the password signs out the other device; the old password then fa
   const alice = await newUser("alice");
   const device = await otherDevice(browser, stack.url, alice.userName);
   try {
+    // Half a message typed on the other device: its sign-out must not lose it.
+    await device.getByTestId("composer-input").fill("half a thought");
     const dialog = await openAccountSettings(alice.page);
     const fill = async (current: string, next: string, confirm = next) => {
       await dialog.getByTestId("current-password").fill(current);
@@ -54,6 +56,9 @@ test("changing the password signs out the other device; the old password then fa
     // The other device is signed out, and told why (not that its session "expired"); this one stays.
     await expect(device.getByTestId("login-screen")).toBeVisible();
     await expect(device.getByTestId("login-error")).toContainText("ended on another device");
+    // Whose login ended is offered again: the name is filled in and the password is next.
+    await expect(device.getByTestId("login-username")).toHaveValue(alice.userName);
+    await expect(device.getByTestId("login-password")).toBeFocused();
     await dialog.getByTestId("settings-done").click();
     await expectOnline(alice.page);
 
@@ -63,6 +68,7 @@ test("changing the password signs out the other device; the old password then fa
     await device.getByTestId("login-submit").click();
     await expect(device.getByTestId("login-error")).toHaveText("Wrong user name or password.");
     await logIn(device, alice.userName, NEW_PASSWORD);
+    await expect(device.getByTestId("composer-input")).toHaveValue("half a thought");
   } finally {
     await device.context().close();
   }

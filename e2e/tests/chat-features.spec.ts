@@ -47,7 +47,10 @@ test("typing, edit, delete and reply reach the other browser on the other gatewa
   await expect(reply.getByTestId("reply-quote-text")).toHaveText(`hello bob ${tag}`);
   await alice.page.screenshot({ path: `${SCREENSHOTS}chat-reply-edited.png` });
 
-  // Delete: alice deletes her message; both see "message deleted", and the quote says so too.
+  // Delete: alice deletes her message; both see "message deleted", and the quote says so too, also in the reply
+  // bob has begun to it meanwhile.
+  await message(bob.page, `hello bob ${tag}`).getByTestId("action-reply").click();
+  await expect(bob.page.getByTestId("reply-bar-text")).toHaveText(`hello bob ${tag}`);
   const edited = message(alice.page, `hello bob ${tag}`);
   const msgId = await edited.getAttribute("data-msg-id");
   await edited.hover();
@@ -65,6 +68,8 @@ test("typing, edit, delete and reply reach the other browser on the other gatewa
     await expect(page.locator(`[data-testid="message"][data-msg-id="${msgId}"] [data-testid="message-text"]`)).toHaveText("message deleted");
   }
   await expect(message(bob.page, `hi alice ${tag}`).getByTestId("reply-quote-text")).toHaveText("message deleted");
+  await expect(bob.page.getByTestId("reply-bar-text")).toHaveText("message deleted");
+  await bob.page.getByTestId("reply-cancel").click();
   await bob.page.screenshot({ path: `${SCREENSHOTS}chat-deleted.png` });
 
   // A reload shows the same, from history and the cache.

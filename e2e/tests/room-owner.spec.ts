@@ -1,5 +1,5 @@
 // A room's owner manages it from the members dialog: renames it (every member's list follows) and removes a
-// member, whose open app loses the room at once.
+// member, whose open app loses the room at once (or when it is back online, told why all the same).
 import type { Page } from "@playwright/test";
 import { conversationKey, createRoom, expect, findUser, say, message, test } from "./fixtures.js";
 
@@ -56,4 +56,20 @@ test("the owner renames a room and removes a member, whose window drops the room
   await expect(bob.page.getByTestId("conversation-title")).toHaveText("Everyone");
   await bob.page.getByTestId("room-notice-dismiss").click();
   await expect(bob.page.getByTestId("room-notice")).toHaveCount(0);
+
+  // Invited again, then removed while his browser is offline: back online, the room goes and he is told why.
+  await alice.page.keyboard.press("Escape");
+  await alice.page.getByTestId("room-invite-button").click();
+  await (await findUser(alice.page, bob.userName)).getByTestId("user-search-pick").click();
+  await alice.page.keyboard.press("Escape");
+  await expect(conversationKey(bob.page, roomId)).toBeVisible();
+  await bob.context.setOffline(true);
+  await expect(bob.page.getByTestId("connection-state")).not.toHaveAttribute("data-state", "online");
+  await alice.page.getByTestId("room-members-button").click();
+  await member(alice.page, bob.userName).getByTestId("remove-member").click();
+  await member(alice.page, bob.userName).getByTestId("remove-confirm").click();
+  await expect(members.getByTestId("member-item")).toHaveCount(1);
+  await bob.context.setOffline(false);
+  await expect(conversationKey(bob.page, roomId)).toHaveCount(0);
+  await expect(bob.page.getByTestId("room-notice")).toContainText(`You are no longer a member of Renamed ${suffix}`);
 });

@@ -173,6 +173,14 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     await expect(page.getByTestId("composer-input")).toBeInViewport();
     await expect(message(page, "the newest")).toBeInViewport();
     expect(await sideways()).toEqual([0, 0]);
+    // Offline, the longer state wraps in its badge: Log out stays on the bar's first row (the bar does not jump).
+    const logoutTop = async () => Math.round((await page.getByTestId("logout").boundingBox())!.y);
+    const online = await logoutTop();
+    await phone.setOffline(true);
+    await expect(page.getByTestId("connection-state")).toContainText("no network");
+    expect(await logoutTop()).toBeLessThan(online + 20);
+    await phone.setOffline(false);
+    await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "online");
     await page.setViewportSize(PHONE);
 
     // The phone's (browser's) Back returns to the list rather than leaving the app; Forward comes back.
@@ -186,6 +194,14 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     await expect(page.getByTestId("conversation-item").first()).toBeVisible();
     await page.getByTestId("settings-button").tap();
     await expect(page.getByTestId("settings-dialog")).toBeVisible();
+    expect(await targets()).toEqual([]);
+    await page.keyboard.press("Escape");
+
+    // At 375 px a room's header has Members, Invite and Leave beside its title: the title is still shown whole.
+    await page.setViewportSize(SMALL_PHONE);
+    await createRoom(page, `Lunch club ${Math.random().toString(36).slice(2, 6)}`, "public");
+    const title = page.getByTestId("conversation-title");
+    expect(await title.evaluate((el) => [el.scrollWidth - el.clientWidth, el.scrollHeight - el.clientHeight])).toEqual([0, 0]);
     expect(await targets()).toEqual([]);
   } finally {
     await phone.close();

@@ -47,6 +47,8 @@ export class ChatStore {
   network = $state(typeof navigator === "undefined" || navigator.onLine);
   /** Why the last register, login or resume failed; shown on the login screen. */
   error = $state("");
+  /** The user name of a login that ended without the user asking (password changed elsewhere, expired, replaced): the login screen offers it again. */
+  signedOutAs = $state("");
   busy = $state(false);
   /** Bumped when the message box should take the focus: signed in, a conversation chosen. */
   composerFocus = $state(0);
@@ -91,8 +93,10 @@ export class ChatStore {
     open: (key) => this.openConversation(key), refresh: () => void this.refreshConversations(),
   });
   /** Unread counts and read marks: route's list, markRead of the open conversation, Read frames. */
-  private readonly sync = new ReadSync({ client: () => this.client, me: () => (this.phase === "signedIn" ? (this.me?.userId ?? "") : ""), conversations: this.conversations, listed: () => void this.history.previews() });
+  private readonly sync = new ReadSync({ client: () => this.client, me: () => (this.phase === "signedIn" ? (this.me?.userId ?? "") : ""), conversations: this.conversations, listed: (dropped) => this.listed(dropped) });
 
+  /** Route's list came at least once since sign-in: rooms it drops after that are ones this tab was showing. */
+  private listedSinceSignIn = false;
   private client: CimClient | null = null;
   private stops: Array<() => void> = [];
   /** The page's policy refused a gateway: only a reload (a fresh policy) can reach it. */
@@ -306,6 +310,7 @@ export class ChatStore {
     this.drafts.load(login.userId);
     this.mutes.load(login.userId);
     this.phase = "signedIn";
+    this.listedSinceSignIn = false;
     this.error = "";
     const cached = this.history.cached(login.userId);
     // The block list is a view aid (the servers refuse messages either way): a failed read leaves it as it was.
@@ -315,11 +320,14 @@ export class ChatStore {
     this.sender.flush();
   }
 
+  /** `reason` "": the user logged out (this tab forgets its view); else why the login ended, and the view (drafts,
+   * open conversation) stays for this user's next login here (view-memory keeps it per userId). */
   private signOut(reason: string): void {
     const client = this.client;
     if (client) this.disconnect(client);
     clearLogin();
-    clearView();
+    if (!reason) clearView();
+    this.signedOutAs = reason ? (this.me?.userName ?? "") : "";
     this.sender.failWaiting();
     this.delivery.reset();
     this.showingConversation = false;
@@ -397,6 +405,14 @@ export class ChatStore {
     this.gatewayId = client.gateway?.id ?? "";
     if (state !== "online" || this.phase !== "signedIn") return;
     if (wasReconnecting) void this.catchUp();
+  }
+
+  /** Route's conversation list applied. A room it dropped that this tab was showing (not one only cached here):
+   * the user was removed, or left elsewhere, while this tab did not hear of it (offline); say so, as a live removal does. */
+  private listed(dropped: string[]): void {
+    void this.history.previews();
+    if (this.listedSinceSignIn && dropped.length > 0) this.roomNotice = `You are no longer a member of ${dropped.join(", ")}`;
+    this.listedSinceSignIn = true;
   }
 
   /** After a reconnect, or route back after an outage: the online list, the unread counts, the newest page of each loaded conversation. */

@@ -144,9 +144,10 @@ export class ConversationList {
 
   /**
    * Route's list of the user's conversations (and rooms, for their visibility). Rooms it no longer lists are
-   * left, unless a join or leave happened since `mark` (the list may predate it).
+   * left, unless a join or leave happened since `mark` (the list may predate it). Returns the titles of the rooms
+   * so dropped (a removal or leave this tab did not hear of, e.g. while it was offline).
    */
-  applySummaries(summaries: Summary[], rooms: MyRoom[] | null, mark: number): void {
+  applySummaries(summaries: Summary[], rooms: MyRoom[] | null, mark: number): string[] {
     for (const summary of summaries) applySummary(this.ensure(summary.conversation, summary.name), summary);
     for (const room of rooms ?? []) {
       const conversation = this.get(room.roomId);
@@ -154,9 +155,11 @@ export class ConversationList {
       conversation.visibility = room.visibility;
       if (room.owner !== undefined) conversation.owner = room.owner;
     }
-    if (mark !== this.membershipChanges) return;
+    if (mark !== this.membershipChanges) return [];
     const listed = new Set(summaries.map((s) => s.conversation));
-    for (const conversation of this.items.filter((c) => c.kind === "room" && !listed.has(c.key))) this.remove(conversation.key);
+    const dropped = this.items.filter((c) => c.kind === "room" && !listed.has(c.key));
+    for (const conversation of dropped) this.remove(conversation.key);
+    return dropped.map((c) => c.title);
   }
 
   /** The user is now in room `roomId` (created, joined, invited). */

@@ -10,8 +10,8 @@ export interface ReadSyncDeps {
   /** The signed-in user's id, "" while not signed in. */
   me: () => string;
   conversations: ConversationList;
-  /** Route's list was applied (the store fills in the previews this device lacks). */
-  listed?: () => void;
+  /** Route's list was applied (the store fills in the previews this device lacks); `dropped`: titles of the rooms it no longer names. */
+  listed?: (dropped: string[]) => void;
 }
 
 export class ReadSync {
@@ -74,9 +74,9 @@ export class ReadSync {
     try {
       const [summaries, rooms] = await Promise.all([client.conversations(), client.rooms().catch(() => null)]);
       if (this.deps.client() !== client) return;
-      conversations.applySummaries(summaries, rooms, mark);
+      const dropped = conversations.applySummaries(summaries, rooms, mark);
       this.markActiveRead();
-      this.deps.listed?.();
+      this.deps.listed?.(dropped);
     } catch (error) {
       // Live messages keep the counts going; the next reconnect or membership change asks again.
       console.warn("conversation list unavailable", error);
