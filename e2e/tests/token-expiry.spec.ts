@@ -1,11 +1,11 @@
-// Tokens that expire while a page is open (route CIM_TOKEN_TTL_SECONDS at its minimum, 60 s): the SDK renews
+// Tokens that expire while a page is open (route CIM_TOKEN_TTL_SECONDS at its minimum, 30 s): the SDK renews
 // the token before it expires, the gateway's 4440 at the old token's expiry is followed by a login with the
 // new one, and the user stays signed in and chatting, until the login's absolute end (CIM_SESSION_MAX_SECONDS)
 // when route refuses to renew (401) and the page is signed out.
 import { startCluster, type Cluster } from "@cim/devstack";
 import { expect, expectOnline, message, register, say, test } from "./fixtures.js";
 
-const TOKEN_TTL_S = 60;
+const TOKEN_TTL_S = 30;
 
 test.describe("token expiry", () => {
   test.describe.configure({ timeout: 240_000 });

@@ -12,8 +12,8 @@ export type Strategy = (typeof STRATEGIES)[number];
 const schema = z.object({
   ...sharedSettings,
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  /** Lifetime of one token; clients refresh it through /api/reconnect before it ends. */
-  CIM_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
+  /** Lifetime of one token; clients refresh it through /api/reconnect before it ends (at 30 s: every 15 s). */
+  CIM_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).default(24 * 3600),
   /** Absolute lifetime of a login: refreshed tokens never go past it; then the user logs in again. */
   CIM_SESSION_MAX_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
   CIM_ROUTE_STRATEGY: z.enum(STRATEGIES).default("round-robin"),
