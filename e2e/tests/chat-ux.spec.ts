@@ -146,6 +146,10 @@ test("day separator, New messages line and jump to latest; the open conversation
   const divider = list.getByTestId("new-messages-divider");
   await expect(divider).toHaveText("New messages");
   expect(await divider.evaluate((el) => (el.nextElementSibling as HTMLElement).innerText)).toContain("note 1");
+  // A reply means Bob read up to there: the line goes, as in Slack.
+  await say(bob.page, "on it");
+  await expect(message(bob.page, "on it")).toBeVisible();
+  await expect(divider).toHaveCount(0);
 
   // Scrolled up, "Jump to latest" appears and brings the newest message back.
   const jump = bob.page.getByTestId("jump-latest");

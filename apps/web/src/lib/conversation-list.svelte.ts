@@ -75,9 +75,10 @@ export class ConversationList {
     return unread;
   }
 
-  /** An own message before its SendAck. */
+  /** An own message before its SendAck. Replying means the user read up to here: "New messages" goes. */
   addOwn(conversation: Conversation, message: UiMessage): void {
     insertMessage(conversation.messages, message);
+    if (this.unreadFrom?.key === conversation.key) this.unreadFrom = null;
   }
 
   acknowledged(conversationKey: string, clientMsgId: string, msgId: string, ts: number): UiMessage | null {
