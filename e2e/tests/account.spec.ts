@@ -37,7 +37,8 @@ test("changing the password signs out the other device; the old password then fa
 
     // Route's reason is shown: a wrong current password, a weak new one; and a mistyped confirmation.
     await fill("not-my-password", NEW_PASSWORD);
-    await expect(dialog.getByTestId("account-error")).toHaveText("The current password is wrong.");
+    // Right under the form it is about, not below "Sign out other devices".
+    await expect(dialog.getByTestId("change-password").getByTestId("account-error")).toHaveText("The current password is wrong.");
     // The keyboard's focus stays on the button while route answers (it is not disabled under it).
     await expect(dialog.getByTestId("change-password-submit")).toBeFocused();
     await fill(PASSWORD, "short");
