@@ -38,6 +38,10 @@ test("the owner renames a room and removes a member, whose window drops the room
   await expect(alice.page.getByTestId("conversation-title")).toHaveText(`Renamed ${suffix}`);
   await expect(members.getByTestId("rename-room")).toBeFocused();
   await expect(conversationKey(bob.page, roomId)).toContainText(`Renamed ${suffix}`);
+  // Bob has the room open: a quiet line there says who renamed it, after the last message; Alice's says "You".
+  await expect(bob.page.getByTestId("room-notice")).toHaveText(`${alice.userName} renamed the room to Renamed ${suffix}`);
+  expect(await message(bob.page, "hello crew").evaluate((el) => el.nextElementSibling?.getAttribute("data-testid"))).toBe("room-notice");
+  await expect(alice.page.getByTestId("room-notice")).toHaveText(`You renamed the room to Renamed ${suffix}`);
 
   // The owner removes Bob after confirming: the room leaves Bob's open window, and the member list loses him.
   await expect(member(alice.page, alice.userName).getByTestId("remove-member")).toHaveCount(0);

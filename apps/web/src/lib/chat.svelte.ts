@@ -448,6 +448,7 @@ export class ChatStore {
   private roomEvent(event: RoomEvent): void {
     if (event.kind === "renamed") {
       this.conversations.renameRoom(event.room, event.name);
+      this.conversations.noteRename(event.room, event.userId === this.me?.userId ? "You" : event.userName, event.name);
       return;
     }
     if (event.userId === this.me?.userId) {

@@ -5,6 +5,7 @@ import {
   receiptStatus, toUiMessage, upgradeStatus, type Conversation, type Receipts, type Summary, type UiMessage,
 } from "./conversations.js";
 import { applyEvent, applyPending, isEvent } from "./message-events.js";
+import { renameNotice } from "./room-notices.js";
 
 export class ConversationList {
   /** Everyone first, then the other rooms and private chats in the order they became known. */
@@ -182,6 +183,12 @@ export class ConversationList {
   renameRoom(roomId: string, name: string): void {
     const conversation = this.get(roomId);
     if (conversation?.kind === "room" && name) conversation.title = name;
+  }
+
+  /** Room `roomId` was renamed to `name` by `byName`: a quiet line in its messages says so. */
+  noteRename(roomId: string, byName: string, name: string): void {
+    const conversation = this.get(roomId);
+    if (conversation?.kind === "room" && name) conversation.notices = [...(conversation.notices ?? []), renameNotice(conversation, byName, name)];
   }
 
   /** Renames the private conversation with `peerId` (presence carries the current name). */

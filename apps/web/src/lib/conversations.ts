@@ -2,6 +2,7 @@
 import type { ChatMessage, ConversationSummary, RoomVisibility } from "@cim/client";
 import { compareIds, EVERYONE_ROOM, ROOM_ID } from "@cim/protocol";
 import { plainText } from "./rich-text.js";
+import type { RoomNotice } from "./room-notices.js";
 
 export { EVERYONE_ROOM };
 export const EVERYONE_TITLE = "Everyone";
@@ -77,6 +78,8 @@ export interface Conversation {
   historyLoaded: boolean;
   /** Edits and deletions whose message is not loaded yet, applied when it is (message-events.ts). */
   pendingEvents?: ChatMessage[];
+  /** Rooms: lines for what happened to the room, heard live here (room-notices.ts). */
+  notices?: RoomNotice[];
 }
 
 /** What route says of one conversation (`GET /api/conversations`); `readUpTo` unknown when absent. */

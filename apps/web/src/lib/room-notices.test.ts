@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { newConversation, type UiMessage } from "./conversations.js";
+import { placeNotices, renameNotice } from "./room-notices.js";
+
+function msg(msgId: string, extra: Partial<UiMessage> = {}): UiMessage {
+  return { id: msgId || extra.clientMsgId || "", msgId, clientMsgId: "", from: "2", fromName: "bob", to: "", room: "r1", text: msgId, ts: 1, own: false, status: null, ...extra };
+}
+
+describe("room notices", () => {
+  it("a rename says who renamed the room to what, after the newest message known", () => {
+    const room = { ...newConversation("r1", "Plans"), messages: [msg("5"), msg("9")], lastMsgId: "7" };
+    expect(renameNotice(room, "ann", "Plans")).toMatchObject({ after: "9", text: "ann renamed the room to Plans" });
+    expect(renameNotice({ ...room, lastMsgId: "12" }, "", "Trips")).toMatchObject({ after: "12", text: "The owner renamed the room to Trips" });
+  });
+
+  it("each notice follows the last message not newer than it; later messages, older history and sending ones stay around it", () => {
+    const messages = [msg("3"), msg("5"), msg("9"), msg("", { clientMsgId: "c1", own: true, status: "sending" })];
+    const early = { id: "n1", after: "2", text: "a" };
+    const middle = { id: "n2", after: "5", text: "b" };
+    const later = { id: "n3", after: "7", text: "c" };
+    const last = { id: "n4", after: "9", text: "d" };
+    const placed = placeNotices(messages, [early, middle, later, last]);
+    expect(placed.get("")).toEqual([early]);
+    expect(placed.get("5")).toEqual([middle, later]);
+    expect(placed.get("9")).toEqual([last]);
+    expect(placed.get("c1")).toBeUndefined();
+  });
+});
