@@ -1,6 +1,7 @@
 // The online panel: route's paged list of online users (GET /api/online, by name, filtered by the start of a
 // name), asked again every few seconds, and the presence the gateway sends for the users the page watches.
 import type { CimClient, OnlineUser, Presence } from "@cim/client";
+import { withOnlineUser } from "./online-list.js";
 
 /** Users per page of the panel. */
 export const ONLINE_PAGE_SIZE = 50;
@@ -90,14 +91,15 @@ export class OnlinePanel {
     }
   }
 
-  /** A watched user came online or went offline: the marks follow, and the list when it shows all matches. */
+  /** A watched user came online or went offline: the marks follow at once, and the list (a user who came online
+   * goes in its place by name when the part shown holds it), not waiting for the next refresh. */
   presence(presence: Presence): void {
     if (this.presenceOf[presence.userId] !== presence.online) this.presenceOf = { ...this.presenceOf, [presence.userId]: presence.online };
-    const listed = this.users.some((u) => u.userId === presence.userId);
-    if (!presence.online && listed && presence.userId !== this.deps.me()) {
-      this.users = this.users.filter((u) => u.userId !== presence.userId);
-    } else if (presence.online && !listed && !this.more && this.users.length < ONLINE_PAGE_SIZE && presence.userName.toLowerCase().startsWith(this.prefix.toLowerCase())) {
-      this.users = [...this.users, { userId: presence.userId, userName: presence.userName }];
+    if (!presence.online) {
+      if (presence.userId !== this.deps.me() && this.users.some((u) => u.userId === presence.userId)) this.users = this.users.filter((u) => u.userId !== presence.userId);
+      return;
     }
+    const users = withOnlineUser(this.users, { userId: presence.userId, userName: presence.userName }, { prefix: this.prefix, complete: !this.more });
+    if (users) this.users = users;
   }
 }
