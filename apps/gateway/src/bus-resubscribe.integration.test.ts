@@ -85,9 +85,22 @@ it("a member removed while the bus re-subscribes (the removal's event lost) gets
   // fix the catch-up (and the room poll) read the room for bob's session before his rooms were read again.
   await api.removeMember(owner.token, room.roomId, bob.userId);
   await api.sendMessage(owner.token, { room: room.roomId, text: "after the removal" });
+  // A new device of bob's logs in meanwhile, naming the room with what it has seen: the gateway still counts bob a
+  // member, and before the fix its replay read the room to its end.
+  const seen = bobDevice.messages().find((m) => m.text === "before the cut")!.msgId;
+  const resyncs = () => gateway.process.output().split("bus resubscribed").length;
+  const resyncsBefore = resyncs();
+  const newDevice = await rawDevice(wsUrl, bob.token, { rooms: [{ room: room.roomId, after: seen }] });
+  // And one of carol's, still a member: it gets the message once the memberships are current, once.
+  const carolsNew = await rawDevice(wsUrl, carol.token, { rooms: [{ room: room.roomId, after: seen }] });
+  devices.push(newDevice, carolsNew);
+  expect(resyncs(), "the new devices logged in while the bus was still re-subscribing").toBe(resyncsBefore);
   await receivedTexts(carolDevice, "after the removal");
   await api.sendMessage(owner.token, { to: bob.userId, text: "barrier" });
   expect(await receivedTexts(bobDevice, "barrier")).toEqual(["before the cut", "barrier"]);
+  expect(await receivedTexts(newDevice, "barrier")).toEqual(["barrier"]);
+  await api.sendMessage(owner.token, { to: carol.userId, text: "barrier" });
+  expect(await receivedTexts(carolsNew, "barrier")).toEqual(["after the removal", "barrier"]);
 });
 
 /** A TCP proxy to Redis that holds every (P)SUBSCRIBE a client sends for SUBSCRIBE_DELAY_MS, in order. */

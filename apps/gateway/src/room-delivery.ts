@@ -119,7 +119,7 @@ export class RoomDelivery {
   }
 
   private async open(room: string): Promise<RoomReader> {
-    const reader = new RoomReader(room, this.deps.messages, this.deps.metrics, this.deps.log);
+    const reader = new RoomReader(room, this.deps.messages, this.deps.metrics, this.deps.log, () => this.isHeld(room));
     // Subscribed before the newest message is read: whatever is stored after that read wakes us.
     if (room !== EVERYONE_ROOM) await this.deps.subscriptions.subscribe(channels.room(room));
     await reader.start();

@@ -70,7 +70,17 @@ export class RoomReader {
   private fanOutChain: Promise<void> = Promise.resolve();
   private fanOuts = 0;
 
-  constructor(readonly room: string, private readonly messages: RoomStream, private readonly metrics: GatewayMetrics, private readonly log: Logger) {
+  /**
+   * `held`: true while this gateway's memberships may miss a removal (MembershipSync): a replay then stops at what
+   * the gateway fanned out, which it fans out again only once memberships are current.
+   */
+  constructor(
+    readonly room: string,
+    private readonly messages: RoomStream,
+    private readonly metrics: GatewayMetrics,
+    private readonly log: Logger,
+    private readonly held: () => boolean = () => false,
+  ) {
     this.kind = room === EVERYONE_ROOM ? "group" : "room";
     this.pump = new Pump({ drain: () => this.drain(), failed: (error) => log.error({ err: error, room }, "room delivery failed; retried on the next wake-up") });
   }
@@ -139,15 +149,20 @@ export class RoomReader {
       session.send({ kind: "error", body: { code: ErrorCode.HistoryTrimmed, message: `${what} were trimmed past your last one: load history`, clientMsgId: "" } });
     }
     while (session.isOpen && this.readings.get(session) === reading) {
-      const batch = await this.messages.readRoom(this.room, reading.cursor, READ_BATCH);
+      const read = await this.messages.readRoom(this.room, reading.cursor, READ_BATCH);
+      // Held: nothing past the gateway's cursor, which may be stored after a removal of this user not known here yet.
+      const held = this.held();
+      const batch = held ? read.filter((entry) => !after(entry.position, this.cursor)) : read;
       for (const chunk of chunks(batch)) {
         if (session.socket.bufferedAmount > replayMark(session)) await this.drained(session);
         this.sendTo(session, reading, chunk);
       }
+      // None left up to the gateway's cursor (trimmed away): the session is there.
+      if (held && batch.length === 0 && after(this.cursor, reading.cursor)) reading.cursor = this.cursor;
       // Caught up with what the gateway has fanned out. The check and the hand-over are one step (no await
       // between): a fan-out that ran during our read skipped this session but moved the gateway's cursor, so we
       // read again; one that runs after it serves the session.
-      if (batch.length < READ_BATCH && !after(this.cursor, reading.cursor)) {
+      if ((held ? batch : read).length < READ_BATCH && !after(this.cursor, reading.cursor)) {
         reading.live = true;
         return;
       }
