@@ -32,6 +32,20 @@ async function login(userName: string, password: string, from: string): Promise<
   return h.call("POST", "/api/login", { body: { userName, password }, from });
 }
 
+/** A new user (named `prefix` and a unique tail) registered and signed in from `from`: its token. */
+async function signedIn(prefix: string, from: string): Promise<string> {
+  const name = unique(prefix);
+  await register(name, from);
+  return ((await json(await login(name, PASSWORD, from))) as unknown as { token: string }).token;
+}
+
+/** The contract's answer to a flood: 429, `rate_limited`, and when to try again (Retry-After, in seconds). */
+async function expectRateLimited(res: Response): Promise<void> {
+  expect(res.status).toBe(429);
+  expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+  expect((await json(res)).error.code).toBe("rate_limited");
+}
+
 describe("passwords", () => {
   it("refuses short and common passwords with weak_password", async () => {
     for (const password of ["abc1234", "password1", "12345678", "qwertyuiop"]) {
@@ -148,9 +162,7 @@ describe("cross-site requests", () => {
 describe("registration flood", () => {
   it("limits accounts per address with 429 and Retry-After; other addresses go on", async () => {
     for (let i = 0; i < 4; i++) expect((await register(unique("flood"), "10.7.6.6")).status).toBe(201);
-    const res = await register(unique("flood"), "10.7.6.6");
-    expect(res.status).toBe(429);
-    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    await expectRateLimited(await register(unique("flood"), "10.7.6.6"));
     expect((await register(unique("calm"), "10.7.0.1")).status).toBe(201);
   });
 });
@@ -173,44 +185,27 @@ describe("the machine's own clients (loopback, exempt by default)", () => {
 
 describe("room flood", () => {
   it("limits the rooms one user creates with 429 and Retry-After; other users go on", async () => {
-    const token = async (name: string) => {
-      await register(name, "10.10.0.1");
-      return ((await json(await login(name, PASSWORD, "10.10.0.1"))) as unknown as { token: string }).token;
-    };
-    const [builder, other] = [await token(unique("builder")), await token(unique("other"))];
+    const [builder, other] = [await signedIn("builder", "10.10.0.1"), await signedIn("other", "10.10.0.1")];
     const create = (t: string) => h.call("POST", "/api/rooms", { token: t, body: { name: unique("room"), visibility: "public" } });
     for (let i = 0; i < 3; i++) expect((await create(builder)).status).toBe(201);
-    const refused = await create(builder);
-    expect(refused.status).toBe(429);
-    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    await expectRateLimited(await create(builder));
     expect((await create(other)).status).toBe(201);
   });
 });
 
 describe("search flood", () => {
   it("limits the searches one user runs with 429 and Retry-After; other users go on", async () => {
-    const token = async (name: string) => {
-      await register(name, "10.11.0.1");
-      return ((await json(await login(name, PASSWORD, "10.11.0.1"))) as unknown as { token: string }).token;
-    };
-    const [seeker, other] = [await token(unique("seeker")), await token(unique("other"))];
+    const [seeker, other] = [await signedIn("seeker", "10.11.0.1"), await signedIn("other", "10.11.0.1")];
     const search = (t: string) => h.call("GET", "/api/search?q=anything", { token: t });
     for (let i = 0; i < 3; i++) expect((await search(seeker)).status).toBe(200);
-    const refused = await search(seeker);
-    expect(refused.status).toBe(429);
-    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect((await json(refused)).error.code).toBe("rate_limited");
+    await expectRateLimited(await search(seeker));
     expect((await search(other)).status).toBe(200);
   });
 });
 
 describe("send flood over HTTP", () => {
   it("limits one user's sends (edits and reactions too) on all route processes together with 429 and Retry-After; other users go on", async () => {
-    const token = async (name: string) => {
-      await register(name, "10.12.0.1");
-      return ((await json(await login(name, PASSWORD, "10.12.0.1"))) as unknown as { token: string }).token;
-    };
-    const [sender, other] = [await token(unique("flooder")), await token(unique("other"))];
+    const [sender, other] = [await signedIn("flooder", "10.12.0.1"), await signedIn("other", "10.12.0.1")];
     // A second route process over the same Redis: route is stateless, the count lives in Redis.
     const second = h.variant({});
     const send = (call: typeof h.call, t: string, body: Record<string, unknown>) => call("POST", "/api/messages", { token: t, body });
@@ -222,10 +217,8 @@ describe("send flood over HTTP", () => {
     expect((await send(second.call, sender, { reactTo: msgId, reaction: "👍", text: "" })).status).toBe(202);
     for (const [call, body] of [[h.call, { text: "flood 5" }], [second.call, { reactTo: msgId, reaction: "🎉", text: "" }]] as const) {
       const refused = await send(call, sender, body);
-      expect(refused.status).toBe(429);
-      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      await expectRateLimited(refused);
       expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(60);
-      expect((await json(refused)).error.code).toBe("rate_limited");
     }
     expect((await send(second.call, other, { text: "not flooding" })).status).toBe(202);
     const history = (await json(await h.call("GET", "/api/history?limit=200", { token: other }))) as unknown as { messages: Array<{ text: string }> };
@@ -237,25 +230,21 @@ describe("send flood over HTTP", () => {
 
 describe("sessions", () => {
   it("a refreshed token keeps the login's absolute end, and logout outlives every token of it", async () => {
-    const name = unique("stolen");
-    await register(name, "10.8.0.1");
-    const first = (await json(await login(name, PASSWORD, "10.8.0.1"))) as unknown as { token: string };
-    const refreshed = (await json(await h.call("POST", "/api/reconnect", { token: first.token }))) as unknown as { token: string };
-    const a = await h.services.tokens.verify(first.token);
+    const first = await signedIn("stolen", "10.8.0.1");
+    const refreshed = (await json(await h.call("POST", "/api/reconnect", { token: first }))) as unknown as { token: string };
+    const a = await h.services.tokens.verify(first);
     const b = await h.services.tokens.verify(refreshed.token);
     expect(b.sessionId).toBe(a.sessionId);
     expect(b.sessionEnd).toBe(a.sessionEnd);
     expect(b.exp).toBeLessThanOrEqual(b.sessionEnd);
-    expect((await h.call("POST", "/api/logout", { token: first.token })).status).toBe(204);
+    expect((await h.call("POST", "/api/logout", { token: first })).status).toBe(204);
     expect((await h.call("POST", "/api/reconnect", { token: refreshed.token })).status).toBe(401);
     // Revoked until the login's end (2 h), not just until this token's expiry (2 min).
     expect(await h.redis.ttl(keys.revoked(a.sessionId))).toBeGreaterThan(3600);
   });
 
   it("reconnect without a body still works (old clients)", async () => {
-    const name = unique("oldclient");
-    await register(name, "10.8.0.2");
-    const { token } = (await json(await login(name, PASSWORD, "10.8.0.2"))) as unknown as { token: string };
+    const token = await signedIn("oldclient", "10.8.0.2");
     const res = await h.call("POST", "/api/reconnect", { token });
     expect(res.status).toBe(200);
     const typedButEmpty = await h.call("POST", "/api/reconnect", { token, headers: { "content-type": "application/json" } });

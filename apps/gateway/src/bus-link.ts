@@ -1,0 +1,80 @@
+// The gateway's end of the bus: subscribes, hands every bus message to FanOut, and catches up after a lost subscription.
+import { once } from "node:events";
+import { BusWatchdog, channels, isCluster, onBusMessage, parseClusterMessages, subscribe } from "@cim/state";
+import type { GatewayDeps, GatewayServices } from "./gateway-services.js";
+
+export interface BusLink {
+  /** Subscribes the gateway's channels and starts delivery; then keeps them (re-subscriptions, the watchdog). */
+  start: () => Promise<void>;
+  stop: () => void;
+}
+
+export function createBusLink({ config, log, redis, subscriber }: GatewayDeps, services: GatewayServices): BusLink {
+  const gatewayId = config.GATEWAY_ID;
+  const { metrics, fanOut, delivery, membershipSync, blocks, presenceSubscriptions, busChannels } = services;
+  // Wake-ups published while the bus was down are lost: after a reconnect every reader catches up.
+  // Rooms wait until memberships are read again (MembershipSync); the group and the inboxes catch up at once.
+  const catchUp = () => {
+    void membershipSync.resync();
+    delivery.wakeAll();
+    void blocks.reloadAll().then(() => presenceSubscriptions.refreshAll()).catch((error: unknown) => log.error({ err: error }, "re-reading blocks and presence after the bus came back failed"));
+    // A kick published meanwhile is lost too: a login ended then would keep its socket until its token expires.
+    fanOut.closeRevoked()
+      .then((closed) => closed > 0 && log.info({ closed }, "closed the sockets of logins ended while the bus was down"))
+      .catch((error: unknown) => log.error({ err: error }, "checking for logins ended while the bus was down failed"));
+  };
+  const watchdog = new BusWatchdog({
+    redis, subscriber, canary: channels.gateway(gatewayId), channels: () => [...busChannels],
+    onResubscribed: () => {
+      log.warn("sharded bus subscription was missing on its shard: subscribed again, catching up from the streams");
+      catchUp();
+    },
+    onError: (error) => log.warn({ err: (error as Error).message }, "checking the sharded bus subscription failed"),
+  });
+
+  function receive(channel: string, payload: string): void {
+    const messages = parseClusterMessages(payload);
+    if (!messages) {
+      metrics.busErrors.inc();
+      log.warn({ channel }, "dropped a malformed bus message");
+      return;
+    }
+    for (const message of messages) {
+      try {
+        fanOut.handle(message);
+      } catch (error) {
+        metrics.busErrors.inc();
+        log.error({ err: error, channel, type: message.type }, "bus message handling failed");
+      }
+    }
+  }
+
+  function onResubscribed(): void {
+    if (isCluster(subscriber)) {
+      log.info("bus resubscribed: catching up from the streams");
+      return catchUp();
+    }
+    // ioredis says ready before it sends the re-subscription: a catch-up read now may run before the SUBSCRIBE,
+    // and what is published between them is lost. A PING sent after it is answered once it is in place.
+    setImmediate(() => {
+      subscriber.ping().then(() => {
+        log.info("bus resubscribed: catching up from the streams");
+        catchUp();
+      }, (error: unknown) => membershipSync.unconfirmed(`bus re-subscription not confirmed (${(error as Error).message}): catching up at the next ready`));
+    });
+  }
+
+  async function start(): Promise<void> {
+    onBusMessage(subscriber, receive);
+    // Subscribing before the connection is ready races with its setup commands (CLIENT SETNAME, INFO).
+    if (subscriber.status !== "ready") await once(subscriber, "ready");
+    await subscribe(subscriber, channels.gateway(gatewayId), channels.all);
+    await delivery.start();
+    subscriber.on("close", () => membershipSync.lost());
+    // A cluster's sharded subscribers re-subscribe after a failover or a slot move (MOVED), then say subscribersReady.
+    subscriber.on(isCluster(subscriber) ? "subscribersReady" : "ready", onResubscribed);
+    watchdog.start();
+  }
+
+  return { start, stop: () => watchdog.stop() };
+}

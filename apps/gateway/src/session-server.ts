@@ -1,0 +1,117 @@
+// The gateway's port: plain HTTP (health, metrics), the checks at each WebSocket upgrade, and every socket's listeners.
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { Duplex } from "node:stream";
+import type { Logger } from "pino";
+import { WebSocketServer, type WebSocket } from "ws";
+import { answerClientErrorsAsJson, capConnectionsPerAddress } from "@cim/config";
+import { ErrorCode, SessionClose } from "@cim/protocol";
+import { clientAddress } from "./admission.js";
+import type { GatewayConfig } from "./config.js";
+import type { GatewayServices } from "./gateway-services.js";
+import { createHttpHandler, SESSION_PATH, type HealthSource } from "./http-endpoints.js";
+import { Session, type SessionLimits } from "./session.js";
+
+export interface SessionServerDeps {
+  config: GatewayConfig;
+  log: Logger;
+  services: GatewayServices;
+  health: HealthSource;
+  /** True once the gateway is shutting down: upgrades are refused with 503. */
+  stopping: () => boolean;
+}
+
+/** The HTTP server, not listening yet; upgrades that pass the checks become sessions. */
+export function createSessionServer(deps: SessionServerDeps): Server {
+  const { config, log, services } = deps;
+  const server = createServer(createHttpHandler(services.metrics, deps.health, { metricsToken: config.CIM_METRICS_TOKEN, log }));
+  answerClientErrorsAsJson(server, log);
+  if (!config.CIM_TRUST_PROXY) capConnectionsPerAddress(server, { maxPerAddress: config.CIM_MAX_CONNECTIONS_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT, log });
+  // No clientTracking: the session table holds every socket already, and ws's own Set costs a Set entry and a
+  // 'close' listener (a closure and its context) per socket. autoPong stays: answering Pings ourselves would save its
+  // closure per socket but a fourth listener grows each socket's listener table by as much (measured).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.CIM_MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });
+  const admit = upgradeGate(deps);
+  const onConnection = socketListeners(deps);
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const remote = admit(req, socket);
+    if (remote !== null) wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, remote));
+  });
+  return server;
+}
+
+/** Checks an upgrade (path, shutdown, Origin, the address's admission): the client's address, or null once refused. */
+function upgradeGate({ config, log, services, stopping }: SessionServerDeps) {
+  const { admission, metrics } = services;
+  const allowedOrigins = new Set(config.CIM_ALLOWED_ORIGINS);
+  // A refused upgrade's socket has no other 'error' listener: a client resetting it would otherwise crash the gateway.
+  function onRefusedSocketError(this: Duplex, error: Error): void {
+    log.debug({ err: error.message }, "refused upgrade: socket error");
+    this.destroy();
+  }
+  return (req: IncomingMessage, socket: Duplex): string | null => {
+    const path = (req.url ?? "").split("?")[0];
+    const origin = req.headers.origin;
+    const remote = clientAddress(req, config.CIM_TRUST_PROXY);
+    // The contract's JSON error, as route answers; a 429 says when to try again (Retry-After, seconds).
+    const refuse = (status: number, why: string, code: ErrorCode, detail: string, retryAfterS?: number): null => {
+      log.info({ remote, origin, path }, `upgrade refused: ${detail}`);
+      socket.on("error", onRefusedSocketError);
+      const body = JSON.stringify({ error: { code, message: detail } });
+      const retry = retryAfterS === undefined ? "" : `Retry-After: ${retryAfterS}\r\n`;
+      socket.end(`HTTP/1.1 ${status} ${why}\r\n${retry}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      return null;
+    };
+    if (path !== SESSION_PATH) return refuse(404, "Not Found", ErrorCode.NotFound, `no such path: sessions open at ${SESSION_PATH}`);
+    if (stopping()) return refuse(503, "Service Unavailable", ErrorCode.Unavailable, "gateway shutting down");
+    // Browsers always send Origin: only listed pages may open sessions (cross-site WebSocket hijacking).
+    if (origin !== undefined && allowedOrigins.size > 0 && !allowedOrigins.has(origin)) return refuse(403, "Forbidden", ErrorCode.Forbidden, "origin not allowed");
+    const refusal = admission.check(remote);
+    if (refusal) {
+      metrics.upgradesRefused.inc({ reason: refusal });
+      const detail = refusal === "pending" ? `${config.CIM_MAX_PENDING_PER_IP} sockets of this address are not logged in yet` : "this address connects faster than its rate";
+      // A pending place frees as soon as one socket logs in or closes; a rate token comes back after 1/rate s.
+      const retryAfterS = refusal === "pending" ? 1 : Math.max(1, Math.ceil(1 / config.CIM_CONNECT_RATE_PER_IP));
+      return refuse(429, "Too Many Requests", ErrorCode.RateLimited, detail, retryAfterS);
+    }
+    return remote;
+  };
+}
+
+/** Makes each accepted socket a Session in the table, with the shared listeners that hand its frames on. */
+function socketListeners({ config, log, services }: SessionServerDeps) {
+  const { table, admission, metrics, frames, chat } = services;
+  // One limits object and one set of ws listeners for every socket: nothing is built per connection but the Session.
+  const limits: SessionLimits = {
+    maxBufferedBytes: config.CIM_MAX_BUFFERED_BYTES, ratePerSec: config.CIM_RATE_PER_SEC, rateBurst: config.CIM_RATE_BURST, heartbeatMs: config.CIM_HEARTBEAT_MS,
+    onSlowConsumer: (slow) => {
+      metrics.closes.inc({ code: String(SessionClose.RateLimited) });
+      log.warn({ remote: slow.remote, userId: slow.user?.userId, buffered: slow.socket.bufferedAmount }, "closing slow consumer: send buffer over the bound");
+    },
+  };
+  function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+    const session = table.sessionOf(this);
+    if (session) frames.receive(session, data, isBinary);
+  }
+  function onError(this: WebSocket, error: Error): void {
+    const session = table.sessionOf(this);
+    log.info({ remote: session?.remote, userId: session?.user?.userId, err: error.message }, "socket error");
+  }
+  function onClose(this: WebSocket, code: number): void {
+    const session = table.sessionOf(this);
+    if (!session) return;
+    admission.settled(session);
+    metrics.connections.set(table.socketCount - 1);
+    log.debug({ remote: session.remote, userId: session.user?.userId, code }, "socket closed");
+    // Wait for frames still in flight (a Login being claimed) before cleaning up.
+    void session.queue.then(() => chat.disconnect(session)).catch((error: unknown) => log.error({ err: error, userId: session.user?.userId }, "cleanup after close failed"));
+  }
+  return (ws: WebSocket, req: IncomingMessage, address: string): void => {
+    const session = new Session(ws, limits, config.CIM_TRUST_PROXY ? `${address} via ${req.socket.remoteAddress}:${req.socket.remotePort}` : req.socket);
+    table.add(session);
+    admission.opened(session, address);
+    metrics.connections.set(table.socketCount);
+    ws.on("message", onMessage);
+    ws.on("error", onError);
+    ws.on("close", onClose);
+  };
+}
