@@ -436,9 +436,10 @@ export class ChatStore {
     if (!known && (kindOf(key) === "room" || !peerName)) void this.refreshConversations();
     if (key === this.conversations.activeKey) this.sync.markActiveRead();
     // Edits and deletions change a message already told of: nothing to announce; a muted conversation is quiet
-    // unless the message mentions this user.
+    // unless the message mentions this user; a blocked user's room messages are collapsed, so never read out.
     const mention = kindOf(key) !== "private" && mentionsUser(message.text, me.userName);
-    if (message.from !== me.userId && !isEvent(message) && (mention || !this.mutes.has(key))) {
+    const told = message.from !== me.userId && !isEvent(message) && !this.blocks.has(message.from);
+    if (told && (mention || !this.mutes.has(key))) {
       const title = this.conversations.get(key)?.title ?? "";
       this.attention.incoming({ conversation: key, title, fromName: message.fromName, text: message.text, private: kindOf(key) === "private", mention });
     }
