@@ -141,7 +141,14 @@ test("blocking: the header's Block (confirmed) replaces the composer with a line
   await expect(alice.page.getByTestId("blocked-user")).toHaveText([new RegExp(bob.userName)]);
   await alice.page.getByTestId("settings-done").click();
   await conversation(alice.page, bob.userName).click();
+  // The header's Unblock with the network gone: the chat's blocked line says why nothing changed.
+  await alice.context.setOffline(true);
+  await alice.page.getByTestId("unblock-button").click();
+  await expect(alice.page.getByTestId("blocked-notice").getByRole("alert")).not.toBeEmpty();
+  await alice.context.setOffline(false);
+  await expect(alice.page.getByTestId("connection-state")).toHaveAttribute("data-state", "online");
   await alice.page.getByTestId("blocked-notice-unblock").click();
+  await expect(alice.page.getByTestId("blocked-notice")).toBeHidden();
   await say(alice.page, `after the unblock ${tag}`);
   await conversation(bob.page, alice.userName).click();
   await expect(message(bob.page, `after the unblock ${tag}`)).toBeVisible();
