@@ -103,7 +103,7 @@ test("search finds a message older than the first history page and opens the con
   await expect(carol.page.getByTestId("message-list")).toHaveAttribute("data-key", "everyone");
 });
 
-test("blocking: the header's Block (confirmed) replaces the composer with a line and Unblock; the blocked user's sends fail, its room messages are collapsed", async ({ pair: { alice, bob } }) => {
+test("blocking: the header's Block (confirmed) replaces the composer with a line and Unblock; the blocked user's sends fail, its room messages are collapsed (in the list too, and never read out)", async ({ pair: { alice, bob } }) => {
   const tag = Math.random().toString(36).slice(2, 8);
   await onlineUser(alice.page, bob.userName).click();
   await say(alice.page, `before the block ${tag}`);
@@ -124,19 +124,32 @@ test("blocking: the header's Block (confirmed) replaces the composer with a line
   await say(bob.page, `let me write ${tag}`);
   await expect(message(bob.page, `let me write ${tag}`).getByTestId("message-failure")).toHaveText("This user does not accept your messages.");
   await groupConversation(bob.page).click();
-  await say(bob.page, `in the room ${tag}`);
-  await groupConversation(alice.page).click();
+  await say(bob.page, `@${alice.userName} in the room ${tag}`);
+  // Collapsed in the list too, even mentioning alice: no preview of its text, no "@", nothing read out.
+  const everyone = groupConversation(alice.page);
+  await expect(everyone.getByTestId("unread-badge")).toHaveText("1");
+  await expect(everyone.getByTestId("conversation-preview")).toHaveText("Message from a blocked user");
+  await expect(everyone.getByTestId("mention-badge")).toHaveCount(0);
+  await expect(alice.page.getByTestId("announcer")).not.toContainText(tag);
+  await everyone.click();
   const collapsed = alice.page.getByTestId("blocked-message").last();
   await expect(collapsed).toContainText("Message from a blocked user");
   await collapsed.getByRole("button", { name: "Show the message from a blocked user" }).click();
-  await expect(message(alice.page, `in the room ${tag}`)).toBeVisible();
+  await expect(alice.page.getByTestId("message-list")).toContainText(`in the room ${tag}`);
 
   // Settings list bob; the chat's line unblocks, and messages flow again.
   await alice.page.getByTestId("settings-button").click();
   await expect(alice.page.getByTestId("blocked-user")).toHaveText([new RegExp(bob.userName)]);
   await alice.page.getByTestId("settings-done").click();
   await conversation(alice.page, bob.userName).click();
+  // The header's Unblock with the network gone: the chat's blocked line says why nothing changed.
+  await alice.context.setOffline(true);
+  await alice.page.getByTestId("unblock-button").click();
+  await expect(alice.page.getByTestId("blocked-notice").getByRole("alert")).not.toBeEmpty();
+  await alice.context.setOffline(false);
+  await expect(alice.page.getByTestId("connection-state")).toHaveAttribute("data-state", "online");
   await alice.page.getByTestId("blocked-notice-unblock").click();
+  await expect(alice.page.getByTestId("blocked-notice")).toBeHidden();
   await say(alice.page, `after the unblock ${tag}`);
   await conversation(bob.page, alice.userName).click();
   await expect(message(bob.page, `after the unblock ${tag}`)).toBeVisible();

@@ -30,6 +30,24 @@ test("Enter in the user search opens the chat with the name typed, and invites i
   const ann = await newUser("ann");
   const bob = await newUser("bob");
   const { page } = ann;
+  // Enter, then Escape before the search answered: the chat the user turned away from does not open afterwards.
+  await page.route("**/api/users?**", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await route.continue();
+  });
+  await page.getByTestId("nav-new-chat").click();
+  await page.getByTestId("user-search-input").fill(bob.userName);
+  const answered = page.waitForResponse((response) => response.url().includes(`prefix=${bob.userName}`));
+  await page.getByTestId("user-search-input").press("Enter");
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("new-chat-dialog")).toBeHidden();
+  await (await answered).finished();
+  await page.unroute("**/api/users?**", { behavior: "wait" });
+  // The answer has been handed to the page; one frame later whatever it was going to do is done.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await expect(page.getByTestId("conversation-title")).toHaveText("Everyone");
+  await expect(page.getByTestId("chat-list").getByTestId("conversation-item")).toHaveCount(0);
+
   await page.getByTestId("nav-new-chat").click();
   await findUser(page, bob.userName);
   // Typed in other letters' case, and pressed at once: the search for exactly this text is asked first.
@@ -95,10 +113,32 @@ test("Enter in the room directory joins the room whose name was typed", async ({
   const name = `Walkers ${Math.random().toString(36).slice(2, 8)}`;
   const roomId = await createRoom(dora.page, name, "public");
   const { page } = await newUser("eli");
+  // Answers slower than the pause before a search: the one Enter asks for is overtaken by the one the typing asks
+  // for, and Enter must still join.
+  await page.route("**/api/rooms/public?**", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await route.continue();
+  });
+  // Enter, then Escape before the search answered: no join afterwards.
+  const joins: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith("/join")) joins.push(request.url());
+  });
+  await page.getByTestId("nav-browse-rooms").click();
+  await page.getByTestId("room-directory-search").fill(name.toLowerCase());
+  const answered = page.waitForResponse((response) => response.url().includes("/api/rooms/public?prefix="));
+  await page.getByTestId("room-directory-search").press("Enter");
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("room-directory-dialog")).toBeHidden();
+  await (await answered).finished();
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  expect(joins).toEqual([]);
+
   await page.getByTestId("nav-browse-rooms").click();
   await page.getByTestId("room-directory-search").fill(name.toLowerCase());
   await page.getByTestId("room-directory-search").press("Enter");
   await expect(page.getByTestId("room-directory-dialog")).toBeHidden();
+  await page.unroute("**/api/rooms/public?**", { behavior: "wait" });
   await expect(page.getByTestId("conversation-title")).toHaveText(name);
   await expect(page.getByTestId("message-list")).toHaveAttribute("data-key", roomId);
 });

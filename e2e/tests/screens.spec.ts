@@ -192,6 +192,17 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     await page.getByTestId("back-to-list").tap();
     await expect(shell).toHaveAttribute("data-view", "list");
     await expect(page.getByTestId("conversation-item").first()).toBeVisible();
+    // A reload shows the screen it showed: the list (not the conversation behind it), or the conversation, which
+    // Back still leaves for the list.
+    await page.reload();
+    await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "online");
+    await expect(shell).toHaveAttribute("data-view", "list");
+    await page.getByTestId("conversation-item").first().tap();
+    await page.reload();
+    await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "online");
+    await expect(shell).toHaveAttribute("data-view", "conversation");
+    await page.goBack();
+    await expect(shell).toHaveAttribute("data-view", "list");
     await page.getByTestId("settings-button").tap();
     await expect(page.getByTestId("settings-dialog")).toBeVisible();
     expect(await targets()).toEqual([]);

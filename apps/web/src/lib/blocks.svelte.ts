@@ -1,6 +1,7 @@
 // The users this user blocks (route's GET /api/blocks), read at sign-in and changed through route: their private
 // chat shows a line instead of the composer, and their room messages are collapsed.
 import type { BlockedUser, CimClient } from "@cim/client";
+import { describeError } from "./errors.js";
 
 export interface BlocksDeps {
   /** The store's client (null while signed out); this class never keeps it. */
@@ -10,6 +11,8 @@ export interface BlocksDeps {
 /** Each change rejects with the SDK's error (CimApiError with route's code and message); describeError words it. */
 export class Blocks {
   private entries = $state<BlockedUser[]>([]);
+  /** Why the last Unblock of a user failed, in words, by userId: the chat's blocked line says it, whichever button asked. */
+  private failures = $state<Record<string, string>>({});
 
   constructor(private readonly deps: BlocksDeps) {}
 
@@ -34,8 +37,19 @@ export class Blocks {
   }
 
   async unblock(userId: string): Promise<void> {
-    await this.client().unblock(userId);
+    this.failures = { ...this.failures, [userId]: "" };
+    try {
+      await this.client().unblock(userId);
+    } catch (error) {
+      this.failures = { ...this.failures, [userId]: describeError(error) };
+      throw error;
+    }
     this.entries = this.entries.filter((entry) => entry.userId !== userId);
+  }
+
+  /** Why the last Unblock of `userId` failed ("" when it did not). */
+  unblockFailure(userId: string): string {
+    return this.failures[userId] ?? "";
   }
 
   /** Signed out. */

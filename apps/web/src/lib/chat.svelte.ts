@@ -24,7 +24,7 @@ import { Preferences } from "./preferences.svelte.js";
 import { ReadSync } from "./read-sync.js";
 import { RoomActions } from "./room-actions.js";
 import { RoomMembers } from "./room-members.svelte.js";
-import { enterConversationScreen, leaveConversationScreen, narrowScreen, onScreenHistory } from "./screen-history.js";
+import { enterConversationScreen, leaveConversationScreen, narrowScreen, onConversationScreen, onScreenHistory } from "./screen-history.js";
 import { Sender } from "./sender.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
 import { OnlinePanel } from "./online-panel.svelte.js";
@@ -167,7 +167,8 @@ export class ChatStore {
       // A private chat opened but empty (route will not list it) is kept on screen under its name.
       if (kindOf(open.key) === "private") this.conversations.ensure(open.key, open.title);
       this.conversations.activeKey = open.key;
-      this.showingConversation = true;
+      // A narrow screen shows what it showed: the list reloaded stays the list (the conversation behind it unread).
+      this.showingConversation = !narrowScreen() || onConversationScreen();
     }
     void this.history.cached(stored.userId);
     void this.resume(stored);
@@ -436,9 +437,10 @@ export class ChatStore {
     if (!known && (kindOf(key) === "room" || !peerName)) void this.refreshConversations();
     if (key === this.conversations.activeKey) this.sync.markActiveRead();
     // Edits and deletions change a message already told of: nothing to announce; a muted conversation is quiet
-    // unless the message mentions this user.
+    // unless the message mentions this user; a blocked user's room messages are collapsed, so never read out.
     const mention = kindOf(key) !== "private" && mentionsUser(message.text, me.userName);
-    if (message.from !== me.userId && !isEvent(message) && (mention || !this.mutes.has(key))) {
+    const told = message.from !== me.userId && !isEvent(message) && !this.blocks.has(message.from);
+    if (told && (mention || !this.mutes.has(key))) {
       const title = this.conversations.get(key)?.title ?? "";
       this.attention.incoming({ conversation: key, title, fromName: message.fromName, text: message.text, private: kindOf(key) === "private", mention });
     }

@@ -182,4 +182,9 @@ describe("previewOf", () => {
     expect(previewOf({ kind: "room" }, undefined)).toBe("No messages yet");
     expect(previewOf({ kind: "private" }, msg("9", { text: "see **this**" }))).toBe("see this");
   });
+
+  it("keeps a blocked user's room message collapsed, as the room does", () => {
+    expect(previewOf({ kind: "room" }, msg("7", { text: "all" }), true)).toBe("Message from a blocked user");
+    expect(previewOf({ kind: "everyone" }, msg("7", { text: "all" }), true)).toBe("Message from a blocked user");
+  });
 });

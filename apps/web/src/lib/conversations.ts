@@ -124,10 +124,12 @@ export function newConversation(key: string, title = ""): Conversation {
 /** When the conversation last saw activity, for ordering the list (ms). */
 /**
  * The list's line under a conversation's name: its newest message, prefixed with who wrote it where that is not
- * plain (rooms: the sender; own messages: "You"); in a private chat the peer's name is the title already.
+ * plain (rooms: the sender; own messages: "You"); in a private chat the peer's name is the title already. A room
+ * message of a blocked user stays collapsed here too, as in the room (`blocked`: the sender is blocked).
  */
-export function previewOf(conversation: Pick<Conversation, "kind">, last: Pick<UiMessage, "own" | "fromName" | "text" | "deleted"> | undefined): string {
+export function previewOf(conversation: Pick<Conversation, "kind">, last: Pick<UiMessage, "own" | "fromName" | "text" | "deleted"> | undefined, blocked = false): string {
   if (!last) return "No messages yet";
+  if (blocked && !last.own && conversation.kind !== "private") return "Message from a blocked user";
   const text = last.deleted ? "message deleted" : plainText(last.text);
   if (last.own) return `You: ${text}`;
   return conversation.kind === "private" ? text : `${last.fromName}: ${text}`;

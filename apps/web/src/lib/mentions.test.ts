@@ -58,6 +58,11 @@ describe("hasUnreadMention", () => {
     expect(hasUnreadMention(room(1, "100", msg("200", "me @bob", true)), "bob")).toBe(false);
     expect(hasUnreadMention(room(1, "100", msg("200", "hi @bobby")), "bob")).toBe(false);
   });
+
+  it("leaves out the mentions of blocked users", () => {
+    expect(hasUnreadMention(room(1, "100", msg("200", "hi @bob")), "bob", (userId) => userId === "u1")).toBe(false);
+    expect(hasUnreadMention(room(1, "100", msg("200", "hi @bob")), "bob", (userId) => userId === "u2")).toBe(true);
+  });
 });
 
 describe("typing a mention", () => {

@@ -49,10 +49,13 @@ export function mentionsUser(text: string, userName: string): boolean {
   return findMentions(text).some((m) => namesUser(m, userName));
 }
 
-/** True while `conversation` has an unread message from someone else that mentions `userName`: the "@" badge. */
-export function hasUnreadMention(conversation: Conversation, userName: string): boolean {
+/**
+ * True while `conversation` has an unread message from someone else that mentions `userName`: the "@" badge.
+ * Messages from users `blocked` says are blocked do not count: their mentions stay as quiet as their messages.
+ */
+export function hasUnreadMention(conversation: Conversation, userName: string, blocked: (userId: string) => boolean = () => false): boolean {
   if (conversation.unread <= 0 || !userName) return false;
-  return conversation.messages.some((m) => !m.own && !m.deleted && !!m.msgId && (!conversation.readUpTo || compareIds(m.msgId, conversation.readUpTo) > 0) && mentionsUser(m.text, userName));
+  return conversation.messages.some((m) => !m.own && !m.deleted && !!m.msgId && (!conversation.readUpTo || compareIds(m.msgId, conversation.readUpTo) > 0) && !blocked(m.from) && mentionsUser(m.text, userName));
 }
 
 /** The mention being typed before `caret` (`start` is its `@`, `query` what follows), or null. */

@@ -24,6 +24,11 @@ export function enterConversationScreen(): void {
   history.pushState({ ...(history.state as object | null), [MARK]: true }, "");
 }
 
+/** True when the current history entry is the conversation screen's (it outlives a reload). */
+export function onConversationScreen(): boolean {
+  return marked();
+}
+
 /** Leaves the conversation screen through history when it has an entry (true), else the caller just shows the list. */
 export function leaveConversationScreen(): boolean {
   if (!marked()) return false;
