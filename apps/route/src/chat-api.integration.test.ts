@@ -238,6 +238,30 @@ describe("blocking (PUT, DELETE, GET /api/blocks)", () => {
     expect((await history(gus, `?with=${hal.userId}`)).map((m) => m.text)).toEqual(["before the block", "after the unblock"]);
   });
 
+  it("hides presence both ways while blocked: the online list, the user search and room members say offline", async () => {
+    const [ida, jon] = await Promise.all([newUser(h, "ida"), newUser(h, "jon")]);
+    for (const who of [ida, jon]) await h.services.sessions.claim(who.userId, HARNESS_GATEWAY.id);
+    const room = (await (await h.call("POST", "/api/rooms", { token: ida.token, body: { name: `seen ${ida.userName}`, visibility: "public" } })).json()) as { roomId: string };
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: jon.token })).status).toBe(200);
+    const json = async <T>(as: LoginAnswer, path: string) => (await (await h.call("GET", path, { token: as.token })).json()) as T;
+    type Users = { users: Array<{ userId: string; online?: boolean }> };
+    type Members = { members: Array<{ userId: string; online: boolean }> };
+    /** How `viewer` sees `peer` in each list: [listed online (old call), listed online (paged), search, room, Everyone]. */
+    const seen = async (viewer: LoginAnswer, peer: LoginAnswer) => [
+      (await json<Users>(viewer, "/api/online")).users.some((u) => u.userId === peer.userId),
+      (await json<Users>(viewer, `/api/online?prefix=${peer.userName}`)).users.some((u) => u.userId === peer.userId),
+      (await json<Users>(viewer, `/api/users?prefix=${peer.userName}`)).users.find((u) => u.userId === peer.userId)?.online,
+      (await json<Members>(viewer, `/api/rooms/${room.roomId}/members`)).members.find((u) => u.userId === peer.userId)?.online,
+      (await json<Members>(viewer, "/api/rooms/everyone/members")).members.some((u) => u.userId === peer.userId),
+    ];
+    expect(await seen(jon, ida)).toEqual([true, true, true, true, true]);
+    expect((await put(ida, jon.userId)).status).toBe(204);
+    expect(await seen(jon, ida)).toEqual([false, false, false, false, false]);
+    expect(await seen(ida, jon)).toEqual([false, false, false, false, false]);
+    expect((await remove(ida, jon.userId)).status).toBe(204);
+    expect(await seen(jon, ida)).toEqual([true, true, true, true, true]);
+  });
+
   it("answers 400 for yourself or no userId, 404 for no such user, 401 without a token", async () => {
     await expectError(await put(alice, alice.userId), 400, "bad_request");
     await expectError(await put(alice, "bob"), 400, "bad_request");

@@ -74,6 +74,11 @@ export class BlockStore {
     return ids.sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
   }
 
+  /** The users `userId` blocks or is blocked by (one read on its tag): presence is hidden between them both ways. */
+  async related(userId: string): Promise<Set<string>> {
+    return new Set(await this.redis.sunion(user.blocks(userId), user.blockedBy(userId)));
+  }
+
   /** Whether a private message from `from` to `to` is refused, and why: one call on the sender's tag. */
   async refusal(from: string, to: string): Promise<BlockRefusal | undefined> {
     return blockRefusal(await this.redis.cimBlockState(user.blocks(from), user.blockedBy(from), to));

@@ -10,6 +10,7 @@ import { ApiError, REDIS_RETRY_AFTER_SECONDS } from "../errors.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody } from "../api-route.js";
 import { blockRefusalMessage } from "@cim/state";
 import { nameKey } from "../user-names.js";
+import { presenceHidden } from "../user-cards.js";
 import { bodyOf, queryOf } from "../validation.js";
 
 const oneTarget = (v: { to?: string; room?: string; with?: string }) => !((v.to ?? v.with) !== undefined && v.room !== undefined);
@@ -91,9 +92,11 @@ export function chatRoutes(s: Services) {
 
   app.get("/online", user, async (c) => {
     const query = queryOf(c, chatApi.online);
+    // Users blocking each other do not see each other online (the count stays everyone's).
+    const hidden = await presenceHidden(s, c.get("user").userId);
     // The call of old clients, without parameters: every online user, in userId order, as before.
     if (query.cursor === undefined && query.limit === undefined && query.prefix === undefined) {
-      return c.json({ users: await s.sessions.onlineUsers() });
+      return c.json({ users: (await s.sessions.onlineUsers()).filter((u) => !hidden.has(u.userId)) });
     }
     const after = query.cursor ? cursorEntry(query.cursor)! : "";
     const [page, count] = await Promise.all([
@@ -101,7 +104,7 @@ export function chatRoutes(s: Services) {
       s.sessions.onlineCount(),
     ]);
     const names = await s.accounts.names(page.userIds);
-    const users = page.userIds.flatMap((userId, i) => (names[i] ? [{ userId, userName: names[i] }] : []));
+    const users = page.userIds.flatMap((userId, i) => (names[i] && !hidden.has(userId) ? [{ userId, userName: names[i] }] : []));
     return c.json({ users, count, nextCursor: page.next ? Buffer.from(page.next).toString("base64url") : "" });
   });
 

@@ -29,7 +29,7 @@ export function userRoutes(s: Services) {
     const query = queryOf(c, userApi.search);
     // Names are found by their canonical key, so "ALI", "аli" (Cyrillic) and "ａli" find "alice".
     const ids = await s.users.search({ prefix: nameKey(query.prefix.trim()), limit: query.limit });
-    return c.json({ users: await userCards(s, ids) });
+    return c.json({ users: await userCards(s, ids, c.get("user").userId) });
   });
 
   return app;
