@@ -1,9 +1,9 @@
 // Chat features between two browsers on different gateways: typing indicators, edit and delete of own messages,
 // reply with a quote, search whose result opens the conversation at the message (older history loaded), and
-// blocking a user.
+// blocking a user (also seen at once on the user's other device).
 import { RouteApi } from "@cim/client";
 import type { Page } from "@playwright/test";
-import { conversation, expect, groupConversation, message, onlineUser, say, SCREENSHOTS, test } from "./fixtures.js";
+import { conversation, expect, gatewayOf, groupConversation, logIn, message, onlineUser, say, SCREENSHOTS, test } from "./fixtures.js";
 
 /** The session token of the user signed in on `page` (from its sessionStorage login). */
 function tokenOf(page: Page): Promise<string> {
@@ -153,4 +153,31 @@ test("blocking: the header's Block (confirmed) replaces the composer with a line
   await say(alice.page, `after the unblock ${tag}`);
   await conversation(bob.page, alice.userName).click();
   await expect(message(bob.page, `after the unblock ${tag}`)).toBeVisible();
+});
+
+test("a block in one browser shows at once on the user's other device, and an unblock there comes back", async ({ pair: { alice, bob }, browser, baseURL }) => {
+  // Alice's other device: a browser of its own (no storage shared), on the other gateway.
+  const other = await browser.newContext({ baseURL });
+  try {
+    const device = await other.newPage();
+    await device.goto("/");
+    await logIn(device, alice.userName);
+    for (let attempt = 0; attempt < 4 && (await gatewayOf(device)) === (await gatewayOf(alice.page)); attempt++) await device.reload();
+    expect(await gatewayOf(device)).not.toBe(await gatewayOf(alice.page));
+    for (const page of [alice.page, device]) await onlineUser(page, bob.userName).click();
+    await expect(device.getByTestId("composer-input")).toBeVisible();
+
+    await alice.page.getByTestId("block-button").click();
+    await alice.page.getByTestId("block-confirm").click();
+    await expect(alice.page.getByTestId("blocked-notice")).toBeVisible();
+    await expect(device.getByTestId("blocked-notice")).toContainText(`You blocked ${bob.userName}`);
+    await expect(device.getByTestId("composer-input")).toHaveCount(0);
+
+    await device.getByTestId("blocked-notice-unblock").click();
+    await expect(device.getByTestId("composer-input")).toBeVisible();
+    await expect(alice.page.getByTestId("blocked-notice")).toHaveCount(0);
+    await expect(alice.page.getByTestId("composer-input")).toBeVisible();
+  } finally {
+    await other.close();
+  }
 });

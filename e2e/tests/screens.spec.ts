@@ -1,12 +1,12 @@
 // Every screen, light and dark: axe-core finds no serious or critical violation (at desktop width; the phone
 // layout's own screens at phone width), and a screenshot of each, also at phone width, is written to
 // screenshots/ui/ (committed, for people to look at). Touch screens: 44 px targets, and the list and the
-// conversation as two screens (Back returns to the list); at 375 px nothing scrolls sideways, and an on-screen keyboard keeps the composer
-// and the newest message in view.
+// conversation as two screens (Back returns to the list); a tapped message's actions cover no reaction chip; at 375 px
+// nothing scrolls sideways, and an on-screen keyboard keeps the composer and the newest message in view.
 import { mkdirSync } from "node:fs";
 import { RouteApi } from "@cim/client";
 import type { Page } from "@playwright/test";
-import { axeViolations, conversation, conversationKey, createRoom, expect, findUser, message, onlineUser, register, say, SCREENSHOTS, test } from "./fixtures.js";
+import { axeViolations, conversation, conversationKey, createRoom, expect, findUser, message, onlineUser, PASSWORD, register, say, SCREENSHOTS, test } from "./fixtures.js";
 
 const DIR = `${SCREENSHOTS}ui/`;
 mkdirSync(DIR, { recursive: true });
@@ -33,6 +33,13 @@ async function screen(page: Page, name: string, sizes: Size[] = ["desktop", "pho
   }
   await page.setViewportSize(DESKTOP);
   await page.emulateMedia({ colorScheme: "light" });
+}
+
+type Box = { x: number; y: number; width: number; height: number };
+
+/** True when two boxes share some area (touching edges do not count). */
+function overlap(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
 /** Opens a dialog with `button`, checks it, closes it with Escape. */
@@ -156,6 +163,34 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     await expect(page.getByTestId("composer-input")).not.toBeFocused();
     await say(page, "from my phone");
     expect(await targets()).toEqual([]);
+
+    // A tapped message's actions (44 px high here) sit clear of the reaction chips, its own and the next message's,
+    // in light and dark, and those chips still take a tap.
+    const rex = `rex-${Math.random().toString(36).slice(2, 8)}`;
+    await api.register(rex, PASSWORD);
+    const rexToken = (await api.login(rex, PASSWORD)).token;
+    for (const text of ["the upper one", "the lower one"]) {
+      const { msgId } = await api.sendMessage(rexToken, { text });
+      await api.sendMessage(token, { text: "👍", reactTo: msgId, reaction: "👍" });
+    }
+    const [upper, lower] = [message(page, "the upper one"), message(page, "the lower one")];
+    await expect(lower.getByTestId("reaction-chip")).toHaveText("👍 1");
+    // Where a finger lands on the text, as a person taps: nothing may be in the way there.
+    const text = (await upper.getByTestId("message-text").boundingBox())!;
+    await page.touchscreen.tap(text.x + text.width / 2, text.y + text.height / 2);
+    const bar = upper.getByTestId("message-actions");
+    await expect(bar).toHaveCSS("opacity", "1");
+    await expect(page.getByTestId("reply-bar")).toHaveCount(0);
+    for (const scheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const barBox = (await bar.boundingBox())!;
+      for (const chip of [upper.getByTestId("reaction-chip"), lower.getByTestId("reaction-chip")]) {
+        expect(overlap(barBox, (await chip.boundingBox())!), `the actions cover a chip (${scheme})`).toBe(false);
+      }
+    }
+    await page.emulateMedia({ colorScheme: "light" });
+    await lower.getByTestId("reaction-chip").tap();
+    await expect(lower.getByTestId("reaction-chip")).toHaveCount(0);
 
     // At 375 px a long link and a long word wrap: nothing scrolls sideways.
     await page.setViewportSize(SMALL_PHONE);

@@ -154,13 +154,23 @@ describe("blocking", () => {
     expect((await a.waitFor("presenceBatch")).presences.map((p) => p.userId)).toEqual([carl.userId]);
 
     // Unblocked: ann's list is answered again with bob in it, and messages flow both ways; history kept only what was stored.
+    // Every device of ann is told (a2 on bob's gateway too, once), never bob.
+    const a2 = await device(ann, 1);
     await stack.api.unblock(ann.token, bob.userId);
     await a.waitFor("presenceBatch", (batch) => batch.presences.some((p) => p.userId === bob.userId && p.online));
+    const unblocked = { userId: bob.userId, userName: bob.userName, blocked: false };
+    expect(await a.waitFor("blockEvent")).toEqual(unblocked);
+    expect(await a2.waitFor("blockEvent")).toEqual(unblocked);
     await b.say({ to: ann.userId, text: "after the unblock" });
     await a.say({ to: bob.userId, text: "welcome back" });
     expect(await received(a, "after the unblock")).not.toContain("blocked 1");
     await received(b, "welcome back");
     const history = (await stack.api.history(ann.token, { with: bob.userId })).messages.map((m) => m.text);
     expect(history).toEqual(["before the block", "after the unblock", "welcome back"]);
+    await stack.api.block(ann.token, bob.userId);
+    await a2.waitFor("blockEvent", (event) => event.blocked);
+    const told = (d: RawDevice) => d.frames.flatMap((f) => (f.kind === "blockEvent" ? [f.body] : []));
+    expect(told(a2)).toEqual([unblocked, { ...unblocked, blocked: true }]);
+    expect(told(b)).toEqual([]);
   });
 });

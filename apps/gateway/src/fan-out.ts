@@ -1,4 +1,4 @@
-// Acts on bus messages: wakes stream readers, pushes presence (batched), receipts and membership events, kicks.
+// Acts on bus messages: wakes stream readers, pushes presence (batched), receipts, membership and block events, kicks.
 import type { Logger } from "pino";
 import { SessionClose } from "@cim/protocol";
 import type { ClusterMessage, LoginRef } from "@cim/state";
@@ -62,6 +62,8 @@ export class FanOut {
         return;
       case "block":
         this.deps.blocks.apply(message);
+        // The blocker's devices show it at once (never the peer's: a block is not announced to the one blocked).
+        for (const session of this.loggedIn(message.userId)) session.send({ kind: "blockEvent", body: { userId: message.peer, userName: message.peerName ?? "", blocked: message.blocked } });
         return;
       case "reclaim":
         this.deps.reclaim();

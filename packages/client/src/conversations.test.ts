@@ -83,6 +83,18 @@ describe("CimClient: rooms", () => {
   });
 });
 
+describe("CimClient: blocks", () => {
+  it("reports a block or unblock made on another device", async () => {
+    const t = setup();
+    const socket = await t.logIn();
+    const events: unknown[] = [];
+    t.client.onBlock((event) => void events.push(event));
+    socket.push({ kind: "blockEvent", body: { userId: "9", userName: "bob", blocked: true } });
+    socket.push({ kind: "blockEvent", body: { userId: "9", userName: "bob", blocked: false } });
+    expect(events).toEqual([{ userId: "9", userName: "bob", blocked: true }, { userId: "9", userName: "bob", blocked: false }]);
+  });
+});
+
 describe("CimClient: cursors per stream", () => {
   it("adopts LoginAck's positions for streams it had none for, and names every stream at the next Login", async () => {
     const t = setup();

@@ -1,5 +1,5 @@
 // The events a CimClient emits, and the methods through which apps subscribe to them.
-import type { ChatMessage, Delivered, ErrorBody, Presence, Read, RoomEvent, Typing } from "@cim/protocol";
+import type { BlockEvent, ChatMessage, Delivered, ErrorBody, Presence, Read, RoomEvent, Typing } from "@cim/protocol";
 import { Listeners } from "./emitter.js";
 import type { ConnectionState, StoredLogin } from "./types.js";
 
@@ -18,6 +18,7 @@ export function createEmitters() {
     read: new Listeners<Read>(),
     roomEvent: new Listeners<RoomEvent>(),
     typing: new Listeners<Typing>(),
+    block: new Listeners<BlockEvent>(),
   };
 }
 
@@ -68,6 +69,14 @@ export class ClientEvents {
    */
   onTyping(handler: (typing: Typing) => void): () => void {
     return this.events.typing.add(handler);
+  }
+
+  /**
+   * This user blocked `userId` (`blocked`) or unblocked it, from this or another device (a gateway's `BlockEvent`).
+   * Changes made while the client was not connected are not told: read `blocks()` again after a reconnect.
+   */
+  onBlock(handler: (event: BlockEvent) => void): () => void {
+    return this.events.block.add(handler);
   }
 
   onState(handler: (state: ConnectionState) => void): () => void {

@@ -67,6 +67,8 @@ export class Inbound {
         return this.roomEvent(frame.body);
       case "typing":
         return events.typing.emit(frame.body);
+      case "blockEvent":
+        return events.block.emit(frame.body);
       default:
         return;
     }

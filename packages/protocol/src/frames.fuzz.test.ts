@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeFrame, encodeFrame, FrameDecodeError, type Frame, type FrameKind } from "./index.js";
 
-const KINDS: FrameKind[] = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence", "messageBatch", "presenceBatch", "read", "roomEvent", "presenceSubscribe", "typing"];
+const KINDS: FrameKind[] = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence", "messageBatch", "presenceBatch", "read", "roomEvent", "presenceSubscribe", "typing", "blockEvent"];
 
 function seeded(seed: number) {
   return () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);

@@ -43,6 +43,8 @@ export interface RoomEvent {
 }
 export interface PresenceSubscribe { userIds: string[] }
 export interface Typing { conversation: string; userId: string; userName: string }
+/** The signed-in user blocked `userId` (`blocked`) or unblocked it, on this or another device. */
+export interface BlockEvent { userId: string; userName: string; blocked: boolean }
 
 /** The body of each frame kind, by the name of its `oneof` field. */
 export interface FrameBodies {
@@ -62,6 +64,7 @@ export interface FrameBodies {
   roomEvent: RoomEvent;
   presenceSubscribe: PresenceSubscribe;
   typing: Typing;
+  blockEvent: BlockEvent;
 }
 
 export type FrameKind = keyof FrameBodies;
@@ -122,4 +125,5 @@ const BODY_TYPES = {
   roomEvent: cim.RoomEvent,
   presenceSubscribe: cim.PresenceSubscribe,
   typing: cim.Typing,
+  blockEvent: cim.BlockEvent,
 } satisfies Record<FrameKind, unknown>;

@@ -49,8 +49,9 @@ export type ClusterMessage =
   /**
    * From route, to the gateways of both users: `userId` now blocks `peer` (`blocked`), or no longer does. Typing,
    * receipts and presence between them stop (or start again); messages are refused by the stores either way.
+   * `peerName`: the peer's name (absent from an older route), for the `BlockEvent` to `userId`'s sessions.
    */
-  | { type: "block"; userId: string; peer: string; blocked: boolean }
+  | { type: "block"; userId: string; peer: string; blocked: boolean; peerName?: string }
   /**
    * With `sessionId`: that login was revoked (logout); close its sockets. With `keepSession` (policy replace): a
    * newer login took over; close the user's sockets of every other login. With `keepConnection`: close the
@@ -74,6 +75,12 @@ export class BusPublisher {
     const gatewayIds = await this.sessions.gatewaysOf(userId);
     await Promise.all(gatewayIds.map((id) => this.toGateway(id, message)));
     return gatewayIds.length > 0;
+  }
+
+  /** Sends once to every gateway holding a session of any of `userIds` (a gateway holding several gets one copy). */
+  async toUsers(userIds: readonly string[], message: ClusterMessage): Promise<void> {
+    const gatewayIds = new Set((await Promise.all(userIds.map((userId) => this.sessions.gatewaysOf(userId)))).flat());
+    await Promise.all([...gatewayIds].map((id) => this.toGateway(id, message)));
   }
 
   async toGateway(gatewayId: string, message: ClusterMessage): Promise<void> {

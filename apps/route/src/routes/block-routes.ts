@@ -34,19 +34,20 @@ export function blockRoutes(s: Services) {
   const app = new Hono<AppEnv>();
   app.use(requireUser(s.tokens, s.sessions, s.requests));
 
-  /** The peer named in the path: 400 for the caller itself or no userId, 404 for no account. */
-  async function peerOf(userId: string, me: string): Promise<string> {
+  /** The peer named in the path, and its name: 400 for the caller itself or no userId, 404 for no account. */
+  async function peerOf(userId: string, me: string): Promise<{ peer: string; peerName: string }> {
     if (!DECIMAL_ID.test(userId)) throw new ApiError(400, ErrorCode.BadRequest, "userId must be a decimal userId");
     if (userId === me) throw new ApiError(400, ErrorCode.BadRequest, "you cannot block yourself");
     const [name] = await s.accounts.names([userId]);
     if (!name) throw new ApiError(404, ErrorCode.NotFound, `no user ${userId}`);
-    return userId;
+    return { peer: userId, peerName: name };
   }
 
-  /** Both users' gateways: typing, receipts and presence between them stop (or start again). */
-  async function announce(userId: string, peer: string, blocked: boolean): Promise<void> {
-    const message: ClusterMessage = { type: "block", userId, peer, blocked };
-    await Promise.all([s.bus.toUser(userId, message), s.bus.toUser(peer, message)]);
+  /** Both users' gateways: typing, receipts and presence between them stop (or start again), and the blocker's other devices show it. */
+  async function announce(userId: string, { peer, peerName }: { peer: string; peerName: string }, blocked: boolean): Promise<void> {
+    const message: ClusterMessage = { type: "block", userId, peer, peerName, blocked };
+    // Once per gateway: one holding both users would else tell the blocker's sessions twice.
+    await s.bus.toUsers([userId, peer], message);
   }
 
   app.get("/", async (c) => {
@@ -59,9 +60,9 @@ export function blockRoutes(s: Services) {
     const me = c.get("user").userId;
     const peer = await peerOf(c.req.param("userId"), me);
     await s.guard.changeBlocks(me);
-    if (!(await s.blocks.block(me, peer))) throw new ApiError(409, ErrorCode.TooManyBlocks, `you block ${MAX_BLOCKS_PER_USER} users already: unblock some first`);
+    if (!(await s.blocks.block(me, peer.peer))) throw new ApiError(409, ErrorCode.TooManyBlocks, `you block ${MAX_BLOCKS_PER_USER} users already: unblock some first`);
     await announce(me, peer, true);
-    s.log.info({ userId: me, peer }, "user blocked");
+    s.log.info({ userId: me, peer: peer.peer }, "user blocked");
     return c.body(null, 204);
   });
 
@@ -69,9 +70,9 @@ export function blockRoutes(s: Services) {
     const me = c.get("user").userId;
     const peer = await peerOf(c.req.param("userId"), me);
     await s.guard.changeBlocks(me);
-    await s.blocks.unblock(me, peer);
+    await s.blocks.unblock(me, peer.peer);
     await announce(me, peer, false);
-    s.log.info({ userId: me, peer }, "user unblocked");
+    s.log.info({ userId: me, peer: peer.peer }, "user unblocked");
     return c.body(null, 204);
   });
 

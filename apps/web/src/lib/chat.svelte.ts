@@ -74,7 +74,7 @@ export class ChatStore {
   readonly rooms = new RoomActions({ client: () => this.client, conversations: this.conversations, open: (key) => this.openConversation(key), refresh: () => this.refreshConversations() });
   /** The password and the other devices' logins (settings). */
   readonly account = new AccountActions({ client: () => this.client });
-  /** Whom this user blocks: read at sign-in, changed from the conversation header and the settings. */
+  /** Whom this user blocks: read at sign-in and reconnect, changed from the conversation header and the settings, and live from its other devices. */
   readonly blocks = new Blocks({ client: () => this.client });
   readonly members = new RoomMembers((roomId) => this.rooms.members(roomId), describeError);
   /** The open room's members offered when an `@` is typed in the composer (loaded at the first one). */
@@ -374,6 +374,8 @@ export class ChatStore {
       }),
       client.onRoomEvent((event) => this.roomEvent(event)),
       client.onTyping((typing) => this.features.typingReceived(typing)),
+      // A block or unblock from another device of this user: its chat and lists follow at once.
+      client.onBlock((event) => this.blocks.changed(event)),
       // The browser knows at once when the network goes or comes back; the socket itself may take a heartbeat.
       listen("offline", () => client.network(false)),
       listen("online", () => client.network(true)),
@@ -416,9 +418,10 @@ export class ChatStore {
     this.listedSinceSignIn = true;
   }
 
-  /** After a reconnect, or route back after an outage: the online list, the unread counts, the newest page of each loaded conversation. */
+  /** After a reconnect, or route back after an outage: the online list, the unread counts, the blocks (changes told while
+   * away were lost), the newest page of each loaded conversation. */
   private async catchUp(): Promise<void> {
-    await Promise.all([this.online.refresh(), this.refreshConversations()]);
+    await Promise.all([this.online.refresh(), this.refreshConversations(), this.blocks.load().catch(() => undefined)]);
     for (const conversation of this.conversations.items) if (conversation.historyLoaded) void this.history.page(conversation).catch(() => undefined);
     // Opened while route was unreachable: its history never came.
     const active = this.conversations.active;

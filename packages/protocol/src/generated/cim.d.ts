@@ -19,6 +19,7 @@ export namespace cim {
         roomEvent?: (cim.IRoomEvent|null);
         presenceSubscribe?: (cim.IPresenceSubscribe|null);
         typing?: (cim.ITyping|null);
+        blockEvent?: (cim.IBlockEvent|null);
     }
 
     class Frame implements IFrame {
@@ -39,7 +40,8 @@ export namespace cim {
         public roomEvent?: (cim.IRoomEvent|null);
         public presenceSubscribe?: (cim.IPresenceSubscribe|null);
         public typing?: (cim.ITyping|null);
-        public body?: ("login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|"presenceBatch"|"read"|"roomEvent"|"presenceSubscribe"|"typing");
+        public blockEvent?: (cim.IBlockEvent|null);
+        public body?: ("login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|"presenceBatch"|"read"|"roomEvent"|"presenceSubscribe"|"typing"|"blockEvent");
         public static create(properties?: cim.IFrame): cim.Frame;
         public static encode(message: cim.IFrame, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Frame;
@@ -417,6 +419,26 @@ export namespace cim {
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Typing;
         public static fromObject(object: { [k: string]: any }): cim.Typing;
         public static toObject(message: cim.Typing, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface IBlockEvent {
+        userId?: (string|null);
+        userName?: (string|null);
+        blocked?: (boolean|null);
+    }
+
+    class BlockEvent implements IBlockEvent {
+        constructor(properties?: cim.IBlockEvent);
+        public userId: string;
+        public userName: string;
+        public blocked: boolean;
+        public static create(properties?: cim.IBlockEvent): cim.BlockEvent;
+        public static encode(message: cim.IBlockEvent, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.BlockEvent;
+        public static fromObject(object: { [k: string]: any }): cim.BlockEvent;
+        public static toObject(message: cim.BlockEvent, options?: $protobuf.IConversionOptions): { [k: string]: any };
         public toJSON(): { [k: string]: any };
         public static getTypeUrl(typeUrlPrefix?: string): string;
     }

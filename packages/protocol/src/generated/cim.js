@@ -38,6 +38,7 @@ export const cim = $root.cim = (() => {
          * @property {cim.IRoomEvent|null} [roomEvent] Frame roomEvent
          * @property {cim.IPresenceSubscribe|null} [presenceSubscribe] Frame presenceSubscribe
          * @property {cim.ITyping|null} [typing] Frame typing
+         * @property {cim.IBlockEvent|null} [blockEvent] Frame blockEvent
          */
 
         /**
@@ -183,17 +184,25 @@ export const cim = $root.cim = (() => {
          */
         Frame.prototype.typing = null;
 
+        /**
+         * Frame blockEvent.
+         * @member {cim.IBlockEvent|null|undefined} blockEvent
+         * @memberof cim.Frame
+         * @instance
+         */
+        Frame.prototype.blockEvent = null;
+
         // OneOf field names bound to virtual getters and setters
         let $oneOfFields;
 
         /**
          * Frame body.
-         * @member {"login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|"presenceBatch"|"read"|"roomEvent"|"presenceSubscribe"|"typing"|undefined} body
+         * @member {"login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|"presenceBatch"|"read"|"roomEvent"|"presenceSubscribe"|"typing"|"blockEvent"|undefined} body
          * @memberof cim.Frame
          * @instance
          */
         Object.defineProperty(Frame.prototype, "body", {
-            get: $util.oneOfGetter($oneOfFields = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence", "messageBatch", "presenceBatch", "read", "roomEvent", "presenceSubscribe", "typing"]),
+            get: $util.oneOfGetter($oneOfFields = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence", "messageBatch", "presenceBatch", "read", "roomEvent", "presenceSubscribe", "typing", "blockEvent"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -257,6 +266,8 @@ export const cim = $root.cim = (() => {
                 $root.cim.PresenceSubscribe.encode(message.presenceSubscribe, writer.uint32(/* id 15, wireType 2 =*/122).fork(), q + 1).ldelim();
             if (message.typing != null && Object.hasOwnProperty.call(message, "typing"))
                 $root.cim.Typing.encode(message.typing, writer.uint32(/* id 16, wireType 2 =*/130).fork(), q + 1).ldelim();
+            if (message.blockEvent != null && Object.hasOwnProperty.call(message, "blockEvent"))
+                $root.cim.BlockEvent.encode(message.blockEvent, writer.uint32(/* id 17, wireType 2 =*/138).fork(), q + 1).ldelim();
             return writer;
         };
 
@@ -356,6 +367,10 @@ export const cim = $root.cim = (() => {
                     }
                 case 16: {
                         message.typing = $root.cim.Typing.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 17: {
+                        message.blockEvent = $root.cim.BlockEvent.decode(reader, reader.uint32(), undefined, long + 1);
                         break;
                     }
                 default:
@@ -469,6 +484,11 @@ export const cim = $root.cim = (() => {
                     throw TypeError(".cim.Frame.typing: object expected");
                 message.typing = $root.cim.Typing.fromObject(object.typing, long + 1);
             }
+            if (object.blockEvent != null) {
+                if (!$util.isObject(object.blockEvent))
+                    throw TypeError(".cim.Frame.blockEvent: object expected");
+                message.blockEvent = $root.cim.BlockEvent.fromObject(object.blockEvent, long + 1);
+            }
             return message;
         };
 
@@ -568,6 +588,11 @@ export const cim = $root.cim = (() => {
                 object.typing = $root.cim.Typing.toObject(message.typing, options, q + 1);
                 if (options.oneofs)
                     object.body = "typing";
+            }
+            if (message.blockEvent != null && Object.hasOwnProperty.call(message, "blockEvent")) {
+                object.blockEvent = $root.cim.BlockEvent.toObject(message.blockEvent, options, q + 1);
+                if (options.oneofs)
+                    object.body = "blockEvent";
             }
             return object;
         };
@@ -5029,6 +5054,239 @@ export const cim = $root.cim = (() => {
         };
 
         return Typing;
+    })();
+
+    cim.BlockEvent = (function() {
+
+        /**
+         * Properties of a BlockEvent.
+         * @memberof cim
+         * @interface IBlockEvent
+         * @property {string|null} [userId] BlockEvent userId
+         * @property {string|null} [userName] BlockEvent userName
+         * @property {boolean|null} [blocked] BlockEvent blocked
+         */
+
+        /**
+         * Constructs a new BlockEvent.
+         * @memberof cim
+         * @classdesc Represents a BlockEvent.
+         * @implements IBlockEvent
+         * @constructor
+         * @param {cim.IBlockEvent=} [properties] Properties to set
+         */
+        function BlockEvent(properties) {
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * BlockEvent userId.
+         * @member {string} userId
+         * @memberof cim.BlockEvent
+         * @instance
+         */
+        BlockEvent.prototype.userId = "";
+
+        /**
+         * BlockEvent userName.
+         * @member {string} userName
+         * @memberof cim.BlockEvent
+         * @instance
+         */
+        BlockEvent.prototype.userName = "";
+
+        /**
+         * BlockEvent blocked.
+         * @member {boolean} blocked
+         * @memberof cim.BlockEvent
+         * @instance
+         */
+        BlockEvent.prototype.blocked = false;
+
+        /**
+         * Creates a new BlockEvent instance using the specified properties.
+         * @function create
+         * @memberof cim.BlockEvent
+         * @static
+         * @param {cim.IBlockEvent=} [properties] Properties to set
+         * @returns {cim.BlockEvent} BlockEvent instance
+         */
+        BlockEvent.create = function create(properties) {
+            return new BlockEvent(properties);
+        };
+
+        /**
+         * Encodes the specified BlockEvent message. Does not implicitly {@link cim.BlockEvent.verify|verify} messages.
+         * @function encode
+         * @memberof cim.BlockEvent
+         * @static
+         * @param {cim.IBlockEvent} message BlockEvent message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        BlockEvent.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.userId != null && Object.hasOwnProperty.call(message, "userId"))
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.userId);
+            if (message.userName != null && Object.hasOwnProperty.call(message, "userName"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.userName);
+            if (message.blocked != null && Object.hasOwnProperty.call(message, "blocked"))
+                writer.uint32(/* id 3, wireType 0 =*/24).bool(message.blocked);
+            return writer;
+        };
+
+        /**
+         * Decodes a BlockEvent message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.BlockEvent
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.BlockEvent} BlockEvent
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        BlockEvent.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.BlockEvent();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        message.userId = reader.string();
+                        break;
+                    }
+                case 2: {
+                        message.userName = reader.string();
+                        break;
+                    }
+                case 3: {
+                        message.blocked = reader.bool();
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a BlockEvent message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.BlockEvent
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.BlockEvent} BlockEvent
+         */
+        BlockEvent.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.BlockEvent)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.BlockEvent: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.BlockEvent();
+            if (object.userId != null)
+                message.userId = String(object.userId);
+            if (object.userName != null)
+                message.userName = String(object.userName);
+            if (object.blocked != null)
+                message.blocked = Boolean(object.blocked);
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a BlockEvent message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.BlockEvent
+         * @static
+         * @param {cim.BlockEvent} message BlockEvent
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        BlockEvent.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.defaults) {
+                object.userId = "";
+                object.userName = "";
+                object.blocked = false;
+            }
+            if (message.userId != null && Object.hasOwnProperty.call(message, "userId"))
+                object.userId = message.userId;
+            if (message.userName != null && Object.hasOwnProperty.call(message, "userName"))
+                object.userName = message.userName;
+            if (message.blocked != null && Object.hasOwnProperty.call(message, "blocked"))
+                object.blocked = message.blocked;
+            return object;
+        };
+
+        /**
+         * Converts this BlockEvent to JSON.
+         * @function toJSON
+         * @memberof cim.BlockEvent
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        BlockEvent.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for BlockEvent
+         * @function getTypeUrl
+         * @memberof cim.BlockEvent
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        BlockEvent.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.BlockEvent";
+        };
+
+        return BlockEvent;
     })();
 
     return cim;
