@@ -16,7 +16,8 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   timeout: 120_000,
-  globalTimeout: 15 * 60_000,
+  /** The whole e2e run takes ~14 min on a quiet 2-core machine: leave room for a slower CI machine. */
+  globalTimeout: 25 * 60_000,
   expect: { timeout: 15_000 },
   reporter: [["list"], ["json", { outputFile: JSON_REPORT }]],
   use: {

@@ -12,6 +12,11 @@ npx tsc -b
 npm run check -w @cim/web
 npx tsc -p e2e/tsconfig.json --noEmit
 npx eslint .
+echo "== server bundles (the test stacks run route and gateways from them with plain node, as production does)"
+# Without tsx every process starts seconds sooner (about 3 s per stack of route and two gateways on 2 cores), and
+# the suite starts dozens; a bundle built here is never stale. `npx vitest run FILE` alone still runs the sources.
+node scripts/build-servers.mjs
+export CIM_DEVSTACK_BUILT=1
 echo "== unit and integration tests"
 mkdir -p .run
 rm -f .run/vitest.json .run/playwright.json

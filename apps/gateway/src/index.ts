@@ -20,8 +20,9 @@ const config = (() => {
 const log = pino({ level: config.LOG_LEVEL, base: { app: "gateway", gatewayId: config.GATEWAY_ID } });
 
 const target = { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES };
-const redis = createRedisClient(target, `cim-gateway-${config.GATEWAY_ID}`);
-const subscriber = createRedisClient(target, `cim-gateway-${config.GATEWAY_ID}-sub`, { subscriber: true });
+const commandTimeoutMs = config.CIM_REDIS_COMMAND_TIMEOUT_MS;
+const redis = createRedisClient(target, `cim-gateway-${config.GATEWAY_ID}`, { commandTimeoutMs });
+const subscriber = createRedisClient(target, `cim-gateway-${config.GATEWAY_ID}-sub`, { subscriber: true, commandTimeoutMs });
 for (const [name, client] of [["redis", redis], ["redis-subscriber", subscriber]] as const) {
   const errors = new ErrorStreak({
     first: (message) => log.warn({ part: name, err: message }, "Redis error (repeats are counted until errors stop)"),

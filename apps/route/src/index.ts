@@ -28,7 +28,7 @@ const config = (() => {
 })();
 const log = pino({ level: config.LOG_LEVEL, base: { app: "route" } });
 
-const redis = createRedisClient({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, "cim-route");
+const redis = createRedisClient({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, "cim-route", { commandTimeoutMs: config.CIM_REDIS_COMMAND_TIMEOUT_MS });
 const redisErrors = new ErrorStreak({
   first: (message) => log.warn({ err: message }, "Redis error (repeats are counted until errors stop)"),
   ended: (counts) => log.warn({ counts }, "Redis errors stopped"),

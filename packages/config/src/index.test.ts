@@ -8,6 +8,7 @@ describe("shared settings", () => {
   it("fill in the defaults both apps start with", () => {
     expect(parseSettings("test", schema, {})).toMatchObject({
       REDIS_URL: "redis://127.0.0.1:6379", REDIS_CLUSTER_NODES: [], ZK_CONNECT: "127.0.0.1:2181", ZK_SESSION_TIMEOUT_MS: 10_000, CIM_STREAM_MAXLEN: 10_000,
+      CIM_REDIS_WAIT_TIMEOUT_MS: 1_000, CIM_REDIS_COMMAND_TIMEOUT_MS: 10_000,
       CIM_STREAM_MAX_AGE_SECONDS: 0, CIM_TRUST_PROXY: false, LOG_LEVEL: "info", PORT: 1, CIM_MAX_CONNECTIONS_PER_IP: 1_000, CIM_CONNECT_LIMIT_EXEMPT: ["127.0.0.0/8", "::1"],
     });
   });
@@ -16,6 +17,13 @@ describe("shared settings", () => {
     expect(parseSettings("test", schema, { REDIS_CLUSTER_NODES: "10.0.0.1:7000, redis://10.0.0.2:7001,rediss://u:p@r.example:6380," }).REDIS_CLUSTER_NODES)
       .toEqual(["10.0.0.1:7000", "redis://10.0.0.2:7001", "rediss://u:p@r.example:6380"]);
     expect(() => parseSettings("route", schema, { REDIS_CLUSTER_NODES: "10.0.0.1" })).toThrow(/REDIS_CLUSTER_NODES: a comma-separated list of host:port/);
+  });
+
+  it("take a Redis command timeout that stays above the replica WAIT timeout", () => {
+    expect(parseSettings("test", schema, { CIM_REDIS_COMMAND_TIMEOUT_MS: "2000" }).CIM_REDIS_COMMAND_TIMEOUT_MS).toBe(2_000);
+    expect(() => parseSettings("test", schema, { CIM_REDIS_COMMAND_TIMEOUT_MS: "100" })).toThrow(/CIM_REDIS_COMMAND_TIMEOUT_MS: /);
+    expect(() => parseSettings("gateway", schema, { CIM_REDIS_COMMAND_TIMEOUT_MS: "1000", CIM_REDIS_WAIT_TIMEOUT_MS: "1000" }))
+      .toThrow(/^invalid gateway configuration: CIM_REDIS_WAIT_TIMEOUT_MS: must be under CIM_REDIS_COMMAND_TIMEOUT_MS \(1000\)/);
   });
 
   it("name every bad variable and the app", () => {

@@ -35,9 +35,14 @@ export const sharedSettings = {
   CIM_REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
   /**
    * How long an acknowledgement waits for those replicas; after it the message is acknowledged anyway (and counted).
-   * Under the Redis command timeout (REDIS_COMMAND_TIMEOUT_MS, 10 s), which would fail the WAIT itself.
+   * Under the Redis command timeout (CIM_REDIS_COMMAND_TIMEOUT_MS), which would fail the WAIT itself.
    */
   CIM_REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(9_000).default(1_000),
+  /**
+   * A command to a single-node Redis unanswered this long fails: a stalled Redis or a silent link is answered 503 /
+   * `unavailable` (retry) rather than held. Longer than CIM_REDIS_WAIT_TIMEOUT_MS. Tests of a stall set it short.
+   */
+  CIM_REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(500).default(10_000),
   /** Approximate number of messages kept per stream. */
   CIM_STREAM_MAXLEN: z.coerce.number().int().min(100).default(10_000),
   /** Messages older than this are trimmed; 0 keeps them until CIM_STREAM_MAXLEN applies. */
@@ -77,6 +82,11 @@ export function parseSettings<T extends z.ZodType>(app: string, schema: T, env: 
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
     throw new Error(`invalid ${app} configuration: ${problems}`);
+  }
+  const { CIM_REDIS_WAIT_TIMEOUT_MS: wait, CIM_REDIS_COMMAND_TIMEOUT_MS: command } = parsed.data as Record<string, unknown>;
+  // A WAIT as long as the command timeout would itself time out: every acknowledgement would fail.
+  if (typeof wait === "number" && typeof command === "number" && wait >= command) {
+    throw new Error(`invalid ${app} configuration: CIM_REDIS_WAIT_TIMEOUT_MS: must be under CIM_REDIS_COMMAND_TIMEOUT_MS (${command})`);
   }
   return parsed.data;
 }

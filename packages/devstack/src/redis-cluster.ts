@@ -55,7 +55,10 @@ export async function startRedisCluster(options: { masters?: number; replicas?: 
     mkdirSync(dir, { recursive: true });
     const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--cluster-enabled", "yes",
       "--cluster-config-file", `nodes-${port}.conf`, "--cluster-node-timeout", String(options.nodeTimeoutMs ?? 2_000),
-      "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--daemonize", "no", "--loglevel", "warning"];
+      "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--daemonize", "no", "--loglevel", "warning",
+      // A replica (at the start, or a restarted master rejoining) gets its copy at once, not after Redis' default
+      // 5 s wait for more replicas to share one diskless transfer: each master has one replica here.
+      "--repl-diskless-sync-delay", "0"];
     const boot = async () => {
       processes[i] = spawnTracked("redis-server", args, {}, `redis-cluster:${port}`);
       await waitUntil(() => ping(port, "PING\r\n", "+PONG"), 10_000, `redis-server on port ${port}`);

@@ -36,6 +36,7 @@ const BATCHED_COMMANDS = ["cimStorePrivateAllBatch", "incrby"];
  * A command unanswered this long fails ("Command timed out", which isRedisUnavailable counts): a Redis that stalls
  * (a huge command, a slow fsync, DEBUG SLEEP) or a link that went silent makes route answer 503 + Retry-After and
  * a gateway `unavailable`, rather than hold the request forever. Longer than any WAIT we issue (CIM_REDIS_WAIT_TIMEOUT_MS).
+ * The default; the apps pass CIM_REDIS_COMMAND_TIMEOUT_MS.
  */
 export const REDIS_COMMAND_TIMEOUT_MS = 10_000;
 /** The link watch (link-watch.ts): a PING this often, and a reconnect when one is unanswered this long. */
@@ -87,8 +88,8 @@ export function parseClusterNodes(list: readonly string[]): { nodes: Array<{ hos
  * Builds the client of `target`: ioredis' Cluster when `clusterNodes` is set, else a single-node client. A
  * `subscriber` client of a cluster opens one sharded-subscriber connection per master (SSUBSCRIBE).
  */
-export function createRedisClient(target: RedisTarget, name: string, options: { subscriber?: boolean } = {}): RedisClient {
-  if (!target.clusterNodes?.length) return createRedis(target.url, name);
+export function createRedisClient(target: RedisTarget, name: string, options: { subscriber?: boolean; commandTimeoutMs?: number } = {}): RedisClient {
+  if (!target.clusterNodes?.length) return createRedis(target.url, name, { commandTimeout: options.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS });
   const { nodes, options: nodeOptions } = parseClusterNodes(target.clusterNodes);
   const clusterOptions: ClusterOptions = {
     // No commandTimeout here, unlike createRedis: a command queued through a master failover must wait for the new
