@@ -43,6 +43,24 @@ async function device(name: string) {
 /** The code of the answer to a send: "ack", or the Error frame's code. */
 const answerTo = (sending: Promise<string>) => sending.then(() => "ack", (error: Error) => error.message);
 
+type Device = Awaited<ReturnType<typeof device>>;
+
+/**
+ * Route's answer to `from`'s HTTP send was 503 unavailable with Retry-After; its resend (same clientMsgId) is stored
+ * once Redis serves again, and `to` gets it once.
+ */
+async function expectRetriedOnce(refusal: unknown, from: Device, to: Device, text: string, clientMsgId: string, within: number): Promise<void> {
+  expect(refusal).toBeInstanceOf(CimApiError);
+  const { status, code, retryAfterSeconds } = refusal as CimApiError;
+  expect({ status, code }).toEqual({ status: 503, code: "unavailable" });
+  expect(retryAfterSeconds).toBeGreaterThan(0);
+  // The refused write may still have been applied when Redis came back: the resend is stored once.
+  let msgId = "";
+  await waitUntil(async () => !!(msgId = await api.sendMessage(from.token, { to: to.userId, text, clientMsgId }).then((r) => r.msgId, () => "")), within, "the resend to be stored");
+  await waitUntil(() => to.device.messages().some((m) => m.msgId === msgId), 10_000, `${to.userId} to get it`);
+  expect(to.device.messages().filter((m) => m.text === text).length).toBe(1);
+}
+
 describe("a Redis outage", () => {
   // First: its one "request failed" line would be left out (FailureLog's window) after a failure of the same kind
   // in an earlier test less than 10 s before.
@@ -65,15 +83,7 @@ describe("a Redis outage", () => {
       expect(gateway.output().slice(logged).match(/request failed/g)?.length).toBe(1);
       // Before the fix route held the request until Redis woke and answered 201 only then: no timeout at all, so a
       // silent link held it forever.
-      expect(refusal).toBeInstanceOf(CimApiError);
-      const { status, code, retryAfterSeconds } = refusal as CimApiError;
-      expect({ status, code }).toEqual({ status: 503, code: "unavailable" });
-      expect(retryAfterSeconds).toBeGreaterThan(0);
-      // The timed-out write may still have been applied when Redis woke: the resend is stored once.
-      let msgId = "";
-      await waitUntil(async () => !!(msgId = await api.sendMessage(ann.token, { to: bob.userId, text: "over HTTP during the stall", clientMsgId: "http-stall" }).then((r) => r.msgId, () => "")), 30_000, "the resend to be stored");
-      await waitUntil(() => bob.device.messages().some((m) => m.msgId === msgId), 10_000, "bob to get it");
-      expect(bob.device.messages().filter((m) => m.text === "over HTTP during the stall").length).toBe(1);
+      await expectRetriedOnce(refusal, ann, bob, "over HTTP during the stall", "http-stall", 30_000);
     } finally {
       admin.disconnect();
     }
@@ -133,14 +143,8 @@ describe("a Redis outage", () => {
     await cluster.redis.stop("SIGKILL");
     const refusal = await api.sendMessage(ann.token, { to: bob.userId, text: "over HTTP during the outage", clientMsgId: "http-outage" }).then(() => null, (error: unknown) => error);
     await cluster.redis.restart();
-    expect(refusal).toBeInstanceOf(CimApiError);
-    const { status, code, retryAfterSeconds } = refusal as CimApiError;
     // Before the fix: 500 internal, which says "a bug" to a client rather than "send it again".
-    expect({ status, code }).toEqual({ status: 503, code: "unavailable" });
-    expect(retryAfterSeconds).toBeGreaterThan(0);
-    let msgId = "";
-    await waitUntil(async () => !!(msgId = await api.sendMessage(ann.token, { to: bob.userId, text: "over HTTP during the outage", clientMsgId: "http-outage" }).then((r) => r.msgId, () => "")), 20_000, "the resend to be stored");
-    await waitUntil(() => bob.device.messages().some((m) => m.msgId === msgId), 10_000, "bob to get it");
+    await expectRetriedOnce(refusal, ann, bob, "over HTTP during the outage", "http-outage", 20_000);
   });
 
   it("while Redis stalls, Sends beyond CIM_MAX_SENDS_IN_FLIGHT are answered unavailable at once, the session stays open, and the resends are stored once, in order", async () => {
