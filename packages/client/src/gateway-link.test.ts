@@ -51,6 +51,18 @@ describe("GatewayLink", () => {
     expect(t.seen.at(-1)).toBe("lost 4000");
   });
 
+  it("skips a frame kind newer than itself without an error, and still reports bytes that are no frame", async () => {
+    const t = setup();
+    t.socket.accept();
+    await t.link.ready;
+    // Field 99, varint 1: a frame a later gateway may send (valid protobuf, no body this build knows).
+    t.socket.onmessage?.({ data: Uint8Array.from([0x98, 0x06, 0x01]).buffer });
+    t.socket.push({ kind: "pong", body: { ts: 1 } });
+    expect(t.seen).toEqual(["established 15000", "pong"]);
+    t.socket.onmessage?.({ data: Uint8Array.from([0xff, 0xff]).buffer });
+    expect(t.seen.at(-1)).toBe("undecodable");
+  });
+
   it("close() stops reporting: no lost, no frames, writes refused", async () => {
     const t = setup();
     t.socket.accept();

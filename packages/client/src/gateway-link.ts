@@ -1,5 +1,5 @@
 // One socket to a gateway: open, Login, LoginAck (or the first failure before it), heartbeat, frames, its end.
-import { ClientClose, decodeFrame, encodeFrame, type Frame, type FrameInput, type LoginAck } from "@cim/protocol";
+import { ClientClose, decodeFrame, encodeFrame, UnknownFrameError, type Frame, type FrameInput, type LoginAck } from "@cim/protocol";
 import { CloseError, LoginError } from "./errors.js";
 import type { SocketFactory, SocketLike } from "./socket.js";
 
@@ -128,7 +128,8 @@ export class GatewayLink {
     try {
       return decodeFrame(new Uint8Array(data as ArrayBuffer));
     } catch (error) {
-      this.options.undecodable(error as Error);
+      // A frame kind newer than this client (a gateway grown since): not an error, nothing to do with it.
+      if (!(error instanceof UnknownFrameError)) this.options.undecodable(error as Error);
       return null;
     }
   }

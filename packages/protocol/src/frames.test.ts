@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeFrame, encodeFrame, FrameDecodeError, type Frame } from "./index.js";
+import { decodeFrame, encodeFrame, FrameDecodeError, UnknownFrameError, type Frame } from "./index.js";
 
 describe("frames", () => {
   it("round-trips every kind with defaults filled in", () => {
@@ -44,6 +44,7 @@ describe("frames", () => {
 
   it("rejects a frame whose only field is unknown", () => {
     // field 99, varint 1: valid protobuf, but no body we know
-    expect(() => decodeFrame(Uint8Array.from([0x98, 0x06, 0x01]))).toThrow(/no body/);
+    expect(() => decodeFrame(Uint8Array.from([0x98, 0x06, 0x01]))).toThrow(UnknownFrameError);
+    expect(() => decodeFrame(Uint8Array.from([0x98, 0x06, 0x01]))).toThrow(FrameDecodeError);
   });
 });

@@ -82,7 +82,15 @@ export const CLIENT_FRAME_KINDS: ReadonlySet<FrameKind> = new Set([
 
 /** Thrown by decodeFrame for bytes that are not a valid frame with a body. */
 export class FrameDecodeError extends Error {
-  override readonly name = "FrameDecodeError";
+  override readonly name: string = "FrameDecodeError";
+}
+
+/**
+ * A FrameDecodeError for valid protobuf whose body is none this build knows: empty, or a frame kind added after it
+ * (frames grow additively). A gateway refuses it from a client like any malformed frame; a client skips it.
+ */
+export class UnknownFrameError extends FrameDecodeError {
+  override readonly name = "UnknownFrameError";
 }
 
 const TO_OBJECT: IConversionOptions = { defaults: true, longs: Number };
@@ -101,7 +109,7 @@ export function decodeFrame(bytes: Uint8Array): Frame {
     throw new FrameDecodeError(`undecodable frame: ${(error as Error).message}`);
   }
   const kind = decoded.body;
-  if (!kind) throw new FrameDecodeError("frame has no body");
+  if (!kind) throw new UnknownFrameError("frame has no body");
   const inner = decoded[kind];
   const Type = BODY_TYPES[kind];
   const body = Type.toObject(inner as never, TO_OBJECT);
