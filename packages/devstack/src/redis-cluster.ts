@@ -36,6 +36,22 @@ export interface RedisCluster {
   dispose: () => Promise<void>;
 }
 
+/** Redis Cluster's bus port is the node's port + 10,000: Redis binds both, and does not start when either fails. */
+const BUS_PORT_OFFSET = 10_000;
+
+/**
+ * A free loopback port whose bus port is free too. A node given only a free port failed to start now and then
+ * ("timed out waiting for redis-server") when its port + 10,000 was in use by another socket.
+ */
+async function nodePort(): Promise<number> {
+  for (;;) {
+    const port = await getPort({ host: "127.0.0.1" });
+    const bus = port + BUS_PORT_OFFSET;
+    // get-port answers the port asked for when it is free, another one otherwise.
+    if (bus <= 65_535 && (await getPort({ host: "127.0.0.1", port: bus })) === bus) return port;
+  }
+}
+
 async function cli(port: number, ...args: string[]): Promise<string> {
   const { stdout } = await run("redis-cli", ["-p", String(port), ...args], { timeout: 5_000 });
   return stdout;
@@ -47,7 +63,7 @@ export async function startRedisCluster(options: { masters?: number; replicas?: 
   const replicas = options.replicas ?? 1;
   const root = mkdtempSync(join(tmpdir(), "cim-redis-cluster-"));
   const count = masters * (1 + replicas);
-  const ports = await Promise.all(Array.from({ length: count }, () => getPort({ host: "127.0.0.1" })));
+  const ports = await Promise.all(Array.from({ length: count }, () => nodePort()));
   const processes: Spawned[] = [];
   const members: ClusterNode[] = [];
   for (const [i, port] of ports.entries()) {
