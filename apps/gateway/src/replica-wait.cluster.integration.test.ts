@@ -33,7 +33,10 @@ describe("ReplicaWait on a Redis Cluster", () => {
     for (let attempt = 1; attempt <= ATTEMPTS && !paths.includes("demoted master"); attempt++) {
       await cluster.ready();
       const master = await cluster.masterOf(conv.messages(GROUP));
-      const replica = await cluster.replicaOf(master);
+      // A master demoted by an earlier attempt is marked failing by the new one for a moment after the cluster is ok.
+      let found: Awaited<ReturnType<RedisCluster["replicaOf"]>> | undefined;
+      await waitUntil(async () => (found = await cluster.replicaOf(master).catch(() => undefined)) !== undefined, 20_000, "a live replica of the master");
+      const replica = found!;
       master.signal("SIGSTOP");
       const clientMsgId = `c${attempt}`;
       const storing = send(clientMsgId);
