@@ -10,7 +10,7 @@ import { ApiError, REDIS_RETRY_AFTER_SECONDS } from "../errors.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody } from "../api-route.js";
 import { blockRefusalMessage } from "@cim/state";
 import { nameKey } from "../user-names.js";
-import { presenceHidden } from "../user-cards.js";
+import { onlineUsersSeenBy } from "../user-cards.js";
 import { bodyOf, queryOf } from "../validation.js";
 
 const oneTarget = (v: { to?: string; room?: string; with?: string }) => !((v.to ?? v.with) !== undefined && v.room !== undefined);
@@ -92,16 +92,17 @@ export function chatRoutes(s: Services) {
 
   app.get("/online", user, async (c) => {
     const query = queryOf(c, chatApi.online);
-    // Users blocking each other do not see each other online (the count stays everyone's).
-    const hidden = await presenceHidden(s, c.get("user").userId);
+    const me = c.get("user").userId;
     // The call of old clients, without parameters: every online user, in userId order, as before.
     if (query.cursor === undefined && query.limit === undefined && query.prefix === undefined) {
-      return c.json({ users: (await s.sessions.onlineUsers()).filter((u) => !hidden.has(u.userId)) });
+      return c.json({ users: await onlineUsersSeenBy(s, me) });
     }
     const after = query.cursor ? cursorEntry(query.cursor)! : "";
-    const [page, count] = await Promise.all([
+    // Users blocking each other (either way) do not see each other online; the count stays everyone's.
+    const [page, count, hidden] = await Promise.all([
       s.users.onlinePage({ prefix: nameKey((query.prefix ?? "").trim()), after, limit: query.limit ?? 50, budget: ONLINE_READ_BUDGET }),
       s.sessions.onlineCount(),
+      s.blocks.related(me),
     ]);
     const names = await s.accounts.names(page.userIds);
     const users = page.userIds.flatMap((userId, i) => (names[i] && !hidden.has(userId) ? [{ userId, userName: names[i] }] : []));

@@ -9,7 +9,7 @@ import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { roomsOf, summarize } from "../conversation-summaries.js";
 import { ApiError } from "../errors.js";
-import { presenceHidden, userCards } from "../user-cards.js";
+import { onlineUsersSeenBy, userCards } from "../user-cards.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody, RoomPath } from "../api-route.js";
 import { bodyOf, queryOf } from "../validation.js";
 
@@ -210,10 +210,7 @@ export function roomRoutes(s: Services) {
       throw new ApiError(403, ErrorCode.Forbidden, `room ${room.roomId} is private`);
     }
     // Everyone's members are all users: the list names those online (the user search finds the others).
-    if (room.roomId === EVERYONE_ROOM) {
-      const [online, hidden] = await Promise.all([s.sessions.onlineUsers(), presenceHidden(s, me.userId)]);
-      return c.json({ members: online.filter((u) => !hidden.has(u.userId)).map((u) => ({ ...u, online: true })) });
-    }
+    if (room.roomId === EVERYONE_ROOM) return c.json({ members: (await onlineUsersSeenBy(s, me.userId)).map((u) => ({ ...u, online: true })) });
     return c.json({ members: await userCards(s, await s.rooms.members(room.roomId), me.userId) });
   });
 
