@@ -25,7 +25,7 @@ export interface DeliveryDeps {
   subscriptions: Subscriptions;
   metrics: GatewayMetrics;
   log: Logger;
-  /** True while rooms must not be read (see RoomDeliveryDeps.held). */
+  /** True while rooms are held (see RoomDeliveryDeps.held). */
   roomsHeld?: () => boolean;
 }
 

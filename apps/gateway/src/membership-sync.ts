@@ -22,7 +22,7 @@ export class MembershipSync {
 
   constructor(private readonly deps: MembershipSyncDeps) {}
 
-  /** True while rooms must not be delivered: the membership map may miss a removal. */
+  /** True while rooms are held (nothing past what was fanned out before): the membership map may miss a removal. */
   get held(): boolean {
     return !this.current;
   }

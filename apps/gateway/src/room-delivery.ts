@@ -21,7 +21,10 @@ export interface RoomDeliveryDeps {
   subscriptions: Subscriptions;
   metrics: GatewayMetrics;
   log: Logger;
-  /** True while rooms (not `everyone`) must not be read: a removal may be missing here (MembershipSync). */
+  /**
+   * True while rooms (not `everyone`) are held: a removal may be missing here (MembershipSync). Their readers then
+   * fan nothing out, and a replay stops at what was fanned out before (RoomReader).
+   */
   held?: () => boolean;
 }
 
