@@ -115,9 +115,27 @@ test("blocking: the header's Block (confirmed) replaces the composer with a line
   await alice.page.keyboard.press("Enter");
   const dialog = alice.page.getByTestId("block-user-dialog");
   await expect(dialog).toBeVisible();
+  // Cancelled while Blocking… (route's answer held): the block still happens, and its end leaves alone the Settings
+  // dialog opened meanwhile.
+  let answer = () => {};
+  const held = new Promise<void>((resolve) => (answer = resolve));
+  await alice.page.route("**/api/blocks/*", async (route) => {
+    await held;
+    await route.continue();
+  });
   await dialog.getByTestId("block-confirm").click();
+  await expect(dialog.getByTestId("block-confirm")).toHaveText("Blocking…");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toBeHidden();
+  await alice.page.getByTestId("settings-button").click();
+  const settings = alice.page.getByTestId("settings-dialog");
+  await expect(settings).toBeVisible();
+  answer();
   await expect(alice.page.getByTestId("blocked-notice")).toContainText(`You blocked ${bob.userName}`);
+  await expect(settings.getByTestId("blocked-user")).toHaveText([new RegExp(bob.userName)]);
+  await expect(settings).toBeVisible();
+  await alice.page.unrouteAll({ behavior: "wait" });
+  await alice.page.getByTestId("settings-done").click();
   await expect(alice.page.getByTestId("composer-input")).toHaveCount(0);
   await expect(alice.page.getByTestId("unblock-button")).toBeVisible();
 
