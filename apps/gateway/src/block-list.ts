@@ -12,8 +12,11 @@ export class BlockList {
   /** Reads in flight per user; a change heard meanwhile reads again once it is done (the read may predate it). */
   private readonly loading = new Map<string, Promise<void>>();
 
-  /** `onUnblocked(userId, other)`: once `userId` no longer hides from `other` here (its sessions may watch it again). */
-  constructor(private readonly store: Pick<BlockStore, "hiddenFrom">, private readonly log: Logger, private readonly onUnblocked: (userId: string, other: string) => void = () => {}) {}
+  /**
+   * `onChanged(userId, other, hidden)`: `userId` hides from `other` here from now on (a block either way: its sessions
+   * that watch `other` are told it is offline), or no longer does (they may watch it again).
+   */
+  constructor(private readonly store: Pick<BlockStore, "hiddenFrom">, private readonly log: Logger, private readonly onChanged: (userId: string, other: string, hidden: boolean) => void = () => {}) {}
 
   /** Reads the user's blocks (both ways) unless they are known here already. Call once its session counts here. */
   async load(userId: string): Promise<void> {
@@ -37,11 +40,14 @@ export class BlockList {
     for (const [user, other] of [[message.userId, message.peer], [message.peer, message.userId]] as const) {
       const known = this.hidden.get(user);
       if (!known) continue;
-      if (message.blocked) known.add(other);
+      if (message.blocked && !known.has(other)) {
+        known.add(other);
+        this.onChanged(user, other, true);
+      }
       // An unblock by one side may leave a block by the other, and a read in flight may predate the change: read again.
       if (message.blocked && !this.loading.has(user)) continue;
       void (this.loading.get(user) ?? Promise.resolve()).then(() => this.read(user)).then(() => {
-        if (!message.blocked && !this.hides(user, other)) this.onUnblocked(user, other);
+        if (!message.blocked && !this.hides(user, other)) this.onChanged(user, other, false);
       });
     }
   }

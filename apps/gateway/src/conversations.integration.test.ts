@@ -167,8 +167,13 @@ describe("blocking", () => {
     await received(b, "welcome back");
     const history = (await stack.api.history(ann.token, { with: bob.userId })).messages.map((m) => m.text);
     expect(history).toEqual(["before the block", "after the unblock", "welcome back"]);
+    // Blocked again while each watches the other online: both are told the other is offline (its changes stop coming).
+    b.send({ kind: "presenceSubscribe", body: { userIds: [ann.userId] } });
+    await b.waitFor("presenceBatch", (batch) => batch.presences.some((p) => p.userId === ann.userId && p.online));
     await stack.api.block(ann.token, bob.userId);
     await a2.waitFor("blockEvent", (event) => event.blocked);
+    await a.waitFor("presence", (p) => p.userId === bob.userId && !p.online);
+    await b.waitFor("presence", (p) => p.userId === ann.userId && !p.online);
     const told = (d: RawDevice) => d.frames.flatMap((f) => (f.kind === "blockEvent" ? [f.body] : []));
     expect(told(a2)).toEqual([unblocked, { ...unblocked, blocked: true }]);
     expect(told(b)).toEqual([]);

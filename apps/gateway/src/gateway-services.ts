@@ -105,7 +105,8 @@ export function createServices(deps: GatewayDeps): GatewayServices {
   const delivery = new Delivery({ messages, inboxes, receipts, reads, table, membership, rooms, subscriptions, metrics, log, roomsHeld: (): boolean => membershipSync.held });
   const presence = new PresenceKeeper({ gatewayId, sessions, bus, table, log });
   const presenceInterest = new PresenceInterest(subscriptions, log);
-  const blocks = new BlockList(new BlockStore(redis), log, (userId, other) => presenceSubscriptions.answerAgain(table.sessionsOf(userId), other));
+  const blocks = new BlockList(new BlockStore(redis), log, (userId, other, hidden) =>
+    hidden ? presenceSubscriptions.hideFrom(table.sessionsOf(userId), other) : presenceSubscriptions.answerAgain(table.sessionsOf(userId), other));
   const presenceFanOut = new PresenceFanOut(presenceInterest, metrics, (userId, other) => blocks.hides(userId, other));
   const presenceSubscriptions = new PresenceSubscriptions({ interest: presenceInterest, fanOut: presenceFanOut, sessions, blocks, log });
   const roomEvents = new RoomEvents({ table, membership, delivery, metrics, log });

@@ -61,9 +61,9 @@ export class PresenceSubscriptions {
     const { interest, fanOut } = this.deps;
     fanOut.hold(session);
     let answered = false;
+    const viewer = session.user?.userId ?? "";
     try {
       await interest.replace(session, userIds);
-      const viewer = session.user?.userId ?? "";
       const states = (await this.deps.sessions.presenceOf(userIds)).filter((state) => !this.deps.blocks.hides(viewer, state.userId));
       if (state.next || !session.isOpen) return; // a newer list answers instead
       session.send({ kind: "presenceBatch", body: { presences: states } });
@@ -71,7 +71,7 @@ export class PresenceSubscriptions {
     } finally {
       // The changes kept back while reading follow the answer, so the last word is the latest change.
       if (!state.next) {
-        const held = fanOut.release(session).filter((change) => interest.watches(session, change.userId));
+        const held = fanOut.release(session).filter((change) => interest.watches(session, change.userId) && !this.deps.blocks.hides(viewer, change.userId));
         if (answered && held.length) session.sendBytes(encodePresences(held));
       }
     }
@@ -84,6 +84,15 @@ export class PresenceSubscriptions {
       this.subscribe(session, { userIds: [...this.deps.interest.watched(session)] }).catch((error: unknown) =>
         this.deps.log.warn({ err: error, userId: session.user?.userId }, "answering a presence list again after an unblock failed"));
     }
+  }
+
+  /**
+   * Tells those of `sessions` that watch `userId` it is offline: one of the two users just blocked the other, so its
+   * changes stop reaching them, and the online it showed would stay (route's lists say offline for it too).
+   */
+  hideFrom(sessions: readonly Session[], userId: string): void {
+    const offline = encodePresences([{ userId, userName: "", online: false }]);
+    for (const session of sessions) if (session.loggedIn && this.deps.interest.watches(session, userId)) session.sendBytes(offline);
   }
 
   /** Forgets a closed session's list. */
