@@ -6,7 +6,8 @@
 const NARROW = "(max-width: 700px)";
 const MARK = "cimConversation";
 
-function marked(): boolean {
+/** True when the current history entry is the conversation screen's (it outlives a reload). */
+export function onConversationScreen(): boolean {
   return typeof history !== "undefined" && (history.state as Record<string, unknown> | null)?.[MARK] === true;
 }
 
@@ -20,23 +21,18 @@ export function narrowScreen(changed?: () => void): boolean {
 
 /** The conversation screen was entered on a narrow screen: give it a history entry of its own. */
 export function enterConversationScreen(): void {
-  if (typeof window === "undefined" || !window.matchMedia(NARROW).matches || marked()) return;
+  if (typeof window === "undefined" || !window.matchMedia(NARROW).matches || onConversationScreen()) return;
   history.pushState({ ...(history.state as object | null), [MARK]: true }, "");
-}
-
-/** True when the current history entry is the conversation screen's (it outlives a reload). */
-export function onConversationScreen(): boolean {
-  return marked();
 }
 
 /** Leaves the conversation screen through history when it has an entry (true), else the caller just shows the list. */
 export function leaveConversationScreen(): boolean {
-  if (!marked()) return false;
+  if (!onConversationScreen()) return false;
   history.back();
   return true;
 }
 
 /** Calls `changed` with whether the conversation screen's entry is current after each Back or Forward. */
 export function onScreenHistory(changed: (conversation: boolean) => void): void {
-  window.addEventListener("popstate", () => changed(marked()));
+  window.addEventListener("popstate", () => changed(onConversationScreen()));
 }
