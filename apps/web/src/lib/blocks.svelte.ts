@@ -64,6 +64,8 @@ export class Blocks {
   changed(event: BlockEvent): void {
     for (const heard of this.reads) heard.push(event);
     this.apply(event);
+    // A failed Unblock's reason ends with any change (another device's too): a later block must not show it again.
+    if (this.failures[event.userId]) this.failures = { ...this.failures, [event.userId]: "" };
     // An older route does not name the user: route's list does.
     if (event.blocked && !event.userName && !this.nameOf(event.userId)) void this.load().catch(() => undefined);
   }
