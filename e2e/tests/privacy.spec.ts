@@ -1,5 +1,6 @@
-// Logging out deletes this device's message cache unless the user ticked "keep my messages on this device".
-import { expect, expectOnline, message, PASSWORD, say, test } from "./fixtures.js";
+// Logging out deletes this device's message cache unless the user ticked "keep my messages on this device", and
+// nothing of the user read late is shown to the next user of the tab.
+import { expect, expectOnline, logIn as logInAs, message, onlineUser, PASSWORD, say, test } from "./fixtures.js";
 import type { Page } from "@playwright/test";
 
 /** Names of this origin's IndexedDB message caches. */
@@ -48,4 +49,40 @@ test("logout deletes the message cache on this device unless the user chose to k
   await logIn(page, userName, false);
   await page.getByTestId("logout").click();
   await expect.poll(() => caches(page)).toEqual([]);
+});
+
+test("a block list that answers after its user logged out is not the next user's of this tab", async ({ newUser }) => {
+  const carl = await newUser("carl");
+  const eve = await newUser("eve");
+  const { page } = await newUser("dora");
+  await onlineUser(page, carl.userName).click();
+  await page.getByTestId("block-button").click();
+  await page.getByTestId("block-confirm").click();
+  await expect(page.getByTestId("blocked-notice")).toBeVisible();
+
+  // Each read of the block list is answered by route at once and handed to the page only when released.
+  const release: Array<() => void> = [];
+  await page.route("**/api/blocks", async (route) => {
+    const response = await route.fetch();
+    await new Promise<void>((resolve) => release.push(resolve));
+    await route.fulfill({ response });
+  });
+  await page.reload();
+  await expect.poll(() => release.length).toBe(1);
+  await page.getByTestId("logout").click();
+  await expect(page.getByTestId("login-screen")).toBeVisible();
+  await logInAs(page, eve.userName);
+  await expect.poll(() => release.length).toBe(2);
+  const handed = (n: number) => page.waitForResponse((response) => response.url().endsWith("/api/blocks")).then((response) => response.finished()).then(() => n);
+  const eves = handed(2);
+  release[1]!();
+  await eves;
+  const doras = handed(1);
+  release[0]!();
+  await doras;
+  await page.unrouteAll({ behavior: "wait" });
+  // The answer has been handed to the page; one frame later whatever it was going to do is done.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await page.getByTestId("settings-button").click();
+  await expect(page.getByTestId("settings-blocked")).toContainText("You block nobody");
 });

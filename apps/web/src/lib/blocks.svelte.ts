@@ -37,6 +37,8 @@ export class Blocks {
     this.reads.add(heard);
     try {
       const read = await client.blocks();
+      // Signed out (and maybe in as someone else) meanwhile: the list is not this login's.
+      if (this.deps.client() !== client) return;
       this.entries = read;
       for (const event of heard) this.apply(event);
     } finally {
