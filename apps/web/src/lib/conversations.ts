@@ -38,6 +38,8 @@ export interface UiMessage {
   reactedBy?: UserReaction[];
   /** Why an own message was not sent (status "failed"), in words. */
   failure?: string;
+  /** A failed own message that sending again cannot help (refused as blocked, too long, ...): no Retry. */
+  failedForGood?: boolean;
 }
 
 /** A user's reaction to a message, as its newest reaction event there said. */
