@@ -183,6 +183,14 @@ describe("previewOf", () => {
     expect(previewOf({ kind: "private" }, msg("9", { text: "see **this**" }))).toBe("see this");
   });
 
+  it("says how many messages are new, not \"No messages yet\", when none of a conversation's messages is loaded yet", () => {
+    expect(previewOf({ kind: "private", lastMsgId: "1700000000000001", unread: 2 }, undefined)).toBe("2 new messages");
+    expect(previewOf({ kind: "room", lastMsgId: "1700000000000001", unread: 1 }, undefined)).toBe("1 new message");
+    expect(previewOf({ kind: "room", lastMsgId: "1700000000000001", unread: 1500 }, undefined)).toBe("1000+ new messages");
+    expect(previewOf({ kind: "room", lastMsgId: "1700000000000001", unread: 0 }, undefined)).toBe("");
+    expect(previewOf({ kind: "room", lastMsgId: "", unread: 0 }, undefined)).toBe("No messages yet");
+  });
+
   it("keeps a blocked user's room message collapsed, as the room does", () => {
     expect(previewOf({ kind: "room" }, msg("7", { text: "all" }), true)).toBe("Message from a blocked user");
     expect(previewOf({ kind: "everyone" }, msg("7", { text: "all" }), true)).toBe("Message from a blocked user");
