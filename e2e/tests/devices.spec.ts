@@ -68,7 +68,7 @@ async function writersTo(request: APIRequestContext, userId: string, count: numb
   }));
 }
 
-test("a new device (nothing cached) lists each conversation with its newest message, not \"No messages yet\", also far down a long list", async ({ pair: { alice, bob }, browser, stack, request }) => {
+test("a new device (nothing cached) lists each conversation with its newest message, not \"No messages yet\", also far down a long list, which filters by name", async ({ pair: { alice, bob }, browser, stack, request }) => {
   await onlineUser(bob.page, alice.userName).click();
   await say(bob.page, "an older line");
   await say(bob.page, "the newest line");
@@ -87,9 +87,16 @@ test("a new device (nothing cached) lists each conversation with its newest mess
     await chat.scrollIntoViewIfNeeded();
     await expect(chat.getByTestId("conversation-preview")).toHaveText("the newest line");
     await expect(chat.getByTestId("unread-badge")).toHaveText("2");
-    // Opening it shows the whole history, each message once.
-    await chat.click();
+    // A list this long filters by name (any case); Enter opens the one it keeps, and the whole list is back.
+    const filter = page.getByTestId("conversation-filter");
+    await filter.fill("no such name");
+    await expect(page.getByTestId("filter-no-match")).toHaveCount(2);
+    await filter.fill(bob.userName.toUpperCase());
+    await expect(page.getByTestId("conversation-item")).toHaveCount(1);
+    await filter.press("Enter");
+    // Opened, it shows the whole history, each message once.
     await expect(page.getByTestId("message-text")).toHaveText(["an older line", "the newest line"]);
+    await expect(page.getByTestId("conversation-item")).toHaveCount(23);
   } finally {
     await context.close();
   }

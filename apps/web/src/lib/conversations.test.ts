@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   acknowledge, applyRead, applyReceipt, applySummary, compareMsgIds, countFromOthersAfter, formatUnread, insertMessage, kindOf, lastActivity, lastEditable, mergeMessage, stepConversation,
-  newConversation, newestMsgId, oldestMsgId, previewOf, toUiMessage, upgradeStatus, type UiMessage,
+  matchesFilter, newConversation, newestMsgId, oldestMsgId, previewOf, toUiMessage, upgradeStatus, type UiMessage,
 } from "./conversations.js";
 
 const ME = "1";
@@ -170,6 +170,16 @@ describe("read and seen positions", () => {
     mergeMessage(c, msg("1700000000000100", { ts: 1_700_000_000_500 }), true);
     expect(newestMsgId(c)).toBe("1700000000000100");
     expect(lastActivity(c)).toBe(1_700_000_000_500);
+  });
+});
+
+describe("matchesFilter", () => {
+  it("keeps the conversations whose title holds the typed text, in any case and anywhere in the name", () => {
+    expect(matchesFilter({ title: "Design Team" }, "team")).toBe(true);
+    expect(matchesFilter({ title: "Design Team" }, "  DESIGN ")).toBe(true);
+    expect(matchesFilter({ title: "ann.smith" }, "smith")).toBe(true);
+    expect(matchesFilter({ title: "bob" }, "ann")).toBe(false);
+    expect(matchesFilter({ title: "bob" }, "  ")).toBe(true);
   });
 });
 

@@ -143,6 +143,12 @@ export function previewOf(
   return conversation.kind === "private" ? text : `${last.fromName}: ${text}`;
 }
 
+/** The list's filter: `query` (trimmed, any case) is part of the conversation's title; an empty one keeps them all. */
+export function matchesFilter(conversation: Pick<Conversation, "title">, query: string): boolean {
+  const wanted = query.trim().toLocaleLowerCase();
+  return !wanted || conversation.title.toLocaleLowerCase().includes(wanted);
+}
+
 /** When the conversation last saw activity, for ordering the list (ms). */
 export function lastActivity(conversation: Pick<Conversation, "messages" | "lastMsgId">): number {
   return Math.max(conversation.messages.at(-1)?.ts ?? 0, msgIdToMs(conversation.lastMsgId));
