@@ -140,7 +140,11 @@ test("blocking: the header's Block (confirmed) replaces the composer with a line
   await expect(alice.page.getByTestId("unblock-button")).toBeVisible();
 
   await say(bob.page, `let me write ${tag}`);
-  await expect(message(bob.page, `let me write ${tag}`).getByTestId("message-failure")).toHaveText("This user does not accept your messages.");
+  const refused = message(bob.page, `let me write ${tag}`);
+  await expect(refused.getByTestId("message-failure")).toHaveText("This user does not accept your messages.");
+  // A Retry would be refused the same way: only Delete is offered.
+  await expect(refused.getByTestId("action-discard")).toBeVisible();
+  await expect(refused.getByTestId("action-retry")).toHaveCount(0);
   await groupConversation(bob.page).click();
   await say(bob.page, `@${alice.userName} in the room ${tag}`);
   // Collapsed in the list too, even mentioning alice: no preview of its text, no "@", nothing read out.

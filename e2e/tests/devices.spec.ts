@@ -1,7 +1,7 @@
 // Several devices of one user: two tabs as the same user (each its own login), on different gateways, both see
 // every conversation, including what the other tab sent, exactly once; reading in one clears the other's count.
-import type { Page } from "@playwright/test";
-import { conversation, duplicatesDropped, expect, gatewayOf, groupConversation, logIn, message, onlineUser, say, SCREENSHOTS, test } from "./fixtures.js";
+import type { APIRequestContext, Page } from "@playwright/test";
+import { conversation, duplicatesDropped, expect, gatewayOf, groupConversation, logIn, message, onlineUser, PASSWORD, say, SCREENSHOTS, test, userIdOf } from "./fixtures.js";
 
 /** A second tab of `page`'s browser (same storage, its own sessionStorage), logged in as `userName`. */
 async function secondTab(page: Page, userName: string): Promise<Page> {
@@ -56,11 +56,25 @@ test("two tabs as the same user on different gateways both see the conversation,
   await tab.screenshot({ path: `${SCREENSHOTS}devices-tab-two.png` });
 });
 
-test("a new device (nothing cached) lists each conversation with its newest message, not \"No messages yet\"", async ({ pair: { alice, bob }, browser, stack }) => {
+/** `count` new users (over route's HTTP API) each write one private message to `userId`; resolves once all are stored. */
+async function writersTo(request: APIRequestContext, userId: string, count: number): Promise<void> {
+  const tag = Math.random().toString(36).slice(2, 8);
+  await Promise.all(Array.from({ length: count }, async (_, i) => {
+    const credentials = { userName: `w${i}_${tag}`, password: PASSWORD };
+    expect((await request.post("/api/register", { data: credentials })).status()).toBe(201);
+    const { token } = (await (await request.post("/api/login", { data: credentials })).json()) as { token: string };
+    const sent = await request.post("/api/messages", { data: { to: userId, text: `hello ${i}` }, headers: { authorization: `Bearer ${token}` } });
+    expect(sent.status()).toBe(202);
+  }));
+}
+
+test("a new device (nothing cached) lists each conversation with its newest message, not \"No messages yet\", also far down a long list, which filters by name", async ({ pair: { alice, bob }, browser, stack, request }) => {
   await onlineUser(bob.page, alice.userName).click();
   await say(bob.page, "an older line");
   await say(bob.page, "the newest line");
   await expect(conversation(alice.page, bob.userName).getByTestId("unread-badge")).toHaveText("2");
+  // 21 newer chats: bob's is the oldest of 22, past the ones previewed at sign-in, at the bottom of the list.
+  await writersTo(request, await userIdOf(alice.page), 21);
 
   const context = await browser.newContext({ baseURL: stack.url });
   try {
@@ -68,11 +82,21 @@ test("a new device (nothing cached) lists each conversation with its newest mess
     await page.goto("/");
     await logIn(page, alice.userName);
     const chat = conversation(page, bob.userName);
+    await expect(page.getByTestId("chat-list").getByTestId("conversation-item")).toHaveCount(22);
+    // Scrolled to, it shows its newest message, as the ones previewed at sign-in do.
+    await chat.scrollIntoViewIfNeeded();
     await expect(chat.getByTestId("conversation-preview")).toHaveText("the newest line");
     await expect(chat.getByTestId("unread-badge")).toHaveText("2");
-    // Opening it shows the whole history, each message once.
-    await chat.click();
+    // A list this long filters by name (any case); Enter opens the one it keeps, and the whole list is back.
+    const filter = page.getByTestId("conversation-filter");
+    await filter.fill("no such name");
+    await expect(page.getByTestId("filter-no-match")).toHaveCount(2);
+    await filter.fill(bob.userName.toUpperCase());
+    await expect(page.getByTestId("conversation-item")).toHaveCount(1);
+    await filter.press("Enter");
+    // Opened, it shows the whole history, each message once.
     await expect(page.getByTestId("message-text")).toHaveText(["an older line", "the newest line"]);
+    await expect(page.getByTestId("conversation-item")).toHaveCount(23);
   } finally {
     await context.close();
   }

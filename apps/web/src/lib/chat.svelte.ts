@@ -253,6 +253,11 @@ export class ChatStore {
     this.conversations.discard(conversation.key, message.clientMsgId);
   }
 
+  /** The list shows `conversation` without any loaded message: its newest one is fetched for the preview. */
+  preview(conversation: Conversation): void {
+    if (this.phase === "signedIn") void this.history.preview(conversation);
+  }
+
   /** Loads the page of history before the oldest message shown; false when there is nothing older. */
   loadOlder(conversation: Conversation): Promise<boolean> {
     return this.phase === "signedIn" ? this.history.older(conversation) : Promise.resolve(false);

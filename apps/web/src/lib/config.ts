@@ -12,6 +12,8 @@ export const config = Object.freeze({
   cachedMessagesLimit: 500,
   /** Conversations (newest first) whose newest message is asked for when this device has none to preview. */
   previewLimit: 20,
+  /** From this many conversations on, the list offers a filter by name (a short list needs none). */
+  listFilterFrom: 10,
   /** Delay between resume attempts of a stored login when route or gateways are unreachable. */
   resumeRetryMs: 2_000,
   /** While route is unreachable (the chat goes on over the gateway), how often it is asked again. */

@@ -95,12 +95,13 @@ export class ConversationList {
     return acked;
   }
 
-  /** An own message could not be sent, for `reason` (words for the user). */
-  failed(conversationKey: string, clientMsgId: string, reason: string): void {
+  /** An own message could not be sent, for `reason` (words for the user); `forGood`: sending it again cannot help. */
+  failed(conversationKey: string, clientMsgId: string, reason: string, forGood = false): void {
     const message = this.get(conversationKey)?.messages.find((m) => m.clientMsgId === clientMsgId);
     if (message && message.status === "sending") {
       message.status = "failed";
       message.failure = reason;
+      message.failedForGood = forGood;
     }
   }
 

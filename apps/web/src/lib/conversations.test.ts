@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   acknowledge, applyRead, applyReceipt, applySummary, compareMsgIds, countFromOthersAfter, formatUnread, insertMessage, kindOf, lastActivity, lastEditable, mergeMessage, stepConversation,
-  newConversation, newestMsgId, oldestMsgId, previewOf, toUiMessage, upgradeStatus, type UiMessage,
+  matchesFilter, newConversation, newestMsgId, oldestMsgId, previewOf, toUiMessage, upgradeStatus, type UiMessage,
 } from "./conversations.js";
 
 const ME = "1";
@@ -173,6 +173,16 @@ describe("read and seen positions", () => {
   });
 });
 
+describe("matchesFilter", () => {
+  it("keeps the conversations whose title holds the typed text, in any case and anywhere in the name", () => {
+    expect(matchesFilter({ title: "Design Team" }, "team")).toBe(true);
+    expect(matchesFilter({ title: "Design Team" }, "  DESIGN ")).toBe(true);
+    expect(matchesFilter({ title: "ann.smith" }, "smith")).toBe(true);
+    expect(matchesFilter({ title: "bob" }, "ann")).toBe(false);
+    expect(matchesFilter({ title: "bob" }, "  ")).toBe(true);
+  });
+});
+
 describe("previewOf", () => {
   it("names the sender in rooms and says You for own messages, but not the peer in a private chat, whose name is the title", () => {
     expect(previewOf({ kind: "private" }, msg("5", { text: "hi" }))).toBe("hi");
@@ -181,6 +191,14 @@ describe("previewOf", () => {
     expect(previewOf({ kind: "room" }, msg("8", { deleted: true }))).toBe("bob: message deleted");
     expect(previewOf({ kind: "room" }, undefined)).toBe("No messages yet");
     expect(previewOf({ kind: "private" }, msg("9", { text: "see **this**" }))).toBe("see this");
+  });
+
+  it("says how many messages are new, not \"No messages yet\", when none of a conversation's messages is loaded yet", () => {
+    expect(previewOf({ kind: "private", lastMsgId: "1700000000000001", unread: 2 }, undefined)).toBe("2 new messages");
+    expect(previewOf({ kind: "room", lastMsgId: "1700000000000001", unread: 1 }, undefined)).toBe("1 new message");
+    expect(previewOf({ kind: "room", lastMsgId: "1700000000000001", unread: 1500 }, undefined)).toBe("1000+ new messages");
+    expect(previewOf({ kind: "room", lastMsgId: "1700000000000001", unread: 0 }, undefined)).toBe("");
+    expect(previewOf({ kind: "room", lastMsgId: "", unread: 0 }, undefined)).toBe("No messages yet");
   });
 
   it("keeps a blocked user's room message collapsed, as the room does", () => {

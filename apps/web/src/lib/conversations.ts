@@ -38,6 +38,8 @@ export interface UiMessage {
   reactedBy?: UserReaction[];
   /** Why an own message was not sent (status "failed"), in words. */
   failure?: string;
+  /** A failed own message that sending again cannot help (refused as blocked, too long, ...): no Retry. */
+  failedForGood?: boolean;
 }
 
 /** A user's reaction to a message, as its newest reaction event there said. */
@@ -121,13 +123,19 @@ export function newConversation(key: string, title = ""): Conversation {
   };
 }
 
-/** When the conversation last saw activity, for ordering the list (ms). */
 /**
  * The list's line under a conversation's name: its newest message, prefixed with who wrote it where that is not
  * plain (rooms: the sender; own messages: "You"); in a private chat the peer's name is the title already. A room
- * message of a blocked user stays collapsed here too, as in the room (`blocked`: the sender is blocked).
+ * message of a blocked user stays collapsed here too, as in the room (`blocked`: the sender is blocked). A
+ * conversation that has messages none of which is loaded yet (a new device lists them all, and previews only some)
+ * says how many are new, or nothing, never "No messages yet" beside an unread count.
  */
-export function previewOf(conversation: Pick<Conversation, "kind">, last: Pick<UiMessage, "own" | "fromName" | "text" | "deleted"> | undefined, blocked = false): string {
+export function previewOf(
+  conversation: Pick<Conversation, "kind"> & Partial<Pick<Conversation, "lastMsgId" | "unread">>,
+  last: Pick<UiMessage, "own" | "fromName" | "text" | "deleted"> | undefined,
+  blocked = false,
+): string {
+  if (!last && conversation.lastMsgId) return conversation.unread ? `${formatUnread(conversation.unread)} new message${conversation.unread === 1 ? "" : "s"}` : "";
   if (!last) return "No messages yet";
   if (blocked && !last.own && conversation.kind !== "private") return "Message from a blocked user";
   const text = last.deleted ? "message deleted" : plainText(last.text);
@@ -135,7 +143,14 @@ export function previewOf(conversation: Pick<Conversation, "kind">, last: Pick<U
   return conversation.kind === "private" ? text : `${last.fromName}: ${text}`;
 }
 
-export function lastActivity(conversation: Conversation): number {
+/** The list's filter: `query` (trimmed, any case) is part of the conversation's title; an empty one keeps them all. */
+export function matchesFilter(conversation: Pick<Conversation, "title">, query: string): boolean {
+  const wanted = query.trim().toLocaleLowerCase();
+  return !wanted || conversation.title.toLocaleLowerCase().includes(wanted);
+}
+
+/** When the conversation last saw activity, for ordering the list (ms). */
+export function lastActivity(conversation: Pick<Conversation, "messages" | "lastMsgId">): number {
   return Math.max(conversation.messages.at(-1)?.ts ?? 0, msgIdToMs(conversation.lastMsgId));
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CimApiError, CloseError, LoginError, OutboxFullError, SendError } from "@cim/client";
-import { describeAccountError, describeError, describeSendError, isAuthFailure } from "./errors.js";
+import { describeAccountError, describeError, describeSendError, isAuthFailure, isRetryableSendError } from "./errors.js";
 
 describe("describeError", () => {
   it("says how long to wait after a 429 with Retry-After", () => {
@@ -49,6 +49,24 @@ describe("describeSendError", () => {
     expect(describeSendError(new OutboxFullError(100))).toMatch(/^Too many messages are waiting/);
     expect(describeSendError(new Error("socket closed"))).toBe("The connection was lost before the server confirmed it.");
     expect(describeSendError(undefined)).toBe("The connection was lost before the server confirmed it.");
+  });
+});
+
+describe("isRetryableSendError", () => {
+  it("offers no Retry for a refusal that the same message cannot get past: a block, a room left, a message too long", () => {
+    expect(isRetryableSendError(new SendError("blocked", "this user does not accept your messages", "c1"))).toBe(false);
+    expect(isRetryableSendError(new SendError("not_member", "", "c1"))).toBe(false);
+    expect(isRetryableSendError(new SendError("unknown_recipient", "", "c1"))).toBe(false);
+    expect(isRetryableSendError(new SendError("payload_too_large", "", "c1"))).toBe(false);
+    expect(isRetryableSendError(new SendError("bad_request", "text is empty", "c1"))).toBe(false);
+  });
+
+  it("offers Retry when waiting may help: a rate limit, a lost connection, a full outbox, a server in trouble", () => {
+    expect(isRetryableSendError(new SendError("rate_limited", "rate limited", "c1"))).toBe(true);
+    expect(isRetryableSendError(new SendError("unavailable", "redis down", "c1"))).toBe(true);
+    expect(isRetryableSendError(new SendError("internal", "", "c1"))).toBe(true);
+    expect(isRetryableSendError(new OutboxFullError(100))).toBe(true);
+    expect(isRetryableSendError(new Error("socket closed"))).toBe(true);
   });
 });
 

@@ -33,7 +33,18 @@ export function describeAccountError(error: unknown): string {
   return describeError(error);
 }
 
-/** Why an own message was not sent, as shown under it next to Retry. */
+/**
+ * Refusals that the same message can never get past by being sent again: the users block each other, the room or the
+ * user is gone, the message itself is refused. Such a message offers Delete only; a Retry would fail the same way.
+ */
+const FINAL_SEND_ERRORS: ReadonlySet<string> = new Set([ErrorCode.Blocked, ErrorCode.NotMember, ErrorCode.UnknownRecipient, ErrorCode.PayloadTooLarge, ErrorCode.BadRequest]);
+
+/** True when sending the same message again may succeed (a lost connection, a rate limit), so Retry is offered. */
+export function isRetryableSendError(error: unknown): boolean {
+  return !(error instanceof SendError && FINAL_SEND_ERRORS.has(error.code));
+}
+
+/** Why an own message was not sent, as shown under it (next to Retry when `isRetryableSendError`). */
 export function describeSendError(error: unknown): string {
   if (error instanceof OutboxFullError) return "Too many messages are waiting to be sent. Retry in a moment.";
   if (!(error instanceof SendError)) return "The connection was lost before the server confirmed it.";

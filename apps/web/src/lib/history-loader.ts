@@ -17,6 +17,10 @@ export interface HistoryLoaderDeps {
 }
 
 export class HistoryLoader {
+  /** Conversations whose newest message was asked for a preview, and for which client (a sign-in asks again). */
+  private previewed = new Set<string>();
+  private previewedFor: CimClient | null = null;
+
   constructor(private readonly deps: HistoryLoaderDeps) {}
 
   /** The newest page, once; a failure (not online yet) leaves it for the next open or reconnect. */
@@ -67,7 +71,19 @@ export class HistoryLoader {
   async previews(): Promise<void> {
     const bare = this.deps.conversations.items.filter((c) => c.lastMsgId && c.messages.length === 0 && !c.historyLoaded);
     bare.sort((a, b) => lastActivity(b) - lastActivity(a));
-    await Promise.all(bare.slice(0, config.previewLimit).map((c) => this.page(c, undefined, 1).catch(() => 0)));
+    await Promise.all(bare.slice(0, config.previewLimit).map((c) => this.preview(c)));
+  }
+
+  /** The newest message of one conversation that has none loaded, for the list's preview; asked once per sign-in. */
+  async preview(conversation: Conversation): Promise<void> {
+    const client = this.deps.client();
+    if (!client || !conversation.lastMsgId || conversation.messages.length > 0 || conversation.historyLoaded) return;
+    if (this.previewedFor !== client) this.previewed = new Set();
+    this.previewedFor = client;
+    if (this.previewed.has(conversation.key)) return;
+    this.previewed.add(conversation.key);
+    // Not online after all: the next time it is shown asks again.
+    await this.page(conversation, undefined, 1).catch(() => this.previewed.delete(conversation.key));
   }
 
   /** The newest messages kept in this device's IndexedDB, shown before the session is live. */

@@ -5,7 +5,7 @@ import { ErrorCode } from "@cim/protocol";
 import type { ConversationList } from "./conversation-list.svelte.js";
 import type { UiMessage } from "./conversations.js";
 import type { DeliveryWatch } from "./delivery-watch.svelte.js";
-import { describeSendError } from "./errors.js";
+import { describeSendError, isRetryableSendError } from "./errors.js";
 import type { MessageHooks } from "./message-hook.js";
 
 interface Outgoing {
@@ -52,7 +52,7 @@ export class Sender {
 
   /** A failed own message of `conversationKey` goes out again under its first clientMsgId (the gateway dedupes). */
   retry(conversationKey: string, message: UiMessage): void {
-    if (!message.own || message.status !== "failed") return;
+    if (!message.own || message.status !== "failed" || message.failedForGood) return;
     message.status = "sending";
     message.failure = undefined;
     this.dispatch({ conversationKey, clientMsgId: message.clientMsgId, to: message.to, room: message.room, text: message.text, replyTo: message.replyTo ?? "" });
@@ -83,7 +83,9 @@ export class Sender {
       },
       (error: unknown) => {
         this.deps.watch.settled(outgoing.clientMsgId);
-        if (error instanceof SendError || this.deps.client() === client) this.deps.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId, describeSendError(error));
+        if (error instanceof SendError || this.deps.client() === client) {
+          this.deps.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId, describeSendError(error), !isRetryableSendError(error));
+        }
         if (error instanceof SendError && error.code === ErrorCode.NotMember) this.deps.notMember();
       },
     );
