@@ -209,6 +209,32 @@ describe("the hand-over from replay to live delivery", () => {
   });
 });
 
+describe("a hold that begins while the gateway reads the room", () => {
+  it("the read's answer is not fanned out until the hold ends, and then reaches the member once", async () => {
+    const messages = new GatedStore(redis);
+    await redis.sadd(conv.roomMembers("r1"), "100", "1");
+    let held = false;
+    const reader = new RoomReader("r1", messages, createMetrics(), pino({ level: "silent" }), () => held);
+    await reader.start();
+    const { session, socket } = setUp(messages, "r1").connect("1");
+    reader.join(session);
+
+    messages.close();
+    const [stored] = await storeIn(messages, "r1", 1, () => "stored while the bus was lost");
+    reader.wake(); // a read of the stream under way when the bus drops (a removal of "1" may be lost with it)
+    await waitUntil(() => messages.parked === 1, 10_000, "the gateway's read to be answered");
+    held = true;
+    messages.release();
+    await waitUntil(() => !reader.busy, 10_000, "the read to end");
+    expect(socket.messages()).toEqual([]);
+
+    held = false; // memberships are current again (MembershipSync wakes the rooms)
+    reader.wake();
+    await waitUntil(() => socket.messages().length === 1, 10_000, "the message once the hold ended");
+    expect(socket.messages()).toMatchObject([stored]);
+  });
+});
+
 describe("rooms and devices", () => {
   it("a room's messages reach the sessions reading it, each device of the sender but the one that sent them", async () => {
     const messages = new MessageStore(redis);

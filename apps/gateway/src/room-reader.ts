@@ -188,6 +188,9 @@ export class RoomReader {
   private async drain(): Promise<void> {
     for (;;) {
       const batch = await this.messages.readRoom(this.room, this.cursor, READ_BATCH);
+      // Held since the read began: the answer may hold messages stored after a removal not known here yet. The
+      // cursor stays; the rooms are woken again once memberships are current.
+      if (this.held()) return;
       await this.fanOut(batch);
       if (batch.length < READ_BATCH) return;
     }
