@@ -22,7 +22,7 @@ export class BlockList {
   async load(userId: string): Promise<void> {
     if (this.hidden.has(userId)) return this.loading.get(userId);
     this.hidden.set(userId, new Set());
-    await this.read(userId);
+    await this.read(userId, false);
   }
 
   /** Forgets a user without sessions here. */
@@ -44,27 +44,36 @@ export class BlockList {
         known.add(other);
         this.onChanged(user, other, true);
       }
-      // An unblock by one side may leave a block by the other, and a read in flight may predate the change: read again.
+      // An unblock by one side may leave a block by the other, and a read in flight may predate the change: read
+      // again (the read tells what it changed).
       if (message.blocked && !this.loading.has(user)) continue;
-      void (this.loading.get(user) ?? Promise.resolve()).then(() => this.read(user)).then(() => {
-        if (!message.blocked && !this.hides(user, other)) this.onChanged(user, other, false);
-      });
+      void (this.loading.get(user) ?? Promise.resolve()).then(() => this.read(user, true));
     }
   }
 
-  /** Reads every known user's blocks again: changes published while the bus was down were lost. */
+  /** Reads every known user's blocks again: changes published while the bus was down were lost (and are told now). */
   async reloadAll(): Promise<void> {
-    for (const userId of [...this.hidden.keys()]) await this.read(userId);
+    for (const userId of [...this.hidden.keys()]) await this.read(userId, true);
   }
 
-  private read(userId: string): Promise<void> {
+  /** Reads the user's blocks; `notify`: tells `onChanged` each user hidden or shown since the set known before. */
+  private read(userId: string, notify: boolean): Promise<void> {
     const reading = this.store.hiddenFrom(userId).then(
-      (ids) => void (this.hidden.has(userId) && this.hidden.set(userId, new Set(ids))),
+      (ids) => this.replace(userId, new Set(ids), notify),
       (error: unknown) => this.log.warn({ err: (error as Error).message, userId }, "reading a user's blocks failed: typing, receipts and presence are not filtered for it"),
     ).finally(() => {
       if (this.loading.get(userId) === reading) this.loading.delete(userId);
     });
     this.loading.set(userId, reading);
     return reading;
+  }
+
+  private replace(userId: string, now: Set<string>, notify: boolean): void {
+    const before = this.hidden.get(userId);
+    if (!before) return; // forgotten meanwhile
+    this.hidden.set(userId, now);
+    if (!notify) return;
+    for (const other of now) if (!before.has(other)) this.onChanged(userId, other, true);
+    for (const other of before) if (!now.has(other)) this.onChanged(userId, other, false);
   }
 }
