@@ -1,6 +1,24 @@
 import { defineConfig } from "vitest/config";
 
-// Unit tests run in parallel; integration tests start real Redis/ZooKeeper and run one file at a time.
+const INTEGRATION = ["{apps,packages}/*/src/**/*.integration.test.ts"];
+
+// Integration files that kill, freeze or fail over processes against deadlines (ZooKeeper sessions, Redis Cluster
+// node timeouts, link watches), or load both cores on their own (the fault scenarios): they run one at a time,
+// after the rest, with the machine to themselves.
+const SERIAL = [
+  "apps/gateway/src/faults.integration.test.ts",
+  "apps/gateway/src/faults-cluster.integration.test.ts",
+  "apps/gateway/src/failover.integration.test.ts",
+  "apps/gateway/src/frozen-gateway.integration.test.ts",
+  "apps/gateway/src/replica-wait.cluster.integration.test.ts",
+  "packages/state/src/link-watch.integration.test.ts",
+  "packages/state/src/cluster-failover.integration.test.ts",
+  "packages/discovery/src/gateway-registration.integration.test.ts",
+];
+
+// Unit tests and the other integration files run two files at a time (vitest's default on 2 cores is one): each
+// integration file starts its own redis-server and ZooKeeper on free ports, and most of its time is spent waiting
+// on them. Projects of one sequence.groupOrder run together and must share maxWorkers.
 export default defineConfig({
   test: {
     projects: [
@@ -9,12 +27,23 @@ export default defineConfig({
           name: "unit",
           include: ["{apps,packages}/*/src/**/*.test.ts", "bench/src/**/*.test.ts"],
           exclude: ["**/*.integration.test.ts", "**/node_modules/**"],
+          maxWorkers: 2,
         },
       },
       {
         test: {
           name: "integration",
-          include: ["{apps,packages}/*/src/**/*.integration.test.ts"],
+          include: INTEGRATION,
+          exclude: [...SERIAL, "**/node_modules/**"],
+          maxWorkers: 2,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "integration-serial",
+          include: SERIAL,
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,

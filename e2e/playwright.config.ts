@@ -13,7 +13,12 @@ export default defineConfig({
   globalSetup: "./global-setup.ts",
   forbidOnly: !!process.env.CI,
   retries: 0,
-  workers: 1,
+  /**
+   * One worker unless CIM_E2E_WORKERS says more. Each worker has its own cluster, and the specs share nothing
+   * else, so two run side by side; but with two, tests timed out when other jobs loaded the machine (load average
+   * 14-38 on 2 cores), so two are not the default until three runs in a row on a quiet machine are green.
+   */
+  workers: Number(process.env.CIM_E2E_WORKERS ?? 1),
   fullyParallel: false,
   timeout: 120_000,
   /** The whole e2e run takes ~14 min on a quiet 2-core machine: leave room for a slower CI machine. */

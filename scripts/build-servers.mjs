@@ -2,7 +2,7 @@
 // Our workspace packages (@cim/*, TypeScript) are compiled into the bundle; every other dependency stays an
 // import of node_modules, installed with `npm ci --omit=dev`. Source maps are written beside the bundle and cost
 // nothing at run time unless `node --enable-source-maps` asks for them.
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -23,7 +23,7 @@ function externals() {
 
 const external = externals();
 for (const app of APPS) {
-  await build({
+  const result = await build({
     entryPoints: [join(root, "apps", app, "src", "index.ts")],
     outfile: join(root, "apps", app, "dist", "index.js"),
     bundle: true,
@@ -33,6 +33,15 @@ for (const app of APPS) {
     sourcemap: "linked",
     external,
     logLevel: "warning",
+    write: false,
   });
+  // Written beside and renamed into place: test files running at the same time start processes from these bundles
+  // (production-build.integration rebuilds them), and must never read one half written.
+  for (const file of result.outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, file.contents);
+    renameSync(temporary, file.path);
+  }
   console.log(`built apps/${app}/dist/index.js`);
 }
