@@ -2,6 +2,7 @@
 // rule came back as "userName: userName may hold ..."), Enter in the user search (did nothing), and an empty room
 // directory that said "Create one!" with no way to.
 import { createRoom, expect, findUser, PASSWORD, test } from "./fixtures.js";
+import type { Request } from "@playwright/test";
 
 test("registering a name route would refuse says what to change, before anything is sent", async ({ page }) => {
   const registrations: string[] = [];
@@ -124,13 +125,18 @@ test("Enter in the room directory joins the room whose name was typed", async ({
   page.on("request", (request) => {
     if (request.url().endsWith("/join")) joins.push(request.url());
   });
+  // The searches that went out (the typing's, Enter's) until each settled: answered, or dropped with the dialog.
+  const searches = new Map<Request, boolean>();
+  page.on("request", (request) => void (request.url().includes("/api/rooms/public?prefix=") && searches.set(request, false)));
+  const settle = (request: Request) => void (searches.has(request) && searches.set(request, true));
+  page.on("requestfinished", settle);
+  page.on("requestfailed", settle);
   await page.getByTestId("nav-browse-rooms").click();
   await page.getByTestId("room-directory-search").fill(name.toLowerCase());
-  const answered = page.waitForResponse((response) => response.url().includes("/api/rooms/public?prefix="));
   await page.getByTestId("room-directory-search").press("Enter");
   await page.keyboard.press("Escape");
   await expect(page.getByTestId("room-directory-dialog")).toBeHidden();
-  await (await answered).finished();
+  await expect.poll(() => [...searches.values()].every(Boolean)).toBe(true);
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   expect(joins).toEqual([]);
 

@@ -38,8 +38,18 @@ describe("cluster client through a failover", () => {
     const roles = await Promise.all(cluster.members.map(async (m) => ({ m, role: await m.role() })));
     const to = roles.find(({ m, role }) => role === "master" && m !== from)!.m;
     const toId = await cli(to.port, "CLUSTER", "MYID");
-    for (const key of keys) {
-      for (const { m, role } of roles) if (role === "master") await cli(m.port, "CLUSTER", "SETSLOT", String(calculateSlot(key)), "NODE", toId);
+    // A resharding's order (the slots are empty, so no keys to migrate): the destination is told first, while it
+    // imports the slot, so its config epoch is bumped and its claim wins; then the source and the other masters.
+    // Told in another order, the replicas (never told SETSLOT) could keep the old owner and gossip it back.
+    const fromId = await cli(from.port, "CLUSTER", "MYID");
+    const slots = keys.map((key) => String(calculateSlot(key)));
+    for (const slot of slots) {
+      await cli(to.port, "CLUSTER", "SETSLOT", slot, "IMPORTING", fromId);
+      await cli(from.port, "CLUSTER", "SETSLOT", slot, "MIGRATING", toId);
+    }
+    for (const slot of slots) await cli(to.port, "CLUSTER", "SETSLOT", slot, "NODE", toId);
+    for (const slot of slots) {
+      for (const { m, role } of roles) if (role === "master" && m !== to) await cli(m.port, "CLUSTER", "SETSLOT", slot, "NODE", toId);
     }
     await waitUntil(async () => (await Promise.all(keys.map((key) => cluster.masterOf(key)))).every((m) => m === to), 30_000, "both slots served by the other master");
     // Sent in one tick: ioredis still maps both slots to the first master.
