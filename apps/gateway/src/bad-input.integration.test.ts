@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { Agent, get, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
 import WebSocket from "ws";
 import { encodeFrame, SessionClose, type Frame } from "@cim/protocol";
 import { TokenSigner } from "@cim/token";
@@ -98,6 +99,31 @@ describe("bad input on the gateway", () => {
     const closed = await socket.closed;
     expect(closed.code).toBe(4401);
     expect(closed.reason).toMatch(/expired/);
+  });
+
+  it("a token whose account is gone, or whose userId now names another account, is refused with an Error and 4401", async () => {
+    const redis = new Redis(cluster.redis.address);
+    try {
+      const tokens: string[] = [];
+      for (const prefix of ["gone", "reused"]) {
+        const userName = `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+        await ann.api.register(userName, "cim-test-pass-1");
+        const { token, userId } = await ann.api.login(userName, "cim-test-pass-1");
+        // Redis's data lost: the account is gone, or its id was given to a newcomer.
+        if (prefix === "gone") await redis.del(`cim-account:${userId}`);
+        else await redis.hset(`cim-account:${userId}`, "userName", `newcomer-${userName}`);
+        tokens.push(token);
+      }
+      for (const token of tokens) {
+        const socket = await raw();
+        socket.ws.send(encodeFrame({ kind: "login", body: { token } }));
+        expect((await socket.closed).code).toBe(4401);
+        expect(socket.frames).toContainEqual(expect.objectContaining({ kind: "error", body: expect.objectContaining({ code: "unauthorized" }) }));
+      }
+      await othersStillServed("gone-account");
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it("a frame before Login closes with 4401", async () => {

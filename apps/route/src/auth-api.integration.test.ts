@@ -158,6 +158,19 @@ describe("POST /api/logout", () => {
     }
     expect((await h.call("POST", "/api/logout", { token })).status).toBe(204);
   });
+
+  it("answers 401 to a token whose account is gone, or whose userId now names another account (Redis's data lost)", async () => {
+    const gone = await newUser(h, "gone");
+    const reused = await newUser(h, "reused");
+    await h.redis.del(`cim-account:${gone.userId}`);
+    // The id given again after a data loss: the old token must not speak for the new account.
+    await h.redis.hset(`cim-account:${reused.userId}`, "userName", uniqueName("newcomer"));
+    for (const { token } of [gone, reused]) {
+      await expectError(await h.call("GET", "/api/rooms", { token }), 401, "unauthorized");
+      await expectError(await h.call("POST", "/api/messages", { token, body: { text: "still me?" } }), 401, "unauthorized");
+      await expectError(await h.call("POST", "/api/reconnect", { token, body: {} }), 401, "unauthorized");
+    }
+  });
 });
 
 describe("POST /api/reconnect", () => {

@@ -111,7 +111,8 @@ describe("the online set", () => {
 describe("revoked logins", () => {
   it("are remembered until the token would have expired", async () => {
     const sessions = new SessionStore(h.redis);
-    const login = { userId: "41", sessionId: "s-1", loginEpoch: 0 };
+    const account = (await new AccountStore(h.redis).create("revoked", "revoked", "hash"))!;
+    const login = { userId: account.userId, userName: "revoked", sessionId: "s-1", loginEpoch: 0 };
     expect(await sessions.isRevoked(login)).toBe(false);
     await sessions.revoke("s-1", Math.floor(Date.now() / 1000) + 600);
     expect(await sessions.isRevoked(login)).toBe(true);
@@ -121,6 +122,18 @@ describe("revoked logins", () => {
     await sessions.revoke("s-2", 0); // already expired: kept briefly, never without a TTL
     expect(await h.redis.ttl(keys.revoked("s-2"))).toBe(1);
   });
+
+  it("include every login of an account that is gone or now has another name (its id given again after a data loss)", async () => {
+    const sessions = new SessionStore(h.redis);
+    const account = (await new AccountStore(h.redis).create("lost", "lost", "hash"))!;
+    const login = { userId: account.userId, userName: "lost", sessionId: "s-lost", loginEpoch: 0 };
+    expect(await sessions.isRevoked(login)).toBe(false);
+    await h.redis.hset(keys.account(account.userId), "userName", "newcomer");
+    expect(await sessions.isRevoked(login)).toBe(true);
+    await h.redis.del(keys.account(account.userId));
+    expect(await sessions.isRevoked(login)).toBe(true);
+    expect(await sessions.isRevoked({ ...login, userId: "999999" })).toBe(true);
+  });
 });
 
 describe("ending a user's other logins", () => {
@@ -128,7 +141,7 @@ describe("ending a user's other logins", () => {
     const accounts = new AccountStore(h.redis);
     const sessions = new SessionStore(h.redis);
     const account = (await accounts.create("epochs", "epochs", "old-hash"))!;
-    const login = (sessionId: string, loginEpoch: number) => ({ userId: account.userId, sessionId, loginEpoch });
+    const login = (sessionId: string, loginEpoch: number) => ({ userId: account.userId, userName: account.userName, sessionId, loginEpoch });
     expect(await sessions.isRevoked(login("phone", 0))).toBe(false);
 
     expect(await accounts.endOtherLogins(login("laptop", 0), { verified: "old-hash", next: "new-hash" })).toBe(1);
@@ -158,7 +171,7 @@ describe("ending a user's other logins", () => {
     const accounts = new AccountStore(h.redis);
     const sessions = new SessionStore(h.redis);
     const account = (await accounts.create("ended-keeper", "ended-keeper", "old-hash"))!;
-    const login = (sessionId: string, loginEpoch: number) => ({ userId: account.userId, sessionId, loginEpoch });
+    const login = (sessionId: string, loginEpoch: number) => ({ userId: account.userId, userName: account.userName, sessionId, loginEpoch });
     expect(await accounts.endOtherLogins(login("owner", 0), { verified: "old-hash", next: "owner-hash" })).toBe(1);
 
     // The thief's requests passed their token check before the owner's change: they must not undo it.

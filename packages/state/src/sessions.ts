@@ -23,9 +23,10 @@ declare module "ioredis" {
   }
 }
 
-/** A login as its token names it: the user, the login (token session id) and the login epoch it began in. */
+/** A login as its token names it: the user and its name, the login (token session id) and the login epoch it began in. */
 export interface LoginRef {
   userId: string;
+  userName: string;
   sessionId: string;
   loginEpoch: number;
 }
@@ -113,15 +114,17 @@ export class SessionStore {
 
   /**
    * True when a login was logged out, or ended by its user from another login (a password change, "sign out
-   * other devices": it began in an older login epoch and is not the login kept). Two reads sent together (one
-   * round trip on a single Redis; each key may be on its own Cluster node).
+   * other devices": it began in an older login epoch and is not the login kept), or when its account is gone or
+   * now has another name (Redis's data lost: tokens are signed, not stored, so they outlive the account, and a
+   * newcomer may get its id again). Two reads sent together (one round trip on a single Redis; each key may be
+   * on its own Cluster node).
    */
   async isRevoked(login: LoginRef): Promise<boolean> {
-    const [revoked, [epoch, kept]] = await Promise.all([
+    const [revoked, [epoch, kept, userName]] = await Promise.all([
       this.redis.exists(keys.revoked(login.sessionId)),
-      this.redis.hmget(keys.account(login.userId), LOGIN_EPOCH_FIELD, LOGIN_KEPT_FIELD),
+      this.redis.hmget(keys.account(login.userId), LOGIN_EPOCH_FIELD, LOGIN_KEPT_FIELD, "userName"),
     ]);
-    if (revoked === 1) return true;
+    if (revoked === 1 || userName !== login.userName) return true;
     return login.loginEpoch < (Number(epoch ?? 0) || 0) && login.sessionId !== kept;
   }
 
