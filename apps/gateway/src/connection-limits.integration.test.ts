@@ -163,6 +163,33 @@ describe("per client address", () => {
   });
 });
 
+describe("malformed handshakes", () => {
+  it("answer the contract's JSON error, as every refused upgrade does (ws answered plain text)", async () => {
+    const gateway = cluster.gateways[0]!;
+    const upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\n";
+    const key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    const requests: Array<[string, number]> = [
+      [`GET /ws HTTP/1.1\r\nHost: x\r\n${upgrade}${key}Sec-WebSocket-Version: 99\r\n\r\n`, 400],
+      [`GET /ws HTTP/1.1\r\nHost: x\r\n${upgrade}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
+      [`GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n${key}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
+      [`POST /ws HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n${upgrade}${key}Sec-WebSocket-Version: 13\r\n\r\n`, 405],
+    ];
+    for (const [request, status] of requests) {
+      const socket = connect({ host: "127.0.0.1", port: gateway.port });
+      let answer = "";
+      socket.on("data", (chunk: Buffer) => (answer += chunk.toString()));
+      socket.write(request);
+      await once(socket, "close");
+      expect(answer, request).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+      expect(answer, request).toMatch(/\r\nContent-Type: application\/json\r\n/i);
+      expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toEqual({ error: { code: ErrorCode.BadRequest, message: expect.any(String) } });
+    }
+    const sdk = await newUser(cluster.route.url, "after-handshakes");
+    clients.push(sdk);
+    await sdk.send({ text: "still served" });
+  });
+});
+
 describe("per user", () => {
   it("refuses a login with 4429 while the user has its cap of sockets on the gateway, replaced ones still closing included", async () => {
     const login = await registerUser(cluster.route.url, "many");

@@ -42,6 +42,15 @@ describe("gateway HTTP endpoints", () => {
     expect(await ok.text()).toContain("cim_gateway_connections");
   });
 
+  it("answers HEAD of /healthz and /metrics as their GET, without a body (load balancers probe with HEAD)", async () => {
+    const url = await serve();
+    for (const path of ["/healthz", "/metrics"]) {
+      const response = await fetch(`${url}${path}`, { method: "HEAD" });
+      expect(response.status, path).toBe(200);
+      expect(await response.text()).toBe("");
+    }
+  });
+
   it("a plain GET of /ws answers 426 JSON: the path is right, it takes WebSocket upgrades only", async () => {
     const url = await serve();
     const response = await fetch(`${url}/ws?x=1`);

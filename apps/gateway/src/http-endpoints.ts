@@ -34,13 +34,15 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
 export function createHttpHandler(metrics: GatewayMetrics, source: HealthSource, options: HttpOptions = {}) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? "/").split("?")[0];
-    if (req.method === "GET" && path === "/healthz") {
+    // HEAD as GET (Node sends no body for it): load balancers often probe with HEAD.
+    const read = req.method === "GET" || req.method === "HEAD";
+    if (read && path === "/healthz") {
       const healthy = source.healthy();
       res.writeHead(healthy ? 200 : 503, { "content-type": "application/json" });
       res.end(JSON.stringify({ status: healthy ? "ok" : "degraded", ...source.health() }));
       return;
     }
-    if (req.method === "GET" && path === "/metrics") {
+    if (read && path === "/metrics") {
       if (options.metricsToken && !hasBearer(req, options.metricsToken)) {
         options.log?.info({ remote: req.socket.remoteAddress }, "/metrics refused: missing or wrong bearer token");
         sendError(res, 401, ErrorCode.Unauthorized, "GET /metrics needs Authorization: Bearer <CIM_METRICS_TOKEN>", { "www-authenticate": "Bearer" });

@@ -1,5 +1,5 @@
 // The gateway's port: plain HTTP (health, metrics), the checks at each WebSocket upgrade, and every socket's listeners.
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -36,7 +36,21 @@ export function createSessionServer(deps: SessionServerDeps): Server {
     const remote = admit(req, socket);
     if (remote !== null) wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, remote));
   });
+  // A handshake ws cannot complete (another method, Upgrade, key or version): the same JSON error as every other
+  // refused upgrade, where ws would answer plain text. ws has an 'error' listener on the socket by then.
+  wss.on("wsClientError", (error: Error, socket: Duplex, req: IncomingMessage) => {
+    log.info({ remote: req.socket.remoteAddress, path: req.url }, `upgrade refused: ${error.message}`);
+    const method = req.method !== "GET";
+    writeRefusal(socket, method ? 405 : 400, ErrorCode.BadRequest, error.message, method ? { Allow: "GET" } : { "Sec-WebSocket-Version": "13, 8" });
+  });
   return server;
+}
+
+/** Ends a refused upgrade's socket with the contract's JSON error and `headers` (a 429's Retry-After, in seconds). */
+function writeRefusal(socket: Duplex, status: number, code: ErrorCode, detail: string, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify({ error: { code, message: detail } });
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${extra}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 /** Checks an upgrade (path, shutdown, Origin, the address's admission): the client's address, or null once refused. */
@@ -53,25 +67,23 @@ function upgradeGate({ config, log, services, stopping }: SessionServerDeps) {
     const origin = req.headers.origin;
     const remote = clientAddress(req, config.CIM_TRUST_PROXY);
     // The contract's JSON error, as route answers; a 429 says when to try again (Retry-After, seconds).
-    const refuse = (status: number, why: string, code: ErrorCode, detail: string, retryAfterS?: number): null => {
+    const refuse = (status: number, code: ErrorCode, detail: string, retryAfterS?: number): null => {
       log.info({ remote, origin, path }, `upgrade refused: ${detail}`);
       socket.on("error", onRefusedSocketError);
-      const body = JSON.stringify({ error: { code, message: detail } });
-      const retry = retryAfterS === undefined ? "" : `Retry-After: ${retryAfterS}\r\n`;
-      socket.end(`HTTP/1.1 ${status} ${why}\r\n${retry}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      writeRefusal(socket, status, code, detail, retryAfterS === undefined ? {} : { "Retry-After": String(retryAfterS) });
       return null;
     };
-    if (path !== SESSION_PATH) return refuse(404, "Not Found", ErrorCode.NotFound, `no such path: sessions open at ${SESSION_PATH}`);
-    if (stopping()) return refuse(503, "Service Unavailable", ErrorCode.Unavailable, "gateway shutting down");
+    if (path !== SESSION_PATH) return refuse(404, ErrorCode.NotFound, `no such path: sessions open at ${SESSION_PATH}`);
+    if (stopping()) return refuse(503, ErrorCode.Unavailable, "gateway shutting down");
     // Browsers always send Origin: only listed pages may open sessions (cross-site WebSocket hijacking).
-    if (origin !== undefined && allowedOrigins.size > 0 && !allowedOrigins.has(origin)) return refuse(403, "Forbidden", ErrorCode.Forbidden, "origin not allowed");
+    if (origin !== undefined && allowedOrigins.size > 0 && !allowedOrigins.has(origin)) return refuse(403, ErrorCode.Forbidden, "origin not allowed");
     const refusal = admission.check(remote);
     if (refusal) {
       metrics.upgradesRefused.inc({ reason: refusal });
       const detail = refusal === "pending" ? `${config.CIM_MAX_PENDING_PER_IP} sockets of this address are not logged in yet` : "this address connects faster than its rate";
       // A pending place frees as soon as one socket logs in or closes; a rate token comes back after 1/rate s.
       const retryAfterS = refusal === "pending" ? 1 : Math.max(1, Math.ceil(1 / config.CIM_CONNECT_RATE_PER_IP));
-      return refuse(429, "Too Many Requests", ErrorCode.RateLimited, detail, retryAfterS);
+      return refuse(429, ErrorCode.RateLimited, detail, retryAfterS);
     }
     return remote;
   };
