@@ -212,16 +212,17 @@ describe("blocking (PUT, DELETE, GET /api/blocks)", () => {
   const list = async (as: LoginAnswer) => {
     const res = await h.call("GET", "/api/blocks", { token: as.token });
     expect(res.status).toBe(200);
-    return ((await res.json()) as { blocks: Array<{ userId: string; name: string }> }).blocks;
+    return ((await res.json()) as { blocks: Array<{ userId: string; userName: string; name: string }> }).blocks;
   };
   const sendTo = (from: LoginAnswer, to: LoginAnswer, text: string, extra: Record<string, unknown> = {}) =>
     h.call("POST", "/api/messages", { token: from.token, body: { to: to.userId, text, ...extra } });
 
-  it("blocks and unblocks idempotently (204), lists {userId, name}, and refuses private messages both ways meanwhile", async () => {
+  it("blocks and unblocks idempotently (204), lists {userId, userName, name}, and refuses private messages both ways meanwhile", async () => {
     const [gus, hal] = await Promise.all([newUser(h, "gus"), newUser(h, "hal")]);
     const before = await send(hal, "before the block", gus.userId);
     for (let i = 0; i < 2; i++) expect((await put(gus, hal.userId)).status).toBe(204);
-    expect(await list(gus)).toEqual([{ userId: hal.userId, name: hal.userName }]);
+    // userName as in every other list of users (name, the same, for clients from before it).
+    expect(await list(gus)).toEqual([{ userId: hal.userId, userName: hal.userName, name: hal.userName }]);
     expect(await list(hal)).toEqual([]);
     // The blocked user's messages (replies and reactions too), and the blocker's own, are refused and not stored.
     const refused = await expectError(await sendTo(hal, gus, "let me in"), 403, "blocked");

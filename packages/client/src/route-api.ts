@@ -68,6 +68,9 @@ export interface UserEntry {
 /** A user the caller blocks (`GET /api/blocks`). */
 export interface BlockedUser {
   userId: string;
+  /** As every other list of users names it (added: absent from routes before it, which send `name` only). */
+  userName?: string;
+  /** The same as userName. */
   name: string;
 }
 

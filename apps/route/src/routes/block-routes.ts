@@ -15,7 +15,7 @@ const UserPath = z.object({ userId: z.string().describe("the userId to block or 
 export const blockApi = {
   list: createRoute({
     method: "get", path: "/api/blocks", summary: "The users the caller blocks", security: bearer,
-    responses: { 200: jsonAnswer("{blocks:[{userId, name}]} in userId order"), 401: errorAnswer("bad token") },
+    responses: { 200: jsonAnswer("{blocks:[{userId, userName, name}]} in userId order (name: the same as userName)"), 401: errorAnswer("bad token") },
   }),
   block: createRoute({
     method: "put", path: "/api/blocks/{userId}", summary: "Block a user: private messages between you are refused both ways (idempotent)", security: bearer, request: { params: UserPath },
@@ -53,7 +53,8 @@ export function blockRoutes(s: Services) {
   app.get("/", async (c) => {
     const ids = await s.blocks.list(c.get("user").userId);
     const names = await s.accounts.names(ids);
-    return c.json({ blocks: ids.map((userId, i) => ({ userId, name: names[i] ?? "" })) });
+    // userName as every other list of users names it; name (the same) is what clients before it read.
+    return c.json({ blocks: ids.map((userId, i) => ({ userId, userName: names[i] ?? "", name: names[i] ?? "" })) });
   });
 
   app.put("/:userId", async (c) => {
