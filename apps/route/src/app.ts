@@ -110,5 +110,8 @@ function mountWebApp(app: Hono<AppEnv>, dir: string, log: Services["log"]): void
   };
   app.use("/*", compress());
   app.use("/*", webApp, serveStatic({ root, precompressed: true }));
+  // An asset that is not there (an older build's, asked by a page or worker from before a deploy) is no client
+  // route: the page in its place would be kept a year under that name and fail to run as a script.
+  app.get("/assets/*", (c) => c.json({ error: { code: ErrorCode.NotFound, message: `no asset ${c.req.path}` } }, 404));
   app.get("/*", webApp, serveStatic({ root, path: "index.html", precompressed: true }));
 }

@@ -286,6 +286,16 @@ describe("headers and endpoints", () => {
     expect(page.headers.get("cache-control")).toBe("no-cache");
   });
 
+  it("answers 404 for an asset that is not there (an older build's), never the page cached for a year under its name", async () => {
+    for (const path of ["/assets/index-0ldHash.js", "/assets/gone.css", "/assets/"]) {
+      const missing = await h.app.request(path);
+      expect(missing.status, path).toBe(404);
+      expect(missing.headers.get("cache-control"), path).toBeNull();
+      expect(await missing.json()).toEqual({ error: { code: "not_found", message: expect.any(String) } });
+    }
+    expect((await h.app.request("/some/client/route")).status).toBe(200);
+  });
+
   it("serves the service worker as a script revalidated on every use, under the same policy", async () => {
     const worker = await h.app.request("/sw.js");
     expect(worker.status).toBe(200);
