@@ -75,6 +75,7 @@ describe("POST /api/rooms", () => {
       { name: "", visibility: "public" },
       { name: "   ", visibility: "public" },
       { name: "x".repeat(65), visibility: "public" },
+      { name: "😀".repeat(65), visibility: "public" },
       { name: "bell\u0007", visibility: "public" },
       { name: "nul\u0000", visibility: "public" },
       { name: 42, visibility: "public" },
@@ -84,6 +85,8 @@ describe("POST /api/rooms", () => {
     ];
     for (const body of bodies) await expectError(await h.call("POST", "/api/rooms", { token: alice.token, body }), 400, "bad_request");
     expect((await create(alice, "y".repeat(64), "public")).name).toBe("y".repeat(64));
+    // Characters are code points (CONTRACT.md), as zod counts them: 64 emoji of two UTF-16 units each fit.
+    expect((await create(alice, "😀".repeat(64), "public")).name).toBe("😀".repeat(64));
   });
 
   it("answers 400 bad_request for a name with text-direction overrides, invisible characters or a lone surrogate; keeps letters, marks and emoji joiners", async () => {

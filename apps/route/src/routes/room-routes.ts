@@ -13,7 +13,7 @@ import { onlineUsersSeenBy, userCards } from "../user-cards.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody, RoomPath } from "../api-route.js";
 import { bodyOf, queryOf } from "../validation.js";
 
-/** Longest room name, in UTF-16 code units after trimming. */
+/** Longest room name, in code points after trimming (zod's max counts code points: 64 emoji fit). */
 export const MAX_ROOM_NAME_LENGTH = 64;
 
 /**
