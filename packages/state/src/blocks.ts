@@ -7,6 +7,9 @@ import { user } from "./keys.js";
 /** Most users one user may block; a block past it is refused (`full`). */
 export const MAX_BLOCKS_PER_USER = 1_000;
 
+/** Mirror writes one change makes at most while the blocker's set keeps changing under it (changes are rate limited). */
+const MIRROR_ATTEMPTS = 5;
+
 /** Why a private message is refused: the sender blocks the recipient, or the recipient blocks the sender. */
 export type BlockRefusal = "blocking" | "blocked";
 
@@ -58,14 +61,31 @@ export class BlockStore {
    */
   async block(userId: string, peer: string): Promise<boolean> {
     if ((await this.redis.cimAddBlock(user.blocks(userId), peer, String(MAX_BLOCKS_PER_USER))) === -1) return false;
-    await this.redis.sadd(user.blockedBy(peer), userId);
+    await this.mirror(userId, peer);
     return true;
   }
 
   /** `userId` no longer blocks `peer` (idempotent). */
   async unblock(userId: string, peer: string): Promise<void> {
     await this.redis.srem(user.blocks(userId), peer);
-    await this.redis.srem(user.blockedBy(peer), userId);
+    await this.mirror(userId, peer);
+  }
+
+  /**
+   * Makes `peer`'s `blocked-by` say what `userId`'s `blocks` says. No script spans the two slots, so a block and an
+   * unblock of the pair at once (two devices, two route processes) could each write the other's mirror last and
+   * leave them apart (a block the message check does not see); the set is read again after the write until it held
+   * still, so whichever request writes last writes the set's final state.
+   */
+  private async mirror(userId: string, peer: string): Promise<void> {
+    let blocking = await this.redis.sismember(user.blocks(userId), peer);
+    for (let attempt = 0; attempt < MIRROR_ATTEMPTS; attempt++) {
+      if (blocking === 1) await this.redis.sadd(user.blockedBy(peer), userId);
+      else await this.redis.srem(user.blockedBy(peer), userId);
+      const now = await this.redis.sismember(user.blocks(userId), peer);
+      if (now === blocking) return;
+      blocking = now;
+    }
   }
 
   /** The users `userId` blocks, in userId order. */
