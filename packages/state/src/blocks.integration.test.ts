@@ -25,12 +25,13 @@ describe("block and unblock of one pair at once", () => {
       return removed;
     }) as typeof srem;
 
-    await blocking.block("1", "2");
+    expect(await blocking.block("1", "2")).toBe("blocked");
     const unblock = unblocking.unblock("1", "2");
     await unblockedSet;
-    await blocking.block("1", "2");
+    expect(await blocking.block("1", "2")).toBe("blocked");
     blockDone();
-    await unblock;
+    // What the unblock tells the gateways (route's announcement): the state it ended in, not "unblocked".
+    expect(await unblock).toBe("blocked");
     // The block came last to the blocker's set: it holds, and the mirror must say so, or 2's messages get through.
     expect(await blocking.list("1")).toEqual(["2"]);
     expect(await h.redis.sismember(user.blockedBy("2"), "1")).toBe(1);

@@ -10,6 +10,9 @@ export const MAX_BLOCKS_PER_USER = 1_000;
 /** Mirror writes one change makes at most while the blocker's set keeps changing under it (changes are rate limited). */
 const MIRROR_ATTEMPTS = 5;
 
+/** Whether a user blocks another once a change is done. */
+export type BlockState = "blocked" | "unblocked";
+
 /** Why a private message is refused: the sender blocks the recipient, or the recipient blocks the sender. */
 export type BlockRefusal = "blocking" | "blocked";
 
@@ -56,19 +59,19 @@ export class BlockStore {
   }
 
   /**
-   * `userId` blocks `peer` (idempotent): false when it blocks MAX_BLOCKS_PER_USER users already. The mirror is
-   * written second (another slot): a failure between them is mended by doing it again.
+   * `userId` blocks `peer` (idempotent): `full` when it blocks MAX_BLOCKS_PER_USER users already (nothing changes),
+   * else whether it blocks `peer` once done (an unblock of the pair at once may come after it: "unblocked"). The
+   * mirror is written second (another slot): a failure between them is mended by doing it again.
    */
-  async block(userId: string, peer: string): Promise<boolean> {
-    if ((await this.redis.cimAddBlock(user.blocks(userId), peer, String(MAX_BLOCKS_PER_USER))) === -1) return false;
-    await this.mirror(userId, peer);
-    return true;
+  async block(userId: string, peer: string): Promise<"full" | BlockState> {
+    if ((await this.redis.cimAddBlock(user.blocks(userId), peer, String(MAX_BLOCKS_PER_USER))) === -1) return "full";
+    return this.mirror(userId, peer);
   }
 
-  /** `userId` no longer blocks `peer` (idempotent). */
-  async unblock(userId: string, peer: string): Promise<void> {
+  /** `userId` no longer blocks `peer` (idempotent); whether it blocks `peer` once done (a block at once may follow). */
+  async unblock(userId: string, peer: string): Promise<BlockState> {
     await this.redis.srem(user.blocks(userId), peer);
-    await this.mirror(userId, peer);
+    return this.mirror(userId, peer);
   }
 
   /**
@@ -77,15 +80,16 @@ export class BlockStore {
    * leave them apart (a block the message check does not see); the set is read again after the write until it held
    * still, so whichever request writes last writes the set's final state.
    */
-  private async mirror(userId: string, peer: string): Promise<void> {
+  private async mirror(userId: string, peer: string): Promise<BlockState> {
     let blocking = await this.redis.sismember(user.blocks(userId), peer);
     for (let attempt = 0; attempt < MIRROR_ATTEMPTS; attempt++) {
       if (blocking === 1) await this.redis.sadd(user.blockedBy(peer), userId);
       else await this.redis.srem(user.blockedBy(peer), userId);
       const now = await this.redis.sismember(user.blocks(userId), peer);
-      if (now === blocking) return;
+      if (now === blocking) break;
       blocking = now;
     }
+    return blocking === 1 ? "blocked" : "unblocked";
   }
 
   /** The users `userId` blocks, in userId order. */

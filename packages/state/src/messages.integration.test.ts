@@ -319,7 +319,7 @@ describe("blocking", () => {
       const store = new MessageStore(h.redis, { batchPrivate });
       const blocks = new BlockStore(h.redis);
       await account("1", "2", "3");
-      expect(await blocks.block("1", "2")).toBe(true);
+      expect(await blocks.block("1", "2")).toBe("blocked");
       const input = (from: string, to: string, clientMsgId: string) => ({ clientMsgId, from, fromName: `u${from}`, fromDevice: "", to, text: "hi" });
       // Started in one turn: on a single Redis one script call stores them all.
       const results = await Promise.all([store.store(input("2", "1", "a")), store.store(input("2", "3", "b")), store.store(input("1", "2", "c"))]);

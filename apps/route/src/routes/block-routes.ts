@@ -61,8 +61,10 @@ export function blockRoutes(s: Services) {
     const me = c.get("user").userId;
     const peer = await peerOf(c.req.param("userId"), me);
     await s.guard.changeBlocks(me);
-    if (!(await s.blocks.block(me, peer.peer))) throw new ApiError(409, ErrorCode.TooManyBlocks, `you block ${MAX_BLOCKS_PER_USER} users already: unblock some first`);
-    await announce(me, peer, true);
+    const state = await s.blocks.block(me, peer.peer);
+    if (state === "full") throw new ApiError(409, ErrorCode.TooManyBlocks, `you block ${MAX_BLOCKS_PER_USER} users already: unblock some first`);
+    // The state the store ended in: an unblock of the pair at once may have come after this block.
+    await announce(me, peer, state === "blocked");
     s.log.info({ userId: me, peer: peer.peer }, "user blocked");
     return c.body(null, 204);
   });
@@ -71,8 +73,7 @@ export function blockRoutes(s: Services) {
     const me = c.get("user").userId;
     const peer = await peerOf(c.req.param("userId"), me);
     await s.guard.changeBlocks(me);
-    await s.blocks.unblock(me, peer.peer);
-    await announce(me, peer, false);
+    await announce(me, peer, (await s.blocks.unblock(me, peer.peer)) === "blocked");
     s.log.info({ userId: me, peer: peer.peer }, "user unblocked");
     return c.body(null, 204);
   });
