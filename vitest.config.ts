@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { svelte } from "@sveltejs/vite-plugin-svelte";
 
 const INTEGRATION = ["{apps,packages}/*/src/**/*.integration.test.ts"];
 
@@ -23,6 +24,8 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // The web app's *.svelte.ts classes (runes) compile as for the server: $state fields are plain fields there.
+        plugins: [svelte({ configFile: "apps/web/svelte.config.js" })],
         test: {
           name: "unit",
           include: ["{apps,packages}/*/src/**/*.test.ts", "bench/src/**/*.test.ts"],
