@@ -1,9 +1,17 @@
 // The users this user blocks (route's GET /api/blocks), read at sign-in and after a reconnect, changed through route
 // and kept live by the gateway's BlockEvents (a change made on another device): their private chat shows a line
-// instead of the composer, and their room messages are collapsed.
+// instead of the composer, and their room messages are collapsed. A BlockEvent older than a change this device
+// already applied is dropped, so a quick Block then Unblock does not show "blocked" again for a moment.
 import type { BlockedUser, CimClient } from "@cim/client";
 import { describeError } from "./errors.js";
 import type { BlockEvent } from "@cim/protocol";
+
+/** A change this device asked route for, whose BlockEvent has not come back yet. */
+interface OwnChange {
+  blocked: boolean;
+  /** Route answered and the change is applied here. */
+  answered: boolean;
+}
 
 export interface BlocksDeps {
   /** The store's client (null while signed out); this class never keeps it. */
@@ -17,6 +25,8 @@ export class Blocks {
   private failures = $state<Record<string, string>>({});
   /** The changes heard during each read in flight: the list read may predate them, so they are applied again after it. */
   private readonly reads = new Set<BlockEvent[]>();
+  /** By userId, this device's changes in the order they were asked, until their BlockEvents come back. */
+  private readonly owed = new Map<string, OwnChange[]>();
 
   constructor(private readonly deps: BlocksDeps) {}
 
@@ -35,6 +45,9 @@ export class Blocks {
     if (!client) return;
     const heard: BlockEvent[] = [];
     this.reads.add(heard);
+    // The list read is newer than every change answered so far: their BlockEvents are owed no more (after a
+    // reconnect they were lost), and a change of another device heard from now on is newer than them.
+    for (const [userId, owed] of this.owed) this.owe(userId, owed.filter((change) => !change.answered));
     try {
       const read = await client.blocks();
       // Signed out (and maybe in as someone else) meanwhile: the list is not this login's.
@@ -47,29 +60,27 @@ export class Blocks {
   }
 
   async block(userId: string, name: string): Promise<void> {
-    await this.client().block(userId);
-    this.changed({ userId, userName: name, blocked: true });
+    const client = this.client();
+    await this.ask(userId, true, () => client.block(userId));
+    this.record({ userId, userName: name, blocked: true });
   }
 
   async unblock(userId: string): Promise<void> {
     this.failures = { ...this.failures, [userId]: "" };
     try {
-      await this.client().unblock(userId);
+      const client = this.client();
+      await this.ask(userId, false, () => client.unblock(userId));
     } catch (error) {
       this.failures = { ...this.failures, [userId]: describeError(error) };
       throw error;
     }
-    this.changed({ userId, userName: "", blocked: false });
+    this.record({ userId, userName: "", blocked: false });
   }
 
-  /** A block or unblock by this user, here or on another device (the gateway tells every device, this one too). */
+  /** A BlockEvent: a block or unblock by this user, here or on another device (the gateway tells every device, this one
+   * too); dropped when it is older than a change this device already applied. */
   changed(event: BlockEvent): void {
-    for (const heard of this.reads) heard.push(event);
-    this.apply(event);
-    // A failed Unblock's reason ends with any change (another device's too): a later block must not show it again.
-    if (this.failures[event.userId]) this.failures = { ...this.failures, [event.userId]: "" };
-    // An older route does not name the user: route's list does.
-    if (event.blocked && !event.userName && !this.nameOf(event.userId)) void this.load().catch(() => undefined);
+    if (!this.outdated(event)) this.record(event);
   }
 
   /** Why the last Unblock of `userId` failed ("" when it did not). */
@@ -82,6 +93,49 @@ export class Blocks {
     this.entries = [];
     this.failures = {};
     this.reads.clear();
+    this.owed.clear();
+  }
+
+  /** Sends one change of this device to route; its BlockEvent is owed from now until it comes back. */
+  private async ask(userId: string, blocked: boolean, send: () => Promise<void>): Promise<void> {
+    const change: OwnChange = { blocked, answered: false };
+    this.owe(userId, [...(this.owed.get(userId) ?? []), change]);
+    try {
+      await send();
+      change.answered = true;
+    } catch (error) {
+      // Refused or not answered: no BlockEvent is expected (one that comes anyway is applied as another device's).
+      this.owe(userId, (this.owed.get(userId) ?? []).filter((owed) => owed !== change));
+      throw error;
+    }
+  }
+
+  /**
+   * Route makes the changes of a user one after the other and publishes each before it answers, and events come in
+   * that order; each change of this device comes back as one. So while an answered change of this device still waits
+   * for its event, what comes first is older than it: the event of an earlier change (a quick Block, then Unblock)
+   * or another device's change made before it. An event that states the first owed change is taken for its event.
+   */
+  private outdated({ userId, blocked }: BlockEvent): boolean {
+    const owed = this.owed.get(userId);
+    if (!owed) return false;
+    this.owe(userId, owed[0]?.blocked === blocked ? owed.slice(1) : owed);
+    return (this.owed.get(userId) ?? []).some((change) => change.answered);
+  }
+
+  private owe(userId: string, changes: OwnChange[]): void {
+    if (changes.length > 0) this.owed.set(userId, changes);
+    else this.owed.delete(userId);
+  }
+
+  /** Applies a change heard or made here (again after a read in flight, whose list may predate it). */
+  private record(event: BlockEvent): void {
+    for (const heard of this.reads) heard.push(event);
+    this.apply(event);
+    // A failed Unblock's reason ends with any change (another device's too): a later block must not show it again.
+    if (this.failures[event.userId]) this.failures = { ...this.failures, [event.userId]: "" };
+    // An older route does not name the user: route's list does.
+    if (event.blocked && !event.userName && !this.nameOf(event.userId)) void this.load().catch(() => undefined);
   }
 
   private apply({ userId, userName, blocked }: BlockEvent): void {
