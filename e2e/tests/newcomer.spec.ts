@@ -31,9 +31,13 @@ test("Enter in the user search opens the chat with the name typed, and invites i
   const ann = await newUser("ann");
   const bob = await newUser("bob");
   const { page } = ann;
-  // Enter, then Escape before the search answered: the chat the user turned away from does not open afterwards.
+  // Enter, then Escape before the search answered: the chat the user turned away from does not open afterwards. The
+  // answers wait until the dialog is closed (a delay could pass before a slow machine presses Enter, which would then
+  // take the typing's answer at once).
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
   await page.route("**/api/users?**", async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await held;
     await route.continue();
   });
   await page.getByTestId("nav-new-chat").click();
@@ -42,6 +46,7 @@ test("Enter in the user search opens the chat with the name typed, and invites i
   await page.getByTestId("user-search-input").press("Enter");
   await page.keyboard.press("Escape");
   await expect(page.getByTestId("new-chat-dialog")).toBeHidden();
+  release();
   await (await answered).finished();
   await page.unrouteAll({ behavior: "wait" }); // the only route: waits for the answers under way
   // The answer has been handed to the page; one frame later whatever it was going to do is done.
@@ -115,8 +120,11 @@ test("Enter in the room directory joins the room whose name was typed", async ({
   const roomId = await createRoom(dora.page, name, "public");
   const { page } = await newUser("eli");
   // Answers slower than the pause before a search: the one Enter asks for is overtaken by the one the typing asks
-  // for, and Enter must still join.
+  // for, and Enter must still join. Those of the first dialog wait until it is closed.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
   await page.route("**/api/rooms/public?**", async (route) => {
+    await held;
     await new Promise((resolve) => setTimeout(resolve, 700));
     await route.continue();
   });
@@ -136,6 +144,7 @@ test("Enter in the room directory joins the room whose name was typed", async ({
   await page.getByTestId("room-directory-search").press("Enter");
   await page.keyboard.press("Escape");
   await expect(page.getByTestId("room-directory-dialog")).toBeHidden();
+  release();
   await expect.poll(() => [...searches.values()].every(Boolean)).toBe(true);
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   expect(joins).toEqual([]);
