@@ -97,6 +97,11 @@ test("a new device (nothing cached) lists each conversation with its newest mess
     // Opened, it shows the whole history, each message once.
     await expect(page.getByTestId("message-text")).toHaveText(["an older line", "the newest line"]);
     await expect(page.getByTestId("conversation-item")).toHaveCount(23);
+    // With a filter typed, Alt+Down moves through what it keeps: from bob's chat (hidden by it, and the last of the
+    // whole list) to Everyone.
+    await filter.fill("everyone");
+    await filter.press("Alt+ArrowDown");
+    await expect(page.getByTestId("conversation-title")).toHaveText("Everyone");
   } finally {
     await context.close();
   }

@@ -33,9 +33,20 @@ describe("conversations", () => {
     expect(stepConversation(order, "7", -1)).toBe("r1");
     expect(stepConversation(order, "everyone", -1)).toBeUndefined();
     expect(stepConversation(order, "9", 1)).toBeUndefined();
-    expect(stepConversation(order, "7", 1, true)).toBe("9");
-    expect(stepConversation(order, "7", -1, true)).toBe("r1");
-    expect(stepConversation(order, "r1", -1, true)).toBeUndefined();
+    expect(stepConversation(order, "7", 1, { unreadOnly: true })).toBe("9");
+    expect(stepConversation(order, "7", -1, { unreadOnly: true })).toBe("r1");
+    expect(stepConversation(order, "r1", -1, { unreadOnly: true })).toBeUndefined();
+  });
+
+  it("Alt+Up and Alt+Down step only through the conversations the list's filter keeps", () => {
+    const order = [["everyone", "Everyone"], ["r1", "Design"], ["7", "ann"], ["8", "bob"], ["9", "anna"]].map(([key, title]) => newConversation(key!, title));
+    expect(stepConversation(order, "7", 1, { filter: "AN" })).toBe("9");
+    expect(stepConversation(order, "9", -1, { filter: "an" })).toBe("7");
+    expect(stepConversation(order, "9", 1, { filter: "an" })).toBeUndefined();
+    // From a conversation the filter hides: the first (or last) one it keeps.
+    expect(stepConversation(order, "8", 1, { filter: "an" })).toBe("7");
+    expect(stepConversation(order, "8", -1, { filter: "an" })).toBe("9");
+    expect(stepConversation(order, "8", 1, { filter: "nobody" })).toBeUndefined();
   });
 
   it("tells Everyone, rooms and private chats apart by their key", () => {

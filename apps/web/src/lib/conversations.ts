@@ -198,14 +198,16 @@ export function acknowledge(list: UiMessage[], clientMsgId: string, msgId: strin
   return acked;
 }
 
-/** The oldest msgId of a conversation, for the next history page. */
 /**
- * The conversation `step` places after (1) or before (-1) `from` in the list's order (`order`), or only among those
- * with unread messages; undefined at either end (no wrapping) or when there is none.
+ * The conversation `step` places after (1) or before (-1) `from` in the list's order (`order`) as the list shows it:
+ * only those its `filter` keeps, and with `unreadOnly` only those with unread messages. From one the list does not
+ * show, the first (or last) it shows; undefined at either end (no wrapping) or when there is none.
  */
-export function stepConversation(order: Conversation[], from: string, step: 1 | -1, unreadOnly = false): string | undefined {
-  for (let i = order.findIndex((c) => c.key === from) + step; i >= 0 && i < order.length; i += step) {
-    if (!unreadOnly || order[i]!.unread > 0) return order[i]!.key;
+export function stepConversation(order: Conversation[], from: string, step: 1 | -1, options: { unreadOnly?: boolean; filter?: string } = {}): string | undefined {
+  const shown = order.filter((c) => matchesFilter(c, options.filter ?? ""));
+  const at = shown.findIndex((c) => c.key === from);
+  for (let i = at >= 0 ? at + step : step > 0 ? 0 : shown.length - 1; i >= 0 && i < shown.length; i += step) {
+    if (!options.unreadOnly || shown[i]!.unread > 0) return shown[i]!.key;
   }
   return undefined;
 }
@@ -215,6 +217,7 @@ export function lastEditable(list: UiMessage[]): UiMessage | undefined {
   return list.findLast((m) => m.own && !!m.msgId && !m.deleted);
 }
 
+/** The oldest msgId of a conversation, for the next history page. */
 export function oldestMsgId(list: UiMessage[]): string | undefined {
   return list.find((m) => m.msgId)?.msgId;
 }
