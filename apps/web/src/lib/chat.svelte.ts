@@ -253,9 +253,10 @@ export class ChatStore {
     this.conversations.discard(conversation.key, message.clientMsgId);
   }
 
-  /** The list shows `conversation` without any loaded message: its newest one is fetched for the preview. */
-  preview(conversation: Conversation): void {
-    if (this.phase === "signedIn") void this.history.preview(conversation);
+  /** The list shows `conversation` without any loaded message: its newest one is fetched for the preview (a few at a
+   * time); `shown` false: scrolled out again, it is not fetched unless its turn came already. */
+  preview(conversation: Conversation, shown = true): void {
+    if (this.phase === "signedIn" || !shown) this.history.preview(conversation, shown);
   }
 
   /** Loads the page of history before the oldest message shown; false when there is nothing older. */
@@ -418,7 +419,7 @@ export class ChatStore {
   /** Route's conversation list applied. A room it dropped that this tab was showing (not one only cached here):
    * the user was removed, or left elsewhere, while this tab did not hear of it (offline); say so, as a live removal does. */
   private listed(dropped: string[]): void {
-    void this.history.previews();
+    this.history.previews();
     if (this.listedSinceSignIn && dropped.length > 0) this.roomNotice = `You are no longer a member of ${dropped.join(", ")}`;
     this.listedSinceSignIn = true;
   }

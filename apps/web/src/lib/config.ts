@@ -12,6 +12,10 @@ export const config = Object.freeze({
   cachedMessagesLimit: 500,
   /** Conversations (newest first) whose newest message is asked for when this device has none to preview. */
   previewLimit: 20,
+  /** Preview requests (a conversation's newest message) under way at once: scrolling a long list must not go past route's per-user limit. */
+  previewsInFlight: 3,
+  /** A preview refused as too many (429) without a Retry-After is asked again after this long. */
+  previewRetryMs: 2_000,
   /** From this many conversations on, the list offers a filter by name (a short list needs none). */
   listFilterFrom: 10,
   /** Delay between resume attempts of a stored login when route or gateways are unreachable. */

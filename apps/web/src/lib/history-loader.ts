@@ -1,10 +1,11 @@
 // History for the conversations: the newest page when one is opened, older pages on scroll, the IndexedDB cache at start.
-import type { CimClient, StoredLogin } from "@cim/client";
+import { CimApiError, type CimClient, type StoredLogin } from "@cim/client";
 import { config } from "./config.js";
 import type { ConversationList } from "./conversation-list.svelte.js";
 import { lastActivity, oldestMsgId, type Conversation } from "./conversations.js";
 import { recentMessages } from "./message-db.js";
 import type { MessageHooks } from "./message-hook.js";
+import { PreviewQueue } from "./preview-queue.js";
 
 export interface HistoryLoaderDeps {
   /** The store's client (null while signed out); this class never keeps it. */
@@ -17,9 +18,9 @@ export interface HistoryLoaderDeps {
 }
 
 export class HistoryLoader {
-  /** Conversations whose newest message was asked for a preview, and for which client (a sign-in asks again). */
-  private previewed = new Set<string>();
-  private previewedFor: CimClient | null = null;
+  /** The previews asked with one client (a sign-in asks again). */
+  private previewQueue: PreviewQueue | null = null;
+  private previewsFor: CimClient | null = null;
 
   constructor(private readonly deps: HistoryLoaderDeps) {}
 
@@ -68,22 +69,36 @@ export class HistoryLoader {
    * The newest message of each listed conversation this device has none of (a new device, an emptied cache), so
    * the list previews it; the newest `config.previewLimit` such conversations, one message each.
    */
-  async previews(): Promise<void> {
-    const bare = this.deps.conversations.items.filter((c) => c.lastMsgId && c.messages.length === 0 && !c.historyLoaded);
+  previews(): void {
+    const bare = this.deps.conversations.items.filter((c) => c.lastMsgId && unloaded(c));
     bare.sort((a, b) => lastActivity(b) - lastActivity(a));
-    await Promise.all(bare.slice(0, config.previewLimit).map((c) => this.preview(c)));
+    for (const conversation of bare.slice(0, config.previewLimit)) this.preview(conversation, true, true);
   }
 
-  /** The newest message of one conversation that has none loaded, for the list's preview; asked once per sign-in. */
-  async preview(conversation: Conversation): Promise<void> {
+  /**
+   * The newest message of one conversation that has none loaded, for the list's preview: asked once per sign-in, a few
+   * at a time (`PreviewQueue`). `shown` false: the list no longer shows it, and it is not asked unless `pinned` (one of
+   * the newest, asked at sign-in).
+   */
+  preview(conversation: Conversation, shown = true, pinned = false): void {
     const client = this.deps.client();
-    if (!client || !conversation.lastMsgId || conversation.messages.length > 0 || conversation.historyLoaded) return;
-    if (this.previewedFor !== client) this.previewed = new Set();
-    this.previewedFor = client;
-    if (this.previewed.has(conversation.key)) return;
-    this.previewed.add(conversation.key);
-    // Not online after all: the next time it is shown asks again.
-    await this.page(conversation, undefined, 1).catch(() => this.previewed.delete(conversation.key));
+    if (!client) return;
+    const queue = this.previewsOf(client);
+    if (!shown) return queue.drop(conversation.key);
+    if (!conversation.lastMsgId || !unloaded(conversation)) return;
+    queue.add(conversation.key, async () => {
+      // Opened, or signed out, before its turn.
+      if (this.deps.client() === client && unloaded(conversation)) await this.page(conversation, undefined, 1);
+    }, pinned);
+  }
+
+  private previewsOf(client: CimClient): PreviewQueue {
+    if (this.previewsFor !== client || !this.previewQueue) {
+      this.previewQueue?.close();
+      this.previewQueue = new PreviewQueue({ inFlight: config.previewsInFlight, retryAfterMs: rateLimitedRetryMs });
+      this.previewsFor = client;
+    }
+    return this.previewQueue;
   }
 
   /** The newest messages kept in this device's IndexedDB, shown before the session is live. */
@@ -96,4 +111,15 @@ export class HistoryLoader {
       console.warn("message cache unavailable", error);
     }
   }
+}
+
+/** No message of it is here yet. */
+function unloaded(conversation: Conversation): boolean {
+  return conversation.messages.length === 0 && !conversation.historyLoaded;
+}
+
+/** A preview refused as too many (route's per-user limit) is asked again after route's Retry-After; others are not. */
+function rateLimitedRetryMs(error: unknown): number | undefined {
+  if (!(error instanceof CimApiError) || error.status !== 429) return undefined;
+  return error.retryAfterSeconds ? error.retryAfterSeconds * 1000 : config.previewRetryMs;
 }
