@@ -1,11 +1,12 @@
 // The gateway's end of the bus: subscribes, hands every bus message to FanOut, and catches up after a lost subscription.
 import { once } from "node:events";
-import { BusWatchdog, channels, isCluster, onBusMessage, parseClusterMessages, subscribe } from "@cim/state";
+import { BusWatchdog, channels, isCluster, offBusMessage, onBusMessage, parseClusterMessages, subscribe } from "@cim/state";
 import type { GatewayDeps, GatewayServices } from "./gateway-services.js";
 
 export interface BusLink {
   /** Subscribes the gateway's channels and starts delivery; then keeps them (re-subscriptions, the watchdog). */
   start: () => Promise<void>;
+  /** Stops the watchdog and takes its listeners off the subscriber (which outlives it: the caller closes it). */
   stop: () => void;
 }
 
@@ -64,17 +65,27 @@ export function createBusLink({ config, log, redis, subscriber }: GatewayDeps, s
     });
   }
 
+  const lost = () => membershipSync.lost();
+  // A cluster's sharded subscribers re-subscribe after a failover or a slot move (MOVED), then say subscribersReady.
+  const resubscribedEvent = isCluster(subscriber) ? "subscribersReady" : "ready";
+
   async function start(): Promise<void> {
     onBusMessage(subscriber, receive);
     // Subscribing before the connection is ready races with its setup commands (CLIENT SETNAME, INFO).
     if (subscriber.status !== "ready") await once(subscriber, "ready");
     await subscribe(subscriber, channels.gateway(gatewayId), channels.all);
     await delivery.start();
-    subscriber.on("close", () => membershipSync.lost());
-    // A cluster's sharded subscribers re-subscribe after a failover or a slot move (MOVED), then say subscribersReady.
-    subscriber.on(isCluster(subscriber) ? "subscribersReady" : "ready", onResubscribed);
+    subscriber.on("close", lost);
+    subscriber.on(resubscribedEvent, onResubscribed);
     watchdog.start();
   }
 
-  return { start, stop: () => watchdog.stop() };
+  function stop(): void {
+    watchdog.stop();
+    offBusMessage(subscriber, receive);
+    subscriber.off("close", lost);
+    subscriber.off(resubscribedEvent, onResubscribed);
+  }
+
+  return { start, stop };
 }

@@ -151,6 +151,11 @@ export function onBusMessage(client: RedisClient, handler: (channel: string, pay
   client.on(isCluster(client) ? "smessage" : "message", handler);
 }
 
+/** Undoes `onBusMessage` for `handler`. */
+export function offBusMessage(client: RedisClient, handler: (channel: string, payload: string) => void): void {
+  client.off(isCluster(client) ? "smessage" : "message", handler);
+}
+
 /** The nodes that hold data: every master of a cluster, or the one node. */
 export function dataNodes(client: RedisClient): Redis[] {
   return isCluster(client) ? client.nodes("master") : [client];
