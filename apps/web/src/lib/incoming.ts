@@ -1,0 +1,131 @@
+// What the gateway pushes about the chat, applied to the store's parts: messages (announced unless muted or from a
+// blocked user), presence, receipts, room events, typing, this user's blocks made elsewhere, send retries.
+import { conversationOf, type ChatMessage, type CimClient, type Presence, type RoomEvent, type StoredLogin } from "@cim/client";
+import type { Attention } from "./attention.svelte.js";
+import type { Blocks } from "./blocks.svelte.js";
+import type { ChatFeatures } from "./chat-features.svelte.js";
+import type { ConversationList } from "./conversation-list.svelte.js";
+import { kindOf } from "./conversations.js";
+import type { DeliveryWatch } from "./delivery-watch.svelte.js";
+import { mentionsUser } from "./mentions.js";
+import { isEvent } from "./message-events.js";
+import type { MessageHooks } from "./message-hook.js";
+import type { Mutes } from "./mutes.svelte.js";
+import type { OnlinePanel } from "./online-panel.svelte.js";
+import type { ReadSync } from "./read-sync.js";
+import type { RoomMembers } from "./room-members.svelte.js";
+import { saveReceipts } from "./view-memory.js";
+
+export interface IncomingDeps {
+  me: () => StoredLogin | null;
+  conversations: ConversationList;
+  sync: ReadSync;
+  features: ChatFeatures;
+  attention: Attention;
+  mutes: Mutes;
+  blocks: Blocks;
+  hooks: MessageHooks;
+  /** The member list shown, and the one offered after an `@`. */
+  members: RoomMembers;
+  mentionable: RoomMembers;
+  online: OnlinePanel;
+  delivery: DeliveryWatch;
+  /** Asks route for the conversation list again (a room or a peer this tab did not know). */
+  refresh: () => void;
+  /** Tells the user about their own removal from a room ("You were removed from …"). */
+  notice: (text: string) => void;
+  /** The SDK dropped a message as a duplicate. */
+  duplicate: () => void;
+}
+
+export class Incoming {
+  constructor(private readonly deps: IncomingDeps) {}
+
+  /** Listens to what `client` pushes; returns the removals. */
+  listen(client: CimClient): Array<() => void> {
+    const { conversations, sync, features, blocks, delivery } = this.deps;
+    return [
+      client.onMessage((message) => this.message(message)),
+      client.onPresence((presence) => this.presence(presence)),
+      client.onDelivered((receipt) => {
+        conversations.delivered(receipt);
+        this.rememberReceipts();
+      }),
+      client.onRead((read) => {
+        sync.read(read);
+        this.rememberReceipts();
+      }),
+      client.onRoomEvent((event) => this.roomEvent(event)),
+      client.onTyping((typing) => features.typingReceived(typing)),
+      // A block or unblock from another device of this user: its chat and lists follow at once.
+      client.onBlock((event) => blocks.changed(event)),
+      client.onSendRetry((error) => delivery.retrying(error.message)),
+      client.onDuplicate(() => this.deps.duplicate()),
+    ];
+  }
+
+  private message(message: ChatMessage): void {
+    const { conversations, features, sync, blocks, mutes, attention, hooks } = this.deps;
+    const me = this.deps.me();
+    if (!me) return;
+    const key = conversationOf(message, me.userId);
+    const known = conversations.get(key);
+    const peerName = kindOf(key) !== "private" ? "" : message.from === me.userId ? this.nameOf(message.to) : message.fromName;
+    conversations.add(message, peerName, true);
+    features.messageReceived(message, key);
+    // A room or a peer this tab did not know yet: route's list has its name and unread count.
+    if (!known && (kindOf(key) === "room" || !peerName)) this.deps.refresh();
+    if (key === conversations.activeKey) sync.markActiveRead();
+    // Edits and deletions change a message already told of: nothing to announce; a muted conversation is quiet
+    // unless the message mentions this user; a blocked user's room messages are collapsed, so never read out.
+    const mention = kindOf(key) !== "private" && mentionsUser(message.text, me.userName);
+    const told = message.from !== me.userId && !isEvent(message) && !blocks.has(message.from);
+    if (told && (mention || !mutes.has(key))) {
+      const title = conversations.get(key)?.title ?? "";
+      attention.incoming({ conversation: key, title, fromName: message.fromName, text: message.text, private: kindOf(key) === "private", mention });
+    }
+    hooks.emit(message, { me, source: "received", peerName });
+  }
+
+  private roomEvent(event: RoomEvent): void {
+    const { conversations, members, mentionable } = this.deps;
+    const me = this.deps.me();
+    if (event.kind === "renamed") {
+      conversations.renameRoom(event.room, event.name);
+      conversations.noteRename(event.room, event.userId === me?.userId ? "You" : event.userName, event.name);
+      return;
+    }
+    if (event.userId === me?.userId) {
+      if (event.kind === "left") {
+        if (event.by && event.by !== event.userId) this.deps.notice(`You were removed from ${conversations.get(event.room)?.title ?? event.name}`);
+        conversations.left(event.room);
+        if (members.roomId === event.room) members.hide();
+        if (mentionable.roomId === event.room) mentionable.hide();
+        return;
+      }
+      conversations.joined(event.room, event.name);
+      this.deps.refresh();
+    }
+    members.changed(event.room);
+    mentionable.changed(event.room);
+  }
+
+  private presence(presence: Presence): void {
+    this.deps.online.presence(presence);
+    this.deps.conversations.rename(presence.userId, presence.userName);
+    this.deps.members.presence(presence);
+    this.deps.mentionable.presence(presence);
+  }
+
+  /** Kept for a reload: how far the peers' receipts went. */
+  private rememberReceipts(): void {
+    const me = this.deps.me();
+    if (me) saveReceipts(me.userId, this.deps.conversations.receiptPositions());
+  }
+
+  /** A user's name from the online list or a private conversation's title; "" when unknown here. */
+  private nameOf(userId: string): string {
+    const conversation = this.deps.conversations.get(userId);
+    return this.deps.online.users.find((u) => u.userId === userId)?.userName ?? (conversation && conversation.title !== userId ? conversation.title : "");
+  }
+}

@@ -1,0 +1,259 @@
+// A login's lifecycle for ChatStore: a reload's stored login restored, register and log in, resumes retried while
+// route or gateways are unreachable, the client and its lifecycle events, the catch-up after a reconnect, sign-out.
+// It owns the login's state (phase, me, connection, errors) and fills and empties the store's parts with it.
+import { CimClient, CloseError, type ConnectionState, type StoredLogin } from "@cim/client";
+import { SessionClose } from "@cim/protocol";
+import type { ChatStore } from "./chat.svelte.js";
+import { config } from "./config.js";
+import { kindOf } from "./conversations.js";
+import { describeError, isAuthFailure, LOGIN_ENDED } from "./errors.js";
+import type { HistoryLoader } from "./history-loader.js";
+import type { Incoming } from "./incoming.js";
+import { deleteMessages } from "./message-db.js";
+import { reloadForFreshPolicy } from "./policy-watch.js";
+import { narrowScreen, onConversationScreen } from "./screen-history.js";
+import type { Sender } from "./sender.js";
+import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
+import { clearView, savedOpen, savedReceipts } from "./view-memory.js";
+
+/** signedOut: login screen; restoring: a stored login is being resumed (cached messages shown); signedIn. */
+export type Phase = "signedOut" | "restoring" | "signedIn";
+
+const OUTDATED_PAGE = "The chat servers changed since this page was loaded. Reload the page, then log in again.";
+
+export interface SignInDeps {
+  /** The store whose parts a login fills and a sign-out empties. */
+  store: ChatStore;
+  history: HistoryLoader;
+  sender: Sender;
+  incoming: Incoming;
+  /** The users on screen whose presence matters, named to every new client. */
+  watched: () => string[];
+}
+
+export class SignIn {
+  phase = $state<Phase>("signedOut");
+  connection = $state<ConnectionState>("idle");
+  me = $state<StoredLogin | null>(null);
+  gatewayId = $state("");
+  /** Why the last register, login or resume failed; shown on the login screen. */
+  error = $state("");
+  /** The user name of a login that ended without the user asking (password changed elsewhere, expired, replaced): the login screen offers it again. */
+  signedOutAs = $state("");
+  busy = $state(false);
+  /** The live client (null while signed out); the store's parts borrow it through a getter. */
+  client: CimClient | null = null;
+
+  /** Route's list came at least once since sign-in: rooms it drops after that are ones this tab was showing. */
+  private listedSinceSignIn = false;
+  private stops: Array<() => void> = [];
+  /** The page's policy refused a gateway: only a reload (a fresh policy) can reach it. */
+  private gatewaysOutdated = false;
+
+  constructor(private readonly deps: SignInDeps) {}
+
+  private get store(): ChatStore {
+    return this.deps.store;
+  }
+
+  /** Resumes this tab's stored login, if any (a reload): cached messages first, then the live session. */
+  restore(): void {
+    const stored = loadLogin();
+    if (!stored) return;
+    this.me = stored;
+    this.store.drafts.load(stored.userId);
+    this.store.mutes.load(stored.userId);
+    for (const chat of this.store.drafts.privateChats()) this.store.conversations.ensure(chat.userId, chat.title);
+    this.phase = "restoring";
+    // A reload shows what the tab showed: its open conversation (scroll positions: MessageList), and own
+    // messages marked as far as the peers' receipts went (the gateway tells them again at login).
+    for (const [peer, receipts] of Object.entries(savedReceipts(stored.userId))) {
+      this.store.conversations.receipt(peer, "delivered", receipts.delivered);
+      this.store.conversations.receipt(peer, "seen", receipts.seen);
+    }
+    const open = savedOpen(stored.userId);
+    if (open.key) {
+      // A private chat opened but empty (route will not list it) is kept on screen under its name.
+      if (kindOf(open.key) === "private") this.store.conversations.ensure(open.key, open.title);
+      this.store.conversations.activeKey = open.key;
+      // A narrow screen shows what it showed: the list reloaded stays the list (the conversation behind it unread).
+      this.store.showingConversation = !narrowScreen() || onConversationScreen();
+    }
+    void this.deps.history.cached(stored.userId);
+    void this.resume(stored);
+  }
+
+  /** Registers and logs in; `keepMessages`: the user's choice to keep their messages on this device after logout. */
+  async register(userName: string, password: string, keepMessages = false): Promise<void> {
+    await this.authenticate(keepMessages, async (client) => {
+      await client.register(userName, password);
+      return client.logIn(userName, password);
+    });
+  }
+
+  async logIn(userName: string, password: string, keepMessages = false): Promise<void> {
+    await this.authenticate(keepMessages, (client) => client.logIn(userName, password));
+  }
+
+  /** Logs out; this device's message cache of the user is deleted unless they chose to keep it. */
+  async logout(): Promise<void> {
+    const client = this.client;
+    const me = this.me;
+    this.signOut("");
+    await client?.logout().catch(() => undefined);
+    if (me && !loadKeepMessages(me.userName)) await deleteMessages(me.userId).catch((error: unknown) => console.warn("could not delete the message cache", error));
+  }
+
+  private async authenticate(keepMessages: boolean, attempt: (client: CimClient) => Promise<StoredLogin>): Promise<void> {
+    this.busy = true;
+    this.error = "";
+    const client = this.connect();
+    try {
+      const login = await attempt(client);
+      saveKeepMessages(login.userName, keepMessages);
+      await this.signedIn(client, login);
+    } catch (error) {
+      this.disconnect(client);
+      this.error = this.gatewaysOutdated ? OUTDATED_PAGE : describeError(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** A signed-in tab reloads itself (its login resumes from sessionStorage); the login screen says to reload. */
+  gatewayBlocked(): void {
+    this.gatewaysOutdated = true;
+    if (this.phase !== "signedOut" && reloadForFreshPolicy()) return;
+    if (this.phase === "signedOut" && !this.busy) this.error = OUTDATED_PAGE;
+  }
+
+  private async resume(stored: StoredLogin): Promise<void> {
+    while (this.phase === "restoring") {
+      const client = this.connect();
+      try {
+        const login = await client.resume(stored);
+        if (this.phase !== "restoring") return this.disconnect(client);
+        await this.signedIn(client, login);
+        return;
+      } catch (error) {
+        this.disconnect(client);
+        if (isAuthFailure(error)) return this.signOut(LOGIN_ENDED);
+        this.connection = "reconnecting";
+        this.error = describeError(error);
+        await new Promise((resolve) => setTimeout(resolve, config.resumeRetryMs));
+      }
+    }
+  }
+
+  private async signedIn(client: CimClient, login: StoredLogin): Promise<void> {
+    saveLogin(login);
+    if (this.me?.userId !== login.userId) this.store.conversations.reset();
+    this.me = login;
+    this.store.drafts.load(login.userId);
+    this.store.mutes.load(login.userId);
+    this.phase = "signedIn";
+    this.listedSinceSignIn = false;
+    this.error = "";
+    const cached = this.deps.history.cached(login.userId);
+    // The block list is a view aid (the servers refuse messages either way): a failed read leaves it as it was.
+    await Promise.all([this.store.online.start(), this.store.refreshConversations(), this.store.blocks.load().catch(() => undefined)]);
+    await cached;
+    this.store.openConversation(this.store.conversations.activeKey, false);
+    this.deps.sender.flush();
+  }
+
+  /** `reason` "": the user logged out (this tab forgets its view); else why the login ended, and the view (drafts,
+   * open conversation) stays for this user's next login here (view-memory keeps it per userId). */
+  private signOut(reason: string): void {
+    const client = this.client;
+    if (client) this.disconnect(client);
+    clearLogin();
+    if (!reason) clearView();
+    this.signedOutAs = reason ? (this.me?.userName ?? "") : "";
+    this.deps.sender.failWaiting();
+    this.store.delivery.reset();
+    this.store.showingConversation = false;
+    this.phase = "signedOut";
+    this.connection = "idle";
+    this.me = null;
+    this.store.online.reset();
+    this.store.route.reset();
+    this.gatewayId = "";
+    this.store.conversations.reset();
+    this.store.roomNotice = "";
+    this.store.members.hide();
+    this.store.mentionable.hide();
+    this.store.features.cancelReply();
+    this.store.features.stopEdit();
+    this.store.features.clearSearch();
+    this.store.drafts.reset();
+    this.store.mutes.reset();
+    this.store.blocks.reset();
+    this.error = reason;
+  }
+
+  /** A fresh client with every listener wired to this store. */
+  private connect(): CimClient {
+    const client = new CimClient({ routeUrl: config.routeUrl, fetch: this.store.route.fetch });
+    this.client = client;
+    client.subscribePresence(this.deps.watched());
+    this.stops = [
+      client.onState((state) => this.onState(client, state)),
+      // A new session or a renewed token: keep the newest for a reload.
+      client.onSession((login) => {
+        if (this.client === client && this.phase === "signedIn") saveLogin(login);
+      }),
+      ...this.deps.incoming.listen(client),
+      // The browser knows at once when the network goes or comes back; the socket itself may take a heartbeat.
+      listen("offline", () => client.network(false)),
+      listen("online", () => client.network(true)),
+      // The gateway could not replay all that was missed (retention trimmed it): fill in from history.
+      client.onGap(() => void this.catchUp()),
+      client.onError((error) => {
+        if (error instanceof CloseError && error.code === SessionClose.Replaced) this.signOut("You logged in somewhere else, so this window was signed out.");
+        else if (isAuthFailure(error)) this.signOut(LOGIN_ENDED);
+      }),
+    ];
+    return client;
+  }
+
+  private disconnect(client: CimClient): void {
+    if (this.client !== client) return client.close();
+    for (const stop of this.stops.splice(0)) stop();
+    this.client = null;
+    client.close();
+  }
+
+  private onState(client: CimClient, state: ConnectionState): void {
+    const wasReconnecting = this.connection === "reconnecting";
+    this.connection = state;
+    this.gatewayId = client.gateway?.id ?? "";
+    if (state !== "online" || this.phase !== "signedIn") return;
+    if (wasReconnecting) void this.catchUp();
+  }
+
+  /** Route's conversation list applied. A room it dropped that this tab was showing (not one only cached here):
+   * the user was removed, or left elsewhere, while this tab did not hear of it (offline); say so, as a live removal does. */
+  listed(dropped: string[]): void {
+    this.deps.history.previews();
+    if (this.listedSinceSignIn && dropped.length > 0) this.store.roomNotice = `You are no longer a member of ${dropped.join(", ")}`;
+    this.listedSinceSignIn = true;
+  }
+
+  /** After a reconnect, or route back after an outage: the online list, the unread counts, the blocks (changes told while
+   * away were lost), the newest page of each loaded conversation. */
+  async catchUp(): Promise<void> {
+    await Promise.all([this.store.online.refresh(), this.store.refreshConversations(), this.store.blocks.load().catch(() => undefined)]);
+    for (const conversation of this.store.conversations.items) if (conversation.historyLoaded) void this.deps.history.page(conversation).catch(() => undefined);
+    // Opened while route was unreachable: its history never came.
+    const active = this.store.conversations.active;
+    if (this.phase === "signedIn" && !active.historyLoaded) void this.deps.history.latest(active);
+  }
+}
+
+/** Adds a window listener (none outside a browser); returns its removal. */
+function listen(type: "online" | "offline", handler: () => void): () => void {
+  if (typeof window === "undefined") return () => undefined;
+  window.addEventListener(type, handler);
+  return () => window.removeEventListener(type, handler);
+}
