@@ -6,11 +6,20 @@ import type { BlockedUser, CimClient } from "@cim/client";
 import { describeError } from "./errors.js";
 import type { BlockEvent } from "@cim/protocol";
 
+/**
+ * How long an answered change of this device waits for its BlockEvent before it is owed no more. Events come within
+ * a bus hop of the answer; one lost (a gateway's bus dropped while the page stayed connected) must not make the
+ * changes of other devices about that user look older than it until the next sign-in or reconnect.
+ */
+const OWED_FOR_MS = 10_000;
+
 /** A change this device asked route for, whose BlockEvent has not come back yet. */
 interface OwnChange {
   blocked: boolean;
   /** Route answered and the change is applied here. */
   answered: boolean;
+  /** When route answered (Date.now()), once it did. */
+  answeredAt: number;
 }
 
 export interface BlocksDeps {
@@ -98,11 +107,12 @@ export class Blocks {
 
   /** Sends one change of this device to route; its BlockEvent is owed from now until it comes back. */
   private async ask(userId: string, blocked: boolean, send: () => Promise<void>): Promise<void> {
-    const change: OwnChange = { blocked, answered: false };
+    const change: OwnChange = { blocked, answered: false, answeredAt: 0 };
     this.owe(userId, [...(this.owed.get(userId) ?? []), change]);
     try {
       await send();
       change.answered = true;
+      change.answeredAt = Date.now();
     } catch (error) {
       // Refused or not answered: no BlockEvent is expected (one that comes anyway is applied as another device's).
       this.owe(userId, (this.owed.get(userId) ?? []).filter((owed) => owed !== change));
@@ -117,8 +127,12 @@ export class Blocks {
    * or another device's change made before it. An event that states the first owed change is taken for its event.
    */
   private outdated({ userId, blocked }: BlockEvent): boolean {
-    const owed = this.owed.get(userId);
-    if (!owed) return false;
+    const lost = Date.now() - OWED_FOR_MS;
+    const owed = this.owed.get(userId)?.filter((change) => !change.answered || change.answeredAt > lost);
+    if (!owed?.length) {
+      this.owed.delete(userId);
+      return false;
+    }
     this.owe(userId, owed[0]?.blocked === blocked ? owed.slice(1) : owed);
     return (this.owed.get(userId) ?? []).some((change) => change.answered);
   }

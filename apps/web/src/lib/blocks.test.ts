@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { BlockedUser, CimClient } from "@cim/client";
 import { Blocks } from "./blocks.svelte.js";
 
@@ -94,4 +94,21 @@ describe("Blocks", () => {
     blocks.changed(event(false));
     expect(blocks.has(PEER)).toBe(false);
   });
+
+  it("owes an event no more once it is overdue (lost on the way): another device's change is applied again", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const server = route();
+    const blocks = new Blocks({ client: () => server.client });
+    const block = blocks.block(PEER, "bob");
+    await server.answer("block");
+    await block;
+    // The Block's event never comes; a minute later another device unblocks.
+    vi.setSystemTime(Date.now() + 60_000);
+    blocks.changed(event(false));
+    expect(blocks.has(PEER)).toBe(false);
+  });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
 });
