@@ -6,6 +6,10 @@ import { defineConfig } from "@playwright/test";
 const JSON_REPORT = fileURLToPath(new URL("../.run/playwright.json", import.meta.url));
 /** Debian's Chromium; Playwright's own browser downloads are never used. */
 const CHROMIUM = process.env.CIM_CHROMIUM ?? "/usr/bin/chromium";
+/** Workers of the "chat" lane. */
+const CHAT_WORKERS = Number(process.env.CIM_E2E_WORKERS ?? 1);
+/** Specs that mostly wait on timers: they run in a lane of their own beside the others. */
+const TIMERS = ["**/token-expiry.spec.ts"];
 
 export default defineConfig({
   testDir: "./tests",
@@ -14,11 +18,17 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   /**
-   * One worker unless CIM_E2E_WORKERS says more. Each worker has its own cluster, and the specs share nothing
-   * else, so two run side by side; but with two, tests timed out when other jobs loaded the machine (load average
-   * 14-38 on 2 cores), so two are not the default until three runs in a row on a quiet machine are green.
+   * Two lanes. "chat": every spec but the timer ones, on one worker unless CIM_E2E_WORKERS says more (each worker
+   * has its own cluster; with two, tests timed out when other jobs loaded the machine, load average 14-38 on 2
+   * cores, and on a quiet machine they were slower: the lane is CPU bound). "timers": specs that mostly wait for
+   * the product's clocks (token-expiry: a minute of 30 s tokens) on their own cluster, beside the chat lane, whose
+   * CPU they hardly take.
    */
-  workers: Number(process.env.CIM_E2E_WORKERS ?? 1),
+  workers: CHAT_WORKERS + 1,
+  projects: [
+    { name: "chat", testIgnore: TIMERS, workers: CHAT_WORKERS },
+    { name: "timers", testMatch: TIMERS, workers: 1 },
+  ],
   fullyParallel: false,
   timeout: 120_000,
   /** The whole e2e run takes ~14 min on a quiet 2-core machine: leave room for a slower CI machine. */
