@@ -8,8 +8,11 @@ const JSON_REPORT = fileURLToPath(new URL("../.run/playwright.json", import.meta
 const CHROMIUM = process.env.CIM_CHROMIUM ?? "/usr/bin/chromium";
 /** Workers of the "chat" lane. */
 const CHAT_WORKERS = Number(process.env.CIM_E2E_WORKERS ?? 1);
-/** Specs that mostly wait on timers: they run in a lane of their own beside the others. */
-const TIMERS = ["**/token-expiry.spec.ts"];
+/**
+ * Specs that mostly wait on the product's clocks (token lifetimes, ZooKeeper session expiry, route's slow-call and
+ * retry timers, reconnect delays): they run in a lane of their own beside the others.
+ */
+const TIMERS = ["**/token-expiry.spec.ts", "**/failover.spec.ts", "**/offline-shell.spec.ts", "**/resilience.spec.ts"];
 
 export default defineConfig({
   testDir: "./tests",
@@ -21,8 +24,8 @@ export default defineConfig({
    * Two lanes. "chat": every spec but the timer ones, on one worker unless CIM_E2E_WORKERS says more (each worker
    * has its own cluster; with two, tests timed out when other jobs loaded the machine, load average 14-38 on 2
    * cores, and on a quiet machine they were slower: the lane is CPU bound). "timers": specs that mostly wait for
-   * the product's clocks (token-expiry: a minute of 30 s tokens) on their own cluster, beside the chat lane, whose
-   * CPU they hardly take.
+   * the product's clocks (TIMERS; token-expiry alone is a minute of 30 s tokens) on a cluster of their own, beside
+   * the chat lane, whose CPU they hardly take.
    */
   workers: CHAT_WORKERS + 1,
   projects: [
