@@ -34,7 +34,7 @@ export default defineConfig({
   ],
   fullyParallel: false,
   timeout: 120_000,
-  /** The whole e2e run takes ~14 min on a quiet 2-core machine: leave room for a slower CI machine. */
+  /** The whole e2e run took 12.9 min on a 2-core machine shared with other jobs (14.1 with one lane): leave room for a slower CI machine. */
   globalTimeout: 25 * 60_000,
   expect: { timeout: 15_000 },
   reporter: [["list"], ["json", { outputFile: JSON_REPORT }]],
