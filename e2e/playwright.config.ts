@@ -6,6 +6,13 @@ import { defineConfig } from "@playwright/test";
 const JSON_REPORT = fileURLToPath(new URL("../.run/playwright.json", import.meta.url));
 /** Debian's Chromium; Playwright's own browser downloads are never used. */
 const CHROMIUM = process.env.CIM_CHROMIUM ?? "/usr/bin/chromium";
+/** Workers of the "chat" lane. */
+const CHAT_WORKERS = Number(process.env.CIM_E2E_WORKERS ?? 1);
+/**
+ * Specs that mostly wait on the product's clocks (token lifetimes, ZooKeeper session expiry, route's slow-call and
+ * retry timers, reconnect delays): they run in a lane of their own beside the others.
+ */
+const TIMERS = ["**/token-expiry.spec.ts", "**/failover.spec.ts", "**/offline-shell.spec.ts", "**/resilience.spec.ts"];
 
 export default defineConfig({
   testDir: "./tests",
@@ -14,14 +21,20 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   /**
-   * One worker unless CIM_E2E_WORKERS says more. Each worker has its own cluster, and the specs share nothing
-   * else, so two run side by side; but with two, tests timed out when other jobs loaded the machine (load average
-   * 14-38 on 2 cores), so two are not the default until three runs in a row on a quiet machine are green.
+   * Two lanes. "chat": every spec but the timer ones, on one worker unless CIM_E2E_WORKERS says more (each worker
+   * has its own cluster; with two, tests timed out when other jobs loaded the machine, load average 14-38 on 2
+   * cores, and on a quiet machine they were slower: the lane is CPU bound). "timers": specs that mostly wait for
+   * the product's clocks (TIMERS; token-expiry alone is a minute of 30 s tokens) on a cluster of their own, beside
+   * the chat lane, whose CPU they hardly take.
    */
-  workers: Number(process.env.CIM_E2E_WORKERS ?? 1),
+  workers: CHAT_WORKERS + 1,
+  projects: [
+    { name: "chat", testIgnore: TIMERS, workers: CHAT_WORKERS },
+    { name: "timers", testMatch: TIMERS, workers: 1 },
+  ],
   fullyParallel: false,
   timeout: 120_000,
-  /** The whole e2e run takes ~14 min on a quiet 2-core machine: leave room for a slower CI machine. */
+  /** The whole e2e run took 12.9 min on a 2-core machine shared with other jobs (14.1 with one lane): leave room for a slower CI machine. */
   globalTimeout: 25 * 60_000,
   expect: { timeout: 15_000 },
   reporter: [["list"], ["json", { outputFile: JSON_REPORT }]],
