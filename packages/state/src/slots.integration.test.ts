@@ -94,9 +94,9 @@ describe("Redis Cluster slots", () => {
         await send({ from: "2", to: "1", clientMsgId: "q" }),
         await send({ from: "2", to: "404", clientMsgId: "u" }),
       ];
-      expect(await blocks.block("3", "1")).toBe(true);
+      expect(await blocks.block("3", "1")).toBe("blocked");
       expect(await send({ from: "1", to: "3", clientMsgId: "b" })).toEqual({ error: "blocked" });
-      await blocks.unblock("3", "1");
+      expect(await blocks.unblock("3", "1")).toBe("unblocked");
       const sent = results[6]!;
       if ("error" in sent) throw new Error(sent.error);
       const privateId = sent.message.msgId;
