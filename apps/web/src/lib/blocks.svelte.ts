@@ -128,11 +128,7 @@ export class Blocks {
    */
   private outdated({ userId, blocked }: BlockEvent): boolean {
     const lost = Date.now() - OWED_FOR_MS;
-    const owed = this.owed.get(userId)?.filter((change) => !change.answered || change.answeredAt > lost);
-    if (!owed?.length) {
-      this.owed.delete(userId);
-      return false;
-    }
+    const owed = (this.owed.get(userId) ?? []).filter((change) => !change.answered || change.answeredAt > lost);
     this.owe(userId, owed[0]?.blocked === blocked ? owed.slice(1) : owed);
     return (this.owed.get(userId) ?? []).some((change) => change.answered);
   }
