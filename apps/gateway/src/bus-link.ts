@@ -1,18 +1,21 @@
-// The gateway's end of the bus: subscribes, hands every bus message to FanOut, and catches up after a lost subscription.
+// The gateway's end of the bus: subscribes, hands every bus message to FanOut, and catches up after a lost connection.
 import { once } from "node:events";
 import { BusWatchdog, channels, isCluster, offBusMessage, onBusMessage, parseClusterMessages, subscribe } from "@cim/state";
 import type { GatewayDeps, GatewayServices } from "./gateway-services.js";
 
 export interface BusLink {
-  /** Subscribes the gateway's channels and starts delivery; then keeps them (re-subscriptions, the watchdog). */
+  /**
+   * Subscribes the gateway's channels and starts delivery; then keeps them (re-subscriptions, the watchdog) and
+   * writes again the session counts a lost command connection failed. Rejects if stopped before it is done.
+   */
   start: () => Promise<void>;
-  /** Stops the watchdog and takes its listeners off the subscriber (which outlives it: the caller closes it). */
+  /** Stops the watchdog and takes its listeners off both clients (which outlive it: the caller closes them). */
   stop: () => void;
 }
 
 export function createBusLink({ config, log, redis, subscriber }: GatewayDeps, services: GatewayServices): BusLink {
   const gatewayId = config.GATEWAY_ID;
-  const { metrics, fanOut, delivery, membershipSync, blocks, presenceSubscriptions, busChannels } = services;
+  const { metrics, fanOut, delivery, membershipSync, blocks, presence, presenceSubscriptions, busChannels } = services;
   // Wake-ups published while the bus was down are lost: after a reconnect every reader catches up.
   // Rooms wait until memberships are read again (MembershipSync); the group and the inboxes catch up at once.
   const catchUp = () => {
@@ -66,25 +69,41 @@ export function createBusLink({ config, log, redis, subscriber }: GatewayDeps, s
   }
 
   const lost = () => membershipSync.lost();
+  // Session counts whose write failed while Redis was down (a user logged off meanwhile) are written now.
+  const rewriteCounts = () => void presence.rewriteFailed().catch((error: unknown) => log.error({ err: error }, "writing session counts again failed"));
   // A cluster's sharded subscribers re-subscribe after a failover or a slot move (MOVED), then say subscribersReady.
   const resubscribedEvent = isCluster(subscriber) ? "subscribersReady" : "ready";
+
+  // Ends a start still waiting: its wait for the subscriber takes its listener off, and it adds none after stop.
+  const stopped = new AbortController();
+  const stillRunning = () => {
+    if (stopped.signal.aborted) throw new Error("bus link stopped before it had started");
+  };
+  const waitReady = () => once(subscriber, "ready", { signal: stopped.signal }).catch((error: unknown) => {
+    stillRunning();
+    throw error;
+  });
 
   async function start(): Promise<void> {
     onBusMessage(subscriber, receive);
     // Subscribing before the connection is ready races with its setup commands (CLIENT SETNAME, INFO).
-    if (subscriber.status !== "ready") await once(subscriber, "ready");
+    if (subscriber.status !== "ready") await waitReady();
     await subscribe(subscriber, channels.gateway(gatewayId), channels.all);
     await delivery.start();
+    stillRunning();
     subscriber.on("close", lost);
     subscriber.on(resubscribedEvent, onResubscribed);
+    redis.on("ready", rewriteCounts);
     watchdog.start();
   }
 
   function stop(): void {
+    stopped.abort();
     watchdog.stop();
     offBusMessage(subscriber, receive);
     subscriber.off("close", lost);
     subscriber.off(resubscribedEvent, onResubscribed);
+    redis.off("ready", rewriteCounts);
   }
 
   return { start, stop };

@@ -24,7 +24,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const { config, log, redis, subscriber, zk } = deps;
   const gatewayId = config.GATEWAY_ID;
   const services = createServices(deps);
-  const { table, sessions, bus, presence, membershipSync, chat, sweep, reclaim } = services;
+  const { table, sessions, bus, membershipSync, chat, sweep, reclaim } = services;
   const busLink = createBusLink(deps, services);
   const instance = randomUUID();
   let registration: GatewayRegistration | null = null;
@@ -63,8 +63,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   async function start(): Promise<number> {
     await busLink.start();
-    // Session counts whose write failed while Redis was down (a user logged off meanwhile) are written now.
-    redis.on("ready", () => void presence.rewriteFailed().catch((error: unknown) => log.error({ err: error }, "writing session counts again failed")));
     // A previous incarnation killed without cleanup may have left sessions counted here.
     const leftovers = await sessions.releaseGateway(gatewayId);
     await bus.presence(leftovers.map((userId) => ({ userId, userName: "", online: false })));
