@@ -158,7 +158,8 @@ describe("blocking", () => {
     const a2 = await device(ann, 1);
     await stack.api.unblock(ann.token, bob.userId);
     await a.waitFor("presenceBatch", (batch) => batch.presences.some((p) => p.userId === bob.userId && p.online));
-    const unblocked = { userId: bob.userId, userName: bob.userName, blocked: false };
+    // Ann's second block change (the block above was the first): its order says so.
+    const unblocked = { userId: bob.userId, userName: bob.userName, blocked: false, order: 2 };
     expect(await a.waitFor("blockEvent")).toEqual(unblocked);
     expect(await a2.waitFor("blockEvent")).toEqual(unblocked);
     await b.say({ to: ann.userId, text: "after the unblock" });
@@ -175,7 +176,8 @@ describe("blocking", () => {
     await a.waitFor("presence", (p) => p.userId === bob.userId && !p.online);
     await b.waitFor("presence", (p) => p.userId === ann.userId && !p.online);
     const told = (d: RawDevice) => d.frames.flatMap((f) => (f.kind === "blockEvent" ? [f.body] : []));
-    expect(told(a2)).toEqual([unblocked, { ...unblocked, blocked: true }]);
+    // Each announcement carries a higher order than the one before: a device drops one that comes after a newer one.
+    expect(told(a2)).toEqual([unblocked, { ...unblocked, blocked: true, order: 3 }]);
     expect(told(b)).toEqual([]);
   });
 });

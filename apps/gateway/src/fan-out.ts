@@ -63,7 +63,7 @@ export class FanOut {
       case "block":
         this.deps.blocks.apply(message);
         // The blocker's devices show it at once (never the peer's: a block is not announced to the one blocked).
-        for (const session of this.loggedIn(message.userId)) session.send({ kind: "blockEvent", body: { userId: message.peer, userName: message.peerName ?? "", blocked: message.blocked } });
+        for (const session of this.loggedIn(message.userId)) session.send({ kind: "blockEvent", body: { userId: message.peer, userName: message.peerName ?? "", blocked: message.blocked, order: message.order ?? 0 } });
         return;
       case "reclaim":
         this.deps.reclaim();

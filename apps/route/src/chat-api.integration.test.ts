@@ -209,11 +209,12 @@ describe("rooms in POST /api/messages and GET /api/history", () => {
 describe("blocking (PUT, DELETE, GET /api/blocks)", () => {
   const put = (as: LoginAnswer, userId: string) => h.call("PUT", `/api/blocks/${userId}`, { token: as.token });
   const remove = (as: LoginAnswer, userId: string) => h.call("DELETE", `/api/blocks/${userId}`, { token: as.token });
-  const list = async (as: LoginAnswer) => {
+  const answer = async (as: LoginAnswer) => {
     const res = await h.call("GET", "/api/blocks", { token: as.token });
     expect(res.status).toBe(200);
-    return ((await res.json()) as { blocks: Array<{ userId: string; userName: string; name: string }> }).blocks;
+    return (await res.json()) as { blocks: Array<{ userId: string; userName: string; name: string }>; order: number };
   };
+  const list = async (as: LoginAnswer) => (await answer(as)).blocks;
   const sendTo = (from: LoginAnswer, to: LoginAnswer, text: string, extra: Record<string, unknown> = {}) =>
     h.call("POST", "/api/messages", { token: from.token, body: { to: to.userId, text, ...extra } });
 
@@ -224,6 +225,9 @@ describe("blocking (PUT, DELETE, GET /api/blocks)", () => {
     // userName as in every other list of users (name, the same, for clients from before it).
     expect(await list(gus)).toEqual([{ userId: hal.userId, userName: hal.userName, name: hal.userName }]);
     expect(await list(hal)).toEqual([]);
+    // The list's order: one change so far (the repeat changed nothing); hal changed nothing.
+    expect((await answer(gus)).order).toBe(1);
+    expect((await answer(hal)).order).toBe(0);
     // The blocked user's messages (replies and reactions too), and the blocker's own, are refused and not stored.
     const refused = await expectError(await sendTo(hal, gus, "let me in"), 403, "blocked");
     expect(refused.error.message).toMatch(/does not accept/);
@@ -234,7 +238,7 @@ describe("blocking (PUT, DELETE, GET /api/blocks)", () => {
     await send(hal, "still in the group");
     expect((await history(gus, `?with=${hal.userId}`)).map((m) => m.text)).toEqual(["before the block"]);
     for (let i = 0; i < 2; i++) expect((await remove(gus, hal.userId)).status).toBe(204);
-    expect(await list(gus)).toEqual([]);
+    expect(await answer(gus)).toEqual({ blocks: [], order: 2 });
     await send(hal, "after the unblock", gus.userId);
     expect((await history(gus, `?with=${hal.userId}`)).map((m) => m.text)).toEqual(["before the block", "after the unblock"]);
   });

@@ -89,9 +89,9 @@ describe("CimClient: blocks", () => {
     const socket = await t.logIn();
     const events: unknown[] = [];
     t.client.onBlock((event) => void events.push(event));
-    socket.push({ kind: "blockEvent", body: { userId: "9", userName: "bob", blocked: true } });
-    socket.push({ kind: "blockEvent", body: { userId: "9", userName: "bob", blocked: false } });
-    expect(events).toEqual([{ userId: "9", userName: "bob", blocked: true }, { userId: "9", userName: "bob", blocked: false }]);
+    socket.push({ kind: "blockEvent", body: { userId: "9", userName: "bob", blocked: true, order: 3 } });
+    socket.push({ kind: "blockEvent", body: { userId: "9", userName: "bob", blocked: false, order: 4 } });
+    expect(events).toEqual([{ userId: "9", userName: "bob", blocked: true, order: 3 }, { userId: "9", userName: "bob", blocked: false, order: 4 }]);
   });
 });
 

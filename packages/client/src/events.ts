@@ -73,7 +73,9 @@ export class ClientEvents {
 
   /**
    * This user blocked `userId` (`blocked`) or unblocked it, from this or another device (a gateway's `BlockEvent`).
-   * Changes made while the client was not connected are not told: read `blocks()` again after a reconnect.
+   * Changes made while the client was not connected are not told: read `blocks()` again after a reconnect. Two
+   * quick changes may come in the other order: `event.order` (0 from an older server) says which is newer, and
+   * `blockList()` the list's order.
    */
   onBlock(handler: (event: BlockEvent) => void): () => void {
     return this.events.block.add(handler);

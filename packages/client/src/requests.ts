@@ -126,7 +126,15 @@ export abstract class ClientRequests extends ClientEvents {
 
   /** The users this user blocks, in userId order. */
   blocks(): Promise<BlockedUser[]> {
-    return this.call((token) => this.api.blocks(token)).then((r) => r.blocks);
+    return this.blockList().then((r) => r.blocks);
+  }
+
+  /**
+   * The users this user blocks and the list's order (0 from a route before it): a BlockEvent whose `order` is lower
+   * is older than the list, and one about a user is older than another about that user with a higher order.
+   */
+  blockList(): Promise<{ blocks: BlockedUser[]; order: number }> {
+    return this.call((token) => this.api.blocks(token)).then((r) => ({ blocks: r.blocks, order: r.order ?? 0 }));
   }
 
   /** Changes the password (see RouteApi.changePassword): the user's other logins end, this session stays. */

@@ -292,8 +292,11 @@ export class RouteApi {
     await this.call("DELETE", `/api/blocks/${encodeURIComponent(userId)}`, { token });
   }
 
-  /** The users the caller blocks, in userId order. */
-  blocks(token: string): Promise<{ blocks: BlockedUser[] }> {
+  /**
+   * The users the caller blocks, in userId order, and the list's order among the caller's BlockEvents (absent from
+   * routes before it): an event with a lower order is older than the list.
+   */
+  blocks(token: string): Promise<{ blocks: BlockedUser[]; order?: number }> {
     return this.call("GET", "/api/blocks", { token });
   }
 

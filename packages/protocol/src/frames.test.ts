@@ -13,7 +13,7 @@ describe("frames", () => {
       { kind: "message", body: { msgId: "43", from: "9", fromName: "bob", to: "7", text: "", ts: 1732400000124, room: "", replyTo: "", editOf: "", deleted: false, reactTo: "42", reaction: "❤️" } },
       { kind: "presenceSubscribe", body: { userIds: ["7", "8"] } },
       { kind: "typing", body: { conversation: "r3", userId: "7", userName: "ann" } },
-      { kind: "blockEvent", body: { userId: "8", userName: "bob", blocked: true } },
+      { kind: "blockEvent", body: { userId: "8", userName: "bob", blocked: true, order: 7 } },
       { kind: "read", body: { conversation: "r3", msgId: "42", by: "7" } },
       { kind: "roomEvent", body: { room: "r3", name: "team", userId: "8", userName: "bob", kind: "joined", by: "" } },
       { kind: "roomEvent", body: { room: "r3", name: "team", userId: "8", userName: "bob", kind: "left", by: "7" } },

@@ -44,7 +44,11 @@ export interface RoomEvent {
 export interface PresenceSubscribe { userIds: string[] }
 export interface Typing { conversation: string; userId: string; userName: string }
 /** The signed-in user blocked `userId` (`blocked`) or unblocked it, on this or another device. */
-export interface BlockEvent { userId: string; userName: string; blocked: boolean }
+export interface BlockEvent {
+  userId: string; userName: string; blocked: boolean;
+  /** The state's order among the user's block changes (higher: newer; 0: the server gave none); decoded frames always carry it. */
+  order?: number;
+}
 
 /** The body of each frame kind, by the name of its `oneof` field. */
 export interface FrameBodies {

@@ -13,15 +13,44 @@ const MIRROR_ATTEMPTS = 5;
 /** Whether a user blocks another once a change is done. */
 export type BlockState = "blocked" | "unblocked";
 
+/**
+ * The state a change ended in and its order: the blocker's change counter read with it in one step. Of two answers
+ * about one user the higher order is the newer state; equal orders state the same set.
+ */
+export interface BlockChange {
+  state: BlockState;
+  order: number;
+}
+
 /** Why a private message is refused: the sender blocks the recipient, or the recipient blocks the sender. */
 export type BlockRefusal = "blocking" | "blocked";
 
-// A block on the blocker's tag. KEYS: blocks. ARGV: the blocked userId, the most blocks kept.
-// Returns 1 added, 0 already blocked, -1 full (nothing changed).
+// A block on the blocker's tag. KEYS: blocks, blocks-order. ARGV: the blocked userId, the most blocks kept.
+// Returns 1 added (the order counted up), 0 already blocked, -1 full (nothing changed).
 const ADD_BLOCK = `
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end
 if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
+redis.call('INCR', KEYS[2])
 return redis.call('SADD', KEYS[1], ARGV[1])
+`;
+
+// An unblock on the blocker's tag. KEYS: blocks, blocks-order. ARGV: the unblocked userId.
+// Returns 1 removed (the order counted up), 0 not blocked.
+const REMOVE_BLOCK = `
+if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('INCR', KEYS[2])
+return 1
+`;
+
+// Whether the user blocks the peer, and the order of that state, in one step. KEYS: blocks, blocks-order.
+// ARGV: the peer. Returns {1 | 0, order}.
+const BLOCKS_PEER = `
+return {redis.call('SISMEMBER', KEYS[1], ARGV[1]), tonumber(redis.call('GET', KEYS[2]) or '0')}
+`;
+
+// Whom the user blocks, and the order of that list, in one step. KEYS: blocks, blocks-order. Returns {ids, order}.
+const BLOCK_LIST = `
+return {redis.call('SMEMBERS', KEYS[1]), tonumber(redis.call('GET', KEYS[2]) or '0')}
 `;
 
 // The block state between the sender (on whose tag both keys lie) and a peer. KEYS: blocks, blocked-by of the
@@ -36,7 +65,13 @@ return 0
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext = { type: "default" }> {
     /** See ADD_BLOCK. */
-    cimAddBlock(blocks: string, peer: string, max: string): Result<number, Context>;
+    cimAddBlock(blocks: string, order: string, peer: string, max: string): Result<number, Context>;
+    /** See REMOVE_BLOCK. */
+    cimRemoveBlock(blocks: string, order: string, peer: string): Result<number, Context>;
+    /** See BLOCKS_PEER. */
+    cimBlocksPeer(blocks: string, order: string, peer: string): Result<[number, number], Context>;
+    /** See BLOCK_LIST. */
+    cimBlockList(blocks: string, order: string): Result<[string[], number], Context>;
     /** See BLOCK_STATE. */
     cimBlockState(blocks: string, blockedBy: string, peer: string): Result<number, Context>;
   }
@@ -54,23 +89,26 @@ export function blockRefusal(state: number): BlockRefusal | undefined {
 
 export class BlockStore {
   constructor(private readonly redis: RedisClient) {
-    redis.defineCommand("cimAddBlock", { numberOfKeys: 1, lua: ADD_BLOCK });
+    redis.defineCommand("cimAddBlock", { numberOfKeys: 2, lua: ADD_BLOCK });
+    redis.defineCommand("cimRemoveBlock", { numberOfKeys: 2, lua: REMOVE_BLOCK });
+    redis.defineCommand("cimBlocksPeer", { numberOfKeys: 2, lua: BLOCKS_PEER });
+    redis.defineCommand("cimBlockList", { numberOfKeys: 2, lua: BLOCK_LIST });
     redis.defineCommand("cimBlockState", { numberOfKeys: 2, lua: BLOCK_STATE });
   }
 
   /**
    * `userId` blocks `peer` (idempotent): `full` when it blocks MAX_BLOCKS_PER_USER users already (nothing changes),
-   * else whether it blocks `peer` once done (an unblock of the pair at once may come after it: "unblocked"). The
-   * mirror is written second (another slot): a failure between them is mended by doing it again.
+   * else whether it blocks `peer` once done (an unblock of the pair at once may come after it: "unblocked") and
+   * that state's order. The mirror is written second (another slot): a failure between them is mended by doing it again.
    */
-  async block(userId: string, peer: string): Promise<"full" | BlockState> {
-    if ((await this.redis.cimAddBlock(user.blocks(userId), peer, String(MAX_BLOCKS_PER_USER))) === -1) return "full";
+  async block(userId: string, peer: string): Promise<"full" | BlockChange> {
+    if ((await this.redis.cimAddBlock(user.blocks(userId), user.blocksOrder(userId), peer, String(MAX_BLOCKS_PER_USER))) === -1) return "full";
     return this.mirror(userId, peer);
   }
 
-  /** `userId` no longer blocks `peer` (idempotent); whether it blocks `peer` once done (a block at once may follow). */
-  async unblock(userId: string, peer: string): Promise<BlockState> {
-    await this.redis.srem(user.blocks(userId), peer);
+  /** `userId` no longer blocks `peer` (idempotent); whether it blocks `peer` once done (a block at once may follow), and its order. */
+  async unblock(userId: string, peer: string): Promise<BlockChange> {
+    await this.redis.cimRemoveBlock(user.blocks(userId), user.blocksOrder(userId), peer);
     return this.mirror(userId, peer);
   }
 
@@ -80,22 +118,24 @@ export class BlockStore {
    * leave them apart (a block the message check does not see); the set is read again after the write until it held
    * still, so whichever request writes last writes the set's final state.
    */
-  private async mirror(userId: string, peer: string): Promise<BlockState> {
-    let blocking = await this.redis.sismember(user.blocks(userId), peer);
+  private async mirror(userId: string, peer: string): Promise<BlockChange> {
+    const read = () => this.redis.cimBlocksPeer(user.blocks(userId), user.blocksOrder(userId), peer);
+    let [blocking, order] = await read();
     for (let attempt = 0; attempt < MIRROR_ATTEMPTS; attempt++) {
       if (blocking === 1) await this.redis.sadd(user.blockedBy(peer), userId);
       else await this.redis.srem(user.blockedBy(peer), userId);
-      const now = await this.redis.sismember(user.blocks(userId), peer);
+      const [now, nowOrder] = await read();
+      order = nowOrder;
       if (now === blocking) break;
       blocking = now;
     }
-    return blocking === 1 ? "blocked" : "unblocked";
+    return { state: blocking === 1 ? "blocked" : "unblocked", order };
   }
 
-  /** The users `userId` blocks, in userId order. */
-  async list(userId: string): Promise<string[]> {
-    const ids = await this.redis.smembers(user.blocks(userId));
-    return ids.sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+  /** The users `userId` blocks, in userId order, and the order of that list (see BlockChange). */
+  async list(userId: string): Promise<{ ids: string[]; order: number }> {
+    const [ids, order] = await this.redis.cimBlockList(user.blocks(userId), user.blocksOrder(userId));
+    return { ids: ids.sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)), order };
   }
 
   /** The users `userId` blocks or is blocked by (one read on its tag): presence is hidden between them both ways. */

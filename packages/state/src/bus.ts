@@ -49,9 +49,10 @@ export type ClusterMessage =
   /**
    * From route, to the gateways of both users: `userId` now blocks `peer` (`blocked`), or no longer does. Typing,
    * receipts and presence between them stop (or start again); messages are refused by the stores either way.
-   * `peerName`: the peer's name (absent from an older route), for the `BlockEvent` to `userId`'s sessions.
+   * `peerName`: the peer's name (absent from an older route), for the `BlockEvent` to `userId`'s sessions; `order`:
+   * the state's order among `userId`'s block changes (`BlockChange`; absent from an older route), for it too.
    */
-  | { type: "block"; userId: string; peer: string; blocked: boolean; peerName?: string }
+  | { type: "block"; userId: string; peer: string; blocked: boolean; peerName?: string; order?: number }
   /**
    * With `sessionId`: that login was revoked (logout); close its sockets. With `keepSession` (policy replace): a
    * newer login took over; close the user's sockets of every other login. With `keepConnection`: close the

@@ -55,6 +55,8 @@ export const user = {
   blocks: (userId: string) => `cim-u:{u:${userId}}:blocks`,
   /** The userIds that block this user (set, the mirror of their `blocks`), so one read on this tag sees both ways. */
   blockedBy: (userId: string) => `cim-u:{u:${userId}}:blocked-by`,
+  /** A counter of the changes to the user's `blocks` (incremented in the script that makes each): their order. */
+  blocksOrder: (userId: string) => `cim-u:{u:${userId}}:blocks-order`,
 } as const;
 
 export const directory = {

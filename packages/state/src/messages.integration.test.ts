@@ -319,14 +319,14 @@ describe("blocking", () => {
       const store = new MessageStore(h.redis, { batchPrivate });
       const blocks = new BlockStore(h.redis);
       await account("1", "2", "3");
-      expect(await blocks.block("1", "2")).toBe("blocked");
+      expect(await blocks.block("1", "2")).toEqual({ state: "blocked", order: 1 });
       const input = (from: string, to: string, clientMsgId: string) => ({ clientMsgId, from, fromName: `u${from}`, fromDevice: "", to, text: "hi" });
       // Started in one turn: on a single Redis one script call stores them all.
       const results = await Promise.all([store.store(input("2", "1", "a")), store.store(input("2", "3", "b")), store.store(input("1", "2", "c"))]);
       expect(results.map((r) => ("error" in r ? r.error : "stored"))).toEqual(["blocked", "stored", "blocking"]);
       const chat = conv.ofPair("1", "2");
       expect(await h.redis.exists(conv.messages(chat), conv.dedupe(chat, "2", "a"), conv.dedupe(chat, "1", "c"), user.inbox("1"))).toBe(0);
-      expect(await blocks.list("1")).toEqual(["2"]);
+      expect((await blocks.list("1")).ids).toEqual(["2"]);
       expect((await blocks.hiddenFrom("2")).sort()).toEqual(["1"]);
       await blocks.unblock("1", "2");
       expect(await store.store(input("2", "1", "a"))).toMatchObject({ duplicate: false, message: { from: "2", to: "1" } });

@@ -94,9 +94,10 @@ describe("Redis Cluster slots", () => {
         await send({ from: "2", to: "1", clientMsgId: "q" }),
         await send({ from: "2", to: "404", clientMsgId: "u" }),
       ];
-      expect(await blocks.block("3", "1")).toBe("blocked");
+      expect(await blocks.block("3", "1")).toEqual({ state: "blocked", order: 1 });
       expect(await send({ from: "1", to: "3", clientMsgId: "b" })).toEqual({ error: "blocked" });
-      expect(await blocks.unblock("3", "1")).toBe("unblocked");
+      expect(await blocks.unblock("3", "1")).toEqual({ state: "unblocked", order: 2 });
+      expect(await blocks.list("3")).toEqual({ ids: [], order: 2 });
       const sent = results[6]!;
       if ("error" in sent) throw new Error(sent.error);
       const privateId = sent.message.msgId;

@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { DECIMAL_ID, ErrorCode } from "@cim/protocol";
-import { MAX_BLOCKS_PER_USER, type ClusterMessage } from "@cim/state";
+import { MAX_BLOCKS_PER_USER, type BlockChange, type ClusterMessage } from "@cim/state";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError } from "../errors.js";
@@ -15,7 +15,7 @@ const UserPath = z.object({ userId: z.string().describe("the userId to block or 
 export const blockApi = {
   list: createRoute({
     method: "get", path: "/api/blocks", summary: "The users the caller blocks", security: bearer,
-    responses: { 200: jsonAnswer("{blocks:[{userId, userName, name}]} in userId order (name: the same as userName)"), 401: errorAnswer("bad token") },
+    responses: { 200: jsonAnswer("{blocks:[{userId, userName, name}], order} in userId order (name: the same as userName; order: the list's place among the caller's BlockEvents)"), 401: errorAnswer("bad token") },
   }),
   block: createRoute({
     method: "put", path: "/api/blocks/{userId}", summary: "Block a user: private messages between you are refused both ways (idempotent)", security: bearer, request: { params: UserPath },
@@ -44,27 +44,28 @@ export function blockRoutes(s: Services) {
   }
 
   /** Both users' gateways: typing, receipts and presence between them stop (or start again), and the blocker's other devices show it. */
-  async function announce(userId: string, { peer, peerName }: { peer: string; peerName: string }, blocked: boolean): Promise<void> {
-    const message: ClusterMessage = { type: "block", userId, peer, peerName, blocked };
+  async function announce(userId: string, { peer, peerName }: { peer: string; peerName: string }, { state, order }: BlockChange): Promise<void> {
+    // Two route processes may publish two changes of one pair in the other order: the order lets devices drop the older.
+    const message: ClusterMessage = { type: "block", userId, peer, peerName, blocked: state === "blocked", order };
     // Once per gateway: one holding both users would else tell the blocker's sessions twice.
     await s.bus.toUsers([userId, peer], message);
   }
 
   app.get("/", async (c) => {
-    const ids = await s.blocks.list(c.get("user").userId);
+    const { ids, order } = await s.blocks.list(c.get("user").userId);
     const names = await s.accounts.names(ids);
     // userName as every other list of users names it; name (the same) is what clients before it read.
-    return c.json({ blocks: ids.map((userId, i) => ({ userId, userName: names[i] ?? "", name: names[i] ?? "" })) });
+    return c.json({ blocks: ids.map((userId, i) => ({ userId, userName: names[i] ?? "", name: names[i] ?? "" })), order });
   });
 
   app.put("/:userId", async (c) => {
     const me = c.get("user").userId;
     const peer = await peerOf(c.req.param("userId"), me);
     await s.guard.changeBlocks(me);
-    const state = await s.blocks.block(me, peer.peer);
-    if (state === "full") throw new ApiError(409, ErrorCode.TooManyBlocks, `you block ${MAX_BLOCKS_PER_USER} users already: unblock some first`);
+    const change = await s.blocks.block(me, peer.peer);
+    if (change === "full") throw new ApiError(409, ErrorCode.TooManyBlocks, `you block ${MAX_BLOCKS_PER_USER} users already: unblock some first`);
     // The state the store ended in: an unblock of the pair at once may have come after this block.
-    await announce(me, peer, state === "blocked");
+    await announce(me, peer, change);
     s.log.info({ userId: me, peer: peer.peer }, "user blocked");
     return c.body(null, 204);
   });
@@ -73,7 +74,7 @@ export function blockRoutes(s: Services) {
     const me = c.get("user").userId;
     const peer = await peerOf(c.req.param("userId"), me);
     await s.guard.changeBlocks(me);
-    await announce(me, peer, (await s.blocks.unblock(me, peer.peer)) === "blocked");
+    await announce(me, peer, await s.blocks.unblock(me, peer.peer));
     s.log.info({ userId: me, peer: peer.peer }, "user unblocked");
     return c.body(null, 204);
   });

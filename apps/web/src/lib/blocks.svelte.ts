@@ -1,7 +1,8 @@
 // The users this user blocks (route's GET /api/blocks), read at sign-in and after a reconnect, changed through route
 // and kept live by the gateway's BlockEvents (a change made on another device): their private chat shows a line
 // instead of the composer, and their room messages are collapsed. A BlockEvent older than a change this device
-// already applied is dropped, so a quick Block then Unblock does not show "blocked" again for a moment.
+// already applied is dropped, so a quick Block then Unblock does not show "blocked" again for a moment, and so is
+// one whose order is lower than the state shown (two route processes may announce two changes in the other order).
 import type { BlockedUser, CimClient } from "@cim/client";
 import { describeError } from "./errors.js";
 import type { BlockEvent } from "@cim/protocol";
@@ -36,6 +37,10 @@ export class Blocks {
   private readonly reads = new Set<BlockEvent[]>();
   /** By userId, this device's changes in the order they were asked, until their BlockEvents come back. */
   private readonly owed = new Map<string, OwnChange[]>();
+  /** By userId, the highest order of the BlockEvents heard about it: the state shown is at least that new. */
+  private readonly orders = new Map<string, number>();
+  /** The order of the list last read: every event with a lower one is older than it. */
+  private listOrder = 0;
 
   constructor(private readonly deps: BlocksDeps) {}
 
@@ -58,11 +63,13 @@ export class Blocks {
     // reconnect they were lost), and a change of another device heard from now on is newer than them.
     for (const [userId, owed] of this.owed) this.owe(userId, owed.filter((change) => !change.answered));
     try {
-      const read = await client.blocks();
+      const { blocks: read, order } = await client.blockList();
       // Signed out (and maybe in as someone else) meanwhile: the list is not this login's.
       if (this.deps.client() !== client) return;
       this.entries = read;
-      for (const event of heard) this.apply(event);
+      this.listOrder = Math.max(this.listOrder, order);
+      // An event heard meanwhile is applied again unless the list is newer than it (this device's own carry no order).
+      for (const event of heard) if (!event.order || event.order > order) this.apply(event);
     } finally {
       this.reads.delete(heard);
     }
@@ -87,9 +94,14 @@ export class Blocks {
   }
 
   /** A BlockEvent: a block or unblock by this user, here or on another device (the gateway tells every device, this one
-   * too); dropped when it is older than a change this device already applied. */
+   * too); dropped when it is older than a change this device already applied, or than the state shown (its order). */
   changed(event: BlockEvent): void {
-    if (!this.outdated(event)) this.record(event);
+    // Both checks run: outdated() also takes this device's own change off the owed list when its event is back.
+    const owedOlder = this.outdated(event);
+    const older = this.older(event);
+    if (!owedOlder && !older) this.record(event);
+    // Dropped or applied, what is shown is at least as new as this event.
+    if (event.order) this.orders.set(event.userId, Math.max(event.order, this.orders.get(event.userId) ?? 0));
   }
 
   /** Why the last Unblock of `userId` failed ("" when it did not). */
@@ -103,6 +115,8 @@ export class Blocks {
     this.failures = {};
     this.reads.clear();
     this.owed.clear();
+    this.orders.clear();
+    this.listOrder = 0;
   }
 
   /** Sends one change of this device to route; its BlockEvent is owed from now until it comes back. */
@@ -131,6 +145,11 @@ export class Blocks {
     const owed = (this.owed.get(userId) ?? []).filter((change) => !change.answered || change.answeredAt > lost);
     this.owe(userId, owed[0]?.blocked === blocked ? owed.slice(1) : owed);
     return (this.owed.get(userId) ?? []).some((change) => change.answered);
+  }
+
+  /** Whether the event's order (0: the server gave none) is lower than that of the state shown about its user. */
+  private older({ userId, order }: BlockEvent): boolean {
+    return !!order && order < Math.max(this.listOrder, this.orders.get(userId) ?? 0);
   }
 
   private owe(userId: string, changes: OwnChange[]): void {

@@ -8,9 +8,9 @@ const PEER = "42";
 function route() {
   const calls: Array<{ call: string; resolve: (value?: unknown) => void; reject: (error: Error) => void }> = [];
   const ask = (call: string) => new Promise<never>((resolve, reject) => calls.push({ call, resolve: resolve as (value?: unknown) => void, reject }));
-  const client = { block: () => ask("block"), unblock: () => ask("unblock"), blocks: () => ask("blocks") } as unknown as CimClient;
+  const client = { block: () => ask("block"), unblock: () => ask("unblock"), blockList: () => ask("blocks") } as unknown as CimClient;
   /** Answers the oldest call not answered yet, which must be `call`. */
-  const answer = async (call: string, value?: BlockedUser[]) => {
+  const answer = async (call: string, value?: { blocks: BlockedUser[]; order: number }) => {
     const next = calls.shift();
     expect(next?.call).toBe(call);
     next!.resolve(value);
@@ -24,7 +24,7 @@ function route() {
   return { client, answer, fail };
 }
 
-const event = (blocked: boolean) => ({ userId: PEER, userName: "bob", blocked });
+const event = (blocked: boolean, order = 0) => ({ userId: PEER, userName: "bob", blocked, order });
 
 describe("Blocks", () => {
   it("a quick Block then Unblock: the Block's event that comes after the Unblock's answer does not show blocked again", async () => {
@@ -89,7 +89,7 @@ describe("Blocks", () => {
     await server.answer("block");
     await block;
     const load = blocks.load();
-    await server.answer("blocks", [{ userId: PEER, name: "bob" }]);
+    await server.answer("blocks", { blocks: [{ userId: PEER, name: "bob" }], order: 0 });
     await load;
     blocks.changed(event(false));
     expect(blocks.has(PEER)).toBe(false);
@@ -105,6 +105,35 @@ describe("Blocks", () => {
     // The Block's event never comes; a minute later another device unblocks.
     vi.setSystemTime(Date.now() + 60_000);
     blocks.changed(event(false));
+    expect(blocks.has(PEER)).toBe(false);
+  });
+
+  it("drops another device's event whose order is lower than the state shown (two route processes announced them the other way round)", async () => {
+    const server = route();
+    const blocks = new Blocks({ client: () => server.client });
+    // A block (order 5) then an unblock (order 6) made on other devices; the unblock's announcement comes first.
+    blocks.changed(event(false, 6));
+    blocks.changed(event(true, 5));
+    expect(blocks.has(PEER)).toBe(false);
+    blocks.changed(event(true, 7));
+    expect(blocks.has(PEER)).toBe(true);
+    // The list read is newer than what it answers with: an event announced before it is older.
+    const load = blocks.load();
+    await server.answer("blocks", { blocks: [], order: 9 });
+    await load;
+    blocks.changed(event(true, 8));
+    expect(blocks.has(PEER)).toBe(false);
+    blocks.changed(event(true, 10));
+    expect(blocks.has(PEER)).toBe(true);
+  });
+
+  it("applies again, after a list read, only the events heard meanwhile that are newer than the list", async () => {
+    const server = route();
+    const blocks = new Blocks({ client: () => server.client });
+    const load = blocks.load();
+    blocks.changed(event(true, 3));
+    await server.answer("blocks", { blocks: [], order: 4 });
+    await load;
     expect(blocks.has(PEER)).toBe(false);
   });
 });

@@ -427,6 +427,7 @@ export namespace cim {
         userId?: (string|null);
         userName?: (string|null);
         blocked?: (boolean|null);
+        order?: (number|null);
     }
 
     class BlockEvent implements IBlockEvent {
@@ -434,6 +435,7 @@ export namespace cim {
         public userId: string;
         public userName: string;
         public blocked: boolean;
+        public order: number;
         public static create(properties?: cim.IBlockEvent): cim.BlockEvent;
         public static encode(message: cim.IBlockEvent, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.BlockEvent;

@@ -5065,6 +5065,7 @@ export const cim = $root.cim = (() => {
          * @property {string|null} [userId] BlockEvent userId
          * @property {string|null} [userName] BlockEvent userName
          * @property {boolean|null} [blocked] BlockEvent blocked
+         * @property {number|null} [order] BlockEvent order
          */
 
         /**
@@ -5107,6 +5108,14 @@ export const cim = $root.cim = (() => {
         BlockEvent.prototype.blocked = false;
 
         /**
+         * BlockEvent order.
+         * @member {number} order
+         * @memberof cim.BlockEvent
+         * @instance
+         */
+        BlockEvent.prototype.order = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        /**
          * Creates a new BlockEvent instance using the specified properties.
          * @function create
          * @memberof cim.BlockEvent
@@ -5140,6 +5149,8 @@ export const cim = $root.cim = (() => {
                 writer.uint32(/* id 2, wireType 2 =*/18).string(message.userName);
             if (message.blocked != null && Object.hasOwnProperty.call(message, "blocked"))
                 writer.uint32(/* id 3, wireType 0 =*/24).bool(message.blocked);
+            if (message.order != null && Object.hasOwnProperty.call(message, "order"))
+                writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.order);
             return writer;
         };
 
@@ -5189,6 +5200,10 @@ export const cim = $root.cim = (() => {
                         message.blocked = reader.bool();
                         break;
                     }
+                case 4: {
+                        message.order = reader.uint64();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -5226,6 +5241,15 @@ export const cim = $root.cim = (() => {
                 message.userName = String(object.userName);
             if (object.blocked != null)
                 message.blocked = Boolean(object.blocked);
+            if (object.order != null)
+                if ($util.Long)
+                    message.order = $util.Long.fromValue(object.order, true);
+                else if (typeof object.order === "string")
+                    message.order = parseInt(object.order, 10);
+                else if (typeof object.order === "number")
+                    message.order = object.order;
+                else if (typeof object.order === "object")
+                    message.order = new $util.LongBits(object.order.low >>> 0, object.order.high >>> 0).toNumber(true);
             return message;
         };
 
@@ -5250,6 +5274,11 @@ export const cim = $root.cim = (() => {
                 object.userId = "";
                 object.userName = "";
                 object.blocked = false;
+                if ($util.Long) {
+                    let long = new $util.Long(0, 0, true);
+                    object.order = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
+                } else
+                    object.order = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
             }
             if (message.userId != null && Object.hasOwnProperty.call(message, "userId"))
                 object.userId = message.userId;
@@ -5257,6 +5286,13 @@ export const cim = $root.cim = (() => {
                 object.userName = message.userName;
             if (message.blocked != null && Object.hasOwnProperty.call(message, "blocked"))
                 object.blocked = message.blocked;
+            if (message.order != null && Object.hasOwnProperty.call(message, "order"))
+                if (typeof BigInt !== "undefined" && options.longs === BigInt)
+                    object.order = typeof message.order === "number" ? BigInt(message.order) : $util.Long.fromBits(message.order.low >>> 0, message.order.high >>> 0, true).toBigInt();
+                else if (typeof message.order === "number")
+                    object.order = options.longs === String ? String(message.order) : message.order;
+                else
+                    object.order = options.longs === String ? $util.Long.prototype.toString.call(message.order) : options.longs === Number ? new $util.LongBits(message.order.low >>> 0, message.order.high >>> 0).toNumber(true) : message.order;
             return object;
         };
 
