@@ -177,9 +177,13 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     await expect(lower.getByTestId("reaction-chip")).toHaveText("👍 1");
     // Where a finger lands on the text, as a person taps: nothing may be in the way there.
     const text = (await upper.getByTestId("message-text").boundingBox())!;
+    const below = async () => (await lower.boundingBox())!.y - (await upper.boundingBox())!.y;
+    const belowBefore = await below();
     await page.touchscreen.tap(text.x + text.width / 2, text.y + text.height / 2);
     const bar = upper.getByTestId("message-actions");
     await expect(bar).toHaveCSS("opacity", "1");
+    // The bar floats over the list: the next message stays where it was under the tapped one (it pushed it down before).
+    expect(await below(), "the next message moved when the actions opened").toBe(belowBefore);
     await expect(page.getByTestId("reply-bar")).toHaveCount(0);
     for (const scheme of SCHEMES) {
       await page.emulateMedia({ colorScheme: scheme });
