@@ -127,6 +127,28 @@ describe("PATCH /api/rooms/{roomId}", () => {
     expect(old.rooms).toEqual([]);
   });
 
+  it("keeps the rename in the room's history: the event comes with the page that holds the message before it, after a reload too", async () => {
+    const room = await create(alice, uniqueName("Before "), "private", [bob]);
+    type Page = { messages: Array<{ msgId: string; text: string }>; events: Array<Record<string, unknown>> };
+    const history = async (query = "") => json<Page>(await h.call("GET", `/api/history?room=${room.roomId}${query}`, { token: bob.token }));
+    const say = async (text: string) => json<{ msgId: string }>(await h.call("POST", "/api/messages", { token: alice.token, body: { room: room.roomId, text } }), 202);
+    expect((await history()).events).toEqual([]);
+    const first = await say("before the rename");
+    const name = uniqueName("After ");
+    expect((await h.call("PATCH", `/api/rooms/${room.roomId}`, { token: alice.token, body: { name } })).status).toBe(200);
+    const second = await say("after the rename");
+    const renamed = { kind: "renamed", name, userId: alice.userId, userName: alice.userName, after: first.msgId, ts: expect.any(Number) };
+    const page = await history();
+    expect(page.messages.map((m) => m.text)).toEqual(["before the rename", "after the rename"]);
+    expect(page.events).toEqual([renamed]);
+    // One page each: with the message before it, not with the newer page that starts after it.
+    expect((await history(`&limit=1`)).events).toEqual([]);
+    expect((await history(`&before=${second.msgId}&limit=1`)).events).toEqual([renamed]);
+    // A name it has already is no rename: nothing more is kept.
+    expect((await h.call("PATCH", `/api/rooms/${room.roomId}`, { token: alice.token, body: { name } })).status).toBe(200);
+    expect((await history()).events).toEqual([renamed]);
+  });
+
   it("answers 403 forbidden to a member who is not the owner and for everyone, 404 not_found for an unknown room", async () => {
     const room = await create(alice, uniqueName("Mine "), "private", [bob]);
     await expectError(await h.call("PATCH", `/api/rooms/${room.roomId}`, { token: bob.token, body: { name: "Bob's now" } }), 403, "forbidden");

@@ -1,6 +1,6 @@
 // The route calls of a logged-in client, made with its session's token: users, rooms, conversations, history.
 import { ClientEvents } from "./events.js";
-import type { BlockedUser, ConversationSummary, HistoryMessage, Invitation, MyRoom, OnlinePage, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, SearchResult, UserEntry } from "./route-api.js";
+import type { BlockedUser, ConversationSummary, HistoryMessage, RoomHistoryEvent, Invitation, MyRoom, OnlinePage, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, SearchResult, UserEntry } from "./route-api.js";
 
 /** Which conversation a history page is of: one user (`withUser`), one room (`room`), or the group (neither). */
 export interface HistoryInput {
@@ -40,8 +40,14 @@ export abstract class ClientRequests extends ClientEvents {
 
   /** One page of a conversation, oldest first: the group, the private one `withUser`, or `room`. */
   history(query: HistoryInput = {}): Promise<HistoryMessage[]> {
+    return this.historyPage(query).then((page) => page.messages);
+  }
+
+  /** One page as `history`, with the room's events placed on it (a rename; [] from an older route and outside rooms). */
+  historyPage(query: HistoryInput = {}): Promise<{ messages: HistoryMessage[]; events: RoomHistoryEvent[] }> {
     if (query.withUser && query.room) return Promise.reject(new TypeError("history: `withUser` and `room` are exclusive"));
-    return this.call((token) => this.api.history(token, { with: query.withUser, room: query.room, before: query.before, limit: query.limit })).then((r) => r.messages);
+    return this.call((token) => this.api.history(token, { with: query.withUser, room: query.room, before: query.before, limit: query.limit }))
+      .then((r) => ({ messages: r.messages, events: r.events ?? [] }));
   }
 
   /** Sends through route (`POST /api/messages`) rather than the socket; resolves with the msgId. */

@@ -28,6 +28,19 @@ export interface OnlinePage {
 /** A stored message as history returns it: the same fields as a pushed Message frame. */
 export type HistoryMessage = ChatMessage;
 
+/**
+ * Something that happened to a room itself, as history returns it (added): `renamed` to `name` by `userId`, shown
+ * after the message `after` ("0": before every message).
+ */
+export interface RoomHistoryEvent {
+  kind: "renamed";
+  name: string;
+  userId: string;
+  userName: string;
+  after: string;
+  ts: number;
+}
+
 export type RoomVisibility = "public" | "private";
 
 /** A room as its creation answers it. */
@@ -206,7 +219,8 @@ export class RouteApi {
   }
 
   /** One page of a conversation, oldest first; `403 not_member` for a room the user is not in. */
-  history(token: string, query: HistoryQuery = {}): Promise<{ messages: HistoryMessage[] }> {
+  /** One page of history; `events` (added, absent from older routes): the room's events placed on this page. */
+  history(token: string, query: HistoryQuery = {}): Promise<{ messages: HistoryMessage[]; events?: RoomHistoryEvent[] }> {
     return this.call("GET", `/api/history${queryString({ with: query.with, room: query.room, before: query.before, limit: query.limit })}`, { token });
   }
 

@@ -35,6 +35,8 @@ export const conv = {
   roomMembers: (roomId: string) => `cim-c:{c:${roomId}}:members`,
   /** userId -> the room's newest msgId when that member joined or was invited ("0": none): where its sessions start. */
   roomJoined: (roomId: string) => `cim-c:{c:${roomId}}:joined`,
+  /** What happened to the room itself (renames), for history: a stream capped at ROOM_EVENTS_KEPT entries. */
+  roomEvents: (roomId: string) => `cim-c:{c:${roomId}}:events`,
 } as const;
 
 export const user = {

@@ -5,6 +5,8 @@ import { EVERYONE, RoomStore } from "./rooms.js";
 import { useRedis } from "./test-harness.js";
 
 const h = useRedis();
+/** Who renames in these tests. */
+const OWNER = { userId: "1", userName: "ann" };
 
 describe("creating rooms", () => {
   it("numbers rooms r1, r2, ... and makes the owner the only member, with the room in the owner's list", async () => {
@@ -129,8 +131,8 @@ describe("the public directory", () => {
     const rooms = new RoomStore(h.redis);
     const chess = await rooms.create({ name: "Chess", visibility: "public", owner: "1" });
     const secret = await rooms.create({ name: "Secret", visibility: "private", owner: "1" });
-    expect(await rooms.rename(chess.roomId, "Go club")).toEqual({ ...chess, name: "Go club" });
-    expect(await rooms.rename(secret.roomId, "Gossip")).toEqual({ ...secret, name: "Gossip" });
+    expect(await rooms.rename(chess.roomId, "Go club", OWNER)).toEqual({ ...chess, name: "Go club" });
+    expect(await rooms.rename(secret.roomId, "Gossip", OWNER)).toEqual({ ...secret, name: "Gossip" });
     expect(await rooms.get(chess.roomId)).toEqual({ ...chess, name: "Go club" });
     expect(await rooms.directory({ prefix: "ch", limit: 10 })).toEqual([]);
     expect((await rooms.directory({ prefix: "go", limit: 10 })).map((r) => r.roomId)).toEqual([chess.roomId]);
@@ -138,7 +140,7 @@ describe("the public directory", () => {
     // A stale entry (a rename that stopped between its writes) is not listed.
     await h.redis.zadd(directory.publicRooms, 0, "chess\0" + chess.roomId);
     expect(await rooms.directory({ prefix: "ch", limit: 10 })).toEqual([]);
-    expect(await rooms.rename("r999", "Nothing")).toBeNull();
-    expect(await rooms.rename("everyone", "All")).toBeNull();
+    expect(await rooms.rename("r999", "Nothing", OWNER)).toBeNull();
+    expect(await rooms.rename("everyone", "All", OWNER)).toBeNull();
   });
 });

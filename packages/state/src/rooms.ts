@@ -29,6 +29,34 @@ export interface Joined {
 
 const NOT_ADDED: Readonly<Joined> = Object.freeze({ added: false, after: "0" });
 
+/**
+ * Something that happened to a room itself, kept for its history (a rename): who did it, the new name, when, and
+ * `after`, the room's newest msgId at that moment ("0": none), which places it among the messages.
+ */
+export interface RoomHistoryEvent {
+  kind: "renamed";
+  name: string;
+  userId: string;
+  userName: string;
+  after: string;
+  /** Milliseconds since the epoch. */
+  ts: number;
+}
+
+/** Room events kept per room, the oldest dropped first (renames are rate limited; a line each in history). */
+export const ROOM_EVENTS_KEPT = 200;
+
+// KEYS: the room's meta, messages and events (one tag). ARGV: the new name, the renaming userId, its name, the most
+// events kept. Renames the room and keeps the event with the room's newest msgId read in the same step, so history
+// shows it after exactly the messages stored before it. Returns that msgId.
+const RENAME = `
+redis.call('HSET', KEYS[1], 'name', ARGV[1])
+local newest = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)[1]
+local after = newest and string.match(newest[1], '^(%d+)') or '0'
+redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[4], '*', 'kind', 'renamed', 'name', ARGV[1], 'userId', ARGV[2], 'userName', ARGV[3], 'after', after)
+return after
+`;
+
 /** CIM's group: every user is a member, nobody can leave; it has no keys of its own but its stream. */
 export const EVERYONE: Readonly<Room> = Object.freeze({ roomId: EVERYONE_ROOM, name: "Everyone", visibility: "public", owner: "", createdAt: 0 });
 
@@ -51,6 +79,8 @@ declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext = { type: "default" }> {
     /** See ADD_MEMBER. */
     cimAddRoomMember(meta: string, members: string, messages: string, joined: string, userId: string): Result<[number, string], Context>;
+    /** See RENAME. */
+    cimRenameRoom(meta: string, messages: string, events: string, name: string, userId: string, userName: string, kept: string): Result<string, Context>;
   }
 }
 
@@ -67,6 +97,7 @@ export function roomNameKey(name: string): string {
 export class RoomStore {
   constructor(private readonly redis: RedisClient) {
     redis.defineCommand("cimAddRoomMember", { numberOfKeys: 4, lua: ADD_MEMBER });
+    redis.defineCommand("cimRenameRoom", { numberOfKeys: 3, lua: RENAME });
   }
 
   /** Creates a room `r<n>` with its owner as the only member; a public one enters the directory. */
@@ -121,19 +152,32 @@ export class RoomStore {
   }
 
   /**
-   * Gives the room a new name (the caller checked who may); a public room moves in the directory. Returns the
-   * renamed room, or null when there is no such room ("everyone" cannot be renamed).
+   * Gives the room a new name (the caller checked who may); a public room moves in the directory. A new name is kept
+   * in the room's events, by `by`, for its history. Returns the renamed room, or null when there is no such room
+   * ("everyone" cannot be renamed).
    */
-  async rename(roomId: string, name: string): Promise<Room | null> {
+  async rename(roomId: string, name: string, by: { userId: string; userName: string }): Promise<Room | null> {
     const room = await this.get(roomId);
     if (!room || roomId === EVERYONE_ROOM) return null;
-    await this.redis.hset(conv.roomMeta(roomId), "name", name);
+    if (room.name === name) return room;
+    await this.redis.cimRenameRoom(conv.roomMeta(roomId), conv.messages(conv.ofRoom(roomId)), conv.roomEvents(roomId), name, by.userId, by.userName, String(ROOM_EVENTS_KEPT));
     if (room.visibility === "public") {
       // Added before the old entry goes, so a search never misses the room; `directory` skips a stale entry.
       await this.redis.zadd(directory.publicRooms, 0, lexEntry(roomNameKey(name), roomId));
       if (roomNameKey(room.name) !== roomNameKey(name)) await this.redis.zrem(directory.publicRooms, lexEntry(roomNameKey(room.name), roomId));
     }
     return { ...room, name };
+  }
+
+  /** The room's kept events (renames), oldest first. */
+  async events(roomId: string): Promise<RoomHistoryEvent[]> {
+    if (roomId === EVERYONE_ROOM) return [];
+    const entries = await this.redis.xrange(conv.roomEvents(roomId), "-", "+");
+    return entries.map(([id, fields]) => {
+      const field = new Map<string, string>();
+      for (let i = 0; i + 1 < fields.length; i += 2) field.set(fields[i]!, fields[i + 1]!);
+      return { kind: "renamed", name: field.get("name") ?? "", userId: field.get("userId") ?? "", userName: field.get("userName") ?? "", after: field.get("after") || "0", ts: Number(id.split("-")[0]) };
+    });
   }
 
   /**

@@ -108,6 +108,8 @@ describe("Redis Cluster slots", () => {
       await receipts.delivered("1", "2", privateId);
       await receipts.read("1", "2", privateId);
       await rooms.leave(room.roomId, "2");
+      expect(await rooms.rename(room.roomId, "slots renamed", { userId: "1", userName: "u1" })).toMatchObject({ name: "slots renamed" });
+      expect((await rooms.events(room.roomId)).map((e) => e.name)).toEqual(["slots renamed"]);
       await sessions.setSessions("2", "gw-a", 1);
       await sessions.releaseGateway("gw-a");
       await sessions.setSessions("1", "gw-b", 0);

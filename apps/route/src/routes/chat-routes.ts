@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { createRoute } from "@hono/zod-openapi";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, isMsgId, isReaction, MAX_REACTION_LENGTH, MAX_TEXT_LENGTH, ROOM_ID } from "@cim/protocol";
+import { CLIENT_MSG_ID, compareIds, DECIMAL_ID, ErrorCode, isMsgId, isReaction, MAX_REACTION_LENGTH, MAX_TEXT_LENGTH, ROOM_ID } from "@cim/protocol";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError, REDIS_RETRY_AFTER_SECONDS } from "../errors.js";
@@ -75,7 +75,7 @@ export const chatApi = {
   }),
   history: createRoute({
     method: "get", path: "/api/history", summary: "One page of a conversation, oldest first", security: bearer, request: { query: HistoryQuery },
-    responses: { 200: jsonAnswer("{messages:[...]}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member"), 404: errorAnswer("not_found") },
+    responses: { 200: jsonAnswer("{messages:[...], events:[{kind, name, userId, userName, after, ts}]}: events (rooms: renames) placed on this page, each after the message `after`"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member"), 404: errorAnswer("not_found") },
   }),
 };
 
@@ -145,8 +145,20 @@ export function chatRoutes(s: Services) {
     const user = c.get("user");
     if (query.room !== undefined) await checkMember(query.room, user.userId);
     const messages = await s.messages.history({ userId: user.userId, peer: query.with, room: query.room, before: query.before, limit: query.limit });
-    return c.json({ messages });
+    const events = query.room === undefined ? [] : eventsOfPage(await s.rooms.events(query.room), messages, query);
+    return c.json({ messages, events });
   });
 
   return app;
+}
+
+/**
+ * The room events a history page shows: those after one of its messages (`after` from its first to before `before`),
+ * and on the oldest page (fewer messages than asked) those older than its first message too, so each event comes
+ * with exactly one page whichever way the pages are cut.
+ */
+export function eventsOfPage<E extends { after: string }>(events: E[], messages: ReadonlyArray<{ msgId: string }>, page: { before?: string; limit: number }): E[] {
+  const first = messages[0]?.msgId;
+  const oldest = messages.length < page.limit;
+  return events.filter((event) => (!page.before || compareIds(event.after, page.before) < 0) && (oldest || !first || compareIds(event.after, first) >= 0));
 }

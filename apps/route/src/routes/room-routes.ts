@@ -179,7 +179,7 @@ export function roomRoutes(s: Services) {
     const me = c.get("user");
     await requireOwner(room, me.userId, "rename");
     await s.guard.changeRoom(me.userId);
-    const renamed = await s.rooms.rename(room.roomId, name);
+    const renamed = await s.rooms.rename(room.roomId, name, me);
     if (!renamed) throw new ApiError(404, ErrorCode.NotFound, `no room ${room.roomId}`);
     if (renamed.name !== room.name) await announce(renamed, me, "renamed");
     return c.json(summary(renamed), 200);

@@ -6,6 +6,7 @@ import { lastActivity, oldestMsgId, type Conversation } from "./conversations.js
 import { recentMessages } from "./message-db.js";
 import type { MessageHooks } from "./message-hook.js";
 import { PreviewQueue } from "./preview-queue.js";
+import { storedNotice, withStored } from "./room-notices.js";
 
 export interface HistoryLoaderDeps {
   /** The store's client (null while signed out); this class never keeps it. */
@@ -54,8 +55,10 @@ export class HistoryLoader {
     const me = this.deps.me();
     if (!client || !me) return 0;
     const target = conversation.kind === "private" ? { withUser: conversation.peerId } : conversation.kind === "room" ? { room: conversation.key } : {};
-    const page = await client.history({ ...target, before, limit });
+    const { messages: page, events } = await client.historyPage({ ...target, before, limit });
     if (this.deps.client() !== client) return 0;
+    // The room's renames on this page: their lines, after a reload or on another device too.
+    if (events.length > 0) conversation.notices = withStored(conversation.notices ?? [], events.map((event) => storedNotice(event, me.userId)));
     const peerName = conversation.kind === "private" ? conversation.title : "";
     for (const message of page) {
       this.deps.conversations.add(message, peerName, false);

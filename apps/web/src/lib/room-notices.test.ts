@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { newConversation, type UiMessage } from "./conversations.js";
-import { placeNotices, renameNotice } from "./room-notices.js";
+import { placeNotices, renameNotice, storedNotice, withStored } from "./room-notices.js";
 
 function msg(msgId: string, extra: Partial<UiMessage> = {}): UiMessage {
   return { id: msgId || extra.clientMsgId || "", msgId, clientMsgId: "", from: "2", fromName: "bob", to: "", room: "r1", text: msgId, ts: 1, own: false, status: null, ...extra };
@@ -24,5 +24,16 @@ describe("room notices", () => {
     expect(placed.get("5")).toEqual([middle, later]);
     expect(placed.get("9")).toEqual([last]);
     expect(placed.get("c1")).toBeUndefined();
+  });
+
+  it("a rename read with history says who did it (You for this user), is added once, and takes over the line heard live", () => {
+    const event = { kind: "renamed" as const, name: "Plans", userId: "7", userName: "ann", after: "5", ts: 1000 };
+    expect(storedNotice(event, "7")).toMatchObject({ after: "5", text: "You renamed the room to Plans" });
+    const stored = storedNotice(event, "8");
+    expect(stored.text).toBe("ann renamed the room to Plans");
+    const live = renameNotice({ ...newConversation("r1", "Plans"), messages: [msg("9")] }, "ann", "Plans");
+    const other = { id: "notice-other", after: "9", text: "bob renamed the room to Trips" };
+    expect(withStored([live, other], [stored])).toEqual([other, stored]);
+    expect(withStored([other, stored], [stored])).toEqual([other, stored]);
   });
 });

@@ -1,6 +1,7 @@
-// Quiet lines in a room's message list for what happened to the room itself (a rename), heard live: they are not
-// messages (no msgId, never unread, not stored), so each keeps the newest msgId known when it came and is shown
-// after that message.
+// Quiet lines in a room's message list for what happened to the room itself (a rename), heard live or read with
+// history (route keeps renames): they are not messages (no msgId, never unread), so each keeps the msgId it follows
+// (the newest known when it came live; the room's newest when it happened, from history) and is shown after it.
+import type { RoomHistoryEvent } from "@cim/client";
 import { isNewer, newestMsgId, type Conversation, type UiMessage } from "./conversations.js";
 
 export interface RoomNotice {
@@ -15,6 +16,23 @@ let sequence = 0;
 /** "ann renamed the room to Plans" (`byName` "" when unknown; "You" for this user), placed after the newest message. */
 export function renameNotice(conversation: Conversation, byName: string, name: string): RoomNotice {
   return { id: `notice-${++sequence}`, after: newestMsgId(conversation), text: `${byName || "The owner"} renamed the room to ${name}` };
+}
+
+/** A rename read with history: "You" when `me` did it. Its id is the event's, so a page read again adds it once. */
+export function storedNotice(event: RoomHistoryEvent, me: string): RoomNotice {
+  const byName = event.userId === me ? "You" : event.userName;
+  return { id: `event-${event.ts}-${event.after}`, after: event.after, text: `${byName || "The owner"} renamed the room to ${event.name}` };
+}
+
+/**
+ * The notices with those read from history added: one already there (the same id) is not added twice, and a line
+ * heard live that says the same is taken over by the stored one (which knows its place among the messages).
+ */
+export function withStored(notices: RoomNotice[], stored: RoomNotice[]): RoomNotice[] {
+  const fresh = stored.filter((notice) => !notices.some((known) => known.id === notice.id));
+  if (fresh.length === 0) return notices;
+  const live = (notice: RoomNotice) => notice.id.startsWith("notice-") && fresh.some((event) => event.text === notice.text);
+  return [...notices.filter((notice) => !live(notice)), ...fresh];
 }
 
 /**
