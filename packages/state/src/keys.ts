@@ -17,6 +17,8 @@ export const keys = {
   gatewaysSeen: "cim-gateways:seen",
   /** Count of messages accepted, for the admin rate. */
   messageCount: "cim-stats:messages",
+  /** The last batch a message counter added (message-count.ts): hashed as messageCount, so one script holds both. */
+  messageCountMark: (counter: string) => `{cim-stats:messages}:counted:${counter}`,
 } as const;
 
 /**

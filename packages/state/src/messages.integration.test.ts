@@ -1,5 +1,6 @@
 // MessageStore and its scripts against a real redis-server: dedupe, membership, msgIds per conversation,
 // idempotent steps of a private message, history and counts. (Wake-ups and retention: streams.integration.test.ts.)
+import { Command } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { compareIds } from "@cim/protocol";
 import { InboxStore } from "./inbox.js";
@@ -36,6 +37,25 @@ describe("storing", () => {
     expect((await streamIds(user.inbox("2"))).length).toBe(1);
     expect((await streamIds(user.inbox("1"))).length).toBe(1);
     expect(await store.count()).toBe(4);
+  });
+
+  it("counts a turn's messages once when ioredis sends the count again (after a reconnect, an applied command is re-sent)", async () => {
+    const redis = h.connect("count");
+    const sendCommand = redis.sendCommand.bind(redis);
+    // The count's command goes twice, as a re-send after a reconnect does when Redis applied it but its answer was lost.
+    redis.sendCommand = ((command: Command, stream?: never) => {
+      const sent = sendCommand(command, stream);
+      if (command.args.map(String).includes(keys.messageCount)) void (sendCommand(new Command(command.name, command.args), stream) as Promise<unknown>).catch(() => undefined);
+      return sent;
+    }) as typeof redis.sendCommand;
+    const store = new MessageStore(redis);
+    await Promise.all(["a", "b", "c"].map((clientMsgId) => send(store, { clientMsgId })));
+    await send(store, { clientMsgId: "d" });
+    expect(await store.count()).toBe(4);
+    // Another store (another process) counts on: its batches are numbered apart.
+    const other = new MessageStore(redis);
+    await send(other, { clientMsgId: "e" });
+    expect(await other.count()).toBe(5);
   });
 
   it("the same clientMsgId from two senders is two messages; the dedupe record expires after its TTL", async () => {

@@ -8,6 +8,7 @@ import { checkTargets, noneForRefusedId, type TargetRefusal } from "./message-ta
 import { conversationKey, eventFields, isEvent, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import type { BlockRefusal } from "./blocks.js";
 import { InboxStore } from "./inbox.js";
+import { MessageCounter } from "./message-count.js";
 import { PrivateBatch, type OwnInboxEntry } from "./private-batch.js";
 import { newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
 import { roomWakeTemplate } from "./wake-ups.js";
@@ -75,9 +76,8 @@ export class MessageStore {
   private readonly knownAccounts = new Map<string, Promise<boolean>>();
   /** Per sender, the end of its stores queued behind a reply's or an event's target check. */
   private readonly checking = new Map<string, Promise<void>>();
-  /** Messages stored this event-loop turn, added to the count by one INCRBY at its end. */
-  private uncounted = 0;
-  private counting: Promise<void> | null = null;
+  /** Messages stored, added to the count once per event-loop turn. */
+  private readonly counter: MessageCounter;
 
   constructor(private readonly redis: RedisClient, options: Partial<MessageStoreOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
@@ -85,6 +85,7 @@ export class MessageStore {
     const batch = this.options.batchPrivate ?? !isCluster(redis);
     this.privateBatch = new PrivateBatch(redis, this.options, this.inboxes, batch, this.options.gatewayId);
     defineMessageScripts(redis);
+    this.counter = new MessageCounter(redis);
   }
 
   /**
@@ -159,23 +160,12 @@ export class MessageStore {
   }
 
   /** Total messages accepted since the store began. */
-  async count(): Promise<number> {
-    await this.counting;
-    return Number((await this.redis.get(keys.messageCount)) ?? 0);
+  count(): Promise<number> {
+    return this.counter.total();
   }
 
-  /**
-   * Counts a stored message: one INCRBY per turn for all of them, never awaited by a send (the count is a statistic;
-   * a failed INCRBY loses those counts, not messages).
-   */
   private countStored(): void {
-    this.uncounted++;
-    this.counting ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-      const n = this.uncounted;
-      this.uncounted = 0;
-      this.counting = null;
-      await this.redis.incrby(keys.messageCount, n).catch(() => undefined);
-    });
+    this.counter.add();
   }
 
   private async storeRoom(input: StoreInput, room: string): Promise<StoreResult> {

@@ -30,7 +30,7 @@ const MAX_REDIRECTIONS = 32;
  * auto-pipeline would only wrap each in a pipeline object of its own, garbage that a private message flow makes
  * at every turn (the gateways' young-generation pauses halved without them).
  */
-const BATCHED_COMMANDS = ["cimStorePrivateAllBatch", "incrby"];
+const BATCHED_COMMANDS = ["cimStorePrivateAllBatch", "cimCountMessages"];
 
 /**
  * A command unanswered this long fails ("Command timed out", which isRedisUnavailable counts): a Redis that stalls
