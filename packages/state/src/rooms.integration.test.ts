@@ -140,6 +140,11 @@ describe("the public directory", () => {
     // A stale entry (a rename that stopped between its writes) is not listed.
     await h.redis.zadd(directory.publicRooms, 0, "chess\0" + chess.roomId);
     expect(await rooms.directory({ prefix: "ch", limit: 10 })).toEqual([]);
+    // Kept for history once each, also when the command is sent again (ioredis after a reconnect).
+    const args = [conv.roomMeta(secret.roomId), conv.messages(secret.roomId), conv.roomEvents(secret.roomId), "Gossip 2", "1", "ann", "200"] as const;
+    await h.redis.cimRenameRoom(...args);
+    await h.redis.cimRenameRoom(...args);
+    expect((await rooms.events(secret.roomId)).map((e) => [e.name, e.userName, e.after])).toEqual([["Gossip", "ann", "0"], ["Gossip 2", "ann", "0"]]);
     expect(await rooms.rename("r999", "Nothing", OWNER)).toBeNull();
     expect(await rooms.rename("everyone", "All", OWNER)).toBeNull();
   });

@@ -48,8 +48,10 @@ export const ROOM_EVENTS_KEPT = 200;
 
 // KEYS: the room's meta, messages and events (one tag). ARGV: the new name, the renaming userId, its name, the most
 // events kept. Renames the room and keeps the event with the room's newest msgId read in the same step, so history
-// shows it after exactly the messages stored before it. Returns that msgId.
+// shows it after exactly the messages stored before it. Returns that msgId, or 0 when the room has that name already
+// (nothing kept: ioredis re-sends an unanswered command after a reconnect, and a rename must not be kept twice).
 const RENAME = `
+if redis.call('HGET', KEYS[1], 'name') == ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'name', ARGV[1])
 local newest = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)[1]
 local after = newest and string.match(newest[1], '^(%d+)') or '0'
@@ -80,7 +82,7 @@ declare module "ioredis" {
     /** See ADD_MEMBER. */
     cimAddRoomMember(meta: string, members: string, messages: string, joined: string, userId: string): Result<[number, string], Context>;
     /** See RENAME. */
-    cimRenameRoom(meta: string, messages: string, events: string, name: string, userId: string, userName: string, kept: string): Result<string, Context>;
+    cimRenameRoom(meta: string, messages: string, events: string, name: string, userId: string, userName: string, kept: string): Result<string | number, Context>;
   }
 }
 
