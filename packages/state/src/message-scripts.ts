@@ -206,22 +206,24 @@ return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
 // once per call.
 // A message between users who block each other (either way: the sender's blocks or blocked-by set names the
 // recipient) is refused before anything of it is stored; the other messages of the call go on.
-// KEYS: per message: stream, dedupe, then inbox, last, peers, gateways of the recipient, then the same of the sender,
-//   then the sender's blocks and blocked-by sets.
+// KEYS: the count of messages (admin stats), then per message: stream, dedupe, then inbox, last, peers, gateways of
+//   the recipient, then the same of the sender, then the sender's blocks and blocked-by sets.
 // ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, channelPrefix, origin (the calling gateway's id, '' for none), then
 //   per message: sender, recipient, wake (template: holes userId, prev, entry, msgId, ts), the number of field
 //   strings, and the fields (name, value, ...) without ts and msgId.
 // The sender's inbox wake-up is not published to origin: the caller offers it to its own sessions from the reply
 // (one PUBLISH and one JSON decode fewer per call, for a wake-up the caller can build from what it sent).
+// The messages stored (not the resends) are added to the count in the same call: a call ioredis sends again after a
+// reconnect finds them stored and counts nothing, and no command of its own per turn is needed.
 // Returns {record, 1 duplicate | 0 stored, entry, prev} per message, flattened: entry and prev of the sender's inbox;
 // {'', -1 | -2, '', ''} for a refused message (-1: the sender blocks the recipient, -2: the recipient blocks it).
 const STORE_PRIVATE_ALL_BATCH = `${PRELUDE}
 local maxLen, maxAgeMicros, dedupeTtl, channelPrefix, origin = unpack(ARGV, 1, 5)
 local now = redis.call('TIME')
 local base = tonumber(now[1]) * 1000000 + tonumber(now[2])
-local out, a, k = {}, 6, 0
+local out, a, k, added = {}, 6, 0, 0
 local gatewaysOf, wakes, order = {}, {}, {}
-for i = 1, #KEYS, 12 do
+for i = 2, #KEYS, 12 do
   local from, to, wake, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
   local blocked = block_state(KEYS[i + 10], KEYS[i + 11], to)
   if blocked ~= 0 then
@@ -230,6 +232,7 @@ for i = 1, #KEYS, 12 do
     local fields = {unpack(ARGV, a + 4, a + 3 + n)}
     local record, duplicate = store_private(KEYS[i], KEYS[i + 1], maxLen, maxAgeMicros, dedupeTtl, fields, base + k)
     k = k + 1
+    if duplicate == 0 then added = added + 1 end
     local id, ts = string.match(record, '^(%d+):(%d+)$')
     fields[n + 1], fields[n + 2], fields[n + 3], fields[n + 4] = 'ts', ts, 'msgId', id
     local parts = split(wake)
@@ -268,6 +271,7 @@ for _, gateway in ipairs(order) do
   local list = wakes[gateway]
   redis.call('PUBLISH', channelPrefix .. gateway, #list == 1 and list[1] or '[' .. table.concat(list, ',') .. ']')
 end
+if added > 0 then redis.call('INCRBY', KEYS[1], added) end
 return out
 `;
 

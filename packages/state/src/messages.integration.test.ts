@@ -56,6 +56,11 @@ describe("storing", () => {
     const other = new MessageStore(redis);
     await send(other, { clientMsgId: "e" });
     expect(await other.count()).toBe(5);
+    // Private messages are counted by the script call that stores them (single Redis): that call goes twice too, and
+    // the second finds them stored.
+    await account("1", "2");
+    await Promise.all(["p1", "p2"].map((clientMsgId) => send(store, { clientMsgId, to: "2" })));
+    expect(await store.count()).toBe(7);
   });
 
   it("the same clientMsgId from two senders is two messages; the dedupe record expires after its TTL", async () => {

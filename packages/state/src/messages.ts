@@ -194,7 +194,7 @@ export class MessageStore {
     const stored = await this.privateBatch.store({ stream: conv.messages(key), dedupe: conv.dedupe(key, from, clientMsgId), message: record, dev: fromDevice });
     if ("refused" in stored) return { error: stored.refused };
     const message: StoredMessage = { ...record, ...parseRecord(stored.record) };
-    if (!stored.duplicate) this.countStored();
+    if (!stored.duplicate && !stored.counted) this.countStored();
     return stored.own ? { message, duplicate: stored.duplicate, ownInbox: stored.own } : { message, duplicate: stored.duplicate };
   }
 

@@ -6,7 +6,7 @@
 import type { RedisClient } from "./redis.js";
 import type { InboxStore } from "./inbox.js";
 import { BlockStore, blockRefusal, type BlockRefusal } from "./blocks.js";
-import { channels, user } from "./keys.js";
+import { channels, keys as redisKeys, user } from "./keys.js";
 import { parseRecord, recordFields, type StoredMessage } from "./records.js";
 import { privateWakeTemplate } from "./wake-ups.js";
 
@@ -34,6 +34,8 @@ export interface PrivateStored {
    * offers it to its sessions of the sender itself.
    */
   own?: OwnInboxEntry;
+  /** Already added to the admin count of messages by the call that stored it (the batch); else the caller counts it. */
+  counted?: boolean;
 }
 
 /** A private message refused before anything was stored: the two users block each other (either way). */
@@ -105,7 +107,7 @@ export class PrivateBatch {
     if (!batch) return;
     const common = [String(retention.maxLenPerStream), String(retention.maxAgeSeconds * 1_000_000), String(retention.dedupeTtlSeconds), channels.gateway(""), origin];
     this.turn = new TurnQueue(async (keys, args) => {
-      const flat = await redis.cimStorePrivateAllBatch(keys.length, ...keys, ...common, ...args);
+      const flat = await redis.cimStorePrivateAllBatch(keys.length + 1, redisKeys.messageCount, ...keys, ...common, ...args);
       const stored: Array<PrivateStored | PrivateRefused> = [];
       for (let i = 0; i < flat.length; i += 4) {
         const refused = blockRefusal(-Number(flat[i + 1]));
@@ -113,7 +115,7 @@ export class PrivateBatch {
           stored.push({ refused });
           continue;
         }
-        const result: PrivateStored = { record: String(flat[i]), duplicate: Number(flat[i + 1]) === 1 };
+        const result: PrivateStored = { record: String(flat[i]), duplicate: Number(flat[i + 1]) === 1, counted: true };
         if (origin) result.own = { entry: String(flat[i + 2]), prev: String(flat[i + 3]) };
         stored.push(result);
       }
