@@ -52,6 +52,25 @@ describe("Outbox", () => {
   });
 });
 
+describe("Outbox stall", () => {
+  it("writes nothing newer while the oldest Send in flight is unanswered for stallAfterMs, and lets the rest go once it is answered", () => {
+    const outbox = new Outbox();
+    const ids = (frames: SendFrame[]) => frames.map((f) => f.body.clientMsgId);
+    void outbox.add(frame("p60"));
+    expect(ids(outbox.due(100_000, 5_000, Infinity, Infinity, 2_000))).toEqual(["p60"]);
+    void outbox.add(frame("p64"));
+    // Within the stall time newer Sends are pipelined as usual.
+    expect(ids(outbox.due(101_000, 5_000, Infinity, Infinity, 2_000))).toEqual(["p64"]);
+    void outbox.add(frame("p76"));
+    // Redis came back meanwhile: the gateway stored p76 before it refused p60 and p64 (a full fault run showed
+    // p60 p76 p64 ...). Now p76 waits for them.
+    expect(outbox.due(102_000, 5_000, Infinity, Infinity, 2_000)).toEqual([]);
+    outbox.acknowledge({ clientMsgId: "p60", msgId: "60", ts: 1 });
+    outbox.acknowledge({ clientMsgId: "p64", msgId: "64", ts: 1 });
+    expect(ids(outbox.due(102_001, 5_000, Infinity, Infinity, 2_000))).toEqual(["p76"]);
+  });
+});
+
 describe("Outbox bound", () => {
   it("rejects a Send beyond the limit with a clear error, and takes one again once an ack frees a place", async () => {
     const outbox = new Outbox(2);

@@ -92,9 +92,10 @@ export class Outbox {
    * The Sends to (re)transmit now, oldest first, at most `max`: those not yet sent on this session, while fewer than
    * `maxInFlight` are unanswered, and those unanswered (or answered `unavailable`) for `resendAfterMs`. A Send
    * answered `unavailable` holds back every newer one until it is written again, and then until it is answered: the
-   * first one acknowledged releases the others. A conversation keeps the order its messages were sent in.
+   * first one acknowledged releases the others; so does one unanswered for `stallAfterMs`. A conversation keeps the
+   * order its messages were sent in.
    */
-  due(now: number, resendAfterMs: number, max = Number.POSITIVE_INFINITY, maxInFlight = Number.POSITIVE_INFINITY): SendFrame[] {
+  due(now: number, resendAfterMs: number, max = Number.POSITIVE_INFINITY, maxInFlight = Number.POSITIVE_INFINITY, stallAfterMs = Number.POSITIVE_INFINITY): SendFrame[] {
     const frames: SendFrame[] = [];
     let inFlight = 0;
     for (const pending of this.pending.values()) if (pending.sentAt > 0 && !pending.held) inFlight++;
@@ -102,7 +103,9 @@ export class Outbox {
       if (frames.length >= max) break;
       const entering = pending.sentAt === 0 || pending.held;
       if (now - pending.sentAt < resendAfterMs) {
-        if (pending.held || pending.retried) break;
+        // Unanswered for `stallAfterMs`: the gateway waits for Redis with it, and may yet refuse it after storing a
+        // newer one written now (Redis back meanwhile). Nothing newer goes out until it is answered or due again.
+        if (pending.held || pending.retried || (pending.sentAt > 0 && now - pending.sentAt >= stallAfterMs)) break;
         continue;
       }
       if (entering && inFlight >= maxInFlight) break;
