@@ -76,6 +76,15 @@ test("drafts per conversation survive switching and a reload; Up edits, Escape c
   await edit.press("Escape");
   await expect(page.getByTestId("edit-form")).toHaveCount(0);
   await expect(input).toBeFocused();
+  // Alt+Up in the empty composer only changes conversation: it used to open the edit of the newest message too, found
+  // open on coming back.
+  await input.press("Alt+ArrowUp");
+  await expect(page.getByTestId("conversation-title")).toHaveText("Everyone");
+  await input.press("Alt+ArrowDown");
+  await expect(page.getByTestId("conversation-title")).toHaveText(bob.userName);
+  await expect(message(page, "second try")).toBeVisible();
+  await expect(page.getByTestId("edit-form")).toHaveCount(0);
+  await expect(input).toBeFocused();
   await message(page, "second try").hover();
   await message(page, "second try").getByTestId("action-reply").click();
   await expect(page.getByTestId("reply-bar")).toBeVisible();

@@ -18,6 +18,11 @@ import type { CimClientOptions, ClientLogger, ClientStats, ConnectionState, Curs
 
 /** Attempts to open the first session of a login (or a resumed one) before `logIn`/`resume` give up. */
 const FIRST_OPEN_ATTEMPTS = 3;
+/**
+ * A Send unanswered this long (a healthy gateway answers in milliseconds) holds back the newer ones: its store waits
+ * for Redis, and a newer Send written meanwhile could be stored first when Redis comes back.
+ */
+const STALL_AFTER_MS = 2_000;
 
 export class CimClient extends ClientRequests {
   readonly api: RouteApi;
@@ -412,7 +417,7 @@ export class CimClient extends ClientRequests {
    */
   private flushOutbox(): void {
     if (this.currentState !== "online") return;
-    const frames = this.outbox.due(Date.now(), this.options.resendAfterMs, this.budget.available(), this.sendsInFlight);
+    const frames = this.outbox.due(Date.now(), this.options.resendAfterMs, this.budget.available(), this.sendsInFlight, Math.min(STALL_AFTER_MS, this.options.resendAfterMs));
     this.budget.spend(frames.length);
     for (const frame of frames) this.write(frame);
   }

@@ -16,6 +16,12 @@ interface PendingSend {
   sentAt: number;
   /** Answered `unavailable`: nothing newer is written before it is written again. */
   held: boolean;
+  /**
+   * Answered `unavailable` at least once and not acknowledged since: once written again, nothing newer is written
+   * until it is answered. The gateway may keep its earlier attempt queued for Redis and refuse it only after a newer
+   * Send, written meanwhile, was stored: the conversation would show them swapped.
+   */
+  retried: boolean;
 }
 
 /** Error codes after which a Send is tried again rather than failed. */
@@ -44,7 +50,7 @@ export class Outbox {
     const existing = this.pending.get(frame.body.clientMsgId);
     if (!existing && this.pending.size >= this.limit) return Promise.reject(new OutboxFullError(this.limit));
     return new Promise((resolve, reject) => {
-      this.pending.set(frame.body.clientMsgId, { frame, resolve, reject, sentAt: existing?.sentAt ?? 0, held: existing?.held ?? false });
+      this.pending.set(frame.body.clientMsgId, { frame, resolve, reject, sentAt: existing?.sentAt ?? 0, held: existing?.held ?? false, retried: existing?.retried ?? false });
     });
   }
 
@@ -53,6 +59,8 @@ export class Outbox {
     const pending = this.pending.get(ack.clientMsgId);
     if (!pending) return undefined;
     this.pending.delete(ack.clientMsgId);
+    // A Send stored after `unavailable`: the store works again, so the others that wait go out now, in order.
+    if (pending.retried) this.releaseRetried();
     pending.resolve(ack);
     return pending.frame;
   }
@@ -66,17 +74,28 @@ export class Outbox {
       pending.reject(new SendError(error.code, error.message, error.clientMsgId));
     } else {
       pending.held = true;
+      pending.retried = true;
     }
     return true;
+  }
+
+  /** Every Send held after `unavailable` is due at once, and none holds back the newer ones any more. */
+  private releaseRetried(): void {
+    for (const pending of this.pending.values()) {
+      if (pending.held) pending.sentAt = 0;
+      pending.held = false;
+      pending.retried = false;
+    }
   }
 
   /**
    * The Sends to (re)transmit now, oldest first, at most `max`: those not yet sent on this session, while fewer than
    * `maxInFlight` are unanswered, and those unanswered (or answered `unavailable`) for `resendAfterMs`. A Send
-   * answered `unavailable` holds back every newer one until it is written again, so a conversation keeps the order
-   * its messages were sent in.
+   * answered `unavailable` holds back every newer one until it is written again, and then until it is answered: the
+   * first one acknowledged releases the others; so does one unanswered for `stallAfterMs`. A conversation keeps the
+   * order its messages were sent in.
    */
-  due(now: number, resendAfterMs: number, max = Number.POSITIVE_INFINITY, maxInFlight = Number.POSITIVE_INFINITY): SendFrame[] {
+  due(now: number, resendAfterMs: number, max = Number.POSITIVE_INFINITY, maxInFlight = Number.POSITIVE_INFINITY, stallAfterMs = Number.POSITIVE_INFINITY): SendFrame[] {
     const frames: SendFrame[] = [];
     let inFlight = 0;
     for (const pending of this.pending.values()) if (pending.sentAt > 0 && !pending.held) inFlight++;
@@ -84,7 +103,9 @@ export class Outbox {
       if (frames.length >= max) break;
       const entering = pending.sentAt === 0 || pending.held;
       if (now - pending.sentAt < resendAfterMs) {
-        if (pending.held) break;
+        // Unanswered for `stallAfterMs`: the gateway waits for Redis with it, and may yet refuse it after storing a
+        // newer one written now (Redis back meanwhile). Nothing newer goes out until it is answered or due again.
+        if (pending.held || pending.retried || (pending.sentAt > 0 && now - pending.sentAt >= stallAfterMs)) break;
         continue;
       }
       if (entering && inFlight >= maxInFlight) break;
@@ -92,6 +113,7 @@ export class Outbox {
       pending.sentAt = now;
       pending.held = false;
       frames.push(pending.frame);
+      if (pending.retried) break;
     }
     return frames;
   }

@@ -1,5 +1,7 @@
 // Child processes that die with their parent, with their output kept for diagnosis.
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+import { LinePrefixer } from "./echo.js";
 
 const live = new Set<ChildProcess>();
 let hooked = false;
@@ -22,6 +24,14 @@ export interface Spawned {
 }
 
 /** Spawns a child that is SIGKILLed if this process exits first. */
+/** Copies `from` to `to`, each line under `[label]`. */
+function echo(from: Readable | null, to: Writable, label: string): void {
+  if (!from) return;
+  const lines = new LinePrefixer(label);
+  from.on("data", (chunk: Buffer) => to.write(lines.push(chunk.toString("utf8"))));
+  from.on("end", () => to.write(lines.flush()));
+}
+
 export function spawnTracked(command: string, args: string[], options: SpawnOptions, label: string): Spawned {
   hookExit();
   // Own process group: a terminal's Ctrl-C reaches only the parent, which stops children in order.
@@ -37,8 +47,8 @@ export function spawnTracked(command: string, args: string[], options: SpawnOpti
   child.stdout?.on("data", append);
   child.stderr?.on("data", append);
   if (process.env.CIM_DEVSTACK_ECHO) {
-    child.stdout?.on("data", (c: Buffer) => process.stdout.write(`[${label}] ${c}`));
-    child.stderr?.on("data", (c: Buffer) => process.stderr.write(`[${label}] ${c}`));
+    echo(child.stdout, process.stdout, label);
+    echo(child.stderr, process.stderr, label);
   }
   const exited = new Promise<number | null>((resolve) =>
     child.on("exit", (code, signal) => {
