@@ -36,4 +36,14 @@ describe("room notices", () => {
     expect(withStored([live, other], [stored])).toEqual([other, stored]);
     expect(withStored([other, stored], [stored])).toEqual([other, stored]);
   });
+
+  it("two live lines that say the same are taken over one by one, each by a stored rename", () => {
+    const room = { ...newConversation("r1", "Plans"), messages: [msg("9")] };
+    const [first, second] = [renameNotice(room, "ann", "Plans"), renameNotice(room, "ann", "Plans")];
+    const event = { kind: "renamed" as const, name: "Plans", userId: "7", userName: "ann", after: "5", ts: 1000 };
+    const older = storedNotice(event, "8");
+    const newer = storedNotice({ ...event, after: "9", ts: 2000 }, "8");
+    expect(withStored([first, second], [older])).toEqual([second, older]);
+    expect(withStored([first, second], [older, newer])).toEqual([older, newer]);
+  });
 });

@@ -26,13 +26,18 @@ export function storedNotice(event: RoomHistoryEvent, me: string): RoomNotice {
 
 /**
  * The notices with those read from history added: one already there (the same id) is not added twice, and a line
- * heard live that says the same is taken over by the stored one (which knows its place among the messages).
+ * heard live that says the same is taken over by the stored one (which knows its place among the messages), one by one.
  */
 export function withStored(notices: RoomNotice[], stored: RoomNotice[]): RoomNotice[] {
   const fresh = stored.filter((notice) => !notices.some((known) => known.id === notice.id));
   if (fresh.length === 0) return notices;
-  const live = (notice: RoomNotice) => notice.id.startsWith("notice-") && fresh.some((event) => event.text === notice.text);
-  return [...notices.filter((notice) => !live(notice)), ...fresh];
+  // One live line per stored one: a room renamed twice to one name shows two lines until both are read.
+  const takenOver = new Set<RoomNotice>();
+  for (const event of fresh) {
+    const live = notices.find((notice) => notice.id.startsWith("notice-") && notice.text === event.text && !takenOver.has(notice));
+    if (live) takenOver.add(live);
+  }
+  return [...notices.filter((notice) => !takenOver.has(notice)), ...fresh];
 }
 
 /**
