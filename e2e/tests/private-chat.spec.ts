@@ -15,7 +15,16 @@ test("a private chat with an offline user found by name prefix reaches them when
   await expect(row).toHaveAttribute("data-online", "false");
   await expect(row).toContainText("offline");
   await alice.page.screenshot({ path: `${SCREENSHOTS}private-offline-search.png` });
-  await row.getByTestId("user-search-pick").click();
+  // The whole row is the button, name included: focused from the search field, Enter opens the chat.
+  await alice.page.getByTestId("user-search-input").press("Tab");
+  await expect(row.getByTestId("user-search-pick")).toBeFocused();
+  await expect(row.getByTestId("user-search-pick")).toContainText(dave);
+  await alice.page.keyboard.press("Enter");
+  await expect(dialog).toBeHidden();
+  await expect(alice.page.getByTestId("conversation-title")).toHaveText(dave);
+  // And so does a click on the name.
+  await alice.page.getByTestId("nav-new-chat").click();
+  await (await findUser(alice.page, dave)).getByText(dave, { exact: true }).click();
   await expect(dialog).toBeHidden();
   await expect(alice.page.getByTestId("conversation-title")).toHaveText(dave);
   await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation · offline");

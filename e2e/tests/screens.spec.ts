@@ -84,7 +84,11 @@ test("every screen passes axe (no serious or critical violation) in light and da
     const header = (await page.getByRole("columnheader", { name: "Connections" }).boundingBox())!;
     const count = (await page.getByTestId("admin-gateway-connections").first().boundingBox())!;
     expect([Math.round(count.x), Math.round(count.width)]).toEqual([Math.round(header.x), Math.round(header.width)]);
+    // The chart's labels are as legible on a phone as on a desktop (drawn 900 units wide and scaled down, they were 5 px).
+    const label = page.getByTestId("online-chart").locator("text", { hasText: "now" });
+    await expect.poll(async () => (await label.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(12);
     await page.setViewportSize(DESKTOP);
+    await expect.poll(async () => (await label.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(12);
   } finally {
     await guest.close();
   }

@@ -12,6 +12,9 @@ export const config = Object.freeze({
   cachedMessagesLimit: 500,
   /** Conversations (newest first) whose newest message is asked for when this device has none to preview. */
   previewLimit: 20,
+  /** Entries asked for one preview: the newest of a conversation may be reactions, edits or deletions, which are no
+   * message of their own, so one entry could leave nothing to show. */
+  previewPageSize: 10,
   /** Preview requests (a conversation's newest message) under way at once: scrolling a long list must not go past route's per-user limit. */
   previewsInFlight: 3,
   /** A preview refused as too many (429) without a Retry-After is asked again after this long. */

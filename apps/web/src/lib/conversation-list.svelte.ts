@@ -14,8 +14,9 @@ export class ConversationList {
   /** Whether the user sees the open conversation (the tab is visible): what arrives there is read at once. */
   watching = $state(true);
   active = $derived(this.items.find((c) => c.key === this.activeKey) ?? this.items[0]!);
-  /** Everyone first, then the user's rooms by name. */
-  rooms = $derived(this.items.filter((c) => c.kind !== "private").sort((a, b) => roomOrder(a) - roomOrder(b) || a.title.localeCompare(b.title, undefined, { sensitivity: "base" })));
+  /** Everyone first (the room every user shares, pinned), then the user's rooms as the chats: the most recently active
+   * first; those without a message by name. */
+  rooms = $derived(this.items.filter((c) => c.kind !== "private").sort((a, b) => roomOrder(a) - roomOrder(b) || lastActivity(b) - lastActivity(a) || a.title.localeCompare(b.title, undefined, { sensitivity: "base" })));
   /** Private chats, the most recently active first. */
   chats = $derived(this.items.filter((c) => c.kind === "private").sort((a, b) => lastActivity(b) - lastActivity(a)));
   /** The list as shown: rooms, then private chats (what Alt+Up and Alt+Down step through). */

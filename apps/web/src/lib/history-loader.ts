@@ -79,7 +79,8 @@ export class HistoryLoader {
   }
 
   /**
-   * The newest message of one conversation that has none loaded, for the list's preview: asked once per sign-in, a few
+   * The newest message of one conversation that has none loaded, for the list's preview (with the reactions and edits
+   * after it, which may be the newest entries): asked once per sign-in, a few
    * at a time (`PreviewQueue`). `shown` false: the list no longer shows it, and it is not asked unless `pinned` (one of
    * the newest, asked at sign-in).
    */
@@ -91,7 +92,7 @@ export class HistoryLoader {
     if (!conversation.lastMsgId || !unloaded(conversation)) return;
     queue.add(conversation.key, async () => {
       // Opened, or signed out, before its turn.
-      if (this.deps.client() === client && unloaded(conversation)) await this.page(conversation, undefined, 1);
+      if (this.deps.client() === client && unloaded(conversation)) await this.page(conversation, undefined, config.previewPageSize);
     }, pinned);
   }
 
