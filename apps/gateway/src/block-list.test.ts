@@ -40,4 +40,18 @@ describe("BlockList", () => {
     await list.reloadAll();
     expect(changes).toEqual(["a hides from b", "b hides from a"]);
   });
+
+  it("follows the store when a block is heard after the unblock that undid it (two route processes announce out of order)", async () => {
+    const { list, changes } = setUp();
+    await list.load("a");
+    await list.load("b");
+    // a blocked b, then unblocked it; the store holds the unblock, the bus brings the unblock first.
+    list.apply({ type: "block", userId: "a", peer: "b", blocked: false, order: 2 });
+    await list.reloadAll();
+    list.apply({ type: "block", userId: "a", peer: "b", blocked: true, order: 1 });
+    expect(list.hides("a", "b")).toBe(true); // hidden at once, as any block
+    await vi.waitFor(() => expect(list.hides("a", "b")).toBe(false));
+    expect(list.hides("b", "a")).toBe(false);
+    expect(changes.sort()).toEqual(["a hides from b", "a shows b", "b hides from a", "b shows a"]);
+  });
 });

@@ -44,9 +44,9 @@ export class BlockList {
         known.add(other);
         this.onChanged(user, other, true);
       }
-      // An unblock by one side may leave a block by the other, and a read in flight may predate the change: read
-      // again (the read tells what it changed).
-      if (message.blocked && !this.loading.has(user)) continue;
+      // Read again (the read tells what it changed): an unblock by one side may leave a block by the other, a read
+      // in flight may predate the change, and a block may be heard after the unblock that undid it (two route
+      // processes announce in either order), which would else hide the pair here until the bus reconnects.
       void (this.loading.get(user) ?? Promise.resolve()).then(() => this.read(user, true));
     }
   }

@@ -152,11 +152,19 @@ describe("POST /api/logout", () => {
     const { token } = await newUser(h, "tamper");
     const last = token.at(-2) === "A" ? "B" : "A";
     const tampered = `${token.slice(0, -2)}${last}${token.at(-1)}`;
-    await expectError(await h.call("POST", "/api/logout"), 401, "unauthorized");
+    const missing = await h.call("POST", "/api/logout");
+    // RFC 6750: a 401 names the scheme it wants, and says when the token given was the problem.
+    expect(missing.headers.get("www-authenticate")).toBe('Bearer realm="cim"');
+    await expectError(missing, 401, "unauthorized");
     for (const authorization of ["Bearer", "Bearer garbage", `Bearer ${tampered}`, `Basic ${token}`]) {
-      await expectError(await h.call("POST", "/api/logout", { headers: { authorization } }), 401, "unauthorized");
+      const res = await h.call("POST", "/api/logout", { headers: { authorization } });
+      expect(res.headers.get("www-authenticate")).toMatch(/^Bearer realm="cim"/);
+      await expectError(res, 401, "unauthorized");
     }
     expect((await h.call("POST", "/api/logout", { token })).status).toBe(204);
+    const ended = await h.call("GET", "/api/rooms", { token });
+    expect(ended.headers.get("www-authenticate")).toBe('Bearer realm="cim", error="invalid_token"');
+    await expectError(ended, 401, "unauthorized");
   });
 
   it("answers 401 to a token whose account is gone, or whose userId now names another account (Redis's data lost)", async () => {

@@ -15,14 +15,23 @@ function bearerOf(header: string | undefined): string | undefined {
   return /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1];
 }
 
+/**
+ * A 401 with the challenge RFC 6750 asks for (`WWW-Authenticate: Bearer`), `error="invalid_token"` when a token was
+ * given and refused (bad, expired or ended), so generic HTTP clients know which scheme to send and why it failed.
+ */
+function unauthorized(message: string, tokenGiven: boolean, cause?: unknown): ApiError {
+  const challenge = tokenGiven ? 'Bearer realm="cim", error="invalid_token"' : 'Bearer realm="cim"';
+  return new ApiError(401, ErrorCode.Unauthorized, message, { cause, headers: { "WWW-Authenticate": challenge } });
+}
+
 function bearer(header: string | undefined): string {
   const token = bearerOf(header);
-  if (!token) throw new ApiError(401, ErrorCode.Unauthorized, "missing bearer token");
+  if (!token) throw unauthorized("missing bearer token", false);
   return token;
 }
 
 function loggedOut(): ApiError {
-  return new ApiError(401, ErrorCode.Unauthorized, "logged out: log in again");
+  return unauthorized("logged out: log in again", true);
 }
 
 /**
@@ -39,7 +48,7 @@ export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "i
     try {
       claims = await tokens.verify(token);
     } catch (error) {
-      throw new ApiError(401, ErrorCode.Unauthorized, error instanceof TokenError ? error.message : "bad token", { cause: error });
+      throw unauthorized(error instanceof TokenError ? error.message : "bad token", true, error);
     }
     if (await sessions.isRevoked(claims)) throw loggedOut();
     c.set("user", claims);
@@ -70,7 +79,7 @@ export function requireAdmin(adminToken: string | undefined, guard: Pick<AbuseGu
     const token = bearerOf(c.req.header("authorization"));
     if (!token || !sameSecret(token, adminToken)) {
       await guard.adminFailed(from);
-      throw new ApiError(401, ErrorCode.Unauthorized, token ? "bad admin token" : "missing bearer token");
+      throw unauthorized(token ? "bad admin token" : "missing bearer token", Boolean(token));
     }
     await next();
   });
@@ -80,7 +89,7 @@ export function requireAdmin(adminToken: string | undefined, guard: Pick<AbuseGu
 export function requireMetricsToken(metricsToken: string | undefined) {
   return createMiddleware(async (c, next) => {
     if (metricsToken && !sameSecret(bearer(c.req.header("authorization")), metricsToken)) {
-      throw new ApiError(401, ErrorCode.Unauthorized, "bad metrics token");
+      throw unauthorized("bad metrics token", true);
     }
     await next();
   });

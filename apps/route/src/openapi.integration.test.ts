@@ -73,6 +73,16 @@ describe("GET /api/openapi.json", () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^userName: /);
   });
+
+  it("lists 429 rate_limited for every operation with a limit of its own (CONTRACT and README's limits)", () => {
+    const limited = ["POST /api/register", "POST /api/login", "POST /api/password", "POST /api/messages", "POST /api/rooms", "PATCH /api/rooms/{roomId}",
+      "DELETE /api/rooms/{roomId}/members/{userId}", "PUT /api/blocks/{userId}", "DELETE /api/blocks/{userId}", "GET /api/search"];
+    const missing = limited.filter((op) => {
+      const [method, path] = op.split(" ") as [string, string];
+      return !("429" in (doc.paths[path]?.[method.toLowerCase()]?.responses ?? {}));
+    });
+    expect(missing).toEqual([]);
+  });
 });
 
 describe("GET /api/docs", () => {

@@ -67,6 +67,17 @@ describe("createAccounts", () => {
     expect((await logIn(`${stem}f`, "cim-pass-alpha-1")).status).toBe(401);
     expect(() => parseAccountLines("only-a-name\n")).toThrow("line 1");
   });
+
+  it("takes the names registration takes: 32 characters are 32 code points, also outside the BMP", async () => {
+    // U+20000 and up are letters of two UTF-16 units each: POST /api/register takes 32 of them.
+    const stem = uniqueName("w");
+    const name = stem + "\u{20000}".repeat(32 - stem.length);
+    expect(name.length).toBeGreaterThan(32);
+    const created = await createAccounts(h.redis, [{ userName: name, password: PASSWORD }]);
+    expect(created.created.map((u) => u.userName)).toEqual([name]);
+    expect((await logIn(name)).status).toBe(200);
+    await expect(createAccounts(h.redis, [{ userName: `${name}\u{20000}`, password: PASSWORD }])).rejects.toThrow("1-32");
+  });
 });
 
 describe("issueTokens", () => {

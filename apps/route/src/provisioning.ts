@@ -56,7 +56,8 @@ export function parseAccountLines(text: string, defaultPassword?: string): NewAc
 
 /** Refuses what registration refuses: a bad name, a weak password (the error names the account). */
 export function checkAccount({ userName, password }: NewAccount): void {
-  if (!USER_NAME.test(userName) || userName.length > MAX_USER_NAME_LENGTH) throw new Error(`${userName}: a user name is 1-${MAX_USER_NAME_LENGTH} letters, digits, _ . -`);
+  // Code points, as registration's zod max counts them (a letter past U+FFFF is one character, two UTF-16 units).
+  if (!USER_NAME.test(userName) || [...userName].length > MAX_USER_NAME_LENGTH) throw new Error(`${userName}: a user name is 1-${MAX_USER_NAME_LENGTH} letters, digits, _ . -`);
   try {
     checkNewPassword(password, userName);
   } catch (error) {

@@ -25,6 +25,7 @@ export const searchApi = {
     responses: {
       200: jsonAnswer("{results:[{conversation, msgId, from, fromName, to, room, text, ts, edited, replyTo?}]}"),
       400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member"), 404: errorAnswer("not_found"),
+      429: errorAnswer("rate_limited (with Retry-After): more than CIM_SEARCHES_PER_USER searches per CIM_SEARCH_WINDOW_SECONDS"),
     },
   }),
 };
