@@ -10,6 +10,7 @@ import type { Membership } from "./membership.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { PresenceKeeper } from "./presence-keeper.js";
 import type { PresenceSubscriptions } from "./presence-subscriptions.js";
+import { SendOrder } from "./send-order.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
 
@@ -33,6 +34,8 @@ export interface ChatServiceDeps {
    * master, so two inbox appends could swap and the peer would get them out of order; one node keeps the order.
    */
   privateInOrder?: boolean;
+  /** Keeps each session's Sends to one conversation in order through a Redis outage (send-order.ts). */
+  order: Pick<SendOrder, "run" | "refused" | "isAwaited">;
   presence: PresenceKeeper;
   /** Whose presence each session watches: forgotten when it closes. */
   presenceSubscriptions: Pick<PresenceSubscriptions, "forget">;
@@ -115,7 +118,7 @@ export class ChatService {
     const target = frame.to ? { to: frame.to } : { room: frame.room };
     const storing = this.deps.metrics.storeSeconds.startTimer();
     const store = () => this.deps.messages.store({ clientMsgId: frame.clientMsgId, from: user.userId, fromName: user.userName, fromDevice: user.sessionId, text: deleting || reactTo ? "" : frame.text, replyTo, editOf, deleted: deleting, reactTo, reaction, ...target });
-    const stored = await (frame.to && this.deps.privateInOrder ? this.after(session, frame.to, store) : store());
+    const stored = await this.deps.order.run(session, SendOrder.laneOf(frame), frame.clientMsgId, () => (frame.to && this.deps.privateInOrder ? this.after(session, frame.to, store) : store()));
     storing();
     if ("error" in stored) {
       if (stored.error === "unknown_recipient") throw new GatewayError(ErrorCode.UnknownRecipient, `no user ${frame.to}`);
@@ -134,6 +137,16 @@ export class ChatService {
     });
     if (!duplicate) this.deps.metrics.messagesIn.inc({ kind: message.to ? "private" : message.room ? "room" : "group" });
     return { clientMsgId: frame.clientMsgId, msgId: message.msgId, ts: message.ts };
+  }
+
+  /** True for the resend that the session's held Sends to its conversation wait for (send-order.ts). */
+  isAwaited(session: Session, frame: Pick<Send, "clientMsgId" | "to" | "room">): boolean {
+    return this.deps.order.isAwaited(session, SendOrder.laneOf(frame), frame.clientMsgId);
+  }
+
+  /** A Send refused before it was stored (too many in flight): newer ones to its conversation wait for its resend. */
+  refused(session: Session, frame: Pick<Send, "clientMsgId" | "to" | "room">): void {
+    this.deps.order.refused(session, SendOrder.laneOf(frame), frame.clientMsgId);
   }
 
   /** Runs `run` once the session's previous private store to `to` settled. */

@@ -7,6 +7,7 @@ import { FailureLog } from "./failure-log.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { PresenceSubscriptions } from "./presence-subscriptions.js";
 import type { ReceiptService } from "./receipt-service.js";
+import { isOrderRefusal } from "./send-order.js";
 import { IDLE, type Session } from "./session.js";
 import type { TypingRelay } from "./typing-relay.js";
 
@@ -111,7 +112,10 @@ export class FrameHandler {
       case "send": {
         const { clientMsgId } = frame.body;
         // Before the first await: the refusal leaves now, ahead of the outcomes of the Sends in flight.
-        if (session.sendsInFlight >= this.options.maxSendsInFlight) return this.refuseSend(session, clientMsgId);
+        if (session.sendsInFlight >= this.options.maxSendsInFlight && !this.chat.isAwaited(session, frame.body)) {
+          this.chat.refused(session, frame.body);
+          return this.refuseSend(session, clientMsgId);
+        }
         session.sendsRefused = 0;
         session.sendsInFlight++;
         const timer = this.metrics.sendSeconds.startTimer();
@@ -157,7 +161,8 @@ export class FrameHandler {
     if (!session.isOpen) return; // already closing: the first failure was logged and answered
     const who = { remote: session.remote, userId: session.user?.userId };
     if (error instanceof GatewayError) {
-      if (error.internal) this.failures.failed(who, `request failed: ${error.message}`, error.cause);
+      if (isOrderRefusal(error)) this.failures.throttled("sends refused in order", who, "refusing Sends after an earlier one of their conversation was not stored, until it is resent (Redis outage); once per window");
+      else if (error.internal) this.failures.failed(who, `request failed: ${error.message}`, error.cause);
       else this.log.info({ ...who, code: error.code, closeCode: error.closeCode }, `rejected frame: ${error.message}`);
       session.send({ kind: "error", body: { code: error.code, message: error.message, clientMsgId: error.clientMsgId } });
       if (error.closeCode) {

@@ -19,6 +19,7 @@ import { PresenceKeeper } from "./presence-keeper.js";
 import { PresenceSubscriptions } from "./presence-subscriptions.js";
 import { ReceiptService } from "./receipt-service.js";
 import { RoomEvents } from "./room-events.js";
+import { SendOrder } from "./send-order.js";
 import { SessionSweep } from "./session-sweep.js";
 import { SessionTable } from "./session-table.js";
 import { TypingRelay } from "./typing-relay.js";
@@ -121,6 +122,7 @@ export function createServices(deps: GatewayDeps): GatewayServices {
     sessions, messages, presence, presenceSubscriptions, membership, blocks, table, delivery, metrics, log,
     replicas: new ReplicaWait(redis, { replicas: config.CIM_REDIS_WAIT_REPLICAS, timeoutMs: config.CIM_REDIS_WAIT_TIMEOUT_MS }, metrics, log),
     privateInOrder: isCluster(redis),
+    order: new SendOrder(() => redis.status === "ready"),
   });
   const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, blocks, bus, log });
   const typing = new TypingRelay({ table, membership, blocks, bus, log });

@@ -180,4 +180,36 @@ describe("a Redis outage", () => {
     // One line for the streak of ten refusals.
     expect(gateway.output().slice(logged).match(/refusing Sends beyond CIM_MAX_SENDS_IN_FLIGHT/g)?.length).toBe(1);
   });
+
+  // Last: its Sends beyond CIM_MAX_SENDS_IN_FLIGHT would leave out the test above's one log line (FailureLog's window).
+  it("a session's pipelined Sends are stored in the order they were first sent through a Redis restart, by a client that resends each refused one at once", { timeout: 60_000 }, async () => {
+    const ann = await device("ann");
+    const bob = await device("bob");
+    const texts = Array.from({ length: 60 }, (_, i) => `steady ${i}`);
+    // A naive client: each Send written on its own clock, and written again (same clientMsgId) 20 ms after it is
+    // refused, however many newer ones are in flight.
+    const sendUntilAcked = async (text: string, i: number) => {
+      for (;;) {
+        const answer = await answerTo(ann.device.say({ clientMsgId: `steady-${i}`, to: bob.userId, text }));
+        if (answer === "ack") return;
+        expect(answer).toBe("unavailable");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const sending: Array<Promise<void>> = [];
+    for (const [i, text] of texts.entries()) {
+      if (i === 10) await cluster.redis.stop("SIGKILL");
+      if (i === 40) await cluster.redis.restart();
+      sending.push(sendUntilAcked(text, i));
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    await Promise.all(sending);
+    // Before the order was kept, the Sends refused in the first second of the outage (ioredis fails its offline queue
+    // every few reconnect attempts) were stored after the ones written later, which waited in the next queue:
+    // "steady 10 ... 17" after those. CIM_MAX_SENDS_IN_FLIGHT (20 here) refuses some of them too.
+    const { messages } = await api.history(ann.token, { with: bob.userId, limit: 200 });
+    expect(messages.map((m) => m.text)).toEqual(texts);
+    await waitUntil(() => bob.device.messages().length >= texts.length, 10_000, "bob to get every message");
+    expect(bob.device.messages().map((m) => m.text)).toEqual(texts);
+  });
 });

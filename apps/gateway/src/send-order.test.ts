@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { RESEND_GRACE_MS, SendOrder } from "./send-order.js";
+import type { Session } from "./session.js";
+
+/** A store that the test settles: `stored` lists what was stored, in order. */
+function storage() {
+  const stored: string[] = [];
+  const pending = new Map<string, { ok: () => void; fail: () => void }>();
+  const store = (id: string) => () =>
+    new Promise<string>((resolve, reject) => {
+      pending.set(id, { ok: () => (stored.push(id), resolve(id)), fail: () => reject(new Error("Connection is closed.")) });
+    });
+  return { stored, pending, store };
+}
+
+const answer = (sending: Promise<string>) => sending.then(() => "ack", (error: Error & { code?: string }) => error.code ?? error.message);
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("SendOrder", () => {
+  it("stores a session's Sends at once while Redis is ready, none waiting for another", async () => {
+    const order = new SendOrder(() => true);
+    const session = {} as Session;
+    const { stored, pending, store } = storage();
+    const first = order.run(session, "u:2", "p1", store("p1"));
+    const second = order.run(session, "u:2", "p2", store("p2"));
+    await turn();
+    expect([...pending.keys()]).toEqual(["p1", "p2"]);
+    pending.get("p2")!.ok();
+    pending.get("p1")!.ok();
+    expect(await Promise.all([first, second])).toEqual(["p1", "p2"]);
+    expect(stored).toEqual(["p2", "p1"]);
+  });
+
+  it("after a refusal, a newer Send of that conversation is held until the refused one's resend is stored, then follows it", async () => {
+    const order = new SendOrder(() => true);
+    const session = {} as Session;
+    const { stored, pending, store } = storage();
+    const p4 = answer(order.run(session, "u:2", "p4", store("p4")));
+    await turn();
+    pending.get("p4")!.fail();
+    expect(await p4).toBe("Connection is closed.");
+    // Written before the client heard of p4's refusal: without the order it was stored ahead of p4's resend.
+    const p5 = order.run(session, "u:2", "p5", store("p5"));
+    // Another conversation is not held.
+    expect(await answer(order.run(session, "r:7", "q1", async () => "q1"))).toBe("ack");
+    await turn();
+    expect([...pending.keys()]).toEqual(["p4"]);
+    const p4again = order.run(session, "u:2", "p4", store("p4"));
+    await turn();
+    pending.get("p4")!.ok();
+    await p4again;
+    for (let i = 0; i < 5 && !pending.has("p5"); i++) await turn();
+    pending.get("p5")!.ok();
+    expect(await p5).toBe("p5");
+    expect(stored).toEqual(["p4", "p5"]);
+    expect(await answer(order.run(session, "u:2", "p6", async () => "p6"))).toBe("ack");
+  });
+
+  it("while Redis is not ready, a Send waits for the previous one and is refused when that one failed; resends keep the first order", async () => {
+    let ready = false;
+    const order = new SendOrder(() => ready);
+    const session = {} as Session;
+    const { stored, pending, store } = storage();
+    const p1 = answer(order.run(session, "u:2", "p1", store("p1")));
+    const p2 = answer(order.run(session, "u:2", "p2", store("p2")));
+    await turn();
+    expect([...pending.keys()]).toEqual(["p1"]);
+    pending.get("p1")!.fail();
+    expect([await p1, await p2]).toEqual(["Connection is closed.", "unavailable"]);
+    ready = true;
+    // p2's resend before p1's waits for p1's.
+    pending.clear();
+    const again = [answer(order.run(session, "u:2", "p2", store("p2"))), answer(order.run(session, "u:2", "p1", store("p1")))];
+    for (let i = 0; i < 5 && !pending.has("p1"); i++) await turn();
+    expect([...pending.keys()]).toEqual(["p1"]);
+    pending.get("p1")!.ok();
+    for (let i = 0; i < 5 && !pending.has("p2"); i++) await turn();
+    pending.get("p2")!.ok();
+    expect(await Promise.all(again)).toEqual(["ack", "ack"]);
+    expect(stored).toEqual(["p1", "p2"]);
+  });
+
+  it("a Send refused before its store (too many in flight) holds the newer ones back; one not resent is given up after the grace", async () => {
+    let now = 1_000;
+    const order = new SendOrder(() => true, () => now);
+    const session = {} as Session;
+    order.refused(session, "r:", "g1");
+    expect(order.isAwaited(session, "r:", "g1")).toBe(true);
+    let settled = false;
+    const g2 = order.run(session, "r:", "g2", async () => "g2").finally(() => (settled = true));
+    await turn();
+    expect(settled).toBe(false);
+    now += RESEND_GRACE_MS + 1;
+    expect(await answer(order.run(session, "r:", "g3", async () => "g3"))).toBe("ack");
+    expect(await g2).toBe("g2");
+  });
+});

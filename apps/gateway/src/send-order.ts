@@ -1,0 +1,176 @@
+// Keeps a session's Sends to one conversation in the order they came, through a Redis outage: a Send is never stored
+// after a later Send of the same session and conversation was stored.
+//
+// How the order broke without it: while Redis is down, ioredis holds the stores in its offline queue and fails the
+// whole queue every few reconnect attempts (maxRetriesPerRequest). A pipelining client gets `unavailable` for p4 and
+// resends it at once, but p5..p9, written meanwhile, already wait in the next queue: they were stored when Redis came
+// back, and p4's resend after them. So, per session and conversation (a lane), a line of the Sends to store in order:
+// - a Send refused `unavailable` (its store failed, a store before it in the lane failed, or too many Sends were in
+//   flight) keeps its place in the line until its resend (same clientMsgId) is stored or gets a final answer;
+// - a Send that comes while the line is not empty takes its place at the end and is held (not answered) until it is
+//   first; a Send that is first waits for the lane's store in flight, and is refused when that one failed;
+// - while Redis is not ready, each Send waits for the lane's store before it (two stores in flight through an outage
+//   could end up in two offline queues).
+// Held, not refused: a client resending each refused Send would otherwise spin through refusals into the frame rate
+// limit. While Redis is ready and the line is empty, a Send goes straight to the store: the private path's batching
+// (one script call per event-loop turn) is untouched. A client that never resends a refused Send is not held for
+// ever: the line is dropped RESEND_GRACE_MS after its last progress, and the held Sends go on.
+import { ErrorCode } from "@cim/protocol";
+import { GatewayError } from "./errors.js";
+import type { Session } from "./session.js";
+
+/** How long a refused Send holds the newer ones of its lane back when it is not resent. */
+export const RESEND_GRACE_MS = 10_000;
+
+interface Lane {
+  /**
+   * The line of the lane's Sends to store in this order, oldest first: each refused `unavailable` until its resend is
+   * stored (or gets a final answer), and each held for its turn behind them.
+   */
+  refused: string[];
+  /** The last time the lane made progress (a first refusal, a resend stored): the grace counts from it. */
+  since: number;
+  /** The lane's last store started in order (one at a time): true unless it failed for want of Redis. */
+  tail: Promise<boolean> | undefined;
+  /** Sends held for their turn, woken at each progress. */
+  waiting: Array<() => void>;
+}
+
+const OUT_OF_ORDER = "an earlier message of this conversation was not stored: resend it first, then this one";
+
+/** True for a Send refused here because an earlier one of its conversation was not stored (logged once per window). */
+export function isOrderRefusal(error: GatewayError): boolean {
+  return error.code === ErrorCode.Unavailable && error.message === OUT_OF_ORDER;
+}
+
+export class SendOrder {
+  private readonly lanes = new WeakMap<Session, Map<string, Lane>>();
+
+  constructor(private readonly linkReady: () => boolean, private readonly now: () => number = Date.now) {}
+
+  /** The lane of a Send: its peer, or its room ("" is the group). */
+  static laneOf(frame: { to?: string; room?: string }): string {
+    return frame.to ? `u:${frame.to}` : `r:${frame.room ?? ""}`;
+  }
+
+  /**
+   * Runs `store` for the Send `clientMsgId` of `laneId`, in order with the lane's other Sends (see above). A store
+   * failure other than a GatewayError (Redis down, timed out) counts as refused `unavailable`.
+   */
+  run<T>(session: Session, laneId: string, clientMsgId: string, store: () => Promise<T>): Promise<T> {
+    const lane = this.lanes.get(session)?.get(laneId);
+    if (lane) this.expire(lane);
+    const calm = !lane || (!lane.tail && lane.refused.length === 0);
+    if (calm && this.linkReady()) return this.watch(session, laneId, clientMsgId, store);
+    const ordered = lane ?? this.laneFor(session, laneId);
+    return this.inTurn(session, laneId, ordered, clientMsgId, store);
+  }
+
+  /**
+   * A Send that is not the one to resend first waits for its turn (held, not refused: a client resending what was
+   * refused would otherwise spin through refusals into the frame rate limit), then for the lane's store in flight,
+   * and is refused when that one failed for want of Redis.
+   */
+  private async inTurn<T>(session: Session, laneId: string, lane: Lane, clientMsgId: string, store: () => Promise<T>): Promise<T> {
+    await this.turn(lane, clientMsgId);
+    const before = lane.tail;
+    const result = (async () => {
+      if (before && !(await before)) throw this.refuse(lane, clientMsgId);
+      return this.watch(session, laneId, clientMsgId, store);
+    })();
+    const tail = result.then(() => true, (error: unknown) => !failedForOutage(error));
+    lane.tail = tail;
+    void tail.then(() => {
+      if (lane.tail !== tail) return;
+      lane.tail = undefined;
+      if (lane.refused.length === 0 && lane.waiting.length === 0) this.lanes.get(session)?.delete(laneId);
+    });
+    return result;
+  }
+
+  /**
+   * True for the resend of the Send the lane's held ones wait for: admitted beyond CIM_MAX_SENDS_IN_FLIGHT, since
+   * the held Sends count there and would otherwise keep out the one they wait for.
+   */
+  isAwaited(session: Session, laneId: string, clientMsgId: string): boolean {
+    return this.lanes.get(session)?.get(laneId)?.refused[0] === clientMsgId;
+  }
+
+  /** A Send refused before its store (CIM_MAX_SENDS_IN_FLIGHT): the newer ones of its lane wait for its resend. */
+  refused(session: Session, laneId: string, clientMsgId: string): void {
+    this.refuse(this.lanes.get(session)?.get(laneId) ?? this.laneFor(session, laneId), clientMsgId);
+  }
+
+  /** Waits while something older than this Send is refused and not resent (at most the grace after the last progress). */
+  private async turn(lane: Lane, clientMsgId: string): Promise<void> {
+    // Its place in the line, after every Send refused or held before it (one refused later goes after it).
+    if (!this.isNext(lane, clientMsgId) && !lane.refused.includes(clientMsgId)) lane.refused.push(clientMsgId);
+    while (!this.isNext(lane, clientMsgId)) {
+      const wait = RESEND_GRACE_MS - (this.now() - lane.since);
+      if (wait <= 0) return this.giveUp(lane);
+      await new Promise<void>((resolve) => {
+        lane.waiting.push(resolve);
+        setTimeout(resolve, wait + 1).unref();
+      });
+    }
+  }
+
+  /** True when nothing is refused, or `clientMsgId` is the oldest refused Send (its resend). */
+  private isNext(lane: Lane, clientMsgId: string): boolean {
+    return lane.refused.length === 0 || lane.refused[0] === clientMsgId;
+  }
+
+  /** Runs a store and notes its outcome: stored or finally answered (no longer refused), or refused for want of Redis. */
+  private async watch<T>(session: Session, laneId: string, clientMsgId: string, store: () => Promise<T>): Promise<T> {
+    try {
+      const stored = await store();
+      this.settle(session, laneId, clientMsgId);
+      return stored;
+    } catch (error) {
+      if (failedForOutage(error)) this.refused(session, laneId, clientMsgId);
+      else this.settle(session, laneId, clientMsgId);
+      throw error;
+    }
+  }
+
+  private settle(session: Session, laneId: string, clientMsgId: string): void {
+    const lane = this.lanes.get(session)?.get(laneId);
+    const index = lane?.refused.indexOf(clientMsgId) ?? -1;
+    if (index < 0) return;
+    lane!.refused.splice(index, 1);
+    lane!.since = this.now();
+    for (const resume of lane!.waiting.splice(0)) resume();
+    if (lane!.refused.length === 0 && !lane!.tail) this.lanes.get(session)?.delete(laneId);
+  }
+
+  /** Remembers a refused Send (after the others; a refused resend keeps its place) and returns the refusal. */
+  private refuse(lane: Lane, clientMsgId: string): GatewayError {
+    if (lane.refused.length === 0) lane.since = this.now();
+    if (!lane.refused.includes(clientMsgId)) lane.refused.push(clientMsgId);
+    return new GatewayError(ErrorCode.Unavailable, OUT_OF_ORDER);
+  }
+
+  /** Forgets the refusals of a client that did not resend them within the grace. */
+  private expire(lane: Lane): void {
+    if (lane.refused.length > 0 && !lane.tail && this.now() - lane.since > RESEND_GRACE_MS) this.giveUp(lane);
+  }
+
+  /** Drops the line: the held Sends go on. */
+  private giveUp(lane: Lane): void {
+    lane.refused = [];
+    for (const resume of lane.waiting.splice(0)) resume();
+  }
+
+  private laneFor(session: Session, laneId: string): Lane {
+    let lanes = this.lanes.get(session);
+    if (!lanes) this.lanes.set(session, (lanes = new Map()));
+    const lane: Lane = { refused: [], since: this.now(), tail: undefined, waiting: [] };
+    lanes.set(laneId, lane);
+    return lane;
+  }
+}
+
+/** A failure that leaves the Send to be resent (`unavailable`), as opposed to a final answer (not_found, blocked, ...). */
+function failedForOutage(error: unknown): boolean {
+  return !(error instanceof GatewayError) || error.code === ErrorCode.Unavailable;
+}
