@@ -117,33 +117,34 @@ test("route killed: chat goes on, the badge says the server is unreachable, and 
 });
 
 test("a conversation opened while route is down gets its history once route is back", async ({ browser, stack }) => {
-  // Carol's other device got Dan's two messages (and acknowledged them), so her page shows only the newest as the
-  // chat's preview until the chat's history is loaded.
+  // Carol's other device got Dan's twelve messages (and acknowledged them), so her page previews the chat with the
+  // newest ones only (config.previewPageSize, 10) until the chat's history is loaded.
   const carolDevice = await newSdkUser(stack.url, "carol");
   const dan = await newSdkUser(stack.url, "dan");
   const acknowledged: string[] = [];
   dan.onDelivered((receipt) => acknowledged.push(receipt.msgId));
-  await dan.send({ to: carolDevice.session!.userId, text: "first from dan" });
-  const second = await dan.send({ to: carolDevice.session!.userId, text: "second from dan" });
-  await expect.poll(() => acknowledged.includes(second.msgId)).toBe(true);
+  const texts = Array.from({ length: 12 }, (_, i) => `dan says ${i + 1}`);
+  let last = "";
+  for (const text of texts) last = (await dan.send({ to: carolDevice.session!.userId, text })).msgId;
+  await expect.poll(() => acknowledged.includes(last)).toBe(true);
   carolDevice.close();
   const context = await browser.newContext({ baseURL: stack.url });
   try {
     const page = await context.newPage();
     await page.goto("/");
     await logIn(page, carolDevice.session!.userName);
-    await expect(conversation(page, dan.session!.userName)).toContainText("second from dan");
+    await expect(conversation(page, dan.session!.userName)).toContainText("dan says 12");
 
     await stack.killRoute();
     try {
       await conversation(page, dan.session!.userName).click();
       await expect(page.getByTestId("connection-state")).toHaveAttribute("data-route-down", "true");
-      await expect(page.getByTestId("message-text")).toHaveText(["second from dan"]);
+      await expect(page.getByTestId("message-text")).toHaveText(texts.slice(2));
     } finally {
       await stack.reviveRoute();
     }
     // Before, the history that failed was asked again only when the chat was opened again.
-    await expect(page.getByTestId("message-text")).toHaveText(["first from dan", "second from dan"]);
+    await expect(page.getByTestId("message-text")).toHaveText(texts);
     await expect(page.getByTestId("connection-state")).toHaveAttribute("data-route-down", "false");
   } finally {
     await context.close();
