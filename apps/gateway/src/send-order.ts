@@ -27,7 +27,7 @@ interface Lane {
    * The line of the lane's Sends to store in this order, oldest first: each refused `unavailable` until its resend is
    * stored (or gets a final answer), and each held for its turn behind them.
    */
-  refused: string[];
+  line: string[];
   /** The last time the lane made progress (a first refusal, a resend stored): the grace counts from it. */
   since: number;
   /** The lane's last store started in order (one at a time): true unless it failed for want of Redis. */
@@ -60,7 +60,7 @@ export class SendOrder {
   run<T>(session: Session, laneId: string, clientMsgId: string, store: () => Promise<T>): Promise<T> {
     const lane = this.lanes.get(session)?.get(laneId);
     if (lane) this.expire(lane);
-    const calm = !lane || (!lane.tail && lane.refused.length === 0);
+    const calm = !lane || (!lane.tail && lane.line.length === 0);
     if (calm && this.linkReady()) return this.watch(session, laneId, clientMsgId, store);
     const ordered = lane ?? this.laneFor(session, laneId);
     return this.inTurn(session, laneId, ordered, clientMsgId, store);
@@ -83,7 +83,7 @@ export class SendOrder {
     void tail.then(() => {
       if (lane.tail !== tail) return;
       lane.tail = undefined;
-      if (lane.refused.length === 0 && lane.waiting.length === 0) this.lanes.get(session)?.delete(laneId);
+      if (lane.line.length === 0 && lane.waiting.length === 0) this.lanes.get(session)?.delete(laneId);
     });
     return result;
   }
@@ -93,7 +93,7 @@ export class SendOrder {
    * the held Sends count there and would otherwise keep out the one they wait for.
    */
   isAwaited(session: Session, laneId: string, clientMsgId: string): boolean {
-    return this.lanes.get(session)?.get(laneId)?.refused[0] === clientMsgId;
+    return this.lanes.get(session)?.get(laneId)?.line[0] === clientMsgId;
   }
 
   /** A Send refused before its store (CIM_MAX_SENDS_IN_FLIGHT): the newer ones of its lane wait for its resend. */
@@ -101,10 +101,10 @@ export class SendOrder {
     this.refuse(this.lanes.get(session)?.get(laneId) ?? this.laneFor(session, laneId), clientMsgId);
   }
 
-  /** Waits while something older than this Send is refused and not resent (at most the grace after the last progress). */
+  /** Waits while Sends before this one are in the line (at most the grace after the last progress). */
   private async turn(lane: Lane, clientMsgId: string): Promise<void> {
     // Its place in the line, after every Send refused or held before it (one refused later goes after it).
-    if (!this.isNext(lane, clientMsgId) && !lane.refused.includes(clientMsgId)) lane.refused.push(clientMsgId);
+    if (!this.isNext(lane, clientMsgId) && !lane.line.includes(clientMsgId)) lane.line.push(clientMsgId);
     while (!this.isNext(lane, clientMsgId)) {
       const wait = RESEND_GRACE_MS - (this.now() - lane.since);
       if (wait <= 0) return this.giveUp(lane);
@@ -115,9 +115,9 @@ export class SendOrder {
     }
   }
 
-  /** True when nothing is refused, or `clientMsgId` is the oldest refused Send (its resend). */
+  /** True when the line is empty, or `clientMsgId` is first in it (a refused Send's resend, or a held Send). */
   private isNext(lane: Lane, clientMsgId: string): boolean {
-    return lane.refused.length === 0 || lane.refused[0] === clientMsgId;
+    return lane.line.length === 0 || lane.line[0] === clientMsgId;
   }
 
   /** Runs a store and notes its outcome: stored or finally answered (no longer refused), or refused for want of Redis. */
@@ -135,36 +135,36 @@ export class SendOrder {
 
   private settle(session: Session, laneId: string, clientMsgId: string): void {
     const lane = this.lanes.get(session)?.get(laneId);
-    const index = lane?.refused.indexOf(clientMsgId) ?? -1;
+    const index = lane?.line.indexOf(clientMsgId) ?? -1;
     if (index < 0) return;
-    lane!.refused.splice(index, 1);
+    lane!.line.splice(index, 1);
     lane!.since = this.now();
     for (const resume of lane!.waiting.splice(0)) resume();
-    if (lane!.refused.length === 0 && !lane!.tail) this.lanes.get(session)?.delete(laneId);
+    if (lane!.line.length === 0 && !lane!.tail) this.lanes.get(session)?.delete(laneId);
   }
 
   /** Remembers a refused Send (after the others; a refused resend keeps its place) and returns the refusal. */
   private refuse(lane: Lane, clientMsgId: string): GatewayError {
-    if (lane.refused.length === 0) lane.since = this.now();
-    if (!lane.refused.includes(clientMsgId)) lane.refused.push(clientMsgId);
+    if (lane.line.length === 0) lane.since = this.now();
+    if (!lane.line.includes(clientMsgId)) lane.line.push(clientMsgId);
     return new GatewayError(ErrorCode.Unavailable, OUT_OF_ORDER);
   }
 
   /** Forgets the refusals of a client that did not resend them within the grace. */
   private expire(lane: Lane): void {
-    if (lane.refused.length > 0 && !lane.tail && this.now() - lane.since > RESEND_GRACE_MS) this.giveUp(lane);
+    if (lane.line.length > 0 && !lane.tail && this.now() - lane.since > RESEND_GRACE_MS) this.giveUp(lane);
   }
 
   /** Drops the line: the held Sends go on. */
   private giveUp(lane: Lane): void {
-    lane.refused = [];
+    lane.line = [];
     for (const resume of lane.waiting.splice(0)) resume();
   }
 
   private laneFor(session: Session, laneId: string): Lane {
     let lanes = this.lanes.get(session);
     if (!lanes) this.lanes.set(session, (lanes = new Map()));
-    const lane: Lane = { refused: [], since: this.now(), tail: undefined, waiting: [] };
+    const lane: Lane = { line: [], since: this.now(), tail: undefined, waiting: [] };
     lanes.set(laneId, lane);
     return lane;
   }
