@@ -73,11 +73,22 @@ describe("unknown API paths", () => {
     const cases: Array<[string, string, string?]> = [
       ["GET", "/api/nope"],
       ["POST", "/api/nope/deeper"],
-      ["DELETE", "/api/register"],
-      ["GET", "/api/login"],
-      ["PUT", "/api/messages"],
+      ["DELETE", "/api/register/nope"],
       ["GET", "/api/admin/nope", TEST_ADMIN_TOKEN],
     ];
     for (const [method, path, token] of cases) await expectError(await h.call(method, path, { token }), 404, "not_found");
+  });
+
+  it("a known path asked with another method answers 405 method_not_allowed as JSON, with Allow", async () => {
+    const cases: Array<[string, string, string]> = [
+      ["DELETE", "/api/register", "POST"],
+      ["GET", "/api/login", "POST"],
+      ["PUT", "/api/messages", "POST"],
+    ];
+    for (const [method, path, allow] of cases) {
+      const res = await h.call(method, path, {});
+      expect(res.headers.get("allow")).toBe(allow);
+      await expectError(res, 405, "method_not_allowed");
+    }
   });
 });

@@ -12,6 +12,7 @@ import { ErrorCode } from "@cim/protocol";
 import { isRedisUnavailable } from "@cim/state";
 import type { AppEnv, Services } from "./context.js";
 import { requireMetricsToken } from "./auth.js";
+import { allowedMethods } from "./allowed-methods.js";
 import { ApiError, REDIS_RETRY_AFTER_SECONDS } from "./errors.js";
 import { securityHeaders } from "./security-headers.js";
 import { adminRoutes } from "./routes/admin-routes.js";
@@ -56,8 +57,12 @@ export function createApp(s: Services, probe: HealthProbe) {
   app.route("/api/conversations", conversationRoutes(s));
   app.route("/api/search", searchRoutes(s));
   app.route("/api/blocks", blockRoutes(s));
+  const methodsOf = allowedMethods(() => app.routes);
   app.all("/api/*", (c) => {
-    throw new ApiError(404, ErrorCode.NotFound, `no route ${c.req.method} ${c.req.path}`);
+    const allowed = methodsOf(c.req.path);
+    if (allowed.length === 0) throw new ApiError(404, ErrorCode.NotFound, `no route ${c.req.method} ${c.req.path}`);
+    const headers = { Allow: allowed.join(", ") };
+    throw new ApiError(405, ErrorCode.MethodNotAllowed, `${c.req.path} takes ${allowed.join(", ")}, not ${c.req.method}`, { headers });
   });
 
   app.get("/healthz", (c) => {

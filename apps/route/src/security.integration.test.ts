@@ -296,6 +296,28 @@ describe("headers and endpoints", () => {
     expect((await h.app.request("/some/client/route")).status).toBe(200);
   });
 
+  it("answers a known path asked with another method 405 with Allow; an unknown path stays 404", async () => {
+    // Paths behind the login check answer 401 to a request without a token whatever its method; with one, 405.
+    const token = await signedIn("methods", "10.9.7.1");
+    const wrong: Array<[string, string, string]> = [
+      ["PUT", "/api/login", "POST"],
+      ["DELETE", "/api/online", "GET, HEAD"],
+      ["GET", "/api/rooms/r1/join", "POST"],
+      ["POST", "/api/rooms/r1/members/42", "DELETE"],
+    ];
+    for (const [method, path, allow] of wrong) {
+      const res = await h.call(method, path, { token });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get("allow")?.split(", ").sort().join(", "), path).toBe(allow);
+      expect(await res.json()).toEqual({ error: { code: "method_not_allowed", message: expect.stringContaining(method) } });
+    }
+    const unknown = await h.app.request("/api/nothing-here", { method: "DELETE" });
+    expect(unknown.status).toBe(404);
+    expect((await json(unknown)).error.code).toBe("not_found");
+    // The right method still reaches the route (its own answer, not 405).
+    expect((await h.app.request("/api/online")).status).toBe(401);
+  });
+
   it("serves the service worker as a script revalidated on every use, under the same policy", async () => {
     const worker = await h.app.request("/sw.js");
     expect(worker.status).toBe(200);

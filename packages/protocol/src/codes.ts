@@ -57,6 +57,8 @@ export const ErrorCode = {
   RateLimited: "rate_limited",
   /** A JSON endpoint got a body that is not `application/json`. */
   UnsupportedMediaType: "unsupported_media_type",
+  /** An HTTP path that exists, asked with a method it does not take (`405`, with `Allow`). */
+  MethodNotAllowed: "method_not_allowed",
   /**
    * A private message between users who block each other (either way), refused and not stored: the message says
    * which way. A client that does not know the code shows it as any refused Send.
