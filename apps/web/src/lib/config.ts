@@ -15,6 +15,8 @@ export const config = Object.freeze({
   /** Entries asked for one preview: the newest of a conversation may be reactions, edits or deletions, which are no
    * message of their own, so one entry could leave nothing to show. */
   previewPageSize: 10,
+  /** Pages one preview reads at most while its pages hold events only (a run of reactions to an older message). */
+  previewPages: 3,
   /** Preview requests (a conversation's newest message) under way at once: scrolling a long list must not go past route's per-user limit. */
   previewsInFlight: 3,
   /** A preview refused as too many (429) without a Retry-After is asked again after this long. */

@@ -13,10 +13,13 @@ const STREAM: ChatMessage[] = [
   { msgId: "101", from: "1", fromName: "ann", to: "", text: "", ts: 101, room: "r1", reactTo: "100", reaction: "👍" },
 ];
 
-/** Route's history: the newest `limit` entries, messages and events alike. */
-function client() {
-  const historyPage = vi.fn(async (query: { limit?: number }) => ({ messages: STREAM.slice(-(query.limit ?? 50)), events: [] }));
-  return { historyPage } as unknown as CimClient;
+/** Route's history of `stream`: the newest `limit` entries before `before`, messages and events alike. */
+function client(stream: ChatMessage[] = STREAM) {
+  const historyPage = vi.fn(async (query: { limit?: number; before?: string }) => {
+    const older = stream.filter((m) => !query.before || BigInt(m.msgId) < BigInt(query.before));
+    return { messages: older.slice(-(query.limit ?? 50)), events: [] };
+  });
+  return { historyPage } as unknown as CimClient & { historyPage: typeof historyPage };
 }
 
 describe("HistoryLoader previews", () => {
@@ -30,5 +33,21 @@ describe("HistoryLoader previews", () => {
     loader.previews();
 
     await vi.waitFor(() => expect(previewOf(room, room.messages.at(-1))).toBe("bob: plans for friday"));
+  });
+
+  it("reads older pages while the newest hold only reactions, so the preview still has its message", async () => {
+    // bob's line, then 14 reactions to it: more than one preview page of events.
+    const reactions = Array.from({ length: 14 }, (_, i): ChatMessage => ({ ...STREAM[1]!, msgId: String(101 + i), from: String(3 + i), fromName: `u${i}` }));
+    const conversations = new ConversationList(() => ME.userId);
+    const room = conversations.ensure("r1", "Plans");
+    room.lastMsgId = "114";
+    const loaded = client([STREAM[0]!, ...reactions]);
+    const loader = new HistoryLoader({ client: () => loaded, me: () => ME, conversations, hooks: new MessageHooks(), loaded: () => undefined });
+
+    loader.previews();
+
+    await vi.waitFor(() => expect(previewOf(room, room.messages.at(-1))).toBe("bob: plans for friday"));
+    expect(loaded.historyPage).toHaveBeenCalledTimes(2);
+    expect(room.messages.at(-1)?.reactedBy).toHaveLength(14);
   });
 });

@@ -51,12 +51,18 @@ export class HistoryLoader {
 
   /** Merges one page of history (the newest, or the one before `before`); returns how many messages came. */
   async page(conversation: Conversation, before?: string, limit: number = config.historyPageSize): Promise<number> {
+    return (await this.pageOf(conversation, before, limit)).count;
+  }
+
+  /** `page`, and the msgId of the page's oldest entry (a message or an event; "" for none). */
+  private async pageOf(conversation: Conversation, before: string | undefined, limit: number): Promise<{ count: number; oldest: string }> {
+    const none = { count: 0, oldest: "" };
     const client = this.deps.client();
     const me = this.deps.me();
-    if (!client || !me) return 0;
+    if (!client || !me) return none;
     const target = conversation.kind === "private" ? { withUser: conversation.peerId } : conversation.kind === "room" ? { room: conversation.key } : {};
     const { messages: page, events } = await client.historyPage({ ...target, before, limit });
-    if (this.deps.client() !== client) return 0;
+    if (this.deps.client() !== client) return none;
     // The room's renames on this page: their lines, after a reload or on another device too.
     if (events.length > 0) conversation.notices = withStored(conversation.notices ?? [], events.map((event) => storedNotice(event, me.userId)));
     const peerName = conversation.kind === "private" ? conversation.title : "";
@@ -65,7 +71,21 @@ export class HistoryLoader {
       this.deps.hooks.emit(message, { me, source: "history", peerName });
     }
     if (page.length < limit && (before || !conversation.historyLoaded)) conversation.hasOlder = false;
-    return page.length;
+    return { count: page.length, oldest: page[0]?.msgId ?? "" };
+  }
+
+  /**
+   * A preview's pages: the newest, then older ones while they held only events (reactions, edits, deletions of
+   * older messages) and left nothing to show, up to `config.previewPages`.
+   */
+  private async previewPages(conversation: Conversation, client: CimClient): Promise<void> {
+    let before: string | undefined;
+    for (let i = 0; i < config.previewPages; i++) {
+      if (this.deps.client() !== client || conversation.historyLoaded) return;
+      const { count, oldest } = await this.pageOf(conversation, before, config.previewPageSize);
+      if (conversation.messages.length > 0 || count < config.previewPageSize || !oldest) return;
+      before = oldest;
+    }
   }
 
   /**
@@ -92,7 +112,7 @@ export class HistoryLoader {
     if (!conversation.lastMsgId || !unloaded(conversation)) return;
     queue.add(conversation.key, async () => {
       // Opened, or signed out, before its turn.
-      if (this.deps.client() === client && unloaded(conversation)) await this.page(conversation, undefined, config.previewPageSize);
+      if (this.deps.client() === client && unloaded(conversation)) await this.previewPages(conversation, client);
     }, pinned);
   }
 
