@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "@cim/client";
 import { newConversation, toUiMessage } from "./conversations.js";
-import { applyEvent, applyPending, excerpt } from "./message-events.js";
+import { applyEvent, applyPending, excerpt, searchLine } from "./message-events.js";
 
 const chat = (fields: Partial<ChatMessage>): ChatMessage => ({ msgId: "1", from: "8", fromName: "bob", to: "", text: "", ts: 0, room: "r1", ...fields });
 
@@ -32,5 +32,16 @@ describe("edits and deletions in a conversation", () => {
   it("quotes the first line, cut", () => {
     expect(excerpt("a\nb")).toBe("a");
     expect(excerpt("x".repeat(100), 10)).toBe(`${"x".repeat(9)}…`);
+  });
+});
+
+describe("searchLine", () => {
+  it("collapses a blocked user's room message as its room does, and shows the rest as an excerpt", () => {
+    const roomResult = { conversation: "r5", text: "meet at **noon**", edited: true };
+    expect(searchLine(roomResult, false)).toBe("meet at noon (edited)");
+    expect(searchLine(roomResult, true)).toBe("Message from a blocked user");
+    expect(searchLine({ conversation: "everyone", text: "hi all" }, true)).toBe("Message from a blocked user");
+    // A private chat with a blocked user is the user's own: shown as it is.
+    expect(searchLine({ conversation: "42", text: "old words" }, true)).toBe("old words");
   });
 });

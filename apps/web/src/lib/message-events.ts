@@ -1,6 +1,7 @@
 // Edits, deletions and reactions applied to a conversation's messages; events whose message is not loaded wait for it.
 import { eventTarget, type ChatMessage } from "@cim/client";
-import { isNewer, newerId, type Conversation, type UiMessage } from "./conversations.js";
+import { isNewer, kindOf, newerId, type Conversation, type UiMessage } from "./conversations.js";
+import { plainText } from "./rich-text.js";
 
 /** True for an edit, deletion or reaction event, which changes a message rather than being shown. */
 export { isEvent } from "@cim/client";
@@ -64,4 +65,14 @@ export function applyPending(conversation: Conversation, msgId: string): void {
 export function excerpt(text: string, max = 80): string {
   const line = text.split("\n", 1)[0] ?? "";
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/**
+ * A search result's line: an excerpt of its text, or, for a room message of a blocked user, the words its room
+ * shows in its place (collapsed there too; choosing the result opens the room, where Show reveals it). A private
+ * chat with a blocked user is the user's own, shown as it is.
+ */
+export function searchLine(result: { conversation: string; text: string; edited?: boolean }, blocked: boolean): string {
+  if (blocked && kindOf(result.conversation) !== "private") return "Message from a blocked user";
+  return `${excerpt(plainText(result.text), 120)}${result.edited ? " (edited)" : ""}`;
 }
