@@ -60,6 +60,16 @@ describe("gateway HTTP endpoints", () => {
     expect((await fetch(`${url}/other`)).status).toBe(404);
   });
 
+  it("answers another method on /healthz and /metrics 405 JSON with Allow", async () => {
+    const url = await serve();
+    for (const [method, path] of [["POST", "/healthz"], ["DELETE", "/metrics"]] as const) {
+      const response = await fetch(`${url}${path}`, { method });
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get("allow")).toBe("GET, HEAD");
+      expect(await response.json()).toEqual({ error: { code: "method_not_allowed", message: expect.stringContaining(method) } });
+    }
+  });
+
   it("/metrics answers 500 with the JSON error when the metrics cannot be read", async () => {
     const metrics = createMetrics();
     metrics.registry.metrics = () => Promise.reject(new Error("collector failed"));

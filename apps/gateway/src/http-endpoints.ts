@@ -60,6 +60,11 @@ export function createHttpHandler(metrics: GatewayMetrics, source: HealthSource,
         });
       return;
     }
+    // A known path with a method it does not take: the method is wrong, not the path (RFC 9110: 405 with Allow).
+    if (path === "/healthz" || path === "/metrics") {
+      sendError(res, 405, ErrorCode.MethodNotAllowed, `${path} takes GET, HEAD, not ${req.method}`, { allow: "GET, HEAD" });
+      return;
+    }
     // The right path without an upgrade (a browser tab, curl): say so, rather than "no route".
     if (path === SESSION_PATH) {
       sendError(res, 426, ErrorCode.BadRequest, `${SESSION_PATH} takes WebSocket upgrades only (Upgrade: websocket)`, { upgrade: "websocket", connection: "Upgrade" });
