@@ -84,6 +84,8 @@ describe("unknown API paths", () => {
       ["DELETE", "/api/register", "POST"],
       ["GET", "/api/login", "POST"],
       ["PUT", "/api/messages", "POST"],
+      ["POST", "/healthz", "GET, HEAD"],
+      ["DELETE", "/metrics", "GET, HEAD"],
     ];
     for (const [method, path, allow] of cases) {
       const res = await h.call(method, path, {});

@@ -58,12 +58,14 @@ export function createApp(s: Services, probe: HealthProbe) {
   app.route("/api/search", searchRoutes(s));
   app.route("/api/blocks", blockRoutes(s));
   const methodsOf = allowedMethods(() => app.routes);
-  app.all("/api/*", (c) => {
+  /** No route for this request: 405 with Allow when its path has routes of other methods, else 404. */
+  const noRoute = (c: Context) => {
     const allowed = methodsOf(c.req.path);
-    if (allowed.length === 0) throw new ApiError(404, ErrorCode.NotFound, `no route ${c.req.method} ${c.req.path}`);
-    const headers = { Allow: allowed.join(", ") };
-    throw new ApiError(405, ErrorCode.MethodNotAllowed, `${c.req.path} takes ${allowed.join(", ")}, not ${c.req.method}`, { headers });
-  });
+    if (allowed.length === 0) return c.json({ error: { code: ErrorCode.NotFound, message: `no route ${c.req.method} ${c.req.path}` } }, 404);
+    const message = `${c.req.path} takes ${allowed.join(", ")}, not ${c.req.method}`;
+    return c.json({ error: { code: ErrorCode.MethodNotAllowed, message } }, 405, { Allow: allowed.join(", ") });
+  };
+  app.all("/api/*", noRoute);
 
   app.get("/healthz", (c) => {
     const healthy = probe.healthy();
@@ -88,7 +90,7 @@ export function createApp(s: Services, probe: HealthProbe) {
     s.log.error({ err: error, method: c.req.method, path: c.req.path }, "request failed");
     return c.json({ error: { code: ErrorCode.Internal, message: "internal error" } }, 500);
   });
-  app.notFound((c) => c.json({ error: { code: ErrorCode.NotFound, message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound(noRoute);
   return app;
 }
 
