@@ -1,5 +1,6 @@
 // The account in the settings: changing the password signs out the user's other windows (their logins end), and
-// "Sign out other devices" does the same without a new password; the window that did it stays signed in.
+// "Sign out other devices" does the same without a new password; the window that did it stays signed in. Deleting
+// the account signs out every window, this one too.
 import type { Browser, Page } from "@playwright/test";
 import { expect, expectOnline, logIn, PASSWORD, SCREENSHOTS, test } from "./fixtures.js";
 
@@ -75,7 +76,7 @@ test("changing the password signs out the other device; the old password then fa
   }
 });
 
-test("\"Sign out other devices\" ends the other device's login and keeps this one", async ({ newUser, browser, stack }) => {
+test("\"Sign out other devices\" ends the other device's login and keeps this one; \"Delete my account\" ends them all", async ({ newUser, browser, stack }) => {
   const bob = await newUser("bob");
   const device = await otherDevice(browser, stack.url, bob.userName);
   try {
@@ -90,6 +91,22 @@ test("\"Sign out other devices\" ends the other device's login and keeps this on
     await expect(device.getByTestId("login-screen")).toBeVisible();
     await dialog.getByTestId("settings-done").click();
     await expectOnline(bob.page);
+
+    // Deleting the account asks the password again; then this window is signed out, and the name logs in no more.
+    const again = await openAccountSettings(bob.page);
+    await again.getByTestId("delete-password").fill("not-my-password");
+    await again.getByTestId("delete-account-submit").click();
+    await expect(again.getByTestId("delete-account").getByTestId("account-error")).toHaveText("The password is wrong.");
+    await expectOnline(bob.page);
+    await again.getByTestId("delete-password").fill(PASSWORD);
+    await again.getByTestId("delete-account-submit").click();
+    await expect(bob.page.getByTestId("login-screen")).toBeVisible();
+    await expect(bob.page.getByTestId("login-error")).toContainText("Your account was deleted");
+    await device.getByTestId("login-mode-login").click();
+    await device.getByTestId("login-username").fill(bob.userName);
+    await device.getByTestId("login-password").fill(PASSWORD);
+    await device.getByTestId("login-submit").click();
+    await expect(device.getByTestId("login-error")).toHaveText("Wrong user name or password.");
   } finally {
     await device.context().close();
   }

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of route's API, generated from the route definitions whose schemas validate requests.
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { bearer, errorAnswer, jsonAnswer } from "./api-route.js";
+import { accountApi } from "./routes/account-routes.js";
 import { authApi } from "./routes/auth-routes.js";
 import { blockApi } from "./routes/block-routes.js";
 import { chatApi } from "./routes/chat-routes.js";
@@ -28,7 +29,7 @@ const adminApi = {
 };
 
 /** Every operation of the API, in the order the document lists them. */
-export const apiRoutes = [authApi, chatApi, roomApi, userApi, conversationApi, searchApi, blockApi, adminApi, docsApi].flatMap((group) => Object.values(group));
+export const apiRoutes = [authApi, accountApi, chatApi, roomApi, userApi, conversationApi, searchApi, blockApi, adminApi, docsApi].flatMap((group) => Object.values(group));
 
 export type OpenApiDocument = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
 

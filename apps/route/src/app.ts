@@ -15,6 +15,7 @@ import { requireMetricsToken } from "./auth.js";
 import { allowedMethods } from "./allowed-methods.js";
 import { ApiError, REDIS_RETRY_AFTER_SECONDS } from "./errors.js";
 import { securityHeaders } from "./security-headers.js";
+import { accountRoutes } from "./routes/account-routes.js";
 import { adminRoutes } from "./routes/admin-routes.js";
 import { blockRoutes } from "./routes/block-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
@@ -57,6 +58,7 @@ export function createApp(s: Services, probe: HealthProbe) {
   app.route("/api/conversations", conversationRoutes(s));
   app.route("/api/search", searchRoutes(s));
   app.route("/api/blocks", blockRoutes(s));
+  app.route("/api/account", accountRoutes(s));
   const methodsOf = allowedMethods(() => app.routes);
   /** No route for this request: 405 with Allow when its path has routes of other methods, else 404. */
   const noRoute = (c: Context) => {

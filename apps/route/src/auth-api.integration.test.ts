@@ -181,6 +181,53 @@ describe("POST /api/logout", () => {
   });
 });
 
+describe("DELETE /api/account", () => {
+  it("needs the password: 401 for a wrong one, 400 without one; the account stays", async () => {
+    const user = await newUser(h, "keeper");
+    await expectError(await h.call("DELETE", "/api/account", { token: user.token, body: { password: "not-the-password-1" } }), 401, "unauthorized");
+    await expectError(await h.call("DELETE", "/api/account", { token: user.token, body: {} }), 400, "bad_request");
+    await expectError(await h.call("DELETE", "/api/account", { body: { password: PASSWORD } }), 401, "unauthorized");
+    expect((await login(user.userName)).status).toBe(200);
+  });
+
+  it("deletes the account: its logins end, its name logs in no more and stays taken, it leaves its rooms and every list, sends to it are refused", async () => {
+    const [gone, friend] = await Promise.all([newUser(h, "gone"), newUser(h, "friend")]);
+    const room = (await (await h.call("POST", "/api/rooms", { token: friend.token, body: { name: `farewell ${gone.userName}`, visibility: "public" } })).json()) as { roomId: string };
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: gone.token })).status).toBe(200);
+    expect((await h.call("POST", "/api/messages", { token: friend.token, body: { to: gone.userId, text: "hi there" } })).status).toBe(202);
+    expect((await h.call("PUT", `/api/blocks/${friend.userId}`, { token: gone.token })).status).toBe(204);
+    expect((await h.call("PUT", `/api/blocks/${gone.userId}`, { token: friend.token })).status).toBe(204);
+    await h.services.sessions.setSessions(gone.userId, HARNESS_GATEWAY.id, 1);
+    const bus = await recordBus(h.redis, [channels.gateway(HARNESS_GATEWAY.id), channels.all]);
+    try {
+      const res = await h.call("DELETE", "/api/account", { token: gone.token, body: { password: PASSWORD } });
+      expect(res.status).toBe(204);
+      // Its room sees it leave; the gateway holding it checks its logins (and finds them ended).
+      await bus.waitFor((m) => m.type === "room" && m.kind === "left" && m.userId === gone.userId);
+      await bus.waitFor((m) => m.type === "kick" && m.userId === gone.userId);
+    } finally {
+      bus.stop();
+    }
+    await expectError(await h.call("GET", "/api/online", { token: gone.token }), 401, "unauthorized");
+    await expectError(await h.call("POST", "/api/reconnect", { token: gone.token }), 401, "unauthorized");
+    await expectError(await login(gone.userName), 401, "unauthorized");
+    await expectError(await register({ userName: gone.userName, password: "another-pass-word-2" }), 409, "name_taken");
+    expect(await h.services.sessions.isRevoked({ ...(await h.services.tokens.verify(gone.token)) })).toBe(true);
+    // Others find it nowhere: members, user search, conversations, their blocks; a send to it is refused.
+    const members = (await (await h.call("GET", `/api/rooms/${room.roomId}/members`, { token: friend.token })).json()) as { members: Array<{ userId: string }> };
+    expect(members.members.map((m) => m.userId)).toEqual([friend.userId]);
+    const found = (await (await h.call("GET", `/api/users?prefix=${gone.userName}`, { token: friend.token })).json()) as { users: unknown[] };
+    expect(found.users).toEqual([]);
+    const conversations = (await (await h.call("GET", "/api/conversations", { token: friend.token })).json()) as { conversations: Array<{ conversation: string }> };
+    expect(conversations.conversations.map((c) => c.conversation)).not.toContain(gone.userId);
+    expect(((await (await h.call("GET", "/api/blocks", { token: friend.token })).json()) as { blocks: unknown[] }).blocks).toEqual([]);
+    await expectError(await h.call("POST", "/api/messages", { token: friend.token, body: { to: gone.userId, text: "still there?" } }), 404, "unknown_recipient");
+    // What it wrote stays with those it wrote to; its own keys are gone.
+    expect(await h.redis.exists(`cim-u:{u:${gone.userId}}:inbox`, `cim-u:{u:${gone.userId}}:rooms`, `cim-u:{u:${gone.userId}}:blocks`, `cim-account:${gone.userId}`)).toBe(0);
+    expect(await h.redis.sismember(`cim-u:{u:${friend.userId}}:blocked-by`, gone.userId)).toBe(0);
+  });
+});
+
 describe("POST /api/reconnect", () => {
   it("answers 200 with the same user, a fresh working token and a live gateway", async () => {
     const first = await newUser(h, "reconnect");

@@ -131,6 +131,7 @@ describe("the SDK's RouteApi", () => {
       logout: () => api.logout("t"),
       logoutOthers: () => api.logoutOthers("t"),
       changePassword: () => api.changePassword("t", "old-pass-word-1", "new-pass-word-2"),
+      deleteAccount: () => api.deleteAccount("t", "pass-word-1"),
       block: () => api.block("t", "2"),
       unblock: () => api.unblock("t", "2"),
       blocks: () => api.blocks("t"),
@@ -159,6 +160,6 @@ describe("the SDK's RouteApi", () => {
     for (const call of Object.values(calls)) await call();
 
     expect(problems).toEqual([]);
-    expect(new Set(seen).size).toBe(25);
+    expect(new Set(seen).size).toBe(26);
   });
 });

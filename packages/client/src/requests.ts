@@ -148,6 +148,11 @@ export abstract class ClientRequests extends ClientEvents {
     return this.call((token) => this.api.changePassword(token, currentPassword, newPassword));
   }
 
+  /** Deletes the user's account (see RouteApi.deleteAccount); this session ends with it. */
+  deleteAccount(password: string): Promise<void> {
+    return this.call((token) => this.api.deleteAccount(token, password));
+  }
+
   /** Ends every other login of the user ("sign out other devices"); this session stays. */
   logoutOthers(): Promise<void> {
     return this.call((token) => this.api.logoutOthers(token));

@@ -205,6 +205,14 @@ export class RouteApi {
     return this.call("POST", "/api/password", { token, body: { currentPassword, newPassword } });
   }
 
+  /**
+   * Deletes the user's account: every login ends, its rooms see it leave, it is found no more; its messages stay
+   * with those it wrote to, and its name stays taken. `401` for a wrong password (`429` after repeated ones).
+   */
+  deleteAccount(token: string, password: string): Promise<void> {
+    return this.call("DELETE", "/api/account", { token, body: { password } });
+  }
+
   /** Every online user (the call of old clients; large on a large system: prefer `onlinePage`). */
   online(token: string): Promise<{ users: OnlineUser[] }> {
     return this.call("GET", "/api/online", { token });

@@ -1,7 +1,7 @@
 // Accounts: a hash per user plus the unique name -> id index (the seed's KV + VK), keyed by a canonical name.
 import type { ClientContext, Result } from "ioredis";
 import type { RedisClient } from "./redis.js";
-import { keys } from "./keys.js";
+import { keys, user } from "./keys.js";
 
 // KEYS: account (hash). ARGV: verified (the hash a password was just checked against), next. Replaces
 // `passwordHash` only while it is still `verified`, so a re-hash after a login never undoes a password change made
@@ -167,6 +167,17 @@ export class AccountStore {
   async loginEpochs(userIds: readonly string[]): Promise<number[]> {
     const values = await Promise.all(userIds.map((id) => this.redis.hget(keys.account(id), LOGIN_EPOCH_FIELD)));
     return values.map((value) => Number(value ?? 0) || 0);
+  }
+
+  /**
+   * Deletes an account: its record (so its name no longer logs in, and every token of it is refused as one of an
+   * account that is gone) and the user's own keys (inbox, read and receipt positions, private peers, rooms and
+   * block sets). Its name claims stay: nobody can take the name and pass for the deleted user in old conversations.
+   * Two commands, as the record and the `{u:<id>}` keys lie in different Cluster slots.
+   */
+  async remove(userId: string): Promise<void> {
+    await this.redis.del(keys.account(userId));
+    await this.redis.del(user.inbox(userId), user.inboxLast(userId), user.acked(userId), user.rooms(userId), user.read(userId), user.peers(userId), user.receipts(userId), user.blocks(userId), user.blockedBy(userId), user.blocksOrder(userId));
   }
 
   /** Names of many users at once, in the order given; "" for an unknown id. */

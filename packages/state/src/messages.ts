@@ -37,8 +37,10 @@ export interface MessageStoreOptions {
 const DEFAULTS: MessageStoreOptions = { maxLenPerStream: 10_000, maxAgeSeconds: 0, dedupeTtlSeconds: 86_400 };
 /** Entries read per step while counting unread messages. */
 const COUNT_PAGE = 500;
-/** Recipients known to have an account (accounts are never deleted): their check costs no round trip. */
+/** Recipients known to have an account, at most this many: their check costs no round trip (see ACCOUNT_KNOWN_MS). */
 const KNOWN_ACCOUNTS = 100_000;
+/** How long an account found is taken to exist without asking Redis again (an account can be deleted). */
+export const ACCOUNT_KNOWN_MS = 10_000;
 
 /** Where a message goes: a user, or a room ("everyone" is the group); neither is the group. */
 export type Target = { to: string } | { room: string };
@@ -73,7 +75,7 @@ export class MessageStore {
    * (never sometimes a Redis reply and sometimes nothing), so a sender's pipelined sends reach their conversation
    * script in arrival order: a cache hit racing ahead of misses still in flight would reorder them.
    */
-  private readonly knownAccounts = new Map<string, Promise<boolean>>();
+  private readonly knownAccounts = new Map<string, { check: Promise<boolean>; until: number }>();
   /** Per sender, the end of its stores queued behind a reply's or an event's target check. */
   private readonly checking = new Map<string, Promise<void>>();
   /** Messages stored, added to the count once per event-loop turn. */
@@ -198,17 +200,24 @@ export class MessageStore {
     return stored.own ? { message, duplicate: stored.duplicate, ownInbox: stored.own } : { message, duplicate: stored.duplicate };
   }
 
+  /** This process asks Redis again at the next send to the user (its account was just deleted here). */
+  forgetAccount(userId: string): void {
+    this.knownAccounts.delete(userId);
+  }
+
   private hasAccount(userId: string): Promise<boolean> {
+    const now = Date.now();
     const known = this.knownAccounts.get(userId);
-    if (known) return known;
+    if (known && known.until > now) return known.check;
     if (this.knownAccounts.size >= KNOWN_ACCOUNTS) this.knownAccounts.clear();
     const check = this.redis.exists(keys.account(userId)).then((n) => {
-      // Only existing accounts are remembered (accounts are never deleted); an unknown id is asked again.
+      // Only existing accounts are remembered, for ACCOUNT_KNOWN_MS (an account its user deletes is refused after
+      // that); an unknown id is asked again.
       if (n === 0) this.knownAccounts.delete(userId);
       return n === 1;
     });
     check.catch(() => this.knownAccounts.delete(userId));
-    this.knownAccounts.set(userId, check);
+    this.knownAccounts.set(userId, { check, until: now + ACCOUNT_KNOWN_MS });
     return check;
   }
 }

@@ -26,6 +26,11 @@ export class UserDirectory {
     await this.redis.zadd(directory.userNames, ...users.flatMap((u) => [0, lexEntry(u.nameKey, u.userId)]));
   }
 
+  /** Takes a user out (a deleted account): its name is found no more. */
+  async remove(userId: string, nameKey: string): Promise<void> {
+    await this.redis.zrem(directory.userNames, lexEntry(nameKey, userId));
+  }
+
   /** userIds whose name key starts with `prefix` (already canonical), in name order; "" lists from the start. */
   async search(query: { prefix: string; limit: number }): Promise<string[]> {
     const [min, max] = lexRange(query.prefix);

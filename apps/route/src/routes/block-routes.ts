@@ -55,7 +55,9 @@ export function blockRoutes(s: Services) {
     const { ids, order } = await s.blocks.list(c.get("user").userId);
     const names = await s.accounts.names(ids);
     // userName as every other list of users names it; name (the same) is what clients before it read.
-    return c.json({ blocks: ids.map((userId, i) => ({ userId, userName: names[i] ?? "", name: names[i] ?? "" })), order });
+    // A user deleted since is blocked no more (nobody is left to block): left out, as every list leaves it out.
+    const blocks = ids.flatMap((userId, i) => (names[i] ? [{ userId, userName: names[i], name: names[i] }] : []));
+    return c.json({ blocks, order });
   });
 
   app.put("/:userId", async (c) => {

@@ -9,6 +9,7 @@ import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { roomsOf, summarize } from "../conversation-summaries.js";
 import { ApiError } from "../errors.js";
+import { announceRoom } from "../room-announce.js";
 import { onlineUsersSeenBy, userCards } from "../user-cards.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody, RoomPath } from "../api-route.js";
 import { bodyOf, queryOf } from "../validation.js";
@@ -101,11 +102,7 @@ export function roomRoutes(s: Services) {
     return room;
   }
 
-  /** `after`: where a new member's sessions start reading the room (see `Joined`). */
-  const announce = (room: Room, who: { userId: string; userName: string }, kind: RoomEvent["kind"], after?: string, by?: string) =>
-    s.bus.toAll({
-      type: "room", room: room.roomId, name: room.name, userId: who.userId, userName: who.userName, kind, ...(after === undefined ? {} : { after }), ...(by === undefined ? {} : { by }),
-    });
+  const announce = (room: Room, who: { userId: string; userName: string }, kind: RoomEvent["kind"], after?: string, by?: string) => announceRoom(s, room, who, kind, after, by);
 
   /**
    * Only the owner manages a room, and only while it is a member (an owner who left is out like anyone else: it

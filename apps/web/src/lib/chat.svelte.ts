@@ -191,6 +191,11 @@ export class ChatStore {
     return this.signIn.logout();
   }
 
+  /** Deletes the user's account (its password asked again) and signs this tab out; see SignIn.deleteAccount. */
+  deleteAccount(password: string): Promise<void> {
+    return this.signIn.deleteAccount(password);
+  }
+
   /**
    * Shows conversation `key`: its newest history page is loaded once, and it is marked read; the message box takes
    * the focus. `chosen`: the user picked it (a narrow screen then shows the conversation rather than the list).

@@ -19,6 +19,7 @@ import { clearView, savedOpen, savedReceipts } from "./view-memory.js";
 /** signedOut: login screen; restoring: a stored login is being resumed (cached messages shown); signedIn. */
 export type Phase = "signedOut" | "restoring" | "signedIn";
 
+const ACCOUNT_DELETED = "Your account was deleted. Your messages stay with those you wrote to.";
 const OUTDATED_PAGE = "The chat servers changed since this page was loaded. Reload the page, then log in again.";
 
 export interface SignInDeps {
@@ -102,6 +103,23 @@ export class SignIn {
     this.signOut("");
     await client?.logout().catch(() => undefined);
     if (me && !loadKeepMessages(me.userName)) await deleteMessages(me.userId).catch((error: unknown) => console.warn("could not delete the message cache", error));
+  }
+
+  /**
+   * Deletes the user's account (route checks `password`; a wrong one rejects, and nothing changes): this tab signs
+   * out and says so, and this device's message cache of the user is deleted whatever they chose to keep.
+   */
+  async deleteAccount(password: string): Promise<void> {
+    const client = this.client;
+    const me = this.me;
+    if (!client || !me) throw new Error("You are signed out.");
+    await client.deleteAccount(password);
+    // The gateway may have closed this session already (4401: signed out as ended); either way it says why.
+    if (this.client === client) this.signOut("");
+    else clearView();
+    this.signedOutAs = "";
+    this.error = ACCOUNT_DELETED;
+    await deleteMessages(me.userId).catch((error: unknown) => console.warn("could not delete the message cache", error));
   }
 
   private async authenticate(keepMessages: boolean, attempt: (client: CimClient) => Promise<StoredLogin>): Promise<void> {

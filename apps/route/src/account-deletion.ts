@@ -1,0 +1,34 @@
+// Deleting an account at its user's request: out of every room and block, out of the directory, its record and
+// own keys gone, its sessions closed. Messages it sent stay in their conversations, under the name they carried.
+import type { Services } from "./context.js";
+import { announceRoom } from "./room-announce.js";
+import { nameKey } from "./user-names.js";
+
+type DeletionServices = Pick<Services, "accounts" | "blocks" | "bus" | "log" | "messages" | "rooms" | "users">;
+
+/**
+ * The steps that leave traces with others come first, and each can be done again: a request that fails in the
+ * middle (Redis gone) answers 503, and its retry, still with a valid token, finishes them. Only then is the
+ * record deleted, which ends every login of the user (a gateway refuses a token whose account is gone, and closes
+ * its sockets with 4401 when told to check them).
+ */
+export async function deleteAccount(s: DeletionServices, who: { userId: string; userName: string }): Promise<void> {
+  const { userId } = who;
+  for (const roomId of await s.rooms.roomsOf(userId)) {
+    const room = await s.rooms.get(roomId);
+    // Its members see the user leave, as after a leave; an owner leaves too (the room stays, as when it leaves).
+    if (room && (await s.rooms.leave(roomId, userId))) await announceRoom(s, room, who, "left");
+  }
+  // Blocks either way end: a block on nobody would still refuse a send to the id as blocked, not as unknown.
+  for (const peer of await s.blocks.hiddenFrom(userId)) {
+    await s.blocks.unblock(userId, peer);
+    await s.blocks.unblock(peer, userId);
+  }
+  await s.users.remove(userId, nameKey(who.userName));
+  await s.accounts.remove(userId);
+  // Sends to it are refused as unknown_recipient from now on here, and within ACCOUNT_KNOWN_MS in every process.
+  s.messages.forgetAccount(userId);
+  // Each gateway holding the user checks its logins and closes them (4401): the account is gone.
+  await s.bus.toUser(userId, { type: "kick", userId, keepConnection: "" })
+    .catch((error: unknown) => s.log.error({ err: error, userId }, "telling gateways to close a deleted account's sessions failed"));
+}
