@@ -103,4 +103,22 @@ describe("InboxDelivery", () => {
     expect(reads).toEqual(["10"]);
     expect(texts).toEqual(["m11"]);
   });
+
+  it("Redis lost under many sessions: their failed inbox reads are logged once per window, not once each", async () => {
+    const lines: string[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    const table = new SessionTable();
+    const lost = Object.assign(new Error("Command aborted due to connection close"), { name: "AbortError" });
+    const delivery = new InboxDelivery({ read: () => Promise.reject(lost) }, table, createMetrics(), log);
+    for (let i = 0; i < 50; i++) {
+      const session = { socket: {}, isOpen: true, user: { userId: String(i), userName: `u${i}`, sessionId: `s${i}` }, sendBytes: () => true } as unknown as Session;
+      table.add(session);
+      table.bind(String(i), session);
+      delivery.start(session, "10");
+    }
+    await settle();
+    await settle();
+    // 185 error lines with a stack, one per session, after one link reconnect of a loaded gateway.
+    expect(lines.filter((line) => line.includes("inbox delivery failed"))).toHaveLength(1);
+  });
 });

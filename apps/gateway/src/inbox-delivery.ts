@@ -3,6 +3,7 @@
 import type { Logger } from "pino";
 import { compareIds, encodeFrame } from "@cim/protocol";
 import type { InboxStore, StreamEntry } from "@cim/state";
+import { FailureLog } from "./failure-log.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { Pump, type PumpTask } from "./pump.js";
 import type { Session } from "./session.js";
@@ -55,13 +56,17 @@ export interface InboxWake {
 
 export class InboxDelivery {
   private readonly readings = new Map<Session, InboxReading>();
+  /** Redis lost: every session's read fails at once; one line per window says so, not one per session. */
+  private readonly failures: FailureLog;
 
   constructor(
     private readonly inboxes: Pick<InboxStore, "read">,
     private readonly table: SessionTable,
     private readonly metrics: GatewayMetrics,
-    private readonly log: Logger,
-  ) {}
+    log: Logger,
+  ) {
+    this.failures = new FailureLog(log);
+  }
 
   /** Starts delivering to a session after inbox position `position`. */
   start(session: Session, position: string): void {
@@ -145,7 +150,7 @@ export class InboxDelivery {
   }
 
   failed(reading: InboxReading, error: unknown): void {
-    this.log.error({ err: error, userId: reading.session.user?.userId }, "inbox delivery failed; retried on the next wake-up");
+    this.failures.failed({ userId: reading.session.user?.userId }, "inbox delivery failed; retried on the next wake-up", error);
   }
 
   /** Sends an entry unless this device sent it; false when the socket took nothing more (closed or cut off). */

@@ -1,7 +1,9 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { GatewayInfo } from "@cim/discovery";
-import { GatewayHealth } from "./gateway-health.js";
+import { GatewayHealth, HEALTH_PROBE_TIMEOUT_MS, httpProbe } from "./gateway-health.js";
 
 const gw = (id: string): GatewayInfo => ({ id, wsUrl: `ws://127.0.0.1:1/${id}`, startedAt: 0 });
 const directory = (list: GatewayInfo[]) => ({ list: () => list, has: (id: string) => list.some((g) => g.id === id) });
@@ -62,5 +64,41 @@ describe("GatewayHealth", () => {
     await health.probeAll();
     expect(health.list()).toHaveLength(2);
     expect(health.unreachable()).toEqual(["gw-a", "gw-b"]);
+  });
+
+  it("one unanswered probe is no verdict (a busy gateway, a late route); the second in a row is", { timeout: 15_000 }, async () => {
+    // A crowd load test's login storm (2,000 sockets at once) got one gateway, and with route's event loop late both,
+    // left out with a warning at a single slow answer.
+    const busy = createServer((_req, res) => void setTimeout(() => res.writeHead(200).end("{}"), HEALTH_PROBE_TIMEOUT_MS + 500));
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const lines: string[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    const slow = { ...gw("gw-a"), wsUrl: `ws://127.0.0.1:${(busy.address() as AddressInfo).port}/ws` };
+    const health = new GatewayHealth(directory([slow, gw("gw-b")]), async (g) => (g.id === "gw-a" ? httpProbe(g) : true), log);
+    try {
+      await health.probeAll();
+      expect(health.list().map((g) => g.id)).toEqual(["gw-a", "gw-b"]);
+      expect(lines.filter((line) => line.includes("fails its health check"))).toEqual([]);
+      await health.probeAll();
+      expect(health.list().map((g) => g.id)).toEqual(["gw-b"]);
+      expect(lines.filter((line) => line.includes("fails its health check"))).toHaveLength(1);
+    } finally {
+      busy.closeAllConnections();
+      busy.close();
+    }
+  });
+
+  it("a refused probe (nothing listens: killed) leaves the gateway out at once, and an answer brings it back", async () => {
+    const answers = new Map<string, boolean | "silent">([["gw-a", false], ["gw-b", true]]);
+    const health = new GatewayHealth(directory([gw("gw-a"), gw("gw-b")]), async (g) => answers.get(g.id)!, pino({ level: "silent" }));
+    await health.probeAll();
+    expect(health.unreachable()).toEqual(["gw-a"]);
+    // Once out, one unanswered probe does not bring it back; an answer does.
+    answers.set("gw-a", "silent");
+    await health.probeAll();
+    expect(health.unreachable()).toEqual(["gw-a"]);
+    answers.set("gw-a", true);
+    await health.probeAll();
+    expect(health.list().map((g) => g.id)).toEqual(["gw-a", "gw-b"]);
   });
 });

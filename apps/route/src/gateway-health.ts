@@ -10,7 +10,11 @@ export const HEALTH_PROBE_TIMEOUT_MS = 1_000;
 /** A gateway gone from ZooKeeper is reported missing this long (then it counts as removed on purpose). */
 export const MISSING_FOR_MS = 10 * 60_000;
 
-export type Probe = (gateway: GatewayInfo) => Promise<boolean>;
+/**
+ * true: the gateway answered; false: it refused (nothing listens: killed); "silent": no answer within the timeout,
+ * which a hung gateway gives, but also a busy one (2,000 logins at once) or a late route (its own event loop stalled).
+ */
+export type Probe = (gateway: GatewayInfo) => Promise<boolean | "silent">;
 
 /**
  * GET <gateway>/healthz, derived from its advertised WebSocket URL; true when the gateway answers at all. A
@@ -22,9 +26,10 @@ export const httpProbe: Probe = async (gateway) => {
   url.protocol = url.protocol === "wss:" ? "https:" : "http:";
   url.pathname = "/healthz";
   url.search = "";
-  const res = await fetch(url, { signal: AbortSignal.timeout(HEALTH_PROBE_TIMEOUT_MS) }).catch(() => null);
+  const signal = AbortSignal.timeout(HEALTH_PROBE_TIMEOUT_MS);
+  const res = await fetch(url, { signal }).catch(() => null);
   await res?.body?.cancel().catch(() => undefined);
-  return res !== null;
+  return res !== null || (signal.aborted ? "silent" : false);
 };
 
 /**
@@ -34,6 +39,8 @@ export const httpProbe: Probe = async (gateway) => {
 export class GatewayHealth implements GatewayList {
   /** Gateway id -> the incarnation that failed: a restarted gateway (new node) is given a fresh chance. */
   private readonly down = new Map<string, string>();
+  /** Gateway id -> the incarnation whose last probe went unanswered (once: not yet down). */
+  private readonly silent = new Map<string, string>();
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Gateway id -> when route last saw it in ZooKeeper. */
   private readonly lastSeen = new Map<string, number>();
@@ -107,6 +114,7 @@ export class GatewayHealth implements GatewayList {
     void this.sightings?.seen(this.directory.list().map((g) => g.id), now).catch((error: unknown) => this.log.debug({ err: error }, "noting the live gateways failed"));
     await Promise.all(this.directory.list().map((g) => this.check(g)));
     for (const id of this.down.keys()) if (!this.directory.has(id)) this.down.delete(id);
+    for (const id of this.silent.keys()) if (!this.directory.has(id)) this.silent.delete(id);
   }
 
   private async loadSightings(now: number): Promise<void> {
@@ -133,8 +141,14 @@ export class GatewayHealth implements GatewayList {
     const running = this.inFlight.get(gateway.id);
     if (running) return running;
     const done = this.probe(gateway)
-      .catch(() => false)
-      .then((ok) => {
+      .catch(() => false as const)
+      .then((answer) => {
+        // One unanswered probe is no verdict: a busy gateway or a late route gives it too. Two in a row are.
+        const wasSilent = this.silent.get(gateway.id) === incarnation(gateway);
+        if (answer === "silent") this.silent.set(gateway.id, incarnation(gateway));
+        else this.silent.delete(gateway.id);
+        if (answer === "silent" && !wasSilent) return;
+        const ok = answer === true;
         if (ok && this.down.delete(gateway.id)) this.log.info({ gatewayId: gateway.id }, "gateway answers its health check again");
         if (!ok && !this.isDown(gateway)) {
           this.down.set(gateway.id, incarnation(gateway));

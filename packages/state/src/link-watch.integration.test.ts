@@ -2,6 +2,8 @@
 // is noticed by the link watch: the client reconnects, its subscriber subscribes again, commands are answered.
 import { afterEach, describe, expect, it } from "vitest";
 import { startLinkProxy, waitUntil, type LinkProxy } from "@cim/devstack";
+import { Redis as IORedis } from "ioredis";
+import { watchLink } from "./link-watch.js";
 import { createRedis, REDIS_LINK_TIMEOUT_MS, type Redis } from "./redis.js";
 import { useRedis } from "./test-harness.js";
 
@@ -41,5 +43,36 @@ describe("a silent link to Redis", () => {
     }, 10_000, "the subscriber to get a message published after the reconnect");
     // One line per client and failure kind, not one per command.
     expect(errors.filter((e) => e.includes("no answer to PING")).length).toBe(2);
+  });
+
+  it("a link whose answer came while the client's event loop stalled past the deadline is kept", { timeout: 20_000 }, async () => {
+    // A gateway busy for seconds (a storm of logins, a long GC) read its PONG only after the watch's timer had
+    // fired: it dropped a healthy link and aborted every command in flight (2,943 error lines in a load test).
+    const client = new IORedis(harness.service.address);
+    clients.push(client);
+    const errors: string[] = [];
+    client.on("error", (error: Error) => errors.push(error.message));
+    let reconnects = 0;
+    client.on("reconnecting", () => reconnects++);
+    await client.ping();
+    let stalls = 0;
+    const ping = client.ping.bind(client);
+    // The event loop stalls right after each of the watch's PINGs is written, longer than its deadline.
+    client.ping = (() => {
+      const answer = ping();
+      setImmediate(() => {
+        const until = Date.now() + 500;
+        while (Date.now() < until) {
+          // busy: nothing else runs, the PONG waits in the socket
+        }
+        stalls++;
+      });
+      return answer;
+    }) as typeof client.ping;
+    watchLink(client, { intervalMs: 50, timeoutMs: 200 });
+    await waitUntil(() => stalls >= 3, 10_000, "three PINGs with a stall after each");
+    await client.set("link-key", "kept");
+    expect(errors).toEqual([]);
+    expect(reconnects).toBe(0);
   });
 });

@@ -15,13 +15,19 @@ export function watchLink(client: Redis, { intervalMs, timeoutMs }: LinkWatchOpt
   const check = () => {
     if (waiting || client.status !== "ready") return;
     waiting = true;
-    const timer = setTimeout(() => {
+    let answered = false;
+    // The verdict waits for the I/O phase after the deadline: when this process's event loop stalled past it (a
+    // storm of logins, a long GC), a timer runs before the socket is read, and the PONG that came meanwhile would
+    // be missed: a healthy link dropped, with every command in flight.
+    const timer = setTimeout(() => setImmediate(() => {
+      if (answered) return;
       // One error event (the apps log it once), then the reconnect (the apps log "reconnecting" and "ready").
       client.emit("error", new Error(`Redis link: no answer to PING within ${timeoutMs} ms, reconnecting`));
       client.disconnect(true);
-    }, timeoutMs);
+    }), timeoutMs);
     timer.unref();
-    client.ping().catch(() => undefined).finally(() => {
+    // Only an answer counts: a PING failed by its command timeout meanwhile (the same 10 s) says the link is silent.
+    client.ping().then(() => void (answered = true), () => undefined).finally(() => {
       clearTimeout(timer);
       waiting = false;
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseClusterNodes } from "./redis.js";
+import { isRedisUnavailable, parseClusterNodes } from "./redis.js";
 
 describe("parseClusterNodes", () => {
   it("reads host:port entries and URLs, with the credentials and TLS of a managed cluster", () => {
@@ -12,5 +12,16 @@ describe("parseClusterNodes", () => {
 
   it("refuses an entry without a port", () => {
     expect(() => parseClusterNodes(["10.0.0.1"])).toThrow(/not a host:port: 10.0.0.1/);
+  });
+});
+
+describe("isRedisUnavailable", () => {
+  it("counts a command aborted when its connection closed mid-pipeline: route answers 503, a gateway unavailable", () => {
+    // What ioredis rejects the rest of a half-answered pipeline with (redis-errors' AbortError) when the link watch
+    // reconnects or the link resets; taken for a bug, it was a 500 at route and an error with a stack per frame.
+    const aborted = Object.assign(new Error("Command aborted due to connection close"), { name: "AbortError" });
+    expect(isRedisUnavailable(aborted)).toBe(true);
+    expect(isRedisUnavailable(new TypeError("Cannot read properties of undefined"))).toBe(false);
+    expect(isRedisUnavailable(new DOMException("This operation was aborted", "AbortError"))).toBe(false);
   });
 });

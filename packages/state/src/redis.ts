@@ -117,7 +117,10 @@ export function createRedisClient(target: RedisTarget, name: string, options: { 
  */
 export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  // AbortError: a command of a pipeline whose connection closed after part of its answers came (the link watch's
+  // reconnect, a reset link); ioredis cannot resend it, so it failed like any command of a lost connection.
   if (error.name === "MaxRetriesPerRequestError" || error.name === "ClusterAllFailedError") return true;
+  if (error.name === "AbortError" && error.message.startsWith("Command aborted")) return true;
   return error.message === "Connection is closed." || error.message === "Command timed out" || /^(LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN)\b/.test(error.message);
 }
 
