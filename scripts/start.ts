@@ -76,6 +76,8 @@ async function main(): Promise<void> {
     await supervisor.add(id, () => startApp("gateway", { ...env, PORT: String(gatewayPort), GATEWAY_ID: id, GATEWAY_WS_URL: `ws://127.0.0.1:${gatewayPort}/ws` }, id));
     gateways.push({ id, port: gatewayPort });
   }
+  // The hint names a free port after the gateways' (another stack may hold 8091-8093) and the next free id.
+  const nextGateway = { id: `gw-${String.fromCharCode(97 + GATEWAYS)}`, port: await port(Math.max(...gateways.map((g) => g.port)) + 1) };
   const stack: StackFile = { env, routeUrl: `http://127.0.0.1:${routePort}`, gateways };
   writeFileSync(join(runDir, "stack.json"), `${JSON.stringify(stack, null, 2)}\n`, { mode: 0o600 });
   console.log(`
@@ -87,7 +89,7 @@ CIM is running:
   Redis          ${redisClusterNodes ? `Redis Cluster ${redisClusterNodes}` : redisUrl}
   ZooKeeper      ${zkConnect}
   console client npm run cli -- --route http://127.0.0.1:${routePort} --user NAME --password PASSWORD --register
-  one more gateway  npm run gateway -- --id gw-c --port 8093
+  one more gateway  npm run gateway -- --id ${nextGateway.id} --port ${nextGateway.port}
 Press Ctrl-C to stop everything.
 `);
 }
