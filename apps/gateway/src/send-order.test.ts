@@ -94,4 +94,19 @@ describe("SendOrder", () => {
     expect(await answer(order.run(session, "r:", "g3", async () => "g3"))).toBe("ack");
     expect(await g2).toBe("g2");
   });
+  it("keeps the line in arrival order when stores in flight together fail in another order", async () => {
+    const order = new SendOrder(() => true);
+    const session = {} as Session;
+    const { pending, store } = storage();
+    const p1 = answer(order.run(session, "u:2", "p1", store("p1")));
+    const p2 = answer(order.run(session, "u:2", "p2", store("p2")));
+    await turn();
+    pending.get("p2")!.fail();
+    await p2;
+    order.refused(session, "u:2", "p3");
+    pending.get("p1")!.fail();
+    await p1;
+    // Before, the line was in refusal order (p2, p3, p1): p1's resend waited behind p2 and p3.
+    expect(["p1", "p2", "p3"].map((id) => order.isAwaited(session, "u:2", id))).toEqual([true, false, false]);
+  });
 });
