@@ -55,6 +55,12 @@ export function isOrderRefusal(error: GatewayError): boolean {
 
 export class SendOrder {
   private readonly lanes = new WeakMap<Session, Map<string, Lane>>();
+  /**
+   * Per session and lane, the outcome of the last store started straight (Redis ready, nothing refused): a Send
+   * that comes once Redis is not ready waits for it. Without it, p68 (queued offline) was stored when Redis came
+   * back while p60, started just before the kill, failed: p60's resend went after p68..p100.
+   */
+  private readonly straight = new WeakMap<Session, Map<string, Promise<boolean>>>();
   /** Per session, the number of the last Send that arrived (two stores in flight can fail in either order). */
   private readonly arrived = new WeakMap<Session, number>();
 
@@ -74,7 +80,7 @@ export class SendOrder {
     const lane = this.lanes.get(session)?.get(laneId);
     if (lane) this.expire(lane);
     const calm = !lane || (!lane.tail && lane.line.length === 0);
-    if (calm && this.linkReady()) return this.watch(session, laneId, clientMsgId, arrival, store);
+    if (calm && this.linkReady()) return this.straightOn(session, laneId, this.watch(session, laneId, clientMsgId, arrival, store));
     const ordered = lane ?? this.laneFor(session, laneId);
     return this.inTurn(session, laneId, ordered, clientMsgId, arrival, store);
   }
@@ -86,7 +92,7 @@ export class SendOrder {
    */
   private async inTurn<T>(session: Session, laneId: string, lane: Lane, clientMsgId: string, arrival: number, store: () => Promise<T>): Promise<T> {
     await this.turn(lane, clientMsgId, arrival);
-    const before = lane.tail;
+    const before = lane.tail ?? this.straight.get(session)?.get(laneId);
     const result = (async () => {
       if (before && !(await before)) throw this.refuse(lane, clientMsgId, arrival);
       return this.watch(session, laneId, clientMsgId, arrival, store);
@@ -97,6 +103,18 @@ export class SendOrder {
       if (lane.tail !== tail) return;
       lane.tail = undefined;
       if (lane.line.length === 0 && lane.waiting.length === 0) this.lanes.get(session)?.delete(laneId);
+    });
+    return result;
+  }
+
+  /** Notes a store started straight as the lane's last (see `straight`), until it settles. */
+  private straightOn<T>(session: Session, laneId: string, result: Promise<T>): Promise<T> {
+    let tails = this.straight.get(session);
+    if (!tails) this.straight.set(session, (tails = new Map()));
+    const tail = result.then(() => true, (error: unknown) => !failedForOutage(error));
+    tails.set(laneId, tail);
+    void tail.then(() => {
+      if (tails.get(laneId) === tail) tails.delete(laneId);
     });
     return result;
   }
