@@ -9,6 +9,7 @@
 //   http, http-redis gw-kill / redis with 40% of the sends over HTTP
 //   removal          the owner removes a two-device member from a room during a gw-a kill
 //   removal-redis    the same as Redis comes back
+//   redis-long       redis-kill with Redis down 14 s
 //   renames          the owner renames room 0 six times (answered 200) around a gw-a kill and restart
 import { parseArgs } from "node:util";
 import { CimApiError, RouteApi, type SendAck, type SendInput } from "@cim/client";
@@ -51,6 +52,7 @@ const restartGw = async (w: World) => void (w.stack.gateways[0] = await w.stack.
 const scenarios: Record<string, Scenario> = {
   "gw-kill": { faults: (w, note) => new Map([[at(0.25), async () => { await killGw(w); note("gw-a killed"); }], [at(0.55), async () => { await restartGw(w); note("gw-a restarted"); }]]) },
   redis: { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.redis.stop("SIGTERM"); await sleep(1_500); await w.stack.redis.restart(); note("redis restarted"); }]]) },
+  "redis-long": { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.redis.stop("SIGKILL"); await sleep(14_000); await w.stack.redis.restart(); note("redis killed for 14 s (past the 10 s resend grace), restarted"); }]]) },
   "redis-kill": { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.redis.stop("SIGKILL"); await sleep(1_500); await w.stack.redis.restart(); note("redis killed, restarted"); }]]) },
   zookeeper: { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.zookeeper.stop("SIGTERM"); await sleep(3_000); await w.stack.zookeeper.restart(); note("zookeeper restarted"); }]]) },
   all: {
