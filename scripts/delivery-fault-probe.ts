@@ -9,10 +9,12 @@
 //   http, http-redis gw-kill / redis with 40% of the sends over HTTP
 //   removal          the owner removes a two-device member from a room during a gw-a kill
 //   removal-redis    the same as Redis comes back
+//   redis-long       redis-kill with Redis down 14 s
+//   renames          the owner renames room 0 six times (answered 200) around a gw-a kill and restart
 import { parseArgs } from "node:util";
 import { CimApiError, RouteApi, type SendAck, type SendInput } from "@cim/client";
 import { RecordingClient, startCluster, waitUntil, type Cluster } from "@cim/devstack";
-import { Ledger, type ProbeDevice } from "./delivery-ledger.js";
+import { conversationOf, Ledger, type ProbeDevice } from "./delivery-ledger.js";
 
 const { values } = parseArgs({ options: { scenario: { type: "string", default: "all-scenarios" }, messages: { type: "string", default: "400" }, rate: { type: "string", default: "60" }, seed: { type: "string", default: "7" } } });
 const MESSAGES = Number(values.messages);
@@ -33,6 +35,9 @@ interface World {
   ledger: Ledger;
   /** Sends refused (not acknowledged). */
   rejected: Array<{ what: string; conversation: string; target?: string; code: string }>;
+  /** Room 0's names given by renames answered 200, in order; per device, the renamed events it got for room 0. */
+  renames: string[];
+  renamedSeen: string[][];
 }
 
 interface Scenario {
@@ -47,6 +52,7 @@ const restartGw = async (w: World) => void (w.stack.gateways[0] = await w.stack.
 const scenarios: Record<string, Scenario> = {
   "gw-kill": { faults: (w, note) => new Map([[at(0.25), async () => { await killGw(w); note("gw-a killed"); }], [at(0.55), async () => { await restartGw(w); note("gw-a restarted"); }]]) },
   redis: { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.redis.stop("SIGTERM"); await sleep(1_500); await w.stack.redis.restart(); note("redis restarted"); }]]) },
+  "redis-long": { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.redis.stop("SIGKILL"); await sleep(14_000); await w.stack.redis.restart(); note("redis killed for 14 s (past the 10 s resend grace), restarted"); }]]) },
   "redis-kill": { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.redis.stop("SIGKILL"); await sleep(1_500); await w.stack.redis.restart(); note("redis killed, restarted"); }]]) },
   zookeeper: { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.zookeeper.stop("SIGTERM"); await sleep(3_000); await w.stack.zookeeper.restart(); note("zookeeper restarted"); }]]) },
   all: {
@@ -106,6 +112,13 @@ const scenarios: Record<string, Scenario> = {
       }],
     ]),
   },
+  renames: {
+    faults: (w, note) => new Map([
+      [at(0.2), async () => { await rename(w, 1); await rename(w, 2); note("renamed twice"); }],
+      [at(0.3), async () => { const killed = killGw(w); await rename(w, 3); await killed; await rename(w, 4); note("renamed during a gw-a kill"); }],
+      [at(0.6), async () => { const restarted = restartGw(w); await rename(w, 5); await restarted; await rename(w, 6); note("renamed as gw-a restarted"); }],
+    ]),
+  },
   removal: {
     httpShare: 0.2,
     faults: (w, note) => new Map([
@@ -119,6 +132,21 @@ const scenarios: Record<string, Scenario> = {
     ]),
   },
 };
+
+/** The owner renames room 0 to `renamed n` (again after a 5xx or no answer). */
+async function rename(w: World, n: number): Promise<void> {
+  const api = new RouteApi(w.stack.route.url);
+  for (;;) {
+    try {
+      await api.renameRoom(w.users[0]!.token, w.rooms[0]!.roomId, `renamed ${n}`);
+      w.renames.push(`renamed ${n}`);
+      return;
+    } catch (error) {
+      if (!(error instanceof CimApiError && (error.status === 0 || error.status >= 500))) throw error;
+      await sleep(50);
+    }
+  }
+}
 
 /** The owner removes `user` from room `r` (again after a 503), noting when it asked and when it got the 204. */
 async function removeUser(w: World, r: number, user: number): Promise<void> {
@@ -162,7 +190,9 @@ async function setUp(stack: Cluster): Promise<World> {
       devices.push({ user: u, client, gateway: client.gateway!.id });
     }
   }
-  return { stack, users, devices, rooms, removals: new Map(), ledger: new Ledger(devices), rejected: [] };
+  const renamedSeen = devices.map(() => [] as string[]);
+  for (const [d, device] of devices.entries()) device.client.onRoomEvent((e) => void (e.kind === "renamed" && e.room === rooms[0]!.roomId && renamedSeen[d]!.push(e.name)));
+  return { stack, users, devices, rooms, removals: new Map(), ledger: new Ledger(devices), rejected: [], renames: [], renamedSeen };
 }
 
 /** A device logged in on gateway `id`: route picks round-robin, so logging in again soon lands there. */
@@ -236,6 +266,50 @@ function act(w: World, i: number, random: () => number, httpShare: number): Prom
   });
 }
 
+/**
+ * Each device against GET /api/history of each of its user's conversations (as after a reconnect): entries history
+ * holds that the device never got (its own sends aside), entries it got that history lacks, and pairs it got in
+ * another order than history's.
+ */
+async function againstHistory(w: World): Promise<{ historyMissing: number; historyExtra: number; historyOrder: number; historySamples: string[] }> {
+  const api = new RouteApi(w.stack.route.url);
+  const counts = { historyMissing: 0, historyExtra: 0, historyOrder: 0, historySamples: [] as string[] };
+  const ownOf = new Map(w.ledger.acked.map((a) => [a.msgId, a.device]));
+  for (const [d, device] of w.devices.entries()) {
+    const { userId, token } = w.users[device.user]!;
+    const targets = [{}, ...w.rooms.filter((r) => r.members.has(device.user)).map((r) => ({ room: r.roomId })), ...w.users.filter((u) => u.userId !== userId).map((u) => ({ with: u.userId }))];
+    for (const target of targets) {
+      const { messages } = await api.history(token, { ...target, limit: 200 });
+      const key = messages[0] ? conversationOf(messages[0]) : "";
+      const wanted = messages.filter((m) => ownOf.get(m.msgId) !== d).map((m) => m.msgId);
+      const got = [...new Set(device.client.messages.filter((m) => conversationOf(m) === key).map((m) => m.msgId))];
+      const inHistory = new Set(messages.map((m) => m.msgId));
+      const note = (what: string) => void (counts.historySamples.length < 8 && counts.historySamples.push(what));
+      for (const id of wanted.filter((id) => !got.includes(id))) {
+        counts.historyMissing++;
+        note(`d${d} never got ${key} ${id}`);
+      }
+      for (const id of got.filter((id) => !inHistory.has(id))) {
+        counts.historyExtra++;
+        note(`d${d} got ${id}, not in history`);
+      }
+      const order = got.filter((id) => inHistory.has(id));
+      const expected = wanted.filter((id) => order.includes(id));
+      counts.historyOrder += order.filter((id, i) => expected[i] !== id).length;
+    }
+  }
+  return counts;
+}
+
+/** Renames of room 0: per device got live, duplicated, out of order; and history's renamed events against the 200s. */
+async function renameCounts(w: World): Promise<Record<string, unknown>> {
+  if (w.renames.length === 0) return {};
+  const { events = [] } = await new RouteApi(w.stack.route.url).history(w.users[0]!.token, { room: w.rooms[0]!.roomId, limit: 200 });
+  const inHistory = events.filter((e) => e.kind === "renamed").map((e) => e.name);
+  const live = w.renamedSeen.map((seen) => ({ got: seen.length, duplicated: seen.length - new Set(seen).size, outOfOrder: seen.filter((name, i) => i > 0 && w.renames.indexOf(name) < w.renames.indexOf(seen[i - 1]!)).length }));
+  return { renames: w.renames.length, renamesInHistory: inHistory.join("|") === w.renames.join("|") ? "all, in order" : inHistory, renamesLive: live };
+}
+
 /** The refused sends by kind and code, saying which named a message deleted (by the end: deletions race them). */
 function refusals(w: World): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -270,7 +344,7 @@ async function runScenario(name: string, scenario: Scenario): Promise<void> {
     await waitUntil(() => ledger.missing() === 0, 30_000, "deliveries").catch(() => undefined);
     await sleep(1_000); // late duplicates
     const gateways = w.devices.map((d) => `u${d.user}@${d.gateway}`).join(" ");
-    console.log(JSON.stringify({ scenario: name, sent: MESSAGES, seconds: (Date.now() - started) / 1000, devices: gateways, notes, rejected: refusals(w), ...ledger.count() }));
+    console.log(JSON.stringify({ scenario: name, sent: MESSAGES, seconds: (Date.now() - started) / 1000, devices: gateways, notes, rejected: refusals(w), ...ledger.count(), ...(await againstHistory(w)), ...(await renameCounts(w)) }));
   } finally {
     for (const d of w?.devices ?? []) d.client.close();
     await stack.stop();

@@ -35,7 +35,7 @@ export interface ChatServiceDeps {
    */
   privateInOrder?: boolean;
   /** Keeps each session's Sends to one conversation in order through a Redis outage (send-order.ts). */
-  order: Pick<SendOrder, "run" | "refused" | "isAwaited">;
+  order: Pick<SendOrder, "run" | "refused" | "isAwaited" | "forget">;
   presence: PresenceKeeper;
   /** Whose presence each session watches: forgotten when it closes. */
   presenceSubscriptions: Pick<PresenceSubscriptions, "forget">;
@@ -160,6 +160,14 @@ export class ChatService {
       if (chains.get(to) === tail) chains.delete(to);
     });
     return result;
+  }
+
+  /**
+   * The socket closed: the session's held Sends are dropped at once (send-order.ts). Not in `disconnect`, which waits
+   * for the session's frames in flight, the held Sends among them.
+   */
+  closing(session: Session): void {
+    this.deps.order.forget(session);
   }
 
   /** Cleans up after a closed socket: its delivery, and the user's sessions count here (presence). */

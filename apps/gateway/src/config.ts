@@ -4,6 +4,7 @@ import { z } from "zod";
 import { parseSettings, sharedSettings } from "@cim/config";
 import { DEFAULT_SESSION_LIMITS } from "@cim/protocol";
 import { tokenSecretFrom } from "@cim/token";
+import { RESEND_GRACE_MS } from "./send-order.js";
 
 const csv = z.string().transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean));
 
@@ -25,6 +26,11 @@ const schema = z.object({
    * the SDK). The default is the rate burst: only a Redis too slow to answer a burst before the next one meets it.
    */
   CIM_MAX_SENDS_IN_FLIGHT: z.coerce.number().int().min(1).default(DEFAULT_SESSION_LIMITS.maxSendsInFlight),
+  /**
+   * How long a Send answered `unavailable` and not sent again holds back the session's newer Sends to its
+   * conversation (send-order.ts); then they go on.
+   */
+  CIM_SEND_RESEND_GRACE_MS: z.coerce.number().int().min(100).default(RESEND_GRACE_MS),
   /** Sockets of one client address that have not logged in yet; more upgrades are refused with 429. */
   CIM_MAX_PENDING_PER_IP: z.coerce.number().int().min(1).default(20),
   /** Upgrades of one client address per second (sustained) and at once; more are refused with 429. */

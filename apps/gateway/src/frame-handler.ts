@@ -42,7 +42,8 @@ export class FrameHandler {
    * Handles one binary message. Before login, frames wait for each other. Once logged in, each frame is
    * decoded and started at once, so the stores of a burst are pipelined to Redis in arrival order (Redis
    * runs them in that order); their outcomes (acks, errors) are still sent in arrival order, except the refusal of
-   * a Send beyond CIM_MAX_SENDS_IN_FLIGHT, which is sent at once (refuseSend).
+   * a Send beyond CIM_MAX_SENDS_IN_FLIGHT, which is sent at once (refuseSend), and the answer to the resend that
+   * the session's held Sends wait for (send-order.ts), which is sent as soon as it is known.
    */
   receive(session: Session, data: Buffer, isBinary: boolean): void {
     session.lastSeen = Date.now();
@@ -52,12 +53,18 @@ export class FrameHandler {
       return;
     }
     let work: Promise<void>;
+    let awaited = false;
     try {
-      work = this.afterLogin(session, this.decode(data, isBinary));
+      const frame = this.decode(data, isBinary);
+      awaited = frame.kind === "send" && this.chat.isAwaited(session, frame.body);
+      work = this.afterLogin(session, frame);
     } catch (error) {
       this.fail(session, error); // a malformed frame closes the socket now, before later frames run
       return;
     }
+    // The resend that held Sends wait for is answered at once: behind them, its refusal (Redis still down) never
+    // reached the client, which then never resent it, and the grace dropped it from the line, out of order.
+    if (awaited) return void work.catch((error: unknown) => this.fail(session, error));
     if (session.queue === IDLE) return this.chain(session, work); // nothing in flight: its outcome comes next
     work.catch(() => undefined); // handled in order, below
     this.chain(session, session.queue.then(() => work));

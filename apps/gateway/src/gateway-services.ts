@@ -122,7 +122,7 @@ export function createServices(deps: GatewayDeps): GatewayServices {
     sessions, messages, presence, presenceSubscriptions, membership, blocks, table, delivery, metrics, log,
     replicas: new ReplicaWait(redis, { replicas: config.CIM_REDIS_WAIT_REPLICAS, timeoutMs: config.CIM_REDIS_WAIT_TIMEOUT_MS }, metrics, log),
     privateInOrder: isCluster(redis),
-    order: new SendOrder(() => redis.status === "ready"),
+    order: new SendOrder(() => redis.status === "ready", Date.now, config.CIM_SEND_RESEND_GRACE_MS),
   });
   const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, blocks, bus, log });
   const typing = new TypingRelay({ table, membership, blocks, bus, log });

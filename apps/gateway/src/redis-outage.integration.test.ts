@@ -13,6 +13,8 @@ const MAX_SENDS_IN_FLIGHT = 20;
 const COMMAND_TIMEOUT_MS = 3_000;
 /** Seconds of DEBUG SLEEP: past the command timeout, with room for a busy machine to send the requests first. */
 const STALL_SECONDS = 7;
+/** CIM_SEND_RESEND_GRACE_MS: short, so that an outage longer than it is a few seconds here rather than 10. */
+const RESEND_GRACE_MS = 1_500;
 
 let cluster: Cluster;
 let api: RouteApi;
@@ -22,7 +24,7 @@ beforeAll(async () => {
   cluster = await startCluster({
     gateways: 1,
     env: { CIM_REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS) },
-    gatewayEnv: { CIM_MAX_SENDS_IN_FLIGHT: String(MAX_SENDS_IN_FLIGHT) },
+    gatewayEnv: { CIM_MAX_SENDS_IN_FLIGHT: String(MAX_SENDS_IN_FLIGHT), CIM_SEND_RESEND_GRACE_MS: String(RESEND_GRACE_MS) },
   });
   api = new RouteApi(cluster.route.url);
 });
@@ -211,5 +213,66 @@ describe("a Redis outage", () => {
     expect(messages.map((m) => m.text)).toEqual(texts);
     await waitUntil(() => bob.device.messages().length >= texts.length, 10_000, "bob to get every message");
     expect(bob.device.messages().map((m) => m.text)).toEqual(texts);
+  });
+  it("a client resending a refused Send through an outage longer than the resend grace keeps its order", { timeout: 60_000 }, async () => {
+    const ann = await device("ann");
+    const bob = await device("bob");
+    const texts = Array.from({ length: 12 }, (_, i) => `long ${i}`);
+    const sendUntilAcked = async (text: string, i: number) => {
+      while ((await answerTo(ann.device.say({ clientMsgId: `long-${i}`, to: bob.userId, text }))) !== "ack") await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    await cluster.redis.stop("SIGKILL");
+    const sending = [sendUntilAcked(texts[0]!, 0)];
+    // The others are written once the first was refused: held behind it, not refused.
+    await ann.device.waitFor("error", (error) => error.clientMsgId === "long-0");
+    for (const [i, text] of texts.entries()) if (i > 0) sending.push(sendUntilAcked(text, i));
+    // Down for twice the grace while long-0 is resent every 50 ms.
+    await new Promise((resolve) => setTimeout(resolve, 2 * RESEND_GRACE_MS));
+    await cluster.redis.restart();
+    await Promise.all(sending);
+    // Before the fix the grace ran out under the resending client: the held Sends went on, were refused, and the
+    // line was rebuilt in the order of the refusals ('long 0' stored after later ones).
+    const { messages } = await api.history(ann.token, { with: bob.userId, limit: 50 });
+    expect(messages.map((m) => m.text)).toEqual(texts);
+  });
+
+  it("the Sends held behind a refused Send that is never resent go on after the grace, in the order they came", { timeout: 60_000 }, async () => {
+    const ann = await device("ann");
+    const bob = await device("bob");
+    await cluster.redis.stop("SIGKILL");
+    ann.device.send({ kind: "send", body: { clientMsgId: "lost-0", to: bob.userId, text: "never resent" } });
+    await ann.device.waitFor("error", (error) => error.clientMsgId === "lost-0");
+    const texts = Array.from({ length: 10 }, (_, i) => `held ${i}`);
+    const held = texts.map((text, i) => ann.device.say({ clientMsgId: `held-${i}`, to: bob.userId, text }));
+    await cluster.redis.restart();
+    await Promise.all(held);
+    // Before the fix the whole line was dropped at once when the grace ran out, and the held Sends raced for the
+    // store: the first woken (often the newest) went first.
+    const { messages } = await api.history(ann.token, { with: bob.userId, limit: 50 });
+    expect(messages.map((m) => m.text).filter((text) => text !== "never resent")).toEqual(texts);
+    await waitUntil(() => bob.device.messages().length >= texts.length, 10_000, "bob to get the held messages");
+    expect(bob.device.messages().map((m) => m.text).filter((text) => text !== "never resent")).toEqual(texts);
+  });
+  it("the Sends held when their session closes are not stored: the client resends them, oldest first, on its next session", { timeout: 60_000 }, async () => {
+    const ann = await device("ann");
+    const bob = await device("bob");
+    await cluster.redis.stop("SIGKILL");
+    const texts = Array.from({ length: 6 }, (_, i) => `away ${i}`);
+    ann.device.send({ kind: "send", body: { clientMsgId: "away-0", to: bob.userId, text: texts[0]! } });
+    await ann.device.waitFor("error", (error) => error.clientMsgId === "away-0");
+    for (const [i, text] of texts.entries()) if (i > 0) ann.device.send({ kind: "send", body: { clientMsgId: `away-${i}`, to: bob.userId, text } });
+    ann.device.send({ kind: "ping", body: { ts: 2 } });
+    await ann.device.waitFor("pong", (pong) => Number(pong.ts) === 2);
+    ann.device.ws.close();
+    await ann.device.closed;
+    await cluster.redis.restart();
+    // The client comes back later than the grace.
+    await new Promise((resolve) => setTimeout(resolve, 2 * RESEND_GRACE_MS));
+    const again = await rawDevice(`${cluster.gateways[0]!.url.replace(/^http/, "ws")}/ws`, ann.token);
+    devices.push(again);
+    await Promise.all(texts.map((text, i) => again.say({ clientMsgId: `away-${i}`, to: bob.userId, text })));
+    // Before the fix the held Sends went on after the grace, stored without 'away 0', which came after them.
+    const { messages } = await api.history(ann.token, { with: bob.userId, limit: 50 });
+    expect(messages.map((m) => m.text)).toEqual(texts);
   });
 });

@@ -94,4 +94,33 @@ describe("SendOrder", () => {
     expect(await answer(order.run(session, "r:", "g3", async () => "g3"))).toBe("ack");
     expect(await g2).toBe("g2");
   });
+  it("keeps the line in arrival order when stores in flight together fail in another order", async () => {
+    const order = new SendOrder(() => true);
+    const session = {} as Session;
+    const { pending, store } = storage();
+    const p1 = answer(order.run(session, "u:2", "p1", store("p1")));
+    const p2 = answer(order.run(session, "u:2", "p2", store("p2")));
+    await turn();
+    pending.get("p2")!.fail();
+    await p2;
+    order.refused(session, "u:2", "p3");
+    pending.get("p1")!.fail();
+    await p1;
+    // Before, the line was in refusal order (p2, p3, p1): p1's resend waited behind p2 and p3.
+    expect(["p1", "p2", "p3"].map((id) => order.isAwaited(session, "u:2", id))).toEqual([true, false, false]);
+  });
+  it("a Send that comes once Redis is not ready waits for the store started before, while Redis seemed ready", async () => {
+    let ready = true;
+    const order = new SendOrder(() => ready);
+    const session = {} as Session;
+    const { pending, store } = storage();
+    const p1 = answer(order.run(session, "r:7", "p1", store("p1")));
+    ready = false; // Redis killed: p1 went out on the connection that died
+    const p2 = answer(order.run(session, "r:7", "p2", store("p2")));
+    await turn();
+    // Before, p2 went to the store at once: queued offline, it was stored when Redis came back, before p1's resend.
+    expect([...pending.keys()]).toEqual(["p1"]);
+    pending.get("p1")!.fail();
+    expect([await p1, await p2]).toEqual(["Connection is closed.", "unavailable"]);
+  });
 });

@@ -14,12 +14,15 @@
 // Held, not refused: a client resending each refused Send would otherwise spin through refusals into the frame rate
 // limit. While Redis is ready and the line is empty, a Send goes straight to the store: the private path's batching
 // (one script call per event-loop turn) is untouched. A client that never resends a refused Send is not held for
-// ever: the line is dropped RESEND_GRACE_MS after its last progress, and the held Sends go on.
+// ever: the refusals at the head of the line not resent within the grace (CIM_SEND_RESEND_GRACE_MS) of the lane's
+// last progress are dropped, and the held Sends go on one by one in their order (all at once, the first to wake
+// went first: p17 stored before p15). A refused resend counts as progress: a client resending through an outage
+// longer than the grace keeps its place (before, the line was dropped under it and rebuilt in refusal order).
 import { ErrorCode } from "@cim/protocol";
 import { GatewayError } from "./errors.js";
 import type { Session } from "./session.js";
 
-/** How long a refused Send holds the newer ones of its lane back when it is not resent. */
+/** How long a refused Send holds the newer ones of its lane back when it is not resent (CIM_SEND_RESEND_GRACE_MS). */
 export const RESEND_GRACE_MS = 10_000;
 
 interface Lane {
@@ -34,8 +37,15 @@ interface Lane {
   tail: Promise<boolean> | undefined;
   /** Sends held for their turn, woken at each progress. */
   waiting: Array<() => void>;
+  /** The clientMsgIds of the line that are held (waiting in `turn`), as opposed to refused and not yet resent. */
+  held: Set<string>;
+  /** The session closed: its held Sends are dropped, not stored (see `forget`). */
+  closed: boolean;
+  /** The arrival number of each Send of the line: the line is in arrival order, whatever order the refusals came in. */
+  arrivals: Map<string, number>;
 }
 
+const SESSION_CLOSED = "the session closed before this message's turn: it was not stored";
 const OUT_OF_ORDER = "an earlier message of this conversation was not stored: resend it first, then this one";
 
 /** True for a Send refused here because an earlier one of its conversation was not stored (logged once per window). */
@@ -45,8 +55,16 @@ export function isOrderRefusal(error: GatewayError): boolean {
 
 export class SendOrder {
   private readonly lanes = new WeakMap<Session, Map<string, Lane>>();
+  /**
+   * Per session and lane, the outcome of the last store started straight (Redis ready, nothing refused): a Send
+   * that comes once Redis is not ready waits for it. Without it, p68 (queued offline) was stored when Redis came
+   * back while p60, started just before the kill, failed: p60's resend went after p68..p100.
+   */
+  private readonly straight = new WeakMap<Session, Map<string, Promise<boolean>>>();
+  /** Per session, the number of the last Send that arrived (two stores in flight can fail in either order). */
+  private readonly arrived = new WeakMap<Session, number>();
 
-  constructor(private readonly linkReady: () => boolean, private readonly now: () => number = Date.now) {}
+  constructor(private readonly linkReady: () => boolean, private readonly now: () => number = Date.now, private readonly graceMs = RESEND_GRACE_MS) {}
 
   /** The lane of a Send: its peer, or its room ("" is the group). */
   static laneOf(frame: { to?: string; room?: string }): string {
@@ -58,12 +76,13 @@ export class SendOrder {
    * failure other than a GatewayError (Redis down, timed out) counts as refused `unavailable`.
    */
   run<T>(session: Session, laneId: string, clientMsgId: string, store: () => Promise<T>): Promise<T> {
+    const arrival = this.arrival(session);
     const lane = this.lanes.get(session)?.get(laneId);
     if (lane) this.expire(lane);
     const calm = !lane || (!lane.tail && lane.line.length === 0);
-    if (calm && this.linkReady()) return this.watch(session, laneId, clientMsgId, store);
+    if (calm && this.linkReady()) return this.straightOn(session, laneId, this.watch(session, laneId, clientMsgId, arrival, store));
     const ordered = lane ?? this.laneFor(session, laneId);
-    return this.inTurn(session, laneId, ordered, clientMsgId, store);
+    return this.inTurn(session, laneId, ordered, clientMsgId, arrival, store);
   }
 
   /**
@@ -71,12 +90,12 @@ export class SendOrder {
    * refused would otherwise spin through refusals into the frame rate limit), then for the lane's store in flight,
    * and is refused when that one failed for want of Redis.
    */
-  private async inTurn<T>(session: Session, laneId: string, lane: Lane, clientMsgId: string, store: () => Promise<T>): Promise<T> {
-    await this.turn(lane, clientMsgId);
-    const before = lane.tail;
+  private async inTurn<T>(session: Session, laneId: string, lane: Lane, clientMsgId: string, arrival: number, store: () => Promise<T>): Promise<T> {
+    await this.turn(lane, clientMsgId, arrival);
+    const before = lane.tail ?? this.straight.get(session)?.get(laneId);
     const result = (async () => {
-      if (before && !(await before)) throw this.refuse(lane, clientMsgId);
-      return this.watch(session, laneId, clientMsgId, store);
+      if (before && !(await before)) throw this.refuse(lane, clientMsgId, arrival);
+      return this.watch(session, laneId, clientMsgId, arrival, store);
     })();
     const tail = result.then(() => true, (error: unknown) => !failedForOutage(error));
     lane.tail = tail;
@@ -84,6 +103,18 @@ export class SendOrder {
       if (lane.tail !== tail) return;
       lane.tail = undefined;
       if (lane.line.length === 0 && lane.waiting.length === 0) this.lanes.get(session)?.delete(laneId);
+    });
+    return result;
+  }
+
+  /** Notes a store started straight as the lane's last (see `straight`), until it settles. */
+  private straightOn<T>(session: Session, laneId: string, result: Promise<T>): Promise<T> {
+    let tails = this.straight.get(session);
+    if (!tails) this.straight.set(session, (tails = new Map()));
+    const tail = result.then(() => true, (error: unknown) => !failedForOutage(error));
+    tails.set(laneId, tail);
+    void tail.then(() => {
+      if (tails.get(laneId) === tail) tails.delete(laneId);
     });
     return result;
   }
@@ -97,21 +128,42 @@ export class SendOrder {
   }
 
   /** A Send refused before its store (CIM_MAX_SENDS_IN_FLIGHT): the newer ones of its lane wait for its resend. */
-  refused(session: Session, laneId: string, clientMsgId: string): void {
-    this.refuse(this.lanes.get(session)?.get(laneId) ?? this.laneFor(session, laneId), clientMsgId);
+  refused(session: Session, laneId: string, clientMsgId: string, arrival = this.arrival(session)): void {
+    this.refuse(this.lanes.get(session)?.get(laneId) ?? this.laneFor(session, laneId), clientMsgId, arrival);
+  }
+
+  /**
+   * The session closed: its held Sends are dropped, not stored. Its client resends them, oldest first, on its next
+   * session; stored here after the grace they would go before the refused one it resends first.
+   */
+  forget(session: Session): void {
+    for (const lane of this.lanes.get(session)?.values() ?? []) {
+      lane.closed = true;
+      for (const resume of lane.waiting.splice(0)) resume();
+    }
+    this.lanes.delete(session);
   }
 
   /** Waits while Sends before this one are in the line (at most the grace after the last progress). */
-  private async turn(lane: Lane, clientMsgId: string): Promise<void> {
-    // Its place in the line, after every Send refused or held before it (one refused later goes after it).
-    if (!this.isNext(lane, clientMsgId) && !lane.line.includes(clientMsgId)) lane.line.push(clientMsgId);
-    while (!this.isNext(lane, clientMsgId)) {
-      const wait = RESEND_GRACE_MS - (this.now() - lane.since);
-      if (wait <= 0) return this.giveUp(lane);
-      await new Promise<void>((resolve) => {
-        lane.waiting.push(resolve);
-        setTimeout(resolve, wait + 1).unref();
-      });
+  private async turn(lane: Lane, clientMsgId: string, arrival: number): Promise<void> {
+    // Its place in the line, after every Send refused or held that came before it.
+    if (!this.isNext(lane, clientMsgId)) this.place(lane, clientMsgId, arrival);
+    lane.held.add(clientMsgId);
+    try {
+      while (!this.isNext(lane, clientMsgId)) {
+        if (lane.closed) throw new GatewayError(ErrorCode.Unavailable, SESSION_CLOSED);
+        const wait = this.graceMs - (this.now() - lane.since);
+        // The store in flight (the awaited resend's, taking long through an outage) is progress: its outcome decides.
+        if (wait <= 0 && lane.tail) await lane.tail;
+        else if (wait <= 0) this.giveUp(lane);
+        if (wait <= 0) continue;
+        await new Promise<void>((resolve) => {
+          lane.waiting.push(resolve);
+          setTimeout(resolve, wait + 1).unref();
+        });
+      }
+    } finally {
+      lane.held.delete(clientMsgId);
     }
   }
 
@@ -121,13 +173,13 @@ export class SendOrder {
   }
 
   /** Runs a store and notes its outcome: stored or finally answered (no longer refused), or refused for want of Redis. */
-  private async watch<T>(session: Session, laneId: string, clientMsgId: string, store: () => Promise<T>): Promise<T> {
+  private async watch<T>(session: Session, laneId: string, clientMsgId: string, arrival: number, store: () => Promise<T>): Promise<T> {
     try {
       const stored = await store();
       this.settle(session, laneId, clientMsgId);
       return stored;
     } catch (error) {
-      if (failedForOutage(error)) this.refused(session, laneId, clientMsgId);
+      if (failedForOutage(error)) this.refused(session, laneId, clientMsgId, arrival);
       else this.settle(session, laneId, clientMsgId);
       throw error;
     }
@@ -138,33 +190,60 @@ export class SendOrder {
     const index = lane?.line.indexOf(clientMsgId) ?? -1;
     if (index < 0) return;
     lane!.line.splice(index, 1);
+    lane!.arrivals.delete(clientMsgId);
     lane!.since = this.now();
     for (const resume of lane!.waiting.splice(0)) resume();
     if (lane!.line.length === 0 && !lane!.tail) this.lanes.get(session)?.delete(laneId);
   }
 
-  /** Remembers a refused Send (after the others; a refused resend keeps its place) and returns the refusal. */
-  private refuse(lane: Lane, clientMsgId: string): GatewayError {
-    if (lane.line.length === 0) lane.since = this.now();
-    if (!lane.line.includes(clientMsgId)) lane.line.push(clientMsgId);
+  /**
+   * Remembers a refused Send (after the others; a refused resend keeps its place) and returns the refusal. A first
+   * refusal, or the awaited one's resend refused again, restarts the grace: the client is still resending.
+   */
+  private refuse(lane: Lane, clientMsgId: string, arrival: number): GatewayError {
+    if (lane.line[0] === clientMsgId) lane.since = this.now();
+    this.place(lane, clientMsgId, arrival);
     return new GatewayError(ErrorCode.Unavailable, OUT_OF_ORDER);
+  }
+
+  /**
+   * Puts a Send in the line by arrival (a resend keeps its place). Stores in flight together through an outage fail
+   * in any order, and a Send refused beyond CIM_MAX_SENDS_IN_FLIGHT meanwhile: appended, p22 went after p70.
+   */
+  private place(lane: Lane, clientMsgId: string, arrival: number): void {
+    if (lane.arrivals.has(clientMsgId)) return;
+    lane.arrivals.set(clientMsgId, arrival);
+    const after = lane.line.findIndex((id) => lane.arrivals.get(id)! > arrival);
+    const index = after < 0 ? lane.line.length : after;
+    lane.line.splice(index, 0, clientMsgId);
+    if (index === 0) lane.since = this.now();
+  }
+
+  private arrival(session: Session): number {
+    const arrival = (this.arrived.get(session) ?? 0) + 1;
+    this.arrived.set(session, arrival);
+    return arrival;
   }
 
   /** Forgets the refusals of a client that did not resend them within the grace. */
   private expire(lane: Lane): void {
-    if (lane.line.length > 0 && !lane.tail && this.now() - lane.since > RESEND_GRACE_MS) this.giveUp(lane);
+    if (lane.line.length > 0 && !lane.tail && this.now() - lane.since > this.graceMs) this.giveUp(lane);
   }
 
-  /** Drops the line: the held Sends go on. */
+  /**
+   * Drops the refusals at the head of the line (not resent): the first held Send goes on, and the others follow it
+   * in their order as each is settled. The grace starts again for a refusal further down the line.
+   */
   private giveUp(lane: Lane): void {
-    lane.line = [];
+    while (lane.line.length > 0 && !lane.held.has(lane.line[0]!)) lane.arrivals.delete(lane.line.shift()!);
+    lane.since = this.now();
     for (const resume of lane.waiting.splice(0)) resume();
   }
 
   private laneFor(session: Session, laneId: string): Lane {
     let lanes = this.lanes.get(session);
     if (!lanes) this.lanes.set(session, (lanes = new Map()));
-    const lane: Lane = { line: [], since: this.now(), tail: undefined, waiting: [] };
+    const lane: Lane = { line: [], since: this.now(), tail: undefined, waiting: [], held: new Set(), closed: false, arrivals: new Map() };
     lanes.set(laneId, lane);
     return lane;
   }

@@ -114,6 +114,7 @@ function socketListeners({ config, log, services }: SessionServerDeps) {
     admission.settled(session);
     metrics.connections.set(table.socketCount - 1);
     log.debug({ remote: session.remote, userId: session.user?.userId, code }, "socket closed");
+    chat.closing(session);
     // Wait for frames still in flight (a Login being claimed) before cleaning up.
     void session.queue.then(() => chat.disconnect(session)).catch((error: unknown) => log.error({ err: error, userId: session.user?.userId }, "cleanup after close failed"));
   }
