@@ -185,7 +185,6 @@ async function run(scenario: string): Promise<void> {
       report.historyMissing += outgoing.filter((o) => o.conv === conv && acked.has(o.clientMsgId) && !seen.has(o.text)).length;
     }
     console.log(JSON.stringify(report));
-    if (process.env.SO_DEBUG) for (const g of stack.gateways) console.log(g.process.output().split("\n").filter((l) => l.includes("SODBG")).join("\n"));
   } finally {
     for (const s of sockets) s.ws.close();
     await stack.stop();
