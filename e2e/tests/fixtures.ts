@@ -88,15 +88,23 @@ export const test = base.extend<Fixtures, { stack: Stack }>({
     for (const context of opened) await context.close().catch(() => undefined);
   },
 
-  pair: async ({ newUser }, use) => {
-    const alice = await newUser("alice");
-    const bob = await newUser("bob");
-    // Another page's reconnect may have taken a turn in between: a reload asks route for a gateway again.
-    for (let attempt = 0; attempt < 4 && (await gatewayOf(bob.page)) === (await gatewayOf(alice.page)); attempt++) {
-      await bob.page.reload();
+  pair: async ({ browser, stack }, use) => {
+    // Both login screens load at once (a page load is most of a login's time); then Bob registers, then Alice: her
+    // online list, loaded at her login, already has him. Most tests open the private chat from Alice's list, and a
+    // user who came online after the list loaded shows only at its next refresh (every 10 s).
+    const [bob, alice] = await Promise.all([openLoginPage(browser, stack.url, "bob"), openLoginPage(browser, stack.url, "alice")]);
+    try {
+      await register(bob.page, bob.userName);
+      await register(alice.page, alice.userName);
+      // Another page's reconnect may have taken a turn in between: a reload asks route for a gateway again.
+      for (let attempt = 0; attempt < 4 && (await gatewayOf(alice.page)) === (await gatewayOf(bob.page)); attempt++) {
+        await alice.page.reload();
+      }
+      expect(await gatewayOf(alice.page)).not.toBe(await gatewayOf(bob.page));
+      await use({ alice, bob });
+    } finally {
+      for (const { context } of [alice, bob]) await context.close().catch(() => undefined);
     }
-    expect(await gatewayOf(bob.page)).not.toBe(await gatewayOf(alice.page));
-    await use({ alice, bob });
   },
 });
 
@@ -106,6 +114,13 @@ function fail(message: string): never {
 
 /** A fresh context whose page registers `name-xxxxxx` and waits until it is online. */
 export async function openUser(browser: Browser, baseURL: string, name: string): Promise<UserPage> {
+  const user = await openLoginPage(browser, baseURL, name);
+  await register(user.page, user.userName);
+  return user;
+}
+
+/** A fresh context whose page shows the login screen; `userName` (`name-xxxxxx`) is not registered yet. */
+async function openLoginPage(browser: Browser, baseURL: string, name: string): Promise<UserPage> {
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
   const dialogs: string[] = [];
@@ -115,7 +130,6 @@ export async function openUser(browser: Browser, baseURL: string, name: string):
   });
   const userName = `${name}-${Math.random().toString(36).slice(2, 8)}`;
   await page.goto("/");
-  await register(page, userName);
   return { page, context, userName, dialogs };
 }
 

@@ -4,8 +4,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startLinkProxy, waitUntil, type LinkProxy } from "@cim/devstack";
 import { Redis as IORedis } from "ioredis";
 import { watchLink } from "./link-watch.js";
-import { createRedis, REDIS_LINK_TIMEOUT_MS, type Redis } from "./redis.js";
+import { createRedis, type Redis } from "./redis.js";
 import { useRedis } from "./test-harness.js";
+
+/**
+ * The link watch's timing here: shorter than the apps' (a PING every 2 s, 10 s without an answer), which this test
+ * would otherwise wait out; the same watch, only sooner. A PING through the proxy is answered in milliseconds, so
+ * 3 s is far from a false alarm even on a loaded machine (one would show as a third "no answer to PING" line).
+ */
+const LINK = { intervalMs: 1_000, timeoutMs: 3_000 };
 
 const harness = useRedis();
 let proxy: LinkProxy | undefined;
@@ -19,8 +26,8 @@ afterEach(async () => {
 describe("a silent link to Redis", () => {
   it("is dropped and reconnected: commands are answered and the subscriber gets what is published afterwards", { timeout: 60_000 }, async () => {
     proxy = await startLinkProxy(harness.service.port);
-    const commands = createRedis(`redis://127.0.0.1:${proxy.port}`, "link-commands");
-    const subscriber = createRedis(`redis://127.0.0.1:${proxy.port}`, "link-subscriber");
+    const commands = createRedis(`redis://127.0.0.1:${proxy.port}`, "link-commands", {}, LINK);
+    const subscriber = createRedis(`redis://127.0.0.1:${proxy.port}`, "link-subscriber", {}, LINK);
     clients.push(commands, subscriber);
     const errors: string[] = [];
     for (const client of [commands, subscriber]) client.on("error", (error: Error) => errors.push(error.message));
@@ -33,7 +40,7 @@ describe("a silent link to Redis", () => {
     proxy.stall();
     // Sent into the stalled link: before the fix it waited forever, and so did the subscriber.
     const during = commands.get("link-key").then((value) => value, (error: Error) => error.message);
-    await waitUntil(() => proxy!.accepted() === 4, REDIS_LINK_TIMEOUT_MS * 3, "both clients to reconnect through new connections");
+    await waitUntil(() => proxy!.accepted() === 4, LINK.timeoutMs * 3, "both clients to reconnect through new connections");
     await waitUntil(() => commands.status === "ready" && subscriber.status === "ready", 10_000, "both clients ready again");
     expect(["before", "Command timed out"]).toContain(await during);
     expect(await commands.get("link-key")).toBe("before");

@@ -2,7 +2,7 @@
 // differ between them: pub/sub (sharded channels on a cluster), SCAN (per master), WAIT (on the key's node).
 import calculateSlot from "cluster-key-slot";
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from "ioredis";
-import { watchLink } from "./link-watch.js";
+import { watchLink, type LinkWatchOptions } from "./link-watch.js";
 
 export type { Redis } from "ioredis";
 export { Cluster } from "ioredis";
@@ -45,8 +45,11 @@ export const REDIS_LINK_TIMEOUT_MS = 10_000;
 /** TCP keep-alive of every connection (single node and cluster nodes): the first probe after this long idle. */
 const REDIS_KEEPALIVE_MS = 10_000;
 
-/** Builds a Redis client for `url`; `name` shows up in CLIENT LIST and logs. */
-export function createRedis(url: string, name: string, options: RedisOptions = {}): Redis {
+/**
+ * Builds a Redis client for `url`; `name` shows up in CLIENT LIST and logs. `link` is the link watch's timing
+ * (REDIS_LINK_CHECK_MS and REDIS_LINK_TIMEOUT_MS unless a test wants it sooner).
+ */
+export function createRedis(url: string, name: string, options: RedisOptions = {}, link: LinkWatchOptions = { intervalMs: REDIS_LINK_CHECK_MS, timeoutMs: REDIS_LINK_TIMEOUT_MS }): Redis {
   const client = new Redis(url, {
     connectionName: name,
     // Commands queued while disconnected fail after this many reconnect attempts (PITFALLS: unbounded queue).
@@ -61,7 +64,7 @@ export function createRedis(url: string, name: string, options: RedisOptions = {
     keepAlive: REDIS_KEEPALIVE_MS,
     ...options,
   });
-  watchLink(client, { intervalMs: REDIS_LINK_CHECK_MS, timeoutMs: REDIS_LINK_TIMEOUT_MS });
+  watchLink(client, link);
   return client;
 }
 
