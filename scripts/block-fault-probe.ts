@@ -4,21 +4,16 @@
 // messages started after the block's 204 that were acknowledged or delivered. One JSON line per scenario.
 import { parseArgs } from "node:util";
 import { CimApiError, RouteApi } from "@cim/client";
-import { RecordingClient, startCluster, waitUntil, type Cluster } from "@cim/devstack";
+import { deviceOn as devstackDeviceOn, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
 
 const { values } = parseArgs({ options: { scenario: { type: "string", default: "gw-kill,redis-kill" }, messages: { type: "string", default: "160" } } });
 const MESSAGES = Number(values.messages);
 const PASSWORD = "cim-probe-pass-1";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function deviceOn(stack: Cluster, name: string, id: string): Promise<RecordingClient> {
-  for (;;) {
-    const client = new RecordingClient(stack.route.url, { resendAfterMs: 500, backoff: { baseMs: 100, maxMs: 1_000 } });
-    await client.logIn(name, PASSWORD);
-    if (client.gateway!.id === id) return client;
-    await client.logout();
-  }
-}
+/** A device of user `name` on gateway `id`, resending unanswered Sends after 500 ms. */
+const deviceOn = (stack: Cluster, name: string, id: string): Promise<RecordingClient> =>
+  devstackDeviceOn(stack.route.url, name, PASSWORD, id, { resendAfterMs: 500, backoff: { baseMs: 100, maxMs: 1_000 } });
 
 interface Sent { i: number; from: number; to: string; text: string; started: number; acked?: string; code?: string; pair: boolean }
 

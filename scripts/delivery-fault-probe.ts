@@ -13,7 +13,7 @@
 //   renames          the owner renames room 0 six times (answered 200) around a gw-a kill and restart
 import { parseArgs } from "node:util";
 import { CimApiError, RouteApi, type SendAck, type SendInput } from "@cim/client";
-import { RecordingClient, startCluster, waitUntil, type Cluster } from "@cim/devstack";
+import { deviceOn as devstackDeviceOn, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
 import { conversationOf, Ledger, type ProbeDevice } from "./delivery-ledger.js";
 
 const { values } = parseArgs({ options: { scenario: { type: "string", default: "all-scenarios" }, messages: { type: "string", default: "400" }, rate: { type: "string", default: "60" }, seed: { type: "string", default: "7" } } });
@@ -195,15 +195,9 @@ async function setUp(stack: Cluster): Promise<World> {
   return { stack, users, devices, rooms, removals: new Map(), ledger: new Ledger(devices), rejected: [], renames: [], renamedSeen };
 }
 
-/** A device logged in on gateway `id`: route picks round-robin, so logging in again soon lands there. */
-async function deviceOn(stack: Cluster, name: string, id: string): Promise<RecordingClient> {
-  for (;;) {
-    const client = new RecordingClient(stack.route.url, { resendAfterMs: 500, backoff: { baseMs: 100, maxMs: 1_000 } });
-    await client.logIn(name, PASSWORD);
-    if (client.gateway!.id === id) return client;
-    await client.logout();
-  }
-}
+/** A device of user `name` on gateway `id`, resending unanswered Sends after 500 ms. */
+const deviceOn = (stack: Cluster, name: string, id: string): Promise<RecordingClient> =>
+  devstackDeviceOn(stack.route.url, name, PASSWORD, id, { resendAfterMs: 500, backoff: { baseMs: 100, maxMs: 1_000 } });
 
 /** The devices a send is for, and those it must never reach (a room's removed members, sent after the 204). */
 function audience(w: World, target: { room?: string; to?: string }, sender: number, device: number, startedAt: number) {

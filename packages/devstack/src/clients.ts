@@ -42,6 +42,19 @@ export async function newUser(routeUrl: string, name: string, options: Partial<C
 }
 
 /**
+ * A device of an existing user logged in on gateway `gatewayId`: route picks the gateway, so a login that lands
+ * elsewhere is logged out and made again until one lands there.
+ */
+export async function deviceOn(routeUrl: string, userName: string, password: string, gatewayId: string, options: Partial<CimClientOptions> = {}): Promise<RecordingClient> {
+  for (;;) {
+    const client = new RecordingClient(routeUrl, options);
+    await client.logIn(userName, password);
+    if (client.gateway!.id === gatewayId) return client;
+    await client.logout();
+  }
+}
+
+/**
  * POST /api/messages as a client does through a fault: sent again with the same clientMsgId (stored once) after a
  * 503, a 429 or no answer, until stored or `timeoutMs` passed; other refusals reject at once.
  */
