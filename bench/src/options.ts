@@ -21,8 +21,11 @@ export const FLAGS = {
   "login-users": { type: "string", default: "50" },
   "login-concurrency": { type: "string", default: "8" },
   "login-duration": { type: "string", default: "5" },
-  /** storm: sessions logging in at once, handshakes in flight per worker, the longest wait. */
-  sessions: { type: "string", default: "5000" },
+  /**
+   * storm: sessions logging in at once, handshakes in flight per worker, the longest wait. 20,000 puts 10,000 on each
+   * default gateway: RSS per session at 2,500 a gateway mostly measured a gateway's fixed growth spread thin.
+   */
+  sessions: { type: "string", default: "20000" },
   "storm-concurrency": { type: "string", default: "1000" },
   "storm-timeout": { type: "string", default: "300" },
   /** reconnect: sessions before the kill, private messages per second sent throughout, the longest wait. */
