@@ -6,6 +6,8 @@ import { keys } from "./keys.js";
 
 /** How long a counter's mark outlives its last batch: far longer than a command may be re-sent (its timeout and retries). */
 const MARK_TTL_SECONDS = 3_600;
+/** A batch whose call failed (Redis away) goes again after this long, until it is answered. */
+export const COUNT_RETRY_MS = 1_000;
 
 // KEYS: the count, this counter's mark (one slot: the mark's hash tag is the count's name). ARGV: the batch's number,
 // how many messages, the mark's lifetime. Adds a batch numbered above the mark only: ioredis re-sends unanswered
@@ -25,11 +27,18 @@ declare module "ioredis" {
   }
 }
 
+interface Batch {
+  number: number;
+  n: number;
+}
+
 export class MessageCounter {
   /** This counter's own mark: batches of other processes are numbered apart. */
   private readonly mark = keys.messageCountMark(randomUUID());
   private batches = 0;
   private uncounted = 0;
+  /** A batch whose call failed: it may or may not have been applied, so it goes again under its own number. */
+  private unanswered: Batch | null = null;
   private counting: Promise<void> | null = null;
 
   constructor(private readonly redis: RedisClient) {
@@ -37,17 +46,13 @@ export class MessageCounter {
   }
 
   /**
-   * Counts a stored message: one call per turn for all of them, never awaited by a send (the count is a statistic;
-   * a failed call loses those counts, not messages).
+   * Counts a stored message: one call per turn for all of them, never awaited by a send (the count is a statistic).
+   * A call that fails is made again, alone and under its number, before any later batch: if Redis had applied it,
+   * the mark refuses the repeat; if not, its counts are not lost.
    */
   add(): void {
     this.uncounted++;
-    this.counting ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-      const n = this.uncounted;
-      this.uncounted = 0;
-      this.counting = null;
-      await this.redis.cimCountMessages(keys.messageCount, this.mark, String(++this.batches), String(n), String(MARK_TTL_SECONDS)).catch(() => undefined);
-    });
+    this.counting ??= this.flush(nextTurn);
   }
 
   /** Total messages accepted since the store began (after this counter's pending batch). */
@@ -55,4 +60,22 @@ export class MessageCounter {
     await this.counting;
     return Number((await this.redis.get(keys.messageCount)) ?? 0);
   }
+
+  private async flush(wait: () => Promise<void>): Promise<void> {
+    await wait();
+    const batch = this.unanswered ?? { number: ++this.batches, n: this.uncounted };
+    if (!this.unanswered) this.uncounted = 0;
+    try {
+      await this.redis.cimCountMessages(keys.messageCount, this.mark, String(batch.number), String(batch.n), String(MARK_TTL_SECONDS));
+      this.unanswered = null;
+    } catch {
+      this.unanswered = batch;
+    }
+    this.counting = null;
+    if (this.unanswered) this.counting = this.flush(retryLater);
+    else if (this.uncounted > 0) this.counting = this.flush(nextTurn);
+  }
 }
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const retryLater = () => new Promise<void>((resolve) => setTimeout(resolve, COUNT_RETRY_MS).unref());
