@@ -32,6 +32,12 @@ export interface MessageStoreOptions {
    * the result's `ownInbox` says where the message went there, and the gateway offers it to its sessions itself.
    */
   gatewayId?: string;
+  /**
+   * How long an account found is taken to exist without asking Redis again (ACCOUNT_KNOWN_MS). A process that hears
+   * account deletions on the bus (a gateway) calls `forgetAccount`, and this is only the safety net for a lost bus
+   * message; one that does not (route) sets 0 and asks at every private send.
+   */
+  accountKnownMs?: number;
 }
 
 const DEFAULTS: MessageStoreOptions = { maxLenPerStream: 10_000, maxAgeSeconds: 0, dedupeTtlSeconds: 86_400 };
@@ -39,7 +45,7 @@ const DEFAULTS: MessageStoreOptions = { maxLenPerStream: 10_000, maxAgeSeconds: 
 const COUNT_PAGE = 500;
 /** Recipients known to have an account, at most this many: their check costs no round trip (see ACCOUNT_KNOWN_MS). */
 const KNOWN_ACCOUNTS = 100_000;
-/** How long an account found is taken to exist without asking Redis again (an account can be deleted). */
+/** How long an account found is taken to exist without asking Redis again, by default (an account can be deleted). */
 export const ACCOUNT_KNOWN_MS = 10_000;
 
 /** Where a message goes: a user, or a room ("everyone" is the group); neither is the group. */
@@ -200,24 +206,28 @@ export class MessageStore {
     return stored.own ? { message, duplicate: stored.duplicate, ownInbox: stored.own } : { message, duplicate: stored.duplicate };
   }
 
-  /** This process asks Redis again at the next send to the user (its account was just deleted here). */
+  /** This process asks Redis again at the next send to the user (its account was just deleted, here or elsewhere). */
   forgetAccount(userId: string): void {
     this.knownAccounts.delete(userId);
   }
 
-  private hasAccount(userId: string): Promise<boolean> {
+  /**
+   * True when the user has an account: remembered for accountKnownMs once found (until `forgetAccount`), so most
+   * checks cost no round trip. Private sends check their recipient with it; receipts their peer.
+   */
+  hasAccount(userId: string): Promise<boolean> {
     const now = Date.now();
     const known = this.knownAccounts.get(userId);
     if (known && known.until > now) return known.check;
     if (this.knownAccounts.size >= KNOWN_ACCOUNTS) this.knownAccounts.clear();
     const check = this.redis.exists(keys.account(userId)).then((n) => {
-      // Only existing accounts are remembered, for ACCOUNT_KNOWN_MS (an account its user deletes is refused after
-      // that); an unknown id is asked again.
+      // Only existing accounts are remembered, for accountKnownMs (an account its user deletes is refused after
+      // that, or as soon as this process hears of it); an unknown id is asked again.
       if (n === 0) this.knownAccounts.delete(userId);
       return n === 1;
     });
     check.catch(() => this.knownAccounts.delete(userId));
-    this.knownAccounts.set(userId, { check, until: now + ACCOUNT_KNOWN_MS });
+    this.knownAccounts.set(userId, { check, until: now + (this.options.accountKnownMs ?? ACCOUNT_KNOWN_MS) });
     return check;
   }
 }
