@@ -22,7 +22,9 @@ export async function deleteAccount(s: DeletionServices, who: { userId: string; 
   // Blocks either way end: a block on nobody would still refuse a send to the id as blocked, not as unknown.
   for (const peer of await s.blocks.hiddenFrom(userId)) {
     await s.blocks.unblock(userId, peer);
-    await s.blocks.unblock(peer, userId);
+    const { order } = await s.blocks.unblock(peer, userId);
+    // As after an unblock: the peer's open tabs take the user out of their blocked list (BlockEvent) at once.
+    await s.bus.toUser(peer, { type: "block", userId: peer, peer: userId, peerName: who.userName, blocked: false, order });
   }
   await s.users.remove(userId, nameKey(who.userName));
   await s.accounts.remove(userId);

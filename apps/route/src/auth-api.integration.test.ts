@@ -201,12 +201,15 @@ describe("DELETE /api/account", () => {
     expect((await h.call("PUT", `/api/blocks/${friend.userId}`, { token: gone.token })).status).toBe(204);
     expect((await h.call("PUT", `/api/blocks/${gone.userId}`, { token: friend.token })).status).toBe(204);
     await h.services.sessions.setSessions(gone.userId, HARNESS_GATEWAY.id, 1);
+    await h.services.sessions.setSessions(friend.userId, HARNESS_GATEWAY.id, 1);
     const bus = await recordBus(h.redis, [channels.gateway(HARNESS_GATEWAY.id), channels.all]);
     try {
       const res = await h.call("DELETE", "/api/account", { token: gone.token, body: { password: PASSWORD } });
       expect(res.status).toBe(204);
       // Its room sees it leave; the gateway holding it checks its logins (and finds them ended).
       await bus.waitFor((m) => m.type === "room" && m.kind === "left" && m.userId === gone.userId);
+      // The friend's devices take it out of their blocked list at once (a BlockEvent), as after an unblock.
+      await bus.waitFor((m) => m.type === "block" && m.userId === friend.userId && m.peer === gone.userId && !m.blocked && m.peerName === gone.userName);
       // Every gateway hears it (cim-bus:all), to refuse sends to the user at once.
       await bus.waitFor((m) => m.type === "kick" && m.userId === gone.userId && m.accountGone === true && m.channel === channels.all);
     } finally {

@@ -132,14 +132,17 @@ export class MessageStore {
     return entries.reverse().map(([id, fields]) => toEntry(id, fields).message);
   }
 
-  /** Messages from others after `after` in a conversation (as the client names it), counted up to `cap`; events (edits, deletions, reactions) are not counted. */
-  async countUnread(query: { userId: string; conversation: string; after: string; cap: number }): Promise<number> {
+  /**
+   * Messages from others after `after` in a conversation (as the client names it), counted up to `cap`; events
+   * (edits, deletions, reactions) and messages from `uncounted` senders (those a user blocks, in a room) are not.
+   */
+  async countUnread(query: { userId: string; conversation: string; after: string; cap: number; uncounted?: ReadonlySet<string> }): Promise<number> {
     const key = conv.messages(conversationKey(query.userId, query.conversation));
     let counted = 0;
     let cursor = query.after;
     for (;;) {
       const page = await readAfter(this.redis, key, cursor, COUNT_PAGE);
-      for (const entry of page) if (entry.message.from !== query.userId && !isEvent(entry.message) && ++counted >= query.cap) return query.cap;
+      for (const { message } of page) if (message.from !== query.userId && !isEvent(message) && !query.uncounted?.has(message.from) && ++counted >= query.cap) return query.cap;
       if (page.length < COUNT_PAGE) return counted;
       cursor = page.at(-1)!.position;
     }
