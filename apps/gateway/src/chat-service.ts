@@ -6,6 +6,7 @@ import { TokenError, type TokenSigner } from "@cim/token";
 import type { BlockList } from "./block-list.js";
 import type { Delivery } from "./delivery.js";
 import { GatewayError } from "./errors.js";
+import type { GoneAccounts } from "./gone-accounts.js";
 import type { Membership } from "./membership.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { PresenceKeeper } from "./presence-keeper.js";
@@ -44,6 +45,8 @@ export interface ChatServiceDeps {
   blocks: Pick<BlockList, "load" | "forget">;
   table: SessionTable;
   delivery: Delivery;
+  /** Told when a user's last socket here is cleaned up: a deleted account's keys are removed then. */
+  goneAccounts: Pick<GoneAccounts, "lastClosed">;
   metrics: GatewayMetrics;
   log: Logger;
 }
@@ -184,5 +187,6 @@ export class ChatService {
       this.deps.blocks.forget(user.userId);
     }
     await presence.update(user.userId, user.userName);
+    if (table.sessionsOf(user.userId).length === 0) this.deps.goneAccounts.lastClosed(user.userId);
   }
 }

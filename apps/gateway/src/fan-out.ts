@@ -25,6 +25,8 @@ export interface FanOutDeps {
   log: Logger;
   /** Claims every session here again and reads their streams (route released this gateway's users). */
   reclaim: () => void;
+  /** Told of each deleted account (a kick with `accountGone`), before its sockets here are closed. */
+  accountGone: (userId: string) => void;
   /** True when a login was logged out, or ended by its user from another login (password change, sign-out). */
   isRevoked: (login: LoginRef) => Promise<boolean>;
 }
@@ -79,7 +81,10 @@ export class FanOut {
   }
 
   private kick(message: Kick): void {
+    if (message.accountGone) this.deps.accountGone(message.userId);
     const logins = [...this.deps.table.sessionsOf(message.userId)];
+    // A deletion goes to every gateway: most hold none of the user's sockets, and have nothing to say.
+    if (message.accountGone && logins.length === 0) return;
     if (message.sessionId) {
       const closed = logins.filter((session) => session.user?.sessionId === message.sessionId && this.revoke(session));
       if (closed.length === 0) this.deps.log.info({ userId: message.userId }, "logout kick: no socket of that login here");

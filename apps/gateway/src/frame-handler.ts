@@ -1,9 +1,9 @@
 // Decodes each client frame and dispatches it by session state; protocol violations close only that socket.
 import type { Logger } from "pino";
 import { CLIENT_FRAME_KINDS, decodeFrame, ErrorCode, FrameDecodeError, LoginClose, SessionClose, type Frame } from "@cim/protocol";
+import { FailureLog } from "@cim/state";
 import type { ChatService } from "./chat-service.js";
 import { GatewayError } from "./errors.js";
-import { FailureLog } from "./failure-log.js";
 import type { GatewayMetrics } from "./metrics.js";
 import type { PresenceSubscriptions } from "./presence-subscriptions.js";
 import type { ReceiptService } from "./receipt-service.js";

@@ -1,7 +1,7 @@
 // Builds the gateway's services on its Redis clients and wires them to each other: no sockets, no listening yet.
 import type { Logger } from "pino";
 import type { ZkSession } from "@cim/discovery";
-import { BlockStore, BusPublisher, channels, InboxStore, isCluster, MessageStore, ReadStore, ReceiptStore, ReplicaWait, RoomStore, SessionStore, subscribe, unsubscribe, type RedisClient } from "@cim/state";
+import { AccountStore, BlockStore, BusPublisher, channels, InboxStore, isCluster, MessageStore, ReadStore, ReceiptStore, ReplicaWait, RoomStore, SessionStore, subscribe, unsubscribe, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { Admission } from "./admission.js";
 import { BlockList } from "./block-list.js";
@@ -10,6 +10,7 @@ import type { GatewayConfig } from "./config.js";
 import { Delivery } from "./delivery.js";
 import { FanOut } from "./fan-out.js";
 import { FrameHandler } from "./frame-handler.js";
+import { GoneAccounts } from "./gone-accounts.js";
 import { Membership } from "./membership.js";
 import { MembershipSync } from "./membership-sync.js";
 import { createMetrics, type GatewayMetrics } from "./metrics.js";
@@ -116,10 +117,11 @@ export function createServices(deps: GatewayDeps): GatewayServices {
     maxPendingPerClient: config.CIM_MAX_PENDING_PER_IP, connectRatePerSec: config.CIM_CONNECT_RATE_PER_IP,
     connectBurst: config.CIM_CONNECT_BURST_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT,
   });
+  const goneAccounts = new GoneAccounts({ messages, accounts: new AccountStore(redis), table, log });
   const chat = new ChatService({
     gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, frameRate: { perSec: config.CIM_RATE_PER_SEC, burst: config.CIM_RATE_BURST, sendsInFlight: config.CIM_MAX_SENDS_IN_FLIGHT }, maxSessionsPerUser: config.CIM_MAX_SESSIONS_PER_USER,
     onLoggedIn: (session) => admission.settled(session), tokens: new TokenSigner(config.CIM_TOKEN_SECRET, TOKEN_TTL_UNUSED_S),
-    sessions, messages, presence, presenceSubscriptions, membership, blocks, table, delivery, metrics, log,
+    sessions, messages, presence, presenceSubscriptions, membership, blocks, table, delivery, goneAccounts, metrics, log,
     replicas: new ReplicaWait(redis, { replicas: config.CIM_REDIS_WAIT_REPLICAS, timeoutMs: config.CIM_REDIS_WAIT_TIMEOUT_MS }, metrics, log),
     privateInOrder: isCluster(redis),
     order: new SendOrder(() => redis.status === "ready", Date.now, config.CIM_SEND_RESEND_GRACE_MS),
@@ -133,7 +135,7 @@ export function createServices(deps: GatewayDeps): GatewayServices {
     void presence.reclaimAll()
       .then((users) => log.info({ users }, `sessions re-claimed: ${why}`), (error: unknown) => log.error({ err: error }, `re-claiming sessions failed (${why})`))
       .then(() => delivery.wakeAll());
-  const fanOut = new FanOut({ table, delivery, roomEvents, typing, blocks, presence: presenceFanOut, metrics, log, reclaim: () => reclaim("route released them"), isRevoked: (login) => sessions.isRevoked(login) });
+  const fanOut = new FanOut({ table, delivery, roomEvents, typing, blocks, presence: presenceFanOut, metrics, log, reclaim: () => reclaim("route released them"), accountGone: (userId) => goneAccounts.heard(userId), isRevoked: (login) => sessions.isRevoked(login) });
   const sweep = new SessionSweep({
     table, idleTimeoutMs: config.CIM_IDLE_TIMEOUT_MS, loginTimeoutMs: config.CIM_LOGIN_TIMEOUT_MS, onSweep: () => admission.sweep(), metrics, log,
   });

@@ -2,8 +2,7 @@
 // bus. A message goes to every device of the user but the one that sent it.
 import type { Logger } from "pino";
 import { compareIds, encodeFrame } from "@cim/protocol";
-import type { InboxStore, StreamEntry } from "@cim/state";
-import { FailureLog } from "./failure-log.js";
+import { FailureLog, type InboxStore, type StreamEntry } from "@cim/state";
 import type { GatewayMetrics } from "./metrics.js";
 import { Pump, type PumpTask } from "./pump.js";
 import type { Session } from "./session.js";

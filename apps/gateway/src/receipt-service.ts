@@ -9,7 +9,8 @@ import type { Membership } from "./membership.js";
 import type { Session } from "./session.js";
 
 export interface ReceiptServiceDeps {
-  messages: Pick<MessageStore, "holds">;
+  /** `hasAccount`: a peer whose account was deleted is told nothing, and nothing is kept on its keys for it. */
+  messages: Pick<MessageStore, "holds" | "hasAccount">;
   inboxes: Pick<InboxStore, "acknowledge">;
   reads: Pick<ReadStore, "setRead">;
   receipts: Pick<ReceiptStore, "delivered" | "read">;
@@ -35,7 +36,7 @@ export class ReceiptService {
       return this.drop(session, "receipt dropped: no such message to this user from that sender", frame.msgId, frame.from);
     }
     if (frame.from === userId) return; // its own message, from another device: nobody to tell
-    if (this.deps.blocks.hides(userId, frame.from)) return;
+    if (this.deps.blocks.hides(userId, frame.from) || !(await this.deps.messages.hasAccount(frame.from))) return;
     await receipts.delivered(frame.from, userId, frame.msgId);
     await bus.toUser(frame.from, { type: "delivered", to: frame.from, msgId: frame.msgId, by: userId });
   }
@@ -55,7 +56,7 @@ export class ReceiptService {
     }
     if (!(await reads.setRead(userId, conversation, msgId))) return; // not newer: nothing changed
     const relays = [bus.toUser(userId, { type: "read", to: userId, conversation, msgId, by: userId })];
-    if (!room && !this.deps.blocks.hides(userId, conversation)) {
+    if (!room && !this.deps.blocks.hides(userId, conversation) && (await messages.hasAccount(conversation))) {
       await receipts.read(conversation, userId, msgId);
       relays.push(bus.toUser(conversation, { type: "read", to: conversation, conversation: userId, msgId, by: userId }));
     }

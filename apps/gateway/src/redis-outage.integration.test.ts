@@ -69,20 +69,30 @@ describe("a Redis outage", () => {
   it("route answers 503 unavailable with Retry-After while Redis stalls longer than its command timeout, rather than hold the request", { timeout: 60_000 }, async () => {
     const ann = await device("ann");
     const bob = await device("bob");
+    const leaving = [await device("cat"), await device("dan")];
     const admin = new Redis(cluster.redis.address);
     try {
       // DEBUG SLEEP blocks the whole server without closing a connection, as a huge command or a slow fsync does.
       await admin.ping();
       const gateway = cluster.gateways[0]!.process;
       const logged = gateway.output().length;
+      const routeLogged = cluster.route.process.output().length;
       // Written on the connection before route's request leaves: Redis reads it first.
       const sleeping = admin.call("DEBUG", "SLEEP", String(STALL_SECONDS));
       const wsSends = Array.from({ length: 6 }, (_, i) => answerTo(ann.device.say({ clientMsgId: `ws-stall-${i}`, to: bob.userId, text: `ws during the stall ${i}` })));
+      const reads = Array.from({ length: 5 }, () => api.online(bob.token).then(() => 0, (error: CimApiError) => error.status));
+      // Their session counts cannot be written: both cleanups time out (3 s) within the stall (7 s).
+      for (const { device: closing } of leaving) closing.ws.close();
       const refusal = await api.sendMessage(ann.token, { to: bob.userId, text: "over HTTP during the stall", clientMsgId: "http-stall" }).then(() => null, (error: unknown) => error);
       expect(await Promise.all(wsSends)).toEqual(Array(6).fill("unavailable"));
+      expect(await Promise.all(reads)).toEqual(Array(5).fill(503));
       await sleeping;
       // One line for the kind of failure, not one (with a stack) per frame: before the fix, six.
       expect(gateway.output().slice(logged).match(/request failed/g)?.length).toBe(1);
+      // So for the two sockets that closed, whose cleanups failed: before, an error with a stack each.
+      expect(gateway.output().slice(logged).match(/cleanup after close failed/g)?.length).toBe(1);
+      // Route too, for its six requests: before, a line each.
+      expect(cluster.route.process.output().slice(routeLogged).match(/request failed: Redis unavailable/g)?.length).toBe(1);
       // Before the fix route held the request until Redis woke and answered 201 only then: no timeout at all, so a
       // silent link held it forever.
       await expectRetriedOnce(refusal, ann, bob, "over HTTP during the stall", "http-stall", 30_000);
@@ -127,10 +137,13 @@ describe("a Redis outage", () => {
     bob.device.send({ kind: "presenceSubscribe", body: { userIds: [ann.userId] } });
     await bob.device.waitFor("presenceBatch", (batch) => batch.presences.some((p) => p.userId === ann.userId && p.online));
 
+    const gateway = cluster.gateways[0]!.process;
+    const logged = gateway.output().length;
     await cluster.redis.stop("SIGKILL");
     ann.device.ws.close();
-    // The gateway could not write ann's session count (0 now) while Redis was down.
-    await cluster.gateways[0]!.process.waitFor(/cleanup after close failed/, 20_000);
+    // The gateway could not write ann's session count (0 now) while Redis was down. (A line of its own: the first
+    // test's cleanups failed otherwise, by a command timeout.)
+    await waitUntil(() => gateway.output().slice(logged).includes("cleanup after close failed"), 20_000, "ann's cleanup to fail");
     await cluster.redis.restart();
 
     // Before the fix ann stayed counted on the gateway, online for everyone, until the gateway restarted.

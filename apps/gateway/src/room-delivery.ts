@@ -2,7 +2,7 @@
 // to its room's wake-up channel while it lives; and which rooms each session reads.
 import type { Logger } from "pino";
 import { EVERYONE_ROOM } from "@cim/protocol";
-import { channels, type RoomStore, type StoredMessage } from "@cim/state";
+import { channels, FailureLog, type RoomStore, type StoredMessage } from "@cim/state";
 import type { GatewayMetrics } from "./metrics.js";
 import { RoomReader, type RoomStream } from "./room-reader.js";
 import type { Session } from "./session.js";
@@ -39,7 +39,12 @@ export class RoomDelivery {
    * several times as much (issue 13). */
   private readonly roomsOfSession = new Map<Session, readonly string[]>();
 
-  constructor(private readonly deps: RoomDeliveryDeps) {}
+  /** Room reads that failed, for every reader: one line per window while Redis is unavailable. */
+  private readonly failures: FailureLog;
+
+  constructor(private readonly deps: RoomDeliveryDeps) {
+    this.failures = new FailureLog(deps.log);
+  }
 
   /** Starts the `everyone` reader. */
   async start(): Promise<void> {
@@ -122,7 +127,7 @@ export class RoomDelivery {
   }
 
   private async open(room: string): Promise<RoomReader> {
-    const reader = new RoomReader(room, this.deps.messages, this.deps.metrics, this.deps.log, () => this.isHeld(room));
+    const reader = new RoomReader(room, this.deps.messages, this.deps.metrics, this.deps.log, () => this.isHeld(room), this.failures);
     // Subscribed before the newest message is read: whatever is stored after that read wakes us.
     if (room !== EVERYONE_ROOM) await this.deps.subscriptions.subscribe(channels.room(room));
     await reader.start();

@@ -316,3 +316,20 @@ describe("a membership that begins while the member is connected", () => {
     expect(owner.socket.messages()).toEqual([]);
   });
 });
+
+describe("Redis lost", () => {
+  it("the failed reads of many rooms are logged once per window, not once per room and wake-up", async () => {
+    const lines: string[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    const lost = Object.assign(new Error("Command aborted due to connection close"), { name: "AbortError" });
+    const reads: string[] = [];
+    const messages = { newest: async () => "0", trimmedAfter: async () => false, readRoom: (room: string) => (reads.push(room), Promise.reject(lost)) };
+    const delivery = new RoomDelivery({ messages, subscriptions: { subscribe: async () => 1, unsubscribe: async () => 1 }, metrics: createMetrics(), log });
+    const rooms = Array.from({ length: 40 }, (_, i) => `r${i + 1}`);
+    for (const room of rooms) await delivery.reader(room);
+    for (let wake = 0; wake < 2; wake++) for (const room of rooms) delivery.offer(room, undefined, "", "");
+    await waitUntil(() => reads.length >= 80, 5_000, "every room read twice");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines.filter((line) => line.includes("room delivery failed"))).toHaveLength(1);
+  });
+});

@@ -4,7 +4,7 @@
 // It alone moves a session's cursor in the room and makes it live (join, attach + replay).
 import type { Logger } from "pino";
 import { compareIds, encodeFrame, ErrorCode, EVERYONE_ROOM } from "@cim/protocol";
-import type { MessageStore, StoredMessage, StreamEntry } from "@cim/state";
+import { FailureLog, type MessageStore, type StoredMessage, type StreamEntry } from "@cim/state";
 import type { GatewayMetrics } from "./metrics.js";
 import { Pump } from "./pump.js";
 import type { Session } from "./session.js";
@@ -80,9 +80,11 @@ export class RoomReader {
     private readonly metrics: GatewayMetrics,
     private readonly log: Logger,
     private readonly held: () => boolean = () => false,
+    /** Shared by the gateway's readers: with Redis lost every room's read fails at each wake-up, logged once a window. */
+    failures = new FailureLog(log),
   ) {
     this.kind = room === EVERYONE_ROOM ? "group" : "room";
-    this.pump = new Pump({ drain: () => this.drain(), failed: (error) => log.error({ err: error, room }, "room delivery failed; retried on the next wake-up") });
+    this.pump = new Pump({ drain: () => this.drain(), failed: (error) => failures.failed({ room }, "room delivery failed; retried on the next wake-up", error) });
   }
 
   /** Starts after the room's newest message: sessions get what is sent from now on, or what they ask for. */

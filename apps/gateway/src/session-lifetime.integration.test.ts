@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { CimApiError, RouteApi } from "@cim/client";
 import { startCluster, TEST_TOKEN_SECRET, waitUntil, type Cluster } from "@cim/devstack";
-import { LoginClose, SessionClose } from "@cim/protocol";
+import { ErrorCode, LoginClose, SessionClose } from "@cim/protocol";
 import { channels, type ClusterMessage } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { openRaw, rawDevice, registerUser, TEST_PASSWORD, type RawSocket } from "./test-support.js";
@@ -166,6 +166,66 @@ describe("replaced logins", () => {
     const sockets = [await loggedIn(user.token), await loggedIn(user.token)];
     await publish({ type: "kick", userId: user.userId, keepConnection: "a-connection-elsewhere" });
     for (const socket of sockets) expect((await closeOf(socket, 10_000, "a close for the replaced connection")).code).toBe(SessionClose.Replaced);
+  });
+});
+
+describe("deleted accounts", () => {
+  const api = () => new RouteApi(cluster.route.url);
+  const wsUrl = () => cluster.gateways[0]!.url.replace(/^http/, "ws") + "/ws";
+  /** The user's `{u:<id>}` keys, found by SCAN. */
+  async function keysOf(userId: string): Promise<string[]> {
+    const found: string[] = [];
+    let cursor = "0";
+    do {
+      const [next, batch] = await redis.scan(cursor, "MATCH", `*{u:${userId}}*`, "COUNT", 1000);
+      found.push(...batch);
+      cursor = next;
+    } while (cursor !== "0");
+    return found;
+  }
+
+  it("a gateway that took a send to a user refuses the next one as unknown_recipient right after the account's deletion", async () => {
+    const [friend, gone] = [await registerUser(cluster.route.url, "stays"), await registerUser(cluster.route.url, "deleted")];
+    const device = await rawDevice(wsUrl(), friend.token);
+    sockets.push(device);
+    expect(await device.say({ to: gone.userId, text: "hello before" })).toMatch(/^\d+$/);
+    await api().deleteAccount(gone.token, TEST_PASSWORD);
+    // Bus messages are handled in order: once this receipt (published after the deletion's) arrives, the gateway heard the deletion.
+    await redis.publish(channels.all, JSON.stringify({ type: "delivered", to: friend.userId, msgId: "43", by: "1" } satisfies ClusterMessage));
+    await device.waitFor("delivered", (d) => d.msgId === "43");
+    await expect(device.say({ to: gone.userId, text: "still there?" })).rejects.toThrow(ErrorCode.UnknownRecipient);
+  });
+
+  it("no key of a deleted user remains once its sockets are closed, though they read, acknowledged and sent as it was deleted", async () => {
+    const [friend, gone] = [await registerUser(cluster.route.url, "peer"), await registerUser(cluster.route.url, "active")];
+    const friendDevice = await rawDevice(wsUrl(), friend.token);
+    sockets.push(friendDevice);
+    const msgId = await friendDevice.say({ to: gone.userId, text: "read me" });
+    const phone = await rawDevice(wsUrl(), gone.token);
+    const laptop = await rawDevice(wsUrl(), (await api().login(gone.userName, TEST_PASSWORD)).token);
+    sockets.push(phone, laptop);
+    await phone.waitFor("message", (m) => m.msgId === msgId);
+    // The gateway is frozen while route deletes the account: these frames wait in its sockets and are handled as it
+    // wakes, together with the deletion's kick, so their writes land after route removed the user's keys.
+    const gateway = cluster.gateways[0]!.process.child;
+    gateway.kill("SIGSTOP");
+    try {
+      phone.send({ kind: "delivered", body: { msgId, from: friend.userId } });
+      phone.send({ kind: "read", body: { conversation: friend.userId, msgId } });
+      laptop.send({ kind: "send", body: { clientMsgId: "last-words", to: friend.userId, text: "bye" } });
+      await api().deleteAccount(gone.token, TEST_PASSWORD);
+    } finally {
+      gateway.kill("SIGCONT");
+    }
+    for (const socket of [phone, laptop]) expect((await closeOf(socket, 10_000, "a close of the deleted account's socket")).code).toBe(SessionClose.Revoked);
+    // The keys go once the sockets' cleanup is done, a moment after they closed.
+    await waitUntil(async () => (await keysOf(gone.userId)).length === 0, 10_000, "no key of the deleted user").catch(() => undefined);
+    expect(await keysOf(gone.userId)).toEqual([]);
+    expect(await keysOf(friend.userId)).toContain(`cim-u:{u:${friend.userId}}:inbox`);
+    // Its peer reading their chat afterwards keeps nothing on the deleted user's keys either.
+    friendDevice.send({ kind: "read", body: { conversation: gone.userId, msgId } });
+    await friendDevice.waitFor("read", (r) => r.conversation === gone.userId && r.msgId === msgId);
+    expect(await keysOf(gone.userId)).toEqual([]);
   });
 });
 

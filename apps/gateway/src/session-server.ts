@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import { answerClientErrorsAsJson, capConnectionsPerAddress } from "@cim/config";
 import { ErrorCode, SessionClose } from "@cim/protocol";
+import { FailureLog } from "@cim/state";
 import { clientAddress } from "./admission.js";
 import type { GatewayConfig } from "./config.js";
 import type { GatewayServices } from "./gateway-services.js";
@@ -92,6 +93,7 @@ function upgradeGate({ config, log, services, stopping }: SessionServerDeps) {
 /** Makes each accepted socket a Session in the table, with the shared listeners that hand its frames on. */
 function socketListeners({ config, log, services }: SessionServerDeps) {
   const { table, admission, metrics, frames, chat } = services;
+  const cleanups = new FailureLog(log);
   // One limits object and one set of ws listeners for every socket: nothing is built per connection but the Session.
   const limits: SessionLimits = {
     maxBufferedBytes: config.CIM_MAX_BUFFERED_BYTES, ratePerSec: config.CIM_RATE_PER_SEC, rateBurst: config.CIM_RATE_BURST, heartbeatMs: config.CIM_HEARTBEAT_MS,
@@ -116,7 +118,8 @@ function socketListeners({ config, log, services }: SessionServerDeps) {
     log.debug({ remote: session.remote, userId: session.user?.userId, code }, "socket closed");
     chat.closing(session);
     // Wait for frames still in flight (a Login being claimed) before cleaning up.
-    void session.queue.then(() => chat.disconnect(session)).catch((error: unknown) => log.error({ err: error, userId: session.user?.userId }, "cleanup after close failed"));
+    // With Redis lost, every socket that closes (failed logins among them) fails its cleanup: one line per window.
+    void session.queue.then(() => chat.disconnect(session)).catch((error: unknown) => cleanups.failed({ userId: session.user?.userId }, "cleanup after close failed", error));
   }
   return (ws: WebSocket, req: IncomingMessage, address: string): void => {
     const session = new Session(ws, limits, config.CIM_TRUST_PROXY ? `${address} via ${req.socket.remoteAddress}:${req.socket.remotePort}` : req.socket);

@@ -22,13 +22,16 @@ export async function deleteAccount(s: DeletionServices, who: { userId: string; 
   // Blocks either way end: a block on nobody would still refuse a send to the id as blocked, not as unknown.
   for (const peer of await s.blocks.hiddenFrom(userId)) {
     await s.blocks.unblock(userId, peer);
-    await s.blocks.unblock(peer, userId);
+    const { order } = await s.blocks.unblock(peer, userId);
+    // As after an unblock: the peer's open tabs take the user out of their blocked list (BlockEvent) at once.
+    await s.bus.toUser(peer, { type: "block", userId: peer, peer: userId, peerName: who.userName, blocked: false, order });
   }
   await s.users.remove(userId, nameKey(who.userName));
   await s.accounts.remove(userId);
-  // Sends to it are refused as unknown_recipient from now on here, and within ACCOUNT_KNOWN_MS in every process.
+  // Sends to it are refused as unknown_recipient from now on: route processes ask Redis at each send.
   s.messages.forgetAccount(userId);
-  // Each gateway holding the user checks its logins and closes them (4401): the account is gone.
-  await s.bus.toUser(userId, { type: "kick", userId, keepConnection: "" })
+  // Every gateway forgets the account at once (sends to it refused), and each holding the user checks its logins
+  // and closes them (4401). A lost message leaves a gateway taking sends to it for ACCOUNT_KNOWN_MS at most.
+  await s.bus.toAll({ type: "kick", userId, keepConnection: "", accountGone: true })
     .catch((error: unknown) => s.log.error({ err: error, userId }, "telling gateways to close a deleted account's sessions failed"));
 }

@@ -7,22 +7,20 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createRedis } from "@cim/state";
 import { tokenSecretFrom } from "@cim/token";
+import { positive, tokenLifetimes, UsageError } from "./admin-flags.js";
 import { createAccounts, issueTokens, numberedNames, parseAccountLines, type NewAccount } from "./provisioning.js";
 
 const USAGE = `usage:
   npm run cim-admin -- users create --count N --prefix NAME- --password PASS [--start 1] [--hash-each]
   npm run cim-admin -- users create --file users.txt [--password PASS] [--hash-each]
       (file lines: "name password", or "name" with --password; # comments)
-  npm run cim-admin -- token --user NAME [--ttl SECONDS]
+  npm run cim-admin -- token --user NAME [--ttl SECONDS (at least 30)]
   npm run cim-admin -- token --prefix NAME- --count N [--start 1] [--ttl SECONDS]
       (one JSON line per user: {"userId","userName","token"})
 common: --redis redis://host:port (else REDIS_URL, else .run/stack.json, else redis://127.0.0.1:6379)
 tokens are signed with CIM_TOKEN_SECRET (else .run/secrets.json); lifetime CIM_TOKEN_TTL_SECONDS (1 day) or --ttl`;
 
-const DAY_S = 24 * 3600;
 const RUN_DIR = process.env.CIM_RUN_DIR ?? join(fileURLToPath(new URL("../../../", import.meta.url)), ".run");
-
-class UsageError extends Error {}
 
 function readJson(file: string): Record<string, unknown> | null {
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>) : null;
@@ -38,13 +36,6 @@ function tokenSecret(): string {
   const kept = readJson(join(RUN_DIR, "secrets.json")) as { CIM_TOKEN_SECRET?: string } | null;
   if (!kept?.CIM_TOKEN_SECRET) throw new Error(`CIM_TOKEN_SECRET is not set and ${join(RUN_DIR, "secrets.json")} has none: set the secret route and the gateways use`);
   return tokenSecretFrom({ CIM_TOKEN_SECRET: kept.CIM_TOKEN_SECRET });
-}
-
-function positive(value: string | undefined, flag: string, fallback?: number): number {
-  if (value === undefined && fallback !== undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number`);
-  return n;
 }
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -76,8 +67,7 @@ async function usersCreate(flags: Flags): Promise<void> {
 async function token(flags: Flags): Promise<void> {
   const names = flags.user ? [flags.user as string] : flags.prefix && flags.count ? numberedNames(flags.prefix as string, positive(flags.count as string, "--count"), positive(flags.start as string | undefined, "--start", 1)) : null;
   if (!names) throw new UsageError("token needs --user NAME, or --prefix and --count");
-  const ttlSeconds = positive((flags.ttl as string | undefined) ?? process.env.CIM_TOKEN_TTL_SECONDS, "--ttl", DAY_S);
-  const sessionLifetimeSeconds = Math.max(ttlSeconds, positive(process.env.CIM_SESSION_MAX_SECONDS, "CIM_SESSION_MAX_SECONDS", 30 * DAY_S));
+  const { ttlSeconds, sessionLifetimeSeconds } = tokenLifetimes(flags.ttl as string | undefined, process.env);
   const secret = tokenSecret();
   const redis = createRedis(redisUrl(flags.redis as string | undefined), "cim-admin");
   try {

@@ -9,7 +9,7 @@ import { HTTPException } from "hono/http-exception";
 import { routePath } from "hono/route";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { ErrorCode } from "@cim/protocol";
-import { isRedisUnavailable } from "@cim/state";
+import { FailureLog, isRedisUnavailable } from "@cim/state";
 import type { AppEnv, Services } from "./context.js";
 import { requireMetricsToken } from "./auth.js";
 import { allowedMethods } from "./allowed-methods.js";
@@ -33,6 +33,7 @@ export interface HealthProbe {
 
 export function createApp(s: Services, probe: HealthProbe) {
   const app = new Hono<AppEnv>();
+  const failures = new FailureLog(s.log);
 
   app.use("*", securityHeaders(s.gateways));
   app.use("/api/*", async (c, next) => {
@@ -86,7 +87,8 @@ export function createApp(s: Services, probe: HealthProbe) {
       return c.json({ error: { code: ErrorCode.BadRequest, message: "request aborted" } }, 400);
     }
     if (isRedisUnavailable(error)) {
-      s.log.warn({ method: c.req.method, path: c.req.path, err: error.message }, "request failed: Redis unavailable");
+      // Under an outage every request fails so (logins, sends, room announcements): one line per window, counted.
+      failures.throttled(`Redis unavailable: ${error.message}`, { method: c.req.method, path: c.req.path, err: error.message }, "request failed: Redis unavailable (once per window, leftOut counts the others)");
       return c.json({ error: { code: ErrorCode.Unavailable, message: "temporarily unavailable, retry" } }, 503, { "Retry-After": String(REDIS_RETRY_AFTER_SECONDS) });
     }
     s.log.error({ err: error, method: c.req.method, path: c.req.path }, "request failed");

@@ -192,19 +192,26 @@ describe("DELETE /api/account", () => {
 
   it("deletes the account: its logins end, its name logs in no more and stays taken, it leaves its rooms and every list, sends to it are refused", async () => {
     const [gone, friend] = await Promise.all([newUser(h, "gone"), newUser(h, "friend")]);
+    // Another route process, which sent to the user before the deletion and is told nothing of it.
+    const other = h.variant({});
     const room = (await (await h.call("POST", "/api/rooms", { token: friend.token, body: { name: `farewell ${gone.userName}`, visibility: "public" } })).json()) as { roomId: string };
     expect((await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: gone.token })).status).toBe(200);
     expect((await h.call("POST", "/api/messages", { token: friend.token, body: { to: gone.userId, text: "hi there" } })).status).toBe(202);
+    expect((await other.call("POST", "/api/messages", { token: friend.token, body: { to: gone.userId, text: "hi from elsewhere" } })).status).toBe(202);
     expect((await h.call("PUT", `/api/blocks/${friend.userId}`, { token: gone.token })).status).toBe(204);
     expect((await h.call("PUT", `/api/blocks/${gone.userId}`, { token: friend.token })).status).toBe(204);
     await h.services.sessions.setSessions(gone.userId, HARNESS_GATEWAY.id, 1);
+    await h.services.sessions.setSessions(friend.userId, HARNESS_GATEWAY.id, 1);
     const bus = await recordBus(h.redis, [channels.gateway(HARNESS_GATEWAY.id), channels.all]);
     try {
       const res = await h.call("DELETE", "/api/account", { token: gone.token, body: { password: PASSWORD } });
       expect(res.status).toBe(204);
       // Its room sees it leave; the gateway holding it checks its logins (and finds them ended).
       await bus.waitFor((m) => m.type === "room" && m.kind === "left" && m.userId === gone.userId);
-      await bus.waitFor((m) => m.type === "kick" && m.userId === gone.userId);
+      // The friend's devices take it out of their blocked list at once (a BlockEvent), as after an unblock.
+      await bus.waitFor((m) => m.type === "block" && m.userId === friend.userId && m.peer === gone.userId && !m.blocked && m.peerName === gone.userName);
+      // Every gateway hears it (cim-bus:all), to refuse sends to the user at once.
+      await bus.waitFor((m) => m.type === "kick" && m.userId === gone.userId && m.accountGone === true && m.channel === channels.all);
     } finally {
       bus.stop();
     }
@@ -222,6 +229,7 @@ describe("DELETE /api/account", () => {
     expect(conversations.conversations.map((c) => c.conversation)).not.toContain(gone.userId);
     expect(((await (await h.call("GET", "/api/blocks", { token: friend.token })).json()) as { blocks: unknown[] }).blocks).toEqual([]);
     await expectError(await h.call("POST", "/api/messages", { token: friend.token, body: { to: gone.userId, text: "still there?" } }), 404, "unknown_recipient");
+    await expectError(await other.call("POST", "/api/messages", { token: friend.token, body: { to: gone.userId, text: "still there, elsewhere?" } }), 404, "unknown_recipient");
     // What it wrote stays with those it wrote to; its own keys are gone.
     expect(await h.redis.exists(`cim-u:{u:${gone.userId}}:inbox`, `cim-u:{u:${gone.userId}}:rooms`, `cim-u:{u:${gone.userId}}:blocks`, `cim-account:${gone.userId}`)).toBe(0);
     expect(await h.redis.sismember(`cim-u:{u:${friend.userId}}:blocked-by`, gone.userId)).toBe(0);

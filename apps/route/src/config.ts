@@ -9,13 +9,18 @@ import { LOGIN_POLICIES } from "./login-policy.js";
 export const STRATEGIES = ["round-robin", "random", "consistent-hash", "least-connections"] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
+/** The shortest token lifetime (CIM_TOKEN_TTL_SECONDS, and cim-admin's --ttl): clients refresh at half of it. */
+export const MIN_TOKEN_TTL_SECONDS = 30;
+/** The shortest absolute lifetime of a login (CIM_SESSION_MAX_SECONDS). */
+export const MIN_SESSION_SECONDS = 60;
+
 const schema = z.object({
   ...sharedSettings,
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Lifetime of one token; clients refresh it through /api/reconnect before it ends (at 30 s: every 15 s). */
-  CIM_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).default(24 * 3600),
+  CIM_TOKEN_TTL_SECONDS: z.coerce.number().int().min(MIN_TOKEN_TTL_SECONDS).default(24 * 3600),
   /** Absolute lifetime of a login: refreshed tokens never go past it; then the user logs in again. */
-  CIM_SESSION_MAX_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
+  CIM_SESSION_MAX_SECONDS: z.coerce.number().int().min(MIN_SESSION_SECONDS).default(30 * 24 * 3600),
   CIM_ROUTE_STRATEGY: z.enum(STRATEGIES).default("round-robin"),
   /** `multi`: several devices per user; `replace`: a new login closes the others; `reject`: 409 while one is live. */
   CIM_LOGIN_POLICY: z.enum(LOGIN_POLICIES).default("multi"),

@@ -20,17 +20,22 @@ export interface ConversationSummary {
   readUpTo: string;
 }
 
-type Deps = Pick<Services, "messages" | "reads" | "rooms" | "users" | "accounts">;
+type Deps = Pick<Services, "messages" | "reads" | "rooms" | "users" | "accounts" | "blocks">;
 
-/** Adds the newest msgId, read position and unread count to each conversation, in the order given. */
+/**
+ * Adds the newest msgId, read position and unread count to each conversation, in the order given. A room's
+ * messages from users the caller blocks are not counted: clients show them collapsed.
+ */
 export async function summarize(s: Deps, userId: string, items: ReadonlyArray<Pick<ConversationSummary, "conversation" | "kind" | "name">>): Promise<ConversationSummary[]> {
-  const read = await s.reads.positions(userId);
+  const [read, blocked] = await Promise.all([s.reads.positions(userId), s.blocks.list(userId)]);
+  const uncounted = new Set(blocked.ids);
   return Promise.all(items.map(async (item) => {
     const readUpTo = read[item.conversation] ?? "";
     const newest = await s.messages.newest({ userId, conversation: item.conversation });
     const lastMsgId = newest === "0" ? "" : newest;
+    const count = { userId, conversation: item.conversation, after: readUpTo || "0", cap: UNREAD_CAP, uncounted: item.kind === "room" ? uncounted : undefined };
     // Nothing after the read position: no need to count.
-    const unread = compareIds(lastMsgId, readUpTo) > 0 ? await s.messages.countUnread({ userId, conversation: item.conversation, after: readUpTo || "0", cap: UNREAD_CAP }) : 0;
+    const unread = compareIds(lastMsgId, readUpTo) > 0 ? await s.messages.countUnread(count) : 0;
     return { ...item, unread, lastMsgId, readUpTo };
   }));
 }

@@ -115,6 +115,21 @@ describe("GET /api/conversations", () => {
     expect((await conversations(dan)).map((c) => c.conversation)).not.toContain(room);
   });
 
+  it("does not count a room's messages from a user the caller blocks (shown collapsed), and counts them again after an unblock", async () => {
+    const [ann, ben, cat] = await Promise.all([newUser(h, "ann"), newUser(h, "ben"), newUser(h, "cat")]);
+    const room = await createRoom(ann, uniqueName("Mixed "));
+    for (const member of [ben, cat]) expect((await h.call("POST", `/api/rooms/${room}/join`, { token: member.token })).status).toBe(200);
+    expect((await h.call("PUT", `/api/blocks/${ben.userId}`, { token: ann.token })).status).toBe(204);
+    await store(ben, "from the blocked one", { room });
+    await store(cat, "from a friend", { room });
+    await store(ben, "blocked again", { room });
+    const unread = async () => (await conversations(ann)).find((c) => c.conversation === room)?.unread;
+    expect(await unread()).toBe(1);
+    expect((await myRooms(ann)).find((r) => r.roomId === room)?.unread).toBe(1);
+    expect((await h.call("DELETE", `/api/blocks/${ben.userId}`, { token: ann.token })).status).toBe(204);
+    expect(await unread()).toBe(3);
+  });
+
   it("answers 401 without a token", async () => {
     await expectError(await h.call("GET", "/api/conversations"), 401, "unauthorized");
   });

@@ -119,6 +119,7 @@ describe("npm run cim-admin", () => {
     const lines = (await run(["token", "--prefix", prefix, "--count", "20"])).stdout.trim().split("\n").map((line) => JSON.parse(line) as { userName: string; token: string });
     expect(lines.map((l) => l.userName)).toEqual(numberedNames(prefix, 20));
     await expect(run(["users", "create", "--count", "2"])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("users create needs") });
+    await expect(run(["token", "--user", `${prefix}5`, "--ttl", "5"])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("--ttl must be at least 30 seconds") });
     await expect(run(["token", "--user", `${prefix}nobody`])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`no user named ${prefix}nobody`) });
   });
 });

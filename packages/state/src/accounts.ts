@@ -177,7 +177,18 @@ export class AccountStore {
    */
   async remove(userId: string): Promise<void> {
     await this.redis.del(keys.account(userId));
-    await this.redis.del(user.inbox(userId), user.inboxLast(userId), user.acked(userId), user.rooms(userId), user.read(userId), user.peers(userId), user.receipts(userId), user.blocks(userId), user.blockedBy(userId), user.blocksOrder(userId));
+    await this.redis.del(...ownKeys(userId));
+  }
+
+  /**
+   * Deletes the user's own keys again when its account is gone: a session of the user still open at the deletion may
+   * have written some (read and acknowledged positions, its inbox by a send) before it closed. False, and nothing
+   * deleted, while the account exists. Ids are never reused, so a gone account never comes back.
+   */
+  async removeLeftovers(userId: string): Promise<boolean> {
+    if ((await this.redis.exists(keys.account(userId))) === 1) return false;
+    await this.redis.del(...ownKeys(userId));
+    return true;
   }
 
   /** Names of many users at once, in the order given; "" for an unknown id. */
@@ -187,4 +198,12 @@ export class AccountStore {
     const values = await Promise.all(userIds.map((id) => this.redis.hget(keys.account(id), "userName")));
     return values.map((value) => value ?? "");
   }
+}
+
+/**
+ * The user's own `{u:<id>}` keys that a deletion removes (one Cluster slot). Not its session counts
+ * (`user.gateways`): each gateway removes its own entry as the user's sockets there close.
+ */
+function ownKeys(userId: string): string[] {
+  return [user.inbox(userId), user.inboxLast(userId), user.acked(userId), user.rooms(userId), user.read(userId), user.peers(userId), user.receipts(userId), user.blocks(userId), user.blockedBy(userId), user.blocksOrder(userId)];
 }

@@ -57,9 +57,11 @@ export type ClusterMessage =
    * With `sessionId`: that login was revoked (logout); close its sockets. With `keepSession` (policy replace): a
    * newer login took over; close the user's sockets of every other login. With `keepConnection`: close the
    * user's sockets there but that connection. With none ("" `keepConnection`): close only the user's logins
-   * that are revoked in Redis.
+   * that are revoked in Redis. `accountGone` (with none of the others; on cim-bus:all, for every gateway): the
+   * account was deleted; each gateway also stops taking sends to the user at once, and removes the keys of the user
+   * that its sockets wrote again once they closed. An older gateway ignores the field and only closes the logins.
    */
-  | { type: "kick"; userId: string; keepConnection: string; sessionId?: string; keepSession?: string }
+  | { type: "kick"; userId: string; keepConnection: string; sessionId?: string; keepSession?: string; accountGone?: boolean }
   /**
    * From route, to a gateway it saw gone from ZooKeeper and then registered again: route released the gateway's
    * users meanwhile (possibly after the gateway had claimed them again), so the gateway writes its session counts

@@ -12,6 +12,7 @@ export * from "./receipts.js";
 export * from "./bus.js";
 export * from "./bus-watchdog.js";
 export * from "./error-streak.js";
+export * from "./failure-log.js";
 export * from "./replica-wait.js";
 export * from "./rooms.js";
 export * from "./users.js";

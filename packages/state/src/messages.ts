@@ -32,6 +32,12 @@ export interface MessageStoreOptions {
    * the result's `ownInbox` says where the message went there, and the gateway offers it to its sessions itself.
    */
   gatewayId?: string;
+  /**
+   * How long an account found is taken to exist without asking Redis again (ACCOUNT_KNOWN_MS). A process that hears
+   * account deletions on the bus (a gateway) calls `forgetAccount`, and this is only the safety net for a lost bus
+   * message; one that does not (route) sets 0 and asks at every private send.
+   */
+  accountKnownMs?: number;
 }
 
 const DEFAULTS: MessageStoreOptions = { maxLenPerStream: 10_000, maxAgeSeconds: 0, dedupeTtlSeconds: 86_400 };
@@ -39,7 +45,7 @@ const DEFAULTS: MessageStoreOptions = { maxLenPerStream: 10_000, maxAgeSeconds: 
 const COUNT_PAGE = 500;
 /** Recipients known to have an account, at most this many: their check costs no round trip (see ACCOUNT_KNOWN_MS). */
 const KNOWN_ACCOUNTS = 100_000;
-/** How long an account found is taken to exist without asking Redis again (an account can be deleted). */
+/** How long an account found is taken to exist without asking Redis again, by default (an account can be deleted). */
 export const ACCOUNT_KNOWN_MS = 10_000;
 
 /** Where a message goes: a user, or a room ("everyone" is the group); neither is the group. */
@@ -126,14 +132,17 @@ export class MessageStore {
     return entries.reverse().map(([id, fields]) => toEntry(id, fields).message);
   }
 
-  /** Messages from others after `after` in a conversation (as the client names it), counted up to `cap`; events (edits, deletions, reactions) are not counted. */
-  async countUnread(query: { userId: string; conversation: string; after: string; cap: number }): Promise<number> {
+  /**
+   * Messages from others after `after` in a conversation (as the client names it), counted up to `cap`; events
+   * (edits, deletions, reactions) and messages from `uncounted` senders (those a user blocks, in a room) are not.
+   */
+  async countUnread(query: { userId: string; conversation: string; after: string; cap: number; uncounted?: ReadonlySet<string> }): Promise<number> {
     const key = conv.messages(conversationKey(query.userId, query.conversation));
     let counted = 0;
     let cursor = query.after;
     for (;;) {
       const page = await readAfter(this.redis, key, cursor, COUNT_PAGE);
-      for (const entry of page) if (entry.message.from !== query.userId && !isEvent(entry.message) && ++counted >= query.cap) return query.cap;
+      for (const { message } of page) if (message.from !== query.userId && !isEvent(message) && !query.uncounted?.has(message.from) && ++counted >= query.cap) return query.cap;
       if (page.length < COUNT_PAGE) return counted;
       cursor = page.at(-1)!.position;
     }
@@ -200,24 +209,28 @@ export class MessageStore {
     return stored.own ? { message, duplicate: stored.duplicate, ownInbox: stored.own } : { message, duplicate: stored.duplicate };
   }
 
-  /** This process asks Redis again at the next send to the user (its account was just deleted here). */
+  /** This process asks Redis again at the next send to the user (its account was just deleted, here or elsewhere). */
   forgetAccount(userId: string): void {
     this.knownAccounts.delete(userId);
   }
 
-  private hasAccount(userId: string): Promise<boolean> {
+  /**
+   * True when the user has an account: remembered for accountKnownMs once found (until `forgetAccount`), so most
+   * checks cost no round trip. Private sends check their recipient with it; receipts their peer.
+   */
+  hasAccount(userId: string): Promise<boolean> {
     const now = Date.now();
     const known = this.knownAccounts.get(userId);
     if (known && known.until > now) return known.check;
     if (this.knownAccounts.size >= KNOWN_ACCOUNTS) this.knownAccounts.clear();
     const check = this.redis.exists(keys.account(userId)).then((n) => {
-      // Only existing accounts are remembered, for ACCOUNT_KNOWN_MS (an account its user deletes is refused after
-      // that); an unknown id is asked again.
+      // Only existing accounts are remembered, for accountKnownMs (an account its user deletes is refused after
+      // that, or as soon as this process hears of it); an unknown id is asked again.
       if (n === 0) this.knownAccounts.delete(userId);
       return n === 1;
     });
     check.catch(() => this.knownAccounts.delete(userId));
-    this.knownAccounts.set(userId, { check, until: now + ACCOUNT_KNOWN_MS });
+    this.knownAccounts.set(userId, { check, until: now + (this.options.accountKnownMs ?? ACCOUNT_KNOWN_MS) });
     return check;
   }
 }

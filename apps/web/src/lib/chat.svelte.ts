@@ -50,7 +50,7 @@ export class ChatStore {
   readonly attention = new Attention(this.prefs, (key) => this.openConversation(key));
   /** Own sends waiting for their SendAck: "connected, but messages are delayed". */
   readonly delivery = new DeliveryWatch(config.sendDelayedAfterMs);
-  readonly conversations = new ConversationList(() => this.me?.userId ?? "");
+  readonly conversations = new ConversationList(() => this.me?.userId ?? "", (userId) => this.blocks.has(userId));
   readonly hooks = new MessageHooks();
   /** Unsent text per conversation, kept across switching and reloads. */
   readonly drafts = new Drafts();

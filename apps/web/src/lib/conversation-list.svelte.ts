@@ -2,7 +2,7 @@
 import { conversationOf, type ChatMessage, type Delivered, type MyRoom } from "@cim/client";
 import {
   acknowledge, applyRead, applyReceipt, applySummary, EVERYONE_ROOM, insertMessage, isNewer, kindOf, lastActivity, mergeMessage, newConversation,
-  receiptStatus, toUiMessage, upgradeStatus, type Conversation, type Receipts, type Summary, type UiMessage,
+  receiptStatus, toUiMessage, upgradeStatus, type Conversation, type Receipts, type Summary, type UiMessage, type Uncounted,
 } from "./conversations.js";
 import { applyEvent, applyPending, isEvent } from "./message-events.js";
 import { renameNotice } from "./room-notices.js";
@@ -29,9 +29,17 @@ export class ConversationList {
   /** Counts joins and leaves, so a list from route asked for before one of them does not undo it. */
   private membershipChanges = 0;
   private readonly me: () => string;
+  /** Whether this user blocks `userId` (its room messages are shown collapsed, and never count as unread). */
+  private readonly blocks: (userId: string) => boolean;
 
-  constructor(me: () => string) {
+  constructor(me: () => string, blocks: (userId: string) => boolean = () => false) {
     this.me = me;
+    this.blocks = blocks;
+  }
+
+  /** A room's messages from users this user blocks: collapsed there, so not unread (a private chat has none). */
+  private uncounted(conversation: Conversation): Uncounted {
+    return (message) => conversation.kind !== "private" && this.blocks(message.from);
   }
 
   get(key: string): Conversation | undefined {
@@ -72,7 +80,7 @@ export class ConversationList {
       applyEvent(conversation, message);
       return false;
     }
-    const unread = mergeMessage(conversation, toUiMessage(message, this.me(), { delivered: conversation.deliveredUpTo, seen: conversation.seenUpTo }), live);
+    const unread = mergeMessage(conversation, toUiMessage(message, this.me(), { delivered: conversation.deliveredUpTo, seen: conversation.seenUpTo }), live, this.uncounted(conversation));
     applyPending(conversation, message.msgId);
     return unread;
   }
@@ -125,7 +133,7 @@ export class ConversationList {
   /** This user's read position moved (here or on another device); true when route should count unread again. */
   read(key: string, msgId: string): boolean {
     const conversation = this.get(key);
-    return conversation ? applyRead(conversation, msgId) : false;
+    return conversation ? applyRead(conversation, msgId, this.uncounted(conversation)) : false;
   }
 
   /** The peer `peerId` received (`delivered`) or read (`seen`) the private chat up to `msgId`. */
@@ -152,7 +160,10 @@ export class ConversationList {
    * so dropped (a removal or leave this tab did not hear of, e.g. while it was offline).
    */
   applySummaries(summaries: Summary[], rooms: MyRoom[] | null, mark: number): string[] {
-    for (const summary of summaries) applySummary(this.ensure(summary.conversation, summary.name), summary);
+    for (const summary of summaries) {
+      const conversation = this.ensure(summary.conversation, summary.name);
+      applySummary(conversation, summary, this.uncounted(conversation));
+    }
     for (const room of rooms ?? []) {
       const conversation = this.get(room.roomId);
       if (!conversation) continue;

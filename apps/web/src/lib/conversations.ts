@@ -237,19 +237,27 @@ export function upgradeStatus(message: UiMessage, status: "delivered" | "seen"):
   }
 }
 
-/** Loaded messages from others after msgId `after`. */
-export function countFromOthersAfter(list: UiMessage[], after: string): number {
-  return list.reduce((n, m) => n + (!m.own && isNewer(m.msgId, after) ? 1 : 0), 0);
+/**
+ * Messages that never count as unread though from others: a blocked user's room messages, shown collapsed (route's
+ * count leaves them out too).
+ */
+export type Uncounted = (message: UiMessage) => boolean;
+
+const COUNT_ALL: Uncounted = () => false;
+
+/** Loaded messages from others after msgId `after` (those `uncounted` says not). */
+export function countFromOthersAfter(list: UiMessage[], after: string, uncounted: Uncounted = COUNT_ALL): number {
+  return list.reduce((n, m) => n + (!m.own && isNewer(m.msgId, after) && !uncounted(m) ? 1 : 0), 0);
 }
 
 /**
  * Merges a message from the server into its conversation; true when it is new and counts as unread: from someone
- * else, live (not history or cache), newer than everything known there (route's count already holds older ones)
- * and after the read position.
+ * else (and not `uncounted`), live (not history or cache), newer than everything known there (route's count already
+ * holds older ones) and after the read position.
  */
-export function mergeMessage(conversation: Conversation, message: UiMessage, live: boolean): boolean {
+export function mergeMessage(conversation: Conversation, message: UiMessage, live: boolean, uncounted: Uncounted = COUNT_ALL): boolean {
   if (!insertMessage(conversation.messages, message)) return false;
-  const unread = live && !message.own && isNewer(message.msgId, conversation.lastMsgId) && isNewer(message.msgId, conversation.readUpTo);
+  const unread = live && !message.own && isNewer(message.msgId, conversation.lastMsgId) && isNewer(message.msgId, conversation.readUpTo) && !uncounted(message);
   conversation.lastMsgId = newerId(message.msgId, conversation.lastMsgId);
   if (unread) conversation.unread++;
   return unread;
@@ -259,12 +267,12 @@ export function mergeMessage(conversation: Conversation, message: UiMessage, liv
  * Route's view of a conversation. Its count misses what arrived after it counted (loaded messages newer than its
  * `lastMsgId`) and is too high when a read mark of ours has not reached it yet (our `readUpTo` is ahead).
  */
-export function applySummary(conversation: Conversation, summary: Summary): void {
+export function applySummary(conversation: Conversation, summary: Summary, uncounted: Uncounted = COUNT_ALL): void {
   const serverRead = summary.readUpTo ?? "";
   const localAhead = isNewer(conversation.readUpTo, serverRead) && (summary.readUpTo !== undefined || !isNewer(summary.lastMsgId, conversation.readUpTo));
   conversation.unread = localAhead
-    ? countFromOthersAfter(conversation.messages, conversation.readUpTo)
-    : summary.unread + countFromOthersAfter(conversation.messages, newerId(summary.lastMsgId, serverRead));
+    ? countFromOthersAfter(conversation.messages, conversation.readUpTo, uncounted)
+    : summary.unread + countFromOthersAfter(conversation.messages, newerId(summary.lastMsgId, serverRead), uncounted);
   conversation.readUpTo = newerId(serverRead, conversation.readUpTo);
   conversation.lastMsgId = newerId(summary.lastMsgId, conversation.lastMsgId);
 }
@@ -273,7 +281,7 @@ export function applySummary(conversation: Conversation, summary: Summary): void
  * This user read the conversation up to `msgId` (here or on another device). Returns true when the unread count
  * cannot be worked out from what is loaded (older messages missing): ask route again.
  */
-export function applyRead(conversation: Conversation, msgId: string): boolean {
+export function applyRead(conversation: Conversation, msgId: string, uncounted: Uncounted = COUNT_ALL): boolean {
   if (!isNewer(msgId, conversation.readUpTo)) return false;
   conversation.readUpTo = msgId;
   if (!isNewer(newestMsgId(conversation), msgId)) {
@@ -282,7 +290,7 @@ export function applyRead(conversation: Conversation, msgId: string): boolean {
   }
   const oldest = oldestMsgId(conversation.messages);
   if (!conversation.hasOlder || (oldest && !isNewer(oldest, msgId))) {
-    conversation.unread = countFromOthersAfter(conversation.messages, msgId);
+    conversation.unread = countFromOthersAfter(conversation.messages, msgId, uncounted);
     return false;
   }
   return true;

@@ -57,8 +57,12 @@ export class Incoming {
       }),
       client.onRoomEvent((event) => this.roomEvent(event)),
       client.onTyping((typing) => features.typingReceived(typing)),
-      // A block or unblock from another device of this user: its chat and lists follow at once.
-      client.onBlock((event) => blocks.changed(event)),
+      // A block or unblock (from this device or another): its chat and lists follow at once, and route counts the
+      // rooms' unread messages again (a blocked user's are not counted).
+      client.onBlock((event) => {
+        blocks.changed(event);
+        this.deps.refresh();
+      }),
       client.onSendRetry((error) => delivery.retrying(error.message)),
       client.onDuplicate(() => this.deps.duplicate()),
     ];
