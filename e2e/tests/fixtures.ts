@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { test as base, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { closeContext, rememberContextId } from "./context-close.js";
 import { startCluster, TEST_ADMIN_TOKEN, type AppProcess, type Cluster } from "@cim/devstack";
 
 export { expect };
@@ -85,7 +86,7 @@ export const test = base.extend<Fixtures, { stack: Stack }>({
       opened.push(user.context);
       return user;
     });
-    for (const context of opened) await context.close().catch(() => undefined);
+    for (const context of opened) await closeContext(browser, context);
   },
 
   pair: async ({ browser, stack }, use) => {
@@ -103,7 +104,7 @@ export const test = base.extend<Fixtures, { stack: Stack }>({
       expect(await gatewayOf(alice.page)).not.toBe(await gatewayOf(bob.page));
       await use({ alice, bob });
     } finally {
-      for (const { context } of [alice, bob]) await context.close().catch(() => undefined);
+      for (const { context } of [alice, bob]) await closeContext(browser, context);
     }
   },
 });
@@ -123,6 +124,7 @@ export async function openUser(browser: Browser, baseURL: string, name: string):
 async function openLoginPage(browser: Browser, baseURL: string, name: string): Promise<UserPage> {
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
+  await rememberContextId(context, page);
   const dialogs: string[] = [];
   page.on("dialog", (dialog) => {
     dialogs.push(dialog.message());
