@@ -95,6 +95,11 @@ test("search finds a message older than the first history page and opens the con
   await expect(result).toHaveCount(1);
   await expect(result).toContainText(alice.userName);
   await carol.page.screenshot({ path: `${SCREENSHOTS}chat-search.png` });
+  // A click elsewhere puts the results away, as any dropdown (they stayed over the conversation); back in the box,
+  // they show again.
+  await carol.page.getByTestId("me-name").click();
+  await expect(carol.page.getByTestId("search-results")).toBeHidden();
+  await carol.page.getByTestId("search-input").click();
   await result.click();
   const found = message(carol.page, `the needle ${tag}`);
   // The highlight lasts 2.5 s from when the message is there: checked first, so a slow scroll cannot outlast it.
