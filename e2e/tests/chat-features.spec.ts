@@ -197,6 +197,8 @@ test("a block in one browser shows at once on the user's other device, and an un
     await alice.page.getByTestId("block-button").click();
     await alice.page.getByTestId("block-confirm").click();
     await expect(alice.page.getByTestId("blocked-notice")).toBeVisible();
+    // The keyboard's focus is back on the button, now Unblock (it was left on the page's body).
+    await expect(alice.page.getByTestId("unblock-button")).toBeFocused();
     await expect(device.getByTestId("blocked-notice")).toContainText(`You blocked ${bob.userName}`);
     await expect(device.getByTestId("composer-input")).toHaveCount(0);
     // The device's Unblock fails offline and its line says why; the unblock made on the first device then ends that
@@ -213,7 +215,11 @@ test("a block in one browser shows at once on the user's other device, and an un
     await expect(device.getByTestId("blocked-notice")).toBeVisible();
     await expect(device.getByTestId("blocked-notice").getByRole("alert")).toHaveCount(0);
 
-    await device.getByTestId("blocked-notice-unblock").click();
+    // Unblocked from the device's Settings: the row and its button go, and the keyboard's focus stays in the dialog.
+    await device.getByTestId("settings-button").click();
+    await device.getByTestId("blocked-user").getByRole("button", { name: `Unblock ${bob.userName}` }).press("Enter");
+    await expect(device.getByTestId("blocked-heading")).toBeFocused();
+    await device.keyboard.press("Escape");
     await expect(device.getByTestId("composer-input")).toBeVisible();
     await expect(alice.page.getByTestId("blocked-notice")).toHaveCount(0);
     await expect(alice.page.getByTestId("composer-input")).toBeVisible();
