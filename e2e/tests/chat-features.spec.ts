@@ -100,7 +100,13 @@ test("search finds a message older than the first history page and opens the con
   await carol.page.getByTestId("me-name").click();
   await expect(carol.page.getByTestId("search-results")).toBeHidden();
   await carol.page.getByTestId("search-input").click();
-  await result.click();
+  // Down from the box reaches the result (as in any search list), Up goes back; Enter on it opens it.
+  await carol.page.keyboard.press("ArrowDown");
+  await expect(result).toBeFocused();
+  await carol.page.keyboard.press("ArrowUp");
+  await expect(carol.page.getByTestId("search-input")).toBeFocused();
+  await carol.page.keyboard.press("ArrowDown");
+  await carol.page.keyboard.press("Enter");
   const found = message(carol.page, `the needle ${tag}`);
   // The highlight lasts 2.5 s from when the message is there: checked first, so a slow scroll cannot outlast it.
   await expect(found).toHaveClass(/highlight/);
