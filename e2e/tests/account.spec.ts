@@ -46,6 +46,9 @@ test("changing the password signs out the other device; the old password then fa
     await expect(dialog.getByTestId("account-error")).toContainText("at least 8 characters");
     await fill(PASSWORD, NEW_PASSWORD, `${NEW_PASSWORD}x`);
     await expect(dialog.getByTestId("account-error")).toHaveText("The new passwords do not match.");
+    // The same password again would change nothing but sign out the other device: said before anything is sent.
+    await fill(PASSWORD, PASSWORD);
+    await expect(dialog.getByTestId("account-error")).toHaveText("The new password is the same as the current one: choose another.");
     await expect(device.getByTestId("connection-state")).toHaveAttribute("data-state", "online");
 
     await fill(PASSWORD, NEW_PASSWORD);

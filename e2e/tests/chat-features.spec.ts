@@ -95,7 +95,18 @@ test("search finds a message older than the first history page and opens the con
   await expect(result).toHaveCount(1);
   await expect(result).toContainText(alice.userName);
   await carol.page.screenshot({ path: `${SCREENSHOTS}chat-search.png` });
-  await result.click();
+  // A click elsewhere puts the results away, as any dropdown (they stayed over the conversation); back in the box,
+  // they show again.
+  await carol.page.getByTestId("me-name").click();
+  await expect(carol.page.getByTestId("search-results")).toBeHidden();
+  await carol.page.getByTestId("search-input").click();
+  // Down from the box reaches the result (as in any search list), Up goes back; Enter on it opens it.
+  await carol.page.keyboard.press("ArrowDown");
+  await expect(result).toBeFocused();
+  await carol.page.keyboard.press("ArrowUp");
+  await expect(carol.page.getByTestId("search-input")).toBeFocused();
+  await carol.page.keyboard.press("ArrowDown");
+  await carol.page.keyboard.press("Enter");
   const found = message(carol.page, `the needle ${tag}`);
   // The highlight lasts 2.5 s from when the message is there: checked first, so a slow scroll cannot outlast it.
   await expect(found).toHaveClass(/highlight/);
@@ -192,6 +203,8 @@ test("a block in one browser shows at once on the user's other device, and an un
     await alice.page.getByTestId("block-button").click();
     await alice.page.getByTestId("block-confirm").click();
     await expect(alice.page.getByTestId("blocked-notice")).toBeVisible();
+    // The keyboard's focus is back on the button, now Unblock (it was left on the page's body).
+    await expect(alice.page.getByTestId("unblock-button")).toBeFocused();
     await expect(device.getByTestId("blocked-notice")).toContainText(`You blocked ${bob.userName}`);
     await expect(device.getByTestId("composer-input")).toHaveCount(0);
     // The device's Unblock fails offline and its line says why; the unblock made on the first device then ends that
@@ -208,7 +221,11 @@ test("a block in one browser shows at once on the user's other device, and an un
     await expect(device.getByTestId("blocked-notice")).toBeVisible();
     await expect(device.getByTestId("blocked-notice").getByRole("alert")).toHaveCount(0);
 
-    await device.getByTestId("blocked-notice-unblock").click();
+    // Unblocked from the device's Settings: the row and its button go, and the keyboard's focus stays in the dialog.
+    await device.getByTestId("settings-button").click();
+    await device.getByTestId("blocked-user").getByRole("button", { name: `Unblock ${bob.userName}` }).press("Enter");
+    await expect(device.getByTestId("blocked-heading")).toBeFocused();
+    await device.keyboard.press("Escape");
     await expect(device.getByTestId("composer-input")).toBeVisible();
     await expect(alice.page.getByTestId("blocked-notice")).toHaveCount(0);
     await expect(alice.page.getByTestId("composer-input")).toBeVisible();

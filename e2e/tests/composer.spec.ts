@@ -92,6 +92,28 @@ test("drafts per conversation survive switching and a reload; Up edits, Escape c
   await input.press("Escape");
   await expect(page.getByTestId("reply-bar")).toHaveCount(0);
 
+  // A picture pasted (a screenshot) or a file dropped is not sent, and the box says why instead of doing nothing; the
+  // drop is taken, so the browser does not open the file in place of the app. The notice goes with the next edit.
+  await input.evaluate((box) => {
+    const data = new DataTransfer();
+    data.items.add(new File([new Uint8Array([137, 80, 78, 71])], "screenshot.png", { type: "image/png" }));
+    box.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  const filesRefused = page.getByTestId("composer-files-refused");
+  await expect(filesRefused).toHaveText("Pictures and files cannot be sent here: CIM sends text only.");
+  await input.pressSequentially("ok");
+  await expect(filesRefused).toHaveCount(0);
+  const dropTaken = await page.getByTestId("message-list").evaluate((list) => {
+    const data = new DataTransfer();
+    data.items.add(new File(["%PDF"], "notes.pdf", { type: "application/pdf" }));
+    const drop = new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true });
+    list.dispatchEvent(drop);
+    return drop.defaultPrevented;
+  });
+  expect(dropTaken).toBe(true);
+  await expect(filesRefused).toBeVisible();
+  await input.fill("");
+
   // A send the gateway refuses shows "not sent" with Retry; the retry reaches bob once.
   refuseNextSend = true;
   await say(page, "refused at first");

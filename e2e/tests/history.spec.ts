@@ -20,10 +20,14 @@ test("older private messages load when scrolling up, and the message on top stay
   await expect(message(bob.page, `old ${COUNT - 1}`)).toBeVisible();
   const list = bob.page.getByTestId("message-list");
 
+  // From the keyboard: the focus on "Load older messages" (which scrolls to it) loads them, Enter too, and the focus
+  // stays in the list when the button goes (disabled while loading, it dropped the focus onto the page's body).
+  await list.getByTestId("load-older").focus();
   await expect(async () => {
-    await list.evaluate((el) => el.scrollTo({ top: 0 }));
+    if (await list.getByTestId("load-older").count()) await bob.page.keyboard.press("Enter");
     await expect(message(bob.page, "old 00")).toBeAttached({ timeout: 1_000 });
   }).toPass({ timeout: 20_000 });
+  await expect(list).toBeFocused();
   await expect(list.getByTestId("message")).toHaveCount(COUNT);
   const texts = await list.getByTestId("message-text").allInnerTexts();
   expect(texts).toEqual(Array.from({ length: COUNT }, (_, i) => `old ${String(i).padStart(2, "0")}`));

@@ -10,6 +10,9 @@ test("registering a name route would refuse says what to change, before anything
     if (request.url().endsWith("/api/register")) registrations.push(request.postData() ?? "");
   });
   await page.goto("/");
+  // Landmarks for screen readers (axe's moderate rules): the login form is the page's main part, and the signed-in page
+  // has one level-one heading.
+  await expect(page.getByRole("main")).toContainText("User name");
   await page.getByTestId("login-mode-register").click();
   await page.getByTestId("login-password").fill(PASSWORD);
   await page.getByTestId("login-username").fill("Ann Smith");
@@ -25,6 +28,7 @@ test("registering a name route would refuse says what to change, before anything
   await page.getByTestId("login-submit").click();
   await expect(page.getByTestId("me-name")).toHaveText(userName);
   expect(registrations).toHaveLength(1);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("CIM");
 });
 
 test("Enter in the user search opens the chat with the name typed, and invites it to a room", async ({ newUser }) => {

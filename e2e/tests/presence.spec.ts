@@ -11,6 +11,11 @@ test("the online panel finds users by the start of their name, and an open chat'
   // Bob is on screen (panel, open chat): Alice's page subscribed his presence, so his leaving reaches her.
   await onlineUser(alice.page, bob.userName).click();
   await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation · online");
+  // Alice's own network gone: her page hears no presence, so it claims none (it kept saying "online").
+  await alice.context.setOffline(true);
+  await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation");
+  await alice.context.setOffline(false);
+  await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation · online", { timeout: 20_000 });
   await bob.context.close();
   await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation · offline");
   await expect(onlineUser(alice.page, bob.userName)).toHaveCount(0);

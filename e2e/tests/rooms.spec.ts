@@ -17,6 +17,8 @@ test("a private room: the owner invites a user by name, both chat across gateway
   expect(await gatewayOf(alice.page)).not.toBe(await gatewayOf(bob.page));
   const name = `Ops ${Math.random().toString(36).slice(2, 7)}`;
   const roomId = await createRoom(alice.page, name, "private");
+  // The new room's message box has the focus (not the "+ New" that opened the dialog).
+  await expect(alice.page.getByTestId("composer-input")).toBeFocused();
   await expect(conversationKey(alice.page, roomId)).toHaveAttribute("data-kind", "room");
   await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private room");
 
@@ -75,6 +77,8 @@ test("a private room: the owner invites a user by name, both chat across gateway
   await bob.page.getByTestId("leave-confirm").click();
   await expect(conversationKey(bob.page, roomId)).toHaveCount(0);
   await expect(bob.page.getByTestId("conversation-title")).toHaveText("Everyone");
+  // Everyone's message box has the focus: the dialog and its Leave button are gone (it was left on the page's body).
+  await expect(bob.page.getByTestId("composer-input")).toBeFocused();
   await expect(members.getByTestId("member-item")).toHaveCount(1);
   await alice.page.keyboard.press("Escape");
   await say(alice.page, "after bob left");

@@ -22,6 +22,7 @@ describe("describeError", () => {
       .toBe("The user name is required. The user name may hold letters, digits, _ . - only.");
     expect(describeError(new CimApiError(400, "bad_request", "name: name is at most 64 characters"))).toBe("The name is at most 64 characters.");
     expect(describeError(new CimApiError(400, "bad_request", "room names cannot hold control characters"))).toBe("Room names cannot hold control characters.");
+    expect(describeError(new CimApiError(400, "bad_request", "q: q is at most 100 characters"))).toBe("A search is at most 100 characters.");
     expect(describeError(new CimApiError(400, "bad_request", ""))).toBe("The server refused the request.");
   });
 

@@ -91,7 +91,7 @@ function describeApiError(error: CimApiError): string {
 }
 
 /** Route's field names as people say them. */
-const FIELD_NAMES: Record<string, string> = { userName: "the user name", password: "the password", name: "the name" };
+const FIELD_NAMES: Record<string, string> = { userName: "the user name", password: "the password", name: "the name", q: "a search" };
 
 /**
  * Route's validation message ("userName: userName may hold letters, digits, _ . - only; ...") as sentences: the

@@ -9,6 +9,8 @@ export class TypedSearch<T> {
   searched = $state(false);
   /** Why the newest search failed, in words ("" when it did not). */
   error = $state("");
+  /** The newest search is under way: "Searching…" can be said (route slow or unreachable left the list blank). */
+  searching = $state(false);
   #requests = 0;
   /** The query `results` are for, undefined before the first answer. */
   #resultsFor: string | undefined;
@@ -36,6 +38,7 @@ export class TypedSearch<T> {
   /** Asks for `query` now; shows the answer unless a newer search went out meanwhile, and returns it either way. */
   async search(query: string): Promise<T[] | undefined> {
     const request = ++this.#requests;
+    this.searching = true;
     try {
       const found = await this.find(query);
       if (request === this.#requests) {
@@ -48,7 +51,10 @@ export class TypedSearch<T> {
       if (request === this.#requests) this.error = describeError(failure);
       return undefined;
     } finally {
-      if (request === this.#requests) this.searched = true;
+      if (request === this.#requests) {
+        this.searched = true;
+        this.searching = false;
+      }
     }
   }
 }

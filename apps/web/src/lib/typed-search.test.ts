@@ -34,6 +34,21 @@ describe("TypedSearch", () => {
     expect(search.searched).toBe(true);
   });
 
+  it("says a search is under way until the newest one answers or fails", async () => {
+    const route = server();
+    const search = new TypedSearch(route.find, DELAY_MS);
+    expect(search.searching).toBe(false);
+    const older = search.search("a");
+    const newer = search.search("an");
+    expect(search.searching).toBe(true);
+    route.answer("a", []);
+    await older;
+    expect(search.searching).toBe(true);
+    route.fail("an", "route unreachable");
+    await newer;
+    expect(search.searching).toBe(false);
+  });
+
   it("does not show an answer overtaken by a newer search, but gives it to its own caller", async () => {
     const route = server();
     const search = new TypedSearch(route.find, DELAY_MS);
