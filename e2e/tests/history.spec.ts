@@ -61,8 +61,12 @@ test("older private messages load when scrolling up, and the message on top stay
     await other.evaluate((el) => el.scrollTo({ top: 20 }));
     await expect(other.getByTestId("load-older")).toHaveText("Loading…");
     const before = await topOf();
+    // A message that comes at the bottom while the older page loads moves nothing at the top either.
+    await api.sendMessage(a.token, { to: b.userId, text: "new while loading" });
+    await expect(message(page, "new while loading")).toBeAttached();
+    expect(await topOf()).toBe(before);
     release();
-    await expect(other.getByTestId("message")).toHaveCount(COUNT);
+    await expect(other.getByTestId("message")).toHaveCount(COUNT + 1);
     await expect(onTop.getByTestId("message-sender")).toHaveCount(0);
     expect(await topOf()).toBe(before);
   } finally {
