@@ -4,7 +4,7 @@ import type { Services } from "./context.js";
 import { announceRoom } from "./room-announce.js";
 import { nameKey } from "./user-names.js";
 
-type DeletionServices = Pick<Services, "accounts" | "blocks" | "bus" | "log" | "messages" | "rooms" | "users">;
+type DeletionServices = Pick<Services, "accounts" | "blocks" | "bus" | "log" | "rooms" | "users">;
 
 /**
  * The steps that leave traces with others come first, and each can be done again: a request that fails in the
@@ -28,8 +28,8 @@ export async function deleteAccount(s: DeletionServices, who: { userId: string; 
   }
   await s.users.remove(userId, nameKey(who.userName));
   await s.accounts.remove(userId);
-  // Sends to it are refused as unknown_recipient from now on: route processes ask Redis at each send.
-  s.messages.forgetAccount(userId);
+  // Sends to it are refused as unknown_recipient from now on: route's MessageStore remembers no account
+  // (accountKnownMs 0), so every route process asks Redis at each send.
   // Every gateway forgets the account at once (sends to it refused), and each holding the user checks its logins
   // and closes them (4401). A lost message leaves a gateway taking sends to it for ACCOUNT_KNOWN_MS at most.
   await s.bus.toAll({ type: "kick", userId, keepConnection: "", accountGone: true })

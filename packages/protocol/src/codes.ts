@@ -77,6 +77,9 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 /** Longest message text, in UTF-16 code units, accepted by gateways and route. */
 export const MAX_TEXT_LENGTH = 4000;
 
+/** Longest message search query (`GET /api/search`'s `q`), in UTF-16 code units. */
+export const MAX_SEARCH_QUERY_LENGTH = 100;
+
 /**
  * A gateway's per-session limits unless configured (CIM_RATE_PER_SEC, CIM_RATE_BURST, CIM_MAX_SENDS_IN_FLIGHT), as
  * LoginAck names them: what a client assumes when LoginAck does not say (a gateway before those fields).

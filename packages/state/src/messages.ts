@@ -219,6 +219,8 @@ export class MessageStore {
    * checks cost no round trip. Private sends check their recipient with it; receipts their peer.
    */
   hasAccount(userId: string): Promise<boolean> {
+    const knownMs = this.options.accountKnownMs ?? ACCOUNT_KNOWN_MS;
+    if (knownMs === 0) return this.redis.exists(keys.account(userId)).then((n) => n === 1);
     const now = Date.now();
     const known = this.knownAccounts.get(userId);
     if (known && known.until > now) return known.check;
@@ -230,7 +232,7 @@ export class MessageStore {
       return n === 1;
     });
     check.catch(() => this.knownAccounts.delete(userId));
-    this.knownAccounts.set(userId, { check, until: now + (this.options.accountKnownMs ?? ACCOUNT_KNOWN_MS) });
+    this.knownAccounts.set(userId, { check, until: now + knownMs });
     return check;
   }
 }

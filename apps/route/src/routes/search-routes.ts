@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { CONVERSATION_ID, ErrorCode, ROOM_ID } from "@cim/protocol";
+import { CONVERSATION_ID, ErrorCode, MAX_SEARCH_QUERY_LENGTH, ROOM_ID } from "@cim/protocol";
 import { SEARCH_MAX_CONVERSATIONS } from "@cim/state";
 import { bearer, errorAnswer, jsonAnswer } from "../api-route.js";
 import { requireUser } from "../auth.js";
@@ -12,7 +12,7 @@ import { ApiError } from "../errors.js";
 import { queryOf } from "../validation.js";
 
 const SearchQuery = z.object({
-  q: z.string().trim().min(1, "q is empty").max(100, "q is at most 100 characters"),
+  q: z.string().trim().min(1, "q is empty").max(MAX_SEARCH_QUERY_LENGTH, `q is at most ${MAX_SEARCH_QUERY_LENGTH} characters`),
   conversation: z.string().regex(CONVERSATION_ID, "conversation must be a roomId or a userId").optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
