@@ -132,3 +132,53 @@ test("drafts per conversation survive switching and a reload; Up edits, Escape c
   await message(page, "given up").getByTestId("action-discard").click();
   await expect(message(page, "given up")).toHaveCount(0);
 });
+
+test("the message list is one Tab stop: Up and Down move between messages, and Tab reaches the focused one's actions", async ({ pair: { alice, bob } }) => {
+  await onlineUser(alice.page, bob.userName).click();
+  for (let i = 1; i <= 5; i++) await say(alice.page, `line ${i}`);
+  const page = bob.page;
+  await conversation(page, alice.userName).click();
+  await expect(message(page, "line 5")).toBeVisible();
+  const list = page.getByTestId("message-list");
+  const inList = () => list.evaluate((box) => box.contains(document.activeElement) && box !== document.activeElement);
+  const focusedText = () => page.evaluate(() => document.activeElement?.closest("[data-testid='message']")?.querySelector("[data-testid='message-text']")?.textContent ?? "");
+
+  // One Tab from the list leaves it (it went to the first message's Reply, then React, ... two stops a message).
+  await list.focus();
+  await page.keyboard.press("Tab");
+  expect(await inList()).toBe(false);
+  // Shift+Tab comes back to the list itself, not into the newest message's actions.
+  await page.keyboard.press("Shift+Tab");
+  await expect(list).toBeFocused();
+
+  // Up from the list: the newest message shown; Up again: the one before. Home and End: the first and the last.
+  await page.keyboard.press("ArrowUp");
+  expect(await focusedText()).toBe("line 5");
+  await page.keyboard.press("ArrowUp");
+  expect(await focusedText()).toBe("line 4");
+  await page.keyboard.press("Home");
+  expect(await focusedText()).toBe("line 1");
+  await page.keyboard.press("End");
+  expect(await focusedText()).toBe("line 5");
+  await page.keyboard.press("ArrowUp");
+
+  // Tab reaches the focused message's actions, shown, then leaves the list.
+  await page.keyboard.press("Tab");
+  await expect(message(page, "line 4").getByTestId("action-reply")).toBeFocused();
+  await expect(message(page, "line 4").getByTestId("message-actions")).toHaveCSS("opacity", "1");
+  await page.keyboard.press("Tab");
+  await expect(message(page, "line 4").getByTestId("action-react")).toBeFocused();
+  await page.keyboard.press("Tab");
+  expect(await inList()).toBe(false);
+  // Down from an action moves to the next message; Enter on Reply still replies.
+  await page.keyboard.press("Shift+Tab");
+  await expect(list).toBeFocused();
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("ArrowDown");
+  expect(await focusedText()).toBe("line 5");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("reply-bar")).toContainText("line 5");
+  await expect(page.getByTestId("composer-input")).toBeFocused();
+});
