@@ -1,5 +1,6 @@
 // A room's owner manages it from the members dialog: renames it (every member's list follows) and removes a
-// member, whose open app loses the room at once (or when it is back online, told why all the same).
+// member, whose open app loses the room at once (or when it is back online, told why all the same); a rename made
+// while a member is offline shows when it is back.
 import type { Page } from "@playwright/test";
 import { conversationKey, createRoom, expect, findUser, say, message, test } from "./fixtures.js";
 
@@ -73,6 +74,21 @@ test("the owner renames a room and removes a member, whose window drops the room
   await (await findUser(alice.page, bob.userName)).getByTestId("user-search-pick").click();
   await alice.page.keyboard.press("Escape");
   await expect(conversationKey(bob.page, roomId)).toBeVisible();
+  // Renamed while his browser is offline (its socket dropped): back online, his list and open room show the new name.
+  await conversationKey(bob.page, roomId).click();
+  await bob.context.setOffline(true);
+  await expect(bob.page.getByTestId("connection-state")).not.toHaveAttribute("data-state", "online");
+  await alice.page.getByTestId("room-members-button").click();
+  await members.getByTestId("rename-room").click();
+  await members.getByTestId("rename-input").fill(`Again ${suffix}`);
+  await alice.page.keyboard.press("Enter");
+  await expect(alice.page.getByTestId("conversation-title")).toHaveText(`Again ${suffix}`);
+  await bob.context.setOffline(false);
+  await expect(bob.page.getByTestId("connection-state")).toHaveAttribute("data-state", "online");
+  await expect(conversationKey(bob.page, roomId)).toContainText(`Again ${suffix}`);
+  await expect(bob.page.getByTestId("conversation-title")).toHaveText(`Again ${suffix}`);
+  await alice.page.keyboard.press("Escape");
+
   await bob.context.setOffline(true);
   await expect(bob.page.getByTestId("connection-state")).not.toHaveAttribute("data-state", "online");
   await alice.page.getByTestId("room-members-button").click();
@@ -81,5 +97,5 @@ test("the owner renames a room and removes a member, whose window drops the room
   await expect(members.getByTestId("member-item")).toHaveCount(1);
   await bob.context.setOffline(false);
   await expect(conversationKey(bob.page, roomId)).toHaveCount(0);
-  await expect(bob.page.getByTestId("room-notice")).toContainText(`You are no longer a member of Renamed ${suffix}`);
+  await expect(bob.page.getByTestId("room-notice")).toContainText(`You are no longer a member of Again ${suffix}`);
 });
