@@ -94,6 +94,7 @@ test("\"Sign out other devices\" ends the other device's login and keeps this on
     await expect(device.getByTestId("login-screen")).toBeVisible();
     await dialog.getByTestId("settings-done").click();
     await expectOnline(bob.page);
+    await logIn(device, bob.userName);
 
     // Deleting the account asks the password again; then this window is signed out, and the name logs in no more.
     const again = await openAccountSettings(bob.page);
@@ -105,6 +106,9 @@ test("\"Sign out other devices\" ends the other device's login and keeps this on
     await again.getByTestId("delete-account-submit").click();
     await expect(bob.page.getByTestId("login-screen")).toBeVisible();
     await expect(bob.page.getByTestId("login-error")).toContainText("Your account was deleted");
+    // The other device, signed in again, is told the same (it said "your session has expired or was ended").
+    await expect(device.getByTestId("login-screen")).toBeVisible();
+    await expect(device.getByTestId("login-error")).toHaveText("Your account was deleted. Your messages stay with those you wrote to.");
     await device.getByTestId("login-mode-login").click();
     await device.getByTestId("login-username").fill(bob.userName);
     await device.getByTestId("login-password").fill(PASSWORD);

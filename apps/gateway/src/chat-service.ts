@@ -1,6 +1,6 @@
 // What a session may do once its frames are decoded: log in, send, leave. (Receipts: ReceiptService.)
 import type { Logger } from "pino";
-import { CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, isReaction, LoginClose, MAX_REACTION_LENGTH, MAX_TEXT_LENGTH, ROOM_ID, SessionClose, type Login, type Send, type SendAck } from "@cim/protocol";
+import { ACCOUNT_DELETED, CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, isReaction, LoginClose, MAX_REACTION_LENGTH, MAX_TEXT_LENGTH, ROOM_ID, SessionClose, type Login, type Send, type SendAck } from "@cim/protocol";
 import { blockRefusalMessage, ReplicaWaitError, type MessageStore, type ReplicaWait, type SessionStore } from "@cim/state";
 import { TokenError, type TokenSigner } from "@cim/token";
 import type { BlockList } from "./block-list.js";
@@ -25,7 +25,7 @@ export interface ChatServiceDeps {
   /** Called once a socket has logged in (it no longer counts as unauthenticated). */
   onLoggedIn: (session: Session) => void;
   tokens: TokenSigner;
-  sessions: Pick<SessionStore, "isRevoked">;
+  sessions: Pick<SessionStore, "loginState">;
   messages: Pick<MessageStore, "store">;
   /** Waits for replicas before a SendAck (CIM_REDIS_WAIT_REPLICAS); absent: acknowledged once stored. */
   replicas?: Pick<ReplicaWait, "confirm">;
@@ -81,7 +81,8 @@ export class ChatService {
     // Checked once bound: a kick of this login (logout, password change elsewhere) that arrives while the check
     // runs finds the session; checked before binding, a check that read Redis just before the change let the
     // socket stay, since the kick found no session yet.
-    if (await sessions.isRevoked(claims)) throw new GatewayError(ErrorCode.Unauthorized, "logged out: log in again", LoginClose.BadToken);
+    const state = await sessions.loginState(claims);
+    if (state !== "live") throw new GatewayError(ErrorCode.Unauthorized, state === "gone" ? ACCOUNT_DELETED : "logged out: log in again", LoginClose.BadToken);
     // The token is checked once, here: the session ends when it expires, and the client logs in with a fresh one.
     session.expiresAt = Math.min(claims.exp, claims.sessionEnd) * 1000;
     await this.deps.presence.update(claims.userId, claims.userName);

@@ -1,6 +1,6 @@
 // Acts on bus messages: wakes stream readers, pushes presence (batched), receipts, membership and block events, kicks.
 import type { Logger } from "pino";
-import { SessionClose } from "@cim/protocol";
+import { ACCOUNT_DELETED, SessionClose } from "@cim/protocol";
 import type { ClusterMessage, LoginRef } from "@cim/state";
 import type { BlockList } from "./block-list.js";
 import type { Delivery } from "./delivery.js";
@@ -83,8 +83,12 @@ export class FanOut {
   private kick(message: Kick): void {
     if (message.accountGone) this.deps.accountGone(message.userId);
     const logins = [...this.deps.table.sessionsOf(message.userId)];
-    // A deletion goes to every gateway: most hold none of the user's sockets, and have nothing to say.
-    if (message.accountGone && logins.length === 0) return;
+    // A deletion goes to every gateway: most hold none of the user's sockets. Those that do close every one of them,
+    // saying why (no login of an account that is gone stays).
+    if (message.accountGone) {
+      for (const session of logins) this.revoke(session, ACCOUNT_DELETED);
+      return;
+    }
     if (message.sessionId) {
       const closed = logins.filter((session) => session.user?.sessionId === message.sessionId && this.revoke(session));
       if (closed.length === 0) this.deps.log.info({ userId: message.userId }, "logout kick: no socket of that login here");
@@ -123,12 +127,12 @@ export class FanOut {
     return login !== null && (await this.deps.isRevoked(login)) && this.revoke(session);
   }
 
-  /** Closes a revoked login's socket; false when it was closing already. */
-  private revoke(session: Session): boolean {
+  /** Closes a revoked login's socket, with `reason`; false when it was closing already. */
+  private revoke(session: Session, reason = "logged out"): boolean {
     if (!session.isOpen) return false;
-    this.deps.log.info({ remote: session.remote, userId: session.user?.userId }, "closing session: login revoked");
+    this.deps.log.info({ remote: session.remote, userId: session.user?.userId, reason }, "closing session: login revoked");
     this.deps.metrics.closes.inc({ code: String(SessionClose.Revoked) });
-    session.close(SessionClose.Revoked, "logged out");
+    session.close(SessionClose.Revoked, reason);
     return true;
   }
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { CimApiError, RouteApi } from "@cim/client";
 import { startCluster, TEST_TOKEN_SECRET, waitUntil, type Cluster } from "@cim/devstack";
-import { ErrorCode, LoginClose, SessionClose } from "@cim/protocol";
+import { ACCOUNT_DELETED, ErrorCode, LoginClose, SessionClose } from "@cim/protocol";
 import { channels, type ClusterMessage } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { openRaw, rawDevice, registerUser, TEST_PASSWORD, type RawSocket } from "./test-support.js";
@@ -194,6 +194,20 @@ describe("deleted accounts", () => {
     await redis.publish(channels.all, JSON.stringify({ type: "delivered", to: friend.userId, msgId: "43", by: "1" } satisfies ClusterMessage));
     await device.waitFor("delivered", (d) => d.msgId === "43");
     await expect(device.say({ to: gone.userId, text: "still there?" })).rejects.toThrow(ErrorCode.UnknownRecipient);
+  });
+
+  it("the deleted account's sockets close with 4401 'account deleted', and its token is refused saying so", async () => {
+    const gone = await registerUser(cluster.route.url, "leaving");
+    const device = await rawDevice(wsUrl(), gone.token);
+    sockets.push(device);
+    await api().deleteAccount(gone.token, TEST_PASSWORD);
+    expect(await closeOf(device, 10_000, "the close of the deleted account's socket")).toEqual({ code: SessionClose.Revoked, reason: ACCOUNT_DELETED });
+    await expect(api().reconnect(gone.token)).rejects.toMatchObject({ status: 401, code: "unauthorized", message: ACCOUNT_DELETED } satisfies Partial<CimApiError>);
+    const socket = await openRaw(wsUrl());
+    sockets.push(socket);
+    socket.send({ kind: "login", body: { token: gone.token } });
+    expect(await socket.waitFor("error")).toMatchObject({ code: "unauthorized", message: ACCOUNT_DELETED });
+    expect(await closeOf(socket, 10_000, "a refused login")).toEqual({ code: LoginClose.BadToken, reason: ACCOUNT_DELETED });
   });
 
   it("no key of a deleted user remains once its sockets are closed, though they read, acknowledged and sent as it was deleted", async () => {

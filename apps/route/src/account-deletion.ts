@@ -30,8 +30,8 @@ export async function deleteAccount(s: DeletionServices, who: { userId: string; 
   await s.accounts.remove(userId);
   // Sends to it are refused as unknown_recipient from now on: route's MessageStore remembers no account
   // (accountKnownMs 0), so every route process asks Redis at each send.
-  // Every gateway forgets the account at once (sends to it refused), and each holding the user checks its logins
-  // and closes them (4401). A lost message leaves a gateway taking sends to it for ACCOUNT_KNOWN_MS at most.
+  // Every gateway forgets the account at once (sends to it refused), and each holding the user closes its sockets
+  // (4401, reason ACCOUNT_DELETED). A lost message leaves a gateway taking sends to it for ACCOUNT_KNOWN_MS at most.
   await s.bus.toAll({ type: "kick", userId, keepConnection: "", accountGone: true })
     .catch((error: unknown) => s.log.error({ err: error, userId }, "telling gateways to close a deleted account's sessions failed"));
 }

@@ -1,7 +1,7 @@
 // Bearer-token middleware: user tokens for the API, the admin token for /api/admin.
 import { createMiddleware } from "hono/factory";
 import { addressMatcher } from "@cim/config";
-import { ErrorCode } from "@cim/protocol";
+import { ACCOUNT_DELETED, ErrorCode } from "@cim/protocol";
 import type { SessionStore } from "@cim/state";
 import { sameSecret, TokenError, type TokenClaims, type TokenSigner } from "@cim/token";
 import { rateLimited, type AbuseGuard } from "./abuse-guard.js";
@@ -30,8 +30,9 @@ function bearer(header: string | undefined): string {
   return token;
 }
 
-function loggedOut(): ApiError {
-  return unauthorized("logged out: log in again", true);
+/** The 401 of a login that ended, or whose account was deleted (said so: ACCOUNT_DELETED). */
+function ended(state: "ended" | "gone"): ApiError {
+  return unauthorized(state === "gone" ? ACCOUNT_DELETED : "logged out: log in again", true);
 }
 
 /**
@@ -41,7 +42,7 @@ function loggedOut(): ApiError {
  * full waiting room and takes the next place: a stolen token keeping the user's places full must not keep the
  * owner from signing it out. A request that waited is checked again when its turn comes: 401 if its login ended.
  */
-export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "isRevoked">, requests?: UserRequests, urgent = false) {
+export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "loginState">, requests?: UserRequests, urgent = false) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = bearer(c.req.header("authorization"));
     let claims: TokenClaims;
@@ -50,7 +51,8 @@ export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "i
     } catch (error) {
       throw unauthorized(error instanceof TokenError ? error.message : "bad token", true, error);
     }
-    if (await sessions.isRevoked(claims)) throw loggedOut();
+    const state = await sessions.loginState(claims);
+    if (state !== "live") throw ended(state);
     c.set("user", claims);
     if (!requests) return next();
     const entry = await requests.enter(claims.userId, urgent);
@@ -58,7 +60,8 @@ export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "i
     try {
       // The login may have ended while this request waited (a logout, a sign-out of the other devices, a password
       // change, often the very request it waited behind): one more read, only for requests that waited.
-      if (entry === "waited" && (await sessions.isRevoked(claims))) throw loggedOut();
+      const now = entry === "waited" ? await sessions.loginState(claims) : "live";
+      if (now !== "live") throw ended(now);
       await next();
     } finally {
       requests.leave(claims.userId);

@@ -15,7 +15,7 @@ describe("requests of one user in progress at once", () => {
     let running = 0;
     const app = new Hono<AppEnv>();
     app.onError((error, c) => (error instanceof ApiError ? c.json({ error: { code: error.code } }, error.status, error.headers) : c.text("unexpected", 500)));
-    app.use(requireUser(tokens, { isRevoked: async () => false }, new UserRequests(3, 2)));
+    app.use(requireUser(tokens, { loginState: async () => "live" as const }, new UserRequests(3, 2)));
     app.get("/slow", async (c) => {
       running++;
       await gate;

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ErrorCode, LoginClose, SessionClose } from "@cim/protocol";
+import { ACCOUNT_DELETED, ErrorCode, LoginClose, SessionClose } from "@cim/protocol";
 import { CimClient } from "./client.js";
-import { isAuthFailure } from "./errors.js";
+import { isAccountDeleted, isAuthFailure } from "./errors.js";
+import { CimApiError } from "./route-api.js";
 import { fakeRoute, FakeSocket, fakeToken } from "./testing.js";
 
 const HOUR_S = 3600;
@@ -110,6 +111,18 @@ describe("CimClient: transient failures are retried, only a refused token ends t
     await vi.advanceTimersByTimeAsync(5_000);
     expect(t.reconnects()).toEqual([]);
     expect(isAuthFailure(t.errors[0])).toBe(true);
+    expect(isAccountDeleted(t.errors[0])).toBe(false);
+  });
+
+  it("a close, Login refusal or 401 saying 'account deleted' tells the account was deleted; other refusals do not", async () => {
+    const t = setup();
+    await t.logIn();
+    t.sockets[0]!.serverClose(SessionClose.Revoked, ACCOUNT_DELETED);
+    expect(t.client.state).toBe("closed");
+    expect(isAccountDeleted(t.errors[0])).toBe(true);
+    expect(isAccountDeleted(new CimApiError(401, ErrorCode.Unauthorized, ACCOUNT_DELETED))).toBe(true);
+    expect(isAccountDeleted(new CimApiError(401, ErrorCode.Unauthorized, "logged out: log in again"))).toBe(false);
+    expect(isAccountDeleted(new CimApiError(404, ErrorCode.NotFound, ACCOUNT_DELETED))).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 // Errors the client reports besides route's CimApiError, and which of them end a login for good.
-import { ErrorCode, LoginClose, TERMINAL_CLOSE_CODES } from "@cim/protocol";
+import { ACCOUNT_DELETED, ErrorCode, LoginClose, TERMINAL_CLOSE_CODES } from "@cim/protocol";
 import { CimApiError } from "./route-api.js";
 
 /** An Error frame from the gateway that answered one Send. */
@@ -44,6 +44,15 @@ export function isAuthFailure(error: unknown): boolean {
   if (error instanceof CloseError) return error.code === LoginClose.BadToken;
   if (error instanceof LoginError) return error.code === ErrorCode.Unauthorized;
   return false;
+}
+
+/**
+ * True when the login ended because its account was deleted (from another device, or this one): route's 401, a
+ * gateway's Login refusal or its close (4401) then say ACCOUNT_DELETED.
+ */
+export function isAccountDeleted(error: unknown): boolean {
+  if (error instanceof CloseError) return error.code === LoginClose.BadToken && error.reason === ACCOUNT_DELETED;
+  return isAuthFailure(error) && (error as Error).message === ACCOUNT_DELETED;
 }
 
 /** True when the session must not be reconnected: an auth failure, or a close such as 4409 (replaced). */

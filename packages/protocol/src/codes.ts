@@ -74,6 +74,12 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * The reason of a `4401` close, and the message of an `unauthorized` answer (a Login's Error frame, a route 401), when
+ * the login's account was deleted: a client tells its user so rather than "session expired".
+ */
+export const ACCOUNT_DELETED = "account deleted";
+
 /** Longest message text, in UTF-16 code units, accepted by gateways and route. */
 export const MAX_TEXT_LENGTH = 4000;
 

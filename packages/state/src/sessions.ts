@@ -120,12 +120,18 @@ export class SessionStore {
    * on its own Cluster node).
    */
   async isRevoked(login: LoginRef): Promise<boolean> {
+    return (await this.loginState(login)) !== "live";
+  }
+
+  /** isRevoked's answer, telling an account that is gone ("gone") from a login that ended ("ended"). */
+  async loginState(login: LoginRef): Promise<"live" | "ended" | "gone"> {
     const [revoked, [epoch, kept, userName]] = await Promise.all([
       this.redis.exists(keys.revoked(login.sessionId)),
       this.redis.hmget(keys.account(login.userId), LOGIN_EPOCH_FIELD, LOGIN_KEPT_FIELD, "userName"),
     ]);
-    if (revoked === 1 || userName !== login.userName) return true;
-    return login.loginEpoch < (Number(epoch ?? 0) || 0) && login.sessionId !== kept;
+    if (userName === null) return "gone";
+    if (revoked === 1 || userName !== login.userName) return "ended";
+    return login.loginEpoch < (Number(epoch ?? 0) || 0) && login.sessionId !== kept ? "ended" : "live";
   }
 
   async onlineCount(): Promise<number> {

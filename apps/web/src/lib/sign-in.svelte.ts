@@ -1,7 +1,7 @@
 // A login's lifecycle for ChatStore: a reload's stored login restored, register and log in, resumes retried while
 // route or gateways are unreachable, the client and its lifecycle events, the catch-up after a reconnect, sign-out.
 // It owns the login's state (phase, me, connection, errors) and fills and empties the store's parts with it.
-import { CimClient, CloseError, type ConnectionState, type StoredLogin } from "@cim/client";
+import { CimClient, CloseError, isAccountDeleted, type ConnectionState, type StoredLogin } from "@cim/client";
 import { SessionClose } from "@cim/protocol";
 import type { ChatStore } from "./chat.svelte.js";
 import { config } from "./config.js";
@@ -114,12 +114,20 @@ export class SignIn {
     const me = this.me;
     if (!client || !me) throw new Error("You are signed out.");
     await client.deleteAccount(password);
-    // The gateway may have closed this session already (4401: signed out as ended); either way it says why.
-    if (this.client === client) this.signOut("");
-    else clearView();
+    // The gateway may have closed this session already (4401, "account deleted"), which signed it out the same way.
+    await this.accountDeleted(me.userId);
+  }
+
+  /**
+   * The account was deleted, from this tab or another device: this tab signs out and says so, keeps nothing of the
+   * user's view, and this device's message cache of the user is deleted whatever they chose to keep.
+   */
+  private async accountDeleted(userId: string): Promise<void> {
+    if (this.phase !== "signedOut") this.signOut("");
+    clearView();
     this.signedOutAs = "";
     this.error = ACCOUNT_DELETED;
-    await deleteMessages(me.userId).catch((error: unknown) => console.warn("could not delete the message cache", error));
+    await deleteMessages(userId).catch((error: unknown) => console.warn("could not delete the message cache", error));
   }
 
   private async authenticate(keepMessages: boolean, attempt: (client: CimClient) => Promise<StoredLogin>): Promise<void> {
@@ -155,6 +163,7 @@ export class SignIn {
         return;
       } catch (error) {
         this.disconnect(client);
+        if (isAccountDeleted(error)) return void this.accountDeleted(stored.userId);
         if (isAuthFailure(error)) return this.signOut(LOGIN_ENDED);
         this.connection = "reconnecting";
         this.error = describeError(error);
@@ -229,6 +238,7 @@ export class SignIn {
       client.onGap(() => void this.catchUp()),
       client.onError((error) => {
         if (error instanceof CloseError && error.code === SessionClose.Replaced) this.signOut("You logged in somewhere else, so this window was signed out.");
+        else if (isAccountDeleted(error) && this.me) void this.accountDeleted(this.me.userId);
         else if (isAuthFailure(error)) this.signOut(LOGIN_ENDED);
       }),
     ];
