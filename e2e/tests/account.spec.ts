@@ -2,7 +2,7 @@
 // "Sign out other devices" does the same without a new password; the window that did it stays signed in. Deleting
 // the account signs out every window, this one too.
 import type { Browser, Page } from "@playwright/test";
-import { expect, expectOnline, logIn, PASSWORD, SCREENSHOTS, test } from "./fixtures.js";
+import { expect, expectOnline, logIn, message, onlineUser, PASSWORD, say, SCREENSHOTS, test } from "./fixtures.js";
 
 const NEW_PASSWORD = "cim-changed-pass-2";
 
@@ -81,8 +81,13 @@ test("changing the password signs out the other device; the old password then fa
 
 test("\"Sign out other devices\" ends the other device's login and keeps this one; \"Delete my account\" ends them all", async ({ newUser, browser, stack }) => {
   const bob = await newUser("bob");
+  const carol = await newUser("carol");
   const device = await otherDevice(browser, stack.url, bob.userName);
   try {
+    // Carol has a private chat with bob open, and it reaches him.
+    await onlineUser(carol.page, bob.userName).click();
+    await say(carol.page, "hi bob");
+    await expect(message(carol.page, "hi bob")).toHaveAttribute("data-status", /sent|delivered|seen/);
     const dialog = await openAccountSettings(bob.page);
     await dialog.getByTestId("sign-out-others").click();
     await expect(dialog.getByTestId("account-done")).toHaveText("Your other devices were signed out.");
@@ -114,6 +119,12 @@ test("\"Sign out other devices\" ends the other device's login and keeps this on
     await device.getByTestId("login-password").fill(PASSWORD);
     await device.getByTestId("login-submit").click();
     await expect(device.getByTestId("login-error")).toHaveText("Wrong user name or password.");
+    // Carol's next message to him is refused and says why; her chat then says he is gone in place of the message box.
+    await say(carol.page, "still there?");
+    await expect(message(carol.page, "still there?").getByTestId("message-failure")).toHaveText("This user does not exist any more.");
+    await expect(carol.page.getByTestId("peer-gone-notice")).toHaveText(`${bob.userName}'s account no longer exists: messages to them cannot be sent.`);
+    await expect(carol.page.getByTestId("composer-input")).toHaveCount(0);
+    await expect(message(carol.page, "hi bob")).toBeVisible();
   } finally {
     await device.context().close();
   }

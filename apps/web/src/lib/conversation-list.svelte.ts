@@ -204,6 +204,12 @@ export class ConversationList {
     if (conversation?.kind === "room" && name) conversation.notices = [...(conversation.notices ?? []), renameNotice(conversation, byName, name)];
   }
 
+  /** The private conversation `key`'s peer has no account any more (a send to it was refused as unknown). */
+  peerGone(key: string): void {
+    const conversation = this.get(key);
+    if (conversation?.kind === "private") conversation.peerGone = true;
+  }
+
   /** Renames the private conversation with `peerId` (presence carries the current name). */
   rename(peerId: string, name: string): void {
     const conversation = this.get(peerId);

@@ -82,6 +82,8 @@ export interface Conversation {
   pendingEvents?: ChatMessage[];
   /** Rooms: lines for what happened to the room, heard live here (room-notices.ts). */
   notices?: RoomNotice[];
+  /** Private chats: a send was refused as `unknown_recipient`, the peer's account is gone (the composer goes). */
+  peerGone?: boolean;
 }
 
 /** What route says of one conversation (`GET /api/conversations`); `readUpTo` unknown when absent. */

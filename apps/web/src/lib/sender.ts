@@ -87,6 +87,7 @@ export class Sender {
           this.deps.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId, describeSendError(error), !isRetryableSendError(error));
         }
         if (error instanceof SendError && error.code === ErrorCode.NotMember) this.deps.notMember();
+        if (error instanceof SendError && error.code === ErrorCode.UnknownRecipient) this.deps.conversations.peerGone(outgoing.conversationKey);
       },
     );
   }
