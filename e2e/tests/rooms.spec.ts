@@ -40,6 +40,8 @@ test("a private room: the owner invites a user by name, both chat across gateway
   await expect(conversationKey(bob.page, roomId).getByTestId("unread-badge")).toHaveText("1");
   await conversationKey(bob.page, roomId).click();
   await expect(message(bob.page, "welcome to the ops room")).toBeVisible();
+  // His room says who added him.
+  await expect(bob.page.getByTestId("room-notice")).toHaveText(`${alice.userName} added you to the room`);
   await expect(message(bob.page, "welcome to the ops room").getByTestId("message-sender")).toHaveText(alice.userName);
   await say(bob.page, "glad to be here");
   await expect(message(alice.page, "glad to be here")).toBeVisible();

@@ -30,6 +30,9 @@ describe("room lines", () => {
     expect(formatRoomEvent({ ...event, kind: "left" }, names)).toBe("* bob(2) left #r3 lunch");
     expect(formatRoomEvent({ ...event, kind: "invited" }, names)).toBe("* bob(2) was added to #r3 lunch");
     expect(formatRoomEvent({ ...event, userId: "1", userName: "ann", kind: "invited", room: "r7", name: "" }, names)).toBe("* you were added to #r7");
+    // Who added them, when the gateway says (an older one does not).
+    expect(formatRoomEvent({ ...event, userId: "1", userName: "ann", kind: "invited", by: "2", byName: "bob" }, names)).toBe("* you were added to #r3 lunch by bob(2)");
+    expect(formatRoomEvent({ ...event, kind: "invited", by: "1", byName: "ann" }, names)).toBe("* bob(2) was added to #r3 lunch by you");
   });
 
   it("says where plain lines go", () => {

@@ -97,6 +97,10 @@ describe("rooms", () => {
     await received(o, "barrier");
     expect(texts(x.messages())).toEqual(["welcome"]);
     await expect(x.say({ room: room.roomId, text: "still here?" })).rejects.toThrow(ErrorCode.NotMember);
+
+    // Added back by a member: its session is told by whom.
+    await stack.api.invite(member.token, room.roomId, outsider.userId);
+    await x.waitFor("roomEvent", (e) => e.kind === "invited" && e.userId === outsider.userId && e.by === member.userId && e.byName === member.userName);
   });
 });
 

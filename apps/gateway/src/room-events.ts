@@ -27,7 +27,7 @@ export class RoomEvents {
     if (membership.apply(change)) this.follow(change.userId, change.room, typeof change.after === "string" ? change.after : undefined);
     // A removal's copy on the room's channel: its copy on cim-bus:all tells the sessions.
     if (change.quiet === true) return;
-    const frame = encodeFrame({ kind: "roomEvent", body: { room: change.room, name: change.name, userId: change.userId, userName: change.userName, kind: change.kind, by: change.by ?? "" } });
+    const frame = encodeFrame({ kind: "roomEvent", body: { room: change.room, name: change.name, userId: change.userId, userName: change.userName, kind: change.kind, by: change.by ?? "", byName: change.byName ?? "" } });
     const told = new Set([change.userId, ...membership.membersOf(change.room)]);
     let sent = 0;
     for (const userId of told) for (const session of table.sessionsOf(userId)) if (session.loggedIn && session.sendBytes(frame)) sent++;

@@ -194,7 +194,7 @@ describe("POST /api/rooms/{roomId}/leave", () => {
 });
 
 describe("POST /api/rooms/{roomId}/members", () => {
-  it("a member invites anyone into a private room: 201 {roomId, userId, userName}, announced as invited", async () => {
+  it("a member invites anyone into a private room: 201 {roomId, userId, userName}, announced as invited by that member", async () => {
     const room = await create(alice, uniqueName("Invite only "), "private");
     const sent = await h.call("POST", "/api/messages", { token: alice.token, body: { room: room.roomId, text: "before bob" } });
     const { msgId } = (await sent.json()) as { msgId: string };
@@ -203,7 +203,8 @@ describe("POST /api/rooms/{roomId}/members", () => {
     expect(await res.json()).toEqual({ roomId: room.roomId, userId: bob.userId, userName: bob.userName });
     expect(await bus.waitFor(event(room.roomId, bob.userId, "invited"))).toEqual({
       // Bob's sessions get the room's messages after the one sent before he was invited.
-      type: "room", room: room.roomId, name: room.name, userId: bob.userId, userName: bob.userName, kind: "invited", after: msgId, channel: "cim-bus:all",
+      // by, byName: who added him (his sessions' RoomEvent carries both).
+      type: "room", room: room.roomId, name: room.name, userId: bob.userId, userName: bob.userName, kind: "invited", after: msgId, by: alice.userId, byName: alice.userName, channel: "cim-bus:all",
     });
     // The invited member may invite in turn, and now sees the members.
     expect((await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: bob.token, body: { userId: carol.userId } })).status).toBe(201);

@@ -77,7 +77,7 @@ describe("CimClient: rooms", () => {
     socket.push({ kind: "messageBatch", body: { messages: [message("10", { room: "r1" }), message("11", { room: "r1" })] } });
     socket.push({ kind: "roomEvent", body: { room: "r1", name: "lunch", userId: "8", userName: "cat", kind: "joined" } });
     expect(t.received.map((m) => [m.room, m.msgId])).toEqual([["r1", "10"], ["r1", "11"]]);
-    expect(t.roomEvents).toEqual([{ room: "r1", name: "lunch", userId: "8", userName: "cat", kind: "joined", by: "" }]);
+    expect(t.roomEvents).toEqual([{ room: "r1", name: "lunch", userId: "8", userName: "cat", kind: "joined", by: "", byName: "" }]);
     // Room messages get no Delivered receipt (those are for private messages).
     expect(socket.sentOf("delivered")).toEqual([]);
   });

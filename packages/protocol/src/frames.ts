@@ -38,8 +38,13 @@ export interface Read { conversation: string; msgId: string; by: string }
 export type RoomEventKind = "joined" | "left" | "invited" | "renamed";
 export interface RoomEvent {
   room: string; name: string; userId: string; userName: string; kind: string;
-  /** On "left": the owner who removed the member ("" = it left); decoded frames always carry it. */
+  /**
+   * On "left": the owner who removed the member ("" = it left); on "invited": the member who added the user.
+   * Decoded frames always carry it.
+   */
   by?: string;
+  /** On "invited": the name of the member who added the user ("" when not known); decoded frames always carry it. */
+  byName?: string;
 }
 export interface PresenceSubscribe { userIds: string[] }
 export interface Typing { conversation: string; userId: string; userName: string }

@@ -33,13 +33,14 @@ export type ClusterMessage =
    * Route changed a room's membership (in the room's and the user's keys): `userId` joined, left or was invited.
    * `after` (joined, invited): the room's newest msgId when the user became a member ("0": none); its sessions get
    * the room's messages after it. Absent (an older route): from whatever the gateway reads as the newest.
-   * `by` (left): the owner who removed the user (absent: the user left). `renamed`: the owner `userId` gave the room
+   * `by` (left): the owner who removed the user (absent: the user left); `by` and `byName` (invited): the member who
+   * added the user. `renamed`: the owner `userId` gave the room
    * the new `name`; no membership changes. `quiet`: a removal's copy on the room's channel (cim-bus:room:<roomId>),
    * which reaches a gateway in order with the room's wake-ups (on a cluster, cim-bus:all is another shard's
    * connection): it stops the member's delivery before any message stored after the removal, and sends no
    * RoomEvent (the copy on cim-bus:all does).
    */
-  | { type: "room"; room: string; name: string; userId: string; userName: string; kind: "joined" | "left" | "invited" | "renamed"; after?: string; by?: string; quiet?: boolean }
+  | { type: "room"; room: string; name: string; userId: string; userName: string; kind: "joined" | "left" | "invited" | "renamed"; after?: string; by?: string; byName?: string; quiet?: boolean }
   /**
    * `userId` is typing (not stored; lost when pub/sub drops it, which only shortens an indicator). In a room
    * (`conversation` a roomId; on cim-bus:room:<roomId>, `everyone` on cim-bus:all) for its members' sessions; in a

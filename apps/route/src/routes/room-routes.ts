@@ -102,7 +102,7 @@ export function roomRoutes(s: Services) {
     return room;
   }
 
-  const announce = (room: Room, who: { userId: string; userName: string }, kind: RoomEvent["kind"], after?: string, by?: string) => announceRoom(s, room, who, kind, after, by);
+  const announce = (room: Room, who: { userId: string; userName: string }, kind: RoomEvent["kind"], after?: string, by?: { userId: string; userName?: string }) => announceRoom(s, room, who, kind, after, by);
 
   /**
    * Only the owner manages a room, and only while it is a member (an owner who left is out like anyone else: it
@@ -166,7 +166,7 @@ export function roomRoutes(s: Services) {
     const [userName = ""] = await s.accounts.names([userId]);
     if (!userName) throw new ApiError(404, ErrorCode.NotFound, `no user ${userId}`);
     const invited = await s.rooms.add(room.roomId, userId);
-    if (invited.added) await announce(room, { userId, userName }, "invited", invited.after);
+    if (invited.added) await announce(room, { userId, userName }, "invited", invited.after, me);
     return c.json({ roomId: room.roomId, userId, userName }, 201);
   });
 
@@ -195,7 +195,7 @@ export function roomRoutes(s: Services) {
     const [userName = ""] = await s.accounts.names([userId]);
     // First in order with the room's wake-ups (see `quiet`), then to every gateway as a leave is.
     await s.bus.toRoom(room.roomId, { type: "room", room: room.roomId, name: room.name, userId, userName, kind: "left", by: me.userId, quiet: true });
-    await announce(room, { userId, userName }, "left", undefined, me.userId);
+    await announce(room, { userId, userName }, "left", undefined, { userId: me.userId });
     s.log.info({ room: room.roomId, userId, by: me.userId }, "the owner removed a member");
     return c.body(null, 204);
   });

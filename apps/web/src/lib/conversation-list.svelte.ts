@@ -5,7 +5,7 @@ import {
   receiptStatus, toUiMessage, upgradeStatus, type Conversation, type Receipts, type Summary, type UiMessage, type Uncounted,
 } from "./conversations.js";
 import { applyEvent, applyPending, isEvent } from "./message-events.js";
-import { renameNotice } from "./room-notices.js";
+import { addedNotice, renameNotice } from "./room-notices.js";
 
 export class ConversationList {
   /** Everyone first, then the other rooms and private chats in the order they became known. */
@@ -202,6 +202,12 @@ export class ConversationList {
   noteRename(roomId: string, byName: string, name: string): void {
     const conversation = this.get(roomId);
     if (conversation?.kind === "room" && name) conversation.notices = [...(conversation.notices ?? []), renameNotice(conversation, byName, name)];
+  }
+
+  /** The user was added to room `roomId` by `byName`: a quiet line in its messages says so. */
+  noteAdded(roomId: string, byName: string): void {
+    const conversation = this.get(roomId);
+    if (conversation?.kind === "room" && byName) conversation.notices = [...(conversation.notices ?? []), addedNotice(conversation, byName)];
   }
 
   /** The private conversation `key`'s peer has no account any more (a send to it was refused as unknown). */

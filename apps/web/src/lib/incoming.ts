@@ -108,6 +108,7 @@ export class Incoming {
         return;
       }
       conversations.joined(event.room, event.name);
+      if (event.kind === "invited" && event.byName && event.by !== me.userId) conversations.noteAdded(event.room, event.byName);
       this.deps.refresh();
     }
     members.changed(event.room);

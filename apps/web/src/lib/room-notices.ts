@@ -1,6 +1,7 @@
-// Quiet lines in a room's message list for what happened to the room itself (a rename), heard live or read with
-// history (route keeps renames): they are not messages (no msgId, never unread), so each keeps the msgId it follows
-// (the newest known when it came live; the room's newest when it happened, from history) and is shown after it.
+// Quiet lines in a room's message list for what happened to the room itself (a rename, heard live or read with
+// history: route keeps renames; who added the user, heard live): they are not messages (no msgId, never unread),
+// so each keeps the msgId it follows (the newest known when it came live; the room's newest when it happened, from
+// history) and is shown after it.
 import type { RoomHistoryEvent } from "@cim/client";
 import { isNewer, newestMsgId, type Conversation, type UiMessage } from "./conversations.js";
 
@@ -16,6 +17,11 @@ let sequence = 0;
 /** "ann renamed the room to Plans" (`byName` "" when unknown; "You" for this user), placed after the newest message. */
 export function renameNotice(conversation: Conversation, byName: string, name: string): RoomNotice {
   return { id: `notice-${++sequence}`, after: newestMsgId(conversation), text: `${byName || "The owner"} renamed the room to ${name}` };
+}
+
+/** "ann added you to the room", heard live by the user added, after the room's newest message then. */
+export function addedNotice(conversation: Conversation, byName: string): RoomNotice {
+  return { id: `notice-${++sequence}`, after: newestMsgId(conversation), text: `${byName} added you to the room` };
 }
 
 /** A rename read with history: "You" when `me` did it. Its id is the event's, so a page read again adds it once. */

@@ -368,6 +368,7 @@ export namespace cim {
         userName?: (string|null);
         kind?: (string|null);
         by?: (string|null);
+        byName?: (string|null);
     }
 
     class RoomEvent implements IRoomEvent {
@@ -378,6 +379,7 @@ export namespace cim {
         public userName: string;
         public kind: string;
         public by: string;
+        public byName: string;
         public static create(properties?: cim.IRoomEvent): cim.RoomEvent;
         public static encode(message: cim.IRoomEvent, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.RoomEvent;

@@ -4338,6 +4338,7 @@ export const cim = $root.cim = (() => {
          * @property {string|null} [userName] RoomEvent userName
          * @property {string|null} [kind] RoomEvent kind
          * @property {string|null} [by] RoomEvent by
+         * @property {string|null} [byName] RoomEvent byName
          */
 
         /**
@@ -4404,6 +4405,14 @@ export const cim = $root.cim = (() => {
         RoomEvent.prototype.by = "";
 
         /**
+         * RoomEvent byName.
+         * @member {string} byName
+         * @memberof cim.RoomEvent
+         * @instance
+         */
+        RoomEvent.prototype.byName = "";
+
+        /**
          * Creates a new RoomEvent instance using the specified properties.
          * @function create
          * @memberof cim.RoomEvent
@@ -4443,6 +4452,8 @@ export const cim = $root.cim = (() => {
                 writer.uint32(/* id 5, wireType 2 =*/42).string(message.kind);
             if (message.by != null && Object.hasOwnProperty.call(message, "by"))
                 writer.uint32(/* id 6, wireType 2 =*/50).string(message.by);
+            if (message.byName != null && Object.hasOwnProperty.call(message, "byName"))
+                writer.uint32(/* id 7, wireType 2 =*/58).string(message.byName);
             return writer;
         };
 
@@ -4504,6 +4515,10 @@ export const cim = $root.cim = (() => {
                         message.by = reader.string();
                         break;
                     }
+                case 7: {
+                        message.byName = reader.string();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -4547,6 +4562,8 @@ export const cim = $root.cim = (() => {
                 message.kind = String(object.kind);
             if (object.by != null)
                 message.by = String(object.by);
+            if (object.byName != null)
+                message.byName = String(object.byName);
             return message;
         };
 
@@ -4574,6 +4591,7 @@ export const cim = $root.cim = (() => {
                 object.userName = "";
                 object.kind = "";
                 object.by = "";
+                object.byName = "";
             }
             if (message.room != null && Object.hasOwnProperty.call(message, "room"))
                 object.room = message.room;
@@ -4587,6 +4605,8 @@ export const cim = $root.cim = (() => {
                 object.kind = message.kind;
             if (message.by != null && Object.hasOwnProperty.call(message, "by"))
                 object.by = message.by;
+            if (message.byName != null && Object.hasOwnProperty.call(message, "byName"))
+                object.byName = message.byName;
             return object;
         };
 
