@@ -27,6 +27,11 @@ test("the owner renames a room and removes a member, whose window drops the room
   await expect(bob.page.getByTestId("rename-room")).toHaveCount(0);
   await expect(bob.page.getByTestId("remove-member")).toHaveCount(0);
   await bob.page.keyboard.press("Escape");
+  // The room's name in his header opens the same dialog, without a name box.
+  await bob.page.getByTestId("room-title-button").click();
+  await expect(member(bob.page, alice.userName)).toBeVisible();
+  await expect(bob.page.getByTestId("rename-input")).toHaveCount(0);
+  await bob.page.keyboard.press("Escape");
 
   // The owner renames it: her header and Bob's list show the new name.
   await alice.page.getByTestId("room-members-button").click();
@@ -39,8 +44,9 @@ test("the owner renames a room and removes a member, whose window drops the room
   await expect(alice.page.getByTestId("conversation-title")).toHaveText(`Renamed ${suffix}`);
   await expect(members.getByTestId("rename-room")).toBeFocused();
   await expect(conversationKey(bob.page, roomId)).toContainText(`Renamed ${suffix}`);
-  // Bob has the room open: a quiet line there says who renamed it, after the last message; Alice's says "You".
-  await expect(bob.page.getByTestId("room-notice")).toHaveText(`${alice.userName} renamed the room to Renamed ${suffix}`);
+  // Bob has the room open: a quiet line there says who renamed it, after the last message (the first line, above
+  // the messages, says who added him); Alice's says "You".
+  await expect(bob.page.getByTestId("room-notice")).toHaveText([`${alice.userName} added you to the room`, `${alice.userName} renamed the room to Renamed ${suffix}`]);
   expect(await message(bob.page, "hello crew").evaluate((el) => el.nextElementSibling?.getAttribute("data-testid"))).toBe("room-notice");
   await expect(alice.page.getByTestId("room-notice")).toHaveText(`You renamed the room to Renamed ${suffix}`);
   // Kept in the room's history: after a reload the line is still there, in its place.
@@ -78,8 +84,10 @@ test("the owner renames a room and removes a member, whose window drops the room
   await conversationKey(bob.page, roomId).click();
   await bob.context.setOffline(true);
   await expect(bob.page.getByTestId("connection-state")).not.toHaveAttribute("data-state", "online");
-  await alice.page.getByTestId("room-members-button").click();
-  await members.getByTestId("rename-room").click();
+  // This time from the room's name in the header, which opens the members dialog with the name box ready.
+  await alice.page.getByTestId("room-title-button").click();
+  await expect(members.getByTestId("rename-input")).toBeFocused();
+  await expect(members.getByTestId("rename-input")).toHaveValue(`Renamed ${suffix}`);
   await members.getByTestId("rename-input").fill(`Again ${suffix}`);
   await alice.page.keyboard.press("Enter");
   await expect(alice.page.getByTestId("conversation-title")).toHaveText(`Again ${suffix}`);
