@@ -288,12 +288,21 @@ export function applyRead(conversation: Conversation, msgId: string, uncounted: 
     conversation.unread = 0;
     return false;
   }
-  const oldest = oldestMsgId(conversation.messages);
-  if (!conversation.hasOlder || (oldest && !isNewer(oldest, msgId))) {
+  if (unreadLoaded(conversation)) {
     conversation.unread = countFromOthersAfter(conversation.messages, msgId, uncounted);
     return false;
   }
   return true;
+}
+
+/**
+ * True when every message after the read position is loaded here (or there is none), so the unread count can be
+ * worked out from what is loaded; the condition `applyRead` uses.
+ */
+export function unreadLoaded(conversation: Conversation): boolean {
+  if (!isNewer(newestMsgId(conversation), conversation.readUpTo)) return true;
+  const oldest = oldestMsgId(conversation.messages);
+  return !conversation.hasOlder || (!!oldest && !isNewer(oldest, conversation.readUpTo));
 }
 
 /**
