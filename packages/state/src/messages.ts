@@ -11,6 +11,7 @@ import { InboxStore } from "./inbox.js";
 import { MessageCounter } from "./message-count.js";
 import { PrivateBatch, type OwnInboxEntry } from "./private-batch.js";
 import { newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
+import { newestWithPreview, type NewestEntries } from "./previews.js";
 import { roomWakeTemplate } from "./wake-ups.js";
 
 export type { StoredMessage, StreamEntry } from "./records.js";
@@ -153,6 +154,11 @@ export class MessageStore {
   /** The newest msgId of a conversation (as the client names it), "0" when it is empty. */
   newest(query: { userId: string; conversation: string }): Promise<string> {
     return newestPosition(this.redis, conv.messages(conversationKey(query.userId, query.conversation)));
+  }
+
+  /** The newest msgId of a conversation (as the client names it; "0" when empty) and its newest message's preview. */
+  latest(query: { userId: string; conversation: string }): Promise<NewestEntries> {
+    return newestWithPreview(this.redis, query.userId, query.conversation);
   }
 
   /** True when the conversation (as the client names it) holds `msgId`: a read position must name one. */

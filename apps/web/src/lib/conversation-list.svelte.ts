@@ -179,6 +179,9 @@ export class ConversationList {
     for (const summary of summaries) {
       const conversation = this.ensure(summary.conversation, summary.name);
       applySummary(conversation, summary, this.uncounted(conversation));
+      // Route's newest message, for the list's preview (a newer one may have come live meanwhile).
+      const { last } = summary;
+      if (last && !isNewer(conversation.preview?.msgId ?? "", last.msgId)) conversation.preview = { ...toUiMessage(last, this.me()), deleted: last.deleted };
     }
     for (const room of rooms ?? []) {
       const conversation = this.get(room.roomId);

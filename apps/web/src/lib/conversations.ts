@@ -82,10 +82,15 @@ export interface Conversation {
   pendingEvents?: ChatMessage[];
   /** Rooms: lines for what happened to the room, heard live here (room-notices.ts). */
   notices?: RoomNotice[];
+  /**
+   * The newest message as route's list named it (its text cut to 200 characters), for the list's preview until a
+   * message as new is loaded here: no request of its own (`listedMessage`).
+   */
+  preview?: UiMessage;
 }
 
 /** What route says of one conversation (`GET /api/conversations`); `readUpTo` unknown when absent. */
-export type Summary = Pick<ConversationSummary, "conversation" | "name" | "unread" | "lastMsgId"> & { readUpTo?: string };
+export type Summary = Pick<ConversationSummary, "conversation" | "name" | "unread" | "lastMsgId"> & Partial<Pick<ConversationSummary, "last">> & { readUpTo?: string };
 
 /** Private chats: the peer's positions, "" when none is known. */
 export interface Receipts {
@@ -141,6 +146,14 @@ export function previewOf(
   const text = last.deleted ? "message deleted" : plainText(last.text);
   if (last.own) return `You: ${text}`;
   return conversation.kind === "private" ? text : `${last.fromName}: ${text}`;
+}
+
+/** The message the list previews: the newest one loaded, or route's preview when it is newer (or none is loaded). */
+export function listedMessage(conversation: Pick<Conversation, "messages" | "preview">): UiMessage | undefined {
+  const loaded = conversation.messages.at(-1);
+  const { preview } = conversation;
+  if (!preview || (loaded && (!loaded.msgId || !isNewer(preview.msgId, loaded.msgId)))) return loaded;
+  return preview;
 }
 
 /** The list's filter: `query` (trimmed, any case) is part of the conversation's title; an empty one keeps them all. */
