@@ -1,13 +1,16 @@
-// Deleted accounts against a real redis-server: a send, read or receipt checked before the deletion and stored after
-// it (an HTTP send in flight, a gateway's Send held for its resend, an account remembered as existing) writes no key
-// of the deleted user again, on the single-Redis batch path and on the per-step path of a cluster.
+// Deleted accounts against a real redis-server: a send, read, receipt, join, invitation or block checked before the
+// deletion and stored after it (an HTTP request in flight, a gateway's Send held for its resend, an account remembered
+// as existing) writes no key of the deleted user again, on the single-Redis batch path and on the per-step path of a
+// cluster.
 import { describe, expect, it } from "vitest";
 import { AccountStore } from "./accounts.js";
-import { user } from "./keys.js";
+import { BlockStore } from "./blocks.js";
+import { conv, user } from "./keys.js";
 import { MessageStore } from "./messages.js";
 import { account, pair, send, streamIds } from "./message-test-support.js";
 import { ReadStore } from "./reads.js";
 import { ReceiptStore } from "./receipts.js";
+import { RoomStore } from "./rooms.js";
 import { useRedis } from "./test-harness.js";
 
 const h = useRedis();
@@ -55,6 +58,23 @@ describe("reads and receipts after a deletion", () => {
     expect(await ownKeys("2")).toEqual([]);
     // The other user's keys are untouched by the mark.
     expect(await new ReadStore(h.redis).setRead("1", "2", "100")).toBe(true);
+  });
+
+  it("a join, an invitation, a room created or a block under way as the account was deleted writes none of its keys", async () => {
+    await account(h.redis, "1", "2");
+    const rooms = new RoomStore(h.redis);
+    const blocks = new BlockStore(h.redis);
+    const room = await rooms.create({ name: "club", visibility: "public", owner: "1" });
+    await new AccountStore(h.redis).remove("2");
+    expect(await rooms.add(room.roomId, "2")).toEqual({ added: false, after: "0" });
+    expect(await rooms.join(room.roomId, "2")).toEqual({ added: false, after: "0" });
+    expect(await h.redis.smembers(conv.roomMembers(room.roomId))).toEqual(["1"]);
+    const own = await rooms.create({ name: "ghost", visibility: "private", owner: "2" });
+    expect(await h.redis.smembers(conv.roomMembers(own.roomId))).toEqual([]);
+    await blocks.block("1", "2"); // the mirror on the deleted user's tag is not kept
+    expect(await blocks.block("2", "1")).toEqual({ state: "unblocked", order: 0 });
+    expect(await ownKeys("2")).toEqual([]);
+    expect(await blocks.list("1")).toEqual({ ids: ["2"], order: 1 });
   });
 
   it("removeLeftovers deletes keys written before the mark existed, and leaves an existing account's alone", async () => {
