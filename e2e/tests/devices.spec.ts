@@ -79,13 +79,18 @@ test("a new device (nothing cached) lists each conversation with its newest mess
   const context = await browser.newContext({ baseURL: stack.url });
   try {
     const page = await context.newPage();
+    // Route's conversation list previews every chat: no chat's history is asked for until one is opened.
+    const chatHistories: string[] = [];
+    page.on("request", (request) => void (/\/api\/history\?.*\bwith=/.test(request.url()) && chatHistories.push(request.url())));
     await page.goto("/");
     await logIn(page, alice.userName);
     const chat = conversation(page, bob.userName);
     await expect(page.getByTestId("chat-list").getByTestId("conversation-item")).toHaveCount(22);
-    // Scrolled to, it shows its newest message, as the ones previewed at sign-in do.
+    await expect(page.getByTestId("chat-list").getByTestId("conversation-item").first().getByTestId("conversation-preview")).not.toHaveText("");
+    // Scrolled to, it shows its newest message, as every other chat does.
     await chat.scrollIntoViewIfNeeded();
     await expect(chat.getByTestId("conversation-preview")).toHaveText("the newest line");
+    expect(chatHistories).toEqual([]);
     await expect(chat.getByTestId("unread-badge")).toHaveText("2");
     // A list this long filters by name (any case); Enter opens the one it keeps, and the whole list is back.
     const filter = page.getByTestId("conversation-filter");

@@ -117,8 +117,8 @@ test("route killed: chat goes on, the badge says the server is unreachable, and 
 });
 
 test("a conversation opened while route is down gets its history once route is back", async ({ browser, stack }) => {
-  // Carol's other device got Dan's twelve messages (and acknowledged them), so her page previews the chat with the
-  // newest ones only (config.previewPageSize, 10) until the chat's history is loaded.
+  // Carol's other device got Dan's twelve messages (and acknowledged them), so her page previews the chat from route's
+  // list (its newest message) and loads none of them until the chat's history is loaded.
   const carolDevice = await newSdkUser(stack.url, "carol");
   const dan = await newSdkUser(stack.url, "dan");
   const acknowledged: string[] = [];
@@ -139,7 +139,7 @@ test("a conversation opened while route is down gets its history once route is b
     try {
       await conversation(page, dan.session!.userName).click();
       await expect(page.getByTestId("connection-state")).toHaveAttribute("data-route-down", "true");
-      await expect(page.getByTestId("message-text")).toHaveText(texts.slice(2));
+      await expect(page.getByTestId("message-text")).toHaveCount(0);
     } finally {
       await stack.reviveRoute();
     }

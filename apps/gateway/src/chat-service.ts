@@ -129,6 +129,8 @@ export class ChatService {
       if (stored.error === "not_found") throw new GatewayError(ErrorCode.NotFound, `no message ${replyTo || editOf || reactTo} in this conversation`);
       if (stored.error === "forbidden") throw new GatewayError(ErrorCode.Forbidden, "only the sender may edit or delete a message");
       if (stored.error === "blocked" || stored.error === "blocking") throw new GatewayError(ErrorCode.Blocked, blockRefusalMessage(stored.error));
+      // A Send under way as its sender's account was deleted: the deletion's kick closes this socket.
+      if (stored.error === "sender_gone") throw new GatewayError(ErrorCode.Unauthorized, "your account was deleted");
       throw new GatewayError(ErrorCode.NotMember, `you are not a member of room ${frame.room}`);
     }
     const { message, duplicate, ownInbox } = stored;

@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import { CimApiError, RouteApi } from "@cim/client";
 import { startCluster, TEST_TOKEN_SECRET, waitUntil, type Cluster } from "@cim/devstack";
 import { ACCOUNT_DELETED, ErrorCode, LoginClose, SessionClose } from "@cim/protocol";
-import { channels, type ClusterMessage } from "@cim/state";
+import { AccountStore, channels, type ClusterMessage } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { openRaw, rawDevice, registerUser, TEST_PASSWORD, type RawSocket } from "./test-support.js";
 
@@ -172,12 +172,12 @@ describe("replaced logins", () => {
 describe("deleted accounts", () => {
   const api = () => new RouteApi(cluster.route.url);
   const wsUrl = () => cluster.gateways[0]!.url.replace(/^http/, "ws") + "/ws";
-  /** The user's `{u:<id>}` keys, found by SCAN. */
+  /** The user's own `cim-u:{u:<id>}:*` keys, found by SCAN (its deletion mark, `cim-account-gone:{u:<id>}`, stays). */
   async function keysOf(userId: string): Promise<string[]> {
     const found: string[] = [];
     let cursor = "0";
     do {
-      const [next, batch] = await redis.scan(cursor, "MATCH", `*{u:${userId}}*`, "COUNT", 1000);
+      const [next, batch] = await redis.scan(cursor, "MATCH", `cim-u:{u:${userId}}:*`, "COUNT", 1000);
       found.push(...batch);
       cursor = next;
     } while (cursor !== "0");
@@ -208,6 +208,18 @@ describe("deleted accounts", () => {
     socket.send({ kind: "login", body: { token: gone.token } });
     expect(await socket.waitFor("error")).toMatchObject({ code: "unauthorized", message: ACCOUNT_DELETED });
     expect(await closeOf(socket, 10_000, "a refused login")).toEqual({ code: LoginClose.BadToken, reason: ACCOUNT_DELETED });
+  });
+
+  it("a send to a user deleted without the gateway hearing of it (its bus message lost) is refused and writes none of its keys", async () => {
+    const [friend, gone] = [await registerUser(cluster.route.url, "sender"), await registerUser(cluster.route.url, "unheard")];
+    const device = await rawDevice(wsUrl(), friend.token);
+    sockets.push(device);
+    // The gateway now remembers that the account exists (for ACCOUNT_KNOWN_MS), as before a Send held for its resend.
+    expect(await device.say({ to: gone.userId, text: "hello before" })).toMatch(/^\d+$/);
+    // Route's deletion, without its kick on the bus: the gateway does not forget the account.
+    await new AccountStore(redis).remove(gone.userId);
+    await expect(device.say({ to: gone.userId, text: "are you there?" })).rejects.toThrow(ErrorCode.UnknownRecipient);
+    expect(await keysOf(gone.userId)).toEqual([]);
   });
 
   it("no key of a deleted user remains once its sockets are closed, though they read, acknowledged and sent as it was deleted", async () => {

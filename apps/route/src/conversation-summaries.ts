@@ -1,6 +1,7 @@
-// A user's conversations with their newest msgId, read position and unread count (messages from others after it).
+// A user's conversations with their newest msgId, read position, unread count (messages from others after it) and
+// newest message's preview.
 import { compareIds, EVERYONE_ROOM } from "@cim/protocol";
-import type { Room } from "@cim/state";
+import type { MessagePreview, Room } from "@cim/state";
 import type { Services } from "./context.js";
 
 /** Unread counts stop at this many (the doc's bound: a badge says "1000+"). */
@@ -18,6 +19,11 @@ export interface ConversationSummary {
   lastMsgId: string;
   /** "" when the user has read nothing there. */
   readUpTo: string;
+  /**
+   * The newest message as it reads now (text after its newest edit, cut to PREVIEW_TEXT_LENGTH), for a list's preview;
+   * absent when the conversation has none among its newest PREVIEW_SCAN entries.
+   */
+  last?: MessagePreview;
 }
 
 type Deps = Pick<Services, "messages" | "reads" | "rooms" | "users" | "accounts" | "blocks">;
@@ -31,12 +37,13 @@ export async function summarize(s: Deps, userId: string, items: ReadonlyArray<Pi
   const uncounted = new Set(blocked.ids);
   return Promise.all(items.map(async (item) => {
     const readUpTo = read[item.conversation] ?? "";
-    const newest = await s.messages.newest({ userId, conversation: item.conversation });
+    // The read that finds the newest entry brings the newest message too (a list previews it without asking again).
+    const { newest, last } = await s.messages.latest({ userId, conversation: item.conversation });
     const lastMsgId = newest === "0" ? "" : newest;
     const count = { userId, conversation: item.conversation, after: readUpTo || "0", cap: UNREAD_CAP, uncounted: item.kind === "room" ? uncounted : undefined };
     // Nothing after the read position: no need to count.
     const unread = compareIds(lastMsgId, readUpTo) > 0 ? await s.messages.countUnread(count) : 0;
-    return { ...item, unread, lastMsgId, readUpTo };
+    return last ? { ...item, unread, lastMsgId, readUpTo, last } : { ...item, unread, lastMsgId, readUpTo };
   }));
 }
 

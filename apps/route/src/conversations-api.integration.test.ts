@@ -11,6 +11,7 @@ interface Conversation {
   unread: number;
   lastMsgId: string;
   readUpTo: string;
+  last?: { msgId: string; from: string; fromName: string; to: string; room: string; text: string; ts: number; edited: boolean; deleted: boolean };
 }
 interface MyRoom {
   roomId: string;
@@ -29,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => h?.stop());
 
 /** Stores a message (room, private with `to`, or the group with neither); returns its msgId. */
-async function store(from: LoginAnswer, text: string, target: { room?: string; to?: string } = {}): Promise<string> {
+async function store(from: LoginAnswer, text: string, target: { room?: string; to?: string; editOf?: string; deleted?: boolean; reactTo?: string; reaction?: string } = {}): Promise<string> {
   const result = await h.services.messages.store({ clientMsgId: `conv-${++seq}`, from: from.userId, fromName: from.userName, fromDevice: "", text, ...target });
   if ("error" in result) throw new Error(`store refused: ${result.error}`);
   return result.message.msgId;
@@ -77,10 +78,12 @@ describe("GET /api/conversations", () => {
     const p1 = await store(cat, "hi ann", { to: ann.userId });
     const p2 = await store(ann, "hi cat", { to: cat.userId });
 
+    const last = (msgId: string, from: LoginAnswer, text: string, where: { to?: string; room?: string }) =>
+      ({ msgId, from: from.userId, fromName: from.userName, to: where.to ?? "", room: where.room ?? "", text, ts: expect.any(Number), edited: false, deleted: false });
     expect(await conversations(ann)).toEqual([
-      { conversation: cat.userId, kind: "private", name: cat.userName, unread: 1, lastMsgId: p2, readUpTo: "" },
-      { conversation: club, kind: "room", name: expect.stringMatching(/^Club /), unread: 3, lastMsgId: c4, readUpTo: "" },
-      { conversation: "everyone", kind: "room", name: "Everyone", unread: 0, lastMsgId: groupRead, readUpTo: groupRead },
+      { conversation: cat.userId, kind: "private", name: cat.userName, unread: 1, lastMsgId: p2, readUpTo: "", last: last(p2, ann, "hi cat", { to: cat.userId }) },
+      { conversation: club, kind: "room", name: expect.stringMatching(/^Club /), unread: 3, lastMsgId: c4, readUpTo: "", last: last(c4, ben, "three", { room: club }) },
+      { conversation: "everyone", kind: "room", name: "Everyone", unread: 0, lastMsgId: groupRead, readUpTo: groupRead, last: last(groupRead, ben, "hello all", {}) },
       { conversation: quiet, kind: "room", name: expect.stringMatching(/^Quiet /), unread: 0, lastMsgId: "", readUpTo: "" },
     ]);
 
@@ -92,7 +95,7 @@ describe("GET /api/conversations", () => {
     expect(after.find((c) => c.conversation === cat.userId)).toMatchObject({ unread: 0, readUpTo: p1 });
     // The other side sees the same private chat under the caller's id.
     expect((await conversations(cat)).find((c) => c.conversation === ann.userId)).toEqual({
-      conversation: ann.userId, kind: "private", name: ann.userName, unread: 1, lastMsgId: p2, readUpTo: "",
+      conversation: ann.userId, kind: "private", name: ann.userName, unread: 1, lastMsgId: p2, readUpTo: "", last: last(p2, ann, "hi cat", { to: cat.userId }),
     });
     expect(c1).not.toBe(c2);
   });
@@ -128,6 +131,28 @@ describe("GET /api/conversations", () => {
     expect((await myRooms(ann)).find((r) => r.roomId === room)?.unread).toBe(1);
     expect((await h.call("DELETE", `/api/blocks/${ben.userId}`, { token: ann.token })).status).toBe(204);
     expect(await unread()).toBe(3);
+  });
+
+  it("previews each conversation's newest message as it reads now: edited, deleted, behind reactions, cut to 200 characters", async () => {
+    const [ann, ben] = await Promise.all([newUser(h, "ann"), newUser(h, "ben")]);
+    const room = await createRoom(ann, uniqueName("Preview "));
+    expect((await h.call("POST", `/api/rooms/${room}/join`, { token: ben.token })).status).toBe(200);
+    const first = await store(ben, "plans for friday", { room });
+    await store(ben, "plans for saturday", { room, editOf: first });
+    const newest = await store(ann, "👍", { room, reactTo: first, reaction: "👍" });
+    const previewOf = async (conversation: string) => (await conversations(ann)).find((c) => c.conversation === conversation);
+    expect(await previewOf(room)).toMatchObject({ lastMsgId: newest, last: { msgId: first, from: ben.userId, text: "plans for saturday", edited: true, deleted: false } });
+    await store(ben, "", { room, editOf: first, deleted: true });
+    expect((await previewOf(room))?.last).toMatchObject({ msgId: first, text: "", deleted: true });
+
+    // A long text is cut (by characters: an emoji is never split); a chat whose newest 20 entries are all events has none.
+    const long = "é".repeat(150) + "😀".repeat(100);
+    const p1 = await store(ben, long, { to: ann.userId });
+    expect((await previewOf(ben.userId))?.last).toMatchObject({ msgId: p1, text: "é".repeat(150) + "😀".repeat(50) });
+    for (let i = 0; i < 20; i++) await store(ann, i % 2 ? "" : "🎉", { to: ben.userId, reactTo: p1, reaction: i % 2 ? "" : "🎉" });
+    const chat = await previewOf(ben.userId);
+    expect(chat).toMatchObject({ conversation: ben.userId });
+    expect(chat).not.toHaveProperty("last");
   });
 
   it("answers 401 without a token", async () => {

@@ -99,6 +99,21 @@ export interface ConversationSummary {
   unread: number;
   lastMsgId: string;
   readUpTo: string;
+  /** The newest message as it reads now, for a list's preview (route before it, or none among the newest 20 entries: absent). */
+  last?: MessagePreview;
+}
+
+/** A conversation's newest message as it reads now: `text` after its newest edit, cut to 200 characters, "" when deleted. */
+export interface MessagePreview {
+  msgId: string;
+  from: string;
+  fromName: string;
+  to: string;
+  room: string;
+  text: string;
+  ts: number;
+  edited: boolean;
+  deleted: boolean;
 }
 
 /**

@@ -34,8 +34,18 @@ redis.call('HSET', account, 'loginKept', sessionId)
 return redis.call('HINCRBY', account, 'loginEpoch', 1)
 `;
 
+// KEYS: gone (the user's deletion mark), then the user's own keys (one tag {u:<id>}). ARGV: now (ms). Sets the mark
+// and deletes the keys in one step: from then on, no script writes the user's keys again (each checks the mark).
+const MARK_GONE = `
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+redis.call('DEL', unpack(KEYS, 2))
+return 1
+`;
+
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext = { type: "default" }> {
+    /** See MARK_GONE. */
+    cimMarkGone(numKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
     /** See REPLACE_HASH. */
     cimReplacePasswordHash(account: string, verified: string, next: string): Result<number, Context>;
     /** See END_OTHER_LOGINS. */
@@ -61,6 +71,7 @@ export class AccountStore {
   constructor(private readonly redis: RedisClient) {
     redis.defineCommand("cimReplacePasswordHash", { numberOfKeys: 1, lua: REPLACE_HASH });
     redis.defineCommand("cimEndOtherLogins", { numberOfKeys: 1, lua: END_OTHER_LOGINS });
+    redis.defineCommand("cimMarkGone", { lua: MARK_GONE });
   }
 
   /**
@@ -173,11 +184,13 @@ export class AccountStore {
    * Deletes an account: its record (so its name no longer logs in, and every token of it is refused as one of an
    * account that is gone) and the user's own keys (inbox, read and receipt positions, private peers, rooms and
    * block sets). Its name claims stay: nobody can take the name and pass for the deleted user in old conversations.
-   * Two commands, as the record and the `{u:<id>}` keys lie in different Cluster slots.
+   * The user's keys go first, with its deletion mark (`user.gone`, kept) set in the same step, so a send or read
+   * checked before the deletion and stored after it writes none of them again; the record goes last (another slot),
+   * so a deletion that failed between the two is finished by its retry, still logged in.
    */
   async remove(userId: string): Promise<void> {
+    await this.markGone(userId);
     await this.redis.del(keys.account(userId));
-    await this.redis.del(...ownKeys(userId));
   }
 
   /**
@@ -187,8 +200,14 @@ export class AccountStore {
    */
   async removeLeftovers(userId: string): Promise<boolean> {
     if ((await this.redis.exists(keys.account(userId))) === 1) return false;
-    await this.redis.del(...ownKeys(userId));
+    await this.markGone(userId);
     return true;
+  }
+
+  /** The user's deletion mark set (kept if set already) and its own keys deleted, in one script on its tag. */
+  private async markGone(userId: string): Promise<void> {
+    const own = ownKeys(userId);
+    await this.redis.cimMarkGone(own.length + 1, user.gone(userId), ...own, String(Date.now()));
   }
 
   /** Names of many users at once, in the order given; "" for an unknown id. */

@@ -2,6 +2,7 @@
 // and its mirror `blocked-by`, so that one read on the sender's tag tells whether a private message is refused.
 import type { ClientContext, Result } from "ioredis";
 import type { RedisClient } from "./redis.js";
+import { defineGoneGuard } from "./gone-guard.js";
 import { user } from "./keys.js";
 
 /** Most users one user may block; a block past it is refused (`full`). */
@@ -25,9 +26,11 @@ export interface BlockChange {
 /** Why a private message is refused: the sender blocks the recipient, or the recipient blocks the sender. */
 export type BlockRefusal = "blocking" | "blocked";
 
-// A block on the blocker's tag. KEYS: blocks, blocks-order. ARGV: the blocked userId, the most blocks kept.
-// Returns 1 added (the order counted up), 0 already blocked, -1 full (nothing changed).
+// A block on the blocker's tag. KEYS: blocks, blocks-order, gone (the blocker's deletion mark). ARGV: the blocked
+// userId, the most blocks kept. Returns 1 added (the order counted up), 0 already blocked or the blocker's account
+// gone (a block under way as it was deleted: none of its keys is written again), -1 full (nothing changed).
 const ADD_BLOCK = `
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end
 if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
 redis.call('INCR', KEYS[2])
@@ -65,7 +68,7 @@ return 0
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext = { type: "default" }> {
     /** See ADD_BLOCK. */
-    cimAddBlock(blocks: string, order: string, peer: string, max: string): Result<number, Context>;
+    cimAddBlock(blocks: string, order: string, gone: string, peer: string, max: string): Result<number, Context>;
     /** See REMOVE_BLOCK. */
     cimRemoveBlock(blocks: string, order: string, peer: string): Result<number, Context>;
     /** See BLOCKS_PEER. */
@@ -89,7 +92,8 @@ export function blockRefusal(state: number): BlockRefusal | undefined {
 
 export class BlockStore {
   constructor(private readonly redis: RedisClient) {
-    redis.defineCommand("cimAddBlock", { numberOfKeys: 2, lua: ADD_BLOCK });
+    redis.defineCommand("cimAddBlock", { numberOfKeys: 3, lua: ADD_BLOCK });
+    defineGoneGuard(redis);
     redis.defineCommand("cimRemoveBlock", { numberOfKeys: 2, lua: REMOVE_BLOCK });
     redis.defineCommand("cimBlocksPeer", { numberOfKeys: 2, lua: BLOCKS_PEER });
     redis.defineCommand("cimBlockList", { numberOfKeys: 2, lua: BLOCK_LIST });
@@ -102,7 +106,7 @@ export class BlockStore {
    * that state's order. The mirror is written second (another slot): a failure between them is mended by doing it again.
    */
   async block(userId: string, peer: string): Promise<"full" | BlockChange> {
-    if ((await this.redis.cimAddBlock(user.blocks(userId), user.blocksOrder(userId), peer, String(MAX_BLOCKS_PER_USER))) === -1) return "full";
+    if ((await this.redis.cimAddBlock(user.blocks(userId), user.blocksOrder(userId), user.gone(userId), peer, String(MAX_BLOCKS_PER_USER))) === -1) return "full";
     return this.mirror(userId, peer);
   }
 
@@ -122,7 +126,8 @@ export class BlockStore {
     const read = () => this.redis.cimBlocksPeer(user.blocks(userId), user.blocksOrder(userId), peer);
     let [blocking, order] = await read();
     for (let attempt = 0; attempt < MIRROR_ATTEMPTS; attempt++) {
-      if (blocking === 1) await this.redis.sadd(user.blockedBy(peer), userId);
+      // A peer deleted meanwhile keeps no mirror: its keys are not written again.
+      if (blocking === 1) await this.redis.cimAddUnlessGone(user.blockedBy(peer), user.gone(peer), userId);
       else await this.redis.srem(user.blockedBy(peer), userId);
       const [now, nowOrder] = await read();
       order = nowOrder;

@@ -25,15 +25,17 @@ export class InboxStore {
 
   /**
    * Notes a stored private message in `userId`'s inbox (`peer` is the other user of the chat) unless it holds it
-   * already, and wakes the user's gateways. Returns the inbox position of the message.
+   * already, and wakes the user's gateways. Returns the inbox position of the message; "" when the user's account
+   * is gone (deleted since the caller checked it): nothing is written then.
    */
   async append(userId: string, peer: string, message: StoredMessage, dev: string): Promise<string> {
     const { maxLenPerStream, maxAgeSeconds } = this.retention;
     const [entry, wake, ...gateways] = await this.redis.cimAppendInbox(
-      user.inbox(userId), user.inboxLast(userId), user.peers(userId), user.gateways(userId),
+      user.inbox(userId), user.inboxLast(userId), user.peers(userId), user.gateways(userId), user.gone(userId),
       message.msgId, peer, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000),
       inboxWakeTemplate(userId, message, dev), ...recordFields(message, dev),
     );
+    if (!entry || wake === undefined) return "";
     await Promise.all(gateways.map((gateway) => publish(this.redis, channels.gateway(gateway), wake)));
     return entry;
   }

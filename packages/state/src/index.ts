@@ -17,4 +17,5 @@ export * from "./replica-wait.js";
 export * from "./rooms.js";
 export * from "./users.js";
 export * from "./search.js";
+export * from "./previews.js";
 export * from "./blocks.js";

@@ -61,6 +61,11 @@ export const user = {
   blockedBy: (userId: string) => `cim-u:{u:${userId}}:blocked-by`,
   /** A counter of the changes to the user's `blocks` (incremented in the script that makes each): their order. */
   blocksOrder: (userId: string) => `cim-u:{u:${userId}}:blocks-order`,
+  /**
+   * Set when the account is deleted, and kept (ids are never reused): on the user's tag, so each script writing the
+   * user's keys refuses in the same atomic step once the account is gone (`cim-account:<id>` lies in another slot).
+   */
+  gone: (userId: string) => `cim-account-gone:{u:${userId}}`,
 } as const;
 
 export const directory = {

@@ -185,7 +185,8 @@ return {record, duplicate}
 `;
 
 // A private message noted in one user's inbox (the recipient's, or the sender's for its other devices), on {u:<id>}.
-// KEYS: inbox (stream), last (the inbox's newest entry id), peers (sorted set), gateways (hash gatewayId -> sessions).
+// KEYS: inbox (stream), last (the inbox's newest entry id), peers (sorted set), gateways (hash gatewayId -> sessions),
+//   gone (the user's deletion mark: set, nothing is written and {''} is returned, see keys.ts `user.gone`).
 // ARGV: msgId, peer (the other user of the chat), maxLen, maxAgeMicros, wake (template: holes prev, entry), then the
 //   message's fields (msgId and ts included).
 // The entry id is the msgId, or one past the newest entry when that is not older. Idempotent: an inbox that
@@ -193,6 +194,7 @@ return {record, duplicate}
 // Returns {entry's id number, wake-up, the gateways holding a session of the user...}: the caller publishes the
 // wake-up to each gateway's channel (on a cluster those lie in other slots than the user's keys).
 const APPEND_INBOX = `${PRELUDE}
+if redis.call('EXISTS', KEYS[5]) == 1 then return {''} end
 local msgId, peer, maxLen, maxAgeMicros, wake = unpack(ARGV, 1, 5)
 local entry, prev = append_inbox(KEYS[1], KEYS[2], KEYS[3], msgId, peer, maxLen, maxAgeMicros, {unpack(ARGV, 6)})
 return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
@@ -206,8 +208,11 @@ return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
 // once per call.
 // A message between users who block each other (either way: the sender's blocks or blocked-by set names the
 // recipient) is refused before anything of it is stored; the other messages of the call go on.
+// A message whose recipient's or sender's account is gone (its deletion mark set: a send checked before the deletion
+// and stored after it) is refused the same way: no key of the deleted user is written again.
 // KEYS: the count of messages (admin stats), then per message: stream, dedupe, then inbox, last, peers, gateways of
-//   the recipient, then the same of the sender, then the sender's blocks and blocked-by sets.
+//   the recipient, then the same of the sender, then the sender's blocks and blocked-by sets, then the recipient's
+//   and the sender's deletion marks.
 // ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, channelPrefix, origin (the calling gateway's id, '' for none), then
 //   per message: sender, recipient, wake (template: holes userId, prev, entry, msgId, ts), the number of field
 //   strings, and the fields (name, value, ...) without ts and msgId.
@@ -216,18 +221,22 @@ return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
 // The messages stored (not the resends) are added to the count in the same call: a call ioredis sends again after a
 // reconnect finds them stored and counts nothing, and no command of its own per turn is needed.
 // Returns {record, 1 duplicate | 0 stored, entry, prev} per message, flattened: entry and prev of the sender's inbox;
-// {'', -1 | -2, '', ''} for a refused message (-1: the sender blocks the recipient, -2: the recipient blocks it).
+// {'', -1 | -2 | -3 | -4, '', ''} for a refused message (-1: the sender blocks the recipient, -2: the recipient blocks
+// it, -3: the recipient's account is gone, -4: the sender's).
 const STORE_PRIVATE_ALL_BATCH = `${PRELUDE}
 local maxLen, maxAgeMicros, dedupeTtl, channelPrefix, origin = unpack(ARGV, 1, 5)
 local now = redis.call('TIME')
 local base = tonumber(now[1]) * 1000000 + tonumber(now[2])
 local out, a, k, added = {}, 6, 0, 0
 local gatewaysOf, wakes, order = {}, {}, {}
-for i = 2, #KEYS, 12 do
+for i = 2, #KEYS, 14 do
   local from, to, wake, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
-  local blocked = block_state(KEYS[i + 10], KEYS[i + 11], to)
-  if blocked ~= 0 then
-    for _, value in ipairs({'', -blocked, '', ''}) do out[#out + 1] = value end
+  local refused = 0
+  if redis.call('EXISTS', KEYS[i + 12]) == 1 then refused = 3
+  elseif redis.call('EXISTS', KEYS[i + 13]) == 1 then refused = 4
+  else refused = block_state(KEYS[i + 10], KEYS[i + 11], to) end
+  if refused ~= 0 then
+    for _, value in ipairs({'', -refused, '', ''}) do out[#out + 1] = value end
   else
     local fields = {unpack(ARGV, a + 4, a + 3 + n)}
     local record, duplicate = store_private(KEYS[i], KEYS[i + 1], maxLen, maxAgeMicros, dedupeTtl, fields, base + k)
@@ -302,7 +311,7 @@ declare module "ioredis" {
     /** See STORE_PRIVATE_ALL_BATCH. */
     cimStorePrivateAllBatch(numKeys: number, ...keysAndArgs: string[]): Result<Array<string | number>, Context>;
     /** See APPEND_INBOX. */
-    cimAppendInbox(inbox: string, last: string, peers: string, gateways: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, wake: string, ...fields: string[]): Result<[string, string, ...string[]], Context>;
+    cimAppendInbox(inbox: string, last: string, peers: string, gateways: string, gone: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, wake: string, ...fields: string[]): Result<[string, string?, ...string[]], Context>;
     /** See ACKNOWLEDGE. */
     cimAcknowledge(inbox: string, acked: string, msgId: string, from: string): Result<number, Context>;
   }
@@ -312,7 +321,7 @@ declare module "ioredis" {
 export function defineMessageScripts(redis: RedisClient): void {
   redis.defineCommand("cimStoreRoom", { numberOfKeys: 3, lua: STORE_ROOM });
   redis.defineCommand("cimStorePrivate", { numberOfKeys: 2, lua: STORE_PRIVATE });
-  redis.defineCommand("cimAppendInbox", { numberOfKeys: 4, lua: APPEND_INBOX });
+  redis.defineCommand("cimAppendInbox", { numberOfKeys: 5, lua: APPEND_INBOX });
   // The number of keys comes first in each call.
   redis.defineCommand("cimStorePrivateAllBatch", { lua: STORE_PRIVATE_ALL_BATCH });
   redis.defineCommand("cimAcknowledge", { numberOfKeys: 2, lua: ACKNOWLEDGE });

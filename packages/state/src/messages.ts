@@ -11,6 +11,7 @@ import { InboxStore } from "./inbox.js";
 import { MessageCounter } from "./message-count.js";
 import { PrivateBatch, type OwnInboxEntry } from "./private-batch.js";
 import { newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
+import { newestWithPreview, type NewestEntries } from "./previews.js";
 import { roomWakeTemplate } from "./wake-ups.js";
 
 export type { StoredMessage, StreamEntry } from "./records.js";
@@ -70,7 +71,7 @@ export interface StoreInput {
 
 export type StoreResult =
   | { message: StoredMessage; duplicate: boolean; ownInbox?: OwnInboxEntry }
-  | { error: "unknown_recipient" | "not_member" | TargetRefusal | BlockRefusal };
+  | { error: "unknown_recipient" | "not_member" | "sender_gone" | TargetRefusal | BlockRefusal };
 
 export class MessageStore {
   private readonly options: MessageStoreOptions;
@@ -102,7 +103,9 @@ export class MessageStore {
    * are set (the caller validates). A reply or an event (edit, deletion) is refused with `not_found` when its
    * target is not a message of the conversation (a reaction also when it was deleted), an edit or deletion with
    * `forbidden` when the target is someone else's. A private message between users who block each other is refused
-   * (`blocking`: the sender blocks the recipient; `blocked`: the other way) before anything is stored.
+   * (`blocking`: the sender blocks the recipient; `blocked`: the other way) before anything is stored. A private
+   * message whose recipient or sender was deleted meanwhile is refused (`unknown_recipient`, `sender_gone`) without
+   * writing that user's keys.
    */
   async store(input: StoreInput & Partial<Target>): Promise<StoreResult> {
     const { to = "", room = "" } = input as { to?: string; room?: string };
@@ -151,6 +154,11 @@ export class MessageStore {
   /** The newest msgId of a conversation (as the client names it), "0" when it is empty. */
   newest(query: { userId: string; conversation: string }): Promise<string> {
     return newestPosition(this.redis, conv.messages(conversationKey(query.userId, query.conversation)));
+  }
+
+  /** The newest msgId of a conversation (as the client names it; "0" when empty) and its newest message's preview. */
+  latest(query: { userId: string; conversation: string }): Promise<NewestEntries> {
+    return newestWithPreview(this.redis, query.userId, query.conversation);
   }
 
   /** True when the conversation (as the client names it) holds `msgId`: a read position must name one. */
@@ -203,7 +211,8 @@ export class MessageStore {
     const key = conv.ofPair(from, to);
     // The conversation and both inboxes (the recipient's devices, and the sender's other devices): see PrivateBatch.
     const stored = await this.privateBatch.store({ stream: conv.messages(key), dedupe: conv.dedupe(key, from, clientMsgId), message: record, dev: fromDevice });
-    if ("refused" in stored) return { error: stored.refused };
+    // The recipient's account was deleted after hasAccount found it (a send in flight, or one held for a resend).
+    if ("refused" in stored) return { error: stored.refused === "gone" ? "unknown_recipient" : stored.refused };
     const message: StoredMessage = { ...record, ...parseRecord(stored.record) };
     if (!stored.duplicate && !stored.counted) this.countStored();
     return stored.own ? { message, duplicate: stored.duplicate, ownInbox: stored.own } : { message, duplicate: stored.duplicate };

@@ -38,9 +38,20 @@ export interface PrivateStored {
   counted?: boolean;
 }
 
-/** A private message refused before anything was stored: the two users block each other (either way). */
+/**
+ * Why a private message was refused: the two users block each other (either way), or the recipient's (`gone`) or
+ * the sender's (`sender_gone`) account was deleted after the caller checked it.
+ */
+export type PrivateRefusal = BlockRefusal | "gone" | "sender_gone";
+
+/** A private message refused: nothing was stored (on a Redis Cluster, see `PrivateBatch.store`). */
 export interface PrivateRefused {
-  refused: BlockRefusal;
+  refused: PrivateRefusal;
+}
+
+/** The refusal of a batch script's status (negative: refused), undefined for a message stored. */
+function refusalOf(status: number): PrivateRefusal | undefined {
+  return status === -3 ? "gone" : status === -4 ? "sender_gone" : blockRefusal(-status);
 }
 
 /** One private message to store: its conversation keys and its record (no msgId, no ts yet). */
@@ -110,7 +121,7 @@ export class PrivateBatch {
       const flat = await redis.cimStorePrivateAllBatch(keys.length + 1, redisKeys.messageCount, ...keys, ...common, ...args);
       const stored: Array<PrivateStored | PrivateRefused> = [];
       for (let i = 0; i < flat.length; i += 4) {
-        const refused = blockRefusal(-Number(flat[i + 1]));
+        const refused = refusalOf(Number(flat[i + 1]));
         if (refused) {
           stored.push({ refused });
           continue;
@@ -126,7 +137,10 @@ export class PrivateBatch {
   /**
    * Stores a private message in its conversation and in both inboxes, and wakes their readers (a resend redoes the
    * inbox steps, idempotent). Refused, with nothing stored, between users who block each other: the batch checks
-   * inside its script, the unbatched path with one read on the sender's tag before the conversation step.
+   * inside its script, the unbatched path with one read on the sender's tag before the conversation step. Refused too
+   * when either account is gone (its deletion mark, `user.gone`): the batch checks both in its script, the unbatched
+   * path before the conversation step (the recipient's mark) and again in each inbox step, so no key of a deleted user
+   * is written again; there a deletion between the two leaves the message in the conversation and the other inbox.
    */
   async store(record: PrivateRecord): Promise<PrivateStored | PrivateRefused> {
     const { stream, dedupe, message, dev } = record;
@@ -134,17 +148,23 @@ export class PrivateBatch {
     if (this.turn) {
       const { from, to } = message;
       return this.turn.push(
-        [stream, dedupe, user.inbox(to), user.inboxLast(to), user.peers(to), user.gateways(to), user.inbox(from), user.inboxLast(from), user.peers(from), user.gateways(from), user.blocks(from), user.blockedBy(from)],
+        [stream, dedupe, user.inbox(to), user.inboxLast(to), user.peers(to), user.gateways(to), user.inbox(from), user.inboxLast(from), user.peers(from), user.gateways(from), user.blocks(from), user.blockedBy(from), user.gone(to), user.gone(from)],
         [from, to, privateWakeTemplate(message, dev), String(fields.length), ...fields],
       );
     }
-    const refused = await this.blocks.refusal(message.from, message.to);
+    // The recipient's deletion mark is read beside the block check (another slot, in parallel): a message to a user
+    // deleted by now is refused before the conversation step, as the batch does. Deleted after this read, the
+    // inbox step still refuses to write the user's keys, and the conversation and the sender's inbox keep it.
+    const [refused, gone] = await Promise.all([this.blocks.refusal(message.from, message.to), this.redis.exists(user.gone(message.to))]);
+    if (gone === 1) return { refused: "gone" };
     if (refused) return { refused };
     const { maxLenPerStream, maxAgeSeconds, dedupeTtlSeconds } = this.retention;
     const stored = await this.redis.cimStorePrivate(stream, dedupe, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000), String(dedupeTtlSeconds), ...fields);
     const full: StoredMessage = { ...message, ...parseRecord(stored[0]) };
     // The recipient's devices, and the sender's other devices. Each step is idempotent: a resend redoes them.
-    await Promise.all([this.inboxes.append(message.to, message.from, full, dev), this.inboxes.append(message.from, message.to, full, dev)]);
+    const [theirs, own] = await Promise.all([this.inboxes.append(message.to, message.from, full, dev), this.inboxes.append(message.from, message.to, full, dev)]);
+    if (!theirs) return { refused: "gone" };
+    if (!own) return { refused: "sender_gone" };
     return { record: stored[0], duplicate: stored[1] === 1 };
   }
 }

@@ -10,7 +10,7 @@ export class ReadStore {
 
   /** Moves `userId`'s read position in `conversation` to `msgId`; false (unchanged) when it is not newer. */
   async setRead(userId: string, conversation: string, msgId: string): Promise<boolean> {
-    return (await this.redis.cimSetForward(user.read(userId), conversation, msgId)) === 1;
+    return (await this.redis.cimSetForward(user.read(userId), user.gone(userId), conversation, msgId)) === 1;
   }
 
   /** Every read position of the user: conversation -> msgId. */

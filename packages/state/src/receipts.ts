@@ -21,12 +21,12 @@ export class ReceiptStore {
 
   /** `peer` received `sender`'s messages up to `msgId` (forward only); true when that is news. */
   async delivered(sender: string, peer: string, msgId: string): Promise<boolean> {
-    return (await this.redis.cimSetForward(user.receipts(sender), `d:${peer}`, msgId)) === 1;
+    return (await this.redis.cimSetForward(user.receipts(sender), user.gone(sender), `d:${peer}`, msgId)) === 1;
   }
 
   /** `peer` read its chat with `sender` up to `msgId` (forward only); true when that is news. */
   async read(sender: string, peer: string, msgId: string): Promise<boolean> {
-    return (await this.redis.cimSetForward(user.receipts(sender), `r:${peer}`, msgId)) === 1;
+    return (await this.redis.cimSetForward(user.receipts(sender), user.gone(sender), `r:${peer}`, msgId)) === 1;
   }
 
   /** The receipts of the user's `limit` most recent private peers that confirmed anything. */

@@ -3,6 +3,7 @@ import type { ClientContext, Result } from "ioredis";
 import type { RedisClient } from "./redis.js";
 import { compareIds, EVERYONE_ROOM } from "@cim/protocol";
 import { conv, directory, user } from "./keys.js";
+import { defineGoneGuard } from "./gone-guard.js";
 import { entryId, lexEntry, lexRange } from "./lex-index.js";
 
 export type RoomVisibility = "public" | "private";
@@ -100,6 +101,7 @@ export class RoomStore {
   constructor(private readonly redis: RedisClient) {
     redis.defineCommand("cimAddRoomMember", { numberOfKeys: 4, lua: ADD_MEMBER });
     redis.defineCommand("cimRenameRoom", { numberOfKeys: 3, lua: RENAME });
+    defineGoneGuard(redis);
   }
 
   /** Creates a room `r<n>` with its owner as the only member; a public one enters the directory. */
@@ -111,7 +113,8 @@ export class RoomStore {
       .sadd(conv.roomMembers(roomId), room.owner)
       .hset(conv.roomJoined(roomId), room.owner, "0")
       .exec();
-    await this.redis.sadd(user.rooms(room.owner), roomId);
+    // An owner deleted while creating it is no member (the room stays, as when its owner leaves).
+    if ((await this.redis.cimAddUnlessGone(user.rooms(room.owner), user.gone(room.owner), roomId)) === -1) await this.removeMember(roomId, room.owner);
     if (room.visibility === "public") await this.redis.zadd(directory.publicRooms, 0, lexEntry(roomNameKey(room.name), roomId));
     return room;
   }
@@ -135,7 +138,11 @@ export class RoomStore {
     if (roomId === EVERYONE_ROOM) return NOT_ADDED;
     const [added, after] = await this.redis.cimAddRoomMember(conv.roomMeta(roomId), conv.roomMembers(roomId), conv.messages(conv.ofRoom(roomId)), conv.roomJoined(roomId), userId);
     if (added < 0) return NOT_ADDED;
-    await this.redis.sadd(user.rooms(userId), roomId);
+    if ((await this.redis.cimAddUnlessGone(user.rooms(userId), user.gone(userId), roomId)) === -1) {
+      // The account was deleted while this join or invitation was under way: no member, and no key of it, remain.
+      await this.removeMember(roomId, userId);
+      return NOT_ADDED;
+    }
     return { added: added === 1, after };
   }
 
@@ -147,9 +154,15 @@ export class RoomStore {
   /** Ends a membership; true when `userId` was a member. "everyone" cannot be left (false). */
   async leave(roomId: string, userId: string): Promise<boolean> {
     if (roomId === EVERYONE_ROOM) return false;
+    const removed = await this.removeMember(roomId, userId);
+    await this.redis.srem(user.rooms(userId), roomId);
+    return removed;
+  }
+
+  /** Takes `userId` out of the room's members (its own slot); true when it was one. */
+  private async removeMember(roomId: string, userId: string): Promise<boolean> {
     const [[error, removed] = [null, 0]] = (await this.redis.multi().srem(conv.roomMembers(roomId), userId).hdel(conv.roomJoined(roomId), userId).exec()) ?? [];
     if (error) throw error;
-    await this.redis.srem(user.rooms(userId), roomId);
     return removed === 1;
   }
 

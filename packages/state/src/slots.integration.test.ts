@@ -117,6 +117,8 @@ describe("Redis Cluster slots", () => {
       expect(await accounts.rehashPassword("3", "x", "y")).toBe(true);
       expect(await accounts.rehashPassword("3", "x", "z")).toBe(false);
       expect(await accounts.endOtherLogins({ userId: "3", sessionId: "s", loginEpoch: 0 }, { verified: "y", next: "w" })).toBeGreaterThan(0);
+      await accounts.remove("3");
+      expect(await send({ from: "1", to: "3", clientMsgId: "gone" })).toEqual({ error: "unknown_recipient" });
       await h.redis.echo("done");
       await waitUntil(() => recorder.seen.has("done"), 5_000, "MONITOR to catch up");
     } finally {

@@ -128,6 +128,8 @@ export function chatRoutes(s: Services) {
       if (stored.error === "not_found") throw new ApiError(404, ErrorCode.NotFound, `no message ${body.replyTo ?? body.editOf ?? body.reactTo ?? ""} in this conversation`);
       if (stored.error === "forbidden") throw new ApiError(403, ErrorCode.Forbidden, "only the sender may edit or delete a message");
       if (stored.error === "blocked" || stored.error === "blocking") throw new ApiError(403, ErrorCode.Blocked, blockRefusalMessage(stored.error));
+      // The caller's account was deleted while this request was under way (its token was checked before).
+      if (stored.error === "sender_gone") throw new ApiError(401, ErrorCode.Unauthorized, "your account was deleted");
       await checkMember(body.room ?? "", user.userId);
       throw new ApiError(403, ErrorCode.NotMember, `you are not a member of ${body.room ?? ""}`);
     }

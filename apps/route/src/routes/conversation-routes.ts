@@ -9,7 +9,7 @@ import { conversationsOf } from "../conversation-summaries.js";
 export const conversationApi = {
   list: createRoute({
     method: "get", path: "/api/conversations", summary: "The caller's rooms and private chats, newest first", security: bearer,
-    responses: { 200: jsonAnswer("{conversations:[{conversation, kind, name, unread, lastMsgId, readUpTo}]}"), 401: errorAnswer("bad token") },
+    responses: { 200: jsonAnswer("{conversations:[{conversation, kind, name, unread, lastMsgId, readUpTo, last?: {msgId, from, fromName, to, room, text, ts, edited, deleted}}]}"), 401: errorAnswer("bad token") },
   }),
 };
 

@@ -1,8 +1,8 @@
 // The conversations of the signed-in user as reactive state: rooms and private chats, messages, unread, receipts.
 import { conversationOf, type ChatMessage, type Delivered, type MyRoom } from "@cim/client";
 import {
-  acknowledge, applyRead, applyReceipt, applySummary, EVERYONE_ROOM, insertMessage, isNewer, kindOf, lastActivity, mergeMessage, newConversation,
-  receiptStatus, toUiMessage, upgradeStatus, type Conversation, type Receipts, type Summary, type UiMessage, type Uncounted,
+  acknowledge, applyRead, applyReceipt, applySummary, countFromOthersAfter, EVERYONE_ROOM, insertMessage, isNewer, kindOf, lastActivity, mergeMessage, newConversation, newestMsgId,
+  receiptStatus, toUiMessage, unreadLoaded, upgradeStatus, type Conversation, type Receipts, type Summary, type UiMessage, type Uncounted,
 } from "./conversations.js";
 import { applyEvent, applyPending, isEvent } from "./message-events.js";
 import { addedNotice, renameNotice } from "./room-notices.js";
@@ -121,6 +121,22 @@ export class ConversationList {
     if (conversation && index >= 0) conversation.messages.splice(index, 1);
   }
 
+  /**
+   * This user now blocks (`blocked`) or no longer blocks a user: rooms leave a blocked user's messages out of their
+   * unread counts, so each room's count is worked out again from the messages loaded here, with no request to route.
+   * Returns true when a room's count may change but its unread messages are not all loaded (only route can count
+   * them then); a block only takes messages out of a count, so a room with none unread never needs that.
+   */
+  blocksChanged(blocked: boolean): boolean {
+    let ask = false;
+    for (const conversation of this.items) {
+      if (conversation.kind === "private") continue;
+      if (unreadLoaded(conversation)) conversation.unread = isNewer(newestMsgId(conversation), conversation.readUpTo) ? countFromOthersAfter(conversation.messages, conversation.readUpTo, this.uncounted(conversation)) : 0;
+      else if (!blocked || conversation.unread > 0) ask = true;
+    }
+    return ask;
+  }
+
   /** A receipt: user `by` received own private messages up to `msgId` (a frame without `by`: that message). */
   delivered(receipt: Delivered): void {
     if (receipt.by) return this.receipt(receipt.by, "delivered", receipt.msgId);
@@ -163,6 +179,9 @@ export class ConversationList {
     for (const summary of summaries) {
       const conversation = this.ensure(summary.conversation, summary.name);
       applySummary(conversation, summary, this.uncounted(conversation));
+      // Route's newest message, for the list's preview (a newer one may have come live meanwhile).
+      const { last } = summary;
+      if (last && !isNewer(conversation.preview?.msgId ?? "", last.msgId)) conversation.preview = { ...toUiMessage(last, this.me()), deleted: last.deleted };
     }
     for (const room of rooms ?? []) {
       const conversation = this.get(room.roomId);

@@ -37,4 +37,37 @@ describe("ConversationList", () => {
     // A private message of a user is never a room message: counted (a blocked user's are refused anyway).
     expect(conversations.add(from(400, "3", "1"), "user 3", true)).toBe(true);
   });
+
+  it("works the rooms' unread counts out again after a block or unblock from what is loaded, without asking route", () => {
+    const blocked = new Set<string>();
+    const conversations = new ConversationList(() => "1", (userId) => blocked.has(userId));
+    conversations.joined("r1", "Alpha");
+    conversations.joined("r2", "Beta");
+    const from = (ms: number, userId: string, room = "r1", to = ""): ChatMessage => ({ ...line(ms, room), from: userId, fromName: `user ${userId}`, to, room: to ? "" : room });
+    for (const [ms, userId] of [[100, "2"], [200, "3"], [300, "2"]] as const) conversations.add(from(ms, userId), "", true);
+    conversations.add(from(400, "2", "", "1"), "user 2", true);
+    // r1's history is all here (as after its history said there is nothing older); r2 holds no message yet.
+    conversations.get("r1")!.hasOlder = false;
+    conversations.applySummaries([{ conversation: "r1", name: "Alpha", unread: 3, lastMsgId: "300000", readUpTo: "" }, { conversation: "r2", name: "Beta", unread: 0, lastMsgId: "50000", readUpTo: "50000" }], null, conversations.membershipMark);
+    expect([conversations.get("r1")!.unread, conversations.get("r2")!.unread, conversations.get("2")!.unread]).toEqual([3, 0, 1]);
+
+    blocked.add("2");
+    expect(conversations.blocksChanged(true)).toBe(false);
+    expect([conversations.get("r1")!.unread, conversations.get("r2")!.unread, conversations.get("2")!.unread]).toEqual([1, 0, 1]);
+    blocked.delete("2");
+    expect(conversations.blocksChanged(false)).toBe(false);
+    expect([conversations.get("r1")!.unread, conversations.get("r2")!.unread, conversations.get("2")!.unread]).toEqual([3, 0, 1]);
+
+    // A room whose unread messages are not loaded here: only route can count them (a block of a room with none
+    // unread changes nothing).
+    const r1 = () => ({ conversation: "r1", name: "Alpha", unread: blocked.has("2") ? 1 : 3, lastMsgId: "300000", readUpTo: "" });
+    conversations.applySummaries([r1(), { conversation: "r2", name: "Beta", unread: 4, lastMsgId: "90000", readUpTo: "50000" }], null, conversations.membershipMark);
+    blocked.add("2");
+    expect(conversations.blocksChanged(true)).toBe(true);
+    conversations.applySummaries([r1(), { conversation: "r2", name: "Beta", unread: 0, lastMsgId: "90000", readUpTo: "90000" }], null, conversations.membershipMark);
+    expect(conversations.blocksChanged(true)).toBe(false);
+    blocked.delete("2");
+    expect(conversations.blocksChanged(false)).toBe(false);
+    expect(conversations.get("r1")!.unread).toBe(3);
+  });
 });

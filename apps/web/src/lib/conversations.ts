@@ -84,10 +84,15 @@ export interface Conversation {
   notices?: RoomNotice[];
   /** Private chats: a send was refused as `unknown_recipient`, the peer's account is gone (the composer goes). */
   peerGone?: boolean;
+  /**
+   * The newest message as route's list named it (its text cut to 200 characters), for the list's preview until a
+   * message as new is loaded here: no request of its own (`listedMessage`).
+   */
+  preview?: UiMessage;
 }
 
 /** What route says of one conversation (`GET /api/conversations`); `readUpTo` unknown when absent. */
-export type Summary = Pick<ConversationSummary, "conversation" | "name" | "unread" | "lastMsgId"> & { readUpTo?: string };
+export type Summary = Pick<ConversationSummary, "conversation" | "name" | "unread" | "lastMsgId"> & Partial<Pick<ConversationSummary, "last">> & { readUpTo?: string };
 
 /** Private chats: the peer's positions, "" when none is known. */
 export interface Receipts {
@@ -143,6 +148,14 @@ export function previewOf(
   const text = last.deleted ? "message deleted" : plainText(last.text);
   if (last.own) return `You: ${text}`;
   return conversation.kind === "private" ? text : `${last.fromName}: ${text}`;
+}
+
+/** The message the list previews: the newest one loaded, or route's preview when it is newer (or none is loaded). */
+export function listedMessage(conversation: Pick<Conversation, "messages" | "preview">): UiMessage | undefined {
+  const loaded = conversation.messages.at(-1);
+  const { preview } = conversation;
+  if (!preview || (loaded && (!loaded.msgId || !isNewer(preview.msgId, loaded.msgId)))) return loaded;
+  return preview;
 }
 
 /** The list's filter: `query` (trimmed, any case) is part of the conversation's title; an empty one keeps them all. */
@@ -290,12 +303,21 @@ export function applyRead(conversation: Conversation, msgId: string, uncounted: 
     conversation.unread = 0;
     return false;
   }
-  const oldest = oldestMsgId(conversation.messages);
-  if (!conversation.hasOlder || (oldest && !isNewer(oldest, msgId))) {
+  if (unreadLoaded(conversation)) {
     conversation.unread = countFromOthersAfter(conversation.messages, msgId, uncounted);
     return false;
   }
   return true;
+}
+
+/**
+ * True when every message after the read position is loaded here (or there is none), so the unread count can be
+ * worked out from what is loaded; the condition `applyRead` uses.
+ */
+export function unreadLoaded(conversation: Conversation): boolean {
+  if (!isNewer(newestMsgId(conversation), conversation.readUpTo)) return true;
+  const oldest = oldestMsgId(conversation.messages);
+  return !conversation.hasOlder || (!!oldest && !isNewer(oldest, conversation.readUpTo));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { ChatMessage, CimClient } from "@cim/client";
 import { ConversationList } from "./conversation-list.svelte.js";
-import { previewOf } from "./conversations.js";
+import { listedMessage, previewOf } from "./conversations.js";
 import { HistoryLoader } from "./history-loader.js";
 import { MessageHooks } from "./message-hook.js";
 
@@ -49,5 +49,37 @@ describe("HistoryLoader previews", () => {
     await vi.waitFor(() => expect(previewOf(room, room.messages.at(-1))).toBe("bob: plans for friday"));
     expect(loaded.historyPage).toHaveBeenCalledTimes(2);
     expect(room.messages.at(-1)?.reactedBy).toHaveLength(14);
+  });
+
+  it("asks no history for a conversation route's list previews, and follows a live edit or deletion of that message", async () => {
+    const conversations = new ConversationList(() => ME.userId);
+    const last = (msgId: string, from: string, fromName: string, text: string, room: string) => ({ msgId, from, fromName, to: "", room, text, ts: 100, edited: false, deleted: false });
+    conversations.applySummaries([
+      { conversation: "r1", name: "Plans", unread: 1, lastMsgId: "101", readUpTo: "", last: last("100", "2", "bob", "plans for friday", "r1") },
+      { conversation: "r2", name: "Mine", unread: 0, lastMsgId: "90", readUpTo: "90", last: last("90", "1", "ann", "see you", "r2") },
+      // Route could not preview this one (only events among its newest entries): it is asked as before.
+      { conversation: "r3", name: "Busy", unread: 0, lastMsgId: "101", readUpTo: "" },
+    ], null, conversations.membershipMark);
+    const loaded = client(STREAM.map((m) => ({ ...m, room: "r3" })));
+    const loader = new HistoryLoader({ client: () => loaded, me: () => ME, conversations, hooks: new MessageHooks(), loaded: () => undefined });
+
+    loader.previews();
+    for (const key of ["r1", "r2"]) loader.preview(conversations.get(key)!);
+
+    const [r1, r2] = [conversations.get("r1")!, conversations.get("r2")!];
+    expect(previewOf(r1, listedMessage(r1))).toBe("bob: plans for friday");
+    expect(previewOf(r2, listedMessage(r2))).toBe("You: see you");
+    await vi.waitFor(() => expect(loaded.historyPage).toHaveBeenCalledTimes(1));
+    expect(loaded.historyPage.mock.calls[0]![0]).toMatchObject({ room: "r3" });
+    await vi.waitFor(() => expect(conversations.get("r3")!.messages).toHaveLength(1));
+    expect(r1.messages).toEqual([]);
+
+    conversations.add({ msgId: "102", from: "2", fromName: "bob", to: "", text: "plans for sunday", ts: 102, room: "r1", editOf: "100" }, "", true);
+    expect(previewOf(r1, listedMessage(r1))).toBe("bob: plans for sunday");
+    conversations.add({ msgId: "103", from: "2", fromName: "bob", to: "", text: "", ts: 103, room: "r1", editOf: "100", deleted: true }, "", true);
+    expect(previewOf(r1, listedMessage(r1))).toBe("bob: message deleted");
+    // A newer message that arrives is previewed instead.
+    conversations.add({ msgId: "104", from: "3", fromName: "cat", to: "", text: "hello", ts: 104, room: "r1" }, "", true);
+    expect(previewOf(r1, listedMessage(r1))).toBe("cat: hello");
   });
 });

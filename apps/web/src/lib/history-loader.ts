@@ -90,7 +90,9 @@ export class HistoryLoader {
 
   /**
    * The newest message of each listed conversation this device has none of (a new device, an emptied cache), so
-   * the list previews it; the newest `config.previewLimit` such conversations, one message each.
+   * the list previews it; the newest `config.previewLimit` such conversations, one message each. Route's list
+   * previews each conversation's newest message itself: only those it could not (none among its newest 20 entries,
+   * or a route before it) are asked here.
    */
   previews(): void {
     const bare = this.deps.conversations.items.filter((c) => c.lastMsgId && unloaded(c));
@@ -137,9 +139,9 @@ export class HistoryLoader {
   }
 }
 
-/** No message of it is here yet. */
+/** No message of it is here yet, nor route's preview of its newest (the list's answer carries it). */
 function unloaded(conversation: Conversation): boolean {
-  return conversation.messages.length === 0 && !conversation.historyLoaded;
+  return conversation.messages.length === 0 && !conversation.historyLoaded && !conversation.preview;
 }
 
 /** A preview refused as too many (route's per-user limit) is asked again after route's Retry-After; others are not. */

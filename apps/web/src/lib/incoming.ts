@@ -57,11 +57,12 @@ export class Incoming {
       }),
       client.onRoomEvent((event) => this.roomEvent(event)),
       client.onTyping((typing) => features.typingReceived(typing)),
-      // A block or unblock (from this device or another): its chat and lists follow at once, and route counts the
-      // rooms' unread messages again (a blocked user's are not counted).
+      // A block or unblock (from this device or another): its chat and lists follow at once, and the rooms' unread
+      // counts (a blocked user's messages are not counted) are worked out from what is loaded; route is asked only
+      // for a room whose unread messages are not all here.
       client.onBlock((event) => {
         blocks.changed(event);
-        this.deps.refresh();
+        if (conversations.blocksChanged(event.blocked)) this.deps.refresh();
       }),
       client.onSendRetry((error) => delivery.retrying(error.message)),
       client.onDuplicate(() => this.deps.duplicate()),

@@ -42,6 +42,8 @@ function applyReaction(message: UiMessage, event: Pick<ChatMessage, "msgId" | "f
 export function applyEvent(conversation: Conversation, event: ChatMessage): void {
   conversation.lastMsgId = newerId(event.msgId, conversation.lastMsgId);
   const target = conversation.messages.find((m) => m.msgId === eventTarget(event));
+  // The list's preview from route follows an edit or deletion of its message, loaded or not.
+  if (conversation.preview?.msgId === eventTarget(event)) applyToMessage(conversation.preview, event);
   if (target) {
     applyToMessage(target, event);
     return;

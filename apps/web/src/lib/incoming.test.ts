@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import type { ChatMessage, CimClient } from "@cim/client";
+import type { BlockEvent } from "@cim/protocol";
+import { Blocks } from "./blocks.svelte.js";
+import { ConversationList } from "./conversation-list.svelte.js";
+import { Incoming, type IncomingDeps } from "./incoming.js";
+
+/** A client whose pushes the test makes: each `on<Kind>` keeps its handler under that kind. */
+function fakeClient(): { client: CimClient; push: (kind: string, value: unknown) => void } {
+  const handlers = new Map<string, (value: unknown) => void>();
+  const client = new Proxy({}, {
+    get: (_, name: string) => (handler: (value: unknown) => void) => {
+      handlers.set(name, handler);
+      return () => handlers.delete(name);
+    },
+  }) as CimClient;
+  return { client, push: (kind, value) => handlers.get(kind)?.(value) };
+}
+
+const message = (ms: number, from: string): ChatMessage => ({ msgId: `${ms}000`, from, fromName: `user ${from}`, to: "", text: "hi", ts: ms, room: "r1" });
+
+describe("Incoming", () => {
+  it("a BlockEvent updates the rooms' unread counts without asking route for the conversation list", () => {
+    const blocks = new Blocks({ client: () => null });
+    const conversations = new ConversationList(() => "1", (userId) => blocks.has(userId));
+    conversations.joined("r1", "Alpha");
+    for (const [ms, from] of [[100, "2"], [200, "3"], [300, "2"]] as const) conversations.add(message(ms, from), "", true);
+    conversations.get("r1")!.hasOlder = false;
+    let refreshes = 0;
+    // Only what a BlockEvent touches is given; the rest is never called here.
+    const deps = { conversations, blocks, refresh: () => refreshes++ } as unknown as IncomingDeps;
+    const { client, push } = fakeClient();
+    new Incoming(deps).listen(client);
+
+    push("onBlock", { userId: "2", userName: "bob", blocked: true, order: 1 } satisfies BlockEvent);
+    expect(conversations.get("r1")!.unread).toBe(1);
+    push("onBlock", { userId: "2", userName: "bob", blocked: false, order: 2 } satisfies BlockEvent);
+    expect(conversations.get("r1")!.unread).toBe(3);
+    expect(refreshes).toBe(0);
+  });
+});

@@ -1,0 +1,62 @@
+// A conversation's newest entry and its newest message as it reads now, for a list's preview: one read of the newest
+// entries (the read that finding the newest entry needs anyway), with the edits and deletion after that message applied.
+import type { RedisClient } from "./redis.js";
+import { conv } from "./keys.js";
+import { conversationKey, entryNumber, toEntry, type StoredMessage } from "./records.js";
+
+/** Newest entries read per conversation: a message behind more events than this (reactions, edits) has no preview. */
+export const PREVIEW_SCAN = 20;
+/** A preview's text is cut to this many characters (code points): a list shows one line of it. */
+export const PREVIEW_TEXT_LENGTH = 200;
+
+/** The newest message (not an event) of a conversation as it reads now: `text` after its newest edit, cut. */
+export interface MessagePreview {
+  msgId: string;
+  from: string;
+  fromName: string;
+  to: string;
+  room: string;
+  /** After its newest edit, cut to PREVIEW_TEXT_LENGTH characters; "" when deleted. */
+  text: string;
+  ts: number;
+  edited: boolean;
+  deleted: boolean;
+}
+
+export interface NewestEntries {
+  /** The newest entry's msgId (a message or an event), "0" when the conversation is empty. */
+  newest: string;
+  /** Absent when the newest PREVIEW_SCAN entries hold no message (only events), or there is none. */
+  last?: MessagePreview;
+}
+
+/** The newest entry of a conversation (as `userId` names it) and the preview of its newest message. */
+export async function newestWithPreview(redis: RedisClient, userId: string, conversation: string): Promise<NewestEntries> {
+  const entries = await redis.xrevrange(conv.messages(conversationKey(userId, conversation)), "+", "-", "COUNT", PREVIEW_SCAN);
+  if (entries.length === 0) return { newest: "0" };
+  const newest = entryNumber(entries[0]![0]);
+  let deleted = false;
+  let edit: string | undefined;
+  const events: StoredMessage[] = [];
+  for (const [id, fields] of entries) {
+    const { message } = toEntry(id, fields);
+    if (message.editOf || message.reactTo) {
+      events.push(message);
+      continue;
+    }
+    // Newest first: the first edit of this message met is its newest.
+    for (const event of events) {
+      if (event.editOf !== message.msgId) continue;
+      if (event.deleted) deleted = true;
+      else edit ??= event.text;
+    }
+    const text = deleted ? "" : cut(edit ?? message.text);
+    return { newest, last: { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, room: message.room, text, ts: message.ts, edited: edit !== undefined, deleted } };
+  }
+  return { newest };
+}
+
+function cut(text: string): string {
+  if (text.length <= PREVIEW_TEXT_LENGTH) return text;
+  return Array.from(text).slice(0, PREVIEW_TEXT_LENGTH).join("");
+}
