@@ -38,6 +38,8 @@ export interface RedisCluster {
 
 /** Redis Cluster's bus port is the node's port + 10,000: Redis binds both, and does not start when either fails. */
 const BUS_PORT_OFFSET = 10_000;
+/** How long replicaOf asks a master for a live replica before it gives up. */
+const REPLICA_WAIT_MS = 10_000;
 
 /**
  * A free loopback port whose bus port is free too. A node given only a free port failed to start now and then
@@ -130,15 +132,18 @@ export async function startRedisCluster(options: { masters?: number; replicas?: 
     }
     throw new Error(`no live master serves the slot of ${key}`);
   };
+  /** The master's live replica; the master may learn of it a moment after the cluster is up, so it is asked again for a while. */
   const replicaOf = async (master: ClusterNode) => {
-    const table = await cli(master.port, "CLUSTER", "NODES");
-    const self = table.split("\n").find((line) => line.split(" ")[2]?.split(",").includes("myself"))?.split(" ")[0];
-    for (const line of table.split("\n")) {
-      const [, address = "", flags = "", masterId = ""] = line.split(" ");
-      const node = members.find((m) => m.port === Number(/:(\d+)@/.exec(address)?.[1]));
-      if (self && masterId === self && flags.includes("slave") && !flags.includes("fail") && node) return node;
+    for (const deadline = Date.now() + REPLICA_WAIT_MS; ; await new Promise((resolve) => setTimeout(resolve, 200))) {
+      const table = await cli(master.port, "CLUSTER", "NODES");
+      const self = table.split("\n").find((line) => line.split(" ")[2]?.split(",").includes("myself"))?.split(" ")[0];
+      for (const line of table.split("\n")) {
+        const [, address = "", flags = "", masterId = ""] = line.split(" ");
+        const node = members.find((m) => m.port === Number(/:(\d+)@/.exec(address)?.[1]));
+        if (self && masterId === self && flags.includes("slave") && !flags.includes("fail") && node) return node;
+      }
+      if (Date.now() > deadline) throw new Error(`no live replica of the master on port ${master.port} within ${REPLICA_WAIT_MS} ms`);
     }
-    throw new Error(`no live replica of the master on port ${master.port}`);
   };
   const nodes = ports.map((port) => ({ host: "127.0.0.1", port }));
   return { nodes, address: ports.map((p) => `redis://127.0.0.1:${p}`).join(","), members, masterOf, replicaOf, ready, dispose };
