@@ -2,7 +2,8 @@
 // entries (the read that finding the newest entry needs anyway), with the edits and deletion after that message applied.
 import type { RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
-import { conversationKey, entryNumber, toEntry, type StoredMessage } from "./records.js";
+import { NewerEvents } from "./newer-events.js";
+import { conversationKey, entryNumber, toEntry } from "./records.js";
 
 /** Newest entries read per conversation: a message behind more events than this (reactions, edits) has no preview. */
 export const PREVIEW_SCAN = 20;
@@ -35,23 +36,12 @@ export async function newestWithPreview(redis: RedisClient, userId: string, conv
   const entries = await redis.xrevrange(conv.messages(conversationKey(userId, conversation)), "+", "-", "COUNT", PREVIEW_SCAN);
   if (entries.length === 0) return { newest: "0" };
   const newest = entryNumber(entries[0]![0]);
-  let deleted = false;
-  let edit: string | undefined;
-  const events: StoredMessage[] = [];
+  const events = new NewerEvents();
   for (const [id, fields] of entries) {
     const { message } = toEntry(id, fields);
-    if (message.editOf || message.reactTo) {
-      events.push(message);
-      continue;
-    }
-    // Newest first: the first edit of this message met is its newest.
-    for (const event of events) {
-      if (event.editOf !== message.msgId) continue;
-      if (event.deleted) deleted = true;
-      else edit ??= event.text;
-    }
-    const text = deleted ? "" : cut(edit ?? message.text);
-    return { newest, last: { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, room: message.room, text, ts: message.ts, edited: edit !== undefined, deleted } };
+    if (events.note(message) || message.reactTo) continue;
+    const { text, edited, deleted } = events.current(message);
+    return { newest, last: { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, room: message.room, text: deleted ? "" : cut(text), ts: message.ts, edited, deleted } };
   }
   return { newest };
 }

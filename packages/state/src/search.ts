@@ -2,6 +2,7 @@
 // deletions applied, so a hit is a message as it reads now. No index: the bounds below are the honest limits.
 import type { RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
+import { NewerEvents } from "./newer-events.js";
 import { conversationKey, toEntry, type StoredMessage } from "./records.js";
 
 /** Newest entries scanned per conversation: older messages are not found. */
@@ -46,23 +47,16 @@ export async function searchMessages(redis: RedisClient, query: SearchQuery): Pr
 
 /** Matches among the newest `scan` entries of one stream, newest first, with events applied. */
 async function scanConversation(redis: RedisClient, key: string, scan: number, needle: string): Promise<Array<StoredMessage & { edited: boolean }>> {
-  const deleted = new Set<string>();
-  /** The newest edit's text of each message: reading newest first, the first edit seen wins. */
-  const edits = new Map<string, string>();
+  const events = new NewerEvents();
   const hits: Array<StoredMessage & { edited: boolean }> = [];
   let end = "+";
   for (let read = 0; read < scan;) {
     const entries = await redis.xrevrange(key, end, "-", "COUNT", Math.min(PAGE, scan - read));
     for (const [id, fields] of entries) {
       const { message } = toEntry(id, fields);
-      if (message.editOf) {
-        if (message.deleted) deleted.add(message.editOf);
-        else if (!edits.has(message.editOf)) edits.set(message.editOf, message.text);
-        continue;
-      }
-      if (message.reactTo || deleted.has(message.msgId)) continue;
-      const text = edits.get(message.msgId) ?? message.text;
-      if (text.toLocaleLowerCase().includes(needle)) hits.push({ ...message, text, edited: edits.has(message.msgId) });
+      if (events.note(message) || message.reactTo) continue;
+      const { text, edited, deleted } = events.current(message);
+      if (!deleted && text.toLocaleLowerCase().includes(needle)) hits.push({ ...message, text, edited });
     }
     read += entries.length;
     if (entries.length < PAGE) break;
