@@ -29,16 +29,19 @@ export interface ConversationSummary {
 type Deps = Pick<Services, "messages" | "reads" | "rooms" | "users" | "accounts" | "blocks">;
 
 /**
- * Adds the newest msgId, read position and unread count to each conversation, in the order given. A room's
- * messages from users the caller blocks are not counted: clients show them collapsed.
+ * Adds the newest msgId, read position and unread count to each conversation, in the order given, and with `preview`
+ * the newest message (`last`). A room's messages from users the caller blocks are not counted: clients show them
+ * collapsed.
  */
-export async function summarize(s: Deps, userId: string, items: ReadonlyArray<Pick<ConversationSummary, "conversation" | "kind" | "name">>): Promise<ConversationSummary[]> {
+export async function summarize(s: Deps, userId: string, items: ReadonlyArray<Pick<ConversationSummary, "conversation" | "kind" | "name">>, preview = true): Promise<ConversationSummary[]> {
   const [read, blocked] = await Promise.all([s.reads.positions(userId), s.blocks.list(userId)]);
   const uncounted = new Set(blocked.ids);
   return Promise.all(items.map(async (item) => {
     const readUpTo = read[item.conversation] ?? "";
-    // The read that finds the newest entry brings the newest message too (a list previews it without asking again).
-    const { newest, last } = await s.messages.latest({ userId, conversation: item.conversation });
+    // The read that finds the newest entry brings the newest message too (a list previews it without asking again);
+    // without a preview, only the newest entry is read.
+    const which = { userId, conversation: item.conversation };
+    const { newest, last } = preview ? await s.messages.latest(which) : { newest: await s.messages.newest(which), last: undefined };
     const lastMsgId = newest === "0" ? "" : newest;
     const count = { userId, conversation: item.conversation, after: readUpTo || "0", cap: UNREAD_CAP, uncounted: item.kind === "room" ? uncounted : undefined };
     // Nothing after the read position: no need to count.

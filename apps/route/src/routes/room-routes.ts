@@ -126,7 +126,8 @@ export function roomRoutes(s: Services) {
   app.get("/", async (c) => {
     const me = c.get("user");
     const rooms = await roomsOf(s, me.userId);
-    const summaries = await summarize(s, me.userId, rooms.map((room) => ({ conversation: room.roomId, kind: "room" as const, name: room.name })));
+    // GET /api/rooms carries no preview: each room's newest entry is all it reads.
+    const summaries = await summarize(s, me.userId, rooms.map((room) => ({ conversation: room.roomId, kind: "room" as const, name: room.name })), false);
     return c.json({
       rooms: rooms.map((room, i) => ({ ...summary(room), unread: summaries[i]!.unread, lastMsgId: summaries[i]!.lastMsgId })),
     });
