@@ -123,8 +123,9 @@ export class SignIn {
    * user's view, and this device's message cache of the user is deleted whatever they chose to keep.
    */
   private async accountDeleted(userId: string): Promise<void> {
+    // A sign-out with no reason forgets the view; a tab signed out already forgets it here.
     if (this.phase !== "signedOut") this.signOut("");
-    clearView();
+    else clearView();
     this.signedOutAs = "";
     this.error = ACCOUNT_DELETED;
     await deleteMessages(userId).catch((error: unknown) => console.warn("could not delete the message cache", error));
