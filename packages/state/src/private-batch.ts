@@ -8,7 +8,7 @@ import type { InboxStore } from "./inbox.js";
 import { BlockStore, blockRefusal, type BlockRefusal } from "./blocks.js";
 import { channels, keys as redisKeys, user } from "./keys.js";
 import { parseRecord, recordFields, type StoredMessage } from "./records.js";
-import { privateWakeTemplate } from "./wake-ups.js";
+import { privateWakeParts } from "./wake-ups.js";
 
 /** Messages per script call: bounds one call's time in Redis and its argument count. */
 const MAX_BATCH = 100;
@@ -149,7 +149,7 @@ export class PrivateBatch {
       const { from, to } = message;
       return this.turn.push(
         [stream, dedupe, user.inbox(to), user.inboxLast(to), user.peers(to), user.gateways(to), user.inbox(from), user.inboxLast(from), user.peers(from), user.gateways(from), user.blocks(from), user.blockedBy(from), user.gone(to), user.gone(from)],
-        [from, to, privateWakeTemplate(message, dev), String(fields.length), ...fields],
+        [from, to, ...privateWakeParts(message, dev), String(fields.length), ...fields],
       );
     }
     // The recipient's deletion mark is read beside the block check (another slot, in parallel): a message to a user

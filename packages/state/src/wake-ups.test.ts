@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fill, inboxWakeTemplate, roomWakeTemplate } from "./wake-ups.js";
+import { fill, HOLE_SEPARATOR, inboxWakeTemplate, privateWakeParts, roomWakeTemplate } from "./wake-ups.js";
 
 describe("wake-up templates", () => {
   it("give, once filled, the JSON of the wake-up; text that looks like a hole stays text", () => {
@@ -13,5 +13,15 @@ describe("wake-up templates", () => {
     const message = { msgId: "9", from: "1", fromName: "one", to: "2", room: "", text, ts: 0 };
     const inbox = inboxWakeTemplate("2", message, "");
     expect(JSON.parse(fill(inbox, ["", "12"]))).toEqual({ type: "inbox", userId: "2", prev: "", entry: "12", message, dev: "" });
+  });
+
+  it("give a private message's wake-up as six parts that, filled, are the JSON of its inbox wake-up", () => {
+    const text = 'looks like "\u0000entry", \\ and ✓';
+    const parts = privateWakeParts({ from: "1", fromName: "one", to: "2", room: "", text, replyTo: "5" }, "dev-1");
+    expect(parts).toHaveLength(6);
+    expect(JSON.parse(fill(parts.join(HOLE_SEPARATOR), ["2", "40", "41", "41", "7"]))).toEqual({
+      type: "inbox", userId: "2", prev: "40", entry: "41", dev: "dev-1",
+      message: { msgId: "41", ts: 7, from: "1", fromName: "one", to: "2", room: "", text, replyTo: "5" },
+    });
   });
 });

@@ -13,11 +13,11 @@ export interface Hole {
 }
 
 /**
- * JSON of `value` cut at its holes, the parts joined by NUL: the script puts the i-th value between part i and
- * i+1. Each hole is the string value `placeholder` in `value`; holes must come, in key order, before any text a
- * user wrote, so the first match of each is the hole itself.
+ * JSON of `value` cut at its holes: the script puts the i-th value between part i and i+1. Each hole is the string
+ * value `placeholder` in `value`; holes must come, in key order, before any text a user wrote, so the first match of
+ * each is the hole itself.
  */
-export function template(value: ClusterMessage, holes: readonly Hole[]): string {
+export function templateParts(value: ClusterMessage, holes: readonly Hole[]): string[] {
   let json = JSON.stringify(value);
   const parts: string[] = [];
   for (const hole of holes) {
@@ -29,7 +29,12 @@ export function template(value: ClusterMessage, holes: readonly Hole[]): string 
     json = json.slice(at + quoted.length - keep);
   }
   parts.push(json);
-  return parts.join(HOLE_SEPARATOR);
+  return parts;
+}
+
+/** templateParts joined by NUL, one string for a script that fills it once (`fill` in the scripts' prelude). */
+export function template(value: ClusterMessage, holes: readonly Hole[]): string {
+  return templateParts(value, holes).join(HOLE_SEPARATOR);
 }
 
 /** Fills a template the way the scripts do (for tests). */
@@ -66,9 +71,10 @@ export function inboxWakeTemplate(userId: string, message: StoredMessage, dev: s
 
 /**
  * The wake-up of a private message's readers before the message is stored: one template for the recipient's inbox
- * and the sender's. Holes: userId (whose inbox), prev, entry, msgId, ts.
+ * and the sender's, as its six parts. Holes: userId (whose inbox), prev, entry, msgId, ts. The batch script fills it
+ * twice with one concatenation each: splitting a joined template in Lua cost about a quarter of the script's time.
  */
-export function privateWakeTemplate(message: Omit<StoredMessage, "msgId" | "ts">, dev: string): string {
+export function privateWakeParts(message: Omit<StoredMessage, "msgId" | "ts">, dev: string): string[] {
   const { from, fromName, to, text, room } = message;
   const value: ClusterMessage = {
     type: "inbox",
@@ -79,5 +85,5 @@ export function privateWakeTemplate(message: Omit<StoredMessage, "msgId" | "ts">
     message: { msgId: MSG_ID.placeholder, ts: TS.placeholder as unknown as number, from, fromName, to, room, text, ...eventFields(message) },
     dev,
   };
-  return template(value, [USER_ID, PREV, ENTRY, MSG_ID, TS]);
+  return templateParts(value, [USER_ID, PREV, ENTRY, MSG_ID, TS]);
 }
