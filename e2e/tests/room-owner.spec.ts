@@ -48,12 +48,12 @@ test("the owner renames a room and removes a member, whose window drops the room
   // the messages, says who added him); Alice's says "You".
   await expect(bob.page.getByTestId("room-notice")).toHaveText([`${alice.userName} added you to the room`, `${alice.userName} renamed the room to Renamed ${suffix}`]);
   expect(await message(bob.page, "hello crew").evaluate((el) => el.nextElementSibling?.getAttribute("data-testid"))).toBe("room-notice");
-  await expect(alice.page.getByTestId("room-notice")).toHaveText(`You renamed the room to Renamed ${suffix}`);
-  // Kept in the room's history: after a reload the line is still there, in its place.
+  await expect(alice.page.getByTestId("room-notice")).toHaveText([`You added ${bob.userName} to the room`, `You renamed the room to Renamed ${suffix}`]);
+  // Kept in the room's history: after a reload both lines are still there, in their places.
   await bob.page.reload();
   await conversationKey(bob.page, roomId).click();
   await expect(message(bob.page, "hello crew")).toBeVisible();
-  await expect(bob.page.getByTestId("room-notice")).toHaveText(`${alice.userName} renamed the room to Renamed ${suffix}`);
+  await expect(bob.page.getByTestId("room-notice")).toHaveText([`${alice.userName} added you to the room`, `${alice.userName} renamed the room to Renamed ${suffix}`]);
   expect(await message(bob.page, "hello crew").evaluate((el) => el.nextElementSibling?.getAttribute("data-testid"))).toBe("room-notice");
 
   // The owner removes Bob after confirming: the room leaves Bob's open window, and the member list loses him.

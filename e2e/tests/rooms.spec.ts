@@ -75,6 +75,7 @@ test("a private room: the owner invites a user by name, both chat across gateway
 
   // Bob leaves: the room goes from his list, and Alice's open member list loses him.
   await bob.page.getByTestId("room-leave-button").click();
+  await bob.page.getByTestId("leave-confirm").click();
   await expect(bob.page.getByTestId("leave-room-dialog")).toContainText("only a member can invite you back");
   await bob.page.getByTestId("leave-confirm").click();
   await expect(conversationKey(bob.page, roomId)).toHaveCount(0);
@@ -113,4 +114,20 @@ test("a public room is found in the directory by the start of its name and joine
   await expect(alice.page.locator(`[data-testid="member-item"][data-user-name="${bob.userName}"]`)).toHaveAttribute("data-online", "true");
   await alice.page.keyboard.press("Escape");
   await expect(alice.page.getByTestId("members-dialog")).toBeHidden();
+
+  // Alice, in the room, saw Bob come in after her first message; he sees it too, and both after a reload, in place.
+  const joined = `${bob.userName} joined the room`;
+  await expect(alice.page.getByTestId("room-notice")).toHaveText(joined);
+  expect(await message(alice.page, "first in the lobby").evaluate((el) => el.nextElementSibling?.getAttribute("data-testid"))).toBe("room-notice");
+  await expect(bob.page.getByTestId("room-notice")).toHaveText("You joined the room");
+  await alice.page.reload();
+  await conversationKey(alice.page, roomId).click();
+  await expect(message(alice.page, "joined from the directory")).toBeVisible();
+  await expect(alice.page.getByTestId("room-notice")).toHaveText(joined);
+  expect(await message(alice.page, "first in the lobby").evaluate((el) => el.nextElementSibling?.getAttribute("data-testid"))).toBe("room-notice");
+
+  // He leaves: her line says so, after his last message.
+  await bob.page.getByTestId("room-leave-button").click();
+  await bob.page.getByTestId("leave-confirm").click();
+  await expect(alice.page.getByTestId("room-notice")).toHaveText([joined, `${bob.userName} left the room`]);
 });

@@ -33,6 +33,10 @@ describe("room lines", () => {
     // Who added them, when the gateway says (an older one does not).
     expect(formatRoomEvent({ ...event, userId: "1", userName: "ann", kind: "invited", by: "2", byName: "bob" }, names)).toBe("* you were added to #r3 lunch by bob(2)");
     expect(formatRoomEvent({ ...event, kind: "invited", by: "1", byName: "ann" }, names)).toBe("* bob(2) was added to #r3 lunch by you");
+    // Removed by the owner: who did it, when route names it.
+    expect(formatRoomEvent({ ...event, kind: "left", by: "1", byName: "ann" }, names)).toBe("* bob(2) was removed from #r3 lunch by you");
+    expect(formatRoomEvent({ ...event, userId: "1", userName: "ann", kind: "left", by: "2", byName: "bob" }, names)).toBe("* you were removed from #r3 lunch by bob(2)");
+    expect(formatRoomEvent({ ...event, kind: "left", by: "1", byName: "" }, names)).toBe("* bob(2) left #r3 lunch");
   });
 
   it("says where plain lines go", () => {

@@ -30,13 +30,15 @@ export function formatFoundUsers(users: UserEntry[], prefix: string): string[] {
   return [`${plural(users.length, "user")}${startingWith(prefix)}${users.length ? ":" : ""}`, ...users.map(online)];
 }
 
-/** A membership change: `* bob(2) joined #r3 lunch`, `* you were added to #r3 lunch by ann(1)`. */
+/** A membership change: `* bob(2) joined #r3 lunch`, `* you were added to #r3 lunch by ann(1)`, `* bob(2) was removed from #r3 lunch by ann(1)`. */
 export function formatRoomEvent(event: RoomEvent, names: Names): string {
   const room = roomLabel(event.room, { rooms: new Map([[event.room, event.name || names.rooms.get(event.room) || ""]]) });
   const me = event.userId === names.me;
   const subject = me ? "you" : who(event.userName, event.userId);
   const by = event.byName && event.by ? ` by ${event.by === names.me ? "you" : who(event.byName, event.by)}` : "";
   if (event.kind === "invited") return `* ${subject} ${me ? "were" : "was"} added to ${room}${by}`;
+  // Removed by the owner (`by` names it; its name since route sends one).
+  if (event.kind === "left" && by && event.by !== event.userId) return `* ${subject} ${me ? "were" : "was"} removed from ${room}${by}`;
   if (event.kind === "joined" || event.kind === "left") return `* ${subject} ${event.kind} ${room}`;
   return `* ${subject}: ${event.kind} in ${room}`;
 }

@@ -62,7 +62,7 @@ describe("DELETE /api/rooms/{roomId}/members/{userId}", () => {
     const remove = await h.call("DELETE", `/api/rooms/${room.roomId}/members/${bob.userId}`, { token: alice.token });
     expect(remove.status).toBe(204);
     expect(await remove.text()).toBe("");
-    const left = { type: "room", room: room.roomId, name: room.name, userId: bob.userId, userName: bob.userName, kind: "left", by: alice.userId };
+    const left = { type: "room", room: room.roomId, name: room.name, userId: bob.userId, userName: bob.userName, kind: "left", by: alice.userId, byName: alice.userName };
     expect(await bus.waitFor(event(room.roomId, bob.userId, "left"))).toEqual({ ...left, channel: "cim-bus:all" });
     // A quiet copy on the room's channel, in order with its wake-ups, stops bob's delivery before a later message.
     expect(await roomBus.waitFor(event(room.roomId, bob.userId, "left"))).toEqual({ ...left, quiet: true, channel: channels.room(room.roomId) });
@@ -132,7 +132,9 @@ describe("PATCH /api/rooms/{roomId}", () => {
     type Page = { messages: Array<{ msgId: string; text: string }>; events: Array<Record<string, unknown>> };
     const history = async (query = "") => json<Page>(await h.call("GET", `/api/history?room=${room.roomId}${query}`, { token: bob.token }));
     const say = async (text: string) => json<{ msgId: string }>(await h.call("POST", "/api/messages", { token: alice.token, body: { room: room.roomId, text } }), 202);
-    expect((await history()).events).toEqual([]);
+    // Bob's invitation is the room's first event (before any message).
+    const invited = { kind: "invited", name: "", userId: bob.userId, userName: bob.userName, by: alice.userId, byName: alice.userName, after: "0", ts: expect.any(Number) };
+    expect((await history()).events).toEqual([invited]);
     const first = await say("before the rename");
     const name = uniqueName("After ");
     expect((await h.call("PATCH", `/api/rooms/${room.roomId}`, { token: alice.token, body: { name } })).status).toBe(200);
@@ -140,13 +142,43 @@ describe("PATCH /api/rooms/{roomId}", () => {
     const renamed = { kind: "renamed", name, userId: alice.userId, userName: alice.userName, after: first.msgId, ts: expect.any(Number) };
     const page = await history();
     expect(page.messages.map((m) => m.text)).toEqual(["before the rename", "after the rename"]);
-    expect(page.events).toEqual([renamed]);
+    expect(page.events).toEqual([invited, renamed]);
     // One page each: with the message before it, not with the newer page that starts after it.
     expect((await history(`&limit=1`)).events).toEqual([]);
     expect((await history(`&before=${second.msgId}&limit=1`)).events).toEqual([renamed]);
+    expect((await history(`&before=${first.msgId}&limit=1`)).events).toEqual([invited]);
     // A name it has already is no rename: nothing more is kept.
     expect((await h.call("PATCH", `/api/rooms/${room.roomId}`, { token: alice.token, body: { name } })).status).toBe(200);
-    expect((await history()).events).toEqual([renamed]);
+    expect((await history()).events).toEqual([invited, renamed]);
+  });
+
+  it("keeps members coming and going in the room's history, each after the messages stored before it; a repeated join keeps nothing", async () => {
+    // Its own owner: alice's changes in the other tests stay below the limit.
+    const owner = await newUser(h, "dave");
+    const room = await create(owner, uniqueName("Comings "), "public");
+    type Page = { messages: Array<{ msgId: string; text: string }>; events: Array<Record<string, unknown>> };
+    const history = async (as: LoginAnswer) => json<Page>(await h.call("GET", `/api/history?room=${room.roomId}`, { token: as.token }));
+    const say = async (text: string) => json<{ msgId: string }>(await h.call("POST", "/api/messages", { token: owner.token, body: { room: room.roomId, text } }), 202);
+    const one = await say("one");
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: bob.token })).status).toBe(200);
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: bob.token })).status).toBe(200);
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: bob.token, body: { userId: carol.userId } })).status).toBe(201);
+    const two = await say("two");
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/leave`, { token: carol.token })).status).toBe(204);
+    expect((await h.call("DELETE", `/api/rooms/${room.roomId}/members/${bob.userId}`, { token: owner.token })).status).toBe(204);
+    const ts = expect.any(Number);
+    const expected = [
+      { kind: "joined", name: "", userId: bob.userId, userName: bob.userName, after: one.msgId, ts },
+      { kind: "invited", name: "", userId: carol.userId, userName: carol.userName, by: bob.userId, byName: bob.userName, after: one.msgId, ts },
+      { kind: "left", name: "", userId: carol.userId, userName: carol.userName, after: two.msgId, ts },
+      { kind: "left", name: "", userId: bob.userId, userName: bob.userName, by: owner.userId, byName: owner.userName, after: two.msgId, ts },
+    ];
+    const page = await history(owner);
+    expect(page.messages.map((m) => m.text)).toEqual(["one", "two"]);
+    expect(page.events).toEqual(expected);
+    // A member who joins later reads them too, with the messages.
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: carol.token })).status).toBe(200);
+    expect((await history(carol)).events).toEqual([...expected, { kind: "joined", name: "", userId: carol.userId, userName: carol.userName, after: two.msgId, ts }]);
   });
 
   it("answers 403 forbidden to a member who is not the owner and for everyone, 404 not_found for an unknown room", async () => {

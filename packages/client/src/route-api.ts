@@ -29,14 +29,18 @@ export interface OnlinePage {
 export type HistoryMessage = ChatMessage;
 
 /**
- * Something that happened to a room itself, as history returns it (added): `renamed` to `name` by `userId`, shown
- * after the message `after` ("0": before every message).
+ * Something that happened to a room itself, as history returns it (added), shown after the message `after` ("0":
+ * before every message): `renamed` to `name` by `userId`; `joined` or `left` by `userId` (`left` with `by`: the owner
+ * `by` removed it); `invited`: the member `by` added `userId`. `name` is "" but for renames; `by` and `byName` are
+ * set only as said. A client meeting a kind it does not know shows nothing for it.
  */
 export interface RoomHistoryEvent {
-  kind: "renamed";
+  kind: "renamed" | "joined" | "left" | "invited";
   name: string;
   userId: string;
   userName: string;
+  by?: string;
+  byName?: string;
   after: string;
   ts: number;
 }

@@ -33,7 +33,7 @@ export type ClusterMessage =
    * Route changed a room's membership (in the room's and the user's keys): `userId` joined, left or was invited.
    * `after` (joined, invited): the room's newest msgId when the user became a member ("0": none); its sessions get
    * the room's messages after it. Absent (an older route): from whatever the gateway reads as the newest.
-   * `by` (left): the owner who removed the user (absent: the user left); `by` and `byName` (invited): the member who
+   * `by` and `byName` (left): the owner who removed the user (absent: the user left); (invited): the member who
    * added the user. `renamed`: the owner `userId` gave the room
    * the new `name`; no membership changes. `quiet`: a removal's copy on the room's channel (cim-bus:room:<roomId>),
    * which reaches a gateway in order with the room's wake-ups (on a cluster, cim-bus:all is another shard's

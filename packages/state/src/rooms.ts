@@ -31,21 +31,41 @@ export interface Joined {
 const NOT_ADDED: Readonly<Joined> = Object.freeze({ added: false, after: "0" });
 
 /**
- * Something that happened to a room itself, kept for its history (a rename): who did it, the new name, when, and
- * `after`, the room's newest msgId at that moment ("0": none), which places it among the messages.
+ * Something that happened to a room itself, kept for its history: when, and `after`, the room's newest msgId at that
+ * moment ("0": none), which places it among the messages.
+ * - `renamed`: `userId` gave the room the name `name`;
+ * - `joined`, `left`: `userId` did (`left` with `by`: the owner `by` removed it, or its account was deleted);
+ * - `invited`: the member `by` added `userId`.
+ * `name` is "" but for renames; `by` and `byName` are set only as said.
  */
 export interface RoomHistoryEvent {
-  kind: "renamed";
+  kind: "renamed" | "joined" | "left" | "invited";
   name: string;
   userId: string;
   userName: string;
+  by?: string;
+  byName?: string;
   after: string;
   /** Milliseconds since the epoch. */
   ts: number;
 }
 
-/** Room events kept per room, the oldest dropped first (renames are rate limited; a line each in history). */
-export const ROOM_EVENTS_KEPT = 200;
+/** The user a membership change is about (its name), and who made it when not that user itself. */
+export interface MembershipNote {
+  userName: string;
+  by?: { userId: string; userName: string };
+}
+
+/** Room events kept per room, the oldest dropped first (a line each in history: renames, joins, leaves, additions). */
+export const ROOM_EVENTS_KEPT = 500;
+
+/** A membership change's fields in the room's events (after the userId and `after` the script adds), or none. */
+function noteFields(kind: "joined" | "left" | "invited", note: MembershipNote | undefined): string[] {
+  if (!note) return [];
+  const fields = ["kind", kind, "userName", note.userName];
+  if (note.by) fields.push("by", note.by.userId, "byName", note.by.userName);
+  return fields;
+}
 
 // KEYS: the room's meta, messages and events (one tag). ARGV: the new name, the renaming userId, its name, the most
 // events kept. Renames the room and keeps the event with the room's newest msgId read in the same step, so history
@@ -63,10 +83,12 @@ return after
 /** CIM's group: every user is a member, nobody can leave; it has no keys of its own but its stream. */
 export const EVERYONE: Readonly<Room> = Object.freeze({ roomId: EVERYONE_ROOM, name: "Everyone", visibility: "public", owner: "", createdAt: 0 });
 
-// KEYS: the room's meta, members, messages and joined positions (one tag, {c:<roomId>}). ARGV: userId.
+// KEYS: the room's meta, members, messages, joined positions and events (one tag, {c:<roomId>}). ARGV: userId, the
+// most events kept, then the event's fields to keep (name, value, ...; none: nothing kept).
 // Adds a member only to a room that exists, so no members set is ever made for a room that is not. A new member's
 // joined position is the room's newest msgId, read in the same step as the SADD, so every message after it was
-// stored with the user a member (the message script checks membership in this slot).
+// stored with the user a member (the message script checks membership in this slot); the event is kept after that
+// message too, so history shows it in its place. A repeated join changes nothing and keeps nothing.
 // Returns {-1, '0'} for no such room, else {what SADD answered (1 added, 0 already a member), the joined position}.
 const ADD_MEMBER = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, '0'} end
@@ -75,13 +97,29 @@ if added == 0 then return {0, redis.call('HGET', KEYS[4], ARGV[1]) or '0'} end
 local newest = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)[1]
 local after = newest and string.match(newest[1], '^(%d+)') or '0'
 redis.call('HSET', KEYS[4], ARGV[1], after)
+if #ARGV > 2 then redis.call('XADD', KEYS[5], 'MAXLEN', ARGV[2], '*', 'userId', ARGV[1], 'after', after, unpack(ARGV, 3)) end
 return {1, after}
+`;
+
+// KEYS: the room's members, joined positions, messages and events (one tag). ARGV as ADD_MEMBER's. Ends a membership
+// and, when there was one, keeps the event after the room's newest message. Returns 1 when the user was a member.
+const REMOVE_MEMBER = `
+if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HDEL', KEYS[2], ARGV[1])
+if #ARGV > 2 then
+  local newest = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)[1]
+  local after = newest and string.match(newest[1], '^(%d+)') or '0'
+  redis.call('XADD', KEYS[4], 'MAXLEN', ARGV[2], '*', 'userId', ARGV[1], 'after', after, unpack(ARGV, 3))
+end
+return 1
 `;
 
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext = { type: "default" }> {
     /** See ADD_MEMBER. */
-    cimAddRoomMember(meta: string, members: string, messages: string, joined: string, userId: string): Result<[number, string], Context>;
+    cimAddRoomMember(meta: string, members: string, messages: string, joined: string, events: string, userId: string, kept: string, ...fields: string[]): Result<[number, string], Context>;
+    /** See REMOVE_MEMBER. */
+    cimRemoveRoomMember(members: string, joined: string, messages: string, events: string, userId: string, kept: string, ...fields: string[]): Result<number, Context>;
     /** See RENAME. */
     cimRenameRoom(meta: string, messages: string, events: string, name: string, userId: string, userName: string, kept: string): Result<string | number, Context>;
   }
@@ -99,7 +137,8 @@ export function roomNameKey(name: string): string {
  */
 export class RoomStore {
   constructor(private readonly redis: RedisClient) {
-    redis.defineCommand("cimAddRoomMember", { numberOfKeys: 4, lua: ADD_MEMBER });
+    redis.defineCommand("cimAddRoomMember", { numberOfKeys: 5, lua: ADD_MEMBER });
+    redis.defineCommand("cimRemoveRoomMember", { numberOfKeys: 4, lua: REMOVE_MEMBER });
     redis.defineCommand("cimRenameRoom", { numberOfKeys: 3, lua: RENAME });
     defineGoneGuard(redis);
   }
@@ -133,10 +172,13 @@ export class RoomStore {
     return (await this.redis.sismember(conv.roomMembers(roomId), userId)) === 1;
   }
 
-  /** Makes `userId` a member (the caller checked the room may be joined). */
-  async join(roomId: string, userId: string): Promise<Joined> {
+  /**
+   * Makes `userId` a member (the caller checked the room may be joined). With a `note`, a new membership is kept in the
+   * room's events (`joined`, or `invited` through `add`) for its history.
+   */
+  async join(roomId: string, userId: string, note?: MembershipNote, kind: "joined" | "invited" = "joined"): Promise<Joined> {
     if (roomId === EVERYONE_ROOM) return NOT_ADDED;
-    const [added, after] = await this.redis.cimAddRoomMember(conv.roomMeta(roomId), conv.roomMembers(roomId), conv.messages(conv.ofRoom(roomId)), conv.roomJoined(roomId), userId);
+    const [added, after] = await this.redis.cimAddRoomMember(conv.roomMeta(roomId), conv.roomMembers(roomId), conv.messages(conv.ofRoom(roomId)), conv.roomJoined(roomId), conv.roomEvents(roomId), userId, String(ROOM_EVENTS_KEPT), ...noteFields(kind, note));
     if (added < 0) return NOT_ADDED;
     if ((await this.redis.cimAddUnlessGone(user.rooms(userId), user.gone(userId), roomId)) === -1) {
       // The account was deleted while this join or invitation was under way: no member, and no key of it, remain.
@@ -146,23 +188,25 @@ export class RoomStore {
     return { added: added === 1, after };
   }
 
-  /** An invitation: the same change as `join` (the caller checked the inviter is a member). */
-  add(roomId: string, userId: string): Promise<Joined> {
-    return this.join(roomId, userId);
+  /** An invitation: the same change as `join` (the caller checked the inviter is a member), kept as `invited`. */
+  add(roomId: string, userId: string, note?: MembershipNote): Promise<Joined> {
+    return this.join(roomId, userId, note, "invited");
   }
 
-  /** Ends a membership; true when `userId` was a member. "everyone" cannot be left (false). */
-  async leave(roomId: string, userId: string): Promise<boolean> {
+  /**
+   * Ends a membership; true when `userId` was a member. "everyone" cannot be left (false). With a `note`, the end is
+   * kept in the room's events (`left`, with `by` when someone else ended it).
+   */
+  async leave(roomId: string, userId: string, note?: MembershipNote): Promise<boolean> {
     if (roomId === EVERYONE_ROOM) return false;
-    const removed = await this.removeMember(roomId, userId);
+    const removed = await this.removeMember(roomId, userId, note);
     await this.redis.srem(user.rooms(userId), roomId);
     return removed;
   }
 
-  /** Takes `userId` out of the room's members (its own slot); true when it was one. */
-  private async removeMember(roomId: string, userId: string): Promise<boolean> {
-    const [[error, removed] = [null, 0]] = (await this.redis.multi().srem(conv.roomMembers(roomId), userId).hdel(conv.roomJoined(roomId), userId).exec()) ?? [];
-    if (error) throw error;
+  /** Takes `userId` out of the room's members (its own slot); true when it was one. See REMOVE_MEMBER for `note`. */
+  private async removeMember(roomId: string, userId: string, note?: MembershipNote): Promise<boolean> {
+    const removed = await this.redis.cimRemoveRoomMember(conv.roomMembers(roomId), conv.roomJoined(roomId), conv.messages(conv.ofRoom(roomId)), conv.roomEvents(roomId), userId, String(ROOM_EVENTS_KEPT), ...noteFields("left", note));
     return removed === 1;
   }
 
@@ -184,14 +228,18 @@ export class RoomStore {
     return { ...room, name };
   }
 
-  /** The room's kept events (renames), oldest first. */
+  /** The room's kept events (renames and membership changes), oldest first. */
   async events(roomId: string): Promise<RoomHistoryEvent[]> {
     if (roomId === EVERYONE_ROOM) return [];
     const entries = await this.redis.xrange(conv.roomEvents(roomId), "-", "+");
     return entries.map(([id, fields]) => {
       const field = new Map<string, string>();
       for (let i = 0; i + 1 < fields.length; i += 2) field.set(fields[i]!, fields[i + 1]!);
-      return { kind: "renamed", name: field.get("name") ?? "", userId: field.get("userId") ?? "", userName: field.get("userName") ?? "", after: field.get("after") || "0", ts: Number(id.split("-")[0]) };
+      // A rename kept before membership changes were has no kind.
+      const kind = (field.get("kind") ?? "renamed") as RoomHistoryEvent["kind"];
+      const event: RoomHistoryEvent = { kind, name: field.get("name") ?? "", userId: field.get("userId") ?? "", userName: field.get("userName") ?? "", after: field.get("after") || "0", ts: Number(id.split("-")[0]) };
+      if (field.has("by")) Object.assign(event, { by: field.get("by"), byName: field.get("byName") ?? "" });
+      return event;
     });
   }
 

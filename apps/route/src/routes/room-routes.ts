@@ -145,7 +145,7 @@ export function roomRoutes(s: Services) {
     if (room.visibility === "private" && !(await s.rooms.isMember(room.roomId, me.userId))) {
       throw new ApiError(403, ErrorCode.Forbidden, `room ${room.roomId} is private: a member must invite you`);
     }
-    const joined = await s.rooms.join(room.roomId, me.userId);
+    const joined = await s.rooms.join(room.roomId, me.userId, { userName: me.userName });
     if (joined.added) await announce(room, me, "joined", joined.after);
     return c.json(summary(room), 200);
   });
@@ -154,7 +154,7 @@ export function roomRoutes(s: Services) {
     const room = await roomOf(c);
     const me = c.get("user");
     if (room.roomId === EVERYONE_ROOM) throw new ApiError(403, ErrorCode.Forbidden, "nobody can leave everyone");
-    if (!(await s.rooms.leave(room.roomId, me.userId))) throw new ApiError(404, ErrorCode.NotFound, `you are not a member of ${room.roomId}`);
+    if (!(await s.rooms.leave(room.roomId, me.userId, { userName: me.userName }))) throw new ApiError(404, ErrorCode.NotFound, `you are not a member of ${room.roomId}`);
     await announce(room, me, "left");
     return c.body(null, 204);
   });
@@ -166,7 +166,7 @@ export function roomRoutes(s: Services) {
     if (!(await s.rooms.isMember(room.roomId, me.userId))) throw new ApiError(403, ErrorCode.Forbidden, `only members of ${room.roomId} can invite`);
     const [userName = ""] = await s.accounts.names([userId]);
     if (!userName) throw new ApiError(404, ErrorCode.NotFound, `no user ${userId}`);
-    const invited = await s.rooms.add(room.roomId, userId);
+    const invited = await s.rooms.add(room.roomId, userId, { userName, by: { userId: me.userId, userName: me.userName } });
     if (invited.added) await announce(room, { userId, userName }, "invited", invited.after, me);
     return c.json({ roomId: room.roomId, userId, userName }, 201);
   });
@@ -192,11 +192,12 @@ export function roomRoutes(s: Services) {
     await requireOwner(room, me.userId, "remove members of");
     if (userId === me.userId) throw new ApiError(400, ErrorCode.BadRequest, "the owner cannot remove itself: leave the room instead");
     await s.guard.changeRoom(me.userId);
-    if (!DECIMAL_ID.test(userId) || !(await s.rooms.leave(room.roomId, userId))) throw new ApiError(404, ErrorCode.NotFound, `${userId} is not a member of ${room.roomId}`);
+    if (!DECIMAL_ID.test(userId)) throw new ApiError(404, ErrorCode.NotFound, `${userId} is not a member of ${room.roomId}`);
     const [userName = ""] = await s.accounts.names([userId]);
+    if (!(await s.rooms.leave(room.roomId, userId, { userName, by: { userId: me.userId, userName: me.userName } }))) throw new ApiError(404, ErrorCode.NotFound, `${userId} is not a member of ${room.roomId}`);
     // First in order with the room's wake-ups (see `quiet`), then to every gateway as a leave is.
-    await s.bus.toRoom(room.roomId, { type: "room", room: room.roomId, name: room.name, userId, userName, kind: "left", by: me.userId, quiet: true });
-    await announce(room, { userId, userName }, "left", undefined, { userId: me.userId });
+    await s.bus.toRoom(room.roomId, { type: "room", room: room.roomId, name: room.name, userId, userName, kind: "left", by: me.userId, byName: me.userName, quiet: true });
+    await announce(room, { userId, userName }, "left", undefined, me);
     s.log.info({ room: room.roomId, userId, by: me.userId }, "the owner removed a member");
     return c.body(null, 204);
   });

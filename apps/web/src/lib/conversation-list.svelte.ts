@@ -5,7 +5,7 @@ import {
   receiptStatus, toUiMessage, unreadLoaded, upgradeStatus, type Conversation, type Receipts, type Summary, type UiMessage, type Uncounted,
 } from "./conversations.js";
 import { applyEvent, applyPending, isEvent } from "./message-events.js";
-import { addedNotice, renameNotice } from "./room-notices.js";
+import { addedNotice, membershipNotice, renameNotice, type MembershipChange } from "./room-notices.js";
 
 export class ConversationList {
   /** Everyone first, then the other rooms and private chats in the order they became known. */
@@ -227,6 +227,12 @@ export class ConversationList {
   noteAdded(roomId: string, byName: string): void {
     const conversation = this.get(roomId);
     if (conversation?.kind === "room" && byName) conversation.notices = [...(conversation.notices ?? []), addedNotice(conversation, byName)];
+  }
+
+  /** Someone else joined, left, was added to or removed from room `roomId`: a quiet line in its messages says so. */
+  noteMembership(roomId: string, change: MembershipChange, me: string): void {
+    const conversation = this.get(roomId);
+    if (conversation?.kind === "room") conversation.notices = [...(conversation.notices ?? []), membershipNotice(conversation, change, me)];
   }
 
   /** The private conversation `key`'s peer has no account any more (a send to it was refused as unknown). */

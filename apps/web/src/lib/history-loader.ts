@@ -63,8 +63,10 @@ export class HistoryLoader {
     const target = conversation.kind === "private" ? { withUser: conversation.peerId } : conversation.kind === "room" ? { room: conversation.key } : {};
     const { messages: page, events } = await client.historyPage({ ...target, before, limit });
     if (this.deps.client() !== client) return none;
-    // The room's renames on this page: their lines, after a reload or on another device too.
-    if (events.length > 0) conversation.notices = withStored(conversation.notices ?? [], events.map((event) => storedNotice(event, me.userId)));
+    // What happened to the room on this page (renames, members coming and going): their lines, after a reload or on
+    // another device too.
+    const notices = events.map((event) => storedNotice(event, me.userId)).filter((notice) => notice !== null);
+    if (notices.length > 0) conversation.notices = withStored(conversation.notices ?? [], notices);
     const peerName = conversation.kind === "private" ? conversation.title : "";
     for (const message of page) {
       this.deps.conversations.add(message, peerName, false);

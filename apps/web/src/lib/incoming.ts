@@ -111,6 +111,8 @@ export class Incoming {
       conversations.joined(event.room, event.name);
       if (event.kind === "invited" && event.byName && event.by !== me.userId) conversations.noteAdded(event.room, event.byName);
       this.deps.refresh();
+    } else if (event.kind === "joined" || event.kind === "left" || event.kind === "invited") {
+      conversations.noteMembership(event.room, { ...event, kind: event.kind }, me?.userId ?? "");
     }
     members.changed(event.room);
     mentionable.changed(event.room);

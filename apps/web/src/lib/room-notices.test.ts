@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { newConversation, type UiMessage } from "./conversations.js";
-import { placeNotices, renameNotice, storedNotice, withStored } from "./room-notices.js";
+import { membershipNotice, membershipText, placeNotices, renameNotice, storedNotice, withStored } from "./room-notices.js";
 
 function msg(msgId: string, extra: Partial<UiMessage> = {}): UiMessage {
   return { id: msgId || extra.clientMsgId || "", msgId, clientMsgId: "", from: "2", fromName: "bob", to: "", room: "r1", text: msgId, ts: 1, own: false, status: null, ...extra };
@@ -29,7 +29,7 @@ describe("room notices", () => {
   it("a rename read with history says who did it (You for this user), is added once, and takes over the line heard live", () => {
     const event = { kind: "renamed" as const, name: "Plans", userId: "7", userName: "ann", after: "5", ts: 1000 };
     expect(storedNotice(event, "7")).toMatchObject({ after: "5", text: "You renamed the room to Plans" });
-    const stored = storedNotice(event, "8");
+    const stored = storedNotice(event, "8")!;
     expect(stored.text).toBe("ann renamed the room to Plans");
     const live = renameNotice({ ...newConversation("r1", "Plans"), messages: [msg("9")] }, "ann", "Plans");
     const other = { id: "notice-other", after: "9", text: "bob renamed the room to Trips" };
@@ -41,9 +41,36 @@ describe("room notices", () => {
     const room = { ...newConversation("r1", "Plans"), messages: [msg("9")] };
     const [first, second] = [renameNotice(room, "ann", "Plans"), renameNotice(room, "ann", "Plans")];
     const event = { kind: "renamed" as const, name: "Plans", userId: "7", userName: "ann", after: "5", ts: 1000 };
-    const older = storedNotice(event, "8");
-    const newer = storedNotice({ ...event, after: "9", ts: 2000 }, "8");
+    const older = storedNotice(event, "8")!;
+    const newer = storedNotice({ ...event, after: "9", ts: 2000 }, "8")!;
     expect(withStored([first, second], [older])).toEqual([second, older]);
     expect(withStored([first, second], [older, newer])).toEqual([older, newer]);
+  });
+
+  it("a member's coming and going says who and, for an addition or a removal, by whom (You and you for this user)", () => {
+    const bob = { userId: "2", userName: "bob" };
+    expect(membershipText({ kind: "joined", ...bob }, "7")).toBe("bob joined the room");
+    expect(membershipText({ kind: "joined", ...bob }, "2")).toBe("You joined the room");
+    expect(membershipText({ kind: "left", ...bob }, "7")).toBe("bob left the room");
+    expect(membershipText({ kind: "left", ...bob, by: "", byName: "" }, "7")).toBe("bob left the room");
+    expect(membershipText({ kind: "left", ...bob, by: "1", byName: "ann" }, "7")).toBe("ann removed bob from the room");
+    expect(membershipText({ kind: "left", ...bob, by: "1", byName: "ann" }, "1")).toBe("You removed bob from the room");
+    expect(membershipText({ kind: "invited", ...bob, by: "1", byName: "ann" }, "7")).toBe("ann added bob to the room");
+    expect(membershipText({ kind: "invited", ...bob, by: "1", byName: "ann" }, "2")).toBe("ann added you to the room");
+    expect(membershipText({ kind: "invited", ...bob, by: "7", byName: "cy" }, "7")).toBe("You added bob to the room");
+    expect(membershipText({ kind: "invited", ...bob }, "7")).toBe("bob was added to the room");
+  });
+
+  it("a membership change read with history takes over its line heard live; a kind this app does not know shows nothing", () => {
+    const room = { ...newConversation("r1", "Plans"), messages: [msg("9")] };
+    const live = membershipNotice(room, { kind: "invited", userId: "2", userName: "bob", by: "1", byName: "ann" }, "7");
+    expect(live).toMatchObject({ after: "9", text: "ann added bob to the room" });
+    const event = { kind: "invited" as const, name: "", userId: "2", userName: "bob", by: "1", byName: "ann", after: "9", ts: 1000 };
+    const stored = storedNotice(event, "7")!;
+    expect(stored).toMatchObject({ after: "9", text: "ann added bob to the room" });
+    // Two events of one millisecond and place are two lines.
+    expect(storedNotice({ ...event, kind: "joined", userId: "3", userName: "cy" }, "7")!.id).not.toBe(stored.id);
+    expect(withStored([live], [stored])).toEqual([stored]);
+    expect(storedNotice({ ...event, kind: "archived" as never }, "7")).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
-// Quiet lines in a room's message list for what happened to the room itself (a rename, heard live or read with
-// history: route keeps renames; who added the user, heard live): they are not messages (no msgId, never unread),
+// Quiet lines in a room's message list for what happened to the room itself (a rename, a member who joined, left,
+// was added or removed; heard live or read with history, where route keeps them): they are not messages (no msgId, never unread),
 // so each keeps the msgId it follows (the newest known when it came live; the room's newest when it happened, from
 // history) and is shown after it.
 import type { RoomHistoryEvent } from "@cim/client";
@@ -24,10 +24,43 @@ export function addedNotice(conversation: Conversation, byName: string): RoomNot
   return { id: `notice-${++sequence}`, after: newestMsgId(conversation), text: `${byName} added you to the room` };
 }
 
-/** A rename read with history: "You" when `me` did it. Its id is the event's, so a page read again adds it once. */
-export function storedNotice(event: RoomHistoryEvent, me: string): RoomNotice {
-  const byName = event.userId === me ? "You" : event.userName;
-  return { id: `event-${event.ts}-${event.after}`, after: event.after, text: `${byName || "The owner"} renamed the room to ${event.name}` };
+/** A membership change as a room event tells it (live or from history): who, and who made it when someone else did. */
+export interface MembershipChange {
+  kind: "joined" | "left" | "invited";
+  userId: string;
+  userName: string;
+  by?: string;
+  byName?: string;
+}
+
+/**
+ * "bob joined the room", "bob left the room", "ann added bob to the room", "ann removed bob from the room"; "You" or
+ * "you" where `me` is meant.
+ */
+export function membershipText(change: MembershipChange, me: string): string {
+  const subject = (start: boolean) => (change.userId === me ? (start ? "You" : "you") : change.userName || "someone");
+  const by = change.by && change.by !== change.userId ? (change.by === me ? "You" : change.byName || "") : "";
+  if (change.kind === "joined") return `${subject(true)} joined the room`;
+  if (change.kind === "left") return by ? `${by} removed ${subject(false)} from the room` : `${subject(true)} left the room`;
+  return by ? `${by} added ${subject(false)} to the room` : `${subject(true)} ${change.userId === me ? "were" : "was"} added to the room`;
+}
+
+/** A membership change heard live, after the room's newest message then. */
+export function membershipNotice(conversation: Conversation, change: MembershipChange, me: string): RoomNotice {
+  return { id: `notice-${++sequence}`, after: newestMsgId(conversation), text: membershipText(change, me) };
+}
+
+/**
+ * An event read with history: "You" when `me` did it (or is meant); null for a kind this app does not know. Its id
+ * is the event's, so a page read again adds it once.
+ */
+export function storedNotice(event: RoomHistoryEvent, me: string): RoomNotice | null {
+  if (event.kind === "renamed") {
+    const byName = event.userId === me ? "You" : event.userName;
+    return { id: `event-${event.ts}-${event.after}`, after: event.after, text: `${byName || "The owner"} renamed the room to ${event.name}` };
+  }
+  if (event.kind !== "joined" && event.kind !== "left" && event.kind !== "invited") return null;
+  return { id: `event-${event.ts}-${event.after}-${event.kind}-${event.userId}`, after: event.after, text: membershipText({ ...event, kind: event.kind }, me) };
 }
 
 /**
