@@ -1,5 +1,8 @@
 // The route HTTP API as typed calls; failures throw CimApiError with the server's code and message.
-import type { ChatMessage } from "@cim/protocol";
+import type { ChatMessage, MessagePreview, RoomHistoryEvent } from "@cim/protocol";
+
+// Written once in @cim/protocol (route builds them too); the SDK's users import them from here as before.
+export type { MessagePreview, RoomHistoryEvent };
 
 export interface GatewayAddress {
   id: string;
@@ -27,23 +30,6 @@ export interface OnlinePage {
 
 /** A stored message as history returns it: the same fields as a pushed Message frame. */
 export type HistoryMessage = ChatMessage;
-
-/**
- * Something that happened to a room itself, as history returns it (added), shown after the message `after` ("0":
- * before every message): `renamed` to `name` by `userId`; `joined` or `left` by `userId` (`left` with `by`: the owner
- * `by` removed it); `invited`: the member `by` added `userId`. `name` is "" but for renames; `by` and `byName` are
- * set only as said. A client meeting a kind it does not know shows nothing for it.
- */
-export interface RoomHistoryEvent {
-  kind: "renamed" | "joined" | "left" | "invited";
-  name: string;
-  userId: string;
-  userName: string;
-  by?: string;
-  byName?: string;
-  after: string;
-  ts: number;
-}
 
 export type RoomVisibility = "public" | "private";
 
@@ -105,19 +91,6 @@ export interface ConversationSummary {
   readUpTo: string;
   /** The newest message as it reads now, for a list's preview (route before it, or none among the newest 20 entries: absent). */
   last?: MessagePreview;
-}
-
-/** A conversation's newest message as it reads now: `text` after its newest edit, cut to 200 characters, "" when deleted. */
-export interface MessagePreview {
-  msgId: string;
-  from: string;
-  fromName: string;
-  to: string;
-  room: string;
-  text: string;
-  ts: number;
-  edited: boolean;
-  deleted: boolean;
 }
 
 /**

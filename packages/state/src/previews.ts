@@ -1,5 +1,6 @@
 // A conversation's newest entry and its newest message as it reads now, for a list's preview: one read of the newest
 // entries (the read that finding the newest entry needs anyway), with the edits and deletion after that message applied.
+import type { MessagePreview } from "@cim/protocol";
 import type { RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
 import { NewerEvents } from "./newer-events.js";
@@ -10,19 +11,8 @@ export const PREVIEW_SCAN = 20;
 /** A preview's text is cut to this many characters (code points): a list shows one line of it. */
 export const PREVIEW_TEXT_LENGTH = 200;
 
-/** The newest message (not an event) of a conversation as it reads now: `text` after its newest edit, cut. */
-export interface MessagePreview {
-  msgId: string;
-  from: string;
-  fromName: string;
-  to: string;
-  room: string;
-  /** After its newest edit, cut to PREVIEW_TEXT_LENGTH characters; "" when deleted. */
-  text: string;
-  ts: number;
-  edited: boolean;
-  deleted: boolean;
-}
+// The shape is @cim/protocol's (the SDK reads it); route imports it from here as before.
+export type { MessagePreview };
 
 export interface NewestEntries {
   /** The newest entry's msgId (a message or an event), "0" when the conversation is empty. */

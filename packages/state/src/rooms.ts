@@ -1,7 +1,7 @@
 // Rooms: named conversations with members (docs/CONVERSATIONS.md); "everyone" is built in and holds every user.
 import type { ClientContext, Result } from "ioredis";
 import type { RedisClient } from "./redis.js";
-import { compareIds, EVERYONE_ROOM } from "@cim/protocol";
+import { compareIds, EVERYONE_ROOM, type RoomHistoryEvent } from "@cim/protocol";
 import { conv, directory, user } from "./keys.js";
 import { defineGoneGuard } from "./gone-guard.js";
 import { entryId, lexEntry, lexRange } from "./lex-index.js";
@@ -30,25 +30,8 @@ export interface Joined {
 
 const NOT_ADDED: Readonly<Joined> = Object.freeze({ added: false, after: "0" });
 
-/**
- * Something that happened to a room itself, kept for its history: when, and `after`, the room's newest msgId at that
- * moment ("0": none), which places it among the messages.
- * - `renamed`: `userId` gave the room the name `name`;
- * - `joined`, `left`: `userId` did (`left` with `by`: the owner `by` removed it, or its account was deleted);
- * - `invited`: the member `by` added `userId`.
- * `name` is "" but for renames; `by` and `byName` are set only as said.
- */
-export interface RoomHistoryEvent {
-  kind: "renamed" | "joined" | "left" | "invited";
-  name: string;
-  userId: string;
-  userName: string;
-  by?: string;
-  byName?: string;
-  after: string;
-  /** Milliseconds since the epoch. */
-  ts: number;
-}
+// What a room's events answer (@cim/protocol's shape, read by the SDK): a rename or a membership change.
+export type { RoomHistoryEvent };
 
 /** The user a membership change is about (its name), and who made it when not that user itself. */
 export interface MembershipNote {
