@@ -43,10 +43,14 @@ export abstract class ClientRequests extends ClientEvents {
     return this.historyPage(query).then((page) => page.messages);
   }
 
-  /** One page as `history`, with the room's events placed on it (a rename; [] from an older route and outside rooms). */
+  /**
+   * One page as `history`, with the room's events placed on it: renames and members coming and going, every kind
+   * route keeps ([] from an older route and outside rooms).
+   */
   historyPage(query: HistoryInput = {}): Promise<{ messages: HistoryMessage[]; events: RoomHistoryEvent[] }> {
     if (query.withUser && query.room) return Promise.reject(new TypeError("history: `withUser` and `room` are exclusive"));
-    return this.call((token) => this.api.history(token, { with: query.withUser, room: query.room, before: query.before, limit: query.limit }))
+    const events = query.room ? "all" : undefined;
+    return this.call((token) => this.api.history(token, { with: query.withUser, room: query.room, before: query.before, limit: query.limit, events }))
       .then((r) => ({ messages: r.messages, events: r.events ?? [] }));
   }
 

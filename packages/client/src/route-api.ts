@@ -115,6 +115,8 @@ export interface HistoryQuery {
   room?: string;
   before?: string;
   limit?: number;
+  /** A room's events that come (added): renames only (route's default), or "all" (joins, leaves and additions too). */
+  events?: "renamed" | "all";
 }
 
 export interface AdminStats {
@@ -221,7 +223,7 @@ export class RouteApi {
   /** One page of a conversation, oldest first; `403 not_member` for a room the user is not in. */
   /** One page of history; `events` (added, absent from older routes): the room's events placed on this page. */
   history(token: string, query: HistoryQuery = {}): Promise<{ messages: HistoryMessage[]; events?: RoomHistoryEvent[] }> {
-    return this.call("GET", `/api/history${queryString({ with: query.with, room: query.room, before: query.before, limit: query.limit })}`, { token });
+    return this.call("GET", `/api/history${queryString({ with: query.with, room: query.room, before: query.before, limit: query.limit, events: query.events })}`, { token });
   }
 
   /** A message through route (`202`): to a user (`to`), a room (`room`, `403` when not a member) or the group. */

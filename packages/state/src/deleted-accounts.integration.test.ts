@@ -69,6 +69,9 @@ describe("reads and receipts after a deletion", () => {
     expect(await rooms.add(room.roomId, "2")).toEqual({ added: false, after: "0" });
     expect(await rooms.join(room.roomId, "2")).toEqual({ added: false, after: "0" });
     expect(await h.redis.smembers(conv.roomMembers(room.roomId))).toEqual(["1"]);
+    // Kept in the room's history, the join that came is followed by its end.
+    expect(await rooms.join(room.roomId, "2", { userName: "two" })).toEqual({ added: false, after: "0" });
+    expect((await rooms.events(room.roomId)).map((e) => `${e.kind} ${e.userName}`)).toEqual(["joined two", "left two"]);
     const own = await rooms.create({ name: "ghost", visibility: "private", owner: "2" });
     expect(await h.redis.smembers(conv.roomMembers(own.roomId))).toEqual([]);
     await blocks.block("1", "2"); // the mirror on the deleted user's tag is not kept

@@ -165,7 +165,8 @@ export class RoomStore {
     if (added < 0) return NOT_ADDED;
     if ((await this.redis.cimAddUnlessGone(user.rooms(userId), user.gone(userId), roomId)) === -1) {
       // The account was deleted while this join or invitation was under way: no member, and no key of it, remain.
-      await this.removeMember(roomId, userId);
+      // The room's history says it left again, after saying it came.
+      await this.removeMember(roomId, userId, note && { userName: note.userName });
       return NOT_ADDED;
     }
     return { added: added === 1, after };

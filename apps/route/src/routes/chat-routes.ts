@@ -40,6 +40,9 @@ const HistoryQuery = z.object({
   // 1 to the largest stream id: Redis refuses the range before 0 or past 2^64-1 (it was a 500).
   before: z.string().refine((v) => isMsgId(v) && !/^0+$/.test(v), "before must be a msgId").optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  // Which room events come (added): renames only by default, as before membership changes were kept, so a client
+  // that took every event for a rename keeps working; "all" adds joins, leaves and additions.
+  events: z.enum(["renamed", "all"]).default("renamed"),
 }).refine(oneTarget, "with and room are exclusive");
 
 /** Name index entries one /api/online call reads at most: a page may be short, follow nextCursor. */
@@ -75,7 +78,7 @@ export const chatApi = {
   }),
   history: createRoute({
     method: "get", path: "/api/history", summary: "One page of a conversation, oldest first", security: bearer, request: { query: HistoryQuery },
-    responses: { 200: jsonAnswer("{messages:[...], events:[{kind, name, userId, userName, after, ts}]}: events (rooms: renames) placed on this page, each after the message `after`"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member"), 404: errorAnswer("not_found") },
+    responses: { 200: jsonAnswer("{messages:[...], events:[{kind, name, userId, userName, by?, byName?, after, ts}]}: events (rooms: renames; with events=all also joins, leaves and additions) placed on this page, each after the message `after`"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member"), 404: errorAnswer("not_found") },
   }),
 };
 
@@ -147,7 +150,8 @@ export function chatRoutes(s: Services) {
     const user = c.get("user");
     if (query.room !== undefined) await checkMember(query.room, user.userId);
     const messages = await s.messages.history({ userId: user.userId, peer: query.with, room: query.room, before: query.before, limit: query.limit });
-    const events = query.room === undefined ? [] : eventsOfPage(await s.rooms.events(query.room), messages, query);
+    const kept = query.room === undefined ? [] : await s.rooms.events(query.room);
+    const events = eventsOfPage(query.events === "all" ? kept : kept.filter((event) => event.kind === "renamed"), messages, query);
     return c.json({ messages, events });
   });
 
