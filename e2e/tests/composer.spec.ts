@@ -143,6 +143,9 @@ test("the message list is one Tab stop: Up and Down move between messages, and T
   const inList = () => list.evaluate((box) => box.contains(document.activeElement) && box !== document.activeElement);
   const focusedText = () => page.evaluate(() => document.activeElement?.closest("[data-testid='message']")?.querySelector("[data-testid='message-text']")?.textContent ?? "");
 
+  // The chat's history page is read (5 messages: nothing older), so the list shows no "Load older messages", which
+  // is a Tab stop of its own inside the list until then.
+  await expect(page.getByTestId("load-older")).toHaveCount(0);
   // One Tab from the list leaves it (it went to the first message's Reply, then React, ... two stops a message).
   await list.focus();
   await page.keyboard.press("Tab");

@@ -79,7 +79,7 @@ describe("Redis Cluster slots", () => {
       await sessions.setSessions("2", "gw-a", 2);
       await sessions.setSessions("1", "gw-b", 1);
       const room = await rooms.create({ name: "slots", visibility: "public", owner: "1" });
-      await rooms.join(room.roomId, "2");
+      await rooms.join(room.roomId, "2", { userName: "u2" });
       const send = (input: { from: string; to?: string; room?: string; clientMsgId: string }) =>
         messages.store({ fromName: "n", fromDevice: "d", text: "t", ...input });
       const results = [
@@ -107,9 +107,9 @@ describe("Redis Cluster slots", () => {
       expect(await reads.setRead("2", "1", privateId)).toBe(false);
       await receipts.delivered("1", "2", privateId);
       await receipts.read("1", "2", privateId);
-      await rooms.leave(room.roomId, "2");
+      await rooms.leave(room.roomId, "2", { userName: "u2", by: { userId: "1", userName: "u1" } });
       expect(await rooms.rename(room.roomId, "slots renamed", { userId: "1", userName: "u1" })).toMatchObject({ name: "slots renamed" });
-      expect((await rooms.events(room.roomId)).map((e) => e.name)).toEqual(["slots renamed"]);
+      expect((await rooms.events(room.roomId)).map((e) => `${e.kind} ${e.name}`)).toEqual(["joined ", "left ", "renamed slots renamed"]);
       await sessions.setSessions("2", "gw-a", 1);
       await sessions.releaseGateway("gw-a");
       await sessions.setSessions("1", "gw-b", 0);
