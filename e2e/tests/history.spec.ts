@@ -1,5 +1,5 @@
 // History: a conversation opens on its newest page and loads older pages when scrolled up.
-import { RouteApi, type StoredLogin } from "@cim/client";
+import { CimApiError, RouteApi, type StoredLogin } from "@cim/client";
 import type { Page } from "@playwright/test";
 import { conversation, expect, logIn, message, test } from "./fixtures.js";
 
@@ -73,4 +73,50 @@ test("older private messages load when scrolling up, and the message on top stay
     release();
     await device.close();
   }
+});
+
+test("a long chat renders its newest 300 messages at the bottom, more on the way up without asking route, and a jump shows an older one", async ({ pair: { alice, bob }, stack }) => {
+  const [a, b] = [await storedLogin(alice.page), await storedLogin(bob.page)];
+  const api = new RouteApi(stack.url);
+  await api.sendMessage(a.token, { to: b.userId, text: "first of many" });
+  await conversation(bob.page, alice.userName).click();
+  await expect(message(bob.page, "first of many")).toBeVisible();
+  const list = bob.page.getByTestId("message-list");
+  // 359 more arrive live while Bob is at the bottom: the newest 300 stay in the page.
+  const TOTAL = 360;
+  for (let i = 1; i < TOTAL; i++) {
+    // Route's per-user limit of HTTP sends answers 429 with Retry-After: wait, and send the same again.
+    for (;;) {
+      const wait = await api.sendMessage(a.token, { to: b.userId, text: `live ${i}`, clientMsgId: `live-${i}` }).then(() => 0, (error: unknown) => {
+        if (error instanceof CimApiError && error.status === 429) return (error.retryAfterSeconds ?? 1) * 1_000;
+        throw error;
+      });
+      if (wait === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+  await expect(message(bob.page, `live ${TOTAL - 1}`)).toBeVisible();
+  await expect(list.getByTestId("message")).toHaveCount(300);
+  await expect(message(bob.page, "first of many")).toHaveCount(0);
+
+  // Scrolling up renders the loaded ones above, 100 at a time, with no history request, and what was on top stays.
+  let historyRequests = 0;
+  bob.page.on("request", (request) => {
+    if (request.url().includes("/api/history")) historyRequests++;
+  });
+  const onTop = message(bob.page, `live ${TOTAL - 300}`);
+  await list.evaluate((el) => el.scrollTo({ top: 0 }));
+  await expect(list.getByTestId("message")).toHaveCount(TOTAL);
+  await expect(onTop).toBeInViewport();
+  await expect(message(bob.page, "first of many")).toBeAttached();
+  expect(historyRequests).toBe(0);
+
+  // Back at the bottom, the page holds 300 again.
+  await bob.page.getByTestId("jump-latest").click();
+  await expect(list.getByTestId("message")).toHaveCount(300);
+
+  // A search result older than those rendered is shown where it is.
+  await bob.page.getByTestId("search-input").fill("first of many");
+  await bob.page.getByTestId("search-result").click();
+  await expect(message(bob.page, "first of many")).toBeInViewport();
 });
