@@ -3,6 +3,7 @@
 // re-sending a script after a reconnect, or a sender re-sending a message, never stores anything twice.
 import type { ClientContext, Result } from "ioredis";
 import type { RedisClient } from "./redis.js";
+import { NEWEST_ID_LUA } from "./lua-newest-id.js";
 
 /** Inbox entries after a msgId searched for the entry holding it (its id is the msgId or a little past it). */
 const INBOX_LOOKAHEAD = 100;
@@ -14,12 +15,7 @@ local function newer(a, b)
   return a > b
 end
 local function fmt(n) return string.format('%.0f', n) end
--- The number of a stream's newest entry id, '0' when it is empty.
-local function newest_id(stream)
-  local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
-  return last and string.match(last[1], '^(%d+)') or '0'
-end
--- Trims a stream just written under <id>-0: with maxAgeMicros > 0, to none older than that before id.
+${NEWEST_ID_LUA}-- Trims a stream just written under <id>-0: with maxAgeMicros > 0, to none older than that before id.
 local function trim_age(stream, id, maxAgeMicros)
   if tonumber(maxAgeMicros) > 0 then
     redis.call('XTRIM', stream, 'MINID', '~', fmt(tonumber(id) - tonumber(maxAgeMicros)))

@@ -4,6 +4,7 @@ import type { RedisClient } from "./redis.js";
 import { compareIds, EVERYONE_ROOM, type RoomHistoryEvent } from "@cim/protocol";
 import { conv, directory, user } from "./keys.js";
 import { defineGoneGuard } from "./gone-guard.js";
+import { NEWEST_ID_LUA } from "./lua-newest-id.js";
 import { entryId, lexEntry, lexRange } from "./lex-index.js";
 
 export type RoomVisibility = "public" | "private";
@@ -54,11 +55,10 @@ function noteFields(kind: "joined" | "left" | "invited", note: MembershipNote | 
 // events kept. Renames the room and keeps the event with the room's newest msgId read in the same step, so history
 // shows it after exactly the messages stored before it. Returns that msgId, or 0 when the room has that name already
 // (nothing kept: ioredis re-sends an unanswered command after a reconnect, and a rename must not be kept twice).
-const RENAME = `
+const RENAME = `${NEWEST_ID_LUA}
 if redis.call('HGET', KEYS[1], 'name') == ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'name', ARGV[1])
-local newest = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)[1]
-local after = newest and string.match(newest[1], '^(%d+)') or '0'
+local after = newest_id(KEYS[2])
 redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[4], '*', 'kind', 'renamed', 'name', ARGV[1], 'userId', ARGV[2], 'userName', ARGV[3], 'after', after)
 return after
 `;
@@ -73,12 +73,11 @@ export const EVERYONE: Readonly<Room> = Object.freeze({ roomId: EVERYONE_ROOM, n
 // stored with the user a member (the message script checks membership in this slot); the event is kept after that
 // message too, so history shows it in its place. A repeated join changes nothing and keeps nothing.
 // Returns {-1, '0'} for no such room, else {what SADD answered (1 added, 0 already a member), the joined position}.
-const ADD_MEMBER = `
+const ADD_MEMBER = `${NEWEST_ID_LUA}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, '0'} end
 local added = redis.call('SADD', KEYS[2], ARGV[1])
 if added == 0 then return {0, redis.call('HGET', KEYS[4], ARGV[1]) or '0'} end
-local newest = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)[1]
-local after = newest and string.match(newest[1], '^(%d+)') or '0'
+local after = newest_id(KEYS[3])
 redis.call('HSET', KEYS[4], ARGV[1], after)
 if #ARGV > 2 then redis.call('XADD', KEYS[5], 'MAXLEN', ARGV[2], '*', 'userId', ARGV[1], 'after', after, unpack(ARGV, 3)) end
 return {1, after}
@@ -86,14 +85,10 @@ return {1, after}
 
 // KEYS: the room's members, joined positions, messages and events (one tag). ARGV as ADD_MEMBER's. Ends a membership
 // and, when there was one, keeps the event after the room's newest message. Returns 1 when the user was a member.
-const REMOVE_MEMBER = `
+const REMOVE_MEMBER = `${NEWEST_ID_LUA}
 if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[1])
-if #ARGV > 2 then
-  local newest = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)[1]
-  local after = newest and string.match(newest[1], '^(%d+)') or '0'
-  redis.call('XADD', KEYS[4], 'MAXLEN', ARGV[2], '*', 'userId', ARGV[1], 'after', after, unpack(ARGV, 3))
-end
+if #ARGV > 2 then redis.call('XADD', KEYS[4], 'MAXLEN', ARGV[2], '*', 'userId', ARGV[1], 'after', newest_id(KEYS[3]), unpack(ARGV, 3)) end
 return 1
 `;
 
