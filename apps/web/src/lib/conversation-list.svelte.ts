@@ -5,7 +5,7 @@ import {
   receiptStatus, toUiMessage, unreadLoaded, upgradeStatus, type Conversation, type Receipts, type Summary, type UiMessage, type Uncounted,
 } from "./conversations.js";
 import { applyEvent, applyPending, isEvent } from "./message-events.js";
-import { addedNotice, membershipNotice, renameNotice, type MembershipChange } from "./room-notices.js";
+import { membershipNotice, renameNotice, type MembershipChange } from "./room-notices.js";
 
 export class ConversationList {
   /** Everyone first, then the other rooms and private chats in the order they became known. */
@@ -223,13 +223,7 @@ export class ConversationList {
     if (conversation?.kind === "room" && name) conversation.notices = [...(conversation.notices ?? []), renameNotice(conversation, byName, name)];
   }
 
-  /** The user was added to room `roomId` by `byName`: a quiet line in its messages says so. */
-  noteAdded(roomId: string, byName: string): void {
-    const conversation = this.get(roomId);
-    if (conversation?.kind === "room" && byName) conversation.notices = [...(conversation.notices ?? []), addedNotice(conversation, byName)];
-  }
-
-  /** Someone else joined, left, was added to or removed from room `roomId`: a quiet line in its messages says so. */
+  /** Someone joined, left, was added to or removed from room `roomId`: a quiet line in its messages says so. */
   noteMembership(roomId: string, change: MembershipChange, me: string): void {
     const conversation = this.get(roomId);
     if (conversation?.kind === "room") conversation.notices = [...(conversation.notices ?? []), membershipNotice(conversation, change, me)];

@@ -109,7 +109,7 @@ export class Incoming {
         return;
       }
       conversations.joined(event.room, event.name);
-      if (event.kind === "invited" && event.byName && event.by !== me.userId) conversations.noteAdded(event.room, event.byName);
+      if (event.kind === "invited" && event.byName && event.by !== me.userId) conversations.noteMembership(event.room, { ...event, kind: event.kind }, me.userId);
       this.deps.refresh();
     } else if (event.kind === "joined" || event.kind === "left" || event.kind === "invited") {
       conversations.noteMembership(event.room, { ...event, kind: event.kind }, me?.userId ?? "");

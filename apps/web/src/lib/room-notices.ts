@@ -14,14 +14,14 @@ export interface RoomNotice {
 
 let sequence = 0;
 
-/** "ann renamed the room to Plans" (`byName` "" when unknown; "You" for this user), placed after the newest message. */
-export function renameNotice(conversation: Conversation, byName: string, name: string): RoomNotice {
-  return { id: `notice-${++sequence}`, after: newestMsgId(conversation), text: `${byName || "The owner"} renamed the room to ${name}` };
+/** "ann renamed the room to Plans" (`byName` "" when unknown). */
+function renameText(byName: string, name: string): string {
+  return `${byName || "The owner"} renamed the room to ${name}`;
 }
 
-/** "ann added you to the room", heard live by the user added, after the room's newest message then. */
-export function addedNotice(conversation: Conversation, byName: string): RoomNotice {
-  return { id: `notice-${++sequence}`, after: newestMsgId(conversation), text: `${byName} added you to the room` };
+/** "ann renamed the room to Plans" (`byName` "" when unknown; "You" for this user), placed after the newest message. */
+export function renameNotice(conversation: Conversation, byName: string, name: string): RoomNotice {
+  return { id: `notice-${++sequence}`, after: newestMsgId(conversation), text: renameText(byName, name) };
 }
 
 /** A membership change as a room event tells it (live or from history): who, and who made it when someone else did. */
@@ -45,7 +45,7 @@ export function membershipText(change: MembershipChange, me: string): string {
   return by ? `${by} added ${subject(false)} to the room` : `${subject(true)} ${change.userId === me ? "were" : "was"} added to the room`;
 }
 
-/** A membership change heard live, after the room's newest message then. */
+/** A membership change heard live ("ann added you to the room" for the user added), after the room's newest message then. */
 export function membershipNotice(conversation: Conversation, change: MembershipChange, me: string): RoomNotice {
   return { id: `notice-${++sequence}`, after: newestMsgId(conversation), text: membershipText(change, me) };
 }
@@ -56,8 +56,7 @@ export function membershipNotice(conversation: Conversation, change: MembershipC
  */
 export function storedNotice(event: RoomHistoryEvent, me: string): RoomNotice | null {
   if (event.kind === "renamed") {
-    const byName = event.userId === me ? "You" : event.userName;
-    return { id: `event-${event.ts}-${event.after}`, after: event.after, text: `${byName || "The owner"} renamed the room to ${event.name}` };
+    return { id: `event-${event.ts}-${event.after}`, after: event.after, text: renameText(event.userId === me ? "You" : event.userName, event.name) };
   }
   if (event.kind !== "joined" && event.kind !== "left" && event.kind !== "invited") return null;
   return { id: `event-${event.ts}-${event.after}-${event.kind}-${event.userId}`, after: event.after, text: membershipText({ ...event, kind: event.kind }, me) };
