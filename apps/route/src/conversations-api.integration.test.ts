@@ -1,6 +1,7 @@
 // The caller's conversations and rooms with unread counts (GET /api/conversations, GET /api/rooms), through
 // app.request() on real Redis and ZooKeeper; messages written with MessageStore.store, read positions with ReadStore.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compareIds } from "@cim/protocol";
 import { expectError, newUser, uniqueName, type LoginAnswer } from "./testing/api-client.js";
 import { startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
 
@@ -116,6 +117,40 @@ describe("GET /api/conversations", () => {
     expect((await conversations(dan)).map((c) => c.conversation)).toContain(room);
     await h.call("POST", `/api/rooms/${room}/leave`, { token: dan.token });
     expect((await conversations(dan)).map((c) => c.conversation)).not.toContain(room);
+  });
+
+  it("starts a new account and a room's new member where they came in: history before it is there, not unread", async () => {
+    const ann = await newUser(h, "ann");
+    const room = await createRoom(ann, uniqueName("Before "));
+    await store(ann, "before you came");
+    await store(ann, "one", { room });
+    const lastBefore = await store(ann, "two", { room });
+    const groupBefore = await store(ann, "before you came too");
+
+    const ben = await newUser(h, "ben");
+    const entry = async (key: string) => (await conversations(ben)).find((c) => c.conversation === key);
+    expect(await entry("everyone")).toMatchObject({ unread: 0 });
+    expect(compareIds((await entry("everyone"))!.readUpTo, groupBefore)).toBeGreaterThanOrEqual(0);
+    expect((await h.call("POST", `/api/rooms/${room}/join`, { token: ben.token })).status).toBe(200);
+    expect(await entry(room)).toMatchObject({ unread: 0, readUpTo: lastBefore, lastMsgId: lastBefore });
+    const history = await h.call("GET", `/api/history?room=${room}`, { token: ben.token });
+    expect(((await history.json()) as { messages: { text: string }[] }).messages.map((m) => m.text)).toEqual(["one", "two"]);
+
+    await store(ann, "after you came", { room });
+    await store(ann, "after you came");
+    expect(await entry(room)).toMatchObject({ unread: 1 });
+    expect(await entry("everyone")).toMatchObject({ unread: 1 });
+
+    // Gone and back: what was said meanwhile was not for it.
+    expect((await h.call("POST", `/api/rooms/${room}/leave`, { token: ben.token })).status).toBe(204);
+    await store(ann, "while you were away", { room });
+    expect((await h.call("POST", `/api/rooms/${room}/join`, { token: ben.token })).status).toBe(200);
+    expect(await entry(room)).toMatchObject({ unread: 0 });
+
+    // An invitation too.
+    const cat = await newUser(h, "cat");
+    expect((await h.call("POST", `/api/rooms/${room}/members`, { token: ann.token, body: { userId: cat.userId } })).status).toBe(201);
+    expect((await conversations(cat)).find((c) => c.conversation === room)).toMatchObject({ unread: 0 });
   });
 
   it("does not count a room's messages from a user the caller blocks (shown collapsed), and counts them again after an unblock", async () => {

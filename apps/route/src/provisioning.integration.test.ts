@@ -30,6 +30,8 @@ describe("createAccounts", () => {
   it("creates numbered accounts that log in, are found by name, and a second run leaves them be", async () => {
     const prefix = `${uniqueName("load")}-`;
     const accounts = numberedNames(prefix, 300).map((userName) => ({ userName, password: PASSWORD }));
+    const said = await h.services.messages.store({ clientMsgId: `${prefix}said`, from: "999999999", fromName: "someone", fromDevice: "", text: "said before" });
+    expect(said).toHaveProperty("message");
     const first = await createAccounts(h.redis, accounts);
     expect(first.created).toHaveLength(300);
     expect(first.existing).toEqual([]);
@@ -42,6 +44,9 @@ describe("createAccounts", () => {
     const me = ((await (await logIn(`${prefix}1`)).json()) as { token: string }).token;
     const found = (await (await h.call("GET", `/api/users?prefix=${prefix}29`, { token: me })).json()) as { users: Array<{ userName: string }> };
     expect(found.users.map((u) => u.userName).sort()).toEqual([`${prefix}29`, ...numberedNames(`${prefix}29`, 10, 0)].sort());
+    // As registered ones, they start reading the group where they came in.
+    const listed = (await (await h.call("GET", "/api/conversations", { token: me })).json()) as { conversations: Array<{ conversation: string; unread: number }> };
+    expect(listed.conversations.find((c) => c.conversation === "everyone")).toMatchObject({ unread: 0 });
 
     const again = await createAccounts(h.redis, accounts.slice(0, 10));
     expect(again).toEqual({ created: [], existing: accounts.slice(0, 10).map((a) => a.userName) });

@@ -1,6 +1,6 @@
 // Operator tools: accounts in bulk (the same keys, name rules, password policy and Argon2id hashes as
 // POST /api/register) and session tokens signed with the configured secret (as POST /api/login issues them).
-import { AccountStore, UserDirectory, type RedisClient } from "@cim/state";
+import { AccountStore, ReadStore, UserDirectory, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { hashPassword } from "./password.js";
 import { checkNewPassword } from "./password-policy.js";
@@ -74,6 +74,7 @@ export async function createAccounts(redis: RedisClient, accounts: readonly NewA
   accounts.forEach(checkAccount);
   const store = new AccountStore(redis);
   const users = new UserDirectory(redis);
+  const reads = new ReadStore(redis);
   const hashes = new PasswordHashes(options.hashEach ?? false);
   const result: CreateAccountsResult = { created: [], existing: [] };
   const seen = new Set<string>();
@@ -91,6 +92,7 @@ export async function createAccounts(redis: RedisClient, accounts: readonly NewA
     const passwordHashes = await hashes.of(batch.map((account) => account.password));
     const { created, taken } = await store.createMany(batch.map((account, j) => ({ userName: account.userName, nameKey: account.nameKey, lookAlikeKeys: account.lookAlikeKeys, passwordHash: passwordHashes[j]! })));
     await users.indexMany(created.map((account) => ({ userId: account.userId, nameKey: nameKey(account.userName) })));
+    await reads.startInGroup(created.map((account) => account.userId));
     result.created.push(...created.map(({ userId, userName }) => ({ userId, userName })));
     result.existing.push(...taken);
     options.progress?.(Math.min(i + BATCH, accounts.length));

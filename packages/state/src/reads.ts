@@ -1,7 +1,9 @@
 // Read positions: per user, per conversation (as the client names it), the msgId read up to; forward only.
+import { EVERYONE_ROOM } from "@cim/protocol";
 import type { RedisClient } from "./redis.js";
 import { defineForwardField } from "./forward-field.js";
-import { user } from "./keys.js";
+import { conv, user } from "./keys.js";
+import { newestPosition } from "./stream-reads.js";
 
 export class ReadStore {
   constructor(private readonly redis: RedisClient) {
@@ -11,6 +13,16 @@ export class ReadStore {
   /** Moves `userId`'s read position in `conversation` to `msgId`; false (unchanged) when it is not newer. */
   async setRead(userId: string, conversation: string, msgId: string): Promise<boolean> {
     return (await this.redis.cimSetForward(user.read(userId), user.gone(userId), conversation, msgId)) === 1;
+  }
+
+  /**
+   * New accounts read the group on from its newest message now: the group's history is there to read, not counted
+   * unread (a room's new member starts where it joined the same way, see RoomStore.join).
+   */
+  async startInGroup(userIds: readonly string[]): Promise<void> {
+    const newest = await newestPosition(this.redis, conv.messages(conv.ofRoom(EVERYONE_ROOM)));
+    if (newest === "0") return;
+    await Promise.all(userIds.map((userId) => this.setRead(userId, EVERYONE_ROOM, newest)));
   }
 
   /** Every read position of the user: conversation -> msgId. */

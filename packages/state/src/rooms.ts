@@ -3,6 +3,7 @@ import type { ClientContext, Result } from "ioredis";
 import type { RedisClient } from "./redis.js";
 import { compareIds, EVERYONE_ROOM, type RoomHistoryEvent } from "@cim/protocol";
 import { conv, directory, user } from "./keys.js";
+import { defineForwardField } from "./forward-field.js";
 import { defineGoneGuard } from "./gone-guard.js";
 import { NEWEST_ID_LUA } from "./lua-newest-id.js";
 import { entryId, lexEntry, lexRange } from "./lex-index.js";
@@ -119,6 +120,7 @@ export class RoomStore {
     redis.defineCommand("cimRemoveRoomMember", { numberOfKeys: 4, lua: REMOVE_MEMBER });
     redis.defineCommand("cimRenameRoom", { numberOfKeys: 3, lua: RENAME });
     defineGoneGuard(redis);
+    defineForwardField(redis);
   }
 
   /** Creates a room `r<n>` with its owner as the only member; a public one enters the directory. */
@@ -164,6 +166,9 @@ export class RoomStore {
       await this.removeMember(roomId, userId, note && { userName: note.userName });
       return NOT_ADDED;
     }
+    // A new member reads on from where it came in: the room's history is there to read, not counted unread. Forward
+    // only, so a member who left and comes back has the messages of its absence not counted either.
+    if (added === 1 && after !== "0") await this.redis.cimSetForward(user.read(userId), user.gone(userId), roomId, after);
     return { added: added === 1, after };
   }
 

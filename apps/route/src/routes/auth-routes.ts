@@ -88,6 +88,8 @@ export function authRoutes(s: Services) {
     if (!account) throw new ApiError(409, ErrorCode.NameTaken, `the name ${userName} is taken`);
     // Not fatal: the account exists, and route's start indexes accounts missing from the directory.
     await s.users.index(account.userId, key).catch((error: unknown) => s.log.warn({ err: error, userId: account.userId }, "indexing a new user's name failed"));
+    // Not fatal either: the group's history would count as unread.
+    await s.reads.startInGroup([account.userId]).catch((error: unknown) => s.log.warn({ err: error, userId: account.userId }, "starting a new user's group read position failed"));
     s.log.info({ userId: account.userId, userName }, "registered");
     return c.json({ userId: account.userId, userName: account.userName }, 201);
   });
