@@ -6,7 +6,7 @@
 //   long         the same, Redis down 14 s (longer than the 10 s grace)
 //   never        a refused Send is never resent; Redis down 2 s
 //   disconnect   the senders close their sockets while Sends are held, log in again once Redis is back and resend
-//                every unanswered Send, oldest first
+//                every Send not done (refused or unanswered), oldest first
 import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { RouteApi } from "@cim/client";
@@ -90,11 +90,14 @@ async function run(scenario: string): Promise<void> {
     /** Where each Send was last written: a new session's writer resends the unanswered ones oldest first. */
     const written = new Map<string, { socket: Raw; since: number }>();
     const done = new Set<string>();
+    /** Sends whose first write happened (answered or not): a new session resends those not done, oldest first. */
+    const started = new Set<string>();
     const write = (o: Outgoing, socket: Raw) => {
       written.set(o.clientMsgId, { socket, since: socket.frames.length });
       socket.ws.send(encodeFrame({ kind: "send", body: { clientMsgId: o.clientMsgId, ...o.target, text: o.text } }));
     };
     const attempt = async (o: Outgoing): Promise<void> => {
+      started.add(o.clientMsgId);
       for (;;) {
         await reconnecting;
         const socket = live[o.sender]!;
@@ -113,8 +116,10 @@ async function run(scenario: string): Promise<void> {
         // No answer (socket closed): resent on the new session.
       }
     };
+    // Every Send not done, refused or unanswered alike, oldest first (as the SDK's outbox): a refused one resent after
+    // newer unanswered ones would be stored after them, by the client's own doing.
     const resendAll = (sender: number) => {
-      for (const o of outgoing) if (o.sender === sender && written.has(o.clientMsgId) && !done.has(o.clientMsgId)) write(o, live[sender]!);
+      for (const o of outgoing) if (o.sender === sender && started.has(o.clientMsgId) && !done.has(o.clientMsgId)) write(o, live[sender]!);
     };
     const faultAt = Math.floor(MESSAGES * 0.25);
     const downMs = scenario === "long" ? 14_000 : 2_000;
