@@ -125,6 +125,11 @@ test("\"Sign out other devices\" ends the other device's login and keeps this on
     await expect(carol.page.getByTestId("peer-gone-notice")).toHaveText(`${bob.userName}'s account no longer exists: messages to them cannot be sent.`);
     await expect(carol.page.getByTestId("composer-input")).toHaveCount(0);
     await expect(message(carol.page, "hi bob")).toBeVisible();
+    // After a reload the chat says it at once, before any send: its history tells that the peer is gone.
+    await carol.page.reload();
+    await expect(message(carol.page, "hi bob")).toBeVisible();
+    await expect(carol.page.getByTestId("peer-gone-notice")).toHaveText(`${bob.userName}'s account no longer exists: messages to them cannot be sent.`);
+    await expect(carol.page.getByTestId("composer-input")).toHaveCount(0);
   } finally {
     await device.context().close();
   }

@@ -230,6 +230,12 @@ describe("DELETE /api/account", () => {
     expect(((await (await h.call("GET", "/api/blocks", { token: friend.token })).json()) as { blocks: unknown[] }).blocks).toEqual([]);
     await expectError(await h.call("POST", "/api/messages", { token: friend.token, body: { to: gone.userId, text: "still there?" } }), 404, "unknown_recipient");
     await expectError(await other.call("POST", "/api/messages", { token: friend.token, body: { to: gone.userId, text: "still there, elsewhere?" } }), 404, "unknown_recipient");
+    // The friend's chat with it keeps what was said, and says the peer is gone; a chat with a live user does not.
+    const chat = (await (await h.call("GET", `/api/history?with=${gone.userId}`, { token: friend.token })).json()) as { messages: Array<{ text: string }>; peerGone?: boolean };
+    expect(chat.messages.map((m) => m.text)).toEqual(["hi there", "hi from elsewhere"]);
+    expect(chat.peerGone).toBe(true);
+    const live = await newUser(h, "live");
+    expect(Object.keys(await (await h.call("GET", `/api/history?with=${live.userId}`, { token: friend.token })).json())).toEqual(["messages", "events"]);
     // What it wrote stays with those it wrote to; its own keys are gone.
     expect(await h.redis.exists(`cim-u:{u:${gone.userId}}:inbox`, `cim-u:{u:${gone.userId}}:rooms`, `cim-u:{u:${gone.userId}}:blocks`, `cim-account:${gone.userId}`)).toBe(0);
     expect(await h.redis.sismember(`cim-u:{u:${friend.userId}}:blocked-by`, gone.userId)).toBe(0);

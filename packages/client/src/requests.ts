@@ -45,13 +45,14 @@ export abstract class ClientRequests extends ClientEvents {
 
   /**
    * One page as `history`, with the room's events placed on it: renames and members coming and going, every kind
-   * route keeps ([] from an older route and outside rooms).
+   * route keeps ([] from an older route and outside rooms). `peerGone`: the private chat's peer deleted its account
+   * (false from an older route).
    */
-  historyPage(query: HistoryInput = {}): Promise<{ messages: HistoryMessage[]; events: RoomHistoryEvent[] }> {
+  historyPage(query: HistoryInput = {}): Promise<{ messages: HistoryMessage[]; events: RoomHistoryEvent[]; peerGone: boolean }> {
     if (query.withUser && query.room) return Promise.reject(new TypeError("history: `withUser` and `room` are exclusive"));
     const events = query.room ? "all" : undefined;
     return this.call((token) => this.api.history(token, { with: query.withUser, room: query.room, before: query.before, limit: query.limit, events }))
-      .then((r) => ({ messages: r.messages, events: r.events ?? [] }));
+      .then((r) => ({ messages: r.messages, events: r.events ?? [], peerGone: r.peerGone === true }));
   }
 
   /** Sends through route (`POST /api/messages`) rather than the socket; resolves with the msgId. */

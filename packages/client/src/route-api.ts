@@ -222,7 +222,7 @@ export class RouteApi {
 
   /** One page of a conversation, oldest first; `403 not_member` for a room the user is not in. */
   /** One page of history; `events` (added, absent from older routes): the room's events placed on this page. */
-  history(token: string, query: HistoryQuery = {}): Promise<{ messages: HistoryMessage[]; events?: RoomHistoryEvent[] }> {
+  history(token: string, query: HistoryQuery = {}): Promise<{ messages: HistoryMessage[]; events?: RoomHistoryEvent[]; peerGone?: boolean }> {
     return this.call("GET", `/api/history${queryString({ with: query.with, room: query.room, before: query.before, limit: query.limit, events: query.events })}`, { token });
   }
 

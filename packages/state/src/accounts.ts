@@ -210,6 +210,11 @@ export class AccountStore {
     await this.redis.cimMarkGone(own.length + 1, user.gone(userId), ...own, String(Date.now()));
   }
 
+  /** True when the account was deleted (its mark is kept: ids are never reused); false for a live or unknown id. */
+  async isGone(userId: string): Promise<boolean> {
+    return (await this.redis.exists(user.gone(userId))) === 1;
+  }
+
   /** Names of many users at once, in the order given; "" for an unknown id. */
   async names(userIds: readonly string[]): Promise<string[]> {
     if (userIds.length === 0) return [];

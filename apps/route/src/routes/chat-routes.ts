@@ -78,7 +78,7 @@ export const chatApi = {
   }),
   history: createRoute({
     method: "get", path: "/api/history", summary: "One page of a conversation, oldest first", security: bearer, request: { query: HistoryQuery },
-    responses: { 200: jsonAnswer("{messages:[...], events:[{kind, name, userId, userName, by?, byName?, after, ts}]}: events (rooms: renames; with events=all also joins, leaves and additions) placed on this page, each after the message `after`"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member"), 404: errorAnswer("not_found") },
+    responses: { 200: jsonAnswer("{messages:[...], events:[{kind, name, userId, userName, by?, byName?, after, ts}]}: events (rooms: renames; with events=all also joins, leaves and additions) placed on this page, each after the message `after`; peerGone: true (added) with `with` naming a deleted account"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member"), 404: errorAnswer("not_found") },
   }),
 };
 
@@ -152,6 +152,8 @@ export function chatRoutes(s: Services) {
     const messages = await s.messages.history({ userId: user.userId, peer: query.with, room: query.room, before: query.before, limit: query.limit });
     const kept = query.room === undefined ? [] : await s.rooms.events(query.room);
     const events = eventsOfPage(query.events === "all" ? kept : kept.filter((event) => event.kind === "renamed"), messages, query);
+    // A private chat whose peer deleted its account says so, so a client shows it before a send is refused.
+    if (query.with !== undefined && (await s.accounts.isGone(query.with))) return c.json({ messages, events, peerGone: true });
     return c.json({ messages, events });
   });
 

@@ -61,8 +61,10 @@ export class HistoryLoader {
     const me = this.deps.me();
     if (!client || !me) return none;
     const target = conversation.kind === "private" ? { withUser: conversation.peerId } : conversation.kind === "room" ? { room: conversation.key } : {};
-    const { messages: page, events } = await client.historyPage({ ...target, before, limit });
+    const { messages: page, events, peerGone } = await client.historyPage({ ...target, before, limit });
     if (this.deps.client() !== client) return none;
+    // The peer deleted its account: the chat says so in place of the message box, before a send is refused.
+    if (peerGone) this.deps.conversations.peerGone(conversation.key);
     // What happened to the room on this page (renames, members coming and going): their lines, after a reload or on
     // another device too.
     const notices = events.map((event) => storedNotice(event, me.userId)).filter((notice) => notice !== null);
