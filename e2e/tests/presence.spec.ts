@@ -1,7 +1,7 @@
 // The online panel: route's list by name, searched by the start of a name; presence comes for what is on screen.
 import { expect, onlineUser, test } from "./fixtures.js";
 
-test("the online panel finds users by the start of their name, and an open chat's peer going offline shows", async ({ pair: { alice, bob } }) => {
+test("the online panel finds users by the start of their name, and an open chat's peer going offline shows, with when", async ({ pair: { alice, bob } }) => {
   await expect(onlineUser(alice.page, bob.userName)).toBeVisible();
   await alice.page.getByTestId("online-search").fill(bob.userName.slice(0, -2));
   await expect(onlineUser(alice.page, bob.userName)).toBeVisible();
@@ -19,4 +19,9 @@ test("the online panel finds users by the start of their name, and an open chat'
   await bob.context.close();
   await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation · offline");
   await expect(onlineUser(alice.page, bob.userName)).toHaveCount(0);
+  // When he was last online, as route kept it; after a reload too (from route, not from the change heard).
+  await expect(alice.page.getByTestId("last-seen")).toHaveText(/^· last seen today at \d{1,2}:\d{2}/);
+  await alice.page.reload();
+  await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation · offline");
+  await expect(alice.page.getByTestId("last-seen")).toHaveText(/^· last seen today at \d{1,2}:\d{2}/);
 });

@@ -150,6 +150,7 @@ describe("the SDK's RouteApi", () => {
       renameRoom: () => api.renameRoom("t", "r1", "y"),
       members: () => api.members("t", "everyone"),
       users: () => api.users("t", { prefix: "a", limit: 5 }),
+      lastSeen: () => api.lastSeen("t", ["1", "2"]),
       conversations: () => api.conversations("t"),
       search: () => Promise.all([api.search("t", { q: "x" }), api.search("t", { q: "x", conversation: "r1", limit: 5 })]),
       adminStats: () => api.adminStats("admin"),
@@ -160,6 +161,6 @@ describe("the SDK's RouteApi", () => {
     for (const call of Object.values(calls)) await call();
 
     expect(problems).toEqual([]);
-    expect(new Set(seen).size).toBe(26);
+    expect(new Set(seen).size).toBe(27);
   });
 });

@@ -15,6 +15,15 @@ export async function userCards(s: Pick<Services, "accounts" | "presence" | "blo
   return userIds.flatMap((userId, i) => (names[i] ? [{ userId, userName: names[i], online: (online[i] ?? false) && !hidden.has(userId) }] : []));
 }
 
+/**
+ * `userCards` with, for an offline user, when it was last online (`lastSeen`, ms since the epoch; 0 when online or
+ * not known). A user hidden by a block either way shows offline with no time.
+ */
+export async function lastSeenCards(s: Pick<Services, "sessions" | "blocks">, userIds: readonly string[], viewer: string): Promise<Array<UserCard & { lastSeen: number }>> {
+  const [states, hidden] = await Promise.all([s.sessions.lastSeenOf(userIds), s.blocks.related(viewer)]);
+  return states.map((state) => (hidden.has(state.userId) ? { ...state, online: false, lastSeen: 0 } : state));
+}
+
 /** Every online user `viewer` may see online, in userId order. */
 export async function onlineUsersSeenBy(s: Pick<Services, "sessions" | "blocks">, viewer: string): Promise<Array<{ userId: string; userName: string }>> {
   const [online, hidden] = await Promise.all([s.sessions.onlineUsers(), s.blocks.related(viewer)]);

@@ -85,3 +85,51 @@ describe("GET /api/users", () => {
     expect(await search(`?prefix=${userName}`)).toEqual([{ userId: account!.userId, userName, online: false }]);
   });
 });
+
+describe("GET /api/users/last-seen", () => {
+  const lastSeen = async (ids: string[], as = me) => {
+    const res = await h.call("GET", `/api/users/last-seen?userIds=${ids.join(",")}`, { token: as.token });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { users: Array<UserAnswer & { lastSeen: number }> }).users;
+  };
+
+  it("says who is online and when an offline user was last online; never-seen users and unknown ids as such", async () => {
+    const [gone, here, never] = await Promise.all([newUser(h, "gone"), newUser(h, "here"), newUser(h, "never")]);
+    await h.services.sessions.setSessions(gone.userId, HARNESS_GATEWAY.id, 1);
+    await h.services.sessions.setSessions(here.userId, HARNESS_GATEWAY.id, 1);
+    const before = Date.now();
+    await h.services.sessions.setSessions(gone.userId, HARNESS_GATEWAY.id, 0);
+    const after = Date.now();
+    const users = await lastSeen([here.userId, "999999999", gone.userId, never.userId, gone.userId]);
+    expect(users.map(({ userId, online }) => ({ userId, online }))).toEqual([
+      { userId: here.userId, online: true },
+      { userId: gone.userId, online: false },
+      { userId: never.userId, online: false },
+    ]);
+    expect(users[0]!.lastSeen).toBe(0);
+    expect(users[1]!.lastSeen).toBeGreaterThanOrEqual(before);
+    expect(users[1]!.lastSeen).toBeLessThanOrEqual(after);
+    expect(users[2]).toEqual({ userId: never.userId, userName: never.userName, online: false, lastSeen: 0 });
+    await h.services.sessions.setSessions(here.userId, HARNESS_GATEWAY.id, 0);
+  });
+
+  it("hides it across a block, either way, as presence is", async () => {
+    const [blocker, blocked] = await Promise.all([newUser(h, "blocker"), newUser(h, "blocked")]);
+    for (const user of [blocker, blocked]) {
+      await h.services.sessions.setSessions(user.userId, HARNESS_GATEWAY.id, 1);
+      await h.services.sessions.setSessions(user.userId, HARNESS_GATEWAY.id, 0);
+    }
+    expect((await lastSeen([blocked.userId], blocker))[0]!.lastSeen).toBeGreaterThan(0);
+    expect((await h.call("PUT", `/api/blocks/${blocked.userId}`, { token: blocker.token })).status).toBe(204);
+    expect((await lastSeen([blocked.userId], blocker))[0]).toMatchObject({ online: false, lastSeen: 0 });
+    expect((await lastSeen([blocker.userId], blocked))[0]).toMatchObject({ online: false, lastSeen: 0 });
+  });
+
+  it("answers 400 bad_request for no ids, ids that are not decimal, or more than 100; 401 without a token", async () => {
+    for (const query of ["", "?userIds=", "?userIds=a1", "?userIds=1,,2", `?userIds=${Array.from({ length: 101 }, (_, i) => i + 1).join(",")}`]) {
+      await expectError(await h.call("GET", `/api/users/last-seen${query}`, { token: me.token }), 400, "bad_request");
+    }
+    expect(await lastSeen(Array.from({ length: 100 }, (_, i) => String(900_000_000 + i)))).toEqual([]);
+    await expectError(await h.call("GET", "/api/users/last-seen?userIds=1"), 401, "unauthorized");
+  });
+});

@@ -1,6 +1,6 @@
 // The route calls of a logged-in client, made with its session's token: users, rooms, conversations, history.
 import { ClientEvents } from "./events.js";
-import type { BlockedUser, ConversationSummary, HistoryMessage, RoomHistoryEvent, Invitation, MyRoom, OnlinePage, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, SearchResult, UserEntry } from "./route-api.js";
+import type { BlockedUser, ConversationSummary, LastSeenEntry, HistoryMessage, RoomHistoryEvent, Invitation, MyRoom, OnlinePage, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, SearchResult, UserEntry } from "./route-api.js";
 
 /** Which conversation a history page is of: one user (`withUser`), one room (`room`), or the group (neither). */
 export interface HistoryInput {
@@ -120,6 +120,11 @@ export abstract class ClientRequests extends ClientEvents {
   /** The user's conversations (rooms and private chats) with unread counts. */
   conversations(): Promise<ConversationSummary[]> {
     return this.call((token) => this.api.conversations(token)).then((r) => r.conversations);
+  }
+
+  /** Whether each user named (at most 100) is online and, offline, when it was last online (`lastSeen`, 0: not known). */
+  lastSeen(userIds: readonly string[]): Promise<LastSeenEntry[]> {
+    return this.call((token) => this.api.lastSeen(token, userIds)).then((r) => r.users);
   }
 
   /**

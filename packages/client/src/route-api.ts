@@ -68,6 +68,11 @@ export interface UserEntry {
   online: boolean;
 }
 
+/** A user's presence with, offline, when it was last online (`GET /api/users/last-seen`): ms since the epoch, 0 when online or not known. */
+export interface LastSeenEntry extends UserEntry {
+  lastSeen: number;
+}
+
 /** A user the caller blocks (`GET /api/blocks`). */
 export interface BlockedUser {
   userId: string;
@@ -282,6 +287,11 @@ export class RouteApi {
   /** Users whose name starts with `prefix`, online or not: anyone can be written to. */
   users(token: string, query: { prefix?: string; limit?: number } = {}): Promise<{ users: UserEntry[] }> {
     return this.call("GET", `/api/users${queryString({ prefix: query.prefix, limit: query.limit })}`, { token });
+  }
+
+  /** Whether each user named (at most 100) is online, and when an offline one was last online. */
+  lastSeen(token: string, userIds: readonly string[]): Promise<{ users: LastSeenEntry[] }> {
+    return this.call("GET", `/api/users/last-seen${queryString({ userIds: userIds.join(",") })}`, { token });
   }
 
   /** Messages of the caller's conversations (or one) whose current text contains `q`, newest first. */

@@ -42,8 +42,18 @@ redis.call('DEL', unpack(KEYS, 2))
 return 1
 `;
 
+// KEYS: the account. ARGV: now (ms). Keeps when the user was last online, on an account that exists only: a socket of
+// a deleted account closing after the deletion must not make its record again.
+const NOTE_LAST_SEEN = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'lastSeen', ARGV[1])
+return 1
+`;
+
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext = { type: "default" }> {
+    /** See NOTE_LAST_SEEN. */
+    cimNoteLastSeen(account: string, now: string): Result<number, Context>;
     /** See MARK_GONE. */
     cimMarkGone(numKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
     /** See REPLACE_HASH. */
@@ -72,6 +82,7 @@ export class AccountStore {
     redis.defineCommand("cimReplacePasswordHash", { numberOfKeys: 1, lua: REPLACE_HASH });
     redis.defineCommand("cimEndOtherLogins", { numberOfKeys: 1, lua: END_OTHER_LOGINS });
     redis.defineCommand("cimMarkGone", { lua: MARK_GONE });
+    redis.defineCommand("cimNoteLastSeen", { numberOfKeys: 1, lua: NOTE_LAST_SEEN });
   }
 
   /**
@@ -213,6 +224,20 @@ export class AccountStore {
   /** True when the account was deleted (its mark is kept: ids are never reused); false for a live or unknown id. */
   async isGone(userId: string): Promise<boolean> {
     return (await this.redis.exists(user.gone(userId))) === 1;
+  }
+
+  /** The user went offline at `at` (ms since the epoch): kept for its "last seen" (nothing for an account that is gone). */
+  async noteLastSeen(userId: string, at: number): Promise<void> {
+    await this.redis.cimNoteLastSeen(keys.account(userId), String(at));
+  }
+
+  /**
+   * Names and "last seen" times of many users at once, in the order given: name "" for an unknown id, lastSeen 0 when
+   * not kept (never offline since it was).
+   */
+  async namesAndLastSeen(userIds: readonly string[]): Promise<Array<{ userName: string; lastSeen: number }>> {
+    const values = await Promise.all(userIds.map((id) => this.redis.hmget(keys.account(id), "userName", "lastSeen")));
+    return values.map(([userName, lastSeen]) => ({ userName: userName ?? "", lastSeen: Number(lastSeen) || 0 }));
   }
 
   /** Names of many users at once, in the order given; "" for an unknown id. */

@@ -97,6 +97,31 @@ describe("the online set", () => {
     expect(await sessions.onlineCount()).toBe(4);
   });
 
+  it("keeps when a user went offline (its last session on any gateway), for its presence; none for an unknown or deleted account", async () => {
+    const sessions = new SessionStore(h.redis);
+    await h.redis.hset(keys.account("31"), { userName: "seen", passwordHash: "x", createdAt: "0" });
+    await sessions.claim("31", "gw-a");
+    await sessions.claim("31", "gw-b");
+    expect(await sessions.lastSeenOf(["31", "99999"])).toEqual([{ userId: "31", userName: "seen", online: true, lastSeen: 0 }]);
+    await sessions.release("31", "gw-a");
+    expect((await sessions.lastSeenOf(["31"]))[0]).toMatchObject({ online: true, lastSeen: 0 });
+    const before = Date.now();
+    await sessions.release("31", "gw-b");
+    const [state] = await sessions.lastSeenOf(["31"]);
+    expect(state).toMatchObject({ online: false });
+    expect(state!.lastSeen).toBeGreaterThanOrEqual(before);
+    expect(state!.lastSeen).toBeLessThanOrEqual(Date.now());
+    // Back online, it is not "last seen" but online; offline again, the newer time.
+    await sessions.claim("31", "gw-a");
+    expect((await sessions.lastSeenOf(["31"]))[0]).toMatchObject({ online: true, lastSeen: 0 });
+    await sessions.releaseGateway("gw-a");
+    expect((await sessions.lastSeenOf(["31"]))[0]!.lastSeen).toBeGreaterThanOrEqual(state!.lastSeen);
+    // A socket of a deleted account closing afterwards does not make its record again.
+    await sessions.claim("32", "gw-a");
+    await sessions.release("32", "gw-a");
+    expect(await h.redis.exists(keys.account("32"))).toBe(0);
+  });
+
   it("holds many users and lists them all (SSCAN pages)", async () => {
     const sessions = new SessionStore(h.redis);
     await Promise.all(Array.from({ length: 3_000 }, (_, i) => sessions.claim(String(i + 1), i % 2 ? "gw-a" : "gw-b")));

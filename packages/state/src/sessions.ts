@@ -95,7 +95,10 @@ export class SessionStore {
    */
   private async leaveOnline(userId: string): Promise<boolean> {
     const removed = (await this.redis.srem(keys.online, userId)) === 1;
-    if ((await this.redis.hlen(user.gateways(userId))) === 0) return removed;
+    if ((await this.redis.hlen(user.gateways(userId))) === 0) {
+      if (removed) await this.accounts.noteLastSeen(userId, Date.now());
+      return removed;
+    }
     await this.redis.sadd(keys.online, userId);
     return false;
   }
@@ -150,6 +153,20 @@ export class SessionStore {
     if (userIds.length === 0) return [];
     const [online, names] = await Promise.all([this.redis.smismember(keys.online, ...userIds), this.accounts.names(userIds)]);
     return userIds.flatMap((userId, i) => (names[i] ? [{ userId, userName: names[i]!, online: online[i] === 1 }] : []));
+  }
+
+  /**
+   * Presence of each user named with, for an offline one, when it was last online (`lastSeen`, ms since the epoch;
+   * 0 when online, or not kept: never offline since it was); users without an account are left out.
+   */
+  async lastSeenOf(userIds: readonly string[]): Promise<Array<OnlineUser & { online: boolean; lastSeen: number }>> {
+    if (userIds.length === 0) return [];
+    const [online, accounts] = await Promise.all([this.redis.smismember(keys.online, ...userIds), this.accounts.namesAndLastSeen(userIds)]);
+    return userIds.flatMap((userId, i) => {
+      const { userName, lastSeen } = accounts[i]!;
+      const isOnline = online[i] === 1;
+      return userName ? [{ userId, userName, online: isOnline, lastSeen: isOnline ? 0 : lastSeen }] : [];
+    });
   }
 
   /** Every online user with their name, ordered by userId. */

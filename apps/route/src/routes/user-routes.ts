@@ -5,7 +5,7 @@ import { z } from "zod";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { nameKey } from "../user-names.js";
-import { userCards } from "../user-cards.js";
+import { lastSeenCards, userCards } from "../user-cards.js";
 import { bearer, errorAnswer, jsonAnswer } from "../api-route.js";
 import { queryOf } from "../validation.js";
 
@@ -14,10 +14,21 @@ const SearchQuery = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 
+/** At most this many users per `GET /api/users/last-seen`. */
+export const MAX_LAST_SEEN_USERS = 100;
+
+const LastSeenQuery = z.object({
+  userIds: z.string().regex(new RegExp(`^\\d{1,20}(,\\d{1,20}){0,${MAX_LAST_SEEN_USERS - 1}}$`), `userIds is 1-${MAX_LAST_SEEN_USERS} userIds, comma-separated`),
+});
+
 export const userApi = {
   search: createRoute({
     method: "get", path: "/api/users", summary: "Users whose canonical name starts with prefix", security: bearer, request: { query: SearchQuery },
     responses: { 200: jsonAnswer("{users:[{userId, userName, online}]}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token") },
+  }),
+  lastSeen: createRoute({
+    method: "get", path: "/api/users/last-seen", summary: "Whether each user named is online, and when an offline one was last online", security: bearer, request: { query: LastSeenQuery },
+    responses: { 200: jsonAnswer("{users:[{userId, userName, online, lastSeen}]}: in the order given, unknown ids left out; lastSeen ms since the epoch, 0 when online or not known"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token") },
   }),
 };
 
@@ -30,6 +41,12 @@ export function userRoutes(s: Services) {
     // Names are found by their canonical key, so "ALI", "аli" (Cyrillic) and "ａli" find "alice".
     const ids = await s.users.search({ prefix: nameKey(query.prefix.trim()), limit: query.limit });
     return c.json({ users: await userCards(s, ids, c.get("user").userId) });
+  });
+
+  app.get("/last-seen", async (c) => {
+    const query = queryOf(c, userApi.lastSeen);
+    const ids = [...new Set(query.userIds.split(","))];
+    return c.json({ users: await lastSeenCards(s, ids, c.get("user").userId) });
   });
 
   return app;

@@ -232,6 +232,16 @@ export class ChatStore {
     return this.online.isOnline(userId);
   }
 
+  /** When offline `userId` was last online (0: online, or not known yet: see `askLastSeen`). */
+  lastSeen(userId: string): number {
+    return this.online.lastSeen(userId);
+  }
+
+  /** Asks route when offline `userId` was last online (once per presence change). */
+  askLastSeen(userId: string): Promise<void> {
+    return this.online.askLastSeen(userId);
+  }
+
   /** Sends `text` to the visible conversation; it shows at once as "sending". */
   send(text: string): void {
     // A user's action: the moment browsers allow the one question about notifications (and sound).

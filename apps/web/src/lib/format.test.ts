@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDay, sameDay } from "./format.js";
+import { formatDay, formatLastSeen, sameDay } from "./format.js";
 
 describe("formatDay", () => {
   const now = new Date(2026, 10, 26, 9, 30);
@@ -20,5 +20,16 @@ describe("sameDay", () => {
   it("compares local days", () => {
     expect(sameDay(new Date(2026, 0, 1, 0, 1).getTime(), new Date(2026, 0, 1, 23, 59).getTime())).toBe(true);
     expect(sameDay(new Date(2026, 0, 1, 23, 59).getTime(), new Date(2026, 0, 2, 0, 1).getTime())).toBe(false);
+  });
+});
+
+describe("formatLastSeen", () => {
+  const now = new Date(2026, 10, 26, 9, 30);
+  it("says today and yesterday in words, an older day by its date (the year only when it is not this one), each with the time", () => {
+    expect(formatLastSeen(new Date(2026, 10, 26, 8, 5).getTime(), now)).toMatch(/^last seen today at \d{1,2}:05/);
+    expect(formatLastSeen(new Date(2026, 10, 25, 23, 59).getTime(), now)).toMatch(/^last seen yesterday at \d{1,2}:59/);
+    expect(formatLastSeen(new Date(2026, 10, 3, 12, 0).getTime(), now)).toMatch(/^last seen .*3.* at /);
+    expect(formatLastSeen(new Date(2026, 10, 3, 12, 0).getTime(), now)).not.toMatch(/2026/);
+    expect(formatLastSeen(new Date(2025, 10, 3, 12, 0).getTime(), now)).toMatch(/2025/);
   });
 });

@@ -24,6 +24,16 @@ export function formatDay(ts: number, now: Date = new Date()): string {
   return date.toLocaleDateString([], { weekday: "long", day: "numeric", month: "long", year: date.getFullYear() === now.getFullYear() ? undefined : "numeric" });
 }
 
+/** When an offline user was last online: "last seen today at 14:05", "yesterday at 14:05", "3 Mar at 14:05" (a year shown when not this one). */
+export function formatLastSeen(ts: number, now: Date = new Date()): string {
+  const date = new Date(ts);
+  const time = date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const day = formatDay(ts, now);
+  if (day === "Today" || day === "Yesterday") return `last seen ${day.toLowerCase()} at ${time}`;
+  const short = date.toLocaleDateString([], { day: "numeric", month: "short", year: date.getFullYear() === now.getFullYear() ? undefined : "numeric" });
+  return `last seen ${short} at ${time}`;
+}
+
 /** Whether two timestamps fall on the same local day. */
 export function sameDay(a: number, b: number): boolean {
   return new Date(a).toDateString() === new Date(b).toDateString();

@@ -19,6 +19,10 @@ export class OnlinePanel {
   more = $state("");
   /** Presence of the watched users, from the gateway: the last word on whether someone is online. */
   presenceOf = $state<Record<string, boolean>>({});
+  /** When offline users were last online (ms since the epoch), as route said; dropped at their next presence change. */
+  lastSeenOf = $state<Record<string, number>>({});
+  /** Users whose "last seen" route was asked since their last presence change. */
+  private askedLastSeen = new Set<string>();
 
   private timer: ReturnType<typeof setInterval> | undefined;
   /** Counts requests, so an older answer does not replace a newer one. */
@@ -28,6 +32,25 @@ export class OnlinePanel {
 
   isOnline(userId: string): boolean {
     return this.presenceOf[userId] ?? this.users.some((u) => u.userId === userId);
+  }
+
+  /** When `userId` was last online, while offline (0: online, or not known). */
+  lastSeen(userId: string): number {
+    return this.isOnline(userId) ? 0 : (this.lastSeenOf[userId] ?? 0);
+  }
+
+  /** Asks route when offline `userId` was last online: once per presence change (route hides it across a block). */
+  async askLastSeen(userId: string): Promise<void> {
+    const client = this.deps.client();
+    if (!client || this.askedLastSeen.has(userId)) return;
+    this.askedLastSeen.add(userId);
+    try {
+      const [entry] = await client.lastSeen([userId]);
+      if (this.deps.client() !== client || !this.askedLastSeen.has(userId)) return; // signed out, or it changed meanwhile
+      if (entry && !entry.online && entry.lastSeen) this.lastSeenOf = { ...this.lastSeenOf, [userId]: entry.lastSeen };
+    } catch {
+      this.askedLastSeen.delete(userId); // route unreachable: asked again when next shown
+    }
   }
 
   /** Loads the list and asks again every ONLINE_REFRESH_MS while the page is visible. */
@@ -48,6 +71,8 @@ export class OnlinePanel {
     this.prefix = "";
     this.more = "";
     this.presenceOf = {};
+    this.lastSeenOf = {};
+    this.askedLastSeen.clear();
   }
 
   /** Shows the online users whose name starts with `prefix` ("" for everyone). */
@@ -91,10 +116,21 @@ export class OnlinePanel {
     }
   }
 
+  private forgetLastSeen(userId: string): void {
+    this.askedLastSeen.delete(userId);
+    if (!(userId in this.lastSeenOf)) return;
+    const { [userId]: _old, ...others } = this.lastSeenOf;
+    this.lastSeenOf = others;
+  }
+
   /** A watched user came online or went offline: the marks follow at once, and the list (a user who came online
    * goes in its place by name when the part shown holds it), not waiting for the next refresh. */
   presence(presence: Presence): void {
-    if (this.presenceOf[presence.userId] !== presence.online) this.presenceOf = { ...this.presenceOf, [presence.userId]: presence.online };
+    if (this.presenceOf[presence.userId] !== presence.online) {
+      this.presenceOf = { ...this.presenceOf, [presence.userId]: presence.online };
+      // A change makes the time route said old: it is asked again when shown.
+      this.forgetLastSeen(presence.userId);
+    }
     if (!presence.online) {
       if (presence.userId !== this.deps.me() && this.users.some((u) => u.userId === presence.userId)) this.users = this.users.filter((u) => u.userId !== presence.userId);
       return;
