@@ -237,9 +237,12 @@ export class ChatStore {
     return this.online.lastSeen(userId);
   }
 
-  /** Asks route when offline `userId` was last online (once per presence change). */
-  askLastSeen(userId: string): Promise<void> {
-    return this.online.askLastSeen(userId);
+  /**
+   * Asks route when offline `userId` was last online (once per presence change). An account route no longer knows
+   * (its user deleted it, and went offline with it) makes the chat with it say so at once.
+   */
+  async askLastSeen(userId: string): Promise<void> {
+    if (!(await this.online.askLastSeen(userId))) this.conversations.peerGone(userId);
   }
 
   /** Sends `text` to the visible conversation; it shows at once as "sending". */

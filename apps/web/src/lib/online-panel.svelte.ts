@@ -39,17 +39,22 @@ export class OnlinePanel {
     return this.isOnline(userId) ? 0 : (this.lastSeenOf[userId] ?? 0);
   }
 
-  /** Asks route when offline `userId` was last online: once per presence change (route hides it across a block). */
-  async askLastSeen(userId: string): Promise<void> {
+  /**
+   * Asks route when offline `userId` was last online: once per presence change (route hides it across a block).
+   * Resolves false when route knows no such account (deleted), else true (also when not asked, or not answered).
+   */
+  async askLastSeen(userId: string): Promise<boolean> {
     const client = this.deps.client();
-    if (!client || this.askedLastSeen.has(userId)) return;
+    if (!client || this.askedLastSeen.has(userId)) return true;
     this.askedLastSeen.add(userId);
     try {
       const [entry] = await client.lastSeen([userId]);
-      if (this.deps.client() !== client || !this.askedLastSeen.has(userId)) return; // signed out, or it changed meanwhile
+      if (this.deps.client() !== client || !this.askedLastSeen.has(userId)) return true; // signed out, or it changed meanwhile
       if (entry && !entry.online && entry.lastSeen) this.lastSeenOf = { ...this.lastSeenOf, [userId]: entry.lastSeen };
+      return !!entry;
     } catch {
       this.askedLastSeen.delete(userId); // route unreachable: asked again when next shown
+      return true;
     }
   }
 

@@ -54,11 +54,11 @@ describe("OnlinePanel's last seen", () => {
     expect(panel.lastSeen("2")).toBe(0);
   });
 
-  it("shows no time for a user route says is online, nor one it does not know", async () => {
+  it("shows no time for a user route says is online, nor one it does not know, which it tells", async () => {
     const { client } = fakeClient({ "2": bob(0, true) });
     const panel = new OnlinePanel({ client: () => client, me: () => "1" });
-    await panel.askLastSeen("2");
-    await panel.askLastSeen("3");
+    expect(await panel.askLastSeen("2")).toBe(true);
+    expect(await panel.askLastSeen("3")).toBe(false); // no such account (deleted)
     expect(panel.lastSeen("2")).toBe(0);
     expect(panel.lastSeen("3")).toBe(0);
   });
