@@ -14,7 +14,7 @@ import { lookUpUser, LOOKUP_LIMIT } from "./user-lookup.js";
 export type ChatClient = Pick<
   CimClient,
   | "register" | "logIn" | "send" | "onMessage" | "onPresence" | "subscribePresence" | "onState" | "onError" | "onRoomEvent" | "markRead" | "online" | "history" | "logout" | "close"
-  | "session" | "gateway" | "state" | "users" | "rooms" | "publicRooms" | "createRoom" | "joinRoom" | "leaveRoom" | "invite" | "members" | "conversations"
+  | "session" | "gateway" | "state" | "users" | "lastSeen" | "rooms" | "publicRooms" | "createRoom" | "joinRoom" | "leaveRoom" | "invite" | "members" | "conversations"
 >;
 
 export type Print = (lines: string | string[]) => void;
@@ -143,7 +143,11 @@ export class ChatSession {
     try {
       const users = await this.client.users(prefix, LOOKUP_LIMIT);
       for (const user of users) this.saw(user.userId, user.userName);
-      this.print(formatFoundUsers(users, prefix));
+      // When each offline one was last online; without it (route could not say) the list shows all the same.
+      const offline = users.filter((user) => !user.online).map((user) => user.userId);
+      const seen = offline.length ? await this.client.lastSeen(offline).catch(() => []) : [];
+      const at = new Map(seen.map((user) => [user.userId, user.lastSeen]));
+      this.print(formatFoundUsers(users.map((user) => ({ ...user, lastSeen: at.get(user.userId) ?? 0 })), prefix));
     } catch (error) {
       this.print(formatError("user search unavailable", error));
     }

@@ -62,14 +62,18 @@ describe("runCli", () => {
     expect(await cli.exit).toBe(0);
   });
 
-  it("lists online users, filters by prefix, shows info and help", async () => {
-    const cli = start(new FakeClient());
+  it("lists online users, filters by prefix, shows info and help; found users offline with when they were last online", async () => {
+    const client = new FakeClient();
+    client.lastSeenAt.set("4", Date.UTC(2026, 10, 28, 21, 40, 5));
+    const cli = start(client);
     cli.type(":olu");
     await cli.waitFor(/3 users online:\n {2}ann\(1\)\n {2}anna\(3\)\n {2}bob\(2\)/);
     cli.type(":pu an");
     await cli.waitFor(/2 users online with a name starting with "an":\n {2}ann\(1\)\n {2}anna\(3\)\n/);
     cli.type(":info");
     await cli.waitFor(/user: ann\(1\)\ngateway: gw-a ws:\/\/127.0.0.1:1\/ws\nstate: online/);
+    cli.type(":users ali");
+    await cli.waitFor(/2 users with a name starting with "ali":\n {2}alice\(4\) \(last seen 2026-11-28 21:40:05 UTC\)\n {2}alicia\(5\)\n/);
     cli.type(":foo");
     await cli.waitFor(/unknown command :foo; the commands are:\n.*<text>/);
     cli.end();

@@ -1,7 +1,7 @@
 // An SDK stand-in for the console's unit tests: records calls, lets the test push messages, presence, states and room events.
 import { PassThrough } from "node:stream";
 import { expect, vi } from "vitest";
-import { CimApiError, type ChatMessage, type ConnectionState, type ConversationSummary, type HistoryMessage, type Invitation, type MyRoom, type Presence, type PublicRoom, type Room, type RoomEvent, type SendAck, type StoredLogin, type UserEntry } from "@cim/client";
+import { CimApiError, type ChatMessage, type ConnectionState, type ConversationSummary, type HistoryMessage, type Invitation, type LastSeenEntry, type MyRoom, type Presence, type PublicRoom, type Room, type RoomEvent, type SendAck, type StoredLogin, type UserEntry } from "@cim/client";
 import type { ChatClient } from "./chat-session.js";
 import { runCli } from "./cli.js";
 
@@ -74,6 +74,11 @@ export class FakeClient implements ChatClient {
   }
   async users(prefix = "", limit = 20): Promise<UserEntry[]> {
     return this.accounts.filter((u) => u.userName.toLowerCase().startsWith(prefix.toLowerCase())).slice(0, limit);
+  }
+  /** When offline accounts were last online (`lastSeen`), by userId; unknown ones 0. */
+  lastSeenAt = new Map<string, number>();
+  async lastSeen(userIds: readonly string[]): Promise<LastSeenEntry[]> {
+    return this.accounts.filter((u) => userIds.includes(u.userId)).map((u) => ({ ...u, lastSeen: u.online ? 0 : (this.lastSeenAt.get(u.userId) ?? 0) }));
   }
   async rooms(): Promise<MyRoom[]> {
     return this.myRooms;

@@ -81,8 +81,13 @@ export function formatInfo(login: StoredLogin | null, gateway: GatewayAddress | 
 }
 
 /** One search hit: time, conversation, sender and text; `names` resolves the other side of a private message. */
+/** A time as the console prints it: `2026-11-28 21:15:49` (UTC). */
+export function utcTime(ms: number): string {
+  return new Date(ms).toISOString().replace("T", " ").slice(0, 19);
+}
+
 export function formatHit(message: HistoryMessage, names: Names): string {
-  const time = new Date(message.ts).toISOString().replace("T", " ").slice(0, 19);
+  const time = utcTime(message.ts);
   const to = message.to ? ` -> ${who(names.users.get(message.to) ?? "?", message.to)}` : "";
   return `${time} [${conversationLabel(message, names)}] ${who(message.fromName, message.from)}${to}: ${message.text}`;
 }

@@ -1,6 +1,6 @@
 // Formats the room lines of the console: room lists, the directory, members, users found, membership changes.
 import type { MyRoom, PublicRoom, RoomEvent, UserEntry } from "@cim/client";
-import { roomLabel, targetLabel, who, type Names } from "./format.js";
+import { roomLabel, targetLabel, utcTime, who, type Names } from "./format.js";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const startingWith = (prefix: string) => (prefix ? ` with a name starting with "${prefix}"` : "");
@@ -25,9 +25,10 @@ export function formatMembers(roomId: string, members: UserEntry[], names: Names
   return [`${plural(sorted.length, "member")} of ${roomLabel(roomId, names)}${sorted.length ? ":" : ""}`, ...sorted.map(online)];
 }
 
-/** `:users <prefix>`: any user, online or not. */
-export function formatFoundUsers(users: UserEntry[], prefix: string): string[] {
-  return [`${plural(users.length, "user")}${startingWith(prefix)}${users.length ? ":" : ""}`, ...users.map(online)];
+/** `:users <prefix>`: any user, online or not; an offline one with when it was last online, when known. */
+export function formatFoundUsers(users: Array<UserEntry & { lastSeen?: number }>, prefix: string): string[] {
+  const line = (user: UserEntry & { lastSeen?: number }) => (!user.online && user.lastSeen ? `${online(user)} (last seen ${utcTime(user.lastSeen)} UTC)` : online(user));
+  return [`${plural(users.length, "user")}${startingWith(prefix)}${users.length ? ":" : ""}`, ...users.map(line)];
 }
 
 /** A membership change: `* bob(2) joined #r3 lunch`, `* you were added to #r3 lunch by ann(1)`, `* bob(2) was removed from #r3 lunch by ann(1)`. */
