@@ -3,9 +3,9 @@ import type { ClientContext, Result } from "ioredis";
 import type { RedisClient } from "./redis.js";
 import { compareIds, EVERYONE_ROOM, type RoomHistoryEvent } from "@cim/protocol";
 import { conv, directory, user } from "./keys.js";
-import { defineForwardField } from "./forward-field.js";
 import { defineGoneGuard } from "./gone-guard.js";
 import { NEWEST_ID_LUA } from "./lua-newest-id.js";
+import { ReadStore } from "./reads.js";
 import { entryId, lexEntry, lexRange } from "./lex-index.js";
 
 export type RoomVisibility = "public" | "private";
@@ -115,12 +115,14 @@ export function roomNameKey(name: string): string {
  * a leave heals a crash between the two writes. Each call touches keys of one slot at a time.
  */
 export class RoomStore {
+  private readonly reads: ReadStore;
+
   constructor(private readonly redis: RedisClient) {
     redis.defineCommand("cimAddRoomMember", { numberOfKeys: 5, lua: ADD_MEMBER });
     redis.defineCommand("cimRemoveRoomMember", { numberOfKeys: 4, lua: REMOVE_MEMBER });
     redis.defineCommand("cimRenameRoom", { numberOfKeys: 3, lua: RENAME });
     defineGoneGuard(redis);
-    defineForwardField(redis);
+    this.reads = new ReadStore(redis);
   }
 
   /** Creates a room `r<n>` with its owner as the only member; a public one enters the directory. */
@@ -168,7 +170,7 @@ export class RoomStore {
     }
     // A new member reads on from where it came in: the room's history is there to read, not counted unread. Forward
     // only, so a member who left and comes back has the messages of its absence not counted either.
-    if (added === 1 && after !== "0") await this.redis.cimSetForward(user.read(userId), user.gone(userId), roomId, after);
+    if (added === 1 && after !== "0") await this.reads.setRead(userId, roomId, after);
     return { added: added === 1, after };
   }
 

@@ -150,9 +150,7 @@ export class SessionStore {
 
   /** Presence of each user named, in the order given; users without an account are left out. */
   async presenceOf(userIds: readonly string[]): Promise<Array<OnlineUser & { online: boolean }>> {
-    if (userIds.length === 0) return [];
-    const [online, names] = await Promise.all([this.redis.smismember(keys.online, ...userIds), this.accounts.names(userIds)]);
-    return userIds.flatMap((userId, i) => (names[i] ? [{ userId, userName: names[i]!, online: online[i] === 1 }] : []));
+    return (await this.lastSeenOf(userIds)).map(({ userId, userName, online }) => ({ userId, userName, online }));
   }
 
   /**

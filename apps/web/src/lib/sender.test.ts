@@ -9,33 +9,28 @@ import { Sender } from "./sender.js";
 const watch = new DeliveryWatch(60_000);
 afterEach(() => watch.reset());
 
-/** A sender for user 1 whose client answers every Send with `answer`. */
-function senderWith(answer: () => Promise<never>) {
+/** User 1 writes `text` in the private chat with bob (2), and the client answers the Send with `refusal`. */
+async function refusedInChat(refusal: SendError, text: string) {
   const conversations = new ConversationList(() => "1");
-  const client = { send: answer } as unknown as CimClient;
+  const client = { send: () => Promise.reject(refusal) } as unknown as CimClient;
   const sender = new Sender({ client: () => client, ready: () => true, me: () => ({ userId: "1", userName: "ann", token: "t" }) as never, conversations, hooks: new MessageHooks(), notMember: () => undefined, watch });
-  return { conversations, sender };
+  conversations.ensure("2", "bob");
+  conversations.open("2");
+  sender.send(text);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return conversations.get("2")!;
 }
 
 describe("Sender", () => {
   it("a Send refused as unknown_recipient marks the message failed for good and the private chat's peer gone", async () => {
-    const { conversations, sender } = senderWith(() => Promise.reject(new SendError(ErrorCode.UnknownRecipient, "no user 2", "x")));
-    conversations.ensure("2", "bob");
-    conversations.open("2");
-    sender.send("still there?");
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    const chat = conversations.get("2")!;
+    const chat = await refusedInChat(new SendError(ErrorCode.UnknownRecipient, "no user 2", "x"), "still there?");
     expect(chat.peerGone).toBe(true);
     expect(chat.messages.at(-1)).toMatchObject({ text: "still there?", status: "failed", failedForGood: true });
   });
 
   it("a Send refused for now (unavailable) leaves the peer as it was", async () => {
-    const { conversations, sender } = senderWith(() => Promise.reject(new SendError(ErrorCode.Unavailable, "message not stored, retry", "x")));
-    conversations.ensure("2", "bob");
-    conversations.open("2");
-    sender.send("hello?");
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(conversations.get("2")!.peerGone).toBeFalsy();
-    expect(conversations.get("2")!.messages.at(-1)).toMatchObject({ status: "failed" });
+    const chat = await refusedInChat(new SendError(ErrorCode.Unavailable, "message not stored, retry", "x"), "hello?");
+    expect(chat.peerGone).toBeFalsy();
+    expect(chat.messages.at(-1)).toMatchObject({ status: "failed" });
   });
 });
