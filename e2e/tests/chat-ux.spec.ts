@@ -146,14 +146,19 @@ test("day separator, New messages line and jump to latest; the open conversation
   const divider = list.getByTestId("new-messages-divider");
   await expect(divider).toHaveText("New messages");
   expect(await divider.evaluate((el) => (el.nextElementSibling as HTMLElement).innerText)).toContain("note 1");
-  // A reply means Bob read up to there: the line goes, as in Slack.
+  // More unread than the window holds: the chat opens where Bob stopped reading, the newest a jump away.
+  const jump = bob.page.getByTestId("jump-latest");
+  await expect(divider).toBeInViewport();
+  await expect(message(bob.page, "note 1")).toBeInViewport();
+  await expect(message(bob.page, "note 24")).not.toBeInViewport();
+  await expect(jump).toBeVisible();
+  // A reply means Bob read up to there: the line goes, as in Slack, and the list goes to the reply.
   await say(bob.page, "on it");
-  await expect(message(bob.page, "on it")).toBeVisible();
+  await expect(message(bob.page, "on it")).toBeInViewport();
   await expect(divider).toHaveCount(0);
+  await expect(jump).toBeHidden();
 
   // Scrolled up, "Jump to latest" appears and brings the newest message back.
-  const jump = bob.page.getByTestId("jump-latest");
-  await expect(jump).toBeHidden();
   await list.evaluate((el) => el.scrollTo({ top: 0 }));
   await expect(jump).toBeVisible();
   await jump.click();
@@ -170,8 +175,10 @@ test("day separator, New messages line and jump to latest; the open conversation
   /** Where note 3 is, from the top of the visible list (px). */
   const note3Top = () => message(bob.page, "note 3").evaluate((el) => el.getBoundingClientRect().top - el.closest('[data-testid="message-list"]')!.getBoundingClientRect().top);
   const before = await note3Top();
-  // Saved once scrolling stops.
-  await expect.poll(() => bob.page.evaluate((key) => (JSON.parse(sessionStorage.getItem("cim.view") ?? "{}") as { scroll?: Record<string, unknown> }).scroll?.[key!] ?? null, listKey)).not.toBeNull();
+  // Saved once scrolling stops: the message at the top of the view (note 2's end, or note 3), not an earlier spot.
+  const near = await Promise.all(["note 2", "note 3"].map((text) => message(bob.page, text).getAttribute("data-msg-id")));
+  const saved = () => bob.page.evaluate((key) => (JSON.parse(sessionStorage.getItem("cim.view") ?? "{}") as { scroll?: Record<string, { msgId: string } | null> }).scroll?.[key!]?.msgId ?? "", listKey);
+  await expect.poll(async () => near.includes(await saved())).toBe(true);
   await bob.page.reload();
   await expectOnline(bob.page);
   await expect(bob.page.getByTestId("conversation-title")).toHaveText(alice.userName);

@@ -1,37 +1,43 @@
-// History: a conversation opens on its newest page and loads older pages when scrolled up.
+// History: a conversation opens on its newest page, or at its first unread message, and loads older pages when
+// scrolled up.
 import { CimApiError, RouteApi, type StoredLogin } from "@cim/client";
 import type { Page } from "@playwright/test";
-import { conversation, expect, logIn, message, test } from "./fixtures.js";
+import { conversation, expect, groupConversation, logIn, message, test } from "./fixtures.js";
 
-const COUNT = 45;
+const COUNT = 75;
 
 function storedLogin(page: Page): Promise<StoredLogin> {
   return page.evaluate(() => JSON.parse(sessionStorage.getItem("cim.login") ?? "null") as StoredLogin);
 }
 
-test("older private messages load when scrolling up, and the message on top stays in place", async ({ pair: { alice, bob }, browser, stack }) => {
+test("a chat with many unread opens at the first of them; older private messages load when scrolling up, and the message on top stays in place", async ({ pair: { alice, bob }, browser, stack }) => {
   const [a, b] = [await storedLogin(alice.page), await storedLogin(bob.page)];
   // Written through route's HTTP API (no page involved), in order.
   const api = new RouteApi(stack.url);
   for (let i = 0; i < COUNT; i++) await api.sendMessage(a.token, { to: b.userId, text: `old ${String(i).padStart(2, "0")}` });
 
   await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText(String(COUNT));
+  // More unread than one history page holds and than fit on the screen: the chat opens where Bob stopped reading,
+  // with all of them loaded, and the newest a jump away.
   await conversation(bob.page, alice.userName).click();
-  await expect(message(bob.page, `old ${COUNT - 1}`)).toBeVisible();
   const list = bob.page.getByTestId("message-list");
-
-  // From the keyboard: the focus on "Load older messages" (which scrolls to it) loads them, Enter too, and the focus
-  // stays in the list when the button goes (disabled while loading, it dropped the focus onto the page's body).
-  await list.getByTestId("load-older").focus();
-  await expect(async () => {
-    if (await list.getByTestId("load-older").count()) await bob.page.keyboard.press("Enter");
-    await expect(message(bob.page, "old 00")).toBeAttached({ timeout: 1_000 });
-  }).toPass({ timeout: 20_000 });
-  await expect(list).toBeFocused();
+  const divider = list.getByTestId("new-messages-divider");
+  await expect(divider).toBeInViewport();
+  expect(await divider.evaluate((el) => (el.nextElementSibling as HTMLElement).innerText)).toContain("old 00");
+  await expect(message(bob.page, "old 00")).toBeInViewport();
+  await expect(message(bob.page, `old ${COUNT - 1}`)).not.toBeInViewport();
   await expect(list.getByTestId("message")).toHaveCount(COUNT);
-  const texts = await list.getByTestId("message-text").allInnerTexts();
-  expect(texts).toEqual(Array.from({ length: COUNT }, (_, i) => `old ${String(i).padStart(2, "0")}`));
   await expect(list.getByTestId("load-older")).toHaveCount(0);
+  await bob.page.getByTestId("jump-latest").click();
+  await expect(message(bob.page, `old ${COUNT - 1}`)).toBeInViewport();
+  // A few unread, that fit below the line: the chat opens at its newest message.
+  await groupConversation(bob.page).click();
+  for (const text of ["fresh 1", "fresh 2"]) await api.sendMessage(a.token, { to: b.userId, text });
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("2");
+  await conversation(bob.page, alice.userName).click();
+  await expect(divider).toBeInViewport();
+  await expect(message(bob.page, "fresh 2")).toBeInViewport();
+  await expect(bob.page.getByTestId("jump-latest")).toBeHidden();
 
   // On a new device (all read: one page shown), scrolling near the top, not to it, loads the older page, and the
   // message that was on top stays where it was: its text, what the user reads. (Its box does not: its sender's name
@@ -66,9 +72,22 @@ test("older private messages load when scrolling up, and the message on top stay
     await expect(message(page, "new while loading")).toBeAttached();
     expect(await topOf()).toBe(before);
     release();
-    await expect(other.getByTestId("message")).toHaveCount(COUNT + 1);
+    const withOlder = 2 * shown + 1;
+    await expect(other.getByTestId("message")).toHaveCount(withOlder);
     await expect(onTop.getByTestId("message-sender")).toHaveCount(0);
     expect(await topOf()).toBe(before);
+
+    // From the keyboard: the focus on "Load older messages" (which scrolls to it) loads them, Enter too, and the
+    // focus stays in the list when the button goes (disabled while loading, it dropped the focus onto the page's body).
+    await other.getByTestId("load-older").focus();
+    await expect(async () => {
+      if (await other.getByTestId("load-older").count()) await page.keyboard.press("Enter");
+      await expect(message(page, "old 00")).toBeAttached({ timeout: 1_000 });
+    }).toPass({ timeout: 20_000 });
+    await expect(other).toBeFocused();
+    const all = [...Array.from({ length: COUNT }, (_, i) => `old ${String(i).padStart(2, "0")}`), "fresh 1", "fresh 2", "new while loading"];
+    await expect(other.getByTestId("message-text")).toHaveText(all);
+    await expect(other.getByTestId("load-older")).toHaveCount(0);
   } finally {
     release();
     await device.close();

@@ -202,6 +202,8 @@ export class ChatStore {
    */
   openConversation(key: string, chosen = true): void {
     const conversation = this.conversations.open(key);
+    // Counted before the conversation is marked read (watch): its first page then holds them all.
+    const unread = conversation.unread;
     this.composerFocus++;
     if (chosen) {
       this.showingConversation = true;
@@ -210,7 +212,7 @@ export class ChatStore {
     if (this.me) saveOpen(this.me.userId, conversation.key, conversation.title);
     if (this.members.roomId && this.members.roomId !== conversation.key) this.members.hide();
     this.watch();
-    if (!conversation.historyLoaded) void this.history.latest(conversation);
+    if (!conversation.historyLoaded) void this.history.latest(conversation, unread);
   }
 
   /** Narrow screens: back from the conversation to the list (through the browser's history when it has an entry). */

@@ -8,6 +8,8 @@ export const config = Object.freeze({
   offlineShell: env.PROD,
   /** Messages asked for per history page. */
   historyPageSize: 30,
+  /** The first page of a conversation opened with unread messages holds them all, up to this many (route's largest page). */
+  unreadPageMax: 200,
   /** Messages shown from IndexedDB at start, over all conversations. */
   cachedMessagesLimit: 500,
   /** Conversations (newest first) whose newest message is asked for when this device has none to preview. */

@@ -83,3 +83,32 @@ describe("HistoryLoader previews", () => {
     expect(previewOf(r1, listedMessage(r1))).toBe("cat: hello");
   });
 });
+
+describe("HistoryLoader.latest", () => {
+  /** bob's `count` lines in a room, msgIds 1..count. */
+  const lines = (count: number) => Array.from({ length: count }, (_, i): ChatMessage => ({ msgId: String(i + 1), from: "2", fromName: "bob", to: "", text: `line ${i + 1}`, ts: i + 1, room: "r1" }));
+
+  it("loads all of a conversation's unread messages and a few read ones before them, so it can open at the first unread", async () => {
+    const conversations = new ConversationList(() => ME.userId);
+    const room = conversations.ensure("r1", "Plans");
+    const loaded = client(lines(150));
+    const loader = new HistoryLoader({ client: () => loaded, me: () => ME, conversations, hooks: new MessageHooks(), loaded: () => undefined });
+
+    await loader.latest(room, 80);
+
+    expect(room.messages).toHaveLength(90);
+    expect(room.messages[0]?.text).toBe("line 61");
+    expect(room.historyLoaded).toBe(true);
+  });
+
+  it("asks the usual page with few unread, and at most route's largest page with many", async () => {
+    const conversations = new ConversationList(() => ME.userId);
+    const loaded = client(lines(500));
+    const loader = new HistoryLoader({ client: () => loaded, me: () => ME, conversations, hooks: new MessageHooks(), loaded: () => undefined });
+
+    await loader.latest(conversations.ensure("r1", "Plans"), 2);
+    await loader.latest(conversations.ensure("r2", "Other"), 450);
+
+    expect(loaded.historyPage.mock.calls.map(([query]) => query.limit)).toEqual([30, 200]);
+  });
+});

@@ -25,10 +25,14 @@ export class HistoryLoader {
 
   constructor(private readonly deps: HistoryLoaderDeps) {}
 
-  /** The newest page, once; a failure (not online yet) leaves it for the next open or reconnect. */
-  async latest(conversation: Conversation): Promise<void> {
+  /**
+   * The newest page, once; a failure (not online yet) leaves it for the next open or reconnect. With `unread` messages
+   * the page is large enough to hold them all and a few read ones before them (up to `config.unreadPageMax`), so the
+   * list can open at the first unread one, below its "New messages" line.
+   */
+  async latest(conversation: Conversation, unread = 0): Promise<void> {
     try {
-      await this.page(conversation);
+      await this.page(conversation, undefined, latestPageSize(unread));
       conversation.historyLoaded = true;
       this.deps.loaded(conversation);
     } catch {
@@ -142,6 +146,14 @@ export class HistoryLoader {
     }
   }
 }
+
+/** The newest page's size for a conversation with `unread` messages: a few more than that, at least the usual page. */
+export function latestPageSize(unread: number): number {
+  return Math.min(config.unreadPageMax, Math.max(config.historyPageSize, unread + UNREAD_CONTEXT));
+}
+
+/** Read messages above the first unread one in the newest page: what the conversation was about. */
+const UNREAD_CONTEXT = 10;
 
 /** No message of it is here yet, nor route's preview of its newest (the list's answer carries it). */
 function unloaded(conversation: Conversation): boolean {
