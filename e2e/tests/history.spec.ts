@@ -2,7 +2,7 @@
 // scrolled up.
 import { CimApiError, RouteApi, type StoredLogin } from "@cim/client";
 import type { Page } from "@playwright/test";
-import { conversation, expect, groupConversation, logIn, message, test } from "./fixtures.js";
+import { conversation, expect, groupConversation, logIn, message, PASSWORD, register, test } from "./fixtures.js";
 
 const COUNT = 75;
 
@@ -138,4 +138,30 @@ test("a long chat renders its newest 300 messages at the bottom, more on the way
   await bob.page.getByTestId("search-input").fill("first of many");
   await bob.page.getByTestId("search-result").click();
   await expect(message(bob.page, "first of many")).toBeInViewport();
+});
+
+test("on a phone, a room with many unread opens at the first of them when it is shown", async ({ browser, stack }) => {
+  const phone = await browser.newContext({ baseURL: stack.url, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  try {
+    const page = await phone.newPage();
+    await page.goto("/");
+    await register(page, `tess-${Math.random().toString(36).slice(2, 8)}`);
+    // Everyone is the open conversation from the start, its list hidden behind the conversation list.
+    await expect(page.getByTestId("chat-screen")).toHaveAttribute("data-view", "list");
+    const api = new RouteApi(stack.url);
+    const ray = `ray-${Math.random().toString(36).slice(2, 8)}`;
+    await api.register(ray, PASSWORD);
+    const { token } = await api.login(ray, PASSWORD);
+    for (let i = 0; i < 40; i++) await api.sendMessage(token, { text: `busy ${i}` });
+    await expect(groupConversation(page).getByTestId("unread-badge")).toHaveText("40");
+
+    await groupConversation(page).tap();
+    await expect(page.getByTestId("chat-screen")).toHaveAttribute("data-view", "conversation");
+    await expect(page.getByTestId("new-messages-divider")).toBeInViewport();
+    await expect(message(page, "busy 0")).toBeInViewport();
+    await expect(message(page, "busy 39")).not.toBeInViewport();
+    await expect(page.getByTestId("jump-latest")).toBeVisible();
+  } finally {
+    await phone.close();
+  }
 });
