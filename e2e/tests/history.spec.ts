@@ -10,6 +10,21 @@ function storedLogin(page: Page): Promise<StoredLogin> {
   return page.evaluate(() => JSON.parse(sessionStorage.getItem("cim.login") ?? "null") as StoredLogin);
 }
 
+/**
+ * A message through route (to Everyone when `to` is undefined); its per-user limit of HTTP sends answers 429 with
+ * Retry-After: wait, and send it again.
+ */
+async function sendPaced(api: RouteApi, token: string, to: string | undefined, text: string): Promise<void> {
+  for (;;) {
+    const wait = await api.sendMessage(token, { to, text, clientMsgId: text.replaceAll(" ", "-") }).then(() => 0, (error: unknown) => {
+      if (error instanceof CimApiError && error.status === 429) return (error.retryAfterSeconds ?? 1) * 1_000;
+      throw error;
+    });
+    if (wait === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
 test("a chat with many unread opens at the first of them; older private messages load when scrolling up, and the message on top stays in place", async ({ pair: { alice, bob }, browser, stack }) => {
   const [a, b] = [await storedLogin(alice.page), await storedLogin(bob.page)];
   // Written through route's HTTP API (no page involved), in order.
@@ -103,17 +118,7 @@ test("a long chat renders its newest 300 messages at the bottom, more on the way
   const list = bob.page.getByTestId("message-list");
   // 359 more arrive live while Bob is at the bottom: the newest 300 stay in the page.
   const TOTAL = 360;
-  for (let i = 1; i < TOTAL; i++) {
-    // Route's per-user limit of HTTP sends answers 429 with Retry-After: wait, and send the same again.
-    for (;;) {
-      const wait = await api.sendMessage(a.token, { to: b.userId, text: `live ${i}`, clientMsgId: `live-${i}` }).then(() => 0, (error: unknown) => {
-        if (error instanceof CimApiError && error.status === 429) return (error.retryAfterSeconds ?? 1) * 1_000;
-        throw error;
-      });
-      if (wait === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  }
+  for (let i = 1; i < TOTAL; i++) await sendPaced(api, a.token, b.userId, `live ${i}`);
   await expect(message(bob.page, `live ${TOTAL - 1}`)).toBeVisible();
   await expect(list.getByTestId("message")).toHaveCount(300);
   await expect(message(bob.page, "first of many")).toHaveCount(0);
@@ -138,6 +143,29 @@ test("a long chat renders its newest 300 messages at the bottom, more on the way
   await bob.page.getByTestId("search-input").fill("first of many");
   await bob.page.getByTestId("search-result").click();
   await expect(message(bob.page, "first of many")).toBeInViewport();
+});
+
+test("a room with more unread than route's largest page opens at the first of them, on a device that has none of them", async ({ pair: { alice, bob }, browser, stack }) => {
+  const a = await storedLogin(alice.page);
+  const api = new RouteApi(stack.url);
+  await bob.page.getByTestId("logout").click();
+  for (let i = 0; i < 460; i++) await sendPaced(api, a.token, undefined, `many ${i}`);
+
+  // A new device: no message of Everyone in memory or in its cache, and none replayed at login (a room's messages
+  // come live from then on), so its history is read up to the first unread one. Everyone is open from the start.
+  const device = await browser.newContext({ baseURL: stack.url });
+  try {
+    const page = await device.newPage();
+    await page.goto("/");
+    await logIn(page, bob.userName);
+    const divider = page.getByTestId("new-messages-divider");
+    await expect(divider).toBeInViewport();
+    expect(await divider.evaluate((el) => (el.nextElementSibling as HTMLElement).innerText)).toContain("many 0");
+    await expect(message(page, "many 0")).toBeInViewport();
+    await expect(page.getByTestId("jump-latest")).toBeVisible();
+  } finally {
+    await device.close();
+  }
 });
 
 test("on a phone, a room with many unread opens at the first of them when it is shown", async ({ browser, stack }) => {

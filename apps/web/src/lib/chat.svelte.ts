@@ -202,8 +202,8 @@ export class ChatStore {
    */
   openConversation(key: string, chosen = true): void {
     const conversation = this.conversations.open(key);
-    // Counted before the conversation is marked read (watch): its first page then holds them all.
-    const unread = conversation.unread;
+    // Taken before the conversation is marked read (watch): its history is then loaded up to the first unread one.
+    const unread = this.conversations.unreadFrom?.key === conversation.key ? this.conversations.unreadFrom : null;
     this.composerFocus++;
     if (chosen) {
       this.showingConversation = true;
@@ -212,7 +212,7 @@ export class ChatStore {
     if (this.me) saveOpen(this.me.userId, conversation.key, conversation.title);
     if (this.members.roomId && this.members.roomId !== conversation.key) this.members.hide();
     this.watch();
-    if (!conversation.historyLoaded) void this.history.latest(conversation, unread);
+    if (!conversation.historyLoaded) void this.history.latest(conversation, unread?.count, unread?.after);
   }
 
   /** Narrow screens: back from the conversation to the list (through the browser's history when it has an entry). */

@@ -10,6 +10,8 @@ export const config = Object.freeze({
   historyPageSize: 30,
   /** The first page of a conversation opened with unread messages holds them all, up to this many (route's largest page). */
   unreadPageMax: 200,
+  /** More unread than that: older pages of unreadPageMax follow until the first unread one is in, up to this many messages. */
+  unreadLoadMax: 1_000,
   /** Messages shown from IndexedDB at start, over all conversations. */
   cachedMessagesLimit: 500,
   /** Conversations (newest first) whose newest message is asked for when this device has none to preview. */

@@ -21,8 +21,11 @@ export class ConversationList {
   chats = $derived(this.items.filter((c) => c.kind === "private").sort((a, b) => lastActivity(b) - lastActivity(a)));
   /** The list as shown: rooms, then private chats (what Alt+Up and Alt+Down step through). */
   ordered = $derived([...this.rooms, ...this.chats]);
-  /** The open conversation's read position when it was opened with unread messages: "New messages" goes after it. */
-  unreadFrom = $state<{ key: string; after: string } | null>(null);
+  /**
+   * The open conversation's read position when it was opened with unread messages (or when route's list first told
+   * of some in it, as at sign-in, before it is marked read): "New messages" goes after it; `count` of them.
+   */
+  unreadFrom = $state<{ key: string; after: string; count: number } | null>(null);
 
   /** Peers' receipt positions (told at every login, before route lists the chats), for chats not here yet. */
   private receipts: Record<string, Receipts> = {};
@@ -66,7 +69,7 @@ export class ConversationList {
   open(key: string): Conversation {
     const conversation = this.get(key) ?? this.items[0]!;
     this.activeKey = conversation.key;
-    if (conversation.unread > 0) this.unreadFrom = { key: conversation.key, after: conversation.readUpTo };
+    if (conversation.unread > 0) this.unreadFrom = { key: conversation.key, after: conversation.readUpTo, count: conversation.unread };
     else if (this.unreadFrom?.key !== conversation.key) this.unreadFrom = null;
     return conversation;
   }
@@ -179,6 +182,10 @@ export class ConversationList {
     for (const summary of summaries) {
       const conversation = this.ensure(summary.conversation, summary.name);
       applySummary(conversation, summary, this.uncounted(conversation));
+      // Unread in the open conversation that this device did not see come (a sign-in): they start after its read position.
+      if (conversation.key === this.activeKey && conversation.unread > 0 && this.unreadFrom?.key !== conversation.key) {
+        this.unreadFrom = { key: conversation.key, after: conversation.readUpTo, count: conversation.unread };
+      }
       // Route's newest message, for the list's preview (a newer one may have come live meanwhile).
       const { last } = summary;
       if (last && !isNewer(conversation.preview?.msgId ?? "", last.msgId)) conversation.preview = { ...toUiMessage(last, this.me()), deleted: last.deleted };

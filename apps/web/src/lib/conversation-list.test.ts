@@ -6,6 +6,22 @@ import { ConversationList } from "./conversation-list.svelte.js";
 const line = (ms: number, room: string): ChatMessage => ({ msgId: `${ms}000`, from: "2", fromName: "bob", to: "", text: `in ${room}`, ts: ms, room });
 
 describe("ConversationList", () => {
+  it("puts 'New messages' in the open conversation where route's list first tells of unread ones in it (a sign-in), before it is read", () => {
+    const conversations = new ConversationList(() => "1");
+    conversations.joined("r1", "Alpha");
+    conversations.applySummaries([
+      { conversation: "everyone", name: "Everyone", unread: 460, lastMsgId: "900000", readUpTo: "400000" },
+      { conversation: "r1", name: "Alpha", unread: 2, lastMsgId: "800000", readUpTo: "700000" },
+    ], null, conversations.membershipMark);
+    // Everyone is open: its unread ones start after its read position; Alpha's will when it is opened.
+    expect(conversations.unreadFrom).toEqual({ key: "everyone", after: "400000", count: 460 });
+    conversations.read("everyone", "900000");
+    conversations.open("everyone");
+    expect(conversations.unreadFrom).toEqual({ key: "everyone", after: "400000", count: 460 });
+    conversations.open("r1");
+    expect(conversations.unreadFrom).toEqual({ key: "r1", after: "700000", count: 2 });
+  });
+
   it("lists Everyone first, then the rooms the most recently active first, those without messages by name", () => {
     const conversations = new ConversationList(() => "1");
     for (const [key, name] of [["r1", "Alpha"], ["r2", "beta"], ["r3", "Gamma"], ["r4", "Delta"]]) conversations.joined(key!, name!);

@@ -94,21 +94,47 @@ describe("HistoryLoader.latest", () => {
     const loaded = client(lines(150));
     const loader = new HistoryLoader({ client: () => loaded, me: () => ME, conversations, hooks: new MessageHooks(), loaded: () => undefined });
 
-    await loader.latest(room, 80);
+    // Read up to line 70: lines 71-150 are unread.
+    await loader.latest(room, 80, "70");
 
     expect(room.messages).toHaveLength(90);
     expect(room.messages[0]?.text).toBe("line 61");
     expect(room.historyLoaded).toBe(true);
   });
 
-  it("asks the usual page with few unread, and at most route's largest page with many", async () => {
+  it("asks the usual page with few unread", async () => {
     const conversations = new ConversationList(() => ME.userId);
     const loaded = client(lines(500));
     const loader = new HistoryLoader({ client: () => loaded, me: () => ME, conversations, hooks: new MessageHooks(), loaded: () => undefined });
 
-    await loader.latest(conversations.ensure("r1", "Plans"), 2);
-    await loader.latest(conversations.ensure("r2", "Other"), 450);
+    await loader.latest(conversations.ensure("r1", "Plans"), 2, "498");
 
-    expect(loaded.historyPage.mock.calls.map(([query]) => query.limit)).toEqual([30, 200]);
+    expect(loaded.historyPage.mock.calls.map(([query]) => query.limit)).toEqual([30]);
+  });
+
+  it("with more unread than route's largest page, reads older pages until the first unread one is in", async () => {
+    const conversations = new ConversationList(() => ME.userId);
+    const room = conversations.ensure("r1", "Plans");
+    const loaded = client(lines(700));
+    const loader = new HistoryLoader({ client: () => loaded, me: () => ME, conversations, hooks: new MessageHooks(), loaded: () => undefined });
+
+    // Read up to line 150: lines 151-700 are unread.
+    await loader.latest(room, 550, "150");
+
+    expect(loaded.historyPage.mock.calls.map(([query]) => [query.before, query.limit])).toEqual([[undefined, 200], ["501", 200], ["301", 200]]);
+    expect(room.messages[0]?.text).toBe("line 101");
+    expect(room.historyLoaded).toBe(true);
+  });
+
+  it("stops at config.unreadLoadMax messages when the unread ones go further back (or were never read)", async () => {
+    const conversations = new ConversationList(() => ME.userId);
+    const room = conversations.ensure("r1", "Plans");
+    const loaded = client(lines(3000));
+    const loader = new HistoryLoader({ client: () => loaded, me: () => ME, conversations, hooks: new MessageHooks(), loaded: () => undefined });
+
+    await loader.latest(room, 3000, "");
+
+    expect(room.messages).toHaveLength(1000);
+    expect(loaded.historyPage).toHaveBeenCalledTimes(5);
   });
 });

@@ -2,7 +2,7 @@
 import { CimApiError, type CimClient, type StoredLogin } from "@cim/client";
 import { config } from "./config.js";
 import type { ConversationList } from "./conversation-list.svelte.js";
-import { lastActivity, oldestMsgId, type Conversation } from "./conversations.js";
+import { isNewer, lastActivity, oldestMsgId, type Conversation } from "./conversations.js";
 import { recentMessages } from "./message-db.js";
 import type { MessageHooks } from "./message-hook.js";
 import { PreviewQueue } from "./preview-queue.js";
@@ -27,12 +27,18 @@ export class HistoryLoader {
 
   /**
    * The newest page, once; a failure (not online yet) leaves it for the next open or reconnect. With `unread` messages
-   * the page is large enough to hold them all and a few read ones before them (up to `config.unreadPageMax`), so the
-   * list can open at the first unread one, below its "New messages" line.
+   * after `readUpTo`, the page is large enough to hold them all and a few read ones before them, and older pages
+   * follow while the first unread one is not in (up to `config.unreadLoadMax` messages), so the list can open there,
+   * below its "New messages" line.
    */
-  async latest(conversation: Conversation, unread = 0): Promise<void> {
+  async latest(conversation: Conversation, unread = 0, readUpTo = ""): Promise<void> {
     try {
       await this.page(conversation, undefined, latestPageSize(unread));
+      while (unread > 0 && conversation.hasOlder && conversation.messages.length < config.unreadLoadMax) {
+        const before = oldestMsgId(conversation.messages);
+        if (!before || !isNewer(before, readUpTo)) break;
+        if ((await this.page(conversation, before, config.unreadPageMax)) === 0) break;
+      }
       conversation.historyLoaded = true;
       this.deps.loaded(conversation);
     } catch {
