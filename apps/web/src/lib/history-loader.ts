@@ -154,7 +154,7 @@ export class HistoryLoader {
 }
 
 /** The newest page's size for a conversation with `unread` messages: a few more than that, at least the usual page. */
-export function latestPageSize(unread: number): number {
+function latestPageSize(unread: number): number {
   return Math.min(config.unreadPageMax, Math.max(config.historyPageSize, unread + UNREAD_CONTEXT));
 }
 
