@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  acknowledge, applyRead, applyReceipt, applySummary, compareMsgIds, countFromOthersAfter, formatUnread, insertMessage, kindOf, lastActivity, lastEditable, mergeMessage, stepConversation,
+  acknowledge, applyRead, applyReceipt, applySummary, compareMsgIds, countFromOthersAfter, firstUnreadAfter, formatUnread, insertMessage, kindOf, lastActivity, lastEditable, mergeMessage, stepConversation,
   matchesFilter, newConversation, newestMsgId, oldestMsgId, previewOf, toUiMessage, upgradeStatus, type UiMessage,
 } from "./conversations.js";
 
@@ -97,6 +97,23 @@ describe("conversations", () => {
     const failed = own("6", "failed");
     upgradeStatus(failed, "seen");
     expect(failed.status).toBe("failed");
+  });
+});
+
+describe("firstUnreadAfter", () => {
+  it("is the first message from others after the read position, own ones passed over", () => {
+    const c = { ...newConversation(PEER, "bob"), messages: [msg("10"), own("11"), own("12"), msg("13"), msg("14")] };
+    expect(firstUnreadAfter(c, "11")).toBe("13");
+    expect(firstUnreadAfter(c, "14")).toBe("");
+  });
+
+  it("is not known while every loaded message is unread and older ones are not loaded; known once nothing is older", () => {
+    const c = { ...newConversation(PEER, "bob"), messages: [msg("20"), msg("21")] };
+    expect(firstUnreadAfter(c, "10")).toBe("");
+    expect(firstUnreadAfter(c, "")).toBe("");
+    c.hasOlder = false;
+    expect(firstUnreadAfter(c, "10")).toBe("20");
+    expect(firstUnreadAfter(c, "")).toBe("20");
   });
 });
 

@@ -237,6 +237,19 @@ export function oldestMsgId(list: UiMessage[]): string | undefined {
   return list.find((m) => m.msgId)?.msgId;
 }
 
+/**
+ * The msgId of the first message from others after read position `after`, where "New messages" goes; "" when there
+ * is none, or when it is not known yet: every loaded message is after `after` and older ones are not loaded (more
+ * unread than were loaded), so the first loaded one need not be the first unread.
+ */
+export function firstUnreadAfter(conversation: Conversation, after: string): string {
+  const { messages } = conversation;
+  const first = messages.find((m) => !m.own && m.msgId && isNewer(m.msgId, after));
+  if (!first) return "";
+  const known = !conversation.hasOlder || messages.some((m) => m.msgId && !isNewer(m.msgId, after));
+  return known ? first.msgId : "";
+}
+
 /** The newest msgId known in a conversation: its newest merged message, or route's newer `lastMsgId`. */
 export function newestMsgId(conversation: Conversation): string {
   const loaded = conversation.messages.findLast((m) => m.msgId)?.msgId ?? "";
