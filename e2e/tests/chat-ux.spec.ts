@@ -142,7 +142,9 @@ test("day separator, New messages line and jump to latest; the open conversation
   await expect(bob.page.getByTestId("composer-input")).toBeFocused();
   const list = bob.page.getByTestId("message-list");
   await expect(message(bob.page, "note 24")).toBeVisible();
-  await expect(list.getByTestId("day-separator")).toHaveText(["Today"]);
+  await expect(list.getByTestId("day-separator").last()).toHaveText("Today");
+  // One "Today" line for all 24 (and "Yesterday" above it when they were written across midnight).
+  expect((await list.getByTestId("day-separator").allInnerTexts()).filter((day) => day !== "Yesterday")).toEqual(["Today"]);
   const divider = list.getByTestId("new-messages-divider");
   await expect(divider).toHaveText("New messages");
   expect(await divider.evaluate((el) => (el.nextElementSibling as HTMLElement).innerText)).toContain("note 1");
