@@ -38,6 +38,8 @@ test("a chat with many unread opens at the first of them; older private messages
   const list = bob.page.getByTestId("message-list");
   const divider = list.getByTestId("new-messages-divider");
   await expect(divider).toBeInViewport();
+  // With the day of the first unread message above the line.
+  await expect(list.getByTestId("day-separator").first()).toBeInViewport();
   expect(await divider.evaluate((el) => (el.nextElementSibling as HTMLElement).innerText)).toContain("old 00");
   await expect(message(bob.page, "old 00")).toBeInViewport();
   await expect(message(bob.page, `old ${COUNT - 1}`)).not.toBeInViewport();
