@@ -85,56 +85,52 @@ describe("HistoryLoader previews", () => {
 });
 
 describe("HistoryLoader.latest", () => {
-  /** bob's `count` lines in a room, msgIds 1..count. */
-  const lines = (count: number) => Array.from({ length: count }, (_, i): ChatMessage => ({ msgId: String(i + 1), from: "2", fromName: "bob", to: "", text: `line ${i + 1}`, ts: i + 1, room: "r1" }));
+  /** Room r1 with bob's `count` lines in route's history (msgIds 1..count), and a loader for it. */
+  function room(count: number) {
+    const conversations = new ConversationList(() => ME.userId);
+    const stream = Array.from({ length: count }, (_, i): ChatMessage => ({ msgId: String(i + 1), from: "2", fromName: "bob", to: "", text: `line ${i + 1}`, ts: i + 1, room: "r1" }));
+    const loaded = client(stream);
+    const loader = new HistoryLoader({ client: () => loaded, me: () => ME, conversations, hooks: new MessageHooks(), loaded: () => undefined });
+    const asked = () => loaded.historyPage.mock.calls.map(([query]) => [query.before, query.limit]);
+    return { conversation: conversations.ensure("r1", "Plans"), loader, asked };
+  }
 
   it("loads all of a conversation's unread messages and a few read ones before them, so it can open at the first unread", async () => {
-    const conversations = new ConversationList(() => ME.userId);
-    const room = conversations.ensure("r1", "Plans");
-    const loaded = client(lines(150));
-    const loader = new HistoryLoader({ client: () => loaded, me: () => ME, conversations, hooks: new MessageHooks(), loaded: () => undefined });
+    const { conversation, loader } = room(150);
 
     // Read up to line 70: lines 71-150 are unread.
-    await loader.latest(room, 80, "70");
+    await loader.latest(conversation, 80, "70");
 
-    expect(room.messages).toHaveLength(90);
-    expect(room.messages[0]?.text).toBe("line 61");
-    expect(room.historyLoaded).toBe(true);
+    expect(conversation.messages).toHaveLength(90);
+    expect(conversation.messages[0]?.text).toBe("line 61");
+    expect(conversation.historyLoaded).toBe(true);
   });
 
   it("asks the usual page with few unread", async () => {
-    const conversations = new ConversationList(() => ME.userId);
-    const loaded = client(lines(500));
-    const loader = new HistoryLoader({ client: () => loaded, me: () => ME, conversations, hooks: new MessageHooks(), loaded: () => undefined });
+    const { conversation, loader, asked } = room(500);
 
-    await loader.latest(conversations.ensure("r1", "Plans"), 2, "498");
+    await loader.latest(conversation, 2, "498");
 
-    expect(loaded.historyPage.mock.calls.map(([query]) => query.limit)).toEqual([30]);
+    expect(asked()).toEqual([[undefined, 30]]);
   });
 
   it("with more unread than route's largest page, reads older pages until the first unread one is in", async () => {
-    const conversations = new ConversationList(() => ME.userId);
-    const room = conversations.ensure("r1", "Plans");
-    const loaded = client(lines(700));
-    const loader = new HistoryLoader({ client: () => loaded, me: () => ME, conversations, hooks: new MessageHooks(), loaded: () => undefined });
+    const { conversation, loader, asked } = room(700);
 
     // Read up to line 150: lines 151-700 are unread.
-    await loader.latest(room, 550, "150");
+    await loader.latest(conversation, 550, "150");
 
-    expect(loaded.historyPage.mock.calls.map(([query]) => [query.before, query.limit])).toEqual([[undefined, 200], ["501", 200], ["301", 200]]);
-    expect(room.messages[0]?.text).toBe("line 101");
-    expect(room.historyLoaded).toBe(true);
+    expect(asked()).toEqual([[undefined, 200], ["501", 200], ["301", 200]]);
+    expect(conversation.messages[0]?.text).toBe("line 101");
+    expect(conversation.historyLoaded).toBe(true);
   });
 
   it("stops at config.unreadLoadMax messages when the unread ones go further back (or were never read)", async () => {
-    const conversations = new ConversationList(() => ME.userId);
-    const room = conversations.ensure("r1", "Plans");
-    const loaded = client(lines(3000));
-    const loader = new HistoryLoader({ client: () => loaded, me: () => ME, conversations, hooks: new MessageHooks(), loaded: () => undefined });
+    const { conversation, loader, asked } = room(3000);
 
-    await loader.latest(room, 3000, "");
+    await loader.latest(conversation, 3000, "");
 
-    expect(room.messages).toHaveLength(1000);
-    expect(loaded.historyPage).toHaveBeenCalledTimes(5);
+    expect(conversation.messages).toHaveLength(1000);
+    expect(asked()).toHaveLength(5);
   });
 });
