@@ -202,7 +202,7 @@ export class ChatStore {
    */
   openConversation(key: string, chosen = true): void {
     const conversation = this.conversations.open(key);
-    // Taken before the conversation is marked read (watch): its history is then loaded up to the first unread one.
+    // Where its unread messages begin, and how many (from before it is marked read): its history is loaded up to there.
     const unread = this.conversations.unreadFrom?.key === conversation.key ? this.conversations.unreadFrom : null;
     this.composerFocus++;
     if (chosen) {

@@ -45,6 +45,11 @@ export class ConversationList {
     return (message) => conversation.kind !== "private" && this.blocks(message.from);
   }
 
+  /** "New messages" goes after `conversation`'s read position, before its unread messages. */
+  private markUnreadFrom(conversation: Conversation): void {
+    this.unreadFrom = { key: conversation.key, after: conversation.readUpTo, count: conversation.unread };
+  }
+
   get(key: string): Conversation | undefined {
     return this.items.find((c) => c.key === key);
   }
@@ -69,7 +74,7 @@ export class ConversationList {
   open(key: string): Conversation {
     const conversation = this.get(key) ?? this.items[0]!;
     this.activeKey = conversation.key;
-    if (conversation.unread > 0) this.unreadFrom = { key: conversation.key, after: conversation.readUpTo, count: conversation.unread };
+    if (conversation.unread > 0) this.markUnreadFrom(conversation);
     else if (this.unreadFrom?.key !== conversation.key) this.unreadFrom = null;
     return conversation;
   }
@@ -183,9 +188,7 @@ export class ConversationList {
       const conversation = this.ensure(summary.conversation, summary.name);
       applySummary(conversation, summary, this.uncounted(conversation));
       // Unread in the open conversation that this device did not see come (a sign-in): they start after its read position.
-      if (conversation.key === this.activeKey && conversation.unread > 0 && this.unreadFrom?.key !== conversation.key) {
-        this.unreadFrom = { key: conversation.key, after: conversation.readUpTo, count: conversation.unread };
-      }
+      if (conversation.key === this.activeKey && conversation.unread > 0 && this.unreadFrom?.key !== conversation.key) this.markUnreadFrom(conversation);
       // Route's newest message, for the list's preview (a newer one may have come live meanwhile).
       const { last } = summary;
       if (last && !isNewer(conversation.preview?.msgId ?? "", last.msgId)) conversation.preview = { ...toUiMessage(last, this.me()), deleted: last.deleted };

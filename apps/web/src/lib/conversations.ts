@@ -243,11 +243,14 @@ export function oldestMsgId(list: UiMessage[]): string | undefined {
  * unread than were loaded), so the first loaded one need not be the first unread.
  */
 export function firstUnreadAfter(conversation: Conversation, after: string): string {
-  const { messages } = conversation;
-  const first = messages.find((m) => !m.own && m.msgId && isNewer(m.msgId, after));
-  if (!first) return "";
-  const known = !conversation.hasOlder || messages.some((m) => m.msgId && !isNewer(m.msgId, after));
-  return known ? first.msgId : "";
+  const first = conversation.messages.find((m) => !m.own && m.msgId && isNewer(m.msgId, after));
+  return first && unreadStartLoaded(conversation, after) ? first.msgId : "";
+}
+
+/** Whether where the messages after read position `after` begin is loaded: one at or before it is, or none is older. */
+export function unreadStartLoaded(conversation: Conversation, after: string): boolean {
+  const oldest = oldestMsgId(conversation.messages);
+  return !conversation.hasOlder || (!!oldest && !isNewer(oldest, after));
 }
 
 /** The newest msgId known in a conversation: its newest merged message, or route's newer `lastMsgId`. */

@@ -2,7 +2,7 @@
 import { CimApiError, type CimClient, type StoredLogin } from "@cim/client";
 import { config } from "./config.js";
 import type { ConversationList } from "./conversation-list.svelte.js";
-import { isNewer, lastActivity, oldestMsgId, type Conversation } from "./conversations.js";
+import { lastActivity, oldestMsgId, unreadStartLoaded, type Conversation } from "./conversations.js";
 import { recentMessages } from "./message-db.js";
 import type { MessageHooks } from "./message-hook.js";
 import { PreviewQueue } from "./preview-queue.js";
@@ -34,10 +34,9 @@ export class HistoryLoader {
   async latest(conversation: Conversation, unread = 0, readUpTo = ""): Promise<void> {
     try {
       await this.page(conversation, undefined, latestPageSize(unread));
-      while (unread > 0 && conversation.hasOlder && conversation.messages.length < config.unreadLoadMax) {
+      while (unread > 0 && conversation.messages.length < config.unreadLoadMax && !unreadStartLoaded(conversation, readUpTo)) {
         const before = oldestMsgId(conversation.messages);
-        if (!before || !isNewer(before, readUpTo)) break;
-        if ((await this.page(conversation, before, config.unreadPageMax)) === 0) break;
+        if (!before || (await this.page(conversation, before, config.unreadPageMax)) === 0) break;
       }
       conversation.historyLoaded = true;
       this.deps.loaded(conversation);
