@@ -161,8 +161,8 @@ test("a room with more unread than route's largest page opens at the first of th
     await page.goto("/");
     await logIn(page, bob.userName);
     const divider = page.getByTestId("new-messages-divider");
-    // Two pages to read and 300 messages to render: about 4 s on this machine when it is idle, over 15 s under the
-    // whole suite's load.
+    // Two pages to read and 300 messages to render: about a second on this machine when it is idle (each page is
+    // merged in one step), longer under the whole suite's load.
     await expect(divider).toBeInViewport({ timeout: 45_000 });
     expect(await divider.evaluate((el) => (el.nextElementSibling as HTMLElement).innerText)).toContain("many 0");
     await expect(message(page, "many 0")).toBeInViewport();

@@ -1,7 +1,7 @@
 // The conversations of the signed-in user as reactive state: rooms and private chats, messages, unread, receipts.
 import { conversationOf, type ChatMessage, type Delivered, type MyRoom } from "@cim/client";
 import {
-  acknowledge, applyRead, applyReceipt, applySummary, countFromOthersAfter, EVERYONE_ROOM, insertMessage, isNewer, kindOf, lastActivity, mergeMessage, newConversation, newestMsgId,
+  acknowledge, applyRead, applyReceipt, applySummary, countFromOthersAfter, EVERYONE_ROOM, insertMessage, isNewer, kindOf, lastActivity, mergeMessage, mergeStored, newConversation, newestMsgId,
   receiptStatus, toUiMessage, unreadLoaded, upgradeStatus, type Conversation, type Receipts, type Summary, type UiMessage, type Uncounted,
 } from "./conversations.js";
 import { applyEvent, applyPending, isEvent } from "./message-events.js";
@@ -91,6 +91,28 @@ export class ConversationList {
     const unread = mergeMessage(conversation, toUiMessage(message, this.me(), { delivered: conversation.deliveredUpTo, seen: conversation.seenUpTo }), live, this.uncounted(conversation));
     applyPending(conversation, message.msgId);
     return unread;
+  }
+
+  /**
+   * Messages from history or this device's cache (never unread, as `add` with `live` false), each conversation's
+   * list changed once for all of them (`mergeStored`). `peerName`: the other user's name in a private chat.
+   */
+  addStored<M extends ChatMessage>(messages: readonly M[], peerName: (message: M) => string): void {
+    const byConversation = new Map<string, M[]>();
+    for (const message of messages) {
+      const key = conversationOf(message, this.me());
+      const group = byConversation.get(key);
+      if (group) group.push(message);
+      else byConversation.set(key, [message]);
+    }
+    for (const [key, group] of byConversation) {
+      const conversation = this.ensure(key, kindOf(key) === "private" ? peerName(group.at(-1)!) : "");
+      const receipts = { delivered: conversation.deliveredUpTo, seen: conversation.seenUpTo };
+      const shown = group.filter((message) => !isEvent(message)).map((message) => toUiMessage(message, this.me(), receipts));
+      for (const message of mergeStored(conversation, shown)) applyPending(conversation, message.msgId);
+      // After the messages: an edit or deletion finds its message when the same page brought it.
+      for (const event of group) if (isEvent(event)) applyEvent(conversation, event);
+    }
   }
 
   /** An own message before its SendAck. Replying means the user read up to here: "New messages" goes. */

@@ -22,6 +22,19 @@ describe("ConversationList", () => {
     expect(conversations.unreadFrom).toEqual({ key: "r1", after: "700000", count: 2 });
   });
 
+  it("merges a page of stored messages into each one's conversation, with the edits and deletions it carries or waited for", () => {
+    const conversations = new ConversationList(() => "1");
+    const edit = (ms: number, of: string, text: string): ChatMessage => ({ ...line(ms, "r1"), text, editOf: of });
+    // An edit of a message that is older than what is loaded waits for it.
+    conversations.addStored([line(500, "r1"), edit(600, "100000", "fixed")], () => "");
+    conversations.addStored([line(100, "r1"), line(200, "r1"), edit(300, "200000", "better"), line(150, "everyone"), { ...line(400, "r1"), to: "1", room: "", from: "2" }], () => "bob");
+    expect(conversations.get("r1")!.messages.map((m) => [m.msgId, m.text])).toEqual([["100000", "fixed"], ["200000", "better"], ["500000", "in r1"]]);
+    expect(conversations.get("everyone")!.messages.map((m) => m.msgId)).toEqual(["150000"]);
+    expect(conversations.get("2")).toMatchObject({ title: "bob", unread: 0 });
+    expect(conversations.get("2")!.messages.map((m) => m.msgId)).toEqual(["400000"]);
+    expect(conversations.get("r1")).toMatchObject({ lastMsgId: "600000", unread: 0 });
+  });
+
   it("lists Everyone first, then the rooms the most recently active first, those without messages by name", () => {
     const conversations = new ConversationList(() => "1");
     for (const [key, name] of [["r1", "Alpha"], ["r2", "beta"], ["r3", "Gamma"], ["r4", "Delta"]]) conversations.joined(key!, name!);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  acknowledge, applyRead, applyReceipt, applySummary, compareMsgIds, countFromOthersAfter, firstUnreadAfter, formatUnread, insertMessage, kindOf, lastActivity, lastEditable, mergeMessage, stepConversation,
+  acknowledge, applyRead, applyReceipt, applySummary, compareMsgIds, countFromOthersAfter, firstUnreadAfter, formatUnread, insertMessage, kindOf, lastActivity, lastEditable, mergeMessage, mergeStored, stepConversation,
   matchesFilter, newConversation, newestMsgId, oldestMsgId, previewOf, toUiMessage, upgradeStatus, type UiMessage,
 } from "./conversations.js";
 
@@ -64,6 +64,22 @@ describe("conversations", () => {
     for (const id of ["12", "9", "10", "12", "9"]) insertMessage(list, msg(id));
     expect(list.map((m) => m.msgId || m.clientMsgId)).toEqual(["9", "10", "12", "c1"]);
     expect(oldestMsgId(list)).toBe("9");
+  });
+
+  it("merges stored messages at once, in msgId order, before own messages not acknowledged yet, none twice and none unread", () => {
+    const conversation = newConversation("everyone");
+    for (const message of [msg("5"), msg("11"), msg("", { clientMsgId: "c1", own: true, status: "sending" }), msg("", { clientMsgId: "c2", own: true, status: "sending" })]) {
+      insertMessage(conversation.messages, message);
+    }
+    const added = mergeStored(conversation, [msg("3"), msg("12"), msg("9"), msg("11"), msg("1"), msg("9")]);
+    expect(added.map((m) => m.msgId)).toEqual(["1", "3", "9", "12"]);
+    expect(conversation.messages.map((m) => m.msgId || m.clientMsgId)).toEqual(["1", "3", "5", "9", "11", "12", "c1", "c2"]);
+    expect(conversation.lastMsgId).toBe("12");
+    expect(conversation.unread).toBe(0);
+    // Nothing new: the list stays the one it was.
+    const before = conversation.messages;
+    expect(mergeStored(conversation, [msg("3"), msg("12")])).toEqual([]);
+    expect(conversation.messages).toBe(before);
   });
 
   it("acknowledges an own message into place and drops the copy history brought", () => {

@@ -200,6 +200,28 @@ export function insertMessage(list: UiMessage[], message: UiMessage): boolean {
   return true;
 }
 
+/**
+ * Stored messages (a history page, this device's cache) merged in one change of the list, never unread. Inserted one
+ * at a time into the reactive list, each insertion above others moved every message after it: a page of 200 merged
+ * above 260 took seconds. Returns those that were new, in msgId order.
+ */
+export function mergeStored(conversation: Conversation, messages: readonly UiMessage[]): UiMessage[] {
+  const known = new Set(conversation.messages.map((m) => m.msgId));
+  const added = messages.filter((message) => message.msgId && !known.has(message.msgId) && known.add(message.msgId));
+  if (added.length === 0) return added;
+  added.sort(inListOrder);
+  // Sorting is stable: messages not acknowledged yet stay last, in the order they were written.
+  conversation.messages = [...conversation.messages, ...added].sort(inListOrder);
+  conversation.lastMsgId = newerId(added.at(-1)!.msgId, conversation.lastMsgId);
+  return added;
+}
+
+/** A conversation's order: by msgId, and those without one (sent, not acknowledged yet) last. */
+function inListOrder(a: UiMessage, b: UiMessage): number {
+  if (!a.msgId || !b.msgId) return Number(!a.msgId) - Number(!b.msgId);
+  return compareIds(a.msgId, b.msgId);
+}
+
 /** Applies a SendAck to an own message: it gets its msgId, and a copy that history brought in is dropped. */
 export function acknowledge(list: UiMessage[], clientMsgId: string, msgId: string, ts: number): UiMessage | null {
   const index = list.findIndex((m) => m.clientMsgId === clientMsgId);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDay, formatLastSeen, sameDay } from "./format.js";
+import { formatDay, formatFull, formatLastSeen, formatTime, sameDay } from "./format.js";
 
 describe("formatDay", () => {
   const now = new Date(2026, 10, 26, 9, 30);
@@ -31,5 +31,18 @@ describe("formatLastSeen", () => {
     expect(formatLastSeen(new Date(2026, 10, 3, 12, 0).getTime(), now)).toMatch(/^last seen .*3.* at /);
     expect(formatLastSeen(new Date(2026, 10, 3, 12, 0).getTime(), now)).not.toMatch(/2026/);
     expect(formatLastSeen(new Date(2025, 10, 3, 12, 0).getTime(), now)).toMatch(/2025/);
+  });
+});
+
+describe("formatTime and formatFull", () => {
+  it("write what the Date's own locale methods write", () => {
+    const now = new Date(2026, 10, 26, 9, 30);
+    const today = new Date(2026, 10, 26, 8, 5);
+    const earlier = new Date(2026, 10, 3, 14, 7);
+    expect(formatTime(today.getTime(), now)).toBe(today.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
+    expect(formatTime(earlier.getTime(), now)).toBe(`${earlier.toLocaleDateString([], { day: "numeric", month: "short" })} ${earlier.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`);
+    expect(formatFull(earlier.getTime())).toBe(earlier.toLocaleString());
+    expect(formatTime(0)).toBe("");
+    expect(formatFull(0)).toBe("");
   });
 });

