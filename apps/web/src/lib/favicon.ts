@@ -17,11 +17,21 @@ export function showUnreadOnFavicon(unread: number): void {
     link.href = original;
     return;
   }
+  const label = unread > 99 ? "99+" : String(unread);
+  const url = drawn.get(label) ?? draw(label);
+  if (url) link.href = url;
+}
+
+/** Icons drawn, by label (at most 100: "1" to "99" and "99+"). */
+const drawn = new Map<string, string>();
+
+/** The icon with `label` on it, as a data: URL (null without a canvas to draw on). */
+function draw(label: string): string | null {
   const canvas = document.createElement("canvas");
   canvas.width = SIZE;
   canvas.height = SIZE;
   const g = canvas.getContext("2d");
-  if (!g) return;
+  if (!g) return null;
   g.fillStyle = "#1f5bd6";
   g.beginPath();
   g.roundRect(0, 0, SIZE, SIZE, 16);
@@ -35,7 +45,6 @@ export function showUnreadOnFavicon(unread: number): void {
   g.lineTo(14, 52);
   g.closePath();
   g.fill();
-  const label = unread > 99 ? "99+" : String(unread);
   g.fillStyle = "#d92d20";
   g.beginPath();
   g.arc(SIZE - 20, 20, 20, 0, Math.PI * 2);
@@ -45,5 +54,7 @@ export function showUnreadOnFavicon(unread: number): void {
   g.textAlign = "center";
   g.textBaseline = "middle";
   g.fillText(label, SIZE - 20, 21);
-  link.href = canvas.toDataURL("image/png");
+  const url = canvas.toDataURL("image/png");
+  drawn.set(label, url);
+  return url;
 }
