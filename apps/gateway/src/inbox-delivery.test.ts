@@ -8,12 +8,14 @@ import type { Session } from "./session.js";
 import { SessionTable } from "./session-table.js";
 
 const message = (msgId: string, from = "2"): StoredMessage => ({ msgId, from, fromName: from, to: "1", text: `m${msgId}`, ts: 1, room: "" });
-const entry = (position: string, from = "2"): StreamEntry => ({ position, message: message(position, from), dev: "" });
+const entry = (position: string, from = "2", dev = ""): StreamEntry => ({ position, message: message(position, from), dev });
 const wake = (prev: string, position: string, from = "2"): InboxWake => ({ prev, entry: position, message: message(position, from), dev: "" });
 
 /** User 1's session on a gateway whose inbox reads answer from `inbox` (a stand-in for Redis; reads are counted). */
 function setUp(inbox: StreamEntry[]) {
   const texts: string[] = [];
+  /** How many messages each frame carried. */
+  const frames: number[] = [];
   const socket = {};
   const session = {
     socket,
@@ -21,7 +23,9 @@ function setUp(inbox: StreamEntry[]) {
     user: { userId: "1", userName: "one", sessionId: "s1" },
     sendBytes: (bytes: Uint8Array) => {
       const frame = decodeFrame(bytes);
-      if (frame.kind === "message") texts.push(frame.body.text);
+      const messages = frame.kind === "message" ? [frame.body] : frame.kind === "messageBatch" ? frame.body.messages : [];
+      texts.push(...messages.map((m) => m.text));
+      frames.push(messages.length);
       return true;
     },
   } as unknown as Session;
@@ -36,7 +40,7 @@ function setUp(inbox: StreamEntry[]) {
     },
   };
   const delivery = new InboxDelivery(inboxes, table, createMetrics(), pino({ level: "silent" }));
-  return { delivery, session, texts, reads };
+  return { delivery, session, texts, reads, frames };
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -89,6 +93,21 @@ describe("InboxDelivery", () => {
     await settle();
     expect(texts).toEqual(["m11", "m12"]);
     expect(reads).toEqual(["10"]);
+  });
+
+  it("replays an inbox in MessageBatch frames of at most 64 messages, in order, without what this device sent", async () => {
+    // 150 entries from 11: every tenth is this device's own message (s1), which it has already.
+    const inbox = Array.from({ length: 150 }, (_, i) => (i % 10 === 9 ? entry(String(11 + i), "1", "s1") : entry(String(11 + i))));
+    const { delivery, session, texts, frames } = setUp(inbox);
+    delivery.start(session, "10");
+    await settle();
+    await settle();
+    const expected = inbox.filter((e) => e.dev !== "s1").map((e) => e.message.text);
+    expect(texts).toEqual(expected);
+    expect(frames).toEqual([58, 58, 19]);
+    // Its position passed its own last entry too: a wake-up after it is sent at once.
+    delivery.offer("1", wake("160", "161"));
+    expect(texts.at(-1)).toBe("m161");
   });
 
   it("reads at once a wake-up that does not say where it goes", async () => {

@@ -1,8 +1,9 @@
 // Private messages: each session reads its user's inbox from its own position (an inbox entry id), woken by the
 // bus. A message goes to every device of the user but the one that sent it.
 import type { Logger } from "pino";
-import { compareIds, encodeFrame } from "@cim/protocol";
+import { compareIds } from "@cim/protocol";
 import { FailureLog, type InboxStore, type StreamEntry } from "@cim/state";
+import { chunks, encodeMessages } from "./message-frames.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { Pump, type PumpTask } from "./pump.js";
 import type { Session } from "./session.js";
@@ -93,7 +94,7 @@ export class InboxDelivery {
       if (!message || !entry || !prev) reading.pump.wake();
       else if (compareIds(entry, reading.position) <= 0) continue; // passed already
       else if (prev === reading.position && !reading.pump.busy) {
-        if (this.deliver(session, reading, { position: entry, message, dev })) this.release(reading);
+        if (this.deliver(session, reading, [{ position: entry, message, dev }])) this.release(reading);
       } else this.hold(reading, { message, entry, prev, dev });
     }
   }
@@ -104,7 +105,7 @@ export class InboxDelivery {
     if (!held?.size || reading.pump.busy || this.readings.get(session) !== reading) return;
     for (let next = held.get(reading.position); next; next = held.get(reading.position)) {
       held.delete(next.prev);
-      if (!this.deliver(session, reading, { position: next.entry, message: next.message, dev: next.dev })) return;
+      if (!this.deliver(session, reading, [{ position: next.entry, message: next.message, dev: next.dev }])) return;
     }
     for (const [prev, wake] of held) if (compareIds(wake.entry, reading.position) <= 0) held.delete(prev);
     if (held.size === 0 && reading.gapTimer) {
@@ -143,7 +144,7 @@ export class InboxDelivery {
     const userId = session.user!.userId;
     while (session.isOpen && this.readings.get(session) === reading) {
       const batch = await this.inboxes.read(userId, reading.position, BATCH);
-      for (const entry of batch) if (!this.deliver(session, reading, entry)) return;
+      if (!this.deliver(session, reading, batch)) return;
       if (batch.length < BATCH) return;
     }
   }
@@ -152,13 +153,20 @@ export class InboxDelivery {
     this.failures.failed({ userId: reading.session.user?.userId }, "inbox delivery failed; retried on the next wake-up", error);
   }
 
-  /** Sends an entry unless this device sent it; false when the socket took nothing more (closed or cut off). */
-  private deliver(session: Session, reading: InboxReading, entry: StreamEntry): boolean {
-    if (entry.dev !== session.user!.sessionId) {
-      if (!session.sendBytes(encodeFrame({ kind: "message", body: entry.message }))) return false;
-      this.metrics.framesOut.inc({ kind: "private" });
+  /**
+   * Sends the entries this device did not send, several in one MessageBatch frame (a login's replay of hundreds is a
+   * few frames, not one each); false when the socket took nothing more (closed or cut off).
+   */
+  private deliver(session: Session, reading: InboxReading, entries: StreamEntry[]): boolean {
+    const device = session.user!.sessionId;
+    for (const chunk of chunks(entries)) {
+      const shown = chunk.filter((entry) => entry.dev !== device).map((entry) => entry.message);
+      if (shown.length > 0) {
+        if (!session.sendBytes(encodeMessages(shown))) return false;
+        this.metrics.framesOut.inc({ kind: "private" }, shown.length);
+      }
+      reading.position = chunk.at(-1)!.position;
     }
-    reading.position = entry.position;
     return true;
   }
 }

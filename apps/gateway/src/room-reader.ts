@@ -3,8 +3,9 @@
 // in slices of sessions that yield to the event loop.
 // It alone moves a session's cursor in the room and makes it live (join, attach + replay).
 import type { Logger } from "pino";
-import { compareIds, encodeFrame, ErrorCode, EVERYONE_ROOM } from "@cim/protocol";
+import { compareIds, ErrorCode, EVERYONE_ROOM } from "@cim/protocol";
 import { FailureLog, type MessageStore, type StoredMessage, type StreamEntry } from "@cim/state";
+import { chunks, encodeMessages } from "./message-frames.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { Pump } from "./pump.js";
 import type { Session } from "./session.js";
@@ -12,9 +13,6 @@ import type { Session } from "./session.js";
 const READ_BATCH = 500;
 /** Sessions served before a fan-out yields to the event loop (accepts, heartbeats, logins). */
 const SLICE_SESSIONS = 2_000;
-/** One frame carries at most this many messages or about this many bytes of text. */
-const FRAME_MESSAGES = 64;
-const FRAME_TEXT_BYTES = 48 * 1024;
 /** A replay sends its next frame only while the session's socket holds less than this (and half its bound). */
 const REPLAY_BUFFER_BYTES = 256 * 1024;
 const REPLAY_DRAIN_POLL_MS = 10;
@@ -33,29 +31,6 @@ interface Reading {
 const after = (a: string, b: string) => compareIds(a, b) > 0;
 /** Below the slow-consumer bound, so a replay never trips it with its own frames. */
 const replayMark = (session: Session) => Math.min(REPLAY_BUFFER_BYTES, session.maxBufferedBytes / 2);
-
-function encodeMessages(messages: StoredMessage[]): Uint8Array {
-  return messages.length === 1 ? encodeFrame({ kind: "message", body: messages[0]! }) : encodeFrame({ kind: "messageBatch", body: { messages } });
-}
-
-/** Splits a run of entries into frame-sized chunks. */
-function chunks(entries: StreamEntry[]): StreamEntry[][] {
-  const out: StreamEntry[][] = [];
-  let current: StreamEntry[] = [];
-  let bytes = 0;
-  for (const entry of entries) {
-    const size = entry.message.text.length * 3;
-    if (current.length >= FRAME_MESSAGES || (current.length > 0 && bytes + size > FRAME_TEXT_BYTES)) {
-      out.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(entry);
-    bytes += size;
-  }
-  if (current.length) out.push(current);
-  return out;
-}
 
 export class RoomReader {
   /** The newest message of the room this gateway has fanned out. */
