@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { RouteApi } from "@cim/client";
-import { RecordingClient, runFaultScenario, type AppProcess, type Cluster, type ClusterNode, type EnsembleServer } from "@cim/devstack";
+import { inOrder, RecordingClient, runFaultScenario, type AppProcess, type Cluster, type ClusterNode, type EnsembleServer } from "@cim/devstack";
 import { conv } from "@cim/state";
 
 const { values } = parseArgs({
@@ -31,6 +31,8 @@ const MESSAGES = Number(values.messages);
 const PASSWORD = "cim-probe-pass-1";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const at = (share: number) => Math.floor(MESSAGES * share);
+// Each plan's steps run in order (inOrder): at small --messages the sends end before a step does, and a step that
+// restarts what an earlier one killed must not start first.
 
 type Plan = (stack: Cluster, done: (name: string) => void, notes: Record<string, unknown>) => Map<number, () => Promise<void>>;
 
@@ -51,7 +53,7 @@ const plans: Record<string, Plan> = {
     const redis = stack.redisCluster!;
     let first: ClusterNode | undefined;
     let second: ClusterNode | undefined;
-    return new Map([
+    return inOrder([
       [at(0.2), async () => {
         first = await redis.masterOf(conv.messages("everyone"));
         await first.stop("SIGKILL");
@@ -85,14 +87,14 @@ const plans: Record<string, Plan> = {
       for (let i = 0; i < 100 && (await replica.role()) !== "master"; i++) await sleep(100);
       return `${await replica.role()} now`;
     };
-    return new Map([
+    return inOrder([
       [at(0.25), async () => done(`failover of the group's master: replica ${await failover(await redis.masterOf(conv.messages("everyone")))}`)],
       [at(0.6), async () => done(`failover of another master: replica ${await failover(await otherMaster(stack, await redis.masterOf(conv.messages("everyone"))))}`)],
     ]);
   },
   "redis-pause": (stack, done) => {
     const redis = stack.redisCluster!;
-    return new Map([
+    return inOrder([
       [at(0.25), async () => {
         const master = await redis.masterOf(conv.messages("everyone"));
         master.signal("SIGSTOP");
@@ -123,7 +125,7 @@ const plans: Record<string, Plan> = {
         client.close();
       }
     };
-    return new Map([
+    return inOrder([
       [at(0.1), async () => {
         await api.register(name, PASSWORD);
         const leaderNow = await zk.leader();
@@ -168,7 +170,7 @@ const plans: Record<string, Plan> = {
     const zookeeper = stack.ensemble!;
     let master: ClusterNode | undefined;
     let leader: EnsembleServer | undefined;
-    return new Map([
+    return inOrder([
       [at(0.2), async () => {
         master = await redis.masterOf(conv.messages("everyone"));
         await master.stop("SIGKILL");

@@ -11,6 +11,8 @@
 //   removal-redis    the same as Redis comes back
 //   redis-long       redis-kill with Redis down 14 s
 //   renames          the owner renames room 0 six times (answered 200) around a gw-a kill and restart
+//   gw-stop          SIGSTOP gw-a 15 s, SIGCONT                gw-restart   SIGTERM gw-a, start it again
+//   zk-30            ZooKeeper stopped 30 s, started            route-stop   route SIGSTOPped 10 s while gw-a is killed
 import { parseArgs } from "node:util";
 import { CimApiError, RouteApi, type SendAck, type SendInput } from "@cim/client";
 import { deviceOn as devstackDeviceOn, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
@@ -49,7 +51,28 @@ const at = (share: number) => Math.floor(MESSAGES * share);
 const killGw = (w: World) => w.stack.gateways[0]!.stop("SIGKILL");
 const restartGw = async (w: World) => void (w.stack.gateways[0] = await w.stack.startGateway("gw-a"));
 
+const freeze = async (app: { process: { child: { kill: (s: NodeJS.Signals) => boolean } } }, ms: number) => {
+  app.process.child.kill("SIGSTOP");
+  await sleep(ms);
+  app.process.child.kill("SIGCONT");
+};
+
 const scenarios: Record<string, Scenario> = {
+  "gw-stop": { faults: (w, note) => new Map([[at(0.2), async () => { await freeze(w.stack.gateways[0]!, 15_000); note("gw-a stopped 15 s, continued"); }]]) },
+  "gw-restart": { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.gateways[0]!.stop("SIGTERM"); await restartGw(w); note("gw-a stopped (SIGTERM) and started"); }]]) },
+  "zk-30": { faults: (w, note) => new Map([[at(0.2), async () => { await w.stack.zookeeper.stop("SIGTERM"); await sleep(30_000); await w.stack.zookeeper.restart(); note("zookeeper down 30 s, restarted"); }]]) },
+  "route-stop": {
+    faults: (w, note) => new Map([[at(0.2), async () => {
+      const route = w.stack.route.process.child;
+      route.kill("SIGSTOP");
+      await killGw(w);
+      await sleep(10_000);
+      route.kill("SIGCONT");
+      note("route stopped 10 s while gw-a was killed (its devices reconnect through route)");
+      await restartGw(w);
+      note("gw-a restarted");
+    }]]),
+  },
   "gw-kill": { faults: (w, note) => new Map([[at(0.25), async () => { await killGw(w); note("gw-a killed"); }], [at(0.55), async () => { await restartGw(w); note("gw-a restarted"); }]]) },
   redis: { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.redis.stop("SIGTERM"); await sleep(1_500); await w.stack.redis.restart(); note("redis restarted"); }]]) },
   "redis-long": { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.redis.stop("SIGKILL"); await sleep(14_000); await w.stack.redis.restart(); note("redis killed for 14 s (past the 10 s resend grace), restarted"); }]]) },

@@ -3,7 +3,8 @@
 // still frozen, and get there what was sent to them meanwhile.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { RouteApi } from "@cim/client";
-import { newUser, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
+import { deviceOn, newUser, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
+import type { Read } from "@cim/protocol";
 import { channels, createRedis, SessionStore, type ClusterMessage } from "@cim/state";
 import { rawDevice, registerUser, type RawDevice } from "./test-support.js";
 
@@ -23,9 +24,9 @@ afterAll(async () => {
 });
 
 /** A user whose session is on gateway `id` (route picks the gateway; a login elsewhere is closed and retried). */
-async function userOn(id: string, name: string): Promise<RecordingClient> {
+async function userOn(id: string, name: string, options: { readTimeoutMs?: number } = {}): Promise<RecordingClient> {
   for (;;) {
-    const client = await newUser(cluster.route.url, name);
+    const client = await newUser(cluster.route.url, name, options);
     clients.push(client);
     if (client.gateway!.id === id) return client;
     client.close();
@@ -48,6 +49,33 @@ it("SDK clients of a frozen gateway move to another one while it is still frozen
     const reply = await ann.send({ to: bob.session!.userId, text: "from gw-b" });
     expect(reply.msgId).not.toBe("");
     await bob.waitForText("from gw-b", 10_000);
+  } finally {
+    frozen.kill("SIGCONT");
+  }
+});
+
+it("a conversation read on a device whose gateway froze counts as read once the device moved: its other device and unread agree", { timeout: 60_000 }, async () => {
+  // The Read is given up unconfirmed (200 ms) before the client drops the frozen link (3 × 300 ms heartbeats), as
+  // with the defaults (3 s against 45 s).
+  const annOnA = await userOn("gw-a", "ann", { readTimeoutMs: 200 });
+  const annOnB = await deviceOn(cluster.route.url, annOnA.session!.userName, "cim-test-pass-1", "gw-b");
+  const bob = await userOn("gw-b", "bob");
+  clients.push(annOnB);
+  const annId = annOnA.session!.userId;
+  const bobId = bob.session!.userId;
+  const echoes: Read[] = [];
+  annOnB.onRead((read) => echoes.push(read));
+  await bob.send({ to: annId, text: "read me on gw-a" });
+  const message = await annOnA.waitForText("read me on gw-a");
+  await annOnB.waitForText("read me on gw-a");
+  const frozen = cluster.gateways[0]!.process.child;
+  frozen.kill("SIGSTOP");
+  try {
+    annOnA.markRead(bobId, message.msgId);
+    await waitUntil(() => annOnA.state === "online" && annOnA.gateway!.id === "gw-b", 20_000, "ann's first device to move to gw-b");
+    // Before the fix the given-up Read was never sent again: her other device kept it unread, and so did route.
+    await waitUntil(() => echoes.some((r) => r.conversation === bobId && r.msgId === message.msgId), 10_000, "ann's other device to get her read position");
+    expect((await annOnB.conversations()).find((c) => c.conversation === bobId)?.unread).toBe(0);
   } finally {
     frozen.kill("SIGCONT");
   }

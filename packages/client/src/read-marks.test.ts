@@ -86,6 +86,21 @@ describe("ReadMarks", () => {
     expect(t.written).toEqual(["r1:10", "r1:11", "9:3"]);
   });
 
+  it("a Read given up unconfirmed is sent once more on the next session (its gateway froze, then died)", () => {
+    const t = setup();
+    t.marks.mark("r1", "10", 0);
+    t.marks.mark("9", "3", 0);
+    t.marks.tick(TIMEOUT_MS);
+    expect(t.written).toEqual(["r1:10", "9:3"]);
+    // Another device confirmed 9 up to 3 meanwhile: only r1 is still unconfirmed.
+    t.echo("9", "3");
+    t.marks.resend(TIMEOUT_MS + 1);
+    expect(t.written).toEqual(["r1:10", "9:3", "r1:10"]);
+    t.echo("r1", "10");
+    t.marks.resend(2 * TIMEOUT_MS);
+    expect(t.written).toEqual(["r1:10", "9:3", "r1:10"]);
+  });
+
   it("refuses a conversation or msgId that is not one", () => {
     const t = setup();
     expect(() => t.marks.mark("room 1", "10", 0)).toThrow(/not a roomId or userId/);

@@ -18,6 +18,11 @@ interface Mark {
   waiting: string;
   /** After a failed Read, the waiting mark is sent again from this time on (the next tick). */
   retryAt: number;
+  /**
+   * The newest Read given up unconfirmed: the gateway may have ignored it (not newer), or never read it (a gateway
+   * frozen, then killed, keeps the socket open past the timeout), so the next session sends it once more.
+   */
+  unconfirmed: string;
 }
 
 /**
@@ -36,7 +41,7 @@ export class ReadMarks {
   mark(conversation: string, msgId: string, now: number): void {
     if (!CONVERSATION_ID.test(conversation)) throw new TypeError(`markRead: "${conversation}" is not a roomId or userId`);
     if (!DECIMAL_ID.test(msgId)) throw new TypeError(`markRead: "${msgId}" is not a msgId`);
-    const mark = this.marks.get(conversation) ?? { confirmed: "", inFlight: "", sentAt: 0, waiting: "", retryAt: 0 };
+    const mark = this.marks.get(conversation) ?? { confirmed: "", inFlight: "", sentAt: 0, waiting: "", retryAt: 0, unconfirmed: "" };
     this.marks.set(conversation, mark);
     if (!newer(msgId, mark.confirmed) || !newer(msgId, mark.inFlight) || !newer(msgId, mark.waiting)) return;
     mark.waiting = msgId;
@@ -48,12 +53,13 @@ export class ReadMarks {
     const mark = this.marks.get(read.conversation);
     if (!mark) {
       // Another device's position: a later mark here of an older message is then not sent.
-      this.marks.set(read.conversation, { confirmed: read.msgId, inFlight: "", sentAt: 0, waiting: "", retryAt: 0 });
+      this.marks.set(read.conversation, { confirmed: read.msgId, inFlight: "", sentAt: 0, waiting: "", retryAt: 0, unconfirmed: "" });
       return;
     }
     if (newer(read.msgId, mark.confirmed)) mark.confirmed = read.msgId;
     if (mark.inFlight && !newer(mark.inFlight, mark.confirmed)) mark.inFlight = "";
     if (mark.waiting && !newer(mark.waiting, mark.confirmed)) mark.waiting = "";
+    if (mark.unconfirmed && !newer(mark.unconfirmed, mark.confirmed)) mark.unconfirmed = "";
     if (!mark.inFlight) this.flush(read.conversation, mark, now);
   }
 
@@ -79,15 +85,21 @@ export class ReadMarks {
         continue;
       }
       if (now - mark.sentAt < this.options.timeoutMs) continue;
+      if (newer(mark.inFlight, mark.unconfirmed)) mark.unconfirmed = mark.inFlight;
       mark.inFlight = "";
       this.flush(conversation, mark, now);
     }
   }
 
-  /** A new session: what was in flight on the old one may be lost, so it is sent again with what waited. */
+  /**
+   * A new session: what was in flight on the old one may be lost, so it is sent again with what waited, as is a Read
+   * given up unconfirmed on the old one (unless something newer waits or was confirmed since).
+   */
   resend(now: number): void {
     for (const [conversation, mark] of this.marks) {
       if (mark.inFlight && newer(mark.inFlight, mark.waiting)) mark.waiting = mark.inFlight;
+      if (mark.unconfirmed && newer(mark.unconfirmed, mark.waiting) && newer(mark.unconfirmed, mark.confirmed)) mark.waiting = mark.unconfirmed;
+      mark.unconfirmed = "";
       mark.inFlight = "";
       this.flush(conversation, mark, now);
     }

@@ -10,3 +10,4 @@ export * from "./zookeeper-ensemble.js";
 export * from "./redis-cluster.js";
 export * from "./link-proxy.js";
 export * from "./fault-scenario.js";
+export * from "./fault-steps.js";

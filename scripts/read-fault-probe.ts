@@ -1,0 +1,110 @@
+// `node --import tsx scripts/read-fault-probe.ts [--scenario NAME,...] [--messages N]`: read state through gateway
+// faults. ann has a device on gw-a and one on gw-b, bob one on gw-b; bob writes to ann privately and in a room; ann's
+// gw-a device marks both read while the fault is on. Afterwards: did ann's other device get the positions, does
+// GET /api/conversations say readUpTo = the mark and the unread count that follows, did bob see "seen"; and every
+// device's live messages against GET /api/history. One JSON line per scenario. Scenarios:
+//   stop-cont   SIGSTOP gw-a 15 s, SIGCONT          stop-kill   SIGSTOP gw-a 5 s, SIGKILL, start it again
+//   kill        SIGKILL gw-a, start it again        restart     SIGTERM gw-a (graceful), start it again
+import { parseArgs } from "node:util";
+import { RouteApi } from "@cim/client";
+import { deviceOn, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
+import type { Read } from "@cim/protocol";
+
+const { values } = parseArgs({ options: { scenario: { type: "string", default: "stop-cont,stop-kill,kill,restart" }, messages: { type: "string", default: "40" } } });
+const MESSAGES = Number(values.messages);
+const PASSWORD = "cim-probe-pass-1";
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const faults: Record<string, (stack: Cluster, during: () => Promise<void>) => Promise<void>> = {
+  "stop-cont": async (stack, during) => {
+    stack.gateways[0]!.process.child.kill("SIGSTOP");
+    await during();
+    await sleep(15_000);
+    stack.gateways[0]!.process.child.kill("SIGCONT");
+  },
+  "stop-kill": async (stack, during) => {
+    stack.gateways[0]!.process.child.kill("SIGSTOP");
+    await during();
+    await sleep(5_000);
+    await stack.gateways[0]!.stop("SIGKILL");
+    stack.gateways[0] = await stack.startGateway("gw-a");
+  },
+  kill: async (stack, during) => {
+    await during();
+    await stack.gateways[0]!.stop("SIGKILL");
+    stack.gateways[0] = await stack.startGateway("gw-a");
+  },
+  restart: async (stack, during) => {
+    await during();
+    await stack.gateways[0]!.stop("SIGTERM");
+    stack.gateways[0] = await stack.startGateway("gw-a");
+  },
+};
+
+async function run(name: string): Promise<void> {
+  const stack = await startCluster({ gateways: 2, gatewayEnv: { CIM_RATE_PER_SEC: "1000", CIM_RATE_BURST: "1000" } });
+  const clients: RecordingClient[] = [];
+  try {
+    const api = new RouteApi(stack.route.url);
+    const [ann, bob] = ["ann", "bob"].map((n) => `${n}-${Math.random().toString(36).slice(2, 7)}`) as [string, string];
+    const annId = (await api.register(ann, PASSWORD)).userId;
+    const bobId = (await api.register(bob, PASSWORD)).userId;
+    const bobToken = (await api.login(bob, PASSWORD)).token;
+    const { roomId } = await api.createRoom(bobToken, { name: "reads", visibility: "private" });
+    await api.invite(bobToken, roomId, annId);
+    const options = { resendAfterMs: 500, backoff: { baseMs: 100, maxMs: 1_000 } };
+    const a1 = await deviceOn(stack.route.url, ann, PASSWORD, "gw-a", options);
+    const a2 = await deviceOn(stack.route.url, ann, PASSWORD, "gw-b", options);
+    const b1 = await deviceOn(stack.route.url, bob, PASSWORD, "gw-b", options);
+    clients.push(a1, a2, b1);
+    const reads = new Map<RecordingClient, Read[]>(clients.map((c) => [c, []]));
+    for (const c of clients) c.onRead((r) => reads.get(c)!.push(r));
+    const sent: Array<{ to?: string; room?: string; msgId: string }> = [];
+    const send = async (i: number, phase: string) => {
+      const target = i % 2 === 0 ? { to: annId } : { room: roomId };
+      const ack = await b1.send({ ...target, text: `${phase} ${i}` });
+      sent.push({ ...target, msgId: ack.msgId });
+    };
+    for (let i = 0; i < MESSAGES; i++) await send(i, "before");
+    const last = (key: "to" | "room") => sent.filter((s) => s[key]).at(-1)!.msgId;
+    await waitUntil(() => a1.messages.length >= MESSAGES && a2.messages.length >= MESSAGES, 20_000, "ann's devices to get bob's messages");
+    const marked = { private: last("to"), room: last("room") };
+    const notes: string[] = [];
+    await faults[name]!(stack, async () => {
+      // ann reads on the device whose gateway is failing, and bob goes on writing meanwhile.
+      a1.markRead(bobId, marked.private);
+      a1.markRead(roomId, marked.room);
+      for (let i = 0; i < 10; i++) await send(MESSAGES + i, "during");
+      notes.push("marked and sent during the fault");
+    });
+    const total = MESSAGES + 10;
+    await waitUntil(() => a1.messages.length >= total && a2.messages.length >= total, 60_000, "deliveries").catch(() => notes.push("deliveries incomplete after 60 s"));
+    const echoed = (c: RecordingClient, conversation: string, msgId: string, by: string) => reads.get(c)!.some((r) => r.conversation === conversation && r.msgId === msgId && r.by === by);
+    await waitUntil(() => echoed(a2, bobId, marked.private, annId) && echoed(a2, roomId, marked.room, annId), 30_000, "read echoes").catch(() => notes.push("read echoes missing after 30 s"));
+    const summaries = await a2.conversations();
+    const summary = (c: string) => summaries.find((s) => s.conversation === c);
+    const afterMark = (key: "to" | "room", mark: string) => sent.filter((s) => s[key] && BigInt(s.msgId) > BigInt(mark)).length;
+    const history = async (c: RecordingClient, query: { withUser?: string; room?: string }) => (await c.history({ ...query, limit: 200 })).map((m) => m.msgId);
+    const liveOf = (c: RecordingClient, room: boolean) => [...new Set(c.messages.filter((m) => (room ? m.room === roomId : !m.room)).map((m) => m.msgId))];
+    const agree = async (c: RecordingClient, query: { withUser?: string; room?: string }, room: boolean, own: boolean) => {
+      const h = (await history(c, query)).filter((id) => own || sent.some((s) => s.msgId === id));
+      const live = liveOf(c, room);
+      return h.join(",") === live.join(",") ? "agrees" : { history: h.length, live: live.length, duplicatesLive: c.messages.length - new Set(c.messages.map((m) => m.msgId)).length };
+    };
+    console.log(JSON.stringify({
+      scenario: name, sent: sent.length, notes,
+      a1Got: a1.messages.length, a2Got: a2.messages.length,
+      a2Echo: { private: echoed(a2, bobId, marked.private, annId), room: echoed(a2, roomId, marked.room, annId) },
+      bobSeen: echoed(b1, annId, marked.private, annId),
+      readUpTo: { private: summary(bobId)?.readUpTo === marked.private ? "= mark" : summary(bobId)?.readUpTo, room: summary(roomId)?.readUpTo === marked.room ? "= mark" : summary(roomId)?.readUpTo },
+      unread: { private: `${summary(bobId)?.unread} (want ${afterMark("to", marked.private)})`, room: `${summary(roomId)?.unread} (want ${afterMark("room", marked.room)})` },
+      historyAgrees: { a1Private: await agree(a1, { withUser: bobId }, false, false), a1Room: await agree(a1, { room: roomId }, true, false), a2Private: await agree(a2, { withUser: bobId }, false, false), a2Room: await agree(a2, { room: roomId }, true, false) },
+    }));
+  } finally {
+    for (const c of clients) c.close();
+    await stack.stop();
+  }
+}
+
+for (const name of values.scenario!.split(",")) await run(name);
+process.exit(0);
