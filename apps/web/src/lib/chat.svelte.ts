@@ -273,7 +273,7 @@ export class ChatStore {
 
   /** Removes an own message that was not sent from this page. */
   discard(conversation: Conversation, message: UiMessage): void {
-    this.conversations.discard(conversation.key, message.clientMsgId);
+    this.sender.discard(conversation.key, message.clientMsgId);
   }
 
   /** The list shows `conversation` without any loaded message: its newest one is fetched for the preview (a few at a

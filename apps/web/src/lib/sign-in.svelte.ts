@@ -65,6 +65,8 @@ export class SignIn {
     this.store.drafts.load(stored.userId);
     this.store.mutes.load(stored.userId);
     for (const chat of this.store.drafts.privateChats()) this.store.conversations.ensure(chat.userId, chat.title);
+    // Own messages the gateway had not confirmed (written offline): shown as sending, sent once signed in.
+    this.deps.sender.restore();
     this.phase = "restoring";
     // A reload shows what the tab showed: its open conversation (scroll positions: MessageList), and own
     // messages marked as far as the peers' receipts went (the gateway tells them again at login).
