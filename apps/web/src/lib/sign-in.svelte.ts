@@ -15,6 +15,7 @@ import { narrowScreen, onConversationScreen } from "./screen-history.js";
 import type { Sender } from "./sender.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
 import { clearView, savedOpen, savedReceipts } from "./view-memory.js";
+import { pauseUnlessOnline } from "./network-wait.js";
 
 /** signedOut: login screen; restoring: a stored login is being resumed (cached messages shown); signedIn. */
 export type Phase = "signedOut" | "restoring" | "signedIn";
@@ -170,7 +171,8 @@ export class SignIn {
         if (isAuthFailure(error)) return this.signOut(LOGIN_ENDED);
         this.connection = "reconnecting";
         this.error = describeError(error);
-        await new Promise((resolve) => setTimeout(resolve, config.resumeRetryMs));
+        // A reload while offline: the network's return resumes at once, not at the next turn.
+        await pauseUnlessOnline(config.resumeRetryMs);
       }
     }
   }
