@@ -87,6 +87,8 @@ test("a message that comes while the reader is scrolled up to older ones stays u
   await expect(bob.page.getByTestId("jump-latest")).toBeVisible();
   await say(alice.page, "while you read");
   await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("1");
+  // The way down says how many wait there.
+  await expect(bob.page.getByTestId("jump-latest")).toHaveText("Jump to latest · 1 new ↓");
   await expect(list.getByTestId("new-messages-divider")).toBeAttached();
   expect(await list.getByTestId("new-messages-divider").evaluate((el) => (el.nextElementSibling as HTMLElement).innerText)).toContain("while you read");
   await expect(message(alice.page, "while you read")).toHaveAttribute("data-status", "delivered");
