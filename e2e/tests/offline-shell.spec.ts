@@ -4,7 +4,7 @@
 // browser offline the reload opens the app too, which says the device has no network.
 import type { Page } from "@playwright/test";
 import { newUser as newSdkUser } from "@cim/devstack";
-import { conversation, expect, expectOnline, message, test, userIdOf } from "./fixtures.js";
+import { conversation, expect, expectOnline, message, say, test, userIdOf } from "./fixtures.js";
 
 /** Waits until the page's service worker is active: the shell (page and hashed assets) is then in its cache. */
 async function shellInstalled(page: Page): Promise<void> {
@@ -113,4 +113,26 @@ test("with the browser offline, a reload opens the cached app, which resumes whe
   }
   await expectOnline(page);
   await expect(page.getByTestId("connection-state")).toHaveAttribute("data-network-down", "false");
+});
+
+test("a message written while offline survives a reload and goes out once when the network is back", async ({ pair: { alice, bob } }) => {
+  await shellInstalled(alice.page);
+  await alice.page.locator(`[data-testid="online-user"][data-user-name="${bob.userName}"]`).click();
+  await say(alice.page, "before");
+  await conversation(bob.page, alice.userName).click();
+  await expect(message(bob.page, "before")).toBeVisible();
+  await alice.context.setOffline(true);
+  try {
+    await expect(alice.page.getByTestId("connection-state")).not.toHaveAttribute("data-state", "online");
+    await say(alice.page, "written offline");
+    await expect(message(alice.page, "written offline")).toHaveAttribute("data-status", "sending");
+    await alice.page.reload();
+    await expect(alice.page.getByTestId("conversation-title")).toHaveText(bob.userName);
+    await expect(message(alice.page, "written offline")).toHaveAttribute("data-status", "sending");
+  } finally {
+    await alice.context.setOffline(false);
+  }
+  await expect(message(bob.page, "written offline")).toHaveCount(1);
+  await expect(message(alice.page, "written offline")).toHaveAttribute("data-status", /delivered|seen/);
+  await expect(message(alice.page, "written offline")).toHaveCount(1);
 });

@@ -73,3 +73,27 @@ test("unread counts survive a reload and a new login; delivered and seen marks s
   await reloadOnline(bob.page);
   await expect(bob.page.getByTestId("chat-screen").getByTestId("unread-badge")).toHaveCount(0);
 });
+
+test("a message that comes while the reader is scrolled up to older ones stays unread, not seen, under a New messages line, until they go down to it", async ({ pair: { alice, bob } }) => {
+  await onlineUser(alice.page, bob.userName).click();
+  await say(alice.page, "first");
+  await conversation(bob.page, alice.userName).click();
+  // Bob reads along at the bottom: each note is seen as it comes.
+  for (let i = 1; i <= 30; i++) await say(alice.page, `note ${i}`);
+  await expect(message(alice.page, "note 30")).toHaveAttribute("data-status", "seen");
+  // He scrolls up to read older ones; a new message comes below, out of his sight.
+  const list = bob.page.getByTestId("message-list");
+  await list.evaluate((el) => el.scrollTo({ top: 0 }));
+  await expect(bob.page.getByTestId("jump-latest")).toBeVisible();
+  await say(alice.page, "while you read");
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("1");
+  // The way down says how many wait there.
+  await expect(bob.page.getByTestId("jump-latest")).toHaveText("Jump to latest · 1 new ↓");
+  await expect(list.getByTestId("new-messages-divider")).toBeAttached();
+  expect(await list.getByTestId("new-messages-divider").evaluate((el) => (el.nextElementSibling as HTMLElement).innerText)).toContain("while you read");
+  await expect(message(alice.page, "while you read")).toHaveAttribute("data-status", "delivered");
+  // Going down to it reads it.
+  await bob.page.getByTestId("jump-latest").click();
+  await expect(message(alice.page, "while you read")).toHaveAttribute("data-status", "seen");
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveCount(0);
+});

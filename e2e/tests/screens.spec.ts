@@ -215,6 +215,9 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     await expect(message(page, "the newest")).toBeInViewport();
     const sideways = () => page.evaluate(() => [document.documentElement, document.querySelector('[data-testid="message-list"]')!].map((el) => el.scrollWidth - el.clientWidth));
     expect(await sideways()).toEqual([0, 0]);
+    // Nor up and down: the page is the screen and only its lists scroll (the announcer's hidden line once sat below
+    // it, so a jump to a message slid the whole app up by a pixel).
+    expect(await page.evaluate(() => document.documentElement.scrollHeight - document.documentElement.clientHeight)).toBe(0);
     // The on-screen keyboard shrinks the page (interactive-widget=resizes-content): the composer and the newest
     // message stay in view.
     expect(await page.locator('meta[name="viewport"]').getAttribute("content")).toContain("interactive-widget=resizes-content");

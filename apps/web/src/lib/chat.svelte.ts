@@ -42,6 +42,8 @@ export class ChatStore {
   composerFocus = $state(0);
   /** Narrow screens show either the list or the open conversation: true for the conversation. */
   showingConversation = $state(false);
+  /** The open conversation's list is scrolled up from its newest message (MessageList tells): what comes stays unread. */
+  private readingOlder = false;
   /** "You were removed from <room>" after a room's owner removed this user ("" none); dismissed by the user. */
   roomNotice = $state("");
   /** Theme, notifications and sound on this device. */
@@ -147,12 +149,20 @@ export class ChatStore {
   }
 
   /**
-   * What arrives in the open conversation is read only while the user sees it: the tab is visible, and a narrow
-   * screen shows the conversation rather than the list (else its count, "@" and a peer's "seen" would lie).
+   * What arrives in the open conversation is read only while the user sees it: the tab is visible, a narrow
+   * screen shows the conversation rather than the list, and its list is at the newest message rather than scrolled
+   * up to older ones (else its count, "@" and a peer's "seen" would lie).
    */
   private watch(): void {
-    this.conversations.watching = document.visibilityState === "visible" && (this.showingConversation || !narrowScreen());
+    this.conversations.watching = document.visibilityState === "visible" && (this.showingConversation || !narrowScreen()) && !this.readingOlder;
     this.sync.markActiveRead();
+  }
+
+  /** The open conversation's list left its newest message (`away`) or came back to it (MessageList). */
+  scrolledAway(away: boolean): void {
+    if (this.readingOlder === away) return;
+    this.readingOlder = away;
+    this.watch();
   }
 
   /** Follows the page (visibility, screen history, network) and resumes this tab's stored login, if any (a reload). */
@@ -201,6 +211,8 @@ export class ChatStore {
    * the focus. `chosen`: the user picked it (a narrow screen then shows the conversation rather than the list).
    */
   openConversation(key: string, chosen = true): void {
+    // Another conversation's list starts at its newest message (the one scrolled up goes).
+    if (key !== this.conversations.activeKey) this.readingOlder = false;
     const conversation = this.conversations.open(key);
     // Where its unread messages begin, and how many (from before it is marked read): its history is loaded up to there.
     const unread = this.conversations.unreadFrom?.key === conversation.key ? this.conversations.unreadFrom : null;
@@ -261,7 +273,7 @@ export class ChatStore {
 
   /** Removes an own message that was not sent from this page. */
   discard(conversation: Conversation, message: UiMessage): void {
-    this.conversations.discard(conversation.key, message.clientMsgId);
+    this.sender.discard(conversation.key, message.clientMsgId);
   }
 
   /** The list shows `conversation` without any loaded message: its newest one is fetched for the preview (a few at a

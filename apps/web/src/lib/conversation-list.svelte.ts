@@ -88,8 +88,12 @@ export class ConversationList {
       applyEvent(conversation, message);
       return false;
     }
+    const before = conversation.unread;
     const unread = mergeMessage(conversation, toUiMessage(message, this.me(), { delivered: conversation.deliveredUpTo, seen: conversation.seenUpTo }), live, this.uncounted(conversation));
     applyPending(conversation, message.msgId);
+    // Come while the user does not see the open conversation (the tab hidden, its list scrolled up): "New messages"
+    // goes above the first of them, as when it is opened with unread ones (a line from before, all read since, moves).
+    if (unread && live && key === this.activeKey && !this.watching && (before === 0 || this.unreadFrom?.key !== key)) this.markUnreadFrom(conversation);
     return unread;
   }
 

@@ -1,5 +1,6 @@
 // Own messages: shown at once as "sending", sent through the client (or kept until the tab is signed in), then
-// marked sent on SendAck (and passed to the message hook) or failed.
+// marked sent on SendAck (and passed to the message hook) or failed. Until their SendAck they are also kept in the
+// tab's view memory: a reload (offline, or before the gateway answered) shows them again and sends them once more.
 import { conversationOf, SendError, type ChatMessage, type CimClient, type StoredLogin } from "@cim/client";
 import { ErrorCode } from "@cim/protocol";
 import type { ConversationList } from "./conversation-list.svelte.js";
@@ -7,6 +8,7 @@ import type { UiMessage } from "./conversations.js";
 import type { DeliveryWatch } from "./delivery-watch.svelte.js";
 import { describeSendError, isRetryableSendError } from "./errors.js";
 import type { MessageHooks } from "./message-hook.js";
+import { savedUnsent, saveUnsent, type Unsent } from "./view-memory.js";
 
 interface Outgoing {
   conversationKey: string;
@@ -47,7 +49,29 @@ export class Sender {
     const room = conversation.kind === "room" ? conversation.key : "";
     const message: UiMessage = { id: clientMsgId, msgId: "", clientMsgId, from: me.userId, fromName: me.userName, to: conversation.peerId, room, text: body, ts: Date.now(), own: true, status: "sending", replyTo };
     this.deps.conversations.addOwn(conversation, message);
-    this.dispatch({ conversationKey: conversation.key, clientMsgId, to: conversation.peerId, room, text: body, replyTo });
+    const outgoing = { conversationKey: conversation.key, clientMsgId, to: conversation.peerId, room, text: body, replyTo };
+    this.keep({ ...outgoing, title: conversation.title, ts: message.ts });
+    this.dispatch(outgoing);
+  }
+
+  /** A reload: the own messages not confirmed before it show again as "sending", and go out once signed in. */
+  restore(): void {
+    const me = this.deps.me();
+    if (!me) return;
+    for (const unsent of savedUnsent(me.userId)) {
+      const { conversationKey, title, ts, ...outgoing } = unsent;
+      const conversation = this.deps.conversations.ensure(conversationKey, title);
+      if (conversation.messages.some((m) => m.clientMsgId === unsent.clientMsgId)) continue;
+      const message: UiMessage = { id: unsent.clientMsgId, msgId: "", clientMsgId: unsent.clientMsgId, from: me.userId, fromName: me.userName, to: unsent.to, room: unsent.room, text: unsent.text, ts, own: true, status: "sending", replyTo: unsent.replyTo };
+      this.deps.conversations.addOwn(conversation, message);
+      this.outbox.push({ conversationKey, ...outgoing });
+    }
+  }
+
+  /** Drops an own message that was not sent (the user gave up on it). */
+  discard(conversationKey: string, clientMsgId: string): void {
+    this.deps.conversations.discard(conversationKey, clientMsgId);
+    this.forget(clientMsgId);
   }
 
   /** A failed own message of `conversationKey` goes out again under its first clientMsgId (the gateway dedupes). */
@@ -66,6 +90,21 @@ export class Sender {
   /** Signed out: what waited is marked not sent. */
   failWaiting(): void {
     for (const outgoing of this.outbox.splice(0)) this.deps.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId, "You were signed out before it was sent.");
+    const me = this.deps.me();
+    if (me) saveUnsent(me.userId, []);
+  }
+
+  private keep(unsent: Unsent): void {
+    const me = this.deps.me();
+    if (me) saveUnsent(me.userId, [...savedUnsent(me.userId), unsent]);
+  }
+
+  /** Confirmed, refused for good or given up: no reload sends it again. */
+  private forget(clientMsgId: string): void {
+    const me = this.deps.me();
+    if (!me) return;
+    const unsent = savedUnsent(me.userId);
+    if (unsent.some((u) => u.clientMsgId === clientMsgId)) saveUnsent(me.userId, unsent.filter((u) => u.clientMsgId !== clientMsgId));
   }
 
   private dispatch(outgoing: Outgoing): void {
@@ -78,6 +117,7 @@ export class Sender {
     client.send({ clientMsgId: outgoing.clientMsgId, to: outgoing.to || undefined, room: outgoing.room || undefined, text: outgoing.text, replyTo: outgoing.replyTo || undefined }).then(
       (ack) => {
         this.deps.watch.settled(outgoing.clientMsgId);
+        this.forget(outgoing.clientMsgId);
         const acked = this.deps.conversations.acknowledged(outgoing.conversationKey, ack.clientMsgId, ack.msgId, ack.ts);
         if (acked) this.sent(acked);
       },
@@ -85,6 +125,7 @@ export class Sender {
         this.deps.watch.settled(outgoing.clientMsgId);
         if (error instanceof SendError || this.deps.client() === client) {
           this.deps.conversations.failed(outgoing.conversationKey, outgoing.clientMsgId, describeSendError(error), !isRetryableSendError(error));
+          if (!isRetryableSendError(error)) this.forget(outgoing.clientMsgId);
         }
         if (error instanceof SendError && error.code === ErrorCode.NotMember) this.deps.notMember();
         if (error instanceof SendError && error.code === ErrorCode.UnknownRecipient) this.deps.conversations.peerGone(outgoing.conversationKey);

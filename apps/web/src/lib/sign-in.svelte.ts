@@ -15,6 +15,7 @@ import { narrowScreen, onConversationScreen } from "./screen-history.js";
 import type { Sender } from "./sender.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
 import { clearView, savedOpen, savedReceipts } from "./view-memory.js";
+import { pauseUnlessOnline } from "./network-wait.js";
 
 /** signedOut: login screen; restoring: a stored login is being resumed (cached messages shown); signedIn. */
 export type Phase = "signedOut" | "restoring" | "signedIn";
@@ -65,6 +66,8 @@ export class SignIn {
     this.store.drafts.load(stored.userId);
     this.store.mutes.load(stored.userId);
     for (const chat of this.store.drafts.privateChats()) this.store.conversations.ensure(chat.userId, chat.title);
+    // Own messages the gateway had not confirmed (written offline): shown as sending, sent once signed in.
+    this.deps.sender.restore();
     this.phase = "restoring";
     // A reload shows what the tab showed: its open conversation (scroll positions: MessageList), and own
     // messages marked as far as the peers' receipts went (the gateway tells them again at login).
@@ -168,7 +171,8 @@ export class SignIn {
         if (isAuthFailure(error)) return this.signOut(LOGIN_ENDED);
         this.connection = "reconnecting";
         this.error = describeError(error);
-        await new Promise((resolve) => setTimeout(resolve, config.resumeRetryMs));
+        // A reload while offline: the network's return resumes at once, not at the next turn.
+        await pauseUnlessOnline(config.resumeRetryMs);
       }
     }
   }

@@ -1,7 +1,7 @@
 // What this tab showed, kept across a reload (sessionStorage `cim.view`): the open conversation, per
 // conversation where the list was scrolled (a message at its top, or the bottom) and the unsent text typed there,
 // and the peers' receipt positions, so cached own messages show "delivered" or "seen" before the gateway tells
-// them again. Logging out forgets it all.
+// them again; and own messages the gateway has not confirmed yet, sent again after the reload. Logging out forgets it all.
 
 const KEY = "cim.view";
 
@@ -22,6 +22,21 @@ interface View {
   receipts?: Record<string, { delivered: string; seen: string }>;
   /** Conversation key → text typed and not sent yet. */
   drafts?: Record<string, Draft>;
+  /** Own messages not confirmed yet (written offline, or a reload came first), oldest first. */
+  unsent?: Unsent[];
+}
+
+/** An own message the gateway has not confirmed: shown as "sending" after a reload and sent again, same clientMsgId. */
+export interface Unsent {
+  conversationKey: string;
+  /** The conversation's title (a private chat route does not list yet comes back by it). */
+  title: string;
+  clientMsgId: string;
+  to: string;
+  room: string;
+  text: string;
+  replyTo: string;
+  ts: number;
 }
 
 /** Text typed in a conversation and not sent yet, and the conversation's title then. */
@@ -87,6 +102,15 @@ export function savedDrafts(userId: string): Record<string, Draft> {
 
 export function saveDrafts(userId: string, drafts: Record<string, Draft>): void {
   save({ ...load(userId), drafts });
+}
+
+export function savedUnsent(userId: string): Unsent[] {
+  const unsent = load(userId).unsent;
+  return Array.isArray(unsent) ? unsent.filter((u) => typeof u?.clientMsgId === "string" && typeof u.text === "string" && typeof u.conversationKey === "string") : [];
+}
+
+export function saveUnsent(userId: string, unsent: Unsent[]): void {
+  save({ ...load(userId), unsent });
 }
 
 export function clearView(): void {
