@@ -233,3 +233,17 @@ test("a block in one browser shows at once on the user's other device, and an un
     await other.close();
   }
 });
+
+test("a search result from a private chat names its writer once ('bob', not 'bob in bob'); one's own says where it went", async ({ pair: { alice, bob } }) => {
+  const tag = Math.random().toString(36).slice(2, 8);
+  await onlineUser(alice.page, bob.userName).click();
+  await say(alice.page, `private needle ${tag}`);
+  await conversation(bob.page, alice.userName).click();
+  await say(bob.page, `private answer needle ${tag}`);
+  await bob.page.getByTestId("search-input").fill(`needle ${tag}`);
+  const results = bob.page.getByTestId("search-result");
+  await expect(results).toHaveCount(2);
+  const heads = await results.locator(".head").allInnerTexts();
+  expect(heads.find((h) => h.startsWith(alice.userName))).not.toContain(" in ");
+  expect(heads.find((h) => h.startsWith(bob.userName))).toContain(` in ${alice.userName}`);
+});

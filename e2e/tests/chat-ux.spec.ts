@@ -66,6 +66,11 @@ test("the composer grows to six lines, counts down near the limit, refuses a too
   await input.press("End");
   for (let i = 0; i < 3; i++) await input.press("Backspace");
   await expect(limit).toHaveText(/^This message is 997 characters too long/);
+  // One over, one left: the words agree with the number.
+  await input.fill("y".repeat(LIMIT + 1));
+  await expect(limit).toHaveText(/^This message is 1 character too long/);
+  await input.fill("y".repeat(LIMIT - 1));
+  await expect(limit).toHaveText("1 character left");
   await input.fill("y".repeat(LIMIT));
   await expect(limit).toHaveText("0 characters left");
   await input.press("Enter");

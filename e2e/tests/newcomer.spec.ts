@@ -161,3 +161,13 @@ test("Enter in the room directory joins the room whose name was typed", async ({
   await expect(page.getByTestId("conversation-title")).toHaveText(name);
   await expect(page.getByTestId("message-list")).toHaveAttribute("data-key", roomId);
 });
+
+test("the login screen puts the cursor in the user name, at the first visit and after logging out", async ({ newUser }) => {
+  const { page } = await newUser("newt");
+  await page.getByTestId("logout").click();
+  await expect(page.getByTestId("login-username")).toBeFocused();
+  await page.reload();
+  await expect(page.getByTestId("login-username")).toBeFocused();
+  await page.keyboard.type("someone");
+  await expect(page.getByTestId("login-username")).toHaveValue("someone");
+});

@@ -130,3 +130,19 @@ test("a public room is found in the directory by the start of its name and joine
   await bob.page.getByTestId("leave-confirm").click();
   await expect(alice.page.getByTestId("room-notice")).toHaveText([joined, `${bob.userName} left the room`]);
 });
+
+test("in a new room, the lines of who was added sit under the day's separator, with the first message of that day", async ({ pair: { alice, bob } }) => {
+  const roomId = await createRoom(alice.page, `Day ${Math.random().toString(36).slice(2, 7)}`, "private");
+  await alice.page.getByTestId("room-invite-button").click();
+  await (await findUser(alice.page, bob.userName)).getByTestId("user-search-pick").click();
+  await alice.page.keyboard.press("Escape");
+  await say(alice.page, "first of the day");
+  await conversationKey(bob.page, roomId).click();
+  await expect(message(bob.page, "first of the day")).toBeVisible();
+  const lines = () => bob.page.getByTestId("message-list").locator('[data-testid="day-separator"], [data-testid="room-notice"]').allInnerTexts();
+  await expect.poll(lines).toEqual(["Today", `${alice.userName} added you to the room`]);
+  // The same after a reload, where the line comes from route's history.
+  await bob.page.reload();
+  await expect(message(bob.page, "first of the day")).toBeVisible();
+  await expect.poll(lines).toEqual(["Today", `${alice.userName} added you to the room`]);
+});

@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { RouteApi } from "@cim/client";
 import type { Page } from "@playwright/test";
-import { axeViolations, conversation, conversationKey, createRoom, expect, findUser, message, onlineUser, PASSWORD, register, say, SCREENSHOTS, test } from "./fixtures.js";
+import { axeViolations, conversation, conversationKey, createRoom, expect, findUser, groupConversation, message, onlineUser, PASSWORD, register, say, SCREENSHOTS, test } from "./fixtures.js";
 
 const DIR = `${SCREENSHOTS}ui/`;
 mkdirSync(DIR, { recursive: true });
@@ -267,6 +267,27 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     const title = page.getByTestId("conversation-title");
     expect(await title.evaluate((el) => [el.scrollWidth - el.clientWidth, el.scrollHeight - el.clientHeight])).toEqual([0, 0]);
     expect(await targets()).toEqual([]);
+  } finally {
+    await phone.close();
+  }
+});
+
+test("on a phone, Back with a dialog open closes the dialog and leaves the conversation shown; Back again returns to the list", async ({ browser, stack }) => {
+  const phone = await browser.newContext({ baseURL: stack.url, viewport: PHONE, hasTouch: true, isMobile: true });
+  try {
+    const page = await phone.newPage();
+    await page.goto("/");
+    await register(page, `bea-${Math.random().toString(36).slice(2, 8)}`);
+    const shell = page.getByTestId("chat-screen");
+    await groupConversation(page).click();
+    await expect(shell).toHaveAttribute("data-view", "conversation");
+    await page.getByTestId("settings-button").click();
+    await expect(page.getByTestId("settings-dialog")).toBeVisible();
+    await page.goBack();
+    await expect(page.getByTestId("settings-dialog")).toBeHidden();
+    await expect(shell).toHaveAttribute("data-view", "conversation");
+    await page.goBack();
+    await expect(shell).toHaveAttribute("data-view", "list");
   } finally {
     await phone.close();
   }

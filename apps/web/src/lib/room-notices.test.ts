@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { newConversation, type UiMessage } from "./conversations.js";
-import { membershipNotice, membershipText, placeNotices, renameNotice, storedNotice, withStored } from "./room-notices.js";
+import { FIRST_DAY, membershipNotice, membershipText, placeNotices, renameNotice, storedNotice, withStored } from "./room-notices.js";
 
 function msg(msgId: string, extra: Partial<UiMessage> = {}): UiMessage {
   return { id: msgId || extra.clientMsgId || "", msgId, clientMsgId: "", from: "2", fromName: "bob", to: "", room: "r1", text: msgId, ts: 1, own: false, status: null, ...extra };
@@ -24,6 +24,17 @@ describe("room notices", () => {
     expect(placed.get("5")).toEqual([middle, later]);
     expect(placed.get("9")).toEqual([last]);
     expect(placed.get("c1")).toBeUndefined();
+  });
+
+  it("a line above every message goes under the first one's day separator when it happened that day, else on top", () => {
+    const day = new Date(2026, 10, 29, 9).getTime();
+    const messages = [msg("3", { ts: day + 3_600_000 })];
+    const added = { id: "n1", after: "", text: "ann added you to the room", ts: day };
+    const dayBefore = { id: "n2", after: "", text: "ann renamed the room to Plans", ts: day - 86_400_000 };
+    const unknown = { id: "n3", after: "", text: "bob joined the room" };
+    const placed = placeNotices(messages, [added, dayBefore, unknown]);
+    expect(placed.get(FIRST_DAY)).toEqual([added]);
+    expect(placed.get("")).toEqual([dayBefore, unknown]);
   });
 
   it("a rename read with history says who did it (You for this user), is added once, and takes over the line heard live", () => {

@@ -4,13 +4,20 @@
 // history) and is shown after it.
 import type { RoomHistoryEvent } from "@cim/client";
 import { isNewer, newestMsgId, type Conversation, type UiMessage } from "./conversations.js";
+import { sameDay } from "./format.js";
 
 export interface RoomNotice {
   id: string;
   /** The newest msgId of the room when it happened ("" none): the line follows that message. */
   after: string;
   text: string;
+  /** When it happened (ms; 0 unknown): a line above every message goes under the first one's day separator when it
+   * happened that day. */
+  ts?: number;
 }
+
+/** placeNotices' key of the lines above the first message that happened on its day: shown under its day separator. */
+export const FIRST_DAY = "first-day";
 
 let sequence = 0;
 
@@ -21,7 +28,7 @@ function renameText(byName: string, name: string): string {
 
 /** "ann renamed the room to Plans" (`byName` "" when unknown; "You" for this user), placed after the newest message. */
 export function renameNotice(conversation: Conversation, byName: string, name: string): RoomNotice {
-  return { id: `notice-${++sequence}`, after: newestMsgId(conversation), text: renameText(byName, name) };
+  return { id: `notice-${++sequence}`, after: newestMsgId(conversation), text: renameText(byName, name), ts: Date.now() };
 }
 
 /** A membership change as a room event tells it (live or from history): who, and who made it when someone else did. */
@@ -47,7 +54,7 @@ export function membershipText(change: MembershipChange, me: string): string {
 
 /** A membership change heard live ("ann added you to the room" for the user added), after the room's newest message then. */
 export function membershipNotice(conversation: Conversation, change: MembershipChange, me: string): RoomNotice {
-  return { id: `notice-${++sequence}`, after: newestMsgId(conversation), text: membershipText(change, me) };
+  return { id: `notice-${++sequence}`, after: newestMsgId(conversation), text: membershipText(change, me), ts: Date.now() };
 }
 
 /**
@@ -56,10 +63,10 @@ export function membershipNotice(conversation: Conversation, change: MembershipC
  */
 export function storedNotice(event: RoomHistoryEvent, me: string): RoomNotice | null {
   if (event.kind === "renamed") {
-    return { id: `event-${event.ts}-${event.after}`, after: event.after, text: renameText(event.userId === me ? "You" : event.userName, event.name) };
+    return { id: `event-${event.ts}-${event.after}`, after: event.after, text: renameText(event.userId === me ? "You" : event.userName, event.name), ts: event.ts };
   }
   if (event.kind !== "joined" && event.kind !== "left" && event.kind !== "invited") return null;
-  return { id: `event-${event.ts}-${event.after}-${event.kind}-${event.userId}`, after: event.after, text: membershipText({ ...event, kind: event.kind }, me) };
+  return { id: `event-${event.ts}-${event.after}-${event.kind}-${event.userId}`, after: event.after, text: membershipText({ ...event, kind: event.kind }, me), ts: event.ts };
 }
 
 /**
@@ -80,13 +87,16 @@ export function withStored(notices: RoomNotice[], stored: RoomNotice[]): RoomNot
 
 /**
  * Where each notice shows: keyed by the id of the message it follows (the last one not newer than its `after`),
- * "" for the top of the list (nothing loaded that old).
+ * "" for the top of the list (nothing loaded that old), FIRST_DAY under the first message's day separator.
  */
 export function placeNotices(messages: UiMessage[], notices: RoomNotice[]): Map<string, RoomNotice[]> {
   const placed = new Map<string, RoomNotice[]>();
   for (const notice of notices) {
     const before = messages.findLast((m) => !!m.msgId && !isNewer(m.msgId, notice.after));
-    const key = before?.id ?? "";
+    // Above every message, but on the first one's day: under that day's separator, not above it ("Today" would
+    // otherwise come after what happened today).
+    const first = messages[0];
+    const key = before?.id ?? (first && notice.ts && sameDay(notice.ts, first.ts) ? FIRST_DAY : "");
     placed.set(key, [...(placed.get(key) ?? []), notice]);
   }
   return placed;
