@@ -13,6 +13,7 @@
 //   renames          the owner renames room 0 six times (answered 200) around a gw-a kill and restart
 //   gw-stop          SIGSTOP gw-a 15 s, SIGCONT                gw-restart   SIGTERM gw-a, start it again
 //   zk-30            ZooKeeper stopped 30 s, started            route-stop   route SIGSTOPped 10 s while gw-a is killed
+//   zk-30-kill       gw-a killed 5 s into a 30 s ZooKeeper outage, started after it     gw-stop-long  SIGSTOP gw-a 50 s
 import { parseArgs } from "node:util";
 import { CimApiError, RouteApi, type SendAck, type SendInput } from "@cim/client";
 import { deviceOn as devstackDeviceOn, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
@@ -61,6 +62,19 @@ const scenarios: Record<string, Scenario> = {
   "gw-stop": { faults: (w, note) => new Map([[at(0.2), async () => { await freeze(w.stack.gateways[0]!, 15_000); note("gw-a stopped 15 s, continued"); }]]) },
   "gw-restart": { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.gateways[0]!.stop("SIGTERM"); await restartGw(w); note("gw-a stopped (SIGTERM) and started"); }]]) },
   "zk-30": { faults: (w, note) => new Map([[at(0.2), async () => { await w.stack.zookeeper.stop("SIGTERM"); await sleep(30_000); await w.stack.zookeeper.restart(); note("zookeeper down 30 s, restarted"); }]]) },
+  "gw-stop-long": { faults: (w, note) => new Map([[at(0.2), async () => { await freeze(w.stack.gateways[0]!, 50_000); note("gw-a stopped 50 s (past the clients' 45 s heartbeat), continued"); }]]) },
+  "zk-30-kill": {
+    faults: (w, note) => new Map([[at(0.2), async () => {
+      await w.stack.zookeeper.stop("SIGTERM");
+      await sleep(5_000);
+      await killGw(w);
+      await sleep(25_000);
+      await w.stack.zookeeper.restart();
+      note("gw-a killed 5 s into a 30 s ZooKeeper outage");
+      await restartGw(w);
+      note("gw-a restarted");
+    }]]),
+  },
   "route-stop": {
     faults: (w, note) => new Map([[at(0.2), async () => {
       const route = w.stack.route.process.child;

@@ -5,6 +5,10 @@
 // device's live messages against GET /api/history. One JSON line per scenario. Scenarios:
 //   stop-cont   SIGSTOP gw-a 15 s, SIGCONT          stop-kill   SIGSTOP gw-a 5 s, SIGKILL, start it again
 //   kill        SIGKILL gw-a, start it again        restart     SIGTERM gw-a (graceful), start it again
+//   stop-long   SIGSTOP gw-a 50 s (past the clients' 45 s heartbeat), SIGCONT
+//   redis       Redis SIGKILLed as ann reads, restarted 2 s later (AOF)
+// bob's device also counts the Delivered receipts it got: the newest must name his newest private message. cat has one
+// device, on gw-a: afterwards GET /api/users must say she is online, and bob's last message to her must arrive.
 import { parseArgs } from "node:util";
 import { RouteApi } from "@cim/client";
 import { deviceOn, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
@@ -34,6 +38,20 @@ const faults: Record<string, (stack: Cluster, during: () => Promise<void>) => Pr
     await stack.gateways[0]!.stop("SIGKILL");
     stack.gateways[0] = await stack.startGateway("gw-a");
   },
+  "stop-long": async (stack, during) => {
+    stack.gateways[0]!.process.child.kill("SIGSTOP");
+    await during();
+    await sleep(50_000);
+    stack.gateways[0]!.process.child.kill("SIGCONT");
+  },
+  redis: async (stack, during) => {
+    await stack.redis.stop("SIGKILL");
+    // bob's sends wait for Redis: not awaited before it is back.
+    const writing = during();
+    await sleep(2_000);
+    await stack.redis.restart();
+    await writing;
+  },
   restart: async (stack, during) => {
     await during();
     await stack.gateways[0]!.stop("SIGTERM");
@@ -46,9 +64,10 @@ async function run(name: string): Promise<void> {
   const clients: RecordingClient[] = [];
   try {
     const api = new RouteApi(stack.route.url);
-    const [ann, bob] = ["ann", "bob"].map((n) => `${n}-${Math.random().toString(36).slice(2, 7)}`) as [string, string];
+    const [ann, bob, cat] = ["ann", "bob", "cat"].map((n) => `${n}-${Math.random().toString(36).slice(2, 7)}`) as [string, string, string];
     const annId = (await api.register(ann, PASSWORD)).userId;
     const bobId = (await api.register(bob, PASSWORD)).userId;
+    const catId = (await api.register(cat, PASSWORD)).userId;
     const bobToken = (await api.login(bob, PASSWORD)).token;
     const { roomId } = await api.createRoom(bobToken, { name: "reads", visibility: "private" });
     await api.invite(bobToken, roomId, annId);
@@ -56,9 +75,12 @@ async function run(name: string): Promise<void> {
     const a1 = await deviceOn(stack.route.url, ann, PASSWORD, "gw-a", options);
     const a2 = await deviceOn(stack.route.url, ann, PASSWORD, "gw-b", options);
     const b1 = await deviceOn(stack.route.url, bob, PASSWORD, "gw-b", options);
-    clients.push(a1, a2, b1);
+    const c1 = await deviceOn(stack.route.url, cat, PASSWORD, "gw-a", options);
+    clients.push(a1, a2, b1, c1);
     const reads = new Map<RecordingClient, Read[]>(clients.map((c) => [c, []]));
     for (const c of clients) c.onRead((r) => reads.get(c)!.push(r));
+    const delivered: string[] = [];
+    b1.onDelivered((d) => void delivered.push(d.msgId));
     const sent: Array<{ to?: string; room?: string; msgId: string }> = [];
     const send = async (i: number, phase: string) => {
       const target = i % 2 === 0 ? { to: annId } : { room: roomId };
@@ -81,6 +103,9 @@ async function run(name: string): Promise<void> {
     await waitUntil(() => a1.messages.length >= total && a2.messages.length >= total, 60_000, "deliveries").catch(() => notes.push("deliveries incomplete after 60 s"));
     const echoed = (c: RecordingClient, conversation: string, msgId: string, by: string) => reads.get(c)!.some((r) => r.conversation === conversation && r.msgId === msgId && r.by === by);
     await waitUntil(() => echoed(a2, bobId, marked.private, annId) && echoed(a2, roomId, marked.room, annId), 30_000, "read echoes").catch(() => notes.push("read echoes missing after 30 s"));
+    await b1.send({ to: catId, text: "to cat after the fault" });
+    const catGot = await c1.waitForText("to cat after the fault", 30_000).then(() => true, () => false);
+    const catOnline = (await b1.users(cat)).find((u) => u.userId === catId)?.online;
     const summaries = await a2.conversations();
     const summary = (c: string) => summaries.find((s) => s.conversation === c);
     const afterMark = (key: "to" | "room", mark: string) => sent.filter((s) => s[key] && BigInt(s.msgId) > BigInt(mark)).length;
@@ -93,9 +118,11 @@ async function run(name: string): Promise<void> {
     };
     console.log(JSON.stringify({
       scenario: name, sent: sent.length, notes,
+      cat: { online: catOnline, gotMessage: catGot, on: c1.gateway?.id },
       a1Got: a1.messages.length, a2Got: a2.messages.length,
       a2Echo: { private: echoed(a2, bobId, marked.private, annId), room: echoed(a2, roomId, marked.room, annId) },
       bobSeen: echoed(b1, annId, marked.private, annId),
+      bobDelivered: delivered.some((id) => id === last("to")) ? "newest private" : `${delivered.length} receipts, newest ${delivered.sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1)).at(-1)} (want ${last("to")})`,
       readUpTo: { private: summary(bobId)?.readUpTo === marked.private ? "= mark" : summary(bobId)?.readUpTo, room: summary(roomId)?.readUpTo === marked.room ? "= mark" : summary(roomId)?.readUpTo },
       unread: { private: `${summary(bobId)?.unread} (want ${afterMark("to", marked.private)})`, room: `${summary(roomId)?.unread} (want ${afterMark("room", marked.room)})` },
       historyAgrees: { a1Private: await agree(a1, { withUser: bobId }, false, false), a1Room: await agree(a1, { room: roomId }, true, false), a2Private: await agree(a2, { withUser: bobId }, false, false), a2Room: await agree(a2, { room: roomId }, true, false) },
