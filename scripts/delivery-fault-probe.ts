@@ -13,10 +13,12 @@
 //   renames          the owner renames room 0 six times (answered 200) around a gw-a kill and restart
 //   gw-stop          SIGSTOP gw-a 15 s, SIGCONT                gw-restart   SIGTERM gw-a, start it again
 //   zk-30            ZooKeeper stopped 30 s, started            route-stop   route SIGSTOPped 10 s while gw-a is killed
+//   abuse-redis      a client on each gateway sends bad input throughout (scripts/abuser.ts) while Redis restarts
 //   zk-30-kill       gw-a killed 5 s into a 30 s ZooKeeper outage, started after it     gw-stop-long  SIGSTOP gw-a 50 s
 import { parseArgs } from "node:util";
 import { CimApiError, RouteApi, type SendAck, type SendInput } from "@cim/client";
 import { deviceOn as devstackDeviceOn, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
+import { startAbuser } from "./abuser.js";
 import { conversationOf, Ledger, type ProbeDevice } from "./delivery-ledger.js";
 
 const { values } = parseArgs({ options: { scenario: { type: "string", default: "all-scenarios" }, messages: { type: "string", default: "400" }, rate: { type: "string", default: "60" }, seed: { type: "string", default: "7" } } });
@@ -62,6 +64,19 @@ const scenarios: Record<string, Scenario> = {
   "gw-stop": { faults: (w, note) => new Map([[at(0.2), async () => { await freeze(w.stack.gateways[0]!, 15_000); note("gw-a stopped 15 s, continued"); }]]) },
   "gw-restart": { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.gateways[0]!.stop("SIGTERM"); await restartGw(w); note("gw-a stopped (SIGTERM) and started"); }]]) },
   "zk-30": { faults: (w, note) => new Map([[at(0.2), async () => { await w.stack.zookeeper.stop("SIGTERM"); await sleep(30_000); await w.stack.zookeeper.restart(); note("zookeeper down 30 s, restarted"); }]]) },
+  "abuse-redis": {
+    faults: (w, note) => new Map([[0, async () => {
+      const urls = () => w.stack.gateways.map((g) => `${g.url.replace(/^http/, "ws")}/ws`);
+      const abuser = await startAbuser(w.stack.route.url, urls, w.rooms[1]!.roomId, w.users[0]!.userId);
+      await sleep(4_000);
+      await w.stack.redis.stop("SIGKILL");
+      await sleep(2_000);
+      await w.stack.redis.restart();
+      note("redis killed and restarted under abuse");
+      await sleep(8_000);
+      note(`abuser answers: ${JSON.stringify(await abuser.stop())}`);
+    }]]),
+  },
   "gw-stop-long": { faults: (w, note) => new Map([[at(0.2), async () => { await freeze(w.stack.gateways[0]!, 50_000); note("gw-a stopped 50 s (past the clients' 45 s heartbeat), continued"); }]]) },
   "zk-30-kill": {
     faults: (w, note) => new Map([[at(0.2), async () => {
