@@ -114,7 +114,7 @@ async function run(name: string): Promise<void> {
     const agree = async (c: RecordingClient, query: { withUser?: string; room?: string }, room: boolean, own: boolean) => {
       const h = (await history(c, query)).filter((id) => own || sent.some((s) => s.msgId === id));
       const live = liveOf(c, room);
-      return h.join(",") === live.join(",") ? "agrees" : { history: h.length, live: live.length, duplicatesLive: c.messages.length - new Set(c.messages.map((m) => m.msgId)).length };
+      return h.join(",") === live.join(",") ? "agrees" : { history: h.length, live: live.length, duplicatesLive: c.messages.length - new Set(c.messages.map((m) => m.msgId)).size };
     };
     console.log(JSON.stringify({
       scenario: name, sent: sent.length, notes,
