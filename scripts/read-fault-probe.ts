@@ -8,7 +8,8 @@
 //   stop-long   SIGSTOP gw-a 50 s (past the clients' 45 s heartbeat), SIGCONT
 //   redis       Redis SIGKILLed as ann reads, restarted 2 s later (AOF)
 // bob's device also counts the Delivered receipts it got: the newest must name his newest private message. cat has one
-// device, on gw-a: afterwards GET /api/users must say she is online, and bob's last message to her must arrive.
+// device, on gw-a: afterwards GET /api/users must say she is online, and bob's last message to her must arrive. Last,
+// every device closes: within 20 s GET /api/users must say all three are offline (no session counted that is gone).
 import { parseArgs } from "node:util";
 import { RouteApi } from "@cim/client";
 import { deviceOn, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
@@ -116,6 +117,11 @@ async function run(name: string): Promise<void> {
       const live = liveOf(c, room);
       return h.join(",") === live.join(",") ? "agrees" : { history: h.length, live: live.length, duplicatesLive: c.messages.length - new Set(c.messages.map((m) => m.msgId)).size };
     };
+    const historyAgrees = { a1Private: await agree(a1, { withUser: bobId }, false, false), a1Room: await agree(a1, { room: roomId }, true, false), a2Private: await agree(a2, { withUser: bobId }, false, false), a2Room: await agree(a2, { room: roomId }, true, false) };
+    for (const c of clients) c.close();
+    const bobToken2 = (await api.login(bob, PASSWORD)).token;
+    const onlineNow = async () => (await Promise.all([ann, bob, cat].map(async (n) => (await api.users(bobToken2, { prefix: n })).users.find((u) => u.userName === n)?.online)));
+    const offline = await waitUntil(async () => (await onlineNow()).every((o) => o === false), 20_000, "everyone offline").then(() => "all offline", async () => `still online after 20 s: ${JSON.stringify(await onlineNow())}`);
     console.log(JSON.stringify({
       scenario: name, sent: sent.length, notes,
       cat: { online: catOnline, gotMessage: catGot, on: c1.gateway?.id },
@@ -125,7 +131,7 @@ async function run(name: string): Promise<void> {
       bobDelivered: delivered.some((id) => id === last("to")) ? "newest private" : `${delivered.length} receipts, newest ${delivered.sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1)).at(-1)} (want ${last("to")})`,
       readUpTo: { private: summary(bobId)?.readUpTo === marked.private ? "= mark" : summary(bobId)?.readUpTo, room: summary(roomId)?.readUpTo === marked.room ? "= mark" : summary(roomId)?.readUpTo },
       unread: { private: `${summary(bobId)?.unread} (want ${afterMark("to", marked.private)})`, room: `${summary(roomId)?.unread} (want ${afterMark("room", marked.room)})` },
-      historyAgrees: { a1Private: await agree(a1, { withUser: bobId }, false, false), a1Room: await agree(a1, { room: roomId }, true, false), a2Private: await agree(a2, { withUser: bobId }, false, false), a2Room: await agree(a2, { room: roomId }, true, false) },
+      historyAgrees, afterClose: offline,
     }));
   } finally {
     for (const c of clients) c.close();
