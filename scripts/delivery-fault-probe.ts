@@ -13,6 +13,7 @@
 //   renames          the owner renames room 0 six times (answered 200) around a gw-a kill and restart
 //   gw-stop          SIGSTOP gw-a 15 s, SIGCONT                gw-restart   SIGTERM gw-a, start it again
 //   zk-30            ZooKeeper stopped 30 s, started            route-stop   route SIGSTOPped 10 s while gw-a is killed
+//   route-stop-long  the same with route SIGSTOPped 40 s (past the SDK's 30 s request timeout)
 //   abuse-redis      a client on each gateway sends bad input throughout (scripts/abuser.ts) while Redis restarts
 //   zk-30-kill       gw-a killed 5 s into a 30 s ZooKeeper outage, started after it     gw-stop-long  SIGSTOP gw-a 50 s
 import { parseArgs } from "node:util";
@@ -90,18 +91,8 @@ const scenarios: Record<string, Scenario> = {
       note("gw-a restarted");
     }]]),
   },
-  "route-stop": {
-    faults: (w, note) => inOrder([[at(0.2), async () => {
-      const route = w.stack.route.process.child;
-      route.kill("SIGSTOP");
-      await killGw(w);
-      await sleep(10_000);
-      route.kill("SIGCONT");
-      note("route stopped 10 s while gw-a was killed (its devices reconnect through route)");
-      await restartGw(w);
-      note("gw-a restarted");
-    }]]),
-  },
+  "route-stop": { faults: (w, note) => routeStop(w, note, 10_000) },
+  "route-stop-long": { faults: (w, note) => routeStop(w, note, 40_000) },
   "gw-kill": { faults: (w, note) => inOrder([[at(0.25), async () => { await killGw(w); note("gw-a killed"); }], [at(0.55), async () => { await restartGw(w); note("gw-a restarted"); }]]) },
   redis: { faults: (w, note) => inOrder([[at(0.3), async () => { await w.stack.redis.stop("SIGTERM"); await sleep(1_500); await w.stack.redis.restart(); note("redis restarted"); }]]) },
   "redis-long": { faults: (w, note) => inOrder([[at(0.3), async () => { await w.stack.redis.stop("SIGKILL"); await sleep(14_000); await w.stack.redis.restart(); note("redis killed for 14 s (past the 10 s resend grace), restarted"); }]]) },
@@ -184,6 +175,20 @@ const scenarios: Record<string, Scenario> = {
     ]),
   },
 };
+
+/** Route frozen for `ms` while gw-a is killed: gw-a's devices reconnect through it (requests time out at 30 s). */
+function routeStop(w: World, note: (what: string) => void, ms: number) {
+  return inOrder([[at(0.2), async () => {
+    const route = w.stack.route.process.child;
+    route.kill("SIGSTOP");
+    await killGw(w);
+    await sleep(ms);
+    route.kill("SIGCONT");
+    note(`route stopped ${ms / 1000} s while gw-a was killed (its devices reconnect through route)`);
+    await restartGw(w);
+    note("gw-a restarted");
+  }]]);
+}
 
 /** The owner renames room 0 to `renamed n` (again after a 5xx or no answer). */
 async function rename(w: World, n: number): Promise<void> {
