@@ -13,9 +13,13 @@
 //   renames          the owner renames room 0 six times (answered 200) around a gw-a kill and restart
 //   gw-stop          SIGSTOP gw-a 15 s, SIGCONT                gw-restart   SIGTERM gw-a, start it again
 //   zk-30            ZooKeeper stopped 30 s, started            route-stop   route SIGSTOPped 10 s while gw-a is killed
+//   route-stop-long  the same with route SIGSTOPped 40 s (past the SDK's 30 s request timeout)
+//   abuse-redis      a client on each gateway sends bad input throughout (scripts/abuser.ts) while Redis restarts
+//   zk-30-kill       gw-a killed 5 s into a 30 s ZooKeeper outage, started after it     gw-stop-long  SIGSTOP gw-a 50 s
 import { parseArgs } from "node:util";
 import { CimApiError, RouteApi, type SendAck, type SendInput } from "@cim/client";
-import { deviceOn as devstackDeviceOn, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
+import { deviceOn as devstackDeviceOn, inOrder, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
+import { startAbuser } from "./abuser.js";
 import { conversationOf, Ledger, type ProbeDevice } from "./delivery-ledger.js";
 
 const { values } = parseArgs({ options: { scenario: { type: "string", default: "all-scenarios" }, messages: { type: "string", default: "400" }, rate: { type: "string", default: "60" }, seed: { type: "string", default: "7" } } });
@@ -58,28 +62,44 @@ const freeze = async (app: { process: { child: { kill: (s: NodeJS.Signals) => bo
 };
 
 const scenarios: Record<string, Scenario> = {
-  "gw-stop": { faults: (w, note) => new Map([[at(0.2), async () => { await freeze(w.stack.gateways[0]!, 15_000); note("gw-a stopped 15 s, continued"); }]]) },
-  "gw-restart": { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.gateways[0]!.stop("SIGTERM"); await restartGw(w); note("gw-a stopped (SIGTERM) and started"); }]]) },
-  "zk-30": { faults: (w, note) => new Map([[at(0.2), async () => { await w.stack.zookeeper.stop("SIGTERM"); await sleep(30_000); await w.stack.zookeeper.restart(); note("zookeeper down 30 s, restarted"); }]]) },
-  "route-stop": {
-    faults: (w, note) => new Map([[at(0.2), async () => {
-      const route = w.stack.route.process.child;
-      route.kill("SIGSTOP");
+  "gw-stop": { faults: (w, note) => inOrder([[at(0.2), async () => { await freeze(w.stack.gateways[0]!, 15_000); note("gw-a stopped 15 s, continued"); }]]) },
+  "gw-restart": { faults: (w, note) => inOrder([[at(0.3), async () => { await w.stack.gateways[0]!.stop("SIGTERM"); await restartGw(w); note("gw-a stopped (SIGTERM) and started"); }]]) },
+  "zk-30": { faults: (w, note) => inOrder([[at(0.2), async () => { await w.stack.zookeeper.stop("SIGTERM"); await sleep(30_000); await w.stack.zookeeper.restart(); note("zookeeper down 30 s, restarted"); }]]) },
+  "abuse-redis": {
+    faults: (w, note) => inOrder([[0, async () => {
+      const urls = () => w.stack.gateways.map((g) => `${g.url.replace(/^http/, "ws")}/ws`);
+      const abuser = await startAbuser(w.stack.route.url, urls, w.rooms[1]!.roomId, w.users[0]!.userId);
+      await sleep(4_000);
+      await w.stack.redis.stop("SIGKILL");
+      await sleep(2_000);
+      await w.stack.redis.restart();
+      note("redis killed and restarted under abuse");
+      await sleep(8_000);
+      note(`abuser answers: ${JSON.stringify(await abuser.stop())}`);
+    }]]),
+  },
+  "gw-stop-long": { faults: (w, note) => inOrder([[at(0.2), async () => { await freeze(w.stack.gateways[0]!, 50_000); note("gw-a stopped 50 s (past the clients' 45 s heartbeat), continued"); }]]) },
+  "zk-30-kill": {
+    faults: (w, note) => inOrder([[at(0.2), async () => {
+      await w.stack.zookeeper.stop("SIGTERM");
+      await sleep(5_000);
       await killGw(w);
-      await sleep(10_000);
-      route.kill("SIGCONT");
-      note("route stopped 10 s while gw-a was killed (its devices reconnect through route)");
+      await sleep(25_000);
+      await w.stack.zookeeper.restart();
+      note("gw-a killed 5 s into a 30 s ZooKeeper outage");
       await restartGw(w);
       note("gw-a restarted");
     }]]),
   },
-  "gw-kill": { faults: (w, note) => new Map([[at(0.25), async () => { await killGw(w); note("gw-a killed"); }], [at(0.55), async () => { await restartGw(w); note("gw-a restarted"); }]]) },
-  redis: { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.redis.stop("SIGTERM"); await sleep(1_500); await w.stack.redis.restart(); note("redis restarted"); }]]) },
-  "redis-long": { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.redis.stop("SIGKILL"); await sleep(14_000); await w.stack.redis.restart(); note("redis killed for 14 s (past the 10 s resend grace), restarted"); }]]) },
-  "redis-kill": { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.redis.stop("SIGKILL"); await sleep(1_500); await w.stack.redis.restart(); note("redis killed, restarted"); }]]) },
-  zookeeper: { faults: (w, note) => new Map([[at(0.3), async () => { await w.stack.zookeeper.stop("SIGTERM"); await sleep(3_000); await w.stack.zookeeper.restart(); note("zookeeper restarted"); }]]) },
+  "route-stop": { faults: (w, note) => routeStop(w, note, 10_000) },
+  "route-stop-long": { faults: (w, note) => routeStop(w, note, 40_000) },
+  "gw-kill": { faults: (w, note) => inOrder([[at(0.25), async () => { await killGw(w); note("gw-a killed"); }], [at(0.55), async () => { await restartGw(w); note("gw-a restarted"); }]]) },
+  redis: { faults: (w, note) => inOrder([[at(0.3), async () => { await w.stack.redis.stop("SIGTERM"); await sleep(1_500); await w.stack.redis.restart(); note("redis restarted"); }]]) },
+  "redis-long": { faults: (w, note) => inOrder([[at(0.3), async () => { await w.stack.redis.stop("SIGKILL"); await sleep(14_000); await w.stack.redis.restart(); note("redis killed for 14 s (past the 10 s resend grace), restarted"); }]]) },
+  "redis-kill": { faults: (w, note) => inOrder([[at(0.3), async () => { await w.stack.redis.stop("SIGKILL"); await sleep(1_500); await w.stack.redis.restart(); note("redis killed, restarted"); }]]) },
+  zookeeper: { faults: (w, note) => inOrder([[at(0.3), async () => { await w.stack.zookeeper.stop("SIGTERM"); await sleep(3_000); await w.stack.zookeeper.restart(); note("zookeeper restarted"); }]]) },
   all: {
-    faults: (w, note) => new Map([
+    faults: (w, note) => inOrder([
       [at(0.25), async () => {
         await Promise.all([killGw(w), w.stack.redis.stop("SIGTERM"), w.stack.zookeeper.stop("SIGTERM")]);
         await sleep(2_000);
@@ -91,7 +111,7 @@ const scenarios: Record<string, Scenario> = {
   },
   "http-redis": { httpShare: 0.4, faults: (w, note) => scenarios.redis!.faults(w, note) },
   "zk-expiry": {
-    faults: (w, note) => new Map([
+    faults: (w, note) => inOrder([
       [at(0.2), async () => {
         await w.stack.zookeeper.stop("SIGKILL");
         await killGw(w);
@@ -103,7 +123,7 @@ const scenarios: Record<string, Scenario> = {
     ]),
   },
   "kill-both": {
-    faults: (w, note) => new Map([
+    faults: (w, note) => inOrder([
       [at(0.2), async () => { await killGw(w); note("gw-a killed"); }],
       [at(0.4), async () => { await restartGw(w); note("gw-a restarted"); }],
       [at(0.6), async () => { await w.stack.gateways[1]!.stop("SIGKILL"); note("gw-b killed"); }],
@@ -111,7 +131,7 @@ const scenarios: Record<string, Scenario> = {
     ]),
   },
   "gw-during-redis": {
-    faults: (w, note) => new Map([
+    faults: (w, note) => inOrder([
       [at(0.2), async () => {
         await w.stack.redis.stop("SIGTERM");
         await killGw(w);
@@ -125,7 +145,7 @@ const scenarios: Record<string, Scenario> = {
   },
   http: { httpShare: 0.4, faults: (w, note) => scenarios["gw-kill"]!.faults(w, note) },
   "removal-redis": {
-    faults: (w, note) => new Map([
+    faults: (w, note) => inOrder([
       [at(0.3), async () => {
         await w.stack.redis.stop("SIGTERM");
         await sleep(1_000);
@@ -136,7 +156,7 @@ const scenarios: Record<string, Scenario> = {
     ]),
   },
   renames: {
-    faults: (w, note) => new Map([
+    faults: (w, note) => inOrder([
       [at(0.2), async () => { await rename(w, 1); await rename(w, 2); note("renamed twice"); }],
       [at(0.3), async () => { const killed = killGw(w); await rename(w, 3); await killed; await rename(w, 4); note("renamed during a gw-a kill"); }],
       [at(0.6), async () => { const restarted = restartGw(w); await rename(w, 5); await restarted; await rename(w, 6); note("renamed as gw-a restarted"); }],
@@ -144,7 +164,7 @@ const scenarios: Record<string, Scenario> = {
   },
   removal: {
     httpShare: 0.2,
-    faults: (w, note) => new Map([
+    faults: (w, note) => inOrder([
       [at(0.3), async () => {
         const killed = killGw(w);
         await removeUser(w, 0, 1);
@@ -155,6 +175,20 @@ const scenarios: Record<string, Scenario> = {
     ]),
   },
 };
+
+/** Route frozen for `ms` while gw-a is killed: gw-a's devices reconnect through it (requests time out at 30 s). */
+function routeStop(w: World, note: (what: string) => void, ms: number) {
+  return inOrder([[at(0.2), async () => {
+    const route = w.stack.route.process.child;
+    route.kill("SIGSTOP");
+    await killGw(w);
+    await sleep(ms);
+    route.kill("SIGCONT");
+    note(`route stopped ${ms / 1000} s while gw-a was killed (its devices reconnect through route)`);
+    await restartGw(w);
+    note("gw-a restarted");
+  }]]);
+}
 
 /** The owner renames room 0 to `renamed n` (again after a 5xx or no answer). */
 async function rename(w: World, n: number): Promise<void> {

@@ -81,6 +81,27 @@ it("a conversation read on a device whose gateway froze counts as read once the 
   }
 });
 
+it("a Delivered receipt written to a gateway that froze reaches the sender once the device moved", { timeout: 60_000 }, async () => {
+  // The receipt is forgotten 200 ms after it was written, before the client drops the frozen link (3 × 300 ms).
+  const ann = await userOn("gw-a", "ann", { readTimeoutMs: 200 });
+  const bob = await userOn("gw-b", "bob");
+  const annId = ann.session!.userId;
+  const receipts: string[] = [];
+  bob.onDelivered((d) => d.by === annId && receipts.push(d.msgId));
+  const frozen = cluster.gateways[0]!.process.child;
+  // Frozen as the message reaches ann: her receipt goes to a gateway that no longer reads.
+  ann.onMessage((m) => m.text === "deliver me" && frozen.kill("SIGSTOP"));
+  try {
+    const { msgId } = await bob.send({ to: annId, text: "deliver me" });
+    await ann.waitForText("deliver me");
+    await waitUntil(() => ann.state === "online" && ann.gateway!.id === "gw-b", 20_000, "ann to move to gw-b");
+    // Before the fix the receipt was forgotten unconfirmed: bob's message stayed "sent", not "delivered".
+    await waitUntil(() => receipts.includes(msgId), 10_000, "bob to get ann's Delivered receipt");
+  } finally {
+    frozen.kill("SIGCONT");
+  }
+});
+
 it("a gateway frozen past its ZooKeeper session delivers, once it runs again, what was sent to its sessions while route had released them", { timeout: 60_000 }, async () => {
   const api = new RouteApi(cluster.route.url);
   const ann = await registerUser(cluster.route.url, "ann");

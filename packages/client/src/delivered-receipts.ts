@@ -1,6 +1,7 @@
 // The Delivered receipts a client owes for the private messages it received: written at once while the frame
 // budget allows, otherwise kept (the newest per sender: a receipt counts up to its msgId) and written at the next
 // ticks; written again when the gateway could not apply them (Redis down) or the session they went on ended.
+// Nothing confirms a receipt to its writer, so each one written on a session is written once more on the next.
 import { compareIds } from "@cim/protocol";
 
 export interface DeliveredReceiptsOptions {
@@ -15,6 +16,14 @@ export class DeliveredReceipts {
   private readonly waiting = new Map<string, string>();
   /** Per sender, the newest receipt written recently, and when. */
   private readonly written = new Map<string, { msgId: string; at: number }>();
+  /**
+   * Per sender, the newest receipt written on this session longer than `retryMs` ago. A gateway that froze (its
+   * socket open until the client's heartbeat gives up on it, 45 s by default) may never have read it, so a new
+   * session writes it again; one per sender, so this holds at most the senders heard from since the last session.
+   */
+  private readonly earlier = new Map<string, string>();
+  /** Per sender, the receipt `resend` wrote again from `earlier`: written twice, it is then forgotten. */
+  private readonly again = new Map<string, string>();
   /** After a failure, nothing is written before this (ms). */
   private notBefore = 0;
 
@@ -28,7 +37,16 @@ export class DeliveredReceipts {
 
   /** Writes what waits, as far as `write` lets it; forgets written receipts older than `retryMs`. */
   flush(now: number): void {
-    for (const [from, written] of this.written) if (now - written.at >= this.options.retryMs) this.written.delete(from);
+    for (const [from, written] of this.written) {
+      if (now - written.at < this.options.retryMs) continue;
+      this.written.delete(from);
+      if (this.again.get(from) === written.msgId) {
+        this.again.delete(from);
+        continue;
+      }
+      const before = this.earlier.get(from);
+      if (before === undefined || compareIds(written.msgId, before) > 0) this.earlier.set(from, written.msgId);
+    }
     if (now < this.notBefore) return;
     for (const [from, msgId] of this.waiting) {
       if (!this.options.write({ from, msgId })) return;
@@ -46,8 +64,13 @@ export class DeliveredReceipts {
     this.notBefore = now + this.options.retryMs;
   }
 
-  /** A new session: what went out on the old one lately may be lost, so it is written again now. */
+  /** A new session: what went out on the old one may be lost, so it is written again now. */
   resend(now: number): void {
+    for (const [from, msgId] of this.earlier) {
+      this.keep(from, msgId);
+      this.again.set(from, msgId);
+    }
+    this.earlier.clear();
     this.rewrite();
     this.notBefore = 0;
     this.flush(now);

@@ -101,6 +101,17 @@ describe("ReadMarks", () => {
     expect(t.written).toEqual(["r1:10", "9:3", "r1:10"]);
   });
 
+  it("a Read given up twice (the gateway ignores it) is not sent a third time", () => {
+    const t = setup();
+    t.marks.mark("r1", "10", 0);
+    t.marks.tick(TIMEOUT_MS);
+    t.marks.resend(TIMEOUT_MS + 1);
+    t.marks.tick(3 * TIMEOUT_MS);
+    t.marks.resend(3 * TIMEOUT_MS + 1);
+    t.marks.tick(5 * TIMEOUT_MS);
+    expect(t.written).toEqual(["r1:10", "r1:10"]);
+  });
+
   it("refuses a conversation or msgId that is not one", () => {
     const t = setup();
     expect(() => t.marks.mark("room 1", "10", 0)).toThrow(/not a roomId or userId/);

@@ -23,6 +23,8 @@ interface Mark {
    * frozen, then killed, keeps the socket open past the timeout), so the next session sends it once more.
    */
   unconfirmed: string;
+  /** The given-up Read `resend` sent once more: given up again, it is forgotten (the gateway ignores it). */
+  again: string;
 }
 
 /**
@@ -41,7 +43,7 @@ export class ReadMarks {
   mark(conversation: string, msgId: string, now: number): void {
     if (!CONVERSATION_ID.test(conversation)) throw new TypeError(`markRead: "${conversation}" is not a roomId or userId`);
     if (!DECIMAL_ID.test(msgId)) throw new TypeError(`markRead: "${msgId}" is not a msgId`);
-    const mark = this.marks.get(conversation) ?? { confirmed: "", inFlight: "", sentAt: 0, waiting: "", retryAt: 0, unconfirmed: "" };
+    const mark = this.marks.get(conversation) ?? { confirmed: "", inFlight: "", sentAt: 0, waiting: "", retryAt: 0, unconfirmed: "", again: "" };
     this.marks.set(conversation, mark);
     if (!newer(msgId, mark.confirmed) || !newer(msgId, mark.inFlight) || !newer(msgId, mark.waiting)) return;
     mark.waiting = msgId;
@@ -53,7 +55,7 @@ export class ReadMarks {
     const mark = this.marks.get(read.conversation);
     if (!mark) {
       // Another device's position: a later mark here of an older message is then not sent.
-      this.marks.set(read.conversation, { confirmed: read.msgId, inFlight: "", sentAt: 0, waiting: "", retryAt: 0, unconfirmed: "" });
+      this.marks.set(read.conversation, { confirmed: read.msgId, inFlight: "", sentAt: 0, waiting: "", retryAt: 0, unconfirmed: "", again: "" });
       return;
     }
     if (newer(read.msgId, mark.confirmed)) mark.confirmed = read.msgId;
@@ -85,7 +87,7 @@ export class ReadMarks {
         continue;
       }
       if (now - mark.sentAt < this.options.timeoutMs) continue;
-      if (newer(mark.inFlight, mark.unconfirmed)) mark.unconfirmed = mark.inFlight;
+      if (mark.inFlight !== mark.again && newer(mark.inFlight, mark.unconfirmed)) mark.unconfirmed = mark.inFlight;
       mark.inFlight = "";
       this.flush(conversation, mark, now);
     }
@@ -98,7 +100,10 @@ export class ReadMarks {
   resend(now: number): void {
     for (const [conversation, mark] of this.marks) {
       if (mark.inFlight && newer(mark.inFlight, mark.waiting)) mark.waiting = mark.inFlight;
-      if (mark.unconfirmed && newer(mark.unconfirmed, mark.waiting) && newer(mark.unconfirmed, mark.confirmed)) mark.waiting = mark.unconfirmed;
+      if (mark.unconfirmed && newer(mark.unconfirmed, mark.waiting) && newer(mark.unconfirmed, mark.confirmed)) {
+        mark.waiting = mark.unconfirmed;
+        mark.again = mark.unconfirmed;
+      }
       mark.unconfirmed = "";
       mark.inFlight = "";
       this.flush(conversation, mark, now);
