@@ -9,30 +9,16 @@
 //   redis      a pipelines N Sends, Redis is SIGKILLed mid-way and restarted (AOF); everything not answered with a
 //              SendAck is sent again on a new session, until acknowledged
 import { parseArgs } from "node:util";
-import WebSocket from "ws";
 import { RouteApi } from "@cim/client";
 import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
-import { decodeFrame, encodeFrame, type ChatMessage, type Frame } from "@cim/protocol";
+import { encodeFrame } from "@cim/protocol";
+import { messagesOf, open, type Raw } from "./raw-session.js";
 
 const { values } = parseArgs({ options: { scenario: { type: "string", default: "kill,stop,twin,http,redis" }, messages: { type: "string", default: "120" } } });
 const MESSAGES = Number(values.messages);
 const PASSWORD = "cim-probe-pass-1";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface Raw { ws: WebSocket; frames: Frame[] }
-
-async function open(wsUrl: string, token: string): Promise<Raw> {
-  const ws = new WebSocket(wsUrl);
-  const frames: Frame[] = [];
-  ws.on("message", (data) => frames.push(decodeFrame(data as Buffer)));
-  ws.on("error", () => undefined);
-  await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
-  ws.send(encodeFrame({ kind: "login", body: { token } }));
-  await waitUntil(() => frames.some((f) => f.kind === "loginAck"), 20_000, "loginAck");
-  return { ws, frames };
-}
-
-const messagesOf = (raw: Raw): ChatMessage[] => raw.frames.flatMap((f) => (f.kind === "message" ? [f.body] : f.kind === "messageBatch" ? f.body.messages : []));
 const acksOf = (raw: Raw) => new Map(raw.frames.flatMap((f) => (f.kind === "sendAck" ? [[f.body.clientMsgId, f.body.msgId] as const] : [])));
 
 async function run(scenario: string): Promise<void> {

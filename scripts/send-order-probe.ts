@@ -11,31 +11,14 @@ import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { RouteApi } from "@cim/client";
 import { startCluster, waitUntil } from "@cim/devstack";
-import { decodeFrame, encodeFrame, type ChatMessage, type Frame } from "@cim/protocol";
+import { encodeFrame } from "@cim/protocol";
+import { messagesOf, open, type Raw } from "./raw-session.js";
 
 const { values } = parseArgs({ options: { scenario: { type: "string", default: "naive" }, messages: { type: "string", default: "240" } } });
 const MESSAGES = Number(values.messages);
 const PASSWORD = "cim-probe-pass-1";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface Raw {
-  ws: WebSocket;
-  frames: Frame[];
-  label: string;
-}
-
-async function open(wsUrl: string, token: string, label: string): Promise<Raw> {
-  const ws = new WebSocket(wsUrl);
-  const frames: Frame[] = [];
-  ws.on("message", (data) => frames.push(decodeFrame(data as Buffer)));
-  ws.on("error", () => undefined);
-  await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
-  ws.send(encodeFrame({ kind: "login", body: { token } }));
-  await waitUntil(() => frames.some((f) => f.kind === "loginAck"), 20_000, "loginAck");
-  return { ws, frames, label };
-}
-
-const messagesOf = (raw: Raw): ChatMessage[] => raw.frames.flatMap((f) => (f.kind === "message" ? [f.body] : f.kind === "messageBatch" ? f.body.messages : []));
 
 interface Outgoing { clientMsgId: string; conv: string; target: { to?: string; room?: string }; text: string; seq: number; sender: number }
 
