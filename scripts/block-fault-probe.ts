@@ -22,7 +22,7 @@ async function run(scenario: string): Promise<void> {
   const devices: Array<{ user: number; client: RecordingClient }> = [];
   try {
     const api = new RouteApi(stack.route.url);
-    const users = [];
+    const users: Array<{ name: string; userId: string }> = [];
     for (const n of ["a", "b", "c"]) {
       const name = `${n}-${Math.random().toString(36).slice(2, 7)}`;
       const { userId } = await api.register(name, PASSWORD);

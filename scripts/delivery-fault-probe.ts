@@ -232,7 +232,7 @@ async function setUp(stack: Cluster): Promise<World> {
     const { userId } = await api.register(name, PASSWORD);
     users.push({ name, userId, token: (await api.login(name, PASSWORD)).token });
   }
-  const rooms = [];
+  const rooms: Array<{ roomId: string; members: Set<number> }> = [];
   for (const members of [new Set([0, 1, 2, 3]), new Set([0, 1, 2])]) {
     const { roomId } = await api.createRoom(users[0]!.token, { name: `probe ${rooms.length}`, visibility: "private" });
     for (const m of members) if (m !== 0) await api.invite(users[0]!.token, roomId, users[m]!.userId);

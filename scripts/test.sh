@@ -10,7 +10,7 @@ npm run proto:check -w @cim/protocol
 echo "== typecheck and lint (two at a time: each check is one process on one core, and none needs another's output)"
 # Each half writes to its own log, shown when it ends, so the two outputs do not interleave.
 mkdir -p .run
-(npx tsc -b && npx tsc -p e2e/tsconfig.json --noEmit) >.run/check-tsc.log 2>&1 &
+(npx tsc -b && npx tsc -p e2e/tsconfig.json --noEmit && npx tsc -p scripts/tsconfig.json) >.run/check-tsc.log 2>&1 &
 tsc_pid=$!
 (npm run check -w @cim/web && npx eslint .) >.run/check-lint.log 2>&1 &
 lint_pid=$!
