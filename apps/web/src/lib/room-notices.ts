@@ -91,11 +91,11 @@ export function withStored(notices: RoomNotice[], stored: RoomNotice[]): RoomNot
  */
 export function placeNotices(messages: UiMessage[], notices: RoomNotice[]): Map<string, RoomNotice[]> {
   const placed = new Map<string, RoomNotice[]>();
+  const first = messages[0];
   for (const notice of notices) {
     const before = messages.findLast((m) => !!m.msgId && !isNewer(m.msgId, notice.after));
     // Above every message, but on the first one's day: under that day's separator, not above it ("Today" would
     // otherwise come after what happened today).
-    const first = messages[0];
     const key = before?.id ?? (first && notice.ts && sameDay(notice.ts, first.ts) ? FIRST_DAY : "");
     placed.set(key, [...(placed.get(key) ?? []), notice]);
   }
