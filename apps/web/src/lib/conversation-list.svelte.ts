@@ -79,8 +79,8 @@ export class ConversationList {
     return conversation;
   }
 
-  /** A message from the server (live, history or cache); true when it is new and counts as unread. */
-  add(message: ChatMessage, peerName: string, live: boolean): boolean {
+  /** A message heard live (history and the cache come through `addStored`); true when it is new and counts as unread. */
+  add(message: ChatMessage, peerName: string): boolean {
     const key = conversationOf(message, this.me());
     const conversation = this.ensure(key, kindOf(key) === "private" ? peerName : "");
     // An edit or deletion changes the message it names; it is never shown, nor counted unread.
@@ -89,17 +89,17 @@ export class ConversationList {
       return false;
     }
     const before = conversation.unread;
-    const unread = mergeMessage(conversation, toUiMessage(message, this.me(), { delivered: conversation.deliveredUpTo, seen: conversation.seenUpTo }), live, this.uncounted(conversation));
+    const unread = mergeMessage(conversation, toUiMessage(message, this.me(), { delivered: conversation.deliveredUpTo, seen: conversation.seenUpTo }), true, this.uncounted(conversation));
     applyPending(conversation, message.msgId);
     // Come while the user does not see the open conversation (the tab hidden, its list scrolled up): "New messages"
     // goes above the first of them, as when it is opened with unread ones (a line from before, all read since, moves).
-    if (unread && live && key === this.activeKey && !this.watching && (before === 0 || this.unreadFrom?.key !== key)) this.markUnreadFrom(conversation);
+    if (unread && key === this.activeKey && !this.watching && (before === 0 || this.unreadFrom?.key !== key)) this.markUnreadFrom(conversation);
     return unread;
   }
 
   /**
-   * Messages from history or this device's cache (never unread, as `add` with `live` false), each conversation's
-   * list changed once for all of them (`mergeStored`). `peerName`: the other user's name in a private chat.
+   * Messages from history or this device's cache (never unread), each conversation's list changed once for all of
+   * them (`mergeStored`). `peerName`: the other user's name in a private chat.
    */
   addStored<M extends ChatMessage>(messages: readonly M[], peerName: (message: M) => string): void {
     const byConversation = new Map<string, M[]>();

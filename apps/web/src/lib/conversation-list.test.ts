@@ -38,13 +38,13 @@ describe("ConversationList", () => {
   it("lists Everyone first, then the rooms the most recently active first, those without messages by name", () => {
     const conversations = new ConversationList(() => "1");
     for (const [key, name] of [["r1", "Alpha"], ["r2", "beta"], ["r3", "Gamma"], ["r4", "Delta"]]) conversations.joined(key!, name!);
-    conversations.add(line(100, "r3"), "", true);
-    conversations.add(line(200, "r1"), "", true);
+    conversations.add(line(100, "r3"), "");
+    conversations.add(line(200, "r1"), "");
     // Route's list names the newest msgId of a room none of whose messages is loaded here.
     conversations.get("r4")!.lastMsgId = "150000";
 
     expect(conversations.rooms.map((c) => c.title)).toEqual(["Everyone", "Alpha", "Delta", "Gamma", "beta"]);
-    conversations.add(line(300, "r3"), "", true);
+    conversations.add(line(300, "r3"), "");
     expect(conversations.rooms.map((c) => c.title)).toEqual(["Everyone", "Gamma", "Alpha", "Delta", "beta"]);
   });
 
@@ -53,9 +53,9 @@ describe("ConversationList", () => {
     const conversations = new ConversationList(() => "1", (userId) => blocked.has(userId));
     conversations.joined("r1", "Alpha");
     const from = (ms: number, userId: string, to = ""): ChatMessage => ({ ...line(ms, to ? "" : "r1"), msgId: `${ms}000`, from: userId, fromName: `user ${userId}`, to });
-    expect(conversations.add(from(100, "2"), "", true)).toBe(false);
-    expect(conversations.add(from(200, "3"), "", true)).toBe(true);
-    expect(conversations.add(from(300, "2"), "", true)).toBe(false);
+    expect(conversations.add(from(100, "2"), "")).toBe(false);
+    expect(conversations.add(from(200, "3"), "")).toBe(true);
+    expect(conversations.add(from(300, "2"), "")).toBe(false);
     expect(conversations.get("r1")!.unread).toBe(1);
     // A read up to the first message counts what is loaded after it again.
     conversations.read("r1", "100000");
@@ -64,7 +64,7 @@ describe("ConversationList", () => {
     conversations.applySummaries([{ conversation: "r1", name: "Alpha", unread: 0, lastMsgId: "150000", readUpTo: "100000" }], null, conversations.membershipMark);
     expect(conversations.get("r1")!.unread).toBe(1);
     // A private message of a user is never a room message: counted (a blocked user's are refused anyway).
-    expect(conversations.add(from(400, "3", "1"), "user 3", true)).toBe(true);
+    expect(conversations.add(from(400, "3", "1"), "user 3")).toBe(true);
   });
 
   it("works the rooms' unread counts out again after a block or unblock from what is loaded, without asking route", () => {
@@ -73,8 +73,8 @@ describe("ConversationList", () => {
     conversations.joined("r1", "Alpha");
     conversations.joined("r2", "Beta");
     const from = (ms: number, userId: string, room = "r1", to = ""): ChatMessage => ({ ...line(ms, room), from: userId, fromName: `user ${userId}`, to, room: to ? "" : room });
-    for (const [ms, userId] of [[100, "2"], [200, "3"], [300, "2"]] as const) conversations.add(from(ms, userId), "", true);
-    conversations.add(from(400, "2", "", "1"), "user 2", true);
+    for (const [ms, userId] of [[100, "2"], [200, "3"], [300, "2"]] as const) conversations.add(from(ms, userId), "");
+    conversations.add(from(400, "2", "", "1"), "user 2");
     // r1's history is all here (as after its history said there is nothing older); r2 holds no message yet.
     conversations.get("r1")!.hasOlder = false;
     conversations.applySummaries([{ conversation: "r1", name: "Alpha", unread: 3, lastMsgId: "300000", readUpTo: "" }, { conversation: "r2", name: "Beta", unread: 0, lastMsgId: "50000", readUpTo: "50000" }], null, conversations.membershipMark);

@@ -189,13 +189,7 @@ export function insertMessage(list: UiMessage[], message: UiMessage): boolean {
   if (message.msgId && list.some((m) => m.msgId === message.msgId)) return false;
   if (message.clientMsgId && list.some((m) => m.clientMsgId === message.clientMsgId)) return false;
   let at = list.length;
-  if (message.msgId) {
-    while (at > 0) {
-      const before = list[at - 1]!;
-      if (before.msgId && compareIds(before.msgId, message.msgId) < 0) break;
-      at--;
-    }
-  }
+  if (message.msgId) while (at > 0 && inListOrder(list[at - 1]!, message) > 0) at--;
   list.splice(at, 0, message);
   return true;
 }

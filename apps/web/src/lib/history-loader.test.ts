@@ -74,12 +74,12 @@ describe("HistoryLoader previews", () => {
     await vi.waitFor(() => expect(conversations.get("r3")!.messages).toHaveLength(1));
     expect(r1.messages).toEqual([]);
 
-    conversations.add({ msgId: "102", from: "2", fromName: "bob", to: "", text: "plans for sunday", ts: 102, room: "r1", editOf: "100" }, "", true);
+    conversations.add({ msgId: "102", from: "2", fromName: "bob", to: "", text: "plans for sunday", ts: 102, room: "r1", editOf: "100" }, "");
     expect(previewOf(r1, listedMessage(r1))).toBe("bob: plans for sunday");
-    conversations.add({ msgId: "103", from: "2", fromName: "bob", to: "", text: "", ts: 103, room: "r1", editOf: "100", deleted: true }, "", true);
+    conversations.add({ msgId: "103", from: "2", fromName: "bob", to: "", text: "", ts: 103, room: "r1", editOf: "100", deleted: true }, "");
     expect(previewOf(r1, listedMessage(r1))).toBe("bob: message deleted");
     // A newer message that arrives is previewed instead.
-    conversations.add({ msgId: "104", from: "3", fromName: "cat", to: "", text: "hello", ts: 104, room: "r1" }, "", true);
+    conversations.add({ msgId: "104", from: "3", fromName: "cat", to: "", text: "hello", ts: 104, room: "r1" }, "");
     expect(previewOf(r1, listedMessage(r1))).toBe("cat: hello");
   });
 });

@@ -24,7 +24,7 @@ describe("Incoming", () => {
     const blocks = new Blocks({ client: () => null });
     const conversations = new ConversationList(() => "1", (userId) => blocks.has(userId));
     conversations.joined("r1", "Alpha");
-    for (const [ms, from] of [[100, "2"], [200, "3"], [300, "2"]] as const) conversations.add(message(ms, from), "", true);
+    for (const [ms, from] of [[100, "2"], [200, "3"], [300, "2"]] as const) conversations.add(message(ms, from), "");
     conversations.get("r1")!.hasOlder = false;
     let refreshes = 0;
     // Only what a BlockEvent touches is given; the rest is never called here.

@@ -76,7 +76,7 @@ export class Incoming {
     const key = conversationOf(message, me.userId);
     const known = conversations.get(key);
     const peerName = kindOf(key) !== "private" ? "" : message.from === me.userId ? this.nameOf(message.to) : message.fromName;
-    conversations.add(message, peerName, true);
+    conversations.add(message, peerName);
     features.messageReceived(message, key);
     // A room or a peer this tab did not know yet: route's list has its name and unread count.
     if (!known && (kindOf(key) === "room" || !peerName)) this.deps.refresh();
