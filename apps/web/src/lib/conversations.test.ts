@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   acknowledge, applyRead, applyReceipt, applySummary, compareMsgIds, countFromOthersAfter, firstUnreadAfter, formatUnread, insertMessage, kindOf, lastActivity, lastEditable, mergeMessage, mergeStored, stepConversation,
-  matchesFilter, newConversation, newestMsgId, oldestMsgId, previewOf, toUiMessage, upgradeStatus, type UiMessage,
+  matchesFilter, newConversation, newestMsgId, oldestMsgId, previewOf, toUiMessage, unreadStartLoaded, upgradeStatus, type UiMessage,
 } from "./conversations.js";
 
 const ME = "1";
@@ -130,6 +130,14 @@ describe("firstUnreadAfter", () => {
     c.hasOlder = false;
     expect(firstUnreadAfter(c, "10")).toBe("20");
     expect(firstUnreadAfter(c, "")).toBe("20");
+  });
+
+  it("is the oldest loaded unread one once the newest pages are in and more unread than they hold go further back", () => {
+    const c = { ...newConversation(PEER, "bob"), messages: [own("20"), msg("21"), msg("22")] };
+    expect(firstUnreadAfter(c, "10")).toBe("");
+    c.historyLoaded = true;
+    expect(firstUnreadAfter(c, "10")).toBe("21");
+    expect(unreadStartLoaded(c, "10")).toBe(false);
   });
 });
 

@@ -255,12 +255,14 @@ export function oldestMsgId(list: UiMessage[]): string | undefined {
 
 /**
  * The msgId of the first message from others after read position `after`, where "New messages" goes; "" when there
- * is none, or when it is not known yet: every loaded message is after `after` and older ones are not loaded (more
- * unread than were loaded), so the first loaded one need not be the first unread.
+ * is none, or when it is not known yet: every loaded message is after `after` and older ones are not loaded, so the
+ * first loaded one need not be the first unread. Once the newest pages are in (`historyLoaded`) and the unread ones
+ * still go further back (more than `config.unreadLoadMax`), it is the oldest loaded one: where the user can begin
+ * reading, which moves up as older pages load.
  */
 export function firstUnreadAfter(conversation: Conversation, after: string): string {
   const first = conversation.messages.find((m) => !m.own && m.msgId && isNewer(m.msgId, after));
-  return first && unreadStartLoaded(conversation, after) ? first.msgId : "";
+  return first && (conversation.historyLoaded || unreadStartLoaded(conversation, after)) ? first.msgId : "";
 }
 
 /** Whether where the messages after read position `after` begin is loaded: one at or before it is, or none is older. */
