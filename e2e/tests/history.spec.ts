@@ -118,12 +118,15 @@ test("a long chat renders its newest 300 messages at the bottom, more on the way
   await conversation(bob.page, alice.userName).click();
   await expect(message(bob.page, "first of many")).toBeVisible();
   const list = bob.page.getByTestId("message-list");
-  // 359 more arrive live while Bob is at the bottom: the newest 300 stay in the page.
+  // 359 more arrive live while Bob is at the bottom: the newest 300 stay in the page, and up to 50 more before the
+  // window slides (lib/message-window.ts: rows keep their places while it grows).
   const TOTAL = 360;
   for (let i = 1; i < TOTAL; i++) await sendPaced(api, a.token, b.userId, `live ${i}`);
   await expect(message(bob.page, `live ${TOTAL - 1}`)).toBeVisible();
-  await expect(list.getByTestId("message")).toHaveCount(300);
   await expect(message(bob.page, "first of many")).toHaveCount(0);
+  const rendered = await list.getByTestId("message").count();
+  expect(rendered).toBeGreaterThanOrEqual(300);
+  expect(rendered).toBeLessThanOrEqual(350);
 
   // Scrolling up renders the loaded ones above, 100 at a time, with no history request, and what was on top stays.
   let historyRequests = 0;

@@ -116,6 +116,39 @@ describe("conversations", () => {
   });
 });
 
+/** `list`, counting how many of its messages are read. */
+function counted(list: UiMessage[]): { list: UiMessage[]; reads: () => number } {
+  let reads = 0;
+  const proxy = new Proxy(list, {
+    get(target, key, receiver) {
+      if (typeof key === "string" && /^\d+$/.test(key)) reads++;
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  return { list: proxy, reads: () => reads };
+}
+
+describe("insertMessage in a long list", () => {
+  /** Messages 10000, 10002, … 11998. */
+  const long = () => Array.from({ length: 1_000 }, (_, i) => msg(String(10_000 + 2 * i)));
+
+  it("reads only the newest messages for a live one, and still refuses one it has", () => {
+    const { list, reads } = counted(long());
+    expect(insertMessage(list, msg("20000"))).toBe(true);
+    expect(reads()).toBeLessThan(5);
+    expect(insertMessage(list, msg("11000"))).toBe(false);
+    expect(insertMessage(list, msg("10999"))).toBe(true);
+    expect(list.map((m) => m.msgId).slice(498, 502)).toEqual(["10996", "10998", "10999", "11000"]);
+  });
+
+  it("finds an own message being sent anywhere by its clientMsgId", () => {
+    const sending = { ...own("", "sending"), id: "c1", clientMsgId: "c1" };
+    const list = [sending, ...long()];
+    expect(insertMessage(list, { ...sending })).toBe(false);
+    expect(list).toHaveLength(1_001);
+  });
+});
+
 describe("firstUnreadAfter", () => {
   it("is the first message from others after the read position, own ones passed over", () => {
     const c = { ...newConversation(PEER, "bob"), messages: [msg("10"), own("11"), own("12"), msg("13"), msg("14")] };

@@ -186,12 +186,25 @@ export function toUiMessage(message: ChatMessage, me: string, receipts: Receipts
 
 /** Inserts in msgId order (unacknowledged messages stay last); returns false when it was already there. */
 export function insertMessage(list: UiMessage[], message: UiMessage): boolean {
-  if (message.msgId && list.some((m) => m.msgId === message.msgId)) return false;
-  if (message.clientMsgId && list.some((m) => m.clientMsgId === message.clientMsgId)) return false;
+  if (contains(list, message)) return false;
   let at = list.length;
   if (message.msgId) while (at > 0 && inListOrder(list[at - 1]!, message) > 0) at--;
   list.splice(at, 0, message);
   return true;
+}
+
+/**
+ * Whether `message` is in `list` already, by msgId or clientMsgId. The list is in msgId order, so one with a msgId is
+ * looked for from the end back to the first acknowledged message older than it: a live message is the newest, and a
+ * busy room's list is not walked through once per message. One without a msgId (being sent) is looked for everywhere.
+ */
+function contains(list: UiMessage[], message: UiMessage): boolean {
+  for (let i = list.length - 1; i >= 0; i--) {
+    const m = list[i]!;
+    if ((message.msgId && m.msgId === message.msgId) || (message.clientMsgId && m.clientMsgId === message.clientMsgId)) return true;
+    if (message.msgId && m.msgId && compareIds(m.msgId, message.msgId) < 0) return false;
+  }
+  return false;
 }
 
 /**

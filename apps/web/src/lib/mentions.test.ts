@@ -59,6 +59,17 @@ describe("hasUnreadMention", () => {
     expect(hasUnreadMention(room(1, "100", msg("200", "hi @bobby")), "bob")).toBe(false);
   });
 
+  it("reads a long room's messages back to the read position only", () => {
+    const messages = Array.from({ length: 1_000 }, (_, i) => msg(String(1_000 + i), "hi"));
+    let reads = 0;
+    const list = new Proxy(messages, { get: (target, key, receiver) => (typeof key === "string" && /^\d+$/.test(key) && reads++, Reflect.get(target, key, receiver) as unknown) });
+    expect(hasUnreadMention(room(2, "1997", ...[]), "bob")).toBe(false);
+    expect(hasUnreadMention({ ...room(2, "1997"), messages: list }, "bob")).toBe(false);
+    expect(reads).toBeLessThan(5);
+    messages[998] = msg("1998", "hi @bob");
+    expect(hasUnreadMention({ ...room(2, "1997"), messages }, "bob")).toBe(true);
+  });
+
   it("leaves out the mentions of blocked users", () => {
     expect(hasUnreadMention(room(1, "100", msg("200", "hi @bob")), "bob", (userId) => userId === "u1")).toBe(false);
     expect(hasUnreadMention(room(1, "100", msg("200", "hi @bob")), "bob", (userId) => userId === "u2")).toBe(true);

@@ -55,7 +55,16 @@ export function mentionsUser(text: string, userName: string): boolean {
  */
 export function hasUnreadMention(conversation: Conversation, userName: string, blocked: (userId: string) => boolean = () => false): boolean {
   if (conversation.unread <= 0 || !userName) return false;
-  return conversation.messages.some((m) => !m.own && !m.deleted && !!m.msgId && (!conversation.readUpTo || compareIds(m.msgId, conversation.readUpTo) > 0) && !blocked(m.from) && mentionsUser(m.text, userName));
+  // From the newest back to the read position (the list is in msgId order): a busy room's list is not walked through
+  // once per message.
+  const { messages, readUpTo } = conversation;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    if (!m.msgId) continue;
+    if (readUpTo && compareIds(m.msgId, readUpTo) <= 0) return false;
+    if (!m.own && !m.deleted && !blocked(m.from) && mentionsUser(m.text, userName)) return true;
+  }
+  return false;
 }
 
 /** The mention being typed before `caret` (`start` is its `@`, `query` what follows), or null. */

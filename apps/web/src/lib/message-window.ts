@@ -7,10 +7,22 @@
 export const MESSAGE_WINDOW = 300;
 /** Messages added above at a time when the user scrolls up past the first one rendered. */
 export const WINDOW_STEP = 100;
+/**
+ * Messages the window grows by at the bottom before it goes back to MESSAGE_WINDOW in one step. A window that slides
+ * by one message per message moves every rendered row to a new index, and each row is updated; one that grows keeps
+ * them where they are, so a busy room costs the page one new row per message and the full shift once in this many.
+ */
+export const WINDOW_SLACK = 50;
 
 /** The index of the first message rendered, of `total`, with `limit` rendered. */
 export function windowStart(total: number, limit: number): number {
   return Math.max(0, total - limit);
+}
+
+/** The limit at the bottom once `appended` messages came after the newest rendered one. */
+export function limitAtBottom(limit: number, appended: number): number {
+  const grown = limit + appended;
+  return grown > MESSAGE_WINDOW + WINDOW_SLACK ? MESSAGE_WINDOW : grown;
 }
 
 /**
