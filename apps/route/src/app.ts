@@ -120,9 +120,17 @@ function mountWebApp(app: Hono<AppEnv>, dir: string, log: Services["log"]): void
     if (c.res.status === 200) c.res.headers.set("Cache-Control", c.req.path.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
   };
   app.use("/*", compress());
-  app.use("/*", webApp, serveStatic({ root, precompressed: true }));
+  // GET only (Hono routes HEAD to it): serveStatic answers any method, and an OPTIONS with a Content-Length and no
+  // body, which left the client reading a truncated response.
+  app.get("/*", webApp, serveStatic({ root, precompressed: true }));
   // An asset that is not there (an older build's, asked by a page or worker from before a deploy) is no client
   // route: the page in its place would be kept a year under that name and fail to run as a script.
   app.get("/assets/*", (c) => c.json({ error: { code: ErrorCode.NotFound, message: `no asset ${c.req.path}` } }, 404));
   app.get("/*", webApp, serveStatic({ root, path: "index.html", precompressed: true }));
+  // The web app's paths are read-only: another method is told so (405 with Allow, as for /api paths), where it was
+  // answered the page (POST /) or 404 (POST /some/route).
+  app.all("/*", (c) => {
+    const message = `${c.req.path} takes GET, HEAD, not ${c.req.method}`;
+    return c.json({ error: { code: ErrorCode.MethodNotAllowed, message } }, 405, { Allow: "GET, HEAD" });
+  });
 }

@@ -318,6 +318,22 @@ describe("headers and endpoints", () => {
     expect((await h.app.request("/api/online")).status).toBe(401);
   });
 
+  it("answers the web app's paths GET and HEAD only: another method is 405 with Allow, never the page or a body-less 200", async () => {
+    // OPTIONS was answered 200 with the page's Content-Length and no body (a client read a truncated response), POST /
+    // the page itself, POST /some/route 404.
+    for (const path of ["/", "/index.html", "/assets/app.js", "/sw.js", "/some/client/route"]) {
+      for (const method of ["OPTIONS", "POST", "PUT", "DELETE", "PATCH"]) {
+        const res = await h.app.request(path, { method });
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get("allow"), `${method} ${path}`).toBe("GET, HEAD");
+        expect(await res.json()).toEqual({ error: { code: "method_not_allowed", message: expect.stringContaining(method) } });
+      }
+      expect((await h.app.request(path)).status, `GET ${path}`).toBe(200);
+      expect((await h.app.request(path, { method: "HEAD" })).status, `HEAD ${path}`).toBe(200);
+    }
+    expect((await h.app.request("/healthz", { method: "POST" })).headers.get("allow")).toBe("GET, HEAD");
+  });
+
   it("serves the service worker as a script revalidated on every use, under the same policy", async () => {
     const worker = await h.app.request("/sw.js");
     expect(worker.status).toBe(200);
