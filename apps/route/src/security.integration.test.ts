@@ -67,6 +67,17 @@ describe("passwords", () => {
 });
 
 describe("user names", () => {
+  it("refuses names with invisible letters (Hangul fillers), which read as another name or as none", async () => {
+    const base = unique("seen");
+    expect((await register(base, "10.2.1.1")).status).toBe(201);
+    // U+3164 and U+115F are letters that show as blank: "seen…" + one of them read as "seen…" and had keys of their own.
+    for (const name of [`${base}\u3164`, `${base}\u115f`, `\u3164${unique("f")}`, "\u3164", "\uffa0\u1160"]) {
+      const res = await register(name, "10.2.1.2");
+      expect(res.status, JSON.stringify(name)).toBe(400);
+      expect((await json(res)).error).toEqual({ code: "bad_request", message: expect.stringContaining("invisible") });
+    }
+  });
+
   it("treats case, fullwidth and Cyrillic look-alikes as one name, shown as typed", async () => {
     const base = unique("lice");
     expect((await register(`A${base}`, "10.2.0.1")).status).toBe(201);

@@ -19,7 +19,7 @@ import { bodyOf } from "../validation.js";
 const Registration = z.object({
   userName: z.string().trim().min(1, "userName is required").max(MAX_USER_NAME_LENGTH, `userName is at most ${MAX_USER_NAME_LENGTH} characters`)
     // The document shows the pattern without its flag (JSON Schema patterns are Unicode-aware).
-    .regex(USER_NAME, "userName may hold letters, digits, _ . - only").meta({ pattern: USER_NAME.source }),
+    .regex(USER_NAME, "userName may hold letters, digits, _ . - only, none invisible").meta({ pattern: USER_NAME.source }),
   // Length and commonness are checked by the password policy, with the weak_password code.
   password: z.string().max(4 * MAX_PASSWORD_LENGTH, `password is at most ${MAX_PASSWORD_LENGTH} characters`),
 });
