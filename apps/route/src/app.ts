@@ -11,7 +11,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { ErrorCode } from "@cim/protocol";
 import { FailureLog, isRedisUnavailable } from "@cim/state";
 import type { AppEnv, Services } from "./context.js";
-import { requireMetricsToken } from "./auth.js";
+import { BEARER_CHALLENGE, requireMetricsToken } from "./auth.js";
 import { allowedMethods } from "./allowed-methods.js";
 import { ApiError, REDIS_RETRY_AFTER_SECONDS } from "./errors.js";
 import { securityHeaders } from "./security-headers.js";
@@ -79,7 +79,11 @@ export function createApp(s: Services, probe: HealthProbe) {
   mountWebApp(app, s.config.CIM_WEB_DIR, s.log);
 
   app.onError((error, c) => {
-    if (error instanceof ApiError) return c.json({ error: { code: error.code, message: error.message } }, error.status, error.headers);
+    if (error instanceof ApiError) {
+      // Every 401 names its scheme (RFC 9110 11.6.1), also one thrown without it (a wrong password asked again).
+      const headers = error.status === 401 && !error.headers["WWW-Authenticate"] ? { ...error.headers, "WWW-Authenticate": BEARER_CHALLENGE } : error.headers;
+      return c.json({ error: { code: error.code, message: error.message } }, error.status, headers);
+    }
     if (error instanceof HTTPException) return c.json({ error: { code: ErrorCode.BadRequest, message: error.message } }, error.status);
     // A client that hangs up while its body is read is no server failure: one line, no stack, nobody to answer.
     if ((error as NodeJS.ErrnoException).code === "ECONNRESET" || c.req.raw.signal.aborted) {

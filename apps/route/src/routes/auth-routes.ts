@@ -5,7 +5,7 @@ import { z } from "zod";
 import { addressMatcher } from "@cim/config";
 import { ErrorCode } from "@cim/protocol";
 import type { TokenClaims } from "@cim/token";
-import { requireUser } from "../auth.js";
+import { requireUser, unauthorized } from "../auth.js";
 import { clientAddress } from "../client-address.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError } from "../errors.js";
@@ -173,7 +173,7 @@ export function authRoutes(s: Services) {
     const ended = await s.accounts.endOtherLogins(user, password);
     if (ended === "ended") {
       s.log.info({ userId: user.userId }, "ending the user's other logins refused: this login was ended meanwhile");
-      throw new ApiError(401, ErrorCode.Unauthorized, "logged out: log in again");
+      throw unauthorized("logged out: log in again", true);
     }
     if (ended === "changed") {
       s.log.info({ userId: user.userId }, "password change refused: the password was changed meanwhile");
