@@ -29,6 +29,12 @@ export interface AbuseLimits {
    */
   roomChangesPerUser: number;
   roomChangesWindowSeconds: number;
+  /**
+   * Invitations one user may make per window (429 beyond): each puts a room in the invited user's list and pushes a
+   * RoomEvent to its sessions, and blocking the inviter does not stop them (rooms are not touched by blocks).
+   */
+  invitesPerUser: number;
+  invitesWindowSeconds: number;
   /** Blocks and unblocks one user may make per window (429 beyond): each is published to both users' gateways. */
   blockChangesPerUser: number;
   blockChangesWindowSeconds: number;
@@ -69,6 +75,7 @@ export class AbuseGuard {
   private readonly searchesByUser: RateLimiterRedis;
   private readonly httpSendsByUser: RateLimiterRedis;
   private readonly blockChangesByUser: RateLimiterRedis;
+  private readonly invitesByUser: RateLimiterRedis;
 
   constructor(redis: RedisClient, private readonly limits: AbuseLimits) {
     const limiter = (name: string, points: number, duration: number, blockDuration = 0) =>
@@ -82,6 +89,7 @@ export class AbuseGuard {
     this.registrationsOverall = limiter("register-all", limits.registrationsPerMinute, 60);
     this.roomsByUser = limiter("rooms-user", limits.roomsPerUser, limits.roomWindowSeconds);
     this.roomChangesByUser = limiter("room-changes-user", limits.roomChangesPerUser, limits.roomChangesWindowSeconds);
+    this.invitesByUser = limiter("invites-user", limits.invitesPerUser, limits.invitesWindowSeconds);
     this.blockChangesByUser = limiter("block-changes-user", limits.blockChangesPerUser, limits.blockChangesWindowSeconds);
     this.searchesByUser = limiter("search-user", limits.searchesPerUser, limits.searchWindowSeconds);
     // One key per user (cim-rl:http-send:<userId>), one script on it per send: one slot on a Redis Cluster.
@@ -180,6 +188,15 @@ export class AbuseGuard {
       await this.roomChangesByUser.consume(userId);
     } catch (error) {
       throw limitError(error, "you changed rooms too often");
+    }
+  }
+
+  /** Counts one invitation by `userId`; throws 429 past the per-user limit. */
+  async invite(userId: string): Promise<void> {
+    try {
+      await this.invitesByUser.consume(userId);
+    } catch (error) {
+      throw limitError(error, "you invited too many users");
     }
   }
 

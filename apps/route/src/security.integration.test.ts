@@ -14,7 +14,7 @@ const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${seq++}`
 beforeAll(async () => {
   h = await startRouteHarness({
     CIM_TOKEN_TTL_SECONDS: "120", CIM_SESSION_MAX_SECONDS: "7200", CIM_METRICS_TOKEN: "metrics-token-0123456789",
-    CIM_REGISTER_PER_IP: "4", CIM_LOGIN_MAX_FAILURES_PER_IP: "30", CIM_ADMIN_MAX_FAILURES_PER_IP: "5", CIM_ROOMS_PER_USER: "3",
+    CIM_REGISTER_PER_IP: "4", CIM_LOGIN_MAX_FAILURES_PER_IP: "30", CIM_ADMIN_MAX_FAILURES_PER_IP: "5", CIM_ROOMS_PER_USER: "3", CIM_INVITES_PER_USER: "3",
     CIM_SEARCHES_PER_USER: "3", CIM_HTTP_SENDS_PER_USER: "4", CIM_HTTP_SENDS_WINDOW_SECONDS: "60",
   });
 });
@@ -201,6 +201,30 @@ describe("room flood", () => {
     for (let i = 0; i < 3; i++) expect((await create(builder)).status).toBe(201);
     await expectRateLimited(await create(builder));
     expect((await create(other)).status).toBe(201);
+  });
+});
+
+describe("invitation flood", () => {
+  it("limits the users one member invites with 429 and Retry-After, also again after each leave; other members go on", async () => {
+    // Invitations had no bound: one user put a room in every user's list, and again after each leave (blocking the
+    // inviter does not touch rooms).
+    const signedInUser = async (prefix: string) => {
+      const name = unique(prefix);
+      await register(name, "10.10.1.1");
+      return (await json(await login(name, PASSWORD, "10.10.1.1"))) as unknown as { token: string; userId: string };
+    };
+    const spammer = await signedInUser("spammer");
+    const [first, second, third] = [await signedInUser("target"), await signedInUser("target"), await signedInUser("target")];
+    const room = (await json(await h.call("POST", "/api/rooms", { token: spammer.token, body: { name: unique("prizes"), visibility: "private" } }))) as unknown as { roomId: string };
+    const invite = (by: string, userId: string) => h.call("POST", `/api/rooms/${room.roomId}/members`, { token: by, body: { userId } });
+    expect((await invite(spammer.token, first.userId)).status).toBe(201);
+    expect((await invite(spammer.token, second.userId)).status).toBe(201);
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/leave`, { token: second.token })).status).toBe(204);
+    expect((await invite(spammer.token, second.userId)).status).toBe(201);
+    await expectRateLimited(await invite(spammer.token, third.userId));
+    const members = (await json(await h.call("GET", `/api/rooms/${room.roomId}/members`, { token: spammer.token }))) as unknown as { members: Array<{ userId: string }> };
+    expect(members.members.map((m) => m.userId)).not.toContain(third.userId);
+    expect((await invite(first.token, third.userId)).status).toBe(201);
   });
 });
 

@@ -62,7 +62,7 @@ export const roomApi = {
     method: "post", path: "/api/rooms/{roomId}/members", summary: "Add a user to a room the caller is in", security: bearer, request: { params: RoomPath, body: jsonBody(Invite) },
     responses: {
       201: jsonAnswer("{roomId, userId, userName}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: not a member"),
-      404: errorAnswer("not_found"), 415: errorAnswer("not JSON"),
+      404: errorAnswer("not_found"), 415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited"),
     },
   }),
   rename: createRoute({
@@ -164,6 +164,8 @@ export function roomRoutes(s: Services) {
     const { userId } = await bodyOf(c, roomApi.invite);
     const me = c.get("user");
     if (!(await s.rooms.isMember(room.roomId, me.userId))) throw new ApiError(403, ErrorCode.Forbidden, `only members of ${room.roomId} can invite`);
+    // Without a bound a member could put a room in every user's list, again after each leave.
+    await s.guard.invite(me.userId);
     const [userName = ""] = await s.accounts.names([userId]);
     if (!userName) throw new ApiError(404, ErrorCode.NotFound, `no user ${userId}`);
     const invited = await s.rooms.add(room.roomId, userId, { userName, by: { userId: me.userId, userName: me.userName } });
