@@ -30,6 +30,12 @@ export interface AbuseLimits {
   roomChangesPerUser: number;
   roomChangesWindowSeconds: number;
   /**
+   * Joins and leaves one user may make per window (429 beyond): each goes to every member's sessions and into the
+   * room's kept events (the last 500), like a rename.
+   */
+  roomJoinsPerUser: number;
+  roomJoinsWindowSeconds: number;
+  /**
    * Invitations one user may make per window (429 beyond): each puts a room in the invited user's list and pushes a
    * RoomEvent to its sessions, and blocking the inviter does not stop them (rooms are not touched by blocks).
    */
@@ -76,6 +82,7 @@ export class AbuseGuard {
   private readonly httpSendsByUser: RateLimiterRedis;
   private readonly blockChangesByUser: RateLimiterRedis;
   private readonly invitesByUser: RateLimiterRedis;
+  private readonly roomJoinsByUser: RateLimiterRedis;
 
   constructor(redis: RedisClient, private readonly limits: AbuseLimits) {
     const limiter = (name: string, points: number, duration: number, blockDuration = 0) =>
@@ -89,6 +96,7 @@ export class AbuseGuard {
     this.registrationsOverall = limiter("register-all", limits.registrationsPerMinute, 60);
     this.roomsByUser = limiter("rooms-user", limits.roomsPerUser, limits.roomWindowSeconds);
     this.roomChangesByUser = limiter("room-changes-user", limits.roomChangesPerUser, limits.roomChangesWindowSeconds);
+    this.roomJoinsByUser = limiter("room-joins-user", limits.roomJoinsPerUser, limits.roomJoinsWindowSeconds);
     this.invitesByUser = limiter("invites-user", limits.invitesPerUser, limits.invitesWindowSeconds);
     this.blockChangesByUser = limiter("block-changes-user", limits.blockChangesPerUser, limits.blockChangesWindowSeconds);
     this.searchesByUser = limiter("search-user", limits.searchesPerUser, limits.searchWindowSeconds);
@@ -188,6 +196,15 @@ export class AbuseGuard {
       await this.roomChangesByUser.consume(userId);
     } catch (error) {
       throw limitError(error, "you changed rooms too often");
+    }
+  }
+
+  /** Counts one join or leave by `userId`; throws 429 past the per-user limit. */
+  async joinOrLeave(userId: string): Promise<void> {
+    try {
+      await this.roomJoinsByUser.consume(userId);
+    } catch (error) {
+      throw limitError(error, "you joined and left rooms too often");
     }
   }
 

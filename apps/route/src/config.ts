@@ -44,6 +44,9 @@ const schema = z.object({
   /** Renames and removals one room owner may make per window (429 with Retry-After beyond): each is pushed to every member's sessions. */
   CIM_ROOM_CHANGES_PER_USER: z.coerce.number().int().min(1).default(30),
   CIM_ROOM_CHANGES_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Joins and leaves one user may make per window (429 with Retry-After beyond): each is pushed to every member's sessions. */
+  CIM_ROOM_JOINS_PER_USER: z.coerce.number().int().min(1).default(60),
+  CIM_ROOM_JOINS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Invitations one member may make per window (429 with Retry-After beyond): each puts a room in another user's list. */
   CIM_INVITES_PER_USER: z.coerce.number().int().min(1).default(100),
   CIM_INVITES_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
@@ -99,6 +102,8 @@ export function abuseLimits(config: RouteConfig): AbuseLimits {
     roomWindowSeconds: config.CIM_ROOMS_WINDOW_SECONDS,
     roomChangesPerUser: config.CIM_ROOM_CHANGES_PER_USER,
     roomChangesWindowSeconds: config.CIM_ROOM_CHANGES_WINDOW_SECONDS,
+    roomJoinsPerUser: config.CIM_ROOM_JOINS_PER_USER,
+    roomJoinsWindowSeconds: config.CIM_ROOM_JOINS_WINDOW_SECONDS,
     invitesPerUser: config.CIM_INVITES_PER_USER,
     invitesWindowSeconds: config.CIM_INVITES_WINDOW_SECONDS,
     blockChangesPerUser: config.CIM_BLOCK_CHANGES_PER_USER,

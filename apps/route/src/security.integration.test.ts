@@ -14,7 +14,7 @@ const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${seq++}`
 beforeAll(async () => {
   h = await startRouteHarness({
     CIM_TOKEN_TTL_SECONDS: "120", CIM_SESSION_MAX_SECONDS: "7200", CIM_METRICS_TOKEN: "metrics-token-0123456789",
-    CIM_REGISTER_PER_IP: "4", CIM_LOGIN_MAX_FAILURES_PER_IP: "30", CIM_ADMIN_MAX_FAILURES_PER_IP: "5", CIM_ROOMS_PER_USER: "3", CIM_INVITES_PER_USER: "3",
+    CIM_REGISTER_PER_IP: "4", CIM_LOGIN_MAX_FAILURES_PER_IP: "30", CIM_ADMIN_MAX_FAILURES_PER_IP: "5", CIM_ROOMS_PER_USER: "3", CIM_INVITES_PER_USER: "3", CIM_ROOM_JOINS_PER_USER: "4",
     CIM_SEARCHES_PER_USER: "3", CIM_HTTP_SENDS_PER_USER: "4", CIM_HTTP_SENDS_WINDOW_SECONDS: "60",
   });
 });
@@ -225,6 +225,25 @@ describe("invitation flood", () => {
     const members = (await json(await h.call("GET", `/api/rooms/${room.roomId}/members`, { token: spammer.token }))) as unknown as { members: Array<{ userId: string }> };
     expect(members.members.map((m) => m.userId)).not.toContain(third.userId);
     expect((await invite(first.token, third.userId)).status).toBe(201);
+  });
+});
+
+describe("join and leave flood", () => {
+  it("limits the joins and leaves of one user with 429 and Retry-After; other users go on", async () => {
+    // Unbounded, one user's join-leave loop sent 200 RoomEvents to every member's sessions in 1.8 s and filled the
+    // room's kept events.
+    const [owner, flooder, other] = [await signedIn("owner", "10.10.2.1"), await signedIn("flooder", "10.10.2.1"), await signedIn("other", "10.10.2.1")];
+    const room = (await json(await h.call("POST", "/api/rooms", { token: owner, body: { name: unique("busy"), visibility: "public" } }))) as unknown as { roomId: string };
+    const join = (t: string) => h.call("POST", `/api/rooms/${room.roomId}/join`, { token: t });
+    const leave = (t: string) => h.call("POST", `/api/rooms/${room.roomId}/leave`, { token: t });
+    for (let i = 0; i < 2; i++) {
+      expect((await join(flooder)).status).toBe(200);
+      expect((await leave(flooder)).status).toBe(204);
+    }
+    await expectRateLimited(await join(flooder));
+    expect((await join(other)).status).toBe(200);
+    // The built-in room changes nothing and counts nothing.
+    expect((await h.call("POST", "/api/rooms/everyone/join", { token: flooder })).status).toBe(200);
   });
 });
 
