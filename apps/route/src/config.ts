@@ -33,6 +33,9 @@ const schema = z.object({
   /** Failed logins from one address (any names) per window before that address waits for the window's end. */
   CIM_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
   CIM_LOGIN_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** Good logins of one user per window (429 with Retry-After beyond, before the hash): each costs a password hash. */
+  CIM_LOGINS_PER_USER: z.coerce.number().int().min(1).default(30),
+  CIM_LOGINS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Accounts one address may create per window (429 with Retry-After beyond). */
   CIM_REGISTER_PER_IP: z.coerce.number().int().min(1).default(50),
   CIM_REGISTER_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
@@ -95,6 +98,8 @@ export function abuseLimits(config: RouteConfig): AbuseLimits {
     loginMaxDelaySeconds: config.CIM_LOGIN_LOCK_SECONDS,
     loginFailuresPerAddress: config.CIM_LOGIN_MAX_FAILURES_PER_IP,
     loginAddressWindowSeconds: config.CIM_LOGIN_IP_WINDOW_SECONDS,
+    loginsPerUser: config.CIM_LOGINS_PER_USER,
+    loginsWindowSeconds: config.CIM_LOGINS_WINDOW_SECONDS,
     registrationsPerAddress: config.CIM_REGISTER_PER_IP,
     registrationAddressWindowSeconds: config.CIM_REGISTER_IP_WINDOW_SECONDS,
     registrationsPerMinute: config.CIM_REGISTER_PER_MINUTE,
