@@ -43,6 +43,12 @@ export function createApp(s: Services, probe: HealthProbe) {
     end({ route });
     s.metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) });
   });
+  // API answers carry tokens (login, reconnect) and users' messages: no cache, shared or the browser's, may keep
+  // them (RFC 9111 no-store; RFC 6749 5.1 asks it of token answers). They went out with no Cache-Control at all.
+  app.use("/api/*", async (c, next) => {
+    await next();
+    if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
+  });
   app.use("/api/*", bodyLimit({
     maxSize: s.config.CIM_MAX_BODY_BYTES,
     // The rest of the body is never read: close the connection so no client reuses a half-read socket.

@@ -335,6 +335,23 @@ describe("headers and endpoints", () => {
     expect((await h.app.request("/api/online")).headers.get("x-content-type-options")).toBe("nosniff");
   });
 
+  it("answers the API with Cache-Control: no-store, tokens and messages alike; the page stays no-cache", async () => {
+    // API answers had no Cache-Control: a login's token or a history page could be kept by a cache.
+    const name = unique("nostore");
+    await register(name, "10.9.8.1");
+    const login = await h.call("POST", "/api/login", { body: { userName: name, password: PASSWORD }, from: "10.9.8.1" });
+    expect(login.status).toBe(200);
+    expect(login.headers.get("cache-control")).toBe("no-store");
+    const token = ((await login.json()) as { token: string }).token;
+    for (const path of ["/api/history", "/api/rooms", "/api/online"]) {
+      const res = await h.call("GET", path, { token });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get("cache-control"), path).toBe("no-store");
+    }
+    expect((await h.call("GET", "/api/rooms")).headers.get("cache-control")).toBe("no-store");
+    expect((await h.app.request("/")).headers.get("cache-control")).toBe("no-cache");
+  });
+
   it("serves the web app compressed, hashed assets cached for a year", async () => {
     const brotli = await h.app.request("/assets/app.js", { headers: { "accept-encoding": "gzip, deflate, br" } });
     expect(brotli.headers.get("content-encoding")).toBe("br");
