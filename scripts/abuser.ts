@@ -1,4 +1,4 @@
-// A misbehaving client for scripts/delivery-fault-probe.ts: on every gateway, fresh logins that send bad input (bytes
+// A misbehaving client for scripts/delivery-fault-probe.ts: on every gateway, fresh sockets that send bad input (bytes
 // that are no frame, an oversize frame, bad clientMsgIds, Sends and Reads for rooms and chats not theirs, a second
 // Login, an over-long text) over and over, reconnecting after each close; it counts the answers by close code and
 // error code. The probe's own users must not notice it.
@@ -30,11 +30,13 @@ export async function startAbuser(routeUrl: string, gatewayWsUrls: () => string[
     (ws, token) => ws.send(encodeFrame({ kind: "login", body: { token } })),
   ];
   const loop = async (index: number) => {
+    // One login per loop, its token on every socket: route limits the good logins of one user (CIM_LOGINS_PER_USER).
+    let token = "";
     for (let i = index; running; i++) {
       const url = gatewayWsUrls()[index];
       if (!url) return;
       try {
-        const { token } = await api.login(name, "cim-probe-pass-1");
+        token ||= (await api.login(name, "cim-probe-pass-1")).token;
         const ws = new WebSocket(url);
         const closed = new Promise<void>((resolve) => ws.on("close", (code) => { count(`close ${code}`); resolve(); }));
         ws.on("error", () => undefined);

@@ -178,6 +178,25 @@ describe("bad input on the gateway", () => {
     socket.ws.close();
   });
 
+  it("logs a few lines per socket for refused and dropped frames, however many come within the frame limit", async () => {
+    // One line per frame let a client write its frame rate (50/s) into the log for as long as it liked.
+    const gateway = cluster.gateways[0]!.process;
+    const sends = await loggedIn();
+    const typist = await loggedIn();
+    for (let i = 0; i < 9; i++) sends.ws.send(encodeFrame({ kind: "send", body: { clientMsgId: `b${i}`, to: "not-a-user", text: "x" } }));
+    for (let i = 0; i < 9; i++) typist.ws.send(encodeFrame({ kind: "typing", body: { conversation: "r999999", userId: "", userName: "" } }));
+    await waitUntil(() => sends.frames.filter((f) => f.kind === "error").length === 9, 5_000, "nine Error frames");
+    // A Ping after the Typing frames: its Pong says they were all handled.
+    typist.ws.send(encodeFrame({ kind: "ping", body: { ts: 7 } }));
+    await waitUntil(() => typist.frames.some((f) => f.kind === "pong"), 5_000, "the Pong after the Typing frames");
+    const linesOf = (userId: string, message: string) => gateway.output().split("\n").filter((line) => line.includes(`"userId":"${userId}"`) && line.includes(message)).length;
+    expect(linesOf(sends.userId, "rejected frame: to must be a userId")).toBe(5);
+    expect(linesOf(typist.userId, "typing dropped")).toBe(5);
+    expect(sends.ws.readyState).toBe(WebSocket.OPEN);
+    sends.ws.close();
+    typist.ws.close();
+  });
+
   it("sending faster than the rate limit closes with 4429", async () => {
     const socket = await loggedIn();
     for (let i = 0; i < 40; i++) socket.ws.send(encodeFrame({ kind: "send", body: { clientMsgId: `r${i}`, to: bob.session!.userId, text: `flood ${i}` } }));

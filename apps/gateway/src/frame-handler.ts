@@ -8,6 +8,7 @@ import type { GatewayMetrics } from "./metrics.js";
 import type { PresenceSubscriptions } from "./presence-subscriptions.js";
 import type { ReceiptService } from "./receipt-service.js";
 import { isOrderRefusal } from "./send-order.js";
+import { SessionLogBudget } from "./session-log-budget.js";
 import { IDLE, type Session } from "./session.js";
 import type { TypingRelay } from "./typing-relay.js";
 
@@ -25,6 +26,8 @@ export interface FrameHandlerOptions {
 
 export class FrameHandler {
   private readonly failures: FailureLog;
+  /** Refusals that keep the socket open are logged a few per session and window (a client can send 50 a second). */
+  private readonly refusalLog = new SessionLogBudget();
 
   constructor(
     private readonly chat: ChatService,
@@ -164,13 +167,19 @@ export class FrameHandler {
     session.send({ kind: "error", body: { code: ErrorCode.Unavailable, message: `${this.options.maxSendsInFlight} Sends of this session are in flight: resend later`, clientMsgId } });
   }
 
+  /** A refusal that closes the socket is logged once anyway; one that keeps it open within the session's budget. */
+  private logRefusal(session: Session, fields: Record<string, unknown> & { closeCode?: number }, message: string): void {
+    const budget = fields.closeCode ? { leftOut: 0 } : this.refusalLog.take(session);
+    if (budget) this.log.info(budget.leftOut ? { ...fields, leftOut: budget.leftOut } : fields, message);
+  }
+
   private fail(session: Session, error: unknown): void {
     if (!session.isOpen) return; // already closing: the first failure was logged and answered
     const who = { remote: session.remote, userId: session.user?.userId };
     if (error instanceof GatewayError) {
       if (isOrderRefusal(error)) this.failures.throttled("sends refused in order", who, "refusing Sends after an earlier one of their conversation was not stored, until it is resent (Redis outage); once per window");
       else if (error.internal) this.failures.failed(who, `request failed: ${error.message}`, error.cause);
-      else this.log.info({ ...who, code: error.code, closeCode: error.closeCode }, `rejected frame: ${error.message}`);
+      else this.logRefusal(session, { ...who, code: error.code, closeCode: error.closeCode }, `rejected frame: ${error.message}`);
       session.send({ kind: "error", body: { code: error.code, message: error.message, clientMsgId: error.clientMsgId } });
       if (error.closeCode) {
         this.metrics.closes.inc({ code: String(error.closeCode) });

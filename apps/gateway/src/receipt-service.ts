@@ -7,6 +7,7 @@ import type { BusPublisher, InboxStore, MessageStore, ReadStore, ReceiptStore } 
 import type { BlockList } from "./block-list.js";
 import type { Membership } from "./membership.js";
 import type { Session } from "./session.js";
+import { SessionLogBudget } from "./session-log-budget.js";
 
 export interface ReceiptServiceDeps {
   /** `hasAccount`: a peer whose account was deleted is told nothing, and nothing is kept on its keys for it. */
@@ -22,6 +23,8 @@ export interface ReceiptServiceDeps {
 }
 
 export class ReceiptService {
+  private readonly dropLog = new SessionLogBudget();
+
   constructor(private readonly deps: ReceiptServiceDeps) {}
 
   /**
@@ -64,6 +67,8 @@ export class ReceiptService {
   }
 
   private drop(session: Session, why: string, msgId: string, other: string): void {
-    this.deps.log.info({ remote: session.remote, userId: session.user?.userId, msgId: msgId.slice(0, 24), other: other.slice(0, 24) }, why);
+    // A few lines per session and window: a client may send 50 bad receipts a second.
+    const budget = this.dropLog.take(session);
+    if (budget) this.deps.log.info({ remote: session.remote, userId: session.user?.userId, msgId: msgId.slice(0, 24), other: other.slice(0, 24), leftOut: budget.leftOut }, why);
   }
 }

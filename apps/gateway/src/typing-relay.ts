@@ -7,6 +7,7 @@ import type { BlockList } from "./block-list.js";
 import type { Membership } from "./membership.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
+import { SessionLogBudget } from "./session-log-budget.js";
 
 type TypingMessage = Extract<ClusterMessage, { type: "typing" }>;
 
@@ -29,7 +30,12 @@ export class TypingRelay {
   /** When each session last relayed a Typing, per conversation. */
   private readonly last = new WeakMap<Session, Map<string, number>>();
 
-  constructor(private readonly deps: TypingRelayDeps) {}
+  /** Drops are logged a few per session and window: a client may send 50 Typing frames a second. */
+  private readonly dropLog: SessionLogBudget;
+
+  constructor(private readonly deps: TypingRelayDeps) {
+    this.dropLog = new SessionLogBudget(deps.now);
+  }
 
   /** A client's Typing: relayed when it names a conversation of the user and is not too soon after the last. */
   async typing(session: Session, frame: Typing): Promise<void> {
@@ -37,7 +43,8 @@ export class TypingRelay {
     const { conversation } = frame;
     const room = ROOM_ID.test(conversation);
     if (!CONVERSATION_ID.test(conversation) || conversation === userId || (room && !this.deps.membership.isMember(userId, conversation))) {
-      this.deps.log.info({ remote: session.remote, userId, conversation: conversation.slice(0, 24) }, "typing dropped: not a conversation of this user");
+      const budget = this.dropLog.take(session);
+      if (budget) this.deps.log.info({ remote: session.remote, userId, conversation: conversation.slice(0, 24), leftOut: budget.leftOut }, "typing dropped: not a conversation of this user");
       return;
     }
     if (!this.admit(session, conversation)) return;

@@ -17,6 +17,13 @@ export interface AbuseLimits {
   loginFailuresPerAddress: number;
   loginAddressWindowSeconds: number;
   /** Accounts one address may create per window, and all addresses together per minute. */
+  /**
+   * Good logins of one user (its name's key) per window, from anywhere (429 beyond, checked before the hash): each
+   * costs a password hash, and a client that knows the password logged in 94 times a second from one address.
+   * Only a right password counts, so nobody else can use it to keep the user out.
+   */
+  loginsPerUser: number;
+  loginsWindowSeconds: number;
   registrationsPerAddress: number;
   registrationAddressWindowSeconds: number;
   registrationsPerMinute: number;
@@ -29,6 +36,18 @@ export interface AbuseLimits {
    */
   roomChangesPerUser: number;
   roomChangesWindowSeconds: number;
+  /**
+   * Joins and leaves one user may make per window (429 beyond): each goes to every member's sessions and into the
+   * room's kept events (the last 500), like a rename.
+   */
+  roomJoinsPerUser: number;
+  roomJoinsWindowSeconds: number;
+  /**
+   * Invitations one user may make per window (429 beyond): each puts a room in the invited user's list and pushes a
+   * RoomEvent to its sessions, and blocking the inviter does not stop them (rooms are not touched by blocks).
+   */
+  invitesPerUser: number;
+  invitesWindowSeconds: number;
   /** Blocks and unblocks one user may make per window (429 beyond): each is published to both users' gateways. */
   blockChangesPerUser: number;
   blockChangesWindowSeconds: number;
@@ -61,6 +80,7 @@ export class AbuseGuard {
   private readonly failuresByNameAddress: RateLimiterRedis;
   private readonly delayByNameAddress: RateLimiterRedis;
   private readonly failuresByAddress: RateLimiterRedis;
+  private readonly loginsByName: RateLimiterRedis;
   private readonly registrationsByAddress: RateLimiterRedis;
   private readonly registrationsOverall: RateLimiterRedis;
   private readonly adminFailuresByAddress: RateLimiterRedis;
@@ -69,6 +89,8 @@ export class AbuseGuard {
   private readonly searchesByUser: RateLimiterRedis;
   private readonly httpSendsByUser: RateLimiterRedis;
   private readonly blockChangesByUser: RateLimiterRedis;
+  private readonly invitesByUser: RateLimiterRedis;
+  private readonly roomJoinsByUser: RateLimiterRedis;
 
   constructor(redis: RedisClient, private readonly limits: AbuseLimits) {
     const limiter = (name: string, points: number, duration: number, blockDuration = 0) =>
@@ -78,10 +100,13 @@ export class AbuseGuard {
     // Only ever blocked (for the current delay) and read.
     this.delayByNameAddress = limiter("login-delay", 1, 1);
     this.failuresByAddress = limiter("login-addr", limits.loginFailuresPerAddress, limits.loginAddressWindowSeconds, limits.loginAddressWindowSeconds);
+    this.loginsByName = limiter("logins-name", limits.loginsPerUser, limits.loginsWindowSeconds);
     this.registrationsByAddress = limiter("register-addr", limits.registrationsPerAddress, limits.registrationAddressWindowSeconds);
     this.registrationsOverall = limiter("register-all", limits.registrationsPerMinute, 60);
     this.roomsByUser = limiter("rooms-user", limits.roomsPerUser, limits.roomWindowSeconds);
     this.roomChangesByUser = limiter("room-changes-user", limits.roomChangesPerUser, limits.roomChangesWindowSeconds);
+    this.roomJoinsByUser = limiter("room-joins-user", limits.roomJoinsPerUser, limits.roomJoinsWindowSeconds);
+    this.invitesByUser = limiter("invites-user", limits.invitesPerUser, limits.invitesWindowSeconds);
     this.blockChangesByUser = limiter("block-changes-user", limits.blockChangesPerUser, limits.blockChangesWindowSeconds);
     this.searchesByUser = limiter("search-user", limits.searchesPerUser, limits.searchWindowSeconds);
     // One key per user (cim-rl:http-send:<userId>), one script on it per send: one slot on a Redis Cluster.
@@ -91,14 +116,16 @@ export class AbuseGuard {
 
   /** Throws 429 while this name may not be tried from this address, or this address may not log in. */
   async checkLogin(nameKey: string, from: ClientAddress): Promise<void> {
-    const [delay, byAddress] = await Promise.all([
+    const [delay, byAddress, logins] = await Promise.all([
       this.delayByNameAddress.get(pair(nameKey, from.key)),
       from.exempt ? null : this.failuresByAddress.get(from.key),
+      this.loginsByName.get(nameKey),
     ]);
     if (byAddress && byAddress.consumedPoints >= this.limits.loginFailuresPerAddress) {
       throw rateLimited("too many failed logins from your address", byAddress.msBeforeNext / 1000);
     }
     if (delay && delay.consumedPoints > 1) throw rateLimited("too many failed logins for this name", delay.msBeforeNext / 1000);
+    if (logins && logins.consumedPoints >= this.limits.loginsPerUser) throw rateLimited("too many logins of this user", logins.msBeforeNext / 1000);
   }
 
   /** Counts a failed login; past the free failures, the pair waits a delay that doubles each time. */
@@ -111,9 +138,9 @@ export class AbuseGuard {
     await this.delayAfter(key, failures);
   }
 
-  /** A good login forgets the failures of this name from this address. */
+  /** A good login forgets the failures of this name from this address, and counts in the user's good logins. */
   async loginSucceeded(nameKey: string, from: ClientAddress): Promise<void> {
-    await this.forget(pair(nameKey, from.key));
+    await Promise.all([this.forget(pair(nameKey, from.key)), swallowLimit(this.loginsByName.consume(nameKey))]);
   }
 
   /**
@@ -180,6 +207,24 @@ export class AbuseGuard {
       await this.roomChangesByUser.consume(userId);
     } catch (error) {
       throw limitError(error, "you changed rooms too often");
+    }
+  }
+
+  /** Counts one join or leave by `userId`; throws 429 past the per-user limit. */
+  async joinOrLeave(userId: string): Promise<void> {
+    try {
+      await this.roomJoinsByUser.consume(userId);
+    } catch (error) {
+      throw limitError(error, "you joined and left rooms too often");
+    }
+  }
+
+  /** Counts one invitation by `userId`; throws 429 past the per-user limit. */
+  async invite(userId: string): Promise<void> {
+    try {
+      await this.invitesByUser.consume(userId);
+    } catch (error) {
+      throw limitError(error, "you invited too many users");
     }
   }
 

@@ -11,7 +11,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { ErrorCode } from "@cim/protocol";
 import { FailureLog, isRedisUnavailable } from "@cim/state";
 import type { AppEnv, Services } from "./context.js";
-import { requireMetricsToken } from "./auth.js";
+import { BEARER_CHALLENGE, requireMetricsToken } from "./auth.js";
 import { allowedMethods } from "./allowed-methods.js";
 import { ApiError, REDIS_RETRY_AFTER_SECONDS } from "./errors.js";
 import { securityHeaders } from "./security-headers.js";
@@ -42,6 +42,12 @@ export function createApp(s: Services, probe: HealthProbe) {
     const route = routePath(c);
     end({ route });
     s.metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) });
+  });
+  // API answers carry tokens (login, reconnect) and users' messages: no cache, shared or the browser's, may keep
+  // them (RFC 9111 no-store; RFC 6749 5.1 asks it of token answers). They went out with no Cache-Control at all.
+  app.use("/api/*", async (c, next) => {
+    await next();
+    if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
   });
   app.use("/api/*", bodyLimit({
     maxSize: s.config.CIM_MAX_BODY_BYTES,
@@ -79,7 +85,11 @@ export function createApp(s: Services, probe: HealthProbe) {
   mountWebApp(app, s.config.CIM_WEB_DIR, s.log);
 
   app.onError((error, c) => {
-    if (error instanceof ApiError) return c.json({ error: { code: error.code, message: error.message } }, error.status, error.headers);
+    if (error instanceof ApiError) {
+      // Every 401 names its scheme (RFC 9110 11.6.1), also one thrown without it (a wrong password asked again).
+      const headers = error.status === 401 && !error.headers["WWW-Authenticate"] ? { ...error.headers, "WWW-Authenticate": BEARER_CHALLENGE } : error.headers;
+      return c.json({ error: { code: error.code, message: error.message } }, error.status, headers);
+    }
     if (error instanceof HTTPException) return c.json({ error: { code: ErrorCode.BadRequest, message: error.message } }, error.status);
     // A client that hangs up while its body is read is no server failure: one line, no stack, nobody to answer.
     if ((error as NodeJS.ErrnoException).code === "ECONNRESET" || c.req.raw.signal.aborted) {
@@ -120,9 +130,17 @@ function mountWebApp(app: Hono<AppEnv>, dir: string, log: Services["log"]): void
     if (c.res.status === 200) c.res.headers.set("Cache-Control", c.req.path.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
   };
   app.use("/*", compress());
-  app.use("/*", webApp, serveStatic({ root, precompressed: true }));
+  // GET only (Hono routes HEAD to it): serveStatic answers any method, and an OPTIONS with a Content-Length and no
+  // body, which left the client reading a truncated response.
+  app.get("/*", webApp, serveStatic({ root, precompressed: true }));
   // An asset that is not there (an older build's, asked by a page or worker from before a deploy) is no client
   // route: the page in its place would be kept a year under that name and fail to run as a script.
   app.get("/assets/*", (c) => c.json({ error: { code: ErrorCode.NotFound, message: `no asset ${c.req.path}` } }, 404));
   app.get("/*", webApp, serveStatic({ root, path: "index.html", precompressed: true }));
+  // The web app's paths are read-only: another method is told so (405 with Allow, as for /api paths), where it was
+  // answered the page (POST /) or 404 (POST /some/route).
+  app.all("/*", (c) => {
+    const message = `${c.req.path} takes GET, HEAD, not ${c.req.method}`;
+    return c.json({ error: { code: ErrorCode.MethodNotAllowed, message } }, 405, { Allow: "GET, HEAD" });
+  });
 }

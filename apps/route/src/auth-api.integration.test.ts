@@ -167,6 +167,18 @@ describe("POST /api/logout", () => {
     await expectError(ended, 401, "unauthorized");
   });
 
+  it("names the Bearer scheme on every 401 of a bearer endpoint, also for a wrong password asked again", async () => {
+    // A valid token with a wrong current password was answered 401 without WWW-Authenticate (RFC 9110 11.6.1: a 401
+    // must carry it; CONTRACT: every 401 of a bearer endpoint does). The token was fine: no error="invalid_token".
+    const { token } = await newUser(h, "challenge");
+    const change = await h.call("POST", "/api/password", { token, body: { currentPassword: "not-the-password-1", newPassword: "a-new-password-2" } });
+    expect(change.headers.get("www-authenticate")).toBe('Bearer realm="cim"');
+    await expectError(change, 401, "unauthorized");
+    const deletion = await h.call("DELETE", "/api/account", { token, body: { password: "not-the-password-1" } });
+    expect(deletion.headers.get("www-authenticate")).toBe('Bearer realm="cim"');
+    await expectError(deletion, 401, "unauthorized");
+  });
+
   it("answers 401 to a token whose account is gone, or whose userId now names another account (Redis's data lost)", async () => {
     const gone = await newUser(h, "gone");
     const reused = await newUser(h, "reused");

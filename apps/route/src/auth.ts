@@ -19,8 +19,11 @@ function bearerOf(header: string | undefined): string | undefined {
  * A 401 with the challenge RFC 6750 asks for (`WWW-Authenticate: Bearer`), `error="invalid_token"` when a token was
  * given and refused (bad, expired or ended), so generic HTTP clients know which scheme to send and why it failed.
  */
-function unauthorized(message: string, tokenGiven: boolean, cause?: unknown): ApiError {
-  const challenge = tokenGiven ? 'Bearer realm="cim", error="invalid_token"' : 'Bearer realm="cim"';
+/** The challenge of a 401 whose token was not the problem (none sent, or a wrong password asked again). */
+export const BEARER_CHALLENGE = 'Bearer realm="cim"';
+
+export function unauthorized(message: string, tokenGiven: boolean, cause?: unknown): ApiError {
+  const challenge = tokenGiven ? `${BEARER_CHALLENGE}, error="invalid_token"` : BEARER_CHALLENGE;
   return new ApiError(401, ErrorCode.Unauthorized, message, { cause, headers: { "WWW-Authenticate": challenge } });
 }
 

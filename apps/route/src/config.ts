@@ -33,6 +33,9 @@ const schema = z.object({
   /** Failed logins from one address (any names) per window before that address waits for the window's end. */
   CIM_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(100),
   CIM_LOGIN_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** Good logins of one user per window (429 with Retry-After beyond, before the hash): each costs a password hash. */
+  CIM_LOGINS_PER_USER: z.coerce.number().int().min(1).default(30),
+  CIM_LOGINS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Accounts one address may create per window (429 with Retry-After beyond). */
   CIM_REGISTER_PER_IP: z.coerce.number().int().min(1).default(50),
   CIM_REGISTER_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
@@ -44,6 +47,12 @@ const schema = z.object({
   /** Renames and removals one room owner may make per window (429 with Retry-After beyond): each is pushed to every member's sessions. */
   CIM_ROOM_CHANGES_PER_USER: z.coerce.number().int().min(1).default(30),
   CIM_ROOM_CHANGES_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Joins and leaves one user may make per window (429 with Retry-After beyond): each is pushed to every member's sessions. */
+  CIM_ROOM_JOINS_PER_USER: z.coerce.number().int().min(1).default(60),
+  CIM_ROOM_JOINS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Invitations one member may make per window (429 with Retry-After beyond): each puts a room in another user's list. */
+  CIM_INVITES_PER_USER: z.coerce.number().int().min(1).default(100),
+  CIM_INVITES_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
   /** Blocks and unblocks per user per window (PUT/DELETE /api/blocks). */
   CIM_BLOCK_CHANGES_PER_USER: z.coerce.number().int().min(1).default(60),
   CIM_BLOCK_CHANGES_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
@@ -89,6 +98,8 @@ export function abuseLimits(config: RouteConfig): AbuseLimits {
     loginMaxDelaySeconds: config.CIM_LOGIN_LOCK_SECONDS,
     loginFailuresPerAddress: config.CIM_LOGIN_MAX_FAILURES_PER_IP,
     loginAddressWindowSeconds: config.CIM_LOGIN_IP_WINDOW_SECONDS,
+    loginsPerUser: config.CIM_LOGINS_PER_USER,
+    loginsWindowSeconds: config.CIM_LOGINS_WINDOW_SECONDS,
     registrationsPerAddress: config.CIM_REGISTER_PER_IP,
     registrationAddressWindowSeconds: config.CIM_REGISTER_IP_WINDOW_SECONDS,
     registrationsPerMinute: config.CIM_REGISTER_PER_MINUTE,
@@ -96,6 +107,10 @@ export function abuseLimits(config: RouteConfig): AbuseLimits {
     roomWindowSeconds: config.CIM_ROOMS_WINDOW_SECONDS,
     roomChangesPerUser: config.CIM_ROOM_CHANGES_PER_USER,
     roomChangesWindowSeconds: config.CIM_ROOM_CHANGES_WINDOW_SECONDS,
+    roomJoinsPerUser: config.CIM_ROOM_JOINS_PER_USER,
+    roomJoinsWindowSeconds: config.CIM_ROOM_JOINS_WINDOW_SECONDS,
+    invitesPerUser: config.CIM_INVITES_PER_USER,
+    invitesWindowSeconds: config.CIM_INVITES_WINDOW_SECONDS,
     blockChangesPerUser: config.CIM_BLOCK_CHANGES_PER_USER,
     blockChangesWindowSeconds: config.CIM_BLOCK_CHANGES_WINDOW_SECONDS,
     searchesPerUser: config.CIM_SEARCHES_PER_USER,

@@ -14,7 +14,7 @@ const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${seq++}`
 beforeAll(async () => {
   h = await startRouteHarness({
     CIM_TOKEN_TTL_SECONDS: "120", CIM_SESSION_MAX_SECONDS: "7200", CIM_METRICS_TOKEN: "metrics-token-0123456789",
-    CIM_REGISTER_PER_IP: "4", CIM_LOGIN_MAX_FAILURES_PER_IP: "30", CIM_ADMIN_MAX_FAILURES_PER_IP: "5", CIM_ROOMS_PER_USER: "3",
+    CIM_REGISTER_PER_IP: "4", CIM_LOGIN_MAX_FAILURES_PER_IP: "30", CIM_ADMIN_MAX_FAILURES_PER_IP: "5", CIM_ROOMS_PER_USER: "3", CIM_INVITES_PER_USER: "3", CIM_ROOM_JOINS_PER_USER: "4", CIM_LOGINS_PER_USER: "4",
     CIM_SEARCHES_PER_USER: "3", CIM_HTTP_SENDS_PER_USER: "4", CIM_HTTP_SENDS_WINDOW_SECONDS: "60",
   });
 });
@@ -67,6 +67,17 @@ describe("passwords", () => {
 });
 
 describe("user names", () => {
+  it("refuses names with invisible letters (Hangul fillers), which read as another name or as none", async () => {
+    const base = unique("seen");
+    expect((await register(base, "10.2.1.1")).status).toBe(201);
+    // U+3164 and U+115F are letters that show as blank: "seen…" + one of them read as "seen…" and had keys of their own.
+    for (const name of [`${base}\u3164`, `${base}\u115f`, `\u3164${unique("f")}`, "\u3164", "\uffa0\u1160"]) {
+      const res = await register(name, "10.2.1.2");
+      expect(res.status, JSON.stringify(name)).toBe(400);
+      expect((await json(res)).error).toEqual({ code: "bad_request", message: expect.stringContaining("invisible") });
+    }
+  });
+
   it("treats case, fullwidth and Cyrillic look-alikes as one name, shown as typed", async () => {
     const base = unique("lice");
     expect((await register(`A${base}`, "10.2.0.1")).status).toBe(201);
@@ -134,6 +145,18 @@ describe("login guessing", () => {
     expect(second).toBeGreaterThan(first);
   });
 
+  it("limits the good logins of one user with 429 and Retry-After, before the hash; other users go on", async () => {
+    // Unbounded, a client that knew the password logged in 94 times a second from one address, each a password hash
+    // (the others' logins waited ten times longer). Only right passwords count: a stranger cannot keep the user out.
+    const [name, other] = [unique("frequent"), unique("other")];
+    await register(name, "10.3.1.1");
+    await register(other, "10.3.1.1");
+    for (let i = 0; i < 3; i++) expect((await login(name, "not-the-password-9", "10.3.1.2")).status).toBe(401);
+    for (let i = 0; i < 4; i++) expect((await login(name, PASSWORD, `10.3.1.${3 + i}`)).status).toBe(200);
+    await expectRateLimited(await login(name, PASSWORD, "10.3.1.9"));
+    expect((await login(other, PASSWORD, "10.3.1.9")).status).toBe(200);
+  });
+
   it("an address that fails on many names is stopped for all of them", async () => {
     const names = Array.from({ length: 30 }, () => unique("spray"));
     await register(names[0]!, "10.5.0.1");
@@ -190,6 +213,49 @@ describe("room flood", () => {
     for (let i = 0; i < 3; i++) expect((await create(builder)).status).toBe(201);
     await expectRateLimited(await create(builder));
     expect((await create(other)).status).toBe(201);
+  });
+});
+
+describe("invitation flood", () => {
+  it("limits the users one member invites with 429 and Retry-After, also again after each leave; other members go on", async () => {
+    // Invitations had no bound: one user put a room in every user's list, and again after each leave (blocking the
+    // inviter does not touch rooms).
+    const signedInUser = async (prefix: string) => {
+      const name = unique(prefix);
+      await register(name, "10.10.1.1");
+      return (await json(await login(name, PASSWORD, "10.10.1.1"))) as unknown as { token: string; userId: string };
+    };
+    const spammer = await signedInUser("spammer");
+    const [first, second, third] = [await signedInUser("target"), await signedInUser("target"), await signedInUser("target")];
+    const room = (await json(await h.call("POST", "/api/rooms", { token: spammer.token, body: { name: unique("prizes"), visibility: "private" } }))) as unknown as { roomId: string };
+    const invite = (by: string, userId: string) => h.call("POST", `/api/rooms/${room.roomId}/members`, { token: by, body: { userId } });
+    expect((await invite(spammer.token, first.userId)).status).toBe(201);
+    expect((await invite(spammer.token, second.userId)).status).toBe(201);
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/leave`, { token: second.token })).status).toBe(204);
+    expect((await invite(spammer.token, second.userId)).status).toBe(201);
+    await expectRateLimited(await invite(spammer.token, third.userId));
+    const members = (await json(await h.call("GET", `/api/rooms/${room.roomId}/members`, { token: spammer.token }))) as unknown as { members: Array<{ userId: string }> };
+    expect(members.members.map((m) => m.userId)).not.toContain(third.userId);
+    expect((await invite(first.token, third.userId)).status).toBe(201);
+  });
+});
+
+describe("join and leave flood", () => {
+  it("limits the joins and leaves of one user with 429 and Retry-After; other users go on", async () => {
+    // Unbounded, one user's join-leave loop sent 200 RoomEvents to every member's sessions in 1.8 s and filled the
+    // room's kept events.
+    const [owner, flooder, other] = [await signedIn("owner", "10.10.2.1"), await signedIn("flooder", "10.10.2.1"), await signedIn("other", "10.10.2.1")];
+    const room = (await json(await h.call("POST", "/api/rooms", { token: owner, body: { name: unique("busy"), visibility: "public" } }))) as unknown as { roomId: string };
+    const join = (t: string) => h.call("POST", `/api/rooms/${room.roomId}/join`, { token: t });
+    const leave = (t: string) => h.call("POST", `/api/rooms/${room.roomId}/leave`, { token: t });
+    for (let i = 0; i < 2; i++) {
+      expect((await join(flooder)).status).toBe(200);
+      expect((await leave(flooder)).status).toBe(204);
+    }
+    await expectRateLimited(await join(flooder));
+    expect((await join(other)).status).toBe(200);
+    // The built-in room changes nothing and counts nothing.
+    expect((await h.call("POST", "/api/rooms/everyone/join", { token: flooder })).status).toBe(200);
   });
 });
 
@@ -269,6 +335,23 @@ describe("headers and endpoints", () => {
     expect((await h.app.request("/api/online")).headers.get("x-content-type-options")).toBe("nosniff");
   });
 
+  it("answers the API with Cache-Control: no-store, tokens and messages alike; the page stays no-cache", async () => {
+    // API answers had no Cache-Control: a login's token or a history page could be kept by a cache.
+    const name = unique("nostore");
+    await register(name, "10.9.8.1");
+    const login = await h.call("POST", "/api/login", { body: { userName: name, password: PASSWORD }, from: "10.9.8.1" });
+    expect(login.status).toBe(200);
+    expect(login.headers.get("cache-control")).toBe("no-store");
+    const token = ((await login.json()) as { token: string }).token;
+    for (const path of ["/api/history", "/api/rooms", "/api/online"]) {
+      const res = await h.call("GET", path, { token });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get("cache-control"), path).toBe("no-store");
+    }
+    expect((await h.call("GET", "/api/rooms")).headers.get("cache-control")).toBe("no-store");
+    expect((await h.app.request("/")).headers.get("cache-control")).toBe("no-cache");
+  });
+
   it("serves the web app compressed, hashed assets cached for a year", async () => {
     const brotli = await h.app.request("/assets/app.js", { headers: { "accept-encoding": "gzip, deflate, br" } });
     expect(brotli.headers.get("content-encoding")).toBe("br");
@@ -316,6 +399,22 @@ describe("headers and endpoints", () => {
     expect((await json(unknown)).error.code).toBe("not_found");
     // The right method still reaches the route (its own answer, not 405).
     expect((await h.app.request("/api/online")).status).toBe(401);
+  });
+
+  it("answers the web app's paths GET and HEAD only: another method is 405 with Allow, never the page or a body-less 200", async () => {
+    // OPTIONS was answered 200 with the page's Content-Length and no body (a client read a truncated response), POST /
+    // the page itself, POST /some/route 404.
+    for (const path of ["/", "/index.html", "/assets/app.js", "/sw.js", "/some/client/route"]) {
+      for (const method of ["OPTIONS", "POST", "PUT", "DELETE", "PATCH"]) {
+        const res = await h.app.request(path, { method });
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get("allow"), `${method} ${path}`).toBe("GET, HEAD");
+        expect(await res.json()).toEqual({ error: { code: "method_not_allowed", message: expect.stringContaining(method) } });
+      }
+      expect((await h.app.request(path)).status, `GET ${path}`).toBe(200);
+      expect((await h.app.request(path, { method: "HEAD" })).status, `HEAD ${path}`).toBe(200);
+    }
+    expect((await h.app.request("/healthz", { method: "POST" })).headers.get("allow")).toBe("GET, HEAD");
   });
 
   it("serves the service worker as a script revalidated on every use, under the same policy", async () => {

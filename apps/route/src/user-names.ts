@@ -20,8 +20,12 @@ export function nameKeys(userName: string): [string, ...string[]] {
   return capitals === key ? [key] : [key, capitals];
 }
 
-/** What a user name may hold: letters, digits, `_ . -`. */
-export const USER_NAME = /^[\p{L}\p{N}_.-]+$/u;
+/**
+ * What a user name may hold: letters, digits, `_ . -`; no default-ignorable code point. The Hangul fillers (U+115F,
+ * U+1160, U+3164, U+FFA0) are letters that show as blank: "alice" + U+3164 has a key of its own and reads as
+ * "alice", and a name of one filler reads as no name.
+ */
+export const USER_NAME = /^(?!.*\p{Default_Ignorable_Code_Point})[\p{L}\p{N}_.-]+$/u;
 export const MAX_USER_NAME_LENGTH = 32;
 
 /** The look-alike keys of stored accounts, for `AccountStore.claimLookAlikes` (the keys beyond `nameKey`). */

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { addressMatcher } from "@cim/config";
 import { ErrorCode } from "@cim/protocol";
 import type { TokenClaims } from "@cim/token";
-import { requireUser } from "../auth.js";
+import { requireUser, unauthorized } from "../auth.js";
 import { clientAddress } from "../client-address.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError } from "../errors.js";
@@ -19,7 +19,7 @@ import { bodyOf } from "../validation.js";
 const Registration = z.object({
   userName: z.string().trim().min(1, "userName is required").max(MAX_USER_NAME_LENGTH, `userName is at most ${MAX_USER_NAME_LENGTH} characters`)
     // The document shows the pattern without its flag (JSON Schema patterns are Unicode-aware).
-    .regex(USER_NAME, "userName may hold letters, digits, _ . - only").meta({ pattern: USER_NAME.source }),
+    .regex(USER_NAME, "userName may hold letters, digits, _ . - only, none invisible").meta({ pattern: USER_NAME.source }),
   // Length and commonness are checked by the password policy, with the weak_password code.
   password: z.string().max(4 * MAX_PASSWORD_LENGTH, `password is at most ${MAX_PASSWORD_LENGTH} characters`),
 });
@@ -173,7 +173,7 @@ export function authRoutes(s: Services) {
     const ended = await s.accounts.endOtherLogins(user, password);
     if (ended === "ended") {
       s.log.info({ userId: user.userId }, "ending the user's other logins refused: this login was ended meanwhile");
-      throw new ApiError(401, ErrorCode.Unauthorized, "logged out: log in again");
+      throw unauthorized("logged out: log in again", true);
     }
     if (ended === "changed") {
       s.log.info({ userId: user.userId }, "password change refused: the password was changed meanwhile");

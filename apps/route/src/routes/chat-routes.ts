@@ -4,7 +4,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { CLIENT_MSG_ID, compareIds, DECIMAL_ID, ErrorCode, isMsgId, isReaction, MAX_REACTION_LENGTH, MAX_TEXT_LENGTH, ROOM_ID } from "@cim/protocol";
-import { requireUser } from "../auth.js";
+import { requireUser, unauthorized } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError, REDIS_RETRY_AFTER_SECONDS } from "../errors.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody } from "../api-route.js";
@@ -132,7 +132,7 @@ export function chatRoutes(s: Services) {
       if (stored.error === "forbidden") throw new ApiError(403, ErrorCode.Forbidden, "only the sender may edit or delete a message");
       if (stored.error === "blocked" || stored.error === "blocking") throw new ApiError(403, ErrorCode.Blocked, blockRefusalMessage(stored.error));
       // The caller's account was deleted while this request was under way (its token was checked before).
-      if (stored.error === "sender_gone") throw new ApiError(401, ErrorCode.Unauthorized, "your account was deleted");
+      if (stored.error === "sender_gone") throw unauthorized("your account was deleted", true);
       await checkMember(body.room ?? "", user.userId);
       throw new ApiError(403, ErrorCode.NotMember, `you are not a member of ${body.room ?? ""}`);
     }

@@ -52,17 +52,17 @@ export const roomApi = {
   }),
   join: createRoute({
     method: "post", path: "/api/rooms/{roomId}/join", summary: "Join a public room", security: bearer, request: { params: RoomPath },
-    responses: { 200: roomAnswer, 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: a private room"), 404: errorAnswer("not_found") },
+    responses: { 200: roomAnswer, 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: a private room"), 404: errorAnswer("not_found"), 429: errorAnswer("rate_limited") },
   }),
   leave: createRoute({
     method: "post", path: "/api/rooms/{roomId}/leave", summary: "Leave a room", security: bearer, request: { params: RoomPath },
-    responses: { 204: { description: "left" }, 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: everyone"), 404: errorAnswer("not_found") },
+    responses: { 204: { description: "left" }, 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: everyone"), 404: errorAnswer("not_found"), 429: errorAnswer("rate_limited") },
   }),
   invite: createRoute({
     method: "post", path: "/api/rooms/{roomId}/members", summary: "Add a user to a room the caller is in", security: bearer, request: { params: RoomPath, body: jsonBody(Invite) },
     responses: {
       201: jsonAnswer("{roomId, userId, userName}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: not a member"),
-      404: errorAnswer("not_found"), 415: errorAnswer("not JSON"),
+      404: errorAnswer("not_found"), 415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited"),
     },
   }),
   rename: createRoute({
@@ -145,6 +145,8 @@ export function roomRoutes(s: Services) {
     if (room.visibility === "private" && !(await s.rooms.isMember(room.roomId, me.userId))) {
       throw new ApiError(403, ErrorCode.Forbidden, `room ${room.roomId} is private: a member must invite you`);
     }
+    // A join and a leave each reach every member's sessions: unbounded, a loop of them flooded a room.
+    if (room.roomId !== EVERYONE_ROOM) await s.guard.joinOrLeave(me.userId);
     const joined = await s.rooms.join(room.roomId, me.userId, { userName: me.userName });
     if (joined.added) await announce(room, me, "joined", joined.after);
     return c.json(summary(room), 200);
@@ -154,6 +156,7 @@ export function roomRoutes(s: Services) {
     const room = await roomOf(c);
     const me = c.get("user");
     if (room.roomId === EVERYONE_ROOM) throw new ApiError(403, ErrorCode.Forbidden, "nobody can leave everyone");
+    await s.guard.joinOrLeave(me.userId);
     if (!(await s.rooms.leave(room.roomId, me.userId, { userName: me.userName }))) throw new ApiError(404, ErrorCode.NotFound, `you are not a member of ${room.roomId}`);
     await announce(room, me, "left");
     return c.body(null, 204);
@@ -164,6 +167,8 @@ export function roomRoutes(s: Services) {
     const { userId } = await bodyOf(c, roomApi.invite);
     const me = c.get("user");
     if (!(await s.rooms.isMember(room.roomId, me.userId))) throw new ApiError(403, ErrorCode.Forbidden, `only members of ${room.roomId} can invite`);
+    // Without a bound a member could put a room in every user's list, again after each leave.
+    await s.guard.invite(me.userId);
     const [userName = ""] = await s.accounts.names([userId]);
     if (!userName) throw new ApiError(404, ErrorCode.NotFound, `no user ${userId}`);
     const invited = await s.rooms.add(room.roomId, userId, { userName, by: { userId: me.userId, userName: me.userName } });

@@ -13,5 +13,7 @@ describe("userNameProblem", () => {
     expect(userNameProblem("ann!?")).toBe("A user name may hold letters, digits and _ . - only, not “!” “?”.");
     expect(userNameProblem("   ")).toBe("Choose a user name.");
     expect(userNameProblem("x".repeat(33))).toBe("A user name is at most 32 characters; this one has 33.");
+    // A Hangul filler is a letter that shows as blank: route refuses it, as a name that reads as another.
+    expect(userNameProblem("ann\u3164")).toBe("A user name may hold letters, digits and _ . - only, not “\u3164”.");
   });
 });

@@ -3,8 +3,9 @@
 
 /** The longest user name route accepts (characters as JavaScript counts them, as route's schema does). */
 export const MAX_USER_NAME_LENGTH = 32;
-const ALLOWED = /^[\p{L}\p{N}_.-]+$/u;
-const NOT_ALLOWED = /[^\p{L}\p{N}_.-]/gu;
+// Invisible letters (default-ignorable, such as the Hangul filler U+3164) are refused: they read as another name.
+const ALLOWED = /^(?!.*\p{Default_Ignorable_Code_Point})[\p{L}\p{N}_.-]+$/u;
+const NOT_ALLOWED = /[^\p{L}\p{N}_.-]|\p{Default_Ignorable_Code_Point}/gu;
 
 /** Why `typed` cannot be a user name, as a sentence; "" when route would take it. */
 export function userNameProblem(typed: string): string {
