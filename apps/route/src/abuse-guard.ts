@@ -16,7 +16,6 @@ export interface AbuseLimits {
   /** Failed logins from one address (any names) per window before the address waits for the window's end. */
   loginFailuresPerAddress: number;
   loginAddressWindowSeconds: number;
-  /** Accounts one address may create per window, and all addresses together per minute. */
   /**
    * Good logins of one user (its name's key) per window, from anywhere (429 beyond, checked before the hash): each
    * costs a password hash, and a client that knows the password logged in 94 times a second from one address.
@@ -24,6 +23,7 @@ export interface AbuseLimits {
    */
   loginsPerUser: number;
   loginsWindowSeconds: number;
+  /** Accounts one address may create per window, and all addresses together per minute. */
   registrationsPerAddress: number;
   registrationAddressWindowSeconds: number;
   registrationsPerMinute: number;
