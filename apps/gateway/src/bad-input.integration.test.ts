@@ -168,11 +168,14 @@ describe("bad input on the gateway", () => {
     const socket = await loggedIn();
     socket.ws.send(encodeFrame({ kind: "send", body: { clientMsgId: "u1", to: "999999", text: "anyone?" } }));
     socket.ws.send(encodeFrame({ kind: "send", body: { clientMsgId: "u2", to: "", text: "   " } }));
-    await waitUntil(() => socket.frames.filter((f) => f.kind === "error").length === 2, 5_000, "two Error frames");
+    // Text that shows nothing is empty too: zero-width characters, a Hangul filler.
+    socket.ws.send(encodeFrame({ kind: "send", body: { clientMsgId: "u3", to: "", text: "\u200B\u200D \u3164" } }));
+    await waitUntil(() => socket.frames.filter((f) => f.kind === "error").length === 3, 5_000, "three Error frames");
     const errors = socket.frames.filter((f) => f.kind === "error").map((f) => f.body);
     expect(errors).toEqual([
       expect.objectContaining({ code: "unknown_recipient", clientMsgId: "u1" }),
       expect.objectContaining({ code: "bad_request", clientMsgId: "u2" }),
+      expect.objectContaining({ code: "bad_request", clientMsgId: "u3" }),
     ]);
     expect(socket.ws.readyState).toBe(WebSocket.OPEN);
     socket.ws.close();

@@ -1,6 +1,6 @@
 // What a session may do once its frames are decoded: log in, send, leave. (Receipts: ReceiptService.)
 import type { Logger } from "pino";
-import { ACCOUNT_DELETED, CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, isReaction, LoginClose, MAX_REACTION_LENGTH, MAX_TEXT_LENGTH, ROOM_ID, SessionClose, type Login, type Send, type SendAck } from "@cim/protocol";
+import { ACCOUNT_DELETED, CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, isBlankText, isReaction, LoginClose, MAX_REACTION_LENGTH, MAX_TEXT_LENGTH, ROOM_ID, SessionClose, type Login, type Send, type SendAck } from "@cim/protocol";
 import { blockRefusalMessage, ReplicaWaitError, type MessageStore, type ReplicaWait, type SessionStore } from "@cim/state";
 import { TokenError, type TokenSigner } from "@cim/token";
 import type { BlockList } from "./block-list.js";
@@ -110,7 +110,7 @@ export class ChatService {
     if (reaction && !reactTo) throw new GatewayError(ErrorCode.BadRequest, "reaction names the message in reactTo");
     if (reactTo && (replyTo || editOf || deleting)) throw new GatewayError(ErrorCode.BadRequest, "a reaction is not a reply, edit or deletion");
     if (reaction && !isReaction(reaction)) throw new GatewayError(ErrorCode.BadRequest, `reaction must be one emoji of at most ${MAX_REACTION_LENGTH} UTF-16 units`);
-    if (!deleting && !reactTo && !frame.text.trim()) throw new GatewayError(ErrorCode.BadRequest, "text is empty");
+    if (!deleting && !reactTo && isBlankText(frame.text)) throw new GatewayError(ErrorCode.BadRequest, "text is empty");
     if (frame.text.length > MAX_TEXT_LENGTH) throw new GatewayError(ErrorCode.PayloadTooLarge, `text is longer than ${MAX_TEXT_LENGTH} characters`);
     if (frame.to && frame.room) throw new GatewayError(ErrorCode.BadRequest, "a message goes to a user (to) or to a room (room), not both");
     if (frame.to) {

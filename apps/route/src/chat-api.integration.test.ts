@@ -89,6 +89,8 @@ describe("POST /api/messages", () => {
     const bodies: unknown[] = [
       { text: "" },
       { text: " \n\t " },
+      // Nothing a reader sees: zero-width characters, a Hangul filler.
+      { text: "\u200B\u200D \u3164" },
       {},
       { text: 42 },
       { text: "x".repeat(MAX_TEXT_LENGTH + 1) },

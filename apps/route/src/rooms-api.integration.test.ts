@@ -74,6 +74,12 @@ describe("POST /api/rooms", () => {
       { visibility: "public" },
       { name: "", visibility: "public" },
       { name: "   ", visibility: "public" },
+      // Shows nothing: a Hangul filler (a letter), a zero-width joiner.
+      { name: "\u3164", visibility: "public" },
+      { name: "\u3164\u200D\u3164", visibility: "public" },
+      // The group's name: a room called so would pass for it.
+      { name: "Everyone", visibility: "public" },
+      { name: " everyONE ", visibility: "private" },
       { name: "x".repeat(65), visibility: "public" },
       { name: "😀".repeat(65), visibility: "public" },
       { name: "bell\u0007", visibility: "public" },

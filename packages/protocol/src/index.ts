@@ -4,3 +4,4 @@ export * from "./codes.js";
 export * from "./frames.js";
 export * from "./ids.js";
 export * from "./reactions.js";
+export * from "./text.js";

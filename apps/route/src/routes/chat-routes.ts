@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { createRoute } from "@hono/zod-openapi";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { CLIENT_MSG_ID, compareIds, DECIMAL_ID, ErrorCode, isMsgId, isReaction, MAX_REACTION_LENGTH, MAX_TEXT_LENGTH, ROOM_ID } from "@cim/protocol";
+import { CLIENT_MSG_ID, compareIds, DECIMAL_ID, ErrorCode, isBlankText, isMsgId, isReaction, MAX_REACTION_LENGTH, MAX_TEXT_LENGTH, ROOM_ID } from "@cim/protocol";
 import { requireUser, unauthorized } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError, REDIS_RETRY_AFTER_SECONDS } from "../errors.js";
@@ -29,7 +29,7 @@ const SendBody = z.object({
   reaction: z.string().refine((v) => v === "" || isReaction(v), `reaction must be one emoji of at most ${MAX_REACTION_LENGTH} UTF-16 units`).optional()
     .describe("with reactTo: the emoji; \"\" takes the caller's reaction back"),
 }).refine(oneTarget, "to and room are exclusive")
-  .refine((v) => v.delete === true || v.reactTo !== undefined || v.text.trim().length > 0, "text is empty")
+  .refine((v) => v.delete === true || v.reactTo !== undefined || !isBlankText(v.text), "text is empty")
   .refine((v) => !v.delete || v.editOf !== undefined, "delete names the message in editOf")
   .refine((v) => !(v.editOf !== undefined && v.replyTo !== undefined), "an edit or deletion is not a reply")
   .refine((v) => !v.reaction || v.reactTo !== undefined, "reaction names the message in reactTo")

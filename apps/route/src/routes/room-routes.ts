@@ -3,8 +3,8 @@
 import { Hono, type Context } from "hono";
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { DECIMAL_ID, EVERYONE_ROOM, ErrorCode, ROOM_ID } from "@cim/protocol";
-import type { ClusterMessage, Room } from "@cim/state";
+import { DECIMAL_ID, EVERYONE_ROOM, ErrorCode, isBlankText, ROOM_ID } from "@cim/protocol";
+import { EVERYONE, type ClusterMessage, type Room } from "@cim/state";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { roomsOf, summarize } from "../conversation-summaries.js";
@@ -26,7 +26,11 @@ export const MAX_ROOM_NAME_LENGTH = 64;
 const NAME_CHARACTERS = /^[^\p{Cc}\p{Cs}\u200B\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]*$/u;
 const CreateRoom = z.object({
   name: z.string().trim().min(1, "name is required").max(MAX_ROOM_NAME_LENGTH, `name is at most ${MAX_ROOM_NAME_LENGTH} characters`)
-    .regex(NAME_CHARACTERS, "name may not hold control, invisible or text-direction characters").meta({ pattern: NAME_CHARACTERS.source }),
+    .regex(NAME_CHARACTERS, "name may not hold control, invisible or text-direction characters").meta({ pattern: NAME_CHARACTERS.source })
+    // A name of Hangul fillers or joiners only reads as none.
+    .refine((name) => !isBlankText(name), "name is required")
+    // The group's name: a room of the same name beside it would pass for it.
+    .refine((name) => name.toLowerCase() !== EVERYONE.name.toLowerCase(), `name may not be "${EVERYONE.name}", the group's`),
   visibility: z.enum(["public", "private"], "visibility is public or private"),
 });
 const RenameRoom = CreateRoom.pick({ name: true });

@@ -1,0 +1,12 @@
+// What counts as no text at all: a message of spaces, or of characters that show nothing.
+
+/**
+ * Whitespace and default-ignorable code points (zero-width spaces and joiners, U+FEFF, the Hangul fillers U+115F,
+ * U+1160 and U+3164, variation selectors, tag characters...): characters a reader sees nothing of.
+ */
+const NOTHING_SHOWN = /^[\s\p{Default_Ignorable_Code_Point}]*$/u;
+
+/** True when `text` shows nothing: a message of it is refused as empty (gateway, route and the web app alike). */
+export function isBlankText(text: string): boolean {
+  return NOTHING_SHOWN.test(text);
+}
