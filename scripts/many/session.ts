@@ -63,6 +63,8 @@ export class Sess {
     await this.until(() => !!this.ack || !!this.closed || (!!this.error && this.ws.readyState !== WebSocket.OPEN), ms);
     const took = Date.now() - this.started;
     if (this.ack) return { kind: "ack", ms: took };
+    // A refused upgrade (429) errors, then closes 1006: the error says why.
+    if (this.error && (!this.closed || this.closed.code === 1006)) return { kind: "error", error: this.error, ms: took };
     if (this.closed) return { kind: "close", code: this.closed.code, reason: this.closed.reason, ms: took };
     if (this.error) return { kind: "error", error: this.error, ms: took };
     return { kind: "hang", ms: took };
