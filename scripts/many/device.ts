@@ -20,6 +20,8 @@ export class Device {
   acked = new Set<string>();
   closes: number[] = [];
   reconnecting = false;
+  /** Set when the probe ends: a socket cut by the teardown must not reconnect. */
+  stopped = false;
 
   constructor(readonly api: RouteApi, public token: string, public wsUrl: string, readonly label: string, readonly roomId: string, readonly onGone?: (d: Device, code: number) => void) {}
 
@@ -69,7 +71,7 @@ export class Device {
   /** A new token and gateway from route (avoiding `avoid`), then a new session. */
   async reconnect(avoid: string): Promise<void> {
     this.reconnecting = true;
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 0; !this.stopped; attempt++) {
       try {
         const answer = await this.api.reconnect(this.token, avoid);
         this.token = answer.token;

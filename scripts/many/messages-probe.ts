@@ -110,6 +110,6 @@ try {
   log("closes by code", { gwA: [...m[0]!].filter(([k]) => k.startsWith("cim_gateway_closes_total")), gwC: [...m[1]!].filter(([k]) => k.startsWith("cim_gateway_closes_total")) });
 } finally {
   stopPings();
-  for (const d of devices) d.sess?.ws.terminate();
+  for (const d of devices) { d.stopped = true; d.sess?.ws.terminate(); }
   await stack.stop();
 }

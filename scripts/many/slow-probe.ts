@@ -53,6 +53,6 @@ try {
   log("closes metric", { closes: m.map((x) => [...x].filter(([k]) => k.includes("closes_total"))) });
 } finally {
   stopPings();
-  for (const d of devices) d.sess?.ws.terminate();
+  for (const d of devices) { d.stopped = true; d.sess?.ws.terminate(); }
   await stack.stop();
 }
