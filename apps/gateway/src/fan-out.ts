@@ -60,7 +60,7 @@ export class FanOut {
         this.kick(message);
         return;
       case "typing":
-        this.deps.typing.handle(message);
+        void this.deps.typing.handle(message);
         return;
       case "block":
         this.deps.blocks.apply(message);

@@ -12,6 +12,12 @@ import type { GatewayServices } from "./gateway-services.js";
 import { createHttpHandler, SESSION_PATH, type HealthSource } from "./http-endpoints.js";
 import { Session, type SessionLimits } from "./session.js";
 
+/** Node's own request timeout, kept (a request body, never an upgrade, may take that long). */
+const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
+/** How often Node looks for connections past the header timeout: about a third of it, within these bounds. */
+const CHECK_INTERVAL_MIN_MS = 250;
+const CHECK_INTERVAL_MAX_MS = 5_000;
+
 export interface SessionServerDeps {
   config: GatewayConfig;
   log: Logger;
@@ -24,7 +30,13 @@ export interface SessionServerDeps {
 /** The HTTP server, not listening yet; upgrades that pass the checks become sessions. */
 export function createSessionServer(deps: SessionServerDeps): Server {
   const { config, log, services } = deps;
-  const server = createServer(createHttpHandler(services.metrics, deps.health, { metricsToken: config.CIM_METRICS_TOKEN, log }));
+  // An upgrade request must be complete within the login timeout, as a socket must log in within it: Node's defaults
+  // (60 s for the headers, checked every 30 s) let a client hold a connection 90 s before it is counted anywhere.
+  const handshakeMs = config.CIM_LOGIN_TIMEOUT_MS;
+  const server = createServer(
+    { headersTimeout: handshakeMs, requestTimeout: Math.max(handshakeMs, DEFAULT_REQUEST_TIMEOUT_MS), connectionsCheckingInterval: Math.min(CHECK_INTERVAL_MAX_MS, Math.max(CHECK_INTERVAL_MIN_MS, Math.floor(handshakeMs / 3))) },
+    createHttpHandler(services.metrics, deps.health, { metricsToken: config.CIM_METRICS_TOKEN, log }),
+  );
   answerClientErrorsAsJson(server, log);
   if (!config.CIM_TRUST_PROXY) capConnectionsPerAddress(server, { maxPerAddress: config.CIM_MAX_CONNECTIONS_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT, log });
   // No clientTracking: the session table holds every socket already, and ws's own Set costs a Set entry and a

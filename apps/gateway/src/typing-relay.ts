@@ -1,10 +1,12 @@
 // Typing indicators: a session's Typing frames, checked and thinned, relayed over the bus (never stored) to the
-// sessions of the conversation's other members on every gateway.
+// sessions of the conversation's other members on every gateway. Handed out in slices that yield to the event loop:
+// many members of a big room typing at once are hundreds of thousands of frames.
 import type { Logger } from "pino";
-import { CONVERSATION_ID, EVERYONE_ROOM, ROOM_ID, type Typing } from "@cim/protocol";
+import { CONVERSATION_ID, EVERYONE_ROOM, ROOM_ID, encodeFrame, type Typing } from "@cim/protocol";
 import type { BusPublisher, ClusterMessage } from "@cim/state";
 import type { BlockList } from "./block-list.js";
 import type { Membership } from "./membership.js";
+import { yieldToLoop } from "./presence-fan-out.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
 import { SessionLogBudget } from "./session-log-budget.js";
@@ -15,6 +17,12 @@ type TypingMessage = Extract<ClusterMessage, { type: "typing" }>;
 export const TYPING_MIN_INTERVAL_MS = 1_000;
 /** Conversations remembered per session; beyond it the memory starts over (a client naming thousands gains nothing). */
 const MAX_REMEMBERED = 200;
+/** Sessions handed a Typing (or members looked at) before the hand-out yields to sockets, timers and other work. */
+const SLICE_WORK = 2_000;
+/** A Typing from the bus that waited this long (a busy gateway) is dropped: clients show one for a few seconds. */
+export const TYPING_STALE_MS = 3_000;
+/** Typings from the bus waiting to be handed out; more are dropped (typing is best effort). */
+const MAX_WAITING = 1_000;
 
 export interface TypingRelayDeps {
   table: SessionTable;
@@ -29,6 +37,10 @@ export interface TypingRelayDeps {
 export class TypingRelay {
   /** When each session last relayed a Typing, per conversation. */
   private readonly last = new WeakMap<Session, Map<string, number>>();
+  private waiting: Array<{ message: TypingMessage; at: number; done: () => void }> = [];
+  private draining = false;
+  /** Typings dropped since the last log line (too many waiting, or stale). */
+  private dropped = 0;
 
   /** Drops are logged a few per session and window: a client may send 50 Typing frames a second. */
   private readonly dropLog: SessionLogBudget;
@@ -53,22 +65,64 @@ export class TypingRelay {
     else await this.deps.bus.toUser(conversation, { type: "typing", conversation: userId, userId, userName, to: conversation });
   }
 
-  /** A Typing from the bus: to the local sessions of the other members (of `to` for a private chat). */
-  handle(message: TypingMessage): void {
-    const { table, membership } = this.deps;
-    const body = { conversation: message.conversation, userId: message.userId, userName: message.userName };
-    let sessions: Iterable<Session>;
-    if (message.to) sessions = table.sessionsOf(message.to);
-    else if (message.conversation === EVERYONE_ROOM) sessions = table.users();
-    else sessions = [...membership.membersOf(message.conversation)].flatMap((member) => table.sessionsOf(member));
-    for (const session of sessions) {
-      const reader = session.user?.userId;
-      if (session.loggedIn && reader !== undefined && reader !== message.userId && !this.deps.blocks.hides(reader, message.userId)) session.send({ kind: "typing", body });
+  /**
+   * A Typing from the bus: to the local sessions of the other members (of `to` for a private chat), soon, in
+   * slices. Resolves once handed out (or dropped).
+   */
+  handle(message: TypingMessage): Promise<void> {
+    if (this.waiting.length >= MAX_WAITING) {
+      this.dropped++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.waiting.push({ message, at: this.now(), done: resolve });
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    let work = 0;
+    try {
+      for (let next = this.waiting.shift(); next; next = this.waiting.shift()) {
+        if (this.now() - next.at > TYPING_STALE_MS) {
+          this.dropped++;
+          next.done();
+          continue;
+        }
+        const { message } = next;
+        const bytes = encodeFrame({ kind: "typing", body: { conversation: message.conversation, userId: message.userId, userName: message.userName } });
+        for (const session of this.recipients(message)) {
+          const reader = session.user?.userId;
+          if (session.loggedIn && reader !== undefined && reader !== message.userId && !this.deps.blocks.hides(reader, message.userId)) session.sendBytes(bytes);
+          if (++work % SLICE_WORK === 0) await yieldToLoop();
+        }
+        next.done();
+      }
+    } finally {
+      this.draining = false;
+      if (this.dropped > 0) {
+        this.deps.log.warn({ dropped: this.dropped }, "typing dropped: the gateway was too busy to hand it out in time");
+        this.dropped = 0;
+      }
     }
   }
 
+  private *recipients(message: TypingMessage): Iterable<Session> {
+    const { table, membership } = this.deps;
+    if (message.to) yield* table.sessionsOf(message.to);
+    else if (message.conversation === EVERYONE_ROOM) yield* table.users();
+    else for (const member of membership.membersOf(message.conversation)) yield* table.sessionsOf(member);
+  }
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
   private admit(session: Session, conversation: string): boolean {
-    const now = (this.deps.now ?? Date.now)();
+    const now = this.now();
     let last = this.last.get(session);
     if (!last || last.size >= MAX_REMEMBERED) this.last.set(session, (last = new Map()));
     const previous = last.get(conversation);

@@ -60,6 +60,29 @@ describe("BusPublisher.presence", () => {
   });
 });
 
+describe("BusPublisher.presence when a user moves between gateways", () => {
+  // Found by scripts/many/flap-probe.ts: users closing a device on one gateway and opening one on another at once
+  // were left 'offline' for their watchers while online. gw-a's release saw no sessions left and went to publish
+  // 'offline'; gw-b's claim, after it, published 'online' first; gw-a's late 'offline' was the last word.
+  it("the last word heard is the user's state when an older change is published after a newer one", async () => {
+    const sessions = new SessionStore(h.redis);
+    const bus = new BusPublisher(h.redis, sessions);
+    const heard: ClusterMessage[] = [];
+    const sub = h.connect("mover-subscriber");
+    sub.on("message", (_channel: string, payload: string) => heard.push(parseClusterMessage(payload)!));
+    await sub.subscribe(channels.presence(presenceBucket("77")), channels.all);
+    await sessions.claim("77", "gw-a");
+    expect(await sessions.release("77", "gw-a")).toBe(true); // gw-a: the user went offline...
+    expect((await sessions.claim("77", "gw-b")).cameOnline).toBe(true); // ...gw-b: and came back online
+    await bus.presence([{ userId: "77", userName: "seven", online: true }]); // gw-b publishes first
+    await bus.presence([{ userId: "77", userName: "seven", online: false }]); // gw-a's, late
+    await bus.toAll({ type: "roomMessage", room: "everyone" }); // a marker: what was published before it has arrived
+    await waitUntil(() => heard.some((m) => m.type === "roomMessage"), 5_000, "the marker");
+    const words = heard.filter((m) => m.type === "presence").map((m) => (m as { online: boolean }).online);
+    expect(words.at(-1)).toBe(true);
+  });
+});
+
 describe("parseClusterMessage", () => {
   it("accepts tagged objects and refuses anything else", () => {
     expect(parseClusterMessage('{"type":"presence"}')).toEqual({ type: "presence" });

@@ -71,6 +71,9 @@ export type ClusterMessage =
   | { type: "reclaim" };
 
 /** Publishes cluster messages to the gateways that hold a user, or to all gateways. */
+/** How many times a presence change is published again when the state read after it differs (see presence). */
+const PRESENCE_CONFIRM_ROUNDS = 3;
+
 export class BusPublisher {
   constructor(private readonly redis: RedisClient, private readonly sessions: SessionStore) {}
 
@@ -98,12 +101,23 @@ export class BusPublisher {
   /**
    * Tells the gateways watching these users that they came online or went offline. The publishes go out together
    * (auto-pipelining); on a cluster each goes to its bucket's shard.
+   *
+   * Changes of one user are decided on different gateways (and by route for a gone gateway), and each publishes its
+   * own: an 'offline' decided first may be published after the 'online' that followed it, and would stay the last
+   * word while the user is online. So once published, each user's state is read again (sessions on any gateway) and
+   * published again where it differs. Whoever publishes last reads after its publish, so the last word heard is the
+   * state once changes stop.
    */
   async presence(changes: ReadonlyArray<{ userId: string; userName: string; online: boolean }>): Promise<void> {
-    await Promise.all(changes.map(({ userId, userName, online }) => {
-      const message: ClusterMessage = { type: "presence", userId, userName, online };
-      return publish(this.redis, channels.presence(presenceBucket(userId)), JSON.stringify(message));
-    }));
+    let pending = changes;
+    for (let round = 0; pending.length > 0 && round <= PRESENCE_CONFIRM_ROUNDS; round++) {
+      await Promise.all(pending.map(({ userId, userName, online }) => {
+        const message: ClusterMessage = { type: "presence", userId, userName, online };
+        return publish(this.redis, channels.presence(presenceBucket(userId)), JSON.stringify(message));
+      }));
+      const now = await Promise.all(pending.map(async (change) => ({ ...change, online: (await this.sessions.gatewaysOf(change.userId)).length > 0 })));
+      pending = now.filter((change, i) => change.online !== pending[i]!.online);
+    }
   }
 
   /** Sends to the gateways with a session in `room` (every gateway for `everyone`). */
