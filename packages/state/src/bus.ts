@@ -70,10 +70,10 @@ export type ClusterMessage =
    */
   | { type: "reclaim" };
 
-/** Publishes cluster messages to the gateways that hold a user, or to all gateways. */
 /** How many times a presence change is published again when the state read after it differs (see presence). */
 const PRESENCE_CONFIRM_ROUNDS = 3;
 
+/** Publishes cluster messages to the gateways that hold a user, or to all gateways. */
 export class BusPublisher {
   constructor(private readonly redis: RedisClient, private readonly sessions: SessionStore) {}
 
