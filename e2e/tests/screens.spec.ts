@@ -267,6 +267,12 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     const title = page.getByTestId("conversation-title");
     expect(await title.evaluate((el) => [el.scrollWidth - el.clientWidth, el.scrollHeight - el.clientHeight])).toEqual([0, 0]);
     expect(await targets()).toEqual([]);
+    // A room named with the longest name allowed takes two lines at most there (it took six), cut with an ellipsis (its
+    // button is a 44 px target, taller than two lines).
+    await page.getByTestId("back-to-list").tap();
+    await createRoom(page, `The extraordinarily long room name for weekly planning ${Math.random().toString(36).slice(2, 8)}`, "private");
+    const lineHeight = await title.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
+    expect((await title.boundingBox())!.height).toBeLessThanOrEqual(Math.max(44, 2 * lineHeight + 1));
   } finally {
     await phone.close();
   }
