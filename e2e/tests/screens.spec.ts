@@ -273,6 +273,10 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     await createRoom(page, `The extraordinarily long room name for weekly planning ${Math.random().toString(36).slice(2, 8)}`, "private");
     const lineHeight = await title.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
     expect((await title.boundingBox())!.height).toBeLessThanOrEqual(Math.max(44, 2 * lineHeight + 1));
+    // Leaving it goes back to the list, not to Everyone's conversation in its place.
+    await page.getByTestId("room-leave-button").tap();
+    await page.getByTestId("leave-confirm").tap();
+    await expect(shell).toHaveAttribute("data-view", "list");
   } finally {
     await phone.close();
   }
