@@ -196,6 +196,21 @@ test("on a phone, a room with many unread opens at the first of them when it is 
     await expect(message(page, "busy 0")).toBeInViewport();
     await expect(message(page, "busy 39")).not.toBeInViewport();
     await expect(page.getByTestId("jump-latest")).toBeVisible();
+
+    // Read to the end, back to the list; offline, more than the list renders (300) come meanwhile. Online again and
+    // shown again, the same conversation opens at the first of them too (it stayed at the bottom, and had no line).
+    await page.getByTestId("jump-latest").tap();
+    await expect(message(page, "busy 39")).toBeInViewport();
+    await page.getByTestId("back-to-list").tap();
+    await expect(page.getByTestId("chat-screen")).toHaveAttribute("data-view", "list");
+    await phone.setOffline(true);
+    for (let i = 0; i < 320; i++) await sendPaced(api, token, undefined, `again ${i}`);
+    await phone.setOffline(false);
+    await expect(groupConversation(page).getByTestId("unread-badge")).toHaveText("320");
+    await groupConversation(page).tap();
+    await expect(page.getByTestId("new-messages-divider")).toBeInViewport();
+    await expect(message(page, "again 0")).toBeInViewport();
+    await expect(message(page, "again 319")).not.toBeInViewport();
   } finally {
     await phone.close();
   }

@@ -2,7 +2,8 @@
 // member, whose open app loses the room at once (or when it is back online, told why all the same); a rename made
 // while a member is offline shows when it is back.
 import type { Page } from "@playwright/test";
-import { conversationKey, createRoom, expect, findUser, say, message, test } from "./fixtures.js";
+import { RouteApi } from "@cim/client";
+import { conversationKey, createRoom, expect, findUser, say, message, PASSWORD, register, test, userIdOf } from "./fixtures.js";
 
 function member(page: Page, userName: string) {
   return page.locator(`[data-testid="member-item"][data-user-name="${userName}"]`);
@@ -106,4 +107,36 @@ test("the owner renames a room and removes a member, whose window drops the room
   await bob.context.setOffline(false);
   await expect(conversationKey(bob.page, roomId)).toHaveCount(0);
   await expect(bob.page.getByTestId("room-notice")).toContainText(`You are no longer a member of Again ${suffix}`);
+
+  // Invited back, the notice is no longer true: it goes by itself (it stayed, under the room he was back in).
+  await alice.page.keyboard.press("Escape");
+  await alice.page.getByTestId("room-invite-button").click();
+  await (await findUser(alice.page, bob.userName)).getByTestId("user-search-pick").click();
+  await expect(conversationKey(bob.page, roomId)).toBeVisible();
+  await expect(bob.page.getByTestId("room-notice-dismiss")).toHaveCount(0);
+});
+
+test("on a phone showing the room, a removal goes back to the list, which says why", async ({ browser, stack }) => {
+  const phone = await browser.newContext({ baseURL: stack.url, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  try {
+    const api = new RouteApi(stack.url);
+    const owner = `olga-${Math.random().toString(36).slice(2, 8)}`;
+    await api.register(owner, PASSWORD);
+    const { token } = await api.login(owner, PASSWORD);
+    const page = await phone.newPage();
+    await page.goto("/");
+    await register(page, `pete-${Math.random().toString(36).slice(2, 8)}`);
+    const userId = await userIdOf(page);
+    const room = await api.createRoom(token, { name: `Band ${Math.random().toString(36).slice(2, 6)}`, visibility: "private" });
+    await api.invite(token, room.roomId, userId);
+    await conversationKey(page, room.roomId).tap();
+    await expect(page.getByTestId("chat-screen")).toHaveAttribute("data-view", "conversation");
+
+    await api.removeMember(token, room.roomId, userId);
+    await expect(page.getByTestId("chat-screen")).toHaveAttribute("data-view", "list");
+    await expect(page.getByTestId("room-notice-dismiss")).toBeVisible();
+    await expect(page.locator('[data-testid="room-notice"][aria-label="Notice"]')).toContainText(`You were removed from ${room.name}`);
+  } finally {
+    await phone.close();
+  }
 });

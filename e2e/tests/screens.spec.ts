@@ -267,6 +267,16 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     const title = page.getByTestId("conversation-title");
     expect(await title.evaluate((el) => [el.scrollWidth - el.clientWidth, el.scrollHeight - el.clientHeight])).toEqual([0, 0]);
     expect(await targets()).toEqual([]);
+    // A room named with the longest name allowed takes two lines at most there (it took six), cut with an ellipsis (its
+    // button is a 44 px target, taller than two lines).
+    await page.getByTestId("back-to-list").tap();
+    await createRoom(page, `The extraordinarily long room name for weekly planning ${Math.random().toString(36).slice(2, 8)}`, "private");
+    const lineHeight = await title.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
+    expect((await title.boundingBox())!.height).toBeLessThanOrEqual(Math.max(44, 2 * lineHeight + 1));
+    // Leaving it goes back to the list, not to Everyone's conversation in its place.
+    await page.getByTestId("room-leave-button").tap();
+    await page.getByTestId("leave-confirm").tap();
+    await expect(shell).toHaveAttribute("data-view", "list");
   } finally {
     await phone.close();
   }
@@ -277,6 +287,8 @@ test("on a phone, Back with a dialog open closes the dialog and leaves the conve
   try {
     const page = await phone.newPage();
     await page.goto("/");
+    const peer = `cal-${Math.random().toString(36).slice(2, 8)}`;
+    await new RouteApi(stack.url).register(peer, PASSWORD);
     await register(page, `bea-${Math.random().toString(36).slice(2, 8)}`);
     const shell = page.getByTestId("chat-screen");
     await groupConversation(page).click();
@@ -288,6 +300,25 @@ test("on a phone, Back with a dialog open closes the dialog and leaves the conve
     await expect(shell).toHaveAttribute("data-view", "conversation");
     await page.goBack();
     await expect(shell).toHaveAttribute("data-view", "list");
+
+    // Over the list too: Back closes the dialog and the app stays (it left the app, the dialog had no entry to take).
+    await page.getByTestId("settings-button").click();
+    await expect(page.getByTestId("settings-dialog")).toBeVisible();
+    await page.goBack();
+    await expect(page.getByTestId("settings-dialog")).toBeHidden();
+    await expect(shell).toHaveAttribute("data-view", "list");
+    // Closed with Escape, its entry goes too; a chat started from a dialog takes the dialog's entry: Back from it
+    // returns to the list, and Back again leaves the app, as without the dialogs.
+    await page.getByTestId("settings-button").click();
+    await page.keyboard.press("Escape");
+    await expect(page.getByTestId("settings-dialog")).toBeHidden();
+    await page.getByTestId("nav-new-chat").click();
+    await (await findUser(page, peer)).getByTestId("user-search-pick").click();
+    await expect(shell).toHaveAttribute("data-view", "conversation");
+    await page.goBack();
+    await expect(shell).toHaveAttribute("data-view", "list");
+    await page.goBack();
+    await expect(page).toHaveURL("about:blank");
   } finally {
     await phone.close();
   }

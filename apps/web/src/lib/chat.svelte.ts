@@ -44,8 +44,8 @@ export class ChatStore {
   showingConversation = $state(false);
   /** The open conversation's list is scrolled up from its newest message (MessageList tells): what comes stays unread. */
   private readingOlder = false;
-  /** "You were removed from <room>" after a room's owner removed this user ("" none); dismissed by the user. */
-  roomNotice = $state("");
+  /** "You were removed from <room>" after a room's owner removed this user, and the rooms it names; dismissed by the user. */
+  private removal = $state({ text: "", rooms: [] as string[] });
   /** Theme, notifications and sound on this device. */
   readonly prefs = new Preferences();
   /** Announcements, desktop notifications and sound for messages from others. */
@@ -88,7 +88,7 @@ export class ChatStore {
   private readonly incoming = new Incoming({
     me: () => this.me, conversations: this.conversations, sync: this.sync, features: this.features, attention: this.attention, mutes: this.mutes,
     blocks: this.blocks, hooks: this.hooks, members: this.members, mentionable: this.mentionable, online: this.online, delivery: this.delivery,
-    refresh: () => void this.refreshConversations(), notice: (text) => (this.roomNotice = text), duplicate: () => void this.duplicatesDropped++,
+    refresh: () => void this.refreshConversations(), notice: (text, roomId) => this.tellRoomsGone(text, [roomId]), duplicate: () => void this.duplicatesDropped++,
   });
 
   /** The users on screen whose presence matters: the open chat's peer, the members shown, the chats, the panel. */
@@ -111,6 +111,20 @@ export class ChatStore {
         untrack(() => this.client?.subscribePresence(userIds));
       });
     });
+  }
+
+  /** The removal notice ("" none), until a room it names is listed again (invited back, joined): then it is no longer true. */
+  get roomNotice(): string {
+    return this.removal.rooms.some((key) => this.conversations.get(key)) ? "" : this.removal.text;
+  }
+
+  set roomNotice(text: string) {
+    this.removal = { text, rooms: [] };
+  }
+
+  /** Says that this user is no longer in `rooms`. */
+  tellRoomsGone(text: string, rooms: string[]): void {
+    this.removal = { text, rooms };
   }
 
   get phase(): Phase {

@@ -206,10 +206,9 @@ export class ConversationList {
 
   /**
    * Route's list of the user's conversations (and rooms, for their visibility). Rooms it no longer lists are
-   * left, unless a join or leave happened since `mark` (the list may predate it). Returns the titles of the rooms
-   * so dropped (a removal or leave this tab did not hear of, e.g. while it was offline).
+   * left, unless a join or leave happened since `mark` (the list may predate it). Returns the rooms so dropped (a removal or leave this tab did not hear of, e.g. while it was offline).
    */
-  applySummaries(summaries: Summary[], rooms: MyRoom[] | null, mark: number): string[] {
+  applySummaries(summaries: Summary[], rooms: MyRoom[] | null, mark: number): Array<{ key: string; title: string }> {
     for (const summary of summaries) {
       const conversation = this.ensure(summary.conversation, summary.name);
       applySummary(conversation, summary, this.uncounted(conversation));
@@ -229,7 +228,7 @@ export class ConversationList {
     const listed = new Set(summaries.map((s) => s.conversation));
     const dropped = this.items.filter((c) => c.kind === "room" && !listed.has(c.key));
     for (const conversation of dropped) this.remove(conversation.key);
-    return dropped.map((c) => c.title);
+    return dropped.map(({ key, title }) => ({ key, title }));
   }
 
   /** The user is now in room `roomId` (created, joined, invited). */

@@ -32,8 +32,8 @@ export interface IncomingDeps {
   delivery: DeliveryWatch;
   /** Asks route for the conversation list again (a room or a peer this tab did not know). */
   refresh: () => void;
-  /** Tells the user about their own removal from a room ("You were removed from …"). */
-  notice: (text: string) => void;
+  /** Tells the user about their own removal from room `roomId` ("You were removed from …"). */
+  notice: (text: string, roomId: string) => void;
   /** The SDK dropped a message as a duplicate. */
   duplicate: () => void;
 }
@@ -102,7 +102,7 @@ export class Incoming {
     }
     if (event.userId === me?.userId) {
       if (event.kind === "left") {
-        if (event.by && event.by !== event.userId) this.deps.notice(`You were removed from ${conversations.get(event.room)?.title ?? event.name}`);
+        if (event.by && event.by !== event.userId) this.deps.notice(`You were removed from ${conversations.get(event.room)?.title ?? event.name}`, event.room);
         conversations.left(event.room);
         if (members.roomId === event.room) members.hide();
         if (mentionable.roomId === event.room) mentionable.hide();

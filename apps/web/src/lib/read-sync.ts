@@ -10,8 +10,8 @@ export interface ReadSyncDeps {
   /** The signed-in user's id, "" while not signed in. */
   me: () => string;
   conversations: ConversationList;
-  /** Route's list was applied (the store fills in the previews this device lacks); `dropped`: titles of the rooms it no longer names. */
-  listed?: (dropped: string[]) => void;
+  /** Route's list was applied (the store fills in the previews this device lacks); `dropped`: the rooms it no longer names. */
+  listed?: (dropped: Array<{ key: string; title: string }>) => void;
 }
 
 export class ReadSync {

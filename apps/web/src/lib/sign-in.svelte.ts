@@ -267,9 +267,9 @@ export class SignIn {
 
   /** Route's conversation list applied. A room it dropped that this tab was showing (not one only cached here):
    * the user was removed, or left elsewhere, while this tab did not hear of it (offline); say so, as a live removal does. */
-  listed(dropped: string[]): void {
+  listed(dropped: Array<{ key: string; title: string }>): void {
     this.deps.history.previews();
-    if (this.listedSinceSignIn && dropped.length > 0) this.store.roomNotice = `You are no longer a member of ${dropped.join(", ")}`;
+    if (this.listedSinceSignIn && dropped.length > 0) this.store.tellRoomsGone(`You are no longer a member of ${dropped.map((room) => room.title).join(", ")}`, dropped.map((room) => room.key));
     this.listedSinceSignIn = true;
   }
 
