@@ -180,70 +180,38 @@ export class AbuseGuard {
    */
   async register(from: ClientAddress): Promise<void> {
     if (from.exempt) return;
-    try {
-      await this.registrationsByAddress.consume(from.key);
-    } catch (error) {
-      throw limitError(error, "too many accounts created from your address");
-    }
-    try {
-      await this.registrationsOverall.consume("all");
-    } catch (error) {
-      throw limitError(error, "too many accounts are being created right now");
-    }
+    await counted(this.registrationsByAddress.consume(from.key), "too many accounts created from your address");
+    await counted(this.registrationsOverall.consume("all"), "too many accounts are being created right now");
   }
 
   /** Counts one room created by `userId`; throws 429 past the per-user limit. */
   async createRoom(userId: string): Promise<void> {
-    try {
-      await this.roomsByUser.consume(userId);
-    } catch (error) {
-      throw limitError(error, "you created too many rooms");
-    }
+    await counted(this.roomsByUser.consume(userId), "you created too many rooms");
   }
 
   /** Counts one rename or member removal by a room's owner `userId`; throws 429 past the per-user limit. */
   async changeRoom(userId: string): Promise<void> {
-    try {
-      await this.roomChangesByUser.consume(userId);
-    } catch (error) {
-      throw limitError(error, "you changed rooms too often");
-    }
+    await counted(this.roomChangesByUser.consume(userId), "you changed rooms too often");
   }
 
   /** Counts one join or leave by `userId`; throws 429 past the per-user limit. */
   async joinOrLeave(userId: string): Promise<void> {
-    try {
-      await this.roomJoinsByUser.consume(userId);
-    } catch (error) {
-      throw limitError(error, "you joined and left rooms too often");
-    }
+    await counted(this.roomJoinsByUser.consume(userId), "you joined and left rooms too often");
   }
 
   /** Counts one invitation by `userId`; throws 429 past the per-user limit. */
   async invite(userId: string): Promise<void> {
-    try {
-      await this.invitesByUser.consume(userId);
-    } catch (error) {
-      throw limitError(error, "you invited too many users");
-    }
+    await counted(this.invitesByUser.consume(userId), "you invited too many users");
   }
 
   /** Counts one block or unblock by `userId`; throws 429 past the per-user limit. */
   async changeBlocks(userId: string): Promise<void> {
-    try {
-      await this.blockChangesByUser.consume(userId);
-    } catch (error) {
-      throw limitError(error, "you blocked and unblocked too often");
-    }
+    await counted(this.blockChangesByUser.consume(userId), "you blocked and unblocked too often");
   }
 
   /** Counts one search by `userId`; throws 429 past the per-user limit (one user's searches would stall Redis for all). */
   async search(userId: string): Promise<void> {
-    try {
-      await this.searchesByUser.consume(userId);
-    } catch (error) {
-      throw limitError(error, "you searched too often");
-    }
+    await counted(this.searchesByUser.consume(userId), "you searched too often");
   }
 
   /**
@@ -291,6 +259,15 @@ async function swallowLimit(consumed: Promise<RateLimiterRes>): Promise<void> {
   await consumed.catch((error: unknown) => {
     if (!(error instanceof RateLimiterRes)) throw error;
   });
+}
+
+/** A count that may go over its limit: over it, a 429 ApiError with `message` (Redis' own errors pass through). */
+async function counted(consumed: Promise<RateLimiterRes>, message: string): Promise<void> {
+  try {
+    await consumed;
+  } catch (error) {
+    throw limitError(error, message);
+  }
 }
 
 function limitError(error: unknown, message: string): unknown {
