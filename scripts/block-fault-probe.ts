@@ -4,16 +4,16 @@
 // messages started after the block's 204 that were acknowledged or delivered. One JSON line per scenario.
 import { parseArgs } from "node:util";
 import { CimApiError, RouteApi } from "@cim/client";
+import { PROBE_PASSWORD, registerProbeUser } from "./probe-users.js";
 import { deviceOn as devstackDeviceOn, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
 
 const { values } = parseArgs({ options: { scenario: { type: "string", default: "gw-kill,redis-kill" }, messages: { type: "string", default: "160" } } });
 const MESSAGES = Number(values.messages);
-const PASSWORD = "cim-probe-pass-1";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A device of user `name` on gateway `id`, resending unanswered Sends after 500 ms. */
 const deviceOn = (stack: Cluster, name: string, id: string): Promise<RecordingClient> =>
-  devstackDeviceOn(stack.route.url, name, PASSWORD, id, { resendAfterMs: 500, backoff: { baseMs: 100, maxMs: 1_000 } });
+  devstackDeviceOn(stack.route.url, name, PROBE_PASSWORD, id, { resendAfterMs: 500, backoff: { baseMs: 100, maxMs: 1_000 } });
 
 interface Sent { i: number; from: number; to: string; text: string; started: number; acked?: string; code?: string; pair: boolean }
 
@@ -23,17 +23,13 @@ async function run(scenario: string): Promise<void> {
   try {
     const api = new RouteApi(stack.route.url);
     const users: Array<{ name: string; userId: string }> = [];
-    for (const n of ["a", "b", "c"]) {
-      const name = `${n}-${Math.random().toString(36).slice(2, 7)}`;
-      const { userId } = await api.register(name, PASSWORD);
-      users.push({ name, userId });
-    }
+    for (const n of ["a", "b", "c"]) users.push(await registerProbeUser(api, n));
     for (const [user, gw] of [[0, "gw-a"], [0, "gw-b"], [1, "gw-a"], [1, "gw-b"], [2, "gw-b"]] as const) devices.push({ user, client: await deviceOn(stack, users[user]!.name, gw) });
     // Device -> peer user: a0->b, b0->a, a1->b, b1->a, a0->c, c->a.
     const plan = [[0, 1], [2, 0], [1, 1], [3, 0], [0, 2], [4, 0]] as const;
     const sent: Sent[] = [];
     let blockedAt = Infinity;
-    const aToken = (await api.login(users[0]!.name, PASSWORD)).token;
+    const aToken = (await api.login(users[0]!.name, PROBE_PASSWORD)).token;
     const block = async () => {
       for (;;) {
         try {

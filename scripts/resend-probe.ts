@@ -10,13 +10,13 @@
 //              SendAck is sent again on a new session, until acknowledged
 import { parseArgs } from "node:util";
 import { RouteApi } from "@cim/client";
+import { PROBE_PASSWORD, registerProbeUser } from "./probe-users.js";
 import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
 import { encodeFrame } from "@cim/protocol";
 import { messagesOf, open, type Raw } from "./raw-session.js";
 
 const { values } = parseArgs({ options: { scenario: { type: "string", default: "kill,stop,twin,http,redis" }, messages: { type: "string", default: "120" } } });
 const MESSAGES = Number(values.messages);
-const PASSWORD = "cim-probe-pass-1";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const acksOf = (raw: Raw) => new Map(raw.frames.flatMap((f) => (f.kind === "sendAck" ? [[f.body.clientMsgId, f.body.msgId] as const] : [])));
@@ -26,13 +26,8 @@ async function run(scenario: string): Promise<void> {
   const sockets: Raw[] = [];
   try {
     const api = new RouteApi(stack.route.url);
-    const user = async (n: string) => {
-      const name = `${n}-${Math.random().toString(36).slice(2, 7)}`;
-      const { userId } = await api.register(name, PASSWORD);
-      return { name, userId };
-    };
-    const [a, b] = [await user("a"), await user("b")];
-    const token = async (u: { name: string }) => (await api.login(u.name, PASSWORD)).token;
+    const [a, b] = [await registerProbeUser(api, "a"), await registerProbeUser(api, "b")];
+    const token = async (u: { name: string }) => (await api.login(u.name, PROBE_PASSWORD)).token;
     const aToken = await token(a);
     const room = (await api.createRoom(aToken, { name: "resend", visibility: "private" })).roomId;
     await api.invite(aToken, room, b.userId);

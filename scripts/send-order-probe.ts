@@ -10,13 +10,13 @@
 import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { RouteApi } from "@cim/client";
+import { PROBE_PASSWORD, registerProbeUser } from "./probe-users.js";
 import { startCluster, waitUntil } from "@cim/devstack";
 import { encodeFrame } from "@cim/protocol";
 import { messagesOf, open, type Raw } from "./raw-session.js";
 
 const { values } = parseArgs({ options: { scenario: { type: "string", default: "naive" }, messages: { type: "string", default: "240" } } });
 const MESSAGES = Number(values.messages);
-const PASSWORD = "cim-probe-pass-1";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 
@@ -33,9 +33,8 @@ async function run(scenario: string): Promise<void> {
   try {
     const api = new RouteApi(stack.route.url);
     const user = async (n: string) => {
-      const name = `${n}-${Math.random().toString(36).slice(2, 7)}`;
-      const { userId } = await api.register(name, PASSWORD);
-      return { name, userId, token: (await api.login(name, PASSWORD)).token };
+      const { name, userId } = await registerProbeUser(api, n);
+      return { name, userId, token: (await api.login(name, PROBE_PASSWORD)).token };
     };
     const [a, b, c] = [await user("a"), await user("b"), await user("c")];
     const r1 = (await api.createRoom(a.token, { name: "r1", visibility: "private" })).roomId;
@@ -43,7 +42,7 @@ async function run(scenario: string): Promise<void> {
     for (const [room, who] of [[r1, b], [r1, c], [r2, b]] as const) await api.invite(a.token, room, who.userId);
     const wsUrl = (g: number) => `${stack.gateways[g]!.url.replace(/^http/, "ws")}/ws`;
     const login = async (u: typeof a, g: number, label: string) => {
-      const raw = await open(wsUrl(g), (await api.login(u.name, PASSWORD)).token, label);
+      const raw = await open(wsUrl(g), (await api.login(u.name, PROBE_PASSWORD)).token, label);
       sockets.push(raw);
       return raw;
     };
