@@ -1,6 +1,7 @@
 // Presence changes to the sessions that watch each user (PresenceInterest). Changes that reach the gateway
 // together go out as one PresenceBatch per session, the latest per user; the work runs in bounded slices that
 // yield to the event loop, so a storm of logins does not starve accepts, heartbeats and other logins.
+import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { encodeFrame, type Presence } from "@cim/protocol";
 import type { GatewayMetrics } from "./metrics.js";
 import type { PresenceInterest } from "./presence-interest.js";
@@ -10,8 +11,6 @@ import type { Session } from "./session.js";
 const FRAME_PRESENCES = 500;
 /** Session-changes handled before the loop yields (setImmediate) to sockets and timers. */
 const SLICE_WORK = 2_000;
-
-export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The frame of some presence bodies: a plain Presence for one, else a PresenceBatch. */
 export function encodePresences(presences: readonly Presence[]): Uint8Array {

@@ -1,10 +1,11 @@
 // PresenceSubscribe: a session names the users whose presence it wants (replacing its previous list); it is
 // answered with their current state as one PresenceBatch, then gets their changes (PresenceFanOut).
+import { setImmediate as yieldToLoop } from "node:timers/promises";
 import type { Logger } from "pino";
 import { DECIMAL_ID, ErrorCode, MAX_PRESENCE_SUBSCRIPTIONS, type PresenceSubscribe } from "@cim/protocol";
 import type { SessionStore } from "@cim/state";
 import { GatewayError } from "./errors.js";
-import { encodePresences, yieldToLoop, type PresenceFanOut } from "./presence-fan-out.js";
+import { encodePresences, type PresenceFanOut } from "./presence-fan-out.js";
 import type { BlockList } from "./block-list.js";
 import type { PresenceInterest } from "./presence-interest.js";
 import type { Session } from "./session.js";

@@ -2,6 +2,7 @@
 // its own cursor. Messages that arrive together go out together: one MessageBatch frame (one write) per session,
 // in slices of sessions that yield to the event loop.
 // It alone moves a session's cursor in the room and makes it live (join, attach + replay).
+import { setImmediate as yieldToLoop } from "node:timers/promises";
 import type { Logger } from "pino";
 import { compareIds, ErrorCode, EVERYONE_ROOM } from "@cim/protocol";
 import { FailureLog, type MessageStore, type StoredMessage, type StreamEntry } from "@cim/state";
@@ -204,7 +205,7 @@ export class RoomReader {
         } else {
           sent += this.sendTo(session, reading, chunk);
         }
-        if (++served % SLICE_SESSIONS === 0) await new Promise((resolve) => setImmediate(resolve));
+        if (++served % SLICE_SESSIONS === 0) await yieldToLoop();
       }
       this.metrics.framesOut.inc({ kind: this.kind }, sent);
     }

@@ -1,12 +1,12 @@
 // Typing indicators: a session's Typing frames, checked and thinned, relayed over the bus (never stored) to the
 // sessions of the conversation's other members on every gateway. Handed out in slices that yield to the event loop:
 // many members of a big room typing at once are hundreds of thousands of frames.
+import { setImmediate as yieldToLoop } from "node:timers/promises";
 import type { Logger } from "pino";
 import { CONVERSATION_ID, EVERYONE_ROOM, ROOM_ID, encodeFrame, type Typing } from "@cim/protocol";
 import type { BusPublisher, ClusterMessage } from "@cim/state";
 import type { BlockList } from "./block-list.js";
 import type { Membership } from "./membership.js";
-import { yieldToLoop } from "./presence-fan-out.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
 import { SessionLogBudget } from "./session-log-budget.js";
