@@ -20,6 +20,14 @@ test("typing, edit, delete and reply reach the other browser on the other gatewa
   await alice.page.screenshot({ path: `${SCREENSHOTS}chat-typing.png` });
   await expect(alice.page.getByTestId("typing-indicator")).toHaveText("", { timeout: 10_000 });
   await bob.page.getByTestId("composer-input").fill("");
+  // Each tab asks the gateway for the typing of the conversation it shows: opening another one asks for that one.
+  await onlineUser(alice.page, bob.userName).click();
+  await onlineUser(bob.page, alice.userName).click();
+  await bob.page.getByTestId("composer-input").fill("and you?");
+  await expect(alice.page.getByTestId("typing-indicator")).toHaveText(`${bob.userName} is typing…`);
+  await bob.page.getByTestId("composer-input").fill("");
+  await groupConversation(alice.page).click();
+  await groupConversation(bob.page).click();
 
   // Edit: alice fixes her message; bob sees the new text, marked edited.
   await say(alice.page, `helo bob ${tag}`);

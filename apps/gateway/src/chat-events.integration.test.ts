@@ -146,3 +146,34 @@ describe("typing", () => {
     expect(c1.frames.filter((f) => f.kind === "typing")).toEqual([]);
   });
 });
+
+describe("typing by interest", () => {
+  it("reaches a session that chose conversations only in those, and an old client in all of its user's", async () => {
+    const ann = await registerUser(stack.cluster.route.url, "ann");
+    const bob = await registerUser(stack.cluster.route.url, "bob");
+    const room = await stack.api.createRoom(ann.token, { name: "chosen", visibility: "private" });
+    await stack.api.invite(ann.token, room.roomId, bob.userId);
+    const [a1, bNew, bOld] = [await device(ann, 0), await device(bob, 1), await device(bob, 0)];
+    expect(bNew.ack.typingSubscribe).toBe(true);
+
+    bNew.send({ kind: "typingSubscribe", body: { conversations: [ann.userId] } }); // bob's phone shows the private chat
+    bNew.send({ kind: "ping", body: { ts: 1 } });
+    await bNew.waitFor("pong", (p) => p.ts === 1); // the list is in place
+    a1.send({ kind: "typing", body: { conversation: room.roomId } });
+    await bOld.waitFor("typing", (t) => t.conversation === room.roomId);
+    a1.send({ kind: "typing", body: { conversation: bob.userId } });
+    await bOld.waitFor("typing", (t) => t.conversation === ann.userId);
+    await bNew.waitFor("typing", (t) => t.conversation === ann.userId);
+    expect(bNew.frames.filter((f) => f.kind === "typing").map((f) => f.body.conversation)).toEqual([ann.userId]);
+
+    // A list too long is refused, the previous one stays and the session with it.
+    bNew.send({ kind: "typingSubscribe", body: { conversations: Array.from({ length: 21 }, (_, i) => String(i + 1)) } });
+    expect((await bNew.waitFor("error")).code).toBe(ErrorCode.BadRequest);
+    bNew.send({ kind: "typingSubscribe", body: { conversations: [room.roomId] } });
+    bNew.send({ kind: "ping", body: { ts: 2 } });
+    await bNew.waitFor("pong", (p) => p.ts === 2);
+    const a2 = await device(ann, 1); // a session of its own: a1's last Typing there is under a second old
+    a2.send({ kind: "typing", body: { conversation: room.roomId } });
+    await bNew.waitFor("typing", (t) => t.conversation === room.roomId);
+  });
+});

@@ -14,6 +14,7 @@ import type { PresenceSubscriptions } from "./presence-subscriptions.js";
 import { SendOrder } from "./send-order.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
+import type { TypingInterest } from "./typing-interest.js";
 
 export interface ChatServiceDeps {
   gatewayId: string;
@@ -40,6 +41,8 @@ export interface ChatServiceDeps {
   presence: PresenceKeeper;
   /** Whose presence each session watches: forgotten when it closes. */
   presenceSubscriptions: Pick<PresenceSubscriptions, "forget">;
+  /** Which conversations' Typing each session shows: forgotten when it closes. */
+  typingInterest: Pick<TypingInterest, "forget">;
   membership: Membership;
   /** Whom each user here blocks or is blocked by: read at its first login here, forgotten with its last session. */
   blocks: Pick<BlockList, "load" | "forget">;
@@ -90,7 +93,7 @@ export class ChatService {
     await this.deps.blocks.load(claims.userId);
     this.deps.metrics.sessions.set(table.sessionCount);
     await this.deps.delivery.login(session, frame, (positions) => {
-      session.send({ kind: "loginAck", body: { userId: claims.userId, userName: claims.userName, gatewayId, serverTime: Date.now(), heartbeatMs: this.deps.heartbeatMs, ...this.frameLimit, ...positions } });
+      session.send({ kind: "loginAck", body: { userId: claims.userId, userName: claims.userName, gatewayId, serverTime: Date.now(), heartbeatMs: this.deps.heartbeatMs, ...this.frameLimit, typingSubscribe: true, ...positions } });
       session.loggedIn = true;
       // The idle clock starts at the LoginAck: a client pings only once logged in, and a login slowed by a storm
       // (longer than the idle timeout) must not be swept as idle the moment it is done.
@@ -182,6 +185,7 @@ export class ChatService {
     const wasLoggedIn = table.remove(session);
     delivery.leave(session);
     this.deps.presenceSubscriptions.forget(session);
+    this.deps.typingInterest.forget(session);
     metrics.sessions.set(table.sessionCount);
     const user = session.user;
     if (!user || !wasLoggedIn) return;

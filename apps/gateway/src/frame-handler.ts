@@ -148,6 +148,8 @@ export class FrameHandler {
         return this.presence.subscribe(session, frame.body);
       case "typing":
         return this.typing.typing(session, frame.body);
+      case "typingSubscribe":
+        return this.typing.subscribe(session, frame.body);
       case "login":
         throw new GatewayError(ErrorCode.BadRequest, "already logged in", SessionClose.Malformed);
     }

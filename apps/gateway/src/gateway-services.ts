@@ -23,6 +23,7 @@ import { RoomEvents } from "./room-events.js";
 import { SendOrder } from "./send-order.js";
 import { SessionSweep } from "./session-sweep.js";
 import { SessionTable } from "./session-table.js";
+import { TypingInterest } from "./typing-interest.js";
 import { TypingRelay } from "./typing-relay.js";
 
 export interface GatewayDeps {
@@ -111,6 +112,7 @@ export function createServices(deps: GatewayDeps): GatewayServices {
     hidden ? presenceSubscriptions.hideFrom(table.sessionsOf(userId), other) : presenceSubscriptions.answerAgain(table.sessionsOf(userId), other));
   const presenceFanOut = new PresenceFanOut(presenceInterest, metrics, (userId, other) => blocks.hides(userId, other));
   const presenceSubscriptions = new PresenceSubscriptions({ interest: presenceInterest, fanOut: presenceFanOut, sessions, blocks, log });
+  const typingInterest = new TypingInterest();
   const roomEvents = new RoomEvents({ table, membership, delivery, metrics, log });
   const membershipSync = new MembershipSync({ refresh: () => roomEvents.refreshAll(), wakeRooms: () => delivery.rooms.wakeAll(), log });
   const admission = new Admission({
@@ -121,13 +123,13 @@ export function createServices(deps: GatewayDeps): GatewayServices {
   const chat = new ChatService({
     gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, frameRate: { perSec: config.CIM_RATE_PER_SEC, burst: config.CIM_RATE_BURST, sendsInFlight: config.CIM_MAX_SENDS_IN_FLIGHT }, maxSessionsPerUser: config.CIM_MAX_SESSIONS_PER_USER,
     onLoggedIn: (session) => admission.settled(session), tokens: new TokenSigner(config.CIM_TOKEN_SECRET, TOKEN_TTL_UNUSED_S),
-    sessions, messages, presence, presenceSubscriptions, membership, blocks, table, delivery, goneAccounts, metrics, log,
+    sessions, messages, presence, presenceSubscriptions, typingInterest, membership, blocks, table, delivery, goneAccounts, metrics, log,
     replicas: new ReplicaWait(redis, { replicas: config.CIM_REDIS_WAIT_REPLICAS, timeoutMs: config.CIM_REDIS_WAIT_TIMEOUT_MS }, metrics, log),
     privateInOrder: isCluster(redis),
     order: new SendOrder(() => redis.status === "ready", Date.now, config.CIM_SEND_RESEND_GRACE_MS),
   });
   const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, blocks, bus, log });
-  const typing = new TypingRelay({ table, membership, blocks, bus, log });
+  const typing = new TypingRelay({ table, membership, interest: typingInterest, blocks, bus, log });
   const frames = new FrameHandler(chat, receiptService, typing, presenceSubscriptions, metrics, log, { maxSendsInFlight: config.CIM_MAX_SENDS_IN_FLIGHT });
   // Route may have released our users (we were gone from ZooKeeper): claim them again, then read every session's
   // streams from its cursor, since what was sent to them meanwhile woke no reader here.

@@ -5,12 +5,13 @@ import type { ClusterMessage } from "@cim/state";
 import { Membership } from "./membership.js";
 import type { Session } from "./session.js";
 import { SessionTable } from "./session-table.js";
+import { TypingInterest } from "./typing-interest.js";
 import { TYPING_MIN_INTERVAL_MS, TypingRelay } from "./typing-relay.js";
 
 function session(userId: string) {
   const sent: unknown[] = [];
   const fake = {
-    user: { userId, userName: `user${userId}`, sessionId: `s${userId}` }, loggedIn: true, remote: "test",
+    user: { userId, userName: `user${userId}`, sessionId: `s${userId}` }, loggedIn: true, isOpen: true, remote: "test",
     send: (frame: unknown) => void sent.push(frame),
     sendBytes: (bytes: Uint8Array) => sent.push(decodeFrame(bytes)) > 0,
   };
@@ -26,14 +27,15 @@ async function setup() {
     toRoom: async (room: string, message: ClusterMessage) => void published.push({ to: `room ${room}`, message }),
     toUser: async (userId: string, message: ClusterMessage) => published.push({ to: `user ${userId}`, message }) > 0,
   };
-  const relay = new TypingRelay({ table, membership, bus, blocks: { hides: () => false }, log: pino({ level: "silent" }), now: () => now });
-  const users = Object.fromEntries(await Promise.all(["1", "2", "3"].map(async (id) => {
+  const interest = new TypingInterest();
+  const relay = new TypingRelay({ table, membership, interest, bus, blocks: { hides: () => false }, log: pino({ level: "silent" }), now: () => now });
+  const users = Object.fromEntries(await Promise.all(["1", "2", "3", "4"].map(async (id) => {
     const s = session(id);
     table.bind(id, s.session);
     await membership.load(id);
     return [id, s] as const;
   })));
-  return { relay, published, users, advance: (ms: number) => (now += ms) };
+  return { relay, interest, published, users, advance: (ms: number) => (now += ms) };
 }
 
 describe("TypingRelay", () => {
@@ -65,13 +67,64 @@ describe("TypingRelay", () => {
     expect(typing("3")).toEqual([{ kind: "typing", body: { conversation: "2", userId: "2", userName: "user2" } }]);
   });
 
+  it("hands a Typing to the sessions that chose its conversation, and to those that never chose", async () => {
+    const t = await setup();
+    const session = (id: string) => t.users[id]!.session;
+    t.relay.subscribe(session("2"), { conversations: ["r1"] }); // a member looking at the room
+    t.relay.subscribe(session("3"), { conversations: ["r1", "1"] }); // not a member of r1; in a private chat with 1
+    t.relay.subscribe(session("1"), { conversations: ["everyone"] });
+    // 4 never chose: a member of r1, it gets the room's Typing as before.
+    await t.relay.handle({ type: "typing", conversation: "r1", userId: "1", userName: "user1" });
+    await t.relay.handle({ type: "typing", conversation: "1", userId: "1", userName: "user1", to: "2" });
+    await t.relay.handle({ type: "typing", conversation: "1", userId: "1", userName: "user1", to: "3" });
+    await t.relay.handle({ type: "typing", conversation: "everyone", userId: "2", userName: "user2" });
+    const conversations = (id: string) => t.users[id]!.sent.map((frame) => (frame as { body: { conversation: string } }).body.conversation);
+    expect(conversations("1")).toEqual(["everyone"]);
+    expect(conversations("2")).toEqual(["r1"]);
+    expect(conversations("3")).toEqual(["1"]);
+    expect(conversations("4")).toEqual(["r1", "everyone"]);
+  });
+
+  it("takes at most 20 conversations per list, keeping the previous one; an empty list shows none", async () => {
+    const t = await setup();
+    const two = t.users["2"]!.session;
+    t.relay.subscribe(two, { conversations: ["r1"] });
+    expect(() => t.relay.subscribe(two, { conversations: Array.from({ length: 21 }, (_, i) => String(i + 1)) })).toThrow(/at most 20/);
+    expect(() => t.relay.subscribe(two, { conversations: ["not a conversation"] })).toThrow(/names conversations/);
+    await t.relay.handle({ type: "typing", conversation: "r1", userId: "1", userName: "user1" });
+    t.relay.subscribe(two, { conversations: [] });
+    await t.relay.handle({ type: "typing", conversation: "r1", userId: "1", userName: "user1" });
+    expect(t.users["2"]!.sent).toHaveLength(1);
+    t.interest.forget(two); // closed: counted as never chosen no more, and out of the index
+    expect(t.interest.sessionsIn("r1")).toEqual([]);
+  });
+
+  it("does not walk a big room's members when every session here chose its conversations", async () => {
+    const table = new SessionTable();
+    const membership = new Membership(async () => ["r1"]);
+    let walked = 0;
+    const counting = { isMember: membership.isMember.bind(membership), membersOf: (room: string) => (walked++, membership.membersOf(room)) };
+    const interest = new TypingInterest();
+    const relay = new TypingRelay({ table, membership: counting, interest, bus: { toRoom: async () => undefined, toUser: async () => false }, blocks: { hides: () => false }, log: pino({ level: "silent" }) });
+    const members = await Promise.all(Array.from({ length: 3_000 }, async (_, i) => {
+      const s = session(String(i + 1));
+      table.bind(String(i + 1), s.session);
+      await membership.load(String(i + 1));
+      relay.subscribe(s.session, { conversations: i < 2 ? ["r1"] : [] });
+      return s;
+    }));
+    await relay.handle({ type: "typing", conversation: "r1", userId: "3", userName: "user3" });
+    expect(members.map((m) => m.sent.length).filter((n) => n > 0)).toEqual([1, 1]);
+    expect(walked).toBe(0);
+  });
+
   // Found by scripts/many/mem-probe.ts: 600 members of a room of 3,000 typing at once held each gateway's event loop
   // 18-24 s (1,500 local members each: 900,000 frames, every one encoded on its own, in one go); ZooKeeper expired,
   // Redis commands timed out and route stopped handing the gateways out.
   it("hands out a burst of Typing in a big room in slices, the event loop turning in between", async () => {
     const table = new SessionTable();
     const membership = new Membership(async () => ["r1"]);
-    const relay = new TypingRelay({ table, membership, bus: { toRoom: async () => undefined, toUser: async () => false }, blocks: { hides: () => false }, log: pino({ level: "silent" }) });
+    const relay = new TypingRelay({ table, membership, interest: new TypingInterest(), bus: { toRoom: async () => undefined, toUser: async () => false }, blocks: { hides: () => false }, log: pino({ level: "silent" }) });
     const members = await Promise.all(Array.from({ length: 3_000 }, async (_, i) => {
       const s = session(String(i + 1));
       table.bind(String(i + 1), s.session);

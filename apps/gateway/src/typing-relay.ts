@@ -1,15 +1,16 @@
 // Typing indicators: a session's Typing frames, checked and thinned, relayed over the bus (never stored) to the
-// sessions of the conversation's other members on every gateway. Handed out in slices that yield to the event loop:
-// many members of a big room typing at once are hundreds of thousands of frames.
+// sessions of the conversation's other members on every gateway that show it (TypingInterest). Handed out in slices
+// that yield to the event loop: many members of a big room typing at once are hundreds of thousands of frames.
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import type { Logger } from "pino";
-import { CONVERSATION_ID, EVERYONE_ROOM, ROOM_ID, encodeFrame, type Typing } from "@cim/protocol";
+import { CONVERSATION_ID, EVERYONE_ROOM, ROOM_ID, encodeFrame, type Typing, type TypingSubscribe } from "@cim/protocol";
 import type { BusPublisher, ClusterMessage } from "@cim/state";
 import type { BlockList } from "./block-list.js";
 import type { Membership } from "./membership.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
 import { SessionLogBudget } from "./session-log-budget.js";
+import type { TypingInterest } from "./typing-interest.js";
 
 type TypingMessage = Extract<ClusterMessage, { type: "typing" }>;
 
@@ -27,11 +28,17 @@ const MAX_WAITING = 1_000;
 export interface TypingRelayDeps {
   table: SessionTable;
   membership: Pick<Membership, "isMember" | "membersOf">;
+  /** The conversations each session shows (TypingSubscribe). */
+  interest: TypingInterest;
   /** Users who block each other (either way) see nothing of each other typing, in private chats and rooms. */
   blocks: Pick<BlockList, "hides">;
   bus: Pick<BusPublisher, "toUser" | "toRoom">;
   log: Logger;
   now?: () => number;
+}
+
+function* map<T, U>(items: Iterable<T>, f: (item: T) => U): Iterable<U> {
+  for (const item of items) yield f(item);
 }
 
 export class TypingRelay {
@@ -63,6 +70,11 @@ export class TypingRelay {
     if (!room && this.deps.blocks.hides(userId, conversation)) return;
     if (room) await this.deps.bus.toRoom(conversation, { type: "typing", conversation, userId, userName });
     else await this.deps.bus.toUser(conversation, { type: "typing", conversation: userId, userId, userName, to: conversation });
+  }
+
+  /** A client's TypingSubscribe: the conversations whose Typing its session shows from now on. */
+  subscribe(session: Session, frame: TypingSubscribe): void {
+    this.deps.interest.replace(session, frame);
   }
 
   /**
@@ -110,11 +122,24 @@ export class TypingRelay {
     }
   }
 
+  /**
+   * The sessions here that show the Typing: those that chose its conversation, and the members' sessions that never
+   * chose (walked only while this gateway holds such a session).
+   */
   private *recipients(message: TypingMessage): Iterable<Session> {
-    const { table, membership } = this.deps;
-    if (message.to) yield* table.sessionsOf(message.to);
-    else if (message.conversation === EVERYONE_ROOM) yield* table.users();
-    else for (const member of membership.membersOf(message.conversation)) yield* table.sessionsOf(member);
+    const { table, membership, interest } = this.deps;
+    const { conversation } = message;
+    if (message.to) {
+      for (const session of table.sessionsOf(message.to)) if (interest.shows(session, conversation)) yield session;
+      return;
+    }
+    const everyone = conversation === EVERYONE_ROOM;
+    for (const session of interest.sessionsIn(conversation)) {
+      if (everyone || membership.isMember(session.user!.userId, conversation)) yield session;
+    }
+    if (!interest.anyUnsubscribed(table.sessionCount)) return;
+    const members = everyone ? [table.users()] : map(membership.membersOf(conversation), (member) => table.sessionsOf(member));
+    for (const sessions of members) for (const session of sessions) if (!interest.subscribed(session)) yield session;
   }
 
   private now(): number {

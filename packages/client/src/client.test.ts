@@ -403,6 +403,26 @@ describe("CimClient: presence by subscription", () => {
   });
 });
 
+describe("CimClient: typing by subscription", () => {
+  it("sends the list only to a gateway that takes it, again after a reconnect; an empty list too", async () => {
+    const t = setup();
+    t.client.subscribeTyping(["r1", "r1"]); // before login: kept for the LoginAck
+    await t.logIn(); // a gateway before TypingSubscribe: it would close the session for it
+    const lists = (i: number) => t.sockets[i]!.sent.filter((f) => f.kind === "typingSubscribe").map((f) => f.body);
+    t.client.subscribeTyping(["2"]);
+    expect(lists(0)).toEqual([]);
+    t.sockets[0]!.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(200);
+    await t.socketCount(2);
+    t.sockets[1]!.accept(15_000, { typingSubscribe: true });
+    await vi.waitFor(() => expect(lists(1)).toEqual([{ conversations: ["2"] }]));
+    t.client.subscribeTyping(["2"]);
+    t.client.subscribeTyping([]);
+    expect(lists(1)).toEqual([{ conversations: ["2"] }, { conversations: [] }]);
+    expect(() => t.client.subscribeTyping(Array.from({ length: 21 }, (_, i) => String(i)))).toThrow(/at most 20 conversations/);
+  });
+});
+
 describe("CimClient: the gateway's frame limit is never exceeded", () => {
   const ackAll = (socket: FakeSocket) => {
     for (const body of socket.sentOf("send")) socket.push({ kind: "sendAck", body: { clientMsgId: body.clientMsgId, msgId: "1", ts: 1 } });

@@ -1,5 +1,5 @@
 // CimClient: login through route, one gateway session at a time (a GatewayLink), reconnect, acknowledged sends, reads.
-import { MAX_PRESENCE_SUBSCRIPTIONS, SessionClose, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type FrameInput, type LoginAck, type Presence, type Read, type RoomEvent, type RoomEventKind, type SendAck, type Typing } from "@cim/protocol";
+import { MAX_PRESENCE_SUBSCRIPTIONS, MAX_TYPING_SUBSCRIPTIONS, SessionClose, TERMINAL_CLOSE_CODES, type ChatMessage, type Delivered, type ErrorBody, type FrameInput, type LoginAck, type Presence, type Read, type RoomEvent, type RoomEventKind, type SendAck, type Typing } from "@cim/protocol";
 import { backoffDelay } from "./backoff.js";
 import { conversationOfSend, sendTargetOf } from "./conversation.js";
 import { DeliveredReceipts } from "./delivered-receipts.js";
@@ -13,6 +13,7 @@ import { ClientRequests, type HistoryInput, type HttpSendInput } from "./request
 import { CimApiError, ROUTE_TIMEOUT_MS, RouteApi, type GatewayAddress, type HistoryMessage, type LoginAnswer, type OnlineUser } from "./route-api.js";
 import type { SocketLike } from "./socket.js";
 import { TokenRefresh } from "./token-refresh.js";
+import { SessionList } from "./session-list.js";
 import { TypingThrottle } from "./typing.js";
 import type { CimClientOptions, ClientLogger, ClientStats, ConnectionState, Cursors, SendInput, StoredLogin } from "./types.js";
 
@@ -39,10 +40,11 @@ export class CimClient extends ClientRequests {
   private readonly options: Required<Omit<CimClientOptions, "fetch" | "createSocket">> & Pick<CimClientOptions, "createSocket">;
   private readonly inbound: Inbound;
   private readonly reads: ReadMarks;
-  /** The users whose presence this client watches (subscribePresence), sent again at every login. */
-  private presenceList: string[] = [];
-  /** The presence list changed while the frame budget was spent: it goes out at the next tick. */
-  private presencePending = false;
+  /** The users whose presence this client watches (subscribePresence). */
+  private readonly presenceList = new SessionList(MAX_PRESENCE_SUBSCRIPTIONS, "subscribePresence", "userIds");
+  /** The conversations whose typing this client shows (subscribeTyping); written only to a gateway that takes it. */
+  private readonly typingList = new SessionList(MAX_TYPING_SUBSCRIPTIONS, "subscribeTyping", "conversations");
+  private typingListTaken = false;
   private readonly typingThrottle = new TypingThrottle();
   /** Every frame but Login and Pings is written within it: the gateway closes a session over its limit (4429). */
   private readonly budget = new FrameBudget();
@@ -211,17 +213,22 @@ export class CimClient extends ClientRequests {
    * Subscribe to what is on screen: the people in view, open conversations, room members shown.
    */
   subscribePresence(userIds: readonly string[]): void {
-    const list = [...new Set(userIds)];
-    if (list.length > MAX_PRESENCE_SUBSCRIPTIONS) throw new RangeError(`subscribePresence: at most ${MAX_PRESENCE_SUBSCRIPTIONS} userIds, got ${list.length}`);
-    if (list.length === this.presenceList.length && list.every((id, i) => id === this.presenceList[i])) return;
-    this.presenceList = list;
-    this.presencePending = true;
-    this.writePresence();
+    if (this.presenceList.set(userIds)) this.writeLists();
   }
 
   /** The users whose presence this client watches. */
   get presenceSubscription(): readonly string[] {
-    return this.presenceList;
+    return this.presenceList.current;
+  }
+
+  /**
+   * Shows typing only in these conversations (the open one; at most MAX_TYPING_SUBSCRIPTIONS, 20), replacing the
+   * previous list; an empty list shows none. Until it is called the client gets the typing of every conversation of
+   * its user, as before. Sent again after every reconnect, to gateways that take it (LoginAck's `typingSubscribe`):
+   * an older gateway goes on sending every conversation's typing.
+   */
+  subscribeTyping(conversations: readonly string[]): void {
+    if (this.typingList.set(conversations)) this.writeLists();
   }
 
   /**
@@ -328,7 +335,9 @@ export class CimClient extends ClientRequests {
     const now = Date.now();
     this.budget.reset(budgetFor(ack));
     this.sendsInFlight = sendsInFlightFor(ack);
-    this.presencePending = this.presenceList.length > 0;
+    this.presenceList.loggedIn((list) => list.length > 0);
+    this.typingListTaken = ack.typingSubscribe === true;
+    this.typingList.loggedIn((_, chosen) => chosen && this.typingListTaken);
     this.outbox.unsent();
     this.reads.resend(now);
     this.receipts.resend(now);
@@ -407,7 +416,7 @@ export class CimClient extends ClientRequests {
   private flushBudgeted(now: number): void {
     this.receipts.flush(now);
     this.reads.tick(now);
-    this.writePresence();
+    this.writeLists();
     this.flushOutbox();
   }
 
@@ -422,8 +431,9 @@ export class CimClient extends ClientRequests {
     for (const frame of frames) this.write(frame);
   }
 
-  private writePresence(): void {
-    if (this.presencePending && this.writeBudgeted({ kind: "presenceSubscribe", body: { userIds: this.presenceList } })) this.presencePending = false;
+  private writeLists(): void {
+    this.presenceList.flush((userIds) => this.writeBudgeted({ kind: "presenceSubscribe", body: { userIds } }));
+    if (this.typingListTaken) this.typingList.flush((conversations) => this.writeBudgeted({ kind: "typingSubscribe", body: { conversations } }));
   }
 
   /** Writes a frame if the session is online and the frame budget allows one now; false otherwise. */

@@ -94,3 +94,6 @@ export const DEFAULT_SESSION_LIMITS = { ratePerSec: 50, rateBurst: 200, maxSends
 
 /** Most userIds one PresenceSubscribe may name; a longer list is answered `Error{bad_request}` and changes nothing. */
 export const MAX_PRESENCE_SUBSCRIPTIONS = 500;
+
+/** Most conversations one TypingSubscribe may name; a longer list is answered `Error{bad_request}` and changes nothing. */
+export const MAX_TYPING_SUBSCRIPTIONS = 20;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeFrame, encodeFrame, FrameDecodeError, type Frame, type FrameKind } from "./index.js";
 
-const KINDS: FrameKind[] = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence", "messageBatch", "presenceBatch", "read", "roomEvent", "presenceSubscribe", "typing", "blockEvent"];
+const KINDS: FrameKind[] = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence", "messageBatch", "presenceBatch", "read", "roomEvent", "presenceSubscribe", "typing", "blockEvent", "typingSubscribe"];
 
 function seeded(seed: number) {
   return () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
@@ -32,6 +32,7 @@ describe("decodeFrame fuzz", () => {
     encodeFrame({ kind: "send", body: { clientMsgId: "c-3", room: "r12", text: "fixed", editOf: "1732400000000001" } }),
     encodeFrame({ kind: "presenceSubscribe", body: { userIds: ["7", "42"] } }),
     encodeFrame({ kind: "typing", body: { conversation: "42" } }),
+    encodeFrame({ kind: "typingSubscribe", body: { conversations: ["42", "r12"] } }),
   ];
 
   it("survives 10,000 random buffers", () => {

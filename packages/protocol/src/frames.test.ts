@@ -5,7 +5,7 @@ describe("frames", () => {
   it("round-trips every kind with defaults filled in", () => {
     const frames: Frame[] = [
       { kind: "login", body: { token: "t.o.k", groupAfter: "", inboxAfter: "17", rooms: [{ room: "r3", after: "12" }] } },
-      { kind: "loginAck", body: { userId: "7", userName: "ann", gatewayId: "gw-a", serverTime: 5, heartbeatMs: 15_000, groupPosition: "4", inboxPosition: "0", rooms: [{ room: "r3", after: "12" }], ratePerSec: 50, rateBurst: 200, maxSendsInFlight: 200 } },
+      { kind: "loginAck", body: { userId: "7", userName: "ann", gatewayId: "gw-a", serverTime: 5, heartbeatMs: 15_000, groupPosition: "4", inboxPosition: "0", rooms: [{ room: "r3", after: "12" }], ratePerSec: 50, rateBurst: 200, maxSendsInFlight: 200, typingSubscribe: true } },
       { kind: "send", body: { clientMsgId: "c1", to: "", text: "héllo <b>", room: "r3", replyTo: "40", editOf: "", delete: false, reactTo: "", reaction: "" } },
       { kind: "send", body: { clientMsgId: "c2", to: "", text: "", room: "r3", replyTo: "", editOf: "41", delete: true, reactTo: "", reaction: "" } },
       { kind: "send", body: { clientMsgId: "c3", to: "9", text: "", room: "", replyTo: "", editOf: "", delete: false, reactTo: "41", reaction: "👍" } },
@@ -14,6 +14,7 @@ describe("frames", () => {
       { kind: "presenceSubscribe", body: { userIds: ["7", "8"] } },
       { kind: "typing", body: { conversation: "r3", userId: "7", userName: "ann" } },
       { kind: "blockEvent", body: { userId: "8", userName: "bob", blocked: true, order: 7 } },
+      { kind: "typingSubscribe", body: { conversations: ["r3", "everyone"] } },
       { kind: "read", body: { conversation: "r3", msgId: "42", by: "7" } },
       { kind: "roomEvent", body: { room: "r3", name: "team", userId: "8", userName: "bob", kind: "joined", by: "", byName: "" } },
       { kind: "roomEvent", body: { room: "r3", name: "team", userId: "8", userName: "bob", kind: "left", by: "7", byName: "" } },

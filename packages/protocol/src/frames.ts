@@ -11,6 +11,8 @@ export interface LoginAck {
   ratePerSec?: number; rateBurst?: number;
   /** Sends the session may have unanswered at once; 0 or absent: not said. */
   maxSendsInFlight?: number;
+  /** The gateway takes TypingSubscribe; false or absent: it does not (older gateways close on it with 4400). */
+  typingSubscribe?: boolean;
 }
 export interface ErrorBody { code: string; message: string; clientMsgId: string }
 export interface Ping { ts: number }
@@ -48,6 +50,8 @@ export interface RoomEvent {
 }
 export interface PresenceSubscribe { userIds: string[] }
 export interface Typing { conversation: string; userId: string; userName: string }
+/** The conversations whose Typing the session shows (replacing the last list); [] for none. */
+export interface TypingSubscribe { conversations: string[] }
 /** The signed-in user blocked `userId` (`blocked`) or unblocked it, on this or another device. */
 export interface BlockEvent {
   userId: string; userName: string; blocked: boolean;
@@ -74,6 +78,7 @@ export interface FrameBodies {
   presenceSubscribe: PresenceSubscribe;
   typing: Typing;
   blockEvent: BlockEvent;
+  typingSubscribe: TypingSubscribe;
 }
 
 export type FrameKind = keyof FrameBodies;
@@ -86,7 +91,7 @@ export type FrameInput = { [K in FrameKind]: { kind: K; body: Partial<FrameBodie
 
 /** Frame kinds a client may send; anything else from a client is malformed. */
 export const CLIENT_FRAME_KINDS: ReadonlySet<FrameKind> = new Set([
-  "login", "ping", "send", "delivered", "read", "presenceSubscribe", "typing",
+  "login", "ping", "send", "delivered", "read", "presenceSubscribe", "typing", "typingSubscribe",
 ]);
 
 /** Thrown by decodeFrame for bytes that are not a valid frame with a body. */
@@ -143,4 +148,5 @@ const BODY_TYPES = {
   presenceSubscribe: cim.PresenceSubscribe,
   typing: cim.Typing,
   blockEvent: cim.BlockEvent,
+  typingSubscribe: cim.TypingSubscribe,
 } satisfies Record<FrameKind, unknown>;

@@ -44,6 +44,8 @@ export class ChatStore {
   showingConversation = $state(false);
   /** The open conversation's list is scrolled up from its newest message (MessageList tells): what comes stays unread. */
   private readingOlder = false;
+  /** The open conversation is on screen: the tab is visible and, on a narrow screen, shows it rather than the list. */
+  private conversationOnScreen = $state(false);
   /** "You were removed from <room>" after a room's owner removed this user, and the rooms it names; dismissed by the user. */
   private removal = $state({ text: "", rooms: [] as string[] });
   /** Theme, notifications and sound on this device. */
@@ -99,8 +101,10 @@ export class ChatStore {
     chatPeers: this.conversations.chats.map((c) => c.peerId),
     panel: this.online.users.map((u) => u.userId),
   }));
+  /** The conversations whose typing this tab shows (the gateway sends no other): the open one, while on screen. */
+  private readonly typingShown = $derived(this.conversationOnScreen ? [this.conversations.activeKey] : []);
   /** The login: restored, signed in, resumed, signed out; the client and its lifecycle. */
-  private readonly signIn: SignIn = new SignIn({ store: this, history: this.history, sender: this.sender, incoming: this.incoming, watched: () => this.watched });
+  private readonly signIn: SignIn = new SignIn({ store: this, history: this.history, sender: this.sender, incoming: this.incoming, watched: () => this.watched, typingShown: () => this.typingShown });
 
   constructor(options: { persist?: boolean } = {}) {
     if (options.persist !== false) this.hooks.onMessage(persistMessage);
@@ -109,6 +113,10 @@ export class ChatStore {
       $effect(() => {
         const userIds = this.watched;
         untrack(() => this.client?.subscribePresence(userIds));
+      });
+      $effect(() => {
+        const conversations = this.typingShown;
+        untrack(() => this.client?.subscribeTyping(conversations));
       });
     });
   }
@@ -168,7 +176,8 @@ export class ChatStore {
    * up to older ones (else its count, "@" and a peer's "seen" would lie).
    */
   private watch(): void {
-    this.conversations.watching = document.visibilityState === "visible" && (this.showingConversation || !narrowScreen()) && !this.readingOlder;
+    this.conversationOnScreen = document.visibilityState === "visible" && (this.showingConversation || !narrowScreen());
+    this.conversations.watching = this.conversationOnScreen && !this.readingOlder;
     this.sync.markActiveRead();
   }
 

@@ -31,6 +31,8 @@ export interface SignInDeps {
   incoming: Incoming;
   /** The users on screen whose presence matters, named to every new client. */
   watched: () => string[];
+  /** The conversations whose typing is shown, named to every new client. */
+  typingShown: () => string[];
 }
 
 export class SignIn {
@@ -229,6 +231,7 @@ export class SignIn {
     const client = new CimClient({ routeUrl: config.routeUrl, fetch: this.store.route.fetch });
     this.client = client;
     client.subscribePresence(this.deps.watched());
+    client.subscribeTyping(this.deps.typingShown());
     this.stops = [
       client.onState((state) => this.onState(client, state)),
       // A new session or a renewed token: keep the newest for a reload.

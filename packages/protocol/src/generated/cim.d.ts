@@ -20,6 +20,7 @@ export namespace cim {
         presenceSubscribe?: (cim.IPresenceSubscribe|null);
         typing?: (cim.ITyping|null);
         blockEvent?: (cim.IBlockEvent|null);
+        typingSubscribe?: (cim.ITypingSubscribe|null);
     }
 
     class Frame implements IFrame {
@@ -41,7 +42,8 @@ export namespace cim {
         public presenceSubscribe?: (cim.IPresenceSubscribe|null);
         public typing?: (cim.ITyping|null);
         public blockEvent?: (cim.IBlockEvent|null);
-        public body?: ("login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|"presenceBatch"|"read"|"roomEvent"|"presenceSubscribe"|"typing"|"blockEvent");
+        public typingSubscribe?: (cim.ITypingSubscribe|null);
+        public body?: ("login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|"presenceBatch"|"read"|"roomEvent"|"presenceSubscribe"|"typing"|"blockEvent"|"typingSubscribe");
         public static create(properties?: cim.IFrame): cim.Frame;
         public static encode(message: cim.IFrame, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Frame;
@@ -103,6 +105,7 @@ export namespace cim {
         ratePerSec?: (number|null);
         rateBurst?: (number|null);
         maxSendsInFlight?: (number|null);
+        typingSubscribe?: (boolean|null);
     }
 
     class LoginAck implements ILoginAck {
@@ -118,6 +121,7 @@ export namespace cim {
         public ratePerSec: number;
         public rateBurst: number;
         public maxSendsInFlight: number;
+        public typingSubscribe: boolean;
         public static create(properties?: cim.ILoginAck): cim.LoginAck;
         public static encode(message: cim.ILoginAck, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.LoginAck;
@@ -421,6 +425,22 @@ export namespace cim {
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Typing;
         public static fromObject(object: { [k: string]: any }): cim.Typing;
         public static toObject(message: cim.Typing, options?: $protobuf.IConversionOptions): { [k: string]: any };
+        public toJSON(): { [k: string]: any };
+        public static getTypeUrl(typeUrlPrefix?: string): string;
+    }
+
+    interface ITypingSubscribe {
+        conversations?: (string[]|null);
+    }
+
+    class TypingSubscribe implements ITypingSubscribe {
+        constructor(properties?: cim.ITypingSubscribe);
+        public conversations: string[];
+        public static create(properties?: cim.ITypingSubscribe): cim.TypingSubscribe;
+        public static encode(message: cim.ITypingSubscribe, writer?: $protobuf.Writer): $protobuf.Writer;
+        public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.TypingSubscribe;
+        public static fromObject(object: { [k: string]: any }): cim.TypingSubscribe;
+        public static toObject(message: cim.TypingSubscribe, options?: $protobuf.IConversionOptions): { [k: string]: any };
         public toJSON(): { [k: string]: any };
         public static getTypeUrl(typeUrlPrefix?: string): string;
     }

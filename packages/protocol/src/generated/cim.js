@@ -39,6 +39,7 @@ export const cim = $root.cim = (() => {
          * @property {cim.IPresenceSubscribe|null} [presenceSubscribe] Frame presenceSubscribe
          * @property {cim.ITyping|null} [typing] Frame typing
          * @property {cim.IBlockEvent|null} [blockEvent] Frame blockEvent
+         * @property {cim.ITypingSubscribe|null} [typingSubscribe] Frame typingSubscribe
          */
 
         /**
@@ -192,17 +193,25 @@ export const cim = $root.cim = (() => {
          */
         Frame.prototype.blockEvent = null;
 
+        /**
+         * Frame typingSubscribe.
+         * @member {cim.ITypingSubscribe|null|undefined} typingSubscribe
+         * @memberof cim.Frame
+         * @instance
+         */
+        Frame.prototype.typingSubscribe = null;
+
         // OneOf field names bound to virtual getters and setters
         let $oneOfFields;
 
         /**
          * Frame body.
-         * @member {"login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|"presenceBatch"|"read"|"roomEvent"|"presenceSubscribe"|"typing"|"blockEvent"|undefined} body
+         * @member {"login"|"loginAck"|"error"|"ping"|"pong"|"send"|"sendAck"|"message"|"delivered"|"presence"|"messageBatch"|"presenceBatch"|"read"|"roomEvent"|"presenceSubscribe"|"typing"|"blockEvent"|"typingSubscribe"|undefined} body
          * @memberof cim.Frame
          * @instance
          */
         Object.defineProperty(Frame.prototype, "body", {
-            get: $util.oneOfGetter($oneOfFields = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence", "messageBatch", "presenceBatch", "read", "roomEvent", "presenceSubscribe", "typing", "blockEvent"]),
+            get: $util.oneOfGetter($oneOfFields = ["login", "loginAck", "error", "ping", "pong", "send", "sendAck", "message", "delivered", "presence", "messageBatch", "presenceBatch", "read", "roomEvent", "presenceSubscribe", "typing", "blockEvent", "typingSubscribe"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -268,6 +277,8 @@ export const cim = $root.cim = (() => {
                 $root.cim.Typing.encode(message.typing, writer.uint32(/* id 16, wireType 2 =*/130).fork(), q + 1).ldelim();
             if (message.blockEvent != null && Object.hasOwnProperty.call(message, "blockEvent"))
                 $root.cim.BlockEvent.encode(message.blockEvent, writer.uint32(/* id 17, wireType 2 =*/138).fork(), q + 1).ldelim();
+            if (message.typingSubscribe != null && Object.hasOwnProperty.call(message, "typingSubscribe"))
+                $root.cim.TypingSubscribe.encode(message.typingSubscribe, writer.uint32(/* id 18, wireType 2 =*/146).fork(), q + 1).ldelim();
             return writer;
         };
 
@@ -371,6 +382,10 @@ export const cim = $root.cim = (() => {
                     }
                 case 17: {
                         message.blockEvent = $root.cim.BlockEvent.decode(reader, reader.uint32(), undefined, long + 1);
+                        break;
+                    }
+                case 18: {
+                        message.typingSubscribe = $root.cim.TypingSubscribe.decode(reader, reader.uint32(), undefined, long + 1);
                         break;
                     }
                 default:
@@ -489,6 +504,11 @@ export const cim = $root.cim = (() => {
                     throw TypeError(".cim.Frame.blockEvent: object expected");
                 message.blockEvent = $root.cim.BlockEvent.fromObject(object.blockEvent, long + 1);
             }
+            if (object.typingSubscribe != null) {
+                if (!$util.isObject(object.typingSubscribe))
+                    throw TypeError(".cim.Frame.typingSubscribe: object expected");
+                message.typingSubscribe = $root.cim.TypingSubscribe.fromObject(object.typingSubscribe, long + 1);
+            }
             return message;
         };
 
@@ -593,6 +613,11 @@ export const cim = $root.cim = (() => {
                 object.blockEvent = $root.cim.BlockEvent.toObject(message.blockEvent, options, q + 1);
                 if (options.oneofs)
                     object.body = "blockEvent";
+            }
+            if (message.typingSubscribe != null && Object.hasOwnProperty.call(message, "typingSubscribe")) {
+                object.typingSubscribe = $root.cim.TypingSubscribe.toObject(message.typingSubscribe, options, q + 1);
+                if (options.oneofs)
+                    object.body = "typingSubscribe";
             }
             return object;
         };
@@ -1125,6 +1150,7 @@ export const cim = $root.cim = (() => {
          * @property {number|null} [ratePerSec] LoginAck ratePerSec
          * @property {number|null} [rateBurst] LoginAck rateBurst
          * @property {number|null} [maxSendsInFlight] LoginAck maxSendsInFlight
+         * @property {boolean|null} [typingSubscribe] LoginAck typingSubscribe
          */
 
         /**
@@ -1232,6 +1258,14 @@ export const cim = $root.cim = (() => {
         LoginAck.prototype.maxSendsInFlight = 0;
 
         /**
+         * LoginAck typingSubscribe.
+         * @member {boolean} typingSubscribe
+         * @memberof cim.LoginAck
+         * @instance
+         */
+        LoginAck.prototype.typingSubscribe = false;
+
+        /**
          * Creates a new LoginAck instance using the specified properties.
          * @function create
          * @memberof cim.LoginAck
@@ -1282,6 +1316,8 @@ export const cim = $root.cim = (() => {
                 writer.uint32(/* id 10, wireType 0 =*/80).uint32(message.rateBurst);
             if (message.maxSendsInFlight != null && Object.hasOwnProperty.call(message, "maxSendsInFlight"))
                 writer.uint32(/* id 11, wireType 0 =*/88).uint32(message.maxSendsInFlight);
+            if (message.typingSubscribe != null && Object.hasOwnProperty.call(message, "typingSubscribe"))
+                writer.uint32(/* id 12, wireType 0 =*/96).bool(message.typingSubscribe);
             return writer;
         };
 
@@ -1365,6 +1401,10 @@ export const cim = $root.cim = (() => {
                         message.maxSendsInFlight = reader.uint32();
                         break;
                     }
+                case 12: {
+                        message.typingSubscribe = reader.bool();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -1433,6 +1473,8 @@ export const cim = $root.cim = (() => {
                 message.rateBurst = object.rateBurst >>> 0;
             if (object.maxSendsInFlight != null)
                 message.maxSendsInFlight = object.maxSendsInFlight >>> 0;
+            if (object.typingSubscribe != null)
+                message.typingSubscribe = Boolean(object.typingSubscribe);
             return message;
         };
 
@@ -1470,6 +1512,7 @@ export const cim = $root.cim = (() => {
                 object.ratePerSec = 0;
                 object.rateBurst = 0;
                 object.maxSendsInFlight = 0;
+                object.typingSubscribe = false;
             }
             if (message.userId != null && Object.hasOwnProperty.call(message, "userId"))
                 object.userId = message.userId;
@@ -1501,6 +1544,8 @@ export const cim = $root.cim = (() => {
                 object.rateBurst = message.rateBurst;
             if (message.maxSendsInFlight != null && Object.hasOwnProperty.call(message, "maxSendsInFlight"))
                 object.maxSendsInFlight = message.maxSendsInFlight;
+            if (message.typingSubscribe != null && Object.hasOwnProperty.call(message, "typingSubscribe"))
+                object.typingSubscribe = message.typingSubscribe;
             return object;
         };
 
@@ -5074,6 +5119,210 @@ export const cim = $root.cim = (() => {
         };
 
         return Typing;
+    })();
+
+    cim.TypingSubscribe = (function() {
+
+        /**
+         * Properties of a TypingSubscribe.
+         * @memberof cim
+         * @interface ITypingSubscribe
+         * @property {Array.<string>|null} [conversations] TypingSubscribe conversations
+         */
+
+        /**
+         * Constructs a new TypingSubscribe.
+         * @memberof cim
+         * @classdesc Represents a TypingSubscribe.
+         * @implements ITypingSubscribe
+         * @constructor
+         * @param {cim.ITypingSubscribe=} [properties] Properties to set
+         */
+        function TypingSubscribe(properties) {
+            this.conversations = [];
+            if (properties)
+                for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        }
+
+        /**
+         * TypingSubscribe conversations.
+         * @member {Array.<string>} conversations
+         * @memberof cim.TypingSubscribe
+         * @instance
+         */
+        TypingSubscribe.prototype.conversations = $util.emptyArray;
+
+        /**
+         * Creates a new TypingSubscribe instance using the specified properties.
+         * @function create
+         * @memberof cim.TypingSubscribe
+         * @static
+         * @param {cim.ITypingSubscribe=} [properties] Properties to set
+         * @returns {cim.TypingSubscribe} TypingSubscribe instance
+         */
+        TypingSubscribe.create = function create(properties) {
+            return new TypingSubscribe(properties);
+        };
+
+        /**
+         * Encodes the specified TypingSubscribe message. Does not implicitly {@link cim.TypingSubscribe.verify|verify} messages.
+         * @function encode
+         * @memberof cim.TypingSubscribe
+         * @static
+         * @param {cim.ITypingSubscribe} message TypingSubscribe message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        TypingSubscribe.encode = function encode(message, writer, q) {
+            if (!writer)
+                writer = $Writer.create();
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (message.conversations != null && message.conversations.length)
+                for (let i = 0; i < message.conversations.length; ++i)
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.conversations[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a TypingSubscribe message from the specified reader or buffer.
+         * @function decode
+         * @memberof cim.TypingSubscribe
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {cim.TypingSubscribe} TypingSubscribe
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        TypingSubscribe.decode = function decode(reader, length, error, long) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (long === undefined)
+                long = 0;
+            if (long > $Reader.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let end, message;
+            if (length === undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = new $root.cim.TypingSubscribe();
+            while (reader.pos < end) {
+                let tag = reader.uint32();
+                if (tag === error)
+                    break;
+                switch (tag >>> 3) {
+                case 1: {
+                        if (!(message.conversations && message.conversations.length))
+                            message.conversations = [];
+                        message.conversations.push(reader.string());
+                        break;
+                    }
+                default:
+                    reader.skipType(tag & 7, long);
+                    break;
+                }
+            }
+            if (length !== undefined) {
+                if (reader.pos !== end)
+                    throw RangeError("index out of range");
+                reader.len = length;
+            }
+            return message;
+        };
+
+        /**
+         * Creates a TypingSubscribe message from a plain object. Also converts values to their respective internal types.
+         * @function fromObject
+         * @memberof cim.TypingSubscribe
+         * @static
+         * @param {Object.<string,*>} object Plain object
+         * @returns {cim.TypingSubscribe} TypingSubscribe
+         */
+        TypingSubscribe.fromObject = function fromObject(object, long) {
+            if (object instanceof $root.cim.TypingSubscribe)
+                return object;
+            if (!$util.isObject(object))
+                throw TypeError(".cim.TypingSubscribe: object expected");
+            if (long === undefined)
+                long = 0;
+            if (long > $util.recursionLimit)
+                throw Error("maximum nesting depth exceeded");
+            let message = new $root.cim.TypingSubscribe();
+            if (object.conversations) {
+                if (!Array.isArray(object.conversations))
+                    throw TypeError(".cim.TypingSubscribe.conversations: array expected");
+                message.conversations = [];
+                for (let i = 0; i < object.conversations.length; ++i)
+                    message.conversations[i] = String(object.conversations[i]);
+            }
+            return message;
+        };
+
+        /**
+         * Creates a plain object from a TypingSubscribe message. Also converts values to other types if specified.
+         * @function toObject
+         * @memberof cim.TypingSubscribe
+         * @static
+         * @param {cim.TypingSubscribe} message TypingSubscribe
+         * @param {$protobuf.IConversionOptions} [options] Conversion options
+         * @returns {Object.<string,*>} Plain object
+         */
+        TypingSubscribe.toObject = function toObject(message, options, q) {
+            if (!options)
+                options = {};
+            if (q === undefined)
+                q = 0;
+            if (q > $util.recursionLimit)
+                throw Error("max depth exceeded");
+            let object = {};
+            if (options.arrays || options.defaults)
+                object.conversations = [];
+            if (message.conversations && message.conversations.length) {
+                object.conversations = [];
+                for (let j = 0; j < message.conversations.length; ++j)
+                    object.conversations[j] = message.conversations[j];
+            }
+            return object;
+        };
+
+        /**
+         * Converts this TypingSubscribe to JSON.
+         * @function toJSON
+         * @memberof cim.TypingSubscribe
+         * @instance
+         * @returns {Object.<string,*>} JSON object
+         */
+        TypingSubscribe.prototype.toJSON = function toJSON() {
+            return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+        };
+
+        /**
+         * Gets the default type url for TypingSubscribe
+         * @function getTypeUrl
+         * @memberof cim.TypingSubscribe
+         * @static
+         * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+         * @returns {string} The default type url
+         */
+        TypingSubscribe.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+            if (typeUrlPrefix === undefined) {
+                typeUrlPrefix = "type.googleapis.com";
+            }
+            return typeUrlPrefix + "/cim.TypingSubscribe";
+        };
+
+        return TypingSubscribe;
     })();
 
     cim.BlockEvent = (function() {
