@@ -88,3 +88,21 @@ test("a mention picked with the keyboard notifies bob in his muted room, marks i
   await expect(box).toHaveValue(`thanks @${bob.userName} `);
   await expect(box).toBeFocused();
 });
+
+test("in Everyone, '@' asks route for the users online whose names start with what is typed, never for all of them", async ({ pair: { alice, bob } }) => {
+  await groupConversation(alice.page).click();
+  const asked: string[] = [];
+  alice.page.on("request", (request) => {
+    const { pathname, search } = new URL(request.url());
+    if (pathname === "/api/online" || pathname.startsWith("/api/rooms/everyone/members")) asked.push(pathname + search);
+  });
+  const box = alice.page.getByTestId("composer-input");
+  const start = bob.userName.slice(0, 5);
+  await box.pressSequentially(`hi @${start}`);
+  const option = alice.page.getByTestId("mention-list").locator(`[data-testid="mention-option"][data-user-name="${bob.userName}"]`);
+  await expect(option).toBeVisible();
+  expect(asked.some((url) => url.startsWith("/api/rooms/everyone/members"))).toBe(false);
+  expect(asked).toContain(`/api/online?limit=50&prefix=${encodeURIComponent(start)}`);
+  await box.press("Enter");
+  await expect(box).toHaveValue(`hi @${bob.userName} `);
+});

@@ -2,6 +2,8 @@
 // owner renames and removes members.
 import type { CimClient, PublicRoom, RoomVisibility, UserEntry } from "@cim/client";
 import type { ConversationList } from "./conversation-list.svelte.js";
+import { EVERYONE_ROOM } from "./conversations.js";
+import { EVERYONE_SHOWN, type MembersPage } from "./room-members.svelte.js";
 
 /** Rows asked for per directory or user search. */
 const SEARCH_LIMIT = 20;
@@ -64,8 +66,14 @@ export class RoomActions {
     this.deps.conversations.renameRoom(room.roomId, room.name);
   }
 
-  async members(roomId: string): Promise<UserEntry[]> {
-    return this.client().members(roomId);
+  /** A room's members; Everyone's: the first of its users online whose names start with `prefix`, and their count. */
+  async members(roomId: string, prefix: string): Promise<MembersPage> {
+    if (roomId === EVERYONE_ROOM) {
+      const page = await this.client().onlinePage({ prefix: prefix.trim(), limit: EVERYONE_SHOWN });
+      return { members: page.users.map((user) => ({ ...user, online: true })), count: page.count };
+    }
+    const members = await this.client().members(roomId);
+    return { members, count: members.length };
   }
 
   /** Users whose name starts with `prefix`, online or not. */
