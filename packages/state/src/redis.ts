@@ -3,6 +3,7 @@
 import calculateSlot from "cluster-key-slot";
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from "ioredis";
 import { watchLink, type LinkWatchOptions } from "./link-watch.js";
+import { waitOnNode } from "./node-waits.js";
 
 export type { Redis } from "ioredis";
 export { Cluster } from "ioredis";
@@ -202,7 +203,8 @@ export interface ReplicaWaitResult {
 /**
  * WAIT on the connections that wrote `keys`: the one connection of a single node, or on a cluster the connection
  * to each node holding one of their slots (once per node, all at once; WAIT counts the writes of its own
- * connection). A node that reached fewer than `replicas` within `timeoutMs` is asked for its ROLE.
+ * connection; shared with other callers, and left out while the node lacks replicas: waitOnNode). A node that reached
+ * fewer than `replicas` within `timeoutMs` is asked for its ROLE.
  */
 export async function waitForReplicasOf(client: RedisClient, keys: readonly string[], replicas: number, timeoutMs: number): Promise<ReplicaWaitResult> {
   const nodes = new Set<Redis>();
@@ -214,11 +216,6 @@ export async function waitForReplicasOf(client: RedisClient, keys: readonly stri
       nodes.add(node);
     }
   }
-  const results = await Promise.all([...nodes].map(async (node) => {
-    const reached = await node.wait(replicas, timeoutMs);
-    if (reached >= replicas) return { reached, demoted: false };
-    const [role] = (await node.call("ROLE")) as [string];
-    return { reached, demoted: role !== "master" };
-  }));
+  const results = await Promise.all([...nodes].map((node) => waitOnNode(node, replicas, timeoutMs)));
   return { replicas: Math.min(...results.map((r) => r.reached)), demoted: results.some((r) => r.demoted) };
 }
