@@ -39,8 +39,8 @@ describe("ReplicaWait", () => {
     expect(lines.join("")).toMatch(/fewer replicas hold than CIM_REDIS_WAIT_REPLICAS/);
   });
 
-  it("answers many messages waiting at once on a node without replicas within about one timeout, not one timeout each", async () => {
-    const { counts, metrics, log } = recorder();
+  it("answers many messages waiting at once on a node without replicas within about one timeout, not one timeout each, and logs one line", async () => {
+    const { counts, lines, metrics, log } = recorder();
     const redis = harness.connect("replica-wait");
     const wait = new ReplicaWait(redis, { replicas: 1, timeoutMs: 300 }, metrics, log);
     await redis.set("k", "v");
@@ -49,6 +49,8 @@ describe("ReplicaWait", () => {
     // Each WAIT blocked the connection for its timeout, so eight queued ones took 8 x 300 ms.
     expect(Date.now() - started).toBeLessThan(900);
     expect(counts.shortfalls).toBe(8);
+    // Counted each, logged once: the next line (10 s on) says how many it left out.
+    expect(lines).toHaveLength(1);
   });
 
   it("acknowledges without waiting while the node it fell short on still has no replica", async () => {
