@@ -156,7 +156,9 @@ async function main(): Promise<void> {
       const texts = new Map<string, Set<string>>();
       for (const m of got) texts.set(m.text, (texts.get(m.text) ?? new Set()).add(m.msgId));
       const keys = new Set(got.map((m) => `${m.msgId} ${m.room || (m.to ? "p" : "g")}`));
-      return { label: r.label, got: got.length, missing: acked.filter((p) => !keys.has(keyOf(p, p.acked!))).length, twice: got.length - keys.size, textUnderTwoMsgIds: [...texts.values()].filter((ids) => ids.size > 1).length };
+      const missing = acked.filter((p) => !keys.has(keyOf(p, p.acked!)));
+      const stored = missing.filter((p) => history.get(keyOf(p, p.acked!)) === p.body.text);
+      return { label: r.label, open: r.ws.readyState === r.ws.OPEN, got: got.length, missing: missing.length, missingInHistory: stored.length, missingSamples: stored.slice(0, 3).map((p) => `${p.clientMsgId} ${p.acked}`), twice: got.length - keys.size, textUnderTwoMsgIds: [...texts.values()].filter((ids) => ids.size > 1).length };
     });
     const firsts = sends.map((p) => p.firstAnswerMs ?? Infinity).sort((x, y) => x - y);
     console.log(JSON.stringify({
