@@ -1,11 +1,12 @@
-// `node --import tsx scripts/membership-fault-probe.ts [--messages N] [--rate N] [--seed N]`: five users with 2-3 SDK
+// `node --import tsx scripts/membership-fault-probe.ts [--messages N] [--rate N] [--seed N] [--plan calm|swap]`: five users with 2-3 SDK
 // devices each, spread over three gateways, talk in two public rooms, the group and private chats (messages, edits,
 // deletions, reactions, read marks) while gateways are SIGKILLed and SIGSTOPped, Redis is SIGKILLed (AOF) and
 // ZooKeeper restarted, members leave and join the rooms meanwhile, and one device of the user that leaves and
 // joins again is offline from before its leave to after its join. Checked from the receivers' side: every
 // acknowledged message exactly once and in order on every device of every member; nothing a member got after its
 // leave's 204 and before its join's 200; each device against history; each user's read position the same on every
-// device and in GET /api/conversations. One JSON line. Not in `npm test`.
+// device and in GET /api/conversations. `--plan swap` makes the leaves and joins inside other faults (a frozen
+// gateway, Redis or ZooKeeper down, a gateway killed). One JSON line. Not in `npm test`.
 import { parseArgs } from "node:util";
 import { CimApiError, RouteApi, type Cursors, type SendInput, type StoredLogin } from "@cim/client";
 import { compareIds, type Read } from "@cim/protocol";
@@ -14,7 +15,7 @@ import { Ledger, type ProbeDevice } from "./delivery-ledger.js";
 import { PROBE_PASSWORD, registerProbeUser } from "./probe-users.js";
 import { historyCounts, membershipAudience, type Room } from "./membership-ledger.js";
 
-const { values } = parseArgs({ options: { messages: { type: "string", default: "800" }, rate: { type: "string", default: "20" }, seed: { type: "string", default: "11" } } });
+const { values } = parseArgs({ options: { messages: { type: "string", default: "800" }, rate: { type: "string", default: "20" }, seed: { type: "string", default: "11" }, plan: { type: "string", default: "calm" } } });
 const MESSAGES = Number(values.messages);
 const RATE = Number(values.rate);
 /** Devices per user; each user's devices are on different gateways. */
@@ -89,8 +90,29 @@ function faults(w: World, note: (what: string) => void) {
   const offline = w.devices.find((d) => d.user === OFFLINE_USER)!;
   let kept: { login: StoredLogin; cursors: Cursors } | undefined;
   const restart = async (i: number) => void (w.stack.gateways[i] = await w.stack.startGateway(GATEWAYS[i]!));
+  const away: [number, () => Promise<void>] = [at(0.05), async () => { kept = { login: offline.client.session!, cursors: offline.client.cursors }; offline.client.close(); note(`u${OFFLINE_USER}'s ${offline.gateway} device closed`); }];
+  const back: [number, () => Promise<void>] = [at(0.9), async () => { await comeBack(w, offline, kept!); note(`u${OFFLINE_USER}'s device back with its cursors, on ${offline.client.gateway?.id}`); }];
+  if (values.plan === "swap") {
+    // The changes the default plan makes in calm moments, made inside the faults, and the other way round.
+    return inOrder([
+      away,
+      [at(0.1), async () => { const frozen = freeze(w.stack.gateways[1]!, 10_000); await change(w, 0, 1, "leave"); await change(w, 0, OFFLINE_USER, "leave"); await frozen; note("gw-b stopped 10 s as u1 and u3 left room 0"); }],
+      [at(0.3), async () => {
+        await w.stack.redis.stop("SIGKILL");
+        const joining = change(w, 0, 4, "join");
+        await sleep(1_500);
+        await w.stack.redis.restart();
+        await joining;
+        note("redis killed as u4 joined room 0, restarted from its AOF");
+      }],
+      [at(0.45), async () => { const killed = w.stack.gateways[0]!.stop("SIGKILL"); await change(w, 0, 1, "join"); await killed; await restart(0); note("gw-a killed as u1 joined room 0 again, restarted"); }],
+      [at(0.6), async () => { await w.stack.zookeeper.stop("SIGKILL"); await change(w, 0, OFFLINE_USER, "join"); await change(w, 1, 4, "leave"); await sleep(3_000); await w.stack.zookeeper.restart(); note("zookeeper killed as u3 joined room 0 again and u4 left room 1, restarted"); }],
+      [at(0.75), async () => { const frozen = freeze(w.stack.gateways[2]!, 8_000); await change(w, 1, 4, "join"); await frozen; note("gw-c stopped 8 s as u4 joined room 1 again"); }],
+      back,
+    ]);
+  }
   return inOrder([
-    [at(0.05), async () => { kept = { login: offline.client.session!, cursors: offline.client.cursors }; offline.client.close(); note(`u${OFFLINE_USER}'s ${offline.gateway} device closed`); }],
+    away,
     [at(0.1), async () => { await change(w, 0, OFFLINE_USER, "leave"); await change(w, 0, 4, "join"); note("u3 left room 0, u4 joined it"); }],
     [at(0.2), async () => { const killed = w.stack.gateways[0]!.stop("SIGKILL"); await change(w, 1, 1, "leave"); await killed; note("gw-a killed as u1 left room 1"); }],
     [at(0.3), async () => { await restart(0); note("gw-a restarted"); }],
@@ -106,7 +128,7 @@ function faults(w: World, note: (what: string) => void) {
     }],
     [at(0.7), async () => { await w.stack.zookeeper.stop("SIGTERM"); await change(w, 1, 2, "join"); await sleep(3_000); await w.stack.zookeeper.restart(); note("zookeeper restarted as u2 joined room 1 again"); }],
     [at(0.8), async () => { await w.stack.gateways[2]!.stop("SIGKILL"); await sleep(2_000); await restart(2); note("gw-c killed and restarted"); }],
-    [at(0.9), async () => { await comeBack(w, offline, kept!); note(`u${OFFLINE_USER}'s device back with its cursors, on ${offline.client.gateway?.id}`); }],
+    back,
   ]);
 }
 
