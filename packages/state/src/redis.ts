@@ -168,8 +168,27 @@ export function dataNodes(client: RedisClient): Redis[] {
   return isCluster(client) ? client.nodes("master") : [client];
 }
 
-/** Every key matching `pattern` (SCAN, never KEYS), over every master of a cluster. */
+/** Whole SCANs of a cluster tried, at most, when a master's connection closes under one. */
+const SCAN_ATTEMPTS = 3;
+
+/**
+ * Every key matching `pattern` (SCAN, never KEYS), over every master of a cluster. ioredis replaces a node's
+ * connection when its slot map changes (a refresh right after start, a failover), and a SCAN on the old one fails
+ * "Connection is closed." (route once failed to start with it, from its start-up SCAN): the slot map is then read
+ * again and the SCAN done again.
+ */
 export async function scanKeys(client: RedisClient, pattern: string, count = 1000): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await scanOnce(client, pattern, count);
+    } catch (error) {
+      if (!isCluster(client) || attempt >= SCAN_ATTEMPTS || !isRedisUnavailable(error)) throw error;
+      await new Promise<void>((resolve) => client.refreshSlotsCache(() => resolve()));
+    }
+  }
+}
+
+async function scanOnce(client: RedisClient, pattern: string, count: number): Promise<string[]> {
   const found: string[] = [];
   for (const node of dataNodes(client)) {
     let cursor = "0";
