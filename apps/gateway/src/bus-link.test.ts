@@ -42,4 +42,27 @@ describe("BusLink", () => {
     expect(subscriber.eventNames()).toEqual([]);
     expect(redis.eventNames()).toEqual([]);
   });
+
+  it("on a cluster, a burst of re-subscriptions (ioredis says subscribersReady at each reconnect attempt of a failover) runs one catch-up at a time, and one more after it", async () => {
+    const subscriber = Object.assign(fakeSubscriber(), { isCluster: true, ssubscribe: async () => 1 });
+    const redis = Object.assign(new EventEmitter(), { isCluster: false });
+    const calls = { resync: 0, wakeAll: 0, reloadAll: 0 };
+    const slow = () => new Promise<void>((resolve) => setTimeout(resolve, 20));
+    const services = {
+      delivery: { start: async () => undefined, wakeAll: () => void calls.wakeAll++ },
+      busChannels: new Set<string>(),
+      membershipSync: { resync: () => (calls.resync++, slow()), lost: () => undefined },
+      blocks: { reloadAll: () => (calls.reloadAll++, slow()) },
+      presenceSubscriptions: { refreshAll: async () => undefined },
+      fanOut: { closeRevoked: async () => 0 },
+    } as unknown as GatewayServices;
+    const deps = { config: { GATEWAY_ID: "gw-test" }, log: pino({ level: "silent" }), redis, subscriber } as unknown as GatewayDeps;
+    const link = createBusLink(deps, services);
+    await link.start();
+    for (let i = 0; i < 50; i++) subscriber.emit("subscribersReady");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The first, and one for all that came while it ran (each of which it started after): 50 before.
+    expect(calls).toEqual({ resync: 2, wakeAll: 2, reloadAll: 2 });
+    link.stop();
+  });
 });

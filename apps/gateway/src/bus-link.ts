@@ -18,14 +18,34 @@ export function createBusLink({ config, log, redis, subscriber }: GatewayDeps, s
   const { metrics, fanOut, delivery, membershipSync, blocks, presence, presenceSubscriptions, busChannels } = services;
   // Wake-ups published while the bus was down are lost: after a reconnect every reader catches up.
   // Rooms wait until memberships are read again (MembershipSync); the group and the inboxes catch up at once.
-  const catchUp = () => {
-    void membershipSync.resync();
+  const catchUpOnce = async (): Promise<void> => {
+    const resynced = membershipSync.resync();
     delivery.wakeAll();
-    void blocks.reloadAll().then(() => presenceSubscriptions.refreshAll()).catch((error: unknown) => log.error({ err: error }, "re-reading blocks and presence after the bus came back failed"));
+    const reloaded = blocks.reloadAll().then(() => presenceSubscriptions.refreshAll()).catch((error: unknown) => log.error({ err: error }, "re-reading blocks and presence after the bus came back failed"));
     // A kick published meanwhile is lost too: a login ended then would keep its socket until its token expires.
-    fanOut.closeRevoked()
+    const revoked = fanOut.closeRevoked()
       .then((closed) => closed > 0 && log.info({ closed }, "closed the sockets of logins ended while the bus was down"))
       .catch((error: unknown) => log.error({ err: error }, "checking for logins ended while the bus was down failed"));
+    await Promise.allSettled([resynced, reloaded, revoked]);
+  };
+  // One catch-up at a time, and one more for all asked for while it ran (it starts after each of them): in a
+  // cluster failover ioredis says subscribersReady at each reconnect attempt (178 times in 4 s in a probe run),
+  // and each catch-up re-reads every user's memberships and blocks.
+  let catching = false;
+  let again = false;
+  const catchUp = (): void => {
+    if (catching) {
+      again = true;
+      return;
+    }
+    catching = true;
+    void catchUpOnce().finally(() => {
+      catching = false;
+      if (again) {
+        again = false;
+        catchUp();
+      }
+    });
   };
   const watchdog = new BusWatchdog({
     redis, subscriber, canary: channels.gateway(gatewayId), channels: () => [...busChannels],
@@ -55,7 +75,7 @@ export function createBusLink({ config, log, redis, subscriber }: GatewayDeps, s
 
   function onResubscribed(): void {
     if (isCluster(subscriber)) {
-      log.info("bus resubscribed: catching up from the streams");
+      if (!catching) log.info("bus resubscribed: catching up from the streams");
       return catchUp();
     }
     // ioredis says ready before it sends the re-subscription: a catch-up read now may run before the SUBSCRIBE,

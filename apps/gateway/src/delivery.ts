@@ -3,7 +3,7 @@
 // is skipped, repeated or reordered when a wake-up is lost or a client reconnects. Here: a login's starting
 // points, reported in LoginAck, and the receipts a device may have missed.
 import type { Logger } from "pino";
-import { ErrorCode, EVERYONE_ROOM, isMsgId, type Login, type LoginAck, type RoomCursor } from "@cim/protocol";
+import { compareIds, ErrorCode, EVERYONE_ROOM, isMsgId, type Login, type LoginAck, type RoomCursor } from "@cim/protocol";
 import type { InboxStore, MessageStore, PeerReceipts, ReadStore, ReceiptStore, RoomStore } from "@cim/state";
 import { InboxDelivery } from "./inbox-delivery.js";
 import type { Membership } from "./membership.js";
@@ -66,13 +66,17 @@ export class Delivery {
     const named = new Map(seen.rooms.map((c) => [c.room, cursor(c.after)]));
     named.set(EVERYONE_ROOM, cursor(seen.groupAfter));
     const rooms = await membership.load(userId);
-    const [, inbox, peers, ownReads] = await Promise.all([
+    const [, inbox, peers, ownReads, began] = await Promise.all([
       Promise.all([EVERYONE_ROOM, ...rooms].map((room) => this.rooms.reader(room))),
       this.inboxStart(userId, cursor(seen.inboxAfter)),
       receipts.recent(userId),
       reads.positions(userId),
+      this.membershipStarts(userId, [...rooms].filter((room) => named.get(room))),
     ]);
     if (!session.isOpen) return;
+    // A cursor from before the membership began (a device away while its user left the room and joined again)
+    // would replay what was said while the user was out: the room starts where the membership began instead.
+    for (const [room, start] of began) if (compareIds(start, named.get(room)!) > 0) named.set(room, start);
 
     // One synchronous step: each room's position is fixed together with the session's start there.
     let groupPosition = "";
@@ -110,6 +114,14 @@ export class Delivery {
   leave(session: Session): void {
     this.rooms.leaveAll(session);
     this.inbox.stop(session);
+  }
+
+  /** Where the user's membership of each of `rooms` began, for those whose beginning is kept. */
+  private async membershipStarts(userId: string, rooms: string[]): Promise<Array<[string, string]>> {
+    const joined = this.deps.rooms;
+    if (!joined || rooms.length === 0) return [];
+    const starts = await Promise.all(rooms.map(async (room) => [room, await joined.joinedAfter(room, userId)] as const));
+    return starts.filter((entry): entry is [string, string] => entry[1] !== null);
   }
 
   /**

@@ -1,5 +1,6 @@
 // A room's owner removes a member, on real Redis and ZooKeeper across two gateways with raw protocol clients: the
-// removed member's sessions stop getting the room at once, live and after a reconnect, and its sends are refused.
+// removed member's sessions stop getting the room at once, live and after a reconnect, and its sends are refused;
+// a member that left and joined again gets nothing said while it was out, whatever cursor a device comes back with.
 import { describe, expect, it } from "vitest";
 import { ErrorCode, type ChatMessage } from "@cim/protocol";
 import { receivedTexts as received, registerUser, useTwoGateways, type RawDevice } from "./test-support.js";
@@ -50,5 +51,25 @@ describe("the owner removes a member", () => {
       expect(session.ack.rooms.map((r) => r.room)).not.toContain(room.roomId);
     }
     expect((await stack.api.history(carol.token, { room: room.roomId })).messages.map((m) => m.text)).not.toContain("am I out?");
+  });
+
+  it("a member that left and joined again gets nothing said while it was out, also on a device back with its cursor from before the leave", async () => {
+    const url = stack.cluster.route.url;
+    const [alice, bob] = [await registerUser(url, "alice"), await registerUser(url, "bob")];
+    const room = await stack.api.createRoom(alice.token, { name: "open door", visibility: "public" });
+    await stack.api.joinRoom(bob.token, room.roomId);
+    const a = await device(alice, 0, {}, alice.token);
+    const before = await a.say({ room: room.roomId, text: "before the leave" });
+    // Bob's device was away (a closed laptop) while bob left from another device and joined again later.
+    await stack.api.leaveRoom(bob.token, room.roomId);
+    await a.say({ room: room.roomId, text: "while bob was out" });
+    await stack.api.sendMessage(alice.token, { room: room.roomId, text: "while bob was out, over http" });
+    await stack.api.joinRoom(bob.token, room.roomId);
+    await a.say({ room: room.roomId, text: "after bob is back in" });
+    for (const gateway of [0, 1]) {
+      const b = await device(bob, gateway, { rooms: [{ room: room.roomId, after: before }] });
+      expect(await received(b, "after bob is back in")).toEqual(["after bob is back in"]);
+      b.ws.close();
+    }
   });
 });

@@ -11,7 +11,7 @@ import { channels, keys } from "./keys.js";
 import { account, room, send } from "./message-test-support.js";
 import { MessageStore } from "./messages.js";
 import { Redis } from "ioredis";
-import { createRedisClient, isCluster, onBusMessage, publish, subscribe, waitForReplicasOf, type RedisClient } from "./redis.js";
+import { createRedisClient, isCluster, onBusMessage, publish, scanKeys, subscribe, waitForReplicasOf, type RedisClient } from "./redis.js";
 import { SessionStore } from "./sessions.js";
 import { UserDirectory } from "./users.js";
 
@@ -72,6 +72,16 @@ describe("the stores on a Redis Cluster", () => {
     expect(await directory.backfill((name) => name)).toBeGreaterThanOrEqual(ids.length);
     await redis.set(keys.account("wait-probe"), "1");
     expect(await waitForReplicasOf(redis, [keys.account("wait-probe"), keys.account("1")], 1, 5_000)).toEqual({ replicas: 1, demoted: false });
+  });
+
+  it("SCAN finds the keys of every master when a master's connection closes under it (ioredis replaced it)", async () => {
+    const tags = Array.from({ length: 30 }, (_, i) => `scan-${i}`);
+    for (const tag of tags) await redis.set(`cim-scan-test:{${tag}}`, "1");
+    const cluster = redis as Exclude<RedisClient, Redis>;
+    expect(new Set(tags.map((tag) => calculateSlot(`cim-scan-test:{${tag}}`))).size).toBeGreaterThan(3);
+    // The connection SCAN is about to use closes (ioredis replaces a node's connection when its slot map changes).
+    cluster.nodes("master")[0]!.disconnect();
+    expect((await scanKeys(redis, "cim-scan-test:*")).sort()).toEqual(tags.map((tag) => `cim-scan-test:{${tag}}`).sort());
   });
 
   it("the watchdog subscribes again when a sharded subscription is gone, and says so", async () => {

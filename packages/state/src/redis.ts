@@ -3,6 +3,7 @@
 import calculateSlot from "cluster-key-slot";
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from "ioredis";
 import { watchLink, type LinkWatchOptions } from "./link-watch.js";
+import { waitOnNode } from "./node-waits.js";
 
 export type { Redis } from "ioredis";
 export { Cluster } from "ioredis";
@@ -167,8 +168,27 @@ export function dataNodes(client: RedisClient): Redis[] {
   return isCluster(client) ? client.nodes("master") : [client];
 }
 
-/** Every key matching `pattern` (SCAN, never KEYS), over every master of a cluster. */
+/** Whole SCANs of a cluster tried, at most, when a master's connection closes under one. */
+const SCAN_ATTEMPTS = 3;
+
+/**
+ * Every key matching `pattern` (SCAN, never KEYS), over every master of a cluster. ioredis replaces a node's
+ * connection when its slot map changes (a refresh right after start, a failover), and a SCAN on the old one fails
+ * "Connection is closed." (route once failed to start with it, from its start-up SCAN): the slot map is then read
+ * again and the SCAN done again.
+ */
 export async function scanKeys(client: RedisClient, pattern: string, count = 1000): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await scanOnce(client, pattern, count);
+    } catch (error) {
+      if (!isCluster(client) || attempt >= SCAN_ATTEMPTS || !isRedisUnavailable(error)) throw error;
+      await new Promise<void>((resolve) => client.refreshSlotsCache(() => resolve()));
+    }
+  }
+}
+
+async function scanOnce(client: RedisClient, pattern: string, count: number): Promise<string[]> {
   const found: string[] = [];
   for (const node of dataNodes(client)) {
     let cursor = "0";
@@ -202,7 +222,8 @@ export interface ReplicaWaitResult {
 /**
  * WAIT on the connections that wrote `keys`: the one connection of a single node, or on a cluster the connection
  * to each node holding one of their slots (once per node, all at once; WAIT counts the writes of its own
- * connection). A node that reached fewer than `replicas` within `timeoutMs` is asked for its ROLE.
+ * connection; shared with other callers, and left out while the node lacks replicas: waitOnNode). A node that reached
+ * fewer than `replicas` within `timeoutMs` is asked for its ROLE.
  */
 export async function waitForReplicasOf(client: RedisClient, keys: readonly string[], replicas: number, timeoutMs: number): Promise<ReplicaWaitResult> {
   const nodes = new Set<Redis>();
@@ -214,11 +235,6 @@ export async function waitForReplicasOf(client: RedisClient, keys: readonly stri
       nodes.add(node);
     }
   }
-  const results = await Promise.all([...nodes].map(async (node) => {
-    const reached = await node.wait(replicas, timeoutMs);
-    if (reached >= replicas) return { reached, demoted: false };
-    const [role] = (await node.call("ROLE")) as [string];
-    return { reached, demoted: role !== "master" };
-  }));
+  const results = await Promise.all([...nodes].map((node) => waitOnNode(node, replicas, timeoutMs)));
   return { replicas: Math.min(...results.map((r) => r.reached)), demoted: results.some((r) => r.demoted) };
 }

@@ -29,7 +29,13 @@ export class ReplicaWaitError extends Error {
   override readonly name = "ReplicaWaitError";
 }
 
+/** Shortfalls are counted each, and logged at most once per this long, the next line saying how many it left out. */
+export const SHORTFALL_LOG_MS = 10_000;
+
 export class ReplicaWait {
+  private warnedAt = -Infinity;
+  private leftOut = 0;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly options: ReplicaWaitOptions,
@@ -68,7 +74,15 @@ export class ReplicaWait {
     }
     if (reached < this.options.replicas) {
       this.metrics.replicaWaitShortfalls.inc();
-      this.log.warn({ msgId: message.msgId, replicas: reached, wanted: this.options.replicas, timeoutMs: this.options.timeoutMs }, "acknowledging a message fewer replicas hold than CIM_REDIS_WAIT_REPLICAS asks: a failover now could lose it");
+      // A node without its replica falls short on every Send, without waiting (waitOnNode): one line per streak.
+      const now = Date.now();
+      if (now - this.warnedAt < SHORTFALL_LOG_MS) {
+        this.leftOut++;
+        return;
+      }
+      this.log.warn({ msgId: message.msgId, replicas: reached, wanted: this.options.replicas, timeoutMs: this.options.timeoutMs, ...(this.leftOut ? { leftOut: this.leftOut } : {}) }, "acknowledging a message fewer replicas hold than CIM_REDIS_WAIT_REPLICAS asks: a failover now could lose it");
+      this.warnedAt = now;
+      this.leftOut = 0;
     }
   }
 }
