@@ -2,6 +2,7 @@
 import { once } from "node:events";
 import { BusWatchdog, channels, isCluster, offBusMessage, onBusMessage, parseClusterMessages, subscribe } from "@cim/state";
 import type { GatewayDeps, GatewayServices } from "./gateway-services.js";
+import { Pump } from "./pump.js";
 
 export interface BusLink {
   /**
@@ -31,22 +32,8 @@ export function createBusLink({ config, log, redis, subscriber }: GatewayDeps, s
   // One catch-up at a time, and one more for all asked for while it ran (it starts after each of them): in a
   // cluster failover ioredis says subscribersReady at each reconnect attempt (178 times in 4 s in a probe run),
   // and each catch-up re-reads every user's memberships and blocks.
-  let catching = false;
-  let again = false;
-  const catchUp = (): void => {
-    if (catching) {
-      again = true;
-      return;
-    }
-    catching = true;
-    void catchUpOnce().finally(() => {
-      catching = false;
-      if (again) {
-        again = false;
-        catchUp();
-      }
-    });
-  };
+  const catchUps = new Pump({ drain: catchUpOnce, failed: (error) => log.error({ err: error }, "catching up after the bus came back failed") });
+  const catchUp = (): void => catchUps.wake();
   const watchdog = new BusWatchdog({
     redis, subscriber, canary: channels.gateway(gatewayId), channels: () => [...busChannels],
     onResubscribed: () => {
@@ -75,7 +62,7 @@ export function createBusLink({ config, log, redis, subscriber }: GatewayDeps, s
 
   function onResubscribed(): void {
     if (isCluster(subscriber)) {
-      if (!catching) log.info("bus resubscribed: catching up from the streams");
+      if (!catchUps.busy) log.info("bus resubscribed: catching up from the streams");
       return catchUp();
     }
     // ioredis says ready before it sends the re-subscription: a catch-up read now may run before the SUBSCRIBE,

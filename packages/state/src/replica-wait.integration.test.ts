@@ -17,7 +17,7 @@ function recorder() {
     replicaWaitShortfalls: { inc: () => void counts.shortfalls++ },
     replicaWaitSeconds: { startTimer: () => () => void counts.waits++ },
   };
-  return { counts, lines, metrics, log: { warn: (_fields: Record<string, unknown>, line: string) => void lines.push(line) } };
+  return { counts, lines, metrics, log: { warn: (_fields: Record<string, unknown>, line: string) => void lines.push(line), error: () => undefined } };
 }
 
 describe("ReplicaWait", () => {

@@ -3,6 +3,7 @@
 // its writes, or the timeout passed (then it is acknowledged anyway, counted and logged: the message is stored on the
 // master, only less safely). A master demoted meanwhile (a replica promoted over it) has lost what no replica had:
 // that send fails (ReplicaWaitError), and is resent.
+import { FailureLog, type FailureLogger } from "./failure-log.js";
 import { conv, user } from "./keys.js";
 import type { StoredMessage } from "./records.js";
 import { isCluster, waitForReplicasOf, type RedisClient } from "./redis.js";
@@ -20,28 +21,25 @@ export interface ReplicaWaitMetrics {
 }
 
 /** The app's logger (pino's fits). */
-export interface ReplicaWaitLog {
-  warn(fields: Record<string, unknown>, message: string): void;
-}
+export type ReplicaWaitLog = FailureLogger;
 
 /** The message is not acknowledged: the master that stored it lost it, or may have. Resend it with its clientMsgId. */
 export class ReplicaWaitError extends Error {
   override readonly name = "ReplicaWaitError";
 }
 
-/** Shortfalls are counted each, and logged at most once per this long, the next line saying how many it left out. */
-export const SHORTFALL_LOG_MS = 10_000;
-
 export class ReplicaWait {
-  private warnedAt = -Infinity;
-  private leftOut = 0;
+  /** Shortfalls are counted each and logged once per window, the next line saying how many it left out. */
+  private readonly shortfalls: FailureLog;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly options: ReplicaWaitOptions,
     private readonly metrics: ReplicaWaitMetrics,
-    private readonly log: ReplicaWaitLog,
-  ) {}
+    log: ReplicaWaitLog,
+  ) {
+    this.shortfalls = new FailureLog(log);
+  }
 
   get enabled(): boolean {
     return this.options.replicas > 0;
@@ -74,15 +72,9 @@ export class ReplicaWait {
     }
     if (reached < this.options.replicas) {
       this.metrics.replicaWaitShortfalls.inc();
-      // A node without its replica falls short on every Send, without waiting (waitOnNode): one line per streak.
-      const now = Date.now();
-      if (now - this.warnedAt < SHORTFALL_LOG_MS) {
-        this.leftOut++;
-        return;
-      }
-      this.log.warn({ msgId: message.msgId, replicas: reached, wanted: this.options.replicas, timeoutMs: this.options.timeoutMs, ...(this.leftOut ? { leftOut: this.leftOut } : {}) }, "acknowledging a message fewer replicas hold than CIM_REDIS_WAIT_REPLICAS asks: a failover now could lose it");
-      this.warnedAt = now;
-      this.leftOut = 0;
+      // A node without its replica falls short on every Send, without waiting (waitOnNode): one line per window.
+      const fields = { msgId: message.msgId, replicas: reached, wanted: this.options.replicas, timeoutMs: this.options.timeoutMs };
+      this.shortfalls.throttled("replica shortfall", fields, "acknowledging a message fewer replicas hold than CIM_REDIS_WAIT_REPLICAS asks: a failover now could lose it");
     }
   }
 }
