@@ -13,6 +13,7 @@ import { announceRoom } from "../room-announce.js";
 import { onlineUsersSeenBy, userCards } from "../user-cards.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody, RoomPath } from "../api-route.js";
 import { bodyOf, queryOf } from "../validation.js";
+import { queryInteger } from "../query-number.js";
 
 /** Longest room name, in code points after trimming (zod's max counts code points: 64 emoji fit). */
 export const MAX_ROOM_NAME_LENGTH = 64;
@@ -36,7 +37,7 @@ const CreateRoom = z.object({
 const RenameRoom = CreateRoom.pick({ name: true });
 const DirectoryQuery = z.object({
   prefix: z.string().max(MAX_ROOM_NAME_LENGTH).default(""),
-  limit: z.coerce.number().int().min(1).max(50).default(20),
+  limit: queryInteger("limit", 1, 50, 20),
 });
 const Invite = z.object({ userId: z.string().regex(DECIMAL_ID, "userId must be a userId") });
 
