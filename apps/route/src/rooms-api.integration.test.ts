@@ -131,8 +131,20 @@ describe("GET /api/rooms/public", () => {
     expect(await none.json()).toEqual({ rooms: [] });
   });
 
-  it("answers 400 bad_request for a limit outside 1..50, and 401 without a token", async () => {
-    for (const query of ["?limit=0", "?limit=51", "?limit=many", `?prefix=${"p".repeat(65)}`]) {
+  it("lists rooms in the order GET /api/rooms lists them: by name key (compatibility forms folded, lowercase), code point by code point", async () => {
+    const owner = await newUser(h, "sorter");
+    const stem = uniqueName("ord");
+    // Accents and fullwidth letters are where a locale's collation and the directory's byte order part ways.
+    for (const tail of ["Zeta", "Älpha", "beta", "_under", "ｆull", "Beta", "éclair"]) await create(owner, `${stem} ${tail}`, "public");
+    const mine = ((await (await h.call("GET", "/api/rooms", { token: owner.token })).json()) as { rooms: RoomAnswer[] }).rooms;
+    const directory = ((await (await h.call("GET", `/api/rooms/public?prefix=${stem}`, { token: owner.token })).json()) as { rooms: RoomAnswer[] }).rooms;
+    expect(mine[0]?.roomId).toBe("everyone");
+    expect(directory).toHaveLength(7);
+    expect(mine.slice(1).map((room) => room.roomId)).toEqual(directory.map((room) => room.roomId));
+  });
+
+  it("answers 400 bad_request for a limit outside 1..50 or not in decimal digits, and 401 without a token", async () => {
+    for (const query of ["?limit=0", "?limit=51", "?limit=many", "?limit=0x10", "?limit=1e1", "?limit=%205", "?limit=", `?prefix=${"p".repeat(65)}`]) {
       await expectError(await h.call("GET", `/api/rooms/public${query}`, { token: alice.token }), 400, "bad_request");
     }
     await expectError(await h.call("GET", "/api/rooms/public"), 401, "unauthorized");
