@@ -13,6 +13,11 @@ const ZWNJ = "\u200C";
 const DIRECTION_MARKS = new Set(["\u200E", "\u200F", "\u061C"]);
 /** Variation selectors (emoji, CJK, Mongolian): one may follow a visible character. */
 const SELECTOR = /^[\uFE00-\uFE0F\u180B-\u180D\u180F\u{E0100}-\u{E01EF}]$/u;
+/** Ideographic variation selectors choose a Han glyph; after anything else they show nothing. */
+const IDEOGRAPHIC_SELECTOR = /^[\u{E0100}-\u{E01EF}]$/u;
+const HAN = /^\p{Script=Han}$/u;
+/** What a ZWJ may follow: an emoji (a pictograph, a skin tone, VS16) or a letter or mark of a script it joins. */
+const ZWJ_AFTER = /^(?:[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}]|\uFE0F)$/u;
 const BLACK_FLAG = "\u{1F3F4}";
 const TAG = /^[\u{E0020}-\u{E007E}]$/u;
 const CANCEL_TAG = "\u{E007F}";
@@ -32,9 +37,9 @@ function tagSequenceEnd(chars: string[], i: number): number {
 }
 
 /**
- * Why `name` may not name a room, for its invisible code points, or undefined when it may. ZWJ stays (emoji and
- * scripts); ZWNJ only between two letters, the first of a joining or Indic script; a direction mark never between
- * two letters; a variation selector only right after a visible character; tag characters only in a flag's tag
+ * Why `name` may not name a room, for its invisible code points, or undefined when it may. ZWJ only after an emoji
+ * or a letter of a joining or Indic script; ZWNJ only between two letters, the first of a joining or Indic script; a direction mark never between
+ * two letters; a variation selector only right after a visible character (an ideographic one after Han); tag characters only in a flag's tag
  * sequence (🏴 + tags + cancel tag); any other default-ignorable code point (Hangul fillers, soft hyphen, the
  * combining grapheme joiner, ...) never. Each refused use shows nothing, so it made names that read alike but differ,
  * or carried hidden text.
@@ -52,9 +57,16 @@ export function invisibleInRoomName(name: string): string | undefined {
     if (SELECTOR.test(c)) {
       const before = chars[i - 1];
       if (before === undefined || SELECTOR.test(before) || DEFAULT_IGNORABLE.test(before) || /^\s$/u.test(before)) return "name may hold a variation selector only right after a visible character";
+      if (IDEOGRAPHIC_SELECTOR.test(c) && !HAN.test(before)) return "name may hold an ideographic variation selector only after a Han character";
       continue;
     }
-    if (!DEFAULT_IGNORABLE.test(c) || c === ZWJ) continue;
+    if (!DEFAULT_IGNORABLE.test(c)) continue;
+    if (c === ZWJ) {
+      const before = chars[i - 1];
+      const joins = before !== undefined && (ZWJ_AFTER.test(before) || (LETTER_OR_MARK.test(before) && ZWNJ_SCRIPTS.test(letterBefore(chars, i) ?? "")));
+      if (joins) continue;
+      return "name may hold ZWJ only after an emoji or a letter of a script it joins";
+    }
     const after = chars[i + 1];
     const letterAfter = after !== undefined && LETTER_OR_MARK.test(after);
     if (c === ZWNJ) {

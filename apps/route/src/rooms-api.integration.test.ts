@@ -80,6 +80,9 @@ describe("POST /api/rooms", () => {
       // The group's name: a room called so would pass for it.
       { name: "Everyone", visibility: "public" },
       { name: " everyONE ", visibility: "private" },
+      // Or one that reads as it: a Greek capital Epsilon, a fullwidth e (added 2026-11-29).
+      { name: "\u0395veryone", visibility: "public" },
+      { name: "\uff45veryone", visibility: "public" },
       { name: "x".repeat(65), visibility: "public" },
       { name: "😀".repeat(65), visibility: "public" },
       { name: "bell\u0007", visibility: "public" },

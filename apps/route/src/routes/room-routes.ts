@@ -15,6 +15,7 @@ import { bearer, errorAnswer, jsonAnswer, jsonBody, RoomPath } from "../api-rout
 import { bodyOf, queryOf } from "../validation.js";
 import { queryInteger } from "../query-number.js";
 import { invisibleInRoomName } from "../room-names.js";
+import { nameKey, nameKeys } from "../user-names.js";
 
 /** Longest room name, in code points after trimming (zod's max counts code points: 64 emoji fit). */
 export const MAX_ROOM_NAME_LENGTH = 64;
@@ -27,6 +28,7 @@ export const MAX_ROOM_NAME_LENGTH = 64;
  * where they show something (room-names.ts).
  */
 const NAME_CHARACTERS = /^[^\p{Cc}\p{Cs}\u200B\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]*$/u;
+const GROUP_NAME_KEY = nameKey(EVERYONE.name);
 const CreateRoom = z.object({
   name: z.string().trim().min(1, "name is required").max(MAX_ROOM_NAME_LENGTH, `name is at most ${MAX_ROOM_NAME_LENGTH} characters`)
     .regex(NAME_CHARACTERS, "name may not hold control, invisible or text-direction characters").meta({ pattern: NAME_CHARACTERS.source })
@@ -38,7 +40,8 @@ const CreateRoom = z.object({
       if (why !== undefined) ctx.addIssue({ code: "custom", message: why });
     })
     // The group's name: a room of the same name beside it would pass for it.
-    .refine((name) => name.toLowerCase() !== EVERYONE.name.toLowerCase(), `name may not be "${EVERYONE.name}", the group's`),
+    // Its look-alikes too (a Greek capital Epsilon, a fullwidth e): the keys that keep user names apart.
+    .refine((name) => !nameKeys(name).includes(GROUP_NAME_KEY), `name may not be "${EVERYONE.name}", the group's`),
   visibility: z.enum(["public", "private"], "visibility is public or private"),
 });
 const RenameRoom = CreateRoom.pick({ name: true });
