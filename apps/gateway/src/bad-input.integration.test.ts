@@ -19,6 +19,7 @@ beforeAll(async () => {
   cluster = await startCluster({
     gateways: 1,
     gatewayEnv: { CIM_LOGIN_TIMEOUT_MS: "800", CIM_MAX_PAYLOAD_BYTES: "4096", CIM_RATE_PER_SEC: "5", CIM_RATE_BURST: "10", CIM_IDLE_TIMEOUT_MS: "1500", CIM_HEARTBEAT_MS: "300" },
+    routeEnv: { CIM_HEADERS_TIMEOUT_MS: "800" },
   });
   ann = await newUser(cluster.route.url, "ann");
   bob = await newUser(cluster.route.url, "bob");
@@ -94,6 +95,21 @@ describe("bad input on the gateway", () => {
       await once(socket, "connect");
       socket.write(partial);
       await waitUntil(() => socket.destroyed || socket.readableEnded, 20_000, "the gateway to close a handshake never completed");
+      return answer.split("\r\n")[0];
+    }));
+    expect(answers).toEqual(["HTTP/1.1 408 Request Timeout", "HTTP/1.1 408 Request Timeout"]);
+  });
+
+  // Route kept Node's 60 s headers timeout: a slow-headers client held a socket (and a place of its address's cap).
+  it("route answers a request whose headers never complete 408 and closes it, as a gateway does", async () => {
+    const route = new URL(cluster.route.url);
+    const answers = await Promise.all(["", "GET /api/rooms HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "].map(async (partial) => {
+      const socket = connect(Number(route.port), route.hostname);
+      let answer = "";
+      socket.on("data", (chunk: Buffer) => (answer += chunk.toString()));
+      await once(socket, "connect");
+      socket.write(partial);
+      await waitUntil(() => socket.destroyed || socket.readableEnded, 20_000, "route to close a request whose headers never completed");
       return answer.split("\r\n")[0];
     }));
     expect(answers).toEqual(["HTTP/1.1 408 Request Timeout", "HTTP/1.1 408 Request Timeout"]);

@@ -1,6 +1,7 @@
 // One client cannot hold or churn unbounded sockets: per address, sockets not logged in yet are capped and
 // upgrades are rate limited (429 before the upgrade); per user, logged-in sockets on a gateway are capped.
 import { once } from "node:events";
+import type { IncomingMessage } from "node:http";
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
@@ -185,6 +186,27 @@ describe("malformed handshakes", () => {
       expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toEqual({ error: { code: ErrorCode.BadRequest, message: expect.any(String) } });
     }
     const sdk = await newUser(cluster.route.url, "after-handshakes");
+    clients.push(sdk);
+    await sdk.send({ text: "still served" });
+  });
+
+  it("agree to no subprotocol a client offers: the contract names none (ws echoed the first one)", async () => {
+    const ws = new WebSocket(wsUrl, ["chat", "mqtt"]);
+    let response: IncomingMessage | undefined;
+    ws.on("upgrade", (answer) => (response = answer));
+    // Without a subprotocol in the answer a client that asked for one gives up, as RFC 6455 says it must.
+    const failure = await new Promise<string>((resolve) => {
+      ws.on("error", (error) => resolve(error.message));
+      ws.on("open", () => resolve(`open with protocol ${JSON.stringify(ws.protocol)}`));
+    });
+    ws.terminate();
+    expect(response?.statusCode).toBe(101);
+    expect(response?.headers["sec-websocket-protocol"]).toBeUndefined();
+    expect(failure).toBe("Server sent no subprotocol");
+  });
+
+  it("still serve a client that offers none", async () => {
+    const sdk = await newUser(cluster.route.url, "no-subprotocol");
     clients.push(sdk);
     await sdk.send({ text: "still served" });
   });

@@ -42,7 +42,9 @@ export function createSessionServer(deps: SessionServerDeps): Server {
   // No clientTracking: the session table holds every socket already, and ws's own Set costs a Set entry and a
   // 'close' listener (a closure and its context) per socket. autoPong stays: answering Pings ourselves would save its
   // closure per socket but a fourth listener grows each socket's listener table by as much (measured).
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.CIM_MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });
+  // handleProtocols: false agrees to no subprotocol. ws's default echoes the first one offered, telling a client that
+  // the gateway speaks a protocol it never heard of; the contract names none, so such a client rightly gives up.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.CIM_MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false, handleProtocols: () => false });
   const admit = upgradeGate(deps);
   const onConnection = socketListeners(deps);
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -21,6 +21,11 @@ const schema = z.object({
   CIM_TOKEN_TTL_SECONDS: z.coerce.number().int().min(MIN_TOKEN_TTL_SECONDS).default(24 * 3600),
   /** Absolute lifetime of a login: refreshed tokens never go past it; then the user logs in again. */
   CIM_SESSION_MAX_SECONDS: z.coerce.number().int().min(MIN_SESSION_SECONDS).default(30 * 24 * 3600),
+  /**
+   * A request's headers must be complete within this (else 408 and closed), as at a gateway (CIM_LOGIN_TIMEOUT_MS):
+   * Node's 60 s let a slow-headers client hold a socket, and a place of its address's connection cap, that long.
+   */
+  CIM_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   CIM_ROUTE_STRATEGY: z.enum(STRATEGIES).default("round-robin"),
   /** `multi`: several devices per user; `replace`: a new login closes the others; `reject`: 409 while one is live. */
   CIM_LOGIN_POLICY: z.enum(LOGIN_POLICIES).default("multi"),

@@ -1,7 +1,7 @@
 // A user's conversations with their newest msgId, read position, unread count (messages from others after it) and
 // newest message's preview.
 import { compareIds, EVERYONE_ROOM } from "@cim/protocol";
-import type { MessagePreview, Room } from "@cim/state";
+import { compareRoomsByName, type MessagePreview, type Room } from "@cim/state";
 import type { Services } from "./context.js";
 
 /** Unread counts stop at this many (the doc's bound: a badge says "1000+"). */
@@ -50,12 +50,11 @@ export async function summarize(s: Deps, userId: string, items: ReadonlyArray<Pi
   }));
 }
 
-/** The user's rooms: "everyone" first, then the others by name (case-insensitive), then roomId. */
+/** The user's rooms: "everyone" first, then the others in the public directory's order (compareRoomsByName). */
 export async function roomsOf(s: Pick<Services, "rooms">, userId: string): Promise<Room[]> {
   const ids = await s.rooms.roomsOf(userId);
   const rooms = (await Promise.all(ids.map((id) => s.rooms.get(id)))).filter((room): room is Room => room !== null);
-  const byName = (a: Room, b: Room) => a.name.localeCompare(b.name, undefined, { sensitivity: "base" }) || compareIds(a.roomId.slice(1), b.roomId.slice(1));
-  return [(await s.rooms.get(EVERYONE_ROOM))!, ...rooms.sort(byName)];
+  return [(await s.rooms.get(EVERYONE_ROOM))!, ...rooms.sort(compareRoomsByName)];
 }
 
 /** Every conversation of the user (rooms and private peers), the newest message first. */

@@ -26,6 +26,15 @@ describe("policy multi (the default)", () => {
     await expectError(await login(h.call, userName), 409, "too_many_devices");
   });
 
+  it("lets a login already admitted reconnect at the cap: it is the same device (its own socket counts), no new one", async () => {
+    const { userId, userName } = await registerUser(h, "at-cap");
+    const { token } = (await (await login(h.call, userName)).json()) as { token: string };
+    await sessions(userId, { [HARNESS_GATEWAY.id]: 10 });
+    await expectError(await login(h.call, userName), 409, "too_many_devices");
+    // The SDK renews a live session's token this way; a 409 here would end the renewals of every device at the cap.
+    expect((await h.call("POST", "/api/reconnect", { token })).status).toBe(200);
+  });
+
   it("counts only sessions on gateways that are live", async () => {
     const { userId, userName } = await registerUser(h, "stale");
     await sessions(userId, { "gw-gone": 50, [HARNESS_GATEWAY.id]: 1 });

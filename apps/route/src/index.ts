@@ -13,6 +13,11 @@ import { lookAlikeClaims, nameKey } from "./user-names.js";
 
 /** How long an idle keep-alive connection stays open (Node's default is 5 s). */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** A whole request (headers and a body of at most CIM_MAX_BODY_BYTES) must arrive within this; Node's is 300 s. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** How often Node checks those timeouts: a third of the headers timeout, within these bounds (as the gateway). */
+const CHECK_INTERVAL_MIN_MS = 250;
+const CHECK_INTERVAL_MAX_MS = 5_000;
 
 // tsx turns source maps on; an Error's stack then costs a source-map lookup, which a burst of failed
 // writes to closing sockets turns into seconds of CPU. Logs keep the compiled positions.
@@ -85,7 +90,14 @@ async function main(): Promise<void> {
     .then((added) => log.info({ added, lookAlikeKeysClaimed: claimed }, "user directory checked against the accounts"))
     .catch((error: unknown) => log.warn({ err: error }, "indexing accounts for user search failed"));
   rate.start((error) => log.debug({ err: error }, "message rate sample failed"));
-  const server = createAdaptorServer({ fetch: app.fetch });
+  const headersMs = config.CIM_HEADERS_TIMEOUT_MS;
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    serverOptions: {
+      headersTimeout: headersMs, requestTimeout: Math.max(headersMs, REQUEST_TIMEOUT_MS),
+      connectionsCheckingInterval: Math.min(CHECK_INTERVAL_MAX_MS, Math.max(CHECK_INTERVAL_MIN_MS, Math.floor(headersMs / 3))),
+    },
+  });
   answerClientErrorsAsJson(server as Server, log);
   if (!config.CIM_TRUST_PROXY) capConnectionsPerAddress(server as Server, { maxPerAddress: config.CIM_MAX_CONNECTIONS_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT, log });
   // Clients and proxies reuse idle connections: with Node's 5 s a client pausing a few seconds between requests (a

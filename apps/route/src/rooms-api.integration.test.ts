@@ -80,6 +80,9 @@ describe("POST /api/rooms", () => {
       // The group's name: a room called so would pass for it.
       { name: "Everyone", visibility: "public" },
       { name: " everyONE ", visibility: "private" },
+      // Or one that reads as it: a Greek capital Epsilon, a fullwidth e (added 2026-11-29).
+      { name: "\u0395veryone", visibility: "public" },
+      { name: "\uff45veryone", visibility: "public" },
       { name: "x".repeat(65), visibility: "public" },
       { name: "😀".repeat(65), visibility: "public" },
       { name: "bell\u0007", visibility: "public" },
@@ -97,11 +100,15 @@ describe("POST /api/rooms", () => {
 
   it("answers 400 bad_request for a name with text-direction overrides, invisible characters or a lone surrogate; keeps letters, marks and emoji joiners", async () => {
     // "a\u202egnp.exe" shows as "aexe.png", and an unclosed override or isolate reorders the text after it.
-    for (const name of ["a\u202egnp.exe", "\u2066isolate", "left\u202aembed", "zero\u200bwidth", "word\u2060joiner", "b\ufeffom", "line\u2028break", "lone\ud800"]) {
+    // Since 2026-11-29 also invisible code points where they show nothing: ZWNJ or a direction mark between Latin
+    // letters, tag characters outside a flag, Hangul fillers.
+    for (const name of ["a\u202egnp.exe", "\u2066isolate", "left\u202aembed", "zero\u200bwidth", "word\u2060joiner", "b\ufeffom", "line\u2028break", "lone\ud800",
+      "Book\u200cclub", "Book\u200eclub", "Book\u{e0041}\u{e0042}club", "club\u3164"]) {
       await expectError(await h.call("POST", "/api/rooms", { token: alice.token, body: { name, visibility: "public" } }), 400, "bad_request");
     }
     const namer = await newUser(h, "namer");
-    for (const name of ["\u05e9\u05dc\u05d5\u05dd \u200fchat", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "family \u{1f468}\u200d\u{1f469}\u200d\u{1f467}", "caf\u0065\u0301"]) {
+    for (const name of ["\u05e9\u05dc\u05d5\u05dd \u200fchat", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "family \u{1f468}\u200d\u{1f469}\u200d\u{1f467}", "caf\u0065\u0301",
+      "\u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f} fans"]) {
       expect((await create(namer, name, "private")).name).toBe(name);
     }
   });
@@ -131,8 +138,20 @@ describe("GET /api/rooms/public", () => {
     expect(await none.json()).toEqual({ rooms: [] });
   });
 
-  it("answers 400 bad_request for a limit outside 1..50, and 401 without a token", async () => {
-    for (const query of ["?limit=0", "?limit=51", "?limit=many", `?prefix=${"p".repeat(65)}`]) {
+  it("lists rooms in the order GET /api/rooms lists them: by name key (compatibility forms folded, lowercase), code point by code point", async () => {
+    const owner = await newUser(h, "sorter");
+    const stem = uniqueName("ord");
+    // Accents and fullwidth letters are where a locale's collation and the directory's byte order part ways.
+    for (const tail of ["Zeta", "Älpha", "beta", "_under", "ｆull", "Beta", "éclair"]) await create(owner, `${stem} ${tail}`, "public");
+    const mine = ((await (await h.call("GET", "/api/rooms", { token: owner.token })).json()) as { rooms: RoomAnswer[] }).rooms;
+    const directory = ((await (await h.call("GET", `/api/rooms/public?prefix=${stem}`, { token: owner.token })).json()) as { rooms: RoomAnswer[] }).rooms;
+    expect(mine[0]?.roomId).toBe("everyone");
+    expect(directory).toHaveLength(7);
+    expect(mine.slice(1).map((room) => room.roomId)).toEqual(directory.map((room) => room.roomId));
+  });
+
+  it("answers 400 bad_request for a limit outside 1..50 or not in decimal digits, and 401 without a token", async () => {
+    for (const query of ["?limit=0", "?limit=51", "?limit=many", "?limit=0x10", "?limit=1e1", "?limit=%205", "?limit=", `?prefix=${"p".repeat(65)}`]) {
       await expectError(await h.call("GET", `/api/rooms/public${query}`, { token: alice.token }), 400, "bad_request");
     }
     await expectError(await h.call("GET", "/api/rooms/public"), 401, "unauthorized");

@@ -110,6 +110,15 @@ export function roomNameKey(name: string): string {
 }
 
 /**
+ * The one order of rooms by name, the public directory's: its index entries (`<name key>\0<roomId>`) in Redis's
+ * byte order, which is UTF-8's, so code point by code point. A user's own list sorts with it too (it used
+ * localeCompare, so "Älpha" came before "beta" there and after "zeta" in the directory).
+ */
+export function compareRoomsByName(a: { roomId: string; name: string }, b: { roomId: string; name: string }): number {
+  return Buffer.compare(Buffer.from(lexEntry(roomNameKey(a.name), a.roomId)), Buffer.from(lexEntry(roomNameKey(b.name), b.roomId)));
+}
+
+/**
  * Rooms and their membership. The members set of `{c:<roomId>}` is the truth (the message script checks it);
  * the user's `{u:<userId>}` rooms set is an index written after it and removed after it, so repeating a join or
  * a leave heals a crash between the two writes. Each call touches keys of one slot at a time.

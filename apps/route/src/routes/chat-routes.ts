@@ -12,6 +12,7 @@ import { blockRefusalMessage } from "@cim/state";
 import { nameKey } from "../user-names.js";
 import { onlineUsersSeenBy } from "../user-cards.js";
 import { bodyOf, queryOf } from "../validation.js";
+import { queryInteger } from "../query-number.js";
 
 const oneTarget = (v: { to?: string; room?: string; with?: string }) => !((v.to ?? v.with) !== undefined && v.room !== undefined);
 
@@ -39,7 +40,7 @@ const HistoryQuery = z.object({
   room: z.string().regex(ROOM_ID, "room must be a roomId").optional(),
   // 1 to the largest stream id: Redis refuses the range before 0 or past 2^64-1 (it was a 500).
   before: z.string().refine((v) => isMsgId(v) && !/^0+$/.test(v), "before must be a msgId").optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: queryInteger("limit", 1, 200, 50),
   // Which room events come (added): renames only by default, as before membership changes were kept, so a client
   // that took every event for a rename keeps working; "all" adds joins, leaves and additions.
   events: z.enum(["renamed", "all"]).default("renamed"),
@@ -57,7 +58,7 @@ const OnlineQuery = z.object({
   cursor: z.string().max(400, "cursor is at most 400 characters")
     .refine((cursor) => cursor === "" || cursorEntry(cursor) !== undefined, "cursor is the nextCursor of a previous page")
     .meta({ pattern: "^[A-Za-z0-9_-]*$" }).optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
+  limit: queryInteger("limit", 1, 200),
   prefix: z.string().max(64, "prefix is at most 64 characters").optional(),
 });
 

@@ -13,6 +13,9 @@ import { announceRoom } from "../room-announce.js";
 import { onlineUsersSeenBy, userCards } from "../user-cards.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody, RoomPath } from "../api-route.js";
 import { bodyOf, queryOf } from "../validation.js";
+import { queryInteger } from "../query-number.js";
+import { invisibleInRoomName } from "../room-names.js";
+import { nameKey, nameKeys } from "../user-names.js";
 
 /** Longest room name, in code points after trimming (zod's max counts code points: 64 emoji fit). */
 export const MAX_ROOM_NAME_LENGTH = 64;
@@ -21,22 +24,30 @@ export const MAX_ROOM_NAME_LENGTH = 64;
  * No control characters, lone surrogates, text-direction embeddings, overrides and isolates (U+202A-202E,
  * U+2066-2069: "a\u202egnp.exe" shows as "aexe.png" and an unclosed one reorders the text after the name wherever it
  * is shown), invisible separators and joiners that make look-alike names (U+200B, U+2060-2064, U+FEFF) or break lines
- * (U+2028, U+2029). Direction marks (U+200E, U+200F, U+061C) and ZWJ / ZWNJ, which scripts and emoji need, stay.
+ * (U+2028, U+2029). Direction marks (U+200E, U+200F, U+061C) and ZWJ / ZWNJ, which scripts and emoji need, stay
+ * where they show something (room-names.ts).
  */
 const NAME_CHARACTERS = /^[^\p{Cc}\p{Cs}\u200B\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]*$/u;
+const GROUP_NAME_KEY = nameKey(EVERYONE.name);
 const CreateRoom = z.object({
   name: z.string().trim().min(1, "name is required").max(MAX_ROOM_NAME_LENGTH, `name is at most ${MAX_ROOM_NAME_LENGTH} characters`)
     .regex(NAME_CHARACTERS, "name may not hold control, invisible or text-direction characters").meta({ pattern: NAME_CHARACTERS.source })
     // A name of Hangul fillers or joiners only reads as none.
     .refine((name) => !isBlankText(name), "name is required")
+    // Invisible code points where they show nothing: names that read alike but differ, or hidden text.
+    .superRefine((name, ctx) => {
+      const why = invisibleInRoomName(name);
+      if (why !== undefined) ctx.addIssue({ code: "custom", message: why });
+    })
     // The group's name: a room of the same name beside it would pass for it.
-    .refine((name) => name.toLowerCase() !== EVERYONE.name.toLowerCase(), `name may not be "${EVERYONE.name}", the group's`),
+    // Its look-alikes too (a Greek capital Epsilon, a fullwidth e): the keys that keep user names apart.
+    .refine((name) => !nameKeys(name).includes(GROUP_NAME_KEY), `name may not be "${EVERYONE.name}", the group's`),
   visibility: z.enum(["public", "private"], "visibility is public or private"),
 });
 const RenameRoom = CreateRoom.pick({ name: true });
 const DirectoryQuery = z.object({
   prefix: z.string().max(MAX_ROOM_NAME_LENGTH).default(""),
-  limit: z.coerce.number().int().min(1).max(50).default(20),
+  limit: queryInteger("limit", 1, 50, 20),
 });
 const Invite = z.object({ userId: z.string().regex(DECIMAL_ID, "userId must be a userId") });
 

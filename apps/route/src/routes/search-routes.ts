@@ -10,11 +10,12 @@ import type { AppEnv, Services } from "../context.js";
 import { roomsOf } from "../conversation-summaries.js";
 import { ApiError } from "../errors.js";
 import { queryOf } from "../validation.js";
+import { queryInteger } from "../query-number.js";
 
 const SearchQuery = z.object({
   q: z.string().trim().min(1, "q is empty").max(MAX_SEARCH_QUERY_LENGTH, `q is at most ${MAX_SEARCH_QUERY_LENGTH} characters`),
   conversation: z.string().regex(CONVERSATION_ID, "conversation must be a roomId or a userId").optional(),
-  limit: z.coerce.number().int().min(1).max(50).default(20),
+  limit: queryInteger("limit", 1, 50, 20),
 });
 
 export const searchApi = {

@@ -8,10 +8,11 @@ import { nameKey } from "../user-names.js";
 import { lastSeenCards, userCards } from "../user-cards.js";
 import { bearer, errorAnswer, jsonAnswer } from "../api-route.js";
 import { queryOf } from "../validation.js";
+import { queryInteger } from "../query-number.js";
 
 const SearchQuery = z.object({
   prefix: z.string().max(64, "prefix is at most 64 characters").default(""),
-  limit: z.coerce.number().int().min(1).max(50).default(20),
+  limit: queryInteger("limit", 1, 50, 20),
 });
 
 /** At most this many users per `GET /api/users/last-seen`. */
