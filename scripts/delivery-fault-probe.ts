@@ -20,7 +20,7 @@ import { parseArgs } from "node:util";
 import { CimApiError, RouteApi, type SendAck, type SendInput } from "@cim/client";
 import { deviceOn as devstackDeviceOn, inOrder, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
 import { startAbuser } from "./abuser.js";
-import { conversationOf, Ledger, type ProbeDevice } from "./delivery-ledger.js";
+import { compareWithHistory, Ledger, noHistoryCounts, type HistoryCounts, type ProbeDevice } from "./delivery-ledger.js";
 
 const { values } = parseArgs({ options: { scenario: { type: "string", default: "all-scenarios" }, messages: { type: "string", default: "400" }, rate: { type: "string", default: "60" }, seed: { type: "string", default: "7" } } });
 const MESSAGES = Number(values.messages);
@@ -322,31 +322,16 @@ function act(w: World, i: number, random: () => number, httpShare: number): Prom
  * holds that the device never got (its own sends aside), entries it got that history lacks, and pairs it got in
  * another order than history's.
  */
-async function againstHistory(w: World): Promise<{ historyMissing: number; historyExtra: number; historyOrder: number; historySamples: string[] }> {
+async function againstHistory(w: World): Promise<HistoryCounts> {
   const api = new RouteApi(w.stack.route.url);
-  const counts = { historyMissing: 0, historyExtra: 0, historyOrder: 0, historySamples: [] as string[] };
+  const counts = noHistoryCounts();
   const ownOf = new Map(w.ledger.acked.map((a) => [a.msgId, a.device]));
   for (const [d, device] of w.devices.entries()) {
     const { userId, token } = w.users[device.user]!;
     const targets = [{}, ...w.rooms.filter((r) => r.members.has(device.user)).map((r) => ({ room: r.roomId })), ...w.users.filter((u) => u.userId !== userId).map((u) => ({ with: u.userId }))];
     for (const target of targets) {
       const { messages } = await api.history(token, { ...target, limit: 200 });
-      const key = messages[0] ? conversationOf(messages[0]) : "";
-      const wanted = messages.filter((m) => ownOf.get(m.msgId) !== d).map((m) => m.msgId);
-      const got = [...new Set(device.client.messages.filter((m) => conversationOf(m) === key).map((m) => m.msgId))];
-      const inHistory = new Set(messages.map((m) => m.msgId));
-      const note = (what: string) => void (counts.historySamples.length < 8 && counts.historySamples.push(what));
-      for (const id of wanted.filter((id) => !got.includes(id))) {
-        counts.historyMissing++;
-        note(`d${d} never got ${key} ${id}`);
-      }
-      for (const id of got.filter((id) => !inHistory.has(id))) {
-        counts.historyExtra++;
-        note(`d${d} got ${id}, not in history`);
-      }
-      const order = got.filter((id) => inHistory.has(id));
-      const expected = wanted.filter((id) => order.includes(id));
-      counts.historyOrder += order.filter((id, i) => expected[i] !== id).length;
+      compareWithHistory(counts, d, device, messages, ownOf);
     }
   }
   return counts;

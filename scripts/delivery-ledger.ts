@@ -148,3 +148,39 @@ export class Ledger {
     return keys;
   }
 }
+
+/** What the probes find comparing each device with GET /api/history, and a few examples. */
+export interface HistoryCounts {
+  historyMissing: number;
+  historyExtra: number;
+  historyOrder: number;
+  historySamples: string[];
+}
+
+export const noHistoryCounts = (): HistoryCounts => ({ historyMissing: 0, historyExtra: 0, historyOrder: 0, historySamples: [] });
+
+/**
+ * Device `d` against the history of one conversation (oldest first): entries history holds that the device never got
+ * (its own sends aside, as `ownOf` names their devices; not counted with `gaps`, a membership that changed), entries
+ * it got that history lacks, and pairs it got in another order than history's.
+ */
+export function compareWithHistory(counts: HistoryCounts, d: number, device: ProbeDevice, history: ReadonlyArray<{ msgId: string } & ChatMessage>, ownOf: ReadonlyMap<string, number>, gaps = false): void {
+  const key = history[0] ? conversationOf(history[0]) : "";
+  const wanted = history.filter((m) => ownOf.get(m.msgId) !== d).map((m) => m.msgId);
+  const got = [...new Set(device.client.messages.filter((m) => conversationOf(m) === key).map((m) => m.msgId))];
+  const inHistory = new Set(history.map((m) => m.msgId));
+  const note = (what: string) => void (counts.historySamples.length < 8 && counts.historySamples.push(what));
+  if (!gaps) {
+    for (const id of wanted.filter((id) => !got.includes(id))) {
+      counts.historyMissing++;
+      note(`d${d} never got ${key} ${id}`);
+    }
+  }
+  for (const id of got.filter((id) => !inHistory.has(id))) {
+    counts.historyExtra++;
+    note(`d${d} got ${id}, not in history`);
+  }
+  const order = got.filter((id) => inHistory.has(id));
+  const expected = wanted.filter((id) => order.includes(id));
+  counts.historyOrder += order.filter((id, i) => expected[i] !== id).length;
+}

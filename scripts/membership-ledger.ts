@@ -2,7 +2,7 @@
 // messages against GET /api/history.
 import { RouteApi, type HistoryMessage } from "@cim/client";
 import type { Cluster } from "@cim/devstack";
-import { conversationOf, type Ledger, type ProbeDevice } from "./delivery-ledger.js";
+import { compareWithHistory, noHistoryCounts, type HistoryCounts, type Ledger, type ProbeDevice } from "./delivery-ledger.js";
 
 /** A leave or join: asked at `askedAt`, answered (204 / 200) at `answeredAt` (Infinity until then). */
 export interface Change {
@@ -70,34 +70,17 @@ async function wholeHistory(api: RouteApi, token: string, target: { room?: strin
  * (its own sends aside; rooms whose membership of its user changed are left out there, as they have gaps by
  * design), what it got that history lacks, and pairs in another order than history's.
  */
-export async function historyCounts(w: Books): Promise<Record<string, unknown>> {
+export async function historyCounts(w: Books): Promise<HistoryCounts> {
   const api = new RouteApi(w.stack.route.url);
-  const counts = { historyMissing: 0, historyExtra: 0, historyOrder: 0, historySamples: [] as string[] };
+  const counts = noHistoryCounts();
   const ownOf = new Map(w.ledger.acked.map((a) => [a.msgId, a.device]));
-  const note = (what: string) => void (counts.historySamples.length < 8 && counts.historySamples.push(what));
   for (const [d, device] of w.devices.entries()) {
     const { userId, token } = w.users[device.user]!;
     const rooms = w.rooms.filter((r) => r.members.has(device.user));
     const targets: Array<{ room?: string; with?: string; gaps?: boolean }> = [{}, ...rooms.map((r) => ({ room: r.roomId, gaps: r.changes.some((c) => c.user === device.user) })), ...w.users.filter((u) => u.userId !== userId).map((u) => ({ with: u.userId }))];
     for (const { gaps, ...target } of targets) {
       const messages = await wholeHistory(api, token, target);
-      const key = messages[0] ? conversationOf(messages[0]) : "";
-      const wanted = messages.filter((m) => ownOf.get(m.msgId) !== d).map((m) => m.msgId);
-      const got = [...new Set(device.client.messages.filter((m) => conversationOf(m) === key).map((m) => m.msgId))];
-      const inHistory = new Set(messages.map((m) => m.msgId));
-      if (!gaps) {
-        for (const id of wanted.filter((id) => !got.includes(id))) {
-          counts.historyMissing++;
-          note(`d${d} never got ${key} ${id}`);
-        }
-      }
-      for (const id of got.filter((id) => !inHistory.has(id))) {
-        counts.historyExtra++;
-        note(`d${d} got ${id}, not in history`);
-      }
-      const order = got.filter((id) => inHistory.has(id));
-      const expected = wanted.filter((id) => order.includes(id));
-      counts.historyOrder += order.filter((id, i) => expected[i] !== id).length;
+      compareWithHistory(counts, d, device, messages, ownOf, gaps);
     }
   }
   return counts;
