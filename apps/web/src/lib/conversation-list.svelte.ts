@@ -186,6 +186,23 @@ export class ConversationList {
     return conversation ? applyRead(conversation, msgId, this.uncounted(conversation)) : false;
   }
 
+  /**
+   * This user read `key` up to `msgId` on another device (a Read frame by them, newer than this tab's position): as
+   * `read`, and "New messages" here follows, so every device shows the same read state: gone when all is read, else
+   * moved above the first message still unread. True when route should count unread again.
+   */
+  readElsewhere(key: string, msgId: string): boolean {
+    const conversation = this.get(key);
+    if (!conversation) return false;
+    const moved = isNewer(msgId, conversation.readUpTo);
+    const ask = this.read(key, msgId);
+    if (moved && this.unreadFrom?.key === key) {
+      if (isNewer(newestMsgId(conversation), msgId)) this.unreadFrom = { key, after: msgId, count: conversation.unread };
+      else this.unreadFrom = null;
+    }
+    return ask;
+  }
+
   /** The peer `peerId` received (`delivered`) or read (`seen`) the private chat up to `msgId`. */
   receipt(peerId: string, kind: "delivered" | "seen", msgId: string): void {
     const kept = (this.receipts[peerId] ??= { delivered: "", seen: "" });
