@@ -133,3 +133,35 @@ test("what another device of the reader reads loses its New messages line here t
   await expect(list.getByTestId("new-messages-divider")).toBeAttached();
   expect(await list.getByTestId("new-messages-divider").evaluate((el) => (el.nextElementSibling as HTMLElement).innerText)).toContain("after the phone");
 });
+
+/** Alice deletes her message `text` (shown in her open conversation). */
+async function deleteMessage(page: Page, text: string): Promise<void> {
+  const shown = message(page, text);
+  await shown.hover();
+  await shown.getByTestId("action-delete").click();
+  await page.getByTestId("delete-yes").click();
+}
+
+test("a message deleted while still unread no longer counts: live, after a reload, and its line goes to the next one", async ({ pair: { alice, bob } }) => {
+  await onlineUser(alice.page, bob.userName).click();
+  for (const text of ["oops wrong chat", "the real one", "also oops"]) await say(alice.page, text);
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("3");
+  await expect(bob.page).toHaveTitle(/^\(3\) CIM/);
+  // Deleted live: the count and the title follow at once.
+  await deleteMessage(alice.page, "oops wrong chat");
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("2");
+  await expect(bob.page).toHaveTitle(/^\(2\) CIM/);
+  // Route counts the same after a reload, and after a deletion this page did not hear.
+  await reloadOnline(bob.page);
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("2");
+  await deleteMessage(alice.page, "also oops");
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("1");
+  await reloadOnline(bob.page);
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("1");
+  await expect(bob.page).toHaveTitle(/^\(1\) CIM/);
+  // Opened: "New messages" stands above the message still there, not above a deleted one.
+  await conversation(bob.page, alice.userName).click();
+  const divider = bob.page.getByTestId("message-list").getByTestId("new-messages-divider");
+  await expect(divider).toBeAttached();
+  expect(await divider.evaluate((el) => (el.nextElementSibling as HTMLElement).innerText)).toContain("the real one");
+});

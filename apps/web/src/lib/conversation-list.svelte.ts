@@ -4,7 +4,7 @@ import {
   acknowledge, applyRead, applyReceipt, applySummary, countFromOthersAfter, EVERYONE_ROOM, insertMessage, isNewer, kindOf, lastActivity, mergeMessage, mergeStored, newConversation, newestMsgId,
   receiptStatus, toUiMessage, unreadLoaded, upgradeStatus, type Conversation, type Receipts, type Summary, type UiMessage, type Uncounted,
 } from "./conversations.js";
-import { applyEvent, applyPending, isEvent } from "./message-events.js";
+import { applyEvent, applyPending, isEvent, uncountDeleted } from "./message-events.js";
 import { membershipNotice, renameNotice, type MembershipChange } from "./room-notices.js";
 
 export class ConversationList {
@@ -85,6 +85,7 @@ export class ConversationList {
     const conversation = this.ensure(key, kindOf(key) === "private" ? peerName : "");
     // An edit or deletion changes the message it names; it is never shown, nor counted unread.
     if (isEvent(message)) {
+      uncountDeleted(conversation, message, this.me(), this.uncounted(conversation));
       applyEvent(conversation, message);
       return false;
     }
