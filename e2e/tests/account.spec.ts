@@ -90,9 +90,12 @@ test("\"Sign out other devices\" ends the other device's login and keeps this on
     await expect(message(carol.page, "hi bob")).toHaveAttribute("data-status", /sent|delivered|seen/);
     const dialog = await openAccountSettings(bob.page);
     await dialog.getByTestId("sign-out-others").click();
-    await expect(dialog.getByTestId("account-done")).toHaveText("Done: any other device signed in as you is now signed out.");
+    await expect(dialog.getByTestId("account-done")).toHaveText("Signed out 1 device.");
     await expect(dialog.getByTestId("sign-out-others")).toBeFocused();
     await expect(device.getByTestId("login-screen")).toBeVisible();
+    // Pressed again, with no other device signed in: it says so.
+    await dialog.getByTestId("sign-out-others").click();
+    await expect(dialog.getByTestId("account-done")).toHaveText("No other devices were signed in.");
     await expect(device.getByTestId("login-error")).toContainText("ended on another device");
     // A reload does not bring it back: its stored login is refused.
     await device.reload();
