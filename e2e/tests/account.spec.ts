@@ -72,6 +72,9 @@ test("changing the password signs out the other device; the old password then fa
     await device.getByTestId("login-password").fill(PASSWORD);
     await device.getByTestId("login-submit").click();
     await expect(device.getByTestId("login-error")).toHaveText("Wrong user name or password.");
+    // The button was busy (disabled) meanwhile: the focus goes back to the password, selected, to type it again.
+    await expect(device.getByTestId("login-password")).toBeFocused();
+    expect(await device.getByTestId("login-password").evaluate((el: HTMLInputElement) => el.selectionEnd! - el.selectionStart!)).toBe(PASSWORD.length);
     await logIn(device, alice.userName, NEW_PASSWORD);
     await expect(device.getByTestId("composer-input")).toHaveValue("half a thought");
   } finally {
