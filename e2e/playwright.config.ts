@@ -18,7 +18,7 @@ const CHAT_WORKERS = Number(process.env.CIM_E2E_WORKERS ?? 1);
  * waited for raced it, and now holds the load until it has read it.)
  */
 const TIMERS = [
-  "**/token-expiry.spec.ts", "**/failover.spec.ts", "**/offline-shell.spec.ts", "**/resilience.spec.ts",
+  "**/token-expiry.spec.ts", "**/quiet-offline.spec.ts", "**/failover.spec.ts", "**/offline-shell.spec.ts", "**/resilience.spec.ts",
   "**/account.spec.ts", "**/admin.spec.ts", "**/devices.spec.ts", "**/newcomer.spec.ts", "**/presence.spec.ts", "**/privacy.spec.ts",
 ];
 

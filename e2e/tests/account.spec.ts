@@ -72,6 +72,9 @@ test("changing the password signs out the other device; the old password then fa
     await device.getByTestId("login-password").fill(PASSWORD);
     await device.getByTestId("login-submit").click();
     await expect(device.getByTestId("login-error")).toHaveText("Wrong user name or password.");
+    // The button was busy (disabled) meanwhile: the focus goes back to the password, selected, to type it again.
+    await expect(device.getByTestId("login-password")).toBeFocused();
+    expect(await device.getByTestId("login-password").evaluate((el: HTMLInputElement) => el.selectionEnd! - el.selectionStart!)).toBe(PASSWORD.length);
     await logIn(device, alice.userName, NEW_PASSWORD);
     await expect(device.getByTestId("composer-input")).toHaveValue("half a thought");
   } finally {
@@ -90,9 +93,12 @@ test("\"Sign out other devices\" ends the other device's login and keeps this on
     await expect(message(carol.page, "hi bob")).toHaveAttribute("data-status", /sent|delivered|seen/);
     const dialog = await openAccountSettings(bob.page);
     await dialog.getByTestId("sign-out-others").click();
-    await expect(dialog.getByTestId("account-done")).toHaveText("Done: any other device signed in as you is now signed out.");
+    await expect(dialog.getByTestId("account-done")).toHaveText("Signed out 1 device.");
     await expect(dialog.getByTestId("sign-out-others")).toBeFocused();
     await expect(device.getByTestId("login-screen")).toBeVisible();
+    // Pressed again, with no other device signed in: it says so.
+    await dialog.getByTestId("sign-out-others").click();
+    await expect(dialog.getByTestId("account-done")).toHaveText("No other devices were signed in.");
     await expect(device.getByTestId("login-error")).toContainText("ended on another device");
     // A reload does not bring it back: its stored login is refused.
     await device.reload();

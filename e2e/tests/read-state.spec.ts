@@ -1,7 +1,7 @@
 // Read state kept by the server: unread counts survive a reload and a new login; "delivered" and "seen" marks stay
 // after a reload and show on another device.
 import type { Page } from "@playwright/test";
-import { conversation, conversationKey, createRoom, expect, findUser, logIn, message, onlineUser, say, SCREENSHOTS, test } from "./fixtures.js";
+import { conversation, conversationKey, createRoom, expect, findUser, logIn, message, onlineUser, say, SCREENSHOTS, setHidden, test } from "./fixtures.js";
 
 async function reloadOnline(page: Page): Promise<void> {
   await page.reload();
@@ -96,4 +96,72 @@ test("a message that comes while the reader is scrolled up to older ones stays u
   await bob.page.getByTestId("jump-latest").click();
   await expect(message(alice.page, "while you read")).toHaveAttribute("data-status", "seen");
   await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveCount(0);
+});
+
+test("what another device of the reader reads loses its New messages line here too, not only its count", async ({ pair: { alice, bob }, browser, baseURL }) => {
+  await onlineUser(alice.page, bob.userName).click();
+  await say(alice.page, "hello");
+  await conversation(bob.page, alice.userName).click();
+  await expect(message(bob.page, "hello")).toBeVisible();
+  // Bob's desktop tab is in the background with the chat open: what comes is unread there, under a line.
+  await setHidden(bob.page, true);
+  for (const text of ["while away 1", "while away 2"]) await say(alice.page, text);
+  const list = bob.page.getByTestId("message-list");
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("2");
+  await expect(list.getByTestId("new-messages-divider")).toBeAttached();
+  // He reads them on his phone.
+  const phone = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 } });
+  try {
+    const page = await phone.newPage();
+    await page.goto("/");
+    await logIn(page, bob.userName);
+    await conversation(page, alice.userName).click();
+    await expect(message(page, "while away 2")).toBeVisible();
+    await expect(message(alice.page, "while away 2")).toHaveAttribute("data-status", "seen");
+    // The desktop shows them read: no count, no line, before and after he looks at the tab again.
+    await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveCount(0);
+    await expect(list.getByTestId("new-messages-divider")).toHaveCount(0);
+    await setHidden(bob.page, false);
+    await expect(list.getByTestId("new-messages-divider")).toHaveCount(0);
+  } finally {
+    await phone.close();
+  }
+  // With the phone put away, a message read nowhere yet still gets its line.
+  await setHidden(bob.page, true);
+  await say(alice.page, "after the phone");
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("1");
+  await expect(list.getByTestId("new-messages-divider")).toBeAttached();
+  expect(await list.getByTestId("new-messages-divider").evaluate((el) => (el.nextElementSibling as HTMLElement).innerText)).toContain("after the phone");
+});
+
+/** Alice deletes her message `text` (shown in her open conversation). */
+async function deleteMessage(page: Page, text: string): Promise<void> {
+  const shown = message(page, text);
+  await shown.hover();
+  await shown.getByTestId("action-delete").click();
+  await page.getByTestId("delete-yes").click();
+}
+
+test("a message deleted while still unread no longer counts: live, after a reload, and its line goes to the next one", async ({ pair: { alice, bob } }) => {
+  await onlineUser(alice.page, bob.userName).click();
+  for (const text of ["oops wrong chat", "the real one", "also oops"]) await say(alice.page, text);
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("3");
+  await expect(bob.page).toHaveTitle(/^\(3\) CIM/);
+  // Deleted live: the count and the title follow at once.
+  await deleteMessage(alice.page, "oops wrong chat");
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("2");
+  await expect(bob.page).toHaveTitle(/^\(2\) CIM/);
+  // Route counts the same after a reload, and after a deletion this page did not hear.
+  await reloadOnline(bob.page);
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("2");
+  await deleteMessage(alice.page, "also oops");
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("1");
+  await reloadOnline(bob.page);
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("1");
+  await expect(bob.page).toHaveTitle(/^\(1\) CIM/);
+  // Opened: "New messages" stands above the message still there, not above a deleted one.
+  await conversation(bob.page, alice.userName).click();
+  const divider = bob.page.getByTestId("message-list").getByTestId("new-messages-divider");
+  await expect(divider).toBeAttached();
+  expect(await divider.evaluate((el) => (el.nextElementSibling as HTMLElement).innerText)).toContain("the real one");
 });

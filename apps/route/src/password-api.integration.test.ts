@@ -240,6 +240,27 @@ describe("POST /api/logout/others", () => {
     expect(await works(laptop.token)).toBe(true);
   });
 
+  it("says in a header how many other logins it ended: logins since the last time, less those logged out", async () => {
+    const ended = async (token: string) => {
+      const res = await h.call("POST", "/api/logout/others", { token });
+      expect(res.status).toBe(204);
+      return res.headers.get("cim-logins-ended");
+    };
+    const caller = await newUser(h, "counted");
+    await loginUser(h, caller.userName);
+    const tablet = await loginUser(h, caller.userName);
+    expect((await h.call("POST", "/api/logout", { token: tablet.token })).status).toBe(204);
+    // Logged out twice: counted once.
+    await h.call("POST", "/api/logout", { token: tablet.token });
+    expect(await ended(caller.token)).toBe("1");
+    expect(await ended(caller.token)).toBe("0");
+    // A newer login ends the one kept last time.
+    const laptop = await loginUser(h, caller.userName);
+    expect(await ended(laptop.token)).toBe("1");
+    await expectEnded(caller.token);
+    expect(await ended(laptop.token)).toBe("0");
+  });
+
   it("goes through while a stolen token fills the user's places and waiting room (it waits for the next place, first)", async () => {
     const strict = h.variant({ CIM_MAX_REQUESTS_PER_USER: "1", CIM_MAX_WAITING_REQUESTS_PER_USER: "0" });
     const owner = await newUser(h, "busyowner");

@@ -144,6 +144,32 @@ describe("CimClient: the device's network", () => {
     expect(t.errors).toEqual([]);
   });
 
+  it("while the device has no network, no reconnect is tried until it is back (or offlineRetryMs passes)", async () => {
+    const t = setup();
+    await t.logIn();
+    t.client.network(false);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(t.reconnects()).toEqual([]);
+    t.client.network(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.reconnects()).toHaveLength(1);
+  });
+
+  it("going offline while already reconnecting (route down) stops the retries", async () => {
+    const t = setup();
+    await t.logIn();
+    t.control.unreachable = true;
+    t.sockets[0]!.serverClose(1006, "gone");
+    await vi.advanceTimersByTimeAsync(1_000);
+    const before = t.reconnects().length;
+    expect(before).toBeGreaterThan(1);
+    t.client.network(false);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(t.reconnects()).toHaveLength(before);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(t.reconnects()).toHaveLength(before + 1);
+  });
+
   it("an offline event while not online, or an online event while online, changes nothing", async () => {
     const t = setup();
     await t.logIn();

@@ -35,6 +35,8 @@ export class CimClient extends ClientRequests {
   private readonly refresh: TokenRefresh;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private attempt = 0;
+  /** The device said it has no network (`network(false)`), and has not said since that it is back. */
+  private deviceOffline = false;
   /** The gateway the next reconnect asks route to avoid (none after a token expiry: that gateway is fine). */
   private avoidGateway: string | undefined;
   private readonly options: Required<Omit<CimClientOptions, "fetch" | "createSocket">> & Pick<CimClientOptions, "createSocket">;
@@ -55,7 +57,7 @@ export class CimClient extends ClientRequests {
   constructor(options: CimClientOptions) {
     super();
     const logger: ClientLogger = console;
-    this.options = { resendAfterMs: 5_000, backoff: { baseMs: 300, maxMs: 10_000 }, autoDelivered: true, loginTimeoutMs: 20_000, maxUnacknowledged: 1_000, refreshBeforeExpiryMs: 60_000, readTimeoutMs: 3_000, requestTimeoutMs: ROUTE_TIMEOUT_MS, logger, ...options };
+    this.options = { resendAfterMs: 5_000, backoff: { baseMs: 300, maxMs: 10_000 }, offlineRetryMs: 60_000, autoDelivered: true, loginTimeoutMs: 20_000, maxUnacknowledged: 1_000, refreshBeforeExpiryMs: 60_000, readTimeoutMs: 3_000, requestTimeoutMs: ROUTE_TIMEOUT_MS, logger, ...options };
     this.api = new RouteApi(options.routeUrl, options.fetch, this.options.requestTimeoutMs);
     this.outbox = new Outbox(this.options.maxUnacknowledged);
     const markDelivered = this.options.autoDelivered ? (message: ChatMessage) => this.markDelivered(message) : () => undefined;
@@ -237,7 +239,13 @@ export class CimClient extends ClientRequests {
    * coming back retries at once. Sends wait in the outbox either way and go after the next LoginAck.
    */
   network(online: boolean): void {
+    this.deviceOffline = !online;
     if (!online) {
+      if (this.currentState === "reconnecting" && this.reconnectTimer) {
+        // Already waiting: wait the offline pause instead of failing attempts that log an error each.
+        clearTimeout(this.reconnectTimer);
+        this.scheduleReconnect();
+      }
       if (this.currentState !== "online" || !this.link) return;
       this.dropLink()?.close(1000, "network offline");
       this.setState("reconnecting");
@@ -377,9 +385,11 @@ export class CimClient extends ClientRequests {
     this.reconnectTimer = setTimeout(() => void this.reconnect(), 0);
   }
 
-  /** The next attempt after full-jitter backoff, or after route's Retry-After when that is longer. */
+  /** The next attempt after full-jitter backoff, or after route's Retry-After when that is longer; while the device
+   * has no network, after `offlineRetryMs` (its return tries at once). */
   private scheduleReconnect(retryAfterSeconds = 0): void {
-    const delay = Math.max(backoffDelay(this.attempt++, this.options.backoff), retryAfterSeconds * 1000);
+    const backoff = this.deviceOffline ? this.options.offlineRetryMs : backoffDelay(this.attempt++, this.options.backoff);
+    const delay = Math.max(backoff, retryAfterSeconds * 1000);
     this.reconnectTimer = setTimeout(() => void this.reconnect(), delay);
   }
 

@@ -163,8 +163,8 @@ export abstract class ClientRequests extends ClientEvents {
     return this.call((token) => this.api.deleteAccount(token, password));
   }
 
-  /** Ends every other login of the user ("sign out other devices"); this session stays. */
-  logoutOthers(): Promise<void> {
+  /** Ends every other login of the user ("sign out other devices"); this session stays. Resolves to how many ended (RouteApi.logoutOthers). */
+  logoutOthers(): Promise<number | undefined> {
     return this.call((token) => this.api.logoutOthers(token));
   }
 

@@ -1,5 +1,6 @@
 // The route HTTP API as typed calls; failures throw CimApiError with the server's code and message.
 import type { ChatMessage, MessagePreview, RoomHistoryEvent } from "@cim/protocol";
+import { LOGINS_ENDED_HEADER } from "@cim/protocol";
 
 // Written once in @cim/protocol (route builds them too); the SDK's users import them from here as before.
 export type { MessagePreview, RoomHistoryEvent };
@@ -191,9 +192,16 @@ export class RouteApi {
     return this.call("POST", "/api/logout", { token });
   }
 
-  /** Ends every other login of the user ("sign out other devices"); this one stays. */
-  logoutOthers(token: string): Promise<void> {
-    return this.call("POST", "/api/logout/others", { token });
+  /**
+   * Ends every other login of the user ("sign out other devices"); this one stays. Resolves to how many logins began
+   * since the last time (0: no other device was signed in; logins that expired unused count too), undefined from a
+   * route that does not say.
+   */
+  logoutOthers(token: string): Promise<number | undefined> {
+    return this.call("POST", "/api/logout/others", { token, empty: (headers) => {
+      const ended = headers.get(LOGINS_ENDED_HEADER);
+      return ended !== null && /^\d+$/.test(ended) ? Number(ended) : undefined;
+    } });
   }
 
   /**
@@ -330,7 +338,8 @@ export class RouteApi {
     return this.call("GET", "/api/admin/stats", { token: adminToken });
   }
 
-  private async call<T>(method: string, path: string, options: { token?: string; body?: unknown }): Promise<T> {
+  /** `empty`: what a `204` resolves to, from its headers (undefined without it). */
+  private async call<T>(method: string, path: string, options: { token?: string; body?: unknown; empty?: (headers: Headers) => T }): Promise<T> {
     const headers: Record<string, string> = {};
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers["content-type"] = "application/json";
@@ -349,7 +358,7 @@ export class RouteApi {
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
         throw new CimApiError(0, "unreachable", `route is unreachable: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ""}`);
       }
-      if (response.status === 204) return undefined as T;
+      if (response.status === 204) return options.empty ? options.empty(response.headers) : (undefined as T);
       text = await response.text().catch((error: unknown) => {
         throw abort.signal.aborted ? timedOut() : new CimApiError(0, "unreachable", `route's answer broke off: ${(error as Error).message}`);
       });

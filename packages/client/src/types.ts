@@ -13,6 +13,9 @@ export interface CimClientOptions {
   /** Resend an unacknowledged Send after this long. */
   resendAfterMs?: number;
   backoff?: BackoffOptions;
+  /** While the device says it has no network (`network(false)`), the pause between reconnect attempts (default
+   * 60 s): an attempt then only fails, and `network(true)` tries at once anyway. */
+  offlineRetryMs?: number;
   /** Answer private messages with Delivered automatically. */
   autoDelivered?: boolean;
   /** A connection that has not reached LoginAck this long after it was opened is given up (and retried). */

@@ -80,6 +80,9 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
  */
 export const ACCOUNT_DELETED = "account deleted";
 
+/** The header of route's `204` to `POST /api/logout/others` saying how many other logins it ended ("0": none). */
+export const LOGINS_ENDED_HEADER = "Cim-Logins-Ended";
+
 /** Longest message text, in UTF-16 code units, accepted by gateways and route. */
 export const MAX_TEXT_LENGTH = 4000;
 

@@ -18,20 +18,41 @@ return 1
 // current password was just checked against; "" for no password change), next (the new hash). Ends every other
 // login of the user (see `AccountStore.endOtherLogins`) only while the caller's own login has not ended and the
 // password is still `verified`: a request that passed its token check just before another login ended it (or
-// changed the password) must not become the login kept. Returns the new epoch, -1 when the caller's login has
-// ended (or the account is gone), -2 when the password is no longer `verified`.
+// changed the password) must not become the login kept. Returns {the new epoch, the other logins it ended} (see
+// COUNT_LOGIN; -1 for "not known": the account's logins were never counted), -1 when the caller's login has ended (or
+// the account is gone), -2 when the password is no longer `verified`.
 const END_OTHER_LOGINS = `
 local account = KEYS[1]
 local sessionId, loginEpoch, verified, next = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
-local fields = redis.call('HMGET', account, 'passwordHash', 'loginEpoch', 'loginKept')
+local fields = redis.call('HMGET', account, 'passwordHash', 'loginEpoch', 'loginKept', 'logins')
 if not fields[1] then return -1 end
 if loginEpoch < (tonumber(fields[2]) or 0) and fields[3] ~= sessionId then return -1 end
 if verified ~= '' then
   if fields[1] ~= verified then return -2 end
   redis.call('HSET', account, 'passwordHash', next)
 end
-redis.call('HSET', account, 'loginKept', sessionId)
-return redis.call('HINCRBY', account, 'loginEpoch', 1)
+-- The caller's login is counted (begun in this epoch, or the one kept last time): the others are the rest.
+local counted = tonumber(fields[4])
+redis.call('HSET', account, 'loginKept', sessionId, 'logins', 1)
+local epoch = redis.call('HINCRBY', account, 'loginEpoch', 1)
+if not counted then return {epoch, -1} end
+return {epoch, math.max(0, counted - 1)}
+`;
+
+// KEYS: the account. ARGV: the login's epoch and sessionId, the step (1: a login began, -1: it logged out). Counts the
+// live logins of the account's current epoch and the one kept by the last END_OTHER_LOGINS, so "sign out other
+// devices" can say how many it ended. Counting starts at registration (or at the first END_OTHER_LOGINS of an older
+// account: until then the count is not known). Logins that expire unused stay counted: the count is exact when it is
+// 0 (no other device) and at most too high otherwise.
+const COUNT_LOGIN = `
+local fields = redis.call('HMGET', KEYS[1], 'passwordHash', 'loginEpoch', 'logins', 'loginKept')
+local counted = tonumber(fields[3])
+if not fields[1] or not counted then return 0 end
+local current = (tonumber(fields[2]) or 0) == tonumber(ARGV[1])
+if tonumber(ARGV[3]) > 0 then
+  if not current then return 0 end
+elseif counted <= 0 or not (current or fields[4] == ARGV[2]) then return 0 end
+return redis.call('HINCRBY', KEYS[1], 'logins', ARGV[3])
 `;
 
 // KEYS: gone (the user's deletion mark), then the user's own keys (one tag {u:<id>}). ARGV: now (ms). Sets the mark
@@ -59,7 +80,9 @@ declare module "ioredis" {
     /** See REPLACE_HASH. */
     cimReplacePasswordHash(account: string, verified: string, next: string): Result<number, Context>;
     /** See END_OTHER_LOGINS. */
-    cimEndOtherLogins(account: string, sessionId: string, loginEpoch: string, verified: string, next: string): Result<number, Context>;
+    cimEndOtherLogins(account: string, sessionId: string, loginEpoch: string, verified: string, next: string): Result<number | [number, number], Context>;
+    /** See COUNT_LOGIN. */
+    cimCountLogin(account: string, loginEpoch: string, sessionId: string, step: string): Result<number, Context>;
   }
 }
 
@@ -81,6 +104,7 @@ export class AccountStore {
   constructor(private readonly redis: RedisClient) {
     redis.defineCommand("cimReplacePasswordHash", { numberOfKeys: 1, lua: REPLACE_HASH });
     redis.defineCommand("cimEndOtherLogins", { numberOfKeys: 1, lua: END_OTHER_LOGINS });
+    redis.defineCommand("cimCountLogin", { numberOfKeys: 1, lua: COUNT_LOGIN });
     redis.defineCommand("cimMarkGone", { lua: MARK_GONE });
     redis.defineCommand("cimNoteLastSeen", { numberOfKeys: 1, lua: NOTE_LAST_SEEN });
   }
@@ -101,7 +125,8 @@ export class AccountStore {
     // NX: a look-alike key claimed meanwhile by a name whose own key it is stays that name's.
     for (const key of others) await this.redis.set(keys.accountName(key), userId, "NX");
     const createdAt = Date.now();
-    await this.redis.hset(keys.account(userId), { userName, passwordHash, createdAt: String(createdAt) });
+    // `logins`: counted from the start (COUNT_LOGIN).
+    await this.redis.hset(keys.account(userId), { userName, passwordHash, createdAt: String(createdAt), logins: "0" });
     return { userId, userName, passwordHash, createdAt, loginEpoch: 0 };
   }
 
@@ -129,7 +154,7 @@ export class AccountStore {
         taken.push(entry.userName);
         continue;
       }
-      writes.push(this.redis.hset(keys.account(ids[i]!), { userName: entry.userName, passwordHash: entry.passwordHash, createdAt: String(createdAt) }));
+      writes.push(this.redis.hset(keys.account(ids[i]!), { userName: entry.userName, passwordHash: entry.passwordHash, createdAt: String(createdAt), logins: "0" }));
       for (const key of entry.lookAlikeKeys ?? []) if (key !== entry.nameKey) writes.push(this.redis.set(keys.accountName(key), ids[i]!, "NX"));
       created.push({ userId: ids[i]!, userName: entry.userName, passwordHash: entry.passwordHash, createdAt, loginEpoch: 0 });
     }
@@ -181,8 +206,22 @@ export class AccountStore {
    * longer `verified`; nothing is written then.
    */
   async endOtherLogins(keep: { userId: string; sessionId: string; loginEpoch: number }, password?: { verified: string; next: string }): Promise<number | "ended" | "changed"> {
-    const epoch = await this.redis.cimEndOtherLogins(keys.account(keep.userId), keep.sessionId, String(keep.loginEpoch), password?.verified ?? "", password?.next ?? "");
-    return epoch === -1 ? "ended" : epoch === -2 ? "changed" : epoch;
+    const ended = await this.endOtherLoginsCounted(keep, password);
+    return typeof ended === "string" ? ended : ended.epoch;
+  }
+
+  /** As `endOtherLogins`, also saying how many other logins it ended (`others`, see COUNT_LOGIN; -1: not known). */
+  async endOtherLoginsCounted(keep: { userId: string; sessionId: string; loginEpoch: number }, password?: { verified: string; next: string }): Promise<{ epoch: number; others: number } | "ended" | "changed"> {
+    const answer = await this.redis.cimEndOtherLogins(keys.account(keep.userId), keep.sessionId, String(keep.loginEpoch), password?.verified ?? "", password?.next ?? "");
+    if (answer === -1) return "ended";
+    if (answer === -2) return "changed";
+    const [epoch, others] = answer as [number, number];
+    return { epoch, others };
+  }
+
+  /** A login of the user began (`step` 1, at `POST /api/login`) or logged out (-1): see COUNT_LOGIN. */
+  async countLogin(login: { userId: string; sessionId: string; loginEpoch: number }, step: 1 | -1): Promise<void> {
+    await this.redis.cimCountLogin(keys.account(login.userId), String(login.loginEpoch), login.sessionId, String(step));
   }
 
   /** Login epochs of many users at once (0 for none or an unknown id), in the order given. */

@@ -26,12 +26,17 @@ describe("events", () => {
     expect(history.map((m) => [m.text, m.editOf, m.deleted])).toEqual([["helo", undefined, undefined], ["hello", original.msgId, undefined], ["", original.msgId, true]]);
   });
 
-  it("edits and deletions do not count as unread", async () => {
+  it("edits and deletions do not count as unread, and a message deleted while unread no longer counts", async () => {
     const store = new MessageStore(h.redis);
-    const original = await send(store, { from: "1", text: "a" });
-    await store.store({ ...base("1", "u1"), text: "b", editOf: original.msgId });
-    await store.store({ ...base("1", "u2"), text: "", editOf: original.msgId, deleted: true });
+    const kept = await send(store, { from: "1", text: "kept" });
+    await store.store({ ...base("1", "u1"), text: "kept!", editOf: kept.msgId });
+    const gone = await send(store, { from: "1", text: "oops" });
+    await store.store({ ...base("1", "u2"), text: "", editOf: gone.msgId, deleted: true });
     expect(await store.countUnread({ userId: "2", conversation: "everyone", after: "0", cap: 100 })).toBe(1);
+    // Deleted after the reader's position, but the message itself was read before it: nothing to take off.
+    expect(await store.countUnread({ userId: "2", conversation: "everyone", after: gone.msgId, cap: 100 })).toBe(0);
+    await send(store, { from: "1", text: "new" });
+    expect(await store.countUnread({ userId: "2", conversation: "everyone", after: gone.msgId, cap: 100 })).toBe(1);
   });
 
   it("a reaction to anyone's message is stored with its emoji (\"\" when taken back), is not unread, and a reply to it or a reaction to a deleted message is not found", async () => {

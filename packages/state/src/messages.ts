@@ -137,16 +137,20 @@ export class MessageStore {
 
   /**
    * Messages from others after `after` in a conversation (as the client names it), counted up to `cap`; events
-   * (edits, deletions, reactions) and messages from `uncounted` senders (those a user blocks, in a room) are not.
+   * (edits, deletions, reactions) and messages from `uncounted` senders (those a user blocks, in a room) are not, nor
+   * is a message deleted since: its deletion comes after it in the stream, so one pass finds both.
    */
   async countUnread(query: { userId: string; conversation: string; after: string; cap: number; uncounted?: ReadonlySet<string> }): Promise<number> {
     const key = conv.messages(conversationKey(query.userId, query.conversation));
-    let counted = 0;
+    const counted = new Set<string>();
     let cursor = query.after;
     for (;;) {
       const page = await readAfter(this.redis, key, cursor, COUNT_PAGE);
-      for (const { message } of page) if (message.from !== query.userId && !isEvent(message) && !query.uncounted?.has(message.from) && ++counted >= query.cap) return query.cap;
-      if (page.length < COUNT_PAGE) return counted;
+      for (const { message, position } of page) {
+        if (message.editOf && message.deleted) counted.delete(message.editOf);
+        else if (message.from !== query.userId && !isEvent(message) && !query.uncounted?.has(message.from) && counted.add(position).size >= query.cap) return query.cap;
+      }
+      if (page.length < COUNT_PAGE) return counted.size;
       cursor = page.at(-1)!.position;
     }
   }

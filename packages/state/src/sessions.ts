@@ -109,10 +109,11 @@ export class SessionStore {
     return (await scanKeys(this.redis, `${prefix}*`)).map((key) => key.slice(prefix.length));
   }
 
-  /** Marks a login (token session id) as logged out until `expiresAt` (seconds since the epoch). */
-  async revoke(sessionId: string, expiresAt: number): Promise<void> {
+  /** Marks a login (token session id) as logged out until `expiresAt` (seconds since the epoch); true the first time. */
+  async revoke(sessionId: string, expiresAt: number): Promise<boolean> {
     const ttl = Math.max(1, expiresAt - Math.floor(Date.now() / 1000));
-    await this.redis.set(keys.revoked(sessionId), "1", "EX", ttl);
+    // NX: true only the first time, so a logout sent twice is counted once (AccountStore.countLogin).
+    return (await this.redis.set(keys.revoked(sessionId), "1", "EX", ttl, "NX")) === "OK";
   }
 
   /**

@@ -116,6 +116,7 @@ describe("Redis Cluster slots", () => {
       await bus.toUser("1", { type: "presence", userId: "1", userName: "u1", online: true });
       expect(await accounts.rehashPassword("3", "x", "y")).toBe(true);
       expect(await accounts.rehashPassword("3", "x", "z")).toBe(false);
+      await accounts.countLogin({ userId: "3", sessionId: "s", loginEpoch: 0 }, 1);
       expect(await accounts.endOtherLogins({ userId: "3", sessionId: "s", loginEpoch: 0 }, { verified: "y", next: "w" })).toBeGreaterThan(0);
       await accounts.remove("3");
       expect(await send({ from: "1", to: "3", clientMsgId: "gone" })).toEqual({ error: "unknown_recipient" });

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { addressMatcher } from "@cim/config";
-import { ErrorCode } from "@cim/protocol";
+import { ErrorCode, LOGINS_ENDED_HEADER } from "@cim/protocol";
 import type { TokenClaims } from "@cim/token";
 import { requireUser, unauthorized } from "../auth.js";
 import { clientAddress } from "../client-address.js";
@@ -54,7 +54,7 @@ export const authApi = {
   }),
   logoutOthers: createRoute({
     method: "post", path: "/api/logout/others", summary: "End every other login of this user (sign out other devices); this one stays", security: bearer,
-    responses: { 204: { description: "the other logins ended" }, 401: errorAnswer("bad token") },
+    responses: { 204: { description: `the other logins ended; header ${LOGINS_ENDED_HEADER}: how many (0: none was signed in)` }, 401: errorAnswer("bad token") },
   }),
   password: createRoute({
     method: "post", path: "/api/password", summary: "Change the password: every other login of this user ends, this one stays", security: bearer,
@@ -138,6 +138,9 @@ export function authRoutes(s: Services) {
       }
     }
     const { answer, sessionId } = await issue(account);
+    // Counted for "sign out other devices" to say how many it ended; a miss only makes that count wrong.
+    await s.accounts.countLogin({ userId: account.userId, sessionId, loginEpoch: account.loginEpoch }, 1)
+      .catch((error: unknown) => s.log.error({ err: error, userId: account.userId }, "counting the login failed"));
     if (s.config.CIM_LOGIN_POLICY === "replace") {
       // The new login takes over: every gateway holding the user closes the sockets of its other logins (4409).
       await s.bus.toUser(account.userId, { type: "kick", userId: account.userId, keepConnection: "", keepSession: sessionId });
@@ -157,7 +160,10 @@ export function authRoutes(s: Services) {
   app.post("/logout", requireUser(s.tokens, s.sessions, s.requests, true), async (c) => {
     const user = c.get("user");
     // Until the login's absolute end: no token refreshed from it may work again.
-    await s.sessions.revoke(user.sessionId, user.sessionEnd);
+    if (await s.sessions.revoke(user.sessionId, user.sessionEnd)) {
+      await s.accounts.countLogin(user, -1)
+        .catch((error: unknown) => s.log.error({ err: error, userId: user.userId }, "uncounting the login failed"));
+    }
     // Each gateway holding the user closes this login's sockets and writes its new count (presence follows);
     // the user's other devices stay.
     await s.bus.toUser(user.userId, { type: "kick", userId: user.userId, keepConnection: "", sessionId: user.sessionId });
@@ -169,8 +175,8 @@ export function authRoutes(s: Services) {
    * Refused (401) when this login was itself ended meanwhile by another login of the user, or when the password
    * is no longer the one just checked: a request that passed its token check must not undo a newer change.
    */
-  async function endOtherLogins(user: TokenClaims, password?: { verified: string; next: string }): Promise<void> {
-    const ended = await s.accounts.endOtherLogins(user, password);
+  async function endOtherLogins(user: TokenClaims, password?: { verified: string; next: string }): Promise<number> {
+    const ended = await s.accounts.endOtherLoginsCounted(user, password);
     if (ended === "ended") {
       s.log.info({ userId: user.userId }, "ending the user's other logins refused: this login was ended meanwhile");
       throw unauthorized("logged out: log in again", true);
@@ -184,12 +190,16 @@ export function authRoutes(s: Services) {
     // latest when their tokens expire, since no token of theirs is accepted again.
     await s.bus.toUser(user.userId, { type: "kick", userId: user.userId, keepConnection: "" })
       .catch((error: unknown) => s.log.error({ err: error, userId: user.userId }, "telling gateways to close the user's other logins failed"));
+    return ended.others;
   }
 
   app.post("/logout/others", requireUser(s.tokens, s.sessions, s.requests, true), async (c) => {
     const user = c.get("user");
-    await endOtherLogins(user);
-    s.log.info({ userId: user.userId }, "signed out the user's other logins");
+    const others = await endOtherLogins(user);
+    s.log.info({ userId: user.userId, others }, "signed out the user's other logins");
+    // Added: how many logins ended (0: no other device was signed in), a header so the 204 stays as it was; none
+    // while the account's logins are not counted yet (older than the count).
+    if (others >= 0) c.header(LOGINS_ENDED_HEADER, String(others));
     return c.body(null, 204);
   });
 

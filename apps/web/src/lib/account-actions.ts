@@ -15,9 +15,9 @@ export class AccountActions {
     await this.client().changePassword(currentPassword, newPassword);
   }
 
-  /** Ends every other login of the user; this one stays. */
-  async signOutOthers(): Promise<void> {
-    await this.client().logoutOthers();
+  /** Ends every other login of the user; this one stays. Says how many were signed in, in words. */
+  async signOutOthers(): Promise<string> {
+    return signedOutWords(await this.client().logoutOthers());
   }
 
   private client(): CimClient {
@@ -25,4 +25,11 @@ export class AccountActions {
     if (!client) throw new Error("You are signed out.");
     return client;
   }
+}
+
+/** What "Sign out other devices" did: route's count of the logins it ended (undefined from an older route). */
+export function signedOutWords(ended: number | undefined): string {
+  if (ended === undefined) return "Done: any other device signed in as you is now signed out.";
+  if (ended === 0) return "No other devices were signed in.";
+  return `Signed out ${ended} ${ended === 1 ? "device" : "devices"}.`;
 }

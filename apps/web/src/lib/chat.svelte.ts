@@ -72,9 +72,9 @@ export class ChatStore {
   /** The open room's members offered when an `@` is typed in the composer (loaded at the first one). */
   readonly mentionable = new RoomMembers((roomId, prefix) => this.rooms.members(roomId, prefix), describeError);
   /** Who is online: route's paged list and the presence of the users on screen. */
-  readonly online = new OnlinePanel({ client: () => this.client, me: () => this.me?.userId ?? "" });
+  readonly online = new OnlinePanel({ client: () => this.client, me: () => this.me?.userId ?? "", routeDown: (): boolean => this.route.unreachable });
   /** Whether route answers; when it is back after an outage, what failed meanwhile is asked again. */
-  readonly route = new RouteWatch({ back: () => void this.signIn.catchUp(), probe: () => this.online.refresh(), retryMs: config.routeRetryMs, slowMs: config.routeSlowMs });
+  readonly route = new RouteWatch({ back: () => void this.signIn.catchUp(), probe: (): Promise<void> => this.online.refresh(), timing: config.routeRetry, slowMs: config.routeSlowMs });
   /** History pages and the IndexedDB cache; a loaded page of the open conversation is marked read. */
   private readonly history = new HistoryLoader({ client: () => this.client, me: () => this.me, conversations: this.conversations, hooks: this.hooks, loaded: () => this.sync.markActiveRead() });
   /** Own messages: shown at once, sent (or kept until signed in), marked on SendAck; not a member: ask route again. */

@@ -27,10 +27,11 @@ export const config = Object.freeze({
   previewRetryMs: 2_000,
   /** From this many conversations on, the list offers a filter by name (a short list needs none). */
   listFilterFrom: 10,
-  /** Delay between resume attempts of a stored login when route or gateways are unreachable. */
-  resumeRetryMs: 2_000,
-  /** While route is unreachable (the chat goes on over the gateway), how often it is asked again. */
-  routeRetryMs: 3_000,
+  /** Pauses between resume attempts of a stored login when route or gateways are unreachable (lib/network-wait.ts:
+   * growing to maxMs, with jitter; offlineMs while the device has no network, cut short when it comes back). */
+  resumeRetry: { baseMs: 2_000, maxMs: 10_000, offlineMs: 60_000 },
+  /** While route is unreachable (the chat goes on over the gateway), the pauses before asking it again (as resumeRetry). */
+  routeRetry: { baseMs: 3_000, maxMs: 10_000, offlineMs: 60_000 },
   /** A route call unanswered this long (route frozen or hung) shows route as unreachable until an answer comes. */
   routeSlowMs: 8_000,
   /** How often the admin dashboard asks route for statistics. */

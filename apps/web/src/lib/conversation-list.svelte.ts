@@ -4,7 +4,7 @@ import {
   acknowledge, applyRead, applyReceipt, applySummary, countFromOthersAfter, EVERYONE_ROOM, insertMessage, isNewer, kindOf, lastActivity, mergeMessage, mergeStored, newConversation, newestMsgId,
   receiptStatus, toUiMessage, unreadLoaded, upgradeStatus, type Conversation, type Receipts, type Summary, type UiMessage, type Uncounted,
 } from "./conversations.js";
-import { applyEvent, applyPending, isEvent } from "./message-events.js";
+import { applyEvent, applyPending, isEvent, uncountDeleted } from "./message-events.js";
 import { membershipNotice, renameNotice, type MembershipChange } from "./room-notices.js";
 
 export class ConversationList {
@@ -85,6 +85,7 @@ export class ConversationList {
     const conversation = this.ensure(key, kindOf(key) === "private" ? peerName : "");
     // An edit or deletion changes the message it names; it is never shown, nor counted unread.
     if (isEvent(message)) {
+      uncountDeleted(conversation, message, this.me(), this.uncounted(conversation));
       applyEvent(conversation, message);
       return false;
     }
@@ -184,6 +185,23 @@ export class ConversationList {
   read(key: string, msgId: string): boolean {
     const conversation = this.get(key);
     return conversation ? applyRead(conversation, msgId, this.uncounted(conversation)) : false;
+  }
+
+  /**
+   * This user read `key` up to `msgId` on another device (a Read frame by them, newer than this tab's position): as
+   * `read`, and "New messages" here follows, so every device shows the same read state: gone when all is read, else
+   * moved above the first message still unread. True when route should count unread again.
+   */
+  readElsewhere(key: string, msgId: string): boolean {
+    const conversation = this.get(key);
+    if (!conversation) return false;
+    const moved = isNewer(msgId, conversation.readUpTo);
+    const ask = this.read(key, msgId);
+    if (moved && this.unreadFrom?.key === key) {
+      if (isNewer(newestMsgId(conversation), msgId)) this.unreadFrom = { key, after: msgId, count: conversation.unread };
+      else this.unreadFrom = null;
+    }
+    return ask;
   }
 
   /** The peer `peerId` received (`delivered`) or read (`seen`) the private chat up to `msgId`. */

@@ -274,7 +274,8 @@ export function oldestMsgId(list: UiMessage[]): string | undefined {
  * reading, which moves up as older pages load.
  */
 export function firstUnreadAfter(conversation: Conversation, after: string): string {
-  const first = conversation.messages.find((m) => !m.own && m.msgId && isNewer(m.msgId, after));
+  // A message deleted since is not where the new ones begin (nor counted).
+  const first = conversation.messages.find((m) => !m.own && !m.deleted && m.msgId && isNewer(m.msgId, after));
   return first && (conversation.historyLoaded || unreadStartLoaded(conversation, after)) ? first.msgId : "";
 }
 
@@ -303,13 +304,13 @@ export function upgradeStatus(message: UiMessage, status: "delivered" | "seen"):
  * Messages that never count as unread though from others: a blocked user's room messages, shown collapsed (route's
  * count leaves them out too).
  */
-export type Uncounted = (message: UiMessage) => boolean;
+export type Uncounted = (message: Pick<UiMessage, "from">) => boolean;
 
 const COUNT_ALL: Uncounted = () => false;
 
 /** Loaded messages from others after msgId `after` (those `uncounted` says not). */
 export function countFromOthersAfter(list: UiMessage[], after: string, uncounted: Uncounted = COUNT_ALL): number {
-  return list.reduce((n, m) => n + (!m.own && isNewer(m.msgId, after) && !uncounted(m) ? 1 : 0), 0);
+  return list.reduce((n, m) => n + (!m.own && !m.deleted && isNewer(m.msgId, after) && !uncounted(m) ? 1 : 0), 0);
 }
 
 /**

@@ -1,9 +1,35 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "@cim/client";
 import { newConversation, toUiMessage } from "./conversations.js";
-import { applyEvent, applyPending, excerpt, searchLine } from "./message-events.js";
+import { applyEvent, applyPending, excerpt, searchLine, uncountDeleted } from "./message-events.js";
 
 const chat = (fields: Partial<ChatMessage>): ChatMessage => ({ msgId: "1", from: "8", fromName: "bob", to: "", text: "", ts: 0, room: "r1", ...fields });
+
+describe("a deletion of a message still unread", () => {
+  const heard = (conversation: ReturnType<typeof newConversation>, event: ChatMessage, blocked = false) => {
+    uncountDeleted(conversation, event, "7", () => blocked);
+    applyEvent(conversation, event);
+  };
+
+  it("takes it off the count once, loaded or not; a read one, an own one or a blocked sender's does not", () => {
+    const conversation = newConversation("r1", "room");
+    conversation.readUpTo = "9";
+    conversation.unread = 3;
+    conversation.messages.push(toUiMessage(chat({ msgId: "8" }), "7"), toUiMessage(chat({ msgId: "10" }), "7"), toUiMessage(chat({ msgId: "11", from: "7" }), "7"));
+    heard(conversation, chat({ msgId: "20", editOf: "10", deleted: true }));
+    heard(conversation, chat({ msgId: "21", editOf: "10", deleted: true }));
+    expect(conversation.unread).toBe(2);
+    heard(conversation, chat({ msgId: "22", editOf: "8", deleted: true }));
+    heard(conversation, chat({ msgId: "23", from: "7", editOf: "11", deleted: true }));
+    heard(conversation, chat({ msgId: "24", editOf: "12", text: "an edit" }));
+    heard(conversation, chat({ msgId: "25", editOf: "13", deleted: true }), true);
+    expect(conversation.unread).toBe(2);
+    // Not loaded (older than the page): heard twice, counted once.
+    heard(conversation, chat({ msgId: "26", editOf: "12", deleted: true }));
+    heard(conversation, chat({ msgId: "26", editOf: "12", deleted: true }));
+    expect(conversation.unread).toBe(1);
+  });
+});
 
 describe("edits and deletions in a conversation", () => {
   it("applies an edit and then a deletion; a deletion is final and an older edit never undoes a newer one", () => {

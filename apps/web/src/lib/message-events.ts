@@ -1,6 +1,6 @@
 // Edits, deletions and reactions applied to a conversation's messages; events whose message is not loaded wait for it.
 import { eventTarget, type ChatMessage } from "@cim/client";
-import { isNewer, kindOf, newerId, type Conversation, type UiMessage } from "./conversations.js";
+import { isNewer, kindOf, newerId, type Conversation, type UiMessage, type Uncounted } from "./conversations.js";
 import { plainText } from "./rich-text.js";
 
 /** True for an edit, deletion or reaction event, which changes a message rather than being shown. */
@@ -77,4 +77,17 @@ export function excerpt(text: string, max = 80): string {
 export function searchLine(result: { conversation: string; text: string; edited?: boolean }, blocked: boolean): string {
   if (blocked && kindOf(result.conversation) !== "private") return "Message from a blocked user";
   return `${excerpt(plainText(result.text), 120)}${result.edited ? " (edited)" : ""}`;
+}
+
+/**
+ * A deletion heard live of a message still unread here (someone else's, after the read position, counted): the count
+ * loses it, as route's count does. Called before `applyEvent`, which marks the message deleted.
+ */
+export function uncountDeleted(conversation: Conversation, event: ChatMessage, me: string, uncounted: Uncounted): void {
+  if (!event.editOf || !event.deleted || event.from === me || conversation.unread === 0) return;
+  if (!isNewer(event.editOf, conversation.readUpTo) || uncounted(event)) return;
+  const target = conversation.messages.find((m) => m.msgId === event.editOf);
+  // Deleted already, or this event heard before while its message was not loaded.
+  if (target?.deleted || target?.own || (!target && conversation.pendingEvents?.some((e) => e.msgId === event.msgId))) return;
+  conversation.unread--;
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { pauseUnlessOnline } from "./network-wait.js";
+import { pauseUnlessOnline, retryDelay } from "./network-wait.js";
 
 describe("pauseUnlessOnline", () => {
   beforeEach(() => {
@@ -28,5 +28,16 @@ describe("pauseUnlessOnline", () => {
     expect(ended).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect(ended).toBe(true);
+  });
+});
+
+describe("retryDelay", () => {
+  const timing = { baseMs: 2_000, maxMs: 10_000, offlineMs: 60_000 };
+  it("grows from the base to the cap, between half and all of it (jitter)", () => {
+    expect([0, 1, 2, 3, 9].map((attempt) => retryDelay(attempt, timing, true, () => 0))).toEqual([1_000, 2_000, 4_000, 5_000, 5_000]);
+    expect([0, 1, 2, 3, 9].map((attempt) => retryDelay(attempt, timing, true, () => 1))).toEqual([2_000, 4_000, 8_000, 10_000, 10_000]);
+  });
+  it("is the long offline pause while the device has no network", () => {
+    expect(retryDelay(0, timing, false)).toBe(60_000);
   });
 });

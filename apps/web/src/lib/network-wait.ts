@@ -1,14 +1,52 @@
-// A pause before trying the network again that ends early when the browser says its network is back.
+// Pauses before trying the network again: growing with each failure (capped, with jitter, so many tabs do not
+// retry in step), waiting for the browser's `online` event while it says the device has no network (a request then
+// only fails and logs an error), and ending early when the network comes back or the tab is looked at again.
 
-/** Resolves after `ms`, or at once on the window's `online` event (a device back on its network need not wait). */
+/** The device says it has a network (`navigator.onLine`; true outside a browser). */
+export function deviceOnline(): boolean {
+  return typeof navigator === "undefined" || navigator.onLine !== false;
+}
+
+export interface RetryTiming {
+  /** The first pause. */
+  baseMs: number;
+  /** The longest pause while the device has a network (servers unreachable). */
+  maxMs: number;
+  /** The pause while the device says it has none: it is rarely wrong, but a look now and then costs little. */
+  offlineMs: number;
+}
+
+/** The pause before retry `attempt` (0-based): between half and all of min(max, base·2^attempt); `offlineMs` when offline. */
+export function retryDelay(attempt: number, timing: RetryTiming, online = deviceOnline(), random: () => number = Math.random): number {
+  if (!online) return timing.offlineMs;
+  const ceiling = Math.min(timing.maxMs, timing.baseMs * 2 ** Math.min(attempt, 20));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/** Calls `handler` when the network comes back or the tab becomes visible; returns the removal. */
+export function onNetworkChance(handler: () => void): () => void {
+  if (typeof window === "undefined") return () => undefined;
+  const page = typeof document === "undefined" ? null : document;
+  const visible = () => {
+    if (page?.visibilityState === "visible") handler();
+  };
+  window.addEventListener("online", handler);
+  page?.addEventListener("visibilitychange", visible);
+  return () => {
+    window.removeEventListener("online", handler);
+    page?.removeEventListener("visibilitychange", visible);
+  };
+}
+
+/** Resolves after `ms`, or at once when the network comes back or the tab becomes visible. */
 export function pauseUnlessOnline(ms: number): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      if (typeof window !== "undefined") window.removeEventListener("online", done);
+      stop();
       resolve();
     };
     const timer = setTimeout(done, ms);
-    if (typeof window !== "undefined") window.addEventListener("online", done);
+    const stop = onNetworkChance(done);
   });
 }

@@ -1,6 +1,7 @@
 // The online panel: route's paged list of online users (GET /api/online, by name, filtered by the start of a
 // name), asked again every few seconds, and the presence the gateway sends for the users the page watches.
 import type { CimClient, OnlineUser, Presence } from "@cim/client";
+import { deviceOnline } from "./network-wait.js";
 import { withOnlineUser } from "./online-list.js";
 
 /** Users per page of the panel. */
@@ -28,7 +29,7 @@ export class OnlinePanel {
   /** Counts requests, so an older answer does not replace a newer one. */
   private requests = 0;
 
-  constructor(private readonly deps: { client: () => CimClient | null; me: () => string }) {}
+  constructor(private readonly deps: { client: () => CimClient | null; me: () => string; routeDown?: () => boolean }) {}
 
   isOnline(userId: string): boolean {
     return this.presenceOf[userId] ?? this.users.some((u) => u.userId === userId);
@@ -62,7 +63,8 @@ export class OnlinePanel {
   async start(): Promise<void> {
     clearInterval(this.timer);
     this.timer = setInterval(() => {
-      if (typeof document === "undefined" || document.visibilityState === "visible") void this.refresh();
+      // Not while the device has no network (it would only fail), nor while route is unreachable (its probe asks).
+      if ((typeof document === "undefined" || document.visibilityState === "visible") && deviceOnline() && !this.deps.routeDown?.()) void this.refresh();
     }, ONLINE_REFRESH_MS);
     await this.refresh();
   }

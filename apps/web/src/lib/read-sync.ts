@@ -60,7 +60,7 @@ export class ReadSync {
     if (!me) return;
     if (read.by !== me) {
       this.deps.conversations.receipt(read.conversation, "seen", read.msgId);
-    } else if (this.deps.conversations.read(read.conversation, read.msgId)) {
+    } else if (this.deps.conversations.readElsewhere(read.conversation, read.msgId)) {
       // Read up to a message older than those loaded: only route can count what is left.
       void this.refresh();
     }

@@ -15,7 +15,7 @@ import { narrowScreen, onConversationScreen } from "./screen-history.js";
 import type { Sender } from "./sender.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
 import { clearView, savedOpen, savedReceipts } from "./view-memory.js";
-import { pauseUnlessOnline } from "./network-wait.js";
+import { deviceOnline, onNetworkChance, pauseUnlessOnline, retryDelay } from "./network-wait.js";
 
 /** signedOut: login screen; restoring: a stored login is being resumed (cached messages shown); signedIn. */
 export type Phase = "signedOut" | "restoring" | "signedIn";
@@ -160,7 +160,7 @@ export class SignIn {
   }
 
   private async resume(stored: StoredLogin): Promise<void> {
-    while (this.phase === "restoring") {
+    for (let attempt = 0; this.phase === "restoring"; attempt++) {
       const client = this.connect();
       try {
         const login = await client.resume(stored);
@@ -173,8 +173,8 @@ export class SignIn {
         if (isAuthFailure(error)) return this.signOut(LOGIN_ENDED);
         this.connection = "reconnecting";
         this.error = describeError(error);
-        // A reload while offline: the network's return resumes at once, not at the next turn.
-        await pauseUnlessOnline(config.resumeRetryMs);
+        // Longer pauses while route stays away, none wasted while offline; the network's return resumes at once.
+        await pauseUnlessOnline(retryDelay(attempt, config.resumeRetry));
       }
     }
   }
@@ -241,7 +241,10 @@ export class SignIn {
       ...this.deps.incoming.listen(client),
       // The browser knows at once when the network goes or comes back; the socket itself may take a heartbeat.
       listen("offline", () => client.network(false)),
-      listen("online", () => client.network(true)),
+      // Back, or the tab looked at again while reconnecting: try at once rather than at the end of a long pause.
+      onNetworkChance(() => {
+        if (deviceOnline()) client.network(true);
+      }),
       // The gateway could not replay all that was missed (retention trimmed it): fill in from history.
       client.onGap(() => void this.catchUp()),
       client.onError((error) => {
@@ -288,7 +291,7 @@ export class SignIn {
 }
 
 /** Adds a window listener (none outside a browser); returns its removal. */
-function listen(type: "online" | "offline", handler: () => void): () => void {
+function listen(type: "offline", handler: () => void): () => void {
   if (typeof window === "undefined") return () => undefined;
   window.addEventListener(type, handler);
   return () => window.removeEventListener(type, handler);
