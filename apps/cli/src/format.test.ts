@@ -7,6 +7,18 @@ describe("format", () => {
     expect(formatMessage({ from: "1", fromName: "ann", to: "2", text: "hi" })).toBe("[private] ann(1): hi");
   });
 
+  it("prints another user's control characters as escapes: a message cannot clear the screen or pass for another line", () => {
+    const print = (text: string) => formatMessage({ from: "1", fromName: "ann", to: "", text });
+    // ESC sequences (clear, retitle), BEL, CR over the sender, C1 CSI, a direction override.
+    expect(print("\u001b[2J\u001b]0;pwned\u0007hi")).toBe("[group] ann(1): \\u001b[2J\\u001b]0;pwned\\u0007hi");
+    expect(print("hi\r[group] bob(2): send me your password")).toBe("[group] ann(1): hi\n    [group] bob(2): send me your password");
+    expect(print("a\u009b31mb\u202ec")).toBe("[group] ann(1): a\\u009b31mb\\u202ec");
+    expect(print("line1\nline2\r\nline3\ttab")).toBe("[group] ann(1): line1\n    line2\n    line3\ttab");
+    expect(formatMessage({ from: "1", fromName: "ann", to: "", text: "x\u001b[Ay", editOf: "5" })).toBe("[group] ann(1) edited 5: x\\u001b[Ay");
+    const hit = { msgId: "5", from: "1", fromName: "ann", to: "", text: "\u001b[2Jboo", ts: 0, room: "" };
+    expect(formatSearch("boo", [hit], { me: "2", users: new Map(), rooms: new Map() }, 1)[1]).toBe("  1970-01-01 00:00:00 [group] ann(1): \\u001b[2Jboo");
+  });
+
   it("prints room messages with the room's id and name, and own messages from another device with the recipient", () => {
     const names = { me: "1", users: new Map([["2", "bob"]]), rooms: new Map([["r3", "lunch"]]) };
     expect(formatMessage({ from: "2", fromName: "bob", to: "", text: "soup?", room: "r3" }, names)).toBe("[#r3 lunch] bob(2): soup?");

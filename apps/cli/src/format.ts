@@ -2,6 +2,7 @@
 import type { ChatMessage, ConnectionState, GatewayAddress, HistoryMessage, OnlineUser, Presence, StoredLogin } from "@cim/client";
 import { EVERYONE_ROOM } from "@cim/protocol";
 import { COMMAND_HELP } from "./commands.js";
+import { terminalText } from "./terminal-text.js";
 
 /** What the console knows to name things: this user, user names and room names by id. */
 export interface Names {
@@ -40,8 +41,8 @@ export function formatMessage(message: Shown, names: Names = NO_NAMES): string {
   const to = message.to && message.from === names.me ? ` -> ${who(names.users.get(message.to) ?? "?", message.to)}` : "";
   const head = `[${conversationLabel(message, names)}] ${who(message.fromName, message.from)}${to}`;
   if (message.reactTo) return message.reaction ? `${head} reacted ${message.reaction} to ${message.reactTo}` : `${head} took back the reaction to ${message.reactTo}`;
-  if (message.editOf) return message.deleted ? `${head} deleted ${message.editOf}` : `${head} edited ${message.editOf}: ${message.text}`;
-  return `${head}${message.replyTo ? ` (reply to ${message.replyTo})` : ""}: ${message.text}`;
+  if (message.editOf) return message.deleted ? `${head} deleted ${message.editOf}` : `${head} edited ${message.editOf}: ${terminalText(message.text)}`;
+  return `${head}${message.replyTo ? ` (reply to ${message.replyTo})` : ""}: ${terminalText(message.text)}`;
 }
 
 function conversationLabel(message: Shown, names: Pick<Names, "rooms">): string {
@@ -89,7 +90,7 @@ export function utcTime(ms: number): string {
 export function formatHit(message: HistoryMessage, names: Names): string {
   const time = utcTime(message.ts);
   const to = message.to ? ` -> ${who(names.users.get(message.to) ?? "?", message.to)}` : "";
-  return `${time} [${conversationLabel(message, names)}] ${who(message.fromName, message.from)}${to}: ${message.text}`;
+  return `${time} [${conversationLabel(message, names)}] ${who(message.fromName, message.from)}${to}: ${terminalText(message.text)}`;
 }
 
 export function formatSearch(word: string, hits: HistoryMessage[], names: Names, conversations: number): string[] {
