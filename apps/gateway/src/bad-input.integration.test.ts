@@ -115,6 +115,24 @@ describe("bad input on the gateway", () => {
     expect(answers).toEqual(["HTTP/1.1 408 Request Timeout", "HTTP/1.1 408 Request Timeout"]);
   });
 
+  // Hono's adapter answered these with an empty text/plain 400, not the contract's JSON error.
+  it("route answers a request its adapter cannot read (HTTP/1.0 without Host, a Host that is no host name) with a JSON 400 bad_request", async () => {
+    const route = new URL(cluster.route.url);
+    for (const request of ["GET /healthz HTTP/1.0\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: a b\r\nConnection: close\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: x/y\r\nConnection: close\r\n\r\n"]) {
+      const socket = connect(Number(route.port), route.hostname);
+      let answer = "";
+      socket.on("data", (chunk: Buffer) => (answer += chunk.toString()));
+      await once(socket, "connect");
+      socket.write(request);
+      await waitUntil(() => socket.destroyed || socket.readableEnded || /\r\n\r\n\{.*\}$/s.test(answer), 5_000, "route's answer");
+      socket.destroy();
+      const [head = "", body = ""] = answer.split("\r\n\r\n");
+      expect(head.split("\r\n")[0], JSON.stringify(request)).toBe("HTTP/1.1 400 Bad Request");
+      expect(/^content-type: (.*)$/im.exec(head)?.[1]).toMatch(/^application\/json/);
+      expect(JSON.parse(body)).toMatchObject({ error: { code: "bad_request" } });
+    }
+  });
+
   it("a forged token is refused with an Error and 4401", async () => {
     const { token } = await new TokenSigner("someone-elses-secret-0123456789abcdef", 60).sign({ userId: ann.session!.userId, userName: "ann" });
     const socket = await raw();

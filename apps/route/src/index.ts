@@ -1,6 +1,4 @@
 // Route process: reads config, builds Redis and ZooKeeper clients, watches gateways, serves HTTP, handles SIGTERM.
-import type { Server } from "node:http";
-import { createAdaptorServer } from "@hono/node-server";
 import { pino } from "pino";
 import { answerClientErrorsAsJson, capConnectionsPerAddress } from "@cim/config";
 import { GatewayDirectory, ZkSession } from "@cim/discovery";
@@ -9,15 +7,11 @@ import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { GoneGateways } from "./gone-gateways.js";
 import { createServices } from "./services.js";
+import { createRouteServer } from "./http-server.js";
 import { lookAlikeClaims, nameKey } from "./user-names.js";
 
 /** How long an idle keep-alive connection stays open (Node's default is 5 s). */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
-/** A whole request (headers and a body of at most CIM_MAX_BODY_BYTES) must arrive within this; Node's is 300 s. */
-const REQUEST_TIMEOUT_MS = 30_000;
-/** How often Node checks those timeouts: a third of the headers timeout, within these bounds (as the gateway). */
-const CHECK_INTERVAL_MIN_MS = 250;
-const CHECK_INTERVAL_MAX_MS = 5_000;
 
 // tsx turns source maps on; an Error's stack then costs a source-map lookup, which a burst of failed
 // writes to closing sockets turns into seconds of CPU. Logs keep the compiled positions.
@@ -90,20 +84,13 @@ async function main(): Promise<void> {
     .then((added) => log.info({ added, lookAlikeKeysClaimed: claimed }, "user directory checked against the accounts"))
     .catch((error: unknown) => log.warn({ err: error }, "indexing accounts for user search failed"));
   rate.start((error) => log.debug({ err: error }, "message rate sample failed"));
-  const headersMs = config.CIM_HEADERS_TIMEOUT_MS;
-  const server = createAdaptorServer({
-    fetch: app.fetch,
-    serverOptions: {
-      headersTimeout: headersMs, requestTimeout: Math.max(headersMs, REQUEST_TIMEOUT_MS),
-      connectionsCheckingInterval: Math.min(CHECK_INTERVAL_MAX_MS, Math.max(CHECK_INTERVAL_MIN_MS, Math.floor(headersMs / 3))),
-    },
-  });
-  answerClientErrorsAsJson(server as Server, log);
-  if (!config.CIM_TRUST_PROXY) capConnectionsPerAddress(server as Server, { maxPerAddress: config.CIM_MAX_CONNECTIONS_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT, log });
+  const server = createRouteServer(app.fetch, { headersTimeoutMs: config.CIM_HEADERS_TIMEOUT_MS }, log);
+  answerClientErrorsAsJson(server, log);
+  if (!config.CIM_TRUST_PROXY) capConnectionsPerAddress(server, { maxPerAddress: config.CIM_MAX_CONNECTIONS_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT, log });
   // Clients and proxies reuse idle connections: with Node's 5 s a client pausing a few seconds between requests (a
   // login storm's worker busy with its sockets) sent its next request on a connection route had just closed and got
   // "other side closed". Longer than common proxy idle timeouts (60 s), which must stay below it.
-  (server as Server).keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.listen({ port: config.PORT, host: config.HOST, backlog: config.CIM_LISTEN_BACKLOG }, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.PORT;

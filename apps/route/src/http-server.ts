@@ -1,0 +1,45 @@
+// Route's HTTP server: Node's server with the timeouts of slow clients, and Hono's adapter answering in JSON errors.
+import { createServer, type Server } from "node:http";
+import { getRequestListener, RequestError } from "@hono/node-server";
+import type { Logger } from "pino";
+import { ErrorCode } from "@cim/protocol";
+
+/** A whole request (headers and a body of at most CIM_MAX_BODY_BYTES) must arrive within this; Node's is 300 s. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** How often Node looks for requests past their timeouts: about a third of the header timeout, within these bounds. */
+const CHECK_INTERVAL_MIN_MS = 250;
+const CHECK_INTERVAL_MAX_MS = 5_000;
+
+export interface RouteServerOptions {
+  /** Headers must be in within this (CIM_HEADERS_TIMEOUT_MS), a whole request within REQUEST_TIMEOUT_MS, else 408. */
+  headersTimeoutMs: number;
+}
+
+function jsonError(status: number, code: ErrorCode, message: string): Response {
+  return new Response(JSON.stringify({ error: { code, message } }), { status, headers: { "content-type": "application/json" } });
+}
+
+/**
+ * The server of `fetch`, not listening yet. Slow clients are cut off (408) as on a gateway's port: Node's defaults
+ * (headers 60 s, checked every 30 s; a request 300 s) let a client that sends a byte now and then hold a socket and
+ * its per-address slot for minutes. A request the adapter cannot turn into a Request (an HTTP/1.0 one without Host,
+ * a Host that is no host name) is the contract's JSON `400 bad_request`, where the adapter answered an empty 400.
+ */
+export function createRouteServer(fetch: (request: Request) => Response | Promise<Response>, options: RouteServerOptions, log: Logger): Server {
+  const headersTimeout = options.headersTimeoutMs;
+  const listener = getRequestListener(fetch, {
+    errorHandler: (error: unknown) => {
+      if (error instanceof RequestError) {
+        log.info({ err: error.message }, "request refused: it names no valid URL");
+        return jsonError(400, ErrorCode.BadRequest, error.message);
+      }
+      log.error({ err: error }, "request failed outside the app");
+      return jsonError(500, ErrorCode.Internal, "internal error");
+    },
+  });
+  return createServer({
+    headersTimeout,
+    requestTimeout: Math.max(headersTimeout, REQUEST_TIMEOUT_MS),
+    connectionsCheckingInterval: Math.min(CHECK_INTERVAL_MAX_MS, Math.max(CHECK_INTERVAL_MIN_MS, Math.floor(headersTimeout / 3))),
+  }, listener);
+}
