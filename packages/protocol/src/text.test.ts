@@ -3,7 +3,7 @@ import { isBlankText } from "./text.js";
 
 describe("isBlankText", () => {
   it("is true for text that shows nothing: spaces, zero-width characters, Hangul fillers", () => {
-    for (const text of ["", "   ", "\n\t", "\u200B", "\u200B\u200C\u200D\u2060\uFEFF", " \u3164 ", "\u115F\u1160", "\u{E0041}\u{E0042}", "\u2800", " \u2800\u2800 "]) {
+    for (const text of ["", "   ", "\n\t", "\u200B", "\u200B\u200C\u200D\u2060\uFEFF", " \u3164 ", "\u115F\u1160", "\u{E0041}\u{E0042}", "\u2800", " \u2800\u2800 ", "\u0000", "\u0000\u001b\u007f", "\u0085\u200b"]) {
       expect(isBlankText(text), JSON.stringify(text)).toBe(true);
     }
   });
