@@ -19,6 +19,7 @@ async function openAccountSettings(page: Page) {
   await page.getByTestId("settings-button").click();
   const dialog = page.getByTestId("settings-dialog");
   await expect(dialog.getByTestId("settings-account")).toBeVisible();
+  await expect(dialog.getByTestId("settings-keys")).toHaveJSProperty("open", true); // unfolded with a mouse and keyboard
   return dialog;
 }
 

@@ -295,6 +295,9 @@ test("on a phone, Back with a dialog open closes the dialog and leaves the conve
     await expect(shell).toHaveAttribute("data-view", "conversation");
     await page.getByTestId("settings-button").click();
     await expect(page.getByTestId("settings-dialog")).toBeVisible();
+    // The keyboard shortcuts are folded on a touch screen: the account's settings come right after the blocked users.
+    await expect(page.getByTestId("settings-keys")).toHaveJSProperty("open", false);
+    await expect(page.getByTestId("settings-account")).toBeInViewport();
     await page.goBack();
     await expect(page.getByTestId("settings-dialog")).toBeHidden();
     await expect(shell).toHaveAttribute("data-view", "conversation");
