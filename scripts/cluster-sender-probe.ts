@@ -13,7 +13,7 @@ import { RouteApi } from "@cim/client";
 import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
 import { encodeFrame, ErrorCode } from "@cim/protocol";
 import { conv } from "@cim/state";
-import { PROBE_PASSWORD, registerProbeUser } from "./probe-users.js";
+import { probePair } from "./probe-users.js";
 import { messagesOf, open, type Raw } from "./raw-session.js";
 
 const { values } = parseArgs({ options: { scenario: { type: "string", default: "pause" }, "pause-ms": { type: "string", default: "6000" }, wait: { type: "string", default: "0" }, seconds: { type: "string", default: "20" }, logs: { type: "string" } } });
@@ -27,11 +27,7 @@ async function main(): Promise<void> {
   const sockets: Raw[] = [];
   try {
     const api = new RouteApi(stack.route.url);
-    const [a, b] = [await registerProbeUser(api, "a"), await registerProbeUser(api, "b")];
-    const token = async (u: { name: string }) => (await api.login(u.name, PROBE_PASSWORD)).token;
-    const aToken = await token(a);
-    const room = (await api.createRoom(aToken, { name: "cluster senders", visibility: "private" })).roomId;
-    await api.invite(aToken, room, b.userId);
+    const { a, b, aToken, room, token } = await probePair(api, "cluster senders");
     const wsUrl = (g: number) => `${stack.gateways[g]!.url.replace(/^http/, "ws")}/ws`;
     const receivers = [await open(wsUrl(0), await token(b), "b@gw-a"), await open(wsUrl(1), await token(b), "b@gw-b")];
     sockets.push(...receivers);

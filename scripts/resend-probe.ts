@@ -10,7 +10,7 @@
 //              SendAck is sent again on a new session, until acknowledged
 import { parseArgs } from "node:util";
 import { RouteApi } from "@cim/client";
-import { PROBE_PASSWORD, registerProbeUser } from "./probe-users.js";
+import { probePair } from "./probe-users.js";
 import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
 import { encodeFrame } from "@cim/protocol";
 import { messagesOf, open, type Raw } from "./raw-session.js";
@@ -26,11 +26,7 @@ async function run(scenario: string): Promise<void> {
   const sockets: Raw[] = [];
   try {
     const api = new RouteApi(stack.route.url);
-    const [a, b] = [await registerProbeUser(api, "a"), await registerProbeUser(api, "b")];
-    const token = async (u: { name: string }) => (await api.login(u.name, PROBE_PASSWORD)).token;
-    const aToken = await token(a);
-    const room = (await api.createRoom(aToken, { name: "resend", visibility: "private" })).roomId;
-    await api.invite(aToken, room, b.userId);
+    const { a, b, aToken, room, token } = await probePair(api, "resend");
     const wsUrl = (g: number) => `${stack.gateways[g]!.url.replace(/^http/, "ws")}/ws`;
     const login = async (t: string, g: number) => { const raw = await open(wsUrl(g), t); sockets.push(raw); return raw; };
     const a0 = await login(aToken, 0);
