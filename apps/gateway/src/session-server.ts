@@ -3,7 +3,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server } from "n
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
-import { answerClientErrorsAsJson, capConnectionsPerAddress } from "@cim/config";
+import { answerClientErrorsAsJson, capConnectionsPerAddress, slowClientTimeouts } from "@cim/config";
 import { ErrorCode, SessionClose } from "@cim/protocol";
 import { FailureLog } from "@cim/state";
 import { clientAddress } from "./admission.js";
@@ -14,9 +14,6 @@ import { Session, type SessionLimits } from "./session.js";
 
 /** Node's own request timeout, kept (a request body, never an upgrade, may take that long). */
 const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
-/** How often Node looks for connections past the header timeout: about a third of it, within these bounds. */
-const CHECK_INTERVAL_MIN_MS = 250;
-const CHECK_INTERVAL_MAX_MS = 5_000;
 
 export interface SessionServerDeps {
   config: GatewayConfig;
@@ -34,7 +31,7 @@ export function createSessionServer(deps: SessionServerDeps): Server {
   // (60 s for the headers, checked every 30 s) let a client hold a connection 90 s before it is counted anywhere.
   const handshakeMs = config.CIM_LOGIN_TIMEOUT_MS;
   const server = createServer(
-    { headersTimeout: handshakeMs, requestTimeout: Math.max(handshakeMs, DEFAULT_REQUEST_TIMEOUT_MS), connectionsCheckingInterval: Math.min(CHECK_INTERVAL_MAX_MS, Math.max(CHECK_INTERVAL_MIN_MS, Math.floor(handshakeMs / 3))) },
+    slowClientTimeouts(handshakeMs, DEFAULT_REQUEST_TIMEOUT_MS),
     createHttpHandler(services.metrics, deps.health, { metricsToken: config.CIM_METRICS_TOKEN, log }),
   );
   answerClientErrorsAsJson(server, log);

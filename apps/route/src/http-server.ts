@@ -2,13 +2,11 @@
 import { createServer, type Server } from "node:http";
 import { getRequestListener, RequestError } from "@hono/node-server";
 import type { Logger } from "pino";
+import { slowClientTimeouts } from "@cim/config";
 import { ErrorCode } from "@cim/protocol";
 
 /** A whole request (headers and a body of at most CIM_MAX_BODY_BYTES) must arrive within this; Node's is 300 s. */
 const REQUEST_TIMEOUT_MS = 30_000;
-/** How often Node looks for requests past their timeouts: about a third of the header timeout, within these bounds. */
-const CHECK_INTERVAL_MIN_MS = 250;
-const CHECK_INTERVAL_MAX_MS = 5_000;
 
 export interface RouteServerOptions {
   /** Headers must be in within this (CIM_HEADERS_TIMEOUT_MS), a whole request within REQUEST_TIMEOUT_MS, else 408. */
@@ -26,7 +24,6 @@ function jsonError(status: number, code: ErrorCode, message: string): Response {
  * a Host that is no host name) is the contract's JSON `400 bad_request`, where the adapter answered an empty 400.
  */
 export function createRouteServer(fetch: (request: Request) => Response | Promise<Response>, options: RouteServerOptions, log: Logger): Server {
-  const headersTimeout = options.headersTimeoutMs;
   const listener = getRequestListener(fetch, {
     errorHandler: (error: unknown) => {
       if (error instanceof RequestError) {
@@ -37,9 +34,5 @@ export function createRouteServer(fetch: (request: Request) => Response | Promis
       return jsonError(500, ErrorCode.Internal, "internal error");
     },
   });
-  return createServer({
-    headersTimeout,
-    requestTimeout: Math.max(headersTimeout, REQUEST_TIMEOUT_MS),
-    connectionsCheckingInterval: Math.min(CHECK_INTERVAL_MAX_MS, Math.max(CHECK_INTERVAL_MIN_MS, Math.floor(headersTimeout / 3))),
-  }, listener);
+  return createServer(slowClientTimeouts(options.headersTimeoutMs, REQUEST_TIMEOUT_MS), listener);
 }

@@ -2,6 +2,7 @@
 import { z } from "zod";
 
 export { answerClientErrorsAsJson } from "./client-errors.js";
+export { slowClientTimeouts } from "./slow-clients.js";
 export { addressMatcher, capConnectionsPerAddress, clientKey, isAddressOrRange, plainAddress } from "./connection-cap.js";
 import { isAddressOrRange } from "./connection-cap.js";
 
