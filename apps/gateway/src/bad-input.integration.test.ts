@@ -51,6 +51,21 @@ async function othersStillServed(tag: string): Promise<void> {
   await bob.waitForText(`still here ${tag}`);
 }
 
+/**
+ * Writes `text` to the server at `url` on a raw connection and collects its answer until it closes the connection
+ * (or `complete` says the answer is whole), waiting at most `timeoutMs`.
+ */
+async function exchange(url: URL, text: string, timeoutMs: number, what: string, complete: (answer: string) => boolean = () => false): Promise<string> {
+  const socket = connect(Number(url.port), url.hostname);
+  let answer = "";
+  socket.on("data", (chunk: Buffer) => (answer += chunk.toString()));
+  await once(socket, "connect");
+  socket.write(text);
+  await waitUntil(() => socket.destroyed || socket.readableEnded || complete(answer), timeoutMs, what);
+  socket.destroy();
+  return answer;
+}
+
 describe("bad input on the gateway", () => {
   it("random bytes close with 4400", async () => {
     const socket = await raw();
@@ -89,12 +104,7 @@ describe("bad input on the gateway", () => {
   // sockets not logged in per address does not see them.
   it("an upgrade request that never completes is closed (408) like a socket that never logs in", async () => {
     const answers = await Promise.all(["", "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"].map(async (partial) => {
-      const socket = connect(cluster.gateways[0]!.port, "127.0.0.1");
-      let answer = "";
-      socket.on("data", (chunk: Buffer) => (answer += chunk.toString()));
-      await once(socket, "connect");
-      socket.write(partial);
-      await waitUntil(() => socket.destroyed || socket.readableEnded, 20_000, "the gateway to close a handshake never completed");
+      const answer = await exchange(new URL(cluster.gateways[0]!.url), partial, 20_000, "the gateway to close a handshake never completed");
       return answer.split("\r\n")[0];
     }));
     expect(answers).toEqual(["HTTP/1.1 408 Request Timeout", "HTTP/1.1 408 Request Timeout"]);
@@ -102,14 +112,8 @@ describe("bad input on the gateway", () => {
 
   // Route kept Node's 60 s headers timeout: a slow-headers client held a socket (and a place of its address's cap).
   it("route answers a request whose headers never complete 408 and closes it, as a gateway does", async () => {
-    const route = new URL(cluster.route.url);
     const answers = await Promise.all(["", "GET /api/rooms HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "].map(async (partial) => {
-      const socket = connect(Number(route.port), route.hostname);
-      let answer = "";
-      socket.on("data", (chunk: Buffer) => (answer += chunk.toString()));
-      await once(socket, "connect");
-      socket.write(partial);
-      await waitUntil(() => socket.destroyed || socket.readableEnded, 20_000, "route to close a request whose headers never completed");
+      const answer = await exchange(new URL(cluster.route.url), partial, 20_000, "route to close a request whose headers never completed");
       return answer.split("\r\n")[0];
     }));
     expect(answers).toEqual(["HTTP/1.1 408 Request Timeout", "HTTP/1.1 408 Request Timeout"]);
@@ -117,15 +121,8 @@ describe("bad input on the gateway", () => {
 
   // Hono's adapter answered these with an empty text/plain 400, not the contract's JSON error.
   it("route answers a request its adapter cannot read (HTTP/1.0 without Host, a Host that is no host name) with a JSON 400 bad_request", async () => {
-    const route = new URL(cluster.route.url);
     for (const request of ["GET /healthz HTTP/1.0\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: a b\r\nConnection: close\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: x/y\r\nConnection: close\r\n\r\n"]) {
-      const socket = connect(Number(route.port), route.hostname);
-      let answer = "";
-      socket.on("data", (chunk: Buffer) => (answer += chunk.toString()));
-      await once(socket, "connect");
-      socket.write(request);
-      await waitUntil(() => socket.destroyed || socket.readableEnded || /\r\n\r\n\{.*\}$/s.test(answer), 5_000, "route's answer");
-      socket.destroy();
+      const answer = await exchange(new URL(cluster.route.url), request, 5_000, "route's answer", (text) => /\r\n\r\n\{.*\}$/s.test(text));
       const [head = "", body = ""] = answer.split("\r\n\r\n");
       expect(head.split("\r\n")[0], JSON.stringify(request)).toBe("HTTP/1.1 400 Bad Request");
       expect(/^content-type: (.*)$/im.exec(head)?.[1]).toMatch(/^application\/json/);
