@@ -1,6 +1,7 @@
 // Pauses before trying the network again: growing with each failure (capped, with jitter, so many tabs do not
 // retry in step), waiting for the browser's `online` event while it says the device has no network (a request then
 // only fails and logs an error), and ending early when the network comes back or the tab is looked at again.
+import { backoffCeiling } from "@cim/client";
 
 /** The device says it has a network (`navigator.onLine`; true outside a browser). */
 export function deviceOnline(): boolean {
@@ -19,7 +20,7 @@ export interface RetryTiming {
 /** The pause before retry `attempt` (0-based): between half and all of min(max, base·2^attempt); `offlineMs` when offline. */
 export function retryDelay(attempt: number, timing: RetryTiming, online = deviceOnline(), random: () => number = Math.random): number {
   if (!online) return timing.offlineMs;
-  const ceiling = Math.min(timing.maxMs, timing.baseMs * 2 ** Math.min(attempt, 20));
+  const ceiling = backoffCeiling(attempt, timing);
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
