@@ -65,7 +65,7 @@ async function runSystem(system: BenchSystem): Promise<SystemResults> {
   };
   await run("idle", () => idleWorkload(system, { connections: num("connections"), concurrency }));
   await run("private", () =>
-    privateWorkload(system, { pairs: num("pairs"), ratePerSec: num("rate"), durationS: num("duration"), concurrency }),
+    privateWorkload(system, { pairs: num("pairs"), ratePerSec: num("rate"), durationS: num("duration"), rounds: num("private-rounds"), concurrency }),
   );
   await run("group", () =>
     groupWorkload(system, { users: num("group-users"), messages: num("group-messages"), repeats: num("group-repeats"), bursts: num("group-bursts"), concurrency }),

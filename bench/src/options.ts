@@ -14,6 +14,8 @@ export const FLAGS = {
   pairs: { type: "string", default: "100" },
   rate: { type: "string", default: "1000" },
   duration: { type: "string", default: "10" },
+  /** private: runs of --duration on the same sessions; the report takes the one of the median p99. */
+  "private-rounds": { type: "string", default: "3" },
   "group-users": { type: "string", default: "2000" },
   "group-messages": { type: "string", default: "50" },
   "group-repeats": { type: "string", default: "5" },

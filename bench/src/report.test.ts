@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { markdownTable, type BenchResults, type SystemResults } from "./report.js";
+import { markdownTable, privateRounds, type BenchResults, type SystemResults } from "./report.js";
 
 function results(cim: SystemResults, socketio: SystemResults = {}): BenchResults {
   const meta = { date: "", cpu: "", cores: 2, memGiB: 24, node: "", kernel: "", totalSeconds: 1, commit: "", loadAvg: { start: 0, end: 0 } };
@@ -24,5 +24,14 @@ describe("markdownTable", () => {
     );
     expect(row(table, "Private: server CPU per message").slice(2, 6)).toEqual(["150", "140", "n/a", "1.07×"]);
     expect(row(table, "Private: Redis CPU per message").slice(2, 6)).toEqual(["90.0", "20.0", "n/a", "4.50×"]);
+  });
+});
+
+describe("privateRounds", () => {
+  it("lists each system's round p99s, and nothing when the private workload ran once", () => {
+    const cpu = { servers: 1, store: 1, load: 1 };
+    const many = results({ private: { ...PRIVATE, cpuUsPerMessage: cpu, p99Rounds: [21.5, 8.25, 130] } }, { private: { ...PRIVATE, cpuUsPerMessage: cpu } });
+    expect(privateRounds(many)).toBe("Private p99 of each round, in ms (the table shows the median round): CIM 21.5 / 8.25 / 130.");
+    expect(privateRounds(results({ private: { ...PRIVATE, cpuUsPerMessage: cpu } }))).toBe("");
   });
 });

@@ -252,6 +252,15 @@ function problems(results: BenchResults): string[] {
   return lines;
 }
 
+/** Each round's private p99 per system, when the private workload ran several: the table shows the median one. */
+export function privateRounds(results: BenchResults): string {
+  const parts = SYSTEMS.flatMap(({ name, label }) => {
+    const rounds = ok(results.systems[name]?.private)?.p99Rounds;
+    return rounds ? [`${label} ${rounds.map((ms) => fmt(ms)).join(" / ")}`] : [];
+  });
+  return parts.length ? `Private p99 of each round, in ms (the table shows the median round): ${parts.join("; ")}.` : "";
+}
+
 export function markdownReport(results: BenchResults): string {
   const m = results.meta;
   const options = Object.entries(results.options)
@@ -268,6 +277,7 @@ export function markdownReport(results: BenchResults): string {
     "",
     markdownTable(results),
     "",
+    ...(privateRounds(results) ? [privateRounds(results), ""] : []),
     issues.length ? ["Problems seen:", "", ...issues].join("\n") : "No failed sessions, lost messages or server-side closes.",
     "",
   ].join("\n");
