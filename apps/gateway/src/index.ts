@@ -1,6 +1,7 @@
 // Gateway process: reads config, builds Redis and ZooKeeper clients, listens, handles SIGTERM.
 import { pino } from "pino";
 import { ZkSession } from "@cim/discovery";
+import { watchOpenFiles } from "@cim/config";
 import { createRedisClient, ErrorStreak } from "@cim/state";
 import { loadConfig } from "./config.js";
 import { createGateway } from "./gateway.js";
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   await zk.start();
   const port = await gateway.start();
   log.info({ port }, "listening");
+  watchOpenFiles(log);
 }
 
 let shuttingDown = false;

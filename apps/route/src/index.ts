@@ -1,6 +1,6 @@
 // Route process: reads config, builds Redis and ZooKeeper clients, watches gateways, serves HTTP, handles SIGTERM.
 import { pino } from "pino";
-import { answerClientErrorsAsJson, capConnectionsPerAddress } from "@cim/config";
+import { answerClientErrorsAsJson, capConnectionsPerAddress, watchOpenFiles } from "@cim/config";
 import { GatewayDirectory, ZkSession } from "@cim/discovery";
 import { createRedisClient, ErrorStreak } from "@cim/state";
 import { createApp } from "./app.js";
@@ -96,6 +96,7 @@ async function main(): Promise<void> {
     const port = typeof address === "object" && address ? address.port : config.PORT;
     log.info({ port, strategy: config.CIM_ROUTE_STRATEGY, policy: config.CIM_LOGIN_POLICY, backlog: config.CIM_LISTEN_BACKLOG }, "listening");
   });
+  watchOpenFiles(log);
   const shutdown = (signal: string) => {
     log.info({ signal }, "shutting down");
     rate.stop();

@@ -1,0 +1,73 @@
+// Open files against the process's limit (route's and a gateway's). At the limit, Node's accept fails with EMFILE and
+// libuv accepts and closes each new connection at once, without an error event: clients see resets and the
+// operator sees nothing (process_open_fds is on /metrics, but nobody reads it in a hurry). A check every 10 s logs
+// one warning a minute while the process holds more than 90 % of its limit, and one line when it is back under.
+import { readFile, readdir } from "node:fs/promises";
+
+export interface OpenFilesLogger {
+  warn(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface OpenFilesOptions {
+  intervalMs?: number;
+  /** Warn above this share of the limit. */
+  ratio?: number;
+  /** At most one warning per this many ms while above. */
+  quietMs?: number;
+  /** Where the open files are listed and the limit read (Linux' /proc; tests give their own). */
+  fdDir?: string;
+  limitsFile?: string;
+}
+
+/** The soft limit on open files from a /proc/<pid>/limits text, or undefined ("unlimited" or no such line). */
+export function openFilesLimit(limits: string): number | undefined {
+  const line = limits.split("\n").find((l) => l.startsWith("Max open files"));
+  const soft = Number(line?.slice("Max open files".length).trim().split(/\s+/)[0]);
+  return Number.isInteger(soft) && soft > 0 ? soft : undefined;
+}
+
+/**
+ * Starts the watch; returns its stop. Off where there is no /proc (not Linux) or no finite limit. The count lists the
+ * fd folder asynchronously (libuv's threads), so 20,000 sockets cost the event loop nothing.
+ */
+export function watchOpenFiles(log: OpenFilesLogger, options: OpenFilesOptions = {}): () => void {
+  const { intervalMs = 10_000, ratio = 0.9, quietMs = 60_000, fdDir = "/proc/self/fd", limitsFile = "/proc/self/limits" } = options;
+  let stopped = false;
+  let warnedAt = -Infinity;
+  let over = false;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const check = async (limit: number) => {
+    // Listing the folder takes a file itself: at the limit it fails with EMFILE, which is the answer.
+    const open = await readdir(fdDir).then((names) => names.length, (error: NodeJS.ErrnoException) => {
+      if (error.code === "EMFILE" || error.code === "ENFILE") return limit;
+      throw error;
+    });
+    if (stopped) return;
+    if (open > limit * ratio) {
+      over = true;
+      if (Date.now() - warnedAt < quietMs) return;
+      warnedAt = Date.now();
+      log.warn({ openFiles: open, limit }, "open files near the limit: past it, new connections are closed at once without an error (raise ulimit -n, or add processes)");
+    } else if (over) {
+      over = false;
+      log.info({ openFiles: open, limit }, "open files back under the warning level");
+    }
+  };
+  void readFile(limitsFile, "utf8").then(
+    (text) => {
+      const limit = openFilesLimit(text);
+      if (stopped || limit === undefined) return;
+      timer = setInterval(() => void check(limit).catch((error: unknown) => {
+        clearInterval(timer);
+        log.warn({ err: (error as Error).message }, "open files watch stopped: the open files cannot be listed");
+      }), intervalMs);
+      timer.unref();
+    },
+    () => undefined,
+  );
+  return () => {
+    stopped = true;
+    if (timer) clearInterval(timer);
+  };
+}
