@@ -1,6 +1,7 @@
 // The gateway: its services, its port and its bus link put together, and their lifecycle (start, stop).
 import type { Server } from "node:http";
 import { randomUUID } from "node:crypto";
+import { keepFilesInReserve } from "@cim/config";
 import { SessionClose } from "@cim/protocol";
 import { GatewayRegistration } from "@cim/discovery";
 import { createBusLink } from "./bus-link.js";
@@ -37,6 +38,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
       health: () => ({ gatewayId, redis: redis.status, subscriber: subscriber.status, zookeeper: zk.state, node: registration?.nodePath ?? "", connections: table.socketCount, sessions: table.sessionCount, users: table.userCount }),
     },
   });
+
+  // At capacity the gateway must still reach Redis and ZooKeeper (a reconnect takes a file): sockets past the limit
+  // less a reserve are closed at once, as the kernel's limit would, but before it.
+  keepFilesInReserve(server, log);
 
   /** Listens on the configured port: the bound port, and the URL clients are sent to. */
   async function listen(): Promise<{ port: number; wsUrl: string }> {

@@ -1,6 +1,6 @@
 // Route process: reads config, builds Redis and ZooKeeper clients, watches gateways, serves HTTP, handles SIGTERM.
 import { pino } from "pino";
-import { answerClientErrorsAsJson, capConnectionsPerAddress, watchOpenFiles } from "@cim/config";
+import { answerClientErrorsAsJson, capConnectionsPerAddress, keepFilesInReserve, watchOpenFiles } from "@cim/config";
 import { GatewayDirectory, ZkSession } from "@cim/discovery";
 import { createRedisClient, ErrorStreak } from "@cim/state";
 import { createApp } from "./app.js";
@@ -91,6 +91,7 @@ async function main(): Promise<void> {
   // login storm's worker busy with its sockets) sent its next request on a connection route had just closed and got
   // "other side closed". Longer than common proxy idle timeouts (60 s), which must stay below it.
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  keepFilesInReserve(server, log);
   server.listen({ port: config.PORT, host: config.HOST, backlog: config.CIM_LISTEN_BACKLOG }, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.PORT;

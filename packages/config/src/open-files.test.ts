@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { connect, createServer, type AddressInfo, type Socket } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openFilesLimit, watchOpenFiles } from "./open-files.js";
 
@@ -74,5 +75,40 @@ describe("watchOpenFiles at the limit", () => {
     stop();
     vi.doUnmock("node:fs/promises");
     rmSync(root, { recursive: true, force: true });
+  });
+});
+
+describe("keepFilesInReserve", () => {
+  it("takes no more connections than the limit less the reserve, and logs the ones it closes once per quiet period", async () => {
+    const { keepFilesInReserve } = await import("./open-files.js");
+    const root = mkdtempSync(join(tmpdir(), "cim-fd-"));
+    writeFileSync(join(root, "limits"), LIMITS("133"));
+    const server = createServer((socket) => socket.write("hi"));
+    const log = { warn: vi.fn() };
+    expect(keepFilesInReserve(server, log, { limitsFile: join(root, "limits"), reserve: 128 })).toBe(5);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const greeted = await Promise.all(Array.from({ length: 8 }, () => new Promise<boolean>((resolve) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.on("data", () => resolve(true));
+      socket.on("error", () => resolve(false));
+      socket.on("close", () => resolve(false));
+      setTimeout(() => resolve(false), 2_000);
+      sockets.push(socket);
+    })));
+    expect(greeted.filter(Boolean)).toHaveLength(5);
+    expect(log.warn).toHaveBeenCalledTimes(1);
+    expect(log.warn.mock.calls[0]![0]).toMatchObject({ maxConnections: 5, limit: 133 });
+    sockets.forEach((socket) => socket.destroy());
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(root, { recursive: true, force: true });
+  });
+  const sockets: Socket[] = [];
+
+  it("sets nothing where the limit is unknown", async () => {
+    const { keepFilesInReserve } = await import("./open-files.js");
+    const server = createServer();
+    expect(keepFilesInReserve(server, { warn: vi.fn() }, { limitsFile: "/nonexistent/limits" })).toBeUndefined();
+    expect(server.maxConnections).toBeUndefined();
   });
 });

@@ -2,7 +2,11 @@
 // libuv accepts and closes each new connection at once, without an error event: clients see resets and the
 // operator sees nothing (process_open_fds is on /metrics, but nobody reads it in a hurry). A check every 10 s logs
 // one warning a minute while the process holds more than 90 % of its limit, and one line when it is back under.
+// And a server keeps files in reserve: it takes no more connections than the limit less RESERVED_FILES, so that at
+// capacity the process can still open its own sockets (a Redis or ZooKeeper reconnect, a log file).
+import { readFileSync } from "node:fs";
 import { readFile, readdir } from "node:fs/promises";
+import type { Server } from "node:net";
 
 export interface OpenFilesLogger {
   warn(fields: Record<string, unknown>, message: string): void;
@@ -70,4 +74,35 @@ export function watchOpenFiles(log: OpenFilesLogger, options: OpenFilesOptions =
     stopped = true;
     if (timer) clearInterval(timer);
   };
+}
+
+/** Files a server leaves to its own process: Redis and ZooKeeper connections and reconnects, pipes, logs. */
+export const RESERVED_FILES = 128;
+
+/**
+ * Caps `server`'s connections at the open-files limit less `reserve` (Node closes each one past it at once, as
+ * libuv does at the limit itself), and logs one warning a minute while it does. Nothing where the limit is unknown.
+ * Returns the cap (undefined: none).
+ */
+export function keepFilesInReserve(server: Server, log: Pick<OpenFilesLogger, "warn">, options: { reserve?: number; limitsFile?: string; quietMs?: number } = {}): number | undefined {
+  const { reserve = RESERVED_FILES, limitsFile = "/proc/self/limits", quietMs = 60_000 } = options;
+  let limit: number | undefined;
+  try {
+    limit = openFilesLimit(readFileSync(limitsFile, "utf8"));
+  } catch {
+    return undefined;
+  }
+  if (limit === undefined) return undefined;
+  const cap = Math.max(1, limit - reserve);
+  server.maxConnections = cap;
+  let warnedAt = -Infinity;
+  let dropped = 0;
+  server.on("drop", () => {
+    dropped++;
+    if (Date.now() - warnedAt < quietMs) return;
+    warnedAt = Date.now();
+    log.warn({ maxConnections: cap, limit, dropped }, "connection closed at once: this process holds its most connections (the open-files limit less those kept for Redis, ZooKeeper and logs)");
+    dropped = 0;
+  });
+  return cap;
 }

@@ -19,6 +19,8 @@ const LISTENING = /"port":(\d+),[^\n]*"msg":"listening"/;
 export interface StartAppOptions {
   /** Run the build output with plain node instead of the sources through tsx (default: CIM_DEVSTACK_BUILT=1). */
   built?: boolean;
+  /** The process's open-files limit (soft and hard, `ulimit -n` in a shell that then becomes the app). */
+  openFiles?: number;
 }
 
 /** The command line that runs an app: its bundle with plain node, or its sources through tsx. */
@@ -31,7 +33,9 @@ export function appCommand(app: "route" | "gateway", built: boolean): string[] {
 /** Starts one app (`route` or `gateway`) with `env` over the parent's environment; port 0 picks a free one. */
 export async function startApp(app: "route" | "gateway", env: Record<string, string>, label: string = app, options: StartAppOptions = {}): Promise<AppProcess> {
   const built = options.built ?? process.env.CIM_DEVSTACK_BUILT === "1";
-  const spawned = spawnTracked(process.execPath, appCommand(app, built), {
+  const command = appCommand(app, built);
+  const limited = options.openFiles === undefined ? null : ["-c", `ulimit -n ${Math.floor(options.openFiles)} && exec "$0" "$@"`, process.execPath, ...command];
+  const spawned = spawnTracked(limited ? "bash" : process.execPath, limited ?? command, {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: "0", LOG_LEVEL: "info", ...env },
   }, label);

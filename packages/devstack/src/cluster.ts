@@ -29,6 +29,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   routeEnv?: Record<string, string>;
   gatewayEnv?: Record<string, string>;
+  /** Each gateway's open-files limit (`ulimit -n`); the machine's when unset. */
+  gatewayOpenFiles?: number;
   /** Run route and gateways from the build output (`npm run build`) with plain node. */
   built?: boolean;
 }
@@ -78,7 +80,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     // Pages served by this route may open sessions on the gateways.
     const origins = [route.url, `http://localhost:${route.port}`].join(",");
     const startGateway = async (id: string, extra: Record<string, string> = {}) => {
-      const gateway = await startApp("gateway", { ...env, CIM_ALLOWED_ORIGINS: origins, ...options.gatewayEnv, GATEWAY_ID: id, ...extra }, id, { built: options.built });
+      const gateway = await startApp("gateway", { ...env, CIM_ALLOWED_ORIGINS: origins, ...options.gatewayEnv, GATEWAY_ID: id, ...extra }, id, { built: options.built, openFiles: options.gatewayOpenFiles });
       started.push({ stop: () => gateway.stop("SIGKILL") });
       return gateway;
     };
