@@ -19,12 +19,15 @@ export interface MemberPage {
   count: number;
 }
 
-// KEYS: the room's member names (sorted set) and members (set), one tag. ARGV: the first bound to read from (a
-// ZRANGEBYLEX bound), the prefix's lower and upper bounds (for the count), the page size, the most entries read.
-// The members set is the truth: an entry of someone no longer in it (an index written by an older process, a name
-// key that changed) is dropped here, in the same step as the check, so a join meanwhile cannot lose its entry.
+// KEYS: the room's member names (sorted set), members (set) and meta, one tag. ARGV: the first bound to read from (a
+// ZRANGEBYLEX bound), the prefix's lower and upper bounds (for the count), the page size, the most entries read,
+// "check" to answer {-1} when the index is not whole: not marked so, or holding fewer entries than the set members
+// (members added by a program that does not write the index, such as an older route).
+// The members set is the truth: an entry of someone no longer in it (left through such a program, a name key that
+// changed) is dropped here, in the same step as the check, so a join meanwhile cannot lose its entry.
 // Reads one member past the page to tell the end ("" next) from a full page. Returns {count, next, entries...}.
 const MEMBER_PAGE = `
+if ARGV[6] == 'check' and (redis.call('HGET', KEYS[3], '${MEMBER_INDEX_FIELD}') ~= '1' or redis.call('ZCARD', KEYS[1]) < redis.call('SCARD', KEYS[2])) then return {-1} end
 local limit, budget = tonumber(ARGV[4]), tonumber(ARGV[5])
 local page, from, read, last, more = {}, ARGV[1], 0, '', false
 while read < budget and not more do
@@ -68,7 +71,7 @@ return 1
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext = { type: "default" }> {
     /** See MEMBER_PAGE. */
-    cimRoomMemberPage(names: string, members: string, from: Buffer | string, min: Buffer | string, max: Buffer | string, limit: string, budget: string): Result<[number, string, ...string[]], Context>;
+    cimRoomMemberPage(names: string, members: string, meta: string, from: Buffer | string, min: Buffer | string, max: Buffer | string, limit: string, budget: string, check: "check" | ""): Result<[number, string, ...string[]] | [-1], Context>;
     /** See INDEX_MEMBERS. */
     cimIndexRoomMembers(meta: string, names: string, members: string, done: string, ...entries: string[]): Result<number, Context>;
   }
@@ -81,7 +84,7 @@ declare module "ioredis" {
  */
 export class RoomMemberIndex {
   constructor(private readonly redis: RedisClient, private readonly nameKeyOf: (userName: string) => string) {
-    redis.defineCommand("cimRoomMemberPage", { numberOfKeys: 2, lua: MEMBER_PAGE });
+    redis.defineCommand("cimRoomMemberPage", { numberOfKeys: 3, lua: MEMBER_PAGE });
     redis.defineCommand("cimIndexRoomMembers", { numberOfKeys: 3, lua: INDEX_MEMBERS });
   }
 
@@ -95,17 +98,24 @@ export class RoomMemberIndex {
    * `limit` at most; reads at most `budget` entries, so a page may be short while `next` is not "".
    */
   async page(roomId: string, query: { prefix: string; after: string; limit: number; budget: number }): Promise<MemberPage> {
-    if ((await this.redis.hget(conv.roomMeta(roomId), MEMBER_INDEX_FIELD)) !== "1") await this.build(roomId);
     const [min, max] = lexRange(query.prefix);
     const afterIsInRange = query.after !== "" && Buffer.from(query.after).compare(Buffer.from(query.prefix)) >= 0;
     const from = afterIsInRange ? Buffer.concat([Buffer.from("("), Buffer.from(query.after)]) : min;
-    const [count, next, ...entries] = await this.redis.cimRoomMemberPage(conv.roomMemberNames(roomId), conv.roomMembers(roomId), from, min, max, String(query.limit), String(query.budget));
+    const read = (check: "check" | "") => this.redis.cimRoomMemberPage(conv.roomMemberNames(roomId), conv.roomMembers(roomId), conv.roomMeta(roomId), from, min, max, String(query.limit), String(query.budget), check);
+    let answer = await read("check");
+    if (answer[0] === -1) {
+      await this.build(roomId);
+      // Once built it is read as it is: members coming and going meanwhile must not make a page build it again.
+      answer = await read("");
+    }
+    const [count, next, ...entries] = answer as [number, string, ...string[]];
     return { userIds: entries.map(entryId), next, count: Number(count) };
   }
 
   /**
-   * Indexes a room whose index is not whole (older than the index, or changed by a store without `nameKeyOf`): its
-   * members' names, a batch at a time, then the mark. Joins meanwhile index themselves; the script skips leavers.
+   * Indexes a room whose index is not whole (older than the index, or changed by a store without `nameKeyOf` or an
+   * older route): its members' names, a batch at a time, then the mark. Joins meanwhile index themselves; the script
+   * skips leavers.
    */
   private async build(roomId: string): Promise<void> {
     const ids = await this.redis.smembers(conv.roomMembers(roomId));
@@ -113,8 +123,8 @@ export class RoomMemberIndex {
       const batch = ids.slice(start, start + BUILD_BATCH);
       // One command per account (each its own slot on a cluster), sent together by auto-pipelining.
       const names = await Promise.all(batch.map((id) => this.redis.hget(keys.account(id), "userName")));
-      // A member whose account is gone has no name: lists leave it out, and so does the index.
-      const entries = batch.flatMap((id, i) => (names[i] ? [this.entry(id, names[i])] : []));
+      // A member whose account is gone has no name: indexed first (lists leave it out), so the index counts it.
+      const entries = batch.map((id, i) => (names[i] ? this.entry(id, names[i]) : lexEntry("", id)));
       const done = start + BUILD_BATCH >= ids.length ? "done" : "more";
       await this.redis.cimIndexRoomMembers(conv.roomMeta(roomId), conv.roomMemberNames(roomId), conv.roomMembers(roomId), done, ...entries);
     }
