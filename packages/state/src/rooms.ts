@@ -8,6 +8,7 @@ import { NEWEST_ID_LUA } from "./lua-newest-id.js";
 import { ReadStore } from "./reads.js";
 import { entryId, lexEntry, lexRange } from "./lex-index.js";
 import { MEMBER_INDEX_FIELD, RoomMemberIndex, type MemberPage } from "./room-member-index.js";
+import { roomNameKey } from "./room-order.js";
 
 export type RoomVisibility = "public" | "private";
 
@@ -109,20 +110,6 @@ declare module "ioredis" {
     /** See RENAME. */
     cimRenameRoom(meta: string, messages: string, events: string, name: string, userId: string, userName: string, kept: string): Result<string | number, Context>;
   }
-}
-
-/** The directory's sort key of a room name: compatibility forms folded, lowercase. */
-export function roomNameKey(name: string): string {
-  return name.normalize("NFKC").toLowerCase();
-}
-
-/**
- * The one order of rooms by name, the public directory's: its index entries (`<name key>\0<roomId>`) in Redis's
- * byte order, which is UTF-8's, so code point by code point. A user's own list sorts with it too (it used
- * localeCompare, so "Älpha" came before "beta" there and after "zeta" in the directory).
- */
-export function compareRoomsByName(a: { roomId: string; name: string }, b: { roomId: string; name: string }): number {
-  return Buffer.compare(Buffer.from(lexEntry(roomNameKey(a.name), a.roomId)), Buffer.from(lexEntry(roomNameKey(b.name), b.roomId)));
 }
 
 /**
