@@ -99,6 +99,26 @@ describe("a room's member pages", () => {
     expect((await rooms.memberPage(roomId, { prefix: "c", after: "", limit: 10, budget: BUDGET })).userIds).toEqual(["6"]);
   });
 
+  it("index a room once when several pages of this process ask for it at once", async () => {
+    const old = new RoomStore(h.redis);
+    const { roomId } = await old.create({ name: "popular", visibility: "public", owner: "1" });
+    await account("1", "owner");
+    const rooms = new RoomStore(h.redis, { nameKeyOf });
+    const smembers = h.redis.smembers.bind(h.redis);
+    let reads = 0;
+    h.redis.smembers = ((key: string) => {
+      if (key === conv.roomMembers(roomId)) reads++;
+      return smembers(key);
+    }) as typeof h.redis.smembers;
+    try {
+      const pages = await Promise.all([1, 2, 3].map(() => rooms.memberPage(roomId, { prefix: "", after: "", limit: 5, budget: BUDGET })));
+      expect(pages.map((p) => p.userIds)).toEqual([["1"], ["1"], ["1"]]);
+      expect(reads).toBe(1);
+    } finally {
+      h.redis.smembers = smembers;
+    }
+  });
+
   it("drop an entry whose user is no member, and stop after the budget with a cursor to go on", async () => {
     const rooms = new RoomStore(h.redis, { nameKeyOf });
     const { roomId } = await rooms.create({ name: "stale", visibility: "public", owner: "1", ownerName: "k" });

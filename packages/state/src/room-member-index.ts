@@ -83,6 +83,9 @@ declare module "ioredis" {
  * `nameKeyOf`): this package does not define it.
  */
 export class RoomMemberIndex {
+  /** Builds under way in this process, by room: pages asking at once (a big room opened by many) share one. */
+  private readonly building = new Map<string, Promise<void>>();
+
   constructor(private readonly redis: RedisClient, private readonly nameKeyOf: (userName: string) => string) {
     redis.defineCommand("cimRoomMemberPage", { numberOfKeys: 3, lua: MEMBER_PAGE });
     redis.defineCommand("cimIndexRoomMembers", { numberOfKeys: 3, lua: INDEX_MEMBERS });
@@ -104,7 +107,12 @@ export class RoomMemberIndex {
     const read = (check: "check" | "") => this.redis.cimRoomMemberPage(conv.roomMemberNames(roomId), conv.roomMembers(roomId), conv.roomMeta(roomId), from, min, max, String(query.limit), String(query.budget), check);
     let answer = await read("check");
     if (answer[0] === -1) {
-      await this.build(roomId);
+      let build = this.building.get(roomId);
+      if (!build) {
+        build = this.build(roomId).finally(() => this.building.delete(roomId));
+        this.building.set(roomId, build);
+      }
+      await build;
       // Once built it is read as it is: members coming and going meanwhile must not make a page build it again.
       answer = await read("");
     }
