@@ -1,6 +1,12 @@
 // @mentions in a room: alice picks bob from the composer's member list with the keyboard (the open list passes axe);
 // bob muted the room, yet the mention notifies him, marks the room "@" until he reads it, and stands out in his view.
-import { axeViolationsInBothSchemes, conversationKey, createRoom, expect, expectOnline, findUser, groupConversation, message, recordNotifications, say, setHidden, shownNotifications, test } from "./fixtures.js";
+import type { Page } from "@playwright/test";
+import { axeViolationsInBothSchemes, conversationKey, createRoom, expect, expectOnline, findUser, groupConversation, message, PASSWORD, recordNotifications, say, setHidden, shownNotifications, test } from "./fixtures.js";
+
+/** The session token of the user signed in on `page` (from its sessionStorage login). */
+function tokenOf(page: Page): Promise<string> {
+  return page.evaluate(() => (JSON.parse(sessionStorage.getItem("cim.login") ?? "{}") as { token?: string }).token ?? "");
+}
 
 test("a mention picked with the keyboard notifies bob in his muted room, marks it '@' until read, and is highlighted", async ({ pair: { alice, bob } }) => {
   await recordNotifications(bob.context);
@@ -105,4 +111,49 @@ test("in Everyone, '@' asks route for the users online whose names start with wh
   expect(asked).toContain(`/api/online?limit=50&prefix=${encodeURIComponent(start)}`);
   await box.press("Enter");
   await expect(box).toHaveValue(`hi @${bob.userName} `);
+});
+
+test("a room of many: Members shows 50 with the count and more on request, '@' asks by the name typed, never the whole list", async ({ pair: { alice, bob }, request }) => {
+  const roomId = await createRoom(alice.page, `Crowd ${Math.random().toString(36).slice(2, 7)}`, "public");
+  const authorization = `Bearer ${await tokenOf(alice.page)}`;
+  const invite = async (userId: string) => expect((await request.post(`/api/rooms/${roomId}/members`, { headers: { authorization }, data: { userId } })).status()).toBe(201);
+  const bobId = ((await (await request.post("/api/login", { data: { userName: bob.userName, password: PASSWORD } })).json()) as { userId: string }).userId;
+  await invite(bobId);
+  const stem = `crowd-${Math.random().toString(36).slice(2, 7)}-`;
+  for (let i = 0; i < 55; i += 5) {
+    const made = await Promise.all(Array.from({ length: 5 }, async (_, j) => {
+      const res = await request.post("/api/register", { data: { userName: `${stem}${i + j}`, password: PASSWORD } });
+      expect(res.status()).toBe(201);
+      return ((await res.json()) as { userId: string }).userId;
+    }));
+    for (const userId of made) await invite(userId);
+  }
+  const asked: string[] = [];
+  alice.page.on("request", (r) => {
+    const { pathname, search } = new URL(r.url());
+    if (pathname === `/api/rooms/${roomId}/members`) asked.push(search);
+  });
+
+  // 57 members: the first 50 by name, the count of all, then the rest below them.
+  await alice.page.getByTestId("room-members-button").click();
+  const dialog = alice.page.getByTestId("members-dialog");
+  await expect(dialog.getByTestId("member-item")).toHaveCount(50);
+  await expect(dialog.getByTestId("members-count")).toContainText("57 members; 50 shown");
+  await dialog.getByTestId("members-more").click();
+  await expect(dialog.getByTestId("member-item")).toHaveCount(57);
+  await expect(dialog.getByTestId("members-more")).toHaveCount(0);
+  await expect(dialog.getByTestId("members-count")).toHaveText(/^57 members, \d+ online$/);
+  await alice.page.keyboard.press("Escape");
+
+  // "@" and the start of a name: the members whose names start with it.
+  const box = alice.page.getByTestId("composer-input");
+  const start = bob.userName.slice(0, 5);
+  await box.pressSequentially(`hi @${start}`);
+  await expect(alice.page.getByTestId("mention-list").locator(`[data-testid="mention-option"][data-user-name="${bob.userName}"]`)).toBeVisible();
+  await box.press("Enter");
+  await expect(box).toHaveValue(`hi @${bob.userName} `);
+  expect(asked).toContain(`?limit=50&prefix=${encodeURIComponent(start)}`);
+  // Every request was a page: none asked for the whole list.
+  expect(asked.filter((search) => search === "")).toEqual([]);
+  expect(asked.length).toBeGreaterThanOrEqual(3);
 });

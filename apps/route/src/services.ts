@@ -11,6 +11,7 @@ import { createPicker } from "./gateway-picker.js";
 import { MessageRate } from "./message-rate.js";
 import { createMetrics } from "./metrics.js";
 import { Presence } from "./presence.js";
+import { nameKey } from "./user-names.js";
 
 /** `directory` is ZooKeeper's view; handed-out gateways also pass `probe` (their /healthz by default). */
 export function createServices(deps: { config: RouteConfig; log: Logger; redis: RedisClient; directory: GatewayList; probe?: Probe }): Services {
@@ -32,7 +33,8 @@ export function createServices(deps: { config: RouteConfig; log: Logger; redis: 
     accounts: new AccountStore(redis),
     blocks: new BlockStore(redis),
     reads: new ReadStore(redis),
-    rooms: new RoomStore(redis),
+    // The canonical name orders a room's member pages and finds its members by prefix, as it does users.
+    rooms: new RoomStore(redis, { nameKeyOf: nameKey }),
     users: new UserDirectory(redis),
     presence: new Presence(redis),
     guard: new AbuseGuard(redis, abuseLimits(config)),

@@ -1,6 +1,6 @@
 // The route calls of a logged-in client, made with its session's token: users, rooms, conversations, history.
 import { ClientEvents } from "./events.js";
-import type { BlockedUser, ConversationSummary, LastSeenEntry, HistoryMessage, RoomHistoryEvent, Invitation, MyRoom, OnlinePage, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, SearchResult, UserEntry } from "./route-api.js";
+import type { BlockedUser, ConversationSummary, LastSeenEntry, HistoryMessage, RoomHistoryEvent, Invitation, MemberPage, MyRoom, OnlinePage, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, SearchResult, UserEntry } from "./route-api.js";
 
 /** Which conversation a history page is of: one user (`withUser`), one room (`room`), or the group (neither). */
 export interface HistoryInput {
@@ -100,8 +100,14 @@ export abstract class ClientRequests extends ClientEvents {
     return this.call((token) => this.api.invite(token, roomId, userId));
   }
 
+  /** Every member of a room (large for a large room: prefer `memberPage`). */
   members(roomId: string): Promise<UserEntry[]> {
     return this.call((token) => this.api.members(token, roomId)).then((r) => r.members);
+  }
+
+  /** One page of a room's members, by name prefix, with their count (see RouteApi.memberPage). */
+  memberPage(roomId: string, query: { cursor?: string; limit?: number; prefix?: string } = {}): Promise<MemberPage> {
+    return this.call((token) => this.api.memberPage(token, roomId, query));
   }
 
   /** Users whose name starts with `prefix`, online or not (any of them can be written to). */

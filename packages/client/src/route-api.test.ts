@@ -100,6 +100,17 @@ describe("RouteApi.onlinePage", () => {
   });
 });
 
+describe("RouteApi.memberPage", () => {
+  it("asks for a page of a room's members with cursor, limit and prefix, and leaves out what is empty", async () => {
+    const answer = { members: [{ userId: "9", userName: "bob", online: false }], count: 3000, nextCursor: "Ym9i" };
+    const route = fakeRoute(() => ({ status: 200, body: answer }));
+    const api = new RouteApi("http://route.test", route.fetch);
+    expect(await api.memberPage("t", "r7", { prefix: "bo", limit: 20 })).toEqual(answer);
+    await api.memberPage("t", "r7", { cursor: "Ym9i", prefix: "" });
+    expect(route.calls.map((c) => `${c.method} ${c.path}${c.query ?? ""}`)).toEqual(["GET /api/rooms/r7/members?limit=20&prefix=bo", "GET /api/rooms/r7/members?cursor=Ym9i&limit=50"]);
+  });
+});
+
 describe("RouteApi: a route that never answers", () => {
   /** A fetch that answers only when aborted, as a frozen route (or one whose host vanished) would. */
   const hangingFetch = ((_input: unknown, init?: RequestInit) =>

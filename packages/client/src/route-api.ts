@@ -29,6 +29,16 @@ export interface OnlinePage {
   nextCursor: string;
 }
 
+/**
+ * One page of a room's members in name order: `nextCursor` continues it ("" at the end); `count` is the room's
+ * members, or those whose name starts with the prefix asked (Everyone: every user online).
+ */
+export interface MemberPage {
+  members: UserEntry[];
+  count: number;
+  nextCursor: string;
+}
+
 /** A stored message as history returns it: the same fields as a pushed Message frame. */
 export type HistoryMessage = ChatMessage;
 
@@ -287,9 +297,17 @@ export class RouteApi {
     return this.call("PATCH", `/api/rooms/${encodeURIComponent(roomId)}`, { token, body: { name } });
   }
 
-  /** A room's members (`403` for outsiders of a private room). */
+  /** A room's members, every one (`403` for outsiders of a private room; large for a large room: prefer `memberPage`). */
   members(token: string, roomId: string): Promise<{ members: UserEntry[] }> {
     return this.call("GET", `/api/rooms/${encodeURIComponent(roomId)}/members`, { token });
+  }
+
+  /**
+   * A room's members whose name starts with `prefix`, in name order, `limit` (1-200, default 50) at most; a page may
+   * be shorter while `nextCursor` is not "": pass it as `cursor` for the next one. Everyone's are its users online.
+   */
+  memberPage(token: string, roomId: string, query: { cursor?: string; limit?: number; prefix?: string } = {}): Promise<MemberPage> {
+    return this.call("GET", `/api/rooms/${encodeURIComponent(roomId)}/members${queryString({ cursor: query.cursor || undefined, limit: query.limit ?? 50, prefix: query.prefix || undefined })}`, { token });
   }
 
   /** Users whose name starts with `prefix`, online or not: anyone can be written to. */

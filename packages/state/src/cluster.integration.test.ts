@@ -10,6 +10,7 @@ import { BusWatchdog } from "./bus-watchdog.js";
 import { channels, keys } from "./keys.js";
 import { account, room, send } from "./message-test-support.js";
 import { MessageStore } from "./messages.js";
+import { RoomStore } from "./rooms.js";
 import { Redis } from "ioredis";
 import { createRedisClient, isCluster, onBusMessage, publish, scanKeys, subscribe, waitForReplicasOf, type RedisClient } from "./redis.js";
 import { SessionStore } from "./sessions.js";
@@ -72,6 +73,24 @@ describe("the stores on a Redis Cluster", () => {
     expect(await directory.backfill((name) => name)).toBeGreaterThanOrEqual(ids.length);
     await redis.set(keys.account("wait-probe"), "1");
     expect(await waitForReplicasOf(redis, [keys.account("wait-probe"), keys.account("1")], 1, 5_000)).toEqual({ replicas: 1, demoted: false });
+  });
+
+  it("pages a room's members by name: a room kept before the index is indexed from names in other slots", async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => String(300 + i));
+    await account(redis, ...ids);
+    // A room as an older route left it: members, no name index.
+    await room(redis, "r-pages", ...ids.slice(0, 20));
+    const rooms = new RoomStore(redis, { nameKeyOf: (name) => name });
+    for (const id of ids.slice(20)) await rooms.join("r-pages", id, { userName: `user${id}` });
+    const seen: string[] = [];
+    let after = "";
+    do {
+      const page = await rooms.memberPage("r-pages", { prefix: "user3", after, limit: 7, budget: 2_000 });
+      expect(page.count).toBe(30);
+      seen.push(...page.userIds);
+      after = page.next;
+    } while (after);
+    expect(seen).toEqual(ids);
   });
 
   it("SCAN finds the keys of every master when a master's connection closes under it (ioredis replaced it)", async () => {

@@ -15,6 +15,8 @@ export * from "./error-streak.js";
 export * from "./failure-log.js";
 export * from "./replica-wait.js";
 export * from "./rooms.js";
+export * from "./room-member-index.js";
+export * from "./room-order.js";
 export * from "./users.js";
 export * from "./search.js";
 export * from "./previews.js";

@@ -35,6 +35,8 @@ export const conv = {
   dedupe: (convKey: string, userId: string, clientMsgId: string) => `cim-c:{c:${convKey}}:dedupe:${userId}:${clientMsgId}`,
   roomMeta: (roomId: string) => `cim-c:{c:${roomId}}:meta`,
   roomMembers: (roomId: string) => `cim-c:{c:${roomId}}:members`,
+  /** `<canonical name key>\0<userId>` per member, score 0: the members by name, for pages (room-member-index.ts). */
+  roomMemberNames: (roomId: string) => `cim-c:{c:${roomId}}:member-names`,
   /** userId -> the room's newest msgId when that member joined or was invited ("0": none): where its sessions start. */
   roomJoined: (roomId: string) => `cim-c:{c:${roomId}}:joined`,
   /** What happened to the room itself (renames), for history: a stream capped at ROOM_EVENTS_KEPT entries. */

@@ -7,6 +7,8 @@ import { defineGoneGuard } from "./gone-guard.js";
 import { NEWEST_ID_LUA } from "./lua-newest-id.js";
 import { ReadStore } from "./reads.js";
 import { entryId, lexEntry, lexRange } from "./lex-index.js";
+import { MEMBER_INDEX_FIELD, RoomMemberIndex, type MemberPage } from "./room-member-index.js";
+import { roomNameKey } from "./room-order.js";
 
 export type RoomVisibility = "public" | "private";
 
@@ -67,55 +69,47 @@ return after
 /** CIM's group: every user is a member, nobody can leave; it has no keys of its own but its stream. */
 export const EVERYONE: Readonly<Room> = Object.freeze({ roomId: EVERYONE_ROOM, name: "Everyone", visibility: "public", owner: "", createdAt: 0 });
 
-// KEYS: the room's meta, members, messages, joined positions and events (one tag, {c:<roomId>}). ARGV: userId, the
-// most events kept, then the event's fields to keep (name, value, ...; none: nothing kept).
+// KEYS: the room's meta, members, messages, joined positions, events and member names (one tag, {c:<roomId>}).
+// ARGV: userId, the most events kept, the member's name index entry ("": not known), then the event's fields to keep
+// (name, value, ...; none: nothing kept).
 // Adds a member only to a room that exists, so no members set is ever made for a room that is not. A new member's
 // joined position is the room's newest msgId, read in the same step as the SADD, so every message after it was
 // stored with the user a member (the message script checks membership in this slot); the event is kept after that
-// message too, so history shows it in its place. A repeated join changes nothing and keeps nothing.
-// Returns {-1, '0'} for no such room, else {what SADD answered (1 added, 0 already a member), the joined position}.
+// message too, so history shows it in its place. The name index follows the set in the same step; a member added
+// without its entry leaves the index not whole, built again at the next page. A repeated join changes nothing and
+// keeps nothing. Returns {-1, '0'} for no such room, else {what SADD answered (1 added, 0 already a member), the
+// joined position}.
 const ADD_MEMBER = `${NEWEST_ID_LUA}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, '0'} end
 local added = redis.call('SADD', KEYS[2], ARGV[1])
 if added == 0 then return {0, redis.call('HGET', KEYS[4], ARGV[1]) or '0'} end
+if ARGV[3] ~= '' then redis.call('ZADD', KEYS[6], 0, ARGV[3]) else redis.call('HDEL', KEYS[1], '${MEMBER_INDEX_FIELD}') end
 local after = newest_id(KEYS[3])
 redis.call('HSET', KEYS[4], ARGV[1], after)
-if #ARGV > 2 then redis.call('XADD', KEYS[5], 'MAXLEN', ARGV[2], '*', 'userId', ARGV[1], 'after', after, unpack(ARGV, 3)) end
+if #ARGV > 3 then redis.call('XADD', KEYS[5], 'MAXLEN', ARGV[2], '*', 'userId', ARGV[1], 'after', after, unpack(ARGV, 4)) end
 return {1, after}
 `;
 
-// KEYS: the room's members, joined positions, messages and events (one tag). ARGV as ADD_MEMBER's. Ends a membership
-// and, when there was one, keeps the event after the room's newest message. Returns 1 when the user was a member.
+// KEYS: the room's members, joined positions, messages, events and member names (one tag). ARGV as ADD_MEMBER's.
+// Ends a membership and, when there was one, keeps the event after the room's newest message. An entry not known
+// stays in the index until a page finds it is no member's. Returns 1 when the user was a member.
 const REMOVE_MEMBER = `${NEWEST_ID_LUA}
 if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[1])
-if #ARGV > 2 then redis.call('XADD', KEYS[4], 'MAXLEN', ARGV[2], '*', 'userId', ARGV[1], 'after', newest_id(KEYS[3]), unpack(ARGV, 3)) end
+if ARGV[3] ~= '' then redis.call('ZREM', KEYS[5], ARGV[3]) end
+if #ARGV > 3 then redis.call('XADD', KEYS[4], 'MAXLEN', ARGV[2], '*', 'userId', ARGV[1], 'after', newest_id(KEYS[3]), unpack(ARGV, 4)) end
 return 1
 `;
 
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext = { type: "default" }> {
     /** See ADD_MEMBER. */
-    cimAddRoomMember(meta: string, members: string, messages: string, joined: string, events: string, userId: string, kept: string, ...fields: string[]): Result<[number, string], Context>;
+    cimAddRoomMember(meta: string, members: string, messages: string, joined: string, events: string, names: string, userId: string, kept: string, entry: string, ...fields: string[]): Result<[number, string], Context>;
     /** See REMOVE_MEMBER. */
-    cimRemoveRoomMember(members: string, joined: string, messages: string, events: string, userId: string, kept: string, ...fields: string[]): Result<number, Context>;
+    cimRemoveRoomMember(members: string, joined: string, messages: string, events: string, names: string, userId: string, kept: string, entry: string, ...fields: string[]): Result<number, Context>;
     /** See RENAME. */
     cimRenameRoom(meta: string, messages: string, events: string, name: string, userId: string, userName: string, kept: string): Result<string | number, Context>;
   }
-}
-
-/** The directory's sort key of a room name: compatibility forms folded, lowercase. */
-export function roomNameKey(name: string): string {
-  return name.normalize("NFKC").toLowerCase();
-}
-
-/**
- * The one order of rooms by name, the public directory's: its index entries (`<name key>\0<roomId>`) in Redis's
- * byte order, which is UTF-8's, so code point by code point. A user's own list sorts with it too (it used
- * localeCompare, so "Älpha" came before "beta" there and after "zeta" in the directory).
- */
-export function compareRoomsByName(a: { roomId: string; name: string }, b: { roomId: string; name: string }): number {
-  return Buffer.compare(Buffer.from(lexEntry(roomNameKey(a.name), a.roomId)), Buffer.from(lexEntry(roomNameKey(b.name), b.roomId)));
 }
 
 /**
@@ -125,26 +119,42 @@ export function compareRoomsByName(a: { roomId: string; name: string }, b: { roo
  */
 export class RoomStore {
   private readonly reads: ReadStore;
+  /** The members by name (absent without `nameKeyOf`: changes then leave the index to be built at its first page). */
+  private readonly names: RoomMemberIndex | undefined;
 
-  constructor(private readonly redis: RedisClient) {
-    redis.defineCommand("cimAddRoomMember", { numberOfKeys: 5, lua: ADD_MEMBER });
-    redis.defineCommand("cimRemoveRoomMember", { numberOfKeys: 4, lua: REMOVE_MEMBER });
+  /**
+   * `nameKeyOf`: route's canonical name key of a user name, which orders and finds the members of `memberPage`. The
+   * stores that change membership pass it (route); one without it (a gateway reads `joinedAfter` only) leaves the
+   * name index of a room it adds a member to to be built again.
+   */
+  constructor(private readonly redis: RedisClient, options: { nameKeyOf?: (userName: string) => string } = {}) {
+    redis.defineCommand("cimAddRoomMember", { numberOfKeys: 6, lua: ADD_MEMBER });
+    redis.defineCommand("cimRemoveRoomMember", { numberOfKeys: 5, lua: REMOVE_MEMBER });
     redis.defineCommand("cimRenameRoom", { numberOfKeys: 3, lua: RENAME });
     defineGoneGuard(redis);
     this.reads = new ReadStore(redis);
+    this.names = options.nameKeyOf && new RoomMemberIndex(redis, options.nameKeyOf);
   }
 
-  /** Creates a room `r<n>` with its owner as the only member; a public one enters the directory. */
-  async create(input: { name: string; visibility: RoomVisibility; owner: string }): Promise<Room> {
+  /** The name index entry of `userId` called `userName`; "" when either is not known. */
+  private entry(userId: string, userName: string | undefined): string {
+    return this.names && userName ? this.names.entry(userId, userName) : "";
+  }
+
+  /**
+   * Creates a room `r<n>` with its owner as the only member; a public one enters the directory. With the owner's
+   * name (`ownerName`) its member index starts whole.
+   */
+  async create(input: { name: string; visibility: RoomVisibility; owner: string; ownerName?: string }): Promise<Room> {
     const roomId = `r${await this.redis.incr(directory.roomSeq)}`;
     const room: Room = { roomId, name: input.name, visibility: input.visibility, owner: input.owner, createdAt: Date.now() };
-    await this.redis.multi()
-      .hset(conv.roomMeta(roomId), { name: room.name, visibility: room.visibility, owner: room.owner, createdAt: String(room.createdAt) })
-      .sadd(conv.roomMembers(roomId), room.owner)
-      .hset(conv.roomJoined(roomId), room.owner, "0")
-      .exec();
+    const entry = this.entry(room.owner, input.ownerName);
+    const meta: Record<string, string> = { name: room.name, visibility: room.visibility, owner: room.owner, createdAt: String(room.createdAt) };
+    const steps = this.redis.multi().sadd(conv.roomMembers(roomId), room.owner).hset(conv.roomJoined(roomId), room.owner, "0");
+    if (entry) steps.zadd(conv.roomMemberNames(roomId), 0, entry);
+    await steps.hset(conv.roomMeta(roomId), entry ? { ...meta, [MEMBER_INDEX_FIELD]: "1" } : meta).exec();
     // An owner deleted while creating it is no member (the room stays, as when its owner leaves).
-    if ((await this.redis.cimAddUnlessGone(user.rooms(room.owner), user.gone(room.owner), roomId)) === -1) await this.removeMember(roomId, room.owner);
+    if ((await this.redis.cimAddUnlessGone(user.rooms(room.owner), user.gone(room.owner), roomId)) === -1) await this.removeMember(roomId, room.owner, undefined, input.ownerName);
     if (room.visibility === "public") await this.redis.zadd(directory.publicRooms, 0, lexEntry(roomNameKey(room.name), roomId));
     return room;
   }
@@ -169,12 +179,12 @@ export class RoomStore {
    */
   async join(roomId: string, userId: string, note?: MembershipNote, kind: "joined" | "invited" = "joined"): Promise<Joined> {
     if (roomId === EVERYONE_ROOM) return NOT_ADDED;
-    const [added, after] = await this.redis.cimAddRoomMember(conv.roomMeta(roomId), conv.roomMembers(roomId), conv.messages(conv.ofRoom(roomId)), conv.roomJoined(roomId), conv.roomEvents(roomId), userId, String(ROOM_EVENTS_KEPT), ...noteFields(kind, note));
+    const [added, after] = await this.redis.cimAddRoomMember(conv.roomMeta(roomId), conv.roomMembers(roomId), conv.messages(conv.ofRoom(roomId)), conv.roomJoined(roomId), conv.roomEvents(roomId), conv.roomMemberNames(roomId), userId, String(ROOM_EVENTS_KEPT), this.entry(userId, note?.userName), ...noteFields(kind, note));
     if (added < 0) return NOT_ADDED;
     if ((await this.redis.cimAddUnlessGone(user.rooms(userId), user.gone(userId), roomId)) === -1) {
       // The account was deleted while this join or invitation was under way: no member, and no key of it, remain.
       // The room's history says it left again, after saying it came.
-      await this.removeMember(roomId, userId, note && { userName: note.userName });
+      await this.removeMember(roomId, userId, note && { userName: note.userName }, note?.userName);
       return NOT_ADDED;
     }
     // A new member reads on from where it came in: the room's history is there to read, not counted unread. Forward
@@ -194,14 +204,17 @@ export class RoomStore {
    */
   async leave(roomId: string, userId: string, note?: MembershipNote): Promise<boolean> {
     if (roomId === EVERYONE_ROOM) return false;
-    const removed = await this.removeMember(roomId, userId, note);
+    const removed = await this.removeMember(roomId, userId, note, note?.userName);
     await this.redis.srem(user.rooms(userId), roomId);
     return removed;
   }
 
-  /** Takes `userId` out of the room's members (its own slot); true when it was one. See REMOVE_MEMBER for `note`. */
-  private async removeMember(roomId: string, userId: string, note?: MembershipNote): Promise<boolean> {
-    const removed = await this.redis.cimRemoveRoomMember(conv.roomMembers(roomId), conv.roomJoined(roomId), conv.messages(conv.ofRoom(roomId)), conv.roomEvents(roomId), userId, String(ROOM_EVENTS_KEPT), ...noteFields("left", note));
+  /**
+   * Takes `userId` out of the room's members (its own slot); true when it was one. See REMOVE_MEMBER for `note`;
+   * `userName` finds its entry in the name index.
+   */
+  private async removeMember(roomId: string, userId: string, note?: MembershipNote, userName?: string): Promise<boolean> {
+    const removed = await this.redis.cimRemoveRoomMember(conv.roomMembers(roomId), conv.roomJoined(roomId), conv.messages(conv.ofRoom(roomId)), conv.roomEvents(roomId), conv.roomMemberNames(roomId), userId, String(ROOM_EVENTS_KEPT), this.entry(userId, userName), ...noteFields("left", note));
     return removed === 1;
   }
 
@@ -251,6 +264,16 @@ export class RoomStore {
   async members(roomId: string): Promise<string[]> {
     if (roomId === EVERYONE_ROOM) return [];
     return (await this.redis.smembers(conv.roomMembers(roomId))).sort(compareIds);
+  }
+
+  /**
+   * One page of the room's members whose name key starts with `prefix` (canonical), in name-key order, after the
+   * entry `after` ("" from the start); see RoomMemberIndex.page. A room whose index is not whole (created before it)
+   * is indexed first, once. Not for "everyone" (its members are every user).
+   */
+  memberPage(roomId: string, query: { prefix: string; after: string; limit: number; budget: number }): Promise<MemberPage> {
+    if (!this.names) throw new Error("RoomStore.memberPage needs nameKeyOf");
+    return this.names.page(roomId, query);
   }
 
   /** The roomIds of the user's rooms in creation order, without "everyone". */

@@ -69,7 +69,7 @@ describe("Redis Cluster slots", () => {
     const inboxes = new InboxStore(h.redis, { maxLenPerStream: 50, maxAgeSeconds: 3_600 });
     const reads = new ReadStore(h.redis);
     const receipts = new ReceiptStore(h.redis);
-    const rooms = new RoomStore(h.redis);
+    const rooms = new RoomStore(h.redis, { nameKeyOf: (userName) => userName });
     const bus = new BusPublisher(h.redis, sessions);
     const accounts = new AccountStore(h.redis);
     const blocks = new BlockStore(h.redis);
@@ -80,6 +80,8 @@ describe("Redis Cluster slots", () => {
       await sessions.setSessions("1", "gw-b", 1);
       const room = await rooms.create({ name: "slots", visibility: "public", owner: "1" });
       await rooms.join(room.roomId, "2", { userName: "u2" });
+      // Created without its owner's name: the first page indexes the room, then reads it.
+      expect((await rooms.memberPage(room.roomId, { prefix: "", after: "", limit: 5, budget: 10 })).userIds).toEqual(["1", "2"]);
       const send = (input: { from: string; to?: string; room?: string; clientMsgId: string }) =>
         messages.store({ fromName: "n", fromDevice: "d", text: "t", ...input });
       const results = [

@@ -9,8 +9,8 @@ import type { AppEnv, Services } from "../context.js";
 import { ApiError, REDIS_RETRY_AFTER_SECONDS } from "../errors.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody } from "../api-route.js";
 import { blockRefusalMessage } from "@cim/state";
-import { nameKey } from "../user-names.js";
 import { onlineUsersSeenBy } from "../user-cards.js";
+import { isPaged, onlinePage, PageQuery } from "../name-pages.js";
 import { bodyOf, queryOf } from "../validation.js";
 import { queryInteger } from "../query-number.js";
 
@@ -46,21 +46,7 @@ const HistoryQuery = z.object({
   events: z.enum(["renamed", "all"]).default("renamed"),
 }).refine(oneTarget, "with and room are exclusive");
 
-/** Name index entries one /api/online call reads at most: a page may be short, follow nextCursor. */
-const ONLINE_READ_BUDGET = 2_000;
-/** The index entry (`<name key>\0<userId>`) a nextCursor stands for, or undefined when it is none we gave. */
-function cursorEntry(cursor: string): string | undefined {
-  const entry = Buffer.from(cursor, "base64url").toString();
-  // Only our own encoding round-trips: other base64url strings decode to no UTF-8, or to no entry.
-  return Buffer.from(entry).toString("base64url") === cursor && /\0\d+$/.test(entry) ? entry : undefined;
-}
-const OnlineQuery = z.object({
-  cursor: z.string().max(400, "cursor is at most 400 characters")
-    .refine((cursor) => cursor === "" || cursorEntry(cursor) !== undefined, "cursor is the nextCursor of a previous page")
-    .meta({ pattern: "^[A-Za-z0-9_-]*$" }).optional(),
-  limit: queryInteger("limit", 1, 200),
-  prefix: z.string().max(64, "prefix is at most 64 characters").optional(),
-});
+const OnlineQuery = PageQuery;
 
 export const chatApi = {
   online: createRoute({
@@ -98,19 +84,11 @@ export function chatRoutes(s: Services) {
     const query = queryOf(c, chatApi.online);
     const me = c.get("user").userId;
     // The call of old clients, without parameters: every online user, in userId order, as before.
-    if (query.cursor === undefined && query.limit === undefined && query.prefix === undefined) {
+    if (!isPaged(query)) {
       return c.json({ users: await onlineUsersSeenBy(s, me) });
     }
-    const after = query.cursor ? cursorEntry(query.cursor)! : "";
     // Users blocking each other (either way) do not see each other online; the count stays everyone's.
-    const [page, count, hidden] = await Promise.all([
-      s.users.onlinePage({ prefix: nameKey((query.prefix ?? "").trim()), after, limit: query.limit ?? 50, budget: ONLINE_READ_BUDGET }),
-      s.sessions.onlineCount(),
-      s.blocks.related(me),
-    ]);
-    const names = await s.accounts.names(page.userIds);
-    const users = page.userIds.flatMap((userId, i) => (names[i] && !hidden.has(userId) ? [{ userId, userName: names[i] }] : []));
-    return c.json({ users, count, nextCursor: page.next ? Buffer.from(page.next).toString("base64url") : "" });
+    return c.json(await onlinePage(s, me, query));
   });
 
   app.post("/messages", user, async (c) => {

@@ -14,6 +14,7 @@ import { onlineUsersSeenBy, userCards } from "../user-cards.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody, RoomPath } from "../api-route.js";
 import { bodyOf, queryOf } from "../validation.js";
 import { queryInteger } from "../query-number.js";
+import { isPaged, memberPage, PageQuery } from "../name-pages.js";
 import { invisibleInRoomName } from "../room-names.js";
 import { nameKey, nameKeys } from "../user-names.js";
 
@@ -97,8 +98,12 @@ export const roomApi = {
     },
   }),
   members: createRoute({
-    method: "get", path: "/api/rooms/{roomId}/members", summary: "A room's members (everyone: those online)", security: bearer, request: { params: RoomPath },
-    responses: { 200: jsonAnswer("{members:[{userId, userName, online}]}"), 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: private"), 404: errorAnswer("not_found") },
+    method: "get", path: "/api/rooms/{roomId}/members", security: bearer, request: { params: RoomPath, query: PageQuery },
+    summary: "A room's members (everyone: those online): with any of cursor, limit (1-200, default 50), prefix: one page in name order plus the count; without: every one",
+    responses: {
+      200: jsonAnswer("{members:[{userId, userName, online}], count, nextCursor} (without parameters: {members}, every member in userId order)"),
+      400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: private"), 404: errorAnswer("not_found"),
+    },
   }),
 };
 
@@ -133,7 +138,7 @@ export function roomRoutes(s: Services) {
     const body = await bodyOf(c, roomApi.create);
     const me = c.get("user");
     await s.guard.createRoom(me.userId);
-    const room = await s.rooms.create({ name: body.name, visibility: body.visibility, owner: me.userId });
+    const room = await s.rooms.create({ name: body.name, visibility: body.visibility, owner: me.userId, ownerName: me.userName });
     await announce(room, me, "joined", "0");
     return c.json(summary(room), 201);
   });
@@ -223,11 +228,14 @@ export function roomRoutes(s: Services) {
   });
 
   app.get("/:roomId/members", async (c) => {
+    const query = queryOf(c, roomApi.members);
     const room = await roomOf(c);
     const me = c.get("user");
     if (room.visibility === "private" && !(await s.rooms.isMember(room.roomId, me.userId))) {
       throw new ApiError(403, ErrorCode.Forbidden, `room ${room.roomId} is private`);
     }
+    // A page reads as many members as it shows; the whole list (old clients) reads every member.
+    if (isPaged(query)) return c.json(await memberPage(s, room.roomId, me.userId, query));
     // Everyone's members are all users: the list names those online (the user search finds the others).
     if (room.roomId === EVERYONE_ROOM) return c.json({ members: (await onlineUsersSeenBy(s, me.userId)).map((u) => ({ ...u, online: true })) });
     return c.json({ members: await userCards(s, await s.rooms.members(room.roomId), me.userId) });

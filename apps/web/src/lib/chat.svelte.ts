@@ -68,9 +68,9 @@ export class ChatStore {
   readonly account = new AccountActions({ client: () => this.client });
   /** Whom this user blocks: read at sign-in and reconnect, changed from the conversation header and the settings, and live from its other devices. */
   readonly blocks = new Blocks({ client: () => this.client });
-  readonly members = new RoomMembers((roomId, prefix) => this.rooms.members(roomId, prefix), describeError);
+  readonly members = new RoomMembers((roomId, prefix, cursor, limit) => this.rooms.members(roomId, prefix, cursor, limit), describeError);
   /** The open room's members offered when an `@` is typed in the composer (loaded at the first one). */
-  readonly mentionable = new RoomMembers((roomId, prefix) => this.rooms.members(roomId, prefix), describeError);
+  readonly mentionable = new RoomMembers((roomId, prefix, cursor, limit) => this.rooms.members(roomId, prefix, cursor, limit), describeError);
   /** Who is online: route's paged list and the presence of the users on screen. */
   readonly online = new OnlinePanel({ client: () => this.client, me: () => this.me?.userId ?? "", routeDown: (): boolean => this.route.unreachable });
   /** Whether route answers; when it is back after an outage, what failed meanwhile is asked again. */

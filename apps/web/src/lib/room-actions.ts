@@ -3,7 +3,7 @@
 import type { CimClient, PublicRoom, RoomVisibility, UserEntry } from "@cim/client";
 import type { ConversationList } from "./conversation-list.svelte.js";
 import { EVERYONE_ROOM } from "./conversations.js";
-import { EVERYONE_SHOWN, type MembersPage } from "./room-members.svelte.js";
+import { MEMBERS_PAGE, type MembersPage } from "./room-members.svelte.js";
 
 /** Rows asked for per directory or user search. */
 const SEARCH_LIMIT = 20;
@@ -66,14 +66,17 @@ export class RoomActions {
     this.deps.conversations.renameRoom(room.roomId, room.name);
   }
 
-  /** A room's members; Everyone's: the first of its users online whose names start with `prefix`, and their count. */
-  async members(roomId: string, prefix: string): Promise<MembersPage> {
+  /**
+   * A page of a room's members whose names start with `prefix`, from `cursor` ("" the first), `limit` of them, with
+   * their count; Everyone's are its users online. Never the whole list: a room may hold thousands.
+   */
+  async members(roomId: string, prefix: string, cursor = "", limit = MEMBERS_PAGE): Promise<MembersPage> {
+    const query = { prefix: prefix.trim(), cursor, limit };
     if (roomId === EVERYONE_ROOM) {
-      const page = await this.client().onlinePage({ prefix: prefix.trim(), limit: EVERYONE_SHOWN });
-      return { members: page.users.map((user) => ({ ...user, online: true })), count: page.count };
+      const page = await this.client().onlinePage(query);
+      return { members: page.users.map((user) => ({ ...user, online: true })), count: page.count, nextCursor: page.nextCursor };
     }
-    const members = await this.client().members(roomId);
-    return { members, count: members.length };
+    return this.client().memberPage(roomId, query);
   }
 
   /** Users whose name starts with `prefix`, online or not. */

@@ -1,35 +1,52 @@
-// The member list shown for one room: loaded from route, reloaded on membership events, online state from presence.
-// Everyone's members are every user: its list is a page of the users online, by name, asked for by the start of
-// their names (a mention being typed), never the whole online list, which is megabytes on a large system.
+// The member list shown for one room: loaded from route a page at a time, reloaded on membership events, online
+// state from presence. A room of thousands (and Everyone, whose members are every user: its list is a page of the
+// users online) is never asked for whole, which is megabytes: the first page, then more on request, and a mention
+// being typed asks for the members whose names start with what is typed.
 import type { Presence, UserEntry } from "@cim/client";
 import { EVERYONE_ROOM } from "./conversations.js";
 
-/** Everyone's online users listed at most, by name; the others are found by the start of their names. */
-export const EVERYONE_SHOWN = 50;
+/** Members asked for per page (route's default); Everyone's online users likewise. */
+export const MEMBERS_PAGE = 50;
+/** Everyone's online users listed at first, by name; the others are found by the start of their names. */
+export const EVERYONE_SHOWN = MEMBERS_PAGE;
+/** The most one request asks for (route's bound): a list reloaded after a change asks for what it showed, up to this. */
+const MOST_PER_REQUEST = 200;
 
-/** A room's members as loaded: the list, and how many there are (Everyone: users online, most of them not listed). */
+/** One page of a room's members: `count` members in all (Everyone: users online), `nextCursor` "" at the end. */
 export interface MembersPage {
   members: UserEntry[];
   count: number;
+  nextCursor: string;
+}
+
+/** Members by page as loaded, each page's online members first, then by name: a page shown more adds below. */
+export function pageOrder(list: readonly UserEntry[], pageOf: ReadonlyMap<string, number>): UserEntry[] {
+  return [...list].sort((a, b) => (pageOf.get(a.userId) ?? 0) - (pageOf.get(b.userId) ?? 0) || Number(b.online) - Number(a.online) || a.userName.localeCompare(b.userName));
 }
 
 export class RoomMembers {
   /** The room whose members are shown; "" when the list is closed. */
   roomId = $state("");
   list = $state<UserEntry[]>([]);
-  /** How many members the room has (Everyone: users online when the list was loaded). */
+  /** How many members the room has (Everyone: users online when the list was loaded); with a prefix, those matching. */
   count = $state(0);
+  /** Continues the list ("" when every member matching is loaded). */
+  nextCursor = $state("");
   loading = $state(false);
   error = $state("");
-  /** Online members first, then by name. */
-  sorted = $derived([...this.list].sort((a, b) => Number(b.online) - Number(a.online) || a.userName.localeCompare(b.userName)));
+  /** The page each member came with (set with `list`), so that more members are added below those shown. */
+  private pageOf = new Map<string, number>();
+  /** Online members first, then by name, page by page. */
+  sorted = $derived(pageOrder(this.list, this.pageOf));
+  /** Every member matching is listed. */
+  complete = $derived(this.nextCursor === "");
 
-  /** Everyone's list: the start of the names it holds ("" the first names). */
+  /** The start of the names listed ("" all of them). */
   private prefix = "";
   private requests = 0;
 
   constructor(
-    private readonly load: (roomId: string, prefix: string) => Promise<MembersPage>,
+    private readonly load: (roomId: string, prefix: string, cursor: string, limit: number) => Promise<MembersPage>,
     private readonly describe: (error: unknown) => string,
   ) {}
 
@@ -41,27 +58,41 @@ export class RoomMembers {
   }
 
   /**
-   * A mention is being typed in `roomId`: its members are asked for again (each "@" started), Everyone's by the start
-   * of the name typed (`query`) as it changes. The list shown meanwhile stays.
+   * A mention is being typed in `roomId`: the members whose names start with what is typed (`query`) are asked for,
+   * again as it changes (each "@" started asks again). The list shown meanwhile stays.
    */
   mention(roomId: string, query: string): void {
-    const prefix = roomId === EVERYONE_ROOM ? query : "";
     if (roomId !== this.roomId) this.list = [];
     this.roomId = roomId;
-    this.prefix = prefix;
+    this.prefix = query;
     void this.reload();
   }
 
   hide(): void {
     this.roomId = "";
     this.list = [];
+    this.nextCursor = "";
     this.error = "";
     this.requests++;
   }
 
   /** Someone joined, left or was invited to `roomId`: the list is asked for again when it shows that room. */
   changed(roomId: string): void {
-    if (roomId === this.roomId) void this.reload();
+    if (roomId === this.roomId) void this.reload(Math.min(MOST_PER_REQUEST, Math.max(MEMBERS_PAGE, this.list.length)));
+  }
+
+  /** The next page, added below the members shown. */
+  async more(): Promise<void> {
+    if (!this.nextCursor || this.loading) return;
+    const { roomId, prefix, nextCursor } = this;
+    const request = ++this.requests;
+    await this.run(request, () => this.load(roomId, prefix, nextCursor, MEMBERS_PAGE), (page) => {
+      const known = new Set(this.list.map((m) => m.userId));
+      const added = page.members.filter((m) => !known.has(m.userId));
+      const pageNumber = Math.max(0, ...this.pageOf.values()) + 1;
+      for (const member of added) this.pageOf.set(member.userId, pageNumber);
+      this.list = [...this.list, ...added];
+    });
   }
 
   /** Keeps the online marks current; Everyone's list (its online members) gains and loses users. */
@@ -72,20 +103,31 @@ export class RoomMembers {
     if (this.roomId !== EVERYONE_ROOM) return;
     if (!presence.online) this.list = this.list.filter((m) => m.userId !== presence.userId);
     else if (!member && this.list.length < EVERYONE_SHOWN && presence.userName.toLowerCase().startsWith(this.prefix.toLowerCase())) {
+      this.pageOf.set(presence.userId, 0);
       this.list.push({ userId: presence.userId, userName: presence.userName, online: true });
     }
   }
 
-  private async reload(): Promise<void> {
+  /** The first page (`limit` long) of the members matching, in place of the list shown. */
+  private async reload(limit = MEMBERS_PAGE): Promise<void> {
     const { roomId, prefix } = this;
     const request = ++this.requests;
+    await this.run(request, () => this.load(roomId, prefix, "", limit), (page) => {
+      this.pageOf = new Map(page.members.map((m) => [m.userId, 0]));
+      this.list = page.members;
+    });
+  }
+
+  /** Runs one request; its answer is taken (`take`, then the count and cursor) only if no newer one went out. */
+  private async run(request: number, ask: () => Promise<MembersPage>, take: (page: MembersPage) => void): Promise<void> {
     this.loading = true;
     this.error = "";
     try {
-      const page = await this.load(roomId, prefix);
+      const page = await ask();
       if (request !== this.requests) return;
-      this.list = page.members;
+      take(page);
       this.count = page.count;
+      this.nextCursor = page.nextCursor;
     } catch (error) {
       if (request === this.requests) this.error = this.describe(error);
     } finally {
