@@ -14,7 +14,7 @@ import { lookUpUser, LOOKUP_LIMIT } from "./user-lookup.js";
 export type ChatClient = Pick<
   CimClient,
   | "register" | "logIn" | "send" | "onMessage" | "onPresence" | "subscribePresence" | "onState" | "onError" | "onRoomEvent" | "markRead" | "online" | "history" | "logout" | "close"
-  | "session" | "gateway" | "state" | "users" | "lastSeen" | "rooms" | "publicRooms" | "createRoom" | "joinRoom" | "leaveRoom" | "invite" | "members" | "conversations"
+  | "session" | "gateway" | "state" | "users" | "lastSeen" | "rooms" | "publicRooms" | "createRoom" | "joinRoom" | "leaveRoom" | "invite" | "memberPage" | "conversations"
 >;
 
 export type Print = (lines: string | string[]) => void;

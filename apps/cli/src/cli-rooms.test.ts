@@ -104,6 +104,7 @@ describe("runCli: rooms", () => {
     cli.end();
     await cli.exit;
     expect(client.invited).toEqual([["r3", "4"]]);
+    expect(client.memberPages).toEqual([["r3", { limit: 100, prefix: "" }]]);
     expect(cli.output()).not.toContain("alice(4) was added");
   });
 

@@ -55,7 +55,8 @@ describe("parseCommand", () => {
     expect(parseCommand(":invite r3 bob")).toEqual({ kind: "invite", room: "r3", user: "bob" });
     expect(parseCommand(":invite r3")).toMatchObject({ kind: "invalid", message: "usage: :invite <roomId> <user>" });
     expect(parseCommand(":invite r3 bob cat")).toMatchObject({ kind: "invalid" });
-    expect(parseCommand(":members r3")).toEqual({ kind: "members", room: "r3" });
+    expect(parseCommand(":members r3")).toEqual({ kind: "members", room: "r3", prefix: "" });
+    expect(parseCommand(":members #r3 bo")).toEqual({ kind: "members", room: "r3", prefix: "bo" });
     expect(parseCommand(":to r3")).toEqual({ kind: "target", room: "r3" });
     expect(parseCommand(":to everyone")).toEqual({ kind: "target", room: "everyone" });
     expect(parseCommand(":to group")).toEqual({ kind: "target", room: "everyone" });

@@ -22,7 +22,7 @@ export type Command =
   | { kind: "join"; room: string }
   | { kind: "leave"; room: string }
   | { kind: "invite"; room: string; user: string }
-  | { kind: "members"; room: string }
+  | { kind: "members"; room: string; prefix: string }
   | { kind: "info" }
   | { kind: "delay"; seconds: number; text: string }
   | { kind: "search"; word: string }
@@ -43,7 +43,7 @@ export const COMMAND_HELP: ReadonlyArray<readonly [string, string]> = [
   [":join <roomId>", "join a public room"],
   [":leave <roomId>", "leave a room"],
   [":invite <roomId> <user>", "add <user> (a user name) to a room you are in"],
-  [":members <roomId>", "list the members of a room"],
+  [":members <roomId> [start]", "list a room's members, the first 100 by name (or those whose name starts so)"],
   [":olu", "list the online users"],
   [":pu <prefix>", "list the online users whose name starts with <prefix>"],
   [":users <prefix>", "find users, online or not, whose name starts with <prefix>"],
@@ -132,7 +132,7 @@ function parseRoomCommand(name: string, rest: string): Command | null {
     case ":leave":
       return roomArgument(rest, ":leave <roomId>", (room) => ({ kind: "leave", room }));
     case ":members":
-      return roomArgument(rest, ":members <roomId>", (room) => ({ kind: "members", room }));
+      return membersArguments(rest);
     case ":invite": {
       const [room = "", user = "", ...extra] = rest.split(/\s+/);
       if (!user || extra.length) return { kind: "invalid", message: "usage: :invite <roomId> <user>" };
@@ -144,6 +144,12 @@ function parseRoomCommand(name: string, rest: string): Command | null {
 }
 
 /** A roomId argument (`#r12` is taken too); `group` in `aliases` means `everyone`. */
+/** `:members <roomId> [start of a name]`. */
+function membersArguments(rest: string): Command {
+  const [room = "", ...words] = rest.split(/\s+/).filter(Boolean);
+  return roomArgument(room, ":members <roomId> [start of a name]", (roomId) => ({ kind: "members", room: roomId, prefix: words.join(" ") }));
+}
+
 function roomArgument(rest: string, usage: string, make: (room: string) => Command, aliases: string[] = []): Command {
   const room = rest.replace(/^#/, "");
   if (aliases.includes(room)) return make(EVERYONE_ROOM);

@@ -115,9 +115,15 @@ export class FakeClient implements ChatClient {
   async conversations(): Promise<ConversationSummary[]> {
     return this.peers.map((p) => ({ conversation: p.userId, kind: "private" as const, name: p.userName, unread: 0, lastMsgId: "", readUpTo: "" }));
   }
-  async members(roomId: string): Promise<UserEntry[]> {
+  /** Members of every room the user is in (route's answer for any of them), and the pages asked for. */
+  roomMembers: UserEntry[] | null = null;
+  memberPages: Array<[string, { limit?: number; prefix?: string }]> = [];
+  async memberPage(roomId: string, query: { limit?: number; prefix?: string } = {}): Promise<{ members: UserEntry[]; count: number; nextCursor: string }> {
     if (!this.myRooms.some((r) => r.roomId === roomId)) throw new CimApiError(403, "forbidden", `room ${roomId} is private`);
-    return this.accounts.slice(0, 2);
+    this.memberPages.push([roomId, query]);
+    const all = (this.roomMembers ?? this.accounts.slice(0, 2)).filter((u) => u.userName.toLowerCase().startsWith((query.prefix ?? "").toLowerCase()));
+    const limit = query.limit ?? 50;
+    return { members: all.slice(0, limit), count: all.length, nextCursor: all.length > limit ? "next" : "" };
   }
   async logout() {
     this.loggedOut = true;

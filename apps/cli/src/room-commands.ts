@@ -8,6 +8,9 @@ import { formatError, roomLabel, who } from "./format.js";
 import { formatMembers, formatPublicRooms, formatRoomEvent, formatRooms, formatTarget } from "./room-format.js";
 import { lookUpUser } from "./user-lookup.js";
 
+/** Members `:members` prints at once. */
+const MEMBERS_SHOWN = 100;
+
 /** Rooms listed by `:public`. */
 export const DIRECTORY_LIMIT = 50;
 
@@ -57,9 +60,10 @@ export class RoomCommands {
         return this.invite(command.room, command.user);
       case "members":
         return this.attempt(`members of #${command.room} unavailable`, async () => {
-          const members = await this.client.members(command.room);
-          for (const member of members) this.directory.saw(member.userId, member.userName);
-          this.print(formatMembers(command.room, members, this.directory));
+          // One page: a room may hold thousands, and the whole list costs route a read of every member.
+          const page = await this.client.memberPage(command.room, { limit: MEMBERS_SHOWN, prefix: command.prefix });
+          for (const member of page.members) this.directory.saw(member.userId, member.userName);
+          this.print(formatMembers(command.room, page, this.directory, command.prefix));
         });
       case "target":
         return this.retarget(command.room);

@@ -16,11 +16,11 @@ describe("room lines", () => {
   it("lists the directory, members and users found", () => {
     expect(formatPublicRooms([{ roomId: "r3", name: "lunch", members: 1 }], "lu")).toEqual(['1 public room with a name starting with "lu":', "  #r3 lunch (1 member)"]);
     expect(formatPublicRooms([], "")).toEqual(["0 public rooms"]);
-    expect(formatMembers("r3", [{ userId: "2", userName: "bob", online: false }, { userId: "1", userName: "ann", online: true }], names)).toEqual([
-      "2 members of #r3 lunch:",
-      "  ann(1) (online)",
-      "  bob(2)",
-    ]);
+    const members = [{ userId: "2", userName: "bob", online: false }, { userId: "1", userName: "ann", online: true }];
+    expect(formatMembers("r3", { members, count: 2 }, names)).toEqual(["2 members of #r3 lunch:", "  ann(1) (online)", "  bob(2)"]);
+    // A page of a big room says how many there are and how to find the others.
+    expect(formatMembers("r3", { members, count: 5_000 }, names)[0]).toBe("5000 members of #r3 lunch, the first 2 by name (:members r3 <start of a name> finds others):");
+    expect(formatMembers("r3", { members: members.slice(0, 1), count: 1 }, names, "bo")).toEqual(['1 member of #r3 lunch with a name starting with "bo":', "  bob(2)"]);
     expect(formatFoundUsers([{ userId: "4", userName: "alice", online: false }], "al")).toEqual(['1 user with a name starting with "al":', "  alice(4)"]);
   });
 

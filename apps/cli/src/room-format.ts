@@ -20,9 +20,14 @@ export function formatPublicRooms(rooms: PublicRoom[], prefix: string): string[]
 }
 
 /** `:members <roomId>`. */
-export function formatMembers(roomId: string, members: UserEntry[], names: Names): string[] {
-  const sorted = [...members].sort((a, b) => a.userName.localeCompare(b.userName));
-  return [`${plural(sorted.length, "member")} of ${roomLabel(roomId, names)}${sorted.length ? ":" : ""}`, ...sorted.map(online)];
+/**
+ * `:members r3 [start]`: one page of a room's members (route's name order; sorted for reading), with the count of all
+ * (or of those whose name starts with `prefix`) and how to see others when the page does not hold them all.
+ */
+export function formatMembers(roomId: string, page: { members: UserEntry[]; count: number }, names: Names, prefix = ""): string[] {
+  const sorted = [...page.members].sort((a, b) => a.userName.localeCompare(b.userName));
+  const some = sorted.length < page.count ? `, the first ${sorted.length} by name (:members ${roomId} <start of a name> finds others)` : "";
+  return [`${plural(page.count, "member")} of ${roomLabel(roomId, names)}${startingWith(prefix)}${some}${sorted.length ? ":" : ""}`, ...sorted.map(online)];
 }
 
 /** `:users <prefix>`: any user, online or not; an offline one with when it was last online, when known. */
