@@ -149,6 +149,7 @@ describe("the SDK's RouteApi", () => {
       removeMember: () => api.removeMember("t", "r1", "2"),
       renameRoom: () => api.renameRoom("t", "r1", "y"),
       members: () => api.members("t", "everyone"),
+      memberPage: () => Promise.all([api.memberPage("t", "r1"), api.memberPage("t", "r1", { cursor: "YWJj", limit: 10, prefix: "a" })]),
       users: () => api.users("t", { prefix: "a", limit: 5 }),
       lastSeen: () => api.lastSeen("t", ["1", "2"]),
       conversations: () => api.conversations("t"),
