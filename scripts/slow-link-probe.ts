@@ -13,7 +13,8 @@ import { RecordingClient, startCluster, waitUntil } from "@cim/devstack";
 import { PROBE_PASSWORD, registerProbeUser } from "./probe-users.js";
 import { RouteApi } from "@cim/client";
 
-const { values } = parseArgs({ options: { "rate-kbps": { type: "string", default: "200" }, "stall-ms": { type: "string", default: "20000" }, "text-bytes": { type: "string", default: "3900" }, "send-ms": { type: "string", default: "40000" }, "tick-ms": { type: "string", default: "50" } } });
+const { values } = parseArgs({ options: { "rate-kbps": { type: "string", default: "200" }, "stall-ms": { type: "string", default: "20000" }, "text-bytes": { type: "string", default: "3900" }, "send-ms": { type: "string", default: "40000" }, "tick-ms": { type: "string", default: "50" }, "private-bytes": { type: "string", default: "2000" }, "room-every": { type: "string", default: "1" }, "private-every": { type: "string", default: "2" } } });
+const ROOM_EVERY = Number(values["room-every"]);
 const RATE = Number(values["rate-kbps"]) * 1024;
 const STALL_MS = Number(values["stall-ms"]);
 const TEXT = "x".repeat(Number(values["text-bytes"]));
@@ -100,8 +101,8 @@ try {
   const loop = (async () => {
     for (let i = 0; sending; i++) {
       const w = ws[i % ws.length]!;
-      w.send({ room, text: `r${i} ${TEXT}` }).then((a) => acked.set(a.msgId, room), (e: unknown) => failures.push(String(e)));
-      if (i % 2 === 0) { const p = ps[(i >> 1) % 2]!; p.send({ to: names.slow.userId, text: `p${i} ${TEXT.slice(0, 2000)}` }).then((a) => acked.set(a.msgId, `p:${p.session!.userId}`), (e: unknown) => failures.push(String(e))); }
+      if (i % ROOM_EVERY === 0) w.send({ room, text: `r${i} ${TEXT}` }).then((a) => acked.set(a.msgId, room), (e: unknown) => failures.push(String(e)));
+      if (i % Number(values["private-every"]) === 0) { const p = ps[i % 2]!; p.send({ to: names.slow.userId, text: `p${i} ${"y".repeat(Number(values["private-bytes"]))}` }).then((a) => acked.set(a.msgId, `p:${p.session!.userId}`), (e: unknown) => failures.push(String(e))); }
       sent++;
       await sleep(Number(values["tick-ms"]));
     }
