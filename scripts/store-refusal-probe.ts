@@ -15,7 +15,7 @@ import { decodeFrame, encodeFrame, type ChatMessage } from "@cim/protocol";
 import { probePair, PROBE_PASSWORD } from "./probe-users.js";
 import { messagesOf, open, type Raw } from "./raw-session.js";
 
-const { values } = parseArgs({ options: { how: { type: "string", default: "disk" }, "full-ms": { type: "string", default: "12000" } } });
+const { values } = parseArgs({ options: { how: { type: "string", default: "disk" }, "full-ms": { type: "string", default: "12000" }, "kill-gateway": { type: "boolean", default: false } } });
 const FULL_MS = Number(values["full-ms"]);
 const MOUNT = `/tmp/cim-store-refusal-${process.pid}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -133,13 +133,18 @@ try {
   log("refusing", { at: Date.now() - t0, info: execSync(`redis-cli -p ${redis.port} INFO persistence | grep -E 'aof_last_write_status|aof_last_bgrewrite_status' || true`).toString().trim() });
   await sleep(1_000);
   await tryLogins();
+  // --kill-gateway: gw-b dies while writes are refused, so a's and b's SDK devices there must log in again meanwhile.
+  const states: string[] = [];
+  sdkA.onState((s) => states.push(`${Math.round((Date.now() - t0) / 100) / 10}s ${s}`));
+  if (values["kill-gateway"]) await stack.gateways[1]!.stop("SIGKILL");
   const sdkState = [sdkA.state, sdkB.state];
   await sleep(FULL_MS - 1_000);
-  log("while refusing", { sdkStates: sdkState, sdkANow: sdkA.state, unacknowledged: sdkA.unacknowledged });
+  log("while refusing", { sdkStates: sdkState, sdkANow: sdkA.state, sdkBNow: sdkB.state, unacknowledged: sdkA.unacknowledged, sdkAStates: states });
   phase = "after";
   await allow(redis);
   await waitUntil(() => execSync(`redis-cli -p ${redis.port} SET cim-probe-write 1 || true`).toString().includes("OK"), 20_000, "Redis taking writes").catch(() => log("still refusing", {}));
   log("taking writes", { at: Date.now() - t0 });
+  if (values["kill-gateway"]) stack.gateways[1] = await stack.startGateway("gw-b");
   await tryLogins();
   await sleep(8_000);
   stop = true;
@@ -183,6 +188,7 @@ try {
     const missing = [...acked].filter((id) => !seen.has(id)).length;
     return { label, got: got.length, missing, twice: [...seen.values()].filter((v) => v > 1).length, outOfOrder };
   };
+  log("sdk after", { sdkAStates: states, a: sdkA.state, b: sdkB.state, aOn: sdkA.gateway?.id, bOn: sdkB.gateway?.id });
   log("answers", { summary, ackedNotStored, refusedButStored, pongs: pongs.reduce<Record<string, number[]>>((o, p) => ((o[p.phase] ??= []).push(p.ms), o), {}), http, sdkOutcomes, logins });
   log("receivers", { b: [check("b@gw-a", messagesOf(b0)), check("b@gw-b", messagesOf(b1)), check("b sdk", sdkB.messages)] });
   const latency: Record<string, number[]> = {};
