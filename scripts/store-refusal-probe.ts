@@ -1,6 +1,7 @@
 // `node --import tsx scripts/store-refusal-probe.ts [--how disk|replicas] [--full-ms 12000]` (as root for `disk`):
 // a Redis that refuses writes while users send. `disk`: Redis keeps its AOF on a small tmpfs, which a filler file
-// fills (MISCONF); `replicas`: `CONFIG SET min-replicas-to-write 1` on the single node (NOREPLICAS). Then the
+// fills (MISCONF); `replicas`: `CONFIG SET min-replicas-to-write 1` on the single node (NOREPLICAS); `oom`: maxmemory
+// 1 with noeviction (OOM). Then the
 // filler goes (or the setting), and everything sent afterwards must flow. Raw sessions (no SDK hides resends): a on
 // gw-a sends private, room and group messages every 100 ms, an SDK device of a on gw-b sends privately, and a's HTTP
 // client posts to the room; b reads on gw-a and gw-b (raw) and on an SDK device. Checked: no SendAck or 202 for what
@@ -31,10 +32,12 @@ async function ownRedis(): Promise<Service> {
 
 const refuse = async (redis: Service) => {
   if (values.how === "disk") execSync(`dd if=/dev/zero of=${MOUNT}/filler bs=64k 2>/dev/null || true`);
+  else if (values.how === "oom") execSync(`redis-cli -p ${redis.port} CONFIG SET maxmemory-policy noeviction maxmemory 1`);
   else execSync(`redis-cli -p ${redis.port} CONFIG SET min-replicas-to-write 1`);
 };
 const allow = async (redis: Service) => {
   if (values.how === "disk") execSync(`rm -f ${MOUNT}/filler`);
+  else if (values.how === "oom") execSync(`redis-cli -p ${redis.port} CONFIG SET maxmemory 0`);
   else execSync(`redis-cli -p ${redis.port} CONFIG SET min-replicas-to-write 0`);
 };
 

@@ -14,7 +14,10 @@ beforeAll(async () => {
   [alice, bob] = await Promise.all([newUser(h, "alice"), newUser(h, "bob")]);
 });
 afterAll(async () => h?.stop());
-afterEach(async () => void (await h.redis.config("SET", "min-replicas-to-write", "0")));
+afterEach(async () => {
+  await h.redis.config("SET", "min-replicas-to-write", "0");
+  await h.redis.config("SET", "maxmemory", "0");
+});
 
 const refuseWrites = () => h.redis.config("SET", "min-replicas-to-write", "1");
 
@@ -38,5 +41,16 @@ describe("route while Redis refuses writes", () => {
     const res = await h.call("POST", "/api/login", { body: { userName: alice.userName, password: PASSWORD } });
     await expectError(res, 503, "unavailable");
     expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
+  });
+
+  it("answers a login 503 while Redis is out of memory (noeviction): its MULTI is aborted, OOM for each command", async () => {
+    // Out of memory, Redis refuses every command queued in a MULTI, and EXEC answers EXECABORT (its causes in
+    // previousErrors): taken for a bug, that was a 500 (store-refusal-probe --how oom).
+    await h.redis.config("SET", "maxmemory-policy", "noeviction");
+    await h.redis.config("SET", "maxmemory", "1");
+    const res = await h.call("POST", "/api/login", { body: { userName: alice.userName, password: PASSWORD } });
+    await expectError(res, 503, "unavailable");
+    const sent = await h.call("POST", "/api/messages", { token: alice.token, body: { to: bob.userId, text: "oom", clientMsgId: "oom-1" } });
+    await expectError(sent, 503, "unavailable");
   });
 });

@@ -34,4 +34,10 @@ describe("isRedisUnavailable", () => {
     ]) expect(isRedisUnavailable(new Error(message)), message).toBe(true);
     expect(isRedisUnavailable(new Error("ERR wrong number of arguments for 'set' command"))).toBe(false);
   });
+
+  it("counts a MULTI aborted because Redis refused its commands, as its causes say", () => {
+    const aborted = (...causes: string[]) => Object.assign(new Error("EXECABORT Transaction discarded because of previous errors."), { previousErrors: causes.map((c) => new Error(c)) });
+    expect(isRedisUnavailable(aborted("OOM command not allowed when used memory > 'maxmemory'."))).toBe(true);
+    expect(isRedisUnavailable(aborted("ERR unknown command 'nope'"))).toBe(false);
+  });
 });

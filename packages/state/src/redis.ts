@@ -128,6 +128,9 @@ export function isRedisUnavailable(error: unknown): boolean {
   // reconnect, a reset link); ioredis cannot resend it, so it failed like any command of a lost connection.
   if (error.name === "MaxRetriesPerRequestError" || error.name === "ClusterAllFailedError") return true;
   if (error.name === "AbortError" && error.message.startsWith("Command aborted")) return true;
+  // A MULTI whose queued commands Redis refused (out of memory it refuses any command queued in a MULTI): EXEC
+  // answers EXECABORT, and ioredis lists the refusals in previousErrors.
+  if (/^EXECABORT\b/.test(error.message)) return ((error as { previousErrors?: unknown[] }).previousErrors ?? []).some(isRedisUnavailable);
   return error.message === "Connection is closed." || error.message === "Command timed out" || /^(LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|MISCONF|NOREPLICAS|READONLY|OOM)\b/.test(error.message);
 }
 
