@@ -5,9 +5,11 @@
 //   manual-failover  CLUSTER FAILOVER on the replica of the group's master, then on another master's replica
 //   redis-pause      SIGSTOP the group's master for 3 node timeouts (6 s), then SIGCONT (it rejoins as replica)
 //   zookeeper        kill a follower, bring it back; kill the leader; kill a second server (quorum lost) for 12 s
-//                    (twice the session timeout), logging in meanwhile; bring both back
+//                    (twice the session timeout; --quorum-ms), logging in meanwhile; bring both back. With
+//                    --kill-gateway gw-c is SIGKILLed 5 s into the quorum loss (route cannot hear of it) and started
+//                    again once the quorum is back
 //   suite            the faults of faults-cluster.integration.test.ts (master, ZooKeeper leader, gateway kills)
-// --load N runs N busy processes meanwhile (CPU pressure); --wait sets CIM_REDIS_WAIT_REPLICAS; --logs DIR keeps
+// --rate N sends per second (100); --load N runs N busy processes meanwhile (CPU pressure); --wait sets CIM_REDIS_WAIT_REPLICAS; --logs DIR keeps
 // route's and the gateways' logs.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -25,6 +27,9 @@ const { values } = parseArgs({
     load: { type: "string", default: "0" },
     messages: { type: "string", default: "2000" },
     logs: { type: "string" },
+    "quorum-ms": { type: "string", default: "12000" },
+    rate: { type: "string", default: "100" },
+    "kill-gateway": { type: "boolean", default: false },
   },
 });
 const MESSAGES = Number(values.messages);
@@ -151,13 +156,31 @@ const plans: Record<string, Plan> = {
         second = zk.servers.find((s) => s !== leader && s !== follower)!;
         await second.stop("SIGKILL");
         done("quorum lost");
+        const lostAt = Date.now();
         await sleep(3_000);
         await tryLogin("loginWithoutQuorum");
         notes.listedWithoutQuorum = await listed(stack);
-        await sleep(9_000);
+        if (values["kill-gateway"]) {
+          await sleep(2_000);
+          await stack.gateways[2]!.stop("SIGKILL");
+          done("gw-c killed without quorum");
+          const picks: Record<string, number> = {};
+          for (let i = 0; i < 10; i++) {
+            const answer = await api.login(name, PASSWORD).catch((error: unknown) => ({ gateway: { id: `error ${(error as Error).message}` } }));
+            picks[answer.gateway.id] = (picks[answer.gateway.id] ?? 0) + 1;
+          }
+          notes.picksAfterGatewayKill = picks;
+          await tryLogin("loginAfterGatewayKillWithoutQuorum");
+        }
+        await sleep(Math.max(0, lostAt + Number(values["quorum-ms"]) - Date.now()));
+        notes.listedAtQuorumEnd = await listed(stack);
         await Promise.all([leader!.restart(), second.restart()]);
         await zk.leader();
         done("quorum back");
+        if (values["kill-gateway"]) {
+          stack.gateways[2] = await stack.startGateway("gw-c");
+          done("gw-c started");
+        }
         const deadline = Date.now() + 30_000;
         while (Date.now() < deadline && (await listed(stack)) !== stack.gateways.length) await sleep(200);
         notes.listedAfterQuorum = await listed(stack);
@@ -226,6 +249,7 @@ async function main(): Promise<void> {
       const summary = await runFaultScenario({
         stack: { layout: "cluster", gateways: values.scenario === "suite" ? 2 : 3, gatewayEnv: { CIM_REDIS_WAIT_REPLICAS: values.wait!, CIM_REDIS_WAIT_TIMEOUT_MS: "2000" } },
         messages: MESSAGES,
+        ratePerSec: Number(values.rate),
         settleMs: 60_000,
         faults: (stack, done) => {
           const proxy = new Proxy(stack.gateways, { set: (target, key, value: AppProcess) => (apps.push(value), Reflect.set(target, key, value)) });

@@ -16,9 +16,11 @@
 //   route-stop-long  the same with route SIGSTOPped 40 s (past the SDK's 30 s request timeout)
 //   abuse-redis      a client on each gateway sends bad input throughout (scripts/abuser.ts) while Redis restarts
 //   zk-30-kill       gw-a killed 5 s into a 30 s ZooKeeper outage, started after it     gw-stop-long  SIGSTOP gw-a 50 s
+//   route-kill       route SIGKILLed, gw-a killed 1 s later, fresh logins meanwhile; route started again 8 s later
+//   route-stop-15    route SIGSTOPped 15 s while gw-a is killed and fresh logins are tried (30% of sends over HTTP)
 import { parseArgs } from "node:util";
 import { CimApiError, RouteApi, type SendAck, type SendInput } from "@cim/client";
-import { deviceOn as devstackDeviceOn, inOrder, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
+import { deviceOn as devstackDeviceOn, inOrder, RecordingClient, startCluster, waitUntil, type Cluster } from "@cim/devstack";
 import { startAbuser } from "./abuser.js";
 import { compareWithHistory, Ledger, noHistoryCounts, type HistoryCounts, type ProbeDevice } from "./delivery-ledger.js";
 
@@ -92,6 +94,22 @@ const scenarios: Record<string, Scenario> = {
     }]]),
   },
   "route-stop": { faults: (w, note) => routeStop(w, note, 10_000) },
+  "route-stop-15": { httpShare: 0.3, faults: (w, note) => routeStop(w, note, 15_000, true) },
+  "route-kill": {
+    httpShare: 0.3,
+    faults: (w, note) => inOrder([[at(0.2), async () => {
+      await w.stack.route.stop("SIGKILL");
+      await sleep(1_000);
+      await killGw(w);
+      const logins = freshLogins(w, note);
+      await sleep(7_000);
+      await w.stack.restartRoute();
+      note("route killed 8 s (gw-a killed 1 s in), started again");
+      await logins;
+      await restartGw(w);
+      note("gw-a restarted");
+    }]]),
+  },
   "route-stop-long": { faults: (w, note) => routeStop(w, note, 40_000) },
   "gw-kill": { faults: (w, note) => inOrder([[at(0.25), async () => { await killGw(w); note("gw-a killed"); }], [at(0.55), async () => { await restartGw(w); note("gw-a restarted"); }]]) },
   redis: { faults: (w, note) => inOrder([[at(0.3), async () => { await w.stack.redis.stop("SIGTERM"); await sleep(1_500); await w.stack.redis.restart(); note("redis restarted"); }]]) },
@@ -177,17 +195,46 @@ const scenarios: Record<string, Scenario> = {
 };
 
 /** Route frozen for `ms` while gw-a is killed: gw-a's devices reconnect through it (requests time out at 30 s). */
-function routeStop(w: World, note: (what: string) => void, ms: number) {
+function routeStop(w: World, note: (what: string) => void, ms: number, logins = false) {
   return inOrder([[at(0.2), async () => {
     const route = w.stack.route.process.child;
     route.kill("SIGSTOP");
     await killGw(w);
+    const tried = logins ? freshLogins(w, note) : Promise.resolve();
     await sleep(ms);
     route.kill("SIGCONT");
     note(`route stopped ${ms / 1000} s while gw-a was killed (its devices reconnect through route)`);
+    await tried;
     await restartGw(w);
     note("gw-a restarted");
   }]]);
+}
+
+/**
+ * A new device of user 3 logs in through the SDK (as the web app's login form) while route is down, trying again
+ * 1 s after each failure: notes each failure's error and how long until the login and its first message came.
+ */
+async function freshLogins(w: World, note: (what: string) => void): Promise<void> {
+  const started = Date.now();
+  const errors: Record<string, number> = {};
+  for (;;) {
+    const client = new RecordingClient(w.stack.route.url, { backoff: { baseMs: 100, maxMs: 1_000 } });
+    const tried = Date.now();
+    try {
+      await client.logIn(w.users[3]!.name, PASSWORD);
+      note(`fresh login after ${Date.now() - started} ms (${JSON.stringify(errors)}); last attempt took ${Date.now() - tried} ms, gateway ${client.gateway?.id}`);
+      const ack = await client.send({ to: w.users[0]!.userId, text: "from the fresh login" });
+      note(`fresh login's send acked ${ack.msgId}`);
+      client.close();
+      return;
+    } catch (error) {
+      const key = `${error instanceof CimApiError ? `${error.status} ${error.code}` : (error as Error).message} in ~${Math.round((Date.now() - tried) / 1000)} s`;
+      errors[key] = (errors[key] ?? 0) + 1;
+      client.close();
+      if (Date.now() - started > 90_000) return note(`fresh login never succeeded: ${JSON.stringify(errors)}`);
+      await sleep(1_000);
+    }
+  }
 }
 
 /** The owner renames room 0 to `renamed n` (again after a 5xx or no answer). */

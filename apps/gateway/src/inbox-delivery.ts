@@ -8,6 +8,7 @@ import type { GatewayMetrics } from "./metrics.js";
 import { Pump, type PumpTask } from "./pump.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
+import { drainedForReplay } from "./socket-drain.js";
 
 const BATCH = 500;
 /**
@@ -144,7 +145,13 @@ export class InboxDelivery {
     const userId = session.user!.userId;
     while (session.isOpen && this.readings.get(session) === reading) {
       const batch = await this.inboxes.read(userId, reading.position, BATCH);
-      if (!this.deliver(session, reading, batch)) return;
+      for (const chunk of chunks(batch)) {
+        // A backlog (a device back after a while) goes out as fast as the socket drains: sent at once, a device
+        // catching up over a slow link was cut off (4429) again and again (scripts/slow-link-probe.ts).
+        await drainedForReplay(session);
+        if (!session.isOpen || this.readings.get(session) !== reading) return;
+        if (!this.deliver(session, reading, chunk)) return;
+      }
       if (batch.length < BATCH) return;
     }
   }

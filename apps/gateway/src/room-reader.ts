@@ -10,15 +10,11 @@ import { chunks, encodeMessages } from "./message-frames.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { Pump } from "./pump.js";
 import type { Session } from "./session.js";
+import { drainedForReplay } from "./socket-drain.js";
 
 const READ_BATCH = 500;
 /** Sessions served before a fan-out yields to the event loop (accepts, heartbeats, logins). */
 const SLICE_SESSIONS = 2_000;
-/** A replay sends its next frame only while the session's socket holds less than this (and half its bound). */
-const REPLAY_BUFFER_BYTES = 256 * 1024;
-const REPLAY_DRAIN_POLL_MS = 10;
-/** A reader that drains nothing for this long is left to the slow-consumer bound of `Session.sendBytes`. */
-const REPLAY_DRAIN_TIMEOUT_MS = 30_000;
 
 /** What a reader needs of the message store. */
 export type RoomStream = Pick<MessageStore, "readRoom" | "trimmedAfter" | "newest">;
@@ -30,8 +26,6 @@ interface Reading {
 }
 
 const after = (a: string, b: string) => compareIds(a, b) > 0;
-/** Below the slow-consumer bound, so a replay never trips it with its own frames. */
-const replayMark = (session: Session) => Math.min(REPLAY_BUFFER_BYTES, session.maxBufferedBytes / 2);
 
 export class RoomReader {
   /** The newest message of the room this gateway has fanned out. */
@@ -132,7 +126,7 @@ export class RoomReader {
       const held = this.held();
       const batch = held ? read.filter((entry) => !after(entry.position, this.cursor)) : read;
       for (const chunk of chunks(batch)) {
-        if (session.socket.bufferedAmount > replayMark(session)) await this.drained(session);
+        await drainedForReplay(session);
         this.sendTo(session, reading, chunk);
       }
       // None left up to the gateway's cursor (trimmed away): the session is there.
@@ -144,14 +138,6 @@ export class RoomReader {
         reading.live = true;
         return;
       }
-    }
-  }
-
-  /** Waits until the session's socket holds at most its replay mark, it closes, or the reader stalls. */
-  private async drained(session: Session): Promise<void> {
-    const deadline = Date.now() + REPLAY_DRAIN_TIMEOUT_MS;
-    while (session.isOpen && session.socket.bufferedAmount > replayMark(session) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, REPLAY_DRAIN_POLL_MS));
     }
   }
 

@@ -61,9 +61,13 @@ export class InboxStore {
    */
   async positionOf(userId: string, msgId: string): Promise<string> {
     if (msgId === "0") return "0";
-    const entries = await this.redis.xrange(user.inbox(userId), `${msgId}-0`, "+", "COUNT", LOOKAHEAD).catch(() => []);
-    const found = entries.find(([id, fields]) => toEntry(id, fields).message.msgId === msgId);
-    return found ? entryNumber(found[0]) : msgId;
+    // The entry at msgId first, as the receipt script does: a device back from far behind would copy the 100 after it.
+    for (const count of [1, LOOKAHEAD]) {
+      const entries = await this.redis.xrange(user.inbox(userId), `${msgId}-0`, "+", "COUNT", count).catch(() => []);
+      const found = entries.find(([id, fields]) => toEntry(id, fields).message.msgId === msgId);
+      if (found) return entryNumber(found[0]);
+    }
+    return msgId;
   }
 
   /** The msgId of the entry at inbox position `position`; the position itself when there is none. */

@@ -24,4 +24,20 @@ describe("isRedisUnavailable", () => {
     expect(isRedisUnavailable(new TypeError("Cannot read properties of undefined"))).toBe(false);
     expect(isRedisUnavailable(new DOMException("This operation was aborted", "AbortError"))).toBe(false);
   });
+
+  it("counts a Redis that answers but refuses writes (full disk, min-replicas-to-write, a replica, maxmemory)", () => {
+    for (const message of [
+      "MISCONF Errors writing to the AOF file: No space left on device script: a1de96, on @user_script:1.",
+      "NOREPLICAS Not enough good replicas to write.",
+      "READONLY You can't write against a read only replica.",
+      "OOM command not allowed when used memory > 'maxmemory'.",
+    ]) expect(isRedisUnavailable(new Error(message)), message).toBe(true);
+    expect(isRedisUnavailable(new Error("ERR wrong number of arguments for 'set' command"))).toBe(false);
+  });
+
+  it("counts a MULTI aborted because Redis refused its commands, as its causes say", () => {
+    const aborted = (...causes: string[]) => Object.assign(new Error("EXECABORT Transaction discarded because of previous errors."), { previousErrors: causes.map((c) => new Error(c)) });
+    expect(isRedisUnavailable(aborted("OOM command not allowed when used memory > 'maxmemory'."))).toBe(true);
+    expect(isRedisUnavailable(aborted("ERR unknown command 'nope'"))).toBe(false);
+  });
 });

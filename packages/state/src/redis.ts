@@ -117,7 +117,10 @@ export function createRedisClient(target: RedisTarget, name: string, options: { 
 
 /**
  * True for the failures of a Redis that is down or not serving yet (a command given up after its reconnect
- * attempts, a closed connection, a cluster with no node, a node still loading its data): "retry later", not a bug.
+ * attempts, a closed connection, a cluster with no node, a node still loading its data), or that answers but refuses
+ * writes (MISCONF: its AOF or RDB cannot be written, a full disk; NOREPLICAS: min-replicas-to-write; READONLY: a
+ * replica; OOM: maxmemory reached): "retry later", not a bug. Taken for bugs, those were a 500 at route and an
+ * error with a stack per request and per Send (scripts/store-refusal-probe.ts).
  */
 export function isRedisUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -125,7 +128,10 @@ export function isRedisUnavailable(error: unknown): boolean {
   // reconnect, a reset link); ioredis cannot resend it, so it failed like any command of a lost connection.
   if (error.name === "MaxRetriesPerRequestError" || error.name === "ClusterAllFailedError") return true;
   if (error.name === "AbortError" && error.message.startsWith("Command aborted")) return true;
-  return error.message === "Connection is closed." || error.message === "Command timed out" || /^(LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN)\b/.test(error.message);
+  // A MULTI whose queued commands Redis refused (out of memory it refuses any command queued in a MULTI): EXEC
+  // answers EXECABORT, and ioredis lists the refusals in previousErrors.
+  if (/^EXECABORT\b/.test(error.message)) return ((error as { previousErrors?: unknown[] }).previousErrors ?? []).some(isRedisUnavailable);
+  return error.message === "Connection is closed." || error.message === "Command timed out" || /^(LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|MISCONF|NOREPLICAS|READONLY|OOM)\b/.test(error.message);
 }
 
 /** True for ioredis' Cluster client. */
