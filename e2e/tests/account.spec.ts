@@ -65,6 +65,9 @@ test("changing the password signs out the other device; the old password then fa
     // Whose login ended is offered again: the name is filled in and the password is next.
     await expect(device.getByTestId("login-username")).toHaveValue(alice.userName);
     await expect(device.getByTestId("login-password")).toBeFocused();
+    // Why it was signed out stays while the password is typed (only a refused submit's error goes at the next edit).
+    await device.getByTestId("login-password").pressSequentially("x");
+    await expect(device.getByTestId("login-error")).toContainText("ended on another device");
     await dialog.getByTestId("settings-done").click();
     await expectOnline(alice.page);
 
@@ -76,6 +79,9 @@ test("changing the password signs out the other device; the old password then fa
     // The button was busy (disabled) meanwhile: the focus goes back to the password, selected, to type it again.
     await expect(device.getByTestId("login-password")).toBeFocused();
     expect(await device.getByTestId("login-password").evaluate((el: HTMLInputElement) => el.selectionEnd! - el.selectionStart!)).toBe(PASSWORD.length);
+    // Typing it again takes the error away.
+    await device.getByTestId("login-password").pressSequentially("y");
+    await expect(device.getByTestId("login-error")).toHaveCount(0);
     await logIn(device, alice.userName, NEW_PASSWORD);
     await expect(device.getByTestId("composer-input")).toHaveValue("half a thought");
   } finally {
