@@ -2,7 +2,7 @@
 // "Sign out other devices" does the same without a new password; the window that did it stays signed in. Deleting
 // the account signs out every window, this one too.
 import type { Browser, Page } from "@playwright/test";
-import { expect, expectOnline, logIn, message, onlineUser, PASSWORD, say, SCREENSHOTS, test } from "./fixtures.js";
+import { createRoom, expect, expectOnline, logIn, message, onlineUser, PASSWORD, say, SCREENSHOTS, test } from "./fixtures.js";
 
 const NEW_PASSWORD = "cim-changed-pass-2";
 
@@ -27,7 +27,9 @@ test("changing the password signs out the other device; the old password then fa
   const alice = await newUser("alice");
   const device = await otherDevice(browser, stack.url, alice.userName);
   try {
-    // Half a message typed on the other device: its sign-out must not lose it.
+    // Half a message typed on the other device, in a room it shows: its sign-out must lose neither.
+    const room = `notes-${Math.random().toString(36).slice(2, 8)}`;
+    await createRoom(device, room, "private");
     await device.getByTestId("composer-input").fill("half a thought");
     const dialog = await openAccountSettings(alice.page);
     const fill = async (current: string, next: string, confirm = next) => {
@@ -83,6 +85,8 @@ test("changing the password signs out the other device; the old password then fa
     await device.getByTestId("login-password").pressSequentially("y");
     await expect(device.getByTestId("login-error")).toHaveCount(0);
     await logIn(device, alice.userName, NEW_PASSWORD);
+    // Logged in again, it shows the room it showed (it opened Everyone, the draft out of sight).
+    await expect(device.getByTestId("conversation-title")).toHaveText(room);
     await expect(device.getByTestId("composer-input")).toHaveValue("half a thought");
   } finally {
     await device.context().close();
