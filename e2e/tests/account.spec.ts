@@ -2,7 +2,7 @@
 // "Sign out other devices" does the same without a new password; the window that did it stays signed in. Deleting
 // the account signs out every window, this one too.
 import type { Browser, Page } from "@playwright/test";
-import { expect, expectOnline, logIn, message, onlineUser, PASSWORD, say, SCREENSHOTS, test } from "./fixtures.js";
+import { createRoom, expect, expectOnline, logIn, message, onlineUser, PASSWORD, say, SCREENSHOTS, test } from "./fixtures.js";
 
 const NEW_PASSWORD = "cim-changed-pass-2";
 
@@ -27,7 +27,9 @@ test("changing the password signs out the other device; the old password then fa
   const alice = await newUser("alice");
   const device = await otherDevice(browser, stack.url, alice.userName);
   try {
-    // Half a message typed on the other device: its sign-out must not lose it.
+    // Half a message typed on the other device, in a room it shows: its sign-out must lose neither.
+    const room = `notes-${Math.random().toString(36).slice(2, 8)}`;
+    await createRoom(device, room, "private");
     await device.getByTestId("composer-input").fill("half a thought");
     const dialog = await openAccountSettings(alice.page);
     const fill = async (current: string, next: string, confirm = next) => {
@@ -65,6 +67,9 @@ test("changing the password signs out the other device; the old password then fa
     // Whose login ended is offered again: the name is filled in and the password is next.
     await expect(device.getByTestId("login-username")).toHaveValue(alice.userName);
     await expect(device.getByTestId("login-password")).toBeFocused();
+    // Why it was signed out stays while the password is typed (only a refused submit's error goes at the next edit).
+    await device.getByTestId("login-password").pressSequentially("x");
+    await expect(device.getByTestId("login-error")).toContainText("ended on another device");
     await dialog.getByTestId("settings-done").click();
     await expectOnline(alice.page);
 
@@ -76,7 +81,12 @@ test("changing the password signs out the other device; the old password then fa
     // The button was busy (disabled) meanwhile: the focus goes back to the password, selected, to type it again.
     await expect(device.getByTestId("login-password")).toBeFocused();
     expect(await device.getByTestId("login-password").evaluate((el: HTMLInputElement) => el.selectionEnd! - el.selectionStart!)).toBe(PASSWORD.length);
+    // Typing it again takes the error away.
+    await device.getByTestId("login-password").pressSequentially("y");
+    await expect(device.getByTestId("login-error")).toHaveCount(0);
     await logIn(device, alice.userName, NEW_PASSWORD);
+    // Logged in again, it shows the room it showed (it opened Everyone, the draft out of sight).
+    await expect(device.getByTestId("conversation-title")).toHaveText(room);
     await expect(device.getByTestId("composer-input")).toHaveValue("half a thought");
   } finally {
     await device.context().close();

@@ -4,7 +4,7 @@
 // words and offers Retry.
 import type { WebSocketRoute } from "@playwright/test";
 import { decodeFrame, encodeFrame, ErrorCode } from "@cim/protocol";
-import { conversation, expect, message, onlineUser, say, test } from "./fixtures.js";
+import { conversation, expect, groupConversation, logIn, message, onlineUser, say, test } from "./fixtures.js";
 
 test("drafts per conversation survive switching and a reload; Up edits, Escape cancels, a failed send is retried once", async ({ pair: { alice, bob } }) => {
   const page = alice.page;
@@ -184,4 +184,40 @@ test("the message list is one Tab stop: Up and Down move between messages, and T
   await page.keyboard.press("Enter");
   await expect(page.getByTestId("reply-bar")).toContainText("line 5");
   await expect(page.getByTestId("composer-input")).toBeFocused();
+});
+
+test("Send by a click, a tap or the keyboard leaves the cursor in the message box (a phone's keyboard stays open)", async ({ newUser, browser, baseURL }) => {
+  const { page, userName } = await newUser("sam");
+  const input = page.getByTestId("composer-input");
+  const send = page.getByTestId("composer-send");
+  // A click: the button took the focus, was disabled by the emptied box, and the focus fell to the page's body.
+  await input.fill("sent with the mouse");
+  await send.click();
+  await expect(message(page, "sent with the mouse")).toBeVisible();
+  await expect(input).toBeFocused();
+  // Tab to Send and Enter: the focus comes back to the box, where the next message is typed.
+  await input.fill("sent with Tab and Enter");
+  await page.keyboard.press("Tab");
+  await expect(send).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(message(page, "sent with Tab and Enter")).toBeVisible();
+  await expect(input).toBeFocused();
+
+  // A phone: the box tapped (the keyboard opens), then Send tapped; the box keeps the focus, so the keyboard stays.
+  const phone = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  try {
+    const mobile = await phone.newPage();
+    await mobile.goto("/");
+    await logIn(mobile, userName);
+    await groupConversation(mobile).tap();
+    const box = mobile.getByTestId("composer-input");
+    await box.tap();
+    await expect(box).toBeFocused();
+    await box.fill("sent with a tap");
+    await mobile.getByTestId("composer-send").tap();
+    await expect(message(mobile, "sent with a tap")).toBeVisible();
+    await expect(box).toBeFocused();
+  } finally {
+    await phone.close();
+  }
 });

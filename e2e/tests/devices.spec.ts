@@ -111,3 +111,32 @@ test("a new device (nothing cached) lists each conversation with its newest mess
     await context.close();
   }
 });
+
+test("a conversation opened before route sent its messages says they are loading, not \"No messages yet. Say hello!\"", async ({ pair: { alice, bob }, browser, stack }) => {
+  await onlineUser(alice.page, bob.userName).click();
+  await say(alice.page, "an early message");
+  await expect(message(alice.page, "an early message")).toHaveAttribute("data-status", /sent|delivered|seen/);
+  // Bob's new device: route's history answers are held (slow, frozen or unreachable route).
+  const device = await browser.newContext({ baseURL: stack.url });
+  let release: () => void = () => undefined;
+  try {
+    const page = await device.newPage();
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/api\/history\?/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto("/");
+    await logIn(page, bob.userName);
+    await conversation(page, alice.userName).click();
+    const list = page.getByTestId("message-list");
+    await expect(list).toContainText("Loading messages…");
+    await expect(list).not.toContainText("No messages yet");
+    release();
+    await expect(message(page, "an early message")).toBeVisible();
+    await expect(list).not.toContainText("Loading messages…");
+  } finally {
+    release();
+    await device.close();
+  }
+});

@@ -111,6 +111,38 @@ test("a chat with many unread opens at the first of them; older private messages
   }
 });
 
+test("scrolling up a chat of more than 300 messages loads and shows every older page, down to the first message", async ({ pair: { alice, bob }, browser, stack }) => {
+  const [a, b] = [await storedLogin(alice.page), await storedLogin(bob.page)];
+  const api = new RouteApi(stack.url);
+  // Not a multiple of route's page (30): the last page, short, tells that nothing is older.
+  const TOTAL = 335;
+  const text = (i: number) => `msg ${String(i).padStart(3, "0")}`;
+  for (let i = 0; i < TOTAL; i++) await sendPaced(api, a.token, b.userId, text(i));
+  // Read on this device: another one opens the chat at its newest page and loads the older ones as it scrolls up.
+  await conversation(bob.page, alice.userName).click();
+  await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveCount(0);
+  const device = await browser.newContext({ baseURL: stack.url });
+  try {
+    const page = await device.newPage();
+    await page.goto("/");
+    await logIn(page, bob.userName);
+    await conversation(page, alice.userName).click();
+    const list = page.getByTestId("message-list");
+    await expect(message(page, text(TOTAL - 1))).toBeInViewport();
+    // Each scroll to the top loads the page before it. The page that took the loaded messages past the 300 the list
+    // renders at the bottom was loaded and not shown: the list stayed at its top, where a scroll moves nothing and
+    // asks for nothing more, under "Load older messages".
+    await expect(async () => {
+      await list.evaluate((el) => el.scrollTo({ top: 0 }));
+      await expect(message(page, text(0))).toBeAttached({ timeout: 1_000 });
+    }).toPass({ timeout: 60_000 });
+    await expect(list.getByTestId("message")).toHaveCount(TOTAL);
+    await expect(list.getByTestId("load-older")).toHaveCount(0);
+  } finally {
+    await device.close();
+  }
+});
+
 test("a long chat renders its newest 300 messages at the bottom, more on the way up without asking route, and a jump shows an older one", async ({ pair: { alice, bob }, stack }) => {
   const [a, b] = [await storedLogin(alice.page), await storedLogin(bob.page)];
   const api = new RouteApi(stack.url);

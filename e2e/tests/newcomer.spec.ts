@@ -18,7 +18,9 @@ test("registering a name route would refuse says what to change, before anything
   await page.getByTestId("login-username").fill("Ann Smith");
   await page.getByTestId("login-submit").click();
   await expect(page.getByTestId("login-error")).toHaveText("A user name cannot contain spaces: try “Ann.Smith”.");
+  // An edit takes the error away: it spoke of what was typed before (a taken name stayed "taken" over a free one).
   await page.getByTestId("login-username").fill("ann@example.com");
+  await expect(page.getByTestId("login-error")).toHaveCount(0);
   await page.getByTestId("login-submit").click();
   await expect(page.getByTestId("login-error")).toContainText("not an e-mail address");
   expect(registrations).toEqual([]);

@@ -206,6 +206,20 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     await page.emulateMedia({ colorScheme: "light" });
     await lower.getByTestId("reaction-chip").tap();
     await expect(lower.getByTestId("reaction-chip")).toHaveCount(0);
+    // An action done lets the message go: its bar, floating over the message before (and that one's chips), stayed
+    // after a reaction was picked or a reply started, until the message was tapped again. React only opens the picker.
+    await bar.getByTestId("action-react").tap();
+    await expect(bar.getByTestId("reaction-picker")).toBeVisible();
+    await bar.locator('[data-testid="reaction-choice"][data-emoji="❤️"]').tap();
+    await expect(upper.getByTestId("reaction-chip")).toContainText("❤️");
+    await expect(bar).toHaveCSS("opacity", "0");
+    const lowerText = (await lower.getByTestId("message-text").boundingBox())!;
+    await page.touchscreen.tap(lowerText.x + lowerText.width / 2, lowerText.y + lowerText.height / 2);
+    await expect(lower.getByTestId("message-actions")).toHaveCSS("opacity", "1");
+    await lower.getByTestId("action-reply").tap();
+    await expect(page.getByTestId("reply-bar")).toContainText("the lower one");
+    await expect(lower.getByTestId("message-actions")).toHaveCSS("opacity", "0");
+    await page.getByTestId("reply-cancel").tap();
 
     // At 375 px a long link and a long word wrap: nothing scrolls sideways.
     await page.setViewportSize(SMALL_PHONE);

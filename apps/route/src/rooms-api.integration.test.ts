@@ -113,6 +113,17 @@ describe("POST /api/rooms", () => {
     }
   });
 
+  it("says one reason for a refused name, not also each rule after it that the same character breaks", async () => {
+    const reason = async (name: string) => (await expectError(await h.call("POST", "/api/rooms", { token: alice.token, body: { name, visibility: "public" } }), 400, "bad_request")).error.message;
+    // The web app showed "The name may not hold control, invisible or text-direction characters. The name may not hold
+    // invisible characters.", and for a name of spaces "name is required" twice.
+    expect(await reason("zero\u200bwidth")).toBe("name: name may not hold control, invisible or text-direction characters");
+    expect(await reason("nul\u0000")).toBe("name: name may not hold control, invisible or text-direction characters");
+    expect(await reason("   ")).toBe("name: name is required");
+    expect(await reason("\u3164")).toBe("name: name is required");
+    expect(await reason(`${"z".repeat(65)}\u200b`)).toBe("name: name is at most 64 characters");
+  });
+
   it("answers 401 without a token and 415 for a body that is not JSON", async () => {
     await expectError(await h.call("POST", "/api/rooms", { body: { name: "anon", visibility: "public" } }), 401, "unauthorized");
     await expectError(await h.call("POST", "/api/rooms", { token: alice.token, body: "name=x", headers: { "content-type": "text/plain" } }), 415, "unsupported_media_type");

@@ -30,11 +30,13 @@ export const MAX_ROOM_NAME_LENGTH = 64;
  */
 const NAME_CHARACTERS = /^[^\p{Cc}\p{Cs}\u200B\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]*$/u;
 const GROUP_NAME_KEY = nameKey(EVERYONE.name);
+// Each check stops at its failure (`abort`): one reason is said, not also every rule after it that the same character
+// breaks ("... invisible or text-direction characters; ... invisible characters", "name is required" twice).
 const CreateRoom = z.object({
-  name: z.string().trim().min(1, "name is required").max(MAX_ROOM_NAME_LENGTH, `name is at most ${MAX_ROOM_NAME_LENGTH} characters`)
-    .regex(NAME_CHARACTERS, "name may not hold control, invisible or text-direction characters").meta({ pattern: NAME_CHARACTERS.source })
+  name: z.string().trim().min(1, { message: "name is required", abort: true }).max(MAX_ROOM_NAME_LENGTH, { message: `name is at most ${MAX_ROOM_NAME_LENGTH} characters`, abort: true })
+    .regex(NAME_CHARACTERS, { message: "name may not hold control, invisible or text-direction characters", abort: true }).meta({ pattern: NAME_CHARACTERS.source })
     // A name of Hangul fillers or joiners only reads as none.
-    .refine((name) => !isBlankText(name), "name is required")
+    .refine((name) => !isBlankText(name), { message: "name is required", abort: true })
     // Invisible code points where they show nothing: names that read alike but differ, or hidden text.
     .superRefine((name, ctx) => {
       const why = invisibleInRoomName(name);

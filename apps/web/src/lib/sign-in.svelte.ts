@@ -77,16 +77,22 @@ export class SignIn {
       this.store.conversations.receipt(peer, "delivered", receipts.delivered);
       this.store.conversations.receipt(peer, "seen", receipts.seen);
     }
-    const open = savedOpen(stored.userId);
-    if (open.key) {
-      // A private chat opened but empty (route will not list it) is kept on screen under its name.
-      if (kindOf(open.key) === "private") this.store.conversations.ensure(open.key, open.title);
-      this.store.conversations.activeKey = open.key;
+    if (this.reopenSaved(stored.userId)) {
       // A narrow screen shows what it showed: the list reloaded stays the list (the conversation behind it unread).
       this.store.showingConversation = !narrowScreen() || onConversationScreen();
     }
     void this.deps.history.cached(stored.userId);
     void this.resume(stored);
+  }
+
+  /** Makes the conversation this tab showed for `userId` (view-memory) the open one; false when there is none. */
+  private reopenSaved(userId: string): boolean {
+    const open = savedOpen(userId);
+    if (!open.key) return false;
+    // A private chat opened but empty (route will not list it) is kept on screen under its name.
+    if (kindOf(open.key) === "private") this.store.conversations.ensure(open.key, open.title);
+    this.store.conversations.activeKey = open.key;
+    return true;
   }
 
   /** Registers and logs in; `keepMessages`: the user's choice to keep their messages on this device after logout. */
@@ -181,7 +187,12 @@ export class SignIn {
 
   private async signedIn(client: CimClient, login: StoredLogin): Promise<void> {
     saveLogin(login);
-    if (this.me?.userId !== login.userId) this.store.conversations.reset();
+    if (this.me?.userId !== login.userId) {
+      this.store.conversations.reset();
+      // A login after a sign-out the user did not ask for (the view is kept for this user: a logout forgot it) shows
+      // the conversation shown before, with its draft; it opened Everyone.
+      this.reopenSaved(login.userId);
+    }
     this.me = login;
     this.store.drafts.load(login.userId);
     this.store.mutes.load(login.userId);
