@@ -117,6 +117,21 @@ try {
     }
   })();
   const spare = await token(b);
+  const extra = await token(b);
+  /** Every kind of route request once: its status and code (a 500 is a refusal taken for a bug). */
+  const sweep = async () => {
+    const calls: Array<[string, () => Promise<unknown>]> = [
+      ["register", () => api.register(`x-${Math.random().toString(36).slice(2, 7)}`, PROBE_PASSWORD)],
+      ["rooms", () => api.rooms(aToken)], ["publicRooms", () => api.publicRooms(aToken)], ["createRoom", () => api.createRoom(aToken, { name: "during", visibility: "public" })],
+      ["members", () => api.members(aToken, room)], ["history", () => api.history(aToken, { room })], ["conversations", () => api.conversations(aToken)],
+      ["users", () => api.users(aToken, { prefix: "b" })], ["online", () => api.online(aToken)], ["lastSeen", () => api.lastSeen(aToken, [b.userId])],
+      ["search", () => api.search(aToken, { q: "ws" })], ["blocks", () => api.blocks(aToken)], ["renameRoom", () => api.renameRoom(aToken, room, "renamed")],
+      ["logoutOthers", () => api.logoutOthers(extra)], ["logout", () => api.logout(extra)],
+    ];
+    const out: Record<string, string> = {};
+    for (const [name, call] of calls) out[name] = await call().then(() => "ok", (e: unknown) => (e instanceof CimApiError ? `${e.status} ${e.code}` : String(e)));
+    return out;
+  };
   const tryLogins = async () => {
     const started = Date.now();
     // A login route issued before: the gateway's own Login, and route's reconnect with it.
@@ -136,6 +151,7 @@ try {
   log("refusing", { at: Date.now() - t0, info: execSync(`redis-cli -p ${redis.port} INFO persistence | grep -E 'aof_last_write_status|aof_last_bgrewrite_status' || true`).toString().trim() });
   await sleep(1_000);
   await tryLogins();
+  log("api while refusing", await sweep());
   // --kill-gateway: gw-b dies while writes are refused, so a's and b's SDK devices there must log in again meanwhile.
   const states: string[] = [];
   sdkA.onState((s) => states.push(`${Math.round((Date.now() - t0) / 100) / 10}s ${s}`));
