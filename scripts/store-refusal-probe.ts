@@ -13,7 +13,7 @@ import { CimApiError, RouteApi } from "@cim/client";
 import { RecordingClient, startCluster, startRedis, waitUntil, type Service } from "@cim/devstack";
 import WebSocket from "ws";
 import { decodeFrame, encodeFrame, type ChatMessage } from "@cim/protocol";
-import { probePair, PROBE_PASSWORD } from "./probe-users.js";
+import { probePair, PROBE_PASSWORD, registerProbeUser } from "./probe-users.js";
 import { messagesOf, open, type Raw } from "./raw-session.js";
 
 const { values } = parseArgs({ options: { how: { type: "string", default: "disk" }, "full-ms": { type: "string", default: "12000" }, "kill-gateway": { type: "boolean", default: false } } });
@@ -116,6 +116,10 @@ try {
       await sleep(100);
     }
   })();
+  // c: one session, closed while writes are refused; once they are back c must not stay online.
+  const c = await registerProbeUser(api, "c");
+  const cSession = await open(wsUrl(0), (await api.login(c.name, PROBE_PASSWORD)).token, "c");
+  const onlineNow = async () => (await api.online(aToken)).users.some((u) => u.userId === c.userId);
   const spare = await token(b);
   const extra = await token(b);
   /** Every kind of route request once: its status and code (a 500 is a refusal taken for a bug). */
@@ -152,6 +156,7 @@ try {
   await sleep(1_000);
   await tryLogins();
   log("api while refusing", await sweep());
+  cSession.ws.close();
   // --kill-gateway: gw-b dies while writes are refused, so a's and b's SDK devices there must log in again meanwhile.
   const states: string[] = [];
   sdkA.onState((s) => states.push(`${Math.round((Date.now() - t0) / 100) / 10}s ${s}`));
@@ -166,6 +171,7 @@ try {
   if (values["kill-gateway"]) stack.gateways[1] = await stack.startGateway("gw-b");
   await tryLogins();
   await sleep(8_000);
+  log("c closed while refused", { onlineAfterWritesBack: await onlineNow() });
   stop = true;
   await sender;
   await waitUntil(() => sdkA.unacknowledged === 0, 30_000, "sdk outbox empty").catch(() => log("sdk outbox not empty", { unacknowledged: sdkA.unacknowledged }));
