@@ -16,7 +16,7 @@ import { decodeFrame, encodeFrame, type ChatMessage } from "@cim/protocol";
 import { probePair, PROBE_PASSWORD, registerProbeUser } from "./probe-users.js";
 import { messagesOf, open, type Raw } from "./raw-session.js";
 
-const { values } = parseArgs({ options: { how: { type: "string", default: "disk" }, "full-ms": { type: "string", default: "12000" }, "kill-gateway": { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { how: { type: "string", default: "disk" }, "full-ms": { type: "string", default: "12000" }, "kill-gateway": { type: "boolean", default: false }, "leave-dead": { type: "boolean", default: false } } });
 const FULL_MS = Number(values["full-ms"]);
 const MOUNT = `/tmp/cim-store-refusal-${process.pid}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -119,7 +119,10 @@ try {
   // c: one session, closed while writes are refused; once they are back c must not stay online.
   const c = await registerProbeUser(api, "c");
   const cSession = await open(wsUrl(0), (await api.login(c.name, PROBE_PASSWORD)).token, "c");
-  const onlineNow = async () => (await api.online(aToken)).users.some((u) => u.userId === c.userId);
+  const onlineNow = async (who: { userId: string } = c) => (await api.online(aToken)).users.some((u) => u.userId === who.userId);
+  // d: one session on gw-b only, which --kill-gateway kills while writes are refused (route's release meanwhile).
+  const d = await registerProbeUser(api, "d");
+  sockets.push(await open(wsUrl(1), (await api.login(d.name, PROBE_PASSWORD)).token, "d"));
   const spare = await token(b);
   const extra = await token(b);
   /** Every kind of route request once: its status and code (a 500 is a refusal taken for a bug). */
@@ -168,10 +171,11 @@ try {
   await allow(redis);
   await waitUntil(() => execSync(`redis-cli -p ${redis.port} SET cim-probe-write 1 || true`).toString().includes("OK"), 20_000, "Redis taking writes").catch(() => log("still refusing", {}));
   log("taking writes", { at: Date.now() - t0 });
-  if (values["kill-gateway"]) stack.gateways[1] = await stack.startGateway("gw-b");
+  if (values["kill-gateway"] && !values["leave-dead"]) stack.gateways[1] = await stack.startGateway("gw-b");
   await tryLogins();
   await sleep(8_000);
   log("c closed while refused", { onlineAfterWritesBack: await onlineNow() });
+  if (values["kill-gateway"]) log("d's gateway killed while refused", { dOnlineAfterWritesBack: await onlineNow(d), routeLines: stack.route.process.output().split("\n").filter((l) => /gone gateway|gateways changed/.test(l)).map((l) => l.slice(0, 300)) });
   stop = true;
   await sender;
   await waitUntil(() => sdkA.unacknowledged === 0, 30_000, "sdk outbox empty").catch(() => log("sdk outbox not empty", { unacknowledged: sdkA.unacknowledged }));
