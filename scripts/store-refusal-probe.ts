@@ -232,5 +232,5 @@ try {
   for (const s of sockets) s.ws.terminate();
   await stack.stop();
   await redis.dispose();
-  if (values.how === "disk") execSync(`umount ${MOUNT} || true`);
+  if (values.how === "disk") execSync(`umount ${MOUNT} || true; rmdir ${MOUNT} || true`);
 }
