@@ -13,10 +13,10 @@ import { CimApiError, RouteApi } from "@cim/client";
 import { RecordingClient, startCluster, startRedis, waitUntil, type Service } from "@cim/devstack";
 import WebSocket from "ws";
 import { decodeFrame, encodeFrame, type ChatMessage } from "@cim/protocol";
-import { probePair, PROBE_PASSWORD } from "./probe-users.js";
+import { probePair, PROBE_PASSWORD, registerProbeUser } from "./probe-users.js";
 import { messagesOf, open, type Raw } from "./raw-session.js";
 
-const { values } = parseArgs({ options: { how: { type: "string", default: "disk" }, "full-ms": { type: "string", default: "12000" }, "kill-gateway": { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { how: { type: "string", default: "disk" }, "full-ms": { type: "string", default: "12000" }, "kill-gateway": { type: "boolean", default: false }, "leave-dead": { type: "boolean", default: false } } });
 const FULL_MS = Number(values["full-ms"]);
 const MOUNT = `/tmp/cim-store-refusal-${process.pid}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -116,7 +116,29 @@ try {
       await sleep(100);
     }
   })();
+  // c: one session, closed while writes are refused; once they are back c must not stay online.
+  const c = await registerProbeUser(api, "c");
+  const cSession = await open(wsUrl(0), (await api.login(c.name, PROBE_PASSWORD)).token, "c");
+  const onlineNow = async (who: { userId: string } = c) => (await api.online(aToken)).users.some((u) => u.userId === who.userId);
+  // d: one session on gw-b only, which --kill-gateway kills while writes are refused (route's release meanwhile).
+  const d = await registerProbeUser(api, "d");
+  sockets.push(await open(wsUrl(1), (await api.login(d.name, PROBE_PASSWORD)).token, "d"));
   const spare = await token(b);
+  const extra = await token(b);
+  /** Every kind of route request once: its status and code (a 500 is a refusal taken for a bug). */
+  const sweep = async () => {
+    const calls: Array<[string, () => Promise<unknown>]> = [
+      ["register", () => api.register(`x-${Math.random().toString(36).slice(2, 7)}`, PROBE_PASSWORD)],
+      ["rooms", () => api.rooms(aToken)], ["publicRooms", () => api.publicRooms(aToken)], ["createRoom", () => api.createRoom(aToken, { name: "during", visibility: "public" })],
+      ["members", () => api.members(aToken, room)], ["history", () => api.history(aToken, { room })], ["conversations", () => api.conversations(aToken)],
+      ["users", () => api.users(aToken, { prefix: "b" })], ["online", () => api.online(aToken)], ["lastSeen", () => api.lastSeen(aToken, [b.userId])],
+      ["search", () => api.search(aToken, { q: "ws" })], ["blocks", () => api.blocks(aToken)], ["renameRoom", () => api.renameRoom(aToken, room, "renamed")],
+      ["logoutOthers", () => api.logoutOthers(extra)], ["logout", () => api.logout(extra)],
+    ];
+    const out: Record<string, string> = {};
+    for (const [name, call] of calls) out[name] = await call().then(() => "ok", (e: unknown) => (e instanceof CimApiError ? `${e.status} ${e.code}` : String(e)));
+    return out;
+  };
   const tryLogins = async () => {
     const started = Date.now();
     // A login route issued before: the gateway's own Login, and route's reconnect with it.
@@ -136,6 +158,8 @@ try {
   log("refusing", { at: Date.now() - t0, info: execSync(`redis-cli -p ${redis.port} INFO persistence | grep -E 'aof_last_write_status|aof_last_bgrewrite_status' || true`).toString().trim() });
   await sleep(1_000);
   await tryLogins();
+  log("api while refusing", await sweep());
+  cSession.ws.close();
   // --kill-gateway: gw-b dies while writes are refused, so a's and b's SDK devices there must log in again meanwhile.
   const states: string[] = [];
   sdkA.onState((s) => states.push(`${Math.round((Date.now() - t0) / 100) / 10}s ${s}`));
@@ -147,9 +171,11 @@ try {
   await allow(redis);
   await waitUntil(() => execSync(`redis-cli -p ${redis.port} SET cim-probe-write 1 || true`).toString().includes("OK"), 20_000, "Redis taking writes").catch(() => log("still refusing", {}));
   log("taking writes", { at: Date.now() - t0 });
-  if (values["kill-gateway"]) stack.gateways[1] = await stack.startGateway("gw-b");
+  if (values["kill-gateway"] && !values["leave-dead"]) stack.gateways[1] = await stack.startGateway("gw-b");
   await tryLogins();
   await sleep(8_000);
+  log("c closed while refused", { onlineAfterWritesBack: await onlineNow() });
+  if (values["kill-gateway"]) log("d's gateway killed while refused", { dOnlineAfterWritesBack: await onlineNow(d), routeLines: stack.route.process.output().split("\n").filter((l) => /gone gateway|gateways changed/.test(l)).map((l) => l.slice(0, 300)) });
   stop = true;
   await sender;
   await waitUntil(() => sdkA.unacknowledged === 0, 30_000, "sdk outbox empty").catch(() => log("sdk outbox not empty", { unacknowledged: sdkA.unacknowledged }));
@@ -206,5 +232,5 @@ try {
   for (const s of sockets) s.ws.terminate();
   await stack.stop();
   await redis.dispose();
-  if (values.how === "disk") execSync(`umount ${MOUNT} || true`);
+  if (values.how === "disk") execSync(`umount ${MOUNT} || true; rmdir ${MOUNT} || true`);
 }

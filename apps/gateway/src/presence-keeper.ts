@@ -1,7 +1,7 @@
 // Writes how many sessions each user has on this gateway (its devices here) to Redis, one write at a time per
 // user, and tells the gateways watching the user (its presence channel) when it came online or went offline.
 import type { Logger } from "pino";
-import type { BusPublisher, SessionStore } from "@cim/state";
+import { FailureLog, type BusPublisher, type SessionStore } from "@cim/state";
 import type { SessionTable } from "./session-table.js";
 
 export interface PresenceKeeperDeps {
@@ -12,13 +12,23 @@ export interface PresenceKeeperDeps {
   log: Logger;
 }
 
+/**
+ * Failed writes are tried again this often while any is left. Redis's "ready" (bus-link) covers a Redis that was
+ * down; one that refuses writes (a full disk, min-replicas-to-write, maxmemory) keeps its connection and never says it.
+ */
+const RETRY_FAILED_MS = 2_000;
+
 export class PresenceKeeper {
   /** The last write queued per user: writes of one user never overlap, so counts land in order. */
   private readonly queues = new Map<string, Promise<void>>();
   /** Users whose last write failed (Redis down), by name: written again when Redis is back (`rewriteFailed`). */
   private readonly failed = new Map<string, string>();
+  private retry: NodeJS.Timeout | null = null;
+  private readonly retries: FailureLog;
 
-  constructor(private readonly deps: PresenceKeeperDeps) {}
+  constructor(private readonly deps: PresenceKeeperDeps) {
+    this.retries = new FailureLog(deps.log);
+  }
 
   /**
    * Writes the user's current number of sessions here (counted when the write runs, so the last write has the
@@ -30,6 +40,7 @@ export class PresenceKeeper {
       () => void this.failed.delete(userId),
       (error: unknown) => {
         this.failed.set(userId, userName);
+        this.retrySoon();
         throw error;
       },
     );
@@ -48,6 +59,17 @@ export class PresenceKeeper {
     const users = [...this.failed];
     for (const [userId, userName] of users) await this.update(userId, userName);
     if (users.length) this.deps.log.info({ users: users.length }, "session counts written again after Redis came back");
+  }
+
+  /** Writes the failed counts again in a while (one timer; a write failing again sets it again). */
+  private retrySoon(): void {
+    if (this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      // Failing again, it is tried again (update sets the timer); one line per window while Redis still refuses.
+      this.rewriteFailed().catch((error: unknown) => this.retries.failed({}, "writing session counts again failed", error));
+    }, RETRY_FAILED_MS);
+    this.retry.unref();
   }
 
   /** Writes the count of every user here again (after re-registering, route may have released them). */

@@ -2,7 +2,7 @@
 // claim its sessions again, after the release is done (which may land after the gateway's own claim).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pino } from "pino";
-import { startRedis, type Service } from "@cim/devstack";
+import { startRedis, waitUntil, type Service } from "@cim/devstack";
 import { BusPublisher, channels, createRedis, presenceBucket, SessionStore, type Redis } from "@cim/state";
 import { GoneGateways } from "./gone-gateways.js";
 import { recordBus } from "./testing/bus-recorder.js";
@@ -40,5 +40,21 @@ describe("GoneGateways", () => {
     } finally {
       bus.stop();
     }
+  });
+
+  it("tries a release that failed (Redis refusing writes) again until it is done", async () => {
+    // Found by scripts/store-refusal-probe.ts --kill-gateway --leave-dead: a gateway killed while Redis refused writes
+    // (or was down) left its users online for everyone until route restarted; the failed release was only logged.
+    const sessions = new SessionStore(redis);
+    const gone = new GoneGateways({ sessions, bus: new BusPublisher(redis, sessions), names: async (ids) => ids.map(() => "bea"), log: pino({ level: "silent" }) });
+    await sessions.setSessions("42", "gw-z", 1);
+    await redis.config("SET", "min-replicas-to-write", "1");
+    try {
+      await gone.release("gw-z");
+      expect(await sessions.gatewaysOf("42")).toEqual(["gw-z"]);
+    } finally {
+      await redis.config("SET", "min-replicas-to-write", "0");
+    }
+    await waitUntil(async () => (await sessions.gatewaysOf("42")).length === 0, 10_000, "the release to be tried again");
   });
 });

@@ -1,7 +1,13 @@
 // Gateways gone from ZooKeeper: their users are released (counts, online set, presence), and a gateway seen again
-// after such a release is asked to claim its sessions again, since the release may have run after its own claim.
+// after such a release is asked to claim its sessions again, since the release may have run after its own claim. A
+// release that failed (Redis down or refusing writes) is tried again until done or the gateway is seen again: only
+// logged, it left the gone gateway's users online for everyone until route restarted.
 import type { Logger } from "pino";
-import type { BusPublisher, SessionStore } from "@cim/state";
+import { FailureLog, type BusPublisher, type SessionStore } from "@cim/state";
+
+/** A failed release is tried again after this, doubling up to RELEASE_RETRY_MAX_MS. */
+const RELEASE_RETRY_MS = 2_000;
+const RELEASE_RETRY_MAX_MS = 60_000;
 
 export interface GoneGatewaysDeps {
   sessions: Pick<SessionStore, "releaseGateway">;
@@ -14,8 +20,13 @@ export interface GoneGatewaysDeps {
 export class GoneGateways {
   /** The last release started per gateway id, until the gateway is seen again. */
   private readonly releases = new Map<string, Promise<void>>();
+  /** Failed releases in a row per gateway id, for the retry's delay. */
+  private readonly failures = new Map<string, number>();
+  private readonly failureLog: FailureLog;
 
-  constructor(private readonly deps: GoneGatewaysDeps) {}
+  constructor(private readonly deps: GoneGatewaysDeps) {
+    this.failureLog = new FailureLog(deps.log);
+  }
 
   /** Applies a change of the gateway directory. */
   changed(change: { added: readonly string[]; removed: readonly string[] }): void {
@@ -26,9 +37,24 @@ export class GoneGateways {
   /** Releases the users of a gateway that is gone; resolves when done (failures are logged). */
   release(gatewayId: string): Promise<void> {
     const previous = this.releases.get(gatewayId) ?? Promise.resolve();
-    const run = previous.then(() => this.releaseNow(gatewayId)).catch((error: unknown) => this.deps.log.error({ err: error, gatewayId }, "releasing a gone gateway failed"));
+    const run: Promise<void> = previous.then(() => this.releaseNow(gatewayId)).then(
+      () => void this.failures.delete(gatewayId),
+      (error: unknown) => {
+        this.failureLog.failed({ gatewayId }, "releasing a gone gateway failed; tried again", error);
+        this.retryLater(gatewayId, run);
+      },
+    );
     this.releases.set(gatewayId, run);
     return run;
+  }
+
+  /** Releases again after a delay, unless the gateway was seen again (it claims its own) or released anew since. */
+  private retryLater(gatewayId: string, failed: Promise<void>): void {
+    const attempt = (this.failures.get(gatewayId) ?? 0) + 1;
+    this.failures.set(gatewayId, attempt);
+    setTimeout(() => {
+      if (this.releases.get(gatewayId) === failed) void this.release(gatewayId);
+    }, Math.min(RELEASE_RETRY_MS * 2 ** (attempt - 1), RELEASE_RETRY_MAX_MS)).unref();
   }
 
   private async releaseNow(gatewayId: string): Promise<void> {
@@ -46,6 +72,7 @@ export class GoneGateways {
     const release = this.releases.get(gatewayId);
     if (!release) return;
     this.releases.delete(gatewayId);
+    this.failures.delete(gatewayId);
     void release
       .then(() => this.deps.bus.toGateway(gatewayId, { type: "reclaim" }))
       .then(() => this.deps.log.info({ gatewayId }, "asked a gateway seen again to claim its sessions again"))
