@@ -2,7 +2,7 @@
 // day separators, "New messages", jump to latest, a view kept across reloads, notifications while hidden, and a
 // badge that says when messages are delayed (Redis down).
 import type { Page } from "@playwright/test";
-import { conversation, expect, expectOnline, logIn, message, onlineUser, say, setHidden, test } from "./fixtures.js";
+import { conversation, expect, expectOnline, groupConversation, logIn, message, onlineUser, say, setHidden, test } from "./fixtures.js";
 
 const LIMIT = 4_000;
 
@@ -324,4 +324,28 @@ test("route serves the built app brotli-compressed (gzip for those without brotl
   }
   expect((await request.get(`${script}.map`)).status()).toBe(404);
   expect((await request.get("/")).headers()["cache-control"]).toBe("no-cache");
+});
+
+test("a room's line in the list reads who wrote first, also when the name is right-to-left", async ({ newUser }) => {
+  const tom = await newUser("tom");
+  const sara = await newUser("سارة");
+  await say(sara.page, "hello everyone");
+  const preview = groupConversation(tom.page).getByTestId("conversation-preview");
+  await expect(preview).toContainText("hello everyone");
+  // Where a piece of the line is drawn: the preview took the direction of its first letter, the name's, and drew the
+  // name's Arabic letters at the end of the line, after the text ("…: hello everyone-سارة").
+  const left = (piece: string) =>
+    preview.evaluate((element, wanted) => {
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = (node as Text).data.indexOf(wanted);
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + wanted.length);
+        return range.getBoundingClientRect().left;
+      }
+      return Number.NaN;
+    }, piece);
+  expect(await left("سارة")).toBeLessThan(await left("hello everyone"));
 });

@@ -93,10 +93,20 @@ test("Enter in the user search opens the chat with the name typed, and invites i
   await expect(row.getByTestId("user-search-pick")).toHaveCount(0);
 });
 
-test("an empty room directory offers to create a room", async ({ newUser }) => {
+test("an empty room directory offers to create a room; while route has not answered it says it is searching", async ({ newUser }) => {
   const { page } = await newUser("cleo");
+  // Route's answers held (slow, frozen or unreachable): the dialog showed only its search field, blank.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/api\/rooms\/public/, async (route) => {
+    await held;
+    await route.continue();
+  });
   await page.getByTestId("nav-browse-rooms").click();
   const directory = page.getByTestId("room-directory-dialog");
+  await expect(directory.getByTestId("room-directory-searching")).toHaveText("Searching…");
+  release();
+  await expect(directory.getByTestId("room-directory-searching")).toHaveCount(0);
   await directory.getByTestId("room-directory-search").fill(`no-such-room-${Math.random().toString(36).slice(2, 8)}`);
   await directory.getByTestId("room-directory-create").click();
   await expect(directory).toBeHidden();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   acknowledge, applyRead, applyReceipt, applySummary, compareMsgIds, countFromOthersAfter, firstUnreadAfter, formatUnread, insertMessage, kindOf, lastActivity, lastEditable, mergeMessage, mergeStored, stepConversation,
-  matchesFilter, newConversation, newestMsgId, oldestMsgId, previewOf, toUiMessage, unreadStartLoaded, upgradeStatus, type UiMessage,
+  matchesFilter, newConversation, newestMsgId, oldestMsgId, previewOf, previewParts, toUiMessage, unreadStartLoaded, upgradeStatus, type UiMessage,
 } from "./conversations.js";
 
 const ME = "1";
@@ -265,6 +265,15 @@ describe("matchesFilter", () => {
     expect(matchesFilter({ title: "ann.smith" }, "smith")).toBe(true);
     expect(matchesFilter({ title: "bob" }, "ann")).toBe(false);
     expect(matchesFilter({ title: "bob" }, "  ")).toBe(true);
+  });
+});
+
+describe("previewParts", () => {
+  it("gives who wrote apart from what, for the list to draw each in its own direction", () => {
+    expect(previewParts({ kind: "room" }, msg("7", { text: "all", fromName: "سارة-57" }))).toEqual({ who: "سارة-57", text: "all" });
+    expect(previewParts({ kind: "room" }, msg("8", { text: "mine", own: true }))).toEqual({ who: "You", text: "mine" });
+    expect(previewParts({ kind: "private" }, msg("9", { text: "hi" }))).toEqual({ who: "", text: "hi" });
+    expect(previewParts({ kind: "room" }, msg("7", { text: "all" }), true)).toEqual({ who: "", text: "Message from a blocked user" });
   });
 });
 

@@ -142,12 +142,27 @@ export function previewOf(
   last: Pick<UiMessage, "own" | "fromName" | "text" | "deleted"> | undefined,
   blocked = false,
 ): string {
-  if (!last && conversation.lastMsgId) return conversation.unread ? `${formatUnread(conversation.unread)} new message${conversation.unread === 1 ? "" : "s"}` : "";
-  if (!last) return "No messages yet";
-  if (blocked && !last.own && conversation.kind !== "private") return "Message from a blocked user";
+  const { who, text } = previewParts(conversation, last, blocked);
+  return who ? `${who}: ${text}` : text;
+}
+
+/**
+ * `previewOf` in its two parts: who wrote ("" when the line does not say: a private chat, a count, a collapsed
+ * message) and what. The list draws each in its own direction: a right-to-left name laid the whole line out right to
+ * left, the name at its end.
+ */
+export function previewParts(
+  conversation: Pick<Conversation, "kind"> & Partial<Pick<Conversation, "lastMsgId" | "unread">>,
+  last: Pick<UiMessage, "own" | "fromName" | "text" | "deleted"> | undefined,
+  blocked = false,
+): { who: string; text: string } {
+  const plain = (text: string) => ({ who: "", text });
+  if (!last && conversation.lastMsgId) return plain(conversation.unread ? `${formatUnread(conversation.unread)} new message${conversation.unread === 1 ? "" : "s"}` : "");
+  if (!last) return plain("No messages yet");
+  if (blocked && !last.own && conversation.kind !== "private") return plain("Message from a blocked user");
   const text = last.deleted ? "message deleted" : plainText(last.text);
-  if (last.own) return `You: ${text}`;
-  return conversation.kind === "private" ? text : `${last.fromName}: ${text}`;
+  if (last.own) return { who: "You", text };
+  return conversation.kind === "private" ? plain(text) : { who: last.fromName, text };
 }
 
 /** The message the list previews: the newest one loaded, or route's preview when it is newer (or none is loaded). */
