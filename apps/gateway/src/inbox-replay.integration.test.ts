@@ -1,14 +1,13 @@
 // A device's inbox replay on a real redis-server, without sockets or processes: InboxDelivery over a session whose
 // socket is a recorder that buffers what is sent and drains it slowly, like a device catching up over a slow link.
-import { EventEmitter } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WebSocket } from "ws";
 import pino from "pino";
 import { startRedis, waitUntil, type Service } from "@cim/devstack";
-import { decodeFrame, type ChatMessage } from "@cim/protocol";
 import { createRedis, InboxStore, keys, type Redis } from "@cim/state";
 import { InboxDelivery } from "./inbox-delivery.js";
 import { createMetrics } from "./metrics.js";
+import { RecordingSocket } from "./recording-socket.js";
 import { Session } from "./session.js";
 import { SessionTable } from "./session-table.js";
 
@@ -24,34 +23,6 @@ afterAll(async () => {
   await service?.dispose();
 });
 
-/** Stands in for a ws socket whose peer reads slowly: what is sent adds to `bufferedAmount` until drained. */
-class SlowSocket extends EventEmitter {
-  readonly OPEN = 1;
-  readyState = 1;
-  bufferedAmount = 0;
-  maxBuffered = 0;
-  closedWith: number | null = null;
-  readonly messages: ChatMessage[] = [];
-
-  send(bytes: Uint8Array): void {
-    const frame = decodeFrame(bytes);
-    this.messages.push(...(frame.kind === "message" ? [frame.body] : frame.kind === "messageBatch" ? frame.body.messages : []));
-    this.bufferedAmount += bytes.length;
-    this.maxBuffered = Math.max(this.maxBuffered, this.bufferedAmount);
-  }
-
-  drain(bytes: number): void {
-    this.bufferedAmount = Math.max(0, this.bufferedAmount - bytes);
-  }
-
-  close(code: number): void {
-    this.closedWith = code;
-    this.readyState = 3;
-  }
-
-  terminate(): void {}
-}
-
 describe("inbox replay", () => {
   it("a slow reader gets a long private backlog without being cut off: the replay waits for its socket to drain", async () => {
     // Found by scripts/slow-link-probe.ts: a device back on a 1 MB/s link after a stall was cut off (4429) three more
@@ -63,7 +34,7 @@ describe("inbox replay", () => {
       const msgId = String(1_700_000_000_000_000 + i * 10);
       await inboxes.append("1", "2", { msgId, from: "2", fromName: "two", to: "1", room: "", text: `${i} ${text}`, ts: 0 }, "");
     }
-    const socket = new SlowSocket();
+    const socket = new RecordingSocket(true);
     const session = new Session(socket as unknown as WebSocket, { maxBufferedBytes: 1024 * 1024, ratePerSec: 1_000, rateBurst: 1_000, heartbeatMs: 15_000 }, "test");
     session.user = { userId: "1", userName: "reader", sessionId: "device-1", loginEpoch: 0 };
     const table = new SessionTable();
@@ -73,12 +44,12 @@ describe("inbox replay", () => {
     const draining = setInterval(() => socket.drain(64 * 1024), 2);
     try {
       delivery.start(session, "0");
-      await waitUntil(() => socket.closedWith !== null || socket.messages.length === 3_000, 30_000, "the replay to end");
+      await waitUntil(() => socket.closedWith !== null || socket.messages().length === 3_000, 30_000, "the replay to end");
     } finally {
       clearInterval(draining);
     }
     expect(socket.closedWith).toBeNull();
-    expect(socket.messages.map((m) => m.text.split(" ")[0])).toEqual(Array.from({ length: 3_000 }, (_, i) => String(i)));
+    expect(socket.messages().map((m) => m.text.split(" ")[0])).toEqual(Array.from({ length: 3_000 }, (_, i) => String(i)));
     expect(socket.maxBuffered).toBeLessThanOrEqual(1024 * 1024);
   });
 });

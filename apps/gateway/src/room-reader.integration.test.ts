@@ -2,16 +2,16 @@
 // recorder. Covers long replays (all messages, in pages that wait for a slow reader), the hand-over from replay
 // to live fan-out when a read lands in between, devices (a message never returns to the one that sent it), and a
 // membership that begins while the member is connected.
-import { EventEmitter } from "node:events";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { WebSocket } from "ws";
 import pino from "pino";
 import { startRedis, waitUntil, type Service } from "@cim/devstack";
-import { decodeFrame, ErrorCode, type ChatMessage, type Frame } from "@cim/protocol";
+import { ErrorCode } from "@cim/protocol";
 import { conv, createRedis, MessageStore, RoomStore, type Redis, type StoredMessage, type StreamEntry } from "@cim/state";
 import { createMetrics } from "./metrics.js";
 import { RoomDelivery } from "./room-delivery.js";
 import { RoomReader } from "./room-reader.js";
+import { RecordingSocket } from "./recording-socket.js";
 import { Session } from "./session.js";
 
 let service: Service | undefined;
@@ -36,45 +36,6 @@ afterAll(async () => {
   redis?.disconnect();
   await service?.dispose();
 });
-
-/** Stands in for a ws socket: decodes what is sent; `bufferedAmount` grows with each send and drains by `drain`. */
-class RecordingSocket extends EventEmitter {
-  readonly OPEN = 1;
-  readyState = 1;
-  bufferedAmount = 0;
-  maxBuffered = 0;
-  readonly frames: Frame[] = [];
-  closedWith: number | null = null;
-
-  constructor(private readonly buffers = false) {
-    super();
-  }
-
-  send(bytes: Uint8Array): void {
-    this.frames.push(decodeFrame(bytes));
-    if (this.buffers) this.bufferedAmount += bytes.length;
-    this.maxBuffered = Math.max(this.maxBuffered, this.bufferedAmount);
-  }
-
-  drain(bytes: number): void {
-    this.bufferedAmount = Math.max(0, this.bufferedAmount - bytes);
-  }
-
-  close(code: number): void {
-    this.closedWith = code;
-    this.readyState = 3;
-  }
-
-  terminate(): void {}
-
-  messages(): ChatMessage[] {
-    return this.frames.flatMap((f) => (f.kind === "message" ? [f.body] : f.kind === "messageBatch" ? f.body.messages : []));
-  }
-
-  errors(): string[] {
-    return this.frames.flatMap((f) => (f.kind === "error" ? [f.body.code] : []));
-  }
-}
 
 function setUp(messages: MessageStore, room = "everyone"): {
   reader: RoomReader;
