@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CimApiError, RouteApi } from "@cim/client";
 import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
 import { Redis } from "ioredis";
-import { rawDevice, TEST_PASSWORD, type RawDevice } from "./test-support.js";
+import { freshDevice, rawDevice, type RawDevice } from "./test-support.js";
 
 const MAX_SENDS_IN_FLIGHT = 20;
 const COMMAND_TIMEOUT_MS = 3_000;
@@ -34,12 +34,9 @@ afterAll(async () => {
 });
 
 async function device(name: string) {
-  const userName = `${name}-${Math.random().toString(36).slice(2, 8)}`;
-  const { userId } = await api.register(userName, TEST_PASSWORD);
-  const login = await api.login(userName, TEST_PASSWORD);
-  const opened = await rawDevice(login.gateway.wsUrl, login.token);
-  devices.push(opened);
-  return { userId, token: login.token, device: opened };
+  const opened = await freshDevice(cluster.route.url, name);
+  devices.push(opened.device);
+  return opened;
 }
 
 /** The code of the answer to a send: "ack", or the Error frame's code. */

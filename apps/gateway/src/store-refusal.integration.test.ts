@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { RouteApi } from "@cim/client";
 import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
 import { Redis } from "ioredis";
-import { rawDevice, TEST_PASSWORD, type RawDevice } from "./test-support.js";
+import { freshDevice, type RawDevice } from "./test-support.js";
 
 let cluster: Cluster;
 let api: RouteApi;
@@ -25,12 +25,9 @@ afterAll(async () => {
 });
 
 async function device(name: string) {
-  const userName = `${name}-${Math.random().toString(36).slice(2, 8)}`;
-  const { userId } = await api.register(userName, TEST_PASSWORD);
-  const login = await api.login(userName, TEST_PASSWORD);
-  const opened = await rawDevice(login.gateway.wsUrl, login.token);
-  devices.push(opened);
-  return { userId, token: login.token, device: opened };
+  const opened = await freshDevice(cluster.route.url, name);
+  devices.push(opened.device);
+  return opened;
 }
 
 describe("Redis refusing writes", () => {

@@ -135,3 +135,9 @@ export async function receivedTexts(device: RawDevice, ...wanted: string[]): Pro
   await waitUntil(() => wanted.every((text) => texts().includes(text)), 20_000, `messages ${wanted.join(", ")}`);
   return texts();
 }
+
+/** A fresh user (random name) logged in through route, on a raw device at the gateway route picked. */
+export async function freshDevice(routeUrl: string, name: string): Promise<{ userId: string; token: string; device: RawDevice }> {
+  const login = await registerUser(routeUrl, name);
+  return { userId: login.userId, token: login.token, device: await rawDevice(login.gateway.wsUrl, login.token) };
+}
