@@ -144,6 +144,19 @@ describe("CimClient: the device's network", () => {
     expect(t.errors).toEqual([]);
   });
 
+  it("while the device has no network, route calls fail at once as unreachable and ask nothing; back online, they go", async () => {
+    const t = setup();
+    await t.logIn();
+    t.client.network(false);
+    const asked = t.route.calls.length;
+    await expect(t.client.history({ room: "everyone" })).rejects.toMatchObject({ status: 0, code: "unreachable" });
+    await expect(t.client.conversations()).rejects.toMatchObject({ status: 0, code: "unreachable" });
+    expect(t.route.calls.length).toBe(asked);
+    t.client.network(true);
+    await t.client.conversations().catch(() => undefined);
+    expect(t.route.calls.map((c) => c.path)).toContain("/api/conversations");
+  });
+
   it("while the device has no network, no reconnect is tried until it is back (or offlineRetryMs passes)", async () => {
     const t = setup();
     await t.logIn();

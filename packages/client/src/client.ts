@@ -259,6 +259,10 @@ export class CimClient extends ClientRequests {
     this.reconnectNow();
   }
 
+  protected override get deviceIsOffline(): boolean {
+    return this.deviceOffline;
+  }
+
   /** Logs out at route (clears route and online state) and closes the session. */
   async logout(): Promise<void> {
     const token = this.login?.token;
@@ -334,6 +338,8 @@ export class CimClient extends ClientRequests {
 
   private loggedIn(token: string, ack: LoginAck): void {
     this.attempt = 0;
+    // A LoginAck came over the network: a browser still saying offline is wrong, and route calls may go again.
+    this.deviceOffline = false;
     this.inbound.loggedIn(ack);
     this.setState("online");
     this.stopTimers();

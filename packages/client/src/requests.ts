@@ -1,5 +1,6 @@
 // The route calls of a logged-in client, made with its session's token: users, rooms, conversations, history.
 import { ClientEvents } from "./events.js";
+import { CimApiError } from "./route-api.js";
 import type { BlockedUser, ConversationSummary, LastSeenEntry, HistoryMessage, RoomHistoryEvent, Invitation, MemberPage, MyRoom, OnlinePage, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, SearchResult, UserEntry } from "./route-api.js";
 
 /** Which conversation a history page is of: one user (`withUser`), one room (`room`), or the group (neither). */
@@ -174,9 +175,18 @@ export abstract class ClientRequests extends ClientEvents {
     return this.call((token) => this.api.logoutOthers(token));
   }
 
+  /**
+   * True while the device says it has no network (CimClient.network): route calls then fail at once as
+   * `unreachable` and ask nothing, as a device without a network cannot reach route anyway.
+   */
+  protected get deviceIsOffline(): boolean {
+    return false;
+  }
+
   /** Runs a call with the token; "not logged in" rejects rather than throws. */
   private call<T>(request: (token: string) => Promise<T>): Promise<T> {
     try {
+      if (this.deviceIsOffline) return Promise.reject(new CimApiError(0, "unreachable", "the device is offline"));
       return request(this.requireToken());
     } catch (error) {
       return Promise.reject(error);
