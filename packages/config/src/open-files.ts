@@ -5,7 +5,7 @@
 // And a server keeps files in reserve: it takes no more connections than the limit less RESERVED_FILES, so that at
 // capacity the process can still open its own sockets (a Redis or ZooKeeper reconnect, a log file).
 import { readFileSync } from "node:fs";
-import { readFile, readdir } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import type { Server } from "node:net";
 
 export interface OpenFilesLogger {
@@ -31,17 +31,37 @@ export function openFilesLimit(limits: string): number | undefined {
   return Number.isInteger(soft) && soft > 0 ? soft : undefined;
 }
 
+/** This process's soft limit, read once at start (a small /proc file): undefined without /proc or a finite limit. */
+function readOpenFilesLimit(limitsFile: string): number | undefined {
+  try {
+    return openFilesLimit(readFileSync(limitsFile, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** True at most once per `quietMs`: both warnings below are logged at most once a minute while their cause lasts. */
+function quietFor(quietMs: number): () => boolean {
+  let saidAt = -Infinity;
+  return () => {
+    if (Date.now() - saidAt < quietMs) return false;
+    saidAt = Date.now();
+    return true;
+  };
+}
+
 /**
  * Starts the watch; returns its stop. Off where there is no /proc (not Linux) or no finite limit. The count lists the
  * fd folder asynchronously (libuv's threads), so 20,000 sockets cost the event loop nothing.
  */
 export function watchOpenFiles(log: OpenFilesLogger, options: OpenFilesOptions = {}): () => void {
   const { intervalMs = 10_000, ratio = 0.9, quietMs = 60_000, fdDir = "/proc/self/fd", limitsFile = "/proc/self/limits" } = options;
+  const limit = readOpenFilesLimit(limitsFile);
+  if (limit === undefined) return () => undefined;
+  const mayWarn = quietFor(quietMs);
   let stopped = false;
-  let warnedAt = -Infinity;
   let over = false;
-  let timer: ReturnType<typeof setInterval> | undefined;
-  const check = async (limit: number) => {
+  const check = async () => {
     // Listing the folder takes a file itself: at the limit it fails with EMFILE, which is the answer.
     const open = await readdir(fdDir).then((names) => names.length, (error: NodeJS.ErrnoException) => {
       if (error.code === "EMFILE" || error.code === "ENFILE") return limit;
@@ -50,29 +70,20 @@ export function watchOpenFiles(log: OpenFilesLogger, options: OpenFilesOptions =
     if (stopped) return;
     if (open > limit * ratio) {
       over = true;
-      if (Date.now() - warnedAt < quietMs) return;
-      warnedAt = Date.now();
-      log.warn({ openFiles: open, limit }, "open files near the limit: past it, new connections are closed at once without an error (raise ulimit -n, or add processes)");
+      if (mayWarn()) log.warn({ openFiles: open, limit }, "open files near the limit: past it, new connections are closed at once without an error (raise ulimit -n, or add processes)");
     } else if (over) {
       over = false;
       log.info({ openFiles: open, limit }, "open files back under the warning level");
     }
   };
-  void readFile(limitsFile, "utf8").then(
-    (text) => {
-      const limit = openFilesLimit(text);
-      if (stopped || limit === undefined) return;
-      timer = setInterval(() => void check(limit).catch((error: unknown) => {
-        clearInterval(timer);
-        log.warn({ err: (error as Error).message }, "open files watch stopped: the open files cannot be listed");
-      }), intervalMs);
-      timer.unref();
-    },
-    () => undefined,
-  );
+  const timer = setInterval(() => void check().catch((error: unknown) => {
+    clearInterval(timer);
+    log.warn({ err: (error as Error).message }, "open files watch stopped: the open files cannot be listed");
+  }), intervalMs);
+  timer.unref();
   return () => {
     stopped = true;
-    if (timer) clearInterval(timer);
+    clearInterval(timer);
   };
 }
 
@@ -86,21 +97,15 @@ export const RESERVED_FILES = 128;
  */
 export function keepFilesInReserve(server: Server, log: Pick<OpenFilesLogger, "warn">, options: { reserve?: number; limitsFile?: string; quietMs?: number } = {}): number | undefined {
   const { reserve = RESERVED_FILES, limitsFile = "/proc/self/limits", quietMs = 60_000 } = options;
-  let limit: number | undefined;
-  try {
-    limit = openFilesLimit(readFileSync(limitsFile, "utf8"));
-  } catch {
-    return undefined;
-  }
+  const limit = readOpenFilesLimit(limitsFile);
   if (limit === undefined) return undefined;
   const cap = Math.max(1, limit - reserve);
   server.maxConnections = cap;
-  let warnedAt = -Infinity;
+  const mayWarn = quietFor(quietMs);
   let dropped = 0;
   server.on("drop", () => {
     dropped++;
-    if (Date.now() - warnedAt < quietMs) return;
-    warnedAt = Date.now();
+    if (!mayWarn()) return;
     log.warn({ maxConnections: cap, limit, dropped }, "connection closed at once: this process holds its most connections (the open-files limit less those kept for Redis, ZooKeeper and logs)");
     dropped = 0;
   });
