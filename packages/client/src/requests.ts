@@ -2,6 +2,7 @@
 import { ClientEvents } from "./events.js";
 import { CimApiError } from "./route-api.js";
 import type { BlockedUser, ConversationSummary, LastSeenEntry, HistoryMessage, RoomHistoryEvent, Invitation, MemberPage, MyRoom, OnlinePage, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, SearchResult, UserEntry } from "./route-api.js";
+import type { SendInput } from "./types.js";
 
 /** Which conversation a history page is of: one user (`withUser`), one room (`room`), or the group (neither). */
 export interface HistoryInput {
@@ -11,18 +12,8 @@ export interface HistoryInput {
   limit?: number;
 }
 
-/** A message sent through route instead of the socket: to a user (`to`), a room (`room`) or the group (neither). */
-export interface HttpSendInput {
-  to?: string;
-  room?: string;
-  text: string;
-  clientMsgId?: string;
-  replyTo?: string;
-  editOf?: string;
-  delete?: boolean;
-  reactTo?: string;
-  reaction?: string;
-}
+/** A message sent through route instead of the socket: the same fields as a Send on the socket. */
+export type HttpSendInput = SendInput;
 
 /** The base of CimClient that talks to route; failures reject with CimApiError (status, code, message). */
 export abstract class ClientRequests extends ClientEvents {
