@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { cpus, loadavg, release, totalmem } from "node:os";
-import { parseFlags } from "./options.js";
+import { parseFlags, usage } from "./options.js";
 import { markdownReport, markdownTable, svgChart, type BenchResults, type SystemResults } from "./report.js";
 import { cimSystem } from "./systems/cim.js";
 import { socketIoSystem } from "./systems/socketio.js";
@@ -16,7 +16,18 @@ import { reconnectWorkload } from "./workloads/reconnect.js";
 import { saturationWorkload } from "./workloads/saturation.js";
 import { stormWorkload } from "./workloads/storm.js";
 
-const { values: flags, num, nums, list } = parseFlags();
+const { values: flags, num, nums, list } = (() => {
+  try {
+    return parseFlags();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+})();
+if (flags.help) {
+  process.stdout.write(usage());
+  process.exit(0);
+}
 
 const systemNames = list("systems") as SystemName[];
 const workloads = new Set(list("workloads"));

@@ -43,13 +43,28 @@ export const FLAGS = {
   /** CIM's gateways WAIT for this many replicas before each SendAck (0: off; needs --redis cluster). */
   "wait-replicas": { type: "string", default: "0" },
   profile: { type: "string" },
+  help: { type: "boolean", short: "h" },
   out: { type: "string", default: fileURLToPath(new URL("../results/", import.meta.url)) },
 } as const;
 
 export type FlagName = keyof typeof FLAGS;
 
+/** `npm run bench -- --help`: every flag with its default (what each means: this file and docs/BENCHMARKS.md). */
+export function usage(): string {
+  const lines = Object.entries(FLAGS)
+    .filter(([name]) => name !== "help")
+    .map(([name, flag]) => `  --${name}${"default" in flag ? ` (default ${flag.default})` : ""}`);
+  return `npm run bench -- [flags]   (each flag's meaning: bench/src/options.ts and docs/BENCHMARKS.md)\n${lines.join("\n")}\n`;
+}
+
 export function parseFlags(args: string[] = process.argv.slice(2)) {
-  const { values } = parseArgs({ args, options: FLAGS });
+  let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof FLAGS }>>["values"];
+  try {
+    ({ values } = parseArgs({ args, options: FLAGS }));
+  } catch (error) {
+    // Node's own message names the flag; the hint says where the list is.
+    throw new Error(`${(error as Error).message} (npm run bench -- --help lists the flags)`);
+  }
   /** A positive number flag; the error names the flag. */
   const num = (name: FlagName): number => {
     const value = Number(values[name]);
