@@ -155,9 +155,12 @@ export class MessageStore {
     }
   }
 
-  /** The newest msgId of a conversation (as the client names it), "0" when it is empty. */
-  newest(query: { userId: string; conversation: string }): Promise<string> {
-    return newestPosition(this.redis, conv.messages(conversationKey(query.userId, query.conversation)));
+  /**
+   * The newest msgId of a conversation (as the client names it), "0" when it is empty; with `upTo`, the newest at or
+   * before that msgId ("0" when none).
+   */
+  newest(query: { userId: string; conversation: string; upTo?: string }): Promise<string> {
+    return newestPosition(this.redis, conv.messages(conversationKey(query.userId, query.conversation)), query.upTo);
   }
 
   /** The newest msgId of a conversation (as the client names it; "0" when empty) and its newest message's preview. */
