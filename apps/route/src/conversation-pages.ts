@@ -66,7 +66,7 @@ export async function conversationPage(s: Deps, userId: string, query: Conversat
   const limit = query.limit ?? CONVERSATIONS_PAGE_DEFAULT;
   const [roomIds, peers] = await Promise.all([s.rooms.roomsOf(userId), s.users.peersOf(userId, MAX_PEERS)]);
   const ids = [...new Set([EVERYONE_ROOM, ...roomIds, ...peers])];
-  const positions = await Promise.all(ids.map((conversation) => s.messages.newest({ userId, conversation, upTo: cursor?.asOf })));
+  const positions = await s.messages.newestOf(userId, ids, cursor?.asOf);
   // The first page's moment: the newest entry it saw anywhere (later entries have later msgIds, so they do not count).
   const asOf = cursor?.asOf ?? positions.reduce((max, position) => (compareIds(position, max) > 0 ? position : max), "0");
   const placed = ids.map((conversation, i) => ({ conversation, position: positions[i]! })).sort(byActivity);
