@@ -85,6 +85,10 @@ export interface PublicRoom {
   roomId: string;
   name: string;
   members: number;
+  /** The creator's userId (absent from routes before 2026-11-29): room names are not unique, the owner tells them apart. */
+  owner?: string;
+  /** The owner's user name, "" when its account is gone (absent from older routes). */
+  ownerName?: string;
 }
 
 /** A user as the user search and member lists show one. */
