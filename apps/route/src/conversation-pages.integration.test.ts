@@ -73,6 +73,11 @@ describe("GET /api/conversations in pages", () => {
     const pages = await allPages(ann, 3);
     expect(pages.map((p) => p.length)).toEqual([3, 3, 2]);
     expect(pages.flat()).toEqual(expected);
+    // A room's entry says its visibility and owner (what GET /api/rooms says), a private chat's does not.
+    const first = (await page(ann, "limit=100")).conversations;
+    expect(first.find((c) => c.conversation === "everyone")).toMatchObject({ kind: "room", visibility: "public", owner: "" });
+    expect(first.find((c) => c.kind === "room" && c.conversation !== "everyone")).toMatchObject({ visibility: "private", owner: ann.userId });
+    expect(first.find((c) => c.conversation === ben.userId)).not.toHaveProperty("visibility");
   });
 
   it("lists a conversation that moves up between pages once, at its place when the first page was read", async () => {

@@ -58,7 +58,8 @@ type Deps = Pick<Services, "messages" | "reads" | "rooms" | "users" | "accounts"
 
 /**
  * One page of the user's conversations (the rooms and the MAX_PEERS most recent private peers, as the whole list):
- * ordered by each one's newest msgId when the first page was read, with its summary as it is now. Each page reads
+ * ordered by each one's newest msgId when the first page was read, with its summary as it is now (a room's with its
+ * visibility and owner). Each page reads
  * the position of every conversation of the user (one stream entry each) but summarizes only its own.
  */
 export async function conversationPage(s: Deps, userId: string, query: ConversationPageQuery): Promise<{ conversations: ConversationSummary[]; nextCursor: string }> {
@@ -78,7 +79,8 @@ export async function conversationPage(s: Deps, userId: string, query: Conversat
 }
 
 /** The page's conversations with their names; a room gone or a peer whose account is gone is left out. */
-type Item = Pick<ConversationSummary, "conversation" | "kind" | "name">;
+/** A room's entry also says what GET /api/rooms says of it, so a client that pages needs not ask that whole list. */
+type Item = Pick<ConversationSummary, "conversation" | "kind" | "name"> & { visibility?: string; owner?: string };
 
 async function named(s: Pick<Services, "rooms" | "accounts">, conversations: string[]): Promise<Item[]> {
   const isRoom = (id: string) => !/^[0-9]+$/.test(id);
@@ -87,7 +89,7 @@ async function named(s: Pick<Services, "rooms" | "accounts">, conversations: str
   const peerName = new Map(peers.map((peer, i) => [peer, names[i]]));
   return conversations.flatMap((conversation, i): Item[] => {
     const room = rooms[i];
-    if (room) return [{ conversation, kind: "room", name: room.name }];
+    if (room) return [{ conversation, kind: "room", name: room.name, visibility: room.visibility, owner: room.owner }];
     const name = peerName.get(conversation);
     return name ? [{ conversation, kind: "private", name }] : [];
   });

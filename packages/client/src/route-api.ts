@@ -126,6 +126,10 @@ export interface ConversationSummary {
   readUpTo: string;
   /** The newest message as it reads now, for a list's preview (route before it, or none among the newest 20 entries: absent). */
   last?: MessagePreview;
+  /** A room's, in pages only (conversationPage; added 2026-11-29): as `GET /api/rooms` says. */
+  visibility?: RoomVisibility;
+  /** A room's creator, in pages only ("" for everyone). */
+  owner?: string;
 }
 
 /**
