@@ -59,8 +59,8 @@ type Deps = Pick<Services, "messages" | "reads" | "rooms" | "users" | "accounts"
 /**
  * One page of the user's conversations (the rooms and the MAX_PEERS most recent private peers, as the whole list):
  * ordered by each one's newest msgId when the first page was read, with its summary as it is now (a room's with its
- * visibility and owner). Each page reads
- * the position of every conversation of the user (one stream entry each) but summarizes only its own.
+ * visibility and owner). Each page reads the position of every conversation of the user (one stream entry each)
+ * but summarizes only its own.
  */
 export async function conversationPage(s: Deps, userId: string, query: ConversationPageQuery): Promise<{ conversations: ConversationSummary[]; nextCursor: string }> {
   const cursor = query.cursor ? parseConversationCursor(query.cursor) : undefined;
@@ -68,7 +68,8 @@ export async function conversationPage(s: Deps, userId: string, query: Conversat
   const [roomIds, peers] = await Promise.all([s.rooms.roomsOf(userId), s.users.peersOf(userId, MAX_PEERS)]);
   const ids = [...new Set([EVERYONE_ROOM, ...roomIds, ...peers])];
   const positions = await s.messages.newestOf(userId, ids, cursor?.asOf);
-  // The first page's moment: the newest entry it saw anywhere (later entries have later msgIds, so they do not count).
+  // The first page's moment: the newest entry it saw anywhere. Later entries have later msgIds (Redis's TIME, so on a
+  // Cluster only as far as its masters' clocks agree), so they do not count.
   const asOf = cursor?.asOf ?? positions.reduce((max, position) => (compareIds(position, max) > 0 ? position : max), "0");
   const placed = ids.map((conversation, i) => ({ conversation, position: positions[i]! })).sort(byActivity);
   const rest = cursor ? placed.filter((item) => byActivity(item, cursor) > 0) : placed;
