@@ -146,3 +146,18 @@ test("in a new room, the lines of who was added sit under the day's separator, w
   await expect(message(bob.page, "first of the day")).toBeVisible();
   await expect.poll(lines).toEqual(["Today", `${alice.userName} added you to the room`]);
 });
+
+test("two public rooms of one name are told apart in the directory by their owners", async ({ pair: { alice, bob }, newUser }) => {
+  const carol = await newUser("carol");
+  const name = `Weekend ${Math.random().toString(36).slice(2, 7)}`;
+  const aliceRoom = await createRoom(alice.page, name, "public");
+  const bobRoom = await createRoom(bob.page, name, "public");
+  await carol.page.getByTestId("nav-browse-rooms").click();
+  const directory = carol.page.getByTestId("room-directory-dialog");
+  await carol.page.getByTestId("room-directory-search").fill(name);
+  const item = (roomId: string) => directory.locator(`[data-testid="room-directory-item"][data-room-id="${roomId}"]`);
+  await expect(directory.getByTestId("room-directory-item")).toHaveCount(2);
+  await expect(item(aliceRoom).getByTestId("room-directory-owner")).toHaveText(`by ${alice.userName}`);
+  await expect(item(bobRoom).getByTestId("room-directory-owner")).toHaveText(`by ${bob.userName}`);
+  await expect(item(bobRoom)).toContainText("1 member");
+});

@@ -153,6 +153,8 @@ describe("the SDK's RouteApi", () => {
       users: () => api.users("t", { prefix: "a", limit: 5 }),
       lastSeen: () => api.lastSeen("t", ["1", "2"]),
       conversations: () => api.conversations("t"),
+      conversationPage: () => Promise.all([api.conversationPage("t"), api.conversationPage("t", { cursor: "YWJj", limit: 10 })]),
+      searchPage: () => Promise.all([api.searchPage("t", { q: "x" }), api.searchPage("t", { q: "x", conversation: "r1", limit: 5, cursor: "YWJj" })]),
       search: () => Promise.all([api.search("t", { q: "x" }), api.search("t", { q: "x", conversation: "r1", limit: 5 })]),
       adminStats: () => api.adminStats("admin"),
     };

@@ -131,18 +131,21 @@ describe("POST /api/rooms", () => {
 });
 
 describe("GET /api/rooms/public", () => {
-  it("lists public rooms by case-insensitive name prefix with their member counts, never private ones", async () => {
+  it("lists public rooms by case-insensitive name prefix with their member counts and owners, never private ones", async () => {
     const stem = uniqueName("dir");
     const one = await create(alice, `${stem} One`, "public");
     const two = await create(bob, `${stem.toUpperCase()} Two`, "public");
+    // Names are not unique: a second "One" of another owner is told apart by its owner (and member count).
+    const twin = await create(bob, `${stem} One`, "public");
     await create(carol, `${stem} Hidden`, "private");
     expect((await h.call("POST", `/api/rooms/${one.roomId}/join`, { token: carol.token })).status).toBe(200);
     const res = await h.call("GET", `/api/rooms/public?prefix=${stem}`, { token: carol.token });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ rooms: [
-      { roomId: one.roomId, name: `${stem} One`, members: 2 },
-      { roomId: two.roomId, name: `${stem.toUpperCase()} Two`, members: 1 },
-    ] });
+    const ones = [
+      { roomId: one.roomId, name: `${stem} One`, members: 2, owner: alice.userId, ownerName: alice.userName },
+      { roomId: twin.roomId, name: `${stem} One`, members: 1, owner: bob.userId, ownerName: bob.userName },
+    ].sort((a, b) => (a.roomId < b.roomId ? -1 : 1)); // one name key: by roomId as text
+    expect(await res.json()).toEqual({ rooms: [...ones, { roomId: two.roomId, name: `${stem.toUpperCase()} Two`, members: 1, owner: bob.userId, ownerName: bob.userName }] });
     const limited = (await (await h.call("GET", `/api/rooms/public?prefix=${stem}&limit=1`, { token: carol.token })).json()) as { rooms: unknown[] };
     expect(limited.rooms).toHaveLength(1);
     const none = await h.call("GET", `/api/rooms/public?prefix=${encodeURIComponent(`${stem} Hid`)}`, { token: carol.token });

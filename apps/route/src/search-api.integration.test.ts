@@ -74,3 +74,35 @@ describe("GET /api/search", () => {
     await expectError(await h.call("GET", "/api/search?q=x"), 401, "unauthorized");
   });
 });
+
+describe("GET /api/search in pages", () => {
+  async function searchPage(as: LoginAnswer, query: string): Promise<{ results: Hit[]; nextCursor: string }> {
+    const res = await h.call("GET", `/api/search?${query}`, { token: as.token });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { results: Hit[]; nextCursor: string };
+    expect(Object.keys(body)).toEqual(["results", "nextCursor"]);
+    return body;
+  }
+
+  it("pages through every hit once, newest first, also when new hits come between pages; old clients get no cursor", async () => {
+    const [dan, eve] = await Promise.all([newUser(h, "sdan"), newUser(h, "seve")]);
+    const shared = await room(dan, "dan and eve");
+    await h.call("POST", `/api/rooms/${shared}/members`, { token: dan.token, body: { userId: eve.userId } });
+    const sent: string[] = [];
+    for (let i = 0; i < 5; i++) sent.push(await send(i % 2 ? eve : dan, i % 2 ? { to: dan.userId, text: `walrus ${i}` } : { room: shared, text: `walrus ${i}` }));
+    const whole = ((await (await h.call("GET", "/api/search?q=walrus", { token: dan.token })).json()) as { results: Hit[] });
+    expect(Object.keys(whole)).toEqual(["results"]);
+    expect(whole.results.map((hit) => hit.msgId)).toEqual([...sent].reverse());
+    const pages: string[][] = [];
+    let cursor = "";
+    do {
+      const page = await searchPage(dan, `q=walrus&limit=2&cursor=${cursor}`);
+      pages.push(page.results.map((hit) => hit.msgId));
+      cursor = page.nextCursor;
+      // A newer hit between pages belongs before the first page: later pages do not show it.
+      if (pages.length === 1) await send(dan, { room: shared, text: "walrus late" });
+    } while (cursor);
+    expect(pages).toEqual([[sent[4], sent[3]], [sent[2], sent[1]], [sent[0]]]);
+    await expectError(await h.call("GET", "/api/search?q=walrus&cursor=abc", { token: dan.token }), 400, "bad_request");
+  });
+});

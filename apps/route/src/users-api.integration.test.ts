@@ -133,3 +133,13 @@ describe("GET /api/users/last-seen", () => {
     await expectError(await h.call("GET", "/api/users/last-seen?userIds=1"), 401, "unauthorized");
   });
 });
+
+describe("canonical-name order (CONTRACT: GET /api/users, pages of GET /api/online and of members)", () => {
+  it("is the order of the folded keys, not a natural one: 1 and 0 fold to l and o, so load-9 comes before load-1", async () => {
+    const stem = uniqueName("ord");
+    for (const n of ["1", "9", "10", "2", "12"]) await register(`${stem}-${n}`);
+    const names = (await search(`?prefix=${stem}-`)).map((user) => user.userName.slice(stem.length + 1));
+    // Keys -2 < -9 < -l < -l2 < -lo (digits before letters, code point by code point).
+    expect(names).toEqual(["2", "9", "1", "12", "10"]);
+  });
+});

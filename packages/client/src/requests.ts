@@ -1,7 +1,7 @@
 // The route calls of a logged-in client, made with its session's token: users, rooms, conversations, history.
 import { ClientEvents } from "./events.js";
 import { CimApiError } from "./route-api.js";
-import type { BlockedUser, ConversationSummary, LastSeenEntry, HistoryMessage, RoomHistoryEvent, Invitation, MemberPage, MyRoom, OnlinePage, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, SearchResult, UserEntry } from "./route-api.js";
+import type { BlockedUser, ConversationPage, ConversationSummary, LastSeenEntry, HistoryMessage, RoomHistoryEvent, Invitation, MemberPage, MyRoom, OnlinePage, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, SearchPage, SearchResult, UserEntry } from "./route-api.js";
 import type { SendInput } from "./types.js";
 
 /** Which conversation a history page is of: one user (`withUser`), one room (`room`), or the group (neither). */
@@ -115,9 +115,19 @@ export abstract class ClientRequests extends ClientEvents {
     return this.call((token) => this.api.search(token, { q, ...options })).then((r) => r.results);
   }
 
-  /** The user's conversations (rooms and private chats) with unread counts. */
+  /** The user's conversations (rooms and private chats) with unread counts (all at once: prefer `conversationPage`). */
   conversations(): Promise<ConversationSummary[]> {
     return this.call((token) => this.api.conversations(token)).then((r) => r.conversations);
+  }
+
+  /** One page of the user's conversations, newest activity first (see RouteApi.conversationPage). */
+  conversationPage(query: { cursor?: string; limit?: number } = {}): Promise<ConversationPage> {
+    return this.call((token) => this.api.conversationPage(token, query));
+  }
+
+  /** One page of `search` hits (see RouteApi.searchPage). */
+  searchPage(q: string, options: { conversation?: string; limit?: number; cursor?: string } = {}): Promise<SearchPage> {
+    return this.call((token) => this.api.searchPage(token, { q, ...options }));
   }
 
   /** Whether each user named (at most 100) is online and, offline, when it was last online (`lastSeen`, 0: not known). */

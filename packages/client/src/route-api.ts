@@ -39,6 +39,21 @@ export interface MemberPage {
   nextCursor: string;
 }
 
+/**
+ * One page of the caller's conversations, newest activity first in the order they had when the first page was read;
+ * `nextCursor` continues it ("" at the end). Summaries are current: sort what is shown by `lastMsgId`.
+ */
+export interface ConversationPage {
+  conversations: ConversationSummary[];
+  nextCursor: string;
+}
+
+/** One page of search hits, newest first; `nextCursor` continues it ("" when no hit follows). */
+export interface SearchPage {
+  results: SearchResult[];
+  nextCursor: string;
+}
+
 /** A stored message as history returns it: the same fields as a pushed Message frame. */
 export type HistoryMessage = ChatMessage;
 
@@ -70,6 +85,10 @@ export interface PublicRoom {
   roomId: string;
   name: string;
   members: number;
+  /** The creator's userId (absent from routes before 2026-11-29): room names are not unique, the owner tells them apart. */
+  owner?: string;
+  /** The owner's user name, "" when its account is gone (absent from older routes). */
+  ownerName?: string;
 }
 
 /** A user as the user search and member lists show one. */
@@ -107,6 +126,10 @@ export interface ConversationSummary {
   readUpTo: string;
   /** The newest message as it reads now, for a list's preview (route before it, or none among the newest 20 entries: absent). */
   last?: MessagePreview;
+  /** A room's, in pages only (conversationPage; added 2026-11-29): as `GET /api/rooms` says. */
+  visibility?: RoomVisibility;
+  /** A room's creator, in pages only ("" for everyone). */
+  owner?: string;
 }
 
 /**
@@ -328,6 +351,21 @@ export class RouteApi {
   /** The caller's conversations (rooms, and the 200 most recent private chats), newest first, with unread counts. */
   conversations(token: string): Promise<{ conversations: ConversationSummary[] }> {
     return this.call("GET", "/api/conversations", { token });
+  }
+
+  /**
+   * One page of `conversations`, `limit` (1-100, default 30) of them; pass `nextCursor` as `cursor` for the next
+   * page. Each conversation is listed once over the pages, at its place when the first page was read.
+   */
+  conversationPage(token: string, query: { cursor?: string; limit?: number } = {}): Promise<ConversationPage> {
+    return this.call("GET", `/api/conversations${queryString({ cursor: query.cursor || undefined, limit: query.limit ?? 30 })}`, { token });
+  }
+
+  /** One page of `search`: the first with no `cursor`, then each with the previous page's `nextCursor`. */
+  searchPage(token: string, query: { q: string; conversation?: string; limit?: number; cursor?: string }): Promise<SearchPage> {
+    // An empty cursor asks for the first page, and queryString leaves empty values out: it is added by hand.
+    const cursor = query.cursor ? `&cursor=${encodeURIComponent(query.cursor)}` : "&cursor=";
+    return this.call("GET", `/api/search${queryString({ q: query.q, conversation: query.conversation, limit: query.limit })}${cursor}`, { token });
   }
 
   /**

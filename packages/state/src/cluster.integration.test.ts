@@ -93,6 +93,17 @@ describe("the stores on a Redis Cluster", () => {
     expect(seen).toEqual(ids);
   });
 
+  it("reads the newest entry of conversations in many slots at once (newestOf: one read each there)", async () => {
+    await account(redis, "401", "402");
+    const store = new MessageStore(redis);
+    const rooms = ["r90401", "r90402", "r90403"];
+    for (const roomId of rooms) await room(redis, roomId, "401");
+    const first = await send(store, { from: "401", room: rooms[0]!, text: "one" });
+    const peer = await send(store, { from: "401", to: "402", text: "hi" });
+    expect(await store.newestOf("401", [...rooms, "402"])).toEqual([first.msgId, "0", "0", peer.msgId]);
+    expect(await store.newestOf("401", [...rooms, "402"], first.msgId)).toEqual([first.msgId, "0", "0", "0"]);
+  });
+
   it("SCAN finds the keys of every master when a master's connection closes under it (ioredis replaced it)", async () => {
     const tags = Array.from({ length: 30 }, (_, i) => `scan-${i}`);
     for (const tag of tags) await redis.set(`cim-scan-test:{${tag}}`, "1");

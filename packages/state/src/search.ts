@@ -27,10 +27,25 @@ export interface SearchQuery {
   text: string;
   limit: number;
   scanPerConversation?: number;
+  /** Only hits after this one in the answer's order (the last hit of a previous page). */
+  after?: SearchPlace;
+}
+
+/** Where a hit stands in a search's order: newest `ts` first, then msgId (newest first), then conversation. */
+export interface SearchPlace {
+  ts: number;
+  msgId: string;
+  conversation: string;
+}
+
+/** The search's order: `ts` descending, then msgId descending, then conversation ascending (a total order). */
+export function compareSearchPlaces(a: SearchPlace, b: SearchPlace): number {
+  return b.ts - a.ts || compareDesc(a.msgId, b.msgId) || (a.conversation < b.conversation ? -1 : a.conversation > b.conversation ? 1 : 0);
 }
 
 /**
- * The newest `limit` messages (not events) whose current text contains `text`, newest first (by ts, then msgId),
+ * The newest `limit` messages (not events) whose current text contains `text`, newest first (compareSearchPlaces),
+ * after `after` when given,
  * over at most SEARCH_MAX_CONVERSATIONS conversations and their newest `scanPerConversation` entries each.
  * Deleted messages are never found; an edited one is found by its current text only.
  */
@@ -42,7 +57,9 @@ export async function searchMessages(redis: RedisClient, query: SearchQuery): Pr
     const key = conv.messages(conversationKey(query.userId, conversation));
     return (await scanConversation(redis, key, scan, needle)).map((hit) => ({ ...hit, conversation }));
   }));
-  return perConversation.flat().sort((a, b) => b.ts - a.ts || compareDesc(a.msgId, b.msgId)).slice(0, query.limit);
+  const after = query.after;
+  const hits = perConversation.flat().sort(compareSearchPlaces);
+  return (after ? hits.filter((hit) => compareSearchPlaces(hit, after) > 0) : hits).slice(0, query.limit);
 }
 
 /** Matches among the newest `scan` entries of one stream, newest first, with events applied. */

@@ -10,9 +10,12 @@ export async function readAfter(redis: RedisClient, key: string, after: string, 
   return entries.map(([id, fields]) => toEntry(id, fields));
 }
 
-/** The newest entry's position, "0" when the stream is empty or missing. */
-export async function newestPosition(redis: RedisClient, key: string): Promise<string> {
-  const [entry] = await redis.xrevrange(key, "+", "-", "COUNT", 1);
+/**
+ * The newest entry's position, "0" when the stream is empty or missing; with `upTo` (a msgId), the newest entry at or
+ * before it (a list's order as it was when its first page was read).
+ */
+export async function newestPosition(redis: RedisClient, key: string, upTo = "+"): Promise<string> {
+  const [entry] = await redis.xrevrange(key, upTo, "-", "COUNT", 1);
   return entry ? entryNumber(entry[0]) : "0";
 }
 

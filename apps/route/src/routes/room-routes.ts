@@ -66,7 +66,7 @@ export const roomApi = {
   }),
   directory: createRoute({
     method: "get", path: "/api/rooms/public", summary: "Public rooms whose name starts with prefix", security: bearer, request: { query: DirectoryQuery },
-    responses: { 200: jsonAnswer("{rooms:[{roomId, name, members}]}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token") },
+    responses: { 200: jsonAnswer("{rooms:[{roomId, name, members, owner, ownerName}]}: owner is the creator's userId, ownerName its name (\"\" when its account is gone)"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token") },
   }),
   join: createRoute({
     method: "post", path: "/api/rooms/{roomId}/join", summary: "Join a public room", security: bearer, request: { params: RoomPath },
@@ -158,7 +158,9 @@ export function roomRoutes(s: Services) {
   app.get("/public", async (c) => {
     const query = queryOf(c, roomApi.directory);
     const rooms = await s.rooms.directory({ prefix: query.prefix.trim(), limit: query.limit });
-    return c.json({ rooms: rooms.map((r) => ({ roomId: r.roomId, name: r.name, members: r.members })) });
+    // The owner's name tells rooms of one name apart (names are not unique); "" when its account is gone.
+    const owners = await s.accounts.names(rooms.map((r) => r.owner));
+    return c.json({ rooms: rooms.map((r, i) => ({ roomId: r.roomId, name: r.name, members: r.members, owner: r.owner, ownerName: owners[i] ?? "" })) });
   });
 
   app.post("/:roomId/join", async (c) => {

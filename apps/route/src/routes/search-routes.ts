@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { CONVERSATION_ID, ErrorCode, MAX_SEARCH_QUERY_LENGTH, ROOM_ID } from "@cim/protocol";
-import { SEARCH_MAX_CONVERSATIONS } from "@cim/state";
+import { SEARCH_MAX_CONVERSATIONS, type SearchPlace } from "@cim/state";
 import { bearer, errorAnswer, jsonAnswer } from "../api-route.js";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
@@ -16,7 +16,23 @@ const SearchQuery = z.object({
   q: z.string().trim().min(1, "q is empty").max(MAX_SEARCH_QUERY_LENGTH, `q is at most ${MAX_SEARCH_QUERY_LENGTH} characters`),
   conversation: z.string().regex(CONVERSATION_ID, "conversation must be a roomId or a userId").optional(),
   limit: queryInteger("limit", 1, 50, 20),
+  cursor: z.string().max(200, "cursor is at most 200 characters")
+    .refine((cursor) => cursor === "" || searchCursor(cursor) !== undefined, "cursor is the nextCursor of a previous page")
+    .meta({ pattern: "^[A-Za-z0-9_-]*$", description: "Paged form (added): \"\" for the first page, then the nextCursor of the previous one" }).optional(),
 });
+
+const CURSOR_TEXT = /^s1:([0-9]{1,16}):([0-9]{1,20}):(.+)$/;
+
+/** The place a nextCursor stands for (the last hit of its page), or undefined when it is none we gave. */
+export function searchCursor(cursor: string): SearchPlace | undefined {
+  const text = Buffer.from(cursor, "base64url").toString();
+  // Only our own encoding round-trips: other base64url strings decode to no UTF-8, or to no cursor.
+  const match = Buffer.from(text).toString("base64url") === cursor ? CURSOR_TEXT.exec(text) : null;
+  if (!match || !CONVERSATION_ID.test(match[3]!)) return undefined;
+  return { ts: Number(match[1]), msgId: match[2]!, conversation: match[3]! };
+}
+
+const cursorOf = (hit: SearchPlace) => Buffer.from(`s1:${hit.ts}:${hit.msgId}:${hit.conversation}`).toString("base64url");
 
 export const searchApi = {
   search: createRoute({
@@ -24,7 +40,7 @@ export const searchApi = {
     summary: "Messages of the caller's conversations whose current text contains q (case-insensitive), newest first; the newest 2,000 entries of each of up to 100 conversations are searched",
     security: bearer, request: { query: SearchQuery },
     responses: {
-      200: jsonAnswer("{results:[{conversation, msgId, from, fromName, to, room, text, ts, edited, replyTo?}]}"),
+      200: jsonAnswer("{results:[{conversation, msgId, from, fromName, to, room, text, ts, edited, replyTo?}], nextCursor? (with cursor only: \"\" at the end)}"),
       400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member"), 404: errorAnswer("not_found"),
       429: errorAnswer("rate_limited (with Retry-After): more than CIM_SEARCHES_PER_USER searches per CIM_SEARCH_WINDOW_SECONDS"),
     },
@@ -52,8 +68,13 @@ export function searchRoutes(s: Services) {
     const query = queryOf(c, searchApi.search);
     const userId = c.get("user").userId;
     await s.guard.search(userId);
-    const results = await s.search.search({ userId, conversations: await conversations(userId, query.conversation), text: query.q, limit: query.limit });
-    return c.json({ results });
+    const scanned = await conversations(userId, query.conversation);
+    if (query.cursor === undefined) return c.json({ results: await s.search.search({ userId, conversations: scanned, text: query.q, limit: query.limit }) });
+    // Paged form: one hit more than the page tells whether there is a next one.
+    const after = query.cursor ? searchCursor(query.cursor) : undefined;
+    const hits = await s.search.search({ userId, conversations: scanned, text: query.q, limit: query.limit + 1, after });
+    const results = hits.slice(0, query.limit);
+    return c.json({ results, nextCursor: hits.length > query.limit ? cursorOf(results.at(-1)!) : "" });
   });
 
   return app;

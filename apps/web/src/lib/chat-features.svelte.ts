@@ -31,6 +31,9 @@ export interface Quote {
   text: string;
 }
 
+/** Search results per page (route allows 50). */
+export const SEARCH_PAGE = 30;
+
 export class ChatFeatures {
   /** The message the next send replies to, in the open conversation; null when none. */
   replyingTo = $state<(Quote & { conversation: string }) | null>(null);
@@ -46,6 +49,8 @@ export class ChatFeatures {
   searchResults = $state<SearchResult[]>([]);
   searchError = $state("");
   searching = $state(false);
+  /** Where the search's results go on (route's next page, asked by "More results"); "" when all of them are shown. */
+  searchMore = $state("");
 
   constructor(private readonly deps: ChatFeaturesDeps) {}
 
@@ -139,6 +144,7 @@ export class ChatFeatures {
   async search(query: string): Promise<void> {
     const client = this.deps.client();
     this.searchQuery = query;
+    this.searchMore = "";
     if (!client || !query.trim()) {
       this.searchResults = [];
       this.searchError = "";
@@ -146,9 +152,11 @@ export class ChatFeatures {
     }
     this.searching = true;
     try {
-      const results = await client.search(query.trim(), { limit: 30 });
+      // A route before pages answers every result it has (up to the limit), without nextCursor.
+      const page = await client.searchPage(query.trim(), { limit: SEARCH_PAGE });
       if (this.searchQuery === query) {
-        this.searchResults = results;
+        this.searchResults = page.results;
+        this.searchMore = page.nextCursor ?? "";
         this.searchError = "";
       }
     } catch (error) {
@@ -158,7 +166,29 @@ export class ChatFeatures {
     }
   }
 
+  /** The search's next page of results, after those shown (older ones). */
+  async moreResults(): Promise<void> {
+    const client = this.deps.client();
+    const query = this.searchQuery;
+    const cursor = this.searchMore;
+    if (!client || !cursor || this.searching) return;
+    this.searching = true;
+    const current = () => this.searchQuery === query && this.searchMore === cursor;
+    try {
+      const page = await client.searchPage(query.trim(), { limit: SEARCH_PAGE, cursor });
+      if (current()) {
+        this.searchResults = [...this.searchResults, ...page.results];
+        this.searchMore = page.nextCursor ?? "";
+      }
+    } catch (error) {
+      if (current()) this.searchError = describeError(error);
+    } finally {
+      if (this.searchQuery === query) this.searching = false;
+    }
+  }
+
   clearSearch(): void {
+    this.searchMore = "";
     this.searchQuery = "";
     this.searchResults = [];
     this.searchError = "";

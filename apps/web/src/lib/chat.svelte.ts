@@ -315,5 +315,10 @@ export class ChatStore {
     return this.sync.refresh();
   }
 
+  /** The conversation list was scrolled to its end: route's next page of it; true when one came. */
+  loadMoreConversations(): Promise<boolean> {
+    return this.sync.loadMore();
+  }
+
 
 }

@@ -26,6 +26,8 @@ export class ConversationList {
    * of some in it, as at sign-in, before it is marked read): "New messages" goes after it; `count` of them.
    */
   unreadFrom = $state<{ key: string; after: string; count: number } | null>(null);
+  /** Where route's list goes on (its next page, asked as the list is scrolled to its end); "" when all of it is here. */
+  more = $state("");
 
   /** Peers' receipt positions (told at every login, before route lists the chats), for chats not here yet. */
   private receipts: Record<string, Receipts> = {};
@@ -225,8 +227,10 @@ export class ConversationList {
   /**
    * Route's list of the user's conversations (and rooms, for their visibility). Rooms it no longer lists are
    * left, unless a join or leave happened since `mark` (the list may predate it). Returns the rooms so dropped (a removal or leave this tab did not hear of, e.g. while it was offline).
+   * `listed`: every conversation route listed, when `summaries` is one page of it (null: pages still to come, so none
+   * is dropped).
    */
-  applySummaries(summaries: Summary[], rooms: MyRoom[] | null, mark: number): Array<{ key: string; title: string }> {
+  applySummaries(summaries: Summary[], rooms: Array<Pick<MyRoom, "roomId" | "visibility" | "owner">> | null, mark: number, listed?: ReadonlySet<string> | null): Array<{ key: string; title: string }> {
     for (const summary of summaries) {
       const conversation = this.ensure(summary.conversation, summary.name);
       applySummary(conversation, summary, this.uncounted(conversation));
@@ -242,9 +246,9 @@ export class ConversationList {
       conversation.visibility = room.visibility;
       if (room.owner !== undefined) conversation.owner = room.owner;
     }
-    if (mark !== this.membershipChanges) return [];
-    const listed = new Set(summaries.map((s) => s.conversation));
-    const dropped = this.items.filter((c) => c.kind === "room" && !listed.has(c.key));
+    if (mark !== this.membershipChanges || listed === null) return [];
+    const all = listed ?? new Set(summaries.map((s) => s.conversation));
+    const dropped = this.items.filter((c) => c.kind === "room" && !all.has(c.key));
     for (const conversation of dropped) this.remove(conversation.key);
     return dropped.map(({ key, title }) => ({ key, title }));
   }
@@ -299,6 +303,7 @@ export class ConversationList {
     this.activeKey = EVERYONE_ROOM;
     this.unreadFrom = null;
     this.receipts = {};
+    this.more = "";
   }
 
   private remove(key: string): void {

@@ -1,6 +1,6 @@
 // Unread counts and read marks with the server: route's conversation list, markRead of the open conversation,
 // Read frames (this user's other devices, a peer's "seen").
-import type { CimClient, Read } from "@cim/client";
+import type { CimClient, ConversationSummary, MyRoom, Read } from "@cim/client";
 import type { ConversationList } from "./conversation-list.svelte.js";
 import { isNewer, newestMsgId } from "./conversations.js";
 
@@ -14,10 +14,24 @@ export interface ReadSyncDeps {
   listed?: (dropped: Array<{ key: string; title: string }>) => void;
 }
 
+/** Conversations per page of route's list: the first page at sign-in and after each change, more as the list scrolls. */
+export const CONVERSATION_PAGE = 30;
+
+/** The rooms' visibility and owner as a page tells them; null when it does not (a route before pages: ask its rooms). */
+function roomsIn(summaries: readonly ConversationSummary[]): Array<Pick<MyRoom, "roomId" | "visibility" | "owner">> | null {
+  const rooms = summaries.filter((summary) => summary.kind === "room");
+  if (rooms.some((room) => room.visibility === undefined)) return null;
+  return rooms.map((room) => ({ roomId: room.conversation, visibility: room.visibility!, owner: room.owner }));
+}
+
 export class ReadSync {
   /** One request for route's list at a time; asks made meanwhile make exactly one more. */
   private refreshing = false;
   private refreshAgain = false;
+  /** The pages read since route's first page was: what they listed, and the membership mark taken before it. */
+  private pass = { listed: new Set<string>(), mark: 0 };
+  /** The next page's request while one is under way (the end of the list seen again meanwhile asks nothing more). */
+  private loadingMore: Promise<boolean> | null = null;
 
   constructor(private readonly deps: ReadSyncDeps) {}
 
@@ -66,15 +80,54 @@ export class ReadSync {
     }
   }
 
+  /**
+   * Route's next page of the list (the user scrolled to its end); true when one came. Each conversation comes once
+   * over the pages, at its place when the first page was read; rooms route no longer lists are dropped once the last
+   * page came, as with a whole list.
+   */
+  loadMore(): Promise<boolean> {
+    this.loadingMore ??= this.fetchMore().finally(() => (this.loadingMore = null));
+    return this.loadingMore;
+  }
+
+  private async fetchMore(): Promise<boolean> {
+    const client = this.deps.client();
+    const { conversations } = this.deps;
+    const cursor = conversations.more;
+    if (!client || !cursor) return false;
+    const pass = this.pass;
+    try {
+      const page = await client.conversationPage({ cursor, limit: CONVERSATION_PAGE });
+      // Signed out, or the first page read again meanwhile (its own pages go on from there).
+      if (this.deps.client() !== client || pass !== this.pass) return false;
+      for (const summary of page.conversations) pass.listed.add(summary.conversation);
+      const next = page.nextCursor ?? "";
+      const dropped = conversations.applySummaries(page.conversations, roomsIn(page.conversations), pass.mark, next ? null : pass.listed);
+      conversations.more = next;
+      this.deps.listed?.(dropped);
+      return true;
+    } catch (error) {
+      // The end of the list stays where it is; scrolling there again asks again.
+      console.warn("more conversations unavailable", error);
+      return false;
+    }
+  }
+
   private async fetch(): Promise<void> {
     const client = this.deps.client();
     if (!client) return;
     const { conversations } = this.deps;
     const mark = conversations.membershipMark;
     try {
-      const [summaries, rooms] = await Promise.all([client.conversations(), client.rooms().catch(() => null)]);
+      // The first page: a user in thousands of conversations gets the newest, and more as the list scrolls. A route
+      // before pages answers the whole list, without nextCursor.
+      const page = await client.conversationPage({ limit: CONVERSATION_PAGE });
+      const rooms = roomsIn(page.conversations) ?? (await client.rooms().catch(() => null));
       if (this.deps.client() !== client) return;
-      const dropped = conversations.applySummaries(summaries, rooms, mark);
+      const next = page.nextCursor ?? "";
+      this.pass = { listed: new Set(page.conversations.map((summary) => summary.conversation)), mark };
+      const dropped = conversations.applySummaries(page.conversations, rooms, mark, next ? null : undefined);
+      conversations.more = next;
       this.markActiveRead();
       this.deps.listed?.(dropped);
     } catch (error) {

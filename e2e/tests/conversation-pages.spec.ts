@@ -1,0 +1,36 @@
+// A user in more conversations than one page of route's list: the first page shows, the rest comes as the list is
+// scrolled to its end (GET /api/conversations?cursor=&limit=).
+import { RouteApi, type StoredLogin } from "@cim/client";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures.js";
+
+function token(page: Page): Promise<string> {
+  return page.evaluate(() => (JSON.parse(sessionStorage.getItem("cim.login") ?? "null") as StoredLogin).token);
+}
+
+test("the conversation list shows route's first page, and the next as it is scrolled to its end", async ({ pair: { alice, bob }, stack }) => {
+  const api = new RouteApi(stack.url);
+  const [aliceToken, bobToken] = await Promise.all([token(alice.page), token(bob.page)]);
+  // 33 rooms for Alice (a user may create 20): 20 of her own, 13 of Bob's she joins; with Everyone 34 conversations.
+  const suffix = Math.random().toString(36).slice(2, 6);
+  const own = await Promise.all(Array.from({ length: 20 }, (_, i) => api.createRoom(aliceToken, { name: `Mine ${suffix} ${i}`, visibility: "private" })));
+  const bobs = await Promise.all(Array.from({ length: 13 }, (_, i) => api.createRoom(bobToken, { name: `Bobs ${suffix} ${i}`, visibility: "public" })));
+  for (const room of bobs) await api.joinRoom(aliceToken, room.roomId);
+  expect(own).toHaveLength(20);
+
+  // A fresh page: what it lists comes from route's pages only.
+  const asked: string[] = [];
+  alice.page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === "/api/conversations") asked.push(url.search);
+  });
+  await alice.page.reload();
+  const rooms = alice.page.getByTestId("room-list").getByTestId("conversation-item");
+  await expect(rooms).toHaveCount(30);
+  expect(asked[0]).toBe("?limit=30");
+  const more = alice.page.getByTestId("conversation-more");
+  await more.scrollIntoViewIfNeeded();
+  await expect(rooms).toHaveCount(34);
+  await expect(more).toHaveCount(0);
+  expect(asked.filter((query) => query.includes("cursor="))).toHaveLength(1);
+});
