@@ -19,6 +19,18 @@ test("markup in a message is shown as text and runs nothing", async ({ pair: { a
   await bob.page.screenshot({ path: `${SCREENSHOTS}chat-markup-as-text.png` });
 });
 
+// Found by sec13: `[https://bank.example/login](https://evil.example/x)` showed a link reading as the bank that opened
+// the other site, with nothing on the page to tell.
+test("a link whose text names another place shows where it leads", async ({ pair: { alice, bob } }) => {
+  const masked = "[https://bank.example/login](https://evil.example/x)";
+  await say(alice.page, masked);
+  await say(alice.page, "see https://example.com/docs");
+  const shown = message(bob.page, "https://bank.example/login");
+  await expect(shown.getByRole("link", { name: "https://bank.example/login" })).toHaveAttribute("href", "https://evil.example/x");
+  await expect(shown.getByTestId("link-host")).toHaveText("(evil.example)");
+  await expect(message(bob.page, "https://example.com/docs").getByTestId("link-host")).toHaveCount(0);
+});
+
 test("a reload shows the conversation at once from IndexedDB", async ({ pair: { alice, bob } }) => {
   await say(alice.page, "kept across reloads");
   await expect(message(bob.page, "kept across reloads")).toBeVisible();
