@@ -31,6 +31,20 @@ test("a link whose text names another place shows where it leads", async ({ pair
   await expect(message(bob.page, "https://example.com/docs").getByTestId("link-host")).toHaveCount(0);
 });
 
+// Found by sec13: marked's lexer recursed once per level of "> > > …" (2,000 levels fit in a message's 4,000
+// characters) and threw "Maximum call stack size exceeded" while the message, or its preview, was drawn.
+test("a message nested deeper than the markdown reader can go is shown as text, and the app goes on", async ({ pair: { alice, bob } }) => {
+  const deep = "> ".repeat(1995) + "deep"; // 3,994 characters: a message holds 4,000
+  await say(alice.page, deep);
+  await say(alice.page, "after the deep one");
+  for (const { page } of [alice, bob]) {
+    await expect(message(page, "after the deep one")).toBeVisible();
+    await expect(message(page, deep)).toBeVisible();
+  }
+  await bob.page.reload();
+  await expect(message(bob.page, "after the deep one")).toBeVisible();
+});
+
 test("a reload shows the conversation at once from IndexedDB", async ({ pair: { alice, bob } }) => {
   await say(alice.page, "kept across reloads");
   await expect(message(bob.page, "kept across reloads")).toBeVisible();

@@ -33,6 +33,15 @@ describe("parseRichText", () => {
     }
   });
 
+  // Found by sec13: marked's lexer threw "Maximum call stack size exceeded" on a message of 2,000 nested quotes.
+  it("reads a text nested deeper than the lexer can go as one paragraph of text", () => {
+    for (const deep of ["> ".repeat(1995) + "@ann deep", "* ".repeat(1333), "1. ".repeat(1333)]) {
+      expect(parseRichText(deep)[0]!.kind).toBe("paragraph");
+      expect(plainText(deep)).toBe(deep);
+    }
+    expect(parseRichText("> ".repeat(1995) + "@ann deep")).toEqual([paragraph(text("> ".repeat(1995)), { kind: "mention", text: "@ann", name: "ann", run: "ann" }, text(" deep"))]);
+  });
+
   it("keeps links to other schemes, raw HTML and images as the typed text", () => {
     expect(parseRichText("[x](javascript:alert(1)) <img src=x onerror=alert(1)> <b>hi</b> ![a](https://e.com/i.png)")).toEqual([
       paragraph(text("[x](javascript:alert(1)) <img src=x onerror=alert(1)> <b>hi</b> ![a](https://e.com/i.png)")),

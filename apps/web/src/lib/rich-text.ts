@@ -56,10 +56,19 @@ function hostNamed(text: string): string | null {
   }
 }
 
-/** Parses a message's text into blocks of allowlisted nodes. */
+/** Parses a message's text into blocks of allowlisted nodes; a text the lexer cannot read is one paragraph of text. */
 export function parseRichText(text: string): RichBlock[] {
+  let tokens: Token[];
+  try {
+    tokens = lexer().lex(text);
+  } catch (error) {
+    // marked recurses once per level of nesting: "> > > …" or "* * * …" 1,300 deep (a message holds 4,000
+    // characters) overflowed the stack, and the throw while drawing emptied the whole conversation, for every reader.
+    console.warn(`message text shown as typed: the markdown reader failed (${(error as Error).message})`);
+    return [{ kind: "paragraph", children: withMentions([{ kind: "text", text }]) }];
+  }
   const blocks: RichBlock[] = [];
-  for (const token of lexer().lex(text)) {
+  for (const token of tokens) {
     if (token.type === "space") continue;
     if (token.type === "code") blocks.push({ kind: "codeblock", text: (token as Tokens.Code).text });
     else if (token.type === "paragraph") blocks.push({ kind: "paragraph", children: withMentions(inline((token as Tokens.Paragraph).tokens)) });
