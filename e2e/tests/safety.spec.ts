@@ -29,6 +29,11 @@ test("a link whose text names another place shows where it leads", async ({ pair
   await expect(shown.getByRole("link", { name: "https://bank.example/login" })).toHaveAttribute("href", "https://evil.example/x");
   await expect(shown.getByTestId("link-host")).toHaveText("(evil.example)");
   await expect(message(bob.page, "https://example.com/docs").getByTestId("link-host")).toHaveCount(0);
+  // A malformed escape in a mail link is shown as it is (decoding it threw, and the conversation went blank).
+  await say(alice.page, "[write](mailto:a%ZZb)");
+  await say(alice.page, "after the mail link");
+  await expect(message(bob.page, "after the mail link")).toBeVisible();
+  await expect(message(bob.page, "write").getByTestId("link-host")).toHaveText("(a%ZZb)");
 });
 
 // Found by sec13: marked's lexer recursed once per level of "> > > …" (2,000 levels fit in a message's 4,000

@@ -25,6 +25,8 @@ describe("parseRichText", () => {
     expect(link("[bank.example](https://evil.example)")).toBe("evil.example");
     expect(link("[click here](https://evil.example:8443/)")).toBe("evil.example:8443");
     expect(link("[mail me](mailto:ann@evil.example)")).toBe("ann@evil.example");
+    expect(link("[x](mailto:a%ZZb)")).toBe("a%ZZb"); // a malformed escape is shown as it is, and throws nothing
+    expect(link("<mailto:a%E0%A4%A@b.c>")).toBeUndefined(); // its text names it
     expect(link("https://xn--pple-43d.com/")).toBe("xn--pple-43d.com");
     expect(link("[https://аpple.com](https://аpple.com/)")).toBe("xn--pple-43d.com"); // Cyrillic а: not autolinked
     // The text names the place: nothing added.

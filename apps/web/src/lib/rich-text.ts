@@ -42,9 +42,18 @@ function safeUrl(href: string): URL | null {
  * Cyrillic а reads as apple.com). Undefined when the text names the link's own host or mail address.
  */
 export function destinationToShow(url: URL, text: string): string | undefined {
-  const destination = url.protocol === "mailto:" ? decodeURIComponent(url.pathname) : url.host;
+  const destination = url.protocol === "mailto:" ? decodedOrAsIs(url.pathname) : url.host;
   const named = url.protocol === "mailto:" ? text.trim().replace(/^mailto:/i, "") : hostNamed(text.trim());
   return named === destination && !/(^|\.)xn--/.test(destination) ? undefined : destination;
+}
+
+/** `%`-escapes decoded, or the text as it is when they are malformed (`mailto:a%ZZb` must not throw). */
+function decodedOrAsIs(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** The host a link's text names (`example.com/a`, `https://example.com`), or null when it names none. */
@@ -56,19 +65,21 @@ function hostNamed(text: string): string | null {
   }
 }
 
-/** Parses a message's text into blocks of allowlisted nodes; a text the lexer cannot read is one paragraph of text. */
+/** Parses a message's text into blocks of allowlisted nodes; a text that cannot be read so is one paragraph of text. */
 export function parseRichText(text: string): RichBlock[] {
-  let tokens: Token[];
   try {
-    tokens = lexer().lex(text);
+    return parse(text);
   } catch (error) {
-    // marked recurses once per level of nesting: "> > > …" or "* * * …" 1,300 deep (a message holds 4,000
-    // characters) overflowed the stack, and the throw while drawing emptied the whole conversation, for every reader.
+    // A throw while a message is drawn empties the whole conversation, for every reader: marked recurses once per
+    // level of nesting, and "> > > …" or "* * * …" 1,300 deep (a message holds 4,000 characters) overflowed the stack.
     console.warn(`message text shown as typed: the markdown reader failed (${(error as Error).message})`);
     return [{ kind: "paragraph", children: withMentions([{ kind: "text", text }]) }];
   }
+}
+
+function parse(text: string): RichBlock[] {
   const blocks: RichBlock[] = [];
-  for (const token of tokens) {
+  for (const token of lexer().lex(text)) {
     if (token.type === "space") continue;
     if (token.type === "code") blocks.push({ kind: "codeblock", text: (token as Tokens.Code).text });
     else if (token.type === "paragraph") blocks.push({ kind: "paragraph", children: withMentions(inline((token as Tokens.Paragraph).tokens)) });
