@@ -19,6 +19,37 @@ test("markup in a message is shown as text and runs nothing", async ({ pair: { a
   await bob.page.screenshot({ path: `${SCREENSHOTS}chat-markup-as-text.png` });
 });
 
+// Found by sec13: `[https://bank.example/login](https://evil.example/x)` showed a link reading as the bank that opened
+// the other site, with nothing on the page to tell.
+test("a link whose text names another place shows where it leads", async ({ pair: { alice, bob } }) => {
+  const masked = "[https://bank.example/login](https://evil.example/x)";
+  await say(alice.page, masked);
+  await say(alice.page, "see https://example.com/docs");
+  const shown = message(bob.page, "https://bank.example/login");
+  await expect(shown.getByRole("link", { name: "https://bank.example/login" })).toHaveAttribute("href", "https://evil.example/x");
+  await expect(shown.getByTestId("link-host")).toHaveText("(evil.example)");
+  await expect(message(bob.page, "https://example.com/docs").getByTestId("link-host")).toHaveCount(0);
+  // A malformed escape in a mail link is shown as it is (decoding it threw, and the conversation went blank).
+  await say(alice.page, "[write](mailto:a%ZZb)");
+  await say(alice.page, "after the mail link");
+  await expect(message(bob.page, "after the mail link")).toBeVisible();
+  await expect(message(bob.page, "write").getByTestId("link-host")).toHaveText("(a%ZZb)");
+});
+
+// Found by sec13: marked's lexer recursed once per level of "> > > …" (2,000 levels fit in a message's 4,000
+// characters) and threw "Maximum call stack size exceeded" while the message, or its preview, was drawn.
+test("a message nested deeper than the markdown reader can go is shown as text, and the app goes on", async ({ pair: { alice, bob } }) => {
+  const deep = "> ".repeat(1995) + "deep"; // 3,994 characters: a message holds 4,000
+  await say(alice.page, deep);
+  await say(alice.page, "after the deep one");
+  for (const { page } of [alice, bob]) {
+    await expect(message(page, "after the deep one")).toBeVisible();
+    await expect(message(page, deep)).toBeVisible();
+  }
+  await bob.page.reload();
+  await expect(message(bob.page, "after the deep one")).toBeVisible();
+});
+
 test("a reload shows the conversation at once from IndexedDB", async ({ pair: { alice, bob } }) => {
   await say(alice.page, "kept across reloads");
   await expect(message(bob.page, "kept across reloads")).toBeVisible();

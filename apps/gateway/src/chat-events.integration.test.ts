@@ -172,8 +172,11 @@ describe("typing by interest", () => {
     bNew.send({ kind: "typingSubscribe", body: { conversations: [room.roomId] } });
     bNew.send({ kind: "ping", body: { ts: 2 } });
     await bNew.waitFor("pong", (p) => p.ts === 2);
-    const a2 = await device(ann, 1); // a session of its own: a1's last Typing there is under a second old
-    a2.send({ kind: "typing", body: { conversation: room.roomId } });
-    await bNew.waitFor("typing", (t) => t.conversation === room.roomId);
+    // Another member types: ann's Typing of the room, from any of its sessions, is under a second old.
+    const carol = await registerUser(stack.cluster.route.url, "carol");
+    await stack.api.invite(ann.token, room.roomId, carol.userId);
+    const c1 = await device(carol, 1);
+    c1.send({ kind: "typing", body: { conversation: room.roomId } });
+    await bNew.waitFor("typing", (t) => t.conversation === room.roomId && t.userId === carol.userId);
   });
 });

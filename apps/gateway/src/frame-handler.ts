@@ -11,6 +11,7 @@ import { isOrderRefusal } from "./send-order.js";
 import { SessionLogBudget } from "./session-log-budget.js";
 import { IDLE, type Session } from "./session.js";
 import type { TypingRelay } from "./typing-relay.js";
+import type { UserSendBudget } from "./user-send-budget.js";
 
 /** WebSocket's own code for "the server failed": the client retries. */
 const INTERNAL_ERROR_CLOSE = 1011;
@@ -22,6 +23,8 @@ export interface FrameHandlerOptions {
    * worth of Sends per second of the stall in memory here (50/s for the 10 s of the command timeout, burst 200).
    */
   maxSendsInFlight: number;
+  /** The Sends of each user's sessions here together (the session frame rate); beyond, `unavailable` as above. */
+  userSends?: UserSendBudget;
 }
 
 export class FrameHandler {
@@ -126,6 +129,10 @@ export class FrameHandler {
           this.chat.refused(session, frame.body);
           return this.refuseSend(session, clientMsgId);
         }
+        if (this.options.userSends && !this.options.userSends.take(session.user!.userId) && !this.chat.isAwaited(session, frame.body)) {
+          this.chat.refused(session, frame.body);
+          return this.refuseUserSend(session, clientMsgId);
+        }
         session.sendsRefused = 0;
         session.sendsInFlight++;
         const timer = this.metrics.sendSeconds.startTimer();
@@ -167,6 +174,13 @@ export class FrameHandler {
       this.failures.throttled("sends in flight", fields, "refusing Sends beyond CIM_MAX_SENDS_IN_FLIGHT until some are answered (Redis slow?); one line per streak");
     }
     session.send({ kind: "error", body: { code: ErrorCode.Unavailable, message: `${this.options.maxSendsInFlight} Sends of this session are in flight: resend later`, clientMsgId } });
+  }
+
+  /** Answers a Send over its user's rate here with `unavailable`, as refuseSend; logged within the session's budget. */
+  private refuseUserSend(session: Session, clientMsgId: string): void {
+    this.metrics.sendsRefused.inc();
+    this.logRefusal(session, { remote: session.remote, userId: session.user?.userId }, "refused Send: the user's sessions here send faster than one session may");
+    session.send({ kind: "error", body: { code: ErrorCode.Unavailable, message: "this user's sessions send too fast together: resend later", clientMsgId } });
   }
 
   /** A refusal that closes the socket is logged once anyway; one that keeps it open within the session's budget. */

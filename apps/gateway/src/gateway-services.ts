@@ -24,6 +24,7 @@ import { SendOrder } from "./send-order.js";
 import { SessionSweep } from "./session-sweep.js";
 import { SessionTable } from "./session-table.js";
 import { TypingInterest } from "./typing-interest.js";
+import { UserSendBudget } from "./user-send-budget.js";
 import { TypingRelay } from "./typing-relay.js";
 
 export interface GatewayDeps {
@@ -130,7 +131,9 @@ export function createServices(deps: GatewayDeps): GatewayServices {
   });
   const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, blocks, bus, log });
   const typing = new TypingRelay({ table, membership, interest: typingInterest, blocks, bus, log });
-  const frames = new FrameHandler(chat, receiptService, typing, presenceSubscriptions, metrics, log, { maxSendsInFlight: config.CIM_MAX_SENDS_IN_FLIGHT });
+  const frames = new FrameHandler(chat, receiptService, typing, presenceSubscriptions, metrics, log, {
+    maxSendsInFlight: config.CIM_MAX_SENDS_IN_FLIGHT, userSends: new UserSendBudget(config.CIM_RATE_PER_SEC, config.CIM_RATE_BURST),
+  });
   // Route may have released our users (we were gone from ZooKeeper): claim them again, then read every session's
   // streams from its cursor, since what was sent to them meanwhile woke no reader here.
   const reclaim = (why: string) =>

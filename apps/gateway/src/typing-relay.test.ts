@@ -6,7 +6,7 @@ import { Membership } from "./membership.js";
 import type { Session } from "./session.js";
 import { SessionTable } from "./session-table.js";
 import { TypingInterest } from "./typing-interest.js";
-import { TYPING_MIN_INTERVAL_MS, TypingRelay } from "./typing-relay.js";
+import { TYPING_HAND_OUT_INTERVAL_MS, TYPING_MIN_INTERVAL_MS, TypingRelay } from "./typing-relay.js";
 
 function session(userId: string) {
   const sent: unknown[] = [];
@@ -137,6 +137,26 @@ describe("TypingRelay", () => {
     await Promise.all(burst);
     expect(await sentWhenTheLoopTurned).toBeLessThan(10 * 2_999);
     expect(sent()).toBe(10 * 2_999);
+  });
+
+  // Found by sec13's probe: a user's 20 sessions on two gateways, each within its own 1 s limit, reached a watcher
+  // with 20 Typing frames a second in everyone (every online user) and 20 in a private chat with a stranger.
+  it("hands out one user's Typing of one conversation once per interval, however many of its sessions send it", async () => {
+    const t = await setup();
+    type Typing = Extract<ClusterMessage, { type: "typing" }>;
+    const fromSessions = (message: Typing) => Promise.all(Array.from({ length: 20 }, () => t.relay.handle(message)));
+    const room: Typing = { type: "typing", conversation: "r1", userId: "1", userName: "user1" };
+    const toThree: Typing = { type: "typing", conversation: "1", userId: "1", userName: "user1", to: "3" };
+    await fromSessions(room);
+    await fromSessions(toThree);
+    await fromSessions({ ...room, userId: "4", userName: "user4" }); // another typist: its own
+    t.advance(TYPING_HAND_OUT_INTERVAL_MS - 1);
+    await fromSessions(room);
+    t.advance(1);
+    await fromSessions(room);
+    await fromSessions(toThree);
+    const from = (reader: string, typist: string) => t.users[reader]!.sent.filter((frame) => (frame as { body: { userId: string } }).body.userId === typist).length;
+    expect([from("2", "1"), from("3", "1"), from("2", "4")]).toEqual([2, 2, 1]);
   });
 
   it("drops a Typing that waited longer than it would be shown", async () => {

@@ -24,6 +24,13 @@ const SLICE_WORK = 2_000;
 export const TYPING_STALE_MS = 3_000;
 /** Typings from the bus waiting to be handed out; more are dropped (typing is best effort). */
 const MAX_WAITING = 1_000;
+/**
+ * One user's Typing of one conversation (and recipient) is handed out here at most once in this time, whichever of its
+ * sessions, on whichever gateway, sent it: the per-session limit alone let a user's 20 sessions reach every online
+ * member 20 times a second. A little under TYPING_MIN_INTERVAL_MS, so one session's Typings a second apart that the
+ * bus brings closer together still pass.
+ */
+export const TYPING_HAND_OUT_INTERVAL_MS = 900;
 
 export interface TypingRelayDeps {
   table: SessionTable;
@@ -48,6 +55,9 @@ export class TypingRelay {
   private draining = false;
   /** Typings dropped since the last log line (too many waiting, or stale). */
   private dropped = 0;
+  /** When each `<typist>\0<conversation>\0<to>` was last let through here; entries older than the interval go. */
+  private readonly handedOut = new Map<string, number>();
+  private sweptAt = 0;
 
   /** Drops are logged a few per session and window: a client may send 50 Typing frames a second. */
   private readonly dropLog: SessionLogBudget;
@@ -82,6 +92,8 @@ export class TypingRelay {
    * slices. Resolves once handed out (or dropped).
    */
   handle(message: TypingMessage): Promise<void> {
+    // The same typist again within the interval (its other sessions, or other gateways): shows nothing new.
+    if (!this.firstInInterval(message)) return Promise.resolve();
     if (this.waiting.length >= MAX_WAITING) {
       this.dropped++;
       return Promise.resolve();
@@ -144,6 +156,19 @@ export class TypingRelay {
 
   private now(): number {
     return (this.deps.now ?? Date.now)();
+  }
+
+  private firstInInterval(message: TypingMessage): boolean {
+    const now = this.now();
+    if (now - this.sweptAt >= TYPING_HAND_OUT_INTERVAL_MS) {
+      for (const [key, at] of this.handedOut) if (now - at >= TYPING_HAND_OUT_INTERVAL_MS) this.handedOut.delete(key);
+      this.sweptAt = now;
+    }
+    const key = `${message.userId}\0${message.conversation}\0${message.to ?? ""}`;
+    const previous = this.handedOut.get(key);
+    if (previous !== undefined && now - previous < TYPING_HAND_OUT_INTERVAL_MS) return false;
+    this.handedOut.set(key, now);
+    return true;
   }
 
   private admit(session: Session, conversation: string): boolean {

@@ -2,6 +2,7 @@
 import { dictionary } from "@zxcvbn-ts/language-common";
 import { ErrorCode } from "@cim/protocol";
 import { ApiError } from "./errors.js";
+import { normalizePassword } from "./password.js";
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 128;
@@ -11,12 +12,14 @@ const common = new Set((dictionary as Record<string, string[]>)["passwords-commo
 if (common.size === 0) throw new Error("the common-password list of @zxcvbn-ts/language-common is missing");
 
 /** Throws a 400 `weak_password` that says why, or returns. Length counts code points. */
-export function checkNewPassword(password: string, userName: string): void {
+export function checkNewPassword(typed: string, userName: string): void {
+  // Hashed as UTF-8, every lone surrogate becomes U+FFFD: "\ud800" nine times and "\udfff" nine times would be one password.
+  if (/\p{Cs}/u.test(typed)) throw weak("password may not hold lone surrogates (halves of a character)");
+  // What is hashed is checked: "ｐａｓｓｗｏｒｄ" is "password".
+  const password = normalizePassword(typed);
   const length = [...password].length;
   if (length < MIN_PASSWORD_LENGTH) throw weak(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   if (length > MAX_PASSWORD_LENGTH) throw weak(`password is at most ${MAX_PASSWORD_LENGTH} characters`);
-  // Hashed as UTF-8, every lone surrogate becomes U+FFFD: "\ud800" nine times and "\udfff" nine times would be one password.
-  if (/\p{Cs}/u.test(password)) throw weak("password may not hold lone surrogates (halves of a character)");
   const lower = password.toLowerCase();
   if (common.has(lower)) throw weak("this password is one of the most common ones: choose another");
   if (lower === userName.toLowerCase()) throw weak("password must not be the user name");

@@ -11,7 +11,7 @@ import type { AppEnv, Services } from "../context.js";
 import { ApiError } from "../errors.js";
 import { loginRefusal } from "../login-policy.js";
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from "../password-policy.js";
-import { hashPassword, needsRehash, verifyNothing, verifyPassword } from "../password.js";
+import { checkPassword, hashPassword, verifyNothing, verifyPassword } from "../password.js";
 import { MAX_USER_NAME_LENGTH, nameKey, nameKeys, USER_NAME } from "../user-names.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody } from "../api-route.js";
 import { bodyOf } from "../validation.js";
@@ -105,7 +105,7 @@ export function authRoutes(s: Services) {
     });
     const account = await s.accounts.byName(key, userName);
     // An unknown name costs one verification too, so timing does not tell which names exist.
-    const good = account ? await verifyPassword(password, account.passwordHash) : (await verifyNothing(password), false);
+    const { good, rehash } = account ? await checkPassword(password, account.passwordHash) : (await verifyNothing(password), { good: false, rehash: false });
     if (!account || !good) {
       await s.guard.loginFailed(key, from);
       s.metrics.logins.inc({ outcome: "bad_credentials" });
@@ -120,10 +120,10 @@ export function authRoutes(s: Services) {
       s.metrics.logins.inc({ outcome: "bad_credentials" });
       throw new ApiError(401, ErrorCode.Unauthorized, "the password was changed or the logins were ended meanwhile: log in again");
     }
-    if (needsRehash(account.passwordHash)) {
+    if (rehash) {
       // Only over the hash just checked: a password change made meanwhile stays (and this login has ended with it).
       if (await s.accounts.rehashPassword(account.userId, account.passwordHash, await hashPassword(password))) {
-        s.log.info({ userId: account.userId }, "password re-hashed with Argon2id");
+        s.log.info({ userId: account.userId }, "password re-hashed (Argon2id of its NFKC form)");
       } else {
         s.log.info({ userId: account.userId }, "password not re-hashed: it was changed meanwhile");
       }

@@ -15,7 +15,33 @@ describe("parseRichText", () => {
     expect(parseRichText("see https://example.com/a?b=1&c=2 or www.example.org")).toEqual([
       paragraph(text("see "), { kind: "link", href: "https://example.com/a?b=1&c=2", children: [text("https://example.com/a?b=1&c=2")] }, text(" or "), { kind: "link", href: "http://www.example.org/", children: [text("www.example.org")] }),
     ]);
-    expect(parseRichText("[docs](https://example.com)")).toEqual([paragraph({ kind: "link", href: "https://example.com/", children: [text("docs")] })]);
+    expect(parseRichText("[docs](https://example.com)")).toEqual([paragraph({ kind: "link", href: "https://example.com/", children: [text("docs")], host: "example.com" })]);
+  });
+
+  // Found by sec13: a markdown link read as one address and opened another, with nothing on the page to tell.
+  it("shows where a link leads when its text names another place, or the host is in look-alike letters", () => {
+    const link = (markdown: string) => parseRichText(markdown)[0]!.kind === "paragraph" ? (parseRichText(markdown)[0] as { children: Array<{ host?: string }> }).children[0]!.host : "no paragraph";
+    expect(link("[https://bank.example/login](https://evil.example/x)")).toBe("evil.example");
+    expect(link("[bank.example](https://evil.example)")).toBe("evil.example");
+    expect(link("[click here](https://evil.example:8443/)")).toBe("evil.example:8443");
+    expect(link("[mail me](mailto:ann@evil.example)")).toBe("ann@evil.example");
+    expect(link("[x](mailto:a%ZZb)")).toBe("a%ZZb"); // a malformed escape is shown as it is, and throws nothing
+    expect(link("<mailto:a%E0%A4%A@b.c>")).toBeUndefined(); // its text names it
+    expect(link("https://xn--pple-43d.com/")).toBe("xn--pple-43d.com");
+    expect(link("[https://аpple.com](https://аpple.com/)")).toBe("xn--pple-43d.com"); // Cyrillic а: not autolinked
+    // The text names the place: nothing added.
+    for (const same of ["https://example.com/a", "www.example.org", "[EXAMPLE.com/docs](https://example.com/docs)", "[https://example.com](https://example.com/other)", "ann@example.com", "[ann@example.com](mailto:ann@example.com)"]) {
+      expect(link(same), same).toBeUndefined();
+    }
+  });
+
+  // Found by sec13: marked's lexer threw "Maximum call stack size exceeded" on a message of 2,000 nested quotes.
+  it("reads a text nested deeper than the lexer can go as one paragraph of text", () => {
+    for (const deep of ["> ".repeat(1995) + "@ann deep", "* ".repeat(1333), "1. ".repeat(1333)]) {
+      expect(parseRichText(deep)[0]!.kind).toBe("paragraph");
+      expect(plainText(deep)).toBe(deep);
+    }
+    expect(parseRichText("> ".repeat(1995) + "@ann deep")).toEqual([paragraph(text("> ".repeat(1995)), { kind: "mention", text: "@ann", name: "ann", run: "ann" }, text(" deep"))]);
   });
 
   it("keeps links to other schemes, raw HTML and images as the typed text", () => {
@@ -57,7 +83,7 @@ describe("mentions in rich text", () => {
     expect(parseRichText("a@b.c `@ann` <b>@bob</b>")).toEqual([
       paragraph({ kind: "link", href: "mailto:a@b.c", children: [text("a@b.c")] }, text(" "), { kind: "code", text: "@ann" }, text(" <b>"), mention("bob"), text("</b>")),
     ]);
-    expect(parseRichText("[@ann](https://example.com)")).toEqual([paragraph({ kind: "link", href: "https://example.com/", children: [text("@ann")] })]);
+    expect(parseRichText("[@ann](https://example.com)")).toEqual([paragraph({ kind: "link", href: "https://example.com/", children: [text("@ann")], host: "example.com" })]);
     expect(plainText("hi @ann")).toBe("hi @ann");
   });
 });

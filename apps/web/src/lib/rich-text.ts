@@ -9,7 +9,8 @@ export type RichInline =
   | { kind: "text"; text: string }
   | { kind: "strong" | "em" | "del"; children: RichInline[] }
   | { kind: "code"; text: string }
-  | { kind: "link"; href: string; children: RichInline[] }
+  /** `host`: where it leads (a host, or a mail address), set when its text does not name it: shown beside it. */
+  | { kind: "link"; href: string; children: RichInline[]; host?: string }
   /** `@name` as typed (`text`); `name` and `run` as mentions.ts finds them. */
   | { kind: "mention"; text: string; name: string; run: string }
   | { kind: "br" };
@@ -23,16 +24,60 @@ const lexer = () => new Lexer({ gfm: true, breaks: true });
 
 /** A link's href when it is an absolute http(s) or mailto URL, else null. */
 export function safeHref(href: string): string | null {
+  return safeUrl(href)?.href ?? null;
+}
+
+function safeUrl(href: string): URL | null {
   try {
     const url = new URL(href);
-    return SAFE_SCHEMES.has(url.protocol) ? url.href : null;
+    return SAFE_SCHEMES.has(url.protocol) ? url : null;
   } catch {
     return null;
   }
 }
 
-/** Parses a message's text into blocks of allowlisted nodes. */
+/**
+ * Where a link leads, when its text does not say it: `[https://bank.example](https://evil.example)` reads as the
+ * bank and opens the other site. Also when the host is in look-alike letters (punycode `xn--`: `аpple.com` with a
+ * Cyrillic а reads as apple.com). Undefined when the text names the link's own host or mail address.
+ */
+export function destinationToShow(url: URL, text: string): string | undefined {
+  const destination = url.protocol === "mailto:" ? decodedOrAsIs(url.pathname) : url.host;
+  const named = url.protocol === "mailto:" ? text.trim().replace(/^mailto:/i, "") : hostNamed(text.trim());
+  return named === destination && !/(^|\.)xn--/.test(destination) ? undefined : destination;
+}
+
+/** `%`-escapes decoded, or the text as it is when they are malformed (`mailto:a%ZZb` must not throw). */
+function decodedOrAsIs(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The host a link's text names (`example.com/a`, `https://example.com`), or null when it names none. */
+function hostNamed(text: string): string | null {
+  try {
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`).host;
+  } catch {
+    return null;
+  }
+}
+
+/** Parses a message's text into blocks of allowlisted nodes; a text that cannot be read so is one paragraph of text. */
 export function parseRichText(text: string): RichBlock[] {
+  try {
+    return parse(text);
+  } catch (error) {
+    // A throw while a message is drawn empties the whole conversation, for every reader: marked recurses once per
+    // level of nesting, and "> > > …" or "* * * …" 1,300 deep (a message holds 4,000 characters) overflowed the stack.
+    console.warn(`message text shown as typed: the markdown reader failed (${(error as Error).message})`);
+    return [{ kind: "paragraph", children: withMentions([{ kind: "text", text }]) }];
+  }
+}
+
+function parse(text: string): RichBlock[] {
   const blocks: RichBlock[] = [];
   for (const token of lexer().lex(text)) {
     if (token.type === "space") continue;
@@ -67,8 +112,11 @@ function inlineNode(token: Token): RichInline {
     case "br":
       return { kind: "br" };
     case "link": {
-      const href = safeHref((token as Tokens.Link).href);
-      return href ? { kind: "link", href, children: inline((token as Tokens.Link).tokens) } : { kind: "text", text: token.raw };
+      const url = safeUrl((token as Tokens.Link).href);
+      if (!url) return { kind: "text", text: token.raw };
+      const children = inline((token as Tokens.Link).tokens);
+      const host = destinationToShow(url, inlineText(children));
+      return host === undefined ? { kind: "link", href: url.href, children } : { kind: "link", href: url.href, children, host };
     }
     case "text":
     case "escape":
