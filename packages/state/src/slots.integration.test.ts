@@ -57,8 +57,11 @@ function catalogueScripts(): Map<string, string> {
   return shas;
 }
 
-/** Scripts that batch a turn's private messages on a single Redis only; on a cluster each message has its own calls. */
-const SINGLE_REDIS_ONLY = new Set(["cimStorePrivateAllBatch"]);
+/**
+ * Scripts that run on a single Redis only, over keys of many slots: a turn's private messages (on a cluster each has
+ * its own calls) and the newest entries of many conversations (on a cluster one read each: newest-positions.ts).
+ */
+const SINGLE_REDIS_ONLY = new Set(["cimStorePrivateAllBatch", "cimNewestPositions"]);
 
 describe("Redis Cluster slots", () => {
   it("every script of every store runs with keys of a single slot", async () => {
