@@ -139,7 +139,7 @@ export function createServices(deps: GatewayDeps): GatewayServices {
       .then(() => delivery.wakeAll());
   const fanOut = new FanOut({ table, delivery, roomEvents, typing, blocks, presence: presenceFanOut, metrics, log, reclaim: () => reclaim("route released them"), accountGone: (userId) => goneAccounts.heard(userId), isRevoked: (login) => sessions.isRevoked(login) });
   const sweep = new SessionSweep({
-    table, idleTimeoutMs: config.CIM_IDLE_TIMEOUT_MS, loginTimeoutMs: config.CIM_LOGIN_TIMEOUT_MS, onSweep: () => admission.sweep(), metrics, log,
+    table, idleTimeoutMs: config.CIM_IDLE_TIMEOUT_MS, loginTimeoutMs: config.CIM_LOGIN_TIMEOUT_MS, sendStallTimeoutMs: config.CIM_SEND_STALL_TIMEOUT_MS, onSweep: () => admission.sweep(), metrics, log,
   });
   return { metrics, table, sessions, bus, delivery, presence, blocks, presenceSubscriptions, membershipSync, admission, chat, frames, fanOut, sweep, busChannels, reclaim };
 }
