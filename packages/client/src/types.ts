@@ -33,6 +33,11 @@ export interface CimClientOptions {
   readTimeoutMs?: number;
   /** A route call (login, reconnect, history, ...) unanswered this long fails as `unreachable` (default 30 s). */
   requestTimeoutMs?: number;
+  /**
+   * A route call safe to repeat (login, reconnect, GETs) unanswered this long is asked again on a fresh request,
+   * within requestTimeoutMs, and `onRouteRetry` is told (default 8 s).
+   */
+  routeAttemptTimeoutMs?: number;
 }
 
 export interface ClientLogger {
