@@ -111,8 +111,8 @@ export class ClientEvents {
   }
 
   /**
-   * A route call safe to repeat (a login, a reconnect, a GET) got no answer within `routeAttemptTimeoutMs` and is
-   * asked again (route frozen or hung): an app can say that the server is not answering and that it keeps trying.
+   * A login got no answer from route within `routeAttemptTimeoutMs` and is asked once more (route frozen or hung):
+   * an app can say that the server is not answering and that it keeps trying.
    */
   onRouteRetry(handler: (info: RouteRetryInfo) => void): () => void {
     return this.events.routeRetry.add(handler);

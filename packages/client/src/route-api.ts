@@ -179,12 +179,15 @@ function queryString(params: Record<string, string | number | undefined>): strin
 /** How long a route call may take, answer included, before it fails as `unreachable` (a frozen or half-dead route). */
 export const ROUTE_TIMEOUT_MS = 30_000;
 /**
- * A call safe to repeat (a GET, a login, a reconnect) unanswered this long is asked again on a fresh request, the
- * earlier ones left open, within ROUTE_TIMEOUT_MS.
+ * A login unanswered this long is asked once more on a fresh request, the first one left open, within
+ * ROUTE_TIMEOUT_MS (a user waits at the form; a second login only issues another token, the first one unused).
+ * Other calls are not repeated: reconnects and reads come in storms, and a second request each would double the load
+ * of a route that is only slow; their callers retry with backoff after ROUTE_TIMEOUT_MS.
  */
 export const ROUTE_ATTEMPT_TIMEOUT_MS = 8_000;
-/** POSTs that may be sent twice: a second login or reconnect only issues another token, the first one unused. */
-const RETRY_SAFE_POSTS = new Set(["/api/login", "/api/reconnect"]);
+const HEDGED_PATHS = new Set(["/api/login"]);
+/** Requests of a hedged call at most: one more, so a route slow under a login storm gets at most twice the logins. */
+const HEDGED_ATTEMPTS = 2;
 
 /** A call asked again because route had not answered: `attempt` is the one starting (2 and on). */
 export interface RouteRetryInfo {
@@ -194,7 +197,7 @@ export interface RouteRetryInfo {
 }
 
 export interface RouteRetry {
-  /** A call safe to repeat starts another attempt after each this long without an answer (default ROUTE_ATTEMPT_TIMEOUT_MS). */
+  /** A login starts one more attempt after this long without an answer (default ROUTE_ATTEMPT_TIMEOUT_MS). */
   attemptTimeoutMs?: number;
   onRetry?: (info: RouteRetryInfo) => void;
 }
@@ -386,12 +389,13 @@ export class RouteApi {
     const init: RequestInit = { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) };
     // A route that accepted the connection and never answers (frozen, or its host gone without a reset) would hold
     // the caller, a reconnect among them, for good: the call is given up after timeoutMs, the answer's body included.
-    // A call safe to repeat is also asked again each attempt's time meanwhile, and the wait is reported, so an app
-    // can say that route is not answering.
-    const retryable = method === "GET" || RETRY_SAFE_POSTS.has(path);
+    // A login is also asked once more meanwhile, and the wait is reported, so an app can say that route is not
+    // answering (ROUTE_ATTEMPT_TIMEOUT_MS says why only a login).
+    const hedged = method === "POST" && HEDGED_PATHS.has(path);
     const answer = await requestRoute({
       fetchImpl: this.fetchImpl, url: `${this.baseUrl}${path}`, init, timeoutMs: this.timeoutMs,
-      attemptMs: retryable ? (this.retry.attemptTimeoutMs ?? ROUTE_ATTEMPT_TIMEOUT_MS) : undefined,
+      attemptMs: hedged ? (this.retry.attemptTimeoutMs ?? ROUTE_ATTEMPT_TIMEOUT_MS) : undefined,
+      maxAttempts: HEDGED_ATTEMPTS,
       onRetry: (attempt, waitedMs) => this.retry.onRetry?.({ path: path.split("?")[0]!, attempt, waitedMs }),
     });
     const { response, text } = answer;

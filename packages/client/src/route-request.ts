@@ -1,7 +1,7 @@
 // One call to route, given up after a time: route's answer (any status, its body read), or `unreachable` when none
-// came in time (a frozen route, or its host gone without a reset) or route could not be reached. A call safe to
-// repeat is also asked again on a fresh request each attempt's time while no answer came (hedged: the earlier
-// requests stay open, so a route that is only slow still answers; a replica behind a balancer may answer the new one).
+// came in time (a frozen route, or its host gone without a reset) or route could not be reached. A hedged call is also
+// asked again on a fresh request after an attempt's time without an answer (the earlier request stays open, so a
+// route that is only slow still answers; a replica behind a balancer may answer the new one).
 import { CimApiError } from "./route-api.js";
 
 export interface RouteAnswer {
@@ -15,8 +15,9 @@ export interface RouteRequest {
   init: RequestInit;
   /** The whole call, every attempt and the answer's body included. */
   timeoutMs: number;
-  /** Another attempt starts after each this long without an answer; undefined: one attempt. */
+  /** Another attempt starts after each this long without an answer, up to maxAttempts; undefined: one attempt. */
   attemptMs?: number;
+  maxAttempts?: number;
   /** Told when attempt `attempt` (2 and on) starts, `waitedMs` after the first. */
   onRetry?: (attempt: number, waitedMs: number) => void;
 }
@@ -43,7 +44,7 @@ export function requestRoute(request: RouteRequest): Promise<RouteAnswer> {
       if (n > 1) request.onRetry?.(n, Date.now() - started);
       // A refusal (nothing listens) or a broken answer ends the call at once: asking again is the caller's backoff.
       requestOnce(request.fetchImpl, request.url, { ...request.init, signal: abort.signal }).then((answer) => finish(() => resolve(answer)), (error: unknown) => finish(() => reject(error)));
-      if (request.attemptMs !== undefined) next = setTimeout(() => attempt(n + 1), request.attemptMs);
+      if (request.attemptMs !== undefined && n < (request.maxAttempts ?? Infinity)) next = setTimeout(() => attempt(n + 1), request.attemptMs);
     };
     attempt(1);
   });

@@ -34,8 +34,8 @@ export interface CimClientOptions {
   /** A route call (login, reconnect, history, ...) unanswered this long fails as `unreachable` (default 30 s). */
   requestTimeoutMs?: number;
   /**
-   * A route call safe to repeat (login, reconnect, GETs) unanswered this long is asked again on a fresh request,
-   * within requestTimeoutMs, and `onRouteRetry` is told (default 8 s).
+   * A login unanswered this long is asked once more on a fresh request (the first left open), within
+   * requestTimeoutMs, and `onRouteRetry` is told (default 8 s).
    */
   routeAttemptTimeoutMs?: number;
 }
