@@ -23,7 +23,7 @@ const schema = z.object({
    * A socket whose unsent bytes have not drained at all for this long is closed with 4429, under the bound too (a
    * reader that stopped reading but keeps writing). As long as a replay waits for a drain (socket-drain.ts). A reader
    * is seen to move only when the kernel takes more bytes from user space, after about a third of its send buffer
-   * (up to 4 MB) went out: at 30 s, a reader of about 50 KB/s or faster is never cut off by it.
+   * (up to 4 MB) went out: at 30 s, a reader of about 50 KB/s or faster is not cut off by it.
    */
   CIM_SEND_STALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   CIM_RATE_PER_SEC: z.coerce.number().min(1).default(DEFAULT_SESSION_LIMITS.ratePerSec),
