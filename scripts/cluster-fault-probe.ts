@@ -9,7 +9,7 @@
 //                    --kill-gateway gw-c is SIGKILLed 5 s into the quorum loss (route cannot hear of it) and started
 //                    again once the quorum is back
 //   suite            the faults of faults-cluster.integration.test.ts (master, ZooKeeper leader, gateway kills)
-// --rate N sends per second (100); --load N runs N busy processes meanwhile (CPU pressure); --wait sets CIM_REDIS_WAIT_REPLICAS; --logs DIR keeps
+// --lease-ms N the gateways' Redis lease (CIM_GATEWAY_LEASE_MS); --rate N sends per second (100); --load N runs N busy processes meanwhile (CPU pressure); --wait sets CIM_REDIS_WAIT_REPLICAS; --logs DIR keeps
 // route's and the gateways' logs.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     messages: { type: "string", default: "2000" },
     logs: { type: "string" },
     "quorum-ms": { type: "string", default: "12000" },
+    "lease-ms": { type: "string", default: "15000" },
     rate: { type: "string", default: "100" },
     "kill-gateway": { type: "boolean", default: false },
   },
@@ -174,6 +175,8 @@ const plans: Record<string, Plan> = {
         }
         await sleep(Math.max(0, lostAt + Number(values["quorum-ms"]) - Date.now()));
         notes.listedAtQuorumEnd = await listed(stack);
+        // A gateway killed without quorum is released once its Redis lease lapsed for two leases (--lease-ms).
+        notes.releasedByLeaseAtQuorumEnd = stack.route.process.output().split("\n").filter((l) => l.includes("whose lease lapsed")).length;
         await Promise.all([leader!.restart(), second.restart()]);
         await zk.leader();
         done("quorum back");
@@ -247,7 +250,7 @@ async function main(): Promise<void> {
       const notes: Record<string, unknown> = {};
       const apps: AppProcess[] = [];
       const summary = await runFaultScenario({
-        stack: { layout: "cluster", gateways: values.scenario === "suite" ? 2 : 3, gatewayEnv: { CIM_REDIS_WAIT_REPLICAS: values.wait!, CIM_REDIS_WAIT_TIMEOUT_MS: "2000" } },
+        stack: { layout: "cluster", gateways: values.scenario === "suite" ? 2 : 3, env: { CIM_GATEWAY_LEASE_MS: values["lease-ms"]! }, gatewayEnv: { CIM_REDIS_WAIT_REPLICAS: values.wait!, CIM_REDIS_WAIT_TIMEOUT_MS: "2000" } },
         messages: MESSAGES,
         ratePerSec: Number(values.rate),
         settleMs: 60_000,

@@ -18,9 +18,12 @@
 //   zk-30-kill       gw-a killed 5 s into a 30 s ZooKeeper outage, started after it     gw-stop-long  SIGSTOP gw-a 50 s
 //   route-kill       route SIGKILLed, gw-a killed 1 s later, fresh logins meanwhile; route started again 8 s later
 //   route-stop-15    route SIGSTOPped 15 s while gw-a is killed and fresh logins are tried (30% of sends over HTTP)
+//   zk-lease-stop    ZooKeeper down 23 s, gw-a SIGSTOPped 11 s of it with a 3 s lease (released, then claims again)
+//   zk-lease-redis-cut  the same with gw-a's link to Redis cut 11 s (a proxy that stops forwarding, new connections too)
+//   redis-cut        gw-a's link to Redis cut 11 s (ZooKeeper up)
 import { parseArgs } from "node:util";
 import { CimApiError, RouteApi, type SendAck, type SendInput } from "@cim/client";
-import { deviceOn as devstackDeviceOn, inOrder, RecordingClient, startCluster, waitUntil, type Cluster } from "@cim/devstack";
+import { deviceOn as devstackDeviceOn, inOrder, RecordingClient, startCluster, startLinkProxy, waitUntil, type Cluster, type LinkProxy } from "@cim/devstack";
 import { startAbuser } from "./abuser.js";
 import { compareWithHistory, Ledger, noHistoryCounts, type HistoryCounts, type ProbeDevice } from "./delivery-ledger.js";
 
@@ -50,6 +53,10 @@ interface World {
 
 interface Scenario {
   httpShare?: number;
+  /** Extra env of every app of the scenario's cluster. */
+  env?: Record<string, string>;
+  /** Runs on the started cluster before the users and devices are set up. */
+  prepare?: (stack: Cluster) => Promise<void>;
   faults: (w: World, note: (what: string) => void) => Map<number, () => Promise<void>>;
 }
 
@@ -57,11 +64,44 @@ const at = (share: number) => Math.floor(MESSAGES * share);
 const killGw = (w: World) => w.stack.gateways[0]!.stop("SIGKILL");
 const restartGw = async (w: World) => void (w.stack.gateways[0] = await w.stack.startGateway("gw-a"));
 
+/** The proxy of the scenario that puts one (zk-lease-redis-cut). */
+let redisLink: LinkProxy | undefined;
+
 const freeze = async (app: { process: { child: { kill: (s: NodeJS.Signals) => boolean } } }, ms: number) => {
   app.process.child.kill("SIGSTOP");
   await sleep(ms);
   app.process.child.kill("SIGCONT");
 };
+
+/** gw-a reaches Redis through a proxy that a fault can cut (its connections and new ones stall: a firewall). */
+async function redisThroughProxy(stack: Cluster): Promise<void> {
+  redisLink = await startLinkProxy(stack.redis.port);
+  await stack.gateways[0]!.stop("SIGTERM");
+  stack.gateways[0] = await stack.startGateway("gw-a", { REDIS_URL: `redis://127.0.0.1:${redisLink.port}` });
+}
+
+/** gw-a's link to Redis cut 11 s, with ZooKeeper down 23 s around it when `withZookeeper`; presence noted. */
+function redisCut(w: World, note: (what: string) => void, withZookeeper: boolean) {
+  return inOrder([[at(0.2), async () => {
+    const api = new RouteApi(w.stack.route.url);
+    const onlyOnA = [w.users[2]!.userId, w.users[3]!.userId];
+    const online = async () => (await api.lastSeen(w.users[0]!.token, onlyOnA)).users.map((u) => u.online).join("/");
+    const count = (output: string, what: string) => output.split("\n").filter((l) => l.includes(what)).length;
+    if (withZookeeper) await w.stack.zookeeper.stop("SIGTERM");
+    await sleep(2_000);
+    redisLink!.cut();
+    await sleep(11_000);
+    note(`gw-a's Redis link cut 11 s${withZookeeper ? " in a ZooKeeper outage (lease 3 s)" : ""}: users only on gw-a online ${await online()}`);
+    redisLink!.resume();
+    await sleep(6_000);
+    note(`link back; 6 s later online ${await online()}; route releases ${count(w.stack.route.process.output(), "whose lease lapsed")}, gw-a reclaims ${count(w.stack.gateways[0]!.process.output(), "claiming them again")}, gw-a warn/error lines ${count(w.stack.gateways[0]!.process.output(), '"level":40') + count(w.stack.gateways[0]!.process.output(), '"level":50')}`);
+    if (!withZookeeper) return;
+    await sleep(4_000);
+    await w.stack.zookeeper.restart();
+    await sleep(8_000);
+    note(`zookeeper back after 23 s; 8 s later online ${await online()}`);
+  }]]);
+}
 
 const scenarios: Record<string, Scenario> = {
   "gw-stop": { faults: (w, note) => inOrder([[at(0.2), async () => { await freeze(w.stack.gateways[0]!, 15_000); note("gw-a stopped 15 s, continued"); }]]) },
@@ -93,6 +133,31 @@ const scenarios: Record<string, Scenario> = {
       note("gw-a restarted");
     }]]),
   },
+  "zk-lease-stop": {
+    env: { CIM_GATEWAY_LEASE_MS: "3000" },
+    faults: (w, note) => inOrder([[at(0.2), async () => {
+      // Users 2 and 3 have their one device on gw-a: released while it is frozen, claimed again once it runs.
+      const api = new RouteApi(w.stack.route.url);
+      const onlyOnA = [w.users[2]!.userId, w.users[3]!.userId];
+      const online = async () => (await api.lastSeen(w.users[0]!.token, onlyOnA)).users.map((u) => u.online).join("/");
+      await w.stack.zookeeper.stop("SIGTERM");
+      await sleep(2_000);
+      const gwA = w.stack.gateways[0]!.process.child;
+      gwA.kill("SIGSTOP");
+      await sleep(11_000);
+      note(`gw-a frozen 11 s in a ZooKeeper outage (lease 3 s): users only on gw-a online ${await online()}`);
+      gwA.kill("SIGCONT");
+      await sleep(4_000);
+      const count = (output: string, what: string) => output.split("\n").filter((l) => l.includes(what)).length;
+      note(`gw-a continued; 4 s later online ${await online()}; route releases ${count(w.stack.route.process.output(), "whose lease lapsed")}, gw-a reclaims ${count(w.stack.gateways[0]!.process.output(), "claiming them again")}`);
+      await sleep(6_000);
+      await w.stack.zookeeper.restart();
+      await sleep(8_000);
+      note(`zookeeper back after 23 s; 8 s later online ${await online()}`);
+    }]]),
+  },
+  "zk-lease-redis-cut": { env: { CIM_GATEWAY_LEASE_MS: "3000" }, prepare: (stack) => redisThroughProxy(stack), faults: (w, note) => redisCut(w, note, true) },
+  "redis-cut": { prepare: (stack) => redisThroughProxy(stack), faults: (w, note) => redisCut(w, note, false) },
   "route-stop": { faults: (w, note) => routeStop(w, note, 10_000) },
   "route-stop-15": { httpShare: 0.3, faults: (w, note) => routeStop(w, note, 15_000, true) },
   "route-kill": {
@@ -405,9 +470,10 @@ function refusals(w: World): Record<string, number> {
 }
 
 async function runScenario(name: string, scenario: Scenario): Promise<void> {
-  const stack = await startCluster({ gateways: 2, gatewayEnv: { CIM_RATE_PER_SEC: "1000", CIM_RATE_BURST: "1000" } });
+  const stack = await startCluster({ gateways: 2, env: scenario.env, gatewayEnv: { CIM_RATE_PER_SEC: "1000", CIM_RATE_BURST: "1000" } });
   let w: World | undefined;
   try {
+    await scenario.prepare?.(stack);
     w = await setUp(stack);
     const notes: string[] = [];
     const schedule = scenario.faults(w, (what) => notes.push(what));
@@ -431,6 +497,8 @@ async function runScenario(name: string, scenario: Scenario): Promise<void> {
   } finally {
     for (const d of w?.devices ?? []) d.client.close();
     await stack.stop();
+    await redisLink?.close();
+    redisLink = undefined;
   }
 }
 

@@ -19,6 +19,13 @@ const schema = z.object({
   CIM_LOGIN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   CIM_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).default(64 * 1024),
   CIM_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /**
+   * A socket whose unsent bytes have not drained at all for this long is closed with 4429, under the bound too (a
+   * reader that stopped reading but keeps writing). As long as a replay waits for a drain (socket-drain.ts). A reader
+   * is seen to move only when the kernel takes more bytes from user space, after about a third of its send buffer
+   * (up to 4 MB) went out: at 30 s, a reader of about 50 KB/s or faster is not cut off by it.
+   */
+  CIM_SEND_STALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   CIM_RATE_PER_SEC: z.coerce.number().min(1).default(DEFAULT_SESSION_LIMITS.ratePerSec),
   CIM_RATE_BURST: z.coerce.number().min(1).default(DEFAULT_SESSION_LIMITS.rateBurst),
   /**

@@ -56,7 +56,7 @@ export interface GatewayServices {
   /** The bus channels held now. */
   busChannels: Set<string>;
   /** Claims this gateway's users again and wakes every reader (`why` goes to the log). */
-  reclaim: (why: string) => void;
+  reclaim: (why: string) => Promise<void>;
 }
 
 /** Gateways only verify tokens; the signer's lifetime is unused here. */
@@ -136,13 +136,20 @@ export function createServices(deps: GatewayDeps): GatewayServices {
   });
   // Route may have released our users (we were gone from ZooKeeper): claim them again, then read every session's
   // streams from its cursor, since what was sent to them meanwhile woke no reader here.
-  const reclaim = (why: string) =>
-    void presence.reclaimAll()
-      .then((users) => log.info({ users }, `sessions re-claimed: ${why}`), (error: unknown) => log.error({ err: error }, `re-claiming sessions failed (${why})`))
-      .then(() => delivery.wakeAll());
-  const fanOut = new FanOut({ table, delivery, roomEvents, typing, blocks, presence: presenceFanOut, metrics, log, reclaim: () => reclaim("route released them"), accountGone: (userId) => goneAccounts.heard(userId), isRevoked: (login) => sessions.isRevoked(login) });
+  // Rejects when the counts could not be written (logged here); the streams are read either way.
+  const reclaim = async (why: string): Promise<void> => {
+    try {
+      log.info({ users: await presence.reclaimAll() }, `sessions re-claimed: ${why}`);
+    } catch (error) {
+      log.error({ err: error }, `re-claiming sessions failed (${why})`);
+      throw error;
+    } finally {
+      delivery.wakeAll();
+    }
+  };
+  const fanOut = new FanOut({ table, delivery, roomEvents, typing, blocks, presence: presenceFanOut, metrics, log, reclaim: () => void reclaim("route released them").catch(() => undefined), accountGone: (userId) => goneAccounts.heard(userId), isRevoked: (login) => sessions.isRevoked(login) });
   const sweep = new SessionSweep({
-    table, idleTimeoutMs: config.CIM_IDLE_TIMEOUT_MS, loginTimeoutMs: config.CIM_LOGIN_TIMEOUT_MS, onSweep: () => admission.sweep(), metrics, log,
+    table, idleTimeoutMs: config.CIM_IDLE_TIMEOUT_MS, loginTimeoutMs: config.CIM_LOGIN_TIMEOUT_MS, sendStallTimeoutMs: config.CIM_SEND_STALL_TIMEOUT_MS, onSweep: () => admission.sweep(), metrics, log,
   });
   return { metrics, table, sessions, bus, delivery, presence, blocks, presenceSubscriptions, membershipSync, admission, chat, frames, fanOut, sweep, busChannels, reclaim };
 }

@@ -4,8 +4,10 @@ import { randomUUID } from "node:crypto";
 import { keepFilesInReserve } from "@cim/config";
 import { SessionClose } from "@cim/protocol";
 import { GatewayRegistration } from "@cim/discovery";
+import { GatewayLeases } from "@cim/state";
 import { createBusLink } from "./bus-link.js";
 import { createServices, type GatewayDeps } from "./gateway-services.js";
+import { LeaseKeeper } from "./lease-keeper.js";
 import { createSessionServer } from "./session-server.js";
 
 export type { GatewayDeps } from "./gateway-services.js";
@@ -28,6 +30,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const { table, sessions, bus, membershipSync, chat, sweep, reclaim } = services;
   const busLink = createBusLink(deps, services);
   const instance = randomUUID();
+  const lease = new LeaseKeeper({ leases: new GatewayLeases(redis), gatewayId, instance, leaseMs: config.CIM_GATEWAY_LEASE_MS, reclaim, log });
   let registration: GatewayRegistration | null = null;
   let roomTimer: NodeJS.Timeout | undefined;
   let stopping = false;
@@ -59,7 +62,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       onRegistered: (node) => {
         log.info({ node, wsUrl }, "registered in ZooKeeper");
         // Re-registered after a session expiry: route may have released our users meanwhile.
-        if (registrations++ > 0) reclaim("registered again");
+        if (registrations++ > 0) void reclaim("registered again").catch(() => undefined);
       },
       onError: (error) => log.warn({ err: error.message }, "ZooKeeper registration failed, retrying"),
     });
@@ -73,6 +76,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     await bus.presence(leftovers.map((userId) => ({ userId, userName: "", online: false })));
     const { port, wsUrl } = await listen();
     await register(wsUrl);
+    lease.start();
     sweep.start();
     roomTimer = setInterval(() => membershipSync.poll(), ROOM_POLL_MS);
     return port;
@@ -81,6 +85,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   async function stop(): Promise<void> {
     stopping = true;
     sweep.stop();
+    lease.stop();
     clearInterval(roomTimer);
     busLink.stop();
     await registration?.stop();

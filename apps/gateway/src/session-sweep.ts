@@ -1,5 +1,5 @@
-// The liveness sweep: closes sockets not logged in in time, idle sockets, and sessions whose token expired. One
-// timer for the whole gateway instead of timers and closures per socket (memory per session).
+// The liveness sweep: closes sockets not logged in in time, idle sockets, sockets whose reader stopped draining
+// their unsent bytes, and sessions whose token expired. One timer for the whole gateway instead of timers and closures per socket (memory per session).
 import type { Logger } from "pino";
 import { LoginClose, SessionClose } from "@cim/protocol";
 import type { GatewayMetrics } from "./metrics.js";
@@ -10,6 +10,8 @@ export interface SessionSweepDeps {
   table: SessionTable;
   idleTimeoutMs: number;
   loginTimeoutMs: number;
+  /** A socket whose unsent bytes have not drained at all for this long is closed with 4429 (Session.stalledFor). */
+  sendStallTimeoutMs: number;
   /** Runs on each sweep too (the admission's buckets). */
   onSweep: () => void;
   metrics: GatewayMetrics;
@@ -24,13 +26,13 @@ const SLOW_LOGIN_TIMEOUTS = 3;
 const MAX_SWEEP_MS = 5_000;
 
 export class SessionSweep {
-  /** A third of the shorter timeout: a socket is closed at most a third late (short timeouts in tests hold). */
+  /** A third of the shortest timeout: a socket is closed at most a third late (short timeouts in tests hold). */
   readonly periodMs: number;
   private sweepTimer: NodeJS.Timeout | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: SessionSweepDeps) {
-    this.periodMs = Math.max(MIN_SWEEP_MS, Math.min(MAX_SWEEP_MS, Math.floor(Math.min(deps.idleTimeoutMs, deps.loginTimeoutMs) / 3)));
+    this.periodMs = Math.max(MIN_SWEEP_MS, Math.min(MAX_SWEEP_MS, Math.floor(Math.min(deps.idleTimeoutMs, deps.loginTimeoutMs, deps.sendStallTimeoutMs) / 3)));
   }
 
   start(): void {
@@ -56,6 +58,7 @@ export class SessionSweep {
       // A Login that arrived in time but still waits for its turn (a storm) is let finish, up to a few timeouts.
       if (!session.user && session.openedAt <= (session.loginReceived ? slowLoginDeadline : loginDeadline)) this.closeUnauthenticated(session);
       else if (session.lastSeen < idleDeadline) this.closeIdle(session);
+      else if (session.stalledFor(now) > this.deps.sendStallTimeoutMs) this.closeStalled(session);
     }
   }
 
@@ -74,6 +77,14 @@ export class SessionSweep {
     this.deps.log.info({ remote: session.remote, userId: session.user?.userId }, "closing idle socket");
     this.deps.metrics.closes.inc({ code: String(SessionClose.IdleTimeout) });
     session.close(SessionClose.IdleTimeout, "idle timeout");
+  }
+
+  private closeStalled(session: Session): void {
+    // Its close frame waits behind what it did not read: it learns of this when it reads again, or by a reset 2 s on.
+    const buffered = session.socket.bufferedAmount;
+    this.deps.log.warn({ remote: session.remote, userId: session.user?.userId, buffered }, "closing stalled reader: nothing of its send buffer drained within CIM_SEND_STALL_TIMEOUT_MS");
+    this.deps.metrics.closes.inc({ code: String(SessionClose.RateLimited) });
+    session.close(SessionClose.RateLimited, "slow consumer: stopped reading");
   }
 
   private closeExpired(session: Session): void {

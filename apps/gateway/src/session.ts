@@ -62,6 +62,11 @@ export class Session {
   /** Sends refused since the last one started: the refusals' streak, logged once (FrameHandler's). */
   sendsRefused = 0;
   private closing = false;
+  /** Bytes handed to the socket by sendBytes: less its bufferedAmount, what the kernel has taken (stalledFor). */
+  private sentBytes = 0;
+  /** The most the kernel had taken at a check, and when that last grew or the buffer was found empty. */
+  private drainedMark = 0;
+  private drainedAt = this.openedAt;
 
   /**
    * `limits` is one object shared by every session of the gateway: it holds nothing of this session. `origin` is
@@ -102,8 +107,27 @@ export class Session {
       this.close(SessionClose.RateLimited, "slow consumer");
       return false;
     }
+    this.sentBytes += bytes.length;
     this.socket.send(bytes);
     return true;
+  }
+
+  /**
+   * How long the socket's unsent bytes have not drained at all, as of `now` (0 while it holds none, or its reader
+   * took some since the last check): the sweep cuts off a reader that stopped reading but keeps writing, which the
+   * buffer bound alone would let hold its buffer until the next message. Counted from what the kernel takes, so a
+   * slow reader is moving as long as its link takes any bytes. Frame headers count as unsent, so a Pong queued
+   * behind a stalled reader never looks like progress.
+   */
+  stalledFor(now: number): number {
+    const buffered = this.socket.bufferedAmount;
+    const drained = this.sentBytes - buffered;
+    if (buffered === 0 || drained > this.drainedMark) {
+      this.drainedMark = drained;
+      this.drainedAt = now;
+      return 0;
+    }
+    return now - this.drainedAt;
   }
 
   /** Closes with a code; a peer that does not complete the close handshake is terminated. */

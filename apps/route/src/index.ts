@@ -2,10 +2,11 @@
 import { pino } from "pino";
 import { answerClientErrorsAsJson, capConnectionsPerAddress, keepFilesInReserve, watchOpenFiles } from "@cim/config";
 import { GatewayDirectory, ZkSession } from "@cim/discovery";
-import { createRedisClient, ErrorStreak } from "@cim/state";
+import { createRedisClient, ErrorStreak, GatewayLeases } from "@cim/state";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { GoneGateways } from "./gone-gateways.js";
+import { SilentGateways } from "./silent-gateways.js";
 import { createServices } from "./services.js";
 import { createRouteServer } from "./http-server.js";
 import { lookAlikeClaims, nameKey } from "./user-names.js";
@@ -64,6 +65,10 @@ const { sessions, bus, rate } = services;
 // A gateway that vanished from ZooKeeper (crash, kill -9, partition) leaves routes behind: release them (the
 // directory calls back only once started, in main()).
 const gone = new GoneGateways({ sessions, bus, names: (userIds) => services.accounts.names(userIds), log });
+// ZooKeeper without quorum reports no dead gateway: their leases in Redis tell of those gone silent long enough.
+const silent = new SilentGateways({
+  leases: new GatewayLeases(redis), gateways: () => directory.list().map((g) => g.id), zookeeperCanTell: () => zk.state === "connected", gone, leaseMs: config.CIM_GATEWAY_LEASE_MS, log,
+});
 const app = createApp(services, {
   healthy: () => redis.status === "ready" && zk.state === "connected",
   health: () => ({ redis: redis.status, zookeeper: zk.state, gateways: directory.list().length, gatewaysUnreachable: services.health.unreachable().join(","), gatewaysMissing: services.health.missing().join(",") }),
@@ -76,6 +81,7 @@ async function main(): Promise<void> {
     if (!directory.has(gatewayId)) await gone.release(gatewayId);
   }
   await services.health.start();
+  silent.start();
   // Accounts older than the user directory (or whose indexing failed) become searchable; in the background.
   // Accounts registered before names claimed their look-alike keys of capitals claim them now (SET NX).
   let claimed = 0;
@@ -102,6 +108,7 @@ async function main(): Promise<void> {
     log.info({ signal }, "shutting down");
     rate.stop();
     services.health.stop();
+    silent.stop();
     server.close();
     zk.close();
     void redis.quit().finally(() => process.exit(0));

@@ -10,7 +10,7 @@ import { Inbound } from "./inbound.js";
 import { Outbox } from "./outbox.js";
 import { ReadMarks } from "./read-marks.js";
 import { ClientRequests, type HistoryInput, type HttpSendInput } from "./requests.js";
-import { CimApiError, ROUTE_TIMEOUT_MS, RouteApi, type GatewayAddress, type HistoryMessage, type LoginAnswer, type OnlineUser } from "./route-api.js";
+import { CimApiError, ROUTE_ATTEMPT_TIMEOUT_MS, ROUTE_TIMEOUT_MS, RouteApi, type GatewayAddress, type HistoryMessage, type LoginAnswer, type OnlineUser } from "./route-api.js";
 import type { SocketLike } from "./socket.js";
 import { TokenRefresh } from "./token-refresh.js";
 import { SessionList } from "./session-list.js";
@@ -57,8 +57,11 @@ export class CimClient extends ClientRequests {
   constructor(options: CimClientOptions) {
     super();
     const logger: ClientLogger = console;
-    this.options = { resendAfterMs: 5_000, backoff: { baseMs: 300, maxMs: 10_000 }, offlineRetryMs: 60_000, autoDelivered: true, loginTimeoutMs: 20_000, maxUnacknowledged: 1_000, refreshBeforeExpiryMs: 60_000, readTimeoutMs: 3_000, requestTimeoutMs: ROUTE_TIMEOUT_MS, logger, ...options };
-    this.api = new RouteApi(options.routeUrl, options.fetch, this.options.requestTimeoutMs);
+    this.options = { resendAfterMs: 5_000, backoff: { baseMs: 300, maxMs: 10_000 }, offlineRetryMs: 60_000, autoDelivered: true, loginTimeoutMs: 20_000, maxUnacknowledged: 1_000, refreshBeforeExpiryMs: 60_000, readTimeoutMs: 3_000, requestTimeoutMs: ROUTE_TIMEOUT_MS, routeAttemptTimeoutMs: ROUTE_ATTEMPT_TIMEOUT_MS, logger, ...options };
+    this.api = new RouteApi(options.routeUrl, options.fetch, this.options.requestTimeoutMs, {
+      attemptTimeoutMs: this.options.routeAttemptTimeoutMs,
+      onRetry: (info) => this.events.routeRetry.emit(info),
+    });
     this.outbox = new Outbox(this.options.maxUnacknowledged);
     const markDelivered = this.options.autoDelivered ? (message: ChatMessage) => this.markDelivered(message) : () => undefined;
     this.reads = new ReadMarks({

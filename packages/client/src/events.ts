@@ -1,6 +1,7 @@
 // The events a CimClient emits, and the methods through which apps subscribe to them.
 import type { BlockEvent, ChatMessage, Delivered, ErrorBody, Presence, Read, RoomEvent, Typing } from "@cim/protocol";
 import { Listeners } from "./emitter.js";
+import type { RouteRetryInfo } from "./route-api.js";
 import type { ConnectionState, StoredLogin } from "./types.js";
 
 /** One listener list per event. */
@@ -13,6 +14,7 @@ export function createEmitters() {
     error: new Listeners<Error>(),
     gap: new Listeners<{ message: string }>(),
     sendRetry: new Listeners<ErrorBody>(),
+    routeRetry: new Listeners<RouteRetryInfo>(),
     session: new Listeners<StoredLogin>(),
     duplicate: new Listeners<ChatMessage>(),
     read: new Listeners<Read>(),
@@ -106,6 +108,14 @@ export class ClientEvents {
    */
   onSendRetry(handler: (error: ErrorBody) => void): () => void {
     return this.events.sendRetry.add(handler);
+  }
+
+  /**
+   * A login got no answer from route within `routeAttemptTimeoutMs` and is asked once more (route frozen or hung):
+   * an app can say that the server is not answering and that it keeps trying.
+   */
+  onRouteRetry(handler: (info: RouteRetryInfo) => void): () => void {
+    return this.events.routeRetry.add(handler);
   }
 
   /** Errors not tied to a Send: rejected login, replaced session, refused token, route unreachable. */

@@ -1,6 +1,7 @@
 // The route HTTP API as typed calls; failures throw CimApiError with the server's code and message.
 import type { ChatMessage, MessagePreview, RoomHistoryEvent } from "@cim/protocol";
 import { LOGINS_ENDED_HEADER } from "@cim/protocol";
+import { requestRoute } from "./route-request.js";
 
 // Written once in @cim/protocol (route builds them too); the SDK's users import them from here as before.
 export type { MessagePreview, RoomHistoryEvent };
@@ -200,12 +201,36 @@ function queryString(params: Record<string, string | number | undefined>): strin
 
 /** How long a route call may take, answer included, before it fails as `unreachable` (a frozen or half-dead route). */
 export const ROUTE_TIMEOUT_MS = 30_000;
+/**
+ * A login unanswered this long is asked once more on a fresh request, the first one left open, within
+ * ROUTE_TIMEOUT_MS (a user waits at the form; a second login only issues another token, the first one unused).
+ * Other calls are not repeated: reconnects and reads come in storms, and a second request each would double the load
+ * of a route that is only slow; their callers retry with backoff after ROUTE_TIMEOUT_MS.
+ */
+export const ROUTE_ATTEMPT_TIMEOUT_MS = 8_000;
+const HEDGED_PATHS = new Set(["/api/login"]);
+/** Requests of a hedged call at most: one more, so a route slow under a login storm gets at most twice the logins. */
+const HEDGED_ATTEMPTS = 2;
+
+/** A call asked again because route had not answered: `attempt` is the one starting (2 and on). */
+export interface RouteRetryInfo {
+  path: string;
+  attempt: number;
+  waitedMs: number;
+}
+
+export interface RouteRetry {
+  /** A login starts one more attempt after this long without an answer (default ROUTE_ATTEMPT_TIMEOUT_MS). */
+  attemptTimeoutMs?: number;
+  onRetry?: (info: RouteRetryInfo) => void;
+}
 
 export class RouteApi {
   constructor(
     private readonly baseUrl: string,
     private readonly fetchImpl: typeof fetch = (...args) => globalThis.fetch(...args),
     private readonly timeoutMs = ROUTE_TIMEOUT_MS,
+    private readonly retry: RouteRetry = {},
   ) {}
 
   register(userName: string, password: string): Promise<{ userId: string; userName: string }> {
@@ -399,28 +424,20 @@ export class RouteApi {
     const headers: Record<string, string> = {};
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers["content-type"] = "application/json";
+    const init: RequestInit = { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) };
     // A route that accepted the connection and never answers (frozen, or its host gone without a reset) would hold
     // the caller, a reconnect among them, for good: the call is given up after timeoutMs, the answer's body included.
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), this.timeoutMs);
-    const timedOut = () => new CimApiError(0, "unreachable", `route did not answer within ${Math.round(this.timeoutMs / 1000)} s`);
-    let response: Response;
-    let text: string;
-    try {
-      try {
-        response = await this.fetchImpl(`${this.baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), signal: abort.signal });
-      } catch (error) {
-        if (abort.signal.aborted) throw timedOut();
-        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        throw new CimApiError(0, "unreachable", `route is unreachable: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ""}`);
-      }
-      if (response.status === 204) return options.empty ? options.empty(response.headers) : (undefined as T);
-      text = await response.text().catch((error: unknown) => {
-        throw abort.signal.aborted ? timedOut() : new CimApiError(0, "unreachable", `route's answer broke off: ${(error as Error).message}`);
-      });
-    } finally {
-      clearTimeout(timer);
-    }
+    // A login is also asked once more meanwhile, and the wait is reported, so an app can say that route is not
+    // answering (ROUTE_ATTEMPT_TIMEOUT_MS says why only a login).
+    const hedged = method === "POST" && HEDGED_PATHS.has(path);
+    const answer = await requestRoute({
+      fetchImpl: this.fetchImpl, url: `${this.baseUrl}${path}`, init, timeoutMs: this.timeoutMs,
+      attemptMs: hedged ? (this.retry.attemptTimeoutMs ?? ROUTE_ATTEMPT_TIMEOUT_MS) : undefined,
+      maxAttempts: HEDGED_ATTEMPTS,
+      onRetry: (attempt, waitedMs) => this.retry.onRetry?.({ path: path.split("?")[0]!, attempt, waitedMs }),
+    });
+    const { response, text } = answer;
+    if (response.status === 204) return options.empty ? options.empty(response.headers) : (undefined as T);
     let json: unknown = undefined;
     try {
       json = text ? JSON.parse(text) : undefined;

@@ -33,6 +33,11 @@ export interface CimClientOptions {
   readTimeoutMs?: number;
   /** A route call (login, reconnect, history, ...) unanswered this long fails as `unreachable` (default 30 s). */
   requestTimeoutMs?: number;
+  /**
+   * A login unanswered this long is asked once more on a fresh request (the first left open), within
+   * requestTimeoutMs, and `onRouteRetry` is told (default 8 s).
+   */
+  routeAttemptTimeoutMs?: number;
 }
 
 export interface ClientLogger {

@@ -30,6 +30,12 @@ export const sharedSettings = {
   /** How fast a dead gateway is dropped from ZooKeeper. */
   ZK_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
   /**
+   * A gateway's lease in Redis, renewed five times per lease: while route's ZooKeeper cannot tell (no quorum), it
+   * releases the users of a gateway whose lease lapsed and stayed lapsed this long again (silent to Redis for two
+   * leases); the gateway, back, claims them again.
+   */
+  CIM_GATEWAY_LEASE_MS: z.coerce.number().int().min(500).default(15_000),
+  /**
    * Replicas that must hold a message (Redis WAIT) before it is acknowledged (a gateway's SendAck, route's 202 to
    * POST /api/messages); 0 (the default) acknowledges once the master has it. WAIT is not consensus: see
    * docs/DEPLOYMENT.md.

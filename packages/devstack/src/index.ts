@@ -9,5 +9,6 @@ export * from "./supervisor.js";
 export * from "./zookeeper-ensemble.js";
 export * from "./redis-cluster.js";
 export * from "./link-proxy.js";
+export * from "./paced-link.js";
 export * from "./fault-scenario.js";
 export * from "./fault-steps.js";

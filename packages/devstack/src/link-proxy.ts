@@ -11,6 +11,11 @@ export interface LinkProxy {
    * until `resume`; connections opened later forward as usual.
    */
   stall: () => void;
+  /**
+   * Stalls the open connections and every one opened until `resume` (a firewall dropping the service's packets:
+   * reconnecting does not help).
+   */
+  cut: () => void;
   /** Forwards again, the held bytes first. */
   resume: () => void;
   /** Destroys every open connection (new ones are accepted). */
@@ -24,6 +29,7 @@ export interface LinkProxy {
 export async function startLinkProxy(targetPort: number): Promise<LinkProxy> {
   let latencyMs = 0;
   let accepted = 0;
+  let cutOff = false;
   const held: Array<() => void> = [];
   const sockets = new Set<Socket>();
   const stalled = new WeakSet<Socket>();
@@ -46,6 +52,7 @@ export async function startLinkProxy(targetPort: number): Promise<LinkProxy> {
         upstream.destroy();
       });
     }
+    if (cutOff) for (const socket of [client, upstream]) stalled.add(socket);
     pipe(client, upstream);
     pipe(upstream, client);
   });
@@ -57,7 +64,12 @@ export async function startLinkProxy(targetPort: number): Promise<LinkProxy> {
     stall: () => {
       for (const socket of sockets) stalled.add(socket);
     },
+    cut: () => {
+      cutOff = true;
+      for (const socket of sockets) stalled.add(socket);
+    },
     resume: () => {
+      cutOff = false;
       for (const socket of sockets) stalled.delete(socket);
       for (const forward of held.splice(0)) forward();
     },

@@ -15,6 +15,10 @@ export const keys = {
   rateLimitPrefix: "cim-rl",
   /** Hash gatewayId -> when a route last saw it in ZooKeeper (ms): a restarted route still reports the missing ones. */
   gatewaysSeen: "cim-gateways:seen",
+  /** A gateway's lease (its instance, with an expiry it renews): lapsed, the gateway has gone silent to Redis. */
+  gatewayLease: (gatewayId: string) => `cim-gw-lease:${gatewayId}`,
+  /** "releasing" or "released": a route released a gateway whose lease lapsed while ZooKeeper could not tell. */
+  gatewayReleased: (gatewayId: string) => `cim-gw-released:${gatewayId}`,
   /** Count of messages accepted, for the admin rate. */
   messageCount: "cim-stats:messages",
   /** The last batch a message counter added (message-count.ts): hashed as messageCount, so one script holds both. */

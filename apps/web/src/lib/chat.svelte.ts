@@ -161,6 +161,10 @@ export class ChatStore {
   get busy(): boolean {
     return this.signIn.busy;
   }
+  /** While busy: why it takes long (route not answering, asked again); "" otherwise. */
+  get waiting(): string {
+    return this.signIn.waiting;
+  }
   private get client(): CimClient | null {
     return this.signIn.client;
   }

@@ -22,6 +22,7 @@ export type Phase = "signedOut" | "restoring" | "signedIn";
 
 const ACCOUNT_DELETED = "Your account was deleted. Your messages stay with those you wrote to.";
 const OUTDATED_PAGE = "The chat servers changed since this page was loaded. Reload the page, then log in again.";
+const ROUTE_NOT_ANSWERING = "The server is not answering. Still trying…";
 
 export interface SignInDeps {
   /** The store whose parts a login fills and a sign-out empties. */
@@ -45,6 +46,11 @@ export class SignIn {
   /** The user name of a login that ended without the user asking (password changed elsewhere, expired, replaced): the login screen offers it again. */
   signedOutAs = $state("");
   busy = $state(false);
+  /**
+   * While busy: route has not answered the login for an attempt's time and it is being asked again (the SDK's
+   * onRouteRetry), so the form says so rather than only "Please wait…" for up to the SDK's whole timeout.
+   */
+  waiting = $state("");
   /** The live client (null while signed out); the store's parts borrow it through a getter. */
   client: CimClient | null = null;
 
@@ -155,6 +161,7 @@ export class SignIn {
       this.error = this.gatewaysOutdated ? OUTDATED_PAGE : describeError(error);
     } finally {
       this.busy = false;
+      this.waiting = "";
     }
   }
 
@@ -258,6 +265,9 @@ export class SignIn {
       }),
       // The gateway could not replay all that was missed (retention trimmed it): fill in from history.
       client.onGap(() => void this.catchUp()),
+      client.onRouteRetry(() => {
+        if (this.client === client && this.busy) this.waiting = ROUTE_NOT_ANSWERING;
+      }),
       client.onError((error) => {
         if (error instanceof CloseError && error.code === SessionClose.Replaced) this.signOut("You logged in somewhere else, so this window was signed out.");
         else if (isAccountDeleted(error) && this.me) void this.accountDeleted(this.me.userId);

@@ -1,0 +1,38 @@
+// GatewayLeases on a real Redis: the lease and the release mark, each side writing before it reads the other's.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRedis, type Service } from "@cim/devstack";
+import { createRedis, type Redis } from "./redis.js";
+import { GatewayLeases } from "./gateway-leases.js";
+
+let service: Service;
+let redis: Redis;
+
+beforeAll(async () => {
+  service = await startRedis();
+  redis = createRedis(service.address, "test");
+});
+afterAll(async () => {
+  redis?.disconnect();
+  await service?.dispose();
+});
+
+describe("GatewayLeases", () => {
+  it("a release begins only for a lapsed lease, once across routes, and the gateway claims again only once it is done", async () => {
+    const leases = new GatewayLeases(redis);
+    expect(await leases.renew("gw-l", "i1", 200)).toBeNull();
+    expect(await leases.beginRelease("gw-l")).toBe(false);
+    // The lease still current, the mark was taken back: nothing for the gateway to act on.
+    expect(await leases.renew("gw-l", "i1", 100)).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await leases.alive("gw-l")).toBe(false);
+    expect(await leases.beginRelease("gw-l")).toBe(true);
+    expect(await leases.beginRelease("gw-l")).toBe(false);
+    // Back during the release: it sees "releasing" and waits; once released it claims and the mark goes.
+    expect(await leases.renew("gw-l", "i1", 1_000)).toBe("releasing");
+    await leases.claimedAgain("gw-l");
+    await leases.endRelease("gw-l");
+    expect(await leases.renew("gw-l", "i1", 1_000)).toBe("released");
+    await leases.claimedAgain("gw-l");
+    expect(await leases.renew("gw-l", "i1", 1_000)).toBeNull();
+  });
+});
