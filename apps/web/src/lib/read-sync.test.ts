@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CimClient, ConversationPage, ConversationSummary } from "@cim/client";
 import { ConversationList } from "./conversation-list.svelte.js";
-import { CONVERSATION_PAGE, ReadSync } from "./read-sync.js";
+import { BACKGROUND_PAGES, CONVERSATION_PAGE, ReadSync } from "./read-sync.js";
 
 const room = (id: string, lastMsgId: string): ConversationSummary => ({ conversation: id, kind: "room", name: `Room ${id}`, unread: 0, lastMsgId, readUpTo: "", visibility: "private", owner: "1" });
 
@@ -52,5 +52,44 @@ describe("ReadSync: route's list in pages", () => {
     await new ReadSync({ client: () => client, me: () => "1", conversations }).refresh();
     expect(conversations.get("r9")).toBeUndefined();
     expect(conversations.more).toBe("");
+  });
+
+  describe("without a scroll", () => {
+    afterEach(() => vi.useRealTimers());
+
+    it("reads up to BACKGROUND_PAGES more pages on its own, so the tab's unread count covers a user in 300 conversations", async () => {
+      vi.useFakeTimers();
+      const conversations = new ConversationList(() => "1");
+      // 12 pages of one room each, the third with an unread message.
+      const pages: Record<string, ConversationPage> = {};
+      for (let i = 0; i < 12; i++) {
+        const summary = { ...room(`r${i}`, String(1000 - i)), unread: i === 2 ? 4 : 0 };
+        pages[i ? `c${i}` : ""] = { conversations: [summary], nextCursor: i < 11 ? `c${i + 1}` : "" };
+      }
+      const { client, asked } = pagedClient(pages);
+      await new ReadSync({ client: () => client, me: () => "1", conversations }).refresh();
+      expect(asked).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(asked.map((query) => query.cursor ?? "")).toEqual(["", ...Array.from({ length: BACKGROUND_PAGES }, (_, i) => `c${i + 1}`)]);
+      expect(conversations.get("r2")?.unread).toBe(4);
+      // The rest comes as the list is scrolled.
+      expect(conversations.more).toBe(`c${BACKGROUND_PAGES + 1}`);
+    });
+
+    it("stops when the first page is read again (a new pass reads its own pages)", async () => {
+      vi.useFakeTimers();
+      const conversations = new ConversationList(() => "1");
+      const { client, asked } = pagedClient({
+        "": { conversations: [room("r0", "900")], nextCursor: "c1" },
+        c1: { conversations: [room("r1", "800")], nextCursor: "c2" },
+        c2: { conversations: [room("r2", "700")], nextCursor: "" },
+      });
+      const sync = new ReadSync({ client: () => client, me: () => "1", conversations });
+      await sync.refresh();
+      await sync.refresh();
+      await vi.advanceTimersByTimeAsync(60_000);
+      // Two first pages, then the second pass's c1 and c2; the first pass asked nothing after its first page.
+      expect(asked.map((query) => query.cursor ?? "")).toEqual(["", "", "c1", "c2"]);
+    });
   });
 });

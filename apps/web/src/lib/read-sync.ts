@@ -16,6 +16,12 @@ export interface ReadSyncDeps {
 
 /** Conversations per page of route's list: the first page at sign-in and after each change, more as the list scrolls. */
 export const CONVERSATION_PAGE = 30;
+/**
+ * Pages read after the first one without waiting for a scroll, a short pause apart: the tab's unread count and the
+ * list's filter cover every conversation of a user in up to 300 of them; past that, scrolling asks for more.
+ */
+export const BACKGROUND_PAGES = 9;
+const BACKGROUND_PAUSE_MS = 250;
 
 /** The rooms' visibility and owner as a page tells them; null when it does not (a route before pages: ask its rooms). */
 function roomsIn(summaries: readonly ConversationSummary[]): Array<Pick<MyRoom, "roomId" | "visibility" | "owner">> | null {
@@ -90,6 +96,14 @@ export class ReadSync {
     return this.loadingMore;
   }
 
+  /** The pages after the first, up to BACKGROUND_PAGES, while `pass` is the current one (a new first page starts over). */
+  private async readOn(pass: ReadSync["pass"]): Promise<void> {
+    for (let page = 0; page < BACKGROUND_PAGES && this.deps.conversations.more; page++) {
+      await new Promise((resolve) => setTimeout(resolve, BACKGROUND_PAUSE_MS));
+      if (pass !== this.pass || !(await this.loadMore())) return;
+    }
+  }
+
   private async fetchMore(): Promise<boolean> {
     const client = this.deps.client();
     const { conversations } = this.deps;
@@ -130,6 +144,7 @@ export class ReadSync {
       conversations.more = next;
       this.markActiveRead();
       this.deps.listed?.(dropped);
+      if (next) void this.readOn(this.pass);
     } catch (error) {
       // Live messages keep the counts going; the next reconnect or membership change asks again.
       console.warn("conversation list unavailable", error);
