@@ -263,6 +263,21 @@ describe("POST /api/rooms/{roomId}/members", () => {
     }
   });
 
+  it("answers 403 blocked when the user blocks the caller, or the caller blocks the user, and adds nobody", async () => {
+    const dave = await newUser(h, "dave");
+    const room = await create(alice, uniqueName("Blocked invite "), "private");
+    expect((await h.call("PUT", `/api/blocks/${alice.userId}`, { token: dave.token })).status).toBe(204);
+    const refused = await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: alice.token, body: { userId: dave.userId } });
+    await expectError(refused, 403, "blocked");
+    // Unblocked, then blocked the other way: the inviter must unblock first, as for a private message.
+    expect((await h.call("DELETE", `/api/blocks/${alice.userId}`, { token: dave.token })).status).toBe(204);
+    expect((await h.call("PUT", `/api/blocks/${dave.userId}`, { token: alice.token })).status).toBe(204);
+    await expectError(await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: alice.token, body: { userId: dave.userId } }), 403, "blocked");
+    expect(await memberIds(alice, room.roomId)).toEqual([alice.userId]);
+    expect((await h.call("DELETE", `/api/blocks/${dave.userId}`, { token: alice.token })).status).toBe(204);
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: alice.token, body: { userId: dave.userId } })).status).toBe(201);
+  });
+
   it("answers 404 not_found for an unknown user or room, 400 bad_request for a userId that is no id", async () => {
     const room = await create(alice, uniqueName("Unknown "), "private");
     await expectError(await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: alice.token, body: { userId: "987654321987" } }), 404, "not_found");

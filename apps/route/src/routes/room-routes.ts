@@ -79,7 +79,7 @@ export const roomApi = {
   invite: createRoute({
     method: "post", path: "/api/rooms/{roomId}/members", summary: "Add a user to a room the caller is in", security: bearer, request: { params: RoomPath, body: jsonBody(Invite) },
     responses: {
-      201: jsonAnswer("{roomId, userId, userName}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: not a member"),
+      201: jsonAnswer("{roomId, userId, userName}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: not a member; blocked: either blocks the other"),
       404: errorAnswer("not_found"), 415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited"),
     },
   }),
@@ -195,6 +195,10 @@ export function roomRoutes(s: Services) {
     await s.guard.invite(me.userId);
     const [userName = ""] = await s.accounts.names([userId]);
     if (!userName) throw new ApiError(404, ErrorCode.NotFound, `no user ${userId}`);
+    // A block keeps the two apart in rooms too, as far as one can put the other in one: else a blocked user (or a
+    // few accounts of one person) could add anyone to room after room, each a leave away.
+    const refusal = await s.blocks.refusal(me.userId, userId);
+    if (refusal) throw new ApiError(403, ErrorCode.Blocked, refusal === "blocking" ? "you blocked this user: unblock them to add them to a room" : "this user does not accept invitations from you");
     const invited = await s.rooms.add(room.roomId, userId, { userName, by: { userId: me.userId, userName: me.userName } });
     if (invited.added) await announce(room, { userId, userName }, "invited", invited.after, me);
     return c.json({ roomId: room.roomId, userId, userName }, 201);
