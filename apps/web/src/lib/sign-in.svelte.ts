@@ -15,6 +15,7 @@ import { narrowScreen, onConversationScreen } from "./screen-history.js";
 import type { Sender } from "./sender.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
 import { clearView, savedOpen, savedReceipts } from "./view-memory.js";
+import { isolate } from "./bidi.js";
 import { deviceOnline, onNetworkChance, pauseUnlessOnline, retryDelay } from "./network-wait.js";
 
 /** signedOut: login screen; restoring: a stored login is being resumed (cached messages shown); signedIn. */
@@ -286,7 +287,7 @@ export class SignIn {
    * the user was removed, or left elsewhere, while this tab did not hear of it (offline); say so, as a live removal does. */
   listed(dropped: Array<{ key: string; title: string }>): void {
     this.deps.history.previews();
-    if (this.listedSinceSignIn && dropped.length > 0) this.store.tellRoomsGone(`You are no longer a member of ${dropped.map((room) => room.title).join(", ")}`, dropped.map((room) => room.key));
+    if (this.listedSinceSignIn && dropped.length > 0) this.store.tellRoomsGone(`You are no longer a member of ${dropped.map((room) => isolate(room.title)).join(", ")}`, dropped.map((room) => room.key));
     this.listedSinceSignIn = true;
   }
 
