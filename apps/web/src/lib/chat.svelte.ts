@@ -97,7 +97,7 @@ export class ChatStore {
   private readonly watched = $derived(watchedUsers({
     me: this.me?.userId ?? "",
     activePeer: this.conversations.active.peerId,
-    members: this.members.roomId ? this.members.list.map((m) => m.userId) : [],
+    members: this.members.roomId ? (this.members.shown ?? this.members.list.map((m) => m.userId)) : [],
     chatPeers: this.conversations.chats.map((c) => c.peerId),
     panel: this.online.users.map((u) => u.userId),
   }));
