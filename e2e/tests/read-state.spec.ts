@@ -165,3 +165,31 @@ test("a message deleted while still unread no longer counts: live, after a reloa
   await expect(divider).toBeAttached();
   expect(await divider.evaluate((el) => (el.nextElementSibling as HTMLElement).innerText)).toContain("the real one");
 });
+
+test("a chat opened with more unread than the screen holds is read as far as it is seen: the count, the sender's seen and Jump to latest follow", async ({ pair: { alice, bob } }) => {
+  await onlineUser(alice.page, bob.userName).click();
+  const notes = Array.from({ length: 40 }, (_, i) => `unseen ${String(i + 1).padStart(2, "0")}`);
+  for (const note of notes) await say(alice.page, note);
+  const badge = conversation(bob.page, alice.userName).getByTestId("unread-badge");
+  await expect(badge).toHaveText("40");
+  await expect(message(alice.page, "unseen 40")).toHaveAttribute("data-status", "delivered");
+
+  // Opened at the first unread one: those on screen are read (the sender sees them "seen"), those below are not,
+  // and the way down says how many wait there.
+  await conversation(bob.page, alice.userName).click();
+  await expect(message(alice.page, "unseen 01")).toHaveAttribute("data-status", "seen");
+  await expect(badge).toHaveText(/^[1-3]\d?$/);
+  const left = Number(await badge.textContent());
+  expect(left).toBeGreaterThan(0);
+  expect(left).toBeLessThan(40);
+  await expect(bob.page.getByTestId("jump-latest")).toHaveText(`Jump to latest · ${left} new ↓`);
+  await expect(message(alice.page, "unseen 40")).toHaveAttribute("data-status", "delivered");
+
+  // Scrolled down a little: the mark follows what came into view.
+  await bob.page.getByTestId("message-list").evaluate((el) => el.scrollBy({ top: 200 }));
+  await expect.poll(async () => Number((await badge.textContent()) || 0)).toBeLessThan(left);
+  // Down to the newest: all read, seen by the sender.
+  await bob.page.getByTestId("jump-latest").click();
+  await expect(badge).toHaveCount(0);
+  await expect(message(alice.page, "unseen 40")).toHaveAttribute("data-status", "seen");
+});

@@ -178,6 +178,14 @@ export class ChatStore {
   private watch(): void {
     this.conversationOnScreen = document.visibilityState === "visible" && (this.showingConversation || !narrowScreen());
     this.conversations.watching = this.conversationOnScreen && !this.readingOlder;
+    this.conversations.onScreen = this.conversationOnScreen;
+    this.sync.markActiveRead();
+  }
+
+  /** The newest message of conversation `key` on screen now (MessageList): it is read up to there, when seen. */
+  messagesShown(key: string, msgId: string): void {
+    if (key !== this.conversations.activeKey || msgId === this.conversations.shownUpTo) return;
+    this.conversations.shownUpTo = msgId;
     this.sync.markActiveRead();
   }
 

@@ -13,6 +13,13 @@ export class ConversationList {
   activeKey = $state(EVERYONE_ROOM);
   /** Whether the user sees the open conversation (the tab is visible): what arrives there is read at once. */
   watching = $state(true);
+  /** Whether the user sees the open conversation at all (the tab visible, a phone showing it), scrolled up or not. */
+  onScreen = $state(true);
+  /**
+   * The newest message of the open conversation on screen now (its list tells, MessageList; "" until it has): the
+   * read mark goes up to it, not past, as Telegram does; a chat opened with 300 unread was marked read at once.
+   */
+  shownUpTo = "";
   active = $derived(this.items.find((c) => c.key === this.activeKey) ?? this.items[0]!);
   /** Everyone first (the room every user shares, pinned), then the user's rooms as the chats: the most recently active
    * first; those without a message by name. */
@@ -73,6 +80,7 @@ export class ConversationList {
   /** Makes `key` the visible conversation (Everyone when it is not in the list). */
   open(key: string): Conversation {
     const conversation = this.get(key) ?? this.items[0]!;
+    if (conversation.key !== this.activeKey) this.shownUpTo = "";
     this.activeKey = conversation.key;
     if (conversation.unread > 0) this.markUnreadFrom(conversation);
     else if (this.unreadFrom?.key !== conversation.key) this.unreadFrom = null;
