@@ -29,7 +29,7 @@ import { loadKeepMessages } from "./session.js";
 import { SignIn, type Phase } from "./sign-in.svelte.js";
 import { OnlinePanel } from "./online-panel.svelte.js";
 import { watchedUsers } from "./watched-users.js";
-import { saveOpen } from "./view-memory.js";
+import { saveList, saveOpen } from "./view-memory.js";
 
 export type { Phase } from "./sign-in.svelte.js";
 
@@ -205,6 +205,10 @@ export class ChatStore {
       this.watch();
     });
     document.addEventListener("visibilitychange", () => this.watch());
+    // The list as the tab leaves it (a reload, or a phone's browser putting the page away) shows at once next time.
+    window.addEventListener("pagehide", () => {
+      if (this.me && this.phase === "signedIn") saveList(this.me.userId, this.conversations.listedNow());
+    });
     narrowScreen(() => this.watch());
     this.watch();
     window.addEventListener("online", () => (this.network = true));

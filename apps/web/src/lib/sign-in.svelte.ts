@@ -14,7 +14,7 @@ import { reloadForFreshPolicy } from "./policy-watch.js";
 import { narrowScreen, onConversationScreen } from "./screen-history.js";
 import type { Sender } from "./sender.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
-import { clearView, savedOpen, savedReceipts } from "./view-memory.js";
+import { clearView, savedList, savedOpen, savedReceipts } from "./view-memory.js";
 import { isolate } from "./bidi.js";
 import { deviceOnline, onNetworkChance, pauseUnlessOnline, retryDelay } from "./network-wait.js";
 
@@ -69,6 +69,7 @@ export class SignIn {
     this.store.drafts.load(stored.userId);
     this.store.mutes.load(stored.userId);
     for (const chat of this.store.drafts.privateChats()) this.store.conversations.ensure(chat.userId, chat.title);
+    this.store.conversations.restoreListed(savedList(stored.userId));
     // Own messages the gateway had not confirmed (written offline): shown as sending, sent once signed in.
     this.deps.sender.restore();
     this.phase = "restoring";
