@@ -245,7 +245,8 @@ test("while the tab is hidden: a desktop notification (asked for once), a sound,
   await setHidden(bob.page, true);
   await onlineUser(alice.page, bob.userName).click();
   await say(alice.page, "are you there?");
-  await expect.poll(notes).toEqual([{ title: alice.userName, body: "are you there?" }]);
+  // The name is isolated (U+2068 … U+2069) as in every sentence: the system draws a right-to-left name whole.
+  await expect.poll(notes).toEqual([{ title: `\u2068${alice.userName}\u2069`, body: "are you there?" }]);
   await expect.poll(tones).toBe(2);
   await expect(bob.page).toHaveTitle(/^\(1\) CIM/);
   const icon = bob.page.locator('link[rel="icon"]');

@@ -118,8 +118,10 @@ test("scrolling up a chat of more than 300 messages loads and shows every older 
   const TOTAL = 335;
   const text = (i: number) => `msg ${String(i).padStart(3, "0")}`;
   for (let i = 0; i < TOTAL; i++) await sendPaced(api, a.token, b.userId, text(i));
-  // Read on this device: another one opens the chat at its newest page and loads the older ones as it scrolls up.
+  // Read on this device (opened at the first unread one, read down to the newest): another one opens the chat at its
+  // newest page and loads the older ones as it scrolls up.
   await conversation(bob.page, alice.userName).click();
+  await bob.page.getByTestId("jump-latest").click();
   await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveCount(0);
   const device = await browser.newContext({ baseURL: stack.url });
   try {

@@ -64,7 +64,7 @@ test("a mention picked with the keyboard notifies bob in his muted room, marks i
   // Bob, muted: notified all the same, "@" beside the count until he reads the room.
   await expect(room.getByTestId("unread-badge")).toHaveText("2");
   await expect(room.getByTestId("mention-badge")).toBeVisible();
-  await expect.poll(notes).toEqual([{ title: `${alice.userName} mentioned you in ${name}`, body: text }]);
+  await expect.poll(notes).toEqual([{ title: `\u2068${alice.userName}\u2069 mentioned you in \u2068${name}\u2069`, body: text }]);
   await setHidden(bob.page, false);
   await room.click();
   const mention = message(bob.page, text).getByTestId("mention");

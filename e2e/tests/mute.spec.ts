@@ -36,6 +36,6 @@ test("a muted chat counts unread in the list but brings no notification or title
   await groupConversation(bob.page).click();
   await setHidden(bob.page, true);
   await say(alice.page, "after unmuting");
-  await expect.poll(notes).toEqual([{ title: alice.userName, body: "after unmuting" }]);
+  await expect.poll(notes).toEqual([{ title: `\u2068${alice.userName}\u2069`, body: "after unmuting" }]);
   await expect(bob.page).toHaveTitle(/^\(1\) CIM/);
 });

@@ -103,6 +103,8 @@ test("what another device of the reader reads loses its New messages line here t
   await say(alice.page, "hello");
   await conversation(bob.page, alice.userName).click();
   await expect(message(bob.page, "hello")).toBeVisible();
+  // Read once it showed (the list tells what is on screen the next frame).
+  await expect(message(alice.page, "hello")).toHaveAttribute("data-status", "seen");
   // Bob's desktop tab is in the background with the chat open: what comes is unread there, under a line.
   await setHidden(bob.page, true);
   for (const text of ["while away 1", "while away 2"]) await say(alice.page, text);
@@ -164,4 +166,53 @@ test("a message deleted while still unread no longer counts: live, after a reloa
   const divider = bob.page.getByTestId("message-list").getByTestId("new-messages-divider");
   await expect(divider).toBeAttached();
   expect(await divider.evaluate((el) => (el.nextElementSibling as HTMLElement).innerText)).toContain("the real one");
+});
+
+test("a chat opened with more unread than the screen holds is read as far as it is seen: the count, the sender's seen and Jump to latest follow", async ({ pair: { alice, bob } }) => {
+  await onlineUser(alice.page, bob.userName).click();
+  const notes = Array.from({ length: 40 }, (_, i) => `unseen ${String(i + 1).padStart(2, "0")}`);
+  for (const note of notes) await say(alice.page, note);
+  const badge = conversation(bob.page, alice.userName).getByTestId("unread-badge");
+  await expect(badge).toHaveText("40");
+  await expect(message(alice.page, "unseen 40")).toHaveAttribute("data-status", "delivered");
+
+  // Opened at the first unread one: those on screen are read (the sender sees them "seen"), those below are not,
+  // and the way down says how many wait there.
+  await conversation(bob.page, alice.userName).click();
+  await expect(message(alice.page, "unseen 01")).toHaveAttribute("data-status", "seen");
+  await expect(badge).toHaveText(/^[1-3]\d?$/);
+  const left = Number(await badge.textContent());
+  expect(left).toBeGreaterThan(0);
+  expect(left).toBeLessThan(40);
+  await expect(bob.page.getByTestId("jump-latest")).toHaveText(`Jump to latest · ${left} new ↓`);
+  await expect(message(alice.page, "unseen 40")).toHaveAttribute("data-status", "delivered");
+
+  // Scrolled down a little: the mark follows what came into view.
+  await bob.page.getByTestId("message-list").evaluate((el) => el.scrollBy({ top: 200 }));
+  await expect.poll(async () => Number((await badge.textContent()) || 0)).toBeLessThan(left);
+  // Down to the newest: all read, seen by the sender.
+  await bob.page.getByTestId("jump-latest").click();
+  await expect(badge).toHaveCount(0);
+  await expect(message(alice.page, "unseen 40")).toHaveAttribute("data-status", "seen");
+});
+
+test("what comes while the tab is hidden waits under its New messages line: back, only what shows is read", async ({ pair: { alice, bob } }) => {
+  await onlineUser(alice.page, bob.userName).click();
+  await say(alice.page, "before");
+  await conversation(bob.page, alice.userName).click();
+  await expect(message(alice.page, "before")).toHaveAttribute("data-status", "seen");
+  await setHidden(bob.page, true);
+  for (let i = 1; i <= 40; i++) await say(alice.page, `away ${String(i).padStart(2, "0")}`);
+  const badge = conversation(bob.page, alice.userName).getByTestId("unread-badge");
+  await expect(badge).toHaveText("40");
+  await setHidden(bob.page, false);
+  // The line and the first that came are on screen; the newest are not, and stay unread and not seen.
+  await expect(bob.page.getByTestId("new-messages-divider")).toBeInViewport();
+  await expect(message(bob.page, "away 01")).toBeInViewport();
+  await expect(message(alice.page, "away 01")).toHaveAttribute("data-status", "seen");
+  await expect(message(alice.page, "away 40")).toHaveAttribute("data-status", "delivered");
+  await expect(bob.page.getByTestId("jump-latest")).toContainText("new");
+  await bob.page.getByTestId("jump-latest").click();
+  await expect(badge).toHaveCount(0);
+  await expect(message(alice.page, "away 40")).toHaveAttribute("data-status", "seen");
 });

@@ -332,8 +332,13 @@ test("on a phone, Back with a dialog open closes the dialog and leaves the conve
     await page.getByTestId("nav-new-chat").click();
     await (await findUser(page, peer)).getByTestId("user-search-pick").click();
     await expect(shell).toHaveAttribute("data-view", "conversation");
+    // The focus is on the chat's messages (not the page's body, nor the message box: no keyboard opens), and Back
+    // gives it to the chat's line in the list.
+    await expect(page.getByTestId("message-list")).toBeFocused();
+    await expect(page.getByTestId("message-list")).toHaveAccessibleName(`Messages in ${peer}`);
     await page.goBack();
     await expect(shell).toHaveAttribute("data-view", "list");
+    await expect(conversation(page, peer)).toBeFocused();
     await page.goBack();
     await expect(page).toHaveURL("about:blank");
   } finally {

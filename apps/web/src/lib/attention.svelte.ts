@@ -1,6 +1,7 @@
 // Telling the user of new messages: a polite screen-reader announcement, and while the tab is hidden a desktop
 // notification and a short sound (each switchable in Settings; the browser's permission is asked once).
 import type { Preferences } from "./preferences.svelte.js";
+import { isolate } from "./bidi.js";
 
 /** localStorage: "1" once this device asked the browser for notification permission. */
 const ASKED_KEY = "cim.notificationsAsked";
@@ -35,10 +36,10 @@ export class Attention {
   /** A message from someone else arrived. */
   incoming(message: Incoming): void {
     const preview = message.text.length > PREVIEW_CHARS ? `${message.text.slice(0, PREVIEW_CHARS)}…` : message.text;
-    const where = message.private ? "" : `${message.mention ? " mentioned you" : ""} in ${message.title}`;
-    this.announcement = `${message.fromName}${where}: ${preview}`;
+    const where = message.private ? "" : `${message.mention ? " mentioned you" : ""} in ${isolate(message.title)}`;
+    this.announcement = `${isolate(message.fromName)}${where}: ${preview}`;
     if (document.visibilityState === "visible") return;
-    if (this.prefs.notifications) this.notify(`${message.fromName}${where}`, preview, message.conversation);
+    if (this.prefs.notifications) this.notify(`${isolate(message.fromName)}${where}`, preview, message.conversation);
     if (this.prefs.sound) this.chime();
   }
 

@@ -1,6 +1,7 @@
 // The chat features beyond sending: typing indicators, reply, edit and delete of own messages, reactions, search and jumping
 // to a message in its conversation. Owned by ChatStore; components call these methods and read this state.
 import { TypingState, typingText, SendError, type ChatMessage, type CimClient, type SearchResult, type StoredLogin, type Typing } from "@cim/client";
+import { isolate } from "./bidi.js";
 import { compareIds } from "@cim/protocol";
 import type { ConversationList } from "./conversation-list.svelte.js";
 import { kindOf, lastEditable, type Conversation, type UiMessage } from "./conversations.js";
@@ -54,10 +55,10 @@ export class ChatFeatures {
 
   constructor(private readonly deps: ChatFeaturesDeps) {}
 
-  /** "ann is typing…" for conversation `key`, or "". */
+  /** "ann is typing…" for conversation `key` (the names isolated: lib/bidi.ts), or "". */
   typingIn(key: string): string {
     void this.typingVersion;
-    return typingText(this.typists.who(key, Date.now()));
+    return typingText(this.typists.who(key, Date.now()).map((typist) => ({ ...typist, userName: isolate(typist.userName) })));
   }
 
   /** The user typed in the open conversation (the SDK sends at most one Typing per 3 s). */

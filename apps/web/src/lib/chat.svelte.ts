@@ -29,7 +29,7 @@ import { loadKeepMessages } from "./session.js";
 import { SignIn, type Phase } from "./sign-in.svelte.js";
 import { OnlinePanel } from "./online-panel.svelte.js";
 import { watchedUsers } from "./watched-users.js";
-import { saveOpen } from "./view-memory.js";
+import { saveList, saveOpen } from "./view-memory.js";
 
 export type { Phase } from "./sign-in.svelte.js";
 
@@ -97,7 +97,7 @@ export class ChatStore {
   private readonly watched = $derived(watchedUsers({
     me: this.me?.userId ?? "",
     activePeer: this.conversations.active.peerId,
-    members: this.members.roomId ? this.members.list.map((m) => m.userId) : [],
+    members: this.members.roomId ? (this.members.shown ?? this.members.list.map((m) => m.userId)) : [],
     chatPeers: this.conversations.chats.map((c) => c.peerId),
     panel: this.online.users.map((u) => u.userId),
   }));
@@ -182,6 +182,14 @@ export class ChatStore {
   private watch(): void {
     this.conversationOnScreen = document.visibilityState === "visible" && (this.showingConversation || !narrowScreen());
     this.conversations.watching = this.conversationOnScreen && !this.readingOlder;
+    this.conversations.onScreen = this.conversationOnScreen;
+    this.sync.markActiveRead();
+  }
+
+  /** The newest message of conversation `key` on screen now (MessageList): it is read up to there, when seen. */
+  messagesShown(key: string, msgId: string): void {
+    if (key !== this.conversations.activeKey || msgId === this.conversations.shownUpTo) return;
+    this.conversations.shownUpTo = msgId;
     this.sync.markActiveRead();
   }
 
@@ -201,6 +209,10 @@ export class ChatStore {
       this.watch();
     });
     document.addEventListener("visibilitychange", () => this.watch());
+    // The list as the tab leaves it (a reload, or a phone's browser putting the page away) shows at once next time.
+    window.addEventListener("pagehide", () => {
+      if (this.me && this.phase === "signedIn") saveList(this.me.userId, this.conversations.listedNow());
+    });
     narrowScreen(() => this.watch());
     this.watch();
     window.addEventListener("online", () => (this.network = true));

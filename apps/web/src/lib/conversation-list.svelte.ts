@@ -1,11 +1,12 @@
 // The conversations of the signed-in user as reactive state: rooms and private chats, messages, unread, receipts.
 import { conversationOf, type ChatMessage, type Delivered, type MyRoom } from "@cim/client";
 import {
-  acknowledge, applyRead, applyReceipt, applySummary, countFromOthersAfter, EVERYONE_ROOM, insertMessage, isNewer, kindOf, lastActivity, mergeMessage, mergeStored, newConversation, newestMsgId,
+  acknowledge, applyRead, applyReceipt, applySummary, countFromOthersAfter, EVERYONE_ROOM, insertMessage, isNewer, kindOf, lastActivity, mergeMessage, mergeStored, newConversation, newestMsgId, newerId,
   receiptStatus, toUiMessage, unreadLoaded, upgradeStatus, type Conversation, type Receipts, type Summary, type UiMessage, type Uncounted,
 } from "./conversations.js";
 import { applyEvent, applyPending, isEvent, uncountDeleted } from "./message-events.js";
 import { membershipNotice, renameNotice, type MembershipChange } from "./room-notices.js";
+import type { ListedConversation } from "./view-memory.js";
 
 export class ConversationList {
   /** Everyone first, then the other rooms and private chats in the order they became known. */
@@ -13,6 +14,13 @@ export class ConversationList {
   activeKey = $state(EVERYONE_ROOM);
   /** Whether the user sees the open conversation (the tab is visible): what arrives there is read at once. */
   watching = $state(true);
+  /** Whether the user sees the open conversation at all (the tab visible, a phone showing it), scrolled up or not. */
+  onScreen = $state(true);
+  /**
+   * The newest message of the open conversation on screen now (its list tells, MessageList; "" until it has): the
+   * read mark goes up to it, not past, as Telegram does; a chat opened with 300 unread was marked read at once.
+   */
+  shownUpTo = "";
   active = $derived(this.items.find((c) => c.key === this.activeKey) ?? this.items[0]!);
   /** Everyone first (the room every user shares, pinned), then the user's rooms as the chats: the most recently active
    * first; those without a message by name. */
@@ -75,6 +83,7 @@ export class ConversationList {
   /** Makes `key` the visible conversation (Everyone when it is not in the list). */
   open(key: string): Conversation {
     const conversation = this.get(key) ?? this.items[0]!;
+    if (conversation.key !== this.activeKey) this.shownUpTo = "";
     this.activeKey = conversation.key;
     if (conversation.unread > 0) this.markUnreadFrom(conversation);
     else if (this.unreadFrom?.key !== conversation.key) this.unreadFrom = null;
@@ -217,6 +226,24 @@ export class ConversationList {
   /** The peers' receipt positions known here, by peer userId (kept across a reload: view-memory.ts). */
   receiptPositions(): Record<string, Receipts> {
     return structuredClone(this.receipts);
+  }
+
+  /** The list as it is now, for the next reload of this tab (view-memory). */
+  listedNow(): ListedConversation[] {
+    return this.items.map((c) => ({ key: c.key, title: c.title, visibility: c.visibility, owner: c.owner, unread: c.unread, lastMsgId: c.lastMsgId, readUpTo: c.readUpTo, preview: c.preview && { ...c.preview, text: c.preview.text.slice(0, 200) } }));
+  }
+
+  /** A reload lists what the tab listed before, at once: route's list (asked at the same time) then corrects it. */
+  restoreListed(listed: readonly ListedConversation[]): void {
+    for (const saved of listed) {
+      const conversation = this.ensure(saved.key, saved.title);
+      conversation.visibility ||= saved.visibility;
+      conversation.owner ||= saved.owner;
+      conversation.unread = saved.unread;
+      conversation.lastMsgId = newerId(saved.lastMsgId, conversation.lastMsgId);
+      conversation.readUpTo = newerId(saved.readUpTo, conversation.readUpTo);
+      conversation.preview ??= saved.preview;
+    }
   }
 
   /** A marker for `applySummaries`: take it before asking route. */

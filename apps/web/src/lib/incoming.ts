@@ -6,6 +6,7 @@ import type { Blocks } from "./blocks.svelte.js";
 import type { ChatFeatures } from "./chat-features.svelte.js";
 import type { ConversationList } from "./conversation-list.svelte.js";
 import { kindOf } from "./conversations.js";
+import { isolate } from "./bidi.js";
 import type { DeliveryWatch } from "./delivery-watch.svelte.js";
 import { mentionsUser } from "./mentions.js";
 import { isEvent } from "./message-events.js";
@@ -102,7 +103,7 @@ export class Incoming {
     }
     if (event.userId === me?.userId) {
       if (event.kind === "left") {
-        if (event.by && event.by !== event.userId) this.deps.notice(`You were removed from ${conversations.get(event.room)?.title ?? event.name}`, event.room);
+        if (event.by && event.by !== event.userId) this.deps.notice(`You were removed from ${isolate(conversations.get(event.room)?.title ?? event.name)}`, event.room);
         conversations.left(event.room);
         if (members.roomId === event.room) members.hide();
         if (mentionable.roomId === event.room) mentionable.hide();

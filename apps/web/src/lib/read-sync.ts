@@ -58,17 +58,22 @@ export class ReadSync {
     }
   }
 
-  /** The open conversation is read up to its newest message while the user can see it. */
+  /**
+   * The open conversation is read up to the newest message that has been on screen while the user could see it
+   * (its list tells, `ConversationList.shownUpTo`): scrolling down through unread messages reads them as they show;
+   * a message below the screen stays unread, for every device, the counts and a peer's "seen".
+   */
   markActiveRead(): void {
     const client = this.deps.client();
     const { conversations } = this.deps;
     const conversation = conversations.active;
-    if (!client || !this.deps.me() || !conversations.watching) return;
+    if (!client || !this.deps.me() || !conversations.onScreen) return;
     const newest = newestMsgId(conversation);
-    if (!isNewer(newest, conversation.readUpTo)) return;
-    conversations.read(conversation.key, newest);
+    const upTo = isNewer(conversations.shownUpTo, newest) ? newest : conversations.shownUpTo;
+    if (!upTo || !isNewer(upTo, conversation.readUpTo)) return;
+    conversations.read(conversation.key, upTo);
     try {
-      client.markRead(conversation.key, newest);
+      client.markRead(conversation.key, upTo);
     } catch (error) {
       console.warn("could not mark read", error);
     }

@@ -34,6 +34,11 @@ export class RoomMembers {
   nextCursor = $state("");
   loading = $state(false);
   error = $state("");
+  /**
+   * The members whose rows the dialog shows on screen (their presence is asked for); null while nothing says (the
+   * mention list: the members listed, a page of those whose names start with what is typed).
+   */
+  shown = $state<string[] | null>(null);
   /** The page each member came with (set with `list`), so that more members are added below those shown. */
   private pageOf = new Map<string, number>();
   /** Online members first, then by name, page by page. */
@@ -52,6 +57,7 @@ export class RoomMembers {
 
   show(roomId: string): void {
     this.roomId = roomId;
+    this.shown = null;
     this.prefix = "";
     this.list = [];
     void this.reload();
@@ -62,7 +68,10 @@ export class RoomMembers {
    * again as it changes (each "@" started asks again). The list shown meanwhile stays.
    */
   mention(roomId: string, query: string): void {
-    if (roomId !== this.roomId) this.list = [];
+    if (roomId !== this.roomId) {
+      this.list = [];
+      this.shown = null;
+    }
     this.roomId = roomId;
     this.prefix = query;
     void this.reload();
@@ -70,6 +79,7 @@ export class RoomMembers {
 
   hide(): void {
     this.roomId = "";
+    this.shown = null;
     this.list = [];
     this.nextCursor = "";
     this.error = "";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { newConversation, type UiMessage } from "./conversations.js";
+import { isolate as i } from "./bidi.js";
 import { FIRST_DAY, membershipNotice, membershipText, placeNotices, renameNotice, storedNotice, withStored } from "./room-notices.js";
 
 function msg(msgId: string, extra: Partial<UiMessage> = {}): UiMessage {
@@ -9,8 +10,8 @@ function msg(msgId: string, extra: Partial<UiMessage> = {}): UiMessage {
 describe("room notices", () => {
   it("a rename says who renamed the room to what, after the newest message known", () => {
     const room = { ...newConversation("r1", "Plans"), messages: [msg("5"), msg("9")], lastMsgId: "7" };
-    expect(renameNotice(room, "ann", "Plans")).toMatchObject({ after: "9", text: "ann renamed the room to Plans" });
-    expect(renameNotice({ ...room, lastMsgId: "12" }, "", "Trips")).toMatchObject({ after: "12", text: "The owner renamed the room to Trips" });
+    expect(renameNotice(room, "ann", "Plans")).toMatchObject({ after: "9", text: `${i("ann")} renamed the room to ${i("Plans")}` });
+    expect(renameNotice({ ...room, lastMsgId: "12" }, "", "Trips")).toMatchObject({ after: "12", text: `The owner renamed the room to ${i("Trips")}` });
   });
 
   it("each notice follows the last message not newer than it; later messages, older history and sending ones stay around it", () => {
@@ -39,9 +40,9 @@ describe("room notices", () => {
 
   it("a rename read with history says who did it (You for this user), is added once, and takes over the line heard live", () => {
     const event = { kind: "renamed" as const, name: "Plans", userId: "7", userName: "ann", after: "5", ts: 1000 };
-    expect(storedNotice(event, "7")).toMatchObject({ after: "5", text: "You renamed the room to Plans" });
+    expect(storedNotice(event, "7")).toMatchObject({ after: "5", text: `You renamed the room to ${i("Plans")}` });
     const stored = storedNotice(event, "8")!;
-    expect(stored.text).toBe("ann renamed the room to Plans");
+    expect(stored.text).toBe(`${i("ann")} renamed the room to ${i("Plans")}`);
     const live = renameNotice({ ...newConversation("r1", "Plans"), messages: [msg("9")] }, "ann", "Plans");
     const other = { id: "notice-other", after: "9", text: "bob renamed the room to Trips" };
     expect(withStored([live, other], [stored])).toEqual([other, stored]);
@@ -60,25 +61,25 @@ describe("room notices", () => {
 
   it("a member's coming and going says who and, for an addition or a removal, by whom (You and you for this user)", () => {
     const bob = { userId: "2", userName: "bob" };
-    expect(membershipText({ kind: "joined", ...bob }, "7")).toBe("bob joined the room");
+    expect(membershipText({ kind: "joined", ...bob }, "7")).toBe(`${i("bob")} joined the room`);
     expect(membershipText({ kind: "joined", ...bob }, "2")).toBe("You joined the room");
-    expect(membershipText({ kind: "left", ...bob }, "7")).toBe("bob left the room");
-    expect(membershipText({ kind: "left", ...bob, by: "", byName: "" }, "7")).toBe("bob left the room");
-    expect(membershipText({ kind: "left", ...bob, by: "1", byName: "ann" }, "7")).toBe("ann removed bob from the room");
-    expect(membershipText({ kind: "left", ...bob, by: "1", byName: "ann" }, "1")).toBe("You removed bob from the room");
-    expect(membershipText({ kind: "invited", ...bob, by: "1", byName: "ann" }, "7")).toBe("ann added bob to the room");
-    expect(membershipText({ kind: "invited", ...bob, by: "1", byName: "ann" }, "2")).toBe("ann added you to the room");
-    expect(membershipText({ kind: "invited", ...bob, by: "7", byName: "cy" }, "7")).toBe("You added bob to the room");
-    expect(membershipText({ kind: "invited", ...bob }, "7")).toBe("bob was added to the room");
+    expect(membershipText({ kind: "left", ...bob }, "7")).toBe(`${i("bob")} left the room`);
+    expect(membershipText({ kind: "left", ...bob, by: "", byName: "" }, "7")).toBe(`${i("bob")} left the room`);
+    expect(membershipText({ kind: "left", ...bob, by: "1", byName: "ann" }, "7")).toBe(`${i("ann")} removed ${i("bob")} from the room`);
+    expect(membershipText({ kind: "left", ...bob, by: "1", byName: "ann" }, "1")).toBe(`You removed ${i("bob")} from the room`);
+    expect(membershipText({ kind: "invited", ...bob, by: "1", byName: "ann" }, "7")).toBe(`${i("ann")} added ${i("bob")} to the room`);
+    expect(membershipText({ kind: "invited", ...bob, by: "1", byName: "ann" }, "2")).toBe(`${i("ann")} added you to the room`);
+    expect(membershipText({ kind: "invited", ...bob, by: "7", byName: "cy" }, "7")).toBe(`You added ${i("bob")} to the room`);
+    expect(membershipText({ kind: "invited", ...bob }, "7")).toBe(`${i("bob")} was added to the room`);
   });
 
   it("a membership change read with history takes over its line heard live; a kind this app does not know shows nothing", () => {
     const room = { ...newConversation("r1", "Plans"), messages: [msg("9")] };
     const live = membershipNotice(room, { kind: "invited", userId: "2", userName: "bob", by: "1", byName: "ann" }, "7");
-    expect(live).toMatchObject({ after: "9", text: "ann added bob to the room" });
+    expect(live).toMatchObject({ after: "9", text: `${i("ann")} added ${i("bob")} to the room` });
     const event = { kind: "invited" as const, name: "", userId: "2", userName: "bob", by: "1", byName: "ann", after: "9", ts: 1000 };
     const stored = storedNotice(event, "7")!;
-    expect(stored).toMatchObject({ after: "9", text: "ann added bob to the room" });
+    expect(stored).toMatchObject({ after: "9", text: `${i("ann")} added ${i("bob")} to the room` });
     // Two events of one millisecond and place are two lines.
     expect(storedNotice({ ...event, kind: "joined", userId: "3", userName: "cy" }, "7")!.id).not.toBe(stored.id);
     expect(withStored([live], [stored])).toEqual([stored]);

@@ -5,6 +5,7 @@
 import type { RoomHistoryEvent } from "@cim/client";
 import { isNewer, newestMsgId, type Conversation, type UiMessage } from "./conversations.js";
 import { sameDay } from "./format.js";
+import { isolate } from "./bidi.js";
 
 export interface RoomNotice {
   id: string;
@@ -23,7 +24,7 @@ let sequence = 0;
 
 /** "ann renamed the room to Plans" (`byName` "" when unknown). */
 function renameText(byName: string, name: string): string {
-  return `${byName || "The owner"} renamed the room to ${name}`;
+  return `${byName === "You" ? byName : byName ? isolate(byName) : "The owner"} renamed the room to ${isolate(name)}`;
 }
 
 /** "ann renamed the room to Plans" (`byName` "" when unknown; "You" for this user), placed after the newest message. */
@@ -45,8 +46,8 @@ export interface MembershipChange {
  * "you" where `me` is meant.
  */
 export function membershipText(change: MembershipChange, me: string): string {
-  const subject = (start: boolean) => (change.userId === me ? (start ? "You" : "you") : change.userName || "someone");
-  const by = change.by && change.by !== change.userId ? (change.by === me ? "You" : change.byName || "") : "";
+  const subject = (start: boolean) => (change.userId === me ? (start ? "You" : "you") : change.userName ? isolate(change.userName) : "someone");
+  const by = change.by && change.by !== change.userId ? (change.by === me ? "You" : change.byName ? isolate(change.byName) : "") : "";
   if (change.kind === "joined") return `${subject(true)} joined the room`;
   if (change.kind === "left") return by ? `${by} removed ${subject(false)} from the room` : `${subject(true)} left the room`;
   return by ? `${by} added ${subject(false)} to the room` : `${subject(true)} ${change.userId === me ? "were" : "was"} added to the room`;

@@ -14,7 +14,8 @@ import { reloadForFreshPolicy } from "./policy-watch.js";
 import { narrowScreen, onConversationScreen } from "./screen-history.js";
 import type { Sender } from "./sender.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
-import { clearView, savedOpen, savedReceipts } from "./view-memory.js";
+import { clearView, savedList, savedOpen, savedReceipts } from "./view-memory.js";
+import { isolate } from "./bidi.js";
 import { deviceOnline, onNetworkChance, pauseUnlessOnline, retryDelay } from "./network-wait.js";
 
 /** signedOut: login screen; restoring: a stored login is being resumed (cached messages shown); signedIn. */
@@ -74,6 +75,7 @@ export class SignIn {
     this.store.drafts.load(stored.userId);
     this.store.mutes.load(stored.userId);
     for (const chat of this.store.drafts.privateChats()) this.store.conversations.ensure(chat.userId, chat.title);
+    this.store.conversations.restoreListed(savedList(stored.userId));
     // Own messages the gateway had not confirmed (written offline): shown as sending, sent once signed in.
     this.deps.sender.restore();
     this.phase = "restoring";
@@ -296,7 +298,7 @@ export class SignIn {
    * the user was removed, or left elsewhere, while this tab did not hear of it (offline); say so, as a live removal does. */
   listed(dropped: Array<{ key: string; title: string }>): void {
     this.deps.history.previews();
-    if (this.listedSinceSignIn && dropped.length > 0) this.store.tellRoomsGone(`You are no longer a member of ${dropped.map((room) => room.title).join(", ")}`, dropped.map((room) => room.key));
+    if (this.listedSinceSignIn && dropped.length > 0) this.store.tellRoomsGone(`You are no longer a member of ${dropped.map((room) => isolate(room.title)).join(", ")}`, dropped.map((room) => room.key));
     this.listedSinceSignIn = true;
   }
 

@@ -3,7 +3,24 @@
 // and the peers' receipt positions, so cached own messages show "delivered" or "seen" before the gateway tells
 // them again; and own messages the gateway has not confirmed yet, sent again after the reload. Logging out forgets it all.
 
+import type { UiMessage } from "./conversations.js";
+
 const KEY = "cim.view";
+
+/**
+ * A conversation of the list as the tab left it: a reload lists them all at once (a phone showed only those with
+ * cached messages for half a second, then route's list added the others, rooms popping in), route's list corrects.
+ */
+export interface ListedConversation {
+  key: string;
+  title: string;
+  visibility: "public" | "private" | "";
+  owner: string;
+  unread: number;
+  lastMsgId: string;
+  readUpTo: string;
+  preview?: UiMessage;
+}
 
 /** The message at the top of the visible list and its distance below the list's top edge (px). */
 export interface ScrollSpot {
@@ -24,6 +41,8 @@ interface View {
   drafts?: Record<string, Draft>;
   /** Own messages not confirmed yet (written offline, or a reload came first), oldest first. */
   unsent?: Unsent[];
+  /** The conversation list when the page was left. */
+  listed?: ListedConversation[];
 }
 
 /** An own message the gateway has not confirmed: shown as "sending" after a reload and sent again, same clientMsgId. */
@@ -111,6 +130,16 @@ export function savedUnsent(userId: string): Unsent[] {
 
 export function saveUnsent(userId: string, unsent: Unsent[]): void {
   save({ ...load(userId), unsent });
+}
+
+/** The conversation list this tab showed when it was left (none saved: empty). */
+export function savedList(userId: string): ListedConversation[] {
+  const listed = load(userId).listed;
+  return Array.isArray(listed) ? listed.filter((c) => typeof c?.key === "string" && typeof c.title === "string" && typeof c.unread === "number") : [];
+}
+
+export function saveList(userId: string, listed: ListedConversation[]): void {
+  save({ ...load(userId), listed });
 }
 
 export function clearView(): void {
