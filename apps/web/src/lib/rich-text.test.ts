@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { parseRichText, plainText, safeHref, type RichBlock } from "./rich-text.js";
+import { describe, expect, it, vi } from "vitest";
+import { Lexer } from "marked";
+import { MAX_MARKS, parseRichText, plainText, safeHref, type RichBlock } from "./rich-text.js";
 
 const paragraph = (...children: unknown[]) => ({ kind: "paragraph", children }) as RichBlock;
 const text = (value: string) => ({ kind: "text", text: value });
@@ -42,6 +43,21 @@ describe("parseRichText", () => {
       expect(plainText(deep)).toBe(deep);
     }
     expect(parseRichText("> ".repeat(1995) + "@ann deep")).toEqual([paragraph(text("> ".repeat(1995)), { kind: "mention", text: "@ann", name: "ann", run: "ann" }, text(" deep"))]);
+  });
+
+  it("shows a text with more marks than the reader takes in time as typed, without reading it", () => {
+    const lex = vi.spyOn(Lexer.prototype, "lex");
+    try {
+      const slow = ["_a".repeat(2000), "**a".repeat(1300), "> - 1. ".repeat(570), Array.from({ length: 500 }, (_, i) => `${" ".repeat(i % 40)}- x`).join("\n"), "[".repeat(4000)];
+      for (const typed of slow) expect(parseRichText(typed), typed.slice(0, 20)).toEqual([paragraph(text(typed))]);
+      expect(lex).not.toHaveBeenCalled();
+      // Marks inside fenced code do not count: a pasted snippet stays a code block.
+      const code = `\`\`\`\n${"if (a[i] < b[j]) { x = y | z; }\n".repeat(40)}\`\`\``;
+      expect(parseRichText(code)).toEqual([{ kind: "codeblock", text: "if (a[i] < b[j]) { x = y | z; }\n".repeat(40).trimEnd() }]);
+      expect(parseRichText(`a *b* ${"_".repeat(MAX_MARKS - 2)}`)[0]).not.toEqual(paragraph(text(`a *b* ${"_".repeat(MAX_MARKS - 2)}`)));
+    } finally {
+      lex.mockRestore();
+    }
   });
 
   it("keeps links to other schemes, raw HTML and images as the typed text", () => {
