@@ -5,11 +5,10 @@
 // then the slow link at the rate until the device has everything. Counted: the stalled device's closes (code, when),
 // the gateway's slow-consumer lines, its RSS and buffered bytes; a bystander's latency on the same gateway per phase;
 // and on the slow device every acknowledged message (room and private) exactly once, in order.
-import { createServer, connect, type Socket } from "node:net";
 import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { type ChatMessage, type SocketLike } from "@cim/client";
-import { RecordingClient, startCluster, waitUntil } from "@cim/devstack";
+import { RecordingClient, startCluster, startPacedLink, waitUntil } from "@cim/devstack";
 import { PROBE_PASSWORD, registerProbeUser } from "./probe-users.js";
 import { RouteApi } from "@cim/client";
 
@@ -22,37 +21,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (what: string, data: object) => console.log(JSON.stringify({ what, t: Math.round((Date.now() - t0) / 100) / 10, ...data }));
 const t0 = Date.now();
 
-/** A proxy whose gateway → client direction is paced at `rate` bytes/s (0: not read at all). */
-async function throttleProxy(targetPort: number, rate: () => number) {
-  const server = createServer((client) => {
-    const upstream = connect(targetPort, "127.0.0.1");
-    const queue: Buffer[] = [];
-    let queued = 0;
-    const pump = setInterval(() => {
-      let budget = rate() / 20;
-      while (budget > 0 && queue.length) {
-        const head = queue[0]!;
-        const part = head.length <= budget ? queue.shift()! : head.subarray(0, budget);
-        if (part !== head) queue[0] = head.subarray(budget);
-        client.write(part);
-        queued -= part.length;
-        budget -= part.length;
-      }
-      if (queued < 64 * 1024 && upstream.isPaused()) upstream.resume();
-    }, 50);
-    upstream.on("data", (chunk: Buffer) => { queue.push(chunk); queued += chunk.length; if (queued >= 64 * 1024) upstream.pause(); });
-    client.on("data", (chunk: Buffer) => upstream.write(chunk));
-    const end = () => { clearInterval(pump); client.destroy(); upstream.destroy(); };
-    for (const s of [client, upstream] as Socket[]) { s.on("error", () => undefined); s.on("close", end); }
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { port: (server.address() as { port: number }).port, close: () => server.close() };
-}
-
 const stack = await startCluster({ gateways: 2, gatewayEnv: { CIM_RATE_PER_SEC: "200", CIM_RATE_BURST: "400" } });
 const clients: RecordingClient[] = [];
-let rate = Infinity;
-const proxies = await Promise.all(stack.gateways.map((g) => throttleProxy(g.port, () => rate)));
+const proxies = await Promise.all(stack.gateways.map((g) => startPacedLink(g.port, Infinity)));
+const setRate = (bytesPerSecond: number) => proxies.forEach((proxy) => proxy.setRate(bytesPerSecond));
 try {
   const api = new RouteApi(stack.route.url);
   const names = { slow: await registerProbeUser(api, "slow"), by: await registerProbeUser(api, "by") };
@@ -116,11 +88,11 @@ try {
   log("rss before", { mb: await rss() });
   await sleep(5_000);
   phase = "stalled";
-  rate = 0;
+  setRate(0);
   log("stalled", { rssMb: await rss() });
   for (let s = 0; s < STALL_MS; s += 5_000) { await sleep(5_000); log("stalled", { rssMb: await rss(), closes, slowLines: stack.gateways[gw]!.process.output().split("\n").filter((l) => l.includes("slow consumer")).length }); }
   phase = "slow-link";
-  rate = RATE;
+  setRate(RATE);
   await sleep(Number(values["send-ms"]) - STALL_MS - 5_000);
   sending = false;
   await loop;
@@ -153,6 +125,6 @@ try {
   log("gateway warnings", { count: lines.length, first: lines.slice(0, 8) });
 } finally {
   for (const c of clients) c.close();
-  for (const p of proxies) p.close();
+  await Promise.all(proxies.map((p) => p.close()));
   await stack.stop();
 }

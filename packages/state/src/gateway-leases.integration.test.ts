@@ -1,24 +1,13 @@
 // GatewayLeases on a real Redis: the lease and the release mark, each side writing before it reads the other's.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRedis, type Service } from "@cim/devstack";
-import { createRedis, type Redis } from "./redis.js";
+import { describe, expect, it } from "vitest";
 import { GatewayLeases } from "./gateway-leases.js";
+import { useRedis } from "./test-harness.js";
 
-let service: Service;
-let redis: Redis;
-
-beforeAll(async () => {
-  service = await startRedis();
-  redis = createRedis(service.address, "test");
-});
-afterAll(async () => {
-  redis?.disconnect();
-  await service?.dispose();
-});
+const h = useRedis();
 
 describe("GatewayLeases", () => {
   it("a release begins only for a lapsed lease, once across routes, and the gateway claims again only once it is done", async () => {
-    const leases = new GatewayLeases(redis);
+    const leases = new GatewayLeases(h.redis);
     expect(await leases.renew("gw-l", "i1", 200)).toBeNull();
     expect(await leases.beginRelease("gw-l")).toBe(false);
     // The lease still current, the mark was taken back: nothing for the gateway to act on.
