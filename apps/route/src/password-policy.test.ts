@@ -24,4 +24,13 @@ describe("password policy", () => {
     }
     expect(() => checkNewPassword("vq8#kd2z🙂", "ann")).not.toThrow();
   });
+
+  it("judges a password by what it holds besides spaces: blank, padded common ones and the padded name are refused", () => {
+    expect(() => checkNewPassword(" ".repeat(9), "ann")).toThrow(/besides spaces/);
+    expect(() => checkNewPassword("a b c d e f g", "ann")).toThrow(/besides spaces/);
+    for (const password of [" password1 ", "pass word1", "\tqwertyuiop\n"]) expect(() => checkNewPassword(password, "ann"), JSON.stringify(password)).toThrow(/most common/);
+    expect(() => checkNewPassword("  zyxwvquorn ", "zyxwvquorn")).toThrow(/user name/);
+    // Spaces stay allowed in a password that is strong without them.
+    expect(() => checkNewPassword("correct horse battery", "ann")).not.toThrow();
+  });
 });

@@ -20,9 +20,11 @@ export function checkNewPassword(typed: string, userName: string): void {
   const length = [...password].length;
   if (length < MIN_PASSWORD_LENGTH) throw weak(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   if (length > MAX_PASSWORD_LENGTH) throw weak(`password is at most ${MAX_PASSWORD_LENGTH} characters`);
-  const lower = password.toLowerCase();
-  if (common.has(lower)) throw weak("this password is one of the most common ones: choose another");
-  if (lower === userName.toLowerCase()) throw weak("password must not be the user name");
+  // Spaces are allowed (a passphrase) but add nothing to guess: nine spaces, or " password1 ", are weak.
+  const bare = password.replace(/\s+/gu, "").toLowerCase();
+  if ([...bare].length < MIN_PASSWORD_LENGTH) throw weak(`password must hold at least ${MIN_PASSWORD_LENGTH} characters besides spaces`);
+  if (common.has(bare)) throw weak("this password is one of the most common ones: choose another");
+  if (bare === userName.toLowerCase()) throw weak("password must not be the user name");
 }
 
 function weak(message: string): ApiError {
