@@ -80,6 +80,21 @@ describe("SendOrder", () => {
     expect(stored).toEqual(["p1", "p2"]);
   });
 
+  it("a resend that came while its own first attempt was being stored is refused as not stored, not as after an earlier message", async () => {
+    const order = new SendOrder(() => false);
+    const session = {} as Session;
+    const { pending, store } = storage();
+    const said = (sending: Promise<string>) => sending.then(() => "ack", (error: Error) => error.message);
+    const first = said(order.run(session, "u:2", "p1", store("p1")));
+    // The client resent p1 before its answer came (its ack timed out), and then wrote p2.
+    const resent = said(order.run(session, "u:2", "p1", store("p1")));
+    const p2 = said(order.run(session, "u:2", "p2", store("p2")));
+    await turn();
+    pending.get("p1")!.fail();
+    // p1's resend: nothing but itself failed before it. p2: p1 did.
+    expect([await first, await resent, await p2]).toEqual(["Connection is closed.", "message not stored, retry", "an earlier message of this conversation was not stored: resend it first, then this one"]);
+  });
+
   it("a Send refused before its store (too many in flight) holds the newer ones back; one not resent is given up after the grace", async () => {
     let now = 1_000;
     const order = new SendOrder(() => true, () => now);

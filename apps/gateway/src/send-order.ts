@@ -35,6 +35,8 @@ interface Lane {
   since: number;
   /** The lane's last store started in order (one at a time): true unless it failed for want of Redis. */
   tail: Promise<boolean> | undefined;
+  /** The clientMsgId of that store. */
+  tailOf: string;
   /** Sends held for their turn, woken at each progress. */
   waiting: Array<() => void>;
   /** The clientMsgIds of the line that are held (waiting in `turn`), as opposed to refused and not yet resent. */
@@ -47,10 +49,14 @@ interface Lane {
 
 const SESSION_CLOSED = "the session closed before this message's turn: it was not stored";
 const OUT_OF_ORDER = "an earlier message of this conversation was not stored: resend it first, then this one";
+/** A resend that came while its own earlier attempt was being stored, and that attempt failed: nothing else waits. */
+const NOT_STORED = "message not stored, retry";
+/** The cause of every refusal made here (a GatewayError's copies keep it): they are logged once per window. */
+const REFUSED_IN_ORDER = new Error("refused in order: the store before it in its lane failed (Redis outage)");
 
-/** True for a Send refused here because an earlier one of its conversation was not stored (logged once per window). */
+/** True for a Send refused here because a store before it in its conversation failed (logged once per window). */
 export function isOrderRefusal(error: GatewayError): boolean {
-  return error.code === ErrorCode.Unavailable && error.message === OUT_OF_ORDER;
+  return error.cause === REFUSED_IN_ORDER;
 }
 
 export class SendOrder {
@@ -60,7 +66,7 @@ export class SendOrder {
    * that comes once Redis is not ready waits for it. Without it, p68 (queued offline) was stored when Redis came
    * back while p60, started just before the kill, failed: p60's resend went after p68..p100.
    */
-  private readonly straight = new WeakMap<Session, Map<string, Promise<boolean>>>();
+  private readonly straight = new WeakMap<Session, Map<string, { tail: Promise<boolean>; of: string }>>();
   /** Per session, the number of the last Send that arrived (two stores in flight can fail in either order). */
   private readonly arrived = new WeakMap<Session, number>();
 
@@ -80,7 +86,7 @@ export class SendOrder {
     const lane = this.lanes.get(session)?.get(laneId);
     if (lane) this.expire(lane);
     const calm = !lane || (!lane.tail && lane.line.length === 0);
-    if (calm && this.linkReady()) return this.straightOn(session, laneId, this.watch(session, laneId, clientMsgId, arrival, store));
+    if (calm && this.linkReady()) return this.straightOn(session, laneId, clientMsgId, this.watch(session, laneId, clientMsgId, arrival, store));
     const ordered = lane ?? this.laneFor(session, laneId);
     return this.inTurn(session, laneId, ordered, clientMsgId, arrival, store);
   }
@@ -92,13 +98,16 @@ export class SendOrder {
    */
   private async inTurn<T>(session: Session, laneId: string, lane: Lane, clientMsgId: string, arrival: number, store: () => Promise<T>): Promise<T> {
     await this.turn(lane, clientMsgId, arrival);
-    const before = lane.tail ?? this.straight.get(session)?.get(laneId);
+    const before = lane.tail ? { tail: lane.tail, of: lane.tailOf } : this.straight.get(session)?.get(laneId);
     const result = (async () => {
-      if (before && !(await before)) throw this.refuse(lane, clientMsgId, arrival);
+      // The store before failed: this one is refused too. When that store was this Send's own earlier attempt (a
+      // client that resent before its answer came), the refusal says only that it was not stored.
+      if (before && !(await before.tail)) throw this.refuse(lane, clientMsgId, arrival, before.of === clientMsgId ? NOT_STORED : OUT_OF_ORDER);
       return this.watch(session, laneId, clientMsgId, arrival, store);
     })();
     const tail = result.then(() => true, (error: unknown) => !failedForOutage(error));
     lane.tail = tail;
+    lane.tailOf = clientMsgId;
     void tail.then(() => {
       if (lane.tail !== tail) return;
       lane.tail = undefined;
@@ -108,13 +117,14 @@ export class SendOrder {
   }
 
   /** Notes a store started straight as the lane's last (see `straight`), until it settles. */
-  private straightOn<T>(session: Session, laneId: string, result: Promise<T>): Promise<T> {
+  private straightOn<T>(session: Session, laneId: string, clientMsgId: string, result: Promise<T>): Promise<T> {
     let tails = this.straight.get(session);
     if (!tails) this.straight.set(session, (tails = new Map()));
     const tail = result.then(() => true, (error: unknown) => !failedForOutage(error));
-    tails.set(laneId, tail);
+    const entry = { tail, of: clientMsgId };
+    tails.set(laneId, entry);
     void tail.then(() => {
-      if (tails.get(laneId) === tail) tails.delete(laneId);
+      if (tails.get(laneId) === entry) tails.delete(laneId);
     });
     return result;
   }
@@ -200,10 +210,10 @@ export class SendOrder {
    * Remembers a refused Send (after the others; a refused resend keeps its place) and returns the refusal. A first
    * refusal, or the awaited one's resend refused again, restarts the grace: the client is still resending.
    */
-  private refuse(lane: Lane, clientMsgId: string, arrival: number): GatewayError {
+  private refuse(lane: Lane, clientMsgId: string, arrival: number, message = OUT_OF_ORDER): GatewayError {
     if (lane.line[0] === clientMsgId) lane.since = this.now();
     this.place(lane, clientMsgId, arrival);
-    return new GatewayError(ErrorCode.Unavailable, OUT_OF_ORDER);
+    return new GatewayError(ErrorCode.Unavailable, message, undefined, { cause: REFUSED_IN_ORDER });
   }
 
   /**
@@ -243,7 +253,7 @@ export class SendOrder {
   private laneFor(session: Session, laneId: string): Lane {
     let lanes = this.lanes.get(session);
     if (!lanes) this.lanes.set(session, (lanes = new Map()));
-    const lane: Lane = { line: [], since: this.now(), tail: undefined, waiting: [], held: new Set(), closed: false, arrivals: new Map() };
+    const lane: Lane = { line: [], since: this.now(), tail: undefined, tailOf: "", waiting: [], held: new Set(), closed: false, arrivals: new Map() };
     lanes.set(laneId, lane);
     return lane;
   }
