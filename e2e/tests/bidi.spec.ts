@@ -1,24 +1,8 @@
 // A name inside a sentence is isolated (<bdi>): a right-to-left name, or one ending in "." or "-", else takes the
 // words around it into its direction ("You added .سارة to the room" with the period on the wrong side).
-import type { Locator } from "@playwright/test";
 import { closeContext, rememberContextId } from "./context-close.js";
 import { conversationKey, createRoom, expect, findUser, register, test } from "./fixtures.js";
-
-/** Where `piece` of `element`'s text is drawn (its left edge), e.g. to see on which side of a name its period is. */
-function leftOf(element: Locator, piece: string): Promise<number> {
-  return element.evaluate((root, wanted) => {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = (node as Text).data.lastIndexOf(wanted);
-      if (at < 0) continue;
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + wanted.length);
-      return range.getBoundingClientRect().left;
-    }
-    return Number.NaN;
-  }, piece);
-}
+import { leftOf } from "./text-position.js";
 
 test("a right-to-left name ending in a period stays whole in the room lines, the typing line and dialog titles", async ({ newUser, browser, baseURL }) => {
   const tom = await newUser("tom");

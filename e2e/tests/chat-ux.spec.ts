@@ -3,6 +3,7 @@
 // badge that says when messages are delayed (Redis down).
 import type { Page } from "@playwright/test";
 import { conversation, expect, expectOnline, groupConversation, logIn, message, onlineUser, say, setHidden, test } from "./fixtures.js";
+import { leftOf } from "./text-position.js";
 
 const LIMIT = 4_000;
 
@@ -335,18 +336,6 @@ test("a room's line in the list reads who wrote first, also when the name is rig
   await expect(preview).toContainText("hello everyone");
   // Where a piece of the line is drawn: the preview took the direction of its first letter, the name's, and drew the
   // name's Arabic letters at the end of the line, after the text ("…: hello everyone-سارة").
-  const left = (piece: string) =>
-    preview.evaluate((element, wanted) => {
-      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const at = (node as Text).data.indexOf(wanted);
-        if (at < 0) continue;
-        const range = document.createRange();
-        range.setStart(node, at);
-        range.setEnd(node, at + wanted.length);
-        return range.getBoundingClientRect().left;
-      }
-      return Number.NaN;
-    }, piece);
+  const left = (piece: string) => leftOf(preview, piece);
   expect(await left("سارة")).toBeLessThan(await left("hello everyone"));
 });
