@@ -2,7 +2,7 @@
 // have not logged in yet, so one client cannot hold or churn thousands of unauthenticated sockets.
 import type { IncomingMessage } from "node:http";
 import { addressMatcher, clientKey, plainAddress } from "@cim/config";
-import { RateLimiter } from "./rate-limiter.js";
+import { KeyedRateLimiter } from "./rate-limiter.js";
 
 export interface AdmissionLimits {
   /** Sockets of one address not logged in yet; an upgrade beyond is refused. */
@@ -24,14 +24,15 @@ export function clientAddress(req: IncomingMessage, trustProxy: boolean): string
 }
 
 export class Admission {
-  private readonly buckets = new Map<string, RateLimiter>();
+  private readonly rates: KeyedRateLimiter;
   private readonly pendingByKey = new Map<string, number>();
   /** The key each counted socket is pending under, until it logs in or closes. */
   private readonly pendingSockets = new Map<object, string>();
   private readonly isExempt: (address: string) => boolean;
 
-  constructor(private readonly limits: AdmissionLimits, private readonly now: () => number = Date.now) {
+  constructor(private readonly limits: AdmissionLimits, now: () => number = Date.now) {
     this.isExempt = addressMatcher(limits.exempt);
+    this.rates = new KeyedRateLimiter(limits.connectRatePerSec, limits.connectBurst, now);
   }
 
   /** Checks an upgrade from `address`, counting it against the address's rate; why it must be refused, or null. */
@@ -39,9 +40,7 @@ export class Admission {
     if (this.isExempt(address)) return null;
     const key = clientKey(address);
     if ((this.pendingByKey.get(key) ?? 0) >= this.limits.maxPendingPerClient) return "pending";
-    let bucket = this.buckets.get(key);
-    if (!bucket) this.buckets.set(key, (bucket = new RateLimiter(this.limits.connectRatePerSec, this.limits.connectBurst, this.now)));
-    return bucket.take() ? null : "rate";
+    return this.rates.take(key) ? null : "rate";
   }
 
   /** Counts `socket` as not logged in yet, under its address. */
@@ -69,6 +68,6 @@ export class Admission {
 
   /** Forgets the rate of addresses whose bucket is full again (idle long enough): memory stays bounded. */
   sweep(): void {
-    for (const [key, bucket] of this.buckets) if (bucket.full()) this.buckets.delete(key);
+    this.rates.sweep();
   }
 }

@@ -29,6 +29,25 @@ export class RateLimiter {
   }
 }
 
+/** A token bucket per key (an address, a user), made at its first take; `sweep` forgets the full ones. */
+export class KeyedRateLimiter {
+  private readonly buckets = new Map<string, RateLimiter>();
+
+  constructor(private readonly ratePerSec: number, private readonly burst: number, private readonly now: () => number = Date.now) {}
+
+  /** Takes one token of `key`'s bucket; false when it is empty. */
+  take(key: string): boolean {
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = new RateLimiter(this.ratePerSec, this.burst, this.now)));
+    return bucket.take();
+  }
+
+  /** Forgets the buckets that refilled completely (idle long enough): forgetting them changes nothing. */
+  sweep(): void {
+    for (const [key, bucket] of this.buckets) if (bucket.full()) this.buckets.delete(key);
+  }
+}
+
 /**
  * A session's frame budget: every frame takes a token, Pings included, so a Ping flood is cut off like any
  * other. A Ping at heartbeat pace (at least `minPingGapMs` after the last admitted one) is admitted even
