@@ -5,6 +5,7 @@ import { z } from "zod";
 import { compareIds, CONVERSATION_ID, EVERYONE_ROOM } from "@cim/protocol";
 import type { Services } from "./context.js";
 import { MAX_PEERS, summarize, type ConversationSummary } from "./conversation-summaries.js";
+import { cursorParam, cursorText, pageCursor } from "./page-cursor.js";
 import { queryInteger } from "./query-number.js";
 
 /** Conversations per page when `limit` is not given. */
@@ -23,20 +24,16 @@ const CURSOR_TEXT = /^c1:([0-9]{1,20}):([0-9]{1,20}):(.+)$/;
 
 /** The cursor a nextCursor stands for, or undefined when it is none we gave. */
 export function parseConversationCursor(cursor: string): Cursor | undefined {
-  const text = Buffer.from(cursor, "base64url").toString();
-  // Only our own encoding round-trips: other base64url strings decode to no UTF-8, or to no cursor.
-  const match = Buffer.from(text).toString("base64url") === cursor ? CURSOR_TEXT.exec(text) : null;
+  const match = CURSOR_TEXT.exec(cursorText(cursor) ?? "");
   if (!match || !CONVERSATION_ID.test(match[3]!)) return undefined;
   return { asOf: match[1]!, position: match[2]!, conversation: match[3]! };
 }
 
-const cursorText = (cursor: Cursor) => Buffer.from(`c1:${cursor.asOf}:${cursor.position}:${cursor.conversation}`).toString("base64url");
+const cursorOf = (cursor: Cursor) => pageCursor(`c1:${cursor.asOf}:${cursor.position}:${cursor.conversation}`);
 
 /** `?cursor=&limit=`; a call with neither is an old client's, answered with the whole list as before. */
 export const ConversationPageQuery = z.object({
-  cursor: z.string().max(200, "cursor is at most 200 characters")
-    .refine((cursor) => cursor === "" || parseConversationCursor(cursor) !== undefined, "cursor is the nextCursor of a previous page")
-    .meta({ pattern: "^[A-Za-z0-9_-]*$" }).optional(),
+  cursor: cursorParam(200, parseConversationCursor),
   limit: queryInteger("limit", 1, CONVERSATIONS_PAGE_MAX),
 });
 export type ConversationPageQuery = z.output<typeof ConversationPageQuery>;
@@ -75,7 +72,7 @@ export async function conversationPage(s: Deps, userId: string, query: Conversat
   const rest = cursor ? placed.filter((item) => byActivity(item, cursor) > 0) : placed;
   const page = rest.slice(0, limit);
   const items = await named(s, page.map((item) => item.conversation));
-  const nextCursor = rest.length > limit ? cursorText({ asOf, ...page.at(-1)! }) : "";
+  const nextCursor = rest.length > limit ? cursorOf({ asOf, ...page.at(-1)! }) : "";
   return { conversations: await summarize(s, userId, items), nextCursor };
 }
 

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { EVERYONE_ROOM } from "@cim/protocol";
 import type { Services } from "./context.js";
+import { cursorParam, cursorText, pageCursor } from "./page-cursor.js";
 import { queryInteger } from "./query-number.js";
 import { userCards, type UserCard } from "./user-cards.js";
 import { nameKey } from "./user-names.js";
@@ -14,19 +15,16 @@ export const PAGE_DEFAULT_LIMIT = 50;
 
 /** The index entry (`<name key>\0<userId>`) a nextCursor stands for, or undefined when it is none we gave. */
 export function cursorEntry(cursor: string): string | undefined {
-  const entry = Buffer.from(cursor, "base64url").toString();
-  // Only our own encoding round-trips: other base64url strings decode to no UTF-8, or to no entry.
-  return Buffer.from(entry).toString("base64url") === cursor && /\0\d+$/.test(entry) ? entry : undefined;
+  const entry = cursorText(cursor);
+  return entry !== undefined && /\0\d+$/.test(entry) ? entry : undefined;
 }
 
 /** The nextCursor of the entry a page ended at ("" at the end). */
-const cursorOf = (entry: string) => (entry ? Buffer.from(entry).toString("base64url") : "");
+const cursorOf = (entry: string) => (entry ? pageCursor(entry) : "");
 
 /** `?cursor=&limit=&prefix=`; a call with none of them is an old client's, answered as before. */
 export const PageQuery = z.object({
-  cursor: z.string().max(400, "cursor is at most 400 characters")
-    .refine((cursor) => cursor === "" || cursorEntry(cursor) !== undefined, "cursor is the nextCursor of a previous page")
-    .meta({ pattern: "^[A-Za-z0-9_-]*$" }).optional(),
+  cursor: cursorParam(400, cursorEntry),
   limit: queryInteger("limit", 1, 200),
   prefix: z.string().max(64, "prefix is at most 64 characters").optional(),
 });

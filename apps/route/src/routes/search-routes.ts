@@ -5,6 +5,7 @@ import { z } from "zod";
 import { CONVERSATION_ID, ErrorCode, MAX_SEARCH_QUERY_LENGTH, ROOM_ID } from "@cim/protocol";
 import { SEARCH_MAX_CONVERSATIONS, type SearchPlace } from "@cim/state";
 import { bearer, errorAnswer, jsonAnswer } from "../api-route.js";
+import { cursorParam, cursorText, pageCursor } from "../page-cursor.js";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { roomsOf } from "../conversation-summaries.js";
@@ -16,23 +17,19 @@ const SearchQuery = z.object({
   q: z.string().trim().min(1, "q is empty").max(MAX_SEARCH_QUERY_LENGTH, `q is at most ${MAX_SEARCH_QUERY_LENGTH} characters`),
   conversation: z.string().regex(CONVERSATION_ID, "conversation must be a roomId or a userId").optional(),
   limit: queryInteger("limit", 1, 50, 20),
-  cursor: z.string().max(200, "cursor is at most 200 characters")
-    .refine((cursor) => cursor === "" || searchCursor(cursor) !== undefined, "cursor is the nextCursor of a previous page")
-    .meta({ pattern: "^[A-Za-z0-9_-]*$", description: "Paged form (added): \"\" for the first page, then the nextCursor of the previous one" }).optional(),
+  cursor: cursorParam(200, searchCursor, "Paged form (added): \"\" for the first page, then the nextCursor of the previous one"),
 });
 
 const CURSOR_TEXT = /^s1:([0-9]{1,16}):([0-9]{1,20}):(.+)$/;
 
 /** The place a nextCursor stands for (the last hit of its page), or undefined when it is none we gave. */
 export function searchCursor(cursor: string): SearchPlace | undefined {
-  const text = Buffer.from(cursor, "base64url").toString();
-  // Only our own encoding round-trips: other base64url strings decode to no UTF-8, or to no cursor.
-  const match = Buffer.from(text).toString("base64url") === cursor ? CURSOR_TEXT.exec(text) : null;
+  const match = CURSOR_TEXT.exec(cursorText(cursor) ?? "");
   if (!match || !CONVERSATION_ID.test(match[3]!)) return undefined;
   return { ts: Number(match[1]), msgId: match[2]!, conversation: match[3]! };
 }
 
-const cursorOf = (hit: SearchPlace) => Buffer.from(`s1:${hit.ts}:${hit.msgId}:${hit.conversation}`).toString("base64url");
+const cursorOf = (hit: SearchPlace) => pageCursor(`s1:${hit.ts}:${hit.msgId}:${hit.conversation}`);
 
 export const searchApi = {
   search: createRoute({
