@@ -61,6 +61,11 @@ export class SilentGateways {
 
   private async check(gatewayId: string, now: number): Promise<void> {
     const { leases, gone, log } = this.deps;
+    // ZooKeeper reports this one itself: no lease to read, unless it is one released here (its return is watched).
+    if (this.deps.zookeeperCanTell() && !this.released.has(gatewayId)) {
+      this.lapsedSince.delete(gatewayId);
+      return;
+    }
     if (await leases.alive(gatewayId)) {
       this.lapsedSince.delete(gatewayId);
       // Back after our release: asked to claim its sessions again once the release is done (it also reads the mark).
@@ -70,7 +75,7 @@ export class SilentGateways {
       }
       return;
     }
-    if (this.deps.zookeeperCanTell() || this.released.has(gatewayId)) {
+    if (this.released.has(gatewayId)) {
       this.lapsedSince.delete(gatewayId);
       return;
     }
