@@ -24,7 +24,11 @@ test("the conversation list shows route's first page, then the next without a sc
   for (const room of [...own, ...bobs.slice(1)]) await api.sendMessage(aliceToken, { room: room.roomId, text: "newer" });
 
   // A fresh page: what it lists comes from route's pages only.
-  const asked: string[] = [];
+  let asked: string[] = [];
+  // Only the reloaded page's requests: the page before it may still be reading its pages as the reload starts.
+  alice.page.on("framenavigated", (frame) => {
+    if (frame === alice.page.mainFrame()) asked = [];
+  });
   alice.page.on("request", (request) => {
     const url = new URL(request.url());
     if (url.pathname === "/api/conversations") asked.push(url.search);
