@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { REPO_ROOT } from "./apps.js";
+import { REDIS_PERSISTENCE_ARGS } from "./services.js";
 
 interface ComposeService {
   image?: string;
@@ -19,6 +20,10 @@ describe("docker-compose.yml", () => {
   it("runs Redis with append-only persistence, ZooKeeper, route and two gateways", () => {
     expect(Object.keys(compose.services).sort()).toEqual(["gateway-a", "gateway-b", "redis", "route", "zookeeper"]);
     expect(compose.services.redis!.command).toEqual(expect.arrayContaining(["--appendonly", "yes"]));
+  });
+
+  it("persists Redis as the devstack's Redis does (tests, bench and npm start measure what is deployed)", () => {
+    expect(compose.services.redis!.command).toEqual(["redis-server", ...REDIS_PERSISTENCE_ARGS]);
   });
 
   it("gives every gateway a distinct id and an advertised WebSocket URL, and every app the shared parts", () => {

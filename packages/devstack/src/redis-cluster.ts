@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import getPort from "get-port";
 import { spawnTracked, stopProcess, type Spawned } from "./processes.js";
-import { ping, waitUntil } from "./services.js";
+import { ping, REDIS_PERSISTENCE_ARGS, waitUntil } from "./services.js";
 
 const run = promisify(execFile);
 
@@ -73,7 +73,7 @@ export async function startRedisCluster(options: { masters?: number; replicas?: 
     mkdirSync(dir, { recursive: true });
     const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--cluster-enabled", "yes",
       "--cluster-config-file", `nodes-${port}.conf`, "--cluster-node-timeout", String(options.nodeTimeoutMs ?? 2_000),
-      "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--daemonize", "no", "--loglevel", "warning",
+      ...REDIS_PERSISTENCE_ARGS, "--daemonize", "no", "--loglevel", "warning",
       // A replica (at the start, or a restarted master rejoining) gets its copy at once, not after Redis' default
       // 5 s wait for more replicas to share one diskless transfer: each master has one replica here.
       "--repl-diskless-sync-delay", "0"];

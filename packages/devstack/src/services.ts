@@ -25,13 +25,26 @@ const ZK_JARS = [
 ];
 const JAVA_DIR = "/usr/share/java";
 
-/** Starts redis-server with append-only persistence (appendfsync everysec). */
+/**
+ * How every Redis of the project persists (single node, cluster nodes, docker-compose.yml): append-only, fsync every
+ * second, no RDB snapshots. A chat store appends about 1.4 KB of AOF per private message (three stream entries, two
+ * newest ids, two conversation lists and the count); with Redis' default `auto-aof-rewrite-min-size` of 64 MB a
+ * small dataset is rewritten, by a forked child that takes a core for hundreds of ms, every 45,000 messages, and on
+ * a machine the servers share every rewrite stalls delivery (docs/BENCHMARKS.md, "2026-11-29, 16:14"). 512 MB lets
+ * the AOF grow to a larger base first: rewrites come eight times less often while a restart still loads it in seconds
+ * (docs/DEPLOYMENT.md, "Redis persistence").
+ */
+export const REDIS_PERSISTENCE_ARGS: readonly string[] = [
+  "--appendonly", "yes", "--appendfsync", "everysec", "--auto-aof-rewrite-min-size", "512mb", "--save", "",
+];
+
+/** Starts redis-server with the project's persistence (REDIS_PERSISTENCE_ARGS). */
 export async function startRedis(options: { port?: number; dir?: string } = {}): Promise<Service> {
   const port = options.port ?? (await getPort({ host: "127.0.0.1" }));
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "cim-redis-"));
   mkdirSync(dir, { recursive: true });
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "yes",
-    "--appendfsync", "everysec", "--daemonize", "no", "--protected-mode", "yes", "--loglevel", "warning",
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, ...REDIS_PERSISTENCE_ARGS,
+    "--daemonize", "no", "--protected-mode", "yes", "--loglevel", "warning",
     // Fault tests stall it on purpose (DEBUG SLEEP), from loopback only.
     "--enable-debug-command", "local"];
   let spawned: Spawned;
