@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { markdownTable, privateRounds, type BenchResults, type SystemResults } from "./report.js";
+import { markdownTable, privateRounds, storeRewrites, type BenchResults, type SystemResults } from "./report.js";
 
 function results(cim: SystemResults, socketio: SystemResults = {}): BenchResults {
   const meta = { date: "", cpu: "", cores: 2, memGiB: 24, node: "", kernel: "", totalSeconds: 1, commit: "", loadAvg: { start: 0, end: 0 } };
@@ -33,5 +33,23 @@ describe("privateRounds", () => {
     const many = results({ private: { ...PRIVATE, cpuUsPerMessage: cpu, p99Rounds: [21.5, 8.25, 130] } }, { private: { ...PRIVATE, cpuUsPerMessage: cpu } });
     expect(privateRounds(many)).toBe("Private p99 of each round, in ms (the table shows the median round): CIM 21.5 / 8.25 / 130.");
     expect(privateRounds(results({ private: { ...PRIVATE, cpuUsPerMessage: cpu } }))).toBe("");
+  });
+});
+
+describe("storeRewrites", () => {
+  const cpu = { servers: 1, store: 1, load: 1 };
+  const step = (offeredPerSec: number, rewrites: number) => ({ ...PRIVATE, offeredPerSec, cpuUsPerMessage: cpu, storeRewrites: rewrites });
+
+  it("names the saturation steps an AOF rewrite fell in, and the private window's count", () => {
+    const saturation = { sustainedPerSec: 10000, sustainedP99Ms: 9, misses: [], steps: [step(1000, 0), step(10000, 1), step(13000, 2)] };
+    expect(storeRewrites(results({ private: step(1000, 0), saturation }))).toBe(
+      "AOF rewrites started by CIM's Redis in the measured windows: private 0 (the round shown); saturation 1 at 10,000 msg/s, 2 at 13,000 msg/s.",
+    );
+  });
+
+  it("says none fell in the ladder, and nothing when the store could not be asked (Redis Cluster)", () => {
+    const saturation = { sustainedPerSec: 1000, sustainedP99Ms: 9, misses: [], steps: [step(1000, 0)] };
+    expect(storeRewrites(results({ saturation }))).toBe("AOF rewrites started by CIM's Redis in the measured windows: saturation 0 in every step.");
+    expect(storeRewrites(results({ private: { ...PRIVATE, cpuUsPerMessage: cpu } }))).toBe("");
   });
 });

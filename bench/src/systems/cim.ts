@@ -4,6 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
 import type { WebSocket } from "ws";
 import { startCluster, type Cluster } from "@cim/devstack";
 import { decodeFrame, encodeFrame } from "@cim/protocol";
@@ -108,6 +109,15 @@ export function cimSystem(options: CimOptions): BenchSystem {
     serverPids: () => cluster!.gateways.map((g) => g.process.child.pid!),
     // The Redis Cluster's nodes do not name their processes: its CPU is not reported.
     storePids: () => (cluster?.layout === "single" ? [cluster.redis.process().child.pid!] : []),
+    async storeRewrites() {
+      if (cluster?.layout !== "single") return NaN;
+      const redis = new Redis(cluster.redis.address, { maxRetriesPerRequest: 1 });
+      try {
+        return Number(/aof_rewrites:(\d+)/.exec(await redis.info("persistence"))?.[1] ?? NaN);
+      } finally {
+        redis.disconnect();
+      }
+    },
     async prepareUsers(ids) {
       await users.create(cluster!, ids);
     },

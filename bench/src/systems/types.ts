@@ -28,6 +28,11 @@ export interface BenchSystem {
   serverPids(): number[];
   /** The store's processes (Redis), whose CPU per message the private workloads report; [] when not known. */
   storePids(): number[];
+  /**
+   * How many AOF rewrites the store has started so far (CIM on a single Redis): each forks a child that takes a core,
+   * so the private workloads tell how many fell in their measured window. Absent or NaN when not known.
+   */
+  storeRewrites?(): Promise<number>;
   /** How many message servers run: users are spread over them by `server` index. */
   readonly servers: number;
   /** Makes users usable: accounts and tokens for CIM; nothing for the others. */

@@ -29,6 +29,8 @@ export interface PrivateResult {
   cpuUsPerMessage: { servers: number; store: number; load: number };
   /** With several rounds: each round's p99, in the order run (this result is the round of their median). */
   p99Rounds?: number[];
+  /** AOF rewrites the store started during the measured window (BenchSystem.storeRewrites); absent when not known. */
+  storeRewrites?: number;
 }
 
 const BASE_ID = 2_000_000;
@@ -87,11 +89,13 @@ export async function openPairs(system: BenchSystem, pairs: number, concurrency:
       warmupReceived = 0;
       const warm = await send(ratePerSec, WARMUP_S, `r${round}w`);
       await waitFor(() => warmupReceived >= warm.sent, DRAIN_MS);
+      const rewritesBefore = await system.storeRewrites?.();
       const storePids = system.storePids();
       const meter = new CpuMeter([system.serverPids(), storePids]);
       const measured = await send(ratePerSec, durationS, `r${round}m`);
       await waitFor(() => latencies.length >= measured.sent, DRAIN_MS);
       const [serversMs, storeMs, loadMs] = meter.read().map((ms) => (ms * 1000) / Math.max(1, latencies.length));
+      const storeRewrites = rewritesBefore === undefined ? NaN : (await system.storeRewrites!()) - rewritesBefore;
       const elapsed = Math.max(lastReceivedAt, measured.end) - measured.start;
       const { p50, p99, max } = latencySummary(latencies);
       return {
@@ -104,6 +108,7 @@ export async function openPairs(system: BenchSystem, pairs: number, concurrency:
         maxMs: max,
         unexpectedCloses: pool.unexpectedCloses,
         cpuUsPerMessage: { servers: serversMs!, store: storePids.length ? storeMs! : NaN, load: loadMs! },
+        ...(Number.isNaN(storeRewrites) ? {} : { storeRewrites }),
       };
     },
     async close() {

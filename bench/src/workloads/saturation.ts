@@ -42,7 +42,8 @@ export async function saturationWorkload(
       const cpu = step.cpuUsPerMessage;
       log(
         `${system.label} saturation ${rate}/s: p50 ${step.p50Ms.toFixed(2)} ms, p99 ${step.p99Ms.toFixed(2)} ms, received ${step.received} of ${step.sent}; ` +
-          `CPU per message: servers ${cpu.servers.toFixed(0)} µs, store ${cpu.store.toFixed(0)} µs, load ${cpu.load.toFixed(0)} µs`,
+          `CPU per message: servers ${cpu.servers.toFixed(0)} µs, store ${cpu.store.toFixed(0)} µs, load ${cpu.load.toFixed(0)} µs` +
+          (step.storeRewrites === undefined ? "" : `; AOF rewrites ${step.storeRewrites}`),
       );
       const reason =
         step.received < step.sent
