@@ -1,5 +1,5 @@
 // Growth: after a workload of every kind, each Redis key either expires or is one docs/SECURITY.md lists with
-// what bounds it. A new key pattern that nobody bounded fails here.
+// what bounds it. A new key pattern that nobody bounded fails here. And every key carries CONTRACT's prefix `cim-`.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -76,5 +76,13 @@ describe("Redis keys", () => {
       if (!patterns.some((p) => p.test(key))) unbounded.push(key);
     }
     expect(unbounded).toEqual([]);
+  });
+
+  // CONTRACT: "Redis keys (prefix `cim-`)": an operator sharing a Redis finds, backs up or grants (ACL `~cim-*`) the
+  // system's keys by it, those that expire too. Runs after the workload above.
+  it("every key, expiring or not, begins with cim-", async () => {
+    const keys = await allKeys();
+    expect(keys.length).toBeGreaterThan(10);
+    expect(keys.filter((key) => !key.startsWith("cim-"))).toEqual([]);
   });
 });
