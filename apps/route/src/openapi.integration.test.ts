@@ -74,6 +74,12 @@ describe("GET /api/openapi.json", () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^userName: /);
   });
 
+  it("states the bounds of history's before as it does a limit's (CONTRACT: 1 to 18446744073709551615, decimal digits)", () => {
+    const before = doc.paths["/api/history"]!.get!.parameters!.find((p) => p.name === "before") as { schema: { pattern?: string; description?: string } };
+    expect(before.schema.pattern).toBe("^[0-9]{1,20}$");
+    expect(before.schema.description).toContain("from 1 to 18446744073709551615");
+  });
+
   it("lists 429 rate_limited for every operation with a limit of its own (CONTRACT and README's limits)", () => {
     const limited = ["POST /api/register", "POST /api/login", "POST /api/password", "POST /api/messages", "POST /api/rooms", "PATCH /api/rooms/{roomId}",
       "DELETE /api/rooms/{roomId}/members/{userId}", "PUT /api/blocks/{userId}", "DELETE /api/blocks/{userId}", "GET /api/search"];
