@@ -11,7 +11,8 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { ErrorCode } from "@cim/protocol";
 import { FailureLog, isRedisUnavailable } from "@cim/state";
 import type { AppEnv, Services } from "./context.js";
-import { BEARER_CHALLENGE, requireMetricsToken } from "./auth.js";
+import { apiRoutes } from "./api-document.js";
+import { BEARER_CHALLENGE, requireMetricsToken, requireUser, userTokenPaths } from "./auth.js";
 import { allowedMethods } from "./allowed-methods.js";
 import { ApiError, REDIS_RETRY_AFTER_SECONDS } from "./errors.js";
 import { securityHeaders } from "./security-headers.js";
@@ -67,10 +68,17 @@ export function createApp(s: Services, probe: HealthProbe) {
   app.route("/api/blocks", blockRoutes(s));
   app.route("/api/account", accountRoutes(s));
   const methodsOf = allowedMethods(() => app.routes);
-  /** No route for this request: 405 with Allow when its path has routes of other methods, else 404. */
-  const noRoute = (c: Context) => {
+  const behindLogin = userTokenPaths(apiRoutes);
+  const checkUser = requireUser(s.tokens, s.sessions);
+  /**
+   * No route for this request: 405 with Allow when its path has routes of other methods, else 404. A path whose every
+   * method needs a user token answers a request without a valid one 401 first (CONTRACT), as the routers that check
+   * the token in a middleware do; those whose routes check it themselves (/api/online, /api/history, ...) said 405.
+   */
+  const noRoute = async (c: Context) => {
     const allowed = methodsOf(c.req.path);
     if (allowed.length === 0) return c.json({ error: { code: ErrorCode.NotFound, message: `no route ${c.req.method} ${c.req.path}` } }, 404);
+    if (behindLogin(c.req.path)) await checkUser(c, async () => undefined);
     const message = `${c.req.path} takes ${allowed.join(", ")}, not ${c.req.method}`;
     return c.json({ error: { code: ErrorCode.MethodNotAllowed, message } }, 405, { Allow: allowed.join(", ") });
   };

@@ -6,7 +6,7 @@ import { RouteApi } from "@cim/client";
 import { startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
 
 interface Operation {
-  parameters?: Array<{ name: string; in: string; required?: boolean }>;
+  parameters?: Array<{ name: string; in: string; required?: boolean; schema?: { pattern?: string; description?: string } }>;
   requestBody?: { required?: boolean; content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> };
   responses: Record<string, unknown>;
 }
@@ -75,9 +75,9 @@ describe("GET /api/openapi.json", () => {
   });
 
   it("states the bounds of history's before as it does a limit's (CONTRACT: 1 to 18446744073709551615, decimal digits)", () => {
-    const before = doc.paths["/api/history"]!.get!.parameters!.find((p) => p.name === "before") as { schema: { pattern?: string; description?: string } };
-    expect(before.schema.pattern).toBe("^[0-9]{1,20}$");
-    expect(before.schema.description).toContain("from 1 to 18446744073709551615");
+    const before = doc.paths["/api/history"]!.get!.parameters!.find((p) => p.name === "before")!;
+    expect(before.schema?.pattern).toBe("^[0-9]{1,20}$");
+    expect(before.schema?.description).toContain("from 1 to 18446744073709551615");
   });
 
   it("lists 429 rate_limited for every operation with a limit of its own (CONTRACT and README's limits)", () => {
