@@ -130,6 +130,15 @@ describe("bad input on the gateway", () => {
     }
   });
 
+  // CONTRACT: such 400s close the connection, as the 431 and other unparsable requests do; the bad Host's answer kept
+  // it open (Connection: keep-alive) for a client that had not asked to close.
+  it("route closes the connection after the 400 of a Host that is no host name, unasked", async () => {
+    const answer = await exchange(new URL(cluster.route.url), "GET /healthz HTTP/1.1\r\nHost: a b\r\n\r\n", 5_000, "route to close the connection after its 400");
+    const head = answer.split("\r\n\r\n")[0]!;
+    expect(head.split("\r\n")[0]).toBe("HTTP/1.1 400 Bad Request");
+    expect(/^connection: (.*)$/im.exec(head)?.[1]).toBe("close");
+  });
+
   it("a forged token is refused with an Error and 4401", async () => {
     const { token } = await new TokenSigner("someone-elses-secret-0123456789abcdef", 60).sign({ userId: ann.session!.userId, userName: "ann" });
     const socket = await raw();
