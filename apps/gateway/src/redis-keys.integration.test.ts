@@ -78,6 +78,18 @@ describe("Redis keys", () => {
     expect(unbounded).toEqual([]);
   });
 
+  // CONTRACT's Redis table names the fields of `cim-account:<userId>`: a field written that it does not name fails here.
+  it("every field of an account hash is one CONTRACT names", async () => {
+    const doc = readFileSync(join(REPO_ROOT, "docs/CONTRACT.md"), "utf8");
+    const row = doc.split("\n").find((line) => line.startsWith("| `cim-account:<userId>` | hash |"))!;
+    const documented = new Set([...row.split("|")[3]!.matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]));
+    expect(documented.has("passwordHash")).toBe(true);
+    const accounts = (await allKeys()).filter((key) => /^cim-account:\d+$/.test(key));
+    expect(accounts.length).toBeGreaterThan(1);
+    const fields = new Set((await Promise.all(accounts.map((key) => redis.hkeys(key)))).flat());
+    expect([...fields].filter((field) => !documented.has(field))).toEqual([]);
+  });
+
   // CONTRACT: "Redis keys (prefix `cim-`)": an operator sharing a Redis finds, backs up or grants (ACL `~cim-*`) the
   // system's keys by it, those that expire too. Runs after the workload above.
   it("every key, expiring or not, begins with cim-", async () => {
