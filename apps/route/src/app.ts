@@ -57,6 +57,13 @@ export function createApp(s: Services, probe: HealthProbe) {
       c.json({ error: { code: ErrorCode.PayloadTooLarge, message: `body is larger than ${s.config.CIM_MAX_BODY_BYTES} bytes` } }, 413, { Connection: "close" }),
   }));
 
+  // Read at the first request, when every route is registered.
+  const methodsOf = allowedMethods(() => app.routes);
+  const unknownPath = (c: Context) => c.json({ error: { code: ErrorCode.NotFound, message: `no route ${c.req.method} ${c.req.path}` } }, 404);
+  // An unknown path is 404 before any token check (CONTRACT): the routers that check the token in a middleware (rooms,
+  // users, conversations, search, blocks, admin) answered 401 to one without a token.
+  app.use("/api/*", async (c, next) => (methodsOf(c.req.path).length === 0 ? unknownPath(c) : next()));
+
   app.route("/api", docsRoutes());
   app.route("/api", authRoutes(s));
   app.route("/api/admin", adminRoutes(s));
@@ -67,7 +74,6 @@ export function createApp(s: Services, probe: HealthProbe) {
   app.route("/api/search", searchRoutes(s));
   app.route("/api/blocks", blockRoutes(s));
   app.route("/api/account", accountRoutes(s));
-  const methodsOf = allowedMethods(() => app.routes);
   const behindLogin = userTokenPaths(apiRoutes);
   const checkUser = requireUser(s.tokens, s.sessions);
   /**
@@ -77,7 +83,7 @@ export function createApp(s: Services, probe: HealthProbe) {
    */
   const noRoute = async (c: Context) => {
     const allowed = methodsOf(c.req.path);
-    if (allowed.length === 0) return c.json({ error: { code: ErrorCode.NotFound, message: `no route ${c.req.method} ${c.req.path}` } }, 404);
+    if (allowed.length === 0) return unknownPath(c);
     if (behindLogin(c.req.path)) await checkUser(c, async () => undefined);
     const message = `${c.req.path} takes ${allowed.join(", ")}, not ${c.req.method}`;
     return c.json({ error: { code: ErrorCode.MethodNotAllowed, message } }, 405, { Allow: allowed.join(", ") });

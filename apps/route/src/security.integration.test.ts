@@ -423,6 +423,19 @@ describe("headers and endpoints", () => {
     expect((await h.app.request("/api/openapi.json", { method: "POST" })).status).toBe(405);
   });
 
+  it("answers an unknown path under /api/ 404 not_found, with a token or without", async () => {
+    // Under the routers that check the token in a middleware (rooms, users, conversations, search, blocks, admin) such a
+    // path answered 401 without a token, where CONTRACT says 404; the other unknown paths answered 404.
+    const token = await signedIn("unknownpath", "10.9.7.3");
+    for (const path of ["/api/rooms/r1/nothing", "/api/rooms/a/b/c", "/api/users/x/y", "/api/conversations/x", "/api/blocks/1/2", "/api/search/x", "/api/admin/nope", "/api/account/x"]) {
+      for (const headers of [{}, { authorization: "Bearer not-a-token" }, { authorization: `Bearer ${token}` }] as Array<Record<string, string>>) {
+        const res = await h.app.request(path, { headers });
+        expect(res.status, `${path} ${JSON.stringify(headers).slice(0, 40)}`).toBe(404);
+        expect((await json(res)).error.code).toBe("not_found");
+      }
+    }
+  });
+
   it("answers the web app's paths GET and HEAD only: another method is 405 with Allow, never the page or a body-less 200", async () => {
     // OPTIONS was answered 200 with the page's Content-Length and no body (a client read a truncated response), POST /
     // the page itself, POST /some/route 404.
