@@ -1,8 +1,11 @@
 // The OpenAPI document at /api/openapi.json: valid OpenAPI 3.1, complete (every /api route of the app), the
 // reference page at /api/docs, and the SDK's RouteApi calling only what the document describes.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RouteApi } from "@cim/client";
+import { REPO_ROOT } from "@cim/devstack";
 import { startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
 
 interface Operation {
@@ -78,6 +81,40 @@ describe("GET /api/openapi.json", () => {
     const before = doc.paths["/api/history"]!.get!.parameters!.find((p) => p.name === "before")!;
     expect(before.schema?.pattern).toBe("^[0-9]{1,20}$");
     expect(before.schema?.description).toContain("from 1 to 18446744073709551615");
+  });
+
+  it("lists every status and answer field CONTRACT's tables name for an operation", () => {
+    const contract = readFileSync(join(REPO_ROOT, "docs/CONTRACT.md"), "utf8");
+    const problems: string[] = [];
+    let rows = 0;
+    for (const line of contract.split("\n")) {
+      const row = /^\s*\| `(GET|POST|PUT|DELETE|PATCH) (\/api\/[^`?]+)`[^|]*\|.*\|\s*$/.exec(line);
+      if (!row) continue;
+      rows++;
+      const [, method, path] = row as unknown as [string, string, string];
+      const operation = doc.paths[path]?.[method.toLowerCase()];
+      if (!operation) {
+        problems.push(`${method} ${path} is not in the document`);
+        continue;
+      }
+      const cells = line.split("|");
+      const answer = cells[cells.length - 2]!;
+      // The statuses the answer cell names (`201`, `403 forbidden`), but for a remark on another operation's.
+      const statuses = [...answer.matchAll(/`([1-5]\d\d)\b/g)].map((m) => m[1]!).filter((status) => !(path === "/api/rooms/public" && status === "201"));
+      for (const status of statuses) if (!(status in operation.responses)) problems.push(`${method} ${path}: ${status} is not listed`);
+      // The fields of its first success answer, `200 {users:[{userId, userName}]}`, in the answer's description.
+      const success = /`(2\d\d) (\{[^`]*\})`/.exec(answer);
+      if (!success) continue;
+      const description = (operation.responses[success[1]!] as { description?: string } | undefined)?.description ?? "";
+      for (const [, field] of success[2]!.matchAll(/([A-Za-z]+)\??(?=[:,}\]])/g)) {
+        if (!new RegExp(`\\b${field}\\b`).test(description)) problems.push(`${method} ${path}: ${field} is not in its ${success[1]} answer`);
+      }
+    }
+    expect(rows).toBeGreaterThan(20);
+    // Fields CONTRACT names in prose for the paged forms.
+    const conversations = (doc.paths["/api/conversations"]!.get!.responses["200"] as { description: string }).description;
+    for (const field of ["nextCursor", "visibility", "owner"]) if (!conversations.includes(field)) problems.push(`GET /api/conversations: ${field} is not in its 200 answer`);
+    expect(problems).toEqual([]);
   });
 
   it("lists 429 rate_limited for every operation with a limit of its own (CONTRACT and README's limits)", () => {
