@@ -139,6 +139,23 @@ describe("bad input on the gateway", () => {
     expect(/^connection: (.*)$/im.exec(head)?.[1]).toBe("close");
   });
 
+  // Hono answers HEAD with a new Response made from its GET's, and @hono/node-server's Response took the headers the
+  // GET was created with: those middleware set afterwards (CSP, nosniff, Cache-Control: no-store) were lost.
+  it("route answers HEAD with its GET's headers: the security headers, and no-store under /api/", async () => {
+    const token = (await ann.api.reconnect(ann.session!.token)).token;
+    for (const path of ["/healthz", "/api/openapi.json", "/api/online"]) {
+      const headers = { authorization: `Bearer ${token}` };
+      const [get, head] = [await fetch(`${cluster.route.url}${path}`, { headers }), await fetch(`${cluster.route.url}${path}`, { method: "HEAD", headers })];
+      await get.arrayBuffer();
+      expect([get.status, head.status], path).toEqual([200, 200]);
+      for (const name of ["content-security-policy", "x-content-type-options", "referrer-policy", "cache-control", "content-type"]) {
+        expect(head.headers.get(name), `HEAD ${path}: ${name}`).toBe(get.headers.get(name));
+      }
+      expect(head.headers.get("content-security-policy"), path).toContain("frame-ancestors 'none'");
+      if (path.startsWith("/api/")) expect(head.headers.get("cache-control"), path).toBe("no-store");
+    }
+  });
+
   it("a forged token is refused with an Error and 4401", async () => {
     const { token } = await new TokenSigner("someone-elses-secret-0123456789abcdef", 60).sign({ userId: ann.session!.userId, userName: "ann" });
     const socket = await raw();

@@ -119,7 +119,26 @@ export function createApp(s: Services, probe: HealthProbe) {
     return c.json({ error: { code: ErrorCode.Internal, message: "internal error" } }, 500);
   });
   app.notFound(noRoute);
+  answerHeadAsGet(app);
   return app;
+}
+
+/**
+ * HEAD is answered as GET without a body, with every header of the GET. Hono makes it `new Response(null, get)`, and
+ * @hono/node-server's Response (1.19) takes from `get` only the headers it was created with: those middleware set on
+ * it afterwards (the security headers, Cache-Control: no-store under /api/) were missing from every HEAD answer.
+ */
+function answerHeadAsGet(app: Hono<AppEnv>): void {
+  const fetchGet = app.fetch;
+  app.fetch = async (request, ...rest) => {
+    if (request.method !== "HEAD") return fetchGet(request, ...rest);
+    const get = await fetchGet(new Request(request, { method: "GET" }), ...rest);
+    // Copied first: that Response rebuilds itself from its first headers when its body is read.
+    const headers = new Headers(get.headers);
+    const status = get.status;
+    await get.body?.cancel();
+    return new Response(null, { status, headers });
+  };
 }
 
 /** Serves the built single-page app; unknown paths fall back to index.html (client-side routes like /admin). */
