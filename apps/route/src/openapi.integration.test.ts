@@ -9,6 +9,7 @@ import { REPO_ROOT } from "@cim/devstack";
 import { startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
 
 interface Operation {
+  summary?: string;
   parameters?: Array<{ name: string; in: string; required?: boolean; schema?: { pattern?: string; description?: string } }>;
   requestBody?: { required?: boolean; content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> };
   responses: Record<string, unknown>;
@@ -115,6 +116,11 @@ describe("GET /api/openapi.json", () => {
     const conversations = (doc.paths["/api/conversations"]!.get!.responses["200"] as { description: string }).description;
     for (const field of ["nextCursor", "visibility", "owner"]) if (!conversations.includes(field)) problems.push(`GET /api/conversations: ${field} is not in its 200 answer`);
     expect(problems).toEqual([]);
+  });
+
+  it("states the default limit of each paged form, as CONTRACT does (the schema's default would apply to the unpaged form too)", () => {
+    const defaults: Array<[string, number]> = [["/api/online", 50], ["/api/rooms/{roomId}/members", 50], ["/api/conversations", 30]];
+    for (const [path, limit] of defaults) expect(doc.paths[path]!.get!.summary, path).toContain(`default ${limit}`);
   });
 
   it("lists 429 rate_limited for every operation with a limit of its own (CONTRACT and README's limits)", () => {
