@@ -130,6 +130,32 @@ describe("bad input on the gateway", () => {
     }
   });
 
+  // CONTRACT: such 400s close the connection, as the 431 and other unparsable requests do; the bad Host's answer kept
+  // it open (Connection: keep-alive) for a client that had not asked to close.
+  it("route closes the connection after the 400 of a Host that is no host name, unasked", async () => {
+    const answer = await exchange(new URL(cluster.route.url), "GET /healthz HTTP/1.1\r\nHost: a b\r\n\r\n", 5_000, "route to close the connection after its 400");
+    const head = answer.split("\r\n\r\n")[0]!;
+    expect(head.split("\r\n")[0]).toBe("HTTP/1.1 400 Bad Request");
+    expect(/^connection: (.*)$/im.exec(head)?.[1]).toBe("close");
+  });
+
+  // Hono answers HEAD with a new Response made from its GET's, and @hono/node-server's Response took the headers the
+  // GET was created with: those middleware set afterwards (CSP, nosniff, Cache-Control: no-store) were lost.
+  it("route answers HEAD with its GET's headers: the security headers, and no-store under /api/", async () => {
+    const token = (await ann.api.reconnect(ann.session!.token)).token;
+    for (const path of ["/healthz", "/api/openapi.json", "/api/online"]) {
+      const headers = { authorization: `Bearer ${token}` };
+      const [get, head] = [await fetch(`${cluster.route.url}${path}`, { headers }), await fetch(`${cluster.route.url}${path}`, { method: "HEAD", headers })];
+      await get.arrayBuffer();
+      expect([get.status, head.status], path).toEqual([200, 200]);
+      for (const name of ["content-security-policy", "x-content-type-options", "referrer-policy", "cache-control", "content-type"]) {
+        expect(head.headers.get(name), `HEAD ${path}: ${name}`).toBe(get.headers.get(name));
+      }
+      expect(head.headers.get("content-security-policy"), path).toContain("frame-ancestors 'none'");
+      if (path.startsWith("/api/")) expect(head.headers.get("cache-control"), path).toBe("no-store");
+    }
+  });
+
   it("a forged token is refused with an Error and 4401", async () => {
     const { token } = await new TokenSigner("someone-elses-secret-0123456789abcdef", 60).sign({ userId: ann.session!.userId, userName: "ann" });
     const socket = await raw();

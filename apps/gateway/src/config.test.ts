@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { contractDefaults } from "@cim/devstack";
 import { loadConfig } from "./config.js";
 
 const SECRET = { CIM_TOKEN_SECRET: "gateway-config-test-secret-0123456789" };
@@ -17,5 +18,14 @@ describe("gateway configuration: connection limits", () => {
     expect(config).toMatchObject({ CIM_MAX_PENDING_PER_IP: 5, CIM_CONNECT_RATE_PER_IP: 0.5, CIM_CONNECT_LIMIT_EXEMPT: [], CIM_TRUST_PROXY: true });
     expect(() => loadConfig({ ...SECRET, CIM_CONNECT_LIMIT_EXEMPT: "10.0.0.0/8,localhost" })).toThrow(/CIM_CONNECT_LIMIT_EXEMPT/);
     expect(() => loadConfig({ ...SECRET, CIM_MAX_SESSIONS_PER_USER: "0" })).toThrow(/CIM_MAX_SESSIONS_PER_USER/);
+  });
+});
+
+describe("gateway configuration: the defaults CONTRACT states", () => {
+  it("has each default CONTRACT states for a variable it reads", () => {
+    const config = loadConfig(SECRET) as unknown as Record<string, unknown>;
+    const stated = [...contractDefaults()].filter(([name]) => name in config);
+    expect(stated.length).toBeGreaterThan(5);
+    expect(stated.filter(([name, value]) => config[name] !== value).map(([name, value]) => `${name}: CONTRACT ${value}, config ${String(config[name])}`)).toEqual([]);
   });
 });

@@ -31,14 +31,20 @@ describe("gateway HTTP endpoints", () => {
 
   it("/metrics needs the bearer token when one is configured, and answers 401 JSON otherwise", async () => {
     const url = await serve(TOKEN);
-    for (const authorization of [undefined, "Bearer wrong", `Bearer ${TOKEN}x`, `Basic ${TOKEN}`, `Bearer ${TOKEN.slice(1)}`]) {
+    // The challenge is route's (CONTRACT): the realm, and error="invalid_token" when a bearer token was sent and refused.
+    const refused: Array<[string | undefined, string]> = [[undefined, 'Bearer realm="cim"'], [`Basic ${TOKEN}`, 'Bearer realm="cim"'],
+      ["Bearer wrong", 'Bearer realm="cim", error="invalid_token"'], [`Bearer ${TOKEN}x`, 'Bearer realm="cim", error="invalid_token"'],
+      [`Bearer ${TOKEN.slice(1)}`, 'Bearer realm="cim", error="invalid_token"']];
+    for (const [authorization, challenge] of refused) {
       const response = await fetch(`${url}/metrics`, { headers: authorization ? { authorization } : {} });
       expect(response.status, String(authorization)).toBe(401);
-      expect(response.headers.get("www-authenticate")).toBe("Bearer");
+      expect(response.headers.get("www-authenticate"), String(authorization)).toBe(challenge);
       expect(await response.json()).toEqual({ error: { code: "unauthorized", message: expect.stringMatching(/Bearer/) } });
     }
     const ok = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(ok.status).toBe(200);
+    // The scheme is case-insensitive (RFC 9110 11.1), as route takes it.
+    expect((await fetch(`${url}/metrics`, { headers: { authorization: `bearer ${TOKEN}` } })).status).toBe(200);
     expect(await ok.text()).toContain("cim_gateway_connections");
   });
 

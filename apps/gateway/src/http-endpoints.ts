@@ -20,11 +20,13 @@ export interface HttpOptions {
   log?: Logger;
 }
 
-/** True when the request carries the bearer token, compared in constant time. */
-function hasBearer(req: IncomingMessage, expected: string): boolean {
-  const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? "");
-  return !!match && sameSecret(match[1]!, expected);
+/** The bearer token of the request ("" when it sent none; the scheme is case-insensitive, RFC 9110 11.1). */
+function bearerOf(req: IncomingMessage): string {
+  return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1] ?? "";
 }
+
+/** Route's challenge (CONTRACT): the realm, and error="invalid_token" when a bearer token was sent and refused. */
+const challengeOf = (token: string) => (token ? 'Bearer realm="cim", error="invalid_token"' : 'Bearer realm="cim"');
 
 function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { "content-type": "application/json", ...headers });
@@ -43,9 +45,10 @@ export function createHttpHandler(metrics: GatewayMetrics, source: HealthSource,
       return;
     }
     if (read && path === "/metrics") {
-      if (options.metricsToken && !hasBearer(req, options.metricsToken)) {
+      const token = bearerOf(req);
+      if (options.metricsToken && !(token && sameSecret(token, options.metricsToken))) {
         options.log?.info({ remote: req.socket.remoteAddress }, "/metrics refused: missing or wrong bearer token");
-        sendError(res, 401, ErrorCode.Unauthorized, "GET /metrics needs Authorization: Bearer <CIM_METRICS_TOKEN>", { "www-authenticate": "Bearer" });
+        sendError(res, 401, ErrorCode.Unauthorized, "GET /metrics needs Authorization: Bearer <CIM_METRICS_TOKEN>", { "www-authenticate": challengeOf(token) });
         return;
       }
       metrics.registry

@@ -1,5 +1,5 @@
 // Growth: after a workload of every kind, each Redis key either expires or is one docs/SECURITY.md lists with
-// what bounds it. A new key pattern that nobody bounded fails here.
+// what bounds it. A new key pattern that nobody bounded fails here. And every key carries CONTRACT's prefix `cim-`.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -76,5 +76,25 @@ describe("Redis keys", () => {
       if (!patterns.some((p) => p.test(key))) unbounded.push(key);
     }
     expect(unbounded).toEqual([]);
+  });
+
+  // CONTRACT's Redis table names the fields of `cim-account:<userId>`: a field written that it does not name fails here.
+  it("every field of an account hash is one CONTRACT names", async () => {
+    const doc = readFileSync(join(REPO_ROOT, "docs/CONTRACT.md"), "utf8");
+    const row = doc.split("\n").find((line) => line.startsWith("| `cim-account:<userId>` | hash |"))!;
+    const documented = new Set([...row.split("|")[3]!.matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]));
+    expect(documented.has("passwordHash")).toBe(true);
+    const accounts = (await allKeys()).filter((key) => /^cim-account:\d+$/.test(key));
+    expect(accounts.length).toBeGreaterThan(1);
+    const fields = new Set((await Promise.all(accounts.map((key) => redis.hkeys(key)))).flat());
+    expect([...fields].filter((field) => !documented.has(field))).toEqual([]);
+  });
+
+  // CONTRACT: "Redis keys (prefix `cim-`)": an operator sharing a Redis finds, backs up or grants (ACL `~cim-*`) the
+  // system's keys by it, those that expire too. Runs after the workload above.
+  it("every key, expiring or not, begins with cim-", async () => {
+    const keys = await allKeys();
+    expect(keys.length).toBeGreaterThan(10);
+    expect(keys.filter((key) => !key.startsWith("cim-"))).toEqual([]);
   });
 });

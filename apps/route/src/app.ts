@@ -11,7 +11,8 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { ErrorCode } from "@cim/protocol";
 import { FailureLog, isRedisUnavailable } from "@cim/state";
 import type { AppEnv, Services } from "./context.js";
-import { BEARER_CHALLENGE, requireMetricsToken } from "./auth.js";
+import { apiRoutes } from "./api-document.js";
+import { BEARER_CHALLENGE, requireMetricsToken, requireUser, userTokenPaths } from "./auth.js";
 import { allowedMethods } from "./allowed-methods.js";
 import { ApiError, REDIS_RETRY_AFTER_SECONDS } from "./errors.js";
 import { securityHeaders } from "./security-headers.js";
@@ -56,6 +57,13 @@ export function createApp(s: Services, probe: HealthProbe) {
       c.json({ error: { code: ErrorCode.PayloadTooLarge, message: `body is larger than ${s.config.CIM_MAX_BODY_BYTES} bytes` } }, 413, { Connection: "close" }),
   }));
 
+  // Read at the first request, when every route is registered.
+  const methodsOf = allowedMethods(() => app.routes);
+  const unknownPath = (c: Context) => c.json({ error: { code: ErrorCode.NotFound, message: `no route ${c.req.method} ${c.req.path}` } }, 404);
+  // An unknown path is 404 before any token check (CONTRACT): the routers that check the token in a middleware (rooms,
+  // users, conversations, search, blocks, admin) answered 401 to one without a token.
+  app.use("/api/*", async (c, next) => (methodsOf(c.req.path).length === 0 ? unknownPath(c) : next()));
+
   app.route("/api", docsRoutes());
   app.route("/api", authRoutes(s));
   app.route("/api/admin", adminRoutes(s));
@@ -66,11 +74,17 @@ export function createApp(s: Services, probe: HealthProbe) {
   app.route("/api/search", searchRoutes(s));
   app.route("/api/blocks", blockRoutes(s));
   app.route("/api/account", accountRoutes(s));
-  const methodsOf = allowedMethods(() => app.routes);
-  /** No route for this request: 405 with Allow when its path has routes of other methods, else 404. */
-  const noRoute = (c: Context) => {
+  const behindLogin = userTokenPaths(apiRoutes);
+  const checkUser = requireUser(s.tokens, s.sessions);
+  /**
+   * No route for this request: 405 with Allow when its path has routes of other methods, else 404. A path whose every
+   * method needs a user token answers a request without a valid one 401 first (CONTRACT), as the routers that check
+   * the token in a middleware do; those whose routes check it themselves (/api/online, /api/history, ...) said 405.
+   */
+  const noRoute = async (c: Context) => {
     const allowed = methodsOf(c.req.path);
-    if (allowed.length === 0) return c.json({ error: { code: ErrorCode.NotFound, message: `no route ${c.req.method} ${c.req.path}` } }, 404);
+    if (allowed.length === 0) return unknownPath(c);
+    if (behindLogin(c.req.path)) await checkUser(c, async () => undefined);
     const message = `${c.req.path} takes ${allowed.join(", ")}, not ${c.req.method}`;
     return c.json({ error: { code: ErrorCode.MethodNotAllowed, message } }, 405, { Allow: allowed.join(", ") });
   };
@@ -105,7 +119,26 @@ export function createApp(s: Services, probe: HealthProbe) {
     return c.json({ error: { code: ErrorCode.Internal, message: "internal error" } }, 500);
   });
   app.notFound(noRoute);
+  answerHeadAsGet(app);
   return app;
+}
+
+/**
+ * HEAD is answered as GET without a body, with every header of the GET. Hono makes it `new Response(null, get)`, and
+ * @hono/node-server's Response (1.19) takes from `get` only the headers it was created with: those middleware set on
+ * it afterwards (the security headers, Cache-Control: no-store under /api/) were missing from every HEAD answer.
+ */
+function answerHeadAsGet(app: Hono<AppEnv>): void {
+  const fetchGet = app.fetch;
+  app.fetch = async (request, ...rest) => {
+    if (request.method !== "HEAD") return fetchGet(request, ...rest);
+    const get = await fetchGet(new Request(request, { method: "GET" }), ...rest);
+    // Copied first: that Response rebuilds itself from its first headers when its body is read.
+    const headers = new Headers(get.headers);
+    const status = get.status;
+    await get.body?.cancel();
+    return new Response(null, { status, headers });
+  };
 }
 
 /** Serves the built single-page app; unknown paths fall back to index.html (client-side routes like /admin). */

@@ -100,3 +100,14 @@ export function requireMetricsToken(metricsToken: string | undefined) {
     await next();
   });
 }
+
+/**
+ * Tells whether a request path is one whose every operation needs a user token (`security` in the document; the
+ * admin paths take the admin token and check it in their own middleware).
+ */
+export function userTokenPaths(operations: ReadonlyArray<{ path: string; security?: unknown }>): (path: string) => boolean {
+  const byPath = new Map<string, boolean>();
+  for (const { path, security } of operations) byPath.set(path, (byPath.get(path) ?? true) && security !== undefined && !path.startsWith("/api/admin/"));
+  const patterns = [...byPath].filter(([, all]) => all).map(([path]) => new RegExp(`^${path.replace(/\{\w+\}/g, "[^/]+")}$`));
+  return (path) => patterns.some((pattern) => pattern.test(path));
+}

@@ -150,6 +150,14 @@ describe("GET /api/history", () => {
     }
   });
 
+  it("names before's bounds in its 400, as CONTRACT says of every numeric query parameter", async () => {
+    for (const query of ["?before=yesterday", "?before=0", "?before=18446744073709551616", "?before=%205"]) {
+      const res = await h.call("GET", `/api/history${query}`, { token: alice.token });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toBe("before: before must be a msgId from 1 to 18446744073709551615, in decimal digits");
+    }
+  });
+
   it("answers 401 without a token or with a bad one", async () => {
     await expectError(await h.call("GET", "/api/history"), 401, "unauthorized");
     await expectError(await h.call("GET", `/api/history?with=${bob.userId}`, { token: "x.y.z" }), 401, "unauthorized");

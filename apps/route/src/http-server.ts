@@ -13,8 +13,9 @@ export interface RouteServerOptions {
   headersTimeoutMs: number;
 }
 
+/** The contract's JSON error; the connection closes after it, as after every request Node could not parse (CONTRACT). */
 function jsonError(status: number, code: ErrorCode, message: string): Response {
-  return new Response(JSON.stringify({ error: { code, message } }), { status, headers: { "content-type": "application/json" } });
+  return new Response(JSON.stringify({ error: { code, message } }), { status, headers: { "content-type": "application/json", connection: "close" } });
 }
 
 /**

@@ -1,12 +1,16 @@
 // The OpenAPI document at /api/openapi.json: valid OpenAPI 3.1, complete (every /api route of the app), the
 // reference page at /api/docs, and the SDK's RouteApi calling only what the document describes.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RouteApi } from "@cim/client";
+import { REPO_ROOT } from "@cim/devstack";
 import { startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
 
 interface Operation {
-  parameters?: Array<{ name: string; in: string; required?: boolean }>;
+  summary?: string;
+  parameters?: Array<{ name: string; in: string; required?: boolean; schema?: { pattern?: string; description?: string } }>;
   requestBody?: { required?: boolean; content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> };
   responses: Record<string, unknown>;
 }
@@ -72,6 +76,51 @@ describe("GET /api/openapi.json", () => {
     const res = await h.call("POST", "/api/register", { body: { userName: "a".repeat(userName.maxLength + 1), password: "long enough pass 1" } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^userName: /);
+  });
+
+  it("states the bounds of history's before as it does a limit's (CONTRACT: 1 to 18446744073709551615, decimal digits)", () => {
+    const before = doc.paths["/api/history"]!.get!.parameters!.find((p) => p.name === "before")!;
+    expect(before.schema?.pattern).toBe("^[0-9]{1,20}$");
+    expect(before.schema?.description).toContain("from 1 to 18446744073709551615");
+  });
+
+  it("lists every status and answer field CONTRACT's tables name for an operation", () => {
+    const contract = readFileSync(join(REPO_ROOT, "docs/CONTRACT.md"), "utf8");
+    const problems: string[] = [];
+    let rows = 0;
+    for (const line of contract.split("\n")) {
+      const row = /^\s*\| `(GET|POST|PUT|DELETE|PATCH) (\/api\/[^`?]+)`[^|]*\|.*\|\s*$/.exec(line);
+      if (!row) continue;
+      rows++;
+      const [, method, path] = row as unknown as [string, string, string];
+      const operation = doc.paths[path]?.[method.toLowerCase()];
+      if (!operation) {
+        problems.push(`${method} ${path} is not in the document`);
+        continue;
+      }
+      const cells = line.split("|");
+      const answer = cells[cells.length - 2]!;
+      // The statuses the answer cell names (`201`, `403 forbidden`), but for a remark on another operation's.
+      const statuses = [...answer.matchAll(/`([1-5]\d\d)\b/g)].map((m) => m[1]!).filter((status) => !(path === "/api/rooms/public" && status === "201"));
+      for (const status of statuses) if (!(status in operation.responses)) problems.push(`${method} ${path}: ${status} is not listed`);
+      // The fields of its first success answer, `200 {users:[{userId, userName}]}`, in the answer's description.
+      const success = /`(2\d\d) (\{[^`]*\})`/.exec(answer);
+      if (!success) continue;
+      const description = (operation.responses[success[1]!] as { description?: string } | undefined)?.description ?? "";
+      for (const [, field] of success[2]!.matchAll(/([A-Za-z]+)\??(?=[:,}\]])/g)) {
+        if (!new RegExp(`\\b${field}\\b`).test(description)) problems.push(`${method} ${path}: ${field} is not in its ${success[1]} answer`);
+      }
+    }
+    expect(rows).toBeGreaterThan(20);
+    // Fields CONTRACT names in prose for the paged forms.
+    const conversations = (doc.paths["/api/conversations"]!.get!.responses["200"] as { description: string }).description;
+    for (const field of ["nextCursor", "visibility", "owner"]) if (!conversations.includes(field)) problems.push(`GET /api/conversations: ${field} is not in its 200 answer`);
+    expect(problems).toEqual([]);
+  });
+
+  it("states the default limit of each paged form, as CONTRACT does (the schema's default would apply to the unpaged form too)", () => {
+    const defaults: Array<[string, number]> = [["/api/online", 50], ["/api/rooms/{roomId}/members", 50], ["/api/conversations", 30]];
+    for (const [path, limit] of defaults) expect(doc.paths[path]!.get!.summary, path).toContain(`default ${limit}`);
   });
 
   it("lists 429 rate_limited for every operation with a limit of its own (CONTRACT and README's limits)", () => {

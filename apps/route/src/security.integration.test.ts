@@ -401,6 +401,41 @@ describe("headers and endpoints", () => {
     expect((await h.app.request("/api/online")).status).toBe(401);
   });
 
+  it("answers a path behind the login check 401 without a valid token whatever its method, as CONTRACT says; 405 with one", async () => {
+    // Those whose routes check the token themselves (not a router's middleware) answered 405 first.
+    const wrong: Array<[string, string]> = [["PUT", "/api/online"], ["POST", "/api/history"], ["GET", "/api/messages"], ["GET", "/api/logout"],
+      ["GET", "/api/logout/others"], ["GET", "/api/password"], ["GET", "/api/account"], ["GET", "/api/reconnect"], ["PUT", "/api/rooms"]];
+    const token = await signedIn("tokenfirst", "10.9.7.2");
+    for (const [method, path] of wrong) {
+      for (const headers of [{}, { authorization: "Bearer not-a-token" }] as Array<Record<string, string>>) {
+        const res = await h.app.request(path, { method, headers });
+        expect(res.status, `${method} ${path}`).toBe(401);
+        expect(res.headers.get("www-authenticate"), `${method} ${path}`).toMatch(/^Bearer realm="cim"/);
+        expect((await json(res)).error.code).toBe("unauthorized");
+      }
+      const res = await h.call(method, path, { token });
+      expect(res.status, `${method} ${path} with a token`).toBe(405);
+      expect((await json(res)).error.code).toBe("method_not_allowed");
+    }
+    // Paths that need no token keep answering 405 without one.
+    expect((await h.app.request("/api/login", { method: "GET" })).status).toBe(405);
+    expect((await h.app.request("/api/register", { method: "PUT" })).status).toBe(405);
+    expect((await h.app.request("/api/openapi.json", { method: "POST" })).status).toBe(405);
+  });
+
+  it("answers an unknown path under /api/ 404 not_found, with a token or without", async () => {
+    // Under the routers that check the token in a middleware (rooms, users, conversations, search, blocks, admin) such a
+    // path answered 401 without a token, where CONTRACT says 404; the other unknown paths answered 404.
+    const token = await signedIn("unknownpath", "10.9.7.3");
+    for (const path of ["/api/rooms/r1/nothing", "/api/rooms/a/b/c", "/api/users/x/y", "/api/conversations/x", "/api/blocks/1/2", "/api/search/x", "/api/admin/nope", "/api/account/x"]) {
+      for (const headers of [{}, { authorization: "Bearer not-a-token" }, { authorization: `Bearer ${token}` }] as Array<Record<string, string>>) {
+        const res = await h.app.request(path, { headers });
+        expect(res.status, `${path} ${JSON.stringify(headers).slice(0, 40)}`).toBe(404);
+        expect((await json(res)).error.code).toBe("not_found");
+      }
+    }
+  });
+
   it("answers the web app's paths GET and HEAD only: another method is 405 with Allow, never the page or a body-less 200", async () => {
     // OPTIONS was answered 200 with the page's Content-Length and no body (a client read a truncated response), POST /
     // the page itself, POST /some/route 404.

@@ -12,3 +12,4 @@ export * from "./link-proxy.js";
 export * from "./paced-link.js";
 export * from "./fault-scenario.js";
 export * from "./fault-steps.js";
+export * from "./contract-defaults.js";

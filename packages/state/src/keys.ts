@@ -21,8 +21,11 @@ export const keys = {
   gatewayReleased: (gatewayId: string) => `cim-gw-released:${gatewayId}`,
   /** Count of messages accepted, for the admin rate. */
   messageCount: "cim-stats:messages",
-  /** The last batch a message counter added (message-count.ts): hashed as messageCount, so one script holds both. */
-  messageCountMark: (counter: string) => `{cim-stats:messages}:counted:${counter}`,
+  /**
+   * The last batch a message counter added (message-count.ts): its hash tag is messageCount's name, so both lie in one
+   * slot and one script holds both; it begins with `cim-` like every key (it was `{cim-stats:messages}:counted:*`).
+   */
+  messageCountMark: (counter: string) => `cim-stats-counted:{cim-stats:messages}:${counter}`,
 } as const;
 
 /**

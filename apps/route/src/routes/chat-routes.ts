@@ -35,11 +35,14 @@ const SendBody = z.object({
   .refine((v) => !(v.editOf !== undefined && v.replyTo !== undefined), "an edit or deletion is not a reply")
   .refine((v) => !v.reaction || v.reactTo !== undefined, "reaction names the message in reactTo")
   .refine((v) => v.reactTo === undefined || (v.replyTo === undefined && v.editOf === undefined && !v.delete), "a reaction is not a reply, edit or deletion");
+const BEFORE_BOUNDS = "before must be a msgId from 1 to 18446744073709551615, in decimal digits";
 const HistoryQuery = z.object({
   with: z.string().regex(DECIMAL_ID, "with must be a userId").optional(),
   room: z.string().regex(ROOM_ID, "room must be a roomId").optional(),
-  // 1 to the largest stream id: Redis refuses the range before 0 or past 2^64-1 (it was a 500).
-  before: z.string().refine((v) => isMsgId(v) && !/^0+$/.test(v), "before must be a msgId").optional(),
+  // 1 to the largest stream id: Redis refuses the range before 0 or past 2^64-1 (it was a 500). The message and the
+  // document name the bounds, as queryInteger's do.
+  before: z.string().refine((v) => isMsgId(v) && !/^0+$/.test(v), BEFORE_BOUNDS).optional()
+    .meta({ pattern: "^[0-9]{1,20}$", description: `${BEFORE_BOUNDS}: the page holds the newest messages before it` }),
   limit: queryInteger("limit", 1, 200, 50),
   // Which room events come (added): renames only by default, as before membership changes were kept, so a client
   // that took every event for a rename keeps working; "all" adds joins, leaves and additions.

@@ -10,11 +10,11 @@ import { queryOf } from "../validation.js";
 
 export const conversationApi = {
   list: createRoute({
-    method: "get", path: "/api/conversations", summary: "The caller's rooms and private chats, newest first", security: bearer,
+    method: "get", path: "/api/conversations", summary: "The caller's rooms and private chats, newest first: with any of cursor, limit (1-100, default 30), one page and nextCursor; without: every one", security: bearer,
     description: `Without parameters, every conversation at once. With cursor or limit (1-${CONVERSATIONS_PAGE_MAX}, default ${CONVERSATIONS_PAGE_DEFAULT}), one page of them and nextCursor ("" at the end), in the order they had when the first page was read.`,
     request: { query: ConversationPageQuery },
     responses: {
-      200: jsonAnswer("{conversations:[{conversation, kind, name, unread, lastMsgId, readUpTo, last?: {msgId, from, fromName, to, room, text, ts, edited, deleted}}], nextCursor? (paged form only)}"),
+      200: jsonAnswer("{conversations:[{conversation, kind, name, unread, lastMsgId, readUpTo, last?: {msgId, from, fromName, to, room, text, ts, edited, deleted}}], nextCursor? (paged form only)}; in the paged form a room's entry also carries visibility and owner"),
       400: errorAnswer("invalid cursor or limit"), 401: errorAnswer("bad token"),
     },
   }),
