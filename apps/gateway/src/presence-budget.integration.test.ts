@@ -3,6 +3,7 @@
 // Real Redis, ZooKeeper, route and a gateway with a small budget; Redis' own command counts show the work.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
+import { RouteApi } from "@cim/client";
 import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
 import type { Frame, Presence } from "@cim/protocol";
 import { rawDevice, registerUser, type RawDevice } from "./test-support.js";
@@ -64,5 +65,29 @@ describe("presence lists of one user's many sessions", () => {
       expect(device.frames.filter((f) => f.kind === "presenceBatch").at(-1)).toEqual({ kind: "presenceBatch", body: { presences: [{ userId: carol.userId, userName: carol.userName, online: false }] } });
       expect(device.ws.readyState).toBe(device.ws.OPEN);
     }
+  });
+
+  it("re-answered after an unblock, they are read within their user's budget too: another user toggling a block cannot make them read again and again", async () => {
+    const [victim, attacker] = await Promise.all([registerUser(cluster.route.url, "victim"), registerUser(cluster.route.url, "toggler")]);
+    const devices = await Promise.all(Array.from({ length: 5 }, () => rawDevice(wsUrl(), victim.token)));
+    sockets.push(...devices);
+    // Each session watches 500 users, the attacker among them: each unblock answers such a list again.
+    devices.forEach((device, s) => device.send({ kind: "presenceSubscribe", body: { userIds: [attacker.userId, ...Array.from({ length: LIST - 1 }, (_, i) => String(5_000_000 + s * LIST + i))] } }));
+    await waitUntil(() => devices.every((device) => presences(device).some((p) => p.userId === attacker.userId)), 20_000, "the first answers");
+    // Their budget refills (the first answers took 2,500 of it).
+    await new Promise((resolve) => setTimeout(resolve, (1_000 * IDS_BURST) / IDS_PER_SEC + 200));
+    const api = new RouteApi(cluster.route.url);
+    const before = await usersRead();
+    const started = Date.now();
+    for (let i = 0; i < 20; i++) {
+      await api.block(attacker.token, victim.userId);
+      await api.unblock(attacker.token, victim.userId);
+    }
+    const unblocked = devices.map((device) => device.frames.length);
+    // Each session is answered once more after the last unblock: the attacker's state is theirs to see again.
+    await waitUntil(() => devices.every((device, d) => device.frames.slice(unblocked[d]).some((f) => f.kind === "presenceBatch" && f.body.presences.some((p) => p.userId === attacker.userId))), 30_000, "the answers after the last unblock");
+    const elapsedSec = (Date.now() - started) / 1000;
+    // Unpaced, 20 unblocks re-read the 5 lists of 500 up to 20 times each (50,000 users).
+    expect((await usersRead()) - before).toBeLessThanOrEqual(IDS_BURST + IDS_PER_SEC * elapsedSec);
   });
 });

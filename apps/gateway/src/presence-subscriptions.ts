@@ -55,7 +55,7 @@ export class PresenceSubscriptions {
     return this.replace(session, userIds, true);
   }
 
-  /** Answers `userIds` as the session's list; `paced`: within its user's budget (a client's frame, not ours). */
+  /** Answers `userIds` as the session's list; `paced`: within its user's budget (a frame, or another user's unblock). */
   private async replace(session: Session, userIds: string[], paced: boolean): Promise<void> {
     const inFlight = this.answering.get(session);
     if (inFlight) {
@@ -111,7 +111,9 @@ export class PresenceSubscriptions {
   answerAgain(sessions: readonly Session[], userId: string): void {
     for (const session of sessions) {
       if (!this.deps.interest.watches(session, userId)) continue;
-      this.replace(session, [...this.deps.interest.watched(session)], false).catch((error: unknown) =>
+      // Within the session's user's budget: another user toggling a block (60 changes a minute) re-read this list
+      // each time, 500 users per session, for one request of its own.
+      this.replace(session, [...this.deps.interest.watched(session)], true).catch((error: unknown) =>
         this.deps.log.warn({ err: error, userId: session.user?.userId }, "answering a presence list again after an unblock failed"));
     }
   }
