@@ -85,7 +85,7 @@ function createStores(redis: RedisClient, config: GatewayConfig) {
     sessions,
     bus: new BusPublisher(redis, sessions),
     // The store hands this gateway the wake-ups of its senders' own inboxes instead of publishing them to it.
-    messages: new MessageStore(redis, { ...retention, gatewayId: config.GATEWAY_ID }),
+    messages: new MessageStore(redis, { ...retention, gatewayId: config.GATEWAY_ID, newPeersPerHour: config.CIM_NEW_PEERS_PER_HOUR }),
     inboxes: new InboxStore(redis, retention),
     reads: new ReadStore(redis),
     receipts: new ReceiptStore(redis),
