@@ -39,5 +39,6 @@ export function createServices(deps: { config: RouteConfig; log: Logger; redis: 
     presence: new Presence(redis),
     guard: new AbuseGuard(redis, abuseLimits(config)),
     requests: new UserRequests(config.CIM_MAX_REQUESTS_PER_USER, config.CIM_MAX_WAITING_REQUESTS_PER_USER),
+    searches: new UserRequests(config.CIM_MAX_SEARCHES_IN_PROGRESS, config.CIM_MAX_SEARCHES_WAITING),
   };
 }
