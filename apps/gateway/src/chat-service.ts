@@ -54,6 +54,9 @@ export interface ChatServiceDeps {
   log: Logger;
 }
 
+/** The refusal of a private message to one more new peer than CIM_NEW_PEERS_PER_HOUR allows (route says the same). */
+const NEW_PEERS_REFUSAL = "you started too many new private conversations this hour: try again later";
+
 export class ChatService {
   /** Per session and recipient, the private store in flight last (privateInOrder). */
   private readonly privateChains = new WeakMap<Session, Map<string, Promise<unknown>>>();
@@ -134,6 +137,7 @@ export class ChatService {
       if (stored.error === "blocked" || stored.error === "blocking") throw new GatewayError(ErrorCode.Blocked, blockRefusalMessage(stored.error));
       // A Send under way as its sender's account was deleted: the deletion's kick closes this socket.
       if (stored.error === "sender_gone") throw new GatewayError(ErrorCode.Unauthorized, "your account was deleted");
+      if (stored.error === "too_many_new_peers") throw new GatewayError(ErrorCode.RateLimited, NEW_PEERS_REFUSAL);
       throw new GatewayError(ErrorCode.NotMember, `you are not a member of room ${frame.room}`);
     }
     const { message, duplicate, ownInbox } = stored;

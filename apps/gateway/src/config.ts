@@ -2,7 +2,7 @@
 import { hostname } from "node:os";
 import { z } from "zod";
 import { parseSettings, sharedSettings } from "@cim/config";
-import { DEFAULT_SESSION_LIMITS } from "@cim/protocol";
+import { DEFAULT_SESSION_LIMITS, MAX_PRESENCE_SUBSCRIPTIONS } from "@cim/protocol";
 import { tokenSecretFrom } from "@cim/token";
 import { RESEND_GRACE_MS } from "./send-order.js";
 
@@ -45,6 +45,13 @@ const schema = z.object({
   CIM_CONNECT_BURST_PER_IP: z.coerce.number().int().min(1).default(100),
   /** Logged-in sockets of one user on this gateway (replaced ones count until closed); more logins get 4429. */
   CIM_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).default(10),
+  /**
+   * Users named in the PresenceSubscribe lists of one user's sessions here together, per second and at once (each
+   * list's users are read from Redis); a list beyond waits its turn, replaced by newer ones. The burst holds at least
+   * one full list: the default answers every session of a user (10) twice at once after a reconnect.
+   */
+  CIM_PRESENCE_IDS_PER_SEC_PER_USER: z.coerce.number().min(1).default(1_000),
+  CIM_PRESENCE_IDS_BURST_PER_USER: z.coerce.number().int().min(MAX_PRESENCE_SUBSCRIPTIONS).default(10_000),
 });
 
 export type GatewayConfig = Readonly<z.infer<typeof schema> & { GATEWAY_ID: string; CIM_TOKEN_SECRET: string }>;

@@ -11,7 +11,7 @@ import { isOrderRefusal } from "./send-order.js";
 import { SessionLogBudget } from "./session-log-budget.js";
 import { IDLE, type Session } from "./session.js";
 import type { TypingRelay } from "./typing-relay.js";
-import type { UserSendBudget } from "./user-send-budget.js";
+import type { UserBudget } from "./user-budget.js";
 
 /** WebSocket's own code for "the server failed": the client retries. */
 const INTERNAL_ERROR_CLOSE = 1011;
@@ -24,7 +24,7 @@ export interface FrameHandlerOptions {
    */
   maxSendsInFlight: number;
   /** The Sends of each user's sessions here together (the session frame rate); beyond, `unavailable` as above. */
-  userSends?: UserSendBudget;
+  userSends?: UserBudget;
 }
 
 export class FrameHandler {

@@ -24,7 +24,7 @@ import { SendOrder } from "./send-order.js";
 import { SessionSweep } from "./session-sweep.js";
 import { SessionTable } from "./session-table.js";
 import { TypingInterest } from "./typing-interest.js";
-import { UserSendBudget } from "./user-send-budget.js";
+import { UserBudget } from "./user-budget.js";
 import { TypingRelay } from "./typing-relay.js";
 
 export interface GatewayDeps {
@@ -85,7 +85,7 @@ function createStores(redis: RedisClient, config: GatewayConfig) {
     sessions,
     bus: new BusPublisher(redis, sessions),
     // The store hands this gateway the wake-ups of its senders' own inboxes instead of publishing them to it.
-    messages: new MessageStore(redis, { ...retention, gatewayId: config.GATEWAY_ID }),
+    messages: new MessageStore(redis, { ...retention, gatewayId: config.GATEWAY_ID, newPeersPerHour: config.CIM_NEW_PEERS_PER_HOUR }),
     inboxes: new InboxStore(redis, retention),
     reads: new ReadStore(redis),
     receipts: new ReceiptStore(redis),
@@ -112,7 +112,8 @@ export function createServices(deps: GatewayDeps): GatewayServices {
   const blocks = new BlockList(new BlockStore(redis), log, (userId, other, hidden) =>
     hidden ? presenceSubscriptions.hideFrom(table.sessionsOf(userId), other) : presenceSubscriptions.answerAgain(table.sessionsOf(userId), other));
   const presenceFanOut = new PresenceFanOut(presenceInterest, metrics, (userId, other) => blocks.hides(userId, other));
-  const presenceSubscriptions = new PresenceSubscriptions({ interest: presenceInterest, fanOut: presenceFanOut, sessions, blocks, log });
+  const presenceBudget = new UserBudget(config.CIM_PRESENCE_IDS_PER_SEC_PER_USER, config.CIM_PRESENCE_IDS_BURST_PER_USER);
+  const presenceSubscriptions = new PresenceSubscriptions({ interest: presenceInterest, fanOut: presenceFanOut, sessions, blocks, budget: presenceBudget, log });
   const typingInterest = new TypingInterest();
   const roomEvents = new RoomEvents({ table, membership, delivery, metrics, log });
   const membershipSync = new MembershipSync({ refresh: () => roomEvents.refreshAll(), wakeRooms: () => delivery.rooms.wakeAll(), log });
@@ -132,7 +133,7 @@ export function createServices(deps: GatewayDeps): GatewayServices {
   const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, blocks, bus, log });
   const typing = new TypingRelay({ table, membership, interest: typingInterest, blocks, bus, log });
   const frames = new FrameHandler(chat, receiptService, typing, presenceSubscriptions, metrics, log, {
-    maxSendsInFlight: config.CIM_MAX_SENDS_IN_FLIGHT, userSends: new UserSendBudget(config.CIM_RATE_PER_SEC, config.CIM_RATE_BURST),
+    maxSendsInFlight: config.CIM_MAX_SENDS_IN_FLIGHT, userSends: new UserBudget(config.CIM_RATE_PER_SEC, config.CIM_RATE_BURST),
   });
   // Route may have released our users (we were gone from ZooKeeper): claim them again, then read every session's
   // streams from its cursor, since what was sent to them meanwhile woke no reader here.

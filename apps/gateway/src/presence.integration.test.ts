@@ -109,7 +109,7 @@ describe("presence by interest", () => {
     const watching = await watcher.on(0);
     const big = Array.from({ length: 500 }, (_, i) => String(900_000 + i)); // 500 names to look up per list
     const redis = new Redis(cluster.redis.address);
-    const nameReads = async () => Number(/cmdstat_hget:calls=(\d+)/.exec(await redis.info("commandstats"))?.[1] ?? 0);
+    const nameReads = async () => Number(/cmdstat_hmget:calls=(\d+)/.exec(await redis.info("commandstats"))?.[1] ?? 0);
     try {
       const before = await nameReads();
       for (let i = 0; i < 150; i++) watching.send({ kind: "presenceSubscribe", body: { userIds: big } });

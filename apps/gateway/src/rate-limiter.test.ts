@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FrameLimiter, RateLimiter } from "./rate-limiter.js";
+import { FrameLimiter, KeyedRateLimiter, RateLimiter } from "./rate-limiter.js";
 
 describe("RateLimiter", () => {
   it("allows the burst, refuses the next, refills at the rate", () => {
@@ -48,5 +48,18 @@ describe("FrameLimiter", () => {
     expect(limiter.admit("ping")).toBe(true);
     expect(limiter.admit("other")).toBe(false);
     expect(limiter.admit("ping")).toBe(false);
+  });
+
+  it("a keyed bucket takes a cost whole or not at all, and refills at its rate", () => {
+    let now = 0;
+    const buckets = new KeyedRateLimiter(100, 500, () => now);
+    expect(buckets.take("7", 400)).toBe(true);
+    expect(buckets.take("7", 200)).toBe(false); // 100 left: none taken
+    expect(buckets.take("8", 500)).toBe(true); // another key, its own bucket
+    expect(buckets.take("7", 100)).toBe(true);
+    expect(buckets.take("7")).toBe(false);
+    now += 2_000; // 200 refilled
+    expect(buckets.take("7", 200)).toBe(true);
+    expect(buckets.take("7")).toBe(false);
   });
 });

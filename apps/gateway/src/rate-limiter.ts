@@ -8,11 +8,11 @@ export class RateLimiter {
     this.last = now();
   }
 
-  /** Takes one token; false when the bucket is empty. */
-  take(): boolean {
+  /** Takes `cost` tokens (one by default); false, taking none, when the bucket holds fewer. */
+  take(cost = 1): boolean {
     this.refill();
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < cost) return false;
+    this.tokens -= cost;
     return true;
   }
 
@@ -35,11 +35,11 @@ export class KeyedRateLimiter {
 
   constructor(private readonly ratePerSec: number, private readonly burst: number, private readonly now: () => number = Date.now) {}
 
-  /** Takes one token of `key`'s bucket; false when it is empty. */
-  take(key: string): boolean {
+  /** Takes `cost` tokens (one by default) of `key`'s bucket; false, taking none, when it holds fewer. */
+  take(key: string, cost = 1): boolean {
     let bucket = this.buckets.get(key);
     if (!bucket) this.buckets.set(key, (bucket = new RateLimiter(this.ratePerSec, this.burst, this.now)));
-    return bucket.take();
+    return bucket.take(cost);
   }
 
   /** Forgets the buckets that refilled completely (idle long enough): forgetting them changes nothing. */

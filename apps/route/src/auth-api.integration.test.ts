@@ -1,7 +1,9 @@
 // CONTRACT.md's register, login, logout and reconnect, as a client sees them, through app.request() on real Redis and ZooKeeper.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DECIMAL_ID } from "@cim/protocol";
-import { channels } from "@cim/state";
+import { TEST_TOKEN_SECRET } from "@cim/devstack";
+import { channels, keys } from "@cim/state";
+import { TokenSigner } from "@cim/token";
 import { expectError, loginUser, newUser, PASSWORD, registerUser, uniqueName, type LoginAnswer } from "./testing/api-client.js";
 import { recordBus } from "./testing/bus-recorder.js";
 import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
@@ -122,6 +124,30 @@ describe("POST /api/logout", () => {
     await expectError(await h.call("POST", "/api/messages", { token, body: { text: "still here?" } }), 401, "unauthorized");
     await expectError(await h.call("POST", "/api/reconnect", { token }), 401, "unauthorized");
     await expectError(await h.call("POST", "/api/logout", { token }), 401, "unauthorized");
+  });
+
+  it("keeps the logout's mark in Redis only while a token of that login can still be valid, not until the login's end (30 days)", async () => {
+    const { token } = await newUser(h, "loop");
+    const { sessionId, sessionEnd } = await h.services.tokens.verify(token);
+    expect((await h.call("POST", "/api/logout", { token })).status).toBe(204);
+    const ttl = await h.redis.ttl(keys.revoked(sessionId));
+    const tokenTtl = h.services.config.CIM_TOKEN_TTL_SECONDS;
+    expect(sessionEnd - Date.now() / 1000).toBeGreaterThan(tokenTtl + 3_600); // the login would have lived far longer
+    expect(ttl).toBeGreaterThan(tokenTtl - 60);
+    expect(ttl).toBeLessThanOrEqual(tokenTtl + 300);
+    await expectError(await h.call("POST", "/api/reconnect", { token }), 401, "unauthorized");
+  });
+
+  it("keeps the mark while the login's longest-lived token can be valid, also when a refreshed copy of it logs out", async () => {
+    const { token, userId, userName } = await newUser(h, "longlived");
+    const login = await h.services.tokens.verify(token);
+    // A first token that lives a week (cim-admin's --ttl, or a route's longer setting before), refreshed by route (a day).
+    const week = new TokenSigner(TEST_TOKEN_SECRET, { ttlSeconds: 7 * 86_400, sessionLifetimeSeconds: 30 * 86_400 });
+    const long = await week.sign({ userId, userName }, { sessionId: login.sessionId, sessionEnd: login.sessionEnd, loginEpoch: login.loginEpoch });
+    const refreshed = (await (await h.call("POST", "/api/reconnect", { token: long.token })).json()) as { token: string };
+    expect((await h.call("POST", "/api/logout", { token: refreshed.token })).status).toBe(204);
+    expect(await h.redis.ttl(keys.revoked(login.sessionId))).toBeGreaterThanOrEqual(long.claims.exp - Math.floor(Date.now() / 1000));
+    await expectError(await h.call("POST", "/api/reconnect", { token: long.token }), 401, "unauthorized");
   });
 
   it("tells every gateway holding the user to close that login's sockets (kick naming the login); other logins stay valid", async () => {

@@ -110,6 +110,25 @@ describe("POST /api/messages", () => {
   });
 });
 
+describe("new private conversations per user (CIM_NEW_PEERS_PER_HOUR)", () => {
+  it("past the hour's limit a message to a new peer is 429 rate_limited with Retry-After; chats already there and answers go on", async () => {
+    const limited = h.variant({ CIM_NEW_PEERS_PER_HOUR: "2" });
+    const [spammer, a, b, c, d] = await Promise.all(["spam", "pa", "pb", "pc", "pd"].map((name) => newUser(h, name)));
+    const send = (from: LoginAnswer, to: LoginAnswer, text: string) => limited.call("POST", "/api/messages", { token: from.token, body: { to: to.userId, text } });
+    expect((await send(d!, spammer!, "d writes first")).status).toBe(202);
+    expect((await send(spammer!, a!, "to a")).status).toBe(202);
+    expect((await send(spammer!, b!, "to b")).status).toBe(202);
+    const refused = await send(spammer!, c!, "to c");
+    expect(refused.headers.get("retry-after")).toBe("3600");
+    await expectError(refused, 429, "rate_limited");
+    const history = await limited.call("GET", `/api/history?with=${spammer!.userId}`, { token: c!.token });
+    expect(((await history.json()) as { messages: unknown[] }).messages).toEqual([]);
+    for (const to of [a!, b!, d!]) expect((await send(spammer!, to, "again")).status).toBe(202);
+    expect((await send(c!, spammer!, "c writes")).status).toBe(202);
+    expect((await send(spammer!, c!, "now an answer")).status).toBe(202);
+  });
+});
+
 describe("GET /api/history", () => {
   it("pages the group conversation oldest first with before and limit", async () => {
     const ids: string[] = [];

@@ -64,6 +64,12 @@ const schema = z.object({
   /** Requests of one user in progress at once on one route process; more wait, up to CIM_MAX_WAITING_REQUESTS_PER_USER, then 429. */
   CIM_MAX_REQUESTS_PER_USER: z.coerce.number().int().min(1).default(8),
   CIM_MAX_WAITING_REQUESTS_PER_USER: z.coerce.number().int().min(0).default(64),
+  /**
+   * Searches in progress at once on one route process, of all users together, and waiting beyond them (then 429):
+   * each reads up to 100 x 2,000 stream entries, and the per-user limit does not stop many accounts searching at once.
+   */
+  CIM_MAX_SEARCHES_IN_PROGRESS: z.coerce.number().int().min(1).default(4),
+  CIM_MAX_SEARCHES_WAITING: z.coerce.number().int().min(0).default(32),
   /** Searches one user may run per window (429 with Retry-After beyond): each reads up to 100 × 2,000 stream entries. */
   CIM_SEARCHES_PER_USER: z.coerce.number().int().min(1).default(60),
   CIM_SEARCH_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),

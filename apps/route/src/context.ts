@@ -43,6 +43,8 @@ export interface Services {
   guard: AbuseGuard;
   /** Each user's requests in progress on this process (capped: CIM_MAX_REQUESTS_PER_USER). */
   requests: UserRequests;
+  /** The searches in progress on this process, all users together (one key; CIM_MAX_SEARCHES_IN_PROGRESS). */
+  searches: UserRequests;
 }
 
 export type AppEnv = { Variables: { user: TokenClaims } };

@@ -108,6 +108,10 @@ describe("GET /api/conversations in pages", () => {
     await expectError(await h.call("GET", "/api/conversations?cursor=abc", { token: ann.token }), 400, "bad_request");
     const forged = Buffer.from("c1:1:1:../x").toString("base64url");
     await expectError(await h.call("GET", `/api/conversations?cursor=${forged}`, { token: ann.token }), 400, "bad_request");
+    // Numbers past the largest msgId (2^64 - 1) were read as stream ids: Redis refused them and route answered 500.
+    for (const text of ["c1:99999999999999999999:0:everyone", "c1:5:99999999999999999999:everyone"]) {
+      await expectError(await h.call("GET", `/api/conversations?cursor=${Buffer.from(text).toString("base64url")}`, { token: ann.token }), 400, "bad_request");
+    }
     expect(await whole(ann)).toHaveLength(3);
   });
 });

@@ -2,7 +2,7 @@
 // was read (the cursor carries that moment), so a conversation that moves up while a client pages is neither
 // skipped nor listed twice.
 import { z } from "zod";
-import { compareIds, CONVERSATION_ID, EVERYONE_ROOM } from "@cim/protocol";
+import { compareIds, CONVERSATION_ID, EVERYONE_ROOM, isMsgId } from "@cim/protocol";
 import type { Services } from "./context.js";
 import { MAX_PEERS, summarize, type ConversationSummary } from "./conversation-summaries.js";
 import { cursorParam, cursorText, pageCursor } from "./page-cursor.js";
@@ -25,7 +25,8 @@ const CURSOR_TEXT = /^c1:([0-9]{1,20}):([0-9]{1,20}):(.+)$/;
 /** The cursor a nextCursor stands for, or undefined when it is none we gave. */
 export function parseConversationCursor(cursor: string): Cursor | undefined {
   const match = CURSOR_TEXT.exec(cursorText(cursor) ?? "");
-  if (!match || !CONVERSATION_ID.test(match[3]!)) return undefined;
+  // Both are read as stream ids: a number past the largest one (2^64 - 1) is none we gave, not a Redis error.
+  if (!match || !CONVERSATION_ID.test(match[3]!) || !isMsgId(match[1]!) || !isMsgId(match[2]!)) return undefined;
   return { asOf: match[1]!, position: match[2]!, conversation: match[3]! };
 }
 

@@ -67,7 +67,7 @@ const { sessions, bus, rate } = services;
 const gone = new GoneGateways({ sessions, bus, names: (userIds) => services.accounts.names(userIds), log });
 // ZooKeeper without quorum reports no dead gateway: their leases in Redis tell of those gone silent long enough.
 const silent = new SilentGateways({
-  leases: new GatewayLeases(redis), gateways: () => directory.list().map((g) => g.id), zookeeperCanTell: () => zk.state === "connected", gone, leaseMs: config.CIM_GATEWAY_LEASE_MS, log,
+  leases: new GatewayLeases(redis), gateways: () => directory.list().map((g) => ({ id: g.id, instance: g.instance })), zookeeperCanTell: () => zk.state === "connected", gone, leaseMs: config.CIM_GATEWAY_LEASE_MS, log,
 });
 const app = createApp(services, {
   healthy: () => redis.status === "ready" && zk.state === "connected",

@@ -106,3 +106,30 @@ describe("GET /api/search in pages", () => {
     await expectError(await h.call("GET", "/api/search?q=walrus&cursor=abc", { token: dan.token }), 400, "bad_request");
   });
 });
+
+describe("searches of many users at once (CIM_MAX_SEARCHES_IN_PROGRESS)", () => {
+  it("run at most so many at once on a route process, wait up to so many more, and answer the rest 429 rate_limited with Retry-After; other requests go on", async () => {
+    // One search in progress and none waiting: each user's own limit (60 a minute) does not stop many accounts.
+    const gated = h.variant({ CIM_MAX_SEARCHES_IN_PROGRESS: "1", CIM_MAX_SEARCHES_WAITING: "0" });
+    const users = await Promise.all(Array.from({ length: 8 }, (_, i) => newUser(h, `many${i}`)));
+    // A long history to scan (everyone is in the group), so the searches overlap.
+    for (let i = 0; i < 40; i++) {
+      await Promise.all(Array.from({ length: 50 }, (_, j) => {
+        const from = users[j % 8]!;
+        return h.services.messages.store({ clientMsgId: `filler-${i}-${j}`, from: from.userId, fromName: from.userName, fromDevice: "", text: `filler ${i}-${j} haystack`, room: "everyone" });
+      }));
+    }
+    const answers = await Promise.all(users.map((user) => gated.call("GET", "/api/search?q=needle-not-there", { token: user.token })));
+    const statuses = answers.map((res) => res.status);
+    expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.every((status) => status === 200 || status === 429)).toBe(true);
+    const refused = answers.filter((res) => res.status === 429);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const res of refused) {
+      expect(res.headers.get("retry-after")).toBe("1");
+      await expectError(res, 429, "rate_limited");
+    }
+    expect((await gated.call("GET", "/api/conversations", { token: users[0]!.token })).status).toBe(200);
+    expect((await gated.call("GET", "/api/search?q=haystack&limit=1", { token: users[1]!.token })).status).toBe(200);
+  });
+});

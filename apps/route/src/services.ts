@@ -20,7 +20,7 @@ export function createServices(deps: { config: RouteConfig; log: Logger; redis: 
   const sessions = new SessionStore(redis);
   // accountKnownMs 0: route hears no bus, so it asks Redis at each private send (one EXISTS beside the login check
   // every request makes) and refuses a send to an account deleted through another route process at once.
-  const messages = new MessageStore(redis, { maxLenPerStream: config.CIM_STREAM_MAXLEN, maxAgeSeconds: config.CIM_STREAM_MAX_AGE_SECONDS, accountKnownMs: 0 });
+  const messages = new MessageStore(redis, { maxLenPerStream: config.CIM_STREAM_MAXLEN, maxAgeSeconds: config.CIM_STREAM_MAX_AGE_SECONDS, accountKnownMs: 0, newPeersPerHour: config.CIM_NEW_PEERS_PER_HOUR });
   const metrics = createMetrics();
   return {
     config, log, gateways, health: gateways, sessions, messages, search: new MessageSearch(redis),
@@ -39,5 +39,6 @@ export function createServices(deps: { config: RouteConfig; log: Logger; redis: 
     presence: new Presence(redis),
     guard: new AbuseGuard(redis, abuseLimits(config)),
     requests: new UserRequests(config.CIM_MAX_REQUESTS_PER_USER, config.CIM_MAX_WAITING_REQUESTS_PER_USER),
+    searches: new UserRequests(config.CIM_MAX_SEARCHES_IN_PROGRESS, config.CIM_MAX_SEARCHES_WAITING),
   };
 }

@@ -1,6 +1,7 @@
 // ZooKeeper down (route cannot hear of a gateway's death): a gateway killed meanwhile has its users released once
 // its lease in Redis has lapsed long enough; one frozen for a short while is never released; one frozen longer is
-// released and, back, claims its users again. Route and two gateways as processes on real Redis and ZooKeeper.
+// released and, back, claims its users again; one that declared a longer lease than route's own is judged by its own.
+// Route and three gateways as processes on real Redis and ZooKeeper.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { RouteApi, type LoginAnswer } from "@cim/client";
@@ -8,6 +9,8 @@ import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
 import { decodeFrame, encodeFrame } from "@cim/protocol";
 
 const LEASE_MS = 1_500;
+/** The lease the third gateway declares, four times route's: route must judge it by this one. */
+const LONG_LEASE_MS = 6_000;
 const PASSWORD = "cim-test-pass-1";
 
 let cluster: Cluster;
@@ -16,6 +19,7 @@ const sockets: WebSocket[] = [];
 
 beforeAll(async () => {
   cluster = await startCluster({ gateways: 2, env: { CIM_GATEWAY_LEASE_MS: String(LEASE_MS) } });
+  cluster.gateways.push(await cluster.startGateway("gw-long", { CIM_GATEWAY_LEASE_MS: String(LONG_LEASE_MS) }));
   api = new RouteApi(cluster.route.url);
 });
 afterAll(async () => {
@@ -50,14 +54,19 @@ const online = async (login: LoginAnswer) => (await api.lastSeen(watcher.token, 
 describe("gateways gone silent while ZooKeeper cannot tell", () => {
   let dave: LoginAnswer;
   let ann: LoginAnswer;
+  let eve: LoginAnswer;
 
   beforeAll(async () => {
     watcher = await user("watcher");
     dave = await user("dave");
     ann = await user("ann");
+    eve = await user("eve");
     await session(dave, 0);
     await session(ann, 1);
-    await waitUntil(async () => (await online(dave)) && (await online(ann)), 10_000, "dave and ann online");
+    await session(eve, 2);
+    await waitUntil(async () => (await online(dave)) && (await online(ann)) && (await online(eve)), 10_000, "dave, ann and eve online");
+    // Route reads each gateway's declared lease once while ZooKeeper still tells.
+    await waitUntil(() => cluster.route.process.output().includes("a gateway declares a lease other than route's own"), 10_000, "route to read gw-long's lease");
     await cluster.zookeeper.stop("SIGKILL");
     await waitUntil(() => cluster.route.process.output().includes("ZooKeeper disconnected"), 10_000, "route to lose ZooKeeper");
   });
@@ -78,6 +87,26 @@ describe("gateways gone silent while ZooKeeper cannot tell", () => {
     const end = Date.now() + 3 * LEASE_MS;
     while (Date.now() < end) {
       expect(await online(dave)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+
+  it("a gateway that declared a longer lease than route's own is not released while frozen for less than two of its leases", async () => {
+    const frozen = cluster.gateways[2]!.process.child;
+    frozen.kill("SIGSTOP");
+    // Its lease lapses 4.8-6 s in; judged by route's own 1.5 s it was released by about 8 s, by its own not before 10.8 s.
+    const until = Date.now() + 9_300;
+    try {
+      while (Date.now() < until) {
+        expect(await online(eve)).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      frozen.kill("SIGCONT");
+    }
+    const end = Date.now() + 2 * LEASE_MS;
+    while (Date.now() < end) {
+      expect(await online(eve)).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   });

@@ -30,11 +30,16 @@ export const sharedSettings = {
   /** How fast a dead gateway is dropped from ZooKeeper. */
   ZK_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
   /**
-   * A gateway's lease in Redis, renewed five times per lease: while route's ZooKeeper cannot tell (no quorum), it
-   * releases the users of a gateway whose lease lapsed and stayed lapsed this long again (silent to Redis for two
-   * leases); the gateway, back, claims them again.
+   * A gateway's lease in Redis, renewed five times per lease and declared in it: while route's ZooKeeper cannot tell
+   * (no quorum), it releases the users of a gateway whose lease lapsed and stayed lapsed that gateway's lease again
+   * (silent to Redis for two of its leases, whatever route's own setting); the gateway, back, claims them again.
    */
   CIM_GATEWAY_LEASE_MS: z.coerce.number().int().min(500).default(15_000),
+  /**
+   * Private conversations one user may start per hour with users it had none with (neither wrote to the other);
+   * more are refused `rate_limited` (429 over HTTP). Answers and existing chats never count. 0: no limit.
+   */
+  CIM_NEW_PEERS_PER_HOUR: z.coerce.number().int().min(0).default(100),
   /**
    * Replicas that must hold a message (Redis WAIT) before it is acknowledged (a gateway's SendAck, route's 202 to
    * POST /api/messages); 0 (the default) acknowledges once the master has it. WAIT is not consensus: see

@@ -1,6 +1,7 @@
 // GatewayLeases on a real Redis: the lease and the release mark, each side writing before it reads the other's.
 import { describe, expect, it } from "vitest";
 import { GatewayLeases } from "./gateway-leases.js";
+import { keys } from "./keys.js";
 import { useRedis } from "./test-harness.js";
 
 const h = useRedis();
@@ -23,5 +24,15 @@ describe("GatewayLeases", () => {
     expect(await leases.renew("gw-l", "i1", 1_000)).toBe("released");
     await leases.claimedAgain("gw-l");
     expect(await leases.renew("gw-l", "i1", 1_000)).toBeNull();
+  });
+
+  it("a lease carries the lease its gateway declared; a value written before that (a bare instance) stays readable", async () => {
+    const leases = new GatewayLeases(h.redis);
+    await leases.renew("gw-d", "i7", 4_321);
+    expect(await leases.lease("gw-d")).toEqual({ instance: "i7", leaseMs: 4_321 });
+    await h.redis.set(keys.gatewayLease("gw-old"), "0f6c2a1e-old-instance", "PX", 1_000);
+    expect(await leases.lease("gw-old")).toEqual({ instance: "0f6c2a1e-old-instance" });
+    expect(await leases.alive("gw-old")).toBe(true);
+    expect(await leases.lease("gw-none")).toBeNull();
   });
 });

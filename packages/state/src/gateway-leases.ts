@@ -21,20 +21,49 @@ declare module "ioredis" {
 
 export type ReleaseMark = "releasing" | "released" | null;
 
+/** A lease as its gateway wrote it: the incarnation holding it and the lease it declared (none in older values). */
+export interface GatewayLease {
+  instance: string;
+  /** How long the gateway lets its lease run between renewals; undefined for a value written before it was declared. */
+  leaseMs?: number;
+}
+
+/** The lease's value: `<instance> <leaseMs>` (a bare instance before 2026-11-29, still read). */
+export function leaseValue(instance: string, leaseMs: number): string {
+  return `${instance} ${leaseMs}`;
+}
+
+/** Reads a lease's value; a bare instance (no declared lease) stays readable. */
+export function parseLease(value: string): GatewayLease {
+  const space = value.lastIndexOf(" ");
+  const leaseMs = space < 0 ? NaN : Number(value.slice(space + 1));
+  if (!Number.isSafeInteger(leaseMs) || leaseMs <= 0) return { instance: value };
+  return { instance: value.slice(0, space), leaseMs };
+}
+
 export class GatewayLeases {
   constructor(private readonly redis: RedisClient) {
     redis.defineCommand("cimDeleteIf", { numberOfKeys: 1, lua: DELETE_IF });
   }
 
-  /** The gateway renews its lease for `ttlMs`, then reads whether a route released it meanwhile. */
+  /**
+   * The gateway renews its lease for `ttlMs` (declared in the value: routes judge it by that, not by their own
+   * setting), then reads whether a route released it meanwhile.
+   */
   async renew(gatewayId: string, instance: string, ttlMs: number): Promise<ReleaseMark> {
-    await this.redis.set(keys.gatewayLease(gatewayId), instance, "PX", ttlMs);
+    await this.redis.set(keys.gatewayLease(gatewayId), leaseValue(instance, ttlMs), "PX", ttlMs);
     return (await this.redis.get(keys.gatewayReleased(gatewayId))) as ReleaseMark;
   }
 
   /** The gateway has claimed its sessions again after a release: the marker goes (unless a new release began). */
   async claimedAgain(gatewayId: string): Promise<void> {
     await this.redis.cimDeleteIf(keys.gatewayReleased(gatewayId), "released");
+  }
+
+  /** The gateway's current lease, or null when it lapsed (or was never taken). */
+  async lease(gatewayId: string): Promise<GatewayLease | null> {
+    const value = await this.redis.get(keys.gatewayLease(gatewayId));
+    return value === null ? null : parseLease(value);
   }
 
   /** Whether the gateway's lease is current. */

@@ -60,6 +60,8 @@ export const user = {
   rooms: (userId: string) => `cim-u:{u:${userId}}:rooms`,
   read: (userId: string) => `cim-u:{u:${userId}}:read`,
   peers: (userId: string) => `cim-u:{u:${userId}}:peers`,
+  /** Private conversations the user started with new peers in the current hour (a counter that expires with it). */
+  newPeers: (userId: string) => `cim-u:{u:${userId}}:new-peers`,
   /** gatewayId -> the number of the user's sessions there, written by that gateway: online while non-empty. */
   gateways: (userId: string) => `cim-u:{u:${userId}}:gateways`,
   /** What the user's private peers confirmed: `d:<peer>` delivered up to msgId, `r:<peer>` read up to msgId. */

@@ -308,6 +308,18 @@ if not current or newer(id, current) then redis.call('SET', acked, id) end
 return 1
 `;
 
+// Whether a user may write to a peer: yes when they have a conversation (the peer is in the user's peers, which both
+// users' first messages fill), else counts one new peer of the user's hour and says whether it is within the limit.
+// On the user's tag {u:<id>}. KEYS: peers (sorted set), newPeers (the hour's counter). ARGV: peer, limit, windowMs.
+// Returns 1 (may) or 0 (over the limit: the count stays, so a refused send does not free a place).
+const NEW_PEER = `
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 1 end
+local n = redis.call('INCR', KEYS[2])
+if n == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+if n > tonumber(ARGV[2]) then return 0 end
+return 1
+`;
+
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext = { type: "default" }> {
     /** See STORE_ROOM; `fields` are name/value pairs. */
@@ -318,6 +330,8 @@ declare module "ioredis" {
     cimStorePrivateAllBatch(numKeys: number, ...keysAndArgs: string[]): Result<Array<string | number>, Context>;
     /** See APPEND_INBOX. */
     cimAppendInbox(inbox: string, last: string, peers: string, gateways: string, gone: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, wake: string, ...fields: string[]): Result<[string, string?, ...string[]], Context>;
+    /** See NEW_PEER. */
+    cimNewPeer(peers: string, newPeers: string, peer: string, limit: string, windowMs: string): Result<number, Context>;
     /** See ACKNOWLEDGE. */
     cimAcknowledge(inbox: string, acked: string, msgId: string, from: string): Result<number, Context>;
   }
@@ -331,4 +345,5 @@ export function defineMessageScripts(redis: RedisClient): void {
   // The number of keys comes first in each call.
   redis.defineCommand("cimStorePrivateAllBatch", { lua: STORE_PRIVATE_ALL_BATCH });
   redis.defineCommand("cimAcknowledge", { numberOfKeys: 2, lua: ACKNOWLEDGE });
+  redis.defineCommand("cimNewPeer", { numberOfKeys: 2, lua: NEW_PEER });
 }

@@ -2,7 +2,7 @@
 // reads of room streams that delivery needs. msgIds increase within a conversation; no global counter.
 import { isCluster, publish, type RedisClient } from "./redis.js";
 import { EVERYONE_ROOM } from "@cim/protocol";
-import { channels, conv, keys } from "./keys.js";
+import { channels, conv, keys, user } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
 import { checkTargets, noneForRefusedId, type TargetRefusal } from "./message-targets.js";
 import { conversationKey, eventFields, isEvent, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
@@ -40,6 +40,12 @@ export interface MessageStoreOptions {
    * message; one that does not (route) sets 0 and asks at every private send.
    */
   accountKnownMs?: number;
+  /**
+   * Private conversations one user may start per hour with users it has no conversation with yet (neither wrote to
+   * the other); more are refused `too_many_new_peers`. 0: no limit. Each new pair costs a stream (about 4.7 KB) and an
+   * entry in both users' lists: without it one account could open one with every account, at its send rate.
+   */
+  newPeersPerHour?: number;
 }
 
 const DEFAULTS: MessageStoreOptions = { maxLenPerStream: 10_000, maxAgeSeconds: 0, dedupeTtlSeconds: 86_400 };
@@ -49,6 +55,10 @@ const COUNT_PAGE = 500;
 const KNOWN_ACCOUNTS = 100_000;
 /** How long an account found is taken to exist without asking Redis again, by default (an account can be deleted). */
 export const ACCOUNT_KNOWN_MS = 10_000;
+/** Pairs known to have a conversation (or allowed to start one), at most this many: their sends cost no check. */
+const KNOWN_PAIRS = 100_000;
+/** The window of `newPeersPerHour`. */
+const NEW_PEERS_WINDOW_MS = 3_600_000;
 
 /** Where a message goes: a user, or a room ("everyone" is the group); neither is the group. */
 export type Target = { to: string } | { room: string };
@@ -72,7 +82,7 @@ export interface StoreInput {
 
 export type StoreResult =
   | { message: StoredMessage; duplicate: boolean; ownInbox?: OwnInboxEntry }
-  | { error: "unknown_recipient" | "not_member" | "sender_gone" | TargetRefusal | BlockRefusal };
+  | { error: "unknown_recipient" | "not_member" | "sender_gone" | "too_many_new_peers" | TargetRefusal | BlockRefusal };
 
 export class MessageStore {
   private readonly options: MessageStoreOptions;
@@ -84,6 +94,10 @@ export class MessageStore {
    * script in arrival order: a cache hit racing ahead of misses still in flight would reorder them.
    */
   private readonly knownAccounts = new Map<string, { check: Promise<boolean>; until: number }>();
+  /** "<from> <to>" of pairs with a conversation, or whose new one was allowed: their later sends are not counted. */
+  private readonly knownPairs = new Set<string>();
+  /** Checks of pairs under way: a burst to a new peer, sent before its first message is stored, counts it once. */
+  private readonly checkingPairs = new Map<string, Promise<boolean>>();
   /** Per sender, the end of its stores queued behind a reply's or an event's target check. */
   private readonly checking = new Map<string, Promise<void>>();
   /** Messages stored, added to the count once per event-loop turn. */
@@ -221,6 +235,7 @@ export class MessageStore {
   private async storePrivate(input: StoreInput, to: string): Promise<StoreResult> {
     const { clientMsgId, from, fromName, fromDevice, text } = input;
     if (!(await this.hasAccount(to))) return { error: "unknown_recipient" };
+    if (!(await this.mayWrite(from, to))) return { error: "too_many_new_peers" };
     const record = { from, fromName, to, room: "", text, ...eventFields(input) };
     const key = conv.ofPair(from, to);
     // The conversation and both inboxes (the recipient's devices, and the sender's other devices): see PrivateBatch.
@@ -230,6 +245,28 @@ export class MessageStore {
     const message: StoredMessage = { ...record, ...parseRecord(stored.record) };
     if (!stored.duplicate && !stored.counted) this.countStored();
     return stored.own ? { message, duplicate: stored.duplicate, ownInbox: stored.own } : { message, duplicate: stored.duplicate };
+  }
+
+  /**
+   * True when `from` has a conversation with `to` (either wrote to the other), or may start one: one more new peer
+   * this hour within newPeersPerHour. Pairs found so are remembered (a conversation stays one): no round trip then.
+   */
+  private async mayWrite(from: string, to: string): Promise<boolean> {
+    const limit = this.options.newPeersPerHour ?? 0;
+    const pair = `${from} ${to}`;
+    if (limit <= 0 || this.knownPairs.has(pair)) return true;
+    let check = this.checkingPairs.get(pair);
+    if (!check) {
+      check = this.redis.cimNewPeer(user.peers(from), user.newPeers(from), to, String(limit), String(NEW_PEERS_WINDOW_MS)).then((answer) => answer === 1);
+      this.checkingPairs.set(pair, check);
+      void check.finally(() => this.checkingPairs.delete(pair)).catch(() => undefined);
+    }
+    const allowed = await check;
+    if (allowed) {
+      if (this.knownPairs.size >= KNOWN_PAIRS) this.knownPairs.clear();
+      this.knownPairs.add(pair);
+    }
+    return allowed;
   }
 
   /** This process asks Redis again at the next send to the user (its account was just deleted, here or elsewhere). */

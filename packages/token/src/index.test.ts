@@ -63,7 +63,18 @@ describe("TokenSigner", () => {
     const now = Math.floor(Date.now() / 1000);
     const body = `${part({ alg: "HS256" })}.${part({ name: "ann", sid: "s1", se: now + 60, sub: "12", iss: "cim-route", iat: now, exp: now + 60 })}`;
     const token = `${body}.${createHmac("sha256", SECRET).update(body).digest("base64url")}`;
-    await expect(new TokenSigner(SECRET, 60).verify(token)).resolves.toEqual({ userId: "12", userName: "ann", sessionId: "s1", exp: now + 60, sessionEnd: now + 60, loginEpoch: 0 });
+    await expect(new TokenSigner(SECRET, 60).verify(token)).resolves.toEqual({ userId: "12", userName: "ann", sessionId: "s1", exp: now + 60, sessionEnd: now + 60, loginEpoch: 0, latestExp: now + 60 });
+  });
+
+  it("a refreshed token remembers the latest expiry of the tokens it came from (claim mx), never less than its own", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const first = await new TokenSigner(SECRET, { ttlSeconds: 3_600, sessionLifetimeSeconds: 7_200 }).sign({ userId: "12", userName: "ann" });
+    const signer = new TokenSigner(SECRET, { ttlSeconds: 60, sessionLifetimeSeconds: 7_200 });
+    const refreshed = await signer.sign({ userId: "12", userName: "ann" }, first.claims);
+    expect((await signer.verify(refreshed.token)).latestExp).toBe(first.claims.exp);
+    expect(refreshed.claims.exp).toBeLessThanOrEqual(now + 61);
+    const again = await signer.sign({ userId: "12", userName: "ann" }, { ...(await signer.verify(refreshed.token)), latestExp: 0 });
+    expect((await signer.verify(again.token)).latestExp).toBe(again.claims.exp);
   });
 
   it("rejects garbage", async () => {

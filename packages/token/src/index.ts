@@ -18,6 +18,12 @@ export interface TokenClaims {
    * "sign out other devices" raises the epoch and ends the logins that began before (the caller's aside).
    */
   loginEpoch: number;
+  /**
+   * The latest expiry of any token this one was refreshed from, or its own if later (claim `mx`; its `exp` in tokens
+   * older than it): a logout keeps the login marked until then, so a long-lived first token (cim-admin's --ttl, or a
+   * route with a longer CIM_TOKEN_TTL_SECONDS before) does not come back to life when a refreshed copy logs out.
+   */
+  latestExp: number;
 }
 
 /** Thrown when a token is malformed, forged or expired; `reason` says which. */
@@ -61,21 +67,23 @@ export class TokenSigner {
   }
 
   /**
-   * Issues a token for one login of a user. A refresh passes the login's `sessionId`, `sessionEnd` and
-   * `loginEpoch`, so the new token expires no later than the login does and ends with it. A new login passes the
+   * Issues a token for one login of a user. A refresh passes the login's `sessionId`, `sessionEnd`, `loginEpoch` and
+   * `latestExp`, so the new token expires no later than the login does, ends with it, and remembers the latest expiry
+   * of the tokens it came from. A new login passes the
    * account's current login epoch.
    */
   async sign(
     user: { userId: string; userName: string },
-    session: { sessionId?: string; sessionEnd?: number; loginEpoch?: number } = {},
+    session: { sessionId?: string; sessionEnd?: number; loginEpoch?: number; latestExp?: number } = {},
   ): Promise<{ token: string; claims: TokenClaims }> {
     const now = Math.floor(Date.now() / 1000);
     const sessionId = session.sessionId ?? crypto.randomUUID();
     const sessionEnd = session.sessionEnd ?? now + this.sessionLifetimeSeconds;
     const loginEpoch = session.loginEpoch ?? 0;
     const exp = Math.min(now + this.ttlSeconds, sessionEnd);
-    const token = this.signJwt({ name: user.userName, sid: sessionId, se: sessionEnd, le: loginEpoch, sub: user.userId, iss: ISSUER, iat: now, exp });
-    return { token, claims: { userId: user.userId, userName: user.userName, sessionId, exp, sessionEnd, loginEpoch } };
+    const latestExp = Math.max(exp, session.latestExp ?? 0);
+    const token = this.signJwt({ name: user.userName, sid: sessionId, se: sessionEnd, le: loginEpoch, mx: latestExp, sub: user.userId, iss: ISSUER, iat: now, exp });
+    return { token, claims: { userId: user.userId, userName: user.userName, sessionId, exp, sessionEnd, loginEpoch, latestExp } };
   }
 
   /** Verifies a token; throws TokenError when it is not one of ours or has expired. */
@@ -91,6 +99,7 @@ export class TokenSigner {
     }
     const sessionEnd = typeof payload.se === "number" ? payload.se : payload.exp;
     const loginEpoch = typeof payload.le === "number" ? payload.le : 0;
-    return { userId: payload.sub, userName: payload.name, sessionId: payload.sid, exp: payload.exp, sessionEnd, loginEpoch };
+    const latestExp = typeof payload.mx === "number" ? Math.max(payload.mx, payload.exp) : payload.exp;
+    return { userId: payload.sub, userName: payload.name, sessionId: payload.sid, exp: payload.exp, sessionEnd, loginEpoch, latestExp };
   }
 }

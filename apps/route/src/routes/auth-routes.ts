@@ -66,16 +66,30 @@ export const authApi = {
   }),
 };
 
+/** Clocks of route processes and gateways may disagree this much about a token's expiry. */
+const CLOCK_SKEW_SECONDS = 300;
+
+/**
+ * When a logged-out login's mark may go (seconds since the epoch): once every token of it has expired. Its tokens
+ * expire a token lifetime after they were issued, never past the login's end, and none is issued after the logout
+ * (a refresh already past its check gets one a lifetime from about now). The presented token's own expiry, and the
+ * latest of the tokens it was refreshed from (`latestExp`: cim-admin's --ttl, or an earlier longer setting), count too. Kept until the login's end, the marks of a login-logout loop (30 a minute per
+ * user) stayed 30 days: 1.3 million keys per account.
+ */
+export function revokedUntil(login: { exp: number; latestExp: number; sessionEnd: number }, tokenTtlSeconds: number, now = Math.floor(Date.now() / 1000)): number {
+  return Math.min(login.sessionEnd, Math.max(login.exp, login.latestExp, now + tokenTtlSeconds) + CLOCK_SKEW_SECONDS);
+}
+
 export function authRoutes(s: Services) {
   const app = new Hono<AppEnv>();
   const isExempt = addressMatcher(s.config.CIM_CONNECT_LIMIT_EXEMPT);
   const address = (c: Parameters<typeof clientAddress>[0]) => clientAddress(c, s.config.CIM_TRUST_PROXY, isExempt);
 
   /** A token (of a new login, or of `user.sessionId`'s) and a gateway; `sessionId` is the token's login. */
-  async function issue(user: { userId: string; userName: string; sessionId?: string; sessionEnd?: number; loginEpoch: number }, avoid?: string) {
+  async function issue(user: { userId: string; userName: string; sessionId?: string; sessionEnd?: number; loginEpoch: number; latestExp?: number }, avoid?: string) {
     const gateway = await s.picker.pick(s.gateways.list(), { userId: user.userId, avoid });
     if (!gateway) throw new ApiError(503, ErrorCode.NoGateway, "no gateway is available, try again shortly");
-    const { token, claims } = await s.tokens.sign(user, { sessionId: user.sessionId, sessionEnd: user.sessionEnd, loginEpoch: user.loginEpoch });
+    const { token, claims } = await s.tokens.sign(user, { sessionId: user.sessionId, sessionEnd: user.sessionEnd, loginEpoch: user.loginEpoch, latestExp: user.latestExp });
     return { answer: { userId: user.userId, userName: user.userName, token, gateway: { id: gateway.id, wsUrl: gateway.wsUrl } }, sessionId: claims.sessionId };
   }
 
@@ -159,8 +173,8 @@ export function authRoutes(s: Services) {
 
   app.post("/logout", requireUser(s.tokens, s.sessions, s.requests, true), async (c) => {
     const user = c.get("user");
-    // Until the login's absolute end: no token refreshed from it may work again.
-    if (await s.sessions.revoke(user.sessionId, user.sessionEnd)) {
+    // Until no token of this login can still be valid: none is refreshed from it any more.
+    if (await s.sessions.revoke(user.sessionId, revokedUntil(user, s.config.CIM_TOKEN_TTL_SECONDS))) {
       await s.accounts.countLogin(user, -1)
         .catch((error: unknown) => s.log.error({ err: error, userId: user.userId }, "uncounting the login failed"));
     }

@@ -115,6 +115,7 @@ export function chatRoutes(s: Services) {
       if (stored.error === "blocked" || stored.error === "blocking") throw new ApiError(403, ErrorCode.Blocked, blockRefusalMessage(stored.error));
       // The caller's account was deleted while this request was under way (its token was checked before).
       if (stored.error === "sender_gone") throw unauthorized("your account was deleted", true);
+      if (stored.error === "too_many_new_peers") throw new ApiError(429, ErrorCode.RateLimited, "you started too many new private conversations this hour: try again later", { headers: { "Retry-After": "3600" } });
       await checkMember(body.room ?? "", user.userId);
       throw new ApiError(403, ErrorCode.NotMember, `you are not a member of ${body.room ?? ""}`);
     }

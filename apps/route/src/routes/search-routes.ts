@@ -1,9 +1,9 @@
 // Message search over the caller's conversations (or one of them): a bounded scan, see @cim/state search.ts.
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { CONVERSATION_ID, ErrorCode, MAX_SEARCH_QUERY_LENGTH, ROOM_ID } from "@cim/protocol";
-import { SEARCH_MAX_CONVERSATIONS, type SearchPlace } from "@cim/state";
+import { FailureLog, SEARCH_MAX_CONVERSATIONS, type SearchPlace } from "@cim/state";
 import { bearer, errorAnswer, jsonAnswer } from "../api-route.js";
 import { cursorParam, cursorText, pageCursor } from "../page-cursor.js";
 import { requireUser } from "../auth.js";
@@ -39,13 +39,17 @@ export const searchApi = {
     responses: {
       200: jsonAnswer("{results:[{conversation, msgId, from, fromName, to, room, text, ts, edited, replyTo?}], nextCursor? (with cursor only: \"\" at the end)}"),
       400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member"), 404: errorAnswer("not_found"),
-      429: errorAnswer("rate_limited (with Retry-After): more than CIM_SEARCHES_PER_USER searches per CIM_SEARCH_WINDOW_SECONDS"),
+      429: errorAnswer("rate_limited (with Retry-After): more than CIM_SEARCHES_PER_USER searches per CIM_SEARCH_WINDOW_SECONDS, or more than CIM_MAX_SEARCHES_IN_PROGRESS + CIM_MAX_SEARCHES_WAITING searches of all users at once on this route process"),
     },
   }),
 };
 
+/** The one key of `Services.searches`: its cap is on all users' searches together. */
+const ALL_SEARCHES = "*";
+
 export function searchRoutes(s: Services) {
   const app = new Hono<AppEnv>();
+  const failures = new FailureLog(s.log);
   app.use(requireUser(s.tokens, s.sessions, s.requests));
 
   /** The conversations to scan: the one asked for (checked), or the rooms then the most recent private peers. */
@@ -65,6 +69,19 @@ export function searchRoutes(s: Services) {
     const query = queryOf(c, searchApi.search);
     const userId = c.get("user").userId;
     await s.guard.search(userId);
+    // Route-wide, after the user's own limit: many accounts searching at once stalled Redis as one user's loop did.
+    if ((await s.searches.enter(ALL_SEARCHES)) === "refused") {
+      failures.throttled("searches refused", { userId }, "refusing searches beyond CIM_MAX_SEARCHES_IN_PROGRESS and CIM_MAX_SEARCHES_WAITING (429); once per window");
+      throw new ApiError(429, ErrorCode.RateLimited, "too many searches on this server at once: try again in a second", { headers: { "Retry-After": "1" } });
+    }
+    try {
+      return await answer(c, query, userId);
+    } finally {
+      s.searches.leave(ALL_SEARCHES);
+    }
+  });
+
+  async function answer(c: Context<AppEnv>, query: z.output<typeof SearchQuery>, userId: string) {
     const scanned = await conversations(userId, query.conversation);
     if (query.cursor === undefined) return c.json({ results: await s.search.search({ userId, conversations: scanned, text: query.q, limit: query.limit }) });
     // Paged form: one hit more than the page tells whether there is a next one.
@@ -72,7 +89,7 @@ export function searchRoutes(s: Services) {
     const hits = await s.search.search({ userId, conversations: scanned, text: query.q, limit: query.limit + 1, after });
     const results = hits.slice(0, query.limit);
     return c.json({ results, nextCursor: hits.length > query.limit ? cursorOf(results.at(-1)!) : "" });
-  });
+  }
 
   return app;
 }
