@@ -39,7 +39,7 @@ export const sharedSettings = {
    * Private conversations one user may start per hour with users it had none with (neither wrote to the other);
    * more are refused `rate_limited` (429 over HTTP). Answers and existing chats never count. 0: no limit.
    */
-  CIM_NEW_PEERS_PER_HOUR: z.coerce.number().int().min(0).default(100),
+  CIM_NEW_PEERS_PER_HOUR: z.coerce.number().int().min(0).default(1_000),
   /**
    * Replicas that must hold a message (Redis WAIT) before it is acknowledged (a gateway's SendAck, route's 202 to
    * POST /api/messages); 0 (the default) acknowledges once the master has it. WAIT is not consensus: see
