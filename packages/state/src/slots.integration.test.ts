@@ -68,7 +68,7 @@ describe("Redis Cluster slots", () => {
     const scripts = catalogueScripts();
     const sessions = new SessionStore(h.redis);
     // The paths a cluster takes: no private batches across slots.
-    const messages = new MessageStore(h.redis, { maxLenPerStream: 50, maxAgeSeconds: 3_600, batchPrivate: false });
+    const messages = new MessageStore(h.redis, { maxLenPerStream: 50, maxAgeSeconds: 3_600, batchPrivate: false, newPeersPerHour: 100 });
     const inboxes = new InboxStore(h.redis, { maxLenPerStream: 50, maxAgeSeconds: 3_600 });
     const reads = new ReadStore(h.redis);
     const receipts = new ReceiptStore(h.redis);
