@@ -21,9 +21,13 @@
 //   zk-lease-stop    ZooKeeper down 23 s, gw-a SIGSTOPped 11 s of it with a 3 s lease (released, then claims again)
 //   zk-lease-redis-cut  the same with gw-a's link to Redis cut 11 s (a proxy that stops forwarding, new connections too)
 //   redis-cut        gw-a's link to Redis cut 11 s (ZooKeeper up)
+//   redis-loading    Redis holds 3M filler keys in a plain AOF (~400 MB): killed and started, it answers LOADING ~4 s
+//   loading-start    the same, with route and gw-a killed too and started while Redis loads
+//   aof-rewrite      the same filler: BGREWRITEAOF under load (a fork), then Redis SIGKILLed during a second rewrite
 import { parseArgs } from "node:util";
 import { CimApiError, RouteApi, type SendAck, type SendInput } from "@cim/client";
-import { deviceOn as devstackDeviceOn, inOrder, RecordingClient, startCluster, startLinkProxy, waitUntil, type Cluster, type LinkProxy } from "@cim/devstack";
+import { deviceOn as devstackDeviceOn, inOrder, ping, RecordingClient, startCluster, startLinkProxy, waitUntil, type Cluster, type LinkProxy } from "@cim/devstack";
+import { Redis } from "ioredis";
 import { startAbuser } from "./abuser.js";
 import { compareWithHistory, Ledger, noHistoryCounts, type HistoryCounts, type ProbeDevice } from "./delivery-ledger.js";
 
@@ -103,7 +107,99 @@ function redisCut(w: World, note: (what: string) => void, withZookeeper: boolean
   }]]);
 }
 
+/** Filler keys that make Redis's AOF large (plain commands, no RDB preamble): loading it takes seconds. */
+async function fillRedis(stack: Cluster, keys = 3_000_000): Promise<void> {
+  const admin = new Redis(stack.redis.address);
+  try {
+    await admin.call("DEBUG", "POPULATE", String(keys), "filler", "100");
+    await admin.config("SET", "aof-use-rdb-preamble", "no");
+    await rewriteAof(admin);
+  } finally {
+    admin.disconnect();
+  }
+}
+
+/** BGREWRITEAOF, then waits for it to end; the rewrite's milliseconds. */
+async function rewriteAof(admin: Redis): Promise<number> {
+  const started = Date.now();
+  await admin.bgrewriteaof();
+  await waitUntil(async () => /aof_rewrite_in_progress:0/.test(await admin.info("persistence")), 120_000, "the AOF rewrite");
+  return Date.now() - started;
+}
+
+/** Polls Redis with PING until it stops answering LOADING: the milliseconds it answered LOADING. */
+async function loadingFor(stack: Cluster): Promise<number> {
+  const started = Date.now();
+  let loading = 0;
+  await waitUntil(async () => {
+    if (!(await ping(stack.redis.port, "PING\r\n", "-LOADING"))) return true;
+    loading = Date.now() - started;
+    return false;
+  }, 120_000, "Redis to load");
+  return loading;
+}
+
+/** Each app's warn/error lines (pino levels 40, 50, 60) and whether it exited, as a note. */
+function appLogs(w: World): string {
+  const apps = [["route", w.stack.route], ...w.stack.gateways.map((g, i) => [`gw${i}`, g] as const)] as const;
+  return apps.map(([label, app]) => {
+    const lines = app.process.output().split("\n").filter((l) => /"level":(40|50|60)/.test(l));
+    const kinds = new Map<string, number>();
+    for (const line of lines) {
+      const msg = `${/"msg":"([^"]{0,70})/.exec(line)?.[1] ?? line.slice(0, 70)}${/"message":"([^"]{0,60})/.exec(line)?.[1] ? ` (${/"message":"([^"]{0,60})/.exec(line)![1]})` : ""}`;
+      kinds.set(msg, (kinds.get(msg) ?? 0) + 1);
+    }
+    return `${label}${app.process.child.exitCode !== null ? " EXITED" : ""}: ${JSON.stringify(Object.fromEntries(kinds))}`;
+  }).join("; ");
+}
+
 const scenarios: Record<string, Scenario> = {
+  "redis-loading": {
+    prepare: (stack) => fillRedis(stack),
+    faults: (w, note) => inOrder([
+      [at(0.3), async () => {
+        await w.stack.redis.stop("SIGKILL");
+        await w.stack.redis.restart();
+        note(`redis killed and started on its large AOF: LOADING for ${await loadingFor(w.stack)} ms`);
+      }],
+      [at(0.99), async () => { await sleep(5_000); note(appLogs(w)); }],
+    ]),
+  },
+  "loading-start": {
+    prepare: (stack) => fillRedis(stack),
+    faults: (w, note) => inOrder([
+      [at(0.3), async () => {
+        await Promise.all([w.stack.redis.stop("SIGKILL"), killGw(w), w.stack.route.stop("SIGKILL")]);
+        await w.stack.redis.restart();
+        const loading = loadingFor(w.stack);
+        const started = Date.now();
+        const route = w.stack.restartRoute().then(() => `route ready after ${Date.now() - started} ms`, (error: Error) => `route failed: ${error.message.slice(0, 300)}`);
+        const gateway = restartGw(w).then(() => `gw-a ready after ${Date.now() - started} ms`, (error: Error) => `gw-a failed: ${error.message.slice(0, 300)}`);
+        note(`redis, gw-a and route killed, all started: LOADING for ${await loading} ms; ${await route}; ${await gateway}`);
+      }],
+      [at(0.99), async () => { await sleep(5_000); note(appLogs(w)); }],
+    ]),
+  },
+  "aof-rewrite": {
+    prepare: (stack) => fillRedis(stack),
+    faults: (w, note) => inOrder([
+      [at(0.2), async () => {
+        const admin = new Redis(w.stack.redis.address);
+        try {
+          note(`rewrite under load took ${await rewriteAof(admin)} ms`);
+          await admin.bgrewriteaof();
+          await sleep(700);
+          note(`second rewrite in progress: ${/aof_rewrite_in_progress:1/.test(await admin.info("persistence"))}`);
+        } finally {
+          admin.disconnect();
+        }
+        await w.stack.redis.stop("SIGKILL");
+        await w.stack.redis.restart();
+        note(`redis killed during the rewrite, started: LOADING for ${await loadingFor(w.stack)} ms`);
+      }],
+      [at(0.99), async () => { await sleep(5_000); note(appLogs(w)); }],
+    ]),
+  },
   "gw-stop": { faults: (w, note) => inOrder([[at(0.2), async () => { await freeze(w.stack.gateways[0]!, 15_000); note("gw-a stopped 15 s, continued"); }]]) },
   "gw-restart": { faults: (w, note) => inOrder([[at(0.3), async () => { await w.stack.gateways[0]!.stop("SIGTERM"); await restartGw(w); note("gw-a stopped (SIGTERM) and started"); }]]) },
   "zk-30": { faults: (w, note) => inOrder([[at(0.2), async () => { await w.stack.zookeeper.stop("SIGTERM"); await sleep(30_000); await w.stack.zookeeper.restart(); note("zookeeper down 30 s, restarted"); }]]) },
@@ -493,7 +589,8 @@ async function runScenario(name: string, scenario: Scenario): Promise<void> {
     await waitUntil(() => ledger.missing() === 0, 30_000, "deliveries").catch(() => undefined);
     await sleep(1_000); // late duplicates
     const gateways = w.devices.map((d) => `u${d.user}@${d.gateway}`).join(" ");
-    console.log(JSON.stringify({ scenario: name, sent: MESSAGES, seconds: (Date.now() - started) / 1000, devices: gateways, notes, rejected: refusals(w), ...ledger.count(), ...(await againstHistory(w)), ...(await renameCounts(w)) }));
+    const history = await againstHistory(w).catch((error: Error) => ({ historyFailed: error.message }));
+    console.log(JSON.stringify({ scenario: name, sent: MESSAGES, seconds: (Date.now() - started) / 1000, devices: gateways, notes, rejected: refusals(w), ...ledger.count(), ...history, ...(await renameCounts(w)) }));
   } finally {
     for (const d of w?.devices ?? []) d.client.close();
     await stack.stop();
