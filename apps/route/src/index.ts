@@ -2,7 +2,7 @@
 import { pino } from "pino";
 import { answerClientErrorsAsJson, capConnectionsPerAddress, keepFilesInReserve, watchOpenFiles } from "@cim/config";
 import { GatewayDirectory, ZkSession } from "@cim/discovery";
-import { createRedisClient, ErrorStreak, GatewayLeases } from "@cim/state";
+import { createRedisClient, ErrorStreak, GatewayLeases, whenRedisServes } from "@cim/state";
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { GoneGateways } from "./gone-gateways.js";
@@ -77,9 +77,12 @@ const app = createApp(services, {
 async function main(): Promise<void> {
   await zk.start();
   await directory.start();
-  for (const gatewayId of await sessions.gatewaysWithUsers()) {
-    if (!directory.has(gatewayId)) await gone.release(gatewayId);
-  }
+  // Redis down, or loading its data (LOADING) for longer than the command timeout, would stop the start here.
+  await whenRedisServes(redis, async () => {
+    for (const gatewayId of await sessions.gatewaysWithUsers()) {
+      if (!directory.has(gatewayId)) await gone.release(gatewayId);
+    }
+  }, (why) => log.warn({ why }, "waiting for Redis before starting"));
   await services.health.start();
   silent.start();
   // Accounts older than the user directory (or whose indexing failed) become searchable; in the background.

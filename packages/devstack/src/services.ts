@@ -11,8 +11,11 @@ export interface Service {
   port: number;
   /** Stops it (SIGTERM, or SIGKILL with `kill`), keeping its data folder. */
   stop: (signal?: NodeJS.Signals) => Promise<void>;
-  /** Starts it again on the same port and data. */
-  restart: () => Promise<void>;
+  /**
+   * Starts it again on the same port and data; `extraArgs` are added to its command line this time only (Redis: e.g.
+   * `--key-load-delay 100`, microseconds per key loaded, so that it answers LOADING for a while).
+   */
+  restart: (extraArgs?: string[]) => Promise<void>;
   /** Stops it and removes its data folder. */
   dispose: () => Promise<void>;
   process: () => Spawned;
@@ -48,8 +51,8 @@ export async function startRedis(options: { port?: number; dir?: string } = {}):
     // Fault tests stall it on purpose (DEBUG SLEEP), from loopback only.
     "--enable-debug-command", "local"];
   let spawned: Spawned;
-  const boot = async () => {
-    spawned = spawnTracked("redis-server", args, {}, `redis:${port}`);
+  const boot = async (extraArgs: string[] = []) => {
+    spawned = spawnTracked("redis-server", [...args, ...extraArgs], {}, `redis:${port}`);
     // A port found free can be taken before we bind it (another suite): only our own process counts as ready.
     await waitUntil(async () => {
       if (spawned.child.exitCode !== null) throw new Error(`redis-server on port ${port} exited:\n${spawned.output().slice(-2000)}`);
@@ -59,7 +62,7 @@ export async function startRedis(options: { port?: number; dir?: string } = {}):
   await boot();
   const stop = (signal: NodeJS.Signals = "SIGTERM") => stopProcess(spawned, signal);
   return {
-    address: `redis://127.0.0.1:${port}`, port, stop, restart: boot, process: () => spawned,
+    address: `redis://127.0.0.1:${port}`, port, stop, restart: (extraArgs) => boot(extraArgs), process: () => spawned,
     dispose: async () => { await stop("SIGKILL"); if (!options.dir) rmSync(dir, { recursive: true, force: true }); },
   };
 }

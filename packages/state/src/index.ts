@@ -1,6 +1,7 @@
 // Shared Redis state of route and gateways: keys, accounts, presence, conversations and inboxes, read state, the bus.
 export * from "./keys.js";
 export * from "./redis.js";
+export * from "./redis-serves.js";
 export * from "./accounts.js";
 export * from "./sessions.js";
 export * from "./gateway-sightings.js";

@@ -1,0 +1,63 @@
+// Route and a gateway started while Redis is still loading its data (it answers LOADING; a large AOF takes
+// seconds to load, longer than the apps' Redis command timeout): both wait for it rather than exit, and serve once
+// it has loaded. Redis is started with `--key-load-delay` (a debugging option) so that a small data set loads for
+// seconds.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newUser, ping, RecordingClient, startCluster, waitUntil, type Cluster } from "@cim/devstack";
+import { Redis } from "ioredis";
+
+/** Short, so that loading (about 6 s) outlasts it several times over. */
+const COMMAND_TIMEOUT_MS = 1_500;
+const FILLER_KEYS = 20_000;
+/** Microseconds per key loaded: FILLER_KEYS of them take about 6 s. */
+const KEY_LOAD_DELAY_US = 300;
+
+let cluster: Cluster;
+const clients: RecordingClient[] = [];
+
+beforeAll(async () => {
+  cluster = await startCluster({ gateways: 1, env: { CIM_REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS) } });
+});
+afterAll(async () => {
+  for (const client of clients) client.close();
+  await cluster?.stop();
+});
+
+/** Redis's data in its AOF's base (an RDB preamble, which --key-load-delay slows), written by a finished rewrite. */
+async function fillAndRewrite(address: string): Promise<void> {
+  const admin = new Redis(address);
+  try {
+    await admin.call("DEBUG", "POPULATE", String(FILLER_KEYS), "filler", "10");
+    await admin.bgrewriteaof();
+    await waitUntil(async () => /aof_rewrite_in_progress:0\r\n/.test(await admin.info("persistence")) && /aof_rewrite_scheduled:0\r\n/.test(await admin.info("persistence")), 30_000, "the AOF rewrite");
+  } finally {
+    admin.disconnect();
+  }
+}
+
+describe("Redis loading its data", () => {
+  it("route and a gateway started while Redis answers LOADING wait for it, then log users in and deliver", { timeout: 90_000 }, async () => {
+    const ann = await newUser(cluster.route.url, "ann");
+    const bob = await newUser(cluster.route.url, "bob");
+    clients.push(ann, bob);
+    await fillAndRewrite(cluster.redis.address);
+
+    await Promise.all([cluster.route.stop("SIGKILL"), cluster.gateways[0]!.stop("SIGKILL"), cluster.redis.stop("SIGKILL")]);
+    // Redis answers clients while loading only between chunks of this many bytes (2 MB by default: the whole file).
+    await cluster.redis.restart(["--key-load-delay", String(KEY_LOAD_DELAY_US), "--loading-process-events-interval-bytes", "1024"]);
+    // The premise: Redis refuses commands while it loads.
+    expect(await ping(cluster.redis.port, "PING\r\n", "-LOADING")).toBe(true);
+
+    // Before the fix route exited ("route failed to start": its first command timed out while Redis loaded).
+    const [route, gateway] = await Promise.all([cluster.restartRoute(), cluster.startGateway("gw-a")]);
+    cluster.gateways[0] = gateway;
+    expect([route.process.child.exitCode, gateway.process.child.exitCode]).toEqual([null, null]);
+    expect(route.process.output()).toContain("waiting for Redis");
+
+    // The SDK clients, whose gateway and route went away, come back and deliver.
+    await waitUntil(() => ann.state === "online" && bob.state === "online", 30_000, "both clients to be online again");
+    const { msgId } = await ann.send({ to: bob.session!.userId, text: "after loading" });
+    await bob.waitForText("after loading");
+    expect(bob.messages.filter((m) => m.msgId === msgId)).toHaveLength(1);
+  });
+});
