@@ -7,6 +7,8 @@
 //   kill        SIGKILL gw-a, start it again        restart     SIGTERM gw-a (graceful), start it again
 //   stop-long   SIGSTOP gw-a 50 s (past the clients' 45 s heartbeat), SIGCONT
 //   redis       Redis SIGKILLed as ann reads, restarted 2 s later (AOF)
+//   quorum-kill on the cluster layout: two of three ZooKeeper servers SIGKILLed (no quorum), gw-a SIGKILLed as ann
+//               reads, ZooKeeper back 20 s later, gw-a started again
 // bob's device also counts the Delivered receipts it got: the newest must name his newest private message. cat has one
 // device, on gw-a: afterwards GET /api/users must say she is online, and bob's last message to her must arrive. Last,
 // every device closes: within 20 s GET /api/users must say all three are offline (no session counted that is gone).
@@ -53,6 +55,17 @@ const faults: Record<string, (stack: Cluster, during: () => Promise<void>) => Pr
     await stack.redis.restart();
     await writing;
   },
+  // The cluster layout (Redis Cluster 3+3, ZooKeeper ensemble of 3): two ZooKeeper servers stopped (no quorum), gw-a
+  // SIGKILLed as ann reads; its devices reconnect through route while ZooKeeper cannot tell that gw-a is gone.
+  "quorum-kill": async (stack, during) => {
+    const [, second, third] = stack.ensemble!.servers;
+    await Promise.all([second!.stop("SIGKILL"), third!.stop("SIGKILL")]);
+    await during();
+    await stack.gateways[0]!.stop("SIGKILL");
+    await sleep(20_000);
+    await Promise.all([second!.restart(), third!.restart()]);
+    stack.gateways[0] = await stack.startGateway("gw-a");
+  },
   restart: async (stack, during) => {
     await during();
     await stack.gateways[0]!.stop("SIGTERM");
@@ -61,7 +74,7 @@ const faults: Record<string, (stack: Cluster, during: () => Promise<void>) => Pr
 };
 
 async function run(name: string): Promise<void> {
-  const stack = await startCluster({ gateways: 2, gatewayEnv: { CIM_RATE_PER_SEC: "1000", CIM_RATE_BURST: "1000" } });
+  const stack = await startCluster({ gateways: 2, layout: name.startsWith("quorum") ? "cluster" : "single", gatewayEnv: { CIM_RATE_PER_SEC: "1000", CIM_RATE_BURST: "1000" } });
   const clients: RecordingClient[] = [];
   try {
     const api = new RouteApi(stack.route.url);
