@@ -43,6 +43,12 @@ export const REDIS_COMMAND_TIMEOUT_MS = 10_000;
 /** The link watch (link-watch.ts): a PING this often, and a reconnect when one is unanswered this long. */
 export const REDIS_LINK_CHECK_MS = 2_000;
 export const REDIS_LINK_TIMEOUT_MS = 10_000;
+/**
+ * A connection made while Redis loads its data (LOADING) asks again this often whether it is done; ioredis waits
+ * Redis' own estimate (up to 10 s), and an early estimate of a large AOF is long: route was ready 2.4 s after Redis
+ * had loaded where the gateways were within 0.5 s (scripts/delivery-fault-probe.ts --scenario loading-start).
+ */
+const LOADING_RECHECK_MS = 1_000;
 /** TCP keep-alive of every connection (single node and cluster nodes): the first probe after this long idle. */
 const REDIS_KEEPALIVE_MS = 10_000;
 
@@ -63,6 +69,7 @@ export function createRedis(url: string, name: string, options: RedisOptions = {
     commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     // Probes an idle socket whose peer vanished (a host gone without a FIN); link-watch.ts covers a busy one.
     keepAlive: REDIS_KEEPALIVE_MS,
+    maxLoadingRetryTime: LOADING_RECHECK_MS,
     ...options,
   });
   watchLink(client, link);
@@ -98,7 +105,7 @@ export function createRedisClient(target: RedisTarget, name: string, options: { 
   const clusterOptions: ClusterOptions = {
     // No commandTimeout here, unlike createRedis: a command queued through a master failover must wait for the new
     // master, in order; timed out, a message's inbox step failed while the conversation's next one got through.
-    redisOptions: { connectionName: name, maxRetriesPerRequest: 3, keepAlive: REDIS_KEEPALIVE_MS, ...nodeOptions },
+    redisOptions: { connectionName: name, maxRetriesPerRequest: 3, keepAlive: REDIS_KEEPALIVE_MS, maxLoadingRetryTime: LOADING_RECHECK_MS, ...nodeOptions },
     clusterRetryStrategy: retryDelay,
     retryDelayOnFailover: RETRY_ON_FAILOVER_MS,
     retryDelayOnClusterDown: RETRY_ON_FAILOVER_MS,
