@@ -17,6 +17,7 @@
 //   abuse-redis      a client on each gateway sends bad input throughout (scripts/abuser.ts) while Redis restarts
 //   zk-30-kill       gw-a killed 5 s into a 30 s ZooKeeper outage, started after it     gw-stop-long  SIGSTOP gw-a 50 s
 //   route-kill       route SIGKILLed, gw-a killed 1 s later, fresh logins meanwhile; route started again 8 s later
+//   route-term       route SIGTERMed (graceful) with gw-a killed, 40% of sends over HTTP, fresh logins; started 2 s later
 //   route-stop-15    route SIGSTOPped 15 s while gw-a is killed and fresh logins are tried (30% of sends over HTTP)
 //   zk-lease-stop    ZooKeeper down 23 s, gw-a SIGSTOPped 11 s of it with a 3 s lease (released, then claims again)
 //   zk-lease-redis-cut  the same with gw-a's link to Redis cut 11 s (a proxy that stops forwarding, new connections too)
@@ -281,6 +282,21 @@ const scenarios: Record<string, Scenario> = {
       await sleep(7_000);
       await w.stack.restartRoute();
       note("route killed 8 s (gw-a killed 1 s in), started again");
+      await logins;
+      await restartGw(w);
+      note("gw-a restarted");
+    }]]),
+  },
+  "route-term": {
+    httpShare: 0.4,
+    faults: (w, note) => inOrder([[at(0.3), async () => {
+      // A rolling restart: route stopped gracefully (SIGTERM) under HTTP sends, reconnects and fresh logins.
+      await w.stack.route.stop("SIGTERM");
+      const logins = freshLogins(w, note);
+      await killGw(w);
+      await sleep(2_000);
+      await w.stack.restartRoute();
+      note("route stopped (SIGTERM) with gw-a killed, started again 2 s later");
       await logins;
       await restartGw(w);
       note("gw-a restarted");
