@@ -11,7 +11,8 @@ test.describe("token expiry", () => {
   test.describe.configure({ timeout: 240_000 });
   let cluster: Cluster;
   test.beforeAll(async () => {
-    cluster = await startCluster({ gateways: 1, routeEnv: { CIM_TOKEN_TTL_SECONDS: String(TOKEN_TTL_S), CIM_SESSION_MAX_SECONDS: String(TOKEN_TTL_S * 2) } });
+    // No clock tolerance: the gateway closes at the token's expiry itself, not 60 s later.
+    cluster = await startCluster({ gateways: 1, env: { CIM_CLOCK_TOLERANCE_SECONDS: "0" }, routeEnv: { CIM_TOKEN_TTL_SECONDS: String(TOKEN_TTL_S), CIM_SESSION_MAX_SECONDS: String(TOKEN_TTL_S * 2) } });
   });
   test.afterAll(async () => {
     await cluster?.stop();

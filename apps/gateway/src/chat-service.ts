@@ -89,8 +89,9 @@ export class ChatService {
     // socket stay, since the kick found no session yet.
     const state = await sessions.loginState(claims);
     if (state !== "live") throw new GatewayError(ErrorCode.Unauthorized, state === "gone" ? ACCOUNT_DELETED : "logged out: log in again", LoginClose.BadToken);
-    // The token is checked once, here: the session ends when it expires, and the client logs in with a fresh one.
-    session.expiresAt = Math.min(claims.exp, claims.sessionEnd) * 1000;
+    // The token is checked once, here: the session ends when it expires (by this gateway's clock, which may be
+    // ahead of route's: with the same tolerance as the check), and the client logs in with a fresh one.
+    session.expiresAt = (Math.min(claims.exp, claims.sessionEnd) + tokens.clockToleranceSeconds) * 1000;
     await this.deps.presence.update(claims.userId, claims.userName);
     // Read once the session counts in Redis: a block made meanwhile is either read here or announced to this gateway.
     await this.deps.blocks.load(claims.userId);

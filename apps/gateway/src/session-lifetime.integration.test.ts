@@ -16,7 +16,8 @@ let redis: Redis;
 const sockets: RawSocket[] = [];
 
 beforeAll(async () => {
-  cluster = await startCluster({ gateways: 1 });
+  // No clock tolerance: a session closes at its token's expiry itself, not 60 s later.
+  cluster = await startCluster({ gateways: 1, env: { CIM_CLOCK_TOLERANCE_SECONDS: "0" } });
   redis = new Redis(cluster.redis.address);
 });
 afterAll(async () => {

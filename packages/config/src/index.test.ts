@@ -8,7 +8,7 @@ describe("shared settings", () => {
   it("fill in the defaults both apps start with", () => {
     expect(parseSettings("test", schema, {})).toMatchObject({
       REDIS_URL: "redis://127.0.0.1:6379", REDIS_CLUSTER_NODES: [], ZK_CONNECT: "127.0.0.1:2181", ZK_SESSION_TIMEOUT_MS: 10_000, CIM_STREAM_MAXLEN: 10_000,
-      CIM_REDIS_WAIT_TIMEOUT_MS: 1_000, CIM_REDIS_COMMAND_TIMEOUT_MS: 10_000,
+      CIM_REDIS_WAIT_TIMEOUT_MS: 1_000, CIM_REDIS_COMMAND_TIMEOUT_MS: 10_000, CIM_CLOCK_TOLERANCE_SECONDS: 60,
       CIM_STREAM_MAX_AGE_SECONDS: 0, CIM_TRUST_PROXY: false, LOG_LEVEL: "info", PORT: 1, CIM_MAX_CONNECTIONS_PER_IP: 1_000, CIM_CONNECT_LIMIT_EXEMPT: ["127.0.0.0/8", "::1"],
     });
   });

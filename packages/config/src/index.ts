@@ -41,6 +41,13 @@ export const sharedSettings = {
    */
   CIM_NEW_PEERS_PER_HOUR: z.coerce.number().int().min(0).default(1_000),
   /**
+   * How far a gateway's clock may be ahead of route's: a gateway accepts a token, and keeps its session open, this
+   * long past its expiry by its own clock. Route signs tokens with its clock and gateways checked them with theirs:
+   * one ahead by more than a token's life refused every fresh token ("token expired"). At most route's 300 s of
+   * skew that a logout's mark outlives the login's tokens by (auth-routes.ts, CLOCK_SKEW_SECONDS).
+   */
+  CIM_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
+  /**
    * Replicas that must hold a message (Redis WAIT) before it is acknowledged (a gateway's SendAck, route's 202 to
    * POST /api/messages); 0 (the default) acknowledges once the master has it. WAIT is not consensus: see
    * docs/DEPLOYMENT.md.

@@ -43,6 +43,8 @@ export interface TokenSignerOptions {
   ttlSeconds: number;
   /** Absolute lifetime of a login (all tokens refreshed from it), seconds; defaults to `ttlSeconds`. */
   sessionLifetimeSeconds?: number;
+  /** `verify` accepts a token this long past its expiry (the verifier's clock behind the signer's); 0 by default. */
+  clockToleranceSeconds?: number;
 }
 
 /** Signs and verifies tokens with one shared secret. */
@@ -55,15 +57,18 @@ export class TokenSigner {
   private readonly verifyJwt: (token: string) => Record<string, unknown>;
   private readonly ttlSeconds: number;
   private readonly sessionLifetimeSeconds: number;
+  /** How long past its expiry `verify` still accepts a token (TokenSignerOptions). */
+  readonly clockToleranceSeconds: number;
 
   constructor(secret: string, options: TokenSignerOptions | number) {
     if (new TextEncoder().encode(secret).length < MIN_SECRET_BYTES) throw new Error(`token secret must be at least ${MIN_SECRET_BYTES} bytes`);
     // iat and exp are set by sign() itself (exp never past the login's end).
     this.signJwt = createSigner({ key: secret, algorithm: ALG, noTimestamp: true });
-    this.verifyJwt = createVerifier({ key: secret, algorithms: [ALG], allowedIss: ISSUER, requiredClaims: ["exp", "sub"] });
     const opts = typeof options === "number" ? { ttlSeconds: options } : options;
+    this.verifyJwt = createVerifier({ key: secret, algorithms: [ALG], allowedIss: ISSUER, requiredClaims: ["exp", "sub"], clockTolerance: (opts.clockToleranceSeconds ?? 0) * 1000 });
     this.ttlSeconds = opts.ttlSeconds;
     this.sessionLifetimeSeconds = opts.sessionLifetimeSeconds ?? opts.ttlSeconds;
+    this.clockToleranceSeconds = opts.clockToleranceSeconds ?? 0;
   }
 
   /**

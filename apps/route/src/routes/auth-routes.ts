@@ -77,7 +77,9 @@ const CLOCK_SKEW_SECONDS = 300;
  * user) stayed 30 days: 1.3 million keys per account.
  */
 export function revokedUntil(login: { exp: number; latestExp: number; sessionEnd: number }, tokenTtlSeconds: number, now = Math.floor(Date.now() / 1000)): number {
-  return Math.min(login.sessionEnd, Math.max(login.exp, login.latestExp, now + tokenTtlSeconds) + CLOCK_SKEW_SECONDS);
+  // The login's last token expires at its end, by route's clock: a gateway whose clock is behind, or which allows
+  // CIM_CLOCK_TOLERANCE_SECONDS past expiry, still takes it a while after that.
+  return Math.min(login.sessionEnd, Math.max(login.exp, login.latestExp, now + tokenTtlSeconds)) + CLOCK_SKEW_SECONDS;
 }
 
 export function authRoutes(s: Services) {
