@@ -17,6 +17,7 @@
 //   abuse-redis      a client on each gateway sends bad input throughout (scripts/abuser.ts) while Redis restarts
 //   zk-30-kill       gw-a killed 5 s into a 30 s ZooKeeper outage, started after it     gw-stop-long  SIGSTOP gw-a 50 s
 //   route-kill       route SIGKILLed, gw-a killed 1 s later, fresh logins meanwhile; route started again 8 s later
+//   quorum-kill      cluster layout: two of three ZooKeeper servers SIGKILLed, gw-a SIGKILLed 1 s later; quorum back 20 s on
 //   route-term       route SIGTERMed (graceful) with gw-a killed, 40% of sends over HTTP, fresh logins; started 2 s later
 //   route-stop-15    route SIGSTOPped 15 s while gw-a is killed and fresh logins are tried (30% of sends over HTTP)
 //   zk-lease-stop    ZooKeeper down 23 s, gw-a SIGSTOPped 11 s of it with a 3 s lease (released, then claims again)
@@ -58,6 +59,8 @@ interface World {
 
 interface Scenario {
   httpShare?: number;
+  /** The cluster layout: Redis Cluster 3+3 and a ZooKeeper ensemble of 3. */
+  layout?: "cluster";
   /** Extra env of every app of the scenario's cluster. */
   env?: Record<string, string>;
   /** Runs on the started cluster before the users and devices are set up. */
@@ -283,6 +286,21 @@ const scenarios: Record<string, Scenario> = {
       await w.stack.restartRoute();
       note("route killed 8 s (gw-a killed 1 s in), started again");
       await logins;
+      await restartGw(w);
+      note("gw-a restarted");
+    }]]),
+  },
+  "quorum-kill": {
+    layout: "cluster",
+    faults: (w, note) => inOrder([[at(0.25), async () => {
+      const [, second, third] = w.stack.ensemble!.servers;
+      await Promise.all([second!.stop("SIGKILL"), third!.stop("SIGKILL")]);
+      await sleep(1_000);
+      await killGw(w);
+      note("two of three ZooKeeper servers and gw-a SIGKILLed");
+      await sleep(20_000);
+      await Promise.all([second!.restart(), third!.restart()]);
+      note("ZooKeeper quorum back after 21 s");
       await restartGw(w);
       note("gw-a restarted");
     }]]),
@@ -597,7 +615,7 @@ function refusals(w: World): Record<string, number> {
 }
 
 async function runScenario(name: string, scenario: Scenario): Promise<void> {
-  const stack = await startCluster({ gateways: 2, env: scenario.env, gatewayEnv: { CIM_RATE_PER_SEC: "1000", CIM_RATE_BURST: "1000" } });
+  const stack = await startCluster({ gateways: 2, layout: scenario.layout ?? "single", env: scenario.env, gatewayEnv: { CIM_RATE_PER_SEC: "1000", CIM_RATE_BURST: "1000" } });
   let w: World | undefined;
   try {
     await scenario.prepare?.(stack);
