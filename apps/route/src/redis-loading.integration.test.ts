@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newUser, ping, RecordingClient, startCluster, waitUntil, type Cluster } from "@cim/devstack";
 import { Redis } from "ioredis";
 
-/** Short, so that loading (about 6 s) outlasts it several times over. */
+/** Short, so that loading (about 10 s) outlasts it several times over. */
 const COMMAND_TIMEOUT_MS = 1_500;
 const FILLER_KEYS = 20_000;
-/** Microseconds per key loaded: FILLER_KEYS of them take about 6 s. */
-const KEY_LOAD_DELAY_US = 300;
+/** Microseconds per key loaded: FILLER_KEYS of them take about 10 s, so route starts well before the end. */
+const KEY_LOAD_DELAY_US = 500;
 
 let cluster: Cluster;
 const clients: RecordingClient[] = [];
