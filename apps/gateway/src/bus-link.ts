@@ -1,6 +1,5 @@
 // The gateway's end of the bus: subscribes, hands every bus message to FanOut, and catches up after a lost connection.
-import { once } from "node:events";
-import { BusWatchdog, channels, isCluster, offBusMessage, onBusMessage, parseClusterMessages, subscribe } from "@cim/state";
+import { BusWatchdog, channels, isCluster, nextReady, offBusMessage, onBusMessage, parseClusterMessages, subscribe } from "@cim/state";
 import type { GatewayDeps, GatewayServices } from "./gateway-services.js";
 import { Pump } from "./pump.js";
 
@@ -86,7 +85,8 @@ export function createBusLink({ config, log, redis, subscriber }: GatewayDeps, s
   const stillRunning = () => {
     if (stopped.signal.aborted) throw new Error("bus link stopped before it had started");
   };
-  const waitReady = () => once(subscriber, "ready", { signal: stopped.signal }).catch((error: unknown) => {
+  // Not node:events' once: the connection's errors (Redis down at the start) would end the wait, and the start.
+  const waitReady = () => nextReady(subscriber, stopped.signal).catch((error: unknown) => {
     stillRunning();
     throw error;
   });

@@ -1,5 +1,4 @@
 // A start-up step that needs Redis waits for Redis to serve (connected, its data loaded) instead of failing.
-import { once } from "node:events";
 import { isRedisUnavailable, type RedisClient } from "./redis.js";
 
 /** Between tries of a step that failed because Redis did not serve (it went away again right after "ready"). */
@@ -20,7 +19,7 @@ export async function whenRedisServes<T>(client: RedisClient, step: () => Promis
   for (;;) {
     if (client.status !== "ready") {
       tell(`Redis connection ${client.status}`);
-      await once(client, "ready");
+      await nextReady(client);
     }
     try {
       return await step();
@@ -30,4 +29,25 @@ export async function whenRedisServes<T>(client: RedisClient, step: () => Promis
       await new Promise((resolve) => setTimeout(resolve, STARTUP_RETRY_MS));
     }
   }
+}
+
+/**
+ * Resolves at the client's next "ready". Its "error" events (each refused connection while Redis is down) do not end
+ * the wait, as they end node:events' `once`, which stopped route and gateways at their start. `signal` ends the
+ * wait with an AbortError.
+ */
+export function nextReady(client: RedisClient, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ready = () => {
+      signal?.removeEventListener("abort", aborted);
+      resolve();
+    };
+    const aborted = () => {
+      client.off("ready", ready);
+      reject(new DOMException("the wait for Redis was aborted", "AbortError"));
+    };
+    if (signal?.aborted) return aborted();
+    client.once("ready", ready);
+    signal?.addEventListener("abort", aborted, { once: true });
+  });
 }
