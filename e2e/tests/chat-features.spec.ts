@@ -51,8 +51,15 @@ test("typing, edit, delete and reply reach the other browser on the other gatewa
   await say(bob.page, `hi alice ${tag}`);
   await expect(bob.page.getByTestId("reply-bar")).toHaveCount(0);
   const reply = message(alice.page, `hi alice ${tag}`);
-  await expect(reply.getByTestId("reply-quote-author")).toHaveText(alice.userName);
+  // Her own message quoted is "You" to her, as in any chat app; bob sees her name.
+  await expect(reply.getByTestId("reply-quote-author")).toHaveText("You");
   await expect(reply.getByTestId("reply-quote-text")).toHaveText(`hello bob ${tag}`);
+  await expect(message(bob.page, `hi alice ${tag}`).getByTestId("reply-quote-author")).toHaveText(alice.userName);
+  // Quoting herself, the bar above her composer says so.
+  await message(alice.page, `hello bob ${tag}`).hover();
+  await message(alice.page, `hello bob ${tag}`).getByTestId("action-reply").click();
+  await expect(alice.page.getByTestId("reply-bar-author")).toHaveText("yourself");
+  await alice.page.getByTestId("reply-cancel").click();
   await alice.page.screenshot({ path: `${SCREENSHOTS}chat-reply-edited.png` });
 
   // Delete: alice deletes her message; both see "message deleted", and the quote says so too, also in the reply
