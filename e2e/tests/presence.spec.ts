@@ -25,3 +25,17 @@ test("the online panel finds users by the start of their name, and an open chat'
   await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation · offline");
   await expect(alice.page.getByTestId("last-seen")).toHaveText(/^· last seen today at \d{1,2}:\d{2}/);
 });
+
+test("on a phone, a private chat's header says under the name whether the peer is online", async ({ pair: { alice, bob } }) => {
+  await alice.page.setViewportSize({ width: 390, height: 844 });
+  await onlineUser(alice.page, bob.userName).click();
+  await expect(alice.page.getByTestId("conversation-title")).toHaveText(bob.userName);
+  // What a private conversation is gives its room to the buttons; its peer's state stays, as a phone's chat app shows it.
+  const subtitle = alice.page.getByTestId("conversation-subtitle");
+  await expect(subtitle).toBeInViewport();
+  await expect.poll(() => subtitle.innerText()).toBe("online");
+  expect(await alice.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  await bob.context.close();
+  await expect.poll(() => subtitle.innerText()).toBe("offline");
+  await expect(alice.page.getByTestId("last-seen")).toBeInViewport();
+});
