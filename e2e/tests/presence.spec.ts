@@ -12,10 +12,18 @@ test("the online panel finds users by the start of their name, and an open chat'
   await onlineUser(alice.page, bob.userName).click();
   await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation · online");
   // Alice's own network gone: her page hears no presence, so it claims none (it kept saying "online").
+  const chatItem = alice.page.locator(`[data-testid="conversation-item"][data-title="${bob.userName}"]`);
+  await expect(chatItem.getByTestId("presence-dot")).toHaveAttribute("data-online", "true");
   await alice.context.setOffline(true);
   await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation");
+  // Nor do the chat's line in the list and the online panel, which say why.
+  await expect(chatItem.getByTestId("presence-dot")).toHaveCount(0);
+  await expect(alice.page.getByTestId("online-stale")).toHaveText("Not connected: who is online shows again once you are.");
+  await expect(alice.page.getByTestId("online-count")).toHaveCount(0);
   await alice.context.setOffline(false);
   await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation · online", { timeout: 20_000 });
+  await expect(chatItem.getByTestId("presence-dot")).toHaveAttribute("data-online", "true");
+  await expect(alice.page.getByTestId("online-stale")).toHaveCount(0);
   await bob.context.close();
   await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation · offline");
   await expect(onlineUser(alice.page, bob.userName)).toHaveCount(0);
