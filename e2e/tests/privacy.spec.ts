@@ -95,6 +95,9 @@ test("Log out with messages written offline and not sent yet asks first; staying
   await context.setOffline(true);
   await say(page, "written offline");
   await expect(message(page, "written offline")).toHaveAttribute("data-status", "sending");
+  // The list says so too, not only the message.
+  const everyone = page.locator('[data-testid="conversation-item"][data-key="everyone"]');
+  await expect(everyone.getByTestId("preview-unsent")).toHaveText("sending…");
   await page.getByTestId("logout").click();
   const dialog = page.getByTestId("logout-dialog");
   await expect(dialog).toContainText("1 message you wrote has not been sent yet");
@@ -103,6 +106,7 @@ test("Log out with messages written offline and not sent yet asks first; staying
   await expect(page.getByTestId("login-screen")).toHaveCount(0);
   await context.setOffline(false);
   await expect(message(page, "written offline")).toHaveAttribute("data-status", "sent", { timeout: 30_000 });
+  await expect(everyone.getByTestId("preview-unsent")).toHaveCount(0);
   // All sent: Log out logs out at once, as before.
   await page.getByTestId("logout").click();
   await expect(page.getByTestId("login-screen")).toBeVisible();
