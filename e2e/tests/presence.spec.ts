@@ -47,3 +47,15 @@ test("on a phone, a private chat's header says under the name whether the peer i
   await expect.poll(() => subtitle.innerText()).toBe("offline");
   await expect(alice.page.getByTestId("last-seen")).toBeInViewport();
 });
+
+test("Everyone's members dialog counts the users online as they come and go, while it is open", async ({ pair: { alice, bob } }) => {
+  await alice.page.locator('[data-testid="conversation-item"][data-key="everyone"]').click();
+  await alice.page.getByTestId("room-members-button").click();
+  const count = alice.page.getByTestId("members-dialog").getByTestId("members-count");
+  await expect(count).toHaveText(/^\d+ online$/);
+  const before = Number.parseInt(await count.innerText(), 10);
+  expect(before).toBeGreaterThanOrEqual(2);
+  await bob.context.close();
+  // Route's count, asked again every 10 s by the online panel.
+  await expect.poll(async () => Number.parseInt(await count.innerText(), 10), { timeout: 30_000 }).toBeLessThan(before);
+});
