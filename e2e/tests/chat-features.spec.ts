@@ -51,8 +51,15 @@ test("typing, edit, delete and reply reach the other browser on the other gatewa
   await say(bob.page, `hi alice ${tag}`);
   await expect(bob.page.getByTestId("reply-bar")).toHaveCount(0);
   const reply = message(alice.page, `hi alice ${tag}`);
-  await expect(reply.getByTestId("reply-quote-author")).toHaveText(alice.userName);
+  // Her own message quoted is "You" to her, as in any chat app; bob sees her name.
+  await expect(reply.getByTestId("reply-quote-author")).toHaveText("You");
   await expect(reply.getByTestId("reply-quote-text")).toHaveText(`hello bob ${tag}`);
+  await expect(message(bob.page, `hi alice ${tag}`).getByTestId("reply-quote-author")).toHaveText(alice.userName);
+  // Quoting herself, the bar above her composer says so.
+  await message(alice.page, `hello bob ${tag}`).hover();
+  await message(alice.page, `hello bob ${tag}`).getByTestId("action-reply").click();
+  await expect(alice.page.getByTestId("reply-bar-author")).toHaveText("yourself");
+  await alice.page.getByTestId("reply-cancel").click();
   await alice.page.screenshot({ path: `${SCREENSHOTS}chat-reply-edited.png` });
 
   // Delete: alice deletes her message; both see "message deleted", and the quote says so too, also in the reply
@@ -120,6 +127,14 @@ test("search finds a message older than the first history page and opens the con
   await expect(found).toHaveClass(/highlight/);
   await expect(found).toBeInViewport();
   await expect(carol.page.getByTestId("message-list")).toHaveAttribute("data-key", "everyone");
+
+  // Her own message found says "You", as the list's preview and a quote of it do.
+  await say(carol.page, `my own needle ${tag}`);
+  await expect(message(carol.page, `my own needle ${tag}`)).toHaveAttribute("data-status", /sent|delivered|seen/);
+  await carol.page.getByTestId("search-input").fill(`own needle ${tag}`);
+  await expect(result).toHaveCount(1);
+  await expect(result.locator("strong").first()).toHaveText("You");
+  await expect(result).toContainText("You in Everyone");
 });
 
 test("blocking: the header's Block (confirmed) replaces the composer with a line and Unblock; the blocked user's sends fail, its room messages are collapsed (in the list too, and never read out)", async ({ pair: { alice, bob } }) => {
@@ -253,5 +268,6 @@ test("a search result from a private chat names its writer once ('bob', not 'bob
   await expect(results).toHaveCount(2);
   const heads = await results.locator(".head").allInnerTexts();
   expect(heads.find((h) => h.startsWith(alice.userName))).not.toContain(" in ");
-  expect(heads.find((h) => h.startsWith(bob.userName))).toContain(` in ${alice.userName}`);
+  // Bob's own: "You in alice", as chat apps name one's own messages.
+  expect(heads.find((h) => h.startsWith("You"))).toContain(`You in ${alice.userName}`);
 });

@@ -121,8 +121,12 @@ test("drafts per conversation survive switching and a reload; Up edits, Escape c
   await expect(failed).toHaveAttribute("data-status", "failed");
   await expect(failed.getByTestId("message-status")).toHaveText("not sent");
   await expect(failed.getByTestId("message-failure")).toHaveText("You are sending too fast. Wait a moment, then retry.");
+  // The conversation's line in the list says it too.
+  const line = page.locator('[data-testid="conversation-item"][aria-current="true"]');
+  await expect(line.getByTestId("preview-unsent")).toHaveText("not sent");
   await failed.getByTestId("action-retry").click();
   await expect(failed).toHaveAttribute("data-status", /sent|delivered|seen/);
+  await expect(line.getByTestId("preview-unsent")).toHaveCount(0);
   await conversation(bob.page, alice.userName).click();
   await expect(message(bob.page, "refused at first")).toHaveCount(1);
   // Delete drops a failed message from the page.

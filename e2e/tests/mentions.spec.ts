@@ -138,11 +138,12 @@ test("a room of many: Members shows 50 with the count and more on request, '@' a
   await alice.page.getByTestId("room-members-button").click();
   const dialog = alice.page.getByTestId("members-dialog");
   await expect(dialog.getByTestId("member-item")).toHaveCount(50);
-  await expect(dialog.getByTestId("members-count")).toContainText("57 members; 50 shown");
+  await expect(dialog.getByTestId("members-count")).toHaveText("57 members; 50 shown");
   await dialog.getByTestId("members-more").click();
   await expect(dialog.getByTestId("member-item")).toHaveCount(57);
   await expect(dialog.getByTestId("members-more")).toHaveCount(0);
-  await expect(dialog.getByTestId("members-count")).toHaveText(/^57 members, \d+ online$/);
+  // No count of those online: presence is asked for the rows on screen only, so it could not be right.
+  await expect(dialog.getByTestId("members-count")).toHaveText("57 members");
   await alice.page.keyboard.press("Escape");
 
   // "@" and the start of a name: the members whose names start with it.

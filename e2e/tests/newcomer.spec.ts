@@ -183,3 +183,18 @@ test("the login screen puts the cursor in the user name, at the first visit and 
   await page.keyboard.type("someone");
   await expect(page.getByTestId("login-username")).toHaveValue("someone");
 });
+
+test("registering without a network says so, and the message goes once the network is back; then it works", async ({ page, context }) => {
+  await page.goto("/");
+  await page.getByTestId("login-mode-register").click();
+  await page.getByTestId("login-username").fill(`net-${Math.random().toString(36).slice(2, 8)}`);
+  await page.getByTestId("login-password").fill(PASSWORD);
+  await context.setOffline(true);
+  await page.getByTestId("login-submit").click();
+  // Not "the server cannot be reached": the device has no network, and the user can do something about that.
+  await expect(page.getByTestId("login-error")).toHaveText("No network: connect to the internet, then try again.");
+  await context.setOffline(false);
+  await expect(page.getByTestId("login-error")).toHaveCount(0);
+  await page.getByTestId("login-submit").click();
+  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "online", { timeout: 20_000 });
+});

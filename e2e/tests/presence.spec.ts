@@ -12,10 +12,18 @@ test("the online panel finds users by the start of their name, and an open chat'
   await onlineUser(alice.page, bob.userName).click();
   await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation · online");
   // Alice's own network gone: her page hears no presence, so it claims none (it kept saying "online").
+  const chatItem = alice.page.locator(`[data-testid="conversation-item"][data-title="${bob.userName}"]`);
+  await expect(chatItem.getByTestId("presence-dot")).toHaveAttribute("data-online", "true");
   await alice.context.setOffline(true);
   await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation");
+  // Nor do the chat's line in the list and the online panel, which say why.
+  await expect(chatItem.getByTestId("presence-dot")).toHaveCount(0);
+  await expect(alice.page.getByTestId("online-stale")).toHaveText("Not connected: who is online shows again once you are.");
+  await expect(alice.page.getByTestId("online-count")).toHaveCount(0);
   await alice.context.setOffline(false);
   await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation · online", { timeout: 20_000 });
+  await expect(chatItem.getByTestId("presence-dot")).toHaveAttribute("data-online", "true");
+  await expect(alice.page.getByTestId("online-stale")).toHaveCount(0);
   await bob.context.close();
   await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation · offline");
   await expect(onlineUser(alice.page, bob.userName)).toHaveCount(0);
@@ -24,4 +32,30 @@ test("the online panel finds users by the start of their name, and an open chat'
   await alice.page.reload();
   await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation · offline");
   await expect(alice.page.getByTestId("last-seen")).toHaveText(/^· last seen today at \d{1,2}:\d{2}/);
+});
+
+test("on a phone, a private chat's header says under the name whether the peer is online", async ({ pair: { alice, bob } }) => {
+  await alice.page.setViewportSize({ width: 390, height: 844 });
+  await onlineUser(alice.page, bob.userName).click();
+  await expect(alice.page.getByTestId("conversation-title")).toHaveText(bob.userName);
+  // What a private conversation is gives its room to the buttons; its peer's state stays, as a phone's chat app shows it.
+  const subtitle = alice.page.getByTestId("conversation-subtitle");
+  await expect(subtitle).toBeInViewport();
+  await expect.poll(() => subtitle.innerText()).toBe("online");
+  expect(await alice.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  await bob.context.close();
+  await expect.poll(() => subtitle.innerText()).toBe("offline");
+  await expect(alice.page.getByTestId("last-seen")).toBeInViewport();
+});
+
+test("Everyone's members dialog counts the users online as they come and go, while it is open", async ({ pair: { alice, bob } }) => {
+  await alice.page.locator('[data-testid="conversation-item"][data-key="everyone"]').click();
+  await alice.page.getByTestId("room-members-button").click();
+  const count = alice.page.getByTestId("members-dialog").getByTestId("members-count");
+  await expect(count).toHaveText(/^\d+ online$/);
+  const before = Number.parseInt(await count.innerText(), 10);
+  expect(before).toBeGreaterThanOrEqual(2);
+  await bob.context.close();
+  // Route's count, asked again every 10 s by the online panel.
+  await expect.poll(async () => Number.parseInt(await count.innerText(), 10), { timeout: 30_000 }).toBeLessThan(before);
 });

@@ -86,3 +86,29 @@ test("a block list that answers after its user logged out is not the next user's
   await page.getByTestId("settings-button").click();
   await expect(page.getByTestId("settings-blocked")).toContainText("You block nobody");
 });
+
+test("Log out with messages written offline and not sent yet asks first; staying signed in sends them when the network is back", async ({ newUser }) => {
+  const { page, context } = await newUser("unsent");
+  await say(page, "sent before");
+  await expect(message(page, "sent before")).toHaveAttribute("data-status", "sent");
+  // Offline, a message waits to be sent: Log out says it would go with the logout.
+  await context.setOffline(true);
+  await say(page, "written offline");
+  await expect(message(page, "written offline")).toHaveAttribute("data-status", "sending");
+  // The list says so too, not only the message.
+  const everyone = page.locator('[data-testid="conversation-item"][data-key="everyone"]');
+  await expect(everyone.getByTestId("preview-unsent")).toHaveText("sending…");
+  await page.getByTestId("logout").click();
+  const dialog = page.getByTestId("logout-dialog");
+  await expect(dialog).toContainText("1 message you wrote has not been sent yet");
+  await dialog.getByRole("button", { name: "Stay signed in" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId("login-screen")).toHaveCount(0);
+  await context.setOffline(false);
+  await expect(message(page, "written offline")).toHaveAttribute("data-status", "sent", { timeout: 30_000 });
+  await expect(everyone.getByTestId("preview-unsent")).toHaveCount(0);
+  // All sent: Log out logs out at once, as before.
+  await page.getByTestId("logout").click();
+  await expect(page.getByTestId("login-screen")).toBeVisible();
+  await expect(page.getByTestId("logout-dialog")).toHaveCount(0);
+});

@@ -29,6 +29,8 @@ export interface ChatFeaturesDeps {
 export interface Quote {
   msgId: string;
   fromName: string;
+  /** The quoted message is this user's own: shown as "You", as chat apps do. */
+  own: boolean;
   text: string;
 }
 
@@ -82,7 +84,7 @@ export class ChatFeatures {
   /** The next send in `conversation` quotes `message`. */
   replyTo(conversation: Conversation, message: UiMessage): void {
     if (!message.msgId || message.deleted) return;
-    this.replyingTo = { conversation: conversation.key, msgId: message.msgId, fromName: message.fromName, text: excerpt(message.text) };
+    this.replyingTo = { conversation: conversation.key, msgId: message.msgId, fromName: message.fromName, own: message.own, text: excerpt(message.text) };
   }
 
   cancelReply(): void {
@@ -116,7 +118,7 @@ export class ChatFeatures {
   quoteOf(conversation: Conversation, msgId: string): Quote | null {
     const message = conversation.messages.find((m) => m.msgId === msgId);
     if (!message) return null;
-    return { msgId, fromName: message.fromName, text: message.deleted ? "" : excerpt(message.text) };
+    return { msgId, fromName: message.fromName, own: message.own, text: message.deleted ? "" : excerpt(message.text) };
   }
 
   /** Edits an own message: the new text shows on SendAck, here and on every device. Rejects with a readable error. */

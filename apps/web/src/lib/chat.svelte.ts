@@ -235,6 +235,13 @@ export class ChatStore {
     return loadKeepMessages(userName);
   }
 
+  /** Own messages written but not sent yet (offline, reconnecting): a logout now would drop them (the Log out button asks). */
+  unsentCount(): number {
+    let count = 0;
+    for (const conversation of this.conversations.items) for (const message of conversation.messages) if (message.own && message.status === "sending") count++;
+    return count;
+  }
+
   /** Logs out; this device's message cache of the user is deleted unless they chose to keep it. */
   logout(): Promise<void> {
     return this.signIn.logout();
