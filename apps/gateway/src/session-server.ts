@@ -15,7 +15,7 @@ import { Session, type SessionLimits } from "./session.js";
 /** The one WebSocket version the gateway speaks (RFC 6455); ws alone also accepts 8, a draft's. */
 const WEBSOCKET_VERSION = "13";
 /** Retry-After of an upgrade refused while the gateway shuts down: route hands out another gateway by then. */
-export const SHUTDOWN_RETRY_AFTER_SECONDS = 1;
+const SHUTDOWN_RETRY_AFTER_SECONDS = 1;
 
 /** Node's own request timeout, kept (a request body, never an upgrade, may take that long). */
 const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
