@@ -23,6 +23,9 @@ test("typing, edit, delete and reply reach the other browser on the other gatewa
   // Each tab asks the gateway for the typing of the conversation it shows: opening another one asks for that one.
   await onlineUser(alice.page, bob.userName).click();
   await onlineUser(bob.page, alice.userName).click();
+  // A private Typing goes only between users who have a conversation: alice writes first.
+  await say(alice.page, `hi bob ${tag}`);
+  await expect(message(bob.page, `hi bob ${tag}`)).toBeVisible();
   await bob.page.getByTestId("composer-input").fill("and you?");
   await expect(alice.page.getByTestId("typing-indicator")).toHaveText(`${bob.userName} is typing…`);
   await bob.page.getByTestId("composer-input").fill("");

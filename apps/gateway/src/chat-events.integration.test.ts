@@ -123,6 +123,9 @@ describe("typing", () => {
     const carol = await registerUser(stack.cluster.route.url, "carol");
     const room = await stack.api.createRoom(ann.token, { name: "typing", visibility: "private" });
     await stack.api.invite(ann.token, room.roomId, bob.userId);
+    // Private Typing goes only between users who have a conversation.
+    await stack.api.sendMessage(ann.token, { to: bob.userId, text: "hi bob" });
+    await stack.api.sendMessage(carol.token, { to: bob.userId, text: "bob, it's carol" });
     const [a1, a2, b1, c1] = [await device(ann, 0), await device(ann, 1), await device(bob, 1), await device(carol, 1)];
 
     a1.send({ kind: "typing", body: { conversation: room.roomId } });
@@ -145,6 +148,31 @@ describe("typing", () => {
     expect(a2.frames.filter((f) => f.kind === "typing").map((f) => f.body.userId)).toEqual([bob.userId]);
     expect(c1.frames.filter((f) => f.kind === "typing")).toEqual([]);
   });
+
+  it("in a private chat reaches only a user the typist has a conversation with, as soon as either wrote", async () => {
+    const dan = await registerUser(stack.cluster.route.url, "dan");
+    const eve = await registerUser(stack.cluster.route.url, "eve");
+    // A room in common is no private conversation.
+    const room = await stack.api.createRoom(dan.token, { name: "common", visibility: "private" });
+    await stack.api.invite(dan.token, room.roomId, eve.userId);
+    const [d1, e1] = [await device(dan, 0), await device(eve, 1)];
+
+    // Dan's private Typing to a stranger is dropped (the gateway says so); his room Typing after it reaches her alone.
+    d1.send({ kind: "typing", body: { conversation: eve.userId } });
+    await waitUntil(() => stack.cluster.gateways[0]!.process.output().includes("typing dropped: no conversation with that user"), 10_000, "the drop to be logged");
+    d1.send({ kind: "typing", body: { conversation: room.roomId } });
+    await e1.waitFor("typing", (t) => t.conversation === room.roomId);
+    expect(e1.frames.filter((f) => f.kind === "typing").map((f) => f.body.conversation)).toEqual([room.roomId]);
+
+    // Once dan wrote to eve, his Typing reaches her (from another of his sessions: one Typing a second per session).
+    await d1.say({ to: eve.userId, text: "hello eve" });
+    const d2 = await device(dan, 0);
+    d2.send({ kind: "typing", body: { conversation: eve.userId } });
+    expect(await e1.waitFor("typing", (t) => t.conversation === dan.userId)).toEqual({ conversation: dan.userId, userId: dan.userId, userName: dan.userName });
+    // And hers reaches him: she has the conversation too, though she never wrote.
+    e1.send({ kind: "typing", body: { conversation: dan.userId } });
+    expect(await d1.waitFor("typing", (t) => t.userId === eve.userId)).toEqual({ conversation: eve.userId, userId: eve.userId, userName: eve.userName });
+  });
 });
 
 describe("typing by interest", () => {
@@ -153,6 +181,7 @@ describe("typing by interest", () => {
     const bob = await registerUser(stack.cluster.route.url, "bob");
     const room = await stack.api.createRoom(ann.token, { name: "chosen", visibility: "private" });
     await stack.api.invite(ann.token, room.roomId, bob.userId);
+    await stack.api.sendMessage(ann.token, { to: bob.userId, text: "hi bob" }); // private Typing goes only in a conversation
     const [a1, bNew, bOld] = [await device(ann, 0), await device(bob, 1), await device(bob, 0)];
     expect(bNew.ack.typingSubscribe).toBe(true);
 

@@ -4,6 +4,7 @@ import { once } from "node:events";
 import type { IncomingMessage } from "node:http";
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
 import { WebSocket } from "ws";
 import { newUser, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
 import { ErrorCode, SessionClose } from "@cim/protocol";
@@ -39,9 +40,9 @@ async function open(localAddress: string): Promise<RawSocket> {
 }
 
 /** An upgrade the gateway refuses before it happens: its status, Retry-After, Content-Type and body. */
-function refusedUpgrade(localAddress: string): Promise<{ status: number | undefined; retryAfter: string | undefined; type: string | undefined; body: string }> {
+function refusedUpgrade(localAddress: string, url = wsUrl): Promise<{ status: number | undefined; retryAfter: string | undefined; type: string | undefined; body: string }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(wsUrl, { localAddress });
+    const ws = new WebSocket(url, { localAddress });
     ws.on("error", reject);
     ws.on("open", () => {
       ws.terminate();
@@ -171,6 +172,8 @@ describe("malformed handshakes", () => {
     const key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
     const requests: Array<[string, number]> = [
       [`GET /ws HTTP/1.1\r\nHost: x\r\n${upgrade}${key}Sec-WebSocket-Version: 99\r\n\r\n`, 400],
+      // A draft's version, which ws accepts: the contract names 13 only.
+      [`GET /ws HTTP/1.1\r\nHost: x\r\n${upgrade}${key}Sec-WebSocket-Version: 8\r\n\r\n`, 400],
       [`GET /ws HTTP/1.1\r\nHost: x\r\n${upgrade}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
       [`GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n${key}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
       [`POST /ws HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n${upgrade}${key}Sec-WebSocket-Version: 13\r\n\r\n`, 405],
@@ -183,6 +186,8 @@ describe("malformed handshakes", () => {
       await once(socket, "close");
       expect(answer, request).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
       expect(answer, request).toMatch(/\r\nContent-Type: application\/json\r\n/i);
+      // A refused version names the one spoken (RFC 6455 4.4).
+      if (/Version: (99|8)\r/.test(request)) expect(answer, request).toMatch(/\r\nSec-WebSocket-Version: 13\r\n/);
       expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toEqual({ error: { code: ErrorCode.BadRequest, message: expect.any(String) } });
     }
     const sdk = await newUser(cluster.route.url, "after-handshakes");
@@ -232,5 +237,35 @@ describe("per user", () => {
     expect(error.code).toBe(ErrorCode.RateLimited);
     expect((await third.closed).code).toBe(SessionClose.RateLimited);
     expect(third.frames.some((f) => f.kind === "loginAck")).toBe(false);
+  });
+});
+
+describe("a gateway shutting down", () => {
+  it("refuses upgrades with 503 unavailable and Retry-After while its sessions are cleaned up", { timeout: 60_000 }, async () => {
+    const stopping = await cluster.startGateway("gw-stopping");
+    const url = `${stopping.url.replace(/^http/, "ws")}/ws`;
+    const login = await registerUser(cluster.route.url, "leaving");
+    const socket = await openRaw(url);
+    sockets.push(socket);
+    socket.send({ kind: "login", body: { token: login.token } });
+    await socket.waitFor("loginAck");
+    const admin = new Redis(cluster.redis.address);
+    try {
+      await admin.ping();
+      // Redis stalled: the session's cleanup (its count in Redis) waits, and the gateway with it, refusing upgrades.
+      const sleeping = admin.call("DEBUG", "SLEEP", "6");
+      const exited = stopping.stop("SIGTERM");
+      // Closed with 1001 once the gateway is stopping (it then waits for the session's cleanup).
+      expect((await socket.closed).code).toBe(SessionClose.GoingAway);
+      const refused = await refusedUpgrade("127.0.0.1", url);
+      expect(refused).toEqual({
+        status: 503, retryAfter: "1", type: "application/json",
+        body: JSON.stringify({ error: { code: ErrorCode.Unavailable, message: "gateway shutting down" } }),
+      });
+      await sleeping;
+      await exited;
+    } finally {
+      admin.disconnect();
+    }
   });
 });

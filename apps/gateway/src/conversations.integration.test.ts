@@ -151,6 +151,7 @@ describe("blocking", () => {
     b.send({ kind: "typing", body: { conversation: ann.userId } });
     b.send({ kind: "read", body: { conversation: ann.userId, msgId: before } });
     await b.waitFor("read", (r) => r.by === bob.userId && r.msgId === before);
+    await c.say({ to: ann.userId, text: "carl to ann" }); // a conversation: private Typing goes only so
     c.send({ kind: "typing", body: { conversation: ann.userId } });
     await a.waitFor("typing", (t) => t.userId === carl.userId);
     expect(a.frames.filter((f) => (f.kind === "typing" && f.body.userId === bob.userId) || (f.kind === "read" && f.body.by === bob.userId))).toEqual([]);

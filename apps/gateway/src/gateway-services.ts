@@ -131,7 +131,7 @@ export function createServices(deps: GatewayDeps): GatewayServices {
     order: new SendOrder(() => redis.status === "ready", Date.now, config.CIM_SEND_RESEND_GRACE_MS),
   });
   const receiptService = new ReceiptService({ messages, inboxes, reads, receipts, membership, blocks, bus, log });
-  const typing = new TypingRelay({ table, membership, interest: typingInterest, blocks, bus, log });
+  const typing = new TypingRelay({ table, membership, interest: typingInterest, blocks, bus, conversations: messages, log });
   const frames = new FrameHandler(chat, receiptService, typing, presenceSubscriptions, metrics, log, {
     maxSendsInFlight: config.CIM_MAX_SENDS_IN_FLIGHT, userSends: new UserBudget(config.CIM_RATE_PER_SEC, config.CIM_RATE_BURST),
   });

@@ -4,6 +4,7 @@
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { encodeFrame, type Presence } from "@cim/protocol";
 import type { GatewayMetrics } from "./metrics.js";
+import { PresenceDamper, type PresenceDamperOptions } from "./presence-damper.js";
 import type { PresenceInterest } from "./presence-interest.js";
 import type { Session } from "./session.js";
 
@@ -23,16 +24,27 @@ export class PresenceFanOut {
   /** Sessions whose answer to a PresenceSubscribe is being read: their changes wait here until it is sent. */
   private readonly held = new Map<Session, Map<string, Presence>>();
 
+  /** Bounds each user's changes handed out per window (a flapping user). */
+  private readonly damper: PresenceDamper;
+
   /** `hides(userId, other)`: no change of `other` goes to `userId`'s sessions (they block each other). */
   constructor(
     private readonly interest: Pick<PresenceInterest, "watchers" | "watches">,
     private readonly metrics: GatewayMetrics,
     private readonly hides: (userId: string, other: string) => boolean = () => false,
-  ) {}
+    damping: Partial<PresenceDamperOptions> = {},
+  ) {
+    this.damper = new PresenceDamper((presence) => this.queue(presence), damping);
+  }
 
-  /** Queues a change; what is queued together is sent together, soon. */
+  /** A change from the bus: queued now, unless its user changed too often of late (then at its window's end). */
   offer(presence: Presence): void {
     if (this.interest.watchers(presence.userId).size === 0) return; // nobody here asked
+    this.damper.offer(presence);
+  }
+
+  /** Queues a change; what is queued together is sent together, soon. */
+  private queue(presence: Presence): void {
     this.pending.delete(presence.userId); // re-insert: the order of the latest changes is kept
     this.pending.set(presence.userId, presence);
     if (!this.draining) {

@@ -142,4 +142,26 @@ describe("presence by interest", () => {
     await target.on(1);
     await waitUntil(() => saw(watching, target.userId, true), 10_000, "the watcher to see the target online after the reconnect");
   });
+
+  it("a user opening and closing its only session in a loop reaches its watchers a few times a window, and they end on its true state", { timeout: 60_000 }, async () => {
+    const [watcher, flapper] = await Promise.all([account("wat"), account("flap")]);
+    const watching = await watcher.on(0);
+    watching.send({ kind: "presenceSubscribe", body: { userIds: [flapper.userId] } });
+    await watching.waitFor("presenceBatch");
+    const changes = () => presences(watching).slice(1).filter((p) => p.userId === flapper.userId); // after the answer
+    const started = Date.now();
+    // 20 sessions of the flapper, each opened and closed on the other gateway (a sign-in, a sign-off).
+    for (let i = 0; i < 20; i++) {
+      const session = await flapper.on(1);
+      session.ws.close();
+      await session.closed;
+    }
+    const last = await flapper.on(1); // online at the end
+    const seconds = (Date.now() - started) / 1000;
+    // Before: one Presence per change heard, up to 41. Now the first 6 of each 10 s window, and one more at its end.
+    await waitUntil(() => changes().at(-1)?.online === true && changes().length > 0, 20_000, "the watcher to end on online");
+    expect(changes().length).toBeLessThanOrEqual(6 * Math.ceil(seconds / 10 + 1) + 2);
+    last.ws.close();
+    await waitUntil(() => changes().at(-1)?.online === false, 20_000, "the watcher to end on offline");
+  });
 });

@@ -12,6 +12,11 @@ import type { GatewayServices } from "./gateway-services.js";
 import { createHttpHandler, SESSION_PATH, type HealthSource } from "./http-endpoints.js";
 import { Session, type SessionLimits } from "./session.js";
 
+/** The one WebSocket version the gateway speaks (RFC 6455); ws alone also accepts 8, a draft's. */
+const WEBSOCKET_VERSION = "13";
+/** Retry-After of an upgrade refused while the gateway shuts down: route hands out another gateway by then. */
+const SHUTDOWN_RETRY_AFTER_SECONDS = 1;
+
 /** Node's own request timeout, kept (a request body, never an upgrade, may take that long). */
 const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
 
@@ -53,7 +58,7 @@ export function createSessionServer(deps: SessionServerDeps): Server {
   wss.on("wsClientError", (error: Error, socket: Duplex, req: IncomingMessage) => {
     log.info({ remote: req.socket.remoteAddress, path: req.url }, `upgrade refused: ${error.message}`);
     const method = req.method !== "GET";
-    writeRefusal(socket, method ? 405 : 400, ErrorCode.BadRequest, error.message, method ? { Allow: "GET" } : { "Sec-WebSocket-Version": "13, 8" });
+    writeRefusal(socket, method ? 405 : 400, ErrorCode.BadRequest, error.message, method ? { Allow: "GET" } : { "Sec-WebSocket-Version": WEBSOCKET_VERSION });
   });
   return server;
 }
@@ -78,15 +83,20 @@ function upgradeGate({ config, log, services, stopping }: SessionServerDeps) {
     const path = (req.url ?? "").split("?")[0];
     const origin = req.headers.origin;
     const remote = clientAddress(req, config.CIM_TRUST_PROXY);
-    // The contract's JSON error, as route answers; a 429 says when to try again (Retry-After, seconds).
-    const refuse = (status: number, code: ErrorCode, detail: string, retryAfterS?: number): null => {
+    // The contract's JSON error, as route answers; a 429 or 503 says when to try again (Retry-After, seconds).
+    const refuse = (status: number, code: ErrorCode, detail: string, headers: Record<string, string> = {}): null => {
       log.info({ remote, origin, path }, `upgrade refused: ${detail}`);
       socket.on("error", onRefusedSocketError);
-      writeRefusal(socket, status, code, detail, retryAfterS === undefined ? {} : { "Retry-After": String(retryAfterS) });
+      writeRefusal(socket, status, code, detail, headers);
       return null;
     };
     if (path !== SESSION_PATH) return refuse(404, ErrorCode.NotFound, `no such path: sessions open at ${SESSION_PATH}`);
-    if (stopping()) return refuse(503, ErrorCode.Unavailable, "gateway shutting down");
+    // ws takes version 8 too; the contract names 13 only. Other versions and a missing one are ws's to refuse (400).
+    const version = req.headers["sec-websocket-version"];
+    if (req.method === "GET" && version !== undefined && version !== WEBSOCKET_VERSION) {
+      return refuse(400, ErrorCode.BadRequest, `unsupported WebSocket version ${JSON.stringify(version.slice(0, 16))}: only ${WEBSOCKET_VERSION}`, { "Sec-WebSocket-Version": WEBSOCKET_VERSION });
+    }
+    if (stopping()) return refuse(503, ErrorCode.Unavailable, "gateway shutting down", { "Retry-After": String(SHUTDOWN_RETRY_AFTER_SECONDS) });
     // Browsers always send Origin: only listed pages may open sessions (cross-site WebSocket hijacking).
     if (origin !== undefined && allowedOrigins.size > 0 && !allowedOrigins.has(origin)) return refuse(403, ErrorCode.Forbidden, "origin not allowed");
     const refusal = admission.check(remote);
@@ -95,7 +105,7 @@ function upgradeGate({ config, log, services, stopping }: SessionServerDeps) {
       const detail = refusal === "pending" ? `${config.CIM_MAX_PENDING_PER_IP} sockets of this address are not logged in yet` : "this address connects faster than its rate";
       // A pending place frees as soon as one socket logs in or closes; a rate token comes back after 1/rate s.
       const retryAfterS = refusal === "pending" ? 1 : Math.max(1, Math.ceil(1 / config.CIM_CONNECT_RATE_PER_IP));
-      return refuse(429, ErrorCode.RateLimited, detail, retryAfterS);
+      return refuse(429, ErrorCode.RateLimited, detail, { "Retry-After": String(retryAfterS) });
     }
     return remote;
   };

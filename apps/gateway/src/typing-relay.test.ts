@@ -28,7 +28,7 @@ async function setup() {
     toUser: async (userId: string, message: ClusterMessage) => published.push({ to: `user ${userId}`, message }) > 0,
   };
   const interest = new TypingInterest();
-  const relay = new TypingRelay({ table, membership, interest, bus, blocks: { hides: () => false }, log: pino({ level: "silent" }), now: () => now });
+  const relay = new TypingRelay({ table, membership, interest, bus, blocks: { hides: () => false }, conversations: { hasConversation: async () => true }, log: pino({ level: "silent" }), now: () => now });
   const users = Object.fromEntries(await Promise.all(["1", "2", "3", "4"].map(async (id) => {
     const s = session(id);
     table.bind(id, s.session);
@@ -105,7 +105,7 @@ describe("TypingRelay", () => {
     let walked = 0;
     const counting = { isMember: membership.isMember.bind(membership), membersOf: (room: string) => (walked++, membership.membersOf(room)) };
     const interest = new TypingInterest();
-    const relay = new TypingRelay({ table, membership: counting, interest, bus: { toRoom: async () => undefined, toUser: async () => false }, blocks: { hides: () => false }, log: pino({ level: "silent" }) });
+    const relay = new TypingRelay({ table, membership: counting, interest, bus: { toRoom: async () => undefined, toUser: async () => false }, blocks: { hides: () => false }, conversations: { hasConversation: async () => true }, log: pino({ level: "silent" }) });
     const members = await Promise.all(Array.from({ length: 3_000 }, async (_, i) => {
       const s = session(String(i + 1));
       table.bind(String(i + 1), s.session);
@@ -124,7 +124,7 @@ describe("TypingRelay", () => {
   it("hands out a burst of Typing in a big room in slices, the event loop turning in between", async () => {
     const table = new SessionTable();
     const membership = new Membership(async () => ["r1"]);
-    const relay = new TypingRelay({ table, membership, interest: new TypingInterest(), bus: { toRoom: async () => undefined, toUser: async () => false }, blocks: { hides: () => false }, log: pino({ level: "silent" }) });
+    const relay = new TypingRelay({ table, membership, interest: new TypingInterest(), bus: { toRoom: async () => undefined, toUser: async () => false }, blocks: { hides: () => false }, conversations: { hasConversation: async () => true }, log: pino({ level: "silent" }) });
     const members = await Promise.all(Array.from({ length: 3_000 }, async (_, i) => {
       const s = session(String(i + 1));
       table.bind(String(i + 1), s.session);

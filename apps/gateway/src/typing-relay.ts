@@ -4,7 +4,7 @@
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import type { Logger } from "pino";
 import { CONVERSATION_ID, EVERYONE_ROOM, ROOM_ID, encodeFrame, type Typing, type TypingSubscribe } from "@cim/protocol";
-import type { BusPublisher, ClusterMessage } from "@cim/state";
+import { isRedisUnavailable, type BusPublisher, type ClusterMessage, type MessageStore } from "@cim/state";
 import type { BlockList } from "./block-list.js";
 import type { Membership } from "./membership.js";
 import type { Session } from "./session.js";
@@ -40,6 +40,8 @@ export interface TypingRelayDeps {
   /** Users who block each other (either way) see nothing of each other typing, in private chats and rooms. */
   blocks: Pick<BlockList, "hides">;
   bus: Pick<BusPublisher, "toUser" | "toRoom">;
+  /** Whether two users have a private conversation (either wrote to the other): a private Typing goes only so. */
+  conversations: Pick<MessageStore, "hasConversation">;
   log: Logger;
   now?: () => number;
 }
@@ -77,9 +79,20 @@ export class TypingRelay {
       return;
     }
     if (!this.admit(session, conversation)) return;
-    if (!room && this.deps.blocks.hides(userId, conversation)) return;
-    if (room) await this.deps.bus.toRoom(conversation, { type: "typing", conversation, userId, userName });
-    else await this.deps.bus.toUser(conversation, { type: "typing", conversation: userId, userId, userName, to: conversation });
+    if (room) return void (await this.deps.bus.toRoom(conversation, { type: "typing", conversation, userId, userName }));
+    if (this.deps.blocks.hides(userId, conversation)) return;
+    // A private Typing reached any user by id, a stranger too (receipts name a message of the conversation already).
+    const known = await this.deps.conversations.hasConversation(userId, conversation).catch((error: unknown) => {
+      if (!isRedisUnavailable(error)) throw error;
+      return "unknown" as const;
+    });
+    if (known !== true) {
+      const budget = this.dropLog.take(session);
+      const why = known === false ? "typing dropped: no conversation with that user" : "typing dropped: Redis unavailable";
+      if (budget) this.deps.log.info({ remote: session.remote, userId, conversation, leftOut: budget.leftOut }, why);
+      return;
+    }
+    await this.deps.bus.toUser(conversation, { type: "typing", conversation: userId, userId, userName, to: conversation });
   }
 
   /** A client's TypingSubscribe: the conversations whose Typing its session shows from now on. */

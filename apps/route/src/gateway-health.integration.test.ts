@@ -6,11 +6,16 @@ import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing
 
 let h: RouteHarness;
 let live: Server;
+/** Health checks the live gateway has answered. */
+let probes = 0;
 
 beforeAll(async () => {
   h = await startRouteHarness();
   // A gateway that answers its health check; the harness's own gateway (port 39999) is dead.
-  live = createServer((req, res) => res.writeHead(req.url === "/healthz" ? 200 : 404).end("{}"));
+  live = createServer((req, res) => {
+    if (req.url === "/healthz") probes++;
+    res.writeHead(req.url === "/healthz" ? 200 : 404).end("{}");
+  });
   await new Promise<void>((resolve) => live.listen(0, "127.0.0.1", resolve));
   await h.addGateway("gw-live", `ws://127.0.0.1:${(live.address() as AddressInfo).port}/ws`);
 });
@@ -34,6 +39,23 @@ describe("dead gateways", () => {
     const stats = (await (await h.call("GET", "/api/admin/stats", { token: "cim-devstack-admin-token" })).json()) as { unreachable: string[]; gateways: Array<{ id: string }> };
     expect(stats.unreachable).toEqual([HARNESS_GATEWAY.id]);
     expect(stats.gateways.map((g) => g.id).sort()).toEqual(["gw-harness", "gw-live"]);
+  });
+
+  it("a loop of reconnects naming a live gateway as failed does not have route probe it back to back", async () => {
+    await h.call("POST", "/api/register", { body: { userName: "looper", password: "cim-test-pass-1" } });
+    const { token } = (await (await h.call("POST", "/api/login", { body: { userName: "looper", password: "cim-test-pass-1" } })).json()) as { token: string };
+    const before = probes;
+    const started = Date.now();
+    for (let i = 0; i < 40; i++) {
+      const res = await h.call("POST", "/api/reconnect", { token, body: { avoid: "gw-live" } });
+      // Still served: the only other gateway is dead, so the live one is handed out all the same.
+      expect(((await res.json()) as { gateway: { id: string } }).gateway.id).toBe("gw-live");
+    }
+    const seconds = (Date.now() - started) / 1000;
+    // At most one probe a second from reports (each reconnect probed the gateway before: 40).
+    expect(probes - before).toBeGreaterThanOrEqual(1);
+    expect(probes - before).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+    expect((await (await h.call("GET", "/api/admin/stats", { token: "cim-devstack-admin-token" })).json()) as { unreachable: string[] }).toMatchObject({ unreachable: [HARNESS_GATEWAY.id] });
   });
 
   it("a gateway that left ZooKeeper shows as missing in the admin stats", async () => {

@@ -40,6 +40,16 @@ describe("GatewayHealth", () => {
     expect(health.unreachable()).toEqual(["gw-a"]);
   });
 
+  it("reports about a gateway that answers probe it at most once per interval", async () => {
+    let probes = 0;
+    const health = new GatewayHealth(directory([gw("gw-a"), gw("gw-b")]), async () => (probes++, true), pino({ level: "silent" }), undefined, undefined, 1_000);
+    for (const at of [10_000, 10_300, 10_999]) await health.report("gw-a", at);
+    expect(probes).toBe(1);
+    await health.report("gw-a", 11_000);
+    await health.report("gw-b", 11_000);
+    expect(probes).toBe(3);
+  });
+
   it("a gateway that left ZooKeeper is reported missing until it is back, or for ten minutes", () => {
     const list = [gw("gw-a"), gw("gw-b")];
     const health = new GatewayHealth(directory(list), async () => true, pino({ level: "silent" }));

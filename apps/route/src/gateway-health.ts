@@ -7,6 +7,11 @@ import type { GatewayList } from "./context.js";
 
 export const HEALTH_PROBE_INTERVAL_MS = 3_000;
 export const HEALTH_PROBE_TIMEOUT_MS = 1_000;
+/**
+ * Reports about one gateway probe it at most once per this interval: a client's loop of `POST /api/reconnect` with
+ * `avoid` would otherwise have route probe that gateway back to back (reports share a probe only while it runs).
+ */
+export const REPORT_PROBE_INTERVAL_MS = 1_000;
 /** A gateway gone from ZooKeeper is reported missing this long (then it counts as removed on purpose). */
 export const MISSING_FOR_MS = 10 * 60_000;
 
@@ -42,6 +47,8 @@ export class GatewayHealth implements GatewayList {
   /** Gateway id -> the incarnation whose last probe went unanswered (once: not yet down). */
   private readonly silent = new Map<string, string>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Gateway id -> when a report last started a probe of it. */
+  private readonly reportProbedAt = new Map<string, number>();
   /** Gateway id -> when route last saw it in ZooKeeper. */
   private readonly lastSeen = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
@@ -50,7 +57,10 @@ export class GatewayHealth implements GatewayList {
    * `sightings` keeps when each gateway was last seen in Redis: a route started again (killed, restarted, a new
    * replica) still reports the gateways that left before it started, or while it was down.
    */
-  constructor(private readonly directory: GatewayList, private readonly probe: Probe, private readonly log: Logger, private readonly intervalMs = HEALTH_PROBE_INTERVAL_MS, private readonly sightings?: Pick<GatewaySightings, "seen" | "all" | "forget">) {}
+  constructor(
+    private readonly directory: GatewayList, private readonly probe: Probe, private readonly log: Logger, private readonly intervalMs = HEALTH_PROBE_INTERVAL_MS,
+    private readonly sightings?: Pick<GatewaySightings, "seen" | "all" | "forget">, private readonly reportIntervalMs = REPORT_PROBE_INTERVAL_MS,
+  ) {}
 
   /** Reads the sightings kept in Redis (a failure is logged: only the gateways seen from now on are reported), then probes every interval. */
   async start(now = Date.now()): Promise<void> {
@@ -100,11 +110,19 @@ export class GatewayHealth implements GatewayList {
   /**
    * A client could not reach `gatewayId`: probe it now (a report alone never marks a gateway down). A gateway
    * known down is not probed again (the periodic probe takes it back), and reports arriving together share one
-   * probe, so a reconnect storm away from a dead gateway costs one probe, not one per client.
+   * probe, so a reconnect storm away from a dead gateway costs one probe, not one per client. Reports start a probe
+   * of one gateway at most once per `reportIntervalMs`: those in between keep the last verdict (the periodic probe
+   * goes on), so a loop of reconnects naming a gateway cannot have route probe it back to back.
    */
-  report(gatewayId: string): Promise<void> {
+  report(gatewayId: string, now = Date.now()): Promise<void> {
     const gateway = this.directory.list().find((g) => g.id === gatewayId);
-    return gateway && !this.isDown(gateway) ? this.check(gateway) : Promise.resolve();
+    if (!gateway || this.isDown(gateway)) return Promise.resolve();
+    const running = this.inFlight.get(gateway.id);
+    if (running) return running;
+    const last = this.reportProbedAt.get(gateway.id);
+    if (last !== undefined && now - last < this.reportIntervalMs && now >= last) return Promise.resolve();
+    this.reportProbedAt.set(gateway.id, now);
+    return this.check(gateway);
   }
 
   /** Probes every gateway once, and notes in Redis that they are there. */
@@ -115,6 +133,7 @@ export class GatewayHealth implements GatewayList {
     await Promise.all(this.directory.list().map((g) => this.check(g)));
     for (const id of this.down.keys()) if (!this.directory.has(id)) this.down.delete(id);
     for (const id of this.silent.keys()) if (!this.directory.has(id)) this.silent.delete(id);
+    for (const id of this.reportProbedAt.keys()) if (!this.directory.has(id)) this.reportProbedAt.delete(id);
   }
 
   private async loadSightings(now: number): Promise<void> {

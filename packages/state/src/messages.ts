@@ -57,6 +57,8 @@ const KNOWN_ACCOUNTS = 100_000;
 export const ACCOUNT_KNOWN_MS = 10_000;
 /** Pairs known to have a conversation (or allowed to start one), at most this many: their sends cost no check. */
 const KNOWN_PAIRS = 100_000;
+/** How long hasConversation believes a pair has no conversation: a first message makes one, seen after this long. */
+export const NO_CONVERSATION_KNOWN_MS = 5_000;
 /** The window of `newPeersPerHour`. */
 const NEW_PEERS_WINDOW_MS = 3_600_000;
 
@@ -96,6 +98,8 @@ export class MessageStore {
   private readonly knownAccounts = new Map<string, { check: Promise<boolean>; until: number }>();
   /** "<from> <to>" of pairs with a conversation, or whose new one was allowed: their later sends are not counted. */
   private readonly knownPairs = new Set<string>();
+  /** "<from> <to>" of pairs found without a conversation (hasConversation), until when that is believed. */
+  private readonly noConversation = new Map<string, number>();
   /** Checks of pairs under way: a burst to a new peer, sent before its first message is stored, counts it once. */
   private readonly checkingPairs = new Map<string, Promise<boolean>>();
   /** Per sender, the end of its stores queued behind a reply's or an event's target check. */
@@ -244,6 +248,9 @@ export class MessageStore {
     if ("refused" in stored) return { error: stored.refused === "gone" ? "unknown_recipient" : stored.refused };
     const message: StoredMessage = { ...record, ...parseRecord(stored.record) };
     if (!stored.duplicate && !stored.counted) this.countStored();
+    // A conversation now, both ways (hasConversation: the recipient's Typing back is not taken for a stranger's).
+    this.noConversation.delete(`${from} ${to}`);
+    this.noConversation.delete(`${to} ${from}`);
     return stored.own ? { message, duplicate: stored.duplicate, ownInbox: stored.own } : { message, duplicate: stored.duplicate };
   }
 
@@ -267,6 +274,30 @@ export class MessageStore {
       this.knownPairs.add(pair);
     }
     return allowed;
+  }
+
+  /**
+   * True when `from` and `to` have a private conversation (either wrote to the other: `to` is in `from`'s peers).
+   * Shares the pairs `mayWrite` remembers, so a found pair costs no round trip again; a pair not found is remembered
+   * as such for NO_CONVERSATION_KNOWN_MS (a stranger's Typing loop costs one read a pair and window). The gateway
+   * relays a private Typing only between such users.
+   */
+  async hasConversation(from: string, to: string): Promise<boolean> {
+    const pair = `${from} ${to}`;
+    if (this.knownPairs.has(pair)) return true;
+    const now = Date.now();
+    const until = this.noConversation.get(pair);
+    if (until !== undefined && until > now) return false;
+    const found = (await this.redis.zscore(user.peers(from), to)) !== null;
+    if (found) {
+      if (this.knownPairs.size >= KNOWN_PAIRS) this.knownPairs.clear();
+      this.knownPairs.add(pair);
+      this.noConversation.delete(pair);
+    } else {
+      if (this.noConversation.size >= KNOWN_PAIRS) this.noConversation.clear();
+      this.noConversation.set(pair, now + NO_CONVERSATION_KNOWN_MS);
+    }
+    return found;
   }
 
   /** This process asks Redis again at the next send to the user (its account was just deleted, here or elsewhere). */

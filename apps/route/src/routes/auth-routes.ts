@@ -9,6 +9,7 @@ import { requireUser, unauthorized } from "../auth.js";
 import { clientAddress } from "../client-address.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError } from "../errors.js";
+import { HEALTH_PROBE_INTERVAL_MS } from "../gateway-health.js";
 import { loginRefusal } from "../login-policy.js";
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from "../password-policy.js";
 import { checkPassword, hashPassword, verifyNothing, verifyPassword } from "../password.js";
@@ -66,6 +67,9 @@ export const authApi = {
   }),
 };
 
+/** Retry-After of 503 no_gateway: a gateway that starts is seen in ZooKeeper at once, one back from a failed probe within a probe interval. */
+const NO_GATEWAY_RETRY_AFTER_SECONDS = Math.ceil(HEALTH_PROBE_INTERVAL_MS / 1000);
+
 /** Clocks of route processes and gateways may disagree this much about a token's expiry. */
 const CLOCK_SKEW_SECONDS = 300;
 
@@ -90,7 +94,7 @@ export function authRoutes(s: Services) {
   /** A token (of a new login, or of `user.sessionId`'s) and a gateway; `sessionId` is the token's login. */
   async function issue(user: { userId: string; userName: string; sessionId?: string; sessionEnd?: number; loginEpoch: number; latestExp?: number }, avoid?: string) {
     const gateway = await s.picker.pick(s.gateways.list(), { userId: user.userId, avoid });
-    if (!gateway) throw new ApiError(503, ErrorCode.NoGateway, "no gateway is available, try again shortly");
+    if (!gateway) throw new ApiError(503, ErrorCode.NoGateway, "no gateway is available, try again shortly", { headers: { "Retry-After": String(NO_GATEWAY_RETRY_AFTER_SECONDS) } });
     const { token, claims } = await s.tokens.sign(user, { sessionId: user.sessionId, sessionEnd: user.sessionEnd, loginEpoch: user.loginEpoch, latestExp: user.latestExp });
     return { answer: { userId: user.userId, userName: user.userName, token, gateway: { id: gateway.id, wsUrl: gateway.wsUrl } }, sessionId: claims.sessionId };
   }
