@@ -27,6 +27,10 @@ test("logout deletes the message cache on this device unless the user chose to k
   await page.getByTestId("logout").click();
   await expect(page.getByTestId("login-screen")).toBeVisible();
   await expect.poll(() => caches(page)).toEqual([]);
+  // The login screen offers the name just used, as chat apps do (never the password), the cursor on the password.
+  await expect(page.getByTestId("login-username")).toHaveValue(userName);
+  await expect(page.getByTestId("login-password")).toHaveValue("");
+  await expect(page.getByTestId("login-password")).toBeFocused();
 
   // Ticked at this login: the cache stays after logout, and the choice is the default next time.
   await page.getByTestId("login-username").fill(userName);
