@@ -174,11 +174,14 @@ test("Enter in the room directory joins the room whose name was typed", async ({
   await expect(page.getByTestId("message-list")).toHaveAttribute("data-key", roomId);
 });
 
-test("the login screen puts the cursor in the user name, at the first visit and after logging out", async ({ newUser }) => {
-  const { page } = await newUser("newt");
+test("the login screen puts the cursor where the user types first: the password after logging out (the name filled in), the user name at a first visit", async ({ newUser }) => {
+  const { page, userName } = await newUser("newt");
   await page.getByTestId("logout").click();
-  await expect(page.getByTestId("login-username")).toBeFocused();
+  await expect(page.getByTestId("login-username")).toHaveValue(userName);
+  await expect(page.getByTestId("login-password")).toBeFocused();
+  // A reload after it is a first visit: nothing filled in.
   await page.reload();
+  await expect(page.getByTestId("login-username")).toHaveValue("");
   await expect(page.getByTestId("login-username")).toBeFocused();
   await page.keyboard.type("someone");
   await expect(page.getByTestId("login-username")).toHaveValue("someone");

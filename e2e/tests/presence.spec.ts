@@ -59,3 +59,17 @@ test("Everyone's members dialog counts the users online as they come and go, whi
   // Route's count, asked again every 10 s by the online panel.
   await expect.poll(async () => Number.parseInt(await count.innerText(), 10), { timeout: 30_000 }).toBeLessThan(before);
 });
+
+test("Everyone's members dialog lists a user who registers while it is open, whom the page does not watch", async ({ pair: { alice }, newUser }) => {
+  // The online panel filtered by a name (as it holds only the first 50 by name when more are online): a newcomer is
+  // not among the users the page watches, so no presence frame tells the page about them.
+  await alice.page.getByTestId("online-search").fill(alice.userName);
+  await expect(alice.page.getByTestId("online-user")).toHaveCount(1);
+  await alice.page.locator('[data-testid="conversation-item"][data-key="everyone"]').click();
+  await alice.page.getByTestId("room-members-button").click();
+  const dialog = alice.page.getByTestId("members-dialog");
+  await expect(dialog.getByTestId("member-item").first()).toBeVisible();
+  const { userName } = await newUser("nina");
+  // Asked again with the online panel, every 10 s.
+  await expect(dialog.locator(`[data-testid="member-item"][data-user-name="${userName}"]`)).toBeVisible({ timeout: 30_000 });
+});

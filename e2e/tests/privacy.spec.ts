@@ -1,6 +1,6 @@
 // Logging out deletes this device's message cache unless the user ticked "keep my messages on this device", and
 // nothing of the user read late is shown to the next user of the tab.
-import { expect, expectOnline, logIn as logInAs, message, onlineUser, PASSWORD, say, test } from "./fixtures.js";
+import { expect, expectOnline, logIn as logInAs, message, onlineUser, PASSWORD, register, say, test } from "./fixtures.js";
 import type { Page } from "@playwright/test";
 
 /** Names of this origin's IndexedDB message caches. */
@@ -27,6 +27,10 @@ test("logout deletes the message cache on this device unless the user chose to k
   await page.getByTestId("logout").click();
   await expect(page.getByTestId("login-screen")).toBeVisible();
   await expect.poll(() => caches(page)).toEqual([]);
+  // The login screen offers the name just used, as chat apps do (never the password), the cursor on the password.
+  await expect(page.getByTestId("login-username")).toHaveValue(userName);
+  await expect(page.getByTestId("login-password")).toHaveValue("");
+  await expect(page.getByTestId("login-password")).toBeFocused();
 
   // Ticked at this login: the cache stays after logout, and the choice is the default next time.
   await page.getByTestId("login-username").fill(userName);
@@ -111,4 +115,39 @@ test("Log out with messages written offline and not sent yet asks first; staying
   await page.getByTestId("logout").click();
   await expect(page.getByTestId("login-screen")).toBeVisible();
   await expect(page.getByTestId("logout-dialog")).toHaveCount(0);
+});
+
+test("Log out with a draft typed and not sent asks first, and staying keeps it; on a phone Log out always asks", async ({ newUser, browser, stack }) => {
+  const { page } = await newUser("drafty");
+  await page.getByTestId("composer-input").fill("half a thought");
+  await page.getByTestId("logout").click();
+  const dialog = page.getByTestId("logout-dialog");
+  await expect(dialog).toContainText("Log out and lose your drafts?");
+  await expect(dialog).toContainText("A draft you typed and did not send is deleted from this device");
+  await dialog.getByRole("button", { name: "Stay signed in" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId("login-screen")).toHaveCount(0);
+  await expect(page.getByTestId("composer-input")).toHaveValue("half a thought");
+  await page.getByTestId("logout").click();
+  await page.getByTestId("logout-confirm").click();
+  await expect(page.getByTestId("login-screen")).toBeVisible();
+
+  // On a touch phone Log out sits beside Settings: a mis-tap with nothing to lose asks too.
+  const phone = await browser.newContext({ baseURL: stack.url, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  try {
+    const tapper = await phone.newPage();
+    await tapper.goto("/");
+    await register(tapper, `tap-${Math.random().toString(36).slice(2, 8)}`);
+    await tapper.getByTestId("logout").tap();
+    const asked = tapper.getByTestId("logout-dialog");
+    await expect(asked).toContainText("Log out?");
+    await asked.getByRole("button", { name: "Stay signed in" }).tap();
+    await expect(asked).toHaveCount(0);
+    await expect(tapper.getByTestId("login-screen")).toHaveCount(0);
+    await tapper.getByTestId("logout").tap();
+    await tapper.getByTestId("logout-confirm").tap();
+    await expect(tapper.getByTestId("login-screen")).toBeVisible();
+  } finally {
+    await phone.close();
+  }
 });

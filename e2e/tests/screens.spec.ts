@@ -345,3 +345,39 @@ test("on a phone, Back with a dialog open closes the dialog and leaves the conve
     await phone.close();
   }
 });
+
+test("at desktop width a room's name in the conversation list is whole beside its private and muted tags and its time; a truly long one ends in an ellipsis", async ({ browser, stack }) => {
+  const context = await browser.newContext({ baseURL: stack.url, viewport: DESKTOP });
+  try {
+    const page = await context.newPage();
+    await page.goto("/");
+    await register(page, `lena-${Math.random().toString(36).slice(2, 8)}`);
+    /** Whether the element's text is cut (ellipsized): wider than its box. */
+    const cut = (name: ReturnType<typeof page.locator>) => name.evaluate((el) => el.scrollWidth > el.clientWidth);
+    const name = `Team zebra ${Math.random().toString(36).slice(2, 6)}`;
+    const roomId = await createRoom(page, name, "private");
+    await say(page, "hello team");
+    await expect(message(page, "hello team")).toHaveAttribute("data-status", "sent");
+    await page.getByTestId("mute-button").click();
+    const item = conversationKey(page, roomId);
+    await expect(item.getByTestId("muted-tag")).toBeVisible();
+    await expect(item.getByText("private", { exact: true })).toBeVisible();
+    await expect(item.getByTestId("conversation-time")).toBeVisible();
+    const title = item.getByTestId("conversation-name");
+    await expect(title).toHaveText(name);
+    expect(await cut(title)).toBe(false);
+
+    const long = `Quarterly planning and budget review, north ${Math.random().toString(36).slice(2, 6)}`;
+    const longId = await createRoom(page, long, "private");
+    await say(page, "a long name");
+    const longItem = conversationKey(page, longId);
+    await expect(longItem.getByTestId("conversation-time")).toBeVisible();
+    expect(await cut(longItem.getByTestId("conversation-name"))).toBe(true);
+    // The time stays whole and inside the line.
+    expect(await cut(longItem.getByTestId("conversation-time"))).toBe(false);
+    const [line, time] = [await longItem.boundingBox(), await longItem.getByTestId("conversation-time").boundingBox()];
+    expect(time!.x + time!.width).toBeLessThanOrEqual(line!.x + line!.width);
+  } finally {
+    await context.close();
+  }
+});

@@ -7,7 +7,7 @@ import { Attention } from "./attention.svelte.js";
 import { config } from "./config.js";
 import { ChatFeatures } from "./chat-features.svelte.js";
 import { ConversationList } from "./conversation-list.svelte.js";
-import type { Conversation, UiMessage } from "./conversations.js";
+import { EVERYONE_ROOM, type Conversation, type UiMessage } from "./conversations.js";
 import { DeliveryWatch } from "./delivery-watch.svelte.js";
 import { Drafts } from "./drafts.svelte.js";
 import { describeError } from "./errors.js";
@@ -72,7 +72,8 @@ export class ChatStore {
   /** The open room's members offered when an `@` is typed in the composer (loaded at the first one). */
   readonly mentionable = new RoomMembers((roomId, prefix, cursor, limit) => this.rooms.members(roomId, prefix, cursor, limit), describeError);
   /** Who is online: route's paged list and the presence of the users on screen. */
-  readonly online = new OnlinePanel({ client: () => this.client, me: () => this.me?.userId ?? "", routeDown: (): boolean => this.route.unreachable });
+  // Everyone's members dialog lists users online: asked again with the panel, its rows follow newcomers as its count does.
+  readonly online = new OnlinePanel({ client: () => this.client, me: () => this.me?.userId ?? "", routeDown: (): boolean => this.route.unreachable, refreshed: () => this.members.changed(EVERYONE_ROOM) });
   /** Whether route answers; when it is back after an outage, what failed meanwhile is asked again. */
   readonly route = new RouteWatch({ back: () => void this.signIn.catchUp(), probe: (): Promise<void> => this.online.refresh(), timing: config.routeRetry, slowMs: config.routeSlowMs });
   /** History pages and the IndexedDB cache; a loaded page of the open conversation is marked read. */

@@ -1,5 +1,5 @@
 // What the user typed and did not send yet, per conversation: switching conversations keeps each one's text, and
-// a reload brings it back (lib/view-memory.ts, this tab only; logging out forgets it). A private chat that has a
+// a reload brings it back (lib/view-memory.ts, this tab only; logging out forgets it, and Log out asks first while one holds text). A private chat that has a
 // draft and no message yet (route does not list it) comes back under the name it had.
 import { kindOf } from "./conversations.js";
 import { savedDrafts, saveDrafts, type Draft } from "./view-memory.js";
@@ -26,6 +26,11 @@ export class Drafts {
     if (text) this.drafts[key] = { text, title };
     else delete this.drafts[key];
     if (this.userId) saveDrafts(this.userId, $state.snapshot(this.drafts));
+  }
+
+  /** How many conversations hold a draft with more than spaces in it: what a logout would drop. */
+  count(): number {
+    return Object.values(this.drafts).filter((draft) => draft.text.trim() !== "").length;
   }
 
   /** The private chats that have a draft: peer userId and the chat's title when it was typed. */

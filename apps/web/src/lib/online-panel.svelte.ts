@@ -29,7 +29,11 @@ export class OnlinePanel {
   /** Counts requests, so an older answer does not replace a newer one. */
   private requests = 0;
 
-  constructor(private readonly deps: { client: () => CimClient | null; me: () => string; routeDown?: () => boolean }) {}
+  /**
+   * `refreshed`: called at each refresh of the timer's, so that what else lists the users online (Everyone's members
+   * dialog) asks route again with it; presence comes only for watched users, never for a newcomer.
+   */
+  constructor(private readonly deps: { client: () => CimClient | null; me: () => string; routeDown?: () => boolean; refreshed?: () => void }) {}
 
   isOnline(userId: string): boolean {
     return this.presenceOf[userId] ?? this.users.some((u) => u.userId === userId);
@@ -64,7 +68,10 @@ export class OnlinePanel {
     clearInterval(this.timer);
     this.timer = setInterval(() => {
       // Not while the device has no network (it would only fail), nor while route is unreachable (its probe asks).
-      if ((typeof document === "undefined" || document.visibilityState === "visible") && deviceOnline() && !this.deps.routeDown?.()) void this.refresh();
+      if ((typeof document === "undefined" || document.visibilityState === "visible") && deviceOnline() && !this.deps.routeDown?.()) {
+        void this.refresh();
+        this.deps.refreshed?.();
+      }
     }, ONLINE_REFRESH_MS);
     await this.refresh();
   }

@@ -44,7 +44,7 @@ export class SignIn {
   gatewayId = $state("");
   /** Why the last register, login or resume failed; shown on the login screen. */
   error = $state("");
-  /** The user name of a login that ended without the user asking (password changed elsewhere, expired, replaced): the login screen offers it again. */
+  /** The user name of the login that ended (logged out, or without the user asking: password changed elsewhere, expired, replaced): the login screen offers it again. */
   signedOutAs = $state("");
   busy = $state(false);
   /**
@@ -223,7 +223,8 @@ export class SignIn {
     if (client) this.disconnect(client);
     clearLogin();
     if (!reason) clearView();
-    this.signedOutAs = reason ? (this.me?.userName ?? "") : "";
+    // The login screen offers the name again after any sign-out, a logout too (chat apps keep it); never the password.
+    this.signedOutAs = this.me?.userName ?? "";
     this.deps.sender.failWaiting();
     this.store.delivery.reset();
     this.store.showingConversation = false;
