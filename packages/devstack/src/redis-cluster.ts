@@ -1,13 +1,13 @@
 // A Redis Cluster on loopback: masters with one replica each (append-only, short node timeout), created with
 // `redis-cli --cluster create`; for tests of sharded keys and failover.
 import { execFile } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import getPort from "get-port";
 import { spawnTracked, stopProcess, type Spawned } from "./processes.js";
-import { ping, REDIS_PERSISTENCE_ARGS, waitUntil } from "./services.js";
+import { ping, REDIS_PERSISTENCE_ARGS, removeDir, waitUntil } from "./services.js";
 
 const run = promisify(execFile);
 
@@ -92,7 +92,7 @@ export async function startRedisCluster(options: { masters?: number; replicas?: 
   }
   const dispose = async () => {
     await Promise.all(processes.map((spawned) => stopProcess(spawned, "SIGKILL")));
-    rmSync(root, { recursive: true, force: true });
+    removeDir(root);
   };
   const ready = async (timeoutMs = 30_000) => {
     await waitUntil(async () => {

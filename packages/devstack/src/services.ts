@@ -63,8 +63,17 @@ export async function startRedis(options: { port?: number; dir?: string } = {}):
   const stop = (signal: NodeJS.Signals = "SIGTERM") => stopProcess(spawned, signal);
   return {
     address: `redis://127.0.0.1:${port}`, port, stop, restart: (extraArgs) => boot(extraArgs), process: () => spawned,
-    dispose: async () => { await stop("SIGKILL"); if (!options.dir) rmSync(dir, { recursive: true, force: true }); },
+    dispose: async () => { await stop("SIGKILL"); if (!options.dir) removeDir(dir); },
   };
+}
+
+/**
+ * Removes a server's data folder. A Redis killed with SIGKILL can leave a forked child behind (the AOF rewrite a
+ * replica starts after its sync) that writes one more file while the folder is removed: rmdir then fails with
+ * ENOTEMPTY, so the removal is tried again.
+ */
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
 
 /** The Java classpath of Debian's ZooKeeper 3.8; throws naming the missing jars. */
@@ -98,7 +107,7 @@ export async function startZookeeper(options: { port?: number; dir?: string; tic
   const stop = (signal: NodeJS.Signals = "SIGTERM") => stopProcess(spawned, signal);
   return {
     address: `127.0.0.1:${port}`, port, stop, restart: boot, process: () => spawned,
-    dispose: async () => { await stop("SIGKILL"); if (!options.dir) rmSync(dir, { recursive: true, force: true }); },
+    dispose: async () => { await stop("SIGKILL"); if (!options.dir) removeDir(dir); },
   };
 }
 

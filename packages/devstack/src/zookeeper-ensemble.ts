@@ -1,11 +1,11 @@
 // A ZooKeeper 3.8 ensemble on loopback: N servers, each with its own dataDir, myid, client, peer and election
 // ports, AdminServer off; for tests of discovery when the leader dies.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import getPort from "get-port";
 import { spawnTracked, stopProcess, type Spawned } from "./processes.js";
-import { ping, waitUntil, zookeeperClasspath } from "./services.js";
+import { ping, removeDir, waitUntil, zookeeperClasspath } from "./services.js";
 
 export interface EnsembleServer {
   id: number;
@@ -79,7 +79,7 @@ export async function startZookeeperEnsemble(options: { size?: number; tickMs?: 
   }
   const dispose = async () => {
     await Promise.all(processes.map((spawned) => stopProcess(spawned, "SIGKILL")));
-    rmSync(root, { recursive: true, force: true });
+    removeDir(root);
   };
   const leader = async (timeoutMs = 30_000) => {
     let found: EnsembleServer | undefined;
