@@ -15,6 +15,7 @@ import { bearer, errorAnswer, jsonAnswer, jsonBody, RoomPath } from "../api-rout
 import { bodyOf, queryOf } from "../validation.js";
 import { queryInteger } from "../query-number.js";
 import { isPaged, memberPage, PageQuery } from "../name-pages.js";
+import { chargeHeavyRead, PAGE_COST, WHOLE_LIST_COST } from "../heavy-reads.js";
 import { invisibleInRoomName } from "../room-names.js";
 import { nameKey, nameKeys } from "../user-names.js";
 
@@ -105,6 +106,7 @@ export const roomApi = {
     responses: {
       200: jsonAnswer("{members:[{userId, userName, online}], count, nextCursor} (without parameters: {members}, every member in userId order)"),
       400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: private"), 404: errorAnswer("not_found"),
+      429: errorAnswer("rate_limited (with Retry-After): more than CIM_HEAVY_READS_PER_USER heavy reads (online list, member pages, last-seen) per CIM_HEAVY_READS_WINDOW_SECONDS; a page costs 1, the whole list 10"),
     },
   }),
 };
@@ -237,8 +239,9 @@ export function roomRoutes(s: Services) {
 
   app.get("/:roomId/members", async (c) => {
     const query = queryOf(c, roomApi.members);
-    const room = await roomOf(c);
     const me = c.get("user");
+    await chargeHeavyRead(s, me.userId, isPaged(query) ? PAGE_COST : WHOLE_LIST_COST, "/api/rooms/{roomId}/members");
+    const room = await roomOf(c);
     if (room.visibility === "private" && !(await s.rooms.isMember(room.roomId, me.userId))) {
       throw new ApiError(403, ErrorCode.Forbidden, `room ${room.roomId} is private`);
     }
