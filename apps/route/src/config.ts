@@ -82,7 +82,7 @@ const schema = z.object({
   /**
    * The cost of heavy reads one user may make per window, all route processes together (429 with Retry-After beyond):
    * a page of GET /api/online or of a room's members, or a GET /api/users/last-seen of up to 10 users, costs 1 (more
-   * users: 1 per 10 named); the whole list without paging (old clients) 10. The web app costs about 12 a minute per
+   * users: 1 per 10 named); the whole list without paging (old clients) 1 per 200 users it lists (at least 1). The web app costs about 12 a minute per
    * visible tab (the online panel and the members dialog refresh every 10 s).
    */
   CIM_HEAVY_READS_PER_USER: z.coerce.number().int().min(10).default(300),

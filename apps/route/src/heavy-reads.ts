@@ -5,10 +5,15 @@ import type { Services } from "./context.js";
 
 /** A page (up to 200 users shown, up to 2,000 index entries read). */
 export const PAGE_COST = 1;
-/** The whole list without paging parameters (old clients): every online user, or every member of a room. */
-export const WHOLE_LIST_COST = 10;
+/** The whole list without paging parameters (old clients) costs what the pages of this many showing it would. */
+export const WHOLE_LIST_USERS_PER_COST = 200;
 /** GET /api/users/last-seen costs 1 per this many users named (the web app names one). */
 export const LAST_SEEN_USERS_PER_COST = 10;
+
+/** The cost of the whole list of `users` users (every online user, or every member of a room): at least 1. */
+export function wholeListCost(users: number): number {
+  return Math.max(1, Math.ceil(users / WHOLE_LIST_USERS_PER_COST));
+}
 
 /** The cost of a last-seen of `users` users. */
 export function lastSeenCost(users: number): number {
