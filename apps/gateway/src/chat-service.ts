@@ -1,7 +1,7 @@
 // What a session may do once its frames are decoded: log in, send, leave. (Receipts: ReceiptService.)
 import type { Logger } from "pino";
 import { ACCOUNT_DELETED, CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, isBlankText, isReaction, LoginClose, MAX_REACTION_LENGTH, MAX_TEXT_LENGTH, ROOM_ID, SessionClose, type Login, type Send, type SendAck } from "@cim/protocol";
-import { blockRefusalMessage, ReplicaWaitError, type MessageStore, type ReplicaWait, type SessionStore } from "@cim/state";
+import { blockRefusalMessage, FailureLog, ReplicaWaitError, type MessageStore, type ReplicaWait, type SessionStore } from "@cim/state";
 import { TokenError, type TokenSigner } from "@cim/token";
 import type { BlockList } from "./block-list.js";
 import type { Delivery } from "./delivery.js";
@@ -15,6 +15,7 @@ import { SendOrder } from "./send-order.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
 import type { TypingInterest } from "./typing-interest.js";
+import type { UserBudget } from "./user-budget.js";
 
 export interface ChatServiceDeps {
   gatewayId: string;
@@ -23,6 +24,11 @@ export interface ChatServiceDeps {
   frameRate: { perSec: number; burst: number; sendsInFlight: number };
   /** Logged-in sockets of one user on this gateway, closing ones included until they close. */
   maxSessionsPerUser: number;
+  /**
+   * Logins of each user here (CIM_WS_LOGINS_PER_SEC_PER_USER, CIM_WS_LOGINS_BURST_PER_USER): each login and close
+   * writes the user's count to Redis and may publish its presence; absent, unlimited.
+   */
+  userLogins?: Pick<UserBudget, "take" | "refillMs">;
   /** Called once a socket has logged in (it no longer counts as unauthenticated). */
   onLoggedIn: (session: Session) => void;
   tokens: TokenSigner;
@@ -64,7 +70,11 @@ export class ChatService {
   /** LoginAck's limits: whole frames (a fractional rate is told rounded down, at least 1). */
   private readonly frameLimit: { ratePerSec: number; rateBurst: number; maxSendsInFlight: number };
 
+  /** Refused logins: one line per window (the first user named), not one per socket of a loop. */
+  private readonly refusedLogins: FailureLog;
+
   constructor(private readonly deps: ChatServiceDeps) {
+    this.refusedLogins = new FailureLog(deps.log);
     const { perSec, burst, sendsInFlight } = deps.frameRate;
     this.frameLimit = { ratePerSec: Math.max(1, Math.floor(perSec)), rateBurst: Math.max(1, Math.floor(burst)), maxSendsInFlight: sendsInFlight };
   }
@@ -81,6 +91,11 @@ export class ChatService {
     });
     if (table.sessionsOf(claims.userId).length >= this.deps.maxSessionsPerUser) {
       throw new GatewayError(ErrorCode.RateLimited, `this user has ${this.deps.maxSessionsPerUser} sessions on this gateway already`, SessionClose.RateLimited);
+    }
+    if (this.deps.userLogins && !this.deps.userLogins.take(claims.userId)) {
+      const seconds = Math.ceil(this.deps.userLogins.refillMs(1) / 1000);
+      this.refusedLogins.throttled("logins refused", { userId: claims.userId }, "login refused: a user logs in on this gateway faster than CIM_WS_LOGINS_PER_SEC_PER_USER (once per window for all users, leftOut counts the others)");
+      throw new GatewayError(ErrorCode.RateLimited, `this user logs in too often on this gateway: try again in ${seconds} s`, SessionClose.RateLimited, { logged: true });
     }
     session.user = { userId: claims.userId, userName: claims.userName, sessionId: claims.sessionId, loginEpoch: claims.loginEpoch };
     table.bind(claims.userId, session);

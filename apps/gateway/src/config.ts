@@ -46,6 +46,15 @@ const schema = z.object({
   /** Logged-in sockets of one user on this gateway (replaced ones count until closed); more logins get 4429. */
   CIM_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).default(10),
   /**
+   * Logins of one user on this gateway per second (sustained) and at once; more are answered Error{rate_limited} and
+   * closed with 4429 (the SDK reconnects with backoff). Each login and each close writes the user's session count to
+   * Redis and may publish its presence: a client opening and closing its only socket in a loop (loopback is exempt
+   * from the per-address connect rate) made that work as fast as it looped. The burst covers every session of a user
+   * (CIM_MAX_SESSIONS_PER_USER) reconnecting at once, three times over (a gateway killed, a network change).
+   */
+  CIM_WS_LOGINS_PER_SEC_PER_USER: z.coerce.number().positive().default(1),
+  CIM_WS_LOGINS_BURST_PER_USER: z.coerce.number().int().min(1).default(30),
+  /**
    * Users named in the PresenceSubscribe lists of one user's sessions here together, per second and at once (each
    * list's users are read from Redis); a list beyond waits its turn, replaced by newer ones. The burst holds at least
    * one full list: the default answers every session of a user (10) twice at once after a reconnect.

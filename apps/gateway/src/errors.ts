@@ -5,11 +5,14 @@ export interface GatewayErrorOptions {
   cause?: unknown;
   /** The Send this error answers, so the client can match it. */
   clientMsgId?: string;
+  /** Logged where it was raised (throttled: one line per window, not one per socket of a flood). */
+  logged?: boolean;
 }
 
 export class GatewayError extends Error {
   override readonly name = "GatewayError";
   readonly clientMsgId: string;
+  readonly logged: boolean;
 
   constructor(
     readonly code: string,
@@ -20,6 +23,7 @@ export class GatewayError extends Error {
   ) {
     super(message, { cause: options.cause });
     this.clientMsgId = options.clientMsgId ?? "";
+    this.logged = options.logged ?? false;
   }
 
   /** True for failures of our own parts (Redis down, a bug), as opposed to bad client input. */

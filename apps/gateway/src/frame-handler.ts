@@ -195,7 +195,7 @@ export class FrameHandler {
     if (error instanceof GatewayError) {
       if (isOrderRefusal(error)) this.failures.throttled("sends refused in order", who, "refusing Sends after an earlier one of their conversation was not stored, until it is resent (Redis outage); once per window");
       else if (error.internal) this.failures.failed(who, `request failed: ${error.message}`, error.cause);
-      else this.logRefusal(session, { ...who, code: error.code, closeCode: error.closeCode }, `rejected frame: ${error.message}`);
+      else if (!error.logged) this.logRefusal(session, { ...who, code: error.code, closeCode: error.closeCode }, `rejected frame: ${error.message}`);
       session.send({ kind: "error", body: { code: error.code, message: error.message, clientMsgId: error.clientMsgId } });
       if (error.closeCode) {
         this.metrics.closes.inc({ code: String(error.closeCode) });

@@ -1,6 +1,6 @@
 // Throttles guessing and floods on Redis (rate-limiter-flexible): logins by (name, address) with growing
 // delays and by address, registrations by address and overall, rooms, owners' room changes and searches by user, wrong
-// admin tokens by address, sends over HTTP by user.
+// admin tokens by address, sends over HTTP and heavy reads (online list, member pages, last-seen) by user.
 // An exempt address (CIM_CONNECT_LIMIT_EXEMPT, loopback by default) meets only the per-name delays and the per-user limits.
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { ErrorCode } from "@cim/protocol";
@@ -60,6 +60,13 @@ export interface AbuseLimits {
    */
   httpSendsPerUser: number;
   httpSendsWindowSeconds: number;
+  /**
+   * The cost of the heavy reads (the online list, room member pages, last-seen) one user may make per window, on all
+   * route processes together (429 beyond): each reads up to 2,000 name-index entries, or every online user or member,
+   * and the cap of requests in progress bounded how many at once, not how often.
+   */
+  heavyReadsPerUser: number;
+  heavyReadsWindowSeconds: number;
   /** Wrong admin tokens from one address per window before it gets 429. */
   adminFailuresPerAddress: number;
   adminWindowSeconds: number;
@@ -88,6 +95,7 @@ export class AbuseGuard {
   private readonly roomChangesByUser: RateLimiterRedis;
   private readonly searchesByUser: RateLimiterRedis;
   private readonly httpSendsByUser: RateLimiterRedis;
+  private readonly heavyReadsByUser: RateLimiterRedis;
   private readonly blockChangesByUser: RateLimiterRedis;
   private readonly invitesByUser: RateLimiterRedis;
   private readonly roomJoinsByUser: RateLimiterRedis;
@@ -111,6 +119,7 @@ export class AbuseGuard {
     this.searchesByUser = limiter("search-user", limits.searchesPerUser, limits.searchWindowSeconds);
     // One key per user (cim-rl:http-send:<userId>), one script on it per send: one slot on a Redis Cluster.
     this.httpSendsByUser = limiter("http-send", limits.httpSendsPerUser, limits.httpSendsWindowSeconds);
+    this.heavyReadsByUser = limiter("heavy-read", limits.heavyReadsPerUser, limits.heavyReadsWindowSeconds);
     this.adminFailuresByAddress = limiter("admin-addr", limits.adminFailuresPerAddress, limits.adminWindowSeconds, limits.adminWindowSeconds);
   }
 
@@ -224,6 +233,19 @@ export class AbuseGuard {
     } catch (error) {
       if (error instanceof RateLimiterRes && error.consumedPoints === this.limits.httpSendsPerUser + 1) onFirstRefusal();
       throw limitError(error, "you sent too many messages");
+    }
+  }
+
+  /**
+   * Counts one heavy read of `cost` by `userId`; throws 429 past the per-user limit. `onFirstRefusal` runs for the
+   * first refused read of a window only: one log line per user and window.
+   */
+  async heavyRead(userId: string, cost: number, onFirstRefusal: () => void): Promise<void> {
+    try {
+      await this.heavyReadsByUser.consume(userId, cost);
+    } catch (error) {
+      if (error instanceof RateLimiterRes && error.consumedPoints - cost <= this.limits.heavyReadsPerUser) onFirstRefusal();
+      throw limitError(error, "you asked for online users, members or last-seen too often");
     }
   }
 

@@ -28,6 +28,31 @@ const adminApi = {
   }),
 };
 
+/** Operations that take a user token and are never refused for the user's requests in progress (auth.ts: urgent). */
+const URGENT = new Set(["/api/logout", "/api/logout/others"]);
+
+const REQUEST_CAP = "rate_limited (Retry-After: 1): CIM_MAX_REQUESTS_PER_USER of the user's requests in progress on this route process and CIM_MAX_WAITING_REQUESTS_PER_USER waiting";
+const REDIS_DOWN = "unavailable (with Retry-After): Redis unavailable (down, stalled, or refusing writes); try again";
+
+type ApiRoute = (typeof apiRoutes)[number];
+
+/**
+ * The answers any operation behind a user token may give whatever it does (`requireUser`, `app.onError`), added to
+ * those its definition lists: 429 for the cap of the user's requests in progress (not on logouts, never refused), and
+ * 503 when Redis is unavailable (the token's login is read there first). The admin paths check their own token.
+ */
+function withCommonAnswers(route: ApiRoute): ApiRoute {
+  if (!route.security || route.path.startsWith("/api/admin/")) return route;
+  const responses: Record<string, unknown> = { ...route.responses };
+  const listed = responses as Record<string, { description: string } | undefined>;
+  if (!URGENT.has(route.path)) {
+    const own = listed["429"];
+    responses["429"] = own ? { ...own, description: `${own.description}; or ${REQUEST_CAP}` } : errorAnswer(REQUEST_CAP);
+  }
+  if (!listed["503"]) responses["503"] = errorAnswer(REDIS_DOWN);
+  return { ...route, responses } as ApiRoute;
+}
+
 /** Every operation of the API, in the order the document lists them. */
 export const apiRoutes = [authApi, accountApi, chatApi, roomApi, userApi, conversationApi, searchApi, blockApi, adminApi, docsApi].flatMap((group) => Object.values(group));
 
@@ -37,7 +62,7 @@ export type OpenApiDocument = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
 export function openApiDocument(): OpenApiDocument {
   const doc = new OpenAPIHono();
   doc.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "a user token from /api/login, or CIM_ADMIN_TOKEN for /api/admin" });
-  for (const route of apiRoutes) doc.openAPIRegistry.registerPath(route);
+  for (const route of apiRoutes) doc.openAPIRegistry.registerPath(withCommonAnswers(route));
   return doc.getOpenAPI31Document({
     openapi: "3.1.0",
     info: { title: "CIM route", version: "1", description: "The HTTP API of route; errors are {\"error\":{\"code\",\"message\"}} (docs/CONTRACT.md)." },

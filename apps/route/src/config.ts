@@ -79,6 +79,14 @@ const schema = z.object({
    */
   CIM_HTTP_SENDS_PER_USER: z.coerce.number().int().min(1).default(200),
   CIM_HTTP_SENDS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(4),
+  /**
+   * The cost of heavy reads one user may make per window, all route processes together (429 with Retry-After beyond):
+   * a page of GET /api/online or of a room's members, or a GET /api/users/last-seen of up to 10 users, costs 1 (more
+   * users: 1 per 10 named); the whole list without paging (old clients) 1 per 200 users it lists (at least 1). The web app costs about 12 a minute per
+   * visible tab (the online panel and the members dialog refresh every 10 s).
+   */
+  CIM_HEAVY_READS_PER_USER: z.coerce.number().int().min(10).default(300),
+  CIM_HEAVY_READS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Wrong admin tokens from one address per window before 429. */
   CIM_ADMIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(10),
   CIM_ADMIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
@@ -128,6 +136,8 @@ export function abuseLimits(config: RouteConfig): AbuseLimits {
     searchWindowSeconds: config.CIM_SEARCH_WINDOW_SECONDS,
     httpSendsPerUser: config.CIM_HTTP_SENDS_PER_USER,
     httpSendsWindowSeconds: config.CIM_HTTP_SENDS_WINDOW_SECONDS,
+    heavyReadsPerUser: config.CIM_HEAVY_READS_PER_USER,
+    heavyReadsWindowSeconds: config.CIM_HEAVY_READS_WINDOW_SECONDS,
     adminFailuresPerAddress: config.CIM_ADMIN_MAX_FAILURES_PER_IP,
     adminWindowSeconds: config.CIM_ADMIN_WINDOW_SECONDS,
   };

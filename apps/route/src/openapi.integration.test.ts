@@ -132,6 +132,24 @@ describe("GET /api/openapi.json", () => {
     });
     expect(missing).toEqual([]);
   });
+
+  it("lists 429 for the cap of the user's requests in progress and 503 for Redis down on every operation behind a user token", () => {
+    // requireUser answers 429 (CIM_MAX_REQUESTS_PER_USER in progress and CIM_MAX_WAITING_REQUESTS_PER_USER waiting) to
+    // any of them but the logouts, never refused; app.onError answers 503 to any that finds Redis unavailable.
+    const neverQueued = new Set(["POST /api/logout", "POST /api/logout/others"]);
+    const missing: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      if (path.startsWith("/api/admin/")) continue;
+      for (const [method, operation] of Object.entries(item) as Array<[string, Operation & { security?: unknown[] }]>) {
+        if (!operation.security?.length) continue;
+        const op = `${method.toUpperCase()} ${path}`;
+        const responses = operation.responses as Record<string, { description?: string } | undefined>;
+        if (!neverQueued.has(op) && !/CIM_MAX_REQUESTS_PER_USER/.test(responses["429"]?.description ?? "")) missing.push(`${op} 429`);
+        if (!responses["503"]) missing.push(`${op} 503`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
 });
 
 describe("GET /api/docs", () => {

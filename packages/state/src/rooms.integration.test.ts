@@ -40,6 +40,7 @@ describe("everyone", () => {
     expect(await rooms.join("everyone", "5")).toEqual({ added: false, after: "0" });
     expect(await rooms.leave("everyone", "5")).toBe(false);
     expect(await rooms.members("everyone")).toEqual([]);
+    expect(await rooms.memberCount("everyone")).toBe(0);
     expect(await rooms.roomsOf("5")).toEqual([]);
     expect(await h.redis.dbsize()).toBe(0);
   });
@@ -59,6 +60,7 @@ describe("membership", () => {
     expect(await rooms.add(roomId, "10")).toEqual({ added: false, after: "42" });
     expect(await rooms.isMember(roomId, "2")).toBe(true);
     expect(await rooms.members(roomId)).toEqual(["1", "2", "10"]);
+    expect(await rooms.memberCount(roomId)).toBe(3);
     expect(await rooms.roomsOf("10")).toEqual([roomId]);
 
     expect(await rooms.leave(roomId, "2")).toBe(true);
@@ -66,6 +68,7 @@ describe("membership", () => {
     expect(await rooms.isMember(roomId, "2")).toBe(false);
     expect(await rooms.roomsOf("2")).toEqual([]);
     expect(await rooms.members(roomId)).toEqual(["1", "10"]);
+    expect(await rooms.memberCount(roomId)).toBe(2);
     expect(await rooms.joinedAfter(roomId, "2")).toBeNull();
   });
 

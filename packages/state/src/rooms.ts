@@ -260,6 +260,12 @@ export class RoomStore {
     return this.redis.hget(conv.roomJoined(roomId), userId);
   }
 
+  /** How many members the room has (one SCARD); 0 for "everyone" (not kept as a set). */
+  async memberCount(roomId: string): Promise<number> {
+    if (roomId === EVERYONE_ROOM) return 0;
+    return this.redis.scard(conv.roomMembers(roomId));
+  }
+
   /** The members' userIds in numeric order; [] for "everyone" (every user; not kept as a set). */
   async members(roomId: string): Promise<string[]> {
     if (roomId === EVERYONE_ROOM) return [];

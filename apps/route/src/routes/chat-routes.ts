@@ -13,6 +13,7 @@ import { onlineUsersSeenBy } from "../user-cards.js";
 import { isPaged, onlinePage, PageQuery } from "../name-pages.js";
 import { bodyOf, queryOf } from "../validation.js";
 import { queryInteger } from "../query-number.js";
+import { chargeHeavyRead, PAGE_COST, wholeListCost } from "../heavy-reads.js";
 
 const oneTarget = (v: { to?: string; room?: string; with?: string }) => !((v.to ?? v.with) !== undefined && v.room !== undefined);
 
@@ -55,7 +56,7 @@ export const chatApi = {
   online: createRoute({
     method: "get", path: "/api/online", security: bearer, request: { query: OnlineQuery },
     summary: "Users online: with any of cursor, limit (1-200, default 50), prefix: one page in name order plus the count; without: every one",
-    responses: { 200: jsonAnswer("{users:[{userId, userName}], count, nextCursor} (without parameters: {users})"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token") },
+    responses: { 200: jsonAnswer("{users:[{userId, userName}], count, nextCursor} (without parameters: {users})"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 429: errorAnswer("rate_limited (with Retry-After): more than CIM_HEAVY_READS_PER_USER heavy reads (online list, member pages, last-seen) per CIM_HEAVY_READS_WINDOW_SECONDS; a page costs 1, the whole list 1 per 200 users it lists") },
   }),
   send: createRoute({
     method: "post", path: "/api/messages", summary: "Send to a user (to), a room (room) or the group (neither)", security: bearer, request: { body: jsonBody(SendBody) },
@@ -86,6 +87,7 @@ export function chatRoutes(s: Services) {
   app.get("/online", user, async (c) => {
     const query = queryOf(c, chatApi.online);
     const me = c.get("user").userId;
+    await chargeHeavyRead(s, me, isPaged(query) ? PAGE_COST : wholeListCost(await s.sessions.onlineCount()), "/api/online");
     // The call of old clients, without parameters: every online user, in userId order, as before.
     if (!isPaged(query)) {
       return c.json({ users: await onlineUsersSeenBy(s, me) });

@@ -15,6 +15,7 @@ import { bearer, errorAnswer, jsonAnswer, jsonBody, RoomPath } from "../api-rout
 import { bodyOf, queryOf } from "../validation.js";
 import { queryInteger } from "../query-number.js";
 import { isPaged, memberPage, PageQuery } from "../name-pages.js";
+import { chargeHeavyRead, PAGE_COST, wholeListCost } from "../heavy-reads.js";
 import { invisibleInRoomName } from "../room-names.js";
 import { nameKey, nameKeys } from "../user-names.js";
 
@@ -105,6 +106,7 @@ export const roomApi = {
     responses: {
       200: jsonAnswer("{members:[{userId, userName, online}], count, nextCursor} (without parameters: {members}, every member in userId order)"),
       400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: private"), 404: errorAnswer("not_found"),
+      429: errorAnswer("rate_limited (with Retry-After): more than CIM_HEAVY_READS_PER_USER heavy reads (online list, member pages, last-seen) per CIM_HEAVY_READS_WINDOW_SECONDS; a page costs 1, the whole list 1 per 200 users it lists"),
     },
   }),
 };
@@ -237,13 +239,16 @@ export function roomRoutes(s: Services) {
 
   app.get("/:roomId/members", async (c) => {
     const query = queryOf(c, roomApi.members);
-    const room = await roomOf(c);
     const me = c.get("user");
+    if (isPaged(query)) await chargeHeavyRead(s, me.userId, PAGE_COST, "/api/rooms/{roomId}/members");
+    const room = await roomOf(c);
     if (room.visibility === "private" && !(await s.rooms.isMember(room.roomId, me.userId))) {
       throw new ApiError(403, ErrorCode.Forbidden, `room ${room.roomId} is private`);
     }
-    // A page reads as many members as it shows; the whole list (old clients) reads every member.
+    // A page reads as many members as it shows; the whole list (old clients) reads every member, and costs so.
     if (isPaged(query)) return c.json(await memberPage(s, room.roomId, me.userId, query));
+    const listed = room.roomId === EVERYONE_ROOM ? await s.sessions.onlineCount() : await s.rooms.memberCount(room.roomId);
+    await chargeHeavyRead(s, me.userId, wholeListCost(listed), "/api/rooms/{roomId}/members");
     // Everyone's members are all users: the list names those online (the user search finds the others).
     if (room.roomId === EVERYONE_ROOM) return c.json({ members: (await onlineUsersSeenBy(s, me.userId)).map((u) => ({ ...u, online: true })) });
     return c.json({ members: await userCards(s, await s.rooms.members(room.roomId), me.userId) });

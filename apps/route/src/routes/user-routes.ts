@@ -9,6 +9,7 @@ import { lastSeenCards, userCards } from "../user-cards.js";
 import { bearer, errorAnswer, jsonAnswer } from "../api-route.js";
 import { queryOf } from "../validation.js";
 import { queryInteger } from "../query-number.js";
+import { chargeHeavyRead, lastSeenCost } from "../heavy-reads.js";
 
 const SearchQuery = z.object({
   prefix: z.string().max(64, "prefix is at most 64 characters").default(""),
@@ -29,7 +30,7 @@ export const userApi = {
   }),
   lastSeen: createRoute({
     method: "get", path: "/api/users/last-seen", summary: "Whether each user named is online, and when an offline one was last online", security: bearer, request: { query: LastSeenQuery },
-    responses: { 200: jsonAnswer("{users:[{userId, userName, online, lastSeen}]}: in the order given, unknown ids left out; lastSeen ms since the epoch, 0 when online or not known"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token") },
+    responses: { 200: jsonAnswer("{users:[{userId, userName, online, lastSeen}]}: in the order given, unknown ids left out; lastSeen ms since the epoch, 0 when online or not known"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 429: errorAnswer("rate_limited (with Retry-After): more than CIM_HEAVY_READS_PER_USER heavy reads (online list, member pages, last-seen) per CIM_HEAVY_READS_WINDOW_SECONDS; this costs 1 per 10 users named (at least 1)") },
   }),
 };
 
@@ -47,6 +48,7 @@ export function userRoutes(s: Services) {
   app.get("/last-seen", async (c) => {
     const query = queryOf(c, userApi.lastSeen);
     const ids = [...new Set(query.userIds.split(","))];
+    await chargeHeavyRead(s, c.get("user").userId, lastSeenCost(ids.length), "/api/users/last-seen");
     return c.json({ users: await lastSeenCards(s, ids, c.get("user").userId) });
   });
 
