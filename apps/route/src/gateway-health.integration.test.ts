@@ -83,4 +83,21 @@ describe("dead gateways", () => {
       restarted.services.health.stop();
     }
   });
+
+  it("routes whose clocks disagree agree on a missing gateway: the sightings are on Redis' clock", async () => {
+    await h.addGateway("gw-skewed", "ws://127.0.0.1:39996/ws");
+    // This route's clock is 20 minutes behind when it notes the live gateways.
+    await h.services.health.start(Date.now() - 20 * 60_000);
+    h.services.health.stop();
+    await h.removeGateway("gw-skewed");
+    const other = h.variant({});
+    await other.services.health.start();
+    try {
+      const stats = (await (await other.call("GET", "/api/admin/stats", { token: "cim-devstack-admin-token" })).json()) as { missing: string[] };
+      // Before, the other route took the sighting for 20 minutes old (past the 10 of MISSING_FOR_MS): not listed.
+      expect(stats.missing).toContain("gw-skewed");
+    } finally {
+      other.services.health.stop();
+    }
+  });
 });

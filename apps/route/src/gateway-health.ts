@@ -49,13 +49,20 @@ export class GatewayHealth implements GatewayList {
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Gateway id -> when a report last started a probe of it. */
   private readonly reportProbedAt = new Map<string, number>();
-  /** Gateway id -> when route last saw it in ZooKeeper. */
+  /** Gateway id -> when route last saw it in ZooKeeper, by Redis' clock (with `sightings`). */
   private readonly lastSeen = new Map<string, number>();
+  /**
+   * Redis' clock less this process's (ms), learnt from each read or write of the sightings: every time noted and
+   * compared is on Redis' clock, so routes whose clocks disagree agree on which gateways are missing (a route's
+   * clock minutes behind had its sightings count as stale at the others, and a gone gateway left the list early).
+   */
+  private clockOffsetMs = 0;
   private timer: NodeJS.Timeout | undefined;
 
   /**
    * `sightings` keeps when each gateway was last seen in Redis: a route started again (killed, restarted, a new
-   * replica) still reports the gateways that left before it started, or while it was down.
+   * replica) still reports the gateways that left before it started, or while it was down. The `now` arguments
+   * below are this process's clock.
    */
   constructor(
     private readonly directory: GatewayList, private readonly probe: Probe, private readonly log: Logger, private readonly intervalMs = HEALTH_PROBE_INTERVAL_MS,
@@ -92,7 +99,8 @@ export class GatewayHealth implements GatewayList {
    * Gateways seen in ZooKeeper within MISSING_FOR_MS that are not there now: crashed and not back (or stopped on
    * purpose, which looks the same from here). Shown by /healthz and the admin dashboard.
    */
-  missing(now = Date.now()): string[] {
+  missing(localNow = Date.now()): string[] {
+    const now = localNow + this.clockOffsetMs;
     this.noteLive(now);
     const missing: string[] = [];
     for (const [id, at] of this.lastSeen) {
@@ -127,25 +135,29 @@ export class GatewayHealth implements GatewayList {
 
   /** Probes every gateway once, and notes in Redis that they are there. */
   async probeAll(): Promise<void> {
-    const now = Date.now();
-    this.noteLive(now);
-    void this.sightings?.seen(this.directory.list().map((g) => g.id), now).catch((error: unknown) => this.log.debug({ err: error }, "noting the live gateways failed"));
+    const localNow = Date.now();
+    this.noteLive(localNow + this.clockOffsetMs);
+    void this.sightings?.seen(this.directory.list().map((g) => g.id))
+      .then((redisNow) => void (this.clockOffsetMs = redisNow - localNow))
+      .catch((error: unknown) => this.log.debug({ err: error }, "noting the live gateways failed"));
     await Promise.all(this.directory.list().map((g) => this.check(g)));
     for (const id of this.down.keys()) if (!this.directory.has(id)) this.down.delete(id);
     for (const id of this.silent.keys()) if (!this.directory.has(id)) this.silent.delete(id);
     for (const id of this.reportProbedAt.keys()) if (!this.directory.has(id)) this.reportProbedAt.delete(id);
   }
 
-  private async loadSightings(now: number): Promise<void> {
+  private async loadSightings(localNow: number): Promise<void> {
     if (!this.sightings) return;
     const stale: string[] = [];
-    for (const [id, at] of await this.sightings.all()) {
+    const { now, seen } = await this.sightings.all();
+    this.clockOffsetMs = now - localNow;
+    for (const [id, at] of seen) {
       if (now - at > MISSING_FOR_MS) stale.push(id);
       else if (at > (this.lastSeen.get(id) ?? 0)) this.lastSeen.set(id, at);
     }
     await this.sightings.forget(stale);
     this.noteLive(now);
-    await this.sightings.seen(this.directory.list().map((g) => g.id), now);
+    await this.sightings.seen(this.directory.list().map((g) => g.id));
   }
 
   private noteLive(now: number): void {

@@ -78,11 +78,19 @@ async function main(): Promise<void> {
   await zk.start();
   await directory.start();
   // Redis down, or loading its data (LOADING) for longer than the command timeout, would stop the start here.
+  // The gateways come from their index (one read): a SCAN of every key added seconds to the start of a large Redis.
   await whenRedisServes(redis, async () => {
     for (const gatewayId of await sessions.gatewaysWithUsers()) {
       if (!directory.has(gatewayId)) await gone.release(gatewayId);
     }
   }, (why) => log.warn({ why }, "waiting for Redis before starting"));
+  // Data written before the index: its gateways are found once per Redis (one SCAN), in the background.
+  whenRedisServes(redis, () => sessions.indexOldGateways(), () => undefined)
+    .then(async (found) => {
+      for (const gatewayId of found) if (!directory.has(gatewayId)) await gone.release(gatewayId);
+      if (found.length) log.info({ gateways: found.length }, "indexed the gateways of users stored before the index");
+    })
+    .catch((error: unknown) => log.warn({ err: error }, "indexing the gateways that hold users failed: those of older data are released when seen to leave"));
   await services.health.start();
   silent.start();
   // Accounts older than the user directory (or whose indexing failed) become searchable; in the background.

@@ -9,6 +9,13 @@ export const keys = {
   online: "cim-online",
   /** Set of userIds with a session on one gateway: released when that gateway dies. */
   gatewayUsers: (gatewayId: string) => `cim-gw-users:${gatewayId}`,
+  /**
+   * Set of the gateway ids whose `cim-gw-users:` set may hold users (each claim adds its gateway; a release that
+   * leaves the set empty takes it out): route's start finds the gateways to release here, not by SCAN.
+   */
+  gatewaysWithUsers: "cim-gateways:with-users",
+  /** Set once the index above holds every gateway of the data written before it existed (one SCAN, at a route's start). */
+  gatewaysWithUsersIndexed: "cim-gateways:with-users:indexed",
   /** A logged-out token's session id, kept until the token would have expired. */
   revoked: (sessionId: string) => `cim-revoked:${sessionId}`,
   /** Prefix of route's rate limiters (rate-limiter-flexible keys, each with its own expiry). */

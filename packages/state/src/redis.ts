@@ -3,6 +3,7 @@
 import calculateSlot from "cluster-key-slot";
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from "ioredis";
 import { watchLink, type LinkWatchOptions } from "./link-watch.js";
+import { failFastWhileLoading } from "./loading-guard.js";
 import { waitOnNode } from "./node-waits.js";
 
 export type { Redis } from "ioredis";
@@ -73,6 +74,7 @@ export function createRedis(url: string, name: string, options: RedisOptions = {
     ...options,
   });
   watchLink(client, link);
+  failFastWhileLoading(client);
   return client;
 }
 

@@ -53,7 +53,9 @@ export class SessionStore {
     const gateways = await this.redis.cimSetSessions(user.gateways(userId), gatewayId, String(Math.max(0, sessions)));
     if (sessions > 0) {
       await this.redis.sadd(keys.gatewayUsers(gatewayId), userId);
-      return { cameOnline: (await this.redis.sadd(keys.online, userId)) === 1, wentOffline: false };
+      // The index after the user set (forgetIfEmpty reads them in the other order), beside the online set.
+      const [, cameOnline] = await Promise.all([this.redis.sadd(keys.gatewaysWithUsers, gatewayId), this.redis.sadd(keys.online, userId)]);
+      return { cameOnline: cameOnline === 1, wentOffline: false };
     }
     await this.redis.srem(keys.gatewayUsers(gatewayId), userId);
     return { cameOnline: false, wentOffline: gateways === 0 && (await this.leaveOnline(userId)) };
@@ -75,7 +77,17 @@ export class SessionStore {
     for (const userId of await this.redis.smembers(keys.gatewayUsers(gatewayId))) {
       if (await this.release(userId, gatewayId)) released.push(userId);
     }
+    await this.forgetIfEmpty(gatewayId);
     return released;
+  }
+
+  /**
+   * Takes a gateway without users out of the index. A claim there adds the user, then the gateway: one that lands
+   * between our SREM and SCARD is seen by the SCARD (and the gateway put back), one after it adds the gateway itself.
+   */
+  private async forgetIfEmpty(gatewayId: string): Promise<void> {
+    await this.redis.srem(keys.gatewaysWithUsers, gatewayId);
+    if ((await this.redis.scard(keys.gatewayUsers(gatewayId))) > 0) await this.redis.sadd(keys.gatewaysWithUsers, gatewayId);
   }
 
   /** The gateways holding sessions of the user. */
@@ -103,10 +115,26 @@ export class SessionStore {
     return false;
   }
 
-  /** Ids of gateways that still hold users in Redis, found with SCAN (never KEYS) over every master. */
-  async gatewaysWithUsers(): Promise<string[]> {
+  /**
+   * Ids of gateways that may still hold users in Redis, from the index the claims keep (`cim-gateways:with-users`):
+   * one read, where a SCAN of every key took seconds on a large Redis. Gateways of data written before the index
+   * are found by `indexOldGateways`.
+   */
+  gatewaysWithUsers(): Promise<string[]> {
+    return this.redis.smembers(keys.gatewaysWithUsers);
+  }
+
+  /**
+   * Once per Redis: finds the `cim-gw-users:` sets written before the index existed (SCAN, never KEYS, over every
+   * master), adds their gateways to it and marks it complete; returns those gateways ([] once marked).
+   */
+  async indexOldGateways(): Promise<string[]> {
+    if ((await this.redis.exists(keys.gatewaysWithUsersIndexed)) === 1) return [];
     const prefix = keys.gatewayUsers("");
-    return (await scanKeys(this.redis, `${prefix}*`)).map((key) => key.slice(prefix.length));
+    const found = (await scanKeys(this.redis, `${prefix}*`)).map((key) => key.slice(prefix.length));
+    if (found.length) await this.redis.sadd(keys.gatewaysWithUsers, ...found);
+    await this.redis.set(keys.gatewaysWithUsersIndexed, "1");
+    return found;
   }
 
   /** Marks a login (token session id) as logged out until `expiresAt` (seconds since the epoch); true the first time. */
