@@ -85,7 +85,7 @@ const schema = z.object({
    * users: 1 per 10 named); the whole list without paging (old clients) 1 per 200 users it lists (at least 1). The web app costs about 12 a minute per
    * visible tab (the online panel and the members dialog refresh every 10 s).
    */
-  CIM_HEAVY_READS_PER_USER: z.coerce.number().int().min(10).default(300),
+  CIM_HEAVY_READS_PER_USER: z.coerce.number().int().min(10).default(3_000),
   CIM_HEAVY_READS_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Wrong admin tokens from one address per window before 429. */
   CIM_ADMIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(10),
