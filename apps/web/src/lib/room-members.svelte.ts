@@ -101,9 +101,52 @@ export class RoomMembers {
     this.requests++;
   }
 
-  /** Someone joined, left or was invited to `roomId`: the list is asked for again when it shows that room. */
+  /**
+   * Someone joined, left or was invited to `roomId` (or, for Everyone, the online panel's 10 s refresh): the list is
+   * asked for again when it shows that room, quietly: "Show more" stays as it is (it said "Loading…", disabled, at
+   * every refresh, under the finger of a user about to press it), and a page being loaded is not dropped (a refresh
+   * waits for it, then asks).
+   */
   changed(roomId: string): void {
-    if (roomId === this.roomId) void this.reload(Math.min(MOST_PER_REQUEST, Math.max(MEMBERS_PAGE, this.list.length)), true);
+    if (roomId !== this.roomId) return;
+    if (this.loading || this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    void this.refresh();
+  }
+
+  private refreshing = false;
+  /** A change came while a load or refresh was in flight: asked for again once it ends. */
+  private refreshAgain = false;
+
+  private async refresh(): Promise<void> {
+    const { roomId, prefix } = this;
+    const request = this.requests; // a show, mention or more started meanwhile (each counts) takes precedence
+    this.refreshing = true;
+    try {
+      const page = await this.load(roomId, prefix, "", Math.min(MOST_PER_REQUEST, Math.max(MEMBERS_PAGE, this.list.length)));
+      if (request !== this.requests || roomId !== this.roomId) {
+        this.refreshAgain ||= roomId === this.roomId;
+        return;
+      }
+      this.merge(page);
+      this.count = page.count;
+      this.nextCursor = page.nextCursor;
+      this.error = "";
+    } catch (error) {
+      if (request === this.requests) this.error = this.describe(error);
+    } finally {
+      this.refreshing = false;
+      this.again();
+    }
+  }
+
+  /** Runs the refresh a change asked for while something was loading. */
+  private again(): void {
+    if (!this.refreshAgain || this.loading || this.refreshing) return;
+    this.refreshAgain = false;
+    this.changed(this.roomId);
   }
 
   /** The next page, added below the members shown. */
@@ -135,15 +178,11 @@ export class RoomMembers {
     }
   }
 
-  /**
-   * The first page (`limit` long) of the members matching, in place of the list shown; `keep`: the list shown asked
-   * for again, merged into it (`merge`) so that no row moves.
-   */
-  private async reload(limit = MEMBERS_PAGE, keep = false): Promise<void> {
+  /** The first page of the members matching, in place of the list shown. */
+  private async reload(): Promise<void> {
     const { roomId, prefix } = this;
     const request = ++this.requests;
-    await this.run(request, () => this.load(roomId, prefix, "", limit), (page) => {
-      if (keep && this.list.length > 0) return this.merge(page);
+    await this.run(request, () => this.load(roomId, prefix, "", MEMBERS_PAGE), (page) => {
       this.rank = new Map(pageOrder(page.members, new Map()).map((m, i) => [m.userId, i]));
       this.list = page.members;
     });
@@ -192,6 +231,7 @@ export class RoomMembers {
       if (request === this.requests) this.error = this.describe(error);
     } finally {
       if (request === this.requests) this.loading = false;
+      this.again();
     }
   }
 }
