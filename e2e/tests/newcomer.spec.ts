@@ -201,3 +201,23 @@ test("registering without a network says so, and the message goes once the netwo
   await page.getByTestId("login-submit").click();
   await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "online", { timeout: 20_000 });
 });
+
+test("a room just created offers to invite people where its messages will be, not only 'Say hello!' to nobody", async ({ newUser }) => {
+  const ann = await newUser("ann");
+  const ben = await newUser("ben");
+  await createRoom(ann.page, `Crew ${Math.random().toString(36).slice(2, 7)}`, "private");
+  const list = ann.page.getByTestId("message-list");
+  await expect(list.getByRole("status")).toHaveText("No messages yet. Invite people to this room, or say hello.");
+  await list.getByRole("button", { name: "Invite people" }).click();
+  const invite = ann.page.getByTestId("invite-dialog");
+  await expect(invite.getByTestId("user-search-input")).toBeFocused();
+  const row = await findUser(ann.page, ben.userName);
+  await row.getByTestId("user-search-pick").click();
+  await expect(row.getByTestId("user-search-done")).toHaveText("Invited");
+  // A private chat has its two people already: no invitation offered there.
+  await ann.page.keyboard.press("Escape");
+  await ann.page.getByTestId("online-search").fill(ben.userName);
+  await ann.page.locator(`[data-testid="online-user"][data-user-name="${ben.userName}"]`).click();
+  await expect(ann.page.getByTestId("message-list").getByRole("status")).toHaveText("No messages yet. Say hello!");
+  await expect(ann.page.getByTestId("empty-room-invite")).toHaveCount(0);
+});

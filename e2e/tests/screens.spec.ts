@@ -381,3 +381,30 @@ test("at desktop width a room's name in the conversation list is whole beside it
     await context.close();
   }
 });
+
+test("on a phone, the room directory shows a room's name whole, its owner and member count on the line below", async ({ browser, stack }) => {
+  const context = await browser.newContext({ baseURL: stack.url, viewport: DESKTOP });
+  try {
+    const page = await context.newPage();
+    await page.goto("/");
+    const owner = `theodora-${Math.random().toString(36).slice(2, 8)}`;
+    await register(page, owner);
+    const name = `Weekend plans ${Math.random().toString(36).slice(2, 6)}`;
+    await createRoom(page, name, "public");
+    await page.setViewportSize(PHONE);
+    await page.getByTestId("back-to-list").click();
+    await page.getByTestId("nav-browse-rooms").click();
+    const directory = page.getByTestId("room-directory-dialog");
+    await directory.getByTestId("room-directory-search").fill(name);
+    const item = directory.locator(`[data-testid="room-directory-item"][data-name="${name}"]`);
+    const title = item.getByTestId("room-directory-name");
+    await expect(title).toHaveText(name);
+    await expect(item.getByTestId("room-directory-owner")).toHaveText(`by ${owner}`);
+    await expect(item).toContainText("1 member");
+    // Whole: not cut to "We…" beside "by theodora-…" and "1 member", as it was.
+    expect(await title.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(false);
+    await page.screenshot({ path: `${SCREENSHOTS}room-directory-phone.png` });
+  } finally {
+    await context.close();
+  }
+});

@@ -97,6 +97,51 @@ describe("RoomMembers", () => {
   });
 });
 
+describe("RoomMembers asked for again", () => {
+  /** A room whose members (name order, as route's) change between calls; ids are the names. */
+  function room(names: string[]) {
+    const state = { names };
+    const members = new RoomMembers(async (_roomId, _prefix, cursor, limit) => {
+      const from = Number(cursor || 0);
+      const list = state.names.slice(from, from + limit).map((n) => ({ userId: n, userName: n, online: true }));
+      return { members: list, count: state.names.length, nextCursor: from + limit < state.names.length ? String(from + limit) : "" };
+    }, String);
+    return { members, state };
+  }
+  const shown = (members: RoomMembers) => members.sorted.map((m) => m.userName);
+
+  it("keeps the rows shown in their places: a member gone leaves, a newcomer goes in after the one route lists before it", async () => {
+    // "x_b" comes after "x-z" in route's order (canonical keys) but before it by the browser's collation.
+    const names = [...numbered("x-", 50), "x-z", "x_b"];
+    const { members, state } = room(names);
+    members.show("r1");
+    await expect.poll(() => members.list.length).toBe(50);
+    await members.more();
+    const before = shown(members);
+    expect(before.slice(50)).toEqual(["x_b", "x-z"]);
+    state.names = names.filter((n) => n !== "x-0003").toSpliced(1, 0, "x-00001");
+    members.changed("r1");
+    await expect.poll(() => members.list.some((m) => m.userName === "x-00001")).toBe(true);
+    expect(shown(members)).toEqual(before.filter((n) => n !== "x-0003").toSpliced(1, 0, "x-00001"));
+  });
+
+  it("keeps rows past the end of the page asked for again, and asks once a page being loaded has come", async () => {
+    const { members, state } = room(numbered("m", 260));
+    members.show("r2");
+    await expect.poll(() => members.list.length).toBe(50);
+    for (let i = 0; i < 4; i++) await members.more();
+    expect(members.list).toHaveLength(250);
+    // Ten newcomers at the start push the last rows past the 200 a request may ask for: they stay.
+    state.names = [...numbered("a", 10), ...state.names];
+    const loading = members.more();
+    members.changed("r2");
+    await loading;
+    await expect.poll(() => members.list.length).toBe(270);
+    expect(shown(members).slice(0, 11)).toEqual([...numbered("a", 10), "m0000"]);
+    expect(shown(members).slice(-1)).toEqual(["m0259"]);
+  });
+});
+
 describe("pageOrder", () => {
   it("keeps pages in the order loaded, each page's online members first, then by name", () => {
     const list: UserEntry[] = [
