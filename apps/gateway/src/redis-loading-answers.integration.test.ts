@@ -4,8 +4,7 @@
 // the load, so a Send held for the ready connection would be answered only when Redis had loaded.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CimApiError, RouteApi } from "@cim/client";
-import { ping, startCluster, waitUntil, type Cluster } from "@cim/devstack";
-import { Redis } from "ioredis";
+import { fillAndRewriteAof, ping, startCluster, waitUntil, type Cluster } from "@cim/devstack";
 import { freshDevice, type RawDevice } from "./test-support.js";
 
 const COMMAND_TIMEOUT_MS = 60_000;
@@ -26,18 +25,6 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-/** Redis's data in its AOF's base (an RDB preamble, which --key-load-delay slows), written by a finished rewrite. */
-async function fillAndRewrite(address: string): Promise<void> {
-  const admin = new Redis(address);
-  try {
-    await admin.call("DEBUG", "POPULATE", String(FILLER_KEYS), "filler", "10");
-    await admin.bgrewriteaof();
-    await waitUntil(async () => /aof_rewrite_in_progress:0\r\n[\s\S]*aof_rewrite_scheduled:0\r\n/.test(await admin.info("persistence")), 30_000, "the AOF rewrite");
-  } finally {
-    admin.disconnect();
-  }
-}
-
 const stillLoading = () => ping(cluster.redis.port, "PING\r\n", "-LOADING");
 /** Whether a connection of that name is open to Redis (CLIENT LIST is served while it loads). */
 const connected = (name: string) => ping(cluster.redis.port, "CLIENT LIST\r\n", `name=${name} `);
@@ -48,7 +35,7 @@ describe("Redis loading its data under running apps", () => {
     const bob = await freshDevice(cluster.route.url, "bob");
     devices.push(ann.device, bob.device);
     await ann.device.say({ clientMsgId: "before", to: bob.userId, text: "before the restart" });
-    await fillAndRewrite(cluster.redis.address);
+    await fillAndRewriteAof(cluster.redis.address, FILLER_KEYS);
 
     await cluster.redis.stop("SIGKILL");
     await cluster.redis.restart(["--key-load-delay", String(KEY_LOAD_DELAY_US), "--loading-process-events-interval-bytes", "1024"]);

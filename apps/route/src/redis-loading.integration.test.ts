@@ -4,8 +4,7 @@
 // seconds.
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newUser, ping, RecordingClient, startCluster, waitUntil, type Cluster } from "@cim/devstack";
-import { Redis } from "ioredis";
+import { fillAndRewriteAof, newUser, ping, RecordingClient, startCluster, waitUntil, type Cluster } from "@cim/devstack";
 
 /** Short, so that loading (about 10 s) outlasts it several times over. */
 const COMMAND_TIMEOUT_MS = 1_500;
@@ -27,18 +26,6 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-/** Redis's data in its AOF's base (an RDB preamble, which --key-load-delay slows), written by a finished rewrite. */
-async function fillAndRewrite(address: string): Promise<void> {
-  const admin = new Redis(address);
-  try {
-    await admin.call("DEBUG", "POPULATE", String(FILLER_KEYS), "filler", "10");
-    await admin.bgrewriteaof();
-    await waitUntil(async () => /aof_rewrite_in_progress:0\r\n/.test(await admin.info("persistence")) && /aof_rewrite_scheduled:0\r\n/.test(await admin.info("persistence")), 30_000, "the AOF rewrite");
-  } finally {
-    admin.disconnect();
-  }
-}
-
 /** ZooKeeper's count of client connections (its `mntr` command). */
 function zookeeperConnections(port: number): Promise<number> {
   return new Promise((resolve) => {
@@ -56,7 +43,7 @@ describe("Redis loading its data, or down, when route and a gateway start", () =
     const ann = await newUser(cluster.route.url, "ann");
     const bob = await newUser(cluster.route.url, "bob");
     clients.push(ann, bob);
-    await fillAndRewrite(cluster.redis.address);
+    await fillAndRewriteAof(cluster.redis.address, FILLER_KEYS);
 
     await Promise.all([cluster.route.stop("SIGKILL"), cluster.gateways[0]!.stop("SIGKILL"), cluster.redis.stop("SIGKILL")]);
     // Redis answers clients while loading only between chunks of this many bytes (2 MB by default: the whole file).

@@ -76,6 +76,27 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
 
+/**
+ * Fills the Redis at `address` with `keys` filler keys and waits for an AOF rewrite to write them into the AOF's base
+ * (an RDB preamble, which `--key-load-delay` at the next start slows): tests of a Redis that answers LOADING for
+ * seconds after a restart.
+ */
+export async function fillAndRewriteAof(address: string, keys: number): Promise<void> {
+  const { Redis } = await import("ioredis");
+  const admin = new Redis(address);
+  try {
+    await admin.call("DEBUG", "POPULATE", String(keys), "filler", "10");
+    await admin.bgrewriteaof();
+    const done = async () => {
+      const info = await admin.info("persistence");
+      return /aof_rewrite_in_progress:0\r\n/.test(info) && /aof_rewrite_scheduled:0\r\n/.test(info);
+    };
+    await waitUntil(done, 30_000, "the AOF rewrite");
+  } finally {
+    admin.disconnect();
+  }
+}
+
 /** The Java classpath of Debian's ZooKeeper 3.8; throws naming the missing jars. */
 export function zookeeperClasspath(): string {
   const missing = ZK_JARS.filter((jar) => !existsSync(join(JAVA_DIR, jar)));
