@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { keepFilesInReserve } from "@cim/config";
 import { SessionClose } from "@cim/protocol";
 import { GatewayRegistration } from "@cim/discovery";
-import { GatewayLeases } from "@cim/state";
+import { GatewayLeases, whenRedisServes } from "@cim/state";
 import { createBusLink } from "./bus-link.js";
 import { createServices, type GatewayDeps } from "./gateway-services.js";
 import { LeaseKeeper } from "./lease-keeper.js";
@@ -71,9 +71,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   async function start(): Promise<number> {
     await busLink.start();
-    // A previous incarnation killed without cleanup may have left sessions counted here.
-    const leftovers = await sessions.releaseGateway(gatewayId);
-    await bus.presence(leftovers.map((userId) => ({ userId, userName: "", online: false })));
+    // A previous incarnation killed without cleanup may have left sessions counted here. The subscriber being ready
+    // does not make this connection ready: while Redis still loads its data, its commands fail at once (LOADING), so
+    // the step waits for Redis to serve, as route's start does.
+    await whenRedisServes(redis, async () => {
+      const leftovers = await sessions.releaseGateway(gatewayId);
+      await bus.presence(leftovers.map((userId) => ({ userId, userName: "", online: false })));
+    }, (why) => log.warn({ why }, "waiting for Redis before starting"));
     const { port, wsUrl } = await listen();
     await register(wsUrl);
     lease.start();
