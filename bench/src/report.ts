@@ -83,6 +83,7 @@ export const FIGURES: Figure[] = [
     targets: [{ vs: "socketio", factor: 1, text: "≤ Socket.IO" }],
   },
   { label: "Private: latency max", unit: "ms", better: "lower", value: (r) => ok(r.private)?.maxMs },
+  { label: "Private: Send to SendAck p99", unit: "ms", better: "lower", value: (r) => ok(r.private)?.ack?.p99Ms },
   {
     label: "Private: achieved rate",
     unit: "msg/s",

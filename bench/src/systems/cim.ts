@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 // CIM under test: real Redis, ZooKeeper, route and N gateways from @cim/devstack, run from their production bundles
 // as the Dockerfile ships them; raw ws clients with tokens issued
 // by the operator tools. The bench numbers its users; Redis assigns their account ids (cim-users.ts maps one to the other).
@@ -51,6 +52,9 @@ export function cimSystem(options: CimOptions): BenchSystem {
   const layout = options.redis ?? "single";
   const users = new CimUsers();
   let clientMsgSeq = 0;
+  /** Private Sends not yet acknowledged, by clientMsgId: when each was made (the group workload's are not kept). */
+  const sentAt = new Map<string, number>();
+  const ackLatencies: number[] = [];
 
   const codec: Codec = {
     url: (_userId, server) => `ws://127.0.0.1:${cluster!.gateways[server % cluster!.gateways.length]!.port}/ws`,
@@ -64,10 +68,25 @@ export function cimSystem(options: CimOptions): BenchSystem {
       if (frame.kind === "error") return `${frame.body.code}: ${frame.body.message}`;
       return "wait";
     },
-    privateFrame: (to, text) =>
-      Buffer.from(encodeFrame({ kind: "send", body: { clientMsgId: `b${++clientMsgSeq}`, to: users.account(to).userId, text } })),
+    privateFrame: (to, text) => {
+      const clientMsgId = `b${++clientMsgSeq}`;
+      sentAt.set(clientMsgId, performance.now());
+      return Buffer.from(encodeFrame({ kind: "send", body: { clientMsgId, to: users.account(to).userId, text } }));
+    },
     groupFrame: (text) => Buffer.from(encodeFrame({ kind: "send", body: { clientMsgId: `b${++clientMsgSeq}`, to: "", text } })),
-    chatText: (_ws, data) => messageText(data) ?? batchTexts(data),
+    chatText: (_ws, data) => {
+      const texts = messageText(data) ?? batchTexts(data);
+      if (texts === null && sentAt.size > 0) {
+        const clientMsgId = sendAckId(data);
+        const at = clientMsgId === null ? undefined : sentAt.get(clientMsgId);
+        if (at !== undefined) {
+          ackLatencies.push(performance.now() - at);
+          sentAt.delete(clientMsgId!);
+        }
+      }
+      return texts;
+    },
+    takeAckLatencies: () => ackLatencies.splice(0),
     keepAlive: (ws: WebSocket) => ws.send(PING),
   };
 
@@ -97,6 +116,8 @@ export function cimSystem(options: CimOptions): BenchSystem {
       await cluster?.stop();
       cluster = null;
       users.clear();
+      sentAt.clear();
+      ackLatencies.length = 0;
     },
     async checkpoint() {
       if (!options.profileDir || !cluster) return;
@@ -160,6 +181,16 @@ class FieldReader {
 }
 
 /** The text of a Message frame (Frame field 8, Message field 5); null for other frames. */
+/** The clientMsgId of a SendAck frame (Frame field 7, SendAck field 1); null for other frames. */
+export function sendAckId(buf: Buffer): string | null {
+  const reader = new FieldReader(buf);
+  if (reader.varint() !== ((7 << 3) | 2)) return null;
+  reader.varint();
+  if (reader.varint() !== ((1 << 3) | 2)) return null;
+  const length = reader.varint();
+  return buf.toString("utf8", reader.pos, reader.pos + length);
+}
+
 export function messageText(buf: Buffer): string | null {
   const reader = new FieldReader(buf);
   if (reader.varint() !== ((8 << 3) | 2)) return null;

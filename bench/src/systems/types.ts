@@ -17,6 +17,11 @@ export interface Codec {
   chatText(ws: WebSocket, data: Buffer, isBinary: boolean): string | string[] | null;
   /** Called every KEEPALIVE_MS on each open socket. */
   keepAlive(ws: WebSocket): void;
+  /**
+   * CIM: the times from each private Send to its SendAck (stored, as its sender sees "sent"), in ms, since the last
+   * call, which empties them. Absent for systems without an acknowledgement.
+   */
+  takeAckLatencies?(): number[];
 }
 
 export interface BenchSystem {

@@ -29,6 +29,11 @@ export interface PrivateResult {
   cpuUsPerMessage: { servers: number; store: number; load: number };
   /** With several rounds: each round's p99, in the order run (this result is the round of their median). */
   p99Rounds?: number[];
+  /**
+   * CIM: from each Send to its SendAck (the message stored, as its sender's "sent" mark shows), in ms over the measured
+   * window; beside the delivery latency it tells whether a tail comes from the store or from the way to the peer.
+   */
+  ack?: { p50Ms: number; p99Ms: number };
   /** AOF rewrites the store started during the measured window (BenchSystem.storeRewrites); absent when not known. */
   storeRewrites?: number;
 }
@@ -92,12 +97,15 @@ export async function openPairs(system: BenchSystem, pairs: number, concurrency:
       const rewritesBefore = await system.storeRewrites?.();
       const storePids = system.storePids();
       const meter = new CpuMeter([system.serverPids(), storePids]);
+      system.codec.takeAckLatencies?.(); // the warm-up's
       const measured = await send(ratePerSec, durationS, `r${round}m`);
       await waitFor(() => latencies.length >= measured.sent, DRAIN_MS);
       const [serversMs, storeMs, loadMs] = meter.read().map((ms) => (ms * 1000) / Math.max(1, latencies.length));
       const storeRewrites = rewritesBefore === undefined ? NaN : (await system.storeRewrites!()) - rewritesBefore;
       const elapsed = Math.max(lastReceivedAt, measured.end) - measured.start;
       const { p50, p99, max } = latencySummary(latencies);
+      const acks = system.codec.takeAckLatencies?.() ?? [];
+      const ackSummary = acks.length ? latencySummary(acks) : undefined;
       return {
         offeredPerSec: ratePerSec,
         sent: measured.sent,
@@ -108,6 +116,7 @@ export async function openPairs(system: BenchSystem, pairs: number, concurrency:
         maxMs: max,
         unexpectedCloses: pool.unexpectedCloses,
         cpuUsPerMessage: { servers: serversMs!, store: storePids.length ? storeMs! : NaN, load: loadMs! },
+        ...(ackSummary ? { ack: { p50Ms: ackSummary.p50, p99Ms: ackSummary.p99 } } : {}),
         ...(Number.isNaN(storeRewrites) ? {} : { storeRewrites }),
       };
     },
