@@ -71,6 +71,11 @@ export const user = {
   newPeers: (userId: string) => `cim-u:{u:${userId}}:new-peers`,
   /** gatewayId -> the number of the user's sessions there, written by that gateway: online while non-empty. */
   gateways: (userId: string) => `cim-u:{u:${userId}}:gateways`,
+  /**
+   * The user's WebSocket logins on all gateways together (`login-gate.ts`): a token bucket (hash `tokens`, `at`) that
+   * expires once full again.
+   */
+  wsLogins: (userId: string) => `cim-u:{u:${userId}}:ws-logins`,
   /** What the user's private peers confirmed: `d:<peer>` delivered up to msgId, `r:<peer>` read up to msgId. */
   receipts: (userId: string) => `cim-u:{u:${userId}}:receipts`,
   /** The userIds this user blocks (set): private messages between them are refused both ways. */
