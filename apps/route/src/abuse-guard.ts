@@ -1,6 +1,6 @@
 // Throttles guessing and floods on Redis (rate-limiter-flexible): logins by (name, address) with growing
 // delays and by address, registrations by address and overall, rooms, owners' room changes and searches by user, wrong
-// admin tokens by address, sends over HTTP and heavy reads (online list, member pages, last-seen) by user.
+// admin tokens by address, sends over HTTP and heavy reads (online list, member pages, name searches, last-seen) by user.
 // An exempt address (CIM_CONNECT_LIMIT_EXEMPT, loopback by default) meets only the per-name delays and the per-user limits.
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { ErrorCode } from "@cim/protocol";
@@ -61,9 +61,9 @@ export interface AbuseLimits {
   httpSendsPerUser: number;
   httpSendsWindowSeconds: number;
   /**
-   * The cost of the heavy reads (the online list, room member pages, last-seen) one user may make per window, on all
-   * route processes together (429 beyond): each reads up to 2,000 name-index entries, or every online user or member,
-   * and the cap of requests in progress bounded how many at once, not how often.
+   * The cost of the heavy reads (the online list, room member pages, name searches, last-seen) one user may make per
+   * window, on all route processes together (429 beyond): each reads up to 2,000 name-index entries, or every online
+   * user or member, and the cap of requests in progress bounded how many at once, not how often.
    */
   heavyReadsPerUser: number;
   heavyReadsWindowSeconds: number;
@@ -245,7 +245,7 @@ export class AbuseGuard {
       await this.heavyReadsByUser.consume(userId, cost);
     } catch (error) {
       if (error instanceof RateLimiterRes && error.consumedPoints - cost <= this.limits.heavyReadsPerUser) onFirstRefusal();
-      throw limitError(error, "you asked for online users, members or last-seen too often");
+      throw limitError(error, "you asked for online users, members, user searches or last-seen too often");
     }
   }
 
