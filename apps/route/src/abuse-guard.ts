@@ -228,12 +228,7 @@ export class AbuseGuard {
    * refused send of a window only: one log line per user and window, not one per request of a flood.
    */
   async httpSend(userId: string, onFirstRefusal: () => void): Promise<void> {
-    try {
-      await this.httpSendsByUser.consume(userId);
-    } catch (error) {
-      if (error instanceof RateLimiterRes && error.consumedPoints === this.limits.httpSendsPerUser + 1) onFirstRefusal();
-      throw limitError(error, "you sent too many messages");
-    }
+    await this.spend(this.httpSendsByUser, userId, 1, this.limits.httpSendsPerUser, "you sent too many messages", onFirstRefusal);
   }
 
   /**
@@ -241,11 +236,20 @@ export class AbuseGuard {
    * first refused read of a window only: one log line per user and window.
    */
   async heavyRead(userId: string, cost: number, onFirstRefusal: () => void): Promise<void> {
+    await this.spend(this.heavyReadsByUser, userId, cost, this.limits.heavyReadsPerUser, "you asked for online users, members, user searches or last-seen too often", onFirstRefusal);
+  }
+
+  /**
+   * Takes `cost` of `key`'s `limit` per window from `limiter`; past it, throws 429 with `message` (Redis' own errors pass
+   * through) and runs `onFirstRefusal` for the window's first refusal only: the one that took the count over the
+   * limit (refused requests still add to the count, so later ones are further over).
+   */
+  private async spend(limiter: RateLimiterRedis, key: string, cost: number, limit: number, message: string, onFirstRefusal: () => void): Promise<void> {
     try {
-      await this.heavyReadsByUser.consume(userId, cost);
+      await limiter.consume(key, cost);
     } catch (error) {
-      if (error instanceof RateLimiterRes && error.consumedPoints - cost <= this.limits.heavyReadsPerUser) onFirstRefusal();
-      throw limitError(error, "you asked for online users, members, user searches or last-seen too often");
+      if (error instanceof RateLimiterRes && error.consumedPoints - cost <= limit) onFirstRefusal();
+      throw limitError(error, message);
     }
   }
 
