@@ -93,7 +93,7 @@ export class ChatService {
       const reason = error instanceof TokenError ? error.message : "token check failed";
       throw new GatewayError(ErrorCode.Unauthorized, reason, LoginClose.BadToken, { cause: error });
     });
-    await this.admit(claims.userId);
+    await this.admit(claims);
     session.user = { userId: claims.userId, userName: claims.userName, sessionId: claims.sessionId, loginEpoch: claims.loginEpoch };
     table.bind(claims.userId, session);
     // Checked once bound: a kick of this login (logout, password change elsewhere) that arrives while the check
@@ -119,22 +119,24 @@ export class ChatService {
   }
 
   /**
-   * Throws unless one more session of `userId` fits: its sockets here, and with `logins` its sockets on other gateways
-   * (a gateway killed counts until route releases it) and its logins on all gateways. Checked again once the count
-   * elsewhere is known: the user's logins here at once all read the same count.
+   * Throws unless one more socket of this login fits: the user's sockets here, and with `logins` its sockets on all
+   * gateways (a login on two gateways counted once: a device that moved off a dead gateway, counted there until route
+   * releases it) and its logins on all gateways. The cap here is checked again once Redis answered: the user's logins
+   * here at once all sent the same count.
    */
-  private async admit(userId: string): Promise<void> {
+  private async admit(claims: { userId: string; sessionId: string }): Promise<void> {
     const { table, maxSessionsPerUser: max, logins } = this.deps;
     const tooMany = (where: string) => new GatewayError(ErrorCode.RateLimited, `this user has ${max} sessions ${where} already`, SessionClose.RateLimited);
-    if (table.sessionsOf(userId).length >= max) throw tooMany("on this gateway");
+    if (table.sessionsOf(claims.userId).length >= max) throw tooMany("on this gateway");
     if (!logins) return;
-    const verdict = await logins.admit(userId, table.sessionsOf(userId).length);
+    const verdict = await logins.admit(claims.userId, claims.sessionId, table.loginsOf(claims.userId));
     if (!verdict.admitted && verdict.reason === "rate") {
       const seconds = Math.max(1, Math.ceil(verdict.retryMs / 1000));
-      this.refusedLogins.throttled("logins refused", { userId }, "login refused: a user logs in faster than CIM_WS_LOGINS_PER_SEC_PER_USER on all gateways together (once per window for all users, leftOut counts the others)");
+      this.refusedLogins.throttled("logins refused", { userId: claims.userId }, "login refused: a user logs in faster than CIM_WS_LOGINS_PER_SEC_PER_USER on all gateways together (once per window for all users, leftOut counts the others)");
       throw new GatewayError(ErrorCode.RateLimited, `this user logs in too often: try again in ${seconds} s`, SessionClose.RateLimited, { logged: true });
     }
-    if (table.sessionsOf(userId).length + verdict.elsewhere >= max) throw tooMany(verdict.elsewhere ? "on all gateways together" : "on this gateway");
+    if (!verdict.admitted) throw tooMany("on all gateways together");
+    if (table.sessionsOf(claims.userId).length >= max) throw tooMany("on this gateway");
   }
 
   /** Stores and routes one message; the answer is the SendAck, or a GatewayError for an Error frame. */
