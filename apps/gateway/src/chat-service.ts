@@ -1,7 +1,7 @@
 // What a session may do once its frames are decoded: log in, send, leave. (Receipts: ReceiptService.)
 import type { Logger } from "pino";
 import { ACCOUNT_DELETED, CLIENT_MSG_ID, DECIMAL_ID, ErrorCode, isBlankText, isReaction, LoginClose, MAX_REACTION_LENGTH, MAX_TEXT_LENGTH, ROOM_ID, SessionClose, type Login, type Send, type SendAck } from "@cim/protocol";
-import { blockRefusalMessage, FailureLog, ReplicaWaitError, type MessageStore, type ReplicaWait, type SessionStore } from "@cim/state";
+import { blockRefusalMessage, FailureLog, ReplicaWaitError, type LoginGate, type MessageStore, type ReplicaWait, type SessionStore } from "@cim/state";
 import { TokenError, type TokenSigner } from "@cim/token";
 import type { BlockList } from "./block-list.js";
 import type { Delivery } from "./delivery.js";
@@ -15,20 +15,24 @@ import { SendOrder } from "./send-order.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
 import type { TypingInterest } from "./typing-interest.js";
-import type { UserBudget } from "./user-budget.js";
 
 export interface ChatServiceDeps {
   gatewayId: string;
   heartbeatMs: number;
   /** The per-session limits, told to the client in LoginAck so that it can stay under them. */
   frameRate: { perSec: number; burst: number; sendsInFlight: number };
-  /** Logged-in sockets of one user on this gateway, closing ones included until they close. */
+  /**
+   * Logged-in sockets of one user (CIM_MAX_SESSIONS_PER_USER): on this gateway, closing ones included until they
+   * close, and with `logins` on all gateways together.
+   */
   maxSessionsPerUser: number;
   /**
-   * Logins of each user here (CIM_WS_LOGINS_PER_SEC_PER_USER, CIM_WS_LOGINS_BURST_PER_USER): each login and close
-   * writes the user's count to Redis and may publish its presence; absent, unlimited.
+   * Admits each login against the user's sockets on other gateways and its logins on all gateways together
+   * (CIM_WS_LOGINS_PER_SEC_PER_USER, CIM_WS_LOGINS_BURST_PER_USER), one Redis call: each login and close writes the
+   * user's count to Redis and may publish its presence, and a token works on every gateway. Absent: this gateway's
+   * sockets only, logins unlimited.
    */
-  userLogins?: Pick<UserBudget, "take" | "refillMs">;
+  logins?: Pick<LoginGate, "admit">;
   /** Called once a socket has logged in (it no longer counts as unauthenticated). */
   onLoggedIn: (session: Session) => void;
   tokens: TokenSigner;
@@ -89,14 +93,7 @@ export class ChatService {
       const reason = error instanceof TokenError ? error.message : "token check failed";
       throw new GatewayError(ErrorCode.Unauthorized, reason, LoginClose.BadToken, { cause: error });
     });
-    if (table.sessionsOf(claims.userId).length >= this.deps.maxSessionsPerUser) {
-      throw new GatewayError(ErrorCode.RateLimited, `this user has ${this.deps.maxSessionsPerUser} sessions on this gateway already`, SessionClose.RateLimited);
-    }
-    if (this.deps.userLogins && !this.deps.userLogins.take(claims.userId)) {
-      const seconds = Math.ceil(this.deps.userLogins.refillMs(1) / 1000);
-      this.refusedLogins.throttled("logins refused", { userId: claims.userId }, "login refused: a user logs in on this gateway faster than CIM_WS_LOGINS_PER_SEC_PER_USER (once per window for all users, leftOut counts the others)");
-      throw new GatewayError(ErrorCode.RateLimited, `this user logs in too often on this gateway: try again in ${seconds} s`, SessionClose.RateLimited, { logged: true });
-    }
+    await this.admit(claims);
     session.user = { userId: claims.userId, userName: claims.userName, sessionId: claims.sessionId, loginEpoch: claims.loginEpoch };
     table.bind(claims.userId, session);
     // Checked once bound: a kick of this login (logout, password change elsewhere) that arrives while the check
@@ -119,6 +116,27 @@ export class ChatService {
       session.lastSeen = Date.now();
       this.deps.onLoggedIn(session);
     });
+  }
+
+  /**
+   * Throws unless one more socket of this login fits: the user's sockets here, and with `logins` its sockets on all
+   * gateways (a login on two gateways counted once: a device that moved off a dead gateway, counted there until route
+   * releases it) and its logins on all gateways. The cap here is checked again once Redis answered: the user's logins
+   * here at once all sent the same count.
+   */
+  private async admit(claims: { userId: string; sessionId: string }): Promise<void> {
+    const { table, maxSessionsPerUser: max, logins } = this.deps;
+    const tooMany = (where: string) => new GatewayError(ErrorCode.RateLimited, `this user has ${max} sessions ${where} already`, SessionClose.RateLimited);
+    if (table.sessionsOf(claims.userId).length >= max) throw tooMany("on this gateway");
+    if (!logins) return;
+    const verdict = await logins.admit(claims.userId, claims.sessionId, table.loginsOf(claims.userId));
+    if (!verdict.admitted && verdict.reason === "rate") {
+      const seconds = Math.max(1, Math.ceil(verdict.retryMs / 1000));
+      this.refusedLogins.throttled("logins refused", { userId: claims.userId }, "login refused: a user logs in faster than CIM_WS_LOGINS_PER_SEC_PER_USER on all gateways together (once per window for all users, leftOut counts the others)");
+      throw new GatewayError(ErrorCode.RateLimited, `this user logs in too often: try again in ${seconds} s`, SessionClose.RateLimited, { logged: true });
+    }
+    if (!verdict.admitted) throw tooMany("on all gateways together");
+    if (table.sessionsOf(claims.userId).length >= max) throw tooMany("on this gateway");
   }
 
   /** Stores and routes one message; the answer is the SendAck, or a GatewayError for an Error frame. */

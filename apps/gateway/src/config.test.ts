@@ -21,6 +21,16 @@ describe("gateway configuration: connection limits", () => {
   });
 });
 
+describe("gateway configuration: the login burst", () => {
+  it("is three times the sessions a user may hold unless set, and never below them", () => {
+    expect(loadConfig(SECRET).CIM_WS_LOGINS_BURST_PER_USER).toBe(30);
+    expect(loadConfig({ ...SECRET, CIM_MAX_SESSIONS_PER_USER: "25" }).CIM_WS_LOGINS_BURST_PER_USER).toBe(75);
+    expect(loadConfig({ ...SECRET, CIM_MAX_SESSIONS_PER_USER: "25", CIM_WS_LOGINS_BURST_PER_USER: "" }).CIM_WS_LOGINS_BURST_PER_USER).toBe(75);
+    expect(loadConfig({ ...SECRET, CIM_MAX_SESSIONS_PER_USER: "25", CIM_WS_LOGINS_BURST_PER_USER: "40" }).CIM_WS_LOGINS_BURST_PER_USER).toBe(40);
+    expect(() => loadConfig({ ...SECRET, CIM_MAX_SESSIONS_PER_USER: "25", CIM_WS_LOGINS_BURST_PER_USER: "24" })).toThrow(/CIM_WS_LOGINS_BURST_PER_USER: 24 is below CIM_MAX_SESSIONS_PER_USER/);
+  });
+});
+
 describe("gateway configuration: the defaults CONTRACT states", () => {
   it("has each default CONTRACT states for a variable it reads", () => {
     const config = loadConfig(SECRET) as unknown as Record<string, unknown>;

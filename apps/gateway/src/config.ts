@@ -43,17 +43,21 @@ const schema = z.object({
   /** Upgrades of one client address per second (sustained) and at once; more are refused with 429. */
   CIM_CONNECT_RATE_PER_IP: z.coerce.number().positive().default(20),
   CIM_CONNECT_BURST_PER_IP: z.coerce.number().int().min(1).default(100),
-  /** Logged-in sockets of one user on this gateway (replaced ones count until closed); more logins get 4429. */
+  /**
+   * Logged-in sockets of one user on all gateways together (replaced ones count until closed; a gateway killed counts
+   * until route releases it); more logins get 4429.
+   */
   CIM_MAX_SESSIONS_PER_USER: z.coerce.number().int().min(1).default(10),
   /**
-   * Logins of one user on this gateway per second (sustained) and at once; more are answered Error{rate_limited} and
-   * closed with 4429 (the SDK reconnects with backoff). Each login and each close writes the user's session count to
-   * Redis and may publish its presence: a client opening and closing its only socket in a loop (loopback is exempt
-   * from the per-address connect rate) made that work as fast as it looped. The burst covers every session of a user
-   * (CIM_MAX_SESSIONS_PER_USER) reconnecting at once, three times over (a gateway killed, a network change).
+   * Logins of one user on all gateways together per second (sustained) and at once; more are answered
+   * Error{rate_limited} and closed with 4429 (the SDK reconnects with backoff). Each login and each close writes the
+   * user's session count to Redis and may publish its presence: a client opening and closing its only socket in a
+   * loop (loopback is exempt from the per-address connect rate) made that work as fast as it looped. The burst
+   * defaults to LOGIN_BURST_PER_SESSION times CIM_MAX_SESSIONS_PER_USER and may not be set below it: every session of
+   * a user reconnecting at once (a gateway killed, a network change) is admitted, three times over by default.
    */
   CIM_WS_LOGINS_PER_SEC_PER_USER: z.coerce.number().positive().default(1),
-  CIM_WS_LOGINS_BURST_PER_USER: z.coerce.number().int().min(1).default(30),
+  CIM_WS_LOGINS_BURST_PER_USER: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(1).optional()),
   /**
    * Users named in the PresenceSubscribe lists of one user's sessions here together, per second and at once (each
    * list's users are read from Redis); a list beyond waits its turn, replaced by newer ones. The burst holds at least
@@ -63,7 +67,10 @@ const schema = z.object({
   CIM_PRESENCE_IDS_BURST_PER_USER: z.coerce.number().int().min(MAX_PRESENCE_SUBSCRIPTIONS).default(10_000),
 });
 
-export type GatewayConfig = Readonly<z.infer<typeof schema> & { GATEWAY_ID: string; CIM_TOKEN_SECRET: string }>;
+/** The default login burst of a user, in sessions it may hold: each of them reconnecting at once, three times over. */
+export const LOGIN_BURST_PER_SESSION = 3;
+
+export type GatewayConfig = Readonly<z.infer<typeof schema> & { GATEWAY_ID: string; CIM_TOKEN_SECRET: string; CIM_WS_LOGINS_BURST_PER_USER: number }>;
 
 /** Parses the environment; throws an error naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -75,5 +82,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   } catch (error) {
     throw new Error(`invalid gateway configuration: ${(error as Error).message}`);
   }
-  return Object.freeze({ ...settings, GATEWAY_ID: id, CIM_TOKEN_SECRET: secret });
+  const sessions = settings.CIM_MAX_SESSIONS_PER_USER;
+  const burst = settings.CIM_WS_LOGINS_BURST_PER_USER ?? LOGIN_BURST_PER_SESSION * sessions;
+  if (burst < sessions) {
+    throw new Error(`invalid gateway configuration: CIM_WS_LOGINS_BURST_PER_USER: ${burst} is below CIM_MAX_SESSIONS_PER_USER (${sessions}): a user's sessions reconnecting at once would be refused`);
+  }
+  return Object.freeze({ ...settings, GATEWAY_ID: id, CIM_TOKEN_SECRET: secret, CIM_WS_LOGINS_BURST_PER_USER: burst });
 }

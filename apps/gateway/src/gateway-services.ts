@@ -1,7 +1,7 @@
 // Builds the gateway's services on its Redis clients and wires them to each other: no sockets, no listening yet.
 import type { Logger } from "pino";
 import type { ZkSession } from "@cim/discovery";
-import { AccountStore, BlockStore, BusPublisher, channels, InboxStore, isCluster, MessageStore, ReadStore, ReceiptStore, ReplicaWait, RoomStore, SessionStore, subscribe, unsubscribe, type RedisClient } from "@cim/state";
+import { AccountStore, BlockStore, BusPublisher, channels, InboxStore, isCluster, LoginGate, MessageStore, ReadStore, ReceiptStore, ReplicaWait, RoomStore, SessionStore, subscribe, unsubscribe, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { Admission } from "./admission.js";
 import { BlockList } from "./block-list.js";
@@ -124,7 +124,7 @@ export function createServices(deps: GatewayDeps): GatewayServices {
   const goneAccounts = new GoneAccounts({ messages, accounts: new AccountStore(redis), table, log });
   const chat = new ChatService({
     gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, frameRate: { perSec: config.CIM_RATE_PER_SEC, burst: config.CIM_RATE_BURST, sendsInFlight: config.CIM_MAX_SENDS_IN_FLIGHT }, maxSessionsPerUser: config.CIM_MAX_SESSIONS_PER_USER,
-    userLogins: new UserBudget(config.CIM_WS_LOGINS_PER_SEC_PER_USER, config.CIM_WS_LOGINS_BURST_PER_USER),
+    logins: new LoginGate(redis, gatewayId, { maxSessions: config.CIM_MAX_SESSIONS_PER_USER, loginsPerSec: config.CIM_WS_LOGINS_PER_SEC_PER_USER, loginsBurst: config.CIM_WS_LOGINS_BURST_PER_USER }),
     onLoggedIn: (session) => admission.settled(session), tokens: new TokenSigner(config.CIM_TOKEN_SECRET, { ttlSeconds: TOKEN_TTL_UNUSED_S, clockToleranceSeconds: config.CIM_CLOCK_TOLERANCE_SECONDS }),
     sessions, messages, presence, presenceSubscriptions, typingInterest, membership, blocks, table, delivery, goneAccounts, metrics, log,
     replicas: new ReplicaWait(redis, { replicas: config.CIM_REDIS_WAIT_REPLICAS, timeoutMs: config.CIM_REDIS_WAIT_TIMEOUT_MS }, metrics, log),

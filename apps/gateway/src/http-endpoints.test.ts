@@ -66,6 +66,18 @@ describe("gateway HTTP endpoints", () => {
     expect((await fetch(`${url}/other`)).status).toBe(404);
   });
 
+  it("answers another method than GET on /ws 405 JSON with Allow: GET, not 426", async () => {
+    const url = await serve();
+    for (const method of ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"]) {
+      const response = await fetch(`${url}/ws`, { method });
+      expect(response.status, method).toBe(405);
+      expect(response.headers.get("allow")).toBe("GET");
+      expect(await response.json()).toEqual({ error: { code: "method_not_allowed", message: expect.stringContaining(method) } });
+    }
+    const head = await fetch(`${url}/ws`, { method: "HEAD" });
+    expect([head.status, head.headers.get("allow")]).toEqual([405, "GET"]);
+  });
+
   it("answers another method on /healthz and /metrics 405 JSON with Allow", async () => {
     const url = await serve();
     for (const [method, path] of [["POST", "/healthz"], ["DELETE", "/metrics"]] as const) {

@@ -81,7 +81,7 @@ export class PresenceKeeper {
 
   private async write(userId: string, userName: string): Promise<void> {
     const { sessions, bus, table, gatewayId } = this.deps;
-    const { cameOnline, wentOffline } = await sessions.setSessions(userId, gatewayId, table.sessionsOf(userId).length);
+    const { cameOnline, wentOffline } = await sessions.setSessions(userId, gatewayId, table.sessionsOf(userId).length, table.loginsOf(userId));
     if (cameOnline || wentOffline) await bus.presence([{ userId, userName, online: cameOnline }]);
   }
 }

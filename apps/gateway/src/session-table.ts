@@ -41,6 +41,16 @@ export class SessionTable {
     return this.byUser.get(userId) ?? NONE;
   }
 
+  /** The user's logged-in sockets here by login (the token's sessionId): how many each login holds. */
+  loginsOf(userId: string): Map<string, number> {
+    const logins = new Map<string, number>();
+    for (const session of this.sessionsOf(userId)) {
+      const login = session.user?.sessionId ?? "";
+      logins.set(login, (logins.get(login) ?? 0) + 1);
+    }
+    return logins;
+  }
+
   /** Every logged-in session. */
   *users(): IterableIterator<Session> {
     for (const sessions of this.byUser.values()) yield* sessions;

@@ -2,8 +2,8 @@
 // frame budget (50/s), so a user's 10 sessions here stored 500 messages a second (sec13: 980/s on two gateways,
 // pushing a room's 10,000 kept messages out in 10 s), and 20 sessions each re-sending a presence list of 500 users
 // made Redis read ten times what one session could (sec14). Sends beyond are answered `unavailable` (the SDK resends
-// them); presence lists beyond wait their turn (presence-subscriptions.ts). A user's logins here are counted too: each
-// login and close writes its session count to Redis and may publish presence (chat-service.ts refuses one beyond, 4429).
+// them); presence lists beyond wait their turn (presence-subscriptions.ts). Per gateway, as they are spent per frame: a
+// user's logins and sockets are counted on all gateways together instead (LoginGate of @cim/state).
 import { KeyedRateLimiter } from "./rate-limiter.js";
 
 /** How often buckets that refilled are forgotten. */

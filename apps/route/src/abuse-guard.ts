@@ -1,6 +1,6 @@
 // Throttles guessing and floods on Redis (rate-limiter-flexible): logins by (name, address) with growing
 // delays and by address, registrations by address and overall, rooms, owners' room changes and searches by user, wrong
-// admin tokens by address, sends over HTTP and heavy reads (online list, member pages, last-seen) by user.
+// admin tokens by address, sends over HTTP and heavy reads (online list, member pages, name searches, last-seen) by user.
 // An exempt address (CIM_CONNECT_LIMIT_EXEMPT, loopback by default) meets only the per-name delays and the per-user limits.
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { ErrorCode } from "@cim/protocol";
@@ -61,9 +61,9 @@ export interface AbuseLimits {
   httpSendsPerUser: number;
   httpSendsWindowSeconds: number;
   /**
-   * The cost of the heavy reads (the online list, room member pages, last-seen) one user may make per window, on all
-   * route processes together (429 beyond): each reads up to 2,000 name-index entries, or every online user or member,
-   * and the cap of requests in progress bounded how many at once, not how often.
+   * The cost of the heavy reads (the online list, room member pages, name searches, last-seen) one user may make per
+   * window, on all route processes together (429 beyond): each reads up to 2,000 name-index entries, or every online
+   * user or member, and the cap of requests in progress bounded how many at once, not how often.
    */
   heavyReadsPerUser: number;
   heavyReadsWindowSeconds: number;
@@ -228,12 +228,7 @@ export class AbuseGuard {
    * refused send of a window only: one log line per user and window, not one per request of a flood.
    */
   async httpSend(userId: string, onFirstRefusal: () => void): Promise<void> {
-    try {
-      await this.httpSendsByUser.consume(userId);
-    } catch (error) {
-      if (error instanceof RateLimiterRes && error.consumedPoints === this.limits.httpSendsPerUser + 1) onFirstRefusal();
-      throw limitError(error, "you sent too many messages");
-    }
+    await this.spend(this.httpSendsByUser, userId, 1, this.limits.httpSendsPerUser, "you sent too many messages", onFirstRefusal);
   }
 
   /**
@@ -241,11 +236,20 @@ export class AbuseGuard {
    * first refused read of a window only: one log line per user and window.
    */
   async heavyRead(userId: string, cost: number, onFirstRefusal: () => void): Promise<void> {
+    await this.spend(this.heavyReadsByUser, userId, cost, this.limits.heavyReadsPerUser, "you asked for online users, members, user searches or last-seen too often", onFirstRefusal);
+  }
+
+  /**
+   * Takes `cost` of `key`'s `limit` per window from `limiter`; past it, throws 429 with `message` (Redis' own errors pass
+   * through) and runs `onFirstRefusal` for the window's first refusal only: the one that took the count over the
+   * limit (refused requests still add to the count, so later ones are further over).
+   */
+  private async spend(limiter: RateLimiterRedis, key: string, cost: number, limit: number, message: string, onFirstRefusal: () => void): Promise<void> {
     try {
-      await this.heavyReadsByUser.consume(userId, cost);
+      await limiter.consume(key, cost);
     } catch (error) {
-      if (error instanceof RateLimiterRes && error.consumedPoints - cost <= this.limits.heavyReadsPerUser) onFirstRefusal();
-      throw limitError(error, "you asked for online users, members or last-seen too often");
+      if (error instanceof RateLimiterRes && error.consumedPoints - cost <= limit) onFirstRefusal();
+      throw limitError(error, message);
     }
   }
 

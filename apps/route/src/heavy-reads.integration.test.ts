@@ -1,11 +1,11 @@
-// Heavy reads are limited per user by rate, not only by the requests in progress: a loop of online pages, member pages
-// or last-seen of 100 users from one account is answered 429 rate_limited with Retry-After past its budget, other
+// Heavy reads are limited per user by rate, not only by the requests in progress: a loop of online pages, member pages,
+// name searches or last-seen of 100 users from one account is answered 429 rate_limited with Retry-After past its budget, other
 // users unaffected. Through app.request() on real Redis and ZooKeeper.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectError, newUser, type LoginAnswer } from "./testing/api-client.js";
 import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
 
-/** The budget of this harness: small, so a loop meets it at once (the default is 300 per minute). */
+/** The budget of this harness: small, so a loop meets it at once (the default is 3,000 per minute). */
 const BUDGET = 20;
 let h: RouteHarness;
 
@@ -57,6 +57,15 @@ describe("heavy reads per user", () => {
     const whole = await loopUntilRefused(lister, "/api/online", BUDGET);
     expect(whole.answered).toBe(Math.floor(BUDGET / 3));
     await expectRateLimited(whole.refusal);
+  });
+
+  it("answers a loop of name searches 429 once the user's budget is spent, a search costing a page", async () => {
+    const searcher = await newUser(h, "searcher");
+    // Before: every search was answered, however many.
+    const { answered, refusal } = await loopUntilRefused(searcher, "/api/users?prefix=s&limit=50", 3 * BUDGET);
+    expect(answered).toBe(BUDGET);
+    await expectRateLimited(refusal);
+    await expectRateLimited(await h.call("GET", "/api/online?limit=50", { token: searcher.token }));
   });
 
   it("answers the member pages of a room 429 for a user who loops them", async () => {

@@ -4,6 +4,7 @@ export * from "./redis.js";
 export * from "./redis-serves.js";
 export * from "./accounts.js";
 export * from "./sessions.js";
+export * from "./login-gate.js";
 export * from "./gateway-sightings.js";
 export * from "./gateway-leases.js";
 export * from "./records.js";

@@ -71,6 +71,16 @@ export const user = {
   newPeers: (userId: string) => `cim-u:{u:${userId}}:new-peers`,
   /** gatewayId -> the number of the user's sessions there, written by that gateway: online while non-empty. */
   gateways: (userId: string) => `cim-u:{u:${userId}}:gateways`,
+  /**
+   * `<gatewayId> <sessionId>` -> the sockets of that login (the token's sessionId) on that gateway, written with
+   * `gateways` by the same script: a login seen on two gateways is a device that moved (login-gate.ts).
+   */
+  logins: (userId: string) => `cim-u:{u:${userId}}:logins`,
+  /**
+   * The user's WebSocket logins on all gateways together (`login-gate.ts`): a token bucket (hash `tokens`, `at`) that
+   * expires once full again.
+   */
+  wsLogins: (userId: string) => `cim-u:{u:${userId}}:ws-logins`,
   /** What the user's private peers confirmed: `d:<peer>` delivered up to msgId, `r:<peer>` read up to msgId. */
   receipts: (userId: string) => `cim-u:{u:${userId}}:receipts`,
   /** The userIds this user blocks (set): private messages between them are refused both ways. */

@@ -6,20 +6,27 @@ import { AccountStore, LOGIN_EPOCH_FIELD, LOGIN_KEPT_FIELD } from "./accounts.js
 import { compareIds } from "@cim/protocol";
 import { keys, user } from "./keys.js";
 
-// KEYS: gateways (the user's hash gatewayId -> sessions). ARGV: gatewayId, sessions (a count, 0 removes it).
-// Writes a count (not an increment), so a command re-sent after a reconnect changes nothing. Returns how many
-// gateways hold sessions of the user afterwards (online while > 0).
+// KEYS: gateways (the user's hash gatewayId -> sessions), logins (its hash "<gatewayId> <sessionId>" -> sockets of
+// that login there). ARGV: gatewayId, sessions (a count, 0 removes it), then pairs of sessionId and sockets: the
+// gateway's logins of the user, replacing every field of this gateway in `logins`. Writes counts (not increments), so a
+// command re-sent after a reconnect changes nothing. Returns how many gateways hold sessions of the user afterwards
+// (online while > 0).
 const SET_SESSIONS = `
-local gateways = KEYS[1]
+local gateways, logins = KEYS[1], KEYS[2]
 local gatewayId, sessions = ARGV[1], tonumber(ARGV[2])
 if sessions > 0 then redis.call('HSET', gateways, gatewayId, sessions) else redis.call('HDEL', gateways, gatewayId) end
+local prefix = gatewayId .. ' '
+for _, field in ipairs(redis.call('HKEYS', logins)) do
+  if string.sub(field, 1, #prefix) == prefix then redis.call('HDEL', logins, field) end
+end
+for i = 3, #ARGV, 2 do redis.call('HSET', logins, prefix .. ARGV[i], ARGV[i + 1]) end
 return redis.call('HLEN', gateways)
 `;
 
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext = { type: "default" }> {
     /** See SET_SESSIONS. */
-    cimSetSessions(gateways: string, gatewayId: string, sessions: string): Result<number, Context>;
+    cimSetSessions(gateways: string, logins: string, gatewayId: string, sessions: string, ...loginSockets: string[]): Result<number, Context>;
   }
 }
 
@@ -41,16 +48,18 @@ export class SessionStore {
 
   constructor(private readonly redis: RedisClient) {
     this.accounts = new AccountStore(redis);
-    redis.defineCommand("cimSetSessions", { numberOfKeys: 1, lua: SET_SESSIONS });
+    redis.defineCommand("cimSetSessions", { numberOfKeys: 2, lua: SET_SESSIONS });
   }
 
   /**
    * Records that `userId` has `sessions` sessions on `gatewayId` (the gateway's own count, 0 when none is left)
    * and keeps the online set and the gateway's user set in step. Says whether the user came online or went
-   * offline with it. Calls for one user on one gateway must not overlap (the gateway serialises them).
+   * offline with it. `logins`: those sessions by login (the token's sessionId), for the cap of login-gate.ts. Calls
+   * for one user on one gateway must not overlap (the gateway serialises them).
    */
-  async setSessions(userId: string, gatewayId: string, sessions: number): Promise<{ cameOnline: boolean; wentOffline: boolean }> {
-    const gateways = await this.redis.cimSetSessions(user.gateways(userId), gatewayId, String(Math.max(0, sessions)));
+  async setSessions(userId: string, gatewayId: string, sessions: number, logins: ReadonlyMap<string, number> = new Map()): Promise<{ cameOnline: boolean; wentOffline: boolean }> {
+    const pairs = sessions > 0 ? [...logins].flatMap(([sessionId, sockets]) => [sessionId, String(sockets)]) : [];
+    const gateways = await this.redis.cimSetSessions(user.gateways(userId), user.logins(userId), gatewayId, String(Math.max(0, sessions)), ...pairs);
     if (sessions > 0) {
       await this.redis.sadd(keys.gatewayUsers(gatewayId), userId);
       // The index after the user set (forgetIfEmpty reads them in the other order), beside the online set.

@@ -8,6 +8,7 @@ import { AccountStore } from "./accounts.js";
 import { BlockStore } from "./blocks.js";
 import { BusPublisher } from "./bus.js";
 import { InboxStore } from "./inbox.js";
+import { LoginGate } from "./login-gate.js";
 import { conv, keys } from "./keys.js";
 import { MessageStore } from "./messages.js";
 import { ReadStore } from "./reads.js";
@@ -76,11 +77,13 @@ describe("Redis Cluster slots", () => {
     const bus = new BusPublisher(h.redis, sessions);
     const accounts = new AccountStore(h.redis);
     const blocks = new BlockStore(h.redis);
+    const logins = new LoginGate(h.redis, "gw-a", { maxSessions: 10, loginsPerSec: 1, loginsBurst: 30 });
     const recorder = await recordScripts();
     try {
       for (const id of ["1", "2", "3"]) await h.redis.hset(keys.account(id), { userName: `u${id}`, passwordHash: "x", createdAt: "0" });
       await sessions.setSessions("2", "gw-a", 2);
-      await sessions.setSessions("1", "gw-b", 1);
+      await sessions.setSessions("1", "gw-b", 1, new Map([["s1", 1]]));
+      expect(await logins.admit("1", "s1", new Map())).toEqual({ admitted: true, counted: 1 });
       const room = await rooms.create({ name: "slots", visibility: "public", owner: "1" });
       await rooms.join(room.roomId, "2", { userName: "u2" });
       // Created without its owner's name: the first page indexes the room, then reads it.

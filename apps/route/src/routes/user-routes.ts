@@ -9,7 +9,7 @@ import { lastSeenCards, userCards } from "../user-cards.js";
 import { bearer, errorAnswer, jsonAnswer } from "../api-route.js";
 import { queryOf } from "../validation.js";
 import { queryInteger } from "../query-number.js";
-import { chargeHeavyRead, lastSeenCost } from "../heavy-reads.js";
+import { chargeHeavyRead, lastSeenCost, USER_SEARCH_COST } from "../heavy-reads.js";
 
 const SearchQuery = z.object({
   prefix: z.string().max(64, "prefix is at most 64 characters").default(""),
@@ -26,11 +26,11 @@ const LastSeenQuery = z.object({
 export const userApi = {
   search: createRoute({
     method: "get", path: "/api/users", summary: "Users whose canonical name starts with prefix", security: bearer, request: { query: SearchQuery },
-    responses: { 200: jsonAnswer("{users:[{userId, userName, online}]}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token") },
+    responses: { 200: jsonAnswer("{users:[{userId, userName, online}]}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 429: errorAnswer("rate_limited (with Retry-After): more than CIM_HEAVY_READS_PER_USER heavy reads (online list, member pages, name searches, last-seen) per CIM_HEAVY_READS_WINDOW_SECONDS; a search costs 1") },
   }),
   lastSeen: createRoute({
     method: "get", path: "/api/users/last-seen", summary: "Whether each user named is online, and when an offline one was last online", security: bearer, request: { query: LastSeenQuery },
-    responses: { 200: jsonAnswer("{users:[{userId, userName, online, lastSeen}]}: in the order given, unknown ids left out; lastSeen ms since the epoch, 0 when online or not known"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 429: errorAnswer("rate_limited (with Retry-After): more than CIM_HEAVY_READS_PER_USER heavy reads (online list, member pages, last-seen) per CIM_HEAVY_READS_WINDOW_SECONDS; this costs 1 per 10 users named (at least 1)") },
+    responses: { 200: jsonAnswer("{users:[{userId, userName, online, lastSeen}]}: in the order given, unknown ids left out; lastSeen ms since the epoch, 0 when online or not known"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 429: errorAnswer("rate_limited (with Retry-After): more than CIM_HEAVY_READS_PER_USER heavy reads (online list, member pages, name searches, last-seen) per CIM_HEAVY_READS_WINDOW_SECONDS; this costs 1 per 10 users named (at least 1)") },
   }),
 };
 
@@ -40,6 +40,7 @@ export function userRoutes(s: Services) {
 
   app.get("/", async (c) => {
     const query = queryOf(c, userApi.search);
+    await chargeHeavyRead(s, c.get("user").userId, USER_SEARCH_COST, "/api/users");
     // Names are found by their canonical key, so "ALI", "аli" (Cyrillic) and "ａli" find "alice".
     const ids = await s.users.search({ prefix: nameKey(query.prefix.trim()), limit: query.limit });
     return c.json({ users: await userCards(s, ids, c.get("user").userId) });
