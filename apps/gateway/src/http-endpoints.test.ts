@@ -66,16 +66,16 @@ describe("gateway HTTP endpoints", () => {
     expect((await fetch(`${url}/other`)).status).toBe(404);
   });
 
-  it("answers another method than GET on /ws 405 JSON with Allow: GET, not 426", async () => {
+  it("answers another method than GET or HEAD on /ws 405 JSON with Allow, not 426; HEAD as GET", async () => {
     const url = await serve();
     for (const method of ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"]) {
       const response = await fetch(`${url}/ws`, { method });
       expect(response.status, method).toBe(405);
-      expect(response.headers.get("allow")).toBe("GET");
+      expect(response.headers.get("allow")).toBe("GET, HEAD");
       expect(await response.json()).toEqual({ error: { code: "method_not_allowed", message: expect.stringContaining(method) } });
     }
     const head = await fetch(`${url}/ws`, { method: "HEAD" });
-    expect([head.status, head.headers.get("allow")]).toEqual([405, "GET"]);
+    expect([head.status, head.headers.get("upgrade"), await head.text()]).toEqual([426, "websocket", ""]);
   });
 
   it("answers another method on /healthz and /metrics 405 JSON with Allow", async () => {

@@ -68,9 +68,10 @@ export function createHttpHandler(metrics: GatewayMetrics, source: HealthSource,
       sendError(res, 405, ErrorCode.MethodNotAllowed, `${path} takes GET, HEAD, not ${req.method}`, { allow: "GET, HEAD" });
       return;
     }
-    // A WebSocket handshake is a GET (RFC 6455 4.1): another method on the path is refused as route refuses one.
-    if (path === SESSION_PATH && req.method !== "GET") {
-      sendError(res, 405, ErrorCode.MethodNotAllowed, `${SESSION_PATH} takes GET (a WebSocket upgrade), not ${req.method}`, { allow: "GET" });
+    // A WebSocket handshake is a GET (RFC 6455 4.1): another method on the path is refused as route refuses one. HEAD
+    // is answered as GET, as everywhere else (RFC 9110 9.3.2).
+    if (path === SESSION_PATH && req.method !== "GET" && req.method !== "HEAD") {
+      sendError(res, 405, ErrorCode.MethodNotAllowed, `${SESSION_PATH} takes GET (a WebSocket upgrade), not ${req.method}`, { allow: "GET, HEAD" });
       return;
     }
     // The right path without an upgrade (a browser tab, curl): say so, rather than "no route".
