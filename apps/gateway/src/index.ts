@@ -1,7 +1,7 @@
 // Gateway process: reads config, builds Redis and ZooKeeper clients, listens, handles SIGTERM.
 import { pino } from "pino";
 import { ZkSession } from "@cim/discovery";
-import { watchOpenFiles } from "@cim/config";
+import { startFailure, watchOpenFiles } from "@cim/config";
 import { createRedisClient, ErrorStreak } from "@cim/state";
 import { loadConfig } from "./config.js";
 import { createGateway } from "./gateway.js";
@@ -69,6 +69,6 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled rejection"));
 
 main().catch((error: unknown) => {
-  log.fatal({ err: error }, "gateway failed to start");
+  log.fatal(startFailure(error), "gateway failed to start");
   process.exit(1);
 });

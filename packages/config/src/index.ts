@@ -4,6 +4,7 @@ import { z } from "zod";
 export { answerClientErrorsAsJson } from "./client-errors.js";
 export { slowClientTimeouts } from "./slow-clients.js";
 export { keepFilesInReserve, openFilesLimit, RESERVED_FILES, watchOpenFiles } from "./open-files.js";
+export { listenOn, startFailure, StartupError } from "./listen.js";
 export { addressMatcher, capConnectionsPerAddress, clientKey, isAddressOrRange, plainAddress } from "./connection-cap.js";
 import { isAddressOrRange } from "./connection-cap.js";
 
