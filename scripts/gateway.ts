@@ -23,5 +23,4 @@ const port = values.port;
 await supervisor.add(id, () => startApp("gateway", { ...stack.env, GATEWAY_ID: id, PORT: port, GATEWAY_WS_URL: `ws://127.0.0.1:${port}/ws` }, id));
 console.log(`${id} joined: ws://127.0.0.1:${port}/ws (Ctrl-C stops it; its users move to the other gateways)`);
 const stop = () => void supervisor.stop().finally(() => process.exit(0));
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, stop);

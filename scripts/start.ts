@@ -102,8 +102,8 @@ async function stop(): Promise<void> {
   for (const s of stops) await s().catch((error: unknown) => console.error(String(error)));
   process.exit(0);
 }
-process.on("SIGINT", () => void stop());
-process.on("SIGTERM", () => void stop());
+// SIGHUP: the terminal closed (or the SSH session dropped) under `npm start`; it stops everything as Ctrl-C does.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop());
 
 main().catch(async (error: unknown) => {
   console.error(`start failed: ${(error as Error).message}`);
