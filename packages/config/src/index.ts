@@ -97,9 +97,20 @@ export const sharedSettings = {
     .refine((entries) => entries.every(isAddressOrRange), "a comma-separated list of IP addresses or CIDR ranges"),
 };
 
+/** Variables whose empty value means something (no exemption at all); any other variable set empty is unset. */
+const EMPTY_MEANS_NONE = new Set(["CIM_CONNECT_LIMIT_EXEMPT"]);
+
+/**
+ * `NAME=` (a copy of .env.example, an env file, a Kubernetes ConfigMap) leaves the variable at its default. It was taken
+ * as a value: `CIM_METRICS_TOKEN=` refused the start, an empty number was 0, an empty CIM_WEB_DIR served no web app.
+ */
+function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name, value]) => value !== "" || EMPTY_MEANS_NONE.has(name)));
+}
+
 /** Parses `env` with `schema`; throws one error naming every bad variable, prefixed with the app. */
 export function parseSettings<T extends z.ZodType>(app: string, schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
-  const parsed = schema.safeParse(env);
+  const parsed = schema.safeParse(withoutEmpty(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
     throw new Error(`invalid ${app} configuration: ${problems}`);
