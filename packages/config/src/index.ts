@@ -16,7 +16,14 @@ export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "
 /** Fields of both apps' schemas: spread into each app's `z.object({...})`. */
 export const sharedSettings = {
   HOST: z.string().default("127.0.0.1"),
-  REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
+  /**
+   * `redis://[user:password@]host:port[/db]`, `rediss://...` (TLS), `host[:port]` or a Unix socket's absolute path. Other
+   * values (`http://host`, `redis:/host`) were taken by ioredis as a socket path it retried forever ("connect ENOENT").
+   */
+  REDIS_URL: z.string().trim().default("redis://127.0.0.1:6379").refine(
+    (value) => /^rediss?:\/\/[^\s/]+(\/\d*)?$/.test(value) || /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(value) || /^\/\S+$/.test(value),
+    "a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (or host:port, or a Unix socket's path)",
+  ),
   /**
    * A Redis Cluster: `host:port,host:port,...` (any few of its nodes; the rest are discovered), or URLs
    * `redis://[user:password@]host:port` / `rediss://...` (TLS). When set, REDIS_URL is not used, and the bus runs
@@ -27,7 +34,11 @@ export const sharedSettings = {
     .default("")
     .transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean))
     .refine((nodes) => nodes.every((node) => /^(rediss?:\/\/([^@\s]*@)?)?[^\s:/@]+:\d{1,5}\/?$/.test(node)), "a comma-separated list of host:port"),
-  ZK_CONNECT: z.string().default("127.0.0.1:2181"),
+  /** `host[:port],host[:port],...[/chroot]`; anything else failed deep in the ZooKeeper client with a stack trace. */
+  ZK_CONNECT: z.string().trim().default("127.0.0.1:2181").refine(
+    (value) => /^[A-Za-z0-9.-]+(:\d{1,5})?(,[A-Za-z0-9.-]+(:\d{1,5})?)*(\/[^\s,]*)?$/.test(value),
+    "host:port of ZooKeeper, comma-separated for an ensemble (127.0.0.1:2181,127.0.0.2:2181)",
+  ),
   /** How fast a dead gateway is dropped from ZooKeeper. */
   ZK_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
   /**
