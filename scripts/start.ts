@@ -14,9 +14,30 @@ mkdirSync(runDir, { recursive: true });
 const stops: Array<() => Promise<void>> = [];
 const supervisor = new Supervisor({ report: (line) => console.log(`[supervisor] ${line}`) });
 
-const { values: flags } = parseArgs({ options: { gateways: { type: "string", default: "2" }, cluster: { type: "boolean", default: false } } });
-const GATEWAYS = Number(flags.gateways);
-if (!Number.isInteger(GATEWAYS) || GATEWAYS < 1 || GATEWAYS > 26) throw new Error(`--gateways must be 1 to 26, got ${flags.gateways}`);
+const USAGE = `usage: npm start [-- [--gateways N] [--cluster]]   (N: 1 to 26 gateways, default 2)
+  env: PORT (route's port, default 8080; a port in use moves to the next free one, as Redis', ZooKeeper's and the
+  gateways' do: the URLs printed are the ones to use), REDIS_URL or REDIS_CLUSTER_NODES, ZK_CONNECT (servers already running)`;
+
+/** The flags, or one line and exit 2 (a bad flag printed Node's stack). */
+function readFlags(): { gateways: number; cluster: boolean; routePort: number } {
+  try {
+    const { values } = parseArgs({ options: { gateways: { type: "string", default: "2" }, cluster: { type: "boolean", default: false }, help: { type: "boolean", short: "h" } } });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    const gateways = /^\d+$/.test(values.gateways) ? Number(values.gateways) : NaN;
+    if (!(gateways >= 1 && gateways <= 26)) throw new Error(`--gateways must be 1 to 26, got ${values.gateways}`);
+    const routePort = process.env.PORT ? (/^\d{1,5}$/.test(process.env.PORT) ? Number(process.env.PORT) : NaN) : 8080;
+    if (!(routePort >= 1 && routePort <= 65_535)) throw new Error(`PORT must be a port number (1 to 65535), got ${process.env.PORT}`);
+    return { gateways, cluster: values.cluster, routePort };
+  } catch (error) {
+    console.error(`npm start: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const flags = readFlags();
+const GATEWAYS = flags.gateways;
 
 const port = (preferred: number) => getPort({ host: "127.0.0.1", port: portNumbers(preferred, preferred + 50) });
 
@@ -57,7 +78,7 @@ async function main(): Promise<void> {
   }
   // Random per checkout, kept in .run/secrets.json (0600): a gateway started later uses the same file.
   const secrets = localSecrets(join(runDir, "secrets.json"));
-  const routePort = await port(Number(process.env.PORT ?? 8080));
+  const routePort = await port(flags.routePort);
   const origins = [`http://127.0.0.1:${routePort}`, `http://localhost:${routePort}`, "http://127.0.0.1:5173", "http://localhost:5173"].join(",");
   const env = {
     ...(redisClusterNodes ? { REDIS_CLUSTER_NODES: redisClusterNodes } : { REDIS_URL: redisUrl! }),
