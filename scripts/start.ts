@@ -2,14 +2,15 @@
 // route and gateways are supervised (a process that exits is reported and started again); Ctrl-C stops them all.
 // With `-- --cluster` (or CIM_LAYOUT=cluster): a Redis Cluster of 3 masters and 3 replicas and a ZooKeeper ensemble
 // of 3, on free ports, data in temporary folders removed at the end.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import getPort, { portNumbers } from "get-port";
 import { localSecrets, REPO_ROOT, startApp, startRedis, startRedisCluster, startZookeeper, startZookeeperEnsemble, Supervisor, type Service } from "@cim/devstack";
 
 process.env.CIM_DEVSTACK_ECHO = "1";
-const runDir = join(REPO_ROOT, ".run");
+// CIM_RUN_DIR: another folder than the checkout's .run (tests).
+const runDir = process.env.CIM_RUN_DIR || join(REPO_ROOT, ".run");
 mkdirSync(runDir, { recursive: true });
 const stops: Array<() => Promise<void>> = [];
 const supervisor = new Supervisor({ report: (line) => console.log(`[supervisor] ${line}`) });
@@ -38,6 +39,44 @@ function readFlags(): { gateways: number; cluster: boolean; routePort: number } 
 }
 const flags = readFlags();
 const GATEWAYS = flags.gateways;
+
+const isStartProcess = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("scripts/start.ts");
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * One `npm start` per checkout. A second one, in another terminal, found the ports taken and started a second
+ * redis-server on the next free port over the first one's data folder (.run/redis, its append-only file), and a
+ * second ZooKeeper over .run/zookeeper, beside the first system.
+ */
+function claimCheckout(): void {
+  const pidFile = join(runDir, "start.pid");
+  let holder = 0;
+  try {
+    holder = Number(readFileSync(pidFile, "utf8").trim());
+  } catch {
+    // none yet
+  }
+  if (holder && holder !== process.pid && isStartProcess(holder)) {
+    let routeUrl = "";
+    try {
+      routeUrl = (JSON.parse(readFileSync(join(runDir, "stack.json"), "utf8")) as StackFile).routeUrl;
+    } catch {
+      // still starting
+    }
+    console.error(`npm start already runs in this checkout (pid ${holder}${routeUrl ? `, ${routeUrl}/` : ""}): use it, or stop it first (Ctrl-C in its terminal)`);
+    process.exit(1);
+  }
+  writeFileSync(pidFile, `${process.pid}\n`);
+  process.on("exit", () => {
+    if (readFileSync(pidFile, "utf8").trim() === String(process.pid)) rmSync(pidFile, { force: true });
+  });
+}
+claimCheckout();
 
 const port = (preferred: number) => getPort({ host: "127.0.0.1", port: portNumbers(preferred, preferred + 50) });
 

@@ -48,6 +48,24 @@ describe("npm start's flags", () => {
   });
 });
 
+describe("a second npm start in one checkout", () => {
+  it("says where the first one runs and stops, exit 1, rather than start a second Redis on the first one's data", { timeout: 60_000 }, async () => {
+    // The first npm start, as far as the second can tell: a live process of scripts/start.ts in start.pid.
+    const first = spawnTracked(process.execPath, ["-e", "setInterval(() => undefined, 60_000)", "scripts/start.ts"], { cwd: REPO_ROOT }, "first");
+    writeFileSync(join(runDir, "start.pid"), `${first.child.pid}\n`);
+    const second = script("start", []);
+    try {
+      const [said] = await second.waitFor(/already runs|CIM is running/, 45_000);
+      expect(said).toBe("already runs");
+      expect(await second.exited).toBe(1);
+      expect(second.output()).toBe(`npm start already runs in this checkout (pid ${first.child.pid}, ${cluster.route.url}/): use it, or stop it first (Ctrl-C in its terminal)\n`);
+    } finally {
+      await stopProcess(second, "SIGINT", 20_000);
+      await stopProcess(first, "SIGKILL");
+    }
+  });
+});
+
 describe("npm run gateway", () => {
   it("refuses the id of a gateway that runs, and its users stay online", { timeout: 60_000 }, async () => {
     const ann = await newUser(cluster.route.url, "ann");
