@@ -1,6 +1,6 @@
 // Route process: reads config, builds Redis and ZooKeeper clients, watches gateways, serves HTTP, handles SIGTERM.
 import { pino } from "pino";
-import { answerClientErrorsAsJson, capConnectionsPerAddress, keepFilesInReserve, listenOn, startFailure, watchOpenFiles } from "@cim/config";
+import { answerClientErrorsAsJson, capConnectionsPerAddress, keepFilesInReserve, listenOn, startFailure, StartupError, watchOpenFiles } from "@cim/config";
 import { GatewayDirectory, ZkSession } from "@cim/discovery";
 import { createRedisClient, ErrorStreak, GatewayLeases, whenRedisServes } from "@cim/state";
 import { createApp } from "./app.js";
@@ -75,7 +75,10 @@ const app = createApp(services, {
 });
 
 async function main(): Promise<void> {
-  await zk.start();
+  // No ZooKeeper at ZK_CONNECT (a wrong address or port, or not started): one line saying where it looked.
+  await zk.start().catch((error: unknown) => {
+    throw new StartupError(`${(error as Error).message}: is ZooKeeper running there? (ZK_CONNECT)`);
+  });
   await directory.start();
   // Redis down, or loading its data (LOADING) for longer than the command timeout, would stop the start here.
   // The gateways come from their index (one read): a SCAN of every key added seconds to the start of a large Redis.

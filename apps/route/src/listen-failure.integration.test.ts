@@ -1,5 +1,7 @@
-// A second route or gateway started on a port another process holds (an operator's everyday mistake) says so in one
-// line and exits 1. It printed Node's "Unhandled 'error' event" with a stack, which names neither the port nor what to do.
+// A second route or gateway started on a port another process holds (an operator's everyday mistake), or pointed at
+// no ZooKeeper, says so in one line and exits 1. A taken port printed Node's "Unhandled 'error' event" with a stack,
+// which named neither the port nor what to do; no ZooKeeper, a fatal line carrying the timeout's stack.
+import getPort from "get-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appCommand, REPO_ROOT, spawnTracked, startCluster, type Cluster } from "@cim/devstack";
 
@@ -39,5 +41,15 @@ describe("an app started on a port in use", () => {
     expect(lines.join("\n")).not.toMatch(/Unhandled 'error' event|\n\s+at /);
     // The gateway that holds the port goes on serving.
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+  });
+
+  it("route pointed at no ZooKeeper says where it looked, in one line, and exits 1", { timeout: 60_000 }, async () => {
+    const closed = await getPort({ host: "127.0.0.1" });
+    const { code, lines } = await runToExit("route", { PORT: "0", ZK_CONNECT: `127.0.0.1:${closed}` });
+    expect(code).toBe(1);
+    const failure = lines.filter((line) => line.includes("failed to start"));
+    expect(failure).toHaveLength(1);
+    expect(failure[0]).toContain(`ZooKeeper at 127.0.0.1:${closed}: no session within 15000 ms: is ZooKeeper running there? (ZK_CONNECT)`);
+    expect(lines.join("\n")).not.toMatch(/\\n\s+at /);
   });
 });
