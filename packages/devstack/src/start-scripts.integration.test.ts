@@ -64,6 +64,21 @@ describe("a second npm start in one checkout", () => {
       await stopProcess(first, "SIGKILL");
     }
   });
+
+  it("through npm start's script: nothing is installed or built first (a build emptied the running route's web app)", { timeout: 120_000 }, async () => {
+    const first = spawnTracked(process.execPath, ["-e", "setInterval(() => undefined, 60_000)", "scripts/start.ts"], { cwd: REPO_ROOT }, "first");
+    writeFileSync(join(runDir, "start.pid"), `${first.child.pid}\n`);
+    const second = spawnTracked("bash", ["scripts/start.sh"], { cwd: REPO_ROOT, env: { ...process.env, CIM_RUN_DIR: runDir } }, "start.sh");
+    try {
+      const [said] = await second.waitFor(/already runs|CIM is running/, 100_000);
+      expect(said).toBe("already runs");
+      expect(await second.exited).toBe(1);
+      expect(second.output()).not.toContain("vite build");
+    } finally {
+      await stopProcess(second, "SIGINT", 20_000);
+      await stopProcess(first, "SIGKILL");
+    }
+  });
 });
 
 describe("npm run gateway", () => {
