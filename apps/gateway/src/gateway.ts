@@ -7,6 +7,7 @@ import { GatewayRegistration } from "@cim/discovery";
 import { GatewayLeases, whenRedisServes } from "@cim/state";
 import { createBusLink } from "./bus-link.js";
 import { createServices, type GatewayDeps } from "./gateway-services.js";
+import { refuseLiveNamesake } from "./id-guard.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { createSessionServer } from "./session-server.js";
 
@@ -68,6 +69,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   }
 
   async function start(): Promise<number> {
+    // Before anything is released in Redis: a namesake that runs would lose its users to this start.
+    await refuseLiveNamesake(zk, gatewayId, instance);
     await busLink.start();
     // A previous incarnation killed without cleanup may have left sessions counted here. The subscriber being ready
     // does not make this connection ready: while Redis still loads its data, its commands fail at once (LOADING), so
