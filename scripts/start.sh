@@ -5,6 +5,12 @@
 # ZooKeeper ensemble of 3 instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# npm start already running in this checkout: straight to start.ts, which says where and stops. Building the web app
+# first emptied apps/web/dist under the running route (its page and assets answered 404 meanwhile).
+holder=$(cat "${CIM_RUN_DIR:-.run}/start.pid" 2>/dev/null || true)
+if [ -n "$holder" ] && tr '\0' ' ' < "/proc/$holder/cmdline" 2>/dev/null | grep -q 'scripts/start.ts'; then
+  exec node --import tsx scripts/start.ts "$@"
+fi
 parts=()
 [ -n "${REDIS_URL:-}" ] || parts+=(redis)
 [ -n "${ZK_CONNECT:-}" ] || parts+=(zookeeper)

@@ -2,21 +2,81 @@
 // route and gateways are supervised (a process that exits is reported and started again); Ctrl-C stops them all.
 // With `-- --cluster` (or CIM_LAYOUT=cluster): a Redis Cluster of 3 masters and 3 replicas and a ZooKeeper ensemble
 // of 3, on free ports, data in temporary folders removed at the end.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import getPort, { portNumbers } from "get-port";
 import { localSecrets, REPO_ROOT, startApp, startRedis, startRedisCluster, startZookeeper, startZookeeperEnsemble, Supervisor, type Service } from "@cim/devstack";
 
 process.env.CIM_DEVSTACK_ECHO = "1";
-const runDir = join(REPO_ROOT, ".run");
+// CIM_RUN_DIR: another folder than the checkout's .run (tests).
+const runDir = process.env.CIM_RUN_DIR || join(REPO_ROOT, ".run");
 mkdirSync(runDir, { recursive: true });
 const stops: Array<() => Promise<void>> = [];
 const supervisor = new Supervisor({ report: (line) => console.log(`[supervisor] ${line}`) });
 
-const { values: flags } = parseArgs({ options: { gateways: { type: "string", default: "2" }, cluster: { type: "boolean", default: false } } });
-const GATEWAYS = Number(flags.gateways);
-if (!Number.isInteger(GATEWAYS) || GATEWAYS < 1 || GATEWAYS > 26) throw new Error(`--gateways must be 1 to 26, got ${flags.gateways}`);
+const USAGE = `usage: npm start [-- [--gateways N] [--cluster]]   (N: 1 to 26 gateways, default 2)
+  env: PORT (route's port, default 8080; a port in use moves to the next free one, as Redis', ZooKeeper's and the
+  gateways' do: the URLs printed are the ones to use), REDIS_URL or REDIS_CLUSTER_NODES, ZK_CONNECT (servers already running)`;
+
+/** The flags, or one line and exit 2 (a bad flag printed Node's stack). */
+function readFlags(): { gateways: number; cluster: boolean; routePort: number } {
+  try {
+    const { values } = parseArgs({ options: { gateways: { type: "string", default: "2" }, cluster: { type: "boolean", default: false }, help: { type: "boolean", short: "h" } } });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    const gateways = /^\d+$/.test(values.gateways) ? Number(values.gateways) : NaN;
+    if (!(gateways >= 1 && gateways <= 26)) throw new Error(`--gateways must be 1 to 26, got ${values.gateways}`);
+    const routePort = process.env.PORT ? (/^\d{1,5}$/.test(process.env.PORT) ? Number(process.env.PORT) : NaN) : 8080;
+    if (!(routePort >= 1 && routePort <= 65_535)) throw new Error(`PORT must be a port number (1 to 65535), got ${process.env.PORT}`);
+    return { gateways, cluster: values.cluster, routePort };
+  } catch (error) {
+    console.error(`npm start: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const flags = readFlags();
+const GATEWAYS = flags.gateways;
+
+const isStartProcess = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("scripts/start.ts");
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * One `npm start` per checkout. A second one, in another terminal, found the ports taken and started a second
+ * redis-server on the next free port over the first one's data folder (.run/redis, its append-only file), and a
+ * second ZooKeeper over .run/zookeeper, beside the first system.
+ */
+function claimCheckout(): void {
+  const pidFile = join(runDir, "start.pid");
+  let holder = 0;
+  try {
+    holder = Number(readFileSync(pidFile, "utf8").trim());
+  } catch {
+    // none yet
+  }
+  if (holder && holder !== process.pid && isStartProcess(holder)) {
+    let routeUrl = "";
+    try {
+      routeUrl = (JSON.parse(readFileSync(join(runDir, "stack.json"), "utf8")) as StackFile).routeUrl;
+    } catch {
+      // still starting
+    }
+    console.error(`npm start already runs in this checkout (pid ${holder}${routeUrl ? `, ${routeUrl}/` : ""}): use it, or stop it first (Ctrl-C in its terminal)`);
+    process.exit(1);
+  }
+  writeFileSync(pidFile, `${process.pid}\n`);
+  process.on("exit", () => {
+    if (readFileSync(pidFile, "utf8").trim() === String(process.pid)) rmSync(pidFile, { force: true });
+  });
+}
+claimCheckout();
 
 const port = (preferred: number) => getPort({ host: "127.0.0.1", port: portNumbers(preferred, preferred + 50) });
 
@@ -57,7 +117,7 @@ async function main(): Promise<void> {
   }
   // Random per checkout, kept in .run/secrets.json (0600): a gateway started later uses the same file.
   const secrets = localSecrets(join(runDir, "secrets.json"));
-  const routePort = await port(Number(process.env.PORT ?? 8080));
+  const routePort = await port(flags.routePort);
   const origins = [`http://127.0.0.1:${routePort}`, `http://localhost:${routePort}`, "http://127.0.0.1:5173", "http://localhost:5173"].join(",");
   const env = {
     ...(redisClusterNodes ? { REDIS_CLUSTER_NODES: redisClusterNodes } : { REDIS_URL: redisUrl! }),
@@ -102,8 +162,8 @@ async function stop(): Promise<void> {
   for (const s of stops) await s().catch((error: unknown) => console.error(String(error)));
   process.exit(0);
 }
-process.on("SIGINT", () => void stop());
-process.on("SIGTERM", () => void stop());
+// SIGHUP: the terminal closed (or the SSH session dropped) under `npm start`; it stops everything as Ctrl-C does.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop());
 
 main().catch(async (error: unknown) => {
   console.error(`start failed: ${(error as Error).message}`);

@@ -28,6 +28,33 @@ describe("runCli", () => {
     expect(cli.output()).toMatch(/^user: \npassword: \n\* registered/);
   });
 
+  it("--register with a name already taken logs in with the password (the same command run a second time)", async () => {
+    const client = new FakeClient();
+    client.register.mockRejectedValueOnce(new CimApiError(409, "name_taken", "the name ann is taken"));
+    const cli = start(client, { userName: "ann", password: "pw", register: true });
+    await cli.waitFor(/logged in as ann\(1\) on gw-a/);
+    expect(cli.output()).toMatch(/^\* ann is registered already: logging in\n\* logged in as ann/);
+    cli.end();
+    expect(await cli.exit).toBe(0);
+  });
+
+  it("--register with a name taken by someone else ends in the login's refusal, exit 1", async () => {
+    const client = new FakeClient();
+    client.register.mockRejectedValueOnce(new CimApiError(409, "name_taken", "the name ann is taken"));
+    client.failLogin = new CimApiError(401, "unauthorized", "wrong user name or password");
+    const cli = start(client, { userName: "ann", password: "pw", register: true });
+    expect(await cli.exit).toBe(1);
+    expect(cli.output()).toBe("* ann is registered already: logging in\n! login failed: wrong user name or password (unauthorized)\n");
+  });
+
+  it("--register refused for another reason stops there, exit 1", async () => {
+    const client = new FakeClient();
+    client.register.mockRejectedValueOnce(new CimApiError(400, "weak_password", "password must be at least 8 characters"));
+    const cli = start(client, { userName: "ann", password: "pw", register: true });
+    expect(await cli.exit).toBe(1);
+    expect(cli.output()).toBe("! register failed: password must be at least 8 characters (weak_password)\n");
+  });
+
   it("exits 2 when the input ends before a user name", async () => {
     const cli = start(new FakeClient(), {});
     cli.end();

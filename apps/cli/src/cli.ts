@@ -1,6 +1,7 @@
 // The console loop: log in (asking for missing credentials), print what arrives, run typed commands until quit.
 import type { Readable, Writable } from "node:stream";
 import { CimApiError } from "@cim/client";
+import { ErrorCode } from "@cim/protocol";
 import { ChatSession, type ChatClient, type Print } from "./chat-session.js";
 import { parseCommand } from "./commands.js";
 import { formatError, formatPresence, formatState, who } from "./format.js";
@@ -114,8 +115,13 @@ async function logIn(client: ChatClient, credentials: { userName: string; passwo
       const account = await client.register(credentials.userName, credentials.password);
       print(`* registered ${who(account.userName, account.userId)}`);
     } catch (error) {
-      print(formatError("register failed", describe(error)));
-      return false;
+      // The README's and npm start's console command carry --register: run again, it found its own name taken and
+      // stopped. A taken name goes on to the login, which the password decides (someone else's: login failed).
+      if (!(error instanceof CimApiError && error.code === ErrorCode.NameTaken)) {
+        print(formatError("register failed", describe(error)));
+        return false;
+      }
+      print(`* ${credentials.userName} is registered already: logging in`);
     }
   }
   try {

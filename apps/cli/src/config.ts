@@ -7,7 +7,7 @@ export const USAGE = [
   "  --route     route's base URL (env CIM_ROUTE_URL, default http://127.0.0.1:8080)",
   "  --user      user name (env CIM_USER); asked on stdin when absent",
   "  --password  password (env CIM_PASSWORD); asked on stdin when absent",
-  "  --register  register the user before logging in",
+  "  --register  register the user before logging in (a name already taken: just log in)",
   "  --help      show this text",
 ].join("\n");
 

@@ -1,6 +1,15 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { contractDefaults } from "@cim/devstack";
+import { contractDefaults, REPO_ROOT } from "@cim/devstack";
 import { loadConfig } from "./config.js";
+
+/** `.env.example` as an operator copies it to `.env` (its empty values included), with the two secrets filled in. */
+function envExampleCopy(): Record<string, string> {
+  const text = readFileSync(join(REPO_ROOT, ".env.example"), "utf8");
+  const env = Object.fromEntries([...text.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+  return { ...env, CIM_TOKEN_SECRET: "env-example-test-secret-0123456789abcdef", CIM_ADMIN_TOKEN: "env-example-admin-token-0123" };
+}
 
 const SECRET = { CIM_TOKEN_SECRET: "gateway-config-test-secret-0123456789" };
 
@@ -37,5 +46,14 @@ describe("gateway configuration: the defaults CONTRACT states", () => {
     const stated = [...contractDefaults()].filter(([name]) => name in config);
     expect(stated.length).toBeGreaterThan(5);
     expect(stated.filter(([name, value]) => config[name] !== value).map(([name, value]) => `${name}: CONTRACT ${value}, config ${String(config[name])}`)).toEqual([]);
+  });
+});
+
+describe("gateway configuration: .env.example", () => {
+  // Its empty GATEWAY_ID=, GATEWAY_WS_URL= and CIM_METRICS_TOKEN= were taken as values: "invalid gateway configuration".
+  it("a copy of it with the secret filled in starts a gateway with every default (PORT aside: the file's is route's)", () => {
+    const env = envExampleCopy();
+    const copy = loadConfig({ ...env, PORT: "8091" });
+    expect(copy).toEqual(loadConfig({ CIM_TOKEN_SECRET: env.CIM_TOKEN_SECRET, PORT: "8091" }));
   });
 });

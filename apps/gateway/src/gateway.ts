@@ -1,12 +1,13 @@
 // The gateway: its services, its port and its bus link put together, and their lifecycle (start, stop).
 import type { Server } from "node:http";
 import { randomUUID } from "node:crypto";
-import { keepFilesInReserve } from "@cim/config";
+import { keepFilesInReserve, listenOn } from "@cim/config";
 import { SessionClose } from "@cim/protocol";
 import { GatewayRegistration } from "@cim/discovery";
 import { GatewayLeases, whenRedisServes } from "@cim/state";
 import { createBusLink } from "./bus-link.js";
 import { createServices, type GatewayDeps } from "./gateway-services.js";
+import { refuseLiveNamesake } from "./id-guard.js";
 import { LeaseKeeper } from "./lease-keeper.js";
 import { createSessionServer } from "./session-server.js";
 
@@ -48,9 +49,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
 
   /** Listens on the configured port: the bound port, and the URL clients are sent to. */
   async function listen(): Promise<{ port: number; wsUrl: string }> {
-    await new Promise<void>((resolve) => server.listen({ port: config.PORT, host: config.HOST, backlog: config.CIM_LISTEN_BACKLOG }, resolve));
-    const address = server.address();
-    const port = typeof address === "object" && address ? address.port : config.PORT;
+    const port = await listenOn(server, { port: config.PORT, host: config.HOST, backlog: config.CIM_LISTEN_BACKLOG });
     const wsUrl = config.GATEWAY_WS_URL ?? `ws://${config.HOST === "0.0.0.0" || config.HOST === "::" ? "127.0.0.1" : config.HOST}:${port}/ws`;
     if (!config.GATEWAY_WS_URL) log.warn({ wsUrl }, "GATEWAY_WS_URL not set: advertising a loopback URL that only this host can reach");
     return { port, wsUrl };
@@ -70,6 +69,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   }
 
   async function start(): Promise<number> {
+    // Before anything is released in Redis: a namesake that runs would lose its users to this start.
+    await refuseLiveNamesake(zk, gatewayId, instance);
     await busLink.start();
     // A previous incarnation killed without cleanup may have left sessions counted here. The subscriber being ready
     // does not make this connection ready: while Redis still loads its data, its commands fail at once (LOADING), so

@@ -1,7 +1,7 @@
 // Gateway process: reads config, builds Redis and ZooKeeper clients, listens, handles SIGTERM.
 import { pino } from "pino";
 import { ZkSession } from "@cim/discovery";
-import { watchOpenFiles } from "@cim/config";
+import { startFailure, StartupError, watchOpenFiles } from "@cim/config";
 import { createRedisClient, ErrorStreak } from "@cim/state";
 import { loadConfig } from "./config.js";
 import { createGateway } from "./gateway.js";
@@ -41,7 +41,10 @@ const zk = new ZkSession(config.ZK_CONNECT, {
 const gateway = createGateway({ config, log, redis, subscriber, zk });
 
 async function main(): Promise<void> {
-  await zk.start();
+  // No ZooKeeper at ZK_CONNECT (a wrong address or port, or not started): one line saying where it looked.
+  await zk.start().catch((error: unknown) => {
+    throw new StartupError(`${(error as Error).message}: is ZooKeeper running there? (ZK_CONNECT)`);
+  });
   const port = await gateway.start();
   log.info({ port }, "listening");
   watchOpenFiles(log);
@@ -69,6 +72,6 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled rejection"));
 
 main().catch((error: unknown) => {
-  log.fatal({ err: error }, "gateway failed to start");
+  log.fatal(startFailure(error), "gateway failed to start");
   process.exit(1);
 });

@@ -5,6 +5,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import type { Redis } from "ioredis";
+import { sharedSettings } from "@cim/config";
 import { createRedis } from "@cim/state";
 import { tokenSecretFrom } from "@cim/token";
 import { positive, tokenLifetimes, UsageError } from "./admin-flags.js";
@@ -31,6 +33,27 @@ function redisUrl(flag: string | undefined): string {
   return flag ?? process.env.REDIS_URL ?? stack?.env?.REDIS_URL ?? "redis://127.0.0.1:6379";
 }
 
+/**
+ * Redis, answering: a URL of route's own form (else a UsageError) whose server answers a PING (else one line saying
+ * where it looked). With npm start stopped, ioredis printed "[ioredis] Unhandled error event" and a stack per attempt,
+ * then "Reached the max retries per request limit".
+ */
+async function openRedis(flag: string | undefined): Promise<Redis> {
+  const url = redisUrl(flag);
+  const checked = sharedSettings.REDIS_URL.safeParse(url);
+  if (!checked.success) throw new UsageError(`${flag ? "--redis" : "REDIS_URL"} ${url}: ${checked.error.issues[0]!.message}`);
+  const redis = createRedis(url, "cim-admin");
+  let lastError = "";
+  redis.on("error", (error: NodeJS.ErrnoException) => void (lastError = error.code ?? error.message));
+  try {
+    await redis.ping();
+  } catch (error) {
+    redis.disconnect();
+    throw new Error(`Redis at ${url} does not answer (${lastError || (error as Error).message}): is npm start running? (--redis, REDIS_URL, ${join(RUN_DIR, "stack.json")})`);
+  }
+  return redis;
+}
+
 function tokenSecret(): string {
   if (process.env.CIM_TOKEN_SECRET || process.env.CIM_DEV_MODE) return tokenSecretFrom(process.env);
   const kept = readJson(join(RUN_DIR, "secrets.json")) as { CIM_TOKEN_SECRET?: string } | null;
@@ -49,7 +72,7 @@ function accountsOf(flags: Flags): NewAccount[] {
 
 async function usersCreate(flags: Flags): Promise<void> {
   const accounts = accountsOf(flags);
-  const redis = createRedis(redisUrl(flags.redis as string | undefined), "cim-admin");
+  const redis = await openRedis(flags.redis as string | undefined);
   try {
     const started = performance.now();
     const result = await createAccounts(redis, accounts, {
@@ -69,7 +92,7 @@ async function token(flags: Flags): Promise<void> {
   if (!names) throw new UsageError("token needs --user NAME, or --prefix and --count");
   const { ttlSeconds, sessionLifetimeSeconds } = tokenLifetimes(flags.ttl as string | undefined, process.env);
   const secret = tokenSecret();
-  const redis = createRedis(redisUrl(flags.redis as string | undefined), "cim-admin");
+  const redis = await openRedis(flags.redis as string | undefined);
   try {
     const issued = await issueTokens(redis, names, { secret, ttlSeconds, sessionLifetimeSeconds });
     if (flags.user) console.log(issued[0]!.token);

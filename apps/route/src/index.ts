@@ -1,6 +1,6 @@
 // Route process: reads config, builds Redis and ZooKeeper clients, watches gateways, serves HTTP, handles SIGTERM.
 import { pino } from "pino";
-import { answerClientErrorsAsJson, capConnectionsPerAddress, keepFilesInReserve, watchOpenFiles } from "@cim/config";
+import { answerClientErrorsAsJson, capConnectionsPerAddress, keepFilesInReserve, listenOn, startFailure, StartupError, watchOpenFiles } from "@cim/config";
 import { GatewayDirectory, ZkSession } from "@cim/discovery";
 import { createRedisClient, ErrorStreak, GatewayLeases, whenRedisServes } from "@cim/state";
 import { createApp } from "./app.js";
@@ -75,7 +75,10 @@ const app = createApp(services, {
 });
 
 async function main(): Promise<void> {
-  await zk.start();
+  // No ZooKeeper at ZK_CONNECT (a wrong address or port, or not started): one line saying where it looked.
+  await zk.start().catch((error: unknown) => {
+    throw new StartupError(`${(error as Error).message}: is ZooKeeper running there? (ZK_CONNECT)`);
+  });
   await directory.start();
   // Redis down, or loading its data (LOADING) for longer than the command timeout, would stop the start here.
   // The gateways come from their index (one read): a SCAN of every key added seconds to the start of a large Redis.
@@ -109,11 +112,8 @@ async function main(): Promise<void> {
   // "other side closed". Longer than common proxy idle timeouts (60 s), which must stay below it.
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   keepFilesInReserve(server, log);
-  server.listen({ port: config.PORT, host: config.HOST, backlog: config.CIM_LISTEN_BACKLOG }, () => {
-    const address = server.address();
-    const port = typeof address === "object" && address ? address.port : config.PORT;
-    log.info({ port, strategy: config.CIM_ROUTE_STRATEGY, policy: config.CIM_LOGIN_POLICY, backlog: config.CIM_LISTEN_BACKLOG }, "listening");
-  });
+  const port = await listenOn(server, { port: config.PORT, host: config.HOST, backlog: config.CIM_LISTEN_BACKLOG });
+  log.info({ port, strategy: config.CIM_ROUTE_STRATEGY, policy: config.CIM_LOGIN_POLICY, backlog: config.CIM_LISTEN_BACKLOG }, "listening");
   watchOpenFiles(log);
   const shutdown = (signal: string) => {
     log.info({ signal }, "shutting down");
@@ -131,6 +131,6 @@ async function main(): Promise<void> {
 
 process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled rejection"));
 main().catch((error: unknown) => {
-  log.fatal({ err: error }, "route failed to start");
+  log.fatal(startFailure(error), "route failed to start");
   process.exit(1);
 });

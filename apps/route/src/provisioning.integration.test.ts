@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import getPort from "get-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keys } from "@cim/state";
 import { TEST_TOKEN_SECRET } from "@cim/devstack";
@@ -126,5 +127,17 @@ describe("npm run cim-admin", () => {
     await expect(run(["users", "create", "--count", "2"])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("users create needs") });
     await expect(run(["token", "--user", `${prefix}5`, "--ttl", "5"])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("--ttl must be at least 30 seconds") });
     await expect(run(["token", "--user", `${prefix}nobody`])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`no user named ${prefix}nobody`) });
+  });
+
+  // With npm start stopped it printed "[ioredis] Unhandled error event" and a stack per attempt, then "Reached the max
+  // retries per request limit (which is 3)"; a URL of another form was taken as a socket path ("connect ENOENT //x").
+  it("says in one line where it looked for Redis when none answers there, or when the URL is not one", async () => {
+    const closed = await getPort({ host: "127.0.0.1" });
+    const url = `redis://127.0.0.1:${closed}`;
+    const failed = await run(["token", "--user", "ann", "--redis", url]).catch((error: { code: number; stderr: string }) => error);
+    expect(failed).toMatchObject({ code: 1 });
+    expect((failed as { stderr: string }).stderr).toMatch(new RegExp(`^cim-admin: Redis at ${url} does not answer \\(ECONNREFUSED\\): is npm start running\\? \\(--redis, REDIS_URL, .*stack\\.json\\)\n$`));
+    await expect(run(["users", "create", "--count", "1", "--prefix", "x-", "--password", PASSWORD, "--redis", "http://127.0.0.1:6379"]))
+      .rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/^cim-admin: --redis http:\/\/127\.0\.0\.1:6379: a redis:\/\/ or rediss:\/\/ URL such as/) });
   });
 });

@@ -26,6 +26,23 @@ describe("shared settings", () => {
       .toThrow(/^invalid gateway configuration: CIM_REDIS_WAIT_TIMEOUT_MS: must be under CIM_REDIS_COMMAND_TIMEOUT_MS \(1000\)/);
   });
 
+  // A mistyped address used to start anyway: REDIS_URL=http://x retried "connect ENOENT //x" forever, and ZK_CONNECT
+  // set empty (before empty meant unset) or to a URL failed inside the ZooKeeper client with an AssertionError's stack.
+  it("take the Redis and ZooKeeper addresses in their forms, and refuse others by name", () => {
+    for (const url of ["redis://127.0.0.1:6379", "rediss://u:p@r.example:6380/2", "redis://redis:6379", "10.0.0.1:6379", "localhost", "/run/redis.sock"]) {
+      expect(parseSettings("test", schema, { REDIS_URL: url }).REDIS_URL).toBe(url);
+    }
+    for (const url of ["http://127.0.0.1:6379", "redis:/127.0.0.1:6379", "redis//x", "redis://", "127.0.0.1:6379 6380"]) {
+      expect(() => parseSettings("route", schema, { REDIS_URL: url }), url).toThrow(/^invalid route configuration: REDIS_URL: a redis:\/\/ or rediss:\/\/ URL such as/);
+    }
+    for (const zk of ["127.0.0.1:2181", "zk1:2181,zk2:2181,zk3:2181/cim", "localhost"]) {
+      expect(parseSettings("test", schema, { ZK_CONNECT: zk }).ZK_CONNECT).toBe(zk);
+    }
+    for (const zk of ["zk://127.0.0.1:2181", "127.0.0.1:2181;127.0.0.2:2181", "127.0.0.1:port", ","]) {
+      expect(() => parseSettings("gateway", schema, { ZK_CONNECT: zk }), zk).toThrow(/^invalid gateway configuration: ZK_CONNECT: host:port of ZooKeeper/);
+    }
+  });
+
   it("name every bad variable and the app", () => {
     expect(() => parseSettings("gateway", schema, { ZK_SESSION_TIMEOUT_MS: "5", LOG_LEVEL: "loud" })).toThrow(/^invalid gateway configuration: ZK_SESSION_TIMEOUT_MS: .*; LOG_LEVEL: /);
   });

@@ -4,6 +4,7 @@ import { z } from "zod";
 export { answerClientErrorsAsJson } from "./client-errors.js";
 export { slowClientTimeouts } from "./slow-clients.js";
 export { keepFilesInReserve, openFilesLimit, RESERVED_FILES, watchOpenFiles } from "./open-files.js";
+export { listenOn, startFailure, StartupError } from "./listen.js";
 export { addressMatcher, capConnectionsPerAddress, clientKey, isAddressOrRange, plainAddress } from "./connection-cap.js";
 import { isAddressOrRange } from "./connection-cap.js";
 
@@ -15,7 +16,14 @@ export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "
 /** Fields of both apps' schemas: spread into each app's `z.object({...})`. */
 export const sharedSettings = {
   HOST: z.string().default("127.0.0.1"),
-  REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
+  /**
+   * `redis://[user:password@]host:port[/db]`, `rediss://...` (TLS), `host[:port]` or a Unix socket's absolute path. Other
+   * values (`http://host`, `redis:/host`) were taken by ioredis as a socket path it retried forever ("connect ENOENT").
+   */
+  REDIS_URL: z.string().trim().default("redis://127.0.0.1:6379").refine(
+    (value) => /^rediss?:\/\/[^\s/]+(\/\d*)?$/.test(value) || /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(value) || /^\/\S+$/.test(value),
+    "a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (or host:port, or a Unix socket's path)",
+  ),
   /**
    * A Redis Cluster: `host:port,host:port,...` (any few of its nodes; the rest are discovered), or URLs
    * `redis://[user:password@]host:port` / `rediss://...` (TLS). When set, REDIS_URL is not used, and the bus runs
@@ -26,7 +34,11 @@ export const sharedSettings = {
     .default("")
     .transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean))
     .refine((nodes) => nodes.every((node) => /^(rediss?:\/\/([^@\s]*@)?)?[^\s:/@]+:\d{1,5}\/?$/.test(node)), "a comma-separated list of host:port"),
-  ZK_CONNECT: z.string().default("127.0.0.1:2181"),
+  /** `host[:port],host[:port],...[/chroot]`; anything else failed deep in the ZooKeeper client with a stack trace. */
+  ZK_CONNECT: z.string().trim().default("127.0.0.1:2181").refine(
+    (value) => /^[A-Za-z0-9.-]+(:\d{1,5})?(,[A-Za-z0-9.-]+(:\d{1,5})?)*(\/[^\s,]*)?$/.test(value),
+    "host:port of ZooKeeper, comma-separated for an ensemble (127.0.0.1:2181,127.0.0.2:2181)",
+  ),
   /** How fast a dead gateway is dropped from ZooKeeper. */
   ZK_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
   /**
@@ -96,9 +108,20 @@ export const sharedSettings = {
     .refine((entries) => entries.every(isAddressOrRange), "a comma-separated list of IP addresses or CIDR ranges"),
 };
 
+/** Variables whose empty value means something (no exemption at all); any other variable set empty is unset. */
+const EMPTY_MEANS_NONE = new Set(["CIM_CONNECT_LIMIT_EXEMPT"]);
+
+/**
+ * `NAME=` (a copy of .env.example, an env file, a Kubernetes ConfigMap) leaves the variable at its default. It was taken
+ * as a value: `CIM_METRICS_TOKEN=` refused the start, an empty number was 0, an empty CIM_WEB_DIR served no web app.
+ */
+function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name, value]) => value !== "" || EMPTY_MEANS_NONE.has(name)));
+}
+
 /** Parses `env` with `schema`; throws one error naming every bad variable, prefixed with the app. */
 export function parseSettings<T extends z.ZodType>(app: string, schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
-  const parsed = schema.safeParse(env);
+  const parsed = schema.safeParse(withoutEmpty(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
     throw new Error(`invalid ${app} configuration: ${problems}`);

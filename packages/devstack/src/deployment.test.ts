@@ -8,6 +8,7 @@ import { REDIS_PERSISTENCE_ARGS } from "./services.js";
 
 interface ComposeService {
   image?: string;
+  env_file?: string | string[];
   build?: unknown;
   command?: string[];
   environment?: Record<string, string>;
@@ -39,6 +40,12 @@ describe("docker-compose.yml", () => {
       expect(env.ZK_CONNECT).toBe("zookeeper:2181");
       expect(env.CIM_TOKEN_SECRET).toBeTruthy();
     }
+  });
+
+  it("hands route and the gateways the settings of .env (a copy of .env.example), not only its two secrets", () => {
+    // Without env_file, compose read .env only to fill in ${...} of this file: CIM_ROUTE_STRATEGY=least-connections
+    // put there changed nothing, and nothing said so.
+    for (const name of ["route", "gateway-a", "gateway-b"]) expect([compose.services[name]!.env_file].flat()).toContain(".env");
   });
 
   it("has no default secrets: the token secret and admin token must be given", () => {

@@ -1,9 +1,19 @@
 // Child processes that die with their parent, with their output kept for diagnosis.
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+import { existsSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { LinePrefixer } from "./echo.js";
 
 const live = new Set<ChildProcess>();
+
+/**
+ * The prefix that has the kernel send a child SIGTERM when its parent dies (prctl PR_SET_PDEATHSIG, kept across the
+ * exec; util-linux's setpriv, in every Debian): `npm start` killed, or its terminal closed, left Redis, ZooKeeper,
+ * route and the gateways running on their ports, and the next `npm start` moved to other ports beside them (a second
+ * redis-server on the same data folder). The pid stays the child's own (setpriv execs it), so signals still reach it.
+ */
+const SETPRIV = "/usr/bin/setpriv";
+const PARENT_DEATH_SIGNAL: string[] | null = existsSync(SETPRIV) ? [SETPRIV, "--pdeathsig", "SIGTERM", "--"] : null;
 let hooked = false;
 
 function hookExit(): void {
@@ -34,8 +44,10 @@ function echo(from: Readable | null, to: Writable, label: string): void {
 
 export function spawnTracked(command: string, args: string[], options: SpawnOptions, label: string): Spawned {
   hookExit();
-  // Own process group: a terminal's Ctrl-C reaches only the parent, which stops children in order.
-  const child = spawn(command, args, { ...options, stdio: ["pipe", "pipe", "pipe"], detached: true });
+  // Own process group: a terminal's Ctrl-C reaches only the parent, which stops children in order. A parent that dies
+  // without its exit hook (SIGKILL, an unhandled signal) leaves them behind, so each is also told of its parent's death.
+  const [file, argv] = PARENT_DEATH_SIGNAL ? [PARENT_DEATH_SIGNAL[0]!, [...PARENT_DEATH_SIGNAL.slice(1), command, ...args]] : [command, args];
+  const child = spawn(file, argv, { ...options, stdio: ["pipe", "pipe", "pipe"], detached: true });
   live.add(child);
   let output = "";
   const listeners = new Set<() => void>();

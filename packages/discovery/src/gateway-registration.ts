@@ -110,3 +110,31 @@ export class GatewayRegistration {
     return own;
   }
 }
+
+/**
+ * The nodes registered under gateway `id` by another instance than `instance`: a gateway running under the same id,
+ * or an earlier incarnation whose session has not expired yet. Empty while there is no live session.
+ */
+export async function otherRegistrations(session: ZkSession, id: string, instance: string): Promise<Array<{ path: string; info: GatewayInfo }>> {
+  const client = session.liveClient;
+  if (!client) return [];
+  const timeout = session.callTimeoutMs;
+  let children: string[];
+  try {
+    children = await zk.getChildren(client, GATEWAYS_PATH, undefined, timeout);
+  } catch (error) {
+    if (isNoNode(error)) return [];
+    throw error;
+  }
+  const found: Array<{ path: string; info: GatewayInfo }> = [];
+  for (const child of children) {
+    const path = `${GATEWAYS_PATH}/${child}`;
+    try {
+      const info = parseGatewayInfo((await zk.getData(client, path, timeout)).data);
+      if (info?.id === id && info.instance !== instance) found.push({ path, info });
+    } catch (error) {
+      if (!isNoNode(error)) throw error;
+    }
+  }
+  return found;
+}

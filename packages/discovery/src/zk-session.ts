@@ -59,6 +59,11 @@ export class ZkSession {
     this.client = null;
   }
 
+  /** The client of the live session, or null while there is none. */
+  get liveClient(): Client | null {
+    return this.currentState === "connected" ? this.client : null;
+  }
+
   /** The session id in hex, as ZooKeeper's ephemeralOwner shows it. */
   sessionId(): string {
     return this.client ? this.client.getSessionId().toString("hex") : "";

@@ -1,0 +1,108 @@
+// The operator's commands around `npm start`, where they went wrong: a bad flag printed Node's stack; `npm run gateway`
+// run twice with the hint npm start prints started a second gateway under a live one's id (which released that one's
+// users as it started), and a gateway that could not start ended in the devstack's stack trace.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import getPort from "get-port";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "./apps.js";
+import { newUser, type RecordingClient } from "./clients.js";
+import { startCluster, TEST_ADMIN_TOKEN, type Cluster } from "./cluster.js";
+import { spawnTracked, stopProcess } from "./processes.js";
+import { removeDir } from "./services.js";
+
+let cluster: Cluster;
+let runDir: string;
+const clients: RecordingClient[] = [];
+
+beforeAll(async () => {
+  cluster = await startCluster({ gateways: 1 });
+  // What npm start writes to .run/stack.json, for this cluster.
+  runDir = mkdtempSync(join(tmpdir(), "cim-run-"));
+  writeFileSync(join(runDir, "stack.json"), JSON.stringify({ env: cluster.env, routeUrl: cluster.route.url, gateways: [{ id: "gw-a", port: cluster.gateways[0]!.port }] }));
+});
+afterAll(async () => {
+  for (const client of clients) client.close();
+  await cluster?.stop();
+  if (runDir) removeDir(runDir);
+});
+
+function script(name: string, args: string[]) {
+  return spawnTracked(process.execPath, ["--import", "tsx", `scripts/${name}.ts`, ...args], { cwd: REPO_ROOT, env: { ...process.env, CIM_RUN_DIR: runDir } }, name);
+}
+
+const STACK_LINE = /^\s+at /m;
+
+async function onlineCount(): Promise<number> {
+  const answer = await fetch(`${cluster.route.url}/api/admin/stats`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+  return ((await answer.json()) as { online: number }).online;
+}
+
+describe("npm start's flags", () => {
+  it("a bad one is one line and the usage, exit 2", { timeout: 30_000 }, async () => {
+    const start = script("start", ["--gateways", "abc"]);
+    expect(await start.exited).toBe(2);
+    expect(start.output()).toMatch(/^npm start: --gateways must be 1 to 26, got abc\nusage: npm start/);
+    expect(start.output()).not.toMatch(STACK_LINE);
+  });
+});
+
+describe("a second npm start in one checkout", () => {
+  it("says where the first one runs and stops, exit 1, rather than start a second Redis on the first one's data", { timeout: 60_000 }, async () => {
+    // The first npm start, as far as the second can tell: a live process of scripts/start.ts in start.pid.
+    const first = spawnTracked(process.execPath, ["-e", "setInterval(() => undefined, 60_000)", "scripts/start.ts"], { cwd: REPO_ROOT }, "first");
+    writeFileSync(join(runDir, "start.pid"), `${first.child.pid}\n`);
+    const second = script("start", []);
+    try {
+      const [said] = await second.waitFor(/already runs|CIM is running/, 45_000);
+      expect(said).toBe("already runs");
+      expect(await second.exited).toBe(1);
+      expect(second.output()).toBe(`npm start already runs in this checkout (pid ${first.child.pid}, ${cluster.route.url}/): use it, or stop it first (Ctrl-C in its terminal)\n`);
+    } finally {
+      await stopProcess(second, "SIGINT", 20_000);
+      await stopProcess(first, "SIGKILL");
+    }
+  });
+
+  it("through npm start's script: nothing is installed or built first (a build emptied the running route's web app)", { timeout: 120_000 }, async () => {
+    const first = spawnTracked(process.execPath, ["-e", "setInterval(() => undefined, 60_000)", "scripts/start.ts"], { cwd: REPO_ROOT }, "first");
+    writeFileSync(join(runDir, "start.pid"), `${first.child.pid}\n`);
+    const second = spawnTracked("bash", ["scripts/start.sh"], { cwd: REPO_ROOT, env: { ...process.env, CIM_RUN_DIR: runDir } }, "start.sh");
+    try {
+      const [said] = await second.waitFor(/already runs|CIM is running/, 100_000);
+      expect(said).toBe("already runs");
+      expect(await second.exited).toBe(1);
+      expect(second.output()).not.toContain("vite build");
+    } finally {
+      await stopProcess(second, "SIGINT", 20_000);
+      await stopProcess(first, "SIGKILL");
+    }
+  });
+});
+
+describe("npm run gateway", () => {
+  it("refuses the id of a gateway that runs, and its users stay online", { timeout: 60_000 }, async () => {
+    const ann = await newUser(cluster.route.url, "ann");
+    clients.push(ann);
+    await expect.poll(onlineCount, { timeout: 15_000 }).toBe(1);
+    const second = script("gateway", ["--id", "gw-a", "--port", String(await getPort({ host: "127.0.0.1" }))]);
+    try {
+      const [said] = await second.waitFor(/already running|joined/, 45_000);
+      expect(said).toBe("already running");
+      expect(await second.exited).toBe(2);
+      expect(second.output()).toContain(`a gateway gw-a is already running (ws://127.0.0.1:${cluster.gateways[0]!.port}/ws): pick another --id`);
+    } finally {
+      await stopProcess(second, "SIGINT");
+    }
+    expect(await onlineCount()).toBe(1);
+  });
+
+  it("a gateway that cannot start (its port in use) ends in its own line and exit 1, without a stack", { timeout: 60_000 }, async () => {
+    const gateway = script("gateway", ["--id", "gw-z", "--port", String(cluster.gateways[0]!.port)]);
+    expect(await gateway.exited).toBe(1);
+    expect(gateway.output()).toContain("the port is in use by another process");
+    expect(gateway.output()).toMatch(/gw-z did not start: see its last line above\n$/);
+    expect(gateway.output()).not.toMatch(STACK_LINE);
+  });
+});
