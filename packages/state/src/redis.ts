@@ -121,7 +121,13 @@ export function createRedisClient(target: RedisTarget, name: string, options: { 
     enableAutoPipelining: false,
     shardedSubscribers: options.subscriber === true,
   };
-  return new Cluster(nodes, clusterOptions);
+  const cluster = new Cluster(nodes, clusterOptions);
+  // Each node's connection fails fast while its node loads its data (loading-guard.ts), as a single node's does:
+  // without a command timeout, a command to a master restarted on a large AOF waited for the whole load. The pool
+  // made its first connections in the constructor, before "+node" could be heard.
+  for (const node of cluster.nodes("all")) failFastWhileLoading(node);
+  cluster.on("+node", (node: Redis) => failFastWhileLoading(node));
+  return cluster;
 }
 
 /**
