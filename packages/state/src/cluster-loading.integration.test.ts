@@ -5,7 +5,7 @@
 import { Redis as IORedis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ping, startRedisCluster, waitUntil, type ClusterNode, type RedisCluster } from "@cim/devstack";
-import { createRedisClient, isRedisUnavailable, type RedisClient } from "./redis.js";
+import { createRedisClient, isRedisUnavailable, onNodeLoaded, type RedisClient } from "./redis.js";
 
 const FILLER_KEYS = 20_000;
 /** Microseconds per key loaded: FILLER_KEYS of them take about 10 s. */
@@ -45,7 +45,7 @@ async function fill(node: ClusterNode, tag: string): Promise<void> {
 }
 
 describe("a cluster master loading its data", () => {
-  it("fails commands to its slots with LOADING while it loads, sends none of them afterwards, and serves the other slots", { timeout: 120_000 }, async () => {
+  it("fails commands to its slots with LOADING while it loads, sends none of them afterwards, serves the other slots, and says when it has loaded", { timeout: 120_000 }, async () => {
     const loading = await cluster.masterOf("kept");
     let elsewhere = "elsewhere-0";
     for (let i = 1; (await cluster.masterOf(elsewhere)) === loading; i++) elsewhere = `elsewhere-${i}`;
@@ -53,6 +53,8 @@ describe("a cluster master loading its data", () => {
     await redis.set(elsewhere, "before");
     await fill(loading, "kept");
 
+    let loadedEvents = 0;
+    onNodeLoaded(redis, () => loadedEvents++);
     await loading.stop("SIGKILL");
     await loading.restart(["--key-load-delay", String(KEY_LOAD_DELAY_US), "--loading-process-events-interval-bytes", "1024"]);
     expect(await stillLoading(loading)).toBe(true);
@@ -68,7 +70,8 @@ describe("a cluster master loading its data", () => {
 
     await waitUntil(async () => !(await stillLoading(loading)), 60_000, "the master to have loaded");
     await waitUntil(async () => (await redis.get("kept").catch(() => null)) === "before", 30_000, "the master's slots to be served");
-    // The refused write was not sent once the master served.
+    // The refused write was not sent once the master served, and the client said once that the node has loaded.
     expect(await redis.get("{kept}:ghost")).toBeNull();
+    expect(loadedEvents).toBe(1);
   });
 });
