@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
+import { NODE_LOADED } from "@cim/state";
 import { createBusLink } from "./bus-link.js";
 import type { GatewayDeps, GatewayServices } from "./gateway-services.js";
 
@@ -64,5 +65,27 @@ describe("BusLink", () => {
     // The first, and one for all that came while it ran (each of which it started after): 50 before.
     expect(calls).toEqual({ resync: 2, wakeAll: 2, reloadAll: 2 });
     link.stop();
+  });
+
+  it("on a cluster, catches up again once a node has loaded its data (the catch-up at its re-subscription read it while it answered LOADING)", async () => {
+    const subscriber = Object.assign(fakeSubscriber(), { isCluster: true, ssubscribe: async () => 1 });
+    const redis = Object.assign(new EventEmitter(), { isCluster: true });
+    const calls = { resync: 0, wakeAll: 0, reloadAll: 0 };
+    const services = {
+      delivery: { start: async () => undefined, wakeAll: () => void calls.wakeAll++ },
+      busChannels: new Set<string>(),
+      membershipSync: { resync: async () => void calls.resync++, lost: () => undefined },
+      blocks: { reloadAll: async () => void calls.reloadAll++ },
+      presenceSubscriptions: { refreshAll: async () => undefined },
+      fanOut: { closeRevoked: async () => 0 },
+    } as unknown as GatewayServices;
+    const deps = { config: { GATEWAY_ID: "gw-test" }, log: pino({ level: "silent" }), redis, subscriber } as unknown as GatewayDeps;
+    const link = createBusLink(deps, services);
+    await link.start();
+    redis.emit(NODE_LOADED);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls).toEqual({ resync: 1, wakeAll: 1, reloadAll: 1 });
+    link.stop();
+    expect(redis.eventNames()).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 // The gateway's end of the bus: subscribes, hands every bus message to FanOut, and catches up after a lost connection.
-import { BusWatchdog, channels, isCluster, nextReady, offBusMessage, onBusMessage, parseClusterMessages, subscribe } from "@cim/state";
+import { BusWatchdog, channels, isCluster, nextReady, offBusMessage, offNodeLoaded, onBusMessage, onNodeLoaded, parseClusterMessages, subscribe } from "@cim/state";
 import type { GatewayDeps, GatewayServices } from "./gateway-services.js";
 import { Pump } from "./pump.js";
 
@@ -79,6 +79,12 @@ export function createBusLink({ config, log, redis, subscriber }: GatewayDeps, s
   const rewriteCounts = () => void presence.rewriteFailed().catch((error: unknown) => log.error({ err: error }, "writing session counts again failed"));
   // A cluster's sharded subscribers re-subscribe after a failover or a slot move (MOVED), then say subscribersReady.
   const resubscribedEvent = isCluster(subscriber) ? "subscribersReady" : "ready";
+  // They say so at once, also to a master restarted on its AOF that still loads: the catch-up's reads of its slots
+  // (inboxes, blocks, revoked logins) failed fast with LOADING and are not tried again by anything else.
+  const nodeLoaded = () => {
+    log.info("a Redis Cluster node has loaded its data: catching up from the streams");
+    catchUp();
+  };
 
   // Ends a start still waiting: its wait for the subscriber takes its listener off, and it adds none after stop.
   const stopped = new AbortController();
@@ -101,6 +107,7 @@ export function createBusLink({ config, log, redis, subscriber }: GatewayDeps, s
     subscriber.on("close", lost);
     subscriber.on(resubscribedEvent, onResubscribed);
     redis.on("ready", rewriteCounts);
+    onNodeLoaded(redis, nodeLoaded);
     watchdog.start();
   }
 
@@ -111,6 +118,7 @@ export function createBusLink({ config, log, redis, subscriber }: GatewayDeps, s
     subscriber.off("close", lost);
     subscriber.off(resubscribedEvent, onResubscribed);
     redis.off("ready", rewriteCounts);
+    offNodeLoaded(redis, nodeLoaded);
   }
 
   return { start, stop };

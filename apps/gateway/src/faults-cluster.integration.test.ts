@@ -55,7 +55,7 @@ async function scenario(waitReplicas: number): Promise<FaultSummary> {
       ]);
     },
   });
-  const line = { replicaWait: waitReplicas, sent: summary.sent, acknowledged: summary.acked, delivered: summary.deliveries, lost: summary.lostMessages, missingDeliveries: summary.missing, duplicated: summary.duplicates, duplicatedByKind: summary.duplicatesByKind, sharedMsgIds: summary.sharedMsgIds, unexpected: summary.unexpected, outOfOrder: summary.outOfOrder, outOfOrderByKind: summary.outOfOrderByKind, wrongEvents: summary.wrongEvents, faults: summary.faults, seconds: summary.seconds, samples: summary.samples };
+  const line = { replicaWait: waitReplicas, sent: summary.sent, acknowledged: summary.acked, delivered: summary.deliveries, lost: summary.lostMessages, missingDeliveries: summary.missing, duplicated: summary.duplicates, duplicatedByKind: summary.duplicatesByKind, sharedMsgIds: summary.sharedMsgIds, unexpected: summary.unexpected, outOfOrder: summary.outOfOrder, outOfOrderByKind: summary.outOfOrderByKind, wrongEvents: summary.wrongEvents, faults: summary.faults, faultsAt: summary.faultsAt, seconds: summary.seconds, samples: summary.samples };
   console.log(`cluster fault test: ${JSON.stringify(line)}`);
   return summary;
 }

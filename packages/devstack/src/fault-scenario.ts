@@ -55,6 +55,12 @@ export interface FaultSummary {
   /** Where the out-of-order deliveries were: `group`, `room` or `private`. */
   outOfOrderByKind: Record<string, number>;
   faults: string[];
+  /**
+   * Each fault as it was done, with how many sends had been made by then: a step takes its time (a kill first asks
+   * which node to kill, several processes under load) and the sends catch up after a stall, so the index a fault was
+   * started at says little of which messages came before it.
+   */
+  faultsAt: Array<{ fault: string; afterSends: number }>;
   seconds: number;
   /** A few of the missing and unexpected deliveries, `device conversation msgId text`, for diagnosis. */
   samples: { missing: string[]; unexpected: string[] };
@@ -140,8 +146,12 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
 
   const sent: Array<Sent & { ack: Promise<Pick<SendAck, "msgId"> | null> }> = [];
   const faults: string[] = [];
+  const faultsAt: FaultSummary["faultsAt"] = [];
   const faultRuns: Array<Promise<void>> = [];
-  const schedule = options.faults(stack, (name) => faults.push(name));
+  const schedule = options.faults(stack, (name) => {
+    faults.push(name);
+    faultsAt.push({ fault: name, afterSends: sent.length });
+  });
   /** Each device's acknowledged messages (not events), which its later edits name. */
   const editable = devices.map((): Array<Sent & { msgId: string }> => []);
   const started = Date.now();
@@ -259,7 +269,7 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
       reactions: acked.filter((m) => m.reactTo).length, overHttp: acked.filter((m) => m.http).length,
     },
     devices: devices.length, expectedDeliveries: expected.reduce((n, ids) => n + ids.size, 0), deliveries, missing: missing(), lostMessages,
-    duplicates, duplicatesByKind, sharedMsgIds, droppedBySdk: devices.reduce((n, { client }) => n + client.stats.duplicatesDropped, 0), unexpected, outOfOrder, wrongEvents, outOfOrderByKind, faults,
+    duplicates, duplicatesByKind, sharedMsgIds, droppedBySdk: devices.reduce((n, { client }) => n + client.stats.duplicatesDropped, 0), unexpected, outOfOrder, wrongEvents, outOfOrderByKind, faults, faultsAt,
     seconds: (Date.now() - started) / 1000, samples,
   };
 }

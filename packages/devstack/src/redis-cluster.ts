@@ -18,7 +18,8 @@ export interface ClusterNode {
   stop: (signal?: NodeJS.Signals) => Promise<void>;
   /** Sends a signal without waiting for an exit (SIGSTOP, SIGCONT). */
   signal: (signal: NodeJS.Signals) => void;
-  restart: () => Promise<void>;
+  /** Starts the node again, with `extraArgs` after its own (a loading delay, say) for this start only. */
+  restart: (extraArgs?: string[]) => Promise<void>;
 }
 
 export interface RedisCluster {
@@ -77,9 +78,12 @@ export async function startRedisCluster(options: { masters?: number; replicas?: 
       // A replica (at the start, or a restarted master rejoining) gets its copy at once, not after Redis' default
       // 5 s wait for more replicas to share one diskless transfer: each master has one replica here.
       "--repl-diskless-sync-delay", "0"];
-    const boot = async () => {
-      processes[i] = spawnTracked("redis-server", args, {}, `redis-cluster:${port}`);
-      await waitUntil(() => ping(port, "PING\r\n", "+PONG"), 10_000, `redis-server on port ${port}`);
+    // With extra arguments the node may still load its data once it listens (PING answered -LOADING): this process
+    // answering INFO (served while loading) is enough then.
+    const boot = async (extraArgs: string[] = []) => {
+      const spawned = (processes[i] = spawnTracked("redis-server", [...args, ...extraArgs], {}, `redis-cluster:${port}`));
+      const up = extraArgs.length > 0 ? () => ping(port, "INFO server\r\n", `process_id:${spawned.child.pid}\r\n`) : () => ping(port, "PING\r\n", "+PONG");
+      await waitUntil(up, 10_000, `redis-server on port ${port}`);
     };
     await boot();
     members.push({
@@ -87,7 +91,7 @@ export async function startRedisCluster(options: { masters?: number; replicas?: 
       role: async () => /role:(\w+)/.exec(await cli(port, "INFO", "replication").catch(() => ""))?.[1] ?? "down",
       stop: (signal = "SIGTERM") => stopProcess(processes[i]!, signal),
       signal: (signal) => void processes[i]!.child.kill(signal),
-      restart: boot,
+      restart: (extraArgs) => boot(extraArgs),
     });
   }
   const dispose = async () => {

@@ -1,6 +1,6 @@
 // A user's inbox: every private message to or from the user, the feed its devices read from their own
 // positions (entry ids), and the position they acknowledged with Delivered.
-import { publish, type RedisClient } from "./redis.js";
+import { isCluster, publish, type RedisClient } from "./redis.js";
 import { compareIds } from "@cim/protocol";
 import { channels, user } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
@@ -26,14 +26,15 @@ export class InboxStore {
   /**
    * Notes a stored private message in `userId`'s inbox (`peer` is the other user of the chat) unless it holds it
    * already, and wakes the user's gateways. Returns the inbox position of the message; "" when the user's account
-   * is gone (deleted since the caller checked it): nothing is written then.
+   * is gone (deleted since the caller checked it): nothing is written then. On a Redis Cluster the position is not
+   * older than the inbox's master's clock (see APPEND_INBOX: entries a failover lost stay behind it).
    */
   async append(userId: string, peer: string, message: StoredMessage, dev: string): Promise<string> {
     const { maxLenPerStream, maxAgeSeconds } = this.retention;
     const [entry, wake, ...gateways] = await this.redis.cimAppendInbox(
       user.inbox(userId), user.inboxLast(userId), user.peers(userId), user.gateways(userId), user.gone(userId),
       message.msgId, peer, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000),
-      inboxWakeTemplate(userId, message, dev), ...recordFields(message, dev),
+      inboxWakeTemplate(userId, message, dev), isCluster(this.redis) ? "1" : "0", ...recordFields(message, dev),
     );
     if (!entry || wake === undefined) return "";
     await Promise.all(gateways.map((gateway) => publish(this.redis, channels.gateway(gateway), wake)));

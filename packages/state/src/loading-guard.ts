@@ -13,13 +13,19 @@ function servedWhileLoading(name: string, stream: unknown): boolean {
   return !stream && exists(name, { caseInsensitive: true }) && (hasFlag(name, "loading", { nameCaseInsensitive: true }) || Command.checkFlag("HANDSHAKE_COMMANDS", name));
 }
 
+/** Connections watched already (a cluster's node connections are handed over as they are made). */
+const guarded = new WeakSet<Redis>();
+
 /**
- * Watches `client` (a single node): at each connection it asks INFO (served while loading); when Redis answers that
+ * Watches `client` (a single node, or one node's connection of a cluster client): at each connection it asks INFO (served while loading); when Redis answers that
  * it loads, the commands ioredis holds for the ready connection fail with LOADING_MESSAGE and are never sent (a
  * command that timed out is still sent once Redis serves: a write the client was told had failed), and so does every
- * command until "ready". Commands Redis serves while loading (PUBLISH, SUBSCRIBE, INFO) go on as before.
+ * command until "ready". Commands Redis serves while loading (PUBLISH, SUBSCRIBE, INFO) go on as before. `onLoaded`
+ * is called at the "ready" that ends such a load: what failed meanwhile may want doing again.
  */
-export function failFastWhileLoading(client: Redis): void {
+export function failFastWhileLoading(client: Redis, onLoaded: () => void = () => undefined): void {
+  if (guarded.has(client)) return;
+  guarded.add(client);
   let loading = false;
   /** Commands held for the ready connection, until they settle. */
   const held = new Set<Command>();
@@ -56,6 +62,9 @@ export function failFastWhileLoading(client: Redis): void {
     // Not in the listener: ioredis emits "connect" before it resets the connection's queue of answers awaited.
     queueMicrotask(askWhetherLoading);
   });
-  client.on("ready", () => void (loading = false));
+  client.on("ready", () => {
+    if (loading) onLoaded();
+    loading = false;
+  });
   client.on("close", () => void (loading = false));
 }

@@ -139,12 +139,15 @@ end
 -- it ('' when the inbox held the message already: its readers read the inbox). The inbox's newest entry id is kept
 -- beside it in last, so the usual append (a message newer than every entry) costs one SET ... GET rather than a
 -- read of the newest entry; when last is missing (data older than it) or behind the stream, the stream is read.
-local function append_inbox(inbox, last, peers, msgId, peer, maxLen, maxAgeMicros, fields)
-  local prev = redis.call('SET', last, msgId, 'GET') or newest_id(inbox)
+-- floor (nil for none): the least id the entry may take, this node's clock in microseconds (see APPEND_INBOX).
+local function append_inbox(inbox, last, peers, msgId, peer, maxLen, maxAgeMicros, fields, floor)
+  local id = msgId
+  if floor and newer(floor, id) then id = floor end
+  local prev = redis.call('SET', last, id, 'GET') or newest_id(inbox)
   if newer(msgId, prev) then
-    if try_append(inbox, msgId, fields, maxLen, maxAgeMicros) then
+    if try_append(inbox, id, fields, maxLen, maxAgeMicros) then
       redis.call('ZADD', peers, 'GT', msgId, peer)
-      return msgId, prev
+      return id, prev
     end
     prev = newest_id(inbox)
   end
@@ -155,6 +158,7 @@ local function append_inbox(inbox, last, peers, msgId, peer, maxLen, maxAgeMicro
     return string.match(found[1], '^(%d+)'), ''
   end
   local entry = fmt(tonumber(prev) + 1)
+  if floor and newer(floor, entry) then entry = floor end
   append(inbox, entry, fields, maxLen, maxAgeMicros)
   redis.call('ZADD', peers, 'GT', msgId, peer)
   redis.call('SET', last, entry)
@@ -193,16 +197,27 @@ return {record, duplicate}
 // A private message noted in one user's inbox (the recipient's, or the sender's for its other devices), on {u:<id>}.
 // KEYS: inbox (stream), last (the inbox's newest entry id), peers (sorted set), gateways (hash gatewayId -> sessions),
 //   gone (the user's deletion mark: set, nothing is written and {''} is returned, see keys.ts `user.gone`).
-// ARGV: msgId, peer (the other user of the chat), maxLen, maxAgeMicros, wake (template: holes prev, entry), then the
-//   message's fields (msgId and ts included).
-// The entry id is the msgId, or one past the newest entry when that is not older. Idempotent: an inbox that
-// holds the msgId already keeps it (its entry is returned).
+// ARGV: msgId, peer (the other user of the chat), maxLen, maxAgeMicros, wake (template: holes prev, entry), clock
+//   ('1': the entry is not older than this node's clock; '0'), then the message's fields (msgId and ts included).
+// The entry id is the msgId, or one past the newest entry when that is not older. With clock '1' (a Redis Cluster,
+// where the msgId comes from the conversation's master, another node) it is never older than this node's clock
+// either (TIME, in microseconds): a failover that lost this node's last writes (replication is asynchronous) may
+// have lost entries a device was shown and stands past, and an inbox step done after it (queued through it, or
+// redone by a resend) for a message whose conversation step came first would otherwise go under the msgId, before
+// that position, and no read from there would find it. Every entry written after the failover is newer than every
+// lost one, as long as the masters' clocks agree within the failover's time (cluster-node-timeout at least).
+// Idempotent: an inbox that holds the msgId already keeps it (its entry is returned).
 // Returns {entry's id number, wake-up, the gateways holding a session of the user...}: the caller publishes the
 // wake-up to each gateway's channel (on a cluster those lie in other slots than the user's keys).
 const APPEND_INBOX = `${PRELUDE}
 if redis.call('EXISTS', KEYS[5]) == 1 then return {''} end
-local msgId, peer, maxLen, maxAgeMicros, wake = unpack(ARGV, 1, 5)
-local entry, prev = append_inbox(KEYS[1], KEYS[2], KEYS[3], msgId, peer, maxLen, maxAgeMicros, {unpack(ARGV, 6)})
+local msgId, peer, maxLen, maxAgeMicros, wake, clock = unpack(ARGV, 1, 6)
+local floor
+if clock == '1' then
+  local now = redis.call('TIME')
+  floor = fmt(tonumber(now[1]) * 1000000 + tonumber(now[2]))
+end
+local entry, prev = append_inbox(KEYS[1], KEYS[2], KEYS[3], msgId, peer, maxLen, maxAgeMicros, {unpack(ARGV, 7)}, floor)
 return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
 `;
 
@@ -329,7 +344,7 @@ declare module "ioredis" {
     /** See STORE_PRIVATE_ALL_BATCH. */
     cimStorePrivateAllBatch(numKeys: number, ...keysAndArgs: string[]): Result<Array<string | number>, Context>;
     /** See APPEND_INBOX. */
-    cimAppendInbox(inbox: string, last: string, peers: string, gateways: string, gone: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, wake: string, ...fields: string[]): Result<[string, string?, ...string[]], Context>;
+    cimAppendInbox(inbox: string, last: string, peers: string, gateways: string, gone: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, wake: string, clock: "1" | "0", ...fields: string[]): Result<[string, string?, ...string[]], Context>;
     /** See NEW_PEER. */
     cimNewPeer(peers: string, newPeers: string, peer: string, limit: string, windowMs: string): Result<number, Context>;
     /** See ACKNOWLEDGE. */

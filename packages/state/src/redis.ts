@@ -121,7 +121,31 @@ export function createRedisClient(target: RedisTarget, name: string, options: { 
     enableAutoPipelining: false,
     shardedSubscribers: options.subscriber === true,
   };
-  return new Cluster(nodes, clusterOptions);
+  const cluster = new Cluster(nodes, clusterOptions);
+  // Each node's connection fails fast while its node loads its data (loading-guard.ts), as a single node's does:
+  // without a command timeout, a command to a master restarted on a large AOF waited for the whole load. The pool
+  // made its first connections in the constructor, before "+node" could be heard.
+  const loaded = () => void cluster.emit(NODE_LOADED);
+  for (const node of cluster.nodes("all")) failFastWhileLoading(node, loaded);
+  cluster.on("+node", (node: Redis) => failFastWhileLoading(node, loaded));
+  return cluster;
+}
+
+/** What a cluster client emits when one of its node connections is ready after its node loaded its data. */
+export const NODE_LOADED = "cim:node-loaded";
+
+/**
+ * Calls `handler` each time a node of a cluster client has loaded its data, after commands to it failed fast with
+ * LOADING (a catch-up that ran meanwhile, on a sharded subscriber ready at once, failed where it read that node).
+ * A single node needs none: its clients say "ready" only once it has loaded.
+ */
+export function onNodeLoaded(client: RedisClient, handler: () => void): void {
+  if (isCluster(client)) client.on(NODE_LOADED, handler);
+}
+
+/** Undoes `onNodeLoaded`. */
+export function offNodeLoaded(client: RedisClient, handler: () => void): void {
+  if (isCluster(client)) client.off(NODE_LOADED, handler);
 }
 
 /**
