@@ -1,0 +1,98 @@
+// A regular user's busy day: long histories read on a device that has not loaded them, older pages that are slow or
+// fail on a flaky network, and the keys a daily user reaches for.
+import WebSocket from "ws";
+import { CimClient, type SocketLike } from "@cim/client";
+import type { APIRequestContext, Route } from "@playwright/test";
+import { closeContext, rememberContextId } from "./context-close.js";
+import { conversation, expect, logIn, message, PASSWORD, SCREENSHOTS, test } from "./fixtures.js";
+
+interface Account { userName: string; userId: string; token: string }
+
+/** A user registered and logged in over route's HTTP API (no browser). */
+async function account(request: APIRequestContext, name: string): Promise<Account> {
+  const userName = `${name}-${Math.random().toString(36).slice(2, 8)}`;
+  const registered = await request.post("/api/register", { data: { userName, password: PASSWORD } });
+  expect(registered.status()).toBe(201);
+  const { userId } = (await registered.json()) as { userId: string };
+  const { token } = (await (await request.post("/api/login", { data: { userName, password: PASSWORD } })).json()) as { token: string };
+  return { userName, userId, token };
+}
+
+/** `from` writes to user `to` over route; resolves with the msgId once stored. */
+async function write(request: APIRequestContext, from: Account, to: string, text: string, replyTo?: string): Promise<string> {
+  const sent = await request.post("/api/messages", { data: { to, text, ...(replyTo ? { replyTo } : {}) }, headers: { authorization: `Bearer ${from.token}` } });
+  expect(sent.status()).toBe(202);
+  return ((await sent.json()) as { msgId: string }).msgId;
+}
+
+/** `user` reads `conversation` up to `msgId` on a device of its own (the SDK in Node); resolves once route counts it. */
+async function readOnAnotherDevice(request: APIRequestContext, baseURL: string, user: Account, conversation: string, msgId: string): Promise<void> {
+  const client = new CimClient({ routeUrl: baseURL, createSocket: (url) => new WebSocket(url) as unknown as SocketLike });
+  try {
+    await client.logIn(user.userName, PASSWORD);
+    client.markRead(conversation, msgId);
+    await expect.poll(async () => {
+      const answer = await request.get("/api/conversations", { headers: { authorization: `Bearer ${user.token}` } });
+      const { conversations } = (await answer.json()) as { conversations: { conversation: string; readUpTo: string }[] };
+      return conversations.find((c) => c.conversation === conversation)?.readUpTo;
+    }).toBe(msgId);
+  } finally {
+    client.close();
+  }
+}
+
+test("a quote of a message older than what is loaded says it is loading it, says why when the older history cannot be loaded, and shows it when tried again", async ({ browser, request, baseURL }) => {
+  const bob = await account(request, "bob");
+  const ann = await account(request, "ann");
+  // Ann's own message, then more than a page of hers (read, as own messages are): a device that has loaded nothing
+  // opens the chat at its newest page, without the message bob quotes.
+  const original = await write(request, ann, bob.userId, "the plan we agreed on");
+  for (let i = 0; i < 40; i++) await write(request, ann, bob.userId, `later line ${i}`);
+  const reply = await write(request, bob, ann.userId, "as I said above", original);
+  await readOnAnotherDevice(request, baseURL!, ann, bob.userId, reply);
+
+  const context = await browser.newContext({ baseURL });
+  try {
+    const page = await context.newPage();
+    await rememberContextId(context, page);
+    await page.goto("/");
+    await logIn(page, ann.userName);
+    await conversation(page, bob.userName).click();
+    const quote = message(page, "as I said above").getByTestId("reply-quote");
+    await expect(quote).toBeVisible();
+    await expect(message(page, "the plan we agreed on")).toHaveCount(0);
+
+    // The older pages are held, then fail: the user is told it is loading, then that it could not be.
+    let release = () => {};
+    const older = (route: Route) => {
+      if (!/[?&]before=/.test(route.request().url())) return route.fallback();
+      return new Promise<void>((resolve) => (release = resolve)).then(() => route.abort("internetdisconnected"));
+    };
+    await page.route("**/api/history?**", older);
+    await quote.click();
+    const status = message(page, "as I said above").getByTestId("reply-quote-status");
+    await expect(status).toHaveText("Loading the quoted message…");
+    release();
+    await expect(status).toHaveText("Could not load older messages. Check your connection, then try again.");
+
+    // A search result of that message likewise: "Opening…" while it loads, then why it could not.
+    await page.getByTestId("search-input").fill("agreed on");
+    const result = page.locator(`[data-testid="search-result"][data-msg-id="${original}"]`);
+    await result.click();
+    await expect(result.getByTestId("search-opening")).toHaveText("· Opening…");
+    release();
+    await expect(page.getByTestId("search-not-found")).toHaveText("Could not load older messages. Check your connection, then try again.");
+    await page.screenshot({ path: `${SCREENSHOTS}busy-day-older-failed.png` });
+    await expect(result.getByTestId("search-opening")).toHaveCount(0);
+    await page.getByTestId("search-input").press("Escape");
+    await page.unroute("**/api/history?**", older);
+
+    // Tried again with the network back: the original is shown and the quote reads it.
+    await quote.click();
+    await expect(message(page, "the plan we agreed on")).toBeInViewport();
+    await expect(status).toHaveCount(0);
+    await expect(quote.getByTestId("reply-quote-text")).toHaveText("the plan we agreed on");
+  } finally {
+    await closeContext(browser, context);
+  }
+});
