@@ -4,7 +4,7 @@ import WebSocket from "ws";
 import { CimClient, type SocketLike } from "@cim/client";
 import type { APIRequestContext, Route } from "@playwright/test";
 import { closeContext, rememberContextId } from "./context-close.js";
-import { conversation, expect, logIn, message, PASSWORD, SCREENSHOTS, test } from "./fixtures.js";
+import { conversation, expect, groupConversation, logIn, message, PASSWORD, SCREENSHOTS, test, userIdOf } from "./fixtures.js";
 
 interface Account { userName: string; userId: string; token: string }
 
@@ -95,4 +95,31 @@ test("a quote of a message older than what is loaded says it is loading it, says
   } finally {
     await closeContext(browser, context);
   }
+});
+
+test("a draft survives closing the tab: the next login on this device (a new tab) has it back, and a logout forgets it", async ({ newUser, request }) => {
+  const ann = await newUser("ann");
+  const bob = await account(request, "bob");
+  await write(request, bob, await userIdOf(ann.page), "can you send me the figures?");
+  await conversation(ann.page, bob.userName).click();
+  await ann.page.getByTestId("composer-input").fill("the figures are: 12, 40 and");
+  await groupConversation(ann.page).click();
+  await expect(conversation(ann.page, bob.userName).getByTestId("conversation-draft")).toBeVisible();
+  // The tab is closed (its login and view go with it: they are the tab's), and the user logs in again in a new one.
+  await ann.page.close();
+  const tab = await ann.context.newPage();
+  await tab.goto("/");
+  await logIn(tab, ann.userName);
+  await expect(conversation(tab, bob.userName).getByTestId("conversation-draft")).toBeVisible();
+  await conversation(tab, bob.userName).click();
+  await expect(tab.getByTestId("composer-input")).toHaveValue("the figures are: 12, 40 and");
+
+  // A logout (which asks, since the draft would go) forgets it on this device: the next login starts without it.
+  await tab.getByTestId("logout").click();
+  await tab.getByTestId("logout-confirm").click();
+  await expect(tab.getByTestId("login-screen")).toBeVisible();
+  await logIn(tab, ann.userName);
+  await conversation(tab, bob.userName).click();
+  await expect(tab.getByTestId("composer-input")).toHaveValue("");
+  await expect(conversation(tab, bob.userName).getByTestId("conversation-draft")).toHaveCount(0);
 });
