@@ -123,3 +123,29 @@ test("a draft survives closing the tab: the next login on this device (a new tab
   await expect(tab.getByTestId("composer-input")).toHaveValue("");
   await expect(conversation(tab, bob.userName).getByTestId("conversation-draft")).toHaveCount(0);
 });
+
+test("Ctrl+K finds a conversation by name, on a short list too: type part of it, Enter opens it with the cursor in its message box; Escape goes back", async ({ newUser, request }) => {
+  const ann = await newUser("ann");
+  const page = ann.page;
+  const bob = await account(request, "bob");
+  await write(request, bob, await userIdOf(page), "are you there?");
+  await expect(conversation(page, bob.userName)).toBeVisible();
+  // Two conversations: too few for the list to show its filter.
+  await expect(page.getByTestId("conversation-filter")).toHaveCount(0);
+  await page.getByTestId("composer-input").click();
+  await page.keyboard.press("Control+k");
+  const filter = page.getByTestId("conversation-filter");
+  await expect(filter).toBeFocused();
+  await page.keyboard.type(bob.userName.slice(0, 6).toUpperCase());
+  await expect(page.getByTestId("conversation-item")).toHaveCount(1);
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("conversation-title")).toHaveText(bob.userName);
+  await expect(page.getByTestId("composer-input")).toBeFocused();
+  // Left without a name typed, the filter goes again on a short list; Escape hands the cursor back to the message box.
+  await expect(filter).toHaveCount(0);
+  await page.keyboard.press("Control+k");
+  await expect(filter).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("composer-input")).toBeFocused();
+  await expect(filter).toHaveCount(0);
+});
