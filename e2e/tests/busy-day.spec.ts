@@ -149,3 +149,40 @@ test("Ctrl+K finds a conversation by name, on a short list too: type part of it,
   await expect(page.getByTestId("composer-input")).toBeFocused();
   await expect(filter).toHaveCount(0);
 });
+
+test("a room opened with many unread messages offers '@ 2 mentions': each press shows the next message that mentions the user", async ({ browser, request, baseURL }) => {
+  const ann = await account(request, "ann");
+  const bob = await account(request, "bob");
+  const auth = { authorization: `Bearer ${bob.token}` };
+  const { roomId } = (await (await request.post("/api/rooms", { data: { name: `Ops ${bob.userName.slice(-6)}`, visibility: "private" }, headers: auth })).json()) as { roomId: string };
+  expect((await request.post(`/api/rooms/${roomId}/members`, { data: { userId: ann.userId }, headers: auth })).status()).toBeLessThan(300);
+  // 120 lines while ann is away, two of which ask her something, far below where the room opens (its first unread).
+  for (let i = 0; i < 120; i += 10) {
+    await Promise.all(Array.from({ length: 10 }, (_, j) => i + j).map((n) => {
+      const text = n === 50 ? `@${ann.userName} can you check the deploy?` : n === 100 ? `@${ann.userName} and the backup too` : `status line ${n}`;
+      return request.post("/api/messages", { data: { room: roomId, text, clientMsgId: `busy-${n}-${roomId}` }, headers: auth });
+    }));
+  }
+
+  const context = await browser.newContext({ baseURL });
+  try {
+    const page = await context.newPage();
+    await rememberContextId(context, page);
+    await page.goto("/");
+    await logIn(page, ann.userName);
+    await page.locator(`[data-testid="conversation-item"][data-key="${roomId}"]`).click();
+    await expect(page.getByTestId("new-messages-divider")).toBeInViewport();
+    const button = page.getByTestId("jump-mention");
+    await expect(button).toHaveText("@ 2 mentions");
+    await page.screenshot({ path: `${SCREENSHOTS}busy-day-mentions.png` });
+    await button.click();
+    await expect(message(page, `@${ann.userName} can you check the deploy?`)).toBeInViewport();
+    // Seen, it is read: the button goes on to the other one, then away.
+    await expect(button).toHaveText("@ 1 mention");
+    await button.click();
+    await expect(message(page, `@${ann.userName} and the backup too`)).toBeInViewport();
+    await expect(button).toHaveCount(0);
+  } finally {
+    await closeContext(browser, context);
+  }
+});
