@@ -4,7 +4,7 @@ import WebSocket from "ws";
 import { CimClient, type SocketLike } from "@cim/client";
 import type { APIRequestContext, Route } from "@playwright/test";
 import { closeContext, rememberContextId } from "./context-close.js";
-import { conversation, expect, groupConversation, logIn, message, PASSWORD, SCREENSHOTS, test, userIdOf } from "./fixtures.js";
+import { conversation, expect, groupConversation, logIn, message, PASSWORD, say, SCREENSHOTS, test, userIdOf } from "./fixtures.js";
 
 interface Account { userName: string; userId: string; token: string }
 
@@ -184,5 +184,45 @@ test("a room opened with many unread messages offers '@ 2 mentions': each press 
     await expect(button).toHaveCount(0);
   } finally {
     await closeContext(browser, context);
+  }
+});
+
+test("on a phone, Back with search results open closes them and keeps the screen behind them, over a conversation and over the list", async ({ browser, newUser, baseURL }) => {
+  const ann = await newUser("ann");
+  await say(ann.page, "hello from the laptop");
+  const phone = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  try {
+    const page = await phone.newPage();
+    await rememberContextId(phone, page);
+    await page.goto("/");
+    await logIn(page, ann.userName);
+    const screen = page.getByTestId("chat-screen");
+    const results = page.getByTestId("search-results");
+    await groupConversation(page).tap();
+    await expect(screen).toHaveAttribute("data-view", "conversation");
+    await page.getByTestId("search-input").fill("laptop");
+    await expect(results.getByTestId("search-result")).toHaveCount(1);
+    await page.goBack();
+    await expect(results).toHaveCount(0);
+    await expect(screen).toHaveAttribute("data-view", "conversation");
+    await expect(message(page, "hello from the laptop")).toBeVisible();
+
+    // Over the list: Back closes the results, and the app stays (it had been left).
+    await page.goBack();
+    await expect(screen).toHaveAttribute("data-view", "list");
+    await page.getByTestId("search-input").fill("laptop");
+    await expect(results.getByTestId("search-result")).toHaveCount(1);
+    await page.goBack();
+    await expect(results).toHaveCount(0);
+    await expect(screen).toHaveAttribute("data-view", "list");
+    // The results closed otherwise take their entry with them: Back from a conversation still reaches the list.
+    await page.getByTestId("search-input").fill("laptop");
+    await page.getByTestId("search-input").press("Escape");
+    await expect(results).toHaveCount(0);
+    await groupConversation(page).tap();
+    await page.goBack();
+    await expect(screen).toHaveAttribute("data-view", "list");
+  } finally {
+    await closeContext(browser, phone);
   }
 });
