@@ -226,3 +226,41 @@ test("on a phone, Back with search results open closes them and keeps the screen
     await closeContext(browser, phone);
   }
 });
+
+test("back to many unread chats, 'Mark all read' (or Shift+Escape) reads them all, on every device and after a reload", async ({ newUser, request, browser, baseURL }) => {
+  const ann = await newUser("ann");
+  const page = ann.page;
+  const annId = await userIdOf(page);
+  const writers = await Promise.all(["bob", "cat", "dan"].map((name) => account(request, name)));
+  for (const writer of writers) for (let i = 0; i < 2; i++) await write(request, writer, annId, `ping ${i} from ${writer.userName}`);
+  await expect(page.getByTestId("unread-chats")).toHaveText("3 conversations unread");
+  await expect(page).toHaveTitle(/^\(6\) /);
+  await page.screenshot({ path: `${SCREENSHOTS}busy-day-unread-chats.png` });
+  // Her second device, signed in before she reads.
+  const other = await browser.newContext({ baseURL });
+  try {
+    const tab = await other.newPage();
+    await rememberContextId(other, tab);
+    await tab.goto("/");
+    await logIn(tab, ann.userName);
+    await expect(conversation(tab, writers[0]!.userName).getByTestId("unread-badge")).toHaveText("2");
+
+    await page.getByTestId("mark-all-read").click();
+    for (const writer of writers) await expect(conversation(page, writer.userName).getByTestId("unread-badge")).toHaveCount(0);
+    await expect(page.getByTestId("unread-chats")).toHaveCount(0);
+    await expect(page).not.toHaveTitle(/^\(/);
+    for (const writer of writers) await expect(conversation(tab, writer.userName).getByTestId("unread-badge")).toHaveCount(0);
+    await page.reload();
+    await expect(conversation(page, writers[2]!.userName)).toBeVisible();
+    for (const writer of writers) await expect(conversation(page, writer.userName).getByTestId("unread-badge")).toHaveCount(0);
+
+    // The key does the same.
+    for (const writer of writers.slice(0, 2)) await write(request, writer, annId, `again from ${writer.userName}`);
+    await expect(page.getByTestId("unread-chats")).toHaveText("2 conversations unread");
+    await page.keyboard.press("Shift+Escape");
+    await expect(page.getByTestId("unread-chats")).toHaveCount(0);
+    for (const writer of writers) await expect(conversation(page, writer.userName).getByTestId("unread-badge")).toHaveCount(0);
+  } finally {
+    await closeContext(browser, other);
+  }
+});

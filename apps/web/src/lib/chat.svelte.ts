@@ -187,6 +187,11 @@ export class ChatStore {
     this.sync.markActiveRead();
   }
 
+  /** Every conversation with unread messages read up to its newest one (the list's "Mark all read", Shift+Escape). */
+  markAllRead(): number {
+    return this.sync.markAllRead();
+  }
+
   /** The newest message of conversation `key` on screen now (MessageList): it is read up to there, when seen. */
   messagesShown(key: string, msgId: string): void {
     if (key !== this.conversations.activeKey || msgId === this.conversations.shownUpTo) return;
