@@ -264,3 +264,30 @@ test("back to many unread chats, 'Mark all read' (or Shift+Escape) reads them al
     await closeContext(browser, other);
   }
 });
+
+test("an edit saved without a connection says it waits for it, is sent once however often Enter is pressed, and is made when the connection is back", async ({ pair: { alice, bob }, request }) => {
+  const page = alice.page;
+  await groupConversation(page).click();
+  await groupConversation(bob.page).click();
+  await say(page, "meet at 10");
+  await expect(message(page, "meet at 10")).toHaveAttribute("data-status", "sent");
+  await expect(message(bob.page, "meet at 10")).toBeVisible();
+  await alice.context.setOffline(true);
+  await expect(page.getByTestId("connection-state")).not.toHaveAttribute("data-state", "online");
+  await page.getByTestId("composer-input").press("ArrowUp");
+  const editor = page.getByTestId("edit-input");
+  await editor.fill("meet at 11");
+  await editor.press("Enter");
+  await expect(page.getByTestId("edit-save")).toHaveText("Saving…");
+  await expect(page.getByTestId("edit-pending")).toHaveText("Not connected: the change is made when the connection is back.");
+  await editor.press("Enter");
+  await alice.context.setOffline(false);
+  await expect(message(page, "meet at 11")).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId("edit-input")).toHaveCount(0);
+  await expect(message(bob.page, "meet at 11")).toBeVisible();
+  // Stored once: route's history of Everyone holds one edit of the message.
+  const msgId = await message(page, "meet at 11").getAttribute("data-msg-id");
+  const token = await bob.page.evaluate(() => (JSON.parse(sessionStorage.getItem("cim.login") ?? "{}") as { token?: string }).token ?? "");
+  const history = (await (await request.get("/api/history?limit=200", { headers: { authorization: `Bearer ${token}` } })).json()) as { messages: Array<{ editOf?: string }> };
+  expect(history.messages.filter((entry) => entry.editOf === msgId)).toHaveLength(1);
+});
