@@ -265,7 +265,7 @@ test("back to many unread chats, 'Mark all read' (or Shift+Escape) reads them al
   }
 });
 
-test("an edit saved without a connection says it waits for it, is sent once however often Enter is pressed, and is made when the connection is back", async ({ pair: { alice, bob }, request }) => {
+test("an edit or a deletion made without a connection says it waits for it, is sent once, and is made when the connection is back", async ({ pair: { alice, bob }, request }) => {
   const page = alice.page;
   await groupConversation(page).click();
   await groupConversation(bob.page).click();
@@ -290,4 +290,22 @@ test("an edit saved without a connection says it waits for it, is sent once howe
   const token = await bob.page.evaluate(() => (JSON.parse(sessionStorage.getItem("cim.login") ?? "{}") as { token?: string }).token ?? "");
   const history = (await (await request.get("/api/history?limit=200", { headers: { authorization: `Bearer ${token}` } })).json()) as { messages: Array<{ editOf?: string }> };
   expect(history.messages.filter((entry) => entry.editOf === msgId)).toHaveLength(1);
+
+  // A deletion likewise: said under the message while it waits, and not offered again meanwhile.
+  await say(page, "scratch that");
+  await expect(message(page, "scratch that")).toHaveAttribute("data-status", "sent");
+  await alice.context.setOffline(true);
+  await expect(page.getByTestId("connection-state")).not.toHaveAttribute("data-state", "online");
+  const doomed = message(page, "scratch that");
+  const doomedId = await doomed.getAttribute("data-msg-id");
+  await doomed.hover();
+  await doomed.getByTestId("action-delete").click();
+  await doomed.getByTestId("delete-yes").click();
+  await expect(doomed.getByTestId("delete-pending")).toHaveText("Not connected: it is deleted when the connection is back.");
+  await doomed.hover();
+  await expect(doomed.getByTestId("action-delete")).toHaveCount(0);
+  await alice.context.setOffline(false);
+  await expect(page.locator(`[data-testid="message"][data-msg-id="${doomedId}"]`).getByTestId("message-text")).toHaveText("message deleted", { timeout: 30_000 });
+  await expect(page.getByTestId("delete-pending")).toHaveCount(0);
+  await expect(bob.page.locator(`[data-testid="message"][data-msg-id="${doomedId}"]`).getByTestId("message-text")).toHaveText("message deleted");
 });
