@@ -309,3 +309,23 @@ test("an edit or a deletion made without a connection says it waits for it, is s
   await expect(page.getByTestId("delete-pending")).toHaveCount(0);
   await expect(bob.page.locator(`[data-testid="message"][data-msg-id="${doomedId}"]`).getByTestId("message-text")).toHaveText("message deleted");
 });
+
+test("a search result shows where a long message holds the words searched for, marked", async ({ newUser }) => {
+  const { page } = await newUser("ann");
+  const tag = Math.random().toString(36).slice(2, 8);
+  const long = `Notes from the planning meeting: we went through the roadmap, the hiring plan and the budget for next year, then the on-call rota; finally the vault${tag} key rotation is due on Friday.`;
+  await say(page, long);
+  await expect(message(page, long)).toHaveAttribute("data-status", "sent");
+  await page.getByTestId("search-input").fill(`vault${tag} key`);
+  const result = page.getByTestId("search-result").first();
+  await expect(result.getByTestId("search-match")).toHaveText(`vault${tag} key`);
+  await expect(result.getByTestId("search-result-text")).toHaveText(/^….*rota; finally the vault\w+ key rotation is due on Friday\.$/);
+  // Whole on screen, not cut away by the results' width.
+  const shown = await result.getByTestId("search-result-text").evaluate((line) => {
+    const box = line.getBoundingClientRect();
+    const mark = line.querySelector("mark")!.getClientRects();
+    return Array.from(mark).every((r) => r.right <= box.right + 0.5 && r.bottom <= box.bottom + 0.5);
+  });
+  expect(shown).toBe(true);
+  await page.screenshot({ path: `${SCREENSHOTS}busy-day-search-match.png` });
+});
