@@ -148,6 +148,13 @@ test("Ctrl+K finds a conversation by name, on a short list too: type part of it,
   await page.keyboard.press("Escape");
   await expect(page.getByTestId("composer-input")).toBeFocused();
   await expect(filter).toHaveCount(0);
+
+  // On a narrow window (one screen at a time) showing a conversation, the list comes back with its filter.
+  await page.setViewportSize({ width: 600, height: 800 });
+  await expect(page.getByTestId("chat-screen")).toHaveAttribute("data-view", "conversation");
+  await page.keyboard.press("Control+k");
+  await expect(page.getByTestId("chat-screen")).toHaveAttribute("data-view", "list");
+  await expect(filter).toBeFocused();
 });
 
 test("a room opened with many unread messages offers '@ 2 mentions': each press shows the next message that mentions the user", async ({ browser, request, baseURL }) => {
