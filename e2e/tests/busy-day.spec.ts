@@ -272,7 +272,7 @@ test("back to many unread chats, 'Mark all read' (or Shift+Escape) reads them al
   }
 });
 
-test("an edit or a deletion made without a connection says it waits for it, is sent once, and is made when the connection is back", async ({ pair: { alice, bob }, request }) => {
+test("an edit, a deletion or a reaction made without a connection says it waits for it, is sent once, and is made when the connection is back", async ({ pair: { alice, bob }, request }) => {
   const page = alice.page;
   await groupConversation(page).click();
   await groupConversation(bob.page).click();
@@ -315,6 +315,23 @@ test("an edit or a deletion made without a connection says it waits for it, is s
   await expect(page.locator(`[data-testid="message"][data-msg-id="${doomedId}"]`).getByTestId("message-text")).toHaveText("message deleted", { timeout: 30_000 });
   await expect(page.getByTestId("delete-pending")).toHaveCount(0);
   await expect(bob.page.locator(`[data-testid="message"][data-msg-id="${doomedId}"]`).getByTestId("message-text")).toHaveText("message deleted");
+
+  // A reaction likewise: said while it waits, and picked twice meanwhile, stored once.
+  await alice.context.setOffline(true);
+  await expect(page.getByTestId("connection-state")).not.toHaveAttribute("data-state", "online");
+  const liked = message(page, "meet at 11");
+  for (let i = 0; i < 2; i++) {
+    await liked.hover();
+    await liked.getByTestId("action-react").click();
+    await liked.locator('[data-testid="reaction-choice"][data-emoji="👍"]').click();
+    await expect(liked.getByTestId("reaction-pending")).toHaveText("Not connected: your reaction is added when the connection is back.");
+  }
+  await alice.context.setOffline(false);
+  await expect(liked.locator('[data-testid="reaction-chip"][data-emoji="👍"]')).toHaveText("👍 1", { timeout: 30_000 });
+  await expect(liked.getByTestId("reaction-pending")).toHaveCount(0);
+  await expect(message(bob.page, "meet at 11").locator('[data-testid="reaction-chip"][data-emoji="👍"]')).toHaveText("👍 1");
+  const after = (await (await request.get("/api/history?limit=200", { headers: { authorization: `Bearer ${token}` } })).json()) as { messages: Array<{ reactTo?: string }> };
+  expect(after.messages.filter((entry) => entry.reactTo === msgId)).toHaveLength(1);
 });
 
 test("a search result shows where a long message holds the words searched for, marked", async ({ newUser }) => {
