@@ -31,6 +31,7 @@ test("a mention picked with the keyboard notifies bob in his muted room, marks i
   await say(alice.page, "plain news");
   await expect(room.getByTestId("unread-badge")).toHaveText("1");
   await expect(room.getByTestId("mention-badge")).toHaveCount(0);
+  await expect(bob.page).toHaveTitle(/^CIM/);
 
   // "@" offers the members but alice; Escape closes the list, typing opens it again; Down and Enter pick bob.
   const box = alice.page.getByTestId("composer-input");
@@ -65,6 +66,8 @@ test("a mention picked with the keyboard notifies bob in his muted room, marks i
   await expect(room.getByTestId("unread-badge")).toHaveText("2");
   await expect(room.getByTestId("mention-badge")).toBeVisible();
   await expect.poll(notes).toEqual([{ title: `\u2068${alice.userName}\u2069 mentioned you in \u2068${name}\u2069`, body: text }]);
+  // The tab's title and icon count it too (the mention only: the muted room's plain news stays out), as it was told.
+  await expect(bob.page).toHaveTitle(/^\(1\) CIM/);
   await setHidden(bob.page, false);
   await room.click();
   const mention = message(bob.page, text).getByTestId("mention");

@@ -1,8 +1,8 @@
 // The chat features beyond sending: typing indicators, reply, edit and delete of own messages, reactions, search and jumping
 // to a message in its conversation. Owned by ChatStore; components call these methods and read this state.
-import { TypingState, typingText, SendError, type ChatMessage, type CimClient, type SearchResult, type StoredLogin, type Typing } from "@cim/client";
+import { CimApiError, TypingState, typingText, SendError, type ChatMessage, type CimClient, type SearchResult, type StoredLogin, type Typing } from "@cim/client";
 import { isolate } from "./bidi.js";
-import { compareIds } from "@cim/protocol";
+import { compareIds, ErrorCode } from "@cim/protocol";
 import type { ConversationList } from "./conversation-list.svelte.js";
 import { kindOf, lastEditable, type Conversation, type UiMessage } from "./conversations.js";
 import { describeError, describeSendError } from "./errors.js";
@@ -36,6 +36,19 @@ export interface Quote {
 
 /** Search results per page (route allows 50). */
 export const SEARCH_PAGE = 30;
+
+/**
+ * Why a jump (a quote or a search result) shows nothing, in words: older history that could not be loaded (`error`,
+ * the connection or route), a message further back than a jump loads, or one no longer kept.
+ */
+export function missedJumpWords(conversation: Conversation | undefined, error?: unknown): string {
+  if (error !== undefined) {
+    return error instanceof CimApiError && error.code === ErrorCode.RateLimited
+      ? "Too many requests just now. Wait a moment, then try again."
+      : "Could not load older messages. Check your connection, then try again.";
+  }
+  return conversation?.hasOlder ? "That message is too far back to show here." : "That message is no longer in the conversation's history.";
+}
 
 export class ChatFeatures {
   /** The message the next send replies to, in the open conversation; null when none. */

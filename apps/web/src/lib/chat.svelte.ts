@@ -16,6 +16,7 @@ import { RouteWatch } from "./route-watch.svelte.js";
 import { Incoming } from "./incoming.js";
 import { persistMessage } from "./message-db.js";
 import { MessageHooks, type MessageHandler } from "./message-hook.js";
+import { unreadMentions } from "./mentions.js";
 import { Mutes } from "./mutes.svelte.js";
 import { Blocks } from "./blocks.svelte.js";
 import { onBlockedGateway } from "./policy-watch.js";
@@ -60,8 +61,8 @@ export class ChatStore {
   readonly drafts = new Drafts();
   /** Conversations muted on this device: no notification, sound or title count. */
   readonly mutes = new Mutes();
-  /** Unread messages that ask for attention (title and tab icon): those of conversations not muted. */
-  readonly alertingUnread = $derived(this.conversations.items.reduce((sum, c) => sum + (this.mutes.has(c.key) ? 0 : c.unread), 0));
+  /** Unread messages that ask for attention (title and tab icon): those of conversations not muted, and a muted room's mentions of the user. */
+  readonly alertingUnread = $derived(this.conversations.items.reduce((sum, c) => sum + (this.mutes.has(c.key) ? this.mutedMentions(c) : c.unread), 0));
   /** Rooms and users: create, browse, join, leave, invite, search (route calls with this tab's session). */
   readonly rooms = new RoomActions({ client: () => this.client, conversations: this.conversations, open: (key) => this.openConversation(key), refresh: () => this.refreshConversations() });
   /** The password and the other devices' logins (settings). */
@@ -185,6 +186,17 @@ export class ChatStore {
     this.conversations.watching = this.conversationOnScreen && !this.readingOlder;
     this.conversations.onScreen = this.conversationOnScreen;
     this.sync.markActiveRead();
+  }
+
+  /** A muted room's unread messages that mention the user: they count in the title and icon, as they are notified. */
+  private mutedMentions(conversation: Conversation): number {
+    if (conversation.kind === "private" || conversation.unread <= 0) return 0;
+    return unreadMentions(conversation, this.me?.userName ?? "", (userId) => this.blocks.has(userId)).length;
+  }
+
+  /** Every conversation with unread messages read up to its newest one (the list's "Mark all read", Shift+Escape). */
+  markAllRead(): number {
+    return this.sync.markAllRead();
   }
 
   /** The newest message of conversation `key` on screen now (MessageList): it is read up to there, when seen. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { newConversation, type UiMessage } from "./conversations.js";
-import { findMentions, hasUnreadMention, insertMention, mentionCandidates, mentionsUser, typedMention } from "./mentions.js";
+import { findMentions, hasUnreadMention, insertMention, mentionCandidates, mentionsUser, typedMention, unreadMentions } from "./mentions.js";
 
 const names = (text: string) => findMentions(text).map((m) => m.name);
 
@@ -94,5 +94,18 @@ describe("typing a mention", () => {
     const members = [{ userId: "1", userName: "Bob" }, { userId: "2", userName: "bobby" }, { userId: "3", userName: "ann" }];
     expect(mentionCandidates(members, "bo", "2").map((m) => m.userName)).toEqual(["Bob"]);
     expect(mentionCandidates(members, "", "9", 2).map((m) => m.userName)).toEqual(["Bob", "bobby"]);
+  });
+});
+
+describe("unreadMentions", () => {
+  const msg = (msgId: string, text: string, from = "u1") => ({ id: msgId, msgId, clientMsgId: "", from, fromName: "x", to: "r1", room: "r1", text, ts: 0, own: from === "me", status: null }) as UiMessage;
+  const room = (unread: number, readUpTo: string, ...messages: UiMessage[]) => ({ ...newConversation("r1", "Ops"), unread, readUpTo, messages });
+
+  it("lists the unread messages that mention me, oldest first, where the button goes next", () => {
+    const ops = room(4, "100", msg("100", "@bob read"), msg("200", "hi @bob"), msg("300", "nothing"), msg("400", "again @Bob"), msg("500", "@bob", "me"), msg("600", "@bob", "u2"));
+    expect(unreadMentions(ops, "bob")).toEqual(["200", "400", "600"]);
+    expect(unreadMentions(ops, "bob", (userId) => userId === "u2")).toEqual(["200", "400"]);
+    expect(unreadMentions({ ...ops, readUpTo: "400" }, "bob")).toEqual(["600"]);
+    expect(unreadMentions({ ...ops, unread: 0 }, "bob")).toEqual([]);
   });
 });

@@ -67,6 +67,23 @@ export function hasUnreadMention(conversation: Conversation, userName: string, b
   return false;
 }
 
+/**
+ * The unread messages of `conversation` from others that mention `userName`, oldest first (loaded ones after its
+ * read position; not own, deleted or blocked ones, as `hasUnreadMention`): where the room's "@" button goes next.
+ */
+export function unreadMentions(conversation: Conversation, userName: string, blocked: (userId: string) => boolean = () => false): string[] {
+  if (conversation.unread <= 0 || !userName) return [];
+  const found: string[] = [];
+  const { messages, readUpTo } = conversation;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    if (!m.msgId) continue;
+    if (readUpTo && compareIds(m.msgId, readUpTo) <= 0) break;
+    if (!m.own && !m.deleted && !blocked(m.from) && mentionsUser(m.text, userName)) found.push(m.msgId);
+  }
+  return found.reverse();
+}
+
 /** The mention being typed before `caret` (`start` is its `@`, `query` what follows), or null. */
 export function typedMention(text: string, caret: number): { start: number; query: string } | null {
   const match = TYPING.exec(text.slice(0, caret));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "@cim/client";
 import { newConversation, toUiMessage } from "./conversations.js";
-import { applyEvent, applyPending, excerpt, searchLine, uncountDeleted } from "./message-events.js";
+import { applyEvent, applyPending, excerpt, searchLine, searchParts, uncountDeleted } from "./message-events.js";
 
 const chat = (fields: Partial<ChatMessage>): ChatMessage => ({ msgId: "1", from: "8", fromName: "bob", to: "", text: "", ts: 0, room: "r1", ...fields });
 
@@ -69,5 +69,27 @@ describe("searchLine", () => {
     expect(searchLine({ conversation: "everyone", text: "hi all" }, true)).toBe("Message from a blocked user");
     // A private chat with a blocked user is the user's own: shown as it is.
     expect(searchLine({ conversation: "42", text: "old words" }, true)).toBe("old words");
+  });
+});
+
+describe("searchParts", () => {
+  const long = `${"a".repeat(150)} the deploy key is in the vault ${"b".repeat(150)}`;
+
+  it("shows where a long message holds the words searched for, marked, with … where it is cut", () => {
+    const parts = searchParts({ conversation: "r5", text: long }, false, "Deploy KEY");
+    expect(parts.match).toBe("deploy key");
+    expect(parts.before).toBe(`…${"a".repeat(15)} the `);
+    expect(parts.after.endsWith("…")).toBe(true);
+    expect(parts.before.length + parts.match.length + parts.after.length).toBe(1 + 120 + 1);
+  });
+
+  it("marks a match on the first line in place, finds one on a later line, and reads markdown as shown", () => {
+    expect(searchParts({ conversation: "r5", text: "meet at **noon**", edited: true }, false, "noon")).toEqual({ before: "meet at ", match: "noon", after: " (edited)" });
+    expect(searchParts({ conversation: "r5", text: "first line\nsecond has it" }, false, "has")).toEqual({ before: "first line second ", match: "has", after: " it" });
+  });
+
+  it("marks nothing when the text shown does not hold it, nor in a blocked user's room message", () => {
+    expect(searchParts({ conversation: "r5", text: "**bold** words" }, false, "**bold")).toEqual({ before: "bold words", match: "", after: "" });
+    expect(searchParts({ conversation: "r5", text: "hi all" }, true, "hi")).toEqual({ before: "Message from a blocked user", match: "", after: "" });
   });
 });

@@ -79,6 +79,40 @@ export function searchLine(result: { conversation: string; text: string; edited?
   return `${excerpt(plainText(result.text), 120)}${result.edited ? " (edited)" : ""}`;
 }
 
+/** A search result's line in three parts: the words the search found (`match`, "" when not placed) and around them. */
+export interface SearchParts {
+  before: string;
+  match: string;
+  after: string;
+}
+
+/** Characters of a result's line (two lines of the results); a match further on starts MATCH_LEAD of them in. */
+const SEARCH_LINE = 120;
+const MATCH_LEAD = 20;
+
+/**
+ * `searchLine` around what was searched for: the excerpt shows the first place the text holds `query` (any case, any
+ * line, as route matches), cut with "…" before and after when the message is long, and marks it; a result whose text
+ * does not hold it as shown (markdown read) is `searchLine`'s excerpt with nothing marked.
+ */
+export function searchParts(result: { conversation: string; text: string; edited?: boolean }, blocked: boolean, query: string): SearchParts {
+  const plain = searchLine(result, blocked);
+  const needle = query.trim().toLocaleLowerCase();
+  if (!needle || (blocked && kindOf(result.conversation) !== "private")) return { before: plain, match: "", after: "" };
+  const text = plainText(result.text).replace(/\s+/g, " ").trim();
+  const lower = text.toLocaleLowerCase();
+  // A lower-casing that changes a length (a rare letter) would misplace the mark: shown unmarked instead.
+  const at = lower.length === text.length ? lower.indexOf(needle) : -1;
+  if (at < 0) return { before: plain, match: "", after: "" };
+  const start = at + needle.length <= SEARCH_LINE ? 0 : at - MATCH_LEAD;
+  const end = Math.min(text.length, Math.max(start + SEARCH_LINE, at + needle.length));
+  return {
+    before: `${start > 0 ? "…" : ""}${text.slice(start, at)}`,
+    match: text.slice(at, at + needle.length),
+    after: `${text.slice(at + needle.length, end)}${end < text.length ? "…" : ""}${result.edited ? " (edited)" : ""}`,
+  };
+}
+
 /**
  * A deletion heard live of a message still unread here (someone else's, after the read position, counted): the count
  * loses it, as route's count does. Called before `applyEvent`, which marks the message deleted.

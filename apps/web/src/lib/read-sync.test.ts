@@ -93,3 +93,21 @@ describe("ReadSync: route's list in pages", () => {
     });
   });
 });
+
+describe("ReadSync: mark all read", () => {
+  it("reads every listed conversation with unread messages up to its newest, telling the gateway, and leaves the others", async () => {
+    const conversations = new ConversationList(() => "1");
+    const marked: Array<[string, string]> = [];
+    const { client } = pagedClient({ "": { conversations: [{ ...room("r1", "400"), unread: 3, readUpTo: "100" }, { ...room("r2", "300"), unread: 0, readUpTo: "300" }, { ...room("r3", "200"), unread: 1 }], nextCursor: "" } });
+    (client as unknown as { markRead: (c: string, m: string) => void }).markRead = (conversation, msgId) => marked.push([conversation, msgId]);
+    const sync = new ReadSync({ client: () => client, me: () => "1", conversations });
+    await sync.refresh();
+    expect(conversations.get("r1")?.unread).toBe(3);
+    expect(sync.markAllRead()).toBe(2);
+    expect(marked).toEqual([["r1", "400"], ["r3", "200"]]);
+    expect(["r1", "r2", "r3"].map((key) => conversations.get(key)?.unread)).toEqual([0, 0, 0]);
+    expect(conversations.get("r1")?.readUpTo).toBe("400");
+    // Signed out: nothing.
+    expect(new ReadSync({ client: () => null, me: () => "", conversations }).markAllRead()).toBe(0);
+  });
+});

@@ -79,6 +79,28 @@ export class ReadSync {
     }
   }
 
+  /**
+   * "Mark all read": every listed conversation with unread messages is read up to its newest message, here and (Read
+   * frames) on every device and in route's counts; a private peer sees "seen". How many were marked.
+   */
+  markAllRead(): number {
+    const client = this.deps.client();
+    if (!client || !this.deps.me()) return 0;
+    let marked = 0;
+    for (const conversation of this.deps.conversations.ordered) {
+      const newest = newestMsgId(conversation);
+      if (conversation.unread <= 0 || !newest) continue;
+      this.deps.conversations.read(conversation.key, newest);
+      try {
+        client.markRead(conversation.key, newest);
+        marked++;
+      } catch (error) {
+        console.warn("could not mark read", error);
+      }
+    }
+    return marked;
+  }
+
   /** A read position: this user's (from any device: unread counts sync) or a private peer's ("seen"). */
   read(read: Read): void {
     const me = this.deps.me();

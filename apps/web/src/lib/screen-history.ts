@@ -37,10 +37,12 @@ export function enterConversationScreen(): void {
 /**
  * A dialog opened over the list on a narrow screen: give it a history entry, so Back closes it rather than leaving
  * the app (over a conversation, Back already has that conversation's entry to take; ChatScreen opens it again).
+ * True when it added the entry.
  */
-export function enterDialog(): void {
-  if (typeof window === "undefined" || !window.matchMedia(NARROW).matches || onConversationScreen() || stateHas(DIALOG)) return;
+export function enterDialog(): boolean {
+  if (typeof window === "undefined" || !window.matchMedia(NARROW).matches || onConversationScreen() || stateHas(DIALOG)) return false;
   history.pushState({ ...(history.state as object | null), [DIALOG]: true }, "");
+  return true;
 }
 
 /** A dialog closed otherwise than by Back (Escape, Done, its action): its entry goes too. */

@@ -15,6 +15,7 @@ import { narrowScreen, onConversationScreen } from "./screen-history.js";
 import type { Sender } from "./sender.js";
 import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
 import { clearView, savedList, savedOpen, savedReceipts } from "./view-memory.js";
+import { forgetDeviceDrafts } from "./drafts.svelte.js";
 import { isolate } from "./bidi.js";
 import { deviceOnline, onNetworkChance, pauseUnlessOnline, retryDelay } from "./network-wait.js";
 
@@ -147,6 +148,7 @@ export class SignIn {
     else clearView();
     this.signedOutAs = "";
     this.error = ACCOUNT_DELETED;
+    forgetDeviceDrafts(userId);
     await deleteMessages(userId).catch((error: unknown) => console.warn("could not delete the message cache", error));
   }
 
@@ -204,6 +206,8 @@ export class SignIn {
     }
     this.me = login;
     this.store.drafts.load(login.userId);
+    // A private chat that has only a draft (kept on this device since an earlier login) is listed under its name.
+    for (const chat of this.store.drafts.privateChats()) this.store.conversations.ensure(chat.userId, chat.title);
     this.store.mutes.load(login.userId);
     this.phase = "signedIn";
     this.listedSinceSignIn = false;
@@ -223,6 +227,7 @@ export class SignIn {
     if (client) this.disconnect(client);
     clearLogin();
     if (!reason) clearView();
+    if (!reason && this.me) forgetDeviceDrafts(this.me.userId);
     // The login screen offers the name again after any sign-out, a logout too (chat apps keep it); never the password.
     this.signedOutAs = this.me?.userName ?? "";
     this.deps.sender.failWaiting();
