@@ -90,6 +90,44 @@ describe("Redis keys", () => {
     expect([...fields].filter((field) => !documented.has(field))).toEqual([]);
   });
 
+  // CONTRACT names every key the system writes (its tables, and a user's or conversation's keys by their suffix, as
+  // `:logins`): a key that a running stack writes and CONTRACT does not name fails here. The catch-alls of its table
+  // (`cim-u:{u:<userId>}:*`, "various") name no key by themselves. Runs after the workload above.
+  it("every key the stack wrote is one CONTRACT names", async () => {
+    const doc = readFileSync(join(REPO_ROOT, "docs/CONTRACT.md"), "utf8");
+    // A code span may go on over a line break (`POST\n  /api/messages`).
+    const quoted = [...doc.matchAll(/`([^`]+)`/g)].map((m) => m[1]!.replace(/\s*\n\s*/g, " "));
+    const suffixes = new Set(quoted.filter((q) => /^:[a-z-]+$/.test(q)));
+    const patterns = quoted
+      .filter((q) => q.startsWith("cim-") && !/\{[uc]:<[^>]+>\}:\*$/.test(q))
+      .map((q) => new RegExp(`^${q.replace(/[.+?^${}()[\]\\]/g, "\\$&").replace(/<[^>]+>/g, "[^:]+").replace(/\*/g, ".*")}$`));
+    const named = (key: string) => {
+      if (patterns.some((p) => p.test(key))) return true;
+      const suffix = /^cim-[uc]:\{[uc]:[^}]+\}(:[a-z-]+)$/.exec(key)?.[1];
+      return suffix !== undefined && suffixes.has(suffix);
+    };
+    const keys = await allKeys();
+    expect(keys.some((key) => key.endsWith(":logins"))).toBe(true);
+    expect(keys.filter((key) => !named(key))).toEqual([]);
+  });
+
+  // CONTRACT: `:logins` is a hash `<gatewayId> <sessionId>` → that login's sockets there, written with `:gateways`
+  // (gatewayId → sessions there): per gateway, the logins' sockets add up to the count.
+  it("a user's logins per gateway add up to its session count there", async () => {
+    const logins = (await allKeys()).filter((key) => /^cim-u:\{u:\d+\}:logins$/.test(key));
+    expect(logins.length).toBeGreaterThan(0);
+    for (const key of logins) {
+      const perGateway: Record<string, number> = {};
+      for (const [field, sockets] of Object.entries(await redis.hgetall(key))) {
+        expect(field).toMatch(/^gw-[a-z]+ [0-9a-f-]{36}$/);
+        const gateway = field.split(" ")[0]!;
+        perGateway[gateway] = (perGateway[gateway] ?? 0) + Number(sockets);
+      }
+      const counts = await redis.hgetall(key.replace(/:logins$/, ":gateways"));
+      expect(Object.fromEntries(Object.entries(counts).map(([gateway, n]) => [gateway, Number(n)]))).toEqual(perGateway);
+    }
+  });
+
   // CONTRACT: "Redis keys (prefix `cim-`)": an operator sharing a Redis finds, backs up or grants (ACL `~cim-*`) the
   // system's keys by it, those that expire too. Runs after the workload above.
   it("every key, expiring or not, begins with cim-", async () => {
