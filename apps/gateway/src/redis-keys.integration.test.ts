@@ -1,9 +1,11 @@
 // Growth: after a workload of every kind, each Redis key either expires or is one docs/SECURITY.md lists with
 // what bounds it. A new key pattern that nobody bounded fails here. And every key carries CONTRACT's prefix `cim-`.
+// Also CONTRACT's ZooKeeper layout as a running stack writes it.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GATEWAYS_PATH, zk, ZkSession } from "@cim/discovery";
 import { newUser, REPO_ROOT, startCluster, TEST_ADMIN_TOKEN, type Cluster, type RecordingClient } from "@cim/devstack";
 
 let cluster: Cluster;
@@ -134,5 +136,32 @@ describe("Redis keys", () => {
     const keys = await allKeys();
     expect(keys.length).toBeGreaterThan(10);
     expect(keys.filter((key) => !key.startsWith("cim-"))).toEqual([]);
+  });
+});
+
+// CONTRACT's ZooKeeper layout: `/cim/gateways` holds one ephemeral sequential child per live gateway, `gw-0000000007`,
+// whose data is `{"id","wsUrl","startedAt"}` JSON, plus the `instance` field of the additions.
+describe("ZooKeeper layout", () => {
+  it("each live gateway is one ephemeral gw-<10 digits> child of /cim/gateways with the documented JSON", async () => {
+    const session = new ZkSession(cluster.zookeeper.address, { sessionTimeoutMs: 10_000 });
+    await session.start();
+    try {
+      const client = await new Promise<Parameters<Parameters<ZkSession["onSession"]>[0]>[0]>((resolve) => session.onSession(resolve));
+      const names = await zk.getChildren(client, GATEWAYS_PATH);
+      const nodes = await Promise.all(names.map(async (name) => {
+        const { data, stat } = await zk.getData(client, `${GATEWAYS_PATH}/${name}`);
+        return { name, data: JSON.parse(data.toString("utf8")) as Record<string, unknown>, ephemeral: !stat.ephemeralOwner.equals(Buffer.alloc(8)) };
+      }));
+      expect(nodes.length).toBe(cluster.gateways.length);
+      for (const node of nodes) {
+        expect(node.name).toMatch(/^gw-\d{10}$/);
+        expect(node.ephemeral).toBe(true);
+        expect(Object.keys(node.data).sort()).toEqual(["id", "instance", "startedAt", "wsUrl"]);
+        expect(node.data).toMatchObject({ id: expect.stringMatching(/^gw-/), wsUrl: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/), startedAt: expect.any(Number), instance: expect.any(String) });
+      }
+      expect(nodes.map((node) => (node.data.wsUrl as string).split(":")[2]!.split("/")[0]).sort()).toEqual(cluster.gateways.map((g) => String(g.port)).sort());
+    } finally {
+      session.close();
+    }
   });
 });
