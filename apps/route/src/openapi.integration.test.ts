@@ -118,6 +118,48 @@ describe("GET /api/openapi.json", () => {
     expect(problems).toEqual([]);
   });
 
+  // A header CONTRACT's table names with a status (`429 rate_limited` (+ `Retry-After`), `204` (header
+  // `Cim-Logins-Ended` ...)) is in that status' description: the document is what an outside client reads.
+  it("names the headers CONTRACT's tables give an answer with, in that answer", () => {
+    const contract = readFileSync(join(REPO_ROOT, "docs/CONTRACT.md"), "utf8");
+    const problems: string[] = [];
+    let checked = 0;
+    for (const line of contract.split("\n")) {
+      const row = /^\s*\| `(GET|POST|PUT|DELETE|PATCH) (\/api\/[^`?]+)`[^|]*\|.*\|\s*$/.exec(line);
+      if (!row) continue;
+      const [, method, path] = row as unknown as [string, string, string];
+      const responses = (doc.paths[path]?.[method.toLowerCase()]?.responses ?? {}) as Record<string, { description?: string } | undefined>;
+      const cells = line.split("|");
+      // Each status' clause runs to the next status the cell names.
+      const clauses = cells[cells.length - 2]!.split(/(?=`[1-5]\d\d\b)/);
+      for (const clause of clauses) {
+        const status = /^`([1-5]\d\d)\b/.exec(clause)?.[1];
+        if (!status) continue;
+        for (const header of ["Retry-After", "Cim-Logins-Ended"]) {
+          if (!clause.includes(header)) continue;
+          checked++;
+          if (!responses[status]?.description?.includes(header)) problems.push(`${method} ${path}: ${status} does not name ${header}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
+    expect(problems).toEqual([]);
+  });
+
+  // CONTRACT: "Any request that failed because Redis was unreachable ... is answered 503 unavailable with Retry-After":
+  // registration and login too, and an operation whose 503 has a meaning of its own (no_gateway) has this one as well.
+  it("lists 503 unavailable for Redis down on every operation that reads Redis, beside a 503 of its own", () => {
+    const missing: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      if (path === "/api/openapi.json" || path === "/api/docs") continue;
+      for (const [method, operation] of Object.entries(item) as Array<[string, Operation]>) {
+        const description = (operation.responses as Record<string, { description?: string } | undefined>)["503"]?.description ?? "";
+        if (!/unavailable \(with Retry-After\): Redis/.test(description)) missing.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it("states the default limit of each paged form, as CONTRACT does (the schema's default would apply to the unpaged form too)", () => {
     const defaults: Array<[string, number]> = [["/api/online", 50], ["/api/rooms/{roomId}/members", 50], ["/api/conversations", 30]];
     for (const [path, limit] of defaults) expect(doc.paths[path]!.get!.summary, path).toContain(`default ${limit}`);
