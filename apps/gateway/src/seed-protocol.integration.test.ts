@@ -52,7 +52,9 @@ describe("a client of the seed's first protocol", () => {
     expect(await waitFor(a, "sendAck", (s) => s.clientMsgId === "seed-1")).toMatchObject({ clientMsgId: "seed-1" });
     const got = await waitFor(b, "message", (m) => m.text === "seed private");
     expect(got).toMatchObject({ from: ann.userId, fromName: ann.userName, to: bob.userId });
+    // The first protocol's receipt names no sender: it counts, and the sender is told who received it.
     b.send({ delivered: { msgId: got.msgId } });
+    expect(await waitFor(a, "delivered", (d) => d.msgId === got.msgId)).toEqual({ msgId: got.msgId, by: bob.userId });
 
     a.send({ send: { clientMsgId: "seed-2", text: "seed group" } });
     await waitFor(a, "sendAck", (s) => s.clientMsgId === "seed-2");
@@ -61,7 +63,7 @@ describe("a client of the seed's first protocol", () => {
     b.send({ ping: { ts: 12345 } });
     expect(await waitFor(b, "pong")).toEqual({ ts: 12345 });
 
-    // A reconnect with the seed's Login (no cursors): what it did not acknowledge comes again, in frames it knows.
+    // A reconnect with the seed's Login (no cursors): the inbox from what it acknowledged, in frames it knows.
     for (let i = 0; i < 5; i++) a.send({ send: { clientMsgId: `seed-burst-${i}`, to: bob.userId, text: `seed burst ${i}` } });
     await waitFor(b, "message", (m) => m.text === "seed burst 4");
     b.ws.close();
@@ -69,8 +71,9 @@ describe("a client of the seed's first protocol", () => {
     sockets.push(b2.ws);
     b2.send({ login: { token: bob.token } });
     await waitFor(b2, "loginAck");
-    // Its Delivered (no `from`) counted for nothing, so the inbox is read again from the start: every message comes.
+    // What it acknowledged does not come again; what it did not, comes.
     await waitFor(b2, "message", (m) => m.text === "seed burst 4");
+    expect(b2.frames.filter((f) => bodyOf(f) === "message").map((f) => f.message!.text)).toEqual([0, 1, 2, 3, 4].map((i) => `seed burst ${i}`));
     a.send({ send: { clientMsgId: "seed-3", to: bob.userId, text: "seed after reconnect" } });
     await waitFor(b2, "message", (m) => m.text === "seed after reconnect");
 
