@@ -6,6 +6,8 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RouteApi } from "@cim/client";
 import { REPO_ROOT } from "@cim/devstack";
+import { TEST_ADMIN_TOKEN } from "@cim/devstack";
+import { newUser } from "./testing/api-client.js";
 import { startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
 
 interface Operation {
@@ -158,6 +160,23 @@ describe("GET /api/openapi.json", () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  // CONTRACT: a known path asked with a method it does not take is 405 method_not_allowed with Allow naming its methods
+  // (HEAD wherever GET), behind a valid token. The document is where an outside client learns those methods.
+  it("answers every documented path's other methods 405 with Allow naming the document's methods", async () => {
+    const user = await newUser(h, "allow");
+    const problems: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      const methods = Object.keys(item).map((method) => method.toUpperCase());
+      if (methods.includes("GET")) methods.push("HEAD");
+      const other = ["GET", "POST", "PUT", "PATCH", "DELETE"].find((method) => !methods.includes(method))!;
+      const token = path.startsWith("/api/admin/") ? TEST_ADMIN_TOKEN : user.token;
+      const res = await h.call(other, path.replace(/\{\w+\}/g, "1"), { token });
+      const allow = (res.headers.get("allow") ?? "").split(/,\s*/).sort();
+      if (res.status !== 405 || allow.join() !== methods.sort().join()) problems.push(`${other} ${path}: ${res.status} Allow: ${res.headers.get("allow")} (document: ${methods.join(", ")})`);
+    }
+    expect(problems).toEqual([]);
   });
 
   it("states the default limit of each paged form, as CONTRACT does (the schema's default would apply to the unpaged form too)", () => {
