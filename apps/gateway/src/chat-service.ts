@@ -95,6 +95,7 @@ export class ChatService {
     });
     await this.admit(claims);
     session.user = { userId: claims.userId, userName: claims.userName, sessionId: claims.sessionId, loginEpoch: claims.loginEpoch };
+    session.messageBatches = frame.messageBatches === true;
     table.bind(claims.userId, session);
     // Checked once bound: a kick of this login (logout, password change elsewhere) that arrives while the check
     // runs finds the session; checked before binding, a check that read Redis just before the change let the

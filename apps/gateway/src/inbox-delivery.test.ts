@@ -12,7 +12,7 @@ const entry = (position: string, from = "2", dev = ""): StreamEntry => ({ positi
 const wake = (prev: string, position: string, from = "2"): InboxWake => ({ prev, entry: position, message: message(position, from), dev: "" });
 
 /** User 1's session on a gateway whose inbox reads answer from `inbox` (a stand-in for Redis; reads are counted). */
-function setUp(inbox: StreamEntry[]) {
+function setUp(inbox: StreamEntry[], messageBatches = true) {
   const texts: string[] = [];
   /** How many messages each frame carried. */
   const frames: number[] = [];
@@ -20,6 +20,7 @@ function setUp(inbox: StreamEntry[]) {
   const session = {
     socket,
     isOpen: true,
+    messageBatches,
     user: { userId: "1", userName: "one", sessionId: "s1" },
     sendBytes: (bytes: Uint8Array) => {
       const frame = decodeFrame(bytes);
@@ -108,6 +109,17 @@ describe("InboxDelivery", () => {
     // Its position passed its own last entry too: a wake-up after it is sent at once.
     delivery.offer("1", wake("160", "161"));
     expect(texts.at(-1)).toBe("m161");
+  });
+
+  // A client of the first protocol knows no MessageBatch (Login.messageBatches unset): its replay is a frame each.
+  it("replays an inbox one Message frame each to a client that takes no MessageBatch", async () => {
+    const inbox = Array.from({ length: 70 }, (_, i) => entry(String(11 + i)));
+    const { delivery, session, texts, frames } = setUp(inbox, false);
+    delivery.start(session, "10");
+    await settle();
+    await settle();
+    expect(texts).toEqual(inbox.map((e) => e.message.text));
+    expect(frames).toEqual(inbox.map(() => 1));
   });
 
   it("reads at once a wake-up that does not say where it goes", async () => {

@@ -3,7 +3,7 @@
 import type { Logger } from "pino";
 import { compareIds } from "@cim/protocol";
 import { FailureLog, type InboxStore, type StreamEntry } from "@cim/state";
-import { chunks, encodeMessages } from "./message-frames.js";
+import { chunks, sendMessages } from "./message-frames.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { Pump, type PumpTask } from "./pump.js";
 import type { Session } from "./session.js";
@@ -161,15 +161,15 @@ export class InboxDelivery {
   }
 
   /**
-   * Sends the entries this device did not send, several in one MessageBatch frame (a login's replay of hundreds is a
-   * few frames, not one each); false when the socket took nothing more (closed or cut off).
+   * Sends the entries this device did not send, several in one MessageBatch frame to a client that takes them (a
+   * login's replay of hundreds is a few frames, not one each); false when the socket took nothing more (closed or cut off).
    */
   private deliver(session: Session, reading: InboxReading, entries: StreamEntry[]): boolean {
     const device = session.user!.sessionId;
     for (const chunk of chunks(entries)) {
       const shown = chunk.filter((entry) => entry.dev !== device).map((entry) => entry.message);
       if (shown.length > 0) {
-        if (!session.sendBytes(encodeMessages(shown))) return false;
+        if (!sendMessages(session, shown)) return false;
         this.metrics.framesOut.inc({ kind: "private" }, shown.length);
       }
       reading.position = chunk.at(-1)!.position;

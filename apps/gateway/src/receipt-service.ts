@@ -12,7 +12,7 @@ import { SessionLogBudget } from "./session-log-budget.js";
 export interface ReceiptServiceDeps {
   /** `hasAccount`: a peer whose account was deleted is told nothing, and nothing is kept on its keys for it. */
   messages: Pick<MessageStore, "holds" | "hasAccount">;
-  inboxes: Pick<InboxStore, "acknowledge">;
+  inboxes: Pick<InboxStore, "acknowledgeFrom">;
   reads: Pick<ReadStore, "setRead">;
   receipts: Pick<ReceiptStore, "delivered" | "read">;
   membership: Pick<Membership, "isMember">;
@@ -29,19 +29,19 @@ export class ReceiptService {
 
   /**
    * Records a private message's receipt (offline delivery resumes after it) and relays it to every device of the
-   * sender. Only a message of this user's inbox sent by `from` counts.
+   * sender. Only a message of this user's inbox sent by `from` counts; a receipt without `from` (the first protocol's
+   * Delivered{msgId, by}) counts for the message of the inbox it names, whoever sent it.
    */
   async delivered(session: Session, frame: Delivered): Promise<void> {
     const { inboxes, receipts, bus } = this.deps;
     const userId = session.user!.userId;
-    const valid = DECIMAL_ID.test(frame.from) && DECIMAL_ID.test(frame.msgId);
-    if (!valid || !(await inboxes.acknowledge(userId, frame.msgId, frame.from))) {
-      return this.drop(session, "receipt dropped: no such message to this user from that sender", frame.msgId, frame.from);
-    }
-    if (frame.from === userId) return; // its own message, from another device: nobody to tell
-    if (this.deps.blocks.hides(userId, frame.from) || !(await this.deps.messages.hasAccount(frame.from))) return;
-    await receipts.delivered(frame.from, userId, frame.msgId);
-    await bus.toUser(frame.from, { type: "delivered", to: frame.from, msgId: frame.msgId, by: userId });
+    const valid = (frame.from === "" || DECIMAL_ID.test(frame.from)) && DECIMAL_ID.test(frame.msgId);
+    const from = valid ? await inboxes.acknowledgeFrom(userId, frame.msgId, frame.from) : null;
+    if (from === null) return this.drop(session, "receipt dropped: no such message to this user from that sender", frame.msgId, frame.from);
+    if (from === userId) return; // its own message, from another device: nobody to tell
+    if (this.deps.blocks.hides(userId, from) || !(await this.deps.messages.hasAccount(from))) return;
+    await receipts.delivered(from, userId, frame.msgId);
+    await bus.toUser(from, { type: "delivered", to: from, msgId: frame.msgId, by: userId });
   }
 
   /**

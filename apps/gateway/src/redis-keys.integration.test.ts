@@ -1,9 +1,11 @@
 // Growth: after a workload of every kind, each Redis key either expires or is one docs/SECURITY.md lists with
 // what bounds it. A new key pattern that nobody bounded fails here. And every key carries CONTRACT's prefix `cim-`.
+// Also CONTRACT's ZooKeeper layout as a running stack writes it.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GATEWAYS_PATH, zk, ZkSession } from "@cim/discovery";
 import { newUser, REPO_ROOT, startCluster, TEST_ADMIN_TOKEN, type Cluster, type RecordingClient } from "@cim/devstack";
 
 let cluster: Cluster;
@@ -90,11 +92,76 @@ describe("Redis keys", () => {
     expect([...fields].filter((field) => !documented.has(field))).toEqual([]);
   });
 
+  // CONTRACT names every key the system writes (its tables, and a user's or conversation's keys by their suffix, as
+  // `:logins`): a key that a running stack writes and CONTRACT does not name fails here. The catch-alls of its table
+  // (`cim-u:{u:<userId>}:*`, "various") name no key by themselves. Runs after the workload above.
+  it("every key the stack wrote is one CONTRACT names", async () => {
+    const doc = readFileSync(join(REPO_ROOT, "docs/CONTRACT.md"), "utf8");
+    // A code span may go on over a line break (`POST\n  /api/messages`).
+    const quoted = [...doc.matchAll(/`([^`]+)`/g)].map((m) => m[1]!.replace(/\s*\n\s*/g, " "));
+    const suffixes = new Set(quoted.filter((q) => /^:[a-z-]+$/.test(q)));
+    const patterns = quoted
+      .filter((q) => q.startsWith("cim-") && !/\{[uc]:<[^>]+>\}:\*$/.test(q))
+      .map((q) => new RegExp(`^${q.replace(/[.+?^${}()[\]\\]/g, "\\$&").replace(/<[^>]+>/g, "[^:]+").replace(/\*/g, ".*")}$`));
+    const named = (key: string) => {
+      if (patterns.some((p) => p.test(key))) return true;
+      const suffix = /^cim-[uc]:\{[uc]:[^}]+\}(:[a-z-]+)$/.exec(key)?.[1];
+      return suffix !== undefined && suffixes.has(suffix);
+    };
+    const keys = await allKeys();
+    expect(keys.some((key) => key.endsWith(":logins"))).toBe(true);
+    expect(keys.filter((key) => !named(key))).toEqual([]);
+  });
+
+  // CONTRACT: `:logins` is a hash `<gatewayId> <sessionId>` → that login's sockets there, written with `:gateways`
+  // (gatewayId → sessions there): per gateway, the logins' sockets add up to the count.
+  it("a user's logins per gateway add up to its session count there", async () => {
+    const logins = (await allKeys()).filter((key) => /^cim-u:\{u:\d+\}:logins$/.test(key));
+    expect(logins.length).toBeGreaterThan(0);
+    for (const key of logins) {
+      const perGateway: Record<string, number> = {};
+      for (const [field, sockets] of Object.entries(await redis.hgetall(key))) {
+        expect(field).toMatch(/^gw-[a-z]+ [0-9a-f-]{36}$/);
+        const gateway = field.split(" ")[0]!;
+        perGateway[gateway] = (perGateway[gateway] ?? 0) + Number(sockets);
+      }
+      const counts = await redis.hgetall(key.replace(/:logins$/, ":gateways"));
+      expect(Object.fromEntries(Object.entries(counts).map(([gateway, n]) => [gateway, Number(n)]))).toEqual(perGateway);
+    }
+  });
+
   // CONTRACT: "Redis keys (prefix `cim-`)": an operator sharing a Redis finds, backs up or grants (ACL `~cim-*`) the
   // system's keys by it, those that expire too. Runs after the workload above.
   it("every key, expiring or not, begins with cim-", async () => {
     const keys = await allKeys();
     expect(keys.length).toBeGreaterThan(10);
     expect(keys.filter((key) => !key.startsWith("cim-"))).toEqual([]);
+  });
+});
+
+// CONTRACT's ZooKeeper layout: `/cim/gateways` holds one ephemeral sequential child per live gateway, `gw-0000000007`,
+// whose data is `{"id","wsUrl","startedAt"}` JSON, plus the `instance` field of the additions.
+describe("ZooKeeper layout", () => {
+  it("each live gateway is one ephemeral gw-<10 digits> child of /cim/gateways with the documented JSON", async () => {
+    const session = new ZkSession(cluster.zookeeper.address, { sessionTimeoutMs: 10_000 });
+    await session.start();
+    try {
+      const client = await new Promise<Parameters<Parameters<ZkSession["onSession"]>[0]>[0]>((resolve) => session.onSession(resolve));
+      const names = await zk.getChildren(client, GATEWAYS_PATH);
+      const nodes = await Promise.all(names.map(async (name) => {
+        const { data, stat } = await zk.getData(client, `${GATEWAYS_PATH}/${name}`);
+        return { name, data: JSON.parse(data.toString("utf8")) as Record<string, unknown>, ephemeral: !stat.ephemeralOwner.equals(Buffer.alloc(8)) };
+      }));
+      expect(nodes.length).toBe(cluster.gateways.length);
+      for (const node of nodes) {
+        expect(node.name).toMatch(/^gw-\d{10}$/);
+        expect(node.ephemeral).toBe(true);
+        expect(Object.keys(node.data).sort()).toEqual(["id", "instance", "startedAt", "wsUrl"]);
+        expect(node.data).toMatchObject({ id: expect.stringMatching(/^gw-/), wsUrl: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/), startedAt: expect.any(Number), instance: expect.any(String) });
+      }
+      expect(nodes.map((node) => (node.data.wsUrl as string).split(":")[2]!.split("/")[0]).sort()).toEqual(cluster.gateways.map((g) => String(g.port)).sort());
+    } finally {
+      session.close();
+    }
   });
 });

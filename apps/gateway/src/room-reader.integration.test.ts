@@ -39,16 +39,17 @@ afterAll(async () => {
 
 function setUp(messages: MessageStore, room = "everyone"): {
   reader: RoomReader;
-  connect: (userId: string, socket?: RecordingSocket, device?: string) => { session: Session; socket: RecordingSocket };
+  connect: (userId: string, socket?: RecordingSocket, device?: string, messageBatches?: boolean) => { session: Session; socket: RecordingSocket };
 } {
   const reader = new RoomReader(room, messages, createMetrics(), pino({ level: "silent" }));
-  const connect = (userId: string, socket = new RecordingSocket(), device = `s-${userId}`) => {
+  const connect = (userId: string, socket = new RecordingSocket(), device = `s-${userId}`, messageBatches = true) => {
     const session = new Session(
       socket as unknown as WebSocket,
       { maxBufferedBytes: 1024 * 1024, ratePerSec: 1_000, rateBurst: 1_000, heartbeatMs: 15_000 },
       "test",
     );
     session.user = { userId, userName: `user${userId}`, sessionId: device, loginEpoch: 0 };
+    session.messageBatches = messageBatches;
     return { session, socket };
   };
   return { reader, connect };
@@ -227,6 +228,29 @@ describe("rooms and devices", () => {
     await waitUntil(() => socket.messages().length === 1, 10_000, "the replayed session to be served live");
     expect(socket.messages()).toMatchObject([later]);
     expect(member.socket.messages().length).toBe(3);
+  });
+});
+
+describe("frames", () => {
+  // A client of the first protocol (Login.messageBatches unset) knows no MessageBatch: a batch's messages were lost to it.
+  it("messages fanned out together are one MessageBatch to a client that takes it and a Message each to one that does not", async () => {
+    const messages = new MessageStore(redis);
+    const { reader, connect } = setUp(messages);
+    await reader.start();
+    const modern = connect("1");
+    const seed = connect("2", new RecordingSocket(), "s-2", false);
+    for (const { session } of [modern, seed]) await recover(reader, session, "0");
+    const stored = await storeGroup(messages, 5);
+    reader.wake();
+    await waitUntil(() => modern.socket.messages().length === 5 && seed.socket.messages().length === 5, 10_000, "the group's messages");
+    expect(modern.socket.frames.map((f) => f.kind)).toEqual(["messageBatch"]);
+    expect(seed.socket.frames.map((f) => f.kind)).toEqual(stored.map(() => "message"));
+    expect(seed.socket.messages()).toMatchObject(stored);
+
+    // And a replay alike.
+    const late = connect("3", new RecordingSocket(), "s-3", false);
+    await recover(reader, late.session, "0");
+    expect(late.socket.frames.map((f) => f.kind)).toEqual(stored.map(() => "message"));
   });
 });
 

@@ -6,7 +6,7 @@ import { setImmediate as yieldToLoop } from "node:timers/promises";
 import type { Logger } from "pino";
 import { compareIds, ErrorCode, EVERYONE_ROOM } from "@cim/protocol";
 import { FailureLog, type MessageStore, type StoredMessage, type StreamEntry } from "@cim/state";
-import { chunks, encodeMessages } from "./message-frames.js";
+import { chunks, encodeEach, encodeMessages, sendMessages } from "./message-frames.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { Pump } from "./pump.js";
 import type { Session } from "./session.js";
@@ -179,7 +179,10 @@ export class RoomReader {
     for (const chunk of chunks(batch)) {
       const last = chunk.at(-1)!.position;
       const devices = new Set(chunk.map((entry) => entry.dev));
-      const shared = encodeMessages(chunk.map((entry) => entry.message));
+      const messages = chunk.map((entry) => entry.message);
+      const shared = encodeMessages(messages);
+      let sharedEach: Uint8Array[] | undefined;
+      const each = () => (sharedEach ??= encodeEach(messages));
       let sent = 0;
       let served = 0;
       for (const [session, reading] of [...this.readings]) {
@@ -187,7 +190,7 @@ export class RoomReader {
         // The common case: a device that has none of these and sent none of them gets the shared bytes.
         if (!devices.has(session.user!.sessionId) && after(chunk[0]!.position, reading.cursor)) {
           reading.cursor = last;
-          if (session.sendBytes(shared)) sent += chunk.length;
+          if (sendMessages(session, messages, shared, each)) sent += chunk.length;
         } else {
           sent += this.sendTo(session, reading, chunk);
         }
@@ -203,6 +206,6 @@ export class RoomReader {
     const fresh = chunk.filter((entry) => after(entry.position, reading.cursor) && entry.dev !== device).map((entry) => entry.message);
     const last = chunk.at(-1)!.position;
     if (after(last, reading.cursor)) reading.cursor = last;
-    return fresh.length > 0 && session.sendBytes(encodeMessages(fresh)) ? fresh.length : 0;
+    return fresh.length > 0 && sendMessages(session, fresh) ? fresh.length : 0;
   }
 }

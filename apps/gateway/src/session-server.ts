@@ -57,8 +57,9 @@ export function createSessionServer(deps: SessionServerDeps): Server {
   // refused upgrade, where ws would answer plain text. ws has an 'error' listener on the socket by then.
   wss.on("wsClientError", (error: Error, socket: Duplex, req: IncomingMessage) => {
     log.info({ remote: req.socket.remoteAddress, path: req.url }, `upgrade refused: ${error.message}`);
-    const method = req.method !== "GET";
-    writeRefusal(socket, method ? 405 : 400, ErrorCode.BadRequest, error.message, method ? { Allow: "GET" } : { "Sec-WebSocket-Version": WEBSOCKET_VERSION });
+    // Another method: 405 as for the same request without an upgrade (http-endpoints), /ws taking GET and HEAD.
+    if (req.method !== "GET") writeRefusal(socket, 405, ErrorCode.MethodNotAllowed, error.message, { Allow: "GET, HEAD" });
+    else writeRefusal(socket, 400, ErrorCode.BadRequest, error.message, { "Sec-WebSocket-Version": WEBSOCKET_VERSION });
   });
   return server;
 }

@@ -38,6 +38,8 @@ export class Session {
   /** Made when first asked for: a UUID string costs about 450 bytes of heap, and most sockets are never named. */
   private id: string | undefined;
   user: SessionUser | null = null;
+  /** The client said at Login that it takes MessageBatch frames (Login.messageBatches); else one Message frame each. */
+  messageBatches = false;
   /** Set once LoginAck is sent: from then on frames are started as they arrive (FrameHandler). */
   loggedIn = false;
   /** When the socket opened: it must log in within the login timeout (the gateway's sweep closes it otherwise). */

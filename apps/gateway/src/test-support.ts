@@ -52,7 +52,7 @@ export async function registerUser(routeUrl: string, name: string) {
 export async function rawUser(routeUrl: string, name: string, options: ClientOptions = {}): Promise<RawUser> {
   const login = await registerUser(routeUrl, name);
   const socket = await openRaw(login.gateway.wsUrl, options);
-  socket.send({ kind: "login", body: { token: login.token } });
+  socket.send({ kind: "login", body: { token: login.token, messageBatches: true } });
   await socket.waitFor("loginAck");
   return { ...socket, userId: login.userId, userName: login.userName, token: login.token };
 }
@@ -74,7 +74,7 @@ let said = 0;
 /** Logs in with `token` on the gateway at `wsUrl`, naming the cursors given (an old client names none of rooms). */
 export async function rawDevice(wsUrl: string, token: string, cursors: Partial<Omit<Login, "token">> = {}): Promise<RawDevice> {
   const socket = await openRaw(wsUrl);
-  socket.send({ kind: "login", body: { token, ...cursors } });
+  socket.send({ kind: "login", body: { token, messageBatches: true, ...cursors } });
   const ack = await socket.waitFor("loginAck");
   const messages = () => socket.frames.flatMap((f) => (f.kind === "message" ? [f.body] : f.kind === "messageBatch" ? f.body.messages : []));
   const say = async (body: SayBody) => {

@@ -10,18 +10,22 @@ export interface RegisteredRoute {
 
 /**
  * Looks up the methods of the routes whose path matches, from the routes registered at the first call (every
- * route is registered before the first request). Middleware and wildcard paths name no method of a path.
+ * route is registered before the first request). Middleware and wildcard paths name no method of a path. A path that
+ * names a resource of its own (`/api/rooms/public`) takes only its own routes' methods, not those of a pattern it
+ * also fits (`PATCH /api/rooms/:roomId`, which would look for a room "public").
  */
 export function allowedMethods(routes: () => readonly RegisteredRoute[]): (path: string) => string[] {
-  let router: TrieRouter<string> | null = null;
+  let router: TrieRouter<RegisteredRoute> | null = null;
   return (path) => {
     if (!router) {
-      router = new TrieRouter<string>();
-      for (const { method, path: pattern } of routes()) {
-        if (method !== "ALL" && !pattern.includes("*")) router.add("ALL", pattern, method);
+      router = new TrieRouter<RegisteredRoute>();
+      for (const route of routes()) {
+        if (route.method !== "ALL" && !route.path.includes("*")) router.add("ALL", route.path, route);
       }
     }
-    const methods = new Set(router.match("GET", path)[0].map(([method]) => method));
+    const matched = router.match("GET", path)[0].map(([route]) => route);
+    const own = matched.filter((route) => !route.path.includes(":"));
+    const methods = new Set((own.length > 0 ? own : matched).map((route) => route.method));
     if (methods.has("GET")) methods.add("HEAD");
     return [...methods];
   };

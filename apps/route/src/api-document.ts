@@ -36,20 +36,27 @@ const REDIS_DOWN = "unavailable (with Retry-After): Redis unavailable (down, sta
 
 type ApiRoute = (typeof apiRoutes)[number];
 
+/** Operations that read no Redis: they never answer 503 unavailable. */
+const WITHOUT_REDIS = new Set(Object.values(docsApi).map((route) => route.path));
+
 /**
- * The answers any operation behind a user token may give whatever it does (`requireUser`, `app.onError`), added to
- * those its definition lists: 429 for the cap of the user's requests in progress (not on logouts, never refused), and
- * 503 when Redis is unavailable (the token's login is read there first). The admin paths check their own token.
+ * The answers an operation may give whatever it does (`requireUser`, `app.onError`), added to those its definition
+ * lists: behind a user token, 429 for the cap of the user's requests in progress (not on logouts, never refused; the
+ * admin paths check their own token); and on every one that reads Redis, 503 when Redis is unavailable (`app.onError`;
+ * behind a token the token's login is read there first), beside a 503 of its own (login's no_gateway).
  */
 function withCommonAnswers(route: ApiRoute): ApiRoute {
-  if (!route.security || route.path.startsWith("/api/admin/")) return route;
   const responses: Record<string, unknown> = { ...route.responses };
   const listed = responses as Record<string, { description: string } | undefined>;
-  if (!URGENT.has(route.path)) {
+  if (route.security && !route.path.startsWith("/api/admin/") && !URGENT.has(route.path)) {
     const own = listed["429"];
     responses["429"] = own ? { ...own, description: `${own.description}; or ${REQUEST_CAP}` } : errorAnswer(REQUEST_CAP);
   }
-  if (!listed["503"]) responses["503"] = errorAnswer(REDIS_DOWN);
+  if (!WITHOUT_REDIS.has(route.path)) {
+    const own = listed["503"];
+    if (!own) responses["503"] = errorAnswer(REDIS_DOWN);
+    else if (!own.description.includes("unavailable")) responses["503"] = { ...own, description: `${own.description}; or ${REDIS_DOWN}` };
+  }
   return { ...route, responses } as ApiRoute;
 }
 

@@ -6,6 +6,8 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RouteApi } from "@cim/client";
 import { REPO_ROOT } from "@cim/devstack";
+import { TEST_ADMIN_TOKEN } from "@cim/devstack";
+import { newUser } from "./testing/api-client.js";
 import { startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
 
 interface Operation {
@@ -115,6 +117,65 @@ describe("GET /api/openapi.json", () => {
     // Fields CONTRACT names in prose for the paged forms.
     const conversations = (doc.paths["/api/conversations"]!.get!.responses["200"] as { description: string }).description;
     for (const field of ["nextCursor", "visibility", "owner"]) if (!conversations.includes(field)) problems.push(`GET /api/conversations: ${field} is not in its 200 answer`);
+    expect(problems).toEqual([]);
+  });
+
+  // A header CONTRACT's table names with a status (`429 rate_limited` (+ `Retry-After`), `204` (header
+  // `Cim-Logins-Ended` ...)) is in that status' description: the document is what an outside client reads.
+  it("names the headers CONTRACT's tables give an answer with, in that answer", () => {
+    const contract = readFileSync(join(REPO_ROOT, "docs/CONTRACT.md"), "utf8");
+    const problems: string[] = [];
+    let checked = 0;
+    for (const line of contract.split("\n")) {
+      const row = /^\s*\| `(GET|POST|PUT|DELETE|PATCH) (\/api\/[^`?]+)`[^|]*\|.*\|\s*$/.exec(line);
+      if (!row) continue;
+      const [, method, path] = row as unknown as [string, string, string];
+      const responses = (doc.paths[path]?.[method.toLowerCase()]?.responses ?? {}) as Record<string, { description?: string } | undefined>;
+      const cells = line.split("|");
+      // Each status' clause runs to the next status the cell names.
+      const clauses = cells[cells.length - 2]!.split(/(?=`[1-5]\d\d\b)/);
+      for (const clause of clauses) {
+        const status = /^`([1-5]\d\d)\b/.exec(clause)?.[1];
+        if (!status) continue;
+        for (const header of ["Retry-After", "Cim-Logins-Ended"]) {
+          if (!clause.includes(header)) continue;
+          checked++;
+          if (!responses[status]?.description?.includes(header)) problems.push(`${method} ${path}: ${status} does not name ${header}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
+    expect(problems).toEqual([]);
+  });
+
+  // CONTRACT: "Any request that failed because Redis was unreachable ... is answered 503 unavailable with Retry-After":
+  // registration and login too, and an operation whose 503 has a meaning of its own (no_gateway) has this one as well.
+  it("lists 503 unavailable for Redis down on every operation that reads Redis, beside a 503 of its own", () => {
+    const missing: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      if (path === "/api/openapi.json" || path === "/api/docs") continue;
+      for (const [method, operation] of Object.entries(item) as Array<[string, Operation]>) {
+        const description = (operation.responses as Record<string, { description?: string } | undefined>)["503"]?.description ?? "";
+        if (!/unavailable \(with Retry-After\): Redis/.test(description)) missing.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  // CONTRACT: a known path asked with a method it does not take is 405 method_not_allowed with Allow naming its methods
+  // (HEAD wherever GET), behind a valid token. The document is where an outside client learns those methods.
+  it("answers every documented path's other methods 405 with Allow naming the document's methods", async () => {
+    const user = await newUser(h, "allow");
+    const problems: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      const methods = Object.keys(item).map((method) => method.toUpperCase());
+      if (methods.includes("GET")) methods.push("HEAD");
+      const other = ["GET", "POST", "PUT", "PATCH", "DELETE"].find((method) => !methods.includes(method))!;
+      const token = path.startsWith("/api/admin/") ? TEST_ADMIN_TOKEN : user.token;
+      const res = await h.call(other, path.replace(/\{\w+\}/g, "1"), { token });
+      const allow = (res.headers.get("allow") ?? "").split(/,\s*/).sort();
+      if (res.status !== 405 || allow.join() !== methods.sort().join()) problems.push(`${other} ${path}: ${res.status} Allow: ${res.headers.get("allow")} (document: ${methods.join(", ")})`);
+    }
     expect(problems).toEqual([]);
   });
 

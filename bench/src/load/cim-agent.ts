@@ -62,7 +62,7 @@ async function slot<T>(body: () => Promise<T>): Promise<T> {
 }
 
 /** A Login frame; a reconnecting session names the newest private message it has. */
-const loginFrame = (token: string, inboxAfter = "") => Buffer.from(encodeFrame({ kind: "login", body: { token, inboxAfter } }));
+const loginFrame = (token: string, inboxAfter = "") => Buffer.from(encodeFrame({ kind: "login", body: { token, inboxAfter, messageBatches: true } }));
 
 const count = (code: string) => void (closesByCode[code] = (closesByCode[code] ?? 0) + 1);
 

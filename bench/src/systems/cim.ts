@@ -59,7 +59,7 @@ export function cimSystem(options: CimOptions): BenchSystem {
   const codec: Codec = {
     url: (_userId, server) => `ws://127.0.0.1:${cluster!.gateways[server % cluster!.gateways.length]!.port}/ws`,
     onOpen: (ws, userId) => {
-      ws.send(encodeFrame({ kind: "login", body: { token: users.account(userId).token } }));
+      ws.send(encodeFrame({ kind: "login", body: { token: users.account(userId).token, messageBatches: true } }));
       return false;
     },
     onHandshake: (_ws, _userId, data) => {

@@ -325,7 +325,7 @@ export class CimClient extends ClientRequests {
       url: answer.gateway.wsUrl,
       createSocket: this.options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike),
       loginTimeoutMs: this.options.loginTimeoutMs,
-      login: () => ({ kind: "login", body: { token: answer.token, ...this.inbound.cursors.forLogin() } }),
+      login: () => ({ kind: "login", body: { token: answer.token, ...this.inbound.cursors.forLogin(), messageBatches: true } }),
       established: (ack) => this.loggedIn(answer.token, ack),
       frame: (frame) => this.inbound.handle(frame),
       undecodable: (error) => this.events.error.emit(error),

@@ -99,13 +99,14 @@ describe("CimClient: cursors per stream", () => {
   it("adopts LoginAck's positions for streams it had none for, and names every stream at the next Login", async () => {
     const t = setup();
     const first = await t.logIn({ groupPosition: "100", inboxPosition: "40", rooms: [{ room: "r1", after: "10" }, { room: "r2", after: "" }] });
-    expect(first.sentOf("login")[0]).toMatchObject({ groupAfter: "", inboxAfter: "", rooms: [] });
+    // messageBatches: the SDK takes MessageBatch frames, which a gateway sends only to a client that says so.
+    expect(first.sentOf("login")[0]).toMatchObject({ groupAfter: "", inboxAfter: "", rooms: [], messageBatches: true });
     expect(t.client.cursors).toEqual({ group: "100", inbox: "40", rooms: { r1: "10" } });
     first.push({ kind: "message", body: message("12", { room: "r1" }) });
     first.push({ kind: "message", body: message("5", { room: "r2" }) });
     first.push({ kind: "message", body: message("100") });
     const second = await t.reconnect({ groupPosition: "300", inboxPosition: "300", rooms: [{ room: "r1", after: "300" }, { room: "r5", after: "7" }] });
-    expect(second.sentOf("login")[0]).toMatchObject({ groupAfter: "100", inboxAfter: "40", rooms: [{ room: "r1", after: "12" }, { room: "r2", after: "5" }] });
+    expect(second.sentOf("login")[0]).toMatchObject({ groupAfter: "100", inboxAfter: "40", rooms: [{ room: "r1", after: "12" }, { room: "r2", after: "5" }], messageBatches: true });
     expect(t.client.cursors).toEqual({ group: "100", inbox: "40", rooms: { r1: "12", r2: "5", r5: "7" } });
     // The repeat of group 100 (not newer than the adopted position) was dropped and counted.
     expect(t.received.map((m) => m.msgId)).toEqual(["12", "5"]);

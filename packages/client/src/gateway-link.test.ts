@@ -32,7 +32,7 @@ describe("GatewayLink", () => {
     const t = setup();
     t.socket.accept(3_000);
     await t.link.ready;
-    expect(t.socket.sentOf("login")).toEqual([{ token: "t", groupAfter: "", inboxAfter: "", rooms: [] }]);
+    expect(t.socket.sentOf("login")).toEqual([{ token: "t", groupAfter: "", inboxAfter: "", rooms: [], messageBatches: false }]);
     t.socket.push({ kind: "presence", body: { userId: "9", userName: "bob", online: true } });
     expect(t.seen).toEqual(["established 3000", "presence"]);
     // Pinged after a heartbeat without sending; the fake answers Pong, so the link lives on.

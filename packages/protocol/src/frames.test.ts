@@ -4,7 +4,7 @@ import { decodeFrame, encodeFrame, FrameDecodeError, UnknownFrameError, type Fra
 describe("frames", () => {
   it("round-trips every kind with defaults filled in", () => {
     const frames: Frame[] = [
-      { kind: "login", body: { token: "t.o.k", groupAfter: "", inboxAfter: "17", rooms: [{ room: "r3", after: "12" }] } },
+      { kind: "login", body: { token: "t.o.k", groupAfter: "", inboxAfter: "17", rooms: [{ room: "r3", after: "12" }], messageBatches: true } },
       { kind: "loginAck", body: { userId: "7", userName: "ann", gatewayId: "gw-a", serverTime: 5, heartbeatMs: 15_000, groupPosition: "4", inboxPosition: "0", rooms: [{ room: "r3", after: "12" }], ratePerSec: 50, rateBurst: 200, maxSendsInFlight: 200, typingSubscribe: true } },
       { kind: "send", body: { clientMsgId: "c1", to: "", text: "héllo <b>", room: "r3", replyTo: "40", editOf: "", delete: false, reactTo: "", reaction: "" } },
       { kind: "send", body: { clientMsgId: "c2", to: "", text: "", room: "r3", replyTo: "", editOf: "41", delete: true, reactTo: "", reaction: "" } },
@@ -36,7 +36,7 @@ describe("frames", () => {
   });
 
   it("encodes partial bodies with defaults", () => {
-    expect(decodeFrame(encodeFrame({ kind: "login", body: { token: "x" } }))).toEqual({ kind: "login", body: { token: "x", groupAfter: "", inboxAfter: "", rooms: [] } });
+    expect(decodeFrame(encodeFrame({ kind: "login", body: { token: "x" } }))).toEqual({ kind: "login", body: { token: "x", groupAfter: "", inboxAfter: "", rooms: [], messageBatches: false } });
   });
 
   it("rejects an empty frame and random bytes", () => {

@@ -3,7 +3,11 @@ import type { IConversionOptions } from "protobufjs";
 import { cim } from "./generated/cim.js";
 
 export interface RoomCursor { room: string; after: string }
-export interface Login { token: string; groupAfter: string; inboxAfter: string; rooms: RoomCursor[] }
+export interface Login {
+  token: string; groupAfter: string; inboxAfter: string; rooms: RoomCursor[];
+  /** The client takes MessageBatch frames; false or absent: every message comes as its own Message frame. */
+  messageBatches?: boolean;
+}
 export interface LoginAck {
   userId: string; userName: string; gatewayId: string; serverTime: number; heartbeatMs: number;
   groupPosition: string; inboxPosition: string; rooms: RoomCursor[];

@@ -94,6 +94,12 @@ export class InboxStore {
    * `from`. False (nothing changed) otherwise: a forged receipt, or one for a message trimmed away since.
    */
   async acknowledge(userId: string, msgId: string, from = ""): Promise<boolean> {
-    return (await this.redis.cimAcknowledge(user.inbox(userId), user.acked(userId), msgId, from)) === 1;
+    return (await this.acknowledgeFrom(userId, msgId, from)) !== null;
+  }
+
+  /** As `acknowledge`; the sender of `msgId` when it counted (a receipt of the first protocol names none), else null. */
+  async acknowledgeFrom(userId: string, msgId: string, from = ""): Promise<string | null> {
+    const sender = await this.redis.cimAcknowledge(user.inbox(userId), user.acked(userId), msgId, from);
+    return typeof sender === "string" && sender !== "" ? sender : null;
   }
 }

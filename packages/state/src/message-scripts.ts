@@ -309,7 +309,7 @@ return out
 // ARGV: msgId, from (the claimed sender; '' for any).
 // Counts only for a message of the reader's inbox sent by \`from\`: then the acknowledged position moves forward
 // to that entry (never back, never to an entry the inbox does not hold). A position past the newest entry
-// (forged before receipts were checked) is replaced. Returns 1 when accepted, else 0.
+// (forged before receipts were checked) is replaced. Returns the entry's sender when accepted, else 0.
 const ACKNOWLEDGE = `${PRELUDE}
 local inbox, acked = KEYS[1], KEYS[2]
 local msgId, from = ARGV[1], ARGV[2]
@@ -320,7 +320,7 @@ local id = string.match(entry[1], '^(%d+)')
 local current = redis.call('GET', acked)
 if current and newer(current, newest_id(inbox)) then current = nil end
 if not current or newer(id, current) then redis.call('SET', acked, id) end
-return 1
+return field(entry, 'from')
 `;
 
 // Whether a user may write to a peer: yes when they have a conversation (the peer is in the user's peers, which both
@@ -348,7 +348,7 @@ declare module "ioredis" {
     /** See NEW_PEER. */
     cimNewPeer(peers: string, newPeers: string, peer: string, limit: string, windowMs: string): Result<number, Context>;
     /** See ACKNOWLEDGE. */
-    cimAcknowledge(inbox: string, acked: string, msgId: string, from: string): Result<number, Context>;
+    cimAcknowledge(inbox: string, acked: string, msgId: string, from: string): Result<string | number, Context>;
   }
 }
 

@@ -32,7 +32,10 @@ const PasswordChange = z.object({
   newPassword: z.string().max(4 * MAX_PASSWORD_LENGTH, `newPassword is at most ${MAX_PASSWORD_LENGTH} characters`),
 });
 
+/** Retry-After of 503 no_gateway: a gateway that starts is seen in ZooKeeper at once, one back from a failed probe within a probe interval. */
+const NO_GATEWAY_RETRY_AFTER_SECONDS = Math.ceil(HEALTH_PROBE_INTERVAL_MS / 1000);
 const loginAnswer = jsonAnswer("{userId, userName, token, gateway:{id, wsUrl}}");
+const noGateway = errorAnswer(`no_gateway (with Retry-After: ${NO_GATEWAY_RETRY_AFTER_SECONDS}): no live gateway; try again`);
 export const authApi = {
   register: createRoute({
     method: "post", path: "/api/register", summary: "Create an account", request: { body: jsonBody(Registration) },
@@ -42,12 +45,12 @@ export const authApi = {
     method: "post", path: "/api/login", summary: "Log in: a token and a gateway", request: { body: jsonBody(LoginBody) },
     responses: {
       200: loginAnswer, 400: errorAnswer("invalid"), 401: errorAnswer("wrong user name or password"), 409: errorAnswer("already_online or too_many_devices"),
-      415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited"), 503: errorAnswer("no_gateway"),
+      415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited"), 503: noGateway,
     },
   }),
   reconnect: createRoute({
     method: "post", path: "/api/reconnect", summary: "A fresh token and a live gateway", security: bearer, request: { body: jsonBody(Reconnect, { required: false }) },
-    responses: { 200: loginAnswer, 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 415: errorAnswer("not JSON"), 503: errorAnswer("no_gateway") },
+    responses: { 200: loginAnswer, 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 415: errorAnswer("not JSON"), 503: noGateway },
   }),
   logout: createRoute({
     method: "post", path: "/api/logout", summary: "End this login", security: bearer,
@@ -67,8 +70,6 @@ export const authApi = {
   }),
 };
 
-/** Retry-After of 503 no_gateway: a gateway that starts is seen in ZooKeeper at once, one back from a failed probe within a probe interval. */
-const NO_GATEWAY_RETRY_AFTER_SECONDS = Math.ceil(HEALTH_PROBE_INTERVAL_MS / 1000);
 
 /** Clocks of route processes and gateways may disagree this much about a token's expiry. */
 const CLOCK_SKEW_SECONDS = 300;

@@ -58,6 +58,7 @@ export namespace cim {
         groupAfter?: (string|null);
         inboxAfter?: (string|null);
         rooms?: (cim.IRoomCursor[]|null);
+        messageBatches?: (boolean|null);
     }
 
     class Login implements ILogin {
@@ -66,6 +67,7 @@ export namespace cim {
         public groupAfter: string;
         public inboxAfter: string;
         public rooms: cim.IRoomCursor[];
+        public messageBatches: boolean;
         public static create(properties?: cim.ILogin): cim.Login;
         public static encode(message: cim.ILogin, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Login;

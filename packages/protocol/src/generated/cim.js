@@ -661,6 +661,7 @@ export const cim = $root.cim = (() => {
          * @property {string|null} [groupAfter] Login groupAfter
          * @property {string|null} [inboxAfter] Login inboxAfter
          * @property {Array.<cim.IRoomCursor>|null} [rooms] Login rooms
+         * @property {boolean|null} [messageBatches] Login messageBatches
          */
 
         /**
@@ -712,6 +713,14 @@ export const cim = $root.cim = (() => {
         Login.prototype.rooms = $util.emptyArray;
 
         /**
+         * Login messageBatches.
+         * @member {boolean} messageBatches
+         * @memberof cim.Login
+         * @instance
+         */
+        Login.prototype.messageBatches = false;
+
+        /**
          * Creates a new Login instance using the specified properties.
          * @function create
          * @memberof cim.Login
@@ -748,6 +757,8 @@ export const cim = $root.cim = (() => {
             if (message.rooms != null && message.rooms.length)
                 for (let i = 0; i < message.rooms.length; ++i)
                     $root.cim.RoomCursor.encode(message.rooms[i], writer.uint32(/* id 4, wireType 2 =*/34).fork(), q + 1).ldelim();
+            if (message.messageBatches != null && Object.hasOwnProperty.call(message, "messageBatches"))
+                writer.uint32(/* id 5, wireType 0 =*/40).bool(message.messageBatches);
             return writer;
         };
 
@@ -803,6 +814,10 @@ export const cim = $root.cim = (() => {
                         message.rooms.push($root.cim.RoomCursor.decode(reader, reader.uint32(), undefined, long + 1));
                         break;
                     }
+                case 5: {
+                        message.messageBatches = reader.bool();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -850,6 +865,8 @@ export const cim = $root.cim = (() => {
                     message.rooms[i] = $root.cim.RoomCursor.fromObject(object.rooms[i], long + 1);
                 }
             }
+            if (object.messageBatches != null)
+                message.messageBatches = Boolean(object.messageBatches);
             return message;
         };
 
@@ -876,6 +893,7 @@ export const cim = $root.cim = (() => {
                 object.token = "";
                 object.groupAfter = "";
                 object.inboxAfter = "";
+                object.messageBatches = false;
             }
             if (message.token != null && Object.hasOwnProperty.call(message, "token"))
                 object.token = message.token;
@@ -888,6 +906,8 @@ export const cim = $root.cim = (() => {
                 for (let j = 0; j < message.rooms.length; ++j)
                     object.rooms[j] = $root.cim.RoomCursor.toObject(message.rooms[j], options, q + 1);
             }
+            if (message.messageBatches != null && Object.hasOwnProperty.call(message, "messageBatches"))
+                object.messageBatches = message.messageBatches;
             return object;
         };
 
