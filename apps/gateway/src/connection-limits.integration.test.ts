@@ -165,6 +165,9 @@ describe("per client address", () => {
   });
 });
 
+/** What a client put in the query string of /ws: no log line may hold it. */
+const URL_TOKEN = "eyJhbGciOiJIUzI1NiJ9.url-token-in-the-query.sig";
+
 describe("malformed handshakes", () => {
   it("answer the contract's JSON error, as every refused upgrade does (ws answered plain text)", async () => {
     const gateway = cluster.gateways[0]!;
@@ -175,6 +178,8 @@ describe("malformed handshakes", () => {
       // A draft's version, which ws accepts: the contract names 13 only.
       [`GET /ws HTTP/1.1\r\nHost: x\r\n${upgrade}${key}Sec-WebSocket-Version: 8\r\n\r\n`, 400],
       [`GET /ws HTTP/1.1\r\nHost: x\r\n${upgrade}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
+      // A client that puts its token in the URL (the contract sends it in Login): the refusal's log line keeps it out.
+      [`GET /ws?token=${URL_TOKEN} HTTP/1.1\r\nHost: x\r\n${upgrade}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
       [`GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n${key}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
       [`POST /ws HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n${upgrade}${key}Sec-WebSocket-Version: 13\r\n\r\n`, 405],
     ];
@@ -190,6 +195,8 @@ describe("malformed handshakes", () => {
       if (/Version: (99|8)\r/.test(request)) expect(answer, request).toMatch(/\r\nSec-WebSocket-Version: 13\r\n/);
       expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toEqual({ error: { code: ErrorCode.BadRequest, message: expect.any(String) } });
     }
+    await waitUntil(() => output().includes("upgrade refused: Missing or invalid Sec-WebSocket-Key header"), 10_000, "the refusals to be logged");
+    expect(output()).not.toContain(URL_TOKEN);
     const sdk = await newUser(cluster.route.url, "after-handshakes");
     clients.push(sdk);
     await sdk.send({ text: "still served" });

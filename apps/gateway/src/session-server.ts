@@ -56,7 +56,9 @@ export function createSessionServer(deps: SessionServerDeps): Server {
   // A handshake ws cannot complete (another method, Upgrade, key or version): the same JSON error as every other
   // refused upgrade, where ws would answer plain text. ws has an 'error' listener on the socket by then.
   wss.on("wsClientError", (error: Error, socket: Duplex, req: IncomingMessage) => {
-    log.info({ remote: req.socket.remoteAddress, path: req.url }, `upgrade refused: ${error.message}`);
+    // The path without its query: a client that put its token in the URL (the contract sends it in Login) would have
+    // it written to the log.
+    log.info({ remote: req.socket.remoteAddress, path: (req.url ?? "").split("?")[0] }, `upgrade refused: ${error.message}`);
     const method = req.method !== "GET";
     writeRefusal(socket, method ? 405 : 400, ErrorCode.BadRequest, error.message, method ? { Allow: "GET" } : { "Sec-WebSocket-Version": WEBSOCKET_VERSION });
   });
