@@ -165,6 +165,28 @@ describe("per client address", () => {
   });
 });
 
+describe("slow requests", () => {
+  // The gateway reads no request body (its /healthz and /metrics are GETs): a body sent a byte at a time held the
+  // connection for Node's 300 s request timeout, where a slow upgrade is cut off at the login timeout (10 s).
+  it("closes a connection whose request body trickles in within the login timeout, as a slow upgrade", { timeout: 90_000 }, async () => {
+    const gateway = cluster.gateways[0]!;
+    const socket = connect({ host: "127.0.0.1", port: gateway.port, localAddress: "127.0.0.5" });
+    await once(socket, "connect");
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on("error", () => undefined);
+    socket.write("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{");
+    const trickle = setInterval(() => socket.write(" "), 1_000);
+    try {
+      await waitUntil(() => socket.destroyed || socket.readableEnded, 60_000, "the gateway to close the trickling connection");
+    } finally {
+      clearInterval(trickle);
+      socket.destroy();
+    }
+    expect(answer).toMatch(/^HTTP\/1.1 405 /);
+  });
+});
+
 /** What a client put in the query string of /ws: no log line may hold it. */
 const URL_TOKEN = "eyJhbGciOiJIUzI1NiJ9.url-token-in-the-query.sig";
 
