@@ -78,6 +78,17 @@ describe("user names", () => {
     }
   });
 
+  // A user named "Everyone" put a private chat titled "Everyone" beside the group in its correspondents' lists, as a
+  // room of that name would (refused since rooms were named).
+  it("refuses the group's name and its look-alikes, as a room's name", async () => {
+    for (const name of ["Everyone", "EVERYONE", "everyone", "\u0415veryone", "\uff45veryone", "Everyon\u0435"]) {
+      const res = await register(name, "10.2.2.1");
+      expect(res.status, name).toBe(400);
+      expect((await json(res)).error, name).toEqual({ code: "bad_request", message: 'userName: userName may not be "Everyone", the group\'s' });
+    }
+    expect((await register(unique("everyone"), "10.2.2.2")).status).toBe(201);
+  });
+
   it("treats case, fullwidth and Cyrillic look-alikes as one name, shown as typed", async () => {
     const base = unique("lice");
     expect((await register(`A${base}`, "10.2.0.1")).status).toBe(201);

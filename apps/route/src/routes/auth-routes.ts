@@ -4,6 +4,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { addressMatcher } from "@cim/config";
 import { ErrorCode, LOGINS_ENDED_HEADER } from "@cim/protocol";
+import { EVERYONE } from "@cim/state";
 import type { TokenClaims } from "@cim/token";
 import { requireUser, unauthorized } from "../auth.js";
 import { clientAddress } from "../client-address.js";
@@ -13,14 +14,16 @@ import { HEALTH_PROBE_INTERVAL_MS } from "../gateway-health.js";
 import { loginRefusal } from "../login-policy.js";
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from "../password-policy.js";
 import { checkPassword, hashPassword, verifyNothing, verifyPassword } from "../password.js";
-import { MAX_USER_NAME_LENGTH, nameKey, nameKeys, USER_NAME } from "../user-names.js";
+import { isGroupName, MAX_USER_NAME_LENGTH, nameKey, nameKeys, USER_NAME } from "../user-names.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody } from "../api-route.js";
 import { bodyOf } from "../validation.js";
 
 const Registration = z.object({
   userName: z.string().trim().min(1, "userName is required").max(MAX_USER_NAME_LENGTH, `userName is at most ${MAX_USER_NAME_LENGTH} characters`)
     // The document shows the pattern without its flag (JSON Schema patterns are Unicode-aware).
-    .regex(USER_NAME, "userName may hold letters, digits, _ . - only, none invisible").meta({ pattern: USER_NAME.source }),
+    .regex(USER_NAME, "userName may hold letters, digits, _ . - only, none invisible").meta({ pattern: USER_NAME.source })
+    // A private chat with a user of the group's name would pass for the group in the lists, as a room of that name.
+    .refine((name) => !isGroupName(name), `userName may not be "${EVERYONE.name}", the group's`),
   // Length and commonness are checked by the password policy, with the weak_password code.
   password: z.string().max(4 * MAX_PASSWORD_LENGTH, `password is at most ${MAX_PASSWORD_LENGTH} characters`),
 });
