@@ -45,6 +45,8 @@ export interface Services {
   requests: UserRequests;
   /** The searches in progress on this process, all users together (one key; CIM_MAX_SEARCHES_IN_PROGRESS). */
   searches: UserRequests;
+  /** Login attempts in progress on this process, one per address and name (`<address>|<name key>`), the rest waiting. */
+  loginAttempts: UserRequests;
 }
 
 export type AppEnv = { Variables: { user: TokenClaims } };

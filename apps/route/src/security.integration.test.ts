@@ -168,6 +168,21 @@ describe("login guessing", () => {
     expect((await login(other, PASSWORD, "10.3.1.9")).status).toBe(200);
   });
 
+  // Each check came before the hash and each count after it: guesses sent at once all passed the check, so a burst of
+  // 40 guesses of one name were all hashed and answered (10 are free), as were 60 names from an address allowed 30.
+  it("counts guesses sent at once as if sent one after another: a burst hashes no more than the free failures", async () => {
+    const name = unique("burst");
+    await register(name, "10.3.2.1");
+    const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) => login(name, `burst-guess-${i}`, "10.3.2.6").then((res) => res.status)));
+    expect(statuses.filter((status) => status === 401)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(30);
+    const names = Array.from({ length: 60 }, () => unique("sprayed"));
+    const sprayed = await Promise.all(names.map((sprayedName) => login(sprayedName, "spray-password-2", "10.3.2.7").then((res) => res.status)));
+    expect(sprayed.filter((status) => status === 401)).toHaveLength(30);
+    expect(sprayed.filter((status) => status === 429)).toHaveLength(30);
+    expect((await login(name, PASSWORD, "10.3.2.8")).status).toBe(200);
+  });
+
   it("an address that fails on many names is stopped for all of them", async () => {
     const names = Array.from({ length: 30 }, () => unique("spray"));
     await register(names[0]!, "10.5.0.1");

@@ -6,6 +6,7 @@ import { addressMatcher } from "@cim/config";
 import { ErrorCode, LOGINS_ENDED_HEADER } from "@cim/protocol";
 import { EVERYONE } from "@cim/state";
 import type { TokenClaims } from "@cim/token";
+import { rateLimited } from "../abuse-guard.js";
 import { requireUser, unauthorized } from "../auth.js";
 import { clientAddress } from "../client-address.js";
 import type { AppEnv, Services } from "../context.js";
@@ -117,24 +118,38 @@ export function authRoutes(s: Services) {
     return c.json({ userId: account.userId, userName: account.userName }, 201);
   });
 
+  /**
+   * Checks a login's password, counted as a failure or a success before the next attempt of the name from the address
+   * is checked: attempts sent at once wait for each other (on this process). Each was checked before the hash and
+   * counted after it, so every guess of a burst passed a check made before any was counted, and all were hashed.
+   */
+  async function verifyLogin(key: string, from: ReturnType<typeof address>, userName: string, password: string) {
+    const attempt = `${from.key}|${key}`;
+    if ((await s.loginAttempts.enter(attempt)) === "refused") throw rateLimited("too many logins of this name from your address at once", 1);
+    try {
+      // Guessing is slowed per (name, address) and per address, before the (deliberately costly) hash.
+      await s.guard.checkLogin(key, from).catch((error: unknown) => {
+        s.metrics.logins.inc({ outcome: "locked" });
+        throw error;
+      });
+      const account = await s.accounts.byName(key, userName);
+      // An unknown name costs one verification too, so timing does not tell which names exist.
+      const { good, rehash } = account ? await checkPassword(password, account.passwordHash) : (await verifyNothing(password), { good: false, rehash: false });
+      if (!account || !good) {
+        await s.guard.loginFailed(key, from);
+        s.metrics.logins.inc({ outcome: "bad_credentials" });
+        throw new ApiError(401, ErrorCode.Unauthorized, "wrong user name or password");
+      }
+      await s.guard.loginSucceeded(key, from);
+      return { account, rehash };
+    } finally {
+      s.loginAttempts.leave(attempt);
+    }
+  }
+
   app.post("/login", async (c) => {
     const { userName, password } = await bodyOf(c, authApi.login);
-    const key = nameKey(userName.trim());
-    const from = address(c);
-    // Guessing is slowed per (name, address) and per address, before the (deliberately costly) hash.
-    await s.guard.checkLogin(key, from).catch((error: unknown) => {
-      s.metrics.logins.inc({ outcome: "locked" });
-      throw error;
-    });
-    const account = await s.accounts.byName(key, userName);
-    // An unknown name costs one verification too, so timing does not tell which names exist.
-    const { good, rehash } = account ? await checkPassword(password, account.passwordHash) : (await verifyNothing(password), { good: false, rehash: false });
-    if (!account || !good) {
-      await s.guard.loginFailed(key, from);
-      s.metrics.logins.inc({ outcome: "bad_credentials" });
-      throw new ApiError(401, ErrorCode.Unauthorized, "wrong user name or password");
-    }
-    await s.guard.loginSucceeded(key, from);
+    const { account, rehash } = await verifyLogin(nameKey(userName.trim()), address(c), userName, password);
     // The password was changed (or the other logins ended) while it was checked: this login would be born ended,
     // and under policy replace its kick would close the logins of the one who changed it.
     const [epoch = 0] = await s.accounts.loginEpochs([account.userId]);
