@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { AccountStore, BlockStore, BusPublisher, GatewaySightings, MessageSearch, MessageStore, ReadStore, ReplicaWait, RoomStore, SessionStore, UserDirectory, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { AbuseGuard } from "./abuse-guard.js";
+import { PASSWORD_ATTEMPTS_WAITING } from "./password-attempts.js";
 import { UserRequests } from "./user-requests.js";
 import { abuseLimits, type RouteConfig } from "./config.js";
 import type { GatewayList, Services } from "./context.js";
@@ -12,9 +13,6 @@ import { MessageRate } from "./message-rate.js";
 import { createMetrics } from "./metrics.js";
 import { Presence } from "./presence.js";
 import { nameKey } from "./user-names.js";
-
-/** Logins of one name from one address waiting for the one in progress; more are answered 429 (Retry-After: 1). */
-const LOGIN_ATTEMPTS_WAITING = 64;
 
 /** `directory` is ZooKeeper's view; handed-out gateways also pass `probe` (their /healthz by default). */
 export function createServices(deps: { config: RouteConfig; log: Logger; redis: RedisClient; directory: GatewayList; probe?: Probe }): Services {
@@ -43,7 +41,7 @@ export function createServices(deps: { config: RouteConfig; log: Logger; redis: 
     guard: new AbuseGuard(redis, abuseLimits(config)),
     requests: new UserRequests(config.CIM_MAX_REQUESTS_PER_USER, config.CIM_MAX_WAITING_REQUESTS_PER_USER),
     searches: new UserRequests(config.CIM_MAX_SEARCHES_IN_PROGRESS, config.CIM_MAX_SEARCHES_WAITING),
-    // One at a time per (address, name): a burst of guesses is checked and counted as a loop of them.
-    loginAttempts: new UserRequests(1, LOGIN_ATTEMPTS_WAITING),
+    // One at a time per (address, name) and per login: a burst of guesses is checked and counted as a loop of them.
+    loginAttempts: new UserRequests(1, PASSWORD_ATTEMPTS_WAITING),
   };
 }

@@ -6,13 +6,13 @@ import { addressMatcher } from "@cim/config";
 import { ErrorCode, LOGINS_ENDED_HEADER } from "@cim/protocol";
 import { EVERYONE } from "@cim/state";
 import type { TokenClaims } from "@cim/token";
-import { rateLimited } from "../abuse-guard.js";
 import { requireUser, unauthorized } from "../auth.js";
 import { clientAddress } from "../client-address.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError } from "../errors.js";
 import { HEALTH_PROBE_INTERVAL_MS } from "../gateway-health.js";
 import { loginRefusal } from "../login-policy.js";
+import { loginAttemptKey, oneAtATime } from "../password-attempts.js";
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from "../password-policy.js";
 import { checkPassword, hashPassword, verifyNothing, verifyPassword } from "../password.js";
 import { isGroupName, MAX_USER_NAME_LENGTH, nameKey, nameKeys, USER_NAME } from "../user-names.js";
@@ -124,9 +124,7 @@ export function authRoutes(s: Services) {
    * counted after it, so every guess of a burst passed a check made before any was counted, and all were hashed.
    */
   async function verifyLogin(key: string, from: ReturnType<typeof address>, userName: string, password: string) {
-    const attempt = `${from.key}|${key}`;
-    if ((await s.loginAttempts.enter(attempt)) === "refused") throw rateLimited("too many logins of this name from your address at once", 1);
-    try {
+    return oneAtATime(s.loginAttempts, `${from.key}|${key}`, async () => {
       // Guessing is slowed per (name, address) and per address, before the (deliberately costly) hash.
       await s.guard.checkLogin(key, from).catch((error: unknown) => {
         s.metrics.logins.inc({ outcome: "locked" });
@@ -142,9 +140,7 @@ export function authRoutes(s: Services) {
       }
       await s.guard.loginSucceeded(key, from);
       return { account, rehash };
-    } finally {
-      s.loginAttempts.leave(attempt);
-    }
+    });
   }
 
   app.post("/login", async (c) => {
@@ -244,17 +240,20 @@ export function authRoutes(s: Services) {
   app.post("/password", requireUser(s.tokens, s.sessions, s.requests), async (c) => {
     const { currentPassword, newPassword } = await bodyOf(c, authApi.password);
     const user = c.get("user");
-    // Guessing the current password with a token is slowed like guessing at login, before the costly hash.
-    await s.guard.checkPasswordChange(user);
-    const account = await s.accounts.byId(user.userId);
-    if (!account) throw new ApiError(401, ErrorCode.Unauthorized, "this account no longer exists");
-    checkNewPassword(newPassword, account.userName);
-    if (!(await verifyPassword(currentPassword, account.passwordHash))) {
-      await s.guard.passwordChangeFailed(user);
-      s.log.info({ userId: user.userId }, "password change refused: wrong current password");
-      throw new ApiError(401, ErrorCode.Unauthorized, "the current password is wrong");
-    }
-    await s.guard.passwordChangeSucceeded(user);
+    const account = await oneAtATime(s.loginAttempts, loginAttemptKey(user.sessionId), async () => {
+      // Guessing the current password with a token is slowed like guessing at login, before the costly hash.
+      await s.guard.checkPasswordChange(user);
+      const found = await s.accounts.byId(user.userId);
+      if (!found) throw new ApiError(401, ErrorCode.Unauthorized, "this account no longer exists");
+      checkNewPassword(newPassword, found.userName);
+      if (!(await verifyPassword(currentPassword, found.passwordHash))) {
+        await s.guard.passwordChangeFailed(user);
+        s.log.info({ userId: user.userId }, "password change refused: wrong current password");
+        throw new ApiError(401, ErrorCode.Unauthorized, "the current password is wrong");
+      }
+      await s.guard.passwordChangeSucceeded(user);
+      return found;
+    });
     await endOtherLogins(user, { verified: account.passwordHash, next: await hashPassword(newPassword) });
     s.log.info({ userId: user.userId }, "password changed; the user's other logins ended");
     return c.body(null, 204);
