@@ -57,3 +57,18 @@ describe("gateway configuration: .env.example", () => {
     expect(copy).toEqual(loadConfig({ CIM_TOKEN_SECRET: env.CIM_TOKEN_SECRET, PORT: "8091" }));
   });
 });
+
+describe("gateway configuration: numbers", () => {
+  // zod's coercion is Number(value): PORT=0x10 listened on 16, CIM_RATE_PER_SEC=1e3 allowed 1000 frames a second.
+  it("takes every number setting in decimal digits only (a fraction after a point allowed), and names one spelled otherwise", () => {
+    const numbers = Object.entries(loadConfig(SECRET)).filter(([, value]) => typeof value === "number").map(([name]) => name);
+    expect(numbers).toEqual(expect.arrayContaining(["PORT", "CIM_RATE_PER_SEC", "CIM_WS_LOGINS_BURST_PER_USER"]));
+    for (const name of numbers) {
+      for (const value of ["0x10", "1e3", " 5"]) {
+        expect(() => loadConfig({ ...SECRET, [name]: value }), `${name}=${value}`)
+          .toThrow(`invalid gateway configuration: ${name}: ${JSON.stringify(value)} is not a number in decimal digits`);
+      }
+    }
+    expect(loadConfig({ ...SECRET, CIM_WS_LOGINS_PER_SEC_PER_USER: "2.5", PORT: "8093" })).toMatchObject({ CIM_WS_LOGINS_PER_SEC_PER_USER: 2.5, PORT: 8093 });
+  });
+});

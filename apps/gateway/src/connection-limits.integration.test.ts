@@ -165,6 +165,31 @@ describe("per client address", () => {
   });
 });
 
+describe("slow requests", () => {
+  // The gateway reads no request body (its /healthz and /metrics are GETs): a body sent a byte at a time held the
+  // connection for Node's 300 s request timeout, where a slow upgrade is cut off at the login timeout (10 s).
+  it("closes a connection whose request body trickles in within the login timeout, as a slow upgrade", { timeout: 90_000 }, async () => {
+    const gateway = cluster.gateways[0]!;
+    const socket = connect({ host: "127.0.0.1", port: gateway.port, localAddress: "127.0.0.5" });
+    await once(socket, "connect");
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on("error", () => undefined);
+    socket.write("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{");
+    const trickle = setInterval(() => socket.write(" "), 1_000);
+    try {
+      await waitUntil(() => socket.destroyed || socket.readableEnded, 60_000, "the gateway to close the trickling connection");
+    } finally {
+      clearInterval(trickle);
+      socket.destroy();
+    }
+    expect(answer).toMatch(/^HTTP\/1.1 405 /);
+  });
+});
+
+/** What a client put in the query string of /ws: no log line may hold it. */
+const URL_TOKEN = "eyJhbGciOiJIUzI1NiJ9.url-token-in-the-query.sig";
+
 describe("malformed handshakes", () => {
   it("answer the contract's JSON error, as every refused upgrade does (ws answered plain text)", async () => {
     const gateway = cluster.gateways[0]!;
@@ -175,6 +200,8 @@ describe("malformed handshakes", () => {
       // A draft's version, which ws accepts: the contract names 13 only.
       [`GET /ws HTTP/1.1\r\nHost: x\r\n${upgrade}${key}Sec-WebSocket-Version: 8\r\n\r\n`, 400],
       [`GET /ws HTTP/1.1\r\nHost: x\r\n${upgrade}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
+      // A client that puts its token in the URL (the contract sends it in Login): the refusal's log line keeps it out.
+      [`GET /ws?token=${URL_TOKEN} HTTP/1.1\r\nHost: x\r\n${upgrade}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
       [`GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n${key}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
       [`POST /ws HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n${upgrade}${key}Sec-WebSocket-Version: 13\r\n\r\n`, 405],
     ];
@@ -193,6 +220,8 @@ describe("malformed handshakes", () => {
       const code = status === 405 ? ErrorCode.MethodNotAllowed : ErrorCode.BadRequest;
       expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toEqual({ error: { code, message: expect.any(String) } });
     }
+    await waitUntil(() => output().includes("upgrade refused: Missing or invalid Sec-WebSocket-Key header"), 10_000, "the refusals to be logged");
+    expect(output()).not.toContain(URL_TOKEN);
     const sdk = await newUser(cluster.route.url, "after-handshakes");
     clients.push(sdk);
     await sdk.send({ text: "still served" });

@@ -17,9 +17,6 @@ const WEBSOCKET_VERSION = "13";
 /** Retry-After of an upgrade refused while the gateway shuts down: route hands out another gateway by then. */
 const SHUTDOWN_RETRY_AFTER_SECONDS = 1;
 
-/** Node's own request timeout, kept (a request body, never an upgrade, may take that long). */
-const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
-
 export interface SessionServerDeps {
   config: GatewayConfig;
   log: Logger;
@@ -33,10 +30,12 @@ export interface SessionServerDeps {
 export function createSessionServer(deps: SessionServerDeps): Server {
   const { config, log, services } = deps;
   // An upgrade request must be complete within the login timeout, as a socket must log in within it: Node's defaults
-  // (60 s for the headers, checked every 30 s) let a client hold a connection 90 s before it is counted anywhere.
+  // (60 s for the headers, checked every 30 s) let a client hold a connection 90 s before it is counted anywhere. A
+  // whole request too: the gateway reads no bodies (/healthz and /metrics are GETs), and Node's 300 s let a body sent
+  // a byte at a time hold the connection that long after its answer.
   const handshakeMs = config.CIM_LOGIN_TIMEOUT_MS;
   const server = createServer(
-    slowClientTimeouts(handshakeMs, DEFAULT_REQUEST_TIMEOUT_MS),
+    slowClientTimeouts(handshakeMs, handshakeMs),
     createHttpHandler(services.metrics, deps.health, { metricsToken: config.CIM_METRICS_TOKEN, log }),
   );
   answerClientErrorsAsJson(server, log);
@@ -56,7 +55,9 @@ export function createSessionServer(deps: SessionServerDeps): Server {
   // A handshake ws cannot complete (another method, Upgrade, key or version): the same JSON error as every other
   // refused upgrade, where ws would answer plain text. ws has an 'error' listener on the socket by then.
   wss.on("wsClientError", (error: Error, socket: Duplex, req: IncomingMessage) => {
-    log.info({ remote: req.socket.remoteAddress, path: req.url }, `upgrade refused: ${error.message}`);
+    // The path without its query: a client that put its token in the URL (the contract sends it in Login) would have
+    // it written to the log.
+    log.info({ remote: req.socket.remoteAddress, path: (req.url ?? "").split("?")[0] }, `upgrade refused: ${error.message}`);
     // Another method: 405 as for the same request without an upgrade (http-endpoints), /ws taking GET and HEAD.
     if (req.method !== "GET") writeRefusal(socket, 405, ErrorCode.MethodNotAllowed, error.message, { Allow: "GET, HEAD" });
     else writeRefusal(socket, 400, ErrorCode.BadRequest, error.message, { "Sec-WebSocket-Version": WEBSOCKET_VERSION });

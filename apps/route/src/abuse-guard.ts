@@ -130,26 +130,31 @@ export class AbuseGuard {
       from.exempt ? null : this.failuresByAddress.get(from.key),
       this.loginsByName.get(nameKey),
     ]);
-    if (byAddress && byAddress.consumedPoints >= this.limits.loginFailuresPerAddress) {
-      throw rateLimited("too many failed logins from your address", byAddress.msBeforeNext / 1000);
-    }
+    const addressRefusal = "too many failed logins from your address";
+    if (byAddress && byAddress.consumedPoints >= this.limits.loginFailuresPerAddress) throw rateLimited(addressRefusal, byAddress.msBeforeNext / 1000);
     if (delay && delay.consumedPoints > 1) throw rateLimited("too many failed logins for this name", delay.msBeforeNext / 1000);
     if (logins && logins.consumedPoints >= this.limits.loginsPerUser) throw rateLimited("too many logins of this user", logins.msBeforeNext / 1000);
+    // The address's failure is counted now, before the hash, and given back by a good login (loginSucceeded): counted
+    // after the hash, logins of many names sent at once from one address all passed the check above and were hashed.
+    if (!from.exempt) await counted(this.failuresByAddress.consume(from.key), addressRefusal);
   }
 
-  /** Counts a failed login; past the free failures, the pair waits a delay that doubles each time. */
+  /** Counts a failed login (its address's failure was counted by checkLogin); past the free failures, the pair waits a delay that doubles each time. */
   async loginFailed(nameKey: string, from: ClientAddress): Promise<void> {
     const key = pair(nameKey, from.key);
-    const [failures] = await Promise.all([
-      this.failuresByNameAddress.penalty(key, 1),
-      from.exempt ? undefined : swallowLimit(this.failuresByAddress.consume(from.key)),
-    ]);
-    await this.delayAfter(key, failures);
+    await this.delayAfter(key, await this.failuresByNameAddress.penalty(key, 1));
   }
 
-  /** A good login forgets the failures of this name from this address, and counts in the user's good logins. */
+  /**
+   * A good login forgets the failures of this name from this address, gives back the failure checkLogin counted for
+   * the address, and counts in the user's good logins.
+   */
   async loginSucceeded(nameKey: string, from: ClientAddress): Promise<void> {
-    await Promise.all([this.forget(pair(nameKey, from.key)), swallowLimit(this.loginsByName.consume(nameKey))]);
+    await Promise.all([
+      this.forget(pair(nameKey, from.key)),
+      swallowLimit(this.loginsByName.consume(nameKey)),
+      from.exempt ? undefined : this.failuresByAddress.reward(from.key, 1),
+    ]);
   }
 
   /**

@@ -36,3 +36,19 @@ describe("route configuration: .env.example", () => {
     expect(config.CIM_CONNECT_LIMIT_EXEMPT).toEqual([]);
   });
 });
+
+describe("route configuration: numbers", () => {
+  // zod's coercion is Number(value): PORT=0x10 listened on 16, CIM_TOKEN_TTL_SECONDS=1e3 signed 1000 s tokens.
+  it("takes every number setting in decimal digits only, and names one spelled otherwise", () => {
+    const secrets = { CIM_TOKEN_SECRET: "route-config-test-secret-0123456789", CIM_ADMIN_TOKEN: "disabled" };
+    const numbers = Object.entries(loadConfig(secrets)).filter(([, value]) => typeof value === "number").map(([name]) => name);
+    expect(numbers).toContain("PORT");
+    for (const name of numbers) {
+      for (const value of ["0x10", "1e3", " 5"]) {
+        expect(() => loadConfig({ ...secrets, [name]: value }), `${name}=${value}`)
+          .toThrow(`invalid route configuration: ${name}: ${JSON.stringify(value)} is not a number in decimal digits`);
+      }
+    }
+    expect(loadConfig({ ...secrets, PORT: "08081" }).PORT).toBe(8081);
+  });
+});

@@ -45,6 +45,11 @@ export interface Services {
   requests: UserRequests;
   /** The searches in progress on this process, all users together (one key; CIM_MAX_SEARCHES_IN_PROGRESS). */
   searches: UserRequests;
+  /**
+   * Attempts at a password in progress on this process, one per key, the rest waiting: a login per address and name
+   * (`<address>|<name key>`), a password change or account deletion per login (`|<sessionId>`).
+   */
+  loginAttempts: UserRequests;
 }
 
 export type AppEnv = { Variables: { user: TokenClaims } };

@@ -123,6 +123,21 @@ describe("POST /api/password", () => {
     expect((await login(caller.userName, PASSWORD)).status).toBe(200);
   });
 
+  // Checked before the hash and counted after it, the guesses of a burst (8 at once: the user's requests in progress)
+  // all passed the check: more than the free failures were hashed and answered.
+  it("counts guesses sent at once as if sent one after another: a burst of them gets the free failures only", async () => {
+    const strict = h.variant({ CIM_LOGIN_MAX_FAILURES: "2" });
+    const caller = await newUser(h, "pwburst");
+    const statuses = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+      strict.call("POST", "/api/password", { token: caller.token, body: { currentPassword: `burst-${i}`, newPassword: NEW_PASSWORD } }).then((res) => res.status)));
+    expect(statuses.filter((status) => status === 401)).toHaveLength(2);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(10);
+    const deletions = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+      strict.call("DELETE", "/api/account", { token: caller.token, body: { password: `burst-again-${i}` } }).then((res) => res.status)));
+    expect(deletions.filter((status) => status === 401)).toHaveLength(0);
+    expect((await login(caller.userName, PASSWORD)).status).toBe(200);
+  });
+
   it("a stolen token's wrong guesses slow that login only: the owner's change from its own login goes through", async () => {
     const strict = h.variant({ CIM_LOGIN_MAX_FAILURES: "2" });
     const owner = await newUser(h, "pwlockout");

@@ -84,6 +84,12 @@ describe("createAccounts", () => {
     expect((await logIn(name)).status).toBe(200);
     await expect(createAccounts(h.redis, [{ userName: `${name}\u{20000}`, password: PASSWORD }])).rejects.toThrow("1-32");
   });
+
+  it("refuses the group's name and its look-alikes, as registration does", async () => {
+    for (const userName of ["Everyone", "\u0415VERYONE"]) {
+      await expect(createAccounts(h.redis, [{ userName, password: PASSWORD }]), userName).rejects.toThrow(`${userName}: a user name may not be "Everyone", the group's`);
+    }
+  });
 });
 
 describe("issueTokens", () => {

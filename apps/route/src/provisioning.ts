@@ -1,10 +1,10 @@
 // Operator tools: accounts in bulk (the same keys, name rules, password policy and Argon2id hashes as
 // POST /api/register) and session tokens signed with the configured secret (as POST /api/login issues them).
-import { AccountStore, ReadStore, UserDirectory, type RedisClient } from "@cim/state";
+import { AccountStore, EVERYONE, ReadStore, UserDirectory, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { hashPassword } from "./password.js";
 import { checkNewPassword } from "./password-policy.js";
-import { MAX_USER_NAME_LENGTH, nameKey, nameKeys, USER_NAME } from "./user-names.js";
+import { isGroupName, MAX_USER_NAME_LENGTH, nameKey, nameKeys, USER_NAME } from "./user-names.js";
 
 /** Accounts written per round trip. */
 const BATCH = 1_000;
@@ -58,6 +58,7 @@ export function parseAccountLines(text: string, defaultPassword?: string): NewAc
 export function checkAccount({ userName, password }: NewAccount): void {
   // Code points, as registration's zod max counts them (a letter past U+FFFF is one character, two UTF-16 units).
   if (!USER_NAME.test(userName) || [...userName].length > MAX_USER_NAME_LENGTH) throw new Error(`${userName}: a user name is 1-${MAX_USER_NAME_LENGTH} letters, digits, _ . -`);
+  if (isGroupName(userName)) throw new Error(`${userName}: a user name may not be "${EVERYONE.name}", the group's`);
   try {
     checkNewPassword(password, userName);
   } catch (error) {

@@ -78,6 +78,17 @@ describe("user names", () => {
     }
   });
 
+  // A user named "Everyone" put a private chat titled "Everyone" beside the group in its correspondents' lists, as a
+  // room of that name would (refused since rooms were named).
+  it("refuses the group's name and its look-alikes, as a room's name", async () => {
+    for (const name of ["Everyone", "EVERYONE", "everyone", "\u0415veryone", "\uff45veryone", "Everyon\u0435"]) {
+      const res = await register(name, "10.2.2.1");
+      expect(res.status, name).toBe(400);
+      expect((await json(res)).error, name).toEqual({ code: "bad_request", message: 'userName: userName may not be "Everyone", the group\'s' });
+    }
+    expect((await register(unique("everyone"), "10.2.2.2")).status).toBe(201);
+  });
+
   it("treats case, fullwidth and Cyrillic look-alikes as one name, shown as typed", async () => {
     const base = unique("lice");
     expect((await register(`A${base}`, "10.2.0.1")).status).toBe(201);
@@ -155,6 +166,21 @@ describe("login guessing", () => {
     for (let i = 0; i < 4; i++) expect((await login(name, PASSWORD, `10.3.1.${3 + i}`)).status).toBe(200);
     await expectRateLimited(await login(name, PASSWORD, "10.3.1.9"));
     expect((await login(other, PASSWORD, "10.3.1.9")).status).toBe(200);
+  });
+
+  // Each check came before the hash and each count after it: guesses sent at once all passed the check, so a burst of
+  // 40 guesses of one name were all hashed and answered (10 are free), as were 60 names from an address allowed 30.
+  it("counts guesses sent at once as if sent one after another: a burst hashes no more than the free failures", async () => {
+    const name = unique("burst");
+    await register(name, "10.3.2.1");
+    const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) => login(name, `burst-guess-${i}`, "10.3.2.6").then((res) => res.status)));
+    expect(statuses.filter((status) => status === 401)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(30);
+    const names = Array.from({ length: 60 }, () => unique("sprayed"));
+    const sprayed = await Promise.all(names.map((sprayedName) => login(sprayedName, "spray-password-2", "10.3.2.7").then((res) => res.status)));
+    expect(sprayed.filter((status) => status === 401)).toHaveLength(30);
+    expect(sprayed.filter((status) => status === 429)).toHaveLength(30);
+    expect((await login(name, PASSWORD, "10.3.2.8")).status).toBe(200);
   });
 
   it("an address that fails on many names is stopped for all of them", async () => {

@@ -1,5 +1,6 @@
 // User names: shown as typed, unique by a canonical key so "Alice", "аlice" (Cyrillic) and "ａlice" are one name.
 import unhomoglyph from "unhomoglyph";
+import { EVERYONE } from "@cim/state";
 
 /**
  * The key that makes names unique: NFKC (fullwidth and compatibility forms), case-folded, then Unicode's
@@ -34,4 +35,14 @@ export function lookAlikeClaims(accounts: ReadonlyArray<{ userId: string; userNa
     const [, ...keys] = nameKeys(account.userName);
     return keys.length ? [{ userId: account.userId, keys }] : [];
   });
+}
+
+const GROUP_NAME_KEY = nameKey(EVERYONE.name);
+
+/**
+ * Whether a name is the group's ("Everyone") or one of its look-alikes (a Cyrillic Е, a fullwidth e): neither a room
+ * nor a user may take it, else a room, or a private chat with that user, would pass for the group in the lists.
+ */
+export function isGroupName(name: string): boolean {
+  return nameKeys(name).includes(GROUP_NAME_KEY);
 }

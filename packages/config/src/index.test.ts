@@ -43,6 +43,18 @@ describe("shared settings", () => {
     }
   });
 
+  // z.coerce.number() is Number(value): PORT=0x10 listened on 16, CIM_STREAM_MAXLEN=1e3 kept 1000, " 5" was 5.
+  it("take numbers in decimal digits only, and name each one spelled otherwise", () => {
+    const decimal = parseSettings("test", schema, { ZK_SESSION_TIMEOUT_MS: "05000", CIM_STREAM_MAXLEN: "100", PORT: "0" });
+    expect([decimal.ZK_SESSION_TIMEOUT_MS, decimal.CIM_STREAM_MAXLEN, decimal.PORT]).toEqual([5_000, 100, 0]);
+    for (const value of ["0x10", "1e3", " 5", "5 ", "0b11", "+5", "-1", ".5", "5.", "Infinity", "1_000"]) {
+      expect(() => parseSettings("route", schema, { PORT: value }), value)
+        .toThrow(`invalid route configuration: PORT: ${JSON.stringify(value)} is not a number in decimal digits (such as 5000 or 2.5)`);
+    }
+    expect(() => parseSettings("gateway", schema, { CIM_STREAM_MAXLEN: "1e3", ZK_SESSION_TIMEOUT_MS: "0x2710", LOG_LEVEL: "loud" }))
+      .toThrow(/^invalid gateway configuration: ZK_SESSION_TIMEOUT_MS: "0x2710" is not .*; CIM_STREAM_MAXLEN: "1e3" is not .*; LOG_LEVEL: [^;]*$/);
+  });
+
   it("name every bad variable and the app", () => {
     expect(() => parseSettings("gateway", schema, { ZK_SESSION_TIMEOUT_MS: "5", LOG_LEVEL: "loud" })).toThrow(/^invalid gateway configuration: ZK_SESSION_TIMEOUT_MS: .*; LOG_LEVEL: /);
   });

@@ -119,12 +119,43 @@ function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name, value]) => value !== "" || EMPTY_MEANS_NONE.has(name)));
 }
 
+/** A number setting's only spelling: decimal digits, a fraction after a point allowed (CIM_RATE_PER_SEC=2.5). */
+const DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
+
+/** Whether a field of a settings schema is a number read with zod's coercion, under its default, optional or preprocess. */
+function isCoercedNumber(field: z.ZodType): boolean {
+  const def = field.def as { type: string; coerce?: boolean; innerType?: z.ZodType; out?: z.ZodType };
+  if (def.type === "number") return def.coerce === true;
+  const inner = def.innerType ?? (def.type === "pipe" ? def.out : undefined);
+  return inner !== undefined && isCoercedNumber(inner);
+}
+
+/**
+ * The number settings whose value is not decimal. zod's `z.coerce.number()` is `Number(value)`, which took `0x10` as
+ * 16, `1e3` as 1000, ` 5` and `5 ` as 5 and `0b11` as 3: a typo or a foreign spelling started a process on a port or
+ * limit nobody wrote. The HTTP query parameters take decimal digits only (route's query-number.ts); so do these.
+ */
+function nonDecimalNumbers(schema: z.ZodType, env: NodeJS.ProcessEnv): string[] {
+  if (!(schema instanceof z.ZodObject)) return [];
+  const shape = schema.shape as Record<string, z.ZodType>;
+  return Object.entries(shape).flatMap(([name, field]) => {
+    const value = env[name];
+    if (value === undefined || DECIMAL.test(value) || !isCoercedNumber(field)) return [];
+    return [`${name}: ${JSON.stringify(value)} is not a number in decimal digits (such as 5000 or 2.5)`];
+  });
+}
+
 /** Parses `env` with `schema`; throws one error naming every bad variable, prefixed with the app. */
 export function parseSettings<T extends z.ZodType>(app: string, schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
-  const parsed = schema.safeParse(withoutEmpty(env));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
-    throw new Error(`invalid ${app} configuration: ${problems}`);
+  const given = withoutEmpty(env);
+  const parsed = schema.safeParse(given);
+  const spelled = nonDecimalNumbers(schema, given);
+  if (!parsed.success || spelled.length > 0) {
+    const flagged = new Set(spelled.map((problem) => problem.slice(0, problem.indexOf(":"))));
+    const others = (parsed.success ? [] : parsed.error.issues)
+      .filter((issue) => !flagged.has(issue.path.join(".")))
+      .map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`invalid ${app} configuration: ${[...spelled, ...others].join("; ")}`);
   }
   const { CIM_REDIS_WAIT_TIMEOUT_MS: wait, CIM_REDIS_COMMAND_TIMEOUT_MS: command } = parsed.data as Record<string, unknown>;
   // A WAIT as long as the command timeout would itself time out: every acknowledgement would fail.

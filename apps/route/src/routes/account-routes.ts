@@ -8,6 +8,7 @@ import { bearer, errorAnswer, jsonBody } from "../api-route.js";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError } from "../errors.js";
+import { loginAttemptKey, oneAtATime } from "../password-attempts.js";
 import { MAX_PASSWORD_LENGTH } from "../password-policy.js";
 import { verifyPassword } from "../password.js";
 import { bodyOf } from "../validation.js";
@@ -31,16 +32,19 @@ export function accountRoutes(s: Services) {
   app.delete("/", requireUser(s.tokens, s.sessions, s.requests), async (c) => {
     const { password } = await bodyOf(c, accountApi.remove);
     const user = c.get("user");
-    // Guessing the password with a stolen token is slowed as for a password change, before the costly hash.
-    await s.guard.checkPasswordChange(user);
-    const account = await s.accounts.byId(user.userId);
-    if (!account) throw new ApiError(401, ErrorCode.Unauthorized, "this account no longer exists");
-    if (!(await verifyPassword(password, account.passwordHash))) {
-      await s.guard.passwordChangeFailed(user);
-      s.log.info({ userId: user.userId }, "account deletion refused: wrong password");
-      throw new ApiError(401, ErrorCode.Unauthorized, "the password is wrong");
-    }
-    await s.guard.passwordChangeSucceeded(user);
+    const account = await oneAtATime(s.loginAttempts, loginAttemptKey(user.sessionId), async () => {
+      // Guessing the password with a stolen token is slowed as for a password change, before the costly hash.
+      await s.guard.checkPasswordChange(user);
+      const found = await s.accounts.byId(user.userId);
+      if (!found) throw new ApiError(401, ErrorCode.Unauthorized, "this account no longer exists");
+      if (!(await verifyPassword(password, found.passwordHash))) {
+        await s.guard.passwordChangeFailed(user);
+        s.log.info({ userId: user.userId }, "account deletion refused: wrong password");
+        throw new ApiError(401, ErrorCode.Unauthorized, "the password is wrong");
+      }
+      await s.guard.passwordChangeSucceeded(user);
+      return found;
+    });
     await deleteAccount(s, { userId: account.userId, userName: account.userName });
     s.log.info({ userId: user.userId }, "account deleted at its user's request");
     return c.body(null, 204);

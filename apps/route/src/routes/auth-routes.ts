@@ -4,6 +4,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { addressMatcher } from "@cim/config";
 import { ErrorCode, LOGINS_ENDED_HEADER } from "@cim/protocol";
+import { EVERYONE } from "@cim/state";
 import type { TokenClaims } from "@cim/token";
 import { requireUser, unauthorized } from "../auth.js";
 import { clientAddress } from "../client-address.js";
@@ -11,16 +12,19 @@ import type { AppEnv, Services } from "../context.js";
 import { ApiError } from "../errors.js";
 import { HEALTH_PROBE_INTERVAL_MS } from "../gateway-health.js";
 import { loginRefusal } from "../login-policy.js";
+import { loginAttemptKey, oneAtATime } from "../password-attempts.js";
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from "../password-policy.js";
 import { checkPassword, hashPassword, verifyNothing, verifyPassword } from "../password.js";
-import { MAX_USER_NAME_LENGTH, nameKey, nameKeys, USER_NAME } from "../user-names.js";
+import { isGroupName, MAX_USER_NAME_LENGTH, nameKey, nameKeys, USER_NAME } from "../user-names.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody } from "../api-route.js";
 import { bodyOf } from "../validation.js";
 
 const Registration = z.object({
   userName: z.string().trim().min(1, "userName is required").max(MAX_USER_NAME_LENGTH, `userName is at most ${MAX_USER_NAME_LENGTH} characters`)
     // The document shows the pattern without its flag (JSON Schema patterns are Unicode-aware).
-    .regex(USER_NAME, "userName may hold letters, digits, _ . - only, none invisible").meta({ pattern: USER_NAME.source }),
+    .regex(USER_NAME, "userName may hold letters, digits, _ . - only, none invisible").meta({ pattern: USER_NAME.source })
+    // A private chat with a user of the group's name would pass for the group in the lists, as a room of that name.
+    .refine((name) => !isGroupName(name), `userName may not be "${EVERYONE.name}", the group's`),
   // Length and commonness are checked by the password policy, with the weak_password code.
   password: z.string().max(4 * MAX_PASSWORD_LENGTH, `password is at most ${MAX_PASSWORD_LENGTH} characters`),
 });
@@ -115,24 +119,34 @@ export function authRoutes(s: Services) {
     return c.json({ userId: account.userId, userName: account.userName }, 201);
   });
 
+  /**
+   * Checks a login's password, counted as a failure or a success before the next attempt of the name from the address
+   * is checked: attempts sent at once wait for each other (on this process). Each was checked before the hash and
+   * counted after it, so every guess of a burst passed a check made before any was counted, and all were hashed.
+   */
+  async function verifyLogin(key: string, from: ReturnType<typeof address>, userName: string, password: string) {
+    return oneAtATime(s.loginAttempts, `${from.key}|${key}`, async () => {
+      // Guessing is slowed per (name, address) and per address, before the (deliberately costly) hash.
+      await s.guard.checkLogin(key, from).catch((error: unknown) => {
+        s.metrics.logins.inc({ outcome: "locked" });
+        throw error;
+      });
+      const account = await s.accounts.byName(key, userName);
+      // An unknown name costs one verification too, so timing does not tell which names exist.
+      const { good, rehash } = account ? await checkPassword(password, account.passwordHash) : (await verifyNothing(password), { good: false, rehash: false });
+      if (!account || !good) {
+        await s.guard.loginFailed(key, from);
+        s.metrics.logins.inc({ outcome: "bad_credentials" });
+        throw new ApiError(401, ErrorCode.Unauthorized, "wrong user name or password");
+      }
+      await s.guard.loginSucceeded(key, from);
+      return { account, rehash };
+    });
+  }
+
   app.post("/login", async (c) => {
     const { userName, password } = await bodyOf(c, authApi.login);
-    const key = nameKey(userName.trim());
-    const from = address(c);
-    // Guessing is slowed per (name, address) and per address, before the (deliberately costly) hash.
-    await s.guard.checkLogin(key, from).catch((error: unknown) => {
-      s.metrics.logins.inc({ outcome: "locked" });
-      throw error;
-    });
-    const account = await s.accounts.byName(key, userName);
-    // An unknown name costs one verification too, so timing does not tell which names exist.
-    const { good, rehash } = account ? await checkPassword(password, account.passwordHash) : (await verifyNothing(password), { good: false, rehash: false });
-    if (!account || !good) {
-      await s.guard.loginFailed(key, from);
-      s.metrics.logins.inc({ outcome: "bad_credentials" });
-      throw new ApiError(401, ErrorCode.Unauthorized, "wrong user name or password");
-    }
-    await s.guard.loginSucceeded(key, from);
+    const { account, rehash } = await verifyLogin(nameKey(userName.trim()), address(c), userName, password);
     // The password was changed (or the other logins ended) while it was checked: this login would be born ended,
     // and under policy replace its kick would close the logins of the one who changed it.
     const [epoch = 0] = await s.accounts.loginEpochs([account.userId]);
@@ -227,17 +241,20 @@ export function authRoutes(s: Services) {
   app.post("/password", requireUser(s.tokens, s.sessions, s.requests), async (c) => {
     const { currentPassword, newPassword } = await bodyOf(c, authApi.password);
     const user = c.get("user");
-    // Guessing the current password with a token is slowed like guessing at login, before the costly hash.
-    await s.guard.checkPasswordChange(user);
-    const account = await s.accounts.byId(user.userId);
-    if (!account) throw new ApiError(401, ErrorCode.Unauthorized, "this account no longer exists");
-    checkNewPassword(newPassword, account.userName);
-    if (!(await verifyPassword(currentPassword, account.passwordHash))) {
-      await s.guard.passwordChangeFailed(user);
-      s.log.info({ userId: user.userId }, "password change refused: wrong current password");
-      throw new ApiError(401, ErrorCode.Unauthorized, "the current password is wrong");
-    }
-    await s.guard.passwordChangeSucceeded(user);
+    const account = await oneAtATime(s.loginAttempts, loginAttemptKey(user.sessionId), async () => {
+      // Guessing the current password with a token is slowed like guessing at login, before the costly hash.
+      await s.guard.checkPasswordChange(user);
+      const found = await s.accounts.byId(user.userId);
+      if (!found) throw new ApiError(401, ErrorCode.Unauthorized, "this account no longer exists");
+      checkNewPassword(newPassword, found.userName);
+      if (!(await verifyPassword(currentPassword, found.passwordHash))) {
+        await s.guard.passwordChangeFailed(user);
+        s.log.info({ userId: user.userId }, "password change refused: wrong current password");
+        throw new ApiError(401, ErrorCode.Unauthorized, "the current password is wrong");
+      }
+      await s.guard.passwordChangeSucceeded(user);
+      return found;
+    });
     await endOtherLogins(user, { verified: account.passwordHash, next: await hashPassword(newPassword) });
     s.log.info({ userId: user.userId }, "password changed; the user's other logins ended");
     return c.body(null, 204);

@@ -17,7 +17,7 @@ import { queryInteger } from "../query-number.js";
 import { isPaged, memberPage, PageQuery } from "../name-pages.js";
 import { chargeHeavyRead, PAGE_COST, wholeListCost } from "../heavy-reads.js";
 import { invisibleInRoomName } from "../room-names.js";
-import { nameKey, nameKeys } from "../user-names.js";
+import { isGroupName } from "../user-names.js";
 
 /** Longest room name, in code points after trimming (zod's max counts code points: 64 emoji fit). */
 export const MAX_ROOM_NAME_LENGTH = 64;
@@ -30,7 +30,6 @@ export const MAX_ROOM_NAME_LENGTH = 64;
  * where they show something (room-names.ts).
  */
 const NAME_CHARACTERS = /^[^\p{Cc}\p{Cs}\u200B\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]*$/u;
-const GROUP_NAME_KEY = nameKey(EVERYONE.name);
 // Each check stops at its failure (`abort`): one reason is said, not also every rule after it that the same character
 // breaks ("... invisible or text-direction characters; ... invisible characters", "name is required" twice).
 const CreateRoom = z.object({
@@ -45,7 +44,7 @@ const CreateRoom = z.object({
     })
     // The group's name: a room of the same name beside it would pass for it.
     // Its look-alikes too (a Greek capital Epsilon, a fullwidth e): the keys that keep user names apart.
-    .refine((name) => !nameKeys(name).includes(GROUP_NAME_KEY), `name may not be "${EVERYONE.name}", the group's`),
+    .refine((name) => !isGroupName(name), `name may not be "${EVERYONE.name}", the group's`),
   visibility: z.enum(["public", "private"], "visibility is public or private"),
 });
 const RenameRoom = CreateRoom.pick({ name: true });

@@ -40,4 +40,15 @@ describe("reactions in a conversation", () => {
     applyEvent(conversation, chat({ msgId: "14", editOf: "10", deleted: true }));
     expect(reactionChips(message, "7")).toEqual([]);
   });
+
+  it("leaves out the reactions of users the viewer blocks, its own kept", () => {
+    const conversation = newConversation("r1", "room");
+    conversation.messages.push(toUiMessage(chat({ msgId: "10", from: "7", fromName: "ann", text: "lunch?" }), "7"));
+    applyEvent(conversation, react("11", "8", "bob", "👍"));
+    applyEvent(conversation, react("12", "9", "mal", "👍"));
+    applyEvent(conversation, react("13", "9", "mal", "😡"));
+    applyEvent(conversation, react("14", "7", "ann", "👍"));
+    const blocked = (userId: string) => userId === "9";
+    expect(reactionChips(conversation.messages[0]!, "7", blocked)).toEqual([{ emoji: "👍", count: 2, names: ["bob", "ann"], mine: true }]);
+  });
 });

@@ -20,10 +20,14 @@ export interface ReactionChip {
   mine: boolean;
 }
 
-/** The chips of a message, the emoji used first coming first; none for a deleted message. */
-export function reactionChips(message: Pick<UiMessage, "reactedBy" | "deleted">, me: string): ReactionChip[] {
+/**
+ * The chips of a message, the emoji used first coming first; none for a deleted message. The reactions of `hidden`
+ * users (those `me` blocks, in a room) are left out, as their messages are collapsed: a blocked user's reaction to the
+ * blocker's message showed under it, with its name in the chip's title.
+ */
+export function reactionChips(message: Pick<UiMessage, "reactedBy" | "deleted">, me: string, hidden: (userId: string) => boolean = () => false): ReactionChip[] {
   if (message.deleted) return [];
-  const current = (message.reactedBy ?? []).filter((r) => r.emoji).sort((a, b) => compareIds(a.msgId, b.msgId));
+  const current = (message.reactedBy ?? []).filter((r) => r.emoji && (r.userId === me || !hidden(r.userId))).sort((a, b) => compareIds(a.msgId, b.msgId));
   const chips = new Map<string, ReactionChip>();
   for (const r of current) {
     const chip = chips.get(r.emoji) ?? { emoji: r.emoji, count: 0, names: [], mine: false };
