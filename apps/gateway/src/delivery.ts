@@ -27,7 +27,7 @@ export interface DeliveryDeps {
   log: Logger;
   /** True while rooms are held (see RoomDeliveryDeps.held). */
   roomsHeld?: () => boolean;
-  /** Redis is a cluster: inbox readings check the entries wake-ups sent (InboxDelivery's confirmWakes). */
+  /** Redis is a cluster: room readers and inbox readings check what wake-ups sent (their confirmWakes). */
   confirmWakes?: boolean;
 }
 
@@ -42,7 +42,7 @@ export class Delivery {
   readonly inbox: InboxDelivery;
 
   constructor(private readonly deps: DeliveryDeps) {
-    this.rooms = new RoomDelivery({ messages: deps.messages, rooms: deps.rooms, subscriptions: deps.subscriptions, metrics: deps.metrics, log: deps.log, held: deps.roomsHeld });
+    this.rooms = new RoomDelivery({ messages: deps.messages, rooms: deps.rooms, subscriptions: deps.subscriptions, metrics: deps.metrics, log: deps.log, held: deps.roomsHeld, confirmWakes: deps.confirmWakes });
     this.inbox = new InboxDelivery(deps.inboxes, deps.table, deps.metrics, deps.log, deps.confirmWakes);
   }
 
