@@ -179,7 +179,7 @@ export class ChatService {
     // The sender's other devices here (its inbox's wake-up for this gateway comes with the store's answer).
     if (ownInbox) this.deps.delivery.inbox.offer(user.userId, { message, entry: ownInbox.entry, prev: ownInbox.prev, dev: user.sessionId });
     // A resend waits too: its first attempt may have been acknowledged by a master that died since.
-    await this.deps.replicas?.confirm(message, frame.clientMsgId).catch((error: unknown) => {
+    await this.deps.replicas?.confirm(message, frame.clientMsgId, stored.inboxes).catch((error: unknown) => {
       if (error instanceof ReplicaWaitError) throw new GatewayError(ErrorCode.Unavailable, error.message);
       throw error;
     });

@@ -27,6 +27,8 @@ export interface DeliveryDeps {
   log: Logger;
   /** True while rooms are held (see RoomDeliveryDeps.held). */
   roomsHeld?: () => boolean;
+  /** Redis is a cluster: room readers and inbox readings check what wake-ups sent (their confirmWakes). */
+  confirmWakes?: boolean;
 }
 
 /** Where a session's delivery starts in each stream, as LoginAck reports it. */
@@ -40,8 +42,8 @@ export class Delivery {
   readonly inbox: InboxDelivery;
 
   constructor(private readonly deps: DeliveryDeps) {
-    this.rooms = new RoomDelivery({ messages: deps.messages, rooms: deps.rooms, subscriptions: deps.subscriptions, metrics: deps.metrics, log: deps.log, held: deps.roomsHeld });
-    this.inbox = new InboxDelivery(deps.inboxes, deps.table, deps.metrics, deps.log);
+    this.rooms = new RoomDelivery({ messages: deps.messages, rooms: deps.rooms, subscriptions: deps.subscriptions, metrics: deps.metrics, log: deps.log, held: deps.roomsHeld, confirmWakes: deps.confirmWakes });
+    this.inbox = new InboxDelivery(deps.inboxes, deps.table, deps.metrics, deps.log, deps.confirmWakes);
   }
 
   async start(): Promise<void> {

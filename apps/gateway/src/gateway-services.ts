@@ -106,7 +106,7 @@ export function createServices(deps: GatewayDeps): GatewayServices {
   const { sessions, bus, messages, inboxes, reads, receipts, rooms } = createStores(redis, config);
   const membership = new Membership((userId) => rooms.roomsOf(userId));
   const { busChannels, subscriptions } = busSubscriptions(subscriber, gatewayId);
-  const delivery = new Delivery({ messages, inboxes, receipts, reads, table, membership, rooms, subscriptions, metrics, log, roomsHeld: (): boolean => membershipSync.held });
+  const delivery = new Delivery({ messages, inboxes, receipts, reads, table, membership, rooms, subscriptions, metrics, log, roomsHeld: (): boolean => membershipSync.held, confirmWakes: isCluster(redis) });
   const presence = new PresenceKeeper({ gatewayId, sessions, bus, table, log });
   const presenceInterest = new PresenceInterest(subscriptions, log);
   const blocks = new BlockList(new BlockStore(redis), log, (userId, other, hidden) =>

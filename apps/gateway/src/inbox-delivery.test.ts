@@ -12,7 +12,7 @@ const entry = (position: string, from = "2", dev = ""): StreamEntry => ({ positi
 const wake = (prev: string, position: string, from = "2"): InboxWake => ({ prev, entry: position, message: message(position, from), dev: "" });
 
 /** User 1's session on a gateway whose inbox reads answer from `inbox` (a stand-in for Redis; reads are counted). */
-function setUp(inbox: StreamEntry[], messageBatches = true) {
+function setUp(inbox: StreamEntry[], { messageBatches = true, confirmWakes = false } = {}) {
   const texts: string[] = [];
   /** How many messages each frame carried. */
   const frames: number[] = [];
@@ -40,7 +40,7 @@ function setUp(inbox: StreamEntry[], messageBatches = true) {
       return inbox.filter((e) => BigInt(e.position) > BigInt(after || "0")).slice(0, count);
     },
   };
-  const delivery = new InboxDelivery(inboxes, table, createMetrics(), pino({ level: "silent" }));
+  const delivery = new InboxDelivery(inboxes, table, createMetrics(), pino({ level: "silent" }), confirmWakes);
   return { delivery, session, texts, reads, frames };
 }
 
@@ -114,12 +114,47 @@ describe("InboxDelivery", () => {
   // A client of the first protocol knows no MessageBatch (Login.messageBatches unset): its replay is a frame each.
   it("replays an inbox one Message frame each to a client that takes no MessageBatch", async () => {
     const inbox = Array.from({ length: 70 }, (_, i) => entry(String(11 + i)));
-    const { delivery, session, texts, frames } = setUp(inbox, false);
+    const { delivery, session, texts, frames } = setUp(inbox, { messageBatches: false });
     delivery.start(session, "10");
     await settle();
     await settle();
     expect(texts).toEqual(inbox.map((e) => e.message.text));
     expect(frames).toEqual(inbox.map(() => 1));
+  });
+
+  it("on a cluster, a wake-up of an entry its master then lost does not move the reader past an entry the new master wrote before it", async () => {
+    // A master paused past cluster-node-timeout woke, appended 12 (a message queued for it), published its wake-up and
+    // was demoted without it; the new master had appended 11 meanwhile, whose wake-up comes after 12's.
+    const inbox: StreamEntry[] = [];
+    const { delivery, session, texts, reads } = setUp(inbox, { confirmWakes: true });
+    delivery.start(session, "10");
+    await settle();
+    reads.length = 0;
+    inbox.push(entry("11"));
+    delivery.offer("1", wake("10", "12"));
+    expect(texts).toEqual(["m12"]);
+    delivery.offer("1", wake("10", "11"));
+    for (let i = 0; i < 4; i++) await settle();
+    expect(texts).toEqual(["m12", "m11"]);
+    // Read from where a read last stood (10): 12 is not there, 11 is sent; the position is 11 again.
+    expect(reads).toEqual(["11", "10"]);
+    inbox.push(entry("13"));
+    delivery.offer("1", wake("11", "13"));
+    expect(texts).toEqual(["m12", "m11", "m13"]);
+  });
+
+  it("on a cluster, a late wake-up of an entry sent from its own wake-up or an inbox read reads nothing", async () => {
+    const inbox = [entry("11")];
+    const { delivery, session, texts, reads } = setUp(inbox, { confirmWakes: true });
+    delivery.start(session, "10");
+    await settle();
+    delivery.offer("1", wake("11", "12"));
+    delivery.offer("1", wake("12", "13"));
+    delivery.offer("1", wake("10", "11"));
+    delivery.offer("1", wake("11", "12"));
+    for (let i = 0; i < 4; i++) await settle();
+    expect(texts).toEqual(["m11", "m12", "m13"]);
+    expect(reads).toEqual(["10"]);
   });
 
   it("reads at once a wake-up that does not say where it goes", async () => {

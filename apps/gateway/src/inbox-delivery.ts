@@ -19,6 +19,12 @@ const BATCH = 500;
 const GAP_GRACE_MS = 10;
 /** Wake-ups held per session at most; one more reads the inbox at once. */
 const MAX_HELD = 64;
+/**
+ * Entries sent from wake-ups without an inbox read since, per session at most: one more reads the inbox (from the
+ * last of them), which confirms them. A woken master demoted under its writes (docs/DEPLOYMENT.md) publishes wake-ups
+ * of entries it then loses: a reader standing on one has to go back, and knows from these what it sent already.
+ */
+const MAX_UNCONFIRMED = 32;
 
 /** A wake-up that says where its entry goes: it can be sent without reading the inbox. */
 type PlacedWake = Required<Pick<InboxWake, "message" | "entry" | "prev">> & { dev: string };
@@ -31,8 +37,19 @@ class InboxReading implements PumpTask {
    * sessions never hold one (a Map per idle session would cost about 200 B). */
   held: Map<string, PlacedWake> | null = null;
   gapTimer: NodeJS.Timeout | null = null;
+  /** The last position an inbox read found (or started from): the reading's position when no wake-up moved it since. */
+  confirmed: string;
+  /** The entries sent from wake-ups after `confirmed`, oldest first; null when none (see MAX_UNCONFIRMED). */
+  unconfirmed: string[] | null = null;
 
-  constructor(private readonly delivery: InboxDelivery, readonly session: Session, public position: string) {}
+  constructor(private readonly delivery: InboxDelivery, readonly session: Session, public position: string) {
+    this.confirmed = position;
+  }
+
+  /** True when a wake-up's entry at or before the position was not sent: the position stands on an entry since lost. */
+  skipped(entry: string): boolean {
+    return compareIds(entry, this.confirmed) > 0 && !this.unconfirmed?.includes(entry);
+  }
 
   drain(): Promise<void> {
     return this.delivery.drain(this);
@@ -64,7 +81,9 @@ export class InboxDelivery {
     private readonly inboxes: Pick<InboxStore, "read">,
     private readonly table: SessionTable,
     private readonly metrics: GatewayMetrics,
-    log: Logger,
+    private readonly log: Logger,
+    /** On a Redis Cluster: wake-ups may name entries their master then lost, so readings check them (MAX_UNCONFIRMED). */
+    private readonly confirmWakes = false,
   ) {
     this.failures = new FailureLog(log);
   }
@@ -93,9 +112,11 @@ export class InboxDelivery {
       const reading = this.readings.get(session);
       if (!reading) continue;
       if (!message || !entry || !prev) reading.pump.wake();
-      else if (compareIds(entry, reading.position) <= 0) continue; // passed already
-      else if (prev === reading.position && !reading.pump.busy) {
-        if (this.deliver(session, reading, [{ position: entry, message, dev }])) this.release(reading);
+      else if (compareIds(entry, reading.position) <= 0) {
+        // Passed already, unless no read or wake-up sent it: the reader was moved past it by a lost entry's wake-up.
+        if (this.confirmWakes && reading.skipped(entry)) reading.pump.wake();
+      } else if (prev === reading.position && !reading.pump.busy) {
+        if (this.deliver(session, reading, [{ position: entry, message, dev }], true)) this.release(reading);
       } else this.hold(reading, { message, entry, prev, dev });
     }
   }
@@ -106,9 +127,13 @@ export class InboxDelivery {
     if (!held?.size || reading.pump.busy || this.readings.get(session) !== reading) return;
     for (let next = held.get(reading.position); next; next = held.get(reading.position)) {
       held.delete(next.prev);
-      if (!this.deliver(session, reading, [{ position: next.entry, message: next.message, dev: next.dev }])) return;
+      if (!this.deliver(session, reading, [{ position: next.entry, message: next.message, dev: next.dev }], true)) return;
     }
-    for (const [prev, wake] of held) if (compareIds(wake.entry, reading.position) <= 0) held.delete(prev);
+    for (const [prev, wake] of held) {
+      if (compareIds(wake.entry, reading.position) > 0) continue;
+      held.delete(prev);
+      if (this.confirmWakes && reading.skipped(wake.entry)) reading.pump.wake();
+    }
     if (held.size === 0 && reading.gapTimer) {
       clearTimeout(reading.gapTimer);
       reading.gapTimer = null;
@@ -143,6 +168,7 @@ export class InboxDelivery {
   async drain(reading: InboxReading): Promise<void> {
     const { session } = reading;
     const userId = session.user!.userId;
+    if (this.confirmWakes && reading.position !== reading.confirmed) await this.confirm(reading, userId);
     while (session.isOpen && this.readings.get(session) === reading) {
       const batch = await this.inboxes.read(userId, reading.position, BATCH);
       for (const chunk of chunks(batch)) {
@@ -156,6 +182,22 @@ export class InboxDelivery {
     }
   }
 
+  /**
+   * Checks that the inbox holds the entry a wake-up moved the reading to; when not (its master lost it in a failover
+   * after publishing its wake-up), the reading goes back to the last position a read found, and what wake-ups sent
+   * since is not sent again: an entry the new master wrote before the lost one is then read and sent.
+   */
+  private async confirm(reading: InboxReading, userId: string): Promise<void> {
+    const [found] = await this.inboxes.read(userId, String(BigInt(reading.position) - 1n), 1);
+    if (this.readings.get(reading.session) !== reading) return;
+    if (found?.position === reading.position) {
+      this.confirmedAt(reading);
+      return;
+    }
+    this.log.warn({ userId, position: reading.position, from: reading.confirmed }, "an inbox entry sent from its wake-up is not in the inbox (lost in a failover): reading again from the last position found");
+    reading.position = reading.confirmed;
+  }
+
   failed(reading: InboxReading, error: unknown): void {
     this.failures.failed({ userId: reading.session.user?.userId }, "inbox delivery failed; retried on the next wake-up", error);
   }
@@ -164,16 +206,28 @@ export class InboxDelivery {
    * Sends the entries this device did not send, several in one MessageBatch frame to a client that takes them (a
    * login's replay of hundreds is a few frames, not one each); false when the socket took nothing more (closed or cut off).
    */
-  private deliver(session: Session, reading: InboxReading, entries: StreamEntry[]): boolean {
+  private deliver(session: Session, reading: InboxReading, entries: StreamEntry[], fromWake = false): boolean {
     const device = session.user!.sessionId;
     for (const chunk of chunks(entries)) {
-      const shown = chunk.filter((entry) => entry.dev !== device).map((entry) => entry.message);
+      const shown = chunk.filter((entry) => entry.dev !== device && !reading.unconfirmed?.includes(entry.position)).map((entry) => entry.message);
       if (shown.length > 0) {
         if (!sendMessages(session, shown)) return false;
         this.metrics.framesOut.inc({ kind: "private" }, shown.length);
       }
       reading.position = chunk.at(-1)!.position;
     }
+    if (!fromWake) this.confirmedAt(reading);
+    else if (this.confirmWakes) {
+      (reading.unconfirmed ??= []).push(reading.position);
+      if (reading.unconfirmed.length >= MAX_UNCONFIRMED) reading.pump.wake();
+    }
     return true;
+  }
+
+  /** An inbox read found the reading's position: what wake-ups sent up to it is confirmed. */
+  private confirmedAt(reading: InboxReading): void {
+    reading.confirmed = reading.position;
+    const after = reading.unconfirmed?.filter((entry) => compareIds(entry, reading.position) > 0);
+    reading.unconfirmed = after?.length ? after : null;
   }
 }

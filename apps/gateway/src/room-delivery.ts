@@ -26,6 +26,8 @@ export interface RoomDeliveryDeps {
    * fan nothing out, and a replay stops at what was fanned out before (RoomReader).
    */
   held?: () => boolean;
+  /** Redis is a cluster: readers check the messages wake-ups fanned out (RoomReader's confirmWakes). */
+  confirmWakes?: boolean;
 }
 
 const NONE: readonly string[] = [];
@@ -127,7 +129,7 @@ export class RoomDelivery {
   }
 
   private async open(room: string): Promise<RoomReader> {
-    const reader = new RoomReader(room, this.deps.messages, this.deps.metrics, this.deps.log, () => this.isHeld(room), this.failures);
+    const reader = new RoomReader(room, this.deps.messages, this.deps.metrics, this.deps.log, () => this.isHeld(room), this.failures, this.deps.confirmWakes);
     // Subscribed before the newest message is read: whatever is stored after that read wakes us.
     if (room !== EVERYONE_ROOM) await this.deps.subscriptions.subscribe(channels.room(room));
     await reader.start();

@@ -15,6 +15,12 @@ import { drainedForReplay } from "./socket-drain.js";
 const READ_BATCH = 500;
 /** Sessions served before a fan-out yields to the event loop (accepts, heartbeats, logins). */
 const SLICE_SESSIONS = 2_000;
+/**
+ * Messages fanned out from wake-ups without a read of the stream since, at most (with `confirmWakes`): one more reads
+ * the stream, which confirms them. A woken master demoted under its writes (docs/DEPLOYMENT.md) publishes wake-ups of
+ * messages it then loses: the reader standing on one has to go back, and knows from these what it sent already.
+ */
+const MAX_UNCONFIRMED = 64;
 
 /** What a reader needs of the message store. */
 export type RoomStream = Pick<MessageStore, "readRoom" | "trimmedAfter" | "newest">;
@@ -39,6 +45,10 @@ export class RoomReader {
   /** Fan-outs run one after another: the last one queued, and how many are queued or running. */
   private fanOutChain: Promise<void> = Promise.resolve();
   private fanOuts = 0;
+  /** The last cursor a read of the stream found (or started from): the cursor when no wake-up moved it since. */
+  private confirmed = "0";
+  /** The messages fanned out from wake-ups after `confirmed`, oldest first. */
+  private unconfirmed: string[] = [];
 
   /**
    * `held`: true while this gateway's memberships may miss a removal (MembershipSync): a replay then stops at what
@@ -52,6 +62,8 @@ export class RoomReader {
     private readonly held: () => boolean = () => false,
     /** Shared by the gateway's readers: with Redis lost every room's read fails at each wake-up, logged once a window. */
     failures = new FailureLog(log),
+    /** On a Redis Cluster: wake-ups may carry messages their master then lost, so the reader checks them (MAX_UNCONFIRMED). */
+    private readonly confirmWakes = false,
   ) {
     this.kind = room === EVERYONE_ROOM ? "group" : "room";
     this.pump = new Pump({ drain: () => this.drain(), failed: (error) => failures.failed({ room }, "room delivery failed; retried on the next wake-up", error) });
@@ -60,6 +72,7 @@ export class RoomReader {
   /** Starts after the room's newest message: sessions get what is sent from now on, or what they ask for. */
   async start(): Promise<void> {
     this.cursor = await this.messages.newest({ userId: "", conversation: this.room });
+    this.confirmed = this.cursor;
   }
 
   /** Sessions reading the room here. */
@@ -146,18 +159,49 @@ export class RoomReader {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
+    if (this.confirmWakes) {
+      for (const entry of batch) this.unconfirmed.push(entry.position);
+      if (this.unconfirmed.length >= MAX_UNCONFIRMED) this.pump.wake();
+    }
     this.fanOut(batch).catch((error: unknown) => this.log.error({ err: error, room: this.room }, "room fan-out failed"));
   }
 
   private async drain(): Promise<void> {
+    const sent = this.confirmWakes && this.cursor !== this.confirmed ? await this.confirm() : undefined;
     for (;;) {
-      const batch = await this.messages.readRoom(this.room, this.cursor, READ_BATCH);
+      const read = await this.messages.readRoom(this.room, this.cursor, READ_BATCH);
       // Held since the read began: the answer may hold messages stored after a removal not known here yet. The
       // cursor stays; the rooms are woken again once memberships are current.
       if (this.held()) return;
+      const batch = sent ? read.filter((entry) => !sent.has(entry.position)) : read;
       await this.fanOut(batch);
-      if (batch.length < READ_BATCH) return;
+      const last = read.at(-1)?.position;
+      if (last && after(last, this.cursor)) this.cursor = last;
+      this.confirmed = this.cursor;
+      this.unconfirmed = this.unconfirmed.filter((position) => after(position, this.cursor));
+      if (read.length < READ_BATCH) return;
     }
+  }
+
+  /**
+   * Checks that the stream holds the message a wake-up moved the cursor to. When not (its master lost it in a failover
+   * after publishing its wake-up), the gateway's cursor and its sessions' go back to the last one a read found, and
+   * the messages fanned out from wake-ups since are returned: they are not sent again.
+   */
+  private async confirm(): Promise<Set<string> | undefined> {
+    const [found] = await this.messages.readRoom(this.room, String(BigInt(this.cursor) - 1n), 1);
+    if (found?.position === this.cursor) {
+      this.confirmed = this.cursor;
+      this.unconfirmed = [];
+      return undefined;
+    }
+    this.log.warn({ room: this.room, cursor: this.cursor, from: this.confirmed }, "a message fanned out from its wake-up is not in the room's stream (lost in a failover): reading again from the last one found");
+    await this.fanOutChain;
+    const sent = new Set(this.unconfirmed);
+    this.cursor = this.confirmed;
+    for (const reading of this.readings.values()) if (reading.live && after(reading.cursor, this.confirmed)) reading.cursor = this.confirmed;
+    this.unconfirmed = [];
+    return sent;
   }
 
   /**

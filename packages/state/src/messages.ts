@@ -9,7 +9,7 @@ import { conversationKey, eventFields, isEvent, parseRecord, recordFields, toEnt
 import type { BlockRefusal } from "./blocks.js";
 import { InboxStore } from "./inbox.js";
 import { MessageCounter } from "./message-count.js";
-import { PrivateBatch, type OwnInboxEntry } from "./private-batch.js";
+import { PrivateBatch, type InboxEntries, type OwnInboxEntry } from "./private-batch.js";
 import { newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
 import { newestWithPreview, type NewestEntries } from "./previews.js";
 import { defineNewestPositions, newestPositions } from "./newest-positions.js";
@@ -83,7 +83,13 @@ export interface StoreInput {
 }
 
 export type StoreResult =
-  | { message: StoredMessage; duplicate: boolean; ownInbox?: OwnInboxEntry }
+  | {
+      message: StoredMessage;
+      duplicate: boolean;
+      ownInbox?: OwnInboxEntry;
+      /** A private message stored on a Redis Cluster: its entries in both inboxes, which ReplicaWait.confirm checks. */
+      inboxes?: InboxEntries;
+    }
   | { error: "unknown_recipient" | "not_member" | "sender_gone" | "too_many_new_peers" | TargetRefusal | BlockRefusal };
 
 export class MessageStore {
@@ -251,7 +257,10 @@ export class MessageStore {
     // A conversation now, both ways (hasConversation: the recipient's Typing back is not taken for a stranger's).
     this.noConversation.delete(`${from} ${to}`);
     this.noConversation.delete(`${to} ${from}`);
-    return stored.own ? { message, duplicate: stored.duplicate, ownInbox: stored.own } : { message, duplicate: stored.duplicate };
+    const result: StoreResult = { message, duplicate: stored.duplicate };
+    if (stored.own) result.ownInbox = stored.own;
+    if (stored.inboxes) result.inboxes = stored.inboxes;
+    return result;
   }
 
   /**

@@ -25,6 +25,14 @@ export interface OwnInboxEntry {
   prev: string;
 }
 
+/** Where a private message went in both inboxes (entry ids), as the inbox steps were answered. */
+export interface InboxEntries {
+  /** The recipient's inbox. */
+  to: string;
+  /** The sender's inbox. */
+  from: string;
+}
+
 /** A private message stored: its dedupe record `<msgId>:<ts>`, whether it was stored before (a resend), and `own`. */
 export interface PrivateStored {
   record: string;
@@ -36,6 +44,11 @@ export interface PrivateStored {
   own?: OwnInboxEntry;
   /** Already added to the admin count of messages by the call that stored it (the batch); else the caller counts it. */
   counted?: boolean;
+  /**
+   * Set by the unbatched path (a Redis Cluster), whose inbox steps are calls of their own: where each inbox step put
+   * the message, for the caller to confirm on the masters serving the inboxes (ReplicaWait).
+   */
+  inboxes?: InboxEntries;
 }
 
 /**
@@ -165,6 +178,6 @@ export class PrivateBatch {
     const [theirs, own] = await Promise.all([this.inboxes.append(message.to, message.from, full, dev), this.inboxes.append(message.from, message.to, full, dev)]);
     if (!theirs) return { refused: "gone" };
     if (!own) return { refused: "sender_gone" };
-    return { record: stored[0], duplicate: stored[1] === 1 };
+    return { record: stored[0], duplicate: stored[1] === 1, inboxes: { to: theirs, from: own } };
   }
 }

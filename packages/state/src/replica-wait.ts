@@ -5,7 +5,8 @@
 // that send fails (ReplicaWaitError), and is resent.
 import { FailureLog, type FailureLogger } from "./failure-log.js";
 import { conv, user } from "./keys.js";
-import type { StoredMessage } from "./records.js";
+import type { InboxEntries } from "./private-batch.js";
+import { toEntry, type StoredMessage } from "./records.js";
 import { isCluster, waitForReplicasOf, type RedisClient } from "./redis.js";
 
 export interface ReplicaWaitOptions {
@@ -49,9 +50,11 @@ export class ReplicaWait {
    * Waits until the keys `message` was written to (its conversation, and both inboxes of a private one) are
    * replicated; throws ReplicaWaitError when the message is not on the master that serves its conversation now (not
    * acknowledged: the client resends it, and the resend is stored once), or the error of a WAIT that failed (Redis
-   * unreachable: isRedisUnavailable). `clientMsgId` names its dedupe record.
+   * unreachable: isRedisUnavailable). `clientMsgId` names its dedupe record. On a cluster, `inboxes` (the store's
+   * answer for a private message) are checked the same way: a message whose inbox entry the master serving that inbox
+   * now does not hold is not acknowledged either (its resend redoes the inbox step).
    */
-  async confirm(message: StoredMessage, clientMsgId: string): Promise<void> {
+  async confirm(message: StoredMessage, clientMsgId: string, inboxes?: InboxEntries): Promise<void> {
     if (!this.enabled) return;
     const convKey = conv.ofMessage(message.from, message.to, message.room);
     const written = message.to ? [conv.messages(convKey), user.inbox(message.to), user.inbox(message.from)] : [conv.messages(convKey)];
@@ -66,9 +69,20 @@ export class ReplicaWait {
     // only. The store may have been answered by another node: a master paused past cluster-node-timeout takes the
     // writes queued for it when it wakes, before it learns that its replica took over, and is then demoted and
     // resynced without them. Its answer looked like any other and WAIT asked the new master: the message was lost.
-    if (isCluster(this.redis) && (await this.redis.get(conv.dedupe(convKey, message.from, clientMsgId))) !== `${message.msgId}:${message.ts}`) {
-      this.metrics.replicaWaitShortfalls.inc();
-      throw new ReplicaWaitError(`message ${message.msgId} not acknowledged: the master serving its conversation now does not hold it (a master demoted since stored it), resend`);
+    if (isCluster(this.redis)) {
+      // The inbox steps went to other masters (the users' slots), each of which may have been the demoted one.
+      const [record, ...inInboxes] = await Promise.all([
+        this.redis.get(conv.dedupe(convKey, message.from, clientMsgId)),
+        ...(message.to && inboxes ? [this.inboxHolds(message.to, inboxes.to, message.msgId), this.inboxHolds(message.from, inboxes.from, message.msgId)] : []),
+      ]);
+      if (record !== `${message.msgId}:${message.ts}`) {
+        this.metrics.replicaWaitShortfalls.inc();
+        throw new ReplicaWaitError(`message ${message.msgId} not acknowledged: the master serving its conversation now does not hold it (a master demoted since stored it), resend`);
+      }
+      if (inInboxes.includes(false)) {
+        this.metrics.replicaWaitShortfalls.inc();
+        throw new ReplicaWaitError(`message ${message.msgId} not acknowledged: the master serving an inbox it went to now does not hold it there (a master demoted since stored it), resend`);
+      }
     }
     if (reached < this.options.replicas) {
       this.metrics.replicaWaitShortfalls.inc();
@@ -76,5 +90,11 @@ export class ReplicaWait {
       const fields = { msgId: message.msgId, replicas: reached, wanted: this.options.replicas, timeoutMs: this.options.timeoutMs };
       this.shortfalls.throttled("replica shortfall", fields, "acknowledging a message fewer replicas hold than CIM_REDIS_WAIT_REPLICAS asks: a failover now could lose it");
     }
+  }
+
+  /** True when `userId`'s inbox holds message `msgId` at `entry` (an inbox step's answer). */
+  private async inboxHolds(userId: string, entry: string, msgId: string): Promise<boolean> {
+    const [found] = await this.redis.xrange(user.inbox(userId), `${entry}-0`, `${entry}-0`);
+    return found !== undefined && toEntry(found[0], found[1]).message.msgId === msgId;
   }
 }

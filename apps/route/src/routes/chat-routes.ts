@@ -122,7 +122,7 @@ export function chatRoutes(s: Services) {
       throw new ApiError(403, ErrorCode.NotMember, `you are not a member of ${body.room ?? ""}`);
     }
     // A resend waits too: its first attempt may have been acknowledged by a master that died since.
-    await s.replicas.confirm(stored.message, clientMsgId).catch((error: unknown) => {
+    await s.replicas.confirm(stored.message, clientMsgId, stored.inboxes).catch((error: unknown) => {
       // Stored, not confirmed: like a gateway's `unavailable`, send it again (with the same clientMsgId: stored once).
       s.log.warn({ userId: user.userId, msgId: stored.message.msgId, err: (error as Error).message }, "POST /api/messages: waiting for replicas failed, answered 503");
       throw new ApiError(503, ErrorCode.Unavailable, "message not confirmed by the replicas CIM_REDIS_WAIT_REPLICAS asks for: send it again with the same clientMsgId", { cause: error, headers: { "Retry-After": String(REDIS_RETRY_AFTER_SECONDS) } });

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import pino from "pino";
+import { decodeFrame, EVERYONE_ROOM } from "@cim/protocol";
+import type { StoredMessage, StreamEntry } from "@cim/state";
+import { createMetrics } from "./metrics.js";
+import { RoomReader } from "./room-reader.js";
+import type { Session } from "./session.js";
+
+const message = (msgId: string): StoredMessage => ({ msgId, from: "2", fromName: "two", to: "", text: `m${msgId}`, ts: 1, room: "" });
+const entry = (position: string): StreamEntry => ({ position, message: message(position), dev: "" });
+
+/** The group's reader on a gateway whose stream reads answer from `stream` (a stand-in for Redis), and a session's texts. */
+function setUp(stream: StreamEntry[], confirmWakes: boolean) {
+  const texts: string[] = [];
+  const session = {
+    isOpen: true,
+    user: { userId: "1", userName: "one", sessionId: "s1" },
+    sendBytes: (bytes: Uint8Array) => {
+      const frame = decodeFrame(bytes);
+      texts.push(...(frame.kind === "message" ? [frame.body] : frame.kind === "messageBatch" ? frame.body.messages : []).map((m) => m.text));
+      return true;
+    },
+  } as unknown as Session;
+  const messages = {
+    readRoom: async (_room: string, after: string, count: number) => stream.filter((e) => BigInt(e.position) > BigInt(after || "0")).slice(0, count),
+    trimmedAfter: async () => false,
+    newest: async () => stream.at(-1)?.position ?? "0",
+  };
+  const log = pino({ level: "silent" });
+  const reader = new RoomReader(EVERYONE_ROOM, messages, createMetrics(), log, () => false, undefined, confirmWakes);
+  return { reader, session, texts };
+}
+
+const settle = async () => {
+  for (let i = 0; i < 6; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+describe("RoomReader", () => {
+  it("on a cluster, a wake-up of a message its master then lost does not move the reader past one the new master stored before it", async () => {
+    // A master paused past cluster-node-timeout woke, stored 12 (a send queued for it), published its wake-up and was
+    // demoted without it; the new master had stored 11 meanwhile, whose wake-up comes after 12's.
+    const stream = [entry("10")];
+    const { reader, session, texts } = setUp(stream, true);
+    await reader.start();
+    reader.join(session);
+    reader.offer(message("12"), "10", "");
+    await settle();
+    expect(texts).toEqual(["m12"]);
+    stream.push(entry("11"));
+    reader.offer(message("11"), "10", "");
+    await settle();
+    expect(texts).toEqual(["m12", "m11"]);
+    // The reader stands on 11 again: the next wake-up follows it and goes out at once.
+    stream.push(entry("13"));
+    reader.offer(message("13"), "11", "");
+    await settle();
+    expect(texts).toEqual(["m12", "m11", "m13"]);
+  });
+
+  it("on a cluster, what wake-ups fanned out is not sent again when a read confirms it", async () => {
+    const stream = [entry("10")];
+    const { reader, session, texts } = setUp(stream, true);
+    await reader.start();
+    reader.join(session);
+    stream.push(entry("11"), entry("12"), entry("13"));
+    reader.offer(message("11"), "10", "");
+    reader.offer(message("12"), "11", "");
+    await settle();
+    // 13's wake-up was lost: the next one (14, after 13) does not follow what the reader has, so it reads the stream.
+    stream.push(entry("14"));
+    reader.offer(message("14"), "13", "");
+    await settle();
+    expect(texts).toEqual(["m11", "m12", "m13", "m14"]);
+  });
+});
