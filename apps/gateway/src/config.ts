@@ -57,7 +57,7 @@ const schema = z.object({
    * a user reconnecting at once (a gateway killed, a network change) is admitted, three times over by default.
    */
   CIM_WS_LOGINS_PER_SEC_PER_USER: z.coerce.number().positive().default(1),
-  CIM_WS_LOGINS_BURST_PER_USER: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(1).optional()),
+  CIM_WS_LOGINS_BURST_PER_USER: z.coerce.number().int().min(1).optional(),
   /**
    * Users named in the PresenceSubscribe lists of one user's sessions here together, per second and at once (each
    * list's users are read from Redis); a list beyond waits its turn, replaced by newer ones. The burst holds at least
