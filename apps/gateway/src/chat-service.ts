@@ -32,7 +32,7 @@ export interface ChatServiceDeps {
    * user's count to Redis and may publish its presence, and a token works on every gateway. Absent: this gateway's
    * sockets only, logins unlimited.
    */
-  logins?: Pick<LoginGate, "admit">;
+  logins?: Pick<LoginGate, "admit" | "release">;
   /** Called once a socket has logged in (it no longer counts as unauthenticated). */
   onLoggedIn: (session: Session) => void;
   tokens: TokenSigner;
@@ -88,12 +88,26 @@ export class ChatService {
    * (policy `replace` is route's: it kicks them). Then delivery starts and LoginAck reports where.
    */
   async login(session: Session, frame: Login): Promise<void> {
-    const { tokens, table, sessions, gatewayId } = this.deps;
-    const claims = await tokens.verify(frame.token).catch((error: unknown) => {
+    const claims = await this.deps.tokens.verify(frame.token).catch((error: unknown) => {
       const reason = error instanceof TokenError ? error.message : "token check failed";
       throw new GatewayError(ErrorCode.Unauthorized, reason, LoginClose.BadToken, { cause: error });
     });
-    await this.admit(claims);
+    session.loginReservation = await this.admit(claims);
+    try {
+      await this.loggedIn(session, frame, claims);
+    } finally {
+      // Not written with the user's sessions here (the login failed, or the socket closed first): its place is given back.
+      const reservation = session.loginReservation;
+      session.loginReservation = undefined;
+      if (reservation !== undefined) {
+        this.deps.logins?.release(claims.userId, reservation).catch((error: unknown) => this.deps.log.warn({ err: error, userId: claims.userId }, "giving back a failed login's reserved place failed: it lapses on its own"));
+      }
+    }
+  }
+
+  /** The rest of a login once admitted: binds the session, writes its count and starts its delivery. */
+  private async loggedIn(session: Session, frame: Login, claims: Awaited<ReturnType<TokenSigner["verify"]>>): Promise<void> {
+    const { table, sessions, gatewayId, tokens } = this.deps;
     session.user = { userId: claims.userId, userName: claims.userName, sessionId: claims.sessionId, loginEpoch: claims.loginEpoch };
     session.messageBatches = frame.messageBatches === true;
     table.bind(claims.userId, session);
@@ -123,21 +137,28 @@ export class ChatService {
    * Throws unless one more socket of this login fits: the user's sockets here, and with `logins` its sockets on all
    * gateways (a login on two gateways counted once: a device that moved off a dead gateway, counted there until route
    * releases it) and its logins on all gateways. The cap here is checked again once Redis answered: the user's logins
-   * here at once all sent the same count.
+   * here at once all sent the same count. Admitted, the login's place is reserved on all gateways (returned) until a
+   * write of the user's sessions here counts its socket.
    */
-  private async admit(claims: { userId: string; sessionId: string }): Promise<void> {
+  private async admit(claims: { userId: string; sessionId: string }): Promise<string | undefined> {
     const { table, maxSessionsPerUser: max, logins } = this.deps;
     const tooMany = (where: string) => new GatewayError(ErrorCode.RateLimited, `this user has ${max} sessions ${where} already`, SessionClose.RateLimited);
     if (table.sessionsOf(claims.userId).length >= max) throw tooMany("on this gateway");
-    if (!logins) return;
-    const verdict = await logins.admit(claims.userId, claims.sessionId, table.loginsOf(claims.userId));
+    if (!logins) return undefined;
+    // Sockets here still holding a reservation are in the count sent: not counted again.
+    const held = table.sessionsOf(claims.userId).flatMap((s) => (s.loginReservation === undefined ? [] : [s.loginReservation]));
+    const verdict = await logins.admit(claims.userId, claims.sessionId, table.loginsOf(claims.userId), held);
     if (!verdict.admitted && verdict.reason === "rate") {
       const seconds = Math.max(1, Math.ceil(verdict.retryMs / 1000));
       this.refusedLogins.throttled("logins refused", { userId: claims.userId }, "login refused: a user logs in faster than CIM_WS_LOGINS_PER_SEC_PER_USER on all gateways together (once per window for all users, leftOut counts the others)");
       throw new GatewayError(ErrorCode.RateLimited, `this user logs in too often: try again in ${seconds} s`, SessionClose.RateLimited, { logged: true });
     }
     if (!verdict.admitted) throw tooMany("on all gateways together");
-    if (table.sessionsOf(claims.userId).length >= max) throw tooMany("on this gateway");
+    if (table.sessionsOf(claims.userId).length >= max) {
+      logins.release(claims.userId, verdict.reservation).catch((error: unknown) => this.deps.log.warn({ err: error, userId: claims.userId }, "giving back a refused login's reserved place failed: it lapses on its own"));
+      throw tooMany("on this gateway");
+    }
+    return verdict.reservation;
   }
 
   /** Stores and routes one message; the answer is the SendAck, or a GatewayError for an Error frame. */

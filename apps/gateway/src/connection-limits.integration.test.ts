@@ -204,6 +204,8 @@ describe("malformed handshakes", () => {
       [`GET /ws?token=${URL_TOKEN} HTTP/1.1\r\nHost: x\r\n${upgrade}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
       [`GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n${key}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
       [`POST /ws HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n${upgrade}${key}Sec-WebSocket-Version: 13\r\n\r\n`, 405],
+      // Two Host headers: Node kept the first and the upgrade went through (101); a proxy in front may have read the other.
+      [`GET /ws HTTP/1.1\r\nHost: x\r\nHost: y\r\n${upgrade}${key}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
     ];
     for (const [request, status] of requests) {
       const socket = connect({ host: "127.0.0.1", port: gateway.port });
@@ -221,6 +223,9 @@ describe("malformed handshakes", () => {
       expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toEqual({ error: { code, message: expect.any(String) } });
     }
     await waitUntil(() => output().includes("upgrade refused: Missing or invalid Sec-WebSocket-Key header"), 10_000, "the refusals to be logged");
+    const hostLines = () => output().split("\n").filter((line) => line.includes("upgrade refused: more than one Host header"));
+    await waitUntil(() => hostLines().length > 0, 10_000, "the two-Host refusal to be logged");
+    expect(hostLines()).toHaveLength(1);
     expect(output()).not.toContain(URL_TOKEN);
     const sdk = await newUser(cluster.route.url, "after-handshakes");
     clients.push(sdk);

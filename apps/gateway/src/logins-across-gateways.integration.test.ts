@@ -63,6 +63,22 @@ describe("one user's sockets and logins on two gateways", () => {
     for (const a of [...first, admitted]) a.socket.ws.close();
   });
 
+  it("admits exactly CIM_MAX_SESSIONS_PER_USER of many logins of one user sent at the same moment to two gateways", { timeout: 60_000 }, async () => {
+    const owner = await registerUser(cluster.route.url, "rush");
+    // Two devices (logins), one on each gateway: a login on two gateways would count once.
+    const second = await new RouteApi(cluster.route.url).login(owner.userName, TEST_PASSWORD);
+    const attempts = await Promise.all(Array.from({ length: 2 * SESSIONS }, (_, i) => attempt(i % 2, i % 2 ? second.token : owner.token)));
+    // Before: each gateway read the other's count before it was written, and let up to 10 in of its own (20).
+    expect(attempts.filter((a) => a.accepted).length).toBe(SESSIONS);
+    for (const a of attempts.filter((a) => !a.accepted)) expect({ ...a, socket: undefined }).toMatchObject({ error: "rate_limited", close: 4429 });
+    const counted = async () => (await redis.hvals(userKeys.gateways(owner.userId))).reduce((sum, n) => sum + Number(n), 0);
+    await waitUntil(async () => (await counted()) === SESSIONS, 10_000, "the user's 10 sessions written");
+    // Every admitted login's place went from reserved to written; none of a refused one stays.
+    expect(await redis.zcard(userKeys.pendingLogins(owner.userId))).toBe(0);
+    for (const a of attempts) a.socket.ws.close();
+    await Promise.all(attempts.map((a) => a.socket.closed));
+  });
+
   it("counts a loop of logins alternating between gateways in one budget", { timeout: 60_000 }, async () => {
     const flapper = await registerUser(cluster.route.url, "flap2");
     const started = Date.now();

@@ -81,7 +81,12 @@ export class PresenceKeeper {
 
   private async write(userId: string, userName: string): Promise<void> {
     const { sessions, bus, table, gatewayId } = this.deps;
-    const { cameOnline, wentOffline } = await sessions.setSessions(userId, gatewayId, table.sessionsOf(userId).length, table.loginsOf(userId));
+    // The sockets counted here give back the places their logins reserved (login-gate.ts), in the same step.
+    const here = table.sessionsOf(userId);
+    const reserved = here.filter((session) => session.loginReservation !== undefined);
+    const written = reserved.map((session) => session.loginReservation!);
+    const { cameOnline, wentOffline } = await sessions.setSessions(userId, gatewayId, here.length, table.loginsOf(userId), written);
+    for (const [i, session] of reserved.entries()) if (session.loginReservation === written[i]) session.loginReservation = undefined;
     if (cameOnline || wentOffline) await bus.presence([{ userId, userName, online: cameOnline }]);
   }
 }

@@ -3,7 +3,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server } from "n
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
-import { answerClientErrorsAsJson, capConnectionsPerAddress, slowClientTimeouts } from "@cim/config";
+import { ambiguousFraming, answerClientErrorsAsJson, capConnectionsPerAddress, slowClientTimeouts } from "@cim/config";
 import { ErrorCode, SessionClose } from "@cim/protocol";
 import { FailureLog } from "@cim/state";
 import { clientAddress } from "./admission.js";
@@ -92,6 +92,9 @@ function upgradeGate({ config, log, services, stopping }: SessionServerDeps) {
       writeRefusal(socket, status, code, detail, headers);
       return null;
     };
+    // Two Host headers (Node reads the first; a proxy in front may have routed or checked by the other).
+    const ambiguous = ambiguousFraming(req.rawHeaders);
+    if (ambiguous !== undefined) return refuse(400, ErrorCode.BadRequest, ambiguous);
     if (path !== SESSION_PATH) return refuse(404, ErrorCode.NotFound, `no such path: sessions open at ${SESSION_PATH}`);
     // ws takes version 8 too; the contract names 13 only. Other versions and a missing one are ws's to refuse (400).
     const version = req.headers["sec-websocket-version"];

@@ -40,6 +40,11 @@ export class Session {
   user: SessionUser | null = null;
   /** The client said at Login that it takes MessageBatch frames (Login.messageBatches); else one Message frame each. */
   messageBatches = false;
+  /**
+   * The place LoginGate reserved for this socket on all gateways until a write of the user's sessions here counts it
+   * (PresenceKeeper), or its login failed (ChatService): cleared then.
+   */
+  loginReservation: string | undefined = undefined;
   /** Set once LoginAck is sent: from then on frames are started as they arrive (FrameHandler). */
   loggedIn = false;
   /** When the socket opened: it must log in within the login timeout (the gateway's sweep closes it otherwise). */

@@ -60,20 +60,6 @@ export function createApp(s: Services, probe: HealthProbe) {
   // Read at the first request, when every route is registered.
   const methodsOf = allowedMethods(() => app.routes);
   const unknownPath = (c: Context) => c.json({ error: { code: ErrorCode.NotFound, message: `no route ${c.req.method} ${c.req.path}` } }, 404);
-  // An unknown path is 404 before any token check (CONTRACT): the routers that check the token in a middleware (rooms,
-  // users, conversations, search, blocks, admin) answered 401 to one without a token.
-  app.use("/api/*", async (c, next) => (methodsOf(c.req.path).length === 0 ? unknownPath(c) : next()));
-
-  app.route("/api", docsRoutes());
-  app.route("/api", authRoutes(s));
-  app.route("/api/admin", adminRoutes(s));
-  app.route("/api", chatRoutes(s));
-  app.route("/api/rooms", roomRoutes(s));
-  app.route("/api/users", userRoutes(s));
-  app.route("/api/conversations", conversationRoutes(s));
-  app.route("/api/search", searchRoutes(s));
-  app.route("/api/blocks", blockRoutes(s));
-  app.route("/api/account", accountRoutes(s));
   const behindLogin = userTokenPaths(apiRoutes);
   const checkUser = requireUser(s.tokens, s.sessions);
   /**
@@ -88,6 +74,22 @@ export function createApp(s: Services, probe: HealthProbe) {
     const message = `${c.req.path} takes ${allowed.join(", ")}, not ${c.req.method}`;
     return c.json({ error: { code: ErrorCode.MethodNotAllowed, message } }, 405, { Allow: allowed.join(", ") });
   };
+  // An unknown path is 404 before any token check (CONTRACT): the routers that check the token in a middleware (rooms,
+  // users, conversations, search, blocks, admin) answered 401 to one without a token. A method the path does not take
+  // is 405 before any route runs: a path of its own that also fits a pattern (/api/rooms/public, /api/rooms/:roomId)
+  // was otherwise answered by the pattern's route (PATCH /api/rooms/public: 404, no room "public").
+  app.use("/api/*", async (c, next) => (methodsOf(c.req.path).includes(c.req.method) ? next() : noRoute(c)));
+
+  app.route("/api", docsRoutes());
+  app.route("/api", authRoutes(s));
+  app.route("/api/admin", adminRoutes(s));
+  app.route("/api", chatRoutes(s));
+  app.route("/api/rooms", roomRoutes(s));
+  app.route("/api/users", userRoutes(s));
+  app.route("/api/conversations", conversationRoutes(s));
+  app.route("/api/search", searchRoutes(s));
+  app.route("/api/blocks", blockRoutes(s));
+  app.route("/api/account", accountRoutes(s));
   app.all("/api/*", noRoute);
 
   app.get("/healthz", (c) => {

@@ -1,4 +1,5 @@
 // What route handlers share: the services built once in createApp, and the Hono env with the caller.
+import type { PasswordAttempts } from "./password-attempts.js";
 import type { UserRequests } from "./user-requests.js";
 import type { Logger } from "pino";
 import type { GatewayInfo } from "@cim/discovery";
@@ -46,10 +47,10 @@ export interface Services {
   /** The searches in progress on this process, all users together (one key; CIM_MAX_SEARCHES_IN_PROGRESS). */
   searches: UserRequests;
   /**
-   * Attempts at a password in progress on this process, one per key, the rest waiting: a login per address and name
-   * (`<address>|<name key>`), a password change or account deletion per login (`|<sessionId>`).
+   * Attempts at a password in progress, one per key on all route processes, the rest waiting: a login per address and
+   * name (`<address>|<name key>`), a password change or account deletion per login (`|<sessionId>`).
    */
-  loginAttempts: UserRequests;
+  loginAttempts: PasswordAttempts;
 }
 
 export type AppEnv = { Variables: { user: TokenClaims } };

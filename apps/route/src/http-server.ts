@@ -2,7 +2,7 @@
 import { createServer, type Server } from "node:http";
 import { getRequestListener, RequestError } from "@hono/node-server";
 import type { Logger } from "pino";
-import { slowClientTimeouts } from "@cim/config";
+import { ambiguousFraming, slowClientTimeouts } from "@cim/config";
 import { ErrorCode } from "@cim/protocol";
 
 /** A whole request (headers and a body of at most CIM_MAX_BODY_BYTES) must arrive within this; Node's is 300 s. */
@@ -22,7 +22,8 @@ function jsonError(status: number, code: ErrorCode, message: string): Response {
  * The server of `fetch`, not listening yet. Slow clients are cut off (408) as on a gateway's port: Node's defaults
  * (headers 60 s, checked every 30 s; a request 300 s) let a client that sends a byte now and then hold a socket and
  * its per-address slot for minutes. A request the adapter cannot turn into a Request (an HTTP/1.0 one without Host,
- * a Host that is no host name) is the contract's JSON `400 bad_request`, where the adapter answered an empty 400.
+ * a Host that is no host name) is the contract's JSON `400 bad_request`, where the adapter answered an empty 400, as
+ * is one with ambiguous framing (two Host headers: Node read the first, a proxy in front may have read the other).
  */
 export function createRouteServer(fetch: (request: Request) => Response | Promise<Response>, options: RouteServerOptions, log: Logger): Server {
   const listener = getRequestListener(fetch, {
@@ -35,5 +36,11 @@ export function createRouteServer(fetch: (request: Request) => Response | Promis
       return jsonError(500, ErrorCode.Internal, "internal error");
     },
   });
-  return createServer(slowClientTimeouts(options.headersTimeoutMs, REQUEST_TIMEOUT_MS), listener);
+  return createServer(slowClientTimeouts(options.headersTimeoutMs, REQUEST_TIMEOUT_MS), (req, res) => {
+    const ambiguous = ambiguousFraming(req.rawHeaders);
+    if (ambiguous === undefined) return void listener(req, res);
+    log.info({ remote: req.socket.remoteAddress, method: req.method, path: (req.url ?? "").split("?")[0] }, `request refused: ${ambiguous}`);
+    const body = JSON.stringify({ error: { code: ErrorCode.BadRequest, message: ambiguous } });
+    res.writeHead(400, { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" }).end(body);
+  });
 }

@@ -138,6 +138,21 @@ describe("POST /api/password", () => {
     expect((await login(caller.userName, PASSWORD)).status).toBe(200);
   });
 
+  // Each route process ran a key's attempts one at a time: with two behind a balancer, a guess on each ran at once and
+  // both passed the check made before either was counted.
+  it("counts guesses sent at once to two route processes as if sent one after another", async () => {
+    const routes = [h.variant({ CIM_LOGIN_MAX_FAILURES: "2" }), h.variant({ CIM_LOGIN_MAX_FAILURES: "2" })];
+    const caller = await newUser(h, "pwtwo");
+    const statuses = await Promise.all(Array.from({ length: 16 }, (_, i) =>
+      routes[i % 2]!.call("POST", "/api/password", { token: caller.token, body: { currentPassword: `two-${i}`, newPassword: NEW_PASSWORD } }).then((res) => res.status)));
+    expect(statuses.filter((status) => status === 401)).toHaveLength(2);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(14);
+    const deletions = await Promise.all(Array.from({ length: 16 }, (_, i) =>
+      routes[i % 2]!.call("DELETE", "/api/account", { token: caller.token, body: { password: `two-again-${i}` } }).then((res) => res.status)));
+    expect(deletions.filter((status) => status === 401)).toHaveLength(0);
+    expect((await login(caller.userName, PASSWORD)).status).toBe(200);
+  });
+
   it("a stolen token's wrong guesses slow that login only: the owner's change from its own login goes through", async () => {
     const strict = h.variant({ CIM_LOGIN_MAX_FAILURES: "2" });
     const owner = await newUser(h, "pwlockout");

@@ -183,6 +183,18 @@ describe("login guessing", () => {
     expect((await login(name, PASSWORD, "10.3.2.8")).status).toBe(200);
   });
 
+  // One at a time per route process: with two behind a balancer a guess on each ran at once, both checked before
+  // either was counted.
+  it("counts guesses of one name sent at once to two route processes as if sent one after another", async () => {
+    const name = unique("twoburst");
+    await register(name, "10.3.3.1");
+    const [first, second] = [h.variant({}), h.variant({})];
+    const statuses = await Promise.all(Array.from({ length: 24 }, (_, i) =>
+      (i % 2 ? second : first).call("POST", "/api/login", { body: { userName: name, password: `two-guess-${i}` }, from: "10.3.3.6" }).then((res) => res.status)));
+    expect(statuses.filter((status) => status === 401)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(14);
+  });
+
   it("an address that fails on many names is stopped for all of them", async () => {
     const names = Array.from({ length: 30 }, () => unique("spray"));
     await register(names[0]!, "10.5.0.1");

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { AccountStore, BlockStore, BusPublisher, GatewaySightings, MessageSearch, MessageStore, ReadStore, ReplicaWait, RoomStore, SessionStore, UserDirectory, type RedisClient } from "@cim/state";
 import { TokenSigner } from "@cim/token";
 import { AbuseGuard } from "./abuse-guard.js";
-import { PASSWORD_ATTEMPTS_WAITING } from "./password-attempts.js";
+import { PasswordAttempts } from "./password-attempts.js";
 import { UserRequests } from "./user-requests.js";
 import { abuseLimits, type RouteConfig } from "./config.js";
 import type { GatewayList, Services } from "./context.js";
@@ -41,7 +41,8 @@ export function createServices(deps: { config: RouteConfig; log: Logger; redis: 
     guard: new AbuseGuard(redis, abuseLimits(config)),
     requests: new UserRequests(config.CIM_MAX_REQUESTS_PER_USER, config.CIM_MAX_WAITING_REQUESTS_PER_USER),
     searches: new UserRequests(config.CIM_MAX_SEARCHES_IN_PROGRESS, config.CIM_MAX_SEARCHES_WAITING),
-    // One at a time per (address, name) and per login: a burst of guesses is checked and counted as a loop of them.
-    loginAttempts: new UserRequests(1, PASSWORD_ATTEMPTS_WAITING),
+    // One at a time per (address, name) and per login, on every route process together: a burst of guesses is checked
+    // and counted as a loop of them.
+    loginAttempts: new PasswordAttempts(redis, log),
   };
 }

@@ -125,6 +125,28 @@ describe("GET /api/users/last-seen", () => {
     expect((await lastSeen([blocker.userId], blocked))[0]).toMatchObject({ online: false, lastSeen: 0 });
   });
 
+  it("shows the blocked user the blocker in no list of people as online: search and members say offline, online lists leave it out", async () => {
+    const [blocker, blocked] = await Promise.all([newUser(h, "hider"), newUser(h, "hidden")]);
+    const room = (await (await h.call("POST", "/api/rooms", { token: blocker.token, body: { name: uniqueName("shared"), visibility: "public" } })).json()) as { roomId: string };
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: blocked.token })).status).toBe(200);
+    await h.services.sessions.setSessions(blocker.userId, HARNESS_GATEWAY.id, 1);
+    expect((await h.call("PUT", `/api/blocks/${blocked.userId}`, { token: blocker.token })).status).toBe(204);
+    const get = async (path: string) => {
+      const res = await h.call("GET", path, { token: blocked.token });
+      expect(res.status, path).toBe(200);
+      return JSON.stringify(await res.json());
+    };
+    const card = `{"userId":"${blocker.userId}","userName":"${blocker.userName}","online":false}`;
+    // Listed, as every account is (CONTRACT: search finds every account; SECURITY: accepted), never online.
+    expect(await get(`/api/users?prefix=${encodeURIComponent(blocker.userName)}`)).toContain(card);
+    expect(await get(`/api/rooms/${room.roomId}/members`)).toContain(card);
+    expect(await get(`/api/rooms/${room.roomId}/members?prefix=${encodeURIComponent(blocker.userName)}`)).toContain(card);
+    for (const path of ["/api/online", "/api/online?limit=200", "/api/rooms/everyone/members", "/api/rooms/everyone/members?limit=200", `/api/online?prefix=${encodeURIComponent(blocker.userName)}`]) {
+      expect(await get(path), path).not.toContain(`"${blocker.userId}"`);
+    }
+    await h.services.sessions.setSessions(blocker.userId, HARNESS_GATEWAY.id, 0);
+  });
+
   it("answers 400 bad_request for no ids, ids that are not decimal, or more than 100; 401 without a token", async () => {
     for (const query of ["", "?userIds=", "?userIds=a1", "?userIds=1,,2", `?userIds=${Array.from({ length: 101 }, (_, i) => i + 1).join(",")}`]) {
       await expectError(await h.call("GET", `/api/users/last-seen${query}`, { token: me.token }), 400, "bad_request");

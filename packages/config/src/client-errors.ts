@@ -20,6 +20,29 @@ function answerFor(error: ParserError): [number, string, string, string] {
   return [400, "Bad Request", ErrorCode.BadRequest, "malformed HTTP request"];
 }
 
+/**
+ * Why a request's framing headers are ambiguous, or undefined when they are not: a second Host (Node keeps the first
+ * in `headers.host`, a proxy in front may have routed or checked by the other), or a Content-Length and
+ * Transfer-Encoding mix Node's parser let through (it refuses a second Content-Length and both together today; a
+ * proxy that reads the other one smuggles a request behind it). Read from `rawHeaders`, which holds every copy.
+ */
+export function ambiguousFraming(rawHeaders: readonly string[]): string | undefined {
+  let hosts = 0;
+  let lengths = 0;
+  let encodings = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    if (name === "host") hosts++;
+    else if (name === "content-length") lengths++;
+    else if (name === "transfer-encoding") encodings++;
+  }
+  if (hosts > 1) return "more than one Host header";
+  if (lengths > 1) return "more than one Content-Length header";
+  if (encodings > 1) return "more than one Transfer-Encoding header";
+  if (lengths > 0 && encodings > 0) return "both Content-Length and Transfer-Encoding";
+  return undefined;
+}
+
 /** Makes `server` answer parser errors as `{"error":{"code","message"}}` and close the connection. */
 export function answerClientErrorsAsJson(server: Server, log: ClientErrorLog): void {
   server.on("clientError", (error: ParserError, socket: Duplex) => {

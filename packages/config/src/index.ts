@@ -1,7 +1,7 @@
 // The settings route and gateways share, defined once, and the one way both read them from the environment.
 import { z } from "zod";
 
-export { answerClientErrorsAsJson } from "./client-errors.js";
+export { ambiguousFraming, answerClientErrorsAsJson } from "./client-errors.js";
 export { slowClientTimeouts } from "./slow-clients.js";
 export { keepFilesInReserve, openFilesLimit, RESERVED_FILES, watchOpenFiles } from "./open-files.js";
 export { listenOn, startFailure, StartupError } from "./listen.js";

@@ -81,6 +81,11 @@ export const user = {
    * expires once full again.
    */
   wsLogins: (userId: string) => `cim-u:{u:${userId}}:ws-logins`,
+  /**
+   * The places reserved by the user's WebSocket logins admitted and not yet written to `logins` (`login-gate.ts`): a
+   * sorted set of `<gatewayId> <sessionId> <nonce>` scored by when each lapses (ms); expires with the last.
+   */
+  pendingLogins: (userId: string) => `cim-u:{u:${userId}}:pending-logins`,
   /** What the user's private peers confirmed: `d:<peer>` delivered up to msgId, `r:<peer>` read up to msgId. */
   receipts: (userId: string) => `cim-u:{u:${userId}}:receipts`,
   /** The userIds this user blocks (set): private messages between them are refused both ways. */

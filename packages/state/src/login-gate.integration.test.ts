@@ -1,13 +1,20 @@
 // LoginGate against a real redis-server: a user's sockets and login rate counted on every gateway together.
 import { describe, expect, it } from "vitest";
 import { user } from "./keys.js";
-import { LoginGate } from "./login-gate.js";
+import { LoginGate, type LoginVerdict } from "./login-gate.js";
 import { SessionStore } from "./sessions.js";
 import { useRedis } from "./test-harness.js";
+import { waitUntil } from "@cim/devstack";
 
 const h = useRedis();
 const limits = { maxSessions: 4, loginsPerSec: 1, loginsBurst: 3 };
 const none = new Map<string, number>();
+
+/** The place an admitted login holds. */
+function reservationOf(verdict: LoginVerdict): string {
+  if (!verdict.admitted) throw new Error(`not admitted: ${JSON.stringify(verdict)}`);
+  return verdict.reservation;
+}
 
 describe("logins of a user on all gateways", () => {
   it("counts the user's sockets on other gateways against the cap, the caller's own from its count", async () => {
@@ -15,13 +22,16 @@ describe("logins of a user on all gateways", () => {
     const [a, b] = [new LoginGate(h.redis, "gw-a", { ...limits, loginsBurst: 100 }), new LoginGate(h.redis, "gw-b", { ...limits, loginsBurst: 100 })];
     await sessions.setSessions("5", "gw-a", 3, new Map([["s1", 2], ["s2", 1]]));
     // gw-a's own fields are not read: it passes its count, here one socket fewer than Redis says.
-    expect(await a.admit("5", "s3", new Map([["s1", 2]]))).toEqual({ admitted: true, counted: 2 });
-    expect(await b.admit("5", "s3", none)).toEqual({ admitted: true, counted: 3 });
-    await sessions.setSessions("5", "gw-b", 1, new Map([["s3", 1]]));
+    const stale = await a.admit("5", "s3", new Map([["s1", 2]]));
+    expect(stale).toMatchObject({ admitted: true, counted: 2 });
+    await a.release("5", reservationOf(stale));
+    const onB = await b.admit("5", "s3", none);
+    expect(onB).toMatchObject({ admitted: true, counted: 3 });
+    await sessions.setSessions("5", "gw-b", 1, new Map([["s3", 1]]), [reservationOf(onB)]);
     expect(await b.admit("5", "s4", new Map([["s3", 1]]))).toEqual({ admitted: false, reason: "sessions", counted: 4 });
     expect(await a.admit("5", "s4", new Map([["s1", 2], ["s2", 1]]))).toEqual({ admitted: false, reason: "sessions", counted: 4 });
     await sessions.setSessions("5", "gw-a", 2, new Map([["s1", 2]]));
-    expect(await b.admit("5", "s4", new Map([["s3", 1]]))).toEqual({ admitted: true, counted: 3 });
+    expect(await b.admit("5", "s4", new Map([["s3", 1]]))).toMatchObject({ admitted: true, counted: 3 });
     // A release of the gateway (route, or its last socket closed) takes its logins out too.
     await sessions.release("5", "gw-a");
     expect(await h.redis.hgetall(user.logins("5"))).toEqual({ "gw-b s3": "1" });
@@ -34,13 +44,17 @@ describe("logins of a user on all gateways", () => {
     await sessions.setSessions("6", "gw-dead", 2, new Map([["d1", 1], ["d2", 1]]));
     await sessions.setSessions("6", "gw-alive", 2, new Map([["d3", 1], ["d4", 1]]));
     const here = new Map([["d3", 1], ["d4", 1]]);
-    expect(await alive.admit("6", "d1", here)).toEqual({ admitted: true, counted: 4 });
+    // The moved devices' sockets are in the count sent (here) while their places are still reserved: held, not counted twice.
+    const d1 = await alive.admit("6", "d1", here);
+    expect(d1).toMatchObject({ admitted: true, counted: 4 });
     here.set("d1", 1);
-    expect(await alive.admit("6", "d2", here)).toEqual({ admitted: true, counted: 4 });
+    const d2 = await alive.admit("6", "d2", here, [reservationOf(d1)]);
+    expect(d2).toMatchObject({ admitted: true, counted: 4 });
     here.set("d2", 1);
+    const held = [reservationOf(d1), reservationOf(d2)];
     // A fifth device is not let in, nor a login's second socket on the same gateway.
-    expect(await alive.admit("6", "d5", here)).toMatchObject({ admitted: false, reason: "sessions" });
-    expect(await alive.admit("6", "d1", here)).toMatchObject({ admitted: false, reason: "sessions" });
+    expect(await alive.admit("6", "d5", here, held)).toMatchObject({ admitted: false, reason: "sessions" });
+    expect(await alive.admit("6", "d1", here, held)).toMatchObject({ admitted: false, reason: "sessions" });
   });
 
   it("lets one login spread over gateways only one socket further than the cap", async () => {
@@ -48,9 +62,10 @@ describe("logins of a user on all gateways", () => {
     const sessions = new SessionStore(h.redis);
     const admitted: string[] = [];
     for (const [i, gate] of gates.entries()) {
-      if ((await gate.admit("7", "thief", none)).admitted) {
+      const verdict = await gate.admit("7", "thief", none);
+      if (verdict.admitted) {
         admitted.push(`g${i + 1}`);
-        await sessions.setSessions("7", `g${i + 1}`, 1, new Map([["thief", 1]]));
+        await sessions.setSessions("7", `g${i + 1}`, 1, new Map([["thief", 1]]), [verdict.reservation]);
       }
     }
     expect(admitted).toEqual(["g1", "g2", "g3", "g4", "g5"]);
@@ -69,5 +84,32 @@ describe("logins of a user on all gateways", () => {
     const ttl = await h.redis.pttl(user.wsLogins("8"));
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(4000);
+  });
+
+  it("admits exactly the cap of many logins at the same moment on two gateways, and gives a failed one's place back", async () => {
+    const sessions = new SessionStore(h.redis);
+    const [a, b] = [new LoginGate(h.redis, "gw-a", { ...limits, loginsBurst: 100 }), new LoginGate(h.redis, "gw-b", { ...limits, loginsBurst: 100 })];
+    // Forty logins of user 10, each its own device, twenty on each gateway, none yet written as a session.
+    const verdicts = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? b : a).admit("10", `d${i}`, none)));
+    const admitted = verdicts.flatMap((v, i) => (v.admitted ? [{ i, reservation: v.reservation }] : []));
+    // Before (counting written sockets only): all 40 passed.
+    expect(admitted.length).toBe(limits.maxSessions);
+    // One admitted login fails before its socket is written: its place is given back, and one more is let in.
+    await a.release("10", admitted[0]!.reservation);
+    expect(await b.admit("10", "late", none)).toMatchObject({ admitted: true });
+    expect(await a.admit("10", "later", none)).toMatchObject({ admitted: false, reason: "sessions", counted: 4 });
+    // A write of the sessions that counts a socket takes its reservation in the same step: counted once, not twice.
+    const [, second] = admitted;
+    const gateway = second!.i % 2 ? "gw-b" : "gw-a";
+    await sessions.setSessions("10", gateway, 1, new Map([[`d${second!.i}`, 1]]), [second!.reservation]);
+    expect(await h.redis.zscore(user.pendingLogins("10"), second!.reservation)).toBeNull();
+    expect(await a.admit("10", "later", none)).toMatchObject({ admitted: false, reason: "sessions", counted: 4 });
+  });
+
+  it("lets a reservation lapse: the place of a gateway that died mid-login comes back", async () => {
+    const gate = new LoginGate(h.redis, "gw-a", { ...limits, maxSessions: 1, loginsBurst: 100, reserveMs: 200 });
+    expect(await gate.admit("11", "dead", none)).toMatchObject({ admitted: true });
+    expect(await gate.admit("11", "next", none)).toMatchObject({ admitted: false, reason: "sessions" });
+    await waitUntil(async () => (await gate.admit("11", "next", none)).admitted, 5_000, "the lapsed place given back");
   });
 });

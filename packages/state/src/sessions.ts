@@ -7,26 +7,29 @@ import { compareIds } from "@cim/protocol";
 import { keys, user } from "./keys.js";
 
 // KEYS: gateways (the user's hash gatewayId -> sessions), logins (its hash "<gatewayId> <sessionId>" -> sockets of
-// that login there). ARGV: gatewayId, sessions (a count, 0 removes it), then pairs of sessionId and sockets: the
-// gateway's logins of the user, replacing every field of this gateway in `logins`. Writes counts (not increments), so a
+// that login there), pending (its logins' reserved places, login-gate.ts). ARGV: gatewayId, sessions (a count, 0
+// removes it), written (how many of the next ARGV are reservations whose sockets this write counts: removed from
+// `pending` in the same step, so no gateway counts such a socket twice or not at all), those members, then pairs of
+// sessionId and sockets: the gateway's logins of the user, replacing every field of this gateway in `logins`. Writes counts (not increments), so a
 // command re-sent after a reconnect changes nothing. Returns how many gateways hold sessions of the user afterwards
 // (online while > 0).
 const SET_SESSIONS = `
-local gateways, logins = KEYS[1], KEYS[2]
-local gatewayId, sessions = ARGV[1], tonumber(ARGV[2])
+local gateways, logins, pending = KEYS[1], KEYS[2], KEYS[3]
+local gatewayId, sessions, written = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+for i = 4, 3 + written do redis.call('ZREM', pending, ARGV[i]) end
 if sessions > 0 then redis.call('HSET', gateways, gatewayId, sessions) else redis.call('HDEL', gateways, gatewayId) end
 local prefix = gatewayId .. ' '
 for _, field in ipairs(redis.call('HKEYS', logins)) do
   if string.sub(field, 1, #prefix) == prefix then redis.call('HDEL', logins, field) end
 end
-for i = 3, #ARGV, 2 do redis.call('HSET', logins, prefix .. ARGV[i], ARGV[i + 1]) end
+for i = 4 + written, #ARGV, 2 do redis.call('HSET', logins, prefix .. ARGV[i], ARGV[i + 1]) end
 return redis.call('HLEN', gateways)
 `;
 
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext = { type: "default" }> {
     /** See SET_SESSIONS. */
-    cimSetSessions(gateways: string, logins: string, gatewayId: string, sessions: string, ...loginSockets: string[]): Result<number, Context>;
+    cimSetSessions(gateways: string, logins: string, pending: string, gatewayId: string, sessions: string, written: string, ...writtenAndLogins: string[]): Result<number, Context>;
   }
 }
 
@@ -48,18 +51,19 @@ export class SessionStore {
 
   constructor(private readonly redis: RedisClient) {
     this.accounts = new AccountStore(redis);
-    redis.defineCommand("cimSetSessions", { numberOfKeys: 2, lua: SET_SESSIONS });
+    redis.defineCommand("cimSetSessions", { numberOfKeys: 3, lua: SET_SESSIONS });
   }
 
   /**
    * Records that `userId` has `sessions` sessions on `gatewayId` (the gateway's own count, 0 when none is left)
    * and keeps the online set and the gateway's user set in step. Says whether the user came online or went
-   * offline with it. `logins`: those sessions by login (the token's sessionId), for the cap of login-gate.ts. Calls
+   * offline with it. `logins`: those sessions by login (the token's sessionId), for the cap of login-gate.ts;
+   * `written`: the reservations (`LoginGate.admit`) of sockets these counts hold, given back in the same step. Calls
    * for one user on one gateway must not overlap (the gateway serialises them).
    */
-  async setSessions(userId: string, gatewayId: string, sessions: number, logins: ReadonlyMap<string, number> = new Map()): Promise<{ cameOnline: boolean; wentOffline: boolean }> {
+  async setSessions(userId: string, gatewayId: string, sessions: number, logins: ReadonlyMap<string, number> = new Map(), written: readonly string[] = []): Promise<{ cameOnline: boolean; wentOffline: boolean }> {
     const pairs = sessions > 0 ? [...logins].flatMap(([sessionId, sockets]) => [sessionId, String(sockets)]) : [];
-    const gateways = await this.redis.cimSetSessions(user.gateways(userId), user.logins(userId), gatewayId, String(Math.max(0, sessions)), ...pairs);
+    const gateways = await this.redis.cimSetSessions(user.gateways(userId), user.logins(userId), user.pendingLogins(userId), gatewayId, String(Math.max(0, sessions)), String(written.length), ...written, ...pairs);
     if (sessions > 0) {
       await this.redis.sadd(keys.gatewayUsers(gatewayId), userId);
       // The index after the user set (forgetIfEmpty reads them in the other order), beside the online set.

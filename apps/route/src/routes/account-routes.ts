@@ -8,7 +8,7 @@ import { bearer, errorAnswer, jsonBody } from "../api-route.js";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError } from "../errors.js";
-import { loginAttemptKey, oneAtATime } from "../password-attempts.js";
+import { loginAttemptKey } from "../password-attempts.js";
 import { MAX_PASSWORD_LENGTH } from "../password-policy.js";
 import { verifyPassword } from "../password.js";
 import { bodyOf } from "../validation.js";
@@ -32,7 +32,7 @@ export function accountRoutes(s: Services) {
   app.delete("/", requireUser(s.tokens, s.sessions, s.requests), async (c) => {
     const { password } = await bodyOf(c, accountApi.remove);
     const user = c.get("user");
-    const account = await oneAtATime(s.loginAttempts, loginAttemptKey(user.sessionId), async () => {
+    const account = await s.loginAttempts.run(loginAttemptKey(user.sessionId), async () => {
       // Guessing the password with a stolen token is slowed as for a password change, before the costly hash.
       await s.guard.checkPasswordChange(user);
       const found = await s.accounts.byId(user.userId);

@@ -12,7 +12,7 @@ import type { AppEnv, Services } from "../context.js";
 import { ApiError } from "../errors.js";
 import { HEALTH_PROBE_INTERVAL_MS } from "../gateway-health.js";
 import { loginRefusal } from "../login-policy.js";
-import { loginAttemptKey, oneAtATime } from "../password-attempts.js";
+import { loginAttemptKey } from "../password-attempts.js";
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from "../password-policy.js";
 import { checkPassword, hashPassword, verifyNothing, verifyPassword } from "../password.js";
 import { isGroupName, MAX_USER_NAME_LENGTH, nameKey, nameKeys, USER_NAME } from "../user-names.js";
@@ -125,7 +125,7 @@ export function authRoutes(s: Services) {
    * counted after it, so every guess of a burst passed a check made before any was counted, and all were hashed.
    */
   async function verifyLogin(key: string, from: ReturnType<typeof address>, userName: string, password: string) {
-    return oneAtATime(s.loginAttempts, `${from.key}|${key}`, async () => {
+    return s.loginAttempts.run(`${from.key}|${key}`, async () => {
       // Guessing is slowed per (name, address) and per address, before the (deliberately costly) hash.
       await s.guard.checkLogin(key, from).catch((error: unknown) => {
         s.metrics.logins.inc({ outcome: "locked" });
@@ -241,7 +241,7 @@ export function authRoutes(s: Services) {
   app.post("/password", requireUser(s.tokens, s.sessions, s.requests), async (c) => {
     const { currentPassword, newPassword } = await bodyOf(c, authApi.password);
     const user = c.get("user");
-    const account = await oneAtATime(s.loginAttempts, loginAttemptKey(user.sessionId), async () => {
+    const account = await s.loginAttempts.run(loginAttemptKey(user.sessionId), async () => {
       // Guessing the current password with a token is slowed like guessing at login, before the costly hash.
       await s.guard.checkPasswordChange(user);
       const found = await s.accounts.byId(user.userId);
