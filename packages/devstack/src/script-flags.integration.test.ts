@@ -1,0 +1,70 @@
+// The commands under scripts/ as an operator first meets them, before any server: `npm start -- --bogus` installed
+// and built the web app before it refused the flag, and the probes took `--help` for an unknown option.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "./apps.js";
+import { removeDir } from "./services.js";
+
+const runDir = mkdtempSync(join(tmpdir(), "cim-run-"));
+afterAll(() => removeDir(runDir));
+
+/** Runs a command to its end: its exit code and everything it printed (stdout, then stderr). */
+function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, CIM_RUN_DIR: runDir }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("npm start's flags", () => {
+  it("an unknown one stops at once with one line, before anything is installed or built, exit 2", { timeout: 120_000 }, async () => {
+    const start = await run("bash", ["scripts/start.sh", "--bogus"]);
+    expect(start.code).toBe(2);
+    expect(start.stdout).toBe("");
+    expect(start.stderr).toBe("npm start: unknown option '--bogus' (npm start -- --help lists the flags)\n");
+  });
+
+  it("a bad value is one line naming the flag, exit 2", { timeout: 120_000 }, async () => {
+    const start = await run("bash", ["scripts/start.sh", "--gateways", "abc"]);
+    expect(start.code).toBe(2);
+    expect(start.stdout + start.stderr).toBe("npm start: --gateways must be 1 to 26, got abc (npm start -- --help lists the flags)\n");
+  });
+
+  it("--help prints the usage and starts nothing, exit 0", { timeout: 120_000 }, async () => {
+    const start = await run("bash", ["scripts/start.sh", "--help"]);
+    expect(start.code).toBe(0);
+    expect(start.stdout).toMatch(/^usage: npm start \[-- \[--gateways N\] \[--cluster\]\]/);
+    expect(start.stdout).not.toContain("vite");
+  });
+});
+
+const PROBES = [
+  ...readdirSync(join(REPO_ROOT, "scripts")).map((name) => `scripts/${name}`),
+  ...readdirSync(join(REPO_ROOT, "scripts/many")).map((name) => `scripts/many/${name}`),
+].filter((path) => path.endsWith(".ts") && path !== "scripts/gateway.ts" && readFileSync(join(REPO_ROOT, path), "utf8").includes("readFlags(import.meta.url, {"));
+
+describe("the probe scripts", () => {
+  it("are found (every script under scripts/ that takes flags)", () => {
+    expect(PROBES.length).toBeGreaterThanOrEqual(17);
+  });
+
+  it.each(PROBES)("%s answers --help with its usage and an unknown option with one line", { timeout: 120_000 }, async (path) => {
+    const opening = readFileSync(join(REPO_ROOT, path), "utf8").split("\n")[0]!.replace(/^\/\/ ?/, "");
+    const [help, bogus] = await Promise.all([run(process.execPath, ["--import", "tsx", path, "--help"]), run(process.execPath, ["--import", "tsx", path, "--bogus"])]);
+    expect(help.code).toBe(0);
+    expect(help.stdout.startsWith(`${opening}\n`)).toBe(true);
+    expect(help.stdout).toMatch(/\noptions:\n {2}--\S+/);
+    expect(help.stderr).toBe("");
+    expect(bogus.code).toBe(2);
+    expect(bogus.stdout).toBe("");
+    expect(bogus.stderr).toBe(`${path}: unknown option '--bogus' (${path} --help shows the usage)\n`);
+  });
+});
