@@ -17,8 +17,13 @@ afterAll(() => removeDir(bin));
 /** Runs `start` (a devstack function) in a process with that PATH: what it printed. */
 function startWithout(start: string): Promise<string> {
   const code = `const devstack = await import("@cim/devstack"); try { const s = await devstack.${start}(); console.log("started"); await s.dispose(); } catch (error) { console.log(error.message); }`;
+  return run(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], REPO_ROOT, { PATH: bin });
+}
+
+/** Everything a command printed, stdout and stderr. */
+function run(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { cwd: REPO_ROOT, env: { ...process.env, PATH: bin }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
@@ -42,5 +47,11 @@ describe("a system part that is not installed", () => {
 
   it("the Redis Cluster layout says so too", { timeout: 60_000 }, async () => {
     expect(await startWithout("startRedisCluster")).toMatch(/^redis-server not found on PATH: install redis-server /);
+  });
+
+  it("Chromium for the e2e tests: one line before anything starts, not each test's launch failure", { timeout: 120_000 }, async () => {
+    const output = await run(join(REPO_ROOT, "node_modules/.bin/playwright"), ["test", "-c", "playwright.config.ts", "tests/csp.spec.ts"], join(REPO_ROOT, "e2e"), { CIM_CHROMIUM: "/nonexistent/chromium" });
+    expect(output).toContain("Error: Chromium not found at /nonexistent/chromium: sudo apt-get install -y chromium (or bash scripts/ensure-system.sh chromium), or set CIM_CHROMIUM to a Chromium binary\n");
+    expect(output).not.toContain("browserType.launch");
   });
 });
