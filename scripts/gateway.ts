@@ -8,11 +8,12 @@ import { REPO_ROOT, startApp, Supervisor } from "@cim/devstack";
 import { readFlags, refuseFlags } from "./cli-flags.mjs";
 
 const COMMAND = "npm run gateway";
-const USAGE = "usage: npm run gateway -- --id <gateway id> --port <port>   (while npm start runs)";
-const values = readFlags(import.meta.url, { id: { type: "string" }, port: { type: "string" } }, { command: COMMAND, usage: USAGE, hint: USAGE });
-if (!values.id || !values.port) refuseFlags(COMMAND, "--id and --port are required", USAGE);
-if (!/^[A-Za-z0-9_.-]{1,64}$/.test(values.id)) refuseFlags(COMMAND, `--id must be 1 to 64 of A-Z a-z 0-9 _ . -, got ${values.id}`, USAGE);
-if (!/^\d{1,5}$/.test(values.port) || Number(values.port) < 1 || Number(values.port) > 65_535) refuseFlags(COMMAND, `--port must be a port number (1 to 65535), got ${values.port}`, USAGE);
+const HINT = "usage: npm run gateway -- --id <gateway id> --port <port>";
+const USAGE = `${HINT}   (while npm start runs)`;
+const values = readFlags(import.meta.url, { id: { type: "string" }, port: { type: "string" } }, { command: COMMAND, usage: USAGE, hint: HINT });
+if (!values.id || !values.port) refuseFlags(COMMAND, "--id and --port are required", HINT);
+if (!/^[A-Za-z0-9_.-]{1,64}$/.test(values.id)) refuseFlags(COMMAND, `--id must be 1 to 64 of A-Z a-z 0-9 _ . -, got ${values.id}`, HINT);
+if (!/^\d{1,5}$/.test(values.port) || Number(values.port) < 1 || Number(values.port) > 65_535) refuseFlags(COMMAND, `--port must be a port number (1 to 65535), got ${values.port}`, HINT);
 const stackFile = join(process.env.CIM_RUN_DIR || join(REPO_ROOT, ".run"), "stack.json");
 if (!existsSync(stackFile)) {
   console.error(`${stackFile} not found: start the system with npm start first`);

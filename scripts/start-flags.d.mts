@@ -2,3 +2,4 @@
 export declare const START_USAGE: string;
 export declare const HELP_SHOWN: number;
 export declare function readStartFlags(args?: string[], env?: NodeJS.ProcessEnv, helpExitCode?: number): { gateways: number; cluster: boolean; routePort: number };
+export declare function dotEnvNote(root?: string): string | null;

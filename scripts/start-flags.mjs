@@ -1,7 +1,8 @@
 // npm start's flags and PORT, read before anything else: scripts/start.sh runs this file first, so that a bad flag
 // stops at once instead of after the installs and the web app's build (`node scripts/start-flags.mjs "$@"`: exit 0
 // when they are good, 2 with one line when not, HELP_SHOWN after printing the usage); start.ts reads them again.
-import { pathToFileURL } from "node:url";
+import { existsSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { readFlags, refuseFlags } from "./cli-flags.mjs";
 
 export const START_USAGE = `usage: npm start [-- [--gateways N] [--cluster]]   (N: 1 to 26 gateways, default 2)
@@ -24,4 +25,18 @@ export function readStartFlags(args = process.argv.slice(2), env = process.env, 
   return { gateways, cluster: values.cluster, routePort };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) readStartFlags(process.argv.slice(2), process.env, HELP_SHOWN);
+/**
+ * The line npm start prints when the checkout has a .env: a developer who copied .env.example to .env and set
+ * something there saw npm start ignore it without a word (only docker compose reads .env; a copy used as is would
+ * also point npm start at a Redis and a ZooKeeper "already running" on 6379 and 2181).
+ */
+export function dotEnvNote(root = fileURLToPath(new URL("..", import.meta.url))) {
+  if (!existsSync(`${root}/.env`)) return null;
+  return "npm start: .env is not read (docker compose reads it): give npm start a setting in its environment, e.g. CIM_MAX_DEVICES=3 npm start";
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  readStartFlags(process.argv.slice(2), process.env, HELP_SHOWN);
+  const note = dotEnvNote();
+  if (note) console.error(note);
+}

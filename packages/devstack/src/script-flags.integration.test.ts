@@ -1,7 +1,7 @@
 // The commands under scripts/ as an operator first meets them, before any server: `npm start -- --bogus` installed
 // and built the web app before it refused the flag, and the probes took `--help` for an unknown option.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -12,9 +12,9 @@ const runDir = mkdtempSync(join(tmpdir(), "cim-run-"));
 afterAll(() => removeDir(runDir));
 
 /** Runs a command to its end: its exit code and everything it printed (stdout, then stderr). */
-function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(command: string, args: string[], cwd = REPO_ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, CIM_RUN_DIR: runDir }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd, env: { ...process.env, CIM_RUN_DIR: runDir }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
@@ -43,6 +43,21 @@ describe("npm start's flags", () => {
     expect(start.code).toBe(0);
     expect(start.stdout).toMatch(/^usage: npm start \[-- \[--gateways N\] \[--cluster\]\]/);
     expect(start.stdout).not.toContain("vite");
+  });
+});
+
+describe("npm start and a .env", () => {
+  it("says once that it does not read .env, where a developer who copied .env.example expected it to", { timeout: 60_000 }, async () => {
+    // A checkout of npm start's first step alone (scripts/start-flags.mjs and what it imports), with and without .env.
+    const checkout = join(runDir, "checkout");
+    mkdirSync(join(checkout, "scripts"), { recursive: true });
+    for (const file of ["start-flags.mjs", "cli-flags.mjs"]) copyFileSync(join(REPO_ROOT, "scripts", file), join(checkout, "scripts", file));
+    const without = await run(process.execPath, ["scripts/start-flags.mjs"], checkout);
+    expect([without.code, without.stdout, without.stderr]).toEqual([0, "", ""]);
+    writeFileSync(join(checkout, ".env"), readFileSync(join(REPO_ROOT, ".env.example")));
+    const withEnv = await run(process.execPath, ["scripts/start-flags.mjs"], checkout);
+    expect([withEnv.code, withEnv.stdout]).toEqual([0, ""]);
+    expect(withEnv.stderr).toBe("npm start: .env is not read (docker compose reads it): give npm start a setting in its environment, e.g. CIM_MAX_DEVICES=3 npm start\n");
   });
 });
 
