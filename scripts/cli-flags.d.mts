@@ -5,6 +5,11 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 
 export declare function usageOf(scriptUrl: string, options: Options): string;
 export declare function refuseFlags(command: string, message: string, hint?: string): never;
+export declare function readArgs<T extends Options>(
+  scriptUrl: string,
+  options: T,
+  settings?: { args?: string[]; command?: string; usage?: string; hint?: string; helpExitCode?: number; allowPositionals?: boolean },
+): { values: ReturnType<typeof parseArgs<{ options: T }>>["values"]; positionals: string[] };
 export declare function readFlags<T extends Options>(
   scriptUrl: string,
   options: T,

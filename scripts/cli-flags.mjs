@@ -33,7 +33,7 @@ function optionLines(options) {
 /** The usage `--help` prints for the script at `scriptUrl` (its import.meta.url) with these options. */
 export function usageOf(scriptUrl, options) {
   const file = fileURLToPath(scriptUrl);
-  return `${openingComment(file)}\n\noptions:\n${optionLines(options)}\n  --help                    this text`;
+  return `${openingComment(file)}\n\noptions:\n${[optionLines(options), "  --help                    this text"].filter(Boolean).join("\n")}`;
 }
 
 /** Prints `command: message (hint)` and exits 2: how every command here refuses its flags. */
@@ -43,25 +43,31 @@ export function refuseFlags(command, message, hint = `${command} --help shows th
 }
 
 /**
- * The values of `options` in the arguments (default: this process's), or it stops the process: `--help` or `-h`
- * prints the usage and exits `helpExitCode` (0); anything parseArgs refuses is one line and exit 2. `command` names
- * the command in that line (default: the script's path), `usage` replaces the generated usage, `hint` where it is.
+ * The values of `options` in the arguments (default: this process's), and with `allowPositionals` the positionals,
+ * or it stops the process: `--help` or `-h` prints the usage and exits `helpExitCode` (0); anything parseArgs
+ * refuses is one line and exit 2. `command` names the command in that line (default: the script's path), `usage`
+ * replaces the generated usage, `hint` where it is.
  */
-export function readFlags(scriptUrl, options, settings = {}) {
+export function readArgs(scriptUrl, options, settings = {}) {
   const command = settings.command ?? relative(REPO_ROOT, fileURLToPath(scriptUrl));
   const withHelp = { ...options, help: { type: "boolean", short: "h" } };
-  let values;
+  let parsed;
   try {
-    ({ values } = parseArgs({ args: settings.args ?? process.argv.slice(2), options: withHelp }));
+    parsed = parseArgs({ args: settings.args ?? process.argv.slice(2), options: withHelp, allowPositionals: settings.allowPositionals ?? false });
   } catch (error) {
     // parseArgs' first sentence says what ("Unknown option '--bogus'"); the rest is about positionals.
-    const what = String(error.message).split(/\. (?=[A-Z])/)[0].replace(/^Unknown option/, "unknown option");
+    const what = String(error.message).split(/\. (?=[A-Z])/)[0].replace(/^Unknown option/, "unknown option").replace(/^Unexpected argument/, "unexpected argument");
     refuseFlags(command, what, settings.hint);
   }
-  if (values.help) {
+  if (parsed.values.help) {
     console.log(settings.usage ?? usageOf(scriptUrl, options));
     process.exit(settings.helpExitCode ?? 0);
   }
-  delete values.help;
-  return values;
+  delete parsed.values.help;
+  return { values: parsed.values, positionals: parsed.positionals };
+}
+
+/** readArgs without positionals: the values alone. */
+export function readFlags(scriptUrl, options, settings = {}) {
+  return readArgs(scriptUrl, options, { ...settings, allowPositionals: false }).values;
 }

@@ -61,14 +61,13 @@ describe("npm start and a .env", () => {
   });
 });
 
-const PROBES = [
-  ...readdirSync(join(REPO_ROOT, "scripts")).map((name) => `scripts/${name}`),
-  ...readdirSync(join(REPO_ROOT, "scripts/many")).map((name) => `scripts/many/${name}`),
-].filter((path) => path.endsWith(".ts") && path !== "scripts/gateway.ts" && readFileSync(join(REPO_ROOT, path), "utf8").includes("readFlags(import.meta.url, {"));
+const PROBES = ["scripts", "scripts/many", "apps/gateway/scripts"]
+  .flatMap((dir) => readdirSync(join(REPO_ROOT, dir)).map((name) => `${dir}/${name}`))
+  .filter((path) => path.endsWith(".ts") && path !== "scripts/gateway.ts" && /read(Flags|Args)\(import\.meta\.url, \{/.test(readFileSync(join(REPO_ROOT, path), "utf8")));
 
 describe("the probe scripts", () => {
-  it("are found (every script under scripts/ that takes flags)", () => {
-    expect(PROBES.length).toBeGreaterThanOrEqual(17);
+  it("are found (every runnable script under scripts/, and the gateway's probe)", () => {
+    expect(PROBES.length).toBeGreaterThanOrEqual(19);
   });
 
   it.each(PROBES)("%s answers --help with its usage and an unknown option with one line", { timeout: 120_000 }, async (path) => {
