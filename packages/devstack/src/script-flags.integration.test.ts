@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import getPort from "get-port";
 import { afterAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "./apps.js";
 import { removeDir } from "./services.js";
@@ -58,6 +59,16 @@ describe("npm start and a .env", () => {
     const withEnv = await run(process.execPath, ["scripts/start-flags.mjs"], checkout);
     expect([withEnv.code, withEnv.stdout]).toEqual([0, ""]);
     expect(withEnv.stderr).toBe("npm start: .env is not read (docker compose reads it): give npm start a setting in its environment, e.g. CIM_MAX_DEVICES=3 npm start\n");
+  });
+});
+
+describe("npm run cli", () => {
+  it("a failure is its own line and exit 1, without npm's block of errors about a workspace script", { timeout: 60_000 }, async () => {
+    const closed = await getPort({ host: "127.0.0.1" });
+    const cli = await run("npm", ["run", "cli", "--", "--route", `http://127.0.0.1:${closed}`, "--user", "ann", "--password", "cim-test-pass-1"]);
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toMatch(/\n! login failed: route is unreachable: .+\n$/);
+    expect(cli.stderr).toBe("");
   });
 });
 
