@@ -147,6 +147,19 @@ describe("a client from the contract alone", () => {
     const roomAck = await ann.session.frame("sendAck", (b) => b.clientMsgId === "c-2");
     expect(await bob.session.frame("message", (m) => m.msgId === roomAck.msgId)).toMatchObject({ from: ann.userId, fromName: "contract-ann", room: roomId, text: "hello room", to: "" });
 
+    // The room in the lists the contract names.
+    const rooms = await http(base, "GET", "/api/rooms", { token: bob.token });
+    expect(rooms.json).toEqual({ rooms: [
+      { roomId: "everyone", name: expect.any(String), visibility: "public", owner: "", unread: expect.any(Number), lastMsgId: expect.any(String) },
+      { roomId, name: "Contract room", visibility: "public", owner: ann.userId, unread: 1, lastMsgId: roomAck.msgId },
+    ] });
+    const directory = await http(base, "GET", "/api/rooms/public?prefix=contract", { token: bob.token });
+    expect(directory.json).toEqual({ rooms: [{ roomId, name: "Contract room", members: 2, owner: ann.userId, ownerName: "contract-ann" }] });
+    const members = await http(base, "GET", `/api/rooms/${roomId}/members`, { token: bob.token });
+    expect(members.json).toEqual({ members: [{ userId: ann.userId, userName: "contract-ann", online: true }, { userId: bob.userId, userName: "contract-bob", online: true }] });
+    const users = await http(base, "GET", "/api/users?prefix=contract-a", { token: bob.token });
+    expect(users.json).toEqual({ users: [{ userId: ann.userId, userName: "contract-ann", online: true }] });
+
     // The group ("everyone"): Send without to and room.
     bob.session.send("send", { clientMsgId: "c-3", text: "hello everyone" });
     const groupAck = await bob.session.frame("sendAck", (b) => b.clientMsgId === "c-3");
@@ -208,6 +221,12 @@ describe("a client from the contract alone", () => {
       const health = await fetch(`${url}/healthz`);
       expect([url, health.status]).toEqual([url, 200]);
     }
+    const openapi = await http(base, "GET", "/api/openapi.json");
+    expect([openapi.status, String(openapi.json!.openapi)]).toEqual([200, expect.stringMatching(/^3\.1\./)]);
+    expect(Object.keys(openapi.json!.paths as Body)).toEqual(expect.arrayContaining(["/api/register", "/api/login", "/api/history", "/api/messages", "/api/rooms"]));
+    // The history answer's description names a message's fields, as CONTRACT's table does.
+    const historyAnswer = JSON.stringify(((openapi.json!.paths as Record<string, Record<string, Body>>)["/api/history"]!.get!.responses as Body)["200"]);
+    expect(historyAnswer).toContain("{msgId, from, fromName, to, text, ts, room");
     const stats = await http(base, "GET", "/api/admin/stats", { token: TEST_ADMIN_TOKEN });
     expect(stats.status).toBe(200);
     expect(stats.json).toMatchObject({ online: expect.any(Number), gateways: expect.arrayContaining([expect.objectContaining({ id: "gw-a", wsUrl: expect.stringMatching(/^ws:/), connections: expect.any(Number) })]) });
