@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { readFlags, refuseFlags } from "./cli-flags.mjs";
 
 export const START_USAGE = `usage: npm start [-- [--gateways N] [--cluster]]   (N: 1 to 26 gateways, default 2)
-  env: PORT (route's port, default 8080; a port in use moves to the next free one, as Redis', ZooKeeper's and the
+  env: CIM_LAYOUT=cluster (as --cluster), PORT (route's port, default 8080; a port in use moves to the next free one, as Redis', ZooKeeper's and the
   gateways' do: the URLs printed are the ones to use), REDIS_URL or REDIS_CLUSTER_NODES, ZK_CONNECT (servers already running)`;
 
 /** The exit code of this file run alone after `--help`: start.sh then stops with 0 instead of starting. */
@@ -22,7 +22,10 @@ export function readStartFlags(args = process.argv.slice(2), env = process.env, 
   if (!(gateways >= 1 && gateways <= 26)) refuse(`--gateways must be 1 to 26, got ${values.gateways}`);
   const routePort = env.PORT ? (/^\d{1,5}$/.test(env.PORT) ? Number(env.PORT) : NaN) : 8080;
   if (!(routePort >= 1 && routePort <= 65_535)) refuse(`PORT must be a port number (1 to 65535), got ${env.PORT}`);
-  return { gateways, cluster: values.cluster, routePort };
+  // CIM_LAYOUT=clustr started the single node without a word.
+  const layout = env.CIM_LAYOUT ?? "";
+  if (!["", "single", "cluster"].includes(layout)) refuse(`CIM_LAYOUT must be single or cluster, got ${layout}`);
+  return { gateways, cluster: values.cluster || layout === "cluster", routePort };
 }
 
 /**

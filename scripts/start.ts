@@ -66,7 +66,7 @@ export interface StackFile {
   gateways: Array<{ id: string; port: number }>;
 }
 
-const clusterLayout = flags.cluster || process.env.CIM_LAYOUT === "cluster";
+const clusterLayout = flags.cluster;
 
 async function main(): Promise<void> {
   let redisUrl = process.env.REDIS_URL;

@@ -13,9 +13,9 @@ const runDir = mkdtempSync(join(tmpdir(), "cim-run-"));
 afterAll(() => removeDir(runDir));
 
 /** Runs a command to its end: its exit code and everything it printed (stdout, then stderr). */
-function run(command: string, args: string[], cwd = REPO_ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(command: string, args: string[], cwd = REPO_ROOT, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, CIM_RUN_DIR: runDir }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd, env: { ...process.env, CIM_RUN_DIR: runDir, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
@@ -37,6 +37,11 @@ describe("npm start's flags", () => {
     const start = await run("bash", ["scripts/start.sh", "--gateways", "abc"]);
     expect(start.code).toBe(2);
     expect(start.stdout + start.stderr).toBe("npm start: --gateways must be 1 to 26, got abc (npm start -- --help lists the flags)\n");
+  });
+
+  it("CIM_LAYOUT other than single or cluster is refused the same way (it started the single node)", { timeout: 120_000 }, async () => {
+    const start = await run("bash", ["scripts/start.sh"], REPO_ROOT, { CIM_LAYOUT: "clustr" });
+    expect([start.code, start.stdout, start.stderr]).toEqual([2, "", "npm start: CIM_LAYOUT must be single or cluster, got clustr (npm start -- --help lists the flags)\n"]);
   });
 
   it("--help prints the usage and starts nothing, exit 0", { timeout: 120_000 }, async () => {
