@@ -53,10 +53,17 @@ export function readArgs(scriptUrl, options, settings = {}) {
   const withHelp = { ...options, help: { type: "boolean", short: "h" } };
   let parsed;
   try {
-    parsed = parseArgs({ args: settings.args ?? process.argv.slice(2), options: withHelp, allowPositionals: settings.allowPositionals ?? false });
+    parsed = parseArgs({
+      args: settings.args ?? process.argv.slice(2),
+      options: withHelp,
+      allowPositionals: settings.allowPositionals ?? false,
+    });
   } catch (error) {
     // parseArgs' first sentence says what ("Unknown option '--bogus'"); the rest is about positionals.
-    const what = String(error.message).split(/\. (?=[A-Z])/)[0].replace(/^Unknown option/, "unknown option").replace(/^Unexpected argument/, "unexpected argument");
+    const what = String(error.message)
+      .split(/\. (?=[A-Z])/)[0]
+      .replace(/^Unknown option/, "unknown option")
+      .replace(/^Unexpected argument/, "unexpected argument");
     refuseFlags(command, what, settings.hint);
   }
   if (parsed.values.help) {

@@ -17,7 +17,13 @@ const OPTIONS = { gateways: { type: "string", default: "2" }, cluster: { type: "
 /** npm start's settings from its arguments and PORT, or one line and exit 2. */
 export function readStartFlags(args = process.argv.slice(2), env = process.env, helpExitCode = 0) {
   const refuse = (message) => refuseFlags("npm start", message, "npm start -- --help lists the flags");
-  const values = readFlags(import.meta.url, OPTIONS, { args, command: "npm start", usage: START_USAGE, hint: "npm start -- --help lists the flags", helpExitCode });
+  const values = readFlags(import.meta.url, OPTIONS, {
+    args,
+    command: "npm start",
+    usage: START_USAGE,
+    hint: "npm start -- --help lists the flags",
+    helpExitCode,
+  });
   const gateways = /^\d+$/.test(values.gateways) ? Number(values.gateways) : NaN;
   if (!(gateways >= 1 && gateways <= 26)) refuse(`--gateways must be 1 to 26, got ${values.gateways}`);
   const routePort = env.PORT ? (/^\d{1,5}$/.test(env.PORT) ? Number(env.PORT) : NaN) : 8080;
