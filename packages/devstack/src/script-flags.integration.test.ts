@@ -77,6 +77,13 @@ describe("npm run cli", () => {
   });
 });
 
+describe("npm run bench", () => {
+  it("a bad flag is its own line and exit 2, without npm's block of errors about a workspace script", { timeout: 60_000 }, async () => {
+    const bench = await run("npm", ["run", "bench", "--", "--bogus"]);
+    expect([bench.code, bench.stderr]).toEqual([2, "Unknown option '--bogus' (npm run bench -- --help lists the flags)\n"]);
+  });
+});
+
 const PROBES = ["scripts", "scripts/many", "apps/gateway/scripts"]
   .flatMap((dir) => readdirSync(join(REPO_ROOT, dir)).map((name) => `${dir}/${name}`))
   .filter((path) => path.endsWith(".ts") && path !== "scripts/gateway.ts" && /read(Flags|Args)\(import\.meta\.url, \{/.test(readFileSync(join(REPO_ROOT, path), "utf8")));
