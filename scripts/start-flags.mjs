@@ -6,8 +6,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { readFlags, refuseFlags } from "./cli-flags.mjs";
 
 export const START_USAGE = `usage: npm start [-- [--gateways N] [--cluster]]   (N: 1 to 26 gateways, default 2)
-  env: CIM_LAYOUT=cluster (as --cluster), PORT (route's port, default 8080; a port in use moves to the next free one, as Redis', ZooKeeper's and the
-  gateways' do: the URLs printed are the ones to use), REDIS_URL or REDIS_CLUSTER_NODES, ZK_CONNECT (servers already running)`;
+  env: PORT (route's port, default 8080; a port in use moves to the next free one, as Redis', ZooKeeper's and the
+  gateways' do: the URLs printed are the ones to use), REDIS_URL or REDIS_CLUSTER_NODES, ZK_CONNECT (servers already
+  running), CIM_LAYOUT=cluster (as --cluster); any other setting of route and the gateways (README, Configuration)`;
 
 /** The exit code of this file run alone after `--help`: start.sh then stops with 0 instead of starting. */
 export const HELP_SHOWN = 10;
