@@ -2,12 +2,12 @@
 // with one device on each gateway, c on gw-b) write private messages (a<->b, a<->c) while a blocks b (PUT /api/blocks,
 // asked again until 204) during a fault. Counts per device: acknowledged sends lost, duplicated, out of order; pair
 // messages started after the block's 204 that were acknowledged or delivered. One JSON line per scenario.
-import { parseArgs } from "node:util";
+import { readFlags } from "./cli-flags.mjs";
 import { CimApiError, RouteApi } from "@cim/client";
 import { PROBE_PASSWORD, registerProbeUser } from "./probe-users.js";
 import { deviceOn as devstackDeviceOn, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
 
-const { values } = parseArgs({ options: { scenario: { type: "string", default: "gw-kill,redis-kill" }, messages: { type: "string", default: "160" } } });
+const values = readFlags(import.meta.url, { scenario: { type: "string", default: "gw-kill,redis-kill" }, messages: { type: "string", default: "160" } });
 const MESSAGES = Number(values.messages);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -14,24 +14,22 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { readFlags } from "./cli-flags.mjs";
 import { RouteApi } from "@cim/client";
 import { inOrder, RecordingClient, runFaultScenario, type AppProcess, type Cluster, type ClusterNode, type EnsembleServer } from "@cim/devstack";
 import { conv } from "@cim/state";
 
-const { values } = parseArgs({
-  options: {
-    scenario: { type: "string", default: "redis-kill" },
-    wait: { type: "string", default: "0" },
-    runs: { type: "string", default: "1" },
-    load: { type: "string", default: "0" },
-    messages: { type: "string", default: "2000" },
-    logs: { type: "string" },
-    "quorum-ms": { type: "string", default: "12000" },
-    "lease-ms": { type: "string", default: "15000" },
-    rate: { type: "string", default: "100" },
-    "kill-gateway": { type: "boolean", default: false },
-  },
+const values = readFlags(import.meta.url, {
+  scenario: { type: "string", default: "redis-kill" },
+  wait: { type: "string", default: "0" },
+  runs: { type: "string", default: "1" },
+  load: { type: "string", default: "0" },
+  messages: { type: "string", default: "2000" },
+  logs: { type: "string" },
+  "quorum-ms": { type: "string", default: "12000" },
+  "lease-ms": { type: "string", default: "15000" },
+  rate: { type: "string", default: "100" },
+  "kill-gateway": { type: "boolean", default: false },
 });
 const MESSAGES = Number(values.messages);
 const PASSWORD = "cim-probe-pass-1";

@@ -8,7 +8,7 @@
 // receiver's sessions got (missing, twice, a text under two msgIds). One JSON line.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { readFlags } from "./cli-flags.mjs";
 import { RouteApi } from "@cim/client";
 import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
 import { encodeFrame, ErrorCode } from "@cim/protocol";
@@ -16,7 +16,7 @@ import { conv } from "@cim/state";
 import { probePair } from "./probe-users.js";
 import { messagesOf, open, type Raw } from "./raw-session.js";
 
-const { values } = parseArgs({ options: { scenario: { type: "string", default: "pause" }, "pause-ms": { type: "string", default: "6000" }, wait: { type: "string", default: "0" }, seconds: { type: "string", default: "20" }, logs: { type: "string" } } });
+const values = readFlags(import.meta.url, { scenario: { type: "string", default: "pause" }, "pause-ms": { type: "string", default: "6000" }, wait: { type: "string", default: "0" }, seconds: { type: "string", default: "20" }, logs: { type: "string" } });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const HANG_MS = 10_000;
 

@@ -26,14 +26,14 @@
 //   redis-loading    Redis holds 3M filler keys in a plain AOF (~400 MB): killed and started, it answers LOADING ~4 s
 //   loading-start    the same, with route and gw-a killed too and started while Redis loads
 //   aof-rewrite      the same filler: BGREWRITEAOF under load (a fork), then Redis SIGKILLed during a second rewrite
-import { parseArgs } from "node:util";
+import { readFlags } from "./cli-flags.mjs";
 import { CimApiError, RouteApi, type SendAck, type SendInput } from "@cim/client";
 import { deviceOn as devstackDeviceOn, inOrder, ping, RecordingClient, startCluster, startLinkProxy, waitUntil, type Cluster, type LinkProxy } from "@cim/devstack";
 import { Redis } from "ioredis";
 import { startAbuser } from "./abuser.js";
 import { compareWithHistory, Ledger, noHistoryCounts, type HistoryCounts, type ProbeDevice } from "./delivery-ledger.js";
 
-const { values } = parseArgs({ options: { scenario: { type: "string", default: "all-scenarios" }, messages: { type: "string", default: "400" }, rate: { type: "string", default: "60" }, seed: { type: "string", default: "7" } } });
+const values = readFlags(import.meta.url, { scenario: { type: "string", default: "all-scenarios" }, messages: { type: "string", default: "400" }, rate: { type: "string", default: "60" }, seed: { type: "string", default: "7" } });
 const MESSAGES = Number(values.messages);
 const RATE = Number(values.rate);
 const PASSWORD = "cim-probe-pass-1";

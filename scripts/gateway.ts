@@ -2,48 +2,47 @@
 // settings (Redis, ZooKeeper, secrets, allowed origins from .run/stack.json); supervised like the others.
 // CIM_RUN_DIR names another folder than the checkout's .run (tests).
 import { existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { REPO_ROOT, startApp, Supervisor } from "@cim/devstack";
+import { readFlags, refuseFlags } from "./cli-flags.mjs";
 
-const USAGE = "usage: npm run gateway -- --id <gateway id> --port <port>   (while npm start runs)";
-let values: { id?: string; port?: string };
-try {
-  ({ values } = parseArgs({ options: { id: { type: "string" }, port: { type: "string" } } }));
-} catch (error) {
-  console.error(`npm run gateway: ${(error as Error).message}\n${USAGE}`);
-  process.exit(2);
-}
+const COMMAND = "npm run gateway";
+const HINT = "usage: npm run gateway -- --id <gateway id> --port <port>";
+const USAGE = `${HINT}   (while npm start runs)`;
+const values = readFlags(import.meta.url, { id: { type: "string" }, port: { type: "string" } }, { command: COMMAND, usage: USAGE, hint: HINT });
+if (!values.id || !values.port) refuseFlags(COMMAND, "--id and --port are required", HINT);
+if (!/^[A-Za-z0-9_.-]{1,64}$/.test(values.id)) refuseFlags(COMMAND, `--id must be 1 to 64 of A-Z a-z 0-9 _ . -, got ${values.id}`, HINT);
+if (!/^\d{1,5}$/.test(values.port) || Number(values.port) < 1 || Number(values.port) > 65_535) refuseFlags(COMMAND, `--port must be a port number (1 to 65535), got ${values.port}`, HINT);
 const stackFile = join(process.env.CIM_RUN_DIR || join(REPO_ROOT, ".run"), "stack.json");
-if (!values.id || !/^[A-Za-z0-9_.-]{1,64}$/.test(values.id) || !values.port || !/^\d{1,5}$/.test(values.port)) {
-  console.error(USAGE);
-  process.exit(2);
-}
 if (!existsSync(stackFile)) {
   console.error(`${stackFile} not found: start the system with npm start first`);
   process.exit(2);
 }
 const stack = JSON.parse(readFileSync(stackFile, "utf8")) as { env: Record<string, string>; routeUrl?: string };
-const id = values.id;
-const port = values.port;
-
-/**
- * The gateways route lists now, or null when it cannot tell. A second gateway started under a live one's id (the
- * hint npm start prints, run twice) released that gateway's users in Redis as it started, then died on the port.
- */
-async function liveGateways(): Promise<Array<{ id: string; wsUrl: string }> | null> {
-  if (!stack.routeUrl || !stack.env.CIM_ADMIN_TOKEN) return null;
-  try {
-    const answer = await fetch(`${stack.routeUrl}/api/admin/stats`, { headers: { authorization: `Bearer ${stack.env.CIM_ADMIN_TOKEN}` }, signal: AbortSignal.timeout(5_000) });
-    return answer.ok ? ((await answer.json()) as { gateways: Array<{ id: string; wsUrl: string }> }).gateways : null;
-  } catch {
+// stack.json outlives its npm start: a gateway started against a stopped system waited 30 s on its Redis.
+if (stack.routeUrl) {
+  const answered = await fetch(`${stack.routeUrl}/healthz`, { signal: AbortSignal.timeout(5_000) }).then(() => true, () => false);
+  if (!answered) {
     console.error(`route at ${stack.routeUrl} does not answer: is npm start running? (${stackFile} is from its last run)`);
     process.exit(2);
   }
 }
-const same = (await liveGateways())?.find((gateway) => gateway.id === id);
-if (same) {
-  console.error(`a gateway ${id} is already running (${same.wsUrl}): pick another --id`);
+const id = values.id;
+const port = values.port;
+
+/**
+ * The port taken is said here, in this command's terms: the gateway's own line tells to set PORT, which this command
+ * sets itself from --port.
+ */
+const portError = await new Promise<string | null>((resolve) => {
+  const probe = createServer();
+  probe.once("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? "error"));
+  probe.listen({ port: Number(port), host: stack.env.HOST ?? "127.0.0.1" }, () => probe.close(() => resolve(null)));
+});
+if (portError) {
+  const why = portError === "EADDRINUSE" ? "is in use by another process" : portError === "EACCES" ? "needs root (below 1024)" : `cannot be listened on (${portError})`;
+  console.error(`${COMMAND}: port ${port} ${why}: pick another --port`);
   process.exit(2);
 }
 
@@ -51,8 +50,14 @@ process.env.CIM_DEVSTACK_ECHO = "1";
 const supervisor = new Supervisor({ report: (line) => console.log(`[supervisor] ${line}`) });
 try {
   await supervisor.add(id, () => startApp("gateway", { ...stack.env, GATEWAY_ID: id, PORT: port, GATEWAY_WS_URL: `ws://127.0.0.1:${port}/ws` }, id));
-} catch {
-  // Its own last line, echoed above, says why (the port in use, Redis unreachable...).
+} catch (error) {
+  // The gateway refuses the id of one that runs (apps/gateway id-guard: two under one id release each other's
+  // users); said here in this command's terms. Anything else: its own last line, echoed above, says why.
+  const namesake = /GATEWAY_ID \S+ is in use by a running gateway \(([^)\s]+)\)/.exec(String((error as Error).message));
+  if (namesake) {
+    console.error(`a gateway ${id} is already running (${namesake[1]}): pick another --id`);
+    process.exit(2);
+  }
   console.error(`${id} did not start: see its last line above`);
   process.exit(1);
 }

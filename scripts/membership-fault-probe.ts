@@ -7,7 +7,7 @@
 // leave's 204 and before its join's 200; each device against history; each user's read position the same on every
 // device and in GET /api/conversations. `--plan swap` makes the leaves and joins inside other faults (a frozen
 // gateway, Redis or ZooKeeper down, a gateway killed). One JSON line. Not in `npm test`.
-import { parseArgs } from "node:util";
+import { readFlags } from "./cli-flags.mjs";
 import { CimApiError, RouteApi, type Cursors, type SendInput, type StoredLogin } from "@cim/client";
 import { compareIds, type Read } from "@cim/protocol";
 import { deviceOn, inOrder, RecordingClient, startCluster, waitUntil, type Cluster } from "@cim/devstack";
@@ -15,7 +15,7 @@ import { Ledger, type ProbeDevice } from "./delivery-ledger.js";
 import { PROBE_PASSWORD, registerProbeUser } from "./probe-users.js";
 import { historyCounts, membershipAudience, type Room } from "./membership-ledger.js";
 
-const { values } = parseArgs({ options: { messages: { type: "string", default: "800" }, rate: { type: "string", default: "20" }, seed: { type: "string", default: "11" }, plan: { type: "string", default: "calm" } } });
+const values = readFlags(import.meta.url, { messages: { type: "string", default: "800" }, rate: { type: "string", default: "20" }, seed: { type: "string", default: "11" }, plan: { type: "string", default: "calm" } });
 const MESSAGES = Number(values.messages);
 const RATE = Number(values.rate);
 /** Devices per user; each user's devices are on different gateways. */

@@ -12,12 +12,12 @@
 // bob's device also counts the Delivered receipts it got: the newest must name his newest private message. cat has one
 // device, on gw-a: afterwards GET /api/users must say she is online, and bob's last message to her must arrive. Last,
 // every device closes: within 20 s GET /api/users must say all three are offline (no session counted that is gone).
-import { parseArgs } from "node:util";
+import { readFlags } from "./cli-flags.mjs";
 import { RouteApi } from "@cim/client";
 import { deviceOn, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
 import type { Read } from "@cim/protocol";
 
-const { values } = parseArgs({ options: { scenario: { type: "string", default: "stop-cont,stop-kill,kill,restart" }, messages: { type: "string", default: "40" } } });
+const values = readFlags(import.meta.url, { scenario: { type: "string", default: "stop-cont,stop-kill,kill,restart" }, messages: { type: "string", default: "40" } });
 const MESSAGES = Number(values.messages);
 const PASSWORD = "cim-probe-pass-1";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -8,14 +8,14 @@
 //   http       every Send goes over the socket and then over POST /api/messages, same clientMsgId
 //   redis      a pipelines N Sends, Redis is SIGKILLed mid-way and restarted (AOF); everything not answered with a
 //              SendAck is sent again on a new session, until acknowledged
-import { parseArgs } from "node:util";
+import { readFlags } from "./cli-flags.mjs";
 import { RouteApi } from "@cim/client";
 import { probePair } from "./probe-users.js";
 import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
 import { encodeFrame } from "@cim/protocol";
 import { messagesOf, open, type Raw } from "./raw-session.js";
 
-const { values } = parseArgs({ options: { scenario: { type: "string", default: "kill,stop,twin,http,redis" }, messages: { type: "string", default: "120" } } });
+const values = readFlags(import.meta.url, { scenario: { type: "string", default: "kill,stop,twin,http,redis" }, messages: { type: "string", default: "120" } });
 const MESSAGES = Number(values.messages);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -7,7 +7,7 @@
 //   never        a refused Send is never resent; Redis down 2 s
 //   disconnect   the senders close their sockets while Sends are held, log in again once Redis is back and resend
 //                every Send not done (refused or unanswered), oldest first
-import { parseArgs } from "node:util";
+import { readFlags } from "./cli-flags.mjs";
 import WebSocket from "ws";
 import { RouteApi } from "@cim/client";
 import { PROBE_PASSWORD, registerProbeUser } from "./probe-users.js";
@@ -15,7 +15,7 @@ import { startCluster, waitUntil } from "@cim/devstack";
 import { encodeFrame } from "@cim/protocol";
 import { messagesOf, open, type Raw } from "./raw-session.js";
 
-const { values } = parseArgs({ options: { scenario: { type: "string", default: "naive" }, messages: { type: "string", default: "240" } } });
+const values = readFlags(import.meta.url, { scenario: { type: "string", default: "naive" }, messages: { type: "string", default: "240" } });
 const MESSAGES = Number(values.messages);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -5,14 +5,14 @@
 // then the slow link at the rate until the device has everything. Counted: the stalled device's closes (code, when),
 // the gateway's slow-consumer lines, its RSS and buffered bytes; a bystander's latency on the same gateway per phase;
 // and on the slow device every acknowledged message (room and private) exactly once, in order.
-import { parseArgs } from "node:util";
+import { readFlags } from "./cli-flags.mjs";
 import WebSocket from "ws";
 import { type ChatMessage, type SocketLike } from "@cim/client";
 import { RecordingClient, startCluster, startPacedLink, waitUntil } from "@cim/devstack";
 import { PROBE_PASSWORD, registerProbeUser } from "./probe-users.js";
 import { RouteApi } from "@cim/client";
 
-const { values } = parseArgs({ options: { "rate-kbps": { type: "string", default: "200" }, "stall-ms": { type: "string", default: "20000" }, "text-bytes": { type: "string", default: "3900" }, "send-ms": { type: "string", default: "40000" }, "tick-ms": { type: "string", default: "50" }, "private-bytes": { type: "string", default: "2000" }, "room-every": { type: "string", default: "1" }, "private-every": { type: "string", default: "2" } } });
+const values = readFlags(import.meta.url, { "rate-kbps": { type: "string", default: "200" }, "stall-ms": { type: "string", default: "20000" }, "text-bytes": { type: "string", default: "3900" }, "send-ms": { type: "string", default: "40000" }, "tick-ms": { type: "string", default: "50" }, "private-bytes": { type: "string", default: "2000" }, "room-every": { type: "string", default: "1" }, "private-every": { type: "string", default: "2" } });
 const ROOM_EVERY = Number(values["room-every"]);
 const RATE = Number(values["rate-kbps"]) * 1024;
 const STALL_MS = Number(values["stall-ms"]);

@@ -8,7 +8,9 @@ import { startCluster } from "@cim/devstack";
 import { encodeFrame } from "@cim/protocol";
 import { probePair } from "./probe-users.js";
 import { open } from "./raw-session.js";
+import { readFlags } from "./cli-flags.mjs";
 
+readFlags(import.meta.url, {});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const stack = await startCluster({ gateways: 1, gatewayEnv: { CIM_IDLE_TIMEOUT_MS: "6000" } });
 try {

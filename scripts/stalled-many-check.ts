@@ -2,14 +2,14 @@
 // in one room while a writer floods it with 3.9 KB messages: the gateway's memory must stay within about the
 // slow-consumer bound per stalled socket (CIM_MAX_BUFFERED_BYTES, 1 MiB), each must be cut off once (4429, one warn
 // line), and a reading member on the same gateway must get every message.
-import { parseArgs } from "node:util";
+import { readFlags } from "./cli-flags.mjs";
 import { RouteApi } from "@cim/client";
 import { startCluster, waitUntil } from "@cim/devstack";
 import { encodeFrame } from "@cim/protocol";
 import { PROBE_PASSWORD, registerProbeUser } from "./probe-users.js";
 import { messagesOf, open, type Raw } from "./raw-session.js";
 
-const { values } = parseArgs({ options: { stalled: { type: "string", default: "30" }, messages: { type: "string", default: "3000" } } });
+const values = readFlags(import.meta.url, { stalled: { type: "string", default: "30" }, messages: { type: "string", default: "3000" } });
 const log = (what: string, data: object) => console.log(JSON.stringify({ what, ...data }));
 const stack = await startCluster({ gateways: 1, gatewayEnv: { CIM_RATE_PER_SEC: "1000", CIM_RATE_BURST: "1000" } });
 const sockets: Raw[] = [];

@@ -5,6 +5,8 @@
 # ZooKeeper ensemble of 3 instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The flags first: a bad one stopped only after the installs and the web app's build. Exit 10: --help was answered.
+node scripts/start-flags.mjs "$@" || { status=$?; [ "$status" -eq 10 ] && exit 0; exit "$status"; }
 # npm start already running in this checkout: straight to start.ts, which says where and stops. Building the web app
 # first emptied apps/web/dist under the running route (its page and assets answered 404 meanwhile).
 holder=$(cat "${CIM_RUN_DIR:-.run}/start.pid" 2>/dev/null || true)

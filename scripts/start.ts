@@ -4,10 +4,13 @@
 // of 3, on free ports, data in temporary folders removed at the end.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import getPort, { portNumbers } from "get-port";
+import { readStartFlags } from "./start-flags.mjs";
 import { localSecrets, REPO_ROOT, startApp, startRedis, startRedisCluster, startZookeeper, startZookeeperEnsemble, Supervisor, type Service } from "@cim/devstack";
 
+// Read first by start.sh too, before anything is installed or built.
+const flags = readStartFlags();
+const GATEWAYS = flags.gateways;
 process.env.CIM_DEVSTACK_ECHO = "1";
 // CIM_RUN_DIR: another folder than the checkout's .run (tests).
 const runDir = process.env.CIM_RUN_DIR || join(REPO_ROOT, ".run");
@@ -15,30 +18,6 @@ mkdirSync(runDir, { recursive: true });
 const stops: Array<() => Promise<void>> = [];
 const supervisor = new Supervisor({ report: (line) => console.log(`[supervisor] ${line}`) });
 
-const USAGE = `usage: npm start [-- [--gateways N] [--cluster]]   (N: 1 to 26 gateways, default 2)
-  env: PORT (route's port, default 8080; a port in use moves to the next free one, as Redis', ZooKeeper's and the
-  gateways' do: the URLs printed are the ones to use), REDIS_URL or REDIS_CLUSTER_NODES, ZK_CONNECT (servers already running)`;
-
-/** The flags, or one line and exit 2 (a bad flag printed Node's stack). */
-function readFlags(): { gateways: number; cluster: boolean; routePort: number } {
-  try {
-    const { values } = parseArgs({ options: { gateways: { type: "string", default: "2" }, cluster: { type: "boolean", default: false }, help: { type: "boolean", short: "h" } } });
-    if (values.help) {
-      console.log(USAGE);
-      process.exit(0);
-    }
-    const gateways = /^\d+$/.test(values.gateways) ? Number(values.gateways) : NaN;
-    if (!(gateways >= 1 && gateways <= 26)) throw new Error(`--gateways must be 1 to 26, got ${values.gateways}`);
-    const routePort = process.env.PORT ? (/^\d{1,5}$/.test(process.env.PORT) ? Number(process.env.PORT) : NaN) : 8080;
-    if (!(routePort >= 1 && routePort <= 65_535)) throw new Error(`PORT must be a port number (1 to 65535), got ${process.env.PORT}`);
-    return { gateways, cluster: values.cluster, routePort };
-  } catch (error) {
-    console.error(`npm start: ${(error as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
-}
-const flags = readFlags();
-const GATEWAYS = flags.gateways;
 
 const isStartProcess = (pid: number) => {
   try {
@@ -87,7 +66,7 @@ export interface StackFile {
   gateways: Array<{ id: string; port: number }>;
 }
 
-const clusterLayout = flags.cluster || process.env.CIM_LAYOUT === "cluster";
+const clusterLayout = flags.cluster;
 
 async function main(): Promise<void> {
   let redisUrl = process.env.REDIS_URL;

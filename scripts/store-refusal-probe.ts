@@ -8,7 +8,7 @@
 // history lacks, every acked message once and in order on b's devices, Pings answered meanwhile, logins meanwhile.
 import { execSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { readFlags } from "./cli-flags.mjs";
 import { CimApiError, RouteApi } from "@cim/client";
 import { RecordingClient, startCluster, startRedis, waitUntil, type Service } from "@cim/devstack";
 import WebSocket from "ws";
@@ -16,7 +16,7 @@ import { decodeFrame, encodeFrame, type ChatMessage } from "@cim/protocol";
 import { probePair, PROBE_PASSWORD, registerProbeUser } from "./probe-users.js";
 import { messagesOf, open, type Raw } from "./raw-session.js";
 
-const { values } = parseArgs({ options: { how: { type: "string", default: "disk" }, "full-ms": { type: "string", default: "12000" }, "kill-gateway": { type: "boolean", default: false }, "leave-dead": { type: "boolean", default: false } } });
+const values = readFlags(import.meta.url, { how: { type: "string", default: "disk" }, "full-ms": { type: "string", default: "12000" }, "kill-gateway": { type: "boolean", default: false }, "leave-dead": { type: "boolean", default: false } });
 const FULL_MS = Number(values["full-ms"]);
 const MOUNT = `/tmp/cim-store-refusal-${process.pid}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -4,13 +4,13 @@
 // list every user. After each round, settled, each watcher's last word about each user must be "online", and
 // GET /api/online must list them all. With --kill the old gateway is SIGKILLed instead (route releases its users
 // some seconds later, after they are back elsewhere) and started again for the next round.
-import { parseArgs } from "node:util";
+import { readFlags } from "../cli-flags.mjs";
 import { RouteApi } from "@cim/client";
 import { subscribe, type Watcher } from "./presence-model.js";
 import { Sess, keepAlive, tally } from "./session.js";
 import { complaints, createUsers, issueTokens, sleep, startStack, wsUrlOf } from "./stack.js";
 
-const { values } = parseArgs({ options: { users: { type: "string", default: "300" }, rounds: { type: "string", default: "6" }, "delay-ms": { type: "string", default: "0" }, kill: { type: "boolean", default: false } } });
+const values = readFlags(import.meta.url, { users: { type: "string", default: "300" }, rounds: { type: "string", default: "6" }, "delay-ms": { type: "string", default: "0" }, kill: { type: "boolean", default: false } });
 const N = Number(values.users);
 const DELAY = Number(values["delay-ms"]);
 const log = (what: string, data: unknown) => console.log(JSON.stringify({ what, ...(data as object) }));

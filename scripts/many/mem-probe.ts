@@ -3,13 +3,13 @@
 // gets 20 messages, private messages between pairs, then everyone leaves (half closing cleanly, half cut off). After
 // each round, a full GC (bench/src/server-hook.mjs, SIGUSR2) and the gateways' heap and gauges from /metrics.
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { readFlags } from "../cli-flags.mjs";
 import { RouteApi } from "@cim/client";
 import { waitUntil } from "@cim/devstack";
 import { Sess, keepAlive, tally } from "./session.js";
 import { complaints, createUsers, issueTokens, metricsOf, sleep, startStack, wsUrlOf } from "./stack.js";
 
-const { values } = parseArgs({ options: { users: { type: "string", default: "3000" }, rounds: { type: "string", default: "3" }, typers: { type: "string", default: "600" } } });
+const values = readFlags(import.meta.url, { users: { type: "string", default: "3000" }, rounds: { type: "string", default: "3" }, typers: { type: "string", default: "600" } });
 const N = Number(values.users);
 const log = (what: string, data: unknown) => console.log(JSON.stringify({ what, ...(data as object) }));
 const HOOK = fileURLToPath(new URL("../../bench/src/server-hook.mjs", import.meta.url));

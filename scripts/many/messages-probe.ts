@@ -5,14 +5,14 @@
 // and every private message to it exactly once and in order. Then slow readers: in a room of 20, three devices stop
 // reading while five members write 4,000-character messages; they must be cut off (4429) without holding up the
 // others, and get the rest exactly once after logging in again with their cursor.
-import { parseArgs } from "node:util";
+import { readFlags } from "../cli-flags.mjs";
 import { RouteApi } from "@cim/client";
 import { waitUntil } from "@cim/devstack";
 import { Device } from "./device.js";
 import { keepAlive, tally } from "./session.js";
 import { createUsers, issueTokens, metricsOf, sleep, startStack, wsUrlOf, type Issued } from "./stack.js";
 
-const { values } = parseArgs({ options: { users: { type: "string", default: "2400" }, "room-msgs": { type: "string", default: "40" } } });
+const values = readFlags(import.meta.url, { users: { type: "string", default: "2400" }, "room-msgs": { type: "string", default: "40" } });
 const N = Number(values.users);
 const PER_SENDER = Number(values["room-msgs"]);
 const log = (what: string, data: unknown) => console.log(JSON.stringify({ what, ...(data as object) }));

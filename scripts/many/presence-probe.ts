@@ -4,13 +4,13 @@
 // again elsewhere. At each quiet point every watcher must have heard each listed user's change once, nothing about
 // anyone else, and old clients (never subscribed) nothing at all. Meanwhile the online list is paged: nobody twice in
 // a pass, nobody missing who stayed online, and the count agrees with the truth when quiet.
-import { parseArgs } from "node:util";
+import { readFlags } from "../cli-flags.mjs";
 import { RouteApi } from "@cim/client";
 import { checkAnswer, checkPhase, subscribe, Truth, type Watcher } from "./presence-model.js";
 import { Sess, keepAlive, tally } from "./session.js";
 import { createUsers, issueTokens, metricsOf, sleep, startStack, wsUrlOf, type Issued } from "./stack.js";
 
-const { values } = parseArgs({ options: { users: { type: "string", default: "3000" } } });
+const values = readFlags(import.meta.url, { users: { type: "string", default: "3000" } });
 const N = Number(values.users);
 const LATE = 100;
 const log = (what: string, data: unknown) => console.log(JSON.stringify({ what, ...(data as object) }));

@@ -2,14 +2,14 @@
 // 3 readers that stop reading (their socket paused), on two gateways; the writers send 4,000-character messages at
 // 40/s each. The paused readers must be cut off with 4429 (CIM_MAX_BUFFERED_BYTES) without holding up the others,
 // the gateway must log it, and after logging in again with their room cursor they get the rest exactly once.
-import { parseArgs } from "node:util";
+import { readFlags } from "../cli-flags.mjs";
 import { RouteApi } from "@cim/client";
 import { waitUntil } from "@cim/devstack";
 import { Device } from "./device.js";
 import { keepAlive } from "./session.js";
 import { createUsers, issueTokens, metricsOf, sleep, startStack, wsUrlOf } from "./stack.js";
 
-const { values } = parseArgs({ options: { messages: { type: "string", default: "2000" } } });
+const values = readFlags(import.meta.url, { messages: { type: "string", default: "2000" } });
 const PER = Number(values.messages);
 const log = (what: string, data: unknown) => console.log(JSON.stringify({ what, ...(data as object) }));
 

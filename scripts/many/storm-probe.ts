@@ -4,13 +4,13 @@
 // per-address limits (a fourth gateway without the loopback exemption), bad tokens. Every socket must end in a
 // LoginAck or a documented close code, never a silent hang. Then all leave and /metrics and route must say so.
 import net from "node:net";
-import { parseArgs } from "node:util";
+import { readFlags } from "../cli-flags.mjs";
 import { RouteApi } from "@cim/client";
 import { TEST_ADMIN_TOKEN, waitUntil } from "@cim/devstack";
 import { Sess, keepAlive, tally } from "./session.js";
 import { PASSWORD, createUsers, issueTokens, metricsOf, sleep, startStack, wsUrlOf } from "./stack.js";
 
-const { values } = parseArgs({ options: { users: { type: "string", default: "4500" } } });
+const values = readFlags(import.meta.url, { users: { type: "string", default: "4500" } });
 const USERS = Number(values.users);
 const log = (what: string, data: unknown) => console.log(JSON.stringify({ what, ...(data as object) }));
 

@@ -7,8 +7,11 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { RouteApi } from "@cim/client";
 import { runFaultScenario, startLinkProxy, type Cluster, type LinkProxy } from "@cim/devstack";
 import { rawDevice, TEST_PASSWORD } from "../src/test-support.js";
+import { readArgs, refuseFlags } from "../../../scripts/cli-flags.mjs";
 
-const which = process.argv[2] ?? "all";
+const { positionals } = readArgs(import.meta.url, {}, { allowPositionals: true });
+const which = positionals[0] ?? "all";
+if (positionals.length > 1 || !["stalls", "link", "all"].includes(which)) refuseFlags("apps/gateway/scripts/probe-redis-stalls.ts", `the part is stalls, link or all, got ${positionals.join(" ")}`);
 const MESSAGES = Number(process.env.PROBE_MESSAGES ?? 3_000);
 
 function logStats(label: string, output: string) {

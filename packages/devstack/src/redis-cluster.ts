@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import getPort from "get-port";
 import { spawnTracked, stopProcess, type Spawned } from "./processes.js";
-import { ping, REDIS_PERSISTENCE_ARGS, removeDir, waitUntil } from "./services.js";
+import { ping, REDIS_PERSISTENCE_ARGS, removeDir, requireCommand, waitUntil } from "./services.js";
 
 const run = promisify(execFile);
 
@@ -62,6 +62,7 @@ async function cli(port: number, ...args: string[]): Promise<string> {
 
 /** Starts masters × (1 + replicas) nodes and creates the cluster (3 masters, 1 replica each by default). */
 export async function startRedisCluster(options: { masters?: number; replicas?: number; nodeTimeoutMs?: number } = {}): Promise<RedisCluster> {
+  for (const command of ["redis-server", "redis-cli"]) requireCommand(command, "redis");
   const masters = options.masters ?? 3;
   const replicas = options.replicas ?? 1;
   const root = mkdtempSync(join(tmpdir(), "cim-redis-cluster-"));

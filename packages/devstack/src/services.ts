@@ -1,7 +1,7 @@
 // Real redis-server and ZooKeeper on free loopback ports, in temporary folders: for tests, bench and `npm start`.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { accessSync, constants, mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import getPort from "get-port";
 import { spawnTracked, stopProcess, type Spawned } from "./processes.js";
 
@@ -41,8 +41,31 @@ export const REDIS_PERSISTENCE_ARGS: readonly string[] = [
   "--appendonly", "yes", "--appendfsync", "everysec", "--auto-aof-rewrite-min-size", "512mb", "--save", "",
 ];
 
+/** True when `command` is an executable file in one of PATH's folders. */
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? "").split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir || ".", command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Throws one line naming what to install when `command` (redis-server, redis-cli, java) is not on PATH. A missing
+ * redis-server ended in setpriv's "failed to execute" under "exited", and a missing java in a 30 s wait for ZooKeeper.
+ */
+export function requireCommand(command: string, part: "redis" | "zookeeper"): void {
+  if (onPath(command)) return;
+  const [pkg, env] = part === "redis" ? ["redis-server", "REDIS_URL"] : ["zookeeper (it brings a Java runtime)", "ZK_CONNECT"];
+  throw new Error(`${command} not found on PATH: install ${pkg} (sudo apt-get install -y ${pkg.split(" ")[0]}, or bash scripts/ensure-system.sh ${part}), or give npm start ${env} of a running server`);
+}
+
 /** Starts redis-server with the project's persistence (REDIS_PERSISTENCE_ARGS). */
 export async function startRedis(options: { port?: number; dir?: string } = {}): Promise<Service> {
+  requireCommand("redis-server", "redis");
   const port = options.port ?? (await getPort({ host: "127.0.0.1" }));
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "cim-redis-"));
   mkdirSync(dir, { recursive: true });
@@ -99,8 +122,9 @@ export async function fillAndRewriteAof(address: string, keys: number): Promise<
 
 /** The Java classpath of Debian's ZooKeeper 3.8; throws naming the missing jars. */
 export function zookeeperClasspath(): string {
+  requireCommand("java", "zookeeper");
   const missing = ZK_JARS.filter((jar) => !existsSync(join(JAVA_DIR, jar)));
-  if (missing.length) throw new Error(`ZooKeeper jars missing in ${JAVA_DIR}: ${missing.join(", ")} (apt-get install zookeeper)`);
+  if (missing.length) throw new Error(`ZooKeeper jars missing in ${JAVA_DIR}: ${missing.join(", ")} (sudo apt-get install -y zookeeper, or bash scripts/ensure-system.sh zookeeper)`);
   return ZK_JARS.map((jar) => join(JAVA_DIR, jar)).join(":");
 }
 
@@ -122,7 +146,11 @@ export async function startZookeeper(options: { port?: number; dir?: string; tic
   const boot = async () => {
     spawned = spawnTracked("java", ["-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dzookeeper.admin.enableServer=false",
       "-cp", classpath, "org.apache.zookeeper.server.ZooKeeperServerMain", config], {}, `zookeeper:${port}`);
-    await waitUntil(() => ping(port, "ruok", "imok"), 30_000, `ZooKeeper on port ${port}`);
+    // A JVM that cannot start (or a port taken before it bound) exits: said at once, not after the 30 s wait.
+    await waitUntil(() => {
+      if (spawned.child.exitCode !== null) throw new Error(`ZooKeeper on port ${port} exited:\n${spawned.output().slice(-2000)}`);
+      return ping(port, "ruok", "imok");
+    }, 30_000, `ZooKeeper on port ${port}`);
   };
   await boot();
   const stop = (signal: NodeJS.Signals = "SIGTERM") => stopProcess(spawned, signal);
