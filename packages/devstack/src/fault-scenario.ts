@@ -270,7 +270,7 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
   const lostInHistory: string[] = [];
   for (const m of lost.slice(0, SAMPLES)) {
     const query = m.room !== null ? { room: rooms[m.room]!.roomId } : m.to !== null ? { with: userIds[m.to]! } : {};
-    lostInHistory.push(`${sentKey(m)} ${m.text}: ${await inHistory(api, tokens[devices[m.device]!.user]!, query, m.ack.msgId, m.text)}`);
+    lostInHistory.push(`${sentKey(m)} ${m.text}${m.http ? " (over http)" : ""}: ${await inHistory(api, tokens[devices[m.device]!.user]!, query, m.ack.msgId, m.text)}`);
   }
   return {
     sent: messages, acked: acked.length,
