@@ -9,7 +9,7 @@
 //                    --kill-gateway gw-c is SIGKILLed 5 s into the quorum loss (route cannot hear of it) and started
 //                    again once the quorum is back
 //   suite            the faults of faults-cluster.integration.test.ts (master, ZooKeeper leader, gateway kills)
-// --lease-ms N the gateways' Redis lease (CIM_GATEWAY_LEASE_MS); --rate N sends per second (100); --load N runs N busy processes meanwhile (CPU pressure); --wait sets CIM_REDIS_WAIT_REPLICAS; --logs DIR keeps
+// --lease-ms N the gateways' Redis lease (CIM_GATEWAY_LEASE_MS); --rate N sends per second (100); --load N runs N busy processes meanwhile (CPU pressure); --wait sets CIM_REDIS_WAIT_REPLICAS (route's and the gateways'); --logs DIR keeps
 // route's and the gateways' logs.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -102,7 +102,7 @@ const plans: Record<string, Plan> = {
       [at(0.25), async () => {
         const master = await redis.masterOf(conv.messages("everyone"));
         master.signal("SIGSTOP");
-        done("group master stopped");
+        done(`group master (port ${master.port}) stopped`);
         await sleep(6_000);
         master.signal("SIGCONT");
         await redis.ready();
@@ -248,7 +248,8 @@ async function main(): Promise<void> {
       const notes: Record<string, unknown> = {};
       const apps: AppProcess[] = [];
       const summary = await runFaultScenario({
-        stack: { layout: "cluster", gateways: values.scenario === "suite" ? 2 : 3, env: { CIM_GATEWAY_LEASE_MS: values["lease-ms"]! }, gatewayEnv: { CIM_REDIS_WAIT_REPLICAS: values.wait!, CIM_REDIS_WAIT_TIMEOUT_MS: "2000" } },
+        // --wait goes to route too: it acknowledges the scenario's HTTP sends (202), and waits as the gateways do.
+        stack: { layout: "cluster", gateways: values.scenario === "suite" ? 2 : 3, env: { CIM_GATEWAY_LEASE_MS: values["lease-ms"]!, CIM_REDIS_WAIT_REPLICAS: values.wait!, CIM_REDIS_WAIT_TIMEOUT_MS: "2000" } },
         messages: MESSAGES,
         ratePerSec: Number(values.rate),
         settleMs: 60_000,

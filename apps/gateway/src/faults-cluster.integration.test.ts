@@ -16,7 +16,8 @@ const discovery: Array<{ gatewaysAfterLeaderKill: number; gwBRegistrations: numb
 
 async function scenario(waitReplicas: number): Promise<FaultSummary> {
   const summary = await runFaultScenario({
-    stack: { layout: "cluster", gatewayEnv: { CIM_REDIS_WAIT_REPLICAS: String(waitReplicas), CIM_REDIS_WAIT_TIMEOUT_MS: "2000" } },
+    // Route too: the scenario's HTTP sends (POST /api/messages) are acknowledged (202) by route, which waits alike.
+    stack: { layout: "cluster", env: { CIM_REDIS_WAIT_REPLICAS: String(waitReplicas), CIM_REDIS_WAIT_TIMEOUT_MS: "2000" } },
     messages: MESSAGES,
     settleMs: 45_000,
     faults: (stack, done) => {

@@ -9,6 +9,7 @@ import { Pump, type PumpTask } from "./pump.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
 import { drainedForReplay } from "./socket-drain.js";
+import { WakeLedger } from "./wake-ledger.js";
 
 const BATCH = 500;
 /**
@@ -30,25 +31,17 @@ const MAX_UNCONFIRMED = 32;
 type PlacedWake = Required<Pick<InboxWake, "message" | "entry" | "prev">> & { dev: string };
 
 /** A session's place in its inbox: the last position passed (sent, or skipped as its own). It is its pump's task,
- * so a reading holds no closures of its own. */
-class InboxReading implements PumpTask {
+ * so a reading holds no closures of its own, and its own WakeLedger (the last position an inbox read found, what
+ * wake-ups sent since), so it holds no other object either. */
+class InboxReading extends WakeLedger implements PumpTask {
   readonly pump = new Pump(this);
   /** Wake-ups that came before the entry they follow, by that entry (their prev); made when first needed, as most
    * sessions never hold one (a Map per idle session would cost about 200 B). */
   held: Map<string, PlacedWake> | null = null;
   gapTimer: NodeJS.Timeout | null = null;
-  /** The last position an inbox read found (or started from): the reading's position when no wake-up moved it since. */
-  confirmed: string;
-  /** The entries sent from wake-ups after `confirmed`, oldest first; null when none (see MAX_UNCONFIRMED). */
-  unconfirmed: string[] | null = null;
 
   constructor(private readonly delivery: InboxDelivery, readonly session: Session, public position: string) {
-    this.confirmed = position;
-  }
-
-  /** True when a wake-up's entry at or before the position was not sent: the position stands on an entry since lost. */
-  skipped(entry: string): boolean {
-    return compareIds(entry, this.confirmed) > 0 && !this.unconfirmed?.includes(entry);
+    super(position, MAX_UNCONFIRMED);
   }
 
   drain(): Promise<void> {
@@ -191,7 +184,7 @@ export class InboxDelivery {
     const [found] = await this.inboxes.read(userId, String(BigInt(reading.position) - 1n), 1);
     if (this.readings.get(reading.session) !== reading) return;
     if (found?.position === reading.position) {
-      this.confirmedAt(reading);
+      reading.found(reading.position);
       return;
     }
     this.log.warn({ userId, position: reading.position, from: reading.confirmed }, "an inbox entry sent from its wake-up is not in the inbox (lost in a failover): reading again from the last position found");
@@ -209,25 +202,15 @@ export class InboxDelivery {
   private deliver(session: Session, reading: InboxReading, entries: StreamEntry[], fromWake = false): boolean {
     const device = session.user!.sessionId;
     for (const chunk of chunks(entries)) {
-      const shown = chunk.filter((entry) => entry.dev !== device && !reading.unconfirmed?.includes(entry.position)).map((entry) => entry.message);
+      const shown = chunk.filter((entry) => entry.dev !== device && !reading.wasSent(entry.position)).map((entry) => entry.message);
       if (shown.length > 0) {
         if (!sendMessages(session, shown)) return false;
         this.metrics.framesOut.inc({ kind: "private" }, shown.length);
       }
       reading.position = chunk.at(-1)!.position;
     }
-    if (!fromWake) this.confirmedAt(reading);
-    else if (this.confirmWakes) {
-      (reading.unconfirmed ??= []).push(reading.position);
-      if (reading.unconfirmed.length >= MAX_UNCONFIRMED) reading.pump.wake();
-    }
+    if (!fromWake) reading.found(reading.position);
+    else if (this.confirmWakes && reading.sentFromWake(reading.position)) reading.pump.wake();
     return true;
-  }
-
-  /** An inbox read found the reading's position: what wake-ups sent up to it is confirmed. */
-  private confirmedAt(reading: InboxReading): void {
-    reading.confirmed = reading.position;
-    const after = reading.unconfirmed?.filter((entry) => compareIds(entry, reading.position) > 0);
-    reading.unconfirmed = after?.length ? after : null;
   }
 }

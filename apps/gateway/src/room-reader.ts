@@ -11,6 +11,7 @@ import type { GatewayMetrics } from "./metrics.js";
 import { Pump } from "./pump.js";
 import type { Session } from "./session.js";
 import { drainedForReplay } from "./socket-drain.js";
+import { WakeLedger } from "./wake-ledger.js";
 
 const READ_BATCH = 500;
 /** Sessions served before a fan-out yields to the event loop (accepts, heartbeats, logins). */
@@ -45,10 +46,8 @@ export class RoomReader {
   /** Fan-outs run one after another: the last one queued, and how many are queued or running. */
   private fanOutChain: Promise<void> = Promise.resolve();
   private fanOuts = 0;
-  /** The last cursor a read of the stream found (or started from): the cursor when no wake-up moved it since. */
-  private confirmed = "0";
-  /** The messages fanned out from wake-ups after `confirmed`, oldest first. */
-  private unconfirmed: string[] = [];
+  /** The last cursor a read of the stream found (or started from), and the messages fanned out from wake-ups since. */
+  private readonly wakes = new WakeLedger("0", MAX_UNCONFIRMED);
 
   /**
    * `held`: true while this gateway's memberships may miss a removal (MembershipSync): a replay then stops at what
@@ -72,7 +71,7 @@ export class RoomReader {
   /** Starts after the room's newest message: sessions get what is sent from now on, or what they ask for. */
   async start(): Promise<void> {
     this.cursor = await this.messages.newest({ userId: "", conversation: this.room });
-    this.confirmed = this.cursor;
+    this.wakes.confirmed = this.cursor;
   }
 
   /** Sessions reading the room here. */
@@ -160,25 +159,26 @@ export class RoomReader {
     const batch = this.pending;
     this.pending = [];
     if (this.confirmWakes) {
-      for (const entry of batch) this.unconfirmed.push(entry.position);
-      if (this.unconfirmed.length >= MAX_UNCONFIRMED) this.pump.wake();
+      let full = false;
+      for (const entry of batch) full = this.wakes.sentFromWake(entry.position) || full;
+      if (full) this.pump.wake();
     }
     this.fanOut(batch).catch((error: unknown) => this.log.error({ err: error, room: this.room }, "room fan-out failed"));
   }
 
   private async drain(): Promise<void> {
-    const sent = this.confirmWakes && this.cursor !== this.confirmed ? await this.confirm() : undefined;
+    const back = this.confirmWakes && this.cursor !== this.wakes.confirmed && (await this.confirm());
     for (;;) {
       const read = await this.messages.readRoom(this.room, this.cursor, READ_BATCH);
       // Held since the read began: the answer may hold messages stored after a removal not known here yet. The
       // cursor stays; the rooms are woken again once memberships are current.
       if (this.held()) return;
-      const batch = sent ? read.filter((entry) => !sent.has(entry.position)) : read;
+      // Gone back: what the wake-ups fanned out since the last position found is not sent again.
+      const batch = back ? read.filter((entry) => !this.wakes.wasSent(entry.position)) : read;
       await this.fanOut(batch);
       const last = read.at(-1)?.position;
       if (last && after(last, this.cursor)) this.cursor = last;
-      this.confirmed = this.cursor;
-      this.unconfirmed = this.unconfirmed.filter((position) => after(position, this.cursor));
+      this.wakes.found(this.cursor);
       if (read.length < READ_BATCH) return;
     }
   }
@@ -186,22 +186,20 @@ export class RoomReader {
   /**
    * Checks that the stream holds the message a wake-up moved the cursor to. When not (its master lost it in a failover
    * after publishing its wake-up), the gateway's cursor and its sessions' go back to the last one a read found, and
-   * the messages fanned out from wake-ups since are returned: they are not sent again.
+   * it answers true: the messages fanned out from wake-ups since (the ledger's) are not sent again.
    */
-  private async confirm(): Promise<Set<string> | undefined> {
+  private async confirm(): Promise<boolean> {
     const [found] = await this.messages.readRoom(this.room, String(BigInt(this.cursor) - 1n), 1);
     if (found?.position === this.cursor) {
-      this.confirmed = this.cursor;
-      this.unconfirmed = [];
-      return undefined;
+      this.wakes.found(this.cursor);
+      return false;
     }
-    this.log.warn({ room: this.room, cursor: this.cursor, from: this.confirmed }, "a message fanned out from its wake-up is not in the room's stream (lost in a failover): reading again from the last one found");
+    const { confirmed } = this.wakes;
+    this.log.warn({ room: this.room, cursor: this.cursor, from: confirmed }, "a message fanned out from its wake-up is not in the room's stream (lost in a failover): reading again from the last one found");
     await this.fanOutChain;
-    const sent = new Set(this.unconfirmed);
-    this.cursor = this.confirmed;
-    for (const reading of this.readings.values()) if (reading.live && after(reading.cursor, this.confirmed)) reading.cursor = this.confirmed;
-    this.unconfirmed = [];
-    return sent;
+    this.cursor = confirmed;
+    for (const reading of this.readings.values()) if (reading.live && after(reading.cursor, confirmed)) reading.cursor = confirmed;
+    return true;
   }
 
   /**

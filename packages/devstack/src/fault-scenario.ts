@@ -64,6 +64,12 @@ export interface FaultSummary {
   seconds: number;
   /** A few of the missing and unexpected deliveries, `device conversation msgId text`, for diagnosis. */
   samples: { missing: string[]; unexpected: string[] };
+  /**
+   * Each acknowledged message that reached none of its recipients (at most SAMPLES), `conversation msgId text: ...`
+   * saying whether history (route's GET /api/history, read after the settle) holds it: stored but never delivered (a
+   * reader passed it) or not stored (lost although acknowledged), with the msgIds history has around it.
+   */
+  lostInHistory: string[];
 }
 
 interface Sent {
@@ -257,10 +263,15 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
   for (const m of acked) {
     for (const d of recipients(m)) if (!got[d]!.has(sentKey(m)) && samples.missing.length < SAMPLES) samples.missing.push(`d${d} ${sentKey(m)} ${m.text}`);
   }
-  const lostMessages = acked.filter((m) => {
+  const lost = acked.filter((m) => {
     const targets = recipients(m);
     return targets.length > 0 && targets.every((d) => !got[d]!.has(sentKey(m)));
-  }).length;
+  });
+  const lostInHistory: string[] = [];
+  for (const m of lost.slice(0, SAMPLES)) {
+    const query = m.room !== null ? { room: rooms[m.room]!.roomId } : m.to !== null ? { with: userIds[m.to]! } : {};
+    lostInHistory.push(`${sentKey(m)} ${m.text}${m.http ? " (over http)" : ""}: ${await inHistory(api, tokens[devices[m.device]!.user]!, query, m.ack.msgId, m.text)}`);
+  }
   return {
     sent: messages, acked: acked.length,
     byKind: {
@@ -268,8 +279,23 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
       edits: acked.filter((m) => m.editOf && !m.delete).length, deletions: acked.filter((m) => m.delete).length,
       reactions: acked.filter((m) => m.reactTo).length, overHttp: acked.filter((m) => m.http).length,
     },
-    devices: devices.length, expectedDeliveries: expected.reduce((n, ids) => n + ids.size, 0), deliveries, missing: missing(), lostMessages,
+    devices: devices.length, expectedDeliveries: expected.reduce((n, ids) => n + ids.size, 0), deliveries, missing: missing(), lostMessages: lost.length,
     duplicates, duplicatesByKind, sharedMsgIds, droppedBySdk: devices.reduce((n, { client }) => n + client.stats.duplicatesDropped, 0), unexpected, outOfOrder, wrongEvents, outOfOrderByKind, faults, faultsAt,
-    seconds: (Date.now() - started) / 1000, samples,
+    seconds: (Date.now() - started) / 1000, samples, lostInHistory,
   };
+}
+
+/** Whether history holds message `msgId` (with its `text`), and the msgIds it has just around it. */
+async function inHistory(api: RouteApi, token: string, query: { room?: string; with?: string }, msgId: string, text: string): Promise<string> {
+  try {
+    // The page ending a second after it (msgIds are microseconds): the message, and what was stored just before and after.
+    const { messages } = await api.history(token, { ...query, before: String(BigInt(msgId) + 1_000_000n), limit: 200 });
+    const at = messages.findIndex((h) => BigInt(h.msgId) >= BigInt(msgId));
+    const found = messages[at]?.msgId === msgId ? messages[at] : undefined;
+    const around = messages.slice(Math.max(0, (at < 0 ? messages.length : at) - 2), (at < 0 ? messages.length : at) + 3).map((h) => h.msgId);
+    const stored = !found ? "not in history" : found.text === text ? "in history" : `history has another message under it (${found.text})`;
+    return `${stored} (around it: ${around.join(" ")})`;
+  } catch (error) {
+    return `history not read: ${(error as Error).message}`;
+  }
 }

@@ -1,0 +1,41 @@
+// What a reader (an inbox reading, a room's reader) sent from wake-ups since a read of its stream last confirmed its
+// position. On a Redis Cluster a master demoted under its writes publishes wake-ups of entries it then loses
+// (docs/DEPLOYMENT.md): a reader moved to one has to read again from the last position a read found, and knows from
+// this what it sent already.
+import { compareIds } from "@cim/protocol";
+
+export class WakeLedger {
+  /** The positions sent from wake-ups after `confirmed`, oldest first; null when none (most readers hold none). */
+  private sent: string[] | null = null;
+
+  constructor(
+    /** The last position a read of the stream found (or started from). */
+    public confirmed: string,
+    /** Positions kept at most: `sentFromWake` says when it holds that many, and the reader should read to confirm them. */
+    private readonly limit: number,
+  ) {}
+
+  /** Notes a position sent from a wake-up; true when the ledger is full (the reader should read). */
+  sentFromWake(position: string): boolean {
+    (this.sent ??= []).push(position);
+    return this.sent.length >= this.limit;
+  }
+
+  /** True when `position` was sent from a wake-up since the last confirmed one. */
+  wasSent(position: string): boolean {
+    return this.sent?.includes(position) ?? false;
+  }
+
+  /** True when a wake-up's entry, at or before the reader's position, is after the confirmed one and was not sent: the
+   * position stands on an entry since lost. */
+  skipped(position: string): boolean {
+    return compareIds(position, this.confirmed) > 0 && !this.wasSent(position);
+  }
+
+  /** A read of the stream found `position`: what wake-ups sent up to it is confirmed. */
+  found(position: string): void {
+    this.confirmed = position;
+    const after = this.sent?.filter((sent) => compareIds(sent, position) > 0);
+    this.sent = after?.length ? after : null;
+  }
+}
