@@ -177,14 +177,18 @@ export class ChatStore {
   }
 
   /**
-   * What arrives in the open conversation is read only while the user sees it: the tab is visible, a narrow
-   * screen shows the conversation rather than the list, and its list is at the newest message rather than scrolled
-   * up to older ones (else its count, "@" and a peer's "seen" would lie).
+   * What arrives in the open conversation is read only while the user sees it: the tab is visible and its window
+   * has the focus (a window beside the one the user works in is visible, not read: as chat apps, it is read when they
+   * come to it, up to what is in view then), a narrow screen shows the conversation rather than the list, and its
+   * list is at the newest message rather than scrolled up to older ones (else its count, "@" and a peer's "seen"
+   * would lie).
    */
   private watch(): void {
+    // Typing shows in a visible window, focused or not; reading needs the focus too.
     this.conversationOnScreen = document.visibilityState === "visible" && (this.showingConversation || !narrowScreen());
-    this.conversations.watching = this.conversationOnScreen && !this.readingOlder;
-    this.conversations.onScreen = this.conversationOnScreen;
+    const looking = this.conversationOnScreen && document.hasFocus();
+    this.conversations.watching = looking && !this.readingOlder;
+    this.conversations.onScreen = looking;
     this.sync.markActiveRead();
   }
 
@@ -222,6 +226,9 @@ export class ChatStore {
       this.watch();
     });
     document.addEventListener("visibilitychange", () => this.watch());
+    // The window's own focus and blur (an element's do not bubble to it): the user went to another window and back.
+    window.addEventListener("focus", () => this.watch());
+    window.addEventListener("blur", () => this.watch());
     // The list as the tab leaves it (a reload, or a phone's browser putting the page away) shows at once next time.
     window.addEventListener("pagehide", () => {
       if (this.me && this.phase === "signedIn") saveList(this.me.userId, this.conversations.listedNow());
