@@ -353,3 +353,32 @@ test("a search result shows where a long message holds the words searched for, m
   expect(shown).toBe(true);
   await page.screenshot({ path: `${SCREENSHOTS}busy-day-search-match.png` });
 });
+
+test("on a Mac the find key is ⌘K, said so in the filter and Settings, and Ctrl+K in the message box stays the box's own", async ({ newUser, request }) => {
+  const ann = await newUser("ann");
+  const page = ann.page;
+  const bob = await account(request, "bob");
+  await write(request, bob, await userIdOf(page), "are you there?");
+  // The same tab on a Mac (the browser's platform says so), reloaded: its login is restored.
+  await ann.context.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, "platform", { configurable: true, get: () => "MacIntel" });
+    Object.defineProperty(Navigator.prototype, "userAgentData", { configurable: true, get: () => ({ platform: "macOS", mobile: false, brands: [] }) });
+  });
+  await page.reload();
+  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "online", { timeout: 20_000 });
+  await expect(conversation(page, bob.userName)).toBeVisible();
+  const filter = page.getByTestId("conversation-filter");
+  // Ctrl+K in the message box: the box keeps the focus (a Mac's text fields delete to the end of the line with it).
+  await page.getByTestId("composer-input").click();
+  await page.keyboard.press("Control+k");
+  await expect(page.getByTestId("composer-input")).toBeFocused();
+  await expect(filter).toHaveCount(0);
+  // ⌘K finds a conversation, and the filter names that key.
+  await page.keyboard.press("Meta+k");
+  await expect(filter).toBeFocused();
+  await expect(filter).toHaveAttribute("placeholder", "Filter conversations (⌘K)");
+  await page.keyboard.press("Escape");
+  await page.getByTestId("settings-button").click();
+  await page.getByTestId("settings-dialog").getByText("Keyboard shortcuts").click();
+  await expect(page.getByTestId("find-key")).toHaveText("⌘ + K");
+});
