@@ -382,3 +382,56 @@ test("on a Mac the find key is ⌘K, said so in the filter and Settings, and Ctr
   await page.getByTestId("settings-dialog").getByText("Keyboard shortcuts").click();
   await expect(page.getByTestId("find-key")).toHaveText("⌘ + K");
 });
+
+test("a room opened on a new device with more unread than a page stays on its first unread message while older pages load above it", async ({ browser, request, baseURL }) => {
+  const ann = await account(request, "ann");
+  // Four writers (one user may send only so fast).
+  const writers = await Promise.all(["bob", "cy", "dee", "eve"].map((name) => account(request, name)));
+  const owner = { authorization: `Bearer ${writers[0]!.token}` };
+  const { roomId } = (await (await request.post("/api/rooms", { data: { name: `Long ${writers[0]!.userName.slice(-6)}`, visibility: "private" }, headers: owner })).json()) as { roomId: string };
+  for (const member of [ann, ...writers.slice(1)]) expect((await request.post(`/api/rooms/${roomId}/members`, { data: { userId: member.userId }, headers: owner })).status()).toBeLessThan(300);
+  const post = async (from: number, to: number, text: (n: number) => string) => {
+    const ids: string[] = [];
+    for (let i = from; i < to; i += 10) {
+      const sent = await Promise.all(Array.from({ length: Math.min(10, to - i) }, (_, j) => i + j).map((n) => {
+        const writer = writers[Math.floor(n / 65)]!;
+        return request.post("/api/messages", { data: { room: roomId, text: text(n), clientMsgId: `long-${n}-${roomId}` }, headers: { authorization: `Bearer ${writer.token}` } });
+      }));
+      for (const answer of sent) {
+        expect(answer.status(), await answer.text()).toBe(202);
+        ids.push(((await answer.json()) as { msgId: string }).msgId);
+      }
+    }
+    return ids;
+  };
+  // Ann read the first 40 on her laptop; 220 more came since: more than the newest page holds (200).
+  const read = await post(0, 40, (n) => `read line ${n}`);
+  await readOnAnotherDevice(request, baseURL!, ann, roomId, read.at(-1)!);
+  await post(40, 260, (n) => `unread line ${n}`);
+
+  const context = await browser.newContext({ baseURL });
+  try {
+    const page = await context.newPage();
+    await rememberContextId(context, page);
+    // The older page is held until the newest one shows: the view must not follow it as it loads above.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route("**/api/history?**", (route) => (/[?&]before=/.test(route.request().url()) ? held.then(() => route.fallback()) : route.fallback()));
+    await page.goto("/");
+    await logIn(page, ann.userName);
+    await page.locator(`[data-testid="conversation-item"][data-key="${roomId}"]`).click();
+    // The newest page is in; until the first unread message is, nothing of it shows (shown, the view jumped from it).
+    await expect(message(page, "unread line 259")).toHaveCount(1);
+    await expect(message(page, "unread line 259")).toBeHidden();
+    await expect(page.getByTestId("unread-loading")).toHaveText("Loading messages…");
+    release();
+    await expect(message(page, "unread line 40")).toHaveCount(1);
+    await expect(page.getByTestId("new-messages-divider")).toBeInViewport();
+    await expect(message(page, "unread line 40")).toBeInViewport();
+    await expect(page.getByTestId("unread-loading")).toHaveCount(0);
+    // Read only as far as seen: most of the 220 are still unread.
+    await expect(page.getByTestId("jump-latest")).toContainText("new");
+  } finally {
+    await closeContext(browser, context);
+  }
+});
