@@ -61,6 +61,9 @@ test("a quote of a message older than what is loaded says it is loading it, says
     const quote = message(page, "as I said above").getByTestId("reply-quote");
     await expect(quote).toBeVisible();
     await expect(message(page, "the plan we agreed on")).toHaveCount(0);
+    // Not loaded here, it is quoted as route kept it with the reply (it said "an earlier message").
+    await expect(quote.getByTestId("reply-quote-author")).toHaveText("You");
+    await expect(quote.getByTestId("reply-quote-text")).toHaveText("the plan we agreed on");
 
     // The older pages are held, then fail: the user is told it is loading, then that it could not be.
     let release = () => {};

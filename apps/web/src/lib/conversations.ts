@@ -30,6 +30,11 @@ export interface UiMessage {
   status: DeliveryStatus | null;
   /** The msgId of the message this one quotes ("" or absent: none). */
   replyTo?: string;
+  /**
+   * The quoted message as route stored it with the reply (its sender, name and text then, "" when deleted), shown
+   * while that message is not loaded here; absent from replies stored before route kept it.
+   */
+  quoted?: { from: string; fromName: string; text: string };
   /** The msgId of the newest edit applied ("" or absent: never edited). */
   editedBy?: string;
   /** Deleted by its sender: shown as "message deleted". */
@@ -196,6 +201,7 @@ export function toUiMessage(message: ChatMessage, me: string, receipts: Receipts
   const status: DeliveryStatus | null = own ? receiptStatus(message.msgId, receipts) : null;
   const ui: UiMessage = { id: message.msgId, msgId: message.msgId, clientMsgId: "", from: message.from, fromName: message.fromName, to: message.to, room: message.room ?? "", text: message.text, ts: message.ts, own, status };
   if (message.replyTo) ui.replyTo = message.replyTo;
+  if (message.replyTo && message.replyFrom) ui.quoted = { from: message.replyFrom, fromName: message.replyFromName ?? "", text: message.replyText ?? "" };
   return ui;
 }
 
