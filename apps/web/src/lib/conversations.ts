@@ -83,6 +83,8 @@ export interface Conversation {
   loadingOlder: boolean;
   /** True after the newest history page was merged once. */
   historyLoaded: boolean;
+  /** While the newest page (and the older ones holding the first unread message) are being asked for (HistoryLoader.latest). */
+  loadingLatest?: boolean;
   /** Edits and deletions whose message is not loaded yet, applied when it is (message-events.ts). */
   pendingEvents?: ChatMessage[];
   /** Rooms: lines for what happened to the room, heard live here (room-notices.ts). */
