@@ -61,6 +61,9 @@ test("a quote of a message older than what is loaded says it is loading it, says
     const quote = message(page, "as I said above").getByTestId("reply-quote");
     await expect(quote).toBeVisible();
     await expect(message(page, "the plan we agreed on")).toHaveCount(0);
+    // Not loaded here, it is quoted as route kept it with the reply (it said "an earlier message").
+    await expect(quote.getByTestId("reply-quote-author")).toHaveText("You");
+    await expect(quote.getByTestId("reply-quote-text")).toHaveText("the plan we agreed on");
 
     // The older pages are held, then fail: the user is told it is loading, then that it could not be.
     let release = () => {};
@@ -352,4 +355,86 @@ test("a search result shows where a long message holds the words searched for, m
   });
   expect(shown).toBe(true);
   await page.screenshot({ path: `${SCREENSHOTS}busy-day-search-match.png` });
+});
+
+test("on a Mac the find key is ⌘K, said so in the filter and Settings, and Ctrl+K in the message box stays the box's own", async ({ newUser, request }) => {
+  const ann = await newUser("ann");
+  const page = ann.page;
+  const bob = await account(request, "bob");
+  await write(request, bob, await userIdOf(page), "are you there?");
+  // The same tab on a Mac (the browser's platform says so), reloaded: its login is restored.
+  await ann.context.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, "platform", { configurable: true, get: () => "MacIntel" });
+    Object.defineProperty(Navigator.prototype, "userAgentData", { configurable: true, get: () => ({ platform: "macOS", mobile: false, brands: [] }) });
+  });
+  await page.reload();
+  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "online", { timeout: 20_000 });
+  await expect(conversation(page, bob.userName)).toBeVisible();
+  const filter = page.getByTestId("conversation-filter");
+  // Ctrl+K in the message box: the box keeps the focus (a Mac's text fields delete to the end of the line with it).
+  await page.getByTestId("composer-input").click();
+  await page.keyboard.press("Control+k");
+  await expect(page.getByTestId("composer-input")).toBeFocused();
+  await expect(filter).toHaveCount(0);
+  // ⌘K finds a conversation, and the filter names that key.
+  await page.keyboard.press("Meta+k");
+  await expect(filter).toBeFocused();
+  await expect(filter).toHaveAttribute("placeholder", "Filter conversations (⌘K)");
+  await page.keyboard.press("Escape");
+  await page.getByTestId("settings-button").click();
+  await page.getByTestId("settings-dialog").getByText("Keyboard shortcuts").click();
+  await expect(page.getByTestId("find-key")).toHaveText("⌘ + K");
+});
+
+test("a room opened on a new device with more unread than a page stays on its first unread message while older pages load above it", async ({ browser, request, baseURL }) => {
+  const ann = await account(request, "ann");
+  // Four writers (one user may send only so fast).
+  const writers = await Promise.all(["bob", "cy", "dee", "eve"].map((name) => account(request, name)));
+  const owner = { authorization: `Bearer ${writers[0]!.token}` };
+  const { roomId } = (await (await request.post("/api/rooms", { data: { name: `Long ${writers[0]!.userName.slice(-6)}`, visibility: "private" }, headers: owner })).json()) as { roomId: string };
+  for (const member of [ann, ...writers.slice(1)]) expect((await request.post(`/api/rooms/${roomId}/members`, { data: { userId: member.userId }, headers: owner })).status()).toBeLessThan(300);
+  const post = async (from: number, to: number, text: (n: number) => string) => {
+    const ids: string[] = [];
+    for (let i = from; i < to; i += 10) {
+      const sent = await Promise.all(Array.from({ length: Math.min(10, to - i) }, (_, j) => i + j).map((n) => {
+        const writer = writers[Math.floor(n / 65)]!;
+        return request.post("/api/messages", { data: { room: roomId, text: text(n), clientMsgId: `long-${n}-${roomId}` }, headers: { authorization: `Bearer ${writer.token}` } });
+      }));
+      for (const answer of sent) {
+        expect(answer.status(), await answer.text()).toBe(202);
+        ids.push(((await answer.json()) as { msgId: string }).msgId);
+      }
+    }
+    return ids;
+  };
+  // Ann read the first 40 on her laptop; 220 more came since: more than the newest page holds (200).
+  const read = await post(0, 40, (n) => `read line ${n}`);
+  await readOnAnotherDevice(request, baseURL!, ann, roomId, read.at(-1)!);
+  await post(40, 260, (n) => `unread line ${n}`);
+
+  const context = await browser.newContext({ baseURL });
+  try {
+    const page = await context.newPage();
+    await rememberContextId(context, page);
+    // The older page is held until the newest one shows: the view must not follow it as it loads above.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route("**/api/history?**", (route) => (/[?&]before=/.test(route.request().url()) ? held.then(() => route.fallback()) : route.fallback()));
+    await page.goto("/");
+    await logIn(page, ann.userName);
+    await page.locator(`[data-testid="conversation-item"][data-key="${roomId}"]`).click();
+    // The newest page is in; until the first unread message is, nothing of it shows (shown, the view jumped from it).
+    await expect(message(page, "unread line 259")).toHaveCount(1);
+    await expect(message(page, "unread line 259")).toBeHidden();
+    await expect(page.getByTestId("unread-loading")).toHaveText("Loading messages…");
+    release();
+    await expect(message(page, "unread line 40")).toHaveCount(1);
+    await expect(page.getByTestId("new-messages-divider")).toBeInViewport();
+    await expect(message(page, "unread line 40")).toBeInViewport();
+    await expect(page.getByTestId("unread-loading")).toHaveCount(0);
+    // Read only as far as seen: most of the 220 are still unread.
+    await expect(page.getByTestId("jump-latest")).toContainText("new");
+  } finally {
+    await closeContext(browser, context);
+  }
 });

@@ -156,6 +156,18 @@ export async function setHidden(page: Page, hidden: boolean): Promise<void> {
   }, hidden);
 }
 
+/**
+ * The page's window loses or gets the focus (the user works in another window beside it, or comes back), as the
+ * browser tells it: `document.hasFocus()` and the window's blur or focus event. Playwright lets every page think it
+ * has the focus, so the test says when it does not.
+ */
+export async function setFocused(page: Page, focused: boolean): Promise<void> {
+  await page.evaluate((value) => {
+    Object.defineProperty(document, "hasFocus", { configurable: true, value: () => value });
+    window.dispatchEvent(new Event(value ? "focus" : "blur"));
+  }, focused);
+}
+
 /** Types `text` in the open conversation and presses Enter. */
 export async function say(page: Page, text: string): Promise<void> {
   await page.getByTestId("composer-input").fill(text);

@@ -221,3 +221,21 @@ test("a room just created offers to invite people where its messages will be, no
   await expect(ann.page.getByTestId("message-list").getByRole("status")).toHaveText("No messages yet. Say hello!");
   await expect(ann.page.getByTestId("empty-room-invite")).toHaveCount(0);
 });
+
+test("a second tab of a signed-in user offers their name with the cursor on the password, not a blank form; after a logout new tabs start blank", async ({ newUser }) => {
+  const { page, context, userName } = await newUser("tabby");
+  const second = await context.newPage();
+  await second.goto("/");
+  await expect(second.getByTestId("login-username")).toHaveValue(userName);
+  await expect(second.getByTestId("login-password")).toBeFocused();
+  await second.keyboard.type(PASSWORD);
+  await second.keyboard.press("Enter");
+  await expect(second.getByTestId("connection-state")).toHaveAttribute("data-state", "online", { timeout: 20_000 });
+  // Logged out (asked for): a new tab of this device no longer names anyone.
+  await page.getByTestId("logout").click();
+  await expect(page.getByTestId("login-screen")).toBeVisible();
+  const third = await context.newPage();
+  await third.goto("/");
+  await expect(third.getByTestId("login-screen")).toBeVisible();
+  await expect(third.getByTestId("login-username")).toHaveValue("");
+});

@@ -1,7 +1,7 @@
 // Read state kept by the server: unread counts survive a reload and a new login; "delivered" and "seen" marks stay
 // after a reload and show on another device.
 import type { Page } from "@playwright/test";
-import { conversation, conversationKey, createRoom, expect, findUser, logIn, message, onlineUser, say, SCREENSHOTS, setHidden, test } from "./fixtures.js";
+import { conversation, conversationKey, createRoom, expect, findUser, logIn, message, onlineUser, say, SCREENSHOTS, setFocused, setHidden, test } from "./fixtures.js";
 
 async function reloadOnline(page: Page): Promise<void> {
   await page.reload();
@@ -215,4 +215,24 @@ test("what comes while the tab is hidden waits under its New messages line: back
   await bob.page.getByTestId("jump-latest").click();
   await expect(badge).toHaveCount(0);
   await expect(message(alice.page, "away 40")).toHaveAttribute("data-status", "seen");
+});
+
+test("what comes while the window is visible but another has the focus stays unread, counted in the list and the title, until the user comes back to it", async ({ pair: { alice, bob } }) => {
+  await onlineUser(alice.page, bob.userName).click();
+  await say(alice.page, "before");
+  await conversation(bob.page, alice.userName).click();
+  await expect(message(alice.page, "before")).toHaveAttribute("data-status", "seen");
+  // Bob works in another window beside the chat: it stays visible, without the focus.
+  await setFocused(bob.page, false);
+  await say(alice.page, "while you work elsewhere");
+  await expect(message(bob.page, "while you work elsewhere")).toBeInViewport();
+  const badge = conversation(bob.page, alice.userName).getByTestId("unread-badge");
+  await expect(badge).toHaveText("1");
+  await expect(bob.page).toHaveTitle(/^\(1\) CIM/);
+  await expect(message(alice.page, "while you work elsewhere")).toHaveAttribute("data-status", "delivered");
+  // He comes back to the window: what is in view is read.
+  await setFocused(bob.page, true);
+  await expect(badge).toHaveCount(0);
+  await expect(bob.page).toHaveTitle(/^CIM/);
+  await expect(message(alice.page, "while you work elsewhere")).toHaveAttribute("data-status", "seen");
 });

@@ -108,11 +108,14 @@ test("the owner renames a room and removes a member, whose window drops the room
   await expect(conversationKey(bob.page, roomId)).toHaveCount(0);
   await expect(bob.page.getByTestId("room-notice")).toContainText(`You are no longer a member of Again ${suffix}`);
 
-  // Invited back, the notice is no longer true: it goes by itself (it stayed, under the room he was back in).
+  // Invited back, the notice is no longer true: it goes by itself (it stayed, under the room he was back in), and
+  // says who added him back instead, until he opens the room.
   await alice.page.keyboard.press("Escape");
   await alice.page.getByTestId("room-invite-button").click();
   await (await findUser(alice.page, bob.userName)).getByTestId("user-search-pick").click();
   await expect(conversationKey(bob.page, roomId)).toBeVisible();
+  await expect(bob.page.getByTestId("room-notice")).toContainText(`${alice.userName} added you to Again ${suffix}`);
+  await conversationKey(bob.page, roomId).click();
   await expect(bob.page.getByTestId("room-notice-dismiss")).toHaveCount(0);
 });
 

@@ -161,3 +161,15 @@ test("two public rooms of one name are told apart in the directory by their owne
   await expect(item(bobRoom).getByTestId("room-directory-owner")).toHaveText(`by ${bob.userName}`);
   await expect(item(bobRoom)).toContainText("1 member");
 });
+
+test("a user added to a room is told who added them and where, until they open it: it no longer just appears in the list", async ({ pair: { alice, bob } }) => {
+  const name = `Crew ${Math.random().toString(36).slice(2, 7)}`;
+  const roomId = await createRoom(alice.page, name, "private");
+  await alice.page.getByTestId("room-invite-button").click();
+  await (await findUser(alice.page, bob.userName)).getByTestId("user-search-pick").click();
+  await alice.page.keyboard.press("Escape");
+  const banner = bob.page.locator('[data-testid="room-notice"][aria-label="Notice"]');
+  await expect(banner).toContainText(`${alice.userName} added you to ${name}`);
+  await conversationKey(bob.page, roomId).click();
+  await expect(banner).toHaveCount(0);
+});

@@ -9,8 +9,8 @@ describe("frames", () => {
       { kind: "send", body: { clientMsgId: "c1", to: "", text: "héllo <b>", room: "r3", replyTo: "40", editOf: "", delete: false, reactTo: "", reaction: "" } },
       { kind: "send", body: { clientMsgId: "c2", to: "", text: "", room: "r3", replyTo: "", editOf: "41", delete: true, reactTo: "", reaction: "" } },
       { kind: "send", body: { clientMsgId: "c3", to: "9", text: "", room: "", replyTo: "", editOf: "", delete: false, reactTo: "41", reaction: "👍" } },
-      { kind: "message", body: { msgId: "42", from: "7", fromName: "ann", to: "9", text: "hi", ts: 1732400000123, room: "", replyTo: "", editOf: "40", deleted: false, reactTo: "", reaction: "" } },
-      { kind: "message", body: { msgId: "43", from: "9", fromName: "bob", to: "7", text: "", ts: 1732400000124, room: "", replyTo: "", editOf: "", deleted: false, reactTo: "42", reaction: "❤️" } },
+      { kind: "message", body: { msgId: "42", from: "7", fromName: "ann", to: "9", text: "hi", ts: 1732400000123, room: "", replyTo: "", editOf: "40", deleted: false, reactTo: "", reaction: "", replyFrom: "", replyFromName: "", replyText: "" } },
+      { kind: "message", body: { msgId: "43", from: "9", fromName: "bob", to: "7", text: "", ts: 1732400000124, room: "", replyTo: "", editOf: "", deleted: false, reactTo: "42", reaction: "❤️", replyFrom: "", replyFromName: "", replyText: "" } },
       { kind: "presenceSubscribe", body: { userIds: ["7", "8"] } },
       { kind: "typing", body: { conversation: "r3", userId: "7", userName: "ann" } },
       { kind: "blockEvent", body: { userId: "8", userName: "bob", blocked: true, order: 7 } },
@@ -23,8 +23,8 @@ describe("frames", () => {
       { kind: "ping", body: { ts: 0 } },
       { kind: "presenceBatch", body: { presences: [{ userId: "7", userName: "ann", online: true }, { userId: "8", userName: "bob", online: false }] } },
       { kind: "messageBatch", body: { messages: [
-        { msgId: "1", from: "7", fromName: "ann", to: "", text: "a", ts: 1, room: "", replyTo: "", editOf: "", deleted: false, reactTo: "", reaction: "" },
-        { msgId: "2", from: "8", fromName: "bob", to: "", text: "b", ts: 2, room: "r3", replyTo: "1", editOf: "", deleted: false, reactTo: "", reaction: "" },
+        { msgId: "1", from: "7", fromName: "ann", to: "", text: "a", ts: 1, room: "", replyTo: "", editOf: "", deleted: false, reactTo: "", reaction: "", replyFrom: "", replyFromName: "", replyText: "" },
+        { msgId: "2", from: "8", fromName: "bob", to: "", text: "b", ts: 2, room: "r3", replyTo: "1", editOf: "", deleted: false, reactTo: "", reaction: "", replyFrom: "7", replyFromName: "ann", replyText: "a" },
       ] } },
     ];
     for (const frame of frames) expect(decodeFrame(encodeFrame(frame))).toEqual(frame);

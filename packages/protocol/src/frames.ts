@@ -35,6 +35,11 @@ export interface ChatMessage {
   replyTo?: string; editOf?: string; deleted?: boolean;
   /** A reaction event: the message it reacts to, and the emoji ("" = the sender took its reaction back). */
   reactTo?: string; reaction?: string;
+  /**
+   * With replyTo: the quoted message as it was when the reply was stored (its sender, name and the start of its text,
+   * "" when deleted), for a client that has not loaded it; "" from older replies. Decoded frames always carry them.
+   */
+  replyFrom?: string; replyFromName?: string; replyText?: string;
 }
 export interface Delivered { msgId: string; by: string; from: string }
 export interface Presence { userId: string; userName: string; online: boolean }

@@ -108,6 +108,30 @@ describe("events", () => {
     }
   });
 
+  it("a reply keeps the quoted message's sender, name and text as it is then (its newest edit, nothing once deleted, the start of a long one): in the stream, both inboxes and history", async () => {
+    const store = new MessageStore(h.redis);
+    await account("1", "2");
+    const question = await send(store, { from: "1", to: "2", text: "lunch at 12?" });
+    await store.store({ ...base("1", "q-edit"), to: "2", text: "lunch at 1?", editOf: question.msgId });
+    // A caller's own quote is not taken: the store reads the message quoted.
+    const answer = await store.store({ ...base("2", "q-r1"), to: "1", text: "yes", replyTo: question.msgId, replyText: "forged", replyFromName: "someone" });
+    const quote = { replyFrom: "1", replyFromName: "user1", replyText: "lunch at 1?" };
+    expect(answer).toMatchObject({ message: { replyTo: question.msgId, ...quote } });
+    for (const userId of ["1", "2"]) {
+      const entries = await readAfter(h.redis, user.inbox(userId), "0", 10);
+      expect(entries.at(-1)?.message).toMatchObject({ replyTo: question.msgId, ...quote });
+    }
+    expect((await store.history({ userId: "2", peer: "1", limit: 10 })).at(-1)).toMatchObject(quote);
+
+    const long = await send(store, { from: "1", to: "2", text: "é".repeat(250) });
+    const toLong = await store.store({ ...base("2", "q-r2"), to: "1", text: "tl;dr", replyTo: long.msgId });
+    expect(toLong).toMatchObject({ message: { replyText: `${"é".repeat(200)}…` } });
+
+    await store.store({ ...base("1", "q-del"), to: "2", text: "", editOf: long.msgId, deleted: true });
+    const toDeleted = await store.store({ ...base("2", "q-r3"), to: "1", text: "what was it?", replyTo: long.msgId });
+    expect(toDeleted).toMatchObject({ message: { replyFrom: "1", replyText: "" } });
+  });
+
   it("a sender's message pipelined after an edit is stored after it", async () => {
     const store = new MessageStore(h.redis);
     const original = await send(store, { from: "1", text: "one" });

@@ -24,3 +24,4 @@ export * from "./users.js";
 export * from "./search.js";
 export * from "./previews.js";
 export * from "./blocks.js";
+export * from "./quote-excerpt.js";

@@ -19,6 +19,8 @@ export interface TargetQuery {
   reactTo?: string;
   /** A room's members set (none for private chats and everyone): a non-member is refused before any target is looked at. */
   members?: string;
+  /** Told the message `replyTo` names as it is now (its newest edit applied, text "" when deleted), once found. */
+  quoted?: (message: StoredMessage) => void;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function checkTargets(redis: RedisClient, query: TargetQuery): Prom
   if (query.replyTo) {
     const target = await messageAt(redis, stream, query.replyTo);
     if (!target || isEvent(target)) return "not_found";
+    if (query.quoted) query.quoted(await asNow(redis, stream, target));
   }
   if (query.editOf) {
     const target = await messageAt(redis, stream, query.editOf);
@@ -45,6 +48,21 @@ export async function checkTargets(redis: RedisClient, query: TargetQuery): Prom
     if (!target || isEvent(target) || (await deletedLater(redis, stream, query.reactTo))) return "not_found";
   }
   return null;
+}
+
+/**
+ * `message` with its newest edit among the DELETION_SCAN entries after it applied, and text "" when one of them
+ * deletes it: what a reply quoting it shows (a deleted message's text must not live on in its quotes).
+ */
+async function asNow(redis: RedisClient, stream: string, message: StoredMessage): Promise<StoredMessage> {
+  const entries = await redis.xrange(stream, `(${message.msgId}-0`, "+", "COUNT", DELETION_SCAN);
+  let text = message.text;
+  for (const [id, fields] of entries) {
+    if (deletes(fields, message.msgId)) return { ...message, text: "" };
+    const event = toEntry(id, fields).message;
+    if (event.editOf === message.msgId && event.from === message.from) text = event.text;
+  }
+  return { ...message, text };
 }
 
 /**

@@ -5,6 +5,7 @@ import { EVERYONE_ROOM } from "@cim/protocol";
 import { channels, conv, keys, user } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
 import { checkTargets, noneForRefusedId, type TargetRefusal } from "./message-targets.js";
+import { quoteFields, type QuoteFields } from "./quote-excerpt.js";
 import { conversationKey, eventFields, isEvent, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import type { BlockRefusal } from "./blocks.js";
 import { InboxStore } from "./inbox.js";
@@ -74,6 +75,10 @@ export interface StoreInput {
   text: string;
   /** A message of the same conversation this one quotes. */
   replyTo?: string;
+  /** Set by the store from the quoted message (quote-excerpt.ts): callers leave them out. */
+  replyFrom?: string;
+  replyFromName?: string;
+  replyText?: string;
   /** The sender's own message of the same conversation this event edits (or, with `deleted`, deletes). */
   editOf?: string;
   deleted?: boolean;
@@ -136,16 +141,19 @@ export class MessageStore {
   async store(input: StoreInput & Partial<Target>): Promise<StoreResult> {
     const { to = "", room = "" } = input as { to?: string; room?: string };
     if (to && room) throw new Error("a message goes to a user or to a room, not both");
-    const message = { ...input, text: wellFormed(input.text) };
-    const write = () => (to ? this.storePrivate(message, to) : this.storeRoom(message, room || EVERYONE_ROOM));
+    // The quote is the store's to set, from the message quoted (below), never the caller's.
+    const message = { ...input, text: wellFormed(input.text), replyFrom: undefined, replyFromName: undefined, replyText: undefined };
+    const write = (stored: StoreInput = message) => (to ? this.storePrivate(stored, to) : this.storeRoom(stored, room || EVERYONE_ROOM));
     const before = this.checking.get(input.from);
     if (!input.replyTo && !input.editOf && !input.reactTo && !before) return write();
     // A check costs a round trip: the sender's later stores wait for this one, so they keep the order they came in.
     const run = (before ?? Promise.resolve()).then(async (): Promise<StoreResult> => {
       const convKey = conv.ofMessage(input.from, to, room);
       const members = room && room !== EVERYONE_ROOM ? conv.roomMembers(room) : undefined;
-      const refusal = await checkTargets(this.redis, { convKey, from: input.from, replyTo: input.replyTo, editOf: input.editOf, reactTo: input.reactTo, members });
-      return refusal ? { error: refusal } : write();
+      let quote: QuoteFields | undefined;
+      const quoted = (target: StoredMessage) => (quote = quoteFields(target));
+      const refusal = await checkTargets(this.redis, { convKey, from: input.from, replyTo: input.replyTo, editOf: input.editOf, reactTo: input.reactTo, members, quoted });
+      return refusal ? { error: refusal } : write(quote ? { ...message, ...quote } : message);
     });
     const tail = run.then(() => undefined, () => undefined);
     this.checking.set(input.from, tail);

@@ -13,6 +13,14 @@ export interface StoredMessage {
   room: string;
   /** The msgId of a message of the same conversation this one quotes; absent when none. */
   replyTo?: string;
+  /**
+   * With `replyTo`: the quoted message when the reply was stored (quote-excerpt.ts), for clients that have not loaded
+   * it: its sender's userId and name and the start of its text (its newest edit; "" when it was deleted). Absent
+   * on replies stored before 2026-11-29.
+   */
+  replyFrom?: string;
+  replyFromName?: string;
+  replyText?: string;
   /** An event: the sender's own message of the same conversation this edits (`text` replaces its text) or deletes. */
   editOf?: string;
   /** With `editOf`: the event deletes that message. */
@@ -24,7 +32,7 @@ export interface StoredMessage {
 }
 
 /** The fields that make a message a reply or an event. */
-export type EventFields = Pick<StoredMessage, "replyTo" | "editOf" | "deleted" | "reactTo" | "reaction">;
+export type EventFields = Pick<StoredMessage, "replyTo" | "replyFrom" | "replyFromName" | "replyText" | "editOf" | "deleted" | "reactTo" | "reaction">;
 
 /** True for an event (an edit, deletion or reaction): it changes another message and is no message of its own. */
 export function isEvent(message: Pick<StoredMessage, "editOf" | "reactTo">): boolean {
@@ -48,6 +56,7 @@ export interface StreamEntry {
 export function recordFields(message: Omit<StoredMessage, "msgId" | "ts"> & { msgId?: string; ts?: number }, dev: string): string[] {
   const fields = ["from", message.from, "fromName", message.fromName, "to", message.to, "room", message.room, "text", message.text, "dev", dev];
   if (message.replyTo) fields.push("replyTo", message.replyTo);
+  if (message.replyTo && message.replyFrom !== undefined) fields.push("replyFrom", message.replyFrom, "replyFromName", message.replyFromName ?? "", "replyText", message.replyText ?? "");
   if (message.editOf) fields.push("editOf", message.editOf);
   if (message.editOf && message.deleted) fields.push("deleted", "1");
   if (message.reactTo) fields.push("reactTo", message.reactTo);
@@ -85,6 +94,12 @@ export function toEntry(id: string, fields: string[]): StreamEntry {
   const replyTo = map.get("replyTo");
   const editOf = map.get("editOf");
   if (replyTo) message.replyTo = replyTo;
+  const replyFrom = map.get("replyFrom");
+  if (replyTo && replyFrom !== undefined) {
+    message.replyFrom = replyFrom;
+    message.replyFromName = map.get("replyFromName") ?? "";
+    message.replyText = map.get("replyText") ?? "";
+  }
   if (editOf) message.editOf = editOf;
   if (editOf && map.get("deleted") === "1") message.deleted = true;
   const reactTo = map.get("reactTo");
@@ -102,6 +117,11 @@ export function toEntry(id: string, fields: string[]): StreamEntry {
 export function eventFields(message: EventFields): EventFields {
   const out: EventFields = {};
   if (message.replyTo) out.replyTo = message.replyTo;
+  if (message.replyTo && message.replyFrom !== undefined) {
+    out.replyFrom = message.replyFrom;
+    out.replyFromName = message.replyFromName ?? "";
+    out.replyText = message.replyText ?? "";
+  }
   if (message.editOf) out.editOf = message.editOf;
   if (message.editOf && message.deleted) out.deleted = true;
   if (message.reactTo) {

@@ -38,7 +38,8 @@ export class Attention {
     const preview = message.text.length > PREVIEW_CHARS ? `${message.text.slice(0, PREVIEW_CHARS)}…` : message.text;
     const where = message.private ? "" : `${message.mention ? " mentioned you" : ""} in ${isolate(message.title)}`;
     this.announcement = `${isolate(message.fromName)}${where}: ${preview}`;
-    if (document.visibilityState === "visible") return;
+    // A visible window without the focus (another beside it has it) is not looked at either: the user is told.
+    if (document.visibilityState === "visible" && document.hasFocus()) return;
     if (this.prefs.notifications) this.notify(`${isolate(message.fromName)}${where}`, preview, message.conversation);
     if (this.prefs.sound) this.chime();
   }

@@ -49,6 +49,8 @@ export class ChatStore {
   private conversationOnScreen = $state(false);
   /** "You were removed from <room>" after a room's owner removed this user, and the rooms it names; dismissed by the user. */
   private removal = $state({ text: "", rooms: [] as string[] });
+  /** "ann added you to …" ("" none), until the user opens that room or dismisses it; a removal notice comes first. */
+  private addition = $state({ text: "", room: "" });
   /** Theme, notifications and sound on this device. */
   readonly prefs = new Preferences();
   /** Announcements, desktop notifications and sound for messages from others. */
@@ -92,7 +94,7 @@ export class ChatStore {
   private readonly incoming = new Incoming({
     me: () => this.me, conversations: this.conversations, sync: this.sync, features: this.features, attention: this.attention, mutes: this.mutes,
     blocks: this.blocks, hooks: this.hooks, members: this.members, mentionable: this.mentionable, online: this.online, delivery: this.delivery,
-    refresh: () => void this.refreshConversations(), notice: (text, roomId) => this.tellRoomsGone(text, [roomId]), duplicate: () => void this.duplicatesDropped++,
+    refresh: () => void this.refreshConversations(), notice: (text, roomId) => this.tellRoomsGone(text, [roomId]), added: (text, roomId) => (this.addition = { text, room: roomId }), duplicate: () => void this.duplicatesDropped++,
   });
 
   /** The users on screen whose presence matters: the open chat's peer, the members shown, the chats, the panel. */
@@ -125,11 +127,13 @@ export class ChatStore {
 
   /** The removal notice ("" none), until a room it names is listed again (invited back, joined): then it is no longer true. */
   get roomNotice(): string {
-    return this.removal.rooms.some((key) => this.conversations.get(key)) ? "" : this.removal.text;
+    const removal = this.removal.rooms.some((key) => this.conversations.get(key)) ? "" : this.removal.text;
+    return removal || (this.conversations.get(this.addition.room) ? this.addition.text : "");
   }
 
   set roomNotice(text: string) {
     this.removal = { text, rooms: [] };
+    this.addition = { text: "", room: "" };
   }
 
   /** Says that this user is no longer in `rooms`. */
@@ -177,14 +181,18 @@ export class ChatStore {
   }
 
   /**
-   * What arrives in the open conversation is read only while the user sees it: the tab is visible, a narrow
-   * screen shows the conversation rather than the list, and its list is at the newest message rather than scrolled
-   * up to older ones (else its count, "@" and a peer's "seen" would lie).
+   * What arrives in the open conversation is read only while the user sees it: the tab is visible and its window
+   * has the focus (a window beside the one the user works in is visible, not read: as chat apps, it is read when they
+   * come to it, up to what is in view then), a narrow screen shows the conversation rather than the list, and its
+   * list is at the newest message rather than scrolled up to older ones (else its count, "@" and a peer's "seen"
+   * would lie).
    */
   private watch(): void {
+    // Typing shows in a visible window, focused or not; reading needs the focus too.
     this.conversationOnScreen = document.visibilityState === "visible" && (this.showingConversation || !narrowScreen());
-    this.conversations.watching = this.conversationOnScreen && !this.readingOlder;
-    this.conversations.onScreen = this.conversationOnScreen;
+    const looking = this.conversationOnScreen && document.hasFocus();
+    this.conversations.watching = looking && !this.readingOlder;
+    this.conversations.onScreen = looking;
     this.sync.markActiveRead();
   }
 
@@ -222,6 +230,9 @@ export class ChatStore {
       this.watch();
     });
     document.addEventListener("visibilitychange", () => this.watch());
+    // The window's own focus and blur (an element's do not bubble to it): the user went to another window and back.
+    window.addEventListener("focus", () => this.watch());
+    window.addEventListener("blur", () => this.watch());
     // The list as the tab leaves it (a reload, or a phone's browser putting the page away) shows at once next time.
     window.addEventListener("pagehide", () => {
       if (this.me && this.phase === "signedIn") saveList(this.me.userId, this.conversations.listedNow());
@@ -273,6 +284,8 @@ export class ChatStore {
     // Another conversation's list starts at its newest message (the one scrolled up goes).
     if (key !== this.conversations.activeKey) this.readingOlder = false;
     const conversation = this.conversations.open(key);
+    // Looked at: "… added you to" it has said what it had to.
+    if (this.addition.room === conversation.key) this.addition = { text: "", room: "" };
     // Where its unread messages begin, and how many (from before it is marked read): its history is loaded up to there.
     const unread = this.conversations.unreadFrom?.key === conversation.key ? this.conversations.unreadFrom : null;
     this.composerFocus++;

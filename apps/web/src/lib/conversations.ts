@@ -30,6 +30,11 @@ export interface UiMessage {
   status: DeliveryStatus | null;
   /** The msgId of the message this one quotes ("" or absent: none). */
   replyTo?: string;
+  /**
+   * The quoted message as route stored it with the reply (its sender, name and text then, "" when deleted), shown
+   * while that message is not loaded here; absent from replies stored before route kept it.
+   */
+  quoted?: { from: string; fromName: string; text: string };
   /** The msgId of the newest edit applied ("" or absent: never edited). */
   editedBy?: string;
   /** Deleted by its sender: shown as "message deleted". */
@@ -78,6 +83,8 @@ export interface Conversation {
   loadingOlder: boolean;
   /** True after the newest history page was merged once. */
   historyLoaded: boolean;
+  /** While the newest page (and the older ones holding the first unread message) are being asked for (HistoryLoader.latest). */
+  loadingLatest?: boolean;
   /** Edits and deletions whose message is not loaded yet, applied when it is (message-events.ts). */
   pendingEvents?: ChatMessage[];
   /** Rooms: lines for what happened to the room, heard live here (room-notices.ts). */
@@ -196,6 +203,7 @@ export function toUiMessage(message: ChatMessage, me: string, receipts: Receipts
   const status: DeliveryStatus | null = own ? receiptStatus(message.msgId, receipts) : null;
   const ui: UiMessage = { id: message.msgId, msgId: message.msgId, clientMsgId: "", from: message.from, fromName: message.fromName, to: message.to, room: message.room ?? "", text: message.text, ts: message.ts, own, status };
   if (message.replyTo) ui.replyTo = message.replyTo;
+  if (message.replyTo && message.replyFrom) ui.quoted = { from: message.replyFrom, fromName: message.replyFromName ?? "", text: message.replyText ?? "" };
   return ui;
 }
 

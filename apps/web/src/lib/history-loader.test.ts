@@ -92,7 +92,7 @@ describe("HistoryLoader.latest", () => {
     const loaded = client(stream);
     const loader = new HistoryLoader({ client: () => loaded, me: () => ME, conversations, hooks: new MessageHooks(), loaded: () => undefined });
     const asked = () => loaded.historyPage.mock.calls.map(([query]) => [query.before, query.limit]);
-    return { conversation: conversations.ensure("r1", "Plans"), loader, asked };
+    return { conversation: conversations.ensure("r1", "Plans"), loader, asked, loaded };
   }
 
   it("loads all of a conversation's unread messages and a few read ones before them, so it can open at the first unread", async () => {
@@ -123,6 +123,22 @@ describe("HistoryLoader.latest", () => {
     expect(asked()).toEqual([[undefined, 200], ["501", 200], ["301", 200]]);
     expect(conversation.messages[0]?.text).toBe("line 101");
     expect(conversation.historyLoaded).toBe(true);
+  });
+
+  it("says it is loading while the pages are asked for, and stops saying so when an older page fails (the list then shows what came)", async () => {
+    const { conversation, loader, loaded } = room(700);
+    let fail = (_error: Error) => {};
+    // The newest page comes; the older one fails when the test says.
+    loaded.historyPage.mockImplementationOnce(loaded.historyPage.getMockImplementation()!).mockImplementationOnce(() => new Promise((_resolve, reject) => (fail = reject)));
+
+    const loading = loader.latest(conversation, 550, "150");
+    await vi.waitFor(() => expect(conversation.messages).toHaveLength(200));
+    expect(conversation.loadingLatest).toBe(true);
+    fail(new Error("network down"));
+    await loading;
+
+    expect(conversation.loadingLatest).toBe(false);
+    expect(conversation.historyLoaded).toBe(false);
   });
 
   it("stops at config.unreadLoadMax messages when the unread ones go further back (or were never read)", async () => {

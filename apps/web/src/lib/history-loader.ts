@@ -32,6 +32,7 @@ export class HistoryLoader {
    * below its "New messages" line.
    */
   async latest(conversation: Conversation, unread = 0, readUpTo = ""): Promise<void> {
+    conversation.loadingLatest = true;
     try {
       await this.page(conversation, undefined, latestPageSize(unread));
       while (unread > 0 && conversation.messages.length < config.unreadLoadMax && !unreadStartLoaded(conversation, readUpTo)) {
@@ -42,6 +43,8 @@ export class HistoryLoader {
       this.deps.loaded(conversation);
     } catch {
       // Not online yet: the next open or reconnect loads it.
+    } finally {
+      conversation.loadingLatest = false;
     }
   }
 

@@ -35,6 +35,8 @@ export interface IncomingDeps {
   refresh: () => void;
   /** Tells the user about their own removal from room `roomId` ("You were removed from …"). */
   notice: (text: string, roomId: string) => void;
+  /** Tells the user someone added them to room `roomId` ("ann added you to …"): it appeared in the list without a word. */
+  added: (text: string, roomId: string) => void;
   /** The SDK dropped a message as a duplicate. */
   duplicate: () => void;
 }
@@ -110,7 +112,10 @@ export class Incoming {
         return;
       }
       conversations.joined(event.room, event.name);
-      if (event.kind === "invited" && event.byName && event.by !== me.userId) conversations.noteMembership(event.room, { ...event, kind: event.kind }, me.userId);
+      if (event.kind === "invited" && event.byName && event.by !== me.userId) {
+        conversations.noteMembership(event.room, { ...event, kind: event.kind }, me.userId);
+        this.deps.added(`${isolate(event.byName)} added you to ${isolate(conversations.get(event.room)?.title ?? event.name)}`, event.room);
+      }
       this.deps.refresh();
     } else if (event.kind === "joined" || event.kind === "left" || event.kind === "invited") {
       conversations.noteMembership(event.room, { ...event, kind: event.kind }, me?.userId ?? "");

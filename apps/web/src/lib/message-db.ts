@@ -75,6 +75,7 @@ export async function saveMessage(userId: string, message: ChatMessage, peerName
   const record: CachedMessage = { msgId: message.msgId, from: message.from, fromName: message.fromName, to: message.to, text: message.text, ts: message.ts, room: message.room ?? "", seq: seqOf(message, userId), peerName };
   // Replies, edits, deletions and reactions (an event is kept like a message and applied again when the cache is read).
   if (message.replyTo) record.replyTo = message.replyTo;
+  if (message.replyTo && message.replyFrom) Object.assign(record, { replyFrom: message.replyFrom, replyFromName: message.replyFromName ?? "", replyText: message.replyText ?? "" });
   if (message.editOf) Object.assign(record, { editOf: message.editOf, deleted: message.deleted === true });
   if (message.reactTo) Object.assign(record, { reactTo: message.reactTo, reaction: message.reaction ?? "" });
   await db.put(STORE, record);

@@ -17,6 +17,7 @@ export function applyToMessage(message: UiMessage, event: Pick<ChatMessage, "msg
     message.deleted = true;
     message.text = "";
     message.replyTo = "";
+    delete message.quoted;
     return true;
   }
   if (message.editedBy && !isNewer(event.msgId, message.editedBy)) return false;

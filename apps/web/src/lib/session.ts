@@ -3,6 +3,11 @@ import type { StoredLogin } from "@cim/client";
 
 const LOGIN_KEY = "cim.login";
 const ADMIN_KEY = "cim.adminToken";
+/**
+ * localStorage: the name of the user signed in last on this device, until they log out: a second tab (its own login)
+ * offers it, as the tab itself does after a sign-out, instead of a blank form that looked like being signed out.
+ */
+const SIGNED_IN_NAME_KEY = "cim.signedInName";
 /** Followed by the user name: "1" when that user keeps their messages on this device after logout. */
 const KEEP_MESSAGES_PREFIX = "cim.keepMessages.";
 
@@ -20,6 +25,29 @@ export function loadLogin(): StoredLogin | null {
 
 export function saveLogin(login: StoredLogin): void {
   sessionStorage.setItem(LOGIN_KEY, JSON.stringify({ userId: login.userId, userName: login.userName, token: login.token }));
+  try {
+    localStorage.setItem(SIGNED_IN_NAME_KEY, login.userName);
+  } catch {
+    // Storage refused (private mode): a new tab's form starts blank.
+  }
+}
+
+/** The user name signed in last on this device and not logged out since ("" when none): a new tab offers it. */
+export function loadSignedInName(): string {
+  try {
+    return localStorage.getItem(SIGNED_IN_NAME_KEY) ?? "";
+  } catch {
+    return "";
+  }
+}
+
+/** A logout (or the account deleted): new tabs no longer offer the name. */
+export function forgetSignedInName(): void {
+  try {
+    localStorage.removeItem(SIGNED_IN_NAME_KEY);
+  } catch {
+    // Nothing was kept.
+  }
 }
 
 export function clearLogin(): void {

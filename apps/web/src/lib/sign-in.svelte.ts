@@ -13,7 +13,7 @@ import { deleteMessages } from "./message-db.js";
 import { reloadForFreshPolicy } from "./policy-watch.js";
 import { narrowScreen, onConversationScreen } from "./screen-history.js";
 import type { Sender } from "./sender.js";
-import { clearLogin, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
+import { clearLogin, forgetSignedInName, loadKeepMessages, loadLogin, saveKeepMessages, saveLogin } from "./session.js";
 import { clearView, savedList, savedOpen, savedReceipts } from "./view-memory.js";
 import { forgetDeviceDrafts } from "./drafts.svelte.js";
 import { isolate } from "./bidi.js";
@@ -145,7 +145,10 @@ export class SignIn {
   private async accountDeleted(userId: string): Promise<void> {
     // A sign-out with no reason forgets the view; a tab signed out already forgets it here.
     if (this.phase !== "signedOut") this.signOut("");
-    else clearView();
+    else {
+      clearView();
+      forgetSignedInName();
+    }
     this.signedOutAs = "";
     this.error = ACCOUNT_DELETED;
     forgetDeviceDrafts(userId);
@@ -226,7 +229,11 @@ export class SignIn {
     const client = this.client;
     if (client) this.disconnect(client);
     clearLogin();
-    if (!reason) clearView();
+    // Asked for (a logout): new tabs of this device no longer offer the name.
+    if (!reason) {
+      clearView();
+      forgetSignedInName();
+    }
     if (!reason && this.me) forgetDeviceDrafts(this.me.userId);
     // The login screen offers the name again after any sign-out, a logout too (chat apps keep it); never the password.
     this.signedOutAs = this.me?.userName ?? "";

@@ -250,6 +250,9 @@ export namespace cim {
         deleted?: (boolean|null);
         reactTo?: (string|null);
         reaction?: (string|null);
+        replyFrom?: (string|null);
+        replyFromName?: (string|null);
+        replyText?: (string|null);
     }
 
     class Message implements IMessage {
@@ -266,6 +269,9 @@ export namespace cim {
         public deleted: boolean;
         public reactTo: string;
         public reaction: string;
+        public replyFrom: string;
+        public replyFromName: string;
+        public replyText: string;
         public static create(properties?: cim.IMessage): cim.Message;
         public static encode(message: cim.IMessage, writer?: $protobuf.Writer): $protobuf.Writer;
         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): cim.Message;

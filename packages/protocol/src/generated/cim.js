@@ -2867,6 +2867,9 @@ export const cim = $root.cim = (() => {
          * @property {boolean|null} [deleted] Message deleted
          * @property {string|null} [reactTo] Message reactTo
          * @property {string|null} [reaction] Message reaction
+         * @property {string|null} [replyFrom] Message replyFrom
+         * @property {string|null} [replyFromName] Message replyFromName
+         * @property {string|null} [replyText] Message replyText
          */
 
         /**
@@ -2981,6 +2984,30 @@ export const cim = $root.cim = (() => {
         Message.prototype.reaction = "";
 
         /**
+         * Message replyFrom.
+         * @member {string} replyFrom
+         * @memberof cim.Message
+         * @instance
+         */
+        Message.prototype.replyFrom = "";
+
+        /**
+         * Message replyFromName.
+         * @member {string} replyFromName
+         * @memberof cim.Message
+         * @instance
+         */
+        Message.prototype.replyFromName = "";
+
+        /**
+         * Message replyText.
+         * @member {string} replyText
+         * @memberof cim.Message
+         * @instance
+         */
+        Message.prototype.replyText = "";
+
+        /**
          * Creates a new Message instance using the specified properties.
          * @function create
          * @memberof cim.Message
@@ -3032,6 +3059,12 @@ export const cim = $root.cim = (() => {
                 writer.uint32(/* id 11, wireType 2 =*/90).string(message.reactTo);
             if (message.reaction != null && Object.hasOwnProperty.call(message, "reaction"))
                 writer.uint32(/* id 12, wireType 2 =*/98).string(message.reaction);
+            if (message.replyFrom != null && Object.hasOwnProperty.call(message, "replyFrom"))
+                writer.uint32(/* id 13, wireType 2 =*/106).string(message.replyFrom);
+            if (message.replyFromName != null && Object.hasOwnProperty.call(message, "replyFromName"))
+                writer.uint32(/* id 14, wireType 2 =*/114).string(message.replyFromName);
+            if (message.replyText != null && Object.hasOwnProperty.call(message, "replyText"))
+                writer.uint32(/* id 15, wireType 2 =*/122).string(message.replyText);
             return writer;
         };
 
@@ -3117,6 +3150,18 @@ export const cim = $root.cim = (() => {
                         message.reaction = reader.string();
                         break;
                     }
+                case 13: {
+                        message.replyFrom = reader.string();
+                        break;
+                    }
+                case 14: {
+                        message.replyFromName = reader.string();
+                        break;
+                    }
+                case 15: {
+                        message.replyText = reader.string();
+                        break;
+                    }
                 default:
                     reader.skipType(tag & 7, long);
                     break;
@@ -3179,6 +3224,12 @@ export const cim = $root.cim = (() => {
                 message.reactTo = String(object.reactTo);
             if (object.reaction != null)
                 message.reaction = String(object.reaction);
+            if (object.replyFrom != null)
+                message.replyFrom = String(object.replyFrom);
+            if (object.replyFromName != null)
+                message.replyFromName = String(object.replyFromName);
+            if (object.replyText != null)
+                message.replyText = String(object.replyText);
             return message;
         };
 
@@ -3216,6 +3267,9 @@ export const cim = $root.cim = (() => {
                 object.deleted = false;
                 object.reactTo = "";
                 object.reaction = "";
+                object.replyFrom = "";
+                object.replyFromName = "";
+                object.replyText = "";
             }
             if (message.msgId != null && Object.hasOwnProperty.call(message, "msgId"))
                 object.msgId = message.msgId;
@@ -3246,6 +3300,12 @@ export const cim = $root.cim = (() => {
                 object.reactTo = message.reactTo;
             if (message.reaction != null && Object.hasOwnProperty.call(message, "reaction"))
                 object.reaction = message.reaction;
+            if (message.replyFrom != null && Object.hasOwnProperty.call(message, "replyFrom"))
+                object.replyFrom = message.replyFrom;
+            if (message.replyFromName != null && Object.hasOwnProperty.call(message, "replyFromName"))
+                object.replyFromName = message.replyFromName;
+            if (message.replyText != null && Object.hasOwnProperty.call(message, "replyText"))
+                object.replyText = message.replyText;
             return object;
         };
 
