@@ -11,8 +11,11 @@ const message = (msgId: string, from = "2"): StoredMessage => ({ msgId, from, fr
 const entry = (position: string, from = "2", dev = ""): StreamEntry => ({ position, message: message(position, from), dev });
 const wake = (prev: string, position: string, from = "2"): InboxWake => ({ prev, entry: position, message: message(position, from), dev: "" });
 
-/** User 1's session on a gateway whose inbox reads answer from `inbox` (a stand-in for Redis; reads are counted). */
-function setUp(inbox: StreamEntry[], { messageBatches = true, confirmWakes = false } = {}) {
+/**
+ * User 1's session on a gateway whose inbox reads answer from `inbox` (a stand-in for Redis; reads are counted), but
+ * the first ones from `demotedAnswers`.
+ */
+function setUp(inbox: StreamEntry[], { messageBatches = true, confirmWakes = false, demotedAnswers = [] as StreamEntry[][] } = {}) {
   const texts: string[] = [];
   /** How many messages each frame carried. */
   const frames: number[] = [];
@@ -37,6 +40,9 @@ function setUp(inbox: StreamEntry[], { messageBatches = true, confirmWakes = fal
   const inboxes = {
     read: async (_userId: string, after: string, count: number) => {
       reads.push(after);
+      // The first reads answered by a master demoted since, from entries it lost (the rest by the new master).
+      const demoted = demotedAnswers.shift();
+      if (demoted) return demoted;
       return inbox.filter((e) => BigInt(e.position) > BigInt(after || "0")).slice(0, count);
     },
   };
@@ -136,8 +142,9 @@ describe("InboxDelivery", () => {
     delivery.offer("1", wake("10", "11"));
     for (let i = 0; i < 4; i++) await settle();
     expect(texts).toEqual(["m12", "m11"]);
-    // Read from where a read last stood (10): 12 is not there, 11 is sent; the position is 11 again.
-    expect(reads).toEqual(["11", "10"]);
+    // Read from where a read last stood (10): 12 is not there, 11 is sent (once the inbox, read again, holds it: the
+    // third read); the position is 11 again.
+    expect(reads).toEqual(["11", "10", "10"]);
     inbox.push(entry("13"));
     delivery.offer("1", wake("11", "13"));
     expect(texts).toEqual(["m12", "m11", "m13"]);
@@ -154,7 +161,21 @@ describe("InboxDelivery", () => {
     delivery.offer("1", wake("11", "12"));
     for (let i = 0; i < 4; i++) await settle();
     expect(texts).toEqual(["m11", "m12", "m13"]);
-    expect(reads).toEqual(["10"]);
+    // One read, and its check that the inbox holds its newest entry.
+    expect(reads).toEqual(["10", "10"]);
+  });
+
+  it("on a cluster, a read answered by a master demoted on waking does not move the reader past an entry the new master wrote", async () => {
+    // A master paused past cluster-node-timeout woke and answered the read queued for it with 12, an entry it appended
+    // on waking and then lost in its demotion; the new master had appended 11 meanwhile (then 13, after 11).
+    const inbox = [entry("11")];
+    const { delivery, session, texts } = setUp(inbox, { confirmWakes: true, demotedAnswers: [[entry("12")]] });
+    delivery.start(session, "10");
+    for (let i = 0; i < 4; i++) await settle();
+    inbox.push(entry("13"));
+    delivery.offer("1", wake("11", "13"));
+    for (let i = 0; i < 4; i++) await settle();
+    expect(texts).toEqual(["m11", "m13"]);
   });
 
   it("reads at once a wake-up that does not say where it goes", async () => {

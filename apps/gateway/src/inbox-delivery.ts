@@ -26,6 +26,12 @@ const MAX_HELD = 64;
  * of entries it then loses: a reader standing on one has to go back, and knows from these what it sent already.
  */
 const MAX_UNCONFIRMED = 32;
+/**
+ * Inbox reads in a row whose newest entry the inbox, read again, lacks (with `confirmWakes`): one more fails the drain
+ * (logged; retried on the next wake-up). A read queued for a paused master is answered by it on waking, before it
+ * learns it was demoted, from what it then loses; the read after it goes to the new master.
+ */
+const MAX_REREADS = 3;
 
 /** A wake-up that says where its entry goes: it can be sent without reading the inbox. */
 type PlacedWake = Required<Pick<InboxWake, "message" | "entry" | "prev">> & { dev: string };
@@ -162,8 +168,13 @@ export class InboxDelivery {
     const { session } = reading;
     const userId = session.user!.userId;
     if (this.confirmWakes && reading.position !== reading.confirmed) await this.confirm(reading, userId);
+    let rereads = 0;
     while (session.isOpen && this.readings.get(session) === reading) {
       const batch = await this.inboxes.read(userId, reading.position, BATCH);
+      if (!(await this.holds(userId, batch.at(-1)))) {
+        if (++rereads >= MAX_REREADS) throw new Error(`user ${userId}: an inbox read was not in the inbox when read again, ${rereads} times`);
+        continue;
+      }
       for (const chunk of chunks(batch)) {
         // A backlog (a device back after a while) goes out as fast as the socket drains: sent at once, a device
         // catching up over a slow link was cut off (4429) again and again (scripts/slow-link-probe.ts).
@@ -173,6 +184,21 @@ export class InboxDelivery {
       }
       if (batch.length < BATCH) return;
     }
+  }
+
+  /**
+   * On a cluster, true when the inbox, read again now, holds `last`, the newest entry of a read (or none): the read was
+   * answered by the master serving the inbox, not by one paused past the node timeout that answered the reads queued
+   * for it on waking, from entries it then lost in its demotion. Standing on one of those, the reading would pass
+   * entries the new master wrote meanwhile. An entry before it in the read was written before it on the same master,
+   * so the new master holds all of them. False logs one line: the caller reads again.
+   */
+  private async holds(userId: string, last: StreamEntry | undefined): Promise<boolean> {
+    if (!this.confirmWakes || !last) return true;
+    const [found] = await this.inboxes.read(userId, String(BigInt(last.position) - 1n), 1);
+    if (found?.position === last.position && found.message.msgId === last.message.msgId) return true;
+    this.log.warn({ userId, position: last.position }, "an inbox read is not in the inbox when read again (answered by a master demoted since): reading again");
+    return false;
   }
 
   /**

@@ -9,10 +9,14 @@ import type { Session } from "./session.js";
 const message = (msgId: string): StoredMessage => ({ msgId, from: "2", fromName: "two", to: "", text: `m${msgId}`, ts: 1, room: "" });
 const entry = (position: string): StreamEntry => ({ position, message: message(position), dev: "" });
 
-/** The group's reader on a gateway whose stream reads answer from `stream` (a stand-in for Redis), and a session's texts. */
-function setUp(stream: StreamEntry[], confirmWakes: boolean) {
+/**
+ * The group's reader on a gateway whose stream reads answer from `stream` (a stand-in for Redis), but the first ones
+ * from `demotedAnswers`; and a session's texts.
+ */
+function setUp(stream: StreamEntry[], confirmWakes: boolean, demotedAnswers: StreamEntry[][] = []) {
   const texts: string[] = [];
   const session = {
+    socket: { bufferedAmount: 0 },
     isOpen: true,
     user: { userId: "1", userName: "one", sessionId: "s1" },
     sendBytes: (bytes: Uint8Array) => {
@@ -22,7 +26,7 @@ function setUp(stream: StreamEntry[], confirmWakes: boolean) {
     },
   } as unknown as Session;
   const messages = {
-    readRoom: async (_room: string, after: string, count: number) => stream.filter((e) => BigInt(e.position) > BigInt(after || "0")).slice(0, count),
+    readRoom: async (_room: string, after: string, count: number) => demotedAnswers.shift() ?? stream.filter((e) => BigInt(e.position) > BigInt(after || "0")).slice(0, count),
     trimmedAfter: async () => false,
     newest: async () => stream.at(-1)?.position ?? "0",
   };
@@ -71,5 +75,23 @@ describe("RoomReader", () => {
     reader.offer(message("14"), "13", "");
     await settle();
     expect(texts).toEqual(["m11", "m12", "m13", "m14"]);
+  });
+
+  it("on a cluster, a replay's read answered by a master demoted on waking does not move the session past what the new master stored", async () => {
+    // A master paused past cluster-node-timeout woke and answered the replay's read queued for it with 12, a message it
+    // stored on waking and then lost in its demotion; the new master had stored 11 meanwhile.
+    const stream = [entry("10"), entry("11")];
+    const demotedAnswers: StreamEntry[][] = [];
+    const { reader, session, texts } = setUp(stream, true, demotedAnswers);
+    await reader.start();
+    reader.attach(session, "10");
+    demotedAnswers.push([entry("12")]);
+    await reader.replay(session);
+    expect(texts).toEqual(["m11"]);
+    // The session is live from 11: the next message goes out to it.
+    stream.push(entry("12"));
+    reader.offer(message("12"), "11", "");
+    await settle();
+    expect(texts).toEqual(["m11", "m12"]);
   });
 });

@@ -22,6 +22,12 @@ const SLICE_SESSIONS = 2_000;
  * messages it then loses: the reader standing on one has to go back, and knows from these what it sent already.
  */
 const MAX_UNCONFIRMED = 64;
+/**
+ * Reads of the stream in a row whose newest message the stream, read again, lacks (with `confirmWakes`): one more fails
+ * the drain (logged; retried on the next wake-up). A read queued for a paused master is answered by it on waking,
+ * before it learns it was demoted, from what it then loses; the read after it goes to the new master.
+ */
+const MAX_REREADS = 3;
 
 /** What a reader needs of the message store. */
 export type RoomStream = Pick<MessageStore, "readRoom" | "trimmedAfter" | "newest">;
@@ -33,6 +39,16 @@ interface Reading {
 }
 
 const after = (a: string, b: string) => compareIds(a, b) > 0;
+
+/** The newest message of a read, as `holds` checks it: its position and sender (unknown for a bare position). */
+interface Newest {
+  position: string;
+  from?: string;
+}
+const newestOf = (read: StreamEntry[]): Newest | undefined => {
+  const last = read.at(-1);
+  return last && { position: last.position, from: last.message.from };
+};
 
 export class RoomReader {
   /** The newest message of the room this gateway has fanned out. */
@@ -70,7 +86,11 @@ export class RoomReader {
 
   /** Starts after the room's newest message: sessions get what is sent from now on, or what they ask for. */
   async start(): Promise<void> {
-    this.cursor = await this.messages.newest({ userId: "", conversation: this.room });
+    for (let tries = 1; ; tries++) {
+      this.cursor = await this.messages.newest({ userId: "", conversation: this.room });
+      if (!this.confirmWakes || this.cursor === "0" || (await this.holds({ position: this.cursor }, "the room's newest message"))) break;
+      if (tries >= MAX_REREADS) throw new Error(`room ${this.room}: its newest message was not in its stream when read again, ${tries} times`);
+    }
     this.wakes.confirmed = this.cursor;
   }
 
@@ -132,8 +152,13 @@ export class RoomReader {
       const what = this.room === EVERYONE_ROOM ? "group messages" : `messages of room ${this.room}`;
       session.send({ kind: "error", body: { code: ErrorCode.HistoryTrimmed, message: `${what} were trimmed past your last one: load history`, clientMsgId: "" } });
     }
+    let rereads = 0;
     while (session.isOpen && this.readings.get(session) === reading) {
       const read = await this.messages.readRoom(this.room, reading.cursor, READ_BATCH);
+      if (!(await this.holds(newestOf(read), "a replay's read"))) {
+        if (++rereads >= MAX_REREADS) throw new Error(`room ${this.room}: a replay's read was not in the stream when read again, ${rereads} times`);
+        continue;
+      }
       // Held: nothing past the gateway's cursor, which may be stored after a removal of this user not known here yet.
       const held = this.held();
       const batch = held ? read.filter((entry) => !after(entry.position, this.cursor)) : read;
@@ -168,11 +193,17 @@ export class RoomReader {
 
   private async drain(): Promise<void> {
     const back = this.confirmWakes && this.cursor !== this.wakes.confirmed && (await this.confirm());
+    let rereads = 0;
     for (;;) {
       const read = await this.messages.readRoom(this.room, this.cursor, READ_BATCH);
+      const held = await this.holds(newestOf(read), "a read");
       // Held since the read began: the answer may hold messages stored after a removal not known here yet. The
       // cursor stays; the rooms are woken again once memberships are current.
       if (this.held()) return;
+      if (!held) {
+        if (++rereads >= MAX_REREADS) throw new Error(`room ${this.room}: a read was not in the stream when read again, ${rereads} times`);
+        continue;
+      }
       // Gone back: what the wake-ups fanned out since the last position found is not sent again.
       const batch = back ? read.filter((entry) => !this.wakes.wasSent(entry.position)) : read;
       await this.fanOut(batch);
@@ -181,6 +212,21 @@ export class RoomReader {
       this.wakes.found(this.cursor);
       if (read.length < READ_BATCH) return;
     }
+  }
+
+  /**
+   * On a cluster, true when the stream, read again now, holds `last`, the newest message of a read (or none): the
+   * read was answered by the master serving the room, not by one paused past the node timeout that answered the
+   * reads queued for it on waking, from messages it then lost in its demotion. Standing on one of those, the reader
+   * would pass what the new master stored meanwhile (earlier ids). A message before it in the read was stored before
+   * it on the same master, so the new master holds all of them. False logs one line: the caller reads again.
+   */
+  private async holds(last: Newest | undefined, what: string): Promise<boolean> {
+    if (!this.confirmWakes || !last) return true;
+    const [found] = await this.messages.readRoom(this.room, String(BigInt(last.position) - 1n), 1);
+    if (found?.position === last.position && (last.from === undefined || found.message.from === last.from)) return true;
+    this.log.warn({ room: this.room, position: last.position }, `${what} of the room's stream is not in it when read again (answered by a master demoted since): reading again`);
+    return false;
   }
 
   /**
