@@ -12,6 +12,7 @@ const SERIAL = [
   "apps/gateway/src/failover.integration.test.ts",
   "apps/gateway/src/frozen-gateway.integration.test.ts",
   "apps/gateway/src/replica-wait.cluster.integration.test.ts",
+  "apps/gateway/src/room-reader.cluster.integration.test.ts",
   "apps/gateway/src/redis-loading-answers.cluster.integration.test.ts",
   "packages/state/src/link-watch.integration.test.ts",
   "packages/state/src/cluster-failover.integration.test.ts",
