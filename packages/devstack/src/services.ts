@@ -93,10 +93,16 @@ export async function startRedis(options: { port?: number; dir?: string } = {}):
 /**
  * Removes a server's data folder. A Redis killed with SIGKILL can leave a forked child behind (the AOF rewrite a
  * replica starts after its sync) that writes one more file while the folder is removed: rmdir then fails with
- * ENOTEMPTY, so the removal is tried again.
+ * ENOTEMPTY, so the removal is tried again for 3 s, and then left with one line.
  */
 export function removeDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 30, retryDelay: 100 });
+  } catch (error) {
+    // A child still writing after 3 s (a large rewrite on a busy machine): the folder is left in the temp dir, and
+    // the test that disposed of its server does not fail for it.
+    console.warn(`devstack: could not remove ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): left in place`);
+  }
 }
 
 /**
