@@ -1,6 +1,7 @@
 // Replies, edits, deletions and reactions in the message store, and search, against a real redis-server.
 import { describe, expect, it } from "vitest";
 import { user } from "./keys.js";
+import { InboxStore } from "./inbox.js";
 import { MessageStore } from "./messages.js";
 import { account as accountIn, room as roomIn, send } from "./message-test-support.js";
 import { readAfter } from "./stream-reads.js";
@@ -130,6 +131,35 @@ describe("events", () => {
     await store.store({ ...base("1", "q-del"), to: "2", text: "", editOf: long.msgId, deleted: true });
     const toDeleted = await store.store({ ...base("2", "q-r3"), to: "1", text: "what was it?", replyTo: long.msgId });
     expect(toDeleted).toMatchObject({ message: { replyFrom: "1", replyText: "" } });
+  });
+
+  it("a deletion blanks the quotes of its message kept by earlier replies, in history, the inboxes and room reads", async () => {
+    const store = new MessageStore(h.redis);
+    await account("1", "2");
+    await room("r9", "1", "2");
+    const secret = await send(store, { from: "1", to: "2", text: "my secret" });
+    const reply = await store.store({ ...base("2", "bd-r1"), to: "1", text: "ok", replyTo: secret.msgId });
+    expect(reply).toMatchObject({ message: { replyText: "my secret" } });
+    const inRoom = await send(store, { from: "1", room: "r9", text: "room secret" });
+    await store.store({ ...base("2", "bd-r2"), room: "r9", text: "ok", replyTo: inRoom.msgId });
+    await store.store({ ...base("1", "bd-d1"), to: "2", text: "", editOf: secret.msgId, deleted: true });
+    await store.store({ ...base("1", "bd-d2"), room: "r9", text: "", editOf: inRoom.msgId, deleted: true });
+    const quotes = (messages: { replyTo?: string; replyText?: string }[]) => messages.filter((m) => m.replyTo).map((m) => m.replyText);
+    expect(quotes(await store.history({ userId: "2", peer: "1", limit: 10 }))).toEqual([""]);
+    expect(quotes(await store.history({ userId: "1", room: "r9", limit: 10 }))).toEqual([""]);
+    expect(quotes((await store.readRoom("r9", "0", 10)).map((e) => e.message))).toEqual([""]);
+    const inboxes = new InboxStore(h.redis, { maxLenPerStream: 1_000, maxAgeSeconds: 0 });
+    for (const userId of ["1", "2"]) expect(quotes((await inboxes.read(userId, "0", 10)).map((e) => e.message))).toEqual([""]);
+  });
+
+  it("a reply to a message deleted more than 200 entries after it quotes nothing of it", async () => {
+    const store = new MessageStore(h.redis);
+    await account("1", "2");
+    const old = await send(store, { from: "1", to: "2", text: "old secret" });
+    await Promise.all(Array.from({ length: 210 }, (_, i) => store.store({ ...base("2", `gap-${i}`), to: "1", text: `filler ${i}` })));
+    await store.store({ ...base("1", "gap-del"), to: "2", text: "", editOf: old.msgId, deleted: true });
+    const reply = await store.store({ ...base("2", "gap-r"), to: "1", text: "what was it?", replyTo: old.msgId });
+    expect(reply).toMatchObject({ message: { replyFrom: "1", replyText: "" } });
   });
 
   it("a sender's message pipelined after an edit is stored after it", async () => {

@@ -6,6 +6,7 @@ import { channels, conv, keys, user } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
 import { checkTargets, noneForRefusedId, type TargetRefusal } from "./message-targets.js";
 import { quoteFields, type QuoteFields } from "./quote-excerpt.js";
+import { blankDeletedQuotes, noteDeletion } from "./deleted-quotes.js";
 import { conversationKey, eventFields, isEvent, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import type { BlockRefusal } from "./blocks.js";
 import { InboxStore } from "./inbox.js";
@@ -153,7 +154,11 @@ export class MessageStore {
       let quote: QuoteFields | undefined;
       const quoted = (target: StoredMessage) => (quote = quoteFields(target));
       const refusal = await checkTargets(this.redis, { convKey, from: input.from, replyTo: input.replyTo, editOf: input.editOf, reactTo: input.reactTo, members, quoted });
-      return refusal ? { error: refusal } : write(quote ? { ...message, ...quote } : message);
+      if (refusal) return { error: refusal };
+      const result = await write(quote ? { ...message, ...quote } : message);
+      // A resent deletion (duplicate) notes it again: the first may have been stored and not noted.
+      if (input.editOf && input.deleted && "message" in result) await noteDeletion(this.redis, convKey, input.editOf, this.options.maxAgeSeconds);
+      return result;
     });
     const tail = run.then(() => undefined, () => undefined);
     this.checking.set(input.from, tail);
@@ -166,7 +171,9 @@ export class MessageStore {
     const end = query.before ? `(${query.before}-0` : "+";
     const key = conv.messages(conversationKey(query.userId, query.peer || query.room || ""));
     const entries = await this.redis.xrevrange(key, end, "-", "COUNT", query.limit);
-    return entries.reverse().map(([id, fields]) => toEntry(id, fields).message);
+    const messages = entries.reverse().map(([id, fields]) => toEntry(id, fields).message);
+    await blankDeletedQuotes(this.redis, messages);
+    return messages;
   }
 
   /**
@@ -215,8 +222,10 @@ export class MessageStore {
   }
 
   /** Messages of a room ("everyone" = the group) after `after` ("" or "0": from the start), oldest first. */
-  readRoom(room: string, after: string, count: number): Promise<StreamEntry[]> {
-    return readAfter(this.redis, conv.messages(conv.ofRoom(room)), after, count);
+  async readRoom(room: string, after: string, count: number): Promise<StreamEntry[]> {
+    const entries = await readAfter(this.redis, conv.messages(conv.ofRoom(room)), after, count);
+    await blankDeletedQuotes(this.redis, entries.map((entry) => entry.message));
+    return entries;
   }
 
   /** True when messages of a room after `after` may have been trimmed away, so reading from it would skip some. */
