@@ -42,3 +42,17 @@ export async function blankDeletedQuotes(redis: RedisClient, messages: readonly 
     }),
   );
 }
+
+/**
+ * Blanks, in place, the text of every message of `messages` (one conversation's, `convKey`) that its sender deleted
+ * since, and of its edits: a history page hands them out as "" even when the client never reads the page of the
+ * deletion.
+ */
+export async function blankDeletedMessages(redis: RedisClient, convKey: string, messages: readonly StoredMessage[]): Promise<void> {
+  const shown = messages.filter((message) => !message.reactTo && !message.deleted && message.text);
+  if (shown.length === 0) return;
+  const scores = await redis.zmscore(conv.deletions(convKey), ...shown.map((message) => message.editOf || message.msgId));
+  shown.forEach((message, i) => {
+    if (scores[i] !== null) message.text = "";
+  });
+}

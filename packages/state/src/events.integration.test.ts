@@ -24,7 +24,8 @@ describe("events", () => {
     expect(edit).toMatchObject({ duplicate: false, message: { editOf: original.msgId, text: "hello" } });
     expect(removal).toMatchObject({ duplicate: false, message: { editOf: original.msgId, deleted: true } });
     const history = await store.history({ userId: "2", room: "r1", limit: 10 });
-    expect(history.map((m) => [m.text, m.editOf, m.deleted])).toEqual([["helo", undefined, undefined], ["hello", original.msgId, undefined], ["", original.msgId, true]]);
+    // The deleted message and its edits are handed out blank (sec20): a page without its deletion must not show them.
+    expect(history.map((m) => [m.text, m.editOf, m.deleted])).toEqual([["", undefined, undefined], ["", original.msgId, undefined], ["", original.msgId, true]]);
   });
 
   it("edits and deletions do not count as unread, and a message deleted while unread no longer counts", async () => {
@@ -146,6 +147,8 @@ describe("events", () => {
     await store.store({ ...base("1", "bd-d2"), room: "r9", text: "", editOf: inRoom.msgId, deleted: true });
     const quotes = (messages: { replyTo?: string; replyText?: string }[]) => messages.filter((m) => m.replyTo).map((m) => m.replyText);
     expect(quotes(await store.history({ userId: "2", peer: "1", limit: 10 }))).toEqual([""]);
+    // The page holding the deleted message alone, without its deletion, does not show its text either.
+    expect((await store.history({ userId: "2", peer: "1", before: "message" in reply ? reply.message.msgId : "", limit: 1 })).map((m) => [m.msgId, m.text])).toEqual([[secret.msgId, ""]]);
     expect(quotes(await store.history({ userId: "1", room: "r9", limit: 10 }))).toEqual([""]);
     expect(quotes((await store.readRoom("r9", "0", 10)).map((e) => e.message))).toEqual([""]);
     const inboxes = new InboxStore(h.redis, { maxLenPerStream: 1_000, maxAgeSeconds: 0 });

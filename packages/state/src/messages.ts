@@ -6,7 +6,7 @@ import { channels, conv, keys, user } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
 import { checkTargets, noneForRefusedId, type TargetRefusal } from "./message-targets.js";
 import { quoteFields, type QuoteFields } from "./quote-excerpt.js";
-import { blankDeletedQuotes, noteDeletion } from "./deleted-quotes.js";
+import { blankDeletedMessages, blankDeletedQuotes, noteDeletion } from "./deleted-quotes.js";
 import { conversationKey, eventFields, isEvent, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import type { BlockRefusal } from "./blocks.js";
 import { InboxStore } from "./inbox.js";
@@ -169,10 +169,10 @@ export class MessageStore {
   /** The `limit` messages before `before` (or the newest), oldest first. The caller checked membership. */
   async history(query: { userId: string; peer?: string; room?: string; before?: string; limit: number }): Promise<StoredMessage[]> {
     const end = query.before ? `(${query.before}-0` : "+";
-    const key = conv.messages(conversationKey(query.userId, query.peer || query.room || ""));
-    const entries = await this.redis.xrevrange(key, end, "-", "COUNT", query.limit);
+    const convKey = conversationKey(query.userId, query.peer || query.room || "");
+    const entries = await this.redis.xrevrange(conv.messages(convKey), end, "-", "COUNT", query.limit);
     const messages = entries.reverse().map(([id, fields]) => toEntry(id, fields).message);
-    await blankDeletedQuotes(this.redis, messages);
+    await Promise.all([blankDeletedQuotes(this.redis, messages), blankDeletedMessages(this.redis, convKey, messages)]);
     return messages;
   }
 
