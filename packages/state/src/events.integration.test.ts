@@ -155,6 +155,18 @@ describe("events", () => {
     for (const userId of ["1", "2"]) expect(quotes((await inboxes.read(userId, "0", 10)).map((e) => e.message))).toEqual([""]);
   });
 
+  it("a deletion resent with its clientMsgId but naming another message blanks nothing of that one", async () => {
+    const store = new MessageStore(h.redis);
+    await account("1", "2");
+    const first = await send(store, { from: "1", to: "2", text: "first" });
+    const kept = await send(store, { from: "1", to: "2", text: "kept" });
+    await store.store({ ...base("1", "rd-1"), to: "2", text: "", editOf: first.msgId, deleted: true });
+    const again = await store.store({ ...base("1", "rd-1"), to: "2", text: "", editOf: kept.msgId, deleted: true });
+    expect(again).toMatchObject({ duplicate: true });
+    const texts = (await store.history({ userId: "2", peer: "1", limit: 10 })).filter((m) => !m.editOf).map((m) => m.text);
+    expect(texts).toEqual(["", "kept"]);
+  });
+
   it("a reply to a message deleted more than 200 entries after it quotes nothing of it", async () => {
     const store = new MessageStore(h.redis);
     await account("1", "2");

@@ -156,14 +156,28 @@ export class MessageStore {
       const refusal = await checkTargets(this.redis, { convKey, from: input.from, replyTo: input.replyTo, editOf: input.editOf, reactTo: input.reactTo, members, quoted });
       if (refusal) return { error: refusal };
       const result = await write(quote ? { ...message, ...quote } : message);
-      // A resent deletion (duplicate) notes it again: the first may have been stored and not noted.
-      if (input.editOf && input.deleted && "message" in result) await noteDeletion(this.redis, convKey, input.editOf, this.options.maxAgeSeconds);
+      if (input.editOf && input.deleted && "message" in result) await this.noteDeletion(convKey, result);
       return result;
     });
     const tail = run.then(() => undefined, () => undefined);
     this.checking.set(input.from, tail);
     void tail.then(() => this.checking.get(input.from) === tail && this.checking.delete(input.from));
     return run;
+  }
+
+  /**
+   * Notes a stored deletion in the conversation's deletions. A resent one (duplicate) is noted again, the first may
+   * have been stored and not noted: from the entry stored, whose target a resend naming another message does not change.
+   */
+  private async noteDeletion(convKey: string, result: { message: StoredMessage; duplicate: boolean }): Promise<void> {
+    let target = result.message.editOf;
+    if (result.duplicate) {
+      const id = `${result.message.msgId}-0`;
+      const [entry] = await this.redis.xrange(conv.messages(convKey), id, id);
+      const stored = entry ? toEntry(entry[0], entry[1]).message : undefined;
+      target = stored?.deleted ? stored.editOf : undefined;
+    }
+    if (target) await noteDeletion(this.redis, convKey, target, this.options.maxAgeSeconds);
   }
 
   /** The `limit` messages before `before` (or the newest), oldest first. The caller checked membership. */
