@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { once } from "node:events";
+import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHttpHandler } from "./http-endpoints.js";
 import { createMetrics } from "./metrics.js";
@@ -22,6 +23,27 @@ afterEach(async () => {
 });
 
 describe("gateway HTTP endpoints", () => {
+  it("answers /healthz and /metrics with two Host headers or a Transfer-Encoding other than chunked 400 JSON, as the upgrade and route do", async () => {
+    const port = Number(new URL(await serve()).port);
+    const raw = async (request: string) => {
+      const socket = connect({ host: "127.0.0.1", port });
+      let answer = "";
+      socket.on("data", (chunk: Buffer) => (answer += chunk.toString()));
+      socket.write(request);
+      await once(socket, "close");
+      return answer;
+    };
+    for (const [request, message] of [
+      ["GET /healthz HTTP/1.1\r\nHost: gw.example\r\nHost: internal.example\r\nConnection: close\r\n\r\n", "more than one Host header"],
+      ["GET /metrics HTTP/1.1\r\nHost: gw.example\r\nHost: internal.example\r\nConnection: close\r\n\r\n", "more than one Host header"],
+      ["GET /healthz HTTP/1.1\r\nHost: gw.example\r\nTransfer-Encoding: gzip\r\nConnection: close\r\n\r\n", "Transfer-Encoding other than chunked"],
+    ]) {
+      const answer = await raw(request!);
+      expect(answer, request).toMatch(/^HTTP\/1.1 400 Bad Request\r\n/);
+      expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toEqual({ error: { code: "bad_request", message } });
+    }
+  });
+
   it("/metrics is open when no metrics token is configured", async () => {
     const url = await serve();
     const response = await fetch(`${url}/metrics`);

@@ -1,6 +1,7 @@
 // The gateway's plain HTTP: /healthz and /metrics on the WebSocket port.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import { ambiguousFraming } from "@cim/config";
 import { ErrorCode } from "@cim/protocol";
 import { sameSecret } from "@cim/token";
 import type { GatewayMetrics } from "./metrics.js";
@@ -36,6 +37,14 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
 export function createHttpHandler(metrics: GatewayMetrics, source: HealthSource, options: HttpOptions = {}) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? "/").split("?")[0];
+    // As the upgrade and route refuse it: two Host headers, or a framing a proxy in front may read otherwise.
+    const ambiguous = ambiguousFraming(req.rawHeaders);
+    if (ambiguous !== undefined) {
+      options.log?.info({ remote: req.socket.remoteAddress, method: req.method, path }, `request refused: ${ambiguous}`);
+      const body = JSON.stringify({ error: { code: ErrorCode.BadRequest, message: ambiguous } });
+      res.writeHead(400, { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" }).end(body);
+      return;
+    }
     // HEAD as GET (Node sends no body for it): load balancers often probe with HEAD.
     const read = req.method === "GET" || req.method === "HEAD";
     if (read && path === "/healthz") {

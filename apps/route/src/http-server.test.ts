@@ -53,6 +53,20 @@ describe("route's server", () => {
     for (const request of requests) expect(await raw(request), request).toMatch(/^HTTP\/1.1 400 Bad Request\r\n/);
   });
 
+  it("refuses a Transfer-Encoding other than chunked (RFC 9112: 400), before the app sees it", async () => {
+    const before = seen.length;
+    // Headers alone: Node runs the handler as soon as they are read (a body would be its parser's error afterwards).
+    // ("chunked, gzip" is its parser's own 400, as are codings followed by a body.)
+    for (const coding of ["gzip", "gzip, chunked", "identity", "deflate"]) {
+      const answer = await raw(`POST /api/login HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ${coding}\r\n\r\n`);
+      expect(answer, coding).toMatch(/^HTTP\/1.1 400 Bad Request\r\n/);
+      expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toEqual({ error: { code: "bad_request", message: "Transfer-Encoding other than chunked" } });
+    }
+    expect(seen.length).toBe(before);
+    // Chunked itself is served, in any case.
+    expect(await raw("POST /api/login HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n")).toMatch(/^HTTP\/1.1 200 OK\r\n/);
+  });
+
   it("serves a request with one Host", async () => {
     const answer = await raw("GET /api/rooms/public HTTP/1.1\r\nHost: cim.example\r\nConnection: close\r\n\r\n");
     expect(answer).toMatch(/^HTTP\/1.1 200 OK\r\n/);

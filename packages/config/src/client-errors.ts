@@ -24,22 +24,30 @@ function answerFor(error: ParserError): [number, string, string, string] {
  * Why a request's framing headers are ambiguous, or undefined when they are not: a second Host (Node keeps the first
  * in `headers.host`, a proxy in front may have routed or checked by the other), or a Content-Length and
  * Transfer-Encoding mix Node's parser let through (it refuses a second Content-Length and both together today; a
- * proxy that reads the other one smuggles a request behind it). Read from `rawHeaders`, which holds every copy.
+ * proxy that reads the other one smuggles a request behind it), or a Transfer-Encoding other than `chunked` alone.
+ * Read from `rawHeaders`, which holds every copy.
  */
 export function ambiguousFraming(rawHeaders: readonly string[]): string | undefined {
   let hosts = 0;
   let lengths = 0;
   let encodings = 0;
+  let coding = "";
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!.toLowerCase();
     if (name === "host") hosts++;
     else if (name === "content-length") lengths++;
-    else if (name === "transfer-encoding") encodings++;
+    else if (name === "transfer-encoding") {
+      encodings++;
+      coding = (rawHeaders[i + 1] ?? "").trim().toLowerCase();
+    }
   }
   if (hosts > 1) return "more than one Host header";
   if (lengths > 1) return "more than one Content-Length header";
   if (encodings > 1) return "more than one Transfer-Encoding header";
   if (lengths > 0 && encodings > 0) return "both Content-Length and Transfer-Encoding";
+  // RFC 9112 6.3: a request's body is chunked or has a length; any other coding (gzip, or gzip before chunked, which
+  // nothing here decodes) leaves its end to the reader's guess, and Node's parser read such a body to the socket's end.
+  if (encodings > 0 && coding !== "chunked") return "Transfer-Encoding other than chunked";
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 // Replies, edits, deletions and reactions in the message store, and search, against a real redis-server.
 import { describe, expect, it } from "vitest";
 import { user } from "./keys.js";
+import { InboxStore } from "./inbox.js";
 import { MessageStore } from "./messages.js";
 import { account as accountIn, room as roomIn, send } from "./message-test-support.js";
 import { readAfter } from "./stream-reads.js";
@@ -23,7 +24,8 @@ describe("events", () => {
     expect(edit).toMatchObject({ duplicate: false, message: { editOf: original.msgId, text: "hello" } });
     expect(removal).toMatchObject({ duplicate: false, message: { editOf: original.msgId, deleted: true } });
     const history = await store.history({ userId: "2", room: "r1", limit: 10 });
-    expect(history.map((m) => [m.text, m.editOf, m.deleted])).toEqual([["helo", undefined, undefined], ["hello", original.msgId, undefined], ["", original.msgId, true]]);
+    // The deleted message and its edits are handed out blank (sec20): a page without its deletion must not show them.
+    expect(history.map((m) => [m.text, m.editOf, m.deleted])).toEqual([["", undefined, undefined], ["", original.msgId, undefined], ["", original.msgId, true]]);
   });
 
   it("edits and deletions do not count as unread, and a message deleted while unread no longer counts", async () => {
@@ -130,6 +132,49 @@ describe("events", () => {
     await store.store({ ...base("1", "q-del"), to: "2", text: "", editOf: long.msgId, deleted: true });
     const toDeleted = await store.store({ ...base("2", "q-r3"), to: "1", text: "what was it?", replyTo: long.msgId });
     expect(toDeleted).toMatchObject({ message: { replyFrom: "1", replyText: "" } });
+  });
+
+  it("a deletion blanks the quotes of its message kept by earlier replies, in history, the inboxes and room reads", async () => {
+    const store = new MessageStore(h.redis);
+    await account("1", "2");
+    await room("r9", "1", "2");
+    const secret = await send(store, { from: "1", to: "2", text: "my secret" });
+    const reply = await store.store({ ...base("2", "bd-r1"), to: "1", text: "ok", replyTo: secret.msgId });
+    expect(reply).toMatchObject({ message: { replyText: "my secret" } });
+    const inRoom = await send(store, { from: "1", room: "r9", text: "room secret" });
+    await store.store({ ...base("2", "bd-r2"), room: "r9", text: "ok", replyTo: inRoom.msgId });
+    await store.store({ ...base("1", "bd-d1"), to: "2", text: "", editOf: secret.msgId, deleted: true });
+    await store.store({ ...base("1", "bd-d2"), room: "r9", text: "", editOf: inRoom.msgId, deleted: true });
+    const quotes = (messages: { replyTo?: string; replyText?: string }[]) => messages.filter((m) => m.replyTo).map((m) => m.replyText);
+    expect(quotes(await store.history({ userId: "2", peer: "1", limit: 10 }))).toEqual([""]);
+    // The page holding the deleted message alone, without its deletion, does not show its text either.
+    expect((await store.history({ userId: "2", peer: "1", before: "message" in reply ? reply.message.msgId : "", limit: 1 })).map((m) => [m.msgId, m.text])).toEqual([[secret.msgId, ""]]);
+    expect(quotes(await store.history({ userId: "1", room: "r9", limit: 10 }))).toEqual([""]);
+    expect(quotes((await store.readRoom("r9", "0", 10)).map((e) => e.message))).toEqual([""]);
+    const inboxes = new InboxStore(h.redis, { maxLenPerStream: 1_000, maxAgeSeconds: 0 });
+    for (const userId of ["1", "2"]) expect(quotes((await inboxes.read(userId, "0", 10)).map((e) => e.message))).toEqual([""]);
+  });
+
+  it("a deletion resent with its clientMsgId but naming another message blanks nothing of that one", async () => {
+    const store = new MessageStore(h.redis);
+    await account("1", "2");
+    const first = await send(store, { from: "1", to: "2", text: "first" });
+    const kept = await send(store, { from: "1", to: "2", text: "kept" });
+    await store.store({ ...base("1", "rd-1"), to: "2", text: "", editOf: first.msgId, deleted: true });
+    const again = await store.store({ ...base("1", "rd-1"), to: "2", text: "", editOf: kept.msgId, deleted: true });
+    expect(again).toMatchObject({ duplicate: true });
+    const texts = (await store.history({ userId: "2", peer: "1", limit: 10 })).filter((m) => !m.editOf).map((m) => m.text);
+    expect(texts).toEqual(["", "kept"]);
+  });
+
+  it("a reply to a message deleted more than 200 entries after it quotes nothing of it", async () => {
+    const store = new MessageStore(h.redis);
+    await account("1", "2");
+    const old = await send(store, { from: "1", to: "2", text: "old secret" });
+    await Promise.all(Array.from({ length: 210 }, (_, i) => store.store({ ...base("2", `gap-${i}`), to: "1", text: `filler ${i}` })));
+    await store.store({ ...base("1", "gap-del"), to: "2", text: "", editOf: old.msgId, deleted: true });
+    const reply = await store.store({ ...base("2", "gap-r"), to: "1", text: "what was it?", replyTo: old.msgId });
+    expect(reply).toMatchObject({ message: { replyFrom: "1", replyText: "" } });
   });
 
   it("a sender's message pipelined after an edit is stored after it", async () => {

@@ -5,6 +5,7 @@ import { compareIds } from "@cim/protocol";
 import { channels, user } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
 import { entryNumber, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
+import { blankDeletedQuotes } from "./deleted-quotes.js";
 import { newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
 import { inboxWakeTemplate } from "./wake-ups.js";
 
@@ -42,8 +43,10 @@ export class InboxStore {
   }
 
   /** Entries after inbox position `after` ("0": from the start), oldest first. */
-  read(userId: string, after: string, count: number): Promise<StreamEntry[]> {
-    return readAfter(this.redis, user.inbox(userId), after, count);
+  async read(userId: string, after: string, count: number): Promise<StreamEntry[]> {
+    const entries = await readAfter(this.redis, user.inbox(userId), after, count);
+    await blankDeletedQuotes(this.redis, entries.map((entry) => entry.message));
+    return entries;
   }
 
   /** The newest inbox position, "0" when the inbox is empty. */

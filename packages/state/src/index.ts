@@ -25,3 +25,4 @@ export * from "./search.js";
 export * from "./previews.js";
 export * from "./blocks.js";
 export * from "./quote-excerpt.js";
+export * from "./deleted-quotes.js";

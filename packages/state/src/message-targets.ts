@@ -2,6 +2,7 @@
 import { ReplyError } from "ioredis";
 import type { RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
+import { wasDeleted } from "./deleted-quotes.js";
 import { isEvent, toEntry, type StoredMessage } from "./records.js";
 
 /** Entries after a reaction's target read to find its deletion (a reaction is to a recent message as a rule). */
@@ -36,7 +37,8 @@ export async function checkTargets(redis: RedisClient, query: TargetQuery): Prom
   if (query.replyTo) {
     const target = await messageAt(redis, stream, query.replyTo);
     if (!target || isEvent(target)) return "not_found";
-    if (query.quoted) query.quoted(await asNow(redis, stream, target));
+    // A deletion further on than asNow reads is in the conversation's deletions (deleted-quotes.ts).
+    if (query.quoted) query.quoted(await asNow(redis, stream, target, await wasDeleted(redis, query.convKey, target.msgId)));
   }
   if (query.editOf) {
     const target = await messageAt(redis, stream, query.editOf);
@@ -54,7 +56,8 @@ export async function checkTargets(redis: RedisClient, query: TargetQuery): Prom
  * `message` with its newest edit among the DELETION_SCAN entries after it applied, and text "" when one of them
  * deletes it: what a reply quoting it shows (a deleted message's text must not live on in its quotes).
  */
-async function asNow(redis: RedisClient, stream: string, message: StoredMessage): Promise<StoredMessage> {
+async function asNow(redis: RedisClient, stream: string, message: StoredMessage, deleted: boolean): Promise<StoredMessage> {
+  if (deleted) return { ...message, text: "" };
   const entries = await redis.xrange(stream, `(${message.msgId}-0`, "+", "COUNT", DELETION_SCAN);
   let text = message.text;
   for (const [id, fields] of entries) {

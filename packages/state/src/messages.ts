@@ -6,6 +6,7 @@ import { channels, conv, keys, user } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
 import { checkTargets, noneForRefusedId, type TargetRefusal } from "./message-targets.js";
 import { quoteFields, type QuoteFields } from "./quote-excerpt.js";
+import { blankDeletedMessages, blankDeletedQuotes, noteDeletion } from "./deleted-quotes.js";
 import { conversationKey, eventFields, isEvent, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import type { BlockRefusal } from "./blocks.js";
 import { InboxStore } from "./inbox.js";
@@ -153,7 +154,10 @@ export class MessageStore {
       let quote: QuoteFields | undefined;
       const quoted = (target: StoredMessage) => (quote = quoteFields(target));
       const refusal = await checkTargets(this.redis, { convKey, from: input.from, replyTo: input.replyTo, editOf: input.editOf, reactTo: input.reactTo, members, quoted });
-      return refusal ? { error: refusal } : write(quote ? { ...message, ...quote } : message);
+      if (refusal) return { error: refusal };
+      const result = await write(quote ? { ...message, ...quote } : message);
+      if (input.editOf && input.deleted && "message" in result) await this.noteDeletion(convKey, result);
+      return result;
     });
     const tail = run.then(() => undefined, () => undefined);
     this.checking.set(input.from, tail);
@@ -161,12 +165,29 @@ export class MessageStore {
     return run;
   }
 
+  /**
+   * Notes a stored deletion in the conversation's deletions. A resent one (duplicate) is noted again, the first may
+   * have been stored and not noted: from the entry stored, whose target a resend naming another message does not change.
+   */
+  private async noteDeletion(convKey: string, result: { message: StoredMessage; duplicate: boolean }): Promise<void> {
+    let target = result.message.editOf;
+    if (result.duplicate) {
+      const id = `${result.message.msgId}-0`;
+      const [entry] = await this.redis.xrange(conv.messages(convKey), id, id);
+      const stored = entry ? toEntry(entry[0], entry[1]).message : undefined;
+      target = stored?.deleted ? stored.editOf : undefined;
+    }
+    if (target) await noteDeletion(this.redis, convKey, target, this.options.maxAgeSeconds);
+  }
+
   /** The `limit` messages before `before` (or the newest), oldest first. The caller checked membership. */
   async history(query: { userId: string; peer?: string; room?: string; before?: string; limit: number }): Promise<StoredMessage[]> {
     const end = query.before ? `(${query.before}-0` : "+";
-    const key = conv.messages(conversationKey(query.userId, query.peer || query.room || ""));
-    const entries = await this.redis.xrevrange(key, end, "-", "COUNT", query.limit);
-    return entries.reverse().map(([id, fields]) => toEntry(id, fields).message);
+    const convKey = conversationKey(query.userId, query.peer || query.room || "");
+    const entries = await this.redis.xrevrange(conv.messages(convKey), end, "-", "COUNT", query.limit);
+    const messages = entries.reverse().map(([id, fields]) => toEntry(id, fields).message);
+    await Promise.all([blankDeletedQuotes(this.redis, messages), blankDeletedMessages(this.redis, convKey, messages)]);
+    return messages;
   }
 
   /**
@@ -215,8 +236,10 @@ export class MessageStore {
   }
 
   /** Messages of a room ("everyone" = the group) after `after` ("" or "0": from the start), oldest first. */
-  readRoom(room: string, after: string, count: number): Promise<StreamEntry[]> {
-    return readAfter(this.redis, conv.messages(conv.ofRoom(room)), after, count);
+  async readRoom(room: string, after: string, count: number): Promise<StreamEntry[]> {
+    const entries = await readAfter(this.redis, conv.messages(conv.ofRoom(room)), after, count);
+    await blankDeletedQuotes(this.redis, entries.map((entry) => entry.message));
+    return entries;
   }
 
   /** True when messages of a room after `after` may have been trimmed away, so reading from it would skip some. */

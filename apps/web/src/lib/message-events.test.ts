@@ -32,6 +32,13 @@ describe("a deletion of a message still unread", () => {
 });
 
 describe("edits and deletions in a conversation", () => {
+  it("a deletion blanks the quote a loaded reply keeps of its message, loaded or not", () => {
+    const conversation = newConversation("r1", "room");
+    conversation.messages.push(toUiMessage(chat({ msgId: "20", text: "ok", replyTo: "10", replyFrom: "8", replyFromName: "bob", replyText: "a secret" }), "7"));
+    applyEvent(conversation, chat({ msgId: "21", editOf: "10", deleted: true }));
+    expect(conversation.messages[0]?.quoted).toEqual({ from: "8", fromName: "bob", text: "" });
+  });
+
   it("applies an edit and then a deletion; a deletion is final and an older edit never undoes a newer one", () => {
     const conversation = newConversation("r1", "room");
     conversation.messages.push(toUiMessage(chat({ msgId: "10", text: "helo" }), "7"));

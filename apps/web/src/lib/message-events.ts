@@ -45,12 +45,19 @@ export function applyEvent(conversation: Conversation, event: ChatMessage): void
   const target = conversation.messages.find((m) => m.msgId === eventTarget(event));
   // The list's preview from route follows an edit or deletion of its message, loaded or not.
   if (conversation.preview?.msgId === eventTarget(event)) applyToMessage(conversation.preview, event);
+  // The quotes replies keep of a deleted message go too (the message itself may not be loaded).
+  if (event.deleted && event.editOf) blankQuotesOf(conversation, event.editOf);
   if (target) {
     applyToMessage(target, event);
     return;
   }
   const pending = (conversation.pendingEvents ??= []);
   if (!pending.some((e) => e.msgId === event.msgId)) pending.push(event);
+}
+
+/** Blanks the quote text kept by the loaded replies to `msgId` (deleted): the sender's name stays, as route hands it out. */
+function blankQuotesOf(conversation: Conversation, msgId: string): void {
+  for (const message of conversation.messages) if (message.replyTo === msgId && message.quoted?.text) message.quoted.text = "";
 }
 
 /** A message was merged: the events that waited for it are applied, in msgId order. */
