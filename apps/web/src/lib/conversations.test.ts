@@ -117,6 +117,14 @@ describe("conversations", () => {
     expect(conversation.messages.map((m) => [m.msgId, m.clientMsgId, m.text])).toEqual([["12", "", "ok"], ["14", "c1", "ok"]]);
   });
 
+  it("an older page's own message of the same words is not the one waiting for its SendAck", () => {
+    const conversation = newConversation("everyone");
+    insertMessage(conversation.messages, { ...own("20"), text: "ok" });
+    insertMessage(conversation.messages, { ...own("", "sending"), id: "c2", clientMsgId: "c2", text: "ok" });
+    mergeStored(conversation, [{ ...own("8"), text: "ok" }]);
+    expect(conversation.messages.map((m) => [m.msgId, m.clientMsgId, m.status])).toEqual([["8", "", "sent"], ["20", "", "sent"], ["", "c2", "sending"]]);
+  });
+
   it("shows what this user sent from another device as own, marked as far as the peer's receipts go", () => {
     const message = { msgId: "20", from: ME, fromName: "me", to: PEER, text: "hi", ts: 5, room: "" };
     expect(toUiMessage(message, ME)).toMatchObject({ own: true, status: "sent" });

@@ -251,10 +251,15 @@ export function mergeStored(conversation: Conversation, messages: readonly UiMes
 /**
  * A stored own message (history, the cache, a replay) that is the same words as an own message still waiting for
  * its SendAck: the gateway stored it and its answer is late (a busy machine, a resend). History carries no clientMsgId,
- * so the waiting message takes the stored one's msgId and shows "sent" in its place, rather than the message showing
- * twice until the SendAck comes. Returns false when no waiting message matches.
+ * so the first waiting message of the same words and reply, if the stored one is newer than every own message
+ * acknowledged, takes its msgId and shows "sent" in its place, rather than the message showing twice until the
+ * SendAck comes. Returns false when no waiting message matches.
  */
 export function adoptSending(list: UiMessage[], stored: UiMessage): boolean {
+  // Own messages are stored in the order they were sent: one older than an own message acknowledged already (an older
+  // page scrolled to, holding the same words) is not the one waiting.
+  const newestOwn = list.findLast((m) => m.own && !!m.msgId);
+  if (newestOwn && !isNewer(stored.msgId, newestOwn.msgId)) return false;
   const waiting = list.find((m) => m.own && !m.msgId && m.status === "sending" && m.text === stored.text && (m.replyTo ?? "") === (stored.replyTo ?? ""));
   if (!waiting) return false;
   waiting.msgId = stored.msgId;
