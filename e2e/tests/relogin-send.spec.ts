@@ -10,6 +10,7 @@ async function hold(page: Page) {
   const acks: Array<() => void> = [];
   const pages: Array<() => void> = [];
   let holding = false;
+  let holdingPages = true;
   await page.routeWebSocket(/\/ws$/, (ws: WebSocketRoute) => {
     const server = ws.connectToServer();
     server.onMessage((data) => {
@@ -19,12 +20,12 @@ async function hold(page: Page) {
     });
   });
   await page.route("**/api/history**", async (route) => {
-    if (!holding) return route.continue();
+    if (!holding || !holdingPages) return route.continue();
     // Asked of route only when released: the page holds what was stored by then.
     await new Promise<void>((resolve) => pages.push(resolve));
     await route.continue();
   });
-  return { acks, pages, start: () => (holding = true) };
+  return { acks, pages, start: (pagesToo = true) => ((holding = true), (holdingPages = pagesToo)), stop: () => (holding = false) };
 }
 
 async function relogin(page: Page, userName: string): Promise<void> {
@@ -71,3 +72,26 @@ for (const order of ["ack first", "history first"] as const) {
     await expect(message(page, `typed at once ${order}`)).toHaveCount(1);
   });
 }
+
+test("a message still waiting for its SendAck at a reload shows once, sent, when history brings it before the answer", async ({ newUser }) => {
+  const { page } = await newUser("reload");
+  const held = await hold(page);
+  await page.reload();
+  await expectOnline(page);
+  const text = `waiting at the reload ${Math.random().toString(36).slice(2, 8)}`;
+  // The gateway stores it; its answer does not come before the reload.
+  held.start(false);
+  await say(page, text);
+  await expect.poll(() => held.acks.length).toBe(1);
+  await page.reload();
+  // The view memory shows it again and sends it once more; route's newest page already holds it.
+  await expectOnline(page);
+  await expect(message(page, text)).toHaveAttribute("data-status", "sent");
+  await expect(message(page, text)).toHaveCount(1);
+  // Answers from now on go through; whatever was held is let go.
+  held.stop();
+  held.acks.splice(0).forEach((release) => release());
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await expect(message(page, text)).toHaveCount(1);
+  await expect(message(page, text)).toHaveAttribute("data-status", "sent");
+});
