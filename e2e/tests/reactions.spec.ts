@@ -1,5 +1,6 @@
 // Reactions between two browsers on different gateways: alice reacts to bob's message with the picker, bob sees the
 // chip, alice takes it back with the keyboard, and a reload shows the same; the picker and chips pass axe.
+import type { Page } from "@playwright/test";
 import { axeViolationsInBothSchemes, expect, expectOnline, message, say, test } from "./fixtures.js";
 
 test("a reaction reaches the other browser on the other gateway, is taken back, and a reload shows the same", async ({ pair }) => {
@@ -51,4 +52,30 @@ test("a reaction reaches the other browser on the other gateway, is taken back, 
   await expect(onAlice()).toBeVisible();
   await expect(onAlice().getByTestId("reaction-chip")).toHaveCount(0);
   expect(alice.dialogs).toEqual([]);
+});
+
+test("emoji take the same room whatever font draws them: the picker's choices and chips of one count are alike in width", async ({ newUser }) => {
+  // This machine's Chromium may have no emoji font (Debian without fonts-noto-color-emoji): glyphs fall back to boxes
+  // or to text faces of other widths; the layout must not depend on which.
+  const { page } = await newUser("emoji");
+  const texts = [0, 1].map((i) => `emoji width ${i} ${Math.random().toString(36).slice(2, 8)}`);
+  const widths = (locator: ReturnType<Page["locator"]>) => locator.evaluateAll((nodes) => nodes.map((node) => Math.round(node.getBoundingClientRect().width * 10) / 10));
+  for (const [i, emoji] of ["👍", "😂"].entries()) {
+    await say(page, texts[i]!);
+    const row = message(page, texts[i]!);
+    await expect(row).toHaveAttribute("data-status", /sent|delivered|seen/);
+    await row.hover();
+    await row.getByTestId("action-react").click();
+    const choices = row.getByTestId("reaction-choice");
+    await expect(choices).toHaveCount(6);
+    const picker = await widths(choices);
+    console.log(`picker choice widths: ${picker.join(", ")}`);
+    expect(new Set(picker).size).toBe(1);
+    await row.locator(`[data-testid="reaction-choice"][data-emoji="${emoji}"]`).click();
+    await expect(row.getByTestId("reaction-chip")).toHaveText(`${emoji} 1`);
+  }
+  const chips = await widths(page.getByTestId("message").filter({ hasText: "emoji width" }).getByTestId("reaction-chip"));
+  console.log(`chip widths: ${chips.join(", ")}`);
+  expect(chips).toHaveLength(2);
+  expect(chips[0]).toBe(chips[1]);
 });

@@ -93,6 +93,38 @@ describe("conversations", () => {
     expect(acknowledge(list, "nope", "12", 1)).toBeNull();
   });
 
+  it("a stored copy of an own message still waiting for its SendAck is that message, not a second one", () => {
+    const conversation = newConversation("everyone");
+    const waiting = { ...own("", "sending"), id: "c1", clientMsgId: "c1", text: "kept on this device" };
+    insertMessage(conversation.messages, msg("5"));
+    insertMessage(conversation.messages, waiting);
+    // History (or the cache) brings it before the gateway's answer: one message, sent, in its place.
+    mergeStored(conversation, [msg("9"), { ...own("11"), text: "kept on this device", ts: 7 }]);
+    expect(conversation.messages.map((m) => [m.msgId, m.clientMsgId, m.status])).toEqual([["5", "", null], ["9", "", null], ["11", "c1", "sent"]]);
+    expect(conversation.lastMsgId).toBe("11");
+    // The SendAck then changes nothing that shows.
+    expect(acknowledge(conversation.messages, "c1", "11", 7)).toMatchObject({ msgId: "11", status: "sent" });
+    expect(conversation.messages.map((m) => [m.msgId, m.clientMsgId])).toEqual([["5", ""], ["9", ""], ["11", "c1"]]);
+  });
+
+  it("a replayed own message waiting for its SendAck is taken the same way; one of the same words acknowledged as another stays", () => {
+    const conversation = newConversation("everyone");
+    insertMessage(conversation.messages, { ...own("", "sending"), id: "c1", clientMsgId: "c1", text: "ok" });
+    expect(mergeMessage(conversation, { ...own("12"), text: "ok" }, true)).toBe(false);
+    expect(conversation.messages.map((m) => [m.msgId, m.clientMsgId])).toEqual([["12", "c1"]]);
+    // It was the same words sent from another device: the SendAck names another msgId, and both show.
+    acknowledge(conversation.messages, "c1", "14", 9);
+    expect(conversation.messages.map((m) => [m.msgId, m.clientMsgId, m.text])).toEqual([["12", "", "ok"], ["14", "c1", "ok"]]);
+  });
+
+  it("an older page's own message of the same words is not the one waiting for its SendAck", () => {
+    const conversation = newConversation("everyone");
+    insertMessage(conversation.messages, { ...own("20"), text: "ok" });
+    insertMessage(conversation.messages, { ...own("", "sending"), id: "c2", clientMsgId: "c2", text: "ok" });
+    mergeStored(conversation, [{ ...own("8"), text: "ok" }]);
+    expect(conversation.messages.map((m) => [m.msgId, m.clientMsgId, m.status])).toEqual([["8", "", "sent"], ["20", "", "sent"], ["", "c2", "sending"]]);
+  });
+
   it("shows what this user sent from another device as own, marked as far as the peer's receipts go", () => {
     const message = { msgId: "20", from: ME, fromName: "me", to: PEER, text: "hi", ts: 5, room: "" };
     expect(toUiMessage(message, ME)).toMatchObject({ own: true, status: "sent" });

@@ -237,13 +237,35 @@ function contains(list: UiMessage[], message: UiMessage): boolean {
  */
 export function mergeStored(conversation: Conversation, messages: readonly UiMessage[]): UiMessage[] {
   const known = new Set(conversation.messages.map((m) => m.msgId));
-  const added = messages.filter((message) => message.msgId && !known.has(message.msgId) && known.add(message.msgId));
-  if (added.length === 0) return added;
-  added.sort(inListOrder);
+  const fresh = messages.filter((message) => message.msgId && !known.has(message.msgId) && known.add(message.msgId));
+  if (fresh.length === 0) return fresh;
+  fresh.sort(inListOrder);
+  const adopted = fresh.filter((message) => message.own && adoptSending(conversation.messages, message));
+  const added = adopted.length === 0 ? fresh : fresh.filter((message) => !adopted.includes(message));
   // Sorting is stable: messages not acknowledged yet stay last, in the order they were written.
   conversation.messages = [...conversation.messages, ...added].sort(inListOrder);
-  conversation.lastMsgId = newerId(added.at(-1)!.msgId, conversation.lastMsgId);
-  return added;
+  conversation.lastMsgId = newerId(fresh.at(-1)!.msgId, conversation.lastMsgId);
+  return fresh;
+}
+
+/**
+ * A stored own message (history, the cache, a replay) that is the same words as an own message still waiting for
+ * its SendAck: the gateway stored it and its answer is late (a busy machine, a resend). History carries no clientMsgId,
+ * so the first waiting message of the same words and reply, if the stored one is newer than every own message
+ * acknowledged, takes its msgId and shows "sent" in its place, rather than the message showing twice until the
+ * SendAck comes. Returns false when no waiting message matches.
+ */
+export function adoptSending(list: UiMessage[], stored: UiMessage): boolean {
+  // Own messages are stored in the order they were sent: one older than an own message acknowledged already (an older
+  // page scrolled to, holding the same words) is not the one waiting.
+  const newestOwn = list.findLast((m) => m.own && !!m.msgId);
+  if (newestOwn && !isNewer(stored.msgId, newestOwn.msgId)) return false;
+  const waiting = list.find((m) => m.own && !m.msgId && m.status === "sending" && m.text === stored.text && (m.replyTo ?? "") === (stored.replyTo ?? ""));
+  if (!waiting) return false;
+  waiting.msgId = stored.msgId;
+  waiting.ts = stored.ts;
+  waiting.status = stored.status;
+  return true;
 }
 
 /** A conversation's order: by msgId, and those without one (sent, not acknowledged yet) last. */
@@ -259,7 +281,11 @@ export function acknowledge(list: UiMessage[], clientMsgId: string, msgId: strin
   const [message] = list.splice(index, 1);
   const copy = list.findIndex((m) => m.msgId === msgId);
   if (copy >= 0) list.splice(copy, 1);
-  const status = message!.status === "sending" || message!.status === "failed" ? "sent" : message!.status;
+  // It had taken a stored message of the same words (adoptSending) that was another one (sent from another device):
+  // that one stays, as itself.
+  const adoptedOther = !!message!.msgId && message!.msgId !== msgId;
+  if (adoptedOther) insertMessage(list, { ...message!, id: message!.msgId, clientMsgId: "" });
+  const status = message!.status === "sending" || message!.status === "failed" || adoptedOther ? "sent" : message!.status;
   const acked: UiMessage = { ...message!, msgId, ts: ts || message!.ts, status };
   insertMessage(list, acked);
   return acked;
@@ -342,6 +368,11 @@ export function countFromOthersAfter(list: UiMessage[], after: string, uncounted
  * holds older ones) and after the read position.
  */
 export function mergeMessage(conversation: Conversation, message: UiMessage, live: boolean, uncounted: Uncounted = COUNT_ALL): boolean {
+  if (message.own && message.msgId && !contains(conversation.messages, message) && adoptSending(conversation.messages, message)) {
+    conversation.messages = [...conversation.messages].sort(inListOrder);
+    conversation.lastMsgId = newerId(message.msgId, conversation.lastMsgId);
+    return false;
+  }
   if (!insertMessage(conversation.messages, message)) return false;
   const unread = live && !message.own && isNewer(message.msgId, conversation.lastMsgId) && isNewer(message.msgId, conversation.readUpTo) && !uncounted(message);
   conversation.lastMsgId = newerId(message.msgId, conversation.lastMsgId);
