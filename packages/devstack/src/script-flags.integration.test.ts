@@ -47,7 +47,7 @@ describe("npm start's flags", () => {
   it("--help prints the usage and starts nothing, exit 0", { timeout: 120_000 }, async () => {
     const start = await run("bash", ["scripts/start.sh", "--help"]);
     expect(start.code).toBe(0);
-    expect(start.stdout).toMatch(/^usage: npm start \[-- \[--gateways N\] \[--cluster\]\]/);
+    expect(start.stdout).toMatch(/^usage: npm start \[-- \[--gateways N\] \[--cluster\] \[--verbose\]\]/);
     expect(start.stdout).not.toContain("vite");
   });
 });
