@@ -1,4 +1,4 @@
-// ESLint flat config: TypeScript rules plus the import boundaries of STYLE.md (apps never import apps;
+// ESLint flat config (TypeScript and the scripts' plain .mjs): TypeScript rules plus the import boundaries of STYLE.md (apps never import apps;
 // packages/protocol needs only protobufjs; packages/client only the protocol; the bench imports of route only its
 // operator tools).
 import js from "@eslint/js";
@@ -7,13 +7,21 @@ import tseslint from "typescript-eslint";
 const noApps = { group: ["../**/apps/**", "./**/apps/**", "@cim/route", "@cim/gateway", "@cim/cli", "@cim/web"], message: "apps import packages, never each other" };
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "**/.tsbuild/**", "**/generated/**", ".run/**", "e2e/test-results/**", "**/*.mjs", "**/*.js"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "**/.tsbuild/**", "**/generated/**", ".run/**", "e2e/test-results/**", "**/*.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "no-restricted-imports": ["error", { patterns: [noApps] }],
+    },
+  },
+  {
+    // Plain JavaScript run by Node (npm start's flag readers, the build, the test summary): Node's globals.
+    files: ["**/*.mjs"],
+    languageOptions: {
+      sourceType: "module",
+      globals: { process: "readonly", console: "readonly", URL: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly" },
     },
   },
   {

@@ -5,5 +5,5 @@ export declare function readStartFlags(
   args?: string[],
   env?: NodeJS.ProcessEnv,
   helpExitCode?: number,
-): { gateways: number; cluster: boolean; routePort: number };
+): { gateways: number; cluster: boolean; routePort: number; verbose: boolean };
 export declare function dotEnvNote(root?: string): string | null;

@@ -5,7 +5,9 @@ import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { readFlags, refuseFlags } from "./cli-flags.mjs";
 
-export const START_USAGE = `usage: npm start [-- [--gateways N] [--cluster]]   (N: 1 to 26 gateways, default 2)
+export const START_USAGE = `usage: npm start [-- [--gateways N] [--cluster] [--verbose]]   (N: 1 to 26 gateways, default 2)
+  logs: every process's output goes to .run/logs/<name>.log; the console shows their warnings and errors only, or
+  with --verbose every line
   env: PORT (route's port, default 8080; a port in use moves to the next free one, as Redis', ZooKeeper's and the
   gateways' do: the URLs printed are the ones to use), REDIS_URL or REDIS_CLUSTER_NODES, ZK_CONNECT (servers already
   running), CIM_LAYOUT=cluster (as --cluster); any other setting of route and the gateways (README, Configuration)`;
@@ -13,7 +15,11 @@ export const START_USAGE = `usage: npm start [-- [--gateways N] [--cluster]]   (
 /** The exit code of this file run alone after `--help`: start.sh then stops with 0 instead of starting. */
 export const HELP_SHOWN = 10;
 
-const OPTIONS = { gateways: { type: "string", default: "2" }, cluster: { type: "boolean", default: false } };
+const OPTIONS = {
+  gateways: { type: "string", default: "2" },
+  cluster: { type: "boolean", default: false },
+  verbose: { type: "boolean", default: false },
+};
 
 /** npm start's settings from its arguments and PORT, or one line and exit 2. */
 export function readStartFlags(args = process.argv.slice(2), env = process.env, helpExitCode = 0) {
@@ -32,7 +38,7 @@ export function readStartFlags(args = process.argv.slice(2), env = process.env, 
   // CIM_LAYOUT=clustr started the single node without a word.
   const layout = env.CIM_LAYOUT ?? "";
   if (!["", "single", "cluster"].includes(layout)) refuse(`CIM_LAYOUT must be single or cluster, got ${layout}`);
-  return { gateways, cluster: values.cluster || layout === "cluster", routePort };
+  return { gateways, cluster: values.cluster || layout === "cluster", routePort, verbose: values.verbose };
 }
 
 /**

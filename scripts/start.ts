@@ -3,18 +3,24 @@
 // With `-- --cluster` (or CIM_LAYOUT=cluster): a Redis Cluster of 3 masters and 3 replicas and a ZooKeeper ensemble
 // of 3, on free ports, data in temporary folders removed at the end.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import getPort, { portNumbers } from "get-port";
 import { readStartFlags } from "./start-flags.mjs";
-import { localSecrets, REPO_ROOT, startApp, startRedis, startRedisCluster, startZookeeper, startZookeeperEnsemble, Supervisor, type Service } from "@cim/devstack";
+import { localSecrets, logFileOf, REPO_ROOT, startApp, startRedis, startRedisCluster, startZookeeper, startZookeeperEnsemble, Supervisor, type Service } from "@cim/devstack";
 
 // Read first by start.sh too, before anything is installed or built.
 const flags = readStartFlags();
 const GATEWAYS = flags.gateways;
-process.env.CIM_DEVSTACK_ECHO = "1";
 // CIM_RUN_DIR: another folder than the checkout's .run (tests).
 const runDir = process.env.CIM_RUN_DIR || join(REPO_ROOT, ".run");
 mkdirSync(runDir, { recursive: true });
+// Every line of every process goes to its file in .run/logs; the console shows their warnings and errors, or all with
+// --verbose. Every JSON line echoed buried the "CIM is running" banner within seconds (route's and the gateways' logs).
+const logDir = join(runDir, "logs");
+process.env.CIM_DEVSTACK_LOG_DIR = logDir;
+process.env.CIM_DEVSTACK_ECHO = flags.verbose ? "1" : "problems";
+/** A path as the banner shows it: from the checkout when it is in it (.run/...), else whole. */
+const shown = (file: string) => (relative(process.cwd(), file).startsWith("..") ? file : relative(process.cwd(), file));
 const stops: Array<() => Promise<void>> = [];
 const supervisor = new Supervisor({ report: (line) => console.log(`[supervisor] ${line}`) });
 
@@ -122,11 +128,13 @@ async function main(): Promise<void> {
   console.log(`
 CIM is running:
   web app        http://127.0.0.1:${routePort}/        (admin dashboard: /admin, token: ${env.CIM_ADMIN_TOKEN})
-  secrets        .run/secrets.json (generated once for this checkout, mode 0600)
+  secrets        ${shown(join(runDir, "secrets.json"))} (generated once for this checkout, mode 0600)
   route API      http://127.0.0.1:${routePort}/api
   gateways       ${gateways.map((g) => `ws://127.0.0.1:${g.port}/ws`).join("  ")}   (supervised: restarted if they exit)
   Redis          ${redisClusterNodes ? `Redis Cluster ${redisClusterNodes}` : redisUrl}
   ZooKeeper      ${zkConnect}
+  logs           ${shown(logFileOf(logDir, "route"))}, ${gateways.map((g) => `${g.id}.log`).join(", ")} and the others in ${shown(logDir)}/
+                 (${flags.verbose ? "every line is shown here too (--verbose)" : "only warnings and errors are shown here; npm start -- --verbose shows every line"})
   console client npm run cli -- --route http://127.0.0.1:${routePort} --user NAME --password PASSWORD --register
   one more gateway  npm run gateway -- --id ${nextGateway.id} --port ${nextGateway.port}
 Press Ctrl-C to stop everything.

@@ -31,7 +31,7 @@ status=0
 npx vitest run --reporter=default --reporter=json --outputFile=.run/vitest.json || status=$?
 if ls e2e/tests/*.spec.ts >/dev/null 2>&1; then
   echo "== end-to-end tests (Playwright, Chromium)"
-  npm test -w @cim/e2e || status=$?
+  npx playwright test -c e2e/playwright.config.ts || status=$?
 fi
 node scripts/summary.mjs
 exit $status

@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { z } from "zod";
 import { parseSettings, sharedSettings } from "@cim/config";
 import { DEFAULT_SESSION_LIMITS, MAX_PRESENCE_SUBSCRIPTIONS } from "@cim/protocol";
-import { tokenSecretFrom } from "@cim/token";
+import { previousTokenSecretsFrom, tokenSecretFrom } from "@cim/token";
 import { RESEND_GRACE_MS } from "./send-order.js";
 
 const csv = z.string().transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean));
@@ -70,15 +70,17 @@ const schema = z.object({
 /** The default login burst of a user, in sessions it may hold: each of them reconnecting at once, three times over. */
 export const LOGIN_BURST_PER_SESSION = 3;
 
-export type GatewayConfig = Readonly<z.infer<typeof schema> & { GATEWAY_ID: string; CIM_TOKEN_SECRET: string; CIM_WS_LOGINS_BURST_PER_USER: number }>;
+export type GatewayConfig = Readonly<z.infer<typeof schema> & { GATEWAY_ID: string; CIM_TOKEN_SECRET: string; CIM_TOKEN_SECRET_PREVIOUS: string[]; CIM_WS_LOGINS_BURST_PER_USER: number }>;
 
 /** Parses the environment; throws an error naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const settings = parseSettings("gateway", schema, env);
   const id = settings.GATEWAY_ID ?? `gw-${hostname()}-${settings.PORT}`;
   let secret: string;
+  let previous: string[];
   try {
     secret = tokenSecretFrom(env);
+    previous = previousTokenSecretsFrom(env);
   } catch (error) {
     throw new Error(`invalid gateway configuration: ${(error as Error).message}`);
   }
@@ -87,5 +89,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (burst < sessions) {
     throw new Error(`invalid gateway configuration: CIM_WS_LOGINS_BURST_PER_USER: ${burst} is below CIM_MAX_SESSIONS_PER_USER (${sessions}): a user's sessions reconnecting at once would be refused`);
   }
-  return Object.freeze({ ...settings, GATEWAY_ID: id, CIM_TOKEN_SECRET: secret, CIM_WS_LOGINS_BURST_PER_USER: burst });
+  return Object.freeze({ ...settings, GATEWAY_ID: id, CIM_TOKEN_SECRET: secret, CIM_TOKEN_SECRET_PREVIOUS: previous, CIM_WS_LOGINS_BURST_PER_USER: burst });
 }

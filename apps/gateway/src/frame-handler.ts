@@ -169,6 +169,7 @@ export class FrameHandler {
    */
   private refuseSend(session: Session, clientMsgId: string): void {
     this.metrics.sendsRefused.inc();
+    this.metrics.errors.inc({ code: ErrorCode.Unavailable });
     if (session.sendsRefused++ === 0) {
       const fields = { remote: session.remote, userId: session.user?.userId, inFlight: session.sendsInFlight, limit: this.options.maxSendsInFlight };
       this.failures.throttled("sends in flight", fields, "refusing Sends beyond CIM_MAX_SENDS_IN_FLIGHT until some are answered (Redis slow?); one line per streak");
@@ -179,6 +180,7 @@ export class FrameHandler {
   /** Answers a Send over its user's rate here with `unavailable`, as refuseSend; logged within the session's budget. */
   private refuseUserSend(session: Session, clientMsgId: string): void {
     this.metrics.sendsRefused.inc();
+    this.metrics.errors.inc({ code: ErrorCode.Unavailable });
     this.logRefusal(session, { remote: session.remote, userId: session.user?.userId }, "refused Send: the user's sessions here send faster than one session may");
     session.send({ kind: "error", body: { code: ErrorCode.Unavailable, message: "this user's sessions send too fast together: resend later", clientMsgId } });
   }
@@ -196,6 +198,7 @@ export class FrameHandler {
       if (isOrderRefusal(error)) this.failures.throttled("sends refused in order", who, "refusing Sends after an earlier one of their conversation was not stored, until it is resent (Redis outage); once per window");
       else if (error.internal) this.failures.failed(who, `request failed: ${error.message}`, error.cause);
       else if (!error.logged) this.logRefusal(session, { ...who, code: error.code, closeCode: error.closeCode }, `rejected frame: ${error.message}`);
+      this.metrics.errors.inc({ code: error.code });
       session.send({ kind: "error", body: { code: error.code, message: error.message, clientMsgId: error.clientMsgId } });
       if (error.closeCode) {
         this.metrics.closes.inc({ code: String(error.closeCode) });
@@ -205,6 +208,7 @@ export class FrameHandler {
     }
     // Redis down or a bug: tell the client the request failed, keep the socket.
     this.failures.failed(who, "frame handling failed", error);
+    this.metrics.errors.inc({ code: ErrorCode.Unavailable });
     session.send({ kind: "error", body: { code: ErrorCode.Unavailable, message: "temporarily unavailable, retry", clientMsgId: "" } });
   }
 }

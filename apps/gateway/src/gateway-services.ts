@@ -125,7 +125,7 @@ export function createServices(deps: GatewayDeps): GatewayServices {
   const chat = new ChatService({
     gatewayId, heartbeatMs: config.CIM_HEARTBEAT_MS, frameRate: { perSec: config.CIM_RATE_PER_SEC, burst: config.CIM_RATE_BURST, sendsInFlight: config.CIM_MAX_SENDS_IN_FLIGHT }, maxSessionsPerUser: config.CIM_MAX_SESSIONS_PER_USER,
     logins: new LoginGate(redis, gatewayId, { maxSessions: config.CIM_MAX_SESSIONS_PER_USER, loginsPerSec: config.CIM_WS_LOGINS_PER_SEC_PER_USER, loginsBurst: config.CIM_WS_LOGINS_BURST_PER_USER }),
-    onLoggedIn: (session) => admission.settled(session), tokens: new TokenSigner(config.CIM_TOKEN_SECRET, { ttlSeconds: TOKEN_TTL_UNUSED_S, clockToleranceSeconds: config.CIM_CLOCK_TOLERANCE_SECONDS }),
+    onLoggedIn: (session) => admission.settled(session), tokens: new TokenSigner(config.CIM_TOKEN_SECRET, { ttlSeconds: TOKEN_TTL_UNUSED_S, clockToleranceSeconds: config.CIM_CLOCK_TOLERANCE_SECONDS, previousSecrets: config.CIM_TOKEN_SECRET_PREVIOUS }),
     sessions, messages, presence, presenceSubscriptions, typingInterest, membership, blocks, table, delivery, goneAccounts, metrics, log,
     replicas: new ReplicaWait(redis, { replicas: config.CIM_REDIS_WAIT_REPLICAS, timeoutMs: config.CIM_REDIS_WAIT_TIMEOUT_MS }, metrics, log),
     privateInOrder: isCluster(redis),

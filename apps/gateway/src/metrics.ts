@@ -24,6 +24,7 @@ export function createMetrics(sources: MetricSources = {}) {
     closes: new Counter({ name: "cim_gateway_closes_total", help: "Sockets closed by the gateway, by close code", labelNames: ["code"], registers: [registry] }),
     upgradesRefused: new Counter({ name: "cim_gateway_upgrades_refused_total", help: "WebSocket upgrades refused, by reason", labelNames: ["reason"], registers: [registry] }),
     sendsRefused: new Counter({ name: "cim_gateway_sends_refused_total", help: "Sends answered unavailable at once: CIM_MAX_SENDS_IN_FLIGHT of the session were in flight", registers: [registry] }),
+    errors: new Counter({ name: "cim_gateway_errors_total", help: "Error frames answered to clients, by error code (docs/CONTRACT.md's codes)", labelNames: ["code"], registers: [registry] }),
     busErrors: new Counter({ name: "cim_gateway_bus_errors_total", help: "Bus messages that could not be handled", registers: [registry] }),
     sendSeconds: new Histogram({ name: "cim_gateway_send_seconds", help: "From a Send frame's arrival to its SendAck", buckets: LATENCY_BUCKETS_S, registers: [registry] }),
     storeSeconds: new Histogram({ name: "cim_gateway_store_seconds", help: "Storing one message in Redis (every step of its write)", buckets: LATENCY_BUCKETS_S, registers: [registry] }),

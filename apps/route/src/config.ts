@@ -2,7 +2,7 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { parseSettings, sharedSettings } from "@cim/config";
-import { adminTokenFrom, tokenSecretFrom } from "@cim/token";
+import { adminTokenFrom, previousTokenSecretsFrom, tokenSecretFrom } from "@cim/token";
 import type { AbuseLimits } from "./abuse-guard.js";
 import { LOGIN_POLICIES } from "./login-policy.js";
 
@@ -96,6 +96,8 @@ const schema = z.object({
 
 export type RouteConfig = Readonly<z.infer<typeof schema> & {
   CIM_TOKEN_SECRET: string;
+  /** Verify-only secrets while CIM_TOKEN_SECRET is rotated (none by default). */
+  CIM_TOKEN_SECRET_PREVIOUS: string[];
   /** Undefined: the admin API is off. */
   CIM_ADMIN_TOKEN: string | undefined;
 }>;
@@ -104,7 +106,7 @@ export type RouteConfig = Readonly<z.infer<typeof schema> & {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RouteConfig {
   const settings = parseSettings("route", schema, env);
   try {
-    return Object.freeze({ ...settings, CIM_TOKEN_SECRET: tokenSecretFrom(env), CIM_ADMIN_TOKEN: adminTokenFrom(env) });
+    return Object.freeze({ ...settings, CIM_TOKEN_SECRET: tokenSecretFrom(env), CIM_TOKEN_SECRET_PREVIOUS: previousTokenSecretsFrom(env), CIM_ADMIN_TOKEN: adminTokenFrom(env) });
   } catch (error) {
     throw new Error(`invalid route configuration: ${(error as Error).message}`);
   }

@@ -30,7 +30,7 @@ export function createServices(deps: { config: RouteConfig; log: Logger; redis: 
     rate: new MessageRate(() => messages.count()),
     bus: new BusPublisher(redis, sessions),
     picker: createPicker(config.CIM_ROUTE_STRATEGY, (ids) => sessions.connections(ids)),
-    tokens: new TokenSigner(config.CIM_TOKEN_SECRET, { ttlSeconds: config.CIM_TOKEN_TTL_SECONDS, sessionLifetimeSeconds: config.CIM_SESSION_MAX_SECONDS }),
+    tokens: new TokenSigner(config.CIM_TOKEN_SECRET, { ttlSeconds: config.CIM_TOKEN_TTL_SECONDS, sessionLifetimeSeconds: config.CIM_SESSION_MAX_SECONDS, previousSecrets: config.CIM_TOKEN_SECRET_PREVIOUS }),
     accounts: new AccountStore(redis),
     blocks: new BlockStore(redis),
     reads: new ReadStore(redis),

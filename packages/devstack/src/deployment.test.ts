@@ -13,6 +13,7 @@ interface ComposeService {
   command?: string[];
   environment?: Record<string, string>;
   ports?: string[];
+  restart?: string;
 }
 
 const compose = parse(readFileSync(join(REPO_ROOT, "docker-compose.yml"), "utf8"), { merge: true }) as { services: Record<string, ComposeService> };
@@ -46,6 +47,13 @@ describe("docker-compose.yml", () => {
     // Without env_file, compose read .env only to fill in ${...} of this file: CIM_ROUTE_STRATEGY=least-connections
     // put there changed nothing, and nothing said so.
     for (const name of ["route", "gateway-a", "gateway-b"]) expect([compose.services[name]!.env_file].flat()).toContain(".env");
+  });
+
+  it("brings every service back after it exits or the host restarts, unless an operator stopped it", () => {
+    // Without a restart policy a gateway or route that exited (an uncaught error, a Redis outage it gave up on) stayed
+    // down until someone noticed, and nothing came back after a reboot; npm start's supervisor restarts them.
+    const policies = Object.fromEntries(Object.entries(compose.services).map(([name, service]) => [name, service.restart]));
+    expect(policies).toEqual({ redis: "unless-stopped", zookeeper: "unless-stopped", route: "unless-stopped", "gateway-a": "unless-stopped", "gateway-b": "unless-stopped" });
   });
 
   it("has no default secrets: the token secret and admin token must be given", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LinePrefixer } from "./echo.js";
+import { isProblemLine, LinePrefixer } from "./echo.js";
 
 describe("LinePrefixer", () => {
   it("prefixes every line of a chunk, not only its first (two log lines written at once)", () => {
@@ -13,5 +13,24 @@ describe("LinePrefixer", () => {
     expect(echo.push("ting\n\n1011:M # Server")).toBe("[redis:6379] 1011:C # Redis is starting\n\n");
     expect(echo.flush()).toBe("[redis:6379] 1011:M # Server\n");
     expect(echo.flush()).toBe("");
+  });
+});
+
+describe("isProblemLine", () => {
+  it("passes warnings and errors of every kind of child and nothing routine", () => {
+    expect(isProblemLine('{"level":30,"app":"route","msg":"listening"}', false)).toBe(false);
+    expect(isProblemLine('{"level":40,"app":"route","msg":"Redis reconnecting"}', false)).toBe(true);
+    expect(isProblemLine('{"level":50,"app":"gateway","msg":"request failed"}', true)).toBe(true);
+    expect(isProblemLine("1011:C 29 Nov 2026 22:26:52.678 # Configuration loaded", false)).toBe(false);
+    expect(isProblemLine("1011:M 29 Nov 2026 22:26:52.681 # WARNING Memory overcommit must be enabled!", false)).toBe(true);
+    expect(isProblemLine("2026-11-29 22:26:53,001 [myid:] - INFO  [main:o.a.z.s.ZooKeeperServer@1] - started", false)).toBe(false);
+    expect(isProblemLine("2026-11-29 22:26:53,001 [myid:] - ERROR [main:o.a.z.s.ZooKeeperServer@1] - failed", false)).toBe(true);
+    expect(isProblemLine("    at main (file:///app/index.js:1:1)", true)).toBe(true);
+    expect(isProblemLine("", true)).toBe(false);
+  });
+
+  it("filters a LinePrefixer's lines, blank ones included", () => {
+    const echo = new LinePrefixer("route", (line) => isProblemLine(line, false));
+    expect(echo.push('{"level":30,"msg":"a"}\n\n{"level":50,"msg":"b"}\n')).toBe('[route] {"level":50,"msg":"b"}\n');
   });
 });

@@ -1,8 +1,9 @@
 // Child processes that die with their parent, with their output kept for diagnosis.
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { LinePrefixer } from "./echo.js";
+import { isProblemLine, LinePrefixer } from "./echo.js";
 
 const live = new Set<ChildProcess>();
 
@@ -33,15 +34,34 @@ export interface Spawned {
   exited: Promise<number | null>;
 }
 
-/** Spawns a child that is SIGKILLed if this process exits first. */
-/** Copies `from` to `to`, each line under `[label]`. */
-function echo(from: Readable | null, to: Writable, label: string): void {
+/** Copies `from` to `to`, each line under `[label]`; with `problemsOnly`, only warnings and errors (`isProblemLine`). */
+function echo(from: Readable | null, to: Writable, label: string, problemsOnly = false, fromStderr = false): void {
   if (!from) return;
-  const lines = new LinePrefixer(label);
+  const lines = new LinePrefixer(label, problemsOnly ? (line) => isProblemLine(line, fromStderr) : undefined);
   from.on("data", (chunk: Buffer) => to.write(lines.push(chunk.toString("utf8"))));
   from.on("end", () => to.write(lines.flush()));
 }
 
+/** The file a child's output is appended to under `CIM_DEVSTACK_LOG_DIR`: its label, made a file name. */
+export function logFileOf(dir: string, label: string): string {
+  return join(dir, `${label.replace(/[^\w.-]+/g, "-")}.log`);
+}
+
+/** Appends the child's stdout and stderr, as they come, to its log file (a restarted child goes on in the same one). */
+function keepLog(child: ChildProcess, dir: string, label: string): void {
+  mkdirSync(dir, { recursive: true });
+  const file = createWriteStream(logFileOf(dir, label), { flags: "a" });
+  file.on("error", (error) => console.error(`[${label}] cannot write its log file: ${error.message}`));
+  child.stdout?.on("data", (chunk: Buffer) => file.write(chunk));
+  child.stderr?.on("data", (chunk: Buffer) => file.write(chunk));
+  child.on("close", () => file.end());
+}
+
+/**
+ * Spawns a child that is SIGKILLed if this process exits first. `CIM_DEVSTACK_ECHO=1` copies its output to this
+ * process's, each line under `[label]`; `CIM_DEVSTACK_ECHO=problems` only its warnings and errors (`isProblemLine`);
+ * `CIM_DEVSTACK_LOG_DIR` appends all of it to `<dir>/<label>.log` (`npm start`: .run/logs).
+ */
 export function spawnTracked(command: string, args: string[], options: SpawnOptions, label: string): Spawned {
   hookExit();
   // Own process group: a terminal's Ctrl-C reaches only the parent, which stops children in order. A parent that dies
@@ -58,10 +78,12 @@ export function spawnTracked(command: string, args: string[], options: SpawnOpti
   };
   child.stdout?.on("data", append);
   child.stderr?.on("data", append);
-  if (process.env.CIM_DEVSTACK_ECHO) {
-    echo(child.stdout, process.stdout, label);
-    echo(child.stderr, process.stderr, label);
+  const echoed = process.env.CIM_DEVSTACK_ECHO;
+  if (echoed) {
+    echo(child.stdout, process.stdout, label, echoed === "problems", false);
+    echo(child.stderr, process.stderr, label, echoed === "problems", true);
   }
+  if (process.env.CIM_DEVSTACK_LOG_DIR) keepLog(child, process.env.CIM_DEVSTACK_LOG_DIR, label);
   const exited = new Promise<number | null>((resolve) =>
     child.on("exit", (code, signal) => {
       live.delete(child);

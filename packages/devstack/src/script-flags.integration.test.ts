@@ -7,6 +7,7 @@ import { join } from "node:path";
 import getPort from "get-port";
 import { afterAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "./apps.js";
+import { spawnTracked } from "./processes.js";
 import { removeDir } from "./services.js";
 
 const runDir = mkdtempSync(join(tmpdir(), "cim-run-"));
@@ -47,7 +48,7 @@ describe("npm start's flags", () => {
   it("--help prints the usage and starts nothing, exit 0", { timeout: 120_000 }, async () => {
     const start = await run("bash", ["scripts/start.sh", "--help"]);
     expect(start.code).toBe(0);
-    expect(start.stdout).toMatch(/^usage: npm start \[-- \[--gateways N\] \[--cluster\]\]/);
+    expect(start.stdout).toMatch(/^usage: npm start \[-- \[--gateways N\] \[--cluster\] \[--verbose\]\]/);
     expect(start.stdout).not.toContain("vite");
   });
 });
@@ -103,5 +104,22 @@ describe("the probe scripts", () => {
     expect(bogus.code).toBe(2);
     expect(bogus.stdout).toBe("");
     expect(bogus.stderr).toBe(`${path}: unknown option '--bogus' (${path} --help shows the usage)\n`);
+  });
+});
+
+describe("npm run test:e2e", () => {
+  it("is Playwright itself: its flags reach it, and a failure ends in its own line, not npm's block of errors", { timeout: 90_000 }, async () => {
+    // Through `npm test -w @cim/e2e` the nested npm took `--bogus` as its own setting ("npm warn Unknown cli config")
+    // and ran the whole suite; a failing run ended in "npm error Lifecycle script `test` failed ... workspace @cim/e2e".
+    const e2e = spawnTracked("npm", ["run", "test:e2e", "--", "--bogus"], { cwd: REPO_ROOT }, "test:e2e");
+    try {
+      const [said] = await e2e.waitFor(/unknown option '--bogus'|npm warn/, 45_000);
+      expect(said).toBe("unknown option '--bogus'");
+      expect(await e2e.exited).toBe(1);
+      expect(e2e.output()).not.toMatch(/npm (error|ERR!|warn)/);
+    } finally {
+      // Its whole process group: without the fix, a suite run under the nested npm.
+      if (e2e.child.exitCode === null) process.kill(-e2e.child.pid!, "SIGKILL");
+    }
   });
 });

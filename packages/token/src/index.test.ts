@@ -81,3 +81,18 @@ describe("TokenSigner", () => {
     await expect(new TokenSigner(SECRET, 60).verify("not.a.token")).rejects.toMatchObject({ reason: "invalid" });
   });
 });
+
+describe("TokenSigner with previous secrets", () => {
+  const OLD = "the-old-secret-of-more-than-thirty-two-bytes";
+  const NEW = "the-new-secret-of-more-than-thirty-two-bytes";
+  it("verifies a token of a previous secret, signs with the current one, and refuses a token of neither", async () => {
+    const { token } = await new TokenSigner(OLD, 60).sign({ userId: "1", userName: "ann" });
+    const rotating = new TokenSigner(NEW, { ttlSeconds: 60, previousSecrets: [OLD] });
+    expect((await rotating.verify(token)).userName).toBe("ann");
+    const renewed = await rotating.sign({ userId: "1", userName: "ann" });
+    expect((await new TokenSigner(NEW, 60).verify(renewed.token)).userId).toBe("1");
+    await expect(new TokenSigner(NEW, 60).verify(token)).rejects.toMatchObject({ reason: "invalid" });
+    const { token: foreign } = await new TokenSigner("a-third-secret-of-more-than-thirty-two-bytes", 60).sign({ userId: "2", userName: "bob" });
+    await expect(rotating.verify(foreign)).rejects.toMatchObject({ reason: "invalid" });
+  });
+});

@@ -45,9 +45,14 @@ export interface TokenSignerOptions {
   sessionLifetimeSeconds?: number;
   /** `verify` accepts a token this long past its expiry (the verifier's clock behind the signer's); 0 by default. */
   clockToleranceSeconds?: number;
+  /**
+   * Verify-only secrets (CIM_TOKEN_SECRET_PREVIOUS): a token signed with one of them still verifies, so a rotation of
+   * the secret logs nobody out; `sign` always uses the secret given first.
+   */
+  previousSecrets?: string[];
 }
 
-/** Signs and verifies tokens with one shared secret. */
+/** Signs and verifies tokens with one shared secret (and verifies with the previous ones while a rotation lasts). */
 export class TokenSigner {
   /**
    * HMAC through node:crypto, synchronously: a login storm verifies thousands of tokens a second, and WebCrypto's
@@ -55,6 +60,8 @@ export class TokenSigner {
    */
   private readonly signJwt: (payload: Record<string, unknown>) => string;
   private readonly verifyJwt: (token: string) => Record<string, unknown>;
+  /** The verifiers of the previous secrets, tried in order when the current one finds the signature wrong. */
+  private readonly verifyPrevious: Array<(token: string) => Record<string, unknown>>;
   private readonly ttlSeconds: number;
   private readonly sessionLifetimeSeconds: number;
   /** How long past its expiry `verify` still accepts a token (TokenSignerOptions). */
@@ -65,7 +72,12 @@ export class TokenSigner {
     // iat and exp are set by sign() itself (exp never past the login's end).
     this.signJwt = createSigner({ key: secret, algorithm: ALG, noTimestamp: true });
     const opts = typeof options === "number" ? { ttlSeconds: options } : options;
-    this.verifyJwt = createVerifier({ key: secret, algorithms: [ALG], allowedIss: ISSUER, requiredClaims: ["exp", "sub"], clockTolerance: (opts.clockToleranceSeconds ?? 0) * 1000 });
+    const verifier = (key: string) => createVerifier({ key, algorithms: [ALG], allowedIss: ISSUER, requiredClaims: ["exp", "sub"], clockTolerance: (opts.clockToleranceSeconds ?? 0) * 1000 });
+    this.verifyJwt = verifier(secret);
+    this.verifyPrevious = (opts.previousSecrets ?? []).map((previous) => {
+      if (new TextEncoder().encode(previous).length < MIN_SECRET_BYTES) throw new Error(`token secret must be at least ${MIN_SECRET_BYTES} bytes`);
+      return verifier(previous);
+    });
     this.ttlSeconds = opts.ttlSeconds;
     this.sessionLifetimeSeconds = opts.sessionLifetimeSeconds ?? opts.ttlSeconds;
     this.clockToleranceSeconds = opts.clockToleranceSeconds ?? 0;
@@ -91,14 +103,27 @@ export class TokenSigner {
     return { token, claims: { userId: user.userId, userName: user.userName, sessionId, exp, sessionEnd, loginEpoch, latestExp } };
   }
 
+  /** The payload of a token signed with the current secret, else with a previous one; TokenError when neither. */
+  private verified(token: string): Record<string, unknown> {
+    const reasonOf = (error: unknown) => (error instanceof JwtError && error.code === JwtError.codes.expired ? "expired" : "invalid");
+    try {
+      return this.verifyJwt(token);
+    } catch (error) {
+      if (!(error instanceof JwtError && error.code === JwtError.codes.invalidSignature)) throw new TokenError(reasonOf(error));
+      for (const verifyPrevious of this.verifyPrevious) {
+        try {
+          return verifyPrevious(token);
+        } catch (previousError) {
+          if (!(previousError instanceof JwtError && previousError.code === JwtError.codes.invalidSignature)) throw new TokenError(reasonOf(previousError));
+        }
+      }
+      throw new TokenError("invalid");
+    }
+  }
+
   /** Verifies a token; throws TokenError when it is not one of ours or has expired. */
   async verify(token: string): Promise<TokenClaims> {
-    let payload: Record<string, unknown>;
-    try {
-      payload = this.verifyJwt(token);
-    } catch (error) {
-      throw new TokenError(error instanceof JwtError && error.code === JwtError.codes.expired ? "expired" : "invalid");
-    }
+    const payload = this.verified(token);
     if (typeof payload.sub !== "string" || typeof payload.name !== "string" || typeof payload.sid !== "string" || typeof payload.exp !== "number") {
       throw new TokenError("invalid");
     }

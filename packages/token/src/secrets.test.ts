@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adminTokenFrom, DEV_TOKEN_SECRET, sameSecret, tokenSecretFrom } from "./secrets.js";
+import { adminTokenFrom, DEV_TOKEN_SECRET, previousTokenSecretsFrom, sameSecret, tokenSecretFrom } from "./secrets.js";
 
 const GOOD_SECRET = "a-secret-of-more-than-thirty-two-bytes-1234";
 
@@ -33,5 +33,16 @@ describe("sameSecret", () => {
     expect(sameSecret("metrics-token-0123456789", "metrics-token-0123456789")).toBe(true);
     expect(sameSecret("metrics-token-0123456788", "metrics-token-0123456789")).toBe(false);
     expect(sameSecret("short", "metrics-token-0123456789")).toBe(false);
+  });
+});
+
+describe("previousTokenSecretsFrom", () => {
+  it("reads the verify-only secrets of a rotation, and refuses what would weaken it", () => {
+    const OLD = "the-old-secret-of-more-than-thirty-two-bytes";
+    expect(previousTokenSecretsFrom({ CIM_TOKEN_SECRET: GOOD_SECRET })).toEqual([]);
+    expect(previousTokenSecretsFrom({ CIM_TOKEN_SECRET: GOOD_SECRET, CIM_TOKEN_SECRET_PREVIOUS: `${OLD}, ${OLD}2` })).toEqual([OLD, `${OLD}2`]);
+    expect(() => previousTokenSecretsFrom({ CIM_TOKEN_SECRET_PREVIOUS: "short" })).toThrow("CIM_TOKEN_SECRET_PREVIOUS: each secret must be at least 32 bytes");
+    expect(() => previousTokenSecretsFrom({ CIM_TOKEN_SECRET_PREVIOUS: DEV_TOKEN_SECRET })).toThrow("published development secret");
+    expect(() => previousTokenSecretsFrom({ CIM_TOKEN_SECRET: GOOD_SECRET, CIM_TOKEN_SECRET_PREVIOUS: GOOD_SECRET })).toThrow("holds CIM_TOKEN_SECRET itself");
   });
 });

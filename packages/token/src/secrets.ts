@@ -38,6 +38,24 @@ export function tokenSecretFrom(env: NodeJS.ProcessEnv): string {
 }
 
 /**
+ * The verify-only secrets of the environment (CIM_TOKEN_SECRET_PREVIOUS: one, or several separated by commas; none
+ * when unset), for rotating CIM_TOKEN_SECRET without logging everyone out: tokens signed with one of them are still
+ * accepted (and route's refresh re-signs them with the new secret) until they expire. Each follows the rules of
+ * CIM_TOKEN_SECRET; throws an error naming CIM_TOKEN_SECRET_PREVIOUS otherwise.
+ */
+export function previousTokenSecretsFrom(env: NodeJS.ProcessEnv): string[] {
+  const value = env.CIM_TOKEN_SECRET_PREVIOUS;
+  if (value === undefined || value.trim() === "") return [];
+  const secrets = value.split(",").map((secret) => secret.trim());
+  for (const secret of secrets) {
+    if (new TextEncoder().encode(secret).length < MIN_SECRET_BYTES) throw new Error(`CIM_TOKEN_SECRET_PREVIOUS: each secret must be at least ${MIN_SECRET_BYTES} bytes`);
+    if (secret === DEV_TOKEN_SECRET && !devMode(env)) throw new Error("CIM_TOKEN_SECRET_PREVIOUS holds the published development secret: tokens anyone can sign would pass");
+    if (secret === env.CIM_TOKEN_SECRET) throw new Error("CIM_TOKEN_SECRET_PREVIOUS holds CIM_TOKEN_SECRET itself: it is for the secret being replaced");
+  }
+  return secrets;
+}
+
+/**
  * The admin token of the environment: a token, or undefined when admin is off (CIM_ADMIN_TOKEN=disabled, or
  * unset in development mode). Throws an error naming CIM_ADMIN_TOKEN when it is missing or short.
  */

@@ -1,0 +1,64 @@
+// Rotating CIM_TOKEN_SECRET without logging everyone out (docs/DEPLOYMENT.md, "Rotating the token secret"): route and
+// the gateways restarted with the new secret and the old one in CIM_TOKEN_SECRET_PREVIOUS still take the tokens
+// signed before, and route's /api/reconnect hands out tokens of the new secret; without the old one they are refused.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApp, type AppProcess } from "./apps.js";
+import { startCluster, TEST_TOKEN_SECRET, type Cluster } from "./cluster.js";
+import { http, Session } from "./contract-client.js";
+
+const NEW_SECRET = "cim-rotated-secret-0123456789abcdef-after";
+let cluster: Cluster;
+const started: AppProcess[] = [];
+const sessions: Session[] = [];
+
+beforeAll(async () => {
+  cluster = await startCluster({ gateways: 1 });
+});
+afterAll(async () => {
+  for (const session of sessions) session.socket.terminate();
+  for (const app of started) await app.stop();
+  await cluster?.stop();
+});
+
+/** A gateway session logged in with `token`: its loginAck, or the close code it got instead. */
+async function logIn(wsUrl: string, token: string): Promise<string> {
+  const session = await Session.open(wsUrl);
+  sessions.push(session);
+  session.send("login", { token });
+  return session.until(() => (session.frames.some((f) => f.kind === "loginAck") ? "loginAck" : session.closed ? `closed ${session.closed.code}` : undefined), "loginAck or close");
+}
+
+async function restarted(env: Record<string, string>): Promise<{ route: AppProcess; wsUrl: string }> {
+  const route = await startApp("route", { ...cluster.env, ...env, PORT: "0" }, "route-rotated");
+  started.push(route);
+  const gateway = await startApp("gateway", { ...cluster.env, ...env, GATEWAY_ID: `gw-${started.length}`, CIM_ALLOWED_ORIGINS: "http://127.0.0.1" }, "gw-rotated");
+  started.push(gateway);
+  return { route, wsUrl: `ws://127.0.0.1:${gateway.port}/ws` };
+}
+
+describe("rotating the token secret", () => {
+  it("keeps a user signed in across the change with CIM_TOKEN_SECRET_PREVIOUS, and moves them to the new secret", { timeout: 120_000 }, async () => {
+    const userName = `rota-${Date.now().toString(36)}`;
+    expect((await http(cluster.route.url, "POST", "/api/register", { body: { userName, password: "rotation-pass-1" } })).status).toBe(201);
+    const login = await http(cluster.route.url, "POST", "/api/login", { body: { userName, password: "rotation-pass-1" } });
+    const oldToken = (login.json as { token: string }).token;
+    await cluster.route.stop();
+    for (const gateway of cluster.gateways) await gateway.stop();
+
+    const strict = await restarted({ CIM_TOKEN_SECRET: NEW_SECRET });
+    expect((await http(strict.route.url, "POST", "/api/reconnect", { token: oldToken })).status).toBe(401);
+    await strict.route.stop();
+
+    const rotating = await restarted({ CIM_TOKEN_SECRET: NEW_SECRET, CIM_TOKEN_SECRET_PREVIOUS: TEST_TOKEN_SECRET });
+    expect(await logIn(rotating.wsUrl, oldToken)).toBe("loginAck");
+    const renewed = await http(rotating.route.url, "POST", "/api/reconnect", { token: oldToken });
+    expect(renewed.status).toBe(200);
+    const newToken = (renewed.json as { token: string }).token;
+    expect(newToken).not.toBe(oldToken);
+
+    // The change over: the old secret dropped, the renewed token still works and the old one no longer does.
+    const after = await restarted({ CIM_TOKEN_SECRET: NEW_SECRET });
+    expect(await logIn(after.wsUrl, newToken)).toBe("loginAck");
+    expect((await http(after.route.url, "POST", "/api/reconnect", { token: oldToken })).status).toBe(401);
+  });
+});
