@@ -140,7 +140,7 @@ describe("runCli: rooms", () => {
       c.myRooms = [room("r3", "lunch")];
       c.stored = [{ msgId: "7", from: "2", fromName: "bob", to: "", text: "Soup at noon", ts: 7, room: "r3" }];
     });
-    cli.type(":find soup");
+    cli.type(":q soup");
     await cli.waitFor(/1 message containing "soup" \(searched 4 conversations\):\n.*\[#r3 lunch\] bob\(2\): Soup at noon\n/);
     expect(client.history.mock.calls.map(([q]) => q.room).filter(Boolean)).toEqual(["r3"]);
     cli.end();

@@ -146,15 +146,15 @@ describe("two consoles and an SDK user on two gateways", () => {
     expect(Date.now() - typedAt).toBeGreaterThanOrEqual(1_000);
   });
 
-  it(":find <word> finds sent and received messages in group and private history", async () => {
+  it(":q <word> finds sent and received messages in group and private history", async () => {
     ann.type("Needle in the group");
     ann.type(`${me.bob.id};;a private NEEDLE`);
-    ann.type(":find needle");
+    ann.type(":q needle");
     const found = await ann.expect(/(\d+) messages? containing "needle" \(searched \d+ conversations?\):\n((?: {2}.*\n)+)/);
     expect(found[1]).toBe("2");
     expect(found[2]).toMatch(new RegExp(`\\[group\\] ${escape(annTag())}: Needle in the group\\n`));
     expect(found[2]).toMatch(new RegExp(`\\[private\\] ${escape(annTag())} -> ${escape(bobName)}\\(${me.bob.id}\\): a private NEEDLE\\n`));
-    ann.type(":find from the SDK");
+    ann.type(":q from the SDK");
     await ann.expect(/1 message containing "from the SDK" .*:\n {2}.*\[private\] cat-\w+\(\d+\) -> ann-\w+\(\d+\): from the sdk\n/);
   });
 

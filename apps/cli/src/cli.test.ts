@@ -117,25 +117,12 @@ describe("runCli", () => {
     const cli = start(client);
     await cli.waitFor(/logged in/);
     client.push({ msgId: "3", from: "7", fromName: "zed", to: "1", text: "lunch later", ts: 3, room: "" });
-    cli.type(":find LUNCH");
+    cli.type(":q LUNCH");
     await cli.waitFor(/2 messages containing "LUNCH" \(searched 4 conversations\):\n.*\[group\] ann\(1\): Lunch at noon\?\n.*\[private\] zed\(7\) -> ann\(1\): lunch later\n/);
     const partners = client.history.mock.calls.map(([q]) => (q as { withUser?: string }).withUser).sort();
     expect(partners).toEqual(["2", "3", "7", undefined]);
     cli.end();
     await cli.exit;
-  });
-
-  it(":q with a word neither searches nor quits: it names :find, and the console goes on", async () => {
-    const client = new FakeClient();
-    const cli = start(client);
-    await cli.waitFor(/logged in/);
-    cli.type(":q lunch");
-    await cli.waitFor(/:q quits and takes no word: to search for "lunch" write :find lunch \(nothing done\)\n/);
-    expect(client.history).not.toHaveBeenCalled();
-    cli.type("still here");
-    cli.type(":q");
-    expect(await cli.exit).toBe(0);
-    expect(client.sent).toEqual([{ to: undefined, text: "still here" }]);
   });
 
   it("sends a :delay message later and prints a failed send on one line", async () => {

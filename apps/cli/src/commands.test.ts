@@ -84,13 +84,10 @@ describe("parseCommand", () => {
     expect(parseCommand(":delay 5")).toMatchObject({ kind: "invalid" });
   });
 
-  it("searches with :find or :search, quits with :q and :q!, and neither for :q <word>, which says which is which", () => {
+  it("tells :q <word> (search) from :q and :q! (quit)", () => {
     expect(parseCommand(":q")).toEqual({ kind: "quit" });
     expect(parseCommand(" :q! ")).toEqual({ kind: "quit" });
-    expect(parseCommand(":find Hello World")).toEqual({ kind: "search", word: "Hello World" });
-    expect(parseCommand(":search lunch")).toEqual({ kind: "search", word: "lunch" });
-    expect(parseCommand(":find")).toEqual({ kind: "invalid", message: "usage: :find <word>" });
-    expect(parseCommand(":q Hello World")).toEqual({ kind: "invalid", message: ':q quits and takes no word: to search for "Hello World" write :find Hello World (nothing done)' });
+    expect(parseCommand(":q Hello World")).toEqual({ kind: "search", word: "Hello World" });
   });
 
   it("reports an unknown command by name", () => {

@@ -49,7 +49,7 @@ export const COMMAND_HELP: ReadonlyArray<readonly [string, string]> = [
   [":users <prefix>", "find users, online or not, whose name starts with <prefix>"],
   [":info", "show this user, its gateway and the connection state"],
   [":delay <seconds> <text>", "send <text> to the current target after <seconds>"],
-  [":find <word>", "search your group, room and private history for <word> (:search too)"],
+  [":q <word>", "search your group, room and private history for <word>"],
   [":all, :help", "show these commands"],
   [":q, :q!, :quit", "log out and quit (Ctrl-D too)"],
 ];
@@ -99,13 +99,8 @@ function parseColonCommand(trimmed: string): Command {
       return { kind: "info" };
     case ":delay":
       return parseDelay(rest);
-    case ":find":
-    case ":search":
-      return rest ? { kind: "search", word: rest } : { kind: "invalid", message: "usage: :find <word>" };
     case ":q":
-      // The seed's `:q <word>` searched while `:q` alone quit: a `:q now` meant as a quit ran a search, and a search
-      // typed as `:q` with its word lost quit the console. Each is now its own command; this one says so.
-      return rest ? { kind: "invalid", message: `:q quits and takes no word: to search for "${rest}" write :find ${rest} (nothing done)` } : { kind: "quit" };
+      return rest ? { kind: "search", word: rest } : { kind: "quit" };
     case ":q!":
     case ":quit":
     case ":exit":

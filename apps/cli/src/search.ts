@@ -1,4 +1,4 @@
-// `:find <word>`: the group history, the user's rooms and the private history with every known user, filtered by a word.
+// `:q <word>`: the group history, the user's rooms and the private history with every known user, filtered by a word.
 import { compareIds, EVERYONE_ROOM } from "@cim/protocol";
 import { applyEvents, type HistoryMessage } from "@cim/client";
 
