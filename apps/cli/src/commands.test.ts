@@ -90,6 +90,12 @@ describe("parseCommand", () => {
     expect(parseCommand(":q Hello World")).toEqual({ kind: "search", word: "Hello World" });
   });
 
+  it("searches with :find and :search too, which without a word say their usage instead of quitting", () => {
+    expect(parseCommand(":find lunch plans")).toEqual({ kind: "search", word: "lunch plans" });
+    expect(parseCommand(":search lunch")).toEqual({ kind: "search", word: "lunch" });
+    expect(parseCommand(":find")).toEqual({ kind: "invalid", message: "usage: :find <word> (or :q <word>, as in the seed)" });
+  });
+
   it("reports an unknown command by name", () => {
     expect(parseCommand(":foo bar")).toEqual({ kind: "unknown", name: ":foo" });
   });

@@ -49,7 +49,7 @@ export const COMMAND_HELP: ReadonlyArray<readonly [string, string]> = [
   [":users <prefix>", "find users, online or not, whose name starts with <prefix>"],
   [":info", "show this user, its gateway and the connection state"],
   [":delay <seconds> <text>", "send <text> to the current target after <seconds>"],
-  [":q <word>", "search your group, room and private history for <word>"],
+  [":q <word>, :find <word>", "search your group, room and private history for <word>"],
   [":all, :help", "show these commands"],
   [":q, :q!, :quit", "log out and quit (Ctrl-D too)"],
 ];
@@ -101,6 +101,9 @@ function parseColonCommand(trimmed: string): Command {
       return parseDelay(rest);
     case ":q":
       return rest ? { kind: "search", word: rest } : { kind: "quit" };
+    case ":find":
+    case ":search":
+      return rest ? { kind: "search", word: rest } : { kind: "invalid", message: `usage: ${name} <word> (or :q <word>, as in the seed)` };
     case ":q!":
     case ":quit":
     case ":exit":
