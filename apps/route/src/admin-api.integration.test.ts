@@ -83,7 +83,7 @@ describe("unknown API paths", () => {
     const cases: Array<[string, string, string]> = [
       ["DELETE", "/api/register", "POST"],
       ["GET", "/api/login", "POST"],
-      // Without a token: /api/messages, behind the login check, answers 401 first (security.integration).
+      // Without a token: /api/messages, behind the login check, answers 401 first (security-http.integration).
       ["POST", "/api/openapi.json", "GET, HEAD"],
       ["POST", "/healthz", "GET, HEAD"],
       ["DELETE", "/metrics", "GET, HEAD"],

@@ -1,8 +1,9 @@
 // Messages per conversation: storing in idempotent steps of one slot each, history, unread counts, and the
-// reads of room streams that delivery needs. msgIds increase within a conversation; no global counter.
+// reads of room streams that delivery needs (a private message's recipient checks: recipient-checks.ts). msgIds increase
+// within a conversation; no global counter.
 import { isCluster, publish, type RedisClient } from "./redis.js";
 import { EVERYONE_ROOM } from "@cim/protocol";
-import { channels, conv, keys, user } from "./keys.js";
+import { channels, conv } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
 import { checkTargets, noneForRefusedId, type TargetRefusal } from "./message-targets.js";
 import { quoteFields, type QuoteFields } from "./quote-excerpt.js";
@@ -16,8 +17,10 @@ import { newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
 import { newestWithPreview, type NewestEntries } from "./previews.js";
 import { defineNewestPositions, newestPositions } from "./newest-positions.js";
 import { roomWakeTemplate } from "./wake-ups.js";
+import { RecipientChecks } from "./recipient-checks.js";
 
 export type { StoredMessage, StreamEntry } from "./records.js";
+export { ACCOUNT_KNOWN_MS, NO_CONVERSATION_KNOWN_MS } from "./recipient-checks.js";
 
 export interface MessageStoreOptions {
   /** Approximate number of messages kept per stream. */
@@ -53,16 +56,6 @@ export interface MessageStoreOptions {
 const DEFAULTS: MessageStoreOptions = { maxLenPerStream: 10_000, maxAgeSeconds: 0, dedupeTtlSeconds: 86_400 };
 /** Entries read per step while counting unread messages. */
 const COUNT_PAGE = 500;
-/** Recipients known to have an account, at most this many: their check costs no round trip (see ACCOUNT_KNOWN_MS). */
-const KNOWN_ACCOUNTS = 100_000;
-/** How long an account found is taken to exist without asking Redis again, by default (an account can be deleted). */
-export const ACCOUNT_KNOWN_MS = 10_000;
-/** Pairs known to have a conversation (or allowed to start one), at most this many: their sends cost no check. */
-const KNOWN_PAIRS = 100_000;
-/** How long hasConversation believes a pair has no conversation: a first message makes one, seen after this long. */
-export const NO_CONVERSATION_KNOWN_MS = 5_000;
-/** The window of `newPeersPerHour`. */
-const NEW_PEERS_WINDOW_MS = 3_600_000;
 
 /** Where a message goes: a user, or a room ("everyone" is the group); neither is the group. */
 export type Target = { to: string } | { room: string };
@@ -102,18 +95,8 @@ export class MessageStore {
   private readonly options: MessageStoreOptions;
   private readonly inboxes: InboxStore;
   private readonly privateBatch: PrivateBatch;
-  /**
-   * Recipients' account checks, known or in flight. Every store of a private message awaits one of these promises
-   * (never sometimes a Redis reply and sometimes nothing), so a sender's pipelined sends reach their conversation
-   * script in arrival order: a cache hit racing ahead of misses still in flight would reorder them.
-   */
-  private readonly knownAccounts = new Map<string, { check: Promise<boolean>; until: number }>();
-  /** "<from> <to>" of pairs with a conversation, or whose new one was allowed: their later sends are not counted. */
-  private readonly knownPairs = new Set<string>();
-  /** "<from> <to>" of pairs found without a conversation (hasConversation), until when that is believed. */
-  private readonly noConversation = new Map<string, number>();
-  /** Checks of pairs under way: a burst to a new peer, sent before its first message is stored, counts it once. */
-  private readonly checkingPairs = new Map<string, Promise<boolean>>();
+  /** The recipient's account and the pair's conversation, checked before a private message is stored. */
+  private readonly recipients: RecipientChecks;
   /** Per sender, the end of its stores queued behind a reply's or an event's target check. */
   private readonly checking = new Map<string, Promise<void>>();
   /** Messages stored, added to the count once per event-loop turn. */
@@ -122,6 +105,7 @@ export class MessageStore {
   constructor(private readonly redis: RedisClient, options: Partial<MessageStoreOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
     this.inboxes = new InboxStore(redis, this.options);
+    this.recipients = new RecipientChecks(redis, this.options);
     const batch = this.options.batchPrivate ?? !isCluster(redis);
     this.privateBatch = new PrivateBatch(redis, this.options, this.inboxes, batch, this.options.gatewayId);
     defineMessageScripts(redis);
@@ -276,7 +260,7 @@ export class MessageStore {
   private async storePrivate(input: StoreInput, to: string): Promise<StoreResult> {
     const { clientMsgId, from, fromName, fromDevice, text } = input;
     if (!(await this.hasAccount(to))) return { error: "unknown_recipient" };
-    if (!(await this.mayWrite(from, to))) return { error: "too_many_new_peers" };
+    if (!(await this.recipients.mayWrite(from, to))) return { error: "too_many_new_peers" };
     const record = { from, fromName, to, room: "", text, ...eventFields(input) };
     const key = conv.ofPair(from, to);
     // The conversation and both inboxes (the recipient's devices, and the sender's other devices): see PrivateBatch.
@@ -286,8 +270,7 @@ export class MessageStore {
     const message: StoredMessage = { ...record, ...parseRecord(stored.record) };
     if (!stored.duplicate && !stored.counted) this.countStored();
     // A conversation now, both ways (hasConversation: the recipient's Typing back is not taken for a stranger's).
-    this.noConversation.delete(`${from} ${to}`);
-    this.noConversation.delete(`${to} ${from}`);
+    this.recipients.conversationStarted(from, to);
     const result: StoreResult = { message, duplicate: stored.duplicate };
     if (stored.own) result.ownInbox = stored.own;
     if (stored.inboxes) result.inboxes = stored.inboxes;
@@ -295,54 +278,16 @@ export class MessageStore {
   }
 
   /**
-   * True when `from` has a conversation with `to` (either wrote to the other), or may start one: one more new peer
-   * this hour within newPeersPerHour. Pairs found so are remembered (a conversation stays one): no round trip then.
+   * True when `from` and `to` have a private conversation (either wrote to the other). The gateway relays a private
+   * Typing only between such users (see RecipientChecks.hasConversation).
    */
-  private async mayWrite(from: string, to: string): Promise<boolean> {
-    const limit = this.options.newPeersPerHour ?? 0;
-    const pair = `${from} ${to}`;
-    if (limit <= 0 || this.knownPairs.has(pair)) return true;
-    let check = this.checkingPairs.get(pair);
-    if (!check) {
-      check = this.redis.cimNewPeer(user.peers(from), user.newPeers(from), to, String(limit), String(NEW_PEERS_WINDOW_MS)).then((answer) => answer === 1);
-      this.checkingPairs.set(pair, check);
-      void check.finally(() => this.checkingPairs.delete(pair)).catch(() => undefined);
-    }
-    const allowed = await check;
-    if (allowed) {
-      if (this.knownPairs.size >= KNOWN_PAIRS) this.knownPairs.clear();
-      this.knownPairs.add(pair);
-    }
-    return allowed;
-  }
-
-  /**
-   * True when `from` and `to` have a private conversation (either wrote to the other: `to` is in `from`'s peers).
-   * Shares the pairs `mayWrite` remembers, so a found pair costs no round trip again; a pair not found is remembered
-   * as such for NO_CONVERSATION_KNOWN_MS (a stranger's Typing loop costs one read a pair and window). The gateway
-   * relays a private Typing only between such users.
-   */
-  async hasConversation(from: string, to: string): Promise<boolean> {
-    const pair = `${from} ${to}`;
-    if (this.knownPairs.has(pair)) return true;
-    const now = Date.now();
-    const until = this.noConversation.get(pair);
-    if (until !== undefined && until > now) return false;
-    const found = (await this.redis.zscore(user.peers(from), to)) !== null;
-    if (found) {
-      if (this.knownPairs.size >= KNOWN_PAIRS) this.knownPairs.clear();
-      this.knownPairs.add(pair);
-      this.noConversation.delete(pair);
-    } else {
-      if (this.noConversation.size >= KNOWN_PAIRS) this.noConversation.clear();
-      this.noConversation.set(pair, now + NO_CONVERSATION_KNOWN_MS);
-    }
-    return found;
+  hasConversation(from: string, to: string): Promise<boolean> {
+    return this.recipients.hasConversation(from, to);
   }
 
   /** This process asks Redis again at the next send to the user (its account was just deleted, here or elsewhere). */
   forgetAccount(userId: string): void {
-    this.knownAccounts.delete(userId);
+    this.recipients.forgetAccount(userId);
   }
 
   /**
@@ -350,21 +295,7 @@ export class MessageStore {
    * checks cost no round trip. Private sends check their recipient with it; receipts their peer.
    */
   hasAccount(userId: string): Promise<boolean> {
-    const knownMs = this.options.accountKnownMs ?? ACCOUNT_KNOWN_MS;
-    if (knownMs === 0) return this.redis.exists(keys.account(userId)).then((n) => n === 1);
-    const now = Date.now();
-    const known = this.knownAccounts.get(userId);
-    if (known && known.until > now) return known.check;
-    if (this.knownAccounts.size >= KNOWN_ACCOUNTS) this.knownAccounts.clear();
-    const check = this.redis.exists(keys.account(userId)).then((n) => {
-      // Only existing accounts are remembered, for accountKnownMs (an account its user deletes is refused after
-      // that, or as soon as this process hears of it); an unknown id is asked again.
-      if (n === 0) this.knownAccounts.delete(userId);
-      return n === 1;
-    });
-    check.catch(() => this.knownAccounts.delete(userId));
-    this.knownAccounts.set(userId, { check, until: now + knownMs });
-    return check;
+    return this.recipients.hasAccount(userId);
   }
 }
 
