@@ -67,6 +67,14 @@ describe("GET /api/search", () => {
     expect(await search(bob, "q=zebra&limit=1")).toHaveLength(1);
   });
 
+  it("hands out a reply found by search without the quote of a message deleted since (sec21)", async () => {
+    const quoted = await send(bob, { to: carol.userId, text: "my old address is 12 Elm Street" });
+    const reply = await send(carol, { to: bob.userId, text: "noted, walrus", replyTo: quoted });
+    await send(bob, { to: carol.userId, text: "", editOf: quoted, delete: true });
+    const hits = (await search(carol, "q=walrus")) as Array<Hit & { replyText?: string }>;
+    expect(hits.map((hit) => [hit.msgId, hit.replyText])).toEqual([[reply, ""]]);
+  });
+
   it("refuses a room the caller is not in (403), an unknown room (404), an empty query (400), no token (401)", async () => {
     const secret = await room(bob, "bob alone");
     await expectError(await h.call("GET", `/api/search?q=x&conversation=${secret}`, { token: alice.token }), 403, "not_member");

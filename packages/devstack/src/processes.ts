@@ -1,9 +1,11 @@
 // Child processes that die with their parent, with their output kept for diagnosis.
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { isProblemLine, LinePrefixer } from "./echo.js";
+import { LogFile, logMaxBytesFrom } from "./log-file.js";
+
+export { logFileOf } from "./log-file.js";
 
 const live = new Set<ChildProcess>();
 
@@ -42,19 +44,21 @@ function echo(from: Readable | null, to: Writable, label: string, problemsOnly =
   from.on("end", () => to.write(lines.flush()));
 }
 
-/** The file a child's output is appended to under `CIM_DEVSTACK_LOG_DIR`: its label, made a file name. */
-export function logFileOf(dir: string, label: string): string {
-  return join(dir, `${label.replace(/[^\w.-]+/g, "-")}.log`);
-}
-
-/** Appends the child's stdout and stderr, as they come, to its log file (a restarted child goes on in the same one). */
+/**
+ * Appends the child's stdout and stderr, as they come, to its log file (a restarted child goes on in the same one):
+ * mode 0600, capped at CIM_DEVSTACK_LOG_MAX_BYTES with one older file kept (`LogFile`).
+ */
 function keepLog(child: ChildProcess, dir: string, label: string): void {
-  mkdirSync(dir, { recursive: true });
-  const file = createWriteStream(logFileOf(dir, label), { flags: "a" });
-  file.on("error", (error) => console.error(`[${label}] cannot write its log file: ${error.message}`));
+  let file: LogFile;
+  try {
+    file = new LogFile(dir, label, logMaxBytesFrom(process.env), (message) => console.error(`[${label}] ${message}`));
+  } catch (error) {
+    console.error(`[${label}] cannot open its log file in ${dir}: ${(error as Error).message}`);
+    return;
+  }
   child.stdout?.on("data", (chunk: Buffer) => file.write(chunk));
   child.stderr?.on("data", (chunk: Buffer) => file.write(chunk));
-  child.on("close", () => file.end());
+  child.on("close", () => file.close());
 }
 
 /**

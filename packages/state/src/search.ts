@@ -1,6 +1,7 @@
 // Search over a user's conversations: a bounded scan of the newest entries of each stream, with edits and
 // deletions applied, so a hit is a message as it reads now. No index: the bounds below are the honest limits.
 import type { RedisClient } from "./redis.js";
+import { blankDeletedQuotes } from "./deleted-quotes.js";
 import { conv } from "./keys.js";
 import { NewerEvents } from "./newer-events.js";
 import { conversationKey, toEntry, type StoredMessage } from "./records.js";
@@ -47,7 +48,8 @@ export function compareSearchPlaces(a: SearchPlace, b: SearchPlace): number {
  * The newest `limit` messages (not events) whose current text contains `text`, newest first (compareSearchPlaces),
  * after `after` when given,
  * over at most SEARCH_MAX_CONVERSATIONS conversations and their newest `scanPerConversation` entries each.
- * Deleted messages are never found; an edited one is found by its current text only.
+ * Deleted messages are never found; an edited one is found by its current text only; a reply's quote of a deleted
+ * message is blank.
  */
 export async function searchMessages(redis: RedisClient, query: SearchQuery): Promise<SearchHit[]> {
   const needle = query.text.toLocaleLowerCase();
@@ -59,7 +61,11 @@ export async function searchMessages(redis: RedisClient, query: SearchQuery): Pr
   }));
   const after = query.after;
   const hits = perConversation.flat().sort(compareSearchPlaces);
-  return (after ? hits.filter((hit) => compareSearchPlaces(hit, after) > 0) : hits).slice(0, query.limit);
+  const page = (after ? hits.filter((hit) => compareSearchPlaces(hit, after) > 0) : hits).slice(0, query.limit);
+  // A reply's quote of a message deleted since is handed out blank, as history and recovery hand it (sec21: a
+  // search for the reply's own words gave the deleted message's text in replyText).
+  await blankDeletedQuotes(redis, page);
+  return page;
 }
 
 /** Matches among the newest `scan` entries of one stream, newest first, with events applied. */

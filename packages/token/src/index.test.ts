@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { MIN_SECRET_BYTES, TokenError, TokenSigner } from "./index.js";
 
 const SECRET = "0123456789abcdef-0123456789abcdef-test";
@@ -94,5 +94,19 @@ describe("TokenSigner with previous secrets", () => {
     await expect(new TokenSigner(NEW, 60).verify(token)).rejects.toMatchObject({ reason: "invalid" });
     const { token: foreign } = await new TokenSigner("a-third-secret-of-more-than-thirty-two-bytes", 60).sign({ userId: "2", userName: "bob" });
     await expect(rotating.verify(foreign)).rejects.toMatchObject({ reason: "invalid" });
+  });
+});
+
+describe("a token of a previous secret (sec21)", () => {
+  const OLD = "the-old-secret-of-more-than-thirty-two-bytes";
+  const NEW = "the-new-secret-of-more-than-thirty-two-bytes";
+  afterEach(() => vi.useRealTimers());
+  it("expires as a current one does, and keeps its login's end", async () => {
+    vi.useFakeTimers({ now: new Date("2026-11-29T12:00:00Z") });
+    const { token, claims } = await new TokenSigner(OLD, { ttlSeconds: 60, sessionLifetimeSeconds: 3600 }).sign({ userId: "1", userName: "ann" });
+    const rotating = new TokenSigner(NEW, { ttlSeconds: 60, previousSecrets: [OLD] });
+    expect((await rotating.verify(token)).sessionEnd).toBe(claims.sessionEnd);
+    vi.setSystemTime(new Date("2026-11-29T12:01:01Z"));
+    await expect(rotating.verify(token)).rejects.toMatchObject({ reason: "expired" });
   });
 });
