@@ -3,7 +3,7 @@
 // history page held the message already while the SendAck was late, and it showed twice ("sent" and "sending").
 import type { Page, WebSocketRoute } from "@playwright/test";
 import { decodeFrame } from "@cim/protocol";
-import { expect, expectOnline, message, PASSWORD, say, test } from "./fixtures.js";
+import { expect, expectOnline, logIn, message, PASSWORD, say, test } from "./fixtures.js";
 
 /** Holds the gateway's SendAcks and the requests for history pages until released, in an order the test chooses. */
 async function hold(page: Page) {
@@ -94,4 +94,31 @@ test("a message still waiting for its SendAck at a reload shows once, sent, when
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   await expect(message(page, text)).toHaveCount(1);
   await expect(message(page, text)).toHaveAttribute("data-status", "sent");
+});
+
+test("the same words sent at once from two logins of one user show as two messages while one waits for its SendAck", async ({ newUser }) => {
+  const { page, userName } = await newUser("twice");
+  const held = await hold(page);
+  await page.reload();
+  await expectOnline(page);
+  // A second login of the same user (another tab: its own login), Everyone open in both.
+  const phone = await page.context().newPage();
+  await phone.goto("/");
+  await logIn(phone, userName);
+  const text = `same words ${Math.random().toString(36).slice(2, 8)}`;
+  held.start(false);
+  await say(page, text);
+  await expect.poll(() => held.acks.length).toBe(1);
+  await expect(message(page, text)).toHaveAttribute("data-status", "sending");
+  // The other login's message of the same words comes live before this one's answer: it is that login's, not this one.
+  await say(phone, text);
+  // That login has both: this one's (stored, its SendAck only held here) and its own.
+  await expect(message(phone, text).and(phone.locator('[data-status="sent"]'))).toHaveCount(2);
+  await expect(message(page, text)).toHaveCount(2);
+  await expect(message(page, text).and(page.locator('[data-status="sending"]'))).toHaveCount(1);
+  held.stop();
+  held.acks.splice(0).forEach((release) => release());
+  await expect(message(page, text).and(page.locator('[data-status="sent"]'))).toHaveCount(2);
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await expect(message(page, text)).toHaveCount(2);
 });

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DECIMAL_ID, MAX_TEXT_LENGTH } from "@cim/protocol";
 import { MAX_BLOCKS_PER_USER, user } from "@cim/state";
-import { expectError, newUser, type LoginAnswer } from "./testing/api-client.js";
+import { expectError, loginUser, newUser, type LoginAnswer } from "./testing/api-client.js";
 import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
 
 interface Message {
@@ -130,6 +130,32 @@ describe("new private conversations per user (CIM_NEW_PEERS_PER_HOUR)", () => {
 });
 
 describe("GET /api/history", () => {
+  it("marks the caller's own messages sentHere: true from this login, false from another login; others' messages and HTTP sends without", async () => {
+    const [dana, erin] = await Promise.all([newUser(h, "dana"), newUser(h, "erin")]);
+    const phone = await loginUser(h, dana.userName);
+    const device = async (login: LoginAnswer) => (await h.services.tokens.verify(login.token)).sessionId;
+    let seq = 0;
+    // As a gateway stores a Send: the sending login's sessionId is the record's device.
+    const store = async (from: LoginAnswer, fromDevice: string, text: string, to: string) => {
+      const result = await h.services.messages.store({ clientMsgId: `here-${++seq}`, from: from.userId, fromName: from.userName, fromDevice, text, to });
+      if ("error" in result) throw new Error(`store refused: ${result.error}`);
+      return result.message.msgId;
+    };
+    const fromDesk = await store(dana, await device(dana), "same words", erin.userId);
+    const fromPhone = await store(phone, await device(phone), "same words", erin.userId);
+    const fromErin = await store(erin, await device(erin), "same words", dana.userId);
+    const overHttp = await send(dana, "over http", erin.userId);
+    const flags = async (as: LoginAnswer, peer: string) =>
+      (await history(as, `?with=${peer}`)).map((m) => [m.msgId, (m as Message & { sentHere?: boolean }).sentHere]);
+    expect(await flags(dana, erin.userId)).toEqual([[fromDesk, true], [fromPhone, false], [fromErin, undefined], [overHttp, undefined]]);
+    expect(await flags(phone, erin.userId)).toEqual([[fromDesk, false], [fromPhone, true], [fromErin, undefined], [overHttp, undefined]]);
+    expect(await flags(erin, dana.userId)).toEqual([[fromDesk, undefined], [fromPhone, undefined], [fromErin, true], [overHttp, undefined]]);
+    // The sessionId itself is never handed out.
+    const raw = await (await h.call("GET", `/api/history?with=${erin.userId}`, { token: dana.token })).text();
+    expect(raw).not.toContain(await device(dana));
+    expect(raw).not.toContain(await device(phone));
+  });
+
   it("pages the group conversation oldest first with before and limit", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await send(i % 2 ? bob : alice, `group page ${i}`));

@@ -55,8 +55,11 @@ export interface SearchPage {
   nextCursor: string;
 }
 
-/** A stored message as history returns it: the same fields as a pushed Message frame. */
-export type HistoryMessage = ChatMessage;
+/**
+ * A stored message as history returns it: the same fields as a pushed Message frame, and on the caller's own messages
+ * whose record names the login that sent them, `sentHere` (true: sent from this login; false: from another).
+ */
+export type HistoryMessage = ChatMessage & { sentHere?: boolean };
 
 export type RoomVisibility = "public" | "private";
 

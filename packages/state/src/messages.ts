@@ -22,6 +22,9 @@ import { RecipientChecks } from "./recipient-checks.js";
 export type { StoredMessage, StreamEntry } from "./records.js";
 export { ACCOUNT_KNOWN_MS, NO_CONVERSATION_KNOWN_MS } from "./recipient-checks.js";
 
+/** A message of a history page: `sentHere` on the reader's own messages whose record names the device that sent it. */
+export type HistoryMessage = StoredMessage & { sentHere?: boolean };
+
 export interface MessageStoreOptions {
   /** Approximate number of messages kept per stream. */
   maxLenPerStream: number;
@@ -164,12 +167,19 @@ export class MessageStore {
     if (target) await noteDeletion(this.redis, convKey, target, this.options.maxAgeSeconds);
   }
 
-  /** The `limit` messages before `before` (or the newest), oldest first. The caller checked membership. */
-  async history(query: { userId: string; peer?: string; room?: string; before?: string; limit: number }): Promise<StoredMessage[]> {
+  /**
+   * The `limit` messages before `before` (or the newest), oldest first. The caller checked membership. With `device`
+   * (the caller's token sessionId), each of the caller's own messages whose record names its device (`dev`) carries
+   * `sentHere`: true when that login sent it, false when another did; computed here, nothing more is stored.
+   */
+  async history(query: { userId: string; peer?: string; room?: string; before?: string; limit: number; device?: string }): Promise<HistoryMessage[]> {
     const end = query.before ? `(${query.before}-0` : "+";
     const convKey = conversationKey(query.userId, query.peer || query.room || "");
     const entries = await this.redis.xrevrange(conv.messages(convKey), end, "-", "COUNT", query.limit);
-    const messages = entries.reverse().map(([id, fields]) => toEntry(id, fields).message);
+    const messages = entries.reverse().map(([id, fields]): HistoryMessage => {
+      const { message, dev } = toEntry(id, fields);
+      return query.device !== undefined && dev && message.from === query.userId ? { ...message, sentHere: dev === query.device } : message;
+    });
     await Promise.all([blankDeletedQuotes(this.redis, messages), blankDeletedMessages(this.redis, convKey, messages)]);
     return messages;
   }

@@ -134,7 +134,7 @@ export function chatRoutes(s: Services) {
     const query = queryOf(c, chatApi.history);
     const user = c.get("user");
     if (query.room !== undefined) await checkMember(query.room, user.userId);
-    const messages = await s.messages.history({ userId: user.userId, peer: query.with, room: query.room, before: query.before, limit: query.limit });
+    const messages = await s.messages.history({ userId: user.userId, peer: query.with, room: query.room, before: query.before, limit: query.limit, device: user.sessionId });
     const kept = query.room === undefined ? [] : await s.rooms.events(query.room);
     const events = eventsOfPage(query.events === "all" ? kept : kept.filter((event) => event.kind === "renamed"), messages, query);
     // A private chat whose peer deleted its account says so, so a client shows it before a send is refused.

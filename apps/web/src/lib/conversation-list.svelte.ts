@@ -101,7 +101,8 @@ export class ConversationList {
       return false;
     }
     const before = conversation.unread;
-    const unread = mergeMessage(conversation, toUiMessage(message, this.me(), { delivered: conversation.deliveredUpTo, seen: conversation.seenUpTo }), true, this.uncounted(conversation));
+    // A gateway never sends a login what that login sent (CONTRACT, Devices): an own message here is another login's.
+    const unread = mergeMessage(conversation, toUiMessage({ ...message, sentHere: false }, this.me(), { delivered: conversation.deliveredUpTo, seen: conversation.seenUpTo }), true, this.uncounted(conversation));
     applyPending(conversation, message.msgId);
     // Come while the user does not see the open conversation (the tab hidden, its list scrolled up): "New messages"
     // goes above the first of them, as when it is opened with unread ones (a line from before, all read since, moves).

@@ -117,6 +117,32 @@ describe("conversations", () => {
     expect(conversation.messages.map((m) => [m.msgId, m.clientMsgId, m.text])).toEqual([["12", "", "ok"], ["14", "c1", "ok"]]);
   });
 
+  it("two logins sending the same words at once: only the stored one this login sent takes the waiting message's place", () => {
+    const conversation = newConversation("everyone");
+    insertMessage(conversation.messages, { ...own("", "sending"), id: "c1", clientMsgId: "c1", text: "same words" });
+    // History brings both: the other login's first (older), then this login's. Route says which is which (sentHere).
+    const stored = [
+      toUiMessage({ msgId: "30", from: ME, fromName: "me", to: "", text: "same words", ts: 3, room: "", sentHere: false }, ME),
+      toUiMessage({ msgId: "31", from: ME, fromName: "me", to: "", text: "same words", ts: 4, room: "", sentHere: true }, ME),
+    ];
+    mergeStored(conversation, stored);
+    expect(conversation.messages.map((m) => [m.msgId, m.clientMsgId, m.status])).toEqual([["30", "", "sent"], ["31", "c1", "sent"]]);
+    // The SendAck then changes nothing that shows.
+    acknowledge(conversation.messages, "c1", "31", 4);
+    expect(conversation.messages.map((m) => [m.msgId, m.clientMsgId])).toEqual([["30", ""], ["31", "c1"]]);
+  });
+
+  it("an own message a gateway frame brings (another login's) never takes a waiting message's place; one with no login said still does by its words", () => {
+    const conversation = newConversation("everyone");
+    insertMessage(conversation.messages, { ...own("", "sending"), id: "c1", clientMsgId: "c1", text: "ok" });
+    mergeMessage(conversation, { ...own("12"), text: "ok", sentHere: false }, true);
+    expect(conversation.messages.map((m) => [m.msgId, m.clientMsgId, m.status])).toEqual([["12", "", "sent"], ["", "c1", "sending"]]);
+    // A record stored without its device (sentHere absent): the words decide, as before.
+    mergeStored(conversation, [{ ...own("13"), text: "ok" }]);
+    expect(conversation.messages.map((m) => [m.msgId, m.clientMsgId])).toEqual([["12", ""], ["13", "c1"]]);
+    expect(toUiMessage({ msgId: "14", from: PEER, fromName: "bob", to: "", text: "x", ts: 1, room: "", sentHere: true }, ME).sentHere).toBeUndefined();
+  });
+
   it("an older page's own message of the same words is not the one waiting for its SendAck", () => {
     const conversation = newConversation("everyone");
     insertMessage(conversation.messages, { ...own("20"), text: "ok" });

@@ -45,6 +45,12 @@ export interface UiMessage {
   failure?: string;
   /** A failed own message that sending again cannot help (refused as blocked, too long, ...): no Retry. */
   failedForGood?: boolean;
+  /**
+   * A stored own message: true when this login sent it, false when another login of the user did (route's history
+   * `sentHere`; every own message a gateway frame brings is another login's). Absent when nobody said (a record
+   * stored without its device, the cache).
+   */
+  sentHere?: boolean;
 }
 
 /** A user's reaction to a message, as its newest reaction event there said. */
@@ -198,12 +204,13 @@ export function receiptStatus(msgId: string, receipts: Receipts): "sent" | "deli
 }
 
 /** A stored or received message as shown to user `me`; an own one is marked as far as the peer's receipts say. */
-export function toUiMessage(message: ChatMessage, me: string, receipts: Receipts = { delivered: "", seen: "" }): UiMessage {
+export function toUiMessage(message: ChatMessage & { sentHere?: boolean }, me: string, receipts: Receipts = { delivered: "", seen: "" }): UiMessage {
   const own = message.from === me;
   const status: DeliveryStatus | null = own ? receiptStatus(message.msgId, receipts) : null;
   const ui: UiMessage = { id: message.msgId, msgId: message.msgId, clientMsgId: "", from: message.from, fromName: message.fromName, to: message.to, room: message.room ?? "", text: message.text, ts: message.ts, own, status };
   if (message.replyTo) ui.replyTo = message.replyTo;
   if (message.replyTo && message.replyFrom) ui.quoted = { from: message.replyFrom, fromName: message.replyFromName ?? "", text: message.replyText ?? "" };
+  if (own && typeof message.sentHere === "boolean") ui.sentHere = message.sentHere;
   return ui;
 }
 
@@ -249,13 +256,16 @@ export function mergeStored(conversation: Conversation, messages: readonly UiMes
 }
 
 /**
- * A stored own message (history, the cache, a replay) that is the same words as an own message still waiting for
- * its SendAck: the gateway stored it and its answer is late (a busy machine, a resend). History carries no clientMsgId,
- * so the first waiting message of the same words and reply, if the stored one is newer than every own message
+ * A stored own message (history, the cache) that is the same words as an own message still waiting for its SendAck:
+ * the gateway stored it and its answer is late (a busy machine, a resend). History carries no clientMsgId, so the
+ * first (oldest) waiting message of the same words and reply, if the stored one is newer than every own message
  * acknowledged, takes its msgId and shows "sent" in its place, rather than the message showing twice until the
- * SendAck comes. Returns false when no waiting message matches.
+ * SendAck comes. Only one this login sent (`sentHere`) is adopted: the same words sent at the same time from another
+ * login stay a message of their own; with nobody saying which login sent it (a record without its device, the
+ * cache), the words alone decide. Returns false when no waiting message matches.
  */
 export function adoptSending(list: UiMessage[], stored: UiMessage): boolean {
+  if (stored.sentHere === false) return false;
   // Own messages are stored in the order they were sent: one older than an own message acknowledged already (an older
   // page scrolled to, holding the same words) is not the one waiting.
   const newestOwn = list.findLast((m) => m.own && !!m.msgId);
