@@ -95,7 +95,8 @@ describe("a client from the contract alone", () => {
     // History: private, room and group, oldest first.
     const privateHistory = await http(base, "GET", `/api/history?with=${bob.userId}`, { token: ann.token });
     expect(privateHistory.status).toBe(200);
-    expect(privateHistory.json).toEqual({ messages: [{ msgId: ack.msgId, from: ann.userId, fromName: "contract-ann", to: bob.userId, text: "hello bob", ts: ack.ts, room: "" }], events: [] });
+    // sentHere (added): ann's own message, sent by the login asking.
+    expect(privateHistory.json).toEqual({ messages: [{ msgId: ack.msgId, from: ann.userId, fromName: "contract-ann", to: bob.userId, text: "hello bob", ts: ack.ts, room: "", sentHere: true }], events: [] });
     const roomHistory = await http(base, "GET", `/api/history?room=${roomId}`, { token: bob.token });
     expect(roomHistory.status).toBe(200);
     expect((roomHistory.json!.messages as Body[]).map((m) => [m.msgId, m.text, m.room])).toEqual([[roomAck.msgId, "hello room", roomId]]);
