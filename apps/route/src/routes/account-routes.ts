@@ -2,15 +2,12 @@
 import { Hono } from "hono";
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { ErrorCode } from "@cim/protocol";
 import { deleteAccount } from "../account-deletion.js";
 import { bearer, errorAnswer, jsonBody } from "../api-route.js";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
-import { ApiError } from "../errors.js";
-import { loginAttemptKey } from "../password-attempts.js";
+import { verifyOwnPassword } from "../own-password.js";
 import { MAX_PASSWORD_LENGTH } from "../password-policy.js";
-import { verifyPassword } from "../password.js";
 import { bodyOf } from "../validation.js";
 
 const AccountDeletion = z.object({ password: z.string().min(1, "password is required").max(MAX_PASSWORD_LENGTH) });
@@ -32,19 +29,7 @@ export function accountRoutes(s: Services) {
   app.delete("/", requireUser(s.tokens, s.sessions, s.requests), async (c) => {
     const { password } = await bodyOf(c, accountApi.remove);
     const user = c.get("user");
-    const account = await s.loginAttempts.run(loginAttemptKey(user.sessionId), async () => {
-      // Guessing the password with a stolen token is slowed as for a password change, before the costly hash.
-      await s.guard.checkPasswordChange(user);
-      const found = await s.accounts.byId(user.userId);
-      if (!found) throw new ApiError(401, ErrorCode.Unauthorized, "this account no longer exists");
-      if (!(await verifyPassword(password, found.passwordHash))) {
-        await s.guard.passwordChangeFailed(user);
-        s.log.info({ userId: user.userId }, "account deletion refused: wrong password");
-        throw new ApiError(401, ErrorCode.Unauthorized, "the password is wrong");
-      }
-      await s.guard.passwordChangeSucceeded(user);
-      return found;
-    });
+    const account = await verifyOwnPassword(s, user, password, { logLine: "account deletion refused: wrong password", message: "the password is wrong" });
     await deleteAccount(s, { userId: account.userId, userName: account.userName });
     s.log.info({ userId: user.userId }, "account deleted at its user's request");
     return c.body(null, 204);

@@ -12,9 +12,9 @@ import type { AppEnv, Services } from "../context.js";
 import { ApiError } from "../errors.js";
 import { HEALTH_PROBE_INTERVAL_MS } from "../gateway-health.js";
 import { loginRefusal } from "../login-policy.js";
-import { loginAttemptKey } from "../password-attempts.js";
+import { verifyOwnPassword } from "../own-password.js";
 import { checkNewPassword, MAX_PASSWORD_LENGTH } from "../password-policy.js";
-import { checkPassword, hashPassword, verifyNothing, verifyPassword } from "../password.js";
+import { checkPassword, hashPassword, verifyNothing } from "../password.js";
 import { isGroupName, MAX_USER_NAME_LENGTH, nameKey, nameKeys, USER_NAME } from "../user-names.js";
 import { bearer, errorAnswer, jsonAnswer, jsonBody } from "../api-route.js";
 import { bodyOf } from "../validation.js";
@@ -241,20 +241,7 @@ export function authRoutes(s: Services) {
   app.post("/password", requireUser(s.tokens, s.sessions, s.requests), async (c) => {
     const { currentPassword, newPassword } = await bodyOf(c, authApi.password);
     const user = c.get("user");
-    const account = await s.loginAttempts.run(loginAttemptKey(user.sessionId), async () => {
-      // Guessing the current password with a token is slowed like guessing at login, before the costly hash.
-      await s.guard.checkPasswordChange(user);
-      const found = await s.accounts.byId(user.userId);
-      if (!found) throw new ApiError(401, ErrorCode.Unauthorized, "this account no longer exists");
-      checkNewPassword(newPassword, found.userName);
-      if (!(await verifyPassword(currentPassword, found.passwordHash))) {
-        await s.guard.passwordChangeFailed(user);
-        s.log.info({ userId: user.userId }, "password change refused: wrong current password");
-        throw new ApiError(401, ErrorCode.Unauthorized, "the current password is wrong");
-      }
-      await s.guard.passwordChangeSucceeded(user);
-      return found;
-    });
+    const account = await verifyOwnPassword(s, user, currentPassword, { logLine: "password change refused: wrong current password", message: "the current password is wrong" }, (found) => checkNewPassword(newPassword, found.userName));
     await endOtherLogins(user, { verified: account.passwordHash, next: await hashPassword(newPassword) });
     s.log.info({ userId: user.userId }, "password changed; the user's other logins ended");
     return c.body(null, 204);
