@@ -1,16 +1,13 @@
 // A name inside a sentence is isolated (<bdi>): a right-to-left name, or one ending in "." or "-", else takes the
 // words around it into its direction ("You added .سارة to the room" with the period on the wrong side).
-import { closeContext, rememberContextId } from "./context-close.js";
-import { conversationKey, createRoom, expect, findUser, register, test } from "./fixtures.js";
+import { closeContext } from "./context-close.js";
+import { conversationKey, createRoom, expect, findUser, openDevice, register, test } from "./fixtures.js";
 import { leftOf } from "./text-position.js";
 
 test("a right-to-left name ending in a period stays whole in the room lines, the typing line and dialog titles", async ({ newUser, browser, baseURL }) => {
   const tom = await newUser("tom");
-  const context = await browser.newContext({ baseURL });
+  const { context, page } = await openDevice(browser, baseURL!);
   try {
-    const page = await context.newPage();
-    await rememberContextId(context, page);
-    await page.goto("/");
     const sara = `سارة${Date.now() % 1_000_000}.`;
     await register(page, sara);
 

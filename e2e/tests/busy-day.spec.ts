@@ -4,7 +4,7 @@ import WebSocket from "ws";
 import { CimClient, type SocketLike } from "@cim/client";
 import type { APIRequestContext, Route } from "@playwright/test";
 import { closeContext, rememberContextId } from "./context-close.js";
-import { conversation, expect, groupConversation, logIn, message, PASSWORD, say, SCREENSHOTS, test, userIdOf } from "./fixtures.js";
+import { conversation, expect, groupConversation, logIn, message, openDevice, PASSWORD, say, SCREENSHOTS, test, userIdOf } from "./fixtures.js";
 
 interface Account { userName: string; userId: string; token: string }
 
@@ -51,11 +51,8 @@ test("a quote of a message older than what is loaded says it is loading it, says
   const reply = await write(request, bob, ann.userId, "as I said above", original);
   await readOnAnotherDevice(request, baseURL!, ann, bob.userId, reply);
 
-  const context = await browser.newContext({ baseURL });
+  const { context, page } = await openDevice(browser, baseURL!);
   try {
-    const page = await context.newPage();
-    await rememberContextId(context, page);
-    await page.goto("/");
     await logIn(page, ann.userName);
     await conversation(page, bob.userName).click();
     const quote = message(page, "as I said above").getByTestId("reply-quote");
@@ -174,11 +171,8 @@ test("a room opened with many unread messages offers '@ 2 mentions': each press 
     }));
   }
 
-  const context = await browser.newContext({ baseURL });
+  const { context, page } = await openDevice(browser, baseURL!);
   try {
-    const page = await context.newPage();
-    await rememberContextId(context, page);
-    await page.goto("/");
     await logIn(page, ann.userName);
     await page.locator(`[data-testid="conversation-item"][data-key="${roomId}"]`).click();
     await expect(page.getByTestId("new-messages-divider")).toBeInViewport();
@@ -247,11 +241,8 @@ test("back to many unread chats, 'Mark all read' (or Shift+Escape) reads them al
   await expect(page).toHaveTitle(/^\(6\) /);
   await page.screenshot({ path: `${SCREENSHOTS}busy-day-unread-chats.png` });
   // Her second device, signed in before she reads.
-  const other = await browser.newContext({ baseURL });
+  const { context: other, page: tab } = await openDevice(browser, baseURL!);
   try {
-    const tab = await other.newPage();
-    await rememberContextId(other, tab);
-    await tab.goto("/");
     await logIn(tab, ann.userName);
     await expect(conversation(tab, writers[0]!.userName).getByTestId("unread-badge")).toHaveText("2");
 
@@ -412,15 +403,13 @@ test("a room opened on a new device with more unread than a page stays on its fi
   await readOnAnotherDevice(request, baseURL!, ann, roomId, read.at(-1)!);
   await post(40, 260, (n) => `unread line ${n}`);
 
-  const context = await browser.newContext({ baseURL });
+  const { context, page } = await openDevice(browser, baseURL!);
   try {
-    const page = await context.newPage();
-    await rememberContextId(context, page);
-    // The older page is held until the newest one shows: the view must not follow it as it loads above.
+    // The older page is held until the newest one shows: the view must not follow it as it loads above (history is
+    // asked for only after the login).
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
     await page.route("**/api/history?**", (route) => (/[?&]before=/.test(route.request().url()) ? held.then(() => route.fallback()) : route.fallback()));
-    await page.goto("/");
     await logIn(page, ann.userName);
     await page.locator(`[data-testid="conversation-item"][data-key="${roomId}"]`).click();
     // The newest page is in; until the first unread message is, nothing of it shows (shown, the view jumped from it).

@@ -120,6 +120,23 @@ export async function openUser(browser: Browser, baseURL: string, name: string):
   return user;
 }
 
+/**
+ * Another device: a fresh browser context whose page shows the app's login screen. The caller closes it with
+ * closeContext (in a finally); a failure while opening closes it here.
+ */
+export async function openDevice(browser: Browser, baseURL: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL });
+  try {
+    const page = await context.newPage();
+    await rememberContextId(context, page);
+    await page.goto("/");
+    return { context, page };
+  } catch (error) {
+    await closeContext(browser, context);
+    throw error;
+  }
+}
+
 /** A fresh context whose page shows the login screen; `userName` (`name-xxxxxx`) is not registered yet. */
 async function openLoginPage(browser: Browser, baseURL: string, name: string): Promise<UserPage> {
   const context = await browser.newContext({ baseURL });
