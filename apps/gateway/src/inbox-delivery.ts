@@ -9,7 +9,7 @@ import { Pump, type PumpTask } from "./pump.js";
 import type { Session } from "./session.js";
 import type { SessionTable } from "./session-table.js";
 import { drainedForReplay } from "./socket-drain.js";
-import { WakeLedger } from "./wake-ledger.js";
+import { Rereads, WakeLedger } from "./wake-ledger.js";
 
 const BATCH = 500;
 /**
@@ -26,12 +26,6 @@ const MAX_HELD = 64;
  * of entries it then loses: a reader standing on one has to go back, and knows from these what it sent already.
  */
 const MAX_UNCONFIRMED = 32;
-/**
- * Inbox reads in a row whose newest entry the inbox, read again, lacks (with `confirmWakes`): one more fails the drain
- * (logged; retried on the next wake-up). A read queued for a paused master is answered by it on waking, before it
- * learns it was demoted, from what it then loses; the read after it goes to the new master.
- */
-const MAX_REREADS = 3;
 
 /** A wake-up that says where its entry goes: it can be sent without reading the inbox. */
 type PlacedWake = Required<Pick<InboxWake, "message" | "entry" | "prev">> & { dev: string };
@@ -168,11 +162,11 @@ export class InboxDelivery {
     const { session } = reading;
     const userId = session.user!.userId;
     if (this.confirmWakes && reading.position !== reading.confirmed) await this.confirm(reading, userId);
-    let rereads = 0;
+    const rereads = new Rereads(`user ${userId}: an inbox read was not in the inbox when read again`);
     while (session.isOpen && this.readings.get(session) === reading) {
       const batch = await this.inboxes.read(userId, reading.position, BATCH);
       if (!(await this.holds(userId, batch.at(-1)))) {
-        if (++rereads >= MAX_REREADS) throw new Error(`user ${userId}: an inbox read was not in the inbox when read again, ${rereads} times`);
+        rereads.again();
         continue;
       }
       for (const chunk of chunks(batch)) {

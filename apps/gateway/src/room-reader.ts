@@ -11,7 +11,7 @@ import type { GatewayMetrics } from "./metrics.js";
 import { Pump } from "./pump.js";
 import type { Session } from "./session.js";
 import { drainedForReplay } from "./socket-drain.js";
-import { WakeLedger } from "./wake-ledger.js";
+import { Rereads, WakeLedger } from "./wake-ledger.js";
 
 const READ_BATCH = 500;
 /** Sessions served before a fan-out yields to the event loop (accepts, heartbeats, logins). */
@@ -22,12 +22,6 @@ const SLICE_SESSIONS = 2_000;
  * messages it then loses: the reader standing on one has to go back, and knows from these what it sent already.
  */
 const MAX_UNCONFIRMED = 64;
-/**
- * Reads of the stream in a row whose newest message the stream, read again, lacks (with `confirmWakes`): one more fails
- * the drain (logged; retried on the next wake-up). A read queued for a paused master is answered by it on waking,
- * before it learns it was demoted, from what it then loses; the read after it goes to the new master.
- */
-const MAX_REREADS = 3;
 
 /** What a reader needs of the message store. */
 export type RoomStream = Pick<MessageStore, "readRoom" | "trimmedAfter" | "newest">;
@@ -86,10 +80,11 @@ export class RoomReader {
 
   /** Starts after the room's newest message: sessions get what is sent from now on, or what they ask for. */
   async start(): Promise<void> {
-    for (let tries = 1; ; tries++) {
+    const rereads = new Rereads(`room ${this.room}: its newest message was not in its stream when read again`);
+    for (;;) {
       this.cursor = await this.messages.newest({ userId: "", conversation: this.room });
       if (!this.confirmWakes || this.cursor === "0" || (await this.holds({ position: this.cursor }, "the room's newest message"))) break;
-      if (tries >= MAX_REREADS) throw new Error(`room ${this.room}: its newest message was not in its stream when read again, ${tries} times`);
+      rereads.again();
     }
     this.wakes.confirmed = this.cursor;
   }
@@ -152,11 +147,11 @@ export class RoomReader {
       const what = this.room === EVERYONE_ROOM ? "group messages" : `messages of room ${this.room}`;
       session.send({ kind: "error", body: { code: ErrorCode.HistoryTrimmed, message: `${what} were trimmed past your last one: load history`, clientMsgId: "" } });
     }
-    let rereads = 0;
+    const rereads = new Rereads(`room ${this.room}: a replay's read was not in the stream when read again`);
     while (session.isOpen && this.readings.get(session) === reading) {
       const read = await this.messages.readRoom(this.room, reading.cursor, READ_BATCH);
       if (!(await this.holds(newestOf(read), "a replay's read"))) {
-        if (++rereads >= MAX_REREADS) throw new Error(`room ${this.room}: a replay's read was not in the stream when read again, ${rereads} times`);
+        rereads.again();
         continue;
       }
       // Held: nothing past the gateway's cursor, which may be stored after a removal of this user not known here yet.
@@ -193,7 +188,7 @@ export class RoomReader {
 
   private async drain(): Promise<void> {
     const back = this.confirmWakes && this.cursor !== this.wakes.confirmed && (await this.confirm());
-    let rereads = 0;
+    const rereads = new Rereads(`room ${this.room}: a read was not in the stream when read again`);
     for (;;) {
       const read = await this.messages.readRoom(this.room, this.cursor, READ_BATCH);
       const held = await this.holds(newestOf(read), "a read");
@@ -201,7 +196,7 @@ export class RoomReader {
       // cursor stays; the rooms are woken again once memberships are current.
       if (this.held()) return;
       if (!held) {
-        if (++rereads >= MAX_REREADS) throw new Error(`room ${this.room}: a read was not in the stream when read again, ${rereads} times`);
+        rereads.again();
         continue;
       }
       // Gone back: what the wake-ups fanned out since the last position found is not sent again.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { WakeLedger } from "./wake-ledger.js";
+import { MAX_REREADS, Rereads, WakeLedger } from "./wake-ledger.js";
 
 describe("WakeLedger", () => {
   it("a read that finds a position confirms what wake-ups sent up to it, and keeps what they sent after it", () => {
@@ -29,5 +29,13 @@ describe("WakeLedger", () => {
     expect(["1", "2", "3"].map((p) => ledger.sentFromWake(p))).toEqual([false, false, true]);
     ledger.found("3");
     expect(ledger.sentFromWake("4")).toBe(false);
+  });
+});
+
+describe("Rereads", () => {
+  it("lets a drain read again until MAX_REREADS reads in a row were not found, then fails it saying what and how often", () => {
+    const rereads = new Rereads("room r1: a read was not in the stream when read again");
+    for (let i = 1; i < MAX_REREADS; i++) rereads.again();
+    expect(() => rereads.again()).toThrow(`room r1: a read was not in the stream when read again, ${MAX_REREADS} times`);
   });
 });

@@ -4,6 +4,24 @@
 // this what it sent already.
 import { compareIds } from "@cim/protocol";
 
+/**
+ * Reads in a row whose newest entry the stream, read again, lacks (a reader with `confirmWakes`): one more fails the
+ * drain (logged; retried on the next wake-up). A read queued for a paused master is answered by it on waking, before it
+ * learns it was demoted, from what it then loses; the read after it goes to the new master.
+ */
+export const MAX_REREADS = 3;
+
+/** The reads of one drain that a read again did not find: `again` throws `what` (with the count) at MAX_REREADS. */
+export class Rereads {
+  private count = 0;
+
+  constructor(private readonly what: string) {}
+
+  again(): void {
+    if (++this.count >= MAX_REREADS) throw new Error(`${this.what}, ${this.count} times`);
+  }
+}
+
 export class WakeLedger {
   /** The positions sent from wake-ups after `confirmed`, oldest first; null when none (most readers hold none). */
   private sent: string[] | null = null;
