@@ -63,10 +63,19 @@ test("a quote of a message older than what is loaded says it is loading it, says
     await expect(quote.getByTestId("reply-quote-text")).toHaveText("the plan we agreed on");
 
     // The older pages are held, then fail: the user is told it is loading, then that it could not be.
-    let release = () => {};
+    // The app shows "Loading" before its request reaches this handler, so a release may come first: requests held
+    // are let go then, and those after it fail at once, until the next hold.
+    let holding = true;
+    const held: (() => void)[] = [];
+    const hold = () => (holding = true);
+    const release = () => {
+      holding = false;
+      for (const go of held.splice(0)) go();
+    };
     const older = (route: Route) => {
       if (!/[?&]before=/.test(route.request().url())) return route.fallback();
-      return new Promise<void>((resolve) => (release = resolve)).then(() => route.abort("internetdisconnected"));
+      if (!holding) return route.abort("internetdisconnected");
+      return new Promise<void>((resolve) => held.push(resolve)).then(() => route.abort("internetdisconnected"));
     };
     await page.route("**/api/history?**", older);
     await quote.click();
@@ -78,6 +87,7 @@ test("a quote of a message older than what is loaded says it is loading it, says
     // A search result of that message likewise: "Opening…" while it loads, then why it could not.
     await page.getByTestId("search-input").fill("agreed on");
     const result = page.locator(`[data-testid="search-result"][data-msg-id="${original}"]`);
+    hold();
     await result.click();
     await expect(result.getByTestId("search-opening")).toHaveText("· Opening…");
     release();
