@@ -1,19 +1,38 @@
-// Prints one closing line, "N passed, N failed", over vitest's and Playwright's JSON reports.
+// Prints npm test's closing lines over vitest's and Playwright's JSON reports: each test passed only on its retry
+// (flaky), then one line, "N passed, N failed" (", N flaky" and ", N skipped" when there are any).
 import { existsSync, readFileSync } from "node:fs";
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+/** "file › test" of each test passed only on a retry. */
+const flaky = [];
+
 if (existsSync(".run/vitest.json")) {
   const report = JSON.parse(readFileSync(".run/vitest.json", "utf8"));
   passed += report.numPassedTests ?? 0;
   failed += report.numFailedTests ?? 0;
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 }
+if (existsSync(".run/vitest-flaky.json")) {
+  for (const test of JSON.parse(readFileSync(".run/vitest-flaky.json", "utf8"))) {
+    flaky.push(`${test.file.replace(`${process.cwd()}/`, "")} › ${test.name}`);
+  }
+}
 if (existsSync(".run/playwright.json")) {
-  const stats = JSON.parse(readFileSync(".run/playwright.json", "utf8")).stats ?? {};
+  const report = JSON.parse(readFileSync(".run/playwright.json", "utf8"));
+  const stats = report.stats ?? {};
   passed += (stats.expected ?? 0) + (stats.flaky ?? 0);
   failed += stats.unexpected ?? 0;
   skipped += stats.skipped ?? 0;
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const test of spec.tests ?? []) if (test.status === "flaky") flaky.push(`e2e/tests/${spec.file} › ${spec.title} [${test.projectName}]`);
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report.suites ?? []) walk(suite);
 }
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+for (const name of flaky) console.log(`flaky (passed on its retry): ${name}`);
+const extra = [flaky.length ? `${flaky.length} flaky` : "", skipped ? `${skipped} skipped` : ""].filter(Boolean);
+console.log(`${passed} passed, ${failed} failed${extra.map((part) => `, ${part}`).join("")}`);

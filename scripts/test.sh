@@ -26,9 +26,9 @@ echo "== server bundles (the test stacks run route and gateways from them with p
 node scripts/build-servers.mjs
 export CIM_DEVSTACK_BUILT=1
 echo "== unit and integration tests"
-rm -f .run/vitest.json .run/playwright.json
+rm -f .run/vitest.json .run/vitest-flaky.json .run/playwright.json
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile=.run/vitest.json || status=$?
+npx vitest run --reporter=default --reporter=json --outputFile.json=.run/vitest.json --reporter=./scripts/vitest-flaky-reporter.mjs || status=$?
 if ls e2e/tests/*.spec.ts >/dev/null 2>&1; then
   echo "== end-to-end tests (Playwright, Chromium)"
   npx playwright test -c e2e/playwright.config.ts || status=$?
