@@ -15,7 +15,9 @@ function watch(page: Page): { calls: string[]; errors: string[] } {
     if (path.startsWith("/api/")) seen.calls.push(path);
   });
   page.on("console", (entry) => {
-    if (entry.type() === "error") seen.errors.push(entry.text());
+    // With where it came from: a resource that failed to load says only "Failed to load resource" (seen once, under
+    // load, after the reload: its URL tells which part of the page asked).
+    if (entry.type() === "error") seen.errors.push(`${entry.text()} (${entry.location().url || "no location"})`);
   });
   return seen;
 }

@@ -1,4 +1,5 @@
 // Route process: reads config, builds Redis and ZooKeeper clients, watches gateways, serves HTTP, handles SIGTERM.
+import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import { answerClientErrorsAsJson, capConnectionsPerAddress, keepFilesInReserve, listenOn, startFailure, StartupError, watchOpenFiles } from "@cim/config";
 import { GatewayDirectory, ZkSession } from "@cim/discovery";
@@ -6,6 +7,7 @@ import { createRedisClient, ErrorStreak, GatewayLeases, whenRedisServes } from "
 import { createApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { GoneGateways } from "./gone-gateways.js";
+import { RetentionSweep } from "./retention-sweep.js";
 import { SilentGateways } from "./silent-gateways.js";
 import { createServices } from "./services.js";
 import { createRouteServer } from "./http-server.js";
@@ -104,6 +106,9 @@ async function main(): Promise<void> {
     .then((added) => log.info({ added, lookAlikeKeysClaimed: claimed }, "user directory checked against the accounts"))
     .catch((error: unknown) => log.warn({ err: error }, "indexing accounts for user search failed"));
   rate.start((error) => log.debug({ err: error }, "message rate sample failed"));
+  // Conversations and inboxes gone quiet keep no message past CIM_STREAM_MAX_AGE_SECONDS (when set).
+  const retention = new RetentionSweep(redis, config.CIM_STREAM_MAX_AGE_SECONDS, log, randomUUID());
+  retention.start();
   const server = createRouteServer(app.fetch, { headersTimeoutMs: config.CIM_HEADERS_TIMEOUT_MS }, log);
   answerClientErrorsAsJson(server, log);
   if (!config.CIM_TRUST_PROXY) capConnectionsPerAddress(server, { maxPerAddress: config.CIM_MAX_CONNECTIONS_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT, log });
@@ -118,6 +123,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     log.info({ signal }, "shutting down");
     rate.stop();
+    retention.stop();
     services.health.stop();
     silent.stop();
     server.close();

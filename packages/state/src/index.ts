@@ -26,3 +26,4 @@ export * from "./previews.js";
 export * from "./blocks.js";
 export * from "./quote-excerpt.js";
 export * from "./deleted-quotes.js";
+export * from "./retention.js";

@@ -26,6 +26,8 @@ export const keys = {
   gatewayLease: (gatewayId: string) => `cim-gw-lease:${gatewayId}`,
   /** "releasing" or "released": a route released a gateway whose lease lapsed while ZooKeeper could not tell. */
   gatewayReleased: (gatewayId: string) => `cim-gw-released:${gatewayId}`,
+  /** Held by the route process sweeping messages past the age limit this interval (retention.ts), lapsing with it. */
+  retentionSweep: "cim-sweep:retention",
   /** Count of messages accepted, for the admin rate. */
   messageCount: "cim-stats:messages",
   /**
