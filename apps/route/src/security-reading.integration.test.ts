@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitUntil } from "@cim/devstack";
 import { conv } from "@cim/state";
-import { newUser, type LoginAnswer } from "./testing/api-client.js";
-import { startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
+import { loginUser, newUser, PASSWORD, uniqueName, type LoginAnswer } from "./testing/api-client.js";
+import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
 
 /** The stream age limit of this harness, in seconds: a deployment that keeps messages a day sets 86400. */
 const MAX_AGE_SECONDS = 1;
@@ -49,5 +49,39 @@ describe("a deleted message", () => {
     const deletions = conv.deletions(conv.ofPair(ann.userId, bob.userId));
     await waitUntil(async () => (await h.redis.pttl(deletions)) === -1 || !(await h.redis.exists(deletions)), 5_000, "the deletions' expiry, if any, to pass");
     expect(blank(await history(bob, ann))).toEqual([["", null], ["got it", ""], ["", null]]);
+  });
+});
+
+describe("the online list across a block", () => {
+  /** Every page of the online users whose name starts with `prefix`, `limit` at a time, as `who` gets them. */
+  async function pages(who: LoginAnswer, prefix: string, limit: number): Promise<Array<{ users: string[]; nextCursor: string }>> {
+    const seen: Array<{ users: string[]; nextCursor: string }> = [];
+    let cursor = "";
+    do {
+      const res = await h.call("GET", `/api/online?prefix=${prefix}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`, { token: who.token });
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as { users: Array<{ userName: string }>; nextCursor: string };
+      seen.push({ users: page.users.map((u) => u.userName), nextCursor: page.nextCursor });
+      cursor = page.nextCursor;
+    } while (cursor && seen.length < 10);
+    return seen;
+  }
+
+  it("reads the same to the blocked user whether the blocker is online or not: no page, nor its cursor, tells", async () => {
+    const stem = uniqueName("ol");
+    const register = async (name: string) => {
+      expect((await h.call("POST", "/api/register", { body: { userName: `${stem}${name}`, password: PASSWORD } })).status).toBe(201);
+      return loginUser(h, `${stem}${name}`);
+    };
+    // In name order: the blocker, then two others online, whom the blocked user sees.
+    const [ann, bea, cid, bob] = [await register("a"), await register("b"), await register("c"), await newUser(h, "watcher")];
+    for (const user of [bea, cid]) await h.services.sessions.claim(user.userId, HARNESS_GATEWAY.id);
+    expect((await h.call("PUT", `/api/blocks/${bob.userId}`, { token: ann.token })).status).toBe(204);
+    const offline = [await pages(bob, stem, 1), await pages(bob, stem, 2)];
+    await h.services.sessions.claim(ann.userId, HARNESS_GATEWAY.id);
+    expect((await pages(cid, stem, 5))[0]!.users).toEqual([`${stem}a`, `${stem}b`, `${stem}c`]);
+    const online = [await pages(bob, stem, 1), await pages(bob, stem, 2)];
+    expect(online).toEqual(offline);
+    expect(offline[0]!.flatMap((page) => page.users)).toEqual([`${stem}b`, `${stem}c`]);
   });
 });
