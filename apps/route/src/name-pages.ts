@@ -41,13 +41,14 @@ function bounds(query: PageQuery) {
 type PageServices = Pick<Services, "accounts" | "blocks" | "presence" | "rooms" | "sessions" | "users">;
 
 /**
- * One page of the users online as `viewer` may see them (those blocking it or blocked by it are left out), and the
- * count of every user online.
+ * One page of the users online as `viewer` may see them (those blocking it or blocked by it are left out, read as
+ * offline: a page ending at one of them named it in its nextCursor, sec22), and the count of every user online.
  */
 export async function onlinePage(s: PageServices, viewer: string, query: PageQuery): Promise<{ users: Array<{ userId: string; userName: string }>; count: number; nextCursor: string }> {
-  const [page, count, hidden] = await Promise.all([s.users.onlinePage(bounds(query)), s.sessions.onlineCount(), s.blocks.related(viewer)]);
+  const hidden = await s.blocks.related(viewer);
+  const [page, count] = await Promise.all([s.users.onlinePage({ ...bounds(query), hidden }), s.sessions.onlineCount()]);
   const names = await s.accounts.names(page.userIds);
-  const users = page.userIds.flatMap((userId, i) => (names[i] && !hidden.has(userId) ? [{ userId, userName: names[i] }] : []));
+  const users = page.userIds.flatMap((userId, i) => (names[i] ? [{ userId, userName: names[i] }] : []));
   return { users, count, nextCursor: cursorOf(page.next) };
 }
 

@@ -4,15 +4,28 @@ import type { RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
 import type { StoredMessage } from "./records.js";
 
-/** The newest deletions kept per conversation (a sorted set by msgId); older ones are dropped as a stream is trimmed. */
+/**
+ * The newest deletions kept per conversation at least (a sorted set by msgId); a stream kept longer than this keeps
+ * as many notes as its entries (`deletionsKept`). Older ones are dropped as the stream is trimmed.
+ */
 export const DELETIONS_KEPT = 10_000;
 
-/** Notes that msgId of the conversation was deleted (idempotent); `maxAgeSeconds` > 0 lets the note lapse with its stream. */
-export async function noteDeletion(redis: RedisClient, convKey: string, msgId: string, maxAgeSeconds = 0): Promise<void> {
+/**
+ * How many notes a conversation keeps when its stream keeps about `maxLenPerStream` entries: a deletion still in the
+ * stream needs its note (its message, or a reply quoting it, is there to be read), and there are no more of those
+ * than entries.
+ */
+export const deletionsKept = (maxLenPerStream: number): number => Math.max(DELETIONS_KEPT, maxLenPerStream);
+
+/**
+ * Notes that msgId of the conversation was deleted (idempotent), keeping the newest `kept`. The note never lapses:
+ * the stream's age limit trims it only when new messages are stored (a quiet conversation keeps its deleted
+ * message for ever), and a lapsed note handed the deleted text out again (sec22).
+ */
+export async function noteDeletion(redis: RedisClient, convKey: string, msgId: string, kept = DELETIONS_KEPT): Promise<void> {
   const key = conv.deletions(convKey);
   await redis.zadd(key, Number(msgId), msgId);
-  await redis.zremrangebyrank(key, 0, -(DELETIONS_KEPT + 1));
-  if (maxAgeSeconds > 0) await redis.expire(key, maxAgeSeconds);
+  await redis.zremrangebyrank(key, 0, -(kept + 1));
 }
 
 /** True when msgId of the conversation was deleted (among the DELETIONS_KEPT newest deletions). */

@@ -1,6 +1,6 @@
 // Replies, edits, deletions and reactions in the message store, and search, against a real redis-server.
 import { describe, expect, it } from "vitest";
-import { user } from "./keys.js";
+import { conv, user } from "./keys.js";
 import { InboxStore } from "./inbox.js";
 import { MessageStore } from "./messages.js";
 import { account as accountIn, room as roomIn, send } from "./message-test-support.js";
@@ -175,6 +175,21 @@ describe("events", () => {
     await store.store({ ...base("1", "gap-del"), to: "2", text: "", editOf: old.msgId, deleted: true });
     const reply = await store.store({ ...base("2", "gap-r"), to: "1", text: "what was it?", replyTo: old.msgId });
     expect(reply).toMatchObject({ message: { replyFrom: "1", replyText: "" } });
+  });
+
+  it("a stream kept longer than 10,000 entries keeps the note of each deletion in it: its message stays blank", async () => {
+    const store = new MessageStore(h.redis, { maxLenPerStream: 20_000 });
+    await account("1", "2");
+    const secret = await send(store, { from: "1", to: "2", text: "old secret" });
+    await store.store({ ...base("1", "many-d1"), to: "2", text: "", editOf: secret.msgId, deleted: true });
+    // 10,000 deletions after it (noted as the store notes them), all still within the stream's 20,000 entries.
+    const notes = conv.deletions(conv.ofPair("1", "2"));
+    const later = Array.from({ length: 10_000 }, (_, i) => String(BigInt(secret.msgId) + BigInt(i + 1)));
+    await h.redis.zadd(notes, ...later.flatMap((msgId) => [Number(msgId), msgId]));
+    const other = await send(store, { from: "1", to: "2", text: "another" });
+    await store.store({ ...base("1", "many-d2"), to: "2", text: "", editOf: other.msgId, deleted: true });
+    const page = await store.history({ userId: "2", peer: "1", limit: 10 });
+    expect(page.filter((m) => !m.editOf).map((m) => m.text)).toEqual(["", ""]);
   });
 
   it("a sender's message pipelined after an edit is stored after it", async () => {

@@ -48,7 +48,7 @@ export const conv = {
   /** The conversation of a message from `from`: the private chat with `to`, else its room (`""`: the group). */
   ofMessage: (from: string, to: string, room: string): string => (to ? conv.ofPair(from, to) : conv.ofRoom(room || EVERYONE_ROOM)),
   messages: (convKey: string) => `cim-c:{c:${convKey}}:msgs`,
-  /** The conversation's deleted msgIds (score: the msgId), the newest DELETIONS_KEPT: its replies' quotes of them are blanked (deleted-quotes.ts). */
+  /** The conversation's deleted msgIds (score: the msgId), the newest deletionsKept(maxLen), never lapsing: its replies' quotes of them are blanked (deleted-quotes.ts). */
   deletions: (convKey: string) => `cim-c:{c:${convKey}}:deletions`,
   dedupe: (convKey: string, userId: string, clientMsgId: string) => `cim-c:{c:${convKey}}:dedupe:${userId}:${clientMsgId}`,
   roomMeta: (roomId: string) => `cim-c:{c:${roomId}}:meta`,

@@ -7,7 +7,7 @@ import { channels, conv } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
 import { checkTargets, noneForRefusedId, type TargetRefusal } from "./message-targets.js";
 import { quoteFields, type QuoteFields } from "./quote-excerpt.js";
-import { blankDeletedMessages, blankDeletedQuotes, noteDeletion } from "./deleted-quotes.js";
+import { blankDeletedMessages, blankDeletedQuotes, deletionsKept, noteDeletion } from "./deleted-quotes.js";
 import { conversationKey, eventFields, isEvent, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import type { BlockRefusal } from "./blocks.js";
 import { InboxStore } from "./inbox.js";
@@ -164,7 +164,7 @@ export class MessageStore {
       const stored = entry ? toEntry(entry[0], entry[1]).message : undefined;
       target = stored?.deleted ? stored.editOf : undefined;
     }
-    if (target) await noteDeletion(this.redis, convKey, target, this.options.maxAgeSeconds);
+    if (target) await noteDeletion(this.redis, convKey, target, deletionsKept(this.options.maxLenPerStream));
   }
 
   /**

@@ -42,9 +42,10 @@ export class UserDirectory {
    * `after` ("" from the start). Reads at most `budget` index entries, so a page may hold fewer than `limit`
    * users while `next` (the last entry read) is not "": continue from there; "" means the end (a full page that
    * ends the index's last batch read says so; one that fills exactly at a batch's end may still be followed by an
-   * empty page).
+   * empty page). Users in `hidden` (those in a block with the viewer) count as offline: neither the page nor `next`
+   * tells whether they are online (a page that ended at a hidden user's entry named it in its cursor).
    */
-  async onlinePage(query: { prefix: string; after: string; limit: number; budget: number }): Promise<{ userIds: string[]; next: string }> {
+  async onlinePage(query: { prefix: string; after: string; limit: number; budget: number; hidden?: ReadonlySet<string> }): Promise<{ userIds: string[]; next: string }> {
     const [min, max] = lexRange(query.prefix);
     const afterIsInRange = query.after !== "" && Buffer.from(query.after).compare(Buffer.from(query.prefix)) >= 0;
     let from: Buffer | string = afterIsInRange ? Buffer.concat([Buffer.from("("), Buffer.from(query.after)]) : min;
@@ -55,7 +56,7 @@ export class UserDirectory {
       const entries = await this.redis.zrangebylex(directory.userNames, from, max, "LIMIT", 0, want);
       if (entries.length === 0) return { userIds, next: "" };
       read += entries.length;
-      const online = await this.redis.smismember(keys.online, ...entries.map(entryId));
+      const online = (await this.redis.smismember(keys.online, ...entries.map(entryId))).map((flag, i) => (query.hidden?.has(entryId(entries[i]!)) ? 0 : flag));
       for (const [i, entry] of entries.entries()) {
         if (online[i] !== 1) continue;
         userIds.push(entryId(entry));
