@@ -1,6 +1,7 @@
 // What `npm start` leaves on the console: its banner last, every process's lines in .run/logs, and the warnings and
 // errors of route and the gateways still on the console (every JSON log line echoed buried the banner).
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import getPort from "get-port";
@@ -42,6 +43,30 @@ afterAll(async () => {
 const logOf = (name: string) =>
   existsSync(join(runDir, "logs", `${name}.log`)) ? readFileSync(join(runDir, "logs", `${name}.log`), "utf8") : "";
 
+/** The pid of npm start's app `id` (its environment names this test's run folder and the id). */
+function gatewayPid(id: string): number {
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    let environ = "";
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`, "utf8");
+    } catch {
+      continue;
+    }
+    const vars = environ.split("\0");
+    if (vars.includes(`CIM_RUN_DIR=${runDir}`) && vars.includes(`GATEWAY_ID=${id}`)) return Number(pid);
+  }
+  throw new Error(`no process of ${id} under ${runDir}`);
+}
+
+/** A server listening on 127.0.0.1:port, or null while the port is taken. */
+function listenOn(port: number): Promise<Server | null> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(null));
+    server.listen({ port, host: "127.0.0.1" }, () => resolve(server));
+  });
+}
+
 describe("npm start's console", () => {
   it("ends with the banner, which names the log files, while route and the gateway log to them", { timeout: 60_000 }, async () => {
     const ann = await newUser(routeUrl, "ann");
@@ -56,6 +81,24 @@ describe("npm start's console", () => {
     } finally {
       ann.close();
     }
+  });
+
+  it("a gateway whose port was taken while it restarts says what to do under npm start, not to set PORT", { timeout: 90_000 }, async () => {
+    const { port } = (JSON.parse(readFileSync(join(runDir, "stack.json"), "utf8")) as { gateways: Array<{ port: number }> }).gateways[0]!;
+    process.kill(gatewayPid("gw-a"), "SIGKILL");
+    // Another process takes the port before the supervisor starts gw-a again (it waits up to 0.5 s, then tsx loads).
+    let holder: Server | null = null;
+    await expect.poll(async () => (holder = await listenOn(port)) !== null, { timeout: 10_000, interval: 10 }).toBe(true);
+    try {
+      const [said] = await start.waitFor(/\[supervisor\] gw-a failed to start: [^\n]*/, 45_000);
+      expect(said).toMatch(
+        new RegExp(`^\\[supervisor\\] gw-a failed to start: port ${port} is in use by another process: stop that process \\(npm start starts gw-a on it again\\), or stop npm start and start it again \\(it picks free ports\\); retrying in \\d+ ms$`),
+      );
+      expect(start.output()).not.toContain("set PORT");
+    } finally {
+      (holder as Server | null)?.close();
+    }
+    await start.waitFor(new RegExp(`gw-a is running again \\(port ${port}\\)`), 60_000);
   });
 
   it("still shows a warning of route's, under its name, when Redis goes away", { timeout: 60_000 }, async () => {
