@@ -1,7 +1,8 @@
-// The flags of the commands under scripts/ (npm start, npm run gateway, the probes), read one way: `--help` prints
-// the command's usage (its opening comment and its options with their defaults) and exits 0; an unknown or malformed
-// flag is one line saying which and where the usage is, exit 2, before any work starts. Plain JavaScript: npm start
-// reads its flags with it before anything is installed (a fresh clone has no tsx yet).
+// The flags of the commands under scripts/ (npm start, npm run gateway, the probes) and the bench's (npm run bench,
+// store-cost), read one way: `--help` prints the command's usage (its opening comment and its options with their
+// defaults) and exits 0; an unknown or malformed flag is one line saying which and where the usage is, exit 2, before
+// any work starts. Plain JavaScript: npm start reads its flags with it before anything is installed (a fresh clone
+// has no tsx yet).
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,21 +20,20 @@ function openingComment(file) {
   return lines.join("\n");
 }
 
-/** One line per option: `--name <value>  (default ...)`. */
+/** One line per option, `--help` last: `--name <value>  default ...`, the defaults in one column. */
 function optionLines(options) {
-  return Object.entries(options)
+  const rows = Object.entries(options)
     .filter(([name]) => name !== "help")
-    .map(([name, option]) => {
-      const flag = `--${name}${option.type === "string" ? " <value>" : ""}`;
-      return `  ${flag.padEnd(26)}${option.default === undefined || option.default === false ? "" : `default ${String(option.default)}`}`.trimEnd();
-    })
-    .join("\n");
+    .map(([name, option]) => [`--${name}${option.type === "string" ? " <value>" : ""}`, option.default === undefined || option.default === false ? "" : `default ${String(option.default)}`]);
+  rows.push(["--help", "this text"]);
+  const width = Math.max(26, ...rows.map(([flag]) => flag.length + 2));
+  return rows.map(([flag, said]) => `  ${flag.padEnd(width)}${said}`.trimEnd()).join("\n");
 }
 
 /** The usage `--help` prints for the script at `scriptUrl` (its import.meta.url) with these options. */
 export function usageOf(scriptUrl, options) {
   const file = fileURLToPath(scriptUrl);
-  return `${openingComment(file)}\n\noptions:\n${[optionLines(options), "  --help                    this text"].filter(Boolean).join("\n")}`;
+  return `${openingComment(file)}\n\noptions:\n${optionLines(options)}`;
 }
 
 /** Prints `command: message (hint)` and exits 2: how every command here refuses its flags. */
@@ -60,10 +60,8 @@ export function readArgs(scriptUrl, options, settings = {}) {
     });
   } catch (error) {
     // parseArgs' first sentence says what ("Unknown option '--bogus'"); the rest is about positionals.
-    const what = String(error.message)
-      .split(/\. (?=[A-Z])/)[0]
-      .replace(/^Unknown option/, "unknown option")
-      .replace(/^Unexpected argument/, "unexpected argument");
+    const first = String(error.message).split(/\. (?=[A-Z])/)[0];
+    const what = first.charAt(0).toLowerCase() + first.slice(1);
     refuseFlags(command, what, settings.hint);
   }
   if (parsed.values.help) {

@@ -48,18 +48,24 @@ if (portError) {
 
 process.env.CIM_DEVSTACK_ECHO = "1";
 const supervisor = new Supervisor({ report: (line) => console.log(`[supervisor] ${line}`) });
+/**
+ * A failed start in this command's terms, in place of the gateway's own line (which names GATEWAY_ID and PORT, set
+ * here from --id and --port, and came above this one): the id of a gateway that runs (apps/gateway id-guard: two under
+ * one id release each other's users), or the port taken since the check above; anything else as the gateway says it.
+ */
+function inOurTerms(reason: string): string {
+  const namesake = /GATEWAY_ID \S+ is in use by a running gateway \(([^)\s]+)\)/.exec(reason);
+  if (namesake) return `a gateway ${id} is already running (${namesake[1]}): pick another --id`;
+  if (/^cannot listen on \S+: the port is in use/.test(reason)) return `port ${port} is in use by another process: pick another --port`;
+  return `${id} did not start: ${reason}`;
+}
 try {
-  await supervisor.add(id, () => startApp("gateway", { ...stack.env, GATEWAY_ID: id, PORT: port, GATEWAY_WS_URL: `ws://127.0.0.1:${port}/ws` }, id));
+  await supervisor.add(id, () => startApp("gateway", { ...stack.env, GATEWAY_ID: id, PORT: port, GATEWAY_WS_URL: `ws://127.0.0.1:${port}/ws` }, id, { startFailure: inOurTerms }));
 } catch (error) {
-  // The gateway refuses the id of one that runs (apps/gateway id-guard: two under one id release each other's
-  // users); said here in this command's terms. Anything else: its own last line, echoed above, says why.
-  const namesake = /GATEWAY_ID \S+ is in use by a running gateway \(([^)\s]+)\)/.exec(String((error as Error).message));
-  if (namesake) {
-    console.error(`a gateway ${id} is already running (${namesake[1]}): pick another --id`);
-    process.exit(2);
-  }
-  console.error(`${id} did not start: see its last line above`);
-  process.exit(1);
+  const said = (error as Error).message;
+  // Its own words when it gave a reason; else (no "failed to start" line) its last lines, echoed above, say why.
+  console.error(said.includes(" exited before printing ") || said.includes(" did not print ") ? `${COMMAND}: ${id} did not start: see its last line above` : `${COMMAND}: ${said}`);
+  process.exit(said.includes("pick another") ? 2 : 1);
 }
 console.log(`${id} joined: ws://127.0.0.1:${port}/ws (Ctrl-C stops it; its users move to the other gateways)`);
 const stop = () => void supervisor.stop().finally(() => process.exit(0));

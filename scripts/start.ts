@@ -74,6 +74,16 @@ export interface StackFile {
 
 const clusterLayout = flags.cluster;
 
+/**
+ * A failed start of route or a gateway in npm start's terms: the app's own line said to set PORT, which npm start sets
+ * itself (a supervised restart keeps the port, where the web page and clients look for it; a new npm start picks free
+ * ones). Anything else as the app says it.
+ */
+const inOurTerms = (name: string, port: number) => (reason: string) =>
+  /^cannot listen on \S+: the port is in use/.test(reason)
+    ? `port ${port} is in use by another process: stop that process (npm start starts ${name} on it again), or stop npm start and start it again (it picks free ports)`
+    : reason;
+
 async function main(): Promise<void> {
   let redisUrl = process.env.REDIS_URL;
   let redisClusterNodes = process.env.REDIS_CLUSTER_NODES ?? "";
@@ -113,12 +123,12 @@ async function main(): Promise<void> {
   };
   stops.unshift(() => supervisor.stop());
   // A restarted app keeps its port, so clients and the web page find it where it was.
-  await supervisor.add("route", () => startApp("route", { ...env, PORT: String(routePort) }));
+  await supervisor.add("route", () => startApp("route", { ...env, PORT: String(routePort) }, "route", { startFailure: inOurTerms("route", routePort) }));
   const gateways: StackFile["gateways"] = [];
   for (let i = 0; i < GATEWAYS; i++) {
     const id = `gw-${String.fromCharCode(97 + i)}`;
     const gatewayPort = await port(8091 + i);
-    await supervisor.add(id, () => startApp("gateway", { ...env, PORT: String(gatewayPort), GATEWAY_ID: id, GATEWAY_WS_URL: `ws://127.0.0.1:${gatewayPort}/ws` }, id));
+    await supervisor.add(id, () => startApp("gateway", { ...env, PORT: String(gatewayPort), GATEWAY_ID: id, GATEWAY_WS_URL: `ws://127.0.0.1:${gatewayPort}/ws` }, id, { startFailure: inOurTerms(id, gatewayPort) }));
     gateways.push({ id, port: gatewayPort });
   }
   // The hint names a free port after the gateways' (another stack may hold 8091-8093) and the next free id.

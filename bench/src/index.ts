@@ -1,8 +1,9 @@
 // `npm run bench`: runs every workload against CIM, the Socket.IO peer and the bare ws ceiling, one system at a time.
+// Each flag's meaning: bench/src/options.ts and docs/BENCHMARKS.md; results in bench/results/latest.{json,md,svg}.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { cpus, loadavg, release, totalmem } from "node:os";
-import { parseFlags, usage } from "./options.js";
+import { parseFlags } from "./options.js";
 import { markdownReport, markdownTable, svgChart, type BenchResults, type SystemResults } from "./report.js";
 import { cimSystem } from "./systems/cim.js";
 import { socketIoSystem } from "./systems/socketio.js";
@@ -16,18 +17,7 @@ import { reconnectWorkload } from "./workloads/reconnect.js";
 import { saturationWorkload } from "./workloads/saturation.js";
 import { stormWorkload } from "./workloads/storm.js";
 
-const { values: flags, num, nums, list } = (() => {
-  try {
-    return parseFlags();
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(2);
-  }
-})();
-if (flags.help) {
-  process.stdout.write(usage());
-  process.exit(0);
-}
+const { values: flags, num, nums, list } = parseFlags();
 
 const systemNames = list("systems") as SystemName[];
 const workloads = new Set(list("workloads"));

@@ -1,6 +1,7 @@
-// The bench's flags in one table: each workload reads its own; another flag is one more line here.
-import { parseArgs } from "node:util";
+// The bench's flags in one table: each workload reads its own; another flag is one more line here. They are read as
+// the scripts' are (scripts/cli-flags.mjs): `--help` prints the usage, a bad flag is one line and exit 2.
 import { fileURLToPath } from "node:url";
+import { readFlags } from "../../scripts/cli-flags.mjs";
 
 export const FLAGS = {
   systems: { type: "string", default: "cim,socketio,ws" },
@@ -43,28 +44,21 @@ export const FLAGS = {
   /** CIM's gateways WAIT for this many replicas before each SendAck (0: off; needs --redis cluster). */
   "wait-replicas": { type: "string", default: "0" },
   profile: { type: "string" },
-  help: { type: "boolean", short: "h" },
   out: { type: "string", default: fileURLToPath(new URL("../results/", import.meta.url)) },
 } as const;
 
 export type FlagName = keyof typeof FLAGS;
 
-/** `npm run bench -- --help`: every flag with its default (what each means: this file and docs/BENCHMARKS.md). */
-export function usage(): string {
-  const lines = Object.entries(FLAGS)
-    .filter(([name]) => name !== "help")
-    .map(([name, flag]) => `  --${name}${"default" in flag ? ` (default ${flag.default})` : ""}`);
-  return `npm run bench -- [flags]   (each flag's meaning: bench/src/options.ts and docs/BENCHMARKS.md)\n${lines.join("\n")}\n`;
-}
+const COMMAND = "npm run bench";
+const HINT = "npm run bench -- --help lists the flags";
 
+/**
+ * The flags in `args` (default: this process's) with number and list readers, or it stops the process: `--help`
+ * prints index.ts's opening comment and every flag with its default, exit 0; an unknown flag is one line, exit 2. A bad
+ * number throws when its workload reads it (that workload's result is the error).
+ */
 export function parseFlags(args: string[] = process.argv.slice(2)) {
-  let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof FLAGS }>>["values"];
-  try {
-    ({ values } = parseArgs({ args, options: FLAGS }));
-  } catch (error) {
-    // Node's own message names the flag; the hint says where the list is.
-    throw new Error(`${(error as Error).message} (npm run bench -- --help lists the flags)`);
-  }
+  const values = readFlags(new URL("./index.ts", import.meta.url).href, FLAGS, { args, command: COMMAND, hint: HINT });
   /** A positive number flag; the error names the flag. */
   const num = (name: FlagName): number => {
     const value = Number(values[name]);

@@ -4,17 +4,16 @@
 // up to many (a gateway's batch grows with its rate). The product's own MessageStore on a redis-server started as the
 // project persists (append-only, fsync every second); `--no-aof` shows what the AOF adds. Each user has a session on
 // another gateway, so every store publishes its wake-ups as in the bench's private workload.
-import { parseArgs } from "node:util";
+// --per-turn: messages stored together in one event-loop turn, one measurement each; --messages: messages measured per
+// setting, after a warm-up of a quarter as many; --pairs: conversations the messages go round; --no-aof: Redis without
+// its append-only file (a diagnostic: the product persists with one).
 import { createAccounts } from "@cim/route/provisioning";
 import { startRedis } from "@cim/devstack";
 import { MessageStore, SessionStore, createRedis } from "@cim/state";
+import { readFlags, refuseFlags } from "../../scripts/cli-flags.mjs";
 
-const USAGE = `usage: npm run store-cost -w @cim/bench -- [--per-turn 1,5,20,100] [--messages 20000] [--pairs 1000] [--no-aof]
-  --per-turn   messages stored together in one event-loop turn, one measurement each (default 1,5,20,100)
-  --messages   messages measured per setting, after a warm-up of a quarter as many (default 20000)
-  --pairs      conversations the messages go round (default 1000)
-  --no-aof     Redis without its append-only file (a diagnostic: the product persists with one)
-`;
+const COMMAND = "npm run store-cost -w @cim/bench";
+const HINT = `${COMMAND} -- --help lists the flags`;
 
 interface Flags {
   perTurn: number[];
@@ -24,13 +23,10 @@ interface Flags {
 }
 
 function flagsOf(argv: string[]): Flags {
-  const { values } = parseArgs({ args: argv, options: { "per-turn": { type: "string", default: "1,5,20,100" }, messages: { type: "string", default: "20000" }, pairs: { type: "string", default: "1000" }, "no-aof": { type: "boolean", default: false }, help: { type: "boolean", default: false } } });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    process.exit(0);
-  }
+  const options = { "per-turn": { type: "string", default: "1,5,20,100" }, messages: { type: "string", default: "20000" }, pairs: { type: "string", default: "1000" }, "no-aof": { type: "boolean", default: false } } as const;
+  const values = readFlags(import.meta.url, options, { args: argv, command: COMMAND, hint: HINT });
   const count = (text: string, name: string) => {
-    if (!/^[1-9]\d*$/.test(text)) throw new Error(`--${name} takes positive whole numbers, got "${text}"`);
+    if (!/^[1-9]\d*$/.test(text)) refuseFlags(COMMAND, `--${name} takes positive whole numbers, got "${text}"`, HINT);
     return Number(text);
   };
   return { perTurn: values["per-turn"].split(",").map((n) => count(n.trim(), "per-turn")), messages: count(values.messages, "messages"), pairs: count(values.pairs, "pairs"), aof: !values["no-aof"] };
@@ -44,13 +40,7 @@ async function redisCpuSeconds(redis: ReturnType<typeof createRedis>): Promise<n
 }
 
 async function main(): Promise<void> {
-  let flags: Flags;
-  try {
-    flags = flagsOf(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
+  const flags = flagsOf(process.argv.slice(2));
   const service = await startRedis();
   const redis = createRedis(service.address, "store-cost");
   try {

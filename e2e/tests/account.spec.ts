@@ -2,16 +2,20 @@
 // "Sign out other devices" does the same without a new password; the window that did it stays signed in. Deleting
 // the account signs out every window, this one too.
 import type { Browser, Page } from "@playwright/test";
-import { createRoom, expect, expectOnline, logIn, message, onlineUser, PASSWORD, say, SCREENSHOTS, test } from "./fixtures.js";
+import { closeContext } from "./context-close.js";
+import { createRoom, expect, expectOnline, logIn, message, onlineUser, openDevice, PASSWORD, say, SCREENSHOTS, test } from "./fixtures.js";
 
 const NEW_PASSWORD = "cim-changed-pass-2";
 
-/** A second browser context (another device) logged in as `userName`. */
+/** A second browser context (another device) logged in as `userName`; the caller closes it with closeContext. */
 async function otherDevice(browser: Browser, baseURL: string, userName: string, password = PASSWORD): Promise<Page> {
-  const context = await browser.newContext({ baseURL });
-  const page = await context.newPage();
-  await page.goto("/");
-  await logIn(page, userName, password);
+  const { context, page } = await openDevice(browser, baseURL);
+  try {
+    await logIn(page, userName, password);
+  } catch (error) {
+    await closeContext(browser, context);
+    throw error;
+  }
   return page;
 }
 
@@ -89,7 +93,7 @@ test("changing the password signs out the other device; the old password then fa
     await expect(device.getByTestId("conversation-title")).toHaveText(room);
     await expect(device.getByTestId("composer-input")).toHaveValue("half a thought");
   } finally {
-    await device.context().close();
+    await closeContext(browser, device.context());
   }
 });
 
@@ -147,6 +151,6 @@ test("\"Sign out other devices\" ends the other device's login and keeps this on
     await expect(carol.page.getByTestId("peer-gone-notice")).toHaveText(`${bob.userName}'s account no longer exists: messages to them cannot be sent.`);
     await expect(carol.page.getByTestId("composer-input")).toHaveCount(0);
   } finally {
-    await device.context().close();
+    await closeContext(browser, device.context());
   }
 });

@@ -3,7 +3,7 @@
 import WebSocket from "ws";
 import { CimClient, type SocketLike } from "@cim/client";
 import type { APIRequestContext, Route } from "@playwright/test";
-import { closeContext, rememberContextId } from "./context-close.js";
+import { closeContext } from "./context-close.js";
 import { conversation, expect, groupConversation, logIn, message, openDevice, PASSWORD, say, SCREENSHOTS, test, userIdOf } from "./fixtures.js";
 
 interface Account { userName: string; userId: string; token: string }
@@ -204,11 +204,8 @@ test("a room opened with many unread messages offers '@ 2 mentions': each press 
 test("on a phone, Back with search results open closes them and keeps the screen behind them, over a conversation and over the list", async ({ browser, newUser, baseURL }) => {
   const ann = await newUser("ann");
   await say(ann.page, "hello from the laptop");
-  const phone = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const { context: phone, page } = await openDevice(browser, baseURL!, { context: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } });
   try {
-    const page = await phone.newPage();
-    await rememberContextId(phone, page);
-    await page.goto("/");
     await logIn(page, ann.userName);
     const screen = page.getByTestId("chat-screen");
     const results = page.getByTestId("search-results");

@@ -3,7 +3,8 @@
 // blocking a user (also seen at once on the user's other device).
 import { RouteApi } from "@cim/client";
 import type { Page } from "@playwright/test";
-import { conversation, expect, gatewayOf, groupConversation, logIn, message, onlineUser, say, SCREENSHOTS, test } from "./fixtures.js";
+import { closeContext } from "./context-close.js";
+import { conversation, expect, gatewayOf, groupConversation, logIn, message, onlineUser, openDevice, say, SCREENSHOTS, test } from "./fixtures.js";
 
 /** The session token of the user signed in on `page` (from its sessionStorage login). */
 function tokenOf(page: Page): Promise<string> {
@@ -216,10 +217,8 @@ test("blocking: the header's Block (confirmed) replaces the composer with a line
 
 test("a block in one browser shows at once on the user's other device, and an unblock there comes back", async ({ pair: { alice, bob }, browser, baseURL }) => {
   // Alice's other device: a browser of its own (no storage shared), on the other gateway.
-  const other = await browser.newContext({ baseURL });
+  const { context: other, page: device } = await openDevice(browser, baseURL!);
   try {
-    const device = await other.newPage();
-    await device.goto("/");
     await logIn(device, alice.userName);
     for (let attempt = 0; attempt < 4 && (await gatewayOf(device)) === (await gatewayOf(alice.page)); attempt++) await device.reload();
     expect(await gatewayOf(device)).not.toBe(await gatewayOf(alice.page));
@@ -256,7 +255,7 @@ test("a block in one browser shows at once on the user's other device, and an un
     await expect(alice.page.getByTestId("blocked-notice")).toHaveCount(0);
     await expect(alice.page.getByTestId("composer-input")).toBeVisible();
   } finally {
-    await other.close();
+    await closeContext(browser, other);
   }
 });
 

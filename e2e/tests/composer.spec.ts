@@ -4,7 +4,8 @@
 // words and offers Retry.
 import type { WebSocketRoute } from "@playwright/test";
 import { decodeFrame, encodeFrame, ErrorCode } from "@cim/protocol";
-import { conversation, expect, groupConversation, logIn, message, onlineUser, say, test } from "./fixtures.js";
+import { closeContext } from "./context-close.js";
+import { conversation, expect, groupConversation, logIn, message, onlineUser, openDevice, say, test } from "./fixtures.js";
 
 test("drafts per conversation survive switching and a reload; Up edits, Escape cancels, a failed send is retried once", async ({ pair: { alice, bob } }) => {
   const page = alice.page;
@@ -210,10 +211,8 @@ test("Send by a click, a tap or the keyboard leaves the cursor in the message bo
   await expect(input).toBeFocused();
 
   // A phone: the box tapped (the keyboard opens), then Send tapped; the box keeps the focus, so the keyboard stays.
-  const phone = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const { context: phone, page: mobile } = await openDevice(browser, baseURL!, { context: { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } });
   try {
-    const mobile = await phone.newPage();
-    await mobile.goto("/");
     await logIn(mobile, userName);
     await groupConversation(mobile).tap();
     const box = mobile.getByTestId("composer-input");
@@ -224,6 +223,6 @@ test("Send by a click, a tap or the keyboard leaves the cursor in the message bo
     await expect(message(mobile, "sent with a tap")).toHaveCount(1);
     await expect(box).toBeFocused();
   } finally {
-    await phone.close();
+    await closeContext(browser, phone);
   }
 });

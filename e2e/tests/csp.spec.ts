@@ -3,7 +3,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "@playwright/test";
-import { expect, expectOnline, message, register, say, test } from "./fixtures.js";
+import { closeContext } from "./context-close.js";
+import { expect, expectOnline, message, openDevice, register, say, test } from "./fixtures.js";
 
 const DIST = fileURLToPath(new URL("../../apps/web/dist/", import.meta.url));
 
@@ -72,12 +73,14 @@ test("the built page has no inline script and no source maps", async ({ request 
 
 test("chat, reload and the admin dashboard work under the strict policy with no violation", async ({ browser, stack }) => {
   const csp = policy(stack.cluster.gateways.map((g) => `${g.url.replace(/^http/, "ws")}/ws`));
-  const context = await browser.newContext({ baseURL: stack.url });
+  let violations: () => Promise<string[]> = async () => [];
+  const { context, page, response } = await openDevice(browser, stack.url, {
+    beforeLoad: async (page, context) => {
+      await withPolicy(context, page, csp);
+      violations = await watchViolations(page);
+    },
+  });
   try {
-    const page = await context.newPage();
-    await withPolicy(context, page, csp);
-    const violations = await watchViolations(page);
-    const response = await page.goto("/");
     expect(response?.headers()["content-security-policy"]).toBe(csp);
     await register(page, `csp-${Math.random().toString(36).slice(2, 8)}`);
     await say(page, "under a strict policy");
@@ -98,6 +101,6 @@ test("chat, reload and the admin dashboard work under the strict policy with no 
     await page.evaluate(() => document.head.append(Object.assign(document.createElement("script"), { textContent: "window.name = 'ran'" })));
     await expect.poll(violations).toContainEqual(expect.stringContaining("script-src"));
   } finally {
-    await context.close();
+    await closeContext(browser, context);
   }
 });

@@ -1,7 +1,8 @@
 // Several devices of one user: two tabs as the same user (each its own login), on different gateways, both see
 // every conversation, including what the other tab sent, exactly once; reading in one clears the other's count.
 import type { APIRequestContext, Page } from "@playwright/test";
-import { conversation, duplicatesDropped, expect, gatewayOf, groupConversation, logIn, message, onlineUser, PASSWORD, say, SCREENSHOTS, test, userIdOf } from "./fixtures.js";
+import { closeContext } from "./context-close.js";
+import { conversation, duplicatesDropped, expect, gatewayOf, groupConversation, logIn, message, onlineUser, openDevice, PASSWORD, say, SCREENSHOTS, test, userIdOf } from "./fixtures.js";
 
 /** A second tab of `page`'s browser (same storage, its own sessionStorage), logged in as `userName`. */
 async function secondTab(page: Page, userName: string): Promise<Page> {
@@ -76,13 +77,12 @@ test("a new device (nothing cached) lists each conversation with its newest mess
   // 21 newer chats: bob's is the oldest of 22, past the ones previewed at sign-in, at the bottom of the list.
   await writersTo(request, await userIdOf(alice.page), 21);
 
-  const context = await browser.newContext({ baseURL: stack.url });
+  // Route's conversation list previews every chat: no chat's history is asked for until one is opened.
+  const chatHistories: string[] = [];
+  const { context, page } = await openDevice(browser, stack.url, {
+    beforeLoad: async (page) => void page.on("request", (request) => void (/\/api\/history\?.*\bwith=/.test(request.url()) && chatHistories.push(request.url()))),
+  });
   try {
-    const page = await context.newPage();
-    // Route's conversation list previews every chat: no chat's history is asked for until one is opened.
-    const chatHistories: string[] = [];
-    page.on("request", (request) => void (/\/api\/history\?.*\bwith=/.test(request.url()) && chatHistories.push(request.url())));
-    await page.goto("/");
     await logIn(page, alice.userName);
     const chat = conversation(page, bob.userName);
     await expect(page.getByTestId("chat-list").getByTestId("conversation-item")).toHaveCount(22);
@@ -108,7 +108,7 @@ test("a new device (nothing cached) lists each conversation with its newest mess
     await filter.press("Alt+ArrowDown");
     await expect(page.getByTestId("conversation-title")).toHaveText("Everyone");
   } finally {
-    await context.close();
+    await closeContext(browser, context);
   }
 });
 
@@ -117,16 +117,16 @@ test("a conversation opened before route sent its messages says they are loading
   await say(alice.page, "an early message");
   await expect(message(alice.page, "an early message")).toHaveAttribute("data-status", /sent|delivered|seen/);
   // Bob's new device: route's history answers are held (slow, frozen or unreachable route).
-  const device = await browser.newContext({ baseURL: stack.url });
   let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const { context: device, page } = await openDevice(browser, stack.url, {
+    beforeLoad: (page) =>
+      page.route(/\/api\/history\?/, async (route) => {
+        await held;
+        await route.continue();
+      }),
+  });
   try {
-    const page = await device.newPage();
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route(/\/api\/history\?/, async (route) => {
-      await held;
-      await route.continue();
-    });
-    await page.goto("/");
     await logIn(page, bob.userName);
     await conversation(page, alice.userName).click();
     const list = page.getByTestId("message-list");
@@ -137,6 +137,6 @@ test("a conversation opened before route sent its messages says they are loading
     await expect(list).not.toContainText("Loading messages…");
   } finally {
     release();
-    await device.close();
+    await closeContext(browser, device);
   }
 });

@@ -1,7 +1,7 @@
 // Fixtures: one cluster per worker (two gateways), users registered in their own browser contexts, dialog traps.
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { test as base, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { test as base, expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { closeContext, rememberContextId } from "./context-close.js";
 import { startCluster, TEST_ADMIN_TOKEN, type AppProcess, type Cluster } from "@cim/devstack";
@@ -120,17 +120,25 @@ export async function openUser(browser: Browser, baseURL: string, name: string):
   return user;
 }
 
+/** How openDevice opens a device: its context's options (a phone's viewport), and what to set up before the page loads. */
+export interface DeviceOptions {
+  context?: BrowserContextOptions;
+  /** Routes, listeners and policies the first load must already see. */
+  beforeLoad?: (page: Page, context: BrowserContext) => Promise<unknown>;
+}
+
 /**
- * Another device: a fresh browser context whose page shows the app's login screen. The caller closes it with
- * closeContext (in a finally); a failure while opening closes it here.
+ * Another device: a fresh browser context whose page shows the app's login screen (`response`: the page's). The caller
+ * closes it with closeContext (in a finally); a failure while opening closes it here.
  */
-export async function openDevice(browser: Browser, baseURL: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL });
+export async function openDevice(browser: Browser, baseURL: string, options: DeviceOptions = {}): Promise<{ context: BrowserContext; page: Page; response: Response | null }> {
+  const context = await browser.newContext({ ...options.context, baseURL });
   try {
     const page = await context.newPage();
     await rememberContextId(context, page);
-    await page.goto("/");
-    return { context, page };
+    await options.beforeLoad?.(page, context);
+    const response = await page.goto("/");
+    return { context, page, response };
   } catch (error) {
     await closeContext(browser, context);
     throw error;

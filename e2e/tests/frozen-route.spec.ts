@@ -3,22 +3,23 @@
 // instead of showing only "Please wait…" for the SDK's whole timeout (30 s).
 import type { Route } from "@playwright/test";
 import { RouteApi } from "@cim/client";
-import { expect, expectOnline, PASSWORD, test } from "./fixtures.js";
+import { closeContext } from "./context-close.js";
+import { expect, expectOnline, openDevice, PASSWORD, test } from "./fixtures.js";
 
 test("a login route does not answer says so, is asked again and goes through", async ({ browser, stack }) => {
   const userName = `frozen-${Math.random().toString(36).slice(2, 8)}`;
   await new RouteApi(stack.url).register(userName, PASSWORD);
-  const context = await browser.newContext({ baseURL: stack.url });
   const held: Route[] = [];
-  try {
-    const page = await context.newPage();
+  const { context, page } = await openDevice(browser, stack.url, {
     // The first login request is never answered (the route that took it froze); later ones go through, after 2 s
     // (a route slow to answer), so the page shows the note that long.
-    await page.route("**/api/login", (route) => {
-      if (held.length === 0) held.push(route);
-      else setTimeout(() => void route.continue().catch(() => undefined), 2_000);
-    });
-    await page.goto("/");
+    beforeLoad: (page) =>
+      page.route("**/api/login", (route) => {
+        if (held.length === 0) held.push(route);
+        else setTimeout(() => void route.continue().catch(() => undefined), 2_000);
+      }),
+  });
+  try {
     await page.getByTestId("login-mode-login").click();
     await page.getByTestId("login-username").fill(userName);
     await page.getByTestId("login-password").fill(PASSWORD);
@@ -33,6 +34,6 @@ test("a login route does not answer says so, is asked again and goes through", a
     await expect(page.getByTestId("login-screen")).toHaveCount(0);
   } finally {
     for (const route of held) await route.abort().catch(() => undefined);
-    await context.close();
+    await closeContext(browser, context);
   }
 });

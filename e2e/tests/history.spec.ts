@@ -2,7 +2,8 @@
 // scrolled up.
 import { CimApiError, RouteApi, type StoredLogin } from "@cim/client";
 import type { Page } from "@playwright/test";
-import { conversation, expect, groupConversation, logIn, message, PASSWORD, register, test } from "./fixtures.js";
+import { closeContext } from "./context-close.js";
+import { conversation, expect, groupConversation, logIn, message, openDevice, PASSWORD, register, test } from "./fixtures.js";
 
 const COUNT = 75;
 
@@ -59,11 +60,9 @@ test("a chat with many unread opens at the first of them; older private messages
   // On a new device (all read: one page shown), scrolling near the top, not to it, loads the older page, and the
   // message that was on top stays where it was: its text, what the user reads. (Its box does not: the gap over a
   // group goes, as the message joins the same sender's older ones above it.)
-  const device = await browser.newContext({ baseURL: stack.url });
+  const { context: device, page } = await openDevice(browser, stack.url);
   let release: () => void = () => undefined;
   try {
-    const page = await device.newPage();
-    await page.goto("/");
     await logIn(page, bob.userName);
     await conversation(page, alice.userName).click();
     const other = page.getByTestId("message-list");
@@ -110,7 +109,7 @@ test("a chat with many unread opens at the first of them; older private messages
     await expect(other.getByTestId("load-older")).toHaveCount(0);
   } finally {
     release();
-    await device.close();
+    await closeContext(browser, device);
   }
 });
 
@@ -126,10 +125,8 @@ test("scrolling up a chat of more than 300 messages loads and shows every older 
   await conversation(bob.page, alice.userName).click();
   await bob.page.getByTestId("jump-latest").click();
   await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveCount(0);
-  const device = await browser.newContext({ baseURL: stack.url });
+  const { context: device, page } = await openDevice(browser, stack.url);
   try {
-    const page = await device.newPage();
-    await page.goto("/");
     await logIn(page, bob.userName);
     await conversation(page, alice.userName).click();
     const list = page.getByTestId("message-list");
@@ -144,7 +141,7 @@ test("scrolling up a chat of more than 300 messages loads and shows every older 
     await expect(list.getByTestId("message")).toHaveCount(TOTAL);
     await expect(list.getByTestId("load-older")).toHaveCount(0);
   } finally {
-    await device.close();
+    await closeContext(browser, device);
   }
 });
 
@@ -195,10 +192,8 @@ test("a room with more unread than route's largest page opens at the first of th
 
   // A new device: no message of Everyone in memory or in its cache, and none replayed at login (a room's messages
   // come live from then on), so its history is read up to the first unread one. Everyone is open from the start.
-  const device = await browser.newContext({ baseURL: stack.url });
+  const { context: device, page } = await openDevice(browser, stack.url);
   try {
-    const page = await device.newPage();
-    await page.goto("/");
     await logIn(page, bob.userName);
     const divider = page.getByTestId("new-messages-divider");
     // Two pages to read and 300 messages to render: about a second on this machine when it is idle (each page is
@@ -208,15 +203,13 @@ test("a room with more unread than route's largest page opens at the first of th
     await expect(message(page, "many 0")).toBeInViewport();
     await expect(page.getByTestId("jump-latest")).toBeVisible();
   } finally {
-    await device.close();
+    await closeContext(browser, device);
   }
 });
 
 test("on a phone, a room with many unread opens at the first of them when it is shown", async ({ browser, stack }) => {
-  const phone = await browser.newContext({ baseURL: stack.url, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const { context: phone, page } = await openDevice(browser, stack.url, { context: { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } });
   try {
-    const page = await phone.newPage();
-    await page.goto("/");
     await register(page, `tess-${Math.random().toString(36).slice(2, 8)}`);
     // Everyone is the open conversation from the start, its list hidden behind the conversation list.
     await expect(page.getByTestId("chat-screen")).toHaveAttribute("data-view", "list");
@@ -249,6 +242,6 @@ test("on a phone, a room with many unread opens at the first of them when it is 
     await expect(message(page, "again 0")).toBeInViewport();
     await expect(message(page, "again 319")).not.toBeInViewport();
   } finally {
-    await phone.close();
+    await closeContext(browser, phone);
   }
 });

@@ -1,6 +1,7 @@
 // Logging out deletes this device's message cache unless the user ticked "keep my messages on this device", and
 // nothing of the user read late is shown to the next user of the tab.
-import { expect, expectOnline, logIn as logInAs, message, onlineUser, PASSWORD, register, say, test } from "./fixtures.js";
+import { closeContext } from "./context-close.js";
+import { expect, expectOnline, logIn as logInAs, message, onlineUser, openDevice, PASSWORD, register, say, test } from "./fixtures.js";
 import type { Page } from "@playwright/test";
 
 /** Names of this origin's IndexedDB message caches. */
@@ -133,10 +134,8 @@ test("Log out with a draft typed and not sent asks first, and staying keeps it; 
   await expect(page.getByTestId("login-screen")).toBeVisible();
 
   // On a touch phone Log out sits beside Settings: a mis-tap with nothing to lose asks too.
-  const phone = await browser.newContext({ baseURL: stack.url, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const { context: phone, page: tapper } = await openDevice(browser, stack.url, { context: { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } });
   try {
-    const tapper = await phone.newPage();
-    await tapper.goto("/");
     await register(tapper, `tap-${Math.random().toString(36).slice(2, 8)}`);
     await tapper.getByTestId("logout").tap();
     const asked = tapper.getByTestId("logout-dialog");
@@ -148,6 +147,6 @@ test("Log out with a draft typed and not sent asks first, and staying keeps it; 
     await tapper.getByTestId("logout-confirm").tap();
     await expect(tapper.getByTestId("login-screen")).toBeVisible();
   } finally {
-    await phone.close();
+    await closeContext(browser, phone);
   }
 });

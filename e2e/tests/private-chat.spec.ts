@@ -1,7 +1,8 @@
 // A private chat started with a user who is offline (never logged in), found by the start of their name: the
 // message waits for them, they see it with its unread count at login, and the sender sees it delivered and seen.
 import { RouteApi } from "@cim/client";
-import { conversation, expect, findUser, logIn, message, PASSWORD, say, SCREENSHOTS, test } from "./fixtures.js";
+import { closeContext } from "./context-close.js";
+import { conversation, expect, findUser, logIn, message, openDevice, PASSWORD, say, SCREENSHOTS, test } from "./fixtures.js";
 
 test("a private chat with an offline user found by name prefix reaches them when they log in", async ({ newUser, browser, stack }) => {
   const alice = await newUser("alice");
@@ -34,10 +35,8 @@ test("a private chat with an offline user found by name prefix reaches them when
   await expect(message(alice.page, "hello dave, for when you come online")).toHaveAttribute("data-status", "sent");
 
   // Dave logs in: the conversation is in his list with both messages unread.
-  const context = await browser.newContext({ baseURL: stack.url });
+  const { context, page } = await openDevice(browser, stack.url);
   try {
-    const page = await context.newPage();
-    await page.goto("/");
     await logIn(page, dave);
     await expect(conversation(page, alice.userName).getByTestId("unread-badge")).toHaveText("2");
     await expect(alice.page.getByTestId("conversation-subtitle")).toHaveText("Private conversation · online");
@@ -54,6 +53,6 @@ test("a private chat with an offline user found by name prefix reaches them when
     await expect(message(alice.page, "hi alice, just got here")).toBeVisible();
     await alice.page.screenshot({ path: `${SCREENSHOTS}private-offline-alice-seen.png` });
   } finally {
-    await context.close();
+    await closeContext(browser, context);
   }
 });

@@ -1,7 +1,8 @@
 // Read state kept by the server: unread counts survive a reload and a new login; "delivered" and "seen" marks stay
 // after a reload and show on another device.
 import type { Page } from "@playwright/test";
-import { conversation, conversationKey, createRoom, expect, findUser, logIn, message, onlineUser, say, SCREENSHOTS, setFocused, setHidden, test } from "./fixtures.js";
+import { closeContext } from "./context-close.js";
+import { conversation, conversationKey, createRoom, expect, findUser, logIn, message, onlineUser, openDevice, say, SCREENSHOTS, setFocused, setHidden, test } from "./fixtures.js";
 
 async function reloadOnline(page: Page): Promise<void> {
   await page.reload();
@@ -52,15 +53,13 @@ test("unread counts survive a reload and a new login; delivered and seen marks s
   await conversation(alice.page, bob.userName).click();
   for (const text of ["unread one", "unread two", "unread three"]) await expect(message(alice.page, text)).toHaveAttribute("data-status", "seen");
   await alice.page.screenshot({ path: `${SCREENSHOTS}read-state-seen-after-reload.png` });
-  const laptop = await browser.newContext({ baseURL });
+  const { context: laptop, page } = await openDevice(browser, baseURL!);
   try {
-    const page = await laptop.newPage();
-    await page.goto("/");
     await logIn(page, alice.userName);
     await conversation(page, bob.userName).click();
     for (const text of ["unread one", "unread two", "unread three"]) await expect(message(page, text)).toHaveAttribute("data-status", "seen");
   } finally {
-    await laptop.close();
+    await closeContext(browser, laptop);
   }
 
   // What Bob read stays read: after a reload only the room is unread.
@@ -112,10 +111,8 @@ test("what another device of the reader reads loses its New messages line here t
   await expect(conversation(bob.page, alice.userName).getByTestId("unread-badge")).toHaveText("2");
   await expect(list.getByTestId("new-messages-divider")).toBeAttached();
   // He reads them on his phone.
-  const phone = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 } });
+  const { context: phone, page } = await openDevice(browser, baseURL!, { context: { viewport: { width: 390, height: 844 } } });
   try {
-    const page = await phone.newPage();
-    await page.goto("/");
     await logIn(page, bob.userName);
     await conversation(page, alice.userName).click();
     await expect(message(page, "while away 2")).toBeVisible();
@@ -126,7 +123,7 @@ test("what another device of the reader reads loses its New messages line here t
     await setHidden(bob.page, false);
     await expect(list.getByTestId("new-messages-divider")).toHaveCount(0);
   } finally {
-    await phone.close();
+    await closeContext(browser, phone);
   }
   // With the phone put away, a message read nowhere yet still gets its line.
   await setHidden(bob.page, true);

@@ -1,12 +1,11 @@
 // A reload lists the conversations the tab listed, at once: before, a phone showed only those with cached messages
 // (Everyone, a chat) for half a second, then route's list made the others (a room with no message yet) pop in.
-import { conversation, conversationKey, createRoom, expect, expectOnline, register, test } from "./fixtures.js";
+import { closeContext } from "./context-close.js";
+import { conversation, conversationKey, createRoom, expect, expectOnline, openDevice, register, test } from "./fixtures.js";
 
 test("on a phone, a reload lists every conversation at once, before route's list comes", async ({ browser, baseURL }) => {
-  const phone = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const { context: phone, page } = await openDevice(browser, baseURL!, { context: { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } });
   try {
-    const page = await phone.newPage();
-    await page.goto("/");
     await register(page, `rio-${Math.random().toString(36).slice(2, 8)}`);
     const name = `Quiet ${Math.random().toString(36).slice(2, 7)}`;
     const roomId = await createRoom(page, name, "private");
@@ -27,6 +26,6 @@ test("on a phone, a reload lists every conversation at once, before route's list
     await expectOnline(page);
     await expect(conversationKey(page, roomId)).toHaveCount(1);
   } finally {
-    await phone.close();
+    await closeContext(browser, phone);
   }
 });

@@ -5,32 +5,33 @@
 import type { WebSocketRoute } from "@playwright/test";
 import { encodeFrame, ErrorCode } from "@cim/protocol";
 import { newUser as newSdkUser } from "@cim/devstack";
-import { conversation, duplicatesDropped, expect, expectOnline, gatewayOf, logIn, message, onlineUser, register, say, test } from "./fixtures.js";
+import { closeContext } from "./context-close.js";
+import { conversation, duplicatesDropped, expect, expectOnline, gatewayOf, logIn, message, onlineUser, openDevice, register, say, test } from "./fixtures.js";
 
 /** What a gateway answers a Login it could not complete (apps/gateway frame-handler). */
 const LOGIN_UNAVAILABLE = Buffer.from(encodeFrame({ kind: "error", body: { code: ErrorCode.Unavailable, message: "login failed, retry" } }));
 const SERVER_FAILURE = 1011;
 
 test("a gateway failing logins for a moment (unavailable, 1011) does not sign the user out", async ({ browser, stack }) => {
-  const context = await browser.newContext({ baseURL: stack.url });
-  try {
-    const page = await context.newPage();
-    let refuse = 0;
-    const passed: WebSocketRoute[] = [];
+  let refuse = 0;
+  const passed: WebSocketRoute[] = [];
+  const { context, page } = await openDevice(browser, stack.url, {
     // Every gateway connection goes through here: the next `refuse` ones are answered like a Redis blip.
-    await page.routeWebSocket(/\/ws$/, (ws) => {
-      if (refuse > 0) {
-        refuse--;
-        ws.onMessage(() => {
-          ws.send(LOGIN_UNAVAILABLE);
-          ws.close({ code: SERVER_FAILURE, reason: "login failed, retry" });
-        });
-        return;
-      }
-      ws.connectToServer();
-      passed.push(ws);
-    });
-    await page.goto("/");
+    beforeLoad: (page) =>
+      page.routeWebSocket(/\/ws$/, (ws) => {
+        if (refuse > 0) {
+          refuse--;
+          ws.onMessage(() => {
+            ws.send(LOGIN_UNAVAILABLE);
+            ws.close({ code: SERVER_FAILURE, reason: "login failed, retry" });
+          });
+          return;
+        }
+        ws.connectToServer();
+        passed.push(ws);
+      }),
+  });
+  try {
     await register(page, `flo-${Math.random().toString(36).slice(2, 8)}`);
 
     // A reload resumes the stored login; its first two Logins fail on the gateway's side.
@@ -52,7 +53,7 @@ test("a gateway failing logins for a moment (unavailable, 1011) does not sign th
     const stats = await page.evaluate(() => (window as unknown as { cim: { stats: () => { duplicatesDropped: number } } }).cim.stats());
     expect(stats).toEqual({ duplicatesDropped: 0 });
   } finally {
-    await context.close();
+    await closeContext(browser, context);
   }
 });
 
@@ -128,10 +129,8 @@ test("a conversation opened while route is down gets its history once route is b
   for (const text of texts) last = (await dan.send({ to: carolDevice.session!.userId, text })).msgId;
   await expect.poll(() => acknowledged.includes(last)).toBe(true);
   carolDevice.close();
-  const context = await browser.newContext({ baseURL: stack.url });
+  const { context, page } = await openDevice(browser, stack.url);
   try {
-    const page = await context.newPage();
-    await page.goto("/");
     await logIn(page, carolDevice.session!.userName);
     await expect(conversation(page, dan.session!.userName)).toContainText("dan says 12");
 
@@ -147,7 +146,7 @@ test("a conversation opened while route is down gets its history once route is b
     await expect(page.getByTestId("message-text")).toHaveText(texts);
     await expect(page.getByTestId("connection-state")).toHaveAttribute("data-route-down", "false");
   } finally {
-    await context.close();
+    await closeContext(browser, context);
     dan.close();
   }
 });

@@ -3,7 +3,8 @@
 // while a member is offline shows when it is back.
 import type { Page } from "@playwright/test";
 import { RouteApi } from "@cim/client";
-import { conversationKey, createRoom, expect, findUser, say, message, PASSWORD, register, test, userIdOf } from "./fixtures.js";
+import { closeContext } from "./context-close.js";
+import { conversationKey, createRoom, expect, findUser, message, openDevice, PASSWORD, register, say, test, userIdOf } from "./fixtures.js";
 
 function member(page: Page, userName: string) {
   return page.locator(`[data-testid="member-item"][data-user-name="${userName}"]`);
@@ -120,14 +121,12 @@ test("the owner renames a room and removes a member, whose window drops the room
 });
 
 test("on a phone showing the room, a removal goes back to the list, which says why", async ({ browser, stack }) => {
-  const phone = await browser.newContext({ baseURL: stack.url, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const { context: phone, page } = await openDevice(browser, stack.url, { context: { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } });
   try {
     const api = new RouteApi(stack.url);
     const owner = `olga-${Math.random().toString(36).slice(2, 8)}`;
     await api.register(owner, PASSWORD);
     const { token } = await api.login(owner, PASSWORD);
-    const page = await phone.newPage();
-    await page.goto("/");
     await register(page, `pete-${Math.random().toString(36).slice(2, 8)}`);
     const userId = await userIdOf(page);
     const room = await api.createRoom(token, { name: `Band ${Math.random().toString(36).slice(2, 6)}`, visibility: "private" });
@@ -140,6 +139,6 @@ test("on a phone showing the room, a removal goes back to the list, which says w
     await expect(page.getByTestId("room-notice-dismiss")).toBeVisible();
     await expect(page.locator('[data-testid="room-notice"][aria-label="Notice"]')).toContainText(`You were removed from ${room.name}`);
   } finally {
-    await phone.close();
+    await closeContext(browser, phone);
   }
 });

@@ -6,7 +6,8 @@
 import { mkdirSync } from "node:fs";
 import { RouteApi } from "@cim/client";
 import type { Page } from "@playwright/test";
-import { axeViolations, conversation, conversationKey, createRoom, expect, findUser, groupConversation, message, onlineUser, PASSWORD, register, say, SCREENSHOTS, test } from "./fixtures.js";
+import { closeContext } from "./context-close.js";
+import { axeViolations, conversation, conversationKey, createRoom, expect, findUser, groupConversation, message, onlineUser, openDevice, PASSWORD, register, say, SCREENSHOTS, test } from "./fixtures.js";
 
 const DIR = `${SCREENSHOTS}ui/`;
 mkdirSync(DIR, { recursive: true });
@@ -54,10 +55,9 @@ async function dialog(page: Page, button: string, testid: string, name: string):
 test("every screen passes axe (no serious or critical violation) in light and dark, and is photographed at desktop and phone width", async ({ pair: { alice, bob }, browser, stack }) => {
   test.setTimeout(240_000);
   // The login screen, both tabs; the arrow keys move between them.
-  const guest = await browser.newContext({ baseURL: stack.url, viewport: DESKTOP });
+  const guest = await openDevice(browser, stack.url, { context: { viewport: DESKTOP } });
   try {
-    const page = await guest.newPage();
-    await page.goto("/");
+    const page = guest.page;
     await expect(page.getByTestId("login-screen")).toBeVisible();
     await screen(page, "login");
     await page.getByTestId("login-mode-login").focus();
@@ -90,7 +90,7 @@ test("every screen passes axe (no serious or critical violation) in light and da
     await page.setViewportSize(DESKTOP);
     await expect.poll(async () => (await label.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(12);
   } finally {
-    await guest.close();
+    await closeContext(browser, guest.context);
   }
 
   // A conversation with some of everything: others' and own messages, markdown, a link, code, marks.
@@ -135,10 +135,8 @@ test("every screen passes axe (no serious or critical violation) in light and da
 });
 
 test("on a touch phone: the list and the conversation are two screens with a back button, and every target is at least 44 px", async ({ browser, stack }) => {
-  const phone = await browser.newContext({ baseURL: stack.url, viewport: PHONE, hasTouch: true, isMobile: true });
+  const { context: phone, page } = await openDevice(browser, stack.url, { context: { viewport: PHONE, hasTouch: true, isMobile: true } });
   try {
-    const page = await phone.newPage();
-    await page.goto("/");
     expect(await page.evaluate(() => matchMedia("(pointer: coarse)").matches)).toBe(true);
     await register(page, `tess-${Math.random().toString(36).slice(2, 8)}`);
     const targets = async () =>
@@ -292,15 +290,13 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     await page.getByTestId("leave-confirm").tap();
     await expect(shell).toHaveAttribute("data-view", "list");
   } finally {
-    await phone.close();
+    await closeContext(browser, phone);
   }
 });
 
 test("on a phone, Back with a dialog open closes the dialog and leaves the conversation shown; Back again returns to the list", async ({ browser, stack }) => {
-  const phone = await browser.newContext({ baseURL: stack.url, viewport: PHONE, hasTouch: true, isMobile: true });
+  const { context: phone, page } = await openDevice(browser, stack.url, { context: { viewport: PHONE, hasTouch: true, isMobile: true } });
   try {
-    const page = await phone.newPage();
-    await page.goto("/");
     const peer = `cal-${Math.random().toString(36).slice(2, 8)}`;
     await new RouteApi(stack.url).register(peer, PASSWORD);
     await register(page, `bea-${Math.random().toString(36).slice(2, 8)}`);
@@ -342,15 +338,13 @@ test("on a phone, Back with a dialog open closes the dialog and leaves the conve
     await page.goBack();
     await expect(page).toHaveURL("about:blank");
   } finally {
-    await phone.close();
+    await closeContext(browser, phone);
   }
 });
 
 test("at desktop width a room's name in the conversation list is whole beside its private and muted tags and its time; a truly long one ends in an ellipsis", async ({ browser, stack }) => {
-  const context = await browser.newContext({ baseURL: stack.url, viewport: DESKTOP });
+  const { context, page } = await openDevice(browser, stack.url, { context: { viewport: DESKTOP } });
   try {
-    const page = await context.newPage();
-    await page.goto("/");
     await register(page, `lena-${Math.random().toString(36).slice(2, 8)}`);
     /** Whether the element's text is cut (ellipsized): wider than its box. */
     const cut = (name: ReturnType<typeof page.locator>) => name.evaluate((el) => el.scrollWidth > el.clientWidth);
@@ -378,15 +372,13 @@ test("at desktop width a room's name in the conversation list is whole beside it
     const [line, time] = [await longItem.boundingBox(), await longItem.getByTestId("conversation-time").boundingBox()];
     expect(time!.x + time!.width).toBeLessThanOrEqual(line!.x + line!.width);
   } finally {
-    await context.close();
+    await closeContext(browser, context);
   }
 });
 
 test("on a phone, the room directory shows a room's name whole, its owner and member count on the line below", async ({ browser, stack }) => {
-  const context = await browser.newContext({ baseURL: stack.url, viewport: DESKTOP });
+  const { context, page } = await openDevice(browser, stack.url, { context: { viewport: DESKTOP } });
   try {
-    const page = await context.newPage();
-    await page.goto("/");
     const owner = `theodora-${Math.random().toString(36).slice(2, 8)}`;
     await register(page, owner);
     const name = `Weekend plans ${Math.random().toString(36).slice(2, 6)}`;
@@ -405,6 +397,6 @@ test("on a phone, the room directory shows a room's name whole, its owner and me
     expect(await title.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(false);
     await page.screenshot({ path: `${SCREENSHOTS}room-directory-phone.png` });
   } finally {
-    await context.close();
+    await closeContext(browser, context);
   }
 });

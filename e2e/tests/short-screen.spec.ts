@@ -1,12 +1,11 @@
 // A short screen (a phone on its side with the keyboard open: 844x200) keeps the conversation's parts apart: the
 // message list shrinks with the page and never draws its messages over the typing line or the message box.
-import { expect, register, say, test } from "./fixtures.js";
+import { closeContext } from "./context-close.js";
+import { expect, openDevice, register, say, test } from "./fixtures.js";
 
 test("on a phone on its side with the keyboard open, the message list stays above the typing line and the message box", async ({ browser, baseURL }) => {
-  const phone = await browser.newContext({ baseURL, viewport: { width: 844, height: 600 }, hasTouch: true, isMobile: true });
+  const { context: phone, page } = await openDevice(browser, baseURL!, { context: { viewport: { width: 844, height: 600 }, hasTouch: true, isMobile: true } });
   try {
-    const page = await phone.newPage();
-    await page.goto("/");
     await register(page, `lis-${Math.random().toString(36).slice(2, 8)}`);
     for (let i = 0; i < 3; i++) await say(page, `short line ${i}`);
     // The keyboard takes most of the height (the page is resized: interactive-widget=resizes-content).
@@ -21,6 +20,6 @@ test("on a phone on its side with the keyboard open, the message list stays abov
     await expect.poll(() => drawnOverBy("composer-input")).toBe("");
     expect(await drawnOverBy("typing-indicator")).toBe("");
   } finally {
-    await phone.close();
+    await closeContext(browser, phone);
   }
 });

@@ -3,7 +3,8 @@
 // new one, and the user stays signed in and chatting, until the login's absolute end (CIM_SESSION_MAX_SECONDS)
 // when route refuses to renew (401) and the page is signed out.
 import { startCluster, type Cluster } from "@cim/devstack";
-import { expect, expectOnline, message, register, say, test } from "./fixtures.js";
+import { closeContext } from "./context-close.js";
+import { expect, expectOnline, message, openDevice, register, say, test } from "./fixtures.js";
 
 const TOKEN_TTL_S = 30;
 
@@ -19,12 +20,11 @@ test.describe("token expiry", () => {
   });
 
   test("a token expiring while the page is open is renewed and the page stays signed in, until the login's absolute end", async ({ browser }) => {
-    const context = await browser.newContext({ baseURL: cluster.route.url });
+    const closes: number[] = [];
+    const { context, page } = await openDevice(browser, cluster.route.url, {
+      beforeLoad: async (page) => void page.on("websocket", (ws) => ws.on("close", () => closes.push(Date.now()))),
+    });
     try {
-      const page = await context.newPage();
-      const closes: number[] = [];
-      page.on("websocket", (ws) => ws.on("close", () => closes.push(Date.now())));
-      await page.goto("/");
       await register(page, `tess-${Math.random().toString(36).slice(2, 8)}`);
       const token = () => page.evaluate(() => (JSON.parse(sessionStorage.getItem("cim.login") ?? "{}") as { token?: string }).token ?? "");
       const first = await token();
@@ -45,7 +45,7 @@ test.describe("token expiry", () => {
       await expect(page.getByTestId("login-screen")).toBeVisible({ timeout: TOKEN_TTL_S * 1000 + 20_000 });
       await expect(page.getByTestId("login-error")).toContainText("session has expired");
     } finally {
-      await context.close();
+      await closeContext(browser, context);
     }
   });
 });

@@ -1,17 +1,16 @@
 // A phone reloaded on its conversation list: what comes meanwhile to the conversation that was open stays unread
 // (count, "New messages", the sender's "delivered", route's count) until the user opens it and sees it.
 import { RouteApi } from "@cim/client";
-import { conversationKey, expect, message, register, test, userIdOf } from "./fixtures.js";
+import { closeContext } from "./context-close.js";
+import { conversationKey, expect, message, openDevice, register, test, userIdOf } from "./fixtures.js";
 
 for (const where of ["list", "chat"] as const) test(`on a phone showing the list after a reload (on the ${where}), messages to the chat that was open stay unread until it is opened`, async ({ browser, stack }) => {
   const api = new RouteApi(stack.url);
   const tag = Math.random().toString(36).slice(2, 8);
   const bobName = `bob-${tag}`;
   const bob = await api.register(bobName, "cim-test-pass-1").then(() => api.login(bobName, "cim-test-pass-1"));
-  const phone = await browser.newContext({ baseURL: stack.url, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const { context: phone, page } = await openDevice(browser, stack.url, { context: { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } });
   try {
-    const page = await phone.newPage();
-    await page.goto("/");
     const aliceName = `ann-${tag}`;
     await register(page, aliceName);
     const aliceId = await userIdOf(page);
@@ -53,6 +52,6 @@ for (const where of ["list", "chat"] as const) test(`on a phone showing the list
     await expect.poll(unreadOnRoute).toBe(0);
     await expect(list).toBeVisible();
   } finally {
-    await phone.close();
+    await closeContext(browser, phone);
   }
 });

@@ -21,6 +21,27 @@ export interface StartAppOptions {
   built?: boolean;
   /** The process's open-files limit (soft and hard, `ulimit -n` in a shell that then becomes the app). */
   openFiles?: number;
+  /**
+   * The launcher's own words for a failed start, given the app's reason (its "failed to start" line): the app's line,
+   * which names its environment variables (set PORT, give this one another GATEWAY_ID), is kept off the console, and
+   * startApp rejects with this one line instead. For commands that set those variables themselves from their flags.
+   */
+  startFailure?: (reason: string) => string;
+}
+
+/** The app's own line of a failed start (`{"level":60,...,"reason":"...","msg":"gateway failed to start"}`). */
+const FAILED_START = /"msg":"(route|gateway) failed to start"/;
+
+/** The reason the app's "failed to start" line in `output` gives (its `reason`, or its error's message), if any. */
+export function startFailureReason(output: string): string | null {
+  const line = output.split("\n").find((candidate) => FAILED_START.test(candidate));
+  if (!line) return null;
+  try {
+    const entry = JSON.parse(line) as { reason?: unknown; err?: { message?: unknown } };
+    return String(entry.reason ?? entry.err?.message ?? line);
+  } catch {
+    return line;
+  }
 }
 
 /** The command line that runs an app: its bundle with plain node, or its sources through tsx. */
@@ -38,8 +59,22 @@ export async function startApp(app: "route" | "gateway", env: Record<string, str
   const spawned = spawnTracked(limited ? "bash" : process.execPath, limited ?? command, {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: "0", LOG_LEVEL: "info", ...env },
-  }, label);
-  const match = await spawned.waitFor(LISTENING, 30_000);
+  }, label, options.startFailure ? { hidden: (line) => FAILED_START.test(line) } : {});
+  let match: RegExpMatchArray;
+  try {
+    match = await spawned.waitFor(LISTENING, 30_000);
+  } catch (error) {
+    if (!options.startFailure) throw error;
+    // "exit" can come before the last of its output: its stdout is read to the end first.
+    if (spawned.child.exitCode !== null && !spawned.child.stdout?.readableEnded) {
+      await new Promise<void>((settled) => {
+        const timer = setTimeout(settled, 2_000);
+        spawned.child.once("close", () => (clearTimeout(timer), settled()));
+      });
+    }
+    const reason = startFailureReason(spawned.output());
+    throw reason ? new Error(options.startFailure(reason)) : error;
+  }
   const port = Number(match[1]);
   return { url: `http://127.0.0.1:${port}`, port, process: spawned, stop: (signal = "SIGTERM") => stopProcess(spawned, signal) };
 }

@@ -22,11 +22,22 @@ describe("isProblemLine", () => {
     expect(isProblemLine('{"level":40,"app":"route","msg":"Redis reconnecting"}', false)).toBe(true);
     expect(isProblemLine('{"level":50,"app":"gateway","msg":"request failed"}', true)).toBe(true);
     expect(isProblemLine("1011:C 29 Nov 2026 22:26:52.678 # Configuration loaded", false)).toBe(false);
-    expect(isProblemLine("1011:M 29 Nov 2026 22:26:52.681 # WARNING Memory overcommit must be enabled!", false)).toBe(true);
+    expect(isProblemLine("1011:M 29 Nov 2026 22:26:52.681 # Can't open the append-only file appendonly.aof.1.incr.aof: Permission denied", false)).toBe(true);
+    expect(isProblemLine("1011:M 29 Nov 2026 22:26:52.681 # Failed opening the temp RDB file temp-1011.rdb (in server root dir /data) for saving: No space left on device", false)).toBe(true);
     expect(isProblemLine("2026-11-29 22:26:53,001 [myid:] - INFO  [main:o.a.z.s.ZooKeeperServer@1] - started", false)).toBe(false);
     expect(isProblemLine("2026-11-29 22:26:53,001 [myid:] - ERROR [main:o.a.z.s.ZooKeeperServer@1] - failed", false)).toBe(true);
     expect(isProblemLine("    at main (file:///app/index.js:1:1)", true)).toBe(true);
     expect(isProblemLine("", true)).toBe(false);
+  });
+
+  it("keeps Redis's start-up warnings about the host's kernel settings off the console (DEPLOYMENT: The host of a Redis)", () => {
+    for (const line of [
+      "1011:M 29 Nov 2026 22:26:52.681 # WARNING Memory overcommit must be enabled! Without it, a background save or replication may fail under low memory condition.",
+      "1011:M 29 Nov 2026 22:26:52.681 # WARNING: The TCP backlog setting of 511 cannot be enforced because /proc/sys/net/core/somaxconn is set to the lower value of 128.",
+      "1011:M 29 Nov 2026 22:26:52.681 # WARNING you have Transparent Huge Pages (THP) support enabled in your kernel.",
+    ]) {
+      expect(isProblemLine(line, false)).toBe(false);
+    }
   });
 
   it("filters a LinePrefixer's lines, blank ones included", () => {

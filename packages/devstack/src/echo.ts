@@ -44,8 +44,15 @@ const REDIS_ROUTINE =
   / # (oO0OoO0OoO0Oo Redis is starting|Redis version=|Configuration loaded|Server initialized|User requested shutdown|Redis is now ready to exit)/;
 
 /**
+ * Redis's warnings at its start about the host's kernel settings (docs/DEPLOYMENT.md, "The host of a Redis"): they
+ * say nothing about CIM and a developer cannot act on them without root, so npm start keeps them in redis.log.
+ */
+const REDIS_HOST_TUNING = / # WARNING:? (Memory overcommit must be enabled|The TCP backlog setting|you have Transparent Huge Pages)/i;
+
+/**
  * Whether a child's line is a warning or an error, which `npm start` shows on the console even when quiet: a JSON log
- * line of level warn or above (route, gateways); a Redis line of level warning (`pid:role date # text`); a
+ * line of level warn or above (route, gateways); a Redis line of level warning (`pid:role date # text`) other than
+ * its start's and stop's routine and its warnings about the host's kernel settings; a
  * ZooKeeper (log4j) line of WARN, ERROR or FATAL; and on stderr anything that is not a JSON line below warn (a
  * crash's stack, Node's own warnings). Everything else (info, Redis's notices, ZooKeeper's INFO) is in the log files.
  */
@@ -59,7 +66,7 @@ export function isProblemLine(line: string, fromStderr: boolean): boolean {
       // not JSON after all: judged below
     }
   }
-  if (/^\d+:[XCSM] .+? # /.test(line)) return !REDIS_ROUTINE.test(line);
+  if (/^\d+:[XCSM] .+? # /.test(line)) return !REDIS_ROUTINE.test(line) && !REDIS_HOST_TUNING.test(line);
   if (/\b(WARN|ERROR|FATAL)\b/.test(line)) return true;
   return fromStderr;
 }

@@ -37,9 +37,9 @@ export interface Spawned {
 }
 
 /** Copies `from` to `to`, each line under `[label]`; with `problemsOnly`, only warnings and errors (`isProblemLine`). */
-function echo(from: Readable | null, to: Writable, label: string, problemsOnly = false, fromStderr = false): void {
+function echo(from: Readable | null, to: Writable, label: string, problemsOnly: boolean, fromStderr: boolean, hidden?: (line: string) => boolean): void {
   if (!from) return;
-  const lines = new LinePrefixer(label, problemsOnly ? (line) => isProblemLine(line, fromStderr) : undefined);
+  const lines = new LinePrefixer(label, (line) => !hidden?.(line) && (!problemsOnly || isProblemLine(line, fromStderr)));
   from.on("data", (chunk: Buffer) => to.write(lines.push(chunk.toString("utf8"))));
   from.on("end", () => to.write(lines.flush()));
 }
@@ -61,12 +61,17 @@ function keepLog(child: ChildProcess, dir: string, label: string): void {
   child.on("close", () => file.close());
 }
 
+export interface EchoOptions {
+  /** Lines kept off the console (still in the log file and `output()`): lines the launcher says in its own words. */
+  hidden?: (line: string) => boolean;
+}
+
 /**
  * Spawns a child that is SIGKILLed if this process exits first. `CIM_DEVSTACK_ECHO=1` copies its output to this
  * process's, each line under `[label]`; `CIM_DEVSTACK_ECHO=problems` only its warnings and errors (`isProblemLine`);
  * `CIM_DEVSTACK_LOG_DIR` appends all of it to `<dir>/<label>.log` (`npm start`: .run/logs).
  */
-export function spawnTracked(command: string, args: string[], options: SpawnOptions, label: string): Spawned {
+export function spawnTracked(command: string, args: string[], options: SpawnOptions, label: string, echoOptions: EchoOptions = {}): Spawned {
   hookExit();
   // Own process group: a terminal's Ctrl-C reaches only the parent, which stops children in order. A parent that dies
   // without its exit hook (SIGKILL, an unhandled signal) leaves them behind, so each is also told of its parent's death.
@@ -84,8 +89,8 @@ export function spawnTracked(command: string, args: string[], options: SpawnOpti
   child.stderr?.on("data", append);
   const echoed = process.env.CIM_DEVSTACK_ECHO;
   if (echoed) {
-    echo(child.stdout, process.stdout, label, echoed === "problems", false);
-    echo(child.stderr, process.stderr, label, echoed === "problems", true);
+    echo(child.stdout, process.stdout, label, echoed === "problems", false, echoOptions.hidden);
+    echo(child.stderr, process.stderr, label, echoed === "problems", true, echoOptions.hidden);
   }
   if (process.env.CIM_DEVSTACK_LOG_DIR) keepLog(child, process.env.CIM_DEVSTACK_LOG_DIR, label);
   const exited = new Promise<number | null>((resolve) =>

@@ -79,9 +79,30 @@ describe("npm run cli", () => {
 });
 
 describe("npm run bench", () => {
-  it("a bad flag is its own line and exit 2, without npm's block of errors about a workspace script", { timeout: 60_000 }, async () => {
+  it("a bad flag is its own line and exit 2, in the scripts' words, without npm's block of errors about a workspace script", { timeout: 60_000 }, async () => {
     const bench = await run("npm", ["run", "bench", "--", "--bogus"]);
-    expect([bench.code, bench.stderr]).toEqual([2, "Unknown option '--bogus' (npm run bench -- --help lists the flags)\n"]);
+    expect([bench.code, bench.stderr]).toEqual([2, "npm run bench: unknown option '--bogus' (npm run bench -- --help lists the flags)\n"]);
+  });
+
+  it("--help prints its opening comment and every flag with its default, as the scripts' --help does, exit 0", { timeout: 60_000 }, async () => {
+    const help = await run(process.execPath, ["--import", "tsx", "bench/src/index.ts", "--help"]);
+    expect([help.code, help.stderr]).toEqual([0, ""]);
+    expect(help.stdout.startsWith("`npm run bench`: runs every workload against CIM")).toBe(true);
+    expect(help.stdout).toMatch(/\noptions:\n {2}--systems <value> +default cim,socketio,ws\n/);
+    expect(help.stdout).toMatch(/\n {2}--sessions <value> +default 20000\n/);
+    // The longest names too keep two spaces before their default.
+    expect(help.stdout).toMatch(/\n {2}--saturation-duration <value> {2,}default 4\n/);
+    expect(help.stdout).toMatch(/\n {2}--help +this text\n$/);
+  });
+
+  it("store-cost answers --help and an unknown flag the same way", { timeout: 60_000 }, async () => {
+    const [help, bogus] = await Promise.all([
+      run(process.execPath, ["--import", "tsx", "bench/src/store-cost.ts", "--help"]),
+      run(process.execPath, ["--import", "tsx", "bench/src/store-cost.ts", "--bogus"]),
+    ]);
+    expect([help.code, help.stderr]).toEqual([0, ""]);
+    expect(help.stdout).toMatch(/^`npm run store-cost -w @cim\/bench`: .+\n[^]*\noptions:\n {2}--per-turn <value> +default 1,5,20,100\n/);
+    expect([bogus.code, bogus.stdout, bogus.stderr]).toEqual([2, "", "npm run store-cost -w @cim/bench: unknown option '--bogus' (npm run store-cost -w @cim/bench -- --help lists the flags)\n"]);
   });
 });
 

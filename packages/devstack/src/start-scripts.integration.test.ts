@@ -82,7 +82,9 @@ describe("npm run gateway", () => {
       const [said] = await second.waitFor(/already running|joined/, 45_000);
       expect(said).toBe("already running");
       expect(await second.exited).toBe(2);
-      expect(second.output()).toContain(`a gateway gw-a is already running (ws://127.0.0.1:${cluster.gateways[0]!.port}/ws): pick another --id`);
+      expect(second.output()).toContain(`npm run gateway: a gateway gw-a is already running (ws://127.0.0.1:${cluster.gateways[0]!.port}/ws): pick another --id\n`);
+      // The gateway's own line (give this one another GATEWAY_ID) came first, naming what this command sets itself.
+      expect(second.output()).not.toContain("GATEWAY_ID");
     } finally {
       await stopProcess(second, "SIGINT");
     }
