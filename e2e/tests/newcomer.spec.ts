@@ -1,7 +1,8 @@
 // A newcomer's first steps, where they used to stumble: a user name with a space or an e-mail address (the server's
 // rule came back as "userName: userName may hold ..."), Enter in the user search (did nothing), and an empty room
-// directory that said "Create one!" with no way to.
-import { createRoom, expect, findUser, PASSWORD, test } from "./fixtures.js";
+// directory that said "Create one!" with no way to; a notice "ann added you to …" that offered only Dismiss.
+import { closeContext } from "./context-close.js";
+import { conversationKey, createRoom, expect, findUser, logIn, message, openDevice, PASSWORD, say, test } from "./fixtures.js";
 import type { Request } from "@playwright/test";
 
 test("registering a name route would refuse says what to change, before anything is sent", async ({ page }) => {
@@ -238,4 +239,44 @@ test("a second tab of a signed-in user offers their name with the cursor on the 
   await third.goto("/");
   await expect(third.getByTestId("login-screen")).toBeVisible();
   await expect(third.getByTestId("login-username")).toHaveValue("");
+});
+
+test("'ann added you to …' opens the room from the notice, and goes once the room was read on another device", async ({ browser, stack, newUser }) => {
+  const ann = await newUser("ann");
+  const bob = await newUser("bob");
+  const invite = async (name: string) => {
+    const roomId = await createRoom(ann.page, name, "private");
+    await ann.page.getByTestId("room-invite-button").click();
+    await (await findUser(ann.page, bob.userName)).getByTestId("user-search-pick").click();
+    await ann.page.keyboard.press("Escape");
+    return roomId;
+  };
+  const notice = bob.page.locator('[data-testid="room-notice"][aria-label="Notice"]');
+  // The notice named the room, and the only thing it offered was Dismiss: the room had to be found in the list.
+  const first = `Book club ${Math.random().toString(36).slice(2, 6)}`;
+  const firstId = await invite(first);
+  await expect(notice).toContainText(`${ann.userName} added you to ${first}`);
+  await notice.getByRole("button", { name: "Open" }).click();
+  await expect(bob.page.getByTestId("conversation-title")).toHaveText(first);
+  await expect(bob.page.getByTestId("message-list")).toHaveAttribute("data-key", firstId);
+  await expect(notice).toHaveCount(0);
+  await expect(bob.page.getByTestId("composer-input")).toBeFocused();
+
+  // Read on his phone, the room is no news on his desktop either (it said so there until dismissed by hand).
+  const second = `Walks ${Math.random().toString(36).slice(2, 6)}`;
+  const secondId = await invite(second);
+  await expect(notice).toContainText(`${ann.userName} added you to ${second}`);
+  await say(ann.page, "first walk on Sunday");
+  await expect(conversationKey(bob.page, secondId).getByTestId("unread-badge")).toHaveText("1");
+  const phone = await openDevice(browser, stack.url);
+  try {
+    await phone.page.setViewportSize({ width: 390, height: 844 });
+    await logIn(phone.page, bob.userName);
+    await conversationKey(phone.page, secondId).click();
+    await expect(message(phone.page, "first walk on Sunday")).toBeVisible();
+    await expect(conversationKey(bob.page, secondId).getByTestId("unread-badge")).toHaveCount(0);
+    await expect(notice).toHaveCount(0);
+  } finally {
+    await closeContext(browser, phone.context);
+  }
 });

@@ -118,6 +118,40 @@ test("Log out with messages written offline and not sent yet asks first; staying
   await expect(page.getByTestId("logout-dialog")).toHaveCount(0);
 });
 
+test("Log out with a reaction or an edit made offline and not sent yet asks first; staying signed in makes them when the network is back", async ({ newUser }) => {
+  const { page, context } = await newUser("changes");
+  await say(page, "to be changed");
+  const row = message(page, "to be changed");
+  await expect(row).toHaveAttribute("data-status", "sent");
+  // Offline, a reaction and an edit wait for the connection (each says so under the message). Log out dropped them
+  // without a word: only messages not sent were counted.
+  await context.setOffline(true);
+  await row.hover();
+  await row.getByTestId("action-react").click();
+  await row.locator('[data-testid="reaction-choice"][data-emoji="👍"]').click();
+  await expect(row.getByTestId("reaction-pending")).toBeVisible();
+  await page.getByTestId("logout").click();
+  const dialog = page.getByTestId("logout-dialog");
+  await expect(dialog).toContainText("Log out with unsent changes?");
+  await expect(dialog).toContainText("1 change you made (an edit, a deletion or a reaction) has not been sent yet");
+  await dialog.getByRole("button", { name: "Stay signed in" }).click();
+  await expect(page.getByTestId("login-screen")).toHaveCount(0);
+  await page.getByTestId("composer-input").press("ArrowUp");
+  await page.getByTestId("edit-input").fill("changed offline");
+  await page.getByTestId("edit-input").press("Enter");
+  await expect(page.getByTestId("edit-pending")).toBeVisible();
+  await page.getByTestId("logout").click();
+  await expect(dialog).toContainText("2 changes you made (edits, deletions or reactions) have not been sent yet");
+  await dialog.getByRole("button", { name: "Stay signed in" }).click();
+  await context.setOffline(false);
+  const changed = message(page, "changed offline");
+  await expect(changed.getByTestId("reaction-chip")).toHaveText("👍 1", { timeout: 30_000 });
+  // All made: Log out logs out at once, as before.
+  await page.getByTestId("logout").click();
+  await expect(page.getByTestId("login-screen")).toBeVisible();
+  await expect(page.getByTestId("logout-dialog")).toHaveCount(0);
+});
+
 test("Log out with a draft typed and not sent asks first, and staying keeps it; on a phone Log out always asks", async ({ newUser, browser, stack }) => {
   const { page } = await newUser("drafty");
   await page.getByTestId("composer-input").fill("half a thought");

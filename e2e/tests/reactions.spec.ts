@@ -1,7 +1,8 @@
 // Reactions between two browsers on different gateways: alice reacts to bob's message with the picker, bob sees the
 // chip, alice takes it back with the keyboard, and a reload shows the same; the picker and chips pass axe.
 import type { Page } from "@playwright/test";
-import { axeViolationsInBothSchemes, expect, expectOnline, message, say, test } from "./fixtures.js";
+import { closeContext, rememberContextId } from "./context-close.js";
+import { axeViolationsInBothSchemes, expect, expectOnline, groupConversation, message, register, say, test } from "./fixtures.js";
 
 test("a reaction reaches the other browser on the other gateway, is taken back, and a reload shows the same", async ({ pair }) => {
   const { alice, bob } = pair;
@@ -78,4 +79,46 @@ test("emoji take the same room whatever font draws them: the picker's choices an
   console.log(`chip widths: ${chips.join(", ")}`);
   expect(chips).toHaveLength(2);
   expect(chips[0]).toBe(chips[1]);
+});
+
+test("on a touch screen each reaction of the picker is a whole fingertip wide, all on the screen", async ({ browser, stack }) => {
+  // Each choice was one emoji wide (22 px) beside the next: a thumb meant for 👍 gave ❤️ to everyone in the room.
+  const phone = await browser.newContext({ baseURL: stack.url, viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  try {
+    const page = await phone.newPage();
+    await rememberContextId(phone, page);
+    await page.goto("/");
+    await register(page, `thumb-${Math.random().toString(36).slice(2, 8)}`);
+    await groupConversation(page).tap();
+    const text = `pick one ${Math.random().toString(36).slice(2, 8)}`;
+    await say(page, text);
+    const row = message(page, text);
+    await expect(row).toHaveAttribute("data-status", /sent|delivered|seen/);
+    await row.getByTestId("message-text").tap();
+    await row.getByTestId("action-react").tap();
+    const choices = row.getByTestId("reaction-choice");
+    await expect(choices).toHaveCount(6);
+    const boxes = await choices.evaluateAll((nodes) => nodes.map((node) => {
+      const r = node.getBoundingClientRect();
+      return { left: Math.round(r.left), right: Math.round(r.right), top: Math.round(r.top), bottom: Math.round(r.bottom), width: Math.round(r.width), height: Math.round(r.height) };
+    }));
+    console.log(`picker choices on a phone: ${boxes.map((b) => `${b.width}x${b.height} at ${b.left},${b.top}`).join("; ")}`);
+    for (const b of boxes) {
+      expect(b.width, "a choice's width").toBeGreaterThanOrEqual(44);
+      expect(b.height, "a choice's height").toBeGreaterThanOrEqual(44);
+      expect(b.left).toBeGreaterThanOrEqual(0);
+      expect(b.right).toBeLessThanOrEqual(390);
+    }
+    // The whole bar is in the list's view, above the first message of the conversation too (three lines high, its
+    // Reply and React went out of reach over the list's top).
+    const bar = await row.getByTestId("message-actions").boundingBox();
+    const list = await page.getByTestId("message-list").boundingBox();
+    expect(bar!.y).toBeGreaterThanOrEqual(list!.y);
+    await expect(row.getByTestId("action-react")).toHaveAttribute("aria-expanded", "true");
+    // The last one picked is the one tapped.
+    await row.locator('[data-testid="reaction-choice"][data-emoji="❤️"]').tap();
+    await expect(row.getByTestId("reaction-chip")).toHaveText("❤️ 1");
+  } finally {
+    await closeContext(browser, phone);
+  }
 });

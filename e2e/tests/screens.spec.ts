@@ -144,8 +144,9 @@ test("on a touch phone: the list and the conversation are two screens with a bac
         Array.from(document.querySelectorAll<HTMLElement>("button, a[href], input, textarea, [role=tab]"))
           // Checkboxes and radios are 24 px inside a 44 px label; links inside a sentence are exempt (WCAG 2.5.8).
           .filter((el) => el.offsetParent !== null && !(el instanceof HTMLInputElement && (el.type === "checkbox" || el.type === "radio")) && !el.closest('[data-testid="message-text"]'))
-          .map((el) => ({ what: el.dataset.testid ?? el.textContent?.trim().slice(0, 20) ?? el.tagName, height: Math.round(el.getBoundingClientRect().height) }))
-          .filter((t) => t.height < 44),
+          .map((el) => ({ what: el.dataset.testid ?? el.textContent?.trim().slice(0, 20) ?? el.tagName, width: Math.round(el.getBoundingClientRect().width), height: Math.round(el.getBoundingClientRect().height) }))
+          // Wide as well as high: the back arrow, the bell and the gear were 29-39 px wide.
+          .filter((t) => t.height < 44 || t.width < 44),
       );
 
     // The list fills the screen; the conversation is hidden until one is chosen.
@@ -172,6 +173,11 @@ test("on a touch phone: the list and the conversation are two screens with a bac
     await expect(page.getByTestId("composer-input")).not.toBeFocused();
     await say(page, "from my phone");
     expect(await targets()).toEqual([]);
+    // A tapped message's actions too (Reply, React, Edit, Delete were 28-43 px wide).
+    await message(page, "from my phone").getByTestId("message-text").tap();
+    await expect(message(page, "from my phone").getByTestId("message-actions")).toHaveCSS("opacity", "1");
+    expect(await targets()).toEqual([]);
+    await message(page, "from my phone").getByTestId("message-text").tap();
 
     // A tapped message's actions (44 px high here) sit clear of the reaction chips, its own and the next message's,
     // in light and dark, and those chips still take a tap.

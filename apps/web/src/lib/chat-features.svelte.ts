@@ -61,6 +61,8 @@ export class ChatFeatures {
   editing = $state("");
   /** The message just jumped to, highlighted for a moment. */
   highlighted = $state("");
+  /** Edits, deletions and reactions sent and not acknowledged yet (offline they wait): a logout now drops them. */
+  unsentChanges = $state(0);
   searchQuery = $state("");
   searchResults = $state<SearchResult[]>([]);
   searchError = $state("");
@@ -253,6 +255,7 @@ export class ChatFeatures {
     if (!client || !me || !message.msgId || (!reacting && !message.own)) return;
     const target = conversation.kind === "private" ? { to: conversation.peerId } : conversation.kind === "room" ? { room: conversation.key } : {};
     const fields = reacting ? { reactTo: message.msgId, reaction: change.reaction } : { editOf: message.msgId };
+    this.unsentChanges++;
     try {
       const ack = await client.send({ ...target, text: change.text, ...fields, delete: change.delete });
       // This device gets no echo of its own send: apply it here, and let the hook (the cache) see it.
@@ -261,6 +264,8 @@ export class ChatFeatures {
       this.deps.hooks.emit(event, { me, source: "sent", peerName: conversation.kind === "private" ? conversation.title : "" });
     } catch (error) {
       throw new Error(error instanceof SendError ? `Not changed. ${describeSendError(error)}` : describeError(error));
+    } finally {
+      this.unsentChanges--;
     }
   }
 

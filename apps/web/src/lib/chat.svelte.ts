@@ -94,7 +94,7 @@ export class ChatStore {
   private readonly incoming = new Incoming({
     me: () => this.me, conversations: this.conversations, sync: this.sync, features: this.features, attention: this.attention, mutes: this.mutes,
     blocks: this.blocks, hooks: this.hooks, members: this.members, mentionable: this.mentionable, online: this.online, delivery: this.delivery,
-    refresh: () => void this.refreshConversations(), notice: (text, roomId) => this.tellRoomsGone(text, [roomId]), added: (text, roomId) => (this.addition = { text, room: roomId }), duplicate: () => void this.duplicatesDropped++,
+    refresh: () => void this.refreshConversations(), notice: (text, roomId) => this.tellRoomsGone(text, [roomId]), added: (text, roomId) => (this.addition = { text, room: roomId }), readElsewhere: (key) => this.readElsewhere(key), duplicate: () => void this.duplicatesDropped++,
   });
 
   /** The users on screen whose presence matters: the open chat's peer, the members shown, the chats, the panel. */
@@ -129,6 +129,16 @@ export class ChatStore {
   get roomNotice(): string {
     const removal = this.removal.rooms.some((key) => this.conversations.get(key)) ? "" : this.removal.text;
     return removal || (this.conversations.get(this.addition.room) ? this.addition.text : "");
+  }
+
+  /** The room the notice shown is about, when it is "… added you to" one ("" otherwise): the notice offers to open it. */
+  get roomNoticeRoom(): string {
+    return this.roomNotice && this.roomNotice === this.addition.text ? this.addition.room : "";
+  }
+
+  /** This user read conversation `key` on another device: an "… added you to" notice of that room has been seen. */
+  readElsewhere(key: string): void {
+    if (this.addition.room === key) this.addition = { text: "", room: "" };
   }
 
   set roomNotice(text: string) {

@@ -37,6 +37,8 @@ export interface IncomingDeps {
   notice: (text: string, roomId: string) => void;
   /** Tells the user someone added them to room `roomId` ("ann added you to …"): it appeared in the list without a word. */
   added: (text: string, roomId: string) => void;
+  /** This user read conversation `key` on another device (a Read frame of theirs). */
+  readElsewhere: (key: string) => void;
   /** The SDK dropped a message as a duplicate. */
   duplicate: () => void;
 }
@@ -56,6 +58,7 @@ export class Incoming {
       }),
       client.onRead((read) => {
         sync.read(read);
+        if (read.by === this.deps.me()?.userId) this.deps.readElsewhere(read.conversation);
         this.rememberReceipts();
       }),
       client.onRoomEvent((event) => this.roomEvent(event)),
