@@ -13,6 +13,16 @@ describe("password policy", () => {
     }
   });
 
+  it("refuses a character or a short group repeated, and a run of consecutive characters, in any case; not a strong one", () => {
+    for (const password of ["aaaaaaaaaa", "AAAAaaaa", "abcabcabc", "12121212", "xyzwxyzw", "zzzz zzzz"]) {
+      expect(() => checkNewPassword(password, "ann"), password).toThrow(/repeated/);
+    }
+    for (const password of ["23456789", "hgfedcba", "ABCDEFGHIJ", "klmnopqr"]) {
+      expect(() => checkNewPassword(password, "ann"), password).toThrow(/consecutive/);
+    }
+    for (const password of ["qz7abcdefg", "aaaaaaaab", "abcdabcde", "97531864"]) expect(() => checkNewPassword(password, "ann"), password).not.toThrow();
+  });
+
   it("refuses the user name as password and overlong passwords", () => {
     expect(() => checkNewPassword("zyxwvquorn", "Zyxwvquorn")).toThrow(/user name/);
     expect(() => checkNewPassword("x".repeat(129), "ann")).toThrow(/at most 128/);

@@ -1,4 +1,5 @@
-// What a new password must be (OWASP ASVS 2.1): 8 to 128 characters, not a common password, not the name.
+// What a new password must be (OWASP ASVS 2.1, NIST SP 800-63B 5.1.1.2): 8 to 128 characters, not a common password,
+// not the name, not one short group of characters repeated nor a run of consecutive ones.
 import { dictionary } from "@zxcvbn-ts/language-common";
 import { ErrorCode } from "@cim/protocol";
 import { ApiError } from "./errors.js";
@@ -24,7 +25,19 @@ export function checkNewPassword(typed: string, userName: string): void {
   const bare = password.replace(/\s+/gu, "").toLowerCase();
   if ([...bare].length < MIN_PASSWORD_LENGTH) throw weak(`password must hold at least ${MIN_PASSWORD_LENGTH} characters besides spaces`);
   if (common.has(bare)) throw weak("this password is one of the most common ones: choose another");
+  if (REPEATED.test(bare)) throw weak("password must not be one character or a short group of them repeated (like aaaaaaaa or abcabcabc)");
+  if (isRun(bare)) throw weak("password must not be a run of consecutive characters (like 23456789 or hgfedcba)");
   if (bare === userName.toLowerCase()) throw weak("password must not be the user name");
+}
+
+/** One to four characters repeated to the end: "aaaaaaaaaa", "abcabcabc", "12121212", "passpass". */
+const REPEATED = /^(.{1,4})\1+$/u;
+
+/** Every character the one after (or before) the previous one: "12345678", "abcdefghij", "87654321". */
+function isRun(bare: string): boolean {
+  const points = [...bare].map((c) => c.codePointAt(0)!);
+  const step = points[1]! - points[0]!;
+  return Math.abs(step) === 1 && points.every((point, i) => i === 0 || point - points[i - 1]! === step);
 }
 
 function weak(message: string): ApiError {
