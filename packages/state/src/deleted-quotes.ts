@@ -4,6 +4,9 @@
 import type { RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
 import type { StoredMessage, StreamEntry } from "./records.js";
+import { deletedAmong } from "./deletion-backfill.js";
+
+export { backfillDeletions, DELETIONS_COMPLETE } from "./deletion-backfill.js";
 
 /**
  * The newest deletions kept per conversation at least (a sorted set by msgId); a stream kept longer than this keeps
@@ -26,13 +29,8 @@ export const deletionsKept = (maxLenPerStream: number): number => Math.max(DELET
 export async function noteDeletion(redis: RedisClient, convKey: string, msgId: string, kept = DELETIONS_KEPT): Promise<void> {
   const key = conv.deletions(convKey);
   await redis.zadd(key, Number(msgId), msgId);
-  await redis.zremrangebyrank(key, 0, -(kept + 1));
-}
-
-/** Which of `ids` (msgIds of the conversation) were deleted, in their order: one ZMSCORE (none for no ids). */
-async function deletedAmong(redis: RedisClient, convKey: string, ids: readonly string[]): Promise<boolean[]> {
-  if (ids.length === 0) return [];
-  return (await redis.zmscore(conv.deletions(convKey), ...ids)).map((score) => score !== null);
+  // The newest `kept` deletions, and the mark of a set that holds them all (DELETIONS_COMPLETE, ranked last).
+  await redis.zremrangebyrank(key, 0, -(kept + 2));
 }
 
 /** True when msgId of the conversation was deleted (among the DELETIONS_KEPT newest deletions). */

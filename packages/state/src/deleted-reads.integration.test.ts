@@ -2,6 +2,7 @@
 // redis-server: blank once its deletion is stored, also when the deletion was stored before the deletions set existed.
 import { describe, expect, it } from "vitest";
 import { conv } from "./keys.js";
+import { DELETIONS_COMPLETE } from "./deleted-quotes.js";
 import { InboxStore } from "./inbox.js";
 import { MessageStore, type StoredMessage } from "./messages.js";
 import { account as accountIn, room as roomIn, send } from "./message-test-support.js";
@@ -55,5 +56,29 @@ describe("reads behind delivery", () => {
     }
     expect(texts((await inboxes.read("2", "0", 2)).map((e) => e.message))).toEqual(["", "kept"]);
     expect(texts((await store.readRoom("r2", "0", 2)).map((e) => e.message))).toEqual(["", "kept"]);
+  });
+});
+
+describe("deletions stored before the deletions set existed", () => {
+  it("are found in the stream at the conversation's first history read, once, and blanked", async () => {
+    const store = new MessageStore(h.redis);
+    await account("1", "2");
+    const secret = await send(store, { from: "1", to: "2", text: "my pin is 4711" });
+    const kept = await send(store, { from: "1", to: "2", text: "kept" });
+    const deletion = await remove(store, "1", { to: "2" }, secret.msgId);
+    if ("error" in deletion) throw new Error(deletion.error);
+    const deletions = conv.deletions(conv.ofPair("1", "2"));
+    await h.redis.del(deletions);
+
+    // The page of the deleted message alone, without its deletion: blank all the same.
+    const page = await store.history({ userId: "2", peer: "1", before: kept.msgId, limit: 1 });
+    expect(page.map((m) => [m.msgId, m.text])).toEqual([[secret.msgId, ""]]);
+    expect(await h.redis.zscore(deletions, secret.msgId)).toBe(secret.msgId);
+    expect(await h.redis.zscore(deletions, DELETIONS_COMPLETE)).toBe("inf");
+
+    // Marked: the next reads do not read the stream again.
+    const xranges = await calls("xrange");
+    expect(texts(await store.history({ userId: "1", peer: "2", limit: 10 }))).toEqual(["", "kept", ""]);
+    expect(await calls("xrange")).toBe(xranges);
   });
 });
