@@ -89,6 +89,19 @@ describe("runCli", () => {
     expect(await cli.exit).toBe(0);
   });
 
+  it("prints a message handed out deleted, and an edit of it, as (deleted), then the deletion", async () => {
+    const client = new FakeClient();
+    const cli = start(client);
+    await cli.waitFor(/logged in/);
+    // A device back after the deletion: the servers hand the message and its edit out with text "" (CONTRACT).
+    client.push({ msgId: "9", from: "2", fromName: "bob", to: "1", text: "", ts: 0, room: "" });
+    client.push({ msgId: "10", from: "2", fromName: "bob", to: "1", text: "", ts: 0, room: "", editOf: "9" });
+    client.push({ msgId: "11", from: "2", fromName: "bob", to: "1", text: "", ts: 0, room: "", editOf: "9", deleted: true });
+    await cli.waitFor(/\[private\] bob\(2\): \(deleted\)\n\[private\] bob\(2\) edited 9: \(deleted\)\n\[private\] bob\(2\) deleted 9\n/);
+    cli.end();
+    expect(await cli.exit).toBe(0);
+  });
+
   it("lists online users, filters by prefix, shows info and help; found users offline with when they were last online", async () => {
     const client = new FakeClient();
     client.lastSeenAt.set("4", Date.UTC(2026, 10, 28, 21, 40, 5));

@@ -85,4 +85,13 @@ describe("formatMessage: replies, edits and deletions", () => {
     expect(formatMessage({ ...base, text: "", reactTo: "17", reaction: "👍" })).toBe("[group] ann(1) reacted 👍 to 17");
     expect(formatMessage({ ...base, text: "", reactTo: "17", reaction: "" })).toBe("[group] ann(1) took back the reaction to 17");
   });
+
+  it("shows a message handed out deleted (text \"\") and its edits as (deleted), live and in search hits", () => {
+    const base = { from: "1", fromName: "ann", to: "", text: "", room: "" };
+    expect(formatMessage(base)).toBe("[group] ann(1): (deleted)");
+    expect(formatMessage({ ...base, replyTo: "16" })).toBe("[group] ann(1) (reply to 16): (deleted)");
+    expect(formatMessage({ ...base, editOf: "17" })).toBe("[group] ann(1) edited 17: (deleted)");
+    const hit = { ...base, msgId: "18", ts: 0 };
+    expect(formatSearch("x", [hit], { me: "2", users: new Map(), rooms: new Map() }, 1)[1]).toBe("  1970-01-01 00:00:00 [group] ann(1): (deleted)");
+  });
 });

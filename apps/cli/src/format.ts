@@ -29,20 +29,29 @@ export function targetLabel(roomId: string, names: Pick<Names, "rooms"> = NO_NAM
   return roomId === EVERYONE_ROOM ? "the group" : roomLabel(roomId, names);
 }
 
+/** What the console prints for a deleted message (and its edits), whose text the servers hand out as "" (CONTRACT). */
+export const DELETED_TEXT = "(deleted)";
+
+/** A message's text as printed: "" only for a deleted message (a Send with an empty text is refused). */
+function shownText(text: string): string {
+  return text === "" ? DELETED_TEXT : terminalText(text);
+}
+
 type Shown = Pick<ChatMessage, "from" | "fromName" | "to" | "text" | "replyTo" | "editOf" | "deleted" | "reactTo" | "reaction"> & { room?: string };
 
 /**
  * A received message: `[group] ann(1): hello`, `[#r3 lunch] ann(1): hi`, `[private] ann(1): hi`, or what
  * this user sent from another device to bob: `[private] ann(1) -> bob(2): hi`. Replies and edits say what they
  * name: `ann(1) (reply to 17): yes`, `ann(1) edited 17: hello`, `ann(1) deleted 17`, `ann(1) reacted 👍 to 17`,
- * `ann(1) took back the reaction to 17`.
+ * `ann(1) took back the reaction to 17`. A deleted message (and an edit of one), which the servers hand out with
+ * `text: ""` once the deletion is stored: `ann(1): (deleted)`, as the web app shows "message deleted".
  */
 export function formatMessage(message: Shown, names: Names = NO_NAMES): string {
   const to = message.to && message.from === names.me ? ` -> ${who(names.users.get(message.to) ?? "?", message.to)}` : "";
   const head = `[${conversationLabel(message, names)}] ${who(message.fromName, message.from)}${to}`;
   if (message.reactTo) return message.reaction ? `${head} reacted ${message.reaction} to ${message.reactTo}` : `${head} took back the reaction to ${message.reactTo}`;
-  if (message.editOf) return message.deleted ? `${head} deleted ${message.editOf}` : `${head} edited ${message.editOf}: ${terminalText(message.text)}`;
-  return `${head}${message.replyTo ? ` (reply to ${message.replyTo})` : ""}: ${terminalText(message.text)}`;
+  if (message.editOf) return message.deleted ? `${head} deleted ${message.editOf}` : `${head} edited ${message.editOf}: ${shownText(message.text)}`;
+  return `${head}${message.replyTo ? ` (reply to ${message.replyTo})` : ""}: ${shownText(message.text)}`;
 }
 
 function conversationLabel(message: Shown, names: Pick<Names, "rooms">): string {
@@ -90,7 +99,7 @@ export function utcTime(ms: number): string {
 export function formatHit(message: HistoryMessage, names: Names): string {
   const time = utcTime(message.ts);
   const to = message.to ? ` -> ${who(names.users.get(message.to) ?? "?", message.to)}` : "";
-  return `${time} [${conversationLabel(message, names)}] ${who(message.fromName, message.from)}${to}: ${terminalText(message.text)}`;
+  return `${time} [${conversationLabel(message, names)}] ${who(message.fromName, message.from)}${to}: ${shownText(message.text)}`;
 }
 
 export function formatSearch(word: string, hits: HistoryMessage[], names: Names, conversations: number): string[] {

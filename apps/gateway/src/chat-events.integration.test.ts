@@ -43,9 +43,54 @@ describe("edits, deletions and replies", () => {
     expect((await receivedUntil(b1, removal)).filter((m) => m.room === room.roomId).map(shape)).toEqual(expected.filter((m) => m.msgId !== reply));
     expect((await receivedUntil(a2, removal)).filter((m) => m.room === room.roomId).map(shape)).toEqual(expected);
 
-    // A device that was away gets the events it missed, in order, once.
+    // A device that was away gets the events it missed, in order, once; the edit of the deleted message blank.
     const b2 = await device(bob, 0, { rooms: [{ room: room.roomId, after: original }] });
-    expect((await receivedUntil(b2, removal)).map(shape)).toEqual(expected.slice(1));
+    expect((await receivedUntil(b2, removal)).map(shape)).toEqual([expected[1], { ...expected[2], text: "" }, expected[3]]);
+  });
+
+  it("hand a message deleted while a device was away to it blank when it comes back, live devices as before", async () => {
+    const ann = await registerUser(stack.cluster.route.url, "ann");
+    const bob = await registerUser(stack.cluster.route.url, "bob");
+    const room = await stack.api.createRoom(ann.token, { name: "away", visibility: "private" });
+    await stack.api.invite(ann.token, room.roomId, bob.userId);
+    const [a1, bLive, bAway] = [await device(ann, 0), await device(bob, 1), await device(bob, 0)];
+    const before = await a1.say({ to: bob.userId, text: "before" });
+    const roomBefore = await a1.say({ room: room.roomId, text: "room before" });
+    await receivedUntil(bAway, roomBefore);
+    bAway.ws.close();
+    await bAway.closed;
+
+    const flow = async (target: SayBody) => {
+      const secret = await a1.say({ ...target, text: "my pin is 4711" });
+      const edit = await event(a1, { ...target, text: "my pin is 4712", editOf: secret });
+      const after = await a1.say({ ...target, text: "after" });
+      const removal = await event(a1, { ...target, editOf: secret, delete: true });
+      return { secret, edit, after, removal };
+    };
+    const dm = await flow({ to: bob.userId });
+    const inRoom = await flow({ room: room.roomId });
+    const expected = (ids: Awaited<ReturnType<typeof flow>>, secretText: string, editText: string) => [
+      { msgId: ids.secret, text: secretText, replyTo: "", editOf: "", deleted: false },
+      { msgId: ids.edit, text: editText, replyTo: "", editOf: ids.secret, deleted: false },
+      { msgId: ids.after, text: "after", replyTo: "", editOf: "", deleted: false },
+      { msgId: ids.removal, text: "", replyTo: "", editOf: ids.secret, deleted: true },
+    ];
+    const of = (messages: ChatMessage[], where: (m: ChatMessage) => boolean) => messages.filter(where).map(shape);
+    const isDm = (m: ChatMessage) => m.to === bob.userId && m.msgId !== before;
+    const isRoom = (m: ChatMessage) => m.room === room.roomId && m.msgId !== roomBefore;
+
+    // Live: each message as it was sent, then its edit and deletion, once, in order.
+    const live = await receivedUntil(bLive, inRoom.removal);
+    expect(of(live, isDm)).toEqual(expected(dm, "my pin is 4711", "my pin is 4712"));
+    expect(of(live, isRoom)).toEqual(expected(inRoom, "my pin is 4711", "my pin is 4712"));
+
+    // Back from where it stood: the deleted message and its edit come blank, the rest as sent, once, in order.
+    const back = await device(bob, 0, { inboxAfter: before, rooms: [{ room: room.roomId, after: roomBefore }] });
+    await receivedUntil(back, dm.removal);
+    const replayed = await receivedUntil(back, inRoom.removal);
+    expect(of(replayed, isDm)).toEqual(expected(dm, "", ""));
+    expect(of(replayed, isRoom)).toEqual(expected(inRoom, "", ""));
+    expect(replayed.some((m) => m.text.includes("4711") || m.text.includes("4712"))).toBe(false);
   });
 
   it("in a private chat reach both users' devices; a reply to a message of another chat is not found", async () => {

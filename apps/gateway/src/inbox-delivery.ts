@@ -189,7 +189,7 @@ export class InboxDelivery {
    */
   private async holds(userId: string, last: StreamEntry | undefined): Promise<boolean> {
     if (!this.confirmWakes || !last) return true;
-    const [found] = await this.inboxes.read(userId, String(BigInt(last.position) - 1n), 1);
+    const [found] = await this.inboxes.read(userId, String(BigInt(last.position) - 1n), 1, { asStored: true });
     if (found?.position === last.position && found.message.msgId === last.message.msgId) return true;
     this.log.warn({ userId, position: last.position }, "an inbox read is not in the inbox when read again (answered by a master demoted since): reading again");
     return false;
@@ -201,7 +201,7 @@ export class InboxDelivery {
    * since is not sent again: an entry the new master wrote before the lost one is then read and sent.
    */
   private async confirm(reading: InboxReading, userId: string): Promise<void> {
-    const [found] = await this.inboxes.read(userId, String(BigInt(reading.position) - 1n), 1);
+    const [found] = await this.inboxes.read(userId, String(BigInt(reading.position) - 1n), 1, { asStored: true });
     if (this.readings.get(reading.session) !== reading) return;
     if (found?.position === reading.position) {
       reading.found(reading.position);

@@ -218,7 +218,7 @@ export class RoomReader {
    */
   private async holds(last: Newest | undefined, what: string): Promise<boolean> {
     if (!this.confirmWakes || !last) return true;
-    const [found] = await this.messages.readRoom(this.room, String(BigInt(last.position) - 1n), 1);
+    const [found] = await this.messages.readRoom(this.room, String(BigInt(last.position) - 1n), 1, { asStored: true });
     if (found?.position === last.position && (last.from === undefined || found.message.from === last.from)) return true;
     this.log.warn({ room: this.room, position: last.position }, `${what} of the room's stream is not in it when read again (answered by a master demoted since): reading again`);
     return false;
@@ -230,7 +230,7 @@ export class RoomReader {
    * it answers true: the messages fanned out from wake-ups since (the ledger's) are not sent again.
    */
   private async confirm(): Promise<boolean> {
-    const [found] = await this.messages.readRoom(this.room, String(BigInt(this.cursor) - 1n), 1);
+    const [found] = await this.messages.readRoom(this.room, String(BigInt(this.cursor) - 1n), 1, { asStored: true });
     if (found?.position === this.cursor) {
       this.wakes.found(this.cursor);
       return false;

@@ -1,8 +1,12 @@
-// The deleted messages of each conversation, so the quote a reply keeps of one (quote-excerpt.ts) is handed out
-// blank wherever the reply is read (history, recovery), whenever the deletion came.
+// The deleted messages of each conversation, so a deleted message's text, its edits' and the quote a reply keeps of
+// it (quote-excerpt.ts) are handed out blank wherever they are read (history, search, recovery, the readers behind
+// live delivery), whenever the deletion came.
 import type { RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
-import type { StoredMessage } from "./records.js";
+import type { StoredMessage, StreamEntry } from "./records.js";
+import { deletedAmong } from "./deletion-backfill.js";
+
+export { backfillDeletions, DELETIONS_COMPLETE } from "./deletion-backfill.js";
 
 /**
  * The newest deletions kept per conversation at least (a sorted set by msgId); a stream kept longer than this keeps
@@ -25,12 +29,29 @@ export const deletionsKept = (maxLenPerStream: number): number => Math.max(DELET
 export async function noteDeletion(redis: RedisClient, convKey: string, msgId: string, kept = DELETIONS_KEPT): Promise<void> {
   const key = conv.deletions(convKey);
   await redis.zadd(key, Number(msgId), msgId);
-  await redis.zremrangebyrank(key, 0, -(kept + 1));
+  // The newest `kept` deletions, and the mark of a set that holds them all (DELETIONS_COMPLETE, ranked last).
+  await redis.zremrangebyrank(key, 0, -(kept + 2));
 }
 
 /** True when msgId of the conversation was deleted (among the DELETIONS_KEPT newest deletions). */
 export async function wasDeleted(redis: RedisClient, convKey: string, msgId: string): Promise<boolean> {
-  return (await redis.zscore(conv.deletions(convKey), msgId)) !== null;
+  return (await deletedAmong(redis, convKey, [msgId]))[0] === true;
+}
+
+/** What a message is shown by: its own msgId, or for an edit the message it edits. */
+const shownAs = (message: StoredMessage) => message.editOf || message.msgId;
+/** A message or edit that carries text a deletion takes back (not the deletion itself, not a reaction). */
+const carriesText = (message: StoredMessage) => !message.reactTo && !message.deleted && message.text !== "";
+
+function byConversation(messages: readonly StoredMessage[]): Map<string, StoredMessage[]> {
+  const groups = new Map<string, StoredMessage[]>();
+  for (const message of messages) {
+    const key = conv.ofMessage(message.from, message.to, message.room);
+    const list = groups.get(key) ?? [];
+    list.push(message);
+    groups.set(key, list);
+  }
+  return groups;
 }
 
 /**
@@ -38,19 +59,12 @@ export async function wasDeleted(redis: RedisClient, convKey: string, msgId: str
  * per conversation holding such a reply (none when no reply carries a quote text).
  */
 export async function blankDeletedQuotes(redis: RedisClient, messages: readonly StoredMessage[]): Promise<void> {
-  const byConversation = new Map<string, StoredMessage[]>();
-  for (const message of messages) {
-    if (!message.replyTo || !message.replyText) continue;
-    const key = conv.ofMessage(message.from, message.to, message.room);
-    const list = byConversation.get(key) ?? [];
-    list.push(message);
-    byConversation.set(key, list);
-  }
+  const replies = messages.filter((message) => message.replyTo && message.replyText);
   await Promise.all(
-    [...byConversation].map(async ([key, replies]) => {
-      const scores = await redis.zmscore(conv.deletions(key), ...replies.map((reply) => reply.replyTo!));
-      replies.forEach((reply, i) => {
-        if (scores[i] !== null) reply.replyText = "";
+    [...byConversation(replies)].map(async ([key, list]) => {
+      const deleted = await deletedAmong(redis, key, list.map((reply) => reply.replyTo!));
+      list.forEach((reply, i) => {
+        if (deleted[i]) reply.replyText = "";
       });
     }),
   );
@@ -62,10 +76,35 @@ export async function blankDeletedQuotes(redis: RedisClient, messages: readonly 
  * deletion.
  */
 export async function blankDeletedMessages(redis: RedisClient, convKey: string, messages: readonly StoredMessage[]): Promise<void> {
-  const shown = messages.filter((message) => !message.reactTo && !message.deleted && message.text);
-  if (shown.length === 0) return;
-  const scores = await redis.zmscore(conv.deletions(convKey), ...shown.map((message) => message.editOf || message.msgId));
+  const shown = messages.filter(carriesText);
+  const deleted = await deletedAmong(redis, convKey, shown.map(shownAs));
   shown.forEach((message, i) => {
-    if (scores[i] !== null) message.text = "";
+    if (deleted[i]) message.text = "";
   });
+}
+
+/**
+ * Blanks, in place, what a read of a stream (a room's, or an inbox: several conversations) hands out of messages
+ * deleted by the time it was read: their text and their edits' (CONTRACT: "" as history gives them), and replies'
+ * quotes of them. The deletions the read itself holds cost nothing. `complete`: the read reached the stream's end, so
+ * every deletion stored before it is among its entries (a deletion's entry follows its message's), and the
+ * conversations' deletions sets are not asked: the live readers' reads. A full page (a device catching up) may stop
+ * before a deletion: its messages are looked up, one ZMSCORE per conversation. The quotes of messages deleted before
+ * the read's first entry are looked up as before (blankDeletedQuotes: only when a reply in it carries a quote).
+ */
+export async function blankDeletedInRead(redis: RedisClient, entries: readonly StreamEntry[], complete: boolean): Promise<void> {
+  const messages = entries.map((entry) => entry.message);
+  const where = (message: StoredMessage, msgId: string) => `${conv.ofMessage(message.from, message.to, message.room)} ${msgId}`;
+  const deletedHere = new Set(messages.filter((m) => m.editOf && m.deleted).map((m) => where(m, m.editOf!)));
+  const open: StoredMessage[] = [];
+  for (const message of messages) {
+    if (message.replyTo && message.replyText && deletedHere.has(where(message, message.replyTo))) message.replyText = "";
+    if (!carriesText(message)) continue;
+    if (deletedHere.has(where(message, shownAs(message)))) message.text = "";
+    else if (!complete) open.push(message);
+  }
+  await Promise.all([
+    ...[...byConversation(open)].map(([key, list]) => blankDeletedMessages(redis, key, list)),
+    blankDeletedQuotes(redis, messages),
+  ]);
 }

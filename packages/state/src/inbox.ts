@@ -5,7 +5,7 @@ import { compareIds } from "@cim/protocol";
 import { channels, user } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
 import { entryNumber, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
-import { blankDeletedQuotes } from "./deleted-quotes.js";
+import { blankDeletedInRead } from "./deleted-quotes.js";
 import { newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
 import { inboxWakeTemplate } from "./wake-ups.js";
 
@@ -17,6 +17,12 @@ export interface Retention {
   maxLenPerStream: number;
   /** Entries older than this are trimmed (0 keeps them until maxLen applies). */
   maxAgeSeconds: number;
+}
+
+/** How a read of a stream hands its entries out. */
+export interface ReadOptions {
+  /** Exactly as stored (deleted messages' text included): for checks of what the stream holds, never for clients. */
+  asStored?: boolean;
 }
 
 export class InboxStore {
@@ -42,10 +48,14 @@ export class InboxStore {
     return entry;
   }
 
-  /** Entries after inbox position `after` ("0": from the start), oldest first. */
-  async read(userId: string, after: string, count: number): Promise<StreamEntry[]> {
+  /**
+   * Entries after inbox position `after` ("0": from the start), oldest first: a message deleted by then (and its
+   * edits) with `text: ""`, a reply's quote of one too (blankDeletedInRead). With `asStored` (a check of what the
+   * inbox holds, never handed out) as stored.
+   */
+  async read(userId: string, after: string, count: number, options: ReadOptions = {}): Promise<StreamEntry[]> {
     const entries = await readAfter(this.redis, user.inbox(userId), after, count);
-    await blankDeletedQuotes(this.redis, entries.map((entry) => entry.message));
+    if (!options.asStored) await blankDeletedInRead(this.redis, entries, entries.length < count);
     return entries;
   }
 

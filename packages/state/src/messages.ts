@@ -7,10 +7,10 @@ import { channels, conv } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
 import { checkTargets, noneForRefusedId, type TargetRefusal } from "./message-targets.js";
 import { quoteFields, type QuoteFields } from "./quote-excerpt.js";
-import { blankDeletedMessages, blankDeletedQuotes, deletionsKept, noteDeletion } from "./deleted-quotes.js";
+import { blankDeletedInRead, blankDeletedMessages, blankDeletedQuotes, deletionsKept, noteDeletion } from "./deleted-quotes.js";
 import { conversationKey, eventFields, isEvent, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import type { BlockRefusal } from "./blocks.js";
-import { InboxStore } from "./inbox.js";
+import { InboxStore, type ReadOptions } from "./inbox.js";
 import { MessageCounter } from "./message-count.js";
 import { PrivateBatch, type InboxEntries, type OwnInboxEntry } from "./private-batch.js";
 import { newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
@@ -229,10 +229,13 @@ export class MessageStore {
     return entries.length === 1;
   }
 
-  /** Messages of a room ("everyone" = the group) after `after` ("" or "0": from the start), oldest first. */
-  async readRoom(room: string, after: string, count: number): Promise<StreamEntry[]> {
+  /**
+   * Messages of a room ("everyone" = the group) after `after` ("" or "0": from the start), oldest first, those deleted
+   * by then blanked as `InboxStore.read` does; with `asStored`, as stored.
+   */
+  async readRoom(room: string, after: string, count: number, options: ReadOptions = {}): Promise<StreamEntry[]> {
     const entries = await readAfter(this.redis, conv.messages(conv.ofRoom(room)), after, count);
-    await blankDeletedQuotes(this.redis, entries.map((entry) => entry.message));
+    if (!options.asStored) await blankDeletedInRead(this.redis, entries, entries.length < count);
     return entries;
   }
 

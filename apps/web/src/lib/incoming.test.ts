@@ -38,4 +38,30 @@ describe("Incoming", () => {
     expect(conversations.get("r1")!.unread).toBe(3);
     expect(refreshes).toBe(0);
   });
+
+  it("announces a message that comes as sent, not one handed out deleted (text \"\") while this device was away", () => {
+    const blocks = new Blocks({ client: () => null });
+    const conversations = new ConversationList(() => "1", (userId) => blocks.has(userId));
+    conversations.joined("r1", "Alpha");
+    const told: string[] = [];
+    // Only what a received message touches is given; the rest is never called here.
+    const deps = {
+      me: () => ({ userId: "1", userName: "ann" }),
+      conversations,
+      blocks,
+      features: { messageReceived: () => undefined },
+      sync: { markActiveRead: () => undefined },
+      mutes: { has: () => false },
+      attention: { incoming: (m: { text: string }) => told.push(m.text) },
+      hooks: { emit: () => undefined },
+      refresh: () => undefined,
+    } as unknown as IncomingDeps;
+    const { client, push } = fakeClient();
+    new Incoming(deps).listen(client);
+
+    push("onMessage", { ...message(100, "2"), text: "" });
+    push("onMessage", { ...message(200, "2"), text: "", editOf: "100000", deleted: true });
+    push("onMessage", message(300, "2"));
+    expect(told).toEqual(["hi"]);
+  });
 });

@@ -88,9 +88,10 @@ export class Incoming {
     if (!known && (kindOf(key) === "room" || !peerName)) this.deps.refresh();
     if (key === conversations.activeKey) sync.markActiveRead();
     // Edits and deletions change a message already told of: nothing to announce; a muted conversation is quiet
-    // unless the message mentions this user; a blocked user's room messages are collapsed, so never read out.
+    // unless the message mentions this user; a blocked user's room messages are collapsed, so never read out. A
+    // message deleted before this device caught up comes with its text "" (its deletion follows): nothing to tell.
     const mention = kindOf(key) !== "private" && mentionsUser(message.text, me.userName);
-    const told = message.from !== me.userId && !isEvent(message) && !blocks.has(message.from);
+    const told = message.from !== me.userId && !isEvent(message) && message.text !== "" && !blocks.has(message.from);
     if (told && (mention || !mutes.has(key))) {
       const title = conversations.get(key)?.title ?? "";
       attention.incoming({ conversation: key, title, fromName: message.fromName, text: message.text, private: kindOf(key) === "private", mention });
