@@ -18,6 +18,7 @@ import { persistMessage } from "./message-db.js";
 import { MessageHooks, type MessageHandler } from "./message-hook.js";
 import { unreadMentions } from "./mentions.js";
 import { Mutes } from "./mutes.svelte.js";
+import { PendingLogouts } from "./pending-logouts.svelte.js";
 import { Blocks } from "./blocks.svelte.js";
 import { onBlockedGateway } from "./policy-watch.js";
 import { Preferences } from "./preferences.svelte.js";
@@ -67,6 +68,8 @@ export class ChatStore {
   readonly alertingUnread = $derived(this.conversations.items.reduce((sum, c) => sum + (this.mutes.has(c.key) ? this.mutedMentions(c) : c.unread), 0));
   /** Rooms and users: create, browse, join, leave, invite, search (route calls with this tab's session). */
   readonly rooms = new RoomActions({ client: () => this.client, conversations: this.conversations, open: (key) => this.openConversation(key), refresh: () => this.refreshConversations() });
+  /** Logouts route has not heard yet (made without a network): sent when it answers, from any tab of this device. */
+  readonly logouts = new PendingLogouts();
   /** The password and the other devices' logins (settings). */
   readonly account = new AccountActions({ client: () => this.client });
   /** Whom this user blocks: read at sign-in and reconnect, changed from the conversation header and the settings, and live from its other devices. */
@@ -252,6 +255,8 @@ export class ChatStore {
     window.addEventListener("online", () => (this.network = true));
     window.addEventListener("offline", () => (this.network = false));
     this.network = navigator.onLine;
+    // Logouts made here without a network (this tab before a reload, or another tab): route ends those logins now.
+    this.logouts.start();
     this.signIn.restore();
   }
 

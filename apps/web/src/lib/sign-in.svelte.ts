@@ -118,10 +118,13 @@ export class SignIn {
 
   /** Logs out; this device's message cache of the user is deleted unless they chose to keep it. */
   async logout(): Promise<void> {
-    const client = this.client;
     const me = this.me;
+    // The newest token (renewed at each reconnect, saved then); the login it names is what route ends.
+    const token = loadLogin()?.token ?? me?.token;
     this.signOut("");
-    await client?.logout().catch(() => undefined);
+    // Without a network route does not hear it: the token is kept on this device and sent when it answers (a
+    // reload or the next tab of this origin too), and the login screen says so meanwhile.
+    if (token && me) await this.store.logouts.end(token, me.userName);
     if (me && !loadKeepMessages(me.userName)) await deleteMessages(me.userId).catch((error: unknown) => console.warn("could not delete the message cache", error));
   }
 
