@@ -86,6 +86,8 @@ test("typing, edit, delete and reply reach the other browser on the other gatewa
   for (const page of [alice.page, bob.page]) {
     await expect(page.locator(`[data-testid="message"][data-msg-id="${msgId}"] [data-testid="message-text"]`)).toHaveText("message deleted");
   }
+  // Her deleted message shows no "sent" or "seen" under "message deleted", as WhatsApp shows none.
+  await expect(alice.page.locator(`[data-testid="message"][data-msg-id="${msgId}"] [data-testid="message-status"]`)).toHaveCount(0);
   await expect(message(bob.page, `hi alice ${tag}`).getByTestId("reply-quote-text")).toHaveText("message deleted");
   await expect(bob.page.getByTestId("reply-bar-text")).toHaveText("message deleted");
   await bob.page.getByTestId("reply-cancel").click();
@@ -94,6 +96,10 @@ test("typing, edit, delete and reply reach the other browser on the other gatewa
   // A reload shows the same, from history and the cache.
   await bob.page.reload();
   await expect(bob.page.locator(`[data-testid="message"][data-msg-id="${msgId}"] [data-testid="message-text"]`)).toHaveText("message deleted");
+  await alice.page.reload();
+  const deletedOwn = alice.page.locator(`[data-testid="message"][data-msg-id="${msgId}"]`);
+  await expect(deletedOwn.getByTestId("message-text")).toHaveText("message deleted");
+  await expect(deletedOwn.getByTestId("message-status")).toHaveCount(0);
   expect(alice.dialogs).toEqual([]);
 });
 

@@ -2,7 +2,7 @@
 // rule came back as "userName: userName may hold ..."), Enter in the user search (did nothing), and an empty room
 // directory that said "Create one!" with no way to; a notice "ann added you to …" that offered only Dismiss.
 import { closeContext } from "./context-close.js";
-import { conversationKey, createRoom, expect, findUser, logIn, message, openDevice, PASSWORD, say, test } from "./fixtures.js";
+import { conversationKey, createRoom, expect, expectOnline, findUser, logIn, message, openDevice, PASSWORD, say, test } from "./fixtures.js";
 import type { Request } from "@playwright/test";
 
 test("registering a name route would refuse says what to change, before anything is sent", async ({ page }) => {
@@ -279,4 +279,31 @@ test("'ann added you to …' opens the room from the notice, and goes once the r
   } finally {
     await closeContext(browser, phone.context);
   }
+});
+
+test("a room one was added to while signed out everywhere is told at the next login: 'ann added you to …' with Open", async ({ newUser }) => {
+  const ann = await newUser("ann");
+  const bob = await newUser("bob");
+  // Bob logs out: no tab of his hears the invitation.
+  await bob.page.getByTestId("logout").click();
+  await expect(bob.page.getByTestId("login-screen")).toBeVisible();
+  const name = `Quiet room ${Math.random().toString(36).slice(2, 6)}`;
+  const roomId = await createRoom(ann.page, name, "private");
+  await ann.page.getByTestId("room-invite-button").click();
+  await (await findUser(ann.page, bob.userName)).getByTestId("user-search-pick").click();
+  await ann.page.keyboard.press("Escape");
+
+  // At his next login the empty room is not just there in the list: he is told who added him, as when online.
+  await logIn(bob.page, bob.userName);
+  await expect(conversationKey(bob.page, roomId)).toBeVisible();
+  const notice = bob.page.locator('[data-testid="room-notice"][aria-label="Notice"]');
+  await expect(notice).toContainText(`${ann.userName} added you to ${name}`);
+  await notice.getByRole("button", { name: "Open" }).click();
+  await expect(bob.page.getByTestId("message-list")).toHaveAttribute("data-key", roomId);
+  await expect(notice).toHaveCount(0);
+  // Opened once, it is no news: a reload and another login here say nothing more of it.
+  await bob.page.reload();
+  await expectOnline(bob.page);
+  await expect(conversationKey(bob.page, roomId)).toBeVisible();
+  await expect(notice).toHaveCount(0);
 });

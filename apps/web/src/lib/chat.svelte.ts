@@ -18,6 +18,8 @@ import { persistMessage } from "./message-db.js";
 import { MessageHooks, type MessageHandler } from "./message-hook.js";
 import { unreadMentions } from "./mentions.js";
 import { Mutes } from "./mutes.svelte.js";
+import { PendingLogouts } from "./pending-logouts.svelte.js";
+import { RoomArrivals } from "./room-arrivals.js";
 import { Blocks } from "./blocks.svelte.js";
 import { onBlockedGateway } from "./policy-watch.js";
 import { Preferences } from "./preferences.svelte.js";
@@ -67,6 +69,8 @@ export class ChatStore {
   readonly alertingUnread = $derived(this.conversations.items.reduce((sum, c) => sum + (this.mutes.has(c.key) ? this.mutedMentions(c) : c.unread), 0));
   /** Rooms and users: create, browse, join, leave, invite, search (route calls with this tab's session). */
   readonly rooms = new RoomActions({ client: () => this.client, conversations: this.conversations, open: (key) => this.openConversation(key), refresh: () => this.refreshConversations() });
+  /** Logouts route has not heard yet (made without a network): sent when it answers, from any tab of this device. */
+  readonly logouts = new PendingLogouts();
   /** The password and the other devices' logins (settings). */
   readonly account = new AccountActions({ client: () => this.client });
   /** Whom this user blocks: read at sign-in and reconnect, changed from the conversation header and the settings, and live from its other devices. */
@@ -90,11 +94,13 @@ export class ChatStore {
   });
   /** Unread counts and read marks: route's list, markRead of the open conversation, Read frames. */
   private readonly sync = new ReadSync({ client: () => this.client, me: () => (this.phase === "signedIn" ? (this.me?.userId ?? "") : ""), conversations: this.conversations, listed: (dropped) => this.signIn.listed(dropped) });
+  /** Rooms the user was added to while no tab of theirs heard it: "ann added you to …" once route lists them here. */
+  private readonly arrivals = new RoomArrivals({ client: () => this.client, me: () => this.me, rooms: () => this.conversations.items, tell: (text, roomId) => this.tellAdded(text, roomId) });
   /** What the gateway pushes: messages, presence, receipts, room events, typing, blocks made elsewhere. */
   private readonly incoming = new Incoming({
     me: () => this.me, conversations: this.conversations, sync: this.sync, features: this.features, attention: this.attention, mutes: this.mutes,
     blocks: this.blocks, hooks: this.hooks, members: this.members, mentionable: this.mentionable, online: this.online, delivery: this.delivery,
-    refresh: () => void this.refreshConversations(), notice: (text, roomId) => this.tellRoomsGone(text, [roomId]), added: (text, roomId) => (this.addition = { text, room: roomId }), readElsewhere: (key) => this.readElsewhere(key), duplicate: () => void this.duplicatesDropped++,
+    refresh: () => void this.refreshConversations(), notice: (text, roomId) => this.tellRoomsGone(text, [roomId]), added: (text, roomId) => this.tellAdded(text, roomId), heardRoom: (roomId) => this.arrivals.heard(roomId), readElsewhere: (key) => this.readElsewhere(key), duplicate: () => void this.duplicatesDropped++,
   });
 
   /** The users on screen whose presence matters: the open chat's peer, the members shown, the chats, the panel. */
@@ -108,7 +114,7 @@ export class ChatStore {
   /** The conversations whose typing this tab shows (the gateway sends no other): the open one, while on screen. */
   private readonly typingShown = $derived(this.conversationOnScreen ? [this.conversations.activeKey] : []);
   /** The login: restored, signed in, resumed, signed out; the client and its lifecycle. */
-  private readonly signIn: SignIn = new SignIn({ store: this, history: this.history, sender: this.sender, incoming: this.incoming, watched: () => this.watched, typingShown: () => this.typingShown });
+  private readonly signIn: SignIn = new SignIn({ store: this, history: this.history, sender: this.sender, incoming: this.incoming, arrivals: this.arrivals, watched: () => this.watched, typingShown: () => this.typingShown });
 
   constructor(options: { persist?: boolean } = {}) {
     if (options.persist !== false) this.hooks.onMessage(persistMessage);
@@ -147,6 +153,11 @@ export class ChatStore {
   }
 
   /** Says that this user is no longer in `rooms`. */
+  /** "ann added you to …" (with Open) for room `roomId`, until the user opens it, reads it elsewhere or dismisses it. */
+  tellAdded(text: string, roomId: string): void {
+    this.addition = { text, room: roomId };
+  }
+
   tellRoomsGone(text: string, rooms: string[]): void {
     this.removal = { text, rooms };
   }
@@ -252,6 +263,8 @@ export class ChatStore {
     window.addEventListener("online", () => (this.network = true));
     window.addEventListener("offline", () => (this.network = false));
     this.network = navigator.onLine;
+    // Logouts made here without a network (this tab before a reload, or another tab): route ends those logins now.
+    this.logouts.start();
     this.signIn.restore();
   }
 

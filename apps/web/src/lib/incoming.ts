@@ -15,6 +15,7 @@ import type { Mutes } from "./mutes.svelte.js";
 import type { OnlinePanel } from "./online-panel.svelte.js";
 import type { ReadSync } from "./read-sync.js";
 import type { RoomMembers } from "./room-members.svelte.js";
+import { addedText } from "./room-notices.js";
 import { saveReceipts } from "./view-memory.js";
 
 export interface IncomingDeps {
@@ -37,6 +38,8 @@ export interface IncomingDeps {
   notice: (text: string, roomId: string) => void;
   /** Tells the user someone added them to room `roomId` ("ann added you to …"): it appeared in the list without a word. */
   added: (text: string, roomId: string) => void;
+  /** A RoomEvent of this user's own joining or invitation was heard live (no need to tell it again at the next list). */
+  heardRoom?: (roomId: string) => void;
   /** This user read conversation `key` on another device (a Read frame of theirs). */
   readElsewhere: (key: string) => void;
   /** The SDK dropped a message as a duplicate. */
@@ -116,9 +119,10 @@ export class Incoming {
         return;
       }
       conversations.joined(event.room, event.name);
+      this.deps.heardRoom?.(event.room);
       if (event.kind === "invited" && event.byName && event.by !== me.userId) {
         conversations.noteMembership(event.room, { ...event, kind: event.kind }, me.userId);
-        this.deps.added(`${isolate(event.byName)} added you to ${isolate(conversations.get(event.room)?.title ?? event.name)}`, event.room);
+        this.deps.added(addedText(event.byName, conversations.get(event.room)?.title ?? event.name), event.room);
       }
       this.deps.refresh();
     } else if (event.kind === "joined" || event.kind === "left" || event.kind === "invited") {

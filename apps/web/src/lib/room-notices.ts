@@ -53,6 +53,11 @@ export function membershipText(change: MembershipChange, me: string): string {
   return by ? `${by} added ${subject(false)} to the room` : `${subject(true)} ${change.userId === me ? "were" : "was"} added to the room`;
 }
 
+/** "ann added you to Plans" (names isolated): the notice over the list, live or found at the next sign-in. */
+export function addedText(byName: string, roomTitle: string): string {
+  return `${isolate(byName)} added you to ${isolate(roomTitle)}`;
+}
+
 /** A membership change heard live ("ann added you to the room" for the user added), after the room's newest message then. */
 export function membershipNotice(conversation: Conversation, change: MembershipChange, me: string): RoomNotice {
   return { id: `notice-${++sequence}`, after: newestMsgId(conversation), text: membershipText(change, me), ts: Date.now() };

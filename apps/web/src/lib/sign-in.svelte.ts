@@ -9,6 +9,7 @@ import { kindOf } from "./conversations.js";
 import { describeError, isAuthFailure, LOGIN_ENDED } from "./errors.js";
 import type { HistoryLoader } from "./history-loader.js";
 import type { Incoming } from "./incoming.js";
+import { forgetKnownRooms, type RoomArrivals } from "./room-arrivals.js";
 import { deleteMessages } from "./message-db.js";
 import { reloadForFreshPolicy } from "./policy-watch.js";
 import { narrowScreen, onConversationScreen } from "./screen-history.js";
@@ -32,6 +33,8 @@ export interface SignInDeps {
   history: HistoryLoader;
   sender: Sender;
   incoming: Incoming;
+  /** Rooms added while no tab heard it, looked for at each list route gives. */
+  arrivals: RoomArrivals;
   /** The users on screen whose presence matters, named to every new client. */
   watched: () => string[];
   /** The conversations whose typing is shown, named to every new client. */
@@ -118,10 +121,13 @@ export class SignIn {
 
   /** Logs out; this device's message cache of the user is deleted unless they chose to keep it. */
   async logout(): Promise<void> {
-    const client = this.client;
     const me = this.me;
+    // The newest token (renewed at each reconnect, saved then); the login it names is what route ends.
+    const token = loadLogin()?.token ?? me?.token;
     this.signOut("");
-    await client?.logout().catch(() => undefined);
+    // Without a network route does not hear it: the token is kept on this device and sent when it answers (a
+    // reload or the next tab of this origin too), and the login screen says so meanwhile.
+    if (token && me) await this.store.logouts.end(token, me.userName);
     if (me && !loadKeepMessages(me.userName)) await deleteMessages(me.userId).catch((error: unknown) => console.warn("could not delete the message cache", error));
   }
 
@@ -152,6 +158,7 @@ export class SignIn {
     this.signedOutAs = "";
     this.error = ACCOUNT_DELETED;
     forgetDeviceDrafts(userId);
+    forgetKnownRooms(userId);
     await deleteMessages(userId).catch((error: unknown) => console.warn("could not delete the message cache", error));
   }
 
@@ -311,6 +318,7 @@ export class SignIn {
    * the user was removed, or left elsewhere, while this tab did not hear of it (offline); say so, as a live removal does. */
   listed(dropped: Array<{ key: string; title: string }>): void {
     this.deps.history.previews();
+    this.deps.arrivals.listed(dropped);
     if (this.listedSinceSignIn && dropped.length > 0) this.store.tellRoomsGone(`You are no longer a member of ${dropped.map((room) => isolate(room.title)).join(", ")}`, dropped.map((room) => room.key));
     this.listedSinceSignIn = true;
   }
