@@ -7,7 +7,9 @@ import { channels, conv } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
 import { checkTargets, noneForRefusedId, type TargetRefusal } from "./message-targets.js";
 import { quoteFields, type QuoteFields } from "./quote-excerpt.js";
-import { blankDeletedInRead, blankDeletedMessages, blankDeletedQuotes, deletionsKept, noteDeletion } from "./deleted-quotes.js";
+import { blankDeletedMessages, blankDeletedQuotes, deletionsKept, noteDeletion } from "./deleted-quotes.js";
+import { noteEdit } from "./edit-notes.js";
+import { asReadNow, newestTexts } from "./edited-texts.js";
 import { conversationKey, eventFields, isEvent, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import type { BlockRefusal } from "./blocks.js";
 import { InboxStore, type ReadOptions } from "./inbox.js";
@@ -143,7 +145,7 @@ export class MessageStore {
       const refusal = await checkTargets(this.redis, { convKey, from: input.from, replyTo: input.replyTo, editOf: input.editOf, reactTo: input.reactTo, members, quoted });
       if (refusal) return { error: refusal };
       const result = await write(quote ? { ...message, ...quote } : message);
-      if (input.editOf && input.deleted && "message" in result) await this.noteDeletion(convKey, result);
+      if (input.editOf && "message" in result) await this.noteEvent(convKey, result);
       return result;
     });
     const tail = run.then(() => undefined, () => undefined);
@@ -153,18 +155,21 @@ export class MessageStore {
   }
 
   /**
-   * Notes a stored deletion in the conversation's deletions. A resent one (duplicate) is noted again, the first may
-   * have been stored and not noted: from the entry stored, whose target a resend naming another message does not change.
+   * Notes a stored deletion in the conversation's deletions, an edit in its edits. A resent one (duplicate) is noted
+   * again, the first may have been stored and not noted: from the entry stored, whose target (and kind) a resend
+   * naming another message does not change.
    */
-  private async noteDeletion(convKey: string, result: { message: StoredMessage; duplicate: boolean }): Promise<void> {
-    let target = result.message.editOf;
+  private async noteEvent(convKey: string, result: { message: StoredMessage; duplicate: boolean }): Promise<void> {
+    let stored: StoredMessage | undefined = result.message;
     if (result.duplicate) {
       const id = `${result.message.msgId}-0`;
       const [entry] = await this.redis.xrange(conv.messages(convKey), id, id);
-      const stored = entry ? toEntry(entry[0], entry[1]).message : undefined;
-      target = stored?.deleted ? stored.editOf : undefined;
+      stored = entry ? toEntry(entry[0], entry[1]).message : undefined;
     }
-    if (target) await noteDeletion(this.redis, convKey, target, deletionsKept(this.options.maxLenPerStream));
+    if (!stored?.editOf) return;
+    const kept = deletionsKept(this.options.maxLenPerStream);
+    if (stored.deleted) await noteDeletion(this.redis, convKey, stored.editOf, kept);
+    else await noteEdit(this.redis, convKey, stored.editOf, stored.msgId, kept);
   }
 
   /**
@@ -180,7 +185,13 @@ export class MessageStore {
       const { message, dev } = toEntry(id, fields);
       return query.device !== undefined && dev && message.from === query.userId ? { ...message, sentHere: dev === query.device } : message;
     });
-    await Promise.all([blankDeletedQuotes(this.redis, messages), blankDeletedMessages(this.redis, convKey, messages)]);
+    // The newest page (no `before`) reaches the stream's end: it holds every edit of its messages.
+    const [, , applyEdits] = await Promise.all([
+      blankDeletedQuotes(this.redis, messages),
+      blankDeletedMessages(this.redis, convKey, messages),
+      newestTexts(this.redis, messages, { complete: !query.before }),
+    ]);
+    applyEdits();
     return messages;
   }
 
@@ -231,11 +242,11 @@ export class MessageStore {
 
   /**
    * Messages of a room ("everyone" = the group) after `after` ("" or "0": from the start), oldest first, those deleted
-   * by then blanked as `InboxStore.read` does; with `asStored`, as stored.
+   * by then blanked and edited ones with their newest text, as `InboxStore.read` does; with `asStored`, as stored.
    */
   async readRoom(room: string, after: string, count: number, options: ReadOptions = {}): Promise<StreamEntry[]> {
     const entries = await readAfter(this.redis, conv.messages(conv.ofRoom(room)), after, count);
-    if (!options.asStored) await blankDeletedInRead(this.redis, entries, entries.length < count);
+    if (!options.asStored) await asReadNow(this.redis, entries, entries.length < count);
     return entries;
   }
 
