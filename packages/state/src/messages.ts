@@ -7,8 +7,8 @@ import { channels, conv } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
 import { checkTargets, noneForRefusedId, type TargetRefusal } from "./message-targets.js";
 import { quoteFields, type QuoteFields } from "./quote-excerpt.js";
-import { blankDeletedMessages, blankDeletedQuotes, deletionsKept, noteDeletion } from "./deleted-quotes.js";
-import { noteEdit } from "./edit-notes.js";
+import { blankDeletedMessages, blankDeletedQuotes } from "./deleted-quotes.js";
+import { noteEvent } from "./event-notes.js";
 import { asReadNow, newestTexts } from "./edited-texts.js";
 import { conversationKey, eventFields, isEvent, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import type { BlockRefusal } from "./blocks.js";
@@ -145,31 +145,13 @@ export class MessageStore {
       const refusal = await checkTargets(this.redis, { convKey, from: input.from, replyTo: input.replyTo, editOf: input.editOf, reactTo: input.reactTo, members, quoted });
       if (refusal) return { error: refusal };
       const result = await write(quote ? { ...message, ...quote } : message);
-      if (input.editOf && "message" in result) await this.noteEvent(convKey, result);
+      if (input.editOf && "message" in result) await noteEvent(this.redis, convKey, result, this.options.maxLenPerStream);
       return result;
     });
     const tail = run.then(() => undefined, () => undefined);
     this.checking.set(input.from, tail);
     void tail.then(() => this.checking.get(input.from) === tail && this.checking.delete(input.from));
     return run;
-  }
-
-  /**
-   * Notes a stored deletion in the conversation's deletions, an edit in its edits. A resent one (duplicate) is noted
-   * again, the first may have been stored and not noted: from the entry stored, whose target (and kind) a resend
-   * naming another message does not change.
-   */
-  private async noteEvent(convKey: string, result: { message: StoredMessage; duplicate: boolean }): Promise<void> {
-    let stored: StoredMessage | undefined = result.message;
-    if (result.duplicate) {
-      const id = `${result.message.msgId}-0`;
-      const [entry] = await this.redis.xrange(conv.messages(convKey), id, id);
-      stored = entry ? toEntry(entry[0], entry[1]).message : undefined;
-    }
-    if (!stored?.editOf) return;
-    const kept = deletionsKept(this.options.maxLenPerStream);
-    if (stored.deleted) await noteDeletion(this.redis, convKey, stored.editOf, kept);
-    else await noteEdit(this.redis, convKey, stored.editOf, stored.msgId, kept);
   }
 
   /**
