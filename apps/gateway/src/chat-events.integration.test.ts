@@ -93,6 +93,49 @@ describe("edits, deletions and replies", () => {
     expect(replayed.some((m) => m.text.includes("4711") || m.text.includes("4712"))).toBe(false);
   });
 
+  it("hand a message edited while a device was away to it with the newest text only when it comes back, live devices as before", async () => {
+    const ann = await registerUser(stack.cluster.route.url, "ann");
+    const bob = await registerUser(stack.cluster.route.url, "bob");
+    const room = await stack.api.createRoom(ann.token, { name: "edited", visibility: "private" });
+    await stack.api.invite(ann.token, room.roomId, bob.userId);
+    const [a1, bLive, bAway] = [await device(ann, 0), await device(bob, 1), await device(bob, 0)];
+    const before = await a1.say({ to: bob.userId, text: "before" });
+    const roomBefore = await a1.say({ room: room.roomId, text: "room before" });
+    await receivedUntil(bAway, roomBefore);
+    bAway.ws.close();
+    await bAway.closed;
+
+    const flow = async (target: SayBody) => {
+      const secret = await a1.say({ ...target, text: "my password is hunter2" });
+      const after = await a1.say({ ...target, text: "after" });
+      const edit = await event(a1, { ...target, text: "my password is (removed)", editOf: secret });
+      return { secret, after, edit };
+    };
+    const dm = await flow({ to: bob.userId });
+    const inRoom = await flow({ room: room.roomId });
+    const expected = (ids: Awaited<ReturnType<typeof flow>>, secretText: string) => [
+      { msgId: ids.secret, text: secretText, replyTo: "", editOf: "", deleted: false },
+      { msgId: ids.after, text: "after", replyTo: "", editOf: "", deleted: false },
+      { msgId: ids.edit, text: "my password is (removed)", replyTo: "", editOf: ids.secret, deleted: false },
+    ];
+    const of = (messages: ChatMessage[], where: (m: ChatMessage) => boolean) => messages.filter(where).map(shape);
+    const isDm = (m: ChatMessage) => m.to === bob.userId && m.msgId !== before;
+    const isRoom = (m: ChatMessage) => m.room === room.roomId && m.msgId !== roomBefore;
+
+    // Live: each message as it was sent, then the edit, once, in order.
+    const live = await receivedUntil(bLive, inRoom.edit);
+    expect(of(live, isDm)).toEqual(expected(dm, "my password is hunter2"));
+    expect(of(live, isRoom)).toEqual(expected(inRoom, "my password is hunter2"));
+
+    // Back from where it stood: the edited message comes with its newest text, then the rest, once, in order.
+    const back = await device(bob, 0, { inboxAfter: before, rooms: [{ room: room.roomId, after: roomBefore }] });
+    await receivedUntil(back, dm.edit);
+    const replayed = await receivedUntil(back, inRoom.edit);
+    expect(of(replayed, isDm)).toEqual(expected(dm, "my password is (removed)"));
+    expect(of(replayed, isRoom)).toEqual(expected(inRoom, "my password is (removed)"));
+    expect(replayed.some((m) => m.text.includes("hunter2"))).toBe(false);
+  });
+
   it("in a private chat reach both users' devices; a reply to a message of another chat is not found", async () => {
     const ann = await registerUser(stack.cluster.route.url, "ann");
     const bob = await registerUser(stack.cluster.route.url, "bob");

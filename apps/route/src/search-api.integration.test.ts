@@ -51,6 +51,23 @@ describe("edits and deletions over HTTP", () => {
   });
 });
 
+describe("an edited message in GET /api/history", () => {
+  it("is handed out with its newest text, its earlier edits too, on a page without the newest edit", async () => {
+    const original = await send(alice, { to: carol.userId, text: "my pin is 4711" });
+    const first = await send(alice, { to: carol.userId, text: "my pin is 4712", editOf: original });
+    const later = await send(carol, { to: alice.userId, text: "ok" });
+    const newest = await send(alice, { to: carol.userId, text: "my pin is (gone)", editOf: original });
+    type Row = { msgId: string; editOf?: string; text: string };
+    const page = async (query: string) => ((await (await h.call("GET", `/api/history?with=${alice.userId}&${query}`, { token: carol.token })).json()) as { messages: Row[] }).messages;
+    expect((await page(`before=${later}&limit=2`)).map((m) => [m.msgId, m.editOf, m.text])).toEqual([
+      [original, undefined, "my pin is (gone)"], [first, original, "my pin is (gone)"],
+    ]);
+    expect((await page("limit=4")).map((m) => [m.msgId, m.text])).toEqual([
+      [original, "my pin is (gone)"], [first, "my pin is (gone)"], [later, "ok"], [newest, "my pin is (gone)"],
+    ]);
+  });
+});
+
 describe("GET /api/search", () => {
   it("finds only in the caller's conversations, by current text, with the conversation as the caller names it", async () => {
     const secret = await room(bob, "bob and carol");
@@ -73,6 +90,14 @@ describe("GET /api/search", () => {
     await send(bob, { to: carol.userId, text: "", editOf: quoted, delete: true });
     const hits = (await search(carol, "q=walrus")) as Array<Hit & { replyText?: string }>;
     expect(hits.map((hit) => [hit.msgId, hit.replyText])).toEqual([[reply, ""]]);
+  });
+
+  it("hands out a reply found by search with the quote of a message edited since as its newest text", async () => {
+    const quoted = await send(bob, { to: carol.userId, text: "the wifi password is hunter2" });
+    const reply = await send(carol, { to: bob.userId, text: "noted, narwhal", replyTo: quoted });
+    await send(bob, { to: carol.userId, text: "the wifi password is on the fridge", editOf: quoted });
+    const hits = (await search(carol, "q=narwhal")) as Array<Hit & { replyText?: string }>;
+    expect(hits.map((hit) => [hit.msgId, hit.replyText])).toEqual([[reply, "the wifi password is on the fridge"]]);
   });
 
   it("refuses a room the caller is not in (403), an unknown room (404), an empty query (400), no token (401)", async () => {

@@ -5,7 +5,7 @@ import { compareIds } from "@cim/protocol";
 import { channels, user } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
 import { entryNumber, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
-import { blankDeletedInRead } from "./deleted-quotes.js";
+import { asReadNow } from "./edited-texts.js";
 import { newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
 import { inboxWakeTemplate } from "./wake-ups.js";
 
@@ -50,12 +50,13 @@ export class InboxStore {
 
   /**
    * Entries after inbox position `after` ("0": from the start), oldest first: a message deleted by then (and its
-   * edits) with `text: ""`, a reply's quote of one too (blankDeletedInRead). With `asStored` (a check of what the
-   * inbox holds, never handed out) as stored.
+   * edits) with `text: ""`, a reply's quote of one too (blankDeletedInRead); an edited message and its earlier edits
+   * with its newest edit's text, a quote of it too (asReadNow). With `asStored` (a check of what the inbox holds,
+   * never handed out) as stored.
    */
   async read(userId: string, after: string, count: number, options: ReadOptions = {}): Promise<StreamEntry[]> {
     const entries = await readAfter(this.redis, user.inbox(userId), after, count);
-    if (!options.asStored) await blankDeletedInRead(this.redis, entries, entries.length < count);
+    if (!options.asStored) await asReadNow(this.redis, entries, entries.length < count);
     return entries;
   }
 

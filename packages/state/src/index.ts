@@ -26,4 +26,5 @@ export * from "./previews.js";
 export * from "./blocks.js";
 export * from "./quote-excerpt.js";
 export * from "./deleted-quotes.js";
+export * from "./edit-notes.js";
 export * from "./retention.js";

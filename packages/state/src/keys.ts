@@ -50,6 +50,12 @@ export const conv = {
   messages: (convKey: string) => `cim-c:{c:${convKey}}:msgs`,
   /** The conversation's deleted msgIds (score: the msgId), the newest deletionsKept(maxLen), never lapsing: its replies' quotes of them are blanked (deleted-quotes.ts). */
   deletions: (convKey: string) => `cim-c:{c:${convKey}}:deletions`,
+  /**
+   * The conversation's edited msgIds, each scored by its newest edit's msgId (an integer below 2^53), the newest
+   * deletionsKept(maxLen) edits, never lapsing, and the mark `complete`: a message and its earlier edits are handed
+   * out with the newest text (edit-notes.ts).
+   */
+  edits: (convKey: string) => `cim-c:{c:${convKey}}:edits`,
   dedupe: (convKey: string, userId: string, clientMsgId: string) => `cim-c:{c:${convKey}}:dedupe:${userId}:${clientMsgId}`,
   roomMeta: (roomId: string) => `cim-c:{c:${roomId}}:meta`,
   roomMembers: (roomId: string) => `cim-c:{c:${roomId}}:members`,

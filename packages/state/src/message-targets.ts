@@ -3,6 +3,7 @@ import { ReplyError } from "ioredis";
 import type { RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
 import { wasDeleted } from "./deleted-quotes.js";
+import { newestEdits } from "./edit-notes.js";
 import { isEvent, toEntry, type StoredMessage } from "./records.js";
 
 /** Entries after a reaction's target read to find its deletion (a reaction is to a recent message as a rule). */
@@ -37,8 +38,9 @@ export async function checkTargets(redis: RedisClient, query: TargetQuery): Prom
   if (query.replyTo) {
     const target = await messageAt(redis, stream, query.replyTo);
     if (!target || isEvent(target)) return "not_found";
-    // A deletion further on than asNow reads is in the conversation's deletions (deleted-quotes.ts).
-    if (query.quoted) query.quoted(await asNow(redis, stream, target, await wasDeleted(redis, query.convKey, target.msgId)));
+    // A deletion further on than asNow reads is in the conversation's deletions (deleted-quotes.ts), an edit in its
+    // edits (edit-notes.ts).
+    if (query.quoted) query.quoted(await asNow(redis, query.convKey, target, await wasDeleted(redis, query.convKey, target.msgId)));
   }
   if (query.editOf) {
     const target = await messageAt(redis, stream, query.editOf);
@@ -53,19 +55,24 @@ export async function checkTargets(redis: RedisClient, query: TargetQuery): Prom
 }
 
 /**
- * `message` with its newest edit among the DELETION_SCAN entries after it applied, and text "" when one of them
- * deletes it: what a reply quoting it shows (a deleted message's text must not live on in its quotes).
+ * `message` with its newest edit applied, and text "" when deleted: what a reply quoting it shows (neither a deleted
+ * message's text nor the text an edit replaced may live on in its quotes). The DELETION_SCAN entries after it are
+ * read; when they do not reach the stream's end, the conversation's edits (edit-notes.ts) tell of a newer edit.
  */
-async function asNow(redis: RedisClient, stream: string, message: StoredMessage, deleted: boolean): Promise<StoredMessage> {
+async function asNow(redis: RedisClient, convKey: string, message: StoredMessage, deleted: boolean): Promise<StoredMessage> {
   if (deleted) return { ...message, text: "" };
-  const entries = await redis.xrange(stream, `(${message.msgId}-0`, "+", "COUNT", DELETION_SCAN);
-  let text = message.text;
+  const entries = await redis.xrange(conv.messages(convKey), `(${message.msgId}-0`, "+", "COUNT", DELETION_SCAN);
+  let newest = { msgId: message.msgId, text: message.text };
   for (const [id, fields] of entries) {
     if (deletes(fields, message.msgId)) return { ...message, text: "" };
     const event = toEntry(id, fields).message;
-    if (event.editOf === message.msgId && event.from === message.from) text = event.text;
+    if (event.editOf === message.msgId && event.from === message.from && !event.reactTo) newest = { msgId: event.msgId, text: event.text };
   }
-  return { ...message, text };
+  if (entries.length === DELETION_SCAN) {
+    const later = (await newestEdits(redis, convKey, [message.msgId], new Map([[message.msgId, newest.msgId]]))).get(message.msgId);
+    if (later) newest = later;
+  }
+  return { ...message, text: newest.text };
 }
 
 /**

@@ -7,7 +7,9 @@ import { channels, conv } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
 import { checkTargets, noneForRefusedId, type TargetRefusal } from "./message-targets.js";
 import { quoteFields, type QuoteFields } from "./quote-excerpt.js";
-import { blankDeletedInRead, blankDeletedMessages, blankDeletedQuotes, deletionsKept, noteDeletion } from "./deleted-quotes.js";
+import { blankDeletedMessages, blankDeletedQuotes } from "./deleted-quotes.js";
+import { noteEvent } from "./event-notes.js";
+import { asReadNow, newestTexts } from "./edited-texts.js";
 import { conversationKey, eventFields, isEvent, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import type { BlockRefusal } from "./blocks.js";
 import { InboxStore, type ReadOptions } from "./inbox.js";
@@ -143,28 +145,13 @@ export class MessageStore {
       const refusal = await checkTargets(this.redis, { convKey, from: input.from, replyTo: input.replyTo, editOf: input.editOf, reactTo: input.reactTo, members, quoted });
       if (refusal) return { error: refusal };
       const result = await write(quote ? { ...message, ...quote } : message);
-      if (input.editOf && input.deleted && "message" in result) await this.noteDeletion(convKey, result);
+      if (input.editOf && "message" in result) await noteEvent(this.redis, convKey, result, this.options.maxLenPerStream);
       return result;
     });
     const tail = run.then(() => undefined, () => undefined);
     this.checking.set(input.from, tail);
     void tail.then(() => this.checking.get(input.from) === tail && this.checking.delete(input.from));
     return run;
-  }
-
-  /**
-   * Notes a stored deletion in the conversation's deletions. A resent one (duplicate) is noted again, the first may
-   * have been stored and not noted: from the entry stored, whose target a resend naming another message does not change.
-   */
-  private async noteDeletion(convKey: string, result: { message: StoredMessage; duplicate: boolean }): Promise<void> {
-    let target = result.message.editOf;
-    if (result.duplicate) {
-      const id = `${result.message.msgId}-0`;
-      const [entry] = await this.redis.xrange(conv.messages(convKey), id, id);
-      const stored = entry ? toEntry(entry[0], entry[1]).message : undefined;
-      target = stored?.deleted ? stored.editOf : undefined;
-    }
-    if (target) await noteDeletion(this.redis, convKey, target, deletionsKept(this.options.maxLenPerStream));
   }
 
   /**
@@ -180,7 +167,13 @@ export class MessageStore {
       const { message, dev } = toEntry(id, fields);
       return query.device !== undefined && dev && message.from === query.userId ? { ...message, sentHere: dev === query.device } : message;
     });
-    await Promise.all([blankDeletedQuotes(this.redis, messages), blankDeletedMessages(this.redis, convKey, messages)]);
+    // The newest page (no `before`) reaches the stream's end: it holds every edit of its messages.
+    const [, , applyEdits] = await Promise.all([
+      blankDeletedQuotes(this.redis, messages),
+      blankDeletedMessages(this.redis, convKey, messages),
+      newestTexts(this.redis, messages, { complete: !query.before }),
+    ]);
+    applyEdits();
     return messages;
   }
 
@@ -231,11 +224,11 @@ export class MessageStore {
 
   /**
    * Messages of a room ("everyone" = the group) after `after` ("" or "0": from the start), oldest first, those deleted
-   * by then blanked as `InboxStore.read` does; with `asStored`, as stored.
+   * by then blanked and edited ones with their newest text, as `InboxStore.read` does; with `asStored`, as stored.
    */
   async readRoom(room: string, after: string, count: number, options: ReadOptions = {}): Promise<StreamEntry[]> {
     const entries = await readAfter(this.redis, conv.messages(conv.ofRoom(room)), after, count);
-    if (!options.asStored) await blankDeletedInRead(this.redis, entries, entries.length < count);
+    if (!options.asStored) await asReadNow(this.redis, entries, entries.length < count);
     return entries;
   }
 

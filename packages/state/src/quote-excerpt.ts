@@ -8,7 +8,11 @@ export type QuoteFields = Required<Pick<StoredMessage, "replyFrom" | "replyFromN
 
 /** The quote of `target` (its text as it is now: "" when deleted) stored with a reply to it. */
 export function quoteFields(target: StoredMessage): QuoteFields {
-  const points = Array.from(target.text);
-  const replyText = points.length > QUOTE_EXCERPT_CHARS ? `${points.slice(0, QUOTE_EXCERPT_CHARS).join("")}…` : target.text;
-  return { replyFrom: target.from, replyFromName: target.fromName, replyText };
+  return { replyFrom: target.from, replyFromName: target.fromName, replyText: quoteExcerpt(target.text) };
+}
+
+/** What a quote keeps of `text`: its first QUOTE_EXCERPT_CHARS code points, then "…" when cut. */
+export function quoteExcerpt(text: string): string {
+  const points = Array.from(text);
+  return points.length > QUOTE_EXCERPT_CHARS ? `${points.slice(0, QUOTE_EXCERPT_CHARS).join("")}…` : text;
 }

@@ -2,6 +2,7 @@
 // deletions applied, so a hit is a message as it reads now. No index: the bounds below are the honest limits.
 import type { RedisClient } from "./redis.js";
 import { blankDeletedQuotes } from "./deleted-quotes.js";
+import { newestTexts } from "./edited-texts.js";
 import { conv } from "./keys.js";
 import { NewerEvents } from "./newer-events.js";
 import { conversationKey, toEntry, type StoredMessage } from "./records.js";
@@ -64,7 +65,9 @@ export async function searchMessages(redis: RedisClient, query: SearchQuery): Pr
   const page = (after ? hits.filter((hit) => compareSearchPlaces(hit, after) > 0) : hits).slice(0, query.limit);
   // A reply's quote of a message deleted since is handed out blank, as history and recovery hand it (sec21: a
   // search for the reply's own words gave the deleted message's text in replyText).
-  await blankDeletedQuotes(redis, page);
+  // Its quote of a message edited since gives the newest text: a hit's own text is its newest already.
+  const [, applyEdits] = await Promise.all([blankDeletedQuotes(redis, page), newestTexts(redis, page, { complete: false, texts: false })]);
+  applyEdits();
   return page;
 }
 

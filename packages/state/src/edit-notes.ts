@@ -1,0 +1,105 @@
+// The newest edit of each edited message of a conversation (cim-c:{c:<conv>}:edits), so a message and its earlier
+// edits are handed out with the newest text wherever they are read, however far after it the edit lies.
+import { compareIds } from "@cim/protocol";
+import type { RedisClient } from "./redis.js";
+import { conv } from "./keys.js";
+import { readAfter } from "./stream-reads.js";
+import { toEntry } from "./records.js";
+
+/** The member of an edits set (score +inf, never trimmed) that says the set holds every edit of the stream. */
+export const EDITS_COMPLETE = "complete";
+/** Entries read per step of a backfill. */
+const BACKFILL_PAGE = 1_000;
+/** Members written per ZADD of a backfill. */
+const ZADD_CHUNK = 500;
+
+/** A message's newest edit: its msgId and its text. */
+export interface NewestEdit {
+  msgId: string;
+  text: string;
+}
+
+/**
+ * Notes that `editId` edits `msgId` of the conversation (ZADD GT: an older edit noted late, or a resend, never
+ * replaces a newer one), keeping the newest `kept` and the mark. Trimmed like the deletions (deletionsKept): an edit
+ * that `kept` newer ones push out lies before as many entries, so its message has left the stream too.
+ */
+export async function noteEdit(redis: RedisClient, convKey: string, msgId: string, editId: string, kept: number): Promise<void> {
+  const key = conv.edits(convKey);
+  await redis.multi().zadd(key, "GT", Number(editId), msgId).zremrangebyrank(key, 0, -(kept + 2)).exec();
+}
+
+/** Backfills under way in this process, per client and conversation: readers asking at once share one. */
+const running = new WeakMap<RedisClient, Map<string, Promise<Map<string, string>>>>();
+
+/**
+ * Reads the conversation's whole stream once and notes each edited message's newest edit, then marks the set
+ * complete: edits stored before the set existed (2026-11-30). Idempotent (ZADD GT). Resolves with what it found.
+ */
+export function backfillEdits(redis: RedisClient, convKey: string): Promise<Map<string, string>> {
+  let mine = running.get(redis);
+  if (!mine) running.set(redis, (mine = new Map()));
+  const known = mine.get(convKey);
+  if (known) return known;
+  const run = scanAndNote(redis, convKey).finally(() => mine.delete(convKey));
+  mine.set(convKey, run);
+  return run;
+}
+
+async function scanAndNote(redis: RedisClient, convKey: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (let after = "0"; ;) {
+    const page = await readAfter(redis, conv.messages(convKey), after, BACKFILL_PAGE);
+    for (const { message } of page) if (message.editOf && !message.deleted) found.set(message.editOf, message.msgId);
+    if (page.length < BACKFILL_PAGE) break;
+    after = page.at(-1)!.position;
+  }
+  const key = conv.edits(convKey);
+  const pairs = [...found];
+  const step = redis.multi();
+  for (let i = 0; i < pairs.length; i += ZADD_CHUNK) step.zadd(key, "GT", ...pairs.slice(i, i + ZADD_CHUNK).flatMap(([id, edit]) => [Number(edit), id]));
+  step.zadd(key, "+inf", EDITS_COMPLETE);
+  await step.exec();
+  return found;
+}
+
+/**
+ * The msgId of the newest edit of each of `ids` (msgIds of the conversation), null for one never edited: one
+ * ZMSCORE, which also asks for the mark; a set without it is backfilled from the stream first, once.
+ */
+export async function newestEditIds(redis: RedisClient, convKey: string, ids: readonly string[]): Promise<Array<string | null>> {
+  if (ids.length === 0) return [];
+  const [complete, ...scores] = await redis.zmscore(conv.edits(convKey), EDITS_COMPLETE, ...ids);
+  const found = complete === null ? await backfillEdits(redis, convKey) : undefined;
+  return ids.map((id, i) => {
+    const noted = scores[i] === null || scores[i] === undefined ? null : BigInt(Number(scores[i])).toString();
+    const backfilled = found?.get(id) ?? null;
+    if (noted === null || backfilled === null) return noted ?? backfilled;
+    return compareIds(noted, backfilled) >= 0 ? noted : backfilled;
+  });
+}
+
+/**
+ * The newest edits of `ids` in the conversation, those newer than `known` (a newest edit the caller holds already,
+ * by target): one ZMSCORE, and one entry read per edit to fetch. An entry that is not an edit of its target (never
+ * noted so, but checked) is left out.
+ */
+export async function newestEdits(
+  redis: RedisClient, convKey: string, ids: readonly string[], known: ReadonlyMap<string, string> = new Map(),
+): Promise<Map<string, NewestEdit>> {
+  const unique = [...new Set(ids)];
+  const editIds = await newestEditIds(redis, convKey, unique);
+  const wanted = unique.flatMap((id, i) => {
+    const edit = editIds[i];
+    const held = known.get(id);
+    return edit && (!held || compareIds(edit, held) > 0) ? [[id, edit] as const] : [];
+  });
+  const stream = conv.messages(convKey);
+  const out = new Map<string, NewestEdit>();
+  await Promise.all(wanted.map(async ([id, edit]) => {
+    const [entry] = await redis.xrange(stream, `${edit}-0`, `${edit}-0`);
+    const message = entry ? toEntry(entry[0], entry[1]).message : undefined;
+    if (message?.editOf === id && !message.deleted && !message.reactTo) out.set(id, { msgId: edit, text: message.text });
+  }));
+  return out;
+}
