@@ -14,7 +14,7 @@ const entry = (position: string): StreamEntry => ({ position, message: message(p
  * A gateway's room delivery whose stream reads answer from `stream` (a stand-in for Redis), the first `failures` of
  * them failing as when Redis is unavailable; and a session's texts.
  */
-function setUp(stream: StreamEntry[], failures: { newest: number; readRoom: number }) {
+function setUp(stream: StreamEntry[], failures: { newest: number; readRoom: number }, joinedAfter?: () => Promise<string | null>) {
   const texts: string[] = [];
   const session = {
     socket: { bufferedAmount: 0 },
@@ -34,7 +34,8 @@ function setUp(stream: StreamEntry[], failures: { newest: number; readRoom: numb
     newest: async () => (failures.newest-- > 0 ? unavailable() : (stream.at(-1)?.position ?? "0")),
   };
   const subscriptions = { subscribe: async () => undefined, unsubscribe: async () => undefined };
-  const delivery = new RoomDelivery({ messages, subscriptions, metrics: createMetrics(), log: pino({ level: "silent" }) });
+  const rooms = joinedAfter && { joinedAfter };
+  const delivery = new RoomDelivery({ messages, subscriptions, metrics: createMetrics(), log: pino({ level: "silent" }), ...(rooms ? { rooms } : {}) });
   return { delivery, session, texts };
 }
 
@@ -82,4 +83,22 @@ describe("RoomDelivery", () => {
     expect(texts).toEqual([]);
     expect(delivery.roomsOf(session)).toEqual([]);
   });
+
+  it("the room's reader started for a session is not closed by the poll before the session joins it", async () => {
+    const stream = [entry("10")];
+    let answer: (after: string | null) => void = () => undefined;
+    const joined = new Promise<string | null>((resolve) => (answer = resolve));
+    const { delivery, session, texts } = setUp(stream, { newest: 0, readRoom: 0 }, () => joined);
+    const joining = delivery.joinLive(session, ROOM, () => true);
+    await settle();
+    // The room poll (every 2 s) while where the membership began is being read: the reader has no session yet.
+    delivery.wakeAll();
+    answer("10");
+    await joining;
+    stream.push(entry("11"));
+    delivery.offer(ROOM, message("11"), "10", "");
+    await settle();
+    expect(texts).toEqual(["m11"]);
+  });
 });
+

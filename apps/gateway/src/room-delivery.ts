@@ -55,6 +55,13 @@ export class RoomDelivery {
    * of memberships finds no change, and the session missed the room's messages until it reconnected.
    */
   private readonly failedStarts = new Map<Session, Map<string, FailedStart>>();
+  /**
+   * Rooms whose reader a session is about to join (a login's or a membership's start, between its reads and the join),
+   * with how many: `wakeAll` closes no such reader. It had no session yet, so the poll closed it, and the session joined
+   * a reader nobody woke (a membership's start), or its login took the room as joined meanwhile and replayed it from
+   * where the membership began, its named cursor and LoginAck's position left out.
+   */
+  private readonly pinned = new Map<string, number>();
 
   constructor(private readonly deps: RoomDeliveryDeps) {
     this.failures = new FailureLog(deps.log);
@@ -68,6 +75,18 @@ export class RoomDelivery {
   /** The started reader of a room, if any (synchronous: a login fixes its positions in one step). */
   started(room: string): RoomReader | undefined {
     return this.readers.get(room);
+  }
+
+  /** Keeps the readers of `rooms` open (see `pinned`) until the function returned is called (once). */
+  pin(rooms: readonly string[]): () => void {
+    for (const room of rooms) this.pinned.set(room, (this.pinned.get(room) ?? 0) + 1);
+    return () => {
+      for (const room of rooms) {
+        const count = (this.pinned.get(room) ?? 1) - 1;
+        if (count > 0) this.pinned.set(room, count);
+        else this.pinned.delete(room);
+      }
+    };
   }
 
   /** The room's reader, subscribed and started (once for concurrent callers). */
@@ -99,7 +118,15 @@ export class RoomDelivery {
   }
 
   private async startLive(session: Session, room: string, stillMember: () => boolean, after?: string): Promise<void> {
-    const [reader, kept] = await Promise.all([this.reader(room), after ?? this.deps.rooms?.joinedAfter(room, session.user!.userId)]);
+    // Pinned while read (see `pinned`), and let go in the step that joins it.
+    const unpin = this.pin([room]);
+    let read: [RoomReader, string | null | undefined];
+    try {
+      read = await Promise.all([this.reader(room), after ?? this.deps.rooms?.joinedAfter(room, session.user!.userId)]);
+    } finally {
+      unpin();
+    }
+    const [reader, kept] = read;
     if (!session.isOpen || !stillMember() || this.roomsOf(session).includes(room)) return;
     const start = kept ?? undefined;
     if (start === undefined) reader.join(session);
@@ -179,7 +206,7 @@ export class RoomDelivery {
    */
   wakeAll(): void {
     for (const [room, reader] of this.readers) {
-      if (room !== EVERYONE_ROOM && reader.size === 0 && !reader.busy) this.close(room);
+      if (room !== EVERYONE_ROOM && reader.size === 0 && !reader.busy && !this.pinned.has(room)) this.close(room);
       else if (!this.isHeld(room)) reader.wake();
     }
     this.retryFailedStarts();
