@@ -12,7 +12,7 @@ let redis: Redis;
 const users: RawUser[] = [];
 
 beforeAll(async () => {
-  // A short command timeout, so that a stall of 1.5 s fails the gateway's read (the bus' link check takes 10 s).
+  // A short command timeout, so that a stall of 3 s fails the gateway's read (the bus' link check takes 10 s).
   cluster = await startCluster({ gateways: 1, gatewayEnv: { CIM_REDIS_COMMAND_TIMEOUT_MS: "500", CIM_REDIS_WAIT_TIMEOUT_MS: "100" } });
   redis = new Redis(cluster.redis.address);
 });
@@ -33,11 +33,11 @@ describe("an inbox read that failed", () => {
     await bob.waitFor("message", (m) => m.text === "first");
 
     // A message in bob's inbox whose own wake-up was lost (pub/sub is at-most-once), then a wake-up that makes the
-    // gateway read bob's inbox just as Redis stalls (CLIENT PAUSE, right after the PUBLISH in the same pipeline).
+    // gateway read bob's inbox just as Redis stalls (CLIENT PAUSE 3 s, right after the PUBLISH in the same pipeline).
     const msgId = String(BigInt(Date.now()) * 1000n);
     await redis.xadd(user.inbox(bob.userId), `${msgId}-0`, ...recordFields({ from: ann.userId, fromName: ann.userName, to: bob.userId, room: "", text: "its wake-up was lost", ts: Date.now(), msgId }, ""));
     const before = failedReads();
-    await redis.pipeline().publish(channels.gateway("gw-a"), JSON.stringify({ type: "inbox", userId: bob.userId })).client("PAUSE", "1500", "ALL").exec();
+    await redis.pipeline().publish(channels.gateway("gw-a"), JSON.stringify({ type: "inbox", userId: bob.userId })).client("PAUSE", "3000", "ALL").exec();
     await waitUntil(() => failedReads() > before, 20_000, "the gateway's inbox read to fail during the stall");
 
     await bob.waitFor("message", (m) => m.text === "its wake-up was lost");
