@@ -68,13 +68,22 @@ export class Delivery {
     const named = new Map(seen.rooms.map((c) => [c.room, cursor(c.after)]));
     named.set(EVERYONE_ROOM, cursor(seen.groupAfter));
     const rooms = await membership.load(userId);
-    const [, inbox, peers, ownReads, began] = await Promise.all([
-      Promise.all([EVERYONE_ROOM, ...rooms].map((room) => this.rooms.reader(room))),
-      this.inboxStart(userId, cursor(seen.inboxAfter)),
-      receipts.recent(userId),
-      reads.positions(userId),
-      this.membershipStarts(userId, [...rooms].filter((room) => named.get(room))),
-    ]);
+    // The readers started here have no session until the synchronous step below: the room poll must not close them
+    // while the rest is read (it took the room as joined during the login, see RoomDelivery's `pinned`).
+    const unpin = this.rooms.pin([...rooms]);
+    let read: [unknown, Awaited<ReturnType<Delivery["inboxStart"]>>, PeerReceipts[], Record<string, string>, Array<[string, string]>];
+    try {
+      read = await Promise.all([
+        Promise.all([EVERYONE_ROOM, ...rooms].map((room) => this.rooms.reader(room))),
+        this.inboxStart(userId, cursor(seen.inboxAfter)),
+        receipts.recent(userId),
+        reads.positions(userId),
+        this.membershipStarts(userId, [...rooms].filter((room) => named.get(room))),
+      ]);
+    } finally {
+      unpin(); // in the step that joins them, below
+    }
+    const [, inbox, peers, ownReads, began] = read;
     if (!session.isOpen) return;
     // A cursor from before the membership began (a device away while its user left the room and joined again)
     // would replay what was said while the user was out: the room starts where the membership began instead.

@@ -21,14 +21,17 @@ export interface Gateway {
   stop: () => Promise<void>;
 }
 
-/** A safety net for a lost room wake-up (one cheap XRANGE per room read here), and when empty readers close. */
+/**
+ * A safety net for a lost room wake-up (one cheap XRANGE per room read here), and when empty readers close; inbox reads
+ * that failed are done again then too.
+ */
 const ROOM_POLL_MS = 2_000;
 
 export function createGateway(deps: GatewayDeps): Gateway {
   const { config, log, redis, subscriber, zk } = deps;
   const gatewayId = config.GATEWAY_ID;
   const services = createServices(deps);
-  const { table, sessions, bus, membershipSync, chat, sweep, reclaim } = services;
+  const { table, sessions, bus, membershipSync, chat, sweep, reclaim, delivery } = services;
   const busLink = createBusLink(deps, services);
   const instance = randomUUID();
   const lease = new LeaseKeeper({ leases: new GatewayLeases(redis), gatewayId, instance, leaseMs: config.CIM_GATEWAY_LEASE_MS, reclaim, log });
@@ -83,7 +86,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     await register(wsUrl);
     lease.start();
     sweep.start();
-    roomTimer = setInterval(() => membershipSync.poll(), ROOM_POLL_MS);
+    roomTimer = setInterval(() => {
+      membershipSync.poll();
+      delivery.inbox.retryFailed();
+    }, ROOM_POLL_MS);
     return port;
   }
 

@@ -69,6 +69,12 @@ export class InboxDelivery {
   private readonly readings = new Map<Session, InboxReading>();
   /** Redis lost: every session's read fails at once; one line per window says so, not one per session. */
   private readonly failures: FailureLog;
+  /**
+   * Readings whose last drain failed, read again by `retryFailed` (the gateway's poll): a read failed for want of Redis
+   * while the bus stayed subscribed (a stall past the command timeout, a reset command connection) is followed by no
+   * catch-up, and the device got what its inbox held only with the user's next wake-up.
+   */
+  private readonly failedReadings = new Set<InboxReading>();
 
   constructor(
     private readonly inboxes: Pick<InboxStore, "read">,
@@ -91,7 +97,16 @@ export class InboxDelivery {
   stop(session: Session): void {
     const reading = this.readings.get(session);
     if (reading?.gapTimer) clearTimeout(reading.gapTimer);
+    if (reading) this.failedReadings.delete(reading);
     this.readings.delete(session);
+  }
+
+  /** Reads again the inboxes whose last read failed (see `failedReadings`). */
+  retryFailed(): void {
+    for (const reading of this.failedReadings) {
+      this.failedReadings.delete(reading);
+      if (this.readings.get(reading.session) === reading) reading.pump.wake();
+    }
   }
 
   /**
@@ -212,7 +227,8 @@ export class InboxDelivery {
   }
 
   failed(reading: InboxReading, error: unknown): void {
-    this.failures.failed({ userId: reading.session.user?.userId }, "inbox delivery failed; retried on the next wake-up", error);
+    if (this.readings.get(reading.session) === reading) this.failedReadings.add(reading);
+    this.failures.failed({ userId: reading.session.user?.userId }, "inbox delivery failed; retried on the next wake-up or poll", error);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { RESEND_GRACE_MS, SendOrder } from "./send-order.js";
 import type { Session } from "./session.js";
 
@@ -137,5 +137,35 @@ describe("SendOrder", () => {
     expect([...pending.keys()]).toEqual(["p1"]);
     pending.get("p1")!.fail();
     expect([await p1, await p2]).toEqual(["Connection is closed.", "unavailable"]);
+  });
+
+  it("a held Send keeps one timer while it waits, and none once stored: 50 held behind a refusal left about 1,300 for the grace", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const order = new SendOrder(() => true);
+      const session = {} as Session;
+      const { stored, pending, store } = storage();
+      const p0 = answer(order.run(session, "u:2", "p0", store("p0")));
+      await turn();
+      pending.get("p0")!.fail();
+      await p0;
+      const ids = Array.from({ length: 50 }, (_, i) => `p${i + 1}`);
+      const held = ids.map((id) => order.run(session, "u:2", id, store(id)));
+      await turn();
+      expect(vi.getTimerCount()).toBe(50); // one per held Send
+      pending.clear();
+      const again = order.run(session, "u:2", "p0", store("p0"));
+      for (const id of ["p0", ...ids]) {
+        for (let i = 0; i < 10 && !pending.has(id); i++) await turn();
+        pending.get(id)!.ok();
+        // Each progress wakes every held Send: each waits again with one timer, the one it waited with cleared.
+        expect(vi.getTimerCount()).toBeLessThanOrEqual(50);
+      }
+      await Promise.all([again, ...held]);
+      expect(stored).toEqual(["p0", ...ids]);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

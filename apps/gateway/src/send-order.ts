@@ -167,9 +167,16 @@ export class SendOrder {
         if (wait <= 0 && lane.tail) await lane.tail;
         else if (wait <= 0) this.giveUp(lane);
         if (wait <= 0) continue;
+        // Woken by progress or by the grace's end, whichever comes first; the timer goes with the wait. Left running,
+        // every progress added a timer to each held Send: 50 held behind a refusal left 1,275 for the grace.
         await new Promise<void>((resolve) => {
-          lane.waiting.push(resolve);
-          setTimeout(resolve, wait + 1).unref();
+          const timer = setTimeout(() => wake(), wait + 1);
+          timer.unref();
+          const wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          lane.waiting.push(wake);
         });
       }
     } finally {

@@ -38,7 +38,9 @@ export type ClusterMessage =
    * the new `name`; no membership changes. `quiet`: a removal's copy on the room's channel (cim-bus:room:<roomId>),
    * which reaches a gateway in order with the room's wake-ups (on a cluster, cim-bus:all is another shard's
    * connection): it stops the member's delivery before any message stored after the removal, and sends no
-   * RoomEvent (the copy on cim-bus:all does).
+   * RoomEvent (the copy on cim-bus:all does). On a single Redis the removal's script publishes it (RoomStore.leave),
+   * so it comes before the wake-up of a message stored between the removal and route's answer; on a cluster it is
+   * published right after the script (a sharded channel lies in another slot), and such a message may still pass.
    */
   | { type: "room"; room: string; name: string; userId: string; userName: string; kind: "joined" | "left" | "invited" | "renamed"; after?: string; by?: string; byName?: string; quiet?: boolean }
   /**

@@ -1,8 +1,9 @@
 // Rooms: named conversations with members (docs/CONVERSATIONS.md); "everyone" is built in and holds every user.
 import type { ClientContext, Result } from "ioredis";
-import type { RedisClient } from "./redis.js";
+import { isCluster, publish, type RedisClient } from "./redis.js";
+import type { ClusterMessage } from "./bus.js";
 import { compareIds, EVERYONE_ROOM, type RoomHistoryEvent } from "@cim/protocol";
-import { conv, directory, user } from "./keys.js";
+import { channels, conv, directory, user } from "./keys.js";
 import { defineGoneGuard } from "./gone-guard.js";
 import { NEWEST_ID_LUA } from "./lua-newest-id.js";
 import { ReadStore } from "./reads.js";
@@ -90,14 +91,19 @@ if #ARGV > 3 then redis.call('XADD', KEYS[5], 'MAXLEN', ARGV[2], '*', 'userId', 
 return {1, after}
 `;
 
-// KEYS: the room's members, joined positions, messages, events and member names (one tag). ARGV as ADD_MEMBER's.
-// Ends a membership and, when there was one, keeps the event after the room's newest message. An entry not known
-// stays in the index until a page finds it is no member's. Returns 1 when the user was a member.
+// KEYS: the room's members, joined positions, messages, events and member names (one tag).
+// ARGV: userId, kept, entry (as ADD_MEMBER's), channel and payload (a bus message to PUBLISH when the membership
+// ended; channel '' for none), then the event's fields (name, value, ...; none: no event kept).
+// Ends a membership and, when there was one, keeps the event after the room's newest message and publishes the
+// payload in the same step: on a single Redis the removal's copy on the room's channel is then published before the
+// wake-up of any message stored after it (see RoomStore.leave). An entry not known stays in the index until a page
+// finds it is no member's. Returns 1 when the user was a member.
 const REMOVE_MEMBER = `${NEWEST_ID_LUA}
 if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[1])
 if ARGV[3] ~= '' then redis.call('ZREM', KEYS[5], ARGV[3]) end
-if #ARGV > 3 then redis.call('XADD', KEYS[4], 'MAXLEN', ARGV[2], '*', 'userId', ARGV[1], 'after', newest_id(KEYS[3]), unpack(ARGV, 4)) end
+if #ARGV > 5 then redis.call('XADD', KEYS[4], 'MAXLEN', ARGV[2], '*', 'userId', ARGV[1], 'after', newest_id(KEYS[3]), unpack(ARGV, 6)) end
+if ARGV[4] ~= '' then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
 return 1
 `;
 
@@ -106,7 +112,7 @@ declare module "ioredis" {
     /** See ADD_MEMBER. */
     cimAddRoomMember(meta: string, members: string, messages: string, joined: string, events: string, names: string, userId: string, kept: string, entry: string, ...fields: string[]): Result<[number, string], Context>;
     /** See REMOVE_MEMBER. */
-    cimRemoveRoomMember(members: string, joined: string, messages: string, events: string, names: string, userId: string, kept: string, entry: string, ...fields: string[]): Result<number, Context>;
+    cimRemoveRoomMember(members: string, joined: string, messages: string, events: string, names: string, userId: string, kept: string, entry: string, channel: string, payload: string, ...fields: string[]): Result<number, Context>;
     /** See RENAME. */
     cimRenameRoom(meta: string, messages: string, events: string, name: string, userId: string, userName: string, kept: string): Result<string | number, Context>;
   }
@@ -200,21 +206,31 @@ export class RoomStore {
 
   /**
    * Ends a membership; true when `userId` was a member. "everyone" cannot be left (false). With a `note`, the end is
-   * kept in the room's events (`left`, with `by` when someone else ended it).
+   * kept in the room's events (`left`, with `by` when someone else ended it). With `onRoomChannel` (a removal's quiet
+   * copy), that bus message is published on the room's channel in the same step (see removeMember).
    */
-  async leave(roomId: string, userId: string, note?: MembershipNote): Promise<boolean> {
+  async leave(roomId: string, userId: string, note?: MembershipNote, onRoomChannel?: ClusterMessage): Promise<boolean> {
     if (roomId === EVERYONE_ROOM) return false;
-    const removed = await this.removeMember(roomId, userId, note, note?.userName);
+    const removed = await this.removeMember(roomId, userId, note, note?.userName, onRoomChannel);
     await this.redis.srem(user.rooms(userId), roomId);
     return removed;
   }
 
   /**
    * Takes `userId` out of the room's members (its own slot); true when it was one. See REMOVE_MEMBER for `note`;
-   * `userName` finds its entry in the name index.
+   * `userName` finds its entry in the name index. `onRoomChannel` is published on the room's channel when the
+   * membership ended: from the script on a single Redis, so a gateway hears it before the wake-up of any message
+   * stored after the removal (published after the store, it came after the wake-up of a message stored in between,
+   * and the removed member's sessions got it); on a cluster (a sharded channel lies in another slot) right after it.
    */
-  private async removeMember(roomId: string, userId: string, note?: MembershipNote, userName?: string): Promise<boolean> {
-    const removed = await this.redis.cimRemoveRoomMember(conv.roomMembers(roomId), conv.roomJoined(roomId), conv.messages(conv.ofRoom(roomId)), conv.roomEvents(roomId), conv.roomMemberNames(roomId), userId, String(ROOM_EVENTS_KEPT), this.entry(userId, userName), ...noteFields("left", note));
+  private async removeMember(roomId: string, userId: string, note?: MembershipNote, userName?: string, onRoomChannel?: ClusterMessage): Promise<boolean> {
+    const payload = onRoomChannel ? JSON.stringify(onRoomChannel) : "";
+    const inScript = payload !== "" && !isCluster(this.redis);
+    const removed = await this.redis.cimRemoveRoomMember(
+      conv.roomMembers(roomId), conv.roomJoined(roomId), conv.messages(conv.ofRoom(roomId)), conv.roomEvents(roomId), conv.roomMemberNames(roomId),
+      userId, String(ROOM_EVENTS_KEPT), this.entry(userId, userName), inScript ? channels.room(roomId) : "", inScript ? payload : "", ...noteFields("left", note),
+    );
+    if (removed === 1 && payload !== "" && !inScript) await publish(this.redis, channels.room(roomId), payload);
     return removed === 1;
   }
 

@@ -228,9 +228,10 @@ export function roomRoutes(s: Services) {
     await s.guard.changeRoom(me.userId);
     if (!DECIMAL_ID.test(userId)) throw new ApiError(404, ErrorCode.NotFound, `${userId} is not a member of ${room.roomId}`);
     const [userName = ""] = await s.accounts.names([userId]);
-    if (!(await s.rooms.leave(room.roomId, userId, { userName, by: { userId: me.userId, userName: me.userName } }))) throw new ApiError(404, ErrorCode.NotFound, `${userId} is not a member of ${room.roomId}`);
-    // First in order with the room's wake-ups (see `quiet`), then to every gateway as a leave is.
-    await s.bus.toRoom(room.roomId, { type: "room", room: room.roomId, name: room.name, userId, userName, kind: "left", by: me.userId, byName: me.userName, quiet: true });
+    // Its quiet copy goes on the room's channel with the removal itself (see `quiet`): in order with the room's
+    // wake-ups, before that of any message stored after it. Then to every gateway, as a leave is.
+    const quiet = { type: "room" as const, room: room.roomId, name: room.name, userId, userName, kind: "left" as const, by: me.userId, byName: me.userName, quiet: true };
+    if (!(await s.rooms.leave(room.roomId, userId, { userName, by: { userId: me.userId, userName: me.userName } }, quiet))) throw new ApiError(404, ErrorCode.NotFound, `${userId} is not a member of ${room.roomId}`);
     await announce(room, { userId, userName }, "left", undefined, me);
     s.log.info({ room: room.roomId, userId, by: me.userId }, "the owner removed a member");
     return c.body(null, 204);
