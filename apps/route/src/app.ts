@@ -101,10 +101,14 @@ export function createApp(s: Services, probe: HealthProbe) {
   mountWebApp(app, s.config.CIM_WEB_DIR, s.log);
 
   app.onError((error, c) => {
+    // A send answered 503 may have been stored: its clientMsgId (route's own when the caller gave none) is named, so
+    // the caller sends it again under that id and it is stored once.
+    const clientMsgId = c.get("clientMsgId");
+    const resend = clientMsgId ? { clientMsgId } : {};
     if (error instanceof ApiError) {
       // Every 401 names its scheme (RFC 9110 11.6.1), also one thrown without it (a wrong password asked again).
       const headers = error.status === 401 && !error.headers["WWW-Authenticate"] ? { ...error.headers, "WWW-Authenticate": BEARER_CHALLENGE } : error.headers;
-      return c.json({ error: { code: error.code, message: error.message } }, error.status, headers);
+      return c.json({ error: { code: error.code, message: error.message, ...(error.status === 503 ? resend : {}) } }, error.status, headers);
     }
     if (error instanceof HTTPException) return c.json({ error: { code: ErrorCode.BadRequest, message: error.message } }, error.status);
     // A client that hangs up while its body is read is no server failure: one line, no stack, nobody to answer.
@@ -115,7 +119,7 @@ export function createApp(s: Services, probe: HealthProbe) {
     if (isRedisUnavailable(error)) {
       // Under an outage every request fails so (logins, sends, room announcements): one line per window, counted.
       failures.throttled(`Redis unavailable: ${error.message}`, { method: c.req.method, path: c.req.path, err: error.message }, "request failed: Redis unavailable (once per window, leftOut counts the others)");
-      return c.json({ error: { code: ErrorCode.Unavailable, message: "temporarily unavailable, retry" } }, 503, { "Retry-After": String(REDIS_RETRY_AFTER_SECONDS) });
+      return c.json({ error: { code: ErrorCode.Unavailable, message: "temporarily unavailable, retry", ...resend } }, 503, { "Retry-After": String(REDIS_RETRY_AFTER_SECONDS) });
     }
     s.log.error({ err: error, method: c.req.method, path: c.req.path }, "request failed");
     return c.json({ error: { code: ErrorCode.Internal, message: "internal error" } }, 500);

@@ -53,4 +53,8 @@ export interface Services {
   loginAttempts: PasswordAttempts;
 }
 
-export type AppEnv = { Variables: { user: TokenClaims } };
+/**
+ * `clientMsgId`: the id a send is stored under (the caller's, or one route made), set before the store: a 503 answer
+ * names it, so a send that may have been stored is sent again under it and stored once.
+ */
+export type AppEnv = { Variables: { user: TokenClaims; clientMsgId?: string } };

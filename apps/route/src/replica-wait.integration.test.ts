@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { startRedis, waitUntil, type Service } from "@cim/devstack";
+import { CLIENT_MSG_ID } from "@cim/protocol";
 import { conv } from "@cim/state";
 import { expectError, newUser, type LoginAnswer } from "./testing/api-client.js";
 import { startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
@@ -68,7 +69,7 @@ describe("POST /api/messages with CIM_REDIS_WAIT_REPLICAS=1", () => {
     await replicaSynced();
   });
 
-  it("answers 503 unavailable with Retry-After when the wait fails (the master died under it), and the resend is stored once", async () => {
+  it("answers 503 unavailable with Retry-After and the clientMsgId when the wait fails (the master died under it), and the resend under it is stored once", async () => {
     const route = waiting(8_000);
     replica.process().child.kill("SIGSTOP");
     const admin = new Redis(h.redisServer.address);
@@ -77,7 +78,8 @@ describe("POST /api/messages with CIM_REDIS_WAIT_REPLICAS=1", () => {
     let answer: Response;
     let killed = false;
     try {
-      const sending = route.call("POST", "/api/messages", { token: alice.token, body: { to: bob.userId, text: "master died", clientMsgId: "wait-3" } });
+      // No clientMsgId: route makes one, and its 503 names it (a retry without it stored the message twice).
+      const sending = route.call("POST", "/api/messages", { token: alice.token, body: { to: bob.userId, text: "master died" } });
       // Stored, and its WAIT blocked on the master (the replica is stopped): now the master dies.
       await waitUntil(async () => /blocked_clients:1\b/.test(await admin.info("clients")), 10_000, "the WAIT to block");
       admin.disconnect();
@@ -91,11 +93,12 @@ describe("POST /api/messages with CIM_REDIS_WAIT_REPLICAS=1", () => {
       replica.process().child.kill("SIGCONT");
     }
     // Before the fix: 202 without any wait (the store had succeeded), though no replica held the message.
-    await expectError(answer, 503, "unavailable");
+    const { error } = await expectError(answer, 503, "unavailable");
     expect(Number(answer.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(error.clientMsgId).toMatch(CLIENT_MSG_ID);
     await replicaSynced();
     let res: Response | undefined;
-    await waitUntil(async () => (res = await route.call("POST", "/api/messages", { token: alice.token, body: { to: bob.userId, text: "master died", clientMsgId: "wait-3" } })).status === 202, 20_000, "the resend to be acknowledged");
+    await waitUntil(async () => (res = await route.call("POST", "/api/messages", { token: alice.token, body: { to: bob.userId, text: "master died", clientMsgId: error.clientMsgId } })).status === 202, 20_000, "the resend to be acknowledged");
     expect((await texts(h.redis)).filter((t) => t === "master died")).toHaveLength(1);
     expect(res?.status).toBe(202);
   });

@@ -105,6 +105,7 @@ export function chatRoutes(s: Services) {
     if (body.to === user.userId) throw new ApiError(400, ErrorCode.BadRequest, "cannot send a private message to yourself");
     const target = body.to !== undefined ? { to: body.to } : body.room !== undefined ? { room: body.room } : {};
     const clientMsgId = body.clientMsgId ?? `http-${randomUUID()}`;
+    c.set("clientMsgId", clientMsgId);
     const stored = await s.messages.store({
       clientMsgId, from: user.userId, fromName: user.userName, fromDevice: "",
       text: body.delete || body.reactTo !== undefined ? "" : body.text, replyTo: body.replyTo, editOf: body.editOf, deleted: body.delete === true,

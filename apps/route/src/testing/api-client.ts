@@ -5,7 +5,7 @@ import type { RouteHarness } from "./route-harness.js";
 export const PASSWORD = "cim-test-pass-1";
 
 export interface ErrorBody {
-  error: { code: string; message: string };
+  error: { code: string; message: string; clientMsgId?: string };
 }
 
 export interface LoginAnswer {
