@@ -5,7 +5,7 @@ import { conv } from "./keys.js";
 import { DELETIONS_COMPLETE } from "./deleted-quotes.js";
 import { InboxStore } from "./inbox.js";
 import { MessageStore, type StoredMessage } from "./messages.js";
-import { account as accountIn, room as roomIn, send } from "./message-test-support.js";
+import { account as accountIn, commandCalls, room as roomIn, send } from "./message-test-support.js";
 import { useRedis } from "./test-harness.js";
 
 const h = useRedis();
@@ -16,11 +16,7 @@ const remove = (store: MessageStore, from: string, target: { to: string } | { ro
 const edit = (store: MessageStore, from: string, target: { to: string } | { room: string }, msgId: string, text: string) =>
   store.store({ clientMsgId: `edit-${msgId}`, from, fromName: `user${from}`, fromDevice: `dev-${from}`, text, editOf: msgId, ...target });
 const texts = (messages: StoredMessage[]) => messages.map((m) => m.text);
-/** How many commands `name` Redis ran so far (INFO commandstats). */
-async function calls(name: string): Promise<number> {
-  const stats = await h.redis.info("commandstats");
-  return Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
-}
+const calls = (name: string) => commandCalls(h.redis, name);
 
 describe("reads behind delivery", () => {
   it("hand a message deleted by then, and its edit, out blank; the read's own deletion needs no deletions set", async () => {

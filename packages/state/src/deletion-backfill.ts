@@ -3,6 +3,7 @@
 import type { RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
 import { readAfter } from "./stream-reads.js";
+import { SharedRuns } from "./shared-runs.js";
 
 /**
  * The member of a conversation's deletions set (score +inf, above every msgId, so trimming the oldest never drops it)
@@ -15,7 +16,7 @@ const BACKFILL_PAGE = 1_000;
 const ZADD_CHUNK = 500;
 
 /** Backfills under way in this process, per client and conversation: readers asking at once share one. */
-const running = new WeakMap<RedisClient, Map<string, Promise<Set<string>>>>();
+const running = new SharedRuns<Set<string>>();
 
 /**
  * Reads the conversation's whole stream and notes every message a deletion in it names, then marks the set complete
@@ -24,13 +25,7 @@ const running = new WeakMap<RedisClient, Map<string, Promise<Set<string>>>>();
  * bound as deletions come.
  */
 export function backfillDeletions(redis: RedisClient, convKey: string): Promise<Set<string>> {
-  let mine = running.get(redis);
-  if (!mine) running.set(redis, (mine = new Map()));
-  const known = mine.get(convKey);
-  if (known) return known;
-  const run = scanAndNote(redis, convKey).finally(() => mine.delete(convKey));
-  mine.set(convKey, run);
-  return run;
+  return running.run(redis, convKey, () => scanAndNote(redis, convKey));
 }
 
 async function scanAndNote(redis: RedisClient, convKey: string): Promise<Set<string>> {

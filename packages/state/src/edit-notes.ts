@@ -4,6 +4,7 @@ import { compareIds } from "@cim/protocol";
 import type { RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
 import { readAfter } from "./stream-reads.js";
+import { SharedRuns } from "./shared-runs.js";
 import { toEntry } from "./records.js";
 
 /** The member of an edits set (score +inf, never trimmed) that says the set holds every edit of the stream. */
@@ -30,20 +31,14 @@ export async function noteEdit(redis: RedisClient, convKey: string, msgId: strin
 }
 
 /** Backfills under way in this process, per client and conversation: readers asking at once share one. */
-const running = new WeakMap<RedisClient, Map<string, Promise<Map<string, string>>>>();
+const running = new SharedRuns<Map<string, string>>();
 
 /**
  * Reads the conversation's whole stream once and notes each edited message's newest edit, then marks the set
  * complete: edits stored before the set existed (2026-11-30). Idempotent (ZADD GT). Resolves with what it found.
  */
 export function backfillEdits(redis: RedisClient, convKey: string): Promise<Map<string, string>> {
-  let mine = running.get(redis);
-  if (!mine) running.set(redis, (mine = new Map()));
-  const known = mine.get(convKey);
-  if (known) return known;
-  const run = scanAndNote(redis, convKey).finally(() => mine.delete(convKey));
-  mine.set(convKey, run);
-  return run;
+  return running.run(redis, convKey, () => scanAndNote(redis, convKey));
 }
 
 async function scanAndNote(redis: RedisClient, convKey: string): Promise<Map<string, string>> {

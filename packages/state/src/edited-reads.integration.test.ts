@@ -6,7 +6,7 @@ import { EDITS_COMPLETE } from "./edit-notes.js";
 import { InboxStore } from "./inbox.js";
 import { MessageStore, type StoredMessage } from "./messages.js";
 import { searchMessages } from "./search.js";
-import { account as accountIn, room as roomIn, send } from "./message-test-support.js";
+import { account as accountIn, commandCalls, room as roomIn, send } from "./message-test-support.js";
 import { useRedis } from "./test-harness.js";
 
 const h = useRedis();
@@ -27,11 +27,7 @@ const reply = async (store: MessageStore, from: string, target: Target, replyTo:
 const fill = (store: MessageStore, from: string, target: Target, count: number) =>
   Promise.all(Array.from({ length: count }, (_, i) => send(store, { from, ...target, text: `filler ${i}` })));
 const texts = (messages: StoredMessage[]) => messages.map((m) => m.text);
-/** How many commands `name` Redis ran so far (INFO commandstats). */
-async function calls(name: string): Promise<number> {
-  const stats = await h.redis.info("commandstats");
-  return Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
-}
+const calls = (name: string) => commandCalls(h.redis, name);
 
 describe("an edited message", () => {
   it("is handed out by a history page without its edit with the newest text, its earlier edit too", async () => {

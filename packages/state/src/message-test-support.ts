@@ -34,3 +34,9 @@ export async function room(redis: RedisClient, roomId: string, ...members: strin
 export const streamIds = async (redis: RedisClient, key: string) => (await redis.xrange(key, "-", "+")).map(([id]) => id.split("-")[0]!);
 export const everyone = conv.messages("everyone");
 export const pair = (a: string, b: string) => conv.messages(conv.ofPair(a, b));
+
+/** How many commands `name` the Redis of `redis` ran so far (INFO commandstats). */
+export async function commandCalls(redis: RedisClient, name: string): Promise<number> {
+  const stats = await redis.info("commandstats");
+  return Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+}
