@@ -18,6 +18,28 @@ async function receivedUntil(device: RawDevice, msgId: string): Promise<ChatMess
   return device.messages();
 }
 
+/**
+ * Ann and bob in a private room of `name`, ann's device a1, bob's bLive (gateway 1) and a device of bob's that got the
+ * first private and room messages (`before`, `roomBefore`) and went away; `of` shapes the messages after those of a
+ * private chat (`isDm`) or the room (`isRoom`).
+ */
+async function awayScene(name: string) {
+  const ann = await registerUser(stack.cluster.route.url, "ann");
+  const bob = await registerUser(stack.cluster.route.url, "bob");
+  const room = await stack.api.createRoom(ann.token, { name, visibility: "private" });
+  await stack.api.invite(ann.token, room.roomId, bob.userId);
+  const [a1, bLive, bAway] = [await device(ann, 0), await device(bob, 1), await device(bob, 0)];
+  const before = await a1.say({ to: bob.userId, text: "before" });
+  const roomBefore = await a1.say({ room: room.roomId, text: "room before" });
+  await receivedUntil(bAway, roomBefore);
+  bAway.ws.close();
+  await bAway.closed;
+  const of = (messages: ChatMessage[], where: (m: ChatMessage) => boolean) => messages.filter(where).map(shape);
+  const isDm = (m: ChatMessage) => m.to === bob.userId && m.msgId !== before;
+  const isRoom = (m: ChatMessage) => m.room === room.roomId && m.msgId !== roomBefore;
+  return { bob, room, a1, bLive, before, roomBefore, of, isDm, isRoom };
+}
+
 describe("edits, deletions and replies", () => {
   it("are delivered in order to every device across gateways, replayed after a reconnect, and only the sender may edit", async () => {
     const ann = await registerUser(stack.cluster.route.url, "ann");
@@ -49,16 +71,7 @@ describe("edits, deletions and replies", () => {
   });
 
   it("hand a message deleted while a device was away to it blank when it comes back, live devices as before", async () => {
-    const ann = await registerUser(stack.cluster.route.url, "ann");
-    const bob = await registerUser(stack.cluster.route.url, "bob");
-    const room = await stack.api.createRoom(ann.token, { name: "away", visibility: "private" });
-    await stack.api.invite(ann.token, room.roomId, bob.userId);
-    const [a1, bLive, bAway] = [await device(ann, 0), await device(bob, 1), await device(bob, 0)];
-    const before = await a1.say({ to: bob.userId, text: "before" });
-    const roomBefore = await a1.say({ room: room.roomId, text: "room before" });
-    await receivedUntil(bAway, roomBefore);
-    bAway.ws.close();
-    await bAway.closed;
+    const { bob, room, a1, bLive, before, roomBefore, of, isDm, isRoom } = await awayScene("away");
 
     const flow = async (target: SayBody) => {
       const secret = await a1.say({ ...target, text: "my pin is 4711" });
@@ -75,9 +88,6 @@ describe("edits, deletions and replies", () => {
       { msgId: ids.after, text: "after", replyTo: "", editOf: "", deleted: false },
       { msgId: ids.removal, text: "", replyTo: "", editOf: ids.secret, deleted: true },
     ];
-    const of = (messages: ChatMessage[], where: (m: ChatMessage) => boolean) => messages.filter(where).map(shape);
-    const isDm = (m: ChatMessage) => m.to === bob.userId && m.msgId !== before;
-    const isRoom = (m: ChatMessage) => m.room === room.roomId && m.msgId !== roomBefore;
 
     // Live: each message as it was sent, then its edit and deletion, once, in order.
     const live = await receivedUntil(bLive, inRoom.removal);
@@ -94,16 +104,7 @@ describe("edits, deletions and replies", () => {
   });
 
   it("hand a message edited while a device was away to it with the newest text only when it comes back, live devices as before", async () => {
-    const ann = await registerUser(stack.cluster.route.url, "ann");
-    const bob = await registerUser(stack.cluster.route.url, "bob");
-    const room = await stack.api.createRoom(ann.token, { name: "edited", visibility: "private" });
-    await stack.api.invite(ann.token, room.roomId, bob.userId);
-    const [a1, bLive, bAway] = [await device(ann, 0), await device(bob, 1), await device(bob, 0)];
-    const before = await a1.say({ to: bob.userId, text: "before" });
-    const roomBefore = await a1.say({ room: room.roomId, text: "room before" });
-    await receivedUntil(bAway, roomBefore);
-    bAway.ws.close();
-    await bAway.closed;
+    const { bob, room, a1, bLive, before, roomBefore, of, isDm, isRoom } = await awayScene("edited");
 
     const flow = async (target: SayBody) => {
       const secret = await a1.say({ ...target, text: "my password is hunter2" });
@@ -118,9 +119,6 @@ describe("edits, deletions and replies", () => {
       { msgId: ids.after, text: "after", replyTo: "", editOf: "", deleted: false },
       { msgId: ids.edit, text: "my password is (removed)", replyTo: "", editOf: ids.secret, deleted: false },
     ];
-    const of = (messages: ChatMessage[], where: (m: ChatMessage) => boolean) => messages.filter(where).map(shape);
-    const isDm = (m: ChatMessage) => m.to === bob.userId && m.msgId !== before;
-    const isRoom = (m: ChatMessage) => m.room === room.roomId && m.msgId !== roomBefore;
 
     // Live: each message as it was sent, then the edit, once, in order.
     const live = await receivedUntil(bLive, inRoom.edit);
