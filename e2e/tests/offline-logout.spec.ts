@@ -32,6 +32,26 @@ test("a logout made offline ends the login on the server once the network is bac
   await expect(page.getByTestId("logout-pending")).toHaveText("");
 });
 
+test("what a logout made offline leaves on the device ends that login and opens nothing else (a shared computer)", async ({ newUser, stack }) => {
+  const { page, context } = await newUser("oscar");
+  const token = await tokenOf(page);
+  await context.setOffline(true);
+  await page.getByTestId("logout").click();
+  await expect(page.getByTestId("logout-pending")).toHaveText(/ends that login as soon as this device is online again/);
+  // The next user of this browser profile reads localStorage: nothing in it lets them go on as oscar.
+  const kept = await page.evaluate(() => Object.keys(localStorage).map((key) => localStorage.getItem(key) ?? ""));
+  const candidates = kept.flatMap((value) => value.match(/[\w-]+\.[\w-]+\.[\w-]+/g) ?? []);
+  expect(candidates.length).toBeGreaterThan(0);
+  for (const candidate of candidates) {
+    expect(candidate).not.toBe(token);
+    expect(await routeStatus(stack.url, candidate)).toBe(401);
+  }
+  expect(await routeStatus(stack.url, token)).toBe(200);
+  await context.setOffline(false);
+  await expect.poll(() => routeStatus(stack.url, token)).toBe(401);
+  await expect(page.getByTestId("logout-pending")).toHaveText("");
+});
+
 test("a logout route did not answer is sent by the next tab of this device", async ({ newUser, stack }) => {
   const { page, context } = await newUser("otto");
   const token = await tokenOf(page);

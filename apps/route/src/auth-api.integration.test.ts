@@ -77,7 +77,7 @@ describe("POST /api/login", () => {
     const res = await login(account.userName);
     expect(res.status).toBe(200);
     const body = (await res.json()) as LoginAnswer;
-    expect(body).toEqual({ ...account, token: expect.any(String), gateway: { id: HARNESS_GATEWAY.id, wsUrl: HARNESS_GATEWAY.wsUrl } });
+    expect(body).toEqual({ ...account, token: expect.any(String), logoutToken: expect.any(String), gateway: { id: HARNESS_GATEWAY.id, wsUrl: HARNESS_GATEWAY.wsUrl } });
     expect((await h.call("GET", "/api/online", { token: body.token })).status).toBe(200);
   });
 
@@ -124,6 +124,25 @@ describe("POST /api/logout", () => {
     await expectError(await h.call("POST", "/api/messages", { token, body: { text: "still here?" } }), 401, "unauthorized");
     await expectError(await h.call("POST", "/api/reconnect", { token }), 401, "unauthorized");
     await expectError(await h.call("POST", "/api/logout", { token }), 401, "unauthorized");
+  });
+
+  it("takes the login's logout token, which ends that login and is refused everywhere else (sec23)", async () => {
+    const { userName } = await registerUser(h, "logoutkey");
+    const answer = (await (await h.call("POST", "/api/login", { body: { userName, password: PASSWORD } })).json()) as { token: string; logoutToken?: string };
+    const { token, logoutToken } = answer;
+    expect(typeof logoutToken).toBe("string");
+    // What a device keeps while a logout waits for the network opens nothing of the account.
+    await expectError(await h.call("GET", "/api/online", { token: logoutToken! }), 401, "unauthorized");
+    await expectError(await h.call("GET", "/api/conversations", { token: logoutToken! }), 401, "unauthorized");
+    await expectError(await h.call("POST", "/api/reconnect", { token: logoutToken! }), 401, "unauthorized");
+    await expectError(await h.call("POST", "/api/logout/others", { token: logoutToken! }), 401, "unauthorized");
+    expect((await h.call("GET", "/api/online", { token })).status).toBe(200);
+    // A refreshed token belongs to the same login: the logout token ends it too.
+    const refreshed = (await (await h.call("POST", "/api/reconnect", { token })).json()) as { token: string };
+    expect((await h.call("POST", "/api/logout", { token: logoutToken! })).status).toBe(204);
+    await expectError(await h.call("GET", "/api/online", { token }), 401, "unauthorized");
+    await expectError(await h.call("GET", "/api/online", { token: refreshed.token }), 401, "unauthorized");
+    await expectError(await h.call("POST", "/api/logout", { token: logoutToken! }), 401, "unauthorized");
   });
 
   it("keeps the logout's mark in Redis only while a token of that login can still be valid, not until the login's end (30 days)", async () => {
@@ -286,7 +305,7 @@ describe("POST /api/reconnect", () => {
     const res = await h.call("POST", "/api/reconnect", { token: first.token, body: {} });
     expect(res.status).toBe(200);
     const body = (await res.json()) as LoginAnswer;
-    expect(body).toEqual({ userId: first.userId, userName: first.userName, token: expect.any(String), gateway: HARNESS_GATEWAY });
+    expect(body).toEqual({ userId: first.userId, userName: first.userName, token: expect.any(String), logoutToken: expect.any(String), gateway: HARNESS_GATEWAY });
     expect((await h.call("GET", "/api/online", { token: body.token })).status).toBe(200);
   });
 

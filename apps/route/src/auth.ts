@@ -44,13 +44,15 @@ function ended(state: "ended" | "gone"): ApiError {
  * answered 429 rate_limited (Retry-After: 1). An `urgent` request (one that ends logins) is never refused for a
  * full waiting room and takes the next place: a stolen token keeping the user's places full must not keep the
  * owner from signing it out. A request that waited is checked again when its turn comes: 401 if its login ended.
+ * With `logoutToken`, the login's logout token is taken as well as its session tokens (POST /api/logout only).
  */
-export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "loginState">, requests?: UserRequests, urgent = false) {
+export function requireUser(tokens: TokenSigner, sessions: Pick<SessionStore, "loginState">, requests?: UserRequests, urgent = false, logoutToken = false) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = bearer(c.req.header("authorization"));
     let claims: TokenClaims;
     try {
-      claims = await tokens.verify(token);
+      // POST /api/logout takes the login's logout token too (TokenSigner.signLogout); every other path refuses it.
+      claims = await tokens.verify(token).catch((error: unknown) => (logoutToken ? tokens.verifyLogout(token).catch(() => Promise.reject(error)) : Promise.reject(error)));
     } catch (error) {
       throw unauthorized(error instanceof TokenError ? error.message : "bad token", true, error);
     }

@@ -179,7 +179,8 @@ export abstract class ClientConnection extends ClientRequests {
 
   /** Opens a socket to the answer's gateway and logs in; settles on LoginAck, or on the first failure before it. */
   private open(answer: LoginAnswer): Promise<void> {
-    this.login = { userId: answer.userId, userName: answer.userName, token: answer.token };
+    const logoutToken = answer.logoutToken ?? (this.login?.userId === answer.userId ? this.login.logoutToken : undefined);
+    this.login = { userId: answer.userId, userName: answer.userName, token: answer.token, ...(logoutToken ? { logoutToken } : {}) };
     this.currentGateway = answer.gateway;
     this.setState(this.currentState === "reconnecting" ? "reconnecting" : "connecting");
     const link: GatewayLink = new GatewayLink({

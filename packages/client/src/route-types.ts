@@ -10,6 +10,11 @@ export interface LoginAnswer {
   userId: string;
   userName: string;
   token: string;
+  /**
+   * Ends this login at POST /api/logout and is refused everywhere else (added; absent from an older route): what a
+   * device keeps while a logout waits for the network, so it does not keep the login itself.
+   */
+  logoutToken?: string;
   gateway: GatewayAddress;
 }
 

@@ -67,6 +67,8 @@ export interface StoredLogin {
   userId: string;
   userName: string;
   token: string;
+  /** The login's logout token (LoginAnswer), when route gave one. */
+  logoutToken?: string;
 }
 
 /** A message to the group (neither `to` nor `room`), to one user (`to`: userId) or to a room (`room`: roomId). */

@@ -25,7 +25,7 @@ async function signUp(userName: string): Promise<User> {
   expect(registered.json).toEqual({ userId: expect.stringMatching(/^\d+$/), userName });
   const login = await http(base, "POST", "/api/login", { body: { userName, password } });
   expect(login.status).toBe(200);
-  expect(login.json).toEqual({ userId: registered.json!.userId, userName, token: expect.any(String), gateway: { id: expect.any(String), wsUrl: expect.stringMatching(/^ws:\/\/.+\/ws$/) } });
+  expect(login.json).toEqual({ userId: registered.json!.userId, userName, token: expect.any(String), logoutToken: expect.any(String), gateway: { id: expect.any(String), wsUrl: expect.stringMatching(/^ws:\/\/.+\/ws$/) } });
   const { token, gateway } = login.json as { token: string; gateway: { wsUrl: string } };
   const session = await Session.open(gateway.wsUrl);
   sessions.push(session);
@@ -204,7 +204,7 @@ describe("a client from the contract alone", () => {
     // POST /api/reconnect: a fresh token and a gateway, without the password; a session with it works.
     const reconnect = await http(base, "POST", "/api/reconnect", { token: dan.token, body: {} });
     expect(reconnect.status).toBe(200);
-    expect(reconnect.json).toEqual({ userId: dan.userId, userName: "contract-dan", token: expect.any(String), gateway: { id: expect.any(String), wsUrl: expect.stringMatching(/^ws:/) } });
+    expect(reconnect.json).toEqual({ userId: dan.userId, userName: "contract-dan", token: expect.any(String), logoutToken: expect.any(String), gateway: { id: expect.any(String), wsUrl: expect.stringMatching(/^ws:/) } });
     const back = await Session.open((reconnect.json!.gateway as Body).wsUrl as string);
     sessions.push(back);
     back.send("login", { token: reconnect.json!.token as string });

@@ -32,6 +32,10 @@ describe("sweepOldMessages", () => {
     expect(await streamIds(h.redis, conv.messages("everyone"))).toEqual([]);
     const history = await store.history({ userId: "2", peer: "1", limit: 10 });
     expect(history.map((message) => message.text)).toEqual(["new private"]);
+    // A member back with a position before the swept room message is told it was trimmed (history_trimmed), also
+    // now that the sweep emptied the stream; one that had it is not (sec23: neither was, with no entry left).
+    const beforeOld = String(BigInt(old[1]!.msgId) - 1n);
+    expect([await store.trimmedAfter("r1", beforeOld), await store.trimmedAfter("r1", old[1]!.msgId)]).toEqual([true, false]);
     // Other keys of the conversations are left alone, and a stream emptied still takes newer messages.
     expect(await h.redis.exists(conv.roomMeta("r1"))).toBe(1);
     const after = await send(store, { from: "1", room: "r1", text: "room again" });

@@ -30,6 +30,8 @@ export async function trimmedAfter(redis: RedisClient, key: string, after: strin
   const field = (name: string) => info[info.indexOf(name) + 1];
   const trimmed = Number(field("entries-added") ?? 0) > Number(field("length") ?? 0);
   const first = field("first-entry") as [string, string[]] | null;
-  // Trimming removes the oldest entries: anything deleted is older than the first one left.
-  return trimmed && !!first && compareIds(entryNumber(first[0]), after || "0") > 0;
+  // Trimming removes the oldest entries: anything deleted is older than the first one left. A stream trimmed to
+  // nothing (the age sweep of a conversation gone quiet, retention.ts) lost every entry up to its newest ever.
+  const oldestLeft = first ? entryNumber(first[0]) : entryNumber(String(field("last-generated-id") ?? "0-0"));
+  return trimmed && compareIds(oldestLeft, after || "0") > 0;
 }

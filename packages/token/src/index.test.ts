@@ -77,6 +77,15 @@ describe("TokenSigner", () => {
     expect((await signer.verify(again.token)).latestExp).toBe(again.claims.exp);
   });
 
+  it("a logout token names its login and is refused as a session token, and a session token as a logout token", async () => {
+    const signer = new TokenSigner(SECRET, { ttlSeconds: 60, sessionLifetimeSeconds: 3600 });
+    const { token, claims } = await signer.sign({ userId: "7", userName: "ann" });
+    const logout = signer.signLogout(claims);
+    await expect(signer.verify(logout)).rejects.toThrow(TokenError);
+    await expect(signer.verifyLogout(token)).rejects.toThrow(TokenError);
+    expect(await signer.verifyLogout(logout)).toEqual(claims);
+  });
+
   it("rejects garbage", async () => {
     await expect(new TokenSigner(SECRET, 60).verify("not.a.token")).rejects.toMatchObject({ reason: "invalid" });
   });

@@ -37,6 +37,11 @@ export class TokenError extends Error {
 
 const ALG = "HS256";
 const ISSUER = "cim-route";
+/**
+ * The issuer of logout tokens: a verifier of session tokens (this one's `verify`, and any older one, which checks the
+ * issuer too) refuses them, so a logout token left on a device can end its login and do nothing else.
+ */
+const LOGOUT_ISSUER = "cim-route-logout";
 
 export interface TokenSignerOptions {
   /** Lifetime of one token, seconds. */
@@ -59,9 +64,10 @@ export class TokenSigner {
    * asynchronous jobs (jose) took about a tenth of a gateway's CPU there.
    */
   private readonly signJwt: (payload: Record<string, unknown>) => string;
-  private readonly verifyJwt: (token: string) => Record<string, unknown>;
-  /** The verifiers of the previous secrets, tried in order when the current one finds the signature wrong. */
-  private readonly verifyPrevious: Array<(token: string) => Record<string, unknown>>;
+  /** The session tokens' verifiers: the current secret's first, then the previous ones'. */
+  private readonly verifiers: Array<(token: string) => Record<string, unknown>>;
+  /** The same for logout tokens (their own issuer). */
+  private readonly logoutVerifiers: Array<(token: string) => Record<string, unknown>>;
   private readonly ttlSeconds: number;
   private readonly sessionLifetimeSeconds: number;
   /** How long past its expiry `verify` still accepts a token (TokenSignerOptions). */
@@ -72,12 +78,13 @@ export class TokenSigner {
     // iat and exp are set by sign() itself (exp never past the login's end).
     this.signJwt = createSigner({ key: secret, algorithm: ALG, noTimestamp: true });
     const opts = typeof options === "number" ? { ttlSeconds: options } : options;
-    const verifier = (key: string) => createVerifier({ key, algorithms: [ALG], allowedIss: ISSUER, requiredClaims: ["exp", "sub"], clockTolerance: (opts.clockToleranceSeconds ?? 0) * 1000 });
-    this.verifyJwt = verifier(secret);
-    this.verifyPrevious = (opts.previousSecrets ?? []).map((previous) => {
-      if (new TextEncoder().encode(previous).length < MIN_SECRET_BYTES) throw new Error(`token secret must be at least ${MIN_SECRET_BYTES} bytes`);
-      return verifier(previous);
-    });
+    const verifier = (key: string, issuer: string) => createVerifier({ key, algorithms: [ALG], allowedIss: issuer, requiredClaims: ["exp", "sub"], clockTolerance: (opts.clockToleranceSeconds ?? 0) * 1000 });
+    const previous = opts.previousSecrets ?? [];
+    for (const key of previous) {
+      if (new TextEncoder().encode(key).length < MIN_SECRET_BYTES) throw new Error(`token secret must be at least ${MIN_SECRET_BYTES} bytes`);
+    }
+    this.verifiers = [secret, ...previous].map((key) => verifier(key, ISSUER));
+    this.logoutVerifiers = [secret, ...previous].map((key) => verifier(key, LOGOUT_ISSUER));
     this.ttlSeconds = opts.ttlSeconds;
     this.sessionLifetimeSeconds = opts.sessionLifetimeSeconds ?? opts.ttlSeconds;
     this.clockToleranceSeconds = opts.clockToleranceSeconds ?? 0;
@@ -103,27 +110,46 @@ export class TokenSigner {
     return { token, claims: { userId: user.userId, userName: user.userName, sessionId, exp, sessionEnd, loginEpoch, latestExp } };
   }
 
+  /**
+   * A logout token of the login `claims` came from: it ends that login (POST /api/logout) and is refused everywhere
+   * else, so a device can keep it until route is reachable without keeping the login. It lasts as long as the login
+   * (`sessionEnd`); its `mx` is the latest expiry of the login's tokens when it was issued, which a logout counts as
+   * a session token's (route revokes the login until then, or a token lifetime from the logout if later).
+   */
+  signLogout(claims: TokenClaims): string {
+    const now = Math.floor(Date.now() / 1000);
+    return this.signJwt({ name: claims.userName, sid: claims.sessionId, se: claims.sessionEnd, le: claims.loginEpoch, mx: claims.latestExp, sub: claims.userId, iss: LOGOUT_ISSUER, iat: now, exp: claims.sessionEnd });
+  }
+
   /** The payload of a token signed with the current secret, else with a previous one; TokenError when neither. */
-  private verified(token: string): Record<string, unknown> {
+  private verified(token: string, verifiers: Array<(token: string) => Record<string, unknown>>): Record<string, unknown> {
     const reasonOf = (error: unknown) => (error instanceof JwtError && error.code === JwtError.codes.expired ? "expired" : "invalid");
-    try {
-      return this.verifyJwt(token);
-    } catch (error) {
-      if (!(error instanceof JwtError && error.code === JwtError.codes.invalidSignature)) throw new TokenError(reasonOf(error));
-      for (const verifyPrevious of this.verifyPrevious) {
-        try {
-          return verifyPrevious(token);
-        } catch (previousError) {
-          if (!(previousError instanceof JwtError && previousError.code === JwtError.codes.invalidSignature)) throw new TokenError(reasonOf(previousError));
-        }
+    for (const verify of verifiers) {
+      try {
+        return verify(token);
+      } catch (error) {
+        if (!(error instanceof JwtError && error.code === JwtError.codes.invalidSignature)) throw new TokenError(reasonOf(error));
       }
-      throw new TokenError("invalid");
     }
+    throw new TokenError("invalid");
   }
 
   /** Verifies a token; throws TokenError when it is not one of ours or has expired. */
   async verify(token: string): Promise<TokenClaims> {
-    const payload = this.verified(token);
+    return this.claimsOf(this.verified(token, this.verifiers));
+  }
+
+  /**
+   * Verifies a logout token (signLogout); throws TokenError for anything else, a session token included. Its claims
+   * are the login's, with `exp` the latest expiry of the login's tokens when it was issued (`mx`), not its own.
+   */
+  async verifyLogout(token: string): Promise<TokenClaims> {
+    const payload = this.verified(token, this.logoutVerifiers);
+    if (typeof payload.mx !== "number") throw new TokenError("invalid");
+    return this.claimsOf({ ...payload, exp: payload.mx });
+  }
+
+  private claimsOf(payload: Record<string, unknown>): TokenClaims {
     if (typeof payload.sub !== "string" || typeof payload.name !== "string" || typeof payload.sid !== "string" || typeof payload.exp !== "number") {
       throw new TokenError("invalid");
     }

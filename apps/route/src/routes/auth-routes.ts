@@ -38,7 +38,7 @@ const PasswordChange = z.object({
 
 /** Retry-After of 503 no_gateway: a gateway that starts is seen in ZooKeeper at once, one back from a failed probe within a probe interval. */
 const NO_GATEWAY_RETRY_AFTER_SECONDS = Math.ceil(HEALTH_PROBE_INTERVAL_MS / 1000);
-const loginAnswer = jsonAnswer("{userId, userName, token, gateway:{id, wsUrl}}");
+const loginAnswer = jsonAnswer("{userId, userName, token, logoutToken, gateway:{id, wsUrl}}");
 const noGateway = errorAnswer(`no_gateway (with Retry-After: ${NO_GATEWAY_RETRY_AFTER_SECONDS}): no live gateway; try again`);
 export const authApi = {
   register: createRoute({
@@ -57,7 +57,7 @@ export const authApi = {
     responses: { 200: loginAnswer, 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 415: errorAnswer("not JSON"), 503: noGateway },
   }),
   logout: createRoute({
-    method: "post", path: "/api/logout", summary: "End this login", security: bearer,
+    method: "post", path: "/api/logout", summary: "End this login (a token of it, or its logoutToken)", security: bearer,
     responses: { 204: { description: "logged out" }, 401: errorAnswer("bad token") },
   }),
   logoutOthers: createRoute({
@@ -101,7 +101,9 @@ export function authRoutes(s: Services) {
     const gateway = await s.picker.pick(s.gateways.list(), { userId: user.userId, avoid });
     if (!gateway) throw new ApiError(503, ErrorCode.NoGateway, "no gateway is available, try again shortly", { headers: { "Retry-After": String(NO_GATEWAY_RETRY_AFTER_SECONDS) } });
     const { token, claims } = await s.tokens.sign(user, { sessionId: user.sessionId, sessionEnd: user.sessionEnd, loginEpoch: user.loginEpoch, latestExp: user.latestExp });
-    return { answer: { userId: user.userId, userName: user.userName, token, gateway: { id: gateway.id, wsUrl: gateway.wsUrl } }, sessionId: claims.sessionId };
+    // The logout token lets a client keep, until route is reachable, a credential that only ends this login.
+    const logoutToken = s.tokens.signLogout(claims);
+    return { answer: { userId: user.userId, userName: user.userName, token, logoutToken, gateway: { id: gateway.id, wsUrl: gateway.wsUrl } }, sessionId: claims.sessionId };
   }
 
   app.post("/register", async (c) => {
@@ -192,7 +194,7 @@ export function authRoutes(s: Services) {
     return c.json((await issue(c.get("user"), avoid)).answer, 200);
   });
 
-  app.post("/logout", requireUser(s.tokens, s.sessions, s.requests, true), async (c) => {
+  app.post("/logout", requireUser(s.tokens, s.sessions, s.requests, true, true), async (c) => {
     const user = c.get("user");
     // Until no token of this login can still be valid: none is refreshed from it any more.
     if (await s.sessions.revoke(user.sessionId, revokedUntil(user, s.config.CIM_TOKEN_TTL_SECONDS))) {

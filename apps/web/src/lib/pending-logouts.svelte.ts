@@ -1,13 +1,35 @@
 // Logouts route has not heard yet: the user logged out while the device had no network (or route did not answer), so
-// the login would stay valid until its token expired. The token is kept on this device (localStorage of this origin,
-// the Web Storage the login itself lived in) until route ends that login, and sent from whichever tab of this origin
-// runs first: this one when the network is back, a reload, or the next tab opened.
+// the login would stay valid until its token expired. The login's logout token (route's LoginAnswer: it ends that
+// login and is refused everywhere else) is kept on this device (localStorage of this origin, so a reload or another
+// tab can send it) until route ends that login, and sent from whichever tab of this origin runs first: this one when
+// the network is back, a reload, or the next tab opened. It is never the session token, which would let the next
+// user of a shared browser profile go on as the user who logged out (only a login stored before route gave logout
+// tokens falls back to it). A token past its expiry is dropped unsent, and at most MAX_PENDING are kept.
 import { CimApiError, RouteApi } from "@cim/client";
 import { config } from "./config.js";
 import { deviceOnline, onNetworkChance, retryDelay } from "./network-wait.js";
 
 /** localStorage: a JSON array of `{token, userName}`, the logins whose logout is still to be sent. */
 const PENDING_KEY = "cim.pendingLogouts";
+/** The most pending logouts kept (the newest): each needs a login made on this device, so more is not a real use. */
+export const MAX_PENDING = 20;
+
+/** The token's `exp` (seconds since the epoch) read from its payload, unverified; undefined when it has none. */
+function expiryOf(token: string): number | undefined {
+  try {
+    const payload = token.split(".")[1] ?? "";
+    const json = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/"))) as { exp?: unknown };
+    return typeof json.exp === "number" ? json.exp : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A token no server takes any more (past its expiry) ends nothing: keeping it only leaves it behind. */
+function expired(token: string, nowMs = Date.now()): boolean {
+  const exp = expiryOf(token);
+  return exp !== undefined && exp * 1000 <= nowMs;
+}
 
 export interface PendingLogout {
   token: string;
@@ -24,13 +46,14 @@ export function loadPending(): PendingLogout[] {
   try {
     const value = JSON.parse(localStorage.getItem(PENDING_KEY) ?? "[]") as unknown;
     if (!Array.isArray(value)) return [];
-    return value.filter((entry): entry is PendingLogout => typeof entry?.token === "string" && entry.token !== "" && typeof entry?.userName === "string");
+    return value.filter((entry): entry is PendingLogout => typeof entry?.token === "string" && entry.token !== "" && typeof entry?.userName === "string" && !expired(entry.token));
   } catch {
     return [];
   }
 }
 
-function savePending(entries: PendingLogout[]): void {
+function savePending(all: PendingLogout[]): void {
+  const entries = all.filter((entry) => !expired(entry.token)).slice(-MAX_PENDING);
   try {
     if (entries.length === 0) localStorage.removeItem(PENDING_KEY);
     else localStorage.setItem(PENDING_KEY, JSON.stringify(entries));
@@ -50,6 +73,8 @@ export class PendingLogouts {
 
   /** Sends what earlier pages left (a reload, the next tab) now and whenever the network comes back; returns the stop. */
   start(): () => void {
+    // Drops what can no longer end anything (expired tokens) before anything else reads the list.
+    savePending(loadPending());
     this.waiting = loadPending().map((entry) => entry.userName);
     const stopChance = onNetworkChance(() => void this.flush());
     // Another tab of this origin kept or sent one: the login screen here says what is true.

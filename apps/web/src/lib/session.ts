@@ -17,14 +17,14 @@ export function loadLogin(): StoredLogin | null {
     if (!raw) return null;
     const value = JSON.parse(raw) as Partial<StoredLogin>;
     if (typeof value.userId !== "string" || typeof value.userName !== "string" || typeof value.token !== "string") return null;
-    return { userId: value.userId, userName: value.userName, token: value.token };
+    return { userId: value.userId, userName: value.userName, token: value.token, ...(typeof value.logoutToken === "string" ? { logoutToken: value.logoutToken } : {}) };
   } catch {
     return null;
   }
 }
 
 export function saveLogin(login: StoredLogin): void {
-  sessionStorage.setItem(LOGIN_KEY, JSON.stringify({ userId: login.userId, userName: login.userName, token: login.token }));
+  sessionStorage.setItem(LOGIN_KEY, JSON.stringify({ userId: login.userId, userName: login.userName, token: login.token, logoutToken: login.logoutToken }));
   try {
     localStorage.setItem(SIGNED_IN_NAME_KEY, login.userName);
   } catch {

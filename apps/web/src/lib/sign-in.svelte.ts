@@ -123,9 +123,12 @@ export class SignIn {
   async logout(): Promise<void> {
     const me = this.me;
     // The newest token (renewed at each reconnect, saved then); the login it names is what route ends.
-    const token = loadLogin()?.token ?? me?.token;
+    const stored = loadLogin();
+    // The login's logout token ends it and opens nothing else: that is what this device may keep until route answers.
+    // Only a login stored before route gave one ends with its session token.
+    const token = stored?.logoutToken ?? me?.logoutToken ?? stored?.token ?? me?.token;
     this.signOut("");
-    // Without a network route does not hear it: the token is kept on this device and sent when it answers (a
+    // Without a network route does not hear it: the logout token is kept on this device and sent when it answers (a
     // reload or the next tab of this origin too), and the login screen says so meanwhile.
     if (token && me) await this.store.logouts.end(token, me.userName);
     if (me && !loadKeepMessages(me.userName)) await deleteMessages(me.userId).catch((error: unknown) => console.warn("could not delete the message cache", error));
