@@ -1,12 +1,13 @@
 // The error every failed route call throws, and the Retry-After it may carry.
 
 /**
- * An error answer of route: `status` is the HTTP status (0 when route could not be reached); for a 429,
- * `retryAfterSeconds` is route's Retry-After (undefined when it sent none).
+ * An error answer of route: `status` is the HTTP status (0 when route could not be reached); for a 429 or 503,
+ * `retryAfterSeconds` is route's Retry-After (undefined when it sent none); for a send's 503, `clientMsgId` is the id
+ * it may have been stored under: send it again with that one and it is stored once.
  */
 export class CimApiError extends Error {
   override readonly name = "CimApiError";
-  constructor(readonly status: number, readonly code: string, message: string, readonly retryAfterSeconds?: number) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly retryAfterSeconds?: number, readonly clientMsgId?: string) {
     super(message);
   }
 }

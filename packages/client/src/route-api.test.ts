@@ -15,6 +15,12 @@ describe("RouteApi errors", () => {
     expect(error).toMatchObject({ status: 400, code: "weak_password", message: "that password is too common", retryAfterSeconds: undefined });
   });
 
+  it("a send's 503 carries the clientMsgId it may be stored under, to send it again with", async () => {
+    const route = fakeRoute(() => ({ status: 503, body: { error: { code: "unavailable", message: "temporarily unavailable, retry", clientMsgId: "http-7f3a" } }, headers: { "retry-after": "1" } }));
+    const error = await new RouteApi("http://route.test", route.fetch).sendMessage("t", { to: "2", text: "hi" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 503, code: "unavailable", retryAfterSeconds: 1, clientMsgId: "http-7f3a" });
+  });
+
   it("reads Retry-After as seconds or as an HTTP date", () => {
     const now = Date.parse("2026-01-01T00:00:00Z");
     expect(parseRetryAfter("12", now)).toBe(12);

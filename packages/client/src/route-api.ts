@@ -264,10 +264,10 @@ export class RouteApi {
       // not JSON: reported below
     }
     if (!response.ok) {
-      const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+      const error = (json as { error?: { code?: string; message?: string; clientMsgId?: string } } | undefined)?.error;
       // Too many requests, or a part of the system unavailable (503): both may say when to come back.
       const retryAfter = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers.get("retry-after")) : undefined;
-      throw new CimApiError(response.status, error?.code ?? "http_error", error?.message ?? `HTTP ${response.status}`, retryAfter);
+      throw new CimApiError(response.status, error?.code ?? "http_error", error?.message ?? `HTTP ${response.status}`, retryAfter, typeof error?.clientMsgId === "string" ? error.clientMsgId : undefined);
     }
     return json as T;
   }
