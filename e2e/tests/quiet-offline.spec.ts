@@ -26,8 +26,7 @@ function watch(page: Page): { calls: string[]; errors: string[] } {
  * Watches the offline page for WATCH_MS (no route call, no console error), then gives the network back: the page is
  * online again within expectOnline's 20 s, well before the 60 s its offline retries wait, so the `online` event did it.
  */
-async function quietThenBack(page: Page, context: BrowserContext): Promise<void> {
-  const seen = watch(page);
+async function quietThenBack(page: Page, context: BrowserContext, seen = watch(page)): Promise<void> {
   try {
     await page.waitForTimeout(WATCH_MS);
     expect(seen.calls, "route calls while offline").toEqual([]);
@@ -49,7 +48,9 @@ test("offline, a reloaded page (the cached shell) stays quiet and resumes at onc
   const { page, context, userName } = await newUser("quen");
   await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.state ?? "none")).toBe("activated");
   await context.setOffline(true);
+  // Watched from the reload on: what the page does as it opens offline counts too.
+  const seen = watch(page);
   await page.reload();
   await expect(page.getByTestId("me-name")).toHaveText(userName);
-  await quietThenBack(page, context);
+  await quietThenBack(page, context, seen);
 });

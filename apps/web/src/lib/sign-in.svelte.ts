@@ -191,6 +191,13 @@ export class SignIn {
 
   private async resume(stored: StoredLogin): Promise<void> {
     for (let attempt = 0; this.phase === "restoring"; attempt++) {
+      if (attempt === 0 && !deviceOnline()) {
+        // A page opened without a network (a reload offline, the cached shell) would only fail its resume and log a
+        // failed request: it waits for the network, or the pause of an offline device (the browser may be wrong).
+        this.connection = "reconnecting";
+        await pauseUnlessOnline(retryDelay(attempt, config.resumeRetry));
+        if (this.phase !== "restoring") return;
+      }
       const client = this.connect();
       try {
         const login = await client.resume(stored);
