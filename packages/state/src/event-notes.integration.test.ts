@@ -3,9 +3,10 @@
 // backfill) hands every entry out once, in order, with deletions blank and edits newest.
 import { describe, expect, it } from "vitest";
 import { conv } from "./keys.js";
+import { InboxStore } from "./inbox.js";
 import { MessageStore, type StoreInput } from "./messages.js";
 import { recordFields } from "./records.js";
-import { room as roomIn, send } from "./message-test-support.js";
+import { account, room as roomIn, send } from "./message-test-support.js";
 import { useRedis } from "./test-harness.js";
 
 const h = useRedis();
@@ -86,4 +87,31 @@ describe("the first read of a big stream (its sets' backfill) while messages are
     expect(byPosition.get(String(1_000_000 + 2))).toBe("old 2");
     expect(got.filter((entry) => entry.text.startsWith("live ")).map((entry) => entry.text)).toEqual(Array.from({ length: 300 }, (_, i) => `live ${i}`));
   }, 60_000);
+});
+
+describe("a Redis that refuses writes (min-replicas-to-write unmet)", () => {
+  it("still serves the reads that find a set without its mark: history, a full inbox page and a full room page, deletions and edits applied", async () => {
+    const store = new MessageStore(h.redis);
+    const inboxes = new InboxStore(h.redis, { maxLenPerStream: 1_000, maxAgeSeconds: 0 });
+    await account(h.redis, "1", "2");
+    await roomIn(h.redis, "r2", "1", "2");
+    for (const target of [{ to: "2" }, { room: "r2" }]) {
+      const pin = await send(store, { from: "1", ...target, text: "my pin is 4711" });
+      const code = await send(store, { from: "1", ...target, text: "the code is 1234" });
+      await store.store({ ...event("1", "", `del-${pin.msgId}`, pin.msgId, "", true), room: "", ...target });
+      await store.store({ ...event("1", "", `edit-${code.msgId}`, code.msgId, "the code is 5678"), room: "", ...target });
+    }
+    // As before the sets existed: the first read asking them backfills them, which writes.
+    await h.redis.del(conv.deletions(conv.ofPair("1", "2")), conv.edits(conv.ofPair("1", "2")), conv.deletions("r2"), conv.edits("r2"));
+    await h.redis.config("SET", "min-replicas-to-write", "1");
+    try {
+      await expect(send(store, { from: "1", room: "r2", text: "refused" })).rejects.toThrow(/NOREPLICAS/);
+      expect((await inboxes.read("2", "0", 2)).map((entry) => entry.message.text)).toEqual(["", "the code is 5678"]);
+      expect(await textsRead(store, "r2", "0", 2)).toEqual(["", "the code is 5678"]);
+      const history = await store.history({ userId: "2", room: "r2", limit: 10 });
+      expect(history.map((message) => message.text).slice(0, 2)).toEqual(["", "the code is 5678"]);
+    } finally {
+      await h.redis.config("SET", "min-replicas-to-write", "0");
+    }
+  });
 });
