@@ -557,20 +557,21 @@ function act(w: World, i: number, random: () => number, httpShare: number): Prom
   let input: SendInput = { ...target, text: `m${i} d${device}` };
   if (choice < 0.1 && mine.length) input = { ...target, text: `ev${i} edit d${device}`, editOf: mine.at(-1 - Math.floor(random() * Math.min(3, mine.length)))!.msgId, delete: choice < 0.03 };
   else if (choice < 0.2 && any.length) input = { ...target, text: `ev${i} react d${device}`, reactTo: any.at(-1 - Math.floor(random() * Math.min(5, any.length)))!.msgId, reaction: EMOJI[i % EMOJI.length]! };
+  else if (choice < 0.3 && any.length) input = { ...target, text: `m${i} reply d${device}`, replyTo: any.at(-1 - Math.floor(random() * Math.min(5, any.length)))!.msgId };
   const startedAt = Date.now();
   const viaHttp = random() < httpShare;
   const answer: Promise<SendAck | { msgId: string } | null> = viaHttp
     ? sendHttp(client, { ...input, text: input.reactTo || input.delete ? "" : input.text, clientMsgId: `probe-${++sends}` })
     : client.send(input).catch((error: unknown) => {
-      const what = input.reactTo ? "react" : input.editOf ? "edit" : "message";
-      w.rejected.push({ what, conversation, target: input.reactTo ?? input.editOf, code: (error as { code?: string }).code ?? (error as Error).message });
+      const what = input.reactTo ? "react" : input.editOf ? "edit" : input.replyTo ? "reply" : "message";
+      w.rejected.push({ what, conversation, target: input.reactTo ?? input.editOf ?? input.replyTo, code: (error as { code?: string }).code ?? (error as Error).message });
       return null;
     });
   return answer.then((ack) => {
     if (!ack) return;
     const from = viaHttp ? -1 : device;
     const { must, mustNot, may } = audience(w, target, user, from, startedAt);
-    w.ledger.add({ conversation, msgId: ack.msgId, device: from, user, text: input.text, deletes: input.delete ? input.editOf : undefined }, must, mustNot, may);
+    w.ledger.add({ conversation, msgId: ack.msgId, device: from, user, text: input.text, deletes: input.delete ? input.editOf : undefined, edits: input.editOf && !input.delete ? input.editOf : undefined }, must, mustNot, may);
   });
 }
 

@@ -19,6 +19,8 @@ export interface Acked {
   text: string;
   /** The msgId a deletion deletes. */
   deletes?: string;
+  /** The msgId an edit edits. */
+  edits?: string;
 }
 
 export interface Counts {
@@ -36,6 +38,11 @@ export interface Counts {
   optional: number;
   optionalPossible: number;
   droppedBySdk: number;
+  /**
+   * Messages (and edits) that arrived with a text that is neither as sent, nor a later edit's (a read hands an edited
+   * message out with its newest text), nor "" with the message deleted (a read blanks a deleted one).
+   */
+  wrongText: number;
   samples: string[];
 }
 
@@ -94,7 +101,7 @@ export class Ledger {
   }
 
   count(): Counts {
-    const c: Counts = { acked: this.acked.length, expectedDeliveries: 0, deliveries: 0, missing: this.missing(), duplicates: 0, outOfOrder: 0, privateInterleaved: 0, unexpected: 0, forbidden: 0, optional: 0, optionalPossible: 0, droppedBySdk: 0, samples: [] };
+    const c: Counts = { acked: this.acked.length, expectedDeliveries: 0, deliveries: 0, missing: this.missing(), duplicates: 0, outOfOrder: 0, privateInterleaved: 0, unexpected: 0, forbidden: 0, optional: 0, optionalPossible: 0, droppedBySdk: 0, wrongText: 0, samples: [] };
     const sample = (line: string) => c.samples.length < 12 && c.samples.push(line);
     for (const keys of this.expected.values()) c.expectedDeliveries += keys.size;
     for (const keys of this.allowed.values()) c.optionalPossible += keys.size;
@@ -119,6 +126,10 @@ export class Ledger {
           c.unexpected++;
           sample(`unexpected d${d} ${key} ${m.text}`);
         }
+        if (!this.textFits(m)) {
+          c.wrongText++;
+          sample(`text d${d} ${key} '${m.text}'`);
+        }
         const sender = this.senderOf.get(key);
         const stream = m.room || !m.to ? conversationOf(m) : `${conversationOf(m)} from ${sender === -1 ? "http" : `d${sender}`}`;
         const previous = last.get(stream);
@@ -140,6 +151,20 @@ export class Ledger {
       for (const key of keys) if (!got.has(key)) sample(`missing d${d} ${key}`);
     }
     return c;
+  }
+
+  /**
+   * True when a received message carries a text it may: as sent, a later acknowledged edit's of the message it shows,
+   * or "" once that message is deleted (deletions and reactions carry none to check; an unacknowledged send is not known).
+   */
+  private textFits(m: ChatMessage): boolean {
+    if (m.deleted || m.reactTo) return true;
+    const conversation = conversationOf(m);
+    const sent = this.acked.find((a) => a.conversation === conversation && a.msgId === m.msgId);
+    if (!sent || m.text === sent.text) return true;
+    const shown = m.editOf || m.msgId;
+    if (m.text === "") return this.acked.some((a) => a.conversation === conversation && a.deletes === shown);
+    return this.acked.some((a) => a.conversation === conversation && a.edits === shown && a.text === m.text && compareIds(a.msgId, m.msgId) > 0);
   }
 
   private set(map: Map<number, Set<string>>, d: number): Set<string> {

@@ -183,7 +183,7 @@ function act(w: World, i: number, random: () => number): Promise<void> {
   return client.send(input).then((ack) => {
     const ackedAt = Date.now();
     const { must, mustNot, may } = membershipAudience(w, target, user, device, startedAt, ackedAt);
-    w.ledger.add({ conversation, msgId: ack.msgId, device, user, text: input.text, deletes: input.delete ? input.editOf : undefined }, must, mustNot, may);
+    w.ledger.add({ conversation, msgId: ack.msgId, device, user, text: input.text, deletes: input.delete ? input.editOf : undefined, edits: input.editOf && !input.delete ? input.editOf : undefined }, must, mustNot, may);
   }, (error: unknown) => {
     const key = `${input.reactTo ? "react" : input.editOf ? "edit" : "message"}: ${(error as { code?: string }).code ?? (error as Error).message}`;
     w.rejected[key] = (w.rejected[key] ?? 0) + 1;

@@ -1,6 +1,6 @@
 // A conversation's deletions set made complete: deletions stored before the set existed (sec20, 2026-11-29) are
 // found in the stream once and noted, with a mark that says so.
-import type { RedisClient } from "./redis.js";
+import { unlessWriteRefused, type RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
 import { readAfter } from "./stream-reads.js";
 import { SharedRuns } from "./shared-runs.js";
@@ -42,7 +42,9 @@ async function scanAndNote(redis: RedisClient, convKey: string): Promise<Set<str
   const step = redis.multi();
   for (let i = 0; i < ids.length; i += ZADD_CHUNK) step.zadd(key, ...ids.slice(i, i + ZADD_CHUNK).flatMap((id) => [Number(id), id]));
   step.zadd(key, "+inf", DELETIONS_COMPLETE);
-  await step.exec();
+  // A Redis refusing writes (a full disk, min-replicas-to-write unmet) still serves reads: the read that asked is
+  // answered from the scan, and the next one scans again until the notes and the mark are written.
+  await step.exec().catch(unlessWriteRefused);
   return found;
 }
 

@@ -1,7 +1,7 @@
 // The newest edit of each edited message of a conversation (cim-c:{c:<conv>}:edits), so a message and its earlier
 // edits are handed out with the newest text wherever they are read, however far after it the edit lies.
 import { compareIds } from "@cim/protocol";
-import type { RedisClient } from "./redis.js";
+import { unlessWriteRefused, type RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
 import { readAfter } from "./stream-reads.js";
 import { SharedRuns } from "./shared-runs.js";
@@ -54,7 +54,9 @@ async function scanAndNote(redis: RedisClient, convKey: string): Promise<Map<str
   const step = redis.multi();
   for (let i = 0; i < pairs.length; i += ZADD_CHUNK) step.zadd(key, "GT", ...pairs.slice(i, i + ZADD_CHUNK).flatMap(([id, edit]) => [Number(edit), id]));
   step.zadd(key, "+inf", EDITS_COMPLETE);
-  await step.exec();
+  // A Redis refusing writes (a full disk, min-replicas-to-write unmet) still serves reads: the read that asked is
+  // answered from the scan, and the next one scans again until the notes and the mark are written.
+  await step.exec().catch(unlessWriteRefused);
   return found;
 }
 

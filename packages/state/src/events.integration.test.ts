@@ -67,6 +67,23 @@ describe("events", () => {
     expect((await store.history({ userId: "1", limit: 10 })).length).toBe(2);
   });
 
+  it("a stored reaction resent after its message's deletion gets its first answer, not not_found (private chat and room)", async () => {
+    const store = new MessageStore(h.redis);
+    await account("1", "2");
+    await room("r6", "1", "2");
+    for (const [toTheirs, toMine] of [[{ to: "2" }, { to: "1" }], [{ room: "r6" }, { room: "r6" }]] as const) {
+      const theirs = await send(store, { from: "1", ...toTheirs, text: "lunch?" });
+      // Stored, and its SendAck lost (a gateway stopped or killed); the message is deleted before the resend.
+      const like = { ...base("2", `like-${"to" in toMine ? "p" : "r"}`), ...toMine, text: "", reactTo: theirs.msgId, reaction: "👍" };
+      const first = await store.store(like);
+      expect(first).toMatchObject({ duplicate: false });
+      await store.store({ ...base("1", `del-${theirs.msgId}`), ...toTheirs, text: "", editOf: theirs.msgId, deleted: true });
+      expect(await store.store(like)).toEqual({ ...first, duplicate: true });
+      // A reaction not stored before is refused as ever.
+      expect(await store.store({ ...like, clientMsgId: `${like.clientMsgId}-new` })).toEqual({ error: "not_found" });
+    }
+  });
+
   it("editing someone else's message is forbidden; a target outside the conversation, or an event, is not found; nothing is stored", async () => {
     const store = new MessageStore(h.redis);
     await account("1", "2", "3");

@@ -143,7 +143,10 @@ export class MessageStore {
       let quote: QuoteFields | undefined;
       const quoted = (target: StoredMessage) => (quote = quoteFields(target));
       const refusal = await checkTargets(this.redis, { convKey, from: input.from, replyTo: input.replyTo, editOf: input.editOf, reactTo: input.reactTo, members, quoted });
-      if (refusal) return { error: refusal };
+      // A resend of one stored before its target changed (a reaction's message deleted since, a target trimmed) gets
+      // its first answer, as any resend: the store's script finds its dedupe record and stores nothing again.
+      const resent = refusal && refusal !== "not_member" && (await this.redis.exists(conv.dedupe(convKey, input.from, input.clientMsgId))) === 1;
+      if (refusal && !resent) return { error: refusal };
       const result = await write(quote ? { ...message, ...quote } : message);
       if (input.editOf && "message" in result) await noteEvent(this.redis, convKey, result, this.options.maxLenPerStream);
       return result;

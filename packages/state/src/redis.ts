@@ -167,6 +167,22 @@ export function isRedisUnavailable(error: unknown): boolean {
   return error.message === "Connection is closed." || error.message === "Command timed out" || /^(LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|MISCONF|NOREPLICAS|READONLY|OOM)\b/.test(error.message);
 }
 
+/**
+ * True for a Redis that answers but refuses writes (MISCONF, NOREPLICAS, READONLY, OOM; a MULTI of such refusals):
+ * reads go on there, so a read that also writes something it can do without (a backfill's notes) still answers.
+ */
+export function isWriteRefusal(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (/^EXECABORT\b/.test(error.message)) return ((error as { previousErrors?: unknown[] }).previousErrors ?? []).some(isWriteRefusal);
+  return /^(MISCONF|NOREPLICAS|READONLY|OOM)\b/.test(error.message);
+}
+
+/** For a `.catch`: nothing when Redis refused a write (isWriteRefusal), else the error thrown on. */
+export function unlessWriteRefused(error: unknown): undefined {
+  if (isWriteRefusal(error)) return undefined;
+  throw error;
+}
+
 /** True for ioredis' Cluster client. */
 export function isCluster(client: RedisClient): client is Cluster {
   return client.isCluster;
