@@ -21,6 +21,20 @@ describe("pauseUnlessOnline", () => {
     expect(ended).toBe(true);
   });
 
+  it("ends when the tab is shown again, unless told not to (a page opened offline is shown as it loads)", async () => {
+    const page = Object.assign(new EventTarget(), { visibilityState: "visible" });
+    vi.stubGlobal("document", page);
+    const ended = { shown: false, notShown: false };
+    void pauseUnlessOnline(2_000).then(() => (ended.shown = true));
+    void pauseUnlessOnline(2_000, false).then(() => (ended.notShown = true));
+    page.dispatchEvent(new Event("visibilitychange"));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ended).toEqual({ shown: true, notShown: false });
+    window.dispatchEvent(new Event("online"));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ended.notShown).toBe(true);
+  });
+
   it("ends after its time without any event", async () => {
     let ended = false;
     void pauseUnlessOnline(2_000).then(() => (ended = true));

@@ -24,10 +24,13 @@ export function retryDelay(attempt: number, timing: RetryTiming, online = device
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
-/** Calls `handler` when the network comes back or the tab becomes visible; returns the removal. */
-export function onNetworkChance(handler: () => void): () => void {
+/**
+ * Calls `handler` when the network comes back or (unless `whenVisible` is false) the tab becomes visible; returns the
+ * removal.
+ */
+export function onNetworkChance(handler: () => void, whenVisible = true): () => void {
   if (typeof window === "undefined") return () => undefined;
-  const page = typeof document === "undefined" ? null : document;
+  const page = typeof document === "undefined" || !whenVisible ? null : document;
   const visible = () => {
     if (page?.visibilityState === "visible") handler();
   };
@@ -39,8 +42,11 @@ export function onNetworkChance(handler: () => void): () => void {
   };
 }
 
-/** Resolves after `ms`, or at once when the network comes back or the tab becomes visible. */
-export function pauseUnlessOnline(ms: number): Promise<void> {
+/**
+ * Resolves after `ms`, or at once when the network comes back or (unless `whenVisible` is false) the tab becomes
+ * visible.
+ */
+export function pauseUnlessOnline(ms: number, whenVisible = true): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
@@ -48,6 +54,6 @@ export function pauseUnlessOnline(ms: number): Promise<void> {
       resolve();
     };
     const timer = setTimeout(done, ms);
-    const stop = onNetworkChance(done);
+    const stop = onNetworkChance(done, whenVisible);
   });
 }

@@ -193,9 +193,10 @@ export class SignIn {
     for (let attempt = 0; this.phase === "restoring"; attempt++) {
       if (attempt === 0 && !deviceOnline()) {
         // A page opened without a network (a reload offline, the cached shell) would only fail its resume and log a
-        // failed request: it waits for the network, or the pause of an offline device (the browser may be wrong).
+        // failed request: it waits for the network, or the pause of an offline device (the browser may be wrong). The
+        // tab being shown is no reason to try: a page just opened is often shown as it loads.
         this.connection = "reconnecting";
-        await pauseUnlessOnline(retryDelay(attempt, config.resumeRetry));
+        await pauseUnlessOnline(retryDelay(attempt, config.resumeRetry), false);
         if (this.phase !== "restoring") return;
       }
       const client = this.connect();
@@ -280,6 +281,9 @@ export class SignIn {
   private connect(): CimClient {
     const client = new CimClient({ routeUrl: config.routeUrl, fetch: this.store.route.fetch });
     this.client = client;
+    // Made while the device says it has no network: its route calls (a history page of the open conversation) fail
+    // at once rather than as requests, as they do once it hears the network go.
+    if (!deviceOnline()) client.network(false);
     client.subscribePresence(this.deps.watched());
     client.subscribeTyping(this.deps.typingShown());
     this.stops = [
