@@ -1,5 +1,5 @@
 // Prints npm test's closing lines over vitest's and Playwright's JSON reports: each test passed only on its retry
-// (flaky), then one line, "N passed, N failed" (", N flaky" and ", N skipped" when there are any).
+// (flaky, with its first attempt's error), then one line, "N passed, N failed" (", N flaky" and ", N skipped" when there are any).
 import { existsSync, readFileSync } from "node:fs";
 
 let passed = 0;
@@ -16,7 +16,8 @@ if (existsSync(".run/vitest.json")) {
 }
 if (existsSync(".run/vitest-flaky.json")) {
   for (const test of JSON.parse(readFileSync(".run/vitest-flaky.json", "utf8"))) {
-    flaky.push(`${test.file.replace(`${process.cwd()}/`, "")} › ${test.name}`);
+    const why = Array.isArray(test.errors) && test.errors.length ? ` (first attempt: ${test.errors[0]})` : "";
+    flaky.push(`${test.file.replace(`${process.cwd()}/`, "")} › ${test.name}${why}`);
   }
 }
 if (existsSync(".run/playwright.json")) {
@@ -27,7 +28,11 @@ if (existsSync(".run/playwright.json")) {
   skipped += stats.skipped ?? 0;
   const walk = (suite) => {
     for (const spec of suite.specs ?? []) {
-      for (const test of spec.tests ?? []) if (test.status === "flaky") flaky.push(`e2e/tests/${spec.file} › ${spec.title} [${test.projectName}]`);
+      for (const test of spec.tests ?? []) {
+        if (test.status !== "flaky") continue;
+        const first = String(test.results?.find((result) => result.error)?.error?.message ?? "").split("\n")[0];
+        flaky.push(`e2e/tests/${spec.file} › ${spec.title} [${test.projectName}]${first ? ` (first attempt: ${first})` : ""}`);
+      }
     }
     for (const child of suite.suites ?? []) walk(child);
   };

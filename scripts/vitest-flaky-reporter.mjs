@@ -10,7 +10,10 @@ export default class FlakyReporter {
 
   onTestCaseResult(testCase) {
     const diagnostic = testCase.diagnostic();
-    if (diagnostic?.flaky) this.flaky.push({ file: testCase.module.moduleId, name: testCase.fullName, retries: diagnostic.retryCount });
+    if (!diagnostic?.flaky) return;
+    // The failed attempts' errors stay in the result: their first line says what went wrong before the retry.
+    const errors = (testCase.result().errors ?? []).map((error) => String(error?.message ?? error).split("\n")[0]);
+    this.flaky.push({ file: testCase.module.moduleId, name: testCase.fullName, retries: diagnostic.retryCount, errors });
   }
 
   onTestRunEnd() {
