@@ -1,18 +1,13 @@
 // The newest edit of each edited message of a conversation (cim-c:{c:<conv>}:edits), so a message and its earlier
 // edits are handed out with the newest text wherever they are read, however far after it the edit lies.
 import { compareIds } from "@cim/protocol";
-import { unlessWriteRefused, type RedisClient } from "./redis.js";
+import type { RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
-import { readAfter } from "./stream-reads.js";
-import { SharedRuns } from "./shared-runs.js";
+import { NoteSet, NOTES_COMPLETE } from "./note-sets.js";
 import { toEntry } from "./records.js";
 
-/** The member of an edits set (score +inf, never trimmed) that says the set holds every edit of the stream. */
-export const EDITS_COMPLETE = "complete";
-/** Entries read per step of a backfill. */
-const BACKFILL_PAGE = 1_000;
-/** Members written per ZADD of a backfill. */
-const ZADD_CHUNK = 500;
+/** The mark of an edits set that holds every edit of the stream. */
+export const EDITS_COMPLETE = NOTES_COMPLETE;
 
 /** A message's newest edit: its msgId and its text. */
 export interface NewestEdit {
@@ -30,47 +25,28 @@ export async function noteEdit(redis: RedisClient, convKey: string, msgId: strin
   await redis.multi().zadd(key, "GT", Number(editId), msgId).zremrangebyrank(key, 0, -(kept + 2)).exec();
 }
 
-/** Backfills under way in this process, per client and conversation: readers asking at once share one. */
-const running = new SharedRuns<Map<string, string>>();
+/** The edits set: each edited message, scored by the msgId of its newest edit (a later edit in the stream wins). */
+const edits = new NoteSet(conv.edits, (message) => (message.editOf && !message.deleted ? [message.editOf, message.msgId] : undefined));
 
 /**
  * Reads the conversation's whole stream once and notes each edited message's newest edit, then marks the set
- * complete: edits stored before the set existed (2026-11-30). Idempotent (ZADD GT). Resolves with what it found.
+ * complete: edits stored before the set existed (2026-11-30). Resolves with what it found.
  */
 export function backfillEdits(redis: RedisClient, convKey: string): Promise<Map<string, string>> {
-  return running.run(redis, convKey, () => scanAndNote(redis, convKey));
-}
-
-async function scanAndNote(redis: RedisClient, convKey: string): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  for (let after = "0"; ;) {
-    const page = await readAfter(redis, conv.messages(convKey), after, BACKFILL_PAGE);
-    for (const { message } of page) if (message.editOf && !message.deleted) found.set(message.editOf, message.msgId);
-    if (page.length < BACKFILL_PAGE) break;
-    after = page.at(-1)!.position;
-  }
-  const key = conv.edits(convKey);
-  const pairs = [...found];
-  const step = redis.multi();
-  for (let i = 0; i < pairs.length; i += ZADD_CHUNK) step.zadd(key, "GT", ...pairs.slice(i, i + ZADD_CHUNK).flatMap(([id, edit]) => [Number(edit), id]));
-  step.zadd(key, "+inf", EDITS_COMPLETE);
-  // A Redis refusing writes (a full disk, min-replicas-to-write unmet) still serves reads: the read that asked is
-  // answered from the scan, and the next one scans again until the notes and the mark are written.
-  await step.exec().catch(unlessWriteRefused);
-  return found;
+  return edits.fill(redis, convKey);
 }
 
 /**
  * The msgId of the newest edit of each of `ids` (msgIds of the conversation), null for one never edited: one
- * ZMSCORE, which also asks for the mark; a set without it is backfilled from the stream first, once.
+ * ZMSCORE, which also asks for the mark; a set without it is filled from the stream first, once.
  */
 export async function newestEditIds(redis: RedisClient, convKey: string, ids: readonly string[]): Promise<Array<string | null>> {
   if (ids.length === 0) return [];
-  const [complete, ...scores] = await redis.zmscore(conv.edits(convKey), EDITS_COMPLETE, ...ids);
-  const found = complete === null ? await backfillEdits(redis, convKey) : undefined;
+  const { scores, filled } = await edits.scores(redis, convKey, ids);
   return ids.map((id, i) => {
-    const noted = scores[i] === null || scores[i] === undefined ? null : BigInt(Number(scores[i])).toString();
-    const backfilled = found?.get(id) ?? null;
+    const score = scores[i];
+    const noted = score === null ? null : BigInt(Number(score)).toString();
+    const backfilled = filled?.get(id) ?? null;
     if (noted === null || backfilled === null) return noted ?? backfilled;
     return compareIds(noted, backfilled) >= 0 ? noted : backfilled;
   });
