@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { REPO_ROOT, startApp, Supervisor } from "@cim/devstack";
+import { logFileOf, REPO_ROOT, startApp, Supervisor } from "@cim/devstack";
 import { readFlags, refuseFlags } from "./cli-flags.mjs";
 
 const COMMAND = "npm run gateway";
@@ -14,7 +14,8 @@ const values = readFlags(import.meta.url, { id: { type: "string" }, port: { type
 if (!values.id || !values.port) refuseFlags(COMMAND, "--id and --port are required", HINT);
 if (!/^[A-Za-z0-9_.-]{1,64}$/.test(values.id)) refuseFlags(COMMAND, `--id must be 1 to 64 of A-Z a-z 0-9 _ . -, got ${values.id}`, HINT);
 if (!/^\d{1,5}$/.test(values.port) || Number(values.port) < 1 || Number(values.port) > 65_535) refuseFlags(COMMAND, `--port must be a port number (1 to 65535), got ${values.port}`, HINT);
-const stackFile = join(process.env.CIM_RUN_DIR || join(REPO_ROOT, ".run"), "stack.json");
+const runDir = process.env.CIM_RUN_DIR || join(REPO_ROOT, ".run");
+const stackFile = join(runDir, "stack.json");
 if (!existsSync(stackFile)) {
   console.error(`${stackFile} not found: start the system with npm start first`);
   process.exit(2);
@@ -47,6 +48,9 @@ if (portError) {
 }
 
 process.env.CIM_DEVSTACK_ECHO = "1";
+// Its lines also go to .run/logs/<id>.log beside npm start's processes' (they were on this console only, lost with it).
+const logDir = join(runDir, "logs");
+process.env.CIM_DEVSTACK_LOG_DIR = logDir;
 const supervisor = new Supervisor({ report: (line) => console.log(`[supervisor] ${line}`) });
 /**
  * A failed start in this command's terms, in place of the gateway's own line (which names GATEWAY_ID and PORT, set
@@ -67,6 +71,6 @@ try {
   console.error(said.includes(" exited before printing ") || said.includes(" did not print ") ? `${COMMAND}: ${id} did not start: see its last line above` : `${COMMAND}: ${said}`);
   process.exit(said.includes("pick another") ? 2 : 1);
 }
-console.log(`${id} joined: ws://127.0.0.1:${port}/ws (Ctrl-C stops it; its users move to the other gateways)`);
+console.log(`${id} joined: ws://127.0.0.1:${port}/ws, its log ${logFileOf(logDir, id)} (Ctrl-C stops it; its users move to the other gateways)`);
 const stop = () => void supervisor.stop().finally(() => process.exit(0));
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, stop);

@@ -1,7 +1,7 @@
 // The operator's commands around `npm start`, where they went wrong: `npm run gateway`
 // run twice with the hint npm start prints started a second gateway under a live one's id (which released that one's
 // users as it started), and a gateway that could not start ended in the devstack's stack trace.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import getPort from "get-port";
@@ -89,6 +89,20 @@ describe("npm run gateway", () => {
       await stopProcess(second, "SIGINT");
     }
     expect(await onlineCount()).toBe(1);
+  });
+
+  it("joins with its log in the run folder's logs, beside npm start's processes'", { timeout: 60_000 }, async () => {
+    const port = await getPort({ host: "127.0.0.1" });
+    const gateway = script("gateway", ["--id", "gw-log", "--port", String(port)]);
+    try {
+      await gateway.waitFor(/ joined: /, 45_000);
+      const logFile = join(runDir, "logs", "gw-log.log");
+      expect(gateway.output()).toContain(`gw-log joined: ws://127.0.0.1:${port}/ws, its log ${logFile} `);
+      // The gateway's own JSON lines, its start included, are in the file.
+      expect(readFileSync(logFile, "utf8")).toMatch(/"gatewayId":"gw-log"/);
+    } finally {
+      await stopProcess(gateway, "SIGINT", 20_000);
+    }
   });
 
   it("a port in use is said in its own terms (--port, not the gateway's PORT), exit 2, without a stack", { timeout: 60_000 }, async () => {
