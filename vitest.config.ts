@@ -20,11 +20,15 @@ const SERIAL = [
   "packages/discovery/src/gateway-registration.integration.test.ts",
 ];
 
-// An integration test that fails is run once more before it counts as failed: these tests wait on real processes
-// against deadlines on a 2-core machine, where a stall of another job now and then outlasts one. A test passed only
-// on its retry is named on npm test's closing lines (scripts/vitest-flaky-reporter.mjs, scripts/summary.mjs), to be
-// fixed like a failure. Unit tests are not retried.
+// A test that fails is run once more before it counts as failed: the integration tests wait on real processes
+// against deadlines on a 2-core machine, where a stall of another job now and then outlasts one, and a unit test's
+// deadline is its timeout. A test passed only on its retry is named on npm test's closing lines
+// (scripts/vitest-flaky-reporter.mjs, scripts/summary.mjs), to be fixed like a failure.
 const RETRY = 1;
+// A unit test's timeout (vitest's default is 5 s). Some do real work in bulk: lint-config.test.ts loads the whole
+// ESLint configuration with typescript-eslint (1.4 to 7.5 s over four runs beside the integration files; a CI ended
+// on its 5 s timeout), the protocol fuzzers decode 10,000 frames (up to 3.5 s). A test that hangs still fails.
+const UNIT_TIMEOUT_MS = 30_000;
 
 // Unit tests and the other integration files run two files at a time (vitest's default on 2 cores is one): each
 // integration file starts its own redis-server and ZooKeeper on free ports, and most of its time is spent waiting
@@ -40,6 +44,8 @@ export default defineConfig({
           include: ["{apps,packages}/*/src/**/*.test.ts", "bench/src/**/*.test.ts"],
           exclude: ["**/*.integration.test.ts", "**/node_modules/**"],
           maxWorkers: 2,
+          retry: RETRY,
+          testTimeout: UNIT_TIMEOUT_MS,
           // The unit files share their workers' modules rather than import everything again, file by file: that
           // import was most of their time (72 files: 131 s of wall time with isolation on a loaded 2-core machine,
           // 13 s without, the same 364 tests passing, also with the files shuffled). They hold no state in modules
