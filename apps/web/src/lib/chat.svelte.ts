@@ -10,6 +10,7 @@ import { ConversationList } from "./conversation-list.svelte.js";
 import { EVERYONE_ROOM, type Conversation, type UiMessage } from "./conversations.js";
 import { DeliveryWatch } from "./delivery-watch.svelte.js";
 import { Drafts } from "./drafts.svelte.js";
+import { focusLost } from "./focus-lost.js";
 import { describeError } from "./errors.js";
 import { HistoryLoader } from "./history-loader.js";
 import { RouteWatch } from "./route-watch.svelte.js";
@@ -311,7 +312,9 @@ export class ChatStore {
     if (this.addition.room === conversation.key) this.addition = { text: "", room: "" };
     // Where its unread messages begin, and how many (from before it is marked read): its history is loaded up to there.
     const unread = this.conversations.unreadFrom?.key === conversation.key ? this.conversations.unreadFrom : null;
-    this.composerFocus++;
+    // The user's pick takes the keyboard to the message box; the app's own opening (the end of a sign-in) only when
+    // the focus is nowhere: a sign-in ending late (a slow route) took it from the search or filter being typed in.
+    if (chosen || typeof document === "undefined" || focusLost()) this.composerFocus++;
     if (chosen) {
       this.showingConversation = true;
       enterConversationScreen();
