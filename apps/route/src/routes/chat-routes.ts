@@ -42,7 +42,10 @@ const HistoryQuery = z.object({
   room: z.string().regex(ROOM_ID, "room must be a roomId").optional(),
   // 1 to the largest stream id: Redis refuses the range before 0 or past 2^64-1 (it was a 500). The message and the
   // document name the bounds, as queryInteger's do.
-  before: z.string().refine((v) => isMsgId(v) && !/^0+$/.test(v), BEFORE_BOUNDS).optional()
+  // A number in the query, so leading zeros are allowed as in every numeric parameter (`05` is 5), and taken off
+  // before the id goes on: a padded id compares by length above every real one.
+  before: z.string().regex(/^[0-9]{1,20}$/, BEFORE_BOUNDS).transform((v) => v.replace(/^0+(?=.)/, ""))
+    .refine((v) => isMsgId(v) && v !== "0", BEFORE_BOUNDS).optional()
     .meta({ pattern: "^[0-9]{1,20}$", description: `${BEFORE_BOUNDS}: the page holds the newest messages before it` }),
   limit: queryInteger("limit", 1, 200, 50),
   // Which room events come (added): renames only by default, as before membership changes were kept, so a client
