@@ -13,6 +13,9 @@ export const jsonAnswer = (description: string) => ({ description, content: { "a
 /** An error answer: `{"error":{"code","message"}}`. */
 export const errorAnswer = (description: string) => ({ description, content: { "application/json": { schema: ErrorBody } } });
 
+/** The error body of a send answered 503: the clientMsgId it was stored under beside the code (CONTRACT, 2026-11-30). */
+export const SendUnavailableBody = z.object({ error: z.object({ code: z.string(), message: z.string(), clientMsgId: z.string() }) }).meta({ id: "SendUnavailable" });
+
 /** The user token (or, for /api/admin, the admin token) as `Authorization: Bearer`. */
 export const bearer = [{ bearer: [] }];
 
