@@ -225,6 +225,43 @@ describe("rooms, typing and reactions", () => {
   });
 });
 
+describe("a reconnect with after-positions", () => {
+  it("replays each room, the group and the inbox after the positions named, with what was edited or deleted meanwhile as it reads now", { timeout: 60_000 }, async () => {
+    const base = cluster.route.url;
+    const ann = await signUp("recent-rc-ann");
+    const bob = await signUp("recent-rc-bob");
+    const a = await connect(ann);
+    const room = (await http(base, "POST", "/api/rooms", { token: ann.token, body: { name: "Away room", visibility: "public" } })).json!.roomId as string;
+    expect((await http(base, "POST", `/api/rooms/${room}/join`, { token: bob.token })).status).toBe(200);
+    const b = await connect(bob);
+    const seenRoom = await send(a, { clientMsgId: "rc-1", room, text: "before" });
+    const seenPrivate = await send(a, { clientMsgId: "rc-2", to: bob.userId, text: "private before" });
+    const seenGroup = await send(a, { clientMsgId: "rc-3", text: "group before" });
+    await b.frame("message", (m) => m.msgId === seenGroup.msgId);
+    await b.frame("message", (m) => m.msgId === seenPrivate.msgId);
+    b.socket.terminate();
+
+    const away = await send(a, { clientMsgId: "rc-4", room, text: "the code is 1234" });
+    const gone = await send(a, { clientMsgId: "rc-5", room, text: "my pin is 4711" });
+    await send(a, { clientMsgId: "rc-6", room, editOf: away.msgId, text: "the code is 5678" });
+    await send(a, { clientMsgId: "rc-7", room, editOf: gone.msgId, delete: true, text: "" });
+    const privateAway = await send(a, { clientMsgId: "rc-8", to: bob.userId, text: "private away" });
+    const groupAway = await send(a, { clientMsgId: "rc-9", text: "group away" });
+
+    const back = await Session.open(bob.wsUrl);
+    sessions.push(back);
+    back.send("login", { token: bob.token, groupAfter: seenGroup.msgId, inboxAfter: seenPrivate.msgId, rooms: [{ room, after: seenRoom.msgId }] });
+    const ack = await back.frame("loginAck");
+    expect({ group: ack.groupPosition, inbox: ack.inboxPosition, rooms: ack.rooms }).toEqual({ group: seenGroup.msgId, inbox: seenPrivate.msgId, rooms: [{ room, after: seenRoom.msgId }] });
+    await back.until(() => (back.frames.filter((f) => f.kind === "message").length >= 6 ? true : undefined), "six messages");
+    const got = back.frames.filter((f) => f.kind === "message").map((f) => f.body);
+    const inRoom = got.filter((m) => m.room === room).map((m) => [m.text, m.editOf, m.deleted]);
+    expect(inRoom).toEqual([["the code is 5678", "", false], ["", "", false], ["the code is 5678", away.msgId, false], ["", gone.msgId, true]]);
+    expect(got.filter((m) => m.room !== room).map((m) => m.msgId).sort()).toEqual([privateAway.msgId, groupAway.msgId].sort());
+    expect(back.frames.some((f) => f.kind === "error")).toBe(false);
+  });
+});
+
 describe("HTTP headers", () => {
   it("no-store under /api/, Allow on a 405, 401 before 405, HEAD with its GET's headers, Retry-After on a 429", { timeout: 60_000 }, async () => {
     const base = cluster.route.url;
