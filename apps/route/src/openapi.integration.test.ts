@@ -169,6 +169,18 @@ describe("GET /api/openapi.json", () => {
     expect(problems).toEqual([]);
   });
 
+  // CONTRACT names fields of history's messages and search's hits outside the tables' answer cells: `sentHere` (the
+  // history row, 2026-11-29), a reply's quote `replyFrom`, `replyFromName`, `replyText` ("history and the recovery
+  // after a reconnect carry them too"; search's hits their `replyText`, following edits since 2026-11-30).
+  it("names the fields CONTRACT gives history's messages and search's hits in prose", () => {
+    const describe = (path: string) => (doc.paths[path]!.get!.responses["200"] as { description: string }).description;
+    const missing = [
+      ...["sentHere", "replyFrom", "replyFromName", "replyText"].filter((field) => !new RegExp(`\\b${field}\\b`).test(describe("/api/history"))).map((field) => `history: ${field}`),
+      ...["replyText"].filter((field) => !new RegExp(`\\b${field}\\b`).test(describe("/api/search"))).map((field) => `search: ${field}`),
+    ];
+    expect(missing).toEqual([]);
+  });
+
   // CONTRACT: the 503 of a POST /api/messages names the clientMsgId it was stored under, beside `code` (added
   // 2026-11-30): the document's error body for it must let that field through, and say so.
   it("lets the 503 of POST /api/messages carry error.clientMsgId, and says so", () => {

@@ -170,7 +170,7 @@ describe("edits and deletions", () => {
 
     const search = await http(base, "GET", `/api/search?q=noted&conversation=${ann.userId}`, { token: bob.token });
     expect(search.status).toBe(200);
-    expect((search.json!.results as Body[])[0]).toMatchObject({ msgId: reply.msgId, replyText: "the code is 5678" });
+    expect((search.json!.results as Body[])[0]).toMatchObject({ msgId: reply.msgId, replyTo: kept.msgId, replyFrom: ann.userId, replyFromName: ann.userName, replyText: "the code is 5678" });
     for (const q of ["1234", "4711"]) {
       const none = await http(base, "GET", `/api/search?q=${q}&conversation=${ann.userId}`, { token: bob.token });
       expect(none.json).toEqual({ results: [] });

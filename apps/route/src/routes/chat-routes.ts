@@ -72,7 +72,7 @@ export const chatApi = {
   }),
   history: createRoute({
     method: "get", path: "/api/history", summary: "One page of a conversation, oldest first", security: bearer, request: { query: HistoryQuery },
-    responses: { 200: jsonAnswer("{messages:[{msgId, from, fromName, to, text, ts, room, replyTo?, editOf?, deleted?, reactTo?, reaction?}], events:[{kind, name, userId, userName, by?, byName?, after, ts}]}: messages oldest first, as the Message frame (to and room \"\" where they do not apply); events (rooms: renames; with events=all also joins, leaves and additions) placed on this page, each after the message `after`; peerGone: true (added) with `with` naming a deleted account"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member"), 404: errorAnswer("not_found") },
+    responses: { 200: jsonAnswer("{messages:[{msgId, from, fromName, to, text, ts, room, replyTo?, replyFrom?, replyFromName?, replyText?, editOf?, deleted?, reactTo?, reaction?, sentHere?}], events:[{kind, name, userId, userName, by?, byName?, after, ts}]}: messages oldest first, as the Message frame (to and room \"\" where they do not apply); events (rooms: renames; with events=all also joins, leaves and additions) placed on this page, each after the message `after`; a reply's replyFrom, replyFromName, replyText: the quoted message's sender and its newest text (\"\" once deleted); sentHere on the caller's own messages sent over WebSocket: true when this login sent it; text: the newest edit's, \"\" once deleted; peerGone: true (added) with `with` naming a deleted account"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member"), 404: errorAnswer("not_found") },
   }),
 };
 
