@@ -67,7 +67,7 @@ export const chatApi = {
       202: jsonAnswer("{msgId}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member; forbidden: an edit of someone else's message; blocked: a private message between users who block each other"),
       404: errorAnswer("unknown_recipient, not_found (a room, or the message replyTo / editOf / reactTo names)"), 415: errorAnswer("not JSON"),
       429: errorAnswer("rate_limited (with Retry-After): more than CIM_HTTP_SENDS_PER_USER sends per CIM_HTTP_SENDS_WINDOW_SECONDS"),
-      503: { description: "unavailable (with Retry-After): Redis unreachable, or with CIM_REDIS_WAIT_REPLICAS the wait for replicas failed; send again with the clientMsgId the answer names (error.clientMsgId: the request's, or route's own when it gave none)", content: { "application/json": { schema: SendUnavailableBody } } },
+      503: { description: "unavailable (with Retry-After): Redis unreachable, or with CIM_REDIS_WAIT_REPLICAS the wait for replicas failed; send again with the clientMsgId the answer names (error.clientMsgId: the request's, or route's own when it gave none; absent when the 503 came before the send was read, from the token's check or the send limit's count: nothing was stored)", content: { "application/json": { schema: SendUnavailableBody } } },
     },
   }),
   history: createRoute({
