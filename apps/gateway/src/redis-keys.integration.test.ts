@@ -15,7 +15,8 @@ let deleted: string | undefined;
 const clients: RecordingClient[] = [];
 
 beforeAll(async () => {
-  cluster = await startCluster({ gateways: 2 });
+  // A day's retention: route's sweep runs at its start (cim-sweep:retention, checked below) and trims nothing here.
+  cluster = await startCluster({ gateways: 2, routeEnv: { CIM_STREAM_MAX_AGE_SECONDS: "86400" } });
   redis = new Redis(cluster.redis.address);
 });
 afterAll(async () => {
@@ -176,6 +177,15 @@ describe("Redis keys", () => {
     const read = async (key: string) => (await redis.zrange(key, 0, -1, "WITHSCORES")).join(" ");
     expect(await read(setOf(":deletions")[0]!)).toBe(`${deleted!} ${deleted!} complete inf`);
     expect(await read(setOf(":edits")[0]!)).toBe(`${edited!.msgId} ${edited!.edit} complete inf`);
+  });
+
+  // CONTRACT's retention: "One route process sweeps per interval, holding `cim-sweep:retention` (its instance, lapsing
+  // with the interval)", a tenth of the limit within a minute and an hour: an hour for a day's limit.
+  it("route's sweep turn is one key that lapses within the interval", async () => {
+    const ttl = await redis.pttl("cim-sweep:retention");
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(3_600_000);
+    expect(await redis.get("cim-sweep:retention")).toMatch(/\S/);
   });
 
   // CONTRACT: "Redis keys (prefix `cim-`)": an operator sharing a Redis finds, backs up or grants (ACL `~cim-*`) the
