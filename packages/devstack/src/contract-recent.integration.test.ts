@@ -136,6 +136,17 @@ describe("ids with leading zeros", () => {
     bobSession.send("read", { conversation: ann.userId, msgId: `0${msgId}` });
     bobSession.send("read", { conversation: `0${ann.userId}`, msgId });
     bobSession.send("read", { conversation: ann.userId, msgId });
+    // A Login's padded position counts as none (CONTRACT's Login addition): the inbox from what the user acknowledged,
+    // the group from now, as a login naming nothing.
+    const positionsOf = async (login: Body) => {
+      const device = await Session.open(bob.wsUrl);
+      sessions.push(device);
+      device.send("login", { token: bob.token, ...login });
+      const ack = await device.frame("loginAck");
+      device.socket.terminate();
+      return { group: ack.groupPosition, inbox: ack.inboxPosition };
+    };
+    expect(await positionsOf({ inboxAfter: `0${msgId}`, groupAfter: "00" })).toEqual(await positionsOf({}));
     const seen = await session.frame("read", (r) => r.by === bob.userId);
     expect(seen).toEqual({ conversation: bob.userId, msgId, by: bob.userId });
     expect(session.frames.filter((f) => f.kind === "read").map((f) => f.body.msgId)).toEqual([msgId]);
