@@ -10,10 +10,13 @@ import { newUser, REPO_ROOT, startCluster, TEST_ADMIN_TOKEN, type Cluster, type 
 
 let cluster: Cluster;
 let redis: Redis;
+let edited: { msgId: string; edit: string } | undefined;
+let deleted: string | undefined;
 const clients: RecordingClient[] = [];
 
 beforeAll(async () => {
-  cluster = await startCluster({ gateways: 2 });
+  // A day's retention: route's sweep runs at its start (cim-sweep:retention, checked below) and trims nothing here.
+  cluster = await startCluster({ gateways: 2, routeEnv: { CIM_STREAM_MAX_AGE_SECONDS: "86400" } });
   redis = new Redis(cluster.redis.address);
 });
 afterAll(async () => {
@@ -67,6 +70,16 @@ describe("Redis keys", () => {
     await bob.waitForText("to the room");
     await fetch(`${cluster.route.url}/api/admin/stats`, { headers: { authorization: "Bearer wrong-admin-token-000000" } });
     await fetch(`${cluster.route.url}/api/admin/stats`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    // A reply, an edit and a deletion: the conversation's edits and deletions sets (checked below).
+    const quoted = await ann.api.sendMessage(ann.session!.token, { to: bob.session!.userId, text: "to be edited" });
+    const erased = await ann.api.sendMessage(ann.session!.token, { to: bob.session!.userId, text: "to be deleted" });
+    await ann.api.sendMessage(ann.session!.token, { to: bob.session!.userId, text: "a reply", replyTo: quoted.msgId });
+    edited = { msgId: quoted.msgId, edit: (await ann.api.sendMessage(ann.session!.token, { to: bob.session!.userId, text: "edited", editOf: quoted.msgId })).msgId };
+    deleted = erased.msgId;
+    await ann.api.sendMessage(ann.session!.token, { to: bob.session!.userId, text: "", editOf: erased.msgId, delete: true });
+    // A page that stops before the edit and the deletion: the read that fills the sets and marks them complete.
+    const page = await fetch(`${cluster.route.url}/api/history?with=${bob.session!.userId}&before=${erased.msgId}`, { headers: { authorization: `Bearer ${ann.session!.token}` } });
+    expect(page.status).toBe(200);
     await ann.api.block(ann.session!.token, bob.session!.userId);
     await bob.logout();
 
@@ -128,6 +141,51 @@ describe("Redis keys", () => {
       const counts = await redis.hgetall(key.replace(/:logins$/, ":gateways"));
       expect(Object.fromEntries(Object.entries(counts).map(([gateway, n]) => [gateway, Number(n)]))).toEqual(perGateway);
     }
+  });
+
+  // CONTRACT's Redis table names each key's type: a key the stack wrote of another type fails here. Runs after the
+  // workload above.
+  it("every key of CONTRACT's Redis table has the type the table names", async () => {
+    const doc = readFileSync(join(REPO_ROOT, "docs/CONTRACT.md"), "utf8");
+    const table = doc.split("## Redis keys (prefix `cim-`)")[1]!.split("\n\n")[0]!;
+    const types: Record<string, string[]> = { hash: ["hash"], string: ["string"], stream: ["stream"], set: ["set"], "sorted set": ["zset"], "set or sorted set": ["set", "zset"] };
+    const rows: Array<{ pattern: RegExp; types: string[] }> = [];
+    for (const line of table.split("\n")) {
+      const [, key, type] = /^\| `([^`]+)` \| ([^|]+) \|/.exec(line) ?? [];
+      if (!key || !type || !types[type.trim()]) continue;
+      rows.push({ pattern: new RegExp(`^${key.replace(/[.+?^${}()[\]\\]/g, "\\$&").replace(/<[^>]+>/g, "[^:}]+")}$`), types: types[type.trim()]! });
+    }
+    expect(rows.length).toBeGreaterThan(6);
+    const wrong: string[] = [];
+    for (const key of await allKeys()) {
+      const row = rows.find((r) => r.pattern.test(key));
+      if (!row) continue;
+      const type = await redis.type(key);
+      if (!row.types.includes(type)) wrong.push(`${key}: ${type}, CONTRACT says ${row.types.join(" or ")}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  // CONTRACT: `cim-c:{c:<conv>}:deletions` holds the deleted msgIds scored by the msgId, `:edits` the edited msgIds
+  // scored by their newest edit's msgId, each with the member `complete` (score +inf) once it holds every one of the
+  // stream. Runs after the workload above.
+  it("a conversation's edits and deletions sets hold what CONTRACT says", async () => {
+    const keys = await allKeys();
+    const setOf = (suffix: string) => keys.filter((key) => key.startsWith("cim-c:{c:p") && key.endsWith(suffix));
+    expect(setOf(":edits")).toHaveLength(1);
+    expect(setOf(":deletions")).toHaveLength(1);
+    const read = async (key: string) => (await redis.zrange(key, 0, -1, "WITHSCORES")).join(" ");
+    expect(await read(setOf(":deletions")[0]!)).toBe(`${deleted!} ${deleted!} complete inf`);
+    expect(await read(setOf(":edits")[0]!)).toBe(`${edited!.msgId} ${edited!.edit} complete inf`);
+  });
+
+  // CONTRACT's retention: "One route process sweeps per interval, holding `cim-sweep:retention` (its instance, lapsing
+  // with the interval)", a tenth of the limit within a minute and an hour: an hour for a day's limit.
+  it("route's sweep turn is one key that lapses within the interval", async () => {
+    const ttl = await redis.pttl("cim-sweep:retention");
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(3_600_000);
+    expect(await redis.get("cim-sweep:retention")).toMatch(/\S/);
   });
 
   // CONTRACT: "Redis keys (prefix `cim-`)": an operator sharing a Redis finds, backs up or grants (ACL `~cim-*`) the

@@ -75,9 +75,29 @@ describe("a client of the seed's first protocol", () => {
     await waitFor(b2, "message", (m) => m.text === "seed burst 4");
     expect(b2.frames.filter((f) => bodyOf(f) === "message").map((f) => f.message!.text)).toEqual([0, 1, 2, 3, 4].map((i) => `seed burst ${i}`));
     a.send({ send: { clientMsgId: "seed-3", to: bob.userId, text: "seed after reconnect" } });
-    await waitFor(b2, "message", (m) => m.text === "seed after reconnect");
+    const last = await waitFor(b2, "message", (m) => m.text === "seed after reconnect");
+    b2.send({ delivered: { msgId: last.msgId } });
+    await waitFor(a, "delivered", (d) => d.msgId === last.msgId);
 
-    for (const client of [a, b, b2]) {
+    // Edited and deleted while it was away (2026-11-30: every read hands out the newest text, "" once deleted): the
+    // seed's client gets the frames it knows, the events as messages whose editOf it ignores, and no old text.
+    b2.ws.close();
+    const post = async (body: Record<string, unknown>) => {
+      const res = await fetch(`${cluster.route.url}/api/messages`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${ann.token}` }, body: JSON.stringify({ to: bob.userId, ...body }) });
+      expect(res.status).toBe(202);
+      return ((await res.json()) as { msgId: string }).msgId;
+    };
+    const edited = await post({ text: "the code is 1234" });
+    const deleted = await post({ text: "my pin is 4711" });
+    await post({ text: "the code is 5678", editOf: edited });
+    await post({ text: "", editOf: deleted, delete: true });
+    const b3 = await seedClient(bob.gateway.wsUrl);
+    sockets.push(b3.ws);
+    b3.send({ login: { token: bob.token } });
+    await waitUntil(() => b3.frames.filter((f) => bodyOf(f) === "message").length >= 4, 20_000, "the seed client's replay");
+    expect(b3.frames.filter((f) => bodyOf(f) === "message").map((f) => f.message!.text)).toEqual(["the code is 5678", "", "the code is 5678", ""]);
+
+    for (const client of [a, b, b2, b3]) {
       const unknown = client.frames.filter((f) => !SEED_KINDS.includes(bodyOf(f) ?? ""));
       expect(unknown).toEqual([]);
     }

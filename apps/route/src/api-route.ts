@@ -13,6 +13,12 @@ export const jsonAnswer = (description: string) => ({ description, content: { "a
 /** An error answer: `{"error":{"code","message"}}`. */
 export const errorAnswer = (description: string) => ({ description, content: { "application/json": { schema: ErrorBody } } });
 
+/**
+ * The error body of a send answered 503: the clientMsgId it was stored under beside the code (CONTRACT, 2026-11-30);
+ * absent when the 503 came before the send was read (the token's check, the send limit's count): nothing was stored.
+ */
+export const SendUnavailableBody = z.object({ error: z.object({ code: z.string(), message: z.string(), clientMsgId: z.string().optional() }) }).meta({ id: "SendUnavailable" });
+
 /** The user token (or, for /api/admin, the admin token) as `Authorization: Bearer`. */
 export const bearer = [{ bearer: [] }];
 

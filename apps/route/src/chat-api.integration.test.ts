@@ -180,6 +180,10 @@ describe("GET /api/history", () => {
     expect(await history(erin, `?with=${dave.userId}`)).toEqual(fromDave);
     expect((await history(erin, `?with=${dave.userId}&before=${ids[3]}&limit=2`)).map((m) => m.msgId)).toEqual(ids.slice(1, 3));
     expect((await history(erin, `?with=${dave.userId}&before=${ids[0]}`))).toEqual([]);
+    // CONTRACT: before follows the rule of every numeric query parameter, leading zeros allowed (`05` is 5); the
+    // userIds and msgIds a client sends in frames and bodies refuse them, a query's number does not (53a8b55 made it 400).
+    expect((await history(erin, `?with=${dave.userId}&before=000${ids[3]}&limit=2`)).map((m) => m.msgId)).toEqual(ids.slice(1, 3));
+    expect((await history(erin, `?with=${dave.userId}&before=0${ids[0]}`))).toEqual([]);
     // A third user asking about either of them sees their own (empty) conversation, never this one.
     expect(await history(frank, `?with=${dave.userId}`)).toEqual([]);
     expect(await history(frank, `?with=${erin.userId}`)).toEqual([]);
@@ -190,7 +194,7 @@ describe("GET /api/history", () => {
   it("answers 400 bad_request for a limit outside 1..200 or not an integer, and a before (also 0 or past 2^64-1) or with that is not an id", async () => {
     for (const query of ["?limit=0", "?limit=201", "?limit=ten", "?limit=1.5", "?before=yesterday", "?before=-1", `?with=${alice.userName}`,
       // Redis refuses a range before 0 or past its largest stream id (2^64-1): these were 500s.
-      "?before=0", "?before=18446744073709551616", "?before=99999999999999999999", `?with=${bob.userId}&before=0`]) {
+      "?before=0", "?before=000", "?before=18446744073709551616", "?before=018446744073709551616", "?before=99999999999999999999", `?with=${bob.userId}&before=0`]) {
       await expectError(await h.call("GET", `/api/history${query}`, { token: alice.token }), 400, "bad_request");
     }
   });

@@ -148,6 +148,55 @@ describe("GET /api/openapi.json", () => {
     expect(problems).toEqual([]);
   });
 
+  // An error code CONTRACT's tables give with a status (`400 weak_password`, `409 too_many_blocks`, `403 blocked`) is
+  // named in that status' description, as the headers are above: a client learns the codes to expect from it.
+  it("names the error codes CONTRACT's tables give a status, in that status' answer", () => {
+    const contract = readFileSync(join(REPO_ROOT, "docs/CONTRACT.md"), "utf8");
+    const problems: string[] = [];
+    let checked = 0;
+    for (const line of contract.split("\n")) {
+      const row = /^\s*\| `(GET|POST|PUT|DELETE|PATCH) (\/api\/[^`?]+)`[^|]*\|.*\|\s*$/.exec(line);
+      if (!row) continue;
+      const [, method, path] = row as unknown as [string, string, string];
+      const responses = (doc.paths[path]?.[method.toLowerCase()]?.responses ?? {}) as Record<string, { description?: string } | undefined>;
+      const cells = line.split("|");
+      for (const [, status, code] of cells[cells.length - 2]!.matchAll(/`([45]\d\d) ([a-z_]+)`/g)) {
+        checked++;
+        if (!new RegExp(`\\b${code!}\\b`).test(responses[status!]?.description ?? "")) problems.push(`${method} ${path}: ${status} does not name ${code}`);
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(problems).toEqual([]);
+  });
+
+  // CONTRACT names fields of history's messages and search's hits outside the tables' answer cells: `sentHere` (the
+  // history row, 2026-11-29), a reply's quote `replyFrom`, `replyFromName`, `replyText` ("history and the recovery
+  // after a reconnect carry them too"; search's hits their `replyText`, following edits since 2026-11-30).
+  it("names the fields CONTRACT gives history's messages and search's hits in prose", () => {
+    const describe = (path: string) => (doc.paths[path]!.get!.responses["200"] as { description: string }).description;
+    const missing = [
+      ...["sentHere", "replyFrom", "replyFromName", "replyText"].filter((field) => !new RegExp(`\\b${field}\\b`).test(describe("/api/history"))).map((field) => `history: ${field}`),
+      ...["replyText"].filter((field) => !new RegExp(`\\b${field}\\b`).test(describe("/api/search"))).map((field) => `search: ${field}`),
+    ];
+    expect(missing).toEqual([]);
+  });
+
+  // CONTRACT: the 503 of a POST /api/messages names the clientMsgId it was stored under, beside `code` (added
+  // 2026-11-30): the document's error body for it must let that field through, and say so.
+  it("lets the 503 of POST /api/messages carry error.clientMsgId, and says so", () => {
+    const answer = doc.paths["/api/messages"]!.post!.responses["503"] as { description: string; content: Record<string, { schema: unknown }> };
+    expect(answer.description).toContain("error.clientMsgId");
+    const resolve = (schema: unknown): Record<string, unknown> => {
+      const ref = (schema as { $ref?: string }).$ref;
+      return ref ? (doc as unknown as { components: { schemas: Record<string, Record<string, unknown>> } }).components.schemas[ref.split("/").pop()!]! : schema as Record<string, unknown>;
+    };
+    const body = resolve(answer.content["application/json"]!.schema);
+    const error = resolve((body.properties as Record<string, unknown>).error);
+    expect(Object.keys(error.properties as object)).toContain("clientMsgId");
+    // Not required: a 503 from before the send was read (the token's check, the send limit's count) names none.
+    expect(error.required).not.toContain("clientMsgId");
+  });
+
   // CONTRACT: "Any request that failed because Redis was unreachable ... is answered 503 unavailable with Retry-After":
   // registration and login too, and an operation whose 503 has a meaning of its own (no_gateway) has this one as well.
   it("lists 503 unavailable for Redis down on every operation that reads Redis, beside a 503 of its own", () => {

@@ -113,6 +113,19 @@ describe("GET /api/users/last-seen", () => {
     await h.services.sessions.setSessions(here.userId, HARNESS_GATEWAY.id, 0);
   });
 
+  // CONTRACT: a userId a client sends is 0 or digits without a leading zero; a padded one is refused like any
+  // malformed id (it was answered 200, as an id of no account: a client that pads ids learns nothing is wrong).
+  it("answers 400 bad_request for a userId with leading zeros", async () => {
+    const [blocker, blocked] = await Promise.all([newUser(h, "padblocker"), newUser(h, "padblocked")]);
+    await h.services.sessions.setSessions(blocker.userId, HARNESS_GATEWAY.id, 1);
+    expect((await h.call("PUT", `/api/blocks/${blocked.userId}`, { token: blocker.token })).status).toBe(204);
+    for (const ids of [`0${blocker.userId}`, `${me.userId},00${blocker.userId}`]) {
+      const res = await h.call("GET", `/api/users/last-seen?userIds=${ids}`, { token: blocked.token });
+      expect({ ids, status: res.status, body: await res.json() }).toEqual({ ids, status: 400, body: { error: { code: "bad_request", message: expect.stringContaining("userIds") } } });
+    }
+    await h.services.sessions.setSessions(blocker.userId, HARNESS_GATEWAY.id, 0);
+  });
+
   it("hides it across a block, either way, as presence is", async () => {
     const [blocker, blocked] = await Promise.all([newUser(h, "blocker"), newUser(h, "blocked")]);
     for (const user of [blocker, blocked]) {

@@ -7,7 +7,7 @@ import { CLIENT_MSG_ID, compareIds, DECIMAL_ID, ErrorCode, isBlankText, isMsgId,
 import { requireUser, unauthorized } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { ApiError, REDIS_RETRY_AFTER_SECONDS } from "../errors.js";
-import { bearer, errorAnswer, jsonAnswer, jsonBody } from "../api-route.js";
+import { bearer, errorAnswer, jsonAnswer, jsonBody, SendUnavailableBody } from "../api-route.js";
 import { blockRefusalMessage } from "@cim/state";
 import { onlineUsersSeenBy } from "../user-cards.js";
 import { isPaged, onlinePage, PageQuery } from "../name-pages.js";
@@ -42,7 +42,10 @@ const HistoryQuery = z.object({
   room: z.string().regex(ROOM_ID, "room must be a roomId").optional(),
   // 1 to the largest stream id: Redis refuses the range before 0 or past 2^64-1 (it was a 500). The message and the
   // document name the bounds, as queryInteger's do.
-  before: z.string().refine((v) => isMsgId(v) && !/^0+$/.test(v), BEFORE_BOUNDS).optional()
+  // A number in the query, so leading zeros are allowed as in every numeric parameter (`05` is 5), and taken off
+  // before the id goes on: a padded id compares by length above every real one.
+  before: z.string().regex(/^[0-9]{1,20}$/, BEFORE_BOUNDS).transform((v) => v.replace(/^0+(?=.)/, ""))
+    .refine((v) => isMsgId(v) && v !== "0", BEFORE_BOUNDS).optional()
     .meta({ pattern: "^[0-9]{1,20}$", description: `${BEFORE_BOUNDS}: the page holds the newest messages before it` }),
   limit: queryInteger("limit", 1, 200, 50),
   // Which room events come (added): renames only by default, as before membership changes were kept, so a client
@@ -64,12 +67,12 @@ export const chatApi = {
       202: jsonAnswer("{msgId}"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member; forbidden: an edit of someone else's message; blocked: a private message between users who block each other"),
       404: errorAnswer("unknown_recipient, not_found (a room, or the message replyTo / editOf / reactTo names)"), 415: errorAnswer("not JSON"),
       429: errorAnswer("rate_limited (with Retry-After): more than CIM_HTTP_SENDS_PER_USER sends per CIM_HTTP_SENDS_WINDOW_SECONDS"),
-      503: errorAnswer("unavailable (with Retry-After): Redis unreachable, or with CIM_REDIS_WAIT_REPLICAS the wait for replicas failed; send again with the same clientMsgId"),
+      503: { description: "unavailable (with Retry-After): Redis unreachable, or with CIM_REDIS_WAIT_REPLICAS the wait for replicas failed; send again with the clientMsgId the answer names (error.clientMsgId: the request's, or route's own when it gave none; absent when the 503 came before the send was read, from the token's check or the send limit's count: nothing was stored)", content: { "application/json": { schema: SendUnavailableBody } } },
     },
   }),
   history: createRoute({
     method: "get", path: "/api/history", summary: "One page of a conversation, oldest first", security: bearer, request: { query: HistoryQuery },
-    responses: { 200: jsonAnswer("{messages:[{msgId, from, fromName, to, text, ts, room, replyTo?, editOf?, deleted?, reactTo?, reaction?}], events:[{kind, name, userId, userName, by?, byName?, after, ts}]}: messages oldest first, as the Message frame (to and room \"\" where they do not apply); events (rooms: renames; with events=all also joins, leaves and additions) placed on this page, each after the message `after`; peerGone: true (added) with `with` naming a deleted account"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member"), 404: errorAnswer("not_found") },
+    responses: { 200: jsonAnswer("{messages:[{msgId, from, fromName, to, text, ts, room, replyTo?, replyFrom?, replyFromName?, replyText?, editOf?, deleted?, reactTo?, reaction?, sentHere?}], events:[{kind, name, userId, userName, by?, byName?, after, ts}]}: messages oldest first, as the Message frame (to and room \"\" where they do not apply); events (rooms: renames; with events=all also joins, leaves and additions) placed on this page, each after the message `after`; a reply's replyFrom, replyFromName, replyText: the quoted message's sender and its newest text (\"\" once deleted); sentHere on the caller's own messages sent over WebSocket: true when this login sent it; text: the newest edit's, \"\" once deleted; peerGone: true (added) with `with` naming a deleted account"), 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member"), 404: errorAnswer("not_found") },
   }),
 };
 

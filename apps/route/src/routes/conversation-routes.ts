@@ -15,7 +15,7 @@ export const conversationApi = {
     request: { query: ConversationPageQuery },
     responses: {
       200: jsonAnswer("{conversations:[{conversation, kind, name, unread, lastMsgId, readUpTo, last?: {msgId, from, fromName, to, room, text, ts, edited, deleted}}], nextCursor? (paged form only)}; in the paged form a room's entry also carries visibility and owner"),
-      400: errorAnswer("invalid cursor or limit"), 401: errorAnswer("bad token"),
+      400: errorAnswer("bad_request: a bad cursor or limit"), 401: errorAnswer("bad token"),
     },
   }),
 };

@@ -104,7 +104,7 @@ export const roomApi = {
     summary: "A room's members (everyone: those online): with any of cursor, limit (1-200, default 50), prefix: one page in name order plus the count; without: every one",
     responses: {
       200: jsonAnswer("{members:[{userId, userName, online}], count, nextCursor} (without parameters: {members}, every member in userId order)"),
-      400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: private"), 404: errorAnswer("not_found"),
+      400: errorAnswer("bad_request: a bad limit, cursor or prefix"), 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: private"), 404: errorAnswer("not_found"),
       429: errorAnswer("rate_limited (with Retry-After): more than CIM_HEAVY_READS_PER_USER heavy reads (online list, member pages, last-seen) per CIM_HEAVY_READS_WINDOW_SECONDS; a page costs 1, the whole list 1 per 200 users it lists"),
     },
   }),

@@ -37,7 +37,7 @@ export const searchApi = {
     summary: "Messages of the caller's conversations whose current text contains q (case-insensitive), newest first; the newest 2,000 entries of each of up to 100 conversations are searched",
     security: bearer, request: { query: SearchQuery },
     responses: {
-      200: jsonAnswer("{results:[{conversation, msgId, from, fromName, to, room, text, ts, edited, replyTo?}], nextCursor? (with cursor only: \"\" at the end)}"),
+      200: jsonAnswer("{results:[{conversation, msgId, from, fromName, to, room, text, ts, edited, replyTo?, replyFrom?, replyFromName?, replyText?}], nextCursor? (with cursor only: \"\" at the end)}; a reply's replyText is the quoted message's newest text (\"\" once deleted)"),
       400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 403: errorAnswer("not_member"), 404: errorAnswer("not_found"),
       429: errorAnswer("rate_limited (with Retry-After): more than CIM_SEARCHES_PER_USER searches per CIM_SEARCH_WINDOW_SECONDS, or more than CIM_MAX_SEARCHES_IN_PROGRESS + CIM_MAX_SEARCHES_WAITING searches of all users at once on this route process"),
     },

@@ -16,11 +16,15 @@ const SearchQuery = z.object({
   limit: queryInteger("limit", 1, 50, 20),
 });
 
+/** One userId inside a list: DECIMAL_ID without its anchors. */
+const USER_ID = "(?:0|[1-9][0-9]{0,19})";
+
 /** At most this many users per `GET /api/users/last-seen`. */
 export const MAX_LAST_SEEN_USERS = 100;
 
 const LastSeenQuery = z.object({
-  userIds: z.string().regex(new RegExp(`^\\d{1,20}(,\\d{1,20}){0,${MAX_LAST_SEEN_USERS - 1}}$`), `userIds is 1-${MAX_LAST_SEEN_USERS} userIds, comma-separated`),
+  // Each a userId as DECIMAL_ID says ("0" or digits without a leading zero, as every id a client sends).
+  userIds: z.string().regex(new RegExp(`^${USER_ID}(,${USER_ID}){0,${MAX_LAST_SEEN_USERS - 1}}$`), `userIds is 1-${MAX_LAST_SEEN_USERS} userIds, comma-separated`),
 });
 
 export const userApi = {
