@@ -171,8 +171,8 @@ end
 // ARGV: sender, membersOnly ('1': the sender must be in members; '0' for everyone), maxLen, maxAgeMicros,
 //   dedupeTtlSeconds, wake (template: holes prev, msgId, ts), then the message's fields (name, value, ...) without ts.
 // Returns {record, 1 duplicate | 0 stored, wake-up}, or {'', -1} when the sender is not a member (nothing stored).
-// The caller publishes the wake-up on the room's channel (a script may only touch its own slot, and a cluster's
-// sharded channel lies in another). A duplicate's wake-up has prev '' (read the stream): a reader that missed the
+// The caller publishes the wake-up on the room's channel (`everyone`'s, cim-bus:all, lies in another slot on a
+// cluster; a room's is in its slot, where an owner's removal publishes from its script, rooms.ts). A duplicate's wake-up has prev '' (read the stream): a reader that missed the
 // first wake-up catches up.
 const STORE_ROOM = `${PRELUDE}
 local stream, dedupe, members = KEYS[1], KEYS[2], KEYS[3]
