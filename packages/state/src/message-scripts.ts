@@ -81,6 +81,17 @@ local function find_entry(inbox, msgId)
   end
   return nil
 end
+-- True when the stream may have lost an entry at or after msgId: its newest entry deleted or trimmed (XINFO STREAM's
+-- max-deleted-entry-id, Redis 7.0) is not older than it. A stream that never lost one at or after msgId holds every
+-- entry written there since.
+local function trimmed_since(stream, msgId)
+  local info = redis.pcall('XINFO', 'STREAM', stream)
+  if type(info) ~= 'table' or info.err then return false end
+  for i = 1, #info - 1, 2 do
+    if info[i] == 'max-deleted-entry-id' then return not newer(msgId, string.match(info[i + 1], '^(%d+)') or '0') end
+  end
+  return false
+end
 -- 1 when the user of these sets (blocks, blocked-by) blocks peer, 2 when peer blocks it, else 0 (blocks.ts).
 local function block_state(blocks, blockedBy, peer)
   if redis.call('SISMEMBER', blocks, peer) == 1 then return 1 end
@@ -186,19 +197,30 @@ return {record, duplicate, fill(wake, {prev, id, ts})}
 // A private message in its conversation stream, on its tag {c:p<lo>-<hi>}. No wake-up: the inboxes wake readers.
 // KEYS: stream (the pair's messages), dedupe (the sender's record of this clientMsgId).
 // ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, then the message's fields (name, value, ...) without ts.
-// Returns {record, 1 duplicate | 0 stored}.
+// Returns {record, 0} for a message stored; for a resend {record, 1, the stored entry's fields...}, or {record, 2}
+// when its entry has left the stream since (trimmed). The inbox steps note what the conversation holds, never a
+// resend's own text: on a Redis Cluster those steps are calls of their own, and a first attempt that stopped after
+// this one (its gateway died, its master failed over) is finished by the resend.
 const STORE_PRIVATE = `${PRELUDE}
 local stream, dedupe = KEYS[1], KEYS[2]
 local maxLen, maxAgeMicros, dedupeTtl = unpack(ARGV, 1, 3)
 local record, duplicate = store_private(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, 4)})
-return {record, duplicate}
+if duplicate == 0 then return {record, 0} end
+local id = string.match(record, '^(%d+)')
+local entry = redis.call('XRANGE', stream, id .. '-0', id .. '-0')[1]
+if not entry then return {record, 2} end
+return {record, 1, unpack(entry[2])}
 `;
 
 // A private message noted in one user's inbox (the recipient's, or the sender's for its other devices), on {u:<id>}.
 // KEYS: inbox (stream), last (the inbox's newest entry id), peers (sorted set), gateways (hash gatewayId -> sessions),
 //   gone (the user's deletion mark: set, nothing is written and {''} is returned, see keys.ts `user.gone`).
 // ARGV: msgId, peer (the other user of the chat), maxLen, maxAgeMicros, wake (template: holes prev, entry), clock
-//   ('1': the entry is not older than this node's clock; '0'), then the message's fields (msgId and ts included).
+//   ('1': the entry is not older than this node's clock; '0'), needs (the msgId of the message an edit, deletion or
+//   reaction names; '' for none), then the message's fields (msgId and ts included).
+// An event whose message the inbox does not hold, and never lost (trimmed_since), is not noted: {'', 'needs'} is
+// returned and the caller notes that message first (on a Redis Cluster the message's own inbox step may not be done
+// yet, while the sender's other device already edits it: the recipient got the edit before the message).
 // The entry id is the msgId, or one past the newest entry when that is not older. With clock '1' (a Redis Cluster,
 // where the msgId comes from the conversation's master, another node) it is never older than this node's clock
 // either (TIME, in microseconds): a failover that lost this node's last writes (replication is asynchronous) may
@@ -211,13 +233,14 @@ return {record, duplicate}
 // wake-up to each gateway's channel (on a cluster those lie in other slots than the user's keys).
 const APPEND_INBOX = `${PRELUDE}
 if redis.call('EXISTS', KEYS[5]) == 1 then return {''} end
-local msgId, peer, maxLen, maxAgeMicros, wake, clock = unpack(ARGV, 1, 6)
+local msgId, peer, maxLen, maxAgeMicros, wake, clock, needs = unpack(ARGV, 1, 7)
+if needs ~= '' and not find_entry(KEYS[1], needs) and not trimmed_since(KEYS[1], needs) then return {'', 'needs'} end
 local floor
 if clock == '1' then
   local now = redis.call('TIME')
   floor = fmt(tonumber(now[1]) * 1000000 + tonumber(now[2]))
 end
-local entry, prev = append_inbox(KEYS[1], KEYS[2], KEYS[3], msgId, peer, maxLen, maxAgeMicros, {unpack(ARGV, 7)}, floor)
+local entry, prev = append_inbox(KEYS[1], KEYS[2], KEYS[3], msgId, peer, maxLen, maxAgeMicros, {unpack(ARGV, 8)}, floor)
 return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
 `;
 
@@ -340,11 +363,11 @@ declare module "ioredis" {
     /** See STORE_ROOM; `fields` are name/value pairs. */
     cimStoreRoom(stream: string, dedupe: string, members: string, sender: string, membersOnly: "1" | "0", maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, wake: string, ...fields: string[]): Result<[string, number, string?], Context>;
     /** See STORE_PRIVATE. */
-    cimStorePrivate(stream: string, dedupe: string, maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, ...fields: string[]): Result<[string, number], Context>;
+    cimStorePrivate(stream: string, dedupe: string, maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, ...fields: string[]): Result<[string, number, ...string[]], Context>;
     /** See STORE_PRIVATE_ALL_BATCH. */
     cimStorePrivateAllBatch(numKeys: number, ...keysAndArgs: string[]): Result<Array<string | number>, Context>;
     /** See APPEND_INBOX. */
-    cimAppendInbox(inbox: string, last: string, peers: string, gateways: string, gone: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, wake: string, clock: "1" | "0", ...fields: string[]): Result<[string, string?, ...string[]], Context>;
+    cimAppendInbox(inbox: string, last: string, peers: string, gateways: string, gone: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, wake: string, clock: "1" | "0", needs: string, ...fields: string[]): Result<[string, string?, ...string[]], Context>;
     /** See NEW_PEER. */
     cimNewPeer(peers: string, newPeers: string, peer: string, limit: string, windowMs: string): Result<number, Context>;
     /** See ACKNOWLEDGE. */
