@@ -7,7 +7,7 @@ import { startRedisCluster, waitUntil, type RedisCluster } from "@cim/devstack";
 import { AccountStore } from "./accounts.js";
 import { BusPublisher, parseClusterMessage, type ClusterMessage } from "./bus.js";
 import { BusWatchdog } from "./bus-watchdog.js";
-import { channels, conv, keys } from "./keys.js";
+import { channels, conv, keys, user } from "./keys.js";
 import { InboxStore } from "./inbox.js";
 import { recordFields } from "./records.js";
 import { account, pair, room, send } from "./message-test-support.js";
@@ -220,6 +220,19 @@ describe("a private message's steps on a Redis Cluster", () => {
     // The phone's resend finishes its steps late: nothing is noted twice.
     await store.store({ clientMsgId: "m1", from: "311", fromName: "user311", fromDevice: "phone", to: "312", text: "tpyo" });
     for (const userId of ["312", "311"]) expect(await inboxTexts(userId)).toEqual(expected);
+  });
+
+  it("an edit of a message its inbox no longer holds (trimmed) does not bring the message back", async () => {
+    await cluster.ready();
+    const store = new MessageStore(redis);
+    await account(redis, "321", "322", "323");
+    const old = await send(store, { from: "321", to: "322", text: "old" });
+    const later = await send(store, { from: "323", to: "322", text: "from another chat" });
+    // The inbox holds all of 322's chats: its length limit dropped the old message, which its conversation keeps.
+    await redis.xtrim(user.inbox("322"), "MINID", later.msgId);
+    const edit = await store.store({ clientMsgId: "e-old", from: "321", fromName: "user321", fromDevice: "laptop", to: "322", text: "old, edited", editOf: old.msgId });
+    if ("error" in edit) throw new Error(edit.error);
+    expect((await inboxTexts("322")).map(([msgId]) => msgId)).toEqual([later.msgId, edit.message.msgId]);
   });
 });
 

@@ -81,16 +81,17 @@ local function find_entry(inbox, msgId)
   end
   return nil
 end
--- True when the stream may have lost an entry at or after msgId: its newest entry deleted or trimmed (XINFO STREAM's
--- max-deleted-entry-id, Redis 7.0) is not older than it. A stream that never lost one at or after msgId holds every
--- entry written there since.
+-- True when the stream may have lost an entry at or after msgId: it lost entries (trimmed: entries-added is more than
+-- its length) and the oldest one left is newer than msgId (trimming takes the oldest first; with none left, the newest
+-- ever written). XINFO's max-deleted-entry-id does not tell: Redis 7.0 moves it for XDEL only, not for a trim.
 local function trimmed_since(stream, msgId)
   local info = redis.pcall('XINFO', 'STREAM', stream)
   if type(info) ~= 'table' or info.err then return false end
-  for i = 1, #info - 1, 2 do
-    if info[i] == 'max-deleted-entry-id' then return not newer(msgId, string.match(info[i + 1], '^(%d+)') or '0') end
-  end
-  return false
+  local field = {}
+  for i = 1, #info - 1, 2 do field[info[i]] = info[i + 1] end
+  if not (tonumber(field['entries-added']) > tonumber(field['length'])) then return false end
+  local oldest = tonumber(field['length']) > 0 and field['recorded-first-entry-id'] or field['last-generated-id']
+  return newer(string.match(oldest, '^(%d+)'), msgId)
 end
 -- 1 when the user of these sets (blocks, blocked-by) blocks peer, 2 when peer blocks it, else 0 (blocks.ts).
 local function block_state(blocks, blockedBy, peer)
