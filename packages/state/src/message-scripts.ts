@@ -93,6 +93,13 @@ local function trimmed_since(stream, msgId)
   local oldest = tonumber(field['length']) > 0 and field['recorded-first-entry-id'] or field['last-generated-id']
   return newer(string.match(oldest, '^(%d+)'), msgId)
 end
+-- True when the inbox holds the entry of msgId, or may have lost it to trimming. The entry at msgId is read first and
+-- the trim asked next, so an event naming an old message costs no read of the ${INBOX_LOOKAHEAD} entries after it.
+local function holds_or_lost(inbox, msgId)
+  if find_in(redis.pcall('XRANGE', inbox, msgId .. '-0', '+', 'COUNT', 1), msgId) then return true end
+  if trimmed_since(inbox, msgId) then return true end
+  return find_in(redis.pcall('XRANGE', inbox, msgId .. '-0', '+', 'COUNT', ${INBOX_LOOKAHEAD}), msgId) ~= nil
+end
 -- 1 when the user of these sets (blocks, blocked-by) blocks peer, 2 when peer blocks it, else 0 (blocks.ts).
 local function block_state(blocks, blockedBy, peer)
   if redis.call('SISMEMBER', blocks, peer) == 1 then return 1 end
@@ -235,7 +242,7 @@ return {record, 1, unpack(entry[2])}
 const APPEND_INBOX = `${PRELUDE}
 if redis.call('EXISTS', KEYS[5]) == 1 then return {''} end
 local msgId, peer, maxLen, maxAgeMicros, wake, clock, needs = unpack(ARGV, 1, 7)
-if needs ~= '' and not find_entry(KEYS[1], needs) and not trimmed_since(KEYS[1], needs) then return {'', 'needs'} end
+if needs ~= '' and not holds_or_lost(KEYS[1], needs) then return {'', 'needs'} end
 local floor
 if clock == '1' then
   local now = redis.call('TIME')
