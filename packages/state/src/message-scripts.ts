@@ -296,11 +296,23 @@ for i = 2, #KEYS, 14 do
     k = k + 1
     if duplicate == 0 then added = added + 1 else id, ts = string.match(record, '^(%d+):(%d+)$') end
     fields[n + 1], fields[n + 2], fields[n + 3], fields[n + 4] = 'ts', ts, 'msgId', id
-    local entry, prev -- after the loop: the sender's inbox's, for the answer
+    -- A resend's inbox steps note the message as its conversation holds it, never the resend's own text (an inbox that
+    -- trimmed it since notes it again); none when the conversation lost it too. Its wake-ups and its answer carry no
+    -- id before it, so readers read the inboxes rather than take the resend's text from the wake-up.
+    local owners = {to, from}
+    if duplicate == 1 then
+      local kept = redis.call('XRANGE', KEYS[i], id .. '-0', id .. '-0')[1]
+      if kept then
+        fields = kept[2]
+        fields[#fields + 1], fields[#fields + 2] = 'msgId', id
+      else owners = {} end
+    end
+    local entry, prev = '', '' -- after the loop: the sender's inbox's, for the answer
     -- The recipient's inbox (its peer is the sender), then the sender's (its peer is the recipient).
-    for j, owner in ipairs({to, from}) do
+    for j, owner in ipairs(owners) do
       local at = i + 2 + (j - 1) * 4
       entry, prev = append_inbox(KEYS[at], KEYS[at + 1], KEYS[at + 2], id, j == 1 and from or to, maxLen, maxAgeMicros, fields)
+      if duplicate == 1 then prev = '' end
       local gateways = gatewaysOf[KEYS[at + 3]]
       if not gateways then
         gateways = redis.call('HKEYS', KEYS[at + 3])

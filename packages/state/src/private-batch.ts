@@ -147,7 +147,8 @@ export class PrivateBatch {
           continue;
         }
         const result: PrivateStored = { record: String(flat[i]), duplicate: Number(flat[i + 1]) === 1, counted: true };
-        if (origin) result.own = { entry: String(flat[i + 2]), prev: String(flat[i + 3]) };
+        // None for a resend whose conversation lost it: nothing was noted.
+        if (origin && flat[i + 2] !== "") result.own = { entry: String(flat[i + 2]), prev: String(flat[i + 3]) };
         stored.push(result);
       }
       return stored;
