@@ -1,9 +1,10 @@
 // A room's owner removes a member, on real Redis and ZooKeeper across two gateways with raw protocol clients: the
 // removed member's sessions stop getting the room at once, live and after a reconnect, and its sends are refused;
 // a member that left and joined again gets nothing said while it was out, whatever cursor a device comes back with.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ErrorCode, type ChatMessage } from "@cim/protocol";
-import { BusPublisher, createRedis, RoomStore, SessionStore, type ClusterMessage } from "@cim/state";
+import { BusPublisher, createRedisClient, RoomStore, SessionStore, type ClusterMessage, type RedisClient } from "@cim/state";
+import type { Cluster } from "@cim/devstack";
 import { receivedTexts as received, registerUser, useTwoGateways, type RawDevice } from "./test-support.js";
 
 // Read through `stack` in the tests: the system starts in beforeAll.
@@ -54,10 +55,7 @@ describe("the owner removes a member", () => {
     expect((await stack.api.history(carol.token, { room: room.roomId })).messages.map((m) => m.text)).not.toContain("am I out?");
   });
 
-  it("a message stored after the removal reaches no session of the removed member, also when it is stored before route announces the removal", async (ctx) => {
-    // On a Redis Cluster the quiet copy is published after the removal's script (its sharded channel lies in another
-    // slot than the room's keys): a message stored in between still reaches the removed member there (open).
-    if (stack.cluster.layout === "cluster") ctx.skip();
+  it("a message stored after the removal reaches no session of the removed member, also when it is stored before route announces the removal", async () => {
     const url = stack.cluster.route.url;
     const [alice, bob, carol] = [await registerUser(url, "alice"), await registerUser(url, "bob"), await registerUser(url, "carol")];
     const room = await stack.api.createRoom(alice.token, { name: "the gap", visibility: "private" });
@@ -68,18 +66,27 @@ describe("the owner removes a member", () => {
     await received(b, "before the gap");
     // Route's removal, one step at a time, with alice's message stored between them (two requests at once): the
     // removal's store call, as DELETE /api/rooms/{roomId}/members/{userId} makes it, then the message, then the
-    // announcement route publishes once that call answered. Before, route also published the quiet copy only then.
-    const redis = createRedis(stack.cluster.redis.address, "room-removal-test");
+    // announcement route publishes once that call answered. Route's process stalls right after the removal's script
+    // (a pause of its event loop): what it would publish itself then waits until alice's message was delivered.
+    // Before, route published the quiet copy after the script (on a Redis Cluster until now: its channel lay in
+    // another slot than the room's keys), and bob got the message.
+    const redis = clientOf(stack.cluster);
+    const stalled = stallPublishes(redis);
     try {
       const left: ClusterMessage = { type: "room", room: room.roomId, name: room.name, userId: bob.userId, userName: bob.userName, kind: "left", by: alice.userId, byName: alice.userName };
-      expect(await new RoomStore(redis).leave(room.roomId, bob.userId, { userName: bob.userName, by: { userId: alice.userId, userName: alice.userName } }, { ...left, quiet: true })).toBe(true);
+      const removal = new RoomStore(redis).leave(room.roomId, bob.userId, { userName: bob.userName, by: { userId: alice.userId, userName: alice.userName } }, { ...left, quiet: true });
+      // The removal's script has run: the call answered, or it publishes after the script.
+      await Promise.race([removal, stalled.asked]);
       await a.say({ room: room.roomId, text: "stored after the removal" });
-      await new BusPublisher(redis, new SessionStore(redis)).toAll(left);
       // Carol's session reads the room on bob's gateway, from the same reader: what reached bob came with hers.
       await received(c, "stored after the removal");
+      stalled.release();
+      expect(await removal).toBe(true);
+      await new BusPublisher(redis, new SessionStore(redis)).toAll(left);
       await b.waitFor("roomEvent", (e) => e.room === room.roomId && e.userId === bob.userId && e.kind === "left");
       expect(texts(b.messages())).toEqual(["before the gap"]);
     } finally {
+      stalled.release();
       redis.disconnect();
     }
   });
@@ -104,3 +111,28 @@ describe("the owner removes a member", () => {
     }
   });
 });
+
+/** A client of the stack's Redis, either layout. */
+function clientOf(cluster: Cluster): RedisClient {
+  const nodes = cluster.redisCluster?.nodes.map((n) => `${n.host}:${n.port}`);
+  return createRedisClient(nodes ? { url: "", clusterNodes: nodes } : { url: cluster.redis.address }, "room-removal-test");
+}
+
+/**
+ * Holds what `redis` publishes (PUBLISH, SPUBLISH: its commands, not a script's) until `release`, as a process stalled
+ * between its steps would; `asked` settles at the first one held. The commands run for real once released.
+ */
+function stallPublishes(redis: RedisClient): { asked: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let asked!: () => void;
+  const first = new Promise<void>((resolve) => (asked = resolve));
+  for (const name of ["publish", "spublish"] as const) {
+    const real = redis[name].bind(redis) as (channel: string, payload: string) => Promise<number>;
+    vi.spyOn(redis, name).mockImplementation(((channel: string, payload: string) => {
+      asked();
+      return released.then(() => real(channel, payload));
+    }) as never);
+  }
+  return { asked: first, release };
+}

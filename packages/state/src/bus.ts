@@ -16,7 +16,7 @@ export type ClusterMessage =
    */
   | { type: "inbox"; userId: string; message?: StoredMessage; entry?: string; prev?: string; dev?: string }
   /**
-   * New messages of a room (`everyone` on cim-bus:all, others on cim-bus:room:<roomId>): `message` is the newest,
+   * New messages of a room (`everyone` on cim-bus:all, others on cim-bus:room:{c:<roomId>}): `message` is the newest,
    * sent from device `dev`; `prev` is the msgId before it in the room ("" when unknown: read the stream).
    */
   | { type: "roomMessage"; room: string; message?: StoredMessage; prev?: string; dev?: string }
@@ -35,17 +35,17 @@ export type ClusterMessage =
    * the room's messages after it. Absent (an older route): from whatever the gateway reads as the newest.
    * `by` and `byName` (left): the owner who removed the user (absent: the user left); (invited): the member who
    * added the user. `renamed`: the owner `userId` gave the room
-   * the new `name`; no membership changes. `quiet`: a removal's copy on the room's channel (cim-bus:room:<roomId>),
+   * the new `name`; no membership changes. `quiet`: a removal's copy on the room's channel (cim-bus:room:{c:<roomId>}),
    * which reaches a gateway in order with the room's wake-ups (on a cluster, cim-bus:all is another shard's
    * connection): it stops the member's delivery before any message stored after the removal, and sends no
-   * RoomEvent (the copy on cim-bus:all does). On a single Redis the removal's script publishes it (RoomStore.leave),
-   * so it comes before the wake-up of a message stored between the removal and route's answer; on a cluster it is
-   * published right after the script (a sharded channel lies in another slot), and such a message may still pass.
+   * RoomEvent (the copy on cim-bus:all does). The removal's script publishes it (RoomStore.leave; on a Redis Cluster
+   * too, the room's channel lying in the room's slot), so it comes before the wake-up of a message stored between the
+   * removal and route's answer.
    */
   | { type: "room"; room: string; name: string; userId: string; userName: string; kind: "joined" | "left" | "invited" | "renamed"; after?: string; by?: string; byName?: string; quiet?: boolean }
   /**
    * `userId` is typing (not stored; lost when pub/sub drops it, which only shortens an indicator). In a room
-   * (`conversation` a roomId; on cim-bus:room:<roomId>, `everyone` on cim-bus:all) for its members' sessions; in a
+   * (`conversation` a roomId; on cim-bus:room:{c:<roomId>}, `everyone` on cim-bus:all) for its members' sessions; in a
    * private chat for the sessions of `to`, `conversation` then being `userId` (as `to` names the chat).
    */
   | { type: "typing"; conversation: string; userId: string; userName: string; to?: string }

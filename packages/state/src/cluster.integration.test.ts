@@ -7,8 +7,10 @@ import { startRedisCluster, waitUntil, type RedisCluster } from "@cim/devstack";
 import { AccountStore } from "./accounts.js";
 import { BusPublisher, parseClusterMessage, type ClusterMessage } from "./bus.js";
 import { BusWatchdog } from "./bus-watchdog.js";
-import { channels, keys } from "./keys.js";
-import { account, room, send } from "./message-test-support.js";
+import { channels, conv, keys, user } from "./keys.js";
+import { InboxStore } from "./inbox.js";
+import { recordFields } from "./records.js";
+import { account, pair, room, send } from "./message-test-support.js";
 import { MessageStore } from "./messages.js";
 import { RoomStore } from "./rooms.js";
 import { Redis } from "ioredis";
@@ -179,6 +181,58 @@ describe("the stores on a Redis Cluster", () => {
     } finally {
       onReplica.disconnect();
     }
+  });
+});
+
+// A private message's steps are calls of their own here (one slot each): what a first attempt that stopped after its
+// conversation step (its gateway died, a master failed over) leaves behind must not change what the inboxes note.
+describe("a private message's steps on a Redis Cluster", () => {
+  const retention = { maxLenPerStream: 100, maxAgeSeconds: 0 };
+  const inboxTexts = async (userId: string) => (await new InboxStore(redis, retention).read(userId, "0", 10)).map(({ message }) => [message.msgId, message.text, message.editOf ?? ""]);
+  /** The conversation step of a message alone, as a gateway that died right after it left it (a MessageStore made first defines the script). */
+  const conversationStepOnly = async (from: string, to: string, clientMsgId: string, text: string): Promise<string> => {
+    const record = { from, fromName: `user${from}`, to, room: "", text };
+    const [stored] = await redis.cimStorePrivate(pair(from, to), conv.dedupe(conv.ofPair(from, to), from, clientMsgId), "100", "0", "60", ...recordFields(record, "phone"));
+    return stored.split(":")[0]!;
+  };
+
+  it("a resend with the same clientMsgId but other text notes the text its conversation holds in both inboxes", async () => {
+    await cluster.ready();
+    const store = new MessageStore(redis);
+    await account(redis, "301", "302");
+    const msgId = await conversationStepOnly("301", "302", "k1", "as first sent");
+    const resent = await store.store({ clientMsgId: "k1", from: "301", fromName: "user301", fromDevice: "phone", to: "302", text: "other text" });
+    for (const userId of ["302", "301"]) expect(await inboxTexts(userId)).toEqual([[msgId, "as first sent", ""]]);
+    expect(resent).toMatchObject({ duplicate: true, message: { msgId, text: "as first sent" } });
+    expect((await store.history({ userId: "302", peer: "301", limit: 10 })).map((m) => m.text)).toEqual(["as first sent"]);
+  });
+
+  it("an edit from the sender's other device reaches both inboxes after its message, also before the message's own inbox steps", async () => {
+    await cluster.ready();
+    const store = new MessageStore(redis);
+    await account(redis, "311", "312");
+    // The phone's message, stored in the conversation, where the sender's laptop finds it (its history) and edits it.
+    const msgId = await conversationStepOnly("311", "312", "m1", "tpyo");
+    const edit = await store.store({ clientMsgId: "e1", from: "311", fromName: "user311", fromDevice: "laptop", to: "312", text: "typo", editOf: msgId });
+    if ("error" in edit) throw new Error(edit.error);
+    const expected = [[msgId, "typo", ""], [edit.message.msgId, "typo", msgId]];
+    for (const userId of ["312", "311"]) expect(await inboxTexts(userId)).toEqual(expected);
+    // The phone's resend finishes its steps late: nothing is noted twice.
+    await store.store({ clientMsgId: "m1", from: "311", fromName: "user311", fromDevice: "phone", to: "312", text: "tpyo" });
+    for (const userId of ["312", "311"]) expect(await inboxTexts(userId)).toEqual(expected);
+  });
+
+  it("an edit of a message its inbox no longer holds (trimmed) does not bring the message back", async () => {
+    await cluster.ready();
+    const store = new MessageStore(redis);
+    await account(redis, "321", "322", "323");
+    const old = await send(store, { from: "321", to: "322", text: "old" });
+    const later = await send(store, { from: "323", to: "322", text: "from another chat" });
+    // The inbox holds all of 322's chats: its length limit dropped the old message, which its conversation keeps.
+    await redis.xtrim(user.inbox("322"), "MINID", later.msgId);
+    const edit = await store.store({ clientMsgId: "e-old", from: "321", fromName: "user321", fromDevice: "laptop", to: "322", text: "old, edited", editOf: old.msgId });
+    if ("error" in edit) throw new Error(edit.error);
+    expect((await inboxTexts("322")).map(([msgId]) => msgId)).toEqual([later.msgId, edit.message.msgId]);
   });
 });
 

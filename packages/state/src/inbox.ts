@@ -9,6 +9,8 @@ import { asReadNow } from "./edited-texts.js";
 import { newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
 import { inboxWakeTemplate } from "./wake-ups.js";
 
+/** APPEND_INBOX's answer for an event whose message the inbox lacks. */
+const NEEDS_MESSAGE = "needs";
 /** Inbox entries after a msgId searched for the one holding it (see INBOX_LOOKAHEAD in message-scripts.ts). */
 const LOOKAHEAD = 100;
 
@@ -25,6 +27,15 @@ export interface ReadOptions {
   asStored?: boolean;
 }
 
+/**
+ * The message an edit, deletion or reaction names (`msgId`), and how to read it from its conversation when the inbox
+ * does not hold it yet (undefined: no longer there).
+ */
+export interface NamedMessage {
+  msgId: string;
+  read: () => Promise<StreamEntry | undefined>;
+}
+
 export class InboxStore {
   constructor(private readonly redis: RedisClient, private readonly retention: Retention) {
     defineMessageScripts(redis);
@@ -34,15 +45,23 @@ export class InboxStore {
    * Notes a stored private message in `userId`'s inbox (`peer` is the other user of the chat) unless it holds it
    * already, and wakes the user's gateways. Returns the inbox position of the message; "" when the user's account
    * is gone (deleted since the caller checked it): nothing is written then. On a Redis Cluster the position is not
-   * older than the inbox's master's clock (see APPEND_INBOX: entries a failover lost stay behind it).
+   * older than the inbox's master's clock (see APPEND_INBOX: entries a failover lost stay behind it). With `names`
+   * (an event's message, on a Redis Cluster), that message is noted first when the inbox lacks it: the recipient's
+   * devices never get an edit, deletion or reaction before the message it changes.
    */
-  async append(userId: string, peer: string, message: StoredMessage, dev: string): Promise<string> {
+  async append(userId: string, peer: string, message: StoredMessage, dev: string, names?: NamedMessage): Promise<string> {
     const { maxLenPerStream, maxAgeSeconds } = this.retention;
     const [entry, wake, ...gateways] = await this.redis.cimAppendInbox(
       user.inbox(userId), user.inboxLast(userId), user.peers(userId), user.gateways(userId), user.gone(userId),
       message.msgId, peer, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000),
-      inboxWakeTemplate(userId, message, dev), isCluster(this.redis) ? "1" : "0", ...recordFields(message, dev),
+      inboxWakeTemplate(userId, message, dev), isCluster(this.redis) ? "1" : "0", names?.msgId ?? "", ...recordFields(message, dev),
     );
+    if (entry === "" && wake === NEEDS_MESSAGE && names) {
+      // Its message's own inbox step is not done yet (on its way, or its gateway died): noted here first, as stored.
+      const named = await names.read();
+      if (named && (await this.append(userId, peer, named.message, named.dev)) === "") return "";
+      return this.append(userId, peer, message, dev);
+    }
     if (!entry || wake === undefined) return "";
     await Promise.all(gateways.map((gateway) => publish(this.redis, channels.gateway(gateway), wake)));
     return entry;

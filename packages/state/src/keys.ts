@@ -124,8 +124,12 @@ export const channels = {
   gateway: (gatewayId: string) => `cim-bus:gw:${gatewayId}`,
   /** Messages for every gateway: group messages, presence, membership events. */
   all: "cim-bus:all",
-  /** Wake-ups of one room, for the gateways with a session in it. */
-  room: (roomId: string) => `cim-bus:room:${roomId}`,
+  /**
+   * Wake-ups of one room, for the gateways with a session in it. Tagged as the room's keys (one slot on a Redis
+   * Cluster), so a script on them may publish on it: an owner's removal is published in its own script, before the
+   * wake-up of any message stored after it (rooms.ts, REMOVE_MEMBER).
+   */
+  room: (roomId: string) => `cim-bus:room:{c:${roomId}}`,
   /**
    * Presence changes of the users in one bucket (`presenceBucket`), for the gateways whose sessions watch one of
    * them. The hash tag keeps each channel on one Redis Cluster slot, so it can be a sharded channel (SSUBSCRIBE).

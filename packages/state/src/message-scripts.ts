@@ -81,6 +81,25 @@ local function find_entry(inbox, msgId)
   end
   return nil
 end
+-- True when the stream may have lost an entry at or after msgId: it lost entries (trimmed: entries-added is more than
+-- its length) and the oldest one left is newer than msgId (trimming takes the oldest first; with none left, the newest
+-- ever written). XINFO's max-deleted-entry-id does not tell: Redis 7.0 moves it for XDEL only, not for a trim.
+local function trimmed_since(stream, msgId)
+  local info = redis.pcall('XINFO', 'STREAM', stream)
+  if type(info) ~= 'table' or info.err then return false end
+  local field = {}
+  for i = 1, #info - 1, 2 do field[info[i]] = info[i + 1] end
+  if not (tonumber(field['entries-added']) > tonumber(field['length'])) then return false end
+  local oldest = tonumber(field['length']) > 0 and field['recorded-first-entry-id'] or field['last-generated-id']
+  return newer(string.match(oldest, '^(%d+)'), msgId)
+end
+-- True when the inbox holds the entry of msgId, or may have lost it to trimming. The entry at msgId is read first and
+-- the trim asked next, so an event naming an old message costs no read of the ${INBOX_LOOKAHEAD} entries after it.
+local function holds_or_lost(inbox, msgId)
+  if find_in(redis.pcall('XRANGE', inbox, msgId .. '-0', '+', 'COUNT', 1), msgId) then return true end
+  if trimmed_since(inbox, msgId) then return true end
+  return find_in(redis.pcall('XRANGE', inbox, msgId .. '-0', '+', 'COUNT', ${INBOX_LOOKAHEAD}), msgId) ~= nil
+end
 -- 1 when the user of these sets (blocks, blocked-by) blocks peer, 2 when peer blocks it, else 0 (blocks.ts).
 local function block_state(blocks, blockedBy, peer)
   if redis.call('SISMEMBER', blocks, peer) == 1 then return 1 end
@@ -171,8 +190,8 @@ end
 // ARGV: sender, membersOnly ('1': the sender must be in members; '0' for everyone), maxLen, maxAgeMicros,
 //   dedupeTtlSeconds, wake (template: holes prev, msgId, ts), then the message's fields (name, value, ...) without ts.
 // Returns {record, 1 duplicate | 0 stored, wake-up}, or {'', -1} when the sender is not a member (nothing stored).
-// The caller publishes the wake-up on the room's channel (a script may only touch its own slot, and a cluster's
-// sharded channel lies in another). A duplicate's wake-up has prev '' (read the stream): a reader that missed the
+// The caller publishes the wake-up on the room's channel (`everyone`'s, cim-bus:all, lies in another slot on a
+// cluster; a room's is in its slot, where an owner's removal publishes from its script, rooms.ts). A duplicate's wake-up has prev '' (read the stream): a reader that missed the
 // first wake-up catches up.
 const STORE_ROOM = `${PRELUDE}
 local stream, dedupe, members = KEYS[1], KEYS[2], KEYS[3]
@@ -186,19 +205,30 @@ return {record, duplicate, fill(wake, {prev, id, ts})}
 // A private message in its conversation stream, on its tag {c:p<lo>-<hi>}. No wake-up: the inboxes wake readers.
 // KEYS: stream (the pair's messages), dedupe (the sender's record of this clientMsgId).
 // ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, then the message's fields (name, value, ...) without ts.
-// Returns {record, 1 duplicate | 0 stored}.
+// Returns {record, 0} for a message stored; for a resend {record, 1, the stored entry's fields...}, or {record, 2}
+// when its entry has left the stream since (trimmed). The inbox steps note what the conversation holds, never a
+// resend's own text: on a Redis Cluster those steps are calls of their own, and a first attempt that stopped after
+// this one (its gateway died, its master failed over) is finished by the resend.
 const STORE_PRIVATE = `${PRELUDE}
 local stream, dedupe = KEYS[1], KEYS[2]
 local maxLen, maxAgeMicros, dedupeTtl = unpack(ARGV, 1, 3)
 local record, duplicate = store_private(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, 4)})
-return {record, duplicate}
+if duplicate == 0 then return {record, 0} end
+local id = string.match(record, '^(%d+)')
+local entry = redis.call('XRANGE', stream, id .. '-0', id .. '-0')[1]
+if not entry then return {record, 2} end
+return {record, 1, unpack(entry[2])}
 `;
 
 // A private message noted in one user's inbox (the recipient's, or the sender's for its other devices), on {u:<id>}.
 // KEYS: inbox (stream), last (the inbox's newest entry id), peers (sorted set), gateways (hash gatewayId -> sessions),
 //   gone (the user's deletion mark: set, nothing is written and {''} is returned, see keys.ts `user.gone`).
 // ARGV: msgId, peer (the other user of the chat), maxLen, maxAgeMicros, wake (template: holes prev, entry), clock
-//   ('1': the entry is not older than this node's clock; '0'), then the message's fields (msgId and ts included).
+//   ('1': the entry is not older than this node's clock; '0'), needs (the msgId of the message an edit, deletion or
+//   reaction names; '' for none), then the message's fields (msgId and ts included).
+// An event whose message the inbox does not hold, and never lost (trimmed_since), is not noted: {'', 'needs'} is
+// returned and the caller notes that message first (on a Redis Cluster the message's own inbox step may not be done
+// yet, while the sender's other device already edits it: the recipient got the edit before the message).
 // The entry id is the msgId, or one past the newest entry when that is not older. With clock '1' (a Redis Cluster,
 // where the msgId comes from the conversation's master, another node) it is never older than this node's clock
 // either (TIME, in microseconds): a failover that lost this node's last writes (replication is asynchronous) may
@@ -211,13 +241,14 @@ return {record, duplicate}
 // wake-up to each gateway's channel (on a cluster those lie in other slots than the user's keys).
 const APPEND_INBOX = `${PRELUDE}
 if redis.call('EXISTS', KEYS[5]) == 1 then return {''} end
-local msgId, peer, maxLen, maxAgeMicros, wake, clock = unpack(ARGV, 1, 6)
+local msgId, peer, maxLen, maxAgeMicros, wake, clock, needs = unpack(ARGV, 1, 7)
+if needs ~= '' and not holds_or_lost(KEYS[1], needs) then return {'', 'needs'} end
 local floor
 if clock == '1' then
   local now = redis.call('TIME')
   floor = fmt(tonumber(now[1]) * 1000000 + tonumber(now[2]))
 end
-local entry, prev = append_inbox(KEYS[1], KEYS[2], KEYS[3], msgId, peer, maxLen, maxAgeMicros, {unpack(ARGV, 7)}, floor)
+local entry, prev = append_inbox(KEYS[1], KEYS[2], KEYS[3], msgId, peer, maxLen, maxAgeMicros, {unpack(ARGV, 8)}, floor)
 return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
 `;
 
@@ -265,11 +296,23 @@ for i = 2, #KEYS, 14 do
     k = k + 1
     if duplicate == 0 then added = added + 1 else id, ts = string.match(record, '^(%d+):(%d+)$') end
     fields[n + 1], fields[n + 2], fields[n + 3], fields[n + 4] = 'ts', ts, 'msgId', id
-    local entry, prev -- after the loop: the sender's inbox's, for the answer
+    -- A resend's inbox steps note the message as its conversation holds it, never the resend's own text (an inbox that
+    -- trimmed it since notes it again); none when the conversation lost it too. Its wake-ups and its answer carry no
+    -- id before it, so readers read the inboxes rather than take the resend's text from the wake-up.
+    local owners = {to, from}
+    if duplicate == 1 then
+      local kept = redis.call('XRANGE', KEYS[i], id .. '-0', id .. '-0')[1]
+      if kept then
+        fields = kept[2]
+        fields[#fields + 1], fields[#fields + 2] = 'msgId', id
+      else owners = {} end
+    end
+    local entry, prev = '', '' -- after the loop: the sender's inbox's, for the answer
     -- The recipient's inbox (its peer is the sender), then the sender's (its peer is the recipient).
-    for j, owner in ipairs({to, from}) do
+    for j, owner in ipairs(owners) do
       local at = i + 2 + (j - 1) * 4
       entry, prev = append_inbox(KEYS[at], KEYS[at + 1], KEYS[at + 2], id, j == 1 and from or to, maxLen, maxAgeMicros, fields)
+      if duplicate == 1 then prev = '' end
       local gateways = gatewaysOf[KEYS[at + 3]]
       if not gateways then
         gateways = redis.call('HKEYS', KEYS[at + 3])
@@ -340,11 +383,11 @@ declare module "ioredis" {
     /** See STORE_ROOM; `fields` are name/value pairs. */
     cimStoreRoom(stream: string, dedupe: string, members: string, sender: string, membersOnly: "1" | "0", maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, wake: string, ...fields: string[]): Result<[string, number, string?], Context>;
     /** See STORE_PRIVATE. */
-    cimStorePrivate(stream: string, dedupe: string, maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, ...fields: string[]): Result<[string, number], Context>;
+    cimStorePrivate(stream: string, dedupe: string, maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, ...fields: string[]): Result<[string, number, ...string[]], Context>;
     /** See STORE_PRIVATE_ALL_BATCH. */
     cimStorePrivateAllBatch(numKeys: number, ...keysAndArgs: string[]): Result<Array<string | number>, Context>;
     /** See APPEND_INBOX. */
-    cimAppendInbox(inbox: string, last: string, peers: string, gateways: string, gone: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, wake: string, clock: "1" | "0", ...fields: string[]): Result<[string, string?, ...string[]], Context>;
+    cimAppendInbox(inbox: string, last: string, peers: string, gateways: string, gone: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, wake: string, clock: "1" | "0", needs: string, ...fields: string[]): Result<[string, string?, ...string[]], Context>;
     /** See NEW_PEER. */
     cimNewPeer(peers: string, newPeers: string, peer: string, limit: string, windowMs: string): Result<number, Context>;
     /** See ACKNOWLEDGE. */

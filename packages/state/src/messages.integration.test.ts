@@ -126,6 +126,18 @@ describe("storing", () => {
     await store.store({ clientMsgId: "k", from: "1", fromName: "user1", fromDevice: "d", to: "2", text: "half" });
     expect((await streamIds(user.inbox("2"))).length).toBe(1);
   });
+
+  it("a resend with other text after the recipient's inbox trimmed the message notes the text its conversation holds, never the resend's", async () => {
+    const store = new MessageStore(h.redis);
+    await account("1", "2", "3");
+    const first = await send(store, { from: "1", to: "2", text: "as first sent", clientMsgId: "t" });
+    const later = await send(store, { from: "3", to: "2", text: "another chat" });
+    // The inbox holds all of 2's chats: its length limit dropped the message, which its conversation keeps.
+    await h.redis.xtrim(user.inbox("2"), "MINID", later.msgId);
+    await store.store({ clientMsgId: "t", from: "1", fromName: "user1", fromDevice: "d", to: "2", text: "the resend's text" });
+    const read = await new InboxStore(h.redis, { maxLenPerStream: 100, maxAgeSeconds: 0 }).read("2", "0", 10);
+    expect(read.map(({ message }) => [message.msgId === first.msgId ? "first" : "later", message.text])).toEqual([["later", "another chat"], ["first", "as first sent"]]);
+  });
 });
 
 describe("private messages of one turn", () => {

@@ -276,7 +276,7 @@ export class MessageStore {
     const stored = await this.privateBatch.store({ stream: conv.messages(key), dedupe: conv.dedupe(key, from, clientMsgId), message: record, dev: fromDevice });
     // The recipient's account was deleted after hasAccount found it (a send in flight, or one held for a resend).
     if ("refused" in stored) return { error: stored.refused === "gone" ? "unknown_recipient" : stored.refused };
-    const message: StoredMessage = { ...record, ...parseRecord(stored.record) };
+    const message: StoredMessage = stored.message ?? { ...record, ...parseRecord(stored.record) };
     if (!stored.duplicate && !stored.counted) this.countStored();
     // A conversation now, both ways (hasConversation: the recipient's Typing back is not taken for a stranger's).
     this.recipients.conversationStarted(from, to);

@@ -7,9 +7,11 @@ import type { RedisClient } from "./redis.js";
 import type { InboxStore } from "./inbox.js";
 import { BlockStore, blockRefusal, type BlockRefusal } from "./blocks.js";
 import { channels, keys as redisKeys, user } from "./keys.js";
-import { parseRecord, recordFields, type StoredMessage } from "./records.js";
+import { parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import { privateWakeParts } from "./wake-ups.js";
 
+/** STORE_PRIVATE's status for a resend whose message has left its conversation (trimmed). */
+const RESENT_TRIMMED = 2;
 /** Messages per script call: bounds one call's time in Redis and its argument count. */
 const MAX_BATCH = 100;
 
@@ -42,6 +44,11 @@ export interface PrivateStored {
    * offers it to its sessions of the sender itself.
    */
   own?: OwnInboxEntry;
+  /**
+   * A resend on the unbatched path (a Redis Cluster): the message as its conversation holds it (its text, not the
+   * resend's), which its inbox steps noted.
+   */
+  message?: StoredMessage;
   /** Already added to the admin count of messages by the call that stored it (the batch); else the caller counts it. */
   counted?: boolean;
   /**
@@ -140,7 +147,8 @@ export class PrivateBatch {
           continue;
         }
         const result: PrivateStored = { record: String(flat[i]), duplicate: Number(flat[i + 1]) === 1, counted: true };
-        if (origin) result.own = { entry: String(flat[i + 2]), prev: String(flat[i + 3]) };
+        // None for a resend whose conversation lost it: nothing was noted.
+        if (origin && flat[i + 2] !== "") result.own = { entry: String(flat[i + 2]), prev: String(flat[i + 3]) };
         stored.push(result);
       }
       return stored;
@@ -172,12 +180,29 @@ export class PrivateBatch {
     if (gone === 1) return { refused: "gone" };
     if (refused) return { refused };
     const { maxLenPerStream, maxAgeSeconds, dedupeTtlSeconds } = this.retention;
-    const stored = await this.redis.cimStorePrivate(stream, dedupe, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000), String(dedupeTtlSeconds), ...fields);
-    const full: StoredMessage = { ...message, ...parseRecord(stored[0]) };
+    const [stored, status, ...kept] = await this.redis.cimStorePrivate(stream, dedupe, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000), String(dedupeTtlSeconds), ...fields);
+    // A resend whose message has left its conversation (trimmed): nothing is left to note in the inboxes.
+    if (status === RESENT_TRIMMED) return { record: stored, duplicate: true };
+    // A resend notes the message as its conversation holds it, whatever text the resend carries.
+    const full: StreamEntry = status === 1 ? toEntry(`${parseRecord(stored).msgId}-0`, kept) : { position: "", message: { ...message, ...parseRecord(stored) }, dev };
+    // An edit, deletion or reaction: its message is noted first in an inbox that lacks it (APPEND_INBOX, `needs`).
+    const target = full.message.editOf || full.message.reactTo;
+    const names = target ? { msgId: target, read: () => this.entryAt(stream, target) } : undefined;
     // The recipient's devices, and the sender's other devices. Each step is idempotent: a resend redoes them.
-    const [theirs, own] = await Promise.all([this.inboxes.append(message.to, message.from, full, dev), this.inboxes.append(message.from, message.to, full, dev)]);
+    const [theirs, own] = await Promise.all([
+      this.inboxes.append(message.to, message.from, full.message, full.dev, names),
+      this.inboxes.append(message.from, message.to, full.message, full.dev, names),
+    ]);
     if (!theirs) return { refused: "gone" };
     if (!own) return { refused: "sender_gone" };
-    return { record: stored[0], duplicate: stored[1] === 1, inboxes: { to: theirs, from: own } };
+    const result: PrivateStored = { record: stored, duplicate: status === 1, inboxes: { to: theirs, from: own } };
+    if (status === 1) result.message = full.message;
+    return result;
+  }
+
+  /** The conversation's entry at msgId, if it is still there. */
+  private async entryAt(stream: string, msgId: string): Promise<StreamEntry | undefined> {
+    const [entry] = await this.redis.xrange(stream, `${msgId}-0`, `${msgId}-0`);
+    return entry && toEntry(entry[0], entry[1]);
   }
 }

@@ -1,6 +1,6 @@
 // Rooms: named conversations with members (docs/CONVERSATIONS.md); "everyone" is built in and holds every user.
 import type { ClientContext, Result } from "ioredis";
-import { isCluster, publish, type RedisClient } from "./redis.js";
+import { isCluster, type RedisClient } from "./redis.js";
 import type { ClusterMessage } from "./bus.js";
 import { compareIds, EVERYONE_ROOM, type RoomHistoryEvent } from "@cim/protocol";
 import { channels, conv, directory, user } from "./keys.js";
@@ -92,18 +92,19 @@ return {1, after}
 `;
 
 // KEYS: the room's members, joined positions, messages, events and member names (one tag).
-// ARGV: userId, kept, entry (as ADD_MEMBER's), channel and payload (a bus message to PUBLISH when the membership
-// ended; channel '' for none), then the event's fields (name, value, ...; none: no event kept).
+// ARGV: userId, kept, entry (as ADD_MEMBER's), the publish command ('PUBLISH', 'SPUBLISH' on a Redis Cluster, '' for
+// none), channel and payload (a bus message to publish when the membership ended), then the event's fields (name,
+// value, ...; none: no event kept).
 // Ends a membership and, when there was one, keeps the event after the room's newest message and publishes the
-// payload in the same step: on a single Redis the removal's copy on the room's channel is then published before the
-// wake-up of any message stored after it (see RoomStore.leave). An entry not known stays in the index until a page
-// finds it is no member's. Returns 1 when the user was a member.
+// payload in the same step: the room's channel lies in the room's slot (keys.ts, channels.room), so on a Redis Cluster
+// too the removal's copy is published before the wake-up of any message stored after it (see RoomStore.leave). An
+// entry not known stays in the index until a page finds it is no member's. Returns 1 when the user was a member.
 const REMOVE_MEMBER = `${NEWEST_ID_LUA}
 if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[1])
 if ARGV[3] ~= '' then redis.call('ZREM', KEYS[5], ARGV[3]) end
-if #ARGV > 5 then redis.call('XADD', KEYS[4], 'MAXLEN', ARGV[2], '*', 'userId', ARGV[1], 'after', newest_id(KEYS[3]), unpack(ARGV, 6)) end
-if ARGV[4] ~= '' then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
+if #ARGV > 6 then redis.call('XADD', KEYS[4], 'MAXLEN', ARGV[2], '*', 'userId', ARGV[1], 'after', newest_id(KEYS[3]), unpack(ARGV, 7)) end
+if ARGV[4] ~= '' then redis.call(ARGV[4], ARGV[5], ARGV[6]) end
 return 1
 `;
 
@@ -112,7 +113,7 @@ declare module "ioredis" {
     /** See ADD_MEMBER. */
     cimAddRoomMember(meta: string, members: string, messages: string, joined: string, events: string, names: string, userId: string, kept: string, entry: string, ...fields: string[]): Result<[number, string], Context>;
     /** See REMOVE_MEMBER. */
-    cimRemoveRoomMember(members: string, joined: string, messages: string, events: string, names: string, userId: string, kept: string, entry: string, channel: string, payload: string, ...fields: string[]): Result<number, Context>;
+    cimRemoveRoomMember(members: string, joined: string, messages: string, events: string, names: string, userId: string, kept: string, entry: string, command: "PUBLISH" | "SPUBLISH" | "", channel: string, payload: string, ...fields: string[]): Result<number, Context>;
     /** See RENAME. */
     cimRenameRoom(meta: string, messages: string, events: string, name: string, userId: string, userName: string, kept: string): Result<string | number, Context>;
   }
@@ -218,19 +219,18 @@ export class RoomStore {
 
   /**
    * Takes `userId` out of the room's members (its own slot); true when it was one. See REMOVE_MEMBER for `note`;
-   * `userName` finds its entry in the name index. `onRoomChannel` is published on the room's channel when the
-   * membership ended: from the script on a single Redis, so a gateway hears it before the wake-up of any message
-   * stored after the removal (published after the store, it came after the wake-up of a message stored in between,
-   * and the removed member's sessions got it); on a cluster (a sharded channel lies in another slot) right after it.
+   * `userName` finds its entry in the name index. `onRoomChannel` is published on the room's channel by the script
+   * when the membership ended, so a gateway hears it before the wake-up of any message stored after the removal
+   * (published after the script, it came after the wake-up of a message stored in between, and the removed member's
+   * sessions got it). On a Redis Cluster too: the channel is a sharded one in the room's own slot.
    */
   private async removeMember(roomId: string, userId: string, note?: MembershipNote, userName?: string, onRoomChannel?: ClusterMessage): Promise<boolean> {
     const payload = onRoomChannel ? JSON.stringify(onRoomChannel) : "";
-    const inScript = payload !== "" && !isCluster(this.redis);
+    const command = payload === "" ? "" : isCluster(this.redis) ? "SPUBLISH" : "PUBLISH";
     const removed = await this.redis.cimRemoveRoomMember(
       conv.roomMembers(roomId), conv.roomJoined(roomId), conv.messages(conv.ofRoom(roomId)), conv.roomEvents(roomId), conv.roomMemberNames(roomId),
-      userId, String(ROOM_EVENTS_KEPT), this.entry(userId, userName), inScript ? channels.room(roomId) : "", inScript ? payload : "", ...noteFields("left", note),
+      userId, String(ROOM_EVENTS_KEPT), this.entry(userId, userName), command, command ? channels.room(roomId) : "", payload, ...noteFields("left", note),
     );
-    if (removed === 1 && payload !== "" && !inScript) await publish(this.redis, channels.room(roomId), payload);
     return removed === 1;
   }
 
