@@ -10,7 +10,10 @@ export { backfillDeletions, DELETIONS_COMPLETE } from "./deletion-backfill.js";
 
 /**
  * The newest deletions kept per conversation at least (a sorted set by msgId); a stream kept longer than this keeps
- * as many notes as its entries (`deletionsKept`). Older ones are dropped as the stream is trimmed.
+ * as many notes as its entries (`deletionsKept`). Older ones are dropped as the stream is trimmed. A deletion is noted
+ * by the script that stores it (note_event, message-scripts.ts). The note never lapses: the stream's age limit trims
+ * it only when new messages are stored (a quiet conversation keeps its deleted message for ever), and a lapsed note
+ * handed the deleted text out again (sec22).
  */
 export const DELETIONS_KEPT = 10_000;
 
@@ -20,18 +23,6 @@ export const DELETIONS_KEPT = 10_000;
  * than entries.
  */
 export const deletionsKept = (maxLenPerStream: number): number => Math.max(DELETIONS_KEPT, maxLenPerStream);
-
-/**
- * Notes that msgId of the conversation was deleted (idempotent), keeping the newest `kept`. The note never lapses:
- * the stream's age limit trims it only when new messages are stored (a quiet conversation keeps its deleted
- * message for ever), and a lapsed note handed the deleted text out again (sec22).
- */
-export async function noteDeletion(redis: RedisClient, convKey: string, msgId: string, kept = DELETIONS_KEPT): Promise<void> {
-  const key = conv.deletions(convKey);
-  await redis.zadd(key, Number(msgId), msgId);
-  // The newest `kept` deletions, and the mark of a set that holds them all (DELETIONS_COMPLETE, ranked last).
-  await redis.zremrangebyrank(key, 0, -(kept + 2));
-}
 
 /** True when msgId of the conversation was deleted (among the DELETIONS_KEPT newest deletions). */
 export async function wasDeleted(redis: RedisClient, convKey: string, msgId: string): Promise<boolean> {

@@ -15,15 +15,10 @@ export interface NewestEdit {
   text: string;
 }
 
-/**
- * Notes that `editId` edits `msgId` of the conversation (ZADD GT: an older edit noted late, or a resend, never
- * replaces a newer one), keeping the newest `kept` and the mark. Trimmed like the deletions (deletionsKept): an edit
- * that `kept` newer ones push out lies before as many entries, so its message has left the stream too.
- */
-export async function noteEdit(redis: RedisClient, convKey: string, msgId: string, editId: string, kept: number): Promise<void> {
-  const key = conv.edits(convKey);
-  await redis.multi().zadd(key, "GT", Number(editId), msgId).zremrangebyrank(key, 0, -(kept + 2)).exec();
-}
+// An edit is noted by the script that stores it (note_event, message-scripts.ts): ZADD GT (an older edit noted late,
+// or a resend, never replaces a newer one), keeping the newest deletionsKept(maxLen) and the mark. Trimmed like the
+// deletions: an edit that as many newer ones push out lies before as many entries, so its message has left the
+// stream too.
 
 /** The edits set: each edited message, scored by the msgId of its newest edit (a later edit in the stream wins). */
 const edits = new NoteSet(conv.edits, (message) => (message.editOf && !message.deleted ? [message.editOf, message.msgId] : undefined));

@@ -1,12 +1,16 @@
-// The notes of stored edits and deletions (event-notes.ts) under faults, against a real redis-server: a note that
-// failed after its store is written by the resend, and the first read of a big stream written meanwhile (its sets'
-// backfill) hands every entry out once, in order, with deletions blank and edits newest.
+// The notes of stored edits and deletions (note_event, written by the store scripts) under faults, against a real
+// redis-server: a connection cut right after the store leaves no event un-noted, a note that failed in its script is
+// written by the resend, and the first read of a big stream written meanwhile (its sets' backfill) hands every entry
+// out once, in order, with deletions blank and edits newest.
 import { describe, expect, it } from "vitest";
 import { conv } from "./keys.js";
+import { BlockStore } from "./blocks.js";
+import { PrivateBatch } from "./private-batch.js";
 import { InboxStore } from "./inbox.js";
-import { MessageStore, type StoreInput } from "./messages.js";
+import { MessageStore, type MessageStoreOptions, type StoreInput } from "./messages.js";
+import type { Redis } from "./redis.js";
 import { recordFields } from "./records.js";
-import { account, room as roomIn, send } from "./message-test-support.js";
+import { account, commandCalls, room as roomIn, send } from "./message-test-support.js";
 import { useRedis } from "./test-harness.js";
 
 const h = useRedis();
@@ -15,8 +19,102 @@ const event = (from: string, room: string, clientMsgId: string, editOf: string, 
 const textsRead = async (store: MessageStore, room: string, after: string, count: number) =>
   (await store.readRoom(room, after, count)).map((entry) => entry.message.text);
 
+/**
+ * A store on a connection of its own that is cut (closed) as soon as Redis has answered the script that stores into
+ * `stream`: whatever the store sends after it, Redis never gets.
+ */
+function storeCutAfterItsScript(stream: string, options: Partial<MessageStoreOptions> = {}): { store: MessageStore; cut: () => boolean } {
+  const client: Redis = h.connect("cut-after-store");
+  let cut = false;
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = ((command: Parameters<Redis["sendCommand"]>[0], ...rest: unknown[]) => {
+    const sent = (send as (...args: unknown[]) => unknown)(command, ...rest);
+    if ((command.name === "evalsha" || command.name === "eval") && command.args.includes(stream)) {
+      command.promise.then(() => {
+        cut = true;
+        client.disconnect();
+      }, () => undefined);
+    }
+    return sent;
+  }) as Redis["sendCommand"];
+  return { store: new MessageStore(client, options), cut: () => cut };
+}
+
+describe("an edit or a deletion whose connection is cut right after its store (Redis gone before anything more)", () => {
+  for (const [name, target, options] of [
+    ["a room's", { room: "r1" }, {}],
+    ["a private chat's, batched", { to: "2" }, {}],
+    ["a private chat's, one message a call (as on a Redis Cluster)", { to: "2" }, { batchPrivate: false }],
+  ] as const) {
+    it(`is noted all the same: ${name} older pages and catch-up reads hand the new text out, never resent`, async () => {
+      const store = new MessageStore(h.redis);
+      await account(h.redis, "1", "2");
+      await roomIn(h.redis, "r1", "1", "2");
+      const pin = await send(store, { from: "1", ...target, text: "my pin is 4711" });
+      const code = await send(store, { from: "1", ...target, text: "the code is 1234" });
+      const kept = await send(store, { from: "1", ...target, text: "kept" });
+      const convKey = "room" in target ? "r1" : conv.ofPair("1", "2");
+      // The first page stopping short fills both sets and marks them complete: from now on reads trust them.
+      await store.history({ userId: "2", ...("room" in target ? { room: "r1" } : { peer: "1" }), before: code.msgId, limit: 1 });
+      expect(await h.redis.zscore(conv.deletions(convKey), "complete")).toBe("inf");
+      expect(await h.redis.zscore(conv.edits(convKey), "complete")).toBe("inf");
+      const stream = conv.messages(convKey);
+      const deletion = { ...event("1", "", "del-pin", pin.msgId, "", true), ...target };
+      const edition = { ...event("1", "", "edit-code", code.msgId, "the code is 5678"), ...target };
+      for (const input of [deletion, edition]) {
+        // The store fails (a command after the script) or answers (none): either way its connection is gone.
+        const { store: cutStore, cut } = storeCutAfterItsScript(stream, options);
+        await cutStore.store(input).catch((error: unknown) => expect(String(error)).toMatch(/Connection is closed/));
+        expect(cut()).toBe(true);
+      }
+      // Both are stored after "kept"; the sender never resends them.
+      expect((await h.redis.xrange(stream, "-", "+")).length).toBe(5);
+      const history = await store.history({ userId: "2", ...("room" in target ? { room: "r1" } : { peer: "1" }), before: kept.msgId, limit: 2 });
+      expect(history.map((message) => message.text)).toEqual(["", "the code is 5678"]);
+      const caughtUp = "room" in target
+        ? await store.readRoom("r1", "0", 2)
+        : await new InboxStore(h.redis, { maxLenPerStream: 1_000, maxAgeSeconds: 0 }).read("2", "0", 2);
+      expect(caughtUp.map((entry) => entry.message.text)).toEqual(["", "the code is 5678"]);
+    });
+  }
+});
+
+describe("one script call of the private batch mixing messages, edits, deletions and a refused message", () => {
+  it("stores each as sent and notes only the edits and deletions, each in its own conversation's sets", async () => {
+    const store = new MessageStore(h.redis);
+    await account(h.redis, "1", "2", "3", "4");
+    const a = await send(store, { from: "1", to: "2", text: "a old" });
+    const b = await send(store, { from: "1", to: "3", text: "b old" });
+    await new BlockStore(h.redis).block("4", "1");
+    const retention = { maxLenPerStream: 1_000, maxAgeSeconds: 0, dedupeTtlSeconds: 60 };
+    const batch = new PrivateBatch(h.redis, retention, new InboxStore(h.redis, retention), true);
+    const record = (to: string, clientMsgId: string, text: string, event: { editOf?: string; deleted?: boolean } = {}) => {
+      const key = conv.ofPair("1", to);
+      const message = { from: "1", fromName: "user1", to, room: "", text, ...event };
+      return { stream: conv.messages(key), dedupe: conv.dedupe(key, "1", clientMsgId), message, dev: "dev-1", notes: { deletions: conv.deletions(key), edits: conv.edits(key) } };
+    };
+    const scriptCalls = async () => (await commandCalls(h.redis, "evalsha")) + (await commandCalls(h.redis, "eval"));
+    const calls = await scriptCalls();
+    // Stored in one event-loop turn: one script call holds them all.
+    const results = await Promise.all([
+      batch.store(record("2", "m1", "plain 1")),
+      batch.store(record("2", "e1", "a new", { editOf: a.msgId })),
+      batch.store(record("4", "m2", "refused")),
+      batch.store(record("3", "d1", "", { editOf: b.msgId, deleted: true })),
+      batch.store(record("3", "m3", "plain 2")),
+    ]);
+    expect(await scriptCalls()).toBe(calls + 1);
+    expect(results.map((result) => ("refused" in result ? result.refused : result.duplicate))).toEqual([false, false, "blocked", false, false]);
+    expect(await h.redis.zrange(conv.edits(conv.ofPair("1", "2")), 0, -1)).toEqual([a.msgId]);
+    expect(await h.redis.exists(conv.deletions(conv.ofPair("1", "2")), conv.edits(conv.ofPair("1", "3")))).toBe(0);
+    expect(await h.redis.zrange(conv.deletions(conv.ofPair("1", "3")), 0, -1)).toEqual([b.msgId]);
+    expect((await store.history({ userId: "2", peer: "1", limit: 10 })).map((message) => message.text)).toEqual(["a new", "plain 1", "a new"]);
+    expect((await store.history({ userId: "3", peer: "1", limit: 10 })).map((message) => message.text)).toEqual(["", "", "plain 2"]);
+  });
+});
+
 describe("an edit's or deletion's note", () => {
-  it("that failed after the store (Redis refusing in between) is written by the resend, and reads stopping short apply it", async () => {
+  it("that failed in its store's script (Redis refusing ZADD after the entry was added) is written by the resend, and reads stopping short apply it", async () => {
     const store = new MessageStore(h.redis);
     await roomIn(h.redis, "r1", "1", "2");
     const pin = await send(store, { from: "1", room: "r1", text: "my pin is 4711" });
@@ -24,13 +122,13 @@ describe("an edit's or deletion's note", () => {
     await send(store, { from: "1", room: "r1", text: "kept" });
     // A page stopping short asks both sets: found without their mark, they are backfilled and marked complete.
     expect(await textsRead(store, "r1", "0", 1)).toEqual(["my pin is 4711"]);
-    // The room's store script writes no sorted set; the notes do. Redis refuses them between the store and the note.
+    // Redis refuses the notes' ZADD: the store's script fails after it added the entry and its dedupe record.
     await h.redis.call("ACL", "SETUSER", "default", "-zadd");
     const deletion = event("1", "r1", "del-pin", pin.msgId, "", true);
     const edition = event("1", "r1", "edit-code", code.msgId, "the code is 5678");
     try {
-      await expect(store.store(deletion)).rejects.toThrow(/NOPERM|permission/i);
-      await expect(store.store(edition)).rejects.toThrow(/NOPERM|permission|EXECABORT/i);
+      await expect(store.store(deletion)).rejects.toThrow(/NOPERM|permission|can't run this command|EXECABORT/i);
+      await expect(store.store(edition)).rejects.toThrow(/NOPERM|permission|can't run this command|EXECABORT/i);
     } finally {
       await h.redis.call("ACL", "SETUSER", "default", "+zadd");
     }

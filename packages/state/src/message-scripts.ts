@@ -113,6 +113,26 @@ local function field(entry, name)
   end
   return nil
 end
+-- Notes the conversation's entry <id>-0 in its deletions set (deleted-quotes.ts: the deleted msgId, scored by itself)
+-- or its edits set (edit-notes.ts: the edited msgId, scored by its newest edit's, ZADD GT) when it is a deletion or an
+-- edit, keeping the newest kept (deletionsKept) and the mark (score +inf, ranked last). Called by the store scripts in
+-- the step that stores the entry, so no failure between the two leaves an event un-noted; and for a resend, from the
+-- entry stored (its target and kind, whatever the resend says): a first attempt stored before the scripts wrote the
+-- notes is noted then.
+local function note_event(stream, id, deletions, edits, kept)
+  local entry = redis.call('XRANGE', stream, id .. '-0', id .. '-0')[1]
+  if not entry then return end
+  local target = field(entry, 'editOf')
+  if not target or target == '' then return end
+  local set = edits
+  if field(entry, 'deleted') == '1' then
+    set = deletions
+    redis.call('ZADD', set, target, target)
+  else
+    redis.call('ZADD', set, 'GT', id, target)
+  end
+  redis.call('ZREMRANGEBYRANK', set, 0, -(tonumber(kept) + 2))
+end
 -- A conversation message: the dedupe record of (sender, clientMsgId) if it was stored before; else a new msgId,
 -- max(now in microseconds, the stream's newest + 1), the XADD with ts appended to fields, and the record.
 -- Returns record '<msgId>:<ts>', 1 when it is a duplicate, and the id before it in the stream.
@@ -186,35 +206,42 @@ end
 `;
 
 // A message to a room (`everyone` included), on its tag {c:<room>}.
-// KEYS: stream (the room's messages), dedupe (the sender's record of this clientMsgId), members (the room's set).
+// KEYS: stream (the room's messages), dedupe (the sender's record of this clientMsgId), members (the room's set),
+//   deletions and edits (the room's note sets, see note_event).
 // ARGV: sender, membersOnly ('1': the sender must be in members; '0' for everyone), maxLen, maxAgeMicros,
-//   dedupeTtlSeconds, wake (template: holes prev, msgId, ts), then the message's fields (name, value, ...) without ts.
+//   dedupeTtlSeconds, wake (template: holes prev, msgId, ts), notesKept ('' for a message that edits or deletes
+//   nothing; for an edit or a deletion, how many notes its set keeps: it is noted, see note_event), then the
+//   message's fields (name, value, ...) without ts.
 // Returns {record, 1 duplicate | 0 stored, wake-up}, or {'', -1} when the sender is not a member (nothing stored).
 // The caller publishes the wake-up on the room's channel (`everyone`'s, cim-bus:all, lies in another slot on a
 // cluster; a room's is in its slot, where an owner's removal publishes from its script, rooms.ts). A duplicate's wake-up has prev '' (read the stream): a reader that missed the
 // first wake-up catches up.
 const STORE_ROOM = `${PRELUDE}
 local stream, dedupe, members = KEYS[1], KEYS[2], KEYS[3]
-local sender, membersOnly, maxLen, maxAgeMicros, dedupeTtl, wake = unpack(ARGV, 1, 6)
+local sender, membersOnly, maxLen, maxAgeMicros, dedupeTtl, wake, notesKept = unpack(ARGV, 1, 7)
 if membersOnly == '1' and redis.call('SISMEMBER', members, sender) == 0 then return {'', -1} end
-local record, duplicate, prev = store(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, 7)})
+local record, duplicate, prev = store(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, 8)})
 local id, ts = string.match(record, '^(%d+):(%d+)$')
+if notesKept ~= '' then note_event(stream, id, KEYS[4], KEYS[5], notesKept) end
 return {record, duplicate, fill(wake, {prev, id, ts})}
 `;
 
 // A private message in its conversation stream, on its tag {c:p<lo>-<hi>}. No wake-up: the inboxes wake readers.
-// KEYS: stream (the pair's messages), dedupe (the sender's record of this clientMsgId).
-// ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, then the message's fields (name, value, ...) without ts.
+// KEYS: stream (the pair's messages), dedupe (the sender's record of this clientMsgId), deletions and edits (the
+//   pair's note sets, see note_event).
+// ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, notesKept (as STORE_ROOM's), then the message's fields (name,
+//   value, ...) without ts.
 // Returns {record, 0} for a message stored; for a resend {record, 1, the stored entry's fields...}, or {record, 2}
 // when its entry has left the stream since (trimmed). The inbox steps note what the conversation holds, never a
 // resend's own text: on a Redis Cluster those steps are calls of their own, and a first attempt that stopped after
 // this one (its gateway died, its master failed over) is finished by the resend.
 const STORE_PRIVATE = `${PRELUDE}
 local stream, dedupe = KEYS[1], KEYS[2]
-local maxLen, maxAgeMicros, dedupeTtl = unpack(ARGV, 1, 3)
-local record, duplicate = store_private(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, 4)})
-if duplicate == 0 then return {record, 0} end
+local maxLen, maxAgeMicros, dedupeTtl, notesKept = unpack(ARGV, 1, 4)
+local record, duplicate = store_private(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, 5)})
 local id = string.match(record, '^(%d+)')
+if notesKept ~= '' then note_event(stream, id, KEYS[3], KEYS[4], notesKept) end
+if duplicate == 0 then return {record, 0} end
 local entry = redis.call('XRANGE', stream, id .. '-0', id .. '-0')[1]
 if not entry then return {record, 2} end
 return {record, 1, unpack(entry[2])}
@@ -264,10 +291,13 @@ return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
 // and stored after it) is refused the same way: no key of the deleted user is written again.
 // KEYS: the count of messages (admin stats), then per message: stream, dedupe, then inbox, last, peers, gateways of
 //   the recipient, then the same of the sender, then the sender's blocks and blocked-by sets, then the recipient's
-//   and the sender's deletion marks.
-// ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, channelPrefix, origin (the calling gateway's id, '' for none), then
-//   per message: sender, recipient, the wake-up's six parts (holes between them: userId, prev, entry, msgId, ts),
-//   the number of field strings, and the fields (name, value, ...) without ts and msgId.
+//   and the sender's deletion marks; for an edit or a deletion only, then the conversation's deletions and edits sets
+//   (note_event: noted in the step that stores it).
+// ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, channelPrefix, origin (the calling gateway's id, '' for none),
+//   notesKept (how many notes a set keeps, see note_event), then per message: sender, recipient, the wake-up's six
+//   parts (holes between them: userId, prev, entry, msgId, ts), the number of field strings (negative for an edit or
+//   a deletion: its two more keys follow; a plain message carries no more keys and costs no call more), and the fields (name, value, ...)
+//   without ts and msgId.
 // The sender's inbox wake-up is not published to origin: the caller offers it to its own sessions from the reply
 // (one PUBLISH and one JSON decode fewer per call, for a wake-up the caller can build from what it sent).
 // The messages stored (not the resends) are added to the count in the same call: a call ioredis sends again after a
@@ -276,13 +306,16 @@ return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
 // {'', -1 | -2 | -3 | -4, '', ''} for a refused message (-1: the sender blocks the recipient, -2: the recipient blocks
 // it, -3: the recipient's account is gone, -4: the sender's).
 const STORE_PRIVATE_ALL_BATCH = `${PRELUDE}
-local maxLen, maxAgeMicros, dedupeTtl, channelPrefix, origin = unpack(ARGV, 1, 5)
+local maxLen, maxAgeMicros, dedupeTtl, channelPrefix, origin, notesKept = unpack(ARGV, 1, 6)
 local now = redis.call('TIME')
 local base = tonumber(now[1]) * 1000000 + tonumber(now[2])
-local out, a, k, added = {}, 6, 0, 0
+local out, a, k, added = {}, 7, 0, 0
 local gatewaysOf, wakes, order = {}, {}, {}
-for i = 2, #KEYS, 14 do
+local i = 2
+while i <= #KEYS do
   local from, to, n = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 8])
+  local notes -- an edit's or a deletion's: the index of its conversation's deletions set, edits after it
+  if n < 0 then n, notes = -n, i + 14 end
   local refused = 0
   -- Both deletion marks in one call (each call into Redis costs about a microsecond of its own): almost always none.
   if redis.call('EXISTS', KEYS[i + 12], KEYS[i + 13]) > 0 then
@@ -295,6 +328,7 @@ for i = 2, #KEYS, 14 do
     local record, duplicate, id, ts = store_private(KEYS[i], KEYS[i + 1], maxLen, maxAgeMicros, dedupeTtl, fields, base + k)
     k = k + 1
     if duplicate == 0 then added = added + 1 else id, ts = string.match(record, '^(%d+):(%d+)$') end
+    if notes then note_event(KEYS[i], id, KEYS[notes], KEYS[notes + 1], notesKept) end
     fields[n + 1], fields[n + 2], fields[n + 3], fields[n + 4] = 'ts', ts, 'msgId', id
     -- A resend's inbox steps note the message as its conversation holds it, never the resend's own text (an inbox that
     -- trimmed it since notes it again); none when the conversation lost it too. Its wake-ups and its answer carry no
@@ -339,6 +373,7 @@ for i = 2, #KEYS, 14 do
     out[#out + 1] = prev
   end
   a = a + 9 + n
+  i = i + (notes and 16 or 14)
 end
 for _, gateway in ipairs(order) do
   local list = wakes[gateway]
@@ -381,9 +416,9 @@ return 1
 declare module "ioredis" {
   interface RedisCommander<Context extends ClientContext = { type: "default" }> {
     /** See STORE_ROOM; `fields` are name/value pairs. */
-    cimStoreRoom(stream: string, dedupe: string, members: string, sender: string, membersOnly: "1" | "0", maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, wake: string, ...fields: string[]): Result<[string, number, string?], Context>;
+    cimStoreRoom(stream: string, dedupe: string, members: string, deletions: string, edits: string, sender: string, membersOnly: "1" | "0", maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, wake: string, notesKept: string, ...fields: string[]): Result<[string, number, string?], Context>;
     /** See STORE_PRIVATE. */
-    cimStorePrivate(stream: string, dedupe: string, maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, ...fields: string[]): Result<[string, number, ...string[]], Context>;
+    cimStorePrivate(stream: string, dedupe: string, deletions: string, edits: string, maxLen: string, maxAgeMicros: string, dedupeTtlSeconds: string, notesKept: string, ...fields: string[]): Result<[string, number, ...string[]], Context>;
     /** See STORE_PRIVATE_ALL_BATCH. */
     cimStorePrivateAllBatch(numKeys: number, ...keysAndArgs: string[]): Result<Array<string | number>, Context>;
     /** See APPEND_INBOX. */
@@ -397,8 +432,8 @@ declare module "ioredis" {
 
 /** Defines the message scripts as commands of `redis` (idempotent: stores sharing a client may each call it). */
 export function defineMessageScripts(redis: RedisClient): void {
-  redis.defineCommand("cimStoreRoom", { numberOfKeys: 3, lua: STORE_ROOM });
-  redis.defineCommand("cimStorePrivate", { numberOfKeys: 2, lua: STORE_PRIVATE });
+  redis.defineCommand("cimStoreRoom", { numberOfKeys: 5, lua: STORE_ROOM });
+  redis.defineCommand("cimStorePrivate", { numberOfKeys: 4, lua: STORE_PRIVATE });
   redis.defineCommand("cimAppendInbox", { numberOfKeys: 5, lua: APPEND_INBOX });
   // The number of keys comes first in each call.
   redis.defineCommand("cimStorePrivateAllBatch", { lua: STORE_PRIVATE_ALL_BATCH });

@@ -116,7 +116,7 @@ describe("storing", () => {
     await account("1", "2");
     const record = { from: "1", fromName: "user1", to: "2", room: "", text: "half" };
     // Step 2 alone, as a gateway that died right after it would have left it.
-    const [stored] = await h.redis.cimStorePrivate(pair("1", "2"), conv.dedupe(conv.ofPair("1", "2"), "1", "k"), "100", "0", "60", ...recordFields(record, "d"));
+    const [stored] = await h.redis.cimStorePrivate(pair("1", "2"), conv.dedupe(conv.ofPair("1", "2"), "1", "k"), conv.deletions(conv.ofPair("1", "2")), conv.edits(conv.ofPair("1", "2")), "100", "0", "60", "", ...recordFields(record, "d"));
     expect(await h.redis.exists(user.inbox("2"), user.inbox("1"))).toBe(0);
     const resent = await store.store({ clientMsgId: "k", from: "1", fromName: "user1", fromDevice: "d", to: "2", text: "half" });
     expect(resent).toMatchObject({ duplicate: true, message: { msgId: stored.split(":")[0], text: "half" } });

@@ -8,7 +8,7 @@ import { defineMessageScripts } from "./message-scripts.js";
 import { checkTargets, noneForRefusedId, type TargetRefusal } from "./message-targets.js";
 import { quoteFields, type QuoteFields } from "./quote-excerpt.js";
 import { blankDeletedMessages, blankDeletedQuotes } from "./deleted-quotes.js";
-import { noteEvent } from "./event-notes.js";
+import { deletionsKept } from "./deleted-quotes.js";
 import { asReadNow, newestTexts } from "./edited-texts.js";
 import { conversationKey, eventFields, isEvent, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import type { BlockRefusal } from "./blocks.js";
@@ -147,9 +147,7 @@ export class MessageStore {
       // its first answer, as any resend: the store's script finds its dedupe record and stores nothing again.
       const resent = refusal && refusal !== "not_member" && (await this.redis.exists(conv.dedupe(convKey, input.from, input.clientMsgId))) === 1;
       if (refusal && !resent) return { error: refusal };
-      const result = await write(quote ? { ...message, ...quote } : message);
-      if (input.editOf && "message" in result) await noteEvent(this.redis, convKey, result, this.options.maxLenPerStream);
-      return result;
+      return write(quote ? { ...message, ...quote } : message);
     });
     const tail = run.then(() => undefined, () => undefined);
     this.checking.set(input.from, tail);
@@ -245,6 +243,14 @@ export class MessageStore {
     return this.counter.total();
   }
 
+  /**
+   * What a store script is told of the notes (note_event in message-scripts.ts): for an edit or a deletion how many
+   * notes its conversation's set keeps, noted in the script that stores it; "" for any other message.
+   */
+  private notesKept(input: Pick<StoreInput, "editOf">): string {
+    return input.editOf ? String(deletionsKept(this.options.maxLenPerStream)) : "";
+  }
+
   private countStored(): void {
     this.counter.add();
   }
@@ -256,9 +262,9 @@ export class MessageStore {
     const key = conv.ofRoom(room);
     const { maxLenPerStream, maxAgeSeconds, dedupeTtlSeconds } = this.options;
     const [stored, status, wake] = await this.redis.cimStoreRoom(
-      conv.messages(key), conv.dedupe(key, from, clientMsgId), conv.roomMembers(room),
+      conv.messages(key), conv.dedupe(key, from, clientMsgId), conv.roomMembers(room), conv.deletions(key), conv.edits(key),
       from, everyone ? "0" : "1", String(maxLenPerStream), String(maxAgeSeconds * 1_000_000), String(dedupeTtlSeconds),
-      roomWakeTemplate(room, record, fromDevice), ...recordFields(record, fromDevice),
+      roomWakeTemplate(room, record, fromDevice), this.notesKept(input), ...recordFields(record, fromDevice),
     );
     if (status === -1) return { error: "not_member" };
     await publish(this.redis, everyone ? channels.all : channels.room(room), wake!);
@@ -273,7 +279,8 @@ export class MessageStore {
     const record = { from, fromName, to, room: "", text, ...eventFields(input) };
     const key = conv.ofPair(from, to);
     // The conversation and both inboxes (the recipient's devices, and the sender's other devices): see PrivateBatch.
-    const stored = await this.privateBatch.store({ stream: conv.messages(key), dedupe: conv.dedupe(key, from, clientMsgId), message: record, dev: fromDevice });
+    const notes = { deletions: conv.deletions(key), edits: conv.edits(key) };
+    const stored = await this.privateBatch.store({ stream: conv.messages(key), dedupe: conv.dedupe(key, from, clientMsgId), message: record, dev: fromDevice, notes });
     // The recipient's account was deleted after hasAccount found it (a send in flight, or one held for a resend).
     if ("refused" in stored) return { error: stored.refused === "gone" ? "unknown_recipient" : stored.refused };
     const message: StoredMessage = stored.message ?? { ...record, ...parseRecord(stored.record) };

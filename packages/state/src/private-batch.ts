@@ -6,6 +6,7 @@
 import type { RedisClient } from "./redis.js";
 import type { InboxStore } from "./inbox.js";
 import { BlockStore, blockRefusal, type BlockRefusal } from "./blocks.js";
+import { deletionsKept } from "./deleted-quotes.js";
 import { channels, keys as redisKeys, user } from "./keys.js";
 import { parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import { privateWakeParts } from "./wake-ups.js";
@@ -80,6 +81,8 @@ export interface PrivateRecord {
   dedupe: string;
   message: Omit<StoredMessage, "msgId" | "ts">;
   dev: string;
+  /** The conversation's note sets, which an edit or a deletion is noted in by the step that stores it (note_event). */
+  notes: { deletions: string; edits: string };
 }
 
 interface Pending<T> {
@@ -125,6 +128,8 @@ export class PrivateBatch {
   /** Null when not batching (on a Redis Cluster). */
   private readonly turn: TurnQueue<PrivateStored | PrivateRefused> | null = null;
   private readonly blocks: BlockStore;
+  /** How many notes an edit's or a deletion's set keeps (deletionsKept). */
+  private readonly notesKept: string;
 
   /** `origin`: the id of the gateway storing, whose own sessions it wakes itself (`own`); "" for none (route). */
   constructor(
@@ -135,8 +140,9 @@ export class PrivateBatch {
     origin = "",
   ) {
     this.blocks = new BlockStore(redis);
+    this.notesKept = String(deletionsKept(retention.maxLenPerStream));
     if (!batch) return;
-    const common = [String(retention.maxLenPerStream), String(retention.maxAgeSeconds * 1_000_000), String(retention.dedupeTtlSeconds), channels.gateway(""), origin];
+    const common = [String(retention.maxLenPerStream), String(retention.maxAgeSeconds * 1_000_000), String(retention.dedupeTtlSeconds), channels.gateway(""), origin, this.notesKept];
     this.turn = new TurnQueue(async (keys, args) => {
       const flat = await redis.cimStorePrivateAllBatch(keys.length + 1, redisKeys.messageCount, ...keys, ...common, ...args);
       const stored: Array<PrivateStored | PrivateRefused> = [];
@@ -164,14 +170,15 @@ export class PrivateBatch {
    * is written again; there a deletion between the two leaves the message in the conversation and the other inbox.
    */
   async store(record: PrivateRecord): Promise<PrivateStored | PrivateRefused> {
-    const { stream, dedupe, message, dev } = record;
+    const { stream, dedupe, message, dev, notes } = record;
     const fields = recordFields(message, dev);
+    const noted = Boolean(message.editOf);
     if (this.turn) {
       const { from, to } = message;
-      return this.turn.push(
-        [stream, dedupe, user.inbox(to), user.inboxLast(to), user.peers(to), user.gateways(to), user.inbox(from), user.inboxLast(from), user.peers(from), user.gateways(from), user.blocks(from), user.blockedBy(from), user.gone(to), user.gone(from)],
-        [from, to, ...privateWakeParts(message, dev), String(fields.length), ...fields],
-      );
+      const keys = [stream, dedupe, user.inbox(to), user.inboxLast(to), user.peers(to), user.gateways(to), user.inbox(from), user.inboxLast(from), user.peers(from), user.gateways(from), user.blocks(from), user.blockedBy(from), user.gone(to), user.gone(from)];
+      // An edit or a deletion: its note sets follow its keys, which its negative field count says.
+      if (noted) keys.push(notes.deletions, notes.edits);
+      return this.turn.push(keys, [from, to, ...privateWakeParts(message, dev), String(noted ? -fields.length : fields.length), ...fields]);
     }
     // The recipient's deletion mark is read beside the block check (another slot, in parallel): a message to a user
     // deleted by now is refused before the conversation step, as the batch does. Deleted after this read, the
@@ -180,7 +187,10 @@ export class PrivateBatch {
     if (gone === 1) return { refused: "gone" };
     if (refused) return { refused };
     const { maxLenPerStream, maxAgeSeconds, dedupeTtlSeconds } = this.retention;
-    const [stored, status, ...kept] = await this.redis.cimStorePrivate(stream, dedupe, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000), String(dedupeTtlSeconds), ...fields);
+    const [stored, status, ...kept] = await this.redis.cimStorePrivate(
+      stream, dedupe, notes.deletions, notes.edits,
+      String(maxLenPerStream), String(maxAgeSeconds * 1_000_000), String(dedupeTtlSeconds), noted ? this.notesKept : "", ...fields,
+    );
     // A resend whose message has left its conversation (trimmed): nothing is left to note in the inboxes.
     if (status === RESENT_TRIMMED) return { record: stored, duplicate: true };
     // A resend notes the message as its conversation holds it, whatever text the resend carries.
