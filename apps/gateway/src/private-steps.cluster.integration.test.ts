@@ -27,7 +27,8 @@ async function conversationStepOnly(from: { userId: string; userName: string }, 
   const record = { from: from.userId, fromName: from.userName, to, room: "", text };
   // The store's own script (@cim/state's STORE_PRIVATE, defined on `redis` above; typed in that package only).
   const script = redis as unknown as { cimStorePrivate: (...keysAndArgs: string[]) => Promise<[string, number]> };
-  const [stored] = await script.cimStorePrivate(conv.messages(conv.ofPair(from.userId, to)), conv.dedupe(conv.ofPair(from.userId, to), from.userId, clientMsgId), "10000", "0", "60", ...recordFields(record, "phone"));
+  const convKey = conv.ofPair(from.userId, to);
+  const [stored] = await script.cimStorePrivate(conv.messages(convKey), conv.dedupe(convKey, from.userId, clientMsgId), conv.deletions(convKey), conv.edits(convKey), "10000", "0", "60", "", ...recordFields(record, "phone"));
   return stored.split(":")[0]!;
 }
 

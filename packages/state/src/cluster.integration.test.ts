@@ -192,7 +192,8 @@ describe("a private message's steps on a Redis Cluster", () => {
   /** The conversation step of a message alone, as a gateway that died right after it left it (a MessageStore made first defines the script). */
   const conversationStepOnly = async (from: string, to: string, clientMsgId: string, text: string): Promise<string> => {
     const record = { from, fromName: `user${from}`, to, room: "", text };
-    const [stored] = await redis.cimStorePrivate(pair(from, to), conv.dedupe(conv.ofPair(from, to), from, clientMsgId), "100", "0", "60", ...recordFields(record, "phone"));
+    const convKey = conv.ofPair(from, to);
+    const [stored] = await redis.cimStorePrivate(pair(from, to), conv.dedupe(convKey, from, clientMsgId), conv.deletions(convKey), conv.edits(convKey), "100", "0", "60", "", ...recordFields(record, "phone"));
     return stored.split(":")[0]!;
   };
 
