@@ -3,7 +3,8 @@
 // written by the resend, and the first read of a big stream written meanwhile (its sets' backfill) hands every entry
 // out once, in order, with deletions blank and edits newest.
 import { describe, expect, it } from "vitest";
-import { conv } from "./keys.js";
+import { waitUntil } from "@cim/devstack";
+import { channels, conv, user } from "./keys.js";
 import { BlockStore } from "./blocks.js";
 import { PrivateBatch } from "./private-batch.js";
 import { InboxStore } from "./inbox.js";
@@ -110,6 +111,41 @@ describe("one script call of the private batch mixing messages, edits, deletions
     expect(await h.redis.zrange(conv.deletions(conv.ofPair("1", "3")), 0, -1)).toEqual([b.msgId]);
     expect((await store.history({ userId: "2", peer: "1", limit: 10 })).map((message) => message.text)).toEqual(["a new", "plain 1", "a new"]);
     expect((await store.history({ userId: "3", peer: "1", limit: 10 })).map((message) => message.text)).toEqual(["", "", "plain 2"]);
+  });
+});
+
+describe("a private message whose inbox steps are finished by its resend after it was deleted or edited (a failure between the steps, as on a Redis Cluster)", () => {
+  it("reaches the recipient's readers blank or edited: a read from past the event asks the sets, and the wake-up sends its readers to read", async () => {
+    const store = new MessageStore(h.redis, { batchPrivate: false });
+    await account(h.redis, "1", "2");
+    await h.redis.hset(user.gateways("2"), "gw-2", "1");
+    const key = conv.ofPair("1", "2");
+    // The conversation steps alone: the inbox steps failed (their master was down), the sender will resend.
+    const conversationStep = async (clientMsgId: string, text: string) => {
+      const record = { from: "1", fromName: "user1", to: "2", room: "", text };
+      const [stored] = await h.redis.cimStorePrivate(conv.messages(key), conv.dedupe(key, "1", clientMsgId), conv.deletions(key), conv.edits(key), "1000", "0", "60", "", ...recordFields(record, "d"));
+      return stored.split(":")[0]!;
+    };
+    const pin = await conversationStep("pin", "my pin is 4711");
+    const code = await conversationStep("code", "the code is 1234");
+    // From another device the sender deletes the one and edits the other (both seen in history): stored whole.
+    for (const input of [event("1", "", "del", pin, "", true), event("1", "", "edit", code, "the code is 5678")]) {
+      expect("message" in (await store.store({ ...input, room: undefined, to: "2" }))).toBe(true);
+    }
+    const inboxes = new InboxStore(h.redis, { maxLenPerStream: 1_000, maxAgeSeconds: 0 });
+    const position = (await inboxes.read("2", "0", 10)).at(-1)!.position; // a device that got both events
+    const subscriber = h.connect("gw-2");
+    const wakes: string[] = [];
+    subscriber.on("message", (_channel: string, payload: string) => wakes.push(payload));
+    await subscriber.subscribe(channels.gateway("gw-2"));
+    // The resends finish the inbox steps: each entry goes after its event.
+    for (const [clientMsgId, text] of [["pin", "my pin is 4711"], ["code", "the code is 1234"]] as const) {
+      await store.store({ clientMsgId, from: "1", fromName: "user1", fromDevice: "d", to: "2", text });
+    }
+    expect((await inboxes.read("2", position, 10)).map((entry) => entry.message.text)).toEqual(["", "the code is 5678"]);
+    await waitUntil(() => wakes.length === 2, 5_000, "the wake-ups of both resends");
+    // Their wake-ups name no entry before them: a gateway reads the inbox (the read above) rather than hand them out as sent.
+    expect(wakes.map((wake) => (JSON.parse(wake) as { prev: string }).prev)).toEqual(["", ""]);
   });
 });
 

@@ -71,11 +71,14 @@ export class InboxStore {
    * Entries after inbox position `after` ("0": from the start), oldest first: a message deleted by then (and its
    * edits) with `text: ""`, a reply's quote of one too (blankDeletedInRead); an edited message and its earlier edits
    * with its newest edit's text, a quote of it too (asReadNow). With `asStored` (a check of what the inbox holds,
-   * never handed out) as stored.
+   * never handed out) as stored. A read to the inbox's end holds every edit and deletion of its messages (an entry's
+   * id is never older than its msgId, and an event is newer than its message), but of a message older than `after`:
+   * one put after its own event (its inbox step done late, by a resend), whose event may lie before `after`. A read
+   * holding one asks the conversations' sets.
    */
   async read(userId: string, after: string, count: number, options: ReadOptions = {}): Promise<StreamEntry[]> {
     const entries = await readAfter(this.redis, user.inbox(userId), after, count);
-    if (!options.asStored) await asReadNow(this.redis, entries, entries.length < count);
+    if (!options.asStored) await asReadNow(this.redis, entries, entries.length < count && !entries.some((entry) => compareIds(entry.message.msgId, after || "0") <= 0));
     return entries;
   }
 

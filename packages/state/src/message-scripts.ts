@@ -175,7 +175,8 @@ local function store_private(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, fi
   return id .. ':' .. ts, 0, id, ts
 end
 -- A private message noted in one user's inbox (see APPEND_INBOX); returns the entry's id number and the id before
--- it ('' when the inbox held the message already: its readers read the inbox). The inbox's newest entry id is kept
+-- it ('' when the inbox held the message already, or when it goes after an entry as new as it: its readers read the
+-- inbox). The inbox's newest entry id is kept
 -- beside it in last, so the usual append (a message newer than every entry) costs one SET ... GET rather than a
 -- read of the newest entry; when last is missing (data older than it) or behind the stream, the stream is read.
 -- floor (nil for none): the least id the entry may take, this node's clock in microseconds (see APPEND_INBOX).
@@ -201,7 +202,10 @@ local function append_inbox(inbox, last, peers, msgId, peer, maxLen, maxAgeMicro
   append(inbox, entry, fields, maxLen, maxAgeMicros)
   redis.call('ZADD', peers, 'GT', msgId, peer)
   redis.call('SET', last, entry)
-  return entry, prev
+  -- Put after an entry with an id as new as the message (a resend finishing a step that failed, or a burst across
+  -- masters): an edit or deletion of it may lie before it, so its readers read the inbox (prev ''), whose read asks
+  -- the conversation's sets for it (InboxStore.read), rather than take it as it comes.
+  return entry, ''
 end
 `;
 
