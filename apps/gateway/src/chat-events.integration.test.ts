@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { waitUntil } from "@cim/devstack";
 import { ErrorCode, type ChatMessage } from "@cim/protocol";
+import { createRedis, sweepOldMessages } from "@cim/state";
 import { registerUser, useTwoGateways, type RawDevice, type SayBody } from "./test-support.js";
 
 // Read through `stack` in the tests: the system starts in beforeAll.
@@ -147,6 +148,31 @@ describe("edits, deletions and replies", () => {
       { msgId: original, text: "see you at 5", replyTo: "", editOf: "", deleted: false },
       { msgId: edit, text: "see you at 6", replyTo: "", editOf: original, deleted: false },
     ]);
+  });
+
+  it("a deletion or edit of the peer's message is refused under a clientMsgId of the sender's trimmed message, and reaches no device", async () => {
+    const ann = await registerUser(stack.cluster.route.url, "ann");
+    const bob = await registerUser(stack.cluster.route.url, "bob");
+    const [a1, b1] = [await device(ann, 0), await device(bob, 1)];
+    const hello = await a1.say({ to: bob.userId, text: "hi bob", clientMsgId: "ann-hello" });
+    const owed = await b1.say({ to: ann.userId, text: "I owe ann 5" });
+    await receivedUntil(b1, hello);
+    // Route's age sweep (CIM_STREAM_MAX_AGE_SECONDS) passes between the two: ann's message leaves the conversation and
+    // both inboxes, bob's stays; the dedupe record of "ann-hello" lives on (24 h).
+    const redis = createRedis(stack.cluster.redis.address, "test");
+    try {
+      await sweepOldMessages(redis, 1, Math.floor(Number(owed) / 1000) + 1_000);
+    } finally {
+      redis.disconnect();
+    }
+    await expect(event(a1, { to: bob.userId, editOf: owed, delete: true }, "ann-hello")).rejects.toThrow(ErrorCode.Forbidden);
+    await expect(event(a1, { to: bob.userId, text: "I owe ann 500", editOf: owed }, "ann-hello")).rejects.toThrow(ErrorCode.Forbidden);
+    const after = await a1.say({ to: bob.userId, text: "after" });
+    // Bob's live device and one catching up from his inbox: nothing names bob's message but bob.
+    const b2 = await device(bob, 0, { inboxAfter: hello });
+    for (const seen of [await receivedUntil(b1, after), await receivedUntil(b2, after)]) {
+      expect(seen.filter((m) => m.editOf === owed).map(shape)).toEqual([]);
+    }
   });
 });
 

@@ -4,7 +4,7 @@ import type { RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
 import { wasDeleted } from "./deleted-quotes.js";
 import { newestEdits } from "./edit-notes.js";
-import { isEvent, toEntry, type StoredMessage } from "./records.js";
+import { isEvent, parseRecord, toEntry, type StoredMessage } from "./records.js";
 
 /** Entries after a reaction's target read to find its deletion (a reaction is to a recent message as a rule). */
 const DELETION_SCAN = 200;
@@ -52,6 +52,27 @@ export async function checkTargets(redis: RedisClient, query: TargetQuery): Prom
     if (!target || isEvent(target) || (await deletedLater(redis, stream, query.reactTo))) return "not_found";
   }
   return null;
+}
+
+/** What a resend repeats of its first attempt: its text and every field that names another message. */
+export type SendContent = Pick<StoredMessage, "text" | "replyTo" | "editOf" | "deleted" | "reactTo" | "reaction">;
+
+/**
+ * True when `dedupe` (the sender's record of a clientMsgId in the conversation) names an entry of the conversation
+ * with the content of `send`: a resend of a send stored before its target changed, which gets its first answer. A
+ * send that only shares the clientMsgId is none: its resend path (the store's script) would finish the first
+ * attempt's inbox steps with the new fields, so a refused edit or deletion of someone else's message, sent under the
+ * clientMsgId of the sender's own message trimmed from the inboxes since, reached the peer's devices (sec24).
+ */
+export async function isResendOf(redis: RedisClient, convKey: string, dedupe: string, send: SendContent): Promise<boolean> {
+  const record = await redis.get(dedupe);
+  if (!record) return false;
+  const id = `${parseRecord(record).msgId}-0`;
+  const [entry] = await redis.xrange(conv.messages(convKey), id, id);
+  if (!entry) return false;
+  const first = toEntry(entry[0], entry[1]).message;
+  const same = (name: "replyTo" | "editOf" | "reactTo" | "reaction") => (first[name] ?? "") === (send[name] ?? "");
+  return first.text === send.text && !!first.deleted === !!send.deleted && same("replyTo") && same("editOf") && same("reactTo") && same("reaction");
 }
 
 /**

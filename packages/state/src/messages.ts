@@ -5,7 +5,7 @@ import { isCluster, publish, type RedisClient } from "./redis.js";
 import { EVERYONE_ROOM } from "@cim/protocol";
 import { channels, conv } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
-import { checkTargets, noneForRefusedId, type TargetRefusal } from "./message-targets.js";
+import { checkTargets, isResendOf, noneForRefusedId, type TargetRefusal } from "./message-targets.js";
 import { quoteFields, type QuoteFields } from "./quote-excerpt.js";
 import { blankDeletedMessages, blankDeletedQuotes } from "./deleted-quotes.js";
 import { deletionsKept } from "./deleted-quotes.js";
@@ -144,8 +144,9 @@ export class MessageStore {
       const quoted = (target: StoredMessage) => (quote = quoteFields(target));
       const refusal = await checkTargets(this.redis, { convKey, from: input.from, replyTo: input.replyTo, editOf: input.editOf, reactTo: input.reactTo, members, quoted });
       // A resend of one stored before its target changed (a reaction's message deleted since, a target trimmed) gets
-      // its first answer, as any resend: the store's script finds its dedupe record and stores nothing again.
-      const resent = refusal && refusal !== "not_member" && (await this.redis.exists(conv.dedupe(convKey, input.from, input.clientMsgId))) === 1;
+      // its first answer, as any resend: the store's script finds its dedupe record and stores nothing again. Only a
+      // resend of the same content: another send under that clientMsgId would pass its refused target to the inboxes.
+      const resent = refusal && refusal !== "not_member" && (await isResendOf(this.redis, convKey, conv.dedupe(convKey, input.from, input.clientMsgId), message));
       if (refusal && !resent) return { error: refusal };
       return write(quote ? { ...message, ...quote } : message);
     });
