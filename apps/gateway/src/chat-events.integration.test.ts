@@ -150,7 +150,7 @@ describe("edits, deletions and replies", () => {
     ]);
   });
 
-  it("a deletion or edit of the peer's message is refused under a clientMsgId of the sender's trimmed message, and reaches no device", async () => {
+  it("a deletion or edit of the peer's message is refused under a clientMsgId of the sender's trimmed message, a resend writes nothing again, and neither reaches a device", async () => {
     const ann = await registerUser(stack.cluster.route.url, "ann");
     const bob = await registerUser(stack.cluster.route.url, "bob");
     const [a1, b1] = [await device(ann, 0), await device(bob, 1)];
@@ -167,11 +167,13 @@ describe("edits, deletions and replies", () => {
     }
     await expect(event(a1, { to: bob.userId, editOf: owed, delete: true }, "ann-hello")).rejects.toThrow(ErrorCode.Forbidden);
     await expect(event(a1, { to: bob.userId, text: "I owe ann 500", editOf: owed }, "ann-hello")).rejects.toThrow(ErrorCode.Forbidden);
+    // A plain resend under it gets the first answer, and puts nothing back under the old msgId (backdated).
+    expect(await a1.say({ to: bob.userId, text: "as I said yesterday: you owe me 500", clientMsgId: "ann-hello" })).toBe(hello);
     const after = await a1.say({ to: bob.userId, text: "after" });
-    // Bob's live device and one catching up from his inbox: nothing names bob's message but bob.
+    // Bob's live device and one catching up from his inbox: nothing names bob's message but bob, nothing comes again.
     const b2 = await device(bob, 0, { inboxAfter: hello });
     for (const seen of [await receivedUntil(b1, after), await receivedUntil(b2, after)]) {
-      expect(seen.filter((m) => m.editOf === owed).map(shape)).toEqual([]);
+      expect(seen.filter((m) => m.editOf === owed || (m.msgId === hello && m.text !== "hi bob")).map(shape)).toEqual([]);
     }
   });
 });

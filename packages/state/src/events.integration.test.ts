@@ -6,6 +6,7 @@ import { MessageStore } from "./messages.js";
 import { account as accountIn, room as roomIn, send } from "./message-test-support.js";
 import { readAfter } from "./stream-reads.js";
 import { searchMessages } from "./search.js";
+import { sweepOldMessages } from "./retention.js";
 import { useRedis } from "./test-harness.js";
 
 const h = useRedis();
@@ -81,6 +82,25 @@ describe("events", () => {
       expect(await store.store(like)).toEqual({ ...first, duplicate: true });
       // A reaction not stored before is refused as ever.
       expect(await store.store({ ...like, clientMsgId: `${like.clientMsgId}-new` })).toEqual({ error: "not_found" });
+    }
+  });
+
+  it("a resend under the clientMsgId of a message trimmed from the inboxes since writes nothing there (batched and not)", async () => {
+    for (const [ann, bob, batchPrivate] of [["11", "12", true], ["13", "14", false]] as const) {
+      await account(ann, bob);
+      const store = new MessageStore(h.redis, { batchPrivate });
+      const hello = await send(store, { from: ann, to: bob, text: "hi bob", clientMsgId: "ann-hello" });
+      await new Promise((resolve) => setTimeout(resolve, 5)); // the next message a millisecond later at least
+      const owed = await send(store, { from: bob, to: ann, text: "I owe ann 5" });
+      // Route's age sweep between the two: ann's message leaves the conversation and both inboxes, bob's stays; the
+      // dedupe record of "ann-hello" lives on (24 h).
+      await sweepOldMessages(h.redis, 1, Math.floor(Number(owed.msgId) / 1000) + 1_000);
+      const again = await store.store({ ...base(ann, "ann-hello"), to: bob, text: "as I said yesterday: you owe me 500" });
+      expect(again).toMatchObject({ duplicate: true, message: { msgId: hello.msgId } });
+      // Neither inbox (what devices are handed, live and catching up) holds anything under the first msgId now.
+      for (const owner of [bob, ann]) {
+        expect((await readAfter(h.redis, user.inbox(owner), "0", 10)).map((e) => e.message.text)).toEqual(["I owe ann 5"]);
+      }
     }
   });
 
