@@ -8,8 +8,8 @@ import { waitUntil } from "@cim/devstack";
 import { parseClusterMessages } from "./bus.js";
 import { BlockStore } from "./blocks.js";
 import { channels, conv, keys, user } from "./keys.js";
-import { MessageStore, type StoredMessage } from "./messages.js";
-import { account as accountIn, everyone, pair, room as roomIn, send, streamIds as streamIdsIn, type SendInput } from "./message-test-support.js";
+import { MessageStore, UNREAD_SCAN, type StoredMessage } from "./messages.js";
+import { account as accountIn, commandCalls, everyone, pair, room as roomIn, send, streamIds as streamIdsIn, type SendInput } from "./message-test-support.js";
 import { recordFields } from "./records.js";
 import { useRedis } from "./test-harness.js";
 
@@ -313,6 +313,29 @@ describe("reads", () => {
     expect(await store.holds({ userId: "1", conversation: "3", msgId: p.msgId })).toBe(false);
     expect(await store.holds({ userId: "1", conversation: "2", msgId: "99999999999999999999" })).toBe(false);
     expect(await store.newest({ userId: "2", conversation: "1" })).toBe(p.msgId);
+  });
+});
+
+describe("unread counts", () => {
+  it("read at most UNREAD_SCAN entries after the position, newest first: a wall of one's own messages or reactions costs no more", async () => {
+    const store = new MessageStore(h.redis);
+    await room("r2", "1", "2", "3");
+    // 3,000 entries the count skips (user 1's own messages and reactions), as one user can write them into a room it
+    // reads, or 'everyone', and never send a Read: each list of its conversations read them all, a page at a time.
+    const wall = h.redis.pipeline();
+    for (let i = 0; i < 3_000; i++) {
+      const fields = recordFields({ from: "1", fromName: "user1", to: "", room: "r2", text: i % 2 ? "" : "mine", ...(i % 2 ? { reactTo: "1", reaction: "👍" } : {}) }, "d");
+      wall.xadd(conv.messages(conv.ofRoom("r2")), `${1_000_000_000_000_000 + i}-0`, ...fields, "ts", "1");
+    }
+    await wall.exec();
+    await send(store, { from: "2", room: "r2", text: "new" });
+    const gone = await send(store, { from: "3", room: "r2", text: "oops" });
+    await store.store({ clientMsgId: "del-oops", from: "3", fromName: "user3", fromDevice: "d3", room: "r2", text: "", editOf: gone.msgId, deleted: true });
+    const calls = async () => (await commandCalls(h.redis, "xrange")) + (await commandCalls(h.redis, "xrevrange"));
+    const before = await calls();
+    expect(await store.countUnread({ userId: "1", conversation: "r2", after: "0", cap: 1_000 })).toBe(1);
+    // Without the bound: 7 pages of 500 (every entry after the position).
+    expect((await calls()) - before).toBeLessThanOrEqual(UNREAD_SCAN / 500);
   });
 });
 

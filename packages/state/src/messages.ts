@@ -10,7 +10,7 @@ import { quoteFields, type QuoteFields } from "./quote-excerpt.js";
 import { blankDeletedMessages, blankDeletedQuotes } from "./deleted-quotes.js";
 import { deletionsKept } from "./deleted-quotes.js";
 import { asReadNow, newestTexts } from "./edited-texts.js";
-import { conversationKey, eventFields, isEvent, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
+import { conversationKey, eventFields, parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import type { BlockRefusal } from "./blocks.js";
 import { InboxStore, type ReadOptions } from "./inbox.js";
 import { MessageCounter } from "./message-count.js";
@@ -20,9 +20,11 @@ import { newestWithPreview, type NewestEntries } from "./previews.js";
 import { defineNewestPositions, newestPositions } from "./newest-positions.js";
 import { roomWakeTemplate } from "./wake-ups.js";
 import { RecipientChecks } from "./recipient-checks.js";
+import { countUnreadIn } from "./unread-count.js";
 
 export type { StoredMessage, StreamEntry } from "./records.js";
 export { ACCOUNT_KNOWN_MS, NO_CONVERSATION_KNOWN_MS } from "./recipient-checks.js";
+export { UNREAD_SCAN } from "./unread-count.js";
 
 /** A message of a history page: `sentHere` on the reader's own messages whose record names the device that sent it. */
 export type HistoryMessage = StoredMessage & { sentHere?: boolean };
@@ -59,8 +61,6 @@ export interface MessageStoreOptions {
 }
 
 const DEFAULTS: MessageStoreOptions = { maxLenPerStream: 10_000, maxAgeSeconds: 0, dedupeTtlSeconds: 86_400 };
-/** Entries read per step while counting unread messages. */
-const COUNT_PAGE = 500;
 
 /** Where a message goes: a user, or a room ("everyone" is the group); neither is the group. */
 export type Target = { to: string } | { room: string };
@@ -180,23 +180,12 @@ export class MessageStore {
   }
 
   /**
-   * Messages from others after `after` in a conversation (as the client names it), counted up to `cap`; events
-   * (edits, deletions, reactions) and messages from `uncounted` senders (those a user blocks, in a room) are not, nor
-   * is a message deleted since: its deletion comes after it in the stream, so one pass finds both.
+   * Messages from others after `after` in a conversation (as the client names it), among its newest UNREAD_SCAN
+   * entries after it, counted up to `cap`; events (edits, deletions, reactions) and messages from `uncounted` senders
+   * (those a user blocks, in a room) are not, nor is a message deleted since (unread-count.ts).
    */
-  async countUnread(query: { userId: string; conversation: string; after: string; cap: number; uncounted?: ReadonlySet<string> }): Promise<number> {
-    const key = conv.messages(conversationKey(query.userId, query.conversation));
-    const counted = new Set<string>();
-    let cursor = query.after;
-    for (;;) {
-      const page = await readAfter(this.redis, key, cursor, COUNT_PAGE);
-      for (const { message, position } of page) {
-        if (message.editOf && message.deleted) counted.delete(message.editOf);
-        else if (message.from !== query.userId && !isEvent(message) && !query.uncounted?.has(message.from) && counted.add(position).size >= query.cap) return query.cap;
-      }
-      if (page.length < COUNT_PAGE) return counted.size;
-      cursor = page.at(-1)!.position;
-    }
+  countUnread(query: { userId: string; conversation: string; after: string; cap: number; uncounted?: ReadonlySet<string> }): Promise<number> {
+    return countUnreadIn(this.redis, conv.messages(conversationKey(query.userId, query.conversation)), query);
   }
 
   /**
