@@ -26,6 +26,18 @@ describe("bad input on the gateway", () => {
     await othersStillServed("forged");
   });
 
+  it("a login's logout token (route's other issuer, kept by a device whose logout waits) is refused with an Error and 4401", async () => {
+    const userName = `lt-${Math.random().toString(36).slice(2, 8)}`;
+    await system.ann.api.register(userName, "cim-test-pass-1");
+    const { logoutToken } = await system.ann.api.login(userName, "cim-test-pass-1");
+    expect(typeof logoutToken).toBe("string");
+    const socket = await raw();
+    socket.ws.send(encodeFrame({ kind: "login", body: { token: logoutToken! } }));
+    expect((await socket.closed).code).toBe(4401);
+    expect(socket.frames).toContainEqual(expect.objectContaining({ kind: "error", body: expect.objectContaining({ code: "unauthorized" }) }));
+    await othersStillServed("logout-token");
+  });
+
   it("an expired token (past CIM_CLOCK_TOLERANCE_SECONDS, 60 s) is refused with 4401", async () => {
     const { token } = await new TokenSigner(TEST_TOKEN_SECRET, -600).sign({ userId: system.ann.session!.userId, userName: "ann" });
     const socket = await raw();
