@@ -32,6 +32,27 @@ describe("a deletion of a message still unread", () => {
 });
 
 describe("edits and deletions in a conversation", () => {
+  it("an edit or deletion from someone other than the message's sender changes nothing: not the message, its quotes, nor the count", () => {
+    const conversation = newConversation("8", "private");
+    conversation.readUpTo = "9";
+    conversation.unread = 1;
+    // Bob's message "10" (bob is "8"), and a reply quoting it; the events come from ann ("9"), not from bob.
+    conversation.messages.push(
+      toUiMessage(chat({ msgId: "10", text: "I owe ann 5" }), "7"),
+      toUiMessage(chat({ msgId: "11", from: "7", text: "ok", replyTo: "10", replyFrom: "8", replyFromName: "bob", replyText: "I owe ann 5" }), "7"),
+    );
+    const forged = [chat({ msgId: "12", from: "9", fromName: "ann", editOf: "10", text: "I owe ann 500" }), chat({ msgId: "13", from: "9", fromName: "ann", editOf: "10", deleted: true })];
+    for (const event of forged) {
+      uncountDeleted(conversation, event, "7", () => false);
+      applyEvent(conversation, event);
+    }
+    expect(conversation.messages.map((m) => [m.text, m.deleted ?? false, m.quoted?.text ?? null])).toEqual([["I owe ann 5", false, null], ["ok", false, "I owe ann 5"]]);
+    expect(conversation.unread).toBe(1);
+    // Bob's own deletion still applies.
+    applyEvent(conversation, chat({ msgId: "14", editOf: "10", deleted: true }));
+    expect(conversation.messages.map((m) => [m.text, m.deleted ?? false, m.quoted?.text ?? null])).toEqual([["", true, null], ["ok", false, ""]]);
+  });
+
   it("a deletion blanks the quote a loaded reply keeps of its message, loaded or not", () => {
     const conversation = newConversation("r1", "room");
     conversation.messages.push(toUiMessage(chat({ msgId: "20", text: "ok", replyTo: "10", replyFrom: "8", replyFromName: "bob", replyText: "a secret" }), "7"));

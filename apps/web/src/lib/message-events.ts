@@ -13,6 +13,9 @@ export { isEvent } from "@cim/client";
 export function applyToMessage(message: UiMessage, event: Pick<ChatMessage, "msgId" | "text" | "deleted" | "from" | "fromName" | "reactTo" | "reaction">): boolean {
   if (message.deleted) return false;
   if (event.reactTo) return applyReaction(message, event);
+  // Only its sender edits or deletes a message: route and gateways refuse the others, and an event that names someone
+  // else's message anyway (a server bug: sec24's resends delivered one) changes nothing here, nor in the cache.
+  if (event.from !== message.from) return false;
   if (event.deleted) {
     message.deleted = true;
     message.text = "";
@@ -46,7 +49,7 @@ export function applyEvent(conversation: Conversation, event: ChatMessage): void
   // The list's preview from route follows an edit or deletion of its message, loaded or not.
   if (conversation.preview?.msgId === eventTarget(event)) applyToMessage(conversation.preview, event);
   // The quotes replies keep of a deleted message go too (the message itself may not be loaded).
-  if (event.deleted && event.editOf) blankQuotesOf(conversation, event.editOf);
+  if (event.deleted && event.editOf) blankQuotesOf(conversation, event.editOf, event.from);
   if (target) {
     applyToMessage(target, event);
     return;
@@ -55,9 +58,12 @@ export function applyEvent(conversation: Conversation, event: ChatMessage): void
   if (!pending.some((e) => e.msgId === event.msgId)) pending.push(event);
 }
 
-/** Blanks the quote text kept by the loaded replies to `msgId` (deleted): the sender's name stays, as route hands it out. */
-function blankQuotesOf(conversation: Conversation, msgId: string): void {
-  for (const message of conversation.messages) if (message.replyTo === msgId && message.quoted?.text) message.quoted.text = "";
+/**
+ * Blanks the quote text kept by the loaded replies to `msgId`, deleted by `from`: the sender's name stays, as route
+ * hands it out. A quote of someone else's message stays (only its sender deletes a message).
+ */
+function blankQuotesOf(conversation: Conversation, msgId: string, from: string): void {
+  for (const message of conversation.messages) if (message.replyTo === msgId && message.quoted?.text && message.quoted.from === from) message.quoted.text = "";
 }
 
 /** A message was merged: the events that waited for it are applied, in msgId order. */
@@ -130,6 +136,6 @@ export function uncountDeleted(conversation: Conversation, event: ChatMessage, m
   if (!isNewer(event.editOf, conversation.readUpTo) || uncounted(event)) return;
   const target = conversation.messages.find((m) => m.msgId === event.editOf);
   // Deleted already, or this event heard before while its message was not loaded.
-  if (target?.deleted || target?.own || (!target && conversation.pendingEvents?.some((e) => e.msgId === event.msgId))) return;
+  if (target?.deleted || target?.own || (target && target.from !== event.from) || (!target && conversation.pendingEvents?.some((e) => e.msgId === event.msgId))) return;
   conversation.unread--;
 }
