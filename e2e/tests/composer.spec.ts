@@ -191,7 +191,7 @@ test("the message list is one Tab stop: Up and Down move between messages, and T
   await expect(page.getByTestId("composer-input")).toBeFocused();
 });
 
-test("Send by a click, a tap or the keyboard leaves the cursor in the message box (a phone's keyboard stays open), where Enter is a new line", async ({ newUser, browser, baseURL }) => {
+test("Send by a click, a tap or the keyboard leaves the cursor in the message box (a phone's keyboard stays open), where Enter is a new line; Reply takes it there too", async ({ newUser, browser, baseURL }) => {
   const { page, userName } = await newUser("sam");
   const input = page.getByTestId("composer-input");
   const send = page.getByTestId("composer-send");
@@ -233,6 +233,14 @@ test("Send by a click, a tap or the keyboard leaves the cursor in the message bo
     await expect(twoLines.getByTestId("message-text")).toHaveText(/^first line\s*second line$/);
     await expect(twoLines.getByTestId("message-text").locator("br")).toHaveCount(1);
     await expect(mobile.getByTestId("message").filter({ hasText: /^first line$/ })).toHaveCount(0);
+    // Reply: the box takes the cursor, so the keyboard opens for the answer (ux23: it needed a tap on the box, where
+    // choosing a conversation rightly leaves it).
+    await box.evaluate((element) => element.blur());
+    await expect(box).not.toBeFocused();
+    await twoLines.tap({ position: { x: 6, y: 6 } });
+    await twoLines.getByTestId("action-reply").tap();
+    await expect(mobile.getByTestId("reply-bar")).toBeVisible();
+    await expect(box).toBeFocused();
   } finally {
     await closeContext(browser, phone);
   }
