@@ -191,7 +191,7 @@ test("the message list is one Tab stop: Up and Down move between messages, and T
   await expect(page.getByTestId("composer-input")).toBeFocused();
 });
 
-test("Send by a click, a tap or the keyboard leaves the cursor in the message box (a phone's keyboard stays open), where Enter is a new line; Reply takes it there too", async ({ newUser, browser, baseURL }) => {
+test("Send by a click, a tap or the keyboard leaves the cursor in the message box (a phone's keyboard stays open), where Enter is a new line (in the editor too); Reply takes it there too", async ({ newUser, browser, baseURL }) => {
   const { page, userName } = await newUser("sam");
   const input = page.getByTestId("composer-input");
   const send = page.getByTestId("composer-send");
@@ -241,6 +241,17 @@ test("Send by a click, a tap or the keyboard leaves the cursor in the message bo
     await twoLines.getByTestId("action-reply").tap();
     await expect(mobile.getByTestId("reply-bar")).toBeVisible();
     await expect(box).toBeFocused();
+    // The editor likewise: Enter adds a line, Save saves.
+    await mobile.getByTestId("reply-cancel").tap();
+    await twoLines.tap({ position: { x: 6, y: 6 } });
+    await twoLines.getByTestId("action-edit").tap();
+    const editor = twoLines.getByTestId("edit-input");
+    await editor.press("End");
+    await editor.press("Enter");
+    await editor.pressSequentially("third line");
+    await expect(editor).toHaveValue("first line\nsecond line\nthird line");
+    await twoLines.getByTestId("edit-save").tap();
+    await expect(twoLines.getByTestId("message-text").locator("br")).toHaveCount(2);
   } finally {
     await closeContext(browser, phone);
   }
