@@ -4,12 +4,38 @@
 import { RouteApi } from "@cim/client";
 import type { Page } from "@playwright/test";
 import { closeContext } from "./context-close.js";
-import { conversation, expect, gatewayOf, groupConversation, logIn, message, onlineUser, openDevice, say, SCREENSHOTS, test } from "./fixtures.js";
+import { conversation, expect, expectOnline, gatewayOf, groupConversation, logIn, message, onlineUser, openDevice, recordNotifications, say, SCREENSHOTS, setHidden, shownNotifications, test } from "./fixtures.js";
 
 /** The session token of the user signed in on `page` (from its sessionStorage login). */
 function tokenOf(page: Page): Promise<string> {
   return page.evaluate(() => (JSON.parse(sessionStorage.getItem("cim.login") ?? "{}") as { token?: string }).token ?? "");
 }
+
+test("a quote, the reply bar, a notification and the announcement show a message's words without markdown's marks", async ({ pair: { alice, bob } }) => {
+  // ux23: the message showed "hi bob, welcome! bold" while the quote of it said "hi bob, welcome! **bold**" (the list's
+  // preview and search left the marks out already); a notification and the screen reader's line read them out too.
+  await recordNotifications(bob.context);
+  await bob.page.reload();
+  await expectOnline(bob.page);
+  const typed = "see **the plan** in `notes.md`, [the doc](https://example.com/doc) ~~today~~";
+  const read = "see the plan in notes.md, the doc today";
+  await onlineUser(alice.page, bob.userName).click();
+  await setHidden(bob.page, true);
+  await say(alice.page, typed);
+  await expect.poll(() => shownNotifications(bob.page)).toEqual([{ title: `\u2068${alice.userName}\u2069`, body: read }]);
+  await expect(bob.page.getByTestId("announcer")).toHaveText(`${alice.userName}: ${read}`);
+  await setHidden(bob.page, false);
+
+  await conversation(bob.page, alice.userName).click();
+  const original = bob.page.getByTestId("message").filter({ hasText: "the plan" });
+  await expect(original.locator("strong")).toHaveText("the plan");
+  await original.hover();
+  await original.getByTestId("action-reply").click();
+  await expect(bob.page.getByTestId("reply-bar-text")).toHaveText(read);
+  await say(bob.page, "on it");
+  await expect(message(bob.page, "on it").getByTestId("reply-quote-text")).toHaveText(read);
+  await expect(message(alice.page, "on it").getByTestId("reply-quote-text")).toHaveText(read);
+});
 
 test("typing, edit, delete and reply reach the other browser on the other gateway", async ({ pair }) => {
   const { alice, bob } = pair;

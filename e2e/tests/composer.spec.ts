@@ -191,7 +191,7 @@ test("the message list is one Tab stop: Up and Down move between messages, and T
   await expect(page.getByTestId("composer-input")).toBeFocused();
 });
 
-test("Send by a click, a tap or the keyboard leaves the cursor in the message box (a phone's keyboard stays open)", async ({ newUser, browser, baseURL }) => {
+test("Send by a click, a tap or the keyboard leaves the cursor in the message box (a phone's keyboard stays open), where Enter is a new line (in the editor too); Reply takes it there too", async ({ newUser, browser, baseURL }) => {
   const { page, userName } = await newUser("sam");
   const input = page.getByTestId("composer-input");
   const send = page.getByTestId("composer-send");
@@ -222,6 +222,36 @@ test("Send by a click, a tap or the keyboard leaves the cursor in the message bo
     await mobile.getByTestId("composer-send").tap();
     await expect(message(mobile, "sent with a tap")).toHaveCount(1);
     await expect(box).toBeFocused();
+    // The keyboard's Enter starts a new line (ux23: it sent, and a phone's keyboard has no Shift+Enter, so no message
+    // could hold two lines); Send sends both.
+    await box.fill("first line");
+    await box.press("Enter");
+    await box.pressSequentially("second line");
+    await expect(box).toHaveValue("first line\nsecond line");
+    await mobile.getByTestId("composer-send").tap();
+    const twoLines = mobile.getByTestId("message").filter({ hasText: "second line" });
+    await expect(twoLines.getByTestId("message-text")).toHaveText(/^first line\s*second line$/);
+    await expect(twoLines.getByTestId("message-text").locator("br")).toHaveCount(1);
+    await expect(mobile.getByTestId("message").filter({ hasText: /^first line$/ })).toHaveCount(0);
+    // Reply: the box takes the cursor, so the keyboard opens for the answer (ux23: it needed a tap on the box, where
+    // choosing a conversation rightly leaves it).
+    await box.evaluate((element) => element.blur());
+    await expect(box).not.toBeFocused();
+    await twoLines.tap({ position: { x: 6, y: 6 } });
+    await twoLines.getByTestId("action-reply").tap();
+    await expect(mobile.getByTestId("reply-bar")).toBeVisible();
+    await expect(box).toBeFocused();
+    // The editor likewise: Enter adds a line, Save saves.
+    await mobile.getByTestId("reply-cancel").tap();
+    await twoLines.tap({ position: { x: 6, y: 6 } });
+    await twoLines.getByTestId("action-edit").tap();
+    const editor = twoLines.getByTestId("edit-input");
+    await editor.press("End");
+    await editor.press("Enter");
+    await editor.pressSequentially("third line");
+    await expect(editor).toHaveValue("first line\nsecond line\nthird line");
+    await twoLines.getByTestId("edit-save").tap();
+    await expect(twoLines.getByTestId("message-text").locator("br")).toHaveCount(2);
   } finally {
     await closeContext(browser, phone);
   }

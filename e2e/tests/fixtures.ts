@@ -193,10 +193,11 @@ export async function setFocused(page: Page, focused: boolean): Promise<void> {
   }, focused);
 }
 
-/** Types `text` in the open conversation and presses Enter. */
+/** Types `text` in the open conversation and presses Enter (on a touch screen, where Enter is a new line, taps Send). */
 export async function say(page: Page, text: string): Promise<void> {
   await page.getByTestId("composer-input").fill(text);
-  await page.getByTestId("composer-input").press("Enter");
+  if (await page.evaluate(() => matchMedia("(pointer: coarse)").matches)) await page.getByTestId("composer-send").tap();
+  else await page.getByTestId("composer-input").press("Enter");
 }
 
 export function message(page: Page, text: string) {

@@ -1,9 +1,9 @@
-// Two cosmetic faults, checked where the browser lays them out: the list's "N conversations unread" beside "Mark all
+// Cosmetic faults, checked where the browser lays them out: the list's "N conversations unread" beside "Mark all
 // read" stays on one line (with three digits and the list scrolled it wrapped onto two), and the hover actions bar
-// (Reply / React / Edit / Delete) covers no part of the next message's text (it hung over its top edge); at desktop
-// and phone widths.
+// (Reply / React / Edit / Delete) covers no part of the next message's text (it hung over its top edge); the editor of
+// a long message shows all of it across the bubble's width; at desktop and phone widths.
 import type { APIRequestContext, Locator, Page } from "@playwright/test";
-import { expect, groupConversation, message, PASSWORD, say, test, userIdOf } from "./fixtures.js";
+import { expect, groupConversation, message, PASSWORD, say, SCREENSHOTS, test, userIdOf } from "./fixtures.js";
 
 const WIDTHS = [{ name: "desktop", width: 1200, height: 760 }, { name: "phone", width: 390, height: 760 }] as const;
 
@@ -87,5 +87,36 @@ test("the hover actions bar covers no part of the next message's text, at deskto
     await barClearOfNext(page, message(page, `from bob ${tag}`), message(page, `mine first ${tag}`), `${size.name}, another's message`);
     await barClearOfNext(page, message(page, `mine first ${tag}`), message(page, `mine second ${tag}`), `${size.name}, own message`);
     await barClearOfNext(page, message(page, `mine second ${tag}`), message(page, `from bob again ${tag}`), `${size.name}, own message before another's`);
+  }
+});
+
+test("editing a long message shows all of its text, as wide as its bubble, at desktop and phone widths", async ({ newUser }) => {
+  // ux23: the editor was two rows beside its buttons: a five-line message showed its last two lines, and on a phone a
+  // box half the bubble's width held three words a line.
+  const { page } = await newUser("fay");
+  const text = ["Plans for Saturday, so that nobody forgets what to bring along this time:", "bread and cheese from the market", "two bottles of water each", "a blanket, and the big umbrella", "be at the station by nine"].join("\n");
+  await page.getByTestId("composer-input").fill(text);
+  await page.getByTestId("composer-input").press("Enter");
+  const sent = page.getByTestId("message").filter({ hasText: "be at the station by nine" });
+  await expect(sent).toHaveAttribute("data-status", /sent|delivered|seen/);
+  for (const size of WIDTHS) {
+    await page.setViewportSize(size);
+    if ((await page.getByTestId("chat-screen").getAttribute("data-view")) === "list") await groupConversation(page).click();
+    await page.getByTestId("composer-input").press("ArrowUp");
+    const editor = sent.getByTestId("edit-input");
+    await expect(editor).toBeFocused();
+    await expect(editor).toHaveValue(text);
+    const fits = await editor.evaluate((box) => ({ hidden: box.scrollHeight - box.clientHeight, width: box.getBoundingClientRect().width }));
+    const bubble = await box(sent.locator(".bubble"));
+    expect(fits.hidden, `${size.name}: the editor hides part of the text`).toBeLessThanOrEqual(1);
+    expect(fits.width, `${size.name}: the editor is narrower than the bubble`).toBeGreaterThanOrEqual(bubble.width * 0.95);
+    // Typing a line more grows it too.
+    await editor.press("End");
+    await editor.press("Shift+Enter");
+    await editor.pressSequentially("and sun cream");
+    expect(await editor.evaluate((box) => box.scrollHeight - box.clientHeight), `${size.name}: a line typed is hidden`).toBeLessThanOrEqual(1);
+    await page.screenshot({ path: `${SCREENSHOTS}edit-long-${size.name}.png` });
+    await editor.press("Escape");
+    await expect(editor).toHaveCount(0);
   }
 });

@@ -34,6 +34,23 @@ test("registering a name route would refuse says what to change, before anything
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("CIM");
 });
 
+test("a phone's keyboard neither capitalises nor corrects the user name typed at registration", async ({ browser, baseURL }) => {
+  // ux23: on a phone the name field took the keyboard's defaults, so "ann" became "Ann" (shown to everyone as typed,
+  // route keeps names as typed) or a corrected word; the password field already said no.
+  const { context, page } = await openDevice(browser, baseURL!, { context: { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } });
+  try {
+    await page.getByTestId("login-mode-register").click();
+    const name = page.getByTestId("login-username");
+    await expect(name).toHaveAttribute("autocapitalize", "none");
+    await expect(name).toHaveAttribute("autocorrect", "off");
+    await expect(name).toHaveAttribute("spellcheck", "false");
+    // What the keyboard reads: the element's own properties, not only the markup.
+    expect(await name.evaluate((input: HTMLInputElement) => [input.autocapitalize, input.spellcheck])).toEqual(["none", false]);
+  } finally {
+    await closeContext(browser, context);
+  }
+});
+
 test("Enter in the user search opens the chat with the name typed, and invites it to a room", async ({ newUser }) => {
   const ann = await newUser("ann");
   const bob = await newUser("bob");

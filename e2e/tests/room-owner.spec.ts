@@ -142,3 +142,22 @@ test("on a phone showing the room, a removal goes back to the list, which says w
     await closeContext(browser, phone);
   }
 });
+
+test("the owner's Leave says that nobody can rename the room or remove members until the owner is back", async ({ newUser }) => {
+  // ux23: the owner's Leave said only "You can join it again from the room directory"; route keeps the owner's rights
+  // for the owner's return, so a room left by its owner cannot be renamed nor its members removed by anyone meanwhile.
+  const { page } = await newUser("owner");
+  for (const visibility of ["public", "private"] as const) {
+    await createRoom(page, `Left by its owner ${visibility}`, visibility);
+    await page.getByTestId("room-leave-button").click();
+    await expect(page.getByTestId("leave-room-dialog")).toContainText("You own it: until you are a member again, nobody can rename it or remove members.");
+    await page.keyboard.press("Escape");
+    await expect(page.getByTestId("leave-room-dialog")).toHaveCount(0);
+  }
+  // After a reload too, where the owner comes from route's list of rooms.
+  await page.reload();
+  await expect(page.getByTestId("conversation-title")).toHaveText("Left by its owner private");
+  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "online");
+  await page.getByTestId("room-leave-button").click();
+  await expect(page.getByTestId("leave-room-dialog")).toContainText("You own it");
+});

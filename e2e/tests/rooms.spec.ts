@@ -76,6 +76,7 @@ test("a private room: the owner invites a user by name, both chat across gateway
   // Bob leaves: the room goes from his list, and Alice's open member list loses him.
   await bob.page.getByTestId("room-leave-button").click();
   await expect(bob.page.getByTestId("leave-room-dialog")).toContainText("only a member can invite you back");
+  await expect(bob.page.getByTestId("leave-room-dialog")).not.toContainText("You own it");
   await bob.page.getByTestId("leave-confirm").click();
   await expect(conversationKey(bob.page, roomId)).toHaveCount(0);
   await expect(bob.page.getByTestId("conversation-title")).toHaveText("Everyone");

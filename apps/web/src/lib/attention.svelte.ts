@@ -2,6 +2,7 @@
 // notification and a short sound (each switchable in Settings; the browser's permission is asked once).
 import type { Preferences } from "./preferences.svelte.js";
 import { isolate } from "./bidi.js";
+import { plainText } from "./rich-text.js";
 
 /** localStorage: "1" once this device asked the browser for notification permission. */
 const ASKED_KEY = "cim.notificationsAsked";
@@ -35,7 +36,9 @@ export class Attention {
 
   /** A message from someone else arrived. */
   incoming(message: Incoming): void {
-    const preview = message.text.length > PREVIEW_CHARS ? `${message.text.slice(0, PREVIEW_CHARS)}…` : message.text;
+    // As the reader sees it: "**bold**" read out as "star star bold", or shown so in a notification, is noise.
+    const text = plainText(message.text);
+    const preview = text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
     const where = message.private ? "" : `${message.mention ? " mentioned you" : ""} in ${isolate(message.title)}`;
     this.announcement = `${isolate(message.fromName)}${where}: ${preview}`;
     // A visible window without the focus (another beside it has it) is not looked at either: the user is told.

@@ -7,7 +7,7 @@ import type { ConversationList } from "./conversation-list.svelte.js";
 import { kindOf, lastEditable, type Conversation, type UiMessage } from "./conversations.js";
 import { describeError, describeSendError } from "./errors.js";
 import type { HistoryLoader } from "./history-loader.js";
-import { applyEvent, excerpt } from "./message-events.js";
+import { applyEvent, quoteExcerpt } from "./message-events.js";
 import type { MessageHooks } from "./message-hook.js";
 import { myReaction } from "./reactions.js";
 
@@ -99,7 +99,7 @@ export class ChatFeatures {
   /** The next send in `conversation` quotes `message`. */
   replyTo(conversation: Conversation, message: UiMessage): void {
     if (!message.msgId || message.deleted) return;
-    this.replyingTo = { conversation: conversation.key, msgId: message.msgId, fromName: message.fromName, own: message.own, text: excerpt(message.text) };
+    this.replyingTo = { conversation: conversation.key, msgId: message.msgId, fromName: message.fromName, own: message.own, text: quoteExcerpt(message.text) };
   }
 
   cancelReply(): void {
@@ -133,7 +133,7 @@ export class ChatFeatures {
   quoteOf(conversation: Conversation, msgId: string): Quote | null {
     const message = conversation.messages.find((m) => m.msgId === msgId);
     if (!message) return null;
-    return { msgId, fromName: message.fromName, own: message.own, text: message.deleted ? "" : excerpt(message.text) };
+    return { msgId, fromName: message.fromName, own: message.own, text: message.deleted ? "" : quoteExcerpt(message.text) };
   }
 
   /** Edits an own message: the new text shows on SendAck, here and on every device. Rejects with a readable error. */

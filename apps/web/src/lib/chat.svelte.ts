@@ -44,6 +44,11 @@ export class ChatStore {
   network = $state(typeof navigator === "undefined" || navigator.onLine);
   /** Bumped when the message box should take the focus: signed in, a conversation chosen. */
   composerFocus = $state(0);
+  /**
+   * Bumped when the user means to type at once (Reply): the message box takes the focus on a touch screen too, where
+   * composerFocus leaves it (the keyboard would cover the conversation), as a phone's chat app opens its keyboard.
+   */
+  composerWrite = $state(0);
   /** Narrow screens show either the list or the open conversation: true for the conversation. */
   showingConversation = $state(false);
   /** The open conversation's list is scrolled up from its newest message (MessageList tells): what comes stays unread. */

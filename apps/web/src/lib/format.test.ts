@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDay, formatFull, formatLastSeen, formatTime, sameDay } from "./format.js";
+import { clockFormat, formatDay, formatFull, formatLastSeen, formatTime, sameDay } from "./format.js";
 
 describe("formatDay", () => {
   const now = new Date(2026, 10, 26, 9, 30);
@@ -39,10 +39,25 @@ describe("formatTime and formatFull", () => {
     const now = new Date(2026, 10, 26, 9, 30);
     const today = new Date(2026, 10, 26, 8, 5);
     const earlier = new Date(2026, 10, 3, 14, 7);
-    expect(formatTime(today.getTime(), now)).toBe(today.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
-    expect(formatTime(earlier.getTime(), now)).toBe(`${earlier.toLocaleDateString([], { day: "numeric", month: "short" })} ${earlier.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`);
+    expect(formatTime(today.getTime(), now)).toBe(clockFormat([]).format(today));
+    expect(formatTime(earlier.getTime(), now)).toBe(`${earlier.toLocaleDateString([], { day: "numeric", month: "short" })} ${clockFormat([]).format(earlier)}`);
     expect(formatFull(earlier.getTime())).toBe(earlier.toLocaleString());
     expect(formatTime(0)).toBe("");
     expect(formatFull(0)).toBe("");
+  });
+});
+
+describe("clockFormat", () => {
+  // ux23: every message said "04:05 AM" in an American browser, where chat apps (and the phone's own clock) say "4:05 AM".
+  const early = new Date(2026, 10, 26, 4, 5);
+  const late = new Date(2026, 10, 26, 16, 5);
+  it("writes a 12-hour locale's hour without a leading zero", () => {
+    expect(clockFormat("en-US").format(early)).toMatch(/^4:05\sAM$/);
+    expect(clockFormat("en-US").format(late)).toMatch(/^4:05\sPM$/);
+  });
+  it("keeps a 24-hour locale's two-digit hour", () => {
+    expect(clockFormat("en-GB").format(early)).toBe("04:05");
+    expect(clockFormat("de-DE").format(early)).toBe("04:05");
+    expect(clockFormat("en-GB").format(late)).toBe("16:05");
   });
 });
