@@ -156,6 +156,51 @@ describe("a private message whose inbox steps are finished by its resend after i
   });
 });
 
+describe("a private message whose inbox steps are finished by its resend after the recipient's inbox trimmed past it", () => {
+  // The event's inbox step finds the message lost to trimming (APPEND_INBOX's needs lets it through), so the resend
+  // puts the message after its event: what append_inbox's prev '' and InboxStore.read's check of a message older than
+  // its start are for (ada7943).
+  it("reaches the recipient's readers blank or edited: a read from past the event asks the sets, and the wake-up sends its readers to read", async () => {
+    // A small length limit: the recipient's inbox trims whole blocks of 100 entries past it.
+    const options = { maxLenPerStream: 100, maxAgeSeconds: 0 };
+    const store = new MessageStore(h.redis, { ...options, batchPrivate: false });
+    await account(h.redis, "1", "2", "3");
+    await h.redis.hset(user.gateways("2"), "gw-2", "1");
+    const key = conv.ofPair("1", "2");
+    // The conversation steps alone: the inbox steps failed (their master was down), the sender will resend.
+    const conversationStep = async (clientMsgId: string, text: string) => {
+      const record = { from: "1", fromName: "user1", to: "2", room: "", text };
+      const [stored] = await h.redis.cimStorePrivate(conv.messages(key), conv.dedupe(key, "1", clientMsgId), conv.deletions(key), conv.edits(key), "100", "0", "60", "", ...recordFields(record, "d"));
+      return stored.split(":")[0]!;
+    };
+    const pin = await conversationStep("pin", "my pin is 4711");
+    const code = await conversationStep("code", "the code is 1234");
+    // Another user writes to the recipient meanwhile, past its inbox's length: trimmed, it may have held the two.
+    const others = new MessageStore(h.redis, options);
+    await Promise.all(Array.from({ length: 300 }, (_, i) => send(others, { from: "3", to: "2", text: `busy ${i}` })));
+    expect(await h.redis.xlen(user.inbox("2"))).toBeLessThan(300);
+    // From another device the sender deletes the one and edits the other (both seen in history): stored whole, the
+    // events noted alone in the recipient's inbox.
+    for (const input of [event("1", "", "del", pin, "", true), event("1", "", "edit", code, "the code is 5678")]) {
+      expect("message" in (await store.store({ ...input, room: undefined, to: "2" }))).toBe(true);
+    }
+    const inboxes = new InboxStore(h.redis, options);
+    const position = (await inboxes.read("2", "0", 1_000)).at(-1)!.position; // a device that got both events
+    const subscriber = h.connect("gw-2");
+    const wakes: string[] = [];
+    subscriber.on("message", (_channel: string, payload: string) => wakes.push(payload));
+    await subscriber.subscribe(channels.gateway("gw-2"));
+    // The resends finish the inbox steps: each entry goes after its event.
+    for (const [clientMsgId, text] of [["pin", "my pin is 4711"], ["code", "the code is 1234"]] as const) {
+      await store.store({ clientMsgId, from: "1", fromName: "user1", fromDevice: "d", to: "2", text });
+    }
+    expect((await inboxes.read("2", position, 10)).map((entry) => entry.message.text)).toEqual(["", "the code is 5678"]);
+    await waitUntil(() => wakes.length === 2, 5_000, "the wake-ups of both resends");
+    // Their wake-ups name no entry before them: a gateway reads the inbox (the read above) rather than hand them out as sent.
+    expect(wakes.map((wake) => (JSON.parse(wake) as { prev: string }).prev)).toEqual(["", ""]);
+  });
+});
+
 describe("an edit's or deletion's note", () => {
   it("that failed in its store's script (Redis refusing ZADD after the entry was added) is written by the resend, and reads stopping short apply it", async () => {
     const store = new MessageStore(h.redis);

@@ -203,8 +203,9 @@ local function append_inbox(inbox, last, peers, msgId, peer, maxLen, maxAgeMicro
   redis.call('ZADD', peers, 'GT', msgId, peer)
   redis.call('SET', last, entry)
   -- Put after an entry with an id as new as the message (a resend finishing a step that failed, or a burst across
-  -- masters): an edit or deletion of it may lie before it, so its readers read the inbox (prev ''), whose read asks
-  -- the conversation's sets for it (InboxStore.read), rather than take it as it comes.
+  -- masters): an edit or deletion of it may lie before it (one noted while the inbox had trimmed past the message,
+  -- see APPEND_INBOX's needs), so its readers read the inbox (prev ''), whose read asks the conversation's sets for
+  -- it (InboxStore.read), rather than take it as it comes.
   return entry, ''
 end
 `;
