@@ -60,9 +60,10 @@ export type SendContent = Pick<StoredMessage, "text" | "replyTo" | "editOf" | "d
 /**
  * True when `dedupe` (the sender's record of a clientMsgId in the conversation) names an entry of the conversation
  * with the content of `send`: a resend of a send stored before its target changed, which gets its first answer. A
- * send that only shares the clientMsgId is none: its resend path (the store's script) would finish the first
- * attempt's inbox steps with the new fields, so a refused edit or deletion of someone else's message, sent under the
- * clientMsgId of the sender's own message trimmed from the inboxes since, reached the peer's devices (sec24).
+ * send that only shares the clientMsgId is none and keeps its refusal: a refused edit or deletion of someone else's
+ * message, sent under the clientMsgId of the sender's own message trimmed from the inboxes since, was acknowledged
+ * under the first msgId and (before a resend's inbox steps noted its stored entry rather than its own fields) reached
+ * the peer's devices (sec24).
  */
 export async function isResendOf(redis: RedisClient, convKey: string, dedupe: string, send: SendContent): Promise<boolean> {
   const record = await redis.get(dedupe);

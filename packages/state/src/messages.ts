@@ -145,7 +145,7 @@ export class MessageStore {
       const refusal = await checkTargets(this.redis, { convKey, from: input.from, replyTo: input.replyTo, editOf: input.editOf, reactTo: input.reactTo, members, quoted });
       // A resend of one stored before its target changed (a reaction's message deleted since, a target trimmed) gets
       // its first answer, as any resend: the store's script finds its dedupe record and stores nothing again. Only a
-      // resend of the same content: another send under that clientMsgId would pass its refused target to the inboxes.
+      // resend of the same content: another send under that clientMsgId keeps its refusal (it was acknowledged).
       const resent = refusal && refusal !== "not_member" && (await isResendOf(this.redis, convKey, conv.dedupe(convKey, input.from, input.clientMsgId), message));
       if (refusal && !resent) return { error: refusal };
       return write(quote ? { ...message, ...quote } : message);
