@@ -114,6 +114,46 @@ describe("one script call of the private batch mixing messages, edits, deletions
   });
 });
 
+describe("an edit's or deletion's note in its store's script", () => {
+  it("comes from the fields the script holds: a new event reads no entry back, a resend reads its stored entry once", async () => {
+    await account(h.redis, "1", "2");
+    await roomIn(h.redis, "r1", "1", "2");
+    const store = new MessageStore(h.redis);
+    const roomMessage = await send(store, { from: "1", room: "r1", text: "room old" });
+    const privateMessage = await send(store, { from: "1", to: "2", text: "private old" });
+    const retention = { maxLenPerStream: 1_000, maxAgeSeconds: 0, dedupeTtlSeconds: 60 };
+    const batch = new PrivateBatch(h.redis, retention, new InboxStore(h.redis, retention), true);
+    const key = conv.ofPair("1", "2");
+    const notes = { deletions: conv.deletions(key), edits: conv.edits(key) };
+    const edit = (clientMsgId: string, text: string, deleted = false) =>
+      ({ stream: conv.messages(key), dedupe: conv.dedupe(key, "1", clientMsgId), message: { from: "1", fromName: "user1", to: "2", room: "", text, editOf: privateMessage.msgId, deleted }, dev: "dev-1", notes });
+    const unbatched = (clientMsgId: string, text: string) =>
+      h.redis.cimStorePrivate(conv.messages(key), conv.dedupe(key, "1", clientMsgId), notes.deletions, notes.edits, "1000", "0", "60", "1000", ...recordFields({ from: "1", fromName: "user1", to: "2", room: "", text, editOf: privateMessage.msgId }, "dev-1"));
+    const roomEdit = (clientMsgId: string, text: string) =>
+      h.redis.cimStoreRoom(conv.messages("r1"), conv.dedupe("r1", "1", clientMsgId), conv.roomMembers("r1"), conv.deletions("r1"), conv.edits("r1"), "1", "1", "1000", "0", "60", "{}", "1000", ...recordFields({ from: "1", fromName: "user1", to: "", room: "r1", text, editOf: roomMessage.msgId }, "dev-1"));
+    // XRANGE calls (the scripts' own: the calls below make no other read) of each store.
+    const reads = async (run: () => Promise<unknown>) => {
+      const before = await commandCalls(h.redis, "xrange");
+      await run();
+      return (await commandCalls(h.redis, "xrange")) - before;
+    };
+    expect({
+      batchedNew: await reads(() => batch.store(edit("b1", "private new"))),
+      batchedResend: await reads(() => batch.store(edit("b1", "private new"))),
+      batchedDeletion: await reads(() => batch.store(edit("b2", "", true))),
+      unbatchedNew: await reads(() => unbatched("u1", "private newer")),
+      unbatchedResend: await reads(() => unbatched("u1", "private newer")),
+      roomNew: await reads(() => roomEdit("r1", "room new")),
+      roomResend: await reads(() => roomEdit("r1", "room new")),
+    }).toEqual({ batchedNew: 0, batchedResend: 3, batchedDeletion: 0, unbatchedNew: 0, unbatchedResend: 1, roomNew: 0, roomResend: 1 });
+    // And noted all the same.
+    expect(await h.redis.zrange(conv.deletions(key), 0, -1)).toEqual([privateMessage.msgId]);
+    expect(await h.redis.zrange(conv.edits(key), 0, -1)).toEqual([privateMessage.msgId]);
+    expect(await h.redis.zrange(conv.edits("r1"), 0, -1)).toEqual([roomMessage.msgId]);
+    expect((await store.history({ userId: "2", room: "r1", limit: 10 })).map((message) => message.text)).toEqual(["room new", "room new"]);
+  });
+});
+
 describe("a private message whose inbox steps are finished by its resend after it was deleted or edited (a failure between the steps, as on a Redis Cluster)", () => {
   // The event's own inbox step notes the message first, from the conversation (APPEND_INBOX's needs, bd267c3), so the
   // inbox holds it before its event, read with the newest text, and the resends find it there.

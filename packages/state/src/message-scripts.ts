@@ -113,25 +113,30 @@ local function field(entry, name)
   end
   return nil
 end
--- Notes the conversation's entry <id>-0 in its deletions set (deleted-quotes.ts: the deleted msgId, scored by itself)
--- or its edits set (edit-notes.ts: the edited msgId, scored by its newest edit's, ZADD GT) when it is a deletion or an
--- edit, keeping the newest kept (deletionsKept) and the mark (score +inf, ranked last). Called by the store scripts in
--- the step that stores the entry, so no failure between the two leaves an event un-noted; and for a resend, from the
--- entry stored (its target and kind, whatever the resend says): a first attempt stored before the scripts wrote the
--- notes is noted then.
-local function note_event(stream, id, deletions, edits, kept)
-  local entry = redis.call('XRANGE', stream, id .. '-0', id .. '-0')[1]
-  if not entry then return end
-  local target = field(entry, 'editOf')
+-- Notes the conversation's entry <id>-0, whose fields (name, value, ...) are given (nil: the stream lost it), in its
+-- deletions set (deleted-quotes.ts: the deleted msgId, scored by itself) or its edits set (edit-notes.ts: the edited
+-- msgId, scored by its newest edit's, ZADD GT) when it is a deletion or an edit, keeping the newest kept
+-- (deletionsKept) and the mark (score +inf, ranked last). Called by the store scripts in the step that stores the
+-- entry, so no failure between the two leaves an event un-noted: for a new entry with the fields it was written with
+-- (no read back), for a resend with the entry stored (its target and kind, whatever the resend says, read once for
+-- the note and the inbox steps): a first attempt stored before the scripts wrote the notes is noted then.
+local function note_event(fields, id, deletions, edits, kept)
+  if not fields then return end
+  local target = field({id, fields}, 'editOf')
   if not target or target == '' then return end
   local set = edits
-  if field(entry, 'deleted') == '1' then
+  if field({id, fields}, 'deleted') == '1' then
     set = deletions
     redis.call('ZADD', set, target, target)
   else
     redis.call('ZADD', set, 'GT', id, target)
   end
   redis.call('ZREMRANGEBYRANK', set, 0, -(tonumber(kept) + 2))
+end
+-- The fields (name, value, ...) of the stream's entry <id>-0, or nil when it has left the stream.
+local function entry_fields(stream, id)
+  local entry = redis.call('XRANGE', stream, id .. '-0', id .. '-0')[1]
+  return entry and entry[2]
 end
 -- A conversation message: the dedupe record of (sender, clientMsgId) if it was stored before; else a new msgId,
 -- max(now in microseconds, the stream's newest + 1), the XADD with ts appended to fields, and the record.
@@ -225,9 +230,10 @@ const STORE_ROOM = `${PRELUDE}
 local stream, dedupe, members = KEYS[1], KEYS[2], KEYS[3]
 local sender, membersOnly, maxLen, maxAgeMicros, dedupeTtl, wake, notesKept = unpack(ARGV, 1, 7)
 if membersOnly == '1' and redis.call('SISMEMBER', members, sender) == 0 then return {'', -1} end
-local record, duplicate, prev = store(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, 8)})
+local fields = {unpack(ARGV, 8)}
+local record, duplicate, prev = store(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, fields)
 local id, ts = string.match(record, '^(%d+):(%d+)$')
-if notesKept ~= '' then note_event(stream, id, KEYS[4], KEYS[5], notesKept) end
+if notesKept ~= '' then note_event(duplicate == 0 and fields or entry_fields(stream, id), id, KEYS[4], KEYS[5], notesKept) end
 return {record, duplicate, fill(wake, {prev, id, ts})}
 `;
 
@@ -243,13 +249,17 @@ return {record, duplicate, fill(wake, {prev, id, ts})}
 const STORE_PRIVATE = `${PRELUDE}
 local stream, dedupe = KEYS[1], KEYS[2]
 local maxLen, maxAgeMicros, dedupeTtl, notesKept = unpack(ARGV, 1, 4)
-local record, duplicate = store_private(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, {unpack(ARGV, 5)})
+local fields = {unpack(ARGV, 5)}
+local record, duplicate = store_private(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, fields)
 local id = string.match(record, '^(%d+)')
-if notesKept ~= '' then note_event(stream, id, KEYS[3], KEYS[4], notesKept) end
-if duplicate == 0 then return {record, 0} end
-local entry = redis.call('XRANGE', stream, id .. '-0', id .. '-0')[1]
-if not entry then return {record, 2} end
-return {record, 1, unpack(entry[2])}
+if duplicate == 0 then
+  if notesKept ~= '' then note_event(fields, id, KEYS[3], KEYS[4], notesKept) end
+  return {record, 0}
+end
+local kept = entry_fields(stream, id)
+if notesKept ~= '' then note_event(kept, id, KEYS[3], KEYS[4], notesKept) end
+if not kept then return {record, 2} end
+return {record, 1, unpack(kept)}
 `;
 
 // A private message noted in one user's inbox (the recipient's, or the sender's for its other devices), on {u:<id>}.
@@ -333,18 +343,20 @@ while i <= #KEYS do
     local record, duplicate, id, ts = store_private(KEYS[i], KEYS[i + 1], maxLen, maxAgeMicros, dedupeTtl, fields, base + k)
     k = k + 1
     if duplicate == 0 then added = added + 1 else id, ts = string.match(record, '^(%d+):(%d+)$') end
-    if notes then note_event(KEYS[i], id, KEYS[notes], KEYS[notes + 1], notesKept) end
-    fields[n + 1], fields[n + 2], fields[n + 3], fields[n + 4] = 'ts', ts, 'msgId', id
     -- A resend's inbox steps note the message as its conversation holds it, never the resend's own text (an inbox that
     -- trimmed it since notes it again); none when the conversation lost it too. Its wake-ups and its answer carry no
     -- id before it, so readers read the inboxes rather than take the resend's text from the wake-up.
     local owners = {to, from}
     if duplicate == 1 then
-      local kept = redis.call('XRANGE', KEYS[i], id .. '-0', id .. '-0')[1]
+      local kept = entry_fields(KEYS[i], id)
+      if notes then note_event(kept, id, KEYS[notes], KEYS[notes + 1], notesKept) end
       if kept then
-        fields = kept[2]
+        fields = kept
         fields[#fields + 1], fields[#fields + 2] = 'msgId', id
       else owners = {} end
+    else
+      if notes then note_event(fields, id, KEYS[notes], KEYS[notes + 1], notesKept) end
+      fields[n + 1], fields[n + 2], fields[n + 3], fields[n + 4] = 'ts', ts, 'msgId', id
     end
     local entry, prev = '', '' -- after the loop: the sender's inbox's, for the answer
     -- The recipient's inbox (its peer is the sender), then the sender's (its peer is the recipient).
