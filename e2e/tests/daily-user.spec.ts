@@ -1,8 +1,8 @@
 // What a daily chat user expects from Slack, WhatsApp or Telegram: a sender's name in a room opens a private chat
-// with them (by mouse, keyboard and finger).
+// with them (by mouse, keyboard and finger), and a message of only a few emoji is shown larger.
 import { RouteApi } from "@cim/client";
 import { closeContext } from "./context-close.js";
-import { expect, groupConversation, message, openDevice, PASSWORD, register, say, test, userIdOf } from "./fixtures.js";
+import { expect, groupConversation, message, onlineUser, openDevice, PASSWORD, register, say, test, userIdOf } from "./fixtures.js";
 
 test("a sender's name in a room opens the private chat with them, with a click and with the keyboard", async ({ pair: { alice, bob } }) => {
   const aliceId = await userIdOf(alice.page);
@@ -58,4 +58,29 @@ test("on a touch phone a sender's name is a 44 px target that opens the private 
   } finally {
     await closeContext(browser, phone);
   }
+});
+
+test("a message of one to three emoji is shown larger than text; four, or emoji with words, are not", async ({ pair: { alice, bob } }) => {
+  const suffix = Math.random().toString(36).slice(2, 6);
+  // Their private chat: nobody else writes there.
+  await onlineUser(alice.page, bob.userName).click();
+  await expect(alice.page.getByTestId("conversation-title")).toHaveText(bob.userName);
+  await onlineUser(bob.page, alice.userName).click();
+  const sent = [`plain ${suffix}`, "👍", "🎉😂🇫🇷", "👍👍👍👍", `ok 👍 ${suffix}`];
+  for (const text of sent) await say(alice.page, text);
+  const fontSize = async (text: string) => {
+    const body = message(bob.page, text).getByTestId("message-text");
+    await expect(body).toHaveText(text);
+    return body.evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
+  };
+  const normal = await fontSize(`plain ${suffix}`);
+  // Both sides: the reader's and the sender's own bubble.
+  for (const page of [bob.page, alice.page]) {
+    const size = (text: string) => message(page, text).getByTestId("message-text").evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
+    expect(await size("👍")).toBeGreaterThanOrEqual(normal * 2);
+    expect(await size("🎉😂🇫🇷")).toBeGreaterThanOrEqual(normal * 2);
+    expect(await size("👍👍👍👍")).toBe(normal);
+    expect(await size(`ok 👍 ${suffix}`)).toBe(normal);
+  }
+  expect(await fontSize("👍")).toBeGreaterThan(normal);
 });
