@@ -24,6 +24,7 @@ async function openAccountSettings(page: Page) {
   const dialog = page.getByTestId("settings-dialog");
   await expect(dialog.getByTestId("settings-account")).toBeVisible();
   await expect(dialog.getByTestId("settings-keys")).toHaveJSProperty("open", true); // unfolded with a mouse and keyboard
+  await expect(dialog.getByTestId("settings-keys").locator("dd").first()).toHaveText("Send");
   return dialog;
 }
 

@@ -4,6 +4,7 @@
 import { closeContext } from "./context-close.js";
 import { conversationKey, createRoom, expect, expectOnline, findUser, logIn, message, openDevice, PASSWORD, say, test } from "./fixtures.js";
 import type { Request } from "@playwright/test";
+import { RouteApi } from "@cim/client";
 
 test("registering a name route would refuse says what to change, before anything is sent", async ({ page }) => {
   const registrations: string[] = [];
@@ -323,4 +324,47 @@ test("a room one was added to while signed out everywhere is told at the next lo
   await expectOnline(bob.page);
   await expect(conversationKey(bob.page, roomId)).toBeVisible();
   await expect(notice).toHaveCount(0);
+});
+
+test("every room one was added to while away is told in one line, on a device's first sign-in too, but not one read on another device", async ({ browser, stack, newUser }) => {
+  const ann = await newUser("ann");
+  const bob = await newUser("bob");
+  // Bob logs out: no tab of his hears the invitations. His desktop has listed his rooms before (Everyone only).
+  await bob.page.getByTestId("logout").click();
+  await expect(bob.page.getByTestId("login-screen")).toBeVisible();
+  const suffix = Math.random().toString(36).slice(2, 6);
+  const names = [`Trips ${suffix}`, `Books ${suffix}`, `Garden ${suffix}`];
+  const ids: string[] = [];
+  for (const name of names) {
+    ids.push(await createRoom(ann.page, name, "private"));
+    await ann.page.getByTestId("room-invite-button").click();
+    await (await findUser(ann.page, bob.userName)).getByTestId("user-search-pick").click();
+    await ann.page.keyboard.press("Escape");
+  }
+  await say(ann.page, "seeds are in");
+  const notice = (page: typeof bob.page) => page.locator('[data-testid="room-notice"][aria-label="Notice"]');
+
+  // His phone, signed in for the first time: all three (it told nothing at a device's first list), the newest opens.
+  const phone = await openDevice(browser, stack.url);
+  try {
+    await logIn(phone.page, bob.userName);
+    await expect(notice(phone.page)).toContainText(`${ann.userName} added you to ${names[0]}, ${names[1]} and ${names[2]}`);
+    await notice(phone.page).getByRole("button", { name: "Open" }).click();
+    await expect(phone.page.getByTestId("message-list")).toHaveAttribute("data-key", ids[2]!);
+    await expect(message(phone.page, "seeds are in")).toBeVisible();
+    // Route has his read (what another device's list says) before the phone goes.
+    const api = new RouteApi(stack.url);
+    const token = (await api.login(bob.userName, PASSWORD)).token;
+    await expect.poll(async () => (await api.conversations(token)).conversations.find((c) => c.conversation === ids[2])?.unread).toBe(0);
+  } finally {
+    await closeContext(browser, phone.context);
+  }
+
+  // Back at his desktop: the two rooms he has not seen, both (only the newest was told), not the one read on the phone.
+  await logIn(bob.page, bob.userName);
+  await expect(conversationKey(bob.page, ids[2]!)).toBeVisible();
+  await expect(notice(bob.page)).toContainText(`${ann.userName} added you to ${names[0]} and ${names[1]}`);
+  await expect(notice(bob.page)).not.toContainText(names[2]!);
+  await notice(bob.page).getByRole("button", { name: "Open" }).click();
+  await expect(bob.page.getByTestId("message-list")).toHaveAttribute("data-key", ids[1]!);
 });

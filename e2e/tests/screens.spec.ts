@@ -313,6 +313,10 @@ test("on a phone, Back with a dialog open closes the dialog and leaves the conve
     await expect(page.getByTestId("settings-dialog")).toBeVisible();
     // The keyboard shortcuts are folded on a touch screen: the account's settings come right after the blocked users.
     await expect(page.getByTestId("settings-keys")).toHaveJSProperty("open", false);
+    // Unfolded, they say what Enter does here: a new line (the message box sends with its Send button), not "Send".
+    await page.getByTestId("settings-keys").locator("summary").click();
+    await expect(page.getByTestId("settings-keys").locator("dd").first()).toHaveText("New line (the Send button sends)");
+    await page.getByTestId("settings-keys").locator("summary").click();
     await expect(page.getByTestId("settings-account")).toBeInViewport();
     await page.goBack();
     await expect(page.getByTestId("settings-dialog")).toBeHidden();

@@ -4,7 +4,7 @@
 import type { CimClient, RoomHistoryEvent, StoredLogin } from "@cim/client";
 import { config } from "./config.js";
 import { isNewer, type Conversation } from "./conversations.js";
-import { addedText } from "./room-notices.js";
+import { isolate } from "./bidi.js";
 
 /** localStorage, followed by the userId: the rooms this device listed for the user (JSON array of roomIds). */
 const KNOWN_PREFIX = "cim.knownRooms.";
@@ -83,16 +83,16 @@ export class RoomArrivals {
     const next = new Set([...(known ?? []), ...rooms.map((room) => room.key)]);
     for (const room of dropped) next.delete(room.key);
     saveKnown(me.userId, next);
-    // The user's first list here: nothing to compare with (every room would be news).
-    if (!known) return;
-    const arrived = rooms.filter((room) => !known.has(room.key)).slice(0, ARRIVALS_CHECKED);
+    // The user's first list here (nothing recorded): every room is new to this device, and those added by someone
+    // else and not read since on any device are news; `check` tells them apart.
+    const arrived = rooms.filter((room) => !known?.has(room.key)).slice(0, ARRIVALS_CHECKED);
     if (arrived.length > 0) void this.check(arrived, me.userId);
   }
 
   private async check(arrived: Conversation[], me: string): Promise<void> {
     const client = this.deps.client();
     if (!client) return;
-    let newest: { event: RoomHistoryEvent; room: Conversation } | null = null;
+    const news: RoomArrival[] = [];
     for (const room of arrived) {
       let events: RoomHistoryEvent[];
       try {
@@ -105,8 +105,36 @@ export class RoomArrivals {
       const event = addedBy(events, me);
       // Read past the invitation on some device: the user has seen the room since.
       if (!event || isNewer(room.readUpTo, event.after)) continue;
-      if (!newest || event.ts > newest.event.ts) newest = { event, room };
+      news.push({ byName: event.byName ?? "", title: room.title, roomId: room.key, ts: event.ts });
     }
-    if (newest) this.deps.tell(addedText(newest.event.byName ?? "", newest.room.title), newest.room.key);
+    const told = arrivalsText(news);
+    if (told) this.deps.tell(told.text, told.roomId);
   }
+}
+
+/** A room this user was added to while away: by whom, its title, when. */
+export interface RoomArrival {
+  byName: string;
+  title: string;
+  roomId: string;
+  ts: number;
+}
+
+/**
+ * One line for every room added while away, oldest first ("ann added you to Plans", "ann added you to Plans and
+ * Trips", "ann added you to Plans, and bob to Trips"), and the newest room, which its Open opens (null: none).
+ */
+export function arrivalsText(arrivals: RoomArrival[]): { text: string; roomId: string } | null {
+  if (arrivals.length === 0) return null;
+  const sorted = [...arrivals].sort((a, b) => a.ts - b.ts);
+  const byAdder = new Map<string, string[]>();
+  for (const arrival of sorted) byAdder.set(arrival.byName, [...(byAdder.get(arrival.byName) ?? []), arrival.title]);
+  const parts = [...byAdder].map(([byName, titles], i) => (i === 0 ? `${isolate(byName)} added you to ${listWords(titles)}` : `${isolate(byName)} to ${listWords(titles)}`));
+  return { text: parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(", ")}, and ${parts[parts.length - 1]!}`, roomId: sorted[sorted.length - 1]!.roomId };
+}
+
+/** "Plans", "Plans and Trips", "Plans, Trips and Work" (each name isolated). */
+function listWords(titles: string[]): string {
+  const names = titles.map(isolate);
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]!}`;
 }

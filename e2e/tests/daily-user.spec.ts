@@ -1,0 +1,86 @@
+// What a daily chat user expects from Slack, WhatsApp or Telegram: a sender's name in a room opens a private chat
+// with them (by mouse, keyboard and finger), and a message of only a few emoji is shown larger.
+import { RouteApi } from "@cim/client";
+import { closeContext } from "./context-close.js";
+import { expect, groupConversation, message, onlineUser, openDevice, PASSWORD, register, say, test, userIdOf } from "./fixtures.js";
+
+test("a sender's name in a room opens the private chat with them, with a click and with the keyboard", async ({ pair: { alice, bob } }) => {
+  const aliceId = await userIdOf(alice.page);
+  const text = `who wants coffee ${Math.random().toString(36).slice(2, 6)}`;
+  await groupConversation(alice.page).click();
+  await say(alice.page, text);
+  await groupConversation(bob.page).click();
+  const row = message(bob.page, text);
+  await expect(row).toBeVisible();
+
+  // A click on her name over her message: the chat with her, ready to write in.
+  const sender = row.getByTestId("message-sender");
+  await expect(sender).toHaveText(alice.userName);
+  await sender.click();
+  await expect(bob.page.getByTestId("conversation-title")).toHaveText(alice.userName);
+  await expect(bob.page.getByTestId("message-list")).toHaveAttribute("data-key", aliceId);
+  await expect(bob.page.getByTestId("composer-input")).toBeFocused();
+
+  // The keyboard: the message reached in the list (End), Tab reaches her name first, Enter opens the chat.
+  await groupConversation(bob.page).click();
+  await expect(bob.page.getByTestId("message-list")).toHaveAttribute("data-key", "everyone");
+  await bob.page.getByTestId("message-list").focus();
+  await bob.page.keyboard.press("End");
+  await expect(row).toBeFocused();
+  await bob.page.keyboard.press("Tab");
+  await expect(sender).toBeFocused();
+  await bob.page.keyboard.press("Enter");
+  await expect(bob.page.getByTestId("message-list")).toHaveAttribute("data-key", aliceId);
+});
+
+test("on a touch phone a sender's name is a 44 px target that opens the private chat, and nothing scrolls sideways", async ({ browser, stack }) => {
+  const api = new RouteApi(stack.url);
+  const peer = `kim-${Math.random().toString(36).slice(2, 8)}`;
+  const lunch = `lunch at noon? ${peer}`;
+  await api.register(peer, PASSWORD);
+  const { context: phone, page } = await openDevice(browser, stack.url, { context: { viewport: { width: 375, height: 812 }, hasTouch: true, isMobile: true } });
+  try {
+    await register(page, `lou-${Math.random().toString(36).slice(2, 8)}`);
+    await api.sendMessage((await api.login(peer, PASSWORD)).token, { text: lunch });
+    await groupConversation(page).tap();
+    const row = message(page, lunch);
+    await expect(row).toBeVisible();
+    const box = (await row.getByTestId("message-sender").boundingBox())!;
+    expect(Math.round(box.height)).toBeGreaterThanOrEqual(44);
+    expect(Math.round(box.width)).toBeGreaterThanOrEqual(44);
+    // The name is still right over its bubble: the target grew upwards, not into the message.
+    const bubble = (await row.getByTestId("message-text").boundingBox())!;
+    expect(bubble.y - (box.y + box.height)).toBeLessThan(16);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+    await row.getByTestId("message-sender").tap();
+    await expect(page.getByTestId("conversation-title")).toHaveText(peer);
+    await expect(page.getByTestId("chat-screen")).toHaveAttribute("data-view", "conversation");
+  } finally {
+    await closeContext(browser, phone);
+  }
+});
+
+test("a message of one to three emoji is shown larger than text; four, or emoji with words, are not", async ({ pair: { alice, bob } }) => {
+  const suffix = Math.random().toString(36).slice(2, 6);
+  // Their private chat: nobody else writes there.
+  await onlineUser(alice.page, bob.userName).click();
+  await expect(alice.page.getByTestId("conversation-title")).toHaveText(bob.userName);
+  await onlineUser(bob.page, alice.userName).click();
+  const sent = [`plain ${suffix}`, "👍", "🎉😂🇫🇷", "👍👍👍👍", `ok 👍 ${suffix}`];
+  for (const text of sent) await say(alice.page, text);
+  const fontSize = async (text: string) => {
+    const body = message(bob.page, text).getByTestId("message-text");
+    await expect(body).toHaveText(text);
+    return body.evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
+  };
+  const normal = await fontSize(`plain ${suffix}`);
+  // Both sides: the reader's and the sender's own bubble.
+  for (const page of [bob.page, alice.page]) {
+    const size = (text: string) => message(page, text).getByTestId("message-text").evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
+    expect(await size("👍")).toBeGreaterThanOrEqual(normal * 2);
+    expect(await size("🎉😂🇫🇷")).toBeGreaterThanOrEqual(normal * 2);
+    expect(await size("👍👍👍👍")).toBe(normal);
+    expect(await size(`ok 👍 ${suffix}`)).toBe(normal);
+  }
+  expect(await fontSize("👍")).toBeGreaterThan(normal);
+});
