@@ -11,24 +11,28 @@ describe("block and unblock of one pair at once", () => {
     const blocking = new BlockStore(h.connect("block"));
     const unblockingRedis = h.connect("unblock");
     const unblocking = new BlockStore(unblockingRedis);
-    // The unblock's second SREM (the mirror) waits until the block is done: the order two route processes may take.
+    // The unblock has taken the pair off the blocker's set and read it (not blocking); its write of the mirror (SREM)
+    // waits until a block of the pair is done, mirror and all: the order two route processes may take. It was held at
+    // a second SREM that never comes (the unblock writes its mirror once), so the test raced the unblock's reread.
     let blockDone!: () => void;
-    let firstApplied!: () => void;
+    let aboutToWrite!: () => void;
     const blocked = new Promise<void>((resolve) => (blockDone = resolve));
-    const unblockedSet = new Promise<void>((resolve) => (firstApplied = resolve));
+    const unblockRead = new Promise<void>((resolve) => (aboutToWrite = resolve));
     const srem = unblockingRedis.srem.bind(unblockingRedis);
     let calls = 0;
     unblockingRedis.srem = (async (...args: Parameters<typeof srem>) => {
-      if (++calls === 2) await blocked;
-      const removed = await srem(...args);
-      if (calls === 1) firstApplied();
-      return removed;
+      if (++calls === 1) {
+        aboutToWrite();
+        await blocked;
+      }
+      return srem(...args);
     }) as typeof srem;
 
     expect(await blocking.block("1", "2")).toMatchObject({ state: "blocked" });
     const unblock = unblocking.unblock("1", "2");
-    await unblockedSet;
+    await unblockRead;
     expect(await blocking.block("1", "2")).toEqual({ state: "blocked", order: 3 });
+    expect(await h.redis.sismember(user.blockedBy("2"), "1")).toBe(1);
     blockDone();
     // What the unblock tells the gateways (route's announcement): the state it ended in, not "unblocked", with its order.
     expect(await unblock).toEqual({ state: "blocked", order: 3 });
