@@ -316,7 +316,9 @@ return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
 // and stored after it) is refused the same way: no key of the deleted user is written again.
 // KEYS: the count of messages (admin stats), then per message: stream, dedupe, then inbox, last, peers, gateways of
 //   the recipient, then the same of the sender, then the sender's blocks and blocked-by sets, then the recipient's
-//   and the sender's deletion marks; for an edit or a deletion only, then the conversation's deletions and edits sets
+//   and the sender's deletion marks, then the recipient's and the sender's inbox-late indexes (see append_inbox: a
+//   resend after an inbox trimmed the message notes it again, at its end, where a second resend's search found it no
+//   more); for an edit or a deletion only, then the conversation's deletions and edits sets
 //   (note_event: noted in the step that stores it).
 // ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, channelPrefix, origin (the calling gateway's id, '' for none),
 //   notesKept (how many notes a set keeps, see note_event), then per message: sender, recipient, the wake-up's six
@@ -340,7 +342,7 @@ local i = 2
 while i <= #KEYS do
   local from, to, n = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 8])
   local notes -- an edit's or a deletion's: the index of its conversation's deletions set, edits after it
-  if n < 0 then n, notes = -n, i + 14 end
+  if n < 0 then n, notes = -n, i + 16 end
   local refused = 0
   -- Both deletion marks in one call (each call into Redis costs about a microsecond of its own): almost always none.
   if redis.call('EXISTS', KEYS[i + 12], KEYS[i + 13]) > 0 then
@@ -370,7 +372,7 @@ while i <= #KEYS do
     -- The recipient's inbox (its peer is the sender), then the sender's (its peer is the recipient).
     for j, owner in ipairs(owners) do
       local at = i + 2 + (j - 1) * 4
-      entry, prev = append_inbox(KEYS[at], KEYS[at + 1], KEYS[at + 2], id, j == 1 and from or to, maxLen, maxAgeMicros, fields)
+      entry, prev = append_inbox(KEYS[at], KEYS[at + 1], KEYS[at + 2], id, j == 1 and from or to, maxLen, maxAgeMicros, fields, nil, KEYS[i + 13 + j])
       if duplicate == 1 then prev = '' end
       local gateways = gatewaysOf[KEYS[at + 3]]
       if not gateways then
@@ -398,7 +400,7 @@ while i <= #KEYS do
     out[#out + 1] = prev
   end
   a = a + 9 + n
-  i = i + (notes and 16 or 14)
+  i = i + (notes and 18 or 16)
 end
 for _, gateway in ipairs(order) do
   local list = wakes[gateway]
