@@ -52,6 +52,11 @@ export interface FaultSummary {
   outOfOrder: number;
   /** Events that arrived naming another message than they were sent for, or deleting when sent as an edit. */
   wrongEvents: number;
+  /**
+   * Messages and edits that arrived with a text none of theirs: as sent, an acknowledged edit's of the message, or ""
+   * once a deletion of it was acknowledged (a catch-up hands the newest text out). Reactions are not checked.
+   */
+  wrongText: number;
   /** Where the out-of-order deliveries were: `group`, `room` or `private`. */
   outOfOrderByKind: Record<string, number>;
   faults: string[];
@@ -63,7 +68,7 @@ export interface FaultSummary {
   faultsAt: Array<{ fault: string; afterSends: number }>;
   seconds: number;
   /** A few of the missing and unexpected deliveries, `device conversation msgId text`, for diagnosis. */
-  samples: { missing: string[]; unexpected: string[] };
+  samples: { missing: string[]; unexpected: string[]; wrongText?: string[] };
   /**
    * Each acknowledged message that reached none of its recipients (at most SAMPLES), `conversation msgId text: ...`
    * saying whether history (route's GET /api/history, read after the settle) holds it: stored but never delivered (a
@@ -204,6 +209,18 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
     const conversation = m.room !== null ? `r ${rooms[m.room]!.roomId}` : m.to !== null ? `p ${[userIds[devices[m.device]!.user]!, userIds[m.to]!].sort().join("-")}` : "g";
     return `${conversation} ${m.ack.msgId}`;
   };
+  // The texts each message may arrive with (see FaultSummary.wrongText), by its key; an edit's are its message's.
+  const textsOf = new Map<string, Set<string>>();
+  const conversationOfSent = (key: string) => key.slice(0, key.lastIndexOf(" "));
+  for (const m of acked) if (!m.editOf && !m.reactTo) textsOf.set(sentKey(m), new Set([m.text]));
+  for (const m of acked) {
+    if (!m.editOf) continue;
+    const texts = textsOf.get(`${conversationOfSent(sentKey(m))} ${m.editOf}`);
+    if (texts) {
+      texts.add(m.delete ? "" : m.text);
+      textsOf.set(sentKey(m), texts);
+    }
+  }
   const receivedKey = (m: ChatMessage) => `${m.room ? `r ${m.room}` : m.to ? `p ${[m.from, m.to].sort().join("-")}` : "g"} ${m.msgId}`;
   const expected = devices.map(() => new Set<string>());
   /** The device that sent each message, and whether it sent it over HTTP (its own order then). */
@@ -227,8 +244,9 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
   let outOfOrder = 0;
   let unexpected = 0;
   let wrongEvents = 0;
+  let wrongText = 0;
   let sharedMsgIds = 0;
-  const samples: FaultSummary["samples"] = { missing: [], unexpected: [] };
+  const samples: FaultSummary["samples"] = { missing: [], unexpected: [], wrongText: [] };
   const outOfOrderByKind: Record<string, number> = {};
   const duplicatesByKind: Record<string, number> = {};
   for (const [d, { client }] of devices.entries()) {
@@ -248,6 +266,8 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
       conversationOf.set(m.msgId, key);
       seen.add(key);
       const event = eventOf.get(key);
+      const texts = textsOf.get(key);
+      if (texts && !texts.has(m.text) && wrongText++ < SAMPLES) samples.wrongText!.push(`d${d} ${key} arrived as ${JSON.stringify(m.text)}, sent as ${JSON.stringify([...texts])}`);
       if (event && ((m.editOf ?? "") !== (event.editOf ?? "") || (m.deleted ?? false) !== (event.delete ?? false) || (m.reactTo ?? "") !== (event.reactTo ?? ""))) wrongEvents++;
       // Rooms and the group are one stream each; a private chat is ordered per sending device.
       const stream = m.room ? `room ${m.room}` : m.to ? `private ${[m.from, m.to].sort().join("-")} from device ${senderOf.get(key)}` : "group";
@@ -280,7 +300,7 @@ async function run(stack: Cluster, devices: Array<{ user: number; client: Record
       reactions: acked.filter((m) => m.reactTo).length, overHttp: acked.filter((m) => m.http).length,
     },
     devices: devices.length, expectedDeliveries: expected.reduce((n, ids) => n + ids.size, 0), deliveries, missing: missing(), lostMessages: lost.length,
-    duplicates, duplicatesByKind, sharedMsgIds, droppedBySdk: devices.reduce((n, { client }) => n + client.stats.duplicatesDropped, 0), unexpected, outOfOrder, wrongEvents, outOfOrderByKind, faults, faultsAt,
+    duplicates, duplicatesByKind, sharedMsgIds, droppedBySdk: devices.reduce((n, { client }) => n + client.stats.duplicatesDropped, 0), unexpected, outOfOrder, wrongEvents, wrongText, outOfOrderByKind, faults, faultsAt,
     seconds: (Date.now() - started) / 1000, samples, lostInHistory,
   };
 }

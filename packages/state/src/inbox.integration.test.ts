@@ -133,3 +133,29 @@ describe("the inbox's newest entry id kept beside it", () => {
     expect((await h.redis.xrange(user.inbox(READER), "-", "+")).map(([id]) => id)).toEqual(["1000-0", "2000-0", "3000-0", "3001-0"]);
   });
 });
+
+describe("a message noted more than 100 entries past its msgId (its inbox step done late, on a Redis Cluster)", () => {
+  const message = (msgId: string, from: string = OTHER, extra: Record<string, string> = {}) => ({ msgId, from, fromName: "other", to: READER, room: "", text: `m${msgId}`, ts: 0, ...extra });
+
+  it("is found again: a resend, an edit's check of its message and a receipt do not note it twice", async () => {
+    const inboxes = new InboxStore(h.redis, { maxLenPerStream: 10_000, maxAgeSeconds: 0 });
+    await h.redis.hset(keys.account(SENDER), { userName: "sender", passwordHash: "x", createdAt: "0" });
+    // 150 messages of another chat, newer than 2000, noted before it.
+    for (let i = 1; i <= 150; i++) await inboxes.append(READER, SENDER, message(String(2000 + i), SENDER), "");
+    const late = await inboxes.append(READER, OTHER, message("2000"), "");
+    expect(late).toBe("2151");
+    // The resend's inbox step (it redoes both), and an edit of it whose step asks for its message first (needs).
+    expect(await inboxes.append(READER, OTHER, message("2000"), "")).toBe(late);
+    const edit = message("2200", OTHER, { editOf: "2000", text: "edited" });
+    let readsOfMessage = 0;
+    await inboxes.append(READER, OTHER, edit, "", { msgId: "2000", read: async () => (readsOfMessage++, { position: "2000-0", message: message("2000"), dev: "" }) });
+    const held = (await h.redis.xrange(user.inbox(READER), "-", "+")).map(([, fields]) => fields[fields.indexOf("msgId") + 1]);
+    expect(held.filter((msgId) => msgId === "2000")).toEqual(["2000"]);
+    expect(held.length).toBe(152);
+    expect(readsOfMessage).toBe(0);
+    // A receipt for it counts, at its entry; a client's cursor naming it stands there.
+    expect(await inboxes.acknowledge(READER, "2000", OTHER)).toBe(true);
+    expect(await inboxes.acknowledged(READER)).toBe(late);
+    expect(await inboxes.positionOf(READER, "2000")).toBe(late);
+  });
+});

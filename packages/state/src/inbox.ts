@@ -52,7 +52,7 @@ export class InboxStore {
   async append(userId: string, peer: string, message: StoredMessage, dev: string, names?: NamedMessage): Promise<string> {
     const { maxLenPerStream, maxAgeSeconds } = this.retention;
     const [entry, wake, ...gateways] = await this.redis.cimAppendInbox(
-      user.inbox(userId), user.inboxLast(userId), user.peers(userId), user.gateways(userId), user.gone(userId),
+      user.inbox(userId), user.inboxLast(userId), user.peers(userId), user.gateways(userId), user.gone(userId), user.inboxLate(userId),
       message.msgId, peer, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000),
       inboxWakeTemplate(userId, message, dev), isCluster(this.redis) ? "1" : "0", names?.msgId ?? "", ...recordFields(message, dev),
     );
@@ -104,6 +104,9 @@ export class InboxStore {
       const found = entries.find(([id, fields]) => toEntry(id, fields).message.msgId === msgId);
       if (found) return entryNumber(found[0]);
     }
+    // Put further past its msgId (see APPEND_INBOX's late index).
+    const at = await this.redis.hget(user.inboxLate(userId), msgId).catch(() => null);
+    if (at && (await this.msgIdAt(userId, at)) === msgId) return at;
     return msgId;
   }
 
@@ -135,7 +138,7 @@ export class InboxStore {
 
   /** As `acknowledge`; the sender of `msgId` when it counted (a receipt of the first protocol names none), else null. */
   async acknowledgeFrom(userId: string, msgId: string, from = ""): Promise<string | null> {
-    const sender = await this.redis.cimAcknowledge(user.inbox(userId), user.acked(userId), msgId, from);
+    const sender = await this.redis.cimAcknowledge(user.inbox(userId), user.acked(userId), user.inboxLate(userId), msgId, from);
     return typeof sender === "string" && sender !== "" ? sender : null;
   }
 }

@@ -72,6 +72,11 @@ export const user = {
   inbox: (userId: string) => `cim-u:{u:${userId}}:inbox`,
   /** The id of the inbox's newest entry, kept beside it by the scripts that append (no read of the stream). */
   inboxLast: (userId: string) => `cim-u:{u:${userId}}:inbox-last`,
+  /**
+   * msgId -> inbox entry id of the messages put more than 100 entries past their msgId (an inbox step done late, on a
+   * Redis Cluster), which the lookahead of a resend's or receipt's search would not reach.
+   */
+  inboxLate: (userId: string) => `cim-u:{u:${userId}}:inbox-late`,
   /** The inbox position (an entry id) the user's devices acknowledged with Delivered. */
   acked: (userId: string) => `cim-u:{u:${userId}}:acked`,
   rooms: (userId: string) => `cim-u:{u:${userId}}:rooms`,

@@ -73,13 +73,25 @@ end
 -- The inbox entry whose msgId field is msgId, or nil (an id Redis refuses, like one past 2^64, is none). Its id is
 -- nearly always msgId itself: that one entry is read first, and the lookahead only when it is not the one. (Read
 -- whole, every receipt of a device catching up copied the 100 entries after its message into the script: 10-24 ms
--- of Redis each with 2 KB texts, scripts/slow-link-probe.ts.)
-local function find_entry(inbox, msgId)
+-- of Redis each with 2 KB texts, scripts/slow-link-probe.ts.) Past the lookahead, the entry late (the inbox's index
+-- of entries put more than ${INBOX_LOOKAHEAD} entries past their msgId, see append_inbox; nil: none asked) names.
+-- Second result: true when the lookahead read was full (an entry appended now would lie beyond it).
+local function find_entry(inbox, msgId, late)
+  local full = false
   for _, count in ipairs({ 1, ${INBOX_LOOKAHEAD} }) do
-    local entry = find_in(redis.pcall('XRANGE', inbox, msgId .. '-0', '+', 'COUNT', count), msgId)
-    if entry then return entry end
+    local entries = redis.pcall('XRANGE', inbox, msgId .. '-0', '+', 'COUNT', count)
+    local entry = find_in(entries, msgId)
+    if entry then return entry, false end
+    full = type(entries) == 'table' and not entries.err and #entries >= ${INBOX_LOOKAHEAD}
   end
-  return nil
+  if late then
+    local at = redis.call('HGET', late, msgId)
+    if at then
+      local entry = find_in(redis.pcall('XRANGE', inbox, at .. '-0', at .. '-0'), msgId)
+      if entry then return entry, full end
+    end
+  end
+  return nil, full
 end
 -- True when the stream may have lost an entry at or after msgId: it lost entries (trimmed: entries-added is more than
 -- its length) and the oldest one left is newer than msgId (trimming takes the oldest first; with none left, the newest
@@ -95,10 +107,10 @@ local function trimmed_since(stream, msgId)
 end
 -- True when the inbox holds the entry of msgId, or may have lost it to trimming. The entry at msgId is read first and
 -- the trim asked next, so an event naming an old message costs no read of the ${INBOX_LOOKAHEAD} entries after it.
-local function holds_or_lost(inbox, msgId)
+local function holds_or_lost(inbox, msgId, late)
   if find_in(redis.pcall('XRANGE', inbox, msgId .. '-0', '+', 'COUNT', 1), msgId) then return true end
   if trimmed_since(inbox, msgId) then return true end
-  return find_in(redis.pcall('XRANGE', inbox, msgId .. '-0', '+', 'COUNT', ${INBOX_LOOKAHEAD}), msgId) ~= nil
+  return find_entry(inbox, msgId, late) ~= nil
 end
 -- 1 when the user of these sets (blocks, blocked-by) blocks peer, 2 when peer blocks it, else 0 (blocks.ts).
 local function block_state(blocks, blockedBy, peer)
@@ -185,7 +197,11 @@ end
 -- beside it in last, so the usual append (a message newer than every entry) costs one SET ... GET rather than a
 -- read of the newest entry; when last is missing (data older than it) or behind the stream, the stream is read.
 -- floor (nil for none): the least id the entry may take, this node's clock in microseconds (see APPEND_INBOX).
-local function append_inbox(inbox, last, peers, msgId, peer, maxLen, maxAgeMicros, fields, floor)
+-- late (nil for none): the inbox's index of entries put more than ${INBOX_LOOKAHEAD} entries past their msgId (a hash
+-- msgId -> entry id), which find_entry asks when its lookahead misses: without it a resend, or an event's check of its
+-- message (needs), found no such entry and noted the message again (its devices got it twice). Forgotten whole when it
+-- holds more fields than the inbox keeps entries (most then name entries trimmed since).
+local function append_inbox(inbox, last, peers, msgId, peer, maxLen, maxAgeMicros, fields, floor, late)
   local id = msgId
   if floor and newer(floor, id) then id = floor end
   local prev = redis.call('SET', last, id, 'GET') or newest_id(inbox)
@@ -197,7 +213,7 @@ local function append_inbox(inbox, last, peers, msgId, peer, maxLen, maxAgeMicro
     prev = newest_id(inbox)
   end
   -- An entry holding msgId has an id >= msgId, so only now can the inbox hold it already.
-  local found = find_entry(inbox, msgId)
+  local found, full = find_entry(inbox, msgId, late)
   if found then
     redis.call('SET', last, prev)
     return string.match(found[1], '^(%d+)'), ''
@@ -207,6 +223,10 @@ local function append_inbox(inbox, last, peers, msgId, peer, maxLen, maxAgeMicro
   append(inbox, entry, fields, maxLen, maxAgeMicros)
   redis.call('ZADD', peers, 'GT', msgId, peer)
   redis.call('SET', last, entry)
+  if late and full then
+    if redis.call('HLEN', late) >= tonumber(maxLen) then redis.call('DEL', late) end
+    redis.call('HSET', late, msgId, entry)
+  end
   -- Put after an entry with an id as new as the message (a resend finishing a step that failed, or a burst across
   -- masters): an edit or deletion of it may lie before it (one noted while the inbox had trimmed past the message,
   -- see APPEND_INBOX's needs), so its readers read the inbox (prev ''), whose read asks the conversation's sets for
@@ -264,7 +284,8 @@ return {record, 1, unpack(kept)}
 
 // A private message noted in one user's inbox (the recipient's, or the sender's for its other devices), on {u:<id>}.
 // KEYS: inbox (stream), last (the inbox's newest entry id), peers (sorted set), gateways (hash gatewayId -> sessions),
-//   gone (the user's deletion mark: set, nothing is written and {''} is returned, see keys.ts `user.gone`).
+//   gone (the user's deletion mark: set, nothing is written and {''} is returned, see keys.ts `user.gone`), late (the
+//   inbox's index of entries put far past their msgId, see append_inbox).
 // ARGV: msgId, peer (the other user of the chat), maxLen, maxAgeMicros, wake (template: holes prev, entry), clock
 //   ('1': the entry is not older than this node's clock; '0'), needs (the msgId of the message an edit, deletion or
 //   reaction names; '' for none), then the message's fields (msgId and ts included).
@@ -284,13 +305,13 @@ return {record, 1, unpack(kept)}
 const APPEND_INBOX = `${PRELUDE}
 if redis.call('EXISTS', KEYS[5]) == 1 then return {''} end
 local msgId, peer, maxLen, maxAgeMicros, wake, clock, needs = unpack(ARGV, 1, 7)
-if needs ~= '' and not holds_or_lost(KEYS[1], needs) then return {'', 'needs'} end
+if needs ~= '' and not holds_or_lost(KEYS[1], needs, KEYS[6]) then return {'', 'needs'} end
 local floor
 if clock == '1' then
   local now = redis.call('TIME')
   floor = fmt(tonumber(now[1]) * 1000000 + tonumber(now[2]))
 end
-local entry, prev = append_inbox(KEYS[1], KEYS[2], KEYS[3], msgId, peer, maxLen, maxAgeMicros, {unpack(ARGV, 8)}, floor)
+local entry, prev = append_inbox(KEYS[1], KEYS[2], KEYS[3], msgId, peer, maxLen, maxAgeMicros, {unpack(ARGV, 8)}, floor, KEYS[6])
 return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
 `;
 
@@ -306,7 +327,9 @@ return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
 // and stored after it) is refused the same way: no key of the deleted user is written again.
 // KEYS: the count of messages (admin stats), then per message: stream, dedupe, then inbox, last, peers, gateways of
 //   the recipient, then the same of the sender, then the sender's blocks and blocked-by sets, then the recipient's
-//   and the sender's deletion marks; for an edit or a deletion only, then the conversation's deletions and edits sets
+//   and the sender's deletion marks, then the recipient's and the sender's inbox-late indexes (see append_inbox: a
+//   resend after an inbox trimmed the message notes it again, at its end, where a second resend's search found it no
+//   more); for an edit or a deletion only, then the conversation's deletions and edits sets
 //   (note_event: noted in the step that stores it).
 // ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, channelPrefix, origin (the calling gateway's id, '' for none),
 //   notesKept (how many notes a set keeps, see note_event), then per message: sender, recipient, the wake-up's six
@@ -330,7 +353,7 @@ local i = 2
 while i <= #KEYS do
   local from, to, n = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 8])
   local notes -- an edit's or a deletion's: the index of its conversation's deletions set, edits after it
-  if n < 0 then n, notes = -n, i + 14 end
+  if n < 0 then n, notes = -n, i + 16 end
   local refused = 0
   -- Both deletion marks in one call (each call into Redis costs about a microsecond of its own): almost always none.
   if redis.call('EXISTS', KEYS[i + 12], KEYS[i + 13]) > 0 then
@@ -362,7 +385,7 @@ while i <= #KEYS do
     -- The recipient's inbox (its peer is the sender), then the sender's (its peer is the recipient).
     for j, owner in ipairs(owners) do
       local at = i + 2 + (j - 1) * 4
-      entry, prev = append_inbox(KEYS[at], KEYS[at + 1], KEYS[at + 2], id, j == 1 and from or to, maxLen, maxAgeMicros, fields)
+      entry, prev = append_inbox(KEYS[at], KEYS[at + 1], KEYS[at + 2], id, j == 1 and from or to, maxLen, maxAgeMicros, fields, nil, KEYS[i + 13 + j])
       if duplicate == 1 then prev = '' end
       local gateways = gatewaysOf[KEYS[at + 3]]
       if not gateways then
@@ -390,7 +413,7 @@ while i <= #KEYS do
     out[#out + 1] = prev
   end
   a = a + 9 + n
-  i = i + (notes and 16 or 14)
+  i = i + (notes and 18 or 16)
 end
 for _, gateway in ipairs(order) do
   local list = wakes[gateway]
@@ -400,7 +423,8 @@ if added > 0 then redis.call('INCRBY', KEYS[1], added) end
 return out
 `;
 
-// A receipt (Delivered) on the reader's tag {u:<id>}. KEYS: inbox, acked (the acknowledged inbox position).
+// A receipt (Delivered) on the reader's tag {u:<id>}. KEYS: inbox, acked (the acknowledged inbox position), late (see
+// append_inbox).
 // ARGV: msgId, from (the claimed sender; '' for any).
 // Counts only for a message of the reader's inbox sent by \`from\`: then the acknowledged position moves forward
 // to that entry (never back, never to an entry the inbox does not hold). A position past the newest entry
@@ -408,7 +432,7 @@ return out
 const ACKNOWLEDGE = `${PRELUDE}
 local inbox, acked = KEYS[1], KEYS[2]
 local msgId, from = ARGV[1], ARGV[2]
-local entry = find_entry(inbox, msgId)
+local entry = find_entry(inbox, msgId, KEYS[3])
 if not entry then return 0 end
 if from ~= '' and field(entry, 'from') ~= from then return 0 end
 local id = string.match(entry[1], '^(%d+)')
@@ -439,11 +463,11 @@ declare module "ioredis" {
     /** See STORE_PRIVATE_ALL_BATCH. */
     cimStorePrivateAllBatch(numKeys: number, ...keysAndArgs: string[]): Result<Array<string | number>, Context>;
     /** See APPEND_INBOX. */
-    cimAppendInbox(inbox: string, last: string, peers: string, gateways: string, gone: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, wake: string, clock: "1" | "0", needs: string, ...fields: string[]): Result<[string, string?, ...string[]], Context>;
+    cimAppendInbox(inbox: string, last: string, peers: string, gateways: string, gone: string, late: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, wake: string, clock: "1" | "0", needs: string, ...fields: string[]): Result<[string, string?, ...string[]], Context>;
     /** See NEW_PEER. */
     cimNewPeer(peers: string, newPeers: string, peer: string, limit: string, windowMs: string): Result<number, Context>;
     /** See ACKNOWLEDGE. */
-    cimAcknowledge(inbox: string, acked: string, msgId: string, from: string): Result<string | number, Context>;
+    cimAcknowledge(inbox: string, acked: string, late: string, msgId: string, from: string): Result<string | number, Context>;
   }
 }
 
@@ -451,9 +475,9 @@ declare module "ioredis" {
 export function defineMessageScripts(redis: RedisClient): void {
   redis.defineCommand("cimStoreRoom", { numberOfKeys: 5, lua: STORE_ROOM });
   redis.defineCommand("cimStorePrivate", { numberOfKeys: 4, lua: STORE_PRIVATE });
-  redis.defineCommand("cimAppendInbox", { numberOfKeys: 5, lua: APPEND_INBOX });
+  redis.defineCommand("cimAppendInbox", { numberOfKeys: 6, lua: APPEND_INBOX });
   // The number of keys comes first in each call.
   redis.defineCommand("cimStorePrivateAllBatch", { lua: STORE_PRIVATE_ALL_BATCH });
-  redis.defineCommand("cimAcknowledge", { numberOfKeys: 2, lua: ACKNOWLEDGE });
+  redis.defineCommand("cimAcknowledge", { numberOfKeys: 3, lua: ACKNOWLEDGE });
   redis.defineCommand("cimNewPeer", { numberOfKeys: 2, lua: NEW_PEER });
 }

@@ -138,6 +138,20 @@ describe("storing", () => {
     const read = await new InboxStore(h.redis, { maxLenPerStream: 100, maxAgeSeconds: 0 }).read("2", "0", 10);
     expect(read.map(({ message }) => [message.msgId === first.msgId ? "first" : "later", message.text])).toEqual([["later", "another chat"], ["first", "as first sent"]]);
   });
+
+  it("a resend after the recipient's inbox trimmed the message notes it again once: another resend finds that entry past 100 newer ones", async () => {
+    const store = new MessageStore(h.redis);
+    await account("1", "2", "3");
+    const first = await send(store, { from: "1", to: "2", text: "as first sent", clientMsgId: "t" });
+    const later = await send(store, { from: "3", to: "2", text: "another chat 0" });
+    for (let i = 1; i < 120; i++) await send(store, { from: "3", to: "2", text: `another chat ${i}` });
+    await h.redis.xtrim(user.inbox("2"), "MINID", later.msgId);
+    for (let resend = 0; resend < 3; resend++) await store.store({ clientMsgId: "t", from: "1", fromName: "user1", fromDevice: "d", to: "2", text: "as first sent" });
+    const entries = await h.redis.xrange(user.inbox("2"), "-", "+");
+    const copies = entries.filter(([, fields]) => fields[fields.indexOf("msgId") + 1] === first.msgId);
+    expect(copies.length).toBe(1);
+    expect(entries.length).toBe(121);
+  });
 });
 
 describe("private messages of one turn", () => {

@@ -175,7 +175,7 @@ export class PrivateBatch {
     const noted = Boolean(message.editOf);
     if (this.turn) {
       const { from, to } = message;
-      const keys = [stream, dedupe, user.inbox(to), user.inboxLast(to), user.peers(to), user.gateways(to), user.inbox(from), user.inboxLast(from), user.peers(from), user.gateways(from), user.blocks(from), user.blockedBy(from), user.gone(to), user.gone(from)];
+      const keys = [stream, dedupe, user.inbox(to), user.inboxLast(to), user.peers(to), user.gateways(to), user.inbox(from), user.inboxLast(from), user.peers(from), user.gateways(from), user.blocks(from), user.blockedBy(from), user.gone(to), user.gone(from), user.inboxLate(to), user.inboxLate(from)];
       // An edit or a deletion: its note sets follow its keys, which its negative field count says.
       if (noted) keys.push(notes.deletions, notes.edits);
       return this.turn.push(keys, [from, to, ...privateWakeParts(message, dev), String(noted ? -fields.length : fields.length), ...fields]);
