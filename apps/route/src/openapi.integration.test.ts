@@ -24,6 +24,19 @@ interface Document {
 let h: RouteHarness;
 let doc: Document;
 
+/** Each endpoint row of CONTRACT's tables: its method and path, the document's answers for it, and its answer cell. */
+function* contractRows(): Generator<{ method: string; path: string; responses: Record<string, { description?: string } | undefined>; answer: string }> {
+  const contract = readFileSync(join(REPO_ROOT, "docs/CONTRACT.md"), "utf8");
+  for (const line of contract.split("\n")) {
+    const row = /^\s*\| `(GET|POST|PUT|DELETE|PATCH) (\/api\/[^`?]+)`[^|]*\|.*\|\s*$/.exec(line);
+    if (!row) continue;
+    const [, method, path] = row as unknown as [string, string, string];
+    const responses = (doc.paths[path]?.[method.toLowerCase()]?.responses ?? {}) as Record<string, { description?: string } | undefined>;
+    const cells = line.split("|");
+    yield { method, path, responses, answer: cells[cells.length - 2]! };
+  }
+}
+
 beforeAll(async () => {
   h = await startRouteHarness();
   const res = await h.call("GET", "/api/openapi.json");
@@ -123,17 +136,11 @@ describe("GET /api/openapi.json", () => {
   // A header CONTRACT's table names with a status (`429 rate_limited` (+ `Retry-After`), `204` (header
   // `Cim-Logins-Ended` ...)) is in that status' description: the document is what an outside client reads.
   it("names the headers CONTRACT's tables give an answer with, in that answer", () => {
-    const contract = readFileSync(join(REPO_ROOT, "docs/CONTRACT.md"), "utf8");
     const problems: string[] = [];
     let checked = 0;
-    for (const line of contract.split("\n")) {
-      const row = /^\s*\| `(GET|POST|PUT|DELETE|PATCH) (\/api\/[^`?]+)`[^|]*\|.*\|\s*$/.exec(line);
-      if (!row) continue;
-      const [, method, path] = row as unknown as [string, string, string];
-      const responses = (doc.paths[path]?.[method.toLowerCase()]?.responses ?? {}) as Record<string, { description?: string } | undefined>;
-      const cells = line.split("|");
+    for (const { method, path, responses, answer } of contractRows()) {
       // Each status' clause runs to the next status the cell names.
-      const clauses = cells[cells.length - 2]!.split(/(?=`[1-5]\d\d\b)/);
+      const clauses = answer.split(/(?=`[1-5]\d\d\b)/);
       for (const clause of clauses) {
         const status = /^`([1-5]\d\d)\b/.exec(clause)?.[1];
         if (!status) continue;
@@ -151,16 +158,10 @@ describe("GET /api/openapi.json", () => {
   // An error code CONTRACT's tables give with a status (`400 weak_password`, `409 too_many_blocks`, `403 blocked`) is
   // named in that status' description, as the headers are above: a client learns the codes to expect from it.
   it("names the error codes CONTRACT's tables give a status, in that status' answer", () => {
-    const contract = readFileSync(join(REPO_ROOT, "docs/CONTRACT.md"), "utf8");
     const problems: string[] = [];
     let checked = 0;
-    for (const line of contract.split("\n")) {
-      const row = /^\s*\| `(GET|POST|PUT|DELETE|PATCH) (\/api\/[^`?]+)`[^|]*\|.*\|\s*$/.exec(line);
-      if (!row) continue;
-      const [, method, path] = row as unknown as [string, string, string];
-      const responses = (doc.paths[path]?.[method.toLowerCase()]?.responses ?? {}) as Record<string, { description?: string } | undefined>;
-      const cells = line.split("|");
-      for (const [, status, code] of cells[cells.length - 2]!.matchAll(/`([45]\d\d) ([a-z_]+)`/g)) {
+    for (const { method, path, responses, answer } of contractRows()) {
+      for (const [, status, code] of answer.matchAll(/`([45]\d\d) ([a-z_]+)`/g)) {
         checked++;
         if (!new RegExp(`\\b${code!}\\b`).test(responses[status!]?.description ?? "")) problems.push(`${method} ${path}: ${status} does not name ${code}`);
       }

@@ -1,24 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CimApiError, type RouteApi } from "@cim/client";
 import { loadPending, MAX_PENDING, PendingLogouts } from "./pending-logouts.svelte.js";
+import { MemoryStorage } from "./memory-storage.js";
 
 /** A JWT-shaped token whose payload says `exp` (the web app reads it unverified, as it does here). */
 function tokenExpiring(exp: number, id: string): string {
   const payload = btoa(JSON.stringify({ exp, sid: id })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
   return `eyJhbGciOiJIUzI1NiJ9.${payload}.sig-${id}`;
-}
-
-class MemoryStorage {
-  private readonly items = new Map<string, string>();
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, value);
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
 }
 
 /** Route unreachable: every logout fails as a lost connection does. */

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CimClient, RoomHistoryEvent, StoredLogin } from "@cim/client";
 import { addedBy, arrivalsText, RoomArrivals } from "./room-arrivals.js";
 import { newConversation, type Conversation } from "./conversations.js";
+import { MemoryStorage } from "./memory-storage.js";
 
 function event(kind: RoomHistoryEvent["kind"], userId: string, ts: number, by?: string): RoomHistoryEvent {
   return { kind, name: "", userId, userName: userId, after: String(ts), ts, ...(by ? { by, byName: `${by}-name` } : {}) };
@@ -39,19 +40,6 @@ describe("arrivalsText", () => {
     expect([plain(many.text), many.roomId]).toEqual(["ann added you to Plans and Trips, bob to Work, and cy to Books", "r4"]);
   });
 });
-
-class MemoryStorage {
-  private readonly items = new Map<string, string>();
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, value);
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-}
 
 describe("RoomArrivals", () => {
   const me: StoredLogin = { userId: "u2", userName: "bob" } as StoredLogin;
