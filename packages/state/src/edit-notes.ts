@@ -4,7 +4,7 @@ import { compareIds } from "@cim/protocol";
 import type { RedisClient } from "./redis.js";
 import { conv } from "./keys.js";
 import { NoteSet, NOTES_COMPLETE } from "./note-sets.js";
-import { toEntry } from "./records.js";
+import { entryAt } from "./stream-reads.js";
 
 /** The mark of an edits set that holds every edit of the stream. */
 export const EDITS_COMPLETE = NOTES_COMPLETE;
@@ -65,8 +65,7 @@ export async function newestEdits(
   const stream = conv.messages(convKey);
   const out = new Map<string, NewestEdit>();
   await Promise.all(wanted.map(async ([id, edit]) => {
-    const [entry] = await redis.xrange(stream, `${edit}-0`, `${edit}-0`);
-    const message = entry ? toEntry(entry[0], entry[1]).message : undefined;
+    const message = (await entryAt(redis, stream, edit))?.message;
     if (message?.editOf === id && !message.deleted && !message.reactTo) out.set(id, { msgId: edit, text: message.text });
   }));
   return out;

@@ -6,7 +6,7 @@ import { channels, user } from "./keys.js";
 import { defineMessageScripts } from "./message-scripts.js";
 import { entryNumber, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import { asReadNow } from "./edited-texts.js";
-import { newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
+import { entryAt, newestPosition, readAfter, trimmedAfter } from "./stream-reads.js";
 import { inboxWakeTemplate } from "./wake-ups.js";
 
 /** APPEND_INBOX's answer for an event whose message the inbox lacks. */
@@ -113,8 +113,7 @@ export class InboxStore {
   /** The msgId of the entry at inbox position `position`; the position itself when there is none. */
   async msgIdAt(userId: string, position: string): Promise<string> {
     if (position === "0") return "0";
-    const [entry] = await this.redis.xrange(user.inbox(userId), `${position}-0`, `${position}-0`);
-    return entry ? toEntry(entry[0], entry[1]).message.msgId : position;
+    return (await entryAt(this.redis, user.inbox(userId), position))?.message.msgId ?? position;
   }
 
   /**

@@ -5,6 +5,7 @@ import { conv } from "./keys.js";
 import { wasDeleted } from "./deleted-quotes.js";
 import { newestEdits } from "./edit-notes.js";
 import { isEvent, parseRecord, toEntry, type StoredMessage } from "./records.js";
+import { entryAt } from "./stream-reads.js";
 
 /** Entries after a reaction's target read to find its deletion (a reaction is to a recent message as a rule). */
 const DELETION_SCAN = 200;
@@ -68,10 +69,9 @@ export type SendContent = Pick<StoredMessage, "text" | "replyTo" | "editOf" | "d
 export async function isResendOf(redis: RedisClient, convKey: string, dedupe: string, send: SendContent): Promise<boolean> {
   const record = await redis.get(dedupe);
   if (!record) return false;
-  const id = `${parseRecord(record).msgId}-0`;
-  const [entry] = await redis.xrange(conv.messages(convKey), id, id);
+  const entry = await entryAt(redis, conv.messages(convKey), parseRecord(record).msgId);
   if (!entry) return false;
-  const first = toEntry(entry[0], entry[1]).message;
+  const first = entry.message;
   const same = (name: "replyTo" | "editOf" | "reactTo" | "reaction") => (first[name] ?? "") === (send[name] ?? "");
   return first.text === send.text && !!first.deleted === !!send.deleted && same("replyTo") && same("editOf") && same("reactTo") && same("reaction");
 }

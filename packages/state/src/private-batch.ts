@@ -10,6 +10,7 @@ import { deletionsKept } from "./deleted-quotes.js";
 import { channels, keys as redisKeys, user } from "./keys.js";
 import { parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
 import { privateWakeParts } from "./wake-ups.js";
+import { entryAt } from "./stream-reads.js";
 
 /** STORE_PRIVATE's status for a resend whose message has left its conversation (trimmed). */
 const RESENT_TRIMMED = 2;
@@ -197,7 +198,7 @@ export class PrivateBatch {
     const full: StreamEntry = status === 1 ? toEntry(`${parseRecord(stored).msgId}-0`, kept) : { position: "", message: { ...message, ...parseRecord(stored) }, dev };
     // An edit, deletion or reaction: its message is noted first in an inbox that lacks it (APPEND_INBOX, `needs`).
     const target = full.message.editOf || full.message.reactTo;
-    const names = target ? { msgId: target, read: () => this.entryAt(stream, target) } : undefined;
+    const names = target ? { msgId: target, read: () => entryAt(this.redis, stream, target) } : undefined;
     // The recipient's devices, and the sender's other devices. Each step is idempotent: a resend redoes them.
     const [theirs, own] = await Promise.all([
       this.inboxes.append(message.to, message.from, full.message, full.dev, names),
@@ -208,11 +209,5 @@ export class PrivateBatch {
     const result: PrivateStored = { record: stored, duplicate: status === 1, inboxes: { to: theirs, from: own } };
     if (status === 1) result.message = full.message;
     return result;
-  }
-
-  /** The conversation's entry at msgId, if it is still there. */
-  private async entryAt(stream: string, msgId: string): Promise<StreamEntry | undefined> {
-    const [entry] = await this.redis.xrange(stream, `${msgId}-0`, `${msgId}-0`);
-    return entry && toEntry(entry[0], entry[1]);
   }
 }

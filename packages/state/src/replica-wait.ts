@@ -6,7 +6,8 @@
 import { FailureLog, type FailureLogger } from "./failure-log.js";
 import { conv, user } from "./keys.js";
 import type { InboxEntries } from "./private-batch.js";
-import { toEntry, type StoredMessage } from "./records.js";
+import type { StoredMessage } from "./records.js";
+import { entryAt } from "./stream-reads.js";
 import { isCluster, waitForReplicasOf, type RedisClient } from "./redis.js";
 
 export interface ReplicaWaitOptions {
@@ -94,7 +95,6 @@ export class ReplicaWait {
 
   /** True when `userId`'s inbox holds message `msgId` at `entry` (an inbox step's answer). */
   private async inboxHolds(userId: string, entry: string, msgId: string): Promise<boolean> {
-    const [found] = await this.redis.xrange(user.inbox(userId), `${entry}-0`, `${entry}-0`);
-    return found !== undefined && toEntry(found[0], found[1]).message.msgId === msgId;
+    return (await entryAt(this.redis, user.inbox(userId), entry))?.message.msgId === msgId;
   }
 }

@@ -10,6 +10,13 @@ export async function readAfter(redis: RedisClient, key: string, after: string, 
   return entries.map(([id, fields]) => toEntry(id, fields));
 }
 
+/** The entry at position `position` of the stream `key`, undefined when there is none. */
+export async function entryAt(redis: RedisClient, key: string, position: string): Promise<StreamEntry | undefined> {
+  const id = `${position}-0`;
+  const [entry] = await redis.xrange(key, id, id);
+  return entry && toEntry(entry[0], entry[1]);
+}
+
 /**
  * The newest entry's position, "0" when the stream is empty or missing; with `upTo` (a msgId), the newest entry at or
  * before it (a list's order as it was when its first page was read).
