@@ -75,10 +75,11 @@ end
 -- whole, every receipt of a device catching up copied the 100 entries after its message into the script: 10-24 ms
 -- of Redis each with 2 KB texts, scripts/slow-link-probe.ts.) Past the lookahead, the entry late (the inbox's index
 -- of entries put more than ${INBOX_LOOKAHEAD} entries past their msgId, see append_inbox; nil: none asked) names.
--- Second result: true when the lookahead read was full (an entry appended now would lie beyond it).
-local function find_entry(inbox, msgId, late)
+-- Second result: true when the lookahead read was full (an entry appended now would lie beyond it). \`lookahead\`:
+-- true when the entry at msgId was read already (holds_or_lost): only the lookahead is read.
+local function find_entry(inbox, msgId, late, lookahead)
   local full = false
-  for _, count in ipairs({ 1, ${INBOX_LOOKAHEAD} }) do
+  for _, count in ipairs(lookahead and { ${INBOX_LOOKAHEAD} } or { 1, ${INBOX_LOOKAHEAD} }) do
     local entries = redis.pcall('XRANGE', inbox, msgId .. '-0', '+', 'COUNT', count)
     local entry = find_in(entries, msgId)
     if entry then return entry, false end
@@ -110,7 +111,7 @@ end
 local function holds_or_lost(inbox, msgId, late)
   if find_in(redis.pcall('XRANGE', inbox, msgId .. '-0', '+', 'COUNT', 1), msgId) then return true end
   if trimmed_since(inbox, msgId) then return true end
-  return find_entry(inbox, msgId, late) ~= nil
+  return find_entry(inbox, msgId, late, true) ~= nil
 end
 -- 1 when the user of these sets (blocks, blocked-by) blocks peer, 2 when peer blocks it, else 0 (blocks.ts).
 local function block_state(blocks, blockedBy, peer)
