@@ -77,12 +77,12 @@ export function applyPending(conversation: Conversation, msgId: string): void {
   if (target) for (const event of mine) applyToMessage(target, event);
 }
 
-/** A short excerpt of a message for a quote: its first line, cut at `max` characters. */
 /** A quote's one line: the message as a reader sees it (markdown's marks left out, as the list's previews), cut. */
 export function quoteExcerpt(text: string): string {
   return excerpt(plainText(text));
 }
 
+/** A short excerpt of a message for a quote: its first line, cut at `max` characters. */
 export function excerpt(text: string, max = 80): string {
   const line = text.split("\n", 1)[0] ?? "";
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
