@@ -154,6 +154,40 @@ describe("an edit's or deletion's note in its store's script", () => {
   });
 });
 
+// The scene of the two late-resend cases below: user 1 wrote "my pin is 4711" and "the code is 1234" to user 2, and
+// only the conversation steps were done (the inbox steps failed, their master was down): the sender will resend.
+async function conversationStepsAlone(maxLen: number): Promise<{ pin: string; code: string }> {
+  const key = conv.ofPair("1", "2");
+  const conversationStep = async (clientMsgId: string, text: string) => {
+    const record = { from: "1", fromName: "user1", to: "2", room: "", text };
+    const [stored] = await h.redis.cimStorePrivate(conv.messages(key), conv.dedupe(key, "1", clientMsgId), conv.deletions(key), conv.edits(key), String(maxLen), "0", "60", "", ...recordFields(record, "d"));
+    return stored.split(":")[0]!;
+  };
+  return { pin: await conversationStep("pin", "my pin is 4711"), code: await conversationStep("code", "the code is 1234") };
+}
+
+/** The wake-ups published to gateway `gatewayId` from now on, as they come. */
+async function wakesOf(gatewayId: string): Promise<string[]> {
+  const subscriber = h.connect(gatewayId);
+  const wakes: string[] = [];
+  subscriber.on("message", (_channel: string, payload: string) => wakes.push(payload));
+  await subscriber.subscribe(channels.gateway(gatewayId));
+  return wakes;
+}
+
+/** The sender's resends of both, which finish their inbox steps. */
+async function resendBoth(store: MessageStore): Promise<void> {
+  for (const [clientMsgId, text] of [["pin", "my pin is 4711"], ["code", "the code is 1234"]] as const) {
+    await store.store({ clientMsgId, from: "1", fromName: "user1", fromDevice: "d", to: "2", text });
+  }
+}
+
+/** Both resends' wake-ups name no entry before them: a gateway reads the inbox rather than hand them out as sent. */
+async function expectReadersSentToRead(wakes: string[]): Promise<void> {
+  await waitUntil(() => wakes.length === 2, 5_000, "the wake-ups of both resends");
+  expect(wakes.map((wake) => (JSON.parse(wake) as { prev: string }).prev)).toEqual(["", ""]);
+}
+
 describe("a private message whose inbox steps are finished by its resend after it was deleted or edited (a failure between the steps, as on a Redis Cluster)", () => {
   // The event's own inbox step notes the message first, from the conversation (APPEND_INBOX's needs, bd267c3), so the
   // inbox holds it before its event, read with the newest text, and the resends find it there.
@@ -161,38 +195,22 @@ describe("a private message whose inbox steps are finished by its resend after i
     const store = new MessageStore(h.redis, { batchPrivate: false });
     await account(h.redis, "1", "2");
     await h.redis.hset(user.gateways("2"), "gw-2", "1");
-    const key = conv.ofPair("1", "2");
-    // The conversation steps alone: the inbox steps failed (their master was down), the sender will resend.
-    const conversationStep = async (clientMsgId: string, text: string) => {
-      const record = { from: "1", fromName: "user1", to: "2", room: "", text };
-      const [stored] = await h.redis.cimStorePrivate(conv.messages(key), conv.dedupe(key, "1", clientMsgId), conv.deletions(key), conv.edits(key), "1000", "0", "60", "", ...recordFields(record, "d"));
-      return stored.split(":")[0]!;
-    };
-    const pin = await conversationStep("pin", "my pin is 4711");
-    const code = await conversationStep("code", "the code is 1234");
+    const { pin, code } = await conversationStepsAlone(1_000);
     // From another device the sender deletes the one and edits the other (both seen in history): stored whole.
     for (const input of [event("1", "", "del", pin, "", true), event("1", "", "edit", code, "the code is 5678")]) {
       expect("message" in (await store.store({ ...input, room: undefined, to: "2" }))).toBe(true);
     }
     const inboxes = new InboxStore(h.redis, { maxLenPerStream: 1_000, maxAgeSeconds: 0 });
     const position = (await inboxes.read("2", "0", 10)).at(-1)!.position; // a device that got both events
-    const subscriber = h.connect("gw-2");
-    const wakes: string[] = [];
-    subscriber.on("message", (_channel: string, payload: string) => wakes.push(payload));
-    await subscriber.subscribe(channels.gateway("gw-2"));
-    // The resends finish the inbox steps: each entry goes after its event.
-    for (const [clientMsgId, text] of [["pin", "my pin is 4711"], ["code", "the code is 1234"]] as const) {
-      await store.store({ clientMsgId, from: "1", fromName: "user1", fromDevice: "d", to: "2", text });
-    }
+    const wakes = await wakesOf("gw-2");
+    await resendBoth(store);
     const texts = async (after: string) => (await inboxes.read("2", after, 10)).map((entry) => [entry.message.msgId, entry.message.text, entry.message.editOf ?? ""]);
     // The device that got both events gets nothing more; one catching up from the start gets each message once, before
     // its event, never with its old text.
     expect(await texts(position)).toEqual([]);
     const [del, edit] = (await inboxes.read("2", "0", 10)).filter((entry) => entry.message.editOf).map((entry) => entry.message.msgId);
     expect(await texts("0")).toEqual([[pin, "", ""], [del, "", pin], [code, "the code is 5678", ""], [edit, "the code is 5678", code]]);
-    await waitUntil(() => wakes.length === 2, 5_000, "the wake-ups of both resends");
-    // Their wake-ups name no entry before them: a gateway reads the inbox (the read above) rather than hand them out as sent.
-    expect(wakes.map((wake) => (JSON.parse(wake) as { prev: string }).prev)).toEqual(["", ""]);
+    await expectReadersSentToRead(wakes);
   });
 });
 
@@ -206,15 +224,7 @@ describe("a private message whose inbox steps are finished by its resend after t
     const store = new MessageStore(h.redis, { ...options, batchPrivate: false });
     await account(h.redis, "1", "2", "3");
     await h.redis.hset(user.gateways("2"), "gw-2", "1");
-    const key = conv.ofPair("1", "2");
-    // The conversation steps alone: the inbox steps failed (their master was down), the sender will resend.
-    const conversationStep = async (clientMsgId: string, text: string) => {
-      const record = { from: "1", fromName: "user1", to: "2", room: "", text };
-      const [stored] = await h.redis.cimStorePrivate(conv.messages(key), conv.dedupe(key, "1", clientMsgId), conv.deletions(key), conv.edits(key), "100", "0", "60", "", ...recordFields(record, "d"));
-      return stored.split(":")[0]!;
-    };
-    const pin = await conversationStep("pin", "my pin is 4711");
-    const code = await conversationStep("code", "the code is 1234");
+    const { pin, code } = await conversationStepsAlone(options.maxLenPerStream);
     // Another user writes to the recipient meanwhile, past its inbox's length: trimmed, it may have held the two.
     const others = new MessageStore(h.redis, options);
     await Promise.all(Array.from({ length: 300 }, (_, i) => send(others, { from: "3", to: "2", text: `busy ${i}` })));
@@ -226,18 +236,10 @@ describe("a private message whose inbox steps are finished by its resend after t
     }
     const inboxes = new InboxStore(h.redis, options);
     const position = (await inboxes.read("2", "0", 1_000)).at(-1)!.position; // a device that got both events
-    const subscriber = h.connect("gw-2");
-    const wakes: string[] = [];
-    subscriber.on("message", (_channel: string, payload: string) => wakes.push(payload));
-    await subscriber.subscribe(channels.gateway("gw-2"));
-    // The resends finish the inbox steps: each entry goes after its event.
-    for (const [clientMsgId, text] of [["pin", "my pin is 4711"], ["code", "the code is 1234"]] as const) {
-      await store.store({ clientMsgId, from: "1", fromName: "user1", fromDevice: "d", to: "2", text });
-    }
+    const wakes = await wakesOf("gw-2");
+    await resendBoth(store);
     expect((await inboxes.read("2", position, 10)).map((entry) => entry.message.text)).toEqual(["", "the code is 5678"]);
-    await waitUntil(() => wakes.length === 2, 5_000, "the wake-ups of both resends");
-    // Their wake-ups name no entry before them: a gateway reads the inbox (the read above) rather than hand them out as sent.
-    expect(wakes.map((wake) => (JSON.parse(wake) as { prev: string }).prev)).toEqual(["", ""]);
+    await expectReadersSentToRead(wakes);
   });
 });
 
