@@ -1,6 +1,7 @@
 // Child processes that die with their parent, with their output kept for diagnosis.
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { existsSync } from "node:fs";
+import { stripVTControlCharacters } from "node:util";
 import type { Readable, Writable } from "node:stream";
 import { isProblemLine, LinePrefixer } from "./echo.js";
 import { LogFile, logMaxBytesFrom } from "./log-file.js";
@@ -31,7 +32,11 @@ export interface Spawned {
   child: ChildProcess;
   /** Everything the process wrote so far (stdout and stderr, interleaved). */
   output: () => string;
-  /** Resolves with the first stdout/stderr line matching, rejects on exit or timeout. */
+  /**
+   * Resolves with the first match in stdout/stderr, rejects on exit or timeout. The output is matched without its
+   * terminal colours: a child that sees `CI` in its environment colours even a pipe (Vite's `Local:` comes as
+   * `Local\x1b[22m:`).
+   */
   waitFor: (pattern: RegExp, timeoutMs: number) => Promise<RegExpMatchArray>;
   exited: Promise<number | null>;
 }
@@ -103,7 +108,7 @@ export function spawnTracked(command: string, args: string[], options: SpawnOpti
   const waitFor = (pattern: RegExp, timeoutMs: number) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
       const check = () => {
-        const match = output.match(pattern);
+        const match = stripVTControlCharacters(output).match(pattern);
         if (match) return finish(() => resolve(match));
         if (child.exitCode !== null || child.signalCode !== null) {
           finish(() => reject(new Error(`${label} exited before printing ${pattern}:\n${output.slice(-4000)}`)));
