@@ -158,4 +158,34 @@ describe("a message noted more than 100 entries past its msgId (its inbox step d
     expect(await inboxes.acknowledged(READER)).toBe(late);
     expect(await inboxes.positionOf(READER, "2000")).toBe(late);
   });
+
+  it("stays found while the inbox holds it: the index, bounded, forgets only entries the inbox trimmed", async () => {
+    const KEPT = 120;
+    const inboxes = new InboxStore(h.redis, { maxLenPerStream: KEPT, maxAgeSeconds: 0 });
+    await h.redis.hset(keys.account(SENDER), { userName: "sender", passwordHash: "x", createdAt: "0" });
+    for (let i = 1; i <= 150; i++) await inboxes.append(READER, SENDER, message(String(2000 + i), SENDER), "");
+    // Every one of these lands past the 100 entries after its msgId (all newer), so each is noted in the index: more
+    // than the inbox keeps, then more than twice that.
+    const lateOnes = Array.from({ length: 2 * KEPT + 60 }, (_, i) => String(1000 + i));
+    const entryOf = new Map<string, string>();
+    const heldNow = async () => (await h.redis.xrange(user.inbox(READER), "-", "+")).map(([, fields]) => fields[fields.indexOf("msgId") + 1]!);
+    const resendHeld = async () => {
+      const held = new Set(await heldNow());
+      for (const msgId of lateOnes) if (held.has(msgId)) expect(await inboxes.append(READER, OTHER, message(msgId), "")).toBe(entryOf.get(msgId));
+      return held;
+    };
+    for (const [i, msgId] of lateOnes.entries()) {
+      entryOf.set(msgId, await inboxes.append(READER, OTHER, message(msgId), ""));
+      // Past the kept length (the old index was emptied whole there), and past twice it (the bound's cleaning).
+      if (i === KEPT || i === 2 * KEPT + 1) await resendHeld();
+    }
+    const held = await resendHeld();
+    expect(held.size).toBeGreaterThan(100);
+    const copies = (await heldNow()).filter((msgId) => lateOnes.includes(msgId));
+    expect(copies.length - new Set(copies).size).toBe(0);
+    // The index names no entry the inbox trimmed beyond its bound, and every held one.
+    const index = await h.redis.hgetall(user.inboxLate(READER));
+    expect(Object.keys(index).length).toBeLessThanOrEqual(2 * KEPT);
+    for (const msgId of held) if (lateOnes.includes(msgId)) expect(index[msgId]).toBe(entryOf.get(msgId));
+  });
 });

@@ -74,7 +74,8 @@ export const user = {
   inboxLast: (userId: string) => `cim-u:{u:${userId}}:inbox-last`,
   /**
    * msgId -> inbox entry id of the messages put more than 100 entries past their msgId (an inbox step done late, on a
-   * Redis Cluster), which the lookahead of a resend's or receipt's search would not reach.
+   * Redis Cluster), which the lookahead of a resend's or receipt's search would not reach. At most twice the inbox's
+   * kept length: there the fields of entries the inbox trimmed go (message-scripts.ts `forget_trimmed`).
    */
   inboxLate: (userId: string) => `cim-u:{u:${userId}}:inbox-late`,
   /** The inbox position (an entry id) the user's devices acknowledged with Delivered. */

@@ -192,6 +192,21 @@ local function store_private(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, fi
   end
   return id .. ':' .. ts, 0, id, ts
 end
+-- Takes out of late (an inbox's index, see append_inbox) the fields naming entries older than the inbox's oldest: the
+-- trim took those, and only those (it takes the oldest first), so every entry the inbox holds stays found. Emptied
+-- whole, the index forgot live entries too, and a resend of one noted it again (a copy on every device, review26).
+-- Called when the index holds twice the inbox's kept length: what is left then is at most the inbox's entries, so
+-- the next call comes after as many notes again (each note pays for reading about two fields, once).
+local function forget_trimmed(inbox, late)
+  local oldest = redis.call('XRANGE', inbox, '-', '+', 'COUNT', 1)[1]
+  oldest = oldest and string.match(oldest[1], '^(%d+)')
+  local all, gone = redis.call('HGETALL', late), {}
+  for i = 1, #all, 2 do
+    if not oldest or newer(oldest, all[i + 1]) then gone[#gone + 1] = all[i] end
+    if #gone == 1000 then redis.call('HDEL', late, unpack(gone)); gone = {} end
+  end
+  if #gone > 0 then redis.call('HDEL', late, unpack(gone)) end
+end
 -- A private message noted in one user's inbox (see APPEND_INBOX); returns the entry's id number and the id before
 -- it ('' when the inbox held the message already, or when it goes after an entry as new as it: its readers read the
 -- inbox). The inbox's newest entry id is kept
@@ -200,8 +215,8 @@ end
 -- floor (nil for none): the least id the entry may take, this node's clock in microseconds (see APPEND_INBOX).
 -- late (nil for none): the inbox's index of entries put more than ${INBOX_LOOKAHEAD} entries past their msgId (a hash
 -- msgId -> entry id), which find_entry asks when its lookahead misses: without it a resend, or an event's check of its
--- message (needs), found no such entry and noted the message again (its devices got it twice). Forgotten whole when it
--- holds more fields than the inbox keeps entries (most then name entries trimmed since).
+-- message (needs), found no such entry and noted the message again (its devices got it twice). Bounded by
+-- forget_trimmed at twice the inbox's kept length: only fields naming entries the inbox trimmed since go.
 local function append_inbox(inbox, last, peers, msgId, peer, maxLen, maxAgeMicros, fields, floor, late)
   local id = msgId
   if floor and newer(floor, id) then id = floor end
@@ -225,7 +240,7 @@ local function append_inbox(inbox, last, peers, msgId, peer, maxLen, maxAgeMicro
   redis.call('ZADD', peers, 'GT', msgId, peer)
   redis.call('SET', last, entry)
   if late and full then
-    if redis.call('HLEN', late) >= tonumber(maxLen) then redis.call('DEL', late) end
+    if redis.call('HLEN', late) >= 2 * tonumber(maxLen) then forget_trimmed(inbox, late) end
     redis.call('HSET', late, msgId, entry)
   end
   -- Put after an entry with an id as new as the message (a resend finishing a step that failed, or a burst across
