@@ -44,7 +44,7 @@ async function send(session: Session, body: Body): Promise<string> {
 }
 
 describe("retention", () => {
-  it("a device back with a position older than swept messages is told history_trimmed; one at the newest swept message of an emptied inbox is not", { timeout: 90_000 }, async () => {
+  it("a device back with a position older than swept messages is told history_trimmed; one at the newest swept message is not, before or after new messages", { timeout: 90_000 }, async () => {
     const ann = await signUp("ret-ann");
     const bob = await signUp("ret-bob");
     const a = await open(ann.gateway.wsUrl, { token: ann.token });
@@ -76,11 +76,15 @@ describe("retention", () => {
       return device.frames.filter((f) => f.kind === "error").map((f) => f.body.code);
     };
     // At the newest message the sweep took, nothing was missed. Checked on the inbox while its stream is empty, before
-    // any message after the sweep: the inbox's check is made before LoginAck. (With newer messages stored since, a
-    // position at the newest swept one is told history_trimmed too: the oldest entry left is all a stream tells.)
+    // any message after the sweep: the inbox's check is made before LoginAck.
     expect(await trimmedOf({ inboxAfter: missed.inbox }, { to: bob.userId })).toEqual([]);
     expect(await trimmedOf({ groupAfter: seen.group }, {})).toEqual(["history_trimmed"]);
     expect(await trimmedOf({ rooms: [{ room, after: seen.room }] }, { room })).toEqual(["history_trimmed"]);
     expect(await trimmedOf({ inboxAfter: seen.inbox }, { to: bob.userId })).toEqual(["history_trimmed"]);
+    // Now that every stream holds messages sent after the sweep, a position at the newest swept one is still told
+    // nothing (review26: it was told history_trimmed, the oldest entry left being all a stream told).
+    expect(await trimmedOf({ groupAfter: missed.group }, {})).toEqual([]);
+    expect(await trimmedOf({ rooms: [{ room, after: missed.room }] }, { room })).toEqual([]);
+    expect(await trimmedOf({ inboxAfter: missed.inbox }, { to: bob.userId })).toEqual([]);
   });
 });

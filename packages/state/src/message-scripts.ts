@@ -21,6 +21,28 @@ local function trim_age(stream, id, maxAgeMicros)
     redis.call('XTRIM', stream, 'MINID', '~', fmt(tonumber(id) - tonumber(maxAgeMicros)))
   end
 end
+-- The number of the newest id a stream ever had, for one found empty ('0': none, or no stream): a trim (the age
+-- sweep) may have emptied it, and what it lost is what the next entry's prev names (see with_prev).
+local function newest_ever(stream)
+  local info = redis.pcall('XINFO', 'STREAM', stream)
+  if type(info) ~= 'table' or info.err then return '0' end
+  for i = 1, #info - 1, 2 do
+    if info[i] == 'last-generated-id' then return string.match(info[i + 1], '^(%d+)') end
+  end
+  return '0'
+end
+-- Runs write(fields) with the field prev (the id number of the entry before the one written: '0' read from an empty
+-- stream is asked again of newest_ever) appended, then takes it off again (the batch passes one fields table to two
+-- inboxes). A room's and an inbox's entries carry it, so once the trim took the entries before one, the oldest left
+-- says which was the newest trimmed (stream-reads.ts trimmedAfter, trimmed_since): a reader standing there lost nothing.
+local function with_prev(stream, prev, fields, write)
+  if prev == '0' then prev = newest_ever(stream) end
+  local n = #fields
+  fields[n + 1], fields[n + 2] = 'prev', prev
+  local result = write(fields)
+  fields[n + 1], fields[n + 2] = nil, nil
+  return result
+end
 -- XADD under <id>-0, trimmed to about maxLen entries and by age (trim_age).
 local function append(stream, id, fields, maxLen, maxAgeMicros)
   redis.call('XADD', stream, 'MAXLEN', '~', maxLen, id .. '-0', unpack(fields))
@@ -95,14 +117,22 @@ local function find_entry(inbox, msgId, late, lookahead)
   return nil, full
 end
 -- True when the stream may have lost an entry at or after msgId: it lost entries (trimmed: entries-added is more than
--- its length) and the oldest one left is newer than msgId (trimming takes the oldest first; with none left, the newest
--- ever written). XINFO's max-deleted-entry-id does not tell: Redis 7.0 moves it for XDEL only, not for a trim.
+-- its length) and the newest trimmed is not older than msgId: the oldest entry left names it (its prev, see with_prev;
+-- trimming takes the oldest first), with none left it is the newest ever written. An oldest entry without prev (stored
+-- before it, 2026-11-30) tells only that it is newer than what was trimmed. XINFO's max-deleted-entry-id does not
+-- tell: Redis 7.0 moves it for XDEL only, not for a trim.
 local function trimmed_since(stream, msgId)
   local info = redis.pcall('XINFO', 'STREAM', stream)
   if type(info) ~= 'table' or info.err then return false end
   local field = {}
   for i = 1, #info - 1, 2 do field[info[i]] = info[i + 1] end
   if not (tonumber(field['entries-added']) > tonumber(field['length'])) then return false end
+  local first = field['first-entry']
+  if type(first) == 'table' and type(first[2]) == 'table' then
+    for i = 1, #first[2] - 1, 2 do
+      if first[2][i] == 'prev' then return not newer(msgId, first[2][i + 1]) end
+    end
+  end
   local oldest = tonumber(field['length']) > 0 and field['recorded-first-entry-id'] or field['last-generated-id']
   return newer(string.match(oldest, '^(%d+)'), msgId)
 end
@@ -164,7 +194,7 @@ local function store(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, fields)
   local id, ts = fmt(us), fmt(math.floor(us / 1000))
   fields[#fields + 1] = 'ts'
   fields[#fields + 1] = ts
-  append(stream, id, fields, maxLen, maxAgeMicros)
+  with_prev(stream, prev, fields, function(all) append(stream, id, all, maxLen, maxAgeMicros) end)
   local record = id .. ':' .. ts
   redis.call('SET', dedupe, record, 'EX', dedupeTtl)
   return record, 0, prev
@@ -222,7 +252,7 @@ local function append_inbox(inbox, last, peers, msgId, peer, maxLen, maxAgeMicro
   if floor and newer(floor, id) then id = floor end
   local prev = redis.call('SET', last, id, 'GET') or newest_id(inbox)
   if newer(msgId, prev) then
-    if try_append(inbox, id, fields, maxLen, maxAgeMicros) then
+    if with_prev(inbox, prev, fields, function(all) return try_append(inbox, id, all, maxLen, maxAgeMicros) end) then
       redis.call('ZADD', peers, 'GT', msgId, peer)
       return id, prev
     end
@@ -236,7 +266,7 @@ local function append_inbox(inbox, last, peers, msgId, peer, maxLen, maxAgeMicro
   end
   local entry = fmt(tonumber(prev) + 1)
   if floor and newer(floor, entry) then entry = floor end
-  append(inbox, entry, fields, maxLen, maxAgeMicros)
+  with_prev(inbox, prev, fields, function(all) append(inbox, entry, all, maxLen, maxAgeMicros) end)
   redis.call('ZADD', peers, 'GT', msgId, peer)
   redis.call('SET', last, entry)
   if late and full then

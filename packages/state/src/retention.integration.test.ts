@@ -1,5 +1,6 @@
 // The sweep of messages past the age limit in conversations and inboxes that went quiet, against a real redis-server.
 import { describe, expect, it } from "vitest";
+import { InboxStore } from "./inbox.js";
 import { conv, user } from "./keys.js";
 import { MessageStore } from "./messages.js";
 import { account as accountIn, room as roomIn, send, streamIds } from "./message-test-support.js";
@@ -40,6 +41,24 @@ describe("sweepOldMessages", () => {
     expect(await h.redis.exists(conv.roomMeta("r1"))).toBe(1);
     const after = await send(store, { from: "1", room: "r1", text: "room again" });
     expect(await streamIds(h.redis, conv.messages("r1"))).toEqual([after.msgId]);
+  });
+
+  it("a stream swept empty and written to again tells a reader at its newest swept message that it lost nothing", async () => {
+    const store = new MessageStore(h.redis);
+    await accountIn(h.redis, "1", "2");
+    await roomIn(h.redis, "r1", "1", "2");
+    const swept = [];
+    for (const text of ["one", "two"]) swept.push({ room: await send(store, { from: "1", room: "r1", text }), private: await send(store, { from: "1", to: "2", text }) });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sweepOldMessages(h.redis, 3600, Date.now() + 3_600_000);
+    expect(await streamIds(h.redis, conv.messages("r1"))).toEqual([]);
+    expect(await streamIds(h.redis, user.inbox("2"))).toEqual([]);
+    const written = { room: await send(store, { from: "2", room: "r1", text: "again" }), private: await send(store, { from: "1", to: "2", text: "again" }) };
+    const inboxes = new InboxStore(h.redis, { maxLenPerStream: 10_000, maxAgeSeconds: 0 });
+    const [first, last] = [swept[0]!, swept[1]!];
+    // A room member and a device of the recipient: before the newest swept message, at it, at the new one.
+    expect([await store.trimmedAfter("r1", first.room.msgId), await store.trimmedAfter("r1", last.room.msgId), await store.trimmedAfter("r1", written.room.msgId)]).toEqual([true, false, false]);
+    expect([await inboxes.trimmedAfter("2", first.private.msgId), await inboxes.trimmedAfter("2", last.private.msgId), await inboxes.trimmedAfter("2", written.private.msgId)]).toEqual([true, false, false]);
   });
 
   it("does nothing without an age limit", async () => {

@@ -26,7 +26,13 @@ export async function newestPosition(redis: RedisClient, key: string, upTo = "+"
   return entry ? entryNumber(entry[0]) : "0";
 }
 
-/** True when entries after `after` may have been trimmed away, so reading on from it would skip some. */
+/**
+ * True when entries after `after` were trimmed away, so reading on from it would skip some. Trimming takes the oldest
+ * entries first: the newest one taken is the one before the oldest left, which a room's and an inbox's entries name
+ * (field `prev`, written by their scripts, message-scripts.ts `with_prev`), so a reader standing at it is told it lost
+ * nothing (review26); an oldest entry stored before that field (2026-11-30) tells only that it is newer than what was
+ * trimmed, and any reader before it is told.
+ */
 export async function trimmedAfter(redis: RedisClient, key: string, after: string): Promise<boolean> {
   let info: unknown[];
   try {
@@ -37,6 +43,8 @@ export async function trimmedAfter(redis: RedisClient, key: string, after: strin
   const field = (name: string) => info[info.indexOf(name) + 1];
   const trimmed = Number(field("entries-added") ?? 0) > Number(field("length") ?? 0);
   const first = field("first-entry") as [string, string[]] | null;
+  const prevAt = first ? first[1].findIndex((name, i) => i % 2 === 0 && name === "prev") : -1;
+  if (prevAt >= 0) return trimmed && compareIds(first![1][prevAt + 1]!, after || "0") > 0;
   // Trimming removes the oldest entries: anything deleted is older than the first one left. A stream trimmed to
   // nothing (the age sweep of a conversation gone quiet, retention.ts) lost every entry up to its newest ever.
   const oldestLeft = first ? entryNumber(first[0]) : entryNumber(String(field("last-generated-id") ?? "0-0"));

@@ -73,6 +73,13 @@ describe("retention", () => {
     expect(await store.trimmedAfter("everyone", group[0]!.msgId)).toBe(true);
     expect(await store.trimmedAfter("everyone", "0")).toBe(true);
     expect(await store.trimmedAfter("everyone", kept[0]!.msgId)).toBe(false);
+    // A reader at the newest message trimmed lost nothing (review26: it was told it did, the oldest left being newer).
+    const newestTrimmed = group.at(-kept.length - 1)!.msgId;
+    expect([await store.trimmedAfter("everyone", String(BigInt(newestTrimmed) - 1n)), await store.trimmedAfter("everyone", newestTrimmed)]).toEqual([true, false]);
+    const inboxKept = await inboxes.read("2", "0", 1_000);
+    const inboxTrimmed = inbox.at(-inboxKept.length - 1)!.msgId;
+    expect(inboxKept[0]?.message.msgId).toBe(inbox.at(-inboxKept.length)!.msgId);
+    expect([await inboxes.trimmedAfter("2", String(BigInt(inboxTrimmed) - 1n)), await inboxes.trimmedAfter("2", inboxTrimmed)]).toEqual([true, false]);
     expect(await store.trimmedAfter("everyone", group.at(-1)!.msgId)).toBe(false);
     expect(await inboxes.trimmedAfter("2", inbox[0]!.msgId)).toBe(true);
     expect(await inboxes.trimmedAfter("2", inbox.at(-1)!.msgId)).toBe(false);
