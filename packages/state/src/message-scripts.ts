@@ -181,19 +181,33 @@ local function entry_fields(stream, id)
   local entry = redis.call('XRANGE', stream, id .. '-0', id .. '-0')[1]
   return entry and entry[2]
 end
+-- The number of the first entry of the run of consecutive entries of one sender that an entry of fields, put after
+-- last (the stream's newest entry, nil for none), continues; nil when it starts one. A room's entries carry it (field
+-- run) from the newest entry its script reads anyway, so an unread count steps over a run of the reader's own entries
+-- (or a blocked user's) in one read (unread-count.ts).
+local function run_start(last, fields)
+  if not last or field(last, 'from') ~= field({'', fields}, 'from') then return nil end
+  return field(last, 'run') or string.match(last[1], '^(%d+)')
+end
 -- A conversation message: the dedupe record of (sender, clientMsgId) if it was stored before; else a new msgId,
--- max(now in microseconds, the stream's newest + 1), the XADD with ts appended to fields, and the record.
--- Returns record '<msgId>:<ts>', 1 when it is a duplicate, and the id before it in the stream.
+-- max(now in microseconds, the stream's newest + 1), the XADD with ts (and run, see run_start) appended to fields,
+-- and the record. Returns record '<msgId>:<ts>', 1 when it is a duplicate, and the id before it in the stream.
 local function store(stream, dedupe, maxLen, maxAgeMicros, dedupeTtl, fields)
   local existing = redis.call('GET', dedupe)
   if existing then return existing, 1, '' end
   local now = redis.call('TIME')
   local us = tonumber(now[1]) * 1000000 + tonumber(now[2])
-  local prev = newest_id(stream)
+  local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
+  local prev = last and string.match(last[1], '^(%d+)') or '0'
   if us <= tonumber(prev) then us = tonumber(prev) + 1 end
   local id, ts = fmt(us), fmt(math.floor(us / 1000))
   fields[#fields + 1] = 'ts'
   fields[#fields + 1] = ts
+  local run = run_start(last, fields)
+  if run then
+    fields[#fields + 1] = 'run'
+    fields[#fields + 1] = run
+  end
   with_prev(stream, prev, fields, function(all) append(stream, id, all, maxLen, maxAgeMicros) end)
   local record = id .. ':' .. ts
   redis.call('SET', dedupe, record, 'EX', dedupeTtl)

@@ -1,7 +1,7 @@
 // MessageStore and its scripts against a real redis-server: dedupe, membership, msgIds per conversation,
 // idempotent steps of a private message, history and counts. (Wake-ups and retention: streams.integration.test.ts.)
 import { Command } from "ioredis";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { compareIds } from "@cim/protocol";
 import { InboxStore } from "./inbox.js";
 import { waitUntil } from "@cim/devstack";
@@ -350,8 +350,33 @@ describe("unread counts", () => {
     const calls = async () => (await commandCalls(h.redis, "xrange")) + (await commandCalls(h.redis, "xrevrange"));
     const before = await calls();
     expect(await store.countUnread({ userId: "1", conversation: "r2", after: "0", cap: 1_000 })).toBe(1);
-    // Without the bound: 7 pages of 500 (every entry after the position).
+    // Without the bound: 7 pages of 500 (every entry after the position). (The wall was written without run fields.)
     expect((await calls()) - before).toBeLessThanOrEqual(UNREAD_SCAN / 500);
+  });
+
+  it("step over a run of the reader's own messages, or of a user it blocks, from its newest entry: another's message before it costs no read of the run", async () => {
+    const store = new MessageStore(h.redis);
+    await room("r3", "1", "2", "3");
+    const read = await send(store, { from: "2", room: "r3", text: "read" });
+    await send(store, { from: "2", room: "r3", text: "unread" });
+    const runs: Array<[string, number]> = [["1", 1_000], ["3", 500], ["1", 400]];
+    for (const [from, n] of runs) for (let i = 0; i < n; i++) await send(store, { from, room: "r3", text: `${from}: ${i}` });
+    const entriesRead = vi.spyOn(h.redis, "xrevrange");
+    const countRead = async (uncounted: string[]) => {
+      entriesRead.mockClear();
+      const count = await store.countUnread({ userId: "1", conversation: "r3", after: read.msgId, cap: 1_000, uncounted: new Set(uncounted) });
+      const results = await Promise.all(entriesRead.mock.results.map((r) => r.value as Promise<unknown[]>));
+      return { count, read: results.reduce((n, page) => n + page.length, 0) };
+    };
+    // 1,901 entries after the position, one of them another's message: read were all 1,901 (four pages).
+    const blocking = await countRead(["3"]);
+    expect(blocking.count).toBe(1);
+    expect(blocking.read).toBeLessThan(200);
+    // Unblocked, user 3's run counts, every entry of it read; the reader's own runs are still stepped over.
+    const all = await countRead([]);
+    expect(all.count).toBe(501);
+    expect(all.read).toBeLessThan(1_000);
+    entriesRead.mockRestore();
   });
 });
 
