@@ -159,6 +159,21 @@ describe("a message noted more than 100 entries past its msgId (its inbox step d
     expect(await inboxes.positionOf(READER, "2000")).toBe(late);
   });
 
+  it("an edit of a message newer than every entry the inbox trimmed waits for it: the trim did not take it", async () => {
+    const inboxes = new InboxStore(h.redis, { maxLenPerStream: 10_000, maxAgeSeconds: 0 });
+    await inboxes.append(READER, OTHER, message("1000"), "");
+    await inboxes.append(READER, OTHER, message("3000"), "");
+    await h.redis.xtrim(user.inbox(READER), "MAXLEN", 1);
+    // 2000's own inbox step is still on its way (a Redis Cluster) when its edit comes. The inbox lost only 1000, older
+    // than it; its oldest entry left (3000) is newer, which alone read as "2000 may be lost" (review26).
+    let readsOfMessage = 0;
+    const edit = message("3100", OTHER, { editOf: "2000", text: "edited" });
+    await inboxes.append(READER, OTHER, edit, "", { msgId: "2000", read: async () => (readsOfMessage++, { position: "2000-0", message: message("2000"), dev: "" }) });
+    expect(readsOfMessage).toBe(1);
+    const held = (await h.redis.xrange(user.inbox(READER), "-", "+")).map(([, fields]) => fields[fields.indexOf("msgId") + 1]);
+    expect(held).toEqual(["3000", "2000", "3100"]);
+  });
+
   it("stays found while the inbox holds it: the index, bounded, forgets only entries the inbox trimmed", async () => {
     const KEPT = 120;
     const inboxes = new InboxStore(h.redis, { maxLenPerStream: KEPT, maxAgeSeconds: 0 });
