@@ -12,6 +12,8 @@ const MAX_AGE_SECONDS = 1;
 let cluster: Cluster;
 let redis: Redis;
 const sessions: Session[] = [];
+/** Names of each attempt's own: a retried case (vitest retries integration cases once) signs up again. */
+let attempt = 0;
 beforeAll(async () => {
   cluster = await startCluster({ gateways: 1, env: { CIM_STREAM_MAX_AGE_SECONDS: String(MAX_AGE_SECONDS) } });
   redis = new Redis(cluster.redis.address);
@@ -45,8 +47,9 @@ async function send(session: Session, body: Body): Promise<string> {
 
 describe("retention", () => {
   it("a device back with a position older than swept messages is told history_trimmed; one at the newest swept message is not, before or after new messages", { timeout: 90_000 }, async () => {
-    const ann = await signUp("ret-ann");
-    const bob = await signUp("ret-bob");
+    attempt++;
+    const ann = await signUp(`ret-ann${attempt}`);
+    const bob = await signUp(`ret-bob${attempt}`);
     const a = await open(ann.gateway.wsUrl, { token: ann.token });
     const room = (await http(cluster.route.url, "POST", "/api/rooms", { token: ann.token, body: { name: "Quiet", visibility: "public" } })).json!.roomId as string;
     expect((await http(cluster.route.url, "POST", `/api/rooms/${room}/join`, { token: bob.token })).status).toBe(200);
