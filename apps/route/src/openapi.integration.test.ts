@@ -323,6 +323,7 @@ describe("the SDK's RouteApi", () => {
         api.sendMessage("t", { room: "r1", text: "re", replyTo: "5" }), api.sendMessage("t", { text: "", editOf: "5", delete: true })]),
       createRoom: () => api.createRoom("t", { name: "x", visibility: "public" }),
       rooms: () => api.rooms("t"),
+      roomPage: () => Promise.all([api.roomPage("t"), api.roomPage("t", { cursor: "YWJj", limit: 10 })]),
       publicRooms: () => api.publicRooms("t", { prefix: "a", limit: 5 }),
       joinRoom: () => api.joinRoom("t", "r1"),
       leaveRoom: () => api.leaveRoom("t", "r1"),

@@ -8,6 +8,7 @@ import { EVERYONE, type ClusterMessage, type Room } from "@cim/state";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { roomsOf, summarize } from "../conversation-summaries.js";
+import { CONVERSATIONS_PAGE_DEFAULT, CONVERSATIONS_PAGE_MAX, isConversationPage, myRoom, roomPage, RoomPageQuery } from "../conversation-pages.js";
 import { ApiError } from "../errors.js";
 import { announceRoom } from "../room-announce.js";
 import { onlineUsersSeenBy, userCards } from "../user-cards.js";
@@ -61,8 +62,13 @@ export const roomApi = {
     responses: { 201: roomAnswer, 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited") },
   }),
   mine: createRoute({
-    method: "get", path: "/api/rooms", summary: "The caller's rooms, everyone first, then by name", security: bearer,
-    responses: { 200: jsonAnswer("{rooms:[{roomId, name, visibility, owner, unread, lastMsgId}]}"), 401: errorAnswer("bad token") },
+    method: "get", path: "/api/rooms", security: bearer, request: { query: RoomPageQuery },
+    summary: `The caller's rooms: with any of cursor, limit (1-${CONVERSATIONS_PAGE_MAX}, default ${CONVERSATIONS_PAGE_DEFAULT}), one page, newest activity first, and nextCursor; without: every one, everyone first, then by name`,
+    description: `Without parameters, every room of the caller at once, everyone first, then by name. With cursor or limit (1-${CONVERSATIONS_PAGE_MAX}, default ${CONVERSATIONS_PAGE_DEFAULT}), one page of them and nextCursor ("" at the end), newest lastMsgId first in the order they had when the first page was read (GET /api/conversations' pages, rooms only).`,
+    responses: {
+      200: jsonAnswer("{rooms:[{roomId, name, visibility, owner, unread, lastMsgId}], nextCursor? (paged form only)}"),
+      400: errorAnswer("bad_request: a bad cursor or limit"), 401: errorAnswer("bad token"),
+    },
   }),
   directory: createRoute({
     method: "get", path: "/api/rooms/public", summary: "Public rooms whose name starts with prefix", security: bearer, request: { query: DirectoryQuery },
@@ -147,13 +153,14 @@ export function roomRoutes(s: Services) {
   });
 
   app.get("/", async (c) => {
+    const query = queryOf(c, roomApi.mine);
     const me = c.get("user");
+    // A page summarizes its own rooms only; an old client asks with no parameter and gets every room, as before.
+    if (isConversationPage(query)) return c.json(await roomPage(s, me.userId, query));
     const rooms = await roomsOf(s, me.userId);
     // GET /api/rooms carries no preview: each room's newest entry is all it reads.
     const summaries = await summarize(s, me.userId, rooms.map((room) => ({ conversation: room.roomId, kind: "room" as const, name: room.name })), false);
-    return c.json({
-      rooms: rooms.map((room, i) => ({ ...summary(room), unread: summaries[i]!.unread, lastMsgId: summaries[i]!.lastMsgId })),
-    });
+    return c.json({ rooms: rooms.map((room, i) => myRoom(room, summaries[i]!)) });
   });
 
   app.get("/public", async (c) => {
