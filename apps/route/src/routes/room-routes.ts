@@ -98,9 +98,9 @@ export const roomApi = {
   }),
   remove: createRoute({
     method: "delete", path: "/api/rooms/{roomId}/members/{userId}", summary: "The owner removes a member (as if it left)", security: bearer,
-    request: { params: RoomPath.extend({ userId: z.string().describe("the member's userId") }) },
+    request: { params: RoomPath.extend({ userId: z.string().regex(DECIMAL_ID).describe("the member's userId") }) },
     responses: {
-      204: { description: "removed" }, 400: errorAnswer("bad_request: the owner itself (leave instead)"), 401: errorAnswer("bad token"),
+      204: { description: "removed" }, 400: errorAnswer("bad_request: the owner itself (leave instead), or a userId that is no userId"), 401: errorAnswer("bad token"),
       403: errorAnswer("forbidden: not the owner, or everyone"), 404: errorAnswer("not_found: no such room, or not a member"),
       429: errorAnswer("rate_limited"),
     },
@@ -230,10 +230,12 @@ export function roomRoutes(s: Services) {
     const room = await roomOf(c);
     const userId = c.req.param("userId");
     const me = c.get("user");
+    // As every id a client sends (CONTRACT): `bob` or a padded `07` is malformed, not a member nobody is; refused
+    // before the owner's changes are counted.
+    if (!DECIMAL_ID.test(userId)) throw new ApiError(400, ErrorCode.BadRequest, "userId must be a userId");
     await requireOwner(room, me.userId, "remove members of");
     if (userId === me.userId) throw new ApiError(400, ErrorCode.BadRequest, "the owner cannot remove itself: leave the room instead");
     await s.guard.changeRoom(me.userId);
-    if (!DECIMAL_ID.test(userId)) throw new ApiError(404, ErrorCode.NotFound, `${userId} is not a member of ${room.roomId}`);
     const [userName = ""] = await s.accounts.names([userId]);
     // Its quiet copy goes on the room's channel with the removal itself (see `quiet`): in order with the room's
     // wake-ups, before that of any message stored after it. Then to every gateway, as a leave is.
