@@ -50,7 +50,7 @@ const CreateRoom = z.object({
 });
 const RenameRoom = CreateRoom.pick({ name: true });
 const DirectoryQuery = z.object({
-  prefix: z.string().max(MAX_ROOM_NAME_LENGTH).default(""),
+  prefix: z.string().max(MAX_ROOM_NAME_LENGTH, `prefix is at most ${MAX_ROOM_NAME_LENGTH} characters`).default(""),
   limit: queryInteger("limit", 1, 50, 20),
 });
 const Invite = z.object({ userId: z.string().regex(DECIMAL_ID, "userId must be a userId") });
