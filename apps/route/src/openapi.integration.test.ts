@@ -212,6 +212,24 @@ describe("GET /api/openapi.json", () => {
     expect(missing).toEqual([]);
   });
 
+  // CONTRACT: "A body over CIM_MAX_BODY_BYTES (16 KiB) gets 413 payload_too_large", whatever the operation: the document
+  // is where a client generated from it learns that answer.
+  it("lists 413 payload_too_large on every operation that takes a body, which each answers to a body over 16 KiB", async () => {
+    const user = await newUser(h, "large");
+    const problems: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(item) as Array<[string, Operation]>) {
+        if (!operation.requestBody) continue;
+        const op = `${method.toUpperCase()} ${path}`;
+        if (!/payload_too_large/.test((operation.responses as Record<string, { description?: string } | undefined>)["413"]?.description ?? "")) problems.push(`${op}: not in the document`);
+        const res = await h.call(method.toUpperCase(), path.replace(/\{\w+\}/g, "1"), { token: user.token, body: { text: "x".repeat(17 * 1024) } });
+        const body = (await res.json()) as { error?: { code?: string } };
+        if (res.status !== 413 || body.error?.code !== "payload_too_large") problems.push(`${op}: answered ${res.status} ${body.error?.code}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   // CONTRACT: a known path asked with a method it does not take is 405 method_not_allowed with Allow naming its methods
   // (HEAD wherever GET), behind a valid token. The document is where an outside client learns those methods.
   it("answers every documented path's other methods 405 with Allow naming the document's methods", async () => {
@@ -233,7 +251,7 @@ describe("GET /api/openapi.json", () => {
   });
 
   it("states the default limit of each paged form, as CONTRACT does (the schema's default would apply to the unpaged form too)", () => {
-    const defaults: Array<[string, number]> = [["/api/online", 50], ["/api/rooms/{roomId}/members", 50], ["/api/conversations", 30]];
+    const defaults: Array<[string, number]> = [["/api/online", 50], ["/api/rooms/{roomId}/members", 50], ["/api/conversations", 30], ["/api/rooms", 30]];
     for (const [path, limit] of defaults) expect(doc.paths[path]!.get!.summary, path).toContain(`default ${limit}`);
   });
 
