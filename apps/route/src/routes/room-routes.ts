@@ -59,7 +59,7 @@ const roomAnswer = jsonAnswer("{roomId, name, visibility, owner}");
 export const roomApi = {
   create: createRoute({
     method: "post", path: "/api/rooms", summary: "Create a room; the creator is its only member", security: bearer, request: { body: jsonBody(CreateRoom) },
-    responses: { 201: roomAnswer, 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited") },
+    responses: { 201: roomAnswer, 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited (with Retry-After): more than CIM_ROOMS_PER_USER rooms created per CIM_ROOMS_WINDOW_SECONDS") },
   }),
   mine: createRoute({
     method: "get", path: "/api/rooms", security: bearer, request: { query: RoomPageQuery },
