@@ -142,8 +142,10 @@ export class ChatService {
    */
   private async admit(claims: { userId: string; sessionId: string }): Promise<string | undefined> {
     const { table, maxSessionsPerUser: max, logins } = this.deps;
-    const tooMany = (where: string) => new GatewayError(ErrorCode.RateLimited, `this user has ${max} sessions ${where} already`, SessionClose.RateLimited);
-    if (table.sessionsOf(claims.userId).length >= max) throw tooMany("on this gateway");
+    // One message whichever count is full (CONTRACT quotes it): the cap is on all gateways together, this one's sockets
+    // among them, and "on this gateway" told a client another gateway might take it.
+    const tooMany = () => new GatewayError(ErrorCode.RateLimited, `this user has ${max} sessions on all gateways together already`, SessionClose.RateLimited);
+    if (table.sessionsOf(claims.userId).length >= max) throw tooMany();
     if (!logins) return undefined;
     // Sockets here still holding a reservation are in the count sent: not counted again.
     const held = table.sessionsOf(claims.userId).flatMap((s) => (s.loginReservation === undefined ? [] : [s.loginReservation]));
@@ -153,10 +155,10 @@ export class ChatService {
       this.refusedLogins.throttled("logins refused", { userId: claims.userId }, "login refused: a user logs in faster than CIM_WS_LOGINS_PER_SEC_PER_USER on all gateways together (once per window for all users, leftOut counts the others)");
       throw new GatewayError(ErrorCode.RateLimited, `this user logs in too often: try again in ${seconds} s`, SessionClose.RateLimited, { logged: true });
     }
-    if (!verdict.admitted) throw tooMany("on all gateways together");
+    if (!verdict.admitted) throw tooMany();
     if (table.sessionsOf(claims.userId).length >= max) {
       logins.release(claims.userId, verdict.reservation).catch((error: unknown) => this.deps.log.warn({ err: error, userId: claims.userId }, "giving back a refused login's reserved place failed: it lapses on its own"));
-      throw tooMany("on this gateway");
+      throw tooMany();
     }
     return verdict.reservation;
   }

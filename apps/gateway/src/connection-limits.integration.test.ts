@@ -272,6 +272,8 @@ describe("per user", () => {
     const third = await logIn();
     const error = await third.waitFor("error");
     expect(error.code).toBe(ErrorCode.RateLimited);
+    // CONTRACT's words: the cap is the user's on all gateways together, though all its sockets are here.
+    expect(error.message).toBe("this user has 2 sessions on all gateways together already");
     expect((await third.closed).code).toBe(SessionClose.RateLimited);
     expect(third.frames.some((f) => f.kind === "loginAck")).toBe(false);
   });

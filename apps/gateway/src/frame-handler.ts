@@ -13,9 +13,6 @@ import { IDLE, type Session } from "./session.js";
 import type { TypingRelay } from "./typing-relay.js";
 import type { UserBudget } from "./user-budget.js";
 
-/** WebSocket's own code for "the server failed": the client retries. */
-const INTERNAL_ERROR_CLOSE = 1011;
-
 export interface FrameHandlerOptions {
   /**
    * Sends of one session started and not answered yet (CIM_MAX_SENDS_IN_FLIGHT); one more is answered
@@ -110,7 +107,7 @@ export class FrameHandler {
     if (frame.kind !== "login") throw new GatewayError(ErrorCode.Unauthorized, "the first frame must be Login", LoginClose.BadToken);
     return this.chat.login(session, frame.body).catch((error: unknown) => {
       if (error instanceof GatewayError) throw error;
-      throw new GatewayError(ErrorCode.Unavailable, "login failed, retry", INTERNAL_ERROR_CLOSE, { cause: error });
+      throw new GatewayError(ErrorCode.Unavailable, "login failed, retry", LoginClose.ServerFailure, { cause: error });
     });
   }
 

@@ -33,6 +33,7 @@ const URGENT = new Set(["/api/logout", "/api/logout/others"]);
 
 const REQUEST_CAP = "rate_limited (Retry-After: 1): CIM_MAX_REQUESTS_PER_USER of the user's requests in progress on this route process and CIM_MAX_WAITING_REQUESTS_PER_USER waiting";
 const REDIS_DOWN = "unavailable (with Retry-After): Redis unavailable (down, stalled, or refusing writes); try again";
+const BODY_TOO_LARGE = "payload_too_large: a body over CIM_MAX_BODY_BYTES (16 KiB); the connection is closed";
 
 type ApiRoute = (typeof apiRoutes)[number];
 
@@ -43,7 +44,8 @@ const WITHOUT_REDIS = new Set(Object.values(docsApi).map((route) => route.path))
  * The answers an operation may give whatever it does (`requireUser`, `app.onError`), added to those its definition
  * lists: behind a user token, 429 for the cap of the user's requests in progress (not on logouts, never refused; the
  * admin paths check their own token); and on every one that reads Redis, 503 when Redis is unavailable (`app.onError`;
- * behind a token the token's login is read there first), beside a 503 of its own (login's no_gateway).
+ * behind a token the token's login is read there first), beside a 503 of its own (login's no_gateway); and on every one
+ * that takes a body, 413 for one over CIM_MAX_BODY_BYTES (app.ts' bodyLimit, before anything else).
  */
 function withCommonAnswers(route: ApiRoute): ApiRoute {
   const responses: Record<string, unknown> = { ...route.responses };
@@ -52,6 +54,7 @@ function withCommonAnswers(route: ApiRoute): ApiRoute {
     const own = listed["429"];
     responses["429"] = own ? { ...own, description: `${own.description}; or ${REQUEST_CAP}` } : errorAnswer(REQUEST_CAP);
   }
+  if (route.request && "body" in route.request && !listed["413"]) responses["413"] = errorAnswer(BODY_TOO_LARGE);
   if (!WITHOUT_REDIS.has(route.path)) {
     const own = listed["503"];
     if (!own) responses["503"] = errorAnswer(REDIS_DOWN);

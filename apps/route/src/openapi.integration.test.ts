@@ -212,6 +212,24 @@ describe("GET /api/openapi.json", () => {
     expect(missing).toEqual([]);
   });
 
+  // CONTRACT: "A body over CIM_MAX_BODY_BYTES (16 KiB) gets 413 payload_too_large", whatever the operation: the document
+  // is where a client generated from it learns that answer.
+  it("lists 413 payload_too_large on every operation that takes a body, which each answers to a body over 16 KiB", async () => {
+    const user = await newUser(h, "large");
+    const problems: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(item) as Array<[string, Operation]>) {
+        if (!operation.requestBody) continue;
+        const op = `${method.toUpperCase()} ${path}`;
+        if (!/payload_too_large/.test((operation.responses as Record<string, { description?: string } | undefined>)["413"]?.description ?? "")) problems.push(`${op}: not in the document`);
+        const res = await h.call(method.toUpperCase(), path.replace(/\{\w+\}/g, "1"), { token: user.token, body: { text: "x".repeat(17 * 1024) } });
+        const body = (await res.json()) as { error?: { code?: string } };
+        if (res.status !== 413 || body.error?.code !== "payload_too_large") problems.push(`${op}: answered ${res.status} ${body.error?.code}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   // CONTRACT: a known path asked with a method it does not take is 405 method_not_allowed with Allow naming its methods
   // (HEAD wherever GET), behind a valid token. The document is where an outside client learns those methods.
   it("answers every documented path's other methods 405 with Allow naming the document's methods", async () => {
@@ -233,7 +251,7 @@ describe("GET /api/openapi.json", () => {
   });
 
   it("states the default limit of each paged form, as CONTRACT does (the schema's default would apply to the unpaged form too)", () => {
-    const defaults: Array<[string, number]> = [["/api/online", 50], ["/api/rooms/{roomId}/members", 50], ["/api/conversations", 30]];
+    const defaults: Array<[string, number]> = [["/api/online", 50], ["/api/rooms/{roomId}/members", 50], ["/api/conversations", 30], ["/api/rooms", 30]];
     for (const [path, limit] of defaults) expect(doc.paths[path]!.get!.summary, path).toContain(`default ${limit}`);
   });
 
@@ -245,6 +263,11 @@ describe("GET /api/openapi.json", () => {
       return !("429" in (doc.paths[path]?.[method.toLowerCase()]?.responses ?? {}));
     });
     expect(missing).toEqual([]);
+    // And CONTRACT's row of each says so: POST /api/register, /api/login and /api/rooms named their limits' 429 nowhere
+    // in their rows (login's and registration's were in prose elsewhere, room creation's only in SECURITY and README).
+    const rows = [...contractRows()].map((row) => [`${row.method} ${row.path}`, row.answer] as const);
+    const unsaid = limited.filter((op) => rows.some(([name]) => name === op) && !rows.some(([name, answer]) => name === op && /`429\b/.test(answer)));
+    expect(unsaid).toEqual([]);
   });
 
   it("lists 429 for the cap of the user's requests in progress and 503 for Redis down on every operation behind a user token", () => {
@@ -323,6 +346,7 @@ describe("the SDK's RouteApi", () => {
         api.sendMessage("t", { room: "r1", text: "re", replyTo: "5" }), api.sendMessage("t", { text: "", editOf: "5", delete: true })]),
       createRoom: () => api.createRoom("t", { name: "x", visibility: "public" }),
       rooms: () => api.rooms("t"),
+      roomPage: () => Promise.all([api.roomPage("t"), api.roomPage("t", { cursor: "YWJj", limit: 10 })]),
       publicRooms: () => api.publicRooms("t", { prefix: "a", limit: 5 }),
       joinRoom: () => api.joinRoom("t", "r1"),
       leaveRoom: () => api.leaveRoom("t", "r1"),

@@ -168,6 +168,9 @@ describe("GET /api/rooms/public", () => {
     for (const query of ["?limit=0", "?limit=51", "?limit=many", "?limit=0x10", "?limit=1e1", "?limit=%205", "?limit=", `?prefix=${"p".repeat(65)}`]) {
       await expectError(await h.call("GET", `/api/rooms/public${query}`, { token: alice.token }), 400, "bad_request");
     }
+    // Its message names the bound, as the other prefixes' do (it said zod's "Too big: expected string to have <=64 characters").
+    const long = await expectError(await h.call("GET", `/api/rooms/public?prefix=${"p".repeat(65)}`, { token: alice.token }), 400, "bad_request");
+    expect(long.error.message).toBe("prefix: prefix is at most 64 characters");
     await expectError(await h.call("GET", "/api/rooms/public"), 401, "unauthorized");
   });
 });

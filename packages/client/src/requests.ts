@@ -1,7 +1,7 @@
 // The route calls of a logged-in client, made with its session's token: users, rooms, conversations, history.
 import { ClientEvents } from "./events.js";
 import { CimApiError } from "./route-api.js";
-import type { BlockedUser, ConversationPage, ConversationSummary, LastSeenEntry, HistoryMessage, RoomHistoryEvent, Invitation, MemberPage, MyRoom, OnlinePage, OnlineUser, PublicRoom, Room, RoomVisibility, RouteApi, SearchPage, SearchResult, UserEntry } from "./route-api.js";
+import type { BlockedUser, ConversationPage, ConversationSummary, LastSeenEntry, HistoryMessage, RoomHistoryEvent, Invitation, MemberPage, MyRoom, OnlinePage, OnlineUser, PublicRoom, Room, RoomPage, RoomVisibility, RouteApi, SearchPage, SearchResult, UserEntry } from "./route-api.js";
 import type { SendInput } from "./types.js";
 
 /** Which conversation a history page is of: one user (`withUser`), one room (`room`), or the group (neither). */
@@ -58,9 +58,14 @@ export abstract class ClientRequests extends ClientEvents {
     return this.call((token) => this.api.createRoom(token, { name, visibility }));
   }
 
-  /** The user's rooms, with unread counts and newest msgIds. */
+  /** The user's rooms, with unread counts and newest msgIds (all at once: prefer `roomPage`). */
   rooms(): Promise<MyRoom[]> {
     return this.call((token) => this.api.rooms(token)).then((r) => r.rooms);
+  }
+
+  /** One page of the user's rooms, newest activity first (see RouteApi.roomPage). */
+  roomPage(query: { cursor?: string; limit?: number } = {}): Promise<RoomPage> {
+    return this.call((token) => this.api.roomPage(token, query));
   }
 
   /** The public directory: rooms whose name starts with `prefix` (all when empty). */

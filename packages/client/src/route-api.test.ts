@@ -117,16 +117,19 @@ describe("RouteApi.memberPage", () => {
   });
 });
 
-describe("RouteApi.conversationPage and searchPage", () => {
-  it("ask for a page with cursor and limit (conversations: 30 unless told), search with an empty cursor first", async () => {
+describe("RouteApi.conversationPage, roomPage and searchPage", () => {
+  it("ask for a page with cursor and limit (conversations and rooms: 30 unless told), search with an empty cursor first", async () => {
     const route = fakeRoute(() => ({ status: 200, body: { conversations: [], results: [], nextCursor: "" } }));
     const api = new RouteApi("http://route.test", route.fetch);
     expect(await api.conversationPage("t")).toEqual({ conversations: [], results: [], nextCursor: "" });
     await api.conversationPage("t", { cursor: "YzE", limit: 10 });
+    await api.roomPage("t");
+    await api.roomPage("t", { cursor: "cjE", limit: 100 });
     await api.searchPage("t", { q: "walrus", limit: 5 });
     await api.searchPage("t", { q: "walrus", cursor: "czE" });
     expect(route.calls.map((c) => `${c.method} ${c.path}${c.query ?? ""}`)).toEqual([
-      "GET /api/conversations?limit=30", "GET /api/conversations?cursor=YzE&limit=10", "GET /api/search?q=walrus&limit=5&cursor=", "GET /api/search?q=walrus&cursor=czE",
+      "GET /api/conversations?limit=30", "GET /api/conversations?cursor=YzE&limit=10", "GET /api/rooms?limit=30", "GET /api/rooms?cursor=cjE&limit=100",
+      "GET /api/search?q=walrus&limit=5&cursor=", "GET /api/search?q=walrus&cursor=czE",
     ]);
   });
 });

@@ -2,7 +2,7 @@
 import { LOGINS_ENDED_HEADER, type RoomHistoryEvent } from "@cim/protocol";
 import { CimApiError, parseRetryAfter } from "./api-error.js";
 import { requestRoute } from "./route-request.js";
-import type { AdminStats, BlockedUser, ConversationPage, ConversationSummary, HistoryMessage, HistoryQuery, Invitation, LastSeenEntry, LoginAnswer, MemberPage, MyRoom, OnlinePage, OnlineUser, PublicRoom, Room, RoomVisibility, SearchPage, SearchResult, UserEntry } from "./route-types.js";
+import type { AdminStats, BlockedUser, ConversationPage, ConversationSummary, HistoryMessage, HistoryQuery, Invitation, LastSeenEntry, LoginAnswer, MemberPage, MyRoom, OnlinePage, OnlineUser, PublicRoom, Room, RoomPage, RoomVisibility, SearchPage, SearchResult, UserEntry } from "./route-types.js";
 
 export { CimApiError, parseRetryAfter } from "./api-error.js";
 // The answers' shapes, and those written once in @cim/protocol (route builds them too): the SDK's users import them
@@ -126,9 +126,18 @@ export class RouteApi {
     return this.call("POST", "/api/rooms", { token, body: room });
   }
 
-  /** The caller's rooms with their unread counts. */
+  /** The caller's rooms with their unread counts (all at once, everyone first, then by name: prefer `roomPage`). */
   rooms(token: string): Promise<{ rooms: MyRoom[] }> {
     return this.call("GET", "/api/rooms", { token });
+  }
+
+  /**
+   * One page of the caller's rooms (`limit` 1-100, 30 unless told), newest activity first: the first with no `cursor`,
+   * then each with the previous page's `nextCursor` ("" after the last). Each room is listed once over the pages, at
+   * its place when the first page was read. An older route answers every room and no `nextCursor` (undefined).
+   */
+  roomPage(token: string, query: { cursor?: string; limit?: number } = {}): Promise<RoomPage> {
+    return this.call("GET", `/api/rooms${queryString({ cursor: query.cursor || undefined, limit: query.limit ?? 30 })}`, { token });
   }
 
   /** The public rooms whose name starts with `prefix` (case-insensitive). */

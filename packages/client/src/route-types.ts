@@ -49,6 +49,12 @@ export interface ConversationPage {
   nextCursor: string;
 }
 
+/** One page of the user's rooms, newest activity first; `nextCursor` continues it ("" at the end). */
+export interface RoomPage {
+  rooms: MyRoom[];
+  nextCursor: string;
+}
+
 /** One page of search hits, newest first; `nextCursor` continues it ("" when no hit follows). */
 export interface SearchPage {
   results: SearchResult[];

@@ -6,6 +6,8 @@ export const LoginClose = {
   BadToken: 4401,
   /** No Login frame arrived within the login timeout. */
   LoginTimeout: 4408,
+  /** The login could not be completed for a server-side failure (Redis unavailable): WebSocket's own code, retry. */
+  ServerFailure: 1011,
 } as const;
 
 /** Close codes used on an established session. */

@@ -43,13 +43,13 @@ const noGateway = errorAnswer(`no_gateway (with Retry-After: ${NO_GATEWAY_RETRY_
 export const authApi = {
   register: createRoute({
     method: "post", path: "/api/register", summary: "Create an account", request: { body: jsonBody(Registration) },
-    responses: { 201: jsonAnswer("{userId, userName}"), 400: errorAnswer("invalid or weak_password"), 409: errorAnswer("name_taken"), 415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited") },
+    responses: { 201: jsonAnswer("{userId, userName}"), 400: errorAnswer("invalid or weak_password"), 409: errorAnswer("name_taken"), 415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited (with Retry-After): too many registrations from the address, or overall") },
   }),
   login: createRoute({
     method: "post", path: "/api/login", summary: "Log in: a token and a gateway", request: { body: jsonBody(LoginBody) },
     responses: {
       200: loginAnswer, 400: errorAnswer("invalid"), 401: errorAnswer("wrong user name or password"), 409: errorAnswer("already_online or too_many_devices"),
-      415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited"), 503: noGateway,
+      415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited (with Retry-After): failed logins of the name from the address, or from the address, or too many good logins of the user"), 503: noGateway,
     },
   }),
   reconnect: createRoute({

@@ -8,6 +8,7 @@ import { EVERYONE, type ClusterMessage, type Room } from "@cim/state";
 import { requireUser } from "../auth.js";
 import type { AppEnv, Services } from "../context.js";
 import { roomsOf, summarize } from "../conversation-summaries.js";
+import { CONVERSATIONS_PAGE_DEFAULT, CONVERSATIONS_PAGE_MAX, isConversationPage, myRoom, roomPage, RoomPageQuery } from "../conversation-pages.js";
 import { ApiError } from "../errors.js";
 import { announceRoom } from "../room-announce.js";
 import { onlineUsersSeenBy, userCards } from "../user-cards.js";
@@ -49,7 +50,7 @@ const CreateRoom = z.object({
 });
 const RenameRoom = CreateRoom.pick({ name: true });
 const DirectoryQuery = z.object({
-  prefix: z.string().max(MAX_ROOM_NAME_LENGTH).default(""),
+  prefix: z.string().max(MAX_ROOM_NAME_LENGTH, `prefix is at most ${MAX_ROOM_NAME_LENGTH} characters`).default(""),
   limit: queryInteger("limit", 1, 50, 20),
 });
 const Invite = z.object({ userId: z.string().regex(DECIMAL_ID, "userId must be a userId") });
@@ -58,11 +59,16 @@ const roomAnswer = jsonAnswer("{roomId, name, visibility, owner}");
 export const roomApi = {
   create: createRoute({
     method: "post", path: "/api/rooms", summary: "Create a room; the creator is its only member", security: bearer, request: { body: jsonBody(CreateRoom) },
-    responses: { 201: roomAnswer, 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited") },
+    responses: { 201: roomAnswer, 400: errorAnswer("invalid"), 401: errorAnswer("bad token"), 415: errorAnswer("not JSON"), 429: errorAnswer("rate_limited (with Retry-After): more than CIM_ROOMS_PER_USER rooms created per CIM_ROOMS_WINDOW_SECONDS") },
   }),
   mine: createRoute({
-    method: "get", path: "/api/rooms", summary: "The caller's rooms, everyone first, then by name", security: bearer,
-    responses: { 200: jsonAnswer("{rooms:[{roomId, name, visibility, owner, unread, lastMsgId}]}"), 401: errorAnswer("bad token") },
+    method: "get", path: "/api/rooms", security: bearer, request: { query: RoomPageQuery },
+    summary: `The caller's rooms: with any of cursor, limit (1-${CONVERSATIONS_PAGE_MAX}, default ${CONVERSATIONS_PAGE_DEFAULT}), one page, newest activity first, and nextCursor; without: every one, everyone first, then by name`,
+    description: `Without parameters, every room of the caller at once, everyone first, then by name. With cursor or limit (1-${CONVERSATIONS_PAGE_MAX}, default ${CONVERSATIONS_PAGE_DEFAULT}), one page of them and nextCursor ("" at the end), newest lastMsgId first in the order they had when the first page was read (GET /api/conversations' pages, rooms only).`,
+    responses: {
+      200: jsonAnswer("{rooms:[{roomId, name, visibility, owner, unread, lastMsgId}], nextCursor? (paged form only)}"),
+      400: errorAnswer("bad_request: a bad cursor or limit"), 401: errorAnswer("bad token"),
+    },
   }),
   directory: createRoute({
     method: "get", path: "/api/rooms/public", summary: "Public rooms whose name starts with prefix", security: bearer, request: { query: DirectoryQuery },
@@ -92,9 +98,9 @@ export const roomApi = {
   }),
   remove: createRoute({
     method: "delete", path: "/api/rooms/{roomId}/members/{userId}", summary: "The owner removes a member (as if it left)", security: bearer,
-    request: { params: RoomPath.extend({ userId: z.string().describe("the member's userId") }) },
+    request: { params: RoomPath.extend({ userId: z.string().regex(DECIMAL_ID).describe("the member's userId") }) },
     responses: {
-      204: { description: "removed" }, 400: errorAnswer("bad_request: the owner itself (leave instead)"), 401: errorAnswer("bad token"),
+      204: { description: "removed" }, 400: errorAnswer("bad_request: the owner itself (leave instead), or a userId that is no userId"), 401: errorAnswer("bad token"),
       403: errorAnswer("forbidden: not the owner, or everyone"), 404: errorAnswer("not_found: no such room, or not a member"),
       429: errorAnswer("rate_limited"),
     },
@@ -147,13 +153,14 @@ export function roomRoutes(s: Services) {
   });
 
   app.get("/", async (c) => {
+    const query = queryOf(c, roomApi.mine);
     const me = c.get("user");
+    // A page summarizes its own rooms only; an old client asks with no parameter and gets every room, as before.
+    if (isConversationPage(query)) return c.json(await roomPage(s, me.userId, query));
     const rooms = await roomsOf(s, me.userId);
     // GET /api/rooms carries no preview: each room's newest entry is all it reads.
     const summaries = await summarize(s, me.userId, rooms.map((room) => ({ conversation: room.roomId, kind: "room" as const, name: room.name })), false);
-    return c.json({
-      rooms: rooms.map((room, i) => ({ ...summary(room), unread: summaries[i]!.unread, lastMsgId: summaries[i]!.lastMsgId })),
-    });
+    return c.json({ rooms: rooms.map((room, i) => myRoom(room, summaries[i]!)) });
   });
 
   app.get("/public", async (c) => {
@@ -223,10 +230,12 @@ export function roomRoutes(s: Services) {
     const room = await roomOf(c);
     const userId = c.req.param("userId");
     const me = c.get("user");
+    // As every id a client sends (CONTRACT): `bob` or a padded `07` is malformed, not a member nobody is; refused
+    // before the owner's changes are counted.
+    if (!DECIMAL_ID.test(userId)) throw new ApiError(400, ErrorCode.BadRequest, "userId must be a userId");
     await requireOwner(room, me.userId, "remove members of");
     if (userId === me.userId) throw new ApiError(400, ErrorCode.BadRequest, "the owner cannot remove itself: leave the room instead");
     await s.guard.changeRoom(me.userId);
-    if (!DECIMAL_ID.test(userId)) throw new ApiError(404, ErrorCode.NotFound, `${userId} is not a member of ${room.roomId}`);
     const [userName = ""] = await s.accounts.names([userId]);
     // Its quiet copy goes on the room's channel with the removal itself (see `quiet`): in order with the room's
     // wake-ups, before that of any message stored after it. Then to every gateway, as a leave is.
