@@ -20,7 +20,7 @@ describe("numeric query parameters", () => {
       const query = (route.request as { query?: z.ZodObject } | undefined)?.query;
       return query !== undefined && "limit" in query.shape;
     });
-    expect(withLimit.map((route) => route.path).sort()).toEqual(["/api/conversations", "/api/history", "/api/online", "/api/rooms/public", "/api/rooms/{roomId}/members", "/api/search", "/api/users"]);
+    expect(withLimit.map((route) => route.path).sort()).toEqual(["/api/conversations", "/api/history", "/api/online", "/api/rooms", "/api/rooms/public", "/api/rooms/{roomId}/members", "/api/search", "/api/users"]);
     for (const route of withLimit) {
       const query = (route.request as { query: z.ZodObject }).query;
       for (const bad of LOOSE) {
