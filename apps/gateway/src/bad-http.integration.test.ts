@@ -4,6 +4,7 @@ import { once } from "node:events";
 import { Agent, get, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
+import { MAX_PIPELINED_REQUESTS } from "@cim/config";
 import { waitUntil } from "@cim/devstack";
 import { useBadInput } from "./bad-input-support.js";
 
@@ -64,6 +65,42 @@ describe("bad input on the gateway", () => {
     const head = answer.split("\r\n\r\n")[0]!;
     expect(head.split("\r\n")[0]).toBe("HTTP/1.1 400 Bad Request");
     expect(/^connection: (.*)$/im.exec(head)?.[1]).toBe("close");
+  });
+
+  // sec25: Node ran every request parsed from one read at once and held each answer until those before it were read:
+  // 300 GETs of the web app's 415 KB script in one write, nothing read, made route hold 105 MB (200 such connections
+  // of one address, 1.9 GB), and 20 connections asking a gateway's /metrics 1,000 times each rendered 20,000 answers.
+  const pipelined = (path: string, count: number) => Array.from({ length: count }, (_, i) => `GET ${path}?n=${i} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`).join("");
+  const statusLines = (answer: string) => answer.match(/^HTTP\/1\.1 \d+/gm) ?? [];
+
+  it("a gateway closes a connection that pipelines more requests than may wait, and answers a short pipeline in order", async () => {
+    const url = new URL(system.cluster.gateways[0]!.url);
+    const flood = await exchange(url, pipelined("/healthz", 200), 20_000, "the gateway to answer or close a pipeline of 200", (answer) => statusLines(answer).length === 200);
+    expect(statusLines(flood).length).toBeLessThanOrEqual(1);
+    const short = await exchange(url, pipelined("/healthz", MAX_PIPELINED_REQUESTS + 1), 20_000, "the gateway to answer a short pipeline", (answer) => statusLines(answer).length === MAX_PIPELINED_REQUESTS + 1);
+    expect(statusLines(short)).toEqual(Array<string>(MAX_PIPELINED_REQUESTS + 1).fill("HTTP/1.1 200"));
+    await othersStillServed("pipelined requests");
+  });
+
+  it("route runs none of the requests waiting on a connection that pipelines more than may wait", async () => {
+    // Route's adapter closed such a connection after its first answer, but only once every request had been run.
+    const handled = async () => {
+      const text = await (await fetch(`${system.cluster.route.url}/metrics`)).text();
+      return Number(/^cim_route_requests_total\{method="GET",route="\/api\/online",status="401"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    };
+    const before = await handled();
+    let after = before;
+    const socket = connect(system.cluster.route.port, "127.0.0.1");
+    socket.on("error", () => {});
+    socket.resume();
+    await once(socket, "connect");
+    socket.write(pipelined("/api/online", 50));
+    await waitUntil(async () => socket.destroyed || socket.readableEnded || (after = await handled()) >= before + 50, 20_000, "route to close the connection or run its 50 requests");
+    socket.destroy();
+    after = await handled();
+    expect(after - before).toBeLessThanOrEqual(1);
+    expect(system.cluster.route.process.output()).toContain("connection closed: it pipelined more requests than may wait for their turn");
+    await othersStillServed("pipelined requests");
   });
 
   // Hono answers HEAD with a new Response made from its GET's, and @hono/node-server's Response took the headers the

@@ -3,7 +3,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server } from "n
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
-import { ambiguousFraming, answerClientErrorsAsJson, capConnectionsPerAddress, slowClientTimeouts } from "@cim/config";
+import { ambiguousFraming, answerClientErrorsAsJson, capConnectionsPerAddress, oneRequestAtATime, slowClientTimeouts } from "@cim/config";
 import { ErrorCode, SessionClose } from "@cim/protocol";
 import { FailureLog } from "@cim/state";
 import { clientAddress } from "./admission.js";
@@ -34,9 +34,11 @@ export function createSessionServer(deps: SessionServerDeps): Server {
   // whole request too: the gateway reads no bodies (/healthz and /metrics are GETs), and Node's 300 s let a body sent
   // a byte at a time hold the connection that long after its answer.
   const handshakeMs = config.CIM_LOGIN_TIMEOUT_MS;
+  // A connection's pipelined requests run one at a time (pipelined-requests.ts): 1,000 GETs of /metrics in one write
+  // were rendered at once, each answer held in memory until those before it were read.
   const server = createServer(
     slowClientTimeouts(handshakeMs, handshakeMs),
-    createHttpHandler(services.metrics, deps.health, { metricsToken: config.CIM_METRICS_TOKEN, log }),
+    oneRequestAtATime(createHttpHandler(services.metrics, deps.health, { metricsToken: config.CIM_METRICS_TOKEN, log }), { log }),
   );
   answerClientErrorsAsJson(server, log);
   if (!config.CIM_TRUST_PROXY) capConnectionsPerAddress(server, { maxPerAddress: config.CIM_MAX_CONNECTIONS_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT, log });

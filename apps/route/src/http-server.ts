@@ -2,7 +2,7 @@
 import { createServer, type Server } from "node:http";
 import { getRequestListener, RequestError } from "@hono/node-server";
 import type { Logger } from "pino";
-import { ambiguousFraming, slowClientTimeouts } from "@cim/config";
+import { ambiguousFraming, oneRequestAtATime, slowClientTimeouts } from "@cim/config";
 import { ErrorCode } from "@cim/protocol";
 
 /** A whole request (headers and a body of at most CIM_MAX_BODY_BYTES) must arrive within this; Node's is 300 s. */
@@ -36,11 +36,12 @@ export function createRouteServer(fetch: (request: Request) => Response | Promis
       return jsonError(500, ErrorCode.Internal, "internal error");
     },
   });
-  return createServer(slowClientTimeouts(options.headersTimeoutMs, REQUEST_TIMEOUT_MS), (req, res) => {
+  // A connection's pipelined requests run one at a time (pipelined-requests.ts): each answer waited in memory.
+  return createServer(slowClientTimeouts(options.headersTimeoutMs, REQUEST_TIMEOUT_MS), oneRequestAtATime((req, res) => {
     const ambiguous = ambiguousFraming(req.rawHeaders);
     if (ambiguous === undefined) return void listener(req, res);
     log.info({ remote: req.socket.remoteAddress, method: req.method, path: (req.url ?? "").split("?")[0] }, `request refused: ${ambiguous}`);
     const body = JSON.stringify({ error: { code: ErrorCode.BadRequest, message: ambiguous } });
     res.writeHead(400, { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" }).end(body);
-  });
+  }, { log }));
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 
 export { ambiguousFraming, answerClientErrorsAsJson } from "./client-errors.js";
 export { slowClientTimeouts } from "./slow-clients.js";
+export { MAX_PIPELINED_REQUESTS, oneRequestAtATime } from "./pipelined-requests.js";
 export { keepFilesInReserve, openFilesLimit, RESERVED_FILES, watchOpenFiles } from "./open-files.js";
 export { listenOn, startFailure, StartupError } from "./listen.js";
 export { addressMatcher, capConnectionsPerAddress, clientKey, isAddressOrRange, plainAddress } from "./connection-cap.js";
