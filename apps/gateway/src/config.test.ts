@@ -30,6 +30,17 @@ describe("gateway configuration: connection limits", () => {
   });
 });
 
+describe("gateway configuration: allowed origins", () => {
+  // sec25: "," parsed to no origin at all, and the upgrade's check, skipped for an empty list, let every page in.
+  it("refuses a list naming no origin, and entries no browser sends, by name; takes origins as browsers send them", () => {
+    for (const value of [",", " , ", "http://localhost:8080/", "https://chat.example.com/app", "HTTPS://Chat.Example.com", "https://chat.example.com:443", "null", "chat.example.com"]) {
+      expect(() => loadConfig({ ...SECRET, CIM_ALLOWED_ORIGINS: value }), value).toThrow(/CIM_ALLOWED_ORIGINS/);
+    }
+    expect(loadConfig({ ...SECRET, CIM_ALLOWED_ORIGINS: "https://chat.example.com, http://127.0.0.1:8080" }).CIM_ALLOWED_ORIGINS).toEqual(["https://chat.example.com", "http://127.0.0.1:8080"]);
+    expect(loadConfig({ ...SECRET, CIM_ALLOWED_ORIGINS: "" }).CIM_ALLOWED_ORIGINS).toContain("http://127.0.0.1:8080");
+  });
+});
+
 describe("gateway configuration: the login burst", () => {
   it("is three times the sessions a user may hold unless set, and never below them", () => {
     expect(loadConfig(SECRET).CIM_WS_LOGINS_BURST_PER_USER).toBe(30);

@@ -8,12 +8,30 @@ import { RESEND_GRACE_MS } from "./send-order.js";
 
 const csv = z.string().transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean));
 
+/** True for an origin exactly as a browser's `Origin` header spells it (`https://chat.example.com`, `http://127.0.0.1:8080`). */
+function isOrigin(entry: string): boolean {
+  try {
+    const url = new URL(entry);
+    return /^https?:$/.test(url.protocol) && url.origin === entry;
+  } catch {
+    return false;
+  }
+}
+
 const schema = z.object({
   ...sharedSettings,
   PORT: z.coerce.number().int().min(0).max(65535).default(8091),
   GATEWAY_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits, _ . - (1-64)").optional(),
   GATEWAY_WS_URL: z.string().url().refine((u) => /^wss?:\/\//.test(u), "must be a ws:// or wss:// URL").optional(),
-  CIM_ALLOWED_ORIGINS: csv.default(["http://127.0.0.1:8080", "http://localhost:8080", "http://127.0.0.1:5173", "http://localhost:5173"]),
+  /**
+   * Page origins allowed to open sessions, as browsers send them (`scheme://host[:port]`, lower case, no path). A list
+   * naming none (`,`) let every origin in (the check was skipped on an empty list), and an entry with a path or a
+   * trailing slash never matched any browser: both stop the start, naming the variable (sec25).
+   */
+  CIM_ALLOWED_ORIGINS: csv
+    .refine((origins) => origins.length > 0, "names no origin: list the page origins allowed to open sessions (https://chat.example.com)")
+    .refine((origins) => origins.every(isOrigin), "each entry must be an origin as browsers send it: scheme://host[:port], lower case, without a path or trailing slash")
+    .default(["http://127.0.0.1:8080", "http://localhost:8080", "http://127.0.0.1:5173", "http://localhost:5173"]),
   CIM_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
   CIM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(45_000),
   CIM_LOGIN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),

@@ -105,7 +105,8 @@ function upgradeGate({ config, log, services, stopping }: SessionServerDeps) {
     }
     if (stopping()) return refuse(503, ErrorCode.Unavailable, "gateway shutting down", { "Retry-After": String(SHUTDOWN_RETRY_AFTER_SECONDS) });
     // Browsers always send Origin: only listed pages may open sessions (cross-site WebSocket hijacking).
-    if (origin !== undefined && allowedOrigins.size > 0 && !allowedOrigins.has(origin)) return refuse(403, ErrorCode.Forbidden, "origin not allowed");
+    // The list is never empty (config.ts): an empty one used to let every page in.
+    if (origin !== undefined && !allowedOrigins.has(origin)) return refuse(403, ErrorCode.Forbidden, "origin not allowed");
     const refusal = admission.check(remote);
     if (refusal) {
       metrics.upgradesRefused.inc({ reason: refusal });
