@@ -104,6 +104,33 @@ describe("per client address, before any request", () => {
   });
 });
 
+describe("an Upgrade request to route", () => {
+  // sec25: the per-address cap's 'upgrade' listener (for the gateways' sockets) made Node hand route every request
+  // with Upgrade: none was answered nor timed out, and each was uncounted at once: one address held 1,500 such
+  // connections open on route past a cap of 1,000, toward the 20,000 files of the process.
+  it("is answered as the request it is, and its connection counts among its address's", async () => {
+    const upgrade = "GET /api/online HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    const held: Array<{ socket: Socket; answer: () => string }> = [];
+    for (let i = 0; i < 8; i++) {
+      const socket = connect({ host: "127.0.0.1", port: cluster.route.port, localAddress: "127.0.0.7" });
+      let answer = "";
+      socket.on("data", (chunk: Buffer) => (answer += chunk.toString()));
+      socket.on("error", () => undefined);
+      await once(socket, "connect");
+      socket.write(upgrade);
+      held.push({ socket, answer: () => answer });
+    }
+    await waitUntil(() => held.every(({ answer }) => /\r\n\r\n\{.*\}$/s.test(answer())), 10_000, "route to answer the 8 upgrade requests");
+    expect(held.map(({ answer }) => answer().split("\r\n")[0])).toEqual(Array<string>(8).fill("HTTP/1.1 401 Unauthorized"));
+    // Kept alive, the 8 connections fill the address's places: a ninth is closed as it is accepted.
+    const ninth = connect({ host: "127.0.0.1", port: cluster.route.port, localAddress: "127.0.0.7" });
+    ninth.on("error", () => undefined);
+    await new Promise((resolve) => ninth.once("close", resolve));
+    expect(held.every(({ socket }) => !socket.destroyed)).toBe(true);
+    for (const { socket } of held) socket.destroy();
+  });
+});
+
 describe("per client address", () => {
   it("refuses an upgrade with 429 while the address holds its cap of sockets not logged in; a login frees a place", async () => {
     const pending = [];

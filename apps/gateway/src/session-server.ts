@@ -41,7 +41,7 @@ export function createSessionServer(deps: SessionServerDeps): Server {
     oneRequestAtATime(createHttpHandler(services.metrics, deps.health, { metricsToken: config.CIM_METRICS_TOKEN, log }), { log }),
   );
   answerClientErrorsAsJson(server, log);
-  if (!config.CIM_TRUST_PROXY) capConnectionsPerAddress(server, { maxPerAddress: config.CIM_MAX_CONNECTIONS_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT, log });
+  const cap = config.CIM_TRUST_PROXY ? undefined : capConnectionsPerAddress(server, { maxPerAddress: config.CIM_MAX_CONNECTIONS_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT, log });
   // No clientTracking: the session table holds every socket already, and ws's own Set costs a Set entry and a
   // 'close' listener (a closure and its context) per socket. autoPong stays: answering Pings ourselves would save its
   // closure per socket but a fourth listener grows each socket's listener table by as much (measured).
@@ -52,7 +52,10 @@ export function createSessionServer(deps: SessionServerDeps): Server {
   const onConnection = socketListeners(deps);
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const remote = admit(req, socket);
-    if (remote !== null) wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, remote));
+    if (remote === null) return;
+    // Sessions have limits of their own: the socket no longer counts among the address's open HTTP connections.
+    cap?.release(req.socket);
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, remote));
   });
   // A handshake ws cannot complete (another method, Upgrade, key or version): the same JSON error as every other
   // refused upgrade, where ws would answer plain text. ws has an 'error' listener on the socket by then.

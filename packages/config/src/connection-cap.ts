@@ -60,10 +60,13 @@ export interface ConnectionCapOptions {
 
 /**
  * Closes a new connection at once when its address already holds `maxPerAddress` open ones. A connection counts
- * until it closes or is upgraded to a WebSocket (sessions have limits of their own). Behind a reverse proxy every
- * connection comes from the proxy: do not install it there (CIM_TRUST_PROXY), the proxy limits its clients.
+ * until it closes or the server hands it to a WebSocket (`release`, which a gateway calls once it takes an upgrade:
+ * sessions have limits of their own). Behind a reverse proxy every connection comes from the proxy: do not install it
+ * there (CIM_TRUST_PROXY), the proxy limits its clients. It adds no 'upgrade' listener: one on route (which takes no
+ * upgrades) made Node hand every request with `Upgrade` to it, and such a connection was held with no answer and no
+ * timeout, and no longer counted (sec25: 1,500 from one address, past a cap of 1,000, route's files running out).
  */
-export function capConnectionsPerAddress(server: Server, options: ConnectionCapOptions): void {
+export function capConnectionsPerAddress(server: Server, options: ConnectionCapOptions): { release: (socket: Socket) => void } {
   const isExempt = addressMatcher(options.exempt);
   const open = new Map<string, number>();
   const counted = new WeakMap<Socket, string>();
@@ -89,5 +92,5 @@ export function capConnectionsPerAddress(server: Server, options: ConnectionCapO
     counted.set(socket, key);
     socket.once("close", () => release(socket));
   });
-  server.on("upgrade", (req: { socket: Socket }) => release(req.socket));
+  return { release };
 }
