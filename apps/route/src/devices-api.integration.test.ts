@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.stop());
 
-const login = (call: RouteHarness["call"], userName: string) => call("POST", "/api/login", { body: { userName, password: PASSWORD } });
+const login = (call: RouteHarness["call"], userName: string, password = PASSWORD) => call("POST", "/api/login", { body: { userName, password } });
 const sessions = (userId: string, counts: Record<string, number>) => h.redis.hset(user.gateways(userId), counts);
 
 describe("policy multi (the default)", () => {
@@ -33,6 +33,27 @@ describe("policy multi (the default)", () => {
     await expectError(await login(h.call, userName), 409, "too_many_devices");
     // The SDK renews a live session's token this way; a 409 here would end the renewals of every device at the cap.
     expect((await h.call("POST", "/api/reconnect", { token })).status).toBe(200);
+  });
+
+  // sec25: devices were sockets, and one login may open CIM_MAX_SESSIONS_PER_USER (10) of them: a stolen token open on
+  // 10 sockets had the owner's own login refused too_many_devices, and the owner could not get in to change the password.
+  it("counts a login's sockets as one device, on one gateway or several: a token open on 10 sockets keeps nobody out", async () => {
+    const { userId, userName } = await registerUser(h, "one-login");
+    const held = (logins: Record<string, number>) => {
+      const byGateway: Record<string, number> = {};
+      for (const [field, count] of Object.entries(logins)) byGateway[field.split(" ")[0]!] = (byGateway[field.split(" ")[0]!] ?? 0) + count;
+      return Promise.all([h.redis.hset(user.logins(userId), logins), sessions(userId, byGateway)]);
+    };
+    await held({ [`${HARNESS_GATEWAY.id} stolen`]: 7, [`${SECOND.id} stolen`]: 3 });
+    const owner = await login(h.call, userName);
+    expect(owner.status).toBe(200);
+    // With the token the owner changes the password: every other login ends, the stolen one included.
+    const { token } = (await owner.json()) as { token: string };
+    expect((await h.call("POST", "/api/password", { token, body: { currentPassword: PASSWORD, newPassword: "a-new-pass-for-the-owner-7" } })).status).toBe(204);
+    // Ten logins are ten devices, however their sockets are spread.
+    await h.redis.del(user.logins(userId), user.gateways(userId));
+    await held(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`${i % 2 ? SECOND.id : HARNESS_GATEWAY.id} login-${i}`, 1 + (i % 3)])));
+    await expectError(await login(h.call, userName, "a-new-pass-for-the-owner-7"), 409, "too_many_devices");
   });
 
   it("counts only sessions on gateways that are live", async () => {

@@ -11,13 +11,27 @@ export class Presence {
   }
 
   /**
-   * The user's sessions on gateways that `isLive` accepts: the sum of the counts in `cim-u:{u:<id>}:gateways`
-   * (a gateway that died leaves its count behind until it is released; it does not count).
+   * The user's devices on gateways that `isLive` accepts: its logins holding sockets there (`cim-u:{u:<id>}:logins`,
+   * "<gatewayId> <sessionId>" -> sockets; a login on several gateways is one device), plus each socket of
+   * `cim-u:{u:<id>}:gateways` that no login field accounts for (a gateway of a version that wrote no logins). A gateway
+   * that died leaves its counts behind until it is released; they do not count. Counted as sockets before (sec25): one
+   * stolen token open on 10 sockets was 10 devices, and the owner's own login was refused `too_many_devices`.
    */
-  async liveSessions(userId: string, isLive: (gatewayId: string) => boolean): Promise<number> {
-    const counts = await this.redis.hgetall(user.gateways(userId));
-    let sessions = 0;
-    for (const [gatewayId, count] of Object.entries(counts)) if (isLive(gatewayId)) sessions += Math.max(0, Number(count) || 0);
-    return sessions;
+  async liveDevices(userId: string, isLive: (gatewayId: string) => boolean): Promise<number> {
+    const [counts, logins] = await Promise.all([this.redis.hgetall(user.gateways(userId)), this.redis.hgetall(user.logins(userId))]);
+    const devices = new Set<string>();
+    const attributed = new Map<string, number>();
+    for (const [field, count] of Object.entries(logins)) {
+      const [gatewayId = "", sessionId = ""] = field.split(" ");
+      const sockets = Math.max(0, Number(count) || 0);
+      if (!isLive(gatewayId) || sockets === 0) continue;
+      devices.add(sessionId);
+      attributed.set(gatewayId, (attributed.get(gatewayId) ?? 0) + sockets);
+    }
+    let unattributed = 0;
+    for (const [gatewayId, count] of Object.entries(counts)) {
+      if (isLive(gatewayId)) unattributed += Math.max(0, (Number(count) || 0) - (attributed.get(gatewayId) ?? 0));
+    }
+    return devices.size + unattributed;
   }
 }

@@ -166,8 +166,8 @@ export function authRoutes(s: Services) {
       }
     }
     if (s.config.CIM_LOGIN_POLICY !== "replace") {
-      // Sessions on a gateway that is gone are stale (being cleaned up), not logins.
-      const live = await s.presence.liveSessions(account.userId, (gatewayId) => s.gateways.has(gatewayId));
+      // Devices are logins (one login's many sockets are one device); sessions on a gateway that is gone are stale.
+      const live = await s.presence.liveDevices(account.userId, (gatewayId) => s.gateways.has(gatewayId));
       const refusal = loginRefusal(s.config.CIM_LOGIN_POLICY, live, s.config.CIM_MAX_DEVICES, account.userName);
       if (refusal) {
         s.metrics.logins.inc({ outcome: refusal.code });
