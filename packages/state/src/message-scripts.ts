@@ -392,10 +392,11 @@ return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
 //   more); for an edit or a deletion only, then the conversation's deletions and edits sets
 //   (note_event: noted in the step that stores it).
 // ARGV: maxLen, maxAgeMicros, dedupeTtlSeconds, channelPrefix, origin (the calling gateway's id, '' for none),
-//   notesKept (how many notes a set keeps, see note_event), then per message: sender, recipient, the wake-up's six
-//   parts (holes between them: userId, prev, entry, msgId, ts), the number of field strings (negative for an edit or
-//   a deletion: its two more keys follow; a plain message carries no more keys and costs no call more), and the fields (name, value, ...)
-//   without ts and msgId.
+//   notesKept (how many notes a set keeps, see note_event), the first five parts of every wake-up (PRIVATE_WAKE_HEAD,
+//   the same for every message), then per message: sender, recipient, the last part of its wake-up (holes between
+//   the six parts: userId, prev, entry, msgId, ts), the number of field strings (negative for an edit or a deletion:
+//   its two more keys follow; a plain message carries no more keys and costs no call more), and the fields (name,
+//   value, ...) without ts and msgId.
 // The sender's inbox wake-up is not published to origin: the caller offers it to its own sessions from the reply
 // (one PUBLISH and one JSON decode fewer per call, for a wake-up the caller can build from what it sent).
 // The messages stored (not the resends) are added to the count in the same call: a call ioredis sends again after a
@@ -405,24 +406,28 @@ return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
 // it, -3: the recipient's account is gone, -4: the sender's).
 const STORE_PRIVATE_ALL_BATCH = `${PRELUDE}
 local maxLen, maxAgeMicros, dedupeTtl, channelPrefix, origin, notesKept = unpack(ARGV, 1, 6)
+local w1, w2, w3, w4, w5 = unpack(ARGV, 7, 11)
 local now = redis.call('TIME')
 local base = tonumber(now[1]) * 1000000 + tonumber(now[2])
-local out, a, k, added = {}, 7, 0, 0
+local out, a, k, added = {}, 12, 0, 0
 local gatewaysOf, wakes, order = {}, {}, {}
 local i = 2
 while i <= #KEYS do
-  local from, to, n = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 8])
+  local from, to, n = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 3])
   local notes -- an edit's or a deletion's: the index of its conversation's deletions set, edits after it
   if n < 0 then n, notes = -n, i + 16 end
   local refused = 0
-  -- Both deletion marks in one call (each call into Redis costs about a microsecond of its own): almost always none.
-  if redis.call('EXISTS', KEYS[i + 12], KEYS[i + 13]) > 0 then
-    refused = redis.call('EXISTS', KEYS[i + 12]) == 1 and 3 or 4
-  else refused = block_state(KEYS[i + 10], KEYS[i + 11], to) end
+  -- Both deletion marks and the sender's two block sets in one call (each call into Redis costs about a microsecond of
+  -- its own, and Redis keeps no empty set): almost always none exists, and no set is asked for the recipient.
+  if redis.call('EXISTS', KEYS[i + 12], KEYS[i + 13], KEYS[i + 10], KEYS[i + 11]) > 0 then
+    if redis.call('EXISTS', KEYS[i + 12], KEYS[i + 13]) > 0 then
+      refused = redis.call('EXISTS', KEYS[i + 12]) == 1 and 3 or 4
+    else refused = block_state(KEYS[i + 10], KEYS[i + 11], to) end
+  end
   if refused ~= 0 then
     for _, value in ipairs({'', -refused, '', ''}) do out[#out + 1] = value end
   else
-    local fields = {unpack(ARGV, a + 9, a + 8 + n)}
+    local fields = {unpack(ARGV, a + 4, a + 3 + n)}
     local record, duplicate, id, ts = store_private(KEYS[i], KEYS[i + 1], maxLen, maxAgeMicros, dedupeTtl, fields, base + k)
     k = k + 1
     if duplicate == 0 then added = added + 1 else id, ts = string.match(record, '^(%d+):(%d+)$') end
@@ -456,7 +461,7 @@ while i <= #KEYS do
       for _, gateway in ipairs(gateways) do
         if j == 1 or gateway ~= origin then
           -- One concatenation (one string built), no table: the wake-up's parts come as arguments.
-          payload = payload or ARGV[a + 2] .. owner .. ARGV[a + 3] .. prev .. ARGV[a + 4] .. entry .. ARGV[a + 5] .. id .. ARGV[a + 6] .. ts .. ARGV[a + 7]
+          payload = payload or w1 .. owner .. w2 .. prev .. w3 .. entry .. w4 .. id .. w5 .. ts .. ARGV[a + 2]
           local list = wakes[gateway]
           if not list then
             list = {}
@@ -472,7 +477,7 @@ while i <= #KEYS do
     out[#out + 1] = entry
     out[#out + 1] = prev
   end
-  a = a + 9 + n
+  a = a + 4 + n
   i = i + (notes and 18 or 16)
 end
 for _, gateway in ipairs(order) do

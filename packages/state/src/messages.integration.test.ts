@@ -433,4 +433,18 @@ describe("blocking", () => {
       expect(await store.store(input("2", "1", "a"))).toMatchObject({ duplicate: false, message: { from: "2", to: "1" } });
     }
   });
+
+  it("between users who block nobody, a turn's messages cost the batch one existence check each and no block-set lookup", async () => {
+    const store = new MessageStore(h.redis);
+    await account("1", "2", "3");
+    await send(store, { from: "1", to: "2" }); // the account checks are remembered from here on
+    await send(store, { from: "1", to: "3" });
+    await h.redis.config("RESETSTAT");
+    const input = (to: string, clientMsgId: string) => ({ clientMsgId, from: "1", fromName: "user1", fromDevice: "d", to, text: "hi" });
+    const results = await Promise.all([store.store(input("2", "x")), store.store(input("3", "y")), store.store(input("2", "z"))]);
+    expect(results.map((r) => ("error" in r ? r.error : "stored"))).toEqual(["stored", "stored", "stored"]);
+    expect(await commandCalls(h.redis, "evalsha")).toBe(1);
+    expect(await commandCalls(h.redis, "exists")).toBe(3);
+    expect(await commandCalls(h.redis, "sismember")).toBe(0);
+  });
 });

@@ -9,7 +9,7 @@ import { BlockStore, blockRefusal, type BlockRefusal } from "./blocks.js";
 import { deletionsKept } from "./deleted-quotes.js";
 import { channels, keys as redisKeys, user } from "./keys.js";
 import { parseRecord, recordFields, toEntry, type StoredMessage, type StreamEntry } from "./records.js";
-import { privateWakeParts } from "./wake-ups.js";
+import { PRIVATE_WAKE_HEAD, privateWakeTail } from "./wake-ups.js";
 import { entryAt } from "./stream-reads.js";
 
 /** STORE_PRIVATE's status for a resend whose message has left its conversation (trimmed). */
@@ -143,7 +143,7 @@ export class PrivateBatch {
     this.blocks = new BlockStore(redis);
     this.notesKept = String(deletionsKept(retention.maxLenPerStream));
     if (!batch) return;
-    const common = [String(retention.maxLenPerStream), String(retention.maxAgeSeconds * 1_000_000), String(retention.dedupeTtlSeconds), channels.gateway(""), origin, this.notesKept];
+    const common = [String(retention.maxLenPerStream), String(retention.maxAgeSeconds * 1_000_000), String(retention.dedupeTtlSeconds), channels.gateway(""), origin, this.notesKept, ...PRIVATE_WAKE_HEAD];
     this.turn = new TurnQueue(async (keys, args) => {
       const flat = await redis.cimStorePrivateAllBatch(keys.length + 1, redisKeys.messageCount, ...keys, ...common, ...args);
       const stored: Array<PrivateStored | PrivateRefused> = [];
@@ -179,7 +179,7 @@ export class PrivateBatch {
       const keys = [stream, dedupe, user.inbox(to), user.inboxLast(to), user.peers(to), user.gateways(to), user.inbox(from), user.inboxLast(from), user.peers(from), user.gateways(from), user.blocks(from), user.blockedBy(from), user.gone(to), user.gone(from), user.inboxLate(to), user.inboxLate(from)];
       // An edit or a deletion: its note sets follow its keys, which its negative field count says.
       if (noted) keys.push(notes.deletions, notes.edits);
-      return this.turn.push(keys, [from, to, ...privateWakeParts(message, dev), String(noted ? -fields.length : fields.length), ...fields]);
+      return this.turn.push(keys, [from, to, privateWakeTail(message, dev), String(noted ? -fields.length : fields.length), ...fields]);
     }
     // The recipient's deletion mark is read beside the block check (another slot, in parallel): a message to a user
     // deleted by now is refused before the conversation step, as the batch does. Deleted after this read, the

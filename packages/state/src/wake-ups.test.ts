@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fill, HOLE_SEPARATOR, inboxWakeTemplate, privateWakeParts, roomWakeTemplate } from "./wake-ups.js";
+import { fill, HOLE_SEPARATOR, inboxWakeTemplate, PRIVATE_WAKE_HEAD, privateWakeParts, privateWakeTail, roomWakeTemplate } from "./wake-ups.js";
 
 describe("wake-up templates", () => {
   it("give, once filled, the JSON of the wake-up; text that looks like a hole stays text", () => {
@@ -23,5 +23,18 @@ describe("wake-up templates", () => {
       type: "inbox", userId: "2", prev: "40", entry: "41", dev: "dev-1",
       message: { msgId: "41", ts: 7, from: "1", fromName: "one", to: "2", room: "", text, replyTo: "5" },
     });
+  });
+
+  it("give every private message the same first five parts, so the batch script takes them once and each message's tail", () => {
+    const messages = [
+      { from: "1", fromName: "one", to: "2", room: "", text: "hi" },
+      { from: "123456", fromName: 'quote " and \u0000ts', to: "7", room: "", text: "✓ \u0000entry", editOf: "99", deleted: true },
+      { from: "3", fromName: "", to: "4", room: "", text: "", reactTo: "5", reaction: "👍" },
+    ];
+    for (const message of messages) {
+      const parts = privateWakeParts(message, "dev-9");
+      expect(parts.slice(0, 5)).toEqual(PRIVATE_WAKE_HEAD);
+      expect(privateWakeTail(message, "dev-9")).toBe(parts[5]);
+    }
   });
 });

@@ -69,14 +69,10 @@ export function inboxWakeTemplate(userId: string, message: StoredMessage, dev: s
   return template(value, [PREV, ENTRY]);
 }
 
-/**
- * The wake-up of a private message's readers before the message is stored: one template for the recipient's inbox
- * and the sender's, as its six parts. Holes: userId (whose inbox), prev, entry, msgId, ts. The batch script fills it
- * twice with one concatenation each: splitting a joined template in Lua cost about a quarter of the script's time.
- */
-export function privateWakeParts(message: Omit<StoredMessage, "msgId" | "ts">, dev: string): string[] {
+/** The wake-up of a private message's readers, its holes in the places privateWakeParts cuts it at. */
+function privateWakeValue(message: Omit<StoredMessage, "msgId" | "ts">, dev: string): ClusterMessage {
   const { from, fromName, to, text, room } = message;
-  const value: ClusterMessage = {
+  return {
     type: "inbox",
     userId: USER_ID.placeholder,
     prev: PREV.placeholder,
@@ -85,5 +81,29 @@ export function privateWakeParts(message: Omit<StoredMessage, "msgId" | "ts">, d
     message: { msgId: MSG_ID.placeholder, ts: TS.placeholder as unknown as number, from, fromName, to, room, text, ...eventFields(message) },
     dev,
   };
-  return templateParts(value, [USER_ID, PREV, ENTRY, MSG_ID, TS]);
+}
+
+const PRIVATE_HOLES = [USER_ID, PREV, ENTRY, MSG_ID, TS];
+
+/**
+ * The wake-up of a private message's readers before the message is stored: one template for the recipient's inbox
+ * and the sender's, as its six parts. Holes: userId (whose inbox), prev, entry, msgId, ts. The batch script fills it
+ * twice with one concatenation each: splitting a joined template in Lua cost about a quarter of the script's time.
+ * The first five parts hold only the holes' keys, the same for every message (PRIVATE_WAKE_HEAD).
+ */
+export function privateWakeParts(message: Omit<StoredMessage, "msgId" | "ts">, dev: string): string[] {
+  return templateParts(privateWakeValue(message, dev), PRIVATE_HOLES);
+}
+
+/** The first five parts of every private message's wake-up: the batch script takes them once per call. */
+export const PRIVATE_WAKE_HEAD: readonly string[] = privateWakeParts({ from: "", fromName: "", to: "", room: "", text: "" }, "").slice(0, 5);
+/** Where the last part starts in the JSON of privateWakeValue: after the five holes, in the same places always. */
+const PRIVATE_WAKE_TAIL_AT = PRIVATE_WAKE_HEAD.join("").length + PRIVATE_HOLES.reduce((n, hole) => n + JSON.stringify(hole.placeholder).length - (hole.kind === "string" ? 2 : 0), 0);
+
+/**
+ * The last part of `privateWakeParts(message, dev)`, the only one that depends on the message: what the batch script
+ * is given per message (one JSON.stringify, no search for the holes, and five arguments fewer per message).
+ */
+export function privateWakeTail(message: Omit<StoredMessage, "msgId" | "ts">, dev: string): string {
+  return JSON.stringify(privateWakeValue(message, dev)).slice(PRIVATE_WAKE_TAIL_AT);
 }
