@@ -167,7 +167,7 @@ describe("bad input on route", () => {
   it("logs a client that hangs up mid-body as one line, not as a server failure, and keeps serving", async () => {
     const socket = connect({ host: "127.0.0.1", port: system.cluster.route.port });
     await once(socket, "connect");
-    socket.write("POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"userName\":");
+    socket.write("POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"userName\":");
     socket.resetAndDestroy();
     await waitUntil(() => system.cluster.route.process.output().includes("client aborted the request"), 10_000, "the abort to be logged");
     expect(system.cluster.route.process.output()).not.toContain('"msg":"request failed"');

@@ -64,7 +64,7 @@ async function stalled(port: number, localAddress: string): Promise<Socket> {
   const socket = connect({ host: "127.0.0.1", port, localAddress });
   socket.on("error", () => undefined);
   await once(socket, "connect");
-  socket.write("GET /ws HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+  socket.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
   return socket;
 }
 
@@ -109,7 +109,7 @@ describe("an Upgrade request to route", () => {
   // with Upgrade: none was answered nor timed out, and each was uncounted at once: one address held 1,500 such
   // connections open on route past a cap of 1,000, toward the 20,000 files of the process.
   it("is answered as the request it is, and its connection counts among its address's", async () => {
-    const upgrade = "GET /api/online HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    const upgrade = "GET /api/online HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
     const held: Array<{ socket: Socket; answer: () => string }> = [];
     for (let i = 0; i < 8; i++) {
       const socket = connect({ host: "127.0.0.1", port: cluster.route.port, localAddress: "127.0.0.7" });
@@ -177,7 +177,7 @@ describe("per client address", () => {
     for (let i = 0; i < 3; i++) {
       const socket = connect({ host: "127.0.0.1", port: gateway.port, localAddress: "127.0.0.4" });
       await once(socket, "connect");
-      socket.write("GET /not-ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+      socket.write("GET /not-ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
       const [answer] = (await once(socket, "data")) as [Buffer];
       expect(answer.toString()).toMatch(/^HTTP\/1.1 404/);
       expect(answer.toString()).toContain(`{"error":{"code":"${ErrorCode.NotFound}",`);
@@ -202,7 +202,7 @@ describe("slow requests", () => {
     let answer = "";
     socket.on("data", (chunk: Buffer) => (answer += chunk.toString()));
     socket.on("error", () => undefined);
-    socket.write("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{");
+    socket.write("POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{");
     const trickle = setInterval(() => socket.write(" "), 1_000);
     try {
       await waitUntil(() => socket.destroyed || socket.readableEnded, 60_000, "the gateway to close the trickling connection");
@@ -223,16 +223,16 @@ describe("malformed handshakes", () => {
     const upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\n";
     const key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
     const requests: Array<[string, number]> = [
-      [`GET /ws HTTP/1.1\r\nHost: x\r\n${upgrade}${key}Sec-WebSocket-Version: 99\r\n\r\n`, 400],
+      [`GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n${upgrade}${key}Sec-WebSocket-Version: 99\r\n\r\n`, 400],
       // A draft's version, which ws accepts: the contract names 13 only.
-      [`GET /ws HTTP/1.1\r\nHost: x\r\n${upgrade}${key}Sec-WebSocket-Version: 8\r\n\r\n`, 400],
-      [`GET /ws HTTP/1.1\r\nHost: x\r\n${upgrade}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
+      [`GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n${upgrade}${key}Sec-WebSocket-Version: 8\r\n\r\n`, 400],
+      [`GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n${upgrade}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
       // A client that puts its token in the URL (the contract sends it in Login): the refusal's log line keeps it out.
-      [`GET /ws?token=${URL_TOKEN} HTTP/1.1\r\nHost: x\r\n${upgrade}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
-      [`GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n${key}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
-      [`POST /ws HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n${upgrade}${key}Sec-WebSocket-Version: 13\r\n\r\n`, 405],
+      [`GET /ws?token=${URL_TOKEN} HTTP/1.1\r\nHost: 127.0.0.1\r\n${upgrade}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
+      [`GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n${key}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
+      [`POST /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n${upgrade}${key}Sec-WebSocket-Version: 13\r\n\r\n`, 405],
       // Two Host headers: Node kept the first and the upgrade went through (101); a proxy in front may have read the other.
-      [`GET /ws HTTP/1.1\r\nHost: x\r\nHost: y\r\n${upgrade}${key}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
+      [`GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: y\r\n${upgrade}${key}Sec-WebSocket-Version: 13\r\n\r\n`, 400],
     ];
     for (const [request, status] of requests) {
       const socket = connect({ host: "127.0.0.1", port: gateway.port });

@@ -1,7 +1,7 @@
 // The gateway's plain HTTP: /healthz and /metrics on the WebSocket port.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import { ambiguousFraming } from "@cim/config";
+import { ambiguousFraming, type HostCheck } from "@cim/config";
 import { ErrorCode } from "@cim/protocol";
 import { sameSecret } from "@cim/token";
 import type { GatewayMetrics } from "./metrics.js";
@@ -19,6 +19,8 @@ export interface HttpOptions {
   /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string;
   log?: Logger;
+  /** The Hosts the gateway answers (CIM_ALLOWED_HOSTS; DNS rebinding): others get `403 forbidden`. */
+  hosts?: HostCheck;
 }
 
 /** The bearer token of the request ("" when it sent none; the scheme is case-insensitive, RFC 9110 11.1). */
@@ -45,6 +47,8 @@ export function createHttpHandler(metrics: GatewayMetrics, source: HealthSource,
       res.writeHead(400, { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" }).end(body);
       return;
     }
+    const refused = options.hosts?.refusal(req.headers.host, { remote: req.socket.remoteAddress, method: req.method, path });
+    if (refused !== undefined) return void sendError(res, 403, ErrorCode.Forbidden, refused);
     // HEAD as GET (Node sends no body for it): load balancers often probe with HEAD.
     const read = req.method === "GET" || req.method === "HEAD";
     if (read && path === "/healthz") {

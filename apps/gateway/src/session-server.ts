@@ -3,7 +3,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server } from "n
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
-import { ambiguousFraming, answerClientErrorsAsJson, capConnectionsPerAddress, oneRequestAtATime, slowClientTimeouts } from "@cim/config";
+import { ambiguousFraming, answerClientErrorsAsJson, capConnectionsPerAddress, HostCheck, oneRequestAtATime, slowClientTimeouts } from "@cim/config";
 import { ErrorCode, SessionClose } from "@cim/protocol";
 import { FailureLog } from "@cim/state";
 import { clientAddress } from "./admission.js";
@@ -36,9 +36,11 @@ export function createSessionServer(deps: SessionServerDeps): Server {
   const handshakeMs = config.CIM_LOGIN_TIMEOUT_MS;
   // A connection's pipelined requests run one at a time (pipelined-requests.ts): 1,000 GETs of /metrics in one write
   // were rendered at once, each answer held in memory until those before it were read.
+  // One check of Hosts (DNS rebinding) for the plain HTTP and the upgrades: one log line per window for both.
+  const hosts = new HostCheck({ listenHost: config.HOST, allowed: config.CIM_ALLOWED_HOSTS, log });
   const server = createServer(
     slowClientTimeouts(handshakeMs, handshakeMs),
-    oneRequestAtATime(createHttpHandler(services.metrics, deps.health, { metricsToken: config.CIM_METRICS_TOKEN, log }), { log }),
+    oneRequestAtATime(createHttpHandler(services.metrics, deps.health, { metricsToken: config.CIM_METRICS_TOKEN, log, hosts }), { log }),
   );
   answerClientErrorsAsJson(server, log);
   const cap = config.CIM_TRUST_PROXY ? undefined : capConnectionsPerAddress(server, { maxPerAddress: config.CIM_MAX_CONNECTIONS_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT, log });
@@ -48,7 +50,7 @@ export function createSessionServer(deps: SessionServerDeps): Server {
   // handleProtocols: false agrees to no subprotocol. ws's default echoes the first one offered, telling a client that
   // the gateway speaks a protocol it never heard of; the contract names none, so such a client rightly gives up.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.CIM_MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false, handleProtocols: () => false });
-  const admit = upgradeGate(deps);
+  const admit = upgradeGate(deps, hosts);
   const onConnection = socketListeners(deps);
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const remote = admit(req, socket);
@@ -78,7 +80,7 @@ function writeRefusal(socket: Duplex, status: number, code: ErrorCode, detail: s
 }
 
 /** Checks an upgrade (path, shutdown, Origin, the address's admission): the client's address, or null once refused. */
-function upgradeGate({ config, log, services, stopping }: SessionServerDeps) {
+function upgradeGate({ config, log, services, stopping }: SessionServerDeps, hosts: HostCheck) {
   const { admission, metrics } = services;
   const allowedOrigins = new Set(config.CIM_ALLOWED_ORIGINS);
   // A refused upgrade's socket has no other 'error' listener: a client resetting it would otherwise crash the gateway.
@@ -100,6 +102,13 @@ function upgradeGate({ config, log, services, stopping }: SessionServerDeps) {
     // Two Host headers (Node reads the first; a proxy in front may have routed or checked by the other).
     const ambiguous = ambiguousFraming(req.rawHeaders);
     if (ambiguous !== undefined) return refuse(400, ErrorCode.BadRequest, ambiguous);
+    // A page whose name rebinds to this gateway's address (DNS rebinding); logged by the check, once per window.
+    const wrongHost = hosts.refusal(req.headers.host, { remote, origin, path });
+    if (wrongHost !== undefined) {
+      socket.on("error", onRefusedSocketError);
+      writeRefusal(socket, 403, ErrorCode.Forbidden, wrongHost);
+      return null;
+    }
     if (path !== SESSION_PATH) return refuse(404, ErrorCode.NotFound, `no such path: sessions open at ${SESSION_PATH}`);
     // ws takes version 8 too; the contract names 13 only. Other versions and a missing one are ws's to refuse (400).
     const version = req.headers["sec-websocket-version"];

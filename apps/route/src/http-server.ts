@@ -2,7 +2,7 @@
 import { createServer, type Server } from "node:http";
 import { getRequestListener, RequestError } from "@hono/node-server";
 import type { Logger } from "pino";
-import { ambiguousFraming, oneRequestAtATime, slowClientTimeouts } from "@cim/config";
+import { ambiguousFraming, oneRequestAtATime, slowClientTimeouts, type HostCheck } from "@cim/config";
 import { ErrorCode } from "@cim/protocol";
 
 /** A whole request (headers and a body of at most CIM_MAX_BODY_BYTES) must arrive within this; Node's is 300 s. */
@@ -11,6 +11,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
 export interface RouteServerOptions {
   /** Headers must be in within this (CIM_HEADERS_TIMEOUT_MS), a whole request within REQUEST_TIMEOUT_MS, else 408. */
   headersTimeoutMs: number;
+  /** The Hosts route answers (CIM_ALLOWED_HOSTS; DNS rebinding): others get `403 forbidden` before the app. */
+  hosts?: HostCheck;
 }
 
 /** The contract's JSON error; the connection closes after it, as after every request Node could not parse (CONTRACT). */
@@ -39,7 +41,14 @@ export function createRouteServer(fetch: (request: Request) => Response | Promis
   // A connection's pipelined requests run one at a time (pipelined-requests.ts): each answer waited in memory.
   return createServer(slowClientTimeouts(options.headersTimeoutMs, REQUEST_TIMEOUT_MS), oneRequestAtATime((req, res) => {
     const ambiguous = ambiguousFraming(req.rawHeaders);
-    if (ambiguous === undefined) return void listener(req, res);
+    if (ambiguous === undefined) {
+      const path = (req.url ?? "").split("?")[0];
+      const refused = options.hosts?.refusal(req.headers.host, { remote: req.socket.remoteAddress, method: req.method, path });
+      if (refused === undefined) return void listener(req, res);
+      const body = JSON.stringify({ error: { code: ErrorCode.Forbidden, message: refused } });
+      res.writeHead(403, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "cache-control": "no-store" }).end(body);
+      return;
+    }
     log.info({ remote: req.socket.remoteAddress, method: req.method, path: (req.url ?? "").split("?")[0] }, `request refused: ${ambiguous}`);
     const body = JSON.stringify({ error: { code: ErrorCode.BadRequest, message: ambiguous } });
     res.writeHead(400, { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" }).end(body);

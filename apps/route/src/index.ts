@@ -1,7 +1,7 @@
 // Route process: reads config, builds Redis and ZooKeeper clients, watches gateways, serves HTTP, handles SIGTERM.
 import { randomUUID } from "node:crypto";
 import { pino } from "pino";
-import { answerClientErrorsAsJson, capConnectionsPerAddress, keepFilesInReserve, listenOn, startFailure, StartupError, watchOpenFiles } from "@cim/config";
+import { answerClientErrorsAsJson, capConnectionsPerAddress, HostCheck, keepFilesInReserve, listenOn, startFailure, StartupError, watchOpenFiles } from "@cim/config";
 import { GatewayDirectory, ZkSession } from "@cim/discovery";
 import { createRedisClient, ErrorStreak, GatewayLeases, whenRedisServes } from "@cim/state";
 import { createApp } from "./app.js";
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   // Conversations and inboxes gone quiet keep no message past CIM_STREAM_MAX_AGE_SECONDS (when set).
   const retention = new RetentionSweep(redis, config.CIM_STREAM_MAX_AGE_SECONDS, log, randomUUID());
   retention.start();
-  const server = createRouteServer(app.fetch, { headersTimeoutMs: config.CIM_HEADERS_TIMEOUT_MS }, log);
+  const server = createRouteServer(app.fetch, { headersTimeoutMs: config.CIM_HEADERS_TIMEOUT_MS, hosts: new HostCheck({ listenHost: config.HOST, allowed: config.CIM_ALLOWED_HOSTS, log }) }, log);
   answerClientErrorsAsJson(server, log);
   if (!config.CIM_TRUST_PROXY) capConnectionsPerAddress(server, { maxPerAddress: config.CIM_MAX_CONNECTIONS_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT, log });
   // Clients and proxies reuse idle connections: with Node's 5 s a client pausing a few seconds between requests (a

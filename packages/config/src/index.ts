@@ -6,6 +6,8 @@ export { slowClientTimeouts } from "./slow-clients.js";
 export { MAX_PIPELINED_REQUESTS, oneRequestAtATime } from "./pipelined-requests.js";
 export { keepFilesInReserve, openFilesLimit, RESERVED_FILES, watchOpenFiles } from "./open-files.js";
 export { listenOn, startFailure, StartupError } from "./listen.js";
+export { HOST_LOG_WINDOW_MS, HostCheck, hostNameOf, isAllowedHostEntry, isLoopbackListen, type HostCheckOptions } from "./allowed-hosts.js";
+import { isAllowedHostEntry } from "./allowed-hosts.js";
 export { addressMatcher, capConnectionsPerAddress, clientKey, isAddressOrRange, plainAddress } from "./connection-cap.js";
 import { isAddressOrRange } from "./connection-cap.js";
 
@@ -80,6 +82,15 @@ export const sharedSettings = {
   CIM_STREAM_MAXLEN: z.coerce.number().int().min(100).default(10_000),
   /** Messages older than this are trimmed; 0 keeps them until CIM_STREAM_MAXLEN applies. */
   CIM_STREAM_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(0),
+  /**
+   * The Host names route and gateways answer, comma-separated (`chat.example.com`; `.example.com` for it and its
+   * subdomains; `*` for any). Unset: on a loopback HOST (`npm start`) only IP addresses and `localhost`, so a page whose
+   * name rebinds to 127.0.0.1 (DNS rebinding) cannot call the API from a visitor's browser; on any other HOST every
+   * Host, as behind proxies that send their own names. IP addresses and `localhost` are always answered.
+   */
+  CIM_ALLOWED_HOSTS: z.string().default("")
+    .transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean))
+    .refine((entries) => entries.every(isAllowedHostEntry), "a comma-separated list of host names (chat.example.com, .example.com for its subdomains too) or *, without scheme, port or path"),
   /** Behind a reverse proxy: take the client address from the last X-Forwarded-For entry. */
   CIM_TRUST_PROXY: z.enum(["0", "1", "false", "true"]).default("0").transform((v) => v === "1" || v === "true"),
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
