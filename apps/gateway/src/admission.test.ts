@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { clientKey, isAddressOrRange } from "@cim/config";
 import { Admission, clientAddress } from "./admission.js";
 
-const LIMITS = { maxPendingPerClient: 3, connectRatePerSec: 1, connectBurst: 5, exempt: ["127.0.0.0/8", "::1"] };
+const LIMITS = { maxPendingPerClient: 3, maxSocketsPerClient: 1_000, connectRatePerSec: 1, connectBurst: 5, exempt: ["127.0.0.0/8", "::1"] };
 
 describe("Admission", () => {
   it("refuses an address's upgrades beyond its sockets not logged in; a login or close frees a place", () => {
@@ -18,6 +18,23 @@ describe("Admission", () => {
     admission.settled(sockets[0]!);
     admission.settled(sockets[0]!); // twice (login, then close) counts once
     expect(admission.pendingOf("10.0.0.1")).toBe(2);
+    expect(admission.check("10.0.0.1")).toBeNull();
+  });
+
+  it("refuses an address's upgrades beyond its open sockets, logged in or not; only a close frees a place", () => {
+    const admission = new Admission({ ...LIMITS, maxSocketsPerClient: 2 });
+    const sockets = [{}, {}];
+    for (const socket of sockets) {
+      expect(admission.check("10.0.0.1")).toBeNull();
+      admission.opened(socket, "10.0.0.1");
+      admission.settled(socket); // logged in
+    }
+    expect(admission.pendingOf("10.0.0.1")).toBe(0);
+    expect(admission.check("10.0.0.1")).toBe("sockets");
+    expect(admission.check("10.0.0.2")).toBeNull();
+    admission.closed(sockets[0]!);
+    admission.closed(sockets[0]!); // twice counts once
+    expect(admission.openOf("10.0.0.1")).toBe(1);
     expect(admission.check("10.0.0.1")).toBeNull();
   });
 

@@ -58,6 +58,13 @@ const schema = z.object({
   CIM_SEND_RESEND_GRACE_MS: z.coerce.number().int().min(100).default(RESEND_GRACE_MS),
   /** Sockets of one client address that have not logged in yet; more upgrades are refused with 429. */
   CIM_MAX_PENDING_PER_IP: z.coerce.number().int().min(1).default(20),
+  /**
+   * Sockets of one client address on this gateway, logged in or not (IPv6: its /64); more upgrades are refused with
+   * 429. Logins are capped per user, and an address may register 50 users an hour: 500 more sockets an hour without
+   * it. 1,000, as CIM_MAX_CONNECTIONS_PER_IP: an office behind one NAT address keeps its hundreds of users' tabs, and
+   * one address holds at most a twentieth of a gateway's 20,000 files. Loopback is exempt (CIM_CONNECT_LIMIT_EXEMPT).
+   */
+  CIM_MAX_SOCKETS_PER_IP: z.coerce.number().int().min(1).default(1_000),
   /** Upgrades of one client address per second (sustained) and at once; more are refused with 429. */
   CIM_CONNECT_RATE_PER_IP: z.coerce.number().positive().default(20),
   CIM_CONNECT_BURST_PER_IP: z.coerce.number().int().min(1).default(100),

@@ -118,7 +118,7 @@ export function createServices(deps: GatewayDeps): GatewayServices {
   const roomEvents = new RoomEvents({ table, membership, delivery, metrics, log });
   const membershipSync = new MembershipSync({ refresh: () => roomEvents.refreshAll(), wakeRooms: () => delivery.rooms.wakeAll(), log });
   const admission = new Admission({
-    maxPendingPerClient: config.CIM_MAX_PENDING_PER_IP, connectRatePerSec: config.CIM_CONNECT_RATE_PER_IP,
+    maxPendingPerClient: config.CIM_MAX_PENDING_PER_IP, maxSocketsPerClient: config.CIM_MAX_SOCKETS_PER_IP, connectRatePerSec: config.CIM_CONNECT_RATE_PER_IP,
     connectBurst: config.CIM_CONNECT_BURST_PER_IP, exempt: config.CIM_CONNECT_LIMIT_EXEMPT,
   });
   const goneAccounts = new GoneAccounts({ messages, accounts: new AccountStore(redis), table, log });

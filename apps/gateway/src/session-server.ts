@@ -16,6 +16,8 @@ import { Session, type SessionLimits } from "./session.js";
 const WEBSOCKET_VERSION = "13";
 /** Retry-After of an upgrade refused while the gateway shuts down: route hands out another gateway by then. */
 const SHUTDOWN_RETRY_AFTER_SECONDS = 1;
+/** Retry-After of an upgrade refused for the sockets its address holds here (CIM_MAX_SOCKETS_PER_IP). */
+const SOCKETS_RETRY_AFTER_SECONDS = 10;
 
 export interface SessionServerDeps {
   config: GatewayConfig;
@@ -122,9 +124,11 @@ function upgradeGate({ config, log, services, stopping }: SessionServerDeps, hos
     const refusal = admission.check(remote);
     if (refusal) {
       metrics.upgradesRefused.inc({ reason: refusal });
-      const detail = refusal === "pending" ? `${config.CIM_MAX_PENDING_PER_IP} sockets of this address are not logged in yet` : "this address connects faster than its rate";
-      // A pending place frees as soon as one socket logs in or closes; a rate token comes back after 1/rate s.
-      const retryAfterS = refusal === "pending" ? 1 : Math.max(1, Math.ceil(1 / config.CIM_CONNECT_RATE_PER_IP));
+      const detail = refusal === "pending" ? `${config.CIM_MAX_PENDING_PER_IP} sockets of this address are not logged in yet`
+        : refusal === "sockets" ? `this address holds ${config.CIM_MAX_SOCKETS_PER_IP} sockets on this gateway already` : "this address connects faster than its rate";
+      // A pending place frees as soon as one socket logs in or closes; a rate token comes back after 1/rate s; an open
+      // socket's place when one closes, which nobody can tell: ask again later, or route for another gateway.
+      const retryAfterS = refusal === "pending" ? 1 : refusal === "sockets" ? SOCKETS_RETRY_AFTER_SECONDS : Math.max(1, Math.ceil(1 / config.CIM_CONNECT_RATE_PER_IP));
       return refuse(429, ErrorCode.RateLimited, detail, { "Retry-After": String(retryAfterS) });
     }
     return remote;
@@ -154,7 +158,7 @@ function socketListeners({ config, log, services }: SessionServerDeps) {
   function onClose(this: WebSocket, code: number): void {
     const session = table.sessionOf(this);
     if (!session) return;
-    admission.settled(session);
+    admission.closed(session);
     metrics.connections.set(table.socketCount - 1);
     log.debug({ remote: session.remote, userId: session.user?.userId, code }, "socket closed");
     chat.closing(session);
