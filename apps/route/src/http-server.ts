@@ -46,7 +46,7 @@ export function createRouteServer(fetch: (request: Request) => Response | Promis
       const refused = options.hosts?.refusal(req.headers.host, { remote: req.socket.remoteAddress, method: req.method, path });
       if (refused === undefined) return void listener(req, res);
       const body = JSON.stringify({ error: { code: ErrorCode.Forbidden, message: refused } });
-      res.writeHead(403, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "cache-control": "no-store" }).end(body);
+      res.writeHead(403, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "cache-control": "no-store", "x-content-type-options": "nosniff" }).end(body);
       return;
     }
     log.info({ remote: req.socket.remoteAddress, method: req.method, path: (req.url ?? "").split("?")[0] }, `request refused: ${ambiguous}`);
