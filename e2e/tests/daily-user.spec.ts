@@ -45,12 +45,31 @@ test("on a touch phone a sender's name is a 44 px target that opens the private 
     await groupConversation(page).tap();
     const row = message(page, lunch);
     await expect(row).toBeVisible();
-    const box = (await row.getByTestId("message-sender").boundingBox())!;
-    expect(Math.round(box.height)).toBeGreaterThanOrEqual(44);
-    expect(Math.round(box.width)).toBeGreaterThanOrEqual(44);
-    // The name is still right over its bubble: the target grew upwards, not into the message.
-    const bubble = (await row.getByTestId("message-text").boundingBox())!;
-    expect(bubble.y - (box.y + box.height)).toBeLessThan(16);
+    // The target, as a finger finds it: the points around the name's middle that reach the name.
+    const target = await row.getByTestId("message-sender").evaluate((name) => {
+      const box = name.getBoundingClientRect();
+      const [x, y] = [box.left + box.width / 2, box.top + box.height / 2];
+      const reaches = (dx: number, dy: number) => document.elementFromPoint(x + dx, y + dy) === name;
+      const extent = (step: (d: number) => boolean) => {
+        let d = 0;
+        while (d < 100 && step(d + 1)) d++;
+        return d;
+      };
+      return {
+        height: extent((d) => reaches(0, -d)) + extent((d) => reaches(0, d)) + 1,
+        width: extent((d) => reaches(-d, 0)) + extent((d) => reaches(d, 0)) + 1,
+      };
+    });
+    expect(target.height).toBeGreaterThanOrEqual(44);
+    expect(target.width).toBeGreaterThanOrEqual(44);
+    // It takes no room of its own: the row is its bubble and the name's line over it (a 44 px box made it 36 px
+    // over the bubble), and the name is right over its bubble, whose text takes a tap as the message's.
+    const name = (await row.getByTestId("message-sender").boundingBox())!;
+    const bubble = (await row.locator(".bubble").boundingBox())!;
+    const text = (await row.getByTestId("message-text").boundingBox())!;
+    expect((await row.boundingBox())!.height - bubble.height).toBeLessThan(24);
+    expect(bubble.y - (name.y + name.height)).toBeLessThan(4);
+    expect(await page.evaluate(([x, y]) => !!document.elementFromPoint(x!, y!)?.closest('[data-testid="message-sender"]'), [text.x + 4, text.y + 2])).toBe(false);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
     await row.getByTestId("message-sender").tap();
     await expect(page.getByTestId("conversation-title")).toHaveText(peer);
