@@ -103,3 +103,31 @@ test("a message of one to three emoji is shown larger than text; four, or emoji 
   }
   expect(await fontSize("👍")).toBeGreaterThan(normal);
 });
+
+test("on a touch phone Reply puts the cursor in the message box inside the tap itself, where iOS opens its keyboard", async ({ browser, stack }) => {
+  const api = new RouteApi(stack.url);
+  const peer = `ria-${Math.random().toString(36).slice(2, 8)}`;
+  const question = `are you coming? ${peer}`;
+  await api.register(peer, PASSWORD);
+  const { context: phone, page } = await openDevice(browser, stack.url, { context: { viewport: { width: 375, height: 812 }, hasTouch: true, isMobile: true } });
+  try {
+    await register(page, `rob-${Math.random().toString(36).slice(2, 8)}`);
+    await api.sendMessage((await api.login(peer, PASSWORD)).token, { text: question });
+    await groupConversation(page).tap();
+    const row = message(page, question);
+    await row.getByTestId("message-text").tap();
+    await expect(row.getByTestId("action-reply")).toBeVisible();
+    await expect(page.getByTestId("composer-input")).not.toBeFocused();
+    // The click dispatched from the page's own script: whatever its handler does runs before the script goes on, while
+    // an effect's focus waits for the script's end (Safari on iOS opens no keyboard for that one).
+    const focusedInTap = await row.getByTestId("action-reply").evaluate((reply) => {
+      (reply as HTMLButtonElement).click();
+      return document.activeElement?.getAttribute("data-testid") ?? "";
+    });
+    expect(focusedInTap).toBe("composer-input");
+    await expect(page.getByTestId("reply-bar")).toContainText(question);
+    await expect(page.getByTestId("composer-input")).toBeFocused();
+  } finally {
+    await closeContext(browser, phone);
+  }
+});
