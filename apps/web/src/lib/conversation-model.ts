@@ -80,6 +80,11 @@ export interface Conversation {
   lastMsgId: string;
   /** This user's read position ("" when nothing was read). */
   readUpTo: string;
+  /**
+   * Rooms: the `ts` of the room's newest event when the user last opened it on any device (route's list, `eventsSeen`);
+   * absent when not known or never. An invitation no newer was seen, though an empty room's read position cannot say so.
+   */
+  eventsSeen?: number;
   /** Private chats: how far the peer received own messages (Delivered) and read them (Read), for the marks. */
   deliveredUpTo: string;
   seenUpTo: string;
@@ -104,7 +109,7 @@ export interface Conversation {
 }
 
 /** What route says of one conversation (`GET /api/conversations`); `readUpTo` unknown when absent. */
-export type Summary = Pick<ConversationSummary, "conversation" | "name" | "unread" | "lastMsgId"> & Partial<Pick<ConversationSummary, "last">> & { readUpTo?: string };
+export type Summary = Pick<ConversationSummary, "conversation" | "name" | "unread" | "lastMsgId"> & Partial<Pick<ConversationSummary, "last" | "eventsSeen">> & { readUpTo?: string };
 
 /** Private chats: the peer's positions, "" when none is known. */
 export interface Receipts {
