@@ -90,6 +90,11 @@ export interface Conversation {
   seenUpTo: string;
   /** False once history said there is nothing older. */
   hasOlder: boolean;
+  /**
+   * The first message of the conversation as a page said before a reload (`ListedConversation.firstMsgId`): the cache
+   * holding it, there is nothing older to offer ("Load older messages" showed until route answered, and offline on).
+   */
+  firstMsgId?: string;
   loadingOlder: boolean;
   /** True after the newest history page was merged once. */
   historyLoaded: boolean;
