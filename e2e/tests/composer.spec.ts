@@ -5,7 +5,7 @@
 import type { WebSocketRoute } from "@playwright/test";
 import { decodeFrame, encodeFrame, ErrorCode } from "@cim/protocol";
 import { closeContext } from "./context-close.js";
-import { conversation, expect, groupConversation, logIn, message, onlineUser, openDevice, say, test } from "./fixtures.js";
+import { conversation, expect, groupConversation, logIn, message, onlineUser, openDevice, register, say, test } from "./fixtures.js";
 
 test("drafts per conversation survive switching and a reload; Up edits, Escape cancels, a failed send is retried once", async ({ pair: { alice, bob } }) => {
   const page = alice.page;
@@ -246,7 +246,8 @@ test("Send by a click, a tap or the keyboard leaves the cursor in the message bo
     await twoLines.tap({ position: { x: 6, y: 6 } });
     await twoLines.getByTestId("action-edit").tap();
     const editor = twoLines.getByTestId("edit-input");
-    await editor.press("End");
+    // The caret to the end as a finger puts it (End is a physical keyboard's key, after which Enter saves).
+    await editor.evaluate((element: HTMLTextAreaElement) => element.setSelectionRange(element.value.length, element.value.length));
     await editor.press("Enter");
     await editor.pressSequentially("third line");
     await expect(editor).toHaveValue("first line\nsecond line\nthird line");
@@ -254,5 +255,50 @@ test("Send by a click, a tap or the keyboard leaves the cursor in the message bo
     await expect(twoLines.getByTestId("message-text").locator("br")).toHaveCount(2);
   } finally {
     await closeContext(browser, phone);
+  }
+});
+
+test("on a touch screen with a keyboard attached Enter sends and Shift+Enter is a new line; the on-screen keyboard's Enter is a new line", async ({ browser, baseURL }) => {
+  const { context: tablet, page } = await openDevice(browser, baseURL!, { context: { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } });
+  try {
+    await register(page, `kay-${Math.random().toString(36).slice(2, 8)}`);
+    await groupConversation(page).tap();
+    const box = page.getByTestId("composer-input");
+    await box.tap();
+    const cdp = await tablet.newCDPSession(page);
+    // The on-screen keyboard as Android's sends it: its letters as "Unidentified" (229) keys and text, its Enter a key
+    // of its own.
+    const onScreen = async (text: string) => {
+      await cdp.send("Input.dispatchKeyEvent", { type: "keyDown", key: "Unidentified", code: "", windowsVirtualKeyCode: 229 });
+      await cdp.send("Input.insertText", { text });
+      await cdp.send("Input.dispatchKeyEvent", { type: "keyUp", key: "Unidentified", code: "", windowsVirtualKeyCode: 229 });
+    };
+    const onScreenEnter = async () => {
+      await cdp.send("Input.dispatchKeyEvent", { type: "keyDown", key: "Enter", code: "", windowsVirtualKeyCode: 13, text: "\r" });
+      await cdp.send("Input.dispatchKeyEvent", { type: "keyUp", key: "Enter", code: "", windowsVirtualKeyCode: 13 });
+    };
+    await onScreen("typed on the glass");
+    await onScreenEnter();
+    await expect(box).toHaveValue("typed on the glass\n");
+    await box.fill("");
+
+    // A Bluetooth keyboard: a capital typed with Shift (no on-screen keyboard sends a Shift of its own), then Enter sends.
+    await page.keyboard.press("Shift+KeyS");
+    await page.keyboard.type("ent from the keyboard");
+    await page.keyboard.press("Shift+Enter");
+    await page.keyboard.type("its second line");
+    await expect(box).toHaveValue("Sent from the keyboard\nits second line");
+    await page.keyboard.press("Enter");
+    const sent = page.getByTestId("message").filter({ hasText: "its second line" });
+    await expect(sent.getByTestId("message-text").locator("br")).toHaveCount(1);
+    await expect(box).toHaveValue("");
+
+    // The on-screen keyboard again (the keyboard put away): its Enter is a new line once more.
+    await onScreen("back on the glass");
+    await onScreenEnter();
+    await expect(box).toHaveValue("back on the glass\n");
+    await expect(page.getByTestId("message").filter({ hasText: "back on the glass" })).toHaveCount(0);
+  } finally {
+    await closeContext(browser, tablet);
   }
 });

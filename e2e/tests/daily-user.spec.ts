@@ -45,12 +45,31 @@ test("on a touch phone a sender's name is a 44 px target that opens the private 
     await groupConversation(page).tap();
     const row = message(page, lunch);
     await expect(row).toBeVisible();
-    const box = (await row.getByTestId("message-sender").boundingBox())!;
-    expect(Math.round(box.height)).toBeGreaterThanOrEqual(44);
-    expect(Math.round(box.width)).toBeGreaterThanOrEqual(44);
-    // The name is still right over its bubble: the target grew upwards, not into the message.
-    const bubble = (await row.getByTestId("message-text").boundingBox())!;
-    expect(bubble.y - (box.y + box.height)).toBeLessThan(16);
+    // The target, as a finger finds it: the points around the name's middle that reach the name.
+    const target = await row.getByTestId("message-sender").evaluate((name) => {
+      const box = name.getBoundingClientRect();
+      const [x, y] = [box.left + box.width / 2, box.top + box.height / 2];
+      const reaches = (dx: number, dy: number) => document.elementFromPoint(x + dx, y + dy) === name;
+      const extent = (step: (d: number) => boolean) => {
+        let d = 0;
+        while (d < 100 && step(d + 1)) d++;
+        return d;
+      };
+      return {
+        height: extent((d) => reaches(0, -d)) + extent((d) => reaches(0, d)) + 1,
+        width: extent((d) => reaches(-d, 0)) + extent((d) => reaches(d, 0)) + 1,
+      };
+    });
+    expect(target.height).toBeGreaterThanOrEqual(44);
+    expect(target.width).toBeGreaterThanOrEqual(44);
+    // It takes no room of its own: the row is its bubble and the name's line over it (a 44 px box made it 36 px
+    // over the bubble), and the name is right over its bubble, whose text takes a tap as the message's.
+    const name = (await row.getByTestId("message-sender").boundingBox())!;
+    const bubble = (await row.locator(".bubble").boundingBox())!;
+    const text = (await row.getByTestId("message-text").boundingBox())!;
+    expect((await row.boundingBox())!.height - bubble.height).toBeLessThan(24);
+    expect(bubble.y - (name.y + name.height)).toBeLessThan(4);
+    expect(await page.evaluate(([x, y]) => !!document.elementFromPoint(x!, y!)?.closest('[data-testid="message-sender"]'), [text.x + 4, text.y + 2])).toBe(false);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
     await row.getByTestId("message-sender").tap();
     await expect(page.getByTestId("conversation-title")).toHaveText(peer);
@@ -83,4 +102,32 @@ test("a message of one to three emoji is shown larger than text; four, or emoji 
     expect(await size(`ok 👍 ${suffix}`)).toBe(normal);
   }
   expect(await fontSize("👍")).toBeGreaterThan(normal);
+});
+
+test("on a touch phone Reply puts the cursor in the message box inside the tap itself, where iOS opens its keyboard", async ({ browser, stack }) => {
+  const api = new RouteApi(stack.url);
+  const peer = `ria-${Math.random().toString(36).slice(2, 8)}`;
+  const question = `are you coming? ${peer}`;
+  await api.register(peer, PASSWORD);
+  const { context: phone, page } = await openDevice(browser, stack.url, { context: { viewport: { width: 375, height: 812 }, hasTouch: true, isMobile: true } });
+  try {
+    await register(page, `rob-${Math.random().toString(36).slice(2, 8)}`);
+    await api.sendMessage((await api.login(peer, PASSWORD)).token, { text: question });
+    await groupConversation(page).tap();
+    const row = message(page, question);
+    await row.getByTestId("message-text").tap();
+    await expect(row.getByTestId("action-reply")).toBeVisible();
+    await expect(page.getByTestId("composer-input")).not.toBeFocused();
+    // The click dispatched from the page's own script: whatever its handler does runs before the script goes on, while
+    // an effect's focus waits for the script's end (Safari on iOS opens no keyboard for that one).
+    const focusedInTap = await row.getByTestId("action-reply").evaluate((reply) => {
+      (reply as HTMLButtonElement).click();
+      return document.activeElement?.getAttribute("data-testid") ?? "";
+    });
+    expect(focusedInTap).toBe("composer-input");
+    await expect(page.getByTestId("reply-bar")).toContainText(question);
+    await expect(page.getByTestId("composer-input")).toBeFocused();
+  } finally {
+    await closeContext(browser, phone);
+  }
 });

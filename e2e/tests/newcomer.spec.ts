@@ -368,3 +368,37 @@ test("every room one was added to while away is told in one line, on a device's 
   await notice(bob.page).getByRole("button", { name: "Open" }).click();
   await expect(bob.page.getByTestId("message-list")).toHaveAttribute("data-key", ids[1]!);
 });
+
+test("an empty room opened on one device is no news on a new device, while one added since and not opened still is", async ({ browser, stack, newUser }) => {
+  const ann = await newUser("ann");
+  const bob = await newUser("bob");
+  const invite = async (name: string) => {
+    const roomId = await createRoom(ann.page, name, "private");
+    await ann.page.getByTestId("room-invite-button").click();
+    await (await findUser(ann.page, bob.userName)).getByTestId("user-search-pick").click();
+    await ann.page.keyboard.press("Escape");
+    return roomId;
+  };
+  const notice = (page: typeof bob.page) => page.locator('[data-testid="room-notice"][aria-label="Notice"]');
+  const suffix = Math.random().toString(36).slice(2, 6);
+  const [opened, later] = [`Empty ${suffix}`, `Later ${suffix}`];
+  // Added while at his desktop, he opens the room: nobody has written there, so there is nothing to read past.
+  const openedId = await invite(opened);
+  await expect(notice(bob.page)).toContainText(`${ann.userName} added you to ${opened}`);
+  await notice(bob.page).getByRole("button", { name: "Open" }).click();
+  await expect(bob.page.getByTestId("message-list")).toHaveAttribute("data-key", openedId);
+  // A second room he leaves unopened.
+  await invite(later);
+  await expect(notice(bob.page)).toContainText(`${ann.userName} added you to ${later}`);
+
+  // His phone's first sign-in tells the room he has not looked at, not the one he opened on the desktop.
+  const phone = await openDevice(browser, stack.url);
+  try {
+    await logIn(phone.page, bob.userName);
+    await expect(conversationKey(phone.page, openedId)).toBeVisible();
+    await expect(notice(phone.page)).toContainText(`${ann.userName} added you to ${later}`);
+    await expect(notice(phone.page)).not.toContainText(opened);
+  } finally {
+    await closeContext(browser, phone.context);
+  }
+});

@@ -136,3 +136,24 @@ test("a message written while offline survives a reload and goes out once when t
   await expect(message(alice.page, "written offline")).toHaveAttribute("data-status", /delivered|seen/);
   await expect(message(alice.page, "written offline")).toHaveCount(1);
 });
+
+test("a short chat reloaded offline offers no older messages it does not have", async ({ pair: { alice, bob } }) => {
+  // Bob is there to be written to.
+  await shellInstalled(alice.page);
+  await alice.page.locator(`[data-testid="online-user"][data-user-name="${bob.userName}"]`).click();
+  await say(alice.page, "the whole chat, line one");
+  await say(alice.page, "the whole chat, line two");
+  await expect(message(alice.page, "the whole chat, line two")).toHaveAttribute("data-status", /delivered|seen/);
+  // Route said the chat starts here: nothing older is offered.
+  await expect(alice.page.getByTestId("load-older")).toHaveCount(0);
+  await alice.context.setOffline(true);
+  try {
+    await alice.page.reload();
+    await expect(alice.page.getByTestId("conversation-title")).toHaveText(bob.userName);
+    await expect(message(alice.page, "the whole chat, line one")).toBeVisible();
+    // Its first message is in the cache: "Load older messages" would only fail without a network, and there is none.
+    await expect(alice.page.getByTestId("load-older")).toHaveCount(0);
+  } finally {
+    await alice.context.setOffline(false);
+  }
+});

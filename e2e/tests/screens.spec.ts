@@ -144,7 +144,14 @@ test("on a touch phone: the list and the conversation are two screens with a bac
         Array.from(document.querySelectorAll<HTMLElement>("button, a[href], input, textarea, [role=tab]"))
           // Checkboxes and radios are 24 px inside a 44 px label; links inside a sentence are exempt (WCAG 2.5.8).
           .filter((el) => el.offsetParent !== null && !(el instanceof HTMLInputElement && (el.type === "checkbox" || el.type === "radio")) && !el.closest('[data-testid="message-text"]'))
-          .map((el) => ({ what: el.dataset.testid ?? el.textContent?.trim().slice(0, 20) ?? el.tagName, width: Math.round(el.getBoundingClientRect().width), height: Math.round(el.getBoundingClientRect().height) }))
+          // A target's size: its box, or the hit area its ::before draws around it (a sender's name over a message).
+          .map((el) => {
+            const box = el.getBoundingClientRect();
+            const area = getComputedStyle(el, "::before");
+            const drawn = area.content !== "none" && area.position === "absolute";
+            const size = (own: number, before: string) => Math.round(drawn ? Math.max(own, parseFloat(before) || 0) : own);
+            return { what: el.dataset.testid ?? el.textContent?.trim().slice(0, 20) ?? el.tagName, width: size(box.width, area.width), height: size(box.height, area.height) };
+          })
           // Wide as well as high: the back arrow, the bell and the gear were 29-39 px wide.
           .filter((t) => t.height < 44 || t.width < 44),
       );

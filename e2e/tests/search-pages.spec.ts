@@ -18,3 +18,24 @@ test("search shows its first 30 results, and the older ones after More results",
   await expect(results.last()).toContainText(`walrus ${tag} number 0`);
   await expect(sam.page.getByTestId("search-more")).toHaveCount(0);
 });
+
+test("search says it is searching until route answers for the text typed, not 'No messages found.' while it waits to ask", async ({ newUser, stack }) => {
+  const sam = await newUser("sam");
+  const token = await sam.page.evaluate(() => (JSON.parse(sessionStorage.getItem("cim.login") ?? "null") as StoredLogin).token);
+  const tag = Math.random().toString(36).slice(2, 8);
+  await new RouteApi(stack.url).sendMessage(token, { text: `otter ${tag} by the river` });
+  const input = sam.page.getByTestId("search-input");
+  const results = sam.page.getByTestId("search-results");
+  // A text nothing matches: said once route has answered.
+  await input.fill(`zz${tag}`);
+  await expect(results.getByTestId("search-empty")).toBeVisible();
+  // The page's clock held: the search waits its pause before asking route, as it does while the user types on.
+  await sam.page.clock.install();
+  await sam.page.clock.pauseAt(Date.now() + 60_000);
+  await input.fill(`otter ${tag}`);
+  await expect(results.getByTestId("search-empty")).toHaveCount(0);
+  await expect(results).toContainText("Searching…");
+  await sam.page.clock.resume();
+  await expect(results.getByTestId("search-result")).toHaveCount(1);
+  await expect(results.getByTestId("search-empty")).toHaveCount(0);
+});

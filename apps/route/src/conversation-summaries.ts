@@ -24,6 +24,11 @@ export interface ConversationSummary {
    * absent when the conversation has none among its newest PREVIEW_SCAN entries.
    */
   last?: MessagePreview;
+  /**
+   * A room's: the ts (ms) of its newest event when the user last opened it on any device (PUT
+   * /api/rooms/{roomId}/opened); absent when never. An invitation no newer than it was seen.
+   */
+  eventsSeen?: number;
 }
 
 type Deps = Pick<Services, "messages" | "reads" | "rooms" | "users" | "accounts" | "blocks">;
@@ -34,7 +39,7 @@ type Deps = Pick<Services, "messages" | "reads" | "rooms" | "users" | "accounts"
  * collapsed.
  */
 export async function summarize(s: Deps, userId: string, items: ReadonlyArray<Pick<ConversationSummary, "conversation" | "kind" | "name">>, preview = true): Promise<ConversationSummary[]> {
-  const [read, blocked] = await Promise.all([s.reads.positions(userId), s.blocks.list(userId)]);
+  const [read, blocked, opened] = await Promise.all([s.reads.positions(userId), s.blocks.list(userId), s.reads.roomsOpened(userId)]);
   const uncounted = new Set(blocked.ids);
   return Promise.all(items.map(async (item) => {
     const readUpTo = read[item.conversation] ?? "";
@@ -46,7 +51,8 @@ export async function summarize(s: Deps, userId: string, items: ReadonlyArray<Pi
     const count = { userId, conversation: item.conversation, after: readUpTo || "0", cap: UNREAD_CAP, uncounted: item.kind === "room" ? uncounted : undefined };
     // Nothing after the read position: no need to count.
     const unread = compareIds(lastMsgId, readUpTo) > 0 ? await s.messages.countUnread(count) : 0;
-    return last ? { ...item, unread, lastMsgId, readUpTo, last } : { ...item, unread, lastMsgId, readUpTo };
+    const seen = item.kind === "room" ? opened[item.conversation] : undefined;
+    return { ...item, unread, lastMsgId, readUpTo, ...(last ? { last } : {}), ...(seen ? { eventsSeen: seen } : {}) };
   }));
 }
 

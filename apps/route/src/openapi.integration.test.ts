@@ -350,6 +350,7 @@ describe("the SDK's RouteApi", () => {
       publicRooms: () => api.publicRooms("t", { prefix: "a", limit: 5 }),
       joinRoom: () => api.joinRoom("t", "r1"),
       leaveRoom: () => api.leaveRoom("t", "r1"),
+      roomOpened: () => api.roomOpened("t", "r1"),
       invite: () => api.invite("t", "r1", "2"),
       removeMember: () => api.removeMember("t", "r1", "2"),
       renameRoom: () => api.renameRoom("t", "r1", "y"),
@@ -369,6 +370,6 @@ describe("the SDK's RouteApi", () => {
     for (const call of Object.values(calls)) await call();
 
     expect(problems).toEqual([]);
-    expect(new Set(seen).size).toBe(27);
+    expect(new Set(seen).size).toBe(28);
   });
 });

@@ -316,3 +316,44 @@ describe("GET /api/rooms/{roomId}/members", () => {
     expect(list.every((m) => m.online)).toBe(true);
   });
 });
+
+describe("PUT /api/rooms/{roomId}/opened", () => {
+  interface Listed {
+    conversation: string;
+    eventsSeen?: number;
+  }
+  const listed = async (as: LoginAnswer, roomId: string) => {
+    const res = await h.call("GET", "/api/conversations", { token: as.token });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { conversations: Listed[] }).conversations.find((c) => c.conversation === roomId);
+  };
+  const invitation = async (roomId: string, userId: string) => {
+    const res = await h.call("GET", `/api/history?room=${roomId}&events=all`, { token: carol.token });
+    const { events } = (await res.json()) as { events: Array<{ kind: string; userId: string; ts: number }> };
+    return events.filter((e) => e.kind === "invited" && e.userId === userId).at(-1)!;
+  };
+
+  it("keeps an empty room's newest event as seen, which GET /api/conversations gives as eventsSeen; a leave forgets it", async () => {
+    const room = await create(carol, uniqueName("Quiet "), "private");
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: carol.token, body: { userId: bob.userId } })).status).toBe(201);
+    // Not opened yet: nothing says the invitation was seen (an empty room has no message to read past it).
+    expect((await listed(bob, room.roomId))?.eventsSeen).toBeUndefined();
+    expect((await h.call("PUT", `/api/rooms/${room.roomId}/opened`, { token: bob.token })).status).toBe(204);
+    const seen = (await listed(bob, room.roomId))!.eventsSeen!;
+    expect(seen).toBeGreaterThanOrEqual((await invitation(room.roomId, bob.userId)).ts);
+
+    // Left, and added again later: the new invitation is news again.
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/leave`, { token: bob.token })).status).toBe(204);
+    expect((await h.call("POST", `/api/rooms/${room.roomId}/members`, { token: carol.token, body: { userId: bob.userId } })).status).toBe(201);
+    expect((await listed(bob, room.roomId))?.eventsSeen).toBeUndefined();
+  });
+
+  it("answers 403 forbidden to a non-member, 404 not_found for an unknown room, 204 for everyone (nothing kept), 401 without a token", async () => {
+    const room = await create(carol, uniqueName("Closed "), "private");
+    await expectError(await h.call("PUT", `/api/rooms/${room.roomId}/opened`, { token: alice.token }), 403, "forbidden");
+    await expectError(await h.call("PUT", "/api/rooms/r999999999/opened", { token: alice.token }), 404, "not_found");
+    expect((await h.call("PUT", "/api/rooms/everyone/opened", { token: alice.token })).status).toBe(204);
+    expect((await listed(alice, "everyone"))?.eventsSeen).toBeUndefined();
+    expect((await h.call("PUT", `/api/rooms/${room.roomId}/opened`)).status).toBe(401);
+  });
+});

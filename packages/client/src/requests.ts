@@ -82,6 +82,11 @@ export abstract class ClientRequests extends ClientEvents {
     return this.call((token) => this.api.leaveRoom(token, roomId));
   }
 
+  /** The user opened room `roomId`: an invitation to it up to now is no news to its other devices (RouteApi.roomOpened). */
+  roomOpened(roomId: string): Promise<void> {
+    return this.call((token) => this.api.roomOpened(token, roomId));
+  }
+
   /** The owner removes member `userId` from a room (as if it left). */
   removeMember(roomId: string, userId: string): Promise<void> {
     return this.call((token) => this.api.removeMember(token, roomId, userId));

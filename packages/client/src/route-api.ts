@@ -155,6 +155,14 @@ export class RouteApi {
     await this.call("POST", `/api/rooms/${encodeURIComponent(roomId)}/leave`, { token });
   }
 
+  /**
+   * The caller opened room `roomId` (204): its newest event is kept as seen (`eventsSeen` in `conversations`), so the
+   * caller's other devices tell no invitation up to it as news. `403` for a non-member.
+   */
+  async roomOpened(token: string, roomId: string): Promise<void> {
+    await this.call("PUT", `/api/rooms/${encodeURIComponent(roomId)}/opened`, { token });
+  }
+
   /** Adds user `userId` to a room the caller is a member of (`403` otherwise, `404` for an unknown user). */
   invite(token: string, roomId: string, userId: string): Promise<Invitation> {
     return this.call("POST", `/api/rooms/${encodeURIComponent(roomId)}/members`, { token, body: { userId } });

@@ -140,6 +140,11 @@ export interface ConversationSummary {
   visibility?: RoomVisibility;
   /** A room's creator, in pages only ("" for everyone). */
   owner?: string;
+  /**
+   * A room's (added 2026-11-30): the `ts` of its newest event when the user last opened it on any device
+   * (`roomOpened`); absent when never. An invitation no newer than it was seen.
+   */
+  eventsSeen?: number;
 }
 
 /**

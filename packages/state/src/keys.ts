@@ -82,6 +82,11 @@ export const user = {
   acked: (userId: string) => `cim-u:{u:${userId}}:acked`,
   rooms: (userId: string) => `cim-u:{u:${userId}}:rooms`,
   read: (userId: string) => `cim-u:{u:${userId}}:read`,
+  /**
+   * roomId -> the ts (ms) of the room's newest event when the user last opened the room on any device: an invitation
+   * no newer was seen, though no message came to move the read position past it (ReadStore.openedRoom).
+   */
+  roomsOpened: (userId: string) => `cim-u:{u:${userId}}:rooms-opened`,
   peers: (userId: string) => `cim-u:{u:${userId}}:peers`,
   /** Private conversations the user started with new peers in the current hour (a counter that expires with it). */
   newPeers: (userId: string) => `cim-u:{u:${userId}}:new-peers`,

@@ -21,6 +21,22 @@ describe("read positions", () => {
   });
 });
 
+describe("rooms opened", () => {
+  it("keep each room's newest event seen, forward only, until the room is left; nothing for a deleted account", async () => {
+    const reads = new ReadStore(h.redis);
+    expect(await reads.roomsOpened("1")).toEqual({});
+    expect(await reads.openedRoom("1", "r1", 1_700_000_000_500)).toBe(true);
+    expect(await reads.openedRoom("1", "r1", 1_700_000_000_400)).toBe(false);
+    expect(await reads.openedRoom("1", "r2", 1_700_000_000_100)).toBe(true);
+    expect(await reads.roomsOpened("1")).toEqual({ r1: 1_700_000_000_500, r2: 1_700_000_000_100 });
+    await reads.forgetOpened("1", "r1");
+    expect(await reads.roomsOpened("1")).toEqual({ r2: 1_700_000_000_100 });
+    await h.redis.set(user.gone("3"), "1");
+    expect(await reads.openedRoom("3", "r1", 1_700_000_000_500)).toBe(false);
+    expect(await reads.roomsOpened("3")).toEqual({});
+  });
+});
+
 describe("receipts of a user's peers", () => {
   it("keep the newest delivered and read msgId per peer, listed for the most recent peers", async () => {
     const receipts = new ReceiptStore(h.redis);

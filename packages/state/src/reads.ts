@@ -25,6 +25,26 @@ export class ReadStore {
     await Promise.all(userIds.map((userId) => this.setRead(userId, EVERYONE_ROOM, newest)));
   }
 
+  /**
+   * The user opened room `roomId` (on any device) when its newest event was `eventTs` (ms, the event's history `ts`):
+   * an invitation no newer is no news on another device, though an empty room gives no message to read past it. Kept
+   * forward only; false when unchanged (not newer, or the account is gone).
+   */
+  async openedRoom(userId: string, roomId: string, eventTs: number): Promise<boolean> {
+    return (await this.redis.cimSetForward(user.roomsOpened(userId), user.gone(userId), roomId, String(eventTs))) === 1;
+  }
+
+  /** The rooms the user opened: roomId -> the ts of their newest event then (see openedRoom). */
+  async roomsOpened(userId: string): Promise<Record<string, number>> {
+    const marks = await this.redis.hgetall(user.roomsOpened(userId));
+    return Object.fromEntries(Object.entries(marks).map(([roomId, ts]) => [roomId, Number(ts)]));
+  }
+
+  /** The user left room `roomId`: a later invitation to it is news again, and the mark is not kept for nothing. */
+  async forgetOpened(userId: string, roomId: string): Promise<void> {
+    await this.redis.hdel(user.roomsOpened(userId), roomId);
+  }
+
   /** Every read position of the user: conversation -> msgId. */
   positions(userId: string): Promise<Record<string, string>> {
     return this.redis.hgetall(user.read(userId));

@@ -267,6 +267,13 @@ export class RoomStore {
     });
   }
 
+  /** The ts (ms, as `events` gives it) of the room's newest kept event; 0 when none (or "everyone"). */
+  async newestEventTs(roomId: string): Promise<number> {
+    if (roomId === EVERYONE_ROOM) return 0;
+    const [entry] = await this.redis.xrevrange(conv.roomEvents(roomId), "+", "-", "COUNT", 1);
+    return entry ? Number(entry[0].split("-")[0]) : 0;
+  }
+
   /**
    * Where the user's membership of the room began: the room's newest msgId when it joined or was invited ("0":
    * none); null for no membership, or one that began before these positions were kept.

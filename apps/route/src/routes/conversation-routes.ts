@@ -14,7 +14,7 @@ export const conversationApi = {
     description: `Without parameters, every conversation at once. With cursor or limit (1-${CONVERSATIONS_PAGE_MAX}, default ${CONVERSATIONS_PAGE_DEFAULT}), one page of them and nextCursor ("" at the end), in the order they had when the first page was read.`,
     request: { query: ConversationPageQuery },
     responses: {
-      200: jsonAnswer("{conversations:[{conversation, kind, name, unread, lastMsgId, readUpTo, last?: {msgId, from, fromName, to, room, text, ts, edited, deleted}}], nextCursor? (paged form only)}; in the paged form a room's entry also carries visibility and owner"),
+      200: jsonAnswer("{conversations:[{conversation, kind, name, unread, lastMsgId, readUpTo, last?: {msgId, from, fromName, to, room, text, ts, edited, deleted}, eventsSeen?}], nextCursor? (paged form only)}; in the paged form a room's entry also carries visibility and owner; eventsSeen (rooms): the ts of the room's newest event when the caller last opened it (PUT /api/rooms/{roomId}/opened), absent when never"),
       400: errorAnswer("bad_request: a bad cursor or limit"), 401: errorAnswer("bad token"),
     },
   }),

@@ -82,6 +82,11 @@ export const roomApi = {
     method: "post", path: "/api/rooms/{roomId}/leave", summary: "Leave a room", security: bearer, request: { params: RoomPath },
     responses: { 204: { description: "left" }, 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: everyone"), 404: errorAnswer("not_found"), 429: errorAnswer("rate_limited") },
   }),
+  opened: createRoute({
+    method: "put", path: "/api/rooms/{roomId}/opened", summary: "The caller opened a room (on any device): an invitation to it up to now is no news to its other devices", security: bearer,
+    request: { params: RoomPath },
+    responses: { 204: { description: "noted (everyone: nothing to note)" }, 401: errorAnswer("bad token"), 403: errorAnswer("forbidden: not a member"), 404: errorAnswer("not_found") },
+  }),
   invite: createRoute({
     method: "post", path: "/api/rooms/{roomId}/members", summary: "Add a user to a room the caller is in", security: bearer, request: { params: RoomPath, body: jsonBody(Invite) },
     responses: {
@@ -190,7 +195,20 @@ export function roomRoutes(s: Services) {
     if (room.roomId === EVERYONE_ROOM) throw new ApiError(403, ErrorCode.Forbidden, "nobody can leave everyone");
     await s.guard.joinOrLeave(me.userId);
     if (!(await s.rooms.leave(room.roomId, me.userId, { userName: me.userName }))) throw new ApiError(404, ErrorCode.NotFound, `you are not a member of ${room.roomId}`);
+    await s.reads.forgetOpened(me.userId, room.roomId);
     await announce(room, me, "left");
+    return c.body(null, 204);
+  });
+
+  // Opening a room marks its newest event seen: a device that lists the room later tells no invitation up to it,
+  // which an empty room's read position could not say (it has no message to be read past).
+  app.put("/:roomId/opened", async (c) => {
+    const room = await roomOf(c);
+    const me = c.get("user");
+    if (room.roomId === EVERYONE_ROOM) return c.body(null, 204);
+    if (!(await s.rooms.isMember(room.roomId, me.userId))) throw new ApiError(403, ErrorCode.Forbidden, `you are not a member of ${room.roomId}`);
+    const newest = await s.rooms.newestEventTs(room.roomId);
+    if (newest > 0) await s.reads.openedRoom(me.userId, room.roomId, newest);
     return c.body(null, 204);
   });
 
@@ -241,6 +259,7 @@ export function roomRoutes(s: Services) {
     // wake-ups, before that of any message stored after it. Then to every gateway, as a leave is.
     const quiet = { type: "room" as const, room: room.roomId, name: room.name, userId, userName, kind: "left" as const, by: me.userId, byName: me.userName, quiet: true };
     if (!(await s.rooms.leave(room.roomId, userId, { userName, by: { userId: me.userId, userName: me.userName } }, quiet))) throw new ApiError(404, ErrorCode.NotFound, `${userId} is not a member of ${room.roomId}`);
+    await s.reads.forgetOpened(userId, room.roomId);
     await announce(room, { userId, userName }, "left", undefined, me);
     s.log.info({ room: room.roomId, userId, by: me.userId }, "the owner removed a member");
     return c.body(null, 204);

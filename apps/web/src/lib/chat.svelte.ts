@@ -313,8 +313,9 @@ export class ChatStore {
     // Another conversation's list starts at its newest message (the one scrolled up goes).
     if (key !== this.conversations.activeKey) this.readingOlder = false;
     const conversation = this.conversations.open(key);
-    // Looked at: "… added you to" it has said what it had to.
+    // Looked at: "… added you to" it has said what it had to (here, and on the user's other devices).
     if (this.addition.room === conversation.key) this.addition = { text: "", room: "" };
+    if (conversation.kind === "room") this.arrivals.opened(conversation.key);
     // Where its unread messages begin, and how many (from before it is marked read): its history is loaded up to there.
     const unread = this.conversations.unreadFrom?.key === conversation.key ? this.conversations.unreadFrom : null;
     // The user's pick takes the keyboard to the message box; the app's own opening (the end of a sign-in) only when

@@ -127,6 +127,7 @@ export class ConversationList {
       const receipts = { delivered: conversation.deliveredUpTo, seen: conversation.seenUpTo };
       const shown = group.filter((message) => !isEvent(message)).map((message) => toUiMessage(message, this.me(), receipts));
       for (const message of mergeStored(conversation, shown)) applyPending(conversation, message.msgId);
+      noneOlder(conversation);
       // After the messages: an edit or deletion finds its message when the same page brought it.
       for (const event of group) if (isEvent(event)) applyEvent(conversation, event);
     }
@@ -231,7 +232,10 @@ export class ConversationList {
 
   /** The list as it is now, for the next reload of this tab (view-memory). */
   listedNow(): ListedConversation[] {
-    return this.items.map((c) => ({ key: c.key, title: c.title, visibility: c.visibility, owner: c.owner, unread: c.unread, lastMsgId: c.lastMsgId, readUpTo: c.readUpTo, preview: c.preview && { ...c.preview, text: c.preview.text.slice(0, 200) } }));
+    return this.items.map((c) => {
+      const first = !c.hasOlder ? c.messages.find((m) => m.msgId)?.msgId : undefined;
+      return { key: c.key, title: c.title, visibility: c.visibility, owner: c.owner, unread: c.unread, lastMsgId: c.lastMsgId, readUpTo: c.readUpTo, preview: c.preview && { ...c.preview, text: c.preview.text.slice(0, 200) }, ...(first ? { firstMsgId: first } : {}) };
+    });
   }
 
   /** A reload lists what the tab listed before, at once: route's list (asked at the same time) then corrects it. */
@@ -244,6 +248,8 @@ export class ConversationList {
       conversation.lastMsgId = newerId(saved.lastMsgId, conversation.lastMsgId);
       conversation.readUpTo = newerId(saved.readUpTo, conversation.readUpTo);
       conversation.preview ??= saved.preview;
+      if (saved.firstMsgId) conversation.firstMsgId = saved.firstMsgId;
+      noneOlder(conversation);
     }
   }
 
@@ -343,4 +349,9 @@ export class ConversationList {
 
 function roomOrder(conversation: Conversation): number {
   return conversation.kind === "everyone" ? 0 : 1;
+}
+
+/** The conversation's first message (as a page said before a reload) is loaded: there is nothing older to ask for. */
+function noneOlder(conversation: Conversation): void {
+  if (conversation.firstMsgId && conversation.messages.find((m) => m.msgId)?.msgId === conversation.firstMsgId) conversation.hasOlder = false;
 }

@@ -35,6 +35,30 @@ describe("ConversationList", () => {
     expect(conversations.get("r1")).toMatchObject({ lastMsgId: "600000", unread: 0 });
   });
 
+  it("keeps across a reload that a conversation starts at its first message: with it back from the cache, nothing older is offered", () => {
+    const before = new ConversationList(() => "1");
+    before.joined("r1", "Alpha");
+    before.joined("r2", "Beta");
+    before.addStored([line(100, "r1"), line(200, "r1"), line(300, "r2")], () => "");
+    // A page said r1 has nothing older; r2's older messages were never asked for.
+    before.get("r1")!.hasOlder = false;
+    const saved = before.listedNow();
+    expect(saved.find((c) => c.key === "r1")?.firstMsgId).toBe("100000");
+    expect(saved.find((c) => c.key === "r2")?.firstMsgId).toBeUndefined();
+
+    const after = new ConversationList(() => "1");
+    after.restoreListed(saved);
+    // The cache brings the newest of them: r1's first is among them, r2's may not be.
+    after.addStored([line(100, "r1"), line(200, "r1"), line(300, "r2")], () => "");
+    expect(after.get("r1")!.hasOlder).toBe(false);
+    expect(after.get("r2")!.hasOlder).toBe(true);
+    // A cache without the first message (its newest 500 only) leaves older pages offered.
+    const partial = new ConversationList(() => "1");
+    partial.restoreListed(saved);
+    partial.addStored([line(200, "r1")], () => "");
+    expect(partial.get("r1")!.hasOlder).toBe(true);
+  });
+
   it("lists Everyone first, then the rooms the most recently active first, those without messages by name", () => {
     const conversations = new ConversationList(() => "1");
     for (const [key, name] of [["r1", "Alpha"], ["r2", "beta"], ["r3", "Gamma"], ["r4", "Delta"]]) conversations.joined(key!, name!);

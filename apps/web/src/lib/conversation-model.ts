@@ -80,11 +80,21 @@ export interface Conversation {
   lastMsgId: string;
   /** This user's read position ("" when nothing was read). */
   readUpTo: string;
+  /**
+   * Rooms: the `ts` of the room's newest event when the user last opened it on any device (route's list, `eventsSeen`);
+   * absent when not known or never. An invitation no newer was seen, though an empty room's read position cannot say so.
+   */
+  eventsSeen?: number;
   /** Private chats: how far the peer received own messages (Delivered) and read them (Read), for the marks. */
   deliveredUpTo: string;
   seenUpTo: string;
   /** False once history said there is nothing older. */
   hasOlder: boolean;
+  /**
+   * The first message of the conversation as a page said before a reload (`ListedConversation.firstMsgId`): the cache
+   * holding it, there is nothing older to offer ("Load older messages" showed until route answered, and offline on).
+   */
+  firstMsgId?: string;
   loadingOlder: boolean;
   /** True after the newest history page was merged once. */
   historyLoaded: boolean;
@@ -104,7 +114,7 @@ export interface Conversation {
 }
 
 /** What route says of one conversation (`GET /api/conversations`); `readUpTo` unknown when absent. */
-export type Summary = Pick<ConversationSummary, "conversation" | "name" | "unread" | "lastMsgId"> & Partial<Pick<ConversationSummary, "last">> & { readUpTo?: string };
+export type Summary = Pick<ConversationSummary, "conversation" | "name" | "unread" | "lastMsgId"> & Partial<Pick<ConversationSummary, "last" | "eventsSeen">> & { readUpTo?: string };
 
 /** Private chats: the peer's positions, "" when none is known. */
 export interface Receipts {

@@ -70,6 +70,25 @@ describe("RoomArrivals", () => {
     expect(told).toEqual([{ text: "u1-name added you to Trips, and u3-name to Work", roomId: "r3" }]);
   });
 
+  it("does not tell an empty room opened on another device since it was added (route's eventsSeen), one added after that opening still", async () => {
+    // No message in any: their read positions cannot pass the invitations. Bob opened r1 and r2 on his phone once
+    // added (their newest events then: his invitations, 10 and 20), and r3 before he was added to it again (at 30).
+    const told = await listed([{ ...room("r1", "Plans"), eventsSeen: 10 }, { ...room("r2", "Trips"), eventsSeen: 20 }, { ...room("r3", "Work"), eventsSeen: 25 }]);
+    expect(told).toEqual([{ text: "u3-name added you to Work", roomId: "r3" }]);
+  });
+
+  it("tells route once per room that the user opened it, and again after being added to it again", async () => {
+    const opened: string[] = [];
+    const marking = { roomOpened: (roomId: string) => (opened.push(roomId), Promise.resolve()) } as unknown as CimClient;
+    const arrivals = new RoomArrivals({ client: () => marking, me: () => me, rooms: () => [], tell: () => {} });
+    arrivals.opened("r1");
+    arrivals.opened("r1");
+    arrivals.opened("r2");
+    arrivals.heard("r1");
+    arrivals.opened("r1");
+    expect(opened).toEqual(["r1", "r2", "r1"]);
+  });
+
   it("later, tells every room new since the last list, not only the newest", async () => {
     localStorage.setItem("cim.knownRooms.u2", JSON.stringify(["r4"]));
     const rooms = [room("r2", "Trips"), room("r3", "Work"), room("r4", "Mine")];

@@ -60,10 +60,30 @@ export interface RoomArrivalsDeps {
 }
 
 export class RoomArrivals {
+  /** Rooms this page told route were opened (once each: an invitation heard since asks again). */
+  private readonly markedOpened = new Set<string>();
+
   constructor(private readonly deps: RoomArrivalsDeps) {}
+
+  /**
+   * The user opened room `roomId` here: route keeps its newest event as seen (`eventsSeen`), so the user's other
+   * devices, a new one's first list included, do not tell the invitation to it as news. An empty room has no message
+   * to read past the invitation: its read position could not say the room was seen, and every new device told it.
+   */
+  opened(roomId: string): void {
+    const client = this.deps.client();
+    if (!client || this.markedOpened.has(roomId)) return;
+    this.markedOpened.add(roomId);
+    client.roomOpened(roomId).catch((error: unknown) => {
+      this.markedOpened.delete(roomId);
+      console.warn(`could not note room ${roomId} as opened: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
 
   /** A RoomEvent of this user's own membership was heard live (it says so itself): the room is no news at the next list. */
   heard(roomId: string): void {
+    // Added again (after a leave): opening it is news to route again.
+    this.markedOpened.delete(roomId);
     const me = this.deps.me();
     const known = me && loadKnown(me.userId);
     if (!me || !known) return;
@@ -103,8 +123,8 @@ export class RoomArrivals {
       }
       if (this.deps.client() !== client) return;
       const event = addedBy(events, me);
-      // Read past the invitation on some device: the user has seen the room since.
-      if (!event || isNewer(room.readUpTo, event.after)) continue;
+      // Read past the invitation on some device, or opened since on one (an empty room): the user has seen the room.
+      if (!event || isNewer(room.readUpTo, event.after) || (room.eventsSeen ?? 0) >= event.ts) continue;
       news.push({ byName: event.byName ?? "", title: room.title, roomId: room.key, ts: event.ts });
     }
     const told = arrivalsText(news);

@@ -38,6 +38,7 @@ export function applySummary(conversation: Conversation, summary: Summary, uncou
     : summary.unread + countFromOthersAfter(conversation.messages, newerId(summary.lastMsgId, serverRead), uncounted);
   conversation.readUpTo = newerId(serverRead, conversation.readUpTo);
   conversation.lastMsgId = newerId(summary.lastMsgId, conversation.lastMsgId);
+  if (summary.eventsSeen !== undefined) conversation.eventsSeen = Math.max(summary.eventsSeen, conversation.eventsSeen ?? 0);
 }
 
 /**

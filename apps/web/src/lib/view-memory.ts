@@ -20,6 +20,8 @@ export interface ListedConversation {
   lastMsgId: string;
   readUpTo: string;
   preview?: UiMessage;
+  /** The conversation's first message, once history said there is nothing older (a reload offers no older page then). */
+  firstMsgId?: string;
 }
 
 /** The message at the top of the visible list and its distance below the list's top edge (px). */
