@@ -247,9 +247,11 @@ describe("a private message's steps on a Redis Cluster", () => {
     expect(newest).not.toBe(swept[1]!.msgId);
     // The sweep of a quiet inbox (retention.ts: XTRIM MINID) took both; then a message comes.
     await redis.xtrim(user.inbox("332"), "MINID", `${BigInt(newest) + 1n}-0`);
-    await send(store, { from: "331", to: "332", text: "three" });
-    // Two devices log in naming their last private msgId (Login's inboxAfter), as the gateway reads them (delivery.ts).
+    // Two devices log in naming their last private msgId (Login's inboxAfter), as the gateway reads them (delivery.ts):
+    // with the inbox empty, then after a message comes.
     const toldTrimmed = async (inboxAfter: string) => inboxes.trimmedAfter("332", await inboxes.positionOf("332", inboxAfter));
+    expect([await toldTrimmed(swept[0]!.msgId), await toldTrimmed(swept[1]!.msgId)]).toEqual([true, false]);
+    await send(store, { from: "331", to: "332", text: "three" });
     expect([await toldTrimmed(swept[0]!.msgId), await toldTrimmed(swept[1]!.msgId)]).toEqual([true, false]);
   });
 });

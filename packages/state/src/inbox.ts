@@ -116,6 +116,9 @@ export class InboxStore {
     };
     const newestTrimmed = named("prev");
     if (newestTrimmed && named("prevMsg") === msgId) return newestTrimmed;
+    // None left after it (the sweep emptied the inbox): the newest entry's msgId, kept on a cluster beside its id.
+    const [entry, newestMsgId] = ((await this.redis.get(user.inboxLastMsg(userId)).catch(() => null)) ?? "").split(":");
+    if (entry && newestMsgId === msgId) return entry;
     return msgId;
   }
 
