@@ -293,5 +293,5 @@ export class AccountStore {
  * (`user.gateways`): each gateway removes its own entry as the user's sockets there close.
  */
 function ownKeys(userId: string): string[] {
-  return [user.inbox(userId), user.inboxLast(userId), user.inboxLate(userId), user.acked(userId), user.rooms(userId), user.read(userId), user.roomsOpened(userId), user.peers(userId), user.newPeers(userId), user.receipts(userId), user.blocks(userId), user.blockedBy(userId), user.blocksOrder(userId)];
+  return [user.inbox(userId), user.inboxLast(userId), user.inboxLate(userId), user.inboxLastMsg(userId), user.acked(userId), user.rooms(userId), user.read(userId), user.roomsOpened(userId), user.peers(userId), user.newPeers(userId), user.receipts(userId), user.blocks(userId), user.blockedBy(userId), user.blocksOrder(userId)];
 }

@@ -235,6 +235,25 @@ describe("a private message's steps on a Redis Cluster", () => {
     if ("error" in edit) throw new Error(edit.error);
     expect((await inboxTexts("322")).map(([msgId]) => msgId)).toEqual([later.msgId, edit.message.msgId]);
   });
+
+  it("a device back at the newest message its inbox lost to the age sweep is told it lost nothing, the entry's id past its msgId", async () => {
+    await cluster.ready();
+    const store = new MessageStore(redis);
+    const inboxes = new InboxStore(redis, retention);
+    await account(redis, "331", "332");
+    const swept = [await send(store, { from: "331", to: "332", text: "one" }), await send(store, { from: "331", to: "332", text: "two" })];
+    const newest = await inboxes.newest("332");
+    // On a cluster an inbox entry's id is its master's clock, past the msgId the conversation's master gave.
+    expect(newest).not.toBe(swept[1]!.msgId);
+    // The sweep of a quiet inbox (retention.ts: XTRIM MINID) took both; then a message comes.
+    await redis.xtrim(user.inbox("332"), "MINID", `${BigInt(newest) + 1n}-0`);
+    // Two devices log in naming their last private msgId (Login's inboxAfter), as the gateway reads them (delivery.ts):
+    // with the inbox empty, then after a message comes.
+    const toldTrimmed = async (inboxAfter: string) => inboxes.trimmedAfter("332", await inboxes.positionOf("332", inboxAfter));
+    expect([await toldTrimmed(swept[0]!.msgId), await toldTrimmed(swept[1]!.msgId)]).toEqual([true, false]);
+    await send(store, { from: "331", to: "332", text: "three" });
+    expect([await toldTrimmed(swept[0]!.msgId), await toldTrimmed(swept[1]!.msgId)]).toEqual([true, false]);
+  });
 });
 
 /** The port of the master that serves `key`'s slot, as a live node of the cluster reports it now. */

@@ -52,7 +52,7 @@ export class InboxStore {
   async append(userId: string, peer: string, message: StoredMessage, dev: string, names?: NamedMessage): Promise<string> {
     const { maxLenPerStream, maxAgeSeconds } = this.retention;
     const [entry, wake, ...gateways] = await this.redis.cimAppendInbox(
-      user.inbox(userId), user.inboxLast(userId), user.peers(userId), user.gateways(userId), user.gone(userId), user.inboxLate(userId),
+      user.inbox(userId), user.inboxLast(userId), user.peers(userId), user.gateways(userId), user.gone(userId), user.inboxLate(userId), user.inboxLastMsg(userId),
       message.msgId, peer, String(maxLenPerStream), String(maxAgeSeconds * 1_000_000),
       inboxWakeTemplate(userId, message, dev), isCluster(this.redis) ? "1" : "0", names?.msgId ?? "", ...recordFields(message, dev),
     );
@@ -107,6 +107,18 @@ export class InboxStore {
     // Put further past its msgId (see APPEND_INBOX's late index).
     const at = await this.redis.hget(user.inboxLate(userId), msgId).catch(() => null);
     if (at && (await this.msgIdAt(userId, at)) === msgId) return at;
+    // Trimmed: the oldest entry left names the newest trimmed one (prev) and, where that one's id was not its msgId (a
+    // Redis Cluster's inbox), its msgId (prevMsg): a device standing there lost nothing, and trimmedAfter says so.
+    const oldest = (await this.redis.xrange(user.inbox(userId), "-", "+", "COUNT", 1).catch(() => []))[0]?.[1] ?? [];
+    const named = (name: string) => {
+      for (let i = 0; i + 1 < oldest.length; i += 2) if (oldest[i] === name) return oldest[i + 1];
+      return undefined;
+    };
+    const newestTrimmed = named("prev");
+    if (newestTrimmed && named("prevMsg") === msgId) return newestTrimmed;
+    // None left after it (the sweep emptied the inbox): the newest entry's msgId, kept on a cluster beside its id.
+    const [entry, newestMsgId] = ((await this.redis.get(user.inboxLastMsg(userId)).catch(() => null)) ?? "").split(":");
+    if (entry && newestMsgId === msgId) return entry;
     return msgId;
   }
 

@@ -78,6 +78,12 @@ export const user = {
    * kept length: there the fields of entries the inbox trimmed go (message-scripts.ts `forget_trimmed`).
    */
   inboxLate: (userId: string) => `cim-u:{u:${userId}}:inbox-late`,
+  /**
+   * `<entry>:<msgId>` of the inbox's newest entry, on a Redis Cluster only (there an entry's id is not its msgId): the
+   * next entry carries that msgId (field prevMsg), so a device naming it is known to stand at the newest trimmed entry
+   * (message-scripts.ts `swap_last_msg`).
+   */
+  inboxLastMsg: (userId: string) => `cim-u:{u:${userId}}:inbox-last-msg`,
   /** The inbox position (an entry id) the user's devices acknowledged with Delivered. */
   acked: (userId: string) => `cim-u:{u:${userId}}:acked`,
   rooms: (userId: string) => `cim-u:{u:${userId}}:rooms`,

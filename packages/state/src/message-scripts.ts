@@ -35,12 +35,15 @@ end
 -- stream is asked again of newest_ever) appended, then takes it off again (the batch passes one fields table to two
 -- inboxes). A room's and an inbox's entries carry it, so once the trim took the entries before one, the oldest left
 -- says which was the newest trimmed (stream-reads.ts trimmedAfter, trimmed_since): a reader standing there lost nothing.
-local function with_prev(stream, prev, fields, write)
+-- prevMsg (nil for none): that entry's msgId, when its id is not it (an inbox's on a Redis Cluster, see
+-- swap_last_msg): appended as the field prevMsg.
+local function with_prev(stream, prev, fields, write, prevMsg)
   if prev == '0' then prev = newest_ever(stream) end
   local n = #fields
   fields[n + 1], fields[n + 2] = 'prev', prev
+  if prevMsg then fields[n + 3], fields[n + 4] = 'prevMsg', prevMsg end
   local result = write(fields)
-  fields[n + 1], fields[n + 2] = nil, nil
+  for i = #fields, n + 1, -1 do fields[i] = nil end
   return result
 end
 -- XADD under <id>-0, trimmed to about maxLen entries and by age (trim_age).
@@ -261,15 +264,32 @@ end
 -- msgId -> entry id), which find_entry asks when its lookahead misses: without it a resend, or an event's check of its
 -- message (needs), found no such entry and noted the message again (its devices got it twice). Bounded by
 -- forget_trimmed at twice the inbox's kept length: only fields naming entries the inbox trimmed since go.
-local function append_inbox(inbox, last, peers, msgId, peer, maxLen, maxAgeMicros, fields, floor, late)
+-- Notes in lastMsg (an inbox's '<entry>:<msgId>' of its newest entry, kept on a Redis Cluster only; nil: none) the
+-- entry being written, and returns the msgId of the entry before it (prev) when lastMsg named that entry and its id
+-- is not its msgId, else nil; second result: lastMsg's value before, to put back if the write is refused. On a
+-- cluster nearly every inbox entry lies past its msgId (APPEND_INBOX's clock), while a device names its position by
+-- msgId (Login's inboxAfter): once that entry is trimmed (by the sweep too, before the next entry is written), the
+-- oldest entry left's prevMsg is what says the device stands at the newest trimmed one (InboxStore.positionOf), as
+-- prev alone does where ids are msgIds. A lastMsg naming another entry than prev (one written by a gateway of an
+-- older version, which keeps none) gives nothing: no claim is made.
+local function swap_last_msg(lastMsg, entry, msgId, prev)
+  if not lastMsg then return nil, nil end
+  local was = redis.call('SET', lastMsg, entry .. ':' .. msgId, 'GET')
+  local at, msg = string.match(was or '', '^(%d+):(%d+)$')
+  if at == prev and msg ~= prev then return msg, was end
+  return nil, was
+end
+local function append_inbox(inbox, last, peers, msgId, peer, maxLen, maxAgeMicros, fields, floor, late, lastMsg)
   local id = msgId
   if floor and newer(floor, id) then id = floor end
   local prev = redis.call('SET', last, id, 'GET') or newest_id(inbox)
   if newer(msgId, prev) then
-    if with_prev(inbox, prev, fields, function(all) return try_append(inbox, id, all, maxLen, maxAgeMicros) end) then
+    local prevMsg, was = swap_last_msg(lastMsg, id, msgId, prev)
+    if with_prev(inbox, prev, fields, function(all) return try_append(inbox, id, all, maxLen, maxAgeMicros) end, prevMsg) then
       redis.call('ZADD', peers, 'GT', msgId, peer)
       return id, prev
     end
+    if was then redis.call('SET', lastMsg, was) elseif lastMsg then redis.call('DEL', lastMsg) end
     prev = newest_id(inbox)
   end
   -- An entry holding msgId has an id >= msgId, so only now can the inbox hold it already.
@@ -280,7 +300,7 @@ local function append_inbox(inbox, last, peers, msgId, peer, maxLen, maxAgeMicro
   end
   local entry = fmt(tonumber(prev) + 1)
   if floor and newer(floor, entry) then entry = floor end
-  with_prev(inbox, prev, fields, function(all) append(inbox, entry, all, maxLen, maxAgeMicros) end)
+  with_prev(inbox, prev, fields, function(all) append(inbox, entry, all, maxLen, maxAgeMicros) end, (swap_last_msg(lastMsg, entry, msgId, prev)))
   redis.call('ZADD', peers, 'GT', msgId, peer)
   redis.call('SET', last, entry)
   if late and full then
@@ -345,7 +365,8 @@ return {record, 1, unpack(kept)}
 // A private message noted in one user's inbox (the recipient's, or the sender's for its other devices), on {u:<id>}.
 // KEYS: inbox (stream), last (the inbox's newest entry id), peers (sorted set), gateways (hash gatewayId -> sessions),
 //   gone (the user's deletion mark: set, nothing is written and {''} is returned, see keys.ts `user.gone`), late (the
-//   inbox's index of entries put far past their msgId, see append_inbox).
+//   inbox's index of entries put far past their msgId, see append_inbox), lastMsg (the inbox's '<entry>:<msgId>' of its
+//   newest entry, written with clock '1' only, see swap_last_msg).
 // ARGV: msgId, peer (the other user of the chat), maxLen, maxAgeMicros, wake (template: holes prev, entry), clock
 //   ('1': the entry is not older than this node's clock; '0'), needs (the msgId of the message an edit, deletion or
 //   reaction names; '' for none), then the message's fields (msgId and ts included).
@@ -371,7 +392,7 @@ if clock == '1' then
   local now = redis.call('TIME')
   floor = fmt(tonumber(now[1]) * 1000000 + tonumber(now[2]))
 end
-local entry, prev = append_inbox(KEYS[1], KEYS[2], KEYS[3], msgId, peer, maxLen, maxAgeMicros, {unpack(ARGV, 8)}, floor, KEYS[6])
+local entry, prev = append_inbox(KEYS[1], KEYS[2], KEYS[3], msgId, peer, maxLen, maxAgeMicros, {unpack(ARGV, 8)}, floor, KEYS[6], floor and KEYS[7])
 return {entry, fill(wake, {prev, entry}), unpack(redis.call('HKEYS', KEYS[4]))}
 `;
 
@@ -528,7 +549,7 @@ declare module "ioredis" {
     /** See STORE_PRIVATE_ALL_BATCH. */
     cimStorePrivateAllBatch(numKeys: number, ...keysAndArgs: string[]): Result<Array<string | number>, Context>;
     /** See APPEND_INBOX. */
-    cimAppendInbox(inbox: string, last: string, peers: string, gateways: string, gone: string, late: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, wake: string, clock: "1" | "0", needs: string, ...fields: string[]): Result<[string, string?, ...string[]], Context>;
+    cimAppendInbox(inbox: string, last: string, peers: string, gateways: string, gone: string, late: string, lastMsg: string, msgId: string, peer: string, maxLen: string, maxAgeMicros: string, wake: string, clock: "1" | "0", needs: string, ...fields: string[]): Result<[string, string?, ...string[]], Context>;
     /** See NEW_PEER. */
     cimNewPeer(peers: string, newPeers: string, peer: string, limit: string, windowMs: string): Result<number, Context>;
     /** See ACKNOWLEDGE. */
@@ -540,7 +561,7 @@ declare module "ioredis" {
 export function defineMessageScripts(redis: RedisClient): void {
   redis.defineCommand("cimStoreRoom", { numberOfKeys: 5, lua: STORE_ROOM });
   redis.defineCommand("cimStorePrivate", { numberOfKeys: 4, lua: STORE_PRIVATE });
-  redis.defineCommand("cimAppendInbox", { numberOfKeys: 6, lua: APPEND_INBOX });
+  redis.defineCommand("cimAppendInbox", { numberOfKeys: 7, lua: APPEND_INBOX });
   // The number of keys comes first in each call.
   redis.defineCommand("cimStorePrivateAllBatch", { lua: STORE_PRIVATE_ALL_BATCH });
   redis.defineCommand("cimAcknowledge", { numberOfKeys: 3, lua: ACKNOWLEDGE });
