@@ -8,7 +8,7 @@ import { Redis } from "ioredis";
 import { WebSocket } from "ws";
 import { newUser, startCluster, waitUntil, type Cluster, type RecordingClient } from "@cim/devstack";
 import { ErrorCode, SessionClose } from "@cim/protocol";
-import { openRaw, registerUser, type RawSocket } from "./test-support.js";
+import { openRaw, refusedUpgrade, registerUser, type RawSocket } from "./test-support.js";
 
 let cluster: Cluster;
 let wsUrl: string;
@@ -37,23 +37,6 @@ async function open(localAddress: string): Promise<RawSocket> {
   const socket = await openRaw(wsUrl, { localAddress });
   sockets.push(socket);
   return socket;
-}
-
-/** An upgrade the gateway refuses before it happens: its status, Retry-After, Content-Type and body. */
-function refusedUpgrade(localAddress: string, url = wsUrl): Promise<{ status: number | undefined; retryAfter: string | undefined; type: string | undefined; body: string }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { localAddress });
-    ws.on("error", reject);
-    ws.on("open", () => {
-      ws.terminate();
-      reject(new Error("the upgrade was accepted"));
-    });
-    ws.on("unexpected-response", (_request, response) => {
-      let text = "";
-      response.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      response.on("end", () => resolve({ status: response.statusCode, retryAfter: response.headers["retry-after"], type: response.headers["content-type"], body: text }));
-    });
-  });
 }
 
 const output = () => cluster.gateways[0]!.process.output();
@@ -135,7 +118,7 @@ describe("per client address", () => {
   it("refuses an upgrade with 429 while the address holds its cap of sockets not logged in; a login frees a place", async () => {
     const pending = [];
     for (let i = 0; i < 5; i++) pending.push(await open("127.0.0.2"));
-    expect(await refusedUpgrade("127.0.0.2")).toEqual({
+    expect(await refusedUpgrade(wsUrl, "127.0.0.2")).toEqual({
       status: 429, retryAfter: "1", type: "application/json",
       body: JSON.stringify({ error: { code: ErrorCode.RateLimited, message: "5 sockets of this address are not logged in yet" } }),
     });
@@ -165,7 +148,7 @@ describe("per client address", () => {
       await waitUntil(async () => (await connections()) <= baseline, 10_000, "the closed sockets to be gone");
     }
     // A rate of 0.1 per second gives its next token after 10 s.
-    expect(await refusedUpgrade("127.0.0.3")).toEqual({
+    expect(await refusedUpgrade(wsUrl, "127.0.0.3")).toEqual({
       status: 429, retryAfter: "10", type: "application/json",
       body: JSON.stringify({ error: { code: ErrorCode.RateLimited, message: "this address connects faster than its rate" } }),
     });
@@ -323,7 +306,7 @@ describe("a gateway shutting down", () => {
       const exited = stopping.stop("SIGTERM");
       // Closed with 1001 once the gateway is stopping (it then waits for the session's cleanup).
       expect((await socket.closed).code).toBe(SessionClose.GoingAway);
-      const refused = await refusedUpgrade("127.0.0.1", url);
+      const refused = await refusedUpgrade(url, "127.0.0.1");
       expect(refused).toEqual({
         status: 503, retryAfter: "1", type: "application/json",
         body: JSON.stringify({ error: { code: ErrorCode.Unavailable, message: "gateway shutting down" } }),

@@ -1,9 +1,8 @@
 // One address cannot pile up logged-in sockets on a gateway: logins are capped per user, and an address registers 50
 // users an hour (10 sockets each), so only a cap per address bounds what it holds. Real route, gateway, Redis, ZooKeeper.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WebSocket } from "ws";
 import { startCluster, waitUntil, type Cluster } from "@cim/devstack";
-import { openRaw, registerUser, type RawSocket } from "./test-support.js";
+import { openRaw, refusedUpgrade, registerUser, type RawSocket } from "./test-support.js";
 
 let cluster: Cluster;
 let wsUrl: string;
@@ -29,29 +28,12 @@ async function loggedIn(localAddress: string, token?: string): Promise<RawSocket
   return socket;
 }
 
-/** An upgrade the gateway refuses before it happens: its status, Retry-After and body. */
-function refusedUpgrade(localAddress: string): Promise<{ status: number | undefined; retryAfter: string | undefined; body: string }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(wsUrl, { localAddress });
-    ws.on("error", reject);
-    ws.on("open", () => {
-      ws.terminate();
-      reject(new Error("the upgrade was accepted"));
-    });
-    ws.on("unexpected-response", (_request, response) => {
-      let text = "";
-      response.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      response.on("end", () => resolve({ status: response.statusCode, retryAfter: response.headers["retry-after"], body: text }));
-    });
-  });
-}
-
 describe("sockets of one address on a gateway (CIM_MAX_SOCKETS_PER_IP)", () => {
   it("refuses an address's upgrade beyond its cap of logged-in sockets of several users with 429 rate_limited, other addresses unaffected", async () => {
     // Two users of one address, two devices each: the per-user cap (10) is far.
     const tokens = [(await registerUser(cluster.route.url, "a")).token, (await registerUser(cluster.route.url, "b")).token];
     for (const token of [...tokens, ...tokens]) await loggedIn("127.0.0.2", token);
-    const refused = await refusedUpgrade("127.0.0.2");
+    const refused = await refusedUpgrade(wsUrl, "127.0.0.2");
     expect(refused.status).toBe(429);
     expect(refused.retryAfter).toBe("10");
     expect(JSON.parse(refused.body)).toEqual({ error: { code: "rate_limited", message: "this address holds 4 sockets on this gateway already" } });
@@ -64,7 +46,7 @@ describe("sockets of one address on a gateway (CIM_MAX_SOCKETS_PER_IP)", () => {
   });
 
   it("frees a place when one of the address's sockets closes", async () => {
-    await expect(refusedUpgrade("127.0.0.2")).resolves.toMatchObject({ status: 429 });
+    await expect(refusedUpgrade(wsUrl, "127.0.0.2")).resolves.toMatchObject({ status: 429 });
     const first = sockets[0]!; // one of 127.0.0.2's four
     first.ws.close();
     await first.closed;

@@ -141,3 +141,28 @@ export async function freshDevice(routeUrl: string, name: string): Promise<{ use
   const login = await registerUser(routeUrl, name);
   return { userId: login.userId, token: login.token, device: await rawDevice(login.gateway.wsUrl, login.token) };
 }
+
+/** What a gateway answered an upgrade it refused before it happened (rejects when the upgrade was accepted). */
+export interface RefusedUpgrade {
+  status: number | undefined;
+  retryAfter: string | undefined;
+  type: string | undefined;
+  body: string;
+}
+
+/** Opens a WebSocket to `url` from `localAddress` and reads the refusal of its upgrade. */
+export function refusedUpgrade(url: string, localAddress: string): Promise<RefusedUpgrade> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { localAddress });
+    ws.on("error", reject);
+    ws.on("open", () => {
+      ws.terminate();
+      reject(new Error("the upgrade was accepted"));
+    });
+    ws.on("unexpected-response", (_request, response) => {
+      let text = "";
+      response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      response.on("end", () => resolve({ status: response.statusCode, retryAfter: response.headers["retry-after"], type: response.headers["content-type"], body: text }));
+    });
+  });
+}
