@@ -3,7 +3,7 @@
 // directory that said "Create one!" with no way to; a notice "ann added you to …" that offered only Dismiss.
 import { closeContext } from "./context-close.js";
 import { conversationKey, createRoom, expect, expectOnline, findUser, logIn, message, openDevice, PASSWORD, say, test } from "./fixtures.js";
-import type { Request } from "@playwright/test";
+import type { Page, Request } from "@playwright/test";
 import { RouteApi } from "@cim/client";
 
 test("registering a name route would refuse says what to change, before anything is sent", async ({ page }) => {
@@ -262,13 +262,7 @@ test("a second tab of a signed-in user offers their name with the cursor on the 
 test("'ann added you to …' opens the room from the notice, and goes once the room was read on another device", async ({ browser, stack, newUser }) => {
   const ann = await newUser("ann");
   const bob = await newUser("bob");
-  const invite = async (name: string) => {
-    const roomId = await createRoom(ann.page, name, "private");
-    await ann.page.getByTestId("room-invite-button").click();
-    await (await findUser(ann.page, bob.userName)).getByTestId("user-search-pick").click();
-    await ann.page.keyboard.press("Escape");
-    return roomId;
-  };
+  const invite = (name: string) => privateRoomWith(ann.page, name, bob.userName);
   const notice = bob.page.locator('[data-testid="room-notice"][aria-label="Notice"]');
   // The notice named the room, and the only thing it offered was Dismiss: the room had to be found in the list.
   const first = `Book club ${Math.random().toString(36).slice(2, 6)}`;
@@ -372,13 +366,7 @@ test("every room one was added to while away is told in one line, on a device's 
 test("an empty room opened on one device is no news on a new device, while one added since and not opened still is", async ({ browser, stack, newUser }) => {
   const ann = await newUser("ann");
   const bob = await newUser("bob");
-  const invite = async (name: string) => {
-    const roomId = await createRoom(ann.page, name, "private");
-    await ann.page.getByTestId("room-invite-button").click();
-    await (await findUser(ann.page, bob.userName)).getByTestId("user-search-pick").click();
-    await ann.page.keyboard.press("Escape");
-    return roomId;
-  };
+  const invite = (name: string) => privateRoomWith(ann.page, name, bob.userName);
   const notice = (page: typeof bob.page) => page.locator('[data-testid="room-notice"][aria-label="Notice"]');
   const suffix = Math.random().toString(36).slice(2, 6);
   const [opened, later] = [`Empty ${suffix}`, `Later ${suffix}`];
@@ -402,3 +390,12 @@ test("an empty room opened on one device is no news on a new device, while one a
     await closeContext(browser, phone.context);
   }
 });
+
+/** A private room `name` made on `page`, its owner inviting `userName` by name from the room's Invite; its roomId. */
+async function privateRoomWith(page: Page, name: string, userName: string): Promise<string> {
+  const roomId = await createRoom(page, name, "private");
+  await page.getByTestId("room-invite-button").click();
+  await (await findUser(page, userName)).getByTestId("user-search-pick").click();
+  await page.keyboard.press("Escape");
+  return roomId;
+}
