@@ -26,6 +26,9 @@ const MAX_UNCONFIRMED = 64;
 /** What a reader needs of the message store. */
 export type RoomStream = Pick<MessageStore, "readRoom" | "trimmedAfter" | "newest">;
 
+/** Which of `userIds` are members of `room` now, each with where its membership began (RoomStore.membershipsOf). */
+export type RoomMemberships = (room: string, userIds: readonly string[]) => Promise<ReadonlyMap<string, string>>;
+
 /** A session's place in the room: the last msgId sent to it; `live` once the fan-out serves it. */
 interface Reading {
   cursor: string;
@@ -73,6 +76,8 @@ export class RoomReader {
     failures = new FailureLog(log),
     /** On a Redis Cluster: wake-ups may carry messages their master then lost, so the reader checks them (MAX_UNCONFIRMED). */
     private readonly confirmWakes = false,
+    /** A room's (not the group's): what a read of the stream found is checked against who is a member (`notFor`). */
+    private readonly memberships?: RoomMemberships,
   ) {
     this.kind = room === EVERYONE_ROOM ? "group" : "room";
     this.pump = new Pump({ drain: () => this.drain(), failed: (error) => failures.failed({ room }, "room delivery failed; retried on the next wake-up", error) });
@@ -201,12 +206,39 @@ export class RoomReader {
       }
       // Gone back: what the wake-ups fanned out since the last position found is not sent again.
       const batch = back ? read.filter((entry) => !this.wakes.wasSent(entry.position)) : read;
-      await this.fanOut(batch);
+      await this.fanOut(batch, await this.notFor(batch));
       const last = read.at(-1)?.position;
       if (last && after(last, this.cursor)) this.cursor = last;
       this.wakes.found(this.cursor);
       if (read.length < READ_BATCH) return;
     }
+  }
+
+  /**
+   * What of `batch`, read from the stream, the live sessions' users may not get: per user, the position up to which
+   * nothing is sent (the batch's last for one that is no member now; where its membership began for one that joined
+   * after the batch's first message). A leave reaches the gateway only on the bus, and a read can pass it: after a
+   * freeze the room poll (a timer, run first on waking) read the stream while the announcement was still in the bus
+   * connection's backlog, and the leaver's sessions got what was stored after its leave. One read of the room's slot
+   * per read of the stream that found messages; a wake-up carrying its message (the common case) asks nothing: it
+   * comes after the leave's announcement on the bus (RoomStore.leave publishes it on the room's channel).
+   */
+  private async notFor(batch: StreamEntry[]): Promise<ReadonlyMap<string, string> | undefined> {
+    if (!this.memberships || batch.length === 0) return undefined;
+    const users = new Set<string>();
+    for (const [session, reading] of this.readings) if (reading.live) users.add(session.user!.userId);
+    if (users.size === 0) return undefined;
+    const members = await this.memberships(this.room, [...users]);
+    const first = batch[0]!.position;
+    const last = batch.at(-1)!.position;
+    const skip = new Map<string, string>();
+    for (const userId of users) {
+      const since = members.get(userId);
+      if (since === undefined) skip.set(userId, last);
+      else if (!after(first, since)) skip.set(userId, since);
+    }
+    if (skip.size > 0) this.log.info({ room: this.room, users: [...skip.keys()], from: first, to: last }, "a read of the room's stream holds messages stored after these users left or before they joined: not sent to them");
+    return skip.size > 0 ? skip : undefined;
   }
 
   /**
@@ -248,17 +280,20 @@ export class RoomReader {
    * a session joining meanwhile starts after the batch and a replay finishing meanwhile reads it from the stream
    * (each session's own cursor keeps it from getting anything twice).
    */
-  private fanOut(batch: StreamEntry[]): Promise<void> {
+  private fanOut(batch: StreamEntry[], skip?: ReadonlyMap<string, string>): Promise<void> {
     const last = batch.at(-1)?.position;
     if (last && after(last, this.cursor)) this.cursor = last;
     this.fanOuts++;
-    const run = this.fanOutChain.then(() => this.fanOutNow(batch));
+    const run = this.fanOutChain.then(() => this.fanOutNow(batch, skip));
     this.fanOutChain = run.catch(() => undefined).finally(() => this.fanOuts--);
     return run;
   }
 
-  /** Sends a batch to every live session, yielding to the event loop every SLICE_SESSIONS sessions. */
-  private async fanOutNow(batch: StreamEntry[]): Promise<void> {
+  /**
+   * Sends a batch to every live session, yielding to the event loop every SLICE_SESSIONS sessions; a session whose user
+   * `skip` names gets nothing up to the position named (its cursor moves past the batch all the same).
+   */
+  private async fanOutNow(batch: StreamEntry[], skip?: ReadonlyMap<string, string>): Promise<void> {
     for (const chunk of chunks(batch)) {
       const last = chunk.at(-1)!.position;
       const devices = new Set(chunk.map((entry) => entry.dev));
@@ -270,6 +305,12 @@ export class RoomReader {
       let served = 0;
       for (const [session, reading] of [...this.readings]) {
         if (!reading.live || this.readings.get(session) !== reading) continue;
+        const through = skip?.get(session.user!.userId);
+        if (through !== undefined) {
+          sent += this.sendTo(session, reading, chunk, through);
+          if (++served % SLICE_SESSIONS === 0) await yieldToLoop();
+          continue;
+        }
         // The common case: a device that has none of these and sent none of them gets the shared bytes.
         if (!devices.has(session.user!.sessionId) && after(chunk[0]!.position, reading.cursor)) {
           reading.cursor = last;
@@ -283,10 +324,13 @@ export class RoomReader {
     }
   }
 
-  /** Sends the entries of `chunk` this session has not had and whose device it is not; returns how many. */
-  private sendTo(session: Session, reading: Reading, chunk: StreamEntry[]): number {
+  /**
+   * Sends the entries of `chunk` this session has not had, whose device it is not and that follow `through`; returns
+   * how many.
+   */
+  private sendTo(session: Session, reading: Reading, chunk: StreamEntry[], through = "0"): number {
     const device = session.user!.sessionId;
-    const fresh = chunk.filter((entry) => after(entry.position, reading.cursor) && entry.dev !== device).map((entry) => entry.message);
+    const fresh = chunk.filter((entry) => after(entry.position, reading.cursor) && after(entry.position, through) && entry.dev !== device).map((entry) => entry.message);
     const last = chunk.at(-1)!.position;
     if (after(last, reading.cursor)) reading.cursor = last;
     return fresh.length > 0 && sendMessages(session, fresh) ? fresh.length : 0;
