@@ -225,18 +225,24 @@ export class RoomReader {
    */
   private async notFor(batch: StreamEntry[]): Promise<ReadonlyMap<string, string> | undefined> {
     if (!this.memberships || batch.length === 0) return undefined;
-    const users = new Set<string>();
-    for (const [session, reading] of this.readings) if (reading.live) users.add(session.user!.userId);
-    if (users.size === 0) return undefined;
-    const members = await this.memberships(this.room, [...users]);
-    const first = batch[0]!.position;
     const last = batch.at(-1)!.position;
+    // Per user, the oldest cursor of its live sessions: one already past the whole batch is not asked about.
+    const users = new Map<string, string>();
+    for (const [session, reading] of this.readings) {
+      if (!reading.live || !after(last, reading.cursor)) continue;
+      const userId = session.user!.userId;
+      const known = users.get(userId);
+      if (known === undefined || after(known, reading.cursor)) users.set(userId, reading.cursor);
+    }
+    if (users.size === 0) return undefined;
+    const members = await this.memberships(this.room, [...users.keys()]);
     const skip = new Map<string, string>();
-    for (const userId of users) {
+    for (const [userId, cursor] of users) {
       const since = members.get(userId);
       if (since === undefined) skip.set(userId, last);
-      else if (!after(first, since)) skip.set(userId, since);
+      else if (after(since, cursor)) skip.set(userId, since);
     }
+    const first = batch[0]!.position;
     if (skip.size > 0) this.log.info({ room: this.room, users: [...skip.keys()], from: first, to: last }, "a read of the room's stream holds messages stored after these users left or before they joined: not sent to them");
     return skip.size > 0 ? skip : undefined;
   }
