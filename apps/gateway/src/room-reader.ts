@@ -159,12 +159,17 @@ export class RoomReader {
         rereads.again();
         continue;
       }
+      // As a fan-out's read (notFor): nothing stored after a leave not heard here yet, nor before a membership began.
+      const through = await this.replayBound(session, read);
+      if (through === undefined) return;
       // Held: nothing past the gateway's cursor, which may be stored after a removal of this user not known here yet.
       const held = this.held();
       const batch = held ? read.filter((entry) => !after(entry.position, this.cursor)) : read;
       for (const chunk of chunks(batch)) {
         await drainedForReplay(session);
-        this.sendTo(session, reading, chunk);
+        // Taken out meanwhile (its user left): the rest is not its.
+        if (this.readings.get(session) !== reading) return;
+        this.sendTo(session, reading, chunk, through);
       }
       // None left up to the gateway's cursor (trimmed away): the session is there.
       if (held && batch.length === 0 && after(this.cursor, reading.cursor)) reading.cursor = this.cursor;
@@ -245,6 +250,19 @@ export class RoomReader {
     const first = batch[0]!.position;
     if (skip.size > 0) this.log.info({ room: this.room, users: [...skip.keys()], from: first, to: last }, "a read of the room's stream holds messages stored after these users left or before they joined: not sent to them");
     return skip.size > 0 ? skip : undefined;
+  }
+
+  /**
+   * Up to where a replay's read goes to nobody of `session`'s user: "0" (all its) for a member since before it, where
+   * its membership began, or undefined when it is no member now (the replay stops; the leave's event takes the
+   * session out). A read of the stream can pass a leave this gateway has not heard, as a fan-out's (notFor).
+   */
+  private async replayBound(session: Session, read: StreamEntry[]): Promise<string | undefined> {
+    if (!this.memberships || read.length === 0) return "0";
+    const userId = session.user!.userId;
+    const since = (await this.memberships(this.room, [userId])).get(userId);
+    if (since === undefined) this.log.info({ room: this.room, userId }, "a replay's read of the room's stream is for a user no member now (a leave not heard here yet): stopped");
+    return since;
   }
 
   /**
