@@ -111,4 +111,22 @@ describe("RoomReader", () => {
     await reader.replay(session);
     expect(texts).toEqual(["m12"]);
   });
+
+  it("a replay sends nothing more to a session taken out of the room while it waited for the session's socket to drain", async () => {
+    const stream = [entry("10"), entry("11")];
+    const { reader, session, texts } = setUp(stream, false);
+    // A slow device: its socket holds more than the replay's mark until it drains.
+    const socket = { bufferedAmount: 10 * 1024 * 1024 };
+    Object.assign(session, { socket, maxBufferedBytes: 1024 * 1024 });
+    await reader.start();
+    reader.attach(session, "9");
+    const replay = reader.replay(session);
+    await settle();
+    // Its user left meanwhile (the leave's event): then its socket drains.
+    reader.leave(session);
+    socket.bufferedAmount = 0;
+    await replay;
+    expect(texts).toEqual([]);
+  });
 });
+
