@@ -20,8 +20,11 @@ export interface DeliveryDeps {
   reads: Pick<ReadStore, "positions">;
   table: SessionTable;
   membership: Membership;
-  /** Where each membership began: a room joined while a session is connected is replayed from there. */
-  rooms?: Pick<RoomStore, "joinedAfter">;
+  /**
+   * Where each membership began: a room joined while a session is connected is replayed from there; with
+   * `membershipsOf`, room readers check what they read of a stream against who is a member (RoomReader).
+   */
+  rooms?: Pick<RoomStore, "joinedAfter"> & Partial<Pick<RoomStore, "membershipsOf">>;
   subscriptions: Subscriptions;
   metrics: GatewayMetrics;
   log: Logger;

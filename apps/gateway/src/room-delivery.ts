@@ -16,7 +16,7 @@ export interface Subscriptions {
 export interface RoomDeliveryDeps {
   messages: RoomStream;
   /** Where a user's membership of a room began (see RoomStore.joinedAfter); absent: sessions start at the newest. */
-  rooms?: Pick<RoomStore, "joinedAfter">;
+  rooms?: Pick<RoomStore, "joinedAfter"> & Partial<Pick<RoomStore, "membershipsOf">>;
   /** Room channels are subscribed here; `everyone` wakes on cim-bus:all, which the gateway subscribes itself. */
   subscriptions: Subscriptions;
   metrics: GatewayMetrics;
@@ -218,7 +218,9 @@ export class RoomDelivery {
   }
 
   private async open(room: string): Promise<RoomReader> {
-    const reader = new RoomReader(room, this.deps.messages, this.deps.metrics, this.deps.log, () => this.isHeld(room), this.failures, this.deps.confirmWakes);
+    const rooms = this.deps.rooms;
+    const memberships = room !== EVERYONE_ROOM && rooms?.membershipsOf ? (id: string, userIds: readonly string[]) => rooms.membershipsOf!(id, userIds) : undefined;
+    const reader = new RoomReader(room, this.deps.messages, this.deps.metrics, this.deps.log, () => this.isHeld(room), this.failures, this.deps.confirmWakes, memberships);
     // Subscribed before the newest message is read: whatever is stored after that read wakes us.
     if (room !== EVERYONE_ROOM) await this.deps.subscriptions.subscribe(channels.room(room));
     await reader.start();

@@ -3,7 +3,7 @@ import pino from "pino";
 import { decodeFrame, EVERYONE_ROOM } from "@cim/protocol";
 import type { StoredMessage, StreamEntry } from "@cim/state";
 import { createMetrics } from "./metrics.js";
-import { RoomReader } from "./room-reader.js";
+import { RoomReader, type RoomMemberships } from "./room-reader.js";
 import type { Session } from "./session.js";
 
 const message = (msgId: string): StoredMessage => ({ msgId, from: "2", fromName: "two", to: "", text: `m${msgId}`, ts: 1, room: "" });
@@ -13,7 +13,7 @@ const entry = (position: string): StreamEntry => ({ position, message: message(p
  * The group's reader on a gateway whose stream reads answer from `stream` (a stand-in for Redis), but the first ones
  * from `demotedAnswers`; and a session's texts.
  */
-function setUp(stream: StreamEntry[], confirmWakes: boolean, demotedAnswers: StreamEntry[][] = []) {
+function setUp(stream: StreamEntry[], confirmWakes: boolean, demotedAnswers: StreamEntry[][] = [], room = EVERYONE_ROOM, memberships?: RoomMemberships) {
   const texts: string[] = [];
   const session = {
     socket: { bufferedAmount: 0 },
@@ -31,7 +31,7 @@ function setUp(stream: StreamEntry[], confirmWakes: boolean, demotedAnswers: Str
     newest: async () => stream.at(-1)?.position ?? "0",
   };
   const log = pino({ level: "silent" });
-  const reader = new RoomReader(EVERYONE_ROOM, messages, createMetrics(), log, () => false, undefined, confirmWakes);
+  const reader = new RoomReader(room, messages, createMetrics(), log, () => false, undefined, confirmWakes, memberships);
   return { reader, session, texts };
 }
 
@@ -94,4 +94,39 @@ describe("RoomReader", () => {
     await settle();
     expect(texts).toEqual(["m11", "m12"]);
   });
+
+  it("a replay sends a user that is no member now nothing of what it read (a leave this gateway has not heard yet), and one that joined again nothing from before its new membership", async () => {
+    const stream = [entry("10"), entry("11"), entry("12")];
+    // Redis' members: user 1 left after 10 was stored; the gateway has not heard it (its bus backlog holds it).
+    let members = new Map<string, string>();
+    const { reader, session, texts } = setUp(stream, false, [], "r1", async () => members);
+    await reader.start();
+    reader.attach(session, "9");
+    await reader.replay(session);
+    expect(texts).toEqual([]);
+    // It joined again after 11: its session (attached anew) gets what follows its new membership only.
+    members = new Map([["1", "11"]]);
+    reader.leave(session);
+    reader.attach(session, "9");
+    await reader.replay(session);
+    expect(texts).toEqual(["m12"]);
+  });
+
+  it("a replay sends nothing more to a session taken out of the room while it waited for the session's socket to drain", async () => {
+    const stream = [entry("10"), entry("11")];
+    const { reader, session, texts } = setUp(stream, false);
+    // A slow device: its socket holds more than the replay's mark until it drains.
+    const socket = { bufferedAmount: 10 * 1024 * 1024 };
+    Object.assign(session, { socket, maxBufferedBytes: 1024 * 1024 });
+    await reader.start();
+    reader.attach(session, "9");
+    const replay = reader.replay(session);
+    await settle();
+    // Its user left meanwhile (the leave's event): then its socket drains.
+    reader.leave(session);
+    socket.bufferedAmount = 0;
+    await replay;
+    expect(texts).toEqual([]);
+  });
 });
+

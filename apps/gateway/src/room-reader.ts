@@ -26,6 +26,9 @@ const MAX_UNCONFIRMED = 64;
 /** What a reader needs of the message store. */
 export type RoomStream = Pick<MessageStore, "readRoom" | "trimmedAfter" | "newest">;
 
+/** Which of `userIds` are members of `room` now, each with where its membership began (RoomStore.membershipsOf). */
+export type RoomMemberships = (room: string, userIds: readonly string[]) => Promise<ReadonlyMap<string, string>>;
+
 /** A session's place in the room: the last msgId sent to it; `live` once the fan-out serves it. */
 interface Reading {
   cursor: string;
@@ -73,6 +76,8 @@ export class RoomReader {
     failures = new FailureLog(log),
     /** On a Redis Cluster: wake-ups may carry messages their master then lost, so the reader checks them (MAX_UNCONFIRMED). */
     private readonly confirmWakes = false,
+    /** A room's (not the group's): what a read of the stream found is checked against who is a member (`notFor`). */
+    private readonly memberships?: RoomMemberships,
   ) {
     this.kind = room === EVERYONE_ROOM ? "group" : "room";
     this.pump = new Pump({ drain: () => this.drain(), failed: (error) => failures.failed({ room }, "room delivery failed; retried on the next wake-up", error) });
@@ -154,12 +159,17 @@ export class RoomReader {
         rereads.again();
         continue;
       }
+      // As a fan-out's read (notFor): nothing stored after a leave not heard here yet, nor before a membership began.
+      const through = await this.replayBound(session, read);
+      if (through === undefined) return;
       // Held: nothing past the gateway's cursor, which may be stored after a removal of this user not known here yet.
       const held = this.held();
       const batch = held ? read.filter((entry) => !after(entry.position, this.cursor)) : read;
       for (const chunk of chunks(batch)) {
         await drainedForReplay(session);
-        this.sendTo(session, reading, chunk);
+        // Taken out meanwhile (its user left): the rest is not its.
+        if (this.readings.get(session) !== reading) return;
+        this.sendTo(session, reading, chunk, through);
       }
       // None left up to the gateway's cursor (trimmed away): the session is there.
       if (held && batch.length === 0 && after(this.cursor, reading.cursor)) reading.cursor = this.cursor;
@@ -201,12 +211,58 @@ export class RoomReader {
       }
       // Gone back: what the wake-ups fanned out since the last position found is not sent again.
       const batch = back ? read.filter((entry) => !this.wakes.wasSent(entry.position)) : read;
-      await this.fanOut(batch);
+      await this.fanOut(batch, await this.notFor(batch));
       const last = read.at(-1)?.position;
       if (last && after(last, this.cursor)) this.cursor = last;
       this.wakes.found(this.cursor);
       if (read.length < READ_BATCH) return;
     }
+  }
+
+  /**
+   * What of `batch`, read from the stream, the live sessions' users may not get: per user, the position up to which
+   * nothing is sent (the batch's last for one that is no member now; where its membership began for one that joined
+   * after the batch's first message). A leave reaches the gateway only on the bus, and a read can pass it: after a
+   * freeze the room poll (a timer, run first on waking) read the stream while the announcement was still in the bus
+   * connection's backlog, and the leaver's sessions got what was stored after its leave. One read of the room's slot
+   * per read of the stream that found messages; a wake-up carrying its message (the common case) asks nothing: it
+   * comes after the leave's announcement on the bus (RoomStore.leave publishes it on the room's channel).
+   */
+  private async notFor(batch: StreamEntry[]): Promise<ReadonlyMap<string, string> | undefined> {
+    if (!this.memberships || batch.length === 0) return undefined;
+    const last = batch.at(-1)!.position;
+    // Per user, the oldest cursor of its live sessions: one already past the whole batch is not asked about.
+    const users = new Map<string, string>();
+    for (const [session, reading] of this.readings) {
+      if (!reading.live || !after(last, reading.cursor)) continue;
+      const userId = session.user!.userId;
+      const known = users.get(userId);
+      if (known === undefined || after(known, reading.cursor)) users.set(userId, reading.cursor);
+    }
+    if (users.size === 0) return undefined;
+    const members = await this.memberships(this.room, [...users.keys()]);
+    const skip = new Map<string, string>();
+    for (const [userId, cursor] of users) {
+      const since = members.get(userId);
+      if (since === undefined) skip.set(userId, last);
+      else if (after(since, cursor)) skip.set(userId, since);
+    }
+    const first = batch[0]!.position;
+    if (skip.size > 0) this.log.info({ room: this.room, users: [...skip.keys()], from: first, to: last }, "a read of the room's stream holds messages stored after these users left or before they joined: not sent to them");
+    return skip.size > 0 ? skip : undefined;
+  }
+
+  /**
+   * Up to where a replay's read goes to nobody of `session`'s user: "0" (all its) for a member since before it, where
+   * its membership began, or undefined when it is no member now (the replay stops; the leave's event takes the
+   * session out). A read of the stream can pass a leave this gateway has not heard, as a fan-out's (notFor).
+   */
+  private async replayBound(session: Session, read: StreamEntry[]): Promise<string | undefined> {
+    if (!this.memberships || read.length === 0) return "0";
+    const userId = session.user!.userId;
+    const since = (await this.memberships(this.room, [userId])).get(userId);
+    if (since === undefined) this.log.info({ room: this.room, userId }, "a replay's read of the room's stream is for a user no member now (a leave not heard here yet): stopped");
+    return since;
   }
 
   /**
@@ -248,17 +304,20 @@ export class RoomReader {
    * a session joining meanwhile starts after the batch and a replay finishing meanwhile reads it from the stream
    * (each session's own cursor keeps it from getting anything twice).
    */
-  private fanOut(batch: StreamEntry[]): Promise<void> {
+  private fanOut(batch: StreamEntry[], skip?: ReadonlyMap<string, string>): Promise<void> {
     const last = batch.at(-1)?.position;
     if (last && after(last, this.cursor)) this.cursor = last;
     this.fanOuts++;
-    const run = this.fanOutChain.then(() => this.fanOutNow(batch));
+    const run = this.fanOutChain.then(() => this.fanOutNow(batch, skip));
     this.fanOutChain = run.catch(() => undefined).finally(() => this.fanOuts--);
     return run;
   }
 
-  /** Sends a batch to every live session, yielding to the event loop every SLICE_SESSIONS sessions. */
-  private async fanOutNow(batch: StreamEntry[]): Promise<void> {
+  /**
+   * Sends a batch to every live session, yielding to the event loop every SLICE_SESSIONS sessions; a session whose user
+   * `skip` names gets nothing up to the position named (its cursor moves past the batch all the same).
+   */
+  private async fanOutNow(batch: StreamEntry[], skip?: ReadonlyMap<string, string>): Promise<void> {
     for (const chunk of chunks(batch)) {
       const last = chunk.at(-1)!.position;
       const devices = new Set(chunk.map((entry) => entry.dev));
@@ -270,6 +329,12 @@ export class RoomReader {
       let served = 0;
       for (const [session, reading] of [...this.readings]) {
         if (!reading.live || this.readings.get(session) !== reading) continue;
+        const through = skip?.get(session.user!.userId);
+        if (through !== undefined) {
+          sent += this.sendTo(session, reading, chunk, through);
+          if (++served % SLICE_SESSIONS === 0) await yieldToLoop();
+          continue;
+        }
         // The common case: a device that has none of these and sent none of them gets the shared bytes.
         if (!devices.has(session.user!.sessionId) && after(chunk[0]!.position, reading.cursor)) {
           reading.cursor = last;
@@ -283,10 +348,13 @@ export class RoomReader {
     }
   }
 
-  /** Sends the entries of `chunk` this session has not had and whose device it is not; returns how many. */
-  private sendTo(session: Session, reading: Reading, chunk: StreamEntry[]): number {
+  /**
+   * Sends the entries of `chunk` this session has not had, whose device it is not and that follow `through`; returns
+   * how many.
+   */
+  private sendTo(session: Session, reading: Reading, chunk: StreamEntry[], through = "0"): number {
     const device = session.user!.sessionId;
-    const fresh = chunk.filter((entry) => after(entry.position, reading.cursor) && entry.dev !== device).map((entry) => entry.message);
+    const fresh = chunk.filter((entry) => after(entry.position, reading.cursor) && after(entry.position, through) && entry.dev !== device).map((entry) => entry.message);
     const last = chunk.at(-1)!.position;
     if (after(last, reading.cursor)) reading.cursor = last;
     return fresh.length > 0 && sendMessages(session, fresh) ? fresh.length : 0;

@@ -16,8 +16,11 @@ export async function deleteAccount(s: DeletionServices, who: { userId: string; 
   const { userId } = who;
   for (const roomId of await s.rooms.roomsOf(userId)) {
     const room = await s.rooms.get(roomId);
-    // Its members see the user leave, as after a leave; an owner leaves too (the room stays, as when it leaves).
-    if (room && (await s.rooms.leave(roomId, userId, { userName: who.userName }))) await announceRoom(s, room, who, "left");
+    if (!room) continue;
+    // Its members see the user leave, as after a leave (its quiet copy on the room's channel in the leave's script);
+    // an owner leaves too (the room stays, as when it leaves).
+    const quiet = { type: "room" as const, room: roomId, name: room.name, userId, userName: who.userName, kind: "left" as const, quiet: true };
+    if (await s.rooms.leave(roomId, userId, { userName: who.userName }, quiet)) await announceRoom(s, room, who, "left");
   }
   // Blocks either way end: a block on nobody would still refuse a send to the id as blocked, not as unknown.
   for (const peer of await s.blocks.hiddenFrom(userId)) {

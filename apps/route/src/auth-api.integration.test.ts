@@ -259,12 +259,14 @@ describe("DELETE /api/account", () => {
     expect((await h.call("PUT", `/api/blocks/${gone.userId}`, { token: friend.token })).status).toBe(204);
     await h.services.sessions.setSessions(gone.userId, HARNESS_GATEWAY.id, 1);
     await h.services.sessions.setSessions(friend.userId, HARNESS_GATEWAY.id, 1);
-    const bus = await recordBus(h.redis, [channels.gateway(HARNESS_GATEWAY.id), channels.all]);
+    const bus = await recordBus(h.redis, [channels.gateway(HARNESS_GATEWAY.id), channels.all, channels.room(room.roomId)]);
     try {
       const res = await h.call("DELETE", "/api/account", { token: gone.token, body: { password: PASSWORD } });
       expect(res.status).toBe(204);
       // Its room sees it leave; the gateway holding it checks its logins (and finds them ended).
-      await bus.waitFor((m) => m.type === "room" && m.kind === "left" && m.userId === gone.userId);
+      await bus.waitFor((m) => m.type === "room" && m.kind === "left" && m.userId === gone.userId && m.channel === channels.all);
+      // As every leave, a quiet copy on the room's channel first, in order with the room's wake-ups.
+      await bus.waitFor((m) => m.type === "room" && m.kind === "left" && m.userId === gone.userId && m.quiet === true && m.channel === channels.room(room.roomId));
       // The friend's devices take it out of their blocked list at once (a BlockEvent), as after an unblock.
       await bus.waitFor((m) => m.type === "block" && m.userId === friend.userId && m.peer === gone.userId && !m.blocked && m.peerName === gone.userName);
       // Every gateway hears it (cim-bus:all), to refuse sends to the user at once.

@@ -1,7 +1,7 @@
 // Rooms over HTTP (create, directory, join, invite, leave, members) as a client sees them, through app.request()
 // on real Redis and ZooKeeper; membership changes are announced on cim-bus:all.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClusterMessage } from "@cim/state";
+import { channels, type ClusterMessage } from "@cim/state";
 import { expectError, newUser, uniqueName, type LoginAnswer } from "./testing/api-client.js";
 import { recordBus, type BusRecorder } from "./testing/bus-recorder.js";
 import { HARNESS_GATEWAY, startRouteHarness, type RouteHarness } from "./testing/route-harness.js";
@@ -217,6 +217,24 @@ describe("POST /api/rooms/{roomId}/leave", () => {
     expect(await memberIds(alice, room.roomId)).toEqual([alice.userId]);
     expect(await bus.waitFor(event(room.roomId, bob.userId, "left"))).toMatchObject({ name: room.name, userName: bob.userName });
     await expectError(await h.call("POST", `/api/rooms/${room.roomId}/leave`, { token: bob.token }), 404, "not_found");
+  });
+
+  it("a leave's quiet copy goes on the room's channel, as a removal's: a gateway hears it before the wake-up of any message stored after the leave", async () => {
+    const room = await create(alice, uniqueName("Quiet leave "), "public");
+    await h.call("POST", `/api/rooms/${room.roomId}/join`, { token: bob.token });
+    const roomBus = await recordBus(h.redis, [channels.room(room.roomId)]);
+    try {
+      expect((await h.call("POST", `/api/rooms/${room.roomId}/leave`, { token: bob.token })).status).toBe(204);
+      const sent = await h.call("POST", "/api/messages", { token: alice.token, body: { room: room.roomId, text: "after bob left" } });
+      expect(sent.status).toBe(202);
+      // Before, route announced a leave on cim-bus:all only, after its script: a message stored in between woke the
+      // gateways first, and they sent it to the leaver's sessions.
+      await roomBus.waitFor((m) => m.type === "roomMessage");
+      const left = { type: "room", room: room.roomId, name: room.name, userId: bob.userId, userName: bob.userName, kind: "left", quiet: true, channel: channels.room(room.roomId) };
+      expect(roomBus.messages.map((m) => (m.type === "roomMessage" ? "message" : m))).toEqual([left, "message"]);
+    } finally {
+      roomBus.stop();
+    }
   });
 
   it("answers 403 forbidden for everyone, 404 not_found for an unknown room or one the caller is not in", async () => {

@@ -93,6 +93,9 @@ describe("the stores on a Redis Cluster", () => {
       after = page.next;
     } while (after);
     expect(seen).toEqual(ids);
+    // The gateways' check of a room read: one MULTI on the room's slot (300 a member kept before joined positions were: "0").
+    await rooms.leave("r-pages", "301");
+    expect(await rooms.membershipsOf("r-pages", ["300", "301", "325"])).toEqual(new Map([["300", "0"], ["325", "0"]]));
   });
 
   it("reads the newest entry of conversations in many slots at once (newestOf: one read each there)", async () => {

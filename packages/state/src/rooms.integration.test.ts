@@ -72,6 +72,20 @@ describe("membership", () => {
     expect(await rooms.joinedAfter(roomId, "2")).toBeNull();
   });
 
+  it("membershipsOf names the members among the users asked about, each with where its membership began", async () => {
+    const rooms = new RoomStore(h.redis);
+    const { roomId } = await rooms.create({ name: "Who is in", visibility: "public", owner: "1" });
+    await rooms.join(roomId, "2");
+    await rooms.join(roomId, "3");
+    await h.redis.xadd(conv.messages(roomId), "42-0", "text", "before 3 came back");
+    await rooms.leave(roomId, "3");
+    await rooms.join(roomId, "3");
+    await rooms.leave(roomId, "2");
+    expect(await rooms.membershipsOf(roomId, ["1", "2", "3", "9"])).toEqual(new Map([["1", "0"], ["3", "42"]]));
+    expect(await rooms.membershipsOf(roomId, [])).toEqual(new Map());
+    expect(await rooms.membershipsOf("everyone", ["1"])).toEqual(new Map());
+  });
+
   it("a repeated leave removes a room left behind in the user's list (a crash between the two writes)", async () => {
     const rooms = new RoomStore(h.redis);
     const { roomId } = await rooms.create({ name: "Crashy", visibility: "public", owner: "1" });

@@ -283,6 +283,26 @@ export class RoomStore {
     return this.redis.hget(conv.roomJoined(roomId), userId);
   }
 
+  /**
+   * Which of `userIds` are members of the room now, each with where its membership began ("0" when that was not
+   * kept): one MULTI of SMISMEMBER and HMGET on the room's slot. A gateway checks what it read of a room's stream
+   * with it (RoomReader): a leave it has not heard yet (a frozen gateway, its bus backlog behind the read) must not
+   * let the leaver's sessions get what was stored after it. Empty for "everyone" (not kept as a set).
+   */
+  async membershipsOf(roomId: string, userIds: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (roomId === EVERYONE_ROOM || userIds.length === 0) return found;
+    const answers = await this.redis.multi().smismember(conv.roomMembers(roomId), ...userIds).hmget(conv.roomJoined(roomId), ...userIds).exec();
+    if (!answers) throw new Error(`reading the memberships of room ${roomId} was aborted`);
+    const [[memberError, members], [joinedError, joined]] = answers as [[Error | null, number[]], [Error | null, Array<string | null>]];
+    if (memberError) throw memberError;
+    if (joinedError) throw joinedError;
+    userIds.forEach((userId, i) => {
+      if (members[i] === 1) found.set(userId, joined[i] ?? "0");
+    });
+    return found;
+  }
+
   /** How many members the room has (one SCARD); 0 for "everyone" (not kept as a set). */
   async memberCount(roomId: string): Promise<number> {
     if (roomId === EVERYONE_ROOM) return 0;

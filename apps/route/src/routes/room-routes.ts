@@ -194,7 +194,10 @@ export function roomRoutes(s: Services) {
     const me = c.get("user");
     if (room.roomId === EVERYONE_ROOM) throw new ApiError(403, ErrorCode.Forbidden, "nobody can leave everyone");
     await s.guard.joinOrLeave(me.userId);
-    if (!(await s.rooms.leave(room.roomId, me.userId, { userName: me.userName }))) throw new ApiError(404, ErrorCode.NotFound, `you are not a member of ${room.roomId}`);
+    // As a removal: its quiet copy goes on the room's channel in the leave's script, before the wake-up of any message
+    // stored after it (announced on cim-bus:all only, after the script, a message stored in between reached the leaver).
+    const quiet = { type: "room" as const, room: room.roomId, name: room.name, userId: me.userId, userName: me.userName, kind: "left" as const, quiet: true };
+    if (!(await s.rooms.leave(room.roomId, me.userId, { userName: me.userName }, quiet))) throw new ApiError(404, ErrorCode.NotFound, `you are not a member of ${room.roomId}`);
     await s.reads.forgetOpened(me.userId, room.roomId);
     await announce(room, me, "left");
     return c.body(null, 204);
