@@ -2,7 +2,7 @@
 // rule came back as "userName: userName may hold ..."), Enter in the user search (did nothing), and an empty room
 // directory that said "Create one!" with no way to; a notice "ann added you to …" that offered only Dismiss.
 import { closeContext } from "./context-close.js";
-import { conversationKey, createRoom, expect, expectOnline, findUser, logIn, message, openDevice, PASSWORD, say, test } from "./fixtures.js";
+import { conversationKey, createRoom, expect, expectOnline, findUser, logIn, message, openDevice, PASSWORD, say, setHidden, test } from "./fixtures.js";
 import type { Page, Request } from "@playwright/test";
 import { RouteApi } from "@cim/client";
 
@@ -386,6 +386,36 @@ test("an empty room opened on one device is no news on a new device, while one a
     await expect(conversationKey(phone.page, openedId)).toBeVisible();
     await expect(notice(phone.page)).toContainText(`${ann.userName} added you to ${later}`);
     await expect(notice(phone.page)).not.toContainText(opened);
+  } finally {
+    await closeContext(browser, phone.context);
+  }
+});
+
+test("'… added you to' an empty room leaves the desktop once the room was opened on the phone, when the user comes back to the desktop", async ({ browser, stack, newUser }) => {
+  const ann = await newUser("ann");
+  const bob = await newUser("bob");
+  const notice = (page: typeof bob.page) => page.locator('[data-testid="room-notice"][aria-label="Notice"]');
+  const name = `Empty ${Math.random().toString(36).slice(2, 6)}`;
+  const phone = await openDevice(browser, stack.url);
+  try {
+    await logIn(phone.page, bob.userName);
+    await expectOnline(phone.page);
+    // Both of Bob's devices hear that Ann added him to a room nobody has written in.
+    const roomId = await privateRoomWith(ann.page, name, bob.userName);
+    await expect(notice(bob.page)).toContainText(`${ann.userName} added you to ${name}`);
+    await expect(notice(phone.page)).toContainText(`${ann.userName} added you to ${name}`);
+    // He steps away from the desktop and opens the room on his phone; route keeps that it was opened.
+    await setHidden(bob.page, true);
+    await notice(phone.page).getByRole("button", { name: "Open" }).click();
+    await expect(phone.page.getByTestId("message-list")).toHaveAttribute("data-key", roomId);
+    await expect(notice(phone.page)).toHaveCount(0);
+    const api = new RouteApi(stack.url);
+    const token = (await api.login(bob.userName, PASSWORD)).token;
+    await expect.poll(async () => (await api.conversations(token)).conversations.find((c) => c.conversation === roomId)?.eventsSeen).toBeGreaterThan(0);
+    // Back at the desktop: the room was seen, the notice is old news.
+    await setHidden(bob.page, false);
+    await expect(notice(bob.page)).toHaveCount(0);
+    await expect(conversationKey(bob.page, roomId)).toBeVisible();
   } finally {
     await closeContext(browser, phone.context);
   }
