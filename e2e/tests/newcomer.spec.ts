@@ -221,7 +221,7 @@ test("registering without a network says so, and the message goes once the netwo
   await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "online", { timeout: 20_000 });
 });
 
-test("a room just created offers to invite people where its messages will be, not only 'Say hello!' to nobody", async ({ newUser }) => {
+test("a room just created offers to invite people where its messages will be, not only 'Say hello!' to nobody; once someone is in, it says so", async ({ newUser }) => {
   const ann = await newUser("ann");
   const ben = await newUser("ben");
   await createRoom(ann.page, `Crew ${Math.random().toString(36).slice(2, 7)}`, "private");
@@ -233,8 +233,10 @@ test("a room just created offers to invite people where its messages will be, no
   const row = await findUser(ann.page, ben.userName);
   await row.getByTestId("user-search-pick").click();
   await expect(row.getByTestId("user-search-done")).toHaveText("Invited");
-  // A private chat has its two people already: no invitation offered there.
   await ann.page.keyboard.press("Escape");
+  // Ben is in now: the room no longer asks for people, it says who is there to greet.
+  await expect(list.getByRole("status")).toHaveText("No messages yet. 1 other member is here: say hello!");
+  // A private chat has its two people already: no invitation offered there.
   await ann.page.getByTestId("online-search").fill(ben.userName);
   await ann.page.locator(`[data-testid="online-user"][data-user-name="${ben.userName}"]`).click();
   await expect(ann.page.getByTestId("message-list").getByRole("status")).toHaveText("No messages yet. Say hello!");
