@@ -32,6 +32,25 @@ export function formatTime(ts: number, now: Date = new Date()): string {
   return `${SHORT_DAY.format(date)} ${time}`;
 }
 
+const WEEKDAY = new Intl.DateTimeFormat([], { weekday: "short" });
+
+/**
+ * A conversation's time in the list, as chat apps write it there (WhatsApp, Telegram, Signal): "14:05" today,
+ * "Yesterday", the weekday ("Mon") within the week, then the date ("3 Mar"; "3 Mar 2025" in another year). After a day
+ * away every line said "29 Nov 18:20", which took the name's room and made yesterday look long ago; a message from
+ * last March said "3 Mar 14:05", as if this March.
+ */
+export function formatListTime(ts: number, now: Date = new Date()): string {
+  if (!ts) return "";
+  const date = new Date(ts);
+  if (date.toDateString() === now.toDateString()) return clock(date);
+  const day = formatDay(ts, now);
+  if (day === "Yesterday") return day;
+  const weekAgo = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 6);
+  if (date >= weekAgo && date < now) return WEEKDAY.format(date);
+  return (date.getFullYear() === now.getFullYear() ? SHORT_DAY : SHORT_DAY_YEAR).format(date);
+}
+
 /** The full date and time, for a tooltip. */
 export function formatFull(ts: number): string {
   return ts ? FULL.format(ts) : "";
