@@ -23,6 +23,14 @@ export function clockFormat(locales: string | string[]): Intl.DateTimeFormat {
 /** A time of day as the page shows it: "14:05" (or "2:05 PM", as the locale writes it). */
 const clock = (date: Date) => CLOCK.format(date);
 
+/**
+ * A message's time in its list: the time of day only, as WhatsApp, Signal and Telegram write it, since the day
+ * separator above says the day ("Nov 29 6:20 PM" under "Yesterday" on every message of a day away).
+ */
+export function formatClock(ts: number): string {
+  return ts ? clock(new Date(ts)) : "";
+}
+
 /** "14:05" for today, "3 Mar 14:05" for older days. */
 export function formatTime(ts: number, now: Date = new Date()): string {
   if (!ts) return "";
