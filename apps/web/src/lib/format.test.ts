@@ -42,6 +42,8 @@ describe("formatTime and formatFull", () => {
     expect(formatTime(today.getTime(), now)).toBe(clockFormat([]).format(today));
     expect(formatTime(earlier.getTime(), now)).toBe(`${earlier.toLocaleDateString([], { day: "numeric", month: "short" })} ${clockFormat([]).format(earlier)}`);
     expect(formatFull(earlier.getTime())).toBe(earlier.toLocaleString());
+    const lastYear = new Date(2025, 2, 3, 14, 7);
+    expect(formatTime(lastYear.getTime(), now)).toBe(`${lastYear.toLocaleDateString([], { day: "numeric", month: "short", year: "numeric" })} ${clockFormat([]).format(lastYear)}`);
     expect(formatTime(0)).toBe("");
     expect(formatFull(0)).toBe("");
   });

@@ -31,13 +31,16 @@ export function formatClock(ts: number): string {
   return ts ? clock(new Date(ts)) : "";
 }
 
-/** "14:05" for today, "3 Mar 14:05" for older days. */
+/**
+ * "14:05" for today, "3 Mar 14:05" for older days, "3 Mar 2025 14:05" in another year (a search result from last
+ * March read as this March's).
+ */
 export function formatTime(ts: number, now: Date = new Date()): string {
   if (!ts) return "";
   const date = new Date(ts);
   const time = clock(date);
   if (date.toDateString() === now.toDateString()) return time;
-  return `${SHORT_DAY.format(date)} ${time}`;
+  return `${(date.getFullYear() === now.getFullYear() ? SHORT_DAY : SHORT_DAY_YEAR).format(date)} ${time}`;
 }
 
 const WEEKDAY = new Intl.DateTimeFormat([], { weekday: "short" });
