@@ -291,6 +291,17 @@ test("while the tab is hidden: a desktop notification (asked for once), a sound,
   await expect(icon).toHaveAttribute("href", /^data:image\/svg\+xml/);
 });
 
+test("Settings does not show desktop notifications ticked while the browser blocks them for the site", async ({ newUser }) => {
+  const { page } = await newUser("blocked");
+  // The site's notifications blocked in the browser (the user once said Block): none will show, whatever is chosen.
+  await page.evaluate(() => Object.defineProperty(Notification, "permission", { get: () => "denied", configurable: true }));
+  await page.getByTestId("settings-button").click();
+  const settings = page.getByTestId("settings-dialog");
+  await expect(settings.getByTestId("settings-notifications")).not.toBeChecked();
+  await expect(settings.getByTestId("settings-notifications")).toBeDisabled();
+  await expect(settings.getByTestId("notifications-blocked")).toHaveText("This browser blocks notifications for this site: allow them in its site settings.");
+});
+
 test("with Redis down the badge says connected, but messages are delayed, and why; the message goes out once Redis is back", async ({ newUser, stack }) => {
   const { page } = await newUser("ruth");
   await say(page, "before the outage");

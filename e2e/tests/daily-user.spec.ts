@@ -2,7 +2,7 @@
 // with them (by mouse, keyboard and finger), and a message of only a few emoji is shown larger.
 import { RouteApi } from "@cim/client";
 import { closeContext } from "./context-close.js";
-import { expect, groupConversation, message, onlineUser, openDevice, PASSWORD, register, say, test, userIdOf } from "./fixtures.js";
+import { expect, groupConversation, message, onlineUser, openDevice, PASSWORD, register, say, setHidden, test, userIdOf } from "./fixtures.js";
 
 test("a sender's name in a room opens the private chat with them, with a click and with the keyboard", async ({ pair: { alice, bob } }) => {
   const aliceId = await userIdOf(alice.page);
@@ -129,5 +129,37 @@ test("on a touch phone Reply puts the cursor in the message box inside the tap i
     await expect(page.getByTestId("composer-input")).toBeFocused();
   } finally {
     await closeContext(browser, phone);
+  }
+});
+
+test("the next morning a tab left open says Yesterday where it said Today, in the list and over the messages, and each message shows its time only", async ({ browser, stack }) => {
+  const api = new RouteApi(stack.url);
+  const peer = `kim-${Math.random().toString(36).slice(2, 8)}`;
+  const text = `see you tomorrow ${peer}`;
+  await api.register(peer, PASSWORD);
+  // The page's clock is the test's to move (it runs on by itself meanwhile).
+  const { context, page } = await openDevice(browser, stack.url, { beforeLoad: (device) => device.clock.install() });
+  try {
+    await register(page, `lou-${Math.random().toString(36).slice(2, 8)}`);
+    await api.sendMessage((await api.login(peer, PASSWORD)).token, { text });
+    await groupConversation(page).click();
+    const row = message(page, text);
+    await expect(row).toBeVisible();
+    const clockOnly = /^\d{1,2}:\d{2}(\s?[AP]M)?$/;
+    const separator = page.getByTestId("day-separator").last();
+    const listed = groupConversation(page).getByTestId("conversation-time");
+    await expect(separator).toHaveText("Today");
+    await expect(listed).toHaveText(clockOnly);
+    await expect(row.getByTestId("message-time")).toHaveText(clockOnly);
+    // A day later the user comes back to the tab (timers slept with the laptop): the day has turned everywhere.
+    await page.clock.setSystemTime(Date.now() + 24 * 60 * 60_000);
+    await setHidden(page, true);
+    await setHidden(page, false);
+    await expect(separator).toHaveText("Yesterday");
+    await expect(listed).toHaveText("Yesterday");
+    // The separator says the day: the message says only when in it, not "Nov 29 6:20 PM" on every row.
+    await expect(row.getByTestId("message-time")).toHaveText(clockOnly);
+  } finally {
+    await closeContext(browser, context);
   }
 });

@@ -2,7 +2,7 @@
 // rule came back as "userName: userName may hold ..."), Enter in the user search (did nothing), and an empty room
 // directory that said "Create one!" with no way to; a notice "ann added you to …" that offered only Dismiss.
 import { closeContext } from "./context-close.js";
-import { conversationKey, createRoom, expect, expectOnline, findUser, logIn, message, openDevice, PASSWORD, say, test } from "./fixtures.js";
+import { conversationKey, createRoom, expect, expectOnline, findUser, logIn, message, openDevice, PASSWORD, say, setHidden, test } from "./fixtures.js";
 import type { Page, Request } from "@playwright/test";
 import { RouteApi } from "@cim/client";
 
@@ -221,7 +221,7 @@ test("registering without a network says so, and the message goes once the netwo
   await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "online", { timeout: 20_000 });
 });
 
-test("a room just created offers to invite people where its messages will be, not only 'Say hello!' to nobody", async ({ newUser }) => {
+test("a room just created offers to invite people where its messages will be, not only 'Say hello!' to nobody; once someone is in, it says so", async ({ newUser }) => {
   const ann = await newUser("ann");
   const ben = await newUser("ben");
   await createRoom(ann.page, `Crew ${Math.random().toString(36).slice(2, 7)}`, "private");
@@ -233,8 +233,10 @@ test("a room just created offers to invite people where its messages will be, no
   const row = await findUser(ann.page, ben.userName);
   await row.getByTestId("user-search-pick").click();
   await expect(row.getByTestId("user-search-done")).toHaveText("Invited");
-  // A private chat has its two people already: no invitation offered there.
   await ann.page.keyboard.press("Escape");
+  // Ben is in now: the room no longer asks for people, it says who is there to greet.
+  await expect(list.getByRole("status")).toHaveText("No messages yet. 1 other member is here: say hello!");
+  // A private chat has its two people already: no invitation offered there.
   await ann.page.getByTestId("online-search").fill(ben.userName);
   await ann.page.locator(`[data-testid="online-user"][data-user-name="${ben.userName}"]`).click();
   await expect(ann.page.getByTestId("message-list").getByRole("status")).toHaveText("No messages yet. Say hello!");
@@ -386,6 +388,36 @@ test("an empty room opened on one device is no news on a new device, while one a
     await expect(conversationKey(phone.page, openedId)).toBeVisible();
     await expect(notice(phone.page)).toContainText(`${ann.userName} added you to ${later}`);
     await expect(notice(phone.page)).not.toContainText(opened);
+  } finally {
+    await closeContext(browser, phone.context);
+  }
+});
+
+test("'… added you to' an empty room leaves the desktop once the room was opened on the phone, when the user comes back to the desktop", async ({ browser, stack, newUser }) => {
+  const ann = await newUser("ann");
+  const bob = await newUser("bob");
+  const notice = (page: typeof bob.page) => page.locator('[data-testid="room-notice"][aria-label="Notice"]');
+  const name = `Empty ${Math.random().toString(36).slice(2, 6)}`;
+  const phone = await openDevice(browser, stack.url);
+  try {
+    await logIn(phone.page, bob.userName);
+    await expectOnline(phone.page);
+    // Both of Bob's devices hear that Ann added him to a room nobody has written in.
+    const roomId = await privateRoomWith(ann.page, name, bob.userName);
+    await expect(notice(bob.page)).toContainText(`${ann.userName} added you to ${name}`);
+    await expect(notice(phone.page)).toContainText(`${ann.userName} added you to ${name}`);
+    // He steps away from the desktop and opens the room on his phone; route keeps that it was opened.
+    await setHidden(bob.page, true);
+    await notice(phone.page).getByRole("button", { name: "Open" }).click();
+    await expect(phone.page.getByTestId("message-list")).toHaveAttribute("data-key", roomId);
+    await expect(notice(phone.page)).toHaveCount(0);
+    const api = new RouteApi(stack.url);
+    const token = (await api.login(bob.userName, PASSWORD)).token;
+    await expect.poll(async () => (await api.conversations(token)).conversations.find((c) => c.conversation === roomId)?.eventsSeen).toBeGreaterThan(0);
+    // Back at the desktop: the room was seen, the notice is old news.
+    await setHidden(bob.page, false);
+    await expect(notice(bob.page)).toHaveCount(0);
+    await expect(conversationKey(bob.page, roomId)).toBeVisible();
   } finally {
     await closeContext(browser, phone.context);
   }

@@ -57,8 +57,13 @@ export class ChatStore {
   private conversationOnScreen = $state(false);
   /** "You were removed from <room>" after a room's owner removed this user, and the rooms it names; dismissed by the user. */
   private removal = $state({ text: "", rooms: [] as string[] });
-  /** "ann added you to …" ("" none), until the user opens that room or dismisses it; a removal notice comes first. */
-  private addition = $state({ text: "", room: "" });
+  /**
+   * "ann added you to …" ("" none), until the user opens that room (here, or on another device: route's list then
+   * gives its `eventsSeen` at `seenFrom` or later) or dismisses it; a removal notice comes first.
+   */
+  private addition = $state({ text: "", room: "", seenFrom: 0 });
+  /** The user was looking at this tab at the last `watch` (coming back to it asks whether the room was opened elsewhere). */
+  private looking = false;
   /** Theme, notifications and sound on this device. */
   readonly prefs = new Preferences();
   /** Announcements, desktop notifications and sound for messages from others. */
@@ -140,7 +145,9 @@ export class ChatStore {
   /** The removal notice ("" none), until a room it names is listed again (invited back, joined): then it is no longer true. */
   get roomNotice(): string {
     const removal = this.removal.rooms.some((key) => this.conversations.get(key)) ? "" : this.removal.text;
-    return removal || (this.conversations.get(this.addition.room) ? this.addition.text : "");
+    const added = this.conversations.get(this.addition.room);
+    // Opened on another device since (an empty room has no message whose Read would say so): seen there.
+    return removal || (added && (added.eventsSeen ?? 0) < this.addition.seenFrom ? this.addition.text : "");
   }
 
   /** The room the notice shown is about, when it is "… added you to" one ("" otherwise): the notice offers to open it. */
@@ -150,20 +157,20 @@ export class ChatStore {
 
   /** This user read conversation `key` on another device: an "… added you to" notice of that room has been seen. */
   readElsewhere(key: string): void {
-    if (this.addition.room === key) this.addition = { text: "", room: "" };
+    if (this.addition.room === key) this.addition = { text: "", room: "", seenFrom: 0 };
   }
 
   set roomNotice(text: string) {
     this.removal = { text, rooms: [] };
-    this.addition = { text: "", room: "" };
+    this.addition = { text: "", room: "", seenFrom: 0 };
+  }
+
+  /** "ann added you to …" (with Open) for room `roomId`, until the user opens it, reads it elsewhere or dismisses it. */
+  tellAdded(text: string, roomId: string): void {
+    this.addition = { text, room: roomId, seenFrom: (this.conversations.get(roomId)?.eventsSeen ?? 0) + 1 };
   }
 
   /** Says that this user is no longer in `rooms`. */
-  /** "ann added you to …" (with Open) for room `roomId`, until the user opens it, reads it elsewhere or dismisses it. */
-  tellAdded(text: string, roomId: string): void {
-    this.addition = { text, room: roomId };
-  }
-
   tellRoomsGone(text: string, rooms: string[]): void {
     this.removal = { text, rooms };
   }
@@ -221,6 +228,10 @@ export class ChatStore {
     this.conversations.watching = looking && !this.readingOlder;
     this.conversations.onScreen = looking;
     this.sync.markActiveRead();
+    // Back at this tab with "… added you to" shown: the user may have opened that room on another device meanwhile
+    // (no frame says so), and route's list tells; one read per return, only while such a notice is up.
+    if (looking && !this.looking && this.roomNoticeRoom && this.phase === "signedIn") void this.refreshConversations();
+    this.looking = looking;
   }
 
   /** A muted room's unread messages that mention the user: they count in the title and icon, as they are notified. */
@@ -314,7 +325,7 @@ export class ChatStore {
     if (key !== this.conversations.activeKey) this.readingOlder = false;
     const conversation = this.conversations.open(key);
     // Looked at: "… added you to" it has said what it had to (here, and on the user's other devices).
-    if (this.addition.room === conversation.key) this.addition = { text: "", room: "" };
+    if (this.addition.room === conversation.key) this.addition = { text: "", room: "", seenFrom: 0 };
     if (conversation.kind === "room") this.arrivals.opened(conversation.key);
     // Where its unread messages begin, and how many (from before it is marked read): its history is loaded up to there.
     const unread = this.conversations.unreadFrom?.key === conversation.key ? this.conversations.unreadFrom : null;

@@ -123,7 +123,8 @@ export class ConversationList {
       else byConversation.set(key, [message]);
     }
     for (const [key, group] of byConversation) {
-      const conversation = this.ensure(key, kindOf(key) === "private" ? peerName(group.at(-1)!) : "");
+      // A page of the user's own messages names no peer: the peer's own message in it does (its fromName).
+      const conversation = this.ensure(key, kindOf(key) === "private" ? peerName(group.at(-1)!) || (group.findLast((message) => message.from === key)?.fromName ?? "") : "");
       const receipts = { delivered: conversation.deliveredUpTo, seen: conversation.seenUpTo };
       const shown = group.filter((message) => !isEvent(message)).map((message) => toUiMessage(message, this.me(), receipts));
       for (const message of mergeStored(conversation, shown)) applyPending(conversation, message.msgId);

@@ -35,6 +35,13 @@ describe("ConversationList", () => {
     expect(conversations.get("r1")).toMatchObject({ lastMsgId: "600000", unread: 0 });
   });
 
+  it("names a private chat from its peer's message in a stored page when the newest ones are the user's own", () => {
+    const conversations = new ConversationList(() => "1");
+    const said = (ms: number, from: string, fromName: string): ChatMessage => ({ msgId: `${ms}000`, from, fromName, to: from === "1" ? "7" : "1", text: "hi", ts: ms, room: "" });
+    conversations.addStored([said(100, "7", "gil"), said(200, "1", "ann")], () => "");
+    expect(conversations.get("7")!.title).toBe("gil");
+  });
+
   it("keeps across a reload that a conversation starts at its first message: with it back from the cache, nothing older is offered", () => {
     const before = new ConversationList(() => "1");
     before.joined("r1", "Alpha");

@@ -5,6 +5,12 @@ import type { RoomNotice } from "./room-notices.js";
 
 export { EVERYONE_ROOM };
 export const EVERYONE_TITLE = "Everyone";
+/**
+ * A private chat's title while its peer's name is not known here yet (a chat begun on another device, heard first as
+ * this user's own message): route's list, presence or the peer's next message names it soon. The peer's userId
+ * ("1") stood there, a name no user chose.
+ */
+export const UNNAMED_PEER_TITLE = "Private chat";
 
 /** `everyone` (every user, nobody leaves), a room `r<n>`, or a private chat keyed by the peer's userId. */
 export type ConversationKind = "everyone" | "room" | "private";
@@ -156,7 +162,7 @@ export function msgIdToMs(msgId: string): number {
 export function newConversation(key: string, title = ""): Conversation {
   const kind = kindOf(key);
   return {
-    key, kind, title: title || (kind === "everyone" ? EVERYONE_TITLE : key), peerId: kind === "private" ? key : "", visibility: kind === "everyone" ? "public" : "", owner: "",
+    key, kind, title: title || (kind === "everyone" ? EVERYONE_TITLE : kind === "private" ? UNNAMED_PEER_TITLE : key), peerId: kind === "private" ? key : "", visibility: kind === "everyone" ? "public" : "", owner: "",
     messages: [], unread: 0, lastMsgId: "", readUpTo: "", deliveredUpTo: "", seenUpTo: "", hasOlder: true, loadingOlder: false, historyLoaded: false,
   };
 }

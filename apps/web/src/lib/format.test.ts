@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clockFormat, formatDay, formatFull, formatLastSeen, formatTime, sameDay } from "./format.js";
+import { clockFormat, formatDay, formatFull, formatLastSeen, formatListTime, formatTime, sameDay } from "./format.js";
 
 describe("formatDay", () => {
   const now = new Date(2026, 10, 26, 9, 30);
@@ -42,8 +42,29 @@ describe("formatTime and formatFull", () => {
     expect(formatTime(today.getTime(), now)).toBe(clockFormat([]).format(today));
     expect(formatTime(earlier.getTime(), now)).toBe(`${earlier.toLocaleDateString([], { day: "numeric", month: "short" })} ${clockFormat([]).format(earlier)}`);
     expect(formatFull(earlier.getTime())).toBe(earlier.toLocaleString());
+    const lastYear = new Date(2025, 2, 3, 14, 7);
+    expect(formatTime(lastYear.getTime(), now)).toBe(`${lastYear.toLocaleDateString([], { day: "numeric", month: "short", year: "numeric" })} ${clockFormat([]).format(lastYear)}`);
     expect(formatTime(0)).toBe("");
     expect(formatFull(0)).toBe("");
+  });
+});
+
+describe("formatListTime", () => {
+  const now = new Date(2026, 10, 26, 9, 30);
+  it("writes today's time, Yesterday, the weekday within the week, then the date (the year when not this one)", () => {
+    const today = new Date(2026, 10, 26, 8, 5);
+    expect(formatListTime(today.getTime(), now)).toBe(clockFormat([]).format(today));
+    expect(formatListTime(new Date(2026, 10, 25, 23, 59).getTime(), now)).toBe("Yesterday");
+    const monday = new Date(2026, 10, 23, 12);
+    expect(formatListTime(monday.getTime(), now)).toBe(monday.toLocaleDateString([], { weekday: "short" }));
+    // Six days back is still this week's (a weekday name); seven back would read as the same weekday as today.
+    const weekAgo = new Date(2026, 10, 20, 12);
+    expect(formatListTime(weekAgo.getTime(), now)).toBe(weekAgo.toLocaleDateString([], { weekday: "short" }));
+    const older = new Date(2026, 10, 19, 12);
+    expect(formatListTime(older.getTime(), now)).toBe(older.toLocaleDateString([], { day: "numeric", month: "short" }));
+    const lastYear = new Date(2025, 2, 3, 14, 7);
+    expect(formatListTime(lastYear.getTime(), now)).toBe(lastYear.toLocaleDateString([], { day: "numeric", month: "short", year: "numeric" }));
+    expect(formatListTime(0, now)).toBe("");
   });
 });
 

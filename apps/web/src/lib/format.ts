@@ -23,13 +23,43 @@ export function clockFormat(locales: string | string[]): Intl.DateTimeFormat {
 /** A time of day as the page shows it: "14:05" (or "2:05 PM", as the locale writes it). */
 const clock = (date: Date) => CLOCK.format(date);
 
-/** "14:05" for today, "3 Mar 14:05" for older days. */
+/**
+ * A message's time in its list: the time of day only, as WhatsApp, Signal and Telegram write it, since the day
+ * separator above says the day ("Nov 29 6:20 PM" under "Yesterday" on every message of a day away).
+ */
+export function formatClock(ts: number): string {
+  return ts ? clock(new Date(ts)) : "";
+}
+
+/**
+ * "14:05" for today, "3 Mar 14:05" for older days, "3 Mar 2025 14:05" in another year (a search result from last
+ * March read as this March's).
+ */
 export function formatTime(ts: number, now: Date = new Date()): string {
   if (!ts) return "";
   const date = new Date(ts);
   const time = clock(date);
   if (date.toDateString() === now.toDateString()) return time;
-  return `${SHORT_DAY.format(date)} ${time}`;
+  return `${(date.getFullYear() === now.getFullYear() ? SHORT_DAY : SHORT_DAY_YEAR).format(date)} ${time}`;
+}
+
+const WEEKDAY = new Intl.DateTimeFormat([], { weekday: "short" });
+
+/**
+ * A conversation's time in the list, as chat apps write it there (WhatsApp, Telegram, Signal): "14:05" today,
+ * "Yesterday", the weekday ("Mon") within the week, then the date ("3 Mar"; "3 Mar 2025" in another year). After a day
+ * away every line said "29 Nov 18:20", which took the name's room and made yesterday look long ago; a message from
+ * last March said "3 Mar 14:05", as if this March.
+ */
+export function formatListTime(ts: number, now: Date = new Date()): string {
+  if (!ts) return "";
+  const date = new Date(ts);
+  if (date.toDateString() === now.toDateString()) return clock(date);
+  const day = formatDay(ts, now);
+  if (day === "Yesterday") return day;
+  const weekAgo = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 6);
+  if (date >= weekAgo && date < now) return WEEKDAY.format(date);
+  return (date.getFullYear() === now.getFullYear() ? SHORT_DAY : SHORT_DAY_YEAR).format(date);
 }
 
 /** The full date and time, for a tooltip. */

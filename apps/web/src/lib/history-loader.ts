@@ -2,7 +2,7 @@
 import { CimApiError, type CimClient, type StoredLogin } from "@cim/client";
 import { config } from "./config.js";
 import type { ConversationList } from "./conversation-list.svelte.js";
-import { lastActivity, oldestMsgId, unreadStartLoaded, type Conversation } from "./conversations.js";
+import { lastActivity, oldestMsgId, UNNAMED_PEER_TITLE, unreadStartLoaded, type Conversation } from "./conversations.js";
 import { recentMessages } from "./message-db.js";
 import type { MessageHooks } from "./message-hook.js";
 import { PreviewQueue } from "./preview-queue.js";
@@ -81,7 +81,8 @@ export class HistoryLoader {
     // another device too.
     const notices = events.map((event) => storedNotice(event, me.userId)).filter((notice) => notice !== null);
     if (notices.length > 0) conversation.notices = withStored(conversation.notices ?? [], notices);
-    const peerName = conversation.kind === "private" ? conversation.title : "";
+    // No name yet ("Private chat"): none is handed on (the message hook keeps it with each message in the cache).
+    const peerName = conversation.kind === "private" && conversation.title !== UNNAMED_PEER_TITLE ? conversation.title : "";
     this.deps.conversations.addStored(page, () => peerName);
     for (const message of page) this.deps.hooks.emit(message, { me, source: "history", peerName });
     if (page.length < limit && (before || !conversation.historyLoaded)) conversation.hasOlder = false;

@@ -64,4 +64,34 @@ describe("Incoming", () => {
     push("onMessage", message(300, "2"));
     expect(told).toEqual(["hi"]);
   });
+
+  it("a private chat begun on another device is not named by its peer's userId until route's list names it", () => {
+    const conversations = new ConversationList(() => "1");
+    let refreshes = 0;
+    const deps = {
+      me: () => ({ userId: "1", userName: "ann" }),
+      conversations,
+      blocks: { has: () => false },
+      features: { messageReceived: () => undefined },
+      sync: { markActiveRead: () => undefined },
+      mutes: { has: () => false },
+      attention: { incoming: () => undefined },
+      hooks: { emit: () => undefined },
+      online: { users: [] },
+      refresh: () => refreshes++,
+    } as unknown as IncomingDeps;
+    const { client, push } = fakeClient();
+    new Incoming(deps).listen(client);
+
+    // Ann wrote to user 7 from her phone: this device hears her own message, which names no peer's name.
+    push("onMessage", { msgId: "100000", from: "1", fromName: "ann", to: "7", text: "hi", ts: 100, room: "" } satisfies ChatMessage);
+    expect(conversations.get("7")!.title).toBe("Private chat");
+    // Route's list is asked for its name, and gives it.
+    expect(refreshes).toBe(1);
+    conversations.applySummaries([{ conversation: "7", name: "gil", unread: 0, lastMsgId: "100000", readUpTo: "100000" }], null, conversations.membershipMark);
+    expect(conversations.get("7")!.title).toBe("gil");
+    // Her next message from the phone keeps the name this device learnt.
+    push("onMessage", { msgId: "200000", from: "1", fromName: "ann", to: "7", text: "there?", ts: 200, room: "" } satisfies ChatMessage);
+    expect(conversations.get("7")!.title).toBe("gil");
+  });
 });

@@ -5,7 +5,7 @@ import type { Attention } from "./attention.svelte.js";
 import type { Blocks } from "./blocks.svelte.js";
 import type { ChatFeatures } from "./chat-features.svelte.js";
 import type { ConversationList } from "./conversation-list.svelte.js";
-import { kindOf } from "./conversations.js";
+import { kindOf, UNNAMED_PEER_TITLE } from "./conversations.js";
 import { isolate } from "./bidi.js";
 import type { DeliveryWatch } from "./delivery-watch.svelte.js";
 import { mentionsUser } from "./mentions.js";
@@ -148,6 +148,6 @@ export class Incoming {
   /** A user's name from the online list or a private conversation's title; "" when unknown here. */
   private nameOf(userId: string): string {
     const conversation = this.deps.conversations.get(userId);
-    return this.deps.online.users.find((u) => u.userId === userId)?.userName ?? (conversation && conversation.title !== userId ? conversation.title : "");
+    return this.deps.online.users.find((u) => u.userId === userId)?.userName ?? (conversation && conversation.title !== UNNAMED_PEER_TITLE ? conversation.title : "");
   }
 }
