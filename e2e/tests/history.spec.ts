@@ -161,6 +161,8 @@ test("a long chat renders its newest 300 messages at the bottom, more on the way
   const rendered = await list.getByTestId("message").count();
   expect(rendered).toBeGreaterThanOrEqual(300);
   expect(rendered).toBeLessThanOrEqual(350);
+  // The window's top row names its day, though the day began above it, with a message not rendered.
+  await expect(list.getByTestId("day-separator")).toHaveCount(1);
 
   // Scrolling up renders the loaded ones above, 100 at a time, with no history request, and what was on top stays.
   let historyRequests = 0;
