@@ -1,4 +1,5 @@
 // Console clients and SDK users on two gateways, driven only through the consoles' stdin: chat, rooms, devices.
+import { createServer, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Read, RoomEvent } from "@cim/client";
 import { newUser, REPO_ROOT, spawnTracked, startCluster, stopProcess, TEST_ADMIN_TOKEN, waitUntil, type Cluster, type RecordingClient, type Spawned } from "@cim/devstack";
@@ -277,5 +278,18 @@ describe("start-up failures", () => {
     expect(await taken.exitCode()).toBe(1);
     expect(taken.spawned.output()).toContain(`* ${name} is registered already: logging in`);
     expect(taken.spawned.output()).toContain("! login failed: wrong user name or password (unauthorized)");
+  });
+
+  it("names the route URL nothing answered at and what to do (the default :8080 when npm start moved route)", async () => {
+    // A port that was free a moment ago: nothing listens there, as at :8080 when npm start found it taken.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    const routeUrl = `http://127.0.0.1:${port}`;
+    const lost = startConsole(["--route", routeUrl, "--user", "ann", "--password", "cim-test-pass-1"], "no-route");
+    consoles.push(lost);
+    expect(await lost.exitCode()).toBe(1);
+    expect(lost.spawned.output()).toContain(`! login failed: route is unreachable: fetch failed (ECONNREFUSED); no route answered at ${routeUrl}: start one with npm start, or pass the --route its banner prints`);
   });
 });

@@ -15,6 +15,8 @@ export interface CliOptions {
   userName?: string;
   password?: string;
   register?: boolean;
+  /** Route's base URL, named when it cannot be reached (a default :8080 while npm start moved route elsewhere). */
+  routeUrl?: string;
   input: Readable & { isTTY?: boolean };
   output: Writable;
   /** Aborting ends the loop like the end of input (SIGINT, SIGTERM). */
@@ -36,7 +38,7 @@ export async function runCli(options: CliOptions): Promise<number> {
 
   const credentials = await askCredentials(options, reader, print);
   if (!credentials) return EXIT.usage;
-  if (!(await logIn(client, credentials, options.register ?? false, print))) return EXIT.failed;
+  if (!(await logIn(client, credentials, options, print))) return EXIT.failed;
 
   const session = new ChatSession(client, print);
   let lost = false;
@@ -109,8 +111,9 @@ async function askCredentials(options: CliOptions, reader: LineReader, print: Pr
   return { userName, password };
 }
 
-async function logIn(client: ChatClient, credentials: { userName: string; password: string }, register: boolean, print: Print): Promise<boolean> {
-  if (register) {
+async function logIn(client: ChatClient, credentials: { userName: string; password: string }, options: CliOptions, print: Print): Promise<boolean> {
+  const describe = (error: unknown) => describeFailure(error, options.routeUrl);
+  if (options.register) {
     try {
       const account = await client.register(credentials.userName, credentials.password);
       print(`* registered ${who(account.userName, account.userId)}`);
@@ -133,8 +136,14 @@ async function logIn(client: ChatClient, credentials: { userName: string; passwo
   }
 }
 
-// The server's own message, with its code when route answered: "wrong user name or password (unauthorized)".
-function describe(error: unknown): string {
+/**
+ * The server's own message, with its code when route answered: "wrong user name or password (unauthorized)". When
+ * route did not answer, the URL tried and what to do: the default :8080 is not where npm start put route if that port
+ * was taken (its banner prints the command with the right --route).
+ */
+function describeFailure(error: unknown, routeUrl: string | undefined): string {
   if (error instanceof CimApiError && error.status !== 0) return `${error.message} (${error.code})`;
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (!(error instanceof CimApiError) || !routeUrl) return message;
+  return `${message}; no route answered at ${routeUrl}: start one with npm start, or pass the --route its banner prints`;
 }

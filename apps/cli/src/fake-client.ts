@@ -145,7 +145,7 @@ export class FakeClient implements ChatClient {
 }
 
 /** Runs the console on `client` with piped input and output; `waitFor` waits for a pattern in all output so far. */
-export function startCli(client: FakeClient, options: { userName?: string; password?: string; register?: boolean } = { userName: "ann", password: "pw" }) {
+export function startCli(client: FakeClient, options: { userName?: string; password?: string; register?: boolean; routeUrl?: string } = { userName: "ann", password: "pw" }) {
   const input = new PassThrough();
   const output = new PassThrough();
   let text = "";

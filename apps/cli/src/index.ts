@@ -24,6 +24,7 @@ const code = await runCli({
   userName: config.userName,
   password: config.password,
   register: config.register,
+  routeUrl: config.routeUrl,
   input: process.stdin,
   output: process.stdout,
   signal: stop.signal,

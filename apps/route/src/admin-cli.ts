@@ -10,7 +10,7 @@ import { sharedSettings } from "@cim/config";
 import { createRedis } from "@cim/state";
 import { tokenSecretFrom } from "@cim/token";
 import { positive, tokenLifetimes, UsageError } from "./admin-flags.js";
-import { createAccounts, issueTokens, numberedNames, parseAccountLines, type NewAccount } from "./provisioning.js";
+import { createAccounts, issueTokens, numberedNames, parseAccountLines, UnknownUsersError, type NewAccount } from "./provisioning.js";
 
 const USAGE = `usage:
   npm run cim-admin -- users create --count N --prefix NAME- --password PASS [--start 1] [--hash-each]
@@ -94,7 +94,11 @@ async function token(flags: Flags): Promise<void> {
   const secret = tokenSecret();
   const redis = await openRedis(flags.redis as string | undefined);
   try {
-    const issued = await issueTokens(redis, names, { secret, ttlSeconds, sessionLifetimeSeconds });
+    const issued = await issueTokens(redis, names, { secret, ttlSeconds, sessionLifetimeSeconds }).catch((error: unknown) => {
+      // A name typed wrong, an account not made yet, or another Redis than route's: say which Redis was asked.
+      if (!(error instanceof UnknownUsersError)) throw error;
+      throw new Error(`${error.message} in the Redis at ${redisUrl(flags.redis as string | undefined)}: create the accounts with users create (or register them), or check the names and --redis`);
+    });
     if (flags.user) console.log(issued[0]!.token);
     else process.stdout.write(issued.map((entry) => JSON.stringify(entry)).join("\n") + "\n");
   } finally {

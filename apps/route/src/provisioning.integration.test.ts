@@ -132,7 +132,11 @@ describe("npm run cim-admin", () => {
     expect(lines.map((l) => l.userName)).toEqual(numberedNames(prefix, 20));
     await expect(run(["users", "create", "--count", "2"])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("users create needs") });
     await expect(run(["token", "--user", `${prefix}5`, "--ttl", "5"])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("--ttl must be at least 30 seconds") });
-    await expect(run(["token", "--user", `${prefix}nobody`])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`no user named ${prefix}nobody`) });
+    // It says which Redis it asked and what to do, not only that the name is unknown.
+    await expect(run(["token", "--user", `${prefix}nobody`])).rejects.toMatchObject({
+      code: 1,
+      stderr: `cim-admin: no user named ${prefix}nobody in the Redis at ${h.services.config.REDIS_URL}: create the accounts with users create (or register them), or check the names and --redis\n`,
+    });
   });
 
   // With npm start stopped it printed "[ioredis] Unhandled error event" and a stack per attempt, then "Reached the max

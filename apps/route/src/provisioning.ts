@@ -135,6 +135,14 @@ export interface TokenSettings {
   sessionLifetimeSeconds: number;
 }
 
+/** Names issueTokens found no account for: the first five in the message, all in `names`. */
+export class UnknownUsersError extends Error {
+  constructor(readonly names: readonly string[]) {
+    super(`no user named ${names.slice(0, 5).join(", ")}${names.length > 5 ? ` and ${names.length - 5} more` : ""}`);
+    this.name = "UnknownUsersError";
+  }
+}
+
 /**
  * A session token (a new login) for each named user, signed like POST /api/login's: a gateway accepts it in
  * Login, route in POST /api/reconnect. Names are found like logins find them; an unknown one throws.
@@ -147,7 +155,7 @@ export async function issueTokens(redis: RedisClient, userNames: readonly string
     const batch = userNames.slice(i, i + BATCH);
     const ids = await store.idsByName(batch.map((typed) => ({ nameKey: nameKey(typed), typed })));
     const missing = batch.filter((_, j) => !ids[j]);
-    if (missing.length) throw new Error(`no user named ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ` and ${missing.length - 5} more` : ""}`);
+    if (missing.length) throw new UnknownUsersError(missing);
     const [shown, epochs] = await Promise.all([store.names(ids as string[]), store.loginEpochs(ids as string[])]);
     for (const [j, userId] of (ids as string[]).entries()) {
       // In the account's current login epoch, as a login now: no earlier password change ends it.

@@ -4,6 +4,9 @@ import { config } from "./config.js";
 import { describeError } from "./errors.js";
 import { loadAdminToken, saveAdminToken } from "./session.js";
 
+/** A wrong token says which one is wanted and where a newcomer finds it (npm start prints it). */
+const WRONG_TOKEN = "That admin token is not valid: enter route's CIM_ADMIN_TOKEN (npm start prints it, and keeps it in .run/stack.json).";
+
 export interface OnlineSample {
   at: number;
   online: number;
@@ -36,7 +39,7 @@ export class AdminStore {
       this.record(stats);
       this.poll();
     } catch (error) {
-      this.error = error instanceof CimApiError && error.status === 401 ? "That admin token is not valid." : describeError(error);
+      this.error = error instanceof CimApiError && error.status === 401 ? WRONG_TOKEN : describeError(error);
     } finally {
       this.busy = false;
     }
