@@ -330,17 +330,12 @@ export class RoomReader {
       for (const [session, reading] of [...this.readings]) {
         if (!reading.live || this.readings.get(session) !== reading) continue;
         const through = skip?.get(session.user!.userId);
-        if (through !== undefined) {
-          sent += this.sendTo(session, reading, chunk, through);
-          if (++served % SLICE_SESSIONS === 0) await yieldToLoop();
-          continue;
-        }
-        // The common case: a device that has none of these and sent none of them gets the shared bytes.
-        if (!devices.has(session.user!.sessionId) && after(chunk[0]!.position, reading.cursor)) {
+        // The common case: a device that has none of these, sent none of them and may have all gets the shared bytes.
+        if (through === undefined && !devices.has(session.user!.sessionId) && after(chunk[0]!.position, reading.cursor)) {
           reading.cursor = last;
           if (sendMessages(session, messages, shared, each)) sent += chunk.length;
         } else {
-          sent += this.sendTo(session, reading, chunk);
+          sent += this.sendTo(session, reading, chunk, through);
         }
         if (++served % SLICE_SESSIONS === 0) await yieldToLoop();
       }
