@@ -21,15 +21,27 @@ local function trim_age(stream, id, maxAgeMicros)
     redis.call('XTRIM', stream, 'MINID', '~', fmt(tonumber(id) - tonumber(maxAgeMicros)))
   end
 end
+-- The value of field name of a stream entry ({id, fields}); nil when it has none.
+local function field(entry, name)
+  local fields = entry[2]
+  for i = 1, #fields, 2 do
+    if fields[i] == name then return fields[i + 1] end
+  end
+  return nil
+end
+-- XINFO STREAM's answer as a table of its fields; nil when there is no such stream.
+local function stream_info(stream)
+  local info = redis.pcall('XINFO', 'STREAM', stream)
+  if type(info) ~= 'table' or info.err then return nil end
+  local fields = {}
+  for i = 1, #info - 1, 2 do fields[info[i]] = info[i + 1] end
+  return fields
+end
 -- The number of the newest id a stream ever had, for one found empty ('0': none, or no stream): a trim (the age
 -- sweep) may have emptied it, and what it lost is what the next entry's prev names (see with_prev).
 local function newest_ever(stream)
-  local info = redis.pcall('XINFO', 'STREAM', stream)
-  if type(info) ~= 'table' or info.err then return '0' end
-  for i = 1, #info - 1, 2 do
-    if info[i] == 'last-generated-id' then return string.match(info[i + 1], '^(%d+)') end
-  end
-  return '0'
+  local info = stream_info(stream)
+  return info and string.match(info['last-generated-id'] or '', '^(%d+)') or '0'
 end
 -- Runs write(fields) with the field prev (the id number of the entry before the one written: '0' read from an empty
 -- stream is asked again of newest_ever) appended, then takes it off again (the batch passes one fields table to two
@@ -125,18 +137,13 @@ end
 -- before it, 2026-11-30) tells only that it is newer than what was trimmed. XINFO's max-deleted-entry-id does not
 -- tell: Redis 7.0 moves it for XDEL only, not for a trim.
 local function trimmed_since(stream, msgId)
-  local info = redis.pcall('XINFO', 'STREAM', stream)
-  if type(info) ~= 'table' or info.err then return false end
-  local field = {}
-  for i = 1, #info - 1, 2 do field[info[i]] = info[i + 1] end
-  if not (tonumber(field['entries-added']) > tonumber(field['length'])) then return false end
-  local first = field['first-entry']
-  if type(first) == 'table' and type(first[2]) == 'table' then
-    for i = 1, #first[2] - 1, 2 do
-      if first[2][i] == 'prev' then return not newer(msgId, first[2][i + 1]) end
-    end
-  end
-  local oldest = tonumber(field['length']) > 0 and field['recorded-first-entry-id'] or field['last-generated-id']
+  local info = stream_info(stream)
+  if not info then return false end
+  if not (tonumber(info['entries-added']) > tonumber(info['length'])) then return false end
+  local first = info['first-entry']
+  local prev = type(first) == 'table' and type(first[2]) == 'table' and field(first, 'prev')
+  if prev then return not newer(msgId, prev) end
+  local oldest = tonumber(info['length']) > 0 and info['recorded-first-entry-id'] or info['last-generated-id']
   return newer(string.match(oldest, '^(%d+)'), msgId)
 end
 -- True when the inbox holds the entry of msgId, or may have lost it to trimming. The entry at msgId is read first and
@@ -151,13 +158,6 @@ local function block_state(blocks, blockedBy, peer)
   if redis.call('SISMEMBER', blocks, peer) == 1 then return 1 end
   if redis.call('SISMEMBER', blockedBy, peer) == 1 then return 2 end
   return 0
-end
-local function field(entry, name)
-  local fields = entry[2]
-  for i = 1, #fields, 2 do
-    if fields[i] == name then return fields[i + 1] end
-  end
-  return nil
 end
 -- Notes the conversation's entry <id>-0, whose fields (name, value, ...) are given (nil: the stream lost it), in its
 -- deletions set (deleted-quotes.ts: the deleted msgId, scored by itself) or its edits set (edit-notes.ts: the edited
